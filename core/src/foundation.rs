@@ -1,0 +1,115 @@
+//! Windows.Foundation value types: `Guid`, `DateTime`, `TimeSpan`.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A GUID in the Windows layout (`Data1` little-endian in memory on Windows; netrt keeps the
+/// fields and lets [`crate::io::DataWriter`] apply the byte order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Guid {
+    /// First 32 bits.
+    pub data1: u32,
+    /// Next 16 bits.
+    pub data2: u16,
+    /// Next 16 bits.
+    pub data3: u16,
+    /// Last 64 bits, as bytes.
+    pub data4: [u8; 8],
+}
+
+impl Guid {
+    /// The 16 bytes in the Windows in-memory layout (`Data1..3` little-endian), as `netrt_guid`.
+    pub fn to_bytes_le(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        out[0..4].copy_from_slice(&self.data1.to_le_bytes());
+        out[4..6].copy_from_slice(&self.data2.to_le_bytes());
+        out[6..8].copy_from_slice(&self.data3.to_le_bytes());
+        out[8..16].copy_from_slice(&self.data4);
+        out
+    }
+
+    /// Inverse of [`Guid::to_bytes_le`].
+    pub fn from_bytes_le(b: [u8; 16]) -> Self {
+        Self {
+            data1: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            data2: u16::from_le_bytes([b[4], b[5]]),
+            data3: u16::from_le_bytes([b[6], b[7]]),
+            data4: [b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]],
+        }
+    }
+}
+
+impl std::fmt::Display for Guid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = &self.data4;
+        write!(
+            f,
+            "{:08x}-{:04x}-{:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+            self.data1, self.data2, self.data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+        )
+    }
+}
+
+/// 100-ns ticks between 1601-01-01 and 1970-01-01 (UTC).
+const TICKS_1601_TO_1970: i64 = 116_444_736_000_000_000;
+/// 100-ns ticks per second.
+pub const TICKS_PER_SECOND: i64 = 10_000_000;
+
+/// Windows.Foundation.DateTime: 100-ns ticks since 1601-01-01 UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct DateTime {
+    /// Ticks since 1601-01-01 00:00:00 UTC.
+    pub universal_time: i64,
+}
+
+impl DateTime {
+    /// From Unix seconds.
+    pub fn from_unix_seconds(secs: i64) -> Self {
+        Self { universal_time: secs.saturating_mul(TICKS_PER_SECOND).saturating_add(TICKS_1601_TO_1970) }
+    }
+
+    /// To Unix seconds (floor).
+    pub fn to_unix_seconds(self) -> i64 {
+        (self.universal_time - TICKS_1601_TO_1970).div_euclid(TICKS_PER_SECOND)
+    }
+
+    /// From a `SystemTime`.
+    pub fn from_system_time(t: SystemTime) -> Self {
+        let ticks = match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => (d.as_nanos() / 100) as i64,
+            Err(e) => -((e.duration().as_nanos() / 100) as i64),
+        };
+        Self { universal_time: ticks + TICKS_1601_TO_1970 }
+    }
+}
+
+/// Windows.Foundation.TimeSpan: a duration in 100-ns ticks (may be negative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TimeSpan {
+    /// Length in 100-ns ticks.
+    pub duration: i64,
+}
+
+impl TimeSpan {
+    /// Zero.
+    pub const ZERO: TimeSpan = TimeSpan { duration: 0 };
+
+    /// From a `Duration` (saturating).
+    pub fn from_duration(d: Duration) -> Self {
+        Self { duration: i64::try_from(d.as_nanos() / 100).unwrap_or(i64::MAX) }
+    }
+
+    /// From whole seconds.
+    pub const fn from_secs(secs: i64) -> Self {
+        Self { duration: secs * TICKS_PER_SECOND }
+    }
+
+    /// From milliseconds.
+    pub const fn from_millis(ms: i64) -> Self {
+        Self { duration: ms * 10_000 }
+    }
+
+    /// To a `Duration`; negative spans are `None`.
+    pub fn to_duration(self) -> Option<Duration> {
+        u64::try_from(self.duration).ok().map(|t| Duration::from_nanos(t.saturating_mul(100)))
+    }
+}

@@ -1,0 +1,184 @@
+//! `IInputStream` / `IOutputStream`: the byte streams of sockets, readers and writers.
+//!
+//! A stream is a cheap, cloneable reference to a source or sink (a socket, a datagram
+//! destination, ...). The source implements one primitive, "read what is there, waiting for
+//! at least one byte"; [`InputStream::read`] builds the WinRT `InputStreamOptions` semantics on
+//! top of it, so every stream behaves the same.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+
+/// A boxed, sendable future (the streams are used through trait objects).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// `InputStreamOptions` (flags): how a read completes.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum InputStreamOptions {
+    /// Complete when `count` bytes have arrived or the stream ended.
+    #[default]
+    None = 0,
+    /// Complete as soon as at least one byte is available.
+    Partial = 1,
+    /// May read more than requested (netrt: behaves as `Partial`, reading up to `count`).
+    ReadAhead = 2,
+}
+
+impl InputStreamOptions {
+    /// From the raw flag value; unknown bits are rejected.
+    pub fn from_raw(raw: u32) -> Result<Self> {
+        match raw {
+            0 => Ok(Self::None),
+            1 => Ok(Self::Partial),
+            2 | 3 => Ok(Self::ReadAhead),
+            _ => Err(Error::invalid_arg(format!("invalid InputStreamOptions value {raw}"))),
+        }
+    }
+}
+
+/// What an input stream reads from.
+pub trait ByteSource: Send + Sync + 'static {
+    /// Reads into `buf`, waiting until at least one byte is available; `Ok(0)` means the
+    /// stream ended (the peer closed). `buf` is never empty.
+    fn read_some<'a>(&'a self, buf: &'a mut [u8]) -> BoxFuture<'a, Result<usize>>;
+
+    /// Closes the source (IClosable.Close on the stream).
+    fn close(&self);
+}
+
+/// What an output stream writes to.
+pub trait ByteSink: Send + Sync + 'static {
+    /// Writes all of `data` (for datagram sinks: as one datagram); returns bytes written.
+    fn write_all<'a>(&'a self, data: &'a [u8]) -> BoxFuture<'a, Result<u32>>;
+
+    /// Flushes buffered data; `true` when done.
+    fn flush(&self) -> BoxFuture<'_, Result<bool>>;
+
+    /// Closes the sink.
+    fn close(&self);
+}
+
+/// `IInputStream`.
+#[derive(Clone)]
+pub struct InputStream {
+    source: Arc<dyn ByteSource>,
+}
+
+/// Upper bound on what one read allocates up front, whatever `count` the caller asks for:
+/// a caller (or peer) supplied size must never drive a large allocation blindly.
+pub const MAX_READ_CHUNK: usize = 64 * 1024;
+
+impl InputStream {
+    /// Wraps a source.
+    pub fn new(source: Arc<dyn ByteSource>) -> Self {
+        Self { source }
+    }
+
+    /// `ReadAsync(buffer, count, options)`: appends what was read to a fresh buffer.
+    ///
+    /// With [`InputStreamOptions::None`] it completes once `count` bytes arrived or the stream
+    /// ended; otherwise as soon as at least one byte is there. An empty result means the peer
+    /// closed the stream.
+    pub async fn read(&self, count: u32, options: InputStreamOptions) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.read_into(&mut out, count, options).await?;
+        Ok(out)
+    }
+
+    /// Like [`InputStream::read`], appending to `out`; returns the number of bytes appended.
+    pub async fn read_into(
+        &self,
+        out: &mut Vec<u8>,
+        count: u32,
+        options: InputStreamOptions,
+    ) -> Result<usize> {
+        let count = count as usize;
+        let start = out.len();
+        while out.len() - start < count {
+            let want = (count - (out.len() - start)).min(MAX_READ_CHUNK);
+            let filled = out.len();
+            out.resize(filled + want, 0);
+            let n = match self.source.read_some(&mut out[filled..]).await {
+                Ok(n) => n,
+                Err(e) => {
+                    out.truncate(filled);
+                    return Err(e);
+                }
+            };
+            out.truncate(filled + n);
+            if n == 0 || options != InputStreamOptions::None {
+                break;
+            }
+        }
+        Ok(out.len() - start)
+    }
+
+    /// One read of at most `buf.len()` bytes into caller memory (waits for ≥ 1 byte).
+    pub async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.source.read_some(buf).await
+    }
+
+    /// Closes the stream (and, for a socket's stream, the socket — as WinRT).
+    pub fn close(&self) {
+        self.source.close();
+    }
+
+    /// Whether two streams share the same source.
+    pub fn ptr_eq(&self, other: &InputStream) -> bool {
+        Arc::ptr_eq(&self.source, &other.source)
+    }
+}
+
+impl std::fmt::Debug for InputStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InputStream")
+    }
+}
+
+/// `IOutputStream`.
+#[derive(Clone)]
+pub struct OutputStream {
+    sink: Arc<dyn ByteSink>,
+}
+
+impl OutputStream {
+    /// Wraps a sink.
+    pub fn new(sink: Arc<dyn ByteSink>) -> Self {
+        Self { sink }
+    }
+
+    /// `WriteAsync(buffer)`: writes all bytes; returns how many were written.
+    pub async fn write(&self, data: &[u8]) -> Result<u32> {
+        if u32::try_from(data.len()).is_err() {
+            return Err(Error::invalid_arg("a single write is limited to 4 GiB - 1 bytes"));
+        }
+        self.sink.write_all(data).await
+    }
+
+    /// `FlushAsync()`.
+    pub async fn flush(&self) -> Result<bool> {
+        self.sink.flush().await
+    }
+
+    /// Closes the stream.
+    pub fn close(&self) {
+        self.sink.close();
+    }
+
+    /// Whether two streams share the same sink.
+    pub fn ptr_eq(&self, other: &OutputStream) -> bool {
+        Arc::ptr_eq(&self.sink, &other.sink)
+    }
+}
+
+impl std::fmt::Debug for OutputStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutputStream")
+    }
+}

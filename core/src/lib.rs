@@ -1,0 +1,11 @@
+//! netrt: the Windows Runtime networking model, portable, in async Rust.
+//!
+//! Types keep their WinRT names (`StreamSocket`, `HostName`, `DataWriter`, ...); failures are
+//! [`Error`]s carrying an HRESULT. See DESIGN.md for how the C, C++ and Python projections
+//! expose the same API.
+
+pub mod error;
+pub mod foundation;
+pub mod io;
+
+pub use error::{Error, HResult, Result};
