@@ -9,3 +9,9 @@ pub mod foundation;
 pub mod io;
 
 pub use error::{Error, HResult, Result};
+pub mod dispatch;
+pub mod event;
+pub mod net;
+pub mod runtime;
+
+pub use net::{EndpointPair, HostName, StreamSocket};

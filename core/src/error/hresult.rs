@@ -251,3 +251,50 @@ pub const fn http_e_status(status: u16) -> HResult {
 pub const fn wininet_e(code: u32) -> HResult {
     hresult_from_win32(code)
 }
+
+// WININET_E_* values used by WebError.GetStatus (reference §2; names and values from the SDK).
+/// `ERROR_INTERNET_TIMEOUT` 12002: the operation timed out.
+pub const WININET_E_TIMEOUT: HResult = wininet_e(12002);
+/// `ERROR_INTERNET_NAME_NOT_RESOLVED` 12007: the server name could not be resolved.
+pub const WININET_E_NAME_NOT_RESOLVED: HResult = wininet_e(12007);
+/// `ERROR_INTERNET_OPERATION_CANCELLED` 12017: the operation was cancelled.
+pub const WININET_E_OPERATION_CANCELLED: HResult = wininet_e(12017);
+/// `ERROR_INTERNET_CANNOT_CONNECT` 12029: no connection to the server could be made.
+pub const WININET_E_CANNOT_CONNECT: HResult = wininet_e(12029);
+/// `ERROR_INTERNET_CONNECTION_ABORTED` 12030: the connection ended abnormally.
+pub const WININET_E_CONNECTION_ABORTED: HResult = wininet_e(12030);
+/// `ERROR_INTERNET_CONNECTION_RESET` 12031: the connection was reset.
+pub const WININET_E_CONNECTION_RESET: HResult = wininet_e(12031);
+/// `ERROR_INTERNET_SEC_CERT_DATE_INVALID` 12037: the certificate has expired or is not yet valid.
+pub const WININET_E_SEC_CERT_DATE_INVALID: HResult = wininet_e(12037);
+/// `ERROR_INTERNET_SEC_CERT_CN_INVALID` 12038: the certificate's host name does not match.
+pub const WININET_E_SEC_CERT_CN_INVALID: HResult = wininet_e(12038);
+/// `ERROR_INTERNET_HTTP_TO_HTTPS_ON_REDIR` 12039: a redirect goes from http to https.
+pub const WININET_E_HTTP_TO_HTTPS_ON_REDIR: HResult = wininet_e(12039);
+/// `ERROR_INTERNET_HTTPS_TO_HTTP_ON_REDIR` 12040: a redirect goes from https to http.
+pub const WININET_E_HTTPS_TO_HTTP_ON_REDIR: HResult = wininet_e(12040);
+/// `ERROR_INTERNET_SEC_CERT_ERRORS` 12055: the certificate contains errors.
+pub const WININET_E_SEC_CERT_ERRORS: HResult = wininet_e(12055);
+/// `ERROR_HTTP_INVALID_SERVER_RESPONSE` = `ERROR_WINHTTP_INVALID_SERVER_RESPONSE` 12152:
+/// the server (or proxy) sent an invalid or unrecognized response.
+pub const WININET_E_INVALID_SERVER_RESPONSE: HResult = wininet_e(12152);
+/// `ERROR_HTTP_REDIRECT_FAILED` 12156: the redirect failed.
+pub const WININET_E_REDIRECT_FAILED: HResult = wininet_e(12156);
+/// `ERROR_INTERNET_DISCONNECTED` 12163: the computer is disconnected from the network.
+pub const WININET_E_DISCONNECTED: HResult = wininet_e(12163);
+/// `ERROR_INTERNET_SERVER_UNREACHABLE` 12164: the server is unreachable.
+pub const WININET_E_SERVER_UNREACHABLE: HResult = wininet_e(12164);
+/// `ERROR_INTERNET_SEC_INVALID_CERT` 12169: the certificate is invalid.
+pub const WININET_E_SEC_INVALID_CERT: HResult = wininet_e(12169);
+/// `ERROR_INTERNET_SEC_CERT_REVOKED` 12170: the certificate has been revoked.
+pub const WININET_E_SEC_CERT_REVOKED: HResult = wininet_e(12170);
+
+// The generic HTTP_E_STATUS_* codes (SDK `winerror.h`), used when no status-specific one fits.
+/// `HTTP_E_STATUS_UNEXPECTED`: an unexpected HTTP status code.
+pub const HTTP_E_STATUS_UNEXPECTED: HResult = hr(0x8019_0001);
+/// `HTTP_E_STATUS_UNEXPECTED_REDIRECTION`: an unexpected redirect (3xx).
+pub const HTTP_E_STATUS_UNEXPECTED_REDIRECTION: HResult = hr(0x8019_0003);
+/// `HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR`: an unexpected client error (4xx).
+pub const HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR: HResult = hr(0x8019_0004);
+/// `HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR`: an unexpected server error (5xx).
+pub const HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR: HResult = hr(0x8019_0005);

@@ -1,7 +1,16 @@
 //! Windows.Storage.Streams: buffers, streams, `DataReader`, `DataWriter`.
 
 pub mod buffer;
+pub mod data_reader;
+pub mod data_writer;
+pub mod encoding;
 pub mod stream;
 
+#[cfg(test)]
+mod data_io_tests;
+
 pub use buffer::Buffer;
+pub use data_reader::DataReader;
+pub use data_writer::DataWriter;
+pub use encoding::{ByteOrder, UnicodeEncoding};
 pub use stream::{ByteSink, ByteSource, InputStream, InputStreamOptions, OutputStream};

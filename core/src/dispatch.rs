@@ -1,0 +1,55 @@
+//! The dispatcher thread: where event handlers and completion callbacks run.
+//!
+//! Callbacks never run on a tokio worker (DESIGN §4), so a handler may call any netrt
+//! function, including blocking waits, without starving the runtime. One thread per process,
+//! created lazily, rebuilt after `fork()` like the runtime.
+
+use std::sync::Mutex;
+use std::sync::mpsc::{Sender, channel};
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+static DISPATCHER: Mutex<Option<(u32, Sender<Job>)>> = Mutex::new(None);
+
+thread_local! {
+    static ON_DISPATCHER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Queues `job` to run on the dispatcher thread, in order.
+pub fn post(job: impl FnOnce() + Send + 'static) {
+    let pid = std::process::id();
+    let mut slot = DISPATCHER.lock().unwrap_or_else(|e| e.into_inner());
+    if !matches!(&*slot, Some((p, _)) if *p == pid) {
+        *slot = Some((pid, spawn_dispatcher()));
+    }
+    if let Some((_, tx)) = &*slot {
+        // The receiver lives as long as the process; a send can only fail if the thread
+        // died from a panicking job, in which case we start a new one.
+        if let Err(err) = tx.send(Box::new(job)) {
+            let tx = spawn_dispatcher();
+            let _ = tx.send(err.0);
+            *slot = Some((pid, tx));
+        }
+    }
+}
+
+/// Whether the current thread is the dispatcher thread.
+pub fn on_dispatcher_thread() -> bool {
+    ON_DISPATCHER.with(|c| c.get())
+}
+
+fn spawn_dispatcher() -> Sender<Job> {
+    let (tx, rx) = channel::<Job>();
+    std::thread::Builder::new()
+        .name("netrt-dispatch".into())
+        .spawn(move || {
+            ON_DISPATCHER.with(|c| c.set(true));
+            for job in rx {
+                // A panicking handler must not take the dispatcher (and every later event)
+                // down with it.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            }
+        })
+        .expect("netrt: cannot start the dispatcher thread");
+    tx
+}

@@ -1,0 +1,242 @@
+//! `StreamSocketControl` and `StreamSocketListenerControl`: settings applied before connect.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use socket2::SockRef;
+
+use crate::error::{Error, Result};
+use crate::foundation::TimeSpan;
+use crate::net::enums::SocketQualityOfService;
+
+/// The TCP options both controls share; accepted sockets inherit the listener's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TcpOptions {
+    pub no_delay: bool,
+    pub keep_alive: bool,
+    pub outbound_buffer_size: Option<u32>,
+    pub quality_of_service: SocketQualityOfService,
+    pub hop_limit: u8,
+}
+
+impl Default for TcpOptions {
+    fn default() -> Self {
+        Self {
+            no_delay: true,
+            keep_alive: false,
+            outbound_buffer_size: None,
+            quality_of_service: SocketQualityOfService::Normal,
+            hop_limit: 128,
+        }
+    }
+}
+
+/// `IPTOS_LOWDELAY`, used for `SocketQualityOfService::LowLatency`.
+const IPTOS_LOWDELAY: u32 = 0x10;
+
+impl TcpOptions {
+    /// Applies the options to a TCP socket (before connect, or right after accept).
+    pub(crate) fn apply(&self, sock: SockRef<'_>, ipv6: bool) -> std::io::Result<()> {
+        sock.set_tcp_nodelay(self.no_delay)?;
+        sock.set_keepalive(self.keep_alive)?;
+        if let Some(size) = self.outbound_buffer_size {
+            sock.set_send_buffer_size(size as usize)?;
+        }
+        apply_ip_options(sock, ipv6, self.hop_limit, self.quality_of_service)
+    }
+}
+
+/// Hop limit and traffic class, for TCP and UDP sockets.
+pub(crate) fn apply_ip_options(
+    sock: SockRef<'_>,
+    ipv6: bool,
+    hop_limit: u8,
+    qos: SocketQualityOfService,
+) -> std::io::Result<()> {
+    let tos = if qos == SocketQualityOfService::LowLatency { IPTOS_LOWDELAY } else { 0 };
+    if ipv6 {
+        sock.set_unicast_hops_v6(hop_limit as u32)?;
+        sock.set_tclass_v6(tos)?;
+        // A dual-stack socket also carries IPv4 traffic; the v4 options may be refused on a
+        // v6-only socket, which is harmless.
+        let _ = sock.set_ttl_v4(hop_limit as u32);
+        let _ = sock.set_tos_v4(tos);
+    } else {
+        sock.set_ttl_v4(hop_limit as u32)?;
+        sock.set_tos_v4(tos)?;
+    }
+    Ok(())
+}
+
+/// The system's default send buffer size, for `OutboundBufferSizeInBytes` before it is set.
+pub(crate) fn system_send_buffer_size() -> u32 {
+    static CACHE: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *CACHE.get_or_init(|| {
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+            .and_then(|s| s.send_buffer_size())
+            .map(|n| n as u32)
+            .unwrap_or(16 * 1024)
+    })
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StreamSettings {
+    pub tcp: TcpOptions,
+    pub serialize_connection_attempts: bool,
+    pub connect_timeout: TimeSpan,
+}
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        Self {
+            tcp: TcpOptions::default(),
+            serialize_connection_attempts: false,
+            connect_timeout: TimeSpan::ZERO,
+        }
+    }
+}
+
+/// Shared state behind a control object: the settings and whether they may still change.
+#[derive(Debug, Default)]
+pub(crate) struct Shared<T> {
+    settings: Mutex<T>,
+    frozen: AtomicBool,
+}
+
+impl<T: Clone> Shared<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Self { settings: Mutex::new(value), frozen: AtomicBool::new(false) }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+        self.settings.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn snapshot(&self) -> T {
+        self.lock().clone()
+    }
+
+    pub(crate) fn freeze(&self) {
+        self.frozen.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn thaw(&self) {
+        self.frozen.store(false, Ordering::Release);
+    }
+
+    /// Applies `f` unless the owner already connected/bound (WinRT: "set before connect").
+    pub(crate) fn update(&self, what: &str, f: impl FnOnce(&mut T)) -> Result<()> {
+        if self.frozen.load(Ordering::Acquire) {
+            return Err(Error::illegal_method_call(format!(
+                "{what} can only be set before the socket connects or binds"
+            )));
+        }
+        f(&mut self.lock());
+        Ok(())
+    }
+}
+
+/// `StreamSocketControl`.
+#[derive(Debug, Clone)]
+pub struct StreamSocketControl {
+    pub(crate) shared: Arc<Shared<StreamSettings>>,
+}
+
+macro_rules! tcp_option_accessors {
+    ($ty:ident, $($path:tt)+) => {
+        impl $ty {
+            /// `NoDelay` (default true: Nagle off).
+            pub fn no_delay(&self) -> bool {
+                self.shared.lock().$($path)+.no_delay
+            }
+            /// Sets `NoDelay`; fails with `E_ILLEGAL_METHOD_CALL` once connected/bound.
+            pub fn set_no_delay(&self, value: bool) -> Result<()> {
+                self.shared.update("NoDelay", |s| s.$($path)+.no_delay = value)
+            }
+            /// `KeepAlive` (default false).
+            pub fn keep_alive(&self) -> bool {
+                self.shared.lock().$($path)+.keep_alive
+            }
+            /// Sets `KeepAlive`; fails once connected/bound.
+            pub fn set_keep_alive(&self, value: bool) -> Result<()> {
+                self.shared.update("KeepAlive", |s| s.$($path)+.keep_alive = value)
+            }
+            /// `OutboundBufferSizeInBytes` (SO_SNDBUF; the system default until set).
+            pub fn outbound_buffer_size_in_bytes(&self) -> u32 {
+                self.shared.lock().$($path)+.outbound_buffer_size.unwrap_or_else(system_send_buffer_size)
+            }
+            /// Sets `OutboundBufferSizeInBytes`; fails once connected/bound.
+            pub fn set_outbound_buffer_size_in_bytes(&self, value: u32) -> Result<()> {
+                self.shared.update("OutboundBufferSizeInBytes", |s| s.$($path)+.outbound_buffer_size = Some(value))
+            }
+            /// `QualityOfService`.
+            pub fn quality_of_service(&self) -> SocketQualityOfService {
+                self.shared.lock().$($path)+.quality_of_service
+            }
+            /// Sets `QualityOfService`; fails once connected/bound.
+            pub fn set_quality_of_service(&self, value: SocketQualityOfService) -> Result<()> {
+                self.shared.update("QualityOfService", |s| s.$($path)+.quality_of_service = value)
+            }
+            /// `OutboundUnicastHopLimit` (default 128).
+            pub fn outbound_unicast_hop_limit(&self) -> u8 {
+                self.shared.lock().$($path)+.hop_limit
+            }
+            /// Sets `OutboundUnicastHopLimit`; 0 is rejected (`E_INVALIDARG`); fails once connected/bound.
+            pub fn set_outbound_unicast_hop_limit(&self, value: u8) -> Result<()> {
+                if value == 0 {
+                    return Err(Error::invalid_arg("OutboundUnicastHopLimit must be 1-255"));
+                }
+                self.shared.update("OutboundUnicastHopLimit", |s| s.$($path)+.hop_limit = value)
+            }
+        }
+    };
+}
+
+tcp_option_accessors!(StreamSocketControl, tcp);
+tcp_option_accessors!(StreamSocketListenerControl, tcp);
+
+impl StreamSocketControl {
+    pub(crate) fn new() -> Self {
+        Self { shared: Arc::new(Shared::new(StreamSettings::default())) }
+    }
+
+    /// `SerializeConnectionAttempts`: one connect attempt at a time instead of racing.
+    pub fn serialize_connection_attempts(&self) -> bool {
+        self.shared.lock().serialize_connection_attempts
+    }
+
+    /// Sets `SerializeConnectionAttempts`; fails once connected.
+    pub fn set_serialize_connection_attempts(&self, value: bool) -> Result<()> {
+        self.shared.update("SerializeConnectionAttempts", |s| s.serialize_connection_attempts = value)
+    }
+
+    /// netrt extension `ConnectTimeout` (0 = the system's TCP connect timeout).
+    pub fn connect_timeout(&self) -> TimeSpan {
+        self.shared.lock().connect_timeout
+    }
+
+    /// Sets `ConnectTimeout`; negative spans are rejected; fails once connected.
+    pub fn set_connect_timeout(&self, value: TimeSpan) -> Result<()> {
+        if value.duration < 0 {
+            return Err(Error::invalid_arg("ConnectTimeout cannot be negative"));
+        }
+        self.shared.update("ConnectTimeout", |s| s.connect_timeout = value)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListenerSettings {
+    pub tcp: TcpOptions,
+}
+
+/// `StreamSocketListenerControl`: options applied to accepted sockets.
+#[derive(Debug, Clone)]
+pub struct StreamSocketListenerControl {
+    pub(crate) shared: Arc<Shared<ListenerSettings>>,
+}
+
+impl StreamSocketListenerControl {
+    pub(crate) fn new() -> Self {
+        Self { shared: Arc::new(Shared::new(ListenerSettings::default())) }
+    }
+}

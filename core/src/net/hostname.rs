@@ -1,0 +1,248 @@
+//! `Windows.Networking.HostName` and `EndpointPair`.
+
+use std::cmp::Ordering;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::error::{Error, Result};
+
+/// `HostNameType`.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostNameType {
+    /// A DNS name.
+    DomainName = 0,
+    /// An IPv4 address.
+    Ipv4 = 1,
+    /// An IPv6 address.
+    Ipv6 = 2,
+    /// A Bluetooth MAC address (Windows-only; netrt never produces it).
+    Bluetooth = 3,
+}
+
+/// `HostNameSortOptions`.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HostNameSortOptions {
+    /// Default sort.
+    #[default]
+    None = 0,
+    /// Prefer addresses suited to long-lived connections.
+    OptimizeForLongConnections = 2,
+}
+
+/// `HostName`: a DNS name or an IP address literal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HostName {
+    raw: String,
+    kind: HostNameType,
+    canonical: String,
+    display: String,
+    ip: Option<IpAddr>,
+    scope: Option<String>,
+}
+
+impl HostName {
+    /// `HostName(String)`: accepts a host name or an IPv4/IPv6 literal (IPv6 may carry
+    /// brackets and a `%zone`). An empty or malformed name fails with `E_INVALIDARG`.
+    pub fn new(name: &str) -> Result<Self> {
+        let trimmed = name.trim();
+        if trimmed.is_empty() {
+            return Err(Error::invalid_arg("a HostName cannot be empty"));
+        }
+        if trimmed.contains('\0') {
+            return Err(Error::invalid_arg("a HostName cannot contain NUL characters"));
+        }
+        if let Ok(v4) = trimmed.parse::<Ipv4Addr>() {
+            let text = v4.to_string();
+            return Ok(Self::ip_name(name, IpAddr::V4(v4), None, text));
+        }
+        let unbracketed = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(trimmed);
+        let (addr_part, scope) = match unbracketed.split_once('%') {
+            Some((a, z)) if !z.is_empty() => (a, Some(z.to_string())),
+            _ => (unbracketed, None),
+        };
+        if let Ok(v6) = addr_part.parse::<Ipv6Addr>() {
+            let mut text = v6.to_string();
+            if let Some(z) = &scope {
+                text = format!("{text}%{z}");
+            }
+            return Ok(Self::ip_name(name, IpAddr::V6(v6), scope, text));
+        }
+        let ascii = idna::domain_to_ascii(trimmed.trim_end_matches('.'))
+            .map_err(|_| Error::invalid_arg(format!("'{name}' is not a valid host name")))?;
+        // Letters, digits, '-' and '_' (seen in real names such as SRV targets) only.
+        let valid_label = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        if ascii.is_empty() || ascii.len() > 253 || !ascii.split('.').all(valid_label) {
+            return Err(Error::invalid_arg(format!("'{name}' is not a valid host name")));
+        }
+        let (display, _) = idna::domain_to_unicode(&ascii);
+        Ok(Self {
+            raw: name.to_string(),
+            kind: HostNameType::DomainName,
+            canonical: ascii,
+            display,
+            ip: None,
+            scope: None,
+        })
+    }
+
+    fn ip_name(raw: &str, ip: IpAddr, scope: Option<String>, text: String) -> Self {
+        let kind = if ip.is_ipv4() { HostNameType::Ipv4 } else { HostNameType::Ipv6 };
+        Self { raw: raw.to_string(), kind, canonical: text.clone(), display: text, ip: Some(ip), scope }
+    }
+
+    /// A HostName for an IP address (as netrt reports local/remote addresses).
+    pub fn from_ip(ip: IpAddr) -> Self {
+        // An IPv4-mapped IPv6 address (from a dual-stack listener) is reported as IPv4.
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        let text = ip.to_string();
+        Self::ip_name(&text, ip, None, text.clone())
+    }
+
+    /// `Type`.
+    pub fn host_type(&self) -> HostNameType {
+        self.kind
+    }
+
+    /// `RawName`: the exact string given to the constructor.
+    pub fn raw_name(&self) -> &str {
+        &self.raw
+    }
+
+    /// `CanonicalName`: lowercase ASCII (IDNA) for names, the normalized literal for addresses.
+    pub fn canonical_name(&self) -> &str {
+        &self.canonical
+    }
+
+    /// `DisplayName`: Unicode form for names, the normalized literal for addresses.
+    pub fn display_name(&self) -> &str {
+        &self.display
+    }
+
+    /// The IP address, for address literals.
+    pub fn ip_address(&self) -> Option<IpAddr> {
+        self.ip
+    }
+
+    /// The IPv6 zone (`%eth0`), if one was given.
+    pub fn scope_id(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// `IsEqual`: equal canonical names.
+    pub fn is_equal(&self, other: &HostName) -> bool {
+        self.canonical == other.canonical
+    }
+
+    /// `Compare(a, b)`: orders two host name strings by their canonical forms (-1, 0, 1).
+    pub fn compare(value1: &str, value2: &str) -> Result<i32> {
+        let a = HostName::new(value1)?;
+        let b = HostName::new(value2)?;
+        Ok(match a.canonical.cmp(&b.canonical) {
+            Ordering::Less => -1,
+            Ordering::Equal => 0,
+            Ordering::Greater => 1,
+        })
+    }
+}
+
+impl std::fmt::Display for HostName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.display)
+    }
+}
+
+impl std::str::FromStr for HostName {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        HostName::new(s)
+    }
+}
+
+/// `EndpointPair`: local and remote host and service, all four read/write.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EndpointPair {
+    /// Local host (None: the system chooses).
+    pub local_host_name: Option<HostName>,
+    /// Local service ("" : ephemeral port).
+    pub local_service_name: String,
+    /// Remote host.
+    pub remote_host_name: Option<HostName>,
+    /// Remote service.
+    pub remote_service_name: String,
+}
+
+impl EndpointPair {
+    /// `EndpointPair(localHostName, localServiceName, remoteHostName, remoteServiceName)`.
+    pub fn new(
+        local_host_name: Option<HostName>,
+        local_service_name: &str,
+        remote_host_name: Option<HostName>,
+        remote_service_name: &str,
+    ) -> Self {
+        Self {
+            local_host_name,
+            local_service_name: local_service_name.to_string(),
+            remote_host_name,
+            remote_service_name: remote_service_name.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_and_normalizes() {
+        let h = HostName::new("WWW.Contoso.COM.").unwrap();
+        assert_eq!(h.host_type(), HostNameType::DomainName);
+        assert_eq!(h.raw_name(), "WWW.Contoso.COM.");
+        assert_eq!(h.canonical_name(), "www.contoso.com");
+        let v4 = HostName::new("127.0.0.1").unwrap();
+        assert_eq!(v4.host_type(), HostNameType::Ipv4);
+        let v6 = HostName::new("[0:0::1]").unwrap();
+        assert_eq!(v6.host_type(), HostNameType::Ipv6);
+        assert_eq!(v6.canonical_name(), "::1");
+        let zoned = HostName::new("fe80::1%lo").unwrap();
+        assert_eq!(zoned.scope_id(), Some("lo"));
+        assert_eq!(zoned.canonical_name(), "fe80::1%lo");
+    }
+
+    #[test]
+    fn idn_names_have_ascii_canonical_and_unicode_display() {
+        let h = HostName::new("Bücher.example").unwrap();
+        assert_eq!(h.canonical_name(), "xn--bcher-kva.example");
+        assert_eq!(h.display_name(), "bücher.example");
+        assert!(h.is_equal(&HostName::new("xn--BCHER-kva.example").unwrap()));
+    }
+
+    #[test]
+    fn rejects_bad_names() {
+        for bad in ["", "  ", "a..b", "exa mple.com", "x\0y", &"a".repeat(64)] {
+            let err = HostName::new(bad).unwrap_err();
+            assert_eq!(err.hresult(), crate::error::hresult::E_INVALIDARG, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn compare_orders_canonical_forms() {
+        assert_eq!(HostName::compare("A.example", "a.example").unwrap(), 0);
+        assert_eq!(HostName::compare("a.example", "b.example").unwrap(), -1);
+        assert_eq!(HostName::compare("b.example", "a.example").unwrap(), 1);
+    }
+
+    #[test]
+    fn mapped_v4_is_reported_as_v4() {
+        let h = HostName::from_ip("::ffff:10.1.2.3".parse().unwrap());
+        assert_eq!(h.host_type(), HostNameType::Ipv4);
+        assert_eq!(h.canonical_name(), "10.1.2.3");
+    }
+}

@@ -1,0 +1,272 @@
+//! `StreamSocketListener`: accepts TCP connections and raises `ConnectionReceived`.
+
+use std::net::{Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex, Weak};
+
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Error, Result, hresult};
+use crate::event::{Event, EventToken, Handler};
+use crate::net::control::StreamSocketListenerControl;
+use crate::net::enums::SocketProtectionLevel;
+use crate::net::hostname::HostName;
+use crate::net::resolve::{self, Transport};
+use crate::net::stream_socket::StreamSocket;
+
+/// Accept backlog (the kernel caps it at `net.core.somaxconn`).
+const BACKLOG: i32 = 1024;
+
+/// `StreamSocketListenerConnectionReceivedEventArgs`.
+pub struct StreamSocketListenerConnectionReceivedEventArgs {
+    socket: StreamSocket,
+}
+
+impl StreamSocketListenerConnectionReceivedEventArgs {
+    /// `Socket`: the accepted connection (the handler's to keep or drop).
+    pub fn socket(&self) -> StreamSocket {
+        self.socket.clone()
+    }
+}
+
+/// Handler type of `ConnectionReceived`.
+pub type ConnectionReceivedHandler =
+    Handler<StreamSocketListener, StreamSocketListenerConnectionReceivedEventArgs>;
+
+enum State {
+    Created,
+    Bound { local: SocketAddr, stop: CancellationToken },
+    Closed,
+}
+
+struct Inner {
+    control: StreamSocketListenerControl,
+    state: Mutex<State>,
+    connection_received: Event<StreamSocketListener, StreamSocketListenerConnectionReceivedEventArgs>,
+}
+
+/// `StreamSocketListener`. Clones are references to the same listener.
+#[derive(Clone)]
+pub struct StreamSocketListener {
+    inner: Arc<Inner>,
+}
+
+/// `StreamSocketListenerInformation`.
+#[derive(Clone)]
+pub struct StreamSocketListenerInformation {
+    inner: Arc<Inner>,
+}
+
+impl StreamSocketListenerInformation {
+    /// `LocalPort` ("" before bind).
+    pub fn local_port(&self) -> String {
+        match &*self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
+            State::Bound { local, .. } => local.port().to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl Default for StreamSocketListener {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StreamSocketListener {
+    /// `StreamSocketListener()`.
+    pub fn new() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                control: StreamSocketListenerControl::new(),
+                state: Mutex::new(State::Created),
+                connection_received: Event::default(),
+            }),
+        }
+    }
+
+    /// `Control`.
+    pub fn control(&self) -> StreamSocketListenerControl {
+        self.inner.control.clone()
+    }
+
+    /// `Information`.
+    pub fn information(&self) -> StreamSocketListenerInformation {
+        StreamSocketListenerInformation { inner: self.inner.clone() }
+    }
+
+    /// The bound local address (netrt extension; None before bind).
+    pub fn local_address(&self) -> Option<SocketAddr> {
+        match &*self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
+            State::Bound { local, .. } => Some(*local),
+            _ => None,
+        }
+    }
+
+    /// Adds a `ConnectionReceived` handler (attach before binding, as in WinRT). Handlers run
+    /// on the dispatcher thread. While no handler is attached, accepted connections are closed.
+    pub fn add_connection_received(&self, handler: ConnectionReceivedHandler) -> EventToken {
+        self.inner.connection_received.add(handler)
+    }
+
+    /// Removes a `ConnectionReceived` handler.
+    pub fn remove_connection_received(&self, token: EventToken) {
+        self.inner.connection_received.remove(token)
+    }
+
+    /// `BindServiceNameAsync(localServiceName)`: all local interfaces, IPv4 and IPv6
+    /// (dual-stack where available); "" picks an ephemeral port.
+    pub async fn bind_service_name(&self, local_service_name: &str) -> Result<()> {
+        self.bind_service_name_with_protection_level(local_service_name, SocketProtectionLevel::PlainSocket)
+            .await
+    }
+
+    /// `BindServiceNameAsync(localServiceName, protectionLevel)`.
+    pub async fn bind_service_name_with_protection_level(
+        &self,
+        local_service_name: &str,
+        protection_level: SocketProtectionLevel,
+    ) -> Result<()> {
+        check_level(protection_level)?;
+        let port = resolve::resolve_service(local_service_name, Transport::Tcp, true)?;
+        let sock = match bind_socket(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), true) {
+            Ok(s) => s,
+            // No IPv6 on this host: fall back to IPv4 only.
+            Err(e) if e.raw_os_error() == Some(libc::EAFNOSUPPORT) => {
+                bind_socket(SocketAddr::from(([0, 0, 0, 0], port)), false)
+                    .map_err(|e| Error::from_io(&e, format!("bind to port {port}")))?
+            }
+            Err(e) => return Err(Error::from_io(&e, format!("bind to port {port}"))),
+        };
+        self.start(sock)
+    }
+
+    /// `BindEndpointAsync(localHostName, localServiceName)`: None binds every local address.
+    pub async fn bind_endpoint(
+        &self,
+        local_host_name: Option<&HostName>,
+        local_service_name: &str,
+    ) -> Result<()> {
+        let Some(host) = local_host_name else {
+            return self.bind_service_name(local_service_name).await;
+        };
+        let port = resolve::resolve_service(local_service_name, Transport::Tcp, true)?;
+        let addrs = resolve::resolve_host_async(host, port, Transport::Tcp).await?;
+        let mut first_err = None;
+        for addr in addrs {
+            match bind_socket(addr, false) {
+                Ok(sock) => return self.start(sock),
+                Err(e) => {
+                    first_err.get_or_insert(Error::from_io(&e, format!("bind to {addr}")));
+                }
+            }
+        }
+        Err(first_err.unwrap_or_else(|| Error::invalid_arg("no local address to bind")))
+    }
+
+    fn start(&self, sock: Socket) -> Result<()> {
+        let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+        match *state {
+            State::Created => {}
+            State::Bound { .. } => return Err(Error::illegal_method_call("the listener is already bound")),
+            State::Closed => return Err(Error::closed("StreamSocketListener")),
+        }
+        let local = sock
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .ok_or_else(|| Error::new(hresult::E_FAIL, "bound socket has no local address"))?;
+        let std_listener: std::net::TcpListener = sock.into();
+        let listener = crate::runtime::within(|| TcpListener::from_std(std_listener))
+            .map_err(|e| Error::from_io(&e, "register the listener"))?;
+        let listener = Arc::new(listener);
+        let stop = CancellationToken::new();
+        self.inner.control.shared.freeze();
+        crate::runtime::handle().spawn(accept_loop(Arc::downgrade(&self.inner), listener, stop.clone()));
+        *state = State::Bound { local, stop };
+        Ok(())
+    }
+
+    /// `CancelIOAsync()`: a listener has no pending reads or writes; accepting goes on.
+    pub async fn cancel_io(&self) -> Result<()> {
+        match *self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
+            State::Closed => Err(Error::closed("StreamSocketListener")),
+            _ => Ok(()),
+        }
+    }
+
+    /// `Close()`: stops accepting and closes the listening socket. Idempotent.
+    pub fn close(&self) {
+        self.inner.close();
+    }
+}
+
+impl Inner {
+    fn close(&self) {
+        let previous =
+            std::mem::replace(&mut *self.state.lock().unwrap_or_else(|e| e.into_inner()), State::Closed);
+        if let State::Bound { stop, .. } = previous {
+            stop.cancel();
+        }
+        self.connection_received.clear();
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn check_level(level: SocketProtectionLevel) -> Result<()> {
+    if level.is_tls() {
+        return Err(Error::invalid_arg(format!(
+            "a TCP listener accepts only PlainSocket unless a server certificate is set (got {level:?})"
+        )));
+    }
+    Ok(())
+}
+
+/// A listening socket with SO_REUSEADDR (as servers customarily set), dual-stack when asked.
+fn bind_socket(addr: SocketAddr, dual_stack: bool) -> std::io::Result<Socket> {
+    let sock = Socket::new(Domain::for_address(addr), Type::STREAM.cloexec(), Some(Protocol::TCP))?;
+    if addr.is_ipv6() {
+        sock.set_only_v6(!dual_stack)?;
+    }
+    sock.set_reuse_address(true)?;
+    sock.set_nonblocking(true)?;
+    sock.bind(&addr.into())?;
+    sock.listen(BACKLOG)?;
+    Ok(sock)
+}
+
+async fn accept_loop(owner: Weak<Inner>, listener: Arc<TcpListener>, stop: CancellationToken) {
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.cancelled() => return,
+            r = listener.accept() => r,
+        };
+        let Some(inner) = owner.upgrade() else { return };
+        match accepted {
+            Ok((tcp, peer)) => {
+                let options = inner.control.shared.snapshot().tcp;
+                match StreamSocket::from_accepted(tcp, &options) {
+                    Ok(socket) => {
+                        let sender = StreamSocketListener { inner: inner.clone() };
+                        let args = StreamSocketListenerConnectionReceivedEventArgs { socket };
+                        if !inner.connection_received.raise(sender, args) {
+                            tracing::debug!(%peer, "connection closed: no ConnectionReceived handler");
+                        }
+                    }
+                    Err(e) => tracing::warn!(%peer, error = %e, "accepted connection dropped"),
+                }
+            }
+            Err(e) => {
+                // EMFILE and friends: back off instead of spinning, keep listening.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! `StreamSocketInformation`.
+
+use std::sync::Arc;
+
+use super::Inner;
+use crate::error::{Error, Result};
+use crate::net::enums::SocketProtectionLevel;
+use crate::net::hostname::HostName;
+use crate::net::tcp_info::{BandwidthStatistics, RoundTripTimeStatistics};
+
+/// `StreamSocketInformation`: a live view of the socket (values change as it connects).
+#[derive(Clone)]
+pub struct StreamSocketInformation {
+    pub(super) inner: Arc<Inner>,
+}
+
+impl StreamSocketInformation {
+    fn conn(&self) -> Option<Arc<super::Connection>> {
+        self.inner.connection("query").ok()
+    }
+
+    /// `LocalAddress` (None before connect).
+    pub fn local_address(&self) -> Option<HostName> {
+        self.conn().map(|c| HostName::from_ip(c.local.ip()))
+    }
+
+    /// `LocalPort` ("" before connect).
+    pub fn local_port(&self) -> String {
+        self.conn().map(|c| c.local.port().to_string()).unwrap_or_default()
+    }
+
+    /// `RemoteAddress` (None before connect).
+    pub fn remote_address(&self) -> Option<HostName> {
+        self.conn().map(|c| HostName::from_ip(c.remote.ip()))
+    }
+
+    /// `RemotePort` ("" before connect).
+    pub fn remote_port(&self) -> String {
+        self.conn().map(|c| c.remote.port().to_string()).unwrap_or_default()
+    }
+
+    /// `RemoteHostName`: what was passed to ConnectAsync (the peer's address when accepted).
+    pub fn remote_host_name(&self) -> Option<HostName> {
+        self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()).remote_host_name.clone()
+    }
+
+    /// `RemoteServiceName`: what was passed to ConnectAsync (the peer's port when accepted).
+    pub fn remote_service_name(&self) -> String {
+        self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()).remote_service_name.clone()
+    }
+
+    /// `ProtectionLevel`: the level requested (as WinRT).
+    pub fn protection_level(&self) -> SocketProtectionLevel {
+        self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()).protection_level
+    }
+
+    /// `RoundTripTimeStatistics` from TCP_INFO (see `net::tcp_info` for how each field is
+    /// derived). Fails with `E_ILLEGAL_METHOD_CALL` before connect.
+    pub fn round_trip_time_statistics(&self) -> Result<RoundTripTimeStatistics> {
+        self.statistics().map(|(rtt, _)| rtt)
+    }
+
+    /// `BandwidthStatistics` from TCP_INFO.
+    pub fn bandwidth_statistics(&self) -> Result<BandwidthStatistics> {
+        self.statistics().map(|(_, bw)| bw)
+    }
+
+    fn statistics(&self) -> Result<(RoundTripTimeStatistics, BandwidthStatistics)> {
+        let conn = self.inner.connection("read statistics")?;
+        let mut tracker = conn.stats.lock().unwrap_or_else(|e| e.into_inner());
+        tracker.sample(&conn.tcp).map_err(|e| Error::from_io(&e, "getsockopt(TCP_INFO)"))
+    }
+}

@@ -1,0 +1,434 @@
+//! `StreamSocket`: a TCP connection (TLS arrives with the TLS work).
+//!
+//! I/O is polled directly in the caller's task: the tokio resources are registered with the
+//! netrt runtime, so a read that finds data ready costs one syscall and no thread hop.
+//! Connecting (resolution, racing attempts, timers) runs as a task on the netrt runtime.
+
+mod connect;
+mod information;
+pub(crate) mod transport;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+pub use information::StreamSocketInformation;
+
+use crate::error::{Error, Result, hresult};
+use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OutputStream};
+use crate::net::control::{StreamSettings, StreamSocketControl, TcpOptions};
+use crate::net::enums::SocketProtectionLevel;
+use crate::net::hostname::{EndpointPair, HostName};
+use crate::net::resolve::{self, Transport};
+use transport::Connection;
+
+enum State {
+    Created,
+    Connecting,
+    Connected(Arc<Connection>),
+    Closed,
+}
+
+/// What `Information` reports about the connect request.
+#[derive(Default)]
+struct Requested {
+    remote_host_name: Option<HostName>,
+    remote_service_name: String,
+    protection_level: SocketProtectionLevel,
+}
+
+pub(crate) struct Inner {
+    control: StreamSocketControl,
+    state: RwLock<State>,
+    cancel: Mutex<CancellationToken>,
+    read_busy: AtomicBool,
+    write_busy: AtomicBool,
+    idle: Notify,
+    requested: Mutex<Requested>,
+}
+
+/// `StreamSocket`. Cloning gives another reference to the same socket (WinRT reference
+/// semantics); the socket closes when `close` is called or the last reference goes.
+#[derive(Clone)]
+pub struct StreamSocket {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for StreamSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamSocket").finish_non_exhaustive()
+    }
+}
+
+impl Default for StreamSocket {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Marks one direction busy for the duration of an operation (one pending read and one
+/// pending write at a time, as WinRT).
+struct Busy<'a> {
+    flag: &'a AtomicBool,
+    idle: &'a Notify,
+}
+
+impl<'a> Busy<'a> {
+    fn acquire(flag: &'a AtomicBool, idle: &'a Notify, what: &str) -> Result<Self> {
+        if flag.swap(true, Ordering::AcqRel) {
+            return Err(Error::illegal_method_call(format!("a {what} is already pending on this socket")));
+        }
+        Ok(Self { flag, idle })
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.flag.store(false, Ordering::Release);
+        self.idle.notify_waiters();
+    }
+}
+
+impl StreamSocket {
+    /// `StreamSocket()`.
+    pub fn new() -> Self {
+        Self::with_state(StreamSocketControl::new(), State::Created, Requested::default())
+    }
+
+    fn with_state(control: StreamSocketControl, state: State, requested: Requested) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                control,
+                state: RwLock::new(state),
+                cancel: Mutex::new(CancellationToken::new()),
+                read_busy: AtomicBool::new(false),
+                write_busy: AtomicBool::new(false),
+                idle: Notify::new(),
+                requested: Mutex::new(requested),
+            }),
+        }
+    }
+
+    /// A socket for a connection accepted by a listener, with the listener's options applied.
+    pub(crate) fn from_accepted(tcp: tokio::net::TcpStream, options: &TcpOptions) -> Result<Self> {
+        let ipv6 = tcp.local_addr().map(|a| a.is_ipv6()).unwrap_or(false);
+        options
+            .apply(socket2::SockRef::from(&tcp), ipv6)
+            .map_err(|e| Error::from_io(&e, "apply StreamSocketListenerControl options"))?;
+        let conn = Connection::new(tcp).map_err(|e| Error::from_io(&e, "accepted socket"))?;
+        let control = StreamSocketControl::new();
+        control.shared.lock().tcp = options.clone();
+        control.shared.freeze();
+        let requested = Requested {
+            remote_host_name: Some(HostName::from_ip(conn.remote.ip())),
+            remote_service_name: conn.remote.port().to_string(),
+            protection_level: SocketProtectionLevel::PlainSocket,
+        };
+        Ok(Self::with_state(control, State::Connected(Arc::new(conn)), requested))
+    }
+
+    /// `Control`.
+    pub fn control(&self) -> StreamSocketControl {
+        self.inner.control.clone()
+    }
+
+    /// `Information`.
+    pub fn information(&self) -> StreamSocketInformation {
+        StreamSocketInformation { inner: self.inner.clone() }
+    }
+
+    /// `InputStream`. Closing it closes the socket (as in WinRT).
+    pub fn input_stream(&self) -> InputStream {
+        InputStream::new(Arc::new(SocketStream(self.inner.clone())))
+    }
+
+    /// `OutputStream`. Closing it closes the socket (as in WinRT).
+    pub fn output_stream(&self) -> OutputStream {
+        OutputStream::new(Arc::new(SocketStream(self.inner.clone())))
+    }
+
+    /// `ConnectAsync(HostName, String)`: plain TCP to every resolved address until one answers.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` for an empty service; WSATYPE_NOT_FOUND for an unknown service name;
+    /// the resolver's error (HostNotFound, ...) or the connect error of the preferred address
+    /// (ConnectionRefused, ConnectionTimedOut, ...); `E_ILLEGAL_METHOD_CALL` when already
+    /// connected or connecting; `RO_E_CLOSED` after close; `ERROR_OPERATION_ABORTED` when
+    /// closed while connecting.
+    pub async fn connect(&self, remote_host_name: &HostName, remote_service_name: &str) -> Result<()> {
+        self.connect_with_protection_level(
+            remote_host_name,
+            remote_service_name,
+            SocketProtectionLevel::PlainSocket,
+        )
+        .await
+    }
+
+    /// `ConnectAsync(HostName, String, SocketProtectionLevel)`.
+    pub async fn connect_with_protection_level(
+        &self,
+        remote_host_name: &HostName,
+        remote_service_name: &str,
+        protection_level: SocketProtectionLevel,
+    ) -> Result<()> {
+        let pair = EndpointPair::new(None, "", Some(remote_host_name.clone()), remote_service_name);
+        self.connect_with_endpoint_pair_and_protection_level(&pair, protection_level).await
+    }
+
+    /// `ConnectAsync(EndpointPair)`.
+    pub async fn connect_with_endpoint_pair(&self, endpoint_pair: &EndpointPair) -> Result<()> {
+        self.connect_with_endpoint_pair_and_protection_level(
+            endpoint_pair,
+            SocketProtectionLevel::PlainSocket,
+        )
+        .await
+    }
+
+    /// `ConnectAsync(EndpointPair, SocketProtectionLevel)`.
+    pub async fn connect_with_endpoint_pair_and_protection_level(
+        &self,
+        endpoint_pair: &EndpointPair,
+        protection_level: SocketProtectionLevel,
+    ) -> Result<()> {
+        let remote_host = endpoint_pair
+            .remote_host_name
+            .clone()
+            .ok_or_else(|| Error::invalid_arg("the remote host name is required"))?;
+        if protection_level.is_tls() {
+            return Err(Error::new(
+                hresult::E_NOTIMPL,
+                format!(
+                    "protection level {protection_level:?} needs TLS, which this build does not provide yet"
+                ),
+            ));
+        }
+        let remote_port =
+            resolve::resolve_service(&endpoint_pair.remote_service_name, Transport::Tcp, false)?;
+        let local_port = resolve::resolve_service(&endpoint_pair.local_service_name, Transport::Tcp, true)?;
+        self.begin_connect(&remote_host, &endpoint_pair.remote_service_name, protection_level)?;
+        let token = self.cancel_token();
+        let settings: StreamSettings = self.inner.control.shared.snapshot();
+        let local_host = endpoint_pair.local_host_name.clone();
+        let remote_for_task = remote_host.clone();
+        let attempt = crate::runtime::run(async move {
+            let local = match local_host {
+                Some(h) => Some(resolve::resolve_host_async(&h, local_port, Transport::Tcp).await?[0]),
+                None if local_port != 0 => Some(SocketAddr::from(([0, 0, 0, 0], local_port))),
+                None => None,
+            };
+            let mut addrs =
+                resolve::resolve_host_async(&remote_for_task, remote_port, Transport::Tcp).await?;
+            if let Some(local) = local {
+                // A bound local address fixes the family.
+                addrs.retain(|a| a.is_ipv6() == local.is_ipv6());
+                if addrs.is_empty() {
+                    return Err(Error::new(
+                        hresult::hresult_from_win32(hresult::wsa::WSAEAFNOSUPPORT),
+                        "the local and remote addresses are of different families",
+                    ));
+                }
+            }
+            connect::connect_with_timeout(addrs, local, settings).await
+        });
+        let outcome = tokio::select! {
+            r = attempt => r,
+            _ = token.cancelled() => Err(Error::aborted("ConnectAsync")),
+        };
+        self.finish_connect(outcome)
+    }
+
+    fn begin_connect(&self, host: &HostName, service: &str, level: SocketProtectionLevel) -> Result<()> {
+        let mut state = self.inner.state.write().unwrap_or_else(|e| e.into_inner());
+        match *state {
+            State::Created => {}
+            State::Connecting => {
+                return Err(Error::illegal_method_call("ConnectAsync is already in progress"));
+            }
+            State::Connected(_) => return Err(Error::illegal_method_call("the socket is already connected")),
+            State::Closed => return Err(Error::closed("StreamSocket")),
+        }
+        *state = State::Connecting;
+        self.inner.control.shared.freeze();
+        let mut req = self.inner.requested.lock().unwrap_or_else(|e| e.into_inner());
+        req.remote_host_name = Some(host.clone());
+        req.remote_service_name = service.to_string();
+        req.protection_level = level;
+        Ok(())
+    }
+
+    fn finish_connect(&self, outcome: Result<tokio::net::TcpStream>) -> Result<()> {
+        let mut state = self.inner.state.write().unwrap_or_else(|e| e.into_inner());
+        let closed = matches!(*state, State::Closed);
+        match outcome {
+            Ok(_) if closed => Err(Error::aborted("ConnectAsync")),
+            Ok(tcp) => {
+                let conn = Connection::new(tcp).map_err(|e| Error::from_io(&e, "connected socket"))?;
+                *state = State::Connected(Arc::new(conn));
+                Ok(())
+            }
+            Err(e) => {
+                if !closed {
+                    // A failed connect leaves the socket reusable, as before the attempt.
+                    *state = State::Created;
+                    self.inner.control.shared.thaw();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn cancel_token(&self) -> CancellationToken {
+        self.inner.cancel.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reads what is available into `buf` (at least one byte; 0 = the peer closed).
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` if another read is pending or the socket is not connected;
+    /// `ERROR_OPERATION_ABORTED` when Close/CancelIOAsync interrupts it; the socket error
+    /// otherwise (ConnectionResetByPeer, ...).
+    pub async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
+        self.inner.read_some(buf).await
+    }
+
+    /// Writes all of `data`.
+    pub async fn write_all(&self, data: &[u8]) -> Result<()> {
+        self.inner.write_all(data).await
+    }
+
+    /// `CancelIOAsync()`: every pending read, write and connect completes with
+    /// `ERROR_OPERATION_ABORTED`; the socket stays usable.
+    pub async fn cancel_io(&self) -> Result<()> {
+        let old = {
+            let mut slot = self.inner.cancel.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut *slot, CancellationToken::new())
+        };
+        old.cancel();
+        // Wait until the aborted operations have reached their terminal state.
+        loop {
+            let idle = self.inner.idle.notified();
+            if !self.inner.read_busy.load(Ordering::Acquire) && !self.inner.write_busy.load(Ordering::Acquire)
+            {
+                return Ok(());
+            }
+            idle.await;
+        }
+    }
+
+    /// `Close()`: aborts pending operations and closes the connection. Idempotent; never blocks.
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Whether this is the same socket as `other`.
+    pub fn ptr_eq(&self, other: &StreamSocket) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Inner {
+    fn connection(&self, what: &str) -> Result<Arc<Connection>> {
+        match &*self.state.read().unwrap_or_else(|e| e.into_inner()) {
+            State::Connected(c) => Ok(c.clone()),
+            State::Closed => Err(Error::closed("StreamSocket")),
+            State::Created | State::Connecting => Err(Error::new(
+                hresult::E_ILLEGAL_METHOD_CALL,
+                format!("cannot {what}: the socket is not connected"),
+            )),
+        }
+    }
+
+    fn token(&self) -> CancellationToken {
+        self.cancel.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
+        let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
+        let conn = self.connection("read")?;
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let token = self.token();
+        let result = tokio::select! {
+            biased;
+            r = conn.read(buf) => r,
+            _ = token.cancelled() => return Err(Error::aborted("the read")),
+        };
+        match result {
+            Ok(n) if n > 0 => Ok(n),
+            // After close, the shutdown makes a racing read see EOF or an error: report the abort.
+            _ if token.is_cancelled() => Err(Error::aborted("the read")),
+            Ok(n) => Ok(n),
+            Err(e) => Err(Error::from_io(&e, format!("read from {}", conn.remote))),
+        }
+    }
+
+    async fn write_all(&self, data: &[u8]) -> Result<()> {
+        let _busy = Busy::acquire(&self.write_busy, &self.idle, "write")?;
+        let conn = self.connection("write")?;
+        let token = self.token();
+        tokio::select! {
+            biased;
+            r = conn.write_all(data) => match r {
+                Err(_) if token.is_cancelled() => Err(Error::aborted("the write")),
+                Err(e) => Err(Error::from_io(&e, format!("write to {}", conn.remote))),
+                Ok(()) => Ok(()),
+            },
+            _ = token.cancelled() => Err(Error::aborted("the write")),
+        }
+    }
+
+    fn close(&self) {
+        let previous = {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut *state, State::Closed)
+        };
+        self.token().cancel();
+        if let State::Connected(conn) = previous {
+            conn.shutdown();
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// The socket seen as a stream (what `InputStream`/`OutputStream` wrap).
+struct SocketStream(Arc<Inner>);
+
+impl ByteSource for SocketStream {
+    fn read_some<'a>(&'a self, buf: &'a mut [u8]) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(self.0.read_some(buf))
+    }
+
+    fn close(&self) {
+        self.0.close();
+    }
+}
+
+impl ByteSink for SocketStream {
+    fn write_all<'a>(&'a self, data: &'a [u8]) -> BoxFuture<'a, Result<u32>> {
+        Box::pin(async move {
+            self.0.write_all(data).await?;
+            Ok(data.len() as u32)
+        })
+    }
+
+    fn flush(&self) -> BoxFuture<'_, Result<bool>> {
+        // TCP keeps no user-space buffer: a completed write is already with the kernel.
+        Box::pin(async move {
+            self.0.connection("flush")?;
+            Ok(true)
+        })
+    }
+
+    fn close(&self) {
+        self.0.close();
+    }
+}

@@ -1,0 +1,332 @@
+//! StreamSocket and StreamSocketListener over real loopback sockets.
+
+mod util;
+
+use std::io::{Read, Write};
+use std::net::TcpListener as StdListener;
+use std::time::Duration;
+
+use netrt::error::hresult::*;
+use netrt::net::{SocketProtectionLevel, StreamSocket, StreamSocketListener};
+use netrt::{EndpointPair, HostName};
+use util::*;
+
+fn loopback() -> HostName {
+    HostName::new("127.0.0.1").unwrap()
+}
+
+/// A port with nothing listening: bind, note the port, close.
+fn closed_port() -> u16 {
+    let l = StdListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn echo_through_listener_and_socket() {
+    let (client, server, _l) = connected_pair().await;
+    within(client.write_all(b"hello netrt")).await.unwrap();
+    assert_eq!(read_exact(&server, 11).await, b"hello netrt");
+    within(server.write_all(b"and back")).await.unwrap();
+    assert_eq!(read_exact(&client, 8).await, b"and back");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn information_reports_both_ends_and_real_tcp_statistics() {
+    let (client, server, _l) = connected_pair().await;
+    let info = client.information();
+    assert_eq!(info.remote_address().unwrap().canonical_name(), "127.0.0.1");
+    assert_eq!(info.remote_host_name().unwrap().raw_name(), "127.0.0.1");
+    assert_eq!(info.local_port(), server.information().remote_port());
+    assert_eq!(info.remote_port(), server.information().local_port());
+    assert_eq!(info.protection_level(), SocketProtectionLevel::PlainSocket);
+    for _ in 0..50 {
+        within(client.write_all(&[7u8; 1000])).await.unwrap();
+        read_exact(&server, 1000).await;
+    }
+    let rtt = info.round_trip_time_statistics().unwrap();
+    assert!(rtt.min > 0 && rtt.max >= rtt.min && rtt.sum >= rtt.max, "{rtt:?}");
+    let bw = info.bandwidth_statistics().unwrap();
+    assert!(bw.outbound_bits_per_second > 0, "{bw:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_connection_maps_to_connection_refused() {
+    let sock = StreamSocket::new();
+    let err = within(sock.connect(&loopback(), &closed_port().to_string())).await.unwrap_err();
+    assert_eq!(err.hresult(), hr(0x8007274D), "{err}");
+    assert_eq!(err.errno(), Some(libc::ECONNREFUSED));
+    assert!(err.message().contains("127.0.0.1"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_host_is_host_not_found() {
+    let sock = StreamSocket::new();
+    let err = within(sock.connect(&HostName::new("nothing-here.invalid").unwrap(), "80")).await.unwrap_err();
+    assert_eq!(err.hresult(), hr(0x80072AF9), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_service_name_is_type_not_found() {
+    let sock = StreamSocket::new();
+    let err = within(sock.connect(&loopback(), "no-such-service")).await.unwrap_err();
+    assert_eq!(err.hresult(), hr(0x8007277D), "{err}");
+    let err = within(sock.connect(&loopback(), "")).await.unwrap_err();
+    assert_eq!(err.hresult(), E_INVALIDARG, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn address_in_use_is_reported() {
+    let (_l, port, _rx) = listener().await;
+    let second = StreamSocketListener::new();
+    let err = within(second.bind_endpoint(Some(&loopback()), &port.to_string())).await.unwrap_err();
+    assert_eq!(err.hresult(), hr(0x80072740), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn peer_close_reads_zero_bytes() {
+    let (client, server, _l) = connected_pair().await;
+    server.close();
+    let mut buf = [0u8; 16];
+    assert_eq!(within(client.read_some(&mut buf)).await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn peer_reset_is_connection_reset_by_peer() {
+    let peer = StdListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let client = StreamSocket::new();
+    within(client.connect(&loopback(), &port.to_string())).await.unwrap();
+    let (accepted, _) = peer.accept().unwrap();
+    // SO_LINGER 0 turns close() into an RST.
+    socket2::SockRef::from(&accepted).set_linger(Some(Duration::ZERO)).unwrap();
+    drop(accepted);
+    let mut buf = [0u8; 16];
+    let err = within(client.read_some(&mut buf)).await.unwrap_err();
+    assert_eq!(err.hresult(), hr(0x80072746), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn close_during_pending_read_aborts_it() {
+    let (client, _server, _l) = connected_pair().await;
+    let reader = client.clone();
+    let pending = tokio::spawn(async move {
+        let mut buf = [0u8; 16];
+        reader.read_some(&mut buf).await
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    client.close();
+    let err = within(pending).await.unwrap().unwrap_err();
+    assert_eq!(err.hresult(), hr(0x800703E3), "{err}");
+    let mut buf = [0u8; 1];
+    assert_eq!(within(client.read_some(&mut buf)).await.unwrap_err().hresult(), RO_E_CLOSED);
+    client.close(); // idempotent
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_io_aborts_pending_read_and_socket_stays_usable() {
+    let (client, server, _l) = connected_pair().await;
+    let reader = client.clone();
+    let pending = tokio::spawn(async move {
+        let mut buf = [0u8; 16];
+        reader.read_some(&mut buf).await
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    within(client.cancel_io()).await.unwrap();
+    let err = within(pending).await.unwrap().unwrap_err();
+    assert_eq!(err.hresult(), hr(0x800703E3), "{err}");
+    within(server.write_all(b"still here")).await.unwrap();
+    assert_eq!(read_exact(&client, 10).await, b"still here");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn second_concurrent_read_is_illegal() {
+    let (client, _server, _l) = connected_pair().await;
+    let reader = client.clone();
+    let pending = tokio::spawn(async move {
+        let mut buf = [0u8; 16];
+        reader.read_some(&mut buf).await
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut buf = [0u8; 16];
+    let err = within(client.read_some(&mut buf)).await.unwrap_err();
+    assert_eq!(err.hresult(), E_ILLEGAL_METHOD_CALL);
+    client.close();
+    let _ = within(pending).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn control_is_applied_and_frozen_after_connect() {
+    let peer = StdListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let sock = StreamSocket::new();
+    let control = sock.control();
+    assert!(control.no_delay());
+    assert!(!control.keep_alive());
+    assert_eq!(control.outbound_unicast_hop_limit(), 128);
+    control.set_keep_alive(true).unwrap();
+    control.set_outbound_unicast_hop_limit(17).unwrap();
+    control.set_outbound_buffer_size_in_bytes(64 * 1024).unwrap();
+    within(sock.connect(&loopback(), &port.to_string())).await.unwrap();
+    assert_eq!(control.set_no_delay(false).unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
+    let (accepted, _) = peer.accept().unwrap();
+    drop(accepted);
+    assert!(control.keep_alive());
+    assert_eq!(control.outbound_unicast_hop_limit(), 17);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accepted_sockets_get_listener_control_settings() {
+    let listener = StreamSocketListener::new();
+    listener.control().set_keep_alive(true).unwrap();
+    listener.control().set_no_delay(false).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    listener.add_connection_received(std::sync::Arc::new(move |_l, args| {
+        let _ = tx.send(args.socket());
+    }));
+    within(listener.bind_service_name("")).await.unwrap();
+    let port = listener.information().local_port();
+    let mut peer = std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
+    let accepted = within(rx.recv()).await.unwrap();
+    assert!(accepted.control().keep_alive());
+    assert!(!accepted.control().no_delay());
+    peer.write_all(b"x").unwrap();
+    assert_eq!(read_exact(&accepted, 1).await, b"x");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bind_service_name_is_dual_stack() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener = StreamSocketListener::new();
+    listener.add_connection_received(std::sync::Arc::new(move |_l, args| {
+        let _ = tx.send(args.socket());
+    }));
+    within(listener.bind_service_name("")).await.unwrap();
+    let port = listener.information().local_port();
+    let v4 = StreamSocket::new();
+    within(v4.connect(&loopback(), &port)).await.unwrap();
+    let accepted = within(rx.recv()).await.unwrap();
+    assert_eq!(accepted.information().remote_address().unwrap().canonical_name(), "127.0.0.1");
+    if std::net::TcpListener::bind("[::1]:0").is_ok() {
+        let v6 = StreamSocket::new();
+        within(v6.connect(&HostName::new("::1").unwrap(), &port)).await.unwrap();
+        let accepted = within(rx.recv()).await.unwrap();
+        assert_eq!(accepted.information().remote_address().unwrap().canonical_name(), "::1");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connects_by_name_racing_all_addresses() {
+    // "localhost" resolves to ::1 and 127.0.0.1; only the IPv4 one listens.
+    let peer = StdListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let sock = StreamSocket::new();
+    within(sock.connect(&HostName::new("localhost").unwrap(), &port.to_string())).await.unwrap();
+    assert_eq!(sock.information().remote_address().unwrap().canonical_name(), "127.0.0.1");
+    let serial = StreamSocket::new();
+    serial.control().set_serialize_connection_attempts(true).unwrap();
+    within(serial.connect(&HostName::new("localhost").unwrap(), &port.to_string())).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn endpoint_pair_binds_the_local_side() {
+    let peer = StdListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let local_port = closed_port();
+    let pair =
+        EndpointPair::new(Some(loopback()), &local_port.to_string(), Some(loopback()), &port.to_string());
+    let sock = StreamSocket::new();
+    within(sock.connect_with_endpoint_pair(&pair)).await.unwrap();
+    assert_eq!(sock.information().local_port(), local_port.to_string());
+    let (mut accepted, from) = peer.accept().unwrap();
+    assert_eq!(from.port(), local_port);
+    within(sock.write_all(b"ping")).await.unwrap();
+    let mut buf = [0u8; 4];
+    accepted.read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"ping");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_timeout_bounds_an_unanswered_connect() {
+    // A listener with a full backlog never completes further handshakes: SYNs are dropped.
+    let peer = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    peer.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    peer.listen(0).unwrap();
+    let port = peer.local_addr().unwrap().as_socket().unwrap().port();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        s.set_nonblocking(true).unwrap();
+        let _ = s.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
+        fillers.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let sock = StreamSocket::new();
+    sock.control().set_connect_timeout(netrt::foundation::TimeSpan::from_millis(300)).unwrap();
+    let started = std::time::Instant::now();
+    let err = within(sock.connect(&loopback(), &port.to_string())).await.unwrap_err();
+    assert_eq!(err.hresult(), hr(0x8007274C), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_levels_on_plain_listener_are_rejected() {
+    let l = StreamSocketListener::new();
+    let err = within(l.bind_service_name_with_protection_level("", SocketProtectionLevel::Tls12))
+        .await
+        .unwrap_err();
+    assert_eq!(err.hresult(), E_INVALIDARG);
+}
+
+#[test]
+fn fork_child_can_still_connect() {
+    // Use the runtime in the parent first, so the child inherits a live (but dead there) one.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let peer = StdListener::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    rt.block_on(async {
+        let s = StreamSocket::new();
+        within(s.connect(&loopback(), &port.to_string())).await.unwrap();
+    });
+    let _ = peer.accept().unwrap();
+    let parent_pid = netrt::runtime::runtime_pid();
+    // SAFETY: the child only runs Rust code that rebuilds its own runtime, then _exits.
+    match unsafe { libc::fork() } {
+        0 => {
+            let ok = std::panic::catch_unwind(|| {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    let s = StreamSocket::new();
+                    tokio::time::timeout(STEP, s.connect(&loopback(), &port.to_string()))
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    s.write_all(b"from child").await.unwrap();
+                });
+                assert_ne!(netrt::runtime::runtime_pid(), parent_pid);
+            })
+            .is_ok();
+            unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+        }
+        pid => {
+            assert!(pid > 0);
+            let (mut conn, _) = peer.accept().unwrap();
+            let mut buf = [0u8; 10];
+            conn.read_exact(&mut buf).unwrap();
+            assert_eq!(&buf, b"from child");
+            let mut status = 0;
+            unsafe { libc::waitpid(pid, &mut status, 0) };
+            assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child failed: {status}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn writes_larger_than_socket_buffers_complete() {
+    let (client, server, _l) = connected_pair().await;
+    let data: Vec<u8> = (0..4 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    let expected = data.clone();
+    let writer = tokio::spawn(async move { client.write_all(&data).await });
+    let got = read_exact(&server, expected.len()).await;
+    within(writer).await.unwrap().unwrap();
+    assert!(got == expected);
+}

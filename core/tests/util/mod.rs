@@ -1,0 +1,50 @@
+//! Shared helpers for the socket tests: every peer binds 127.0.0.1 on an ephemeral port.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use netrt::net::{StreamSocket, StreamSocketListener};
+use tokio::sync::mpsc;
+
+/// Every await in a test is bounded: a hang is a failure, not a stuck CI run.
+pub const STEP: Duration = Duration::from_secs(10);
+
+/// Awaits `fut` or panics after [`STEP`].
+pub async fn within<F: std::future::Future>(fut: F) -> F::Output {
+    tokio::time::timeout(STEP, fut).await.expect("step timed out")
+}
+
+/// A netrt listener on 127.0.0.1:0 whose accepted sockets arrive on a channel.
+pub async fn listener() -> (StreamSocketListener, u16, mpsc::UnboundedReceiver<StreamSocket>) {
+    let listener = StreamSocketListener::new();
+    let (tx, rx) = mpsc::unbounded_channel();
+    listener.add_connection_received(Arc::new(move |_sender, args| {
+        let _ = tx.send(args.socket());
+    }));
+    let host = netrt::HostName::new("127.0.0.1").unwrap();
+    within(listener.bind_endpoint(Some(&host), "")).await.unwrap();
+    let port: u16 = listener.information().local_port().parse().unwrap();
+    (listener, port, rx)
+}
+
+/// A connected pair: (client, server side).
+pub async fn connected_pair() -> (StreamSocket, StreamSocket, StreamSocketListener) {
+    let (listener, port, mut rx) = listener().await;
+    let client = StreamSocket::new();
+    within(client.connect(&netrt::HostName::new("127.0.0.1").unwrap(), &port.to_string())).await.unwrap();
+    let server = within(rx.recv()).await.unwrap();
+    (client, server, listener)
+}
+
+/// Reads exactly `n` bytes.
+pub async fn read_exact(sock: &StreamSocket, n: usize) -> Vec<u8> {
+    let mut out = vec![0u8; n];
+    let mut got = 0;
+    while got < n {
+        let k = within(sock.read_some(&mut out[got..])).await.unwrap();
+        assert!(k > 0, "unexpected end of stream after {got} of {n} bytes");
+        got += k;
+    }
+    out
+}
