@@ -15,3 +15,4 @@ pub mod net;
 pub mod runtime;
 
 pub use net::{EndpointPair, HostName, StreamSocket};
+pub use io::{DataReader, DataWriter};

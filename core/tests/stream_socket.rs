@@ -54,6 +54,7 @@ async fn refused_connection_maps_to_connection_refused() {
     let sock = StreamSocket::new();
     let err = within(sock.connect(&loopback(), &closed_port().to_string())).await.unwrap_err();
     assert_eq!(err.hresult(), hr(0x8007274D), "{err}");
+    assert_eq!(err.socket_error_status() as i32, 12, "ConnectionRefused");
     assert_eq!(err.errno(), Some(libc::ECONNREFUSED));
     assert!(err.message().contains("127.0.0.1"), "{err}");
 }
@@ -63,6 +64,7 @@ async fn invalid_host_is_host_not_found() {
     let sock = StreamSocket::new();
     let err = within(sock.connect(&HostName::new("nothing-here.invalid").unwrap(), "80")).await.unwrap_err();
     assert_eq!(err.hresult(), hr(0x80072AF9), "{err}");
+    assert_eq!(err.socket_error_status() as i32, 6, "HostNotFound");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -80,6 +82,7 @@ async fn address_in_use_is_reported() {
     let second = StreamSocketListener::new();
     let err = within(second.bind_endpoint(Some(&loopback()), &port.to_string())).await.unwrap_err();
     assert_eq!(err.hresult(), hr(0x80072740), "{err}");
+    assert_eq!(err.socket_error_status() as i32, 10, "AddressAlreadyInUse");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -103,6 +106,7 @@ async fn peer_reset_is_connection_reset_by_peer() {
     let mut buf = [0u8; 16];
     let err = within(client.read_some(&mut buf)).await.unwrap_err();
     assert_eq!(err.hresult(), hr(0x80072746), "{err}");
+    assert_eq!(err.socket_error_status() as i32, 18, "ConnectionResetByPeer");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -117,6 +121,7 @@ async fn close_during_pending_read_aborts_it() {
     client.close();
     let err = within(pending).await.unwrap().unwrap_err();
     assert_eq!(err.hresult(), hr(0x800703E3), "{err}");
+    assert_eq!(err.socket_error_status() as i32, 1, "OperationAborted");
     let mut buf = [0u8; 1];
     assert_eq!(within(client.read_some(&mut buf)).await.unwrap_err().hresult(), RO_E_CLOSED);
     client.close(); // idempotent

@@ -4,6 +4,7 @@ pub mod buffer;
 pub mod data_reader;
 pub mod data_writer;
 pub mod encoding;
+pub mod memory;
 pub mod stream;
 
 #[cfg(test)]

@@ -124,6 +124,14 @@ impl DatagramSocketMessageReceivedEventArgs {
     pub fn data(&self) -> &[u8] {
         &self.data
     }
+    /// `GetDataReader()`: a reader over the datagram, already loaded.
+    pub fn get_data_reader(&self) -> crate::io::DataReader {
+        crate::io::DataReader::from_buffer(&crate::io::Buffer::from_vec(self.data.clone()).unwrap_or_default())
+    }
+    /// `GetDataStream()`: an input stream over the datagram.
+    pub fn get_data_stream(&self) -> crate::io::InputStream {
+        crate::io::InputStream::new(Arc::new(crate::io::memory::MemorySource::new(self.data.clone())))
+    }
     /// `RemoteAddress`.
     pub fn remote_address(&self) -> HostName {
         HostName::from_ip(self.remote.ip())

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the build, the tests and the demo need on a fresh Debian machine.
+# Idempotent and quiet when everything is there; run by `make demo` and `make test`.
+set -euo pipefail
+
+# Debian packages: compilers for the C/C++ suites, the services database (/etc/services, for
+# service names such as "http"), OpenSSL's command line tools (test certificates and peers),
+# valgrind for the C suite.
+packages=(build-essential pkg-config netbase openssl ca-certificates valgrind)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "install-deps: cargo (Rust >= 1.88) is required" >&2; exit 1; }
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
