@@ -98,7 +98,10 @@ async fn datagram_exchange() -> Result<(), BoxError> {
 async fn refused_connection() {
     println!("[3] errors as HRESULTs");
     // Nothing listens on a port we just released.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(9);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9);
     let socket = StreamSocket::new();
     let host = HostName::new("127.0.0.1").expect("literal");
     match socket.connect(&host, &port.to_string()).await {

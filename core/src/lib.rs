@@ -14,5 +14,5 @@ pub mod event;
 pub mod net;
 pub mod runtime;
 
-pub use net::{EndpointPair, HostName, StreamSocket};
 pub use io::{DataReader, DataWriter};
+pub use net::{EndpointPair, HostName, StreamSocket};

@@ -132,6 +132,11 @@ async fn close_stops_events_and_fails_later_calls() {
     sock.close();
     let peer = StdUdp::bind("127.0.0.1:0").unwrap();
     let _ = peer.send_to(b"late", ("127.0.0.1", port));
-    assert!(tokio::time::timeout(Duration::from_millis(200), rx.recv()).await.map(|m| m.is_none()).unwrap_or(true));
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), rx.recv())
+            .await
+            .map(|m| m.is_none())
+            .unwrap_or(true)
+    );
     assert_eq!(within(sock.bind_service_name("")).await.unwrap_err().hresult(), RO_E_CLOSED);
 }

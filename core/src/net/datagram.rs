@@ -126,7 +126,9 @@ impl DatagramSocketMessageReceivedEventArgs {
     }
     /// `GetDataReader()`: a reader over the datagram, already loaded.
     pub fn get_data_reader(&self) -> crate::io::DataReader {
-        crate::io::DataReader::from_buffer(&crate::io::Buffer::from_vec(self.data.clone()).unwrap_or_default())
+        crate::io::DataReader::from_buffer(
+            &crate::io::Buffer::from_vec(self.data.clone()).unwrap_or_default(),
+        )
     }
     /// `GetDataStream()`: an input stream over the datagram.
     pub fn get_data_stream(&self) -> crate::io::InputStream {

@@ -1,0 +1,211 @@
+//! `make bench`: netrt StreamSocket against raw `tokio::net::TcpStream`, same process, same
+//! runtime, interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
+//! (netrt / baseline) with median, min and max over the pairs.
+
+mod stats;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use netrt::net::StreamSocketListener;
+use netrt::{HostName, StreamSocket};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const BULK_BYTES: usize = 1 << 30;
+const CHUNK: usize = 64 * 1024;
+const PINGS: usize = 100_000;
+const MSG: usize = 64;
+
+fn pairs() -> usize {
+    std::env::var("NETRT_BENCH_PAIRS").ok().and_then(|v| v.parse().ok()).unwrap_or(7)
+}
+
+fn main() {
+    let rt = netrt::runtime::handle();
+    let n = pairs();
+    println!("netrt bench — {n} interleaved pairs, same process, netrt runtime for both sides\n");
+
+    let (mut netrt_bulk, mut tokio_bulk) = (Vec::new(), Vec::new());
+    let (mut netrt_p50, mut tokio_p50, mut netrt_p99, mut tokio_p99) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..n {
+        // Alternate which side goes first so warm-up and drift do not favour one.
+        let order = if i % 2 == 0 { [true, false] } else { [false, true] };
+        for use_netrt in order {
+            let gbps = if use_netrt { rt.block_on(bulk_netrt()) } else { rt.block_on(bulk_tokio()) };
+            if use_netrt { netrt_bulk.push(gbps) } else { tokio_bulk.push(gbps) }
+        }
+        for use_netrt in order {
+            let mut rtts =
+                if use_netrt { rt.block_on(pingpong_netrt()) } else { rt.block_on(pingpong_tokio()) };
+            let p50 = stats::quantile(&mut rtts, 0.50) as f64 / 1000.0;
+            let p99 = stats::quantile(&mut rtts, 0.99) as f64 / 1000.0;
+            if use_netrt {
+                netrt_p50.push(p50);
+                netrt_p99.push(p99);
+            } else {
+                tokio_p50.push(p50);
+                tokio_p99.push(p99);
+            }
+        }
+        eprintln!(
+            "pair {}: bulk netrt {:.2} / tokio {:.2} Gbit/s; p50 netrt {:.1} / tokio {:.1} µs",
+            i + 1,
+            netrt_bulk[i],
+            tokio_bulk[i],
+            netrt_p50[i],
+            tokio_p50[i]
+        );
+    }
+    let ratio = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x / y).collect::<Vec<_>>();
+    println!(
+        "| figure | netrt (median) | baseline (median) | ratio median | ratio min | ratio max | target |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    row(
+        "TCP bulk 1 GiB, 64 KiB writes (Gbit/s)",
+        &netrt_bulk,
+        &tokio_bulk,
+        &ratio(&netrt_bulk, &tokio_bulk),
+        "≥ 0.95×",
+    );
+    row("64-byte ping-pong RTT p50 (µs)", &netrt_p50, &tokio_p50, &ratio(&netrt_p50, &tokio_p50), "≤ 1.10×");
+    row("64-byte ping-pong RTT p99 (µs)", &netrt_p99, &tokio_p99, &ratio(&netrt_p99, &tokio_p99), "—");
+}
+
+fn row(name: &str, a: &[f64], b: &[f64], r: &[f64], target: &str) {
+    let (sa, sb, sr) = (stats::summarize(a), stats::summarize(b), stats::summarize(r));
+    println!(
+        "| {name} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} | {target} |",
+        sa.median, sb.median, sr.median, sr.min, sr.max
+    );
+}
+
+fn gbps(bytes: usize, d: Duration) -> f64 {
+    bytes as f64 * 8.0 / d.as_secs_f64() / 1e9
+}
+
+async fn netrt_pair() -> (StreamSocket, StreamSocket, StreamSocketListener) {
+    let listener = StreamSocketListener::new();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    listener.add_connection_received(Arc::new(move |_l, args| {
+        let _ = tx.send(args.socket());
+    }));
+    let host = HostName::new("127.0.0.1").unwrap();
+    listener.bind_endpoint(Some(&host), "").await.unwrap();
+    let client = StreamSocket::new();
+    client.connect(&host, &listener.information().local_port()).await.unwrap();
+    let server = rx.recv().await.unwrap();
+    (client, server, listener)
+}
+
+async fn tokio_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    let (server, _) = listener.accept().await.unwrap();
+    client.set_nodelay(true).unwrap();
+    server.set_nodelay(true).unwrap();
+    (client, server)
+}
+
+async fn bulk_netrt() -> f64 {
+    let (client, server, _l) = netrt_pair().await;
+    let start = Instant::now();
+    let writer = tokio::spawn(async move {
+        let chunk = vec![0x5au8; CHUNK];
+        for _ in 0..BULK_BYTES / CHUNK {
+            client.write_all(&chunk).await.unwrap();
+        }
+        client
+    });
+    let mut buf = vec![0u8; CHUNK];
+    let mut got = 0;
+    while got < BULK_BYTES {
+        let n = server.read_some(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got += n;
+    }
+    let elapsed = start.elapsed();
+    writer.await.unwrap();
+    gbps(BULK_BYTES, elapsed)
+}
+
+async fn bulk_tokio() -> f64 {
+    let (mut client, mut server) = tokio_pair().await;
+    let start = Instant::now();
+    let writer = tokio::spawn(async move {
+        let chunk = vec![0x5au8; CHUNK];
+        for _ in 0..BULK_BYTES / CHUNK {
+            client.write_all(&chunk).await.unwrap();
+        }
+        client
+    });
+    let mut buf = vec![0u8; CHUNK];
+    let mut got = 0;
+    while got < BULK_BYTES {
+        let n = server.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got += n;
+    }
+    let elapsed = start.elapsed();
+    writer.await.unwrap();
+    gbps(BULK_BYTES, elapsed)
+}
+
+/// Round-trip times in nanoseconds.
+async fn pingpong_netrt() -> Vec<u64> {
+    let (client, server, _l) = netrt_pair().await;
+    let echo = tokio::spawn(async move {
+        let mut buf = [0u8; MSG];
+        loop {
+            let mut got = 0;
+            while got < MSG {
+                match server.read_some(&mut buf[got..]).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => got += n,
+                }
+            }
+            server.write_all(&buf).await.unwrap();
+        }
+    });
+    let msg = [7u8; MSG];
+    let mut buf = [0u8; MSG];
+    let mut rtts = Vec::with_capacity(PINGS);
+    for _ in 0..PINGS {
+        let t = Instant::now();
+        client.write_all(&msg).await.unwrap();
+        let mut got = 0;
+        while got < MSG {
+            got += client.read_some(&mut buf[got..]).await.unwrap();
+        }
+        rtts.push(t.elapsed().as_nanos() as u64);
+    }
+    client.close();
+    let _ = echo.await;
+    rtts
+}
+
+async fn pingpong_tokio() -> Vec<u64> {
+    let (mut client, mut server) = tokio_pair().await;
+    let echo = tokio::spawn(async move {
+        let mut buf = [0u8; MSG];
+        while server.read_exact(&mut buf).await.is_ok() {
+            if server.write_all(&buf).await.is_err() {
+                return;
+            }
+        }
+    });
+    let msg = [7u8; MSG];
+    let mut buf = [0u8; MSG];
+    let mut rtts = Vec::with_capacity(PINGS);
+    for _ in 0..PINGS {
+        let t = Instant::now();
+        client.write_all(&msg).await.unwrap();
+        client.read_exact(&mut buf).await.unwrap();
+        rtts.push(t.elapsed().as_nanos() as u64);
+    }
+    drop(client);
+    let _ = echo.await;
+    rtts
+}

@@ -1,0 +1,31 @@
+//! libnetrt: the C ABI of netrt (DESIGN §2–§5).
+//!
+//! Thin by design: argument conversion, the handle table, asynchronous operations and error
+//! projection. All networking behaviour lives in the core crate (`netrt_core` here).
+//!
+//! Every exported function has the same shape (see `boundary`): a panic boundary, argument
+//! guards that return early, one call into the core, out-parameters written only on success,
+//! and an HRESULT as the return value. The header `include/netrt.h` is generated from this
+//! crate by cbindgen (`make header`); the doc comments below are its reference manual.
+#![allow(non_camel_case_types)]
+
+#[macro_use]
+mod boundary;
+mod handle;
+mod object;
+mod strings;
+
+pub mod async_op;
+pub mod buffer;
+pub mod data_reader;
+pub mod data_writer;
+pub mod datagram;
+pub mod enums;
+pub mod error;
+pub mod host_name;
+pub mod listener;
+pub mod object_api;
+pub mod stream_socket;
+pub mod streams;
+
+pub use boundary::{netrt_handle, netrt_hresult};

@@ -1,0 +1,162 @@
+//! What a handle refers to: one netrt object of one kind.
+
+use std::sync::{Arc, Mutex};
+
+use netrt_core::io::{DataReader, DataWriter, InputStream, OutputStream};
+use netrt_core::net::{
+    DatagramSocket, DatagramSocketControl, DatagramSocketInformation, EndpointPair, HostName, StreamSocket,
+    StreamSocketControl, StreamSocketInformation, StreamSocketListener, StreamSocketListenerControl,
+    StreamSocketListenerInformation,
+};
+
+use crate::async_op::AsyncOp;
+use crate::buffer::BufferObject;
+use crate::datagram::MessageArgs;
+use crate::enums::netrt_kind;
+use crate::listener::ConnectionArgs;
+
+/// The object behind one or more handles. Each handle holds one `Arc` of it.
+pub(crate) struct Object {
+    pub value: Value,
+    /// The object this one was obtained from and keeps alive (a socket's stream keeps the
+    /// socket, a DataReader keeps its stream), as WinRT objects hold references to theirs.
+    pub owner: Option<Arc<Object>>,
+}
+
+/// The kinds of objects, each wrapping its core type.
+pub(crate) enum Value {
+    HostName(HostName),
+    EndpointPair(Arc<Mutex<EndpointPair>>),
+    Buffer(Arc<BufferObject>),
+    AsyncOp(Arc<AsyncOp>),
+    StreamSocket(StreamSocket),
+    StreamSocketControl(StreamSocketControl),
+    StreamSocketInformation(StreamSocketInformation),
+    InputStream(InputStream),
+    OutputStream(OutputStream),
+    DataWriter(Arc<DataWriter>),
+    DataReader(Arc<DataReader>),
+    StreamSocketListener(StreamSocketListener),
+    StreamSocketListenerControl(StreamSocketListenerControl),
+    StreamSocketListenerInformation(StreamSocketListenerInformation),
+    ConnectionReceivedEventArgs(Arc<ConnectionArgs>),
+    DatagramSocket(DatagramSocket),
+    DatagramSocketControl(DatagramSocketControl),
+    DatagramSocketInformation(DatagramSocketInformation),
+    MessageReceivedEventArgs(Arc<MessageArgs>),
+}
+
+impl Object {
+    pub(crate) fn new(value: Value) -> Arc<Self> {
+        Arc::new(Self { value, owner: None })
+    }
+
+    pub(crate) fn owned(value: Value, owner: Option<Arc<Object>>) -> Arc<Self> {
+        Arc::new(Self { value, owner })
+    }
+
+    pub(crate) fn kind(&self) -> netrt_kind {
+        use netrt_kind as K;
+        match &self.value {
+            Value::HostName(_) => K::HostName,
+            Value::EndpointPair(_) => K::EndpointPair,
+            Value::Buffer(_) => K::Buffer,
+            Value::AsyncOp(_) => K::AsyncOperation,
+            Value::StreamSocket(_) => K::StreamSocket,
+            Value::StreamSocketControl(_) => K::StreamSocketControl,
+            Value::StreamSocketInformation(_) => K::StreamSocketInformation,
+            Value::InputStream(_) => K::InputStream,
+            Value::OutputStream(_) => K::OutputStream,
+            Value::DataWriter(_) => K::DataWriter,
+            Value::DataReader(_) => K::DataReader,
+            Value::StreamSocketListener(_) => K::StreamSocketListener,
+            Value::StreamSocketListenerControl(_) => K::StreamSocketListenerControl,
+            Value::StreamSocketListenerInformation(_) => K::StreamSocketListenerInformation,
+            Value::ConnectionReceivedEventArgs(_) => K::StreamSocketListenerConnectionReceivedEventArgs,
+            Value::DatagramSocket(_) => K::DatagramSocket,
+            Value::DatagramSocketControl(_) => K::DatagramSocketControl,
+            Value::DatagramSocketInformation(_) => K::DatagramSocketInformation,
+            Value::MessageReceivedEventArgs(_) => K::DatagramSocketMessageReceivedEventArgs,
+        }
+    }
+
+    /// IClosable.Close; `None` when the kind is not closable.
+    pub(crate) fn close(&self) -> Option<netrt_core::Result<()>> {
+        match &self.value {
+            Value::StreamSocket(s) => s.close(),
+            Value::StreamSocketListener(l) => l.close(),
+            Value::DatagramSocket(d) => d.close(),
+            Value::DataReader(r) => r.close(),
+            Value::DataWriter(w) => w.close(),
+            Value::InputStream(s) => s.close(),
+            Value::OutputStream(s) => s.close(),
+            Value::AsyncOp(op) => return Some(op.close()),
+            _ => return None,
+        }
+        Some(Ok(()))
+    }
+}
+
+impl Drop for Object {
+    /// The last reference is gone: an object that owns a resource closes it first (DESIGN §3).
+    /// A socket's streams are views of the socket and do not close it when released.
+    fn drop(&mut self) {
+        match &self.value {
+            Value::StreamSocket(s) => s.close(),
+            Value::StreamSocketListener(l) => l.close(),
+            Value::DatagramSocket(d) => d.close(),
+            Value::DataReader(r) => r.close(),
+            Value::DataWriter(w) => w.close(),
+            _ => {}
+        }
+    }
+}
+
+/// Looks a handle up as one kind and clones the wrapped value out:
+/// `let socket = get!(h, StreamSocket);` (in a function returning `Result<_, Error>`).
+macro_rules! get {
+    ($h:expr, $variant:ident) => {{
+        let obj = $crate::handle::lookup($h, Some($crate::object::kind_of_variant!($variant)))?;
+        match &obj.value {
+            $crate::object::Value::$variant(v) => v.clone(),
+            _ => return Err($crate::handle::wrong_kind()),
+        }
+    }};
+}
+
+/// Like [`get!`], also returning the object (to keep it alive or make it an owner).
+macro_rules! get_obj {
+    ($h:expr, $variant:ident) => {{
+        let obj = $crate::handle::lookup($h, Some($crate::object::kind_of_variant!($variant)))?;
+        let v = match &obj.value {
+            $crate::object::Value::$variant(v) => v.clone(),
+            _ => return Err($crate::handle::wrong_kind()),
+        };
+        (obj, v)
+    }};
+}
+
+macro_rules! kind_of_variant {
+    (HostName) => { $crate::enums::netrt_kind::HostName };
+    (EndpointPair) => { $crate::enums::netrt_kind::EndpointPair };
+    (Buffer) => { $crate::enums::netrt_kind::Buffer };
+    (AsyncOp) => { $crate::enums::netrt_kind::AsyncOperation };
+    (StreamSocket) => { $crate::enums::netrt_kind::StreamSocket };
+    (StreamSocketControl) => { $crate::enums::netrt_kind::StreamSocketControl };
+    (StreamSocketInformation) => { $crate::enums::netrt_kind::StreamSocketInformation };
+    (InputStream) => { $crate::enums::netrt_kind::InputStream };
+    (OutputStream) => { $crate::enums::netrt_kind::OutputStream };
+    (DataWriter) => { $crate::enums::netrt_kind::DataWriter };
+    (DataReader) => { $crate::enums::netrt_kind::DataReader };
+    (StreamSocketListener) => { $crate::enums::netrt_kind::StreamSocketListener };
+    (StreamSocketListenerControl) => { $crate::enums::netrt_kind::StreamSocketListenerControl };
+    (StreamSocketListenerInformation) => { $crate::enums::netrt_kind::StreamSocketListenerInformation };
+    (ConnectionReceivedEventArgs) => {
+        $crate::enums::netrt_kind::StreamSocketListenerConnectionReceivedEventArgs
+    };
+    (DatagramSocket) => { $crate::enums::netrt_kind::DatagramSocket };
+    (DatagramSocketControl) => { $crate::enums::netrt_kind::DatagramSocketControl };
+    (DatagramSocketInformation) => { $crate::enums::netrt_kind::DatagramSocketInformation };
+    (MessageReceivedEventArgs) => { $crate::enums::netrt_kind::DatagramSocketMessageReceivedEventArgs };
+}
+pub(crate) use {get, get_obj, kind_of_variant};
