@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod event;
 pub mod net;
 pub mod runtime;
+pub mod tls;
 
 pub use io::{DataReader, DataWriter};
 pub use net::{EndpointPair, HostName, StreamSocket};

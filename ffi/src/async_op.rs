@@ -136,7 +136,9 @@ fn is_sync_error(e: &Error) -> bool {
 }
 
 /// Starts an operation running `fut` and issues its handle (see the module notes).
-pub(crate) fn start(fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static) -> Result<netrt_handle, Error> {
+pub(crate) fn start(
+    fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
+) -> Result<netrt_handle, Error> {
     let mut fut: OpFuture = Box::pin(fut);
     let first = {
         let _runtime = netrt_core::runtime::runtime().enter();
@@ -207,12 +209,22 @@ fn finish(obj: &Arc<Object>, mut st: MutexGuard<'_, State>, done: &Condvar) {
         netrt_core::dispatch::post(move || {
             let data = data;
             if let Ok(h) = handle::issue(obj) {
-                // SAFETY: the caller registered `cb` for exactly this call.
-                unsafe { cb(data.0, h, status) };
+                call_handler(cb, data, h, status);
                 let _ = handle::release(h);
             }
         });
     }
+}
+
+/// Calls a completion handler (once per operation; the caller guarantees that).
+fn call_handler(
+    cb: unsafe extern "C" fn(*mut c_void, netrt_handle, netrt_async_status),
+    data: UserData,
+    op: netrt_handle,
+    status: netrt_async_status,
+) {
+    // SAFETY: the C caller registered `cb` with `data` for exactly this call.
+    unsafe { cb(data.0, op, status) };
 }
 
 fn op_of(h: netrt_handle) -> Result<(Arc<Object>, Arc<AsyncOp>), Error> {
@@ -230,7 +242,10 @@ fn op_of(h: netrt_handle) -> Result<(Arc<Object>, Arc<AsyncOp>), Error> {
 /// Errors: the handle checks (`E_POINTER`, `E_HANDLE`, `RO_E_CLOSED`, `E_INVALIDARG`);
 /// `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_async_get_status(op: netrt_handle, out_status: *mut netrt_async_status) -> netrt_hresult {
+pub extern "C" fn netrt_async_get_status(
+    op: netrt_handle,
+    out_status: *mut netrt_async_status,
+) -> netrt_hresult {
     ffi!("netrt_async_get_status", {
         let out = Out::new(out_status, "out_status")?;
         let op = get!(op, AsyncOp);
@@ -245,7 +260,10 @@ pub extern "C" fn netrt_async_get_status(op: netrt_handle, out_status: *mut netr
 ///
 /// `out_code` must not be NULL. Thread-safe; never blocks. Errors: as `netrt_async_get_status`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_async_get_error_code(op: netrt_handle, out_code: *mut netrt_hresult) -> netrt_hresult {
+pub extern "C" fn netrt_async_get_error_code(
+    op: netrt_handle,
+    out_code: *mut netrt_hresult,
+) -> netrt_hresult {
     ffi!("netrt_async_get_error_code", {
         let out = Out::new(out_code, "out_code")?;
         let op = get!(op, AsyncOp);
@@ -304,8 +322,10 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
 }
 
 /// IAsyncInfo.Cancel: a running operation ends with status Canceled and error code
-/// `0x800704C7`; its core work is aborted (dropped) on the runtime and its completion handler,
-/// if any, runs. Cancelling a finished operation does nothing (`S_OK`). Never blocks.
+/// `0x800704C7`; its core work is aborted (dropped) on the runtime — this returns once it has
+/// been (a bounded wait of at most 1 s, normally microseconds), so the socket or reader is free
+/// for a new operation — and its completion handler, if any, is queued. Cancelling a finished
+/// operation does nothing (`S_OK`).
 /// Errors: the handle checks; `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_cancel(op: netrt_handle) -> netrt_hresult {
@@ -317,12 +337,32 @@ pub extern "C" fn netrt_async_cancel(op: netrt_handle) -> netrt_hresult {
         }
         st.status = netrt_async_status::Canceled;
         st.error = Some(Error::new(E_CANCELLED, "the operation was cancelled"));
-        if let Some(task) = st.task.take() {
+        let task = st.task.take();
+        if let Some(task) = &task {
             task.abort();
         }
         finish(&obj, st, &op.done);
+        if let Some(task) = task {
+            await_abort(&task);
+        }
         Ok(())
     })
+}
+
+/// Waits (bounded) until an aborted task's future has been dropped on the runtime, so the
+/// object it worked on is free again when `netrt_async_cancel` returns (a new read on the same
+/// socket right after cancelling one must not find the old one still pending).
+fn await_abort(task: &tokio::task::AbortHandle) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut spins = 0u32;
+    while !task.is_finished() && Instant::now() < deadline {
+        if spins < 64 {
+            std::thread::yield_now();
+            spins += 1;
+        } else {
+            std::thread::sleep(Duration::from_micros(100));
+        }
+    }
 }
 
 /// Sets the Completed handler; exactly once per operation (a second call, even after the
@@ -353,8 +393,7 @@ pub extern "C" fn netrt_async_set_completed(
         st.handler = Handler::Used;
         let status = st.status;
         drop(st);
-        // SAFETY: the caller's handler, called once, with the caller's own handle.
-        unsafe { cb(user_data, op, status) };
+        call_handler(cb, UserData(user_data), op, status);
         Ok(())
     })
 }
@@ -366,8 +405,12 @@ fn with_result<T>(op: netrt_handle, pick: impl FnOnce(&OpResult) -> Option<T>) -
         netrt_async_status::Started => {
             Err(Error::new(E_ILLEGAL_METHOD_CALL, "GetResults: the operation has not completed"))
         }
-        netrt_async_status::Canceled => Err(Error::new(E_CANCELLED, "GetResults: the operation was cancelled")),
-        netrt_async_status::Error => Err(st.error.clone().unwrap_or_else(|| Error::new(E_ILLEGAL_METHOD_CALL, "failed"))),
+        netrt_async_status::Canceled => {
+            Err(Error::new(E_CANCELLED, "GetResults: the operation was cancelled"))
+        }
+        netrt_async_status::Error => {
+            Err(st.error.clone().unwrap_or_else(|| Error::new(E_ILLEGAL_METHOD_CALL, "failed")))
+        }
         netrt_async_status::Completed => st
             .result
             .as_ref()
@@ -416,7 +459,10 @@ pub extern "C" fn netrt_async_get_results_bool(op: netrt_handle, out_value: *mut
 /// GetOutputStreamAsync → IOutputStream): `*out_handle` receives a new reference the caller
 /// releases. Each call issues another reference. As `netrt_async_get_results_uint32` otherwise.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_async_get_results_handle(op: netrt_handle, out_handle: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_async_get_results_handle(
+    op: netrt_handle,
+    out_handle: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_async_get_results_handle", {
         let out = Out::new(out_handle, "out_handle")?;
         let obj = with_result(op, |r| match r {

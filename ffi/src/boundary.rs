@@ -4,8 +4,8 @@
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use netrt_core::error::hresult::{E_POINTER, E_UNEXPECTED, S_OK};
 use netrt_core::Error;
+use netrt_core::error::hresult::{E_POINTER, E_UNEXPECTED, S_OK};
 
 /// A reference to a netrt object (DESIGN §3); defined in the header's preamble.
 pub type netrt_handle = u64;
@@ -85,6 +85,15 @@ impl<T> Out<T> {
         // SAFETY: non-null, checked in `new`; the C caller promises it points to a T.
         unsafe { self.0.write_unaligned(value) };
     }
+}
+
+/// Reads a caller's `const T *` argument; NULL is `E_POINTER`.
+pub(crate) fn read_in<T: Copy>(ptr: *const T, what: &str) -> Result<T, Error> {
+    if ptr.is_null() {
+        return Err(null(what));
+    }
+    // SAFETY: non-null; the C caller promises it points to a T (alignment not assumed).
+    Ok(unsafe { ptr.read_unaligned() })
 }
 
 /// `E_POINTER` naming the argument.

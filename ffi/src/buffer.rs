@@ -76,7 +76,8 @@ impl BufferObject {
 
     /// A buffer holding exactly `bytes` (capacity = length).
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let len = u32::try_from(bytes.len()).map_err(|_| Error::invalid_arg("a Buffer holds at most 4 GiB - 1 bytes"))?;
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| Error::invalid_arg("a Buffer holds at most 4 GiB - 1 bytes"))?;
         let b = Self::with_capacity(len)?;
         {
             let mut inner = b.lock();
@@ -98,12 +99,6 @@ impl BufferObject {
     pub(crate) fn to_vec(&self) -> Vec<u8> {
         let inner = self.lock();
         inner.memory.bytes()[..inner.length as usize].to_vec()
-    }
-
-    /// Runs `f` on the valid bytes.
-    pub(crate) fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let inner = self.lock();
-        f(&inner.memory.bytes()[..inner.length as usize])
     }
 
     /// Replaces the contents with `bytes` (at most the capacity; the caller checked).

@@ -22,7 +22,10 @@ use crate::object::{Object, Value, get, get_obj};
 /// socket's stream closes the socket) unless `netrt_data_reader_detach_stream` was called
 /// first. `out` (not NULL) receives a new reference.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_create_with_stream(input_stream: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_create_with_stream(
+    input_stream: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_create_with_stream", {
         let out = Out::new(out, "out")?;
         let (owner, stream) = get_obj!(input_stream, InputStream);
@@ -35,7 +38,10 @@ pub extern "C" fn netrt_data_reader_create_with_stream(input_stream: netrt_handl
 /// `DataReader.FromBuffer(IBuffer)`: a reader over a copy of the buffer's valid bytes, all
 /// already loaded (load fails: there is no stream). `out` (not NULL) receives a new reference.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_from_buffer(buffer: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_from_buffer(
+    buffer: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_from_buffer", {
         let out = Out::new(out, "out")?;
         let b = get!(buffer, Buffer);
@@ -51,7 +57,10 @@ fn reader(h: netrt_handle) -> Result<Arc<DataReader>, netrt_core::Error> {
 
 /// `ByteOrder` (get; default big-endian). `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_get_byte_order(reader_h: netrt_handle, out_value: *mut netrt_byte_order) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_get_byte_order(
+    reader_h: netrt_handle,
+    out_value: *mut netrt_byte_order,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_get_byte_order", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.byte_order()?.into());
@@ -83,7 +92,10 @@ pub extern "C" fn netrt_data_reader_get_unicode_encoding(
 
 /// `UnicodeEncoding` (set): a `netrt_unicode_encoding` value (others: `E_INVALIDARG`).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_set_unicode_encoding(reader_h: netrt_handle, value: i32) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_set_unicode_encoding(
+    reader_h: netrt_handle,
+    value: i32,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_set_unicode_encoding", {
         let r = reader(reader_h)?;
         r.set_unicode_encoding(UnicodeEncoding::from_raw(value)?)
@@ -105,7 +117,10 @@ pub extern "C" fn netrt_data_reader_get_input_stream_options(
 
 /// `InputStreamOptions` (set): a `netrt_input_stream_options` value (others: `E_INVALIDARG`).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_set_input_stream_options(reader_h: netrt_handle, value: u32) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_set_input_stream_options(
+    reader_h: netrt_handle,
+    value: u32,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_set_input_stream_options", {
         let r = reader(reader_h)?;
         r.set_input_stream_options(InputStreamOptions::from_raw(value)?)
@@ -114,7 +129,10 @@ pub extern "C" fn netrt_data_reader_set_input_stream_options(reader_h: netrt_han
 
 /// `UnconsumedBufferLength`: bytes loaded and not yet read. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_get_unconsumed_buffer_length(reader_h: netrt_handle, out_value: *mut u32) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_get_unconsumed_buffer_length(
+    reader_h: netrt_handle,
+    out_value: *mut u32,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_get_unconsumed_buffer_length", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.unconsumed_buffer_length()?);
@@ -130,7 +148,11 @@ pub extern "C" fn netrt_data_reader_get_unconsumed_buffer_length(reader_h: netrt
 /// checks, `E_POINTER`, `RO_E_CLOSED`, `E_ILLEGAL_METHOD_CALL` (a load pending, no stream, or the
 /// socket not connected). Closing the socket completes a pending load with `0x800703E3`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_load_async(reader_h: netrt_handle, count: u32, out_op: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_load_async(
+    reader_h: netrt_handle,
+    count: u32,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_load_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, r) = get_obj!(reader_h, DataReader);
@@ -155,7 +177,11 @@ pub extern "C" fn netrt_data_reader_read_byte(reader_h: netrt_handle, out_value:
 /// `ReadBytes(byte[])`: fills all `len` bytes of `data` (NULL only when `len` is 0).
 /// Fewer than `len` loaded bytes: `E_BOUNDS`, nothing consumed.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_bytes(reader_h: netrt_handle, data: *mut u8, len: usize) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_bytes(
+    reader_h: netrt_handle,
+    data: *mut u8,
+    len: usize,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_bytes", {
         let r = reader(reader_h)?;
         r.read_bytes(bytes_out(data, len, "data")?)
@@ -164,7 +190,11 @@ pub extern "C" fn netrt_data_reader_read_bytes(reader_h: netrt_handle, data: *mu
 
 /// `ReadBuffer(length)`: the next `length` bytes as a new Buffer (`*out`, not NULL).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_buffer(reader_h: netrt_handle, length: u32, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_buffer(
+    reader_h: netrt_handle,
+    length: u32,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_buffer", {
         let out = Out::new(out, "out")?;
         let b = reader(reader_h)?.read_buffer(length)?;
@@ -175,7 +205,10 @@ pub extern "C" fn netrt_data_reader_read_buffer(reader_h: netrt_handle, length: 
 
 /// `ReadBoolean`: one byte, non-zero is true. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_boolean(reader_h: netrt_handle, out_value: *mut bool) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_boolean(
+    reader_h: netrt_handle,
+    out_value: *mut bool,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_boolean", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_boolean()?);
@@ -185,7 +218,10 @@ pub extern "C" fn netrt_data_reader_read_boolean(reader_h: netrt_handle, out_val
 
 /// `ReadGuid`. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_guid(reader_h: netrt_handle, out_value: *mut netrt_guid) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_guid(
+    reader_h: netrt_handle,
+    out_value: *mut netrt_guid,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_guid", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_guid()?.into());
@@ -225,7 +261,10 @@ pub extern "C" fn netrt_data_reader_read_int64(reader_h: netrt_handle, out_value
 
 /// `ReadUInt16`. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_uint16(reader_h: netrt_handle, out_value: *mut u16) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_uint16(
+    reader_h: netrt_handle,
+    out_value: *mut u16,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_uint16", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_uint16()?);
@@ -235,7 +274,10 @@ pub extern "C" fn netrt_data_reader_read_uint16(reader_h: netrt_handle, out_valu
 
 /// `ReadUInt32`. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_uint32(reader_h: netrt_handle, out_value: *mut u32) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_uint32(
+    reader_h: netrt_handle,
+    out_value: *mut u32,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_uint32", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_uint32()?);
@@ -245,7 +287,10 @@ pub extern "C" fn netrt_data_reader_read_uint32(reader_h: netrt_handle, out_valu
 
 /// `ReadUInt64`. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_uint64(reader_h: netrt_handle, out_value: *mut u64) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_uint64(
+    reader_h: netrt_handle,
+    out_value: *mut u64,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_uint64", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_uint64()?);
@@ -255,7 +300,10 @@ pub extern "C" fn netrt_data_reader_read_uint64(reader_h: netrt_handle, out_valu
 
 /// `ReadSingle`. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_single(reader_h: netrt_handle, out_value: *mut f32) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_single(
+    reader_h: netrt_handle,
+    out_value: *mut f32,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_single", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_single()?);
@@ -265,7 +313,10 @@ pub extern "C" fn netrt_data_reader_read_single(reader_h: netrt_handle, out_valu
 
 /// `ReadDouble`. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_double(reader_h: netrt_handle, out_value: *mut f64) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_double(
+    reader_h: netrt_handle,
+    out_value: *mut f64,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_double", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_double()?);
@@ -275,7 +326,10 @@ pub extern "C" fn netrt_data_reader_read_double(reader_h: netrt_handle, out_valu
 
 /// `ReadDateTime`: 100-ns ticks since 1601-01-01 UTC. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_date_time(reader_h: netrt_handle, out_value: *mut i64) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_date_time(
+    reader_h: netrt_handle,
+    out_value: *mut i64,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_date_time", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_date_time()?.universal_time);
@@ -285,7 +339,10 @@ pub extern "C" fn netrt_data_reader_read_date_time(reader_h: netrt_handle, out_v
 
 /// `ReadTimeSpan`: 100-ns ticks. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_read_time_span(reader_h: netrt_handle, out_value: *mut i64) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_read_time_span(
+    reader_h: netrt_handle,
+    out_value: *mut i64,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_read_time_span", {
         let out = Out::new(out_value, "out_value")?;
         out.write(reader(reader_h)?.read_time_span()?.duration);
@@ -332,7 +389,10 @@ pub extern "C" fn netrt_data_reader_read_string(
 /// reference, or 0 when the reader has no stream. Errors: `0x800710DD` while a load is
 /// pending; `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_detach_stream(reader_h: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_detach_stream(
+    reader_h: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_detach_stream", {
         let out = Out::new(out, "out")?;
         let (obj, r) = get_obj!(reader_h, DataReader);
@@ -348,7 +408,10 @@ pub extern "C" fn netrt_data_reader_detach_stream(reader_h: netrt_handle, out: *
 /// `DetachBuffer()`: takes the unconsumed bytes as a new Buffer (`*out`, not NULL), leaving
 /// the reader empty. Errors: `0x800710DD` while a load is pending; `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_reader_detach_buffer(reader_h: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_reader_detach_buffer(
+    reader_h: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_reader_detach_buffer", {
         let out = Out::new(out, "out")?;
         let r = reader(reader_h)?;

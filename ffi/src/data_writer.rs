@@ -60,7 +60,10 @@ pub extern "C" fn netrt_data_writer_create(out: *mut netrt_handle) -> netrt_hres
 /// socket's stream closes the socket) unless `netrt_data_writer_detach_stream` was called
 /// first, as in WinRT. `out` (not NULL) receives a new reference.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_create_with_stream(output_stream: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_create_with_stream(
+    output_stream: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_create_with_stream", {
         let out = Out::new(out, "out")?;
         let (owner, stream) = get_obj!(output_stream, OutputStream);
@@ -76,7 +79,10 @@ fn writer(h: netrt_handle) -> Result<Arc<DataWriter>, netrt_core::Error> {
 
 /// `ByteOrder` (get; default big-endian). `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_get_byte_order(writer_h: netrt_handle, out_value: *mut netrt_byte_order) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_get_byte_order(
+    writer_h: netrt_handle,
+    out_value: *mut netrt_byte_order,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_get_byte_order", {
         let out = Out::new(out_value, "out_value")?;
         out.write(writer(writer_h)?.byte_order()?.into());
@@ -108,7 +114,10 @@ pub extern "C" fn netrt_data_writer_get_unicode_encoding(
 
 /// `UnicodeEncoding` (set): a `netrt_unicode_encoding` value (others: `E_INVALIDARG`).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_set_unicode_encoding(writer_h: netrt_handle, value: i32) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_set_unicode_encoding(
+    writer_h: netrt_handle,
+    value: i32,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_set_unicode_encoding", {
         let w = writer(writer_h)?;
         w.set_unicode_encoding(UnicodeEncoding::from_raw(value)?)
@@ -117,7 +126,10 @@ pub extern "C" fn netrt_data_writer_set_unicode_encoding(writer_h: netrt_handle,
 
 /// `UnstoredBufferLength`: bytes written and not yet stored. `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_get_unstored_buffer_length(writer_h: netrt_handle, out_value: *mut u32) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_get_unstored_buffer_length(
+    writer_h: netrt_handle,
+    out_value: *mut u32,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_get_unstored_buffer_length", {
         let out = Out::new(out_value, "out_value")?;
         out.write(writer(writer_h)?.unstored_buffer_length()?);
@@ -133,7 +145,11 @@ pub extern "C" fn netrt_data_writer_write_byte(writer_h: netrt_handle, value: u8
 
 /// `WriteBytes(byte[])`: `data` may be NULL only when `len` is 0.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_write_bytes(writer_h: netrt_handle, data: *const u8, len: usize) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_write_bytes(
+    writer_h: netrt_handle,
+    data: *const u8,
+    len: usize,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_write_bytes", {
         let w = writer(writer_h)?;
         w.write_bytes(bytes_in(data, len, "data")?)
@@ -142,7 +158,10 @@ pub extern "C" fn netrt_data_writer_write_bytes(writer_h: netrt_handle, data: *c
 
 /// `WriteBuffer(IBuffer)`: the buffer's valid bytes (copied).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_write_buffer(writer_h: netrt_handle, buffer: netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_write_buffer(
+    writer_h: netrt_handle,
+    buffer: netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_write_buffer", {
         let w = writer(writer_h)?;
         let b = get!(buffer, Buffer);
@@ -174,14 +193,13 @@ pub extern "C" fn netrt_data_writer_write_boolean(writer_h: netrt_handle, value:
 
 /// `WriteGuid`: `value` not NULL; Data1-3 in the writer's byte order, then Data4.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_write_guid(writer_h: netrt_handle, value: *const netrt_guid) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_write_guid(
+    writer_h: netrt_handle,
+    value: *const netrt_guid,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_write_guid", {
         let w = writer(writer_h)?;
-        if value.is_null() {
-            return Err(crate::boundary::null("value"));
-        }
-        // SAFETY: non-null; the caller promises it points to a netrt_guid.
-        let g = unsafe { value.read_unaligned() };
+        let g: netrt_guid = crate::boundary::read_in(value, "value")?;
         w.write_guid(g.into())
     })
 }
@@ -292,7 +310,10 @@ pub extern "C" fn netrt_data_writer_measure_string(
 /// keeps its bytes for a retry. Synchronous errors: handle checks, `E_POINTER`, `RO_E_CLOSED`,
 /// `E_ILLEGAL_METHOD_CALL` (no stream, or a store/flush already in flight).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_store_async(writer_h: netrt_handle, out_op: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_store_async(
+    writer_h: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_store_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, w) = get_obj!(writer_h, DataWriter);
@@ -307,7 +328,10 @@ pub extern "C" fn netrt_data_writer_store_async(writer_h: netrt_handle, out_op: 
 /// `FlushAsync()`: flushes the stream (not the unstored bytes); result via
 /// `netrt_async_get_results_bool`. Errors as `netrt_data_writer_store_async`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_flush_async(writer_h: netrt_handle, out_op: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_flush_async(
+    writer_h: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_flush_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, w) = get_obj!(writer_h, DataWriter);
@@ -324,7 +348,10 @@ pub extern "C" fn netrt_data_writer_flush_async(writer_h: netrt_handle, out_op: 
 /// no stream. Errors: `0x800710DD` (ERROR_INVALID_OPERATION) while a store or flush is in
 /// flight; `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_detach_stream(writer_h: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_detach_stream(
+    writer_h: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_detach_stream", {
         let out = Out::new(out, "out")?;
         let (obj, w) = get_obj!(writer_h, DataWriter);
@@ -340,7 +367,10 @@ pub extern "C" fn netrt_data_writer_detach_stream(writer_h: netrt_handle, out: *
 /// `DetachBuffer()`: takes the unstored bytes as a new Buffer (`*out`, not NULL), leaving the
 /// writer empty. Errors: `0x800710DD` while a store or flush is in flight; `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_data_writer_detach_buffer(writer_h: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_data_writer_detach_buffer(
+    writer_h: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_data_writer_detach_buffer", {
         let out = Out::new(out, "out")?;
         let w = writer(writer_h)?;

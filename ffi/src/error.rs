@@ -41,7 +41,11 @@ pub extern "C" fn netrt_hresult_message(
 /// not clear it. Asynchronous failures are read with `netrt_async_get_error_detail` instead.
 /// String out as `netrt_hresult_message`; does not itself change the detail.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_get_last_error_detail(buf: *mut c_char, len: usize, needed: *mut usize) -> netrt_hresult {
+pub extern "C" fn netrt_get_last_error_detail(
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
     run_quiet(|| str_out(&last_error(), buf, len, needed))
 }
 

@@ -87,7 +87,7 @@ pub(crate) fn issue_new(value: crate::object::Value) -> Result<netrt_handle, Err
     issue(Object::new(value))
 }
 
-fn check<'t>(table: &'t Table, h: netrt_handle) -> Result<(&'t Arc<Object>, usize), Error> {
+fn check(table: &Table, h: netrt_handle) -> Result<(&Arc<Object>, usize), Error> {
     if h == 0 {
         return Err(Error::new(E_POINTER, "the handle is 0 (NULL)"));
     }
@@ -97,8 +97,7 @@ fn check<'t>(table: &'t Table, h: netrt_handle) -> Result<(&'t Arc<Object>, usiz
     if d.generation == 0 || d.generation > slot.generation {
         return Err(never());
     }
-    let released =
-        || Error::new(RO_E_CLOSED, format!("handle 0x{h:016X} was released (a stale reference)"));
+    let released = || Error::new(RO_E_CLOSED, format!("handle 0x{h:016X} was released (a stale reference)"));
     if d.generation < slot.generation {
         return Err(released());
     }
@@ -113,13 +112,13 @@ fn check<'t>(table: &'t Table, h: netrt_handle) -> Result<(&'t Arc<Object>, usiz
 pub(crate) fn lookup(h: netrt_handle, expected: Option<netrt_kind>) -> Result<Arc<Object>, Error> {
     let table = TABLE.read().unwrap_or_else(|e| e.into_inner());
     let (obj, _) = check(&table, h)?;
-    if let Some(kind) = expected {
-        if obj.kind() != kind {
-            return Err(Error::new(
-                E_INVALIDARG,
-                format!("the handle is a {:?}, but a {:?} is required", obj.kind(), kind),
-            ));
-        }
+    if let Some(kind) = expected
+        && obj.kind() != kind
+    {
+        return Err(Error::new(
+            E_INVALIDARG,
+            format!("the handle is a {:?}, but a {:?} is required", obj.kind(), kind),
+        ));
     }
     Ok(obj.clone())
 }

@@ -46,7 +46,10 @@ pub extern "C" fn netrt_host_name_create(host_name: *const c_char, out: *mut net
 
 /// `Type`. `out_type` must not be NULL. Errors: the handle checks.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_host_name_get_type(host: netrt_handle, out_type: *mut netrt_host_name_type) -> netrt_hresult {
+pub extern "C" fn netrt_host_name_get_type(
+    host: netrt_handle,
+    out_type: *mut netrt_host_name_type,
+) -> netrt_hresult {
     ffi!("netrt_host_name_get_type", {
         let out = Out::new(out_type, "out_type")?;
         out.write(get!(host, HostName).host_type().into());
@@ -98,7 +101,11 @@ pub extern "C" fn netrt_host_name_get_display_name(
 /// `IsEqual(hostName)`: true when the canonical names are equal. Both handles must be
 /// HostNames; `out_equal` must not be NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_host_name_is_equal(host: netrt_handle, other: netrt_handle, out_equal: *mut bool) -> netrt_hresult {
+pub extern "C" fn netrt_host_name_is_equal(
+    host: netrt_handle,
+    other: netrt_handle,
+    out_equal: *mut bool,
+) -> netrt_hresult {
     ffi!("netrt_host_name_is_equal", {
         let out = Out::new(out_equal, "out_equal")?;
         let a = get!(host, HostName);
@@ -160,10 +167,13 @@ fn lock(p: &Mutex<EndpointPair>) -> std::sync::MutexGuard<'_, EndpointPair> {
 
 /// `LocalHostName` (get): `*out` receives a new HostName reference, or 0 when null.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_endpoint_pair_get_local_host_name(pair: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_endpoint_pair_get_local_host_name(
+    pair: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_local_host_name", {
         let out = Out::new(out, "out")?;
-        let host = lock(&pair_of(pair)?).local_host_name.clone();
+        let host = lock(&*pair_of(pair)?).local_host_name.clone();
         out.write(issue_opt(host)?);
         Ok(())
     })
@@ -171,7 +181,10 @@ pub extern "C" fn netrt_endpoint_pair_get_local_host_name(pair: netrt_handle, ou
 
 /// `LocalHostName` (set): `host` may be 0 (null).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_endpoint_pair_set_local_host_name(pair: netrt_handle, host: netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_endpoint_pair_set_local_host_name(
+    pair: netrt_handle,
+    host: netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_set_local_host_name", {
         let p = pair_of(pair)?;
         let host = host_opt(host)?;
@@ -182,10 +195,13 @@ pub extern "C" fn netrt_endpoint_pair_set_local_host_name(pair: netrt_handle, ho
 
 /// `RemoteHostName` (get): a new HostName reference, or 0 when null.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_endpoint_pair_get_remote_host_name(pair: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_endpoint_pair_get_remote_host_name(
+    pair: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_remote_host_name", {
         let out = Out::new(out, "out")?;
-        let host = lock(&pair_of(pair)?).remote_host_name.clone();
+        let host = lock(&*pair_of(pair)?).remote_host_name.clone();
         out.write(issue_opt(host)?);
         Ok(())
     })
@@ -193,7 +209,10 @@ pub extern "C" fn netrt_endpoint_pair_get_remote_host_name(pair: netrt_handle, o
 
 /// `RemoteHostName` (set): `host` may be 0 (null).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_endpoint_pair_set_remote_host_name(pair: netrt_handle, host: netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_endpoint_pair_set_remote_host_name(
+    pair: netrt_handle,
+    host: netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_set_remote_host_name", {
         let p = pair_of(pair)?;
         let host = host_opt(host)?;
@@ -211,14 +230,17 @@ pub extern "C" fn netrt_endpoint_pair_get_local_service_name(
     needed: *mut usize,
 ) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_local_service_name", {
-        let s = lock(&pair_of(pair)?).local_service_name.clone();
+        let s = lock(&*pair_of(pair)?).local_service_name.clone();
         str_out(&s, buf, len, needed)
     })
 }
 
 /// `LocalServiceName` (set); NULL is "".
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_endpoint_pair_set_local_service_name(pair: netrt_handle, value: *const c_char) -> netrt_hresult {
+pub extern "C" fn netrt_endpoint_pair_set_local_service_name(
+    pair: netrt_handle,
+    value: *const c_char,
+) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_set_local_service_name", {
         let p = pair_of(pair)?;
         let v = str_in_or_empty(value, "value")?.to_owned();
@@ -236,14 +258,17 @@ pub extern "C" fn netrt_endpoint_pair_get_remote_service_name(
     needed: *mut usize,
 ) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_remote_service_name", {
-        let s = lock(&pair_of(pair)?).remote_service_name.clone();
+        let s = lock(&*pair_of(pair)?).remote_service_name.clone();
         str_out(&s, buf, len, needed)
     })
 }
 
 /// `RemoteServiceName` (set); NULL is "".
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_endpoint_pair_set_remote_service_name(pair: netrt_handle, value: *const c_char) -> netrt_hresult {
+pub extern "C" fn netrt_endpoint_pair_set_remote_service_name(
+    pair: netrt_handle,
+    value: *const c_char,
+) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_set_remote_service_name", {
         let p = pair_of(pair)?;
         let v = str_in_or_empty(value, "value")?.to_owned();

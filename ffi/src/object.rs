@@ -137,26 +137,62 @@ macro_rules! get_obj {
 }
 
 macro_rules! kind_of_variant {
-    (HostName) => { $crate::enums::netrt_kind::HostName };
-    (EndpointPair) => { $crate::enums::netrt_kind::EndpointPair };
-    (Buffer) => { $crate::enums::netrt_kind::Buffer };
-    (AsyncOp) => { $crate::enums::netrt_kind::AsyncOperation };
-    (StreamSocket) => { $crate::enums::netrt_kind::StreamSocket };
-    (StreamSocketControl) => { $crate::enums::netrt_kind::StreamSocketControl };
-    (StreamSocketInformation) => { $crate::enums::netrt_kind::StreamSocketInformation };
-    (InputStream) => { $crate::enums::netrt_kind::InputStream };
-    (OutputStream) => { $crate::enums::netrt_kind::OutputStream };
-    (DataWriter) => { $crate::enums::netrt_kind::DataWriter };
-    (DataReader) => { $crate::enums::netrt_kind::DataReader };
-    (StreamSocketListener) => { $crate::enums::netrt_kind::StreamSocketListener };
-    (StreamSocketListenerControl) => { $crate::enums::netrt_kind::StreamSocketListenerControl };
-    (StreamSocketListenerInformation) => { $crate::enums::netrt_kind::StreamSocketListenerInformation };
+    (HostName) => {
+        $crate::enums::netrt_kind::HostName
+    };
+    (EndpointPair) => {
+        $crate::enums::netrt_kind::EndpointPair
+    };
+    (Buffer) => {
+        $crate::enums::netrt_kind::Buffer
+    };
+    (AsyncOp) => {
+        $crate::enums::netrt_kind::AsyncOperation
+    };
+    (StreamSocket) => {
+        $crate::enums::netrt_kind::StreamSocket
+    };
+    (StreamSocketControl) => {
+        $crate::enums::netrt_kind::StreamSocketControl
+    };
+    (StreamSocketInformation) => {
+        $crate::enums::netrt_kind::StreamSocketInformation
+    };
+    (InputStream) => {
+        $crate::enums::netrt_kind::InputStream
+    };
+    (OutputStream) => {
+        $crate::enums::netrt_kind::OutputStream
+    };
+    (DataWriter) => {
+        $crate::enums::netrt_kind::DataWriter
+    };
+    (DataReader) => {
+        $crate::enums::netrt_kind::DataReader
+    };
+    (StreamSocketListener) => {
+        $crate::enums::netrt_kind::StreamSocketListener
+    };
+    (StreamSocketListenerControl) => {
+        $crate::enums::netrt_kind::StreamSocketListenerControl
+    };
+    (StreamSocketListenerInformation) => {
+        $crate::enums::netrt_kind::StreamSocketListenerInformation
+    };
     (ConnectionReceivedEventArgs) => {
         $crate::enums::netrt_kind::StreamSocketListenerConnectionReceivedEventArgs
     };
-    (DatagramSocket) => { $crate::enums::netrt_kind::DatagramSocket };
-    (DatagramSocketControl) => { $crate::enums::netrt_kind::DatagramSocketControl };
-    (DatagramSocketInformation) => { $crate::enums::netrt_kind::DatagramSocketInformation };
-    (MessageReceivedEventArgs) => { $crate::enums::netrt_kind::DatagramSocketMessageReceivedEventArgs };
+    (DatagramSocket) => {
+        $crate::enums::netrt_kind::DatagramSocket
+    };
+    (DatagramSocketControl) => {
+        $crate::enums::netrt_kind::DatagramSocketControl
+    };
+    (DatagramSocketInformation) => {
+        $crate::enums::netrt_kind::DatagramSocketInformation
+    };
+    (MessageReceivedEventArgs) => {
+        $crate::enums::netrt_kind::DatagramSocketMessageReceivedEventArgs
+    };
 }
 pub(crate) use {get, get_obj, kind_of_variant};

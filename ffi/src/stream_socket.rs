@@ -70,7 +70,10 @@ fn connect_op(
     })
 }
 
-fn remote_pair(host: netrt_handle, service: *const c_char) -> Result<netrt_core::net::EndpointPair, netrt_core::Error> {
+fn remote_pair(
+    host: netrt_handle,
+    service: *const c_char,
+) -> Result<netrt_core::net::EndpointPair, netrt_core::Error> {
     let host = get!(host, HostName);
     let service = str_in(service, "remote_service_name")?;
     Ok(netrt_core::net::EndpointPair::new(None, "", Some(host), service))
@@ -142,7 +145,10 @@ pub extern "C" fn netrt_stream_socket_connect_with_endpoint_pair_async(
 /// `0x800703E3`; the socket stays usable. `*out_op` receives an action that completes once they
 /// have. Errors: handle checks, `E_POINTER`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_cancel_io_async(socket: netrt_handle, out_op: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_cancel_io_async(
+    socket: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_cancel_io_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, sock) = get_obj!(socket, StreamSocket);
@@ -158,7 +164,10 @@ pub extern "C" fn netrt_stream_socket_cancel_io_async(socket: netrt_handle, out_
 /// `Control`: `*out` receives a new StreamSocketControl reference (settings apply before
 /// connect). Errors: handle checks, `E_POINTER`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_get_control(socket: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_get_control(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_get_control", {
         let out = Out::new(out, "out")?;
         out.write(handle::issue_new(Value::StreamSocketControl(get!(socket, StreamSocket).control()))?);
@@ -168,10 +177,15 @@ pub extern "C" fn netrt_stream_socket_get_control(socket: netrt_handle, out: *mu
 
 /// `Information`: `*out` receives a new StreamSocketInformation reference (a live view).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_get_information(socket: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_get_information(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_get_information", {
         let out = Out::new(out, "out")?;
-        out.write(handle::issue_new(Value::StreamSocketInformation(get!(socket, StreamSocket).information()))?);
+        out.write(handle::issue_new(Value::StreamSocketInformation(
+            get!(socket, StreamSocket).information(),
+        ))?);
         Ok(())
     })
 }
@@ -179,7 +193,10 @@ pub extern "C" fn netrt_stream_socket_get_information(socket: netrt_handle, out:
 /// `InputStream`: `*out` receives a new IInputStream reference, which keeps the socket alive.
 /// Releasing it does not close the socket; `netrt_close` on it does (as in WinRT).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_get_input_stream(socket: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_get_input_stream(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_get_input_stream", {
         let out = Out::new(out, "out")?;
         let (owner, sock) = get_obj!(socket, StreamSocket);
@@ -191,7 +208,10 @@ pub extern "C" fn netrt_stream_socket_get_input_stream(socket: netrt_handle, out
 /// `OutputStream`: `*out` receives a new IOutputStream reference, which keeps the socket alive.
 /// Releasing it does not close the socket; `netrt_close` on it does (as in WinRT).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_get_output_stream(socket: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_get_output_stream(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_get_output_stream", {
         let out = Out::new(out, "out")?;
         let (owner, sock) = get_obj!(socket, StreamSocket);
@@ -204,7 +224,10 @@ pub extern "C" fn netrt_stream_socket_get_output_stream(socket: netrt_handle, ou
 
 /// `StreamSocketControl.NoDelay` (get; default true). `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_control_get_no_delay(control: netrt_handle, out_value: *mut bool) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_control_get_no_delay(
+    control: netrt_handle,
+    out_value: *mut bool,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_get_no_delay", {
         let out = Out::new(out_value, "out_value")?;
         out.write(get!(control, StreamSocketControl).no_delay());
@@ -214,13 +237,21 @@ pub extern "C" fn netrt_stream_socket_control_get_no_delay(control: netrt_handle
 
 /// `StreamSocketControl.NoDelay` (set). After connect: `E_ILLEGAL_METHOD_CALL`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_control_set_no_delay(control: netrt_handle, value: bool) -> netrt_hresult {
-    ffi!("netrt_stream_socket_control_set_no_delay", { get!(control, StreamSocketControl).set_no_delay(value) })
+pub extern "C" fn netrt_stream_socket_control_set_no_delay(
+    control: netrt_handle,
+    value: bool,
+) -> netrt_hresult {
+    ffi!("netrt_stream_socket_control_set_no_delay", {
+        get!(control, StreamSocketControl).set_no_delay(value)
+    })
 }
 
 /// `StreamSocketControl.KeepAlive` (get; default false). `out_value` not NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_control_get_keep_alive(control: netrt_handle, out_value: *mut bool) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_control_get_keep_alive(
+    control: netrt_handle,
+    out_value: *mut bool,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_get_keep_alive", {
         let out = Out::new(out_value, "out_value")?;
         out.write(get!(control, StreamSocketControl).keep_alive());
@@ -230,8 +261,13 @@ pub extern "C" fn netrt_stream_socket_control_get_keep_alive(control: netrt_hand
 
 /// `StreamSocketControl.KeepAlive` (set). After connect: `E_ILLEGAL_METHOD_CALL`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_control_set_keep_alive(control: netrt_handle, value: bool) -> netrt_hresult {
-    ffi!("netrt_stream_socket_control_set_keep_alive", { get!(control, StreamSocketControl).set_keep_alive(value) })
+pub extern "C" fn netrt_stream_socket_control_set_keep_alive(
+    control: netrt_handle,
+    value: bool,
+) -> netrt_hresult {
+    ffi!("netrt_stream_socket_control_set_keep_alive", {
+        get!(control, StreamSocketControl).set_keep_alive(value)
+    })
 }
 
 /// `StreamSocketControl.OutboundBufferSizeInBytes` (get; SO_SNDBUF, the system default until
@@ -275,7 +311,10 @@ pub extern "C" fn netrt_stream_socket_control_get_quality_of_service(
 /// `StreamSocketControl.QualityOfService` (set): a `netrt_socket_quality_of_service` value
 /// (others: `E_INVALIDARG`). After connect: `E_ILLEGAL_METHOD_CALL`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_control_set_quality_of_service(control: netrt_handle, value: i32) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_control_set_quality_of_service(
+    control: netrt_handle,
+    value: i32,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_set_quality_of_service", {
         let c = get!(control, StreamSocketControl);
         c.set_quality_of_service(SocketQualityOfService::from_raw(value)?)
@@ -348,7 +387,10 @@ pub extern "C" fn netrt_stream_socket_control_get_connect_timeout(
 /// netrt extension `StreamSocketControl.ConnectTimeout` (set): 100-ns ticks; negative is
 /// `E_INVALIDARG`; after connect `E_ILLEGAL_METHOD_CALL`.
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_stream_socket_control_set_connect_timeout(control: netrt_handle, value: i64) -> netrt_hresult {
+pub extern "C" fn netrt_stream_socket_control_set_connect_timeout(
+    control: netrt_handle,
+    value: i64,
+) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_set_connect_timeout", {
         get!(control, StreamSocketControl).set_connect_timeout(TimeSpan { duration: value })
     })
@@ -460,7 +502,12 @@ pub extern "C" fn netrt_stream_socket_information_get_round_trip_time_statistics
     ffi!("netrt_stream_socket_information_get_round_trip_time_statistics", {
         let out = Out::new(out_value, "out_value")?;
         let s = get!(information, StreamSocketInformation).round_trip_time_statistics()?;
-        out.write(netrt_round_trip_time_statistics { variance: s.variance, max: s.max, min: s.min, sum: s.sum });
+        out.write(netrt_round_trip_time_statistics {
+            variance: s.variance,
+            max: s.max,
+            min: s.min,
+            sum: s.sum,
+        });
         Ok(())
     })
 }

@@ -77,7 +77,10 @@ pub extern "C" fn netrt_output_stream_write_async(
 /// `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP
 /// keeps no user-space buffer, so this completes at once on a connected socket).
 #[unsafe(no_mangle)]
-pub extern "C" fn netrt_output_stream_flush_async(stream: netrt_handle, out_op: *mut netrt_handle) -> netrt_hresult {
+pub extern "C" fn netrt_output_stream_flush_async(
+    stream: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
     ffi!("netrt_output_stream_flush_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, output) = get_obj!(stream, OutputStream);

@@ -22,7 +22,8 @@
 //! - `read_string` decodes exactly what it is given: a BOM is not stripped, NULs are kept.
 //! - Every member, property getters included, fails with `RO_E_CLOSED` after `close`.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::hresult::{E_INVALID_OPERATION, E_NO_UNICODE_TRANSLATION, E_OUTOFMEMORY};
 use crate::error::{Error, Result};
@@ -57,6 +58,9 @@ struct State {
     pos: usize,
     stream: Option<InputStream>,
     loading: bool,
+    /// The stream's count of bytes held unconsumed by readers (STARTTLS safety: a socket
+    /// refuses to upgrade while plaintext from before the upgrade waits in a reader).
+    ledger: Option<Arc<AtomicUsize>>,
 }
 
 impl State {
@@ -79,6 +83,7 @@ impl State {
         }
         let value = decode(&self.data[self.pos..self.pos + len], self.byte_order)?;
         self.pos += len;
+        self.forget(len);
         if self.pos == self.data.len() {
             self.pos = 0;
             if self.data.capacity() > KEEP_CAPACITY {
@@ -98,6 +103,16 @@ impl State {
             self.pos = 0;
         }
         self.data.extend_from_slice(bytes);
+        if let Some(ledger) = &self.ledger {
+            ledger.fetch_add(bytes.len(), Ordering::AcqRel);
+        }
+    }
+
+    /// Takes `n` bytes off the stream's ledger (consumed, handed out or discarded).
+    fn forget(&self, n: usize) {
+        if let Some(ledger) = &self.ledger {
+            ledger.fetch_sub(n, Ordering::AcqRel);
+        }
     }
 
     fn check_no_load(&self, what: &str) -> Result<()> {
@@ -138,6 +153,7 @@ impl DataReader {
     }
 
     fn with(stream: Option<InputStream>, data: Vec<u8>) -> Self {
+        let ledger = stream.as_ref().and_then(|s| s.consumer_ledger());
         Self {
             state: Mutex::new(State {
                 closed: false,
@@ -148,6 +164,7 @@ impl DataReader {
                 pos: 0,
                 stream,
                 loading: false,
+                ledger,
             }),
         }
     }
@@ -377,6 +394,7 @@ impl DataReader {
         st.check_no_load("DetachBuffer")?;
         let mut data = std::mem::take(&mut st.data);
         data.drain(..std::mem::take(&mut st.pos));
+        st.forget(data.len());
         Buffer::from_vec(data)
     }
 
@@ -389,6 +407,8 @@ impl DataReader {
                 return;
             }
             st.closed = true;
+            let unconsumed = st.unconsumed();
+            st.forget(unconsumed);
             st.data = Vec::new();
             st.pos = 0;
             st.stream.take()

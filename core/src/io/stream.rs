@@ -47,6 +47,13 @@ pub trait ByteSource: Send + Sync + 'static {
 
     /// Closes the source (IClosable.Close on the stream).
     fn close(&self);
+
+    /// A counter that readers layered on this stream (DataReader) keep of the bytes they
+    /// loaded and have not consumed. Sockets provide one so a STARTTLS upgrade can refuse to
+    /// start while plaintext from before it is still waiting to be read (DESIGN §6).
+    fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
+        None
+    }
 }
 
 /// What an output stream writes to.
@@ -127,6 +134,11 @@ impl InputStream {
     /// Closes the stream (and, for a socket's stream, the socket — as WinRT).
     pub fn close(&self) {
         self.source.close();
+    }
+
+    /// See [`ByteSource::consumer_ledger`].
+    pub fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
+        self.source.consumer_ledger()
     }
 
     /// Whether two streams share the same source.

@@ -7,7 +7,10 @@ use socket2::SockRef;
 
 use crate::error::{Error, Result};
 use crate::foundation::TimeSpan;
-use crate::net::enums::SocketQualityOfService;
+use crate::net::enums::{SocketProtectionLevel, SocketQualityOfService};
+use crate::tls::certificate::Certificate;
+use crate::tls::chain::{ChainValidationResult, is_ignorable_on_sockets};
+use crate::tls::client::TlsSettings;
 
 /// The TCP options both controls share; accepted sockets inherit the listener's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +87,13 @@ pub(crate) struct StreamSettings {
     pub tcp: TcpOptions,
     pub serialize_connection_attempts: bool,
     pub connect_timeout: TimeSpan,
+    pub tls_handshake_timeout: TimeSpan,
+    pub tls: TlsSettings,
 }
+
+/// Default `TlsHandshakeTimeout`: a peer that accepts TCP but never answers TLS must not hang
+/// ConnectAsync forever (WinRT notes that it may; netrt bounds it).
+pub(crate) const DEFAULT_TLS_HANDSHAKE_TIMEOUT: TimeSpan = TimeSpan::from_secs(30);
 
 impl Default for StreamSettings {
     fn default() -> Self {
@@ -92,6 +101,8 @@ impl Default for StreamSettings {
             tcp: TcpOptions::default(),
             serialize_connection_attempts: false,
             connect_timeout: TimeSpan::ZERO,
+            tls_handshake_timeout: DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+            tls: TlsSettings::default(),
         }
     }
 }
@@ -140,6 +151,9 @@ impl<T: Clone> Shared<T> {
 #[derive(Debug, Clone)]
 pub struct StreamSocketControl {
     pub(crate) shared: Arc<Shared<StreamSettings>>,
+    /// TLS settings stay writable after a plain connect, until a handshake starts
+    /// (UpgradeToSslAsync), as WinRT's "set before the handshake".
+    pub(crate) tls_frozen: Arc<AtomicBool>,
 }
 
 macro_rules! tcp_option_accessors {
@@ -197,7 +211,17 @@ tcp_option_accessors!(StreamSocketListenerControl, tcp);
 
 impl StreamSocketControl {
     pub(crate) fn new() -> Self {
-        Self { shared: Arc::new(Shared::new(StreamSettings::default())) }
+        Self { shared: Arc::new(Shared::new(StreamSettings::default())), tls_frozen: Arc::default() }
+    }
+
+    fn update_tls(&self, what: &str, f: impl FnOnce(&mut StreamSettings)) -> Result<()> {
+        if self.tls_frozen.load(Ordering::Acquire) {
+            return Err(Error::illegal_method_call(format!(
+                "{what} can only be set before the TLS handshake starts"
+            )));
+        }
+        f(&mut self.shared.lock());
+        Ok(())
     }
 
     /// `SerializeConnectionAttempts`: one connect attempt at a time instead of racing.
@@ -221,6 +245,101 @@ impl StreamSocketControl {
             return Err(Error::invalid_arg("ConnectTimeout cannot be negative"));
         }
         self.shared.update("ConnectTimeout", |s| s.connect_timeout = value)
+    }
+
+    /// netrt extension `TlsHandshakeTimeout` (default 30 s; 0 = no limit).
+    pub fn tls_handshake_timeout(&self) -> TimeSpan {
+        self.shared.lock().tls_handshake_timeout
+    }
+
+    /// Sets `TlsHandshakeTimeout`; negative spans are rejected.
+    pub fn set_tls_handshake_timeout(&self, value: TimeSpan) -> Result<()> {
+        if value.duration < 0 {
+            return Err(Error::invalid_arg("TlsHandshakeTimeout cannot be negative"));
+        }
+        self.update_tls("TlsHandshakeTimeout", |s| s.tls_handshake_timeout = value)
+    }
+
+    /// `ClientCertificate`: sent only if the server asks for one.
+    pub fn client_certificate(&self) -> Option<Certificate> {
+        self.shared.lock().tls.client_certificate.clone()
+    }
+
+    /// Sets `ClientCertificate` (it must carry its private key); None removes it.
+    pub fn set_client_certificate(&self, value: Option<Certificate>) -> Result<()> {
+        if let Some(c) = &value
+            && !c.has_private_key()
+        {
+            return Err(Error::invalid_arg(format!("the certificate '{}' has no private key", c.subject())));
+        }
+        self.update_tls("ClientCertificate", |s| s.tls.client_certificate = value)
+    }
+
+    /// `IgnorableServerCertificateErrors` (empty by default: every error fails validation).
+    pub fn ignorable_server_certificate_errors(&self) -> Vec<ChainValidationResult> {
+        self.shared.lock().tls.ignorable.clone()
+    }
+
+    /// Replaces `IgnorableServerCertificateErrors`. Only Untrusted, Expired, IncompleteChain,
+    /// WrongUsage, InvalidName, RevocationInformationMissing and RevocationFailure may be
+    /// ignored; anything else is `E_INVALIDARG` and changes nothing.
+    pub fn set_ignorable_server_certificate_errors(&self, values: Vec<ChainValidationResult>) -> Result<()> {
+        if let Some(bad) = values.iter().find(|v| !is_ignorable_on_sockets(**v)) {
+            return Err(Error::invalid_arg(format!("{bad} cannot be an ignorable server certificate error")));
+        }
+        self.update_tls("IgnorableServerCertificateErrors", |s| s.tls.ignorable = values)
+    }
+
+    /// Appends one value to `IgnorableServerCertificateErrors` (IVector.Append).
+    pub fn append_ignorable_server_certificate_error(&self, value: ChainValidationResult) -> Result<()> {
+        let mut all = self.ignorable_server_certificate_errors();
+        if !all.contains(&value) {
+            all.push(value);
+        }
+        self.set_ignorable_server_certificate_errors(all)
+    }
+
+    /// `MinProtectionLevel` (default PlainSocket: no floor beyond the level's own).
+    pub fn min_protection_level(&self) -> SocketProtectionLevel {
+        self.shared.lock().tls.min_protection_level
+    }
+
+    /// Sets `MinProtectionLevel`.
+    pub fn set_min_protection_level(&self, value: SocketProtectionLevel) -> Result<()> {
+        self.update_tls("MinProtectionLevel", |s| s.tls.min_protection_level = value)
+    }
+
+    /// netrt extension `TrustedRootCertificates`: roots trusted in addition to the system's.
+    pub fn trusted_root_certificates(&self) -> Vec<Certificate> {
+        self.shared.lock().tls.trusted_roots.clone()
+    }
+
+    /// Sets `TrustedRootCertificates`.
+    pub fn set_trusted_root_certificates(&self, values: Vec<Certificate>) -> Result<()> {
+        self.update_tls("TrustedRootCertificates", |s| s.tls.trusted_roots = values)
+    }
+
+    /// netrt extension `ApplicationProtocols`: ALPN protocols offered, in preference order.
+    pub fn application_protocols(&self) -> Vec<String> {
+        self.shared.lock().tls.application_protocols.clone()
+    }
+
+    /// Sets `ApplicationProtocols`; empty names or names over 255 bytes are `E_INVALIDARG`.
+    pub fn set_application_protocols(&self, values: Vec<String>) -> Result<()> {
+        if values.iter().any(|p| p.is_empty() || p.len() > 255) {
+            return Err(Error::invalid_arg("an ALPN protocol name must be 1-255 bytes"));
+        }
+        self.update_tls("ApplicationProtocols", |s| s.tls.application_protocols = values)
+    }
+
+    /// netrt extension `CertificateRevocationLists` (DER CRLs checked during validation).
+    pub fn certificate_revocation_lists(&self) -> Vec<Vec<u8>> {
+        self.shared.lock().tls.crls.clone()
+    }
+
+    /// Sets `CertificateRevocationLists` (validated at the handshake).
+    pub fn set_certificate_revocation_lists(&self, values: Vec<Vec<u8>>) -> Result<()> {
+        self.update_tls("CertificateRevocationLists", |s| s.tls.crls = values)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Shared helpers for the socket tests: every peer binds 127.0.0.1 on an ephemeral port.
 #![allow(dead_code)]
 
+pub mod peers;
+
 use std::sync::Arc;
 use std::time::Duration;
 

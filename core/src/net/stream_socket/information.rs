@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
 use crate::net::tcp_info::{BandwidthStatistics, RoundTripTimeStatistics};
+use crate::tls::{Certificate, ChainValidationResult, SocketSslErrorSeverity, VerificationRecord};
 
 /// `StreamSocketInformation`: a live view of the socket (values change as it connects).
 #[derive(Clone)]
@@ -68,6 +69,54 @@ impl StreamSocketInformation {
     fn statistics(&self) -> Result<(RoundTripTimeStatistics, BandwidthStatistics)> {
         let conn = self.inner.connection("read statistics")?;
         let mut tracker = conn.stats.lock().unwrap_or_else(|e| e.into_inner());
-        tracker.sample(&conn.tcp).map_err(|e| Error::from_io(&e, "getsockopt(TCP_INFO)"))
+        tracker.sample(&conn.fd()).map_err(|e| Error::from_io(&e, "getsockopt(TCP_INFO)"))
+    }
+
+    fn record(&self) -> VerificationRecord {
+        self.inner.tls_record.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// `ServerCertificate`: from the last TLS handshake, also when it failed.
+    pub fn server_certificate(&self) -> Option<Certificate> {
+        self.record().server_certificate
+    }
+
+    /// `ServerIntermediateCertificates`.
+    pub fn server_intermediate_certificates(&self) -> Vec<Certificate> {
+        self.record().intermediates
+    }
+
+    /// `ServerCertificateErrors`: every problem found (ignored ones included).
+    pub fn server_certificate_errors(&self) -> Vec<ChainValidationResult> {
+        self.record().errors
+    }
+
+    /// `ServerCertificateErrorSeverity`.
+    pub fn server_certificate_error_severity(&self) -> SocketSslErrorSeverity {
+        self.record().severity
+    }
+
+    fn session(&self) -> Option<crate::tls::client::TlsSessionInfo> {
+        self.conn().and_then(|c| c.tls_io().map(|t| t.session.clone()))
+    }
+
+    /// netrt extension `NegotiatedTlsVersion`: 0x0303 (TLS 1.2), 0x0304 (TLS 1.3), 0 = no TLS.
+    pub fn negotiated_tls_version(&self) -> u16 {
+        self.session().map(|s| s.version).unwrap_or(0)
+    }
+
+    /// netrt extension `CipherSuite` (IANA name; "" without TLS).
+    pub fn cipher_suite(&self) -> String {
+        self.session().map(|s| s.cipher_suite).unwrap_or_default()
+    }
+
+    /// netrt extension `ApplicationProtocol` (ALPN chosen).
+    pub fn application_protocol(&self) -> Option<String> {
+        self.session().and_then(|s| s.application_protocol)
+    }
+
+    /// netrt extension `ServerName` (SNI sent).
+    pub fn server_name(&self) -> Option<String> {
+        self.session().and_then(|s| s.server_name)
     }
 }

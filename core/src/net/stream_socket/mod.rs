@@ -5,8 +5,10 @@
 //! Connecting (resolution, racing attempts, timers) runs as a task on the netrt runtime.
 
 mod connect;
+mod handshake;
 mod information;
 pub(crate) mod transport;
+mod upgrade;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,6 +50,10 @@ pub(crate) struct Inner {
     write_busy: AtomicBool,
     idle: Notify,
     requested: Mutex<Requested>,
+    /// What the last TLS handshake's verifier found (kept after a failed handshake too).
+    tls_record: crate::tls::verifier::SharedRecord,
+    /// Bytes DataReaders on this socket loaded and have not consumed (STARTTLS safety).
+    plaintext_in_readers: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// `StreamSocket`. Cloning gives another reference to the same socket (WinRT reference
@@ -108,6 +114,8 @@ impl StreamSocket {
                 write_busy: AtomicBool::new(false),
                 idle: Notify::new(),
                 requested: Mutex::new(requested),
+                plaintext_in_readers: Arc::default(),
+                tls_record: Arc::default(),
             }),
         }
     }
@@ -118,7 +126,7 @@ impl StreamSocket {
         options
             .apply(socket2::SockRef::from(&tcp), ipv6)
             .map_err(|e| Error::from_io(&e, "apply StreamSocketListenerControl options"))?;
-        let conn = Connection::new(tcp).map_err(|e| Error::from_io(&e, "accepted socket"))?;
+        let conn = Connection::plain(tcp).map_err(|e| Error::from_io(&e, "accepted socket"))?;
         let control = StreamSocketControl::new();
         control.shared.lock().tcp = options.clone();
         control.shared.freeze();
@@ -197,20 +205,17 @@ impl StreamSocket {
             .remote_host_name
             .clone()
             .ok_or_else(|| Error::invalid_arg("the remote host name is required"))?;
+        let settings: StreamSettings = self.inner.control.shared.snapshot();
         if protection_level.is_tls() {
-            return Err(Error::new(
-                hresult::E_NOTIMPL,
-                format!(
-                    "protection level {protection_level:?} needs TLS, which this build does not provide yet"
-                ),
-            ));
+            // Argument errors (levels meaningless on TCP, bad ignorable errors) come first.
+            crate::tls::client::client_config(protection_level, &settings.tls)?;
         }
         let remote_port =
             resolve::resolve_service(&endpoint_pair.remote_service_name, Transport::Tcp, false)?;
         let local_port = resolve::resolve_service(&endpoint_pair.local_service_name, Transport::Tcp, true)?;
         self.begin_connect(&remote_host, &endpoint_pair.remote_service_name, protection_level)?;
         let token = self.cancel_token();
-        let settings: StreamSettings = self.inner.control.shared.snapshot();
+        let tls_record = self.inner.tls_record.clone();
         let local_host = endpoint_pair.local_host_name.clone();
         let remote_for_task = remote_host.clone();
         let attempt = crate::runtime::run(async move {
@@ -231,7 +236,11 @@ impl StreamSocket {
                     ));
                 }
             }
-            connect::connect_with_timeout(addrs, local, settings).await
+            let tcp = connect::connect_with_timeout(addrs, local, settings.clone()).await?;
+            if !protection_level.is_tls() {
+                return Connection::plain(tcp).map_err(|e| Error::from_io(&e, "connected socket"));
+            }
+            handshake::client(tcp, &remote_for_task, protection_level, &settings, &tls_record).await
         });
         let outcome = tokio::select! {
             r = attempt => r,
@@ -259,13 +268,15 @@ impl StreamSocket {
         Ok(())
     }
 
-    fn finish_connect(&self, outcome: Result<tokio::net::TcpStream>) -> Result<()> {
+    fn finish_connect(&self, outcome: Result<Connection>) -> Result<()> {
         let mut state = self.inner.state.write().unwrap_or_else(|e| e.into_inner());
         let closed = matches!(*state, State::Closed);
         match outcome {
-            Ok(_) if closed => Err(Error::aborted("ConnectAsync")),
-            Ok(tcp) => {
-                let conn = Connection::new(tcp).map_err(|e| Error::from_io(&e, "connected socket"))?;
+            Ok(conn) if closed => {
+                Arc::new(conn).shutdown();
+                Err(Error::aborted("ConnectAsync"))
+            }
+            Ok(conn) => {
                 *state = State::Connected(Arc::new(conn));
                 Ok(())
             }
@@ -362,7 +373,7 @@ impl Inner {
             // After close, the shutdown makes a racing read see EOF or an error: report the abort.
             _ if token.is_cancelled() => Err(Error::aborted("the read")),
             Ok(n) => Ok(n),
-            Err(e) => Err(Error::from_io(&e, format!("read from {}", conn.remote))),
+            Err(e) => Err(conn.map_io_error(&e, "read")),
         }
     }
 
@@ -374,7 +385,7 @@ impl Inner {
             biased;
             r = conn.write_all(data) => match r {
                 Err(_) if token.is_cancelled() => Err(Error::aborted("the write")),
-                Err(e) => Err(Error::from_io(&e, format!("write to {}", conn.remote))),
+                Err(e) => Err(conn.map_io_error(&e, "write")),
                 Ok(()) => Ok(()),
             },
             _ = token.cancelled() => Err(Error::aborted("the write")),
@@ -409,6 +420,10 @@ impl ByteSource for SocketStream {
 
     fn close(&self) {
         self.0.close();
+    }
+
+    fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
+        Some(self.0.plaintext_in_readers.clone())
     }
 }
 

@@ -1,0 +1,104 @@
+//! `UpgradeToSslAsync`: STARTTLS on a plain connection, safe against plaintext injection
+//! (CVE-2011-0411, CVE-2021-22947).
+//!
+//! Plaintext that arrived before the upgrade must never be read as if it came over TLS. At the
+//! moment of the upgrade netrt refuses (`NETRT_E_STARTTLS_PLAINTEXT_PENDING`, and the socket is
+//! closed) if any such bytes are waiting: loaded but unconsumed in a DataReader on this socket,
+//! or already received by the kernel and not yet read. A TLS server cannot legitimately have
+//! sent anything yet (the client speaks first), so queued bytes can only be injected plaintext.
+//! Bytes injected after the check arrive inside the handshake, which rejects them.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::{Busy, Inner, State, StreamSocket, handshake, transport};
+use crate::error::{Error, Result, hresult};
+use crate::net::enums::SocketProtectionLevel;
+use crate::net::hostname::HostName;
+
+impl StreamSocket {
+    /// `UpgradeToSslAsync(protectionLevel, validationHostName)`.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` unless the socket is connected with `PlainSocket` and has no
+    /// pending read or write; `E_INVALIDARG` for PlainSocket or levels meaningless on TCP;
+    /// `NETRT_E_STARTTLS_PLAINTEXT_PENDING` (socket closed) when unread plaintext is waiting;
+    /// the TLS/certificate error of a failed handshake (the socket is closed then).
+    pub async fn upgrade_to_ssl(
+        &self,
+        protection_level: SocketProtectionLevel,
+        validation_host_name: &HostName,
+    ) -> Result<()> {
+        let inner = &self.inner;
+        let _reading = Busy::acquire(&inner.read_busy, &inner.idle, "read")
+            .map_err(|_| Error::illegal_method_call("UpgradeToSslAsync: a read is pending"))?;
+        let _writing = Busy::acquire(&inner.write_busy, &inner.idle, "write")
+            .map_err(|_| Error::illegal_method_call("UpgradeToSslAsync: a write is pending"))?;
+        let conn = inner.connection("upgrade to TLS")?;
+        if conn.tls_io().is_some() || inner.requested_level() != SocketProtectionLevel::PlainSocket {
+            return Err(Error::illegal_method_call(
+                "UpgradeToSslAsync works only on a socket connected with PlainSocket",
+            ));
+        }
+        let settings = inner.control.shared.snapshot();
+        crate::tls::client::client_config(protection_level, &settings.tls)?;
+        let waiting = inner.plaintext_in_readers.load(Ordering::Acquire) + conn.kernel_unread_bytes();
+        if waiting > 0 {
+            inner.close();
+            return Err(Error::new(
+                hresult::NETRT_E_STARTTLS_PLAINTEXT_PENDING,
+                format!(
+                    "UpgradeToSslAsync refused: {waiting} bytes of plaintext received before the upgrade are still \
+                     unread (possible STARTTLS command injection); the connection was closed"
+                ),
+            ));
+        }
+        inner.control.tls_frozen.store(true, Ordering::Release);
+        let tcp = transport::duplicate_tcp(&conn).map_err(|e| Error::from_io(&e, "UpgradeToSslAsync"))?;
+        inner.set_requested_level(protection_level);
+        let token = inner.token();
+        let host = validation_host_name.clone();
+        let record = inner.tls_record.clone();
+        let task = crate::runtime::run(async move {
+            handshake::client(tcp, &host, protection_level, &settings, &record).await
+        });
+        let outcome = tokio::select! {
+            r = task => r,
+            _ = token.cancelled() => Err(Error::aborted("UpgradeToSslAsync")),
+        };
+        match outcome {
+            Ok(tls) => inner.replace_connection(conn, tls),
+            Err(e) => {
+                inner.close();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Inner {
+    fn requested_level(&self) -> SocketProtectionLevel {
+        self.requested.lock().unwrap_or_else(|e| e.into_inner()).protection_level
+    }
+
+    fn set_requested_level(&self, level: SocketProtectionLevel) {
+        self.requested.lock().unwrap_or_else(|e| e.into_inner()).protection_level = level;
+    }
+
+    /// Swaps the plain connection for the TLS one. The plain one is dropped without a TCP
+    /// shutdown: the TLS one shares its socket.
+    fn replace_connection(&self, old: Arc<transport::Connection>, new: transport::Connection) -> Result<()> {
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        match &*state {
+            State::Connected(current) if Arc::ptr_eq(current, &old) => {
+                *state = State::Connected(Arc::new(new));
+                Ok(())
+            }
+            _ => {
+                drop(state);
+                Arc::new(new).shutdown();
+                Err(Error::aborted("UpgradeToSslAsync"))
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Client-side TLS: rustls configs from a socket's control settings, the handshake, and the
+//! mapping of TLS failures to HRESULTs (DESIGN §5, §6).
+
+use std::sync::{Arc, OnceLock};
+
+use rustls::client::{ClientConfig, ClientSessionMemoryCache, Resumption};
+use rustls::pki_types::ServerName;
+use rustls::{AlertDescription, ProtocolVersion};
+
+use super::certificate::Certificate;
+use super::chain::ChainValidationResult;
+use super::verifier::{self, RecordingVerifier, SharedRecord};
+use crate::error::{Error, NativeCause, Result, hresult};
+use crate::net::enums::SocketProtectionLevel;
+use crate::net::hostname::HostName;
+
+/// The TLS part of a socket's control settings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TlsSettings {
+    pub client_certificate: Option<Certificate>,
+    pub ignorable: Vec<ChainValidationResult>,
+    pub min_protection_level: SocketProtectionLevel,
+    pub trusted_roots: Vec<Certificate>,
+    pub application_protocols: Vec<String>,
+    pub crls: Vec<Vec<u8>>,
+}
+
+/// What a finished handshake negotiated (Information's netrt extensions).
+#[derive(Debug, Clone, Default)]
+pub struct TlsSessionInfo {
+    /// Wire version: 0x0303 = TLS 1.2, 0x0304 = TLS 1.3.
+    pub version: u16,
+    /// IANA cipher suite name.
+    pub cipher_suite: String,
+    /// ALPN protocol chosen, if any.
+    pub application_protocol: Option<String>,
+    /// SNI sent (client) or received (server).
+    pub server_name: Option<String>,
+}
+
+/// The aws-lc-rs provider, installed as the process default once (rustls panics when two
+/// providers are compiled in and none is installed).
+pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    static PROVIDER: OnceLock<Arc<rustls::crypto::CryptoProvider>> = OnceLock::new();
+    PROVIDER
+        .get_or_init(|| {
+            let p = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let _ = rustls::crypto::CryptoProvider::install_default((*p).clone());
+            p
+        })
+        .clone()
+}
+
+/// One session cache for every client socket of the process (resumption across sockets).
+fn session_cache() -> Arc<ClientSessionMemoryCache> {
+    static CACHE: OnceLock<Arc<ClientSessionMemoryCache>> = OnceLock::new();
+    CACHE.get_or_init(|| Arc::new(ClientSessionMemoryCache::new(256))).clone()
+}
+
+/// The versions a level allows (DESIGN §6: every TLS level means 1.2 or 1.3, `Tls13` 1.3 only;
+/// `MinProtectionLevel` = `Tls13` raises the floor).
+pub(crate) fn versions_for(
+    level: SocketProtectionLevel,
+    min: SocketProtectionLevel,
+) -> Result<Vec<&'static rustls::SupportedProtocolVersion>> {
+    use SocketProtectionLevel::*;
+    let check = |l: SocketProtectionLevel, what: &str| match l {
+        BluetoothEncryptionAllowNullAuthentication | BluetoothEncryptionWithAuthentication => {
+            Err(Error::invalid_arg(format!("{what} {l:?} is a Bluetooth level; it has no meaning on TCP")))
+        }
+        Ssl3AllowWeakEncryption => {
+            Err(Error::invalid_arg(format!("{what} Ssl3AllowWeakEncryption (SSL 3.0, RC4) is not supported")))
+        }
+        _ => Ok(()),
+    };
+    check(level, "protection level")?;
+    check(min, "MinProtectionLevel")?;
+    if level == PlainSocket {
+        return Err(Error::invalid_arg("PlainSocket is not a TLS protection level"));
+    }
+    if level == Tls13 || min == Tls13 {
+        Ok(vec![&rustls::version::TLS13])
+    } else {
+        Ok(vec![&rustls::version::TLS13, &rustls::version::TLS12])
+    }
+}
+
+/// A client config for one handshake, and the record its verifier fills.
+pub(crate) fn client_config(
+    level: SocketProtectionLevel,
+    settings: &TlsSettings,
+) -> Result<(Arc<ClientConfig>, SharedRecord)> {
+    let versions = versions_for(level, settings.min_protection_level)?;
+    let provider = provider();
+    let roots = super::trust::root_store(&[])?;
+    let verifier = RecordingVerifier::new(
+        roots,
+        &settings.trusted_roots,
+        settings.ignorable.clone(),
+        settings.crls.clone(),
+        provider.clone(),
+    )?;
+    let record = verifier.record();
+    let builder = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&versions)
+        .map_err(|e| Error::new(hresult::SEC_E_UNSUPPORTED_FUNCTION, format!("TLS configuration: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier));
+    let mut config = match &settings.client_certificate {
+        Some(cert) => {
+            let key = cert.rustls_private_key().ok_or_else(|| {
+                Error::invalid_arg(format!("the client certificate '{}' has no private key", cert.subject()))
+            })?;
+            builder
+                .with_client_auth_cert(cert.rustls_chain(), key)
+                .map_err(|e| Error::invalid_arg(format!("client certificate: {e}")))?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = settings.application_protocols.iter().map(|p| p.as_bytes().to_vec()).collect();
+    config.resumption = Resumption::store(session_cache());
+    config.key_log = Arc::new(rustls::KeyLogFile::new());
+    Ok((Arc::new(config), record))
+}
+
+/// The name a handshake validates against and sends as SNI (no SNI for IP literals).
+pub(crate) fn server_name_for(host: &HostName) -> Result<ServerName<'static>> {
+    match host.ip_address() {
+        Some(ip) => Ok(ServerName::IpAddress(ip.into())),
+        None => ServerName::try_from(host.canonical_name().to_string()).map_err(|e| {
+            Error::invalid_arg(format!("'{}' cannot be a TLS server name: {e}", host.display_name()))
+        }),
+    }
+}
+
+/// Reads what a finished handshake negotiated.
+pub(crate) fn session_info(conn: &rustls::CommonState, sni: Option<String>) -> TlsSessionInfo {
+    TlsSessionInfo {
+        version: match conn.protocol_version() {
+            Some(ProtocolVersion::TLSv1_3) => 0x0304,
+            Some(ProtocolVersion::TLSv1_2) => 0x0303,
+            Some(other) => u16::from(other),
+            None => 0,
+        },
+        cipher_suite: conn
+            .negotiated_cipher_suite()
+            .and_then(|s| s.suite().as_str())
+            .unwrap_or_default()
+            .to_string(),
+        application_protocol: conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
+        server_name: sni,
+    }
+}
+
+/// Maps a failed handshake or TLS read/write to an HRESULT, using the verifier's record for
+/// certificate failures.
+pub(crate) fn map_tls_io_error(err: &std::io::Error, record: Option<&SharedRecord>, what: &str) -> Error {
+    if let Some(tls) = err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+        return map_rustls_error(tls, record, what);
+    }
+    match err.kind() {
+        std::io::ErrorKind::UnexpectedEof => Error::new(
+            hresult::NETRT_E_TLS_TRUNCATED,
+            format!(
+                "{what}: the peer closed the connection without a TLS close_notify (possible truncation)"
+            ),
+        ),
+        _ => Error::from_io(err, what),
+    }
+}
+
+/// Maps a rustls error to an HRESULT with the alert or cause in the message.
+pub(crate) fn map_rustls_error(err: &rustls::Error, record: Option<&SharedRecord>, what: &str) -> Error {
+    use rustls::Error as E;
+    if let (E::InvalidCertificate(_), Some(record)) = (err, record) {
+        let rec = record.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = verifier::verification_error(&rec) {
+            return e.context(what);
+        }
+    }
+    let (hr, detail) = match err {
+        E::AlertReceived(alert) => (alert_hresult(*alert), format!("the peer sent the TLS alert {alert:?}")),
+        E::PeerIncompatible(p) => {
+            (hresult::SEC_E_ALGORITHM_MISMATCH, format!("no common TLS version or cipher: {p:?}"))
+        }
+        E::InvalidCertificate(c) => (hresult::CERT_E_UNTRUSTEDROOT, format!("certificate rejected: {c:?}")),
+        E::NoCertificatesPresented => {
+            (hresult::SEC_E_NO_CREDENTIALS, "the peer presented no certificate".into())
+        }
+        E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } | E::InvalidMessage(_) => {
+            (hresult::SEC_E_ILLEGAL_MESSAGE, format!("unexpected or malformed TLS message: {err}"))
+        }
+        E::DecryptError => (hresult::SEC_E_MESSAGE_ALTERED, "TLS record failed to decrypt".into()),
+        E::PeerMisbehaved(m) => (hresult::SEC_E_ILLEGAL_MESSAGE, format!("the peer misbehaved: {m:?}")),
+        other => (hresult::SEC_E_INTERNAL_ERROR, other.to_string()),
+    };
+    let cause = match err {
+        E::AlertReceived(alert) => Some(NativeCause::TlsAlert(format!("{alert:?}"))),
+        _ => None,
+    };
+    let message = format!("{what}: {detail}");
+    match cause {
+        Some(c) => Error::with_cause(hr, c, message),
+        None => Error::new(hr, message),
+    }
+}
+
+fn alert_hresult(alert: AlertDescription) -> crate::error::HResult {
+    use AlertDescription as A;
+    match alert {
+        A::ProtocolVersion | A::HandshakeFailure | A::InsufficientSecurity | A::NoApplicationProtocol => {
+            hresult::SEC_E_ALGORITHM_MISMATCH
+        }
+        A::BadCertificate
+        | A::UnsupportedCertificate
+        | A::CertificateRevoked
+        | A::CertificateExpired
+        | A::CertificateUnknown
+        | A::UnknownCA
+        | A::AccessDenied
+        | A::CertificateRequired => hresult::SEC_E_CERT_UNKNOWN,
+        A::DecryptError | A::BadRecordMac => hresult::SEC_E_MESSAGE_ALTERED,
+        A::UnrecognisedName => hresult::SEC_E_WRONG_PRINCIPAL,
+        _ => hresult::SEC_E_ILLEGAL_MESSAGE,
+    }
+}

@@ -1,0 +1,131 @@
+//! Third-party peers started by the tests: `openssl s_server` and a Python `ssl` STARTTLS peer.
+//! Each binds 127.0.0.1 on an ephemeral port, reports it, and is killed when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running peer process with its captured output.
+pub struct Peer {
+    child: Child,
+    /// Kept open: `openssl s_server` drops clients when its stdin reaches EOF.
+    _stdin: Option<ChildStdin>,
+    pub port: u16,
+    output: Arc<Mutex<String>>,
+}
+
+impl Peer {
+    /// Everything the peer printed so far (stdout and stderr).
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Waits until the output contains `needle` (or panics after 10 s).
+    pub fn wait_for_output(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let out = self.output();
+            if out.contains(needle) {
+                return out;
+            }
+            assert!(Instant::now() < deadline, "peer never printed {needle:?}; output:\n{out}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn collect(reader: impl std::io::Read + Send + 'static, sink: Arc<Mutex<String>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(reader).lines().map_while(Result::ok) {
+            let mut s = sink.lock().unwrap();
+            s.push_str(&line);
+            s.push('\n');
+        }
+    });
+}
+
+/// Starts `cmd`, then reads its port from the first output line that `parse_port` accepts.
+fn start(mut cmd: Command, parse_port: impl Fn(&str) -> Option<u16>) -> Peer {
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("start peer (is it installed? see tests/install-deps.sh)");
+    let output = Arc::new(Mutex::new(String::new()));
+    collect(child.stdout.take().unwrap(), output.clone());
+    collect(child.stderr.take().unwrap(), output.clone());
+    let stdin = child.stdin.take();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = output.lock().unwrap().lines().find_map(&parse_port);
+        if let Some(port) = found {
+            return Peer { child, _stdin: stdin, port, output };
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("peer exited ({status}) before reporting its port:\n{}", output.lock().unwrap());
+        }
+        assert!(Instant::now() < deadline, "peer did not report a port:\n{}", output.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `openssl s_server -accept 127.0.0.1:0` with a certificate and key, plus `extra` arguments.
+pub fn openssl_s_server(cert: &Path, key: &Path, extra: &[&str]) -> Peer {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["s_server", "-accept", "127.0.0.1:0", "-naccept", "16", "-cert"])
+        .arg(cert)
+        .arg("-key")
+        .arg(key)
+        .args(extra);
+    start(cmd, |line| line.strip_prefix("ACCEPT 127.0.0.1:").and_then(|p| p.trim().parse().ok()))
+}
+
+/// A Python `ssl` peer for STARTTLS: reads a big-endian Int32 length and that many bytes of
+/// plaintext (the seed's hello), prints it, then does the TLS handshake as server and echoes
+/// one line over TLS. With `inject`, it sends "GO\n" plus injected plaintext in one segment
+/// right after the hello, as a STARTTLS-injection attacker would.
+pub fn python_starttls_server(cert: &Path, key: &Path, inject: bool) -> Peer {
+    let script = r#"
+import socket, ssl, struct, sys
+cert, key, inject = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+print("PORT", srv.getsockname()[1], flush=True)
+srv.settimeout(20)
+conn, _ = srv.accept(); conn.settimeout(20)
+def exact(n):
+    b = b""
+    while len(b) < n:
+        chunk = conn.recv(n - len(b))
+        if not chunk: raise SystemExit("peer closed")
+        b += chunk
+    return b
+n = struct.unpack(">i", exact(4))[0]
+print("HELLO", exact(n).decode("utf-8"), flush=True)
+if inject:
+    conn.sendall(b"GO\nINJECTED-PLAINTEXT\n")
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(cert, key)
+try:
+    tls = ctx.wrap_socket(conn, server_side=True)
+except Exception as e:
+    print("HANDSHAKE-FAILED", type(e).__name__, e, flush=True); raise SystemExit(0)
+print("TLS", tls.version(), flush=True)
+line = b""
+while not line.endswith(b"\n"):
+    chunk = tls.recv(100)
+    if not chunk: break
+    line += chunk
+tls.sendall(b"echo:" + line)
+print("ECHOED", line.decode().strip(), flush=True)
+try: tls.unwrap()
+except Exception: pass
+"#;
+    let mut cmd = Command::new("python3");
+    cmd.arg("-c").arg(script).arg(cert).arg(key).arg(if inject { "1" } else { "0" });
+    start(cmd, |line| line.strip_prefix("PORT ").and_then(|p| p.trim().parse().ok()))
+}
