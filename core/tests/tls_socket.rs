@@ -324,3 +324,29 @@ async fn starttls_injection_still_in_the_kernel_refuses_the_upgrade() {
     let err = within(sock.upgrade_to_ssl(Level::Tls12, &localhost())).await.unwrap_err();
     assert_eq!(err.hresult(), NETRT_E_STARTTLS_PLAINTEXT_PENDING, "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn second_connection_resumes_the_session_and_still_reports_the_certificate() {
+    for flag in ["-tls1_2", "-tls1_3"] {
+        let peer = server("leaf", &[flag]);
+        for round in 0..2 {
+            let sock = trusting_socket();
+            // ALPN makes these settings unique to this round of this test, so no other test's
+            // session is in the shared cache for this server.
+            sock.control().set_application_protocols(vec![format!("resume-{flag}")]).unwrap();
+            within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
+                .await
+                .unwrap();
+            assert!(sock.information().server_certificate().is_some(), "{flag} round {round}");
+            within(sock.write_all(format!("round-{round}\n").as_bytes())).await.unwrap();
+            peer.wait_for_output(&format!("round-{round}"));
+            // TLS 1.3 tickets arrive after the handshake and are taken in by a read, as an
+            // application that reads the server's reply would.
+            peer.send("reply\n");
+            assert_eq!(read_exact(&sock, 6).await, b"reply\n");
+            sock.close();
+        }
+        let out = peer.output();
+        assert!(out.contains("Reused session-id"), "{flag}: the second handshake was not resumed:\n{out}");
+    }
+}

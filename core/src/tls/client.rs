@@ -1,7 +1,8 @@
 //! Client-side TLS: rustls configs from a socket's control settings, the handshake, and the
 //! mapping of TLS failures to HRESULTs (DESIGN §5, §6).
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::client::{ClientConfig, ClientSessionMemoryCache, Resumption};
 use rustls::pki_types::ServerName;
@@ -85,27 +86,73 @@ pub(crate) fn versions_for(
     }
 }
 
-/// A client config for one handshake, and the record its verifier fills.
-pub(crate) fn client_config(
-    level: SocketProtectionLevel,
-    settings: &TlsSettings,
-) -> Result<(Arc<ClientConfig>, SharedRecord)> {
+/// A client config and the verifier inside it, shared by every socket with the same TLS
+/// settings: rustls resumes a session only with the verifier that verified it, so one
+/// verifier per settings keeps resumption working across sockets. Each handshake writes its
+/// findings into its own record through [`super::record::recorded`].
+#[derive(Clone)]
+pub(crate) struct ClientTls {
+    pub config: Arc<ClientConfig>,
+    pub verifier: Arc<RecordingVerifier>,
+}
+
+/// What makes two sockets' TLS settings interchangeable (certificates by SHA-256).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ConfigKey {
+    tls13_only: bool,
+    ignorable: Vec<i32>,
+    roots: Vec<Vec<u8>>,
+    crls: Vec<Vec<u8>>,
+    client_certificate: Option<Vec<u8>>,
+    alpn: Vec<String>,
+}
+
+/// Distinct settings seen; beyond this the cache starts over (configs in use stay alive).
+const MAX_CACHED_CONFIGS: usize = 64;
+
+/// The shared client TLS state for a level and settings (built on first use).
+pub(crate) fn client_tls(level: SocketProtectionLevel, settings: &TlsSettings) -> Result<ClientTls> {
+    static CACHE: OnceLock<Mutex<HashMap<ConfigKey, ClientTls>>> = OnceLock::new();
     let versions = versions_for(level, settings.min_protection_level)?;
+    let sha256 = |b: &[u8]| aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, b).as_ref().to_vec();
+    let key = ConfigKey {
+        tls13_only: versions.len() == 1,
+        ignorable: settings.ignorable.iter().map(|r| *r as i32).collect(),
+        roots: settings.trusted_roots.iter().map(|c| c.thumbprint_sha256()).collect(),
+        crls: settings.crls.iter().map(|c| sha256(c)).collect(),
+        client_certificate: settings.client_certificate.as_ref().map(|c| c.thumbprint_sha256()),
+        alpn: settings.application_protocols.clone(),
+    };
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(found.clone());
+    }
+    let built = build_client_tls(&versions, settings)?;
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= MAX_CACHED_CONFIGS {
+        map.clear();
+    }
+    Ok(map.entry(key).or_insert(built).clone())
+}
+
+fn build_client_tls(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    settings: &TlsSettings,
+) -> Result<ClientTls> {
     let provider = provider();
     let roots = super::trust::root_store(&[])?;
-    let verifier = RecordingVerifier::new(
+    let verifier = Arc::new(RecordingVerifier::new(
         roots,
         &settings.trusted_roots,
         settings.ignorable.clone(),
         settings.crls.clone(),
         provider.clone(),
-    )?;
-    let record = verifier.record();
+    )?);
     let builder = ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&versions)
+        .with_protocol_versions(versions)
         .map_err(|e| Error::new(hresult::SEC_E_UNSUPPORTED_FUNCTION, format!("TLS configuration: {e}")))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier));
+        .with_custom_certificate_verifier(verifier.clone());
     let mut config = match &settings.client_certificate {
         Some(cert) => {
             let key = cert.rustls_private_key().ok_or_else(|| {
@@ -119,8 +166,9 @@ pub(crate) fn client_config(
     };
     config.alpn_protocols = settings.application_protocols.iter().map(|p| p.as_bytes().to_vec()).collect();
     config.resumption = Resumption::store(session_cache());
+    // SSLKEYLOGFILE is honoured (KeyLogFile does nothing when it is unset).
     config.key_log = Arc::new(rustls::KeyLogFile::new());
-    Ok((Arc::new(config), record))
+    Ok(ClientTls { config: Arc::new(config), verifier })
 }
 
 /// The name a handshake validates against and sends as SNI (no SNI for IP literals).

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 /// A running peer process with its captured output.
 pub struct Peer {
     child: Child,
-    /// Kept open: `openssl s_server` drops clients when its stdin reaches EOF.
-    _stdin: Option<ChildStdin>,
+    /// Kept open: `openssl s_server` drops clients when its stdin reaches EOF. Lines written
+    /// to it are sent to the connected client.
+    stdin: Mutex<Option<ChildStdin>>,
     pub port: u16,
     output: Arc<Mutex<String>>,
 }
@@ -20,6 +21,15 @@ impl Peer {
     /// Everything the peer printed so far (stdout and stderr).
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()
+    }
+
+    /// Writes `text` to the peer's standard input (s_server sends it to its client).
+    pub fn send(&self, text: &str) {
+        use std::io::Write;
+        let mut stdin = self.stdin.lock().unwrap();
+        let pipe = stdin.as_mut().expect("peer stdin");
+        pipe.write_all(text.as_bytes()).unwrap();
+        pipe.flush().unwrap();
     }
 
     /// Waits until the output contains `needle` (or panics after 10 s).
@@ -65,7 +75,7 @@ fn start(mut cmd: Command, parse_port: impl Fn(&str) -> Option<u16>) -> Peer {
     loop {
         let found = output.lock().unwrap().lines().find_map(&parse_port);
         if let Some(port) = found {
-            return Peer { child, _stdin: stdin, port, output };
+            return Peer { child, stdin: Mutex::new(stdin), port, output };
         }
         if let Ok(Some(status)) = child.try_wait() {
             panic!("peer exited ({status}) before reporting its port:\n{}", output.lock().unwrap());

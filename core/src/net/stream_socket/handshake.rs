@@ -1,6 +1,7 @@
 //! The client TLS handshake on a connected TCP stream (ConnectAsync with a TLS level, and
 //! UpgradeToSslAsync), bounded by `TlsHandshakeTimeout`.
 
+use rustls::pki_types::UnixTime;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
@@ -10,7 +11,7 @@ use crate::net::control::StreamSettings;
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
 use crate::tls::client::{self, map_tls_io_error};
-use crate::tls::verifier::{SharedRecord, VerificationRecord};
+use crate::tls::record::{self, SharedRecord, VerificationRecord};
 
 /// Runs the handshake; `record` receives what the verifier found, also on failure.
 pub(crate) async fn client(
@@ -20,12 +21,16 @@ pub(crate) async fn client(
     settings: &StreamSettings,
     record: &SharedRecord,
 ) -> Result<Connection> {
-    let (config, verifier_record) = client::client_config(level, &settings.tls)?;
+    let tls = client::client_tls(level, &settings.tls)?;
     let server_name = client::server_name_for(validation_host)?;
     let sni = validation_host.ip_address().is_none().then(|| validation_host.canonical_name().to_string());
     let limit = settings.tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
     let what = format!("TLS handshake with {}", validation_host.display_name());
-    let connecting = TlsConnector::from(config).connect(server_name, tcp);
+    *record::lock(record) = VerificationRecord::default();
+    let connecting = record::recorded(
+        record.clone(),
+        TlsConnector::from(tls.config.clone()).connect(server_name.clone(), tcp),
+    );
     let outcome = match limit {
         Some(limit) => match tokio::time::timeout(limit, connecting).await {
             Ok(r) => r,
@@ -38,14 +43,20 @@ pub(crate) async fn client(
         },
         None => connecting.await,
     };
-    let found: VerificationRecord = verifier_record.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    *record.lock().unwrap_or_else(|e| e.into_inner()) = found;
     match outcome {
         Ok(stream) => {
-            let info = client::session_info(stream.get_ref().1, sni);
+            let conn = stream.get_ref().1;
+            // A resumed session is not verified again by rustls: rebuild what Information
+            // reports from the certificates the session carries.
+            if record::lock(record).server_certificate.is_none()
+                && let Some([leaf, rest @ ..]) = conn.peer_certificates()
+            {
+                *record::lock(record) = tls.verifier.validate(leaf, rest, &server_name, UnixTime::now());
+            }
+            let info = client::session_info(conn, sni);
             Connection::tls(tokio_rustls::TlsStream::Client(stream), info)
                 .map_err(|e| Error::from_io(&e, "TLS connection"))
         }
-        Err(e) => Err(map_tls_io_error(&e, Some(&verifier_record), &what)),
+        Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
     }
 }

@@ -208,7 +208,7 @@ impl StreamSocket {
         let settings: StreamSettings = self.inner.control.shared.snapshot();
         if protection_level.is_tls() {
             // Argument errors (levels meaningless on TCP, bad ignorable errors) come first.
-            crate::tls::client::client_config(protection_level, &settings.tls)?;
+            crate::tls::client::client_tls(protection_level, &settings.tls)?;
         }
         let remote_port =
             resolve::resolve_service(&endpoint_pair.remote_service_name, Transport::Tcp, false)?;

@@ -41,7 +41,7 @@ impl StreamSocket {
             ));
         }
         let settings = inner.control.shared.snapshot();
-        crate::tls::client::client_config(protection_level, &settings.tls)?;
+        crate::tls::client::client_tls(protection_level, &settings.tls)?;
         let waiting = inner.plaintext_in_readers.load(Ordering::Acquire) + conn.kernel_unread_bytes();
         if waiting > 0 {
             inner.close();
