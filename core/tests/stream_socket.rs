@@ -335,3 +335,26 @@ async fn writes_larger_than_socket_buffers_complete() {
     within(writer).await.unwrap().unwrap();
     assert!(got == expected);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropping_a_connect_future_leaves_the_socket_reusable() {
+    // A full-backlog listener keeps the connect pending while we drop it.
+    let peer = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    peer.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    peer.listen(0).unwrap();
+    let port = peer.local_addr().unwrap().as_socket().unwrap().port();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        s.set_nonblocking(true).unwrap();
+        let _ = s.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
+        fillers.push(s);
+    }
+    let sock = StreamSocket::new();
+    let dropped =
+        tokio::time::timeout(Duration::from_millis(100), sock.connect(&loopback(), &port.to_string())).await;
+    assert!(dropped.is_err(), "the connect should still have been pending");
+    sock.control().set_no_delay(false).expect("control is writable again");
+    let open = StdListener::bind("127.0.0.1:0").unwrap();
+    within(sock.connect(&loopback(), &open.local_addr().unwrap().port().to_string())).await.unwrap();
+}

@@ -48,7 +48,9 @@ static netrt_hresult make(int i, netrt_handle *out) {
       if (hr == NETRT_S_OK) hr = netrt_data_writer_detach_buffer(tmp, out);
       RELEASE(tmp);
       return hr;
-    default: return netrt_host_name_create("example.com", out);
+    /* IP literals only: a DNS name would make connect calls resolve (network access, and
+     * glibc's per-thread resolver state on runtime threads). */
+    default: return netrt_host_name_create("::1", out);
   }
 }
 

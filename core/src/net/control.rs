@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::foundation::TimeSpan;
 use crate::net::enums::{SocketProtectionLevel, SocketQualityOfService};
 use crate::tls::certificate::Certificate;
-use crate::tls::chain::{ChainValidationResult, is_ignorable_on_sockets};
+use crate::tls::chain::{ChainValidationResult, ClientCertificateMode, is_ignorable_on_sockets};
 use crate::tls::client::TlsSettings;
 
 /// The TCP options both controls share; accepted sockets inherit the listener's.
@@ -346,6 +346,9 @@ impl StreamSocketControl {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListenerSettings {
     pub tcp: TcpOptions,
+    pub server_certificate: Option<Certificate>,
+    pub client_certificate_mode: ClientCertificateMode,
+    pub trusted_roots: Vec<Certificate>,
 }
 
 /// `StreamSocketListenerControl`: options applied to accepted sockets.
@@ -357,5 +360,42 @@ pub struct StreamSocketListenerControl {
 impl StreamSocketListenerControl {
     pub(crate) fn new() -> Self {
         Self { shared: Arc::new(Shared::new(ListenerSettings::default())) }
+    }
+
+    /// netrt extension `ServerCertificate`: presented by a listener bound with a TLS level
+    /// (it must carry its private key).
+    pub fn server_certificate(&self) -> Option<Certificate> {
+        self.shared.lock().server_certificate.clone()
+    }
+
+    /// Sets `ServerCertificate`; fails once bound.
+    pub fn set_server_certificate(&self, value: Option<Certificate>) -> Result<()> {
+        if let Some(c) = &value
+            && !c.has_private_key()
+        {
+            return Err(Error::invalid_arg(format!("the certificate '{}' has no private key", c.subject())));
+        }
+        self.shared.update("ServerCertificate", |s| s.server_certificate = value)
+    }
+
+    /// netrt extension `ClientCertificateMode` (default None: no client certificate asked).
+    pub fn client_certificate_mode(&self) -> ClientCertificateMode {
+        self.shared.lock().client_certificate_mode
+    }
+
+    /// Sets `ClientCertificateMode`; fails once bound.
+    pub fn set_client_certificate_mode(&self, value: ClientCertificateMode) -> Result<()> {
+        self.shared.update("ClientCertificateMode", |s| s.client_certificate_mode = value)
+    }
+
+    /// netrt extension `TrustedRootCertificates`: roots, besides the system's, that client
+    /// certificates may chain to.
+    pub fn trusted_root_certificates(&self) -> Vec<Certificate> {
+        self.shared.lock().trusted_roots.clone()
+    }
+
+    /// Sets `TrustedRootCertificates`; fails once bound.
+    pub fn set_trusted_root_certificates(&self, values: Vec<Certificate>) -> Result<()> {
+        self.shared.update("TrustedRootCertificates", |s| s.trusted_roots = values)
     }
 }

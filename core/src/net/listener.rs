@@ -14,6 +14,10 @@ use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
 use crate::net::resolve::{self, Transport};
 use crate::net::stream_socket::StreamSocket;
+use crate::net::stream_socket::handshake;
+use crate::net::stream_socket::transport::Connection;
+use crate::tls::record::SharedRecord;
+use crate::tls::server::{ServerTls, server_tls};
 
 /// Accept backlog (the kernel caps it at `net.core.somaxconn`).
 const BACKLOG: i32 = 1024;
@@ -128,7 +132,7 @@ impl StreamSocketListener {
         local_service_name: &str,
         protection_level: SocketProtectionLevel,
     ) -> Result<()> {
-        check_level(protection_level)?;
+        let tls = self.server_tls_for(protection_level)?;
         let port = resolve::resolve_service(local_service_name, Transport::Tcp, true)?;
         let sock = match bind_socket(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), true) {
             Ok(s) => s,
@@ -139,7 +143,7 @@ impl StreamSocketListener {
             }
             Err(e) => return Err(Error::from_io(&e, format!("bind to port {port}"))),
         };
-        self.start(sock)
+        self.start(sock, protection_level, tls)
     }
 
     /// `BindEndpointAsync(localHostName, localServiceName)`: None binds every local address.
@@ -156,7 +160,7 @@ impl StreamSocketListener {
         let mut first_err = None;
         for addr in addrs {
             match bind_socket(addr, false) {
-                Ok(sock) => return self.start(sock),
+                Ok(sock) => return self.start(sock, SocketProtectionLevel::PlainSocket, None),
                 Err(e) => {
                     first_err.get_or_insert(Error::from_io(&e, format!("bind to {addr}")));
                 }
@@ -165,7 +169,22 @@ impl StreamSocketListener {
         Err(first_err.unwrap_or_else(|| Error::invalid_arg("no local address to bind")))
     }
 
-    fn start(&self, sock: Socket) -> Result<()> {
+    /// The TLS config for a bind with `level`: None for PlainSocket; a TLS level needs
+    /// `Control.ServerCertificate` (WinRT's listener is plaintext only; netrt extends it).
+    fn server_tls_for(&self, level: SocketProtectionLevel) -> Result<Option<ServerTls>> {
+        if !level.is_tls() {
+            return Ok(None);
+        }
+        let settings = self.inner.control.shared.snapshot();
+        let cert = settings.server_certificate.ok_or_else(|| {
+            Error::invalid_arg(format!(
+                "a TCP listener accepts only PlainSocket unless Control.ServerCertificate is set (got {level:?})"
+            ))
+        })?;
+        server_tls(level, &cert, settings.client_certificate_mode, &settings.trusted_roots).map(Some)
+    }
+
+    fn start(&self, sock: Socket, level: SocketProtectionLevel, tls: Option<ServerTls>) -> Result<()> {
         let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
         match *state {
             State::Created => {}
@@ -180,10 +199,15 @@ impl StreamSocketListener {
         let std_listener: std::net::TcpListener = sock.into();
         let listener = crate::runtime::within(|| TcpListener::from_std(std_listener))
             .map_err(|e| Error::from_io(&e, "register the listener"))?;
-        let listener = Arc::new(listener);
         let stop = CancellationToken::new();
         self.inner.control.shared.freeze();
-        crate::runtime::handle().spawn(accept_loop(Arc::downgrade(&self.inner), listener, stop.clone()));
+        let accepting = Accepting { level, tls };
+        crate::runtime::handle().spawn(accept_loop(
+            Arc::downgrade(&self.inner),
+            listener,
+            stop.clone(),
+            accepting,
+        ));
         *state = State::Bound { local, stop };
         Ok(())
     }
@@ -219,15 +243,6 @@ impl Drop for Inner {
     }
 }
 
-fn check_level(level: SocketProtectionLevel) -> Result<()> {
-    if level.is_tls() {
-        return Err(Error::invalid_arg(format!(
-            "a TCP listener accepts only PlainSocket unless a server certificate is set (got {level:?})"
-        )));
-    }
-    Ok(())
-}
-
 /// A listening socket with SO_REUSEADDR (as servers customarily set), dual-stack when asked.
 fn bind_socket(addr: SocketAddr, dual_stack: bool) -> std::io::Result<Socket> {
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM.cloexec(), Some(Protocol::TCP))?;
@@ -241,7 +256,14 @@ fn bind_socket(addr: SocketAddr, dual_stack: bool) -> std::io::Result<Socket> {
     Ok(sock)
 }
 
-async fn accept_loop(owner: Weak<Inner>, listener: Arc<TcpListener>, stop: CancellationToken) {
+/// How a listener treats accepted connections.
+#[derive(Clone)]
+struct Accepting {
+    level: SocketProtectionLevel,
+    tls: Option<ServerTls>,
+}
+
+async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: CancellationToken, how: Accepting) {
     loop {
         let accepted = tokio::select! {
             _ = stop.cancelled() => return,
@@ -251,15 +273,45 @@ async fn accept_loop(owner: Weak<Inner>, listener: Arc<TcpListener>, stop: Cance
         match accepted {
             Ok((tcp, peer)) => {
                 let options = inner.control.shared.snapshot().tcp;
-                match StreamSocket::from_accepted(tcp, &options) {
-                    Ok(socket) => {
-                        let sender = StreamSocketListener { inner: inner.clone() };
-                        let args = StreamSocketListenerConnectionReceivedEventArgs { socket };
-                        if !inner.connection_received.raise(sender, args) {
-                            tracing::debug!(%peer, "connection closed: no ConnectionReceived handler");
+                if let Err(e) = StreamSocket::apply_accepted_options(&tcp, &options) {
+                    tracing::warn!(%peer, error = %e, "accepted connection dropped");
+                    continue;
+                }
+                match how.tls.clone() {
+                    None => match Connection::plain(tcp) {
+                        Ok(conn) => {
+                            let socket =
+                                StreamSocket::from_accepted(conn, &options, how.level, Default::default());
+                            deliver(&inner, socket, peer);
                         }
+                        Err(e) => tracing::warn!(%peer, error = %e, "accepted connection dropped"),
+                    },
+                    // The handshake runs beside the loop, so a slow client cannot stall others.
+                    Some(tls) => {
+                        let (owner, level, stop) = (Arc::downgrade(&inner), how.level, stop.clone());
+                        tokio::spawn(async move {
+                            let record = SharedRecord::default();
+                            let shaking = handshake::server(tcp, &tls, Some(SERVER_HANDSHAKE_LIMIT), &record);
+                            let conn = tokio::select! {
+                                _ = stop.cancelled() => return,
+                                r = shaking => r,
+                            };
+                            let Some(inner) = owner.upgrade() else { return };
+                            match conn {
+                                Ok(conn) => {
+                                    let client = record.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                                    deliver(
+                                        &inner,
+                                        StreamSocket::from_accepted(conn, &options, level, client),
+                                        peer,
+                                    );
+                                }
+                                Err(e) => {
+                                    tracing::info!(%peer, error = %e, "TLS handshake with a client failed")
+                                }
+                            }
+                        });
                     }
-                    Err(e) => tracing::warn!(%peer, error = %e, "accepted connection dropped"),
                 }
             }
             Err(e) => {
@@ -268,5 +320,16 @@ async fn accept_loop(owner: Weak<Inner>, listener: Arc<TcpListener>, stop: Cance
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
         }
+    }
+}
+
+/// How long a client gets to complete the TLS handshake on a TLS listener.
+const SERVER_HANDSHAKE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn deliver(inner: &Arc<Inner>, socket: StreamSocket, peer: SocketAddr) {
+    let sender = StreamSocketListener { inner: inner.clone() };
+    let args = StreamSocketListenerConnectionReceivedEventArgs { socket };
+    if !inner.connection_received.raise(sender, args) {
+        tracing::debug!(%peer, "connection closed: no ConnectionReceived handler");
     }
 }

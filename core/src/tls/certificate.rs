@@ -316,7 +316,6 @@ impl Certificate {
     }
 
     /// The chain to present in a handshake: this certificate, then its intermediates.
-    #[allow(dead_code)] // Used by the TLS stream integration (issue 3).
     pub(crate) fn rustls_chain(&self) -> Vec<CertificateDer<'static>> {
         std::iter::once(self.inner.der.clone())
             .chain(self.inner.intermediates.iter().map(|c| c.inner.der.clone()))
@@ -324,14 +323,12 @@ impl Certificate {
     }
 
     /// The private key's DER, if there is a key.
-    #[allow(dead_code)] // Used by the TLS stream integration (issue 3).
     pub(crate) fn rustls_private_key(&self) -> Option<PrivateKeyDer<'static>> {
         self.inner.key.as_ref().map(|k| k.der.clone_key())
     }
 
     /// Chain + loaded key (aws-lc-rs), ready for `with_cert_resolver` / client auth; `None`
     /// without a private key.
-    #[allow(dead_code)] // Used by the TLS stream integration (issue 3).
     pub(crate) fn certified_key(&self) -> Option<Arc<CertifiedKey>> {
         self.inner.certified.clone()
     }

@@ -37,6 +37,8 @@ pub struct TlsSessionInfo {
     pub application_protocol: Option<String>,
     /// SNI sent (client) or received (server).
     pub server_name: Option<String>,
+    /// Whether this end is the TLS server (an accepted or server-upgraded socket).
+    pub server_side: bool,
 }
 
 /// The aws-lc-rs provider, installed as the process default once (rustls panics when two
@@ -197,6 +199,7 @@ pub(crate) fn session_info(conn: &rustls::CommonState, sni: Option<String>) -> T
             .to_string(),
         application_protocol: conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
         server_name: sni,
+        server_side: false,
     }
 }
 

@@ -8,6 +8,7 @@ mod der;
 mod key;
 mod name;
 pub mod record;
+pub(crate) mod server;
 pub mod trust;
 mod validate;
 pub mod verifier;

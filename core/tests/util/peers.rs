@@ -20,7 +20,7 @@ pub struct Peer {
 impl Peer {
     /// Everything the peer printed so far (stdout and stderr).
     pub fn output(&self) -> String {
-        self.output.lock().unwrap().clone()
+        self.output.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Writes `text` to the peer's standard input (s_server sends it to its client).
@@ -56,31 +56,37 @@ impl Drop for Peer {
 fn collect(reader: impl std::io::Read + Send + 'static, sink: Arc<Mutex<String>>) {
     std::thread::spawn(move || {
         for line in BufReader::new(reader).lines().map_while(Result::ok) {
-            let mut s = sink.lock().unwrap();
+            let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
             s.push_str(&line);
             s.push('\n');
         }
     });
 }
 
-/// Starts `cmd`, then reads its port from the first output line that `parse_port` accepts.
-fn start(mut cmd: Command, parse_port: impl Fn(&str) -> Option<u16>) -> Peer {
+/// Starts `cmd` whose port is known already.
+fn spawn(mut cmd: Command, port: u16) -> Peer {
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("start peer (is it installed? see tests/install-deps.sh)");
     let output = Arc::new(Mutex::new(String::new()));
     collect(child.stdout.take().unwrap(), output.clone());
     collect(child.stderr.take().unwrap(), output.clone());
     let stdin = child.stdin.take();
+    Peer { child, stdin: Mutex::new(stdin), port, output }
+}
+
+/// Starts `cmd`, then reads its port from the first output line that `parse_port` accepts.
+fn start(cmd: Command, parse_port: impl Fn(&str) -> Option<u16>) -> Peer {
+    let mut peer = spawn(cmd, 0);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let found = output.lock().unwrap().lines().find_map(&parse_port);
-        if let Some(port) = found {
-            return Peer { child, stdin: Mutex::new(stdin), port, output };
+        if let Some(port) = peer.output().lines().find_map(&parse_port) {
+            peer.port = port;
+            return peer;
         }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("peer exited ({status}) before reporting its port:\n{}", output.lock().unwrap());
+        if let Ok(Some(status)) = peer.child.try_wait() {
+            panic!("peer exited ({status}) before reporting its port:\n{}", peer.output());
         }
-        assert!(Instant::now() < deadline, "peer did not report a port:\n{}", output.lock().unwrap());
+        assert!(Instant::now() < deadline, "peer did not report a port:\n{}", peer.output());
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -94,6 +100,16 @@ pub fn openssl_s_server(cert: &Path, key: &Path, extra: &[&str]) -> Peer {
         .arg(key)
         .args(extra);
     start(cmd, |line| line.strip_prefix("ACCEPT 127.0.0.1:").and_then(|p| p.trim().parse().ok()))
+}
+
+/// `openssl s_client` connecting to 127.0.0.1:`port` with `extra` arguments (e.g.
+/// `-starttls smtp`); its standard input stays open, so lines can be sent with [`Peer::send`].
+pub fn openssl_s_client(port: u16, extra: &[&str]) -> Peer {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["s_client", "-connect", &format!("127.0.0.1:{port}")]).args(extra);
+    // Nothing to wait for: the port is ours, and with -starttls s_client prints nothing until
+    // the server side has talked.
+    spawn(cmd, port)
 }
 
 /// A Python `ssl` peer for STARTTLS: reads a big-endian Int32 length and that many bytes of

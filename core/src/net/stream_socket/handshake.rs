@@ -60,3 +60,35 @@ pub(crate) async fn client(
         Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
     }
 }
+
+/// The server side of a handshake on an accepted (or upgraded) connection; `record` receives
+/// the client certificate's findings.
+pub(crate) async fn server(
+    tcp: TcpStream,
+    tls: &crate::tls::server::ServerTls,
+    timeout: Option<std::time::Duration>,
+    record: &SharedRecord,
+) -> Result<Connection> {
+    let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+    let what = format!("TLS handshake with client {peer}");
+    *record::lock(record) = VerificationRecord::default();
+    let accepting =
+        record::recorded(record.clone(), tokio_rustls::TlsAcceptor::from(tls.config.clone()).accept(tcp));
+    let outcome = match timeout {
+        Some(limit) => tokio::time::timeout(limit, accepting).await.map_err(|_| {
+            Error::new(hresult::WSAETIMEDOUT_HR, format!("{what} timed out after {} ms", limit.as_millis()))
+        })?,
+        None => accepting.await,
+    };
+    match outcome {
+        Ok(stream) => {
+            let conn = stream.get_ref().1;
+            let sni = conn.server_name().map(str::to_string);
+            let mut info = client::session_info(conn, sni);
+            info.server_side = true;
+            Connection::tls(tokio_rustls::TlsStream::Server(stream), info)
+                .map_err(|e| Error::from_io(&e, "TLS connection"))
+        }
+        Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
+    }
+}

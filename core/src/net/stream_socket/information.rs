@@ -76,24 +76,40 @@ impl StreamSocketInformation {
         self.inner.tls_record.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The record of the server's certificate: empty on the server end of a connection,
+    /// where the record describes the client's certificate instead.
+    fn server_record(&self) -> VerificationRecord {
+        if self.session().is_some_and(|s| s.server_side) {
+            VerificationRecord::default()
+        } else {
+            self.record()
+        }
+    }
+
     /// `ServerCertificate`: from the last TLS handshake, also when it failed.
     pub fn server_certificate(&self) -> Option<Certificate> {
-        self.record().server_certificate
+        self.server_record().server_certificate
     }
 
     /// `ServerIntermediateCertificates`.
     pub fn server_intermediate_certificates(&self) -> Vec<Certificate> {
-        self.record().intermediates
+        self.server_record().intermediates
     }
 
     /// `ServerCertificateErrors`: every problem found (ignored ones included).
     pub fn server_certificate_errors(&self) -> Vec<ChainValidationResult> {
-        self.record().errors
+        self.server_record().errors
     }
 
     /// `ServerCertificateErrorSeverity`.
     pub fn server_certificate_error_severity(&self) -> SocketSslErrorSeverity {
-        self.record().severity
+        self.server_record().severity
+    }
+
+    /// netrt extension `ClientCertificate`: on the server end of a TLS connection (a TLS
+    /// listener's accepted socket), the certificate the client presented, if any.
+    pub fn client_certificate(&self) -> Option<Certificate> {
+        if self.session().is_some_and(|s| s.server_side) { self.record().server_certificate } else { None }
     }
 
     fn session(&self) -> Option<crate::tls::client::TlsSessionInfo> {

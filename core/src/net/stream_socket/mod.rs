@@ -5,7 +5,7 @@
 //! Connecting (resolution, racing attempts, timers) runs as a task on the netrt runtime.
 
 mod connect;
-mod handshake;
+pub(crate) mod handshake;
 mod information;
 pub(crate) mod transport;
 mod upgrade;
@@ -75,6 +75,30 @@ impl Default for StreamSocket {
     }
 }
 
+/// Returns a socket left in `Connecting` by a dropped connect future to `Created`.
+struct ConnectGuard<'a> {
+    socket: &'a StreamSocket,
+    armed: bool,
+}
+
+impl ConnectGuard<'_> {
+    fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for ConnectGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let mut state = self.socket.inner.state.write().unwrap_or_else(|e| e.into_inner());
+            if matches!(*state, State::Connecting) {
+                *state = State::Created;
+                self.socket.inner.control.shared.thaw();
+            }
+        }
+    }
+}
+
 /// Marks one direction busy for the duration of an operation (one pending read and one
 /// pending write at a time, as WinRT).
 struct Busy<'a> {
@@ -120,22 +144,33 @@ impl StreamSocket {
         }
     }
 
-    /// A socket for a connection accepted by a listener, with the listener's options applied.
-    pub(crate) fn from_accepted(tcp: tokio::net::TcpStream, options: &TcpOptions) -> Result<Self> {
+    /// Applies a listener's options to a connection it accepted.
+    pub(crate) fn apply_accepted_options(tcp: &tokio::net::TcpStream, options: &TcpOptions) -> Result<()> {
         let ipv6 = tcp.local_addr().map(|a| a.is_ipv6()).unwrap_or(false);
         options
-            .apply(socket2::SockRef::from(&tcp), ipv6)
-            .map_err(|e| Error::from_io(&e, "apply StreamSocketListenerControl options"))?;
-        let conn = Connection::plain(tcp).map_err(|e| Error::from_io(&e, "accepted socket"))?;
+            .apply(socket2::SockRef::from(tcp), ipv6)
+            .map_err(|e| Error::from_io(&e, "apply StreamSocketListenerControl options"))
+    }
+
+    /// A socket for a connection a listener accepted (and, on a TLS listener, handshook).
+    pub(crate) fn from_accepted(
+        conn: Connection,
+        options: &TcpOptions,
+        level: SocketProtectionLevel,
+        client_record: crate::tls::record::VerificationRecord,
+    ) -> Self {
         let control = StreamSocketControl::new();
         control.shared.lock().tcp = options.clone();
         control.shared.freeze();
+        control.tls_frozen.store(level.is_tls(), Ordering::Release);
         let requested = Requested {
             remote_host_name: Some(HostName::from_ip(conn.remote.ip())),
             remote_service_name: conn.remote.port().to_string(),
-            protection_level: SocketProtectionLevel::PlainSocket,
+            protection_level: level,
         };
-        Ok(Self::with_state(control, State::Connected(Arc::new(conn)), requested))
+        let socket = Self::with_state(control, State::Connected(Arc::new(conn)), requested);
+        *crate::tls::record::lock(&socket.inner.tls_record) = client_record;
+        socket
     }
 
     /// `Control`.
@@ -242,10 +277,14 @@ impl StreamSocket {
             }
             handshake::client(tcp, &remote_for_task, protection_level, &settings, &tls_record).await
         });
+        // If the caller drops this future mid-connect (task cancelled, operation cancelled),
+        // the socket must not stay "connecting" forever.
+        let guard = ConnectGuard { socket: self, armed: true };
         let outcome = tokio::select! {
             r = attempt => r,
             _ = token.cancelled() => Err(Error::aborted("ConnectAsync")),
         };
+        guard.disarm();
         self.finish_connect(outcome)
     }
 

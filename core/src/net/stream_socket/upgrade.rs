@@ -15,6 +15,15 @@ use super::{Busy, Inner, State, StreamSocket, handshake, transport};
 use crate::error::{Error, Result, hresult};
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
+use crate::tls::certificate::Certificate;
+use crate::tls::chain::ClientCertificateMode;
+use crate::tls::server::server_tls;
+
+/// Which end of the handshake this socket plays in an upgrade.
+enum Role {
+    Client { validation_host: HostName },
+    Server { certificate: Certificate },
+}
 
 impl StreamSocket {
     /// `UpgradeToSslAsync(protectionLevel, validationHostName)`.
@@ -29,6 +38,23 @@ impl StreamSocket {
         protection_level: SocketProtectionLevel,
         validation_host_name: &HostName,
     ) -> Result<()> {
+        self.upgrade(protection_level, Role::Client { validation_host: validation_host_name.clone() }).await
+    }
+
+    /// netrt extension `UpgradeToSslAsServerAsync(protectionLevel, serverCertificate)`: server
+    /// STARTTLS on an accepted (or connected) plain socket; the peer must start a TLS client
+    /// handshake. Plaintext still unconsumed in a DataReader refuses the upgrade as above;
+    /// bytes already queued in the kernel may be the client's hello and are left to the
+    /// handshake, which rejects anything that is not TLS. No client certificate is asked for.
+    pub async fn upgrade_to_ssl_as_server(
+        &self,
+        protection_level: SocketProtectionLevel,
+        server_certificate: &Certificate,
+    ) -> Result<()> {
+        self.upgrade(protection_level, Role::Server { certificate: server_certificate.clone() }).await
+    }
+
+    async fn upgrade(&self, level: SocketProtectionLevel, role: Role) -> Result<()> {
         let inner = &self.inner;
         let _reading = Busy::acquire(&inner.read_busy, &inner.idle, "read")
             .map_err(|_| Error::illegal_method_call("UpgradeToSslAsync: a read is pending"))?;
@@ -41,26 +67,45 @@ impl StreamSocket {
             ));
         }
         let settings = inner.control.shared.snapshot();
-        crate::tls::client::client_tls(protection_level, &settings.tls)?;
-        let waiting = inner.plaintext_in_readers.load(Ordering::Acquire) + conn.kernel_unread_bytes();
-        if waiting > 0 {
+        let server_tls = match &role {
+            Role::Client { .. } => {
+                crate::tls::client::client_tls(level, &settings.tls)?;
+                None
+            }
+            Role::Server { certificate } => {
+                Some(server_tls(level, certificate, ClientCertificateMode::None, &[])?)
+            }
+        };
+        let in_readers = inner.plaintext_in_readers.load(Ordering::Acquire);
+        // A TLS server never speaks first, so on the client side anything queued is plaintext.
+        let in_kernel = if matches!(role, Role::Client { .. }) { conn.kernel_unread_bytes() } else { 0 };
+        if in_readers + in_kernel > 0 {
             inner.close();
             return Err(Error::new(
                 hresult::NETRT_E_STARTTLS_PLAINTEXT_PENDING,
                 format!(
-                    "UpgradeToSslAsync refused: {waiting} bytes of plaintext received before the upgrade are still \
-                     unread (possible STARTTLS command injection); the connection was closed"
+                    "UpgradeToSslAsync refused: {} bytes of plaintext received before the upgrade are still \
+                     unread (possible STARTTLS command injection); the connection was closed",
+                    in_readers + in_kernel
                 ),
             ));
         }
         inner.control.tls_frozen.store(true, Ordering::Release);
         let tcp = transport::duplicate_tcp(&conn).map_err(|e| Error::from_io(&e, "UpgradeToSslAsync"))?;
-        inner.set_requested_level(protection_level);
+        inner.set_requested_level(level);
         let token = inner.token();
-        let host = validation_host_name.clone();
         let record = inner.tls_record.clone();
         let task = crate::runtime::run(async move {
-            handshake::client(tcp, &host, protection_level, &settings, &record).await
+            match (role, server_tls) {
+                (Role::Client { validation_host }, _) => {
+                    handshake::client(tcp, &validation_host, level, &settings, &record).await
+                }
+                (Role::Server { .. }, Some(tls)) => {
+                    let limit = settings.tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
+                    handshake::server(tcp, &tls, limit, &record).await
+                }
+                (Role::Server { .. }, None) => unreachable!("server config built above"),
+            }
         });
         let outcome = tokio::select! {
             r = task => r,

@@ -1,0 +1,221 @@
+//! Argument and result conversions shared by every class: enums, bytes-like arguments,
+//! `datetime`/`timedelta`/`uuid.UUID` for DateTime/TimeSpan/Guid, host name arguments.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use netrt::foundation::{DateTime, Guid, TimeSpan};
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::errors::OrRaise;
+use crate::hostname::PyHostName;
+use crate::streams::PyBuf;
+
+static ENUMS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// `netrt.<name>(value)`: a WinRT enum value as the Python enum member.
+pub fn py_enum(py: Python<'_>, name: &str, value: i64) -> PyResult<Py<PyAny>> {
+    let module = ENUMS.get_or_try_init(py, || py.import("netrt._enums").map(Bound::unbind))?;
+    Ok(module.bind(py).getattr(name)?.call1((value,))?.unbind())
+}
+
+/// Set by an `atexit` hook: once the interpreter is shutting down, callbacks from netrt's
+/// dispatcher thread are dropped instead of trying to take the GIL of a dying interpreter.
+static FINALIZING: AtomicBool = AtomicBool::new(false);
+
+/// Whether callbacks into Python must be skipped (interpreter exiting).
+pub fn finalizing() -> bool {
+    // SAFETY: Py_IsInitialized may be called at any time, without the GIL.
+    FINALIZING.load(Ordering::Acquire) || unsafe { pyo3::ffi::Py_IsInitialized() } == 0
+}
+
+#[pyfunction]
+fn _mark_finalizing() {
+    FINALIZING.store(true, Ordering::Release);
+}
+
+/// Registers the `atexit` hook that sets [`finalizing`].
+pub fn register_atexit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let hook = wrap_pyfunction!(_mark_finalizing, m)?;
+    m.py().import("atexit")?.call_method1("register", (hook,))?;
+    Ok(())
+}
+
+/// Runs `f` with the GIL on a netrt thread (the dispatcher), unless Python is exiting.
+/// Exceptions are reported with `sys.unraisablehook`, as CPython does for callbacks.
+pub fn call_python(what: &'static str, f: impl FnOnce(Python<'_>) -> PyResult<()>) {
+    if finalizing() {
+        return;
+    }
+    Python::attach(|py| {
+        if let Err(err) = f(py) {
+            let context = PyString::new(py, what);
+            err.write_unraisable(py, Some(context.as_any()));
+        }
+    });
+}
+
+/// The bytes of a "ReadableBuffer" argument: `bytes`, `bytearray`, `memoryview`, any object
+/// with the buffer protocol, or a netrt `Buffer`. `str` is refused (TypeError), as by `bytes()`.
+pub fn bytes_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(buf) = obj.cast::<PyBuf>() {
+        return Ok(buf.get().snapshot());
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err("expected a bytes-like object, got 'str' (encode it first)"));
+    }
+    match PyBuffer::<u8>::get(obj) {
+        Ok(view) => view.to_vec(obj.py()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "expected a bytes-like object, got '{}'",
+            obj.get_type().name()?
+        ))),
+    }
+}
+
+/// A "HostName" argument: a `HostName`, or a `str` (netrt convenience) parsed as one.
+pub fn host_arg(obj: &Bound<'_, PyAny>) -> PyResult<netrt::HostName> {
+    if let Ok(h) = obj.cast::<PyHostName>() {
+        return Ok(h.get().inner.clone());
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return netrt::HostName::new(s.to_str()?).or_raise();
+    }
+    Err(PyTypeError::new_err(format!("expected HostName or str, got '{}'", obj.get_type().name()?)))
+}
+
+/// An optional host name (`None` allowed where WinRT accepts null).
+pub fn opt_host_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<netrt::HostName>> {
+    if obj.is_none() { Ok(None) } else { host_arg(obj).map(Some) }
+}
+
+/// A `str` argument (TypeError otherwise).
+pub fn str_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    obj.cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err(format!("{what} must be str, not '{}'", type_name(obj))))?
+        .to_str()
+        .map(str::to_owned)
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+}
+
+/// An enum argument: any `int` (IntEnum members are ints) that fits an int32.
+pub fn enum_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<i32> {
+    if obj.is_instance_of::<pyo3::types::PyBool>() || !obj.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(PyTypeError::new_err(format!("{what} must be an int enum, not '{}'", type_name(obj))));
+    }
+    obj.extract::<i32>()
+}
+
+/// `SocketProtectionLevel` argument.
+pub fn level_arg(obj: &Bound<'_, PyAny>) -> PyResult<netrt::net::SocketProtectionLevel> {
+    netrt::net::SocketProtectionLevel::from_raw(enum_arg(obj, "protection_level")?).or_raise()
+}
+
+const TICKS_PER_MICRO: i64 = 10;
+
+/// TimeSpan → `datetime.timedelta` (100-ns ticks, truncated to microseconds).
+pub fn timedelta(py: Python<'_>, span: TimeSpan) -> PyResult<Py<PyAny>> {
+    let micros = span.duration / TICKS_PER_MICRO;
+    let td = py.import("datetime")?.getattr("timedelta")?;
+    Ok(td.call((), Some(&[("microseconds", micros)].into_py_dict_ok(py)?))?.unbind())
+}
+
+/// `datetime.timedelta` → TimeSpan.
+pub fn timespan_arg(obj: &Bound<'_, PyAny>) -> PyResult<TimeSpan> {
+    let td = obj.py().import("datetime")?.getattr("timedelta")?;
+    if !obj.is_instance(&td)? {
+        return Err(PyTypeError::new_err(format!("expected datetime.timedelta, got '{}'", type_name(obj))));
+    }
+    let days: i64 = obj.getattr("days")?.extract()?;
+    let seconds: i64 = obj.getattr("seconds")?.extract()?;
+    let micros: i64 = obj.getattr("microseconds")?.extract()?;
+    let total = days
+        .checked_mul(86_400_000_000)
+        .and_then(|d| d.checked_add(seconds * 1_000_000 + micros))
+        .and_then(|m| m.checked_mul(TICKS_PER_MICRO))
+        .ok_or_else(|| pyo3::exceptions::PyOverflowError::new_err("timedelta out of TimeSpan range"))?;
+    Ok(TimeSpan { duration: total })
+}
+
+/// 100-ns ticks from 1601-01-01 to 1970-01-01.
+const EPOCH_1601_TO_1970_MICROS: i64 = 11_644_473_600_000_000;
+
+/// DateTime → timezone-aware UTC `datetime.datetime`.
+pub fn datetime(py: Python<'_>, dt: DateTime) -> PyResult<Py<PyAny>> {
+    let module = py.import("datetime")?;
+    let utc = module.getattr("timezone")?.getattr("utc")?;
+    let epoch = module.getattr("datetime")?.call1((1601, 1, 1, 0, 0, 0, 0, utc))?;
+    let delta = module
+        .getattr("timedelta")?
+        .call((), Some(&[("microseconds", dt.universal_time / TICKS_PER_MICRO)].into_py_dict_ok(py)?))?;
+    Ok(epoch.call_method1("__add__", (delta,))?.unbind())
+}
+
+/// `datetime.datetime` → DateTime. A naive datetime is local time, as `datetime.timestamp()`.
+pub fn datetime_arg(obj: &Bound<'_, PyAny>) -> PyResult<DateTime> {
+    let module = obj.py().import("datetime")?;
+    if !obj.is_instance(&module.getattr("datetime")?)? {
+        return Err(PyTypeError::new_err(format!("expected datetime.datetime, got '{}'", type_name(obj))));
+    }
+    let utc = module.getattr("timezone")?.getattr("utc")?;
+    let aware = obj.call_method1("astimezone", (utc.clone(),))?;
+    let epoch = module.getattr("datetime")?.call1((1970, 1, 1, 0, 0, 0, 0, utc))?;
+    let delta = aware.call_method1("__sub__", (epoch,))?;
+    let span = timespan_arg(&delta)?;
+    Ok(DateTime { universal_time: span.duration + EPOCH_1601_TO_1970_MICROS * TICKS_PER_MICRO })
+}
+
+/// Guid → `uuid.UUID`.
+pub fn uuid(py: Python<'_>, g: Guid) -> PyResult<Py<PyAny>> {
+    Ok(py.import("uuid")?.getattr("UUID")?.call1((g.to_string(),))?.unbind())
+}
+
+/// `uuid.UUID` → Guid (fields taken from the canonical big-endian form).
+pub fn guid_arg(obj: &Bound<'_, PyAny>) -> PyResult<Guid> {
+    let class = obj.py().import("uuid")?.getattr("UUID")?;
+    if !obj.is_instance(&class)? {
+        return Err(PyTypeError::new_err(format!("expected uuid.UUID, got '{}'", type_name(obj))));
+    }
+    let b: Vec<u8> = obj.getattr("bytes")?.extract()?;
+    let mut data4 = [0u8; 8];
+    data4.copy_from_slice(&b[8..16]);
+    Ok(Guid {
+        data1: u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        data2: u16::from_be_bytes([b[4], b[5]]),
+        data3: u16::from_be_bytes([b[6], b[7]]),
+        data4,
+    })
+}
+
+/// `[("k", v)]` → dict, for keyword calls.
+trait IntoKwargs {
+    fn into_py_dict_ok<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>>;
+}
+
+impl IntoKwargs for [(&str, i64); 1] {
+    fn into_py_dict_ok<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let d = pyo3::types::PyDict::new(py);
+        for (k, v) in self {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+}
+
+/// An asyncio future on the running loop, already resolved with `value` (what `__aenter__`
+/// and `__aexit__` return: awaiting it completes at once).
+pub fn ready_future<'py>(py: Python<'py>, value: Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let fut = event_loop.call_method0("create_future")?;
+    fut.call_method1("set_result", (value,))?;
+    Ok(fut)
+}

@@ -1,0 +1,212 @@
+//! The TLS server side (netrt extension): listeners bound with a TLS level, client
+//! certificates, and server STARTTLS (`UpgradeToSslAsServerAsync`), driven by `openssl
+//! s_client` and by netrt's own client.
+
+mod common;
+mod util;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use common::pki::Pki;
+use netrt::error::hresult::*;
+use netrt::io::InputStreamOptions;
+use netrt::net::{SocketProtectionLevel as Level, StreamSocket, StreamSocketListener};
+use netrt::tls::{Certificate, ClientCertificateMode};
+use netrt::{DataReader, HostName};
+use tokio::sync::mpsc;
+use util::peers::openssl_s_client;
+use util::*;
+
+fn cert(name: &str) -> Certificate {
+    let pki = Pki::get();
+    Certificate::from_pem(&pki.pem(name), Some(&pki.key(name))).unwrap()
+}
+
+fn ca() -> Certificate {
+    Certificate::from_pem(&Pki::get().pem("ca"), None).unwrap()
+}
+
+/// A listener on 127.0.0.1 bound with `level`; accepted sockets arrive on the channel.
+async fn tls_listener(
+    level: Level,
+    configure: impl FnOnce(&StreamSocketListener),
+) -> (StreamSocketListener, u16, mpsc::UnboundedReceiver<StreamSocket>) {
+    let listener = StreamSocketListener::new();
+    configure(&listener);
+    let (tx, rx) = mpsc::unbounded_channel();
+    listener.add_connection_received(Arc::new(move |_l, args| {
+        let _ = tx.send(args.socket());
+    }));
+    within(listener.bind_service_name_with_protection_level("", level)).await.unwrap();
+    let port = listener.information().local_port().parse().unwrap();
+    (listener, port, rx)
+}
+
+/// Reads one line (through "\n") with a DataReader, leaving anything after it loaded.
+async fn read_line(reader: &DataReader) -> String {
+    let mut line = Vec::new();
+    loop {
+        while reader.unconsumed_buffer_length().unwrap() > 0 {
+            let b = reader.read_byte().unwrap();
+            line.push(b);
+            if b == b'\n' {
+                return String::from_utf8(line).unwrap();
+            }
+        }
+        assert!(within(reader.load(512)).await.unwrap() > 0, "peer closed; got {line:?}");
+    }
+}
+
+async fn send(sock: &StreamSocket, text: &str) {
+    within(sock.write_all(text.as_bytes())).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_level_without_server_certificate_is_rejected() {
+    let l = StreamSocketListener::new();
+    let err = within(l.bind_service_name_with_protection_level("", Level::Tls12)).await.unwrap_err();
+    assert_eq!(err.hresult(), E_INVALIDARG);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_listener_serves_openssl_s_client() {
+    let (_l, port, mut rx) = tls_listener(Level::Tls12, |l| {
+        l.control().set_server_certificate(Some(cert("leaf"))).unwrap();
+    })
+    .await;
+    let ca_file = Pki::get().path("ca.pem");
+    let client = openssl_s_client(
+        port,
+        &["-CAfile", ca_file.to_str().unwrap(), "-verify_return_error", "-servername", "localhost"],
+    );
+    let accepted = within(rx.recv()).await.unwrap();
+    assert_eq!(accepted.information().protection_level(), Level::Tls12);
+    assert_ne!(accepted.information().negotiated_tls_version(), 0);
+    assert_eq!(accepted.information().server_name().as_deref(), Some("localhost"), "SNI received");
+    client.send("from s_client\n");
+    assert_eq!(read_exact(&accepted, 14).await, b"from s_client\n");
+    send(&accepted, "from netrt server\n").await;
+    let out = client.wait_for_output("from netrt server");
+    assert!(out.contains("Verify return code: 0 (ok)"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn required_client_certificate_is_exposed_on_the_accepted_socket() {
+    let (_l, port, mut rx) = tls_listener(Level::Tls12, |l| {
+        let c = l.control();
+        c.set_server_certificate(Some(cert("leaf"))).unwrap();
+        c.set_client_certificate_mode(ClientCertificateMode::Required).unwrap();
+        c.set_trusted_root_certificates(vec![ca()]).unwrap();
+    })
+    .await;
+    let client = StreamSocket::new();
+    client.control().set_trusted_root_certificates(vec![ca()]).unwrap();
+    client.control().set_client_certificate(Some(cert("clientonly"))).unwrap();
+    within(client.connect_with_protection_level(
+        &HostName::new("localhost").unwrap(),
+        &port.to_string(),
+        Level::Tls13,
+    ))
+    .await
+    .unwrap();
+    let accepted = within(rx.recv()).await.unwrap();
+    let presented = accepted.information().client_certificate().expect("client certificate");
+    assert_eq!(presented.subject(), "client one");
+    assert!(accepted.information().server_certificate().is_none());
+    send(&client, "ping").await;
+    assert_eq!(read_exact(&accepted, 4).await, b"ping");
+
+    // Without a certificate the server refuses the client: the handshake (TLS 1.2) or the
+    // first read (TLS 1.3, where the client finishes first) fails.
+    let anonymous = StreamSocket::new();
+    anonymous.control().set_trusted_root_certificates(vec![ca()]).unwrap();
+    let refused = match within(anonymous.connect_with_protection_level(
+        &HostName::new("localhost").unwrap(),
+        &port.to_string(),
+        Level::Tls12,
+    ))
+    .await
+    {
+        Err(_) => true,
+        Ok(()) => {
+            let mut buf = [0u8; 1];
+            within(anonymous.read_some(&mut buf)).await.is_err()
+        }
+    };
+    assert!(refused);
+}
+
+/// A minimal SMTP-like server side of STARTTLS on an accepted plain socket.
+async fn serve_starttls(sock: StreamSocket, leaf: Certificate) -> netrt::Result<StreamSocket> {
+    let reader = DataReader::new(sock.input_stream());
+    reader.set_input_stream_options(InputStreamOptions::Partial).unwrap();
+    send(&sock, "220 netrt ESMTP test\r\n").await;
+    let ehlo = read_line(&reader).await;
+    assert!(ehlo.to_uppercase().starts_with("EHLO"), "{ehlo:?}");
+    send(&sock, "250-netrt greets you\r\n250 STARTTLS\r\n").await;
+    let starttls = read_line(&reader).await;
+    assert_eq!(starttls.trim_end(), "STARTTLS");
+    send(&sock, "220 Go ahead\r\n").await;
+    let upgraded = sock.upgrade_to_ssl_as_server(Level::Tls12, &leaf).await;
+    reader.detach_stream().unwrap();
+    upgraded.map(|_| sock)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_starttls_with_openssl_s_client() {
+    let (_l, port, mut rx) = listener().await;
+    let ca_file = Pki::get().path("ca.pem");
+    let client = openssl_s_client(
+        port,
+        &["-starttls", "smtp", "-CAfile", ca_file.to_str().unwrap(), "-verify_return_error"],
+    );
+    let accepted = within(rx.recv()).await.unwrap();
+    let tls = within(serve_starttls(accepted, cert("leaf"))).await.unwrap();
+    assert_ne!(tls.information().negotiated_tls_version(), 0);
+    send(&tls, "250 secret reply\r\n").await;
+    let out = client.wait_for_output("secret reply");
+    assert!(out.contains("Verify return code: 0 (ok)"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_starttls_with_netrt_client() {
+    let (_l, port, mut rx) = listener().await;
+    let server = tokio::spawn(async move {
+        let accepted = within(rx.recv()).await.unwrap();
+        serve_starttls(accepted, cert("leaf")).await
+    });
+    let client = StreamSocket::new();
+    client.control().set_trusted_root_certificates(vec![ca()]).unwrap();
+    let host = HostName::new("localhost").unwrap();
+    within(client.connect(&host, &port.to_string())).await.unwrap();
+    let reader = DataReader::new(client.input_stream());
+    reader.set_input_stream_options(InputStreamOptions::Partial).unwrap();
+    assert!(read_line(&reader).await.starts_with("220 "));
+    send(&client, "EHLO me\r\n").await;
+    assert!(read_line(&reader).await.starts_with("250-"));
+    assert_eq!(read_line(&reader).await, "250 STARTTLS\r\n");
+    send(&client, "STARTTLS\r\n").await;
+    assert_eq!(read_line(&reader).await, "220 Go ahead\r\n");
+    reader.detach_stream().unwrap();
+    within(client.upgrade_to_ssl(Level::Tls12, &host)).await.unwrap();
+    let tls_server = within(server).await.unwrap().unwrap();
+    send(&client, "over tls\n").await;
+    assert_eq!(read_exact(&tls_server, 9).await, b"over tls\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_starttls_injection_is_refused() {
+    let (_l, port, mut rx) = listener().await;
+    let mut attacker = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let accepted = within(rx.recv()).await.unwrap();
+    let reader = DataReader::new(accepted.input_stream());
+    reader.set_input_stream_options(InputStreamOptions::Partial).unwrap();
+    // STARTTLS and an injected command in one segment, as in CVE-2011-0411.
+    attacker.write_all(b"STARTTLS\r\nRCPT TO:<victim@example.com>\r\n").unwrap();
+    assert_eq!(read_line(&reader).await, "STARTTLS\r\n");
+    let err = within(accepted.upgrade_to_ssl_as_server(Level::Tls12, &cert("leaf"))).await.unwrap_err();
+    assert_eq!(err.hresult(), NETRT_E_STARTTLS_PLAINTEXT_PENDING, "{err}");
+    let mut buf = [0u8; 1];
+    assert_eq!(within(accepted.read_some(&mut buf)).await.unwrap_err().hresult(), RO_E_CLOSED);
+}
