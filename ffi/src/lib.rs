@@ -29,3 +29,6 @@ pub mod stream_socket;
 pub mod streams;
 
 pub use boundary::{netrt_handle, netrt_hresult};
+
+#[cfg(test)]
+mod abi_tests;

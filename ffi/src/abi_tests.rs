@@ -1,6 +1,6 @@
 //! Rust-side checks of the C ABI that the C suite cannot make on its own.
 
-use netrt::object_api::{netrt_duplicate, netrt_release};
+use crate::object_api::{netrt_duplicate, netrt_release};
 
 const E_POINTER: i32 = 0x8000_4003_u32 as i32;
 const E_HANDLE: i32 = 0x8007_0006_u32 as i32;
@@ -27,7 +27,7 @@ fn header_version_macros_match_the_crate() {
 fn handle_checks_follow_the_design_order() {
     let mut host = 0u64;
     let name = c"127.0.0.1";
-    assert_eq!(netrt::host_name::netrt_host_name_create(name.as_ptr(), &mut host), 0);
+    assert_eq!(crate::host_name::netrt_host_name_create(name.as_ptr(), &mut host), 0);
     let mut dup = 0u64;
     assert_eq!(netrt_duplicate(host, &mut dup), 0);
     assert_ne!(host, dup);
@@ -36,7 +36,7 @@ fn handle_checks_follow_the_design_order() {
     assert_eq!(netrt_release(host), 0);
     assert_eq!(netrt_release(host), RO_E_CLOSED);
     let mut control = 0u64;
-    assert_eq!(netrt::stream_socket::netrt_stream_socket_get_control(dup, &mut control), E_INVALIDARG);
+    assert_eq!(crate::stream_socket::netrt_stream_socket_get_control(dup, &mut control), E_INVALIDARG);
     assert_eq!(control, 0, "out-params are written only on success");
     assert_eq!(netrt_release(dup), 0);
 }

@@ -1,0 +1,259 @@
+//! `StreamSocketListener` (+ control, information, `ConnectionReceived`), and the event
+//! plumbing shared with `DatagramSocket`.
+
+use std::sync::{Arc, Mutex};
+
+use netrt::net::listener::StreamSocketListenerConnectionReceivedEventArgs as CoreArgs;
+use netrt::net::{SocketProtectionLevel, SocketQualityOfService, StreamSocketListener, StreamSocketListenerInformation};
+use netrt::net::control::StreamSocketListenerControl;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
+use crate::convert::{call_python, enum_arg, level_arg, opt_host_arg, py_enum, str_arg};
+use crate::errors::OrRaise;
+use crate::stream_socket::socket_obj;
+use crate::streams::{aenter, aexit};
+
+/// A core event handler that calls a Python callable as `handler(sender, args)` on netrt's
+/// dispatcher thread, holding the GIL only while it runs; `wrap` makes the Python objects.
+pub fn py_handler<S, A>(
+    handler: Py<PyAny>,
+    what: &'static str,
+    wrap: fn(Python<'_>, &S, &A) -> PyResult<(Py<PyAny>, Py<PyAny>)>,
+) -> Arc<dyn Fn(&S, &A) + Send + Sync + 'static>
+where
+    S: 'static,
+    A: 'static,
+{
+    Arc::new(move |sender: &S, args: &A| {
+        call_python(what, |py| {
+            let (s, a) = wrap(py, sender, args)?;
+            handler.bind(py).call1((s, a))?;
+            Ok(())
+        })
+    })
+}
+
+/// Iterators created by `async for` over an object, told to stop when it closes.
+#[derive(Default)]
+pub struct Iterators(Mutex<Vec<Py<PyAny>>>);
+
+impl Iterators {
+    /// `netrt._aio._EventIterator(add, remove, attribute)`, remembered for [`Iterators::close`].
+    pub fn start<'py>(&self, obj: &Bound<'py, PyAny>, event: &str, attribute: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let py = obj.py();
+        let class = py.import("netrt._aio")?.getattr("_EventIterator")?;
+        let add = obj.getattr(format!("add_{event}").as_str())?;
+        let remove = obj.getattr(format!("remove_{event}").as_str())?;
+        let it = class.call1((add, remove, attribute))?;
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(it.clone().unbind());
+        Ok(it)
+    }
+
+    /// Ends every iterator (`StopAsyncIteration` on its next `__anext__`).
+    pub fn close(&self, py: Python<'_>) {
+        let its = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        for it in its {
+            if let Err(e) = it.bind(py).call_method0("_close") {
+                e.write_unraisable(py, Some(it.bind(py)));
+            }
+        }
+    }
+}
+
+/// Accepts TCP connections and raises `ConnectionReceived` for each.
+#[pyclass(module = "netrt", name = "StreamSocketListener", frozen)]
+pub struct PyStreamSocketListener {
+    inner: StreamSocketListener,
+    iterators: Iterators,
+}
+
+fn wrap_connection(
+    py: Python<'_>,
+    sender: &StreamSocketListener,
+    args: &CoreArgs,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let sender = Py::new(py, PyStreamSocketListener { inner: sender.clone(), iterators: Iterators::default() })?;
+    let args = Py::new(py, PyConnectionReceivedEventArgs { socket: args.socket() })?;
+    Ok((sender.into_any(), args.into_any()))
+}
+
+#[pymethods]
+impl PyStreamSocketListener {
+    #[new]
+    fn new() -> Self {
+        Self { inner: StreamSocketListener::new(), iterators: Iterators::default() }
+    }
+
+    /// `BindServiceNameAsync(localServiceName[, protectionLevel[, adapter]])`: every local
+    /// address (dual-stack); "" picks a free port.
+    #[pyo3(signature = (*args))]
+    fn bind_service_name_async(&self, args: &Bound<'_, PyTuple>) -> PyResult<IAsyncOperation> {
+        let forms = "(local_service_name[, protection_level[, adapter]])";
+        if args.is_empty() || args.len() > 3 {
+            return Err(arity_error("bind_service_name_async", forms, args));
+        }
+        let service = str_arg(&args.get_item(0)?, "local_service_name")?;
+        let level = match args.len() {
+            1 => SocketProtectionLevel::PlainSocket,
+            _ => level_arg(&args.get_item(1)?)?,
+        };
+        if args.len() == 3 && !args.get_item(2)?.is_none() {
+            return Err(crate::errors::invalid_arg("NetworkAdapter is Windows-only; netrt accepts only None"));
+        }
+        let l = self.inner.clone();
+        Ok(spawn(async move { l.bind_service_name_with_protection_level(&service, level).await }, none))
+    }
+
+    /// `BindEndpointAsync(localHostName, localServiceName)`; `None` binds every address.
+    #[pyo3(signature = (local_host_name, local_service_name, /))]
+    fn bind_endpoint_async(
+        &self,
+        local_host_name: &Bound<'_, PyAny>,
+        local_service_name: &Bound<'_, PyAny>,
+    ) -> PyResult<IAsyncOperation> {
+        let host = opt_host_arg(local_host_name)?;
+        let service = str_arg(local_service_name, "local_service_name")?;
+        let l = self.inner.clone();
+        Ok(spawn(async move { l.bind_endpoint(host.as_ref(), &service).await }, none))
+    }
+
+    /// `ConnectionReceived += handler`: `handler(listener, args)` runs on netrt's dispatcher
+    /// thread; returns the registration token. Add it before binding, as in WinRT.
+    #[pyo3(signature = (event_handler, /))]
+    fn add_connection_received(&self, event_handler: Py<PyAny>) -> i64 {
+        self.inner.add_connection_received(py_handler(event_handler, "netrt: ConnectionReceived handler", wrap_connection))
+    }
+
+    /// `ConnectionReceived -= token`.
+    #[pyo3(signature = (event_cookie, /))]
+    fn remove_connection_received(&self, event_cookie: i64) {
+        self.inner.remove_connection_received(event_cookie)
+    }
+
+    /// netrt extra: `async for socket in listener` yields accepted `StreamSocket`s until the
+    /// listener is closed.
+    fn __aiter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.get().iterators.start(slf.as_any(), "connection_received", Some("socket"))
+    }
+
+    fn cancel_io_async(&self) -> IAsyncOperation {
+        let l = self.inner.clone();
+        spawn(async move { l.cancel_io().await }, none)
+    }
+
+    fn close(&self, py: Python<'_>) {
+        self.inner.close();
+        self.iterators.close(py);
+    }
+
+    #[getter]
+    fn control(&self) -> PyStreamSocketListenerControl {
+        PyStreamSocketListenerControl { inner: self.inner.control() }
+    }
+
+    #[getter]
+    fn information(&self) -> PyStreamSocketListenerInformation {
+        PyStreamSocketListenerInformation { inner: self.inner.information() }
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) {
+        self.close(py);
+    }
+
+    fn __aenter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        aenter(slf.as_any())
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __aexit__<'py>(&self, py: Python<'py>, _args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+        aexit(py, || self.close(py))
+    }
+}
+
+/// The argument of `ConnectionReceived`.
+#[pyclass(module = "netrt", name = "StreamSocketListenerConnectionReceivedEventArgs", frozen)]
+pub struct PyConnectionReceivedEventArgs {
+    socket: netrt::StreamSocket,
+}
+
+#[pymethods]
+impl PyConnectionReceivedEventArgs {
+    /// The accepted connection.
+    #[getter]
+    fn socket(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        socket_obj(py, self.socket.clone())
+    }
+}
+
+/// Options applied to accepted sockets.
+#[pyclass(module = "netrt", name = "StreamSocketListenerControl", frozen)]
+pub struct PyStreamSocketListenerControl {
+    inner: StreamSocketListenerControl,
+}
+
+#[pymethods]
+impl PyStreamSocketListenerControl {
+    #[getter]
+    fn no_delay(&self) -> bool {
+        self.inner.no_delay()
+    }
+    #[setter]
+    fn set_no_delay(&self, value: bool) -> PyResult<()> {
+        self.inner.set_no_delay(value).or_raise()
+    }
+    #[getter]
+    fn keep_alive(&self) -> bool {
+        self.inner.keep_alive()
+    }
+    #[setter]
+    fn set_keep_alive(&self, value: bool) -> PyResult<()> {
+        self.inner.set_keep_alive(value).or_raise()
+    }
+    #[getter]
+    fn outbound_buffer_size_in_bytes(&self) -> u32 {
+        self.inner.outbound_buffer_size_in_bytes()
+    }
+    #[setter]
+    fn set_outbound_buffer_size_in_bytes(&self, value: u32) -> PyResult<()> {
+        self.inner.set_outbound_buffer_size_in_bytes(value).or_raise()
+    }
+    #[getter]
+    fn quality_of_service(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        py_enum(py, "SocketQualityOfService", self.inner.quality_of_service() as i64)
+    }
+    #[setter]
+    fn set_quality_of_service(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let q = SocketQualityOfService::from_raw(enum_arg(value, "quality_of_service")?).or_raise()?;
+        self.inner.set_quality_of_service(q).or_raise()
+    }
+    #[getter]
+    fn outbound_unicast_hop_limit(&self) -> u8 {
+        self.inner.outbound_unicast_hop_limit()
+    }
+    #[setter]
+    fn set_outbound_unicast_hop_limit(&self, value: u8) -> PyResult<()> {
+        self.inner.set_outbound_unicast_hop_limit(value).or_raise()
+    }
+}
+
+/// `StreamSocketListenerInformation`.
+#[pyclass(module = "netrt", name = "StreamSocketListenerInformation", frozen)]
+pub struct PyStreamSocketListenerInformation {
+    inner: StreamSocketListenerInformation,
+}
+
+#[pymethods]
+impl PyStreamSocketListenerInformation {
+    /// The bound port ("" before binding).
+    #[getter]
+    fn local_port(&self) -> String {
+        self.inner.local_port()
+    }
+}

@@ -1,0 +1,207 @@
+//! `Buffer`, and the socket streams (`IInputStream` / `IOutputStream`) (Windows.Storage.Streams).
+
+use std::os::raw::c_int;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use netrt::io::{InputStream, InputStreamOptions, OutputStream};
+use pyo3::exceptions::PyBufferError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::asyncop::{IAsyncOperation, boolean, spawn, uint};
+use crate::convert::{bytes_arg, enum_arg, ready_future};
+use crate::errors::{OrRaise, invalid_arg};
+
+/// `Buffer`: bytes with a capacity and a length; supports the buffer protocol
+/// (`memoryview(buf)`, `bytes(buf)`), read-write over its `length` bytes.
+#[pyclass(module = "netrt", name = "Buffer", frozen)]
+pub struct PyBuf {
+    data: Mutex<Vec<u8>>,
+    capacity: u32,
+    exports: AtomicUsize,
+}
+
+impl PyBuf {
+    /// A buffer holding `bytes` (capacity = length).
+    pub fn from_vec(bytes: Vec<u8>) -> PyResult<Self> {
+        let capacity = u32::try_from(bytes.len()).map_err(|_| invalid_arg("a Buffer holds at most 4 GiB - 1 bytes"))?;
+        Ok(Self { data: Mutex::new(bytes), capacity, exports: AtomicUsize::new(0) })
+    }
+
+    /// A `Buffer` object for `bytes`.
+    pub fn object(py: Python<'_>, bytes: Vec<u8>) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, Self::from_vec(bytes)?)?.into_any())
+    }
+
+    /// A copy of the valid bytes.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.lock().clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Result converter for operations that return a buffer.
+pub fn buffer_result(py: Python<'_>, v: &Vec<u8>) -> PyResult<Py<PyAny>> {
+    PyBuf::object(py, v.clone())
+}
+
+#[pymethods]
+impl PyBuf {
+    /// `Buffer(capacity)`: empty (length 0), room for `capacity` bytes.
+    #[new]
+    #[pyo3(signature = (capacity, /))]
+    fn new(capacity: u32) -> Self {
+        Self { data: Mutex::new(Vec::new()), capacity, exports: AtomicUsize::new(0) }
+    }
+
+    #[getter]
+    fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    #[getter]
+    fn length(&self) -> u32 {
+        self.lock().len() as u32
+    }
+
+    /// Sets `Length`: growing zero-fills; more than `capacity` is `E_INVALIDARG`.
+    #[setter]
+    fn set_length(&self, value: u32) -> PyResult<()> {
+        if value > self.capacity {
+            return Err(invalid_arg(format!("Buffer length {value} exceeds its capacity {}", self.capacity)));
+        }
+        if self.exports.load(Ordering::Acquire) > 0 {
+            return Err(PyBufferError::new_err("cannot resize a Buffer while a memoryview of it exists"));
+        }
+        self.lock().resize(value as usize, 0);
+        Ok(())
+    }
+
+    fn __len__(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.lock())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<netrt.Buffer length={} capacity={}>", self.lock().len(), self.capacity)
+    }
+
+    /// # Safety
+    /// Called by CPython with a valid `view`; the exported pointer stays valid because the
+    /// data cannot be resized while `exports` > 0.
+    unsafe fn __getbuffer__(slf: PyRef<'_, Self>, view: *mut pyo3::ffi::Py_buffer, flags: c_int) -> PyResult<()> {
+        let (ptr, len) = {
+            let mut data = slf.lock();
+            (data.as_mut_ptr(), data.len())
+        };
+        slf.exports.fetch_add(1, Ordering::AcqRel);
+        let owner = slf.as_ptr();
+        // SAFETY: `view` is valid (CPython's contract); `ptr`/`len` describe live memory owned
+        // by `slf`, which the view keeps alive through its `obj` reference.
+        let rc = unsafe { pyo3::ffi::PyBuffer_FillInfo(view, owner, ptr.cast(), len as isize, 0, flags) };
+        if rc != 0 {
+            slf.exports.fetch_sub(1, Ordering::AcqRel);
+            return Err(PyErr::fetch(slf.py()));
+        }
+        Ok(())
+    }
+
+    /// # Safety
+    /// Called by CPython once per successful `__getbuffer__`.
+    unsafe fn __releasebuffer__(&self, _view: *mut pyo3::ffi::Py_buffer) {
+        self.exports.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// `IInputStream` of a socket (closing it closes the socket, as in WinRT).
+#[pyclass(module = "netrt", name = "IInputStream", frozen)]
+pub struct PyInputStream {
+    pub inner: InputStream,
+}
+
+#[pymethods]
+impl PyInputStream {
+    /// `ReadAsync(buffer, count, options)`: reads up to `count` bytes; the operation's result
+    /// is a new `Buffer` with what was read (empty: the peer closed). `buffer` only bounds the
+    /// read: `count` may not exceed its capacity (netrt never writes into it).
+    #[pyo3(signature = (buffer, count, options, /))]
+    fn read_async(&self, buffer: &Bound<'_, PyAny>, count: u32, options: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
+        let capacity = match buffer.cast::<PyBuf>() {
+            Ok(b) => b.get().capacity,
+            Err(_) => u32::try_from(pyo3::buffer::PyBuffer::<u8>::get(buffer)?.len_bytes()).unwrap_or(u32::MAX),
+        };
+        if count > capacity {
+            return Err(invalid_arg(format!("count {count} exceeds the buffer's capacity {capacity}")));
+        }
+        let options = InputStreamOptions::from_raw(enum_arg(options, "options")? as u32).or_raise()?;
+        let stream = self.inner.clone();
+        Ok(spawn(async move { stream.read(count, options).await }, buffer_result))
+    }
+
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) {
+        self.inner.close();
+    }
+}
+
+/// `IOutputStream` of a socket.
+#[pyclass(module = "netrt", name = "IOutputStream", frozen)]
+pub struct PyOutputStream {
+    pub inner: OutputStream,
+}
+
+#[pymethods]
+impl PyOutputStream {
+    /// `WriteAsync(buffer)`: writes all the bytes; the result is how many were written.
+    #[pyo3(signature = (buffer, /))]
+    fn write_async(&self, buffer: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
+        let data = bytes_arg(buffer)?;
+        let stream = self.inner.clone();
+        Ok(spawn(async move { stream.write(&data).await }, uint))
+    }
+
+    /// `FlushAsync()`.
+    fn flush_async(&self) -> IAsyncOperation {
+        let stream = self.inner.clone();
+        spawn(async move { stream.flush().await }, boolean)
+    }
+
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) {
+        self.inner.close();
+    }
+}
+
+/// `async with` support shared by the closable classes: `__aenter__` resolves to the object.
+pub fn aenter<'py>(slf: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    ready_future(slf.py(), slf.clone().unbind())
+}
+
+/// `__aexit__`: closes (synchronously: close never blocks) and resolves to `None`.
+pub fn aexit<'py>(py: Python<'py>, close: impl FnOnce()) -> PyResult<Bound<'py, PyAny>> {
+    close();
+    ready_future(py, py.None())
+}
