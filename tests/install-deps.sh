@@ -6,7 +6,7 @@ set -euo pipefail
 # Debian packages: compilers for the C/C++ suites, the services database (/etc/services, for
 # service names such as "http"), OpenSSL's command line tools (test certificates and peers),
 # valgrind for the C suite.
-packages=(build-essential pkg-config netbase openssl ca-certificates valgrind)
+packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -19,6 +19,19 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python peers (aiosmtpd, trustme) in a project venv, git-ignored; re-run when the list changes.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+req="$root/tests/peers/requirements.txt"
+stamp="$root/.venv/.peers-installed"
+if [ ! -x "$root/.venv/bin/python" ]; then
+  python3 -m venv "$root/.venv"
+fi
+if [ ! -f "$stamp" ] || ! cmp -s "$req" "$stamp"; then
+  echo "install-deps: installing Python test peers into .venv"
+  "$root/.venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+  cp "$req" "$stamp"
 fi
 
 command -v cargo >/dev/null || { echo "install-deps: cargo (Rust >= 1.88) is required" >&2; exit 1; }

@@ -3,17 +3,21 @@
 //! 1. A StreamSocketListener and a StreamSocket exchange the seed sample's length-prefixed
 //!    hello with DataWriter / DataReader.
 //! 2. Two DatagramSockets exchange a datagram through MessageReceived.
-//! 3. A connection to a closed port fails: HRESULT + SocketErrorStatus, as an app sees it.
+//! 3. A local TLS server (certificate generated with the `openssl` command) and ConnectAsync
+//!    with Tls12, printing what was negotiated; then the seed's second sample: plain connect,
+//!    length-prefixed hello, UpgradeToSslAsync; then an untrusted certificate as an app sees it.
+//! 4. A connection to a closed port fails: HRESULT + SocketErrorStatus, as an app sees it.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use netrt::error::{SocketErrorStatus, hresult_message};
-use netrt::net::{DatagramSocket, StreamSocketListener};
+use netrt::net::{DatagramSocket, SocketProtectionLevel, StreamSocketListener};
+use netrt::tls::Certificate;
 use netrt::{DataReader, DataWriter, HostName, StreamSocket};
 use tokio::sync::mpsc;
 
-type BoxError = Box<dyn std::error::Error>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), BoxError> {
@@ -21,6 +25,7 @@ async fn main() -> Result<(), BoxError> {
     tokio::time::timeout(Duration::from_secs(30), async {
         stream_hello().await?;
         datagram_exchange().await?;
+        tls_tour().await?;
         refused_connection().await;
         Ok::<_, BoxError>(())
     })
@@ -96,7 +101,7 @@ async fn datagram_exchange() -> Result<(), BoxError> {
 }
 
 async fn refused_connection() {
-    println!("[3] errors as HRESULTs");
+    println!("[4] errors as HRESULTs");
     // Nothing listens on a port we just released.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -125,4 +130,148 @@ async fn refused_connection() {
             e.socket_error_status()
         ),
     }
+}
+
+/// A self-signed certificate for localhost, made by the `openssl` command line.
+fn generate_certificate() -> Result<Certificate, BoxError> {
+    let dir = std::env::temp_dir().join(format!("netrt-tour-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+        ])
+        .args(["-subj", "/CN=localhost/O=netrt tour"])
+        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=serverAuth"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()?;
+    if !status.success() {
+        return Err("openssl req failed".into());
+    }
+    let certificate =
+        Certificate::from_pem(&std::fs::read_to_string(&cert)?, Some(&std::fs::read_to_string(&key)?))?;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(certificate)
+}
+
+async fn tls_tour() -> Result<(), BoxError> {
+    println!("[3] TLS");
+    let certificate = generate_certificate()?;
+    println!("    generated a certificate for '{}' with openssl", certificate.subject());
+    let public_only = Certificate::from_der(&certificate.to_der())?;
+
+    // A netrt TLS listener (a netrt extension: WinRT listeners are plaintext only).
+    let listener = StreamSocketListener::new();
+    listener.control().set_server_certificate(Some(certificate.clone()))?;
+    let (tx, mut accepted) = mpsc::unbounded_channel();
+    listener.add_connection_received(Arc::new(move |_l, args| {
+        let _ = tx.send(args.socket());
+    }));
+    listener.bind_service_name_with_protection_level("", SocketProtectionLevel::Tls12).await?;
+    let port = listener.information().local_port();
+
+    let client = StreamSocket::new();
+    client.control().set_trusted_root_certificates(vec![public_only.clone()])?;
+    client
+        .connect_with_protection_level(&HostName::new("localhost")?, &port, SocketProtectionLevel::Tls12)
+        .await?;
+    let info = client.information();
+    let version = match info.negotiated_tls_version() {
+        0x0304 => "TLS 1.3",
+        0x0303 => "TLS 1.2",
+        _ => "?",
+    };
+    println!(
+        "    ConnectAsync(localhost, {port}, Tls12): {version} (Tls12 allows 1.2 and 1.3), {}, server certificate '{}'",
+        info.cipher_suite(),
+        info.server_certificate().map(|c| c.subject().to_string()).unwrap_or_default()
+    );
+    let server = accepted.recv().await.ok_or("no TLS connection")?;
+    client.write_all(b"encrypted hello").await?;
+    let mut buf = [0u8; 15];
+    let mut got = 0;
+    while got < buf.len() {
+        got += server.read_some(&mut buf[got..]).await?;
+    }
+    println!("    server read {:?} over TLS", String::from_utf8_lossy(&buf));
+    client.close();
+    listener.close();
+
+    // The seed's second sample: plain connect, hello, then UpgradeToSslAsync.
+    let plain = StreamSocketListener::new();
+    let (tx, mut accepted) = mpsc::unbounded_channel();
+    plain.add_connection_received(Arc::new(move |_l, args| {
+        let _ = tx.send(args.socket());
+    }));
+    plain.bind_service_name("").await?;
+    let port = plain.information().local_port();
+    let server_side = {
+        let certificate = certificate.clone();
+        tokio::spawn(async move {
+            let server = accepted.recv().await.ok_or("no connection")?;
+            let reader = DataReader::new(server.input_stream());
+            reader.load(4).await?;
+            let n = reader.read_int32()? as u32;
+            reader.load(n).await?;
+            let hello = reader.read_string(n)?;
+            reader.detach_stream()?;
+            server.upgrade_to_ssl_as_server(SocketProtectionLevel::Tls12, &certificate).await?;
+            Ok::<_, BoxError>((server, hello))
+        })
+    };
+    let client = StreamSocket::new();
+    client.control().set_trusted_root_certificates(vec![public_only])?;
+    let host = HostName::new("localhost")?;
+    client.connect_with_protection_level(&host, &port, SocketProtectionLevel::PlainSocket).await?;
+    let writer = DataWriter::with_stream(client.output_stream());
+    let hello = "Hello, World! ☺ ";
+    writer.write_int32(writer.measure_string(hello)? as i32)?;
+    writer.write_string(hello)?;
+    writer.store().await?;
+    writer.detach_stream()?;
+    println!("    Client: sent hello in plaintext");
+    client.upgrade_to_ssl(SocketProtectionLevel::Tls12, &host).await?;
+    let (server, received) = server_side.await??;
+    println!(
+        "    Client: upgrade to SSL completed ({}); the server had read {received:?} before upgrading",
+        client.information().cipher_suite()
+    );
+    client.close();
+    server.close();
+    plain.close();
+
+    // An untrusted certificate, as an app sees it.
+    let listener = StreamSocketListener::new();
+    listener.control().set_server_certificate(Some(certificate))?;
+    listener.bind_service_name_with_protection_level("", SocketProtectionLevel::Tls12).await?;
+    let untrusting = StreamSocket::new();
+    let port = listener.information().local_port();
+    match untrusting.connect_with_protection_level(&host, &port, SocketProtectionLevel::Tls12).await {
+        Ok(()) => println!("    unexpectedly trusted a self-signed certificate"),
+        Err(e) => {
+            let info = untrusting.information();
+            println!(
+                "    without trusting it: HRESULT 0x{:08X} -> {}; ServerCertificateErrors {:?}, severity {:?}",
+                e.hresult() as u32,
+                e.socket_error_status(),
+                info.server_certificate_errors(),
+                info.server_certificate_error_severity()
+            );
+        }
+    }
+    listener.close();
+    Ok(())
 }

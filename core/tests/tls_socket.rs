@@ -350,3 +350,60 @@ async fn second_connection_resumes_the_session_and_still_reports_the_certificate
         assert!(out.contains("Reused session-id"), "{flag}: the second handshake was not resumed:\n{out}");
     }
 }
+
+/// Sends one SMTP command and reads the complete (possibly multi-line) reply.
+async fn smtp(sock: &StreamSocket, reader: &DataReader, command: Option<&str>) -> String {
+    if let Some(c) = command {
+        within(sock.write_all(format!("{c}\r\n").as_bytes())).await.unwrap();
+    }
+    let mut reply = String::new();
+    loop {
+        let mut line = Vec::new();
+        loop {
+            while reader.unconsumed_buffer_length().unwrap() > 0 {
+                let b = reader.read_byte().unwrap();
+                line.push(b);
+                if b == b'\n' {
+                    break;
+                }
+            }
+            if line.last() == Some(&b'\n') {
+                break;
+            }
+            assert!(within(reader.load(256)).await.unwrap() > 0, "server closed; reply so far {reply:?}");
+        }
+        let line = String::from_utf8(line).unwrap();
+        reply.push_str(&line);
+        // "250-..." continues a multi-line reply; "250 ..." ends it.
+        if line.as_bytes().get(3) != Some(&b'-') {
+            return reply;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn starttls_with_aiosmtpd_requires_the_upgrade_before_mail() {
+    let pki = Pki::get();
+    let peer = util::peers::aiosmtpd_starttls(&pki.path("leaf.pem"), &pki.path("leaf.key"));
+    let sock = trusting_socket();
+    let host = localhost();
+    within(sock.connect(&host, &peer.port.to_string())).await.unwrap();
+    let reader = DataReader::new(sock.input_stream());
+    reader.set_input_stream_options(netrt::io::InputStreamOptions::Partial).unwrap();
+    assert!(smtp(&sock, &reader, None).await.starts_with("220"));
+    let ehlo = smtp(&sock, &reader, Some("EHLO netrt.test")).await;
+    assert!(ehlo.contains("STARTTLS"), "{ehlo}");
+    let refused = smtp(&sock, &reader, Some("MAIL FROM:<a@netrt.test>")).await;
+    assert!(refused.starts_with("530"), "MAIL before STARTTLS must be refused: {refused}");
+    assert!(smtp(&sock, &reader, Some("STARTTLS")).await.starts_with("220"));
+    reader.detach_stream().unwrap();
+    within(sock.upgrade_to_ssl(Level::Tls12, &host)).await.unwrap();
+    let reader = DataReader::new(sock.input_stream());
+    reader.set_input_stream_options(netrt::io::InputStreamOptions::Partial).unwrap();
+    let ehlo = smtp(&sock, &reader, Some("EHLO netrt.test")).await;
+    assert!(ehlo.starts_with("250"), "{ehlo}");
+    let accepted = smtp(&sock, &reader, Some("MAIL FROM:<a@netrt.test>")).await;
+    assert!(accepted.starts_with("250"), "{accepted}");
+    peer.wait_for_output("MAIL a@netrt.test tls");
+    smtp(&sock, &reader, Some("QUIT")).await;
+}

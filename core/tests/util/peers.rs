@@ -155,3 +155,22 @@ except Exception: pass
     cmd.arg("-c").arg(script).arg(cert).arg(key).arg(if inject { "1" } else { "0" });
     start(cmd, |line| line.strip_prefix("PORT ").and_then(|p| p.trim().parse().ok()))
 }
+
+/// The project's Python (a venv made by tests/install-deps.sh, holding the Python peers).
+pub fn venv_python() -> std::path::PathBuf {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `make test` (tests/install-deps.sh) first",
+        python.display()
+    );
+    python
+}
+
+/// aiosmtpd's SMTP server with `require_starttls=True` (tests/peers/smtp_starttls.py).
+pub fn aiosmtpd_starttls(cert: &Path, key: &Path) -> Peer {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/smtp_starttls.py");
+    let mut cmd = Command::new(venv_python());
+    cmd.arg(script).arg(cert).arg(key);
+    start(cmd, |line| line.strip_prefix("PORT ").and_then(|p| p.trim().parse().ok()))
+}
