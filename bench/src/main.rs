@@ -2,7 +2,9 @@
 //! runtime, interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
 
+mod pki;
 mod stats;
+mod tls;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,9 +24,121 @@ fn pairs() -> usize {
 }
 
 fn main() {
+    raise_fd_limit();
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--idle-memory") {
+        let (which, n, port, dir) = (&args[2], args[3].parse().unwrap(), args[4].parse().unwrap(), &args[5]);
+        tls::idle_memory_child(which, n, port, dir.into());
+        return;
+    }
+    let only = args.get(1).cloned().unwrap_or_default();
+    if only != "tls" {
+        tcp_figures();
+    }
+    if only != "tcp" {
+        tls_figures();
+    }
+}
+
+fn raise_fd_limit() {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: plain getrlimit/setrlimit on this process.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
+}
+
+fn tls_figures() {
     let rt = netrt::runtime::handle();
     let n = pairs();
-    println!("netrt bench — {n} interleaved pairs, same process, netrt runtime for both sides\n");
+    let pki = pki::Pki::generate();
+    let config = tls::baseline_client_config(&pki);
+    let (source, full, resuming, idle) = rt.block_on(async {
+        (
+            tls::server(&pki, true, tls::Serve::Source(tls::TLS_BULK)).await,
+            tls::server(&pki, false, tls::Serve::Sink).await,
+            tls::server(&pki, true, tls::Serve::Sink).await,
+            tls::server(&pki, true, tls::Serve::Sink).await,
+        )
+    });
+    const HANDSHAKES: usize = 400;
+    const IDLE: usize = 1000;
+    let exe = std::env::current_exe().unwrap();
+    let idle_child = |which: &str| -> f64 {
+        let out = std::process::Command::new(&exe)
+            .args(["--idle-memory", which, &IDLE.to_string(), &idle.to_string()])
+            .arg(&pki.dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    };
+    let mut rows: Vec<(&str, Vec<f64>, Vec<f64>, &str)> = vec![
+        ("TLS 1.3 bulk, 512 MiB server→client (Gbit/s)", vec![], vec![], "≥ 0.95×"),
+        ("full handshakes/s (TLS 1.3, sequential)", vec![], vec![], "≥ 0.90×"),
+        ("resumed handshakes/s (TLS 1.3, sequential)", vec![], vec![], "≥ 0.90×"),
+        ("memory per idle TLS connection, 1,000 open (KiB)", vec![], vec![], "≤ 1.10×"),
+    ];
+    for i in 0..n {
+        let order = if i % 2 == 0 { [true, false] } else { [false, true] };
+        for use_netrt in order {
+            let (bulk, fullhs, resumed, mem) = rt.block_on(async {
+                if use_netrt {
+                    (
+                        tls::bulk_netrt(&pki, source).await,
+                        tls::handshakes_netrt(&pki, full, HANDSHAKES).await,
+                        tls::handshakes_netrt(&pki, resuming, HANDSHAKES).await,
+                        0.0,
+                    )
+                } else {
+                    (
+                        tls::bulk_baseline(&config, source).await,
+                        tls::handshakes_baseline(&config, full, HANDSHAKES).await,
+                        tls::handshakes_baseline(&config, resuming, HANDSHAKES).await,
+                        0.0,
+                    )
+                }
+            });
+            let mem = mem + idle_child(if use_netrt { "netrt" } else { "baseline" }) / 1024.0;
+            let col = |row: &mut (&str, Vec<f64>, Vec<f64>, &str), v: f64| {
+                if use_netrt { row.1.push(v) } else { row.2.push(v) }
+            };
+            col(&mut rows[0], bulk);
+            col(&mut rows[1], fullhs);
+            col(&mut rows[2], resumed);
+            col(&mut rows[3], mem);
+        }
+        eprintln!(
+            "tls pair {}: bulk {:.2}/{:.2} Gbit/s, full {:.0}/{:.0}/s, resumed {:.0}/{:.0}/s, idle {:.1}/{:.1} KiB",
+            i + 1,
+            rows[0].1[i],
+            rows[0].2[i],
+            rows[1].1[i],
+            rows[1].2[i],
+            rows[2].1[i],
+            rows[2].2[i],
+            rows[3].1[i],
+            rows[3].2[i]
+        );
+    }
+    println!("\nTLS: netrt client vs tokio-rustls client, same tokio-rustls server, {n} interleaved pairs\n");
+    println!(
+        "| figure | netrt (median) | tokio-rustls (median) | ratio median | ratio min | ratio max | target |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (name, a, b, target) in &rows {
+        let r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+        row(name, a, b, &r, target);
+    }
+}
+
+fn tcp_figures() {
+    let rt = netrt::runtime::handle();
+    let n = pairs();
+    println!("TCP: netrt StreamSocket vs tokio TcpStream, {n} interleaved pairs, same process and runtime\n");
 
     let (mut netrt_bulk, mut tokio_bulk) = (Vec::new(), Vec::new());
     let (mut netrt_p50, mut tokio_p50, mut netrt_p99, mut tokio_p99) =
@@ -82,7 +196,7 @@ fn row(name: &str, a: &[f64], b: &[f64], r: &[f64], target: &str) {
     );
 }
 
-fn gbps(bytes: usize, d: Duration) -> f64 {
+pub(crate) fn gbps(bytes: usize, d: Duration) -> f64 {
     bytes as f64 * 8.0 / d.as_secs_f64() / 1e9
 }
 

@@ -78,12 +78,18 @@ pub(crate) fn within<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// Spawns `fut` on the netrt runtime and waits for it; dropping the returned future aborts it.
+/// Runs `fut` to completion from any executor: inline when the caller already runs inside a
+/// tokio runtime (no thread hop: timers and tasks it creates use that runtime, sockets are
+/// registered with netrt's explicitly), otherwise as a task on the netrt runtime. Dropping
+/// the returned future cancels `fut` either way.
 pub(crate) async fn run<F>(fut: F) -> F::Output
 where
     F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return fut.await;
+    }
     struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
     impl<T> Drop for AbortOnDrop<T> {
         fn drop(&mut self) {

@@ -79,6 +79,28 @@ impl Certificate {
         Self::build(der.to_vec(), Vec::new(), None)
     }
 
+    /// [`Certificate::from_der`], sharing one parsed copy per distinct certificate in the
+    /// process: a thousand connections to one server keep one parsed server certificate, not a
+    /// thousand (certificates are immutable, so sharing cannot be observed).
+    pub(crate) fn from_der_shared(der: &[u8]) -> Result<Certificate> {
+        use std::collections::HashMap;
+        use std::sync::{Mutex, OnceLock, Weak};
+        static INTERNED: OnceLock<Mutex<HashMap<Vec<u8>, Weak<Inner>>>> = OnceLock::new();
+        let key = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der).as_ref().to_vec();
+        let table = INTERNED.get_or_init(Default::default);
+        if let Some(inner) = table.lock().unwrap_or_else(|e| e.into_inner()).get(&key).and_then(Weak::upgrade)
+        {
+            return Ok(Certificate { inner });
+        }
+        let cert = Self::from_der(der)?;
+        let mut map = table.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= 1024 {
+            map.retain(|_, w| w.strong_count() > 0);
+        }
+        map.insert(key, Arc::downgrade(&cert.inner));
+        Ok(cert)
+    }
+
     /// A certificate from PEM text (netrt `Certificate.FromPem`): the first CERTIFICATE is the
     /// leaf, the following ones are carried along as its intermediates.
     ///

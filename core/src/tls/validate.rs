@@ -88,7 +88,7 @@ pub(crate) fn evaluate(
     now: UnixTime,
 ) -> Outcome {
     let mut out = Outcome::default();
-    let leaf = match Certificate::from_der(end_entity) {
+    let leaf = match Certificate::from_der_shared(end_entity) {
         Ok(c) => c,
         Err(e) => {
             out.push(OtherErrors, format!("the certificate cannot be parsed: {}", e.message()));
@@ -96,7 +96,7 @@ pub(crate) fn evaluate(
         }
     };
     for (i, der) in intermediates.iter().enumerate() {
-        match Certificate::from_der(der) {
+        match Certificate::from_der_shared(der) {
             Ok(c) => out.intermediates.push(c),
             Err(e) => out.details.push(format!("intermediate {} ignored: {}", i + 1, e.message())),
         }

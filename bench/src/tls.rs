@@ -1,0 +1,204 @@
+//! TLS figures: netrt's client against tokio-rustls' client, both talking to the same
+//! tokio-rustls server in this process (so only the client side differs).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use netrt::net::{SocketProtectionLevel, StreamSocket};
+use netrt::tls::Certificate;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::{TlsAcceptor, TlsConnector};
+
+use crate::pki::Pki;
+
+pub const TLS_BULK: usize = 512 << 20;
+const CHUNK: usize = 64 * 1024;
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// What the in-process server does with each connection after the handshake.
+#[derive(Clone, Copy)]
+pub enum Serve {
+    /// Send this many bytes, then close.
+    Source(usize),
+    /// Read until the client closes.
+    Sink,
+}
+
+/// A tokio-rustls server on 127.0.0.1; `resumption` false = every handshake is a full one.
+pub async fn server(pki: &Pki, resumption: bool, serve: Serve) -> u16 {
+    let chain = vec![CertificateDer::from_pem_slice(pki.text("leaf.pem").as_bytes()).unwrap()];
+    let key = PrivateKeyDer::from_pem_slice(pki.text("leaf.key").as_bytes()).unwrap();
+    let mut config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    if !resumption {
+        config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+        config.send_tls13_tickets = 0;
+    }
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else { return };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                tcp.set_nodelay(true).ok();
+                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                match serve {
+                    Serve::Source(n) => {
+                        let chunk = vec![0x42u8; CHUNK];
+                        let mut sent = 0;
+                        while sent < n {
+                            if tls.write_all(&chunk).await.is_err() {
+                                return;
+                            }
+                            sent += CHUNK;
+                        }
+                        let _ = tls.shutdown().await;
+                    }
+                    Serve::Sink => {
+                        let mut buf = vec![0u8; CHUNK];
+                        while matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {}
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+pub fn baseline_client_config(pki: &Pki) -> Arc<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(CertificateDer::from_pem_slice(pki.text("ca.pem").as_bytes()).unwrap()).unwrap();
+    Arc::new(
+        rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
+pub fn netrt_client(pki: &Pki) -> StreamSocket {
+    // Parsed once, as an application would: the bench measures netrt, not PEM parsing.
+    static CA: std::sync::OnceLock<Certificate> = std::sync::OnceLock::new();
+    let ca = CA.get_or_init(|| Certificate::from_pem(&pki.text("ca.pem"), None).unwrap());
+    let sock = StreamSocket::new();
+    sock.control().set_trusted_root_certificates(vec![ca.clone()]).unwrap();
+    sock
+}
+
+fn loopback() -> netrt::HostName {
+    netrt::HostName::new("127.0.0.1").unwrap()
+}
+
+pub async fn netrt_connect(pki: &Pki, port: u16) -> StreamSocket {
+    let sock = netrt_client(pki);
+    sock.connect_with_protection_level(&loopback(), &port.to_string(), SocketProtectionLevel::Tls13)
+        .await
+        .unwrap();
+    sock
+}
+
+pub async fn baseline_connect(
+    config: &Arc<rustls::ClientConfig>,
+    port: u16,
+) -> tokio_rustls::client::TlsStream<TcpStream> {
+    let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    tcp.set_nodelay(true).unwrap();
+    let name = ServerName::try_from("127.0.0.1").unwrap();
+    TlsConnector::from(config.clone()).connect(name, tcp).await.unwrap()
+}
+
+/// Gbit/s receiving `TLS_BULK` bytes from a `Serve::Source` server.
+pub async fn bulk_netrt(pki: &Pki, port: u16) -> f64 {
+    let sock = netrt_connect(pki, port).await;
+    let start = Instant::now();
+    let mut buf = vec![0u8; CHUNK];
+    let mut got = 0;
+    while got < TLS_BULK {
+        let n = sock.read_some(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got += n;
+    }
+    crate::gbps(got, start.elapsed())
+}
+
+pub async fn bulk_baseline(config: &Arc<rustls::ClientConfig>, port: u16) -> f64 {
+    let mut tls = baseline_connect(config, port).await;
+    let start = Instant::now();
+    let mut buf = vec![0u8; CHUNK];
+    let mut got = 0;
+    while got < TLS_BULK {
+        let n = tls.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got += n;
+    }
+    crate::gbps(got, start.elapsed())
+}
+
+/// Handshakes per second over `n` sequential connections (connect, handshake, close).
+pub async fn handshakes_netrt(pki: &Pki, port: u16, n: usize) -> f64 {
+    let start = Instant::now();
+    for _ in 0..n {
+        netrt_connect(pki, port).await.close();
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+pub async fn handshakes_baseline(config: &Arc<rustls::ClientConfig>, port: u16, n: usize) -> f64 {
+    let start = Instant::now();
+    for _ in 0..n {
+        let mut tls = baseline_connect(config, port).await;
+        let _ = tls.shutdown().await;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Resident set size of this process, in bytes.
+pub fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+    // SAFETY: sysconf has no preconditions.
+    pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64
+}
+
+/// In a child process: opens `n` idle TLS connections and prints the RSS growth per connection.
+pub fn idle_memory_child(which: &str, n: usize, port: u16, pki_dir: std::path::PathBuf) {
+    let pki = Pki::open(pki_dir);
+    let rt = netrt::runtime::handle();
+    // Warm up both stacks (runtime threads, configs, trust store) before the first sample.
+    let config = baseline_client_config(&pki);
+    rt.block_on(async {
+        netrt_connect(&pki, port).await.close();
+        drop(baseline_connect(&config, port).await);
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let before = rss_bytes();
+    let keep = rt.block_on(async {
+        let mut netrt_socks = Vec::new();
+        let mut baseline = Vec::new();
+        for _ in 0..n {
+            if which == "netrt" {
+                netrt_socks.push(netrt_connect(&pki, port).await);
+            } else {
+                baseline.push(baseline_connect(&config, port).await);
+            }
+        }
+        (netrt_socks, baseline)
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let after = rss_bytes();
+    println!("{}", (after.saturating_sub(before)) as f64 / n as f64);
+    drop(keep);
+}
