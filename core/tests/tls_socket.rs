@@ -407,3 +407,57 @@ async fn starttls_with_aiosmtpd_requires_the_upgrade_before_mail() {
     peer.wait_for_output("MAIL a@netrt.test tls");
     smtp(&sock, &reader, Some("QUIT")).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alpn_offer_is_negotiated_and_reported() {
+    let peer = server("leaf", &["-alpn", "netrt-test,h2"]);
+    let sock = trusting_socket();
+    sock.control().set_application_protocols(vec!["h2".into(), "http/1.1".into()]).unwrap();
+    within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
+        .await
+        .unwrap();
+    assert_eq!(sock.information().application_protocol().as_deref(), Some("h2"));
+    assert_eq!(
+        sock.control().set_application_protocols(vec![String::new()]).unwrap_err().hresult(),
+        E_INVALIDARG
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoked_certificate_with_the_crl_supplied_is_fatal() {
+    let pki = Pki::get();
+    let peer = server("revoked", &[]);
+    let sock = trusting_socket();
+    sock.control().set_certificate_revocation_lists(vec![pki.read("crl.der")]).unwrap();
+    let err = within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
+        .await
+        .unwrap_err();
+    assert_eq!(err.hresult(), CRYPT_E_REVOKED, "{err}");
+    assert_eq!(err.socket_error_status() as i32, 27, "CertificateRevoked");
+    assert!(sock.information().server_certificate_errors().contains(&Cvr::Revoked));
+    assert_eq!(sock.information().server_certificate_error_severity(), SocketSslErrorSeverity::Fatal);
+    // Without the CRL nothing is known about revocation (DESIGN §6): the same server is fine.
+    let peer = server("revoked", &[]);
+    let sock = trusting_socket();
+    within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn min_protection_level_tls13_refuses_a_tls12_server() {
+    let peer = server("leaf", &["-tls1_2"]);
+    let sock = trusting_socket();
+    sock.control().set_min_protection_level(Level::Tls13).unwrap();
+    let err = within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
+        .await
+        .unwrap_err();
+    assert_eq!(err.hresult(), SEC_E_ALGORITHM_MISMATCH, "{err}");
+    let peer = server("leaf", &["-tls1_3"]);
+    let sock = trusting_socket();
+    sock.control().set_min_protection_level(Level::Tls13).unwrap();
+    within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
+        .await
+        .unwrap();
+    assert_eq!(sock.information().negotiated_tls_version(), 0x0304);
+}
