@@ -5,7 +5,7 @@ CARGO ?= cargo
 # Per-step time limits: a hang fails the step instead of eating CI's 90 minutes.
 RUST_TEST_TIMEOUT ?= 1500
 
-.PHONY: all build deps demo demo-c test lint header header-check header-tool ffi test-rust test-c bench clean
+.PHONY: all build deps demo demo-c test lint header header-check header-tool ffi test-rust test-c bench bench-c clean install
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -26,12 +26,31 @@ demo: deps
 ffi:
 	$(CARGO) build -q -p netrt-ffi
 
+C_EXAMPLES := listener_echo udp_sender_receiver seed_tls_connect seed_upgrade
+
 demo-c: ffi
 	@mkdir -p target/c-examples
 	@ln -sf libnetrt.so target/debug/libnetrt.so.0
-	gcc -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/listener_echo.c -Ltarget/debug -lnetrt \
-		-Wl,-rpath,$(CURDIR)/target/debug -o target/c-examples/listener_echo
+	@for e in $(C_EXAMPLES); do \
+		gcc -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/$$e.c -Ltarget/debug -lnetrt \
+			-Wl,-rpath,$(CURDIR)/target/debug -o target/c-examples/$$e; done
 	target/c-examples/listener_echo
+
+demo-cpp: ffi
+	@mkdir -p target/cpp-examples
+	@ln -sf libnetrt.so target/debug/libnetrt.so.0
+	g++ -std=c++20 -Wall -Wextra -Werror -pthread -Iinclude -Ibindings/cpp/include examples/cpp/listener_echo.cpp \
+		-Ltarget/debug -lnetrt -Wl,-rpath,$(CURDIR)/target/debug -o target/cpp-examples/listener_echo
+	target/cpp-examples/listener_echo
+	target/c-examples/udp_sender_receiver
+
+## install: libnetrt.so(.0)/libnetrt.a, netrt.h, netrt.pc and the CMake package (netrt::netrt)
+## into $(DESTDIR)$(PREFIX). INSTALL_PROFILE=debug installs the debug build instead.
+PREFIX ?= /usr/local
+INSTALL_PROFILE ?= release
+install:
+	$(CARGO) build -q -p netrt-ffi $(if $(filter release,$(INSTALL_PROFILE)),--release)
+	ffi/install.sh "$(DESTDIR)$(PREFIX)" target/$(INSTALL_PROFILE) "$(PREFIX)"
 
 ## header: regenerate include/netrt.h with the pinned cbindgen (never from build.rs).
 header-tool:
@@ -47,7 +66,7 @@ header-check: header-tool
 	@diff -u include/netrt.h target/netrt.h.check || { echo "include/netrt.h is stale: run make header"; exit 1; }
 
 ## test: install what the tests need, then lint and run every suite.
-test: deps lint header-check test-rust test-c
+test: deps lint header-check test-rust test-c test-cpp test-python
 	@echo "make test: all suites passed"
 
 lint:
@@ -60,10 +79,29 @@ test-rust:
 ## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind.
 test-c: ffi
 	timeout 1200 tests/c/run.sh all
+	timeout 600 tests/c/install_test.sh
+
+## test-cpp: the C++ projection's suite (C++17 + C++20, -Wall -Wextra -Werror), plain and ASan/UBSan.
+test-cpp: ffi
+	timeout 1200 tests/cpp/run.sh all
+
+## test-python: builds the wheel into .venv (pip install ./bindings/python) and runs pytest;
+## collecting no tests is a failure.
+test-python:
+	timeout 1500 bash tests/python/run.sh
 
 ## bench: interleaved netrt-vs-baseline runs; results go to BENCHMARKS.md by hand.
 bench: deps
 	$(CARGO) run --release -p netrt-bench
+
+## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs.
+bench-c:
+	$(CARGO) build -q --release -p netrt-ffi
+	@mkdir -p target/c-bench
+	@ln -sf libnetrt.so target/release/libnetrt.so.0
+	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/bench_c.c -Ltarget/release -lnetrt \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/bench_c
+	target/c-bench/bench_c $(or $(PAIRS),5)
 
 clean:
 	$(CARGO) clean

@@ -69,6 +69,18 @@ typedef int32_t netrt_hresult;
 #define NETRT_E_NO_UNICODE_TRANSLATION ((netrt_hresult)0x80070459)
 #define NETRT_E_CONNECTION_REFUSED ((netrt_hresult)0x8007274D)
 #define NETRT_E_CONNECTION_TIMED_OUT ((netrt_hresult)0x8007274C)
+/* Certificate and TLS failures (DESIGN §5) and netrt's own codes (FACILITY_ITF). */
+#define NETRT_CERT_E_EXPIRED ((netrt_hresult)0x800B0101)
+#define NETRT_CERT_E_UNTRUSTEDROOT ((netrt_hresult)0x800B0109)
+#define NETRT_CERT_E_CN_NO_MATCH ((netrt_hresult)0x800B010F)
+#define NETRT_CERT_E_WRONG_USAGE ((netrt_hresult)0x800B0110)
+#define NETRT_CRYPT_E_REVOKED ((netrt_hresult)0x80092010)
+#define NETRT_TRUST_E_CERT_SIGNATURE ((netrt_hresult)0x80096004)
+#define NETRT_SEC_E_UNSUPPORTED_FUNCTION ((netrt_hresult)0x80090302)
+#define NETRT_SEC_E_ILLEGAL_MESSAGE ((netrt_hresult)0x80090326)
+#define NETRT_SEC_E_ALGORITHM_MISMATCH ((netrt_hresult)0x80090331)
+#define NETRT_E_STARTTLS_PLAINTEXT_PENDING ((netrt_hresult)0x80040201)
+#define NETRT_E_TLS_TRUNCATED ((netrt_hresult)0x80040202)
 #define NETRT_SUCCEEDED(hr) (((netrt_hresult)(hr)) >= 0)
 #define NETRT_FAILED(hr) (((netrt_hresult)(hr)) < 0)
 
@@ -446,6 +458,10 @@ enum netrt_kind
   NETRT_KIND_DATAGRAM_SOCKET_INFORMATION = 18,
   // `DatagramSocketMessageReceivedEventArgs`.
   NETRT_KIND_DATAGRAM_SOCKET_MESSAGE_RECEIVED_EVENT_ARGS = 19,
+  // `Windows.Security.Cryptography.Certificates.Certificate`.
+  NETRT_KIND_CERTIFICATE = 20,
+  // `IVector<T>` / `IVectorView<T>` (see `netrt_vector_*`).
+  NETRT_KIND_VECTOR = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -455,8 +471,8 @@ typedef int32_t netrt_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// `Windows.Networking.Sockets.SocketProtectionLevel`. TLS levels are accepted by the ABI but
-// fail with `E_NOTIMPL` until netrt's TLS support is projected.
+// `Windows.Networking.Sockets.SocketProtectionLevel` (DESIGN §6: rustls implements no TLS
+// below 1.2, so the Ssl/Tls10/Tls11/Tls12 levels negotiate TLS 1.2 or 1.3).
 enum netrt_socket_protection_level
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t
@@ -490,6 +506,93 @@ enum netrt_socket_protection_level
 typedef enum netrt_socket_protection_level netrt_socket_protection_level;
 #else
 typedef int32_t netrt_socket_protection_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Networking.Sockets.SocketSslErrorSeverity`.
+enum netrt_socket_ssl_error_severity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // No certificate error.
+  NETRT_SOCKET_SSL_ERROR_SEVERITY_NONE = 0,
+  // Only errors an app may ignore (IgnorableServerCertificateErrors).
+  NETRT_SOCKET_SSL_ERROR_SEVERITY_IGNORABLE = 1,
+  // At least one error that can never be ignored.
+  NETRT_SOCKET_SSL_ERROR_SEVERITY_FATAL = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_socket_ssl_error_severity netrt_socket_ssl_error_severity;
+#else
+typedef int32_t netrt_socket_ssl_error_severity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// netrt extension `ClientCertificateMode` of a TLS listener (DESIGN §6).
+enum netrt_client_certificate_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Never ask the client for a certificate.
+  NETRT_CLIENT_CERTIFICATE_MODE_NONE = 0,
+  // Ask; a client without one may still connect.
+  NETRT_CLIENT_CERTIFICATE_MODE_OPTIONAL = 1,
+  // Ask; a client without one fails the handshake.
+  NETRT_CLIENT_CERTIFICATE_MODE_REQUIRED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_client_certificate_mode netrt_client_certificate_mode;
+#else
+typedef int32_t netrt_client_certificate_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
+// validating a certificate chain. Elements of the `ServerCertificateErrors` and
+// `IgnorableServerCertificateErrors` vectors (read with `netrt_vector_get_at_int32`).
+enum netrt_chain_validation_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The chain verified.
+  NETRT_CHAIN_VALIDATION_RESULT_SUCCESS = 0,
+  // No path to a trusted root (also a self-signed certificate not in the trust store).
+  NETRT_CHAIN_VALIDATION_RESULT_UNTRUSTED = 1,
+  // A certificate in the chain is revoked (checked only against supplied CRLs).
+  NETRT_CHAIN_VALIDATION_RESULT_REVOKED = 2,
+  // A certificate is expired or not yet valid.
+  NETRT_CHAIN_VALIDATION_RESULT_EXPIRED = 3,
+  // Certificates are missing from the chain.
+  NETRT_CHAIN_VALIDATION_RESULT_INCOMPLETE_CHAIN = 4,
+  // A signature does not verify (never ignorable).
+  NETRT_CHAIN_VALIDATION_RESULT_INVALID_SIGNATURE = 5,
+  // Not valid for the requested usage (EKU).
+  NETRT_CHAIN_VALIDATION_RESULT_WRONG_USAGE = 6,
+  // The name does not match.
+  NETRT_CHAIN_VALIDATION_RESULT_INVALID_NAME = 7,
+  // An invalid certificate-authority policy.
+  NETRT_CHAIN_VALIDATION_RESULT_INVALID_CERTIFICATE_AUTHORITY_POLICY = 8,
+  // Basic constraints were violated.
+  NETRT_CHAIN_VALIDATION_RESULT_BASIC_CONSTRAINTS_ERROR = 9,
+  // An unknown critical extension.
+  NETRT_CHAIN_VALIDATION_RESULT_UNKNOWN_CRITICAL_EXTENSION = 10,
+  // Revocation could not be checked: no information.
+  NETRT_CHAIN_VALIDATION_RESULT_REVOCATION_INFORMATION_MISSING = 11,
+  // Revocation could not be checked: the source failed.
+  NETRT_CHAIN_VALIDATION_RESULT_REVOCATION_FAILURE = 12,
+  // Any other error (malformed data, ...).
+  NETRT_CHAIN_VALIDATION_RESULT_OTHER_ERRORS = 13,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_chain_validation_result netrt_chain_validation_result;
+#else
+typedef int32_t netrt_chain_validation_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -653,6 +756,132 @@ netrt_hresult netrt_buffer_set_length(netrt_handle buffer,
 // pointer must not be dereferenced. `out_data` must not be NULL.
 netrt_hresult netrt_buffer_get_data(netrt_handle buffer,
                                     uint8_t **out_data);
+
+// `Certificate(IBuffer)`: parses one DER-encoded X.509 certificate (no private key).
+//
+// `der`/`der_len`: the bytes (copied; NULL only with length 0). `*out` (not NULL) receives a
+// new reference. Errors: `E_POINTER`; the parse error (`0x8009310B` CRYPT_E_ASN1_BADTAG when
+// the data is not a DER certificate, `0x80093102` CRYPT_E_ASN1_EOD when truncated, ...), with
+// the cause in `netrt_get_last_error_detail`. Thread-safe.
+netrt_hresult netrt_certificate_create(const uint8_t *der,
+                                       size_t der_len,
+                                       netrt_handle *out);
+
+// netrt factory `Certificate.FromPem(chainPem, keyPem)`: the first certificate in
+// `chain_pem` is the certificate, the others its intermediates (sent with it in a handshake);
+// `key_pem` is its private key (PKCS#8, SEC1 or PKCS#1 PEM) or NULL for none.
+//
+// Both strings are NUL-terminated UTF-8. `*out` (not NULL) receives a new reference.
+// Errors: `E_POINTER` (`chain_pem` or `out` NULL); `E_INVALIDARG` (no certificate, a key that
+// does not match the certificate, unsupported key type); parse errors as
+// `netrt_certificate_create`. Thread-safe.
+netrt_hresult netrt_certificate_create_from_pem(const char *chain_pem,
+                                                const char *key_pem,
+                                                netrt_handle *out);
+
+// netrt factory `Certificate.FromPkcs12(bytes, password)`: a PKCS#12 (.pfx/.p12) file with one
+// certificate and its private key (other certificates become its intermediates).
+//
+// `data`/`len`: the file's bytes. `password`: NUL-terminated UTF-8; NULL means "" (no
+// password). `*out` (not NULL) receives a new reference. Errors: `E_POINTER`;
+// `E_INVALIDARG` (wrong password, no key, malformed file, unsupported encryption) with the
+// cause in the detail. Thread-safe.
+netrt_hresult netrt_certificate_create_from_pkcs12(const uint8_t *data,
+                                                   size_t len,
+                                                   const char *password,
+                                                   netrt_handle *out);
+
+// `Subject`: the subject's common name (or the full name when it has no CN). String out:
+// NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set to the size including
+// the NUL; too small → `0x8007007A` with only `*needed` written. Errors: handle checks.
+netrt_hresult netrt_certificate_get_subject(netrt_handle certificate,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *needed);
+
+// `Issuer`: the issuer's common name (or full name). String out as `_get_subject`.
+netrt_hresult netrt_certificate_get_issuer(netrt_handle certificate,
+                                           char *buf,
+                                           size_t len,
+                                           size_t *needed);
+
+// netrt extension: the subject's full distinguished name ("CN=..., O=..."). String out as
+// `_get_subject`.
+netrt_hresult netrt_certificate_get_subject_distinguished_name(netrt_handle certificate,
+                                                               char *buf,
+                                                               size_t len,
+                                                               size_t *needed);
+
+// `SerialNumber`: the serial number's bytes, big-endian as in the certificate. Bytes out:
+// `buf`/`len` receive them; `*needed` (not NULL) is always set to their number; too small →
+// `0x8007007A` with only `*needed` written (`buf` may be NULL when `len` is 0).
+netrt_hresult netrt_certificate_get_serial_number(netrt_handle certificate,
+                                                  uint8_t *buf,
+                                                  size_t len,
+                                                  size_t *needed);
+
+// `ValidFrom` (notBefore) as a DateTime: 100-ns ticks since 1601-01-01 UTC. `out_value` not
+// NULL. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_certificate_get_valid_from(netrt_handle certificate,
+                                               int64_t *out_value);
+
+// `ValidTo` (notAfter) as a DateTime (100-ns ticks since 1601-01-01 UTC). As `_get_valid_from`.
+netrt_hresult netrt_certificate_get_valid_to(netrt_handle certificate,
+                                             int64_t *out_value);
+
+// `GetHashValue()`: the SHA-1 thumbprint (20 bytes) of the DER encoding. Bytes out as
+// `_get_serial_number`.
+netrt_hresult netrt_certificate_get_hash_value(netrt_handle certificate,
+                                               uint8_t *buf,
+                                               size_t len,
+                                               size_t *needed);
+
+// `GetHashValue(hashAlgorithmName)` (ABI name GetHashValueWithAlgorithm): the thumbprint with
+// `hash_algorithm_name` "SHA1" (20 bytes) or "SHA256" (32 bytes), case-insensitive; other
+// names are `E_INVALIDARG`, NULL is `E_POINTER`. Bytes out as `_get_serial_number`.
+netrt_hresult netrt_certificate_get_hash_value_with_algorithm(netrt_handle certificate,
+                                                              const char *hash_algorithm_name,
+                                                              uint8_t *buf,
+                                                              size_t len,
+                                                              size_t *needed);
+
+// `HasPrivateKey`. `out_value` not NULL. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_certificate_get_has_private_key(netrt_handle certificate,
+                                                    bool *out_value);
+
+// `IsSelfSigned`-style netrt helper: true when the certificate's own key verifies its
+// signature and subject equals issuer. `out_value` not NULL.
+netrt_hresult netrt_certificate_get_is_self_signed(netrt_handle certificate,
+                                                   bool *out_value);
+
+// `GetCertificateBlob()`: the DER encoding. Bytes out as `_get_serial_number`.
+netrt_hresult netrt_certificate_get_certificate_blob(netrt_handle certificate,
+                                                     uint8_t *buf,
+                                                     size_t len,
+                                                     size_t *needed);
+
+// netrt extension: the certificate as PEM ("-----BEGIN CERTIFICATE-----...", without its
+// intermediates or key). String out as `_get_subject`.
+netrt_hresult netrt_certificate_export_pem(netrt_handle certificate,
+                                           char *buf,
+                                           size_t len,
+                                           size_t *needed);
+
+// `SubjectAlternativeName.DnsName`: the DNS names, as a new read-only vector of strings
+// (`netrt_vector_get_at_string`; modifying it is `E_ILLEGAL_METHOD_CALL`). `*out` not NULL.
+netrt_hresult netrt_certificate_get_dns_names(netrt_handle certificate,
+                                              netrt_handle *out);
+
+// `SubjectAlternativeName.IPAddress`: the IP addresses as text ("127.0.0.1", "::1"), a new
+// read-only vector of strings. `*out` not NULL.
+netrt_hresult netrt_certificate_get_ip_addresses(netrt_handle certificate,
+                                                 netrt_handle *out);
+
+// `EnhancedKeyUsages`: the EKU OIDs ("1.3.6.1.5.5.7.3.1" = server authentication), a new
+// read-only vector of strings (empty when the certificate has no EKU extension). `*out` not
+// NULL.
+netrt_hresult netrt_certificate_get_enhanced_key_usages(netrt_handle certificate,
+                                                        netrt_handle *out);
 
 // `DataReader(IInputStream)`: a reader that loads from `input_stream` (an InputStream handle,
 // kept alive by the reader). Releasing or closing the reader closes the stream (and a
@@ -1237,8 +1466,11 @@ netrt_hresult netrt_stream_socket_listener_bind_service_name_async(netrt_handle 
                                                                    const char *local_service_name,
                                                                    netrt_handle *out_op);
 
-// `BindServiceNameAsync(localServiceName, protectionLevel)`: only
-// `NETRT_SOCKET_PROTECTION_LEVEL_PLAIN_SOCKET` is accepted on TCP (others: `E_INVALIDARG`).
+// `BindServiceNameAsync(localServiceName, protectionLevel)`: PlainSocket, or (netrt extension)
+// a TLS level when the Control's ServerCertificate is set — accepted sockets then complete a
+// TLS server handshake (asking for a client certificate per ClientCertificateMode) before
+// ConnectionReceived is raised. A TLS level without a server certificate, Bluetooth levels
+// and unknown values are `E_INVALIDARG`.
 netrt_hresult netrt_stream_socket_listener_bind_service_name_with_protection_level_async(netrt_handle listener,
                                                                                          const char *local_service_name,
                                                                                          int32_t protection_level,
@@ -1383,9 +1615,13 @@ netrt_hresult netrt_stream_socket_connect_async(netrt_handle socket,
                                                 const char *remote_service_name,
                                                 netrt_handle *out_op);
 
-// `ConnectAsync(HostName, String, SocketProtectionLevel)`. `protection_level` is a
-// `netrt_socket_protection_level` value (unknown values: `E_INVALIDARG`); TLS levels fail with
-// `E_NOTIMPL` until TLS is projected. Otherwise as `netrt_stream_socket_connect_async`.
+// `ConnectAsync(HostName, String, SocketProtectionLevel)` (ABI name
+// ConnectWithProtectionLevelAsync): TCP, then TLS per `protection_level` (a
+// `netrt_socket_protection_level`; unknown values, Bluetooth levels and
+// Ssl3AllowWeakEncryption: `E_INVALIDARG`), validating the server certificate for
+// `remote_host_name` with the Control's TLS settings. Certificate and TLS failures as
+// `netrt_stream_socket_connect_with_endpoint_pair_and_protection_level_async`; otherwise as
+// `netrt_stream_socket_connect_async`.
 netrt_hresult netrt_stream_socket_connect_with_protection_level_async(netrt_handle socket,
                                                                       netrt_handle remote_host_name,
                                                                       const char *remote_service_name,
@@ -1561,6 +1797,249 @@ netrt_hresult netrt_output_stream_write_async(netrt_handle stream,
 // keeps no user-space buffer, so this completes at once on a connected socket).
 netrt_hresult netrt_output_stream_flush_async(netrt_handle stream,
                                               netrt_handle *out_op);
+
+// `ConnectAsync(EndpointPair, SocketProtectionLevel)` (ABI name
+// ConnectWithEndpointPairAndProtectionLevelAsync): as
+// `netrt_stream_socket_connect_with_endpoint_pair_async`, with TLS per `protection_level`
+// (a `netrt_socket_protection_level`; unknown values, Bluetooth levels and
+// Ssl3AllowWeakEncryption are `E_INVALIDARG`). The server certificate is validated for the
+// pair's remote host name. Asynchronous certificate failures: CERT_E_UNTRUSTEDROOT
+// (`0x800B0109`), CERT_E_EXPIRED (`0x800B0101`), CERT_E_CN_NO_MATCH (`0x800B010F`),
+// CERT_E_WRONG_USAGE (`0x800B0110`), CRYPT_E_REVOKED (`0x80092010`), TRUST_E_CERT_SIGNATURE
+// (`0x80096004`) — the Information's ServerCertificate/ServerCertificateErrors describe them;
+// TLS protocol failures: SEC_E_* with the alert in the operation's error detail; a handshake
+// longer than TlsHandshakeTimeout: `0x8007274C`.
+netrt_hresult netrt_stream_socket_connect_with_endpoint_pair_and_protection_level_async(netrt_handle socket,
+                                                                                        netrt_handle endpoint_pair,
+                                                                                        int32_t protection_level,
+                                                                                        netrt_handle *out_op);
+
+// `UpgradeToSslAsync(protectionLevel, validationHostName)`: STARTTLS on a socket connected
+// with PlainSocket; the server certificate is validated for `validation_host_name` (a
+// HostName handle, not 0). `*out_op` receives an action.
+//
+// Synchronous errors: handle checks, `E_POINTER`; `E_INVALIDARG` (PlainSocket or a level
+// meaningless on TCP); `E_ILLEGAL_METHOD_CALL` (not connected with PlainSocket, already TLS,
+// a read or write pending). Asynchronous: `0x80040201` NETRT_E_STARTTLS_PLAINTEXT_PENDING when
+// plaintext received before the upgrade is still unread (in a DataReader or the kernel) —
+// possible STARTTLS injection: the socket is closed and those bytes are never returned; the
+// handshake's errors as `netrt_stream_socket_connect_with_endpoint_pair_and_protection_level_async`
+// (the socket is closed then).
+netrt_hresult netrt_stream_socket_upgrade_to_ssl_async(netrt_handle socket,
+                                                       int32_t protection_level,
+                                                       netrt_handle validation_host_name,
+                                                       netrt_handle *out_op);
+
+// netrt extension `UpgradeToSslAsServerAsync(protectionLevel, serverCertificate)`: server-side
+// STARTTLS on an accepted (or connected) plain socket, presenting `server_certificate` (a
+// Certificate handle with its private key, not 0); the peer must start a TLS client
+// handshake. No client certificate is asked for. Errors as
+// `netrt_stream_socket_upgrade_to_ssl_async`; `E_INVALIDARG` for a certificate without key.
+netrt_hresult netrt_stream_socket_upgrade_to_ssl_as_server_async(netrt_handle socket,
+                                                                 int32_t protection_level,
+                                                                 netrt_handle server_certificate,
+                                                                 netrt_handle *out_op);
+
+// `StreamSocketControl.ClientCertificate` (get): `*out` receives a new Certificate reference,
+// or 0 when none is set (`S_OK`). `out` not NULL.
+netrt_hresult netrt_stream_socket_control_get_client_certificate(netrt_handle control,
+                                                                 netrt_handle *out);
+
+// `StreamSocketControl.ClientCertificate` (set): a Certificate handle with its private key
+// (sent only if the server asks), or 0 to clear. The control keeps its own reference.
+// Errors: `E_INVALIDARG` (no private key, or not a Certificate); `E_ILLEGAL_METHOD_CALL` once
+// the TLS handshake has started.
+netrt_hresult netrt_stream_socket_control_set_client_certificate(netrt_handle control,
+                                                                 netrt_handle value);
+
+// `StreamSocketControl.IgnorableServerCertificateErrors`: `*out` receives a new vector handle
+// (int32 ChainValidationResult elements) that is a live view of the control — append, remove
+// and clear change the control (see `netrt_vector_append_int32` for the accepted values).
+netrt_hresult netrt_stream_socket_control_get_ignorable_server_certificate_errors(netrt_handle control,
+                                                                                  netrt_handle *out);
+
+// `StreamSocketControl.MinProtectionLevel` (get; default PlainSocket = no floor). `out_value`
+// not NULL.
+netrt_hresult netrt_stream_socket_control_get_min_protection_level(netrt_handle control,
+                                                                   netrt_socket_protection_level *out_value);
+
+// `StreamSocketControl.MinProtectionLevel` (set): a `netrt_socket_protection_level` (unknown
+// values `E_INVALIDARG`). `E_ILLEGAL_METHOD_CALL` once the handshake has started.
+netrt_hresult netrt_stream_socket_control_set_min_protection_level(netrt_handle control,
+                                                                   int32_t value);
+
+// netrt extension `StreamSocketControl.TrustedRootCertificates`: a live vector of Certificate
+// handles trusted in addition to the system store (`netrt_vector_append_handle`). `*out`
+// receives a new vector reference.
+netrt_hresult netrt_stream_socket_control_get_trusted_root_certificates(netrt_handle control,
+                                                                        netrt_handle *out);
+
+// netrt extension `StreamSocketControl.ApplicationProtocols`: a live vector of strings, the
+// ALPN protocols offered in preference order (each 1–255 bytes, else `E_INVALIDARG`).
+netrt_hresult netrt_stream_socket_control_get_application_protocols(netrt_handle control,
+                                                                    netrt_handle *out);
+
+// netrt extension `StreamSocketControl.CertificateRevocationLists`: a live vector of Buffers,
+// each a DER CRL (appending copies the buffer's bytes; they are parsed at the handshake).
+// Without CRLs no revocation result is reported.
+netrt_hresult netrt_stream_socket_control_get_certificate_revocation_lists(netrt_handle control,
+                                                                           netrt_handle *out);
+
+// netrt extension `StreamSocketControl.TlsHandshakeTimeout` (get): TimeSpan in 100-ns ticks;
+// default 30 s; 0 = no limit. `out_value` not NULL.
+netrt_hresult netrt_stream_socket_control_get_tls_handshake_timeout(netrt_handle control,
+                                                                    int64_t *out_value);
+
+// netrt extension `StreamSocketControl.TlsHandshakeTimeout` (set): 100-ns ticks; negative is
+// `E_INVALIDARG`; `E_ILLEGAL_METHOD_CALL` once the handshake has started. A handshake that
+// takes longer fails with `0x8007274C` (ConnectionTimedOut).
+netrt_hresult netrt_stream_socket_control_set_tls_handshake_timeout(netrt_handle control,
+                                                                    int64_t value);
+
+// `StreamSocketInformation.ServerCertificate`: from the last TLS handshake — also a failed
+// one. `*out` receives a new Certificate reference, or 0 (`S_OK`) when there is none (no TLS,
+// or this is the server end). `out` not NULL.
+netrt_hresult netrt_stream_socket_information_get_server_certificate(netrt_handle information,
+                                                                     netrt_handle *out);
+
+// `StreamSocketInformation.ServerIntermediateCertificates`: a new read-only vector of
+// Certificate handles (a snapshot; empty without TLS). `out` not NULL.
+netrt_hresult netrt_stream_socket_information_get_server_intermediate_certificates(netrt_handle information,
+                                                                                   netrt_handle *out);
+
+// `StreamSocketInformation.ServerCertificateErrors`: a new read-only vector of int32
+// ChainValidationResult values — every problem found, ignored ones included (a snapshot;
+// appending is `E_ILLEGAL_METHOD_CALL`). `out` not NULL.
+netrt_hresult netrt_stream_socket_information_get_server_certificate_errors(netrt_handle information,
+                                                                            netrt_handle *out);
+
+// `StreamSocketInformation.ServerCertificateErrorSeverity`. `out_value` not NULL.
+netrt_hresult netrt_stream_socket_information_get_server_certificate_error_severity(netrt_handle information,
+                                                                                    netrt_socket_ssl_error_severity *out_value);
+
+// netrt extension `NegotiatedTlsVersion`: the TLS wire version, `0x0303` (1.2), `0x0304`
+// (1.3), 0 without TLS. `out_value` not NULL.
+netrt_hresult netrt_stream_socket_information_get_negotiated_tls_version(netrt_handle information,
+                                                                         uint16_t *out_value);
+
+// netrt extension `CipherSuite`: the IANA name ("TLS_AES_256_GCM_SHA384"; "" without TLS).
+// String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set; too small →
+// `0x8007007A`.
+netrt_hresult netrt_stream_socket_information_get_cipher_suite(netrt_handle information,
+                                                               char *buf,
+                                                               size_t len,
+                                                               size_t *needed);
+
+// netrt extension `ApplicationProtocol`: the ALPN protocol chosen ("" when none). String out
+// as `_get_cipher_suite`.
+netrt_hresult netrt_stream_socket_information_get_application_protocol(netrt_handle information,
+                                                                       char *buf,
+                                                                       size_t len,
+                                                                       size_t *needed);
+
+// netrt extension `ServerName`: the SNI name sent ("" when none, e.g. for an IP address).
+// String out as `_get_cipher_suite`.
+netrt_hresult netrt_stream_socket_information_get_server_name(netrt_handle information,
+                                                              char *buf,
+                                                              size_t len,
+                                                              size_t *needed);
+
+// netrt extension `ClientCertificate`: on a socket accepted by a TLS listener, the
+// certificate the client presented; `*out` = 0 (`S_OK`) when none. `out` not NULL.
+netrt_hresult netrt_stream_socket_information_get_client_certificate(netrt_handle information,
+                                                                     netrt_handle *out);
+
+// netrt extension `StreamSocketListenerControl.ServerCertificate` (get): a new Certificate
+// reference, or 0 (`S_OK`) when none. `out` not NULL.
+netrt_hresult netrt_stream_socket_listener_control_get_server_certificate(netrt_handle control,
+                                                                          netrt_handle *out);
+
+// netrt extension `StreamSocketListenerControl.ServerCertificate` (set): a Certificate with
+// its private key, presented by a listener bound with a TLS level; 0 clears. Errors:
+// `E_INVALIDARG` (no key, wrong kind); `E_ILLEGAL_METHOD_CALL` once bound.
+netrt_hresult netrt_stream_socket_listener_control_set_server_certificate(netrt_handle control,
+                                                                          netrt_handle value);
+
+// netrt extension `StreamSocketListenerControl.ClientCertificateMode` (get; default None).
+// `out_value` not NULL.
+netrt_hresult netrt_stream_socket_listener_control_get_client_certificate_mode(netrt_handle control,
+                                                                               netrt_client_certificate_mode *out_value);
+
+// netrt extension `StreamSocketListenerControl.ClientCertificateMode` (set): a
+// `netrt_client_certificate_mode` value (others `E_INVALIDARG`); `E_ILLEGAL_METHOD_CALL` once
+// bound.
+netrt_hresult netrt_stream_socket_listener_control_set_client_certificate_mode(netrt_handle control,
+                                                                               int32_t value);
+
+// netrt extension `StreamSocketListenerControl.TrustedRootCertificates`: a live vector of
+// Certificate handles that client certificates may chain to (besides the system store).
+netrt_hresult netrt_stream_socket_listener_control_get_trusted_root_certificates(netrt_handle control,
+                                                                                 netrt_handle *out);
+
+// `IVector.Size`. `out_size` not NULL. Errors: handle checks (`E_INVALIDARG` for a handle
+// that is not a vector), `E_POINTER`. Thread-safe.
+netrt_hresult netrt_vector_get_size(netrt_handle vector,
+                                    uint32_t *out_size);
+
+// netrt helper: true when the vector is a read-only IVectorView (a snapshot), whose
+// modifying functions fail with `E_ILLEGAL_METHOD_CALL`. `out_value` not NULL.
+netrt_hresult netrt_vector_get_is_read_only(netrt_handle vector,
+                                            bool *out_value);
+
+// `IVector.GetAt` for vectors of int32-valued enums (ChainValidationResult). `out_value` not
+// NULL. Errors: `E_BOUNDS` (index ≥ size); `E_INVALIDARG` (not an int32 vector).
+netrt_hresult netrt_vector_get_at_int32(netrt_handle vector,
+                                        uint32_t index,
+                                        int32_t *out_value);
+
+// `IVector.GetAt` for vectors of objects: `*out` receives a new reference — the Certificate
+// itself for certificate vectors, a new Buffer holding a copy of the bytes for
+// CertificateRevocationLists. Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
+netrt_hresult netrt_vector_get_at_handle(netrt_handle vector,
+                                         uint32_t index,
+                                         netrt_handle *out);
+
+// `IVector.GetAt` for vectors of strings. String out: NUL-terminated into `buf`/`len`;
+// `*needed` (not NULL) always set (when the index is valid); too small → `0x8007007A`.
+// Errors: `E_BOUNDS`; `E_INVALIDARG` (not a string vector).
+netrt_hresult netrt_vector_get_at_string(netrt_handle vector,
+                                         uint32_t index,
+                                         char *buf,
+                                         size_t len,
+                                         size_t *needed);
+
+// `IVector.Append` of an int32 (a ChainValidationResult for IgnorableServerCertificateErrors:
+// only Untrusted, Expired, IncompleteChain, WrongUsage, InvalidName,
+// RevocationInformationMissing, RevocationFailure are accepted; others `E_INVALIDARG`).
+// Errors: `E_ILLEGAL_METHOD_CALL` (read-only vector, or settings frozen by a handshake);
+// `E_INVALIDARG` (wrong element type or a refused value; nothing changes).
+netrt_hresult netrt_vector_append_int32(netrt_handle vector,
+                                        int32_t value);
+
+// `IVector.Append` of an object: a Certificate handle for certificate vectors, a Buffer
+// handle for CertificateRevocationLists (its valid bytes are copied). The caller keeps its
+// reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
+// as `netrt_vector_append_int32`.
+netrt_hresult netrt_vector_append_handle(netrt_handle vector,
+                                         netrt_handle value);
+
+// `IVector.Append` of a string (NUL-terminated UTF-8, not NULL; ApplicationProtocols takes
+// 1–255 bytes). Errors as `netrt_vector_append_int32`; `E_POINTER`.
+netrt_hresult netrt_vector_append_string(netrt_handle vector,
+                                         const char *value);
+
+// `IVector.SetAt` of an int32. Errors: `E_BOUNDS`; otherwise as `netrt_vector_append_int32`.
+netrt_hresult netrt_vector_set_at_int32(netrt_handle vector,
+                                        uint32_t index,
+                                        int32_t value);
+
+// `IVector.RemoveAt`. Errors: `E_BOUNDS` (index ≥ size); `E_ILLEGAL_METHOD_CALL` (read-only
+// or frozen). Thread-safe.
+netrt_hresult netrt_vector_remove_at(netrt_handle vector,
+                                     uint32_t index);
+
+// `IVector.Clear`. Errors: `E_ILLEGAL_METHOD_CALL` (read-only or frozen). Thread-safe.
+netrt_hresult netrt_vector_clear(netrt_handle vector);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -6,7 +6,7 @@ set -euo pipefail
 # Debian packages: compilers for the C/C++ suites, the services database (/etc/services, for
 # service names such as "http"), OpenSSL's command line tools (test certificates and peers),
 # valgrind for the C suite.
-packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv)
+packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 //! runtime, interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
 
+mod openssl_context;
 mod pki;
 mod stats;
 mod tls;
@@ -133,6 +134,7 @@ fn tls_figures() {
         let r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
         row(name, a, b, &r, target);
     }
+    openssl_context::print(&pki);
 }
 
 fn tcp_figures() {

@@ -8,6 +8,7 @@
 use netrt_core::error::{SocketErrorStatus, WebErrorStatus};
 use netrt_core::io::{ByteOrder, InputStreamOptions, UnicodeEncoding};
 use netrt_core::net::{HostNameType, SocketProtectionLevel, SocketQualityOfService};
+use netrt_core::tls::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
 
 /// The kind of object a handle refers to (encoded in the handle; see `netrt_get_kind`).
 #[repr(i32)]
@@ -51,6 +52,10 @@ pub enum netrt_kind {
     DatagramSocketInformation = 18,
     /// `DatagramSocketMessageReceivedEventArgs`.
     DatagramSocketMessageReceivedEventArgs = 19,
+    /// `Windows.Security.Cryptography.Certificates.Certificate`.
+    Certificate = 20,
+    /// `IVector<T>` / `IVectorView<T>` (see `netrt_vector_*`).
+    Vector = 21,
 }
 
 /// `Windows.Foundation.AsyncStatus`.
@@ -355,8 +360,8 @@ impl From<WebErrorStatus> for netrt_web_error_status {
     }
 }
 
-/// `Windows.Networking.Sockets.SocketProtectionLevel`. TLS levels are accepted by the ABI but
-/// fail with `E_NOTIMPL` until netrt's TLS support is projected.
+/// `Windows.Networking.Sockets.SocketProtectionLevel` (DESIGN §6: rustls implements no TLS
+/// below 1.2, so the Ssl/Tls10/Tls11/Tls12 levels negotiate TLS 1.2 or 1.3).
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum netrt_socket_protection_level {
@@ -506,6 +511,108 @@ impl From<SocketQualityOfService> for netrt_socket_quality_of_service {
         match q {
             SocketQualityOfService::Normal => Self::Normal,
             SocketQualityOfService::LowLatency => Self::LowLatency,
+        }
+    }
+}
+
+/// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
+/// validating a certificate chain. Elements of the `ServerCertificateErrors` and
+/// `IgnorableServerCertificateErrors` vectors (read with `netrt_vector_get_at_int32`).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_chain_validation_result {
+    /// The chain verified.
+    Success = 0,
+    /// No path to a trusted root (also a self-signed certificate not in the trust store).
+    Untrusted = 1,
+    /// A certificate in the chain is revoked (checked only against supplied CRLs).
+    Revoked = 2,
+    /// A certificate is expired or not yet valid.
+    Expired = 3,
+    /// Certificates are missing from the chain.
+    IncompleteChain = 4,
+    /// A signature does not verify (never ignorable).
+    InvalidSignature = 5,
+    /// Not valid for the requested usage (EKU).
+    WrongUsage = 6,
+    /// The name does not match.
+    InvalidName = 7,
+    /// An invalid certificate-authority policy.
+    InvalidCertificateAuthorityPolicy = 8,
+    /// Basic constraints were violated.
+    BasicConstraintsError = 9,
+    /// An unknown critical extension.
+    UnknownCriticalExtension = 10,
+    /// Revocation could not be checked: no information.
+    RevocationInformationMissing = 11,
+    /// Revocation could not be checked: the source failed.
+    RevocationFailure = 12,
+    /// Any other error (malformed data, ...).
+    OtherErrors = 13,
+}
+
+impl From<ChainValidationResult> for netrt_chain_validation_result {
+    fn from(r: ChainValidationResult) -> Self {
+        use ChainValidationResult as R;
+        match r {
+            R::Success => Self::Success,
+            R::Untrusted => Self::Untrusted,
+            R::Revoked => Self::Revoked,
+            R::Expired => Self::Expired,
+            R::IncompleteChain => Self::IncompleteChain,
+            R::InvalidSignature => Self::InvalidSignature,
+            R::WrongUsage => Self::WrongUsage,
+            R::InvalidName => Self::InvalidName,
+            R::InvalidCertificateAuthorityPolicy => Self::InvalidCertificateAuthorityPolicy,
+            R::BasicConstraintsError => Self::BasicConstraintsError,
+            R::UnknownCriticalExtension => Self::UnknownCriticalExtension,
+            R::RevocationInformationMissing => Self::RevocationInformationMissing,
+            R::RevocationFailure => Self::RevocationFailure,
+            R::OtherErrors => Self::OtherErrors,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.SocketSslErrorSeverity`.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_socket_ssl_error_severity {
+    /// No certificate error.
+    None = 0,
+    /// Only errors an app may ignore (IgnorableServerCertificateErrors).
+    Ignorable = 1,
+    /// At least one error that can never be ignored.
+    Fatal = 2,
+}
+
+impl From<SocketSslErrorSeverity> for netrt_socket_ssl_error_severity {
+    fn from(s: SocketSslErrorSeverity) -> Self {
+        match s {
+            SocketSslErrorSeverity::None => Self::None,
+            SocketSslErrorSeverity::Ignorable => Self::Ignorable,
+            SocketSslErrorSeverity::Fatal => Self::Fatal,
+        }
+    }
+}
+
+/// netrt extension `ClientCertificateMode` of a TLS listener (DESIGN §6).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_client_certificate_mode {
+    /// Never ask the client for a certificate.
+    None = 0,
+    /// Ask; a client without one may still connect.
+    Optional = 1,
+    /// Ask; a client without one fails the handshake.
+    Required = 2,
+}
+
+impl From<ClientCertificateMode> for netrt_client_certificate_mode {
+    fn from(m: ClientCertificateMode) -> Self {
+        match m {
+            ClientCertificateMode::None => Self::None,
+            ClientCertificateMode::Optional => Self::Optional,
+            ClientCertificateMode::Required => Self::Required,
         }
     }
 }

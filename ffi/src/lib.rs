@@ -17,6 +17,7 @@ mod strings;
 
 pub mod async_op;
 pub mod buffer;
+pub mod certificate;
 pub mod data_reader;
 pub mod data_writer;
 pub mod datagram;
@@ -27,6 +28,8 @@ pub mod listener;
 pub mod object_api;
 pub mod stream_socket;
 pub mod streams;
+pub mod tls;
+pub mod vector;
 
 pub use boundary::{netrt_handle, netrt_hresult};
 

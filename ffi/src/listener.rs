@@ -89,8 +89,11 @@ pub extern "C" fn netrt_stream_socket_listener_bind_service_name_async(
     })
 }
 
-/// `BindServiceNameAsync(localServiceName, protectionLevel)`: only
-/// `NETRT_SOCKET_PROTECTION_LEVEL_PLAIN_SOCKET` is accepted on TCP (others: `E_INVALIDARG`).
+/// `BindServiceNameAsync(localServiceName, protectionLevel)`: PlainSocket, or (netrt extension)
+/// a TLS level when the Control's ServerCertificate is set — accepted sockets then complete a
+/// TLS server handshake (asking for a client certificate per ClientCertificateMode) before
+/// ConnectionReceived is raised. A TLS level without a server certificate, Bluetooth levels
+/// and unknown values are `E_INVALIDARG`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_socket_listener_bind_service_name_with_protection_level_async(
     listener: netrt_handle,

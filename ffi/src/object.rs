@@ -44,6 +44,8 @@ pub(crate) enum Value {
     DatagramSocketControl(DatagramSocketControl),
     DatagramSocketInformation(DatagramSocketInformation),
     MessageReceivedEventArgs(Arc<MessageArgs>),
+    Certificate(netrt_core::tls::Certificate),
+    Vector(Arc<crate::vector::VectorObject>),
 }
 
 impl Object {
@@ -77,6 +79,8 @@ impl Object {
             Value::DatagramSocketControl(_) => K::DatagramSocketControl,
             Value::DatagramSocketInformation(_) => K::DatagramSocketInformation,
             Value::MessageReceivedEventArgs(_) => K::DatagramSocketMessageReceivedEventArgs,
+            Value::Certificate(_) => K::Certificate,
+            Value::Vector(_) => K::Vector,
         }
     }
 
@@ -193,6 +197,12 @@ macro_rules! kind_of_variant {
     };
     (MessageReceivedEventArgs) => {
         $crate::enums::netrt_kind::DatagramSocketMessageReceivedEventArgs
+    };
+    (Certificate) => {
+        $crate::enums::netrt_kind::Certificate
+    };
+    (Vector) => {
+        $crate::enums::netrt_kind::Vector
     };
 }
 pub(crate) use {get, get_obj, kind_of_variant};

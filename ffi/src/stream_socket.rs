@@ -104,9 +104,13 @@ pub extern "C" fn netrt_stream_socket_connect_async(
     })
 }
 
-/// `ConnectAsync(HostName, String, SocketProtectionLevel)`. `protection_level` is a
-/// `netrt_socket_protection_level` value (unknown values: `E_INVALIDARG`); TLS levels fail with
-/// `E_NOTIMPL` until TLS is projected. Otherwise as `netrt_stream_socket_connect_async`.
+/// `ConnectAsync(HostName, String, SocketProtectionLevel)` (ABI name
+/// ConnectWithProtectionLevelAsync): TCP, then TLS per `protection_level` (a
+/// `netrt_socket_protection_level`; unknown values, Bluetooth levels and
+/// Ssl3AllowWeakEncryption: `E_INVALIDARG`), validating the server certificate for
+/// `remote_host_name` with the Control's TLS settings. Certificate and TLS failures as
+/// `netrt_stream_socket_connect_with_endpoint_pair_and_protection_level_async`; otherwise as
+/// `netrt_stream_socket_connect_async`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_socket_connect_with_protection_level_async(
     socket: netrt_handle,

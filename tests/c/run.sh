@@ -6,13 +6,18 @@
 # NETRT_LIB_DIR   directory holding libnetrt.so and libnetrt.a (default: <repo>/target/debug)
 # NETRT_C_BUILD   where test binaries go (default: <repo>/target/c-tests)
 # CC              C compiler (default: gcc)
+# NETRT_TEST_PKI  the TLS tests' certificates (default: made by make_pki.sh with openssl in a
+#                 temporary directory, removed at exit)
 #
 # plain     links libnetrt.so (-L + rpath; a libnetrt.so.0 symlink satisfies the SONAME).
 # asan      links libnetrt.a into each test with -fsanitize=address,undefined (+ -lpthread -ldl
 #           -lm for the Rust runtime), so no LD_PRELOAD is needed; LeakSanitizer is on.
 # valgrind  runs the plain binaries under memcheck; definite and indirect leaks are errors.
-#           No suppressions are needed: what the runtime keeps until exit (worker threads, the
-#           leaked tokio runtime) is "still reachable" or "possibly lost" and is not reported.
+#           What the runtime keeps until exit (worker threads, the leaked tokio runtime) is
+#           "still reachable" or "possibly lost" and is not reported. One suppression
+#           (valgrind.supp): glibc's per-thread resolver context on a still-running thread.
+#           Forked children are not checked (--child-silent-after-fork): test_fork's child
+#           abandons the runtime it inherited, by design (DESIGN §4).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +26,8 @@ lib="${NETRT_LIB_DIR:-$root/target/debug}"
 build="${NETRT_C_BUILD:-$root/target/c-tests}"
 cc="${CC:-gcc}"
 mode="${1:-all}"
-tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz)
+tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz test_tls_connect
+  test_tls_upgrade test_tls_misuse test_fork test_dlopen test_exit_inflight)
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include")
 
 for f in libnetrt.so libnetrt.a; do
@@ -30,6 +36,15 @@ done
 mkdir -p "$build/lib" "$build/plain" "$build/asan"
 ln -sf "$lib/libnetrt.so" "$build/lib/libnetrt.so"
 ln -sf "$lib/libnetrt.so" "$build/lib/libnetrt.so.0"
+
+if [[ -z "${NETRT_TEST_PKI:-}" ]]; then
+  NETRT_TEST_PKI="$(mktemp -d -t netrt-c-pki.XXXXXX)"
+  trap 'rm -rf "$NETRT_TEST_PKI"' EXIT
+  "$here/make_pki.sh" "$NETRT_TEST_PKI"
+fi
+export NETRT_TEST_PKI
+# test_dlopen loads the shared library itself.
+export NETRT_LIB_SO="$build/lib/libnetrt.so.0"
 
 failures=0
 run() { # name, timeout, command...
@@ -45,7 +60,7 @@ run() { # name, timeout, command...
 
 build_plain() {
   for t in "${tests[@]}"; do
-    "$cc" "${cflags[@]}" "$here/$t.c" -L"$build/lib" -lnetrt -Wl,-rpath,"$build/lib" -o "$build/plain/$t"
+    "$cc" "${cflags[@]}" "$here/$t.c" -L"$build/lib" -lnetrt -ldl -Wl,-rpath,"$build/lib" -o "$build/plain/$t"
   done
 }
 
@@ -76,7 +91,9 @@ if [[ "$mode" == valgrind || "$mode" == all ]]; then
   echo "== C tests (valgrind memcheck)"
   for t in "${tests[@]}"; do
     run "$t" 600 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
-      --errors-for-leak-kinds=definite,indirect --error-exitcode=1 "$build/plain/$t"
+      --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --suppressions="$here/valgrind.supp" \
+      --child-silent-after-fork=yes \
+      "$build/plain/$t"
   done
 fi
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #define ITERATIONS 100000
-#define POOL 10
+#define POOL 11
 
 static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
 
@@ -46,6 +46,14 @@ static netrt_hresult make(int i, netrt_handle *out) {
     case 8: /* a completed operation */
       hr = netrt_data_writer_create(&tmp);
       if (hr == NETRT_S_OK) hr = netrt_data_writer_detach_buffer(tmp, out);
+      RELEASE(tmp);
+      return hr;
+    case 9: /* a live vector: a control's IgnorableServerCertificateErrors */
+      hr = netrt_stream_socket_create(&tmp);
+      netrt_handle control = 0;
+      if (hr == NETRT_S_OK) hr = netrt_stream_socket_get_control(tmp, &control);
+      if (hr == NETRT_S_OK) hr = netrt_stream_socket_control_get_ignorable_server_certificate_errors(control, out);
+      RELEASE(control);
       RELEASE(tmp);
       return hr;
     /* IP literals only: a DNS name would make connect calls resolve (network access, and
@@ -120,7 +128,8 @@ int main(void) {
     if (len > sizeof buf) len = sizeof buf;
     if (!buf_p && next() % 2) len = 0;
 
-    switch (next() % 32) {
+    for (size_t k = 0; k < sizeof bytes; k++) bytes[k] = (uint8_t)next();
+    switch (next() % 40) {
       case 0: hr = netrt_release(h); if (hr == NETRT_S_OK && pi >= 0) { g_live[pi] = 0; remember_stale(h); } break;
       case 1: hr = netrt_duplicate(h, out_p); break;
       case 2: hr = netrt_close(h); break;
@@ -152,6 +161,15 @@ int main(void) {
       case 28: hr = netrt_endpoint_pair_set_remote_host_name(h, h2); break;
       case 29: hr = netrt_hresult_message((netrt_hresult)next(), buf_p, len, needed_p); break;
       case 30: hr = netrt_input_stream_read_async(h, h2, (uint32_t)(next() % 32), (uint32_t)(next() % 4), out_p); break;
+      case 31: hr = netrt_vector_get_size(h, (next() % 8) ? &u32 : NULL); break;
+      case 32: hr = netrt_vector_append_int32(h, (int32_t)(next() % 18) - 2); break;
+      case 33: hr = netrt_vector_get_at_int32(h, (uint32_t)(next() % 4), (next() % 8) ? &i32 : NULL); break;
+      case 34: hr = netrt_vector_remove_at(h, (uint32_t)(next() % 4)); break;
+      case 35: hr = netrt_vector_append_handle(h, h2); break;
+      case 36: hr = netrt_certificate_create((next() % 8) ? bytes : NULL, (size_t)(next() % 17), out_p); break;
+      case 37: hr = netrt_stream_socket_control_set_client_certificate(h, h2); break;
+      case 38: hr = netrt_stream_socket_information_get_server_certificate(h, out_p); break;
+      case 39: hr = netrt_certificate_get_subject(h, buf_p, len, needed_p); break;
       default: hr = netrt_get_last_error_detail(buf_p, len, needed_p); break;
     }
     if (hr == NETRT_E_UNEXPECTED || hr > 0) {

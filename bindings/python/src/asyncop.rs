@@ -231,7 +231,9 @@ impl IAsyncOperation {
 
 fn cancelled_error(py: Python<'_>) -> PyErr {
     match py.import("asyncio").and_then(|m| m.getattr("CancelledError")) {
-        Ok(class) => PyErr::from_type(class.cast_into::<PyType>().expect("a class"), "the operation was canceled"),
+        Ok(class) => {
+            PyErr::from_type(class.cast_into::<PyType>().expect("a class"), "the operation was canceled")
+        }
         Err(e) => e,
     }
 }
@@ -298,10 +300,10 @@ impl IAsyncOperation {
     /// `Cancel()`: a Started operation becomes Canceled and its task is stopped.
     fn cancel(&self) {
         let abort = self.shared.lock().abort.take();
-        if self.shared.finish(Outcome::Canceled) {
-            if let Some(abort) = abort {
-                abort.abort();
-            }
+        if self.shared.finish(Outcome::Canceled)
+            && let Some(abort) = abort
+        {
+            abort.abort();
         }
     }
 

@@ -69,11 +69,17 @@ impl PyCertificate {
 
     /// `GetHashValue([hashAlgorithmName])`: "SHA1" (default) or "SHA256" thumbprint.
     #[pyo3(signature = (hash_algorithm_name = None, /))]
-    fn get_hash_value<'py>(&self, py: Python<'py>, hash_algorithm_name: Option<&str>) -> PyResult<Bound<'py, PyBytes>> {
+    fn get_hash_value<'py>(
+        &self,
+        py: Python<'py>,
+        hash_algorithm_name: Option<&str>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let digest = match hash_algorithm_name.map(str::to_ascii_uppercase).as_deref() {
             None | Some("SHA1") => self.inner.thumbprint_sha1(),
             Some("SHA256") => self.inner.thumbprint_sha256(),
-            Some(other) => return Err(invalid_arg(format!("unsupported hash algorithm {other:?} (SHA1, SHA256)"))),
+            Some(other) => {
+                return Err(invalid_arg(format!("unsupported hash algorithm {other:?} (SHA1, SHA256)")));
+            }
         };
         Ok(PyBytes::new(py, &digest))
     }

@@ -10,7 +10,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyTuple};
 
 use crate::asyncop::{IAsyncOperation, arity_error, boolean, spawn, uint};
-use crate::convert::{bytes_arg, datetime, datetime_arg, enum_arg, guid_arg, py_enum, timedelta, timespan_arg, uuid};
+use crate::convert::{
+    bytes_arg, datetime, datetime_arg, enum_arg, guid_arg, py_enum, timedelta, timespan_arg, uuid,
+};
 use crate::errors::{OrRaise, invalid_arg};
 use crate::streams::{PyBuf, PyInputStream, PyOutputStream, aenter, aexit};
 
@@ -30,9 +32,9 @@ impl PyDataWriter {
             0 => DataWriter::new(),
             1 => {
                 let stream = args.get_item(0)?;
-                let stream = stream
-                    .cast::<PyOutputStream>()
-                    .map_err(|_| PyTypeError::new_err("DataWriter(output_stream): expected an IOutputStream"))?;
+                let stream = stream.cast::<PyOutputStream>().map_err(|_| {
+                    PyTypeError::new_err("DataWriter(output_stream): expected an IOutputStream")
+                })?;
                 DataWriter::with_stream(stream.get().inner.clone())
             }
             _ => return Err(arity_error("DataWriter", "() or (output_stream)", args)),
@@ -78,11 +80,13 @@ impl PyDataWriter {
     }
 
     /// `WriteBuffer(buffer)` or `WriteBuffer(buffer, start, count)`.
-    #[pyo3(signature = (buffer, *range))]
+    #[pyo3(signature = (buffer, /, *range))]
     fn write_buffer(&self, buffer: &Bound<'_, PyAny>, range: &Bound<'_, PyTuple>) -> PyResult<()> {
         match range.len() {
             0 => self.inner.write_bytes(&bytes_arg(buffer)?).or_raise(),
-            2 => self.write_buffer_range(buffer, range.get_item(0)?.extract()?, range.get_item(1)?.extract()?),
+            2 => {
+                self.write_buffer_range(buffer, range.get_item(0)?.extract()?, range.get_item(1)?.extract()?)
+            }
             _ => Err(arity_error("write_buffer", "(buffer) or (buffer, start, count)", range)),
         }
     }
@@ -275,7 +279,8 @@ impl PyDataReader {
     #[setter]
     fn set_input_stream_options(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let raw = enum_arg(value, "input_stream_options")?;
-        let raw = u32::try_from(raw).map_err(|_| invalid_arg(format!("invalid InputStreamOptions value {raw}")))?;
+        let raw =
+            u32::try_from(raw).map_err(|_| invalid_arg(format!("invalid InputStreamOptions value {raw}")))?;
         self.inner.set_input_stream_options(InputStreamOptions::from_raw(raw).or_raise()?).or_raise()
     }
 
@@ -299,14 +304,21 @@ impl PyDataReader {
     /// `ReadBytes(value)`: fills a writable bytes-like object (bytearray, memoryview, Buffer).
     /// netrt extension: `read_bytes(n)` returns the next `n` bytes as `bytes`.
     #[pyo3(signature = (value, /))]
-    fn read_bytes<'py>(&self, py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+    fn read_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        value: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyBytes>>> {
         if value.is_instance_of::<PyInt>() {
             let n: u32 = value.extract()?;
             let mut out = vec![0u8; n.min(self.inner.unconsumed_buffer_length().or_raise()?) as usize];
             if out.len() < n as usize {
                 return Err(crate::errors::raise(
                     netrt::error::hresult::E_BOUNDS,
-                    format!("DataReader: reading {n} bytes, but only {} are loaded and unconsumed", out.len()),
+                    format!(
+                        "DataReader: reading {n} bytes, but only {} are loaded and unconsumed",
+                        out.len()
+                    ),
                 ));
             }
             self.inner.read_bytes(&mut out).or_raise()?;
@@ -314,7 +326,9 @@ impl PyDataReader {
         }
         let view = PyBuffer::<u8>::get(value)?;
         if view.readonly() {
-            return Err(PyTypeError::new_err("read_bytes() needs a writable buffer (bytearray, memoryview, Buffer)"));
+            return Err(PyTypeError::new_err(
+                "read_bytes() needs a writable buffer (bytearray, memoryview, Buffer)",
+            ));
         }
         let mut out = vec![0u8; view.item_count()];
         self.inner.read_bytes(&mut out).or_raise()?;

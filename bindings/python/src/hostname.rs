@@ -49,6 +49,7 @@ impl PyHostName {
     }
 
     /// `ToString()`: the display name.
+    #[allow(clippy::inherent_to_string)] // WinRT's IStringable.ToString, as PyWinRT names it
     fn to_string(&self) -> String {
         self.inner.to_string()
     }

@@ -1,1 +1,150 @@
-use pyo3::prelude::*; #[pymodule] fn _netrt(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }
+//! `netrt._netrt`: the native half of the Python package `netrt` (DESIGN §2, §4, §5).
+//!
+//! Thin by design: argument conversion, GIL and operation management, error projection. All
+//! behaviour lives in the `netrt` core crate. The pure-Python half (`python/netrt/`) holds the
+//! enums, the exception classes and the `async for` helper, and re-exports this module.
+
+mod asyncop;
+mod certificate;
+mod convert;
+mod data_io;
+mod datagram;
+mod errors;
+mod hostname;
+mod listener;
+mod stream_socket;
+mod streams;
+mod vector;
+
+use pyo3::prelude::*;
+
+/// `SocketError`: `SocketError.get_status(hresult)` → `SocketErrorStatus`.
+#[pyclass(module = "netrt", name = "SocketError", frozen)]
+struct SocketError;
+
+#[pymethods]
+impl SocketError {
+    /// `GetStatus(hresult)`: what a failed socket operation's HRESULT means.
+    #[staticmethod]
+    #[pyo3(signature = (hresult, /))]
+    fn get_status(py: Python<'_>, hresult: i32) -> PyResult<Py<PyAny>> {
+        convert::py_enum(py, "SocketErrorStatus", netrt::error::socket_error_get_status(hresult) as i64)
+    }
+}
+
+/// `WebSocketError`: `WebSocketError.get_status(hresult)` → `WebErrorStatus`.
+#[pyclass(module = "netrt", name = "WebSocketError", frozen)]
+struct WebSocketError;
+
+#[pymethods]
+impl WebSocketError {
+    /// `GetStatus(hresult)`.
+    #[staticmethod]
+    #[pyo3(signature = (hresult, /))]
+    fn get_status(py: Python<'_>, hresult: i32) -> PyResult<Py<PyAny>> {
+        convert::py_enum(py, "WebErrorStatus", netrt::error::web_error_get_status(hresult) as i64)
+    }
+}
+
+/// `WebError` (Windows.Web): `WebError.get_status(hresult)` → `WebErrorStatus`.
+#[pyclass(module = "netrt", name = "WebError", frozen)]
+struct WebError;
+
+#[pymethods]
+impl WebError {
+    /// `GetStatus(hresult)`.
+    #[staticmethod]
+    #[pyo3(signature = (hresult, /))]
+    fn get_status(py: Python<'_>, hresult: i32) -> PyResult<Py<PyAny>> {
+        convert::py_enum(py, "WebErrorStatus", netrt::error::web_error_get_status(hresult) as i64)
+    }
+}
+
+/// Core's own members of an enum, as (WinRT name, value): what the tests compare the pure-Python
+/// enums against, so the two can never drift apart.
+#[pyfunction]
+fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
+    use netrt::error::{SocketErrorStatus, WebErrorStatus};
+    use netrt::io::{ByteOrder, InputStreamOptions, UnicodeEncoding};
+    use netrt::net::{HostNameSortOptions, HostNameType, SocketProtectionLevel, SocketQualityOfService};
+    use netrt::tls::{ChainValidationResult, SocketSslErrorSeverity};
+    fn scan<T: std::fmt::Debug + Copy>(
+        f: impl Fn(i32) -> Option<T>,
+        value: impl Fn(T) -> i64,
+    ) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for raw in 0..1024 {
+            if let Some(v) = f(raw)
+                && value(v) == raw as i64
+            {
+                out.push((format!("{v:?}"), value(v)));
+            }
+        }
+        out
+    }
+    Ok(match name {
+        "SocketErrorStatus" => {
+            SocketErrorStatus::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect()
+        }
+        "WebErrorStatus" => WebErrorStatus::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect(),
+        "SocketProtectionLevel" => scan(|r| SocketProtectionLevel::from_raw(r).ok(), |v| v as i64),
+        "SocketQualityOfService" => scan(|r| SocketQualityOfService::from_raw(r).ok(), |v| v as i64),
+        "ByteOrder" => scan(|r| ByteOrder::from_raw(r).ok(), |v| v as i64),
+        "UnicodeEncoding" => scan(|r| UnicodeEncoding::from_raw(r).ok(), |v| v as i64),
+        "InputStreamOptions" => scan(|r| InputStreamOptions::from_raw(r as u32).ok(), |v| v as i64),
+        "ChainValidationResult" => scan(ChainValidationResult::from_raw, |v| v as i64),
+        "SocketSslErrorSeverity" => scan(SocketSslErrorSeverity::from_raw, |v| v as i64),
+        "HostNameType" => {
+            [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
+                .iter()
+                .map(|v| (format!("{v:?}"), *v as i64))
+                .collect()
+        }
+        "HostNameSortOptions" => [HostNameSortOptions::None, HostNameSortOptions::OptimizeForLongConnections]
+            .iter()
+            .map(|v| (format!("{v:?}"), *v as i64))
+            .collect(),
+        _ => return Err(pyo3::exceptions::PyKeyError::new_err(name.to_owned())),
+    })
+}
+
+/// The class each HRESULT raises (for tests): `_error_class(hresult)` → class name.
+#[pyfunction]
+fn _error_class(hresult: i32) -> &'static str {
+    errors::class_for(hresult)
+}
+
+#[pymodule]
+fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    convert::register_atexit(m)?;
+    m.add_class::<asyncop::IAsyncOperation>()?;
+    m.add_class::<hostname::PyHostName>()?;
+    m.add_class::<hostname::PyEndpointPair>()?;
+    m.add_class::<streams::PyBuf>()?;
+    m.add_class::<streams::PyInputStream>()?;
+    m.add_class::<streams::PyOutputStream>()?;
+    m.add_class::<data_io::PyDataWriter>()?;
+    m.add_class::<data_io::PyDataReader>()?;
+    m.add_class::<certificate::PyCertificate>()?;
+    m.add_class::<stream_socket::PyStreamSocket>()?;
+    m.add_class::<stream_socket::PyStreamSocketControl>()?;
+    m.add_class::<stream_socket::PyStreamSocketInformation>()?;
+    m.add_class::<stream_socket::PyRoundTripTimeStatistics>()?;
+    m.add_class::<stream_socket::PyBandwidthStatistics>()?;
+    m.add_class::<vector::PyVector>()?;
+    m.add_class::<listener::PyStreamSocketListener>()?;
+    m.add_class::<listener::PyConnectionReceivedEventArgs>()?;
+    m.add_class::<listener::PyStreamSocketListenerControl>()?;
+    m.add_class::<listener::PyStreamSocketListenerInformation>()?;
+    m.add_class::<datagram::PyDatagramSocket>()?;
+    m.add_class::<datagram::PyMessageReceivedEventArgs>()?;
+    m.add_class::<datagram::PyDatagramSocketControl>()?;
+    m.add_class::<datagram::PyDatagramSocketInformation>()?;
+    m.add_class::<SocketError>()?;
+    m.add_class::<WebSocketError>()?;
+    m.add_class::<WebError>()?;
+    m.add_function(wrap_pyfunction!(_core_enum, m)?)?;
+    m.add_function(wrap_pyfunction!(_error_class, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -3,9 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use netrt::net::listener::StreamSocketListenerConnectionReceivedEventArgs as CoreArgs;
-use netrt::net::{SocketProtectionLevel, SocketQualityOfService, StreamSocketListener, StreamSocketListenerInformation};
 use netrt::net::control::StreamSocketListenerControl;
+use netrt::net::listener::StreamSocketListenerConnectionReceivedEventArgs as CoreArgs;
+use netrt::net::{
+    SocketProtectionLevel, SocketQualityOfService, StreamSocketListener, StreamSocketListenerInformation,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -15,13 +17,16 @@ use crate::errors::OrRaise;
 use crate::stream_socket::socket_obj;
 use crate::streams::{aenter, aexit};
 
+/// Makes the Python `(sender, args)` of an event from the core's.
+pub type WrapArgs<S, A> = fn(Python<'_>, &S, &A) -> PyResult<(Py<PyAny>, Py<PyAny>)>;
+
 /// A core event handler that calls a Python callable as `handler(sender, args)` on netrt's
 /// dispatcher thread, holding the GIL only while it runs; `wrap` makes the Python objects.
 pub fn py_handler<S, A>(
     handler: Py<PyAny>,
     what: &'static str,
-    wrap: fn(Python<'_>, &S, &A) -> PyResult<(Py<PyAny>, Py<PyAny>)>,
-) -> Arc<dyn Fn(&S, &A) + Send + Sync + 'static>
+    wrap: WrapArgs<S, A>,
+) -> netrt::event::Handler<S, A>
 where
     S: 'static,
     A: 'static,
@@ -41,7 +46,12 @@ pub struct Iterators(Mutex<Vec<Py<PyAny>>>);
 
 impl Iterators {
     /// `netrt._aio._EventIterator(add, remove, attribute)`, remembered for [`Iterators::close`].
-    pub fn start<'py>(&self, obj: &Bound<'py, PyAny>, event: &str, attribute: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+    pub fn start<'py>(
+        &self,
+        obj: &Bound<'py, PyAny>,
+        event: &str,
+        attribute: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let py = obj.py();
         let class = py.import("netrt._aio")?.getattr("_EventIterator")?;
         let add = obj.getattr(format!("add_{event}").as_str())?;
@@ -74,7 +84,8 @@ fn wrap_connection(
     sender: &StreamSocketListener,
     args: &CoreArgs,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-    let sender = Py::new(py, PyStreamSocketListener { inner: sender.clone(), iterators: Iterators::default() })?;
+    let sender =
+        Py::new(py, PyStreamSocketListener { inner: sender.clone(), iterators: Iterators::default() })?;
     let args = Py::new(py, PyConnectionReceivedEventArgs { socket: args.socket() })?;
     Ok((sender.into_any(), args.into_any()))
 }
@@ -100,7 +111,9 @@ impl PyStreamSocketListener {
             _ => level_arg(&args.get_item(1)?)?,
         };
         if args.len() == 3 && !args.get_item(2)?.is_none() {
-            return Err(crate::errors::invalid_arg("NetworkAdapter is Windows-only; netrt accepts only None"));
+            return Err(crate::errors::invalid_arg(
+                "NetworkAdapter is Windows-only; netrt accepts only None",
+            ));
         }
         let l = self.inner.clone();
         Ok(spawn(async move { l.bind_service_name_with_protection_level(&service, level).await }, none))
@@ -123,7 +136,11 @@ impl PyStreamSocketListener {
     /// thread; returns the registration token. Add it before binding, as in WinRT.
     #[pyo3(signature = (event_handler, /))]
     fn add_connection_received(&self, event_handler: Py<PyAny>) -> i64 {
-        self.inner.add_connection_received(py_handler(event_handler, "netrt: ConnectionReceived handler", wrap_connection))
+        self.inner.add_connection_received(py_handler(
+            event_handler,
+            "netrt: ConnectionReceived handler",
+            wrap_connection,
+        ))
     }
 
     /// `ConnectionReceived -= token`.

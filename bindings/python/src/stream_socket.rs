@@ -1,7 +1,9 @@
 //! `StreamSocket`, `StreamSocketControl`, `StreamSocketInformation` and the TCP statistics.
 
 use netrt::net::tcp_info::{BandwidthStatistics, RoundTripTimeStatistics};
-use netrt::net::{SocketProtectionLevel, SocketQualityOfService, StreamSocket, StreamSocketControl, StreamSocketInformation};
+use netrt::net::{
+    SocketProtectionLevel, SocketQualityOfService, StreamSocket, StreamSocketControl, StreamSocketInformation,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -53,8 +55,7 @@ impl PyStreamSocket {
     /// Host names may be `HostName` or `str`.
     #[pyo3(signature = (*args))]
     fn connect_async(&self, args: &Bound<'_, PyTuple>) -> PyResult<IAsyncOperation> {
-        const FORMS: &str =
-            "(endpoint_pair[, protection_level]) or (remote_host_name, remote_service_name[, protection_level[, adapter]])";
+        const FORMS: &str = "(endpoint_pair[, protection_level]) or (remote_host_name, remote_service_name[, protection_level[, adapter]])";
         let first = match args.len() {
             1..=4 => args.get_item(0)?,
             _ => return Err(arity_error("connect_async", FORMS, args)),

@@ -25,7 +25,8 @@ pub struct PyBuf {
 impl PyBuf {
     /// A buffer holding `bytes` (capacity = length).
     pub fn from_vec(bytes: Vec<u8>) -> PyResult<Self> {
-        let capacity = u32::try_from(bytes.len()).map_err(|_| invalid_arg("a Buffer holds at most 4 GiB - 1 bytes"))?;
+        let capacity =
+            u32::try_from(bytes.len()).map_err(|_| invalid_arg("a Buffer holds at most 4 GiB - 1 bytes"))?;
         Ok(Self { data: Mutex::new(bytes), capacity, exports: AtomicUsize::new(0) })
     }
 
@@ -44,7 +45,8 @@ impl PyBuf {
     }
 }
 
-/// Result converter for operations that return a buffer.
+/// Result converter for operations that return a buffer (`spawn` passes `&T`, T = `Vec<u8>`).
+#[allow(clippy::ptr_arg)]
 pub fn buffer_result(py: Python<'_>, v: &Vec<u8>) -> PyResult<Py<PyAny>> {
     PyBuf::object(py, v.clone())
 }
@@ -96,7 +98,11 @@ impl PyBuf {
     /// # Safety
     /// Called by CPython with a valid `view`; the exported pointer stays valid because the
     /// data cannot be resized while `exports` > 0.
-    unsafe fn __getbuffer__(slf: PyRef<'_, Self>, view: *mut pyo3::ffi::Py_buffer, flags: c_int) -> PyResult<()> {
+    unsafe fn __getbuffer__(
+        slf: PyRef<'_, Self>,
+        view: *mut pyo3::ffi::Py_buffer,
+        flags: c_int,
+    ) -> PyResult<()> {
         let (ptr, len) = {
             let mut data = slf.lock();
             (data.as_mut_ptr(), data.len())
@@ -132,10 +138,17 @@ impl PyInputStream {
     /// is a new `Buffer` with what was read (empty: the peer closed). `buffer` only bounds the
     /// read: `count` may not exceed its capacity (netrt never writes into it).
     #[pyo3(signature = (buffer, count, options, /))]
-    fn read_async(&self, buffer: &Bound<'_, PyAny>, count: u32, options: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
+    fn read_async(
+        &self,
+        buffer: &Bound<'_, PyAny>,
+        count: u32,
+        options: &Bound<'_, PyAny>,
+    ) -> PyResult<IAsyncOperation> {
         let capacity = match buffer.cast::<PyBuf>() {
             Ok(b) => b.get().capacity,
-            Err(_) => u32::try_from(pyo3::buffer::PyBuffer::<u8>::get(buffer)?.len_bytes()).unwrap_or(u32::MAX),
+            Err(_) => {
+                u32::try_from(pyo3::buffer::PyBuffer::<u8>::get(buffer)?.len_bytes()).unwrap_or(u32::MAX)
+            }
         };
         if count > capacity {
             return Err(invalid_arg(format!("count {count} exceeds the buffer's capacity {capacity}")));

@@ -1,0 +1,351 @@
+/* The C API against plain POSIX sockets, on 127.0.0.1, in one process (two threads per run:
+ * sender/client and receiver/echo server), interleaved A B A B (DESIGN §10).
+ *
+ *   bench_c [pairs]        (default 5; `make bench-c` builds libnetrt in release and runs it)
+ *
+ * - bulk: 256 MiB one way in 64 KiB writes; the receiver reads up to 64 KiB at a time
+ *   (netrt: OutputStream.WriteAsync + wait / InputStream.ReadAsync(Partial) + wait).
+ * - ping-pong: 64-byte messages echoed, RTT per round trip, p50 and p99 of 20,000 (after 1,000
+ *   warm-up); netrt uses blocking netrt_async_wait on both ends, POSIX blocking read/write.
+ * - the cost of trivial exported calls.
+ * Prints a markdown table: the median of the per-pair ratios with min/max. */
+#define _POSIX_C_SOURCE 200809L
+#include <netrt.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BULK_BYTES (256u << 20)
+#define CHUNK (64u << 10)
+#define PING 64u
+#define ROUNDS 20000
+#define WARMUP 1000
+#define WAIT 30000u
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, long code) {
+  fprintf(stderr, "bench_c: %s failed (%ld / 0x%08lX)\n", what, code, (unsigned long)code);
+  exit(1);
+}
+
+#define OK(expr)                                                                          \
+  do {                                                                                    \
+    netrt_hresult hr_ = (expr);                                                           \
+    if (hr_ != NETRT_S_OK) die(#expr, hr_);                                               \
+  } while (0)
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ---- POSIX ------------------------------------------------------------------------------ */
+
+static void posix_pair(int *client, int *server) {
+  struct sockaddr_in addr = {0};
+  socklen_t len = sizeof addr;
+  int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (l < 0 || bind(l, (struct sockaddr *)&addr, sizeof addr) || listen(l, 1) ||
+      getsockname(l, (struct sockaddr *)&addr, &len))
+    die("posix listen", 0);
+  *client = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(*client, (struct sockaddr *)&addr, sizeof addr)) die("posix connect", 0);
+  *server = accept(l, NULL, NULL);
+  close(l);
+  setsockopt(*client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(*server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+static void *posix_drain(void *arg) {
+  int fd = *(int *)arg;
+  static char buf[CHUNK];
+  size_t total = 0;
+  while (total < BULK_BYTES) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) die("posix read", n);
+    total += (size_t)n;
+  }
+  return NULL;
+}
+
+static double posix_bulk(void) {
+  int c, s;
+  static char buf[CHUNK];
+  pthread_t t;
+  posix_pair(&c, &s);
+  double start = now_s();
+  pthread_create(&t, NULL, posix_drain, &s);
+  for (size_t sent = 0; sent < BULK_BYTES;) {
+    ssize_t n = write(c, buf, CHUNK);
+    if (n <= 0) die("posix write", n);
+    sent += (size_t)n;
+  }
+  pthread_join(t, NULL);
+  double secs = now_s() - start;
+  close(c);
+  close(s);
+  return BULK_BYTES / secs / 1e9 * 8; /* Gbit/s */
+}
+
+static int read_exact(int fd, char *buf, size_t n) {
+  for (size_t got = 0; got < n;) {
+    ssize_t r = read(fd, buf + got, n - got);
+    if (r <= 0) return -1;
+    got += (size_t)r;
+  }
+  return 0;
+}
+
+static void *posix_echo(void *arg) {
+  int fd = *(int *)arg;
+  char buf[PING];
+  for (int i = 0; i < ROUNDS + WARMUP; i++) {
+    if (read_exact(fd, buf, PING) || write(fd, buf, PING) != PING) die("posix echo", i);
+  }
+  return NULL;
+}
+
+static void posix_pingpong(double *p50, double *p99) {
+  int c, s;
+  char buf[PING] = {0};
+  static double rtt[ROUNDS];
+  pthread_t t;
+  posix_pair(&c, &s);
+  pthread_create(&t, NULL, posix_echo, &s);
+  for (int i = 0; i < ROUNDS + WARMUP; i++) {
+    double t0 = now_s();
+    if (write(c, buf, PING) != PING || read_exact(c, buf, PING)) die("posix ping", i);
+    if (i >= WARMUP) rtt[i - WARMUP] = (now_s() - t0) * 1e6;
+  }
+  pthread_join(t, NULL);
+  close(c);
+  close(s);
+  qsort(rtt, ROUNDS, sizeof *rtt, cmp_double);
+  *p50 = rtt[ROUNDS / 2];
+  *p99 = rtt[ROUNDS * 99 / 100];
+}
+
+/* ---- netrt ------------------------------------------------------------------------------ */
+
+static atomic_ullong g_accepted;
+
+static void on_connection(void *user_data, netrt_handle sender, netrt_handle args) {
+  netrt_handle sock = 0;
+  (void)user_data;
+  (void)sender;
+  if (netrt_stream_socket_listener_connection_received_event_args_get_socket(args, &sock) == NETRT_S_OK)
+    atomic_store(&g_accepted, sock);
+}
+
+typedef struct {
+  netrt_handle listener, client, server;
+} netrt_conn;
+
+static void netrt_pair(netrt_conn *c) {
+  netrt_handle local = 0, op = 0, info = 0;
+  int64_t token = 0;
+  char port[16];
+  size_t needed = 0;
+  atomic_store(&g_accepted, 0);
+  OK(netrt_stream_socket_listener_create(&c->listener));
+  OK(netrt_stream_socket_listener_add_connection_received(c->listener, on_connection, NULL, &token));
+  OK(netrt_host_name_create("127.0.0.1", &local));
+  OK(netrt_stream_socket_listener_bind_endpoint_async(c->listener, local, "", &op));
+  OK(netrt_async_wait(op, WAIT));
+  OK(netrt_async_get_results(op));
+  netrt_release(op);
+  OK(netrt_stream_socket_listener_get_information(c->listener, &info));
+  OK(netrt_stream_socket_listener_information_get_local_port(info, port, sizeof port, &needed));
+  netrt_release(info);
+  OK(netrt_stream_socket_create(&c->client));
+  OK(netrt_stream_socket_connect_async(c->client, local, port, &op));
+  OK(netrt_async_wait(op, WAIT));
+  OK(netrt_async_get_results(op));
+  netrt_release(op);
+  netrt_release(local);
+  while (!(c->server = atomic_load(&g_accepted))) {
+    struct timespec ts = {0, 100000};
+    nanosleep(&ts, NULL);
+  }
+}
+
+static void netrt_unpair(netrt_conn *c) {
+  netrt_release(c->server);
+  netrt_release(c->client);
+  netrt_release(c->listener);
+}
+
+/* One read of up to `count` bytes into `buffer` (options: netrt_input_stream_options). */
+static uint32_t netrt_read(netrt_handle in, netrt_handle buffer, uint32_t count, uint32_t options) {
+  netrt_handle op = 0;
+  uint32_t len = 0;
+  OK(netrt_input_stream_read_async(in, buffer, count, options, &op));
+  OK(netrt_async_wait(op, WAIT));
+  OK(netrt_async_get_results(op));
+  netrt_release(op);
+  OK(netrt_buffer_get_length(buffer, &len));
+  return len;
+}
+
+static void netrt_write(netrt_handle out, netrt_handle buffer) {
+  netrt_handle op = 0;
+  OK(netrt_output_stream_write_async(out, buffer, &op));
+  OK(netrt_async_wait(op, WAIT));
+  OK(netrt_async_get_results(op));
+  netrt_release(op);
+}
+
+static void *netrt_drain(void *arg) {
+  netrt_handle sock = *(netrt_handle *)arg, in = 0, buffer = 0;
+  size_t total = 0;
+  OK(netrt_stream_socket_get_input_stream(sock, &in));
+  OK(netrt_buffer_create(CHUNK, &buffer));
+  while (total < BULK_BYTES) {
+    uint32_t n = netrt_read(in, buffer, CHUNK, NETRT_INPUT_STREAM_OPTIONS_PARTIAL);
+    if (n == 0) die("netrt drain: end of stream", (long)total);
+    total += n;
+  }
+  netrt_release(buffer);
+  netrt_release(in);
+  return NULL;
+}
+
+static double netrt_bulk(void) {
+  netrt_conn c;
+  netrt_handle out = 0, buffer = 0;
+  pthread_t t;
+  netrt_pair(&c);
+  OK(netrt_stream_socket_get_output_stream(c.client, &out));
+  OK(netrt_buffer_create(CHUNK, &buffer));
+  OK(netrt_buffer_set_length(buffer, CHUNK));
+  double start = now_s();
+  pthread_create(&t, NULL, netrt_drain, &c.server);
+  for (size_t sent = 0; sent < BULK_BYTES; sent += CHUNK) netrt_write(out, buffer);
+  pthread_join(t, NULL);
+  double secs = now_s() - start;
+  netrt_release(buffer);
+  netrt_release(out);
+  netrt_unpair(&c);
+  return BULK_BYTES / secs / 1e9 * 8;
+}
+
+static void *netrt_echo(void *arg) {
+  netrt_handle sock = *(netrt_handle *)arg, in = 0, out = 0, buffer = 0;
+  OK(netrt_stream_socket_get_input_stream(sock, &in));
+  OK(netrt_stream_socket_get_output_stream(sock, &out));
+  OK(netrt_buffer_create(PING, &buffer));
+  for (int i = 0; i < ROUNDS + WARMUP; i++) {
+    if (netrt_read(in, buffer, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt echo", i);
+    netrt_write(out, buffer);
+  }
+  netrt_release(buffer);
+  netrt_release(out);
+  netrt_release(in);
+  return NULL;
+}
+
+static void netrt_pingpong(double *p50, double *p99) {
+  netrt_conn c;
+  netrt_handle in = 0, out = 0, send = 0, recv = 0;
+  static double rtt[ROUNDS];
+  pthread_t t;
+  netrt_pair(&c);
+  OK(netrt_stream_socket_get_input_stream(c.client, &in));
+  OK(netrt_stream_socket_get_output_stream(c.client, &out));
+  OK(netrt_buffer_create(PING, &send));
+  OK(netrt_buffer_set_length(send, PING));
+  OK(netrt_buffer_create(PING, &recv));
+  pthread_create(&t, NULL, netrt_echo, &c.server);
+  for (int i = 0; i < ROUNDS + WARMUP; i++) {
+    double t0 = now_s();
+    netrt_write(out, send);
+    if (netrt_read(in, recv, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt ping", i);
+    if (i >= WARMUP) rtt[i - WARMUP] = (now_s() - t0) * 1e6;
+  }
+  pthread_join(t, NULL);
+  netrt_release(recv);
+  netrt_release(send);
+  netrt_release(out);
+  netrt_release(in);
+  netrt_unpair(&c);
+  qsort(rtt, ROUNDS, sizeof *rtt, cmp_double);
+  *p50 = rtt[ROUNDS / 2];
+  *p99 = rtt[ROUNDS * 99 / 100];
+}
+
+/* ---- trivial calls ------------------------------------------------------------------------ */
+
+static double call_ns_status(void) {
+  enum { N = 10000000 };
+  volatile int sink = 0;
+  double t0 = now_s();
+  for (int i = 0; i < N; i++) sink += (int)netrt_socket_error_get_status((netrt_hresult)0x8007274D);
+  (void)sink;
+  return (now_s() - t0) * 1e9 / N;
+}
+
+static double call_ns_handle(void) {
+  enum { N = 2000000 };
+  netrt_handle h = 0;
+  netrt_kind kind;
+  OK(netrt_buffer_create(1, &h));
+  double t0 = now_s();
+  for (int i = 0; i < N; i++) OK(netrt_get_kind(h, &kind));
+  double ns = (now_s() - t0) * 1e9 / N;
+  netrt_release(h);
+  return ns;
+}
+
+static void row(const char *name, const char *unit, double *a, double *b, int n, const char *target) {
+  double r[64];
+  for (int i = 0; i < n; i++) r[i] = b[i] / a[i]; /* per pair, before median() sorts a and b */
+  double ma = median(a, n), mb = median(b, n), mr = median(r, n); /* r is sorted now */
+  printf("| %s | %.2f %s | %.2f %s | %.3f (%.3f–%.3f) | %s |\n", name, ma, unit, mb, unit, mr, r[0], r[n - 1],
+         target);
+}
+
+int main(int argc, char **argv) {
+  int pairs = argc > 1 ? atoi(argv[1]) : 5;
+  double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
+  if (pairs < 1 || pairs > 64) pairs = 5;
+  printf("netrt %s C API vs POSIX sockets, 127.0.0.1, %d interleaved pairs (A = POSIX, B = netrt)\n",
+         netrt_version(), pairs);
+  for (int i = 0; i < pairs; i++) {
+    bulk_posix[i] = posix_bulk();
+    bulk_netrt[i] = netrt_bulk();
+    posix_pingpong(&p50_posix[i], &p99_posix[i]);
+    netrt_pingpong(&p50_netrt[i], &p99_netrt[i]);
+    fprintf(stderr, "pair %d: bulk %.2f / %.2f Gbit/s, p50 %.1f / %.1f us, p99 %.1f / %.1f us\n", i + 1,
+            bulk_posix[i], bulk_netrt[i], p50_posix[i], p50_netrt[i], p99_posix[i], p99_netrt[i]);
+  }
+  printf("\n| measure | POSIX (median) | netrt C API (median) | ratio netrt/POSIX, median (min–max) | target |\n");
+  printf("|---|---|---|---|---|\n");
+  row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_posix, bulk_netrt, pairs, "≥ 0.90");
+  row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_netrt, pairs, "≤ 1.3");
+  row("64-byte ping-pong RTT p99", "µs", p99_posix, p99_netrt, pairs, "—");
+  printf("\n| trivial exported call | ns/call |\n|---|---|\n");
+  printf("| netrt_socket_error_get_status (pure, panic boundary) | %.1f |\n", call_ns_status());
+  printf("| netrt_get_kind (handle table lookup, panic boundary) | %.1f |\n", call_ns_handle());
+  return 0;
+}

@@ -1,0 +1,122 @@
+"""netrt: the Windows Runtime networking model for Python, in the PyWinRT style.
+
+Classes keep their WinRT names (``StreamSocket``, ``HostName``, ``DataWriter``, ...) with
+snake_case members (``connect_async``, ``control.no_delay``); the Windows namespaces are
+flattened into this package. Every ``*_async`` method returns an ``IAsyncOperation`` that is
+awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkError`` (an
+``OSError`` carrying the HRESULT). See DESIGN.md sections 2, 4 and 5.
+"""
+
+from netrt._enums import (
+    AsyncStatus,
+    ByteOrder,
+    ChainValidationResult,
+    HostNameSortOptions,
+    HostNameType,
+    InputStreamOptions,
+    SocketErrorStatus,
+    SocketProtectionLevel,
+    SocketQualityOfService,
+    SocketSslErrorSeverity,
+    UnicodeEncoding,
+    WebErrorStatus,
+)
+from netrt._errors import (
+    ConnectionAbortedError,
+    ConnectionRefusedError,
+    ConnectionResetError,
+    InvalidArgumentError,
+    NetworkError,
+    OutOfBoundsError,
+    PermissionError,
+    TimeoutError,
+)
+from netrt._netrt import (
+    BandwidthStatistics,
+    Buffer,
+    Certificate,
+    DataReader,
+    DatagramSocket,
+    DatagramSocketControl,
+    DatagramSocketInformation,
+    DatagramSocketMessageReceivedEventArgs,
+    DataWriter,
+    EndpointPair,
+    HostName,
+    IAsyncOperation,
+    IInputStream,
+    IOutputStream,
+    RoundTripTimeStatistics,
+    SocketError,
+    StreamSocket,
+    StreamSocketControl,
+    StreamSocketInformation,
+    StreamSocketListener,
+    StreamSocketListenerConnectionReceivedEventArgs,
+    StreamSocketListenerControl,
+    StreamSocketListenerInformation,
+    WebError,
+    WebSocketError,
+    __version__,
+)
+
+IAsyncAction = IAsyncOperation
+"""``IAsyncAction`` is an ``IAsyncOperation`` whose result is ``None``."""
+
+
+def _register_abcs() -> None:
+    import collections.abc
+
+    from netrt._netrt import _Vector
+
+    collections.abc.MutableSequence.register(_Vector)
+
+
+_register_abcs()
+del _register_abcs
+
+# The exception classes named like built-ins (ConnectionRefusedError, TimeoutError, ...) are
+# left out of __all__ so that `from netrt import *` never shadows the built-ins.
+__all__ = [
+    "AsyncStatus",
+    "BandwidthStatistics",
+    "Buffer",
+    "ByteOrder",
+    "Certificate",
+    "ChainValidationResult",
+    "DataReader",
+    "DataWriter",
+    "DatagramSocket",
+    "DatagramSocketControl",
+    "DatagramSocketInformation",
+    "DatagramSocketMessageReceivedEventArgs",
+    "EndpointPair",
+    "HostName",
+    "HostNameSortOptions",
+    "HostNameType",
+    "IAsyncAction",
+    "IAsyncOperation",
+    "IInputStream",
+    "IOutputStream",
+    "InputStreamOptions",
+    "InvalidArgumentError",
+    "NetworkError",
+    "OutOfBoundsError",
+    "RoundTripTimeStatistics",
+    "SocketError",
+    "SocketErrorStatus",
+    "SocketProtectionLevel",
+    "SocketQualityOfService",
+    "SocketSslErrorSeverity",
+    "StreamSocket",
+    "StreamSocketControl",
+    "StreamSocketInformation",
+    "StreamSocketListener",
+    "StreamSocketListenerConnectionReceivedEventArgs",
+    "StreamSocketListenerControl",
+    "StreamSocketListenerInformation",
+    "UnicodeEncoding",
+    "WebError",
+    "WebErrorStatus",
+    "WebSocketError",
+]
