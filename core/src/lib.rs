@@ -4,6 +4,8 @@
 //! [`Error`]s carrying an HRESULT. See DESIGN.md for how the C, C++ and Python projections
 //! expose the same API.
 
+#[macro_use]
+mod winrt_enum;
 pub mod error;
 pub mod foundation;
 pub mod io;

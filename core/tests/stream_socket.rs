@@ -15,6 +15,23 @@ fn loopback() -> HostName {
     HostName::new("127.0.0.1").unwrap()
 }
 
+/// A port whose connects stay pending: a listener with a full backlog drops further SYNs.
+/// Keep the returned sockets alive for as long as the port must stay unanswered.
+fn unanswered_port() -> (u16, Vec<socket2::Socket>) {
+    let peer = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    peer.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    peer.listen(0).unwrap();
+    let port = peer.local_addr().unwrap().as_socket().unwrap().port();
+    let mut held = vec![peer];
+    for _ in 0..4 {
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        s.set_nonblocking(true).unwrap();
+        let _ = s.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
+        held.push(s);
+    }
+    (port, held)
+}
+
 /// A port with nothing listening: bind, note the port, close.
 fn closed_port() -> u16 {
     let l = StdListener::bind("127.0.0.1:0").unwrap();
@@ -252,18 +269,7 @@ async fn endpoint_pair_binds_the_local_side() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn connect_timeout_bounds_an_unanswered_connect() {
-    // A listener with a full backlog never completes further handshakes: SYNs are dropped.
-    let peer = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    peer.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
-    peer.listen(0).unwrap();
-    let port = peer.local_addr().unwrap().as_socket().unwrap().port();
-    let mut fillers = Vec::new();
-    for _ in 0..4 {
-        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        s.set_nonblocking(true).unwrap();
-        let _ = s.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
-        fillers.push(s);
-    }
+    let (port, _held) = unanswered_port();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let sock = StreamSocket::new();
     sock.control().set_connect_timeout(netrt::foundation::TimeSpan::from_millis(300)).unwrap();
@@ -338,18 +344,7 @@ async fn writes_larger_than_socket_buffers_complete() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dropping_a_connect_future_leaves_the_socket_reusable() {
-    // A full-backlog listener keeps the connect pending while we drop it.
-    let peer = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    peer.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
-    peer.listen(0).unwrap();
-    let port = peer.local_addr().unwrap().as_socket().unwrap().port();
-    let mut fillers = Vec::new();
-    for _ in 0..4 {
-        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        s.set_nonblocking(true).unwrap();
-        let _ = s.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into());
-        fillers.push(s);
-    }
+    let (port, _held) = unanswered_port();
     let sock = StreamSocket::new();
     let dropped =
         tokio::time::timeout(Duration::from_millis(100), sock.connect(&loopback(), &port.to_string())).await;

@@ -7,56 +7,8 @@
 use super::hresult::wsa::*;
 use super::hresult::*;
 
-/// Defines a WinRT `enum : int32` with its member list, numeric lookup, names and `Display`.
-macro_rules! winrt_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[repr(i32)]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant = $value, )+
-        }
-
-        impl $name {
-            /// Every member, in declaration (ascending numeric) order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
-
-            /// The member whose numeric value is `v`, if there is one.
-            pub fn from_i32(v: i32) -> Option<Self> {
-                match v {
-                    $( $value => Some(Self::$variant), )+
-                    _ => None,
-                }
-            }
-
-            /// The WinRT member name, e.g. `"Unknown"`.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $( Self::$variant => stringify!($variant), )+
-                }
-            }
-        }
-
-        impl From<$name> for i32 {
-            fn from(value: $name) -> i32 {
-                value as i32
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-    };
-}
-
 winrt_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     /// `Windows.Networking.Sockets.SocketErrorStatus`: what a failed socket operation means.
     ///
     /// Microsoft's guidance: treat `Unknown` as fatal and do not retry.
@@ -128,6 +80,7 @@ winrt_enum! {
 }
 
 winrt_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     /// `Windows.Web.WebErrorStatus`: what a failed WebSocket or web operation means.
     ///
     /// Members 300–505 carry the HTTP status code as their value.

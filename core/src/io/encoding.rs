@@ -3,18 +3,19 @@
 
 use crate::error::{Error, Result};
 
-/// `ByteOrder`: how multi-byte numbers are laid out by `DataReader` / `DataWriter`.
-///
-/// The default is [`ByteOrder::BigEndian`]. The reference does not state WinRT's default; netrt
-/// picks network order because length-prefixed protocols (the seed's hello) rely on it.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ByteOrder {
-    /// Least significant byte first.
-    LittleEndian = 0,
-    /// Most significant byte first (network order).
-    #[default]
-    BigEndian = 1,
+winrt_enum! {
+    /// `ByteOrder`: how multi-byte numbers are laid out by `DataReader` / `DataWriter`.
+    ///
+    /// The default is [`ByteOrder::BigEndian`]. The reference does not state WinRT's default; netrt
+    /// picks network order because length-prefixed protocols (the seed's hello) rely on it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum ByteOrder {
+        /// Least significant byte first.
+        LittleEndian = 0,
+        /// Most significant byte first (network order).
+        #[default]
+        BigEndian = 1,
+    }
 }
 
 impl ByteOrder {
@@ -28,17 +29,18 @@ impl ByteOrder {
     }
 }
 
-/// `UnicodeEncoding`: how `WriteString` / `ReadString` encode text. The default is `Utf8`.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum UnicodeEncoding {
-    /// UTF-8; one code unit is one byte.
-    #[default]
-    Utf8 = 0,
-    /// UTF-16, little-endian code units (independent of [`ByteOrder`]); no BOM.
-    Utf16LE = 1,
-    /// UTF-16, big-endian code units (independent of [`ByteOrder`]); no BOM.
-    Utf16BE = 2,
+winrt_enum! {
+    /// `UnicodeEncoding`: how `WriteString` / `ReadString` encode text. The default is `Utf8`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum UnicodeEncoding {
+        /// UTF-8; one code unit is one byte.
+        #[default]
+        Utf8 = 0,
+        /// UTF-16, little-endian code units (independent of [`ByteOrder`]); no BOM.
+        Utf16LE = 1,
+        /// UTF-16, big-endian code units (independent of [`ByteOrder`]); no BOM.
+        Utf16BE = 2,
+    }
 }
 
 impl UnicodeEncoding {

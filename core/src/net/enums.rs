@@ -2,53 +2,40 @@
 
 use crate::error::{Error, Result};
 
-/// `SocketProtectionLevel` (values per the reference, including `Tls13` = 10).
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum SocketProtectionLevel {
-    /// No encryption.
-    #[default]
-    PlainSocket = 0,
-    /// TLS (netrt: TLS 1.2 or 1.3).
-    Ssl = 1,
-    /// As `Ssl` (no NULL cipher exists in netrt's TLS stack).
-    SslAllowNullEncryption = 2,
-    /// Bluetooth only: rejected with `E_INVALIDARG` on TCP.
-    BluetoothEncryptionAllowNullAuthentication = 3,
-    /// Bluetooth only: rejected with `E_INVALIDARG` on TCP.
-    BluetoothEncryptionWithAuthentication = 4,
-    /// SSL 3.0 with weak ciphers: never supported, `E_INVALIDARG`.
-    Ssl3AllowWeakEncryption = 5,
-    /// netrt: TLS 1.2 or 1.3 (TLS 1.0 is not implemented; see DESIGN §6).
-    Tls10 = 6,
-    /// netrt: TLS 1.2 or 1.3 (TLS 1.1 is not implemented; see DESIGN §6).
-    Tls11 = 7,
-    /// TLS 1.2 or 1.3 (Windows: 1.2 and below; 1.3 is not refused here, see DESIGN §6).
-    Tls12 = 8,
-    /// TLS 1.2 or 1.3.
-    Unspecified = 9,
-    /// TLS 1.3 only.
-    Tls13 = 10,
+winrt_enum! {
+    /// `SocketProtectionLevel` (values per the reference, including `Tls13` = 10).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum SocketProtectionLevel {
+        /// No encryption.
+        #[default]
+        PlainSocket = 0,
+        /// TLS (netrt: TLS 1.2 or 1.3).
+        Ssl = 1,
+        /// As `Ssl` (no NULL cipher exists in netrt's TLS stack).
+        SslAllowNullEncryption = 2,
+        /// Bluetooth only: rejected with `E_INVALIDARG` on TCP.
+        BluetoothEncryptionAllowNullAuthentication = 3,
+        /// Bluetooth only: rejected with `E_INVALIDARG` on TCP.
+        BluetoothEncryptionWithAuthentication = 4,
+        /// SSL 3.0 with weak ciphers: never supported, `E_INVALIDARG`.
+        Ssl3AllowWeakEncryption = 5,
+        /// netrt: TLS 1.2 or 1.3 (TLS 1.0 is not implemented; see DESIGN §6).
+        Tls10 = 6,
+        /// netrt: TLS 1.2 or 1.3 (TLS 1.1 is not implemented; see DESIGN §6).
+        Tls11 = 7,
+        /// TLS 1.2 or 1.3 (Windows: 1.2 and below; 1.3 is not refused here, see DESIGN §6).
+        Tls12 = 8,
+        /// TLS 1.2 or 1.3.
+        Unspecified = 9,
+        /// TLS 1.3 only.
+        Tls13 = 10,
+    }
 }
 
 impl SocketProtectionLevel {
     /// From the raw value; unknown values fail with `E_INVALIDARG`.
     pub fn from_raw(raw: i32) -> Result<Self> {
-        use SocketProtectionLevel::*;
-        Ok(match raw {
-            0 => PlainSocket,
-            1 => Ssl,
-            2 => SslAllowNullEncryption,
-            3 => BluetoothEncryptionAllowNullAuthentication,
-            4 => BluetoothEncryptionWithAuthentication,
-            5 => Ssl3AllowWeakEncryption,
-            6 => Tls10,
-            7 => Tls11,
-            8 => Tls12,
-            9 => Unspecified,
-            10 => Tls13,
-            _ => return Err(Error::invalid_arg(format!("{raw} is not a SocketProtectionLevel"))),
-        })
+        Self::from_i32(raw).ok_or_else(|| Error::invalid_arg(format!("{raw} is not a SocketProtectionLevel")))
     }
 
     /// Whether the level asks for TLS.
@@ -57,24 +44,90 @@ impl SocketProtectionLevel {
     }
 }
 
-/// `SocketQualityOfService`.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum SocketQualityOfService {
-    /// Normal priority.
-    #[default]
-    Normal = 0,
-    /// Low latency: netrt marks the traffic `IPTOS_LOWDELAY` / traffic class 0x10.
-    LowLatency = 1,
+winrt_enum! {
+    /// `SocketQualityOfService`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum SocketQualityOfService {
+        /// Normal priority.
+        #[default]
+        Normal = 0,
+        /// Low latency: netrt marks the traffic `IPTOS_LOWDELAY` / traffic class 0x10.
+        LowLatency = 1,
+    }
 }
 
 impl SocketQualityOfService {
     /// From the raw value; unknown values fail with `E_INVALIDARG`.
     pub fn from_raw(raw: i32) -> Result<Self> {
-        match raw {
-            0 => Ok(Self::Normal),
-            1 => Ok(Self::LowLatency),
-            _ => Err(Error::invalid_arg(format!("{raw} is not a SocketQualityOfService"))),
-        }
+        Self::from_i32(raw)
+            .ok_or_else(|| Error::invalid_arg(format!("{raw} is not a SocketQualityOfService")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::{ByteOrder, UnicodeEncoding};
+    use crate::net::hostname::{HostNameSortOptions, HostNameType};
+    use crate::tls::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
+
+    /// Every projection enumerates members through `ALL`/`name`; values are the reference's.
+    fn members<T: Copy + Into<i32>>(
+        all: &[T],
+        name: impl Fn(&T) -> &'static str,
+    ) -> Vec<(i32, &'static str)> {
+        all.iter().map(|m| ((*m).into(), name(m))).collect()
+    }
+
+    #[test]
+    fn enum_values_match_the_reference() {
+        assert_eq!(
+            members(SocketProtectionLevel::ALL, SocketProtectionLevel::name),
+            [
+                (0, "PlainSocket"),
+                (1, "Ssl"),
+                (2, "SslAllowNullEncryption"),
+                (3, "BluetoothEncryptionAllowNullAuthentication"),
+                (4, "BluetoothEncryptionWithAuthentication"),
+                (5, "Ssl3AllowWeakEncryption"),
+                (6, "Tls10"),
+                (7, "Tls11"),
+                (8, "Tls12"),
+                (9, "Unspecified"),
+                (10, "Tls13"),
+            ]
+        );
+        assert_eq!(
+            members(SocketQualityOfService::ALL, SocketQualityOfService::name),
+            [(0, "Normal"), (1, "LowLatency")]
+        );
+        assert_eq!(
+            members(HostNameType::ALL, HostNameType::name),
+            [(0, "DomainName"), (1, "Ipv4"), (2, "Ipv6"), (3, "Bluetooth")]
+        );
+        assert_eq!(
+            members(HostNameSortOptions::ALL, HostNameSortOptions::name),
+            [(0, "None"), (2, "OptimizeForLongConnections")]
+        );
+        assert_eq!(members(ByteOrder::ALL, ByteOrder::name), [(0, "LittleEndian"), (1, "BigEndian")]);
+        assert_eq!(
+            members(UnicodeEncoding::ALL, UnicodeEncoding::name),
+            [(0, "Utf8"), (1, "Utf16LE"), (2, "Utf16BE")]
+        );
+        assert_eq!(ChainValidationResult::ALL.len(), 14);
+        assert!(ChainValidationResult::ALL.iter().enumerate().all(|(i, m)| *m as i32 == i as i32));
+        assert_eq!(ChainValidationResult::OtherErrors.name(), "OtherErrors");
+        assert_eq!(
+            members(SocketSslErrorSeverity::ALL, SocketSslErrorSeverity::name),
+            [(0, "None"), (1, "Ignorable"), (2, "Fatal")]
+        );
+        assert_eq!(
+            members(ClientCertificateMode::ALL, ClientCertificateMode::name),
+            [(0, "None"), (1, "Optional"), (2, "Required")]
+        );
+        assert_eq!(
+            SocketProtectionLevel::from_raw(11).unwrap_err().hresult(),
+            crate::error::hresult::E_INVALIDARG
+        );
     }
 }

@@ -5,29 +5,31 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::error::{Error, Result};
 
-/// `HostNameType`.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HostNameType {
-    /// A DNS name.
-    DomainName = 0,
-    /// An IPv4 address.
-    Ipv4 = 1,
-    /// An IPv6 address.
-    Ipv6 = 2,
-    /// A Bluetooth MAC address (Windows-only; netrt never produces it).
-    Bluetooth = 3,
+winrt_enum! {
+    /// `HostNameType`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum HostNameType {
+        /// A DNS name.
+        DomainName = 0,
+        /// An IPv4 address.
+        Ipv4 = 1,
+        /// An IPv6 address.
+        Ipv6 = 2,
+        /// A Bluetooth MAC address (Windows-only; netrt never produces it).
+        Bluetooth = 3,
+    }
 }
 
-/// `HostNameSortOptions`.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum HostNameSortOptions {
-    /// Default sort.
-    #[default]
-    None = 0,
-    /// Prefer addresses suited to long-lived connections.
-    OptimizeForLongConnections = 2,
+winrt_enum! {
+    /// `HostNameSortOptions`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum HostNameSortOptions {
+        /// Default sort.
+        #[default]
+        None = 0,
+        /// Prefer addresses suited to long-lived connections.
+        OptimizeForLongConnections = 2,
+    }
 }
 
 /// `HostName`: a DNS name or an IP address literal.

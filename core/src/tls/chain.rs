@@ -5,83 +5,46 @@
 
 use crate::error::hresult::{self, HResult};
 
-/// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
-/// validating a certificate chain (or `Success`).
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChainValidationResult {
-    /// The chain verified.
-    Success = 0,
-    /// A certificate in the chain is not trusted (no path to a trust anchor).
-    Untrusted = 1,
-    /// A certificate in the chain is revoked.
-    Revoked = 2,
-    /// A certificate is expired or not yet valid.
-    Expired = 3,
-    /// One or more certificates are missing from the chain.
-    IncompleteChain = 4,
-    /// A signature in the chain does not verify.
-    InvalidSignature = 5,
-    /// The certificate is not valid for the requested usage (EKU).
-    WrongUsage = 6,
-    /// The name does not match (or is not permitted by a name constraint).
-    InvalidName = 7,
-    /// An invalid certificate-authority policy.
-    InvalidCertificateAuthorityPolicy = 8,
-    /// Basic constraints were violated (e.g. an end entity used as a CA).
-    BasicConstraintsError = 9,
-    /// A critical extension nobody understands.
-    UnknownCriticalExtension = 10,
-    /// Revocation could not be checked: no information available.
-    RevocationInformationMissing = 11,
-    /// Revocation could not be checked: the revocation source failed.
-    RevocationFailure = 12,
-    /// An unexpected error (malformed data, limits exceeded, ...).
-    OtherErrors = 13,
+winrt_enum! {
+    /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
+    /// validating a certificate chain (or `Success`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum ChainValidationResult {
+        /// The chain verified.
+        Success = 0,
+        /// A certificate in the chain is not trusted (no path to a trust anchor).
+        Untrusted = 1,
+        /// A certificate in the chain is revoked.
+        Revoked = 2,
+        /// A certificate is expired or not yet valid.
+        Expired = 3,
+        /// One or more certificates are missing from the chain.
+        IncompleteChain = 4,
+        /// A signature in the chain does not verify.
+        InvalidSignature = 5,
+        /// The certificate is not valid for the requested usage (EKU).
+        WrongUsage = 6,
+        /// The name does not match (or is not permitted by a name constraint).
+        InvalidName = 7,
+        /// An invalid certificate-authority policy.
+        InvalidCertificateAuthorityPolicy = 8,
+        /// Basic constraints were violated (e.g. an end entity used as a CA).
+        BasicConstraintsError = 9,
+        /// A critical extension nobody understands.
+        UnknownCriticalExtension = 10,
+        /// Revocation could not be checked: no information available.
+        RevocationInformationMissing = 11,
+        /// Revocation could not be checked: the revocation source failed.
+        RevocationFailure = 12,
+        /// An unexpected error (malformed data, limits exceeded, ...).
+        OtherErrors = 13,
+    }
 }
 
 impl ChainValidationResult {
-    /// Every member, in value order.
-    pub const ALL: [ChainValidationResult; 14] = [
-        Self::Success,
-        Self::Untrusted,
-        Self::Revoked,
-        Self::Expired,
-        Self::IncompleteChain,
-        Self::InvalidSignature,
-        Self::WrongUsage,
-        Self::InvalidName,
-        Self::InvalidCertificateAuthorityPolicy,
-        Self::BasicConstraintsError,
-        Self::UnknownCriticalExtension,
-        Self::RevocationInformationMissing,
-        Self::RevocationFailure,
-        Self::OtherErrors,
-    ];
-
     /// The member with ABI value `raw`, or `None` for values WinRT does not define.
     pub fn from_raw(raw: i32) -> Option<Self> {
-        usize::try_from(raw).ok().and_then(|i| Self::ALL.get(i).copied())
-    }
-
-    /// The WinRT member name, e.g. `"InvalidName"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Success => "Success",
-            Self::Untrusted => "Untrusted",
-            Self::Revoked => "Revoked",
-            Self::Expired => "Expired",
-            Self::IncompleteChain => "IncompleteChain",
-            Self::InvalidSignature => "InvalidSignature",
-            Self::WrongUsage => "WrongUsage",
-            Self::InvalidName => "InvalidName",
-            Self::InvalidCertificateAuthorityPolicy => "InvalidCertificateAuthorityPolicy",
-            Self::BasicConstraintsError => "BasicConstraintsError",
-            Self::UnknownCriticalExtension => "UnknownCriticalExtension",
-            Self::RevocationInformationMissing => "RevocationInformationMissing",
-            Self::RevocationFailure => "RevocationFailure",
-            Self::OtherErrors => "OtherErrors",
-        }
+        Self::from_i32(raw)
     }
 
     /// The severity this result gives a connection on its own (see [`severity_of`]).
@@ -96,24 +59,19 @@ impl ChainValidationResult {
     }
 }
 
-impl std::fmt::Display for ChainValidationResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+winrt_enum! {
+    /// `Windows.Networking.Sockets.SocketSslErrorSeverity`: how bad the certificate errors of a
+    /// connection are taken together.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+    pub enum SocketSslErrorSeverity {
+        /// No error.
+        #[default]
+        None = 0,
+        /// Only errors an app may choose to ignore (expired, name mismatch, untrusted root, ...).
+        Ignorable = 1,
+        /// At least one error that can never be ignored (revoked, bad signature, ...).
+        Fatal = 2,
     }
-}
-
-/// `Windows.Networking.Sockets.SocketSslErrorSeverity`: how bad the certificate errors of a
-/// connection are taken together.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum SocketSslErrorSeverity {
-    /// No error.
-    #[default]
-    None = 0,
-    /// Only errors an app may choose to ignore (expired, name mismatch, untrusted root, ...).
-    Ignorable = 1,
-    /// At least one error that can never be ignored (revoked, bad signature, ...).
-    Fatal = 2,
 }
 
 impl SocketSslErrorSeverity {
@@ -128,18 +86,19 @@ impl SocketSslErrorSeverity {
     }
 }
 
-/// Which server-side client-certificate policy a TLS listener applies (netrt extension,
-/// `StreamSocketListenerControl.ClientCertificateMode`, DESIGN §6).
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ClientCertificateMode {
-    /// Never ask the client for a certificate.
-    #[default]
-    None = 0,
-    /// Ask; a client without one may still connect.
-    Optional = 1,
-    /// Ask; a client without one fails the handshake.
-    Required = 2,
+winrt_enum! {
+    /// Which server-side client-certificate policy a TLS listener applies (netrt extension,
+    /// `StreamSocketListenerControl.ClientCertificateMode`, DESIGN §6).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum ClientCertificateMode {
+        /// Never ask the client for a certificate.
+        #[default]
+        None = 0,
+        /// Ask; a client without one may still connect.
+        Optional = 1,
+        /// Ask; a client without one fails the handshake.
+        Required = 2,
+    }
 }
 
 impl ClientCertificateMode {
