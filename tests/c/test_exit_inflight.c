@@ -9,15 +9,16 @@
 
 /* Accepted sockets are kept (never released) so the peers stay silent but connected. */
 static netrt_handle g_accepted[8];
-static atomic_int g_count;
+static atomic_int g_slots, g_count; /* g_count: slots whose handle is written */
 
 static void on_connection(void *user_data, netrt_handle sender, netrt_handle args) {
-  int i = atomic_fetch_add(&g_count, 1);
+  int i = atomic_fetch_add(&g_slots, 1);
   (void)user_data;
   (void)sender;
   if (i < 8) {
     (void)netrt_stream_socket_listener_connection_received_event_args_get_socket(args, &g_accepted[i]);
   }
+  atomic_fetch_add(&g_count, 1); /* publishes g_accepted[i] (sequentially consistent) */
 }
 
 int main(void) {

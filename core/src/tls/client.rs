@@ -32,7 +32,7 @@ pub struct TlsSessionInfo {
     /// Wire version: 0x0303 = TLS 1.2, 0x0304 = TLS 1.3.
     pub version: u16,
     /// IANA cipher suite name.
-    pub cipher_suite: String,
+    pub cipher_suite: &'static str,
     /// ALPN protocol chosen, if any.
     pub application_protocol: Option<String>,
     /// SNI sent (client) or received (server).
@@ -192,11 +192,7 @@ pub(crate) fn session_info(conn: &rustls::CommonState, sni: Option<String>) -> T
             Some(other) => u16::from(other),
             None => 0,
         },
-        cipher_suite: conn
-            .negotiated_cipher_suite()
-            .and_then(|s| s.suite().as_str())
-            .unwrap_or_default()
-            .to_string(),
+        cipher_suite: conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).unwrap_or_default(),
         application_protocol: conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
         server_name: sni,
         server_side: false,

@@ -73,7 +73,10 @@ impl StreamSocketInformation {
     }
 
     fn record(&self) -> VerificationRecord {
-        self.inner.tls_record.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        match self.inner.tls_record.get() {
+            Some(record) => record.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            None => VerificationRecord::default(),
+        }
     }
 
     /// The record of the server's certificate: empty on the server end of a connection,
@@ -123,7 +126,7 @@ impl StreamSocketInformation {
 
     /// netrt extension `CipherSuite` (IANA name; "" without TLS).
     pub fn cipher_suite(&self) -> String {
-        self.session().map(|s| s.cipher_suite).unwrap_or_default()
+        self.session().map(|s| s.cipher_suite.to_string()).unwrap_or_default()
     }
 
     /// netrt extension `ApplicationProtocol` (ALPN chosen).

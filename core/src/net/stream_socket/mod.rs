@@ -4,6 +4,7 @@
 //! netrt runtime, so a read that finds data ready costs one syscall and no thread hop.
 //! Connecting (resolution, racing attempts, timers) runs as a task on the netrt runtime.
 
+mod abort;
 mod connect;
 pub(crate) mod handshake;
 mod information;
@@ -15,7 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 
 pub use information::StreamSocketInformation;
 
@@ -45,13 +45,13 @@ struct Requested {
 pub(crate) struct Inner {
     control: StreamSocketControl,
     state: RwLock<State>,
-    cancel: Mutex<CancellationToken>,
+    abort: abort::Aborter,
     read_busy: AtomicBool,
     write_busy: AtomicBool,
     idle: Notify,
     requested: Mutex<Requested>,
     /// What the last TLS handshake's verifier found (kept after a failed handshake too).
-    tls_record: crate::tls::verifier::SharedRecord,
+    tls_record: std::sync::OnceLock<crate::tls::verifier::SharedRecord>,
     /// Bytes DataReaders on this socket loaded and have not consumed (STARTTLS safety).
     plaintext_in_readers: Arc<std::sync::atomic::AtomicUsize>,
 }
@@ -133,13 +133,13 @@ impl StreamSocket {
             inner: Arc::new(Inner {
                 control,
                 state: RwLock::new(state),
-                cancel: Mutex::new(CancellationToken::new()),
+                abort: abort::Aborter::default(),
                 read_busy: AtomicBool::new(false),
                 write_busy: AtomicBool::new(false),
                 idle: Notify::new(),
                 requested: Mutex::new(requested),
                 plaintext_in_readers: Arc::default(),
-                tls_record: Arc::default(),
+                tls_record: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -169,7 +169,9 @@ impl StreamSocket {
             protection_level: level,
         };
         let socket = Self::with_state(control, State::Connected(Arc::new(conn)), requested);
-        *crate::tls::record::lock(&socket.inner.tls_record) = client_record;
+        if client_record.server_certificate.is_some() {
+            *crate::tls::record::lock(socket.inner.tls_record()) = client_record;
+        }
         socket
     }
 
@@ -249,8 +251,8 @@ impl StreamSocket {
             resolve::resolve_service(&endpoint_pair.remote_service_name, Transport::Tcp, false)?;
         let local_port = resolve::resolve_service(&endpoint_pair.local_service_name, Transport::Tcp, true)?;
         self.begin_connect(&remote_host, &endpoint_pair.remote_service_name, protection_level)?;
-        let token = self.cancel_token();
-        let tls_record = self.inner.tls_record.clone();
+        let ticket = self.inner.abort.ticket();
+        let tls_record = self.inner.tls_record().clone();
         let local_host = endpoint_pair.local_host_name.clone();
         let remote_for_task = remote_host.clone();
         let attempt = crate::runtime::run(async move {
@@ -282,7 +284,7 @@ impl StreamSocket {
         let guard = ConnectGuard { socket: self, armed: true };
         let outcome = tokio::select! {
             r = attempt => r,
-            _ = token.cancelled() => Err(Error::aborted("ConnectAsync")),
+            _ = self.inner.abort.aborted(ticket) => Err(Error::aborted("ConnectAsync")),
         };
         guard.disarm();
         self.finish_connect(outcome)
@@ -330,10 +332,6 @@ impl StreamSocket {
         }
     }
 
-    fn cancel_token(&self) -> CancellationToken {
-        self.inner.cancel.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
     /// Reads what is available into `buf` (at least one byte; 0 = the peer closed).
     ///
     /// # Errors
@@ -352,11 +350,7 @@ impl StreamSocket {
     /// `CancelIOAsync()`: every pending read, write and connect completes with
     /// `ERROR_OPERATION_ABORTED`; the socket stays usable.
     pub async fn cancel_io(&self) -> Result<()> {
-        let old = {
-            let mut slot = self.inner.cancel.lock().unwrap_or_else(|e| e.into_inner());
-            std::mem::replace(&mut *slot, CancellationToken::new())
-        };
-        old.cancel();
+        self.inner.abort.abort_all();
         // Wait until the aborted operations have reached their terminal state.
         loop {
             let idle = self.inner.idle.notified();
@@ -380,6 +374,11 @@ impl StreamSocket {
 }
 
 impl Inner {
+    /// The TLS verification record, allocated on first TLS use (most sockets never need it).
+    fn tls_record(&self) -> &crate::tls::verifier::SharedRecord {
+        self.tls_record.get_or_init(Default::default)
+    }
+
     fn connection(&self, what: &str) -> Result<Arc<Connection>> {
         match &*self.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Connected(c) => Ok(c.clone()),
@@ -391,26 +390,22 @@ impl Inner {
         }
     }
 
-    fn token(&self) -> CancellationToken {
-        self.cancel.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
     async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
         let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
         let conn = self.connection("read")?;
         if buf.is_empty() {
             return Ok(0);
         }
-        let token = self.token();
+        let ticket = self.abort.ticket();
         let result = tokio::select! {
             biased;
             r = conn.read(buf) => r,
-            _ = token.cancelled() => return Err(Error::aborted("the read")),
+            _ = self.abort.aborted(ticket) => return Err(Error::aborted("the read")),
         };
         match result {
             Ok(n) if n > 0 => Ok(n),
             // After close, the shutdown makes a racing read see EOF or an error: report the abort.
-            _ if token.is_cancelled() => Err(Error::aborted("the read")),
+            _ if self.abort.is_aborted(ticket) => Err(Error::aborted("the read")),
             Ok(n) => Ok(n),
             Err(e) => Err(conn.map_io_error(&e, "read")),
         }
@@ -419,15 +414,15 @@ impl Inner {
     async fn write_all(&self, data: &[u8]) -> Result<()> {
         let _busy = Busy::acquire(&self.write_busy, &self.idle, "write")?;
         let conn = self.connection("write")?;
-        let token = self.token();
+        let ticket = self.abort.ticket();
         tokio::select! {
             biased;
             r = conn.write_all(data) => match r {
-                Err(_) if token.is_cancelled() => Err(Error::aborted("the write")),
+                Err(_) if self.abort.is_aborted(ticket) => Err(Error::aborted("the write")),
                 Err(e) => Err(conn.map_io_error(&e, "write")),
                 Ok(()) => Ok(()),
             },
-            _ = token.cancelled() => Err(Error::aborted("the write")),
+            _ = self.abort.aborted(ticket) => Err(Error::aborted("the write")),
         }
     }
 
@@ -436,7 +431,7 @@ impl Inner {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
             std::mem::replace(&mut *state, State::Closed)
         };
-        self.token().cancel();
+        self.abort.abort_all();
         if let State::Connected(conn) = previous {
             conn.shutdown();
         }

@@ -93,8 +93,8 @@ impl StreamSocket {
         inner.control.tls_frozen.store(true, Ordering::Release);
         let tcp = transport::duplicate_tcp(&conn).map_err(|e| Error::from_io(&e, "UpgradeToSslAsync"))?;
         inner.set_requested_level(level);
-        let token = inner.token();
-        let record = inner.tls_record.clone();
+        let ticket = inner.abort.ticket();
+        let record = inner.tls_record().clone();
         let task = crate::runtime::run(async move {
             match (role, server_tls) {
                 (Role::Client { validation_host }, _) => {
@@ -109,7 +109,7 @@ impl StreamSocket {
         });
         let outcome = tokio::select! {
             r = task => r,
-            _ = token.cancelled() => Err(Error::aborted("UpgradeToSslAsync")),
+            _ = inner.abort.aborted(ticket) => Err(Error::aborted("UpgradeToSslAsync")),
         };
         match outcome {
             Ok(tls) => inner.replace_connection(conn, tls),
