@@ -41,6 +41,8 @@ fn closed_port() -> u16 {
 #[tokio::test(flavor = "multi_thread")]
 async fn echo_through_listener_and_socket() {
     let (client, server, _l) = connected_pair().await;
+    assert!(client.input_stream().readiness_fd().is_some(), "plain sockets expose an fd to poll");
+    assert!(StreamSocket::new().input_stream().readiness_fd().is_none(), "not before connect");
     within(client.write_all(b"hello netrt")).await.unwrap();
     assert_eq!(read_exact(&server, 11).await, b"hello netrt");
     within(server.write_all(b"and back")).await.unwrap();

@@ -45,6 +45,10 @@ async fn tls12_and_tls13_servers_report_their_version() {
             .unwrap();
         let info = sock.information();
         assert_eq!(info.negotiated_tls_version(), version, "{flag}");
+        assert!(
+            sock.input_stream().readiness_fd().is_none(),
+            "a readable TLS socket is not readable plaintext"
+        );
         assert!(!info.cipher_suite().is_empty());
         assert_eq!(info.protection_level(), Level::Tls12, "requested level, as WinRT");
         assert_eq!(info.server_name().as_deref(), Some("localhost"));

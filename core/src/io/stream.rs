@@ -54,6 +54,14 @@ pub trait ByteSource: Send + Sync + 'static {
     fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
         None
     }
+
+    /// An fd that becomes readable when a read can make progress, for callers that block on
+    /// their own thread (the C ABI's `netrt_async_wait`) instead of waiting for a runtime
+    /// wake-up. None when there is no such fd (TLS, in-memory streams). Valid only while the
+    /// stream is open; poll it, never read from it.
+    fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
 }
 
 /// What an output stream writes to.
@@ -134,6 +142,11 @@ impl InputStream {
     /// Closes the stream (and, for a socket's stream, the socket — as WinRT).
     pub fn close(&self) {
         self.source.close();
+    }
+
+    /// See [`ByteSource::readiness_fd`].
+    pub fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.source.readiness_fd()
     }
 
     /// See [`ByteSource::consumer_ledger`].

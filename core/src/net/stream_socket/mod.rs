@@ -459,6 +459,10 @@ impl ByteSource for SocketStream {
     fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
         Some(self.0.plaintext_in_readers.clone())
     }
+
+    fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.0.connection("poll").ok().and_then(|c| c.plain_read_fd())
+    }
 }
 
 impl ByteSink for SocketStream {

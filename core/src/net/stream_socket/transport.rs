@@ -65,6 +65,12 @@ impl Connection {
         unsafe { BorrowedFd::borrow_raw(self.fd) }
     }
 
+    /// The fd to poll for readability when this is a plain connection (None under TLS, where
+    /// a readable socket does not mean readable plaintext).
+    pub(crate) fn plain_read_fd(&self) -> Option<RawFd> {
+        matches!(self.io, Io::Plain(_)).then_some(self.fd)
+    }
+
     pub(crate) fn tls_io(&self) -> Option<&TlsIo> {
         match &self.io {
             Io::Tls(t) => Some(t),
@@ -75,15 +81,23 @@ impl Connection {
     /// Reads what is available (≥ 1 byte, or 0 at end of stream).
     pub(crate) async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
         match &self.io {
-            Io::Plain(tcp) => loop {
-                // try_read first: when data is already there this costs one syscall, no wait.
-                match tcp.try_read(buf) {
-                    Ok(n) => return Ok(n),
+            Io::Plain(tcp) => {
+                // The syscall first, whatever tokio's cached readiness says: data that is
+                // already there is read on the caller's thread with no wake-up at all (a C
+                // caller that polled the fd itself relies on this).
+                match recv_now(self.fd, buf) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(e) => return Err(e),
+                    done => return done,
                 }
-                tcp.readable().await?;
-            },
+                loop {
+                    tcp.readable().await?;
+                    // try_read also clears tokio's readiness when it turns out to be stale.
+                    match tcp.try_read(buf) {
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                        done => return done,
+                    }
+                }
+            }
             Io::Tls(tls) => tls.read.lock().await.read(buf).await,
         }
     }
@@ -147,6 +161,13 @@ impl Connection {
             }
         }
     }
+}
+
+/// One non-blocking `recv` on `fd`.
+fn recv_now(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: buf is valid for writes of buf.len() bytes; MSG_DONTWAIT never blocks.
+    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
+    if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
 }
 
 /// A second tokio registration of the same TCP connection (dup'd fd), so a plain connection
