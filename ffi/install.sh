@@ -4,7 +4,8 @@
 # DEST_PREFIX  where files go ($DESTDIR$PREFIX); PREFIX (default DEST_PREFIX) is what netrt.pc
 # names; LIB_DIR holds the built libnetrt.so and libnetrt.a. Installs lib/libnetrt.so.X.Y.Z with
 # the libnetrt.so.X (SONAME) and libnetrt.so links, lib/libnetrt.a, include/netrt.h,
-# lib/pkgconfig/netrt.pc and lib/cmake/netrt/netrt-config{,-version}.cmake.
+# include/netrt.hpp + include/netrt/ (C++), lib/pkgconfig/netrt.pc and
+# lib/cmake/netrt/netrt-config{,-version}.cmake.
 set -euo pipefail
 dest="$1"
 libdir="$2"
@@ -27,6 +28,12 @@ ln -sf "libnetrt.so.$version" "$dest/lib/libnetrt.so.$major"
 ln -sf "libnetrt.so.$major" "$dest/lib/libnetrt.so"
 install -m 0644 "$libdir/libnetrt.a" "$dest/lib/libnetrt.a"
 install -m 0644 "$root/include/netrt.h" "$dest/include/netrt.h"
+# The header-only C++ projection (netrt.hpp, the C++/WinRT-style forwarding headers).
+cpp="$root/bindings/cpp/include"
+install -d "$dest/include/netrt/impl"
+install -m 0644 "$cpp/netrt.hpp" "$dest/include/netrt.hpp"
+install -m 0644 "$cpp"/netrt/*.h "$dest/include/netrt/"
+install -m 0644 "$cpp"/netrt/impl/*.hpp "$dest/include/netrt/impl/"
 subst "$here/netrt.pc.in" >"$dest/lib/pkgconfig/netrt.pc"
 subst "$here/netrt-config.cmake.in" >"$dest/lib/cmake/netrt/netrt-config.cmake"
 subst "$here/netrt-config-version.cmake.in" >"$dest/lib/cmake/netrt/netrt-config-version.cmake"

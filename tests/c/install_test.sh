@@ -47,11 +47,27 @@ gcc -std=c11 -Wall -Wextra -Werror app.c $(pkg-config --cflags netrt) "$prefix/l
   $(pkg-config --libs-only-other --libs-only-l --static netrt | sed 's/-lnetrt//') -o app-static
 ./app-static
 
+# C++: the installed header-only projection through the same CMake target.
+cat >app.cpp <<'CPP'
+#include <netrt/Windows.Networking.Sockets.h>
+#include <cstdio>
+int main() {
+    netrt::Windows::Networking::HostName host{ L"127.0.0.1" };
+    netrt::Windows::Networking::Sockets::StreamSocket socket;
+    auto status = netrt::Windows::Networking::Sockets::SocketError::GetStatus(static_cast<int32_t>(0x8007274D));
+    if (status != netrt::Windows::Networking::Sockets::SocketErrorStatus::ConnectionRefused) return 1;
+    std::printf("installed C++ projection works (%s)\n", netrt::to_string(host.CanonicalName()).c_str());
+    return 0;
+}
+CPP
 cat >CMakeLists.txt <<'CMAKE'
 cmake_minimum_required(VERSION 3.16)
-project(netrt_install_test C)
+project(netrt_install_test C CXX)
 find_package(netrt 0.1 REQUIRED)
 add_executable(app app.c)
+add_executable(app_cpp app.cpp)
+set_target_properties(app_cpp PROPERTIES CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON)
+target_link_libraries(app_cpp PRIVATE netrt::netrt)
 target_link_libraries(app PRIVATE netrt::netrt)
 add_executable(app_static app.c)
 target_link_libraries(app_static PRIVATE netrt::netrt_static)
@@ -60,4 +76,5 @@ cmake -S . -B build -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/d
 cmake --build build >/dev/null
 build/app
 build/app_static
-echo "install test passed (pkg-config shared + static, CMake find_package netrt::netrt)"
+build/app_cpp
+echo "install test passed (pkg-config shared + static, CMake find_package netrt::netrt from C and C++)"
