@@ -103,5 +103,9 @@ bench-c:
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/bench_c
 	target/c-bench/bench_c $(or $(PAIRS),5)
 
+## bench-python: the Python projection vs asyncio streams (installs the package into .venv first).
+bench-python: test-python
+	.venv/bin/python bench/python/bench.py --pairs $(or $(PAIRS),5)
+
 clean:
 	$(CARGO) clean

@@ -210,3 +210,21 @@ async def test_works_in_a_forked_child(accepting: Accepting) -> None:
 def test_generic_alias() -> None:
     assert IAsyncOperation[int] is not None
     assert netrt.IAsyncAction is IAsyncOperation
+
+
+async def test_data_reader_and_writer_operations_have_their_pywinrt_classes(accepting: Accepting) -> None:
+    client, server = await connected(accepting)
+    writer = DataWriter(client.output_stream)
+    writer.write_int32(5)
+    store = writer.store_async()
+    assert type(store) is netrt.DataWriterStoreOperation and isinstance(store, IAsyncOperation)
+    assert await within(store) == 4 and store.get_results() == 4
+    reader = DataReader(server.input_stream)
+    load = reader.load_async(4)
+    assert type(load) is netrt.DataReaderLoadOperation and isinstance(load, IAsyncOperation)
+    assert await within(load) == 4 and reader.read_int32() == 5
+    assert repr(load).startswith("<netrt.DataReaderLoadOperation id=")
+    with pytest.raises(TypeError):
+        netrt.DataReaderLoadOperation()  # type: ignore[call-arg]
+    client.close()
+    server.close()

@@ -22,6 +22,7 @@ ENUMS = [
     "InputStreamOptions",
     "HostNameType",
     "HostNameSortOptions",
+    "ClientCertificateMode",
 ]
 
 

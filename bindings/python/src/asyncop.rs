@@ -1,23 +1,30 @@
 //! `IAsyncAction` / `IAsyncOperation<T>` for Python (DESIGN §4).
 //!
-//! Every `*_async` method spawns its core future as a task on netrt's runtime
-//! (`netrt::runtime::handle()`, rebuilt after fork) and returns an [`IAsyncOperation`]. The
-//! task never touches Python: it stores a Rust outcome, wakes blocking `.get()` callers through
-//! a condition variable, and — only if Python is waiting (asyncio futures, a `completed`
-//! handler) — posts a job to netrt's dispatcher thread, which takes the GIL just long enough to
-//! hand the result over with `loop.call_soon_threadsafe` and to call the handler.
-//! The result is converted to a Python object under the GIL, on first request, and cached.
+//! Every `*_async` method makes its core future and first polls it once right here, on the
+//! calling thread (inside netrt's runtime context, with a no-op waker, as the C ABI does): a
+//! read whose data is already there, or a write the kernel takes at once, completes without
+//! any thread hop, and awaiting it completes without yielding to the event loop. Only a future
+//! that would block is spawned as a task on netrt's runtime (`netrt::runtime::handle()`, rebuilt
+//! after fork).
+//!
+//! The task never touches Python: it stores a Rust outcome, wakes blocking `.get()` callers
+//! through a condition variable, hands the operation to the event loops awaiting it through
+//! their eventfd bridge (`bridge.rs`: no GIL, no dispatcher hop), and posts the `completed`
+//! handler, if any, to netrt's dispatcher thread. The result is converted to a Python object
+//! under the GIL, on first request, and cached.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use netrt::error::hresult;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
+use crate::bridge::{Bridge, bridge_for, running_loop};
 use crate::convert::{call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
 
@@ -26,12 +33,12 @@ const COMPLETED: i32 = 1;
 const CANCELED: i32 = 2;
 const ERROR: i32 = 3;
 
-/// Turns the task's value into a Python object (called under the GIL, possibly more than once
-/// if two threads race for the first conversion; the first stored result wins).
-type Converter = Arc<dyn Fn(Python<'_>) -> PyResult<Py<PyAny>> + Send + Sync>;
+/// Turns the task's value into a Python object (under the GIL, once; the object is cached).
+type Converter = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
 
 enum Outcome {
-    Completed(Converter),
+    /// The converter until the first conversion takes it.
+    Completed(Option<Converter>),
     Error(netrt::Error),
     Canceled,
 }
@@ -40,17 +47,19 @@ enum Outcome {
 struct State {
     status: i32,
     outcome: Option<Outcome>,
-    value: Option<Py<PyAny>>,
+    /// The converted result, or the conversion's failure.
+    value: Option<PyResult<Py<PyAny>>>,
     /// (handler, the operation object to pass as its sender), until it has been called.
     handler: Option<(Py<PyAny>, Py<IAsyncOperation>)>,
     /// The handler as assigned (what the `completed` getter returns).
     handler_assigned: Option<Py<PyAny>>,
-    /// asyncio futures awaiting the result: (loop, future).
-    waiters: Vec<(Py<PyAny>, Py<PyAny>)>,
+    /// asyncio futures awaiting the result, with the bridge of their loop.
+    waiters: Vec<(Arc<Bridge>, Py<PyAny>)>,
     abort: Option<tokio::task::AbortHandle>,
 }
 
-struct Shared {
+/// The state of one operation, shared by its Python object, its task and the bridges.
+pub struct Shared {
     id: u32,
     state: Mutex<State>,
     done: Condvar,
@@ -59,13 +68,22 @@ struct Shared {
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
 impl Shared {
+    fn new() -> Arc<Self> {
+        Arc::new(Shared {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            state: Mutex::new(State::default()),
+            done: Condvar::new(),
+        })
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Moves the operation out of Started (first caller wins); false if it already left.
+    /// Touches no Python object: it may run on a runtime worker.
     fn finish(self: &Arc<Self>, outcome: Outcome) -> bool {
-        let (waiters, handler) = {
+        let (bridges, handler) = {
             let mut st = self.lock();
             if st.status != STARTED {
                 return false;
@@ -77,12 +95,21 @@ impl Shared {
             };
             st.outcome = Some(outcome);
             st.abort = None;
-            (std::mem::take(&mut st.waiters), st.handler.take())
+            let mut bridges: Vec<Arc<Bridge>> = Vec::new();
+            for (b, _) in &st.waiters {
+                if !bridges.iter().any(|x| Arc::ptr_eq(x, b)) {
+                    bridges.push(b.clone());
+                }
+            }
+            (bridges, st.handler.take())
         };
         self.done.notify_all();
-        if !waiters.is_empty() || handler.is_some() {
+        for b in bridges {
+            b.notify(self.clone());
+        }
+        if let Some((handler, sender)) = handler {
             let me = self.clone();
-            netrt::dispatch::post(move || deliver(me, waiters, handler));
+            netrt::dispatch::post(move || call_handler(me, handler, sender));
         }
         true
     }
@@ -104,29 +131,84 @@ impl Shared {
         }
         true
     }
-}
 
-/// On the dispatcher thread: resolve asyncio futures on their loops, call the handler.
-fn deliver(
-    shared: Arc<Shared>,
-    waiters: Vec<(Py<PyAny>, Py<PyAny>)>,
-    handler: Option<(Py<PyAny>, Py<IAsyncOperation>)>,
-) {
-    call_python("netrt: delivering an async operation's completion", |py| {
-        if !waiters.is_empty() {
-            let op = Bound::new(py, IAsyncOperation { shared: shared.clone() })?;
-            let resolve = op.getattr("_resolve")?;
-            for (event_loop, fut) in waiters {
-                // A closed loop raises RuntimeError: nobody is left to tell.
-                let _ = event_loop.bind(py).call_method1("call_soon_threadsafe", (&resolve, fut));
+    /// The result of a finished operation as a Python value or exception.
+    fn results(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        loop {
+            let convert = {
+                let mut st = self.lock();
+                match st.status {
+                    STARTED => {
+                        return Err(raise(
+                            hresult::E_ILLEGAL_METHOD_CALL,
+                            "the operation has not completed yet (await it or call get())",
+                        ));
+                    }
+                    CANCELED => return Err(cancelled_error(py)),
+                    _ => {}
+                }
+                if let Some(v) = &st.value {
+                    return v.as_ref().map(|v| v.clone_ref(py)).map_err(|e| e.clone_ref(py));
+                }
+                match &mut st.outcome {
+                    Some(Outcome::Error(e)) => return Err(to_pyerr(e.clone())),
+                    Some(Outcome::Completed(c)) => c.take(),
+                    _ => unreachable!("a finished operation has an outcome"),
+                }
+            };
+            match convert {
+                Some(convert) => {
+                    // Converted without holding the lock: converters create Python objects.
+                    let value = convert(py);
+                    let mut st = self.lock();
+                    let stored = st.value.insert(value);
+                    return stored.as_ref().map(|v| v.clone_ref(py)).map_err(|e| e.clone_ref(py));
+                }
+                // Another thread is converting (it released the GIL meanwhile): let it finish.
+                None => py.detach(std::thread::yield_now),
             }
         }
-        if let Some((handler, sender)) = handler {
-            let status = py_enum(py, "AsyncStatus", shared.lock().status as i64)?;
-            handler.bind(py).call1((sender, status))?;
-        }
+    }
+}
+
+/// On the dispatcher thread: the `completed` handler.
+fn call_handler(shared: Arc<Shared>, handler: Py<PyAny>, sender: Py<IAsyncOperation>) {
+    call_python("netrt: an async operation's completed handler", |py| {
+        let status = py_enum(py, "AsyncStatus", shared.lock().status as i64)?;
+        handler.bind(py).call1((sender, status))?;
         Ok(())
     });
+}
+
+/// On a loop's thread (its bridge): hands the outcome to the futures of that loop.
+pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge>) {
+    let mine: Vec<Py<PyAny>> = {
+        let mut st = shared.lock();
+        let (mine, others): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut st.waiters).into_iter().partition(|(b, _)| Arc::ptr_eq(b, bridge));
+        st.waiters = others;
+        mine.into_iter().map(|(_, f)| f).collect()
+    };
+    for fut in mine {
+        if let Err(e) = resolve(py, shared, fut.bind(py)) {
+            e.write_unraisable(py, Some(fut.bind(py)));
+        }
+    }
+}
+
+/// Sets an asyncio future from the operation's outcome (on the future's loop).
+fn resolve(py: Python<'_>, shared: &Shared, fut: &Bound<'_, PyAny>) -> PyResult<()> {
+    if fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+        return Ok(());
+    }
+    match shared.results(py) {
+        Ok(value) => fut.call_method1(pyo3::intern!(py, "set_result"), (value,))?,
+        Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::CancelledError>(py) => {
+            fut.call_method0(pyo3::intern!(py, "cancel"))?
+        }
+        Err(e) => fut.call_method1(pyo3::intern!(py, "set_exception"), (e.value(py),))?,
+    };
+    Ok(())
 }
 
 /// Finishes the operation with `E_UNEXPECTED` if its task unwinds (a panic in core).
@@ -145,24 +227,39 @@ impl Drop for PanicGuard {
     }
 }
 
-/// Starts `fut` on netrt's runtime; `convert` makes its value a Python object.
-pub fn spawn<T, F>(fut: F, convert: fn(Python<'_>, &T) -> PyResult<Py<PyAny>>) -> IAsyncOperation
+fn outcome_of<T: Send + 'static>(
+    result: netrt::Result<T>,
+    convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> Outcome {
+    match result {
+        Ok(value) => Outcome::Completed(Some(Box::new(move |py| convert(py, value)))),
+        Err(e) => Outcome::Error(e),
+    }
+}
+
+/// Starts `fut`: polls it once on this thread, and only if it is not finished spawns it on
+/// netrt's runtime. `convert` makes its value a Python object.
+pub fn spawn<T, F>(fut: F, convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>) -> IAsyncOperation
 where
-    T: Send + Sync + 'static,
+    T: Send + 'static,
     F: Future<Output = netrt::Result<T>> + Send + 'static,
 {
-    let shared = Arc::new(Shared {
-        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-        state: Mutex::new(State::default()),
-        done: Condvar::new(),
-    });
+    let shared = Shared::new();
+    let mut fut = Box::pin(fut);
+    let first = {
+        // The runtime context lets the future register its I/O and timers with netrt's
+        // runtime; the no-op waker is replaced by the task's own when the task polls it.
+        let _runtime = netrt::runtime::runtime().enter();
+        fut.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+    };
+    if let Poll::Ready(result) = first {
+        shared.finish(outcome_of(result, convert));
+        return IAsyncOperation { shared };
+    }
     let task_shared = shared.clone();
     let task = netrt::runtime::handle().spawn(async move {
         let mut guard = PanicGuard(Some(task_shared));
-        let outcome = match fut.await {
-            Ok(value) => Outcome::Completed(Arc::new(move |py| convert(py, &value))),
-            Err(e) => Outcome::Error(e),
-        };
+        let outcome = outcome_of(fut.await, convert);
         if let Some(shared) = guard.0.take() {
             shared.finish(outcome);
         }
@@ -176,57 +273,26 @@ where
     IAsyncOperation { shared }
 }
 
-/// An operation that failed before it started (kept as an operation so the caller sees the
-/// same object either way).
-pub fn none(py: Python<'_>, _: &()) -> PyResult<Py<PyAny>> {
+/// `None` result (IAsyncAction).
+pub fn none(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
     Ok(py.None())
 }
 
 /// `bool` result.
-pub fn boolean(py: Python<'_>, v: &bool) -> PyResult<Py<PyAny>> {
-    Ok(pyo3::types::PyBool::new(py, *v).to_owned().into_any().unbind())
+pub fn boolean(py: Python<'_>, v: bool) -> PyResult<Py<PyAny>> {
+    Ok(pyo3::types::PyBool::new(py, v).to_owned().into_any().unbind())
 }
 
 /// `int` result.
-pub fn uint(py: Python<'_>, v: &u32) -> PyResult<Py<PyAny>> {
+pub fn uint(py: Python<'_>, v: u32) -> PyResult<Py<PyAny>> {
     Ok(v.into_pyobject(py)?.into_any().unbind())
 }
 
 /// An asynchronous operation (`IAsyncAction` / `IAsyncOperation[T]`): awaitable in asyncio,
 /// or waited for with `get()`.
-#[pyclass(module = "netrt", name = "IAsyncOperation", frozen)]
+#[pyclass(module = "netrt", name = "IAsyncOperation", frozen, subclass)]
 pub struct IAsyncOperation {
     shared: Arc<Shared>,
-}
-
-impl IAsyncOperation {
-    fn results_of(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let convert = {
-            let st = self.shared.lock();
-            match st.status {
-                STARTED => {
-                    return Err(raise(
-                        hresult::E_ILLEGAL_METHOD_CALL,
-                        "the operation has not completed yet (await it or call get())",
-                    ));
-                }
-                CANCELED => return Err(cancelled_error(py)),
-                _ => {}
-            }
-            if let Some(v) = &st.value {
-                return Ok(v.clone_ref(py));
-            }
-            match &st.outcome {
-                Some(Outcome::Error(e)) => return Err(to_pyerr(e.clone())),
-                Some(Outcome::Completed(c)) => c.clone(),
-                _ => unreachable!("a finished operation has an outcome"),
-            }
-        };
-        // Converted without holding the lock: converters create Python objects.
-        let value = convert(py)?;
-        let mut st = self.shared.lock();
-        Ok(st.value.get_or_insert(value).clone_ref(py))
-    }
 }
 
 fn cancelled_error(py: Python<'_>) -> PyErr {
@@ -288,7 +354,8 @@ impl IAsyncOperation {
             }
             st.handler_assigned = Some(handler.clone_ref(py));
             if st.status == STARTED {
-                st.handler = Some((handler, slf.clone().unbind()));
+                let sender: Py<IAsyncOperation> = slf.clone().unbind();
+                st.handler = Some((handler, sender));
                 return Ok(());
             }
             st.status
@@ -313,7 +380,7 @@ impl IAsyncOperation {
     /// `GetResults()`: the result of a Completed operation (raises its error, or
     /// `asyncio.CancelledError`); `E_ILLEGAL_METHOD_CALL` while Started.
     fn get_results(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.results_of(py)
+        self.shared.results(py)
     }
 
     /// Waits for the result with the GIL released. After `timeout` seconds it raises
@@ -326,7 +393,7 @@ impl IAsyncOperation {
                 format!("the operation did not complete within {} s; it goes on", timeout.unwrap_or(0.0)),
             ));
         }
-        self.results_of(py)
+        self.shared.results(py)
     }
 
     /// Waits up to `timeout` seconds (GIL released); returns the `AsyncStatus` then.
@@ -336,14 +403,24 @@ impl IAsyncOperation {
         self.status(py)
     }
 
+    /// A finished operation completes the `await` at once (no event-loop round trip); a
+    /// pending one parks the awaiting task on an asyncio future its loop's bridge resolves.
     fn __await__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
-        let fut = event_loop.call_method0("create_future")?;
+        let shared = &slf.get().shared;
+        // Required even when the result is there, so that awaiting outside a running loop
+        // fails the same way whatever the timing.
+        let event_loop = running_loop(py)?;
+        if shared.lock().status != STARTED {
+            let value = shared.results(py)?;
+            return Ok(Bound::new(py, Ready(Mutex::new(Some(value))))?.into_any());
+        }
+        let bridge = bridge_for(&event_loop)?;
+        let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
         let pending = {
-            let mut st = slf.get().shared.lock();
+            let mut st = shared.lock();
             if st.status == STARTED {
-                st.waiters.push((event_loop.unbind(), fut.clone().unbind()));
+                st.waiters.push((bridge, fut.clone().unbind()));
                 true
             } else {
                 false
@@ -351,30 +428,18 @@ impl IAsyncOperation {
         };
         if pending {
             // Cancelling the awaiting task cancels this future, and so the operation.
-            fut.call_method1("add_done_callback", (slf.getattr("_on_future_done")?,))?;
+            fut.call_method1(
+                pyo3::intern!(py, "add_done_callback"),
+                (slf.getattr(pyo3::intern!(py, "_on_future_done"))?,),
+            )?;
         } else {
-            slf.get()._resolve(py, &fut)?;
+            resolve(py, shared, &fut)?;
         }
-        fut.call_method0("__await__")
-    }
-
-    /// Hands the outcome to an asyncio future (runs on the future's loop).
-    fn _resolve(&self, py: Python<'_>, fut: &Bound<'_, PyAny>) -> PyResult<()> {
-        if fut.call_method0("done")?.is_truthy()? {
-            return Ok(());
-        }
-        match self.results_of(py) {
-            Ok(value) => fut.call_method1("set_result", (value,))?,
-            Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::CancelledError>(py) => {
-                fut.call_method0("cancel")?
-            }
-            Err(e) => fut.call_method1("set_exception", (e.value(py),))?,
-        };
-        Ok(())
+        fut.call_method0(pyo3::intern!(py, "__await__"))
     }
 
     fn _on_future_done(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
-        if fut.call_method0("cancelled")?.is_truthy()? {
+        if fut.call_method0(pyo3::intern!(fut.py(), "cancelled"))?.is_truthy()? {
             self.cancel();
         }
         Ok(())
@@ -387,9 +452,52 @@ impl IAsyncOperation {
         Ok(alias.call1((cls, item))?.unbind())
     }
 
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let status = self.status(py)?;
-        Ok(format!("<netrt.IAsyncOperation id={} status={}>", self.shared.id, status.bind(py).str()?))
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let py = slf.py();
+        let status = slf.get().status(py)?;
+        let class = slf.get_type().name()?;
+        Ok(format!("<netrt.{class} id={} status={}>", slf.get().shared.id, status.bind(py).str()?))
+    }
+}
+
+/// `DataReaderLoadOperation` (what `DataReader.load_async` returns, as in PyWinRT): an
+/// `IAsyncOperation[int]`.
+#[pyclass(module = "netrt", name = "DataReaderLoadOperation", extends = IAsyncOperation, frozen)]
+pub struct DataReaderLoadOperation;
+
+/// `DataWriterStoreOperation` (what `DataWriter.store_async` returns, as in PyWinRT): an
+/// `IAsyncOperation[int]`.
+#[pyclass(module = "netrt", name = "DataWriterStoreOperation", extends = IAsyncOperation, frozen)]
+pub struct DataWriterStoreOperation;
+
+impl DataReaderLoadOperation {
+    /// The operation as this class.
+    pub fn wrap(py: Python<'_>, op: IAsyncOperation) -> PyResult<Py<Self>> {
+        Py::new(py, pyo3::PyClassInitializer::from(op).add_subclass(Self))
+    }
+}
+
+impl DataWriterStoreOperation {
+    /// The operation as this class.
+    pub fn wrap(py: Python<'_>, op: IAsyncOperation) -> PyResult<Py<Self>> {
+        Py::new(py, pyo3::PyClassInitializer::from(op).add_subclass(Self))
+    }
+}
+
+/// What `__await__` returns for a finished operation: an iterator that stops at once with the
+/// result, so `await` never yields to the event loop.
+#[pyclass(module = "netrt._netrt", name = "_Ready", frozen)]
+struct Ready(Mutex<Option<Py<PyAny>>>);
+
+#[pymethods]
+impl Ready {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let value = self.0.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_else(|| py.None());
+        Err(PyStopIteration::new_err((value,)))
     }
 }
 
@@ -403,6 +511,9 @@ impl IAsyncOperation {
         // Wait in slices so Ctrl-C (a pending signal) interrupts a long wait.
         const SLICE: Duration = Duration::from_millis(100);
         loop {
+            if self.shared.lock().status != STARTED {
+                return Ok(true);
+            }
             let slice_end = Instant::now() + SLICE;
             let until = match deadline {
                 Some(d) if d < slice_end => d,

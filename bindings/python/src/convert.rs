@@ -1,7 +1,8 @@
 //! Argument and result conversions shared by every class: enums, bytes-like arguments,
 //! `datetime`/`timedelta`/`uuid.UUID` for DateTime/TimeSpan/Guid, host name arguments.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use netrt::foundation::{DateTime, Guid, TimeSpan};
 use pyo3::buffer::PyBuffer;
@@ -29,12 +30,25 @@ static FINALIZING: AtomicBool = AtomicBool::new(false);
 /// Whether callbacks into Python must be skipped (interpreter exiting).
 pub fn finalizing() -> bool {
     // SAFETY: Py_IsInitialized may be called at any time, without the GIL.
-    FINALIZING.load(Ordering::Acquire) || unsafe { pyo3::ffi::Py_IsInitialized() } == 0
+    FINALIZING.load(Ordering::SeqCst) || unsafe { pyo3::ffi::Py_IsInitialized() } == 0
 }
 
+/// Callbacks into Python in progress on netrt's threads (see [`call_python`]).
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// The `atexit` hook: no callback into Python starts from now on, and those already running
+/// are given a moment to return. A netrt thread caught inside Python when the interpreter
+/// finalizes is ended by CPython with `pthread_exit`, whose unwinding through Rust frames
+/// aborts the process.
 #[pyfunction]
-fn _mark_finalizing() {
-    FINALIZING.store(true, Ordering::Release);
+fn _mark_finalizing(py: Python<'_>) {
+    FINALIZING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while IN_FLIGHT.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
 }
 
 /// Registers the `atexit` hook that sets [`finalizing`].
@@ -47,6 +61,16 @@ pub fn register_atexit(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// Runs `f` with the GIL on a netrt thread (the dispatcher), unless Python is exiting.
 /// Exceptions are reported with `sys.unraisablehook`, as CPython does for callbacks.
 pub fn call_python(what: &'static str, f: impl FnOnce(Python<'_>) -> PyResult<()>) {
+    struct InFlight;
+    impl Drop for InFlight {
+        fn drop(&mut self) {
+            IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    // Counted before the check, so the atexit hook either sees this call or this call sees
+    // the flag.
+    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+    let _in_flight = InFlight;
     if finalizing() {
         return;
     }

@@ -9,7 +9,9 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyTuple};
 
-use crate::asyncop::{IAsyncOperation, arity_error, boolean, spawn, uint};
+use crate::asyncop::{
+    DataReaderLoadOperation, DataWriterStoreOperation, IAsyncOperation, arity_error, boolean, spawn, uint,
+};
 use crate::convert::{
     bytes_arg, datetime, datetime_arg, enum_arg, guid_arg, py_enum, timedelta, timespan_arg, uuid,
 };
@@ -170,9 +172,9 @@ impl PyDataWriter {
     }
 
     /// `StoreAsync()`: sends the unstored bytes; the result is how many were stored.
-    fn store_async(&self) -> IAsyncOperation {
+    fn store_async(&self, py: Python<'_>) -> PyResult<Py<DataWriterStoreOperation>> {
         let w = self.inner.clone();
-        spawn(async move { w.store().await }, uint)
+        DataWriterStoreOperation::wrap(py, spawn(async move { w.store().await }, uint))
     }
 
     /// `FlushAsync()`.
@@ -292,9 +294,9 @@ impl PyDataReader {
     /// `LoadAsync(count)`: loads up to `count` more bytes; the result is how many arrived
     /// (0: the stream ended).
     #[pyo3(signature = (count, /))]
-    fn load_async(&self, count: u32) -> IAsyncOperation {
+    fn load_async(&self, py: Python<'_>, count: u32) -> PyResult<Py<DataReaderLoadOperation>> {
         let r = self.inner.clone();
-        spawn(async move { r.load(count).await }, uint)
+        DataReaderLoadOperation::wrap(py, spawn(async move { r.load(count).await }, uint))
     }
 
     fn read_byte(&self) -> PyResult<u8> {

@@ -40,8 +40,8 @@ fn wrap_message(
     Ok((sender.into_any(), args.into_any()))
 }
 
-fn output_stream_result(py: Python<'_>, s: &netrt::io::OutputStream) -> PyResult<Py<PyAny>> {
-    Ok(Py::new(py, PyOutputStream { inner: s.clone() })?.into_any())
+fn output_stream_result(py: Python<'_>, s: netrt::io::OutputStream) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyOutputStream { inner: s })?.into_any())
 }
 
 #[pymethods]

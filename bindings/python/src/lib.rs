@@ -5,6 +5,7 @@
 //! enums, the exception classes and the `async for` helper, and re-exports this module.
 
 mod asyncop;
+mod bridge;
 mod certificate;
 mod convert;
 mod data_io;
@@ -67,7 +68,7 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
     use netrt::error::{SocketErrorStatus, WebErrorStatus};
     use netrt::io::{ByteOrder, InputStreamOptions, UnicodeEncoding};
     use netrt::net::{HostNameSortOptions, HostNameType, SocketProtectionLevel, SocketQualityOfService};
-    use netrt::tls::{ChainValidationResult, SocketSslErrorSeverity};
+    use netrt::tls::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
     fn scan<T: std::fmt::Debug + Copy>(
         f: impl Fn(i32) -> Option<T>,
         value: impl Fn(T) -> i64,
@@ -94,6 +95,7 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "InputStreamOptions" => scan(|r| InputStreamOptions::from_raw(r as u32).ok(), |v| v as i64),
         "ChainValidationResult" => scan(ChainValidationResult::from_raw, |v| v as i64),
         "SocketSslErrorSeverity" => scan(SocketSslErrorSeverity::from_raw, |v| v as i64),
+        "ClientCertificateMode" => scan(ClientCertificateMode::from_raw, |v| v as i64),
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
@@ -118,6 +120,9 @@ fn _error_class(hresult: i32) -> &'static str {
 fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     convert::register_atexit(m)?;
     m.add_class::<asyncop::IAsyncOperation>()?;
+    m.add_class::<asyncop::DataReaderLoadOperation>()?;
+    m.add_class::<asyncop::DataWriterStoreOperation>()?;
+    m.add_class::<bridge::PyBridge>()?;
     m.add_class::<hostname::PyHostName>()?;
     m.add_class::<hostname::PyEndpointPair>()?;
     m.add_class::<streams::PyBuf>()?;

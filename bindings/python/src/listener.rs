@@ -8,14 +8,17 @@ use netrt::net::listener::StreamSocketListenerConnectionReceivedEventArgs as Cor
 use netrt::net::{
     SocketProtectionLevel, SocketQualityOfService, StreamSocketListener, StreamSocketListenerInformation,
 };
+use netrt::tls::ClientCertificateMode;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
+use crate::certificate::{PyCertificate, cert_obj};
 use crate::convert::{call_python, enum_arg, level_arg, opt_host_arg, py_enum, str_arg};
-use crate::errors::OrRaise;
+use crate::errors::{OrRaise, invalid_arg};
 use crate::stream_socket::socket_obj;
 use crate::streams::{aenter, aexit};
+use crate::vector::{Kind, PyVector};
 
 /// Makes the Python `(sender, args)` of an event from the core's.
 pub type WrapArgs<S, A> = fn(Python<'_>, &S, &A) -> PyResult<(Py<PyAny>, Py<PyAny>)>;
@@ -98,7 +101,8 @@ impl PyStreamSocketListener {
     }
 
     /// `BindServiceNameAsync(localServiceName[, protectionLevel[, adapter]])`: every local
-    /// address (dual-stack); "" picks a free port.
+    /// address (dual-stack); "" picks a free port. netrt: a TLS level makes a TLS listener
+    /// (it needs `control.server_certificate`; without one the bind fails with E_INVALIDARG).
     #[pyo3(signature = (*args))]
     fn bind_service_name_async(&self, args: &Bound<'_, PyTuple>) -> PyResult<IAsyncOperation> {
         let forms = "(local_service_name[, protection_level[, adapter]])";
@@ -257,6 +261,38 @@ impl PyStreamSocketListenerControl {
     #[setter]
     fn set_outbound_unicast_hop_limit(&self, value: u8) -> PyResult<()> {
         self.inner.set_outbound_unicast_hop_limit(value).or_raise()
+    }
+    /// netrt `ServerCertificate`: what a listener bound with a TLS level presents (it must
+    /// carry its private key); set it before binding.
+    #[getter]
+    fn server_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self.inner.server_certificate() {
+            Some(c) => cert_obj(py, c),
+            None => Ok(py.None()),
+        }
+    }
+    #[setter]
+    fn set_server_certificate(&self, value: Option<PyRef<'_, PyCertificate>>) -> PyResult<()> {
+        self.inner.set_server_certificate(value.map(|c| c.inner.clone())).or_raise()
+    }
+    /// netrt `ClientCertificateMode`: whether accepted TLS connections are asked for a client
+    /// certificate (`ClientCertificateMode.NONE` by default).
+    #[getter]
+    fn client_certificate_mode(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        py_enum(py, "ClientCertificateMode", self.inner.client_certificate_mode() as i64)
+    }
+    #[setter]
+    fn set_client_certificate_mode(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let raw = enum_arg(value, "client_certificate_mode")?;
+        let mode = ClientCertificateMode::from_raw(raw)
+            .ok_or_else(|| invalid_arg(format!("{raw} is not a ClientCertificateMode")))?;
+        self.inner.set_client_certificate_mode(mode).or_raise()
+    }
+    /// netrt `TrustedRootCertificates`: roots, besides the system's, that client certificates
+    /// may chain to (a live list of `Certificate`).
+    #[getter]
+    fn trusted_root_certificates(&self) -> PyVector {
+        PyVector { kind: Kind::ListenerTrustedRoots(self.inner.clone()) }
     }
 }
 

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
-use crate::certificate::{PyCertificate, cert_obj};
+use crate::certificate::{PyCertificate, cert_arg, cert_obj};
 use crate::convert::{enum_arg, host_arg, level_arg, py_enum, str_arg, timedelta, timespan_arg};
 use crate::errors::{OrRaise, invalid_arg};
 use crate::hostname::{PyEndpointPair, opt_host_obj};
@@ -104,6 +104,21 @@ impl PyStreamSocket {
         let host = host_arg(validation_host_name)?;
         let s = self.inner.clone();
         Ok(spawn(async move { s.upgrade_to_ssl(level, &host).await }, none))
+    }
+
+    /// netrt `UpgradeToSslAsServerAsync(protectionLevel, serverCertificate)`: server-side
+    /// STARTTLS on an accepted plain socket (the peer starts a TLS client handshake). Plaintext
+    /// still unconsumed in a DataReader refuses it with NETRT_E_STARTTLS_PLAINTEXT_PENDING.
+    #[pyo3(signature = (protection_level, server_certificate, /))]
+    fn upgrade_to_ssl_as_server_async(
+        &self,
+        protection_level: &Bound<'_, PyAny>,
+        server_certificate: &Bound<'_, PyAny>,
+    ) -> PyResult<IAsyncOperation> {
+        let level = level_arg(protection_level)?;
+        let certificate = cert_arg(server_certificate)?;
+        let s = self.inner.clone();
+        Ok(spawn(async move { s.upgrade_to_ssl_as_server(level, &certificate).await }, none))
     }
 
     /// `CancelIOAsync()`: pending reads, writes and connects end with OPERATION_ABORTED.
@@ -236,22 +251,22 @@ impl PyStreamSocketControl {
     /// `IgnorableServerCertificateErrors`: a live list of `ChainValidationResult`.
     #[getter]
     fn ignorable_server_certificate_errors(&self) -> PyVector {
-        PyVector { control: self.inner.clone(), kind: Kind::IgnorableErrors }
+        PyVector { kind: Kind::IgnorableErrors(self.inner.clone()) }
     }
     /// netrt: extra trusted roots for this socket (a live list of `Certificate`).
     #[getter]
     fn trusted_root_certificates(&self) -> PyVector {
-        PyVector { control: self.inner.clone(), kind: Kind::TrustedRoots }
+        PyVector { kind: Kind::TrustedRoots(self.inner.clone()) }
     }
     /// netrt: ALPN protocols offered (a live list of `str`).
     #[getter]
     fn application_protocols(&self) -> PyVector {
-        PyVector { control: self.inner.clone(), kind: Kind::ApplicationProtocols }
+        PyVector { kind: Kind::ApplicationProtocols(self.inner.clone()) }
     }
     /// netrt: DER CRLs checked at the handshake (a live list of `bytes`).
     #[getter]
     fn certificate_revocation_lists(&self) -> PyVector {
-        PyVector { control: self.inner.clone(), kind: Kind::RevocationLists }
+        PyVector { kind: Kind::RevocationLists(self.inner.clone()) }
     }
     /// netrt: connect timeout (`timedelta(0)`: the system's).
     #[getter]
@@ -349,6 +364,14 @@ impl PyStreamSocketInformation {
     #[getter]
     fn server_certificate_error_severity(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         py_enum(py, "SocketSslErrorSeverity", self.inner.server_certificate_error_severity() as i64)
+    }
+    /// netrt: on the server end of a TLS connection, the certificate the client presented.
+    #[getter]
+    fn client_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self.inner.client_certificate() {
+            Some(c) => cert_obj(py, c),
+            None => Ok(py.None()),
+        }
     }
     /// netrt: 0x0303 (TLS 1.2), 0x0304 (TLS 1.3), 0 (no TLS).
     #[getter]

@@ -45,10 +45,9 @@ impl PyBuf {
     }
 }
 
-/// Result converter for operations that return a buffer (`spawn` passes `&T`, T = `Vec<u8>`).
-#[allow(clippy::ptr_arg)]
-pub fn buffer_result(py: Python<'_>, v: &Vec<u8>) -> PyResult<Py<PyAny>> {
-    PyBuf::object(py, v.clone())
+/// Result converter for operations that return a buffer (the bytes move into the `Buffer`).
+pub fn buffer_result(py: Python<'_>, v: Vec<u8>) -> PyResult<Py<PyAny>> {
+    PyBuf::object(py, v)
 }
 
 #[pymethods]

@@ -1,9 +1,11 @@
 //! A live `IVector<T>` view (PyWinRT's `MutableSequence`) over a list-valued control
 //! property: `control.ignorable_server_certificate_errors.append(...)` changes the socket's
 //! setting, as `IgnorableServerCertificateErrors.Add(...)` does in WinRT. Every change is
-//! validated by the core setter (e.g. a non-ignorable result is `E_INVALIDARG`).
+//! validated by the core setter (e.g. a non-ignorable result is `E_INVALIDARG`). The listener's
+//! `trusted_root_certificates` is the same view over `StreamSocketListenerControl`.
 
 use netrt::net::StreamSocketControl;
+use netrt::net::control::StreamSocketListenerControl;
 use netrt::tls::ChainValidationResult;
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -13,46 +15,46 @@ use crate::certificate::{cert_arg, cert_obj};
 use crate::convert::{bytes_arg, enum_arg, py_enum};
 use crate::errors::{OrRaise, invalid_arg};
 
-/// Which list of the control this view shows.
-#[derive(Clone, Copy)]
+/// Which list of which control this view shows.
 pub enum Kind {
     /// `IgnorableServerCertificateErrors` (ChainValidationResult).
-    IgnorableErrors,
+    IgnorableErrors(StreamSocketControl),
     /// netrt `TrustedRootCertificates` (Certificate).
-    TrustedRoots,
+    TrustedRoots(StreamSocketControl),
     /// netrt `ApplicationProtocols` (str).
-    ApplicationProtocols,
+    ApplicationProtocols(StreamSocketControl),
     /// netrt `CertificateRevocationLists` (DER bytes).
-    RevocationLists,
+    RevocationLists(StreamSocketControl),
+    /// netrt `StreamSocketListenerControl.TrustedRootCertificates` (Certificate).
+    ListenerTrustedRoots(StreamSocketListenerControl),
 }
 
 /// The live list (a `collections.abc.MutableSequence`).
 #[pyclass(module = "netrt", name = "_Vector", frozen, sequence)]
 pub struct PyVector {
-    pub control: StreamSocketControl,
     pub kind: Kind,
 }
 
 impl PyVector {
     fn items(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        match self.kind {
-            Kind::IgnorableErrors => self
-                .control
+        match &self.kind {
+            Kind::IgnorableErrors(control) => control
                 .ignorable_server_certificate_errors()
                 .into_iter()
                 .map(|r| py_enum(py, "ChainValidationResult", r as i64))
                 .collect(),
-            Kind::TrustedRoots => {
-                self.control.trusted_root_certificates().into_iter().map(|c| cert_obj(py, c)).collect()
+            Kind::TrustedRoots(control) => {
+                control.trusted_root_certificates().into_iter().map(|c| cert_obj(py, c)).collect()
             }
-            Kind::ApplicationProtocols => Ok(self
-                .control
+            Kind::ListenerTrustedRoots(control) => {
+                control.trusted_root_certificates().into_iter().map(|c| cert_obj(py, c)).collect()
+            }
+            Kind::ApplicationProtocols(control) => Ok(control
                 .application_protocols()
                 .into_iter()
                 .map(|s| PyString::new(py, &s).into_any().unbind())
                 .collect()),
-            Kind::RevocationLists => Ok(self
-                .control
+            Kind::RevocationLists(control) => Ok(control
                 .certificate_revocation_lists()
                 .into_iter()
                 .map(|b| PyBytes::new(py, &b).into_any().unbind())
@@ -62,8 +64,8 @@ impl PyVector {
 
     fn store(&self, py: Python<'_>, items: Vec<Py<PyAny>>) -> PyResult<()> {
         let bound: Vec<Bound<'_, PyAny>> = items.into_iter().map(|i| i.into_bound(py)).collect();
-        match self.kind {
-            Kind::IgnorableErrors => {
+        match &self.kind {
+            Kind::IgnorableErrors(control) => {
                 let values = bound
                     .iter()
                     .map(|o| {
@@ -72,13 +74,17 @@ impl PyVector {
                             .ok_or_else(|| invalid_arg(format!("{raw} is not a ChainValidationResult")))
                     })
                     .collect::<PyResult<Vec<_>>>()?;
-                self.control.set_ignorable_server_certificate_errors(values).or_raise()
+                control.set_ignorable_server_certificate_errors(values).or_raise()
             }
-            Kind::TrustedRoots => {
+            Kind::TrustedRoots(control) => {
                 let values = bound.iter().map(cert_arg).collect::<PyResult<Vec<_>>>()?;
-                self.control.set_trusted_root_certificates(values).or_raise()
+                control.set_trusted_root_certificates(values).or_raise()
             }
-            Kind::ApplicationProtocols => {
+            Kind::ListenerTrustedRoots(control) => {
+                let values = bound.iter().map(cert_arg).collect::<PyResult<Vec<_>>>()?;
+                control.set_trusted_root_certificates(values).or_raise()
+            }
+            Kind::ApplicationProtocols(control) => {
                 let values = bound
                     .iter()
                     .map(|o| {
@@ -87,11 +93,11 @@ impl PyVector {
                             .and_then(|s| Ok(s.to_str()?.to_owned()))
                     })
                     .collect::<PyResult<Vec<_>>>()?;
-                self.control.set_application_protocols(values).or_raise()
+                control.set_application_protocols(values).or_raise()
             }
-            Kind::RevocationLists => {
+            Kind::RevocationLists(control) => {
                 let values = bound.iter().map(bytes_arg).collect::<PyResult<Vec<_>>>()?;
-                self.control.set_certificate_revocation_lists(values).or_raise()
+                control.set_certificate_revocation_lists(values).or_raise()
             }
         }
     }

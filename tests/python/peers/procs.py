@@ -1,5 +1,6 @@
 """Third-party peers for the Python tests: `openssl s_server` and a Python `ssl` STARTTLS
-peer. Each binds 127.0.0.1 on an ephemeral port, reports it, and is stopped by `close()`.
+peer, each binding 127.0.0.1 on an ephemeral port and reporting it; and `openssl s_client`,
+which connects to a netrt listener. Every peer is stopped by `close()`.
 """
 
 from __future__ import annotations
@@ -45,13 +46,16 @@ except Exception: pass
 class Peer:
     """A running peer process; its stdin stays open (s_server drops clients at stdin EOF)."""
 
-    def __init__(self, args: list[str], parse_port: Callable[[str], int | None]) -> None:
+    def __init__(self, args: list[str], parse_port: Callable[[str], int | None] | None) -> None:
         self.proc = subprocess.Popen(
             args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         self._lines: list[str] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._collect, daemon=True).start()
+        self.port = 0
+        if parse_port is None:  # a client: nothing to wait for
+            return
         deadline = time.monotonic() + 10
         while True:
             for line in self.lines():
@@ -85,6 +89,12 @@ class Peer:
             time.sleep(0.02)
         return self.output()
 
+    def send(self, text: str) -> None:
+        """Writes `text` to the peer's stdin (what s_client sends over the connection)."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text)
+        self.proc.stdin.flush()
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
@@ -106,3 +116,10 @@ def python_starttls_server(cert: Path, key: Path) -> Peer:
         return int(line.split()[1]) if line.startswith("PORT ") else None
 
     return Peer([sys.executable, "-c", STARTTLS_PEER, str(cert), str(key)], port)
+
+
+def openssl_s_client(port: int | str, *extra: str) -> Peer:
+    """`openssl s_client` connected to 127.0.0.1:`port`; what is written with `send()` goes to
+    the server, what the server sends shows in `output()`."""
+    args = ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-ign_eof", *extra]
+    return Peer(args, None)

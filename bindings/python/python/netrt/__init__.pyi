@@ -10,6 +10,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Generator, Iterable, MutableSequence, Sequence
 from typing import Any, Generic, Self, TypeAlias, TypeVar, final, overload
 
+from typing_extensions import disjoint_base
+
 _T = TypeVar("_T")
 
 __version__: str
@@ -21,8 +23,11 @@ __all__ = [
     "ByteOrder",
     "Certificate",
     "ChainValidationResult",
+    "ClientCertificateMode",
     "DataReader",
+    "DataReaderLoadOperation",
     "DataWriter",
+    "DataWriterStoreOperation",
     "DatagramSocket",
     "DatagramSocketControl",
     "DatagramSocketInformation",
@@ -151,6 +156,12 @@ class ChainValidationResult(enum.IntEnum):
     REVOCATION_FAILURE = 12
     OTHER_ERRORS = 13
 
+# netrt extension (no WinRT counterpart): StreamSocketListenerControl.client_certificate_mode
+class ClientCertificateMode(enum.IntEnum):
+    NONE = 0
+    OPTIONAL = 1
+    REQUIRED = 2
+
 class ByteOrder(enum.IntEnum):
     LITTLE_ENDIAN = 0
     BIG_ENDIAN = 1
@@ -254,7 +265,7 @@ class WebError:
 
 # ---------------------------------------------------------------- asynchrony (DESIGN section 4)
 
-@final
+@disjoint_base
 class IAsyncOperation(Generic[_T]):
     @property
     def status(self) -> AsyncStatus: ...
@@ -276,6 +287,12 @@ class IAsyncOperation(Generic[_T]):
     def __class_getitem__(cls, item: Any) -> types.GenericAlias: ...
 
 IAsyncAction: TypeAlias = IAsyncOperation[None]
+
+@final
+class DataReaderLoadOperation(IAsyncOperation[int]): ...
+
+@final
+class DataWriterStoreOperation(IAsyncOperation[int]): ...
 
 # ---------------------------------------------------------------- Windows.Networking
 
@@ -407,7 +424,7 @@ class DataWriter:
     def write_time_span(self, value: datetime.timedelta, /) -> None: ...
     def write_string(self, value: str, /) -> int: ...
     def measure_string(self, value: str, /) -> int: ...
-    def store_async(self) -> IAsyncOperation[int]: ...
+    def store_async(self) -> DataWriterStoreOperation: ...
     def flush_async(self) -> IAsyncOperation[bool]: ...
     def detach_stream(self) -> IOutputStream | None: ...
     def detach_buffer(self) -> Buffer: ...
@@ -448,7 +465,7 @@ class DataReader:
     def input_stream_options(self, value: InputStreamOptions) -> None: ...
     @property
     def unconsumed_buffer_length(self) -> int: ...
-    def load_async(self, count: int, /) -> IAsyncOperation[int]: ...
+    def load_async(self, count: int, /) -> DataReaderLoadOperation: ...
     def read_byte(self) -> int: ...
     @overload
     def read_bytes(self, value: bytearray | memoryview | Buffer, /) -> None: ...
@@ -585,6 +602,10 @@ class StreamSocket:
     def upgrade_to_ssl_async(
         self, protection_level: SocketProtectionLevel, validation_host_name: _HostNameArg, /
     ) -> IAsyncAction: ...
+    # netrt extension: server-side STARTTLS on an accepted plain socket
+    def upgrade_to_ssl_as_server_async(
+        self, protection_level: SocketProtectionLevel, server_certificate: Certificate, /
+    ) -> IAsyncAction: ...
     def cancel_io_async(self) -> IAsyncAction: ...
     def close(self) -> None: ...
     @property
@@ -696,6 +717,8 @@ class StreamSocketInformation:
     def server_certificate_error_severity(self) -> SocketSslErrorSeverity: ...
     # netrt extensions (DESIGN.md section 6)
     @property
+    def client_certificate(self) -> Certificate | None: ...
+    @property
     def negotiated_tls_version(self) -> int: ...
     @property
     def cipher_suite(self) -> str: ...
@@ -780,6 +803,17 @@ class StreamSocketListenerControl:
     def outbound_unicast_hop_limit(self) -> int: ...
     @outbound_unicast_hop_limit.setter
     def outbound_unicast_hop_limit(self, value: int) -> None: ...
+    # netrt extensions (the TLS server side, DESIGN.md section 6); set them before binding
+    @property
+    def server_certificate(self) -> Certificate | None: ...
+    @server_certificate.setter
+    def server_certificate(self, value: Certificate | None) -> None: ...
+    @property
+    def client_certificate_mode(self) -> ClientCertificateMode: ...
+    @client_certificate_mode.setter
+    def client_certificate_mode(self, value: ClientCertificateMode) -> None: ...
+    @property
+    def trusted_root_certificates(self) -> MutableSequence[Certificate]: ...
 
 @final
 class StreamSocketListenerInformation:

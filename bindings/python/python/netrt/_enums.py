@@ -19,6 +19,7 @@ __all__ = [
     "UnicodeEncoding",
     "InputStreamOptions",
     "WebErrorStatus",
+    "ClientCertificateMode",
 ]
 
 
@@ -147,6 +148,17 @@ class ChainValidationResult(enum.IntEnum):
     REVOCATION_INFORMATION_MISSING = 11
     REVOCATION_FAILURE = 12
     OTHER_ERRORS = 13
+
+
+class ClientCertificateMode(enum.IntEnum):
+    """netrt extension (WinRT has no TLS listener, so PyWinRT has no such enum): whether a TLS
+    listener asks its clients for a certificate (``StreamSocketListenerControl.client_certificate_mode``)."""
+
+    __module__ = "netrt"
+
+    NONE = 0
+    OPTIONAL = 1
+    REQUIRED = 2
 
 
 class ByteOrder(enum.IntEnum):

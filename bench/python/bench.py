@@ -1,0 +1,311 @@
+"""netrt's Python projection vs asyncio streams (issue 6's bench; method in DESIGN section 10).
+
+    .venv/bin/python bench/python/bench.py [--pairs N] [--quick]
+
+Run it with the .venv python after `bash tests/python/run.sh` (or `pip install ./bindings/python`)
+has installed the package. Every figure is a ratio taken in this run: netrt and the baseline
+alternate (A B A B ...), and the table gives the median ratio of the pairs with min/max.
+
+- bulk: one connection on 127.0.0.1, both ends in this process and this event loop, written in
+  64 KiB chunks and read in up to 64 KiB pieces. netrt: `output_stream.write_async` /
+  `input_stream.read_async(PARTIAL)`; baseline: asyncio `StreamWriter.write` + `drain` /
+  `StreamReader.read`. Ratio = netrt MB/s / asyncio MB/s (higher is better).
+- TLS bulk: the same over TLS (ECDSA P-256 certificate made by openssl now); netrt's TLS
+  listener and client vs asyncio + `ssl` on both ends.
+- ping-pong: a 64-byte message echoed back, one at a time, by a plain blocking-socket echo
+  server in another process (the same neutral peer for both). netrt: `DataWriter.store_async` +
+  `DataReader.load_async`; baseline: `write` + `drain` + `readexactly`. Ratio = netrt p50 RTT /
+  asyncio p50 RTT (lower is better). The in-process variant (both ends in one loop) is shown too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import netrt
+from netrt import (
+    Certificate,
+    DataReader,
+    DataWriter,
+    InputStreamOptions,
+    SocketProtectionLevel,
+    StreamSocket,
+    StreamSocketListener,
+)
+
+CHUNK = 64 * 1024
+MSG = 64
+
+# ------------------------------------------------------------------ certificates (openssl)
+
+EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+
+def make_pki(d: Path) -> None:
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True, timeout=30)
+
+    run("req", "-x509", *EC, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+    (d / "leaf.ext").write_text("basicConstraints=critical,CA:FALSE\nsubjectAltName=IP:127.0.0.1\n"
+                                "extendedKeyUsage=serverAuth\n")
+    run("req", "-new", *EC, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1")
+    run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+        "-extfile", "leaf.ext", "-out", "leaf.pem")
+
+
+# ------------------------------------------------------------------ netrt
+
+async def netrt_pair(tls: Path | None) -> tuple[StreamSocketListener, StreamSocket, StreamSocket]:
+    listener = StreamSocketListener()
+    level = SocketProtectionLevel.PLAIN_SOCKET
+    if tls:
+        listener.control.server_certificate = Certificate.from_pem((tls / "leaf.pem").read_text(),
+                                                                  (tls / "leaf.key").read_text())
+        level = SocketProtectionLevel.TLS12
+    loop = asyncio.get_running_loop()
+    accepted: asyncio.Future[StreamSocket] = loop.create_future()
+    listener.add_connection_received(lambda _s, a: loop.call_soon_threadsafe(accepted.set_result, a.socket))
+    await listener.bind_service_name_async("", level)
+    client = StreamSocket()
+    if tls:
+        client.control.trusted_root_certificates.append(Certificate.from_pem((tls / "ca.pem").read_text()))
+    await client.connect_async("127.0.0.1", listener.information.local_port, level)
+    return listener, client, await accepted
+
+
+async def netrt_bulk(total: int, tls: Path | None) -> float:
+    listener, client, server = await netrt_pair(tls)
+    chunk = os.urandom(CHUNK)
+
+    async def send() -> None:
+        out = client.output_stream
+        for _ in range(total // CHUNK):
+            await out.write_async(chunk)
+
+    async def receive() -> None:
+        inp, buf, got = server.input_stream, netrt.Buffer(CHUNK), 0
+        while got < total:
+            got += len(await inp.read_async(buf, CHUNK, InputStreamOptions.PARTIAL))
+
+    start = time.perf_counter()
+    await asyncio.gather(send(), receive())
+    elapsed = time.perf_counter() - start
+    for o in (client, server, listener):
+        o.close()
+    return total / elapsed / 1e6
+
+
+async def netrt_rtt(port: int | None, count: int) -> float:
+    listener = server = None
+    if port is None:  # in-process echo with netrt on the other end too
+        listener, client, server = await netrt_pair(None)
+        echo = asyncio.create_task(netrt_echo(server))
+    else:
+        client = StreamSocket()
+        await client.connect_async("127.0.0.1", str(port))
+    writer, reader = DataWriter(client.output_stream), DataReader(client.input_stream)
+    msg = b"x" * MSG
+    samples = []
+    for i in range(count):
+        t = time.perf_counter_ns()
+        writer.write_bytes(msg)
+        await writer.store_async()
+        await reader.load_async(MSG)
+        reader.read_bytes(MSG)
+        samples.append(time.perf_counter_ns() - t)
+    client.close()
+    if listener is not None:
+        await echo
+        server.close()  # type: ignore[union-attr]
+        listener.close()
+    return statistics.median(samples[count // 10:]) / 1e3
+
+
+async def netrt_echo(sock: StreamSocket) -> None:
+    reader, writer = DataReader(sock.input_stream), DataWriter(sock.output_stream)
+    try:
+        while await reader.load_async(MSG) == MSG:
+            writer.write_bytes(reader.read_bytes(MSG))
+            await writer.store_async()
+    except OSError:
+        pass
+
+
+# ------------------------------------------------------------------ asyncio
+
+def ssl_contexts(tls: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(tls / "leaf.pem", tls / "leaf.key")
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client.load_verify_locations(tls / "ca.pem")
+    return server, client
+
+
+async def asyncio_bulk(total: int, tls: Path | None) -> float:
+    server_ctx, client_ctx = ssl_contexts(tls) if tls else (None, None)
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        got = 0
+        while got < total:
+            data = await reader.read(CHUNK)
+            if not data:
+                break
+            got += len(data)
+        done.set_result(None)
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_ctx)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=client_ctx,
+                                                   server_hostname="127.0.0.1" if tls else None)
+    chunk = os.urandom(CHUNK)
+    start = time.perf_counter()
+    for _ in range(total // CHUNK):
+        writer.write(chunk)
+        await writer.drain()
+    await done
+    elapsed = time.perf_counter() - start
+    writer.close()
+    server.close()
+    await server.wait_closed()
+    return total / elapsed / 1e6
+
+
+async def asyncio_rtt(port: int | None, count: int) -> float:
+    server = None
+    echoed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    if port is None:
+        async def echo(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+            try:
+                while True:
+                    w.write(await r.readexactly(MSG))
+                    await w.drain()
+            except (asyncio.IncompleteReadError, ConnectionError):
+                w.close()
+            echoed.set_result(None)
+
+        server = await asyncio.start_server(echo, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    msg = b"x" * MSG
+    samples = []
+    for _ in range(count):
+        t = time.perf_counter_ns()
+        writer.write(msg)
+        await writer.drain()
+        await reader.readexactly(MSG)
+        samples.append(time.perf_counter_ns() - t)
+    writer.close()
+    await writer.wait_closed()
+    if server is not None:
+        await echoed
+        server.close()
+        await server.wait_closed()
+    return statistics.median(samples[count // 10:]) / 1e3
+
+
+# ------------------------------------------------------------------ the neutral echo peer
+
+ECHO_PEER = r"""
+import socket, sys, threading
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0)); srv.listen(16)
+print(srv.getsockname()[1], flush=True)
+def serve(c):
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    n = int(sys.argv[1])
+    while True:
+        b = b""
+        while len(b) < n:
+            x = c.recv(n - len(b))
+            if not x: c.close(); return
+            b += x
+        c.sendall(b)
+while True:
+    c, _ = srv.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+"""
+
+
+# ------------------------------------------------------------------ harness
+
+Case = Callable[[], Awaitable[float]]
+
+
+def pairs(name: str, a: Case, b: Case, n: int, higher_is_better: bool, unit: str) -> dict[str, object]:
+    ratios, av, bv = [], [], []
+    for i in range(n):
+        x = asyncio.run(a())
+        y = asyncio.run(b())
+        av.append(x)
+        bv.append(y)
+        ratios.append(x / y)
+        print(f"  {name} pair {i + 1}: netrt {x:.1f} {unit}, asyncio {y:.1f} {unit}, ratio {x / y:.2f}",
+              file=sys.stderr, flush=True)
+    return {
+        "name": name, "unit": unit, "netrt": statistics.median(av), "asyncio": statistics.median(bv),
+        "median": statistics.median(ratios), "min": min(ratios), "max": max(ratios),
+        "better": "higher" if higher_is_better else "lower",
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--pairs", type=int, default=5, help="interleaved A/B pairs per figure (default 5)")
+    p.add_argument("--quick", action="store_true", help="smaller transfers (a smoke run)")
+    p.add_argument("--only", help="comma-separated subset: bulk,tls,rtt,rtt-inproc")
+    args = p.parse_args()
+    bulk = (16 if args.quick else 256) * 2**20
+    tls_bulk = (8 if args.quick else 96) * 2**20
+    count = 300 if args.quick else 3000
+    only = set(args.only.split(",")) if args.only else {"bulk", "tls", "rtt", "rtt-inproc"}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pki = Path(tmp)
+        make_pki(pki)
+        peer = subprocess.Popen([sys.executable, "-c", ECHO_PEER, str(MSG)], stdout=subprocess.PIPE, text=True)
+        try:
+            assert peer.stdout is not None
+            port = int(peer.stdout.readline())
+            rows = []
+            if "bulk" in only:
+                rows.append(pairs("bulk loopback throughput", lambda: netrt_bulk(bulk, None),
+                                  lambda: asyncio_bulk(bulk, None), args.pairs, True, "MB/s"))
+            if "tls" in only:
+                rows.append(pairs("TLS bulk throughput", lambda: netrt_bulk(tls_bulk, pki),
+                                  lambda: asyncio_bulk(tls_bulk, pki), args.pairs, True, "MB/s"))
+            if "rtt" in only:
+                rows.append(pairs("64-byte ping-pong p50 RTT (echo process)", lambda: netrt_rtt(port, count),
+                                  lambda: asyncio_rtt(port, count), args.pairs, False, "µs"))
+            if "rtt-inproc" in only:
+                rows.append(pairs("64-byte ping-pong p50 RTT (in-process)", lambda: netrt_rtt(None, count),
+                                  lambda: asyncio_rtt(None, count), args.pairs, False, "µs"))
+        finally:
+            peer.kill()
+            peer.wait()
+
+    print(f"\nnetrt {netrt.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"{args.pairs} interleaved pairs\n")
+    print("| figure | netrt (median) | asyncio (median) | ratio netrt/asyncio: median [min, max] | better |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['name']} | {r['netrt']:.1f} {r['unit']} | {r['asyncio']:.1f} {r['unit']} | "
+              f"**{r['median']:.2f}×** [{r['min']:.2f}, {r['max']:.2f}] | {r['better']} |")
+
+
+if __name__ == "__main__":
+    main()
