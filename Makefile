@@ -5,7 +5,8 @@ CARGO ?= cargo
 # Per-step time limits: a hang fails the step instead of eating CI's 90 minutes.
 RUST_TEST_TIMEOUT ?= 1500
 
-.PHONY: all build deps demo demo-c test lint header header-check header-tool ffi test-rust test-c bench bench-c clean install
+.PHONY: all build deps demo demo-c demo-cpp test lint header header-check header-tool ffi test-rust test-c \
+	test-cpp test-python bench bench-rust bench-c bench-python clean install
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -18,10 +19,11 @@ build: deps
 	$(CARGO) build --workspace
 
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, error
-## codes), then the C echo example through libnetrt.
+## codes), then the C and C++ examples through libnetrt.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	@$(MAKE) -s demo-c
+	@$(MAKE) -s demo-cpp
 
 ffi:
 	$(CARGO) build -q -p netrt-ffi
@@ -35,6 +37,7 @@ demo-c: ffi
 		gcc -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/$$e.c -Ltarget/debug -lnetrt \
 			-Wl,-rpath,$(CURDIR)/target/debug -o target/c-examples/$$e; done
 	target/c-examples/listener_echo
+	target/c-examples/udp_sender_receiver
 
 demo-cpp: ffi
 	@mkdir -p target/cpp-examples
@@ -42,7 +45,6 @@ demo-cpp: ffi
 	g++ -std=c++20 -Wall -Wextra -Werror -pthread -Iinclude -Ibindings/cpp/include examples/cpp/listener_echo.cpp \
 		-Ltarget/debug -lnetrt -Wl,-rpath,$(CURDIR)/target/debug -o target/cpp-examples/listener_echo
 	target/cpp-examples/listener_echo
-	target/c-examples/udp_sender_receiver
 
 ## install: libnetrt.so(.0)/libnetrt.a, netrt.h, netrt.pc and the CMake package (netrt::netrt)
 ## into $(DESTDIR)$(PREFIX). INSTALL_PROFILE=debug installs the debug build instead.
@@ -90,9 +92,12 @@ test-cpp: ffi
 test-python:
 	timeout 1500 bash tests/python/run.sh
 
-## bench: interleaved netrt-vs-baseline runs; results go to BENCHMARKS.md by hand.
-bench: deps
-	$(CARGO) run --release -p netrt-bench
+## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
+## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.
+bench: deps bench-rust bench-c bench-python
+
+bench-rust:
+	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench
 
 ## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs.
 bench-c:
