@@ -682,6 +682,10 @@ netrt_hresult netrt_async_get_error_detail(netrt_handle op,
 // Blocks the calling thread until the operation leaves Started or `timeout_ms` passes
 // (`NETRT_INFINITE` waits without limit; 0 polls).
 //
+// A read on a plain TCP stream (ReadAsync, LoadAsync) that was not ready when started is
+// driven by the waiting thread itself: it polls the socket and completes the read there, with
+// no runtime thread in between (DESIGN §4).
+//
 // Returns `S_OK` once the operation is done (then read its status and error code), or
 // `0x80070102` (WAIT_TIMEOUT) — the operation goes on. Safe to call from a completion or event
 // handler (they run on the dispatcher thread, which operations never need to complete).

@@ -9,12 +9,54 @@
 //!
 //! Completion handlers run on netrt's dispatcher thread (`netrt_core::dispatch`), never on a
 //! runtime worker, except that a handler set on an already completed operation runs inline.
+//!
+//! ## Blocking-wait fast path (reads on plain TCP streams)
+//!
+//! A read whose first poll is Pending and whose stream has a readiness fd
+//! (`InputStream::readiness_fd`) is not spawned at once: the operation *parks* its future, so a
+//! `netrt_async_wait` — the common "start, then block" pattern — can poll(2) the fd itself and
+//! re-poll the future on its own thread (core's plain read tries `recv(MSG_DONTWAIT)` first),
+//! with no runtime thread on the path from the kernel to the caller. Where the future is
+//! (`Driver`, under the operation's mutex; exactly one party polls it at a time):
+//!
+//! ```text
+//!            start: first poll Pending + readiness fd
+//!                         │
+//!                         ▼
+//!   ┌────────────────► Parked(fut, fd) ──── set_completed / grace period over (lazy queue)
+//!   │                     │        │                  │ spawn
+//!   │   netrt_async_wait  │        │ cancel           ▼
+//!   │   takes the future  ▼        └─(drop fut)─►  Runtime (a task, or no future at all)
+//!   │                 Polling(wake) ──── wait times out: spawn ─►  Runtime
+//!   │                     │  │
+//!   │       Ready: settle │  └── cancel: status Canceled, wake the poller, which drops
+//!   │                     ▼      the future and moves to Runtime (cancel waits for that)
+//!   └ (never re-parked)  Runtime
+//! ```
+//!
+//! * The polling waiter sleeps in poll(2) on the socket fd and its thread's eventfd; the waker it
+//!   polls the future with writes that eventfd, so whatever would wake a task (CancelIOAsync,
+//!   a close, a stale readiness) also wakes the waiter; `netrt_async_cancel` wakes it the same
+//!   way. Other waiters (other threads) block on the condvar as before.
+//! * The first sleep happens before any re-poll (the read was tried an instant ago), bounded by
+//!   `FIRST_SLICE` because the future still holds the no-op waker of its first poll.
+//! * A core read resumed inside `readable().await` only sees tokio's readiness, which the
+//!   reactor thread sets later; so when poll(2) says the socket is readable and the future is
+//!   still Pending, a restartable read (`Restart`: ReadAsync) is replaced by a fresh future,
+//!   which calls recv() at once. One that is not (LoadAsync keeps state in core), or a restart
+//!   still Pending, is left to its waker: the socket leaves the poll set (no spinning).
+//! * A wait that times out hands the future to the runtime (the operation goes on there).
+//! * `netrt_async_set_completed` on a parked operation spawns it at once (handlers must run
+//!   without anyone waiting). An operation nobody waits for is spawned by the lazy queue (a
+//!   runtime task) after `PARK_GRACE`; the queue holds the operation, so releasing every
+//!   handle still never cancels it.
 
 use std::ffi::{c_char, c_void};
 use std::future::Future;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use netrt_core::Error;
@@ -50,6 +92,13 @@ pub(crate) enum OpResult {
 /// The boxed future an operation runs.
 pub(crate) type OpFuture = Pin<Box<dyn Future<Output = Result<OpResult, Error>> + Send + 'static>>;
 
+/// Makes a fresh future that continues a read: the pending one may be dropped at any Pending
+/// point (nothing is consumed) and replaced by this one. A resumed core read waits on tokio's
+/// readiness (set only once the reactor thread has seen the epoll event), while a fresh one
+/// calls recv() at once — so after poll(2) reported the socket readable, the fast-path waiter
+/// restarts the read rather than waiting for the reactor.
+pub(crate) type Restart = Box<dyn FnMut() -> OpFuture + Send + 'static>;
+
 /// `user_data` crosses threads; the C caller owns what it points to.
 #[derive(Clone, Copy)]
 struct UserData(*mut c_void);
@@ -62,6 +111,16 @@ enum Handler {
     Used,
 }
 
+/// Where the operation's future is (see the module notes).
+enum Driver {
+    /// On the runtime as a task, or gone (completed, cancelled, or completed on the first poll).
+    Runtime,
+    /// Parked: nobody polls it; the next waiter (or the runtime) takes it.
+    Parked(OpFuture, RawFd, Option<Restart>),
+    /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
+    Polling(Arc<WakeFd>),
+}
+
 struct State {
     status: netrt_async_status,
     error: Option<Error>,
@@ -69,6 +128,9 @@ struct State {
     handler: Handler,
     task: Option<tokio::task::AbortHandle>,
     closed: bool,
+    driver: Driver,
+    /// Threads blocked on `done` (a notify with none is skipped: it would be a syscall).
+    waiters: u32,
 }
 
 /// One asynchronous operation.
@@ -87,6 +149,8 @@ impl AsyncOp {
                 handler: Handler::None,
                 task: None,
                 closed: false,
+                driver: Driver::Runtime,
+                waiters: 0,
             }),
             done: Condvar::new(),
         }
@@ -139,6 +203,16 @@ fn is_sync_error(e: &Error) -> bool {
 pub(crate) fn start(
     fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
 ) -> Result<netrt_handle, Error> {
+    start_with(fut, None, || None)
+}
+
+/// As [`start`], for a read: when the first poll is Pending and `readiness_fd` gives an fd, the
+/// future is parked for the blocking-wait fast path instead of being spawned.
+pub(crate) fn start_with(
+    fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
+    restart: Option<Restart>,
+    readiness_fd: impl FnOnce() -> Option<RawFd>,
+) -> Result<netrt_handle, Error> {
     let mut fut: OpFuture = Box::pin(fut);
     let first = {
         let _runtime = netrt_core::runtime::runtime().enter();
@@ -155,19 +229,272 @@ pub(crate) fn start(
         }
         Poll::Pending => {
             let h = handle::issue(obj.clone())?;
-            // The task holds the operation object: releasing every handle never cancels it.
-            let task_obj = obj;
-            let task_op = op.clone();
-            let task = netrt_core::runtime::handle().spawn(async move {
-                let outcome = fut.await;
-                settle(&task_obj, &task_op, outcome);
-            });
-            let mut st = op.lock();
-            if st.status == netrt_async_status::Started {
-                st.task = Some(task.abort_handle());
+            match readiness_fd() {
+                Some(fd) => {
+                    let mut st = op.lock();
+                    if st.status == netrt_async_status::Started {
+                        st.driver = Driver::Parked(fut, fd, restart);
+                        drop(st);
+                        lazy_spawn_later(obj, op);
+                    }
+                }
+                None => {
+                    let mut st = op.lock();
+                    spawn_locked(&obj, &op, &mut st, fut);
+                }
             }
             Ok(h)
         }
+    }
+}
+
+/// Runs `fut` as a runtime task (the operation is Started, its future owned by nobody else).
+fn spawn_locked(obj: &Arc<Object>, op: &Arc<AsyncOp>, st: &mut State, fut: OpFuture) {
+    st.driver = Driver::Runtime;
+    if st.status != netrt_async_status::Started {
+        // Cancelled before it ran (through a handle guessed from another thread).
+        drop(fut);
+        return;
+    }
+    // The task holds the operation object: releasing every handle never cancels it.
+    let task_obj = obj.clone();
+    let task_op = op.clone();
+    let task = netrt_core::runtime::handle().spawn(async move {
+        let outcome = fut.await;
+        settle(&task_obj, &task_op, outcome);
+    });
+    // Settle takes this lock, so the task cannot have finished yet: the handle is current.
+    st.task = Some(task.abort_handle());
+}
+
+/// Spawns a parked future (no-op in any other state).
+fn spawn_if_parked(obj: &Arc<Object>, op: &Arc<AsyncOp>) {
+    let mut st = op.lock();
+    if st.status != netrt_async_status::Started {
+        return;
+    }
+    if let Driver::Parked(..) = st.driver {
+        let Driver::Parked(fut, ..) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
+            unreachable!("checked above")
+        };
+        spawn_locked(obj, op, &mut st, fut);
+    }
+}
+
+/// The bound on a fast-path wait's first sleep (see `wait_fast`).
+const FIRST_SLICE: Duration = Duration::from_millis(10);
+
+/// How long a parked operation waits for a `netrt_async_wait` before the runtime takes it.
+const PARK_GRACE: Duration = Duration::from_millis(5);
+
+/// A parked operation and when to spawn it if nobody came to wait.
+type LazyEntry = (Instant, Arc<Object>, Arc<AsyncOp>);
+
+/// The lazy queue: parked operations nobody may come to wait for.
+struct LazyQueue {
+    entries: Mutex<Vec<LazyEntry>>,
+    wake: tokio::sync::Notify,
+}
+
+/// The queue of the current runtime (a new one after fork: the old task is gone with its runtime).
+static LAZY: Mutex<Option<(usize, Arc<LazyQueue>)>> = Mutex::new(None);
+
+fn lazy_spawn_later(obj: Arc<Object>, op: Arc<AsyncOp>) {
+    let rt = netrt_core::runtime::runtime();
+    let key = rt as *const tokio::runtime::Runtime as usize;
+    let queue = {
+        let mut slot = LAZY.lock().unwrap_or_else(|e| e.into_inner());
+        match &*slot {
+            Some((k, q)) if *k == key => q.clone(),
+            _ => {
+                let q =
+                    Arc::new(LazyQueue { entries: Mutex::new(Vec::new()), wake: tokio::sync::Notify::new() });
+                rt.spawn(run_lazy_queue(q.clone()));
+                *slot = Some((key, q.clone()));
+                q
+            }
+        }
+    };
+    let was_empty = {
+        let mut entries = queue.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.push((Instant::now() + PARK_GRACE, obj, op));
+        entries.len() == 1
+    };
+    if was_empty {
+        queue.wake.notify_one();
+    }
+}
+
+/// The lazy queue's task: at each entry's deadline, spawns the operation if it is still parked
+/// (a done or polled one is just dropped). Entries stay until their deadline, so under steady
+/// traffic the queue is never empty, pushes need no wake-up, and the task wakes about once per
+/// `PARK_GRACE` for a whole batch (an entry is spawned between one and two grace periods).
+async fn run_lazy_queue(queue: Arc<LazyQueue>) {
+    loop {
+        let now = Instant::now();
+        let mut due = Vec::new();
+        let next = {
+            let mut entries = queue.entries.lock().unwrap_or_else(|e| e.into_inner());
+            let mut i = 0;
+            while i < entries.len() {
+                if entries[i].0 <= now {
+                    let (_, obj, op) = entries.swap_remove(i);
+                    due.push((obj, op));
+                } else {
+                    i += 1;
+                }
+            }
+            entries.iter().map(|(when, ..)| *when).min()
+        };
+        for (obj, op) in due {
+            spawn_if_parked(&obj, &op);
+        }
+        match next {
+            Some(when) => tokio::time::sleep_until(when.max(now + PARK_GRACE).into()).await,
+            None => queue.wake.notified().await,
+        }
+    }
+}
+
+/// A thread's eventfd that interrupts its poll(2): the waker of futures it polls, and what
+/// `netrt_async_cancel` signals. Shared by `Arc` so a late wake never hits a reused fd.
+struct WakeFd(OwnedFd);
+
+impl WakeFd {
+    fn new() -> Option<Arc<Self>> {
+        // SAFETY: plain syscall; the fd is owned below.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        // SAFETY: a fresh fd we own.
+        (fd >= 0).then(|| Arc::new(Self(unsafe { OwnedFd::from_raw_fd(fd) })))
+    }
+
+    fn signal(&self) {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a valid u64 to our eventfd (never blocks: EFD_NONBLOCK).
+        let _ = unsafe { libc::write(self.0.as_raw_fd(), (&one as *const u64).cast(), 8) };
+    }
+
+    fn drain(&self) {
+        let mut v: u64 = 0;
+        // SAFETY: reads 8 bytes into a valid u64 (never blocks).
+        let _ = unsafe { libc::read(self.0.as_raw_fd(), (&mut v as *mut u64).cast(), 8) };
+    }
+}
+
+impl Wake for WakeFd {
+    fn wake(self: Arc<Self>) {
+        self.signal();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.signal();
+    }
+}
+
+thread_local! {
+    static THREAD_WAKE: Option<Arc<WakeFd>> = WakeFd::new();
+}
+
+/// Waits on `fd` (when `Some`) and `wake` until either is readable or `timeout` passes (None:
+/// no limit). Returns whether `fd` is readable (or hung up).
+fn poll_fds(fd: Option<RawFd>, wake: &WakeFd, timeout: Option<Duration>) -> bool {
+    let mut fds = [
+        // A negative fd is ignored by poll(2).
+        libc::pollfd { fd: fd.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
+        libc::pollfd { fd: wake.0.as_raw_fd(), events: libc::POLLIN, revents: 0 },
+    ];
+    let ms = match timeout {
+        None => -1,
+        // Round up so a short remainder does not spin.
+        Some(t) => t.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32,
+    };
+    // SAFETY: two valid pollfd entries.
+    let _ = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+    if fds[1].revents != 0 {
+        wake.drain();
+    }
+    fds[0].revents != 0
+}
+
+/// The fast path of `netrt_async_wait`: if the future is parked, this thread takes it and
+/// drives it until the operation is done (`Ok(true)`), or the deadline passes (the future goes
+/// to the runtime; `Ok(false)`). `Err(())`: not parked (or no eventfd) — wait on the condvar.
+fn wait_fast(obj: &Arc<Object>, op: &Arc<AsyncOp>, deadline: Option<Instant>) -> Result<bool, ()> {
+    let wake = THREAD_WAKE.try_with(|w| w.clone()).ok().flatten().ok_or(())?;
+    let (mut fut, fd, mut restart) = {
+        let mut st = op.lock();
+        if st.status != netrt_async_status::Started || !matches!(st.driver, Driver::Parked(..)) {
+            return Err(());
+        }
+        let Driver::Parked(fut, fd, restart) =
+            std::mem::replace(&mut st.driver, Driver::Polling(wake.clone()))
+        else {
+            unreachable!("checked above")
+        };
+        (fut, fd, restart)
+    };
+    let waker = Waker::from(wake.clone());
+    // The first sleep comes before any re-poll: the read was polled by `start` an instant ago,
+    // and a re-poll now would mostly be a wasted recv(). The future still holds the no-op waker
+    // of that poll, so this sleep is bounded by FIRST_SLICE (what only a waker would report,
+    // CancelIOAsync, is seen within it; data, a close and `netrt_async_cancel` wake it at once).
+    let first =
+        deadline.map_or(FIRST_SLICE, |d| d.saturating_duration_since(Instant::now()).min(FIRST_SLICE));
+    // The fd stays valid: the pending read future holds the connection that owns it.
+    let mut readable = poll_fds(Some(fd), &wake, Some(first));
+    // Whether to include the socket in poll(2): not after it was readable and the future (even
+    // restarted) still said Pending — it then waits for the reactor, which wakes `wake`, and a
+    // level-triggered poll would only spin until then.
+    let mut watch_fd = true;
+    loop {
+        let polled = {
+            let _runtime = netrt_core::runtime::runtime().enter();
+            let mut cx = Context::from_waker(&waker);
+            // Polled first with this thread's waker (replacing the no-op one of the first poll),
+            // so the wake-ups of whatever it waits on reach poll(2). An abort is seen here.
+            let mut polled = fut.as_mut().poll(&mut cx);
+            if polled.is_pending() && readable {
+                if let Some(make) = restart.as_mut() {
+                    // Ready data the resumed future cannot see yet: start a fresh read.
+                    drop(std::mem::replace(&mut fut, make()));
+                    polled = fut.as_mut().poll(&mut cx);
+                }
+                // Still Pending on a readable socket: leave it to the waker (no spinning).
+                watch_fd = !polled.is_pending();
+            }
+            polled
+        };
+        let mut st = op.lock();
+        if st.status != netrt_async_status::Started {
+            // Cancelled while we polled: drop the future (aborting the read) before cancel returns.
+            // `cancel` waits until the driver leaves Polling, i.e. until the future is gone.
+            drop(st);
+            drop(fut);
+            let mut st = op.lock();
+            st.driver = Driver::Runtime;
+            if st.waiters > 0 {
+                op.done.notify_all();
+            }
+            return Ok(true);
+        }
+        match polled {
+            Poll::Ready(outcome) => {
+                st.driver = Driver::Runtime;
+                drop(st);
+                drop(fut);
+                settle(obj, op, outcome);
+                return Ok(true);
+            }
+            Poll::Pending => {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    spawn_locked(obj, op, &mut st, fut);
+                    return Ok(false);
+                }
+            }
+        }
+        drop(st);
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        readable = poll_fds(watch_fd.then_some(fd), &wake, remaining);
     }
 }
 
@@ -202,8 +529,11 @@ fn finish(obj: &Arc<Object>, mut st: MutexGuard<'_, State>, done: &Condvar) {
             None
         }
     };
+    let notify = st.waiters > 0;
     drop(st);
-    done.notify_all();
+    if notify {
+        done.notify_all();
+    }
     if let Some((cb, data)) = handler {
         let obj = obj.clone();
         netrt_core::dispatch::post(move || {
@@ -294,6 +624,10 @@ pub extern "C" fn netrt_async_get_error_detail(
 /// Blocks the calling thread until the operation leaves Started or `timeout_ms` passes
 /// (`NETRT_INFINITE` waits without limit; 0 polls).
 ///
+/// A read on a plain TCP stream (ReadAsync, LoadAsync) that was not ready when started is
+/// driven by the waiting thread itself: it polls the socket and completes the read there, with
+/// no runtime thread in between (DESIGN §4).
+///
 /// Returns `S_OK` once the operation is done (then read its status and error code), or
 /// `0x80070102` (WAIT_TIMEOUT) — the operation goes on. Safe to call from a completion or event
 /// handler (they run on the dispatcher thread, which operations never need to complete).
@@ -301,19 +635,32 @@ pub extern "C" fn netrt_async_get_error_detail(
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_hresult {
     ffi!("netrt_async_wait", {
-        let op = get!(op, AsyncOp);
+        let (obj, op) = op_of(op)?;
         let deadline = (timeout_ms != NETRT_INFINITE)
             .then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
+        match wait_fast(&obj, &op, deadline) {
+            Ok(true) => return Ok(()),
+            Ok(false) => {
+                return Err(Error::new(E_WAIT_TIMEOUT, format!("not done after {timeout_ms} ms")));
+            }
+            Err(()) => {}
+        }
         let mut st = op.lock();
         while st.status == netrt_async_status::Started {
             match deadline {
-                None => st = op.done.wait(st).unwrap_or_else(|e| e.into_inner()),
+                None => {
+                    st.waiters += 1;
+                    st = op.done.wait(st).unwrap_or_else(|e| e.into_inner());
+                    st.waiters -= 1;
+                }
                 Some(d) => {
                     let now = Instant::now();
                     if now >= d {
                         return Err(Error::new(E_WAIT_TIMEOUT, format!("not done after {timeout_ms} ms")));
                     }
+                    st.waiters += 1;
                     st = op.done.wait_timeout(st, d - now).unwrap_or_else(|e| e.into_inner()).0;
+                    st.waiters -= 1;
                 }
             }
         }
@@ -341,9 +688,32 @@ pub extern "C" fn netrt_async_cancel(op: netrt_handle) -> netrt_hresult {
         if let Some(task) = &task {
             task.abort();
         }
+        // A parked future is dropped here (after the lock); a polling waiter is woken and drops
+        // its future itself: wait (bounded) until it has, as for an aborted task.
+        let parked = match std::mem::replace(&mut st.driver, Driver::Runtime) {
+            Driver::Parked(fut, ..) => Some(fut),
+            Driver::Polling(wake) => {
+                wake.signal();
+                st.driver = Driver::Polling(wake);
+                None
+            }
+            Driver::Runtime => None,
+        };
         finish(&obj, st, &op.done);
+        drop(parked);
         if let Some(task) = task {
             await_abort(&task);
+        }
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let mut st = op.lock();
+        while matches!(st.driver, Driver::Polling(_)) {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            st.waiters += 1;
+            st = op.done.wait_timeout(st, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+            st.waiters -= 1;
         }
         Ok(())
     })
@@ -381,13 +751,16 @@ pub extern "C" fn netrt_async_set_completed(
 ) -> netrt_hresult {
     ffi!("netrt_async_set_completed", {
         let cb = handler.ok_or_else(|| null("handler"))?;
-        let (_, op_ref) = op_of(op)?;
+        let (obj, op_ref) = op_of(op)?;
         let mut st = op_ref.open()?;
         if !matches!(st.handler, Handler::None) {
             return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
         }
         if st.status == netrt_async_status::Started {
             st.handler = Handler::Set(cb, UserData(user_data));
+            drop(st);
+            // The handler must run without anyone waiting: a parked read goes to the runtime.
+            spawn_if_parked(&obj, &op_ref);
             return Ok(());
         }
         st.handler = Handler::Used;

@@ -101,12 +101,16 @@ impl BufferObject {
         inner.memory.bytes()[..inner.length as usize].to_vec()
     }
 
-    /// Replaces the contents with `bytes` (at most the capacity; the caller checked).
-    pub(crate) fn set_contents(&self, bytes: &[u8]) {
+    /// The fixed address and capacity of the memory (valid while `self` lives).
+    pub(crate) fn raw_memory(&self) -> (*mut u8, usize) {
+        let inner = self.lock();
+        (inner.memory.ptr.as_ptr(), inner.memory.capacity)
+    }
+
+    /// Sets the length after bytes were written through `raw_memory` (at most the capacity).
+    pub(crate) fn set_length_filled(&self, length: usize) {
         let mut inner = self.lock();
-        let n = bytes.len().min(inner.memory.capacity);
-        inner.memory.bytes_mut()[..n].copy_from_slice(&bytes[..n]);
-        inner.length = n as u32;
+        inner.length = length.min(inner.memory.capacity) as u32;
     }
 
     /// The core `Buffer` with the same valid bytes.

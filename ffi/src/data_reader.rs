@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use netrt_core::io::{ByteOrder, DataReader, InputStreamOptions, UnicodeEncoding};
 
-use crate::async_op::{OpResult, start};
+use crate::async_op::{OpResult, start_with};
 use crate::boundary::{Out, bytes_out, netrt_handle, netrt_hresult};
 use crate::buffer::issue_from_core;
 use crate::data_writer::netrt_guid;
@@ -156,10 +156,21 @@ pub extern "C" fn netrt_data_reader_load_async(
     ffi!("netrt_data_reader_load_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, r) = get_obj!(reader_h, DataReader);
-        out.write(start(async move {
-            let _keep = keep;
-            Ok(OpResult::U32(r.load(count).await?))
-        })?);
+        // A reader made on a stream is owned by that stream's object: its fd allows the
+        // blocking-wait fast path (see `async_op`).
+        let stream = match keep.owner.as_deref().map(|o| &o.value) {
+            Some(Value::InputStream(s)) => Some(s.clone()),
+            _ => None,
+        };
+        out.write(start_with(
+            async move {
+                let _keep = keep;
+                Ok(OpResult::U32(r.load(count).await?))
+            },
+            // A load keeps state inside core (bytes already appended): not restartable.
+            None,
+            move || stream.and_then(|s| s.readiness_fd()),
+        )?);
         Ok(())
     })
 }

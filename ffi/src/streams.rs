@@ -4,9 +4,14 @@
 //! is already there, or the kernel takes the bytes at once, the operation is complete before
 //! the function returns and no runtime thread is involved.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use netrt_core::Error;
+use netrt_core::error::hresult::{E_OPERATION_ABORTED, RO_E_CLOSED};
 use netrt_core::io::InputStreamOptions;
 
-use crate::async_op::{OpResult, start};
+use crate::async_op::{OpFuture, OpResult, start, start_with};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::get_obj;
 
@@ -40,13 +45,48 @@ pub extern "C" fn netrt_input_stream_read_async(
                 "ReadAsync: count {count} exceeds the buffer's capacity {capacity}"
             )));
         }
-        out.write(start(async move {
-            let _keep = keep;
-            let mut data = Vec::new();
-            input.read_into(&mut data, count, options).await?;
-            buf.set_contents(&data);
-            Ok(OpResult::Object(buffer_obj))
-        })?);
+        let fd_input = input.clone();
+        // Bytes read so far, shared by the read's successive futures (see `async_op::Restart`).
+        let filled = Arc::new(AtomicUsize::new(0));
+        let mut restarted = false;
+        let mut make = move || -> OpFuture {
+            let (keep, input, buf, buffer_obj, filled) =
+                (keep.clone(), input.clone(), buf.clone(), buffer_obj.clone(), filled.clone());
+            let fresh = !std::mem::replace(&mut restarted, true);
+            Box::pin(async move {
+                let _keep = keep;
+                let count = count as usize;
+                let (ptr, _) = buf.raw_memory();
+                // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address
+                // and lives as long as `buffer_obj`, which this future holds. The C contract
+                // forbids touching the buffer while the read is pending, and only one of the
+                // read's futures exists at a time, so nothing else accesses these bytes.
+                let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
+                // Straight into the buffer's memory: no intermediate copy.
+                loop {
+                    let done = filled.load(Ordering::Acquire);
+                    if done >= count {
+                        break;
+                    }
+                    let n = match input.read_some(&mut memory[done..]).await {
+                        Ok(n) => n,
+                        // A restart that finds the socket closed was racing its Close.
+                        Err(e) if !fresh && e.hresult() == RO_E_CLOSED => {
+                            return Err(Error::new(E_OPERATION_ABORTED, "the read was aborted (Close)"));
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    filled.store(done + n, Ordering::Release);
+                    if n == 0 || options != InputStreamOptions::None {
+                        break;
+                    }
+                }
+                buf.set_length_filled(filled.load(Ordering::Acquire));
+                Ok(OpResult::Object(buffer_obj))
+            })
+        };
+        let first = make();
+        out.write(start_with(first, Some(Box::new(make)), move || fd_input.readiness_fd())?);
         Ok(())
     })
 }
