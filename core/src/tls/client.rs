@@ -54,12 +54,6 @@ pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
         .clone()
 }
 
-/// One session cache for every client socket of the process (resumption across sockets).
-fn session_cache() -> Arc<ClientSessionMemoryCache> {
-    static CACHE: OnceLock<Arc<ClientSessionMemoryCache>> = OnceLock::new();
-    CACHE.get_or_init(|| Arc::new(ClientSessionMemoryCache::new(256))).clone()
-}
-
 /// The versions a level allows (DESIGN §6: every TLS level means 1.2 or 1.3, `Tls13` 1.3 only;
 /// `MinProtectionLevel` = `Tls13` raises the floor).
 pub(crate) fn versions_for(
@@ -167,7 +161,10 @@ fn build_client_tls(
         None => builder.with_no_client_auth(),
     };
     config.alpn_protocols = settings.application_protocols.iter().map(|p| p.as_bytes().to_vec()).collect();
-    config.resumption = Resumption::store(session_cache());
+    // One session cache per distinct settings: rustls resumes only with the verifier that
+    // verified the session, so a cache shared across configs would only let one config's
+    // sessions evict another's (entries are keyed by server name alone).
+    config.resumption = Resumption::store(Arc::new(ClientSessionMemoryCache::new(256)));
     // SSLKEYLOGFILE is honoured (KeyLogFile does nothing when it is unset).
     config.key_log = Arc::new(rustls::KeyLogFile::new());
     Ok(ClientTls { config: Arc::new(config), verifier })
