@@ -1,11 +1,9 @@
 //! Rust-side checks of the C ABI that the C suite cannot make on its own.
 
-use crate::object_api::{netrt_duplicate, netrt_release};
+use netrt_core::error::hresult::{E_HANDLE, E_INVALIDARG, E_POINTER, RO_E_CLOSED};
 
-const E_POINTER: i32 = 0x8000_4003_u32 as i32;
-const E_HANDLE: i32 = 0x8007_0006_u32 as i32;
-const RO_E_CLOSED: i32 = 0x8000_0013_u32 as i32;
-const E_INVALIDARG: i32 = 0x8007_0057_u32 as i32;
+use crate::enums::*;
+use crate::object_api::{netrt_duplicate, netrt_release};
 
 /// The version macros in the committed header (cbindgen.toml's `after_includes`) must follow
 /// the crate version; bumping one without the other fails here.
@@ -39,4 +37,32 @@ fn handle_checks_follow_the_design_order() {
     assert_eq!(crate::stream_socket::netrt_stream_socket_get_control(dup, &mut control), E_INVALIDARG);
     assert_eq!(control, 0, "out-params are written only on success");
     assert_eq!(netrt_release(dup), 0);
+}
+
+/// The C enums restate core's members for cbindgen, and each `From<core>` maps them by value
+/// (unmapped values fall back silently). Every core member must arrive with its own value.
+#[test]
+fn every_core_enum_member_maps_to_the_c_member_with_the_same_value() {
+    use netrt_core::error::{SocketErrorStatus, WebErrorStatus};
+    use netrt_core::io::{ByteOrder, UnicodeEncoding};
+    use netrt_core::net::{HostNameType, SocketProtectionLevel, SocketQualityOfService};
+    use netrt_core::tls::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
+    macro_rules! check {
+        ($c:ty, $core:ty) => {
+            for member in <$core>::ALL {
+                let c: $c = (*member).into();
+                assert_eq!(c as i32, *member as i32, "{member:?} became {c:?}");
+            }
+        };
+    }
+    check!(netrt_socket_error_status, SocketErrorStatus);
+    check!(netrt_web_error_status, WebErrorStatus);
+    check!(netrt_socket_protection_level, SocketProtectionLevel);
+    check!(netrt_host_name_type, HostNameType);
+    check!(netrt_byte_order, ByteOrder);
+    check!(netrt_unicode_encoding, UnicodeEncoding);
+    check!(netrt_socket_quality_of_service, SocketQualityOfService);
+    check!(netrt_chain_validation_result, ChainValidationResult);
+    check!(netrt_socket_ssl_error_severity, SocketSslErrorSeverity);
+    check!(netrt_client_certificate_mode, ClientCertificateMode);
 }
