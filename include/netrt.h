@@ -1789,10 +1789,14 @@ netrt_hresult netrt_input_stream_read_async(netrt_handle stream,
                                             uint32_t options,
                                             netrt_handle *out_op);
 
-// `IOutputStream.WriteAsync(buffer)`: writes the buffer's valid bytes (copied when called;
-// the buffer may be reused at once). `netrt_async_get_results_uint32` gives the number of
-// bytes written. One write at a time per socket (`E_ILLEGAL_METHOD_CALL`). For a datagram
+// `IOutputStream.WriteAsync(buffer)`: writes the buffer's valid bytes (as they are when
+// called; the buffer may be reused at once). `netrt_async_get_results_uint32` gives the number
+// of bytes written. One write at a time per socket (`E_ILLEGAL_METHOD_CALL`). For a datagram
 // stream each write is one datagram. Errors as `netrt_input_stream_read_async`.
+//
+// The bytes go to the kernel from the buffer on the caller's thread, as far as it takes them
+// at once; only a remainder that has to wait is copied (and, if the caller then blocks in
+// `netrt_async_wait`, written from the caller's thread as the socket drains).
 netrt_hresult netrt_output_stream_write_async(netrt_handle stream,
                                               netrt_handle buffer,
                                               netrt_handle *out_op);

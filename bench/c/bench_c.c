@@ -1,21 +1,27 @@
 /* The C API against plain POSIX sockets, on 127.0.0.1, in one process (two threads per run:
  * sender/client and receiver/echo server), interleaved A B A B (DESIGN §10).
  *
- *   bench_c [pairs]        (default 5; `make bench-c` builds libnetrt in release and runs it)
+ *   bench_c [pairs]        (default 5; `make bench-c` builds libnetrt in release and runs it
+ *                           twice: free to use every CPU, then pinned to one with taskset)
  *
  * - bulk: 256 MiB one way in 64 KiB writes; the receiver reads up to 64 KiB at a time
  *   (netrt: OutputStream.WriteAsync + wait / InputStream.ReadAsync(Partial) + wait).
  * - ping-pong: 64-byte messages echoed, RTT per round trip, p50 and p99 of 20,000 (after 1,000
  *   warm-up); netrt uses blocking netrt_async_wait on both ends, POSIX blocking read/write.
  * - the cost of trivial exported calls.
- * Prints a markdown table: the median of the per-pair ratios with min/max. */
-#define _POSIX_C_SOURCE 200809L
+ * Prints a markdown table: the median of the per-pair ratios with min/max.
+ *
+ * Topology matters more than anything here (DESIGN §10): free on an idle 2-vCPU VM, every
+ * blocking wake-up crosses vCPUs and costs tens of µs for both sides alike; pinned to one CPU,
+ * the wake-ups are plain context switches and what remains is each side's own per-call cost. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <netrt.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,8 +335,11 @@ int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
   if (pairs < 1 || pairs > 64) pairs = 5;
-  printf("netrt %s C API vs POSIX sockets, 127.0.0.1, %d interleaved pairs (A = POSIX, B = netrt)\n",
-         netrt_version(), pairs);
+  cpu_set_t cpus;
+  int ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : -1;
+  printf("netrt %s C API vs POSIX sockets, 127.0.0.1, one process (two threads) on %d CPU%s, %d interleaved "
+         "pairs (A = POSIX, B = netrt)\n",
+         netrt_version(), ncpu, ncpu == 1 ? "" : "s", pairs);
   for (int i = 0; i < pairs; i++) {
     bulk_posix[i] = posix_bulk();
     bulk_netrt[i] = netrt_bulk();

@@ -10,41 +10,43 @@
 //! Completion handlers run on netrt's dispatcher thread (`netrt_core::dispatch`), never on a
 //! runtime worker, except that a handler set on an already completed operation runs inline.
 //!
-//! ## Blocking-wait fast path (reads on plain TCP streams)
+//! ## Blocking-wait fast path (reads and writes on plain TCP streams)
 //!
-//! A read whose first poll is Pending and whose stream has a readiness fd
-//! (`InputStream::readiness_fd`) is not spawned at once: the operation *parks* its future, so a
-//! `netrt_async_wait` — the common "start, then block" pattern — can poll(2) the fd itself and
-//! re-poll the future on its own thread (core's plain read tries `recv(MSG_DONTWAIT)` first),
-//! with no runtime thread on the path from the kernel to the caller. Where the future is
-//! (`Driver`, under the operation's mutex; exactly one party polls it at a time):
+//! A read or write whose first poll is Pending and whose stream has a readiness fd
+//! (`InputStream::readiness_fd` / `OutputStream::readiness_fd`) is not spawned at once: the
+//! operation *parks* its future, so a `netrt_async_wait` — the common "start, then block"
+//! pattern — can poll(2) the fd itself and re-poll the future on its own thread, with no runtime
+//! thread on the path from the kernel to the caller. Every poll made here runs inside core's
+//! `poll_as_caller`: a socket read or write that would block returns Pending without arming the
+//! reactor (a socket driven only this way is never registered with it, so no runtime thread
+//! wakes per packet), and each re-poll retries the syscall. Where the future is (`Driver`,
+//! under the operation's mutex; exactly one party polls it at a time):
 //!
 //! ```text
 //!            start: first poll Pending + readiness fd
 //!                         │
 //!                         ▼
-//!   ┌────────────────► Parked(fut, fd) ──── set_completed / grace period over (lazy queue)
-//!   │                     │        │                  │ spawn
-//!   │   netrt_async_wait  │        │ cancel           ▼
-//!   │   takes the future  ▼        └─(drop fut)─►  Runtime (a task, or no future at all)
-//!   │                 Polling(wake) ──── wait times out: spawn ─►  Runtime
-//!   │                     │  │
-//!   │       Ready: settle │  └── cancel: status Canceled, wake the poller, which drops
-//!   │                     ▼      the future and moves to Runtime (cancel waits for that)
-//!   └ (never re-parked)  Runtime
+//!                   Parked(fut, fd) ──── set_completed / grace period over (lazy queue)
+//!                         │        │                  │ spawn
+//!     netrt_async_wait    │        │ cancel           ▼
+//!     takes the future    ▼        └─(drop fut)─►  Runtime (a task, or no future at all)
+//!                    Polling(wake) ──── wait times out: spawn ─►  Runtime
+//!                         │  │
+//!           Ready: settle │  └── cancel: status Canceled, wake the poller, which drops
+//!                         ▼      the future and moves to Runtime (cancel waits for that)
+//!                      Runtime   (never parked again)
 //! ```
 //!
-//! * The polling waiter sleeps in poll(2) on the socket fd and its thread's eventfd; the waker it
-//!   polls the future with writes that eventfd, so whatever would wake a task (CancelIOAsync,
-//!   a close, a stale readiness) also wakes the waiter; `netrt_async_cancel` wakes it the same
-//!   way. Other waiters (other threads) block on the condvar as before.
-//! * The first sleep happens before any re-poll (the read was tried an instant ago), bounded by
-//!   `FIRST_SLICE` because the future still holds the no-op waker of its first poll.
-//! * A core read resumed inside `readable().await` only sees tokio's readiness, which the
-//!   reactor thread sets later; so when poll(2) says the socket is readable and the future is
-//!   still Pending, a restartable read (`Restart`: ReadAsync) is replaced by a fresh future,
-//!   which calls recv() at once. One that is not (LoadAsync keeps state in core), or a restart
-//!   still Pending, is left to its waker: the socket leaves the poll set (no spinning).
+//! * Futures are polled with the polling thread's waker, which writes that thread's eventfd;
+//!   the waiter sleeps in poll(2) on the socket fd and that eventfd, so whatever would wake a
+//!   task (CancelIOAsync, a close) also wakes the waiter; `netrt_async_cancel` wakes it the
+//!   same way. Other waiters (other threads) block on the condvar.
+//! * The first poll (in `start`) already used the starting thread's waker, so when that thread
+//!   waits it sleeps before re-polling (the syscall was tried an instant ago); another thread
+//!   re-polls first, to move the wake-ups to its own eventfd.
+//! * A future still Pending twice in a row while poll(2) reports its fd ready waits on something
+//!   else (a lock inside core): the waiter then pauses briefly between polls instead of
+//!   spinning (`FRUITLESS_PAUSE`; its waker still wakes it at once).
 //! * A wait that times out hands the future to the runtime (the operation goes on there).
 //! * `netrt_async_set_completed` on a parked operation spawns it at once (handlers must run
 //!   without anyone waiting). An operation nobody waits for is spawned by the lazy queue (a
@@ -71,6 +73,7 @@ use crate::enums::netrt_async_status;
 use crate::handle;
 use crate::object::{Object, Value, get};
 use crate::strings::str_out;
+use netrt_core::io::caller_driven::poll_as_caller;
 
 /// `netrt_async_wait` timeout meaning "wait until the operation leaves Started".
 pub const NETRT_INFINITE: u32 = 0xFFFF_FFFF;
@@ -92,12 +95,24 @@ pub(crate) enum OpResult {
 /// The boxed future an operation runs.
 pub(crate) type OpFuture = Pin<Box<dyn Future<Output = Result<OpResult, Error>> + Send + 'static>>;
 
-/// Makes a fresh future that continues a read: the pending one may be dropped at any Pending
-/// point (nothing is consumed) and replaced by this one. A resumed core read waits on tokio's
-/// readiness (set only once the reactor thread has seen the epoll event), while a fresh one
-/// calls recv() at once — so after poll(2) reported the socket readable, the fast-path waiter
-/// restarts the read rather than waiting for the reactor.
-pub(crate) type Restart = Box<dyn FnMut() -> OpFuture + Send + 'static>;
+/// The fd a parked operation's waiter polls, and for what.
+#[derive(Clone, Copy)]
+pub(crate) struct Readiness {
+    fd: RawFd,
+    events: libc::c_short,
+}
+
+impl Readiness {
+    /// Progress once `fd` is readable (a read).
+    pub(crate) fn readable(fd: RawFd) -> Self {
+        Self { fd, events: libc::POLLIN }
+    }
+
+    /// Progress once `fd` is writable (a write).
+    pub(crate) fn writable(fd: RawFd) -> Self {
+        Self { fd, events: libc::POLLOUT }
+    }
+}
 
 /// `user_data` crosses threads; the C caller owns what it points to.
 #[derive(Clone, Copy)]
@@ -115,8 +130,9 @@ enum Handler {
 enum Driver {
     /// On the runtime as a task, or gone (completed, cancelled, or completed on the first poll).
     Runtime,
-    /// Parked: nobody polls it; the next waiter (or the runtime) takes it.
-    Parked(OpFuture, RawFd, Option<Restart>),
+    /// Parked: nobody polls it; the next waiter (or the runtime) takes it. The `WakeFd` is the
+    /// waker its last poll registered.
+    Parked(OpFuture, Readiness, Arc<WakeFd>),
     /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
     Polling(Arc<WakeFd>),
 }
@@ -203,22 +219,18 @@ fn is_sync_error(e: &Error) -> bool {
 pub(crate) fn start(
     fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
 ) -> Result<netrt_handle, Error> {
-    start_with(fut, None, || None)
+    start_with(fut, || None)
 }
 
-/// As [`start`], for a read: when the first poll is Pending and `readiness_fd` gives an fd, the
-/// future is parked for the blocking-wait fast path instead of being spawned.
+/// As [`start`], for a stream read or write: when the first poll is Pending and `readiness`
+/// gives an fd, the future is parked for the blocking-wait fast path instead of being spawned.
 pub(crate) fn start_with(
     fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
-    restart: Option<Restart>,
-    readiness_fd: impl FnOnce() -> Option<RawFd>,
+    readiness: impl FnOnce() -> Option<Readiness>,
 ) -> Result<netrt_handle, Error> {
     let mut fut: OpFuture = Box::pin(fut);
-    let first = {
-        let _runtime = netrt_core::runtime::runtime().enter();
-        let mut cx = Context::from_waker(Waker::noop());
-        fut.as_mut().poll(&mut cx)
-    };
+    let wake = THREAD_WAKE.try_with(|w| w.clone()).ok().flatten();
+    let first = poll_on_caller(&mut fut, wake.as_ref());
     let op = Arc::new(AsyncOp::new());
     let obj = Object::new(Value::AsyncOp(op.clone()));
     match first {
@@ -229,23 +241,49 @@ pub(crate) fn start_with(
         }
         Poll::Pending => {
             let h = handle::issue(obj.clone())?;
-            match readiness_fd() {
-                Some(fd) => {
-                    let mut st = op.lock();
-                    if st.status == netrt_async_status::Started {
-                        st.driver = Driver::Parked(fut, fd, restart);
-                        drop(st);
-                        lazy_spawn_later(obj, op);
-                    }
+            let mut st = op.lock();
+            match (readiness(), wake) {
+                (Some(ready), Some(wake)) => {
+                    st.driver = Driver::Parked(fut, ready, wake);
+                    drop(st);
+                    lazy_spawn_later(obj, op);
                 }
-                None => {
-                    let mut st = op.lock();
-                    spawn_locked(&obj, &op, &mut st, fut);
-                }
+                _ => spawn_locked(&obj, &op, &mut st, fut),
             }
             Ok(h)
         }
     }
+}
+
+/// An operation that is already over (the work was done synchronously by the caller). As with
+/// [`start`], an argument or state error is returned instead and creates no operation.
+pub(crate) fn finished(outcome: Result<OpResult, Error>) -> Result<netrt_handle, Error> {
+    if let Err(e) = &outcome
+        && is_sync_error(e)
+    {
+        return Err(outcome.err().expect("checked above"));
+    }
+    let op = Arc::new(AsyncOp::new());
+    let obj = Object::new(Value::AsyncOp(op.clone()));
+    settle(&obj, &op, outcome);
+    handle::issue(obj)
+}
+
+/// Polls `fut` once on this thread with a no-op waker, socket readiness left to this thread
+/// (core's `poll_as_caller`): for work tried synchronously and dropped if it would block.
+pub(crate) fn poll_now<F: Future>(fut: Pin<&mut F>) -> Poll<F::Output> {
+    let _runtime = netrt_core::runtime::runtime().enter();
+    let mut cx = Context::from_waker(Waker::noop());
+    poll_as_caller(|| fut.poll(&mut cx))
+}
+
+/// Polls `fut` once on this thread, socket readiness left to this thread (core's
+/// `poll_as_caller`), with `wake` (this thread's eventfd) as the waker — a no-op one without.
+fn poll_on_caller(fut: &mut OpFuture, wake: Option<&Arc<WakeFd>>) -> Poll<Result<OpResult, Error>> {
+    let waker = wake.map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
+    let _runtime = netrt_core::runtime::runtime().enter();
+    let mut cx = Context::from_waker(&waker);
+    poll_as_caller(|| fut.as_mut().poll(&mut cx))
 }
 
 /// Runs `fut` as a runtime task (the operation is Started, its future owned by nobody else).
@@ -281,8 +319,8 @@ fn spawn_if_parked(obj: &Arc<Object>, op: &Arc<AsyncOp>) {
     }
 }
 
-/// The bound on a fast-path wait's first sleep (see `wait_fast`).
-const FIRST_SLICE: Duration = Duration::from_millis(10);
+/// How long the fast path sleeps when its fd is ready but the future makes no progress.
+const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
 
 /// How long a parked operation waits for a `netrt_async_wait` before the runtime takes it.
 const PARK_GRACE: Duration = Duration::from_millis(5);
@@ -395,12 +433,13 @@ thread_local! {
     static THREAD_WAKE: Option<Arc<WakeFd>> = WakeFd::new();
 }
 
-/// Waits on `fd` (when `Some`) and `wake` until either is readable or `timeout` passes (None:
-/// no limit). Returns whether `fd` is readable (or hung up).
-fn poll_fds(fd: Option<RawFd>, wake: &WakeFd, timeout: Option<Duration>) -> bool {
+/// Waits on `ready` (when `Some`) and `wake` until either is ready or `timeout` passes (None:
+/// no limit). Returns whether `ready`'s fd is ready (or hung up, or in error).
+fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<Duration>) -> bool {
+    let (fd, events) = ready.map_or((-1, 0), |r| (r.fd, r.events));
     let mut fds = [
         // A negative fd is ignored by poll(2).
-        libc::pollfd { fd: fd.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
+        libc::pollfd { fd, events, revents: 0 },
         libc::pollfd { fd: wake.0.as_raw_fd(), events: libc::POLLIN, revents: 0 },
     ];
     let ms = match timeout {
@@ -421,52 +460,34 @@ fn poll_fds(fd: Option<RawFd>, wake: &WakeFd, timeout: Option<Duration>) -> bool
 /// to the runtime; `Ok(false)`). `Err(())`: not parked (or no eventfd) — wait on the condvar.
 fn wait_fast(obj: &Arc<Object>, op: &Arc<AsyncOp>, deadline: Option<Instant>) -> Result<bool, ()> {
     let wake = THREAD_WAKE.try_with(|w| w.clone()).ok().flatten().ok_or(())?;
-    let (mut fut, fd, mut restart) = {
+    let (mut fut, ready, polled_with) = {
         let mut st = op.lock();
         if st.status != netrt_async_status::Started || !matches!(st.driver, Driver::Parked(..)) {
             return Err(());
         }
-        let Driver::Parked(fut, fd, restart) =
+        let Driver::Parked(fut, ready, polled_with) =
             std::mem::replace(&mut st.driver, Driver::Polling(wake.clone()))
         else {
             unreachable!("checked above")
         };
-        (fut, fd, restart)
+        (fut, ready, polled_with)
     };
-    let waker = Waker::from(wake.clone());
-    // The first sleep comes before any re-poll: the read was polled by `start` an instant ago,
-    // and a re-poll now would mostly be a wasted recv(). The future still holds the no-op waker
-    // of that poll, so this sleep is bounded by FIRST_SLICE (what only a waker would report,
-    // CancelIOAsync, is seen within it; data, a close and `netrt_async_cancel` wake it at once).
-    let first =
-        deadline.map_or(FIRST_SLICE, |d| d.saturating_duration_since(Instant::now()).min(FIRST_SLICE));
-    // The fd stays valid: the pending read future holds the connection that owns it.
-    let mut readable = poll_fds(Some(fd), &wake, Some(first));
-    // Whether to include the socket in poll(2): not after it was readable and the future (even
-    // restarted) still said Pending — it then waits for the reactor, which wakes `wake`, and a
-    // level-triggered poll would only spin until then.
-    let mut watch_fd = true;
+    // Polls in a row that found the fd ready and still left the future Pending. Once is normal
+    // (a read with options None took what was there and wants more; a write filled the buffer
+    // again); twice means it waits for something else (a lock inside core), and a
+    // level-triggered poll(2) would spin: sleep a little instead, still woken by `wake`.
+    let mut fruitless = 0u32;
+    // When this thread made the last poll, its waker is in place and the syscall was tried an
+    // instant ago: sleep first. Otherwise poll now, so wake-ups reach this thread's eventfd.
+    let mut fd_ready =
+        Arc::ptr_eq(&polled_with, &wake).then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
+    drop(polled_with);
     loop {
-        let polled = {
-            let _runtime = netrt_core::runtime::runtime().enter();
-            let mut cx = Context::from_waker(&waker);
-            // Polled first with this thread's waker (replacing the no-op one of the first poll),
-            // so the wake-ups of whatever it waits on reach poll(2). An abort is seen here.
-            let mut polled = fut.as_mut().poll(&mut cx);
-            if polled.is_pending() && readable {
-                if let Some(make) = restart.as_mut() {
-                    // Ready data the resumed future cannot see yet: start a fresh read.
-                    drop(std::mem::replace(&mut fut, make()));
-                    polled = fut.as_mut().poll(&mut cx);
-                }
-                // Still Pending on a readable socket: leave it to the waker (no spinning).
-                watch_fd = !polled.is_pending();
-            }
-            polled
-        };
+        let polled = poll_on_caller(&mut fut, Some(&wake));
+        fruitless = if polled.is_pending() && fd_ready == Some(true) { fruitless + 1 } else { 0 };
         let mut st = op.lock();
         if st.status != netrt_async_status::Started {
-            // Cancelled while we polled: drop the future (aborting the read) before cancel returns.
+            // Cancelled while we polled: drop the future (aborting the work) before cancel returns.
             // `cancel` waits until the driver leaves Polling, i.e. until the future is gone.
             drop(st);
             drop(fut);
@@ -493,9 +514,20 @@ fn wait_fast(obj: &Arc<Object>, op: &Arc<AsyncOp>, deadline: Option<Instant>) ->
             }
         }
         drop(st);
-        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        readable = poll_fds(watch_fd.then_some(fd), &wake, remaining);
+        fd_ready = Some(if fruitless >= 2 {
+            let pause = remaining(deadline).map_or(FRUITLESS_PAUSE, |r| r.min(FRUITLESS_PAUSE));
+            poll_fds(None, &wake, Some(pause));
+            // Start over: the next poll(2) includes the fd again.
+            false
+        } else {
+            poll_fds(Some(ready), &wake, remaining(deadline))
+        });
     }
+}
+
+/// Time left until `deadline` (None: no limit).
+fn remaining(deadline: Option<Instant>) -> Option<Duration> {
+    deadline.map(|d| d.saturating_duration_since(Instant::now()))
 }
 
 /// Moves a started operation to its final state (first caller wins) and queues its handler.

@@ -95,10 +95,20 @@ impl BufferObject {
         self.lock().memory.capacity as u32
     }
 
+    /// The number of valid bytes.
+    pub(crate) fn length(&self) -> u32 {
+        self.lock().length
+    }
+
+    /// Runs `f` on the valid bytes (under the buffer's lock: keep it short).
+    pub(crate) fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let inner = self.lock();
+        f(&inner.memory.bytes()[..inner.length as usize])
+    }
+
     /// A copy of the valid bytes.
     pub(crate) fn to_vec(&self) -> Vec<u8> {
-        let inner = self.lock();
-        inner.memory.bytes()[..inner.length as usize].to_vec()
+        self.with_bytes(<[u8]>::to_vec)
     }
 
     /// The fixed address and capacity of the memory (valid while `self` lives).

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use netrt_core::io::{ByteOrder, DataReader, InputStreamOptions, UnicodeEncoding};
 
-use crate::async_op::{OpResult, start_with};
+use crate::async_op::{OpResult, Readiness, start_with};
 use crate::boundary::{Out, bytes_out, netrt_handle, netrt_hresult};
 use crate::buffer::issue_from_core;
 use crate::data_writer::netrt_guid;
@@ -167,9 +167,7 @@ pub extern "C" fn netrt_data_reader_load_async(
                 let _keep = keep;
                 Ok(OpResult::U32(r.load(count).await?))
             },
-            // A load keeps state inside core (bytes already appended): not restartable.
-            None,
-            move || stream.and_then(|s| s.readiness_fd()),
+            move || stream.and_then(|s| s.readiness_fd()).map(Readiness::readable),
         )?);
         Ok(())
     })

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use netrt_core::foundation::{DateTime, Guid, TimeSpan};
 use netrt_core::io::{ByteOrder, DataWriter, UnicodeEncoding};
 
-use crate::async_op::{OpResult, start};
+use crate::async_op::{OpResult, Readiness, start, start_with};
 use crate::boundary::{Out, bytes_in, netrt_handle, netrt_hresult};
 use crate::buffer::issue_from_core;
 use crate::enums::{netrt_byte_order, netrt_unicode_encoding};
@@ -317,10 +317,19 @@ pub extern "C" fn netrt_data_writer_store_async(
     ffi!("netrt_data_writer_store_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, w) = get_obj!(writer_h, DataWriter);
-        out.write(start(async move {
-            let _keep = keep;
-            Ok(OpResult::U32(w.store().await?))
-        })?);
+        // A writer made on a stream is owned by that stream's object: its fd allows the
+        // blocking-wait fast path (see `async_op`).
+        let stream = match keep.owner.as_deref().map(|o| &o.value) {
+            Some(Value::OutputStream(s)) => Some(s.clone()),
+            _ => None,
+        };
+        out.write(start_with(
+            async move {
+                let _keep = keep;
+                Ok(OpResult::U32(w.store().await?))
+            },
+            move || stream.and_then(|s| s.readiness_fd()).map(Readiness::writable),
+        )?);
         Ok(())
     })
 }

@@ -4,14 +4,12 @@
 //! is already there, or the kernel takes the bytes at once, the operation is complete before
 //! the function returns and no runtime thread is involved.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use netrt_core::Error;
-use netrt_core::error::hresult::{E_OPERATION_ABORTED, RO_E_CLOSED};
-use netrt_core::io::InputStreamOptions;
+use netrt_core::io::{InputStreamOptions, OpTicket, OutputStream};
 
-use crate::async_op::{OpFuture, OpResult, start, start_with};
+use std::task::Poll;
+
+use crate::async_op::{OpResult, Readiness, finished, poll_now, start, start_with};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::get_obj;
 
@@ -46,55 +44,43 @@ pub extern "C" fn netrt_input_stream_read_async(
             )));
         }
         let fd_input = input.clone();
-        // Bytes read so far, shared by the read's successive futures (see `async_op::Restart`).
-        let filled = Arc::new(AtomicUsize::new(0));
-        let mut restarted = false;
-        let mut make = move || -> OpFuture {
-            let (keep, input, buf, buffer_obj, filled) =
-                (keep.clone(), input.clone(), buf.clone(), buffer_obj.clone(), filled.clone());
-            let fresh = !std::mem::replace(&mut restarted, true);
-            Box::pin(async move {
-                let _keep = keep;
-                let count = count as usize;
-                let (ptr, _) = buf.raw_memory();
-                // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address
-                // and lives as long as `buffer_obj`, which this future holds. The C contract
-                // forbids touching the buffer while the read is pending, and only one of the
-                // read's futures exists at a time, so nothing else accesses these bytes.
-                let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
-                // Straight into the buffer's memory: no intermediate copy.
-                loop {
-                    let done = filled.load(Ordering::Acquire);
-                    if done >= count {
-                        break;
-                    }
-                    let n = match input.read_some(&mut memory[done..]).await {
-                        Ok(n) => n,
-                        // A restart that finds the socket closed was racing its Close.
-                        Err(e) if !fresh && e.hresult() == RO_E_CLOSED => {
-                            return Err(Error::new(E_OPERATION_ABORTED, "the read was aborted (Close)"));
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    filled.store(done + n, Ordering::Release);
-                    if n == 0 || options != InputStreamOptions::None {
-                        break;
-                    }
+        // Taken now: a CancelIOAsync or Close from here on ends this read, however many reads
+        // it takes (options None).
+        let ticket = input.ticket();
+        let read = async move {
+            let _keep = keep;
+            let count = count as usize;
+            let (ptr, _) = buf.raw_memory();
+            // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and
+            // lives as long as `buffer_obj`, which this future holds. The C contract forbids
+            // touching the buffer while the read is pending, so nothing else accesses these bytes.
+            let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
+            // Straight into the buffer's memory: no intermediate copy.
+            let mut filled = 0;
+            while filled < count {
+                let n = input.read_some_with(ticket, &mut memory[filled..]).await?;
+                filled += n;
+                if n == 0 || options != InputStreamOptions::None {
+                    break;
                 }
-                buf.set_length_filled(filled.load(Ordering::Acquire));
-                Ok(OpResult::Object(buffer_obj))
-            })
+            }
+            buf.set_length_filled(filled);
+            Ok(OpResult::Object(buffer_obj))
         };
-        let first = make();
-        out.write(start_with(first, Some(Box::new(make)), move || fd_input.readiness_fd())?);
+        let readiness = move || fd_input.readiness_fd().map(Readiness::readable);
+        out.write(start_with(read, readiness)?);
         Ok(())
     })
 }
 
-/// `IOutputStream.WriteAsync(buffer)`: writes the buffer's valid bytes (copied when called;
-/// the buffer may be reused at once). `netrt_async_get_results_uint32` gives the number of
-/// bytes written. One write at a time per socket (`E_ILLEGAL_METHOD_CALL`). For a datagram
+/// `IOutputStream.WriteAsync(buffer)`: writes the buffer's valid bytes (as they are when
+/// called; the buffer may be reused at once). `netrt_async_get_results_uint32` gives the number
+/// of bytes written. One write at a time per socket (`E_ILLEGAL_METHOD_CALL`). For a datagram
 /// stream each write is one datagram. Errors as `netrt_input_stream_read_async`.
+///
+/// The bytes go to the kernel from the buffer on the caller's thread, as far as it takes them
+/// at once; only a remainder that has to wait is copied (and, if the caller then blocks in
+/// `netrt_async_wait`, written from the caller's thread as the socket drains).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_output_stream_write_async(
     stream: netrt_handle,
@@ -105,13 +91,57 @@ pub extern "C" fn netrt_output_stream_write_async(
         let out = Out::new(out_op, "out_op")?;
         let (keep, output) = get_obj!(stream, OutputStream);
         let (_, buf) = get_obj!(buffer, Buffer);
-        let data = buf.to_vec();
-        out.write(start(async move {
+        let total = buf.length() as usize;
+        let Some(ready) = output.readiness_fd().map(Readiness::writable) else {
+            // No fd to watch (TLS, datagrams): one future over a copy.
+            let data = buf.to_vec();
+            out.write(start(async move {
+                let _keep = keep;
+                Ok(OpResult::U32(output.write(&data).await?))
+            })?);
+            return Ok(());
+        };
+        // One ticket for the synchronous attempt and the rest: an abort in between ends both.
+        let ticket = output.ticket();
+        let sent = match buf.with_bytes(|bytes| send_now(&output, ticket, bytes)) {
+            Ok(n) if n == total => {
+                out.write(finished(Ok(OpResult::U32(total as u32)))?);
+                return Ok(());
+            }
+            Ok(n) => n,
+            // A network failure belongs to the operation; `finished` returns a state error
+            // (a write pending, closed, not connected) synchronously.
+            Err(e) => {
+                out.write(finished(Err(e))?);
+                return Ok(());
+            }
+        };
+        let rest = buf.with_bytes(|bytes| bytes[sent..].to_vec());
+        let write = async move {
             let _keep = keep;
-            Ok(OpResult::U32(output.write(&data).await?))
-        })?);
+            output.write_with(ticket, &rest).await?;
+            Ok(OpResult::U32(total as u32))
+        };
+        out.write(start_with(write, move || Some(ready))?);
         Ok(())
     })
+}
+
+/// Writes what the kernel takes from `bytes` right now, on this thread (never waits); any
+/// error as is. Each attempt holds the socket's write slot only while it runs: a second writer
+/// racing this one between attempts is the caller's contract violation (one pending write per
+/// socket), and then sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
+fn send_now(output: &OutputStream, ticket: OpTicket, bytes: &[u8]) -> Result<usize, Error> {
+    let mut sent = 0;
+    while sent < bytes.len() {
+        let mut write = std::pin::pin!(output.write_some_with(ticket, &bytes[sent..]));
+        match poll_now(write.as_mut()) {
+            Poll::Ready(Ok(n)) => sent += n,
+            Poll::Ready(Err(e)) => return Err(e),
+            Poll::Pending => break,
+        }
+    }
+    Ok(sent)
 }
 
 /// `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP

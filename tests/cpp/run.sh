@@ -88,9 +88,22 @@ build_examples() {
   echo "ok   examples/cpp build"
 }
 
+# Every C++ enum member equals its C constant (static_asserts generated from both headers;
+# a member without a C constant fails the generator).
+check_enum_values() {
+  local std
+  python3 "$here/enum_asserts.py" "$root/bindings/cpp/include/netrt/impl/classes.hpp" \
+    "$root/include/netrt.h" "$build/enum_values.cpp"
+  for std in 17 20; do
+    "$cxx" -std=c++"$std" "${cxxflags[@]}" -fsyntax-only "$build/enum_values.cpp"
+  done
+  echo "ok   enum values (C++17, C++20)"
+}
+
 if [[ "$mode" == plain || "$mode" == all ]]; then
   for v in "${all_variants[@]}"; do build_one plain "$v"; done
   echo "== C++ tests (plain)"
+  check_enum_values
   build_examples
   run listener_echo-example 60 "$build/examples/listener_echo"
   for v in "${all_variants[@]}"; do run "$v" 120 "$build/plain/$v"; done

@@ -15,7 +15,7 @@ use crate::error::hresult::{
 use crate::error::{Error, Result};
 use crate::foundation::{DateTime, Guid, TimeSpan};
 use crate::io::data_writer::MAX_UNSTORED_BYTES;
-use crate::io::stream::{BoxFuture, MAX_READ_CHUNK};
+use crate::io::stream::{BoxFuture, MAX_READ_CHUNK, OpTicket};
 use crate::io::{
     Buffer, ByteOrder, ByteSink, ByteSource, DataReader, DataWriter, InputStream, InputStreamOptions,
     OutputStream, UnicodeEncoding,
@@ -45,7 +45,7 @@ impl MemSink {
 }
 
 impl ByteSink for MemSink {
-    fn write_all<'a>(&'a self, data: &'a [u8]) -> BoxFuture<'a, Result<u32>> {
+    fn write_all<'a>(&'a self, data: &'a [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<u32>> {
         Box::pin(async move {
             self.writes.fetch_add(1, Ordering::SeqCst);
             self.entered.notify_one();
@@ -113,7 +113,7 @@ impl ChunkSource {
 }
 
 impl ByteSource for ChunkSource {
-    fn read_some<'a>(&'a self, buf: &'a mut [u8]) -> BoxFuture<'a, Result<usize>> {
+    fn read_some<'a>(&'a self, buf: &'a mut [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
         Box::pin(async move {
             self.max_request.fetch_max(buf.len(), Ordering::SeqCst);
             self.reads.fetch_add(1, Ordering::SeqCst);

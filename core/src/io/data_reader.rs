@@ -239,6 +239,8 @@ impl DataReader {
             (stream, st.options)
         };
         let _guard = LoadGuard(&self.state);
+        // One ticket for the whole load: a CancelIOAsync between two of its reads still ends it.
+        let ticket = stream.ticket();
         let count = count as usize;
         let mut loaded = 0usize;
         // Reused for every chunk; one chunk is at most MAX_READ_CHUNK bytes, whatever `count`.
@@ -257,7 +259,8 @@ impl DataReader {
             let want = (count - loaded).min(room).min(MAX_READ_CHUNK);
             chunk.clear();
             // One read per chunk (Partial); the loop below gives `None` its "until count" meaning.
-            let n = stream.read_into(&mut chunk, want as u32, InputStreamOptions::Partial).await?;
+            let n =
+                stream.read_into_with(ticket, &mut chunk, want as u32, InputStreamOptions::Partial).await?;
             if n == 0 {
                 break;
             }

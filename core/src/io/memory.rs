@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::io::stream::{BoxFuture, ByteSource};
+use crate::io::stream::{BoxFuture, ByteSource, OpTicket};
 
 /// Reads through a byte vector, then reports end of stream.
 pub struct MemorySource {
@@ -18,7 +18,7 @@ impl MemorySource {
 }
 
 impl ByteSource for MemorySource {
-    fn read_some<'a>(&'a self, buf: &'a mut [u8]) -> BoxFuture<'a, Result<usize>> {
+    fn read_some<'a>(&'a self, buf: &'a mut [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let result = if st.2 {
             Err(Error::closed("stream"))

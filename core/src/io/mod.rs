@@ -1,6 +1,7 @@
 //! Windows.Storage.Streams: buffers, streams, `DataReader`, `DataWriter`.
 
 pub mod buffer;
+pub mod caller_driven;
 pub mod data_reader;
 pub mod data_writer;
 pub mod encoding;
@@ -14,4 +15,4 @@ pub use buffer::Buffer;
 pub use data_reader::DataReader;
 pub use data_writer::DataWriter;
 pub use encoding::{ByteOrder, UnicodeEncoding};
-pub use stream::{ByteSink, ByteSource, InputStream, InputStreamOptions, OutputStream};
+pub use stream::{ByteSink, ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream};

@@ -39,11 +39,23 @@ impl InputStreamOptions {
     }
 }
 
+/// One logical stream operation (a ReadAsync, a LoadAsync, a WriteAsync) across the reads or
+/// writes it is made of, taken when the operation starts: a Close or CancelIOAsync after that
+/// ends the operation even when it falls between two of its reads — a ticket taken per read
+/// would let the next read start afresh and miss it. Streams without aborts ignore it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpTicket(pub(crate) u64);
+
 /// What an input stream reads from.
 pub trait ByteSource: Send + Sync + 'static {
-    /// Reads into `buf`, waiting until at least one byte is available; `Ok(0)` means the
-    /// stream ended (the peer closed). `buf` is never empty.
-    fn read_some<'a>(&'a self, buf: &'a mut [u8]) -> BoxFuture<'a, Result<usize>>;
+    /// A ticket for a read operation starting now (see [`OpTicket`]).
+    fn ticket(&self) -> OpTicket {
+        OpTicket::default()
+    }
+
+    /// Reads into `buf` for the operation holding `ticket`, waiting until at least one byte is
+    /// available; `Ok(0)` means the stream ended (the peer closed). `buf` is never empty.
+    fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>>;
 
     /// Closes the source (IClosable.Close on the stream).
     fn close(&self);
@@ -66,8 +78,25 @@ pub trait ByteSource: Send + Sync + 'static {
 
 /// What an output stream writes to.
 pub trait ByteSink: Send + Sync + 'static {
+    /// A ticket for a write operation starting now (see [`OpTicket`]).
+    fn ticket(&self) -> OpTicket {
+        OpTicket::default()
+    }
+
     /// Writes all of `data` (for datagram sinks: as one datagram); returns bytes written.
-    fn write_all<'a>(&'a self, data: &'a [u8]) -> BoxFuture<'a, Result<u32>>;
+    fn write_all<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<u32>>;
+
+    /// Writes a prefix of `data` — at least one byte, as much as can go without waiting once
+    /// something can — and returns its length. Datagram sinks write all of it as one datagram.
+    fn write_some<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move { Ok(self.write_all(data, ticket).await? as usize) })
+    }
+
+    /// An fd that becomes writable when a write can make progress (see
+    /// [`ByteSource::readiness_fd`]); None when there is none.
+    fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
 
     /// Flushes buffered data; `true` when done.
     fn flush(&self) -> BoxFuture<'_, Result<bool>>;
@@ -110,13 +139,24 @@ impl InputStream {
         count: u32,
         options: InputStreamOptions,
     ) -> Result<usize> {
+        self.read_into_with(self.ticket(), out, count, options).await
+    }
+
+    /// [`InputStream::read_into`] as part of the operation holding `ticket`.
+    pub async fn read_into_with(
+        &self,
+        ticket: OpTicket,
+        out: &mut Vec<u8>,
+        count: u32,
+        options: InputStreamOptions,
+    ) -> Result<usize> {
         let count = count as usize;
         let start = out.len();
         while out.len() - start < count {
             let want = (count - (out.len() - start)).min(MAX_READ_CHUNK);
             let filled = out.len();
             out.resize(filled + want, 0);
-            let n = match self.source.read_some(&mut out[filled..]).await {
+            let n = match self.source.read_some(&mut out[filled..], ticket).await {
                 Ok(n) => n,
                 Err(e) => {
                     out.truncate(filled);
@@ -133,10 +173,20 @@ impl InputStream {
 
     /// One read of at most `buf.len()` bytes into caller memory (waits for ≥ 1 byte).
     pub async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
+        self.read_some_with(self.ticket(), buf).await
+    }
+
+    /// [`InputStream::read_some`] as part of the operation holding `ticket`.
+    pub async fn read_some_with(&self, ticket: OpTicket, buf: &mut [u8]) -> Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
-        self.source.read_some(buf).await
+        self.source.read_some(buf, ticket).await
+    }
+
+    /// A ticket for a read operation starting now: pass it to every read the operation makes.
+    pub fn ticket(&self) -> OpTicket {
+        self.source.ticket()
     }
 
     /// Closes the stream (and, for a socket's stream, the socket — as WinRT).
@@ -180,10 +230,34 @@ impl OutputStream {
 
     /// `WriteAsync(buffer)`: writes all bytes; returns how many were written.
     pub async fn write(&self, data: &[u8]) -> Result<u32> {
+        self.write_with(self.ticket(), data).await
+    }
+
+    /// [`OutputStream::write`] as part of the operation holding `ticket`.
+    pub async fn write_with(&self, ticket: OpTicket, data: &[u8]) -> Result<u32> {
         if u32::try_from(data.len()).is_err() {
             return Err(Error::invalid_arg("a single write is limited to 4 GiB - 1 bytes"));
         }
-        self.sink.write_all(data).await
+        self.sink.write_all(data, ticket).await
+    }
+
+    /// One write of a prefix of `data` (see [`ByteSink::write_some`]) for the operation holding
+    /// `ticket`; 0 only for empty `data`.
+    pub async fn write_some_with(&self, ticket: OpTicket, data: &[u8]) -> Result<usize> {
+        if data.is_empty() {
+            return Ok(0);
+        }
+        self.sink.write_some(data, ticket).await
+    }
+
+    /// A ticket for a write operation starting now: pass it to every write the operation makes.
+    pub fn ticket(&self) -> OpTicket {
+        self.sink.ticket()
+    }
+
+    /// See [`ByteSink::readiness_fd`]: poll it for writability.
+    pub fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.sink.readiness_fd()
     }
 
     /// `FlushAsync()`.

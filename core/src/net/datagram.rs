@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result, hresult};
 use crate::event::{Event, EventToken, Handler};
-use crate::io::stream::{BoxFuture, ByteSink, OutputStream};
+use crate::io::stream::{BoxFuture, ByteSink, OpTicket, OutputStream};
 use crate::net::control::{Shared, apply_ip_options};
 use crate::net::enums::SocketQualityOfService;
 use crate::net::hostname::{EndpointPair, HostName};
@@ -543,7 +543,7 @@ struct DatagramSink {
 }
 
 impl ByteSink for DatagramSink {
-    fn write_all<'a>(&'a self, data: &'a [u8]) -> BoxFuture<'a, Result<u32>> {
+    fn write_all<'a>(&'a self, data: &'a [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<u32>> {
         Box::pin(async move {
             if self.dest.is_none() {
                 let connected = matches!(

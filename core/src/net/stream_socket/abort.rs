@@ -20,6 +20,18 @@ pub(crate) struct Aborter {
 #[derive(Clone, Copy)]
 pub(crate) struct Ticket(u64);
 
+impl From<crate::io::OpTicket> for Ticket {
+    fn from(t: crate::io::OpTicket) -> Self {
+        Self(t.0)
+    }
+}
+
+impl From<Ticket> for crate::io::OpTicket {
+    fn from(t: Ticket) -> Self {
+        Self(t.0)
+    }
+}
+
 impl Aborter {
     /// A ticket for an operation starting now.
     pub(crate) fn ticket(&self) -> Ticket {

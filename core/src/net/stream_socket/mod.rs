@@ -20,7 +20,7 @@ use tokio::sync::Notify;
 pub use information::StreamSocketInformation;
 
 use crate::error::{Error, Result, hresult};
-use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OutputStream};
+use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OpTicket, OutputStream};
 use crate::net::control::{StreamSettings, StreamSocketControl, TcpOptions};
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::{EndpointPair, HostName};
@@ -339,12 +339,12 @@ impl StreamSocket {
     /// `ERROR_OPERATION_ABORTED` when Close/CancelIOAsync interrupts it; the socket error
     /// otherwise (ConnectionResetByPeer, ...).
     pub async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
-        self.inner.read_some(buf).await
+        self.inner.read_some(buf, self.inner.abort.ticket()).await
     }
 
     /// Writes all of `data`.
     pub async fn write_all(&self, data: &[u8]) -> Result<()> {
-        self.inner.write_all(data).await
+        self.inner.write(data, true, self.inner.abort.ticket()).await.map(drop)
     }
 
     /// `CancelIOAsync()`: every pending read, write and connect completes with
@@ -390,13 +390,17 @@ impl Inner {
         }
     }
 
-    async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
+    /// One read for the operation holding `ticket` (taken when it started).
+    async fn read_some(&self, buf: &mut [u8], ticket: abort::Ticket) -> Result<usize> {
         let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
+        // Aborted between two reads of its operation: nothing more is consumed.
+        if self.abort.is_aborted(ticket) {
+            return Err(Error::aborted("the read"));
+        }
         let conn = self.connection("read")?;
         if buf.is_empty() {
             return Ok(0);
         }
-        let ticket = self.abort.ticket();
         let result = tokio::select! {
             biased;
             r = conn.read(buf) => r,
@@ -411,16 +415,30 @@ impl Inner {
         }
     }
 
-    async fn write_all(&self, data: &[u8]) -> Result<()> {
+    /// Writes all of `data` (`whole`), or as much as the kernel takes at once (≥ 1 byte), for
+    /// the operation holding `ticket` (taken when it started).
+    async fn write(&self, data: &[u8], whole: bool, ticket: abort::Ticket) -> Result<usize> {
         let _busy = Busy::acquire(&self.write_busy, &self.idle, "write")?;
+        if self.abort.is_aborted(ticket) {
+            return Err(Error::aborted("the write"));
+        }
         let conn = self.connection("write")?;
-        let ticket = self.abort.ticket();
+        let sending = async {
+            let mut sent = 0;
+            while sent < data.len() {
+                sent += conn.write_some(&data[sent..]).await?;
+                if !whole {
+                    break;
+                }
+            }
+            Ok::<_, std::io::Error>(sent)
+        };
         tokio::select! {
             biased;
-            r = conn.write_all(data) => match r {
+            r = sending => match r {
                 Err(_) if self.abort.is_aborted(ticket) => Err(Error::aborted("the write")),
                 Err(e) => Err(conn.map_io_error(&e, "write")),
-                Ok(()) => Ok(()),
+                Ok(n) => Ok(n),
             },
             _ = self.abort.aborted(ticket) => Err(Error::aborted("the write")),
         }
@@ -448,8 +466,12 @@ impl Drop for Inner {
 struct SocketStream(Arc<Inner>);
 
 impl ByteSource for SocketStream {
-    fn read_some<'a>(&'a self, buf: &'a mut [u8]) -> BoxFuture<'a, Result<usize>> {
-        Box::pin(self.0.read_some(buf))
+    fn ticket(&self) -> OpTicket {
+        self.0.abort.ticket().into()
+    }
+
+    fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(self.0.read_some(buf, ticket.into()))
     }
 
     fn close(&self) {
@@ -461,16 +483,28 @@ impl ByteSource for SocketStream {
     }
 
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.0.connection("poll").ok().and_then(|c| c.plain_read_fd())
+        self.0.connection("poll").ok().and_then(|c| c.plain_fd())
     }
 }
 
 impl ByteSink for SocketStream {
-    fn write_all<'a>(&'a self, data: &'a [u8]) -> BoxFuture<'a, Result<u32>> {
+    fn ticket(&self) -> OpTicket {
+        self.0.abort.ticket().into()
+    }
+
+    fn write_all<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<u32>> {
         Box::pin(async move {
-            self.0.write_all(data).await?;
+            self.0.write(data, true, ticket.into()).await?;
             Ok(data.len() as u32)
         })
+    }
+
+    fn write_some<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(self.0.write(data, false, ticket.into()))
+    }
+
+    fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.0.connection("poll").ok().and_then(|c| c.plain_fd())
     }
 
     fn flush(&self) -> BoxFuture<'_, Result<bool>> {

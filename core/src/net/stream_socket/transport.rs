@@ -3,12 +3,16 @@
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
 
+use crate::io::caller_driven::caller_driven;
 use crate::net::tcp_info::StatsTracker;
 use crate::tls::client::TlsSessionInfo;
 
@@ -25,8 +29,88 @@ pub(crate) struct TlsIo {
 }
 
 pub(crate) enum Io {
-    Plain(TcpStream),
+    Plain(PlainIo),
     Tls(TlsIo),
+}
+
+/// Plain TCP. The socket joins the runtime's reactor only when a poll outside
+/// [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C caller
+/// that blocks on the fd itself never wakes the reactor thread (see `io::caller_driven`).
+pub(crate) struct PlainIo {
+    // Declared before `socket`: dropped (deregistered) before the fd closes.
+    registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
+    socket: std::net::TcpStream,
+}
+
+/// The socket's fd as the registration sees it (the socket owns it).
+struct FdRef(RawFd);
+
+impl AsRawFd for FdRef {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+impl PlainIo {
+    fn new(tcp: TcpStream) -> io::Result<Self> {
+        // Leaves tokio's reactor; the std socket stays non-blocking.
+        let socket = tcp.into_std()?;
+        Ok(Self { registration: OnceLock::new(), socket })
+    }
+
+    fn fd(&self) -> RawFd {
+        self.socket.as_raw_fd()
+    }
+
+    /// The reactor registration, made on first need (once: a concurrent reader and writer
+    /// wait for the same one).
+    fn registration(&self) -> io::Result<&AsyncFd<FdRef>> {
+        let fd = self.fd();
+        let made = self.registration.get_or_init(|| {
+            crate::runtime::within(|| {
+                let interest = Interest::READABLE | Interest::WRITABLE;
+                // SAFETY: `self.socket` owns the fd and outlives the registration (field
+                // order), and nothing replaces or closes it meanwhile.
+                unsafe { AsyncFd::register_with_interest(FdRef(fd), interest) }
+                    .map_err(|e| e.into_parts().1.raw_os_error().unwrap_or(libc::EIO))
+            })
+        });
+        made.as_ref().map_err(|&errno| io::Error::from_raw_os_error(errno))
+    }
+
+    /// One `recv`: what is there (≥ 1 byte, or 0 at end of stream). The syscall comes first,
+    /// whatever the reactor last reported, so data already there is read on the polling
+    /// thread with no wake-up at all.
+    fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        loop {
+            match recv_now(self.fd(), buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                done => return Poll::Ready(done),
+            }
+            if caller_driven() {
+                return Poll::Pending;
+            }
+            let mut ready = ready!(self.registration()?.poll_read_ready(cx))?;
+            // The recv above found nothing; any data since then comes with a new edge, and the
+            // loop's recv picks up what arrived in between.
+            ready.clear_ready();
+        }
+    }
+
+    /// One `send` of as much of `data` as the kernel takes now (≥ 1 byte).
+    fn poll_write(&self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        loop {
+            match send_now(self.fd(), data) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                done => return Poll::Ready(done),
+            }
+            if caller_driven() {
+                return Poll::Pending;
+            }
+            let mut ready = ready!(self.registration()?.poll_write_ready(cx))?;
+            ready.clear_ready();
+        }
+    }
 }
 
 /// A connected transport plus what Information reports about it.
@@ -40,8 +124,10 @@ pub(crate) struct Connection {
 
 impl Connection {
     pub(crate) fn plain(tcp: TcpStream) -> io::Result<Self> {
-        let (local, remote, fd) = (tcp.local_addr()?, tcp.peer_addr()?, tcp.as_raw_fd());
-        Ok(Self::build(Io::Plain(tcp), fd, local, remote))
+        let (local, remote) = (tcp.local_addr()?, tcp.peer_addr()?);
+        let plain = PlainIo::new(tcp)?;
+        let fd = plain.fd();
+        Ok(Self::build(Io::Plain(plain), fd, local, remote))
     }
 
     pub(crate) fn tls(stream: TlsStream, session: TlsSessionInfo) -> io::Result<Self> {
@@ -65,9 +151,9 @@ impl Connection {
         unsafe { BorrowedFd::borrow_raw(self.fd) }
     }
 
-    /// The fd to poll for readability when this is a plain connection (None under TLS, where
+    /// The fd to poll for readiness when this is a plain connection (None under TLS, where
     /// a readable socket does not mean readable plaintext).
-    pub(crate) fn plain_read_fd(&self) -> Option<RawFd> {
+    pub(crate) fn plain_fd(&self) -> Option<RawFd> {
         matches!(self.io, Io::Plain(_)).then_some(self.fd)
     }
 
@@ -81,44 +167,20 @@ impl Connection {
     /// Reads what is available (≥ 1 byte, or 0 at end of stream).
     pub(crate) async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
         match &self.io {
-            Io::Plain(tcp) => {
-                // The syscall first, whatever tokio's cached readiness says: data that is
-                // already there is read on the caller's thread with no wake-up at all (a C
-                // caller that polled the fd itself relies on this).
-                match recv_now(self.fd, buf) {
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                    done => return done,
-                }
-                loop {
-                    tcp.readable().await?;
-                    // try_read also clears tokio's readiness when it turns out to be stale.
-                    match tcp.try_read(buf) {
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                        done => return done,
-                    }
-                }
-            }
+            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_read(cx, buf)).await,
             Io::Tls(tls) => tls.read.lock().await.read(buf).await,
         }
     }
 
-    /// Writes all of `data`.
-    pub(crate) async fn write_all(&self, mut data: &[u8]) -> io::Result<()> {
+    /// Writes some of `data` (≥ 1 byte; under TLS all of it, flushed). `data` is never empty.
+    pub(crate) async fn write_some(&self, data: &[u8]) -> io::Result<usize> {
         match &self.io {
-            Io::Plain(tcp) => {
-                while !data.is_empty() {
-                    match tcp.try_write(data) {
-                        Ok(n) => data = &data[n..],
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => tcp.writable().await?,
-                        Err(e) => return Err(e),
-                    }
-                }
-                Ok(())
-            }
+            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_write(cx, data)).await,
             Io::Tls(tls) => {
                 let mut w = tls.write.lock().await;
                 w.write_all(data).await?;
-                w.flush().await
+                w.flush().await?;
+                Ok(data.len())
             }
         }
     }
@@ -144,8 +206,8 @@ impl Connection {
     /// close_notify runs on the runtime (never on the caller), then both directions shut down.
     pub(crate) fn shutdown(self: std::sync::Arc<Self>) {
         match &self.io {
-            Io::Plain(tcp) => {
-                let _ = socket2::SockRef::from(tcp).shutdown(std::net::Shutdown::Both);
+            Io::Plain(plain) => {
+                let _ = plain.socket.shutdown(std::net::Shutdown::Both);
             }
             Io::Tls(_) => {
                 crate::runtime::handle().spawn(async move {
@@ -161,6 +223,14 @@ impl Connection {
             }
         }
     }
+}
+
+/// One non-blocking `send` on `fd` (no SIGPIPE: a closed peer is EPIPE).
+fn send_now(fd: RawFd, data: &[u8]) -> io::Result<usize> {
+    let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+    // SAFETY: data is valid for reads of data.len() bytes; MSG_DONTWAIT never blocks.
+    let n = unsafe { libc::send(fd, data.as_ptr().cast(), data.len(), flags) };
+    if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
 }
 
 /// One non-blocking `recv` on `fd`.
