@@ -6,7 +6,7 @@
  * waiting at all — and that every operation completes exactly once.
  *
  * The peer is a plain POSIX socket accepted from a POSIX listener on 127.0.0.1. */
-#include "common.h"
+#include "posix_peer.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,56 +16,18 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms) {
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* A connected pair: a netrt socket (sock/in) and the POSIX fd of its peer. */
 typedef struct {
   netrt_handle sock, in;
   int peer;
 } conn;
 
-static int listen_fd = -1;
-static char listen_port[16];
-
-static int open_listener(void) {
-  struct sockaddr_in a;
-  socklen_t alen = sizeof a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(listen_fd, 8) != 0 ||
-      getsockname(listen_fd, (struct sockaddr *)&a, &alen) != 0) {
-    return 0;
-  }
-  snprintf(listen_port, sizeof listen_port, "%u", (unsigned)ntohs(a.sin_port));
-  return 1;
-}
-
 static int conn_open(conn *c) {
-  netrt_handle host = 0, op = 0;
   memset(c, 0, sizeof *c);
-  c->peer = -1;
-  CHECK_OK(netrt_stream_socket_create(&c->sock));
-  CHECK_OK(netrt_host_name_create("127.0.0.1", &host));
-  AWAIT_OK(netrt_stream_socket_connect_async(c->sock, host, listen_port, &op), op);
-  c->peer = accept(listen_fd, NULL, NULL);
-  CHECK(c->peer >= 0);
+  CHECK(connect_to_listener(&c->sock, &c->peer));
   CHECK_OK(netrt_stream_socket_get_input_stream(c->sock, &c->in));
-  RELEASE(host);
   return 1;
 cleanup:
-  RELEASE(op);
-  RELEASE(host);
   return 0;
 }
 
@@ -139,11 +101,6 @@ static int act(action *a, int kind, int delay_ms, int fd, netrt_handle h, const 
   a->text = text;
   a->result = NETRT_E_UNEXPECTED;
   return pthread_create(&a->thread, NULL, run_action, a) == 0;
-}
-
-/* Status and error code of a finished operation. */
-static int op_outcome(netrt_handle op, netrt_async_status *status, netrt_hresult *code) {
-  return netrt_async_get_status(op, status) == NETRT_S_OK && netrt_async_get_error_code(op, code) == NETRT_S_OK;
 }
 
 /* The buffer holds exactly `want`. */
