@@ -329,13 +329,18 @@ const PARK_GRACE: Duration = Duration::from_millis(5);
 type LazyEntry = (Instant, Arc<Object>, Arc<AsyncOp>);
 
 /// The lazy queue: parked operations nobody may come to wait for.
-struct LazyQueue {
+pub(crate) struct LazyQueue {
     entries: Mutex<Vec<LazyEntry>>,
     wake: tokio::sync::Notify,
 }
 
 /// The queue of the current runtime (a new one after fork: the old task is gone with its runtime).
 static LAZY: Mutex<Option<(usize, Arc<LazyQueue>)>> = Mutex::new(None);
+
+/// Takes the lazy queue's slot for the duration of a fork() (see `crate::fork`).
+pub(crate) fn lock_for_fork() -> MutexGuard<'static, Option<(usize, Arc<LazyQueue>)>> {
+    LAZY.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn lazy_spawn_later(obj: Arc<Object>, op: Arc<AsyncOp>) {
     let rt = netrt_core::runtime::runtime();

@@ -7,7 +7,7 @@
 //! aliasing whatever now lives in its slot, and values never issued (`E_HANDLE`) are told apart
 //! from both. A slot whose 24-bit generation is exhausted is retired, never reused.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
 
 use netrt_core::Error;
 use netrt_core::error::hresult::{E_HANDLE, E_INVALIDARG, E_OUTOFMEMORY, E_POINTER, RO_E_CLOSED};
@@ -29,12 +29,17 @@ struct Slot {
     entry: Option<Arc<Object>>,
 }
 
-struct Table {
+pub(crate) struct Table {
     slots: Vec<Slot>,
     free: Vec<u32>,
 }
 
 static TABLE: RwLock<Table> = RwLock::new(Table { slots: Vec::new(), free: Vec::new() });
+
+/// Takes the table for the duration of a fork() (see `crate::fork`).
+pub(crate) fn lock_for_fork() -> RwLockWriteGuard<'static, Table> {
+    TABLE.write().unwrap_or_else(|e| e.into_inner())
+}
 
 fn encode(kind: netrt_kind, generation: u32, index: u32) -> netrt_handle {
     ((kind as u64) << (INDEX_BITS + GEN_BITS)) | ((generation as u64) << INDEX_BITS) | index as u64
@@ -56,6 +61,7 @@ fn decode(h: netrt_handle) -> Decoded {
 
 /// Issues a new handle (one new reference) to `obj`.
 pub(crate) fn issue(obj: Arc<Object>) -> Result<netrt_handle, Error> {
+    crate::fork::register_handlers();
     let kind = obj.kind();
     let mut table = TABLE.write().unwrap_or_else(|e| e.into_inner());
     let index = loop {

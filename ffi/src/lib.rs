@@ -11,6 +11,7 @@
 
 #[macro_use]
 mod boundary;
+mod fork;
 mod handle;
 mod object;
 mod strings;

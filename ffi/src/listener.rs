@@ -178,8 +178,12 @@ pub extern "C" fn netrt_stream_socket_listener_add_connection_received(
         let sender = Arc::downgrade(&obj);
         let data = UserData(user_data);
         let token = l.add_connection_received(Arc::new(move |_listener, args| {
-            let args = ConnectionArgs { socket: args.socket(), object: Mutex::new(None) };
-            deliver(cb, data, &sender, Value::ConnectionReceivedEventArgs(Arc::new(args)));
+            // One C args object per connection, shared by every handler: the socket object they
+            // take is then one object, and one handler releasing it cannot close it under another.
+            let made = args.projection(|| ConnectionArgs { socket: args.socket(), object: Mutex::new(None) });
+            if let Some(shared) = made {
+                deliver(cb, data, &sender, Value::ConnectionReceivedEventArgs(shared));
+            }
         }));
         out.write(token);
         Ok(())

@@ -91,7 +91,7 @@ fi
 if [[ "$mode" == valgrind || "$mode" == all ]]; then
   echo "== C tests (valgrind memcheck)"
   for t in "${tests[@]}"; do
-    run "$t" 600 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+    NETRT_TEST_SLOW=1 run "$t" 600 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
       --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --suppressions="$here/valgrind.supp" \
       --child-silent-after-fork=yes \
       "$build/plain/$t"

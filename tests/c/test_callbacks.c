@@ -1,7 +1,9 @@
 /* (d) Completion callbacks: they run on netrt's dispatcher thread; one may block in
  * netrt_async_wait on another operation without deadlocking; each fires exactly once, also
  * when set after the operation completed (then inline, on the caller's thread); a second
- * handler is E_ILLEGAL_DELEGATE_ASSIGNMENT. */
+ * handler is E_ILLEGAL_DELEGATE_ASSIGNMENT.
+ * Two ConnectionReceived handlers share one socket object: the first takes the socket and
+ * releases it at once, and the socket the second keeps stays open (the whole test uses it). */
 #include "common.h"
 
 #include <pthread.h>
@@ -22,6 +24,19 @@ static netrt_handle g_nested_op = 0;
 static void sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   nanosleep(&ts, NULL);
+}
+
+static atomic_int g_released_by_first = 0;
+
+/* The first ConnectionReceived handler: takes the socket and lets it go. */
+static void on_connection_release(void *user_data, netrt_handle sender, netrt_handle args) {
+  netrt_handle sock = 0;
+  (void)user_data;
+  (void)sender;
+  if (netrt_stream_socket_listener_connection_received_event_args_get_socket(args, &sock) == NETRT_S_OK &&
+      netrt_release(sock) == NETRT_S_OK) {
+    atomic_store(&g_released_by_first, 1);
+  }
 }
 
 static void on_connection(void *user_data, netrt_handle sender, netrt_handle args) {
@@ -76,11 +91,12 @@ int main(void) {
   netrt_handle listener = 0, local = 0, host = 0, client = 0, server = 0, in = 0, out = 0,
                writer = 0, op = 0, done_op = 0, detached = 0;
   netrt_async_status seen = NETRT_ASYNC_STATUS_STARTED;
-  int64_t token = 0;
+  int64_t token = 0, first_token = 0;
   char port[16];
   g_main = pthread_self();
 
   CHECK_OK(netrt_stream_socket_listener_create(&listener));
+  CHECK_OK(netrt_stream_socket_listener_add_connection_received(listener, on_connection_release, NULL, &first_token));
   CHECK_OK(netrt_stream_socket_listener_add_connection_received(listener, on_connection, NULL, &token));
   CHECK_OK(netrt_host_name_create("127.0.0.1", &local));
   AWAIT_OK(netrt_stream_socket_listener_bind_endpoint_async(listener, local, "0", &op), op);
@@ -91,6 +107,7 @@ int main(void) {
   for (int i = 0; i < 1000 && atomic_load(&g_accepted) == 0; i++) sleep_ms(10);
   server = atomic_exchange(&g_accepted, 0);
   CHECK(server != 0);
+  CHECK(atomic_load(&g_released_by_first) == 1);
   CHECK_OK(netrt_stream_socket_get_output_stream(server, &out));
   CHECK_OK(netrt_data_writer_create_with_stream(out, &writer));
   CHECK_OK(netrt_stream_socket_get_input_stream(client, &in));

@@ -3,7 +3,9 @@
  * - A socket driven only by blocking waits is never registered with the runtime's reactor
  *   (read from the kernel: /proc/self/fdinfo of every epoll fd in the process), so no runtime
  *   thread wakes per packet; a read with a completion handler (which the runtime completes)
- *   does register it — the control that shows the check can fail.
+ *   does register it — the control that shows the check can fail. An operation nobody waits
+ *   for within 5 ms also goes to the runtime, by design: under valgrind (NETRT_TEST_SLOW set
+ *   by run.sh) a test's own steps can take that long, so these checks are skipped there.
  * - A write the kernel cannot take at once (a peer that does not read): WriteAsync keeps the
  *   bytes as they were when called (the caller may reuse the buffer at once), a blocking wait
  *   completes it as the peer drains, and a wait timeout, cancel, CancelIOAsync and Close all
@@ -84,6 +86,9 @@ static int registered_with_epoll(int fd) {
   closedir(dir);
   return epolls == 0 ? -1 : found;
 }
+
+/* Whether timing-sensitive checks apply (not under valgrind). */
+static int timing_checks(void) { return getenv("NETRT_TEST_SLOW") == NULL; }
 
 static int conn_open(conn *c) {
   memset(c, 0, sizeof *c);
@@ -234,7 +239,7 @@ int main(void) {
     CHECK_OK(wait_completed(op));
     RELEASE(op);
   }
-  CHECK(registered_with_epoll(c.netrt_fd) == 0);
+  CHECK(!timing_checks() || registered_with_epoll(c.netrt_fd) == 0);
   /* The control: a read completed by the runtime (a handler, nobody waiting) registers it. */
   CHECK_OK(netrt_input_stream_read_async(c.in, small, 4, NETRT_INPUT_STREAM_OPTIONS_NONE, &op));
   CHECK_OK(netrt_async_set_completed(op, on_completed, NULL));
@@ -257,7 +262,7 @@ int main(void) {
   CHECK_OK(netrt_async_get_results_uint32(op, &written));
   CHECK(written == BIG);
   CHECK(d.got == BIG && d.mismatches == 0);
-  CHECK(registered_with_epoll(c.netrt_fd) == 0);
+  CHECK(!timing_checks() || registered_with_epoll(c.netrt_fd) == 0);
   RELEASE(op);
 
   /* 3. The same with a wait that times out first: the write goes on in the runtime. */
@@ -326,7 +331,7 @@ int main(void) {
   pthread_join(d.thread, NULL);
   CHECK_OK(netrt_async_get_results_uint32(op, &written));
   CHECK(written == BIG && d.got == BIG && d.mismatches == 0);
-  CHECK(registered_with_epoll(c.netrt_fd) == 0);
+  CHECK(!timing_checks() || registered_with_epoll(c.netrt_fd) == 0);
   RELEASE(op);
   RELEASE(writer);
   conn_close(&c);

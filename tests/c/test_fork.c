@@ -3,11 +3,64 @@
  *
  * The child reports its result through a pipe, not its exit code: it abandons the runtime it
  * inherited (whose threads do not exist after fork) by design, and valgrind reports that memory
- * as lost at the child's exit (run.sh runs valgrind with --child-silent-after-fork). */
+ * as lost at the child's exit (run.sh runs valgrind with --child-silent-after-fork).
+ *
+ * Then fork() while another thread keeps issuing and releasing handles: a child must never
+ * inherit the handle table locked (each child makes a few calls under a 10 s alarm). */
 #include "common.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static atomic_int g_hammering = 1;
+
+/* Issues and releases handles as fast as it can until told to stop. */
+static void *hammer(void *arg) {
+  (void)arg;
+  while (atomic_load(&g_hammering)) {
+    netrt_handle b = 0;
+    if (netrt_buffer_create(16, &b) == NETRT_S_OK) (void)netrt_release(b);
+  }
+  return NULL;
+}
+
+/* Forks `n` children while `hammer` runs; each child uses the handle table and reports "ok"
+ * through a pipe (its exit code is valgrind's to set: see above). */
+static int fork_while_hammering(int n) {
+  pthread_t t;
+  int ok = 1;
+  if (pthread_create(&t, NULL, hammer, NULL) != 0) return 0;
+  for (int i = 0; i < n && ok; i++) {
+    int status = 0, p[2];
+    char verdict[2] = {0, 0};
+    pid_t pid;
+    if (pipe(p) != 0) {
+      ok = 0;
+      break;
+    }
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+      netrt_handle b = 0, d = 0;
+      close(p[0]);
+      alarm(10); /* a deadlocked child dies of SIGALRM and writes nothing */
+      int good = netrt_buffer_create(8, &b) == NETRT_S_OK && netrt_duplicate(b, &d) == NETRT_S_OK &&
+                 netrt_release(d) == NETRT_S_OK && netrt_release(b) == NETRT_S_OK;
+      _exit(write(p[1], good ? "ok" : "no", 2) == 2 ? 0 : 1);
+    }
+    close(p[1]);
+    ok = pid > 0 && read(p[0], verdict, 2) == 2 && verdict[0] == 'o' && verdict[1] == 'k';
+    if (pid > 0) waitpid(pid, &status, 0);
+    if (!ok) fprintf(stderr, "fork %d: child said \"%.2s\", status 0x%x\n", i, verdict, (unsigned)status);
+    close(p[0]);
+  }
+  atomic_store(&g_hammering, 0);
+  pthread_join(t, NULL);
+  return ok;
+}
 
 static void on_connection(void *user_data, netrt_handle sender, netrt_handle args) {
   netrt_handle sock = 0, in = 0, out = 0, buffer = 0, op = 0;
@@ -92,6 +145,8 @@ int main(void) {
   CHECK(waitpid(child, &status, 0) == child);
   CHECK(WIFEXITED(status));
   CHECK(echo_once("parent after the child"));
+  CHECK(fork_while_hammering(50));
+  printf("50 children forked while another thread used the handle table: all ran\n");
   rc = 0;
 cleanup:
   if (result[0] >= 0) {

@@ -25,12 +25,23 @@ const BACKLOG: i32 = 1024;
 /// `StreamSocketListenerConnectionReceivedEventArgs`.
 pub struct StreamSocketListenerConnectionReceivedEventArgs {
     socket: StreamSocket,
+    /// What a language projection made of these args (see [`Self::projection`]).
+    projection: std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl StreamSocketListenerConnectionReceivedEventArgs {
     /// `Socket`: the accepted connection (the handler's to keep or drop).
     pub fn socket(&self) -> StreamSocket {
         self.socket.clone()
+    }
+
+    /// The projection's object for these args, made by `make` for the first handler and shared
+    /// by every other handler of the same connection — as WinRT hands every handler the same
+    /// args object, so the socket object they take is one object, not one per handler. None
+    /// when another type was stored first (one projection per process uses it).
+    pub fn projection<T: std::any::Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Option<Arc<T>> {
+        let stored = self.projection.get_or_init(|| Arc::new(make()));
+        stored.clone().downcast::<T>().ok()
     }
 }
 
@@ -328,7 +339,7 @@ const SERVER_HANDSHAKE_LIMIT: std::time::Duration = std::time::Duration::from_se
 
 fn deliver(inner: &Arc<Inner>, socket: StreamSocket, peer: SocketAddr) {
     let sender = StreamSocketListener { inner: inner.clone() };
-    let args = StreamSocketListenerConnectionReceivedEventArgs { socket };
+    let args = StreamSocketListenerConnectionReceivedEventArgs { socket, projection: Default::default() };
     if !inner.connection_received.raise(sender, args) {
         tracing::debug!(%peer, "connection closed: no ConnectionReceived handler");
     }

@@ -1,0 +1,43 @@
+//! fork() safety of libnetrt's process-wide locks.
+//!
+//! fork() copies a lock held by another thread as held forever: the child's first netrt call
+//! that needs it would hang. The global locks every call path can reach (the handle table, the
+//! lazy-spawn queue slot) are therefore taken by the forking thread for the duration of fork()
+//! (pthread_atfork prepare) and released on both sides. None is held while waiting for anything,
+//! so prepare never waits long. Core's runtime has its own handler (it is rebuilt in the child).
+
+use std::cell::RefCell;
+use std::sync::{MutexGuard, Once, RwLockWriteGuard};
+
+use crate::async_op::{self, LazyQueue};
+use crate::handle::{self, Table};
+
+type LazySlot = Option<(usize, std::sync::Arc<LazyQueue>)>;
+
+thread_local! {
+    /// The guards, held by the forking thread between prepare and parent/child.
+    static HELD: RefCell<Option<(RwLockWriteGuard<'static, Table>, MutexGuard<'static, LazySlot>)>> =
+        const { RefCell::new(None) };
+}
+
+static REGISTER: Once = Once::new();
+
+extern "C" fn before_fork() {
+    // Always in this order (table, then queue slot); no other path holds both.
+    let table = handle::lock_for_fork();
+    let lazy = async_op::lock_for_fork();
+    HELD.with(|held| *held.borrow_mut() = Some((table, lazy)));
+}
+
+extern "C" fn after_fork() {
+    // The parent's forking thread, or the child's only thread: the guards' owner either way.
+    HELD.with(|held| drop(held.borrow_mut().take()));
+}
+
+/// Registers the handlers once (called before the first handle is issued).
+pub(crate) fn register_handlers() {
+    REGISTER.call_once(|| {
+        // SAFETY: the handlers only take and release netrt's own locks on the forking thread.
+        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork)) };
+    });
+}
