@@ -92,8 +92,10 @@ pub extern "C" fn netrt_output_stream_write_async(
         let (keep, output) = get_obj!(stream, OutputStream);
         let (_, buf) = get_obj!(buffer, Buffer);
         let total = buf.length() as usize;
-        let Some(ready) = output.readiness_fd().map(Readiness::writable) else {
-            // No fd to watch (TLS, datagrams): one future over a copy.
+        let ready = output.readiness_fd().filter(|_| total > 0).map(Readiness::writable);
+        let Some(ready) = ready else {
+            // No fd to watch (TLS, datagrams), or nothing to send (the socket's state is still
+            // checked, as for any write): one future over a copy.
             let data = buf.to_vec();
             out.write(start(async move {
                 let _keep = keep;

@@ -48,7 +48,7 @@ pub(crate) struct Inner {
     abort: abort::Aborter,
     read_busy: AtomicBool,
     write_busy: AtomicBool,
-    idle: Notify,
+    idle: IdleSignal,
     requested: Mutex<Requested>,
     /// What the last TLS handshake's verifier found (kept after a failed handshake too).
     tls_record: std::sync::OnceLock<crate::tls::verifier::SharedRecord>,
@@ -99,15 +99,54 @@ impl Drop for ConnectGuard<'_> {
     }
 }
 
+/// Tells CancelIOAsync when the socket's operations have ended. Signalling costs nothing while
+/// nobody watches (every read and write ends with a signal; CancelIOAsync is rare).
+#[derive(Default)]
+struct IdleSignal {
+    notify: Notify,
+    watchers: std::sync::atomic::AtomicUsize,
+}
+
+impl IdleSignal {
+    /// After a busy flag was cleared (SeqCst): wakes the watchers, if any. Either a watcher
+    /// registered before this load sees it, or the watcher's own flag check (after it
+    /// registered) sees the cleared flag.
+    fn signal(&self) {
+        if self.watchers.load(Ordering::SeqCst) > 0 {
+            self.notify.notify_waiters();
+        }
+    }
+
+    /// Waits until `idle()` holds, re-checking after every signal.
+    async fn wait_until(&self, idle: impl Fn() -> bool) {
+        struct Watching<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Watching<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        self.watchers.fetch_add(1, Ordering::SeqCst);
+        let _watching = Watching(&self.watchers);
+        loop {
+            // Created before the check: a signal between the check and the await is kept.
+            let signalled = self.notify.notified();
+            if idle() {
+                return;
+            }
+            signalled.await;
+        }
+    }
+}
+
 /// Marks one direction busy for the duration of an operation (one pending read and one
 /// pending write at a time, as WinRT).
 struct Busy<'a> {
     flag: &'a AtomicBool,
-    idle: &'a Notify,
+    idle: &'a IdleSignal,
 }
 
 impl<'a> Busy<'a> {
-    fn acquire(flag: &'a AtomicBool, idle: &'a Notify, what: &str) -> Result<Self> {
+    fn acquire(flag: &'a AtomicBool, idle: &'a IdleSignal, what: &str) -> Result<Self> {
         if flag.swap(true, Ordering::AcqRel) {
             return Err(Error::illegal_method_call(format!("a {what} is already pending on this socket")));
         }
@@ -117,8 +156,8 @@ impl<'a> Busy<'a> {
 
 impl Drop for Busy<'_> {
     fn drop(&mut self) {
-        self.flag.store(false, Ordering::Release);
-        self.idle.notify_waiters();
+        self.flag.store(false, Ordering::SeqCst);
+        self.idle.signal();
     }
 }
 
@@ -136,7 +175,7 @@ impl StreamSocket {
                 abort: abort::Aborter::default(),
                 read_busy: AtomicBool::new(false),
                 write_busy: AtomicBool::new(false),
-                idle: Notify::new(),
+                idle: IdleSignal::default(),
                 requested: Mutex::new(requested),
                 plaintext_in_readers: Arc::default(),
                 tls_record: std::sync::OnceLock::new(),
@@ -352,14 +391,14 @@ impl StreamSocket {
     pub async fn cancel_io(&self) -> Result<()> {
         self.inner.abort.abort_all();
         // Wait until the aborted operations have reached their terminal state.
-        loop {
-            let idle = self.inner.idle.notified();
-            if !self.inner.read_busy.load(Ordering::Acquire) && !self.inner.write_busy.load(Ordering::Acquire)
-            {
-                return Ok(());
-            }
-            idle.await;
-        }
+        let inner = &self.inner;
+        inner
+            .idle
+            .wait_until(|| {
+                !inner.read_busy.load(Ordering::SeqCst) && !inner.write_busy.load(Ordering::SeqCst)
+            })
+            .await;
+        Ok(())
     }
 
     /// `Close()`: aborts pending operations and closes the connection. Idempotent; never blocks.
