@@ -270,9 +270,9 @@ pub(crate) fn finished(outcome: Result<OpResult, Error>) -> Result<netrt_handle,
 }
 
 /// Polls `fut` once on this thread with a no-op waker, socket readiness left to this thread
-/// (core's `poll_as_caller`): for work tried synchronously and dropped if it would block.
+/// (core's `poll_as_caller`): for a plain socket write tried synchronously and dropped if it
+/// would block. Such a poll touches no runtime resource, so no runtime context is entered.
 pub(crate) fn poll_now<F: Future>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    let _runtime = netrt_core::runtime::runtime().enter();
     let mut cx = Context::from_waker(Waker::noop());
     poll_as_caller(|| fut.poll(&mut cx))
 }
@@ -594,6 +594,16 @@ fn call_handler(
     unsafe { cb(data.0, op, status) };
 }
 
+/// Runs `f` on the operation behind `h` (no extra reference taken: the object is held while
+/// `f` runs).
+fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> Result<R, Error>) -> Result<R, Error> {
+    let obj = handle::lookup(h, Some(crate::enums::netrt_kind::AsyncOperation))?;
+    match &obj.value {
+        Value::AsyncOp(op) => f(op),
+        _ => Err(handle::wrong_kind()),
+    }
+}
+
 fn op_of(h: netrt_handle) -> Result<(Arc<Object>, Arc<AsyncOp>), Error> {
     let obj = handle::lookup(h, Some(crate::enums::netrt_kind::AsyncOperation))?;
     let op = match &obj.value {
@@ -615,8 +625,7 @@ pub extern "C" fn netrt_async_get_status(
 ) -> netrt_hresult {
     ffi!("netrt_async_get_status", {
         let out = Out::new(out_status, "out_status")?;
-        let op = get!(op, AsyncOp);
-        let status = op.open()?.status;
+        let status = with_op(op, |op| Ok(op.open()?.status))?;
         out.write(status);
         Ok(())
     })
@@ -633,9 +642,8 @@ pub extern "C" fn netrt_async_get_error_code(
 ) -> netrt_hresult {
     ffi!("netrt_async_get_error_code", {
         let out = Out::new(out_code, "out_code")?;
-        let op = get!(op, AsyncOp);
-        let st = op.open()?;
-        out.write(st.error.as_ref().map(|e| e.hresult()).unwrap_or(0));
+        let code = with_op(op, |op| Ok(op.open()?.error.as_ref().map(|e| e.hresult()).unwrap_or(0)))?;
+        out.write(code);
         Ok(())
     })
 }
@@ -673,6 +681,10 @@ pub extern "C" fn netrt_async_get_error_detail(
 pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_hresult {
     ffi!("netrt_async_wait", {
         let (obj, op) = op_of(op)?;
+        // Already done (a read or write that completed when started): nothing to wait for.
+        if op.lock().status != netrt_async_status::Started {
+            return Ok(());
+        }
         let deadline = (timeout_ms != NETRT_INFINITE)
             .then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
         match wait_fast(&obj, &op, deadline) {
@@ -809,7 +821,10 @@ pub extern "C" fn netrt_async_set_completed(
 }
 
 fn with_result<T>(op: netrt_handle, pick: impl FnOnce(&OpResult) -> Option<T>) -> Result<T, Error> {
-    let op = get!(op, AsyncOp);
+    with_op(op, |op| results_of(op, pick))
+}
+
+fn results_of<T>(op: &AsyncOp, pick: impl FnOnce(&OpResult) -> Option<T>) -> Result<T, Error> {
     let st = op.open()?;
     match st.status {
         netrt_async_status::Started => {
