@@ -92,10 +92,8 @@ pub extern "C" fn netrt_output_stream_write_async(
         let (keep, output) = get_obj!(stream, OutputStream);
         let (_, buf) = get_obj!(buffer, Buffer);
         let total = buf.length() as usize;
-        let ready = output.readiness_fd().filter(|_| total > 0).map(Readiness::writable);
-        let Some(ready) = ready else {
-            // No fd to watch (TLS, datagrams), or nothing to send (the socket's state is still
-            // checked, as for any write): one future over a copy.
+        let Some(ready) = output.readiness_fd().map(Readiness::writable) else {
+            // No fd to watch (TLS, datagrams): one future over a copy.
             let data = buf.to_vec();
             out.write(start(async move {
                 let _keep = keep;
@@ -130,20 +128,22 @@ pub extern "C" fn netrt_output_stream_write_async(
 }
 
 /// Writes what the kernel takes from `bytes` right now, on this thread (never waits); any
-/// error as is. Each attempt holds the socket's write slot only while it runs: a second writer
+/// error as is. At least one attempt is made, so an empty write checks the socket's state too. Each attempt holds the socket's write slot only while it runs: a second writer
 /// racing this one between attempts is the caller's contract violation (one pending write per
 /// socket), and then sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
 fn send_now(output: &OutputStream, ticket: OpTicket, bytes: &[u8]) -> Result<usize, Error> {
     let mut sent = 0;
-    while sent < bytes.len() {
+    loop {
         let mut write = std::pin::pin!(output.write_some_with(ticket, &bytes[sent..]));
         match poll_now(write.as_mut()) {
             Poll::Ready(Ok(n)) => sent += n,
             Poll::Ready(Err(e)) => return Err(e),
-            Poll::Pending => break,
+            Poll::Pending => return Ok(sent),
+        }
+        if sent == bytes.len() {
+            return Ok(sent);
         }
     }
-    Ok(sent)
 }
 
 /// `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP

@@ -87,7 +87,8 @@ pub trait ByteSink: Send + Sync + 'static {
     fn write_all<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<u32>>;
 
     /// Writes a prefix of `data` — at least one byte, as much as can go without waiting once
-    /// something can — and returns its length. Datagram sinks write all of it as one datagram.
+    /// something can — and returns its length (0 for empty `data`, after the same state checks
+    /// as any write). Datagram sinks write all of it as one datagram.
     fn write_some<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
         Box::pin(async move { Ok(self.write_all(data, ticket).await? as usize) })
     }
@@ -244,9 +245,6 @@ impl OutputStream {
     /// One write of a prefix of `data` (see [`ByteSink::write_some`]) for the operation holding
     /// `ticket`; 0 only for empty `data`.
     pub async fn write_some_with(&self, ticket: OpTicket, data: &[u8]) -> Result<usize> {
-        if data.is_empty() {
-            return Ok(0);
-        }
         self.sink.write_some(data, ticket).await
     }
 

@@ -418,6 +418,11 @@ impl Inner {
         self.tls_record.get_or_init(Default::default)
     }
 
+    /// The fd a caller may poll for either direction (plain TCP only; see `ByteSource::readiness_fd`).
+    fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.connection("poll").ok().and_then(|c| c.plain_fd())
+    }
+
     fn connection(&self, what: &str) -> Result<Arc<Connection>> {
         match &*self.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Connected(c) => Ok(c.clone()),
@@ -522,7 +527,7 @@ impl ByteSource for SocketStream {
     }
 
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.0.connection("poll").ok().and_then(|c| c.plain_fd())
+        self.0.readiness_fd()
     }
 }
 
@@ -543,7 +548,7 @@ impl ByteSink for SocketStream {
     }
 
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.0.connection("poll").ok().and_then(|c| c.plain_fd())
+        self.0.readiness_fd()
     }
 
     fn flush(&self) -> BoxFuture<'_, Result<bool>> {
