@@ -7,7 +7,8 @@
  * - bulk: 256 MiB one way in 64 KiB writes; the receiver reads up to 64 KiB at a time
  *   (netrt: OutputStream.WriteAsync + wait / InputStream.ReadAsync(Partial) + wait).
  * - ping-pong: 64-byte messages echoed, RTT per round trip, p50 and p99 of 20,000 (after 1,000
- *   warm-up); netrt uses blocking netrt_async_wait on both ends, POSIX blocking read/write.
+ *   warm-up); netrt uses blocking netrt_async_wait on both ends, POSIX blocking read/write —
+ *   and, as a reference, POSIX in the polled style a cancellable wait needs (recv + poll(2)).
  * - the cost of trivial exported calls.
  * Pairs alternate their order (A B, B A, ...). Prints a markdown table: the median of the
  * per-pair ratios with min/max.
@@ -21,12 +22,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,39 +119,65 @@ static double posix_bulk(void) {
   return BULK_BYTES / secs / 1e9 * 8; /* Gbit/s */
 }
 
-static int read_exact(int fd, char *buf, size_t n) {
+/* The POSIX ping-pong in two styles: `polled` 0 — blocking read/write; 1 — what a cancellable
+ * blocking wait has to do (and netrt does): a non-blocking recv, and when it finds nothing,
+ * poll(2) on the socket plus an eventfd (the canceller's doorbell), then recv again. */
+typedef struct {
+  int fd, polled, doorbell; /* doorbell: the eventfd a canceller would signal (polled only) */
+} posix_end;
+
+static int read_exact(const posix_end *end, char *buf, size_t n) {
+  struct pollfd fds[2] = {{end->fd, POLLIN, 0}, {end->doorbell, POLLIN, 0}};
   for (size_t got = 0; got < n;) {
-    ssize_t r = read(fd, buf + got, n - got);
+    ssize_t r = end->polled ? recv(end->fd, buf + got, n - got, MSG_DONTWAIT) : read(end->fd, buf + got, n - got);
+    if (r < 0 && end->polled && errno == EAGAIN) {
+      poll(fds, 2, -1);
+      continue;
+    }
     if (r <= 0) return -1;
     got += (size_t)r;
   }
   return 0;
 }
 
+static int write_all(const posix_end *end, const char *buf, size_t n) {
+  return send(end->fd, buf, n, end->polled ? MSG_DONTWAIT : 0) == (ssize_t)n ? 0 : -1;
+}
+
 static void *posix_echo(void *arg) {
-  int fd = *(int *)arg;
+  const posix_end *end = arg;
   char buf[PING];
   for (int i = 0; i < ROUNDS + WARMUP; i++) {
-    if (read_exact(fd, buf, PING) || write(fd, buf, PING) != PING) die("posix echo", i);
+    if (read_exact(end, buf, PING) || write_all(end, buf, PING)) die("posix echo", i);
   }
   return NULL;
 }
 
-static void posix_pingpong(double *p50, double *p99) {
+static void posix_pingpong(int polled, double *p50, double *p99) {
   int c, s;
   char buf[PING] = {0};
   static double rtt[ROUNDS];
   pthread_t t;
   posix_pair(&c, &s);
-  pthread_create(&t, NULL, posix_echo, &s);
+  posix_end client = {c, polled, -1}, server = {s, polled, -1};
+  if (polled) {
+    client.doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    server.doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (client.doorbell < 0 || server.doorbell < 0) die("eventfd", errno);
+  }
+  pthread_create(&t, NULL, posix_echo, &server);
   for (int i = 0; i < ROUNDS + WARMUP; i++) {
     double t0 = now_s();
-    if (write(c, buf, PING) != PING || read_exact(c, buf, PING)) die("posix ping", i);
+    if (write_all(&client, buf, PING) || read_exact(&client, buf, PING)) die("posix ping", i);
     if (i >= WARMUP) rtt[i - WARMUP] = (now_s() - t0) * 1e6;
   }
   pthread_join(t, NULL);
   close(c);
   close(s);
+  if (polled) {
+    close(client.doorbell);
+    close(server.doorbell);
+  }
   qsort(rtt, ROUNDS, sizeof *rtt, cmp_double);
   *p50 = rtt[ROUNDS / 2];
   *p99 = rtt[ROUNDS * 99 / 100];
@@ -324,9 +354,14 @@ static double call_ns_handle(void) {
   return ns;
 }
 
-static void row(const char *name, const char *unit, double *a, double *b, int n, const char *target) {
-  double r[64];
-  for (int i = 0; i < n; i++) r[i] = b[i] / a[i]; /* per pair, before median() sorts a and b */
+static void row(const char *name, const char *unit, const double *a_in, const double *b_in, int n,
+                const char *target) {
+  double a[64], b[64], r[64];
+  for (int i = 0; i < n; i++) {
+    a[i] = a_in[i];
+    b[i] = b_in[i];
+    r[i] = b[i] / a[i]; /* per pair */
+  }
   double ma = median(a, n), mb = median(b, n), mr = median(r, n); /* r is sorted now */
   printf("| %s | %.2f %s | %.2f %s | %.3f (%.3f–%.3f) | %s |\n", name, ma, unit, mb, unit, mr, r[0], r[n - 1],
          target);
@@ -335,6 +370,7 @@ static void row(const char *name, const char *unit, double *a, double *b, int n,
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
+  double p50_polled[64], p99_polled[64];
   if (pairs < 1 || pairs > 64) pairs = 5;
   cpu_set_t cpus;
   int ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : -1;
@@ -347,22 +383,33 @@ int main(int argc, char **argv) {
     if (i % 2 == 0) {
       bulk_posix[i] = posix_bulk();
       bulk_netrt[i] = netrt_bulk();
-      posix_pingpong(&p50_posix[i], &p99_posix[i]);
+      posix_pingpong(0, &p50_posix[i], &p99_posix[i]);
+      posix_pingpong(1, &p50_polled[i], &p99_polled[i]);
       netrt_pingpong(&p50_netrt[i], &p99_netrt[i]);
     } else {
       bulk_netrt[i] = netrt_bulk();
       bulk_posix[i] = posix_bulk();
       netrt_pingpong(&p50_netrt[i], &p99_netrt[i]);
-      posix_pingpong(&p50_posix[i], &p99_posix[i]);
+      posix_pingpong(1, &p50_polled[i], &p99_polled[i]);
+      posix_pingpong(0, &p50_posix[i], &p99_posix[i]);
     }
-    fprintf(stderr, "pair %d: bulk %.2f / %.2f Gbit/s, p50 %.1f / %.1f us, p99 %.1f / %.1f us\n", i + 1,
-            bulk_posix[i], bulk_netrt[i], p50_posix[i], p50_netrt[i], p99_posix[i], p99_netrt[i]);
+    fprintf(stderr, "pair %d: bulk %.2f / %.2f Gbit/s, p50 %.1f / %.1f us (polled POSIX %.1f), p99 %.1f / %.1f us\n",
+            i + 1, bulk_posix[i], bulk_netrt[i], p50_posix[i], p50_netrt[i], p50_polled[i], p99_posix[i],
+            p99_netrt[i]);
   }
   printf("\n| measure | POSIX (median) | netrt C API (median) | ratio netrt/POSIX, median (min–max) | target |\n");
   printf("|---|---|---|---|---|\n");
   row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_posix, bulk_netrt, pairs, "≥ 0.90");
   row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_netrt, pairs, "≤ 1.3");
   row("64-byte ping-pong RTT p99", "µs", p99_posix, p99_netrt, pairs, "—");
+  printf("\nReference — the readiness pattern a cancellable blocking wait needs, in plain C (POSIX "
+         "non-blocking recv + poll(2) on the socket and an eventfd):\n\n");
+  printf("| measure | POSIX blocking (median) | POSIX polled (median) | ratio polled/blocking, median (min–max) "
+         "| target |\n|---|---|---|---|---|\n");
+  row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_polled, pairs, "—");
+  printf("\n| measure | POSIX polled (median) | netrt C API (median) | ratio netrt/polled, median (min–max) "
+         "| target |\n|---|---|---|---|---|\n");
+  row("64-byte ping-pong RTT p50", "µs", p50_polled, p50_netrt, pairs, "—");
   printf("\n| trivial exported call | ns/call |\n|---|---|\n");
   printf("| netrt_socket_error_get_status (pure, panic boundary) | %.1f |\n", call_ns_status());
   printf("| netrt_get_kind (handle table lookup, panic boundary) | %.1f |\n", call_ns_handle());

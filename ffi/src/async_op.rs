@@ -597,11 +597,10 @@ fn call_handler(
 /// Runs `f` on the operation behind `h` (no extra reference taken: the object is held while
 /// `f` runs).
 fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> Result<R, Error>) -> Result<R, Error> {
-    let obj = handle::lookup(h, Some(crate::enums::netrt_kind::AsyncOperation))?;
-    match &obj.value {
+    handle::with(h, Some(crate::enums::netrt_kind::AsyncOperation), |obj| match &obj.value {
         Value::AsyncOp(op) => f(op),
         _ => Err(handle::wrong_kind()),
-    }
+    })?
 }
 
 fn op_of(h: netrt_handle) -> Result<(Arc<Object>, Arc<AsyncOp>), Error> {

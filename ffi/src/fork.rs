@@ -4,10 +4,12 @@
 //! that needs it would hang. The global locks every call path can reach (the handle table, the
 //! lazy-spawn queue slot) are therefore taken by the forking thread for the duration of fork()
 //! (pthread_atfork prepare) and released on both sides. None is held while waiting for anything,
-//! so prepare never waits long. Core's runtime has its own handler (it is rebuilt in the child).
+//! so prepare never waits long. Handle lookups take no lock, but a pin they hold at fork time
+//! would never be dropped in the child, so the child clears them. Core's runtime has its own
+//! handler (it is rebuilt in the child).
 
 use std::cell::RefCell;
-use std::sync::{MutexGuard, Once, RwLockWriteGuard};
+use std::sync::{MutexGuard, Once};
 
 use crate::async_op::{self, LazyQueue};
 use crate::handle::{self, Table};
@@ -16,7 +18,7 @@ type LazySlot = Option<(usize, std::sync::Arc<LazyQueue>)>;
 
 thread_local! {
     /// The guards, held by the forking thread between prepare and parent/child.
-    static HELD: RefCell<Option<(RwLockWriteGuard<'static, Table>, MutexGuard<'static, LazySlot>)>> =
+    static HELD: RefCell<Option<(MutexGuard<'static, Table>, MutexGuard<'static, LazySlot>)>> =
         const { RefCell::new(None) };
 }
 
@@ -29,15 +31,26 @@ extern "C" fn before_fork() {
     HELD.with(|held| *held.borrow_mut() = Some((table, lazy)));
 }
 
-extern "C" fn after_fork() {
-    // The parent's forking thread, or the child's only thread: the guards' owner either way.
+extern "C" fn after_fork_parent() {
+    // The forking thread: the guards' owner.
     HELD.with(|held| drop(held.borrow_mut().take()));
+}
+
+extern "C" fn after_fork_child() {
+    // The child's only thread, the guards' owner. Lookups running on other parent threads at
+    // fork time left their handle pins behind: clear them before anyone can wait for them.
+    HELD.with(|held| {
+        if let Some((table, _)) = &*held.borrow() {
+            handle::clear_pins_after_fork(table);
+        }
+        drop(held.borrow_mut().take());
+    });
 }
 
 /// Registers the handlers once (called before the first handle is issued).
 pub(crate) fn register_handlers() {
     REGISTER.call_once(|| {
         // SAFETY: the handlers only take and release netrt's own locks on the forking thread.
-        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork)) };
+        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork_parent), Some(after_fork_child)) };
     });
 }

@@ -6,8 +6,17 @@
 //! the slot is reused, so a released handle is recognised (`RO_E_CLOSED`) rather than
 //! aliasing whatever now lives in its slot, and values never issued (`E_HANDLE`) are told apart
 //! from both. A slot whose 24-bit generation is exhausted is retired, never reused.
+//!
+//! Lookups are the hot path (several per stream operation, from every thread at once), so they
+//! take no table-wide lock: slots live in fixed chunks that are never moved or freed, and a
+//! lookup *pins* its slot with one atomic add on the slot's own state word, checks generation
+//! and liveness from the value that add returned, and reads the object while pinned. `release`
+//! marks the slot dead first, then waits for the (instruction-long) pins to drain before it
+//! takes the object out, so a pinned reader never sees it freed. Only issuing and releasing —
+//! which pick slots from the free list — take the table's mutex.
 
-use std::sync::{Arc, RwLock, RwLockWriteGuard};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use netrt_core::Error;
 use netrt_core::error::hresult::{E_HANDLE, E_INVALIDARG, E_OUTOFMEMORY, E_POINTER, RO_E_CLOSED};
@@ -20,25 +29,72 @@ const INDEX_BITS: u32 = 32;
 const GEN_BITS: u32 = 24;
 const GEN_MAX: u32 = (1 << GEN_BITS) - 1;
 /// Upper bound on live + retired slots: a handle leak in a loop ends in `E_OUTOFMEMORY`, not an
-/// abort (16 M slots ≈ 400 MiB of table).
+/// abort (16 M slots ≈ 1 GiB of table, allocated in 64 KiB chunks as slots are first used).
 const MAX_SLOTS: usize = 1 << 24;
+const CHUNK_SLOTS: usize = 1 << 10;
+const CHUNKS: usize = MAX_SLOTS / CHUNK_SLOTS;
 
+// A slot's state word: generation (bits 40..64), the kind of the object issued in that
+// generation (bits 32..40), live flag (bit 31), pin count (bits 0..31). Everything a lookup
+// checks is in this one word, so the check and the pin are the same atomic add.
+const STATE_GEN_SHIFT: u32 = 40;
+const STATE_KIND_SHIFT: u32 = 32;
+const STATE_LIVE: u64 = 1 << 31;
+const STATE_PINS: u64 = STATE_LIVE - 1;
+
+/// One cache line each: lookups on different threads pin different slots without sharing
+/// a line (false sharing would turn every pin into a cross-CPU cache miss).
+#[repr(align(64))]
 struct Slot {
-    /// Generation of the handle most recently issued from this slot (0: never issued).
-    generation: u32,
-    entry: Option<Arc<Object>>,
+    /// Generation and kind of the handle most recently issued from this slot (generation 0:
+    /// never issued), whether that handle is still live, and how many lookups are reading
+    /// `object` right now.
+    state: AtomicU64,
+    /// `Arc::into_raw` of the object while live; null otherwise.
+    object: AtomicPtr<Object>,
 }
 
+impl Slot {
+    fn empty() -> Self {
+        Self { state: AtomicU64::new(0), object: AtomicPtr::new(std::ptr::null_mut()) }
+    }
+}
+
+/// Chunk pointers, published once each (Release) and never freed: a slot's address is stable.
+static CHUNK_TABLE: [AtomicPtr<Slot>; CHUNKS] = [const { AtomicPtr::new(std::ptr::null_mut()) }; CHUNKS];
+
+/// Slot allocation: which slots are free, how many exist. Lookups never take it.
 pub(crate) struct Table {
-    slots: Vec<Slot>,
     free: Vec<u32>,
+    len: usize,
 }
 
-static TABLE: RwLock<Table> = RwLock::new(Table { slots: Vec::new(), free: Vec::new() });
+static TABLE: Mutex<Table> = Mutex::new(Table { free: Vec::new(), len: 0 });
+
+fn table() -> MutexGuard<'static, Table> {
+    TABLE.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Takes the table for the duration of a fork() (see `crate::fork`).
-pub(crate) fn lock_for_fork() -> RwLockWriteGuard<'static, Table> {
-    TABLE.write().unwrap_or_else(|e| e.into_inner())
+pub(crate) fn lock_for_fork() -> MutexGuard<'static, Table> {
+    table()
+}
+
+/// In a forked child (one thread, `table` held by it): pins that other parent threads held
+/// mid-lookup at fork time will never be dropped there; clear them so releases do not wait.
+pub(crate) fn clear_pins_after_fork(table: &Table) {
+    for index in 0..table.len {
+        if let Some(slot) = slot(index) {
+            let state = slot.state.load(Ordering::Relaxed);
+            slot.state.store(state & !STATE_PINS, Ordering::Relaxed);
+        }
+    }
+}
+
+fn slot(index: usize) -> Option<&'static Slot> {
+    let chunk = CHUNK_TABLE.get(index / CHUNK_SLOTS)?.load(Ordering::Acquire);
+    // SAFETY: a published chunk is a leaked, never-freed array of CHUNK_SLOTS slots.
+    (!chunk.is_null()).then(|| unsafe { &*chunk.add(index % CHUNK_SLOTS) })
 }
 
 fn encode(kind: netrt_kind, generation: u32, index: u32) -> netrt_handle {
@@ -59,33 +115,58 @@ fn decode(h: netrt_handle) -> Decoded {
     }
 }
 
+fn generation_of(state: u64) -> u32 {
+    (state >> STATE_GEN_SHIFT) as u32
+}
+
+fn kind_of(state: u64) -> u8 {
+    (state >> STATE_KIND_SHIFT) as u8
+}
+
 /// Issues a new handle (one new reference) to `obj`.
 pub(crate) fn issue(obj: Arc<Object>) -> Result<netrt_handle, Error> {
     crate::fork::register_handlers();
     let kind = obj.kind();
-    let mut table = TABLE.write().unwrap_or_else(|e| e.into_inner());
-    let index = loop {
+    let mut table = table();
+    let (index, slot) = loop {
         match table.free.pop() {
             Some(i) => {
-                let slot = &mut table.slots[i as usize];
-                if slot.generation < GEN_MAX {
-                    slot.generation += 1;
-                    break i;
+                let slot = slot(i as usize).expect("a freed slot exists");
+                if generation_of(slot.state.load(Ordering::Relaxed)) < GEN_MAX {
+                    break (i, slot);
                 }
                 // Exhausted: retire the slot (it stays, so its old handles still read as closed).
             }
             None => {
-                if table.slots.len() >= MAX_SLOTS {
+                if table.len >= MAX_SLOTS {
                     return Err(Error::new(E_OUTOFMEMORY, "too many live netrt handles (16 M)"));
                 }
-                table.slots.push(Slot { generation: 1, entry: None });
-                break (table.slots.len() - 1) as u32;
+                let index = table.len;
+                if index.is_multiple_of(CHUNK_SLOTS) {
+                    let chunk: Box<[Slot]> = (0..CHUNK_SLOTS).map(|_| Slot::empty()).collect();
+                    CHUNK_TABLE[index / CHUNK_SLOTS].store(Box::leak(chunk).as_mut_ptr(), Ordering::Release);
+                }
+                table.len += 1;
+                break (index as u32, slot(index).expect("its chunk was just published"));
             }
         }
     };
-    let slot = &mut table.slots[index as usize];
-    slot.entry = Some(obj);
-    Ok(encode(kind, slot.generation, index))
+    slot.object.store(Arc::into_raw(obj).cast_mut(), Ordering::Relaxed);
+    // Next generation, this kind, live; pins of stale lookups running now are kept (they see
+    // the new generation and leave). Release: a lookup that sees it live also sees the object.
+    let mut state = slot.state.load(Ordering::Relaxed);
+    let generation = generation_of(state) + 1;
+    let issued =
+        (u64::from(generation) << STATE_GEN_SHIFT) | ((kind as u64) << STATE_KIND_SHIFT) | STATE_LIVE;
+    while let Err(now) = slot.state.compare_exchange_weak(
+        state,
+        issued | (state & STATE_PINS),
+        Ordering::Release,
+        Ordering::Relaxed,
+    ) {
+        state = now;
+    }
+    Ok(encode(kind, generation, index))
 }
 
 /// Issues a handle for a fresh object.
@@ -93,40 +174,88 @@ pub(crate) fn issue_new(value: crate::object::Value) -> Result<netrt_handle, Err
     issue(Object::new(value))
 }
 
-fn check(table: &Table, h: netrt_handle) -> Result<(&Arc<Object>, usize), Error> {
+/// A lookup's pin on a slot: while it exists, `release` leaves the slot's object in place.
+struct Pin(&'static Slot);
+
+impl Drop for Pin {
+    fn drop(&mut self) {
+        self.0.state.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// Checks `h` against its slot's state word in DESIGN §3's order (the kind check against the
+/// caller's expectation comes later).
+fn check(h: netrt_handle, d: &Decoded, state: u64) -> Result<(), Error> {
+    let generation = generation_of(state);
+    if d.generation == 0 || d.generation > generation {
+        return Err(never_issued(h));
+    }
+    if d.generation < generation || state & STATE_LIVE == 0 {
+        return Err(Error::new(RO_E_CLOSED, format!("handle 0x{h:016X} was released (a stale reference)")));
+    }
+    if kind_of(state) != d.kind {
+        return Err(never_issued(h));
+    }
+    Ok(())
+}
+
+fn never_issued(h: netrt_handle) -> Error {
+    Error::new(E_HANDLE, format!("0x{h:016X} is not a handle netrt issued"))
+}
+
+fn slot_of(h: netrt_handle) -> Result<(Decoded, &'static Slot), Error> {
     if h == 0 {
         return Err(Error::new(E_POINTER, "the handle is 0 (NULL)"));
     }
     let d = decode(h);
-    let never = || Error::new(E_HANDLE, format!("0x{h:016X} is not a handle netrt issued"));
-    let slot = table.slots.get(d.index).ok_or_else(never)?;
-    if d.generation == 0 || d.generation > slot.generation {
-        return Err(never());
-    }
-    let released = || Error::new(RO_E_CLOSED, format!("handle 0x{h:016X} was released (a stale reference)"));
-    if d.generation < slot.generation {
-        return Err(released());
-    }
-    let obj = slot.entry.as_ref().ok_or_else(released)?;
-    if obj.kind() as u8 != d.kind {
-        return Err(never());
-    }
-    Ok((obj, d.index))
+    let slot = slot(d.index).ok_or_else(|| never_issued(h))?;
+    Ok((d, slot))
 }
 
-/// The object behind `h`, checked in DESIGN §3's order; `expected` adds the kind check.
-pub(crate) fn lookup(h: netrt_handle, expected: Option<netrt_kind>) -> Result<Arc<Object>, Error> {
-    let table = TABLE.read().unwrap_or_else(|e| e.into_inner());
-    let (obj, _) = check(&table, h)?;
-    if let Some(kind) = expected
-        && obj.kind() != kind
-    {
-        return Err(Error::new(
+/// Pins the slot `h` names and returns its object, once `h` checks out.
+fn pin(h: netrt_handle) -> Result<(Pin, &'static Object), Error> {
+    let (d, slot) = slot_of(h)?;
+    let pin = Pin(slot);
+    check(h, &d, slot.state.fetch_add(1, Ordering::Acquire))?;
+    // SAFETY: the slot is live in this handle's generation and pinned: `release` takes the
+    // object out only after the slot is dead and every pin is gone.
+    let obj = unsafe { &*slot.object.load(Ordering::Relaxed) };
+    Ok((pin, obj))
+}
+
+fn check_kind(obj: &Object, expected: Option<netrt_kind>) -> Result<(), Error> {
+    match expected {
+        Some(kind) if obj.kind() != kind => Err(Error::new(
             E_INVALIDARG,
             format!("the handle is a {:?}, but a {:?} is required", obj.kind(), kind),
-        ));
+        )),
+        _ => Ok(()),
     }
-    Ok(obj.clone())
+}
+
+/// Runs `f` on the object behind `h` without taking a reference; `expected` adds the kind check.
+/// `f` must be short and must not release `h` (the release would wait for `f` to return).
+pub(crate) fn with<R>(
+    h: netrt_handle,
+    expected: Option<netrt_kind>,
+    f: impl FnOnce(&Object) -> R,
+) -> Result<R, Error> {
+    let (_pin, obj) = pin(h)?;
+    check_kind(obj, expected)?;
+    Ok(f(obj))
+}
+
+/// The object behind `h` (a new reference), checked in DESIGN §3's order; `expected` adds the
+/// kind check.
+pub(crate) fn lookup(h: netrt_handle, expected: Option<netrt_kind>) -> Result<Arc<Object>, Error> {
+    let (_pin, obj) = pin(h)?;
+    check_kind(obj, expected)?;
+    // SAFETY: `obj` came from `Arc::into_raw` and the slot's reference keeps it alive while pinned.
+    unsafe {
+        let ptr: *const Object = obj;
+        Arc::increment_strong_count(ptr);
+        Ok(Arc::from_raw(ptr))
+    }
 }
 
 /// Like [`lookup`] for an optional argument: 0 means "null" (where WinRT accepts null).
@@ -136,15 +265,39 @@ pub(crate) fn lookup_opt(h: netrt_handle, expected: netrt_kind) -> Result<Option
 
 /// Drops the reference `h` stands for; the object goes (closing first) with its last one.
 pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
-    let obj = {
-        let mut table = TABLE.write().unwrap_or_else(|e| e.into_inner());
-        let (_, index) = check(&table, h)?;
-        let obj = table.slots[index].entry.take();
-        table.free.push(index as u32);
-        obj
-    };
+    let (d, slot) = slot_of(h)?;
+    // Mark it dead in this generation; of two racing releases of one handle only one wins.
+    let mut state = slot.state.load(Ordering::Relaxed);
+    loop {
+        check(h, &d, state)?;
+        match slot.state.compare_exchange_weak(
+            state,
+            state & !STATE_LIVE,
+            Ordering::Acquire,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => break,
+            Err(now) => state = now,
+        }
+    }
+    // No new lookup can reach the object now; wait out those that already pinned it (a few
+    // instructions each, unless their thread was preempted meanwhile).
+    let mut spins = 0u32;
+    while slot.state.load(Ordering::Acquire) & STATE_PINS != 0 {
+        spins += 1;
+        if spins < 64 {
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+    // Ours alone now: no lookup reads it, and no issue reuses the slot before it is freed below.
+    let obj = slot.object.load(Ordering::Relaxed);
+    slot.object.store(std::ptr::null_mut(), Ordering::Relaxed);
+    table().free.push(d.index as u32);
+    // SAFETY: the pointer came from `Arc::into_raw` in `issue`; this is the slot's reference.
     // Dropped outside the lock: closing may take other locks or run for a while.
-    drop(obj);
+    drop(unsafe { Arc::from_raw(obj) });
     Ok(())
 }
 

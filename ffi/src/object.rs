@@ -120,10 +120,16 @@ impl Drop for Object {
 /// `let socket = get!(h, StreamSocket);` (in a function returning `Result<_, Error>`).
 macro_rules! get {
     ($h:expr, $variant:ident) => {{
-        let obj = $crate::handle::lookup($h, Some($crate::object::kind_of_variant!($variant)))?;
-        match &obj.value {
-            $crate::object::Value::$variant(v) => v.clone(),
-            _ => return Err($crate::handle::wrong_kind()),
+        // The value's own reference is enough: no reference to the object itself is taken.
+        let value = $crate::handle::with($h, Some($crate::object::kind_of_variant!($variant)), |obj| {
+            match &obj.value {
+                $crate::object::Value::$variant(v) => Some(v.clone()),
+                _ => None,
+            }
+        })?;
+        match value {
+            Some(v) => v,
+            None => return Err($crate::handle::wrong_kind()),
         }
     }};
 }
