@@ -355,3 +355,56 @@ async fn dropping_a_connect_future_leaves_the_socket_reusable() {
     let open = StdListener::bind("127.0.0.1:0").unwrap();
     within(sock.connect(&loopback(), &open.local_addr().unwrap().port().to_string())).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn direct_write_attempts_check_like_write_some() {
+    use std::task::Poll;
+    let (client, server, _l) = connected_pair().await;
+    let out = client.output_stream();
+    let ticket = out.ticket();
+    assert!(matches!(out.try_write_now(ticket, b"abc"), Some(Poll::Ready(Ok(3)))));
+    assert!(matches!(out.try_write_now(ticket, b""), Some(Poll::Ready(Ok(0)))));
+    assert_eq!(read_exact(&server, 3).await, b"abc");
+
+    // The peer reads nothing: the kernel's buffers fill and the attempt reports Pending.
+    let chunk = vec![7u8; 64 * 1024];
+    let mut filled = false;
+    for _ in 0..4096 {
+        match out.try_write_now(ticket, &chunk) {
+            Some(Poll::Ready(Ok(n))) => assert!(n > 0),
+            Some(Poll::Pending) => {
+                filled = true;
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(filled, "256 MiB never filled the socket buffers");
+
+    // A write pending elsewhere holds the socket's write slot.
+    let writer = client.clone();
+    let pending = tokio::spawn(async move { writer.write_all(&[1u8; 1 << 20]).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    match out.try_write_now(out.ticket(), b"x") {
+        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    // CancelIOAsync aborts it and every attempt holding a ticket from before.
+    within(client.cancel_io()).await.unwrap();
+    assert_eq!(within(pending).await.unwrap().unwrap_err().hresult(), hr(0x800703E3));
+    match out.try_write_now(ticket, b"x") {
+        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), hr(0x800703E3), "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+
+    client.close();
+    match out.try_write_now(out.ticket(), b"x") {
+        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), RO_E_CLOSED, "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    let unconnected = StreamSocket::new().output_stream();
+    match unconnected.try_write_now(unconnected.ticket(), b"x") {
+        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}

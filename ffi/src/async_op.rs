@@ -263,10 +263,20 @@ pub(crate) fn finished(outcome: Result<OpResult, Error>) -> Result<netrt_handle,
     {
         return Err(outcome.err().expect("checked above"));
     }
-    let op = Arc::new(AsyncOp::new());
-    let obj = Object::new(Value::AsyncOp(op.clone()));
-    settle(&obj, &op, outcome);
-    handle::issue(obj)
+    // Settled before anyone can see it: no lock, no handler, no waiter to tell.
+    let mut op = AsyncOp::new();
+    let st = op.state.get_mut().unwrap_or_else(|e| e.into_inner());
+    match outcome {
+        Ok(r) => {
+            st.status = netrt_async_status::Completed;
+            st.result = Some(r);
+        }
+        Err(e) => {
+            st.status = netrt_async_status::Error;
+            st.error = Some(e);
+        }
+    }
+    handle::issue(Object::new(Value::AsyncOp(Arc::new(op))))
 }
 
 /// Polls `fut` once on this thread with a no-op waker, socket readiness left to this thread

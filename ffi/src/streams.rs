@@ -47,18 +47,43 @@ pub extern "C" fn netrt_input_stream_read_async(
         // Taken now: a CancelIOAsync or Close from here on ends this read, however many reads
         // it takes (options None).
         let ticket = input.ticket();
+        let count = count as usize;
+        let (ptr, _) = buf.raw_memory();
+        // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and
+        // lives as long as `buffer_obj`, held here and then by the future. The C contract
+        // forbids touching the buffer while the read is pending, so nothing else accesses
+        // these bytes.
+        let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
+        // One attempt on this thread first, with no future at all: data already there
+        // completes the read before this function returns.
+        let (filled, just_tried) = match (count > 0).then(|| input.try_read_now(ticket, memory)).flatten() {
+            Some(Poll::Ready(Ok(n))) if n == 0 || n == count || options != InputStreamOptions::None => {
+                buf.set_length_filled(n);
+                out.write(finished(Ok(OpResult::Object(buffer_obj)))?);
+                return Ok(());
+            }
+            Some(Poll::Ready(Ok(n))) => (n, false),
+            // A state error (another read pending, closed, not connected) is returned
+            // synchronously by `finished`; a network failure belongs to the operation.
+            Some(Poll::Ready(Err(e))) => {
+                out.write(finished(Err(e))?);
+                return Ok(());
+            }
+            Some(Poll::Pending) => (0, true),
+            None => (0, false),
+        };
         let read = async move {
             let _keep = keep;
-            let count = count as usize;
-            let (ptr, _) = buf.raw_memory();
-            // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and
-            // lives as long as `buffer_obj`, which this future holds. The C contract forbids
-            // touching the buffer while the read is pending, so nothing else accesses these bytes.
-            let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
+            let mut filled = filled;
+            let mut just_tried = just_tried;
             // Straight into the buffer's memory: no intermediate copy.
-            let mut filled = 0;
             while filled < count {
-                let n = input.read_some_with(ticket, &mut memory[filled..]).await?;
+                let rest = &mut memory[filled..];
+                let n = if std::mem::take(&mut just_tried) {
+                    input.read_some_after_attempt_with(ticket, rest).await?
+                } else {
+                    input.read_some_with(ticket, rest).await?
+                };
                 filled += n;
                 if n == 0 || options != InputStreamOptions::None {
                     break;
@@ -134,8 +159,12 @@ pub extern "C" fn netrt_output_stream_write_async(
 fn send_now(output: &OutputStream, ticket: OpTicket, bytes: &[u8]) -> Result<usize, Error> {
     let mut sent = 0;
     loop {
-        let mut write = std::pin::pin!(output.write_some_with(ticket, &bytes[sent..]));
-        match poll_now(write.as_mut()) {
+        // Core's direct attempt (no future); the future polled once where there is none.
+        let attempt = output.try_write_now(ticket, &bytes[sent..]).unwrap_or_else(|| {
+            let mut write = std::pin::pin!(output.write_some_with(ticket, &bytes[sent..]));
+            poll_now(write.as_mut())
+        });
+        match attempt {
             Poll::Ready(Ok(n)) => sent += n,
             Poll::Ready(Err(e)) => return Err(e),
             Poll::Pending => return Ok(sent),

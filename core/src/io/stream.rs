@@ -57,6 +57,24 @@ pub trait ByteSource: Send + Sync + 'static {
     /// available; `Ok(0)` means the stream ended (the peer closed). `buf` is never empty.
     fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>>;
 
+    /// One attempt of [`read_some`](Self::read_some) that never waits and needs no future:
+    /// `Some(Poll::Pending)` when nothing is there now, `None` when this source has no such
+    /// attempt (then use `read_some`). Same state checks and errors as `read_some`.
+    fn try_read_now(&self, _buf: &mut [u8], _ticket: OpTicket) -> Option<std::task::Poll<Result<usize>>> {
+        None
+    }
+
+    /// [`read_some`](Self::read_some) right after a [`try_read_now`](Self::try_read_now) that
+    /// found nothing: a first poll from a caller-driven wait (`io::caller_driven`) skips the
+    /// syscall that was just made and only arms the abort wake-up.
+    fn read_some_after_attempt<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+        ticket: OpTicket,
+    ) -> BoxFuture<'a, Result<usize>> {
+        self.read_some(buf, ticket)
+    }
+
     /// Closes the source (IClosable.Close on the stream).
     fn close(&self);
 
@@ -91,6 +109,13 @@ pub trait ByteSink: Send + Sync + 'static {
     /// as any write). Datagram sinks write all of it as one datagram.
     fn write_some<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
         Box::pin(async move { Ok(self.write_all(data, ticket).await? as usize) })
+    }
+
+    /// One attempt of [`write_some`](Self::write_some) that never waits and needs no future:
+    /// `Some(Poll::Pending)` when the kernel takes nothing now, `None` when this sink has no
+    /// such attempt (then use `write_some`). Same state checks and errors as `write_some`.
+    fn try_write_now(&self, _data: &[u8], _ticket: OpTicket) -> Option<std::task::Poll<Result<usize>>> {
+        None
     }
 
     /// An fd that becomes writable when a write can make progress (see
@@ -185,6 +210,20 @@ impl InputStream {
         self.source.read_some(buf, ticket).await
     }
 
+    /// See [`ByteSource::try_read_now`]: one read attempt on the calling thread, never waiting.
+    pub fn try_read_now(&self, ticket: OpTicket, buf: &mut [u8]) -> Option<std::task::Poll<Result<usize>>> {
+        self.source.try_read_now(buf, ticket)
+    }
+
+    /// See [`ByteSource::read_some_after_attempt`] (`buf` is never empty here: an empty read
+    /// makes no attempt).
+    pub async fn read_some_after_attempt_with(&self, ticket: OpTicket, buf: &mut [u8]) -> Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.source.read_some_after_attempt(buf, ticket).await
+    }
+
     /// A ticket for a read operation starting now: pass it to every read the operation makes.
     pub fn ticket(&self) -> OpTicket {
         self.source.ticket()
@@ -246,6 +285,11 @@ impl OutputStream {
     /// `ticket`; 0 only for empty `data`.
     pub async fn write_some_with(&self, ticket: OpTicket, data: &[u8]) -> Result<usize> {
         self.sink.write_some(data, ticket).await
+    }
+
+    /// See [`ByteSink::try_write_now`]: one write attempt on the calling thread, never waiting.
+    pub fn try_write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<std::task::Poll<Result<usize>>> {
+        self.sink.try_write_now(data, ticket)
     }
 
     /// A ticket for a write operation starting now: pass it to every write the operation makes.

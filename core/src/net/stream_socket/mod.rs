@@ -14,6 +14,7 @@ mod upgrade;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::task::Poll;
 
 use tokio::sync::Notify;
 
@@ -378,7 +379,7 @@ impl StreamSocket {
     /// `ERROR_OPERATION_ABORTED` when Close/CancelIOAsync interrupts it; the socket error
     /// otherwise (ConnectionResetByPeer, ...).
     pub async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
-        self.inner.read_some(buf, self.inner.abort.ticket()).await
+        self.inner.read_some(buf, self.inner.abort.ticket(), false).await
     }
 
     /// Writes all of `data`.
@@ -420,22 +421,18 @@ impl Inner {
 
     /// The fd a caller may poll for either direction (plain TCP only; see `ByteSource::readiness_fd`).
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.connection("poll").ok().and_then(|c| c.plain_fd())
+        connected(&self.state.read().unwrap_or_else(|e| e.into_inner()), "poll")
+            .ok()
+            .and_then(|c| c.plain_fd())
     }
 
     fn connection(&self, what: &str) -> Result<Arc<Connection>> {
-        match &*self.state.read().unwrap_or_else(|e| e.into_inner()) {
-            State::Connected(c) => Ok(c.clone()),
-            State::Closed => Err(Error::closed("StreamSocket")),
-            State::Created | State::Connecting => Err(Error::new(
-                hresult::E_ILLEGAL_METHOD_CALL,
-                format!("cannot {what}: the socket is not connected"),
-            )),
-        }
+        connected(&self.state.read().unwrap_or_else(|e| e.into_inner()), what).cloned()
     }
 
-    /// One read for the operation holding `ticket` (taken when it started).
-    async fn read_some(&self, buf: &mut [u8], ticket: abort::Ticket) -> Result<usize> {
+    /// One read for the operation holding `ticket` (taken when it started). `just_tried`: the
+    /// caller's `try_read_now` found nothing an instant ago (see `Connection::read`).
+    async fn read_some(&self, buf: &mut [u8], ticket: abort::Ticket, just_tried: bool) -> Result<usize> {
         let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
         // Aborted between two reads of its operation: nothing more is consumed.
         if self.abort.is_aborted(ticket) {
@@ -447,7 +444,7 @@ impl Inner {
         }
         let result = tokio::select! {
             biased;
-            r = conn.read(buf) => r,
+            r = conn.read(buf, just_tried) => r,
             _ = self.abort.aborted(ticket) => return Err(Error::aborted("the read")),
         };
         match result {
@@ -488,6 +485,64 @@ impl Inner {
         }
     }
 
+    /// One `recv` for the read operation holding `ticket`, on the calling thread and never
+    /// waiting: what `read_some` does when polled once from a caller-driven poll, without the
+    /// future. `None` under TLS (use `read_some`).
+    fn try_read_now(&self, buf: &mut [u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
+        let _busy = match Busy::acquire(&self.read_busy, &self.idle, "read") {
+            Ok(busy) => busy,
+            Err(e) => return Some(Poll::Ready(Err(e))),
+        };
+        if self.abort.is_aborted(ticket) {
+            return Some(Poll::Ready(Err(Error::aborted("the read"))));
+        }
+        // Held for the one non-blocking recv: a Close meanwhile waits that long.
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let conn = match connected(&state, "read") {
+            Ok(conn) => conn,
+            Err(e) => return Some(Poll::Ready(Err(e))),
+        };
+        if buf.is_empty() {
+            return Some(Poll::Ready(Ok(0)));
+        }
+        let received = conn.try_recv_plain(buf)?;
+        Some(match received {
+            Ok(n) if n > 0 => Poll::Ready(Ok(n)),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+            // As in `read_some`: after a close, the shutdown makes a racing read see EOF.
+            _ if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the read"))),
+            Ok(n) => Poll::Ready(Ok(n)),
+            Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "read"))),
+        })
+    }
+
+    /// One `send` for the write operation holding `ticket`, on the calling thread and never
+    /// waiting: what `write(data, false, ticket)` does when polled once from a caller-driven
+    /// poll, without the future (no allocation, no select, no connection reference taken).
+    /// `None` under TLS (use `write`).
+    fn try_write_now(&self, data: &[u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
+        let _busy = match Busy::acquire(&self.write_busy, &self.idle, "write") {
+            Ok(busy) => busy,
+            Err(e) => return Some(Poll::Ready(Err(e))),
+        };
+        if self.abort.is_aborted(ticket) {
+            return Some(Poll::Ready(Err(Error::aborted("the write"))));
+        }
+        // Held for the one non-blocking send: a Close meanwhile waits that long.
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let conn = match connected(&state, "write") {
+            Ok(conn) => conn,
+            Err(e) => return Some(Poll::Ready(Err(e))),
+        };
+        let sent = conn.try_send_plain(data)?;
+        Some(match sent {
+            Ok(n) => Poll::Ready(Ok(n)),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+            Err(_) if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the write"))),
+            Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "write"))),
+        })
+    }
+
     fn close(&self) {
         let previous = {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
@@ -497,6 +552,18 @@ impl Inner {
         if let State::Connected(conn) = previous {
             conn.shutdown();
         }
+    }
+}
+
+/// The connection of a socket in `state`, or why there is none (`what`: the attempted action).
+fn connected<'a>(state: &'a State, what: &str) -> Result<&'a Arc<Connection>> {
+    match state {
+        State::Connected(c) => Ok(c),
+        State::Closed => Err(Error::closed("StreamSocket")),
+        State::Created | State::Connecting => Err(Error::new(
+            hresult::E_ILLEGAL_METHOD_CALL,
+            format!("cannot {what}: the socket is not connected"),
+        )),
     }
 }
 
@@ -515,7 +582,19 @@ impl ByteSource for SocketStream {
     }
 
     fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
-        Box::pin(self.0.read_some(buf, ticket.into()))
+        Box::pin(self.0.read_some(buf, ticket.into(), false))
+    }
+
+    fn try_read_now(&self, buf: &mut [u8], ticket: OpTicket) -> Option<Poll<Result<usize>>> {
+        self.0.try_read_now(buf, ticket.into())
+    }
+
+    fn read_some_after_attempt<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+        ticket: OpTicket,
+    ) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(self.0.read_some(buf, ticket.into(), true))
     }
 
     fn close(&self) {
@@ -545,6 +624,10 @@ impl ByteSink for SocketStream {
 
     fn write_some<'a>(&'a self, data: &'a [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
         Box::pin(self.0.write(data, false, ticket.into()))
+    }
+
+    fn try_write_now(&self, data: &[u8], ticket: OpTicket) -> Option<Poll<Result<usize>>> {
+        self.0.try_write_now(data, ticket.into())
     }
 
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {

@@ -164,11 +164,30 @@ impl Connection {
         }
     }
 
-    /// Reads what is available (≥ 1 byte, or 0 at end of stream).
-    pub(crate) async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+    /// Reads what is available (≥ 1 byte, or 0 at end of stream). `just_tried`: a `recv` found
+    /// nothing an instant ago, so a first poll from a caller-driven wait returns Pending without
+    /// repeating it (the caller polls the fd next, and every later poll tries again).
+    pub(crate) async fn read(&self, buf: &mut [u8], just_tried: bool) -> io::Result<usize> {
         match &self.io {
-            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_read(cx, buf)).await,
+            Io::Plain(plain) => {
+                let mut skip = just_tried;
+                std::future::poll_fn(|cx| {
+                    if std::mem::take(&mut skip) && caller_driven() {
+                        return Poll::Pending;
+                    }
+                    plain.poll_read(cx, buf)
+                })
+                .await
+            }
             Io::Tls(tls) => tls.read.lock().await.read(buf).await,
+        }
+    }
+
+    /// One non-blocking `recv` into `buf` (never empty) on a plain connection (`None` under TLS).
+    pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
+        match &self.io {
+            Io::Plain(plain) => Some(recv_now(plain.fd(), buf)),
+            Io::Tls(_) => None,
         }
     }
 
@@ -182,6 +201,16 @@ impl Connection {
                 w.flush().await?;
                 Ok(data.len())
             }
+        }
+    }
+
+    /// One non-blocking `send` of a prefix of `data` on a plain connection (`None` under TLS);
+    /// an empty `data` sends nothing.
+    pub(crate) fn try_send_plain(&self, data: &[u8]) -> Option<io::Result<usize>> {
+        match &self.io {
+            Io::Plain(_) if data.is_empty() => Some(Ok(0)),
+            Io::Plain(plain) => Some(send_now(plain.fd(), data)),
+            Io::Tls(_) => None,
         }
     }
 
