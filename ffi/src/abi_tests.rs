@@ -66,3 +66,11 @@ fn every_core_enum_member_maps_to_the_c_member_with_the_same_value() {
     check!(netrt_socket_ssl_error_severity, SocketSslErrorSeverity);
     check!(netrt_client_certificate_mode, ClientCertificateMode);
 }
+
+/// An operation lives inline in its handle object (one allocation per operation), which makes
+/// every object as large as an operation: keep that bounded.
+#[test]
+fn objects_stay_small_with_operations_inline() {
+    let size = std::mem::size_of::<crate::object::Object>();
+    assert!(size <= 256, "Object is {size} bytes");
+}

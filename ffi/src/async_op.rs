@@ -71,7 +71,7 @@ use netrt_core::error::hresult::{
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
 use crate::enums::netrt_async_status;
 use crate::handle;
-use crate::object::{Object, Value, get};
+use crate::object::{Object, Value};
 use crate::strings::str_out;
 use netrt_core::io::caller_driven::poll_as_caller;
 
@@ -231,12 +231,12 @@ pub(crate) fn start_with(
     let mut fut: OpFuture = Box::pin(fut);
     let wake = THREAD_WAKE.try_with(|w| w.clone()).ok().flatten();
     let first = poll_on_caller(&mut fut, wake.as_ref());
-    let op = Arc::new(AsyncOp::new());
-    let obj = Object::new(Value::AsyncOp(op.clone()));
+    let obj = Object::new(Value::AsyncOp(AsyncOp::new()));
+    let op = op_in(&obj);
     match first {
         Poll::Ready(Err(e)) if is_sync_error(&e) => Err(e),
         Poll::Ready(outcome) => {
-            settle(&obj, &op, outcome);
+            settle(&obj, outcome);
             handle::issue(obj)
         }
         Poll::Pending => {
@@ -246,9 +246,9 @@ pub(crate) fn start_with(
                 (Some(ready), Some(wake)) => {
                     st.driver = Driver::Parked(fut, ready, wake);
                     drop(st);
-                    lazy_spawn_later(obj, op);
+                    lazy_spawn_later(obj);
                 }
-                _ => spawn_locked(&obj, &op, &mut st, fut),
+                _ => spawn_locked(&obj, &mut st, fut),
             }
             Ok(h)
         }
@@ -276,7 +276,7 @@ pub(crate) fn finished(outcome: Result<OpResult, Error>) -> Result<netrt_handle,
             st.error = Some(e);
         }
     }
-    handle::issue(Object::new(Value::AsyncOp(Arc::new(op))))
+    handle::issue(Object::new(Value::AsyncOp(op)))
 }
 
 /// Polls `fut` once on this thread with a no-op waker, socket readiness left to this thread
@@ -297,7 +297,7 @@ fn poll_on_caller(fut: &mut OpFuture, wake: Option<&Arc<WakeFd>>) -> Poll<Result
 }
 
 /// Runs `fut` as a runtime task (the operation is Started, its future owned by nobody else).
-fn spawn_locked(obj: &Arc<Object>, op: &Arc<AsyncOp>, st: &mut State, fut: OpFuture) {
+fn spawn_locked(obj: &Arc<Object>, st: &mut State, fut: OpFuture) {
     st.driver = Driver::Runtime;
     if st.status != netrt_async_status::Started {
         // Cancelled before it ran (through a handle guessed from another thread).
@@ -306,18 +306,17 @@ fn spawn_locked(obj: &Arc<Object>, op: &Arc<AsyncOp>, st: &mut State, fut: OpFut
     }
     // The task holds the operation object: releasing every handle never cancels it.
     let task_obj = obj.clone();
-    let task_op = op.clone();
     let task = netrt_core::runtime::handle().spawn(async move {
         let outcome = fut.await;
-        settle(&task_obj, &task_op, outcome);
+        settle(&task_obj, outcome);
     });
     // Settle takes this lock, so the task cannot have finished yet: the handle is current.
     st.task = Some(task.abort_handle());
 }
 
 /// Spawns a parked future (no-op in any other state).
-fn spawn_if_parked(obj: &Arc<Object>, op: &Arc<AsyncOp>) {
-    let mut st = op.lock();
+fn spawn_if_parked(obj: &Arc<Object>) {
+    let mut st = op_in(obj).lock();
     if st.status != netrt_async_status::Started {
         return;
     }
@@ -325,7 +324,7 @@ fn spawn_if_parked(obj: &Arc<Object>, op: &Arc<AsyncOp>) {
         let Driver::Parked(fut, ..) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
             unreachable!("checked above")
         };
-        spawn_locked(obj, op, &mut st, fut);
+        spawn_locked(obj, &mut st, fut);
     }
 }
 
@@ -336,7 +335,7 @@ const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
 const PARK_GRACE: Duration = Duration::from_millis(5);
 
 /// A parked operation and when to spawn it if nobody came to wait.
-type LazyEntry = (Instant, Arc<Object>, Arc<AsyncOp>);
+type LazyEntry = (Instant, Arc<Object>);
 
 /// The lazy queue: parked operations nobody may come to wait for.
 pub(crate) struct LazyQueue {
@@ -352,7 +351,7 @@ pub(crate) fn lock_for_fork() -> MutexGuard<'static, Option<(usize, Arc<LazyQueu
     LAZY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn lazy_spawn_later(obj: Arc<Object>, op: Arc<AsyncOp>) {
+fn lazy_spawn_later(obj: Arc<Object>) {
     let rt = netrt_core::runtime::runtime();
     let key = rt as *const tokio::runtime::Runtime as usize;
     let queue = {
@@ -370,7 +369,7 @@ fn lazy_spawn_later(obj: Arc<Object>, op: Arc<AsyncOp>) {
     };
     let was_empty = {
         let mut entries = queue.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.push((Instant::now() + PARK_GRACE, obj, op));
+        entries.push((Instant::now() + PARK_GRACE, obj));
         entries.len() == 1
     };
     if was_empty {
@@ -391,16 +390,16 @@ async fn run_lazy_queue(queue: Arc<LazyQueue>) {
             let mut i = 0;
             while i < entries.len() {
                 if entries[i].0 <= now {
-                    let (_, obj, op) = entries.swap_remove(i);
-                    due.push((obj, op));
+                    let (_, obj) = entries.swap_remove(i);
+                    due.push(obj);
                 } else {
                     i += 1;
                 }
             }
             entries.iter().map(|(when, ..)| *when).min()
         };
-        for (obj, op) in due {
-            spawn_if_parked(&obj, &op);
+        for obj in due {
+            spawn_if_parked(&obj);
         }
         match next {
             Some(when) => tokio::time::sleep_until(when.max(now + PARK_GRACE).into()).await,
@@ -473,7 +472,8 @@ fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<Duration>) 
 /// The fast path of `netrt_async_wait`: if the future is parked, this thread takes it and
 /// drives it until the operation is done (`Ok(true)`), or the deadline passes (the future goes
 /// to the runtime; `Ok(false)`). `Err(())`: not parked (or no eventfd) — wait on the condvar.
-fn wait_fast(obj: &Arc<Object>, op: &Arc<AsyncOp>, deadline: Option<Instant>) -> Result<bool, ()> {
+fn wait_fast(obj: &Arc<Object>, deadline: Option<Instant>) -> Result<bool, ()> {
+    let op = op_in(obj);
     let wake = THREAD_WAKE.try_with(|w| w.clone()).ok().flatten().ok_or(())?;
     let (mut fut, ready, polled_with) = {
         let mut st = op.lock();
@@ -518,12 +518,12 @@ fn wait_fast(obj: &Arc<Object>, op: &Arc<AsyncOp>, deadline: Option<Instant>) ->
                 st.driver = Driver::Runtime;
                 drop(st);
                 drop(fut);
-                settle(obj, op, outcome);
+                settle(obj, outcome);
                 return Ok(true);
             }
             Poll::Pending => {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
-                    spawn_locked(obj, op, &mut st, fut);
+                    spawn_locked(obj, &mut st, fut);
                     return Ok(false);
                 }
             }
@@ -546,7 +546,8 @@ fn remaining(deadline: Option<Instant>) -> Option<Duration> {
 }
 
 /// Moves a started operation to its final state (first caller wins) and queues its handler.
-fn settle(obj: &Arc<Object>, op: &AsyncOp, outcome: Result<OpResult, Error>) {
+fn settle(obj: &Arc<Object>, outcome: Result<OpResult, Error>) {
+    let op = op_in(obj);
     let mut st = op.lock();
     if st.status != netrt_async_status::Started {
         return;
@@ -613,13 +614,18 @@ fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> Result<R, Error>) -> 
     })?
 }
 
-fn op_of(h: netrt_handle) -> Result<(Arc<Object>, Arc<AsyncOp>), Error> {
-    let obj = handle::lookup(h, Some(crate::enums::netrt_kind::AsyncOperation))?;
-    let op = match &obj.value {
-        Value::AsyncOp(op) => op.clone(),
-        _ => return Err(handle::wrong_kind()),
-    };
-    Ok((obj, op))
+/// A new reference to the operation object behind `h` (to hold while waiting).
+fn op_object(h: netrt_handle) -> Result<Arc<Object>, Error> {
+    handle::lookup(h, Some(crate::enums::netrt_kind::AsyncOperation))
+}
+
+/// The operation inside an operation object (every object this module makes or looks up as
+/// `AsyncOperation` is one).
+fn op_in(obj: &Object) -> &AsyncOp {
+    match &obj.value {
+        Value::AsyncOp(op) => op,
+        _ => unreachable!("an AsyncOperation object holds an AsyncOp"),
+    }
 }
 
 /// The operation's status (`AsyncStatus`).
@@ -669,8 +675,8 @@ pub extern "C" fn netrt_async_get_error_detail(
     needed: *mut usize,
 ) -> netrt_hresult {
     ffi!("netrt_async_get_error_detail", {
-        let op = get!(op, AsyncOp);
-        let text = op.open()?.error.as_ref().map(|e| e.message().to_owned()).unwrap_or_default();
+        let text = with_op(op, |op| Ok(op.open()?.error.as_ref().map(|e| e.message().to_owned())))?;
+        let text = text.unwrap_or_default();
         str_out(&text, buf, len, needed)
     })
 }
@@ -689,14 +695,15 @@ pub extern "C" fn netrt_async_get_error_detail(
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_hresult {
     ffi!("netrt_async_wait", {
-        let (obj, op) = op_of(op)?;
+        let obj = op_object(op)?;
+        let op = op_in(&obj);
         // Already done (a read or write that completed when started): nothing to wait for.
         if op.lock().status != netrt_async_status::Started {
             return Ok(());
         }
         let deadline = (timeout_ms != NETRT_INFINITE)
             .then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
-        match wait_fast(&obj, &op, deadline) {
+        match wait_fast(&obj, deadline) {
             Ok(true) => return Ok(()),
             Ok(false) => {
                 return Err(Error::new(E_WAIT_TIMEOUT, format!("not done after {timeout_ms} ms")));
@@ -735,7 +742,8 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_cancel(op: netrt_handle) -> netrt_hresult {
     ffi!("netrt_async_cancel", {
-        let (obj, op) = op_of(op)?;
+        let obj = op_object(op)?;
+        let op = op_in(&obj);
         let mut st = op.open()?;
         if st.status != netrt_async_status::Started {
             return Ok(());
@@ -809,7 +817,8 @@ pub extern "C" fn netrt_async_set_completed(
 ) -> netrt_hresult {
     ffi!("netrt_async_set_completed", {
         let cb = handler.ok_or_else(|| null("handler"))?;
-        let (obj, op_ref) = op_of(op)?;
+        let obj = op_object(op)?;
+        let op_ref = op_in(&obj);
         let mut st = op_ref.open()?;
         if !matches!(st.handler, Handler::None) {
             return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
@@ -818,7 +827,7 @@ pub extern "C" fn netrt_async_set_completed(
             st.handler = Handler::Set(cb, UserData(user_data));
             drop(st);
             // The handler must run without anyone waiting: a parked read goes to the runtime.
-            spawn_if_parked(&obj, &op_ref);
+            spawn_if_parked(&obj);
             return Ok(());
         }
         st.handler = Handler::Used;

@@ -28,7 +28,8 @@ pub(crate) enum Value {
     HostName(HostName),
     EndpointPair(Arc<Mutex<EndpointPair>>),
     Buffer(Arc<BufferObject>),
-    AsyncOp(Arc<AsyncOp>),
+    /// Inline: an operation and its object are one allocation.
+    AsyncOp(AsyncOp),
     StreamSocket(StreamSocket),
     StreamSocketControl(StreamSocketControl),
     StreamSocketInformation(StreamSocketInformation),
