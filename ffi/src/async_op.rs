@@ -53,6 +53,7 @@
 //!   runtime task) after `PARK_GRACE`; the queue holds the operation, so releasing every
 //!   handle still never cancels it.
 
+use std::cell::RefCell;
 use std::ffi::{c_char, c_void};
 use std::future::Future;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -219,18 +220,37 @@ fn is_sync_error(e: &Error) -> bool {
 pub(crate) fn start(
     fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
 ) -> Result<netrt_handle, Error> {
-    start_with(fut, || None)
+    start_polled(fut, || None, PollScope::Runtime)
+}
+
+/// What a first poll on the caller's thread needs around it.
+#[derive(Clone, Copy, PartialEq)]
+enum PollScope {
+    /// The runtime entered: the future may create tokio resources (sockets, timers, tasks).
+    Runtime,
+    /// Nothing: a stream read or write only polls resources that exist (registered sockets,
+    /// tokio's sync primitives), which needs no runtime context.
+    Stream,
 }
 
 /// As [`start`], for a stream read or write: when the first poll is Pending and `readiness`
 /// gives an fd, the future is parked for the blocking-wait fast path instead of being spawned.
+/// Its polls on the caller's thread enter no runtime context ([`PollScope::Stream`]).
 pub(crate) fn start_with(
     fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
     readiness: impl FnOnce() -> Option<Readiness>,
 ) -> Result<netrt_handle, Error> {
+    start_polled(fut, readiness, PollScope::Stream)
+}
+
+fn start_polled(
+    fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
+    readiness: impl FnOnce() -> Option<Readiness>,
+    scope: PollScope,
+) -> Result<netrt_handle, Error> {
     let mut fut: OpFuture = Box::pin(fut);
     let wake = THREAD_WAKE.try_with(|w| w.clone()).ok().flatten();
-    let first = poll_on_caller(&mut fut, wake.as_ref());
+    let first = poll_on_caller(&mut fut, wake.as_ref(), scope);
     let obj = Object::new(Value::AsyncOp(AsyncOp::new()));
     let op = op_in(&obj);
     match first {
@@ -289,9 +309,13 @@ pub(crate) fn poll_now<F: Future>(fut: Pin<&mut F>) -> Poll<F::Output> {
 
 /// Polls `fut` once on this thread, socket readiness left to this thread (core's
 /// `poll_as_caller`), with `wake` (this thread's eventfd) as the waker — a no-op one without.
-fn poll_on_caller(fut: &mut OpFuture, wake: Option<&Arc<WakeFd>>) -> Poll<Result<OpResult, Error>> {
+fn poll_on_caller(
+    fut: &mut OpFuture,
+    wake: Option<&Arc<WakeFd>>,
+    scope: PollScope,
+) -> Poll<Result<OpResult, Error>> {
     let waker = wake.map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
-    let _runtime = netrt_core::runtime::runtime().enter();
+    let _runtime = (scope == PollScope::Runtime).then(|| netrt_core::runtime::runtime().enter());
     let mut cx = Context::from_waker(&waker);
     poll_as_caller(|| fut.as_mut().poll(&mut cx))
 }
@@ -351,9 +375,25 @@ pub(crate) fn lock_for_fork() -> MutexGuard<'static, Option<(usize, Arc<LazyQueu
     LAZY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+thread_local! {
+    /// This thread's copy of `LAZY` (a parked operation per read would otherwise take that
+    /// process-wide lock each time). Keyed by runtime like `LAZY`: stale after fork.
+    static LAZY_HERE: RefCell<Option<(usize, Arc<LazyQueue>)>> = const { RefCell::new(None) };
+}
+
 fn lazy_spawn_later(obj: Arc<Object>) {
     let rt = netrt_core::runtime::runtime();
     let key = rt as *const tokio::runtime::Runtime as usize;
+    let mut obj = Some(obj);
+    let _ = LAZY_HERE.try_with(|here| {
+        if let Some((k, queue)) = &*here.borrow()
+            && *k == key
+            && let Some(obj) = obj.take()
+        {
+            queue.push(obj);
+        }
+    });
+    let Some(obj) = obj else { return };
     let queue = {
         let mut slot = LAZY.lock().unwrap_or_else(|e| e.into_inner());
         match &*slot {
@@ -367,13 +407,20 @@ fn lazy_spawn_later(obj: Arc<Object>) {
             }
         }
     };
-    let was_empty = {
-        let mut entries = queue.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.push((Instant::now() + PARK_GRACE, obj));
-        entries.len() == 1
-    };
-    if was_empty {
-        queue.wake.notify_one();
+    queue.push(obj);
+    let _ = LAZY_HERE.try_with(|here| *here.borrow_mut() = Some((key, queue)));
+}
+
+impl LazyQueue {
+    fn push(&self, obj: Arc<Object>) {
+        let was_empty = {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.push((Instant::now() + PARK_GRACE, obj));
+            entries.len() == 1
+        };
+        if was_empty {
+            self.wake.notify_one();
+        }
     }
 }
 
@@ -498,7 +545,8 @@ fn wait_fast(obj: &Arc<Object>, deadline: Option<Instant>) -> Result<bool, ()> {
         Arc::ptr_eq(&polled_with, &wake).then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
     drop(polled_with);
     loop {
-        let polled = poll_on_caller(&mut fut, Some(&wake));
+        // Only `start_with`'s stream futures are ever parked.
+        let polled = poll_on_caller(&mut fut, Some(&wake), PollScope::Stream);
         fruitless = if polled.is_pending() && fd_ready == Some(true) { fruitless + 1 } else { 0 };
         let mut st = op.lock();
         if st.status != netrt_async_status::Started {
@@ -695,12 +743,13 @@ pub extern "C" fn netrt_async_get_error_detail(
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_hresult {
     ffi!("netrt_async_wait", {
-        let obj = op_object(op)?;
-        let op = op_in(&obj);
-        // Already done (a read or write that completed when started): nothing to wait for.
-        if op.lock().status != netrt_async_status::Started {
+        // Already done (a read or write that completed when started): nothing to wait for,
+        // and no reference to take.
+        if with_op(op, |op| Ok(op.lock().status != netrt_async_status::Started))? {
             return Ok(());
         }
+        let obj = op_object(op)?;
+        let op = op_in(&obj);
         let deadline = (timeout_ms != NETRT_INFINITE)
             .then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
         match wait_fast(&obj, deadline) {
