@@ -150,6 +150,22 @@ struct State {
     waiters: u32,
 }
 
+impl State {
+    /// Completed with a result, or Error with the failure.
+    fn record(&mut self, outcome: Result<OpResult, Error>) {
+        match outcome {
+            Ok(r) => {
+                self.status = netrt_async_status::Completed;
+                self.result = Some(r);
+            }
+            Err(e) => {
+                self.status = netrt_async_status::Error;
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
 /// One asynchronous operation.
 pub struct AsyncOp {
     state: Mutex<State>,
@@ -285,17 +301,7 @@ pub(crate) fn finished(outcome: Result<OpResult, Error>) -> Result<netrt_handle,
     }
     // Settled before anyone can see it: no lock, no handler, no waiter to tell.
     let mut op = AsyncOp::new();
-    let st = op.state.get_mut().unwrap_or_else(|e| e.into_inner());
-    match outcome {
-        Ok(r) => {
-            st.status = netrt_async_status::Completed;
-            st.result = Some(r);
-        }
-        Err(e) => {
-            st.status = netrt_async_status::Error;
-            st.error = Some(e);
-        }
-    }
+    op.state.get_mut().unwrap_or_else(|e| e.into_inner()).record(outcome);
     handle::issue(Object::new(Value::AsyncOp(op)))
 }
 
@@ -600,16 +606,7 @@ fn settle(obj: &Arc<Object>, outcome: Result<OpResult, Error>) {
     if st.status != netrt_async_status::Started {
         return;
     }
-    match outcome {
-        Ok(r) => {
-            st.status = netrt_async_status::Completed;
-            st.result = Some(r);
-        }
-        Err(e) => {
-            st.status = netrt_async_status::Error;
-            st.error = Some(e);
-        }
-    }
+    st.record(outcome);
     finish(obj, st, &op.done);
 }
 

@@ -489,58 +489,59 @@ impl Inner {
     /// waiting: what `read_some` does when polled once from a caller-driven poll, without the
     /// future. `None` under TLS (use `read_some`).
     fn try_read_now(&self, buf: &mut [u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
-        let _busy = match Busy::acquire(&self.read_busy, &self.idle, "read") {
-            Ok(busy) => busy,
-            Err(e) => return Some(Poll::Ready(Err(e))),
-        };
-        if self.abort.is_aborted(ticket) {
-            return Some(Poll::Ready(Err(Error::aborted("the read"))));
-        }
-        // Held for the one non-blocking recv: a Close meanwhile waits that long.
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        let conn = match connected(&state, "read") {
-            Ok(conn) => conn,
-            Err(e) => return Some(Poll::Ready(Err(e))),
-        };
-        if buf.is_empty() {
-            return Some(Poll::Ready(Ok(0)));
-        }
-        let received = conn.try_recv_plain(buf)?;
-        Some(match received {
-            Ok(n) if n > 0 => Poll::Ready(Ok(n)),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
-            // As in `read_some`: after a close, the shutdown makes a racing read see EOF.
-            _ if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the read"))),
-            Ok(n) => Poll::Ready(Ok(n)),
-            Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "read"))),
+        self.try_now(&self.read_busy, "read", ticket, |conn| {
+            if buf.is_empty() {
+                return Some(Poll::Ready(Ok(0)));
+            }
+            Some(match conn.try_recv_plain(buf)? {
+                Ok(n) if n > 0 => Poll::Ready(Ok(n)),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+                // As in `read_some`: after a close, the shutdown makes a racing read see EOF.
+                _ if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the read"))),
+                Ok(n) => Poll::Ready(Ok(n)),
+                Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "read"))),
+            })
         })
     }
 
     /// One `send` for the write operation holding `ticket`, on the calling thread and never
     /// waiting: what `write(data, false, ticket)` does when polled once from a caller-driven
-    /// poll, without the future (no allocation, no select, no connection reference taken).
-    /// `None` under TLS (use `write`).
+    /// poll, without the future. `None` under TLS (use `write`).
     fn try_write_now(&self, data: &[u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
-        let _busy = match Busy::acquire(&self.write_busy, &self.idle, "write") {
+        self.try_now(&self.write_busy, "write", ticket, |conn| {
+            Some(match conn.try_send_plain(data)? {
+                Ok(n) => Poll::Ready(Ok(n)),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+                Err(_) if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the write"))),
+                Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "write"))),
+            })
+        })
+    }
+
+    /// The frame of `try_read_now` and `try_write_now`, with the checks of `read_some` and
+    /// `write`: the direction's busy slot (`what`: "read" or "write"), the abort ticket, the
+    /// socket's state — then `attempt` on the connection, with no allocation, select or
+    /// connection reference. The state lock is held for the one non-blocking syscall: a Close
+    /// meanwhile waits that long.
+    fn try_now(
+        &self,
+        busy: &AtomicBool,
+        what: &str,
+        ticket: abort::Ticket,
+        attempt: impl FnOnce(&Arc<Connection>) -> Option<Poll<Result<usize>>>,
+    ) -> Option<Poll<Result<usize>>> {
+        let _busy = match Busy::acquire(busy, &self.idle, what) {
             Ok(busy) => busy,
             Err(e) => return Some(Poll::Ready(Err(e))),
         };
         if self.abort.is_aborted(ticket) {
-            return Some(Poll::Ready(Err(Error::aborted("the write"))));
+            return Some(Poll::Ready(Err(Error::aborted(&format!("the {what}")))));
         }
-        // Held for the one non-blocking send: a Close meanwhile waits that long.
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        let conn = match connected(&state, "write") {
-            Ok(conn) => conn,
-            Err(e) => return Some(Poll::Ready(Err(e))),
-        };
-        let sent = conn.try_send_plain(data)?;
-        Some(match sent {
-            Ok(n) => Poll::Ready(Ok(n)),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
-            Err(_) if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the write"))),
-            Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "write"))),
-        })
+        match connected(&state, what) {
+            Ok(conn) => attempt(conn),
+            Err(e) => Some(Poll::Ready(Err(e))),
+        }
     }
 
     fn close(&self) {
