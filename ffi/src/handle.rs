@@ -12,10 +12,11 @@
 //! lookup *pins* its slot with one atomic add on the slot's own state word, checks generation
 //! and liveness from the value that add returned, and reads the object while pinned. `release`
 //! marks the slot dead first, then waits for the (instruction-long) pins to drain before it
-//! takes the object out, so a pinned reader never sees it freed. Only issuing and releasing —
-//! which pick slots from the free list — take the table's mutex.
+//! takes the object out, so a pinned reader never sees it freed. Free slots form a lock-free
+//! stack (a tagged head, so a slot popped and pushed back meanwhile fails the CAS); only
+//! growing the table by a chunk takes a mutex.
 
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use netrt_core::Error;
@@ -52,43 +53,100 @@ struct Slot {
     state: AtomicU64,
     /// `Arc::into_raw` of the object while live; null otherwise.
     object: AtomicPtr<Object>,
+    /// While free: the next free slot's index + 1 (0: none).
+    next_free: AtomicU32,
 }
 
 impl Slot {
     fn empty() -> Self {
-        Self { state: AtomicU64::new(0), object: AtomicPtr::new(std::ptr::null_mut()) }
+        Self {
+            state: AtomicU64::new(0),
+            object: AtomicPtr::new(std::ptr::null_mut()),
+            next_free: AtomicU32::new(0),
+        }
     }
 }
 
 /// Chunk pointers, published once each (Release) and never freed: a slot's address is stable.
 static CHUNK_TABLE: [AtomicPtr<Slot>; CHUNKS] = [const { AtomicPtr::new(std::ptr::null_mut()) }; CHUNKS];
 
-/// Slot allocation: which slots are free, how many exist. Lookups never take it.
-pub(crate) struct Table {
-    free: Vec<u32>,
-    len: usize,
-}
+/// The free slots: a stack whose head is `tag << 32 | (index + 1)` (0 in the low half: empty).
+/// The tag grows with every push and pop, so a CAS prepared against a head that was popped and
+/// pushed back meanwhile fails instead of installing a stale `next_free`.
+static FREE: AtomicU64 = AtomicU64::new(0);
 
-static TABLE: Mutex<Table> = Mutex::new(Table { free: Vec::new(), len: 0 });
+/// Slots ever created (issued at least once or being issued).
+static LEN: AtomicUsize = AtomicUsize::new(0);
 
-fn table() -> MutexGuard<'static, Table> {
-    TABLE.lock().unwrap_or_else(|e| e.into_inner())
-}
+/// Held while a chunk is allocated and published; issuing from free slots never takes it.
+pub(crate) struct Table;
 
-/// Takes the table for the duration of a fork() (see `crate::fork`).
+static GROW: Mutex<Table> = Mutex::new(Table);
+
+/// Takes the table's only lock for the duration of a fork() (see `crate::fork`).
 pub(crate) fn lock_for_fork() -> MutexGuard<'static, Table> {
-    table()
+    GROW.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// In a forked child (one thread, `table` held by it): pins that other parent threads held
-/// mid-lookup at fork time will never be dropped there; clear them so releases do not wait.
-pub(crate) fn clear_pins_after_fork(table: &Table) {
-    for index in 0..table.len {
+/// In a forked child (one thread, the table's lock held by it): pins that other parent threads
+/// held mid-lookup at fork time will never be dropped there; clear them so releases do not wait.
+pub(crate) fn clear_pins_after_fork(_held: &Table) {
+    for index in 0..LEN.load(Ordering::Relaxed).min(MAX_SLOTS) {
         if let Some(slot) = slot(index) {
             let state = slot.state.load(Ordering::Relaxed);
             slot.state.store(state & !STATE_PINS, Ordering::Relaxed);
         }
     }
+}
+
+fn push_free(index: usize, slot: &Slot) {
+    let mut head = FREE.load(Ordering::Relaxed);
+    loop {
+        slot.next_free.store(head as u32, Ordering::Relaxed);
+        let new = ((head >> 32).wrapping_add(1) << 32) | (index as u64 + 1);
+        match FREE.compare_exchange_weak(head, new, Ordering::Release, Ordering::Relaxed) {
+            Ok(_) => return,
+            Err(now) => head = now,
+        }
+    }
+}
+
+fn pop_free() -> Option<(usize, &'static Slot)> {
+    let mut head = FREE.load(Ordering::Acquire);
+    loop {
+        let top = (head as u32) as usize;
+        if top == 0 {
+            return None;
+        }
+        let slot = slot(top - 1).expect("a free slot exists");
+        // Possibly stale if another thread took `top` meanwhile; then the tag moved and the
+        // CAS fails.
+        let next = slot.next_free.load(Ordering::Relaxed);
+        let new = ((head >> 32).wrapping_add(1) << 32) | u64::from(next);
+        match FREE.compare_exchange_weak(head, new, Ordering::Acquire, Ordering::Acquire) {
+            Ok(_) => return Some((top - 1, slot)),
+            Err(now) => head = now,
+        }
+    }
+}
+
+/// A slot never used before, its chunk published first if it is the chunk's first.
+fn new_slot() -> Result<(usize, &'static Slot), Error> {
+    let index = LEN.fetch_add(1, Ordering::Relaxed);
+    if index >= MAX_SLOTS {
+        LEN.fetch_sub(1, Ordering::Relaxed);
+        return Err(Error::new(E_OUTOFMEMORY, "too many live netrt handles (16 M)"));
+    }
+    if let Some(slot) = slot(index) {
+        return Ok((index, slot));
+    }
+    let _grow = GROW.lock().unwrap_or_else(|e| e.into_inner());
+    let entry = &CHUNK_TABLE[index / CHUNK_SLOTS];
+    if entry.load(Ordering::Acquire).is_null() {
+        let chunk: Box<[Slot]> = (0..CHUNK_SLOTS).map(|_| Slot::empty()).collect();
+        entry.store(Box::leak(chunk).as_mut_ptr(), Ordering::Release);
+    }
+    Ok((index, slot(index).expect("its chunk was just published")))
 }
 
 fn slot(index: usize) -> Option<&'static Slot> {
@@ -127,29 +185,9 @@ fn kind_of(state: u64) -> u8 {
 pub(crate) fn issue(obj: Arc<Object>) -> Result<netrt_handle, Error> {
     crate::fork::register_handlers();
     let kind = obj.kind();
-    let mut table = table();
-    let (index, slot) = loop {
-        match table.free.pop() {
-            Some(i) => {
-                let slot = slot(i as usize).expect("a freed slot exists");
-                if generation_of(slot.state.load(Ordering::Relaxed)) < GEN_MAX {
-                    break (i, slot);
-                }
-                // Exhausted: retire the slot (it stays, so its old handles still read as closed).
-            }
-            None => {
-                if table.len >= MAX_SLOTS {
-                    return Err(Error::new(E_OUTOFMEMORY, "too many live netrt handles (16 M)"));
-                }
-                let index = table.len;
-                if index.is_multiple_of(CHUNK_SLOTS) {
-                    let chunk: Box<[Slot]> = (0..CHUNK_SLOTS).map(|_| Slot::empty()).collect();
-                    CHUNK_TABLE[index / CHUNK_SLOTS].store(Box::leak(chunk).as_mut_ptr(), Ordering::Release);
-                }
-                table.len += 1;
-                break (index as u32, slot(index).expect("its chunk was just published"));
-            }
-        }
+    let (index, slot) = match pop_free() {
+        Some(free) => free,
+        None => new_slot()?,
     };
     slot.object.store(Arc::into_raw(obj).cast_mut(), Ordering::Relaxed);
     // Next generation, this kind, live; pins of stale lookups running now are kept (they see
@@ -166,7 +204,7 @@ pub(crate) fn issue(obj: Arc<Object>) -> Result<netrt_handle, Error> {
     ) {
         state = now;
     }
-    Ok(encode(kind, generation, index))
+    Ok(encode(kind, generation, index as u32))
 }
 
 /// Issues a handle for a fresh object.
@@ -294,9 +332,13 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
     // Ours alone now: no lookup reads it, and no issue reuses the slot before it is freed below.
     let obj = slot.object.load(Ordering::Relaxed);
     slot.object.store(std::ptr::null_mut(), Ordering::Relaxed);
-    table().free.push(d.index as u32);
+    // A slot whose generation is exhausted is retired: never freed, so its old handles keep
+    // reading as closed.
+    if generation_of(state) < GEN_MAX {
+        push_free(d.index, slot);
+    }
     // SAFETY: the pointer came from `Arc::into_raw` in `issue`; this is the slot's reference.
-    // Dropped outside the lock: closing may take other locks or run for a while.
+    // Dropped last, with the slot already free: closing may take other locks or run a while.
     drop(unsafe { Arc::from_raw(obj) });
     Ok(())
 }
