@@ -305,14 +305,6 @@ pub(crate) fn finished(outcome: Result<OpResult, Error>) -> Result<netrt_handle,
     handle::issue(Object::new(Value::AsyncOp(op)))
 }
 
-/// Polls `fut` once on this thread with a no-op waker, socket readiness left to this thread
-/// (core's `poll_as_caller`): for a plain socket write tried synchronously and dropped if it
-/// would block. Such a poll touches no runtime resource, so no runtime context is entered.
-pub(crate) fn poll_now<F: Future>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    let mut cx = Context::from_waker(Waker::noop());
-    poll_as_caller(|| fut.poll(&mut cx))
-}
-
 /// Polls `fut` once on this thread, socket readiness left to this thread (core's
 /// `poll_as_caller`), with `wake` (this thread's eventfd) as the waker — a no-op one without.
 fn poll_on_caller(
@@ -653,10 +645,7 @@ fn call_handler(
 /// Runs `f` on the operation behind `h` (no extra reference taken: the object is held while
 /// `f` runs).
 fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> Result<R, Error>) -> Result<R, Error> {
-    handle::with(h, Some(crate::enums::netrt_kind::AsyncOperation), |obj| match &obj.value {
-        Value::AsyncOp(op) => f(op),
-        _ => Err(handle::wrong_kind()),
-    })?
+    handle::with(h, Some(crate::enums::netrt_kind::AsyncOperation), |obj| f(op_in(obj)))?
 }
 
 /// A new reference to the operation object behind `h` (to hold while waiting).

@@ -9,7 +9,7 @@ use netrt_core::io::{InputStreamOptions, OpTicket, OutputStream};
 
 use std::task::Poll;
 
-use crate::async_op::{OpResult, Readiness, finished, poll_now, start, start_with};
+use crate::async_op::{OpResult, Readiness, finished, start, start_with};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::get_obj;
 
@@ -153,21 +153,19 @@ pub extern "C" fn netrt_output_stream_write_async(
 }
 
 /// Writes what the kernel takes from `bytes` right now, on this thread (never waits); any
-/// error as is. At least one attempt is made, so an empty write checks the socket's state too. Each attempt holds the socket's write slot only while it runs: a second writer
-/// racing this one between attempts is the caller's contract violation (one pending write per
-/// socket), and then sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
+/// error as is. At least one attempt is made, so an empty write checks the socket's state too.
+/// Each attempt holds the socket's write slot only while it runs: a second writer racing this
+/// one between attempts is the caller's contract violation (one pending write per socket), and
+/// then sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
 fn send_now(output: &OutputStream, ticket: OpTicket, bytes: &[u8]) -> Result<usize, Error> {
     let mut sent = 0;
     loop {
-        // Core's direct attempt (no future); the future polled once where there is none.
-        let attempt = output.try_write_now(ticket, &bytes[sent..]).unwrap_or_else(|| {
-            let mut write = std::pin::pin!(output.write_some_with(ticket, &bytes[sent..]));
-            poll_now(write.as_mut())
-        });
-        match attempt {
-            Poll::Ready(Ok(n)) => sent += n,
-            Poll::Ready(Err(e)) => return Err(e),
-            Poll::Pending => return Ok(sent),
+        match output.try_write_now(ticket, &bytes[sent..]) {
+            Some(Poll::Ready(Ok(n))) => sent += n,
+            Some(Poll::Ready(Err(e))) => return Err(e),
+            // Nothing more now — or no direct attempt at all (the socket became TLS since its
+            // fd was read): the operation's future writes the rest.
+            Some(Poll::Pending) | None => return Ok(sent),
         }
         if sent == bytes.len() {
             return Ok(sent);

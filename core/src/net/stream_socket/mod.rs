@@ -509,6 +509,9 @@ impl Inner {
     /// poll, without the future. `None` under TLS (use `write`).
     fn try_write_now(&self, data: &[u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
         self.try_now(&self.write_busy, "write", ticket, |conn| {
+            if data.is_empty() {
+                return Some(Poll::Ready(Ok(0)));
+            }
             Some(match conn.try_send_plain(data)? {
                 Ok(n) => Poll::Ready(Ok(n)),
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,

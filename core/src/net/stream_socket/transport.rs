@@ -204,11 +204,10 @@ impl Connection {
         }
     }
 
-    /// One non-blocking `send` of a prefix of `data` on a plain connection (`None` under TLS);
-    /// an empty `data` sends nothing.
+    /// One non-blocking `send` of a prefix of `data` (never empty) on a plain connection
+    /// (`None` under TLS).
     pub(crate) fn try_send_plain(&self, data: &[u8]) -> Option<io::Result<usize>> {
         match &self.io {
-            Io::Plain(_) if data.is_empty() => Some(Ok(0)),
             Io::Plain(plain) => Some(send_now(plain.fd(), data)),
             Io::Tls(_) => None,
         }
