@@ -657,7 +657,10 @@ extern "C" {
 
 // The operation's status (`AsyncStatus`).
 //
-// `op`: an operation handle. `out_status` must not be NULL. Thread-safe; never blocks.
+// `op`: an operation handle. `out_status` must not be NULL. Thread-safe; never blocks. While
+// a read or write on a plain TCP stream is pending and nobody waits for it, each call makes
+// one non-blocking attempt at it on the calling thread, so polling the status sees the
+// operation complete as soon as the socket is ready.
 // Errors: the handle checks (`E_POINTER`, `E_HANDLE`, `RO_E_CLOSED`, `E_INVALIDARG`);
 // `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 netrt_hresult netrt_async_get_status(netrt_handle op,

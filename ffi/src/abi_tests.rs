@@ -74,3 +74,52 @@ fn objects_stay_small_with_operations_inline() {
     let size = std::mem::size_of::<crate::object::Object>();
     assert!(size <= 256, "Object is {size} bytes");
 }
+
+/// A caller that polls `netrt_async_get_status` instead of waiting sees a pending read complete
+/// once its data is there: the status check itself makes the attempt. The operations of this
+/// thread stay parked for an hour, so without that attempt the status would never change.
+#[test]
+fn a_status_poll_completes_a_parked_read() {
+    use crate::async_op::*;
+    use crate::buffer::*;
+    use crate::host_name::netrt_host_name_create;
+    use crate::stream_socket::*;
+    use crate::streams::netrt_input_stream_read_async;
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    PARK_GRACE_HERE.with(|g| g.set(Some(Duration::from_secs(3600))));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = std::ffi::CString::new(listener.local_addr().unwrap().port().to_string()).unwrap();
+    let (mut sock, mut host, mut op) = (0, 0, 0);
+    assert_eq!(netrt_stream_socket_create(&mut sock), 0);
+    assert_eq!(netrt_host_name_create(c"127.0.0.1".as_ptr(), &mut host), 0);
+    assert_eq!(netrt_stream_socket_connect_async(sock, host, port.as_ptr(), &mut op), 0);
+    assert_eq!(netrt_async_wait(op, NETRT_INFINITE), 0);
+    assert_eq!(netrt_async_get_results(op), 0);
+    let (mut peer, _) = listener.accept().unwrap();
+    let (mut input, mut buffer, mut read) = (0, 0, 0);
+    assert_eq!(netrt_stream_socket_get_input_stream(sock, &mut input), 0);
+    assert_eq!(netrt_buffer_create(16, &mut buffer), 0);
+    let partial = netrt_input_stream_options::Partial as u32;
+    assert_eq!(netrt_input_stream_read_async(input, buffer, 16, partial, &mut read), 0);
+    let mut status = netrt_async_status::Canceled;
+    assert_eq!(netrt_async_get_status(read, &mut status), 0);
+    assert_eq!(status, netrt_async_status::Started, "nothing was sent yet");
+
+    peer.write_all(b"hello").unwrap();
+    let give_up = Instant::now() + Duration::from_secs(20);
+    while status == netrt_async_status::Started {
+        assert!(Instant::now() < give_up, "the read never completed for a status poller");
+        std::thread::sleep(Duration::from_millis(1));
+        assert_eq!(netrt_async_get_status(read, &mut status), 0);
+    }
+    assert_eq!(status, netrt_async_status::Completed);
+    let mut length = 0;
+    assert_eq!(netrt_buffer_get_length(buffer, &mut length), 0);
+    assert_eq!(length, 5);
+    for h in [read, buffer, input, op, host, sock] {
+        assert_eq!(netrt_release(h), 0);
+    }
+    PARK_GRACE_HERE.with(|g| g.set(None));
+}

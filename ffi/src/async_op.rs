@@ -52,6 +52,9 @@
 //!   without anyone waiting). An operation nobody waits for is spawned by the lazy queue (a
 //!   runtime task) after `PARK_GRACE`; the queue holds the operation, so releasing every
 //!   handle still never cancels it.
+//! * `netrt_async_get_status` on a parked operation polls its future once, on the caller's
+//!   thread, under the operation's lock (one non-blocking syscall): a caller that checks the
+//!   status in a loop instead of waiting sees it complete without the lazy queue's delay.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void};
@@ -356,6 +359,21 @@ const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
 /// How long a parked operation waits for a `netrt_async_wait` before the runtime takes it.
 const PARK_GRACE: Duration = Duration::from_millis(5);
 
+#[cfg(test)]
+thread_local! {
+    /// A test's grace period for the operations it starts on its thread (to keep them parked).
+    pub(crate) static PARK_GRACE_HERE: std::cell::Cell<Option<Duration>> = const { std::cell::Cell::new(None) };
+}
+
+/// The grace period of an operation parked now.
+fn park_grace() -> Duration {
+    #[cfg(test)]
+    if let Some(grace) = PARK_GRACE_HERE.with(|g| g.get()) {
+        return grace;
+    }
+    PARK_GRACE
+}
+
 /// A parked operation and when to spawn it if nobody came to wait.
 type LazyEntry = (Instant, Arc<Object>);
 
@@ -413,7 +431,7 @@ impl LazyQueue {
     fn push(&self, obj: Arc<Object>) {
         let was_empty = {
             let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-            entries.push((Instant::now() + PARK_GRACE, obj));
+            entries.push((Instant::now() + park_grace(), obj));
             entries.len() == 1
         };
         if was_empty {
@@ -586,6 +604,29 @@ fn wait_fast(obj: &Arc<Object>, deadline: Option<Instant>) -> Result<bool, ()> {
     }
 }
 
+/// A status check's attempt at a parked operation: one poll of its future on this thread (under
+/// the operation's lock; a stream future never waits inside a poll), so a caller that polls the
+/// status instead of waiting sees the read or write complete as soon as the socket allows —
+/// not only once the lazy queue hands the operation to the runtime. The future stays parked
+/// when it is still Pending, with this thread's waker, as after a wait's poll. Returns the
+/// status after the attempt.
+fn attempt_parked(obj: &Arc<Object>) -> netrt_async_status {
+    let op = op_in(obj);
+    let mut st = op.lock();
+    let Some(wake) = THREAD_WAKE.try_with(|w| w.clone()).ok().flatten() else { return st.status };
+    let Driver::Parked(fut, _, polled_with) = &mut st.driver else { return st.status };
+    let Poll::Ready(outcome) = poll_on_caller(fut, Some(&wake), PollScope::Stream) else {
+        *polled_with = wake;
+        return st.status;
+    };
+    let done = std::mem::replace(&mut st.driver, Driver::Runtime);
+    st.record(outcome);
+    let status = st.status;
+    finish(obj, st, &op.done);
+    drop(done);
+    status
+}
+
 /// Time left until `deadline` (None: no limit).
 fn remaining(deadline: Option<Instant>) -> Option<Duration> {
     deadline.map(|d| d.saturating_duration_since(Instant::now()))
@@ -664,7 +705,10 @@ fn op_in(obj: &Object) -> &AsyncOp {
 
 /// The operation's status (`AsyncStatus`).
 ///
-/// `op`: an operation handle. `out_status` must not be NULL. Thread-safe; never blocks.
+/// `op`: an operation handle. `out_status` must not be NULL. Thread-safe; never blocks. While
+/// a read or write on a plain TCP stream is pending and nobody waits for it, each call makes
+/// one non-blocking attempt at it on the calling thread, so polling the status sees the
+/// operation complete as soon as the socket is ready.
 /// Errors: the handle checks (`E_POINTER`, `E_HANDLE`, `RO_E_CLOSED`, `E_INVALIDARG`);
 /// `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 #[unsafe(no_mangle)]
@@ -674,7 +718,10 @@ pub extern "C" fn netrt_async_get_status(
 ) -> netrt_hresult {
     ffi!("netrt_async_get_status", {
         let out = Out::new(out_status, "out_status")?;
-        let status = with_op(op, |op| Ok(op.open()?.status))?;
+        let mut status = with_op(op, |op| Ok(op.open()?.status))?;
+        if status == netrt_async_status::Started {
+            status = attempt_parked(&op_object(op)?);
+        }
         out.write(status);
         Ok(())
     })
