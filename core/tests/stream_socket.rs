@@ -408,3 +408,79 @@ async fn direct_write_attempts_check_like_write_some() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// A waker that counts its wake-ups.
+struct CountingWaker(std::sync::atomic::AtomicUsize);
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn direct_reads_hold_the_read_slot_and_check_like_read_some() {
+    use netrt::io::caller_driven::poll_as_caller;
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+    use std::task::{Context, Poll, Waker};
+
+    let (client, server, _l) = connected_pair().await;
+    let input = server.input_stream();
+    let mut buf = [0u8; 16];
+    let reader = input.direct_read(input.ticket()).unwrap().expect("plain TCP has direct reads");
+    assert!(reader.readiness_fd().is_some());
+    assert!(matches!(reader.try_read(&mut buf), Poll::Pending));
+    // The read slot is held from the start: any second read fails at once.
+    assert_eq!(input.direct_read(input.ticket()).unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
+    assert_eq!(within(server.read_some(&mut [0u8; 4])).await.unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
+
+    client.write_all(b"hello").await.unwrap();
+    let counter = Arc::new(CountingWaker(0.into()));
+    let waker = Waker::from(counter.clone());
+    let mut cx = Context::from_waker(&waker);
+    // Right after an attempt, a caller-driven poll skips the syscall (the caller polls the fd
+    // next); a plain poll reads.
+    assert!(poll_as_caller(|| reader.poll_read(&mut cx, &mut buf, true)).is_pending());
+    let n = within(std::future::poll_fn(|cx| reader.poll_read(cx, &mut buf, false))).await.unwrap();
+    assert_eq!(&buf[..n], b"hello");
+
+    // CancelIOAsync wakes the last poll's waker and ends the read with the abort; it finishes
+    // once the read has given the slot back.
+    assert!(reader.poll_read(&mut cx, &mut buf, false).is_pending());
+    let cancelling = tokio::spawn({
+        let server = server.clone();
+        async move { server.cancel_io().await }
+    });
+    within(async {
+        while counter.0.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await;
+    match reader.try_read(&mut buf) {
+        Poll::Ready(Err(e)) => assert_eq!(e.hresult(), hr(0x800703E3), "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(!cancelling.is_finished(), "CancelIOAsync returned while the read held the slot");
+    drop(reader);
+    within(cancelling).await.unwrap().unwrap();
+
+    // The socket stays usable; the peer's close reads as the end of the stream.
+    let reader = input.direct_read(input.ticket()).unwrap().expect("plain TCP");
+    client.close();
+    let n = within(std::future::poll_fn(|cx| reader.poll_read(cx, &mut buf, false))).await.unwrap();
+    assert_eq!(n, 0);
+    drop(reader);
+
+    let reader = input.direct_read(input.ticket()).unwrap().expect("plain TCP");
+    server.close();
+    match reader.try_read(&mut buf) {
+        Poll::Ready(Err(e)) => assert_eq!(e.hresult(), hr(0x800703E3), "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    drop(reader);
+    assert_eq!(input.direct_read(input.ticket()).unwrap_err().hresult(), RO_E_CLOSED);
+    let unconnected = StreamSocket::new().input_stream();
+    assert_eq!(unconnected.direct_read(unconnected.ticket()).unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
+}

@@ -579,10 +579,13 @@ fn wait_fast(obj: &Arc<Object>, deadline: Option<Instant>) -> Result<bool, ()> {
         }
         match polled {
             Poll::Ready(outcome) => {
-                st.driver = Driver::Runtime;
-                drop(st);
+                // A finished future holds nothing but its allocation (its guards went when it
+                // returned), so it goes under the lock, and the outcome is recorded under the
+                // same lock that saw the operation still Started.
                 drop(fut);
-                settle(obj, outcome);
+                st.driver = Driver::Runtime;
+                st.record(outcome);
+                finish(obj, st, &op.done);
                 return Ok(true);
             }
             Poll::Pending => {
@@ -778,10 +781,11 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
     ffi!("netrt_async_wait", {
         // Already done (a read or write that completed when started): nothing to wait for,
         // and no reference to take.
-        if with_op(op, |op| Ok(op.lock().status != netrt_async_status::Started))? {
+        let started = |obj: &Object| op_in(obj).lock().status == netrt_async_status::Started;
+        let Some(obj) = handle::lookup_if(op, Some(crate::enums::netrt_kind::AsyncOperation), started)?
+        else {
             return Ok(());
-        }
-        let obj = op_object(op)?;
+        };
         let op = op_in(&obj);
         let deadline = (timeout_ms != NETRT_INFINITE)
             .then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));

@@ -13,7 +13,7 @@ use netrt_core::error::hresult::E_OUTOFMEMORY;
 
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::handle;
-use crate::object::{Value, get};
+use crate::object::{Value, get, with_value};
 
 /// The bytes of one buffer: `capacity` zero-initialised bytes at a fixed address.
 struct Memory {
@@ -67,11 +67,22 @@ struct Inner {
 /// The object behind a buffer handle.
 pub struct BufferObject {
     inner: Mutex<Inner>,
+    /// The memory's address and capacity, fixed for the buffer's life: read without the lock
+    /// (a read or write through the C API needs them on every call).
+    fixed: (NonNull<u8>, usize),
 }
+
+// SAFETY: `fixed` is a copy of what `inner` owns and never changes; the bytes behind it are
+// accessed under `inner`'s lock or, for a pending read, by its operation alone (the C contract).
+unsafe impl Send for BufferObject {}
+// SAFETY: as above.
+unsafe impl Sync for BufferObject {}
 
 impl BufferObject {
     pub(crate) fn with_capacity(capacity: u32) -> Result<Self, Error> {
-        Ok(Self { inner: Mutex::new(Inner { memory: Memory::new(capacity as usize)?, length: 0 }) })
+        let memory = Memory::new(capacity as usize)?;
+        let fixed = (memory.ptr, memory.capacity);
+        Ok(Self { inner: Mutex::new(Inner { memory, length: 0 }), fixed })
     }
 
     /// A buffer holding exactly `bytes` (capacity = length).
@@ -92,7 +103,7 @@ impl BufferObject {
     }
 
     pub(crate) fn capacity(&self) -> u32 {
-        self.lock().memory.capacity as u32
+        self.fixed.1 as u32
     }
 
     /// The number of valid bytes.
@@ -113,8 +124,7 @@ impl BufferObject {
 
     /// The fixed address and capacity of the memory (valid while `self` lives).
     pub(crate) fn raw_memory(&self) -> (*mut u8, usize) {
-        let inner = self.lock();
-        (inner.memory.ptr.as_ptr(), inner.memory.capacity)
+        (self.fixed.0.as_ptr(), self.fixed.1)
     }
 
     /// Sets the length after bytes were written through `raw_memory` (at most the capacity).
@@ -163,7 +173,7 @@ pub extern "C" fn netrt_buffer_get_capacity(buffer: netrt_handle, out_capacity: 
 pub extern "C" fn netrt_buffer_get_length(buffer: netrt_handle, out_length: *mut u32) -> netrt_hresult {
     ffi!("netrt_buffer_get_length", {
         let out = Out::new(out_length, "out_length")?;
-        out.write(get!(buffer, Buffer).lock().length);
+        out.write(with_value!(buffer, Buffer, |b| b.length()));
         Ok(())
     })
 }
@@ -194,7 +204,7 @@ pub extern "C" fn netrt_buffer_set_length(buffer: netrt_handle, length: u32) -> 
 pub extern "C" fn netrt_buffer_get_data(buffer: netrt_handle, out_data: *mut *mut u8) -> netrt_hresult {
     ffi!("netrt_buffer_get_data", {
         let out = Out::new(out_data, "out_data")?;
-        out.write(get!(buffer, Buffer).lock().memory.ptr.as_ptr());
+        out.write(with_value!(buffer, Buffer, |b| b.raw_memory().0));
         Ok(())
     })
 }

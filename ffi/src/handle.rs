@@ -288,12 +288,30 @@ pub(crate) fn with<R>(
 pub(crate) fn lookup(h: netrt_handle, expected: Option<netrt_kind>) -> Result<Arc<Object>, Error> {
     let (_pin, obj) = pin(h)?;
     check_kind(obj, expected)?;
-    // SAFETY: `obj` came from `Arc::into_raw` and the slot's reference keeps it alive while pinned.
+    Ok(new_reference(obj))
+}
+
+/// Another reference to a pinned slot's object.
+fn new_reference(obj: &Object) -> Arc<Object> {
+    // SAFETY: a slot's object came from `Arc::into_raw`, and the slot's reference keeps it
+    // alive while the caller holds the pin.
     unsafe {
         let ptr: *const Object = obj;
         Arc::increment_strong_count(ptr);
-        Ok(Arc::from_raw(ptr))
+        Arc::from_raw(ptr)
     }
+}
+
+/// [`lookup`] only when `wanted` says so on the object (else `None` and no reference taken):
+/// one pin for a check and the reference it may lead to.
+pub(crate) fn lookup_if(
+    h: netrt_handle,
+    expected: Option<netrt_kind>,
+    wanted: impl FnOnce(&Object) -> bool,
+) -> Result<Option<Arc<Object>>, Error> {
+    let (_pin, obj) = pin(h)?;
+    check_kind(obj, expected)?;
+    Ok(wanted(obj).then(|| new_reference(obj)))
 }
 
 /// Like [`lookup`] for an optional argument: 0 means "null" (where WinRT accepts null).

@@ -14,6 +14,7 @@ mod boundary;
 mod fork;
 mod handle;
 mod object;
+mod read_into;
 mod strings;
 
 pub mod async_op;

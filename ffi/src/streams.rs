@@ -11,7 +11,10 @@ use std::task::Poll;
 
 use crate::async_op::{OpResult, Readiness, finished, start, start_with};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
-use crate::object::get_obj;
+use crate::enums::netrt_kind;
+use crate::handle;
+use crate::object::{Value, get_obj, let_obj};
+use crate::read_into::ReadInto;
 
 /// `IInputStream.ReadAsync(buffer, count, options)`: reads up to `count` bytes into `buffer`.
 ///
@@ -34,8 +37,8 @@ pub extern "C" fn netrt_input_stream_read_async(
 ) -> netrt_hresult {
     ffi!("netrt_input_stream_read_async", {
         let out = Out::new(out_op, "out_op")?;
-        let (keep, input) = get_obj!(stream, InputStream);
-        let (buffer_obj, buf) = get_obj!(buffer, Buffer);
+        let_obj!(keep, input = stream, InputStream);
+        let_obj!(buffer_obj, buf = buffer, Buffer);
         let options = InputStreamOptions::from_raw(options)?;
         let capacity = buf.capacity();
         if count > capacity {
@@ -43,57 +46,62 @@ pub extern "C" fn netrt_input_stream_read_async(
                 "ReadAsync: count {count} exceeds the buffer's capacity {capacity}"
             )));
         }
-        let fd_input = input.clone();
         // Taken now: a CancelIOAsync or Close from here on ends this read, however many reads
         // it takes (options None).
         let ticket = input.ticket();
         let count = count as usize;
+        if count > 0 {
+            match input.direct_read(ticket) {
+                // Plain TCP: one attempt on this thread first, with no future at all — data
+                // already there completes the read before this function returns.
+                Ok(Some(reader)) => {
+                    let mut read = ReadInto::new(reader, buffer_obj, keep, count, options);
+                    match read.advance(None) {
+                        Poll::Ready(outcome) => {
+                            drop(read);
+                            out.write(finished(outcome)?);
+                        }
+                        Poll::Pending => {
+                            let ready = read.readiness();
+                            out.write(start_with(read, move || ready)?);
+                        }
+                    }
+                    return Ok(());
+                }
+                // TLS and other streams: the future below.
+                Ok(None) => {}
+                // A state error (another read pending, closed, not connected) is returned
+                // synchronously by `finished`; an abort belongs to the operation.
+                Err(e) => {
+                    out.write(finished(Err(e))?);
+                    return Ok(());
+                }
+            }
+        }
         let (ptr, _) = buf.raw_memory();
         // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and
-        // lives as long as `buffer_obj`, held here and then by the future. The C contract
-        // forbids touching the buffer while the read is pending, so nothing else accesses
-        // these bytes.
+        // lives as long as `buffer_obj`, held by the future. The C contract forbids touching
+        // the buffer while the read is pending, so nothing else accesses these bytes.
         let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
-        // One attempt on this thread first, with no future at all: data already there
-        // completes the read before this function returns.
-        let (filled, just_tried) = match (count > 0).then(|| input.try_read_now(ticket, memory)).flatten() {
-            Some(Poll::Ready(Ok(n))) if n == 0 || n == count || options != InputStreamOptions::None => {
-                buf.set_length_filled(n);
-                out.write(finished(Ok(OpResult::Object(buffer_obj)))?);
-                return Ok(());
-            }
-            Some(Poll::Ready(Ok(n))) => (n, false),
-            // A state error (another read pending, closed, not connected) is returned
-            // synchronously by `finished`; a network failure belongs to the operation.
-            Some(Poll::Ready(Err(e))) => {
-                out.write(finished(Err(e))?);
-                return Ok(());
-            }
-            Some(Poll::Pending) => (0, true),
-            None => (0, false),
-        };
+        let input = input.clone();
         let read = async move {
             let _keep = keep;
-            let mut filled = filled;
-            let mut just_tried = just_tried;
+            let mut filled = 0;
             // Straight into the buffer's memory: no intermediate copy.
             while filled < count {
-                let rest = &mut memory[filled..];
-                let n = if std::mem::take(&mut just_tried) {
-                    input.read_some_after_attempt_with(ticket, rest).await?
-                } else {
-                    input.read_some_with(ticket, rest).await?
-                };
+                let n = input.read_some_with(ticket, &mut memory[filled..]).await?;
                 filled += n;
                 if n == 0 || options != InputStreamOptions::None {
                     break;
                 }
             }
-            buf.set_length_filled(filled);
+            if let Value::Buffer(buf) = &buffer_obj.value {
+                buf.set_length_filled(filled);
+            }
             Ok(OpResult::Object(buffer_obj))
         };
-        let readiness = move || fd_input.readiness_fd().map(Readiness::readable);
-        out.write(start_with(read, readiness)?);
+        // No fd to watch for these streams: a read that must wait runs on the runtime.
+        out.write(start_with(read, || None)?);
         Ok(())
     })
 }
@@ -114,26 +122,28 @@ pub extern "C" fn netrt_output_stream_write_async(
 ) -> netrt_hresult {
     ffi!("netrt_output_stream_write_async", {
         let out = Out::new(out_op, "out_op")?;
-        let (keep, output) = get_obj!(stream, OutputStream);
-        let (_, buf) = get_obj!(buffer, Buffer);
+        let_obj!(keep, output = stream, OutputStream);
+        let bytes_of = handle::lookup(buffer, Some(netrt_kind::Buffer))?;
+        let Value::Buffer(buf) = &bytes_of.value else { return Err(handle::wrong_kind()) };
         let total = buf.length() as usize;
-        let Some(ready) = output.readiness_fd().map(Readiness::writable) else {
-            // No fd to watch (TLS, datagrams): one future over a copy.
-            let data = buf.to_vec();
-            out.write(start(async move {
-                let _keep = keep;
-                Ok(OpResult::U32(output.write(&data).await?))
-            })?);
-            return Ok(());
-        };
         // One ticket for the synchronous attempt and the rest: an abort in between ends both.
         let ticket = output.ticket();
-        let sent = match buf.with_bytes(|bytes| send_now(&output, ticket, bytes)) {
-            Ok(n) if n == total => {
+        let sent = match buf.with_bytes(|bytes| send_now(output, ticket, bytes)) {
+            Ok(Some(n)) if n == total => {
                 out.write(finished(Ok(OpResult::U32(total as u32)))?);
                 return Ok(());
             }
-            Ok(n) => n,
+            Ok(Some(n)) => n,
+            // No direct attempt (TLS, datagrams): one future over a copy.
+            Ok(None) => {
+                let data = buf.to_vec();
+                let output = output.clone();
+                out.write(start(async move {
+                    let _keep = keep;
+                    Ok(OpResult::U32(output.write_with(ticket, &data).await?))
+                })?);
+                return Ok(());
+            }
             // A network failure belongs to the operation; `finished` returns a state error
             // (a write pending, closed, not connected) synchronously.
             Err(e) => {
@@ -142,12 +152,14 @@ pub extern "C" fn netrt_output_stream_write_async(
             }
         };
         let rest = buf.with_bytes(|bytes| bytes[sent..].to_vec());
+        let ready = output.readiness_fd().map(Readiness::writable);
+        let output_for_write = output.clone();
         let write = async move {
             let _keep = keep;
-            output.write_with(ticket, &rest).await?;
+            output_for_write.write_with(ticket, &rest).await?;
             Ok(OpResult::U32(total as u32))
         };
-        out.write(start_with(write, move || Some(ready))?);
+        out.write(start_with(write, move || ready)?);
         Ok(())
     })
 }
@@ -157,18 +169,20 @@ pub extern "C" fn netrt_output_stream_write_async(
 /// Each attempt holds the socket's write slot only while it runs: a second writer racing this
 /// one between attempts is the caller's contract violation (one pending write per socket), and
 /// then sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
-fn send_now(output: &OutputStream, ticket: OpTicket, bytes: &[u8]) -> Result<usize, Error> {
+fn send_now(output: &OutputStream, ticket: OpTicket, bytes: &[u8]) -> Result<Option<usize>, Error> {
     let mut sent = 0;
     loop {
         match output.try_write_now(ticket, &bytes[sent..]) {
             Some(Poll::Ready(Ok(n))) => sent += n,
             Some(Poll::Ready(Err(e))) => return Err(e),
-            // Nothing more now — or no direct attempt at all (the socket became TLS since its
-            // fd was read): the operation's future writes the rest.
-            Some(Poll::Pending) | None => return Ok(sent),
+            // This stream has no direct attempt (TLS, datagrams): the caller writes it all.
+            None if sent == 0 => return Ok(None),
+            // Nothing more now — or no direct attempt any more (the socket became TLS since
+            // the first one): the operation's future writes the rest.
+            Some(Poll::Pending) | None => return Ok(Some(sent)),
         }
         if sent == bytes.len() {
-            return Ok(sent);
+            return Ok(Some(sent));
         }
     }
 }

@@ -15,4 +15,4 @@ pub use buffer::Buffer;
 pub use data_reader::DataReader;
 pub use data_writer::DataWriter;
 pub use encoding::{ByteOrder, UnicodeEncoding};
-pub use stream::{ByteSink, ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream};
+pub use stream::{ByteSink, ByteSource, DirectRead, InputStream, InputStreamOptions, OpTicket, OutputStream};

@@ -57,23 +57,34 @@ pub trait ByteSource: Send + Sync + 'static {
     /// available; `Ok(0)` means the stream ended (the peer closed). `buf` is never empty.
     fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>>;
 
-    /// One attempt of [`read_some`](Self::read_some) that never waits and needs no future:
-    /// `Some(Poll::Pending)` when nothing is there now, `None` when this source has no such
-    /// attempt (then use `read_some`). Same state checks and errors as `read_some`.
-    fn try_read_now(&self, _buf: &mut [u8], _ticket: OpTicket) -> Option<std::task::Poll<Result<usize>>> {
-        None
+    /// Starts a direct read for the operation holding `ticket` (see [`DirectRead`]): takes the
+    /// source's read slot until [`direct_end`](Self::direct_end), with the state checks of
+    /// `read_some` (a read already pending, aborted, closed, not connected). `Ok(false)` when
+    /// this source has no direct reads (TLS, in-memory): nothing is held; use `read_some`.
+    fn direct_begin(&self, _ticket: OpTicket) -> Result<bool> {
+        Ok(false)
     }
 
-    /// [`read_some`](Self::read_some) right after a [`try_read_now`](Self::try_read_now) that
-    /// found nothing: a first poll from a caller-driven wait (`io::caller_driven`) skips the
-    /// syscall that was just made and only arms the abort wake-up.
-    fn read_some_after_attempt<'a>(
-        &'a self,
-        buf: &'a mut [u8],
-        ticket: OpTicket,
-    ) -> BoxFuture<'a, Result<usize>> {
-        self.read_some(buf, ticket)
+    /// One read of a direct read (only between a successful `direct_begin` and `direct_end`):
+    /// with `cx`, a poll as `read_some`'s (Pending arms the wake-ups: the socket's, unless the
+    /// poll is caller-driven, and an abort's); without, one attempt that never waits and arms
+    /// nothing. `skip_syscall`: an attempt found nothing an instant ago — a caller-driven poll
+    /// then only arms the abort wake-up. `buf` is never empty.
+    fn direct_read(
+        &self,
+        _ticket: OpTicket,
+        _buf: &mut [u8],
+        _cx: Option<&mut std::task::Context<'_>>,
+        _skip_syscall: bool,
+    ) -> std::task::Poll<Result<usize>> {
+        std::task::Poll::Ready(Err(Error::new(
+            crate::error::hresult::E_ILLEGAL_METHOD_CALL,
+            "no direct read",
+        )))
     }
+
+    /// Ends a direct read: gives the read slot back.
+    fn direct_end(&self) {}
 
     /// Closes the source (IClosable.Close on the stream).
     fn close(&self);
@@ -210,18 +221,11 @@ impl InputStream {
         self.source.read_some(buf, ticket).await
     }
 
-    /// See [`ByteSource::try_read_now`]: one read attempt on the calling thread, never waiting.
-    pub fn try_read_now(&self, ticket: OpTicket, buf: &mut [u8]) -> Option<std::task::Poll<Result<usize>>> {
-        self.source.try_read_now(buf, ticket)
-    }
-
-    /// See [`ByteSource::read_some_after_attempt`] (`buf` is never empty here: an empty read
-    /// makes no attempt).
-    pub async fn read_some_after_attempt_with(&self, ticket: OpTicket, buf: &mut [u8]) -> Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        self.source.read_some_after_attempt(buf, ticket).await
+    /// A direct read for the operation holding `ticket` — `None` when this stream has none
+    /// (TLS, in-memory: use [`read_some_with`](Self::read_some_with)), an error when a read
+    /// cannot start now (another read pending, aborted, closed, not connected).
+    pub fn direct_read(&self, ticket: OpTicket) -> Result<Option<DirectRead>> {
+        Ok(self.source.direct_begin(ticket)?.then(|| DirectRead { source: self.source.clone(), ticket }))
     }
 
     /// A ticket for a read operation starting now: pass it to every read the operation makes.
@@ -247,6 +251,54 @@ impl InputStream {
     /// Whether two streams share the same source.
     pub fn ptr_eq(&self, other: &InputStream) -> bool {
         Arc::ptr_eq(&self.source, &other.source)
+    }
+}
+
+/// One read operation on a plain socket, driven without a future of the source's own: it holds
+/// the socket's read slot from [`InputStream::direct_read`] until dropped, and reads straight
+/// into the caller's memory — one attempt at a time ([`try_read`](Self::try_read)) or as a poll
+/// ([`poll_read`](Self::poll_read)) from the caller's own future, on any thread or a runtime.
+/// Aborts (Close, CancelIOAsync) wake the waker of the last poll. One syscall per attempt, no
+/// allocation: the C ABI's ReadAsync runs on this.
+pub struct DirectRead {
+    source: Arc<dyn ByteSource>,
+    ticket: OpTicket,
+}
+
+impl DirectRead {
+    /// One attempt that never waits and arms nothing: `Pending` when nothing is there now.
+    /// `buf` must not be empty.
+    pub fn try_read(&self, buf: &mut [u8]) -> std::task::Poll<Result<usize>> {
+        self.source.direct_read(self.ticket, buf, None, false)
+    }
+
+    /// A poll of the read (≥ 1 byte, or 0 at end of stream): Pending arms the wake-ups (see
+    /// `io::caller_driven` for polls from a blocking caller). `after_attempt`: a
+    /// [`try_read`](Self::try_read) found nothing an instant ago. `buf` must not be empty.
+    pub fn poll_read(
+        &self,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut [u8],
+        after_attempt: bool,
+    ) -> std::task::Poll<Result<usize>> {
+        self.source.direct_read(self.ticket, buf, Some(cx), after_attempt)
+    }
+
+    /// See [`ByteSource::readiness_fd`].
+    pub fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.source.readiness_fd()
+    }
+}
+
+impl Drop for DirectRead {
+    fn drop(&mut self) {
+        self.source.direct_end();
+    }
+}
+
+impl std::fmt::Debug for DirectRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DirectRead")
     }
 }
 

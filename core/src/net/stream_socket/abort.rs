@@ -6,7 +6,9 @@
 //! usable).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Waker;
 
+use futures_util::task::AtomicWaker;
 use tokio::sync::Notify;
 
 /// The socket's abort state.
@@ -14,6 +16,9 @@ use tokio::sync::Notify;
 pub(crate) struct Aborter {
     generation: AtomicU64,
     wake: Notify,
+    /// The waker of the socket's direct read, if one is pending (there is at most one: it
+    /// holds the read slot). Cheaper than a `Notify` registration on every poll.
+    direct_reader: AtomicWaker,
 }
 
 /// What an operation holds to learn that it was aborted.
@@ -42,6 +47,13 @@ impl Aborter {
     pub(crate) fn abort_all(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.wake.notify_waiters();
+        self.direct_reader.wake();
+    }
+
+    /// Has `waker` woken by the next `abort_all` (for the socket's direct read; check
+    /// `is_aborted` after registering, so an abort in between is not missed).
+    pub(crate) fn register_direct_reader(&self, waker: &Waker) {
+        self.direct_reader.register(waker);
     }
 
     /// Whether `ticket` has been aborted.

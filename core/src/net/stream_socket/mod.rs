@@ -14,13 +14,14 @@ mod upgrade;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::task::Poll;
+use std::task::{Context, Poll};
 
 use tokio::sync::Notify;
 
 pub use information::StreamSocketInformation;
 
 use crate::error::{Error, Result, hresult};
+use crate::io::caller_driven::caller_driven;
 use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OpTicket, OutputStream};
 use crate::net::control::{StreamSettings, StreamSocketControl, TcpOptions};
 use crate::net::enums::SocketProtectionLevel;
@@ -155,10 +156,22 @@ impl<'a> Busy<'a> {
     }
 }
 
+impl Busy<'_> {
+    /// Keeps the direction busy past this guard (a direct read gives it back in `direct_end`).
+    fn keep(self) {
+        std::mem::forget(self);
+    }
+
+    /// Gives a direction back (what dropping the guard does).
+    fn release(flag: &AtomicBool, idle: &IdleSignal) {
+        flag.store(false, Ordering::SeqCst);
+        idle.signal();
+    }
+}
+
 impl Drop for Busy<'_> {
     fn drop(&mut self) {
-        self.flag.store(false, Ordering::SeqCst);
-        self.idle.signal();
+        Self::release(self.flag, self.idle);
     }
 }
 
@@ -379,7 +392,7 @@ impl StreamSocket {
     /// `ERROR_OPERATION_ABORTED` when Close/CancelIOAsync interrupts it; the socket error
     /// otherwise (ConnectionResetByPeer, ...).
     pub async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
-        self.inner.read_some(buf, self.inner.abort.ticket(), false).await
+        self.inner.read_some(buf, self.inner.abort.ticket()).await
     }
 
     /// Writes all of `data`.
@@ -430,9 +443,8 @@ impl Inner {
         connected(&self.state.read().unwrap_or_else(|e| e.into_inner()), what).cloned()
     }
 
-    /// One read for the operation holding `ticket` (taken when it started). `just_tried`: the
-    /// caller's `try_read_now` found nothing an instant ago (see `Connection::read`).
-    async fn read_some(&self, buf: &mut [u8], ticket: abort::Ticket, just_tried: bool) -> Result<usize> {
+    /// One read for the operation holding `ticket` (taken when it started).
+    async fn read_some(&self, buf: &mut [u8], ticket: abort::Ticket) -> Result<usize> {
         let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
         // Aborted between two reads of its operation: nothing more is consumed.
         if self.abort.is_aborted(ticket) {
@@ -444,9 +456,19 @@ impl Inner {
         }
         let result = tokio::select! {
             biased;
-            r = conn.read(buf, just_tried) => r,
+            r = conn.read(buf) => r,
             _ = self.abort.aborted(ticket) => return Err(Error::aborted("the read")),
         };
+        self.read_outcome(&conn, ticket, result)
+    }
+
+    /// What a read that returned `result` reports.
+    fn read_outcome(
+        &self,
+        conn: &Connection,
+        ticket: abort::Ticket,
+        result: std::io::Result<usize>,
+    ) -> Result<usize> {
         match result {
             Ok(n) if n > 0 => Ok(n),
             // After close, the shutdown makes a racing read see EOF or an error: report the abort.
@@ -454,6 +476,64 @@ impl Inner {
             Ok(n) => Ok(n),
             Err(e) => Err(conn.map_io_error(&e, "read")),
         }
+    }
+
+    /// See `ByteSource::direct_begin`.
+    fn direct_begin(&self, ticket: abort::Ticket) -> Result<bool> {
+        let busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
+        if self.abort.is_aborted(ticket) {
+            return Err(Error::aborted("the read"));
+        }
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        if connected(&state, "read")?.plain_fd().is_none() {
+            return Ok(false);
+        }
+        busy.keep();
+        Ok(true)
+    }
+
+    /// See `ByteSource::direct_read`. The state lock is held for the one syscall (the fd stays
+    /// open meanwhile; a Close waits that long); the read slot, held since `direct_begin`,
+    /// keeps a STARTTLS upgrade away.
+    fn direct_read(
+        &self,
+        ticket: abort::Ticket,
+        buf: &mut [u8],
+        cx: Option<&mut Context<'_>>,
+        skip_syscall: bool,
+    ) -> Poll<Result<usize>> {
+        if let Some(cx) = cx.as_deref() {
+            // Registered before the abort check below: an abort in between still wakes it.
+            self.abort.register_direct_reader(cx.waker());
+        }
+        if self.abort.is_aborted(ticket) {
+            return Poll::Ready(Err(Error::aborted("the read")));
+        }
+        if skip_syscall && cx.is_some() && caller_driven() {
+            return Poll::Pending;
+        }
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let conn = match connected(&state, "read") {
+            Ok(conn) => conn,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
+        let polled = match cx {
+            Some(cx) => conn.poll_read_plain(cx, buf),
+            None => conn.try_recv_plain(buf).map(|r| match r {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+                done => Poll::Ready(done),
+            }),
+        };
+        match polled {
+            Some(Poll::Ready(result)) => Poll::Ready(self.read_outcome(conn, ticket, result)),
+            Some(Poll::Pending) => Poll::Pending,
+            None => Poll::Ready(Err(Error::illegal_method_call("the socket is no longer plain TCP"))),
+        }
+    }
+
+    /// See `ByteSource::direct_end`.
+    fn direct_end(&self) {
+        Busy::release(&self.read_busy, &self.idle);
     }
 
     /// Writes all of `data` (`whole`), or as much as the kernel takes at once (≥ 1 byte), for
@@ -485,66 +565,33 @@ impl Inner {
         }
     }
 
-    /// One `recv` for the read operation holding `ticket`, on the calling thread and never
-    /// waiting: what `read_some` does when polled once from a caller-driven poll, without the
-    /// future. `None` under TLS (use `read_some`).
-    fn try_read_now(&self, buf: &mut [u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
-        self.try_now(&self.read_busy, "read", ticket, |conn| {
-            if buf.is_empty() {
-                return Some(Poll::Ready(Ok(0)));
-            }
-            Some(match conn.try_recv_plain(buf)? {
-                Ok(n) if n > 0 => Poll::Ready(Ok(n)),
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
-                // As in `read_some`: after a close, the shutdown makes a racing read see EOF.
-                _ if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the read"))),
-                Ok(n) => Poll::Ready(Ok(n)),
-                Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "read"))),
-            })
-        })
-    }
-
     /// One `send` for the write operation holding `ticket`, on the calling thread and never
     /// waiting: what `write(data, false, ticket)` does when polled once from a caller-driven
-    /// poll, without the future. `None` under TLS (use `write`).
+    /// poll — the write slot, the abort ticket, the socket's state — without the future,
+    /// select or connection reference. `None` under TLS (use `write`). The state lock is held
+    /// for the one non-blocking syscall: a Close meanwhile waits that long.
     fn try_write_now(&self, data: &[u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
-        self.try_now(&self.write_busy, "write", ticket, |conn| {
-            if data.is_empty() {
-                return Some(Poll::Ready(Ok(0)));
-            }
-            Some(match conn.try_send_plain(data)? {
-                Ok(n) => Poll::Ready(Ok(n)),
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
-                Err(_) if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the write"))),
-                Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "write"))),
-            })
-        })
-    }
-
-    /// The frame of `try_read_now` and `try_write_now`, with the checks of `read_some` and
-    /// `write`: the direction's busy slot (`what`: "read" or "write"), the abort ticket, the
-    /// socket's state — then `attempt` on the connection, with no allocation, select or
-    /// connection reference. The state lock is held for the one non-blocking syscall: a Close
-    /// meanwhile waits that long.
-    fn try_now(
-        &self,
-        busy: &AtomicBool,
-        what: &str,
-        ticket: abort::Ticket,
-        attempt: impl FnOnce(&Arc<Connection>) -> Option<Poll<Result<usize>>>,
-    ) -> Option<Poll<Result<usize>>> {
-        let _busy = match Busy::acquire(busy, &self.idle, what) {
+        let _busy = match Busy::acquire(&self.write_busy, &self.idle, "write") {
             Ok(busy) => busy,
             Err(e) => return Some(Poll::Ready(Err(e))),
         };
         if self.abort.is_aborted(ticket) {
-            return Some(Poll::Ready(Err(Error::aborted(&format!("the {what}")))));
+            return Some(Poll::Ready(Err(Error::aborted("the write"))));
         }
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        match connected(&state, what) {
-            Ok(conn) => attempt(conn),
-            Err(e) => Some(Poll::Ready(Err(e))),
+        let conn = match connected(&state, "write") {
+            Ok(conn) => conn,
+            Err(e) => return Some(Poll::Ready(Err(e))),
+        };
+        if data.is_empty() {
+            return Some(Poll::Ready(Ok(0)));
         }
+        Some(match conn.try_send_plain(data)? {
+            Ok(n) => Poll::Ready(Ok(n)),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+            Err(_) if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the write"))),
+            Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "write"))),
+        })
     }
 
     fn close(&self) {
@@ -586,19 +633,25 @@ impl ByteSource for SocketStream {
     }
 
     fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
-        Box::pin(self.0.read_some(buf, ticket.into(), false))
+        Box::pin(self.0.read_some(buf, ticket.into()))
     }
 
-    fn try_read_now(&self, buf: &mut [u8], ticket: OpTicket) -> Option<Poll<Result<usize>>> {
-        self.0.try_read_now(buf, ticket.into())
+    fn direct_begin(&self, ticket: OpTicket) -> Result<bool> {
+        self.0.direct_begin(ticket.into())
     }
 
-    fn read_some_after_attempt<'a>(
-        &'a self,
-        buf: &'a mut [u8],
+    fn direct_read(
+        &self,
         ticket: OpTicket,
-    ) -> BoxFuture<'a, Result<usize>> {
-        Box::pin(self.0.read_some(buf, ticket.into(), true))
+        buf: &mut [u8],
+        cx: Option<&mut Context<'_>>,
+        skip_syscall: bool,
+    ) -> Poll<Result<usize>> {
+        self.0.direct_read(ticket.into(), buf, cx, skip_syscall)
+    }
+
+    fn direct_end(&self) {
+        self.0.direct_end();
     }
 
     fn close(&self) {

@@ -164,22 +164,23 @@ impl Connection {
         }
     }
 
-    /// Reads what is available (≥ 1 byte, or 0 at end of stream). `just_tried`: a `recv` found
-    /// nothing an instant ago, so a first poll from a caller-driven wait returns Pending without
-    /// repeating it (the caller polls the fd next, and every later poll tries again).
-    pub(crate) async fn read(&self, buf: &mut [u8], just_tried: bool) -> io::Result<usize> {
+    /// Reads what is available (≥ 1 byte, or 0 at end of stream).
+    pub(crate) async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
         match &self.io {
-            Io::Plain(plain) => {
-                let mut skip = just_tried;
-                std::future::poll_fn(|cx| {
-                    if std::mem::take(&mut skip) && caller_driven() {
-                        return Poll::Pending;
-                    }
-                    plain.poll_read(cx, buf)
-                })
-                .await
-            }
+            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_read(cx, buf)).await,
             Io::Tls(tls) => tls.read.lock().await.read(buf).await,
+        }
+    }
+
+    /// A poll of one read on a plain connection (`None` under TLS): see `PlainIo::poll_read`.
+    pub(crate) fn poll_read_plain(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Option<Poll<io::Result<usize>>> {
+        match &self.io {
+            Io::Plain(plain) => Some(plain.poll_read(cx, buf)),
+            Io::Tls(_) => None,
         }
     }
 

@@ -1,0 +1,113 @@
+//! The future of a ReadAsync on a plain TCP socket: core's `DirectRead` straight into the
+//! buffer's memory. It has no future of core's inside (one allocation per operation: its own
+//! box), its read slot is held from the first attempt to the end (no second read can slip in
+//! between), and the same steps serve the attempt `ReadAsync` makes before the operation
+//! exists, the polls of a blocking waiter, and the runtime.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use netrt_core::Error;
+use netrt_core::io::{DirectRead, InputStreamOptions};
+
+use crate::async_op::{OpResult, Readiness};
+use crate::object::{Object, Value};
+
+pub(crate) struct ReadInto {
+    /// `None` once the read is over: the slot goes back before the operation completes.
+    reader: Option<DirectRead>,
+    /// The buffer's memory (fixed address, `count` bytes): written by this read alone.
+    memory: *mut u8,
+    count: usize,
+    filled: usize,
+    options: InputStreamOptions,
+    /// The last step was an attempt that found nothing: the next poll need not repeat it.
+    after_attempt: bool,
+    /// The result, which also keeps `memory` alive.
+    buffer: Option<Arc<Object>>,
+    /// The stream object, alive while the read is.
+    _stream: Arc<Object>,
+}
+
+// SAFETY: `memory` points into the buffer held by `buffer`; the C contract gives this read sole
+// use of those bytes until it completes, so moving the read to another thread is fine.
+unsafe impl Send for ReadInto {}
+
+impl ReadInto {
+    /// A read of `count` (> 0, ≤ the buffer's capacity) bytes into `buffer`'s memory.
+    pub(crate) fn new(
+        reader: DirectRead,
+        buffer: Arc<Object>,
+        stream: Arc<Object>,
+        count: usize,
+        options: InputStreamOptions,
+    ) -> Self {
+        let memory = match &buffer.value {
+            Value::Buffer(b) => b.raw_memory().0,
+            _ => unreachable!("ReadAsync looked the buffer up as a Buffer"),
+        };
+        Self {
+            reader: Some(reader),
+            memory,
+            count,
+            filled: 0,
+            options,
+            after_attempt: false,
+            buffer: Some(buffer),
+            _stream: stream,
+        }
+    }
+
+    /// Reads on until the read is over or nothing more is there: with `cx`, polls (Pending
+    /// arms the wake-ups); without, attempts that never wait and arm nothing.
+    pub(crate) fn advance(&mut self, mut cx: Option<&mut Context<'_>>) -> Poll<Result<OpResult, Error>> {
+        loop {
+            let Some(reader) = &self.reader else {
+                return Poll::Ready(Err(Error::illegal_method_call("the read is over")));
+            };
+            // SAFETY: `filled < count` here, and `memory` has `count` bytes (see the field).
+            let rest = unsafe {
+                std::slice::from_raw_parts_mut(self.memory.add(self.filled), self.count - self.filled)
+            };
+            let polled = match cx.as_deref_mut() {
+                Some(cx) => reader.poll_read(cx, rest, std::mem::take(&mut self.after_attempt)),
+                None => reader.try_read(rest),
+            };
+            let n = match polled {
+                Poll::Pending => {
+                    self.after_attempt = cx.is_none();
+                    return Poll::Pending;
+                }
+                Poll::Ready(Err(e)) => {
+                    self.reader = None;
+                    return Poll::Ready(Err(e));
+                }
+                Poll::Ready(Ok(n)) => n,
+            };
+            self.filled += n;
+            if n == 0 || self.filled == self.count || self.options != InputStreamOptions::None {
+                self.reader = None;
+                let buffer = self.buffer.take().expect("taken only here, once");
+                if let Value::Buffer(b) = &buffer.value {
+                    b.set_length_filled(self.filled);
+                }
+                return Poll::Ready(Ok(OpResult::Object(buffer)));
+            }
+        }
+    }
+
+    /// What a blocking waiter polls for this read.
+    pub(crate) fn readiness(&self) -> Option<Readiness> {
+        self.reader.as_ref()?.readiness_fd().map(Readiness::readable)
+    }
+}
+
+impl Future for ReadInto {
+    type Output = Result<OpResult, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().advance(Some(cx))
+    }
+}
