@@ -120,19 +120,10 @@ impl Drop for Object {
 /// Looks a handle up as one kind and clones the wrapped value out:
 /// `let socket = get!(h, StreamSocket);` (in a function returning `Result<_, Error>`).
 macro_rules! get {
-    ($h:expr, $variant:ident) => {{
-        // The value's own reference is enough: no reference to the object itself is taken.
-        let value = $crate::handle::with($h, Some($crate::object::kind_of_variant!($variant)), |obj| {
-            match &obj.value {
-                $crate::object::Value::$variant(v) => Some(v.clone()),
-                _ => None,
-            }
-        })?;
-        match value {
-            Some(v) => v,
-            None => return Err($crate::handle::wrong_kind()),
-        }
-    }};
+    // The value's own reference is enough: no reference to the object itself is taken.
+    ($h:expr, $variant:ident) => {
+        $crate::object::with_value!($h, $variant, |v| v.clone())
+    };
 }
 
 /// Like [`get!`], also returning the object (to keep it alive or make it an owner).

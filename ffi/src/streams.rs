@@ -11,8 +11,6 @@ use std::task::Poll;
 
 use crate::async_op::{OpResult, Readiness, finished, start, start_with};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
-use crate::enums::netrt_kind;
-use crate::handle;
 use crate::object::{Value, get_obj, let_obj};
 use crate::read_into::ReadInto;
 
@@ -123,8 +121,7 @@ pub extern "C" fn netrt_output_stream_write_async(
     ffi!("netrt_output_stream_write_async", {
         let out = Out::new(out_op, "out_op")?;
         let_obj!(keep, output = stream, OutputStream);
-        let bytes_of = handle::lookup(buffer, Some(netrt_kind::Buffer))?;
-        let Value::Buffer(buf) = &bytes_of.value else { return Err(handle::wrong_kind()) };
+        let_obj!(_buffer_obj, buf = buffer, Buffer);
         let total = buf.length() as usize;
         // One ticket for the synchronous attempt and the rest: an abort in between ends both.
         let ticket = output.ticket();
