@@ -11,8 +11,9 @@
  *   alternating runs average that out better than a few long ones. As a reference, the POSIX
  *   receiver also runs in the polled style (non-blocking recv + poll(2)).
  * - ping-pong: 64-byte messages echoed, RTT per round trip, p50 and p99 of 20,000 (after 1,000
- *   warm-up); netrt uses blocking netrt_async_wait on both ends, POSIX blocking read/write —
- *   and, as a reference, POSIX in the polled style a cancellable wait needs (recv + poll(2)).
+ *   warm-up) per side, taken in 10 alternating slices on connections kept open; netrt uses
+ *   blocking netrt_async_wait on both ends, POSIX blocking read/write — and, as a reference,
+ *   POSIX in the polled style a cancellable wait needs (recv + poll(2)).
  * - the cost of trivial exported calls.
  * Pairs alternate their order (A B, B A, ...). Prints a markdown table: the median of the
  * per-pair ratios with min/max.
@@ -46,6 +47,7 @@
 #define ROUNDS 20000
 #define WARMUP 1000
 #define WAIT 30000u
+#define SLICES 10 /* ping-pong slices per pair, alternating sides (see run_pingpongs) */
 
 static double now_s(void) {
   struct timespec ts;
@@ -163,43 +165,54 @@ static int write_all(const posix_end *end, const char *buf, size_t n) {
   return send(end->fd, buf, n, end->polled ? MSG_DONTWAIT : 0) == (ssize_t)n ? 0 : -1;
 }
 
+/* Echoes until the peer closes. */
 static void *posix_echo(void *arg) {
   const posix_end *end = arg;
   char buf[PING];
-  for (int i = 0; i < ROUNDS + WARMUP; i++) {
-    if (read_exact(end, buf, PING) || write_all(end, buf, PING)) die("posix echo", i);
+  for (int i = 0; read_exact(end, buf, PING) == 0; i++) {
+    if (write_all(end, buf, PING)) die("posix echo", i);
   }
   return NULL;
 }
 
-static void posix_pingpong(int polled, double *p50, double *p99) {
+/* A connection with its echo thread, open for a whole pair (see run_pingpongs). */
+typedef struct {
+  posix_end client, server;
+  pthread_t echo;
+} posix_session;
+
+static void posix_open(posix_session *p, int polled) {
   int c, s;
-  char buf[PING] = {0};
-  static double rtt[ROUNDS];
-  pthread_t t;
   posix_pair(&c, &s);
-  posix_end client = {c, polled, -1}, server = {s, polled, -1};
+  p->client = (posix_end){c, polled, -1};
+  p->server = (posix_end){s, polled, -1};
   if (polled) {
-    client.doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    server.doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (client.doorbell < 0 || server.doorbell < 0) die("eventfd", errno);
+    p->client.doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    p->server.doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (p->client.doorbell < 0 || p->server.doorbell < 0) die("eventfd", errno);
   }
-  pthread_create(&t, NULL, posix_echo, &server);
-  for (int i = 0; i < ROUNDS + WARMUP; i++) {
+  pthread_create(&p->echo, NULL, posix_echo, &p->server);
+}
+
+/* `n` round trips; their RTTs (µs) go to `rtt` unless it is NULL (warm-up). */
+static void posix_rounds(posix_session *p, int n, double *rtt) {
+  char buf[PING] = {0};
+  for (int i = 0; i < n; i++) {
     double t0 = now_s();
-    if (write_all(&client, buf, PING) || read_exact(&client, buf, PING)) die("posix ping", i);
-    if (i >= WARMUP) rtt[i - WARMUP] = (now_s() - t0) * 1e6;
+    if (write_all(&p->client, buf, PING) || read_exact(&p->client, buf, PING)) die("posix ping", i);
+    if (rtt) rtt[i] = (now_s() - t0) * 1e6;
   }
-  pthread_join(t, NULL);
-  close(c);
-  close(s);
-  if (polled) {
-    close(client.doorbell);
-    close(server.doorbell);
+}
+
+static void posix_close(posix_session *p) {
+  shutdown(p->client.fd, SHUT_WR);
+  pthread_join(p->echo, NULL);
+  close(p->client.fd);
+  close(p->server.fd);
+  if (p->client.polled) {
+    close(p->client.doorbell);
+    close(p->server.doorbell);
   }
-  qsort(rtt, ROUNDS, sizeof *rtt, cmp_double);
-  *p50 = rtt[ROUNDS / 2];
-  *p99 = rtt[ROUNDS * 99 / 100];
 }
 
 /* ---- netrt ------------------------------------------------------------------------------ */
@@ -306,13 +319,16 @@ static double netrt_bulk(void) {
   return BULK_BYTES / secs / 1e9 * 8;
 }
 
+/* Echoes until the peer closes. */
 static void *netrt_echo(void *arg) {
   netrt_handle sock = *(netrt_handle *)arg, in = 0, out = 0, buffer = 0;
   OK(netrt_stream_socket_get_input_stream(sock, &in));
   OK(netrt_stream_socket_get_output_stream(sock, &out));
   OK(netrt_buffer_create(PING, &buffer));
-  for (int i = 0; i < ROUNDS + WARMUP; i++) {
-    if (netrt_read(in, buffer, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt echo", i);
+  for (int i = 0;; i++) {
+    uint32_t n = netrt_read(in, buffer, PING, NETRT_INPUT_STREAM_OPTIONS_NONE);
+    if (n == 0) break;
+    if (n != PING) die("netrt echo", i);
     netrt_write(out, buffer);
   }
   netrt_release(buffer);
@@ -321,33 +337,77 @@ static void *netrt_echo(void *arg) {
   return NULL;
 }
 
-static void netrt_pingpong(double *p50, double *p99) {
+/* As posix_session, through the C API. */
+typedef struct {
   netrt_conn c;
-  netrt_handle in = 0, out = 0, send = 0, recv = 0;
-  static double rtt[ROUNDS];
-  pthread_t t;
-  netrt_pair(&c);
-  OK(netrt_stream_socket_get_input_stream(c.client, &in));
-  OK(netrt_stream_socket_get_output_stream(c.client, &out));
-  OK(netrt_buffer_create(PING, &send));
-  OK(netrt_buffer_set_length(send, PING));
-  OK(netrt_buffer_create(PING, &recv));
-  pthread_create(&t, NULL, netrt_echo, &c.server);
-  for (int i = 0; i < ROUNDS + WARMUP; i++) {
+  netrt_handle in, out, send, recv;
+  pthread_t echo;
+} netrt_session;
+
+static void netrt_open(netrt_session *p) {
+  memset(p, 0, sizeof *p);
+  netrt_pair(&p->c);
+  OK(netrt_stream_socket_get_input_stream(p->c.client, &p->in));
+  OK(netrt_stream_socket_get_output_stream(p->c.client, &p->out));
+  OK(netrt_buffer_create(PING, &p->send));
+  OK(netrt_buffer_set_length(p->send, PING));
+  OK(netrt_buffer_create(PING, &p->recv));
+  pthread_create(&p->echo, NULL, netrt_echo, &p->c.server);
+}
+
+static void netrt_rounds(netrt_session *p, int n, double *rtt) {
+  for (int i = 0; i < n; i++) {
     double t0 = now_s();
-    netrt_write(out, send);
-    if (netrt_read(in, recv, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt ping", i);
-    if (i >= WARMUP) rtt[i - WARMUP] = (now_s() - t0) * 1e6;
+    netrt_write(p->out, p->send);
+    if (netrt_read(p->in, p->recv, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt ping", i);
+    if (rtt) rtt[i] = (now_s() - t0) * 1e6;
   }
-  pthread_join(t, NULL);
-  netrt_release(recv);
-  netrt_release(send);
-  netrt_release(out);
-  netrt_release(in);
-  netrt_unpair(&c);
-  qsort(rtt, ROUNDS, sizeof *rtt, cmp_double);
-  *p50 = rtt[ROUNDS / 2];
-  *p99 = rtt[ROUNDS * 99 / 100];
+}
+
+static void netrt_close_session(netrt_session *p) {
+  OK(netrt_close(p->c.client)); /* the echo side reads the end of the stream */
+  pthread_join(p->echo, NULL);
+  netrt_release(p->recv);
+  netrt_release(p->send);
+  netrt_release(p->out);
+  netrt_release(p->in);
+  netrt_unpair(&p->c);
+}
+
+/* The three ping-pongs of one pair — POSIX blocking, POSIX polled, netrt — each on its own
+ * connection kept open for the pair, run in SLICES alternating slices: the host's speed on this
+ * VM shifts between regimes every few seconds, and a shift now falls on all three alike instead
+ * of on whichever ran at that moment. `order` alternates between pairs. */
+static void run_pingpongs(int order, double p50[3], double p99[3]) {
+  static double rtt[3][ROUNDS];
+  posix_session blocking, polled;
+  netrt_session api;
+  posix_open(&blocking, 0);
+  posix_open(&polled, 1);
+  netrt_open(&api);
+  posix_rounds(&blocking, WARMUP, NULL);
+  posix_rounds(&polled, WARMUP, NULL);
+  netrt_rounds(&api, WARMUP, NULL);
+  for (int k = 0; k < SLICES; k++) {
+    int at = k * (ROUNDS / SLICES), n = ROUNDS / SLICES;
+    if ((order + k) % 2 == 0) {
+      posix_rounds(&blocking, n, rtt[0] + at);
+      posix_rounds(&polled, n, rtt[1] + at);
+      netrt_rounds(&api, n, rtt[2] + at);
+    } else {
+      netrt_rounds(&api, n, rtt[2] + at);
+      posix_rounds(&polled, n, rtt[1] + at);
+      posix_rounds(&blocking, n, rtt[0] + at);
+    }
+  }
+  posix_close(&blocking);
+  posix_close(&polled);
+  netrt_close_session(&api);
+  for (int side = 0; side < 3; side++) {
+    qsort(rtt[side], ROUNDS, sizeof rtt[side][0], cmp_double);
+    p50[side] = rtt[side][ROUNDS / 2];
+    p99[side] = rtt[side][ROUNDS * 99 / 100];
+  }
 }
 
 /* ---- trivial calls ------------------------------------------------------------------------ */
@@ -389,7 +449,7 @@ static void row(const char *name, const char *unit, const double *a_in, const do
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
-  double p50_polled[64], p99_polled[64];
+  double p50_polled[64];
   if (pairs < 1 || pairs > 64) pairs = 5;
   cpu_set_t cpus;
   int ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : -1;
@@ -415,15 +475,11 @@ int main(int argc, char **argv) {
     bulk_posix[i] = median(runs_posix, BULK_RUNS);
     bulk_polled[i] = median(runs_polled, BULK_RUNS);
     bulk_netrt[i] = median(runs_netrt, BULK_RUNS);
-    if (i % 2 == 0) {
-      posix_pingpong(0, &p50_posix[i], &p99_posix[i]);
-      posix_pingpong(1, &p50_polled[i], &p99_polled[i]);
-      netrt_pingpong(&p50_netrt[i], &p99_netrt[i]);
-    } else {
-      netrt_pingpong(&p50_netrt[i], &p99_netrt[i]);
-      posix_pingpong(1, &p50_polled[i], &p99_polled[i]);
-      posix_pingpong(0, &p50_posix[i], &p99_posix[i]);
-    }
+    double p50[3], p99[3];
+    run_pingpongs(i % 2, p50, p99);
+    p50_posix[i] = p50[0], p99_posix[i] = p99[0];
+    p50_polled[i] = p50[1];
+    p50_netrt[i] = p50[2], p99_netrt[i] = p99[2];
     fprintf(stderr,
             "pair %d: bulk %.2f / %.2f Gbit/s (polled POSIX %.2f), p50 %.1f / %.1f us (polled POSIX %.1f), "
             "p99 %.1f / %.1f us\n",
