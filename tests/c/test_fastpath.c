@@ -123,7 +123,7 @@ static int handler_calls_reach(int n) {
 
 int main(void) {
   conn c = {0, 0, -1};
-  netrt_handle buffer = 0, op = 0, reader = 0, result = 0;
+  netrt_handle buffer = 0, op = 0, reader = 0, result = 0, cancel_op = 0;
   netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
   netrt_hresult code = 0;
   uint32_t loaded = 0;
@@ -210,6 +210,25 @@ int main(void) {
   pthread_join(a.thread, NULL);
   CHECK_OK(a.result);
   CHECK(op_outcome(op, &status, &code) && status == NETRT_ASYNC_STATUS_ERROR && code == NETRT_E_OPERATION_ABORTED);
+  RELEASE(op);
+
+  /* 4b. CancelIOAsync while a read is parked and nobody waits for it. The read holds the
+   * socket's read slot, so CancelIOAsync completes only once the read has ended — with the
+   * abort, on the runtime — and the socket then reads again. */
+  CHECK_OK(netrt_input_stream_read_async(c.in, buffer, 64, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &op));
+  CHECK_OK(netrt_stream_socket_cancel_io_async(c.sock, &cancel_op));
+  CHECK_OK(netrt_async_wait(cancel_op, STEP_MS));
+  CHECK(op_outcome(cancel_op, &status, &code) && status == NETRT_ASYNC_STATUS_COMPLETED);
+  RELEASE(cancel_op);
+  CHECK_OK(netrt_async_wait(op, STEP_MS));
+  CHECK(op_outcome(op, &status, &code) && status == NETRT_ASYNC_STATUS_ERROR && code == NETRT_E_OPERATION_ABORTED);
+  RELEASE(op);
+  CHECK_OK(netrt_input_stream_read_async(c.in, buffer, 64, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &op));
+  CHECK(send(c.peer, "again", 5, 0) == 5);
+  CHECK_OK(netrt_async_wait(op, STEP_MS));
+  CHECK_OK(netrt_async_get_results_handle(op, &result));
+  CHECK(buffer_is(result, "again"));
+  RELEASE(result);
   RELEASE(op);
 
   /* 5. A completion handler set while a wait polls; then the data: one completion, seen by
@@ -320,6 +339,7 @@ int main(void) {
 
   ok = 1;
 cleanup:
+  RELEASE(cancel_op);
   RELEASE(result);
   RELEASE(op);
   RELEASE(reader);
