@@ -584,8 +584,7 @@ fn wait_fast(obj: &Arc<Object>, deadline: Option<Instant>) -> Result<bool, ()> {
                 // same lock that saw the operation still Started.
                 drop(fut);
                 st.driver = Driver::Runtime;
-                st.record(outcome);
-                finish(obj, st, &op.done);
+                settle_locked(obj, st, outcome);
                 return Ok(true);
             }
             Poll::Pending => {
@@ -623,9 +622,7 @@ fn attempt_parked(obj: &Arc<Object>) -> netrt_async_status {
         return st.status;
     };
     let done = std::mem::replace(&mut st.driver, Driver::Runtime);
-    st.record(outcome);
-    let status = st.status;
-    finish(obj, st, &op.done);
+    let status = settle_locked(obj, st, outcome);
     drop(done);
     status
 }
@@ -637,13 +634,23 @@ fn remaining(deadline: Option<Instant>) -> Option<Duration> {
 
 /// Moves a started operation to its final state (first caller wins) and queues its handler.
 fn settle(obj: &Arc<Object>, outcome: Result<OpResult, Error>) {
-    let op = op_in(obj);
-    let mut st = op.lock();
-    if st.status != netrt_async_status::Started {
-        return;
+    let st = op_in(obj).lock();
+    if st.status == netrt_async_status::Started {
+        settle_locked(obj, st, outcome);
     }
+}
+
+/// [`settle`] with the operation's lock held and its status seen Started; returns the final
+/// status.
+fn settle_locked(
+    obj: &Arc<Object>,
+    mut st: MutexGuard<'_, State>,
+    outcome: Result<OpResult, Error>,
+) -> netrt_async_status {
     st.record(outcome);
-    finish(obj, st, &op.done);
+    let status = st.status;
+    finish(obj, st, &op_in(obj).done);
+    status
 }
 
 /// Shared tail of completion and cancellation: wake waiters, deliver the handler.

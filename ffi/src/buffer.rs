@@ -21,9 +21,12 @@ struct Memory {
     capacity: usize,
 }
 
-// SAFETY: plain owned memory; access is serialised by the BufferObject's mutex (the C caller
-// is responsible for its own accesses through the data pointer).
+// SAFETY: plain owned memory at a fixed address. netrt reads and writes the bytes under the
+// BufferObject's lock, or — a pending ReadAsync — as the one user the C contract allows; the C
+// caller is responsible for its own accesses through the data pointer.
 unsafe impl Send for Memory {}
+// SAFETY: as above.
+unsafe impl Sync for Memory {}
 
 impl Memory {
     fn new(capacity: usize) -> Result<Self, Error> {
@@ -59,62 +62,46 @@ impl Drop for Memory {
     }
 }
 
-struct Inner {
-    memory: Memory,
-    length: u32,
-}
-
 /// The object behind a buffer handle.
 pub struct BufferObject {
-    inner: Mutex<Inner>,
-    /// The memory's address and capacity, fixed for the buffer's life: read without the lock
-    /// (a read or write through the C API needs them on every call).
-    fixed: (NonNull<u8>, usize),
+    /// Address and capacity never change: read without the lock (every read or write through
+    /// the C API needs them).
+    memory: Memory,
+    /// The number of valid bytes; its lock also guards netrt's accesses to the bytes.
+    length: Mutex<u32>,
 }
-
-// SAFETY: `fixed` is a copy of what `inner` owns and never changes; the bytes behind it are
-// accessed under `inner`'s lock or, for a pending read, by its operation alone (the C contract).
-unsafe impl Send for BufferObject {}
-// SAFETY: as above.
-unsafe impl Sync for BufferObject {}
 
 impl BufferObject {
     pub(crate) fn with_capacity(capacity: u32) -> Result<Self, Error> {
-        let memory = Memory::new(capacity as usize)?;
-        let fixed = (memory.ptr, memory.capacity);
-        Ok(Self { inner: Mutex::new(Inner { memory, length: 0 }), fixed })
+        Ok(Self { memory: Memory::new(capacity as usize)?, length: Mutex::new(0) })
     }
 
     /// A buffer holding exactly `bytes` (capacity = length).
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let len = u32::try_from(bytes.len())
             .map_err(|_| Error::invalid_arg("a Buffer holds at most 4 GiB - 1 bytes"))?;
-        let b = Self::with_capacity(len)?;
-        {
-            let mut inner = b.lock();
-            inner.memory.bytes_mut().copy_from_slice(bytes);
-            inner.length = len;
-        }
-        Ok(b)
+        let mut memory = Memory::new(bytes.len())?;
+        memory.bytes_mut().copy_from_slice(bytes);
+        Ok(Self { memory, length: Mutex::new(len) })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, u32> {
+        self.length.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn capacity(&self) -> u32 {
-        self.fixed.1 as u32
+        self.memory.capacity as u32
     }
 
     /// The number of valid bytes.
     pub(crate) fn length(&self) -> u32 {
-        self.lock().length
+        *self.lock()
     }
 
     /// Runs `f` on the valid bytes (under the buffer's lock: keep it short).
     pub(crate) fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let inner = self.lock();
-        f(&inner.memory.bytes()[..inner.length as usize])
+        let length = self.lock();
+        f(&self.memory.bytes()[..*length as usize])
     }
 
     /// A copy of the valid bytes.
@@ -124,13 +111,12 @@ impl BufferObject {
 
     /// The fixed address and capacity of the memory (valid while `self` lives).
     pub(crate) fn raw_memory(&self) -> (*mut u8, usize) {
-        (self.fixed.0.as_ptr(), self.fixed.1)
+        (self.memory.ptr.as_ptr(), self.memory.capacity)
     }
 
     /// Sets the length after bytes were written through `raw_memory` (at most the capacity).
     pub(crate) fn set_length_filled(&self, length: usize) {
-        let mut inner = self.lock();
-        inner.length = length.min(inner.memory.capacity) as u32;
+        *self.lock() = length.min(self.memory.capacity) as u32;
     }
 
     /// The core `Buffer` with the same valid bytes.
@@ -184,14 +170,13 @@ pub extern "C" fn netrt_buffer_get_length(buffer: netrt_handle, out_length: *mut
 pub extern "C" fn netrt_buffer_set_length(buffer: netrt_handle, length: u32) -> netrt_hresult {
     ffi!("netrt_buffer_set_length", {
         let b = get!(buffer, Buffer);
-        let mut inner = b.lock();
-        if length as usize > inner.memory.capacity {
+        let capacity = b.capacity();
+        if length > capacity {
             return Err(Error::invalid_arg(format!(
-                "Buffer length {length} exceeds its capacity {}",
-                inner.memory.capacity
+                "Buffer length {length} exceeds its capacity {capacity}"
             )));
         }
-        inner.length = length;
+        *b.lock() = length;
         Ok(())
     })
 }

@@ -129,11 +129,8 @@ macro_rules! get {
 /// Like [`get!`], also returning the object (to keep it alive or make it an owner).
 macro_rules! get_obj {
     ($h:expr, $variant:ident) => {{
-        let obj = $crate::handle::lookup($h, Some($crate::object::kind_of_variant!($variant)))?;
-        let v = match &obj.value {
-            $crate::object::Value::$variant(v) => v.clone(),
-            _ => return Err($crate::handle::wrong_kind()),
-        };
+        $crate::object::let_obj!(obj, v = $h, $variant);
+        let v = v.clone();
         (obj, v)
     }};
 }

@@ -87,7 +87,7 @@ impl ReadInto {
                 Poll::Ready(Ok(n)) => n,
             };
             self.filled += n;
-            if n == 0 || self.filled == self.count || self.options != InputStreamOptions::None {
+            if self.options.read_is_over(n, self.filled, self.count) {
                 self.reader = None;
                 let buffer = self.buffer.take().expect("taken only here, once");
                 if let Value::Buffer(b) = &buffer.value {

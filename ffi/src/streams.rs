@@ -4,8 +4,7 @@
 //! is already there, or the kernel takes the bytes at once, the operation is complete before
 //! the function returns and no runtime thread is involved.
 
-use netrt_core::Error;
-use netrt_core::io::{InputStreamOptions, OpTicket, OutputStream};
+use netrt_core::io::InputStreamOptions;
 
 use std::task::Poll;
 
@@ -84,15 +83,8 @@ pub extern "C" fn netrt_input_stream_read_async(
         let input = input.clone();
         let read = async move {
             let _keep = keep;
-            let mut filled = 0;
             // Straight into the buffer's memory: no intermediate copy.
-            while filled < count {
-                let n = input.read_some_with(ticket, &mut memory[filled..]).await?;
-                filled += n;
-                if n == 0 || options != InputStreamOptions::None {
-                    break;
-                }
-            }
+            let filled = input.read_into_slice_with(ticket, memory, options).await?;
             if let Value::Buffer(buf) = &buffer_obj.value {
                 buf.set_length_filled(filled);
             }
@@ -125,14 +117,15 @@ pub extern "C" fn netrt_output_stream_write_async(
         let total = buf.length() as usize;
         // One ticket for the synchronous attempt and the rest: an abort in between ends both.
         let ticket = output.ticket();
-        let sent = match buf.with_bytes(|bytes| send_now(output, ticket, bytes)) {
-            Ok(Some(n)) if n == total => {
+        // What the kernel takes at once goes from the buffer on this thread.
+        let sent = match buf.with_bytes(|bytes| output.write_now(ticket, bytes)) {
+            Some(Ok(n)) if n == total => {
                 out.write(finished(Ok(OpResult::U32(total as u32)))?);
                 return Ok(());
             }
-            Ok(Some(n)) => n,
+            Some(Ok(n)) => n,
             // No direct attempt (TLS, datagrams): one future over a copy.
-            Ok(None) => {
+            None => {
                 let data = buf.to_vec();
                 let output = output.clone();
                 out.write(start(async move {
@@ -143,7 +136,7 @@ pub extern "C" fn netrt_output_stream_write_async(
             }
             // A network failure belongs to the operation; `finished` returns a state error
             // (a write pending, closed, not connected) synchronously.
-            Err(e) => {
+            Some(Err(e)) => {
                 out.write(finished(Err(e))?);
                 return Ok(());
             }
@@ -159,29 +152,6 @@ pub extern "C" fn netrt_output_stream_write_async(
         out.write(start_with(write, move || ready)?);
         Ok(())
     })
-}
-
-/// Writes what the kernel takes from `bytes` right now, on this thread (never waits); any
-/// error as is. At least one attempt is made, so an empty write checks the socket's state too.
-/// Each attempt holds the socket's write slot only while it runs: a second writer racing this
-/// one between attempts is the caller's contract violation (one pending write per socket), and
-/// then sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
-fn send_now(output: &OutputStream, ticket: OpTicket, bytes: &[u8]) -> Result<Option<usize>, Error> {
-    let mut sent = 0;
-    loop {
-        match output.try_write_now(ticket, &bytes[sent..]) {
-            Some(Poll::Ready(Ok(n))) => sent += n,
-            Some(Poll::Ready(Err(e))) => return Err(e),
-            // This stream has no direct attempt (TLS, datagrams): the caller writes it all.
-            None if sent == 0 => return Ok(None),
-            // Nothing more now — or no direct attempt any more (the socket became TLS since
-            // the first one): the operation's future writes the rest.
-            Some(Poll::Pending) | None => return Ok(Some(sent)),
-        }
-        if sent == bytes.len() {
-            return Ok(Some(sent));
-        }
-    }
 }
 
 /// `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP

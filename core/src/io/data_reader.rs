@@ -266,7 +266,7 @@ impl DataReader {
             }
             self.open()?.append(&chunk);
             loaded += n;
-            if options != InputStreamOptions::None {
+            if options.read_is_over(n, loaded, count) {
                 break;
             }
         }

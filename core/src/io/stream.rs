@@ -37,6 +37,13 @@ impl InputStreamOptions {
             _ => Err(Error::invalid_arg(format!("invalid InputStreamOptions value {raw}"))),
         }
     }
+
+    /// Whether a read of `count` bytes is over after one of its reads returned `just_read`
+    /// bytes, `filled` in all: at the end of the stream (0), when `count` bytes are there, and
+    /// for Partial/ReadAhead after any read at all.
+    pub fn read_is_over(self, just_read: usize, filled: usize, count: usize) -> bool {
+        just_read == 0 || filled >= count || self != Self::None
+    }
 }
 
 /// One logical stream operation (a ReadAsync, a LoadAsync, a WriteAsync) across the reads or
@@ -77,10 +84,7 @@ pub trait ByteSource: Send + Sync + 'static {
         _cx: Option<&mut std::task::Context<'_>>,
         _skip_syscall: bool,
     ) -> std::task::Poll<Result<usize>> {
-        std::task::Poll::Ready(Err(Error::new(
-            crate::error::hresult::E_ILLEGAL_METHOD_CALL,
-            "no direct read",
-        )))
+        std::task::Poll::Ready(Err(Error::illegal_method_call("this stream has no direct reads")))
     }
 
     /// Ends a direct read: gives the read slot back.
@@ -201,7 +205,7 @@ impl InputStream {
                 }
             };
             out.truncate(filled + n);
-            if n == 0 || options != InputStreamOptions::None {
+            if options.read_is_over(n, out.len() - start, count) {
                 break;
             }
         }
@@ -219,6 +223,26 @@ impl InputStream {
             return Ok(0);
         }
         self.source.read_some(buf, ticket).await
+    }
+
+    /// `ReadAsync` into caller memory for the operation holding `ticket`: reads into `buf` until
+    /// `options` says the read is over (see [`InputStreamOptions::read_is_over`]); returns the
+    /// number of bytes read (0: the stream ended).
+    pub async fn read_into_slice_with(
+        &self,
+        ticket: OpTicket,
+        buf: &mut [u8],
+        options: InputStreamOptions,
+    ) -> Result<usize> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            let n = self.read_some_with(ticket, &mut buf[filled..]).await?;
+            filled += n;
+            if options.read_is_over(n, filled, buf.len()) {
+                break;
+            }
+        }
+        Ok(filled)
     }
 
     /// A direct read for the operation holding `ticket` — `None` when this stream has none
@@ -342,6 +366,29 @@ impl OutputStream {
     /// See [`ByteSink::try_write_now`]: one write attempt on the calling thread, never waiting.
     pub fn try_write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<std::task::Poll<Result<usize>>> {
         self.sink.try_write_now(data, ticket)
+    }
+
+    /// Writes what the kernel takes of `data` right now, on this thread, never waiting, for the
+    /// operation holding `ticket`: how many bytes went, or `None` when this sink has no direct
+    /// attempts (TLS, datagrams: use [`write_with`](Self::write_with)). At least one attempt
+    /// is made, so an empty write checks the state too. Each attempt holds the write slot only
+    /// while it runs: a second writer racing this one between attempts breaks the contract (one
+    /// pending write) and sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
+    pub fn write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<Result<usize>> {
+        let mut sent = 0;
+        loop {
+            match self.try_write_now(ticket, &data[sent..]) {
+                Some(std::task::Poll::Ready(Ok(n))) => sent += n,
+                Some(std::task::Poll::Ready(Err(e))) => return Some(Err(e)),
+                None if sent == 0 => return None,
+                // Nothing more now — or no direct attempt any more (the socket became TLS
+                // since the first one): the caller writes the rest.
+                Some(std::task::Poll::Pending) | None => return Some(Ok(sent)),
+            }
+            if sent == data.len() {
+                return Some(Ok(sent));
+            }
+        }
     }
 
     /// A ticket for a write operation starting now: pass it to every write the operation makes.

@@ -154,9 +154,7 @@ impl<'a> Busy<'a> {
         }
         Ok(Self { flag, idle })
     }
-}
 
-impl Busy<'_> {
     /// Keeps the direction busy past this guard (a direct read gives it back in `direct_end`).
     fn keep(self) {
         std::mem::forget(self);
@@ -556,11 +554,7 @@ impl Inner {
         };
         tokio::select! {
             biased;
-            r = sending => match r {
-                Err(_) if self.abort.is_aborted(ticket) => Err(Error::aborted("the write")),
-                Err(e) => Err(conn.map_io_error(&e, "write")),
-                Ok(n) => Ok(n),
-            },
+            r = sending => self.write_outcome(&conn, ticket, r),
             _ = self.abort.aborted(ticket) => Err(Error::aborted("the write")),
         }
     }
@@ -587,11 +581,24 @@ impl Inner {
             return Some(Poll::Ready(Ok(0)));
         }
         Some(match conn.try_send_plain(data)? {
-            Ok(n) => Poll::Ready(Ok(n)),
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
-            Err(_) if self.abort.is_aborted(ticket) => Poll::Ready(Err(Error::aborted("the write"))),
-            Err(e) => Poll::Ready(Err(conn.map_io_error(&e, "write"))),
+            sent => Poll::Ready(self.write_outcome(conn, ticket, sent)),
         })
+    }
+
+    /// What a write that returned `result` reports (as `read_outcome` for reads).
+    fn write_outcome(
+        &self,
+        conn: &Connection,
+        ticket: abort::Ticket,
+        result: std::io::Result<usize>,
+    ) -> Result<usize> {
+        match result {
+            Ok(n) => Ok(n),
+            // After close, the shutdown makes a racing write fail: report the abort.
+            Err(_) if self.abort.is_aborted(ticket) => Err(Error::aborted("the write")),
+            Err(e) => Err(conn.map_io_error(&e, "write")),
+        }
     }
 
     fn close(&self) {
