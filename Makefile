@@ -99,7 +99,7 @@ bench: deps bench-rust bench-c bench-python
 bench-rust:
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench
 
-## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs; free, then on one CPU.
+## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs; free, on one CPU, split over two.
 bench-c:
 	$(CARGO) build -q --release -p netrt-ffi
 	@mkdir -p target/c-bench
@@ -109,6 +109,8 @@ bench-c:
 	target/c-bench/bench_c $(or $(PAIRS),5)
 	@# Pinned to one CPU: wake-ups become plain context switches; what remains is per-call cost.
 	taskset -c 0 target/c-bench/bench_c $(or $(PAIRS),5)
+	@# Split: each connection's two threads on two CPUs; every wake-up crosses vCPUs.
+	target/c-bench/bench_c $(or $(PAIRS),5) split
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first).
 bench-python: test-python

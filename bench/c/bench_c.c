@@ -1,8 +1,9 @@
 /* The C API against plain POSIX sockets, on 127.0.0.1, in one process (two threads per run:
  * sender/client and receiver/echo server), interleaved A B A B (DESIGN §10).
  *
- *   bench_c [pairs]        (default 5; `make bench-c` builds libnetrt in release and runs it
- *                           twice: free to use every CPU, then pinned to one with taskset)
+ *   bench_c [pairs] [split] (default 5 pairs; `make bench-c` builds libnetrt in release and
+ *                           runs it three times: free to use every CPU, pinned to one with
+ *                           taskset, and `split` — each connection's two threads on two CPUs)
  *
  * - bulk: 64 MiB one way in 64 KiB writes; the receiver reads up to 64 KiB at a time
  *   (netrt: OutputStream.WriteAsync + wait / InputStream.ReadAsync(Partial) + wait). A pair's
@@ -20,7 +21,10 @@
  *
  * Topology matters more than anything here (DESIGN §10): free on an idle 2-vCPU VM, every
  * blocking wake-up crosses vCPUs and costs tens of µs for both sides alike; pinned to one CPU,
- * the wake-ups are plain context switches and what remains is each side's own per-call cost. */
+ * the wake-ups are plain context switches and what remains is each side's own per-call cost;
+ * split (the measuring thread on one CPU, the echoing/draining thread on another), every
+ * wake-up crosses vCPUs, as between a client and a server on different cores — a thread hop
+ * inside the library would show there as one more cross-vCPU wake-up per message. */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <netrt.h>
 
@@ -76,6 +80,22 @@ static double median(double *v, int n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Split topology: the CPU of the echoing/draining threads (-1: not split). */
+static int g_peer_cpu = -1;
+
+static void pin_to(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  int err = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  if (err) die("pthread_setaffinity_np", err);
+}
+
+/* Called first by every echoing/draining thread. */
+static void peer_thread_placement(void) {
+  if (g_peer_cpu >= 0) pin_to(g_peer_cpu);
+}
+
 /* ---- POSIX ------------------------------------------------------------------------------ */
 
 static void posix_pair(int *client, int *server) {
@@ -102,6 +122,7 @@ typedef struct {
 } posix_sink;
 
 static void *posix_drain(void *arg) {
+  peer_thread_placement();
   const posix_sink *sink = arg;
   static char buf[CHUNK];
   int doorbell = sink->polled ? eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) : -1;
@@ -167,6 +188,7 @@ static int write_all(const posix_end *end, const char *buf, size_t n) {
 
 /* Echoes until the peer closes. */
 static void *posix_echo(void *arg) {
+  peer_thread_placement();
   const posix_end *end = arg;
   char buf[PING];
   for (int i = 0; read_exact(end, buf, PING) == 0; i++) {
@@ -286,6 +308,7 @@ static void netrt_write(netrt_handle out, netrt_handle buffer) {
 }
 
 static void *netrt_drain(void *arg) {
+  peer_thread_placement();
   netrt_handle sock = *(netrt_handle *)arg, in = 0, buffer = 0;
   size_t total = 0;
   OK(netrt_stream_socket_get_input_stream(sock, &in));
@@ -321,6 +344,7 @@ static double netrt_bulk(void) {
 
 /* Echoes until the peer closes. */
 static void *netrt_echo(void *arg) {
+  peer_thread_placement();
   netrt_handle sock = *(netrt_handle *)arg, in = 0, out = 0, buffer = 0;
   OK(netrt_stream_socket_get_input_stream(sock, &in));
   OK(netrt_stream_socket_get_output_stream(sock, &out));
@@ -453,9 +477,29 @@ int main(int argc, char **argv) {
   if (pairs < 1 || pairs > 64) pairs = 5;
   cpu_set_t cpus;
   int ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : -1;
-  printf("netrt %s C API vs POSIX sockets, 127.0.0.1, one process (two threads) on %d CPU%s, %d interleaved "
+  const char *topology = ncpu == 1 ? "pinned to one CPU" : "free to use every CPU";
+  if (argc > 2 && strcmp(argv[2], "split") == 0) {
+    if (ncpu < 2) {
+      printf("split topology needs two CPUs (this process may use %d): skipped\n", ncpu);
+      return 0;
+    }
+    /* The measuring thread on the first CPU of the mask, peers on the second. */
+    int first = -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+      if (!CPU_ISSET(cpu, &cpus)) continue;
+      if (first < 0) {
+        first = cpu;
+      } else {
+        g_peer_cpu = cpu;
+        break;
+      }
+    }
+    pin_to(first);
+    topology = "split: measuring thread and peer thread on two CPUs";
+  }
+  printf("netrt %s C API vs POSIX sockets, 127.0.0.1, one process (two threads; %s), %d interleaved "
          "pairs (A = POSIX, B = netrt; every second pair runs B first)\n",
-         netrt_version(), ncpu, ncpu == 1 ? "" : "s", pairs);
+         netrt_version(), topology, pairs);
   double bulk_polled[64];
   for (int i = 0; i < pairs; i++) {
     /* A B, then B A, ...: whatever the first of a pair leaves behind (socket memory, caches,

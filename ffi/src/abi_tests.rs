@@ -75,20 +75,15 @@ fn objects_stay_small_with_operations_inline() {
     assert!(size <= 256, "Object is {size} bytes");
 }
 
-/// A caller that polls `netrt_async_get_status` instead of waiting sees a pending read complete
-/// once its data is there: the status check itself makes the attempt. The operations of this
-/// thread stay parked for an hour, so without that attempt the status would never change.
-#[test]
-fn a_status_poll_completes_a_parked_read() {
+/// A netrt socket connected to a std peer, on loopback, with this thread's operations kept
+/// parked for an hour (so only what a test exercises can move them): (socket, its HostName, the
+/// peer). `parked_ops_end` restores the grace period.
+fn connected_with_parked_ops() -> (u64, u64, std::net::TcpStream) {
     use crate::async_op::*;
-    use crate::buffer::*;
     use crate::host_name::netrt_host_name_create;
     use crate::stream_socket::*;
-    use crate::streams::netrt_input_stream_read_async;
-    use std::io::Write;
-    use std::time::{Duration, Instant};
 
-    PARK_GRACE_HERE.with(|g| g.set(Some(Duration::from_secs(3600))));
+    PARK_GRACE_HERE.with(|g| g.set(Some(std::time::Duration::from_secs(3600))));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = std::ffi::CString::new(listener.local_addr().unwrap().port().to_string()).unwrap();
     let (mut sock, mut host, mut op) = (0, 0, 0);
@@ -97,29 +92,124 @@ fn a_status_poll_completes_a_parked_read() {
     assert_eq!(netrt_stream_socket_connect_async(sock, host, port.as_ptr(), &mut op), 0);
     assert_eq!(netrt_async_wait(op, NETRT_INFINITE), 0);
     assert_eq!(netrt_async_get_results(op), 0);
-    let (mut peer, _) = listener.accept().unwrap();
+    assert_eq!(netrt_release(op), 0);
+    let (peer, _) = listener.accept().unwrap();
+    (sock, host, peer)
+}
+
+fn parked_ops_end() {
+    crate::async_op::PARK_GRACE_HERE.with(|g| g.set(None));
+}
+
+fn status_of(op: u64) -> netrt_async_status {
+    let mut status = netrt_async_status::Canceled;
+    assert_eq!(crate::async_op::netrt_async_get_status(op, &mut status), 0);
+    status
+}
+
+/// A caller that polls `netrt_async_get_status` instead of waiting sees a pending read complete
+/// once its data is there: the status check itself makes the attempt. The operations of this
+/// thread stay parked for an hour, so without that attempt the status would never change.
+#[test]
+fn a_status_poll_completes_a_parked_read() {
+    use crate::buffer::*;
+    use crate::stream_socket::*;
+    use crate::streams::netrt_input_stream_read_async;
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    let (sock, host, mut peer) = connected_with_parked_ops();
     let (mut input, mut buffer, mut read) = (0, 0, 0);
     assert_eq!(netrt_stream_socket_get_input_stream(sock, &mut input), 0);
     assert_eq!(netrt_buffer_create(16, &mut buffer), 0);
     let partial = netrt_input_stream_options::Partial as u32;
     assert_eq!(netrt_input_stream_read_async(input, buffer, 16, partial, &mut read), 0);
-    let mut status = netrt_async_status::Canceled;
-    assert_eq!(netrt_async_get_status(read, &mut status), 0);
-    assert_eq!(status, netrt_async_status::Started, "nothing was sent yet");
+    assert_eq!(status_of(read), netrt_async_status::Started, "nothing was sent yet");
 
     peer.write_all(b"hello").unwrap();
     let give_up = Instant::now() + Duration::from_secs(20);
+    let mut status = netrt_async_status::Started;
     while status == netrt_async_status::Started {
         assert!(Instant::now() < give_up, "the read never completed for a status poller");
         std::thread::sleep(Duration::from_millis(1));
-        assert_eq!(netrt_async_get_status(read, &mut status), 0);
+        status = status_of(read);
     }
     assert_eq!(status, netrt_async_status::Completed);
     let mut length = 0;
     assert_eq!(netrt_buffer_get_length(buffer, &mut length), 0);
     assert_eq!(length, 5);
-    for h in [read, buffer, input, op, host, sock] {
+    for h in [read, buffer, input, host, sock] {
         assert_eq!(netrt_release(h), 0);
     }
-    PARK_GRACE_HERE.with(|g| g.set(None));
+    parked_ops_end();
+}
+
+/// Releasing the last handle of a pending write that nobody waits for hands it to the runtime
+/// at once: the rest of the data goes out while the caller does something else. Operations stay
+/// parked for an hour here, so without that hand-off the peer would never get the rest.
+#[test]
+fn releasing_a_parked_write_lets_the_rest_go_out() {
+    use crate::buffer::*;
+    use crate::stream_socket::*;
+    use crate::streams::netrt_output_stream_write_async;
+    use std::io::Read;
+    use std::time::Duration;
+
+    const SIZE: u32 = 32 << 20; // far more than loopback's socket buffers take at once
+    let (sock, host, mut peer) = connected_with_parked_ops();
+    let (mut output, mut buffer, mut write) = (0, 0, 0);
+    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
+    assert_eq!(netrt_buffer_create(SIZE, &mut buffer), 0);
+    assert_eq!(netrt_buffer_set_length(buffer, SIZE), 0);
+    let mut data = std::ptr::null_mut();
+    assert_eq!(netrt_buffer_get_data(buffer, &mut data), 0);
+    // SAFETY: the buffer owns SIZE bytes at `data`, and no operation uses it yet.
+    let bytes = unsafe { std::slice::from_raw_parts_mut(data, SIZE as usize) };
+    bytes.iter_mut().enumerate().for_each(|(i, b)| *b = (i % 251) as u8);
+    assert_eq!(netrt_output_stream_write_async(output, buffer, &mut write), 0);
+    assert_eq!(status_of(write), netrt_async_status::Started, "the peer has not read yet");
+    assert_eq!(netrt_release(write), 0);
+
+    peer.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut received = vec![0u8; SIZE as usize];
+    peer.read_exact(&mut received).expect("the rest of a released write never arrived");
+    assert!(received.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8), "the bytes arrived intact");
+    for h in [buffer, output, host, sock] {
+        assert_eq!(netrt_release(h), 0);
+    }
+    parked_ops_end();
+}
+
+/// The same for a pending read: once its last handle is released, the read still completes
+/// (into the buffer, which the caller may hold on to) when the data comes.
+#[test]
+fn releasing_a_parked_read_still_fills_the_buffer() {
+    use crate::buffer::*;
+    use crate::stream_socket::*;
+    use crate::streams::netrt_input_stream_read_async;
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    let (sock, host, mut peer) = connected_with_parked_ops();
+    let (mut input, mut buffer, mut read) = (0, 0, 0);
+    assert_eq!(netrt_stream_socket_get_input_stream(sock, &mut input), 0);
+    assert_eq!(netrt_buffer_create(16, &mut buffer), 0);
+    let none = netrt_input_stream_options::None as u32;
+    assert_eq!(netrt_input_stream_read_async(input, buffer, 5, none, &mut read), 0);
+    assert_eq!(status_of(read), netrt_async_status::Started, "nothing was sent yet");
+    assert_eq!(netrt_release(read), 0);
+
+    peer.write_all(b"hello").unwrap();
+    let give_up = Instant::now() + Duration::from_secs(20);
+    let mut length = 0;
+    while length == 0 {
+        assert!(Instant::now() < give_up, "a released read never completed");
+        std::thread::sleep(Duration::from_millis(1));
+        assert_eq!(netrt_buffer_get_length(buffer, &mut length), 0);
+    }
+    assert_eq!(length, 5);
+    for h in [buffer, input, host, sock] {
+        assert_eq!(netrt_release(h), 0);
+    }
+    parked_ops_end();
 }

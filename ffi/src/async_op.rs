@@ -51,7 +51,8 @@
 //! * `netrt_async_set_completed` on a parked operation spawns it at once (handlers must run
 //!   without anyone waiting). An operation nobody waits for is spawned by the lazy queue (a
 //!   runtime task) after `PARK_GRACE`; the queue holds the operation, so releasing every
-//!   handle still never cancels it.
+//!   handle still never cancels it. Releasing the last handle of a parked operation spawns it
+//!   at once (nobody can wait for it any more).
 //! * `netrt_async_get_status` on a parked operation polls its future once, on the caller's
 //!   thread, under the operation's lock (one non-blocking syscall): a caller that checks the
 //!   status in a loop instead of waiting sees it complete without the lazy queue's delay.
@@ -350,6 +351,20 @@ fn spawn_if_parked(obj: &Arc<Object>) {
             unreachable!("checked above")
         };
         spawn_locked(obj, &mut st, fut);
+    }
+}
+
+/// A handle of the operation `obj` was released (its reference not yet dropped). If that was
+/// the last handle of a parked operation, nobody can wait for it or poll its status any more:
+/// the runtime takes it now instead of after the lazy queue's grace period — the remainder of a
+/// fire-and-forget write goes out at once, not 5–10 ms later behind the caller's next request.
+pub(crate) fn handle_released(obj: &Arc<Object>) {
+    // A parked operation is held by its lazy-queue entry (or the queue's batch in hand) and by
+    // its handles; anything else holding it (a waiter, a status poll) came through a handle.
+    // So two references are this handle's and the queue's. One: it was not parked (nothing to
+    // do, and no lock to take on the hot path); more: another handle or a waiter has it.
+    if Arc::strong_count(obj) == 2 {
+        spawn_if_parked(obj);
     }
 }
 

@@ -27,7 +27,8 @@ pub extern "C" fn netrt_duplicate(h: netrt_handle, out: *mut netrt_handle) -> ne
 /// DataWriter) are closed first — so a DataWriter released without `DetachStream` closes its
 /// stream, as in WinRT. Objects keep what they were obtained from alive (a stream its socket,
 /// a DataReader its stream); a running operation keeps its target alive until it completes.
-/// Releasing an operation never cancels it. Never blocks. Thread-safe.
+/// Releasing an operation never cancels it: one nobody holds a handle to any more goes on
+/// on netrt's runtime (its results are dropped). Never blocks. Thread-safe.
 /// Errors: `E_POINTER` (0), `E_HANDLE`, `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_release(h: netrt_handle) -> netrt_hresult {
