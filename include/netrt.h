@@ -658,8 +658,8 @@ extern "C" {
 // The operation's status (`AsyncStatus`).
 //
 // `op`: an operation handle. `out_status` must not be NULL. Thread-safe; never blocks. While
-// a read or write on a plain TCP stream is pending and nobody waits for it, each call makes
-// one non-blocking attempt at it on the calling thread, so polling the status sees the
+// a read or write on a TCP stream (plain or TLS) is pending and nobody waits for it, each call
+// makes one non-blocking attempt at it on the calling thread, so polling the status sees the
 // operation complete as soon as the socket is ready.
 // Errors: the handle checks (`E_POINTER`, `E_HANDLE`, `RO_E_CLOSED`, `E_INVALIDARG`);
 // `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
@@ -685,9 +685,10 @@ netrt_hresult netrt_async_get_error_detail(netrt_handle op,
 // Blocks the calling thread until the operation leaves Started or `timeout_ms` passes
 // (`NETRT_INFINITE` waits without limit; 0 polls).
 //
-// A read on a plain TCP stream (ReadAsync, LoadAsync) that was not ready when started is
-// driven by the waiting thread itself: it polls the socket and completes the read there, with
-// no runtime thread in between (DESIGN §4).
+// A read or write on a TCP stream, plain or TLS (ReadAsync, LoadAsync, WriteAsync,
+// StoreAsync), that could not complete when started is driven by the waiting thread itself:
+// it polls the socket and completes the operation there (decrypting or encrypting too, under
+// TLS), with no runtime thread in between (DESIGN §4).
 //
 // Returns `S_OK` once the operation is done (then read its status and error code), or
 // `0x80070102` (WAIT_TIMEOUT) — the operation goes on. Safe to call from a completion or event

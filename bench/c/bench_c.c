@@ -14,7 +14,10 @@
  * - ping-pong: 64-byte messages echoed, RTT per round trip, p50 and p99 of 20,000 (after 1,000
  *   warm-up) per side, taken in 10 alternating slices on connections kept open; netrt uses
  *   blocking netrt_async_wait on both ends, POSIX blocking read/write — and, as a reference,
- *   POSIX in the polled style a cancellable wait needs (recv + poll(2)).
+ *   POSIX in the polled style a cancellable wait needs (recv + poll(2)). With NETRT_BENCH_PKI
+ *   set (a directory with ca.pem, leaf.pem, leaf.key as tests/c/make_pki.sh makes them; `make
+ *   bench-c` does), the same ping-pong also runs over TLS 1.3 through the C API (a netrt TLS
+ *   listener and client), compared with plain netrt and with blocking POSIX.
  * - the cost of trivial exported calls.
  * Pairs alternate their order (A B, B A, ...). Prints a markdown table: the median of the
  * per-pair ratios with min/max.
@@ -253,7 +256,34 @@ typedef struct {
   netrt_handle listener, client, server;
 } netrt_conn;
 
-static void netrt_pair(netrt_conn *c) {
+/* The TLS ping-pong's certificates (NETRT_BENCH_PKI: a directory with ca.pem, leaf.pem and
+ * leaf.key for 127.0.0.1, as tests/c/make_pki.sh makes them); 0 when not given. */
+static netrt_handle g_ca, g_leaf;
+
+static char *read_pem(const char *dir, const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) die(path, errno);
+  static char text[16384];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  return strdup(text);
+}
+
+static void load_tls_certificates(const char *dir) {
+  char *ca = read_pem(dir, "ca.pem"), *leaf = read_pem(dir, "leaf.pem"), *key = read_pem(dir, "leaf.key");
+  OK(netrt_certificate_create_from_pem(ca, NULL, &g_ca));
+  OK(netrt_certificate_create_from_pem(leaf, key, &g_leaf));
+  free(ca);
+  free(leaf);
+  free(key);
+}
+
+/* A connected pair on 127.0.0.1 through a listener; `tls`: TLS 1.3, the listener presenting
+ * g_leaf and the client trusting g_ca. */
+static void netrt_pair_with(netrt_conn *c, int tls) {
   netrt_handle local = 0, op = 0, info = 0;
   int64_t token = 0;
   char port[16];
@@ -262,7 +292,16 @@ static void netrt_pair(netrt_conn *c) {
   OK(netrt_stream_socket_listener_create(&c->listener));
   OK(netrt_stream_socket_listener_add_connection_received(c->listener, on_connection, NULL, &token));
   OK(netrt_host_name_create("127.0.0.1", &local));
-  OK(netrt_stream_socket_listener_bind_endpoint_async(c->listener, local, "", &op));
+  if (tls) {
+    netrt_handle control = 0;
+    OK(netrt_stream_socket_listener_get_control(c->listener, &control));
+    OK(netrt_stream_socket_listener_control_set_server_certificate(control, g_leaf));
+    netrt_release(control);
+    OK(netrt_stream_socket_listener_bind_service_name_with_protection_level_async(
+        c->listener, "", NETRT_SOCKET_PROTECTION_LEVEL_TLS13, &op));
+  } else {
+    OK(netrt_stream_socket_listener_bind_endpoint_async(c->listener, local, "", &op));
+  }
   OK(netrt_async_wait(op, WAIT));
   OK(netrt_async_get_results(op));
   netrt_release(op);
@@ -270,7 +309,18 @@ static void netrt_pair(netrt_conn *c) {
   OK(netrt_stream_socket_listener_information_get_local_port(info, port, sizeof port, &needed));
   netrt_release(info);
   OK(netrt_stream_socket_create(&c->client));
-  OK(netrt_stream_socket_connect_async(c->client, local, port, &op));
+  if (tls) {
+    netrt_handle control = 0, roots = 0;
+    OK(netrt_stream_socket_get_control(c->client, &control));
+    OK(netrt_stream_socket_control_get_trusted_root_certificates(control, &roots));
+    OK(netrt_vector_append_handle(roots, g_ca));
+    netrt_release(roots);
+    netrt_release(control);
+    OK(netrt_stream_socket_connect_with_protection_level_async(c->client, local, port,
+                                                               NETRT_SOCKET_PROTECTION_LEVEL_TLS13, &op));
+  } else {
+    OK(netrt_stream_socket_connect_async(c->client, local, port, &op));
+  }
   OK(netrt_async_wait(op, WAIT));
   OK(netrt_async_get_results(op));
   netrt_release(op);
@@ -279,6 +329,10 @@ static void netrt_pair(netrt_conn *c) {
     struct timespec ts = {0, 100000};
     nanosleep(&ts, NULL);
   }
+}
+
+static void netrt_pair(netrt_conn *c) {
+  netrt_pair_with(c, 0);
 }
 
 static void netrt_unpair(netrt_conn *c) {
@@ -368,9 +422,9 @@ typedef struct {
   pthread_t echo;
 } netrt_session;
 
-static void netrt_open(netrt_session *p) {
+static void netrt_open(netrt_session *p, int tls) {
   memset(p, 0, sizeof *p);
-  netrt_pair(&p->c);
+  netrt_pair_with(&p->c, tls);
   OK(netrt_stream_socket_get_input_stream(p->c.client, &p->in));
   OK(netrt_stream_socket_get_output_stream(p->c.client, &p->out));
   OK(netrt_buffer_create(PING, &p->send));
@@ -398,36 +452,44 @@ static void netrt_close_session(netrt_session *p) {
   netrt_unpair(&p->c);
 }
 
-/* The three ping-pongs of one pair — POSIX blocking, POSIX polled, netrt — each on its own
- * connection kept open for the pair, run in SLICES alternating slices: the host's speed on this
- * VM shifts between regimes every few seconds, and a shift now falls on all three alike instead
- * of on whichever ran at that moment. `order` alternates between pairs. */
-static void run_pingpongs(int order, double p50[3], double p99[3]) {
-  static double rtt[3][ROUNDS];
+/* The ping-pongs of one pair — POSIX blocking, POSIX polled, netrt, and netrt over TLS 1.3
+ * when certificates were given (g_leaf) — each on its own connection kept open for the pair,
+ * run in SLICES alternating slices: the host's speed on this VM shifts between regimes every
+ * few seconds, and a shift now falls on all of them alike instead of on whichever ran at that
+ * moment. `order` alternates between pairs. Sides: 0 blocking, 1 polled, 2 netrt, 3 TLS. */
+enum { SIDES = 4 };
+
+static void run_side(int side, posix_session *blocking, posix_session *polled, netrt_session *api,
+                     netrt_session *tls, int n, double *rtt) {
+  switch (side) {
+    case 0: posix_rounds(blocking, n, rtt); break;
+    case 1: posix_rounds(polled, n, rtt); break;
+    case 2: netrt_rounds(api, n, rtt); break;
+    default: if (g_leaf) netrt_rounds(tls, n, rtt); break;
+  }
+}
+
+static void run_pingpongs(int order, double p50[SIDES], double p99[SIDES]) {
+  static double rtt[SIDES][ROUNDS];
   posix_session blocking, polled;
-  netrt_session api;
+  netrt_session api, tls;
   posix_open(&blocking, 0);
   posix_open(&polled, 1);
-  netrt_open(&api);
-  posix_rounds(&blocking, WARMUP, NULL);
-  posix_rounds(&polled, WARMUP, NULL);
-  netrt_rounds(&api, WARMUP, NULL);
+  netrt_open(&api, 0);
+  if (g_leaf) netrt_open(&tls, 1);
+  for (int side = 0; side < SIDES; side++) run_side(side, &blocking, &polled, &api, &tls, WARMUP, NULL);
   for (int k = 0; k < SLICES; k++) {
     int at = k * (ROUNDS / SLICES), n = ROUNDS / SLICES;
-    if ((order + k) % 2 == 0) {
-      posix_rounds(&blocking, n, rtt[0] + at);
-      posix_rounds(&polled, n, rtt[1] + at);
-      netrt_rounds(&api, n, rtt[2] + at);
-    } else {
-      netrt_rounds(&api, n, rtt[2] + at);
-      posix_rounds(&polled, n, rtt[1] + at);
-      posix_rounds(&blocking, n, rtt[0] + at);
+    for (int i = 0; i < SIDES; i++) {
+      int side = (order + k) % 2 == 0 ? i : SIDES - 1 - i;
+      run_side(side, &blocking, &polled, &api, &tls, n, rtt[side] + at);
     }
   }
   posix_close(&blocking);
   posix_close(&polled);
   netrt_close_session(&api);
-  for (int side = 0; side < 3; side++) {
+  if (g_leaf) netrt_close_session(&tls);
+  for (int side = 0; side < SIDES; side++) {
     qsort(rtt[side], ROUNDS, sizeof rtt[side][0], cmp_double);
     p50[side] = rtt[side][ROUNDS / 2];
     p99[side] = rtt[side][ROUNDS * 99 / 100];
@@ -473,7 +535,9 @@ static void row(const char *name, const char *unit, const double *a_in, const do
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
-  double p50_polled[64];
+  double p50_polled[64], p50_tls[64], p99_tls[64];
+  const char *pki = getenv("NETRT_BENCH_PKI");
+  if (pki && *pki) load_tls_certificates(pki);
   if (pairs < 1 || pairs > 64) pairs = 5;
   cpu_set_t cpus;
   int ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : -1;
@@ -519,16 +583,17 @@ int main(int argc, char **argv) {
     bulk_posix[i] = median(runs_posix, BULK_RUNS);
     bulk_polled[i] = median(runs_polled, BULK_RUNS);
     bulk_netrt[i] = median(runs_netrt, BULK_RUNS);
-    double p50[3], p99[3];
+    double p50[SIDES], p99[SIDES];
     run_pingpongs(i % 2, p50, p99);
+    p50_tls[i] = p50[3], p99_tls[i] = p99[3];
     p50_posix[i] = p50[0], p99_posix[i] = p99[0];
     p50_polled[i] = p50[1];
     p50_netrt[i] = p50[2], p99_netrt[i] = p99[2];
     fprintf(stderr,
-            "pair %d: bulk %.2f / %.2f Gbit/s (polled POSIX %.2f), p50 %.1f / %.1f us (polled POSIX %.1f), "
-            "p99 %.1f / %.1f us\n",
+            "pair %d: bulk %.2f / %.2f Gbit/s (polled POSIX %.2f), p50 %.1f / %.1f us (polled POSIX %.1f, "
+            "TLS %.1f), p99 %.1f / %.1f us\n",
             i + 1, bulk_posix[i], bulk_netrt[i], bulk_polled[i], p50_posix[i], p50_netrt[i], p50_polled[i],
-            p99_posix[i], p99_netrt[i]);
+            p50_tls[i], p99_posix[i], p99_netrt[i]);
   }
   printf("\n| measure | POSIX (median) | netrt C API (median) | ratio netrt/POSIX, median (min–max) | target |\n");
   printf("|---|---|---|---|---|\n");
@@ -545,6 +610,18 @@ int main(int argc, char **argv) {
          "| target |\n|---|---|---|---|---|\n");
   row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_polled, bulk_netrt, pairs, "—");
   row("64-byte ping-pong RTT p50", "µs", p50_polled, p50_netrt, pairs, "—");
+  if (g_leaf) {
+    printf("\nTLS 1.3 through the C API (netrt listener and client, blocking waits) against plain TCP "
+           "through the C API:\n\n| measure | netrt plain (median) | netrt TLS 1.3 (median) | ratio TLS/plain, "
+           "median (min–max) | target |\n|---|---|---|---|---|\n");
+    row("64-byte ping-pong RTT p50", "µs", p50_netrt, p50_tls, pairs, "—");
+    row("64-byte ping-pong RTT p99", "µs", p99_netrt, p99_tls, pairs, "—");
+    printf("\n| measure | POSIX blocking (median) | netrt TLS 1.3 (median) | ratio TLS/POSIX, median (min–max) "
+           "| target |\n|---|---|---|---|---|\n");
+    row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_tls, pairs, "—");
+    netrt_release(g_ca);
+    netrt_release(g_leaf);
+  }
   printf("\n| trivial exported call | ns/call |\n|---|---|\n");
   printf("| netrt_socket_error_get_status (pure, panic boundary) | %.1f |\n", call_ns_status());
   printf("| netrt_get_kind (handle table lookup, panic boundary) | %.1f |\n", call_ns_handle());

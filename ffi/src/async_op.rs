@@ -10,7 +10,7 @@
 //! Completion handlers run on netrt's dispatcher thread (`netrt_core::dispatch`), never on a
 //! runtime worker, except that a handler set on an already completed operation runs inline.
 //!
-//! ## Blocking-wait fast path (reads and writes on plain TCP streams)
+//! ## Blocking-wait fast path (reads and writes on TCP streams, plain or TLS)
 //!
 //! A read or write whose first poll is Pending and whose stream has a readiness fd
 //! (`InputStream::readiness_fd` / `OutputStream::readiness_fd`) is not spawned at once: the
@@ -19,7 +19,8 @@
 //! thread on the path from the kernel to the caller. Every poll made here runs inside core's
 //! `poll_as_caller`: a socket read or write that would block returns Pending without arming the
 //! reactor (a socket driven only this way is never registered with it, so no runtime thread
-//! wakes per packet), and each re-poll retries the syscall. Where the future is (`Driver`,
+//! wakes per packet — except a TLS socket, registered by its handshake on the runtime), and
+//! each re-poll retries the syscall. Where the future is (`Driver`,
 //! under the operation's mutex; exactly one party polls it at a time):
 //!
 //! ```text
@@ -731,8 +732,8 @@ fn op_in(obj: &Object) -> &AsyncOp {
 /// The operation's status (`AsyncStatus`).
 ///
 /// `op`: an operation handle. `out_status` must not be NULL. Thread-safe; never blocks. While
-/// a read or write on a plain TCP stream is pending and nobody waits for it, each call makes
-/// one non-blocking attempt at it on the calling thread, so polling the status sees the
+/// a read or write on a TCP stream (plain or TLS) is pending and nobody waits for it, each call
+/// makes one non-blocking attempt at it on the calling thread, so polling the status sees the
 /// operation complete as soon as the socket is ready.
 /// Errors: the handle checks (`E_POINTER`, `E_HANDLE`, `RO_E_CLOSED`, `E_INVALIDARG`);
 /// `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
@@ -790,9 +791,10 @@ pub extern "C" fn netrt_async_get_error_detail(
 /// Blocks the calling thread until the operation leaves Started or `timeout_ms` passes
 /// (`NETRT_INFINITE` waits without limit; 0 polls).
 ///
-/// A read on a plain TCP stream (ReadAsync, LoadAsync) that was not ready when started is
-/// driven by the waiting thread itself: it polls the socket and completes the read there, with
-/// no runtime thread in between (DESIGN §4).
+/// A read or write on a TCP stream, plain or TLS (ReadAsync, LoadAsync, WriteAsync,
+/// StoreAsync), that could not complete when started is driven by the waiting thread itself:
+/// it polls the socket and completes the operation there (decrypting or encrypting too, under
+/// TLS), with no runtime thread in between (DESIGN §4).
 ///
 /// Returns `S_OK` once the operation is done (then read its status and error code), or
 /// `0x80070102` (WAIT_TIMEOUT) — the operation goes on. Safe to call from a completion or event

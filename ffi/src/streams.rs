@@ -80,6 +80,7 @@ pub extern "C" fn netrt_input_stream_read_async(
         // lives as long as `buffer_obj`, held by the future. The C contract forbids touching
         // the buffer while the read is pending, so nothing else accesses these bytes.
         let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
+        let ready = input.readiness_fd().map(Readiness::readable);
         let input = input.clone();
         let read = async move {
             let _keep = keep;
@@ -90,8 +91,9 @@ pub extern "C" fn netrt_input_stream_read_async(
             }
             Ok(OpResult::Object(buffer_obj))
         };
-        // No fd to watch for these streams: a read that must wait runs on the runtime.
-        out.write(start_with(read, || None)?);
+        // TLS: a blocking waiter polls the socket and re-polls the read on its own thread;
+        // in-memory streams have no fd, and a read that must wait runs on the runtime.
+        out.write(start_with(read, move || ready)?);
         Ok(())
     })
 }
@@ -124,14 +126,20 @@ pub extern "C" fn netrt_output_stream_write_async(
                 return Ok(());
             }
             Some(Ok(n)) => n,
-            // No direct attempt (TLS, datagrams): one future over a copy.
+            // No direct attempt (TLS, datagrams): one future over a copy, driven like a
+            // remainder below where the stream has a socket to wait on (TLS).
             None => {
                 let data = buf.to_vec();
+                let ready = output.readiness_fd().map(Readiness::writable);
                 let output = output.clone();
-                out.write(start(async move {
+                let write = async move {
                     let _keep = keep;
                     Ok(OpResult::U32(output.write_with(ticket, &data).await?))
-                })?);
+                };
+                out.write(match ready {
+                    Some(ready) => start_with(write, move || Some(ready))?,
+                    None => start(write)?,
+                });
                 return Ok(());
             }
             // A network failure belongs to the operation; `finished` returns a state error

@@ -4,6 +4,10 @@
 #include "common.h"
 #include "peers.h"
 
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
 #define SUBJECT_OF(h, buf) netrt_certificate_get_subject((h), (buf), sizeof(buf), &needed)
 
 /* Connects a new socket to 127.0.0.1:port as "localhost" with `level`; `trust` (or 0) is added
@@ -228,6 +232,90 @@ cleanup:
   return ok;
 }
 
+/* Sends `text` to the peer after a pause, from another thread: the read is waited for first. */
+typedef struct {
+  peer *server;
+  const char *text;
+} late_send;
+
+static void *send_late(void *arg) {
+  late_send *l = arg;
+  struct timespec pause = {0, 200 * 1000 * 1000};
+  nanosleep(&pause, NULL);
+  (void)peer_send(l->server, l->text);
+  return NULL;
+}
+
+/* Reads that have to wait on a TLS connection, waited for with a blocking netrt_async_wait (the
+ * waiter polls the socket and decrypts on its own thread), a write, and CancelIOAsync ending a
+ * pending TLS read. `server` is the s_server behind `sock`. Returns 0 on success. */
+static int test_pending_tls_io(peer *server, netrt_handle sock) {
+  int rc = 1;
+  netrt_handle in = 0, out = 0, buf = 0, rd = 0, wr = 0, cancel = 0;
+  netrt_async_status status = NETRT_ASYNC_STATUS_COMPLETED;
+  netrt_hresult code = 0;
+  uint8_t *data = NULL;
+  uint32_t len = 0;
+  pthread_t sender;
+  late_send late = {server, "second record\n"};
+  CHECK_OK(netrt_stream_socket_get_input_stream(sock, &in));
+  CHECK_OK(netrt_stream_socket_get_output_stream(sock, &out));
+  CHECK_OK(netrt_buffer_create(64, &buf));
+  CHECK_OK(netrt_buffer_get_data(buf, &data));
+
+  /* Started before the peer sends; the record arrives before the wait begins. */
+  CHECK_OK(netrt_input_stream_read_async(in, buf, 64, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &rd));
+  CHECK_OK(netrt_async_get_status(rd, &status));
+  CHECK(status == NETRT_ASYNC_STATUS_STARTED);
+  CHECK(peer_send(server, "first record\n") == 0);
+  CHECK_OK(wait_completed(rd));
+  CHECK_OK(netrt_async_get_results(rd));
+  RELEASE(rd);
+  CHECK_OK(netrt_buffer_get_length(buf, &len));
+  CHECK(len == 13 && memcmp(data, "first record\n", 13) == 0);
+
+  /* The wait begins first; the record comes 200 ms later. */
+  CHECK(pthread_create(&sender, NULL, send_late, &late) == 0);
+  CHECK_OK(netrt_input_stream_read_async(in, buf, 64, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &rd));
+  code = wait_completed(rd);
+  pthread_join(sender, NULL);
+  CHECK_OK(code);
+  RELEASE(rd);
+  CHECK_OK(netrt_buffer_get_length(buf, &len));
+  CHECK(len == 14 && memcmp(data, "second record\n", 14) == 0);
+
+  /* A write through TLS, waited for the same way. */
+  memcpy(data, "tls13 ping\n", 11);
+  CHECK_OK(netrt_buffer_set_length(buf, 11));
+  AWAIT_OK(netrt_output_stream_write_async(out, buf, &wr), wr);
+  CHECK(peer_wait_for(server, "tls13 ping", STEP_MS));
+
+  /* CancelIOAsync ends a pending TLS read with 0x800703E3 and leaves the socket usable. */
+  CHECK_OK(netrt_input_stream_read_async(in, buf, 64, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &rd));
+  AWAIT_OK(netrt_stream_socket_cancel_io_async(sock, &cancel), cancel);
+  CHECK_OK(netrt_async_wait(rd, STEP_MS));
+  CHECK_OK(netrt_async_get_status(rd, &status));
+  CHECK(status == NETRT_ASYNC_STATUS_ERROR);
+  CHECK_OK(netrt_async_get_error_code(rd, &code));
+  CHECK(code == NETRT_E_OPERATION_ABORTED);
+  RELEASE(rd);
+  CHECK(peer_send(server, "after cancel\n") == 0);
+  CHECK_OK(netrt_input_stream_read_async(in, buf, 64, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &rd));
+  CHECK_OK(wait_completed(rd));
+  RELEASE(rd);
+  CHECK_OK(netrt_buffer_get_length(buf, &len));
+  CHECK(len == 13 && memcmp(data, "after cancel\n", 13) == 0);
+  rc = 0;
+cleanup:
+  RELEASE(rd);
+  RELEASE(wr);
+  RELEASE(cancel);
+  RELEASE(buf);
+  RELEASE(out);
+  RELEASE(in);
+  return rc;
+}
+
 int main(void) {
   int rc = 1;
   const char *pki = test_pki();
@@ -316,6 +404,7 @@ int main(void) {
   CHECK_OK(netrt_stream_socket_information_get_negotiated_tls_version(info, &version));
   CHECK(version == 0x0304);
   RELEASE(info);
+  CHECK(test_pending_tls_io(&server13, sock) == 0);
   RELEASE(sock);
 
   /* ConnectAsync(EndpointPair, SocketProtectionLevel): validated for the pair's remote host. */

@@ -102,8 +102,10 @@ pub trait ByteSource: Send + Sync + 'static {
 
     /// An fd that becomes readable when a read can make progress, for callers that block on
     /// their own thread (the C ABI's `netrt_async_wait`) instead of waiting for a runtime
-    /// wake-up. None when there is no such fd (TLS, in-memory streams). Valid only while the
-    /// stream is open; poll it, never read from it.
+    /// wake-up. None when there is no such fd (in-memory streams). Under TLS it is the
+    /// socket's: readable means a read may make progress, not that plaintext is there (the
+    /// read polls again and waits again). Valid only while the stream is open; poll it, never
+    /// read from it.
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
         None
     }

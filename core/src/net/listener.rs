@@ -15,7 +15,7 @@ use crate::net::hostname::HostName;
 use crate::net::resolve::{self, Transport};
 use crate::net::stream_socket::StreamSocket;
 use crate::net::stream_socket::handshake;
-use crate::net::stream_socket::transport::Connection;
+use crate::net::stream_socket::transport::{Connection, PlainIo};
 use crate::tls::record::SharedRecord;
 use crate::tls::server::{ServerTls, server_tls};
 
@@ -302,6 +302,13 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                         let (owner, level, stop) = (Arc::downgrade(&inner), how.level, stop.clone());
                         tokio::spawn(async move {
                             let record = SharedRecord::default();
+                            let tcp = match PlainIo::new(tcp) {
+                                Ok(tcp) => tcp,
+                                Err(e) => {
+                                    tracing::warn!(%peer, error = %e, "accepted connection dropped");
+                                    return;
+                                }
+                            };
                             let shaking = handshake::server(tcp, &tls, Some(SERVER_HANDSHAKE_LIMIT), &record);
                             let conn = tokio::select! {
                                 _ = stop.cancelled() => return,

@@ -328,6 +328,7 @@ impl StreamSocket {
             if !protection_level.is_tls() {
                 return Connection::plain(tcp).map_err(|e| Error::from_io(&e, "connected socket"));
             }
+            let tcp = transport::PlainIo::new(tcp).map_err(|e| Error::from_io(&e, "connected socket"))?;
             handshake::client(tcp, &remote_for_task, protection_level, &settings, &tls_record).await
         });
         // If the caller drops this future mid-connect (task cancelled, operation cancelled),
@@ -430,11 +431,12 @@ impl Inner {
         self.tls_record.get_or_init(Default::default)
     }
 
-    /// The fd a caller may poll for either direction (plain TCP only; see `ByteSource::readiness_fd`).
+    /// The fd a caller may poll for either direction, plain or TLS (see
+    /// `ByteSource::readiness_fd`).
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
         connected(&self.state.read().unwrap_or_else(|e| e.into_inner()), "poll")
             .ok()
-            .and_then(|c| c.plain_fd())
+            .map(|c| c.readiness_fd())
     }
 
     fn connection(&self, what: &str) -> Result<Arc<Connection>> {

@@ -7,9 +7,11 @@ use std::sync::{Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use std::pin::Pin;
+
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
 
 use crate::io::caller_driven::caller_driven;
@@ -19,7 +21,9 @@ use crate::tls::client::TlsSessionInfo;
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
 
-type TlsStream = tokio_rustls::TlsStream<TcpStream>;
+/// TLS over the same lazily registered transport as plain TCP, so a TLS read or write polled
+/// on a C caller's thread leaves waiting to that thread too (see [`PlainIo`]).
+pub(crate) type TlsStream = tokio_rustls::TlsStream<PlainIo>;
 
 /// TLS over TCP, split so one read and one write can be pending at once.
 pub(crate) struct TlsIo {
@@ -33,9 +37,9 @@ pub(crate) enum Io {
     Tls(TlsIo),
 }
 
-/// Plain TCP. The socket joins the runtime's reactor only when a poll outside
-/// [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C caller
-/// that blocks on the fd itself never wakes the reactor thread (see `io::caller_driven`).
+/// Plain TCP (and the TCP under TLS). The socket joins the runtime's reactor only when a poll
+/// outside [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C
+/// caller that blocks on the fd itself never wakes the reactor thread (see `io::caller_driven`).
 pub(crate) struct PlainIo {
     // Declared before `socket`: dropped (deregistered) before the fd closes.
     registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
@@ -52,10 +56,14 @@ impl AsRawFd for FdRef {
 }
 
 impl PlainIo {
-    fn new(tcp: TcpStream) -> io::Result<Self> {
+    pub(crate) fn new(tcp: TcpStream) -> io::Result<Self> {
         // Leaves tokio's reactor; the std socket stays non-blocking.
         let socket = tcp.into_std()?;
         Ok(Self { registration: OnceLock::new(), socket })
+    }
+
+    pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.peer_addr()
     }
 
     fn fd(&self) -> RawFd {
@@ -113,6 +121,34 @@ impl PlainIo {
     }
 }
 
+/// What rustls reads and writes through (the handshake on the runtime, then reads and writes
+/// wherever the operation is polled).
+impl AsyncRead for PlainIo {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let n = ready!(PlainIo::poll_read(&self, cx, buf.initialize_unfilled()))?;
+        buf.advance(n);
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl AsyncWrite for PlainIo {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        if data.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        PlainIo::poll_write(&self, cx, data)
+    }
+
+    /// The kernel keeps nothing back for us to push.
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.socket.shutdown(std::net::Shutdown::Write))
+    }
+}
+
 /// A connected transport plus what Information reports about it.
 pub(crate) struct Connection {
     pub io: Io,
@@ -131,7 +167,7 @@ impl Connection {
     }
 
     pub(crate) fn tls(stream: TlsStream, session: TlsSessionInfo) -> io::Result<Self> {
-        let tcp = stream.get_ref().0;
+        let tcp = &stream.get_ref().0.socket;
         let (local, remote, fd) = (tcp.local_addr()?, tcp.peer_addr()?, tcp.as_raw_fd());
         let (r, w) = tokio::io::split(stream);
         let io = Io::Tls(TlsIo { read: r.into(), write: w.into(), session });
@@ -151,10 +187,18 @@ impl Connection {
         unsafe { BorrowedFd::borrow_raw(self.fd) }
     }
 
-    /// The fd to poll for readiness when this is a plain connection (None under TLS, where
-    /// a readable socket does not mean readable plaintext).
+    /// The socket's fd when this is a plain connection (None under TLS, whose bytes are not
+    /// the plaintext a reader wants).
     pub(crate) fn plain_fd(&self) -> Option<RawFd> {
         matches!(self.io, Io::Plain(_)).then_some(self.fd)
+    }
+
+    /// The fd whose readiness lets a read or write make progress, plain or TLS: the socket's.
+    /// Under TLS a readable socket may hold only part of a record (the read polls again and
+    /// finds nothing: the fd is no longer readable), and plaintext rustls already holds is
+    /// taken by the poll before any wait.
+    pub(crate) fn readiness_fd(&self) -> RawFd {
+        self.fd
     }
 
     pub(crate) fn tls_io(&self) -> Option<&TlsIo> {
@@ -269,11 +313,11 @@ fn recv_now(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
     if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
 }
 
-/// A second tokio registration of the same TCP connection (dup'd fd), so a plain connection
-/// can be handed to a TLS handshake while the `Connection` that owns the original is dropped.
-pub(crate) fn duplicate_tcp(conn: &Connection) -> io::Result<TcpStream> {
+/// A second transport on the same TCP connection (dup'd fd), so a plain connection can be
+/// handed to a TLS handshake while the `Connection` that owns the original is dropped.
+pub(crate) fn duplicate_tcp(conn: &Connection) -> io::Result<PlainIo> {
     let owned = conn.fd().try_clone_to_owned()?;
-    let std_stream = std::net::TcpStream::from(owned);
-    std_stream.set_nonblocking(true)?;
-    crate::runtime::within(|| TcpStream::from_std(std_stream))
+    let socket = std::net::TcpStream::from(owned);
+    socket.set_nonblocking(true)?;
+    Ok(PlainIo { registration: OnceLock::new(), socket })
 }
