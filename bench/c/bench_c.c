@@ -532,6 +532,13 @@ static void row(const char *name, const char *unit, const double *a_in, const do
          target);
 }
 
+/* A results table's heading: the baseline's and the measured side's names, and the ratio's. */
+static void table(const char *baseline, const char *measured, const char *ratio) {
+  printf("\n| measure | %s (median) | %s (median) | ratio %s, median (min–max) | target |\n"
+         "|---|---|---|---|---|\n",
+         baseline, measured, ratio);
+}
+
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
@@ -595,29 +602,25 @@ int main(int argc, char **argv) {
             i + 1, bulk_posix[i], bulk_netrt[i], bulk_polled[i], p50_posix[i], p50_netrt[i], p50_polled[i],
             p50_tls[i], p99_posix[i], p99_netrt[i]);
   }
-  printf("\n| measure | POSIX (median) | netrt C API (median) | ratio netrt/POSIX, median (min–max) | target |\n");
-  printf("|---|---|---|---|---|\n");
+  table("POSIX", "netrt C API", "netrt/POSIX");
   row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_posix, bulk_netrt, pairs, "≥ 0.90");
   row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_netrt, pairs, "≤ 1.3");
   row("64-byte ping-pong RTT p99", "µs", p99_posix, p99_netrt, pairs, "—");
   printf("\nReference — the readiness pattern a cancellable blocking wait needs, in plain C (POSIX "
-         "non-blocking recv + poll(2) on the socket and an eventfd):\n\n");
-  printf("| measure | POSIX blocking (median) | POSIX polled (median) | ratio polled/blocking, median (min–max) "
-         "| target |\n|---|---|---|---|---|\n");
+         "non-blocking recv + poll(2) on the socket and an eventfd):\n");
+  table("POSIX blocking", "POSIX polled", "polled/blocking");
   row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_posix, bulk_polled, pairs, "—");
   row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_polled, pairs, "—");
-  printf("\n| measure | POSIX polled (median) | netrt C API (median) | ratio netrt/polled, median (min–max) "
-         "| target |\n|---|---|---|---|---|\n");
+  table("POSIX polled", "netrt C API", "netrt/polled");
   row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_polled, bulk_netrt, pairs, "—");
   row("64-byte ping-pong RTT p50", "µs", p50_polled, p50_netrt, pairs, "—");
   if (g_leaf) {
     printf("\nTLS 1.3 through the C API (netrt listener and client, blocking waits) against plain TCP "
-           "through the C API:\n\n| measure | netrt plain (median) | netrt TLS 1.3 (median) | ratio TLS/plain, "
-           "median (min–max) | target |\n|---|---|---|---|---|\n");
+           "through the C API:\n");
+    table("netrt plain", "netrt TLS 1.3", "TLS/plain");
     row("64-byte ping-pong RTT p50", "µs", p50_netrt, p50_tls, pairs, "—");
     row("64-byte ping-pong RTT p99", "µs", p99_netrt, p99_tls, pairs, "—");
-    printf("\n| measure | POSIX blocking (median) | netrt TLS 1.3 (median) | ratio TLS/POSIX, median (min–max) "
-           "| target |\n|---|---|---|---|---|\n");
+    table("POSIX blocking", "netrt TLS 1.3", "TLS/POSIX");
     row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_tls, pairs, "—");
     netrt_release(g_ca);
     netrt_release(g_leaf);
