@@ -288,6 +288,14 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                     tracing::warn!(%peer, error = %e, "accepted connection dropped");
                     continue;
                 }
+                // One transport for both kinds of connection (TLS runs on top of it).
+                let tcp = match PlainIo::new(tcp) {
+                    Ok(tcp) => tcp,
+                    Err(e) => {
+                        tracing::warn!(%peer, error = %e, "accepted connection dropped");
+                        continue;
+                    }
+                };
                 match how.tls.clone() {
                     None => match Connection::plain(tcp) {
                         Ok(conn) => {
@@ -302,13 +310,6 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                         let (owner, level, stop) = (Arc::downgrade(&inner), how.level, stop.clone());
                         tokio::spawn(async move {
                             let record = SharedRecord::default();
-                            let tcp = match PlainIo::new(tcp) {
-                                Ok(tcp) => tcp,
-                                Err(e) => {
-                                    tracing::warn!(%peer, error = %e, "accepted connection dropped");
-                                    return;
-                                }
-                            };
                             let shaking = handshake::server(tcp, &tls, Some(SERVER_HANDSHAKE_LIMIT), &record);
                             let conn = tokio::select! {
                                 _ = stop.cancelled() => return,

@@ -325,10 +325,10 @@ impl StreamSocket {
                 }
             }
             let tcp = connect::connect_with_timeout(addrs, local, settings.clone()).await?;
+            let tcp = transport::PlainIo::new(tcp).map_err(|e| Error::from_io(&e, "connected socket"))?;
             if !protection_level.is_tls() {
                 return Connection::plain(tcp).map_err(|e| Error::from_io(&e, "connected socket"));
             }
-            let tcp = transport::PlainIo::new(tcp).map_err(|e| Error::from_io(&e, "connected socket"))?;
             handshake::client(tcp, &remote_for_task, protection_level, &settings, &tls_record).await
         });
         // If the caller drops this future mid-connect (task cancelled, operation cancelled),

@@ -3,11 +3,10 @@
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::pin::Pin;
 use std::sync::{Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
-
-use std::pin::Pin;
 
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
@@ -56,10 +55,15 @@ impl AsRawFd for FdRef {
 }
 
 impl PlainIo {
+    /// The transport of a connected tokio stream, plain or (once a handshake runs on it) TLS.
     pub(crate) fn new(tcp: TcpStream) -> io::Result<Self> {
         // Leaves tokio's reactor; the std socket stays non-blocking.
-        let socket = tcp.into_std()?;
-        Ok(Self { registration: OnceLock::new(), socket })
+        Ok(Self::from_std(tcp.into_std()?))
+    }
+
+    /// `socket` must be non-blocking.
+    fn from_std(socket: std::net::TcpStream) -> Self {
+        Self { registration: OnceLock::new(), socket }
     }
 
     pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
@@ -159,9 +163,8 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
-    pub(crate) fn plain(tcp: TcpStream) -> io::Result<Self> {
-        let (local, remote) = (tcp.local_addr()?, tcp.peer_addr()?);
-        let plain = PlainIo::new(tcp)?;
+    pub(crate) fn plain(plain: PlainIo) -> io::Result<Self> {
+        let (local, remote) = (plain.socket.local_addr()?, plain.socket.peer_addr()?);
         let fd = plain.fd();
         Ok(Self::build(Io::Plain(plain), fd, local, remote))
     }
@@ -319,5 +322,5 @@ pub(crate) fn duplicate_tcp(conn: &Connection) -> io::Result<PlainIo> {
     let owned = conn.fd().try_clone_to_owned()?;
     let socket = std::net::TcpStream::from(owned);
     socket.set_nonblocking(true)?;
-    Ok(PlainIo { registration: OnceLock::new(), socket })
+    Ok(PlainIo::from_std(socket))
 }
