@@ -83,7 +83,9 @@ fn connected_with_parked_ops() -> (u64, u64, std::net::TcpStream) {
     use crate::host_name::netrt_host_name_create;
     use crate::stream_socket::*;
 
-    PARK_GRACE_HERE.with(|g| g.set(Some(std::time::Duration::from_secs(3600))));
+    netrt_core::foundation::async_op::set_park_grace_for_this_thread(Some(std::time::Duration::from_secs(
+        3600,
+    )));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = std::ffi::CString::new(listener.local_addr().unwrap().port().to_string()).unwrap();
     let (mut sock, mut host, mut op) = (0, 0, 0);
@@ -98,7 +100,7 @@ fn connected_with_parked_ops() -> (u64, u64, std::net::TcpStream) {
 }
 
 fn parked_ops_end() {
-    crate::async_op::PARK_GRACE_HERE.with(|g| g.set(None));
+    netrt_core::foundation::async_op::set_park_grace_for_this_thread(None);
 }
 
 fn status_of(op: u64) -> netrt_async_status {

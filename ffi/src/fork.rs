@@ -11,14 +11,13 @@
 use std::cell::RefCell;
 use std::sync::{MutexGuard, Once};
 
-use crate::async_op::{self, LazyQueue};
-use crate::handle::{self, Table};
+use netrt_core::foundation::async_op::{ForkGuard, lock_for_fork};
 
-type LazySlot = Option<(usize, std::sync::Arc<LazyQueue>)>;
+use crate::handle::{self, Table};
 
 thread_local! {
     /// The guards, held by the forking thread between prepare and parent/child.
-    static HELD: RefCell<Option<(MutexGuard<'static, Table>, MutexGuard<'static, LazySlot>)>> =
+    static HELD: RefCell<Option<(MutexGuard<'static, Table>, ForkGuard)>> =
         const { RefCell::new(None) };
 }
 
@@ -27,7 +26,7 @@ static REGISTER: Once = Once::new();
 extern "C" fn before_fork() {
     // Always in this order (table, then queue slot); no other path holds both.
     let table = handle::lock_for_fork();
-    let lazy = async_op::lock_for_fork();
+    let lazy = lock_for_fork();
     HELD.with(|held| *held.borrow_mut() = Some((table, lazy)));
 }
 

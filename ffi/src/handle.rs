@@ -358,7 +358,6 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
     // SAFETY: the pointer came from `Arc::into_raw` in `issue`; this is the slot's reference.
     // Dropped last, with the slot already free: closing may take other locks or run a while.
     let obj = unsafe { Arc::from_raw(obj) };
-    Object::handle_released(&obj);
     drop(obj);
     Ok(())
 }

@@ -58,13 +58,6 @@ impl Object {
         Arc::new(Self { value, owner })
     }
 
-    /// Told by `handle::release` while the released handle's reference is still held.
-    pub(crate) fn handle_released(self: &Arc<Self>) {
-        if let Value::AsyncOp(_) = self.value {
-            crate::async_op::handle_released(self);
-        }
-    }
-
     pub(crate) fn kind(&self) -> netrt_kind {
         use netrt_kind as K;
         match &self.value {

@@ -1,0 +1,662 @@
+//! `IAsyncInfo` / `IAsyncAction` / `IAsyncOperation<T>`: the one implementation of WinRT's
+//! asynchronous operation that the C, C++ and Python projections wrap.
+//!
+//! An operation runs one future. [`AsyncOperation::start`] polls it once on the caller's thread
+//! (inside netrt's runtime context): work that can finish at once — data already received, a
+//! write the kernel takes — completes right there, with no thread hop. An *argument or state*
+//! error found by that first poll is returned to the caller and creates no operation (the call
+//! itself was wrong; see [`is_call_error`]); a network failure always belongs to the operation.
+//! A future that would block runs as a task on netrt's runtime.
+//!
+//! The state machine: status Started → Completed (result) | Error (the failure) | Canceled.
+//! The first of completion and [`cancel`](AsyncOperation::cancel) wins. On leaving Started:
+//! blocking waiters wake, *done listeners* run inline on the finishing thread (how an event
+//! loop learns of it without a thread hop), and the Completed handler — set at most once —
+//! runs on netrt's dispatcher thread (or inline, on the setter's thread, when set after the
+//! end).
+//!
+//! ## Caller-driven stream I/O (`start_caller_driven`, hidden from the public API)
+//!
+//! A stream read or write whose first poll is Pending and whose socket has a readiness fd is
+//! not spawned at once: the operation *parks* its future, so a blocking waiter — the common
+//! "start, then wait" pattern of the C API — polls the fd itself and re-polls the future on its
+//! own thread, with no runtime thread between the kernel and the caller (a cross-CPU wake-up
+//! costs tens of microseconds on small VMs). Where the future is (`Driver`, under the
+//! operation's lock; exactly one party polls it at a time):
+//!
+//! ```text
+//!            start: first poll Pending + readiness fd
+//!                         │
+//!                         ▼
+//!                   Parked(fut, fd) ──── set_completed / grace period over / last user gone
+//!                         │        │                  │ spawn
+//!            wait         │        │ cancel           ▼
+//!     takes the future    ▼        └─(drop fut)─►  Runtime (a task, or no future at all)
+//!                    Polling(wake) ──── wait times out: spawn ─►  Runtime
+//!                         │  │
+//!           Ready: settle │  └── cancel: status Canceled, wake the poller, which drops
+//!                         ▼      the future and moves to Runtime (cancel waits for that)
+//!                      Runtime   (never parked again)
+//! ```
+//!
+//! * Futures are polled with the polling thread's waker, which writes that thread's eventfd;
+//!   the waiter sleeps in poll(2) on the socket fd and that eventfd, so whatever would wake a
+//!   task (CancelIOAsync, a close) also wakes the waiter; `cancel` wakes it the same way.
+//!   Other waiters (other threads) block on the condvar.
+//! * The first poll already used the starting thread's waker, so when that thread waits it
+//!   sleeps before re-polling (the syscall was tried an instant ago); another thread re-polls
+//!   first, to move the wake-ups to its own eventfd.
+//! * A future still Pending twice in a row while poll(2) reports its fd ready waits on
+//!   something else (a lock inside core): the waiter then pauses briefly between polls instead
+//!   of spinning (its waker still wakes it at once).
+//! * A wait that times out hands the future to the runtime (the operation goes on there).
+//! * Setting a Completed handler on a parked operation spawns it at once (handlers must run
+//!   without anyone waiting), and so does dropping its last [`AsyncOperation`] value (nobody can
+//!   wait any more). Otherwise the lazy queue spawns it after a grace period of 5 ms.
+//! * [`status_with_attempt`](AsyncOperation::status_with_attempt) polls a parked future once on
+//!   the caller's thread, so a caller that checks the status in a loop sees it complete without
+//!   the lazy queue's delay.
+
+mod driver;
+mod lazy;
+mod wake;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use crate::error::hresult::{
+    E_BOUNDS, E_CANCELLED, E_HANDLE, E_ILLEGAL_DELEGATE_ASSIGNMENT, E_ILLEGAL_METHOD_CALL,
+    E_ILLEGAL_STATE_CHANGE, E_INVALID_OPERATION, E_INVALIDARG, E_NO_UNICODE_TRANSLATION, E_NOTIMPL,
+    E_POINTER, E_UNEXPECTED, RO_E_CLOSED, WSATYPE_NOT_FOUND_HR,
+};
+use crate::error::{Error, HResult, Result};
+
+#[doc(hidden)]
+pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
+#[doc(hidden)]
+pub use wake::Readiness;
+
+winrt_enum! {
+    /// `Windows.Foundation.AsyncStatus`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum AsyncStatus {
+        /// The operation is running.
+        #[default]
+        Started = 0,
+        /// The operation completed; its results are available.
+        Completed = 1,
+        /// The operation was cancelled (error code `0x800704C7`, ERROR_CANCELLED).
+        Canceled = 2,
+        /// The operation failed; see its error.
+        Error = 3,
+    }
+}
+
+/// Where a Completed handler is being called from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletedDelivery {
+    /// On the thread that set the handler, before `set_completed` returns (the operation had
+    /// already finished).
+    Inline,
+    /// On netrt's dispatcher thread.
+    Dispatcher,
+}
+
+/// A Completed handler: called once with the final status.
+pub type CompletedHandler = Box<dyn FnOnce(AsyncStatus, CompletedDelivery) + Send + 'static>;
+
+/// Runs inline on the thread that finishes the operation (a runtime worker, a waiter, a
+/// canceller): must be quick and must not block.
+pub type DoneListener = Box<dyn FnOnce() + Send + 'static>;
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
+
+/// Whether a failure is reported synchronously when it comes from an operation's first poll:
+/// the call itself was wrong (an argument, the object's state, an unknown service name).
+/// Everything else — a network failure — belongs to the operation. Every projection follows
+/// this rule through [`AsyncOperation::start`].
+pub fn is_call_error(e: &Error) -> bool {
+    matches!(
+        e.hresult(),
+        E_POINTER
+            | E_INVALIDARG
+            | E_HANDLE
+            | E_BOUNDS
+            | E_NOTIMPL
+            | E_ILLEGAL_METHOD_CALL
+            | E_ILLEGAL_STATE_CHANGE
+            | E_INVALID_OPERATION
+            | E_NO_UNICODE_TRANSLATION
+            | RO_E_CLOSED
+            | WSATYPE_NOT_FOUND_HR
+    )
+}
+
+enum Handler {
+    None,
+    Set(CompletedHandler),
+    Used,
+}
+
+/// Where the operation's future is (see the module notes).
+enum Driver<T> {
+    /// On the runtime as a task, or gone (completed, cancelled, or completed on the first poll).
+    Runtime,
+    /// Parked: nobody polls it; the next waiter (or the runtime) takes it. The `WakeFd` is the
+    /// waker its last poll registered.
+    Parked(BoxFuture<T>, Readiness, Arc<wake::WakeFd>),
+    /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
+    Polling(Arc<wake::WakeFd>),
+}
+
+struct State<T> {
+    status: AsyncStatus,
+    error: Option<Error>,
+    result: Option<T>,
+    handler: Handler,
+    listeners: Vec<DoneListener>,
+    task: Option<tokio::task::AbortHandle>,
+    closed: bool,
+    driver: Driver<T>,
+    /// Threads blocked on `done` (a notify with none is skipped: it would be a syscall).
+    waiters: u32,
+}
+
+impl<T> State<T> {
+    /// Completed with a result, or Error with the failure.
+    fn record(&mut self, outcome: Result<T>) {
+        match outcome {
+            Ok(r) => {
+                self.status = AsyncStatus::Completed;
+                self.result = Some(r);
+            }
+            Err(e) => {
+                self.status = AsyncStatus::Error;
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+/// The shared state of one operation.
+struct Op<T> {
+    id: u32,
+    state: Mutex<State<T>>,
+    done: Condvar,
+    /// `AsyncOperation` values alive: when the last goes, nobody can wait any more.
+    users: AtomicUsize,
+    /// Whether the future is parked (read without the lock when the last user goes).
+    parked: AtomicBool,
+}
+
+static NEXT_ID: AtomicU32 = AtomicU32::new(1);
+
+impl<T: Send + 'static> Op<T> {
+    fn new(state: State<T>) -> Arc<Self> {
+        Arc::new(Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            state: Mutex::new(state),
+            done: Condvar::new(),
+            users: AtomicUsize::new(1),
+            parked: AtomicBool::new(false),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn open(&self) -> Result<MutexGuard<'_, State<T>>> {
+        let st = self.lock();
+        if st.closed {
+            return Err(Error::new(E_ILLEGAL_METHOD_CALL, "the operation was closed (IAsyncInfo.Close)"));
+        }
+        Ok(st)
+    }
+
+    /// Runs `fut` as a runtime task (the operation is Started, its future owned by nobody else).
+    fn spawn_locked(self: &Arc<Self>, st: &mut State<T>, fut: BoxFuture<T>) {
+        st.driver = Driver::Runtime;
+        self.parked.store(false, Ordering::Relaxed);
+        if st.status != AsyncStatus::Started {
+            // Cancelled before it ran.
+            drop(fut);
+            return;
+        }
+        // The task holds the operation: dropping every AsyncOperation never cancels it.
+        let guard = SettleOnDrop(Some(self.clone()));
+        let task = crate::runtime::handle().spawn(async move {
+            let mut guard = guard;
+            let outcome = fut.await;
+            if let Some(op) = guard.0.take() {
+                op.settle(outcome);
+            }
+        });
+        // Settle takes this lock, so the task cannot have finished yet: the handle is current.
+        st.task = Some(task.abort_handle());
+    }
+
+    /// Moves a started operation to its final state (first caller wins).
+    fn settle(self: &Arc<Self>, outcome: Result<T>) {
+        let st = self.lock();
+        if st.status == AsyncStatus::Started {
+            self.settle_locked(st, outcome);
+        }
+    }
+
+    /// [`settle`](Self::settle) with the lock held and the status seen Started.
+    fn settle_locked(self: &Arc<Self>, mut st: MutexGuard<'_, State<T>>, outcome: Result<T>) -> AsyncStatus {
+        st.record(outcome);
+        let status = st.status;
+        self.finish(st);
+        status
+    }
+
+    /// Shared tail of completion and cancellation: wake waiters, run the done listeners,
+    /// queue the handler.
+    fn finish(&self, mut st: MutexGuard<'_, State<T>>) {
+        st.task = None;
+        let status = st.status;
+        let handler = match std::mem::replace(&mut st.handler, Handler::Used) {
+            Handler::Set(h) => Some(h),
+            other => {
+                st.handler = other;
+                None
+            }
+        };
+        let listeners = std::mem::take(&mut st.listeners);
+        let notify = st.waiters > 0;
+        drop(st);
+        if notify {
+            self.done.notify_all();
+        }
+        for listener in listeners {
+            listener();
+        }
+        if let Some(handler) = handler {
+            crate::dispatch::post(move || handler(status, CompletedDelivery::Dispatcher));
+        }
+    }
+}
+
+/// Settles the operation with `E_UNEXPECTED` if its task ends without a result (a panic in
+/// the future); after an abort the operation is already Canceled and this does nothing.
+struct SettleOnDrop<T: Send + 'static>(Option<Arc<Op<T>>>);
+
+impl<T: Send + 'static> Drop for SettleOnDrop<T> {
+    fn drop(&mut self) {
+        if let Some(op) = self.0.take() {
+            op.settle(Err(Error::new(
+                E_UNEXPECTED,
+                "the operation's task ended without a result (a panic in netrt)",
+            )));
+        }
+    }
+}
+
+/// One asynchronous operation producing a `T` (`IAsyncAction` when `T` is `()`).
+///
+/// Cloning gives another reference to the same operation (WinRT reference semantics).
+/// Dropping every reference never cancels it.
+pub struct AsyncOperation<T: Send + 'static> {
+    op: Arc<Op<T>>,
+}
+
+impl<T: Send + 'static> Clone for AsyncOperation<T> {
+    fn clone(&self) -> Self {
+        self.op.users.fetch_add(1, Ordering::Relaxed);
+        Self { op: self.op.clone() }
+    }
+}
+
+impl<T: Send + 'static> Drop for AsyncOperation<T> {
+    fn drop(&mut self) {
+        // The last reference: nobody can wait for a parked operation any more, so the runtime
+        // takes it now instead of after the grace period (the rest of a fire-and-forget write
+        // goes out at once).
+        if self.op.users.fetch_sub(1, Ordering::AcqRel) == 1 && self.op.parked.load(Ordering::Relaxed) {
+            driver::spawn_if_parked(&self.op);
+        }
+    }
+}
+
+impl<T: Send + 'static> std::fmt::Debug for AsyncOperation<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncOperation").field("id", &self.op.id).field("status", &self.status()).finish()
+    }
+}
+
+fn new_state<T>() -> State<T> {
+    State {
+        status: AsyncStatus::Started,
+        error: None,
+        result: None,
+        handler: Handler::None,
+        listeners: Vec::new(),
+        task: None,
+        closed: false,
+        driver: Driver::Runtime,
+        waiters: 0,
+    }
+}
+
+impl<T: Send + 'static> AsyncOperation<T> {
+    /// Starts an operation running `fut`: polls it once here, inside netrt's runtime context,
+    /// and spawns it on the runtime only if it is not finished.
+    ///
+    /// # Errors
+    /// A failure of the first poll that [`is_call_error`] classifies as the caller's mistake is
+    /// returned here, and no operation is created. Any other failure completes the operation
+    /// with status Error.
+    pub fn start(fut: impl Future<Output = Result<T>> + Send + 'static) -> Result<Self> {
+        let mut fut: BoxFuture<T> = Box::pin(fut);
+        let first = {
+            // The runtime context lets the future register its I/O and timers with netrt's
+            // runtime; the no-op waker is replaced by the task's own when the task polls it.
+            let _runtime = crate::runtime::runtime().enter();
+            fut.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+        };
+        match first {
+            Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
+            Poll::Ready(outcome) => Ok(Self::settled(outcome)),
+            Poll::Pending => {
+                let me = Self { op: Op::new(new_state()) };
+                let mut st = me.op.lock();
+                me.op.spawn_locked(&mut st, fut);
+                drop(st);
+                Ok(me)
+            }
+        }
+    }
+
+    /// As [`start`](Self::start), for a stream read or write that a blocking waiter may drive
+    /// on its own thread: when the first poll is Pending and `readiness` gives the socket's fd,
+    /// the future is parked instead of spawned (see the module notes). Every poll runs inside
+    /// `io::caller_driven::poll_as_caller` and enters no runtime context.
+    #[doc(hidden)]
+    pub fn start_caller_driven(
+        fut: impl Future<Output = Result<T>> + Send + 'static,
+        readiness: impl FnOnce() -> Option<Readiness>,
+    ) -> Result<Self> {
+        let mut fut: BoxFuture<T> = Box::pin(fut);
+        let wake = wake::thread_wake();
+        match wake::poll_on_caller(&mut fut, wake.as_ref()) {
+            Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
+            Poll::Ready(outcome) => Ok(Self::settled(outcome)),
+            Poll::Pending => {
+                let me = Self { op: Op::new(new_state()) };
+                let mut st = me.op.lock();
+                match (readiness(), wake) {
+                    (Some(ready), Some(wake)) => {
+                        st.driver = Driver::Parked(fut, ready, wake);
+                        me.op.parked.store(true, Ordering::Relaxed);
+                        drop(st);
+                        lazy::spawn_later(me.op.clone());
+                    }
+                    _ => {
+                        me.op.spawn_locked(&mut st, fut);
+                        drop(st);
+                    }
+                }
+                Ok(me)
+            }
+        }
+    }
+
+    /// An operation that is already over (the caller did the work synchronously).
+    ///
+    /// # Errors
+    /// As [`start`](Self::start): a call error is returned and creates no operation.
+    pub fn completed(outcome: Result<T>) -> Result<Self> {
+        match outcome {
+            Err(e) if is_call_error(&e) => Err(e),
+            outcome => Ok(Self::settled(outcome)),
+        }
+    }
+
+    fn settled(outcome: Result<T>) -> Self {
+        // Settled before anyone can see it: no handler, no waiter to tell.
+        let mut st = new_state();
+        st.record(outcome);
+        Self { op: Op::new(st) }
+    }
+
+    /// `Id`: unique in the process.
+    pub fn id(&self) -> u32 {
+        self.op.id
+    }
+
+    /// `Status`. Never blocks. Reads the status even after [`close`](Self::close).
+    pub fn status(&self) -> AsyncStatus {
+        self.op.lock().status
+    }
+
+    /// `Status`, checked as the C API does: fails after [`close`](Self::close); a parked
+    /// stream operation gets one non-blocking attempt on this thread first.
+    #[doc(hidden)]
+    pub fn status_with_attempt(&self) -> Result<AsyncStatus> {
+        let status = self.op.open()?.status;
+        if status == AsyncStatus::Started {
+            return Ok(driver::attempt_parked(&self.op));
+        }
+        Ok(status)
+    }
+
+    /// `ErrorCode`: 0 while Started or when Completed, `0x800704C7` when Canceled, the
+    /// failure's HRESULT when Error.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
+    pub fn error_code(&self) -> Result<HResult> {
+        Ok(self.op.open()?.error.as_ref().map(|e| e.hresult()).unwrap_or(0))
+    }
+
+    /// The failure (or the cancellation) with its detail message; `None` otherwise.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
+    pub fn error(&self) -> Result<Option<Error>> {
+        Ok(self.op.open()?.error.clone())
+    }
+
+    /// Blocks until the operation leaves Started or `deadline` passes; returns whether it has
+    /// left Started. A parked stream operation is driven on this thread (see the module
+    /// notes); one still Started at the deadline goes on, on the runtime.
+    pub fn wait(&self, deadline: Option<Instant>) -> bool {
+        if self.op.lock().status != AsyncStatus::Started {
+            return true;
+        }
+        if let Ok(done) = driver::wait_fast(&self.op, deadline) {
+            return done;
+        }
+        let op = &self.op;
+        let mut st = op.lock();
+        while st.status == AsyncStatus::Started {
+            st.waiters += 1;
+            st = match deadline {
+                None => op.done.wait(st).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        st.waiters -= 1;
+                        return false;
+                    }
+                    op.done.wait_timeout(st, d - now).unwrap_or_else(|e| e.into_inner()).0
+                }
+            };
+            st.waiters -= 1;
+        }
+        true
+    }
+
+    /// `Cancel()`: a Started operation ends with status Canceled (error code `0x800704C7`),
+    /// and its future is dropped — this returns once it has been (a bounded wait of at most
+    /// 1 s, normally microseconds), so the socket or reader is free for a new operation at
+    /// once. Cancelling a finished operation does nothing.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
+    pub fn cancel(&self) -> Result<()> {
+        let op = &self.op;
+        let mut st = op.open()?;
+        if st.status != AsyncStatus::Started {
+            return Ok(());
+        }
+        st.status = AsyncStatus::Canceled;
+        st.error = Some(Error::new(E_CANCELLED, "the operation was cancelled"));
+        let task = st.task.take();
+        if let Some(task) = &task {
+            task.abort();
+        }
+        // A parked future is dropped here (after the lock); a polling waiter is woken and drops
+        // its future itself: wait (bounded) until it has, as for an aborted task.
+        let parked = match std::mem::replace(&mut st.driver, Driver::Runtime) {
+            Driver::Parked(fut, ..) => Some(fut),
+            Driver::Polling(wake) => {
+                wake.signal();
+                st.driver = Driver::Polling(wake);
+                None
+            }
+            Driver::Runtime => None,
+        };
+        op.parked.store(false, Ordering::Relaxed);
+        op.finish(st);
+        drop(parked);
+        if let Some(task) = task {
+            await_abort(&task);
+        }
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let mut st = op.lock();
+        while matches!(st.driver, Driver::Polling(_)) {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            st.waiters += 1;
+            st = op.done.wait_timeout(st, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+            st.waiters -= 1;
+        }
+        Ok(())
+    }
+
+    /// `Close()`: allowed once the operation is done; drops its results. Afterwards every
+    /// member but [`status`](Self::status), [`wait`](Self::wait) and [`id`](Self::id) fails
+    /// with `E_ILLEGAL_METHOD_CALL`.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_STATE_CHANGE` while Started.
+    pub fn close(&self) -> Result<()> {
+        let mut st = self.op.lock();
+        if st.status == AsyncStatus::Started {
+            return Err(Error::new(E_ILLEGAL_STATE_CHANGE, "an operation cannot be closed while it runs"));
+        }
+        st.closed = true;
+        st.result = None;
+        Ok(())
+    }
+
+    /// Sets the `Completed` handler: exactly once per operation. It runs once, on the
+    /// dispatcher thread — or inline, on this thread before this returns, when the operation
+    /// has already finished. A parked stream operation moves to the runtime (the handler must
+    /// run without anyone waiting).
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before (even if it ran);
+    /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
+    pub fn set_completed(&self, handler: CompletedHandler) -> Result<()> {
+        let mut st = self.op.open()?;
+        if !matches!(st.handler, Handler::None) {
+            return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
+        }
+        if st.status == AsyncStatus::Started {
+            st.handler = Handler::Set(handler);
+            drop(st);
+            driver::spawn_if_parked(&self.op);
+            return Ok(());
+        }
+        st.handler = Handler::Used;
+        let status = st.status;
+        drop(st);
+        handler(status, CompletedDelivery::Inline);
+        Ok(())
+    }
+
+    /// Registers `listener` to run when the operation leaves Started, inline on the thread that
+    /// finishes it. Returns false (and drops `listener`) when it already has.
+    pub fn on_done(&self, listener: DoneListener) -> bool {
+        let mut st = self.op.lock();
+        if st.status != AsyncStatus::Started {
+            return false;
+        }
+        st.listeners.push(listener);
+        true
+    }
+
+    /// `GetResults()`, giving `f` the result to read.
+    ///
+    /// # Errors
+    /// While Started `E_ILLEGAL_METHOD_CALL`; Canceled `0x800704C7`; Error the failure;
+    /// after [`close`](Self::close) `E_ILLEGAL_METHOD_CALL`.
+    pub fn with_results<R>(&self, f: impl FnOnce(&T) -> R) -> Result<R> {
+        let st = self.op.open()?;
+        match st.status {
+            AsyncStatus::Started => {
+                Err(Error::new(E_ILLEGAL_METHOD_CALL, "GetResults: the operation has not completed"))
+            }
+            AsyncStatus::Canceled => Err(Error::new(E_CANCELLED, "GetResults: the operation was cancelled")),
+            AsyncStatus::Error => {
+                Err(st.error.clone().unwrap_or_else(|| Error::new(E_UNEXPECTED, "failed without an error")))
+            }
+            AsyncStatus::Completed => match &st.result {
+                Some(r) => Ok(f(r)),
+                None => Err(Error::new(E_ILLEGAL_METHOD_CALL, "GetResults: the results were released")),
+            },
+        }
+    }
+
+    /// `GetResults()`.
+    ///
+    /// # Errors
+    /// As [`with_results`](Self::with_results).
+    pub fn results(&self) -> Result<T>
+    where
+        T: Clone,
+    {
+        self.with_results(T::clone)
+    }
+
+    /// Waits (blocking this thread) and returns the results, as C++/WinRT's `.get()`.
+    ///
+    /// # Errors
+    /// As [`with_results`](Self::with_results).
+    pub fn get(&self) -> Result<T>
+    where
+        T: Clone,
+    {
+        self.wait(None);
+        self.results()
+    }
+}
+
+/// Waits (bounded) until an aborted task's future has been dropped on the runtime, so the
+/// object it worked on is free again when `cancel` returns (a new read on the same socket
+/// right after cancelling one must not find the old one still pending).
+fn await_abort(task: &tokio::task::AbortHandle) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut spins = 0u32;
+    while !task.is_finished() && Instant::now() < deadline {
+        if spins < 64 {
+            std::thread::yield_now();
+            spins += 1;
+        } else {
+            std::thread::sleep(Duration::from_micros(100));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

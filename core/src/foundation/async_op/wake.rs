@@ -1,0 +1,112 @@
+//! The pieces a thread needs to drive a stream operation itself: its eventfd (the waker of the
+//! futures it polls, and what a cancel signals), the fd and events a parked operation waits
+//! for, and one poll(2) over both.
+
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use super::BoxFuture;
+use crate::error::Result;
+use crate::io::caller_driven::poll_as_caller;
+
+/// The fd a parked operation's waiter polls, and for what.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Readiness {
+    fd: RawFd,
+    events: libc::c_short,
+}
+
+impl Readiness {
+    /// Progress once `fd` is readable (a read).
+    pub fn readable(fd: RawFd) -> Self {
+        Self { fd, events: libc::POLLIN }
+    }
+
+    /// Progress once `fd` is writable (a write).
+    pub fn writable(fd: RawFd) -> Self {
+        Self { fd, events: libc::POLLOUT }
+    }
+}
+
+/// A thread's eventfd that interrupts its poll(2): the waker of futures it polls, and what a
+/// cancel signals. Shared by `Arc` so a late wake never hits a reused fd.
+pub(super) struct WakeFd(OwnedFd);
+
+impl WakeFd {
+    fn new() -> Option<Arc<Self>> {
+        // SAFETY: plain syscall; the fd is owned below.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        // SAFETY: a fresh fd we own.
+        (fd >= 0).then(|| Arc::new(Self(unsafe { OwnedFd::from_raw_fd(fd) })))
+    }
+
+    pub(super) fn signal(&self) {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a valid u64 to our eventfd (never blocks: EFD_NONBLOCK).
+        let _ = unsafe { libc::write(self.0.as_raw_fd(), (&one as *const u64).cast(), 8) };
+    }
+
+    fn drain(&self) {
+        let mut v: u64 = 0;
+        // SAFETY: reads 8 bytes into a valid u64 (never blocks).
+        let _ = unsafe { libc::read(self.0.as_raw_fd(), (&mut v as *mut u64).cast(), 8) };
+    }
+}
+
+impl Wake for WakeFd {
+    fn wake(self: Arc<Self>) {
+        self.signal();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.signal();
+    }
+}
+
+thread_local! {
+    static THREAD_WAKE: Option<Arc<WakeFd>> = WakeFd::new();
+}
+
+/// This thread's eventfd (None when the thread is exiting or out of fds).
+pub(super) fn thread_wake() -> Option<Arc<WakeFd>> {
+    THREAD_WAKE.try_with(|w| w.clone()).ok().flatten()
+}
+
+/// Polls a stream future once on this thread, socket readiness left to this thread (see
+/// `io::caller_driven`), with `wake` (this thread's eventfd) as the waker — a no-op one without.
+/// A stream future polls only resources that exist, so no runtime context is entered.
+pub(super) fn poll_on_caller<T>(fut: &mut BoxFuture<T>, wake: Option<&Arc<WakeFd>>) -> Poll<Result<T>> {
+    let waker = wake.map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
+    let mut cx = Context::from_waker(&waker);
+    poll_as_caller(|| fut.as_mut().poll(&mut cx))
+}
+
+/// Waits on `ready` (when `Some`) and `wake` until either is ready or `timeout` passes (None:
+/// no limit). Returns whether `ready`'s fd is ready (or hung up, or in error).
+pub(super) fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<Duration>) -> bool {
+    let (fd, events) = ready.map_or((-1, 0), |r| (r.fd, r.events));
+    let mut fds = [
+        // A negative fd is ignored by poll(2).
+        libc::pollfd { fd, events, revents: 0 },
+        libc::pollfd { fd: wake.0.as_raw_fd(), events: libc::POLLIN, revents: 0 },
+    ];
+    let ms = match timeout {
+        None => -1,
+        // Round up so a short remainder does not spin.
+        Some(t) => t.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32,
+    };
+    // SAFETY: two valid pollfd entries.
+    let _ = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+    if fds[1].revents != 0 {
+        wake.drain();
+    }
+    fds[0].revents != 0
+}
+
+/// Time left until `deadline` (None: no limit).
+pub(super) fn remaining(deadline: Option<Instant>) -> Option<Duration> {
+    deadline.map(|d| d.saturating_duration_since(Instant::now()))
+}

@@ -1,0 +1,9 @@
+//! Windows.Foundation: value types (`Guid`, `DateTime`, `TimeSpan`) and the WinRT object model
+//! every projection shares — asynchronous operations ([`AsyncOperation`]), so that C, C++ and
+//! Python see one behaviour written once here.
+
+pub mod async_op;
+mod values;
+
+pub use async_op::{AsyncOperation, AsyncStatus, CompletedDelivery};
+pub use values::{DateTime, Guid, TICKS_PER_SECOND, TimeSpan};
