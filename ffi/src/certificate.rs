@@ -12,7 +12,8 @@ use crate::boundary::{Out, bytes_in, netrt_handle, netrt_hresult};
 use crate::handle;
 use crate::object::{Value, get};
 use crate::strings::{data_out, str_in, str_in_or_empty, str_out};
-use crate::vector::{Elem, issue_snapshot};
+use crate::vector::{VectorObject, issue as issue_vector};
+use netrt_core::foundation::Vector;
 
 /// Issues a handle (one new reference) for `cert`.
 pub(crate) fn issue(cert: Certificate) -> Result<netrt_handle, Error> {
@@ -284,7 +285,7 @@ pub extern "C" fn netrt_certificate_get_dns_names(
     ffi!("netrt_certificate_get_dns_names", {
         let out = Out::new(out, "out")?;
         let cert = get!(certificate, Certificate);
-        out.write(issue_snapshot(cert.dns_names().iter().cloned().map(Elem::String).collect())?);
+        out.write(issue_vector(VectorObject::Strings(Vector::view(cert.dns_names().to_vec())))?);
         Ok(())
     })
 }
@@ -299,9 +300,8 @@ pub extern "C" fn netrt_certificate_get_ip_addresses(
     ffi!("netrt_certificate_get_ip_addresses", {
         let out = Out::new(out, "out")?;
         let cert = get!(certificate, Certificate);
-        out.write(issue_snapshot(
-            cert.ip_addresses().iter().map(|ip| Elem::String(ip.to_string())).collect(),
-        )?);
+        let ips = cert.ip_addresses().iter().map(|ip| ip.to_string()).collect();
+        out.write(issue_vector(VectorObject::Strings(Vector::view(ips)))?);
         Ok(())
     })
 }
@@ -317,7 +317,7 @@ pub extern "C" fn netrt_certificate_get_enhanced_key_usages(
     ffi!("netrt_certificate_get_enhanced_key_usages", {
         let out = Out::new(out, "out")?;
         let cert = get!(certificate, Certificate);
-        out.write(issue_snapshot(cert.enhanced_key_usages().into_iter().map(Elem::String).collect())?);
+        out.write(issue_vector(VectorObject::Strings(Vector::view(cert.enhanced_key_usages())))?);
         Ok(())
     })
 }

@@ -9,9 +9,8 @@ use std::sync::Arc;
 
 use netrt_core::io::{ByteOrder, DataReader, InputStreamOptions, UnicodeEncoding};
 
-use crate::async_op::{OpResult, Readiness, start_with};
+use crate::async_op::{OpResult, start_with};
 use crate::boundary::{Out, bytes_out, netrt_handle, netrt_hresult};
-use crate::buffer::issue_from_core;
 use crate::data_writer::netrt_guid;
 use crate::enums::{netrt_byte_order, netrt_input_stream_options, netrt_unicode_encoding};
 use crate::handle;
@@ -45,7 +44,7 @@ pub extern "C" fn netrt_data_reader_from_buffer(
     ffi!("netrt_data_reader_from_buffer", {
         let out = Out::new(out, "out")?;
         let b = get!(buffer, Buffer);
-        let reader = DataReader::from_buffer(&b.to_core()?);
+        let reader = DataReader::from_buffer(&b);
         out.write(handle::issue_new(Value::DataReader(Arc::new(reader)))?);
         Ok(())
     })
@@ -156,18 +155,14 @@ pub extern "C" fn netrt_data_reader_load_async(
     ffi!("netrt_data_reader_load_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, r) = get_obj!(reader_h, DataReader);
-        // A reader made on a stream is owned by that stream's object: its fd allows the
-        // blocking-wait fast path (see `async_op`).
-        let stream = match keep.owner.as_deref().map(|o| &o.value) {
-            Some(Value::InputStream(s)) => Some(s.clone()),
-            _ => None,
-        };
+        // A blocking waiter may drive the load on its thread, polling the reader's stream.
+        let readiness = r.clone();
         out.write(start_with(
             async move {
                 let _keep = keep;
                 Ok(OpResult::U32(r.load(count).await?))
             },
-            move || stream.and_then(|s| s.readiness_fd()).map(Readiness::readable),
+            move || readiness.load_readiness(),
         )?);
         Ok(())
     })
@@ -207,7 +202,7 @@ pub extern "C" fn netrt_data_reader_read_buffer(
     ffi!("netrt_data_reader_read_buffer", {
         let out = Out::new(out, "out")?;
         let b = reader(reader_h)?.read_buffer(length)?;
-        out.write(issue_from_core(&b)?);
+        out.write(handle::issue_new(Value::Buffer(b))?);
         Ok(())
     })
 }
@@ -424,7 +419,7 @@ pub extern "C" fn netrt_data_reader_detach_buffer(
     ffi!("netrt_data_reader_detach_buffer", {
         let out = Out::new(out, "out")?;
         let r = reader(reader_h)?;
-        out.write(issue_from_core(&r.detach_buffer()?)?);
+        out.write(handle::issue_new(Value::Buffer(r.detach_buffer()?))?);
         Ok(())
     })
 }

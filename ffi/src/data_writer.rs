@@ -10,9 +10,8 @@ use std::sync::Arc;
 use netrt_core::foundation::{DateTime, Guid, TimeSpan};
 use netrt_core::io::{ByteOrder, DataWriter, UnicodeEncoding};
 
-use crate::async_op::{OpResult, Readiness, start, start_with};
+use crate::async_op::{OpResult, start, start_with};
 use crate::boundary::{Out, bytes_in, netrt_handle, netrt_hresult};
-use crate::buffer::issue_from_core;
 use crate::enums::{netrt_byte_order, netrt_unicode_encoding};
 use crate::handle;
 use crate::object::{Object, Value, get, get_obj};
@@ -165,7 +164,7 @@ pub extern "C" fn netrt_data_writer_write_buffer(
     ffi!("netrt_data_writer_write_buffer", {
         let w = writer(writer_h)?;
         let b = get!(buffer, Buffer);
-        w.write_buffer(&b.to_core()?)
+        w.write_buffer(&b)
     })
 }
 
@@ -181,7 +180,7 @@ pub extern "C" fn netrt_data_writer_write_buffer_range(
     ffi!("netrt_data_writer_write_buffer_range", {
         let w = writer(writer_h)?;
         let b = get!(buffer, Buffer);
-        w.write_buffer_range(&b.to_core()?, start_index, count)
+        w.write_buffer_range(&b, start_index, count)
     })
 }
 
@@ -317,18 +316,14 @@ pub extern "C" fn netrt_data_writer_store_async(
     ffi!("netrt_data_writer_store_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, w) = get_obj!(writer_h, DataWriter);
-        // A writer made on a stream is owned by that stream's object: its fd allows the
-        // blocking-wait fast path (see `async_op`).
-        let stream = match keep.owner.as_deref().map(|o| &o.value) {
-            Some(Value::OutputStream(s)) => Some(s.clone()),
-            _ => None,
-        };
+        // A blocking waiter may drive the store on its thread, polling the writer's stream.
+        let readiness = w.clone();
         out.write(start_with(
             async move {
                 let _keep = keep;
                 Ok(OpResult::U32(w.store().await?))
             },
-            move || stream.and_then(|s| s.readiness_fd()).map(Readiness::writable),
+            move || readiness.store_readiness(),
         )?);
         Ok(())
     })
@@ -383,7 +378,7 @@ pub extern "C" fn netrt_data_writer_detach_buffer(
     ffi!("netrt_data_writer_detach_buffer", {
         let out = Out::new(out, "out")?;
         let w = writer(writer_h)?;
-        out.write(issue_from_core(&w.detach_buffer()?)?);
+        out.write(handle::issue_new(Value::Buffer(w.detach_buffer()?))?);
         Ok(())
     })
 }

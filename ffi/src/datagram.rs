@@ -113,8 +113,7 @@ pub extern "C" fn netrt_datagram_socket_connect_with_endpoint_pair_async(
 ) -> netrt_hresult {
     ffi!("netrt_datagram_socket_connect_with_endpoint_pair_async", {
         let out = Out::new(out_op, "out_op")?;
-        let pair: EndpointPair =
-            get!(endpoint_pair, EndpointPair).lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let pair: EndpointPair = get!(endpoint_pair, EndpointPair);
         out.write(action(socket, move |s| {
             Box::pin(async move { s.connect_with_endpoint_pair(&pair).await })
         })?);
@@ -155,8 +154,7 @@ pub extern "C" fn netrt_datagram_socket_get_output_stream_with_endpoint_pair_asy
     ffi!("netrt_datagram_socket_get_output_stream_with_endpoint_pair_async", {
         let out = Out::new(out_op, "out_op")?;
         let (owner, s) = get_obj!(socket, DatagramSocket);
-        let pair: EndpointPair =
-            get!(endpoint_pair, EndpointPair).lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let pair: EndpointPair = get!(endpoint_pair, EndpointPair);
         out.write(start(async move {
             let stream = s.get_output_stream_with_endpoint_pair(&pair).await?;
             Ok(OpResult::Object(Object::owned(Value::OutputStream(stream), Some(owner))))

@@ -1,7 +1,6 @@
 //! `Windows.Networking.HostName` and `EndpointPair`.
 
 use std::ffi::c_char;
-use std::sync::{Arc, Mutex};
 
 use netrt_core::net::{EndpointPair, HostName};
 
@@ -152,17 +151,13 @@ pub extern "C" fn netrt_endpoint_pair_create(
             host_opt(remote_host_name)?,
             str_in_or_empty(remote_service_name, "remote_service_name")?,
         );
-        out.write(handle::issue_new(Value::EndpointPair(Arc::new(Mutex::new(pair))))?);
+        out.write(handle::issue_new(Value::EndpointPair(pair))?);
         Ok(())
     })
 }
 
-fn pair_of(h: netrt_handle) -> Result<Arc<Mutex<EndpointPair>>, netrt_core::Error> {
+fn pair_of(h: netrt_handle) -> Result<EndpointPair, netrt_core::Error> {
     Ok(get!(h, EndpointPair))
-}
-
-fn lock(p: &Mutex<EndpointPair>) -> std::sync::MutexGuard<'_, EndpointPair> {
-    p.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// `LocalHostName` (get): `*out` receives a new HostName reference, or 0 when null.
@@ -173,7 +168,7 @@ pub extern "C" fn netrt_endpoint_pair_get_local_host_name(
 ) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_local_host_name", {
         let out = Out::new(out, "out")?;
-        let host = lock(&*pair_of(pair)?).local_host_name.clone();
+        let host = pair_of(pair)?.local_host_name();
         out.write(issue_opt(host)?);
         Ok(())
     })
@@ -188,7 +183,7 @@ pub extern "C" fn netrt_endpoint_pair_set_local_host_name(
     ffi!("netrt_endpoint_pair_set_local_host_name", {
         let p = pair_of(pair)?;
         let host = host_opt(host)?;
-        lock(&p).local_host_name = host;
+        p.set_local_host_name(host);
         Ok(())
     })
 }
@@ -201,7 +196,7 @@ pub extern "C" fn netrt_endpoint_pair_get_remote_host_name(
 ) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_remote_host_name", {
         let out = Out::new(out, "out")?;
-        let host = lock(&*pair_of(pair)?).remote_host_name.clone();
+        let host = pair_of(pair)?.remote_host_name();
         out.write(issue_opt(host)?);
         Ok(())
     })
@@ -216,7 +211,7 @@ pub extern "C" fn netrt_endpoint_pair_set_remote_host_name(
     ffi!("netrt_endpoint_pair_set_remote_host_name", {
         let p = pair_of(pair)?;
         let host = host_opt(host)?;
-        lock(&p).remote_host_name = host;
+        p.set_remote_host_name(host);
         Ok(())
     })
 }
@@ -230,7 +225,7 @@ pub extern "C" fn netrt_endpoint_pair_get_local_service_name(
     needed: *mut usize,
 ) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_local_service_name", {
-        let s = lock(&*pair_of(pair)?).local_service_name.clone();
+        let s = pair_of(pair)?.local_service_name();
         str_out(&s, buf, len, needed)
     })
 }
@@ -244,7 +239,7 @@ pub extern "C" fn netrt_endpoint_pair_set_local_service_name(
     ffi!("netrt_endpoint_pair_set_local_service_name", {
         let p = pair_of(pair)?;
         let v = str_in_or_empty(value, "value")?.to_owned();
-        lock(&p).local_service_name = v;
+        p.set_local_service_name(&v);
         Ok(())
     })
 }
@@ -258,7 +253,7 @@ pub extern "C" fn netrt_endpoint_pair_get_remote_service_name(
     needed: *mut usize,
 ) -> netrt_hresult {
     ffi!("netrt_endpoint_pair_get_remote_service_name", {
-        let s = lock(&*pair_of(pair)?).remote_service_name.clone();
+        let s = pair_of(pair)?.remote_service_name();
         str_out(&s, buf, len, needed)
     })
 }
@@ -272,7 +267,7 @@ pub extern "C" fn netrt_endpoint_pair_set_remote_service_name(
     ffi!("netrt_endpoint_pair_set_remote_service_name", {
         let p = pair_of(pair)?;
         let v = str_in_or_empty(value, "value")?.to_owned();
-        lock(&p).remote_service_name = v;
+        p.set_remote_service_name(&v);
         Ok(())
     })
 }

@@ -1,6 +1,6 @@
 //! What a handle refers to: one netrt object of one kind.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use netrt_core::io::{DataReader, DataWriter, InputStream, OutputStream};
 use netrt_core::net::{
@@ -10,7 +10,6 @@ use netrt_core::net::{
 };
 
 use crate::async_op::AsyncOp;
-use crate::buffer::BufferObject;
 use crate::datagram::MessageArgs;
 use crate::enums::netrt_kind;
 use crate::listener::ConnectionArgs;
@@ -26,8 +25,8 @@ pub(crate) struct Object {
 /// The kinds of objects, each wrapping its core type.
 pub(crate) enum Value {
     HostName(HostName),
-    EndpointPair(Arc<Mutex<EndpointPair>>),
-    Buffer(Arc<BufferObject>),
+    EndpointPair(EndpointPair),
+    Buffer(netrt_core::io::Buffer),
     /// Inline: an operation and its object are one allocation.
     AsyncOp(AsyncOp),
     StreamSocket(StreamSocket),
@@ -46,7 +45,7 @@ pub(crate) enum Value {
     DatagramSocketInformation(DatagramSocketInformation),
     MessageReceivedEventArgs(Arc<MessageArgs>),
     Certificate(netrt_core::tls::Certificate),
-    Vector(Arc<crate::vector::VectorObject>),
+    Vector(crate::vector::VectorObject),
 }
 
 impl Object {

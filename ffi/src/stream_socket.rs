@@ -139,7 +139,7 @@ pub extern "C" fn netrt_stream_socket_connect_with_endpoint_pair_async(
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_connect_with_endpoint_pair_async", {
         let out = Out::new(out_op, "out_op")?;
-        let pair = get!(endpoint_pair, EndpointPair).lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let pair = get!(endpoint_pair, EndpointPair);
         out.write(connect_op(socket, pair, SocketProtectionLevel::PlainSocket)?);
         Ok(())
     })

@@ -19,7 +19,8 @@ use crate::enums::{
 };
 use crate::object::{get, get_obj};
 use crate::strings::str_out;
-use crate::vector::{Backing, Elem, ElemKind, issue_live, issue_snapshot_of};
+use crate::vector::{VectorObject, issue as issue_vector};
+use netrt_core::foundation::Vector;
 
 // ---- StreamSocket -------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ pub extern "C" fn netrt_stream_socket_connect_with_endpoint_pair_and_protection_
     ffi!("netrt_stream_socket_connect_with_endpoint_pair_and_protection_level_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, sock) = get_obj!(socket, StreamSocket);
-        let pair = get!(endpoint_pair, EndpointPair).lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let pair = get!(endpoint_pair, EndpointPair);
         let level = SocketProtectionLevel::from_raw(protection_level)?;
         out.write(start(async move {
             let _keep = keep;
@@ -154,7 +155,9 @@ pub extern "C" fn netrt_stream_socket_control_get_ignorable_server_certificate_e
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_get_ignorable_server_certificate_errors", {
         let out = Out::new(out, "out")?;
-        out.write(issue_live(Backing::IgnorableErrors(get!(control, StreamSocketControl)))?);
+        out.write(issue_vector(VectorObject::Results(
+            get!(control, StreamSocketControl).ignorable_server_certificate_errors(),
+        ))?);
         Ok(())
     })
 }
@@ -196,7 +199,9 @@ pub extern "C" fn netrt_stream_socket_control_get_trusted_root_certificates(
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_get_trusted_root_certificates", {
         let out = Out::new(out, "out")?;
-        out.write(issue_live(Backing::TrustedRoots(get!(control, StreamSocketControl)))?);
+        out.write(issue_vector(VectorObject::Certificates(
+            get!(control, StreamSocketControl).trusted_root_certificates(),
+        ))?);
         Ok(())
     })
 }
@@ -210,7 +215,9 @@ pub extern "C" fn netrt_stream_socket_control_get_application_protocols(
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_get_application_protocols", {
         let out = Out::new(out, "out")?;
-        out.write(issue_live(Backing::ApplicationProtocols(get!(control, StreamSocketControl)))?);
+        out.write(issue_vector(VectorObject::Strings(
+            get!(control, StreamSocketControl).application_protocols(),
+        ))?);
         Ok(())
     })
 }
@@ -225,7 +232,9 @@ pub extern "C" fn netrt_stream_socket_control_get_certificate_revocation_lists(
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_control_get_certificate_revocation_lists", {
         let out = Out::new(out, "out")?;
-        out.write(issue_live(Backing::RevocationLists(get!(control, StreamSocketControl)))?);
+        out.write(issue_vector(VectorObject::Bytes(
+            get!(control, StreamSocketControl).certificate_revocation_lists(),
+        ))?);
         Ok(())
     })
 }
@@ -284,10 +293,7 @@ pub extern "C" fn netrt_stream_socket_information_get_server_intermediate_certif
     ffi!("netrt_stream_socket_information_get_server_intermediate_certificates", {
         let out = Out::new(out, "out")?;
         let all = get!(information, StreamSocketInformation).server_intermediate_certificates();
-        out.write(issue_snapshot_of(
-            ElemKind::Certificate,
-            all.into_iter().map(Elem::Certificate).collect(),
-        )?);
+        out.write(issue_vector(VectorObject::Certificates(Vector::view(all)))?);
         Ok(())
     })
 }
@@ -303,10 +309,7 @@ pub extern "C" fn netrt_stream_socket_information_get_server_certificate_errors(
     ffi!("netrt_stream_socket_information_get_server_certificate_errors", {
         let out = Out::new(out, "out")?;
         let all = get!(information, StreamSocketInformation).server_certificate_errors();
-        out.write(issue_snapshot_of(
-            ElemKind::Int32,
-            all.into_iter().map(|r| Elem::Int32(r as i32)).collect(),
-        )?);
+        out.write(issue_vector(VectorObject::Results(Vector::view(all)))?);
         Ok(())
     })
 }
@@ -467,7 +470,9 @@ pub extern "C" fn netrt_stream_socket_listener_control_get_trusted_root_certific
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_listener_control_get_trusted_root_certificates", {
         let out = Out::new(out, "out")?;
-        out.write(issue_live(Backing::ListenerTrustedRoots(get!(control, StreamSocketListenerControl)))?);
+        out.write(issue_vector(VectorObject::Certificates(
+            get!(control, StreamSocketListenerControl).trusted_root_certificates(),
+        ))?);
         Ok(())
     })
 }

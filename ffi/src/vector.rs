@@ -1,23 +1,14 @@
-//! `IVector<T>` / `IVectorView<T>` as a handle kind (DESIGN §2): `netrt_vector_*`.
+//! `IVector<T>` / `IVectorView<T>` as a handle kind: `netrt_vector_*`.
 //!
-//! A vector obtained from a control (`IgnorableServerCertificateErrors`,
-//! `TrustedRootCertificates`, `ApplicationProtocols`, `CertificateRevocationLists`) is a live
-//! view of that control, as in WinRT: it holds no copy, every read asks the control and every
-//! change is a read-modify-write through the control's setter, so the control's validation
-//! applies (a value it refuses is `E_INVALIDARG` and changes nothing; once the settings are
-//! frozen by a connect or handshake, `E_ILLEGAL_METHOD_CALL`). Changes through any projection
-//! are seen at once. Modifications are serialised process-wide, so two threads appending
-//! through two handles of the same control both land.
-//!
-//! A vector obtained from `Information` or a `Certificate` is a snapshot taken when the getter
-//! ran (an IVectorView): reading works, modifying it is `E_ILLEGAL_METHOD_CALL`.
+//! The vector itself — a live view of a control's setting whose changes go through the
+//! control's validation, or a read-only snapshot — is core's
+//! [`Vector`](netrt_core::foundation::Vector). This module maps its element types to C:
+//! enum values as `int32_t`, strings as UTF-8, certificates and byte strings as handles.
 
 use std::ffi::c_char;
-use std::sync::{Arc, Mutex};
 
 use netrt_core::Error;
-use netrt_core::error::hresult::E_BOUNDS;
-use netrt_core::net::{StreamSocketControl, StreamSocketListenerControl};
+use netrt_core::foundation::Vector;
 use netrt_core::tls::{Certificate, ChainValidationResult};
 
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
@@ -25,193 +16,78 @@ use crate::handle;
 use crate::object::{Value, get};
 use crate::strings::{str_in, str_out};
 
-/// One element.
+/// The object behind a vector handle: a core vector of one C-visible element type.
 #[derive(Clone)]
-pub(crate) enum Elem {
-    Int32(i32),
-    Certificate(Certificate),
-    String(String),
-    Bytes(Vec<u8>),
+pub(crate) enum VectorObject {
+    /// int32 elements (ChainValidationResult values).
+    Results(Vector<ChainValidationResult>),
+    /// Certificate handles.
+    Certificates(Vector<Certificate>),
+    /// UTF-8 strings.
+    Strings(Vector<String>),
+    /// Byte strings, as Buffer handles (CertificateRevocationLists).
+    Bytes(Vector<Vec<u8>>),
 }
-
-/// The element type of a vector (fixed for its lifetime).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ElemKind {
-    Int32,
-    Certificate,
-    String,
-    Bytes,
-}
-
-impl Elem {
-    fn kind(&self) -> ElemKind {
-        match self {
-            Elem::Int32(_) => ElemKind::Int32,
-            Elem::Certificate(_) => ElemKind::Certificate,
-            Elem::String(_) => ElemKind::String,
-            Elem::Bytes(_) => ElemKind::Bytes,
-        }
-    }
-}
-
-/// Where a vector's elements live.
-pub(crate) enum Backing {
-    /// A read-only snapshot (IVectorView).
-    Snapshot(ElemKind, Vec<Elem>),
-    /// `StreamSocketControl.IgnorableServerCertificateErrors` (ChainValidationResult values).
-    IgnorableErrors(StreamSocketControl),
-    /// `StreamSocketControl.TrustedRootCertificates`.
-    TrustedRoots(StreamSocketControl),
-    /// `StreamSocketControl.ApplicationProtocols`.
-    ApplicationProtocols(StreamSocketControl),
-    /// `StreamSocketControl.CertificateRevocationLists` (DER bytes; Buffers at the ABI).
-    RevocationLists(StreamSocketControl),
-    /// `StreamSocketListenerControl.TrustedRootCertificates`.
-    ListenerTrustedRoots(StreamSocketListenerControl),
-}
-
-/// The object behind a vector handle.
-pub struct VectorObject {
-    backing: Backing,
-}
-
-/// Serialises read-modify-write through live views.
-static MODIFY: Mutex<()> = Mutex::new(());
 
 impl VectorObject {
-    fn kind(&self) -> ElemKind {
-        match &self.backing {
-            Backing::Snapshot(k, _) => *k,
-            Backing::IgnorableErrors(_) => ElemKind::Int32,
-            Backing::TrustedRoots(_) | Backing::ListenerTrustedRoots(_) => ElemKind::Certificate,
-            Backing::ApplicationProtocols(_) => ElemKind::String,
-            Backing::RevocationLists(_) => ElemKind::Bytes,
+    fn size(&self) -> u32 {
+        match self {
+            Self::Results(v) => v.size(),
+            Self::Certificates(v) => v.size(),
+            Self::Strings(v) => v.size(),
+            Self::Bytes(v) => v.size(),
         }
     }
 
-    fn read(&self) -> Vec<Elem> {
-        match &self.backing {
-            Backing::Snapshot(_, v) => v.clone(),
-            Backing::IgnorableErrors(c) => {
-                c.ignorable_server_certificate_errors().into_iter().map(|r| Elem::Int32(r as i32)).collect()
-            }
-            Backing::TrustedRoots(c) => {
-                c.trusted_root_certificates().into_iter().map(Elem::Certificate).collect()
-            }
-            Backing::ListenerTrustedRoots(c) => {
-                c.trusted_root_certificates().into_iter().map(Elem::Certificate).collect()
-            }
-            Backing::ApplicationProtocols(c) => {
-                c.application_protocols().into_iter().map(Elem::String).collect()
-            }
-            Backing::RevocationLists(c) => {
-                c.certificate_revocation_lists().into_iter().map(Elem::Bytes).collect()
-            }
+    fn is_read_only(&self) -> bool {
+        match self {
+            Self::Results(v) => v.is_read_only(),
+            Self::Certificates(v) => v.is_read_only(),
+            Self::Strings(v) => v.is_read_only(),
+            Self::Bytes(v) => v.is_read_only(),
         }
     }
 
-    fn write(&self, all: Vec<Elem>) -> Result<(), Error> {
-        match &self.backing {
-            Backing::Snapshot(..) => unreachable!("checked by modify"),
-            Backing::IgnorableErrors(c) => {
-                let values = all
-                    .into_iter()
-                    .map(|e| match e {
-                        Elem::Int32(v) => ChainValidationResult::from_raw(v).ok_or_else(|| {
-                            Error::invalid_arg(format!("{v} is not a ChainValidationResult value"))
-                        }),
-                        _ => Err(wrong_elem()),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                c.set_ignorable_server_certificate_errors(values)
-            }
-            Backing::TrustedRoots(c) => c.set_trusted_root_certificates(certs(all)?),
-            Backing::ListenerTrustedRoots(c) => c.set_trusted_root_certificates(certs(all)?),
-            Backing::ApplicationProtocols(c) => c.set_application_protocols(
-                all.into_iter()
-                    .map(|e| match e {
-                        Elem::String(s) => Ok(s),
-                        _ => Err(wrong_elem()),
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            Backing::RevocationLists(c) => c.set_certificate_revocation_lists(
-                all.into_iter()
-                    .map(|e| match e {
-                        Elem::Bytes(b) => Ok(b),
-                        _ => Err(wrong_elem()),
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-        }
-    }
-
-    /// Read-modify-write through the backing's setter.
-    fn modify(&self, f: impl FnOnce(&mut Vec<Elem>) -> Result<(), Error>) -> Result<(), Error> {
-        if matches!(self.backing, Backing::Snapshot(..)) {
+    /// Refuses a change to a view before the element type is looked at (as WinRT's
+    /// IVectorView has no modifying members at all).
+    fn modifiable(&self) -> Result<&Self, Error> {
+        if self.is_read_only() {
             return Err(Error::illegal_method_call("this vector is read-only (an IVectorView)"));
         }
-        let _serial = MODIFY.lock().unwrap_or_else(|e| e.into_inner());
-        let mut all = self.read();
-        f(&mut all)?;
-        self.write(all)
+        Ok(self)
     }
 
-    fn at(&self, index: u32) -> Result<Elem, Error> {
-        let all = self.read();
-        all.get(index as usize).cloned().ok_or_else(|| bounds(index, all.len()))
+    fn remove_at(&self, index: u32) -> Result<(), Error> {
+        match self {
+            Self::Results(v) => v.remove_at(index),
+            Self::Certificates(v) => v.remove_at(index),
+            Self::Strings(v) => v.remove_at(index),
+            Self::Bytes(v) => v.remove_at(index),
+        }
     }
-}
 
-fn certs(all: Vec<Elem>) -> Result<Vec<Certificate>, Error> {
-    all.into_iter()
-        .map(|e| match e {
-            Elem::Certificate(c) => Ok(c),
-            _ => Err(wrong_elem()),
-        })
-        .collect()
-}
-
-fn wrong_elem() -> Error {
-    Error::invalid_arg("the value's type is not this vector's element type")
-}
-
-fn bounds(index: u32, size: usize) -> Error {
-    Error::new(E_BOUNDS, format!("index {index} is out of range (size {size})"))
-}
-
-fn expect_kind(v: &VectorObject, want: ElemKind) -> Result<(), Error> {
-    if v.kind() == want {
-        Ok(())
-    } else {
-        Err(Error::invalid_arg(format!("the vector holds {:?} elements, not {want:?}", v.kind())))
+    fn clear(&self) -> Result<(), Error> {
+        match self {
+            Self::Results(v) => v.clear(),
+            Self::Certificates(v) => v.clear(),
+            Self::Strings(v) => v.clear(),
+            Self::Bytes(v) => v.clear(),
+        }
     }
 }
 
-/// Issues a handle for a live view.
-pub(crate) fn issue_live(backing: Backing) -> Result<netrt_handle, Error> {
-    handle::issue_new(Value::Vector(Arc::new(VectorObject { backing })))
+/// Issues a handle for a vector.
+pub(crate) fn issue(vector: VectorObject) -> Result<netrt_handle, Error> {
+    handle::issue_new(Value::Vector(vector))
 }
 
-/// Issues a handle for a read-only snapshot of `elems` (all of one kind; an empty snapshot's
-/// kind is taken as `String` unless [`issue_snapshot_of`] names it).
-pub(crate) fn issue_snapshot(elems: Vec<Elem>) -> Result<netrt_handle, Error> {
-    let kind = elems.first().map(Elem::kind).unwrap_or(ElemKind::String);
-    issue_snapshot_of(kind, elems)
+fn wrong_elem(what: &str) -> Error {
+    Error::invalid_arg(format!("this vector's elements are not {what}"))
 }
 
-/// Issues a handle for a read-only snapshot with element type `kind`.
-pub(crate) fn issue_snapshot_of(kind: ElemKind, elems: Vec<Elem>) -> Result<netrt_handle, Error> {
-    handle::issue_new(Value::Vector(Arc::new(VectorObject { backing: Backing::Snapshot(kind, elems) })))
-}
-
-/// The element a caller's handle stands for, in a vector of `kind`.
-fn elem_from_handle(kind: ElemKind, value: netrt_handle) -> Result<Elem, Error> {
-    match kind {
-        ElemKind::Certificate => Ok(Elem::Certificate(get!(value, Certificate))),
-        ElemKind::Bytes => Ok(Elem::Bytes(get!(value, Buffer).to_vec())),
-        _ => Err(Error::invalid_arg("this vector's elements are not objects (use _int32 / _string)")),
-    }
+fn result_of(value: i32) -> Result<ChainValidationResult, Error> {
+    ChainValidationResult::from_raw(value)
+        .ok_or_else(|| Error::invalid_arg(format!("{value} is not a ChainValidationResult value")))
 }
 
 /// `IVector.Size`. `out_size` not NULL. Errors: handle checks (`E_INVALIDARG` for a handle
@@ -220,7 +96,7 @@ fn elem_from_handle(kind: ElemKind, value: netrt_handle) -> Result<Elem, Error> 
 pub extern "C" fn netrt_vector_get_size(vector: netrt_handle, out_size: *mut u32) -> netrt_hresult {
     ffi!("netrt_vector_get_size", {
         let out = Out::new(out_size, "out_size")?;
-        out.write(get!(vector, Vector).read().len() as u32);
+        out.write(get!(vector, Vector).size());
         Ok(())
     })
 }
@@ -231,7 +107,7 @@ pub extern "C" fn netrt_vector_get_size(vector: netrt_handle, out_size: *mut u32
 pub extern "C" fn netrt_vector_get_is_read_only(vector: netrt_handle, out_value: *mut bool) -> netrt_hresult {
     ffi!("netrt_vector_get_is_read_only", {
         let out = Out::new(out_value, "out_value")?;
-        out.write(matches!(get!(vector, Vector).backing, Backing::Snapshot(..)));
+        out.write(get!(vector, Vector).is_read_only());
         Ok(())
     })
 }
@@ -246,12 +122,8 @@ pub extern "C" fn netrt_vector_get_at_int32(
 ) -> netrt_hresult {
     ffi!("netrt_vector_get_at_int32", {
         let out = Out::new(out_value, "out_value")?;
-        let v = get!(vector, Vector);
-        expect_kind(&v, ElemKind::Int32)?;
-        match v.at(index)? {
-            Elem::Int32(x) => out.write(x),
-            _ => return Err(wrong_elem()),
-        }
+        let VectorObject::Results(v) = get!(vector, Vector) else { return Err(wrong_elem("int32")) };
+        out.write(v.get_at(index)? as i32);
         Ok(())
     })
 }
@@ -267,16 +139,12 @@ pub extern "C" fn netrt_vector_get_at_handle(
 ) -> netrt_hresult {
     ffi!("netrt_vector_get_at_handle", {
         let out = Out::new(out, "out")?;
-        let v = get!(vector, Vector);
-        if !matches!(v.kind(), ElemKind::Certificate | ElemKind::Bytes) {
-            return Err(Error::invalid_arg("this vector's elements are not objects"));
-        }
-        let h = match v.at(index)? {
-            Elem::Certificate(c) => crate::certificate::issue(c)?,
-            Elem::Bytes(b) => {
-                handle::issue_new(Value::Buffer(Arc::new(crate::buffer::BufferObject::from_bytes(&b)?)))?
+        let h = match get!(vector, Vector) {
+            VectorObject::Certificates(v) => crate::certificate::issue(v.get_at(index)?)?,
+            VectorObject::Bytes(v) => {
+                handle::issue_new(Value::Buffer(netrt_core::io::Buffer::from_vec(v.get_at(index)?)?))?
             }
-            _ => return Err(wrong_elem()),
+            _ => return Err(wrong_elem("objects")),
         };
         out.write(h);
         Ok(())
@@ -295,12 +163,8 @@ pub extern "C" fn netrt_vector_get_at_string(
     needed: *mut usize,
 ) -> netrt_hresult {
     ffi!("netrt_vector_get_at_string", {
-        let v = get!(vector, Vector);
-        expect_kind(&v, ElemKind::String)?;
-        match v.at(index)? {
-            Elem::String(s) => str_out(&s, buf, len, needed),
-            _ => Err(wrong_elem()),
-        }
+        let VectorObject::Strings(v) = get!(vector, Vector) else { return Err(wrong_elem("strings")) };
+        str_out(&v.get_at(index)?, buf, len, needed)
     })
 }
 
@@ -312,12 +176,10 @@ pub extern "C" fn netrt_vector_get_at_string(
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_append_int32(vector: netrt_handle, value: i32) -> netrt_hresult {
     ffi!("netrt_vector_append_int32", {
-        let v = get!(vector, Vector);
-        v.modify(|all| {
-            expect_kind(&v, ElemKind::Int32)?;
-            all.push(Elem::Int32(value));
-            Ok(())
-        })
+        match get!(vector, Vector).modifiable()? {
+            VectorObject::Results(v) => v.append(result_of(value)?),
+            _ => Err(wrong_elem("int32")),
+        }
     })
 }
 
@@ -328,12 +190,11 @@ pub extern "C" fn netrt_vector_append_int32(vector: netrt_handle, value: i32) ->
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_append_handle(vector: netrt_handle, value: netrt_handle) -> netrt_hresult {
     ffi!("netrt_vector_append_handle", {
-        let v = get!(vector, Vector);
-        let elem = elem_from_handle(v.kind(), value)?;
-        v.modify(|all| {
-            all.push(elem);
-            Ok(())
-        })
+        match get!(vector, Vector).modifiable()? {
+            VectorObject::Certificates(v) => v.append(get!(value, Certificate)),
+            VectorObject::Bytes(v) => v.append(get!(value, Buffer).to_vec()),
+            _ => Err(wrong_elem("objects (use _int32 / _string)")),
+        }
     })
 }
 
@@ -343,12 +204,8 @@ pub extern "C" fn netrt_vector_append_handle(vector: netrt_handle, value: netrt_
 pub extern "C" fn netrt_vector_append_string(vector: netrt_handle, value: *const c_char) -> netrt_hresult {
     ffi!("netrt_vector_append_string", {
         let v = get!(vector, Vector);
-        expect_kind(&v, ElemKind::String)?;
-        let s = str_in(value, "value")?.to_owned();
-        v.modify(|all| {
-            all.push(Elem::String(s));
-            Ok(())
-        })
+        let VectorObject::Strings(v) = v.modifiable()? else { return Err(wrong_elem("strings")) };
+        v.append(str_in(value, "value")?.to_owned())
     })
 }
 
@@ -356,13 +213,10 @@ pub extern "C" fn netrt_vector_append_string(vector: netrt_handle, value: *const
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_set_at_int32(vector: netrt_handle, index: u32, value: i32) -> netrt_hresult {
     ffi!("netrt_vector_set_at_int32", {
-        let v = get!(vector, Vector);
-        v.modify(|all| {
-            expect_kind(&v, ElemKind::Int32)?;
-            let len = all.len();
-            *all.get_mut(index as usize).ok_or_else(|| bounds(index, len))? = Elem::Int32(value);
-            Ok(())
-        })
+        match get!(vector, Vector).modifiable()? {
+            VectorObject::Results(v) => v.set_at(index, result_of(value)?),
+            _ => Err(wrong_elem("int32")),
+        }
     })
 }
 
@@ -370,25 +224,11 @@ pub extern "C" fn netrt_vector_set_at_int32(vector: netrt_handle, index: u32, va
 /// or frozen). Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_remove_at(vector: netrt_handle, index: u32) -> netrt_hresult {
-    ffi!("netrt_vector_remove_at", {
-        let v = get!(vector, Vector);
-        v.modify(|all| {
-            if index as usize >= all.len() {
-                return Err(bounds(index, all.len()));
-            }
-            all.remove(index as usize);
-            Ok(())
-        })
-    })
+    ffi!("netrt_vector_remove_at", { get!(vector, Vector).modifiable()?.remove_at(index) })
 }
 
 /// `IVector.Clear`. Errors: `E_ILLEGAL_METHOD_CALL` (read-only or frozen). Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_clear(vector: netrt_handle) -> netrt_hresult {
-    ffi!("netrt_vector_clear", {
-        get!(vector, Vector).modify(|all| {
-            all.clear();
-            Ok(())
-        })
-    })
+    ffi!("netrt_vector_clear", { get!(vector, Vector).modifiable()?.clear() })
 }

@@ -89,6 +89,28 @@ static void errors() {
     CHECK(!e.message().empty());
     test::note("HostName{\"bad host name\"} -> hresult_invalid_argument: " + to_string(e.message()));
   }
+
+  // Argument and state errors are thrown by the *Async call itself, before anything is awaited
+  // (core's rule, the same in every projection); no operation exists to co_await.
+  bool thrown_at_call = false;
+  try {
+    StreamSocket sock;
+    auto op = sock.ConnectAsync(HostName{L"127.0.0.1"}, L"443", SocketProtectionLevel::Ssl3AllowWeakEncryption);
+    (void)op;
+  } catch (hresult_invalid_argument const&) {
+    thrown_at_call = true;
+  }
+  CHECK(thrown_at_call);
+  thrown_at_call = false;
+  try {
+    StreamSocket sock;
+    auto op = sock.UpgradeToSslAsync(SocketProtectionLevel::Tls12, HostName{L"localhost"});
+    (void)op;
+  } catch (hresult_illegal_method_call const&) {
+    thrown_at_call = true;
+  }
+  CHECK(thrown_at_call);
+  test::note("an invalid argument or an unconnected socket throws at the call, not at co_await/get()");
 }
 
 static void lifetime() {

@@ -161,8 +161,13 @@ async def test_invalid_values_are_the_value_error_subclass() -> None:
     with pytest.raises(netrt.InvalidArgumentError):
         StreamSocket().connect_async("127.0.0.1", "80", 99)  # not a SocketProtectionLevel
 
+    # Argument and state errors are raised by the call itself, before anything is awaited (the
+    # rule of every netrt projection); network failures arrive through the operation.
     with pytest.raises(ValueError):
-        await within(StreamSocket().connect_async("localhost", "443", SocketProtectionLevel.SSL3_ALLOW_WEAK_ENCRYPTION))
+        StreamSocket().connect_async("localhost", "443", SocketProtectionLevel.SSL3_ALLOW_WEAK_ENCRYPTION)
+    with pytest.raises(NetworkError) as not_connected:
+        StreamSocket().upgrade_to_ssl_async(SocketProtectionLevel.TLS12, HostName("localhost"))
+    assert not_connected.value.hresult == E_ILLEGAL_METHOD_CALL
 
     with pytest.raises(netrt.InvalidArgumentError):
         StreamSocket().control.ignorable_server_certificate_errors.append(netrt.ChainValidationResult.REVOKED)

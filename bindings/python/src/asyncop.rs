@@ -1,25 +1,19 @@
-//! `IAsyncAction` / `IAsyncOperation<T>` for Python (DESIGN §4).
+//! `IAsyncAction` / `IAsyncOperation<T>` for Python.
 //!
-//! Every `*_async` method makes its core future and first polls it once right here, on the
-//! calling thread (inside netrt's runtime context, with a no-op waker, as the C ABI does): a
-//! read whose data is already there, or a write the kernel takes at once, completes without
-//! any thread hop, and awaiting it completes without yielding to the event loop. Only a future
-//! that would block is spawned as a task on netrt's runtime (`netrt::runtime::handle()`, rebuilt
-//! after fork).
-//!
-//! The task never touches Python: it stores a Rust outcome, wakes blocking `.get()` callers
-//! through a condition variable, hands the operation to the event loops awaiting it through
-//! their eventfd bridge (`bridge.rs`: no GIL, no dispatcher hop), and posts the `completed`
-//! handler, if any, to netrt's dispatcher thread. The result is converted to a Python object
-//! under the GIL, on first request, and cached.
+//! The operation is core's [`AsyncOperation`]: status, results, the Completed handler set
+//! exactly once, cancellation, and the rule that an argument or state error is raised by the
+//! call itself (before any `await`) while network failures arrive through the operation. This
+//! module adds what only Python needs: the result converted to a Python object under the GIL
+//! on first request (and cached), asyncio awaiting through each event loop's eventfd bridge
+//! (`bridge.rs`: no GIL, no dispatcher hop — core runs a done listener on the finishing thread
+//! that queues the operation for the loop), and `get()`/`wait()` with the GIL released.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use netrt::error::hresult;
+use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery};
 use pyo3::exceptions::{PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
@@ -28,165 +22,62 @@ use crate::bridge::{Bridge, bridge_for, running_loop};
 use crate::convert::{call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
 
-const STARTED: i32 = 0;
-const COMPLETED: i32 = 1;
-const CANCELED: i32 = 2;
-const ERROR: i32 = 3;
-
-/// Turns the task's value into a Python object (under the GIL, once; the object is cached).
+/// Turns the operation's value into a Python object (under the GIL, once; the object is cached).
 type Converter = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
 
-enum Outcome {
-    /// The converter until the first conversion takes it.
-    Completed(Option<Converter>),
-    Error(netrt::Error),
-    Canceled,
-}
+/// The core operation's result: the converter until the first conversion takes it.
+pub struct Convert(Mutex<Option<Converter>>);
 
-#[derive(Default)]
-struct State {
-    status: i32,
-    outcome: Option<Outcome>,
-    /// The converted result, or the conversion's failure.
-    value: Option<PyResult<Py<PyAny>>>,
-    /// (handler, the operation object to pass as its sender), until it has been called.
-    handler: Option<(Py<PyAny>, Py<IAsyncOperation>)>,
-    /// The handler as assigned (what the `completed` getter returns).
-    handler_assigned: Option<Py<PyAny>>,
-    /// asyncio futures awaiting the result, with the bridge of their loop.
-    waiters: Vec<(Arc<Bridge>, Py<PyAny>)>,
-    abort: Option<tokio::task::AbortHandle>,
-}
-
-/// The state of one operation, shared by its Python object, its task and the bridges.
+/// One operation as Python sees it, shared by its Python object and the loop bridges.
 pub struct Shared {
-    id: u32,
-    state: Mutex<State>,
-    done: Condvar,
+    op: AsyncOperation<Convert>,
+    /// The converted result, or the conversion's failure.
+    value: Mutex<Option<PyResult<Py<PyAny>>>>,
+    /// The Completed handler as assigned (what the `completed` getter returns).
+    handler_assigned: Mutex<Option<Py<PyAny>>>,
+    /// asyncio futures awaiting the result, with the bridge of their loop.
+    waiters: Mutex<Vec<(Arc<Bridge>, Py<PyAny>)>>,
 }
 
-static NEXT_ID: AtomicU32 = AtomicU32::new(1);
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 impl Shared {
-    fn new() -> Arc<Self> {
-        Arc::new(Shared {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            state: Mutex::new(State::default()),
-            done: Condvar::new(),
-        })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Moves the operation out of Started (first caller wins); false if it already left.
-    /// Touches no Python object: it may run on a runtime worker.
-    fn finish(self: &Arc<Self>, outcome: Outcome) -> bool {
-        let (bridges, handler) = {
-            let mut st = self.lock();
-            if st.status != STARTED {
-                return false;
-            }
-            st.status = match outcome {
-                Outcome::Completed(_) => COMPLETED,
-                Outcome::Error(_) => ERROR,
-                Outcome::Canceled => CANCELED,
-            };
-            st.outcome = Some(outcome);
-            st.abort = None;
-            let mut bridges: Vec<Arc<Bridge>> = Vec::new();
-            for (b, _) in &st.waiters {
-                if !bridges.iter().any(|x| Arc::ptr_eq(x, b)) {
-                    bridges.push(b.clone());
-                }
-            }
-            (bridges, st.handler.take())
-        };
-        self.done.notify_all();
-        for b in bridges {
-            b.notify(self.clone());
-        }
-        if let Some((handler, sender)) = handler {
-            let me = self.clone();
-            netrt::dispatch::post(move || call_handler(me, handler, sender));
-        }
-        true
-    }
-
-    /// Waits (without the GIL) until the operation leaves Started or `deadline` passes.
-    fn wait_until(&self, deadline: Option<Instant>) -> bool {
-        let mut st = self.lock();
-        while st.status == STARTED {
-            match deadline {
-                None => st = self.done.wait(st).unwrap_or_else(|e| e.into_inner()),
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        return false;
-                    }
-                    st = self.done.wait_timeout(st, d - now).unwrap_or_else(|e| e.into_inner()).0;
-                }
-            }
-        }
-        true
+    fn started(&self) -> bool {
+        self.op.status() == AsyncStatus::Started
     }
 
     /// The result of a finished operation as a Python value or exception.
     fn results(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         loop {
-            let convert = {
-                let mut st = self.lock();
-                match st.status {
-                    STARTED => {
-                        return Err(raise(
-                            hresult::E_ILLEGAL_METHOD_CALL,
-                            "the operation has not completed yet (await it or call get())",
-                        ));
-                    }
-                    CANCELED => return Err(cancelled_error(py)),
-                    _ => {}
-                }
-                if let Some(v) = &st.value {
-                    return v.as_ref().map(|v| v.clone_ref(py)).map_err(|e| e.clone_ref(py));
-                }
-                match &mut st.outcome {
-                    Some(Outcome::Error(e)) => return Err(to_pyerr(e.clone())),
-                    Some(Outcome::Completed(c)) => c.take(),
-                    _ => unreachable!("a finished operation has an outcome"),
-                }
-            };
-            match convert {
-                Some(convert) => {
-                    // Converted without holding the lock: converters create Python objects.
-                    let value = convert(py);
-                    let mut st = self.lock();
-                    let stored = st.value.insert(value);
-                    return stored.as_ref().map(|v| v.clone_ref(py)).map_err(|e| e.clone_ref(py));
-                }
-                // Another thread is converting (it released the GIL meanwhile): let it finish.
-                None => py.detach(std::thread::yield_now),
+            if self.op.status() == AsyncStatus::Canceled {
+                return Err(cancelled_error(py));
             }
+            let convert = self.op.with_results(|c| lock(&c.0).take()).map_err(to_pyerr)?;
+            if let Some(convert) = convert {
+                // Converted without holding a lock: converters create Python objects.
+                let value = convert(py);
+                let mut cached = lock(&self.value);
+                let stored = cached.insert(value);
+                return stored.as_ref().map(|v| v.clone_ref(py)).map_err(|e| e.clone_ref(py));
+            }
+            if let Some(v) = &*lock(&self.value) {
+                return v.as_ref().map(|v| v.clone_ref(py)).map_err(|e| e.clone_ref(py));
+            }
+            // Another thread is converting (it released the GIL meanwhile): let it finish.
+            py.detach(std::thread::yield_now);
         }
     }
-}
-
-/// On the dispatcher thread: the `completed` handler.
-fn call_handler(shared: Arc<Shared>, handler: Py<PyAny>, sender: Py<IAsyncOperation>) {
-    call_python("netrt: an async operation's completed handler", |py| {
-        let status = py_enum(py, "AsyncStatus", shared.lock().status as i64)?;
-        handler.bind(py).call1((sender, status))?;
-        Ok(())
-    });
 }
 
 /// On a loop's thread (its bridge): hands the outcome to the futures of that loop.
 pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge>) {
     let mine: Vec<Py<PyAny>> = {
-        let mut st = shared.lock();
+        let mut waiters = lock(&shared.waiters);
         let (mine, others): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut st.waiters).into_iter().partition(|(b, _)| Arc::ptr_eq(b, bridge));
-        st.waiters = others;
+            std::mem::take(&mut *waiters).into_iter().partition(|(b, _)| Arc::ptr_eq(b, bridge));
+        *waiters = others;
         mine.into_iter().map(|(_, f)| f).collect()
     };
     for fut in mine {
@@ -211,66 +102,29 @@ fn resolve(py: Python<'_>, shared: &Shared, fut: &Bound<'_, PyAny>) -> PyResult<
     Ok(())
 }
 
-/// Finishes the operation with `E_UNEXPECTED` if its task unwinds (a panic in core).
-struct PanicGuard(Option<Arc<Shared>>);
-
-impl Drop for PanicGuard {
-    fn drop(&mut self) {
-        if let Some(shared) = self.0.take() {
-            // Also reached when the task is aborted by cancel(): then the status is already
-            // Canceled and this does nothing.
-            shared.finish(Outcome::Error(netrt::Error::new(
-                hresult::E_UNEXPECTED,
-                "the operation's task ended without a result (a panic in netrt)",
-            )));
-        }
-    }
-}
-
-fn outcome_of<T: Send + 'static>(
-    result: netrt::Result<T>,
-    convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
-) -> Outcome {
-    match result {
-        Ok(value) => Outcome::Completed(Some(Box::new(move |py| convert(py, value)))),
-        Err(e) => Outcome::Error(e),
-    }
-}
-
-/// Starts `fut`: polls it once on this thread, and only if it is not finished spawns it on
-/// netrt's runtime. `convert` makes its value a Python object.
-pub fn spawn<T, F>(fut: F, convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>) -> IAsyncOperation
+/// Starts `fut` as a core operation (polled once on this thread; spawned on netrt's runtime
+/// only if it is not finished). `convert` makes its value a Python object.
+///
+/// An argument or state error found by that first poll is raised here, as by every netrt
+/// projection; anything else is the operation's outcome.
+pub fn spawn<T, F>(fut: F, convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>) -> PyResult<IAsyncOperation>
 where
     T: Send + 'static,
     F: Future<Output = netrt::Result<T>> + Send + 'static,
 {
-    let shared = Shared::new();
-    let mut fut = Box::pin(fut);
-    let first = {
-        // The runtime context lets the future register its I/O and timers with netrt's
-        // runtime; the no-op waker is replaced by the task's own when the task polls it.
-        let _runtime = netrt::runtime::runtime().enter();
-        fut.as_mut().poll(&mut Context::from_waker(Waker::noop()))
-    };
-    if let Poll::Ready(result) = first {
-        shared.finish(outcome_of(result, convert));
-        return IAsyncOperation { shared };
-    }
-    let task_shared = shared.clone();
-    let task = netrt::runtime::handle().spawn(async move {
-        let mut guard = PanicGuard(Some(task_shared));
-        let outcome = outcome_of(fut.await, convert);
-        if let Some(shared) = guard.0.take() {
-            shared.finish(outcome);
-        }
+    let op = AsyncOperation::start(async move {
+        let value = fut.await?;
+        let convert: Converter = Box::new(move |py| convert(py, value));
+        Ok(Convert(Mutex::new(Some(convert))))
+    })
+    .map_err(to_pyerr)?;
+    let shared = Arc::new(Shared {
+        op,
+        value: Mutex::new(None),
+        handler_assigned: Mutex::new(None),
+        waiters: Mutex::new(Vec::new()),
     });
-    {
-        let mut st = shared.lock();
-        if st.status == STARTED {
-            st.abort = Some(task.abort_handle());
-        }
-    }
-    IAsyncOperation { shared }
+    Ok(IAsyncOperation { shared })
 }
 
 /// `None` result (IAsyncAction).
@@ -309,25 +163,20 @@ impl IAsyncOperation {
     /// `Status`: an `AsyncStatus`.
     #[getter]
     fn status(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        py_enum(py, "AsyncStatus", self.shared.lock().status as i64)
+        py_enum(py, "AsyncStatus", self.shared.op.status() as i64)
     }
 
     /// `ErrorCode`: 0 unless the operation failed (its HRESULT) or was canceled
     /// (`HRESULT_FROM_WIN32(ERROR_CANCELLED)`).
     #[getter]
-    fn error_code(&self) -> i32 {
-        let st = self.shared.lock();
-        match &st.outcome {
-            Some(Outcome::Error(e)) => e.hresult(),
-            Some(Outcome::Canceled) => hresult::E_CANCELLED,
-            _ => 0,
-        }
+    fn error_code(&self) -> PyResult<i32> {
+        self.shared.op.error_code().map_err(to_pyerr)
     }
 
     /// `Id`: unique in the process.
     #[getter]
     fn id(&self) -> u32 {
-        self.shared.id
+        self.shared.op.id()
     }
 
     /// `Completed`: the handler, called as `handler(operation, status)` on netrt's dispatcher
@@ -335,7 +184,7 @@ impl IAsyncOperation {
     /// May be assigned once (a second assignment is `E_ILLEGAL_DELEGATE_ASSIGNMENT`).
     #[getter]
     fn completed(&self, py: Python<'_>) -> Option<Py<PyAny>> {
-        self.shared.lock().handler_assigned.as_ref().map(|h| h.clone_ref(py))
+        lock(&self.shared.handler_assigned).as_ref().map(|h| h.clone_ref(py))
     }
 
     #[setter]
@@ -344,38 +193,52 @@ impl IAsyncOperation {
         if !handler.bind(py).is_callable() {
             return Err(pyo3::exceptions::PyTypeError::new_err("completed must be callable"));
         }
-        let status = {
-            let mut st = slf.get().shared.lock();
-            if st.handler_assigned.is_some() {
-                return Err(raise(
-                    hresult::E_ILLEGAL_DELEGATE_ASSIGNMENT,
-                    "the completed handler of an operation can be assigned only once",
-                ));
-            }
-            st.handler_assigned = Some(handler.clone_ref(py));
-            if st.status == STARTED {
-                let sender: Py<IAsyncOperation> = slf.clone().unbind();
-                st.handler = Some((handler, sender));
-                return Ok(());
-            }
-            st.status
-        };
-        handler.bind(py).call1((slf, py_enum(py, "AsyncStatus", status as i64)?))?;
-        Ok(())
-    }
-
-    /// `Cancel()`: a Started operation becomes Canceled and its task is stopped.
-    fn cancel(&self) {
-        let abort = self.shared.lock().abort.take();
-        if self.shared.finish(Outcome::Canceled)
-            && let Some(abort) = abort
-        {
-            abort.abort();
+        let sender: Py<IAsyncOperation> = slf.clone().unbind();
+        let call = handler.clone_ref(py);
+        // A handler that runs inline (the operation had finished) raises into this setter.
+        let inline_error: Arc<Mutex<Option<PyErr>>> = Arc::new(Mutex::new(None));
+        let inline_slot = inline_error.clone();
+        slf.get()
+            .shared
+            .op
+            .set_completed(Box::new(move |status, delivery| {
+                let run = move |py: Python<'_>| -> PyResult<()> {
+                    let status = py_enum(py, "AsyncStatus", status as i64)?;
+                    call.bind(py).call1((sender, status))?;
+                    Ok(())
+                };
+                match delivery {
+                    CompletedDelivery::Inline => {
+                        if let Err(e) = Python::attach(run) {
+                            *lock(&inline_slot) = Some(e);
+                        }
+                    }
+                    CompletedDelivery::Dispatcher => {
+                        call_python("netrt: an async operation's completed handler", run)
+                    }
+                }
+            }))
+            .map_err(to_pyerr)?;
+        *lock(&slf.get().shared.handler_assigned) = Some(handler);
+        match lock(&inline_error).take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 
-    /// `Close()`: nothing to release (the result stays readable).
-    fn close(&self) {}
+    /// `Cancel()`: a Started operation becomes Canceled; this returns once its work has let go
+    /// of the socket or reader, so the next operation on it is accepted at once.
+    fn cancel(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.shared.op.cancel()).map_err(to_pyerr)
+    }
+
+    /// `Close()`: releases the results of a finished operation (later `get_results` raises
+    /// `E_ILLEGAL_METHOD_CALL`); `E_ILLEGAL_STATE_CHANGE` while it runs.
+    fn close(&self) -> PyResult<()> {
+        self.shared.op.close().map_err(to_pyerr)?;
+        *lock(&self.shared.value) = None;
+        Ok(())
+    }
 
     /// `GetResults()`: the result of a Completed operation (raises its error, or
     /// `asyncio.CancelledError`); `E_ILLEGAL_METHOD_CALL` while Started.
@@ -411,21 +274,15 @@ impl IAsyncOperation {
         // Required even when the result is there, so that awaiting outside a running loop
         // fails the same way whatever the timing.
         let event_loop = running_loop(py)?;
-        if shared.lock().status != STARTED {
+        if !shared.started() {
             let value = shared.results(py)?;
             return Ok(Bound::new(py, Ready(Mutex::new(Some(value))))?.into_any());
         }
         let bridge = bridge_for(&event_loop)?;
         let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
-        let pending = {
-            let mut st = shared.lock();
-            if st.status == STARTED {
-                st.waiters.push((bridge, fut.clone().unbind()));
-                true
-            } else {
-                false
-            }
-        };
+        lock(&shared.waiters).push((bridge.clone(), fut.clone().unbind()));
+        let for_loop = shared.clone();
+        let pending = shared.op.on_done(Box::new(move || bridge.notify(for_loop)));
         if pending {
             // Cancelling the awaiting task cancels this future, and so the operation.
             fut.call_method1(
@@ -433,6 +290,8 @@ impl IAsyncOperation {
                 (slf.getattr(pyo3::intern!(py, "_on_future_done"))?,),
             )?;
         } else {
+            // Finished meanwhile: no notification will come for this future.
+            lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
             resolve(py, shared, &fut)?;
         }
         fut.call_method0(pyo3::intern!(py, "__await__"))
@@ -440,7 +299,7 @@ impl IAsyncOperation {
 
     fn _on_future_done(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
         if fut.call_method0(pyo3::intern!(fut.py(), "cancelled"))?.is_truthy()? {
-            self.cancel();
+            self.cancel(fut.py())?;
         }
         Ok(())
     }
@@ -456,7 +315,7 @@ impl IAsyncOperation {
         let py = slf.py();
         let status = slf.get().status(py)?;
         let class = slf.get_type().name()?;
-        Ok(format!("<netrt.{class} id={} status={}>", slf.get().shared.id, status.bind(py).str()?))
+        Ok(format!("<netrt.{class} id={} status={}>", slf.get().shared.op.id(), status.bind(py).str()?))
     }
 }
 
@@ -511,7 +370,7 @@ impl IAsyncOperation {
         // Wait in slices so Ctrl-C (a pending signal) interrupts a long wait.
         const SLICE: Duration = Duration::from_millis(100);
         loop {
-            if self.shared.lock().status != STARTED {
+            if !self.shared.started() {
                 return Ok(true);
             }
             let slice_end = Instant::now() + SLICE;
@@ -519,7 +378,7 @@ impl IAsyncOperation {
                 Some(d) if d < slice_end => d,
                 _ => slice_end,
             };
-            if py.detach(|| self.shared.wait_until(Some(until))) {
+            if py.detach(|| self.shared.op.wait(Some(until))) {
                 return Ok(true);
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {

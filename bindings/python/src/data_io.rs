@@ -174,11 +174,11 @@ impl PyDataWriter {
     /// `StoreAsync()`: sends the unstored bytes; the result is how many were stored.
     fn store_async(&self, py: Python<'_>) -> PyResult<Py<DataWriterStoreOperation>> {
         let w = self.inner.clone();
-        DataWriterStoreOperation::wrap(py, spawn(async move { w.store().await }, uint))
+        DataWriterStoreOperation::wrap(py, spawn(async move { w.store().await }, uint)?)
     }
 
     /// `FlushAsync()`.
-    fn flush_async(&self) -> IAsyncOperation {
+    fn flush_async(&self) -> PyResult<IAsyncOperation> {
         let w = self.inner.clone();
         spawn(async move { w.flush().await }, boolean)
     }
@@ -193,7 +193,7 @@ impl PyDataWriter {
 
     /// `DetachBuffer()`: the unstored bytes as a `Buffer`.
     fn detach_buffer(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        PyBuf::object(py, self.inner.detach_buffer().or_raise()?.into_vec())
+        PyBuf::object_of(py, self.inner.detach_buffer().or_raise()?)
     }
 
     fn close(&self) {
@@ -296,7 +296,7 @@ impl PyDataReader {
     #[pyo3(signature = (count, /))]
     fn load_async(&self, py: Python<'_>, count: u32) -> PyResult<Py<DataReaderLoadOperation>> {
         let r = self.inner.clone();
-        DataReaderLoadOperation::wrap(py, spawn(async move { r.load(count).await }, uint))
+        DataReaderLoadOperation::wrap(py, spawn(async move { r.load(count).await }, uint)?)
     }
 
     fn read_byte(&self) -> PyResult<u8> {
@@ -341,7 +341,7 @@ impl PyDataReader {
     /// `ReadBuffer(length)`: the next `length` bytes as a `Buffer`.
     #[pyo3(signature = (length, /))]
     fn read_buffer(&self, py: Python<'_>, length: u32) -> PyResult<Py<PyAny>> {
-        PyBuf::object(py, self.inner.read_buffer(length).or_raise()?.into_vec())
+        PyBuf::object_of(py, self.inner.read_buffer(length).or_raise()?)
     }
 
     fn read_boolean(&self) -> PyResult<bool> {
@@ -408,7 +408,7 @@ impl PyDataReader {
 
     /// `DetachBuffer()`: the unconsumed bytes as a `Buffer`.
     fn detach_buffer(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        PyBuf::object(py, self.inner.detach_buffer().or_raise()?.into_vec())
+        PyBuf::object_of(py, self.inner.detach_buffer().or_raise()?)
     }
 
     fn close(&self) {

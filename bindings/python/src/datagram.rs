@@ -63,7 +63,7 @@ impl PyDatagramSocket {
         }
         let service = str_arg(local_service_name, "local_service_name")?;
         let s = self.inner.clone();
-        Ok(spawn(async move { s.bind_service_name(&service).await }, none))
+        spawn(async move { s.bind_service_name(&service).await }, none)
     }
 
     /// `BindEndpointAsync(localHostName, localServiceName)`; `None` binds every address.
@@ -76,7 +76,7 @@ impl PyDatagramSocket {
         let host = opt_host_arg(local_host_name)?;
         let service = str_arg(local_service_name, "local_service_name")?;
         let s = self.inner.clone();
-        Ok(spawn(async move { s.bind_endpoint(host.as_ref(), &service).await }, none))
+        spawn(async move { s.bind_endpoint(host.as_ref(), &service).await }, none)
     }
 
     /// `ConnectAsync(endpoint_pair)` or `ConnectAsync(remote_host_name, remote_service_name)`.
@@ -97,12 +97,12 @@ impl PyDatagramSocket {
                     })?
                     .get()
                     .get_pair();
-                Ok(spawn(async move { s.connect_with_endpoint_pair(&pair).await }, none))
+                Ok(spawn(async move { s.connect_with_endpoint_pair(&pair).await }, none)?)
             }
             2 => {
                 let host = host_arg(&args.get_item(0)?)?;
                 let service = str_arg(&args.get_item(1)?, "remote_service_name")?;
-                Ok(spawn(async move { s.connect(&host, &service).await }, none))
+                Ok(spawn(async move { s.connect(&host, &service).await }, none)?)
             }
             _ => Err(arity_error(
                 "connect_async",
@@ -129,12 +129,12 @@ impl PyDatagramSocket {
                 Ok(spawn(
                     async move { s.get_output_stream_with_endpoint_pair(&pair).await },
                     output_stream_result,
-                ))
+                )?)
             }
             2 => {
                 let host = host_arg(&args.get_item(0)?)?;
                 let service = str_arg(&args.get_item(1)?, "remote_service_name")?;
-                Ok(spawn(async move { s.get_output_stream(&host, &service).await }, output_stream_result))
+                Ok(spawn(async move { s.get_output_stream(&host, &service).await }, output_stream_result)?)
             }
             _ => Err(arity_error("get_output_stream_async", forms, args)),
         }
@@ -167,7 +167,7 @@ impl PyDatagramSocket {
         slf.get().iterators.start(slf.as_any(), "message_received", None)
     }
 
-    fn cancel_io_async(&self) -> IAsyncOperation {
+    fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {
         let s = self.inner.clone();
         spawn(async move { s.cancel_io().await }, none)
     }

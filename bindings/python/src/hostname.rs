@@ -1,7 +1,5 @@
 //! `HostName` and `EndpointPair` (Windows.Networking).
 
-use std::sync::Mutex;
-
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -98,17 +96,13 @@ impl PyHostName {
 /// Local and remote host and service of a connection.
 #[pyclass(module = "netrt", name = "EndpointPair", frozen)]
 pub struct PyEndpointPair {
-    inner: Mutex<netrt::EndpointPair>,
+    inner: netrt::EndpointPair,
 }
 
 impl PyEndpointPair {
-    /// A copy of the pair.
+    /// The pair (another reference to the same core object).
     pub fn get_pair(&self) -> netrt::EndpointPair {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&mut netrt::EndpointPair) -> R) -> R {
-        f(&mut self.inner.lock().unwrap_or_else(|e| e.into_inner()))
+        self.inner.clone()
     }
 }
 
@@ -125,65 +119,66 @@ impl PyEndpointPair {
         remote_service_name: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         Ok(Self {
-            inner: Mutex::new(netrt::EndpointPair::new(
+            inner: netrt::EndpointPair::new(
                 opt_host_arg(local_host_name)?,
                 &str_arg(local_service_name, "local_service_name")?,
                 opt_host_arg(remote_host_name)?,
                 &str_arg(remote_service_name, "remote_service_name")?,
-            )),
+            ),
         })
     }
 
     #[getter]
     fn local_host_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        opt_host_obj(py, self.with(|p| p.local_host_name.clone()))
+        opt_host_obj(py, self.inner.local_host_name())
     }
 
     #[setter]
     fn set_local_host_name(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let h = opt_host_arg(value)?;
-        self.with(|p| p.local_host_name = h);
+        self.inner.set_local_host_name(h);
         Ok(())
     }
 
     #[getter]
     fn local_service_name(&self) -> String {
-        self.with(|p| p.local_service_name.clone())
+        self.inner.local_service_name()
     }
 
     #[setter]
     fn set_local_service_name(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let s = str_arg(value, "local_service_name")?;
-        self.with(|p| p.local_service_name = s);
+        self.inner.set_local_service_name(&s);
         Ok(())
     }
 
     #[getter]
     fn remote_host_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        opt_host_obj(py, self.with(|p| p.remote_host_name.clone()))
+        opt_host_obj(py, self.inner.remote_host_name())
     }
 
     #[setter]
     fn set_remote_host_name(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let h = Some(host_arg(value)?);
-        self.with(|p| p.remote_host_name = h);
+        self.inner.set_remote_host_name(h);
         Ok(())
     }
 
     #[getter]
     fn remote_service_name(&self) -> String {
-        self.with(|p| p.remote_service_name.clone())
+        self.inner.remote_service_name()
     }
 
     #[setter]
     fn set_remote_service_name(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let s = str_arg(value, "remote_service_name")?;
-        self.with(|p| p.remote_service_name = s);
+        self.inner.set_remote_service_name(&s);
         Ok(())
     }
 
     fn __repr__(&self) -> String {
-        self.with(|p| {
+        let p = self.inner.snapshot();
+        {
             let name = |h: &Option<netrt::HostName>| h.as_ref().map(|h| h.to_string()).unwrap_or_default();
             format!(
                 "EndpointPair({:?}, {:?}, {:?}, {:?})",
@@ -192,6 +187,6 @@ impl PyEndpointPair {
                 name(&p.remote_host_name),
                 p.remote_service_name
             )
-        })
+        }
     }
 }

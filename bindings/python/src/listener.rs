@@ -18,7 +18,7 @@ use crate::convert::{call_python, enum_arg, level_arg, opt_host_arg, py_enum, st
 use crate::errors::{OrRaise, invalid_arg};
 use crate::stream_socket::socket_obj;
 use crate::streams::{aenter, aexit};
-use crate::vector::{Kind, PyVector};
+use crate::vector::{AnyVector, PyVector};
 
 /// Makes the Python `(sender, args)` of an event from the core's.
 pub type WrapArgs<S, A> = fn(Python<'_>, &S, &A) -> PyResult<(Py<PyAny>, Py<PyAny>)>;
@@ -120,7 +120,7 @@ impl PyStreamSocketListener {
             ));
         }
         let l = self.inner.clone();
-        Ok(spawn(async move { l.bind_service_name_with_protection_level(&service, level).await }, none))
+        spawn(async move { l.bind_service_name_with_protection_level(&service, level).await }, none)
     }
 
     /// `BindEndpointAsync(localHostName, localServiceName)`; `None` binds every address.
@@ -133,7 +133,7 @@ impl PyStreamSocketListener {
         let host = opt_host_arg(local_host_name)?;
         let service = str_arg(local_service_name, "local_service_name")?;
         let l = self.inner.clone();
-        Ok(spawn(async move { l.bind_endpoint(host.as_ref(), &service).await }, none))
+        spawn(async move { l.bind_endpoint(host.as_ref(), &service).await }, none)
     }
 
     /// `ConnectionReceived += handler`: `handler(listener, args)` runs on netrt's dispatcher
@@ -159,7 +159,7 @@ impl PyStreamSocketListener {
         slf.get().iterators.start(slf.as_any(), "connection_received", Some("socket"))
     }
 
-    fn cancel_io_async(&self) -> IAsyncOperation {
+    fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {
         let l = self.inner.clone();
         spawn(async move { l.cancel_io().await }, none)
     }
@@ -292,7 +292,7 @@ impl PyStreamSocketListenerControl {
     /// may chain to (a live list of `Certificate`).
     #[getter]
     fn trusted_root_certificates(&self) -> PyVector {
-        PyVector { kind: Kind::ListenerTrustedRoots(self.inner.clone()) }
+        PyVector::new(AnyVector::Certificates(self.inner.trusted_root_certificates()))
     }
 }
 

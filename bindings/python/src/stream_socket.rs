@@ -13,7 +13,7 @@ use crate::convert::{enum_arg, host_arg, level_arg, py_enum, str_arg, timedelta,
 use crate::errors::{OrRaise, invalid_arg};
 use crate::hostname::{PyEndpointPair, opt_host_obj};
 use crate::streams::{PyInputStream, PyOutputStream, aenter, aexit};
-use crate::vector::{Kind, PyVector};
+use crate::vector::{AnyVector, PyVector};
 
 /// A TCP connection, optionally with TLS.
 #[pyclass(module = "netrt", name = "StreamSocket", frozen)]
@@ -36,7 +36,7 @@ fn no_adapter(obj: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 impl PyStreamSocket {
-    fn connect(&self, pair: netrt::EndpointPair, level: SocketProtectionLevel) -> IAsyncOperation {
+    fn connect(&self, pair: netrt::EndpointPair, level: SocketProtectionLevel) -> PyResult<IAsyncOperation> {
         let s = self.inner.clone();
         spawn(async move { s.connect_with_endpoint_pair_and_protection_level(&pair, level).await }, none)
     }
@@ -66,7 +66,7 @@ impl PyStreamSocket {
                 2 => level_arg(&args.get_item(1)?)?,
                 _ => return Err(arity_error("connect_async", FORMS, args)),
             };
-            return Ok(self.connect(pair.get().get_pair(), level));
+            return self.connect(pair.get().get_pair(), level);
         }
         if args.len() < 2 {
             return Err(arity_error("connect_async", FORMS, args));
@@ -80,7 +80,7 @@ impl PyStreamSocket {
         if args.len() == 4 {
             no_adapter(&args.get_item(3)?)?;
         }
-        Ok(self.connect(netrt::EndpointPair::new(None, "", Some(host), &service), level))
+        self.connect(netrt::EndpointPair::new(None, "", Some(host), &service), level)
     }
 
     /// `ConnectAsync(EndpointPair, SocketProtectionLevel)` under its ABI overload name.
@@ -90,7 +90,7 @@ impl PyStreamSocket {
         endpoint_pair: PyRef<'_, PyEndpointPair>,
         protection_level: &Bound<'_, PyAny>,
     ) -> PyResult<IAsyncOperation> {
-        Ok(self.connect(endpoint_pair.get_pair(), level_arg(protection_level)?))
+        self.connect(endpoint_pair.get_pair(), level_arg(protection_level)?)
     }
 
     /// `UpgradeToSslAsync(protectionLevel, validationHostName)`: STARTTLS on a plain connection.
@@ -103,7 +103,7 @@ impl PyStreamSocket {
         let level = level_arg(protection_level)?;
         let host = host_arg(validation_host_name)?;
         let s = self.inner.clone();
-        Ok(spawn(async move { s.upgrade_to_ssl(level, &host).await }, none))
+        spawn(async move { s.upgrade_to_ssl(level, &host).await }, none)
     }
 
     /// netrt `UpgradeToSslAsServerAsync(protectionLevel, serverCertificate)`: server-side
@@ -118,11 +118,11 @@ impl PyStreamSocket {
         let level = level_arg(protection_level)?;
         let certificate = cert_arg(server_certificate)?;
         let s = self.inner.clone();
-        Ok(spawn(async move { s.upgrade_to_ssl_as_server(level, &certificate).await }, none))
+        spawn(async move { s.upgrade_to_ssl_as_server(level, &certificate).await }, none)
     }
 
     /// `CancelIOAsync()`: pending reads, writes and connects end with OPERATION_ABORTED.
-    fn cancel_io_async(&self) -> IAsyncOperation {
+    fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {
         let s = self.inner.clone();
         spawn(async move { s.cancel_io().await }, none)
     }
@@ -251,22 +251,22 @@ impl PyStreamSocketControl {
     /// `IgnorableServerCertificateErrors`: a live list of `ChainValidationResult`.
     #[getter]
     fn ignorable_server_certificate_errors(&self) -> PyVector {
-        PyVector { kind: Kind::IgnorableErrors(self.inner.clone()) }
+        PyVector::new(AnyVector::Results(self.inner.ignorable_server_certificate_errors()))
     }
     /// netrt: extra trusted roots for this socket (a live list of `Certificate`).
     #[getter]
     fn trusted_root_certificates(&self) -> PyVector {
-        PyVector { kind: Kind::TrustedRoots(self.inner.clone()) }
+        PyVector::new(AnyVector::Certificates(self.inner.trusted_root_certificates()))
     }
     /// netrt: ALPN protocols offered (a live list of `str`).
     #[getter]
     fn application_protocols(&self) -> PyVector {
-        PyVector { kind: Kind::ApplicationProtocols(self.inner.clone()) }
+        PyVector::new(AnyVector::Strings(self.inner.application_protocols()))
     }
     /// netrt: DER CRLs checked at the handshake (a live list of `bytes`).
     #[getter]
     fn certificate_revocation_lists(&self) -> PyVector {
-        PyVector { kind: Kind::RevocationLists(self.inner.clone()) }
+        PyVector::new(AnyVector::Bytes(self.inner.certificate_revocation_lists()))
     }
     /// netrt: connect timeout (`timedelta(0)`: the system's).
     #[getter]

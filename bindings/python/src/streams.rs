@@ -1,7 +1,6 @@
 //! `Buffer`, and the socket streams (`IInputStream` / `IOutputStream`) (Windows.Storage.Streams).
 
 use std::os::raw::c_int;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use netrt::io::{InputStream, InputStreamOptions, OutputStream};
@@ -13,35 +12,39 @@ use crate::asyncop::{IAsyncOperation, boolean, spawn, uint};
 use crate::convert::{bytes_arg, enum_arg, ready_future};
 use crate::errors::{OrRaise, invalid_arg};
 
-/// `Buffer`: bytes with a capacity and a length; supports the buffer protocol
-/// (`memoryview(buf)`, `bytes(buf)`), read-write over its `length` bytes.
+/// `Buffer`: core's IBuffer (fixed capacity, settable length, memory that never moves);
+/// supports the buffer protocol (`memoryview(buf)`, `bytes(buf)`), read-write over its
+/// `length` bytes.
 #[pyclass(module = "netrt", name = "Buffer", frozen)]
 pub struct PyBuf {
-    data: Mutex<Vec<u8>>,
-    capacity: u32,
+    inner: netrt::io::Buffer,
     exports: AtomicUsize,
 }
 
 impl PyBuf {
-    /// A buffer holding `bytes` (capacity = length).
-    pub fn from_vec(bytes: Vec<u8>) -> PyResult<Self> {
-        let capacity =
-            u32::try_from(bytes.len()).map_err(|_| invalid_arg("a Buffer holds at most 4 GiB - 1 bytes"))?;
-        Ok(Self { data: Mutex::new(bytes), capacity, exports: AtomicUsize::new(0) })
+    /// The wrapper of a core buffer (shared, not copied).
+    pub fn wrap(inner: netrt::io::Buffer) -> Self {
+        Self { inner, exports: AtomicUsize::new(0) }
     }
 
     /// A `Buffer` object for `bytes`.
     pub fn object(py: Python<'_>, bytes: Vec<u8>) -> PyResult<Py<PyAny>> {
-        Ok(Py::new(py, Self::from_vec(bytes)?)?.into_any())
+        Self::object_of(py, netrt::io::Buffer::from_vec(bytes).or_raise()?)
+    }
+
+    /// A `Buffer` object sharing `buffer`.
+    pub fn object_of(py: Python<'_>, buffer: netrt::io::Buffer) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, Self::wrap(buffer))?.into_any())
+    }
+
+    /// The core buffer (shared).
+    pub fn buffer(&self) -> &netrt::io::Buffer {
+        &self.inner
     }
 
     /// A copy of the valid bytes.
     pub fn snapshot(&self) -> Vec<u8> {
-        self.lock().clone()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
-        self.data.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner.to_vec()
     }
 }
 
@@ -55,57 +58,55 @@ impl PyBuf {
     /// `Buffer(capacity)`: empty (length 0), room for `capacity` bytes.
     #[new]
     #[pyo3(signature = (capacity, /))]
-    fn new(capacity: u32) -> Self {
-        Self { data: Mutex::new(Vec::new()), capacity, exports: AtomicUsize::new(0) }
+    fn new(capacity: u32) -> PyResult<Self> {
+        Ok(Self::wrap(netrt::io::Buffer::new(capacity).or_raise()?))
     }
 
     #[getter]
     fn capacity(&self) -> u32 {
-        self.capacity
+        self.inner.capacity()
     }
 
     #[getter]
     fn length(&self) -> u32 {
-        self.lock().len() as u32
+        self.inner.length()
     }
 
-    /// Sets `Length`: growing zero-fills; more than `capacity` is `E_INVALIDARG`.
+    /// Sets `Length`: growing exposes the bytes in memory (zero unless written); more than
+    /// `capacity` is `E_INVALIDARG`. Refused while a memoryview exports the buffer (the view's
+    /// length would no longer match).
     #[setter]
     fn set_length(&self, value: u32) -> PyResult<()> {
-        if value > self.capacity {
-            return Err(invalid_arg(format!("Buffer length {value} exceeds its capacity {}", self.capacity)));
+        if value > self.inner.capacity() {
+            return self.inner.set_length(value).or_raise();
         }
         if self.exports.load(Ordering::Acquire) > 0 {
             return Err(PyBufferError::new_err("cannot resize a Buffer while a memoryview of it exists"));
         }
-        self.lock().resize(value as usize, 0);
-        Ok(())
+        self.inner.set_length(value).or_raise()
     }
 
     fn __len__(&self) -> usize {
-        self.lock().len()
+        self.inner.length() as usize
     }
 
     fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.lock())
+        self.inner.with_bytes(|bytes| PyBytes::new(py, bytes))
     }
 
     fn __repr__(&self) -> String {
-        format!("<netrt.Buffer length={} capacity={}>", self.lock().len(), self.capacity)
+        format!("<netrt.Buffer length={} capacity={}>", self.inner.length(), self.inner.capacity())
     }
 
     /// # Safety
     /// Called by CPython with a valid `view`; the exported pointer stays valid because the
-    /// data cannot be resized while `exports` > 0.
+    /// memory never moves and lives as long as `slf`, which the view references.
     unsafe fn __getbuffer__(
         slf: PyRef<'_, Self>,
         view: *mut pyo3::ffi::Py_buffer,
         flags: c_int,
     ) -> PyResult<()> {
-        let (ptr, len) = {
-            let mut data = slf.lock();
-            (data.as_mut_ptr(), data.len())
-        };
+        let (ptr, len) = (slf.inner.raw_memory().0, slf.inner.length() as usize);
         slf.exports.fetch_add(1, Ordering::AcqRel);
         let owner = slf.as_ptr();
         // SAFETY: `view` is valid (CPython's contract); `ptr`/`len` describe live memory owned
@@ -144,7 +145,7 @@ impl PyInputStream {
         options: &Bound<'_, PyAny>,
     ) -> PyResult<IAsyncOperation> {
         let capacity = match buffer.cast::<PyBuf>() {
-            Ok(b) => b.get().capacity,
+            Ok(b) => b.get().capacity(),
             Err(_) => {
                 u32::try_from(pyo3::buffer::PyBuffer::<u8>::get(buffer)?.len_bytes()).unwrap_or(u32::MAX)
             }
@@ -154,7 +155,7 @@ impl PyInputStream {
         }
         let options = InputStreamOptions::from_raw(enum_arg(options, "options")? as u32).or_raise()?;
         let stream = self.inner.clone();
-        Ok(spawn(async move { stream.read(count, options).await }, buffer_result))
+        spawn(async move { stream.read(count, options).await }, buffer_result)
     }
 
     fn close(&self) {
@@ -184,11 +185,11 @@ impl PyOutputStream {
     fn write_async(&self, buffer: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
         let data = bytes_arg(buffer)?;
         let stream = self.inner.clone();
-        Ok(spawn(async move { stream.write(&data).await }, uint))
+        spawn(async move { stream.write(&data).await }, uint)
     }
 
     /// `FlushAsync()`.
-    fn flush_async(&self) -> IAsyncOperation {
+    fn flush_async(&self) -> PyResult<IAsyncOperation> {
         let stream = self.inner.clone();
         spawn(async move { stream.flush().await }, boolean)
     }

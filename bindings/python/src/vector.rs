@@ -1,12 +1,13 @@
-//! A live `IVector<T>` view (PyWinRT's `MutableSequence`) over a list-valued control
-//! property: `control.ignorable_server_certificate_errors.append(...)` changes the socket's
-//! setting, as `IgnorableServerCertificateErrors.Add(...)` does in WinRT. Every change is
-//! validated by the core setter (e.g. a non-ignorable result is `E_INVALIDARG`). The listener's
-//! `trusted_root_certificates` is the same view over `StreamSocketListenerControl`.
+//! `IVector<T>` as PyWinRT shows it: a `MutableSequence` over core's
+//! [`Vector`](netrt::foundation::Vector). A control's list-valued property is a live view —
+//! `control.ignorable_server_certificate_errors.append(...)` changes the socket's setting, as
+//! `IgnorableServerCertificateErrors.Add(...)` does in WinRT — and every change is validated by
+//! core (e.g. a non-ignorable result is `E_INVALIDARG` and changes nothing). This module only
+//! converts elements and maps Python's sequence protocol (negative indexes, `pop`, `remove`,
+//! ...) onto IVector's members.
 
-use netrt::net::StreamSocketControl;
-use netrt::net::control::StreamSocketListenerControl;
-use netrt::tls::ChainValidationResult;
+use netrt::foundation::Vector;
+use netrt::tls::{Certificate, ChainValidationResult};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
@@ -15,181 +16,191 @@ use crate::certificate::{cert_arg, cert_obj};
 use crate::convert::{bytes_arg, enum_arg, py_enum};
 use crate::errors::{OrRaise, invalid_arg};
 
-/// Which list of which control this view shows.
-pub enum Kind {
-    /// `IgnorableServerCertificateErrors` (ChainValidationResult).
-    IgnorableErrors(StreamSocketControl),
-    /// netrt `TrustedRootCertificates` (Certificate).
-    TrustedRoots(StreamSocketControl),
-    /// netrt `ApplicationProtocols` (str).
-    ApplicationProtocols(StreamSocketControl),
-    /// netrt `CertificateRevocationLists` (DER bytes).
-    RevocationLists(StreamSocketControl),
-    /// netrt `StreamSocketListenerControl.TrustedRootCertificates` (Certificate).
-    ListenerTrustedRoots(StreamSocketListenerControl),
+/// An element type a Python vector can hold.
+trait PyElem: Sized + Clone + Send + Sync + 'static {
+    fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self>;
+}
+
+impl PyElem for ChainValidationResult {
+    fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        py_enum(py, "ChainValidationResult", self as i64)
+    }
+
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let raw = enum_arg(obj, "ChainValidationResult")?;
+        ChainValidationResult::from_raw(raw)
+            .ok_or_else(|| invalid_arg(format!("{raw} is not a ChainValidationResult")))
+    }
+}
+
+impl PyElem for Certificate {
+    fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        cert_obj(py, self)
+    }
+
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        cert_arg(obj)
+    }
+}
+
+impl PyElem for String {
+    fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(PyString::new(py, &self).into_any().unbind())
+    }
+
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        obj.cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err("this vector holds str"))
+            .and_then(|s| Ok(s.to_str()?.to_owned()))
+    }
+}
+
+impl PyElem for Vec<u8> {
+    fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(PyBytes::new(py, &self).into_any().unbind())
+    }
+
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        bytes_arg(obj)
+    }
+}
+
+/// A core vector of one element type.
+pub enum AnyVector {
+    /// `ChainValidationResult` elements.
+    Results(Vector<ChainValidationResult>),
+    /// `Certificate` elements.
+    Certificates(Vector<Certificate>),
+    /// `str` elements.
+    Strings(Vector<String>),
+    /// `bytes` elements.
+    Bytes(Vector<Vec<u8>>),
+}
+
+/// Runs `$body` with `$v` bound to the typed core vector.
+macro_rules! dispatch {
+    ($any:expr, $v:ident => $body:expr) => {
+        match $any {
+            AnyVector::Results($v) => $body,
+            AnyVector::Certificates($v) => $body,
+            AnyVector::Strings($v) => $body,
+            AnyVector::Bytes($v) => $body,
+        }
+    };
 }
 
 /// The live list (a `collections.abc.MutableSequence`).
 #[pyclass(module = "netrt", name = "_Vector", frozen, sequence)]
 pub struct PyVector {
-    pub kind: Kind,
+    vector: AnyVector,
 }
 
 impl PyVector {
+    /// A Python view of `vector`.
+    pub fn new(vector: AnyVector) -> Self {
+        Self { vector }
+    }
+
     fn items(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        match &self.kind {
-            Kind::IgnorableErrors(control) => control
-                .ignorable_server_certificate_errors()
-                .into_iter()
-                .map(|r| py_enum(py, "ChainValidationResult", r as i64))
-                .collect(),
-            Kind::TrustedRoots(control) => {
-                control.trusted_root_certificates().into_iter().map(|c| cert_obj(py, c)).collect()
-            }
-            Kind::ListenerTrustedRoots(control) => {
-                control.trusted_root_certificates().into_iter().map(|c| cert_obj(py, c)).collect()
-            }
-            Kind::ApplicationProtocols(control) => Ok(control
-                .application_protocols()
-                .into_iter()
-                .map(|s| PyString::new(py, &s).into_any().unbind())
-                .collect()),
-            Kind::RevocationLists(control) => Ok(control
-                .certificate_revocation_lists()
-                .into_iter()
-                .map(|b| PyBytes::new(py, &b).into_any().unbind())
-                .collect()),
-        }
+        dispatch!(&self.vector, v => v.to_vec().into_iter().map(|e| e.to_py(py)).collect())
     }
 
-    fn store(&self, py: Python<'_>, items: Vec<Py<PyAny>>) -> PyResult<()> {
-        let bound: Vec<Bound<'_, PyAny>> = items.into_iter().map(|i| i.into_bound(py)).collect();
-        match &self.kind {
-            Kind::IgnorableErrors(control) => {
-                let values = bound
-                    .iter()
-                    .map(|o| {
-                        let raw = enum_arg(o, "ChainValidationResult")?;
-                        ChainValidationResult::from_raw(raw)
-                            .ok_or_else(|| invalid_arg(format!("{raw} is not a ChainValidationResult")))
-                    })
-                    .collect::<PyResult<Vec<_>>>()?;
-                control.set_ignorable_server_certificate_errors(values).or_raise()
-            }
-            Kind::TrustedRoots(control) => {
-                let values = bound.iter().map(cert_arg).collect::<PyResult<Vec<_>>>()?;
-                control.set_trusted_root_certificates(values).or_raise()
-            }
-            Kind::ListenerTrustedRoots(control) => {
-                let values = bound.iter().map(cert_arg).collect::<PyResult<Vec<_>>>()?;
-                control.set_trusted_root_certificates(values).or_raise()
-            }
-            Kind::ApplicationProtocols(control) => {
-                let values = bound
-                    .iter()
-                    .map(|o| {
-                        o.cast::<PyString>()
-                            .map_err(|_| PyTypeError::new_err("application protocols are str"))
-                            .and_then(|s| Ok(s.to_str()?.to_owned()))
-                    })
-                    .collect::<PyResult<Vec<_>>>()?;
-                control.set_application_protocols(values).or_raise()
-            }
-            Kind::RevocationLists(control) => {
-                let values = bound.iter().map(bytes_arg).collect::<PyResult<Vec<_>>>()?;
-                control.set_certificate_revocation_lists(values).or_raise()
-            }
-        }
+    fn len(&self) -> usize {
+        dispatch!(&self.vector, v => v.size() as usize)
     }
 
-    fn index_of(len: usize, index: isize) -> PyResult<usize> {
+    fn position(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+        for (i, item) in self.items(py)?.iter().enumerate() {
+            if item.bind(py).eq(value)? {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
+    fn index_of(len: usize, index: isize) -> PyResult<u32> {
         let i = if index < 0 { index + len as isize } else { index };
         if i < 0 || i as usize >= len {
             return Err(PyIndexError::new_err("vector index out of range"));
         }
-        Ok(i as usize)
+        Ok(i as u32)
     }
+}
+
+fn set_at<T: PyElem>(v: &Vector<T>, index: u32, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    v.set_at(index, T::from_py(value)?).or_raise()
+}
+
+fn insert_at<T: PyElem>(v: &Vector<T>, index: u32, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    v.insert_at(index, T::from_py(value)?).or_raise()
+}
+
+fn extend<T: PyElem>(v: &Vector<T>, values: &Bound<'_, PyAny>) -> PyResult<()> {
+    let mut all = v.to_vec();
+    for item in values.try_iter()? {
+        all.push(T::from_py(&item?)?);
+    }
+    v.replace_all(all).or_raise()
 }
 
 #[pymethods]
 impl PyVector {
-    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
-        Ok(self.items(py)?.len())
+    fn __len__(&self) -> usize {
+        self.len()
     }
 
     fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<Py<PyAny>> {
-        let mut items = self.items(py)?;
-        let i = Self::index_of(items.len(), index)?;
-        Ok(items.swap_remove(i))
+        let i = Self::index_of(self.len(), index)?;
+        dispatch!(&self.vector, v => v.get_at(i).or_raise()?.to_py(py))
     }
 
-    fn __setitem__(&self, py: Python<'_>, index: isize, value: Py<PyAny>) -> PyResult<()> {
-        let mut items = self.items(py)?;
-        let i = Self::index_of(items.len(), index)?;
-        items[i] = value;
-        self.store(py, items)
+    fn __setitem__(&self, index: isize, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let i = Self::index_of(self.len(), index)?;
+        dispatch!(&self.vector, v => set_at(v, i, value))
     }
 
-    fn __delitem__(&self, py: Python<'_>, index: isize) -> PyResult<()> {
-        let mut items = self.items(py)?;
-        let i = Self::index_of(items.len(), index)?;
-        items.remove(i);
-        self.store(py, items)
+    fn __delitem__(&self, index: isize) -> PyResult<()> {
+        let i = Self::index_of(self.len(), index)?;
+        dispatch!(&self.vector, v => v.remove_at(i).or_raise())
     }
 
-    fn insert(&self, py: Python<'_>, index: isize, value: Py<PyAny>) -> PyResult<()> {
-        let mut items = self.items(py)?;
-        let len = items.len() as isize;
+    fn insert(&self, index: isize, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let len = self.len() as isize;
         let i = if index < 0 { (index + len).max(0) } else { index.min(len) };
-        items.insert(i as usize, value);
-        self.store(py, items)
+        dispatch!(&self.vector, v => insert_at(v, i as u32, value))
     }
 
-    fn append(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
-        let mut items = self.items(py)?;
-        items.push(value);
-        self.store(py, items)
+    fn append(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let len = self.len() as u32;
+        dispatch!(&self.vector, v => insert_at(v, len, value))
     }
 
-    fn extend(&self, py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<()> {
-        let mut items = self.items(py)?;
-        for v in values.try_iter()? {
-            items.push(v?.unbind());
-        }
-        self.store(py, items)
+    fn extend(&self, values: &Bound<'_, PyAny>) -> PyResult<()> {
+        dispatch!(&self.vector, v => extend(v, values))
     }
 
-    fn clear(&self, py: Python<'_>) -> PyResult<()> {
-        self.store(py, Vec::new())
+    fn clear(&self) -> PyResult<()> {
+        dispatch!(&self.vector, v => v.clear().or_raise())
     }
 
     #[pyo3(signature = (index = -1))]
     fn pop(&self, py: Python<'_>, index: isize) -> PyResult<Py<PyAny>> {
-        let mut items = self.items(py)?;
-        let i = Self::index_of(items.len(), index)?;
-        let v = items.remove(i);
-        self.store(py, items)?;
-        Ok(v)
+        let i = Self::index_of(self.len(), index)?;
+        let value = self.__getitem__(py, i as isize)?;
+        self.__delitem__(i as isize)?;
+        Ok(value)
     }
 
     fn remove(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        let mut items = self.items(py)?;
-        for (i, item) in items.iter().enumerate() {
-            if item.bind(py).eq(value)? {
-                items.remove(i);
-                return self.store(py, items);
-            }
+        match self.position(py, value)? {
+            Some(i) => self.__delitem__(i as isize),
+            None => Err(PyValueError::new_err("value not in vector")),
         }
-        Err(PyValueError::new_err("value not in vector"))
     }
 
     fn index(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<usize> {
-        for (i, item) in self.items(py)?.iter().enumerate() {
-            if item.bind(py).eq(value)? {
-                return Ok(i);
-            }
-        }
-        Err(PyValueError::new_err("value not in vector"))
+        self.position(py, value)?.ok_or_else(|| PyValueError::new_err("value not in vector"))
     }
 
     fn count(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<usize> {
@@ -203,7 +214,7 @@ impl PyVector {
     }
 
     fn __contains__(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
-        Ok(self.count(py, value)? > 0)
+        Ok(self.position(py, value)?.is_some())
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -1,4 +1,16 @@
-//! Polling a stream operation from a thread that watches the socket itself.
+//! Caller-driven stream I/O: the one internal mechanism behind the C API's fast paths —
+//! "try now on this thread, else give me an fd to poll and a waker" — kept out of core's public
+//! API (every item here is `#[doc(hidden)]`; the WinRT surface of the streams is `read`,
+//! `write`, `flush`, `close`).
+//!
+//! * A **ticket** names one read or write operation, so a Close or CancelIOAsync that happens
+//!   between two of its syscalls still ends it.
+//! * **Direct attempts** ([`DirectRead`], [`OutputStream::write_now`]) make the syscall on the
+//!   calling thread with no future and no allocation; a read holds the socket's read slot from
+//!   its first attempt to its end.
+//! * The **readiness fd** of a stream (or of the stream under a DataReader/DataWriter) is what
+//!   a blocking waiter polls (`foundation::async_op` parks the operation for it).
+//! * **Polls as the caller** ([`poll_as_caller`]), described next.
 //!
 //! A blocking caller of the C ABI (`netrt_async_wait`) drives a read or write on its own thread:
 //! it polls the operation's future, and when that is Pending it sleeps in poll(2) on the
@@ -15,12 +27,21 @@
 //! reach the waker of the caller's poll.
 
 use std::cell::Cell;
+use std::os::fd::RawFd;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use crate::error::{Error, Result};
+use crate::foundation::async_op::Readiness;
+use crate::io::stream::{ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream};
+use crate::io::{DataReader, DataWriter};
 
 thread_local! {
     static CALLER_DRIVEN: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `poll` (a poll of a stream future) with socket readiness left to the calling thread.
+#[doc(hidden)]
 pub fn poll_as_caller<R>(poll: impl FnOnce() -> R) -> R {
     struct Reset(bool);
     impl Drop for Reset {
@@ -35,4 +56,166 @@ pub fn poll_as_caller<R>(poll: impl FnOnce() -> R) -> R {
 /// Whether the current poll is inside [`poll_as_caller`].
 pub(crate) fn caller_driven() -> bool {
     CALLER_DRIVEN.with(Cell::get)
+}
+
+impl InputStream {
+    /// A ticket for a read operation starting now: pass it to every read the operation makes.
+    #[doc(hidden)]
+    pub fn ticket(&self) -> OpTicket {
+        self.source.ticket()
+    }
+
+    /// A direct read for the operation holding `ticket` — `None` when this stream has none
+    /// (TLS, in-memory: use [`read_into_slice_with`](Self::read_into_slice_with)), an error
+    /// when a read cannot start now (another read pending, aborted, closed, not connected).
+    #[doc(hidden)]
+    pub fn direct_read(&self, ticket: OpTicket) -> Result<Option<DirectRead>> {
+        Ok(self.source.direct_begin(ticket)?.then(|| DirectRead { source: self.source.clone(), ticket }))
+    }
+
+    /// `ReadAsync` into caller memory for the operation holding `ticket`: reads into `buf`
+    /// until `options` says the read is over (see [`InputStreamOptions::read_is_over`]);
+    /// returns the number of bytes read (0: the stream ended).
+    #[doc(hidden)]
+    pub async fn read_into_slice_with(
+        &self,
+        ticket: OpTicket,
+        buf: &mut [u8],
+        options: InputStreamOptions,
+    ) -> Result<usize> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            let n = self.read_some_with(ticket, &mut buf[filled..]).await?;
+            filled += n;
+            if options.read_is_over(n, filled, buf.len()) {
+                break;
+            }
+        }
+        Ok(filled)
+    }
+
+    /// What a blocking waiter polls before reading again (see [`ByteSource::readiness_fd`]).
+    #[doc(hidden)]
+    pub fn readiness_fd(&self) -> Option<RawFd> {
+        self.source.readiness_fd()
+    }
+}
+
+impl OutputStream {
+    /// A ticket for a write operation starting now: pass it to every write the operation makes.
+    #[doc(hidden)]
+    pub fn ticket(&self) -> OpTicket {
+        self.sink.ticket()
+    }
+
+    /// [`OutputStream::write`] as part of the operation holding `ticket`.
+    #[doc(hidden)]
+    pub async fn write_with(&self, ticket: OpTicket, data: &[u8]) -> Result<u32> {
+        if u32::try_from(data.len()).is_err() {
+            return Err(Error::invalid_arg("a single write is limited to 4 GiB - 1 bytes"));
+        }
+        self.sink.write_all(data, ticket).await
+    }
+
+    /// One write attempt on the calling thread, never waiting (see
+    /// [`ByteSink::try_write_now`](crate::io::ByteSink::try_write_now)).
+    #[doc(hidden)]
+    pub fn try_write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<Poll<Result<usize>>> {
+        self.sink.try_write_now(data, ticket)
+    }
+
+    /// Writes what the kernel takes of `data` right now, on this thread, never waiting, for the
+    /// operation holding `ticket`: how many bytes went, or `None` when this sink has no direct
+    /// attempts (TLS, datagrams: use [`write_with`](Self::write_with)). At least one attempt
+    /// is made, so an empty write checks the state too. Each attempt holds the write slot only
+    /// while it runs: a second writer racing this one between attempts breaks the contract (one
+    /// pending write) and sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
+    #[doc(hidden)]
+    pub fn write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<Result<usize>> {
+        let mut sent = 0;
+        loop {
+            match self.try_write_now(ticket, &data[sent..]) {
+                Some(Poll::Ready(Ok(n))) => sent += n,
+                Some(Poll::Ready(Err(e))) => return Some(Err(e)),
+                None if sent == 0 => return None,
+                // Nothing more now — or no direct attempt any more (the socket became TLS
+                // since the first one): the caller writes the rest.
+                Some(Poll::Pending) | None => return Some(Ok(sent)),
+            }
+            if sent == data.len() {
+                return Some(Ok(sent));
+            }
+        }
+    }
+
+    /// What a blocking waiter polls for writability (see [`ByteSource::readiness_fd`]).
+    #[doc(hidden)]
+    pub fn readiness_fd(&self) -> Option<RawFd> {
+        self.sink.readiness_fd()
+    }
+}
+
+impl DataReader {
+    /// What a blocking waiter of a `load` polls: the readiness of the reader's stream.
+    #[doc(hidden)]
+    pub fn load_readiness(&self) -> Option<Readiness> {
+        self.stream().and_then(|s| s.readiness_fd()).map(Readiness::readable)
+    }
+}
+
+impl DataWriter {
+    /// What a blocking waiter of a `store` polls: the writability of the writer's stream.
+    #[doc(hidden)]
+    pub fn store_readiness(&self) -> Option<Readiness> {
+        self.stream().and_then(|s| s.readiness_fd()).map(Readiness::writable)
+    }
+}
+
+/// One read operation on a plain socket, driven without a future of the source's own: it holds
+/// the socket's read slot from [`InputStream::direct_read`] until dropped, and reads straight
+/// into the caller's memory — one attempt at a time ([`try_read`](Self::try_read)) or as a poll
+/// ([`poll_read`](Self::poll_read)) from the caller's own future, on any thread or a runtime.
+/// Aborts (Close, CancelIOAsync) wake the waker of the last poll. One syscall per attempt, no
+/// allocation: the C ABI's ReadAsync runs on this.
+#[doc(hidden)]
+pub struct DirectRead {
+    source: Arc<dyn ByteSource>,
+    ticket: OpTicket,
+}
+
+impl DirectRead {
+    /// One attempt that never waits and arms nothing: `Pending` when nothing is there now.
+    /// `buf` must not be empty.
+    pub fn try_read(&self, buf: &mut [u8]) -> Poll<Result<usize>> {
+        self.source.direct_read(self.ticket, buf, None, false)
+    }
+
+    /// A poll of the read (≥ 1 byte, or 0 at end of stream): Pending arms the wake-ups (see
+    /// `io::caller_driven` for polls from a blocking caller). `after_attempt`: a
+    /// [`try_read`](Self::try_read) found nothing an instant ago. `buf` must not be empty.
+    pub fn poll_read(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+        after_attempt: bool,
+    ) -> Poll<Result<usize>> {
+        self.source.direct_read(self.ticket, buf, Some(cx), after_attempt)
+    }
+
+    /// See [`ByteSource::readiness_fd`].
+    pub fn readiness_fd(&self) -> Option<RawFd> {
+        self.source.readiness_fd()
+    }
+}
+
+impl Drop for DirectRead {
+    fn drop(&mut self) {
+        self.source.direct_end();
+    }
+}
+
+impl std::fmt::Debug for DirectRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DirectRead")
+    }
 }

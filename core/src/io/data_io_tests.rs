@@ -164,7 +164,7 @@ fn bytes_of(order: ByteOrder, f: impl FnOnce(&DataWriter) -> Result<()>) -> Vec<
     let w = DataWriter::new();
     w.set_byte_order(order).unwrap();
     f(&w).unwrap();
-    w.detach_buffer().unwrap().into_vec()
+    w.detach_buffer().unwrap().to_vec()
 }
 
 const GUID: Guid = Guid {
@@ -182,7 +182,7 @@ fn defaults() {
     assert_eq!(w.byte_order().unwrap(), ByteOrder::BigEndian);
     assert_eq!(w.unicode_encoding().unwrap(), UnicodeEncoding::Utf8);
     assert_eq!(w.unstored_buffer_length().unwrap(), 0);
-    let r = DataReader::from_buffer(&Buffer::new(0));
+    let r = DataReader::from_buffer(&Buffer::new(0).unwrap());
     assert_eq!(r.byte_order().unwrap(), ByteOrder::BigEndian);
     assert_eq!(r.unicode_encoding().unwrap(), UnicodeEncoding::Utf8);
     assert_eq!(r.input_stream_options().unwrap(), InputStreamOptions::None);
@@ -248,7 +248,7 @@ fn string_layouts() {
             assert_eq!(w.measure_string(text).unwrap() as usize, expected.len());
             assert_eq!(w.unstored_buffer_length().unwrap(), 0, "measure_string writes nothing");
             assert_eq!(w.write_string(text).unwrap() as usize, expected.len());
-            assert_eq!(w.detach_buffer().unwrap().as_slice(), expected, "{encoding:?} {text:?}");
+            assert_eq!(w.detach_buffer().unwrap().to_vec(), expected, "{encoding:?} {text:?}");
         }
     }
 }
@@ -277,11 +277,11 @@ fn write_buffer_and_range() {
     assert_eq!(hr(w.write_buffer_range(&buf, 6, 0)), E_BOUNDS);
     assert_eq!(hr(w.write_buffer_range(&buf, u32::MAX, u32::MAX)), E_BOUNDS);
     // Capacity beyond the length is not data.
-    let mut roomy = Buffer::new(10);
+    let roomy = Buffer::new(10).unwrap();
     roomy.set_contents(&[9]).unwrap();
     assert_eq!(hr(w.write_buffer_range(&roomy, 0, 2)), E_BOUNDS);
     w.write_buffer(&roomy).unwrap();
-    assert_eq!(w.detach_buffer().unwrap().as_slice(), [1, 2, 3, 4, 5, 2, 3, 4, 9]);
+    assert_eq!(w.detach_buffer().unwrap().to_vec(), [1, 2, 3, 4, 5, 2, 3, 4, 9]);
 }
 
 #[test]
@@ -324,7 +324,7 @@ fn read_everything(r: &DataReader, string_units: &[u32]) {
     let mut three = [0u8; 3];
     r.read_bytes(&mut three).unwrap();
     assert_eq!(three, [1, 2, 3]);
-    assert_eq!(r.read_buffer(2).unwrap().as_slice(), [4, 5]);
+    assert_eq!(r.read_buffer(2).unwrap().to_vec(), [4, 5]);
     assert!(r.read_boolean().unwrap());
     assert!(!r.read_boolean().unwrap());
     assert_eq!(r.read_guid().unwrap(), GUID);
@@ -550,7 +550,7 @@ async fn concurrent_load_is_rejected_and_detach_waits() {
     // Once it completed, loads and detaching work again.
     src.push(&[10]);
     assert_eq!(r.load(8).await.unwrap(), 1);
-    assert_eq!(r.detach_buffer().unwrap().as_slice(), [7, 8, 9, 10]);
+    assert_eq!(r.detach_buffer().unwrap().to_vec(), [7, 8, 9, 10]);
     assert!(r.detach_stream().unwrap().is_some());
 }
 
@@ -676,7 +676,7 @@ async fn writer_detach_stream_keeps_it_open() {
     assert!(stream.ptr_eq(&original));
     assert!(w.detach_stream().unwrap().is_none());
     assert_eq!(hr(w.store().await), E_ILLEGAL_METHOD_CALL);
-    assert_eq!(w.detach_buffer().unwrap().as_slice(), b"ab");
+    assert_eq!(w.detach_buffer().unwrap().to_vec(), b"ab");
     assert_eq!(w.unstored_buffer_length().unwrap(), 0);
     w.close();
     drop(w);
@@ -729,7 +729,7 @@ async fn reader_detach_stream_keeps_loaded_bytes_and_the_stream_open() {
     assert!(r.detach_stream().unwrap().is_none());
     assert_eq!(hr(r.load(1).await), E_ILLEGAL_METHOD_CALL);
     assert_eq!(r.read_byte().unwrap(), 1);
-    assert_eq!(r.detach_buffer().unwrap().as_slice(), [2]);
+    assert_eq!(r.detach_buffer().unwrap().to_vec(), [2]);
     assert_eq!(r.unconsumed_buffer_length().unwrap(), 0);
     drop(r);
     assert!(!src.closed.load(Ordering::SeqCst));

@@ -149,7 +149,7 @@ impl DataReader {
     /// `DataReader.FromBuffer(IBuffer)`: a reader over a copy of the buffer's valid bytes, all
     /// of them already loaded; it has no stream, so `load` fails.
     pub fn from_buffer(buffer: &Buffer) -> Self {
-        Self::with(None, buffer.as_slice().to_vec())
+        Self::with(None, buffer.to_vec())
     }
 
     fn with(stream: Option<InputStream>, data: Vec<u8>) -> Self {
@@ -170,6 +170,11 @@ impl DataReader {
     }
 
     /// Locks the state and checks the reader is open.
+    /// The stream this loads from / stores to (None without one, or once detached).
+    pub(crate) fn stream(&self) -> Option<InputStream> {
+        lock(&self.state).stream.clone()
+    }
+
     fn open(&self) -> Result<MutexGuard<'_, State>> {
         let st = lock(&self.state);
         st.check_open()?;

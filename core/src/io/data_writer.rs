@@ -179,6 +179,11 @@ impl DataWriter {
     }
 
     /// Locks the state and checks the writer is open.
+    /// The stream this loads from / stores to (None without one, or once detached).
+    pub(crate) fn stream(&self) -> Option<OutputStream> {
+        lock(&self.state).stream.clone()
+    }
+
     fn open(&self) -> Result<MutexGuard<'_, State>> {
         let st = lock(&self.state);
         st.check_open()?;
@@ -225,7 +230,7 @@ impl DataWriter {
 
     /// `WriteBuffer(IBuffer)`: the buffer's valid bytes (`0..length`).
     pub fn write_buffer(&self, buffer: &Buffer) -> Result<()> {
-        self.open()?.append(buffer.as_slice())
+        buffer.with_bytes(|bytes| self.open()?.append(bytes))
     }
 
     /// `WriteBuffer(IBuffer, start, count)` (ABI name `WriteBufferRange`): `count` bytes from
@@ -239,7 +244,7 @@ impl DataWriter {
                 buffer.length()
             )));
         }
-        st.append(&buffer.as_slice()[start as usize..end as usize])
+        buffer.with_bytes(|bytes| st.append(&bytes[start as usize..end as usize]))
     }
 
     /// `WriteBoolean`: one byte, 1 or 0.

@@ -1,6 +1,7 @@
 //! Windows.Storage.Streams: buffers, streams, `DataReader`, `DataWriter`.
 
 pub mod buffer;
+#[doc(hidden)]
 pub mod caller_driven;
 pub mod data_reader;
 pub mod data_writer;
@@ -12,7 +13,9 @@ pub mod stream;
 mod data_io_tests;
 
 pub use buffer::Buffer;
+#[doc(hidden)]
+pub use caller_driven::DirectRead;
 pub use data_reader::DataReader;
 pub use data_writer::DataWriter;
 pub use encoding::{ByteOrder, UnicodeEncoding};
-pub use stream::{ByteSink, ByteSource, DirectRead, InputStream, InputStreamOptions, OpTicket, OutputStream};
+pub use stream::{ByteSink, ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream};

@@ -50,11 +50,13 @@ impl InputStreamOptions {
 /// writes it is made of, taken when the operation starts: a Close or CancelIOAsync after that
 /// ends the operation even when it falls between two of its reads — a ticket taken per read
 /// would let the next read start afresh and miss it. Streams without aborts ignore it.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OpTicket(pub(crate) u64);
 
 /// What an input stream reads from.
 pub trait ByteSource: Send + Sync + 'static {
+    #[doc(hidden)]
     /// A ticket for a read operation starting now (see [`OpTicket`]).
     fn ticket(&self) -> OpTicket {
         OpTicket::default()
@@ -64,6 +66,7 @@ pub trait ByteSource: Send + Sync + 'static {
     /// available; `Ok(0)` means the stream ended (the peer closed). `buf` is never empty.
     fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>>;
 
+    #[doc(hidden)]
     /// Starts a direct read for the operation holding `ticket` (see [`DirectRead`]): takes the
     /// source's read slot until [`direct_end`](Self::direct_end), with the state checks of
     /// `read_some` (a read already pending, aborted, closed, not connected). `Ok(false)` when
@@ -72,6 +75,7 @@ pub trait ByteSource: Send + Sync + 'static {
         Ok(false)
     }
 
+    #[doc(hidden)]
     /// One read of a direct read (only between a successful `direct_begin` and `direct_end`):
     /// with `cx`, a poll as `read_some`'s (Pending arms the wake-ups: the socket's, unless the
     /// poll is caller-driven, and an abort's); without, one attempt that never waits and arms
@@ -87,12 +91,14 @@ pub trait ByteSource: Send + Sync + 'static {
         std::task::Poll::Ready(Err(Error::illegal_method_call("this stream has no direct reads")))
     }
 
+    #[doc(hidden)]
     /// Ends a direct read: gives the read slot back.
     fn direct_end(&self) {}
 
     /// Closes the source (IClosable.Close on the stream).
     fn close(&self);
 
+    #[doc(hidden)]
     /// A counter that readers layered on this stream (DataReader) keep of the bytes they
     /// loaded and have not consumed. Sockets provide one so a STARTTLS upgrade can refuse to
     /// start while plaintext from before it is still waiting to be read (DESIGN §6).
@@ -100,6 +106,7 @@ pub trait ByteSource: Send + Sync + 'static {
         None
     }
 
+    #[doc(hidden)]
     /// An fd that becomes readable when a read can make progress, for callers that block on
     /// their own thread (the C ABI's `netrt_async_wait`) instead of waiting for a runtime
     /// wake-up. None when there is no such fd (in-memory streams). Under TLS it is the
@@ -113,6 +120,7 @@ pub trait ByteSource: Send + Sync + 'static {
 
 /// What an output stream writes to.
 pub trait ByteSink: Send + Sync + 'static {
+    #[doc(hidden)]
     /// A ticket for a write operation starting now (see [`OpTicket`]).
     fn ticket(&self) -> OpTicket {
         OpTicket::default()
@@ -128,6 +136,7 @@ pub trait ByteSink: Send + Sync + 'static {
         Box::pin(async move { Ok(self.write_all(data, ticket).await? as usize) })
     }
 
+    #[doc(hidden)]
     /// One attempt of [`write_some`](Self::write_some) that never waits and needs no future:
     /// `Some(Poll::Pending)` when the kernel takes nothing now, `None` when this sink has no
     /// such attempt (then use `write_some`). Same state checks and errors as `write_some`.
@@ -135,6 +144,7 @@ pub trait ByteSink: Send + Sync + 'static {
         None
     }
 
+    #[doc(hidden)]
     /// An fd that becomes writable when a write can make progress (see
     /// [`ByteSource::readiness_fd`]); None when there is none.
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
@@ -151,7 +161,7 @@ pub trait ByteSink: Send + Sync + 'static {
 /// `IInputStream`.
 #[derive(Clone)]
 pub struct InputStream {
-    source: Arc<dyn ByteSource>,
+    pub(super) source: Arc<dyn ByteSource>,
 }
 
 /// Upper bound on what one read allocates up front, whatever `count` the caller asks for:
@@ -186,7 +196,7 @@ impl InputStream {
     }
 
     /// [`InputStream::read_into`] as part of the operation holding `ticket`.
-    pub async fn read_into_with(
+    pub(crate) async fn read_into_with(
         &self,
         ticket: OpTicket,
         out: &mut Vec<u8>,
@@ -220,43 +230,11 @@ impl InputStream {
     }
 
     /// [`InputStream::read_some`] as part of the operation holding `ticket`.
-    pub async fn read_some_with(&self, ticket: OpTicket, buf: &mut [u8]) -> Result<usize> {
+    pub(crate) async fn read_some_with(&self, ticket: OpTicket, buf: &mut [u8]) -> Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
         self.source.read_some(buf, ticket).await
-    }
-
-    /// `ReadAsync` into caller memory for the operation holding `ticket`: reads into `buf` until
-    /// `options` says the read is over (see [`InputStreamOptions::read_is_over`]); returns the
-    /// number of bytes read (0: the stream ended).
-    pub async fn read_into_slice_with(
-        &self,
-        ticket: OpTicket,
-        buf: &mut [u8],
-        options: InputStreamOptions,
-    ) -> Result<usize> {
-        let mut filled = 0;
-        while filled < buf.len() {
-            let n = self.read_some_with(ticket, &mut buf[filled..]).await?;
-            filled += n;
-            if options.read_is_over(n, filled, buf.len()) {
-                break;
-            }
-        }
-        Ok(filled)
-    }
-
-    /// A direct read for the operation holding `ticket` — `None` when this stream has none
-    /// (TLS, in-memory: use [`read_some_with`](Self::read_some_with)), an error when a read
-    /// cannot start now (another read pending, aborted, closed, not connected).
-    pub fn direct_read(&self, ticket: OpTicket) -> Result<Option<DirectRead>> {
-        Ok(self.source.direct_begin(ticket)?.then(|| DirectRead { source: self.source.clone(), ticket }))
-    }
-
-    /// A ticket for a read operation starting now: pass it to every read the operation makes.
-    pub fn ticket(&self) -> OpTicket {
-        self.source.ticket()
     }
 
     /// Closes the stream (and, for a socket's stream, the socket — as WinRT).
@@ -264,67 +242,14 @@ impl InputStream {
         self.source.close();
     }
 
-    /// See [`ByteSource::readiness_fd`].
-    pub fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.source.readiness_fd()
-    }
-
     /// See [`ByteSource::consumer_ledger`].
-    pub fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
+    pub(crate) fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
         self.source.consumer_ledger()
     }
 
     /// Whether two streams share the same source.
     pub fn ptr_eq(&self, other: &InputStream) -> bool {
         Arc::ptr_eq(&self.source, &other.source)
-    }
-}
-
-/// One read operation on a plain socket, driven without a future of the source's own: it holds
-/// the socket's read slot from [`InputStream::direct_read`] until dropped, and reads straight
-/// into the caller's memory — one attempt at a time ([`try_read`](Self::try_read)) or as a poll
-/// ([`poll_read`](Self::poll_read)) from the caller's own future, on any thread or a runtime.
-/// Aborts (Close, CancelIOAsync) wake the waker of the last poll. One syscall per attempt, no
-/// allocation: the C ABI's ReadAsync runs on this.
-pub struct DirectRead {
-    source: Arc<dyn ByteSource>,
-    ticket: OpTicket,
-}
-
-impl DirectRead {
-    /// One attempt that never waits and arms nothing: `Pending` when nothing is there now.
-    /// `buf` must not be empty.
-    pub fn try_read(&self, buf: &mut [u8]) -> std::task::Poll<Result<usize>> {
-        self.source.direct_read(self.ticket, buf, None, false)
-    }
-
-    /// A poll of the read (≥ 1 byte, or 0 at end of stream): Pending arms the wake-ups (see
-    /// `io::caller_driven` for polls from a blocking caller). `after_attempt`: a
-    /// [`try_read`](Self::try_read) found nothing an instant ago. `buf` must not be empty.
-    pub fn poll_read(
-        &self,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut [u8],
-        after_attempt: bool,
-    ) -> std::task::Poll<Result<usize>> {
-        self.source.direct_read(self.ticket, buf, Some(cx), after_attempt)
-    }
-
-    /// See [`ByteSource::readiness_fd`].
-    pub fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.source.readiness_fd()
-    }
-}
-
-impl Drop for DirectRead {
-    fn drop(&mut self) {
-        self.source.direct_end();
-    }
-}
-
-impl std::fmt::Debug for DirectRead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DirectRead")
     }
 }
 
@@ -337,7 +262,7 @@ impl std::fmt::Debug for InputStream {
 /// `IOutputStream`.
 #[derive(Clone)]
 pub struct OutputStream {
-    sink: Arc<dyn ByteSink>,
+    pub(super) sink: Arc<dyn ByteSink>,
 }
 
 impl OutputStream {
@@ -349,58 +274,6 @@ impl OutputStream {
     /// `WriteAsync(buffer)`: writes all bytes; returns how many were written.
     pub async fn write(&self, data: &[u8]) -> Result<u32> {
         self.write_with(self.ticket(), data).await
-    }
-
-    /// [`OutputStream::write`] as part of the operation holding `ticket`.
-    pub async fn write_with(&self, ticket: OpTicket, data: &[u8]) -> Result<u32> {
-        if u32::try_from(data.len()).is_err() {
-            return Err(Error::invalid_arg("a single write is limited to 4 GiB - 1 bytes"));
-        }
-        self.sink.write_all(data, ticket).await
-    }
-
-    /// One write of a prefix of `data` (see [`ByteSink::write_some`]) for the operation holding
-    /// `ticket`; 0 only for empty `data`.
-    pub async fn write_some_with(&self, ticket: OpTicket, data: &[u8]) -> Result<usize> {
-        self.sink.write_some(data, ticket).await
-    }
-
-    /// See [`ByteSink::try_write_now`]: one write attempt on the calling thread, never waiting.
-    pub fn try_write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<std::task::Poll<Result<usize>>> {
-        self.sink.try_write_now(data, ticket)
-    }
-
-    /// Writes what the kernel takes of `data` right now, on this thread, never waiting, for the
-    /// operation holding `ticket`: how many bytes went, or `None` when this sink has no direct
-    /// attempts (TLS, datagrams: use [`write_with`](Self::write_with)). At least one attempt
-    /// is made, so an empty write checks the state too. Each attempt holds the write slot only
-    /// while it runs: a second writer racing this one between attempts breaks the contract (one
-    /// pending write) and sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
-    pub fn write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<Result<usize>> {
-        let mut sent = 0;
-        loop {
-            match self.try_write_now(ticket, &data[sent..]) {
-                Some(std::task::Poll::Ready(Ok(n))) => sent += n,
-                Some(std::task::Poll::Ready(Err(e))) => return Some(Err(e)),
-                None if sent == 0 => return None,
-                // Nothing more now — or no direct attempt any more (the socket became TLS
-                // since the first one): the caller writes the rest.
-                Some(std::task::Poll::Pending) | None => return Some(Ok(sent)),
-            }
-            if sent == data.len() {
-                return Some(Ok(sent));
-            }
-        }
-    }
-
-    /// A ticket for a write operation starting now: pass it to every write the operation makes.
-    pub fn ticket(&self) -> OpTicket {
-        self.sink.ticket()
-    }
-
-    /// See [`ByteSink::readiness_fd`]: poll it for writability.
-    pub fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.sink.readiness_fd()
     }
 
     /// `FlushAsync()`.

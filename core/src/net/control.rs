@@ -7,6 +7,7 @@ use socket2::SockRef;
 
 use crate::error::{Error, Result};
 use crate::foundation::TimeSpan;
+use crate::foundation::collections::Vector;
 use crate::net::enums::{SocketProtectionLevel, SocketQualityOfService};
 use crate::tls::certificate::Certificate;
 use crate::tls::chain::{ChainValidationResult, ClientCertificateMode, is_ignorable_on_sockets};
@@ -275,9 +276,16 @@ impl StreamSocketControl {
         self.update_tls("ClientCertificate", |s| s.tls.client_certificate = value)
     }
 
-    /// `IgnorableServerCertificateErrors` (empty by default: every error fails validation).
-    pub fn ignorable_server_certificate_errors(&self) -> Vec<ChainValidationResult> {
-        self.shared.lock().tls.ignorable.clone()
+    /// `IgnorableServerCertificateErrors` (empty by default: every error fails validation): a
+    /// live vector — changes go through [`set_ignorable_server_certificate_errors`]'s checks.
+    ///
+    /// [`set_ignorable_server_certificate_errors`]: Self::set_ignorable_server_certificate_errors
+    pub fn ignorable_server_certificate_errors(&self) -> Vector<ChainValidationResult> {
+        let (r, w) = (self.clone(), self.clone());
+        Vector::live(
+            move || r.shared.lock().tls.ignorable.clone(),
+            move |values| w.set_ignorable_server_certificate_errors(values),
+        )
     }
 
     /// Replaces `IgnorableServerCertificateErrors`. Only Untrusted, Expired, IncompleteChain,
@@ -290,13 +298,13 @@ impl StreamSocketControl {
         self.update_tls("IgnorableServerCertificateErrors", |s| s.tls.ignorable = values)
     }
 
-    /// Appends one value to `IgnorableServerCertificateErrors` (IVector.Append).
+    /// Appends one value to `IgnorableServerCertificateErrors` unless it is there already.
     pub fn append_ignorable_server_certificate_error(&self, value: ChainValidationResult) -> Result<()> {
-        let mut all = self.ignorable_server_certificate_errors();
-        if !all.contains(&value) {
-            all.push(value);
+        let errors = self.ignorable_server_certificate_errors();
+        if errors.index_of(&value).is_none() {
+            errors.append(value)?;
         }
-        self.set_ignorable_server_certificate_errors(all)
+        Ok(())
     }
 
     /// `MinProtectionLevel` (default PlainSocket: no floor beyond the level's own).
@@ -309,9 +317,14 @@ impl StreamSocketControl {
         self.update_tls("MinProtectionLevel", |s| s.tls.min_protection_level = value)
     }
 
-    /// netrt extension `TrustedRootCertificates`: roots trusted in addition to the system's.
-    pub fn trusted_root_certificates(&self) -> Vec<Certificate> {
-        self.shared.lock().tls.trusted_roots.clone()
+    /// netrt extension `TrustedRootCertificates`: roots trusted in addition to the system's
+    /// (a live vector).
+    pub fn trusted_root_certificates(&self) -> Vector<Certificate> {
+        let (r, w) = (self.clone(), self.clone());
+        Vector::live(
+            move || r.shared.lock().tls.trusted_roots.clone(),
+            move |values| w.set_trusted_root_certificates(values),
+        )
     }
 
     /// Sets `TrustedRootCertificates`.
@@ -319,9 +332,14 @@ impl StreamSocketControl {
         self.update_tls("TrustedRootCertificates", |s| s.tls.trusted_roots = values)
     }
 
-    /// netrt extension `ApplicationProtocols`: ALPN protocols offered, in preference order.
-    pub fn application_protocols(&self) -> Vec<String> {
-        self.shared.lock().tls.application_protocols.clone()
+    /// netrt extension `ApplicationProtocols`: ALPN protocols offered, in preference order
+    /// (a live vector).
+    pub fn application_protocols(&self) -> Vector<String> {
+        let (r, w) = (self.clone(), self.clone());
+        Vector::live(
+            move || r.shared.lock().tls.application_protocols.clone(),
+            move |values| w.set_application_protocols(values),
+        )
     }
 
     /// Sets `ApplicationProtocols`; empty names or names over 255 bytes are `E_INVALIDARG`.
@@ -332,9 +350,14 @@ impl StreamSocketControl {
         self.update_tls("ApplicationProtocols", |s| s.tls.application_protocols = values)
     }
 
-    /// netrt extension `CertificateRevocationLists` (DER CRLs checked during validation).
-    pub fn certificate_revocation_lists(&self) -> Vec<Vec<u8>> {
-        self.shared.lock().tls.crls.clone()
+    /// netrt extension `CertificateRevocationLists` (DER CRLs checked during validation; a
+    /// live vector).
+    pub fn certificate_revocation_lists(&self) -> Vector<Vec<u8>> {
+        let (r, w) = (self.clone(), self.clone());
+        Vector::live(
+            move || r.shared.lock().tls.crls.clone(),
+            move |values| w.set_certificate_revocation_lists(values),
+        )
     }
 
     /// Sets `CertificateRevocationLists` (validated at the handshake).
@@ -389,9 +412,13 @@ impl StreamSocketListenerControl {
     }
 
     /// netrt extension `TrustedRootCertificates`: roots, besides the system's, that client
-    /// certificates may chain to.
-    pub fn trusted_root_certificates(&self) -> Vec<Certificate> {
-        self.shared.lock().trusted_roots.clone()
+    /// certificates may chain to (a live vector).
+    pub fn trusted_root_certificates(&self) -> Vector<Certificate> {
+        let (r, w) = (self.clone(), self.clone());
+        Vector::live(
+            move || r.shared.lock().trusted_roots.clone(),
+            move |values| w.set_trusted_root_certificates(values),
+        )
     }
 
     /// Sets `TrustedRootCertificates`; fails once bound.

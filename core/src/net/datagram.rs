@@ -292,6 +292,7 @@ impl DatagramSocket {
 
     /// `ConnectAsync(EndpointPair)`.
     pub async fn connect_with_endpoint_pair(&self, pair: &EndpointPair) -> Result<()> {
+        let pair = pair.snapshot();
         let host = pair
             .remote_host_name
             .as_ref()
@@ -334,6 +335,7 @@ impl DatagramSocket {
 
     /// `GetOutputStreamAsync(EndpointPair)`.
     pub async fn get_output_stream_with_endpoint_pair(&self, pair: &EndpointPair) -> Result<OutputStream> {
+        let pair = pair.snapshot();
         let host = pair
             .remote_host_name
             .as_ref()

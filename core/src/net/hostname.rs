@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
@@ -168,9 +169,9 @@ impl std::str::FromStr for HostName {
     }
 }
 
-/// `EndpointPair`: local and remote host and service, all four read/write.
+/// The four values of an [`EndpointPair`], as one snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct EndpointPair {
+pub struct Endpoints {
     /// Local host (None: the system chooses).
     pub local_host_name: Option<HostName>,
     /// Local service ("" : ephemeral port).
@@ -179,6 +180,14 @@ pub struct EndpointPair {
     pub remote_host_name: Option<HostName>,
     /// Remote service.
     pub remote_service_name: String,
+}
+
+/// `EndpointPair`: local and remote host and service, all four read/write. A runtime class:
+/// clones are references to the same pair, so a change through one is seen through all (as
+/// every projection shows it).
+#[derive(Clone, Default)]
+pub struct EndpointPair {
+    inner: Arc<Mutex<Endpoints>>,
 }
 
 impl EndpointPair {
@@ -190,11 +199,82 @@ impl EndpointPair {
         remote_service_name: &str,
     ) -> Self {
         Self {
-            local_host_name,
-            local_service_name: local_service_name.to_string(),
-            remote_host_name,
-            remote_service_name: remote_service_name.to_string(),
+            inner: Arc::new(Mutex::new(Endpoints {
+                local_host_name,
+                local_service_name: local_service_name.to_string(),
+                remote_host_name,
+                remote_service_name: remote_service_name.to_string(),
+            })),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Endpoints> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The four values as they are now.
+    pub fn snapshot(&self) -> Endpoints {
+        self.lock().clone()
+    }
+
+    /// `LocalHostName`.
+    pub fn local_host_name(&self) -> Option<HostName> {
+        self.lock().local_host_name.clone()
+    }
+
+    /// Sets `LocalHostName`.
+    pub fn set_local_host_name(&self, value: Option<HostName>) {
+        self.lock().local_host_name = value;
+    }
+
+    /// `LocalServiceName`.
+    pub fn local_service_name(&self) -> String {
+        self.lock().local_service_name.clone()
+    }
+
+    /// Sets `LocalServiceName`.
+    pub fn set_local_service_name(&self, value: &str) {
+        self.lock().local_service_name = value.to_string();
+    }
+
+    /// `RemoteHostName`.
+    pub fn remote_host_name(&self) -> Option<HostName> {
+        self.lock().remote_host_name.clone()
+    }
+
+    /// Sets `RemoteHostName`.
+    pub fn set_remote_host_name(&self, value: Option<HostName>) {
+        self.lock().remote_host_name = value;
+    }
+
+    /// `RemoteServiceName`.
+    pub fn remote_service_name(&self) -> String {
+        self.lock().remote_service_name.clone()
+    }
+
+    /// Sets `RemoteServiceName`.
+    pub fn set_remote_service_name(&self, value: &str) {
+        self.lock().remote_service_name = value.to_string();
+    }
+
+    /// Whether two values are the same pair (reference identity).
+    pub fn ptr_eq(&self, other: &EndpointPair) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl PartialEq for EndpointPair {
+    /// Equal values (not identity; see [`EndpointPair::ptr_eq`]).
+    fn eq(&self, other: &Self) -> bool {
+        self.ptr_eq(other) || self.snapshot() == other.snapshot()
+    }
+}
+
+impl Eq for EndpointPair {}
+
+impl std::fmt::Debug for EndpointPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.snapshot().fmt(f)
     }
 }
 

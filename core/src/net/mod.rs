@@ -14,7 +14,7 @@ pub use datagram::{
     DatagramSocket, DatagramSocketControl, DatagramSocketInformation, DatagramSocketMessageReceivedEventArgs,
 };
 pub use enums::{SocketProtectionLevel, SocketQualityOfService};
-pub use hostname::{EndpointPair, HostName, HostNameSortOptions, HostNameType};
+pub use hostname::{EndpointPair, Endpoints, HostName, HostNameSortOptions, HostNameType};
 pub use listener::{
     StreamSocketListener, StreamSocketListenerConnectionReceivedEventArgs, StreamSocketListenerInformation,
 };

@@ -157,11 +157,14 @@ subjectAltName = DNS:localhost,IP:127.0.0.1
 "#;
 
 fn test_dir() -> PathBuf {
-    // Integration tests get a scratch directory from Cargo; unit tests fall back to /tmp.
-    let base = option_env!("CARGO_TARGET_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    // Integration tests get a scratch directory from Cargo; unit tests fall back to /tmp, per
+    // process (two checkouts' test runs may share /tmp and a binary name).
     let exe = std::env::current_exe().ok();
     let stem = exe.as_ref().and_then(|p| p.file_stem()).and_then(|s| s.to_str()).unwrap_or("tests");
-    base.join(format!("netrt-pki-{stem}"))
+    match option_env!("CARGO_TARGET_TMPDIR") {
+        Some(dir) => PathBuf::from(dir).join(format!("netrt-pki-{stem}")),
+        None => std::env::temp_dir().join(format!("netrt-pki-{stem}-{}", std::process::id())),
+    }
 }
 
 /// Runs `openssl` with the whitespace-separated words of `cmd`, then `extra` (for arguments

@@ -289,6 +289,7 @@ impl StreamSocket {
         endpoint_pair: &EndpointPair,
         protection_level: SocketProtectionLevel,
     ) -> Result<()> {
+        let endpoint_pair = endpoint_pair.snapshot();
         let remote_host = endpoint_pair
             .remote_host_name
             .clone()
