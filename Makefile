@@ -28,7 +28,7 @@ demo: deps
 ffi:
 	$(CARGO) build -q -p netrt-ffi
 
-C_EXAMPLES := listener_echo udp_sender_receiver seed_tls_connect seed_upgrade
+C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade
 
 demo-c: ffi
 	@mkdir -p target/c-examples

@@ -258,7 +258,7 @@ async fn truncation_without_close_notify_is_distinct_from_a_clean_end() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn seed_sample_plain_hello_then_upgrade_to_ssl() {
+async fn sample_plain_hello_then_upgrade_to_ssl() {
     let pki = Pki::get();
     let peer = python_starttls_server(&pki.path("leaf.pem"), &pki.path("leaf.key"), false);
     let sock = trusting_socket();
