@@ -440,7 +440,7 @@ async fn revoked_certificate_with_the_crl_supplied_is_fatal() {
     assert_eq!(err.socket_error_status() as i32, 27, "CertificateRevoked");
     assert!(sock.information().server_certificate_errors().contains(&Cvr::Revoked));
     assert_eq!(sock.information().server_certificate_error_severity(), SocketSslErrorSeverity::Fatal);
-    // Without the CRL nothing is known about revocation (DESIGN §6): the same server is fine.
+    // Without the CRL nothing is known about revocation (docs/tls.md): the same server is fine.
     let peer = server("revoked", &[]);
     let sock = trusting_socket();
     within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))

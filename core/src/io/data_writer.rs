@@ -8,7 +8,7 @@
 //!
 //! Decisions (WinRT leaves these open):
 //! - A failed or cancelled (dropped) `store` puts its bytes back in front of anything written
-//!   meanwhile, so nothing is silently lost (DESIGN §10); the caller may retry or
+//!   meanwhile, so nothing is silently lost; the caller may retry or
 //!   `detach_buffer` to discard them. A sink that failed part-way may have sent a prefix.
 //! - Only one `store` or `flush` is in flight at a time; another one meanwhile is
 //!   `E_ILLEGAL_METHOD_CALL`, and `detach_stream` / `detach_buffer` meanwhile are
