@@ -5,7 +5,7 @@ CARGO ?= cargo
 # Per-step time limits: a hang fails the step instead of eating CI's 90 minutes.
 RUST_TEST_TIMEOUT ?= 1500
 
-.PHONY: all build deps demo demo-c demo-cpp test lint header header-check header-tool ffi test-rust test-c \
+.PHONY: all build deps demo demo-c demo-cpp test lint doc header header-check header-tool ffi test-rust test-c \
 	test-cpp test-python bench bench-rust bench-c bench-python clean install
 
 CBINDGEN_VERSION := 0.29.4
@@ -28,7 +28,7 @@ demo: deps
 ffi:
 	$(CARGO) build -q -p netrt-ffi
 
-C_EXAMPLES := listener_echo udp_sender_receiver seed_tls_connect seed_upgrade
+C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade
 
 demo-c: ffi
 	@mkdir -p target/c-examples
@@ -68,12 +68,16 @@ header-check: header-tool
 	@diff -u include/netrt.h target/netrt.h.check || { echo "include/netrt.h is stale: run make header"; exit 1; }
 
 ## test: install what the tests need, then lint and run every suite.
-test: deps lint header-check test-rust test-c test-cpp test-python
+test: deps lint doc header-check test-rust test-c test-cpp test-python
 	@echo "make test: all suites passed"
 
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## doc: the Rust API documentation (rustdoc) of crate netrt; any rustdoc warning fails.
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p netrt
 
 test-rust:
 	timeout $(RUST_TEST_TIMEOUT) $(CARGO) test --workspace --no-fail-fast

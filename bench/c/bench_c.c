@@ -1,5 +1,5 @@
 /* The C API against plain POSIX sockets, on 127.0.0.1, in one process (two threads per run:
- * sender/client and receiver/echo server), interleaved A B A B (DESIGN §10).
+ * sender/client and receiver/echo server), interleaved A B A B (method: BENCHMARKS.md).
  *
  *   bench_c [pairs] [split] (default 5 pairs; `make bench-c` builds libnetrt in release and
  *                           runs it three times: free to use every CPU, pinned to one with
@@ -22,7 +22,7 @@
  * Pairs alternate their order (A B, B A, ...). Prints a markdown table: the median of the
  * per-pair ratios with min/max.
  *
- * Topology matters more than anything here (DESIGN §10): free on an idle 2-vCPU VM, every
+ * Topology matters more than anything here (see BENCHMARKS.md): free on an idle 2-vCPU VM, every
  * blocking wake-up crosses vCPUs and costs tens of µs for both sides alike; pinned to one CPU,
  * the wake-ups are plain context switches and what remains is each side's own per-call cost;
  * split (the measuring thread on one CPU, the echoing/draining thread on another), every

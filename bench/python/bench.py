@@ -1,4 +1,4 @@
-"""netrt's Python projection vs asyncio streams (issue 6's bench; method in DESIGN section 10).
+"""netrt's Python projection vs asyncio streams (issue 6's bench; method in BENCHMARKS.md).
 
     .venv/bin/python bench/python/bench.py [--pairs N] [--quick]
 

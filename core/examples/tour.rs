@@ -1,10 +1,10 @@
 //! `make demo`: a self-contained tour of netrt on loopback, printing what happens.
 //!
-//! 1. A StreamSocketListener and a StreamSocket exchange the seed sample's length-prefixed
+//! 1. A StreamSocketListener and a StreamSocket exchange the samples' length-prefixed
 //!    hello with DataWriter / DataReader.
 //! 2. Two DatagramSockets exchange a datagram through MessageReceived.
 //! 3. A local TLS server (certificate generated with the `openssl` command) and ConnectAsync
-//!    with Tls12, printing what was negotiated; then the seed's second sample: plain connect,
+//!    with Tls12, printing what was negotiated; then the STARTTLS sample: plain connect,
 //!    length-prefixed hello, UpgradeToSslAsync; then an untrusted certificate as an app sees it.
 //! 4. A connection to a closed port fails: HRESULT + SocketErrorStatus, as an app sees it.
 
@@ -56,7 +56,7 @@ async fn stream_hello() -> Result<(), BoxError> {
         info.remote_port()
     );
 
-    // The seed sample: Int32 length (UTF-8 bytes) + the string, then DetachStream.
+    // The sample's hello: Int32 length (UTF-8 bytes) + the string, then DetachStream.
     let writer = DataWriter::with_stream(client.output_stream());
     let hello = "Hello, World! ☺ ";
     let len = writer.measure_string(hello)?;
@@ -210,7 +210,7 @@ async fn tls_tour() -> Result<(), BoxError> {
     client.close();
     listener.close();
 
-    // The seed's second sample: plain connect, hello, then UpgradeToSslAsync.
+    // The STARTTLS sample: plain connect, hello, then UpgradeToSslAsync.
     let plain = StreamSocketListener::new();
     let (tx, mut accepted) = mpsc::unbounded_channel();
     plain.add_connection_received(Arc::new(move |_l, args| {

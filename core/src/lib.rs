@@ -1,8 +1,8 @@
 //! netrt: the Windows Runtime networking model, portable, in async Rust.
 //!
 //! Types keep their WinRT names (`StreamSocket`, `HostName`, `DataWriter`, ...); failures are
-//! [`Error`]s carrying an HRESULT. See DESIGN.md for how the C, C++ and Python projections
-//! expose the same API.
+//! [`Error`]s carrying an HRESULT. See docs/projections.md in netrt's repository
+//! for how the C, C++ and Python projections expose the same API.
 
 #[macro_use]
 mod winrt_enum;

@@ -1,4 +1,4 @@
-//! DataWriter / DataReader over real sockets: the seed's length-prefixed hello, every byte
+//! DataWriter / DataReader over real sockets: the samples' length-prefixed hello, every byte
 //! order and encoding, and LoadAsync semantics with data arriving in pieces.
 
 mod util;

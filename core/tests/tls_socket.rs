@@ -258,7 +258,7 @@ async fn truncation_without_close_notify_is_distinct_from_a_clean_end() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn seed_sample_plain_hello_then_upgrade_to_ssl() {
+async fn sample_plain_hello_then_upgrade_to_ssl() {
     let pki = Pki::get();
     let peer = python_starttls_server(&pki.path("leaf.pem"), &pki.path("leaf.key"), false);
     let sock = trusting_socket();
@@ -440,7 +440,7 @@ async fn revoked_certificate_with_the_crl_supplied_is_fatal() {
     assert_eq!(err.socket_error_status() as i32, 27, "CertificateRevoked");
     assert!(sock.information().server_certificate_errors().contains(&Cvr::Revoked));
     assert_eq!(sock.information().server_certificate_error_severity(), SocketSslErrorSeverity::Fatal);
-    // Without the CRL nothing is known about revocation (DESIGN §6): the same server is fine.
+    // Without the CRL nothing is known about revocation (docs/tls.md): the same server is fine.
     let peer = server("revoked", &[]);
     let sock = trusting_socket();
     within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))

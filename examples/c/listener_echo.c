@@ -4,7 +4,7 @@
  *   listener_echo server [port]        serve until killed (port "" / omitted: ephemeral)
  *   listener_echo client HOST PORT TEXT
  *
- * The protocol is the seed's length-prefixed hello: a big-endian int32 byte count, then the
+ * The protocol is the samples' length-prefixed hello: a big-endian int32 byte count, then the
  * UTF-8 text (DataWriter.MeasureString + WriteInt32 + WriteString). The server echoes it back. */
 #define _POSIX_C_SOURCE 200809L
 #include <netrt.h>

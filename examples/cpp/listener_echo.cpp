@@ -5,7 +5,7 @@
 //   listener_echo server [port]        serve until killed (port "" / omitted: ephemeral)
 //   listener_echo client HOST PORT TEXT
 //
-// The protocol is the seed's length-prefixed hello: a big-endian Int32 byte count, then the UTF-8
+// The protocol is the samples' length-prefixed hello: a big-endian Int32 byte count, then the UTF-8
 // text (DataWriter.MeasureString + WriteInt32 + WriteString). The server echoes it back.
 #include <netrt/Windows.Networking.Sockets.h>
 #include <netrt/Windows.Storage.Streams.h>

@@ -1,4 +1,4 @@
-// The seed's STARTTLS flow with C++20 coroutines: connect in plaintext, send a length-prefixed
+// The STARTTLS sample (see examples/README.md) with C++20 coroutines: connect in plaintext, send a length-prefixed
 // hello with DataWriter, UpgradeToSslAsync(SocketProtectionLevel::Tls12, host), then talk TLS.
 //
 //   upgrade_to_ssl HOST PORT [LINE]

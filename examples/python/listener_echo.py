@@ -1,5 +1,5 @@
 """An echo server on a netrt StreamSocketListener: plain, TLS (`--tls CERT KEY`), or plain with
-server-side STARTTLS (`--starttls CERT KEY`: reads the seed upgrade sample's length-prefixed
+server-side STARTTLS (`--starttls CERT KEY`: reads the STARTTLS sample's length-prefixed
 hello, then upgrades). Echoes every line back until the client closes.
 
     python examples/python/listener_echo.py [PORT] [--tls CERT KEY [--require-client-cert CA]]

@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use netrt_core::Error;
 use netrt_core::error::hresult::{E_POINTER, E_UNEXPECTED, S_OK};
 
-/// A reference to a netrt object (DESIGN §3); defined in the header's preamble.
+/// A reference to a netrt object (docs/handles.md); defined in the header's preamble.
 pub type netrt_handle = u64;
 /// A Windows HRESULT: `0` success, negative failure; defined in the header's preamble.
 pub type netrt_hresult = i32;

@@ -1,4 +1,4 @@
-//! `Windows.Security.Cryptography.Certificates.Certificate` as a handle kind (DESIGN §6).
+//! `Windows.Security.Cryptography.Certificates.Certificate` as a handle kind (docs/tls.md).
 //!
 //! A certificate is immutable: every handle to it may be used from any thread, and the same
 //! certificate may be set on several controls at once.

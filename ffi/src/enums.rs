@@ -360,7 +360,7 @@ impl From<WebErrorStatus> for netrt_web_error_status {
     }
 }
 
-/// `Windows.Networking.Sockets.SocketProtectionLevel` (DESIGN §6: rustls implements no TLS
+/// `Windows.Networking.Sockets.SocketProtectionLevel` (docs/tls.md: rustls implements no TLS
 /// below 1.2, so the Ssl/Tls10/Tls11/Tls12 levels negotiate TLS 1.2 or 1.3).
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -595,7 +595,7 @@ impl From<SocketSslErrorSeverity> for netrt_socket_ssl_error_severity {
     }
 }
 
-/// netrt extension `ClientCertificateMode` of a TLS listener (DESIGN §6).
+/// netrt extension `ClientCertificateMode` of a TLS listener (docs/tls.md).
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum netrt_client_certificate_mode {

@@ -1,4 +1,4 @@
-//! Error projection (DESIGN §5) and the library version.
+//! Error projection (docs/errors.md) and the library version.
 
 use std::ffi::c_char;
 

@@ -1,4 +1,4 @@
-//! The process-global generational handle table (DESIGN §3).
+//! The process-global generational handle table (docs/handles.md).
 //!
 //! A handle is one reference: every `issue` takes a slot of its own, holding one `Arc` of the
 //! object, so duplicating a handle issues another slot and releasing frees only that one. The
@@ -221,8 +221,8 @@ impl Drop for Pin {
     }
 }
 
-/// Checks `h` against its slot's state word in DESIGN §3's order (the kind check against the
-/// caller's expectation comes later).
+/// Checks `h` against its slot's state word in the documented order (docs/handles.md; the kind
+/// check against the caller's expectation comes later).
 fn check(h: netrt_handle, d: &Decoded, state: u64) -> Result<(), Error> {
     let generation = generation_of(state);
     if d.generation == 0 || d.generation > generation {
@@ -283,8 +283,8 @@ pub(crate) fn with<R>(
     Ok(f(obj))
 }
 
-/// The object behind `h` (a new reference), checked in DESIGN §3's order; `expected` adds the
-/// kind check.
+/// The object behind `h` (a new reference), checked in the documented order
+/// (docs/handles.md); `expected` adds the kind check.
 pub(crate) fn lookup(h: netrt_handle, expected: Option<netrt_kind>) -> Result<Arc<Object>, Error> {
     let (_pin, obj) = pin(h)?;
     check_kind(obj, expected)?;

@@ -1,4 +1,5 @@
-//! libnetrt: the C ABI of netrt (DESIGN §2–§5).
+//! libnetrt: the C ABI of netrt (conventions: docs/projections.md, docs/handles.md,
+//! docs/async.md, docs/errors.md).
 //!
 //! Thin by design: argument conversion, the handle table, asynchronous operations and error
 //! projection. All networking behaviour lives in the core crate (`netrt_core` here).

@@ -102,7 +102,7 @@ impl Object {
 }
 
 impl Drop for Object {
-    /// The last reference is gone: an object that owns a resource closes it first (DESIGN §3).
+    /// The last reference is gone: an object that owns a resource closes it first (docs/handles.md).
     /// A socket's streams are views of the socket and do not close it when released.
     fn drop(&mut self) {
         match &self.value {

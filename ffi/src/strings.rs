@@ -1,4 +1,4 @@
-//! Strings across the boundary (DESIGN §2): UTF-8, NUL-terminated in; caller buffer plus
+//! Strings across the boundary (docs/projections.md): UTF-8, NUL-terminated in; caller buffer plus
 //! `size_t *needed` out.
 
 use std::ffi::{CStr, c_char};

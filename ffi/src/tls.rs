@@ -1,4 +1,4 @@
-//! The TLS members (DESIGN §6) of StreamSocket, StreamSocketControl, StreamSocketInformation,
+//! The TLS members (docs/tls.md) of StreamSocket, StreamSocketControl, StreamSocketInformation,
 //! StreamSocketListenerControl.
 //!
 //! Object-valued properties where WinRT may return null (ServerCertificate, ClientCertificate)

@@ -17,7 +17,7 @@
 #           "still reachable" or "possibly lost" and is not reported. One suppression
 #           (valgrind.supp): glibc's per-thread resolver context on a still-running thread.
 #           Forked children are not checked (--child-silent-after-fork): test_fork's child
-#           abandons the runtime it inherited, by design (DESIGN §4).
+#           abandons the runtime it inherited, by design (docs/threading.md).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -1,4 +1,4 @@
-/* (a) Echo over a netrt listener and a netrt client: the seed's length-prefixed hello
+/* (a) Echo over a netrt listener and a netrt client: the samples' length-prefixed hello
  * (DataWriter.MeasureString + WriteInt32 + WriteString + StoreAsync + DetachStream), echoed back
  * by a ConnectionReceived handler that reads it with a DataReader. */
 #include "common.h"

@@ -1,4 +1,4 @@
-/* The blocking-wait fast path (DESIGN §4): a read on a plain TCP stream that is not ready when
+/* The blocking-wait fast path (docs/threading.md): a read on a plain TCP stream that is not ready when
  * started is driven by netrt_async_wait on the waiting thread (poll(2) on the socket, then a
  * re-poll of the read). These tests check that every other way of using an operation still
  * works around it: data arriving later, wait timeouts, closing the socket, cancel,

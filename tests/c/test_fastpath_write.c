@@ -1,4 +1,4 @@
-/* The blocking-wait fast path for writes, and what it keeps away from the runtime (DESIGN §4).
+/* The blocking-wait fast path for writes, and what it keeps away from the runtime (docs/threading.md).
  *
  * - A socket driven only by blocking waits is never registered with the runtime's reactor
  *   (read from the kernel: /proc/self/fdinfo of every epoll fd in the process), so no runtime

@@ -1,4 +1,4 @@
-/* A fork()ed child uses netrt: the runtime is rebuilt in the child (DESIGN §4), and the parent
+/* A fork()ed child uses netrt: the runtime is rebuilt in the child (docs/threading.md), and the parent
  * keeps working. Both run a loopback echo through a netrt listener.
  *
  * The child reports its result through a pipe, not its exit code: it abandons the runtime it

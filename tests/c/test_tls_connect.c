@@ -1,6 +1,6 @@
-/* ConnectAsync with a TLS protection level against `openssl s_server` (the seed's first
- * sample), the Certificate type, the IVector kinds on the Control and Information, and the
- * certificate-error path (Untrusted root → CERT_E_UNTRUSTEDROOT, then ignored). */
+/* ConnectAsync with a TLS protection level against `openssl s_server` (the TLS-connect
+ * sample of examples/README.md), the Certificate type, the IVector kinds on the Control and
+ * Information, and the certificate-error path (Untrusted root → CERT_E_UNTRUSTEDROOT, then ignored). */
 #include "common.h"
 #include "peers.h"
 
@@ -337,7 +337,7 @@ int main(void) {
   CHECK_OK(load_cert(pki, "ca", 0, &ca));
   CHECK(test_control_vectors(ca));
 
-  /* The seed's sample: ConnectAsync(host, service, SocketProtectionLevel.Tls12). */
+  /* The sample: ConnectAsync(host, service, SocketProtectionLevel.Tls12). */
   CHECK(start_s_server(&server12, pki, "-tls1_2") == 0);
   printf("openssl s_server (TLS 1.2) on 127.0.0.1:%d\n", server12.port);
   CHECK_OK(tls_connect(server12.port, NETRT_SOCKET_PROTECTION_LEVEL_TLS12, ca, -1, &sock));

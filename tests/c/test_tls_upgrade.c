@@ -1,12 +1,12 @@
-/* The seed's second sample in C: plain ConnectAsync, a length-prefixed hello with DataWriter,
- * then UpgradeToSslAsync — against a Python `ssl` peer; the STARTTLS-injection variant; and
- * the server side (a TLS listener, UpgradeToSslAsServerAsync) driven by netrt's client. */
+/* The STARTTLS sample of examples/README.md in C: plain ConnectAsync, a length-prefixed hello
+ * with DataWriter, then UpgradeToSslAsync — against a Python `ssl` peer; the STARTTLS-injection
+ * variant; and the server side (a TLS listener, UpgradeToSslAsServerAsync) driven by netrt's client. */
 #include "common.h"
 #include "peers.h"
 
 static const char HELLO[] = "Hello, World! \xE2\x98\xBA ";
 
-/* Connects plainly to 127.0.0.1:port and sends the seed's length-prefixed hello. */
+/* Connects plainly to 127.0.0.1:port and sends the samples' length-prefixed hello. */
 static int plain_hello(int port, netrt_handle *out_sock) {
   int ok = 0;
   netrt_handle sock = 0, host = 0, out = 0, writer = 0, detached = 0, op = 0;

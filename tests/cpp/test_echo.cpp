@@ -13,7 +13,7 @@ using namespace netrt::Windows::Networking;
 using namespace netrt::Windows::Networking::Sockets;
 using namespace netrt::Windows::Storage::Streams;
 
-// One length-prefixed message (the seed's hello framing), blocking.
+// One length-prefixed message (the samples' hello framing), blocking.
 static hstring read_message(DataReader const& reader) {
   if (reader.LoadAsync(4).get() != 4) return L"<closed>";
   uint32_t len = static_cast<uint32_t>(reader.ReadInt32());

@@ -249,7 +249,7 @@ struct OpensslServer {
 };
 
 // The Python ssl STARTTLS peer (as core/tests/util/peers.rs): reads a big-endian Int32 length
-// and that much plaintext (the seed's hello), prints it, does the TLS handshake as server,
+// and that much plaintext (the samples' hello), prints it, does the TLS handshake as server,
 // then echoes one line back over TLS prefixed with "echo:".
 inline char const* kStartTlsScript = R"PY(
 import socket, ssl, struct, sys

@@ -1,4 +1,4 @@
-"""Operations (DESIGN section 4): asyncio integration, cancellation, blocking get() with the
+"""Operations (docs/async.md): asyncio integration, cancellation, blocking get() with the
 GIL released, completed handlers on the dispatcher thread, concurrency, fork."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exceptions (DESIGN section 5): NetworkError(OSError) with hresult/winerror/errno, the
+"""Exceptions (docs/errors.md): NetworkError(OSError) with hresult/winerror/errno, the
 subclasses that also inherit the built-ins, closed objects, and argument checking."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """examples/python/ run as a user would: the echo listener (TLS with a required client
-certificate, and STARTTLS) in one process, the seed samples against it in others."""
+certificate, and STARTTLS) in one process, the ported samples against it in others."""
 
 from __future__ import annotations
 
@@ -41,19 +41,19 @@ def tls_listener(pki: Pki) -> Iterator[Peer]:
 
 def test_client_certificate_and_connect_ssl_samples(tls_listener: Peer, pki: Pki) -> None:
     ca = ["--ca", str(pki.path("ca.pem"))]
-    out = run("seed_client_certificate.py", "localhost", str(tls_listener.port),
+    out = run("client_certificate.py", "localhost", str(tls_listener.port),
               "--cert", str(pki.path("client.pem")), "--key", str(pki.path("client.key")), *ca)
     assert "Connected as 'netrt test client' to 'localhost'" in out
     assert "Echo: hello with a certificate" in out
     tls_listener.wait_for_output("client certificate 'netrt test client'")
     # TLS 1.3: the client finishes its handshake before the server checks for a certificate.
-    assert run("seed_connect_ssl.py", "localhost", str(tls_listener.port), *ca).startswith("Connected\n")
+    assert run("tls_connect.py", "localhost", str(tls_listener.port), *ca).startswith("Connected\n")
 
 
 def test_upgrade_sample_against_the_starttls_listener(pki: Pki) -> None:
     peer = listener("--starttls", str(pki.path("server.pem")), str(pki.path("server.key")))
     try:
-        out = run("seed_upgrade_to_ssl.py", "localhost", str(peer.port), "--ca", str(pki.path("ca.pem")))
+        out = run("upgrade_to_ssl.py", "localhost", str(peer.port), "--ca", str(pki.path("ca.pem")))
         assert out.splitlines() == [
             "Connected", "Client: sending hello", "Client: sent data", "Client: upgrade to SSL completed",
         ]

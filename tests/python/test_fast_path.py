@@ -1,4 +1,4 @@
-"""How operations reach asyncio (DESIGN section 4, bindings/python/src/asyncop.rs, bridge.rs):
+"""How operations reach asyncio (docs/async.md, bindings/python/src/asyncop.rs, bridge.rs):
 an operation that can finish at once finishes inside the call and `await` does not yield;
 pending ones are handed to their loop through its eventfd bridge, also when several loops in
 several threads await at once; and the process exits cleanly with work in flight."""

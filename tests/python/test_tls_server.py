@@ -1,4 +1,4 @@
-"""The TLS server side (netrt extension, DESIGN section 6): listeners bound with a TLS level,
+"""The TLS server side (netrt extension, docs/tls.md): listeners bound with a TLS level,
 client certificates on accepted sockets, and server STARTTLS (`upgrade_to_ssl_as_server_async`),
 driven by `openssl s_client` and by netrt's own client. Certificates come from openssl at test
 time (peers/pki.py)."""

@@ -6,7 +6,7 @@
 //   Windows::Networking::Sockets::StreamSocket socket;          // a live object
 //   co_await socket.ConnectAsync(host, L"443", SocketProtectionLevel::Tls12);
 //
-// Model (DESIGN.md §2-§5):
+// Model (docs/projections.md, docs/async.md, docs/errors.md):
 // - Runtime classes are values with reference semantics, as in C++/WinRT: `StreamSocket s;`
 //   creates an object, `StreamSocket s{ nullptr }` is empty, a copy is another reference
 //   (netrt_duplicate), destruction or `s = nullptr` drops one (netrt_release). handle() /

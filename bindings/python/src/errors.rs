@@ -1,4 +1,4 @@
-//! `netrt::Error` → Python exception: the one conversion (DESIGN §5).
+//! `netrt::Error` → Python exception: the one conversion (docs/errors.md).
 //!
 //! The exception classes are defined once, in `netrt/_errors.py`; [`class_for`] is the one
 //! table that picks the class for an HRESULT. Everything that fails in the core reaches Python

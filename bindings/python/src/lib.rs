@@ -1,4 +1,5 @@
-//! `netrt._netrt`: the native half of the Python package `netrt` (DESIGN §2, §4, §5).
+//! `netrt._netrt`: the native half of the Python package `netrt` (see docs/projections.md,
+//! docs/async.md, docs/errors.md).
 //!
 //! Thin by design: argument conversion, GIL and operation management, error projection. All
 //! behaviour lives in the `netrt` core crate. The pure-Python half (`python/netrt/`) holds the

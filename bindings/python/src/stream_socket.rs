@@ -50,7 +50,7 @@ impl PyStreamSocket {
     }
 
     /// `ConnectAsync`, every overload: `(endpoint_pair)`, `(remote_host_name,
-    /// remote_service_name[, protection_level[, adapter]])`, and — as the seed's
+    /// remote_service_name[, protection_level[, adapter]])`, and — as the client-certificate sample's
     /// `ConnectAsync(EndpointPair, SocketProtectionLevel)` — `(endpoint_pair, protection_level)`.
     /// Host names may be `HostName` or `str`.
     #[pyo3(signature = (*args))]

@@ -1,4 +1,4 @@
-//! errno and `getaddrinfo` (`EAI_*`) codes → Winsock HRESULTs (DESIGN §5).
+//! errno and `getaddrinfo` (`EAI_*`) codes → Winsock HRESULTs (docs/errors.md).
 //!
 //! The errno table follows .NET's `SocketErrorPal.Unix` (`s_nativeErrorToSocketError`, plus the
 //! EPERM row .NET added later), so a program ported from .NET or Windows sees the Winsock code

@@ -1,6 +1,7 @@
 //! HRESULT constants used by netrt, in one place.
 //!
-//! Values come from `shared/reference/WINRT.md` (mingw-w64 `winerror.h` and the SDK tables).
+//! Values come from the Windows SDK (`winerror.h`, also shipped by mingw-w64); docs/errors.md
+//! lists the ones netrt produces.
 
 /// A Windows HRESULT: negative values are failures.
 pub type HResult = i32;
@@ -164,7 +165,7 @@ pub const WSAEMSGSIZE_HR: HResult = hresult_from_win32(wsa::WSAEMSGSIZE);
 /// `HRESULT_FROM_WIN32(WSAENOTCONN)`.
 pub const WSAENOTCONN_HR: HResult = hresult_from_win32(wsa::WSAENOTCONN);
 
-// Certificate, trust and revocation failures (reference §1a).
+// Certificate, trust and revocation failures.
 /// Certificate outside its validity period.
 pub const CERT_E_EXPIRED: HResult = hr(0x800B_0101);
 /// Validity periods of the chain do not nest.
@@ -237,7 +238,7 @@ pub const SEC_E_NO_CREDENTIALS: HResult = hr(0x8009_030E);
 pub const SEC_E_WRONG_PRINCIPAL: HResult = hr(0x8009_0322);
 
 // netrt's own codes (FACILITY_ITF, 0x8004_02xx). Add new ones only here.
-/// Unconsumed plaintext was buffered when a STARTTLS upgrade was requested (DESIGN §6).
+/// Unconsumed plaintext was buffered when a STARTTLS upgrade was requested (docs/tls.md).
 pub const NETRT_E_STARTTLS_PLAINTEXT_PENDING: HResult = hr(0x8004_0201);
 /// The peer closed the TLS connection without close_notify (possible truncation attack).
 pub const NETRT_E_TLS_TRUNCATED: HResult = hr(0x8004_0202);
@@ -252,7 +253,7 @@ pub const fn wininet_e(code: u32) -> HResult {
     hresult_from_win32(code)
 }
 
-// WININET_E_* values used by WebError.GetStatus (reference §2; names and values from the SDK).
+// WININET_E_* values used by WebError.GetStatus (names and values from the SDK).
 /// `ERROR_INTERNET_TIMEOUT` 12002: the operation timed out.
 pub const WININET_E_TIMEOUT: HResult = wininet_e(12002);
 /// `ERROR_INTERNET_NAME_NOT_RESOLVED` 12007: the server name could not be resolved.

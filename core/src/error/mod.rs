@@ -1,4 +1,4 @@
-//! The netrt error model: an HRESULT plus the native cause and a human message (DESIGN §5).
+//! The netrt error model: an HRESULT plus the native cause and a human message (docs/errors.md).
 //!
 //! Every failure in netrt is an [`Error`]. Its [`Error::hresult`] is what the C ABI returns,
 //! what C++ throws in `hresult_error` and what Python exposes as `NetworkError.hresult`;
@@ -74,7 +74,7 @@ impl Error {
         }
     }
 
-    /// Maps an errno value to its Winsock HRESULT (DESIGN §5, .NET's `SocketErrorPal.Unix`).
+    /// Maps an errno value to its Winsock HRESULT (.NET's `SocketErrorPal.Unix`; see docs/errors.md).
     pub fn from_errno(code: i32, what: impl fmt::Display) -> Self {
         let hresult = errno::hresult_from_errno(code);
         let text = std::io::Error::from_raw_os_error(code);

@@ -1,8 +1,9 @@
-//! `SocketError.GetStatus` and `WebError.GetStatus`: HRESULT → status enum (reference §1, §2).
+//! `SocketError.GetStatus` and `WebError.GetStatus`: HRESULT → status enum.
 //!
-//! Microsoft publishes no HRESULT → status table; the reference infers one from the member
-//! docs, and this file is the one place netrt applies it. `WebSocketError.GetStatus` is
-//! [`web_error_get_status`] too. Mappings beyond the reference are marked `netrt:`.
+//! Microsoft publishes no HRESULT → status table; netrt infers one from the members'
+//! documentation, and this file is the one place netrt applies it (docs/errors.md shows it).
+//! `WebSocketError.GetStatus` is [`web_error_get_status`] too. Mappings that go beyond that
+//! documentation are marked `netrt:`.
 
 use super::hresult::wsa::*;
 use super::hresult::*;
@@ -212,7 +213,8 @@ pub(crate) fn http_status_code(hr: HResult) -> Option<u16> {
 }
 
 /// What a certificate HRESULT says is wrong; both GetStatus tables start from this so they
-/// classify the CERT_E_/CRYPT_E_/TRUST_E_ codes the same way (reference §1 rows 23–30).
+/// classify the CERT_E_/CRYPT_E_/TRUST_E_ codes the same way (the `Certificate*` members of
+/// SocketErrorStatus).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CertProblem {
     Expired,
@@ -257,7 +259,7 @@ fn cert_problem(hr: HResult) -> Option<CertProblem> {
 
 /// `SocketError.GetStatus(hr)`: the status for the HRESULT of a failed socket operation.
 ///
-/// Exactly the rows of reference §1; anything else, including the capability denials
+/// Exactly the rows inferred from the members' documentation; anything else, including the capability denials
 /// (WSAEACCES `0x8007271D`, `E_ACCESSDENIED`), is `Unknown`.
 pub fn socket_error_get_status(hr: HResult) -> SocketErrorStatus {
     use SocketErrorStatus as S;
@@ -278,7 +280,7 @@ pub fn socket_error_get_status(hr: HResult) -> SocketErrorStatus {
         E_OPERATION_ABORTED => return S::OperationAborted,
         // ERROR_WINHTTP_INVALID_SERVER_RESPONSE has the same value (12152).
         WININET_E_INVALID_SERVER_RESPONSE => return S::HttpInvalidServerResponse,
-        // ERROR_NO_DATA: a weak inference (reference §1), kept because it is the only candidate.
+        // ERROR_NO_DATA: a weak inference, kept because it is the only candidate.
         E_NO_DATA => return S::NoAddressesFound,
         _ => {}
     }
@@ -309,10 +311,10 @@ pub fn socket_error_get_status(hr: HResult) -> SocketErrorStatus {
 /// `WebError.GetStatus(hr)` / `WebSocketError.GetStatus(hr)`: the status for the HRESULT of a
 /// failed WebSocket or web operation.
 ///
-/// The WININET_E_* and HTTP_E_STATUS_* rows are reference §2. netrt's WebSockets run over its
-/// own TCP/TLS stack rather than WinINet, so they can also fail with socket-level and
-/// certificate HRESULTs; those map to the member whose WinINet error Windows would have
-/// reported for the same failure (marked `netrt:`).
+/// The WININET_E_* and HTTP_E_STATUS_* rows are inferred from the members' documentation.
+/// netrt's WebSockets run over its own TCP/TLS stack rather than WinINet, so they can also
+/// fail with socket-level and certificate HRESULTs; those map to the member whose WinINet
+/// error Windows would have reported for the same failure (marked `netrt:`).
 pub fn web_error_get_status(hr: HResult) -> WebErrorStatus {
     use WebErrorStatus as W;
     if let Some(code) = http_status_code(hr) {

@@ -224,8 +224,38 @@ impl DataReader {
     ///
     /// With `InputStreamOptions::None` it completes once `count` bytes arrived or the stream
     /// ended; with `Partial` or `ReadAhead` as soon as at least one byte arrived. `Ok(0)` for a
-    /// non-zero `count` means the stream ended (the peer closed). A second load while one is
-    /// pending, or a reader without a stream, is `E_ILLEGAL_METHOD_CALL`.
+    /// non-zero `count` means the stream ended (the peer closed). Memory grows only as bytes
+    /// arrive, so a large `count` reserves nothing up front.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` for a second load while one is pending, or a reader without a
+    /// stream (made from a buffer, or after `detach_stream`); `RO_E_CLOSED` after close;
+    /// `E_OUTOFMEMORY` when the unconsumed bytes would pass [`MAX_UNCONSUMED_BYTES`];
+    /// `ERROR_OPERATION_ABORTED` when the socket is closed or `cancel_io`'d meanwhile; the
+    /// stream's read error (ConnectionResetByPeer, ...). Bytes that arrived before a failure
+    /// stay loaded.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: every byte that had arrived when the future is dropped stays loaded (check
+    /// `unconsumed_buffer_length`), and a new load may start.
+    ///
+    /// # Examples
+    /// A length-prefixed message:
+    /// ```no_run
+    /// # async fn example(socket: netrt::StreamSocket) -> netrt::Result<()> {
+    /// use netrt::DataReader;
+    ///
+    /// let reader = DataReader::new(socket.input_stream());
+    /// if reader.load(4).await? < 4 {
+    ///     return Ok(()); // the peer closed
+    /// }
+    /// let len = reader.read_int32()? as u32;
+    /// reader.load(len).await?;
+    /// println!("{}", reader.read_string(len)?);
+    /// reader.detach_stream()?; // otherwise dropping the reader closes the socket
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn load(&self, count: u32) -> Result<u32> {
         let (stream, options) = {
             let mut st = self.open()?;

@@ -8,7 +8,7 @@
 //!
 //! Decisions (WinRT leaves these open):
 //! - A failed or cancelled (dropped) `store` puts its bytes back in front of anything written
-//!   meanwhile, so nothing is silently lost (DESIGN §10); the caller may retry or
+//!   meanwhile, so nothing is silently lost; the caller may retry or
 //!   `detach_buffer` to discard them. A sink that failed part-way may have sent a prefix.
 //! - Only one `store` or `flush` is in flight at a time; another one meanwhile is
 //!   `E_ILLEGAL_METHOD_CALL`, and `detach_stream` / `detach_buffer` meanwhile are
@@ -351,6 +351,32 @@ impl DataWriter {
     /// Without a stream (created with [`DataWriter::new`], or detached) it fails with
     /// `E_ILLEGAL_METHOD_CALL`, as does a second store or a flush in flight. If the write fails
     /// or this future is dropped, the bytes are kept (see the module notes).
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` without a stream or while a store or flush is in flight;
+    /// `RO_E_CLOSED` after close; `ERROR_OPERATION_ABORTED` when the socket is closed or
+    /// `cancel_io`'d meanwhile; the stream's write error (ConnectionResetByPeer, ...).
+    ///
+    /// # Cancel safety
+    /// Nothing is silently lost: when the future is dropped (or the write fails) its bytes are
+    /// put back in front of anything written meanwhile, to be stored again or taken with
+    /// `detach_buffer`. But a write already under way may have sent a prefix of them, so a
+    /// retry can send that prefix twice.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::StreamSocket) -> netrt::Result<()> {
+    /// use netrt::DataWriter;
+    ///
+    /// let writer = DataWriter::with_stream(socket.output_stream());
+    /// writer.write_int32(writer.measure_string("Hello ☺")? as i32)?;
+    /// writer.write_string("Hello ☺")?;
+    /// let stored = writer.store().await?;
+    /// writer.detach_stream()?; // otherwise dropping the writer closes the socket
+    /// println!("{stored} bytes");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn store(&self) -> Result<u32> {
         let (stream, data) = {
             let mut st = self.open()?;
@@ -373,6 +399,22 @@ impl DataWriter {
     }
 
     /// `FlushAsync`: flushes the stream (not the unstored bytes: `store` those first).
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` without a stream or while a store or flush is in flight;
+    /// `RO_E_CLOSED` after close; the stream's error.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: a flush moves no unstored bytes, and a new store or flush may start.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(writer: netrt::DataWriter) -> netrt::Result<()> {
+    /// writer.store().await?;
+    /// writer.flush().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn flush(&self) -> Result<bool> {
         let stream = {
             let mut st = self.open()?;

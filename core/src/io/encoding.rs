@@ -6,8 +6,9 @@ use crate::error::{Error, Result};
 winrt_enum! {
     /// `ByteOrder`: how multi-byte numbers are laid out by `DataReader` / `DataWriter`.
     ///
-    /// The default is [`ByteOrder::BigEndian`]. The reference does not state WinRT's default; netrt
-    /// picks network order because length-prefixed protocols (the seed's hello) rely on it.
+    /// The default is [`ByteOrder::BigEndian`]. WinRT's documentation does not state the
+    /// default; netrt picks network order because length-prefixed protocols (the samples'
+    /// hello) rely on it.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum ByteOrder {
         /// Least significant byte first.

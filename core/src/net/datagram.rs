@@ -264,12 +264,54 @@ impl DatagramSocket {
     }
 
     /// `BindServiceNameAsync(localServiceName)`: all interfaces (dual-stack), "" = ephemeral.
+    /// Datagrams received from then on are delivered to the `MessageReceived` handlers.
+    ///
+    /// # Errors
+    /// WSATYPE_NOT_FOUND for an unknown service name; the bind error (AddressAlreadyInUse,
+    /// ...); `E_ILLEGAL_METHOD_CALL` when already bound; `RO_E_CLOSED` after close.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: the socket is bound only if the future completes with `Ok`.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use std::sync::Arc;
+    ///
+    /// use netrt::net::DatagramSocket;
+    ///
+    /// let socket = DatagramSocket::new();
+    /// socket.add_message_received(Arc::new(|_socket, args| {
+    ///     println!("{} bytes from {}", args.data().len(), args.remote_address());
+    /// }));
+    /// socket.bind_service_name("").await?;
+    /// println!("port {}", socket.information().local_port());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bind_service_name(&self, local_service_name: &str) -> Result<()> {
         let port = resolve::resolve_service(local_service_name, Transport::Udp, true)?;
         self.bind_to(None, port).await.map(|_| ())
     }
 
-    /// `BindEndpointAsync(localHostName, localServiceName)`.
+    /// `BindEndpointAsync(localHostName, localServiceName)`: None binds every local address;
+    /// a host name is resolved and its first address bound.
+    ///
+    /// # Errors
+    /// As [`DatagramSocket::bind_service_name`]; the resolver's error for the host name.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: the socket is bound only if the future completes with `Ok`.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::net::DatagramSocket) -> netrt::Result<()> {
+    /// use netrt::HostName;
+    ///
+    /// socket.bind_endpoint(Some(&HostName::new("127.0.0.1")?), "5353").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bind_endpoint(
         &self,
         local_host_name: Option<&HostName>,
@@ -285,12 +327,51 @@ impl DatagramSocket {
 
     /// `ConnectAsync(HostName, String)`: fixes the default destination and filters incoming
     /// datagrams to that remote. Binds to an ephemeral port first if needed.
+    ///
+    /// # Errors
+    /// As [`DatagramSocket::connect_with_endpoint_pair`].
+    ///
+    /// # Cancel safety
+    /// As [`DatagramSocket::connect_with_endpoint_pair`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::HostName;
+    /// use netrt::net::DatagramSocket;
+    ///
+    /// let socket = DatagramSocket::new();
+    /// socket.connect(&HostName::new("127.0.0.1")?, "9999").await?;
+    /// socket.output_stream().write(b"one datagram").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn connect(&self, remote_host_name: &HostName, remote_service_name: &str) -> Result<()> {
         let pair = EndpointPair::new(None, "", Some(remote_host_name.clone()), remote_service_name);
         self.connect_with_endpoint_pair(&pair).await
     }
 
     /// `ConnectAsync(EndpointPair)`.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` when the pair has no remote host name; WSATYPE_NOT_FOUND for an unknown
+    /// service name; the resolver's error; the bind or connect error; `RO_E_CLOSED` after
+    /// close.
+    ///
+    /// # Cancel safety
+    /// Dropping the future may leave the socket bound to an ephemeral port without a default
+    /// destination; calling `connect` again completes it.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::net::DatagramSocket) -> netrt::Result<()> {
+    /// use netrt::{EndpointPair, HostName};
+    ///
+    /// let pair = EndpointPair::new(None, "", Some(HostName::new("127.0.0.1")?), "9999");
+    /// socket.connect_with_endpoint_pair(&pair).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn connect_with_endpoint_pair(&self, pair: &EndpointPair) -> Result<()> {
         let pair = pair.snapshot();
         let host = pair
@@ -322,6 +403,27 @@ impl DatagramSocket {
 
     /// `GetOutputStreamAsync(HostName, String)`: a stream whose writes are datagrams to that
     /// destination. Binds to an ephemeral port first if needed.
+    ///
+    /// # Errors
+    /// WSATYPE_NOT_FOUND for an unknown service name; the resolver's error; the bind error;
+    /// `RO_E_CLOSED` after close.
+    ///
+    /// # Cancel safety
+    /// Dropping the future may leave the socket bound to an ephemeral port; nothing else
+    /// changes.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::HostName;
+    /// use netrt::net::DatagramSocket;
+    ///
+    /// let sender = DatagramSocket::new();
+    /// let out = sender.get_output_stream(&HostName::new("127.0.0.1")?, "9999").await?;
+    /// out.write(b"one datagram").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_output_stream(
         &self,
         remote_host_name: &HostName,
@@ -334,6 +436,25 @@ impl DatagramSocket {
     }
 
     /// `GetOutputStreamAsync(EndpointPair)`.
+    ///
+    /// # Errors
+    /// As [`DatagramSocket::get_output_stream`]; `E_INVALIDARG` when the pair has no remote
+    /// host name.
+    ///
+    /// # Cancel safety
+    /// As [`DatagramSocket::get_output_stream`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::net::DatagramSocket) -> netrt::Result<()> {
+    /// use netrt::{EndpointPair, HostName};
+    ///
+    /// let pair = EndpointPair::new(None, "", Some(HostName::new("::1")?), "9999");
+    /// let out = socket.get_output_stream_with_endpoint_pair(&pair).await?;
+    /// out.write(b"hello").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_output_stream_with_endpoint_pair(&self, pair: &EndpointPair) -> Result<OutputStream> {
         let pair = pair.snapshot();
         let host = pair
@@ -343,7 +464,24 @@ impl DatagramSocket {
         self.get_output_stream(host, &pair.remote_service_name).await
     }
 
-    /// Sends one datagram to `dest` (or the connected remote when None).
+    /// Sends one datagram to `dest` (or the connected remote when None). Binds to an
+    /// ephemeral port first if needed. Returns the bytes sent.
+    ///
+    /// # Errors
+    /// The send error (MessageTooLong; WSAEDESTADDRREQ when `dest` is None and the socket has
+    /// no default destination; ...); the bind error; `RO_E_CLOSED` after close.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: a datagram is either sent whole or not at all.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::net::DatagramSocket) -> netrt::Result<()> {
+    /// let dest = "127.0.0.1:9999".parse().expect("address");
+    /// socket.send_to(b"ping", Some(dest)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send_to(&self, data: &[u8], dest: Option<SocketAddr>) -> Result<usize> {
         let udp = match self.inner.bound() {
             Some(u) => u,
@@ -385,6 +523,20 @@ impl DatagramSocket {
     }
 
     /// `CancelIOAsync()`: datagram sends complete at once; nothing is pending to abort.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    ///
+    /// # Cancel safety
+    /// Cancel safe (it completes at once).
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::net::DatagramSocket) -> netrt::Result<()> {
+    /// socket.cancel_io().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cancel_io(&self) -> Result<()> {
         match *self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Closed => Err(Error::closed("DatagramSocket")),

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 
 winrt_enum! {
-    /// `SocketProtectionLevel` (values per the reference, including `Tls13` = 10).
+    /// `SocketProtectionLevel` (WinRT's values, including `Tls13` = 10).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum SocketProtectionLevel {
         /// No encryption.
@@ -19,11 +19,11 @@ winrt_enum! {
         BluetoothEncryptionWithAuthentication = 4,
         /// SSL 3.0 with weak ciphers: never supported, `E_INVALIDARG`.
         Ssl3AllowWeakEncryption = 5,
-        /// netrt: TLS 1.2 or 1.3 (TLS 1.0 is not implemented; see DESIGN §6).
+        /// netrt: TLS 1.2 or 1.3 (TLS 1.0 is not implemented; see docs/tls.md).
         Tls10 = 6,
-        /// netrt: TLS 1.2 or 1.3 (TLS 1.1 is not implemented; see DESIGN §6).
+        /// netrt: TLS 1.2 or 1.3 (TLS 1.1 is not implemented; see docs/tls.md).
         Tls11 = 7,
-        /// TLS 1.2 or 1.3 (Windows: 1.2 and below; 1.3 is not refused here, see DESIGN §6).
+        /// TLS 1.2 or 1.3 (Windows: 1.2 and below; 1.3 is not refused here, see docs/tls.md).
         Tls12 = 8,
         /// TLS 1.2 or 1.3.
         Unspecified = 9,
@@ -71,7 +71,7 @@ mod tests {
     use crate::net::hostname::{HostNameSortOptions, HostNameType};
     use crate::tls::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
 
-    /// Every projection enumerates members through `ALL`/`name`; values are the reference's.
+    /// Every projection enumerates members through `ALL`/`name`; values are WinRT's.
     fn members<T: Copy + Into<i32>>(
         all: &[T],
         name: impl Fn(&T) -> &'static str,

@@ -131,13 +131,65 @@ impl StreamSocketListener {
     }
 
     /// `BindServiceNameAsync(localServiceName)`: all local interfaces, IPv4 and IPv6
-    /// (dual-stack where available); "" picks an ephemeral port.
+    /// (dual-stack where available); "" picks an ephemeral port. The listening socket has
+    /// `SO_REUSEADDR`. Accepted connections are delivered to the `ConnectionReceived`
+    /// handlers (attach them first; without one, connections are closed).
+    ///
+    /// # Errors
+    /// WSATYPE_NOT_FOUND for an unknown service name; the bind error (AddressAlreadyInUse,
+    /// WSAEACCES for a privileged port, ...); `E_ILLEGAL_METHOD_CALL` when already bound;
+    /// `RO_E_CLOSED` after close.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: the listener is bound only if the future completes with `Ok`.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use std::sync::Arc;
+    ///
+    /// use netrt::net::StreamSocketListener;
+    ///
+    /// let listener = StreamSocketListener::new();
+    /// listener.add_connection_received(Arc::new(|_listener, args| {
+    ///     let socket = args.socket(); // runs on netrt's dispatcher thread
+    ///     socket.close();
+    /// }));
+    /// listener.bind_service_name("").await?;
+    /// println!("listening on port {}", listener.information().local_port());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bind_service_name(&self, local_service_name: &str) -> Result<()> {
         self.bind_service_name_with_protection_level(local_service_name, SocketProtectionLevel::PlainSocket)
             .await
     }
 
-    /// `BindServiceNameAsync(localServiceName, protectionLevel)`.
+    /// `BindServiceNameAsync(localServiceName, protectionLevel)`. With a TLS level (a netrt
+    /// extension; WinRT's listener is plaintext only) every accepted connection completes a
+    /// TLS handshake with `Control.ServerCertificate` before it is delivered.
+    ///
+    /// # Errors
+    /// As [`StreamSocketListener::bind_service_name`]; `E_INVALIDARG` for a TLS level when no
+    /// server certificate is set, and for `Ssl3AllowWeakEncryption` and the Bluetooth levels.
+    ///
+    /// # Cancel safety
+    /// Cancel safe, as [`StreamSocketListener::bind_service_name`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::net::{SocketProtectionLevel, StreamSocketListener};
+    /// use netrt::tls::Certificate;
+    ///
+    /// let chain = std::fs::read_to_string("server.pem").expect("certificate");
+    /// let key = std::fs::read_to_string("server.key").expect("key");
+    /// let listener = StreamSocketListener::new();
+    /// listener.control().set_server_certificate(Some(Certificate::from_pem(&chain, Some(&key))?))?;
+    /// listener.bind_service_name_with_protection_level("8443", SocketProtectionLevel::Tls12).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bind_service_name_with_protection_level(
         &self,
         local_service_name: &str,
@@ -158,6 +210,24 @@ impl StreamSocketListener {
     }
 
     /// `BindEndpointAsync(localHostName, localServiceName)`: None binds every local address.
+    /// A host name is resolved and the first address that can be bound is used.
+    ///
+    /// # Errors
+    /// As [`StreamSocketListener::bind_service_name`]; the resolver's error for the host name;
+    /// the bind error of the first address when none can be bound.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: dropping the future during name resolution binds nothing.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(listener: netrt::net::StreamSocketListener) -> netrt::Result<()> {
+    /// use netrt::HostName;
+    ///
+    /// listener.bind_endpoint(Some(&HostName::new("127.0.0.1")?), "").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bind_endpoint(
         &self,
         local_host_name: Option<&HostName>,
@@ -224,6 +294,20 @@ impl StreamSocketListener {
     }
 
     /// `CancelIOAsync()`: a listener has no pending reads or writes; accepting goes on.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    ///
+    /// # Cancel safety
+    /// Cancel safe (it completes at once).
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(listener: netrt::net::StreamSocketListener) -> netrt::Result<()> {
+    /// listener.cancel_io().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cancel_io(&self) -> Result<()> {
         match *self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
             State::Closed => Err(Error::closed("StreamSocketListener")),

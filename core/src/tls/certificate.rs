@@ -70,11 +70,29 @@ struct Info {
 }
 
 impl Certificate {
-    /// Parses a DER-encoded certificate (the WinRT constructor `Certificate(IBuffer)`).
+    /// Parses a DER-encoded certificate (the WinRT constructor `Certificate(IBuffer)`). The
+    /// certificate has no private key.
     ///
-    /// Errors: `CRYPT_E_ASN1_BADTAG` if the data is not a DER SEQUENCE, `CRYPT_E_ASN1_EOD` if it
-    /// is truncated, `CRYPT_E_ASN1_CORRUPT` if it is a SEQUENCE but not a valid certificate
+    /// # Errors
+    /// `CRYPT_E_ASN1_BADTAG` if the data is not a DER SEQUENCE, `CRYPT_E_ASN1_EOD` if it is
+    /// truncated, `CRYPT_E_ASN1_CORRUPT` if it is a SEQUENCE but not a valid certificate
     /// (including trailing bytes after it).
+    ///
+    /// # Cancel safety
+    /// Not applicable: `Certificate` has no asynchronous functions; every constructor completes
+    /// at once.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # fn example() -> netrt::Result<()> {
+    /// use netrt::tls::Certificate;
+    ///
+    /// let der = std::fs::read("ca.der").expect("readable");
+    /// let ca = Certificate::from_der(&der)?;
+    /// println!("{} (issued by {})", ca.subject(), ca.issuer());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_der(der: &[u8]) -> Result<Certificate> {
         Self::build(der.to_vec(), Vec::new(), None)
     }
@@ -107,8 +125,32 @@ impl Certificate {
     /// `key_pem` may hold a PKCS#8 (`PRIVATE KEY`), PKCS#1 (`RSA PRIVATE KEY`) or SEC1
     /// (`EC PRIVATE KEY`) key; when it is `None`, a key found in `chain_pem` itself is used (for
     /// combined PEM files). The key must belong to the leaf. Encrypted PEM keys are not
-    /// supported. Every failure is `E_INVALIDARG` with a message, except a malformed
-    /// certificate, which reports as [`Certificate::from_der`] does.
+    /// supported.
+    ///
+    /// # Errors
+    /// Every failure is `E_INVALIDARG` with a message (no CERTIFICATE block, no key in
+    /// `key_pem`, a key that does not belong to the leaf, an unsupported key), except a
+    /// malformed certificate, which reports as [`Certificate::from_der`] does.
+    ///
+    /// # Examples
+    /// A client certificate (`StreamSocketControl::set_client_certificate`):
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::net::SocketProtectionLevel;
+    /// use netrt::tls::Certificate;
+    /// use netrt::{HostName, StreamSocket};
+    ///
+    /// let chain = std::fs::read_to_string("client.pem").expect("certificate");
+    /// let key = std::fs::read_to_string("client.key").expect("key");
+    /// let certificate = Certificate::from_pem(&chain, Some(&key))?;
+    /// assert!(certificate.has_private_key());
+    /// let socket = StreamSocket::new();
+    /// socket.control().set_client_certificate(Some(certificate))?;
+    /// let host = HostName::new("example.com")?;
+    /// socket.connect_with_protection_level(&host, "443", SocketProtectionLevel::Tls12).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_pem(chain_pem: &str, key_pem: Option<&str>) -> Result<Certificate> {
         let chain = key::read_pem(chain_pem, "certificate PEM")?;
         let key = match key_pem {
@@ -136,8 +178,23 @@ impl Certificate {
     /// certificate in the file becomes an intermediate, issuer order first. A file without a key
     /// gives a certificate without a key (leaf: the first certificate that issued no other).
     /// Both the modern (PBES2/AES, HMAC-SHA-256) and the legacy (3DES/RC2, SHA-1) encodings
-    /// are read. Errors: a wrong password is `HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD)`
+    /// are read.
+    ///
+    /// # Errors
+    /// A wrong password is `HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD)`
     /// ([`E_INVALID_PASSWORD`]), anything else `E_INVALIDARG`.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # fn example() -> netrt::Result<()> {
+    /// use netrt::tls::Certificate;
+    ///
+    /// let pfx = std::fs::read("server.p12").expect("readable");
+    /// let certificate = Certificate::from_pkcs12(&pfx, "password")?;
+    /// println!("{} intermediates", certificate.intermediates().len());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<Certificate> {
         let bundle = key::read_pkcs12(bytes, password)?;
         let certs = bundle

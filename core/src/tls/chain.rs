@@ -1,7 +1,7 @@
 //! Certificate-chain outcomes in WinRT terms: `ChainValidationResult`, `SocketSslErrorSeverity`,
 //! the netrt `ClientCertificateMode`, and how each result maps to an HRESULT and a severity.
 //!
-//! Values follow `shared/reference/WINRT.md` §4; the HRESULTs follow DESIGN §5.
+//! Values are WinRT's; the HRESULTs are listed in docs/errors.md.
 
 use crate::error::hresult::{self, HResult};
 
@@ -88,7 +88,7 @@ impl SocketSslErrorSeverity {
 
 winrt_enum! {
     /// Which server-side client-certificate policy a TLS listener applies (netrt extension,
-    /// `StreamSocketListenerControl.ClientCertificateMode`, DESIGN §6).
+    /// `StreamSocketListenerControl.ClientCertificateMode`, docs/tls.md).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum ClientCertificateMode {
         /// Never ask the client for a certificate.
@@ -113,9 +113,8 @@ impl ClientCertificateMode {
     }
 }
 
-/// Whether `r` may be put in `IgnorableServerCertificateErrors` (reference §4): Untrusted,
-/// Expired, IncompleteChain, WrongUsage, InvalidName, RevocationInformationMissing and
-/// RevocationFailure. Everything else is rejected there with `E_INVALIDARG`.
+/// Whether `r` may be put in `IgnorableServerCertificateErrors`: Untrusted, Expired,
+/// IncompleteChain, WrongUsage, InvalidName, RevocationInformationMissing and RevocationFailure. Everything else is rejected there with `E_INVALIDARG`.
 pub fn is_ignorable_on_sockets(r: ChainValidationResult) -> bool {
     use ChainValidationResult::*;
     matches!(
@@ -136,7 +135,7 @@ pub fn severity_of(results: &[ChainValidationResult]) -> SocketSslErrorSeverity 
     results.iter().map(|r| r.severity()).max().unwrap_or_default()
 }
 
-/// The HRESULT that reports `r` (DESIGN §5); `Success` gives `S_OK`.
+/// The HRESULT that reports `r` (docs/errors.md); `Success` gives `S_OK`.
 pub fn hresult_for(r: ChainValidationResult) -> HResult {
     use ChainValidationResult::*;
     match r {

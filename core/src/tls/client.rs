@@ -1,5 +1,5 @@
 //! Client-side TLS: rustls configs from a socket's control settings, the handshake, and the
-//! mapping of TLS failures to HRESULTs (DESIGN §5, §6).
+//! mapping of TLS failures to HRESULTs (docs/errors.md, docs/tls.md).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -54,7 +54,7 @@ pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
         .clone()
 }
 
-/// The versions a level allows (DESIGN §6: every TLS level means 1.2 or 1.3, `Tls13` 1.3 only;
+/// The versions a level allows (docs/tls.md: every TLS level means 1.2 or 1.3, `Tls13` 1.3 only;
 /// `MinProtectionLevel` = `Tls13` raises the floor).
 pub(crate) fn versions_for(
     level: SocketProtectionLevel,

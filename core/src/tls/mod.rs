@@ -1,4 +1,4 @@
-//! TLS for netrt (DESIGN §6): the WinRT `Certificate` type, chain-validation results in WinRT
+//! TLS for netrt (docs/tls.md): the WinRT `Certificate` type, chain-validation results in WinRT
 //! terms, the trust store, recording verifiers, and the client handshake configuration.
 
 pub mod certificate;

@@ -1,4 +1,4 @@
-//! Server-side TLS (beyond WinRT, DESIGN §6): configs for listeners bound with a TLS level and
+//! Server-side TLS (beyond WinRT, docs/tls.md): configs for listeners bound with a TLS level and
 //! for `UpgradeToSslAsServerAsync`.
 
 use std::sync::Arc;

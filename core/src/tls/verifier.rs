@@ -3,10 +3,11 @@
 //! `ServerCertificateErrorSeverity`) — also after a failed handshake — and that apply
 //! `IgnorableServerCertificateErrors`.
 //!
-//! What is checked, and how ignoring works, is described in [`super::validate`]; in short:
-//! every applicable error is listed, the handshake proceeds only if all of them are in the
-//! ignorable set, and ignoring an error never turns off signature checks (on the chain, and on
-//! the handshake itself: `verify_tls12_signature`/`verify_tls13_signature` always run).
+//! What is checked, and how ignoring works, is described in the `validate` module and in
+//! docs/tls.md; in short: every applicable error is listed, the handshake proceeds only if all
+//! of them are in the ignorable set, and ignoring an error never turns off signature checks (on
+//! the chain, and on the handshake itself: `verify_tls12_signature`/`verify_tls13_signature`
+//! always run).
 //! Revocation is checked only against the CRLs given at construction; with none, no revocation
 //! result is ever reported. OCSP staples are not looked at.
 //!

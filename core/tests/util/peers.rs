@@ -113,7 +113,7 @@ pub fn openssl_s_client(port: u16, extra: &[&str]) -> Peer {
 }
 
 /// A Python `ssl` peer for STARTTLS: reads a big-endian Int32 length and that many bytes of
-/// plaintext (the seed's hello), prints it, then does the TLS handshake as server and echoes
+/// plaintext (the samples' hello), prints it, then does the TLS handshake as server and echoes
 /// one line over TLS. With `inject`, it sends "GO\n" plus injected plaintext in one segment
 /// right after the hello, as a STARTTLS-injection attacker would.
 pub fn python_starttls_server(cert: &Path, key: &Path, inject: bool) -> Peer {

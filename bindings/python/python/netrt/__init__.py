@@ -4,7 +4,7 @@ Classes keep their WinRT names (``StreamSocket``, ``HostName``, ``DataWriter``, 
 snake_case members (``connect_async``, ``control.no_delay``); the Windows namespaces are
 flattened into this package. Every ``*_async`` method returns an ``IAsyncOperation`` that is
 awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkError`` (an
-``OSError`` carrying the HRESULT). See DESIGN.md sections 2, 4 and 5.
+``OSError`` carrying the HRESULT). See docs/projections.md, docs/async.md and docs/errors.md.
 """
 
 from netrt._enums import (

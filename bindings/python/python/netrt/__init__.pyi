@@ -1,5 +1,5 @@
 # The typed interface of netrt, written for netrt (PyWinRT's stubs are the naming reference,
-# DESIGN.md section 2). Checked against the module by `python -m mypy.stubtest netrt`.
+# docs/projections.md). Checked against the module by `python -m mypy.stubtest netrt`.
 
 import datetime
 import sys
@@ -92,7 +92,7 @@ __all__ = [
 _ReadableBuffer: TypeAlias = bytes | bytearray | memoryview | Buffer
 _HostNameArg: TypeAlias = HostName | str
 
-# ---------------------------------------------------------------- error status (DESIGN section 5)
+# ---------------------------------------------------------------- error status (docs/errors.md)
 
 @final
 class SocketError:
@@ -109,7 +109,7 @@ class WebError:
     @staticmethod
     def get_status(hresult: int, /) -> WebErrorStatus: ...
 
-# ---------------------------------------------------------------- asynchrony (DESIGN section 4)
+# ---------------------------------------------------------------- asynchrony (docs/async.md)
 
 @disjoint_base
 class IAsyncOperation(Generic[_T]):
@@ -515,7 +515,7 @@ class StreamSocketControl:
     def min_protection_level(self, value: SocketProtectionLevel) -> None: ...
     @property
     def ignorable_server_certificate_errors(self) -> MutableSequence[ChainValidationResult]: ...
-    # netrt extensions (DESIGN.md section 6)
+    # netrt extensions (docs/tls.md)
     @property
     def trusted_root_certificates(self) -> MutableSequence[Certificate]: ...
     @property
@@ -561,7 +561,7 @@ class StreamSocketInformation:
     def server_certificate_errors(self) -> list[ChainValidationResult]: ...
     @property
     def server_certificate_error_severity(self) -> SocketSslErrorSeverity: ...
-    # netrt extensions (DESIGN.md section 6)
+    # netrt extensions (docs/tls.md)
     @property
     def client_certificate(self) -> Certificate | None: ...
     @property
@@ -649,7 +649,7 @@ class StreamSocketListenerControl:
     def outbound_unicast_hop_limit(self) -> int: ...
     @outbound_unicast_hop_limit.setter
     def outbound_unicast_hop_limit(self, value: int) -> None: ...
-    # netrt extensions (the TLS server side, DESIGN.md section 6); set them before binding
+    # netrt extensions (the TLS server side, docs/tls.md); set them before binding
     @property
     def server_certificate(self) -> Certificate | None: ...
     @server_certificate.setter

@@ -93,7 +93,7 @@ class SocketErrorStatus(enum.IntEnum):
 
 
 class SocketProtectionLevel(enum.IntEnum):
-    """Windows.Networking.Sockets.SocketProtectionLevel. netrt: every TLS level means TLS 1.2 or 1.3, except TLS13 (1.3 only); see DESIGN.md section 6."""
+    """Windows.Networking.Sockets.SocketProtectionLevel. netrt: every TLS level means TLS 1.2 or 1.3, except TLS13 (1.3 only); see docs/tls.md."""
 
     __module__ = "netrt"
 

@@ -1,4 +1,4 @@
-"""netrt's exceptions (DESIGN.md section 5).
+"""netrt's exceptions (docs/errors.md).
 
 Every failure is a :class:`NetworkError`, an :class:`OSError` carrying the HRESULT. Failures
 with a Python meaning are raised as subclasses that also inherit the matching built-in, so

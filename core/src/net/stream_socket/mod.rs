@@ -253,7 +253,26 @@ impl StreamSocket {
     /// the resolver's error (HostNotFound, ...) or the connect error of the preferred address
     /// (ConnectionRefused, ConnectionTimedOut, ...); `E_ILLEGAL_METHOD_CALL` when already
     /// connected or connecting; `RO_E_CLOSED` after close; `ERROR_OPERATION_ABORTED` when
-    /// closed while connecting.
+    /// closed or `cancel_io`'d while connecting. A failed connect leaves the socket unconnected
+    /// and reusable. [`Error::socket_error_status`] classifies the HRESULT.
+    ///
+    /// # Cancel safety
+    /// Dropping the future abandons the attempt: the socket returns to its unconnected state
+    /// (and its control settings can be changed again), so `connect` may be called again.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::{HostName, StreamSocket};
+    ///
+    /// let socket = StreamSocket::new();
+    /// match socket.connect(&HostName::new("localhost")?, "7").await {
+    ///     Ok(()) => println!("connected"),
+    ///     Err(e) => println!("HRESULT 0x{:08X}: {}", e.hresult() as u32, e.socket_error_status()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn connect(&self, remote_host_name: &HostName, remote_service_name: &str) -> Result<()> {
         self.connect_with_protection_level(
             remote_host_name,
@@ -263,7 +282,36 @@ impl StreamSocket {
         .await
     }
 
-    /// `ConnectAsync(HostName, String, SocketProtectionLevel)`.
+    /// `ConnectAsync(HostName, String, SocketProtectionLevel)`: connects, then (for a TLS level)
+    /// performs the TLS handshake as a client, validating the server certificate for
+    /// `remote_host_name`. Every TLS level means TLS 1.2 or 1.3 (`Tls13`: 1.3 only).
+    ///
+    /// # Errors
+    /// As [`StreamSocket::connect`]; and, synchronously, `E_INVALIDARG` for
+    /// `Ssl3AllowWeakEncryption` and the Bluetooth levels (or an invalid ignorable-error
+    /// setting). A rejected certificate fails with its CERT_E_/CRYPT_E_/TRUST_E_ HRESULT (e.g.
+    /// `CERT_E_UNTRUSTEDROOT`), and `information()` still reports the certificate and every
+    /// `ChainValidationResult` found; TLS protocol failures use Schannel's SEC_E_ codes; a
+    /// handshake longer than `TlsHandshakeTimeout` fails with WSAETIMEDOUT.
+    ///
+    /// # Cancel safety
+    /// As [`StreamSocket::connect`]: dropping the future, also during the handshake, leaves the
+    /// socket unconnected and reusable.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::net::SocketProtectionLevel;
+    /// use netrt::{HostName, StreamSocket};
+    ///
+    /// let socket = StreamSocket::new();
+    /// let host = HostName::new("example.com")?;
+    /// socket.connect_with_protection_level(&host, "443", SocketProtectionLevel::Tls12).await?;
+    /// let info = socket.information();
+    /// println!("TLS 0x{:04X}, {}", info.negotiated_tls_version(), info.cipher_suite());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn connect_with_protection_level(
         &self,
         remote_host_name: &HostName,
@@ -274,7 +322,27 @@ impl StreamSocket {
         self.connect_with_endpoint_pair_and_protection_level(&pair, protection_level).await
     }
 
-    /// `ConnectAsync(EndpointPair)`.
+    /// `ConnectAsync(EndpointPair)`: plain TCP; the pair's local host and service, when set,
+    /// choose the local address and port.
+    ///
+    /// # Errors
+    /// As [`StreamSocket::connect`]; `E_INVALIDARG` when the pair has no remote host name;
+    /// WSAEAFNOSUPPORT when the local and remote addresses are of different families; the bind
+    /// error for the local address (e.g. AddressAlreadyInUse).
+    ///
+    /// # Cancel safety
+    /// As [`StreamSocket::connect`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::{EndpointPair, HostName, StreamSocket};
+    ///
+    /// let pair = EndpointPair::new(None, "", Some(HostName::new("127.0.0.1")?), "8080");
+    /// StreamSocket::new().connect_with_endpoint_pair(&pair).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn connect_with_endpoint_pair(&self, endpoint_pair: &EndpointPair) -> Result<()> {
         self.connect_with_endpoint_pair_and_protection_level(
             endpoint_pair,
@@ -284,6 +352,26 @@ impl StreamSocket {
     }
 
     /// `ConnectAsync(EndpointPair, SocketProtectionLevel)`.
+    ///
+    /// # Errors
+    /// As [`StreamSocket::connect_with_endpoint_pair`] and
+    /// [`StreamSocket::connect_with_protection_level`].
+    ///
+    /// # Cancel safety
+    /// As [`StreamSocket::connect`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::net::SocketProtectionLevel;
+    /// use netrt::{EndpointPair, HostName, StreamSocket};
+    ///
+    /// let pair = EndpointPair::new(None, "", Some(HostName::new("example.com")?), "443");
+    /// let socket = StreamSocket::new();
+    /// socket.connect_with_endpoint_pair_and_protection_level(&pair, SocketProtectionLevel::Tls13).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn connect_with_endpoint_pair_and_protection_level(
         &self,
         endpoint_pair: &EndpointPair,
@@ -389,19 +477,78 @@ impl StreamSocket {
     ///
     /// # Errors
     /// `E_ILLEGAL_METHOD_CALL` if another read is pending or the socket is not connected;
-    /// `ERROR_OPERATION_ABORTED` when Close/CancelIOAsync interrupts it; the socket error
-    /// otherwise (ConnectionResetByPeer, ...).
+    /// `RO_E_CLOSED` after close; `ERROR_OPERATION_ABORTED` when Close/CancelIOAsync interrupts
+    /// it; `NETRT_E_TLS_TRUNCATED` when a TLS peer ends the connection without close_notify;
+    /// the socket error otherwise (ConnectionResetByPeer, ...).
+    ///
+    /// # Cancel safety
+    /// Cancel safe: a dropped read has consumed nothing (bytes not yet returned stay in the
+    /// kernel or, under TLS, decrypted in netrt), and the socket's read slot is free again.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::StreamSocket) -> netrt::Result<()> {
+    /// let mut buf = [0u8; 4096];
+    /// loop {
+    ///     let n = socket.read_some(&mut buf).await?;
+    ///     if n == 0 {
+    ///         break; // the peer closed the connection
+    ///     }
+    ///     println!("{} bytes", n);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_some(&self, buf: &mut [u8]) -> Result<usize> {
         self.inner.read_some(buf, self.inner.abort.ticket()).await
     }
 
     /// Writes all of `data`.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` if another write is pending or the socket is not connected;
+    /// `RO_E_CLOSED` after close; `ERROR_OPERATION_ABORTED` when Close/CancelIOAsync interrupts
+    /// it; the socket error otherwise (ConnectionResetByPeer, WSAESHUTDOWN, ...).
+    ///
+    /// # Cancel safety
+    /// Not cancel safe: when the future is dropped, a prefix of `data` may already have been
+    /// sent, and how much is not reported. The write slot is free again.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::StreamSocket) -> netrt::Result<()> {
+    /// socket.write_all(b"HEAD / HTTP/1.0\r\n\r\n").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn write_all(&self, data: &[u8]) -> Result<()> {
         self.inner.write(data, true, self.inner.abort.ticket()).await.map(drop)
     }
 
     /// `CancelIOAsync()`: every pending read, write and connect completes with
-    /// `ERROR_OPERATION_ABORTED`; the socket stays usable.
+    /// `ERROR_OPERATION_ABORTED`; the socket stays usable. Completes once the aborted
+    /// operations have ended.
+    ///
+    /// # Errors
+    /// None: it always returns `Ok(())`.
+    ///
+    /// # Cancel safety
+    /// The abort happens when the future is first polled; dropping it afterwards only stops
+    /// waiting for the aborted operations to end.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(socket: netrt::StreamSocket) -> netrt::Result<()> {
+    /// let reader = socket.clone();
+    /// let pending = tokio::spawn(async move {
+    ///     let mut buf = [0u8; 16];
+    ///     reader.read_some(&mut buf).await
+    /// });
+    /// socket.cancel_io().await?; // the read fails with ERROR_OPERATION_ABORTED
+    /// assert!(pending.await.expect("task").is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cancel_io(&self) -> Result<()> {
         self.inner.abort.abort_all();
         // Wait until the aborted operations have reached their terminal state.

@@ -32,7 +32,35 @@ impl StreamSocket {
     /// `E_ILLEGAL_METHOD_CALL` unless the socket is connected with `PlainSocket` and has no
     /// pending read or write; `E_INVALIDARG` for PlainSocket or levels meaningless on TCP;
     /// `NETRT_E_STARTTLS_PLAINTEXT_PENDING` (socket closed) when unread plaintext is waiting;
-    /// the TLS/certificate error of a failed handshake (the socket is closed then).
+    /// the TLS/certificate error of a failed handshake (the socket is closed then);
+    /// `ERROR_OPERATION_ABORTED` when closed or `cancel_io`'d during the handshake. See
+    /// docs/tls.md for the injection rule.
+    ///
+    /// # Cancel safety
+    /// Not cancel safe: dropping the future during the handshake leaves the connection neither
+    /// plain nor TLS (part of a handshake may have been exchanged); close the socket then.
+    /// Use [`StreamSocket::cancel_io`] to stop an upgrade cleanly (it fails and closes the
+    /// socket).
+    ///
+    /// # Examples
+    /// Read the server's whole plaintext reply before upgrading, or the upgrade is refused:
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::net::SocketProtectionLevel;
+    /// use netrt::{DataWriter, HostName, StreamSocket};
+    ///
+    /// let host = HostName::new("mail.example.com")?;
+    /// let socket = StreamSocket::new();
+    /// socket.connect(&host, "587").await?;
+    /// let writer = DataWriter::with_stream(socket.output_stream());
+    /// writer.write_string("STARTTLS\r\n")?;
+    /// writer.store().await?;
+    /// writer.detach_stream()?;
+    /// // ... read the server's reply completely (e.g. with a DataReader), then:
+    /// socket.upgrade_to_ssl(SocketProtectionLevel::Tls12, &host).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upgrade_to_ssl(
         &self,
         protection_level: SocketProtectionLevel,
@@ -46,6 +74,28 @@ impl StreamSocket {
     /// handshake. Plaintext still unconsumed in a DataReader refuses the upgrade as above;
     /// bytes already queued in the kernel may be the client's hello and are left to the
     /// handshake, which rejects anything that is not TLS. No client certificate is asked for.
+    ///
+    /// # Errors
+    /// As [`StreamSocket::upgrade_to_ssl`]; `E_INVALIDARG` for a certificate without a private
+    /// key.
+    ///
+    /// # Cancel safety
+    /// Not cancel safe, as [`StreamSocket::upgrade_to_ssl`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example(accepted: netrt::StreamSocket) -> netrt::Result<()> {
+    /// use netrt::net::SocketProtectionLevel;
+    /// use netrt::tls::Certificate;
+    ///
+    /// let chain = std::fs::read_to_string("server.pem").expect("certificate");
+    /// let key = std::fs::read_to_string("server.key").expect("key");
+    /// let certificate = Certificate::from_pem(&chain, Some(&key))?;
+    /// // ... after the plaintext STARTTLS exchange on `accepted`:
+    /// accepted.upgrade_to_ssl_as_server(SocketProtectionLevel::Tls12, &certificate).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upgrade_to_ssl_as_server(
         &self,
         protection_level: SocketProtectionLevel,

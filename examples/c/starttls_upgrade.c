@@ -1,7 +1,7 @@
-/* The seed's second sample in C: a plain connection, a length-prefixed hello written with a
+/* The second (STARTTLS) sample of examples/README.md in C: a plain connection, a length-prefixed hello written with a
  * DataWriter, then UpgradeToSslAsync.
  *
- *   seed_upgrade HOST PORT [CA_PEM_FILE]
+ *   starttls_upgrade HOST PORT [CA_PEM_FILE]
  *
  * C# original:
  *   await socket.ConnectAsync(hostName, port, SocketProtectionLevel.PlainSocket);

@@ -1,8 +1,8 @@
-// What the seed's C++/WinRT samples leave to the app (NotifyUser, the server's port) and the
+// What the C++/WinRT samples leave to the app (NotifyUser, the server's port) and the
 // tests' checks around them. Included after the sample's `using namespace` lines, so it names
 // everything fully.
-#ifndef NETRT_TEST_SEED_SUPPORT_HPP
-#define NETRT_TEST_SEED_SUPPORT_HPP
+#ifndef NETRT_TEST_SAMPLE_SUPPORT_HPP
+#define NETRT_TEST_SAMPLE_SUPPORT_HPP
 
 #include <netrt.hpp>
 
@@ -14,10 +14,10 @@
 
 #include "test_util.hpp"
 
-// The port the sample connects to (replaces the seed's L"https").
+// The port the sample connects to (replaces the sample's L"https").
 inline netrt::hstring g_port;
 
-namespace seed_support {
+namespace sample_support {
 
 inline std::mutex notes_mutex;
 inline std::vector<netrt::hstring> notes;
@@ -120,7 +120,7 @@ inline int RunTlsConnectSample(netrt::IAsyncAction (*sample)()) {
   CHECK(!noted(L"Connect failed"));
   test::note("the sample printed \"Connected\" (ConnectAsync with Tls12 against openssl s_server)");
   PrintPeer();
-  return test::finish("test_seed_connect_tls");
+  return test::finish("test_sample_connect_tls");
 }
 
 inline int RunUpgradeSample(netrt::IAsyncAction (*sample)()) {
@@ -137,17 +137,17 @@ inline int RunUpgradeSample(netrt::IAsyncAction (*sample)()) {
   test::note("the sample printed Connected / sent hello / upgrade to SSL completed");
   CHECK(server.peer.wait_for_output("ECHOED ping"));
   PrintPeer();
-  return test::finish("test_seed_upgrade_tls");
+  return test::finish("test_sample_upgrade_tls");
 }
 
-}  // namespace seed_support
+}  // namespace sample_support
 
 // The sample's NotifyUser: prints and records the message.
 inline void NotifyUser(netrt::hstring const& message) {
   std::printf("  NotifyUser: %s\n", netrt::to_string(message).c_str());
   std::fflush(stdout);
-  std::lock_guard<std::mutex> lock(seed_support::notes_mutex);
-  seed_support::notes.push_back(message);
+  std::lock_guard<std::mutex> lock(sample_support::notes_mutex);
+  sample_support::notes.push_back(message);
 }
 
-#endif  // NETRT_TEST_SEED_SUPPORT_HPP
+#endif  // NETRT_TEST_SAMPLE_SUPPORT_HPP

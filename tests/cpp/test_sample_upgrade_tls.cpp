@@ -1,25 +1,26 @@
-// The seed's second C++/WinRT sample (plain connect, a length-prefixed hello with DataWriter,
-// then UpgradeToSslAsync with SocketProtectionLevel::Tls12), with the token `winrt` replaced by
-// `netrt` and nothing else changed except the two literals DESIGN §2 lets tests replace:
+// The second C++/WinRT sample of examples/README.md (plain connect, a length-prefixed hello with
+// DataWriter, then UpgradeToSslAsync with SocketProtectionLevel::Tls12), with the token `winrt`
+// replaced by `netrt` and nothing else changed except the two literals the porting rule
+// (docs/projections.md) lets tests replace:
 // "www.contoso.com" -> "localhost" and L"https" -> the port of a local Python `ssl` peer that
 // reads the hello in plaintext, then does the TLS handshake (certificate from a throwaway CA
-// trusted through SSL_CERT_FILE). The lines between the SEED markers are the sample.
+// trusted through SSL_CERT_FILE). The lines between the SAMPLE markers are the sample.
 
-// ---- SEED BEGIN (head) ----
+// ---- SAMPLE BEGIN (head) ----
 #include <netrt/Windows.Networking.Sockets.h>
 #include <netrt/Windows.Storage.Streams.h>
 
 using namespace netrt;
 using namespace Windows::Storage::Streams;
-// ---- SEED END (head); the seed's "..." elides the enclosing function ----
+// ---- SAMPLE END (head); the sample's "..." elides the enclosing function ----
 
 #include <cstdlib>
 
-#include "seed_support.hpp"
+#include "sample_support.hpp"
 
 netrt::IAsyncAction UpgradeSample()
 {
-// ---- SEED BEGIN (body) ----
+// ---- SAMPLE BEGIN (body) ----
     // Define some variables, and set values.
     Windows::Networking::Sockets::StreamSocket clientSocket;
 
@@ -87,14 +88,14 @@ netrt::IAsyncAction UpgradeSample()
         clientSocket = nullptr;
         co_return;
     }
-// ---- SEED END (body) ----
+// ---- SAMPLE END (body) ----
 
     // The test's own addition: talk over the upgraded (TLS) connection.
-    co_await seed_support::ExchangeWithStartTlsPeer(clientSocket);
+    co_await sample_support::ExchangeWithStartTlsPeer(clientSocket);
     clientSocket = nullptr;
 }
 
 int main()
 {
-    return seed_support::RunUpgradeSample(&UpgradeSample);
+    return sample_support::RunUpgradeSample(&UpgradeSample);
 }

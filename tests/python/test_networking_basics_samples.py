@@ -1,7 +1,8 @@
-"""The seed's C# samples, transliterated line by line to this API (DESIGN section 2), run
-against third-party peers on 127.0.0.1: `openssl s_server` and a Python `ssl` peer.
+"""The C# samples of examples/README.md, transliterated line by line to this API (the porting
+rule in docs/projections.md), run against third-party peers on 127.0.0.1: `openssl s_server`
+and a Python `ssl` peer.
 
-Only the two literals the design allows are replaced: "www.contoso.com" by "localhost" and the
+Only the two literals the porting rule allows are replaced: "www.contoso.com" by "localhost" and the
 service names "https"/"http" by the peer's port. `NotifyUser` records what the sample reports.
 The test CA is added to the socket's trusted roots (the samples rely on the system store).
 """

@@ -1,7 +1,7 @@
-"""The seed's "UpgradeToSslAsync" C# sample, line by line in Python: a plain connection, a
+"""The "UpgradeToSslAsync" C# sample (see examples/README.md), line by line in Python: a plain connection, a
 length-prefixed hello with DataWriter, then STARTTLS.
 
-    python examples/python/seed_upgrade_to_ssl.py HOST PORT [--ca ca.pem]
+    python examples/python/upgrade_to_ssl.py HOST PORT [--ca ca.pem]
 
 Try it against examples/python/listener_echo.py --starttls.
 """

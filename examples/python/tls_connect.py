@@ -1,6 +1,6 @@
-"""The seed's "ConnectAsync with SSL" C# sample, line by line in Python.
+"""The "ConnectAsync with SSL" C# sample (see examples/README.md), line by line in Python.
 
-    python examples/python/seed_connect_ssl.py HOST PORT [--ca ca.pem]
+    python examples/python/tls_connect.py HOST PORT [--ca ca.pem]
 """
 
 import asyncio

@@ -1,7 +1,7 @@
-"""The seed's client-certificate C# snippet in Python: a certificate on the socket's control,
+"""The client-certificate C# snippet (see examples/README.md) in Python: a certificate on the socket's control,
 then `connect_async(endpoint_pair, SocketProtectionLevel.TLS12)`.
 
-    python examples/python/seed_client_certificate.py HOST PORT --cert client.pem --key client.key [--ca ca.pem]
+    python examples/python/client_certificate.py HOST PORT --cert client.pem --key client.key [--ca ca.pem]
 
 Try it against examples/python/listener_echo.py --tls ... --require-client-cert.
 """

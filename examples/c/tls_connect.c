@@ -1,6 +1,6 @@
-/* The seed's first sample in C: connect with TLS 1.2 and report the connection.
+/* The first (TLS connect) sample of examples/README.md in C: connect with TLS 1.2 and report the connection.
  *
- *   seed_tls_connect HOST PORT [CA_PEM_FILE]
+ *   tls_connect HOST PORT [CA_PEM_FILE]
  *
  * C# original:  await socket.ConnectAsync(new HostName(host), port, SocketProtectionLevel.Tls12);
  * CA_PEM_FILE (optional) is trusted in addition to the system store (TrustedRootCertificates).

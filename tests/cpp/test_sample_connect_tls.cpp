@@ -1,22 +1,22 @@
-// The seed's first C++/WinRT sample (ConnectAsync with SocketProtectionLevel::Tls12), with the
-// token `winrt` replaced by `netrt` and nothing else changed except the two literals DESIGN §2
-// lets tests replace: "www.contoso.com" -> "localhost" and L"https" -> the port of a local
+// The first C++/WinRT sample of examples/README.md (ConnectAsync with
+// SocketProtectionLevel::Tls12), with the token `winrt` replaced by `netrt` and nothing else
+// changed except the two literals the porting rule (docs/projections.md) lets tests replace: "www.contoso.com" -> "localhost" and L"https" -> the port of a local
 // `openssl s_server` (certificate from a throwaway CA trusted through SSL_CERT_FILE). The lines
-// between the SEED markers are the sample; the rest is the test around it.
+// between the SAMPLE markers are the sample; the rest is the test around it.
 
-// ---- SEED BEGIN (head) ----
+// ---- SAMPLE BEGIN (head) ----
 #include <netrt/Windows.Networking.Sockets.h>
 
 using namespace netrt;
-// ---- SEED END (head); the seed's "..." elides the enclosing function ----
+// ---- SAMPLE END (head); the sample's "..." elides the enclosing function ----
 
 #include <cstdlib>
 
-#include "seed_support.hpp"
+#include "sample_support.hpp"
 
 netrt::IAsyncAction ConnectSample()
 {
-// ---- SEED BEGIN (body) ----
+// ---- SAMPLE BEGIN (body) ----
     // Define some variables, and set values.
     Windows::Networking::Sockets::StreamSocket clientSocket;
 
@@ -39,14 +39,14 @@ netrt::IAsyncAction ConnectSample()
     }
     // Add code to send and receive data using the clientSocket,
     // then set the clientSocket to nullptr when done to close it.
-// ---- SEED END (body) ----
+// ---- SAMPLE END (body) ----
 
     // The test's own addition where the sample says "Add code to send and receive data".
-    co_await seed_support::ExchangeWithOpensslServer(clientSocket);
+    co_await sample_support::ExchangeWithOpensslServer(clientSocket);
     clientSocket = nullptr;
 }
 
 int main()
 {
-    return seed_support::RunTlsConnectSample(&ConnectSample);
+    return sample_support::RunTlsConnectSample(&ConnectSample);
 }
