@@ -1,6 +1,6 @@
 //! The dispatcher thread: where event handlers and completion callbacks run.
 //!
-//! Callbacks never run on a tokio worker (DESIGN §4), so a handler may call any netrt
+//! Callbacks never run on a tokio worker (docs/threading.md), so a handler may call any netrt
 //! function, including blocking waits, without starving the runtime. One thread per process,
 //! created lazily, rebuilt after `fork()` like the runtime.
 

@@ -182,7 +182,7 @@ pub extern "C" fn netrt_async_get_error_detail(
 /// A read or write on a TCP stream, plain or TLS (ReadAsync, LoadAsync, WriteAsync,
 /// StoreAsync), that could not complete when started is driven by the waiting thread itself:
 /// it polls the socket and completes the operation there (decrypting or encrypting too, under
-/// TLS), with no runtime thread in between (DESIGN §4).
+/// TLS), with no runtime thread in between (docs/async.md).
 ///
 /// Returns `S_OK` once the operation is done (then read its status and error code), or
 /// `0x80070102` (WAIT_TIMEOUT) — the operation goes on. Safe to call from a completion or event

@@ -6,7 +6,7 @@
 //! the eventfd — no Python, no GIL, one thread hop (worker → loop thread). The loop then runs
 //! [`PyBridge::_drain`] on its own thread, which hands each result to the asyncio futures
 //! waiting for it on that loop. User callbacks (`completed`, events) still run on netrt's
-//! dispatcher thread (DESIGN §4); only the asyncio wake-up bypasses it.
+//! dispatcher thread (docs/threading.md); only the asyncio wake-up bypasses it.
 //!
 //! Measured against `call_soon_threadsafe` from the dispatcher (the first version), this takes
 //! one thread hop and all GIL contention off every pending operation; see bench/python.

@@ -101,7 +101,7 @@ pub trait ByteSource: Send + Sync + 'static {
     #[doc(hidden)]
     /// A counter that readers layered on this stream (DataReader) keep of the bytes they
     /// loaded and have not consumed. Sockets provide one so a STARTTLS upgrade can refuse to
-    /// start while plaintext from before it is still waiting to be read (DESIGN §6).
+    /// start while plaintext from before it is still waiting to be read (docs/tls.md).
     fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
         None
     }
