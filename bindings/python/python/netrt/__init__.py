@@ -2,7 +2,9 @@
 
 Classes keep their WinRT names (``StreamSocket``, ``HostName``, ``DataWriter``, ...) with
 snake_case members (``connect_async``, ``control.no_delay``); the Windows namespaces are
-flattened into this package. Every ``*_async`` method returns an ``IAsyncOperation`` that is
+flattened into this package, and also laid out as PyWinRT lays them out
+(``netrt.windows.networking.sockets``, ``netrt.windows.storage.streams``, ...: the same objects,
+so PyWinRT code ports by renaming ``winrt`` to ``netrt``). Every ``*_async`` method returns an ``IAsyncOperation`` that is
 awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkError`` (an
 ``OSError`` carrying the HRESULT). See DESIGN.md sections 2, 4 and 5.
 """
