@@ -333,7 +333,7 @@ pub extern "C" fn netrt_stream_socket_information_get_negotiated_tls_version(
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_information_get_negotiated_tls_version", {
         let out = Out::new(out_value, "out_value")?;
-        out.write(get!(information, StreamSocketInformation).negotiated_tls_version());
+        out.write(get!(information, StreamSocketInformation).negotiated_tls_version().wire());
         Ok(())
     })
 }
