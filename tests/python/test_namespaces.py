@@ -66,6 +66,7 @@ ALIASES = [
     "windows",
     "windows.foundation",
     "windows.networking",
+    "windows.networking.connectivity",
     "windows.networking.sockets",
     "windows.storage",
     "windows.storage.streams",

@@ -24,6 +24,7 @@ from netrt import (
     StreamSocketListenerConnectionReceivedEventArgs as StreamSocketListenerConnectionReceivedEventArgs,
     StreamSocketListenerControl as StreamSocketListenerControl,
     StreamSocketListenerInformation as StreamSocketListenerInformation,
+    TlsVersion as TlsVersion,
     WebSocketError as WebSocketError,
 )
 
@@ -47,5 +48,6 @@ __all__ = [
     "StreamSocketListenerConnectionReceivedEventArgs",
     "StreamSocketListenerControl",
     "StreamSocketListenerInformation",
+    "TlsVersion",
     "WebSocketError",
 ]

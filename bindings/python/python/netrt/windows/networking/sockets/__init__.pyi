@@ -20,6 +20,7 @@ from netrt import (
     StreamSocketListenerConnectionReceivedEventArgs as StreamSocketListenerConnectionReceivedEventArgs,
     StreamSocketListenerControl as StreamSocketListenerControl,
     StreamSocketListenerInformation as StreamSocketListenerInformation,
+    TlsVersion as TlsVersion,
     WebSocketError as WebSocketError,
 )
 
@@ -43,5 +44,6 @@ __all__ = [
     "StreamSocketListenerConnectionReceivedEventArgs",
     "StreamSocketListenerControl",
     "StreamSocketListenerInformation",
+    "TlsVersion",
     "WebSocketError",
 ]

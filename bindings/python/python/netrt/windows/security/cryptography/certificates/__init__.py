@@ -6,10 +6,20 @@ PyWinRT code ports by renaming ``winrt`` to ``netrt``. Each name is the same obj
 
 from netrt import (
     Certificate as Certificate,
+    CertificateChain as CertificateChain,
+    CertificateChainPolicy as CertificateChainPolicy,
+    CertificateKeyUsages as CertificateKeyUsages,
+    ChainValidationParameters as ChainValidationParameters,
     ChainValidationResult as ChainValidationResult,
+    SubjectAlternativeNameInfo as SubjectAlternativeNameInfo,
 )
 
 __all__ = [
     "Certificate",
+    "CertificateChain",
+    "CertificateChainPolicy",
+    "CertificateKeyUsages",
+    "ChainValidationParameters",
     "ChainValidationResult",
+    "SubjectAlternativeNameInfo",
 ]

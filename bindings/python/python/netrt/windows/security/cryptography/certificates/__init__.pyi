@@ -2,10 +2,20 @@
 
 from netrt import (
     Certificate as Certificate,
+    CertificateChain as CertificateChain,
+    CertificateChainPolicy as CertificateChainPolicy,
+    CertificateKeyUsages as CertificateKeyUsages,
+    ChainValidationParameters as ChainValidationParameters,
     ChainValidationResult as ChainValidationResult,
+    SubjectAlternativeNameInfo as SubjectAlternativeNameInfo,
 )
 
 __all__ = [
     "Certificate",
+    "CertificateChain",
+    "CertificateChainPolicy",
+    "CertificateKeyUsages",
+    "ChainValidationParameters",
     "ChainValidationResult",
+    "SubjectAlternativeNameInfo",
 ]
