@@ -47,6 +47,10 @@ pub(crate) enum Value {
     MessageReceivedEventArgs(Arc<MessageArgs>),
     Certificate(netrt_core::tls::Certificate),
     Vector(Arc<crate::vector::VectorObject>),
+    CertificateChain(Arc<netrt_core::tls::CertificateChain>),
+    ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>),
+    SubjectAlternativeNameInfo(Arc<netrt_core::tls::SubjectAlternativeNameInfo>),
+    IpInformation(netrt_core::net::IpInformation),
 }
 
 impl Object {
@@ -89,6 +93,10 @@ impl Object {
             Value::MessageReceivedEventArgs(_) => K::DatagramSocketMessageReceivedEventArgs,
             Value::Certificate(_) => K::Certificate,
             Value::Vector(_) => K::Vector,
+            Value::CertificateChain(_) => K::CertificateChain,
+            Value::ChainValidationParameters(_) => K::ChainValidationParameters,
+            Value::SubjectAlternativeNameInfo(_) => K::SubjectAlternativeNameInfo,
+            Value::IpInformation(_) => K::IpInformation,
         }
     }
 
@@ -234,6 +242,18 @@ macro_rules! kind_of_variant {
     };
     (Vector) => {
         $crate::enums::netrt_kind::Vector
+    };
+    (CertificateChain) => {
+        $crate::enums::netrt_kind::CertificateChain
+    };
+    (ChainValidationParameters) => {
+        $crate::enums::netrt_kind::ChainValidationParameters
+    };
+    (SubjectAlternativeNameInfo) => {
+        $crate::enums::netrt_kind::SubjectAlternativeNameInfo
+    };
+    (IpInformation) => {
+        $crate::enums::netrt_kind::IpInformation
     };
 }
 pub(crate) use {get, get_obj, kind_of_variant, let_obj, with_value};
