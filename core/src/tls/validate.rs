@@ -200,6 +200,7 @@ fn build_path(
     let mut time_relaxed = false;
     let strict_usage = match policy.usage {
         Usage::Server => KeyUsage::server_auth(),
+        // `Any` starts with `any_usage` set, so this is never used for it.
         Usage::Client | Usage::Any => KeyUsage::client_auth(),
     };
     // Each relaxation happens at most once, so four attempts always suffice.
