@@ -108,6 +108,76 @@ typedef int32_t netrt_async_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
+// validating a certificate chain. Elements of the `ServerCertificateErrors` and
+// `IgnorableServerCertificateErrors` vectors (read with `netrt_vector_get_at_int32`).
+enum netrt_chain_validation_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The chain verified.
+  NETRT_CHAIN_VALIDATION_RESULT_SUCCESS = 0,
+  // No path to a trusted root (also a self-signed certificate not in the trust store).
+  NETRT_CHAIN_VALIDATION_RESULT_UNTRUSTED = 1,
+  // A certificate in the chain is revoked (checked only against supplied CRLs).
+  NETRT_CHAIN_VALIDATION_RESULT_REVOKED = 2,
+  // A certificate is expired or not yet valid.
+  NETRT_CHAIN_VALIDATION_RESULT_EXPIRED = 3,
+  // Certificates are missing from the chain.
+  NETRT_CHAIN_VALIDATION_RESULT_INCOMPLETE_CHAIN = 4,
+  // A signature does not verify (never ignorable).
+  NETRT_CHAIN_VALIDATION_RESULT_INVALID_SIGNATURE = 5,
+  // Not valid for the requested usage (EKU).
+  NETRT_CHAIN_VALIDATION_RESULT_WRONG_USAGE = 6,
+  // The name does not match.
+  NETRT_CHAIN_VALIDATION_RESULT_INVALID_NAME = 7,
+  // An invalid certificate-authority policy.
+  NETRT_CHAIN_VALIDATION_RESULT_INVALID_CERTIFICATE_AUTHORITY_POLICY = 8,
+  // Basic constraints were violated.
+  NETRT_CHAIN_VALIDATION_RESULT_BASIC_CONSTRAINTS_ERROR = 9,
+  // An unknown critical extension.
+  NETRT_CHAIN_VALIDATION_RESULT_UNKNOWN_CRITICAL_EXTENSION = 10,
+  // Revocation could not be checked: no information.
+  NETRT_CHAIN_VALIDATION_RESULT_REVOCATION_INFORMATION_MISSING = 11,
+  // Revocation could not be checked: the source failed.
+  NETRT_CHAIN_VALIDATION_RESULT_REVOCATION_FAILURE = 12,
+  // Any other error (malformed data, ...).
+  NETRT_CHAIN_VALIDATION_RESULT_OTHER_ERRORS = 13,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_chain_validation_result netrt_chain_validation_result;
+#else
+typedef int32_t netrt_chain_validation_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Security.Cryptography.Certificates.CertificateChainPolicy`: the rules of
+// `netrt_certificate_chain_validate_with_parameters`. netrt implements `BASE` and `SSL`; the
+// Windows-only policies give `E_NOTIMPL` (0x80004001).
+enum netrt_certificate_chain_policy
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A trusted path, signatures, dates and constraints; no usage or name check.
+  NETRT_CERTIFICATE_CHAIN_POLICY_BASE = 0,
+  // TLS server authentication: `BASE` plus the serverAuth usage and the server name.
+  NETRT_CERTIFICATE_CHAIN_POLICY_SSL = 1,
+  // Windows' NT-authentication policy: `E_NOTIMPL`.
+  NETRT_CERTIFICATE_CHAIN_POLICY_NT_AUTHENTICATION = 2,
+  // Windows' Microsoft-root policy: `E_NOTIMPL`.
+  NETRT_CERTIFICATE_CHAIN_POLICY_MICROSOFT_ROOT = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_certificate_chain_policy netrt_certificate_chain_policy;
+#else
+typedef int32_t netrt_certificate_chain_policy;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // `Windows.Storage.Streams.ByteOrder`.
 enum netrt_byte_order
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -462,6 +532,14 @@ enum netrt_kind
   NETRT_KIND_CERTIFICATE = 20,
   // `IVector<T>` / `IVectorView<T>` (see `netrt_vector_*`).
   NETRT_KIND_VECTOR = 21,
+  // `Windows.Security.Cryptography.Certificates.CertificateChain`.
+  NETRT_KIND_CERTIFICATE_CHAIN = 22,
+  // `Windows.Security.Cryptography.Certificates.ChainValidationParameters`.
+  NETRT_KIND_CHAIN_VALIDATION_PARAMETERS = 23,
+  // `Windows.Security.Cryptography.Certificates.SubjectAlternativeNameInfo`.
+  NETRT_KIND_SUBJECT_ALTERNATIVE_NAME_INFO = 24,
+  // `Windows.Networking.Connectivity.IPInformation`.
+  NETRT_KIND_IP_INFORMATION = 25,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -551,48 +629,26 @@ typedef int32_t netrt_client_certificate_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
-// validating a certificate chain. Elements of the `ServerCertificateErrors` and
-// `IgnorableServerCertificateErrors` vectors (read with `netrt_vector_get_at_int32`).
-enum netrt_chain_validation_result
+// netrt extension: the values of `NegotiatedTlsVersion`
+// (`netrt_stream_socket_information_get_negotiated_tls_version` writes a `uint16_t` wire
+// version; compare it with these).
+enum netrt_tls_version
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // The chain verified.
-  NETRT_CHAIN_VALIDATION_RESULT_SUCCESS = 0,
-  // No path to a trusted root (also a self-signed certificate not in the trust store).
-  NETRT_CHAIN_VALIDATION_RESULT_UNTRUSTED = 1,
-  // A certificate in the chain is revoked (checked only against supplied CRLs).
-  NETRT_CHAIN_VALIDATION_RESULT_REVOKED = 2,
-  // A certificate is expired or not yet valid.
-  NETRT_CHAIN_VALIDATION_RESULT_EXPIRED = 3,
-  // Certificates are missing from the chain.
-  NETRT_CHAIN_VALIDATION_RESULT_INCOMPLETE_CHAIN = 4,
-  // A signature does not verify (never ignorable).
-  NETRT_CHAIN_VALIDATION_RESULT_INVALID_SIGNATURE = 5,
-  // Not valid for the requested usage (EKU).
-  NETRT_CHAIN_VALIDATION_RESULT_WRONG_USAGE = 6,
-  // The name does not match.
-  NETRT_CHAIN_VALIDATION_RESULT_INVALID_NAME = 7,
-  // An invalid certificate-authority policy.
-  NETRT_CHAIN_VALIDATION_RESULT_INVALID_CERTIFICATE_AUTHORITY_POLICY = 8,
-  // Basic constraints were violated.
-  NETRT_CHAIN_VALIDATION_RESULT_BASIC_CONSTRAINTS_ERROR = 9,
-  // An unknown critical extension.
-  NETRT_CHAIN_VALIDATION_RESULT_UNKNOWN_CRITICAL_EXTENSION = 10,
-  // Revocation could not be checked: no information.
-  NETRT_CHAIN_VALIDATION_RESULT_REVOCATION_INFORMATION_MISSING = 11,
-  // Revocation could not be checked: the source failed.
-  NETRT_CHAIN_VALIDATION_RESULT_REVOCATION_FAILURE = 12,
-  // Any other error (malformed data, ...).
-  NETRT_CHAIN_VALIDATION_RESULT_OTHER_ERRORS = 13,
+  // No TLS on the connection.
+  NETRT_TLS_VERSION_NONE = 0,
+  // TLS 1.2 (wire version 0x0303).
+  NETRT_TLS_VERSION_TLS12 = 771,
+  // TLS 1.3 (wire version 0x0304).
+  NETRT_TLS_VERSION_TLS13 = 772,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum netrt_chain_validation_result netrt_chain_validation_result;
+typedef enum netrt_tls_version netrt_tls_version;
 #else
-typedef int32_t netrt_chain_validation_result;
+typedef int32_t netrt_tls_version;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -602,6 +658,29 @@ typedef int32_t netrt_chain_validation_result;
 typedef void (*netrt_async_completed_handler)(void *user_data,
                                               netrt_handle op,
                                               netrt_async_status status);
+
+// `Windows.Security.Cryptography.Certificates.CertificateKeyUsages` as a value: the flags of
+// the keyUsage extension. A plain struct rather than a handle because netrt only reads it from
+// certificates (WinRT also uses the class to describe certificate requests, which netrt does
+// not make).
+typedef struct {
+  // `EncipherOnly`.
+  bool encipher_only;
+  // `CrlSign`.
+  bool crl_sign;
+  // `KeyCertificateSign`.
+  bool key_certificate_sign;
+  // `KeyAgreement`.
+  bool key_agreement;
+  // `DataEncipherment`.
+  bool data_encipherment;
+  // `KeyEncipherment`.
+  bool key_encipherment;
+  // `NonRepudiation`.
+  bool non_repudiation;
+  // `DigitalSignature`.
+  bool digital_signature;
+} netrt_certificate_key_usages;
 
 // `Windows.Foundation.Guid` in the Windows layout (16 bytes).
 typedef struct {
@@ -688,7 +767,7 @@ netrt_hresult netrt_async_get_error_detail(netrt_handle op,
 // A read or write on a TCP stream, plain or TLS (ReadAsync, LoadAsync, WriteAsync,
 // StoreAsync), that could not complete when started is driven by the waiting thread itself:
 // it polls the socket and completes the operation there (decrypting or encrypting too, under
-// TLS), with no runtime thread in between (DESIGN §4).
+// TLS), with no runtime thread in between (docs/async.md).
 //
 // Returns `S_OK` once the operation is done (then read its status and error code), or
 // `0x80070102` (WAIT_TIMEOUT) — the operation goes on. Safe to call from a completion or event
@@ -890,6 +969,159 @@ netrt_hresult netrt_certificate_get_ip_addresses(netrt_handle certificate,
 // NULL.
 netrt_hresult netrt_certificate_get_enhanced_key_usages(netrt_handle certificate,
                                                         netrt_handle *out);
+
+// `SignatureAlgorithmName`: the signature algorithm as Windows names it ("sha256RSA",
+// "sha384ECDSA", "RSASSA-PSS", ...; the dotted OID for algorithms Windows has no name for, e.g.
+// Ed25519). String out as `_get_subject`.
+netrt_hresult netrt_certificate_get_signature_algorithm_name(netrt_handle certificate,
+                                                             char *buf,
+                                                             size_t len,
+                                                             size_t *needed);
+
+// `SignatureHashAlgorithmName`: the signature's hash ("SHA256", "SHA384", "SHA1", ...; "" when
+// the algorithm has no separate hash, e.g. Ed25519). String out as `_get_subject`.
+netrt_hresult netrt_certificate_get_signature_hash_algorithm_name(netrt_handle certificate,
+                                                                  char *buf,
+                                                                  size_t len,
+                                                                  size_t *needed);
+
+// `KeyAlgorithmName`: the public key's algorithm as `KeyAlgorithmNames` spells it ("RSA",
+// "ECDSA_P256", "ECDSA_P384", "ECDSA_P521", "DSA"; the dotted OID otherwise). String out as
+// `_get_subject`.
+netrt_hresult netrt_certificate_get_key_algorithm_name(netrt_handle certificate,
+                                                       char *buf,
+                                                       size_t len,
+                                                       size_t *needed);
+
+// `KeyStorageProviderName`: always "" in netrt (keys are held in process memory by netrt, not
+// by a CNG provider). String out as `_get_subject`.
+netrt_hresult netrt_certificate_get_key_storage_provider_name(netrt_handle certificate,
+                                                              char *buf,
+                                                              size_t len,
+                                                              size_t *needed);
+
+// `StoreName`: always "" in netrt (it has no certificate stores). String out as
+// `_get_subject`.
+netrt_hresult netrt_certificate_get_store_name(netrt_handle certificate,
+                                               char *buf,
+                                               size_t len,
+                                               size_t *needed);
+
+// `IsStronglyProtected`: always false in netrt (no key store prompts before a key is used).
+// `out_value` not NULL.
+netrt_hresult netrt_certificate_get_is_strongly_protected(netrt_handle certificate,
+                                                          bool *out_value);
+
+// `IsPerUser`: always false in netrt (certificates come from bytes or files, not a per-user
+// store). `out_value` not NULL.
+netrt_hresult netrt_certificate_get_is_per_user(netrt_handle certificate,
+                                                bool *out_value);
+
+// `IsSecurityDeviceBound`: always false in netrt (software keys only, never a TPM or smart
+// card). `out_value` not NULL.
+netrt_hresult netrt_certificate_get_is_security_device_bound(netrt_handle certificate,
+                                                             bool *out_value);
+
+// `KeyUsages`: the keyUsage extension's flags into `*out_value` (not NULL); every flag false
+// when the certificate has no keyUsage extension. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_certificate_get_key_usages(netrt_handle certificate,
+                                               netrt_certificate_key_usages *out_value);
+
+// `Certificate.BuildChainAsync(certificates)`: an operation whose result
+// (`netrt_async_get_results_handle`) is a new `CertificateChain` handle: this certificate and
+// the issuers found for it among `certificates`, its own intermediates and the system trust
+// store, leaf first (see `CertificateChain`). A missing issuer is not an error: the chain then
+// ends early and `netrt_certificate_chain_validate` reports it.
+//
+// `certificates`/`count`: Certificate handles (borrowed for the call; NULL only with count
+// 0). `*out_op` (not NULL) receives the operation. The work needs no network and is done
+// before the function returns (the operation is already Completed). The
+// `ChainBuildingParameters` overload is not provided. Errors (synchronous): `E_POINTER`,
+// handle checks on every element. Thread-safe.
+netrt_hresult netrt_certificate_build_chain_async(netrt_handle certificate,
+                                                  const netrt_handle *certificates,
+                                                  size_t count,
+                                                  netrt_handle *out_op);
+
+// `CertificateChain.GetCertificates(includeRoot)`: a new read-only vector of Certificate
+// handles (`netrt_vector_get_at_handle`), leaf first; the root (the self-issued top
+// certificate, when the chain reached one) only when `include_root`. `*out` not NULL.
+netrt_hresult netrt_certificate_chain_get_certificates(netrt_handle chain,
+                                                       bool include_root,
+                                                       netrt_handle *out);
+
+// `CertificateChain.Validate()`: the base policy (a path to the system trust store, signatures,
+// dates, constraints; no usage or name check) into `*out_result` (not NULL): the most
+// important problem found, or `NETRT_CHAIN_VALIDATION_RESULT_SUCCESS`. Revocation is not
+// checked. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_certificate_chain_validate(netrt_handle chain,
+                                               netrt_chain_validation_result *out_result);
+
+// `CertificateChain.Validate(parameter)` (ABI name ValidateWithParameters): as
+// `netrt_certificate_chain_validate` with the policy of `parameters` (a ChainValidationParameters
+// handle): `SSL` also checks the serverAuth usage and, when set, the server name. Errors:
+// `E_NOTIMPL` (0x80004001) for `NT_AUTHENTICATION` and `MICROSOFT_ROOT` (Windows-only
+// policies); handle checks, `E_POINTER`.
+netrt_hresult netrt_certificate_chain_validate_with_parameters(netrt_handle chain,
+                                                               netrt_handle parameters,
+                                                               netrt_chain_validation_result *out_result);
+
+// `ChainValidationParameters()`: policy `BASE`, no server name. `*out` (not NULL) receives a
+// new reference.
+netrt_hresult netrt_chain_validation_parameters_create(netrt_handle *out);
+
+// `ChainValidationParameters.CertificateChainPolicy` (get). `out_value` not NULL.
+netrt_hresult netrt_chain_validation_parameters_get_certificate_chain_policy(netrt_handle parameters,
+                                                                             netrt_certificate_chain_policy *out_value);
+
+// `ChainValidationParameters.CertificateChainPolicy` (set): a `netrt_certificate_chain_policy`
+// value; others are `E_INVALIDARG`.
+netrt_hresult netrt_chain_validation_parameters_set_certificate_chain_policy(netrt_handle parameters,
+                                                                             int32_t value);
+
+// `ChainValidationParameters.ServerDnsName` (get): a new HostName reference, or 0 when unset.
+// `*out` not NULL.
+netrt_hresult netrt_chain_validation_parameters_get_server_dns_name(netrt_handle parameters,
+                                                                    netrt_handle *out);
+
+// `ChainValidationParameters.ServerDnsName` (set): a HostName handle (copied), or 0 to unset.
+netrt_hresult netrt_chain_validation_parameters_set_server_dns_name(netrt_handle parameters,
+                                                                    netrt_handle host_name);
+
+// `Certificate.SubjectAlternativeName`: a new `SubjectAlternativeNameInfo` handle with the
+// certificate's subjectAltName entries by kind. `*out` not NULL.
+netrt_hresult netrt_certificate_get_subject_alternative_name(netrt_handle certificate,
+                                                             netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.DnsName`: the dNSName entries, a new read-only vector of
+// strings (`netrt_vector_get_at_string`). `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_dns_name(netrt_handle info,
+                                                               netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.IPAddress`: the iPAddress entries as text ("192.0.2.1",
+// "2001:db8::1"), a new read-only vector of strings. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_ip_address(netrt_handle info,
+                                                                 netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.Url`: the URI entries, a new read-only vector of strings.
+// `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_url(netrt_handle info,
+                                                          netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.EmailName`: the rfc822Name entries, a new read-only vector of
+// strings. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_email_name(netrt_handle info,
+                                                                 netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.DistinguishedName`: the directoryName entries as RFC 4514
+// strings, a new read-only vector of strings. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_distinguished_name(netrt_handle info,
+                                                                         netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.PrincipalName`: the user principal names (Microsoft UPN
+// otherName), a new read-only vector of strings. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_principal_name(netrt_handle info,
+                                                                     netrt_handle *out);
 
 // `DataReader(IInputStream)`: a reader that loads from `input_stream` (an InputStream handle,
 // kept alive by the reader). Releasing or closing the reader closes the stream (and a
@@ -1459,6 +1691,23 @@ netrt_hresult netrt_endpoint_pair_get_remote_service_name(netrt_handle pair,
 netrt_hresult netrt_endpoint_pair_set_remote_service_name(netrt_handle pair,
                                                           const char *value);
 
+// `HostName.IPInformation`: for an address assigned to a local interface (looked up when
+// called), a new `IPInformation` handle; 0 (null) for every other host name, DNS names
+// included. `*out` not NULL.
+netrt_hresult netrt_host_name_get_ip_information(netrt_handle host_name,
+                                                 netrt_handle *out);
+
+// `IPInformation.NetworkAdapter`: always 0 (null) in netrt, which has no `NetworkAdapter`
+// (Windows-only). `*out` not NULL.
+netrt_hresult netrt_ip_information_get_network_adapter(netrt_handle information,
+                                                       netrt_handle *out);
+
+// `IPInformation.PrefixLength` (`IReference<UInt8>`): `*out_has_value` (not NULL) tells
+// whether there is a value; `*out_value` (not NULL) receives the prefix length only then.
+netrt_hresult netrt_ip_information_get_prefix_length(netrt_handle information,
+                                                     bool *out_has_value,
+                                                     uint8_t *out_value);
+
 // `StreamSocketListener()`. `out` (not NULL) receives a new reference; releasing the last
 // one closes the listener.
 netrt_hresult netrt_stream_socket_listener_create(netrt_handle *out);
@@ -1931,7 +2180,8 @@ netrt_hresult netrt_stream_socket_information_get_server_certificate_error_sever
                                                                                     netrt_socket_ssl_error_severity *out_value);
 
 // netrt extension `NegotiatedTlsVersion`: the TLS wire version, `0x0303` (1.2), `0x0304`
-// (1.3), 0 without TLS. `out_value` not NULL.
+// (1.3), 0 without TLS — the values of `netrt_tls_version` (`NETRT_TLS_VERSION_TLS13`, ...).
+// `out_value` not NULL.
 netrt_hresult netrt_stream_socket_information_get_negotiated_tls_version(netrt_handle information,
                                                                          uint16_t *out_value);
 

@@ -190,9 +190,9 @@ async fn tls_tour() -> Result<(), BoxError> {
         .await?;
     let info = client.information();
     let version = match info.negotiated_tls_version() {
-        0x0304 => "TLS 1.3",
-        0x0303 => "TLS 1.2",
-        _ => "?",
+        netrt::tls::TlsVersion::Tls13 => "TLS 1.3",
+        netrt::tls::TlsVersion::Tls12 => "TLS 1.2",
+        netrt::tls::TlsVersion::None => "?",
     };
     println!(
         "    ConnectAsync(localhost, {port}, Tls12): {version} (Tls12 allows 1.2 and 1.3), {}, server certificate '{}'",

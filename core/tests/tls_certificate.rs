@@ -230,3 +230,70 @@ fn certificate_is_send_sync_and_cheap_to_clone() {
     let debug = format!("{b:?}");
     assert!(debug.contains("CN=localhost") && !debug.contains("PRIVATE"), "{debug}");
 }
+
+#[test]
+fn algorithm_names_as_windows_spells_them() {
+    let pki = Pki::get();
+    let cert = |name: &str| Certificate::from_der(&pki.der(name)).unwrap();
+    let leaf = cert("leaf");
+    assert_eq!(leaf.signature_algorithm_name(), "sha256ECDSA");
+    assert_eq!(leaf.signature_hash_algorithm_name(), "SHA256");
+    assert_eq!(leaf.key_algorithm_name(), "ECDSA_P256");
+    let rsa = cert("rsa");
+    assert_eq!(rsa.key_algorithm_name(), "RSA");
+    assert_eq!(rsa.signature_algorithm_name(), "sha256ECDSA", "signed by the EC test CA");
+    let rsa_self = cert("rsa_self");
+    assert_eq!(rsa_self.signature_algorithm_name(), "sha384RSA");
+    assert_eq!(rsa_self.signature_hash_algorithm_name(), "SHA384");
+    // Ed25519 has no Windows name: the OID, and no separate hash.
+    let multi = cert("multi");
+    assert_eq!(multi.key_algorithm_name(), "1.3.101.112");
+    // Cross-check with openssl's own reading of the signature algorithm.
+    let text = pki.x509("rsa_self", &["-text"]);
+    assert!(text.contains("sha384WithRSAEncryption"), "{text}");
+}
+
+#[test]
+fn key_usages_from_the_extension() {
+    let pki = Pki::get();
+    let san = Certificate::from_der(&pki.der("san_all")).unwrap().key_usages();
+    assert!(san.present);
+    assert!(san.digital_signature && san.non_repudiation && san.key_agreement && san.encipher_only);
+    assert!(!san.key_encipherment && !san.data_encipherment && !san.key_certificate_sign && !san.crl_sign);
+    let ca = Certificate::from_der(&pki.der("ca")).unwrap().key_usages();
+    assert!(ca.present && ca.key_certificate_sign && ca.crl_sign && !ca.digital_signature);
+    let leaf = Certificate::from_der(&pki.der("leaf")).unwrap().key_usages();
+    assert!(leaf.digital_signature && leaf.key_encipherment && !leaf.key_agreement);
+    // No extension: every flag false.
+    let none = Certificate::from_der(&pki.der("wronghost")).unwrap().key_usages();
+    assert_eq!(none, netrt::tls::CertificateKeyUsages::default());
+}
+
+#[test]
+fn subject_alternative_name_by_kind() {
+    let pki = Pki::get();
+    let cert = Certificate::from_der(&pki.der("san_all")).unwrap();
+    let san = cert.subject_alternative_name();
+    assert_eq!(san.dns_name, ["a.example", "b.example"]);
+    assert_eq!(san.ip_address, ["192.0.2.1", "2001:db8::1"]);
+    assert_eq!(san.url, ["https://a.example/path"]);
+    assert_eq!(san.email_name, ["someone@example.com"]);
+    assert_eq!(san.distinguished_name, ["O=Example,CN=Directory Name"]);
+    assert_eq!(san.principal_name, ["user@example.com"]);
+    let text = pki.x509("san_all", &["-ext", "subjectAltName"]);
+    assert!(text.contains("DNS:a.example") && text.contains("email:someone@example.com"), "{text}");
+    assert_eq!(
+        Certificate::from_der(&pki.der("ca")).unwrap().subject_alternative_name(),
+        &Default::default()
+    );
+}
+
+#[test]
+fn store_and_key_storage_members_have_their_linux_values() {
+    let pki = Pki::get();
+    let cert = Certificate::from_pem(&pki.pem("leaf"), Some(&pki.key("leaf"))).unwrap();
+    assert!(cert.has_private_key());
+    assert!(!cert.is_strongly_protected() && !cert.is_per_user() && !cert.is_security_device_bound());
+    assert_eq!(cert.key_storage_provider_name(), "");
+    assert_eq!(cert.store_name(), "");
+}

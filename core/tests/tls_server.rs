@@ -82,7 +82,7 @@ async fn tls_listener_serves_openssl_s_client() {
     );
     let accepted = within(rx.recv()).await.unwrap();
     assert_eq!(accepted.information().protection_level(), Level::Tls12);
-    assert_ne!(accepted.information().negotiated_tls_version(), 0);
+    assert_ne!(accepted.information().negotiated_tls_version(), netrt::tls::TlsVersion::None);
     assert_eq!(accepted.information().server_name().as_deref(), Some("localhost"), "SNI received");
     client.send("from s_client\n");
     assert_eq!(read_exact(&accepted, 14).await, b"from s_client\n");
@@ -163,7 +163,7 @@ async fn server_starttls_with_openssl_s_client() {
     );
     let accepted = within(rx.recv()).await.unwrap();
     let tls = within(serve_starttls(accepted, cert("leaf"))).await.unwrap();
-    assert_ne!(tls.information().negotiated_tls_version(), 0);
+    assert_ne!(tls.information().negotiated_tls_version(), netrt::tls::TlsVersion::None);
     send(&tls, "250 secret reply\r\n").await;
     let out = client.wait_for_output("secret reply");
     assert!(out.contains("Verify return code: 0 (ok)"), "{out}");

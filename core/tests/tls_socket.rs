@@ -273,7 +273,7 @@ async fn sample_plain_hello_then_upgrade_to_ssl() {
     within(writer.store()).await.unwrap();
     writer.detach_stream().unwrap();
     within(sock.upgrade_to_ssl(Level::Tls12, &localhost())).await.unwrap();
-    assert_ne!(sock.information().negotiated_tls_version(), 0);
+    assert_ne!(sock.information().negotiated_tls_version(), netrt::tls::TlsVersion::None);
     assert_eq!(sock.information().protection_level(), Level::Tls12);
     within(sock.write_all(b"secret\n")).await.unwrap();
     let reader = DataReader::new(sock.input_stream());
@@ -463,5 +463,5 @@ async fn min_protection_level_tls13_refuses_a_tls12_server() {
     within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
         .await
         .unwrap();
-    assert_eq!(sock.information().negotiated_tls_version(), 0x0304);
+    assert_eq!(sock.information().negotiated_tls_version(), netrt::tls::TlsVersion::Tls13);
 }

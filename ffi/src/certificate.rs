@@ -321,3 +321,166 @@ pub extern "C" fn netrt_certificate_get_enhanced_key_usages(
         Ok(())
     })
 }
+
+/// `SignatureAlgorithmName`: the signature algorithm as Windows names it ("sha256RSA",
+/// "sha384ECDSA", "RSASSA-PSS", ...; the dotted OID for algorithms Windows has no name for, e.g.
+/// Ed25519). String out as `_get_subject`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_signature_algorithm_name(
+    certificate: netrt_handle,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_signature_algorithm_name", {
+        str_out(get!(certificate, Certificate).signature_algorithm_name(), buf, len, needed)
+    })
+}
+
+/// `SignatureHashAlgorithmName`: the signature's hash ("SHA256", "SHA384", "SHA1", ...; "" when
+/// the algorithm has no separate hash, e.g. Ed25519). String out as `_get_subject`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_signature_hash_algorithm_name(
+    certificate: netrt_handle,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_signature_hash_algorithm_name", {
+        str_out(get!(certificate, Certificate).signature_hash_algorithm_name(), buf, len, needed)
+    })
+}
+
+/// `KeyAlgorithmName`: the public key's algorithm as `KeyAlgorithmNames` spells it ("RSA",
+/// "ECDSA_P256", "ECDSA_P384", "ECDSA_P521", "DSA"; the dotted OID otherwise). String out as
+/// `_get_subject`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_key_algorithm_name(
+    certificate: netrt_handle,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_key_algorithm_name", {
+        str_out(get!(certificate, Certificate).key_algorithm_name(), buf, len, needed)
+    })
+}
+
+/// `KeyStorageProviderName`: always "" in netrt (keys are held in process memory by netrt, not
+/// by a CNG provider). String out as `_get_subject`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_key_storage_provider_name(
+    certificate: netrt_handle,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_key_storage_provider_name", {
+        str_out(get!(certificate, Certificate).key_storage_provider_name(), buf, len, needed)
+    })
+}
+
+/// `StoreName`: always "" in netrt (it has no certificate stores). String out as
+/// `_get_subject`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_store_name(
+    certificate: netrt_handle,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_store_name", {
+        str_out(get!(certificate, Certificate).store_name(), buf, len, needed)
+    })
+}
+
+/// `IsStronglyProtected`: always false in netrt (no key store prompts before a key is used).
+/// `out_value` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_is_strongly_protected(
+    certificate: netrt_handle,
+    out_value: *mut bool,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_is_strongly_protected", {
+        let out = Out::new(out_value, "out_value")?;
+        out.write(get!(certificate, Certificate).is_strongly_protected());
+        Ok(())
+    })
+}
+
+/// `IsPerUser`: always false in netrt (certificates come from bytes or files, not a per-user
+/// store). `out_value` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_is_per_user(
+    certificate: netrt_handle,
+    out_value: *mut bool,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_is_per_user", {
+        let out = Out::new(out_value, "out_value")?;
+        out.write(get!(certificate, Certificate).is_per_user());
+        Ok(())
+    })
+}
+
+/// `IsSecurityDeviceBound`: always false in netrt (software keys only, never a TPM or smart
+/// card). `out_value` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_is_security_device_bound(
+    certificate: netrt_handle,
+    out_value: *mut bool,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_is_security_device_bound", {
+        let out = Out::new(out_value, "out_value")?;
+        out.write(get!(certificate, Certificate).is_security_device_bound());
+        Ok(())
+    })
+}
+
+/// `Windows.Security.Cryptography.Certificates.CertificateKeyUsages` as a value: the flags of
+/// the keyUsage extension. A plain struct rather than a handle because netrt only reads it from
+/// certificates (WinRT also uses the class to describe certificate requests, which netrt does
+/// not make).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct netrt_certificate_key_usages {
+    /// `EncipherOnly`.
+    pub encipher_only: bool,
+    /// `CrlSign`.
+    pub crl_sign: bool,
+    /// `KeyCertificateSign`.
+    pub key_certificate_sign: bool,
+    /// `KeyAgreement`.
+    pub key_agreement: bool,
+    /// `DataEncipherment`.
+    pub data_encipherment: bool,
+    /// `KeyEncipherment`.
+    pub key_encipherment: bool,
+    /// `NonRepudiation`.
+    pub non_repudiation: bool,
+    /// `DigitalSignature`.
+    pub digital_signature: bool,
+}
+
+/// `KeyUsages`: the keyUsage extension's flags into `*out_value` (not NULL); every flag false
+/// when the certificate has no keyUsage extension. Errors: handle checks, `E_POINTER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_get_key_usages(
+    certificate: netrt_handle,
+    out_value: *mut netrt_certificate_key_usages,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_get_key_usages", {
+        let out = Out::new(out_value, "out_value")?;
+        let k = get!(certificate, Certificate).key_usages();
+        out.write(netrt_certificate_key_usages {
+            encipher_only: k.encipher_only,
+            crl_sign: k.crl_sign,
+            key_certificate_sign: k.key_certificate_sign,
+            key_agreement: k.key_agreement,
+            data_encipherment: k.data_encipherment,
+            key_encipherment: k.key_encipherment,
+            non_repudiation: k.non_repudiation,
+            digital_signature: k.digital_signature,
+        });
+        Ok(())
+    })
+}

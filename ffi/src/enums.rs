@@ -56,6 +56,14 @@ pub enum netrt_kind {
     Certificate = 20,
     /// `IVector<T>` / `IVectorView<T>` (see `netrt_vector_*`).
     Vector = 21,
+    /// `Windows.Security.Cryptography.Certificates.CertificateChain`.
+    CertificateChain = 22,
+    /// `Windows.Security.Cryptography.Certificates.ChainValidationParameters`.
+    ChainValidationParameters = 23,
+    /// `Windows.Security.Cryptography.Certificates.SubjectAlternativeNameInfo`.
+    SubjectAlternativeNameInfo = 24,
+    /// `Windows.Networking.Connectivity.IPInformation`.
+    IpInformation = 25,
 }
 
 /// `Windows.Foundation.AsyncStatus`.
@@ -615,4 +623,34 @@ impl From<ClientCertificateMode> for netrt_client_certificate_mode {
             ClientCertificateMode::Required => Self::Required,
         }
     }
+}
+
+/// `Windows.Security.Cryptography.Certificates.CertificateChainPolicy`: the rules of
+/// `netrt_certificate_chain_validate_with_parameters`. netrt implements `BASE` and `SSL`; the
+/// Windows-only policies give `E_NOTIMPL` (0x80004001).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_certificate_chain_policy {
+    /// A trusted path, signatures, dates and constraints; no usage or name check.
+    Base = 0,
+    /// TLS server authentication: `BASE` plus the serverAuth usage and the server name.
+    Ssl = 1,
+    /// Windows' NT-authentication policy: `E_NOTIMPL`.
+    NtAuthentication = 2,
+    /// Windows' Microsoft-root policy: `E_NOTIMPL`.
+    MicrosoftRoot = 3,
+}
+
+/// netrt extension: the values of `NegotiatedTlsVersion`
+/// (`netrt_stream_socket_information_get_negotiated_tls_version` writes a `uint16_t` wire
+/// version; compare it with these).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_tls_version {
+    /// No TLS on the connection.
+    None = 0,
+    /// TLS 1.2 (wire version 0x0303).
+    Tls12 = 0x0303,
+    /// TLS 1.3 (wire version 0x0304).
+    Tls13 = 0x0304,
 }

@@ -271,3 +271,56 @@ pub extern "C" fn netrt_endpoint_pair_set_remote_service_name(
         Ok(())
     })
 }
+
+/// `HostName.IPInformation`: for an address assigned to a local interface (looked up when
+/// called), a new `IPInformation` handle; 0 (null) for every other host name, DNS names
+/// included. `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_host_name_get_ip_information(
+    host_name: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_host_name_get_ip_information", {
+        let out = Out::new(out, "out")?;
+        out.write(match get!(host_name, HostName).ip_information() {
+            Some(info) => handle::issue_new(Value::IpInformation(info))?,
+            None => 0,
+        });
+        Ok(())
+    })
+}
+
+/// `IPInformation.NetworkAdapter`: always 0 (null) in netrt, which has no `NetworkAdapter`
+/// (Windows-only). `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_ip_information_get_network_adapter(
+    information: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_ip_information_get_network_adapter", {
+        let out = Out::new(out, "out")?;
+        let _ = get!(information, IpInformation);
+        out.write(0);
+        Ok(())
+    })
+}
+
+/// `IPInformation.PrefixLength` (`IReference<UInt8>`): `*out_has_value` (not NULL) tells
+/// whether there is a value; `*out_value` (not NULL) receives the prefix length only then.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_ip_information_get_prefix_length(
+    information: netrt_handle,
+    out_has_value: *mut bool,
+    out_value: *mut u8,
+) -> netrt_hresult {
+    ffi!("netrt_ip_information_get_prefix_length", {
+        let has = Out::new(out_has_value, "out_has_value")?;
+        let out = Out::new(out_value, "out_value")?;
+        let prefix = get!(information, IpInformation).prefix_length();
+        has.write(prefix.is_some());
+        if let Some(p) = prefix {
+            out.write(p);
+        }
+        Ok(())
+    })
+}

@@ -21,6 +21,7 @@ mod strings;
 pub mod async_op;
 pub mod buffer;
 pub mod certificate;
+pub mod certificate_chain;
 pub mod data_reader;
 pub mod data_writer;
 pub mod datagram;

@@ -1,6 +1,6 @@
 //! What a handle refers to: one netrt object of one kind.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use netrt_core::io::{DataReader, DataWriter, InputStream, OutputStream};
 use netrt_core::net::{
@@ -46,6 +46,10 @@ pub(crate) enum Value {
     MessageReceivedEventArgs(Arc<MessageArgs>),
     Certificate(netrt_core::tls::Certificate),
     Vector(crate::vector::VectorObject),
+    CertificateChain(Arc<netrt_core::tls::CertificateChain>),
+    ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>),
+    SubjectAlternativeNameInfo(Arc<netrt_core::tls::SubjectAlternativeNameInfo>),
+    IpInformation(netrt_core::net::IpInformation),
 }
 
 impl Object {
@@ -81,6 +85,10 @@ impl Object {
             Value::MessageReceivedEventArgs(_) => K::DatagramSocketMessageReceivedEventArgs,
             Value::Certificate(_) => K::Certificate,
             Value::Vector(_) => K::Vector,
+            Value::CertificateChain(_) => K::CertificateChain,
+            Value::ChainValidationParameters(_) => K::ChainValidationParameters,
+            Value::SubjectAlternativeNameInfo(_) => K::SubjectAlternativeNameInfo,
+            Value::IpInformation(_) => K::IpInformation,
         }
     }
 
@@ -226,6 +234,18 @@ macro_rules! kind_of_variant {
     };
     (Vector) => {
         $crate::enums::netrt_kind::Vector
+    };
+    (CertificateChain) => {
+        $crate::enums::netrt_kind::CertificateChain
+    };
+    (ChainValidationParameters) => {
+        $crate::enums::netrt_kind::ChainValidationParameters
+    };
+    (SubjectAlternativeNameInfo) => {
+        $crate::enums::netrt_kind::SubjectAlternativeNameInfo
+    };
+    (IpInformation) => {
+        $crate::enums::netrt_kind::IpInformation
     };
 }
 pub(crate) use {get, get_obj, kind_of_variant, let_obj, with_value};

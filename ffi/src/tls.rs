@@ -328,7 +328,8 @@ pub extern "C" fn netrt_stream_socket_information_get_server_certificate_error_s
 }
 
 /// netrt extension `NegotiatedTlsVersion`: the TLS wire version, `0x0303` (1.2), `0x0304`
-/// (1.3), 0 without TLS. `out_value` not NULL.
+/// (1.3), 0 without TLS — the values of `netrt_tls_version` (`NETRT_TLS_VERSION_TLS13`, ...).
+/// `out_value` not NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_socket_information_get_negotiated_tls_version(
     information: netrt_handle,
@@ -336,7 +337,7 @@ pub extern "C" fn netrt_stream_socket_information_get_negotiated_tls_version(
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_information_get_negotiated_tls_version", {
         let out = Out::new(out_value, "out_value")?;
-        out.write(get!(information, StreamSocketInformation).negotiated_tls_version());
+        out.write(get!(information, StreamSocketInformation).negotiated_tls_version().wire());
         Ok(())
     })
 }

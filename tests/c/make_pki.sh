@@ -5,6 +5,8 @@
 #   leaf.der          leaf in DER
 #   leaf.p12          leaf + key + ca, password "secret"
 #   client.pem/.key   CN=netrt C client, clientAuth, issued by ca
+#   san.pem/.key      CN=san.example, every subjectAltName kind, keyUsage digitalSignature +
+#                     keyAgreement, issued by ca
 #   usage: make_pki.sh DIR
 set -euo pipefail
 dir="$1"
@@ -26,5 +28,18 @@ subjectAltName=DNS:localhost,IP:127.0.0.1
 extendedKeyUsage=serverAuth"
 leaf client "/CN=netrt C client" "basicConstraints=critical,CA:FALSE
 extendedKeyUsage=clientAuth"
+leaf san "/CN=san.example" "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyAgreement
+subjectAltName=@names
+[names]
+DNS.1=a.example
+IP.1=192.0.2.1
+URI.1=https://a.example/path
+email.1=someone@example.com
+dirName.1=dir
+otherName.1=1.3.6.1.4.1.311.20.2.3;UTF8:user@example.com
+[dir]
+CN=Directory Name
+O=Example"
 q openssl x509 -in leaf.pem -outform DER -out leaf.der
 q openssl pkcs12 -export -in leaf.pem -inkey leaf.key -certfile ca.pem -passout pass:secret -out leaf.p12

@@ -56,8 +56,8 @@ inline netrt::IAsyncOperation<netrt::hstring> ReceiveText(netrt::StreamSocket so
 inline void CheckTlsInformation(netrt::StreamSocket const& socket) {
   auto info = socket.Information();
   CHECK(info.ProtectionLevel() == netrt::SocketProtectionLevel::Tls12);
-  uint16_t version = info.NegotiatedTlsVersion();
-  CHECK(version == 0x0303 || version == 0x0304);
+  netrt::TlsVersion version = info.NegotiatedTlsVersion();
+  CHECK(version == netrt::TlsVersion::Tls12 || version == netrt::TlsVersion::Tls13);
   CHECK(info.ServerCertificate().Subject() == L"localhost");
   CHECK(info.ServerCertificateErrorSeverity() == netrt::SocketSslErrorSeverity::None);
   CHECK(info.ServerCertificateErrors().Size() == 0);

@@ -23,6 +23,8 @@ ENUMS = [
     "HostNameType",
     "HostNameSortOptions",
     "ClientCertificateMode",
+    "TlsVersion",
+    "CertificateChainPolicy",
 ]
 
 

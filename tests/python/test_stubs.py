@@ -1,4 +1,5 @@
-"""The stub (`netrt/__init__.pyi`) matches the module: `python -m mypy.stubtest netrt`."""
+"""The stubs match the modules: `python -m mypy.stubtest netrt` checks `netrt/__init__.pyi` and
+every subpackage stub (the `netrt.windows.*` aliases) against the installed package."""
 
 from __future__ import annotations
 

@@ -176,6 +176,7 @@ async def test_tls_listener_serves_a_netrt_client(listening: Listening, leaf: Ce
         await within(client.connect_async("localhost", listening.port, SocketProtectionLevel.TLS13))
         accepted = await listening.accept()
         assert client.information.negotiated_tls_version == 0x0304
+        assert client.information.negotiated_tls_version is netrt.TlsVersion.TLS13
         assert client.information.server_certificate == leaf
         assert accepted.information.negotiated_tls_version == 0x0304
         assert accepted.information.cipher_suite == client.information.cipher_suite != ""

@@ -784,6 +784,27 @@ using AsyncActionCompletedHandler = ::netrt::delegate<IAsyncAction const&, Async
 template <class T>
 using AsyncOperationCompletedHandler = ::netrt::delegate<IAsyncOperation<T> const&, AsyncStatus>;
 
+// `IReference<T>`: a value or null (C++/WinRT's boxed optional), for properties such as
+// IPInformation.PrefixLength. Value() on a null reference throws hresult_error(E_POINTER)
+// instead of crashing.
+template <class T>
+class IReference {
+ public:
+  IReference() noexcept = default;
+  IReference(std::nullptr_t) noexcept {}
+  IReference(T value) : m_value(std::move(value)) {}
+  T Value() const {
+    if (!m_value) ::netrt::throw_hresult(NETRT_E_POINTER, "the IReference is null");
+    return *m_value;
+  }
+  explicit operator bool() const noexcept { return m_value.has_value(); }
+  friend bool operator==(IReference const& r, std::nullptr_t) noexcept { return !r.m_value; }
+  friend bool operator!=(IReference const& r, std::nullptr_t) noexcept { return r.m_value.has_value(); }
+
+ private:
+  std::optional<T> m_value;
+};
+
 }  // namespace Windows::Foundation
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,20 @@
 //! `Certificate` (Windows.Security.Cryptography.Certificates), with netrt's `from_pem` and
 //! `from_pkcs12`.
 
-use netrt::tls::Certificate;
+use std::sync::Mutex;
+
+use netrt::tls::{
+    Certificate, CertificateChain, CertificateChainPolicy, CertificateKeyUsages, ChainValidationParameters,
+    SubjectAlternativeNameInfo,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
-use crate::convert::{bytes_arg, datetime};
+use crate::asyncop::{IAsyncOperation, spawn};
+use crate::convert::{bytes_arg, datetime, enum_arg, opt_host_arg, py_enum};
 use crate::errors::{OrRaise, invalid_arg};
+use crate::hostname::opt_host_obj;
 use crate::streams::PyBuf;
 
 /// An X.509 certificate, optionally with its private key and intermediates.
@@ -120,6 +127,76 @@ impl PyCertificate {
         self.inner.enhanced_key_usages()
     }
 
+    /// `BuildChainAsync(certificates)`: the chain up to a root, from `certificates`, this
+    /// certificate's intermediates and the system trust store (core `Certificate::build_chain`).
+    /// The `ChainBuildingParameters` overload is not implemented.
+    #[pyo3(signature = (certificates, /))]
+    fn build_chain_async(&self, certificates: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
+        let pool = certificates.try_iter()?.map(|c| cert_arg(&c?)).collect::<PyResult<Vec<_>>>()?;
+        let cert = self.inner.clone();
+        spawn(async move { cert.build_chain(&pool).await }, chain_obj)
+    }
+
+    /// `KeyUsages`: the keyUsage extension's flags (all false without the extension).
+    #[getter]
+    fn key_usages(&self) -> PyCertificateKeyUsages {
+        PyCertificateKeyUsages { inner: self.inner.key_usages() }
+    }
+
+    /// `SubjectAlternativeName`: the subjectAltName entries by kind.
+    #[getter]
+    fn subject_alternative_name(&self) -> PySubjectAlternativeNameInfo {
+        PySubjectAlternativeNameInfo { inner: self.inner.subject_alternative_name().clone() }
+    }
+
+    /// `SignatureAlgorithmName` ("sha256RSA", "sha256ECDSA", ...).
+    #[getter]
+    fn signature_algorithm_name(&self) -> &str {
+        self.inner.signature_algorithm_name()
+    }
+
+    /// `SignatureHashAlgorithmName` ("SHA256", ...).
+    #[getter]
+    fn signature_hash_algorithm_name(&self) -> &str {
+        self.inner.signature_hash_algorithm_name()
+    }
+
+    /// `KeyAlgorithmName` ("RSA", "ECDSA_P256", ...).
+    #[getter]
+    fn key_algorithm_name(&self) -> &str {
+        self.inner.key_algorithm_name()
+    }
+
+    /// `IsStronglyProtected`: always False (no key store prompts on Linux).
+    #[getter]
+    fn is_strongly_protected(&self) -> bool {
+        self.inner.is_strongly_protected()
+    }
+
+    /// `IsPerUser`: always False (netrt certificates come from no store).
+    #[getter]
+    fn is_per_user(&self) -> bool {
+        self.inner.is_per_user()
+    }
+
+    /// `IsSecurityDeviceBound`: always False (keys are software keys in memory).
+    #[getter]
+    fn is_security_device_bound(&self) -> bool {
+        self.inner.is_security_device_bound()
+    }
+
+    /// `KeyStorageProviderName`: always "" (no CNG provider holds netrt's keys).
+    #[getter]
+    fn key_storage_provider_name(&self) -> &str {
+        self.inner.key_storage_provider_name()
+    }
+
+    /// `StoreName`: always "" (netrt has no certificate stores).
+    #[getter]
+    fn store_name(&self) -> &str {
+        self.inner.store_name()
+    }
+
     /// `FriendlyName`: netrt keeps no certificate store, so always "".
     #[getter]
     fn friendly_name(&self) -> &str {
@@ -142,5 +219,179 @@ impl PyCertificate {
 
     fn __repr__(&self) -> String {
         format!("<netrt.Certificate subject={:?} issuer={:?}>", self.inner.subject(), self.inner.issuer())
+    }
+}
+
+fn chain_obj(py: Python<'_>, chain: CertificateChain) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyCertificateChain { inner: chain })?.into_any())
+}
+
+/// `CertificateChain`: what `Certificate.build_chain_async` returns.
+#[pyclass(module = "netrt", name = "CertificateChain", frozen)]
+pub struct PyCertificateChain {
+    inner: CertificateChain,
+}
+
+#[pymethods]
+impl PyCertificateChain {
+    /// `GetCertificates(includeRoot)`: leaf first.
+    #[pyo3(signature = (include_root, /))]
+    fn get_certificates(&self, py: Python<'_>, include_root: bool) -> PyResult<Vec<Py<PyAny>>> {
+        self.inner.certificates(include_root).into_iter().map(|c| cert_obj(py, c)).collect()
+    }
+
+    /// `Validate()` (base policy) or `Validate(parameter)`: one `ChainValidationResult`.
+    /// NT_AUTHENTICATION and MICROSOFT_ROOT raise NetworkError E_NOTIMPL (Windows-only).
+    #[pyo3(signature = (parameter = None, /))]
+    fn validate(
+        &self,
+        py: Python<'_>,
+        parameter: Option<PyRef<'_, PyChainValidationParameters>>,
+    ) -> PyResult<Py<PyAny>> {
+        let result = match parameter {
+            None => self.inner.validate(),
+            Some(p) => {
+                let params = lock(&p.inner).clone();
+                self.inner.validate_with_parameters(&params).or_raise()?
+            }
+        };
+        py_enum(py, "ChainValidationResult", result as i64)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<netrt.CertificateChain of {} certificates>", self.inner.certificates(true).len())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `ChainValidationParameters`: the policy and server name for `CertificateChain.validate`.
+#[pyclass(module = "netrt", name = "ChainValidationParameters", frozen)]
+pub struct PyChainValidationParameters {
+    inner: Mutex<ChainValidationParameters>,
+}
+
+#[pymethods]
+impl PyChainValidationParameters {
+    #[new]
+    fn new() -> Self {
+        Self { inner: Mutex::new(ChainValidationParameters::default()) }
+    }
+
+    /// `ServerDnsName` (a HostName, or None when unset); a `str` is accepted when setting.
+    #[getter]
+    fn server_dns_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        opt_host_obj(py, lock(&self.inner).server_dns_name.clone())
+    }
+
+    #[setter]
+    fn set_server_dns_name(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        lock(&self.inner).server_dns_name = opt_host_arg(value)?;
+        Ok(())
+    }
+
+    /// `CertificateChainPolicy` (default BASE).
+    #[getter]
+    fn certificate_chain_policy(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        py_enum(py, "CertificateChainPolicy", lock(&self.inner).certificate_chain_policy as i64)
+    }
+
+    #[setter]
+    fn set_certificate_chain_policy(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let raw = enum_arg(value, "certificate_chain_policy")?;
+        let policy = CertificateChainPolicy::from_i32(raw)
+            .ok_or_else(|| invalid_arg(format!("{raw} is not a CertificateChainPolicy")))?;
+        lock(&self.inner).certificate_chain_policy = policy;
+        Ok(())
+    }
+}
+
+/// `CertificateKeyUsages`: the keyUsage flags (read from a certificate; settable, as in WinRT).
+#[pyclass(module = "netrt", name = "CertificateKeyUsages")]
+pub struct PyCertificateKeyUsages {
+    inner: CertificateKeyUsages,
+}
+
+macro_rules! key_usage_flags {
+    ($($get:ident / $set:ident),+ $(,)?) => {
+        #[pymethods]
+        impl PyCertificateKeyUsages {
+            #[new]
+            fn new() -> Self {
+                Self { inner: CertificateKeyUsages::default() }
+            }
+
+            $(
+                #[getter]
+                fn $get(&self) -> bool {
+                    self.inner.$get
+                }
+
+                #[setter]
+                fn $set(&mut self, value: bool) {
+                    self.inner.$get = value;
+                }
+            )+
+
+            fn __repr__(&self) -> String {
+                let set: Vec<&str> = [$((stringify!($get), self.inner.$get)),+]
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(name, _)| *name)
+                    .collect();
+                format!("<netrt.CertificateKeyUsages {}>", set.join("|"))
+            }
+        }
+    };
+}
+
+key_usage_flags!(
+    encipher_only / set_encipher_only,
+    crl_sign / set_crl_sign,
+    key_certificate_sign / set_key_certificate_sign,
+    key_agreement / set_key_agreement,
+    data_encipherment / set_data_encipherment,
+    key_encipherment / set_key_encipherment,
+    non_repudiation / set_non_repudiation,
+    digital_signature / set_digital_signature,
+);
+
+/// `SubjectAlternativeNameInfo`: the subjectAltName entries by kind (read-only lists).
+#[pyclass(module = "netrt", name = "SubjectAlternativeNameInfo", frozen)]
+pub struct PySubjectAlternativeNameInfo {
+    inner: SubjectAlternativeNameInfo,
+}
+
+#[pymethods]
+impl PySubjectAlternativeNameInfo {
+    #[new]
+    fn new() -> Self {
+        Self { inner: SubjectAlternativeNameInfo::default() }
+    }
+    #[getter]
+    fn dns_name(&self) -> Vec<String> {
+        self.inner.dns_name.clone()
+    }
+    #[getter]
+    fn ip_address(&self) -> Vec<String> {
+        self.inner.ip_address.clone()
+    }
+    #[getter]
+    fn url(&self) -> Vec<String> {
+        self.inner.url.clone()
+    }
+    #[getter]
+    fn email_name(&self) -> Vec<String> {
+        self.inner.email_name.clone()
+    }
+    #[getter]
+    fn distinguished_name(&self) -> Vec<String> {
+        self.inner.distinguished_name.clone()
+    }
+    #[getter]
+    fn principal_name(&self) -> Vec<String> {
+        self.inner.principal_name.clone()
     }
 }

@@ -57,6 +57,13 @@ impl PyHostName {
         self.inner.canonical_name()
     }
 
+    /// `IPInformation`: for an address of a local interface, its prefix length; None for
+    /// every other host name (core `HostName::ip_information`).
+    #[getter]
+    fn ip_information(&self) -> Option<PyIpInformation> {
+        self.inner.ip_information().map(|inner| PyIpInformation { inner })
+    }
+
     #[getter]
     fn display_name(&self) -> &str {
         self.inner.display_name()
@@ -188,5 +195,30 @@ impl PyEndpointPair {
                 p.remote_service_name
             )
         }
+    }
+}
+
+/// `IPInformation` (Windows.Networking.Connectivity): what netrt knows about a local address.
+#[pyclass(module = "netrt", name = "IPInformation", frozen)]
+pub struct PyIpInformation {
+    inner: netrt::net::IpInformation,
+}
+
+#[pymethods]
+impl PyIpInformation {
+    /// `NetworkAdapter`: always None (netrt has no NetworkAdapter; Windows-only).
+    #[getter]
+    fn network_adapter(&self, py: Python<'_>) -> Py<PyAny> {
+        py.None()
+    }
+
+    /// `PrefixLength`: the interface address's prefix length, or None.
+    #[getter]
+    fn prefix_length(&self) -> Option<u8> {
+        self.inner.prefix_length()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<netrt.IPInformation prefix_length={:?}>", self.inner.prefix_length())
     }
 }

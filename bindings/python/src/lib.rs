@@ -69,7 +69,10 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
     use netrt::error::{SocketErrorStatus, WebErrorStatus};
     use netrt::io::{ByteOrder, InputStreamOptions, UnicodeEncoding};
     use netrt::net::{HostNameSortOptions, HostNameType, SocketProtectionLevel, SocketQualityOfService};
-    use netrt::tls::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
+    use netrt::tls::{
+        CertificateChainPolicy, ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity,
+        TlsVersion,
+    };
     fn scan<T: std::fmt::Debug + Copy>(
         f: impl Fn(i32) -> Option<T>,
         value: impl Fn(T) -> i64,
@@ -97,6 +100,10 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "ChainValidationResult" => scan(ChainValidationResult::from_raw, |v| v as i64),
         "SocketSslErrorSeverity" => scan(SocketSslErrorSeverity::from_raw, |v| v as i64),
         "ClientCertificateMode" => scan(ClientCertificateMode::from_raw, |v| v as i64),
+        "CertificateChainPolicy" => {
+            CertificateChainPolicy::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect()
+        }
+        "TlsVersion" => TlsVersion::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect(),
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
@@ -132,6 +139,11 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<data_io::PyDataWriter>()?;
     m.add_class::<data_io::PyDataReader>()?;
     m.add_class::<certificate::PyCertificate>()?;
+    m.add_class::<certificate::PyCertificateChain>()?;
+    m.add_class::<certificate::PyChainValidationParameters>()?;
+    m.add_class::<certificate::PyCertificateKeyUsages>()?;
+    m.add_class::<certificate::PySubjectAlternativeNameInfo>()?;
+    m.add_class::<hostname::PyIpInformation>()?;
     m.add_class::<stream_socket::PyStreamSocket>()?;
     m.add_class::<stream_socket::PyStreamSocketControl>()?;
     m.add_class::<stream_socket::PyStreamSocketInformation>()?;

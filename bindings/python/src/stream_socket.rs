@@ -4,8 +4,9 @@ use netrt::net::tcp_info::{BandwidthStatistics, RoundTripTimeStatistics};
 use netrt::net::{
     SocketProtectionLevel, SocketQualityOfService, StreamSocket, StreamSocketControl, StreamSocketInformation,
 };
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
 use crate::certificate::{PyCertificate, cert_arg, cert_obj};
@@ -373,10 +374,11 @@ impl PyStreamSocketInformation {
             None => Ok(py.None()),
         }
     }
-    /// netrt: 0x0303 (TLS 1.2), 0x0304 (TLS 1.3), 0 (no TLS).
+    /// netrt: a `TlsVersion` (an IntEnum of the wire versions: TLS12 == 0x0303, TLS13 == 0x0304,
+    /// NONE == 0 without TLS).
     #[getter]
-    fn negotiated_tls_version(&self) -> u16 {
-        self.inner.negotiated_tls_version()
+    fn negotiated_tls_version(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        py_enum(py, "TlsVersion", self.inner.negotiated_tls_version() as i64)
     }
     /// netrt: IANA cipher suite name ("" without TLS).
     #[getter]
@@ -397,7 +399,7 @@ impl PyStreamSocketInformation {
 
 /// `RoundTripTimeStatistics` (microseconds).
 #[pyclass(module = "netrt", name = "RoundTripTimeStatistics", frozen, get_all, eq)]
-#[derive(PartialEq)]
+#[derive(PartialEq, Clone, Copy)]
 pub struct PyRoundTripTimeStatistics {
     variance: u32,
     max: u32,
@@ -419,6 +421,33 @@ impl PyRoundTripTimeStatistics {
         Self { variance, max, min, sum }
     }
 
+    #[classattr]
+    fn __match_args__() -> (&'static str, &'static str, &'static str, &'static str) {
+        ("variance", "max", "min", "sum")
+    }
+
+    /// The fields as a tuple, in declaration order (PyWinRT's `unpack()`).
+    fn unpack(&self) -> (u32, u32, u32, u32) {
+        (self.variance, self.max, self.min, self.sum)
+    }
+
+    /// A copy with some fields replaced (`copy.replace`).
+    #[pyo3(signature = (**changes))]
+    fn __replace__(&self, changes: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut out = Self { ..*self };
+        for (key, value) in changes.into_iter().flat_map(|d| d.iter()) {
+            let v: u32 = value.extract()?;
+            match key.extract::<String>()?.as_str() {
+                "variance" => out.variance = v,
+                "max" => out.max = v,
+                "min" => out.min = v,
+                "sum" => out.sum = v,
+                other => return Err(PyTypeError::new_err(format!("unexpected field {other:?}"))),
+            }
+        }
+        Ok(out)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "RoundTripTimeStatistics(variance={}, max={}, min={}, sum={})",
@@ -429,7 +458,7 @@ impl PyRoundTripTimeStatistics {
 
 /// `BandwidthStatistics` (bits per second).
 #[pyclass(module = "netrt", name = "BandwidthStatistics", frozen, get_all, eq)]
-#[derive(PartialEq)]
+#[derive(PartialEq, Clone, Copy)]
 pub struct PyBandwidthStatistics {
     outbound_bits_per_second: u64,
     inbound_bits_per_second: u64,
@@ -479,6 +508,52 @@ impl PyBandwidthStatistics {
             outbound_bandwidth_peaked,
             inbound_bandwidth_peaked,
         }
+    }
+
+    #[classattr]
+    fn __match_args__() -> [&'static str; 6] {
+        [
+            "outbound_bits_per_second",
+            "inbound_bits_per_second",
+            "outbound_bits_per_second_instability",
+            "inbound_bits_per_second_instability",
+            "outbound_bandwidth_peaked",
+            "inbound_bandwidth_peaked",
+        ]
+    }
+
+    /// The fields as a tuple, in declaration order (PyWinRT's `unpack()`).
+    fn unpack(&self) -> (u64, u64, u64, u64, bool, bool) {
+        (
+            self.outbound_bits_per_second,
+            self.inbound_bits_per_second,
+            self.outbound_bits_per_second_instability,
+            self.inbound_bits_per_second_instability,
+            self.outbound_bandwidth_peaked,
+            self.inbound_bandwidth_peaked,
+        )
+    }
+
+    /// A copy with some fields replaced (`copy.replace`).
+    #[pyo3(signature = (**changes))]
+    fn __replace__(&self, changes: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut out = Self { ..*self };
+        for (key, value) in changes.into_iter().flat_map(|d| d.iter()) {
+            match key.extract::<String>()?.as_str() {
+                "outbound_bits_per_second" => out.outbound_bits_per_second = value.extract()?,
+                "inbound_bits_per_second" => out.inbound_bits_per_second = value.extract()?,
+                "outbound_bits_per_second_instability" => {
+                    out.outbound_bits_per_second_instability = value.extract()?
+                }
+                "inbound_bits_per_second_instability" => {
+                    out.inbound_bits_per_second_instability = value.extract()?
+                }
+                "outbound_bandwidth_peaked" => out.outbound_bandwidth_peaked = value.extract()?,
+                "inbound_bandwidth_peaked" => out.inbound_bandwidth_peaked = value.extract()?,
+                other => return Err(PyTypeError::new_err(format!("unexpected field {other:?}"))),
+            }
+        }
+        Ok(out)
     }
 
     fn __repr__(&self) -> String {

@@ -134,6 +134,13 @@ impl HostName {
         self.ip
     }
 
+    /// `IPInformation`: for an address assigned to a local interface, its prefix length (and a
+    /// null `NetworkAdapter`); `None` for every other host name, names included (see
+    /// [`super::ip_information`]). Reads the interface list on each call.
+    pub fn ip_information(&self) -> Option<super::IpInformation> {
+        self.ip.and_then(super::IpInformation::for_local_address)
+    }
+
     /// The IPv6 zone (`%eth0`), if one was given.
     pub fn scope_id(&self) -> Option<&str> {
         self.scope.as_deref()

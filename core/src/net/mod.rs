@@ -4,6 +4,7 @@ pub mod control;
 pub mod datagram;
 pub mod enums;
 pub mod hostname;
+pub mod ip_information;
 pub mod listener;
 pub mod resolve;
 pub mod stream_socket;
@@ -15,6 +16,7 @@ pub use datagram::{
 };
 pub use enums::{SocketProtectionLevel, SocketQualityOfService};
 pub use hostname::{EndpointPair, Endpoints, HostName, HostNameSortOptions, HostNameType};
+pub use ip_information::IpInformation;
 pub use listener::{
     StreamSocketListener, StreamSocketListenerConnectionReceivedEventArgs, StreamSocketListenerInformation,
 };

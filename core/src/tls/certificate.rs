@@ -13,6 +13,7 @@ use rustls::sign::CertifiedKey;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use super::der::{self, DerError};
+use super::details::{self, CertificateKeyUsages, SubjectAlternativeNameInfo};
 use super::key::{self, KeyPair};
 use super::name;
 use crate::error::hresult::{self, HResult};
@@ -67,6 +68,11 @@ struct Info {
     ip_addresses: Vec<IpAddr>,
     ekus: Option<Vec<String>>,
     self_signed: bool,
+    key_usages: CertificateKeyUsages,
+    san: SubjectAlternativeNameInfo,
+    signature_algorithm: String,
+    signature_hash_algorithm: String,
+    key_algorithm: String,
 }
 
 impl Certificate {
@@ -312,6 +318,67 @@ impl Certificate {
         self.inner.info.ekus.clone().unwrap_or_default()
     }
 
+    /// `KeyUsages`: the flags of the keyUsage extension (all false without one; see
+    /// [`CertificateKeyUsages::present`]).
+    pub fn key_usages(&self) -> CertificateKeyUsages {
+        self.inner.info.key_usages
+    }
+
+    /// `SubjectAlternativeName`: every subjectAltName entry, by kind.
+    pub fn subject_alternative_name(&self) -> &SubjectAlternativeNameInfo {
+        &self.inner.info.san
+    }
+
+    /// `SignatureAlgorithmName`: the CryptoAPI name of the signature algorithm (`sha256RSA`,
+    /// `sha384ECDSA`, `RSASSA-PSS`, ...; the dotted OID for algorithms Windows has no name for,
+    /// such as Ed25519).
+    pub fn signature_algorithm_name(&self) -> &str {
+        &self.inner.info.signature_algorithm
+    }
+
+    /// `SignatureHashAlgorithmName`: the hash of the signature (`SHA256`, `SHA1`, ...; "" when
+    /// the algorithm has no separate hash, such as Ed25519).
+    pub fn signature_hash_algorithm_name(&self) -> &str {
+        &self.inner.info.signature_hash_algorithm
+    }
+
+    /// `KeyAlgorithmName`: the public key's algorithm as `KeyAlgorithmNames` spells it (`RSA`,
+    /// `ECDSA_P256`, `ECDSA_P384`, `ECDSA_P521`, `DSA`; the dotted OID otherwise, e.g.
+    /// `1.3.101.112` for Ed25519).
+    pub fn key_algorithm_name(&self) -> &str {
+        &self.inner.info.key_algorithm
+    }
+
+    /// `IsStronglyProtected`: always false. On Windows it means the key store asks the user
+    /// before each use of the private key; netrt keeps keys in process memory and never asks.
+    pub fn is_strongly_protected(&self) -> bool {
+        false
+    }
+
+    /// `IsPerUser`: always false. On Windows it tells the per-user store from the machine store;
+    /// netrt certificates come from files or bytes, not from a store.
+    pub fn is_per_user(&self) -> bool {
+        false
+    }
+
+    /// `IsSecurityDeviceBound`: always false. netrt's private keys are software keys in
+    /// process memory, never bound to a TPM or smart card.
+    pub fn is_security_device_bound(&self) -> bool {
+        false
+    }
+
+    /// `KeyStorageProviderName`: always "". On Windows it names the CNG provider holding the
+    /// private key; netrt holds keys itself (aws-lc-rs, in memory), with no provider to name.
+    pub fn key_storage_provider_name(&self) -> &str {
+        ""
+    }
+
+    /// `StoreName`: always "". netrt has no certificate stores (the trust store is the
+    /// system's CA bundle, read-only), so no certificate was loaded from a named store.
+    pub fn store_name(&self) -> &str {
+        ""
+    }
+
     /// Whether the certificate may be used for TLS server authentication (no EKU extension,
     /// or one listing serverAuth).
     pub fn allows_server_auth(&self) -> bool {
@@ -515,6 +582,7 @@ fn parse_info(der: &[u8]) -> Result<Info> {
         list
     });
 
+    let (signature_algorithm, signature_hash_algorithm) = details::signature_algorithm_names(&cert);
     let self_signed = subject_raw == issuer_raw
         && der::verify_signed_by(key::aws_lc_provider().signature_verification_algorithms.all, der, &spki)
             .is_ok();
@@ -532,6 +600,11 @@ fn parse_info(der: &[u8]) -> Result<Info> {
         ip_addresses,
         ekus,
         self_signed,
+        key_usages: details::key_usages(&cert),
+        san: details::subject_alternative_names(&cert),
+        signature_algorithm,
+        signature_hash_algorithm,
+        key_algorithm: details::key_algorithm_name(&cert),
         subject_raw,
         issuer_raw,
         spki,

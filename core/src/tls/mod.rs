@@ -3,8 +3,10 @@
 
 pub mod certificate;
 pub mod chain;
+pub mod chain_build;
 pub mod client;
 mod der;
+pub mod details;
 mod key;
 mod name;
 pub mod record;
@@ -12,11 +14,15 @@ pub(crate) mod server;
 pub mod trust;
 mod validate;
 pub mod verifier;
+pub mod version;
 
 pub use certificate::Certificate;
 pub use chain::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
+pub use chain_build::{CertificateChain, CertificateChainPolicy, ChainValidationParameters};
 pub use client::TlsSessionInfo;
+pub use details::{CertificateKeyUsages, SubjectAlternativeNameInfo};
 pub use verifier::{RecordingClientVerifier, RecordingVerifier, SharedRecord, VerificationRecord};
+pub use version::TlsVersion;
 
 #[cfg(test)]
 mod tests;

@@ -18,6 +18,9 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub struct SystemRoots {
     store: Arc<RootCertStore>,
+    /// The certificates the anchors came from, for chain building (`BuildChainAsync` returns
+    /// the root as a certificate, which a bare trust anchor is not).
+    certificates: Vec<rustls::pki_types::CertificateDer<'static>>,
     skipped: usize,
     load_errors: Vec<String>,
 }
@@ -26,6 +29,11 @@ impl SystemRoots {
     /// The trust anchors.
     pub fn store(&self) -> &Arc<RootCertStore> {
         &self.store
+    }
+
+    /// The DER certificates the anchors were made from (those that parsed).
+    pub(crate) fn certificates(&self) -> &[rustls::pki_types::CertificateDer<'static>] {
+        &self.certificates
     }
 
     /// How many anchors were loaded.
@@ -76,9 +84,12 @@ pub fn system_roots() -> Arc<SystemRoots> {
 fn load_system_roots() -> SystemRoots {
     let result = rustls_native_certs::load_native_certs();
     let mut store = RootCertStore::empty();
+    let certificates: Vec<_> =
+        result.certs.iter().filter(|c| webpki::anchor_from_trusted_cert(c).is_ok()).cloned().collect();
     let (_added, skipped) = store.add_parsable_certificates(result.certs);
     SystemRoots {
         store: Arc::new(store),
+        certificates,
         skipped,
         load_errors: result.errors.iter().map(|e| e.to_string()).collect(),
     }

@@ -39,6 +39,9 @@ pub(crate) enum Usage {
     Server,
     /// A client certificate: clientAuth EKU.
     Client,
+    /// No particular usage (`CertificateChain.Validate()` with the base policy): the EKU is
+    /// not checked.
+    Any,
 }
 
 /// What a validation found.
@@ -162,6 +165,7 @@ fn check_leaf(leaf: &Certificate, usage: Usage, now: i64, out: &mut Outcome) {
     let (allowed, what) = match usage {
         Usage::Server => (leaf.allows_server_auth(), "serverAuth"),
         Usage::Client => (leaf.allows_client_auth(), "clientAuth"),
+        Usage::Any => (true, "any usage"),
     };
     if !allowed {
         out.push(
@@ -191,11 +195,13 @@ fn build_path(
             .with_expiration_policy(ExpirationPolicy::Enforce)
             .build()
     });
-    let (mut time, mut any_usage, mut check_revocation) = (now, false, revocation.is_some());
+    let (mut time, mut any_usage, mut check_revocation) =
+        (now, policy.usage == Usage::Any, revocation.is_some());
     let mut time_relaxed = false;
     let strict_usage = match policy.usage {
         Usage::Server => KeyUsage::server_auth(),
-        Usage::Client => KeyUsage::client_auth(),
+        // `Any` starts with `any_usage` set, so this is never used for it.
+        Usage::Client | Usage::Any => KeyUsage::client_auth(),
     };
     // Each relaxation happens at most once, so four attempts always suffice.
     for _ in 0..4 {

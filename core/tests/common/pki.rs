@@ -14,7 +14,9 @@ use std::sync::OnceLock;
 /// The generated files. Names (without extension) of the PEM certificates:
 /// `ca`, `inter`, `leaf`, `leaf_inter` (issued by `inter`), `expired`, `future`, `wronghost`,
 /// `clientonly` (EKU clientAuth only), `selfsigned` (CA:FALSE), `selfsigned_ca` (CA:TRUE),
-/// `revoked`, `rsa` (RSA, serial with the top bit set), `ed25519`, `other_ca`.
+/// `revoked`, `rsa` (RSA, serial with the top bit set), `ed25519`, `other_ca`, `san_all`
+/// (issued by `inter`: every kind of subjectAltName entry, keyUsage digitalSignature,
+/// nonRepudiation, keyAgreement, encipherOnly), `rsa_self` (the RSA key self-signed, SHA-384).
 /// DER-only corrupted copies: `leaf_badsig.der`, `selfsigned_badsig.der`.
 /// Keys: `<name>.key` (PKCS#8), `leaf.sec1.key`, `rsa.pkcs1.key`.
 /// Other: `crl.der` (revokes `revoked`), `leaf.p12` (password `secret`, AES/PBKDF2, with `ca`),
@@ -154,6 +156,23 @@ subjectAltName = DNS:localhost,IP:127.0.0.1
 [ selfsigned_ca ]
 basicConstraints = critical,CA:TRUE
 subjectAltName = DNS:localhost,IP:127.0.0.1
+[ san_all ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation,keyAgreement,encipherOnly
+extendedKeyUsage = serverAuth
+subjectAltName = @san_all_names
+[ san_all_names ]
+DNS.1 = a.example
+DNS.2 = b.example
+IP.1 = 192.0.2.1
+IP.2 = 2001:db8::1
+URI.1 = https://a.example/path
+email.1 = someone@example.com
+dirName.1 = san_dir
+otherName.1 = 1.3.6.1.4.1.311.20.2.3;UTF8:user@example.com
+[ san_dir ]
+CN = Directory Name
+O = Example
 "#;
 
 fn test_dir() -> PathBuf {
@@ -262,6 +281,12 @@ fn generate() -> Pki {
     let sign = "x509 -req -in rsa.csr -CA ca.pem -CAkey ca.key -set_serial 0x8F00112233 -days 30";
     run(d, &format!("{sign} -extfile openssl.cnf -extensions leaf -out rsa.pem"), &[]);
     run(d, "pkey -in leaf.key -traditional -out leaf.sec1.key", &[]);
+    // The RSA key self-signed with SHA-384 (an RSA signature: sha384RSA).
+    run(
+        d,
+        "req -x509 -new -config openssl.cnf -key rsa.key -sha384 -days 30 -out rsa_self.pem -subj /CN=rsa-self",
+        &[],
+    );
 
     // Self-signed leaves, CA:FALSE and CA:TRUE.
     for name in ["selfsigned", "selfsigned_ca"] {
@@ -269,9 +294,12 @@ fn generate() -> Pki {
         run(d, &format!("{cmd} -keyout {name}.key -out {name}.pem -subj /CN=localhost"), &[]);
     }
 
+    // Every kind of subject alternative name, issued by the intermediate.
+    issue(d, "san_all", "/CN=san.example", "san_all", EC, Some("inter"), None);
+
     // DER copies, and corrupted signatures: the last byte of a certificate is the signature's.
     let all = "ca other_ca inter inter_old leaf leaf_inter leaf_old_inter expired future wronghost \
-               clientonly revoked rsa multi selfsigned selfsigned_ca critical_ext leaf_by_leaf";
+               clientonly revoked rsa multi selfsigned selfsigned_ca critical_ext leaf_by_leaf san_all rsa_self";
     for name in all.split_whitespace() {
         run(d, &format!("x509 -in {name}.pem -outform DER -out {name}.der"), &[]);
     }

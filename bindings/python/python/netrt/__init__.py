@@ -2,7 +2,9 @@
 
 Classes keep their WinRT names (``StreamSocket``, ``HostName``, ``DataWriter``, ...) with
 snake_case members (``connect_async``, ``control.no_delay``); the Windows namespaces are
-flattened into this package. Every ``*_async`` method returns an ``IAsyncOperation`` that is
+flattened into this package, and also laid out as PyWinRT lays them out
+(``netrt.windows.networking.sockets``, ``netrt.windows.storage.streams``, ...: the same objects,
+so PyWinRT code ports by renaming ``winrt`` to ``netrt``). Every ``*_async`` method returns an ``IAsyncOperation`` that is
 awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkError`` (an
 ``OSError`` carrying the HRESULT). See docs/projections.md, docs/async.md and docs/errors.md.
 """
@@ -10,6 +12,7 @@ awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkErro
 from netrt._enums import (
     AsyncStatus,
     ByteOrder,
+    CertificateChainPolicy,
     ChainValidationResult,
     ClientCertificateMode,
     HostNameSortOptions,
@@ -19,6 +22,7 @@ from netrt._enums import (
     SocketProtectionLevel,
     SocketQualityOfService,
     SocketSslErrorSeverity,
+    TlsVersion,
     UnicodeEncoding,
     WebErrorStatus,
 )
@@ -36,6 +40,9 @@ from netrt._netrt import (
     BandwidthStatistics,
     Buffer,
     Certificate,
+    CertificateChain,
+    CertificateKeyUsages,
+    ChainValidationParameters,
     DataReader,
     DatagramSocket,
     DatagramSocketControl,
@@ -47,6 +54,7 @@ from netrt._netrt import (
     EndpointPair,
     HostName,
     IAsyncOperation,
+    IPInformation,
     IInputStream,
     IOutputStream,
     RoundTripTimeStatistics,
@@ -58,6 +66,7 @@ from netrt._netrt import (
     StreamSocketListenerConnectionReceivedEventArgs,
     StreamSocketListenerControl,
     StreamSocketListenerInformation,
+    SubjectAlternativeNameInfo,
     WebError,
     WebSocketError,
     __version__,
@@ -86,6 +95,10 @@ __all__ = [
     "Buffer",
     "ByteOrder",
     "Certificate",
+    "CertificateChain",
+    "CertificateChainPolicy",
+    "CertificateKeyUsages",
+    "ChainValidationParameters",
     "ChainValidationResult",
     "ClientCertificateMode",
     "DataReader",
@@ -104,6 +117,7 @@ __all__ = [
     "IAsyncOperation",
     "IInputStream",
     "IOutputStream",
+    "IPInformation",
     "InputStreamOptions",
     "InvalidArgumentError",
     "NetworkError",
@@ -121,6 +135,8 @@ __all__ = [
     "StreamSocketListenerConnectionReceivedEventArgs",
     "StreamSocketListenerControl",
     "StreamSocketListenerInformation",
+    "SubjectAlternativeNameInfo",
+    "TlsVersion",
     "UnicodeEncoding",
     "WebError",
     "WebErrorStatus",

@@ -20,6 +20,8 @@ __all__ = [
     "InputStreamOptions",
     "WebErrorStatus",
     "ClientCertificateMode",
+    "TlsVersion",
+    "CertificateChainPolicy",
 ]
 
 
@@ -159,6 +161,29 @@ class ClientCertificateMode(enum.IntEnum):
     NONE = 0
     OPTIONAL = 1
     REQUIRED = 2
+
+
+class TlsVersion(enum.IntEnum):
+    """netrt extension (WinRT has no such property): ``StreamSocketInformation.negotiated_tls_version``.
+    The values are the TLS wire versions, so ``TLS13 == 0x0304 == 772`` holds."""
+
+    __module__ = "netrt"
+
+    NONE = 0
+    TLS12 = 0x0303
+    TLS13 = 0x0304
+
+
+class CertificateChainPolicy(enum.IntEnum):
+    """Windows.Security.Cryptography.Certificates.CertificateChainPolicy. netrt implements BASE and
+    SSL; NT_AUTHENTICATION and MICROSOFT_ROOT are Windows-only (``validate`` raises E_NOTIMPL)."""
+
+    __module__ = "netrt"
+
+    BASE = 0
+    SSL = 1
+    NT_AUTHENTICATION = 2
+    MICROSOFT_ROOT = 3
 
 
 class ByteOrder(enum.IntEnum):

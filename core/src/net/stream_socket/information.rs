@@ -119,9 +119,10 @@ impl StreamSocketInformation {
         self.conn().and_then(|c| c.tls_io().map(|t| t.session.clone()))
     }
 
-    /// netrt extension `NegotiatedTlsVersion`: 0x0303 (TLS 1.2), 0x0304 (TLS 1.3), 0 = no TLS.
-    pub fn negotiated_tls_version(&self) -> u16 {
-        self.session().map(|s| s.version).unwrap_or(0)
+    /// netrt extension `NegotiatedTlsVersion`: `Tls12` (wire 0x0303), `Tls13` (0x0304), `None`
+    /// without TLS.
+    pub fn negotiated_tls_version(&self) -> crate::tls::TlsVersion {
+        self.session().map(|s| crate::tls::TlsVersion::from_wire(s.version)).unwrap_or_default()
     }
 
     /// netrt extension `CipherSuite` (IANA name; "" without TLS).

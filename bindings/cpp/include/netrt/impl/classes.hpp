@@ -112,6 +112,9 @@ enum class ChainValidationResult : int32_t {
   RevocationFailure = 12,
   OtherErrors = 13,
 };
+// Which rules CertificateChain::Validate(parameters) applies; netrt implements Base and Ssl
+// (the Windows-only policies throw hresult_not_implemented).
+enum class CertificateChainPolicy : int32_t { Base = 0, Ssl = 1, NtAuthentication = 2, MicrosoftRoot = 3 };
 }  // namespace Windows::Security::Cryptography::Certificates
 
 namespace Windows::Networking::Sockets {
@@ -132,6 +135,8 @@ enum class SocketQualityOfService : int32_t { Normal = 0, LowLatency = 1 };
 enum class SocketSslErrorSeverity : int32_t { None = 0, Ignorable = 1, Fatal = 2 };
 // netrt extension: whether a TLS listener asks clients for a certificate.
 enum class ClientCertificateMode : int32_t { None = 0, Optional = 1, Required = 2 };
+// netrt extension: StreamSocketInformation::NegotiatedTlsVersion, as TLS wire versions.
+enum class TlsVersion : uint16_t { None = 0, Tls12 = 0x0303, Tls13 = 0x0304 };
 enum class SocketErrorStatus : int32_t {
   Unknown = 0,
   OperationAborted = 1,
@@ -509,6 +514,35 @@ class DataReader : public ::netrt::impl::object {
 // Windows.Networking
 // ---------------------------------------------------------------------------------------------
 
+namespace Windows::Networking::Connectivity {
+
+// `NetworkAdapter`: Windows-only; netrt never produces one (IPInformation::NetworkAdapter() is
+// always null).
+class NetworkAdapter : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(NetworkAdapter)
+};
+
+// `IPInformation` (of a HostName that is an address of a local interface).
+class IPInformation : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(IPInformation)
+  // Always null in netrt (see NetworkAdapter).
+  Connectivity::NetworkAdapter NetworkAdapter() const {
+    return get_object<Connectivity::NetworkAdapter>(netrt_ip_information_get_network_adapter);
+  }
+  // The interface address's prefix length, or null.
+  Foundation::IReference<uint8_t> PrefixLength() const {
+    bool has = false;
+    uint8_t value = 0;
+    check_hresult(netrt_ip_information_get_prefix_length(handle(), &has, &value));
+    if (!has) return nullptr;
+    return value;
+  }
+};
+
+}  // namespace Windows::Networking::Connectivity
+
 namespace Windows::Networking {
 
 // `HostName(hostName)`: a DNS name or an IP literal.
@@ -523,6 +557,10 @@ class HostName : public ::netrt::impl::object {
   hstring CanonicalName() const { return get_string(netrt_host_name_get_canonical_name); }
   hstring DisplayName() const { return get_string(netrt_host_name_get_display_name); }
   hstring ToString() const { return DisplayName(); }
+  // For an address of a local interface, its IPInformation; null for every other host name.
+  Connectivity::IPInformation IPInformation() const {
+    return get_object<Connectivity::IPInformation>(netrt_host_name_get_ip_information);
+  }
   bool IsEqual(HostName const& hostName) const { return get_value<bool>(netrt_host_name_is_equal, hostName.handle()); }
   static int32_t Compare(::netrt::impl::str_in value1, ::netrt::impl::str_in value2) {
     int32_t out = 0;
@@ -581,15 +619,92 @@ namespace Windows::Security::Cryptography::Certificates {
 using ::netrt::Windows::Foundation::DateTime;
 using ::netrt::Windows::Foundation::TimeSpan;
 
-// `SubjectAlternativeNameInfo` (of a Certificate): DnsName and IPAddress.
+// `SubjectAlternativeNameInfo` (of a Certificate): the subjectAltName entries by kind.
 class SubjectAlternativeNameInfo : public ::netrt::impl::object {
  public:
   NETRT_IMPL_CLASS(SubjectAlternativeNameInfo)
   Foundation::Collections::IVectorView<hstring> DnsName() const {
-    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_certificate_get_dns_names);
+    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_dns_name);
   }
   Foundation::Collections::IVectorView<hstring> IPAddress() const {
-    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_certificate_get_ip_addresses);
+    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_ip_address);
+  }
+  Foundation::Collections::IVectorView<hstring> Url() const {
+    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_url);
+  }
+  Foundation::Collections::IVectorView<hstring> EmailName() const {
+    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_email_name);
+  }
+  // RFC 4514 strings ("O=Example,CN=Directory Name").
+  Foundation::Collections::IVectorView<hstring> DistinguishedName() const {
+    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_distinguished_name);
+  }
+  // The user principal names (Microsoft UPN otherName).
+  Foundation::Collections::IVectorView<hstring> PrincipalName() const {
+    return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_principal_name);
+  }
+};
+
+// `CertificateKeyUsages`: the keyUsage extension's flags. In netrt a value (copies are
+// independent), read from a certificate; settable as in WinRT.
+class CertificateKeyUsages {
+ public:
+  CertificateKeyUsages() noexcept = default;
+  explicit CertificateKeyUsages(netrt_certificate_key_usages const& value) noexcept : m_value(value) {}
+  bool EncipherOnly() const noexcept { return m_value.encipher_only; }
+  void EncipherOnly(bool value) noexcept { m_value.encipher_only = value; }
+  bool CrlSign() const noexcept { return m_value.crl_sign; }
+  void CrlSign(bool value) noexcept { m_value.crl_sign = value; }
+  bool KeyCertificateSign() const noexcept { return m_value.key_certificate_sign; }
+  void KeyCertificateSign(bool value) noexcept { m_value.key_certificate_sign = value; }
+  bool KeyAgreement() const noexcept { return m_value.key_agreement; }
+  void KeyAgreement(bool value) noexcept { m_value.key_agreement = value; }
+  bool DataEncipherment() const noexcept { return m_value.data_encipherment; }
+  void DataEncipherment(bool value) noexcept { m_value.data_encipherment = value; }
+  bool KeyEncipherment() const noexcept { return m_value.key_encipherment; }
+  void KeyEncipherment(bool value) noexcept { m_value.key_encipherment = value; }
+  bool NonRepudiation() const noexcept { return m_value.non_repudiation; }
+  void NonRepudiation(bool value) noexcept { m_value.non_repudiation = value; }
+  bool DigitalSignature() const noexcept { return m_value.digital_signature; }
+  void DigitalSignature(bool value) noexcept { m_value.digital_signature = value; }
+
+ private:
+  netrt_certificate_key_usages m_value{};
+};
+
+// `ChainValidationParameters`: the policy and server name for CertificateChain::Validate.
+class ChainValidationParameters : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(ChainValidationParameters)
+  ChainValidationParameters() : object(take_ownership_from_abi, ::netrt::impl::make_handle(netrt_chain_validation_parameters_create)) {}
+  Certificates::CertificateChainPolicy CertificateChainPolicy() const {
+    return static_cast<Certificates::CertificateChainPolicy>(
+        get_value<netrt_certificate_chain_policy>(netrt_chain_validation_parameters_get_certificate_chain_policy));
+  }
+  void CertificateChainPolicy(Certificates::CertificateChainPolicy value) const {
+    call(netrt_chain_validation_parameters_set_certificate_chain_policy, static_cast<int32_t>(value));
+  }
+  Networking::HostName ServerDnsName() const { return get_object<Networking::HostName>(netrt_chain_validation_parameters_get_server_dns_name); }
+  void ServerDnsName(Networking::HostName const& value) const { call(netrt_chain_validation_parameters_set_server_dns_name, value.handle()); }
+};
+
+class Certificate;
+
+// `CertificateChain`: what Certificate::BuildChainAsync produces, leaf first.
+class CertificateChain : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(CertificateChain)
+  // The chain; the root (self-issued top certificate) only when includeRoot.
+  Foundation::Collections::IVectorView<Certificate> GetCertificates(bool includeRoot) const {
+    return get_object<Foundation::Collections::IVectorView<Certificate>>(netrt_certificate_chain_get_certificates, includeRoot);
+  }
+  // The base policy against the system trust store: Success or the most important problem.
+  ChainValidationResult Validate() const {
+    return static_cast<ChainValidationResult>(get_value<netrt_chain_validation_result>(netrt_certificate_chain_validate));
+  }
+  ChainValidationResult Validate(ChainValidationParameters const& parameter) const {
+    return static_cast<ChainValidationResult>(
+        get_value<netrt_chain_validation_result>(netrt_certificate_chain_validate_with_parameters, parameter.handle()));
   }
 };
 
@@ -636,12 +751,30 @@ class Certificate : public ::netrt::impl::object {
   }
   bool HasPrivateKey() const { return get_value<bool>(netrt_certificate_get_has_private_key); }
   bool IsSelfSigned() const { return get_value<bool>(netrt_certificate_get_is_self_signed); }
+  // As Windows spells them: "sha256ECDSA" / "SHA256" / "ECDSA_P256", "sha384RSA" / "SHA384" / "RSA".
+  hstring SignatureAlgorithmName() const { return get_string(netrt_certificate_get_signature_algorithm_name); }
+  hstring SignatureHashAlgorithmName() const { return get_string(netrt_certificate_get_signature_hash_algorithm_name); }
+  hstring KeyAlgorithmName() const { return get_string(netrt_certificate_get_key_algorithm_name); }
+  Certificates::CertificateKeyUsages KeyUsages() const {
+    return Certificates::CertificateKeyUsages(get_value<netrt_certificate_key_usages>(netrt_certificate_get_key_usages));
+  }
+  // Their Linux values: false, false, false, "", "" (no key stores, no key providers, no TPM).
+  bool IsStronglyProtected() const { return get_value<bool>(netrt_certificate_get_is_strongly_protected); }
+  bool IsPerUser() const { return get_value<bool>(netrt_certificate_get_is_per_user); }
+  bool IsSecurityDeviceBound() const { return get_value<bool>(netrt_certificate_get_is_security_device_bound); }
+  hstring KeyStorageProviderName() const { return get_string(netrt_certificate_get_key_storage_provider_name); }
+  hstring StoreName() const { return get_string(netrt_certificate_get_store_name); }
+  // The chain from this certificate to a root, from `certificates` (any range of Certificate),
+  // its own intermediates and the system trust store.
+  template <class Range>
+  Foundation::IAsyncOperation<CertificateChain> BuildChainAsync(Range const& certificates) const;
+  Foundation::IAsyncOperation<CertificateChain> BuildChainAsync(std::initializer_list<Certificate> certificates) const;
   // The EKU OIDs ("1.3.6.1.5.5.7.3.1" = server authentication).
   Foundation::Collections::IVectorView<hstring> EnhancedKeyUsages() const {
     return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_certificate_get_enhanced_key_usages);
   }
   Certificates::SubjectAlternativeNameInfo SubjectAlternativeName() const {
-    return {take_ownership_from_abi, ::netrt::impl::duplicate(handle())};
+    return get_object<Certificates::SubjectAlternativeNameInfo>(netrt_certificate_get_subject_alternative_name);
   }
   // netrt extension: the certificate alone as PEM.
   hstring ExportPem() const { return get_string(netrt_certificate_export_pem); }
@@ -659,7 +792,22 @@ class Certificate : public ::netrt::impl::object {
   static netrt_handle from_der(uint8_t const* data, uint32_t size) {
     return ::netrt::impl::make_handle(netrt_certificate_create, data, static_cast<std::size_t>(size));
   }
+  template <class It>
+  Foundation::IAsyncOperation<CertificateChain> build_chain(It first, It last) const {
+    std::vector<netrt_handle> handles;
+    for (; first != last; ++first) handles.push_back(static_cast<Certificate const&>(*first).handle());
+    return {take_ownership_from_abi,
+            ::netrt::impl::make_handle(netrt_certificate_build_chain_async, handle(), handles.data(), handles.size())};
+  }
 };
+
+template <class Range>
+Foundation::IAsyncOperation<CertificateChain> Certificate::BuildChainAsync(Range const& certificates) const {
+  return build_chain(std::begin(certificates), std::end(certificates));
+}
+inline Foundation::IAsyncOperation<CertificateChain> Certificate::BuildChainAsync(std::initializer_list<Certificate> certificates) const {
+  return build_chain(certificates.begin(), certificates.end());
+}
 
 }  // namespace Windows::Security::Cryptography::Certificates
 
@@ -765,7 +913,9 @@ class StreamSocketInformation : public ::netrt::impl::object {
         get_value<netrt_socket_ssl_error_severity>(netrt_stream_socket_information_get_server_certificate_error_severity));
   }
   // netrt extensions.
-  uint16_t NegotiatedTlsVersion() const { return get_value<uint16_t>(netrt_stream_socket_information_get_negotiated_tls_version); }
+  TlsVersion NegotiatedTlsVersion() const {
+    return static_cast<TlsVersion>(get_value<uint16_t>(netrt_stream_socket_information_get_negotiated_tls_version));
+  }
   hstring CipherSuite() const { return get_string(netrt_stream_socket_information_get_cipher_suite); }
   hstring ApplicationProtocol() const { return get_string(netrt_stream_socket_information_get_application_protocol); }
   hstring ServerName() const { return get_string(netrt_stream_socket_information_get_server_name); }
@@ -1043,6 +1193,7 @@ using Windows::Foundation::Collections::IVectorView;
 using Windows::Networking::EndpointPair;
 using Windows::Networking::HostName;
 using Windows::Networking::HostNameType;
+using Windows::Networking::Connectivity::IPInformation;
 using Windows::Networking::Sockets::BandwidthStatistics;
 using Windows::Networking::Sockets::ClientCertificateMode;
 using Windows::Networking::Sockets::DatagramSocket;
@@ -1062,8 +1213,13 @@ using Windows::Networking::Sockets::StreamSocketListener;
 using Windows::Networking::Sockets::StreamSocketListenerConnectionReceivedEventArgs;
 using Windows::Networking::Sockets::StreamSocketListenerControl;
 using Windows::Networking::Sockets::StreamSocketListenerInformation;
+using Windows::Networking::Sockets::TlsVersion;
 using Windows::Networking::Sockets::WebSocketError;
 using Windows::Security::Cryptography::Certificates::Certificate;
+using Windows::Security::Cryptography::Certificates::CertificateChain;
+using Windows::Security::Cryptography::Certificates::CertificateChainPolicy;
+using Windows::Security::Cryptography::Certificates::CertificateKeyUsages;
+using Windows::Security::Cryptography::Certificates::ChainValidationParameters;
 using Windows::Security::Cryptography::Certificates::ChainValidationResult;
 using Windows::Security::Cryptography::Certificates::SubjectAlternativeNameInfo;
 using Windows::Storage::Streams::Buffer;

@@ -1,0 +1,1 @@
+"""Windows, as PyWinRT's ``winrt.windows``: only the subpackages hold names."""

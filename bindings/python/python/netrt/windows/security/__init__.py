@@ -1,0 +1,1 @@
+"""Windows.Security, as PyWinRT's ``winrt.windows.security``: only the subpackages hold names."""

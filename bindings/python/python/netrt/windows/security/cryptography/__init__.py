@@ -1,0 +1,1 @@
+"""Windows.Security.Cryptography, as PyWinRT's ``winrt.windows.security.cryptography``: only the subpackages hold names."""

@@ -1,0 +1,21 @@
+# Re-exports only: see the flat `netrt` stub for the types.
+
+from netrt import (
+    Certificate as Certificate,
+    CertificateChain as CertificateChain,
+    CertificateChainPolicy as CertificateChainPolicy,
+    CertificateKeyUsages as CertificateKeyUsages,
+    ChainValidationParameters as ChainValidationParameters,
+    ChainValidationResult as ChainValidationResult,
+    SubjectAlternativeNameInfo as SubjectAlternativeNameInfo,
+)
+
+__all__ = [
+    "Certificate",
+    "CertificateChain",
+    "CertificateChainPolicy",
+    "CertificateKeyUsages",
+    "ChainValidationParameters",
+    "ChainValidationResult",
+    "SubjectAlternativeNameInfo",
+]

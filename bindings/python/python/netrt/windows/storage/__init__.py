@@ -1,0 +1,1 @@
+"""Windows.Storage, as PyWinRT's ``winrt.windows.storage``: only the subpackages hold names."""
