@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use netrt_core::Error;
 use netrt_core::error::hresult::E_WAIT_TIMEOUT;
+use netrt_core::foundation::async_op::CancelSignal;
 use netrt_core::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery};
 
 pub(crate) use netrt_core::foundation::async_op::Readiness;
@@ -60,6 +61,19 @@ pub(crate) fn start_with(
     readiness: impl FnOnce() -> Option<Readiness>,
 ) -> Result<netrt_handle, Error> {
     issue(AsyncOp::start_caller_driven(fut, readiness)?)
+}
+
+/// As [`start_with`], for a read: `make` gets the operation's cancel signal, and
+/// `netrt_async_cancel` asks the read to stop instead of dropping it, so a read that had
+/// already taken bytes completes with them (nothing is lost).
+pub(crate) fn start_cancellable_with<F>(
+    make: impl FnOnce(Arc<CancelSignal>) -> F,
+    readiness: impl FnOnce() -> Option<Readiness>,
+) -> Result<netrt_handle, Error>
+where
+    F: Future<Output = Result<OpResult, Error>> + Send + 'static,
+{
+    issue(AsyncOp::start_caller_driven_cancellable(make, readiness)?)
 }
 
 /// An operation that is already over (the caller did the work synchronously). As with

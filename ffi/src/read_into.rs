@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use netrt_core::Error;
+use netrt_core::foundation::async_op::CancelSignal;
 use netrt_core::io::{DirectRead, InputStreamOptions};
 
 use crate::async_op::{OpResult, Readiness};
@@ -29,6 +30,8 @@ pub(crate) struct ReadInto {
     buffer: Option<Arc<Object>>,
     /// The stream object, alive while the read is.
     _stream: Arc<Object>,
+    /// Set when the operation is cancelled: stop, delivering what was read (see `CancelSignal`).
+    cancel: Option<Arc<CancelSignal>>,
 }
 
 // SAFETY: `memory` points into the buffer held by `buffer`; the C contract gives this read sole
@@ -57,13 +60,38 @@ impl ReadInto {
             after_attempt: false,
             buffer: Some(buffer),
             _stream: stream,
+            cancel: None,
         }
+    }
+
+    /// The read as the future of a cancellable operation.
+    pub(crate) fn cancellable(mut self, cancel: Arc<CancelSignal>) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Ends the read: the buffer holds `filled` bytes.
+    fn finish(&mut self) -> Result<OpResult, Error> {
+        self.reader = None;
+        let buffer = self.buffer.take().expect("taken only here, once");
+        if let Value::Buffer(b) = &buffer.value {
+            b.set_length_filled(self.filled);
+        }
+        Ok(OpResult::Object(buffer))
     }
 
     /// Reads on until the read is over or nothing more is there: with `cx`, polls (Pending
     /// arms the wake-ups); without, attempts that never wait and arm nothing.
     pub(crate) fn advance(&mut self, mut cx: Option<&mut Context<'_>>) -> Poll<Result<OpResult, Error>> {
         loop {
+            if self.reader.is_some() && self.cancel.as_ref().is_some_and(|c| c.is_set()) {
+                // Cancelled: no new syscall; what was read so far is the result.
+                if self.filled == 0 {
+                    self.reader = None;
+                    return Poll::Ready(Err(CancelSignal::cancelled()));
+                }
+                return Poll::Ready(self.finish());
+            }
             let Some(reader) = &self.reader else {
                 return Poll::Ready(Err(Error::illegal_method_call("the read is over")));
             };
@@ -78,6 +106,12 @@ impl ReadInto {
             let n = match polled {
                 Poll::Pending => {
                     self.after_attempt = cx.is_none();
+                    // A cancel wakes this poll's waker, whoever polls it.
+                    if let (Some(cx), Some(cancel)) = (cx.as_deref_mut(), &self.cancel)
+                        && cancel.poll_set(cx).is_ready()
+                    {
+                        continue;
+                    }
                     return Poll::Pending;
                 }
                 Poll::Ready(Err(e)) => {
@@ -88,12 +122,7 @@ impl ReadInto {
             };
             self.filled += n;
             if self.options.read_is_over(n, self.filled, self.count) {
-                self.reader = None;
-                let buffer = self.buffer.take().expect("taken only here, once");
-                if let Value::Buffer(b) = &buffer.value {
-                    b.set_length_filled(self.filled);
-                }
-                return Poll::Ready(Ok(OpResult::Object(buffer)));
+                return Poll::Ready(self.finish());
             }
         }
     }

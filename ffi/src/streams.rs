@@ -8,7 +8,9 @@ use netrt_core::io::InputStreamOptions;
 
 use std::task::Poll;
 
-use crate::async_op::{OpResult, Readiness, finished, start, start_with};
+use netrt_core::foundation::async_op::CancelSignal;
+
+use crate::async_op::{OpResult, Readiness, finished, start, start_cancellable_with, start_with};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::{Value, get_obj, let_obj};
 use crate::read_into::ReadInto;
@@ -60,7 +62,10 @@ pub extern "C" fn netrt_input_stream_read_async(
                         }
                         Poll::Pending => {
                             let ready = read.readiness();
-                            out.write(start_with(read, move || ready)?);
+                            out.write(start_cancellable_with(
+                                |cancel| read.cancellable(cancel),
+                                move || ready,
+                            )?);
                         }
                     }
                     return Ok(());
@@ -82,10 +87,10 @@ pub extern "C" fn netrt_input_stream_read_async(
         let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
         let ready = input.readiness_fd().map(Readiness::readable);
         let input = input.clone();
-        let read = async move {
+        let read = move |cancel: std::sync::Arc<CancelSignal>| async move {
             let _keep = keep;
             // Straight into the buffer's memory: no intermediate copy.
-            let filled = input.read_into_slice_with(ticket, memory, options).await?;
+            let filled = input.read_into_slice_with(ticket, memory, options, Some(&cancel)).await?;
             if let Value::Buffer(buf) = &buffer_obj.value {
                 buf.set_length_filled(filled);
             }
@@ -93,7 +98,7 @@ pub extern "C" fn netrt_input_stream_read_async(
         };
         // TLS: a blocking waiter polls the socket and re-polls the read on its own thread;
         // in-memory streams have no fd, and a read that must wait runs on the runtime.
-        out.write(start_with(read, move || ready)?);
+        out.write(start_cancellable_with(read, move || ready)?);
         Ok(())
     })
 }

@@ -25,8 +25,27 @@ use crate::errors::{raise, to_pyerr};
 /// Turns the operation's value into a Python object (under the GIL, once; the object is cached).
 type Converter = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
 
-/// The core operation's result: the converter until the first conversion takes it.
-pub struct Convert(Mutex<Option<Converter>>);
+/// Gives an unconverted result back to where it came from (a read's bytes to its stream);
+/// true when it did.
+type GiveBack = Box<dyn FnOnce() -> bool + Send>;
+
+/// The core operation's result: the converter until the first conversion takes it, and for a
+/// read, how to give its bytes back if nobody will ever convert them.
+pub struct Convert(Mutex<Option<Converter>>, Mutex<Option<GiveBack>>);
+
+impl Convert {
+    fn plain(convert: Converter) -> Self {
+        Self(Mutex::new(Some(convert)), Mutex::new(None))
+    }
+
+    /// Gives the result back unless it was converted already (either happens at most once).
+    fn give_back(&self) -> bool {
+        if lock(&self.0).take().is_none() {
+            return false;
+        }
+        lock(&self.1).take().is_some_and(|give_back| give_back())
+    }
+}
 
 /// One operation as Python sees it, shared by its Python object and the loop bridges.
 pub struct Shared {
@@ -37,6 +56,9 @@ pub struct Shared {
     handler_assigned: Mutex<Option<Py<PyAny>>>,
     /// asyncio futures awaiting the result, with the bridge of their loop.
     waiters: Mutex<Vec<(Arc<Bridge>, Py<PyAny>)>>,
+    /// The awaiting task was cancelled after the operation completed, and its result went back
+    /// to the stream: the operation now reads as cancelled.
+    given_back: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -44,14 +66,32 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    fn new(op: AsyncOperation<Convert>) -> Arc<Self> {
+        Arc::new(Shared {
+            op,
+            value: Mutex::new(None),
+            handler_assigned: Mutex::new(None),
+            waiters: Mutex::new(Vec::new()),
+            given_back: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
     fn started(&self) -> bool {
         self.op.status() == AsyncStatus::Started
+    }
+
+    /// The status as Python sees it (Canceled once the result was given back).
+    fn status(&self) -> AsyncStatus {
+        if self.given_back.load(std::sync::atomic::Ordering::Acquire) {
+            return AsyncStatus::Canceled;
+        }
+        self.op.status()
     }
 
     /// The result of a finished operation as a Python value or exception.
     fn results(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         loop {
-            if self.op.status() == AsyncStatus::Canceled {
+            if self.status() == AsyncStatus::Canceled {
                 return Err(cancelled_error(py));
             }
             let convert = self.op.with_results(|c| lock(&c.0).take()).map_err(to_pyerr)?;
@@ -114,17 +154,37 @@ where
 {
     let op = AsyncOperation::start(async move {
         let value = fut.await?;
-        let convert: Converter = Box::new(move |py| convert(py, value));
-        Ok(Convert(Mutex::new(Some(convert))))
+        Ok(Convert::plain(Box::new(move |py| convert(py, value))))
     })
     .map_err(to_pyerr)?;
-    let shared = Arc::new(Shared {
-        op,
-        value: Mutex::new(None),
-        handler_assigned: Mutex::new(None),
-        waiters: Mutex::new(Vec::new()),
-    });
-    Ok(IAsyncOperation { shared })
+    Ok(IAsyncOperation { shared: Shared::new(op) })
+}
+
+/// Starts `ReadAsync` on `stream`: cancelling it never loses bytes. Cancelled while reading,
+/// it completes with what it had read (or ends Canceled having read nothing); when the task
+/// awaiting it is cancelled after it completed, its bytes go back to the stream, where the
+/// next read finds them.
+pub fn spawn_read(
+    stream: netrt::io::InputStream,
+    count: u32,
+    options: netrt::io::InputStreamOptions,
+) -> PyResult<IAsyncOperation> {
+    let op = AsyncOperation::start_cancellable(move |cancel| async move {
+        let bytes = stream.read_cancellable(count, options, &cancel).await?;
+        let slot = Arc::new(Mutex::new(Some(bytes)));
+        let for_python = slot.clone();
+        let convert: Converter = Box::new(move |py| {
+            let bytes = lock(&for_python).take().unwrap_or_default();
+            crate::streams::buffer_result(py, bytes)
+        });
+        let give_back: GiveBack = Box::new(move || {
+            let bytes = lock(&slot).take().unwrap_or_default();
+            bytes.is_empty() || stream.unread(bytes).is_ok()
+        });
+        Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
+    })
+    .map_err(to_pyerr)?;
+    Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
 /// `None` result (IAsyncAction).
@@ -163,13 +223,16 @@ impl IAsyncOperation {
     /// `Status`: an `AsyncStatus`.
     #[getter]
     fn status(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        py_enum(py, "AsyncStatus", self.shared.op.status() as i64)
+        py_enum(py, "AsyncStatus", self.shared.status() as i64)
     }
 
     /// `ErrorCode`: 0 unless the operation failed (its HRESULT) or was canceled
     /// (`HRESULT_FROM_WIN32(ERROR_CANCELLED)`).
     #[getter]
     fn error_code(&self) -> PyResult<i32> {
+        if self.shared.status() == AsyncStatus::Canceled {
+            return Ok(hresult::E_CANCELLED);
+        }
         self.shared.op.error_code().map_err(to_pyerr)
     }
 
@@ -300,6 +363,14 @@ impl IAsyncOperation {
     fn _on_future_done(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
         if fut.call_method0(pyo3::intern!(fut.py(), "cancelled"))?.is_truthy()? {
             self.cancel(fut.py())?;
+            // It completed anyway (before or while being cancelled) and nobody awaits it any
+            // more: a read's bytes go back to its stream instead of being stranded here.
+            let shared = &self.shared;
+            if shared.op.status() == AsyncStatus::Completed
+                && shared.op.with_results(Convert::give_back).unwrap_or(false)
+            {
+                shared.given_back.store(true, std::sync::atomic::Ordering::Release);
+            }
         }
         Ok(())
     }

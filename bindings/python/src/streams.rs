@@ -8,7 +8,7 @@ use pyo3::exceptions::PyBufferError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::asyncop::{IAsyncOperation, boolean, spawn, uint};
+use crate::asyncop::{IAsyncOperation, boolean, spawn, spawn_read, uint};
 use crate::convert::{bytes_arg, enum_arg, ready_future};
 use crate::errors::{OrRaise, invalid_arg};
 
@@ -154,8 +154,7 @@ impl PyInputStream {
             return Err(invalid_arg(format!("count {count} exceeds the buffer's capacity {capacity}")));
         }
         let options = InputStreamOptions::from_raw(enum_arg(options, "options")? as u32).or_raise()?;
-        let stream = self.inner.clone();
-        spawn(async move { stream.read(count, options).await }, buffer_result)
+        spawn_read(self.inner.clone(), count, options)
     }
 
     fn close(&self) {

@@ -32,8 +32,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use crate::error::{Error, Result};
-use crate::foundation::async_op::Readiness;
-use crate::io::stream::{ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream};
+use crate::foundation::async_op::{CancelSignal, Readiness};
+use crate::io::stream::{
+    ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream, read_or_stop, stop_with,
+};
 use crate::io::{DataReader, DataWriter};
 
 thread_local! {
@@ -82,16 +84,26 @@ impl InputStream {
         ticket: OpTicket,
         buf: &mut [u8],
         options: InputStreamOptions,
+        cancel: Option<&CancelSignal>,
     ) -> Result<usize> {
         let mut filled = 0;
         while filled < buf.len() {
-            let n = self.read_some_with(ticket, &mut buf[filled..]).await?;
+            let read = read_or_stop(self.read_some_with(ticket, &mut buf[filled..]), cancel);
+            let Some(n) = read.await? else { return stop_with(filled) };
             filled += n;
             if options.read_is_over(n, filled, buf.len()) {
                 break;
             }
         }
         Ok(filled)
+    }
+
+    /// Gives bytes back to the stream: the next reads return them first (see
+    /// [`ByteSource::unread`]). How a projection returns the data of a read that completed
+    /// after the code awaiting it was cancelled.
+    #[doc(hidden)]
+    pub fn unread(&self, bytes: Vec<u8>) -> Result<()> {
+        self.source.unread(bytes)
     }
 
     /// What a blocking waiter polls before reading again (see [`ByteSource::readiness_fd`]).

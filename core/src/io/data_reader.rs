@@ -294,8 +294,9 @@ impl DataReader {
             let want = (count - loaded).min(room).min(MAX_READ_CHUNK);
             chunk.clear();
             // One read per chunk (Partial); the loop below gives `None` its "until count" meaning.
-            let n =
-                stream.read_into_with(ticket, &mut chunk, want as u32, InputStreamOptions::Partial).await?;
+            let n = stream
+                .read_into_with(ticket, &mut chunk, want as u32, InputStreamOptions::Partial, None)
+                .await?;
             if n == 0 {
                 break;
             }

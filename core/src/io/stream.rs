@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::foundation::async_op::CancelSignal;
 
 /// A boxed, sendable future (the streams are used through trait objects).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -98,6 +99,14 @@ pub trait ByteSource: Send + Sync + 'static {
     /// Closes the source (IClosable.Close on the stream).
     fn close(&self);
 
+    /// Gives bytes back: the next reads return them before anything else. Used when a read
+    /// that had taken them was cancelled and nobody will see its result. Sources that cannot
+    /// take bytes back refuse with `E_NOTIMPL`.
+    #[doc(hidden)]
+    fn unread(&self, _bytes: Vec<u8>) -> Result<()> {
+        Err(Error::new(crate::error::hresult::E_NOTIMPL, "this stream cannot take bytes back"))
+    }
+
     #[doc(hidden)]
     /// A counter that readers layered on this stream (DataReader) keep of the bytes they
     /// loaded and have not consumed. Sockets provide one so a STARTTLS upgrade can refuse to
@@ -164,6 +173,28 @@ pub struct InputStream {
     pub(super) source: Arc<dyn ByteSource>,
 }
 
+/// Runs one read unless `cancel` is (or becomes) set first: `Ok(None)` when asked to stop. A
+/// read that completes is never thrown away (the read is polled before the signal).
+pub(crate) async fn read_or_stop<F>(read: F, cancel: Option<&CancelSignal>) -> Result<Option<usize>>
+where
+    F: std::future::Future<Output = Result<usize>>,
+{
+    let Some(cancel) = cancel else { return read.await.map(Some) };
+    if cancel.is_set() {
+        return Ok(None);
+    }
+    tokio::select! {
+        biased;
+        n = read => n.map(Some),
+        _ = cancel.wait() => Ok(None),
+    }
+}
+
+/// The outcome of a read stopped by its cancel signal having read `filled` bytes.
+pub(crate) fn stop_with(filled: usize) -> Result<usize> {
+    if filled > 0 { Ok(filled) } else { Err(CancelSignal::cancelled()) }
+}
+
 /// Upper bound on what one read allocates up front, whatever `count` the caller asks for:
 /// a caller (or peer) supplied size must never drive a large allocation blindly.
 pub const MAX_READ_CHUNK: usize = 64 * 1024;
@@ -185,6 +216,21 @@ impl InputStream {
         Ok(out)
     }
 
+    /// [`InputStream::read`] for an operation started with
+    /// [`AsyncOperation::start_cancellable`](crate::foundation::AsyncOperation::start_cancellable):
+    /// when `cancel` is set it stops, returning what it has read (an error of status Canceled
+    /// when nothing), so cancelling it never loses bytes.
+    pub async fn read_cancellable(
+        &self,
+        count: u32,
+        options: InputStreamOptions,
+        cancel: &CancelSignal,
+    ) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.read_into_with(self.ticket(), &mut out, count, options, Some(cancel)).await?;
+        Ok(out)
+    }
+
     /// Like [`InputStream::read`], appending to `out`; returns the number of bytes appended.
     pub async fn read_into(
         &self,
@@ -192,7 +238,7 @@ impl InputStream {
         count: u32,
         options: InputStreamOptions,
     ) -> Result<usize> {
-        self.read_into_with(self.ticket(), out, count, options).await
+        self.read_into_with(self.ticket(), out, count, options, None).await
     }
 
     /// [`InputStream::read_into`] as part of the operation holding `ticket`.
@@ -202,6 +248,7 @@ impl InputStream {
         out: &mut Vec<u8>,
         count: u32,
         options: InputStreamOptions,
+        cancel: Option<&CancelSignal>,
     ) -> Result<usize> {
         let count = count as usize;
         let start = out.len();
@@ -209,7 +256,17 @@ impl InputStream {
             let want = (count - (out.len() - start)).min(MAX_READ_CHUNK);
             let filled = out.len();
             out.resize(filled + want, 0);
-            let n = match self.source.read_some(&mut out[filled..], ticket).await {
+            let read = read_or_stop(self.source.read_some(&mut out[filled..], ticket), cancel);
+            let n = match read.await {
+                // Asked to stop: what was read so far is the result (none: cancelled).
+                Ok(None) => {
+                    out.truncate(filled);
+                    return stop_with(out.len() - start);
+                }
+                Ok(Some(n)) => Ok(n),
+                Err(e) => Err(e),
+            };
+            let n = match n {
                 Ok(n) => n,
                 Err(e) => {
                     out.truncate(filled);

@@ -57,6 +57,7 @@
 //!   the caller's thread, so a caller that checks the status in a loop sees it complete without
 //!   the lazy queue's delay.
 
+mod cancel;
 mod driver;
 mod lazy;
 mod wake;
@@ -75,6 +76,7 @@ use crate::error::hresult::{
 };
 use crate::error::{Error, HResult, Result};
 
+pub use cancel::CancelSignal;
 #[doc(hidden)]
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 #[doc(hidden)]
@@ -174,6 +176,11 @@ impl<T> State<T> {
                 self.status = AsyncStatus::Completed;
                 self.result = Some(r);
             }
+            // A future that stopped on its cancel signal having consumed nothing.
+            Err(e) if e.hresult() == E_CANCELLED => {
+                self.status = AsyncStatus::Canceled;
+                self.error = Some(e);
+            }
             Err(e) => {
                 self.status = AsyncStatus::Error;
                 self.error = Some(e);
@@ -191,18 +198,21 @@ struct Op<T> {
     users: AtomicUsize,
     /// Whether the future is parked (read without the lock when the last user goes).
     parked: AtomicBool,
+    /// How a cooperative future is asked to stop (see `cancel.rs`); None: it is dropped.
+    signal: Option<Arc<CancelSignal>>,
 }
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
 impl<T: Send + 'static> Op<T> {
-    fn new(state: State<T>) -> Arc<Self> {
+    fn new(state: State<T>, signal: Option<Arc<CancelSignal>>) -> Arc<Self> {
         Arc::new(Self {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             state: Mutex::new(state),
             done: Condvar::new(),
             users: AtomicUsize::new(1),
             parked: AtomicBool::new(false),
+            signal,
         })
     }
 
@@ -353,7 +363,24 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// returned here, and no operation is created. Any other failure completes the operation
     /// with status Error.
     pub fn start(fut: impl Future<Output = Result<T>> + Send + 'static) -> Result<Self> {
-        let mut fut: BoxFuture<T> = Box::pin(fut);
+        Self::start_on_runtime(Box::pin(fut), None)
+    }
+
+    /// As [`start`](Self::start), for work that must not lose what it consumed: `make` gets
+    /// the operation's [`CancelSignal`], and [`cancel`](Self::cancel) asks the future to stop
+    /// instead of dropping it (see `CancelSignal` for the future's side of the contract).
+    ///
+    /// # Errors
+    /// As [`start`](Self::start).
+    pub fn start_cancellable<F>(make: impl FnOnce(Arc<CancelSignal>) -> F) -> Result<Self>
+    where
+        F: Future<Output = Result<T>> + Send + 'static,
+    {
+        let signal = CancelSignal::new();
+        Self::start_on_runtime(Box::pin(make(signal.clone())), Some(signal))
+    }
+
+    fn start_on_runtime(mut fut: BoxFuture<T>, signal: Option<Arc<CancelSignal>>) -> Result<Self> {
         let first = {
             // The runtime context lets the future register its I/O and timers with netrt's
             // runtime; the no-op waker is replaced by the task's own when the task polls it.
@@ -364,7 +391,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
             Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
             Poll::Ready(outcome) => Ok(Self::settled(outcome)),
             Poll::Pending => {
-                let me = Self { op: Op::new(new_state()) };
+                let me = Self { op: Op::new(new_state(), signal) };
                 let mut st = me.op.lock();
                 me.op.spawn_locked(&mut st, fut);
                 drop(st);
@@ -382,13 +409,34 @@ impl<T: Send + 'static> AsyncOperation<T> {
         fut: impl Future<Output = Result<T>> + Send + 'static,
         readiness: impl FnOnce() -> Option<Readiness>,
     ) -> Result<Self> {
-        let mut fut: BoxFuture<T> = Box::pin(fut);
+        Self::park_or_spawn(Box::pin(fut), readiness, None)
+    }
+
+    /// [`start_caller_driven`](Self::start_caller_driven) with cooperative cancellation (see
+    /// [`start_cancellable`](Self::start_cancellable)).
+    #[doc(hidden)]
+    pub fn start_caller_driven_cancellable<F>(
+        make: impl FnOnce(Arc<CancelSignal>) -> F,
+        readiness: impl FnOnce() -> Option<Readiness>,
+    ) -> Result<Self>
+    where
+        F: Future<Output = Result<T>> + Send + 'static,
+    {
+        let signal = CancelSignal::new();
+        Self::park_or_spawn(Box::pin(make(signal.clone())), readiness, Some(signal))
+    }
+
+    fn park_or_spawn(
+        mut fut: BoxFuture<T>,
+        readiness: impl FnOnce() -> Option<Readiness>,
+        signal: Option<Arc<CancelSignal>>,
+    ) -> Result<Self> {
         let wake = wake::thread_wake();
         match wake::poll_on_caller(&mut fut, wake.as_ref()) {
             Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
             Poll::Ready(outcome) => Ok(Self::settled(outcome)),
             Poll::Pending => {
-                let me = Self { op: Op::new(new_state()) };
+                let me = Self { op: Op::new(new_state(), signal) };
                 let mut st = me.op.lock();
                 match (readiness(), wake) {
                     (Some(ready), Some(wake)) => {
@@ -422,7 +470,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
         // Settled before anyone can see it: no handler, no waiter to tell.
         let mut st = new_state();
         st.record(outcome);
-        Self { op: Op::new(st) }
+        Self { op: Op::new(st, None) }
     }
 
     /// `Id`: unique in the process.
@@ -498,9 +546,26 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// 1 s, normally microseconds), so the socket or reader is free for a new operation at
     /// once. Cancelling a finished operation does nothing.
     ///
+    /// An operation started with a [`CancelSignal`] (reads) is asked to stop instead: if it
+    /// had already consumed data, it ends **Completed** with that data — a cancelled read never
+    /// loses bytes — otherwise Canceled; either way this returns once it has ended.
+    ///
     /// # Errors
     /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
     pub fn cancel(&self) -> Result<()> {
+        if self.op.open()?.status != AsyncStatus::Started {
+            return Ok(());
+        }
+        if let Some(signal) = &self.op.signal
+            && cancel::ask(&self.op, signal)
+        {
+            return Ok(());
+        }
+        self.cancel_by_dropping()
+    }
+
+    /// Cancels by dropping the future (or aborting its task), then waits until it is gone.
+    fn cancel_by_dropping(&self) -> Result<()> {
         let op = &self.op;
         let mut st = op.open()?;
         if st.status != AsyncStatus::Started {

@@ -9,6 +9,7 @@ mod connect;
 pub(crate) mod handshake;
 mod information;
 pub(crate) mod transport;
+mod unread;
 mod upgrade;
 
 use std::net::SocketAddr;
@@ -56,6 +57,8 @@ pub(crate) struct Inner {
     tls_record: std::sync::OnceLock<crate::tls::verifier::SharedRecord>,
     /// Bytes DataReaders on this socket loaded and have not consumed (STARTTLS safety).
     plaintext_in_readers: Arc<std::sync::atomic::AtomicUsize>,
+    /// Bytes cancelled reads gave back, served before the kernel's.
+    unread: unread::Unread,
 }
 
 /// `StreamSocket`. Cloning gives another reference to the same socket (WinRT reference
@@ -190,6 +193,7 @@ impl StreamSocket {
                 idle: IdleSignal::default(),
                 requested: Mutex::new(requested),
                 plaintext_in_readers: Arc::default(),
+                unread: unread::Unread::default(),
                 tls_record: std::sync::OnceLock::new(),
             }),
         }
@@ -308,7 +312,7 @@ impl StreamSocket {
     /// let host = HostName::new("example.com")?;
     /// socket.connect_with_protection_level(&host, "443", SocketProtectionLevel::Tls12).await?;
     /// let info = socket.information();
-    /// println!("TLS 0x{:04X}, {}", info.negotiated_tls_version(), info.cipher_suite());
+    /// println!("{}, {}", info.negotiated_tls_version(), info.cipher_suite());
     /// # Ok(())
     /// # }
     /// ```
@@ -602,6 +606,9 @@ impl Inner {
         if buf.is_empty() {
             return Ok(0);
         }
+        if let Some(n) = self.unread.take(buf, &self.plaintext_in_readers) {
+            return Ok(n);
+        }
         let result = tokio::select! {
             biased;
             r = conn.read(buf) => r,
@@ -656,6 +663,9 @@ impl Inner {
         }
         if self.abort.is_aborted(ticket) {
             return Poll::Ready(Err(Error::aborted("the read")));
+        }
+        if let Some(n) = self.unread.take(buf, &self.plaintext_in_readers) {
+            return Poll::Ready(Ok(n));
         }
         if skip_syscall && cx.is_some() && caller_driven() {
             return Poll::Pending;
@@ -817,6 +827,12 @@ impl ByteSource for SocketStream {
 
     fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
         Some(self.0.plaintext_in_readers.clone())
+    }
+
+    fn unread(&self, bytes: Vec<u8>) -> Result<()> {
+        connected(&self.0.state.read().unwrap_or_else(|e| e.into_inner()), "give bytes back")?;
+        self.0.unread.give_back(bytes, &self.0.plaintext_in_readers);
+        Ok(())
     }
 
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {

@@ -1,0 +1,48 @@
+//! Bytes a cancelled read gave back to the socket: the next read returns them before anything
+//! from the kernel, so cancelling a read that had already taken data loses nothing.
+//!
+//! They count as plaintext held unconsumed in user space (the socket's consumer ledger), so a
+//! STARTTLS upgrade refuses to start while any are waiting, as it does for a DataReader's.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+pub(super) struct Unread {
+    bytes: Mutex<Vec<u8>>,
+    /// Whether `bytes` may be non-empty (read without the lock on every read).
+    any: AtomicBool,
+}
+
+impl Unread {
+    /// Copies given-back bytes into `buf` (the oldest first); None when there are none.
+    pub(super) fn take(&self, buf: &mut [u8], ledger: &AtomicUsize) -> Option<usize> {
+        if !self.any.load(Ordering::Acquire) || buf.is_empty() {
+            return None;
+        }
+        let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        if bytes.is_empty() {
+            return None;
+        }
+        let n = buf.len().min(bytes.len());
+        buf[..n].copy_from_slice(&bytes[..n]);
+        bytes.drain(..n);
+        if bytes.is_empty() {
+            self.any.store(false, Ordering::Release);
+        }
+        ledger.fetch_sub(n, Ordering::AcqRel);
+        Some(n)
+    }
+
+    /// Puts `data` back in front: it was read after anything still waiting here was not (a
+    /// read serves these bytes first), so it goes first.
+    pub(super) fn give_back(&self, data: Vec<u8>, ledger: &Arc<AtomicUsize>) {
+        if data.is_empty() {
+            return;
+        }
+        let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        ledger.fetch_add(data.len(), Ordering::AcqRel);
+        bytes.splice(0..0, data);
+        self.any.store(true, Ordering::Release);
+    }
+}
