@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 
 winrt_enum! {
-    /// `ByteOrder`: how multi-byte numbers are laid out by `DataReader` / `DataWriter`.
+    /// `Windows.Storage.Streams.ByteOrder`: how `DataReader` / `DataWriter` lay out numbers.
     ///
     /// The default is [`ByteOrder::BigEndian`]. The reference does not state WinRT's default; netrt
     /// picks network order because length-prefixed protocols (the seed's hello) rely on it.
@@ -30,7 +30,9 @@ impl ByteOrder {
 }
 
 winrt_enum! {
-    /// `UnicodeEncoding`: how `WriteString` / `ReadString` encode text. The default is `Utf8`.
+    /// `Windows.Storage.Streams.UnicodeEncoding`: how `WriteString` / `ReadString` encode text.
+    ///
+    /// The default is `Utf8`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum UnicodeEncoding {
         /// UTF-8; one code unit is one byte.

@@ -6,8 +6,9 @@
 use crate::error::hresult::{self, HResult};
 
 winrt_enum! {
-    /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
-    /// validating a certificate chain (or `Success`).
+    /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: a chain's outcome.
+    ///
+    /// One problem found while validating a certificate chain (or `Success`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum ChainValidationResult {
         /// The chain verified.
@@ -60,8 +61,7 @@ impl ChainValidationResult {
 }
 
 winrt_enum! {
-    /// `Windows.Networking.Sockets.SocketSslErrorSeverity`: how bad the certificate errors of a
-    /// connection are taken together.
+    /// `Windows.Networking.Sockets.SocketSslErrorSeverity`: how bad a connection's certificate errors are.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
     pub enum SocketSslErrorSeverity {
         /// No error.
@@ -87,8 +87,8 @@ impl SocketSslErrorSeverity {
 }
 
 winrt_enum! {
-    /// Which server-side client-certificate policy a TLS listener applies (netrt extension,
-    /// `StreamSocketListenerControl.ClientCertificateMode`, DESIGN §6).
+    /// netrt extension `ClientCertificateMode`: whether a TLS listener asks clients for a
+    /// certificate (`StreamSocketListenerControl.ClientCertificateMode`, DESIGN §6).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum ClientCertificateMode {
         /// Never ask the client for a certificate.
