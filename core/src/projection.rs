@@ -16,8 +16,15 @@ pub struct EnumMember {
     pub name: &'static str,
     /// Its value.
     pub value: i64,
-    /// The first line of its doc comment in core.
+    /// Its doc comment in core (one `\n`-terminated line per `///` line).
     pub doc: &'static str,
+}
+
+impl EnumMember {
+    /// The first paragraph of [`EnumMember::doc`], on one line: what the projections' docs say.
+    pub fn summary(&self) -> String {
+        summary(self.doc)
+    }
 }
 
 /// One projected enum.
@@ -32,10 +39,23 @@ pub struct EnumTable {
     pub rust_path: &'static str,
     /// A flags enum (`UInt32`; Python `IntFlag`, C `uint32_t`).
     pub flags: bool,
-    /// The first line of the enum's doc comment in core.
+    /// The enum's doc comment in core (one `\n`-terminated line per `///` line).
     pub doc: &'static str,
     /// Members in ascending value order.
     pub members: &'static [EnumMember],
+}
+
+impl EnumTable {
+    /// The first paragraph of [`EnumTable::doc`], on one line: what the projections' docs say.
+    pub fn summary(&self) -> String {
+        summary(self.doc)
+    }
+}
+
+/// The first paragraph of a doc comment, its lines trimmed and joined with spaces.
+fn summary(doc: &str) -> String {
+    let lines = doc.lines().map(str::trim);
+    lines.take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 macro_rules! enum_table {
@@ -156,11 +176,11 @@ mod tests {
         for e in ENUMS {
             assert!(names.insert(e.name), "{} listed twice", e.name);
             assert!(e.rust_path.ends_with(e.name), "{}", e.rust_path);
-            assert!(e.doc.contains(e.name), "{}'s first doc line should name it: {:?}", e.name, e.doc);
+            assert!(e.summary().contains(e.name), "{}'s summary should name it: {:?}", e.name, e.doc);
             assert!(!e.members.is_empty());
             assert!(e.members.windows(2).all(|w| w[0].value < w[1].value), "{} not ascending", e.name);
             for m in e.members {
-                assert!(!m.doc.trim().is_empty(), "{}.{} has no doc line", e.name, m.name);
+                assert!(!m.summary().is_empty(), "{}.{} has no doc", e.name, m.name);
                 assert!(e.flags || i32::try_from(m.value).is_ok());
                 assert!(!e.flags || u32::try_from(m.value).is_ok());
             }
@@ -178,7 +198,13 @@ mod tests {
         }
         let flags: Vec<_> = ENUMS.iter().filter(|e| e.flags).map(|e| e.name).collect();
         assert_eq!(flags, ["HostNameSortOptions", "InputStreamOptions"]);
-        assert_eq!(ENUMS[0].members[3].doc.trim(), "The operation failed; see its error code and detail.");
+        assert_eq!(ENUMS[0].members[3].summary(), "The operation failed; see its error code and detail.");
+        let status = ENUMS.iter().find(|e| e.name == "SocketErrorStatus").unwrap();
+        assert_eq!(
+            status.summary(),
+            "`Windows.Networking.Sockets.SocketErrorStatus`: what a failed socket operation means."
+        );
+        assert!(status.doc.contains("\n\n Microsoft's guidance"), "{:?}", status.doc);
     }
 
     #[test]

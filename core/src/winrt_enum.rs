@@ -5,8 +5,8 @@
 /// Declares a WinRT enum with `ALL`, `MEMBERS`, `TYPE_NAME`, `DOC`, `FLAGS`, `from_i32`, `name`, `Display`
 /// and `From<_>` for its integer type. `pub enum Name { .. }` is an `i32` enum;
 /// `pub enum Name: u32 { .. }` is a flags enum (WinRT declares flags as `UInt32`).
-/// The caller writes the derives (and `#[default]`) as usual; the first `///` line of the enum
-/// and of each member is what the projections' docs say.
+/// The caller writes the derives (and `#[default]`) as usual; the first paragraph of the enum's and
+/// each member's `///` text is what the projections' docs say.
 macro_rules! winrt_enum {
     (
         $(#[$($meta:tt)*])*
@@ -35,13 +35,13 @@ macro_rules! winrt_enum {
             /// Every member, in declaration (ascending numeric) order.
             pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
 
-            /// Every member's name, value and first doc line, in declaration order.
+            /// Every member's name, value and doc text, in declaration order.
             #[doc(hidden)]
             pub const MEMBERS: &'static [$crate::projection::EnumMember] = &[$(
                 $crate::projection::EnumMember {
                     name: stringify!($variant),
                     value: $value,
-                    doc: winrt_first_doc!($([$($vmeta)*])*),
+                    doc: winrt_doc!($([$($vmeta)*])*),
                 },
             )+];
 
@@ -49,9 +49,9 @@ macro_rules! winrt_enum {
             #[doc(hidden)]
             pub const TYPE_NAME: &'static str = stringify!($name);
 
-            /// The first doc line of the enum.
+            /// The enum's doc text.
             #[doc(hidden)]
-            pub const DOC: &'static str = winrt_first_doc!($([$($meta)*])*);
+            pub const DOC: &'static str = winrt_doc!($([$($meta)*])*);
 
             /// Whether this is a flags enum (`UInt32`, members combine with `|`).
             #[doc(hidden)]
@@ -87,15 +87,19 @@ macro_rules! winrt_enum {
     };
 }
 
-/// The first `#[doc = "..."]` among bracketed attribute bodies (`""` when there is none).
-macro_rules! winrt_first_doc {
-    () => {
-        ""
+/// The doc text among bracketed attribute bodies: every `#[doc = "..."]` line, each followed by
+/// a newline (`""` when there is none).
+macro_rules! winrt_doc {
+    (@acc [$($acc:tt)*]) => {
+        concat!($($acc)*)
     };
-    ([doc = $doc:literal] $($rest:tt)*) => {
-        $doc
+    (@acc [$($acc:tt)*] [doc = $doc:literal] $($rest:tt)*) => {
+        winrt_doc!(@acc [$($acc)* $doc, "\n",] $($rest)*)
     };
-    ([$($other:tt)*] $($rest:tt)*) => {
-        winrt_first_doc!($($rest)*)
+    (@acc [$($acc:tt)*] [$($other:tt)*] $($rest:tt)*) => {
+        winrt_doc!(@acc [$($acc)*] $($rest)*)
+    };
+    ($($attrs:tt)*) => {
+        winrt_doc!(@acc [] $($attrs)*)
     };
 }

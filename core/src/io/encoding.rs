@@ -12,7 +12,7 @@ winrt_enum! {
     pub enum ByteOrder {
         /// Least significant byte first.
         LittleEndian = 0,
-        /// Most significant byte first (network order).
+        /// Most significant byte first (network order; netrt's default).
         #[default]
         BigEndian = 1,
     }
@@ -35,7 +35,7 @@ winrt_enum! {
     /// The default is `Utf8`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum UnicodeEncoding {
-        /// UTF-8; one code unit is one byte.
+        /// UTF-8 (the default); one code unit is one byte.
         #[default]
         Utf8 = 0,
         /// UTF-16, little-endian code units (independent of [`ByteOrder`]); no BOM.

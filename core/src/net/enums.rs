@@ -4,8 +4,9 @@ use crate::error::{Error, Result};
 
 winrt_enum! {
     /// `Windows.Networking.Sockets.SocketProtectionLevel`: how a socket is secured (netrt: every
-    /// TLS level but `Tls13` means TLS 1.2 or 1.3, see DESIGN §6; values per the reference,
-    /// including `Tls13` = 10).
+    /// TLS level but `Tls13` means TLS 1.2 or 1.3; see DESIGN §6).
+    ///
+    /// Values per the reference, including `Tls13` = 10.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum SocketProtectionLevel {
         /// No encryption.

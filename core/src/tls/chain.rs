@@ -6,22 +6,22 @@
 use crate::error::hresult::{self, HResult};
 
 winrt_enum! {
-    /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: a chain's outcome.
-    ///
-    /// One problem found while validating a certificate chain (or `Success`).
+    /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
+    /// validating a certificate chain (or `Success`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     pub enum ChainValidationResult {
         /// The chain verified.
         Success = 0,
-        /// A certificate in the chain is not trusted (no path to a trust anchor).
+        /// A certificate in the chain is not trusted (no path to a trust anchor; also a self-signed
+        /// certificate not in the trust store).
         Untrusted = 1,
-        /// A certificate in the chain is revoked.
+        /// A certificate in the chain is revoked (checked only against CRLs the app supplies).
         Revoked = 2,
         /// A certificate is expired or not yet valid.
         Expired = 3,
         /// One or more certificates are missing from the chain.
         IncompleteChain = 4,
-        /// A signature in the chain does not verify.
+        /// A signature in the chain does not verify (never ignorable).
         InvalidSignature = 5,
         /// The certificate is not valid for the requested usage (EKU).
         WrongUsage = 6,
@@ -61,13 +61,15 @@ impl ChainValidationResult {
 }
 
 winrt_enum! {
-    /// `Windows.Networking.Sockets.SocketSslErrorSeverity`: how bad a connection's certificate errors are.
+    /// `Windows.Networking.Sockets.SocketSslErrorSeverity`: how bad the certificate errors of a
+    /// connection are taken together.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
     pub enum SocketSslErrorSeverity {
         /// No error.
         #[default]
         None = 0,
-        /// Only errors an app may choose to ignore (expired, name mismatch, untrusted root, ...).
+        /// Only errors an app may choose to ignore (`IgnorableServerCertificateErrors`: expired,
+        /// name mismatch, untrusted root, ...).
         Ignorable = 1,
         /// At least one error that can never be ignored (revoked, bad signature, ...).
         Fatal = 2,
