@@ -11,6 +11,7 @@
 
 #[macro_use]
 mod boundary;
+mod enums_generated;
 mod fork;
 mod handle;
 mod object;
