@@ -10,6 +10,8 @@
 
 pub use crate::enums_generated::*;
 
+// Each kind has one row in object.rs's `handle_kinds!` table, which the compiler checks against
+// this list (kept here, written out, because cbindgen does not expand macros).
 /// The kind of object a handle refers to (encoded in the handle; see `netrt_get_kind`).
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
