@@ -26,6 +26,7 @@ pub mod data_writer;
 pub mod datagram;
 pub mod enums;
 pub mod error;
+pub mod event;
 pub mod foundation;
 pub mod host_name;
 pub mod listener;
