@@ -5,7 +5,7 @@ CARGO ?= cargo
 # Per-step time limits: a hang fails the step instead of eating CI's 90 minutes.
 RUST_TEST_TIMEOUT ?= 1500
 
-.PHONY: all build deps demo demo-c demo-cpp test lint doc header header-check header-tool ffi test-rust test-c \
+.PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
 	test-cpp test-python bench bench-rust bench-c bench-python clean install
 
 CBINDGEN_VERSION := 0.29.4
@@ -59,10 +59,20 @@ header-tool:
 	@cbindgen --version 2>/dev/null | grep -qx "cbindgen $(CBINDGEN_VERSION)" || \
 		$(CARGO) install -q cbindgen --version =$(CBINDGEN_VERSION) --locked
 
-header: header-tool
+## gen: write what core's registry (netrt::projection) declares once — the C enums
+## (ffi/src/enums_generated.rs), the NETRT_* HRESULT defines (ffi/cbindgen.toml), the C++ enums
+## (bindings/cpp/include/netrt/impl/enums.hpp) and Python's _enums.py; `make header` runs it first.
+gen:
+	$(CARGO) run -q -p xtask -- gen
+
+## gen-check: fails ("stale: run make header") when a generated file differs from the generator's output.
+gen-check:
+	$(CARGO) run -q -p xtask -- gen --check
+
+header: header-tool gen
 	cbindgen --quiet --config ffi/cbindgen.toml --crate netrt-ffi --output include/netrt.h ffi
 
-header-check: header-tool
+header-check: header-tool gen-check
 	@mkdir -p target
 	cbindgen --quiet --config ffi/cbindgen.toml --crate netrt-ffi --output target/netrt.h.check ffi
 	@diff -u include/netrt.h target/netrt.h.check || { echo "include/netrt.h is stale: run make header"; exit 1; }

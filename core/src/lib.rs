@@ -8,9 +8,12 @@
 mod winrt_enum;
 pub mod error;
 pub mod foundation;
+mod foundation_enums;
 pub mod io;
+pub mod projection;
 
 pub use error::{Error, HResult, Result};
+pub use foundation_enums::AsyncStatus;
 pub mod dispatch;
 pub mod event;
 pub mod net;

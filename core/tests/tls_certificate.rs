@@ -6,9 +6,9 @@ mod common;
 use std::net::IpAddr;
 
 use common::{Pki, field, parse_openssl_date, unhex};
+use netrt::error::hresult::{CRYPT_E_ASN1_BADTAG, E_INVALID_PASSWORD};
 use netrt::error::hresult::{E_INVALIDARG, hr};
 use netrt::tls::Certificate;
-use netrt::tls::certificate::{CRYPT_E_ASN1_BADTAG, E_INVALID_PASSWORD};
 
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());

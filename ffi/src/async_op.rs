@@ -86,17 +86,6 @@ fn issue(op: AsyncOp) -> Result<netrt_handle, Error> {
     handle::issue(Object::new(Value::AsyncOp(op)))
 }
 
-impl From<AsyncStatus> for netrt_async_status {
-    fn from(status: AsyncStatus) -> Self {
-        match status {
-            AsyncStatus::Started => netrt_async_status::Started,
-            AsyncStatus::Completed => netrt_async_status::Completed,
-            AsyncStatus::Canceled => netrt_async_status::Canceled,
-            AsyncStatus::Error => netrt_async_status::Error,
-        }
-    }
-}
-
 /// `user_data` crosses threads; the C caller owns what it points to.
 #[derive(Clone, Copy)]
 struct UserData(*mut c_void);

@@ -11,8 +11,8 @@ use netrt_core::io::{ByteOrder, DataReader, InputStreamOptions, UnicodeEncoding}
 
 use crate::async_op::{OpResult, start_with};
 use crate::boundary::{Out, bytes_out, netrt_handle, netrt_hresult};
-use crate::data_writer::netrt_guid;
 use crate::enums::{netrt_byte_order, netrt_input_stream_options, netrt_unicode_encoding};
+use crate::foundation::netrt_guid;
 use crate::handle;
 use crate::object::{Object, Value, get, get_obj};
 

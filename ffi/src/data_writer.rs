@@ -7,41 +7,16 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use netrt_core::foundation::{DateTime, Guid, TimeSpan};
+use netrt_core::foundation::{DateTime, TimeSpan};
 use netrt_core::io::{ByteOrder, DataWriter, UnicodeEncoding};
 
 use crate::async_op::{OpResult, start, start_with};
 use crate::boundary::{Out, bytes_in, netrt_handle, netrt_hresult};
 use crate::enums::{netrt_byte_order, netrt_unicode_encoding};
+use crate::foundation::netrt_guid;
 use crate::handle;
 use crate::object::{Object, Value, get, get_obj};
 use crate::strings::str_in;
-
-/// `Windows.Foundation.Guid` in the Windows layout (16 bytes).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct netrt_guid {
-    /// First 32 bits.
-    pub data1: u32,
-    /// Next 16 bits.
-    pub data2: u16,
-    /// Next 16 bits.
-    pub data3: u16,
-    /// Last 8 bytes.
-    pub data4: [u8; 8],
-}
-
-impl From<netrt_guid> for Guid {
-    fn from(g: netrt_guid) -> Self {
-        Guid { data1: g.data1, data2: g.data2, data3: g.data3, data4: g.data4 }
-    }
-}
-
-impl From<Guid> for netrt_guid {
-    fn from(g: Guid) -> Self {
-        netrt_guid { data1: g.data1, data2: g.data2, data3: g.data3, data4: g.data4 }
-    }
-}
 
 /// `DataWriter()`: a writer with no stream; take its bytes with `netrt_data_writer_detach_buffer`.
 /// `out` (not NULL) receives a new reference.

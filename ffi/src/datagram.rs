@@ -8,9 +8,9 @@ use netrt_core::net::{DatagramSocket, EndpointPair, HostName, SocketQualityOfSer
 use crate::async_op::{OpResult, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
 use crate::enums::netrt_socket_quality_of_service;
+use crate::event::{UserData, deliver, netrt_event_handler};
 use crate::handle;
 use crate::host_name::{host_opt, issue_opt};
-use crate::listener::{UserData, deliver, netrt_event_handler};
 use crate::object::{Object, Value, get, get_obj};
 use crate::strings::{data_out, str_in, str_in_or_empty, str_out};
 

@@ -12,6 +12,7 @@
 
 #[macro_use]
 mod boundary;
+mod enums_generated;
 mod fork;
 mod handle;
 mod object;
@@ -27,6 +28,8 @@ pub mod data_writer;
 pub mod datagram;
 pub mod enums;
 pub mod error;
+pub mod event;
+pub mod foundation;
 pub mod host_name;
 pub mod listener;
 pub mod object_api;

@@ -1,49 +1,18 @@
 //! `StreamSocketListener`, its Control, Information and ConnectionReceived event.
 
 use std::ffi::{c_char, c_void};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 use netrt_core::net::{SocketProtectionLevel, SocketQualityOfService, StreamSocket, StreamSocketListener};
 
 use crate::async_op::{OpResult, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
 use crate::enums::netrt_socket_quality_of_service;
+use crate::event::{UserData, deliver, netrt_event_handler};
 use crate::handle;
 use crate::host_name::host_opt;
 use crate::object::{Object, Value, get, get_obj};
 use crate::strings::{str_in_or_empty, str_out};
-
-/// An event handler: `user_data` as registered, the sender and the event arguments. Both
-/// handles are borrowed for the duration of the call (do not release them; duplicate one to
-/// keep it). Handlers run on netrt's dispatcher thread, one at a time, in event order, and may
-/// call any netrt function, including blocking waits.
-pub type netrt_event_handler =
-    Option<unsafe extern "C" fn(user_data: *mut c_void, sender: netrt_handle, args: netrt_handle)>;
-
-/// `user_data` crosses to the dispatcher thread; the C caller owns what it points to.
-#[derive(Clone, Copy)]
-pub(crate) struct UserData(pub *mut c_void);
-// SAFETY: an opaque token handed back to the caller's handler; netrt never dereferences it.
-unsafe impl Send for UserData {}
-// SAFETY: as above.
-unsafe impl Sync for UserData {}
-
-/// Calls a C event handler with borrowed handles for `sender` and a fresh `args` object.
-pub(crate) fn deliver(
-    cb: unsafe extern "C" fn(*mut c_void, netrt_handle, netrt_handle),
-    data: UserData,
-    sender: &Weak<Object>,
-    args: Value,
-) {
-    let Some(sender) = sender.upgrade() else { return };
-    let Ok(s) = handle::issue(sender) else { return };
-    if let Ok(a) = handle::issue_new(args) {
-        // SAFETY: the caller registered `cb` for these events.
-        unsafe { cb(data.0, s, a) };
-        let _ = handle::release(a);
-    }
-    let _ = handle::release(s);
-}
 
 /// The object behind a ConnectionReceived args handle.
 pub struct ConnectionArgs {

@@ -22,34 +22,120 @@ pub(crate) struct Object {
     pub owner: Option<Arc<Object>>,
 }
 
-/// The kinds of objects, each wrapping its core type.
-pub(crate) enum Value {
-    HostName(HostName),
-    EndpointPair(EndpointPair),
-    Buffer(netrt_core::io::Buffer),
-    /// Inline: an operation and its object are one allocation.
-    AsyncOp(AsyncOp),
-    StreamSocket(StreamSocket),
-    StreamSocketControl(StreamSocketControl),
-    StreamSocketInformation(StreamSocketInformation),
-    InputStream(InputStream),
-    OutputStream(OutputStream),
-    DataWriter(Arc<DataWriter>),
-    DataReader(Arc<DataReader>),
-    StreamSocketListener(StreamSocketListener),
-    StreamSocketListenerControl(StreamSocketListenerControl),
-    StreamSocketListenerInformation(StreamSocketListenerInformation),
-    ConnectionReceivedEventArgs(Arc<ConnectionArgs>),
-    DatagramSocket(DatagramSocket),
-    DatagramSocketControl(DatagramSocketControl),
-    DatagramSocketInformation(DatagramSocketInformation),
-    MessageReceivedEventArgs(Arc<MessageArgs>),
-    Certificate(netrt_core::tls::Certificate),
-    Vector(crate::vector::VectorObject),
-    CertificateChain(Arc<netrt_core::tls::CertificateChain>),
-    ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>),
-    SubjectAlternativeNameInfo(Arc<netrt_core::tls::SubjectAlternativeNameInfo>),
-    IpInformation(netrt_core::net::IpInformation),
+/// The one list of handle kinds. Each row is a [`Value`] variant, the core (or ffi) type it
+/// wraps, its `netrt_kind`, and what IClosable means for it:
+/// - `none`: not closable (`netrt_close` fails with `E_INVALIDARG`);
+/// - `owner`: `netrt_close` closes it, and so does releasing its last reference (docs/handles.md);
+/// - `view`: `netrt_close` closes it (a socket's stream closes the socket), but releasing it
+///   does not: a view keeps what it views open;
+/// - `operation`: `netrt_close` is IAsyncInfo.Close, which can fail.
+///
+/// From it come `Value`, `Object::kind`, `Object::close`, `Drop for Object` and `kind_of`
+/// (what the lookup macros check); an exhaustive match checks that every `netrt_kind` (declared
+/// in `enums.rs`, where cbindgen sees it) has exactly one row.
+macro_rules! handle_kinds {
+    ($( $(#[$doc:meta])* $variant:ident($ty:ty) => $kind:ident, $close:ident; )+) => {
+        /// The kinds of objects, each wrapping its core type.
+        pub(crate) enum Value {
+            $( $(#[$doc])* $variant($ty), )+
+        }
+
+        impl Object {
+            pub(crate) fn kind(&self) -> netrt_kind {
+                match &self.value {
+                    $( Value::$variant(_) => netrt_kind::$kind, )+
+                }
+            }
+
+            /// IClosable.Close; `None` when the kind is not closable.
+            pub(crate) fn close(&self) -> Option<netrt_core::Result<()>> {
+                match &self.value {
+                    $( Value::$variant(_v) => close_by!($close, _v), )+
+                }
+            }
+        }
+
+        impl Drop for Object {
+            /// The last reference is gone: an object that owns a resource closes it first
+            /// (docs/handles.md). A socket's streams are views of the socket and do not close it.
+            fn drop(&mut self) {
+                match &self.value {
+                    $( Value::$variant(_v) => drop_by!($close, _v), )+
+                }
+            }
+        }
+
+        /// The `netrt_kind` of each `Value` variant, by the variant's name (for the lookup macros;
+        /// not every kind is looked up by name).
+        #[allow(non_upper_case_globals, dead_code)]
+        pub(crate) mod kind_of {
+            use crate::enums::netrt_kind;
+            $( pub(crate) const $variant: netrt_kind = netrt_kind::$kind; )+
+        }
+
+        /// Every `netrt_kind` has a row (a missing one fails this match; a duplicate one is an
+        /// unreachable pattern, an error under `-D warnings`).
+        #[allow(dead_code)]
+        fn variant_of(kind: netrt_kind) -> &'static str {
+            match kind {
+                $( netrt_kind::$kind => stringify!($variant), )+
+            }
+        }
+    };
+}
+
+macro_rules! close_by {
+    (none, $v:ident) => {
+        None
+    };
+    (owner, $v:ident) => {{
+        $v.close();
+        Some(Ok(()))
+    }};
+    (view, $v:ident) => {{
+        $v.close();
+        Some(Ok(()))
+    }};
+    (operation, $v:ident) => {
+        Some($v.close())
+    };
+}
+
+macro_rules! drop_by {
+    (owner, $v:ident) => {
+        $v.close()
+    };
+    ($other:ident, $v:ident) => {
+        ()
+    };
+}
+
+handle_kinds! {
+    HostName(HostName) => HostName, none;
+    EndpointPair(EndpointPair) => EndpointPair, none;
+    Buffer(netrt_core::io::Buffer) => Buffer, none;
+    AsyncOp(AsyncOp) => AsyncOperation, operation;
+    StreamSocket(StreamSocket) => StreamSocket, owner;
+    StreamSocketControl(StreamSocketControl) => StreamSocketControl, none;
+    StreamSocketInformation(StreamSocketInformation) => StreamSocketInformation, none;
+    InputStream(InputStream) => InputStream, view;
+    OutputStream(OutputStream) => OutputStream, view;
+    DataWriter(Arc<DataWriter>) => DataWriter, owner;
+    DataReader(Arc<DataReader>) => DataReader, owner;
+    StreamSocketListener(StreamSocketListener) => StreamSocketListener, owner;
+    StreamSocketListenerControl(StreamSocketListenerControl) => StreamSocketListenerControl, none;
+    StreamSocketListenerInformation(StreamSocketListenerInformation) => StreamSocketListenerInformation, none;
+    ConnectionReceivedEventArgs(Arc<ConnectionArgs>) => StreamSocketListenerConnectionReceivedEventArgs, none;
+    DatagramSocket(DatagramSocket) => DatagramSocket, owner;
+    DatagramSocketControl(DatagramSocketControl) => DatagramSocketControl, none;
+    DatagramSocketInformation(DatagramSocketInformation) => DatagramSocketInformation, none;
+    MessageReceivedEventArgs(Arc<MessageArgs>) => DatagramSocketMessageReceivedEventArgs, none;
+    Certificate(netrt_core::tls::Certificate) => Certificate, none;
+    Vector(crate::vector::VectorObject) => Vector, none;
+    CertificateChain(Arc<netrt_core::tls::CertificateChain>) => CertificateChain, none;
+    ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>) => ChainValidationParameters, none;
+    SubjectAlternativeNameInfo(Arc<netrt_core::tls::SubjectAlternativeNameInfo>) => SubjectAlternativeNameInfo, none;
+    IpInformation(netrt_core::net::IpInformation) => IpInformation, none;
 }
 
 impl Object {
@@ -59,68 +145,6 @@ impl Object {
 
     pub(crate) fn owned(value: Value, owner: Option<Arc<Object>>) -> Arc<Self> {
         Arc::new(Self { value, owner })
-    }
-
-    pub(crate) fn kind(&self) -> netrt_kind {
-        use netrt_kind as K;
-        match &self.value {
-            Value::HostName(_) => K::HostName,
-            Value::EndpointPair(_) => K::EndpointPair,
-            Value::Buffer(_) => K::Buffer,
-            Value::AsyncOp(_) => K::AsyncOperation,
-            Value::StreamSocket(_) => K::StreamSocket,
-            Value::StreamSocketControl(_) => K::StreamSocketControl,
-            Value::StreamSocketInformation(_) => K::StreamSocketInformation,
-            Value::InputStream(_) => K::InputStream,
-            Value::OutputStream(_) => K::OutputStream,
-            Value::DataWriter(_) => K::DataWriter,
-            Value::DataReader(_) => K::DataReader,
-            Value::StreamSocketListener(_) => K::StreamSocketListener,
-            Value::StreamSocketListenerControl(_) => K::StreamSocketListenerControl,
-            Value::StreamSocketListenerInformation(_) => K::StreamSocketListenerInformation,
-            Value::ConnectionReceivedEventArgs(_) => K::StreamSocketListenerConnectionReceivedEventArgs,
-            Value::DatagramSocket(_) => K::DatagramSocket,
-            Value::DatagramSocketControl(_) => K::DatagramSocketControl,
-            Value::DatagramSocketInformation(_) => K::DatagramSocketInformation,
-            Value::MessageReceivedEventArgs(_) => K::DatagramSocketMessageReceivedEventArgs,
-            Value::Certificate(_) => K::Certificate,
-            Value::Vector(_) => K::Vector,
-            Value::CertificateChain(_) => K::CertificateChain,
-            Value::ChainValidationParameters(_) => K::ChainValidationParameters,
-            Value::SubjectAlternativeNameInfo(_) => K::SubjectAlternativeNameInfo,
-            Value::IpInformation(_) => K::IpInformation,
-        }
-    }
-
-    /// IClosable.Close; `None` when the kind is not closable.
-    pub(crate) fn close(&self) -> Option<netrt_core::Result<()>> {
-        match &self.value {
-            Value::StreamSocket(s) => s.close(),
-            Value::StreamSocketListener(l) => l.close(),
-            Value::DatagramSocket(d) => d.close(),
-            Value::DataReader(r) => r.close(),
-            Value::DataWriter(w) => w.close(),
-            Value::InputStream(s) => s.close(),
-            Value::OutputStream(s) => s.close(),
-            Value::AsyncOp(op) => return Some(op.close()),
-            _ => return None,
-        }
-        Some(Ok(()))
-    }
-}
-
-impl Drop for Object {
-    /// The last reference is gone: an object that owns a resource closes it first (docs/handles.md).
-    /// A socket's streams are views of the socket and do not close it when released.
-    fn drop(&mut self) {
-        match &self.value {
-            Value::StreamSocket(s) => s.close(),
-            Value::StreamSocketListener(l) => l.close(),
-            Value::DatagramSocket(d) => d.close(),
-            Value::DataReader(r) => r.close(),
-            Value::DataWriter(w) => w.close(),
-            _ => {}
-        }
     }
 }
 
@@ -146,7 +170,7 @@ macro_rules! get_obj {
 /// (a new reference) and `v` (borrowed from it) — one atomic fewer each way on hot paths.
 macro_rules! let_obj {
     ($obj:ident, $v:ident = $h:expr, $variant:ident) => {
-        let $obj = $crate::handle::lookup($h, Some($crate::object::kind_of_variant!($variant)))?;
+        let $obj = $crate::handle::lookup($h, Some($crate::object::kind_of::$variant))?;
         let $crate::object::Value::$variant($v) = &$obj.value else {
             return Err($crate::handle::wrong_kind());
         };
@@ -158,12 +182,11 @@ macro_rules! let_obj {
 /// `with_value!(h, Buffer, |b| b.length())`.
 macro_rules! with_value {
     ($h:expr, $variant:ident, |$v:ident| $body:expr) => {{
-        let value = $crate::handle::with($h, Some($crate::object::kind_of_variant!($variant)), |obj| {
-            match &obj.value {
+        let value =
+            $crate::handle::with($h, Some($crate::object::kind_of::$variant), |obj| match &obj.value {
                 $crate::object::Value::$variant($v) => Some($body),
                 _ => None,
-            }
-        })?;
+            })?;
         match value {
             Some(v) => v,
             None => return Err($crate::handle::wrong_kind()),
@@ -171,81 +194,4 @@ macro_rules! with_value {
     }};
 }
 
-macro_rules! kind_of_variant {
-    (HostName) => {
-        $crate::enums::netrt_kind::HostName
-    };
-    (EndpointPair) => {
-        $crate::enums::netrt_kind::EndpointPair
-    };
-    (Buffer) => {
-        $crate::enums::netrt_kind::Buffer
-    };
-    (AsyncOp) => {
-        $crate::enums::netrt_kind::AsyncOperation
-    };
-    (StreamSocket) => {
-        $crate::enums::netrt_kind::StreamSocket
-    };
-    (StreamSocketControl) => {
-        $crate::enums::netrt_kind::StreamSocketControl
-    };
-    (StreamSocketInformation) => {
-        $crate::enums::netrt_kind::StreamSocketInformation
-    };
-    (InputStream) => {
-        $crate::enums::netrt_kind::InputStream
-    };
-    (OutputStream) => {
-        $crate::enums::netrt_kind::OutputStream
-    };
-    (DataWriter) => {
-        $crate::enums::netrt_kind::DataWriter
-    };
-    (DataReader) => {
-        $crate::enums::netrt_kind::DataReader
-    };
-    (StreamSocketListener) => {
-        $crate::enums::netrt_kind::StreamSocketListener
-    };
-    (StreamSocketListenerControl) => {
-        $crate::enums::netrt_kind::StreamSocketListenerControl
-    };
-    (StreamSocketListenerInformation) => {
-        $crate::enums::netrt_kind::StreamSocketListenerInformation
-    };
-    (ConnectionReceivedEventArgs) => {
-        $crate::enums::netrt_kind::StreamSocketListenerConnectionReceivedEventArgs
-    };
-    (DatagramSocket) => {
-        $crate::enums::netrt_kind::DatagramSocket
-    };
-    (DatagramSocketControl) => {
-        $crate::enums::netrt_kind::DatagramSocketControl
-    };
-    (DatagramSocketInformation) => {
-        $crate::enums::netrt_kind::DatagramSocketInformation
-    };
-    (MessageReceivedEventArgs) => {
-        $crate::enums::netrt_kind::DatagramSocketMessageReceivedEventArgs
-    };
-    (Certificate) => {
-        $crate::enums::netrt_kind::Certificate
-    };
-    (Vector) => {
-        $crate::enums::netrt_kind::Vector
-    };
-    (CertificateChain) => {
-        $crate::enums::netrt_kind::CertificateChain
-    };
-    (ChainValidationParameters) => {
-        $crate::enums::netrt_kind::ChainValidationParameters
-    };
-    (SubjectAlternativeNameInfo) => {
-        $crate::enums::netrt_kind::SubjectAlternativeNameInfo
-    };
-    (IpInformation) => {
-        $crate::enums::netrt_kind::IpInformation
-    };
-}
-pub(crate) use {get, get_obj, kind_of_variant, let_obj, with_value};
+pub(crate) use {get, get_obj, let_obj, with_value};

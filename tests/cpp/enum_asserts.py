@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a C++ file that static_asserts every C++ enum member equals its C constant.
 
-    enum_asserts.py <classes.hpp> <netrt.h> <out.cpp>
+    enum_asserts.py <enums.hpp> <netrt.h> <out.cpp>
 
 The C++ projection (namespace netrt) restates each enum as an `enum class` (C++/WinRT style) while netrt.h has
 the C constants cbindgen generated from core's values; this pins one to the other, member by

@@ -93,7 +93,7 @@ build_examples() {
 # a member without a C constant fails the generator).
 check_enum_values() {
   local std
-  python3 "$here/enum_asserts.py" "$root/bindings/cpp/include/netrt/impl/classes.hpp" \
+  python3 "$here/enum_asserts.py" "$root/bindings/cpp/include/netrt/impl/enums.hpp" \
     "$root/include/netrt.h" "$build/enum_values.cpp"
   for std in 17 20; do
     "$cxx" -std=c++"$std" "${cxxflags[@]}" -fsyntax-only "$build/enum_values.cpp"

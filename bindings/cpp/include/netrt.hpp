@@ -49,6 +49,9 @@
 #include <utility>
 #include <vector>
 
+// The WinRT enums, generated from netrt core's registry (make header).
+#include "netrt/impl/enums.hpp"
+
 #if defined(__cpp_impl_coroutine) && __has_include(<coroutine>)
 #include <coroutine>
 #define NETRT_HAS_COROUTINES 1
@@ -277,8 +280,9 @@ inline constexpr take_ownership_from_abi_t take_ownership_from_abi{};
 
 namespace impl {
 
-inline constexpr int32_t e_fail = static_cast<int32_t>(0x80004005u);
-inline constexpr int32_t e_accessdenied = static_cast<int32_t>(0x80070005u);
+// HRESULTs come from netrt.h's NETRT_* defines, generated from netrt core's table.
+inline constexpr int32_t e_fail = NETRT_E_FAIL;
+inline constexpr int32_t e_accessdenied = NETRT_E_ACCESSDENIED;
 inline constexpr int32_t e_canceled = NETRT_E_CANCELLED;
 
 // Calls `f(buf, len, &needed)` (a netrt "string out" function) until the text fits; returns
@@ -351,28 +355,28 @@ class hresult_error : public std::exception {
   };
 
 // The C++/WinRT subclasses that netrt's HRESULTs can produce.
-NETRT_IMPL_ERROR(hresult_access_denied, 0x80070005u)
-NETRT_IMPL_ERROR(hresult_not_implemented, 0x80004001u)
-NETRT_IMPL_ERROR(hresult_invalid_argument, 0x80070057u)
-NETRT_IMPL_ERROR(hresult_out_of_bounds, 0x8000000Bu)
-NETRT_IMPL_ERROR(hresult_illegal_method_call, 0x8000000Eu)
-NETRT_IMPL_ERROR(hresult_illegal_state_change, 0x8000000Du)
-NETRT_IMPL_ERROR(hresult_illegal_delegate_assignment, 0x80000018u)
-NETRT_IMPL_ERROR(hresult_canceled, 0x800704C7u)
+NETRT_IMPL_ERROR(hresult_access_denied, NETRT_E_ACCESSDENIED)
+NETRT_IMPL_ERROR(hresult_not_implemented, NETRT_E_NOTIMPL)
+NETRT_IMPL_ERROR(hresult_invalid_argument, NETRT_E_INVALIDARG)
+NETRT_IMPL_ERROR(hresult_out_of_bounds, NETRT_E_BOUNDS)
+NETRT_IMPL_ERROR(hresult_illegal_method_call, NETRT_E_ILLEGAL_METHOD_CALL)
+NETRT_IMPL_ERROR(hresult_illegal_state_change, NETRT_E_ILLEGAL_STATE_CHANGE)
+NETRT_IMPL_ERROR(hresult_illegal_delegate_assignment, NETRT_E_ILLEGAL_DELEGATE_ASSIGNMENT)
+NETRT_IMPL_ERROR(hresult_canceled, NETRT_E_CANCELLED)
 #undef NETRT_IMPL_ERROR
 
 // Throws the most specific hresult_error for `code` with `message` (UTF-8; empty: generic).
 [[noreturn]] inline void throw_hresult(hresult const code, std::string message = std::string()) {
-  switch (static_cast<uint32_t>(code.value)) {
-    case 0x80070005u: throw hresult_access_denied(std::move(message));
-    case 0x80004001u: throw hresult_not_implemented(std::move(message));
-    case 0x80070057u: throw hresult_invalid_argument(std::move(message));
-    case 0x8000000Bu: throw hresult_out_of_bounds(std::move(message));
-    case 0x8000000Eu: throw hresult_illegal_method_call(std::move(message));
-    case 0x8000000Du: throw hresult_illegal_state_change(std::move(message));
-    case 0x80000018u: throw hresult_illegal_delegate_assignment(std::move(message));
-    case 0x800704C7u: throw hresult_canceled(std::move(message));
-    case 0x8007000Eu: throw std::bad_alloc();
+  switch (code.value) {
+    case NETRT_E_ACCESSDENIED: throw hresult_access_denied(std::move(message));
+    case NETRT_E_NOTIMPL: throw hresult_not_implemented(std::move(message));
+    case NETRT_E_INVALIDARG: throw hresult_invalid_argument(std::move(message));
+    case NETRT_E_BOUNDS: throw hresult_out_of_bounds(std::move(message));
+    case NETRT_E_ILLEGAL_METHOD_CALL: throw hresult_illegal_method_call(std::move(message));
+    case NETRT_E_ILLEGAL_STATE_CHANGE: throw hresult_illegal_state_change(std::move(message));
+    case NETRT_E_ILLEGAL_DELEGATE_ASSIGNMENT: throw hresult_illegal_delegate_assignment(std::move(message));
+    case NETRT_E_CANCELLED: throw hresult_canceled(std::move(message));
+    case NETRT_E_OUTOFMEMORY: throw std::bad_alloc();
     default: throw hresult_error(code, std::move(message));
   }
 }
@@ -769,9 +773,6 @@ namespace Windows::Foundation {
 
 using TimeSpan = std::chrono::duration<int64_t, std::ratio<1, 10'000'000>>;
 using DateTime = ::netrt::clock::time_point;
-
-// `Windows.Foundation.AsyncStatus`.
-enum class AsyncStatus : int32_t { Started = 0, Completed = 1, Canceled = 2, Error = 3 };
 
 template <class S, class A>
 using TypedEventHandler = ::netrt::delegate<S const&, A const&>;

@@ -67,6 +67,9 @@ pub const E_CANCELLED: HResult = hresult_from_win32(1223);
 pub const E_WAIT_TIMEOUT: HResult = hresult_from_win32(258);
 /// `HRESULT_FROM_WIN32(ERROR_NO_DATA)`: the pipe is being closed.
 pub const E_NO_DATA: HResult = hresult_from_win32(232);
+/// `HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD)` (86): what Windows' PFX import reports for a
+/// wrong password.
+pub const E_INVALID_PASSWORD: HResult = hresult_from_win32(86);
 
 /// Winsock error codes (`WSAE*`), as plain Win32 codes; wrap with [`hresult_from_win32`].
 pub mod wsa {
@@ -218,6 +221,12 @@ pub const CRYPT_E_REVOCATION_OFFLINE: HResult = hr(0x8009_2013);
 pub const TRUST_E_CERT_SIGNATURE: HResult = hr(0x8009_6004);
 /// Basic constraints violated.
 pub const TRUST_E_BASIC_CONSTRAINTS: HResult = hr(0x8009_6019);
+/// `CRYPT_E_ASN1_EOD`: the DER ends before the certificate does.
+pub const CRYPT_E_ASN1_EOD: HResult = hr(0x8009_3102);
+/// `CRYPT_E_ASN1_CORRUPT`: the DER is corrupt.
+pub const CRYPT_E_ASN1_CORRUPT: HResult = hr(0x8009_3103);
+/// `CRYPT_E_ASN1_BADTAG`: the data is not a DER certificate at all.
+pub const CRYPT_E_ASN1_BADTAG: HResult = hr(0x8009_310B);
 
 // Schannel (TLS protocol) failures.
 /// Schannel: the function requested is not supported.

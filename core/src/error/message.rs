@@ -54,6 +54,7 @@ fn known_message(hr: HResult) -> Option<&'static str> {
         E_CANCELLED => "The operation was canceled.",
         E_WAIT_TIMEOUT => "The wait operation timed out.",
         E_NO_DATA => "The pipe is being closed.",
+        E_INVALID_PASSWORD => "The specified network password is not correct.",
 
         CERT_E_EXPIRED => "A required certificate is not within its validity period.",
         CERT_E_VALIDITYPERIODNESTING => {
@@ -91,6 +92,9 @@ fn known_message(hr: HResult) -> Option<&'static str> {
         }
         TRUST_E_CERT_SIGNATURE => "The signature of the certificate cannot be verified.",
         TRUST_E_BASIC_CONSTRAINTS => "A certificate's basic constraints extension has not been observed.",
+        CRYPT_E_ASN1_EOD => "ASN1 unexpected end of data.",
+        CRYPT_E_ASN1_CORRUPT => "ASN1 corrupted data.",
+        CRYPT_E_ASN1_BADTAG => "ASN1 bad tag value met.",
 
         SEC_E_UNSUPPORTED_FUNCTION => "The function requested is not supported.",
         SEC_E_ILLEGAL_MESSAGE => "The TLS message received was unexpected or badly formatted.",
@@ -364,6 +368,7 @@ mod tests {
         E_CANCELLED,
         E_WAIT_TIMEOUT,
         E_NO_DATA,
+        E_INVALID_PASSWORD,
         WSAETIMEDOUT_HR,
         WSAECONNREFUSED_HR,
         WSAEACCES_HR,
@@ -397,6 +402,9 @@ mod tests {
         CRYPT_E_REVOCATION_OFFLINE,
         TRUST_E_CERT_SIGNATURE,
         TRUST_E_BASIC_CONSTRAINTS,
+        CRYPT_E_ASN1_EOD,
+        CRYPT_E_ASN1_CORRUPT,
+        CRYPT_E_ASN1_BADTAG,
         SEC_E_UNSUPPORTED_FUNCTION,
         SEC_E_ILLEGAL_MESSAGE,
         SEC_E_ALGORITHM_MISMATCH,

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 
 winrt_enum! {
-    /// `ByteOrder`: how multi-byte numbers are laid out by `DataReader` / `DataWriter`.
+    /// `Windows.Storage.Streams.ByteOrder`: how `DataReader` / `DataWriter` lay out numbers.
     ///
     /// The default is [`ByteOrder::BigEndian`]. WinRT's documentation does not state the
     /// default; netrt picks network order because length-prefixed protocols (the samples'
@@ -13,7 +13,7 @@ winrt_enum! {
     pub enum ByteOrder {
         /// Least significant byte first.
         LittleEndian = 0,
-        /// Most significant byte first (network order).
+        /// Most significant byte first (network order; netrt's default).
         #[default]
         BigEndian = 1,
     }
@@ -31,10 +31,12 @@ impl ByteOrder {
 }
 
 winrt_enum! {
-    /// `UnicodeEncoding`: how `WriteString` / `ReadString` encode text. The default is `Utf8`.
+    /// `Windows.Storage.Streams.UnicodeEncoding`: how `WriteString` / `ReadString` encode text.
+    ///
+    /// The default is `Utf8`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum UnicodeEncoding {
-        /// UTF-8; one code unit is one byte.
+        /// UTF-8 (the default); one code unit is one byte.
         #[default]
         Utf8 = 0,
         /// UTF-16, little-endian code units (independent of [`ByteOrder`]); no BOM.

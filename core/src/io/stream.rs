@@ -15,17 +15,18 @@ use crate::foundation::async_op::CancelSignal;
 /// A boxed, sendable future (the streams are used through trait objects).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// `InputStreamOptions` (flags): how a read completes.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum InputStreamOptions {
-    /// Complete when `count` bytes have arrived or the stream ended.
-    #[default]
-    None = 0,
-    /// Complete as soon as at least one byte is available.
-    Partial = 1,
-    /// May read more than requested (netrt: behaves as `Partial`, reading up to `count`).
-    ReadAhead = 2,
+winrt_enum! {
+    /// `Windows.Storage.Streams.InputStreamOptions` (flags): how a read completes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum InputStreamOptions: u32 {
+        /// Complete when `count` bytes have arrived or the stream ended.
+        #[default]
+        None = 0,
+        /// Complete as soon as at least one byte is available.
+        Partial = 1,
+        /// May read more than requested (netrt: behaves as `Partial`, reading up to `count`).
+        ReadAhead = 2,
+    }
 }
 
 impl InputStreamOptions {

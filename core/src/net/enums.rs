@@ -3,7 +3,10 @@
 use crate::error::{Error, Result};
 
 winrt_enum! {
-    /// `SocketProtectionLevel` (WinRT's values, including `Tls13` = 10).
+    /// `Windows.Networking.Sockets.SocketProtectionLevel`: how a socket is secured (netrt: every
+    /// TLS level but `Tls13` means TLS 1.2 or 1.3; see docs/tls.md).
+    ///
+    /// WinRT's values, including `Tls13` = 10.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum SocketProtectionLevel {
         /// No encryption.
@@ -45,7 +48,7 @@ impl SocketProtectionLevel {
 }
 
 winrt_enum! {
-    /// `SocketQualityOfService`.
+    /// `Windows.Networking.Sockets.SocketQualityOfService`: the priority of a socket's traffic.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum SocketQualityOfService {
         /// Normal priority.
@@ -106,7 +109,7 @@ mod tests {
             [(0, "DomainName"), (1, "Ipv4"), (2, "Ipv6"), (3, "Bluetooth")]
         );
         assert_eq!(
-            members(HostNameSortOptions::ALL, HostNameSortOptions::name),
+            HostNameSortOptions::ALL.iter().map(|m| (*m as i32, m.name())).collect::<Vec<_>>(),
             [(0, "None"), (2, "OptimizeForLongConnections")]
         );
         assert_eq!(members(ByteOrder::ALL, ByteOrder::name), [(0, "LittleEndian"), (1, "BigEndian")]);

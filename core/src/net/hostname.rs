@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Result};
 
 winrt_enum! {
-    /// `HostNameType`.
+    /// `Windows.Networking.HostNameType`: what kind of name a `HostName` holds.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum HostNameType {
         /// A DNS name.
@@ -22,9 +22,9 @@ winrt_enum! {
 }
 
 winrt_enum! {
-    /// `HostNameSortOptions`.
+    /// `Windows.Networking.HostNameSortOptions` (flags): how endpoint pairs are sorted.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-    pub enum HostNameSortOptions {
+    pub enum HostNameSortOptions: u32 {
         /// Default sort.
         #[default]
         None = 0,

@@ -5,7 +5,7 @@
 //!   `NetworkInformation.GetHostNames`) carry an `IPInformation`. netrt gives one to every
 //!   `HostName` whose address is assigned to a local interface right now (looked up with
 //!   `getifaddrs` when the property is read), and none (null) to every other host name.
-//! - `NetworkAdapter` is null: netrt has no `NetworkAdapter` (DESIGN §2, Windows-only).
+//! - `NetworkAdapter` is null: netrt has no `NetworkAdapter` (Windows-only; docs/projections.md).
 //! - `PrefixLength` is the interface address's prefix (from its netmask).
 
 use std::net::IpAddr;

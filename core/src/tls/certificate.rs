@@ -16,18 +16,9 @@ use super::der::{self, DerError};
 use super::details::{self, CertificateKeyUsages, SubjectAlternativeNameInfo};
 use super::key::{self, KeyPair};
 use super::name;
-use crate::error::hresult::{self, HResult};
+use crate::error::hresult::{CRYPT_E_ASN1_BADTAG, CRYPT_E_ASN1_CORRUPT, CRYPT_E_ASN1_EOD};
 use crate::error::{Error, Result};
 use crate::foundation::DateTime;
-
-pub use super::key::E_INVALID_PASSWORD;
-
-/// `CRYPT_E_ASN1_EOD`: the DER ends before the certificate does. TODO move to error/hresult.rs
-pub const CRYPT_E_ASN1_EOD: HResult = hresult::hr(0x8009_3102);
-/// `CRYPT_E_ASN1_CORRUPT`: the DER is corrupt. TODO move to error/hresult.rs
-pub const CRYPT_E_ASN1_CORRUPT: HResult = hresult::hr(0x8009_3103);
-/// `CRYPT_E_ASN1_BADTAG`: the data is not a DER certificate at all. TODO move to error/hresult.rs
-pub const CRYPT_E_ASN1_BADTAG: HResult = hresult::hr(0x8009_310B);
 
 /// OIDs of the extended key usages x509-parser reports as flags.
 const EKU_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
@@ -188,7 +179,7 @@ impl Certificate {
     ///
     /// # Errors
     /// A wrong password is `HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD)`
-    /// ([`E_INVALID_PASSWORD`]), anything else `E_INVALIDARG`.
+    /// ([`E_INVALID_PASSWORD`](crate::error::hresult::E_INVALID_PASSWORD)), anything else `E_INVALIDARG`.
     ///
     /// # Examples
     /// ```no_run

@@ -12,15 +12,16 @@ winrt_enum! {
     pub enum ChainValidationResult {
         /// The chain verified.
         Success = 0,
-        /// A certificate in the chain is not trusted (no path to a trust anchor).
+        /// A certificate in the chain is not trusted (no path to a trust anchor; also a self-signed
+        /// certificate not in the trust store).
         Untrusted = 1,
-        /// A certificate in the chain is revoked.
+        /// A certificate in the chain is revoked (checked only against CRLs the app supplies).
         Revoked = 2,
         /// A certificate is expired or not yet valid.
         Expired = 3,
         /// One or more certificates are missing from the chain.
         IncompleteChain = 4,
-        /// A signature in the chain does not verify.
+        /// A signature in the chain does not verify (never ignorable).
         InvalidSignature = 5,
         /// The certificate is not valid for the requested usage (EKU).
         WrongUsage = 6,
@@ -67,7 +68,8 @@ winrt_enum! {
         /// No error.
         #[default]
         None = 0,
-        /// Only errors an app may choose to ignore (expired, name mismatch, untrusted root, ...).
+        /// Only errors an app may choose to ignore (`IgnorableServerCertificateErrors`: expired,
+        /// name mismatch, untrusted root, ...).
         Ignorable = 1,
         /// At least one error that can never be ignored (revoked, bad signature, ...).
         Fatal = 2,
@@ -87,8 +89,8 @@ impl SocketSslErrorSeverity {
 }
 
 winrt_enum! {
-    /// Which server-side client-certificate policy a TLS listener applies (netrt extension,
-    /// `StreamSocketListenerControl.ClientCertificateMode`, docs/tls.md).
+    /// netrt extension `ClientCertificateMode`: whether a TLS listener asks clients for a
+    /// certificate (`StreamSocketListenerControl.ClientCertificateMode`, docs/tls.md).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum ClientCertificateMode {
         /// Never ask the client for a certificate.

@@ -4,7 +4,7 @@
 //! Decisions (WinRT leaves these open, or Windows-only parts have no Linux meaning):
 //! - The chain is built by issuer name *and* signature: from the leaf up, each issuer is looked
 //!   for among the certificates given, then the leaf's own intermediates (from PEM/PKCS#12),
-//!   then the system trust store (the CA bundle netrt's sockets trust, DESIGN §6). It ends at a
+//!   then the system trust store (the CA bundle netrt's sockets trust, docs/tls.md). It ends at a
 //!   self-issued certificate (the root) or where no issuer is found (an incomplete chain, which
 //!   `Validate` reports). No network retrieval (AIA) is done.
 //! - `Validate()` uses the base policy: path to a trust anchor of the system store, signatures,

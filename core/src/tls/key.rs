@@ -10,12 +10,8 @@ use rustls::pki_types::{
 };
 use rustls::sign::SigningKey;
 
-use crate::error::hresult::{self, HResult};
+use crate::error::hresult::E_INVALID_PASSWORD;
 use crate::error::{Error, Result};
-
-/// `HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD)` (86): what Windows' PFX import reports for a
-/// wrong password. TODO move to error/hresult.rs
-pub const E_INVALID_PASSWORD: HResult = hresult::hresult_from_win32(86);
 
 /// The aws-lc-rs provider netrt loads keys with and checks signatures against, built once.
 pub(crate) fn aws_lc_provider() -> &'static CryptoProvider {
@@ -132,6 +128,7 @@ pub(crate) fn read_pkcs12(bytes: &[u8], password: &str) -> Result<Pkcs12Bundle> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::hresult;
 
     #[test]
     fn pem_errors_are_invalid_arg() {

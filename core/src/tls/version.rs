@@ -1,4 +1,4 @@
-//! `TlsVersion`: the netrt enum for `StreamSocketInformation.NegotiatedTlsVersion` (DESIGN §6).
+//! `TlsVersion`: the netrt enum for `StreamSocketInformation.NegotiatedTlsVersion` (docs/tls.md).
 //!
 //! WinRT has no such property; netrt adds it and names its values so that no projection shows a
 //! bare 772. The values are the TLS wire versions (RFC 8446 §4.1.2), so code that compares with

@@ -82,21 +82,7 @@ pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 #[doc(hidden)]
 pub use wake::Readiness;
 
-winrt_enum! {
-    /// `Windows.Foundation.AsyncStatus`.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-    pub enum AsyncStatus {
-        /// The operation is running.
-        #[default]
-        Started = 0,
-        /// The operation completed; its results are available.
-        Completed = 1,
-        /// The operation was cancelled (error code `0x800704C7`, ERROR_CANCELLED).
-        Canceled = 2,
-        /// The operation failed; see its error.
-        Error = 3,
-    }
-}
+pub use crate::foundation_enums::AsyncStatus;
 
 /// Where a Completed handler is being called from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-// netrt C++ projection: enums and runtime classes. Included by <netrt.hpp>; not for direct use.
+// netrt C++ projection: runtime classes. Included by <netrt.hpp>; not for direct use.
 #ifndef NETRT_IMPL_CLASSES_HPP
 #define NETRT_IMPL_CLASSES_HPP
 
@@ -9,83 +9,10 @@
 namespace netrt {
 
 // ---------------------------------------------------------------------------------------------
-// Enums (values as in the Windows metadata)
+// Error status helpers (the enums are generated: netrt/impl/enums.hpp)
 // ---------------------------------------------------------------------------------------------
 
-namespace Windows::Storage::Streams {
-enum class ByteOrder : int32_t { LittleEndian = 0, BigEndian = 1 };
-enum class UnicodeEncoding : int32_t { Utf8 = 0, Utf16LE = 1, Utf16BE = 2 };
-enum class InputStreamOptions : uint32_t { None = 0, Partial = 1, ReadAhead = 2 };
-constexpr InputStreamOptions operator|(InputStreamOptions a, InputStreamOptions b) noexcept {
-  return static_cast<InputStreamOptions>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));
-}
-constexpr InputStreamOptions operator&(InputStreamOptions a, InputStreamOptions b) noexcept {
-  return static_cast<InputStreamOptions>(static_cast<uint32_t>(a) & static_cast<uint32_t>(b));
-}
-}  // namespace Windows::Storage::Streams
-
-namespace Windows::Networking {
-enum class HostNameType : int32_t { DomainName = 0, Ipv4 = 1, Ipv6 = 2, Bluetooth = 3 };
-}  // namespace Windows::Networking
-
 namespace Windows::Web {
-enum class WebErrorStatus : int32_t {
-  Unknown = 0,
-  CertificateCommonNameIsIncorrect = 1,
-  CertificateExpired = 2,
-  CertificateContainsErrors = 3,
-  CertificateRevoked = 4,
-  CertificateIsInvalid = 5,
-  ServerUnreachable = 6,
-  Timeout = 7,
-  ErrorHttpInvalidServerResponse = 8,
-  ConnectionAborted = 9,
-  ConnectionReset = 10,
-  Disconnected = 11,
-  HttpToHttpsOnRedirection = 12,
-  HttpsToHttpOnRedirection = 13,
-  CannotConnect = 14,
-  HostNameNotResolved = 15,
-  OperationCanceled = 16,
-  RedirectFailed = 17,
-  UnexpectedStatusCode = 18,
-  UnexpectedRedirection = 19,
-  UnexpectedClientError = 20,
-  UnexpectedServerError = 21,
-  InsufficientRangeSupport = 22,
-  MissingContentLengthSupport = 23,
-  MultipleChoices = 300,
-  MovedPermanently = 301,
-  Found = 302,
-  SeeOther = 303,
-  NotModified = 304,
-  UseProxy = 305,
-  TemporaryRedirect = 307,
-  BadRequest = 400,
-  Unauthorized = 401,
-  PaymentRequired = 402,
-  Forbidden = 403,
-  NotFound = 404,
-  MethodNotAllowed = 405,
-  NotAcceptable = 406,
-  ProxyAuthenticationRequired = 407,
-  RequestTimeout = 408,
-  Conflict = 409,
-  Gone = 410,
-  LengthRequired = 411,
-  PreconditionFailed = 412,
-  RequestEntityTooLarge = 413,
-  RequestUriTooLong = 414,
-  UnsupportedMediaType = 415,
-  RequestedRangeNotSatisfiable = 416,
-  ExpectationFailed = 417,
-  InternalServerError = 500,
-  NotImplemented = 501,
-  BadGateway = 502,
-  ServiceUnavailable = 503,
-  GatewayTimeout = 504,
-  HttpVersionNotSupported = 505,
-};
 
 // `Windows.Web.WebError`.
 struct WebError {
@@ -95,81 +22,7 @@ struct WebError {
 };
 }  // namespace Windows::Web
 
-namespace Windows::Security::Cryptography::Certificates {
-enum class ChainValidationResult : int32_t {
-  Success = 0,
-  Untrusted = 1,
-  Revoked = 2,
-  Expired = 3,
-  IncompleteChain = 4,
-  InvalidSignature = 5,
-  WrongUsage = 6,
-  InvalidName = 7,
-  InvalidCertificateAuthorityPolicy = 8,
-  BasicConstraintsError = 9,
-  UnknownCriticalExtension = 10,
-  RevocationInformationMissing = 11,
-  RevocationFailure = 12,
-  OtherErrors = 13,
-};
-// Which rules CertificateChain::Validate(parameters) applies; netrt implements Base and Ssl
-// (the Windows-only policies throw hresult_not_implemented).
-enum class CertificateChainPolicy : int32_t { Base = 0, Ssl = 1, NtAuthentication = 2, MicrosoftRoot = 3 };
-}  // namespace Windows::Security::Cryptography::Certificates
-
 namespace Windows::Networking::Sockets {
-enum class SocketProtectionLevel : int32_t {
-  PlainSocket = 0,
-  Ssl = 1,
-  SslAllowNullEncryption = 2,
-  BluetoothEncryptionAllowNullAuthentication = 3,
-  BluetoothEncryptionWithAuthentication = 4,
-  Ssl3AllowWeakEncryption = 5,
-  Tls10 = 6,
-  Tls11 = 7,
-  Tls12 = 8,
-  Unspecified = 9,
-  Tls13 = 10,
-};
-enum class SocketQualityOfService : int32_t { Normal = 0, LowLatency = 1 };
-enum class SocketSslErrorSeverity : int32_t { None = 0, Ignorable = 1, Fatal = 2 };
-// netrt extension: whether a TLS listener asks clients for a certificate.
-enum class ClientCertificateMode : int32_t { None = 0, Optional = 1, Required = 2 };
-// netrt extension: StreamSocketInformation::NegotiatedTlsVersion, as TLS wire versions.
-enum class TlsVersion : uint16_t { None = 0, Tls12 = 0x0303, Tls13 = 0x0304 };
-enum class SocketErrorStatus : int32_t {
-  Unknown = 0,
-  OperationAborted = 1,
-  HttpInvalidServerResponse = 2,
-  ConnectionTimedOut = 3,
-  AddressFamilyNotSupported = 4,
-  SocketTypeNotSupported = 5,
-  HostNotFound = 6,
-  NoDataRecordOfRequestedType = 7,
-  NonAuthoritativeHostNotFound = 8,
-  ClassTypeNotFound = 9,
-  AddressAlreadyInUse = 10,
-  CannotAssignRequestedAddress = 11,
-  ConnectionRefused = 12,
-  NetworkIsUnreachable = 13,
-  UnreachableHost = 14,
-  NetworkIsDown = 15,
-  NetworkDroppedConnectionOnReset = 16,
-  SoftwareCausedConnectionAbort = 17,
-  ConnectionResetByPeer = 18,
-  HostIsDown = 19,
-  NoAddressesFound = 20,
-  TooManyOpenFiles = 21,
-  MessageTooLong = 22,
-  CertificateExpired = 23,
-  CertificateUntrustedRoot = 24,
-  CertificateCommonNameIsIncorrect = 25,
-  CertificateWrongUsage = 26,
-  CertificateRevoked = 27,
-  CertificateNoRevocationCheck = 28,
-  CertificateRevocationServerOffline = 29,
-  CertificateIsInvalid = 30,
-};
 
 // `SocketError.GetStatus(hresult)`.
 struct SocketError {
