@@ -641,7 +641,7 @@ typedef int32_t netrt_client_certificate_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// The TLS version a connection negotiated (netrt extension).
+// `TlsVersion` (netrt extension): the TLS version a connection negotiated.
 enum netrt_tls_version
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t

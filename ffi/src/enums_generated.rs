@@ -301,7 +301,7 @@ impl From<netrt_core::tls::ClientCertificateMode> for netrt_client_certificate_m
     }
 }
 
-/// The TLS version a connection negotiated (netrt extension).
+/// `TlsVersion` (netrt extension): the TLS version a connection negotiated.
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum netrt_tls_version {

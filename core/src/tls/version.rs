@@ -5,7 +5,7 @@
 //! `0x0304` keeps working where the language allows (Python's IntEnum, C's constants).
 
 winrt_enum! {
-    /// The TLS version a connection negotiated (netrt extension).
+    /// `TlsVersion` (netrt extension): the TLS version a connection negotiated.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
     pub enum TlsVersion {
         /// No TLS on the connection (plain socket, or not connected).

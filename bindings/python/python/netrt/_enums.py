@@ -143,7 +143,7 @@ class ClientCertificateMode(enum.IntEnum):
 
 
 class TlsVersion(enum.IntEnum):
-    """The TLS version a connection negotiated (netrt extension)."""
+    """TlsVersion (netrt extension): the TLS version a connection negotiated."""
 
     __module__ = "netrt"
 

@@ -78,7 +78,7 @@ enum class SocketSslErrorSeverity : int32_t { None = 0, Ignorable = 1, Fatal = 2
 // netrt extension `ClientCertificateMode`: whether a TLS listener asks clients for a certificate
 // (`StreamSocketListenerControl.ClientCertificateMode`, docs/tls.md).
 enum class ClientCertificateMode : int32_t { None = 0, Optional = 1, Required = 2 };
-// The TLS version a connection negotiated (netrt extension).
+// `TlsVersion` (netrt extension): the TLS version a connection negotiated.
 enum class TlsVersion : int32_t { None = 0, Tls12 = 771, Tls13 = 772 };
 }  // namespace Windows::Networking::Sockets
 
