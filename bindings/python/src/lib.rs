@@ -7,6 +7,7 @@
 
 mod asyncop;
 mod bridge;
+mod callbacks;
 mod certificate;
 mod convert;
 mod data_io;
@@ -126,7 +127,7 @@ fn _error_class(hresult: i32) -> &'static str {
 
 #[pymodule]
 fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    convert::register_atexit(m)?;
+    callbacks::register_atexit(m)?;
     m.add_class::<asyncop::IAsyncOperation>()?;
     m.add_class::<asyncop::DataReaderLoadOperation>()?;
     m.add_class::<asyncop::DataWriterStoreOperation>()?;

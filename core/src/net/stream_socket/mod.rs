@@ -1,4 +1,4 @@
-//! `StreamSocket`: a TCP connection (TLS arrives with the TLS work).
+//! `StreamSocket`: a TCP connection, plain or TLS (on connect or upgraded with STARTTLS).
 //!
 //! I/O is polled directly in the caller's task: the tokio resources are registered with the
 //! netrt runtime, so a read that finds data ready costs one syscall and no thread hop.
