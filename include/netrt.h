@@ -2047,6 +2047,10 @@ netrt_hresult netrt_stream_socket_information_get_bandwidth_statistics(netrt_han
 // `E_ILLEGAL_METHOD_CALL` (synchronous). Closing the socket or CancelIOAsync completes it with
 // status Error and `0x800703E3`. Other synchronous errors: handle checks, `E_POINTER`,
 // `RO_E_CLOSED`, `E_ILLEGAL_METHOD_CALL` (not connected).
+//
+// Cancelling (`netrt_async_cancel`) never loses data: the read stops without taking more from
+// the socket, and ends Canceled if it had received nothing, or Completed with the bytes it had
+// received (check the status after cancelling). The next read is accepted at once.
 netrt_hresult netrt_input_stream_read_async(netrt_handle stream,
                                             netrt_handle buffer,
                                             uint32_t count,

@@ -26,6 +26,10 @@ use crate::read_into::ReadInto;
 /// `E_ILLEGAL_METHOD_CALL` (synchronous). Closing the socket or CancelIOAsync completes it with
 /// status Error and `0x800703E3`. Other synchronous errors: handle checks, `E_POINTER`,
 /// `RO_E_CLOSED`, `E_ILLEGAL_METHOD_CALL` (not connected).
+///
+/// Cancelling (`netrt_async_cancel`) never loses data: the read stops without taking more from
+/// the socket, and ends Canceled if it had received nothing, or Completed with the bytes it had
+/// received (check the status after cancelling). The next read is accepted at once.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_input_stream_read_async(
     stream: netrt_handle,

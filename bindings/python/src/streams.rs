@@ -136,7 +136,9 @@ pub struct PyInputStream {
 impl PyInputStream {
     /// `ReadAsync(buffer, count, options)`: reads up to `count` bytes; the operation's result
     /// is a new `Buffer` with what was read (empty: the peer closed). `buffer` only bounds the
-    /// read: `count` may not exceed its capacity (netrt never writes into it).
+    /// read: `count` may not exceed its capacity (netrt never writes into it). Cancelling never
+    /// loses bytes: a read cancelled after it received data completes with them, and when the
+    /// task awaiting it is cancelled, its bytes go back to the socket for the next read.
     #[pyo3(signature = (buffer, count, options, /))]
     fn read_async(
         &self,
