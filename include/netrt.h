@@ -1184,6 +1184,18 @@ netrt_hresult netrt_data_reader_load_async(netrt_handle reader_h,
                                            uint32_t count,
                                            netrt_handle *out_op);
 
+// netrt extension: `LoadAsync` + wait + GetResults + release in one call. Loads as
+// `netrt_data_reader_load_async` does (same synchronous errors, the load driven on this
+// thread) and waits up to `timeout_ms` (`NETRT_INFINITE`: no limit). On success `*loaded`
+// (must not be NULL) is the number of bytes that arrived; a failure is returned as its
+// HRESULT. When `timeout_ms` passes first the load is cancelled and `0x80070102`
+// (WAIT_TIMEOUT) is returned; bytes that had arrived stay in the reader
+// (`UnconsumedBufferLength` counts them), so nothing is lost and the socket stays usable.
+netrt_hresult netrt_data_reader_load(netrt_handle reader_h,
+                                     uint32_t count,
+                                     uint32_t timeout_ms,
+                                     uint32_t *loaded);
+
 // `ReadByte`. `out_value` not NULL.
 netrt_hresult netrt_data_reader_read_byte(netrt_handle reader_h,
                                           uint8_t *out_value);
@@ -1394,6 +1406,16 @@ netrt_hresult netrt_data_writer_measure_string(netrt_handle writer_h,
 // `E_ILLEGAL_METHOD_CALL` (no stream, or a store/flush already in flight).
 netrt_hresult netrt_data_writer_store_async(netrt_handle writer_h,
                                             netrt_handle *out_op);
+
+// netrt extension: `StoreAsync` + wait + GetResults + release in one call. Stores as
+// `netrt_data_writer_store_async` does (same synchronous errors, the bytes sent from this
+// thread) and waits up to `timeout_ms` (`NETRT_INFINITE`: no limit). On success `*stored`
+// (must not be NULL) is the number of bytes stored; a failure is returned as its HRESULT.
+// When `timeout_ms` passes first the store is cancelled and `0x80070102` (WAIT_TIMEOUT) is
+// returned; the bytes not yet sent stay in the writer for a retry.
+netrt_hresult netrt_data_writer_store(netrt_handle writer_h,
+                                      uint32_t timeout_ms,
+                                      uint32_t *stored);
 
 // `FlushAsync()`: flushes the stream (not the unstored bytes); result via
 // `netrt_async_get_results_bool`. Errors as `netrt_data_writer_store_async`.
@@ -2057,6 +2079,25 @@ netrt_hresult netrt_input_stream_read_async(netrt_handle stream,
                                             uint32_t options,
                                             netrt_handle *out_op);
 
+// netrt extension: `ReadAsync` + wait + GetResults + release in one call, for callers that
+// block anyway. Reads up to `count` bytes into `buffer` exactly as
+// `netrt_input_stream_read_async` does (same options, same synchronous errors, the same
+// blocking-wait fast path) and waits up to `timeout_ms` (`NETRT_INFINITE`: no limit).
+//
+// On success `*bytes_read` (must not be NULL) is the number of bytes read (the buffer's new
+// length; 0: the peer closed the stream). A failure of the read is returned as its HRESULT
+// (e.g. `0x800703E3` when `CancelIOAsync` or Close ran from another thread meanwhile; the
+// detail is in `netrt_get_last_error_detail`). When `timeout_ms` passes first the read is
+// cancelled and `0x80070102` (WAIT_TIMEOUT) is returned: nothing was consumed and the socket
+// stays usable — unless data arrived as it was being cancelled, which is then returned as a
+// success. Thread-safe; one read at a time per socket, as for the async form.
+netrt_hresult netrt_input_stream_read(netrt_handle stream,
+                                      netrt_handle buffer,
+                                      uint32_t count,
+                                      uint32_t options,
+                                      uint32_t timeout_ms,
+                                      uint32_t *bytes_read);
+
 // `IOutputStream.WriteAsync(buffer)`: writes the buffer's valid bytes (as they are when
 // called; the buffer may be reused at once). `netrt_async_get_results_uint32` gives the number
 // of bytes written. One write at a time per socket (`E_ILLEGAL_METHOD_CALL`). For a datagram
@@ -2068,6 +2109,18 @@ netrt_hresult netrt_input_stream_read_async(netrt_handle stream,
 netrt_hresult netrt_output_stream_write_async(netrt_handle stream,
                                               netrt_handle buffer,
                                               netrt_handle *out_op);
+
+// netrt extension: `WriteAsync` + wait + GetResults + release in one call. Writes the
+// buffer's valid bytes as `netrt_output_stream_write_async` does (same synchronous errors,
+// the bytes go to the kernel from the caller's thread) and waits up to `timeout_ms`
+// (`NETRT_INFINITE`: no limit). On success `*bytes_written` (must not be NULL) is the number
+// of bytes written; a failure is returned as its HRESULT. When `timeout_ms` passes first the
+// write is cancelled and `0x80070102` (WAIT_TIMEOUT) is returned; a prefix of the bytes may
+// have been sent by then (TCP cannot take bytes back), and the socket stays usable.
+netrt_hresult netrt_output_stream_write(netrt_handle stream,
+                                        netrt_handle buffer,
+                                        uint32_t timeout_ms,
+                                        uint32_t *bytes_written);
 
 // `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP
 // keeps no user-space buffer, so this completes at once on a connected socket).

@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 
 use netrt_core::Error;
 use netrt_core::error::hresult::E_WAIT_TIMEOUT;
-use netrt_core::foundation::async_op::CancelSignal;
 use netrt_core::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery};
 
 pub(crate) use netrt_core::foundation::async_op::Readiness;
@@ -54,36 +53,29 @@ pub(crate) fn start(
     issue(AsyncOp::start(fut)?)
 }
 
-/// As [`start`], for a stream read or write that a blocking `netrt_async_wait` may drive on
-/// its own thread (when `readiness` gives the socket's fd).
-pub(crate) fn start_with(
-    fut: impl Future<Output = Result<OpResult, Error>> + Send + 'static,
-    readiness: impl FnOnce() -> Option<Readiness>,
-) -> Result<netrt_handle, Error> {
-    issue(AsyncOp::start_caller_driven(fut, readiness)?)
-}
-
-/// As [`start_with`], for a read: `make` gets the operation's cancel signal, and
-/// `netrt_async_cancel` asks the read to stop instead of dropping it, so a read that had
-/// already taken bytes completes with them (nothing is lost).
-pub(crate) fn start_cancellable_with<F>(
-    make: impl FnOnce(Arc<CancelSignal>) -> F,
-    readiness: impl FnOnce() -> Option<Readiness>,
-) -> Result<netrt_handle, Error>
-where
-    F: Future<Output = Result<OpResult, Error>> + Send + 'static,
-{
-    issue(AsyncOp::start_caller_driven_cancellable(make, readiness)?)
-}
-
-/// An operation that is already over (the caller did the work synchronously). As with
-/// [`start`], an argument or state error is returned instead and creates no operation.
-pub(crate) fn finished(outcome: Result<OpResult, Error>) -> Result<netrt_handle, Error> {
-    issue(AsyncOp::completed(outcome)?)
-}
-
-fn issue(op: AsyncOp) -> Result<netrt_handle, Error> {
+/// Issues a handle for an operation.
+pub(crate) fn issue(op: AsyncOp) -> Result<netrt_handle, Error> {
     handle::issue(Object::new(Value::AsyncOp(op)))
+}
+
+/// The one-call blocking forms (`netrt_input_stream_read`, ...): waits for `op` up to
+/// `timeout_ms` on this thread (driving a socket read or write here, as `netrt_async_wait`
+/// does) and returns its result or failure. On timeout the operation is cancelled — a read
+/// that had received data completes with it and is returned as a success — and otherwise the
+/// call fails with `WAIT_TIMEOUT`.
+pub(crate) fn run_blocking(op: AsyncOp, timeout_ms: u32) -> Result<OpResult, Error> {
+    let deadline =
+        (timeout_ms != NETRT_INFINITE).then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
+    if !op.wait(deadline) {
+        op.cancel()?;
+    }
+    match op.status() {
+        AsyncStatus::Canceled => Err(Error::new(
+            E_WAIT_TIMEOUT,
+            format!("not done after {timeout_ms} ms; cancelled, nothing was consumed"),
+        )),
+        _ => op.results(),
+    }
 }
 
 /// `user_data` crosses threads; the C caller owns what it points to.

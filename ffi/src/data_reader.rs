@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use netrt_core::io::{ByteOrder, DataReader, InputStreamOptions, UnicodeEncoding};
 
-use crate::async_op::{OpResult, start_with};
+use netrt_core::error::hresult::E_UNEXPECTED;
+
+use crate::async_op::{AsyncOp, OpResult, issue, run_blocking};
 use crate::boundary::{Out, bytes_out, netrt_handle, netrt_hresult};
 use crate::enums::{netrt_byte_order, netrt_input_stream_options, netrt_unicode_encoding};
 use crate::foundation::netrt_guid;
@@ -154,18 +156,47 @@ pub extern "C" fn netrt_data_reader_load_async(
 ) -> netrt_hresult {
     ffi!("netrt_data_reader_load_async", {
         let out = Out::new(out_op, "out_op")?;
-        let (keep, r) = get_obj!(reader_h, DataReader);
-        // A blocking waiter may drive the load on its thread, polling the reader's stream.
-        let readiness = r.clone();
-        out.write(start_with(
-            async move {
-                let _keep = keep;
-                Ok(OpResult::U32(r.load(count).await?))
-            },
-            move || readiness.load_readiness(),
-        )?);
+        out.write(issue(load_op(reader_h, count)?)?);
         Ok(())
     })
+}
+
+/// netrt extension: `LoadAsync` + wait + GetResults + release in one call. Loads as
+/// `netrt_data_reader_load_async` does (same synchronous errors, the load driven on this
+/// thread) and waits up to `timeout_ms` (`NETRT_INFINITE`: no limit). On success `*loaded`
+/// (must not be NULL) is the number of bytes that arrived; a failure is returned as its
+/// HRESULT. When `timeout_ms` passes first the load is cancelled and `0x80070102`
+/// (WAIT_TIMEOUT) is returned; bytes that had arrived stay in the reader
+/// (`UnconsumedBufferLength` counts them), so nothing is lost and the socket stays usable.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_data_reader_load(
+    reader_h: netrt_handle,
+    count: u32,
+    timeout_ms: u32,
+    loaded: *mut u32,
+) -> netrt_hresult {
+    ffi!("netrt_data_reader_load", {
+        let out = Out::new(loaded, "loaded")?;
+        match run_blocking(load_op(reader_h, count)?, timeout_ms)? {
+            OpResult::U32(n) => out.write(n),
+            _ => return Err(netrt_core::Error::new(E_UNEXPECTED, "a load produced no byte count")),
+        }
+        Ok(())
+    })
+}
+
+/// Starts a load (see `netrt_data_reader_load_async`).
+fn load_op(reader_h: netrt_handle, count: u32) -> Result<AsyncOp, netrt_core::Error> {
+    let (keep, r) = get_obj!(reader_h, DataReader);
+    // A blocking waiter may drive the load on its thread, polling the reader's stream.
+    let readiness = r.clone();
+    AsyncOp::start_caller_driven(
+        async move {
+            let _keep = keep;
+            Ok(OpResult::U32(r.load(count).await?))
+        },
+        move || readiness.load_readiness(),
+    )
 }
 
 /// `ReadByte`. `out_value` not NULL.

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use netrt_core::foundation::{DateTime, TimeSpan};
 use netrt_core::io::{ByteOrder, DataWriter, UnicodeEncoding};
 
-use crate::async_op::{OpResult, start, start_with};
+use netrt_core::error::hresult::E_UNEXPECTED;
+
+use crate::async_op::{AsyncOp, OpResult, issue, run_blocking, start};
 use crate::boundary::{Out, bytes_in, netrt_handle, netrt_hresult};
 use crate::enums::{netrt_byte_order, netrt_unicode_encoding};
 use crate::foundation::netrt_guid;
@@ -290,18 +292,45 @@ pub extern "C" fn netrt_data_writer_store_async(
 ) -> netrt_hresult {
     ffi!("netrt_data_writer_store_async", {
         let out = Out::new(out_op, "out_op")?;
-        let (keep, w) = get_obj!(writer_h, DataWriter);
-        // A blocking waiter may drive the store on its thread, polling the writer's stream.
-        let readiness = w.clone();
-        out.write(start_with(
-            async move {
-                let _keep = keep;
-                Ok(OpResult::U32(w.store().await?))
-            },
-            move || readiness.store_readiness(),
-        )?);
+        out.write(issue(store_op(writer_h)?)?);
         Ok(())
     })
+}
+
+/// netrt extension: `StoreAsync` + wait + GetResults + release in one call. Stores as
+/// `netrt_data_writer_store_async` does (same synchronous errors, the bytes sent from this
+/// thread) and waits up to `timeout_ms` (`NETRT_INFINITE`: no limit). On success `*stored`
+/// (must not be NULL) is the number of bytes stored; a failure is returned as its HRESULT.
+/// When `timeout_ms` passes first the store is cancelled and `0x80070102` (WAIT_TIMEOUT) is
+/// returned; the bytes not yet sent stay in the writer for a retry.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_data_writer_store(
+    writer_h: netrt_handle,
+    timeout_ms: u32,
+    stored: *mut u32,
+) -> netrt_hresult {
+    ffi!("netrt_data_writer_store", {
+        let out = Out::new(stored, "stored")?;
+        match run_blocking(store_op(writer_h)?, timeout_ms)? {
+            OpResult::U32(n) => out.write(n),
+            _ => return Err(netrt_core::Error::new(E_UNEXPECTED, "a store produced no byte count")),
+        }
+        Ok(())
+    })
+}
+
+/// Starts a store (see `netrt_data_writer_store_async`).
+fn store_op(writer_h: netrt_handle) -> Result<AsyncOp, netrt_core::Error> {
+    let (keep, w) = get_obj!(writer_h, DataWriter);
+    // A blocking waiter may drive the store on its thread, polling the writer's stream.
+    let readiness = w.clone();
+    AsyncOp::start_caller_driven(
+        async move {
+            let _keep = keep;
+            Ok(OpResult::U32(w.store().await?))
+        },
+        move || readiness.store_readiness(),
+    )
 }
 
 /// `FlushAsync()`: flushes the stream (not the unstored bytes); result via

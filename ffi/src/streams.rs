@@ -8,9 +8,13 @@ use netrt_core::io::InputStreamOptions;
 
 use std::task::Poll;
 
+use std::sync::Arc;
+
+use netrt_core::Error;
+use netrt_core::error::hresult::E_UNEXPECTED;
 use netrt_core::foundation::async_op::CancelSignal;
 
-use crate::async_op::{OpResult, Readiness, finished, start, start_cancellable_with, start_with};
+use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::{Value, get_obj, let_obj};
 use crate::read_into::ReadInto;
@@ -40,71 +44,107 @@ pub extern "C" fn netrt_input_stream_read_async(
 ) -> netrt_hresult {
     ffi!("netrt_input_stream_read_async", {
         let out = Out::new(out_op, "out_op")?;
-        let_obj!(keep, input = stream, InputStream);
-        let_obj!(buffer_obj, buf = buffer, Buffer);
-        let options = InputStreamOptions::from_raw(options)?;
-        let capacity = buf.capacity();
-        if count > capacity {
-            return Err(netrt_core::Error::invalid_arg(format!(
-                "ReadAsync: count {count} exceeds the buffer's capacity {capacity}"
-            )));
-        }
-        // Taken now: a CancelIOAsync or Close from here on ends this read, however many reads
-        // it takes (options None).
-        let ticket = input.ticket();
-        let count = count as usize;
-        if count > 0 {
-            match input.direct_read(ticket) {
-                // Plain TCP: one attempt on this thread first, with no future at all — data
-                // already there completes the read before this function returns.
-                Ok(Some(reader)) => {
-                    let mut read = ReadInto::new(reader, buffer_obj, keep, count, options);
-                    match read.advance(None) {
-                        Poll::Ready(outcome) => {
-                            drop(read);
-                            out.write(finished(outcome)?);
-                        }
-                        Poll::Pending => {
-                            let ready = read.readiness();
-                            out.write(start_cancellable_with(
-                                |cancel| read.cancellable(cancel),
-                                move || ready,
-                            )?);
-                        }
-                    }
-                    return Ok(());
-                }
-                // TLS and other streams: the future below.
-                Ok(None) => {}
-                // A state error (another read pending, closed, not connected) is returned
-                // synchronously by `finished`; an abort belongs to the operation.
-                Err(e) => {
-                    out.write(finished(Err(e))?);
-                    return Ok(());
-                }
-            }
-        }
-        let (ptr, _) = buf.raw_memory();
-        // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and
-        // lives as long as `buffer_obj`, held by the future. The C contract forbids touching
-        // the buffer while the read is pending, so nothing else accesses these bytes.
-        let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
-        let ready = input.readiness_fd().map(Readiness::readable);
-        let input = input.clone();
-        let read = move |cancel: std::sync::Arc<CancelSignal>| async move {
-            let _keep = keep;
-            // Straight into the buffer's memory: no intermediate copy.
-            let filled = input.read_into_slice_with(ticket, memory, options, Some(&cancel)).await?;
-            if let Value::Buffer(buf) = &buffer_obj.value {
-                buf.set_length_filled(filled);
-            }
-            Ok(OpResult::Object(buffer_obj))
-        };
-        // TLS: a blocking waiter polls the socket and re-polls the read on its own thread;
-        // in-memory streams have no fd, and a read that must wait runs on the runtime.
-        out.write(start_cancellable_with(read, move || ready)?);
+        out.write(issue(read_op(stream, buffer, count, options)?)?);
         Ok(())
     })
+}
+
+/// netrt extension: `ReadAsync` + wait + GetResults + release in one call, for callers that
+/// block anyway. Reads up to `count` bytes into `buffer` exactly as
+/// `netrt_input_stream_read_async` does (same options, same synchronous errors, the same
+/// blocking-wait fast path) and waits up to `timeout_ms` (`NETRT_INFINITE`: no limit).
+///
+/// On success `*bytes_read` (must not be NULL) is the number of bytes read (the buffer's new
+/// length; 0: the peer closed the stream). A failure of the read is returned as its HRESULT
+/// (e.g. `0x800703E3` when `CancelIOAsync` or Close ran from another thread meanwhile; the
+/// detail is in `netrt_get_last_error_detail`). When `timeout_ms` passes first the read is
+/// cancelled and `0x80070102` (WAIT_TIMEOUT) is returned: nothing was consumed and the socket
+/// stays usable — unless data arrived as it was being cancelled, which is then returned as a
+/// success. Thread-safe; one read at a time per socket, as for the async form.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_input_stream_read(
+    stream: netrt_handle,
+    buffer: netrt_handle,
+    count: u32,
+    options: u32,
+    timeout_ms: u32,
+    bytes_read: *mut u32,
+) -> netrt_hresult {
+    ffi!("netrt_input_stream_read", {
+        let out = Out::new(bytes_read, "bytes_read")?;
+        let filled = match run_blocking(read_op(stream, buffer, count, options)?, timeout_ms)? {
+            OpResult::Object(buffer) => match &buffer.value {
+                Value::Buffer(b) => b.length(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        out.write(filled);
+        Ok(())
+    })
+}
+
+/// Starts a read of `count` bytes into `buffer` (see `netrt_input_stream_read_async`).
+fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32) -> Result<AsyncOp, Error> {
+    let_obj!(keep, input = stream, InputStream);
+    let_obj!(buffer_obj, buf = buffer, Buffer);
+    let options = InputStreamOptions::from_raw(options)?;
+    let capacity = buf.capacity();
+    if count > capacity {
+        return Err(Error::invalid_arg(format!(
+            "ReadAsync: count {count} exceeds the buffer's capacity {capacity}"
+        )));
+    }
+    // Taken now: a CancelIOAsync or Close from here on ends this read, however many reads it
+    // takes (options None).
+    let ticket = input.ticket();
+    let count = count as usize;
+    if count > 0 {
+        match input.direct_read(ticket) {
+            // Plain TCP: one attempt on this thread first, with no future at all — data already
+            // there completes the read before this function returns.
+            Ok(Some(reader)) => {
+                let mut read = ReadInto::new(reader, buffer_obj, keep, count, options);
+                return match read.advance(None) {
+                    Poll::Ready(outcome) => {
+                        drop(read);
+                        AsyncOp::completed(outcome)
+                    }
+                    Poll::Pending => {
+                        let ready = read.readiness();
+                        AsyncOp::start_caller_driven_cancellable(
+                            |cancel| read.cancellable(cancel),
+                            move || ready,
+                        )
+                    }
+                };
+            }
+            // TLS and other streams: the future below.
+            Ok(None) => {}
+            // A state error (another read pending, closed, not connected) is returned
+            // synchronously by `completed`; an abort belongs to the operation.
+            Err(e) => return AsyncOp::completed(Err(e)),
+        }
+    }
+    let (ptr, _) = buf.raw_memory();
+    // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and lives as
+    // long as `buffer_obj`, held by the future. The C contract forbids touching the buffer while
+    // the read is pending, so nothing else accesses these bytes.
+    let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
+    let ready = input.readiness_fd().map(Readiness::readable);
+    let input = input.clone();
+    let read = move |cancel: Arc<CancelSignal>| async move {
+        let _keep = keep;
+        // Straight into the buffer's memory: no intermediate copy.
+        let filled = input.read_into_slice_with(ticket, memory, options, Some(&cancel)).await?;
+        if let Value::Buffer(buf) = &buffer_obj.value {
+            buf.set_length_filled(filled);
+        }
+        Ok(OpResult::Object(buffer_obj))
+    };
+    // TLS: a blocking waiter polls the socket and re-polls the read on its own thread; in-memory
+    // streams have no fd, and a read that must wait runs on the runtime.
+    AsyncOp::start_caller_driven_cancellable(read, move || ready)
 }
 
 /// `IOutputStream.WriteAsync(buffer)`: writes the buffer's valid bytes (as they are when
@@ -123,52 +163,74 @@ pub extern "C" fn netrt_output_stream_write_async(
 ) -> netrt_hresult {
     ffi!("netrt_output_stream_write_async", {
         let out = Out::new(out_op, "out_op")?;
-        let_obj!(keep, output = stream, OutputStream);
-        let_obj!(_buffer_obj, buf = buffer, Buffer);
-        let total = buf.length() as usize;
-        // One ticket for the synchronous attempt and the rest: an abort in between ends both.
-        let ticket = output.ticket();
-        // What the kernel takes at once goes from the buffer on this thread.
-        let sent = match buf.with_bytes(|bytes| output.write_now(ticket, bytes)) {
-            Some(Ok(n)) if n == total => {
-                out.write(finished(Ok(OpResult::U32(total as u32)))?);
-                return Ok(());
-            }
-            Some(Ok(n)) => n,
-            // No direct attempt (TLS, datagrams): one future over a copy, driven like a
-            // remainder below where the stream has a socket to wait on (TLS).
-            None => {
-                let data = buf.to_vec();
-                let ready = output.readiness_fd().map(Readiness::writable);
-                let output = output.clone();
-                let write = async move {
-                    let _keep = keep;
-                    Ok(OpResult::U32(output.write_with(ticket, &data).await?))
-                };
-                out.write(match ready {
-                    Some(ready) => start_with(write, move || Some(ready))?,
-                    None => start(write)?,
-                });
-                return Ok(());
-            }
-            // A network failure belongs to the operation; `finished` returns a state error
-            // (a write pending, closed, not connected) synchronously.
-            Some(Err(e)) => {
-                out.write(finished(Err(e))?);
-                return Ok(());
-            }
-        };
-        let rest = buf.with_bytes(|bytes| bytes[sent..].to_vec());
-        let ready = output.readiness_fd().map(Readiness::writable);
-        let output_for_write = output.clone();
-        let write = async move {
-            let _keep = keep;
-            output_for_write.write_with(ticket, &rest).await?;
-            Ok(OpResult::U32(total as u32))
-        };
-        out.write(start_with(write, move || ready)?);
+        out.write(issue(write_op(stream, buffer)?)?);
         Ok(())
     })
+}
+
+/// netrt extension: `WriteAsync` + wait + GetResults + release in one call. Writes the
+/// buffer's valid bytes as `netrt_output_stream_write_async` does (same synchronous errors,
+/// the bytes go to the kernel from the caller's thread) and waits up to `timeout_ms`
+/// (`NETRT_INFINITE`: no limit). On success `*bytes_written` (must not be NULL) is the number
+/// of bytes written; a failure is returned as its HRESULT. When `timeout_ms` passes first the
+/// write is cancelled and `0x80070102` (WAIT_TIMEOUT) is returned; a prefix of the bytes may
+/// have been sent by then (TCP cannot take bytes back), and the socket stays usable.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_output_stream_write(
+    stream: netrt_handle,
+    buffer: netrt_handle,
+    timeout_ms: u32,
+    bytes_written: *mut u32,
+) -> netrt_hresult {
+    ffi!("netrt_output_stream_write", {
+        let out = Out::new(bytes_written, "bytes_written")?;
+        match run_blocking(write_op(stream, buffer)?, timeout_ms)? {
+            OpResult::U32(n) => out.write(n),
+            _ => return Err(Error::new(E_UNEXPECTED, "a write produced no byte count")),
+        }
+        Ok(())
+    })
+}
+
+/// Starts a write of `buffer`'s valid bytes (see `netrt_output_stream_write_async`).
+fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error> {
+    let_obj!(keep, output = stream, OutputStream);
+    let_obj!(_buffer_obj, buf = buffer, Buffer);
+    let total = buf.length() as usize;
+    // One ticket for the synchronous attempt and the rest: an abort in between ends both.
+    let ticket = output.ticket();
+    // What the kernel takes at once goes from the buffer on this thread.
+    let sent = match buf.with_bytes(|bytes| output.write_now(ticket, bytes)) {
+        Some(Ok(n)) if n == total => return AsyncOp::completed(Ok(OpResult::U32(total as u32))),
+        Some(Ok(n)) => n,
+        // No direct attempt (TLS, datagrams): one future over a copy, driven like a remainder
+        // below where the stream has a socket to wait on (TLS).
+        None => {
+            let data = buf.to_vec();
+            let ready = output.readiness_fd().map(Readiness::writable);
+            let output = output.clone();
+            let write = async move {
+                let _keep = keep;
+                Ok(OpResult::U32(output.write_with(ticket, &data).await?))
+            };
+            return match ready {
+                Some(ready) => AsyncOp::start_caller_driven(write, move || Some(ready)),
+                None => AsyncOp::start(write),
+            };
+        }
+        // A network failure belongs to the operation; `completed` returns a state error (a
+        // write pending, closed, not connected) synchronously.
+        Some(Err(e)) => return AsyncOp::completed(Err(e)),
+    };
+    let rest = buf.with_bytes(|bytes| bytes[sent..].to_vec());
+    let ready = output.readiness_fd().map(Readiness::writable);
+    let output_for_write = output.clone();
+    let write = async move {
+        let _keep = keep;
+        output_for_write.write_with(ticket, &rest).await?;
+        Ok(OpResult::U32(total as u32))
+    };
+    AsyncOp::start_caller_driven(write, move || ready)
 }
 
 /// `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP
