@@ -361,6 +361,18 @@ static void netrt_write(netrt_handle out, netrt_handle buffer) {
   netrt_release(op);
 }
 
+/* The same through the one-call blocking forms (netrt extension). */
+static uint32_t netrt_read_1(netrt_handle in, netrt_handle buffer, uint32_t count, uint32_t options) {
+  uint32_t len = 0;
+  OK(netrt_input_stream_read(in, buffer, count, options, WAIT, &len));
+  return len;
+}
+
+static void netrt_write_1(netrt_handle out, netrt_handle buffer) {
+  uint32_t n = 0;
+  OK(netrt_output_stream_write(out, buffer, WAIT, &n));
+}
+
 static void *netrt_drain(void *arg) {
   peer_thread_placement();
   netrt_handle sock = *(netrt_handle *)arg, in = 0, buffer = 0;
@@ -396,18 +408,30 @@ static double netrt_bulk(void) {
   return BULK_BYTES / secs / 1e9 * 8;
 }
 
+/* What an echo thread serves, and through which form of the API. */
+typedef struct {
+  netrt_handle sock;
+  int one_call;
+} echo_arg;
+
 /* Echoes until the peer closes. */
 static void *netrt_echo(void *arg) {
   peer_thread_placement();
-  netrt_handle sock = *(netrt_handle *)arg, in = 0, out = 0, buffer = 0;
+  const echo_arg *e = arg;
+  netrt_handle sock = e->sock, in = 0, out = 0, buffer = 0;
   OK(netrt_stream_socket_get_input_stream(sock, &in));
   OK(netrt_stream_socket_get_output_stream(sock, &out));
   OK(netrt_buffer_create(PING, &buffer));
   for (int i = 0;; i++) {
-    uint32_t n = netrt_read(in, buffer, PING, NETRT_INPUT_STREAM_OPTIONS_NONE);
+    uint32_t n = e->one_call ? netrt_read_1(in, buffer, PING, NETRT_INPUT_STREAM_OPTIONS_NONE)
+                             : netrt_read(in, buffer, PING, NETRT_INPUT_STREAM_OPTIONS_NONE);
     if (n == 0) break;
     if (n != PING) die("netrt echo", i);
-    netrt_write(out, buffer);
+    if (e->one_call) {
+      netrt_write_1(out, buffer);
+    } else {
+      netrt_write(out, buffer);
+    }
   }
   netrt_release(buffer);
   netrt_release(out);
@@ -419,10 +443,11 @@ static void *netrt_echo(void *arg) {
 typedef struct {
   netrt_conn c;
   netrt_handle in, out, send, recv;
+  echo_arg echo_with;
   pthread_t echo;
 } netrt_session;
 
-static void netrt_open(netrt_session *p, int tls) {
+static void netrt_open(netrt_session *p, int tls, int one_call) {
   memset(p, 0, sizeof *p);
   netrt_pair_with(&p->c, tls);
   OK(netrt_stream_socket_get_input_stream(p->c.client, &p->in));
@@ -430,14 +455,21 @@ static void netrt_open(netrt_session *p, int tls) {
   OK(netrt_buffer_create(PING, &p->send));
   OK(netrt_buffer_set_length(p->send, PING));
   OK(netrt_buffer_create(PING, &p->recv));
-  pthread_create(&p->echo, NULL, netrt_echo, &p->c.server);
+  p->echo_with.sock = p->c.server;
+  p->echo_with.one_call = one_call;
+  pthread_create(&p->echo, NULL, netrt_echo, &p->echo_with);
 }
 
 static void netrt_rounds(netrt_session *p, int n, double *rtt) {
   for (int i = 0; i < n; i++) {
     double t0 = now_s();
-    netrt_write(p->out, p->send);
-    if (netrt_read(p->in, p->recv, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt ping", i);
+    if (p->echo_with.one_call) {
+      netrt_write_1(p->out, p->send);
+      if (netrt_read_1(p->in, p->recv, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt ping", i);
+    } else {
+      netrt_write(p->out, p->send);
+      if (netrt_read(p->in, p->recv, PING, NETRT_INPUT_STREAM_OPTIONS_NONE) != PING) die("netrt ping", i);
+    }
     if (rtt) rtt[i] = (now_s() - t0) * 1e6;
   }
 }
@@ -456,39 +488,43 @@ static void netrt_close_session(netrt_session *p) {
  * when certificates were given (g_leaf) — each on its own connection kept open for the pair,
  * run in SLICES alternating slices: the host's speed on this VM shifts between regimes every
  * few seconds, and a shift now falls on all of them alike instead of on whichever ran at that
- * moment. `order` alternates between pairs. Sides: 0 blocking, 1 polled, 2 netrt, 3 TLS. */
-enum { SIDES = 4 };
+ * moment. `order` alternates between pairs. Sides: 0 blocking, 1 polled, 2 netrt, 3 TLS,
+ * 4 netrt through the one-call blocking forms. */
+enum { SIDES = 5 };
 
 static void run_side(int side, posix_session *blocking, posix_session *polled, netrt_session *api,
-                     netrt_session *tls, int n, double *rtt) {
+                     netrt_session *tls, netrt_session *one, int n, double *rtt) {
   switch (side) {
     case 0: posix_rounds(blocking, n, rtt); break;
     case 1: posix_rounds(polled, n, rtt); break;
     case 2: netrt_rounds(api, n, rtt); break;
-    default: if (g_leaf) netrt_rounds(tls, n, rtt); break;
+    case 3: if (g_leaf) netrt_rounds(tls, n, rtt); break;
+    default: netrt_rounds(one, n, rtt); break;
   }
 }
 
 static void run_pingpongs(int order, double p50[SIDES], double p99[SIDES]) {
   static double rtt[SIDES][ROUNDS];
   posix_session blocking, polled;
-  netrt_session api, tls;
+  netrt_session api, tls, one;
   posix_open(&blocking, 0);
   posix_open(&polled, 1);
-  netrt_open(&api, 0);
-  if (g_leaf) netrt_open(&tls, 1);
-  for (int side = 0; side < SIDES; side++) run_side(side, &blocking, &polled, &api, &tls, WARMUP, NULL);
+  netrt_open(&api, 0, 0);
+  if (g_leaf) netrt_open(&tls, 1, 0);
+  netrt_open(&one, 0, 1);
+  for (int side = 0; side < SIDES; side++) run_side(side, &blocking, &polled, &api, &tls, &one, WARMUP, NULL);
   for (int k = 0; k < SLICES; k++) {
     int at = k * (ROUNDS / SLICES), n = ROUNDS / SLICES;
     for (int i = 0; i < SIDES; i++) {
       int side = (order + k) % 2 == 0 ? i : SIDES - 1 - i;
-      run_side(side, &blocking, &polled, &api, &tls, n, rtt[side] + at);
+      run_side(side, &blocking, &polled, &api, &tls, &one, n, rtt[side] + at);
     }
   }
   posix_close(&blocking);
   posix_close(&polled);
   netrt_close_session(&api);
   if (g_leaf) netrt_close_session(&tls);
+  netrt_close_session(&one);
   for (int side = 0; side < SIDES; side++) {
     qsort(rtt[side], ROUNDS, sizeof rtt[side][0], cmp_double);
     p50[side] = rtt[side][ROUNDS / 2];
@@ -542,7 +578,7 @@ static void table(const char *baseline, const char *measured, const char *ratio)
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
-  double p50_polled[64], p50_tls[64], p99_tls[64];
+  double p50_polled[64], p50_tls[64], p99_tls[64], p50_one[64], p99_one[64];
   const char *pki = getenv("NETRT_BENCH_PKI");
   if (pki && *pki) load_tls_certificates(pki);
   if (pairs < 1 || pairs > 64) pairs = 5;
@@ -596,6 +632,7 @@ int main(int argc, char **argv) {
     p50_posix[i] = p50[0], p99_posix[i] = p99[0];
     p50_polled[i] = p50[1];
     p50_netrt[i] = p50[2], p99_netrt[i] = p99[2];
+    p50_one[i] = p50[4], p99_one[i] = p99[4];
     fprintf(stderr,
             "pair %d: bulk %.2f / %.2f Gbit/s (polled POSIX %.2f), p50 %.1f / %.1f us (polled POSIX %.1f, "
             "TLS %.1f), p99 %.1f / %.1f us\n",
@@ -606,6 +643,12 @@ int main(int argc, char **argv) {
   row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_posix, bulk_netrt, pairs, "≥ 0.90");
   row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_netrt, pairs, "≤ 1.3");
   row("64-byte ping-pong RTT p99", "µs", p99_posix, p99_netrt, pairs, "—");
+  printf("\nThe one-call blocking forms (netrt_input_stream_read / netrt_output_stream_write):\n");
+  table("POSIX", "netrt one-call", "one-call/POSIX");
+  row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_one, pairs, "≤ 1.2 pinned, ≤ 1.0 split");
+  row("64-byte ping-pong RTT p99", "µs", p99_posix, p99_one, pairs, "—");
+  table("netrt WinRT-shaped", "netrt one-call", "one-call/async");
+  row("64-byte ping-pong RTT p50", "µs", p50_netrt, p50_one, pairs, "—");
   printf("\nReference — the readiness pattern a cancellable blocking wait needs, in plain C (POSIX "
          "non-blocking recv + poll(2) on the socket and an eventfd):\n");
   table("POSIX blocking", "POSIX polled", "polled/blocking");
