@@ -209,7 +209,8 @@ pub extern "C" fn netrt_datagram_socket_cancel_io_async(
 /// `handler` must not be NULL. It receives the socket and a
 /// DatagramSocketMessageReceivedEventArgs handle, both borrowed for the call; read the datagram
 /// with `netrt_datagram_socket_message_received_event_args_get_data`. Attach before bind or
-/// connect. The handler holds no reference to the socket.
+/// connect. The handler holds no reference to the socket. Errors: handle checks, `E_POINTER`,
+/// `RO_E_CLOSED` when the socket is closed (Close removes every handler).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_datagram_socket_add_message_received(
     socket: netrt_handle,
@@ -231,7 +232,7 @@ pub extern "C" fn netrt_datagram_socket_add_message_received(
                 local: args.local_address(),
             };
             deliver(cb, data, &sender, Value::MessageReceivedEventArgs(Arc::new(args)));
-        }));
+        }))?;
         out.write(token);
         Ok(())
     })
