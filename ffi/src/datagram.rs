@@ -178,8 +178,9 @@ pub extern "C" fn netrt_datagram_socket_get_output_stream(
     })
 }
 
-/// `JoinMulticastGroup(HostName)`: after bind, on the default interface. Errors:
-/// `E_ILLEGAL_METHOD_CALL` (not bound), `E_INVALIDARG` (not a multicast address), the OS error.
+/// `JoinMulticastGroup(HostName)`: after bind, on the default interface. Errors: handle checks,
+/// `RO_E_CLOSED` (closed), `E_ILLEGAL_METHOD_CALL` (not bound), `E_INVALIDARG` (not a
+/// multicast address), the OS error.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_datagram_socket_join_multicast_group(
     socket: netrt_handle,
@@ -191,7 +192,8 @@ pub extern "C" fn netrt_datagram_socket_join_multicast_group(
     })
 }
 
-/// `CancelIOAsync()`: datagram sends complete at once; completes at once.
+/// `CancelIOAsync()`: datagram sends complete at once; completes at once. Errors: handle
+/// checks, `E_POINTER`, `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_datagram_socket_cancel_io_async(
     socket: netrt_handle,
