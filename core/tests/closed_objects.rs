@@ -431,3 +431,15 @@ async fn removed_handler_is_not_told_of_the_close() {
     assert_eq!(within(rx.recv()).await, Some("kept"));
     assert_eq!(within(rx.recv()).await, None, "the removed handler's callback was dropped unrun");
 }
+
+#[test]
+fn a_control_keeps_its_object_open_when_every_other_reference_is_gone() {
+    // Dropping the last reference closes a socket; a Control obtained from it is a reference
+    // too (as Information, streams and DatagramSocketControl are), so it does not see it closed.
+    let control = StreamSocket::new().control();
+    control.set_no_delay(false).expect("the socket lives while its control does");
+    let listener_control = StreamSocketListener::new().control();
+    listener_control.set_no_delay(false).expect("the listener lives while its control does");
+    let datagram_control = DatagramSocket::new().control();
+    datagram_control.set_dont_fragment(true).expect("the socket lives while its control does");
+}

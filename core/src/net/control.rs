@@ -171,6 +171,25 @@ impl<T: Clone> Shared<T> {
     }
 }
 
+/// What a control handed out by its owner keeps alive: the owner, as every object obtained from
+/// another keeps it alive (a socket's Information, a stream, a DatagramSocketControl do too),
+/// so a control outliving every other reference to its socket does not find it closed. The
+/// owner's own copy holds nothing (no cycle).
+#[derive(Clone, Default)]
+pub(crate) struct Owner(Option<Arc<dyn std::any::Any + Send + Sync>>);
+
+impl Owner {
+    pub(crate) fn new(owner: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        Self(Some(owner))
+    }
+}
+
+impl std::fmt::Debug for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Owner(kept)" } else { "Owner(self)" })
+    }
+}
+
 /// `StreamSocketControl`.
 #[derive(Debug, Clone)]
 pub struct StreamSocketControl {
@@ -178,6 +197,7 @@ pub struct StreamSocketControl {
     /// TLS settings stay writable after a plain connect, until a handshake starts
     /// (UpgradeToSslAsync), as WinRT's "set before the handshake".
     pub(crate) tls_frozen: Arc<AtomicBool>,
+    _owner: Owner,
 }
 
 macro_rules! tcp_option_accessors {
@@ -240,7 +260,13 @@ impl StreamSocketControl {
         Self {
             shared: Arc::new(Shared::new("StreamSocket", StreamSettings::default())),
             tls_frozen: Arc::default(),
+            _owner: Owner::default(),
         }
+    }
+
+    /// A copy for handing out, keeping `owner` (the socket) alive.
+    pub(crate) fn kept_by(&self, owner: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        Self { _owner: Owner::new(owner), ..self.clone() }
     }
 
     fn update_tls(&self, what: &str, f: impl FnOnce(&mut StreamSettings)) -> Result<()> {
@@ -415,11 +441,20 @@ pub(crate) struct ListenerSettings {
 #[derive(Debug, Clone)]
 pub struct StreamSocketListenerControl {
     pub(crate) shared: Arc<Shared<ListenerSettings>>,
+    _owner: Owner,
 }
 
 impl StreamSocketListenerControl {
     pub(crate) fn new() -> Self {
-        Self { shared: Arc::new(Shared::new("StreamSocketListener", ListenerSettings::default())) }
+        Self {
+            shared: Arc::new(Shared::new("StreamSocketListener", ListenerSettings::default())),
+            _owner: Owner::default(),
+        }
+    }
+
+    /// A copy for handing out, keeping `owner` (the listener) alive.
+    pub(crate) fn kept_by(&self, owner: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        Self { _owner: Owner::new(owner), ..self.clone() }
     }
 
     /// netrt extension `ServerCertificate`: presented by a listener bound with a TLS level

@@ -106,7 +106,7 @@ impl StreamSocketListener {
 
     /// `Control`.
     pub fn control(&self) -> StreamSocketListenerControl {
-        self.inner.control.clone()
+        self.inner.control.kept_by(self.inner.clone())
     }
 
     /// `Information`.

@@ -231,7 +231,7 @@ impl StreamSocket {
 
     /// `Control`.
     pub fn control(&self) -> StreamSocketControl {
-        self.inner.control.clone()
+        self.inner.control.kept_by(self.inner.clone())
     }
 
     /// `Information`.
