@@ -1483,12 +1483,14 @@ netrt_hresult netrt_datagram_socket_get_output_stream_with_endpoint_pair_async(n
 netrt_hresult netrt_datagram_socket_get_output_stream(netrt_handle socket,
                                                       netrt_handle *out);
 
-// `JoinMulticastGroup(HostName)`: after bind, on the default interface. Errors:
-// `E_ILLEGAL_METHOD_CALL` (not bound), `E_INVALIDARG` (not a multicast address), the OS error.
+// `JoinMulticastGroup(HostName)`: after bind, on the default interface. Errors: handle checks,
+// `RO_E_CLOSED` (closed), `E_ILLEGAL_METHOD_CALL` (not bound), `E_INVALIDARG` (not a
+// multicast address), the OS error.
 netrt_hresult netrt_datagram_socket_join_multicast_group(netrt_handle socket,
                                                          netrt_handle host);
 
-// `CancelIOAsync()`: datagram sends complete at once; completes at once.
+// `CancelIOAsync()`: datagram sends complete at once; completes at once. Errors: handle
+// checks, `E_POINTER`, `RO_E_CLOSED`.
 netrt_hresult netrt_datagram_socket_cancel_io_async(netrt_handle socket,
                                                     netrt_handle *out_op);
 
@@ -1497,7 +1499,8 @@ netrt_hresult netrt_datagram_socket_cancel_io_async(netrt_handle socket,
 // `handler` must not be NULL. It receives the socket and a
 // DatagramSocketMessageReceivedEventArgs handle, both borrowed for the call; read the datagram
 // with `netrt_datagram_socket_message_received_event_args_get_data`. Attach before bind or
-// connect. The handler holds no reference to the socket.
+// connect. The handler holds no reference to the socket. Errors: handle checks, `E_POINTER`,
+// `RO_E_CLOSED` when the socket is closed (Close removes every handler).
 netrt_hresult netrt_datagram_socket_add_message_received(netrt_handle socket,
                                                          netrt_event_handler handler,
                                                          void *user_data,
@@ -1784,6 +1787,8 @@ netrt_hresult netrt_stream_socket_listener_cancel_io_async(netrt_handle listener
 // call; `netrt_stream_socket_listener_connection_received_event_args_get_socket` gives the
 // accepted socket as a new reference — not taking it closes the connection. The handler
 // holds no reference to the listener: it stops when the listener is released or closed.
+// Errors: handle checks, `E_POINTER`, `RO_E_CLOSED` when the listener is closed (Close
+// removes every handler).
 netrt_hresult netrt_stream_socket_listener_add_connection_received(netrt_handle listener,
                                                                    netrt_event_handler handler,
                                                                    void *user_data,
@@ -1874,9 +1879,14 @@ netrt_hresult netrt_duplicate(netrt_handle h,
 netrt_hresult netrt_release(netrt_handle h);
 
 // IClosable.Close: closes the object for every reference. Pending I/O completes with status
-// Error and `0x800703E3` (ERROR_OPERATION_ABORTED); later calls on the object fail with
-// `RO_E_CLOSED`. Idempotent (`S_OK` on a closed object); never blocks. The handle stays valid
-// until released. Closing a socket's input or output stream closes the socket. On an
+// Error and `0x800703E3` (ERROR_OPERATION_ABORTED). Idempotent (`S_OK` on a closed object);
+// never blocks. The handle stays valid until released. On a closed StreamSocket,
+// StreamSocketListener or DatagramSocket: every method, every `*_add_*` event function and
+// every setter of its Control (and change to a vector from it) returns `RO_E_CLOSED`
+// synchronously, without creating an operation; `*_remove_*` event functions return `S_OK`;
+// every getter of the object, its Control and its Information still succeeds with the last
+// value (the statistics: those sampled at close); the socket's streams and the
+// DataReader/DataWriter on them fail with `RO_E_CLOSED` (docs/handles.md). Closing a socket's input or output stream closes the socket. On an
 // operation it is IAsyncInfo.Close (`E_ILLEGAL_STATE_CHANGE` while it runs).
 // Errors: the handle checks; `E_INVALIDARG` for kinds that are not closable (HostName,
 // EndpointPair, Buffer, controls, informations, event arguments).
@@ -1927,7 +1937,7 @@ netrt_hresult netrt_stream_socket_connect_with_endpoint_pair_async(netrt_handle 
 
 // `CancelIOAsync()`: every pending read, write and connect on the socket completes with
 // `0x800703E3`; the socket stays usable. `*out_op` receives an action that completes once they
-// have. Errors: handle checks, `E_POINTER`.
+// have. Errors: handle checks, `E_POINTER`, `RO_E_CLOSED`.
 netrt_hresult netrt_stream_socket_cancel_io_async(netrt_handle socket,
                                                   netrt_handle *out_op);
 
@@ -2049,12 +2059,14 @@ netrt_hresult netrt_stream_socket_information_get_protection_level(netrt_handle 
                                                                    netrt_socket_protection_level *out_value);
 
 // `StreamSocketInformation.RoundTripTimeStatistics` (TCP_INFO). `out_value` not NULL.
-// Before connect: `E_ILLEGAL_METHOD_CALL`.
+// Before connect: `E_ILLEGAL_METHOD_CALL`. After close: the values sampled at close (zeros if
+// the socket never connected).
 netrt_hresult netrt_stream_socket_information_get_round_trip_time_statistics(netrt_handle information,
                                                                              netrt_round_trip_time_statistics *out_value);
 
 // `StreamSocketInformation.BandwidthStatistics` (TCP_INFO). `out_value` not NULL.
-// Before connect: `E_ILLEGAL_METHOD_CALL`.
+// Before connect: `E_ILLEGAL_METHOD_CALL`. After close: the values sampled at close (zeros if
+// the socket never connected).
 netrt_hresult netrt_stream_socket_information_get_bandwidth_statistics(netrt_handle information,
                                                                        netrt_bandwidth_statistics *out_value);
 

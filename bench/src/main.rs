@@ -205,9 +205,11 @@ pub(crate) fn gbps(bytes: usize, d: Duration) -> f64 {
 async fn netrt_pair() -> (StreamSocket, StreamSocket, StreamSocketListener) {
     let listener = StreamSocketListener::new();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    listener.add_connection_received(Arc::new(move |_l, args| {
-        let _ = tx.send(args.socket());
-    }));
+    listener
+        .add_connection_received(Arc::new(move |_l, args| {
+            let _ = tx.send(args.socket());
+        }))
+        .expect("the object is open");
     let host = HostName::new("127.0.0.1").unwrap();
     listener.bind_endpoint(Some(&host), "").await.unwrap();
     let client = StreamSocket::new();

@@ -40,7 +40,7 @@ async fn stream_hello() -> Result<(), BoxError> {
     let (tx, mut accepted) = mpsc::unbounded_channel();
     listener.add_connection_received(Arc::new(move |_listener, args| {
         let _ = tx.send(args.socket());
-    }));
+    }))?;
     listener.bind_service_name("").await?;
     let port = listener.information().local_port();
     println!("    listener bound to port {port} (IPv4 and IPv6)");
@@ -89,7 +89,7 @@ async fn datagram_exchange() -> Result<(), BoxError> {
     let (tx, mut messages) = mpsc::unbounded_channel();
     receiver.add_message_received(Arc::new(move |_socket, args| {
         let _ = tx.send((args.data().to_vec(), args.remote_address().to_string(), args.remote_port()));
-    }));
+    }))?;
     receiver.bind_endpoint(Some(&HostName::new("127.0.0.1")?), "").await?;
     let port = receiver.information().local_port();
     let sender = DatagramSocket::new();
@@ -179,7 +179,7 @@ async fn tls_tour() -> Result<(), BoxError> {
     let (tx, mut accepted) = mpsc::unbounded_channel();
     listener.add_connection_received(Arc::new(move |_l, args| {
         let _ = tx.send(args.socket());
-    }));
+    }))?;
     listener.bind_service_name_with_protection_level("", SocketProtectionLevel::Tls12).await?;
     let port = listener.information().local_port();
 
@@ -215,7 +215,7 @@ async fn tls_tour() -> Result<(), BoxError> {
     let (tx, mut accepted) = mpsc::unbounded_channel();
     plain.add_connection_received(Arc::new(move |_l, args| {
         let _ = tx.send(args.socket());
-    }));
+    }))?;
     plain.bind_service_name("").await?;
     let port = plain.information().local_port();
     let server_side = {

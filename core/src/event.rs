@@ -1,55 +1,122 @@
 //! Typed events (`TypedEventHandler<Sender, Args>`): add a handler → token, remove by token.
 //! Handlers run on the dispatcher thread ([`crate::dispatch`]), in the order events occur.
+//!
+//! An event belongs to an object that can be closed. Closing it ([`Event::close`]) removes
+//! every handler; adding one afterwards fails with `RO_E_CLOSED`. A handler registered with
+//! [`Event::add_until_closed`] also learns of the close: its `closed` callback runs on the
+//! dispatcher thread after every event raised before the close was delivered, so whatever
+//! forwards events (Python's `async for`) can end without losing one or waiting forever.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
 
 /// An event registration token (`EventRegistrationToken`); never 0.
 pub type EventToken = i64;
 
 /// A list of handlers for one event of one object.
 pub struct Event<S, A> {
-    handlers: Mutex<Vec<(EventToken, Handler<S, A>)>>,
+    state: Mutex<State<S, A>>,
 }
 
 /// A handler for an event with sender `S` and arguments `A`.
 pub type Handler<S, A> = Arc<dyn Fn(&S, &A) + Send + Sync + 'static>;
 
+/// Runs once, on the dispatcher thread, when the event's object closes.
+pub type ClosedCallback = Box<dyn FnOnce() + Send + 'static>;
+
+struct Registration<S, A> {
+    token: EventToken,
+    handler: Handler<S, A>,
+    closed: Option<ClosedCallback>,
+}
+
+struct State<S, A> {
+    handlers: Vec<Registration<S, A>>,
+    closed: bool,
+}
+
 static NEXT_TOKEN: AtomicI64 = AtomicI64::new(1);
 
 impl<S, A> Default for Event<S, A> {
     fn default() -> Self {
-        Self { handlers: Mutex::new(Vec::new()) }
+        Self { state: Mutex::new(State { handlers: Vec::new(), closed: false }) }
     }
 }
 
 impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
     /// Adds a handler; returns its token (unique in the process).
-    pub fn add(&self, handler: Handler<S, A>) -> EventToken {
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` (naming `owner`) once the event's object is closed.
+    pub fn add(&self, owner: &str, handler: Handler<S, A>) -> Result<EventToken> {
+        self.register(owner, handler, None)
+    }
+
+    /// Adds a handler and a callback for the close of the event's object: `closed` runs once,
+    /// on the dispatcher thread, after the events raised before the close (it is dropped
+    /// unrun if the handler is removed first).
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` (naming `owner`) once the event's object is closed.
+    pub fn add_until_closed(
+        &self,
+        owner: &str,
+        handler: Handler<S, A>,
+        closed: ClosedCallback,
+    ) -> Result<EventToken> {
+        self.register(owner, handler, Some(closed))
+    }
+
+    fn register(
+        &self,
+        owner: &str,
+        handler: Handler<S, A>,
+        closed: Option<ClosedCallback>,
+    ) -> Result<EventToken> {
+        let mut state = self.lock();
+        if state.closed {
+            return Err(Error::closed(owner));
+        }
         let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
-        self.lock().push((token, handler));
-        token
+        state.handlers.push(Registration { token, handler, closed });
+        Ok(token)
     }
 
-    /// Removes a handler; unknown tokens are ignored (as WinRT does).
+    /// Removes a handler; unknown tokens are ignored (as WinRT does), also after close.
     pub fn remove(&self, token: EventToken) {
-        self.lock().retain(|(t, _)| *t != token);
+        self.lock().handlers.retain(|r| r.token != token);
     }
 
-    /// Removes every handler.
-    pub fn clear(&self) {
-        self.lock().clear();
+    /// Closes the event with its object: removes every handler, refuses new ones, and posts
+    /// the `closed` callbacks to the dispatcher (behind the events already raised).
+    /// Idempotent.
+    pub fn close(&self) {
+        let registrations = {
+            let mut state = self.lock();
+            state.closed = true;
+            std::mem::take(&mut state.handlers)
+        };
+        let callbacks: Vec<ClosedCallback> = registrations.into_iter().filter_map(|r| r.closed).collect();
+        if !callbacks.is_empty() {
+            crate::dispatch::post(move || {
+                for callback in callbacks {
+                    callback();
+                }
+            });
+        }
     }
 
     /// Whether any handler is registered.
     pub fn has_handlers(&self) -> bool {
-        !self.lock().is_empty()
+        !self.lock().handlers.is_empty()
     }
 
     /// Delivers `args` to the current handlers on the dispatcher thread. Returns false (and
     /// delivers nothing) when there are no handlers.
     pub fn raise(&self, sender: S, args: A) -> bool {
-        let handlers: Vec<Handler<S, A>> = self.lock().iter().map(|(_, h)| h.clone()).collect();
+        let handlers: Vec<Handler<S, A>> = self.lock().handlers.iter().map(|r| r.handler.clone()).collect();
         if handlers.is_empty() {
             return false;
         }
@@ -61,7 +128,7 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
         true
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(EventToken, Handler<S, A>)>> {
-        self.handlers.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<S, A>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

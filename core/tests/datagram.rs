@@ -25,7 +25,8 @@ async fn receiver() -> (DatagramSocket, u16, mpsc::UnboundedReceiver<(Vec<u8>, S
         let mut data = vec![0u8; reader.unconsumed_buffer_length().unwrap() as usize];
         reader.read_bytes(&mut data).unwrap();
         let _ = tx.send((data, args.remote_address().canonical_name().to_string(), args.remote_port()));
-    }));
+    }))
+    .expect("the object is open");
     within(sock.bind_endpoint(Some(&loopback()), "")).await.unwrap();
     let port = sock.information().local_port().parse().unwrap();
     (sock, port, rx)

@@ -204,9 +204,11 @@ async fn accepted_sockets_get_listener_control_settings() {
     listener.control().set_keep_alive(true).unwrap();
     listener.control().set_no_delay(false).unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    listener.add_connection_received(std::sync::Arc::new(move |_l, args| {
-        let _ = tx.send(args.socket());
-    }));
+    listener
+        .add_connection_received(std::sync::Arc::new(move |_l, args| {
+            let _ = tx.send(args.socket());
+        }))
+        .expect("the object is open");
     within(listener.bind_service_name("")).await.unwrap();
     let port = listener.information().local_port();
     let mut peer = std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
@@ -221,9 +223,11 @@ async fn accepted_sockets_get_listener_control_settings() {
 async fn bind_service_name_is_dual_stack() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let listener = StreamSocketListener::new();
-    listener.add_connection_received(std::sync::Arc::new(move |_l, args| {
-        let _ = tx.send(args.socket());
-    }));
+    listener
+        .add_connection_received(std::sync::Arc::new(move |_l, args| {
+            let _ = tx.send(args.socket());
+        }))
+        .expect("the object is open");
     within(listener.bind_service_name("")).await.unwrap();
     let port = listener.information().local_port();
     let v4 = StreamSocket::new();

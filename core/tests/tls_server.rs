@@ -35,9 +35,11 @@ async fn tls_listener(
     let listener = StreamSocketListener::new();
     configure(&listener);
     let (tx, rx) = mpsc::unbounded_channel();
-    listener.add_connection_received(Arc::new(move |_l, args| {
-        let _ = tx.send(args.socket());
-    }));
+    listener
+        .add_connection_received(Arc::new(move |_l, args| {
+            let _ = tx.send(args.socket());
+        }))
+        .expect("the object is open");
     within(listener.bind_service_name_with_protection_level("", level)).await.unwrap();
     let port = listener.information().local_port().parse().unwrap();
     (listener, port, rx)

@@ -178,8 +178,9 @@ pub extern "C" fn netrt_datagram_socket_get_output_stream(
     })
 }
 
-/// `JoinMulticastGroup(HostName)`: after bind, on the default interface. Errors:
-/// `E_ILLEGAL_METHOD_CALL` (not bound), `E_INVALIDARG` (not a multicast address), the OS error.
+/// `JoinMulticastGroup(HostName)`: after bind, on the default interface. Errors: handle checks,
+/// `RO_E_CLOSED` (closed), `E_ILLEGAL_METHOD_CALL` (not bound), `E_INVALIDARG` (not a
+/// multicast address), the OS error.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_datagram_socket_join_multicast_group(
     socket: netrt_handle,
@@ -191,7 +192,8 @@ pub extern "C" fn netrt_datagram_socket_join_multicast_group(
     })
 }
 
-/// `CancelIOAsync()`: datagram sends complete at once; completes at once.
+/// `CancelIOAsync()`: datagram sends complete at once; completes at once. Errors: handle
+/// checks, `E_POINTER`, `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_datagram_socket_cancel_io_async(
     socket: netrt_handle,
@@ -209,7 +211,8 @@ pub extern "C" fn netrt_datagram_socket_cancel_io_async(
 /// `handler` must not be NULL. It receives the socket and a
 /// DatagramSocketMessageReceivedEventArgs handle, both borrowed for the call; read the datagram
 /// with `netrt_datagram_socket_message_received_event_args_get_data`. Attach before bind or
-/// connect. The handler holds no reference to the socket.
+/// connect. The handler holds no reference to the socket. Errors: handle checks, `E_POINTER`,
+/// `RO_E_CLOSED` when the socket is closed (Close removes every handler).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_datagram_socket_add_message_received(
     socket: netrt_handle,
@@ -231,7 +234,7 @@ pub extern "C" fn netrt_datagram_socket_add_message_received(
                 local: args.local_address(),
             };
             deliver(cb, data, &sender, Value::MessageReceivedEventArgs(Arc::new(args)));
-        }));
+        }))?;
         out.write(token);
         Ok(())
     })

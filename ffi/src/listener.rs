@@ -133,6 +133,8 @@ pub extern "C" fn netrt_stream_socket_listener_cancel_io_async(
 /// call; `netrt_stream_socket_listener_connection_received_event_args_get_socket` gives the
 /// accepted socket as a new reference — not taking it closes the connection. The handler
 /// holds no reference to the listener: it stops when the listener is released or closed.
+/// Errors: handle checks, `E_POINTER`, `RO_E_CLOSED` when the listener is closed (Close
+/// removes every handler).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_socket_listener_add_connection_received(
     listener: netrt_handle,
@@ -153,7 +155,7 @@ pub extern "C" fn netrt_stream_socket_listener_add_connection_received(
             if let Some(shared) = made {
                 deliver(cb, data, &sender, Value::ConnectionReceivedEventArgs(shared));
             }
-        }));
+        }))?;
         out.write(token);
         Ok(())
     })

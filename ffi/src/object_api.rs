@@ -36,9 +36,14 @@ pub extern "C" fn netrt_release(h: netrt_handle) -> netrt_hresult {
 }
 
 /// IClosable.Close: closes the object for every reference. Pending I/O completes with status
-/// Error and `0x800703E3` (ERROR_OPERATION_ABORTED); later calls on the object fail with
-/// `RO_E_CLOSED`. Idempotent (`S_OK` on a closed object); never blocks. The handle stays valid
-/// until released. Closing a socket's input or output stream closes the socket. On an
+/// Error and `0x800703E3` (ERROR_OPERATION_ABORTED). Idempotent (`S_OK` on a closed object);
+/// never blocks. The handle stays valid until released. On a closed StreamSocket,
+/// StreamSocketListener or DatagramSocket: every method, every `*_add_*` event function and
+/// every setter of its Control (and change to a vector from it) returns `RO_E_CLOSED`
+/// synchronously, without creating an operation; `*_remove_*` event functions return `S_OK`;
+/// every getter of the object, its Control and its Information still succeeds with the last
+/// value (the statistics: those sampled at close); the socket's streams and the
+/// DataReader/DataWriter on them fail with `RO_E_CLOSED` (docs/handles.md). Closing a socket's input or output stream closes the socket. On an
 /// operation it is IAsyncInfo.Close (`E_ILLEGAL_STATE_CHANGE` while it runs).
 /// Errors: the handle checks; `E_INVALIDARG` for kinds that are not closable (HostName,
 /// EndpointPair, Buffer, controls, informations, event arguments).

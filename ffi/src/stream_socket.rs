@@ -147,7 +147,7 @@ pub extern "C" fn netrt_stream_socket_connect_with_endpoint_pair_async(
 
 /// `CancelIOAsync()`: every pending read, write and connect on the socket completes with
 /// `0x800703E3`; the socket stays usable. `*out_op` receives an action that completes once they
-/// have. Errors: handle checks, `E_POINTER`.
+/// have. Errors: handle checks, `E_POINTER`, `RO_E_CLOSED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_socket_cancel_io_async(
     socket: netrt_handle,
@@ -497,7 +497,8 @@ pub extern "C" fn netrt_stream_socket_information_get_protection_level(
 }
 
 /// `StreamSocketInformation.RoundTripTimeStatistics` (TCP_INFO). `out_value` not NULL.
-/// Before connect: `E_ILLEGAL_METHOD_CALL`.
+/// Before connect: `E_ILLEGAL_METHOD_CALL`. After close: the values sampled at close (zeros if
+/// the socket never connected).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_socket_information_get_round_trip_time_statistics(
     information: netrt_handle,
@@ -517,7 +518,8 @@ pub extern "C" fn netrt_stream_socket_information_get_round_trip_time_statistics
 }
 
 /// `StreamSocketInformation.BandwidthStatistics` (TCP_INFO). `out_value` not NULL.
-/// Before connect: `E_ILLEGAL_METHOD_CALL`.
+/// Before connect: `E_ILLEGAL_METHOD_CALL`. After close: the values sampled at close (zeros if
+/// the socket never connected).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_socket_information_get_bandwidth_statistics(
     information: netrt_handle,

@@ -161,7 +161,7 @@ def test_operations_without_a_loop_use_get() -> None:
         with StreamSocket() as sock:
             assert sock.connect_async("127.0.0.1", listener.information.local_port).get(10) is None
         with pytest.raises(RuntimeError):
-            IAsyncOperation.__await__(sock.cancel_io_async())  # no running event loop
+            IAsyncOperation.__await__(StreamSocket().cancel_io_async())  # no running event loop
 
 
 def _child(port: str, q: multiprocessing.Queue) -> None:  # type: ignore[type-arg]

@@ -12,14 +12,13 @@ use crate::convert::{enum_arg, host_arg, opt_host_arg, py_enum, str_arg};
 use crate::data_io::PyDataReader;
 use crate::errors::{OrRaise, invalid_arg};
 use crate::hostname::{PyEndpointPair, host_obj, opt_host_obj};
-use crate::listener::{Iterators, py_handler};
+use crate::listener::{callable_handler, event_iterator, py_handler};
 use crate::streams::{PyInputStream, PyOutputStream, aenter, aexit};
 
 /// A UDP socket.
 #[pyclass(module = "netrt", name = "DatagramSocket", frozen)]
 pub struct PyDatagramSocket {
     inner: DatagramSocket,
-    iterators: Iterators,
 }
 
 fn wrap_message(
@@ -27,7 +26,7 @@ fn wrap_message(
     sender: &DatagramSocket,
     args: &CoreArgs,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-    let sender = Py::new(py, PyDatagramSocket { inner: sender.clone(), iterators: Iterators::default() })?;
+    let sender = Py::new(py, PyDatagramSocket { inner: sender.clone() })?;
     let args = Py::new(
         py,
         PyMessageReceivedEventArgs {
@@ -48,7 +47,7 @@ fn output_stream_result(py: Python<'_>, s: netrt::io::OutputStream) -> PyResult<
 impl PyDatagramSocket {
     #[new]
     fn new() -> Self {
-        Self { inner: DatagramSocket::new(), iterators: Iterators::default() }
+        Self { inner: DatagramSocket::new() }
     }
 
     /// `BindServiceNameAsync(localServiceName[, adapter])`: every local address.
@@ -147,24 +146,28 @@ impl PyDatagramSocket {
     }
 
     /// `MessageReceived += handler`: `handler(socket, args)` on netrt's dispatcher thread.
+    /// `TypeError` if `handler` is not callable; `RO_E_CLOSED` once the socket is closed.
     #[pyo3(signature = (event_handler, /))]
-    fn add_message_received(&self, event_handler: Py<PyAny>) -> i64 {
-        self.inner.add_message_received(py_handler(
-            event_handler,
-            "netrt: MessageReceived handler",
-            wrap_message,
-        ))
+    fn add_message_received(&self, event_handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = callable_handler(event_handler)?;
+        self.inner
+            .add_message_received(py_handler(handler, "netrt: MessageReceived handler", wrap_message))
+            .or_raise()
     }
 
+    /// `MessageReceived -= token` (unknown tokens are ignored, also after close).
     #[pyo3(signature = (event_cookie, /))]
     fn remove_message_received(&self, event_cookie: i64) {
         self.inner.remove_message_received(event_cookie)
     }
 
     /// netrt extra: `async for args in socket` yields `DatagramSocketMessageReceivedEventArgs`
-    /// until the socket is closed.
+    /// until the socket is closed (from anywhere); on a closed socket it raises `RO_E_CLOSED`.
     fn __aiter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.get().iterators.start(slf.as_any(), "message_received", None)
+        let socket = slf.get().inner.clone();
+        event_iterator(slf.as_any(), "message_received", None, wrap_message, |h, closed| {
+            socket.add_message_received_until_closed(h, closed)
+        })
     }
 
     fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {
@@ -172,9 +175,8 @@ impl PyDatagramSocket {
         spawn(async move { s.cancel_io().await }, none)
     }
 
-    fn close(&self, py: Python<'_>) {
+    fn close(&self) {
         self.inner.close();
-        self.iterators.close(py);
     }
 
     #[getter]
@@ -197,8 +199,8 @@ impl PyDatagramSocket {
     }
 
     #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) {
-        self.close(py);
+    fn __exit__(&self, _args: &Bound<'_, PyTuple>) {
+        self.close();
     }
 
     fn __aenter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -207,7 +209,7 @@ impl PyDatagramSocket {
 
     #[pyo3(signature = (*_args))]
     fn __aexit__<'py>(&self, py: Python<'py>, _args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
-        aexit(py, || self.close(py))
+        aexit(py, || self.close())
     }
 }
 

@@ -1,7 +1,7 @@
 //! `StreamSocketListener` (+ control, information, `ConnectionReceived`), and the event
 //! plumbing shared with `DatagramSocket`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use netrt::net::control::StreamSocketListenerControl;
 use netrt::net::listener::StreamSocketListenerConnectionReceivedEventArgs as CoreArgs;
@@ -9,6 +9,7 @@ use netrt::net::{
     SocketProtectionLevel, SocketQualityOfService, StreamSocketListener, StreamSocketListenerInformation,
 };
 use netrt::tls::ClientCertificateMode;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -43,43 +44,45 @@ where
     })
 }
 
-/// Iterators created by `async for` over an object, told to stop when it closes.
-#[derive(Default)]
-pub struct Iterators(Mutex<Vec<Py<PyAny>>>);
-
-impl Iterators {
-    /// `netrt._aio._EventIterator(add, remove, attribute)`, remembered for [`Iterators::close`].
-    pub fn start<'py>(
-        &self,
-        obj: &Bound<'py, PyAny>,
-        event: &str,
-        attribute: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let py = obj.py();
-        let class = py.import("netrt._aio")?.getattr("_EventIterator")?;
-        let add = obj.getattr(format!("add_{event}").as_str())?;
-        let remove = obj.getattr(format!("remove_{event}").as_str())?;
-        let it = class.call1((add, remove, attribute))?;
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(it.clone().unbind());
-        Ok(it)
+/// `TypeError` unless `handler` is callable (checked when it is registered, not when the
+/// first event fails on the dispatcher thread).
+pub fn callable_handler(handler: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    if !handler.is_callable() {
+        return Err(PyTypeError::new_err(format!(
+            "an event handler must be callable, not '{}'",
+            handler.get_type().name()?
+        )));
     }
+    Ok(handler.clone().unbind())
+}
 
-    /// Ends every iterator (`StopAsyncIteration` on its next `__anext__`).
-    pub fn close(&self, py: Python<'_>) {
-        let its = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
-        for it in its {
-            if let Err(e) = it.bind(py).call_method0("_close") {
-                e.write_unraisable(py, Some(it.bind(py)));
-            }
-        }
-    }
+/// `async for` over the event `event` of `obj`: a `netrt._aio._EventIterator` fed by a handler
+/// that `add` registers with the core (`add_*_until_closed`). The core tells the iterator when
+/// the object closes — however it is closed — after the events raised before; the iterator
+/// then ends. On a closed object `add` fails, and so does this, with `RO_E_CLOSED`.
+pub fn event_iterator<'py, S: 'static, A: 'static>(
+    obj: &Bound<'py, PyAny>,
+    event: &str,
+    attribute: Option<&str>,
+    wrap: WrapArgs<S, A>,
+    add: impl FnOnce(netrt::event::Handler<S, A>, netrt::event::ClosedCallback) -> netrt::Result<i64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    let it = py.import("netrt._aio")?.getattr("_EventIterator")?.call1((attribute,))?;
+    let handler = py_handler(it.getattr("_on_event")?.unbind(), "netrt: async for", wrap);
+    let ending = it.clone().unbind();
+    let closed: netrt::event::ClosedCallback = Box::new(move || {
+        call_python("netrt: async for (end)", |py| ending.bind(py).call_method0("_close").map(drop))
+    });
+    let token = add(handler, closed).or_raise()?;
+    it.call_method1("_attach", (obj.getattr(format!("remove_{event}").as_str())?, token))?;
+    Ok(it)
 }
 
 /// Accepts TCP connections and raises `ConnectionReceived` for each.
 #[pyclass(module = "netrt", name = "StreamSocketListener", frozen)]
 pub struct PyStreamSocketListener {
     inner: StreamSocketListener,
-    iterators: Iterators,
 }
 
 fn wrap_connection(
@@ -87,8 +90,7 @@ fn wrap_connection(
     sender: &StreamSocketListener,
     args: &CoreArgs,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-    let sender =
-        Py::new(py, PyStreamSocketListener { inner: sender.clone(), iterators: Iterators::default() })?;
+    let sender = Py::new(py, PyStreamSocketListener { inner: sender.clone() })?;
     let args = Py::new(py, PyConnectionReceivedEventArgs { socket: args.socket() })?;
     Ok((sender.into_any(), args.into_any()))
 }
@@ -97,7 +99,7 @@ fn wrap_connection(
 impl PyStreamSocketListener {
     #[new]
     fn new() -> Self {
-        Self { inner: StreamSocketListener::new(), iterators: Iterators::default() }
+        Self { inner: StreamSocketListener::new() }
     }
 
     /// `BindServiceNameAsync(localServiceName[, protectionLevel[, adapter]])`: every local
@@ -138,25 +140,32 @@ impl PyStreamSocketListener {
 
     /// `ConnectionReceived += handler`: `handler(listener, args)` runs on netrt's dispatcher
     /// thread; returns the registration token. Add it before binding, as in WinRT.
+    /// `TypeError` if `handler` is not callable; `RO_E_CLOSED` once the listener is closed.
     #[pyo3(signature = (event_handler, /))]
-    fn add_connection_received(&self, event_handler: Py<PyAny>) -> i64 {
-        self.inner.add_connection_received(py_handler(
-            event_handler,
-            "netrt: ConnectionReceived handler",
-            wrap_connection,
-        ))
+    fn add_connection_received(&self, event_handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = callable_handler(event_handler)?;
+        self.inner
+            .add_connection_received(py_handler(
+                handler,
+                "netrt: ConnectionReceived handler",
+                wrap_connection,
+            ))
+            .or_raise()
     }
 
-    /// `ConnectionReceived -= token`.
+    /// `ConnectionReceived -= token` (unknown tokens are ignored, also after close).
     #[pyo3(signature = (event_cookie, /))]
     fn remove_connection_received(&self, event_cookie: i64) {
         self.inner.remove_connection_received(event_cookie)
     }
 
     /// netrt extra: `async for socket in listener` yields accepted `StreamSocket`s until the
-    /// listener is closed.
+    /// listener is closed (from anywhere); on a closed listener it raises `RO_E_CLOSED`.
     fn __aiter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.get().iterators.start(slf.as_any(), "connection_received", Some("socket"))
+        let listener = slf.get().inner.clone();
+        event_iterator(slf.as_any(), "connection_received", Some("socket"), wrap_connection, |h, closed| {
+            listener.add_connection_received_until_closed(h, closed)
+        })
     }
 
     fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {
@@ -164,9 +173,8 @@ impl PyStreamSocketListener {
         spawn(async move { l.cancel_io().await }, none)
     }
 
-    fn close(&self, py: Python<'_>) {
+    fn close(&self) {
         self.inner.close();
-        self.iterators.close(py);
     }
 
     #[getter]
@@ -184,8 +192,8 @@ impl PyStreamSocketListener {
     }
 
     #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) {
-        self.close(py);
+    fn __exit__(&self, _args: &Bound<'_, PyTuple>) {
+        self.close();
     }
 
     fn __aenter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -194,7 +202,7 @@ impl PyStreamSocketListener {
 
     #[pyo3(signature = (*_args))]
     fn __aexit__<'py>(&self, py: Python<'py>, _args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
-        aexit(py, || self.close(py))
+        aexit(py, || self.close())
     }
 }
 

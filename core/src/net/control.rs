@@ -108,16 +108,38 @@ impl Default for StreamSettings {
     }
 }
 
-/// Shared state behind a control object: the settings and whether they may still change.
-#[derive(Debug, Default)]
+/// Shared state behind a control object: the settings, whether they may still change, and
+/// whether the owner is closed.
+///
+/// After the owner closes, every setter fails with `RO_E_CLOSED` (checked before anything
+/// else, arguments included) and every getter keeps answering with the last value.
+#[derive(Debug)]
 pub(crate) struct Shared<T> {
     settings: Mutex<T>,
     frozen: AtomicBool,
+    closed: AtomicBool,
+    /// The owner's class name, for the `RO_E_CLOSED` message.
+    owner: &'static str,
 }
 
 impl<T: Clone> Shared<T> {
-    pub(crate) fn new(value: T) -> Self {
-        Self { settings: Mutex::new(value), frozen: AtomicBool::new(false) }
+    pub(crate) fn new(owner: &'static str, value: T) -> Self {
+        Self {
+            settings: Mutex::new(value),
+            frozen: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            owner,
+        }
+    }
+
+    /// Marks the owner closed: setters fail with `RO_E_CLOSED` from now on.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+
+    /// `RO_E_CLOSED` once the owner is closed.
+    pub(crate) fn ensure_open(&self) -> Result<()> {
+        if self.closed.load(Ordering::Acquire) { Err(Error::closed(self.owner)) } else { Ok(()) }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
@@ -138,6 +160,7 @@ impl<T: Clone> Shared<T> {
 
     /// Applies `f` unless the owner already connected/bound (WinRT: "set before connect").
     pub(crate) fn update(&self, what: &str, f: impl FnOnce(&mut T)) -> Result<()> {
+        self.ensure_open()?;
         if self.frozen.load(Ordering::Acquire) {
             return Err(Error::illegal_method_call(format!(
                 "{what} can only be set before the socket connects or binds"
@@ -148,6 +171,25 @@ impl<T: Clone> Shared<T> {
     }
 }
 
+/// What a control handed out by its owner keeps alive: the owner, as every object obtained from
+/// another keeps it alive (a socket's Information, a stream, a DatagramSocketControl do too),
+/// so a control outliving every other reference to its socket does not find it closed. The
+/// owner's own copy holds nothing (no cycle).
+#[derive(Clone, Default)]
+pub(crate) struct Owner(Option<Arc<dyn std::any::Any + Send + Sync>>);
+
+impl Owner {
+    pub(crate) fn new(owner: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        Self(Some(owner))
+    }
+}
+
+impl std::fmt::Debug for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Owner(kept)" } else { "Owner(self)" })
+    }
+}
+
 /// `StreamSocketControl`.
 #[derive(Debug, Clone)]
 pub struct StreamSocketControl {
@@ -155,6 +197,7 @@ pub struct StreamSocketControl {
     /// TLS settings stay writable after a plain connect, until a handshake starts
     /// (UpgradeToSslAsync), as WinRT's "set before the handshake".
     pub(crate) tls_frozen: Arc<AtomicBool>,
+    _owner: Owner,
 }
 
 macro_rules! tcp_option_accessors {
@@ -164,7 +207,8 @@ macro_rules! tcp_option_accessors {
             pub fn no_delay(&self) -> bool {
                 self.shared.lock().$($path)+.no_delay
             }
-            /// Sets `NoDelay`; fails with `E_ILLEGAL_METHOD_CALL` once connected/bound.
+            /// Sets `NoDelay`; fails with `E_ILLEGAL_METHOD_CALL` once connected/bound and
+            /// `RO_E_CLOSED` once closed (as every setter of a control).
             pub fn set_no_delay(&self, value: bool) -> Result<()> {
                 self.shared.update("NoDelay", |s| s.$($path)+.no_delay = value)
             }
@@ -198,6 +242,7 @@ macro_rules! tcp_option_accessors {
             }
             /// Sets `OutboundUnicastHopLimit`; 0 is rejected (`E_INVALIDARG`); fails once connected/bound.
             pub fn set_outbound_unicast_hop_limit(&self, value: u8) -> Result<()> {
+                self.shared.ensure_open()?;
                 if value == 0 {
                     return Err(Error::invalid_arg("OutboundUnicastHopLimit must be 1-255"));
                 }
@@ -212,10 +257,20 @@ tcp_option_accessors!(StreamSocketListenerControl, tcp);
 
 impl StreamSocketControl {
     pub(crate) fn new() -> Self {
-        Self { shared: Arc::new(Shared::new(StreamSettings::default())), tls_frozen: Arc::default() }
+        Self {
+            shared: Arc::new(Shared::new("StreamSocket", StreamSettings::default())),
+            tls_frozen: Arc::default(),
+            _owner: Owner::default(),
+        }
+    }
+
+    /// A copy for handing out, keeping `owner` (the socket) alive.
+    pub(crate) fn kept_by(&self, owner: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        Self { _owner: Owner::new(owner), ..self.clone() }
     }
 
     fn update_tls(&self, what: &str, f: impl FnOnce(&mut StreamSettings)) -> Result<()> {
+        self.shared.ensure_open()?;
         if self.tls_frozen.load(Ordering::Acquire) {
             return Err(Error::illegal_method_call(format!(
                 "{what} can only be set before the TLS handshake starts"
@@ -242,6 +297,7 @@ impl StreamSocketControl {
 
     /// Sets `ConnectTimeout`; negative spans are rejected; fails once connected.
     pub fn set_connect_timeout(&self, value: TimeSpan) -> Result<()> {
+        self.shared.ensure_open()?;
         if value.duration < 0 {
             return Err(Error::invalid_arg("ConnectTimeout cannot be negative"));
         }
@@ -255,6 +311,7 @@ impl StreamSocketControl {
 
     /// Sets `TlsHandshakeTimeout`; negative spans are rejected.
     pub fn set_tls_handshake_timeout(&self, value: TimeSpan) -> Result<()> {
+        self.shared.ensure_open()?;
         if value.duration < 0 {
             return Err(Error::invalid_arg("TlsHandshakeTimeout cannot be negative"));
         }
@@ -268,6 +325,7 @@ impl StreamSocketControl {
 
     /// Sets `ClientCertificate` (it must carry its private key); None removes it.
     pub fn set_client_certificate(&self, value: Option<Certificate>) -> Result<()> {
+        self.shared.ensure_open()?;
         if let Some(c) = &value
             && !c.has_private_key()
         {
@@ -292,6 +350,7 @@ impl StreamSocketControl {
     /// WrongUsage, InvalidName, RevocationInformationMissing and RevocationFailure may be
     /// ignored; anything else is `E_INVALIDARG` and changes nothing.
     pub fn set_ignorable_server_certificate_errors(&self, values: Vec<ChainValidationResult>) -> Result<()> {
+        self.shared.ensure_open()?;
         if let Some(bad) = values.iter().find(|v| !is_ignorable_on_sockets(**v)) {
             return Err(Error::invalid_arg(format!("{bad} cannot be an ignorable server certificate error")));
         }
@@ -314,6 +373,7 @@ impl StreamSocketControl {
 
     /// Sets `MinProtectionLevel`.
     pub fn set_min_protection_level(&self, value: SocketProtectionLevel) -> Result<()> {
+        self.shared.ensure_open()?;
         self.update_tls("MinProtectionLevel", |s| s.tls.min_protection_level = value)
     }
 
@@ -329,6 +389,7 @@ impl StreamSocketControl {
 
     /// Sets `TrustedRootCertificates`.
     pub fn set_trusted_root_certificates(&self, values: Vec<Certificate>) -> Result<()> {
+        self.shared.ensure_open()?;
         self.update_tls("TrustedRootCertificates", |s| s.tls.trusted_roots = values)
     }
 
@@ -344,6 +405,7 @@ impl StreamSocketControl {
 
     /// Sets `ApplicationProtocols`; empty names or names over 255 bytes are `E_INVALIDARG`.
     pub fn set_application_protocols(&self, values: Vec<String>) -> Result<()> {
+        self.shared.ensure_open()?;
         if values.iter().any(|p| p.is_empty() || p.len() > 255) {
             return Err(Error::invalid_arg("an ALPN protocol name must be 1-255 bytes"));
         }
@@ -362,6 +424,7 @@ impl StreamSocketControl {
 
     /// Sets `CertificateRevocationLists` (validated at the handshake).
     pub fn set_certificate_revocation_lists(&self, values: Vec<Vec<u8>>) -> Result<()> {
+        self.shared.ensure_open()?;
         self.update_tls("CertificateRevocationLists", |s| s.tls.crls = values)
     }
 }
@@ -378,11 +441,20 @@ pub(crate) struct ListenerSettings {
 #[derive(Debug, Clone)]
 pub struct StreamSocketListenerControl {
     pub(crate) shared: Arc<Shared<ListenerSettings>>,
+    _owner: Owner,
 }
 
 impl StreamSocketListenerControl {
     pub(crate) fn new() -> Self {
-        Self { shared: Arc::new(Shared::new(ListenerSettings::default())) }
+        Self {
+            shared: Arc::new(Shared::new("StreamSocketListener", ListenerSettings::default())),
+            _owner: Owner::default(),
+        }
+    }
+
+    /// A copy for handing out, keeping `owner` (the listener) alive.
+    pub(crate) fn kept_by(&self, owner: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        Self { _owner: Owner::new(owner), ..self.clone() }
     }
 
     /// netrt extension `ServerCertificate`: presented by a listener bound with a TLS level
@@ -393,6 +465,7 @@ impl StreamSocketListenerControl {
 
     /// Sets `ServerCertificate`; fails once bound.
     pub fn set_server_certificate(&self, value: Option<Certificate>) -> Result<()> {
+        self.shared.ensure_open()?;
         if let Some(c) = &value
             && !c.has_private_key()
         {

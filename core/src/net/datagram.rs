@@ -85,6 +85,7 @@ impl DatagramSocketControl {
     }
     /// Sets `OutboundUnicastHopLimit`; unlike the others it may change after bind.
     pub fn set_outbound_unicast_hop_limit(&self, value: u8) -> Result<()> {
+        self.shared.ensure_open()?;
         if value == 0 {
             return Err(Error::invalid_arg("OutboundUnicastHopLimit must be 1-255"));
         }
@@ -153,8 +154,15 @@ pub type MessageReceivedHandler = Handler<DatagramSocket, DatagramSocketMessageR
 
 enum State {
     Created,
-    Bound { udp: Arc<UdpSocket>, remote: Option<SocketAddr> },
-    Closed,
+    Bound {
+        udp: Arc<UdpSocket>,
+        remote: Option<SocketAddr>,
+    },
+    /// `local`/`remote`: the addresses it had, which `Information` keeps reporting.
+    Closed {
+        local: Option<SocketAddr>,
+        remote: Option<SocketAddr>,
+    },
 }
 
 struct DgInner {
@@ -174,9 +182,33 @@ impl DgInner {
     }
 
     fn close(&self) {
-        *self.state.write().unwrap_or_else(|e| e.into_inner()) = State::Closed;
+        {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            let (local, remote) = addresses(&state);
+            *state = State::Closed { local, remote };
+        }
         self.stop.cancel();
-        self.message_received.clear();
+        self.settings.close();
+        self.message_received.close();
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        match *self.state.read().unwrap_or_else(|e| e.into_inner()) {
+            State::Closed { .. } => Err(Error::closed(OWNER)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The class name in `RO_E_CLOSED` messages.
+const OWNER: &str = "DatagramSocket";
+
+/// The local and remote addresses of a socket in `state` (the last ones after close).
+fn addresses(state: &State) -> (Option<SocketAddr>, Option<SocketAddr>) {
+    match state {
+        State::Bound { udp, remote } => (udp.local_addr().ok(), *remote),
+        State::Closed { local, remote } => (*local, *remote),
+        State::Created => (None, None),
     }
 }
 
@@ -200,12 +232,10 @@ pub struct DatagramSocketInformation {
 
 impl DatagramSocketInformation {
     fn addrs(&self) -> (Option<SocketAddr>, Option<SocketAddr>) {
-        match &*self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
-            State::Bound { udp, remote } => (udp.local_addr().ok(), *remote),
-            _ => (None, None),
-        }
+        addresses(&self.inner.state.read().unwrap_or_else(|e| e.into_inner()))
     }
-    /// `LocalAddress` (None before bind; the unspecified address when bound to all).
+    /// `LocalAddress` (None before bind; the unspecified address when bound to all; after
+    /// close, the last address, as every getter of `Information`).
     pub fn local_address(&self) -> Option<HostName> {
         self.addrs().0.map(|a| HostName::from_ip(a.ip()))
     }
@@ -237,7 +267,7 @@ impl DatagramSocket {
                 state: RwLock::new(State::Created),
                 stop: CancellationToken::new(),
                 message_received: Event::default(),
-                settings: Arc::new(Shared::new(DatagramSettings::default())),
+                settings: Arc::new(Shared::new(OWNER, DatagramSettings::default())),
                 bind_lock: tokio::sync::Mutex::new(()),
             }),
         }
@@ -254,11 +284,29 @@ impl DatagramSocket {
     }
 
     /// Adds a `MessageReceived` handler (attach before bind/connect, as in WinRT).
-    pub fn add_message_received(&self, handler: MessageReceivedHandler) -> EventToken {
-        self.inner.message_received.add(handler)
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close (Close removes every handler).
+    pub fn add_message_received(&self, handler: MessageReceivedHandler) -> Result<EventToken> {
+        self.inner.message_received.add(OWNER, handler)
     }
 
-    /// Removes a `MessageReceived` handler.
+    /// netrt extension: adds a `MessageReceived` handler, and `closed`, which runs once on the
+    /// dispatcher thread when the socket closes, after the handler has been called for every
+    /// datagram delivered before the close (not if the handler was removed first). For
+    /// forwarding datagrams elsewhere (Python's `async for`) without waiting forever.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    pub fn add_message_received_until_closed(
+        &self,
+        handler: MessageReceivedHandler,
+        closed: crate::event::ClosedCallback,
+    ) -> Result<EventToken> {
+        self.inner.message_received.add_until_closed(OWNER, handler, closed)
+    }
+
+    /// Removes a `MessageReceived` handler (unknown tokens are ignored, also after close).
     pub fn remove_message_received(&self, token: EventToken) {
         self.inner.message_received.remove(token)
     }
@@ -283,13 +331,14 @@ impl DatagramSocket {
     /// let socket = DatagramSocket::new();
     /// socket.add_message_received(Arc::new(|_socket, args| {
     ///     println!("{} bytes from {}", args.data().len(), args.remote_address());
-    /// }));
+    /// }))?;
     /// socket.bind_service_name("").await?;
     /// println!("port {}", socket.information().local_port());
     /// # Ok(())
     /// # }
     /// ```
     pub async fn bind_service_name(&self, local_service_name: &str) -> Result<()> {
+        self.inner.ensure_open()?;
         let port = resolve::resolve_service(local_service_name, Transport::Udp, true)?;
         self.bind_to(None, port).await.map(|_| ())
     }
@@ -317,6 +366,7 @@ impl DatagramSocket {
         local_host_name: Option<&HostName>,
         local_service_name: &str,
     ) -> Result<()> {
+        self.inner.ensure_open()?;
         let port = resolve::resolve_service(local_service_name, Transport::Udp, true)?;
         let addr = match local_host_name {
             Some(h) => Some(resolve::resolve_host_async(h, port, Transport::Udp).await?[0]),
@@ -373,6 +423,7 @@ impl DatagramSocket {
     /// # }
     /// ```
     pub async fn connect_with_endpoint_pair(&self, pair: &EndpointPair) -> Result<()> {
+        self.inner.ensure_open()?;
         let pair = pair.snapshot();
         let host = pair
             .remote_host_name
@@ -429,6 +480,7 @@ impl DatagramSocket {
         remote_host_name: &HostName,
         remote_service_name: &str,
     ) -> Result<OutputStream> {
+        self.inner.ensure_open()?;
         let port = resolve::resolve_service(remote_service_name, Transport::Udp, false)?;
         let remote = resolve::resolve_host_async(remote_host_name, port, Transport::Udp).await?[0];
         self.ensure_bound(None, 0, Some(remote)).await?;
@@ -456,6 +508,7 @@ impl DatagramSocket {
     /// # }
     /// ```
     pub async fn get_output_stream_with_endpoint_pair(&self, pair: &EndpointPair) -> Result<OutputStream> {
+        self.inner.ensure_open()?;
         let pair = pair.snapshot();
         let host = pair
             .remote_host_name
@@ -483,6 +536,7 @@ impl DatagramSocket {
     /// # }
     /// ```
     pub async fn send_to(&self, data: &[u8], dest: Option<SocketAddr>) -> Result<usize> {
+        self.inner.ensure_open()?;
         let udp = match self.inner.bound() {
             Some(u) => u,
             None => self.ensure_bound(None, 0, dest).await?,
@@ -498,7 +552,12 @@ impl DatagramSocket {
     }
 
     /// `JoinMulticastGroup(HostName)`: after bind, on the default interface.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close; `E_ILLEGAL_METHOD_CALL` before bind; `E_INVALIDARG` for a
+    /// host that is not a multicast address; the system's error otherwise.
     pub fn join_multicast_group(&self, host: &HostName) -> Result<()> {
+        self.inner.ensure_open()?;
         let udp = self
             .inner
             .bound()
@@ -538,13 +597,13 @@ impl DatagramSocket {
     /// # }
     /// ```
     pub async fn cancel_io(&self) -> Result<()> {
-        match *self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
-            State::Closed => Err(Error::closed("DatagramSocket")),
-            _ => Ok(()),
-        }
+        self.inner.ensure_open()
     }
 
     /// `Close()`: stops receiving, removes the MessageReceived handlers, closes the socket.
+    /// Idempotent. Afterwards every method, every `Control` setter and every write to its
+    /// output streams fails with `RO_E_CLOSED`; getters (`Control`, `Information`) keep their
+    /// last values.
     pub fn close(&self) {
         self.inner.close();
     }
@@ -554,7 +613,7 @@ impl DatagramSocket {
         match &*self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Created => {}
             State::Bound { .. } => return Err(Error::illegal_method_call("the socket is already bound")),
-            State::Closed => return Err(Error::closed("DatagramSocket")),
+            State::Closed { .. } => return Err(Error::closed(OWNER)),
         }
         self.bind_locked(addr, port, None)
     }
@@ -569,7 +628,7 @@ impl DatagramSocket {
         match &*self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Created => {}
             State::Bound { udp, .. } => return Ok(udp.clone()),
-            State::Closed => return Err(Error::closed("DatagramSocket")),
+            State::Closed { .. } => return Err(Error::closed(OWNER)),
         }
         self.bind_locked(addr, port, peer)
     }
@@ -699,6 +758,7 @@ struct DatagramSink {
 impl ByteSink for DatagramSink {
     fn write_all<'a>(&'a self, data: &'a [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<u32>> {
         Box::pin(async move {
+            self.socket.inner.ensure_open()?;
             if self.dest.is_none() {
                 let connected = matches!(
                     &*self.socket.inner.state.read().unwrap_or_else(|e| e.into_inner()),
@@ -717,7 +777,10 @@ impl ByteSink for DatagramSink {
     }
 
     fn flush(&self) -> BoxFuture<'_, Result<bool>> {
-        Box::pin(async { Ok(true) })
+        Box::pin(async move {
+            self.socket.inner.ensure_open()?;
+            Ok(true)
+        })
     }
 
     fn close(&self) {}

@@ -51,8 +51,14 @@ pub type ConnectionReceivedHandler =
 
 enum State {
     Created,
-    Bound { local: SocketAddr, stop: CancellationToken },
-    Closed,
+    Bound {
+        local: SocketAddr,
+        stop: CancellationToken,
+    },
+    /// `last`: the address it was bound to, which `Information` keeps reporting.
+    Closed {
+        last: Option<SocketAddr>,
+    },
 }
 
 struct Inner {
@@ -74,12 +80,9 @@ pub struct StreamSocketListenerInformation {
 }
 
 impl StreamSocketListenerInformation {
-    /// `LocalPort` ("" before bind).
+    /// `LocalPort` ("" before bind; after close, the port it was bound to).
     pub fn local_port(&self) -> String {
-        match &*self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
-            State::Bound { local, .. } => local.port().to_string(),
-            _ => String::new(),
-        }
+        self.inner.local().map(|a| a.port().to_string()).unwrap_or_default()
     }
 }
 
@@ -103,7 +106,7 @@ impl StreamSocketListener {
 
     /// `Control`.
     pub fn control(&self) -> StreamSocketListenerControl {
-        self.inner.control.clone()
+        self.inner.control.kept_by(self.inner.clone())
     }
 
     /// `Information`.
@@ -111,21 +114,37 @@ impl StreamSocketListener {
         StreamSocketListenerInformation { inner: self.inner.clone() }
     }
 
-    /// The bound local address (netrt extension; None before bind).
+    /// The bound local address (netrt extension; None before bind; after close, the address
+    /// it was bound to).
     pub fn local_address(&self) -> Option<SocketAddr> {
-        match &*self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
-            State::Bound { local, .. } => Some(*local),
-            _ => None,
-        }
+        self.inner.local()
     }
 
     /// Adds a `ConnectionReceived` handler (attach before binding, as in WinRT). Handlers run
     /// on the dispatcher thread. While no handler is attached, accepted connections are closed.
-    pub fn add_connection_received(&self, handler: ConnectionReceivedHandler) -> EventToken {
-        self.inner.connection_received.add(handler)
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close (Close removes every handler).
+    pub fn add_connection_received(&self, handler: ConnectionReceivedHandler) -> Result<EventToken> {
+        self.inner.connection_received.add(OWNER, handler)
     }
 
-    /// Removes a `ConnectionReceived` handler.
+    /// netrt extension: adds a `ConnectionReceived` handler, and `closed`, which runs once on
+    /// the dispatcher thread when the listener closes, after the handler has been called for
+    /// every connection delivered before the close (not if the handler was removed first).
+    /// For forwarding connections elsewhere (Python's `async for`) without waiting forever.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    pub fn add_connection_received_until_closed(
+        &self,
+        handler: ConnectionReceivedHandler,
+        closed: crate::event::ClosedCallback,
+    ) -> Result<EventToken> {
+        self.inner.connection_received.add_until_closed(OWNER, handler, closed)
+    }
+
+    /// Removes a `ConnectionReceived` handler (unknown tokens are ignored, also after close).
     pub fn remove_connection_received(&self, token: EventToken) {
         self.inner.connection_received.remove(token)
     }
@@ -154,7 +173,7 @@ impl StreamSocketListener {
     /// listener.add_connection_received(Arc::new(|_listener, args| {
     ///     let socket = args.socket(); // runs on netrt's dispatcher thread
     ///     socket.close();
-    /// }));
+    /// }))?;
     /// listener.bind_service_name("").await?;
     /// println!("listening on port {}", listener.information().local_port());
     /// # Ok(())
@@ -195,6 +214,7 @@ impl StreamSocketListener {
         local_service_name: &str,
         protection_level: SocketProtectionLevel,
     ) -> Result<()> {
+        self.inner.ensure_open()?;
         let tls = self.server_tls_for(protection_level)?;
         let port = resolve::resolve_service(local_service_name, Transport::Tcp, true)?;
         let sock = match bind_socket(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), true) {
@@ -233,6 +253,7 @@ impl StreamSocketListener {
         local_host_name: Option<&HostName>,
         local_service_name: &str,
     ) -> Result<()> {
+        self.inner.ensure_open()?;
         let Some(host) = local_host_name else {
             return self.bind_service_name(local_service_name).await;
         };
@@ -270,7 +291,7 @@ impl StreamSocketListener {
         match *state {
             State::Created => {}
             State::Bound { .. } => return Err(Error::illegal_method_call("the listener is already bound")),
-            State::Closed => return Err(Error::closed("StreamSocketListener")),
+            State::Closed { .. } => return Err(Error::closed(OWNER)),
         }
         let local = sock
             .local_addr()
@@ -309,26 +330,52 @@ impl StreamSocketListener {
     /// # }
     /// ```
     pub async fn cancel_io(&self) -> Result<()> {
-        match *self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
-            State::Closed => Err(Error::closed("StreamSocketListener")),
-            _ => Ok(()),
-        }
+        self.inner.ensure_open()
     }
 
-    /// `Close()`: stops accepting and closes the listening socket. Idempotent.
+    /// `Close()`: stops accepting, closes the listening socket and removes the
+    /// `ConnectionReceived` handlers. Idempotent. Afterwards every method and every `Control`
+    /// setter fails with `RO_E_CLOSED`; getters (`Control`, `Information`) keep their last values.
     pub fn close(&self) {
         self.inner.close();
     }
 }
 
+/// The class name in `RO_E_CLOSED` messages.
+const OWNER: &str = "StreamSocketListener";
+
 impl Inner {
     fn close(&self) {
-        let previous =
-            std::mem::replace(&mut *self.state.lock().unwrap_or_else(|e| e.into_inner()), State::Closed);
+        let previous = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let last = match &*state {
+                State::Bound { local, .. } => Some(*local),
+                State::Closed { last } => *last,
+                State::Created => None,
+            };
+            std::mem::replace(&mut *state, State::Closed { last })
+        };
         if let State::Bound { stop, .. } = previous {
             stop.cancel();
         }
-        self.connection_received.clear();
+        self.control.shared.close();
+        self.connection_received.close();
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        match *self.state.lock().unwrap_or_else(|e| e.into_inner()) {
+            State::Closed { .. } => Err(Error::closed(OWNER)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The bound address, or the last one after close.
+    fn local(&self) -> Option<SocketAddr> {
+        match &*self.state.lock().unwrap_or_else(|e| e.into_inner()) {
+            State::Bound { local, .. } => Some(*local),
+            State::Closed { last } => *last,
+            State::Created => None,
+        }
     }
 }
 

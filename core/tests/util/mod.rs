@@ -21,9 +21,11 @@ pub async fn within<F: std::future::Future>(fut: F) -> F::Output {
 pub async fn listener() -> (StreamSocketListener, u16, mpsc::UnboundedReceiver<StreamSocket>) {
     let listener = StreamSocketListener::new();
     let (tx, rx) = mpsc::unbounded_channel();
-    listener.add_connection_received(Arc::new(move |_sender, args| {
-        let _ = tx.send(args.socket());
-    }));
+    listener
+        .add_connection_received(Arc::new(move |_sender, args| {
+            let _ = tx.send(args.socket());
+        }))
+        .expect("the object is open");
     let host = netrt::HostName::new("127.0.0.1").unwrap();
     within(listener.bind_endpoint(Some(&host), "")).await.unwrap();
     let port: u16 = listener.information().local_port().parse().unwrap();

@@ -10,19 +10,21 @@ _END = object()
 
 class _EventIterator:
     """Turns an event into an async iterator: every event raised on netrt's dispatcher thread
-    is handed to the event loop that created the iterator; the owner's ``close()`` ends it."""
+    is handed to the event loop that created the iterator. The native side registers
+    ``_on_event`` and ``_close`` with the core and then calls ``_attach``; the core calls
+    ``_close`` when the owner closes (however it is closed), after the events raised before,
+    and the iteration then ends."""
 
-    def __init__(
-        self,
-        add: Callable[[Callable[[Any, Any], None]], int],
-        remove: Callable[[int], None],
-        attribute: str | None,
-    ) -> None:
+    def __init__(self, attribute: str | None) -> None:
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._attribute = attribute
+        self._remove: Callable[[int], None] | None = None
+        self._token: int | None = None
+
+    def _attach(self, remove: Callable[[int], None], token: int) -> None:
         self._remove = remove
-        self._token: int | None = add(self._on_event)
+        self._token = token
 
     def _on_event(self, sender: Any, args: Any) -> None:  # on netrt's dispatcher thread
         item = getattr(args, self._attribute) if self._attribute else args
@@ -34,11 +36,12 @@ class _EventIterator:
         except RuntimeError:  # the loop is closed: nobody is iterating any more
             pass
 
-    def _close(self) -> None:
+    def _close(self) -> None:  # on netrt's dispatcher thread, once the owner is closed
+        self._token = None  # closing removed the handler already
         self._post(_END)
 
     def _unregister(self) -> None:
-        if self._token is not None:
+        if self._token is not None and self._remove is not None:
             token, self._token = self._token, None
             self._remove(token)
 
@@ -48,7 +51,7 @@ class _EventIterator:
     async def __anext__(self) -> Any:
         item = await self._queue.get()
         if item is _END:
-            self._unregister()
+            self._queue.put_nowait(_END)  # every later __anext__ ends too
             raise StopAsyncIteration
         return item
 

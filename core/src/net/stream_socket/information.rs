@@ -1,43 +1,82 @@
 //! `StreamSocketInformation`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::Inner;
+use super::{Connection, Inner};
 use crate::error::{Error, Result};
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
 use crate::net::tcp_info::{BandwidthStatistics, RoundTripTimeStatistics};
+use crate::tls::client::TlsSessionInfo;
 use crate::tls::{Certificate, ChainValidationResult, SocketSslErrorSeverity, VerificationRecord};
 
+/// What a closed socket's `Information` keeps reporting: the connection as it was at close.
+pub(crate) struct LastKnown {
+    local: SocketAddr,
+    remote: SocketAddr,
+    session: Option<TlsSessionInfo>,
+    statistics: (RoundTripTimeStatistics, BandwidthStatistics),
+}
+
+impl LastKnown {
+    /// Records `conn` (its statistics sampled one last time) before it is shut down.
+    pub(crate) fn of(conn: &Connection) -> Self {
+        let statistics =
+            conn.stats.lock().unwrap_or_else(|e| e.into_inner()).sample(&conn.fd()).unwrap_or_default();
+        Self {
+            local: conn.local,
+            remote: conn.remote,
+            session: conn.tls_io().map(|t| t.session.clone()),
+            statistics,
+        }
+    }
+}
+
 /// `StreamSocketInformation`: a live view of the socket (values change as it connects).
+///
+/// After the socket closes it keeps answering with the values it had at close (WinRT's
+/// Information stays readable after Close); nothing here fails because of Close.
 #[derive(Clone)]
 pub struct StreamSocketInformation {
     pub(super) inner: Arc<Inner>,
 }
 
 impl StreamSocketInformation {
-    fn conn(&self) -> Option<Arc<super::Connection>> {
+    fn conn(&self) -> Option<Arc<Connection>> {
         self.inner.connection("query").ok()
+    }
+
+    fn last<R>(&self, f: impl FnOnce(&LastKnown) -> R) -> Option<R> {
+        self.inner.last.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(f)
+    }
+
+    /// The local and remote addresses: the connection's, or the last ones after close.
+    fn endpoints(&self) -> Option<(SocketAddr, SocketAddr)> {
+        match self.conn() {
+            Some(c) => Some((c.local, c.remote)),
+            None => self.last(|l| (l.local, l.remote)),
+        }
     }
 
     /// `LocalAddress` (None before connect).
     pub fn local_address(&self) -> Option<HostName> {
-        self.conn().map(|c| HostName::from_ip(c.local.ip()))
+        self.endpoints().map(|(local, _)| HostName::from_ip(local.ip()))
     }
 
     /// `LocalPort` ("" before connect).
     pub fn local_port(&self) -> String {
-        self.conn().map(|c| c.local.port().to_string()).unwrap_or_default()
+        self.endpoints().map(|(local, _)| local.port().to_string()).unwrap_or_default()
     }
 
     /// `RemoteAddress` (None before connect).
     pub fn remote_address(&self) -> Option<HostName> {
-        self.conn().map(|c| HostName::from_ip(c.remote.ip()))
+        self.endpoints().map(|(_, remote)| HostName::from_ip(remote.ip()))
     }
 
     /// `RemotePort` ("" before connect).
     pub fn remote_port(&self) -> String {
-        self.conn().map(|c| c.remote.port().to_string()).unwrap_or_default()
+        self.endpoints().map(|(_, remote)| remote.port().to_string()).unwrap_or_default()
     }
 
     /// `RemoteHostName`: what was passed to ConnectAsync (the peer's address when accepted).
@@ -56,18 +95,30 @@ impl StreamSocketInformation {
     }
 
     /// `RoundTripTimeStatistics` from TCP_INFO (see `net::tcp_info` for how each field is
-    /// derived). Fails with `E_ILLEGAL_METHOD_CALL` before connect.
+    /// derived). After close: the values sampled at close (all zero if the socket never
+    /// connected).
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` before connect (never after close).
     pub fn round_trip_time_statistics(&self) -> Result<RoundTripTimeStatistics> {
         self.statistics().map(|(rtt, _)| rtt)
     }
 
-    /// `BandwidthStatistics` from TCP_INFO.
+    /// `BandwidthStatistics` from TCP_INFO; after close, as
+    /// [`round_trip_time_statistics`](Self::round_trip_time_statistics).
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` before connect (never after close).
     pub fn bandwidth_statistics(&self) -> Result<BandwidthStatistics> {
         self.statistics().map(|(_, bw)| bw)
     }
 
     fn statistics(&self) -> Result<(RoundTripTimeStatistics, BandwidthStatistics)> {
-        let conn = self.inner.connection("read statistics")?;
+        let conn = match self.inner.connection("read statistics") {
+            Ok(conn) => conn,
+            Err(_) if self.inner.is_closed() => return Ok(self.last(|l| l.statistics).unwrap_or_default()),
+            Err(e) => return Err(e),
+        };
         let mut tracker = conn.stats.lock().unwrap_or_else(|e| e.into_inner());
         tracker.sample(&conn.fd()).map_err(|e| Error::from_io(&e, "getsockopt(TCP_INFO)"))
     }
@@ -115,8 +166,11 @@ impl StreamSocketInformation {
         if self.session().is_some_and(|s| s.server_side) { self.record().server_certificate } else { None }
     }
 
-    fn session(&self) -> Option<crate::tls::client::TlsSessionInfo> {
-        self.conn().and_then(|c| c.tls_io().map(|t| t.session.clone()))
+    fn session(&self) -> Option<TlsSessionInfo> {
+        match self.conn() {
+            Some(c) => c.tls_io().map(|t| t.session.clone()),
+            None => self.last(|l| l.session.clone()).flatten(),
+        }
     }
 
     /// netrt extension `NegotiatedTlsVersion`: `Tls12` (wire 0x0303), `Tls13` (0x0304), `None`

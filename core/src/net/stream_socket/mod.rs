@@ -59,6 +59,8 @@ pub(crate) struct Inner {
     plaintext_in_readers: Arc<std::sync::atomic::AtomicUsize>,
     /// Bytes cancelled reads gave back, served before the kernel's.
     unread: unread::Unread,
+    /// What `Information` reports after close: the connection as it was when closed.
+    last: Mutex<Option<information::LastKnown>>,
 }
 
 /// `StreamSocket`. Cloning gives another reference to the same socket (WinRT reference
@@ -195,6 +197,7 @@ impl StreamSocket {
                 plaintext_in_readers: Arc::default(),
                 unread: unread::Unread::default(),
                 tls_record: std::sync::OnceLock::new(),
+                last: Mutex::new(None),
             }),
         }
     }
@@ -232,7 +235,7 @@ impl StreamSocket {
 
     /// `Control`.
     pub fn control(&self) -> StreamSocketControl {
-        self.inner.control.clone()
+        self.inner.control.kept_by(self.inner.clone())
     }
 
     /// `Information`.
@@ -381,6 +384,7 @@ impl StreamSocket {
         endpoint_pair: &EndpointPair,
         protection_level: SocketProtectionLevel,
     ) -> Result<()> {
+        self.inner.ensure_open()?;
         let endpoint_pair = endpoint_pair.snapshot();
         let remote_host = endpoint_pair
             .remote_host_name
@@ -534,7 +538,7 @@ impl StreamSocket {
     /// operations have ended.
     ///
     /// # Errors
-    /// None: it always returns `Ok(())`.
+    /// `RO_E_CLOSED` after close.
     ///
     /// # Cancel safety
     /// The abort happens when the future is first polled; dropping it afterwards only stops
@@ -554,6 +558,7 @@ impl StreamSocket {
     /// # }
     /// ```
     pub async fn cancel_io(&self) -> Result<()> {
+        self.inner.ensure_open()?;
         self.inner.abort.abort_all();
         // Wait until the aborted operations have reached their terminal state.
         let inner = &self.inner;
@@ -567,6 +572,11 @@ impl StreamSocket {
     }
 
     /// `Close()`: aborts pending operations and closes the connection. Idempotent; never blocks.
+    ///
+    /// Afterwards every method, every `Control` setter and every operation on the socket's
+    /// streams (and the DataReaders/DataWriters on them) fails with `RO_E_CLOSED`; the getters
+    /// of `Control` and `Information` keep answering with their last values (addresses, TLS
+    /// details and the statistics sampled at close).
     pub fn close(&self) {
         self.inner.close();
     }
@@ -764,12 +774,29 @@ impl Inner {
     fn close(&self) {
         let previous = {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            if let State::Connected(conn) = &*state {
+                // Recorded before the state changes, so Information never sees neither.
+                *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(information::LastKnown::of(conn));
+            }
             std::mem::replace(&mut *state, State::Closed)
         };
+        self.control.shared.close();
         self.abort.abort_all();
         if let State::Connected(conn) = previous {
             conn.shutdown();
         }
+    }
+
+    /// `RO_E_CLOSED` once closed.
+    fn ensure_open(&self) -> Result<()> {
+        match *self.state.read().unwrap_or_else(|e| e.into_inner()) {
+            State::Closed => Err(Error::closed("StreamSocket")),
+            _ => Ok(()),
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.ensure_open().is_err()
     }
 }
 

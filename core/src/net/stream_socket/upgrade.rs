@@ -29,7 +29,7 @@ impl StreamSocket {
     /// `UpgradeToSslAsync(protectionLevel, validationHostName)`.
     ///
     /// # Errors
-    /// `E_ILLEGAL_METHOD_CALL` unless the socket is connected with `PlainSocket` and has no
+    /// `RO_E_CLOSED` after close; `E_ILLEGAL_METHOD_CALL` unless the socket is connected with `PlainSocket` and has no
     /// pending read or write; `E_INVALIDARG` for PlainSocket or levels meaningless on TCP;
     /// `NETRT_E_STARTTLS_PLAINTEXT_PENDING` (socket closed) when unread plaintext is waiting;
     /// the TLS/certificate error of a failed handshake (the socket is closed then);
@@ -106,6 +106,7 @@ impl StreamSocket {
 
     async fn upgrade(&self, level: SocketProtectionLevel, role: Role) -> Result<()> {
         let inner = &self.inner;
+        inner.ensure_open()?;
         let _reading = Busy::acquire(&inner.read_busy, &inner.idle, "read")
             .map_err(|_| Error::illegal_method_call("UpgradeToSslAsync: a read is pending"))?;
         let _writing = Busy::acquire(&inner.write_busy, &inner.idle, "write")
