@@ -136,7 +136,7 @@ async def test_plain_connect_hello_then_upgrade_to_ssl(starttls_peer, ca: Certif
         raise AssertionError(NotifyUser)
 
     assert NotifyUser == ["Connected", "Client: sending hello", "Client: sent data", "Client: upgrade to SSL completed"]
-    assert f"HELLO {hello}" in starttls_peer.output()
+    starttls_peer.wait_for_output(f"HELLO {hello}")  # the peer prints it from its own process
     assert clientSocket.information.protection_level == SocketProtectionLevel.SSL
     assert clientSocket.information.negotiated_tls_version != 0
     await within(clientSocket.output_stream.write_async(b"secret\n"))
