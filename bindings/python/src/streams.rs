@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::asyncop::{IAsyncOperation, boolean, spawn, spawn_read, uint};
-use crate::convert::{bytes_arg, enum_arg, ready_future};
+use crate::convert::{HeldBytes, enum_arg, ready_future};
 use crate::errors::{OrRaise, invalid_arg};
 
 /// `Buffer`: core's IBuffer (fixed capacity, settable length, memory that never moves);
@@ -182,9 +182,10 @@ impl PyOutputStream {
     /// `WriteAsync(buffer)`: writes all the bytes; the result is how many were written.
     #[pyo3(signature = (buffer, /))]
     fn write_async(&self, buffer: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
-        let data = bytes_arg(buffer)?;
+        // `bytes` is sent from the caller's object, other buffers from one copy.
+        let data = HeldBytes::of(buffer)?;
         let stream = self.inner.clone();
-        spawn(async move { stream.write(&data).await }, uint)
+        spawn(async move { stream.write(data.as_slice()).await }, uint)
     }
 
     /// `FlushAsync()`.
