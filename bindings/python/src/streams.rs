@@ -59,7 +59,9 @@ impl PyBuf {
     #[new]
     #[pyo3(signature = (capacity, /))]
     fn new(capacity: u32) -> PyResult<Self> {
-        Ok(Self::wrap(netrt::io::Buffer::new(capacity).or_raise()?))
+        // Memory comes when the bytes are first needed: a buffer that only bounds `read_async`
+        // costs nothing.
+        Ok(Self::wrap(netrt::io::Buffer::lazy(capacity)))
     }
 
     #[getter]
