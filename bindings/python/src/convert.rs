@@ -42,6 +42,75 @@ pub fn bytes_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     }
 }
 
+/// Runs `f` on the bytes of a "ReadableBuffer" argument (as [`bytes_arg`]) without copying
+/// them: `bytes` and buffer-protocol objects are read in place while the GIL is held (so no
+/// Python code can change them meanwhile), a netrt `Buffer` under its lock.
+pub fn with_bytes_arg<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(f(b.as_bytes()));
+    }
+    if let Ok(buf) = obj.cast::<PyBuf>() {
+        return Ok(buf.get().buffer().with_bytes(f));
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err("expected a bytes-like object, got 'str' (encode it first)"));
+    }
+    let view = PyBuffer::<u8>::get(obj).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected a bytes-like object, got '{}'",
+            obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+        ))
+    })?;
+    if !view.is_c_contiguous() {
+        return Ok(f(&view.to_vec(obj.py())?));
+    }
+    // SAFETY: a C-contiguous buffer of `len_bytes` u8s at `buf_ptr`, kept alive and unchanged by
+    // `view` while the GIL is held (`f` runs no Python code).
+    let bytes = unsafe { std::slice::from_raw_parts(view.buf_ptr() as *const u8, view.len_bytes()) };
+    Ok(f(bytes))
+}
+
+/// The bytes of a "ReadableBuffer" argument for work that outlives the call: a `bytes` object
+/// (immutable) is kept by reference, anything else (mutable: it may change once the call
+/// returns) is copied once.
+pub enum HeldBytes {
+    /// An immutable `bytes` (held so its data stays), with its data's address and length.
+    Shared { _object: Py<PyBytes>, ptr: usize, len: usize },
+    /// A copy.
+    Owned(Vec<u8>),
+}
+
+// SAFETY: `Shared` holds a reference to an immutable `bytes` object: its data never changes or
+// moves while the reference lives, so reading it from any thread is sound. The reference itself
+// is released through pyo3, which defers the decref to a thread holding the GIL.
+unsafe impl Send for HeldBytes {}
+// SAFETY: as above: only reads.
+unsafe impl Sync for HeldBytes {}
+
+impl HeldBytes {
+    /// Holds `obj`'s bytes: by reference for `bytes`, else a copy.
+    pub fn of(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            let data = b.as_bytes();
+            return Ok(Self::Shared {
+                _object: b.clone().unbind(),
+                ptr: data.as_ptr() as usize,
+                len: data.len(),
+            });
+        }
+        Ok(Self::Owned(bytes_arg(obj)?))
+    }
+
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            // SAFETY: see the `Send` impl: the object is alive and immutable.
+            Self::Shared { ptr, len, .. } => unsafe { std::slice::from_raw_parts(*ptr as *const u8, *len) },
+            Self::Owned(v) => v,
+        }
+    }
+}
+
 /// A "HostName" argument: a `HostName`, or a `str` (netrt convenience) parsed as one.
 pub fn host_arg(obj: &Bound<'_, PyAny>) -> PyResult<netrt::HostName> {
     if let Ok(h) = obj.cast::<PyHostName>() {

@@ -14,6 +14,7 @@ use crate::asyncop::{
 };
 use crate::convert::{
     bytes_arg, datetime, datetime_arg, enum_arg, guid_arg, py_enum, timedelta, timespan_arg, uuid,
+    with_bytes_arg,
 };
 use crate::errors::{OrRaise, invalid_arg};
 use crate::streams::{PyBuf, PyInputStream, PyOutputStream, aenter, aexit};
@@ -78,14 +79,15 @@ impl PyDataWriter {
     /// `WriteBytes`: any bytes-like object.
     #[pyo3(signature = (value, /))]
     fn write_bytes(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.inner.write_bytes(&bytes_arg(value)?).or_raise()
+        // Read in place: the writer's own buffer is the one copy.
+        with_bytes_arg(value, |bytes| self.inner.write_bytes(bytes))?.or_raise()
     }
 
     /// `WriteBuffer(buffer)` or `WriteBuffer(buffer, start, count)`.
     #[pyo3(signature = (buffer, /, *range))]
     fn write_buffer(&self, buffer: &Bound<'_, PyAny>, range: &Bound<'_, PyTuple>) -> PyResult<()> {
         match range.len() {
-            0 => self.inner.write_bytes(&bytes_arg(buffer)?).or_raise(),
+            0 => with_bytes_arg(buffer, |bytes| self.inner.write_bytes(bytes))?.or_raise(),
             2 => {
                 self.write_buffer_range(buffer, range.get_item(0)?.extract()?, range.get_item(1)?.extract()?)
             }

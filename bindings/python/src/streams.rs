@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::asyncop::{IAsyncOperation, boolean, spawn, spawn_read, uint};
-use crate::convert::{bytes_arg, enum_arg, ready_future};
+use crate::convert::{HeldBytes, enum_arg, ready_future};
 use crate::errors::{OrRaise, invalid_arg};
 
 /// `Buffer`: core's IBuffer (fixed capacity, settable length, memory that never moves);
@@ -59,7 +59,9 @@ impl PyBuf {
     #[new]
     #[pyo3(signature = (capacity, /))]
     fn new(capacity: u32) -> PyResult<Self> {
-        Ok(Self::wrap(netrt::io::Buffer::new(capacity).or_raise()?))
+        // Memory comes when the bytes are first needed: a buffer that only bounds `read_async`
+        // costs nothing.
+        Ok(Self::wrap(netrt::io::Buffer::lazy(capacity)))
     }
 
     #[getter]
@@ -184,9 +186,10 @@ impl PyOutputStream {
     /// `WriteAsync(buffer)`: writes all the bytes; the result is how many were written.
     #[pyo3(signature = (buffer, /))]
     fn write_async(&self, buffer: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
-        let data = bytes_arg(buffer)?;
+        // `bytes` is sent from the caller's object, other buffers from one copy.
+        let data = HeldBytes::of(buffer)?;
         let stream = self.inner.clone();
-        spawn(async move { stream.write(&data).await }, uint)
+        spawn(async move { stream.write(data.as_slice()).await }, uint)
     }
 
     /// `FlushAsync()`.

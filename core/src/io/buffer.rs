@@ -55,7 +55,10 @@ unsafe impl Send for Memory {}
 unsafe impl Sync for Memory {}
 
 struct Inner {
-    memory: Memory,
+    /// Allocated when the buffer is made, or — for [`Buffer::lazy`] — when its bytes are first
+    /// needed; never moved or replaced afterwards.
+    memory: std::sync::OnceLock<Memory>,
+    capacity: u32,
     length: Mutex<u32>,
 }
 
@@ -98,8 +101,27 @@ impl Buffer {
         Ok(Self::with_memory(bytes.into_boxed_slice(), length))
     }
 
+    /// A buffer of `capacity` bytes and length 0 whose memory is allocated (zeroed) only when
+    /// its bytes are first needed: a buffer that only bounds reads (as Python's `read_async`
+    /// takes it) costs nothing.
+    pub fn lazy(capacity: u32) -> Self {
+        Self {
+            inner: Arc::new(Inner { memory: std::sync::OnceLock::new(), capacity, length: Mutex::new(0) }),
+        }
+    }
+
     fn with_memory(memory: Box<[u8]>, length: u32) -> Self {
-        Self { inner: Arc::new(Inner { memory: Memory::new(memory), length: Mutex::new(length) }) }
+        let capacity = memory.len() as u32;
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(Memory::new(memory));
+        Self { inner: Arc::new(Inner { memory: cell, capacity, length: Mutex::new(length) }) }
+    }
+
+    /// The memory, allocated now if it was not.
+    fn memory(&self) -> &Memory {
+        self.inner
+            .memory
+            .get_or_init(|| Memory::new(vec![0u8; self.inner.capacity as usize].into_boxed_slice()))
     }
 
     fn lock(&self) -> MutexGuard<'_, u32> {
@@ -108,7 +130,7 @@ impl Buffer {
 
     /// Capacity in bytes.
     pub fn capacity(&self) -> u32 {
-        self.raw_memory().1 as u32
+        self.inner.capacity
     }
 
     /// Length in bytes.
@@ -128,6 +150,9 @@ impl Buffer {
                 self.capacity()
             )));
         }
+        if length > 0 {
+            self.memory();
+        }
         *self.lock() = length;
         Ok(())
     }
@@ -135,16 +160,18 @@ impl Buffer {
     /// Runs `f` on the valid bytes (`0..length`).
     pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
         let length = self.lock();
+        let Some(memory) = self.inner.memory.get() else { return f(&[]) };
         // SAFETY: under the lock.
-        let memory = unsafe { self.inner.memory.bytes() };
+        let memory = unsafe { memory.bytes() };
         f(&memory[..*length as usize])
     }
 
     /// Runs `f` on the whole memory (`0..capacity`) and the length, both writable.
     pub fn with_memory_mut<R>(&self, f: impl FnOnce(&mut [u8], &mut u32) -> R) -> R {
+        let memory = self.memory();
         let mut length = self.lock();
         // SAFETY: under the lock, so no other safe access overlaps this one.
-        let memory = unsafe { self.inner.memory.bytes_mut() };
+        let memory = unsafe { memory.bytes_mut() };
         f(memory, &mut length)
     }
 
@@ -174,7 +201,8 @@ impl Buffer {
     /// buffer a ReadAsync is filling).
     #[doc(hidden)]
     pub fn raw_memory(&self) -> (*mut u8, usize) {
-        (self.inner.memory.ptr, self.inner.memory.len)
+        let memory = self.memory();
+        (memory.ptr, memory.len)
     }
 
     /// Sets the length after bytes were written through [`raw_memory`](Self::raw_memory)
@@ -205,6 +233,18 @@ impl Default for Buffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lazy_buffer_allocates_when_its_bytes_are_needed() {
+        let b = Buffer::lazy(16);
+        assert_eq!((b.capacity(), b.length(), b.to_vec()), (16, 0, vec![]));
+        assert!(b.inner.memory.get().is_none());
+        b.set_length(2).unwrap();
+        assert_eq!(b.to_vec(), [0, 0]);
+        let before = b.raw_memory().0;
+        b.set_contents(b"xyz").unwrap();
+        assert_eq!((b.to_vec(), b.raw_memory().0), (b"xyz".to_vec(), before));
+    }
 
     #[test]
     fn clones_share_memory_and_the_address_never_moves() {

@@ -69,6 +69,26 @@ pub trait ByteSource: Send + Sync + 'static {
     fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>>;
 
     #[doc(hidden)]
+    /// Appends one read of at most `want` (> 0) bytes to `out` for the operation holding
+    /// `ticket` (as [`read_some`](Self::read_some)); returns how many. Sources that can wait
+    /// for data before allocating (sockets) override it, so a pending read on an idle
+    /// connection holds no buffer.
+    #[doc(hidden)]
+    fn read_some_vec<'a>(
+        &'a self,
+        out: &'a mut Vec<u8>,
+        want: usize,
+        ticket: OpTicket,
+    ) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move {
+            let filled = out.len();
+            out.resize(filled + want, 0);
+            let result = self.read_some(&mut out[filled..], ticket).await;
+            out.truncate(filled + *result.as_ref().unwrap_or(&0));
+            result
+        })
+    }
+
     /// Starts a direct read for the operation holding `ticket` (see [`DirectRead`]): takes the
     /// source's read slot until [`direct_end`](Self::direct_end), with the state checks of
     /// `read_some` (a read already pending, aborted, closed, not connected). `Ok(false)` when
@@ -256,25 +276,19 @@ impl InputStream {
         while out.len() - start < count {
             let want = (count - (out.len() - start)).min(MAX_READ_CHUNK);
             let filled = out.len();
-            out.resize(filled + want, 0);
-            let read = read_or_stop(self.source.read_some(&mut out[filled..], ticket), cancel);
+            let read = read_or_stop(self.source.read_some_vec(out, want, ticket), cancel);
             let n = match read.await {
                 // Asked to stop: what was read so far is the result (none: cancelled).
                 Ok(None) => {
                     out.truncate(filled);
                     return stop_with(out.len() - start);
                 }
-                Ok(Some(n)) => Ok(n),
-                Err(e) => Err(e),
-            };
-            let n = match n {
-                Ok(n) => n,
+                Ok(Some(n)) => n,
                 Err(e) => {
                     out.truncate(filled);
                     return Err(e);
                 }
             };
-            out.truncate(filled + n);
             if options.read_is_over(n, out.len() - start, count) {
                 break;
             }

@@ -627,6 +627,46 @@ impl Inner {
         self.read_outcome(&conn, ticket, result)
     }
 
+    /// One read appended to `out` (at most `want` bytes) for the operation holding `ticket`:
+    /// the buffer grows only once the socket has something, so a read waiting on an idle
+    /// connection holds no memory.
+    async fn read_some_vec(&self, out: &mut Vec<u8>, want: usize, ticket: abort::Ticket) -> Result<usize> {
+        let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
+        if self.abort.is_aborted(ticket) {
+            return Err(Error::aborted("the read"));
+        }
+        let conn = self.connection("read")?;
+        if want == 0 {
+            return Ok(0);
+        }
+        let filled = out.len();
+        if self.unread.any() {
+            out.resize(filled + want, 0);
+            let taken = self.unread.take(&mut out[filled..], &self.plaintext_in_readers);
+            out.truncate(filled + taken.unwrap_or(0));
+            if let Some(n) = taken {
+                return Ok(n);
+            }
+        }
+        tokio::select! {
+            biased;
+            r = conn.readable() => r.map_err(|e| conn.map_io_error(&e, "read"))?,
+            _ = self.abort.aborted(ticket) => return Err(Error::aborted("the read")),
+        }
+        out.resize(filled + want, 0);
+        let result = tokio::select! {
+            biased;
+            r = conn.read(&mut out[filled..]) => r,
+            _ = self.abort.aborted(ticket) => Err(std::io::Error::from(std::io::ErrorKind::Interrupted)),
+        };
+        let outcome = match result {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::aborted("the read")),
+            result => self.read_outcome(&conn, ticket, result),
+        };
+        out.truncate(filled + *outcome.as_ref().unwrap_or(&0));
+        outcome
+    }
+
     /// What a read that returned `result` reports.
     fn read_outcome(
         &self,
@@ -828,6 +868,15 @@ impl ByteSource for SocketStream {
 
     fn read_some<'a>(&'a self, buf: &'a mut [u8], ticket: OpTicket) -> BoxFuture<'a, Result<usize>> {
         Box::pin(self.0.read_some(buf, ticket.into()))
+    }
+
+    fn read_some_vec<'a>(
+        &'a self,
+        out: &'a mut Vec<u8>,
+        want: usize,
+        ticket: OpTicket,
+    ) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(self.0.read_some_vec(out, want, ticket.into()))
     }
 
     fn direct_begin(&self, ticket: OpTicket) -> Result<bool> {

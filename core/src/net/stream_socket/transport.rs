@@ -109,6 +109,27 @@ impl PlainIo {
         }
     }
 
+    /// Ready once a `recv` would not block (data, end of stream or an error is there), without
+    /// taking anything: a read waits here before it allocates its buffer, so an idle
+    /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first.
+    fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        loop {
+            let mut probe = [0u8; 1];
+            // SAFETY: one writable byte; MSG_PEEK leaves it in the socket, MSG_DONTWAIT never blocks.
+            let n = unsafe {
+                libc::recv(self.fd(), probe.as_mut_ptr().cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
+            };
+            if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::WouldBlock {
+                return Poll::Ready(Ok(()));
+            }
+            if caller_driven() {
+                return Poll::Pending;
+            }
+            let mut ready = ready!(self.registration()?.poll_read_ready(cx))?;
+            ready.clear_ready();
+        }
+    }
+
     /// One `send` of as much of `data` as the kernel takes now (≥ 1 byte).
     fn poll_write(&self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         loop {
@@ -216,6 +237,15 @@ impl Connection {
         match &self.io {
             Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_read(cx, buf)).await,
             Io::Tls(tls) => tls.read.lock().await.read(buf).await,
+        }
+    }
+
+    /// Ready once a read would make progress on a plain connection (see
+    /// `PlainIo::poll_readable`); under TLS at once (rustls may hold plaintext already).
+    pub(crate) async fn readable(&self) -> io::Result<()> {
+        match &self.io {
+            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_readable(cx)).await,
+            Io::Tls(_) => Ok(()),
         }
     }
 

@@ -15,6 +15,11 @@ pub(super) struct Unread {
 }
 
 impl Unread {
+    /// Whether bytes may be waiting (a hint: `take` decides).
+    pub(super) fn any(&self) -> bool {
+        self.any.load(Ordering::Acquire)
+    }
+
     /// Copies given-back bytes into `buf` (the oldest first); None when there are none.
     pub(super) fn take(&self, buf: &mut [u8], ledger: &AtomicUsize) -> Option<usize> {
         if !self.any.load(Ordering::Acquire) || buf.is_empty() {
