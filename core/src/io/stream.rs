@@ -89,7 +89,7 @@ pub trait ByteSource: Send + Sync + 'static {
         })
     }
 
-    /// Starts a direct read for the operation holding `ticket` (see [`DirectRead`]): takes the
+    /// Starts a direct read for the operation holding `ticket` (see [`DirectRead`](crate::io::caller_driven::DirectRead)): takes the
     /// source's read slot until [`direct_end`](Self::direct_end), with the state checks of
     /// `read_some` (a read already pending, aborted, closed, not connected). `Ok(false)` when
     /// this source has no direct reads (TLS, in-memory): nothing is held; use `read_some`.
