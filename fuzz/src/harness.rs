@@ -217,22 +217,27 @@ pub fn certificate(data: &[u8]) {
                 exercise(intermediate);
             }
         }
-        Err(e) => assert!(CERTIFICATE_ERRORS.contains(&e.hresult()), "unexpected error {:#010X}: {e}", e.hresult()),
+        Err(e) => {
+            assert!(CERTIFICATE_ERRORS.contains(&e.hresult()), "unexpected error {:#010X}: {e}", e.hresult())
+        }
     }
 }
 
 /// Calls every getter of `cert` and checks the DER and PEM round trips.
 fn exercise(cert: &Certificate) {
-    let _ = (cert.subject(), cert.subject_distinguished_name(), cert.issuer(), cert.issuer_distinguished_name());
+    let _ =
+        (cert.subject(), cert.subject_distinguished_name(), cert.issuer(), cert.issuer_distinguished_name());
     let _ = (cert.serial_number(), cert.valid_from(), cert.valid_to());
     assert_eq!(cert.thumbprint_sha1().len(), 20);
     assert_eq!(cert.thumbprint_sha256().len(), 32);
     let _ = (cert.dns_names(), cert.ip_addresses(), cert.enhanced_key_usages(), cert.key_usages());
     let _ = format!("{:?}", cert.subject_alternative_name());
-    let _ = (cert.signature_algorithm_name(), cert.signature_hash_algorithm_name(), cert.key_algorithm_name());
+    let _ =
+        (cert.signature_algorithm_name(), cert.signature_hash_algorithm_name(), cert.key_algorithm_name());
     let _ = (cert.is_strongly_protected(), cert.is_per_user(), cert.is_security_device_bound());
     let _ = (cert.key_storage_provider_name(), cert.store_name());
-    let _ = (cert.allows_server_auth(), cert.allows_client_auth(), cert.is_self_signed(), cert.is_self_issued());
+    let _ =
+        (cert.allows_server_auth(), cert.allows_client_auth(), cert.is_self_signed(), cert.is_self_issued());
     let _ = cert.has_private_key();
     let der = cert.to_der();
     let again = Certificate::from_der(&der).expect("a parsed certificate's DER parses again");
@@ -254,7 +259,8 @@ pub fn names(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     match HostName::new(&text) {
         Ok(host) => {
-            let _ = (host.host_type(), host.raw_name(), host.display_name(), host.ip_address(), host.scope_id());
+            let _ =
+                (host.host_type(), host.raw_name(), host.display_name(), host.ip_address(), host.scope_id());
             let again = HostName::new(host.canonical_name()).expect("a canonical name parses again");
             assert!(again.is_equal(&host), "{:?} vs {:?}", host.canonical_name(), again.canonical_name());
             assert_eq!(again.host_type(), host.host_type());
