@@ -46,7 +46,9 @@ pub struct HostName {
 
 impl HostName {
     /// `HostName(String)`: accepts a host name or an IPv4/IPv6 literal (IPv6 may carry
-    /// brackets and a `%zone`). An empty or malformed name fails with `E_INVALIDARG`.
+    /// brackets and a `%zone`). A name whose IDNA form is an IPv4 literal (`1.0.0.0.` with its
+    /// root dot, full-width digits) is that address. An empty or malformed name fails with
+    /// `E_INVALIDARG`.
     pub fn new(name: &str) -> Result<Self> {
         let trimmed = name.trim();
         if trimmed.is_empty() {
