@@ -35,3 +35,19 @@ fn certificate_corpus_parses_or_fails_with_crypt_or_invalidarg() {
 fn names_corpus_parses_or_fails_with_invalidarg() {
     replay("names", harness::names);
 }
+
+#[test]
+fn crl_corpus_parses_or_fails_with_invalidarg() {
+    replay("crl", harness::crl);
+}
+
+#[test]
+fn crl_seeds_reach_the_revocation_check() {
+    use netrt::tls::ChainValidationResult::Revoked;
+    let seed = |name: &str| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/crl").join(name);
+        harness::crl_record(&std::fs::read(path).expect("seed")).expect("the seed CRL parses")
+    };
+    assert!(seed("empty-crl").errors.is_empty(), "{:?}", seed("empty-crl"));
+    assert_eq!(seed("revokes-leaf").errors, vec![Revoked]);
+}

@@ -10,7 +10,12 @@ use netrt::tls::certificate::{
     CRYPT_E_ASN1_BADTAG, CRYPT_E_ASN1_CORRUPT, CRYPT_E_ASN1_EOD, E_INVALID_PASSWORD,
 };
 use netrt::tls::{Certificate, ChainValidationResult, chain};
+use netrt::tls::{RecordingVerifier, SocketSslErrorSeverity, VerificationRecord};
 use netrt::{DataReader, Error};
+use rustls::RootCertStore;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The longest script a `data_reader` input carries (its first byte, modulo this + 1).
 const MAX_SCRIPT: usize = 64;
@@ -299,4 +304,41 @@ pub fn names(data: &[u8]) {
         assert!(results.contains(&primary));
         assert_ne!(primary, ChainValidationResult::Success);
     }
+}
+
+/// A CA, and a `localhost` server certificate it issued, that `crl` validates against the
+/// fuzzed CRL (fuzz/fixtures; the seeds in fuzz/corpus/crl are that CA's CRLs).
+const CRL_CA: &[u8] = include_bytes!("../fixtures/crl-ca.der");
+const CRL_LEAF: &[u8] = include_bytes!("../fixtures/crl-leaf.der");
+
+/// A certificate revocation list as `StreamSocketControl.CertificateRevocationLists` takes it:
+/// `RecordingVerifier::new` parses it (a malformed CRL must be `E_INVALIDARG`); a parsed one is
+/// then used to validate [`CRL_LEAF`] against [`CRL_CA`], which must produce a consistent
+/// record (the verdict matches the errors; `Revoked` only from a CRL) and never panic.
+pub fn crl(data: &[u8]) {
+    let Some(record) = crl_record(data) else { return };
+    assert_eq!(record.accepted, record.errors.is_empty(), "{record:?}");
+    assert_eq!(record.severity == SocketSslErrorSeverity::None, record.errors.is_empty(), "{record:?}");
+    assert!(record.errors.windows(2).all(|w| w[0] < w[1]), "errors sorted, no duplicates: {record:?}");
+    assert!(!record.errors.contains(&ChainValidationResult::Untrusted), "the CA is trusted: {record:?}");
+}
+
+/// What validating [`CRL_LEAF`] with `crl` finds; None when `crl` is refused (which must be
+/// `E_INVALIDARG`).
+pub fn crl_record(crl: &[u8]) -> Option<VerificationRecord> {
+    let mut roots = RootCertStore::empty();
+    roots.add(CertificateDer::from(CRL_CA)).expect("the fixture CA is a valid trust anchor");
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier =
+        match RecordingVerifier::new(Arc::new(roots), &[], Vec::new(), vec![crl.to_vec()], provider) {
+            Ok(v) => v,
+            Err(e) => {
+                assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}");
+                return None;
+            }
+        };
+    let name = ServerName::try_from("localhost").expect("a valid name");
+    // 2027-01-15: inside the fixtures' validity and the seeds' CRL update interval.
+    let now = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000));
+    Some(verifier.validate(&CertificateDer::from(CRL_LEAF), &[], &name, now))
 }
