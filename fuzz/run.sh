@@ -38,7 +38,7 @@ for t in "${targets[@]}"; do
   rc=0
   cargo fuzz run "$t" "target/work/$t" "corpus/$t" -- -max_total_time="$seconds" -timeout=10 \
     -max_len="$max_len" -print_final_stats=1 >"target/logs/$t.log" 2>&1 || rc=$?
-  grep -E '^#[0-9]+ +DONE|^stat::number_of_executed_units|^stat::peak_rss_mb' "target/logs/$t.log" || true
+  grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^stat::peak_rss_mb' "target/logs/$t.log" || true
   if ((rc != 0)); then
     tail -n 40 "target/logs/$t.log"
     echo "fuzz: $t failed (exit $rc); the input is in fuzz/artifacts/$t/" >&2
