@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-c bench-python clean install
+	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -105,6 +105,23 @@ test-cpp: ffi
 ## collecting no tests is a failure.
 test-python:
 	timeout 1500 bash tests/python/run.sh
+
+## fuzz: coverage-guided fuzzing (cargo-fuzz, libFuzzer + ASan) of core's parsers, each target
+## for FUZZ_SECONDS (docs/fuzzing.md); installs cargo-fuzz when missing. FUZZ_TARGETS picks some.
+## The first build takes minutes (its own target dir, fuzz/target), so `make test` does not run
+## libFuzzer: test-rust replays the committed corpora through the same harnesses instead
+## (core/tests/fuzz_corpus.rs, also `make fuzz-corpus`).
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_TARGETS ?=
+fuzz:
+	nice -n 10 fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	nice -n 10 fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-corpus:
+	$(CARGO) test -p netrt --test fuzz_corpus
 
 ## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
 ## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.

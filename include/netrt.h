@@ -1775,6 +1775,21 @@ netrt_hresult netrt_stream_socket_listener_bind_endpoint_async(netrt_handle list
                                                                const char *local_service_name,
                                                                netrt_handle *out_op);
 
+// netrt extension `BindEndpointAsync(localHostName, localServiceName, protectionLevel)`: binds
+// one local address (`local_host_name` a HostName handle, or 0 for every local address, as
+// `_bind_service_name_with_protection_level_async`) with PlainSocket or, when the Control's
+// ServerCertificate is set, a TLS level — a TLS server reachable on 127.0.0.1 only, say.
+// Accepted sockets complete the TLS server handshake within the Control's
+// TlsHandshakeTimeout before ConnectionReceived is raised. Synchronous errors as
+// `_bind_service_name_with_protection_level_async` (a TLS level without a server certificate,
+// Bluetooth levels and unknown values are `E_INVALIDARG`); asynchronous: the resolver's error,
+// the bind error.
+netrt_hresult netrt_stream_socket_listener_bind_endpoint_with_protection_level_async(netrt_handle listener,
+                                                                                     netrt_handle local_host_name,
+                                                                                     const char *local_service_name,
+                                                                                     int32_t protection_level,
+                                                                                     netrt_handle *out_op);
+
 // `CancelIOAsync()`: a listener has nothing pending; completes at once (`RO_E_CLOSED` when
 // closed).
 netrt_hresult netrt_stream_socket_listener_cancel_io_async(netrt_handle listener,
@@ -2312,6 +2327,19 @@ netrt_hresult netrt_stream_socket_listener_control_get_client_certificate_mode(n
 // bound.
 netrt_hresult netrt_stream_socket_listener_control_set_client_certificate_mode(netrt_handle control,
                                                                                int32_t value);
+
+// netrt extension `StreamSocketListenerControl.TlsHandshakeTimeout` (get): TimeSpan in 100-ns
+// ticks; default 30 s; 0 = no limit. `out_value` not NULL.
+netrt_hresult netrt_stream_socket_listener_control_get_tls_handshake_timeout(netrt_handle control,
+                                                                             int64_t *out_value);
+
+// netrt extension `StreamSocketListenerControl.TlsHandshakeTimeout` (set): 100-ns ticks; how
+// long each client accepted by a TLS listener has to complete its handshake (a client that
+// takes longer, such as one that never sends a ClientHello, is disconnected and never
+// delivered to ConnectionReceived). Negative is `E_INVALIDARG`; `E_ILLEGAL_METHOD_CALL` once
+// bound.
+netrt_hresult netrt_stream_socket_listener_control_set_tls_handshake_timeout(netrt_handle control,
+                                                                             int64_t value);
 
 // netrt extension `StreamSocketListenerControl.TrustedRootCertificates`: a live vector of
 // Certificate handles that client certificates may chain to (besides the system store).

@@ -212,3 +212,80 @@ async fn server_starttls_injection_is_refused() {
     let mut buf = [0u8; 1];
     assert_eq!(within(accepted.read_some(&mut buf)).await.unwrap_err().hresult(), RO_E_CLOSED);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_listener_bound_to_loopback_endpoint_serves_openssl_s_client() {
+    let listener = StreamSocketListener::new();
+    listener.control().set_server_certificate(Some(cert("leaf"))).unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    listener
+        .add_connection_received(Arc::new(move |_l, args| {
+            let _ = tx.send(args.socket());
+        }))
+        .unwrap();
+    let loopback = HostName::new("127.0.0.1").unwrap();
+    within(listener.bind_endpoint_with_protection_level(Some(&loopback), "", Level::Tls12)).await.unwrap();
+    let local = listener.local_address().unwrap();
+    assert_eq!(local.ip(), std::net::IpAddr::from([127, 0, 0, 1]), "bound to loopback only");
+    let ca_file = Pki::get().path("ca.pem");
+    let client = openssl_s_client(
+        local.port(),
+        &["-CAfile", ca_file.to_str().unwrap(), "-verify_return_error", "-servername", "localhost"],
+    );
+    let accepted = within(rx.recv()).await.unwrap();
+    assert_eq!(accepted.information().protection_level(), Level::Tls12);
+    client.send("over loopback\n");
+    assert_eq!(read_exact(&accepted, 14).await, b"over loopback\n");
+    send(&accepted, "from netrt server\n").await;
+    let out = client.wait_for_output("from netrt server");
+    assert!(out.contains("Verify return code: 0 (ok)"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_endpoint_bind_without_server_certificate_is_rejected() {
+    let listener = StreamSocketListener::new();
+    let loopback = HostName::new("127.0.0.1").unwrap();
+    let err = within(listener.bind_endpoint_with_protection_level(Some(&loopback), "", Level::Tls12))
+        .await
+        .unwrap_err();
+    assert_eq!(err.hresult(), E_INVALIDARG);
+    assert!(listener.local_address().is_none(), "nothing was bound");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listener_tls_handshake_timeout_defaults_to_30_s_and_is_fixed_at_bind() {
+    use netrt::foundation::TimeSpan;
+    let listener = StreamSocketListener::new();
+    let control = listener.control();
+    assert_eq!(control.tls_handshake_timeout(), TimeSpan::from_secs(30));
+    assert_eq!(
+        control.set_tls_handshake_timeout(TimeSpan { duration: -1 }).unwrap_err().hresult(),
+        E_INVALIDARG
+    );
+    control.set_tls_handshake_timeout(TimeSpan::ZERO).unwrap();
+    assert_eq!(control.tls_handshake_timeout(), TimeSpan::ZERO);
+    within(listener.bind_endpoint(Some(&HostName::new("127.0.0.1").unwrap()), "")).await.unwrap();
+    let err = control.set_tls_handshake_timeout(TimeSpan::from_secs(1)).unwrap_err();
+    assert_eq!(err.hresult(), E_ILLEGAL_METHOD_CALL);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn client_that_never_sends_a_client_hello_is_dropped_after_the_handshake_timeout() {
+    use netrt::foundation::TimeSpan;
+    use tokio::io::AsyncReadExt;
+    let (_l, port, mut rx) = tls_listener(Level::Tls12, |l| {
+        l.control().set_server_certificate(Some(cert("leaf"))).unwrap();
+        l.control()
+            .set_tls_handshake_timeout(TimeSpan::from_duration(std::time::Duration::from_millis(300)))
+            .unwrap();
+    })
+    .await;
+    let mut silent = within(tokio::net::TcpStream::connect(("127.0.0.1", port))).await.unwrap();
+    // The server closes the connection: end of stream (or a reset), never data, never a hang.
+    let mut byte = [0u8; 1];
+    match within(silent.read(&mut byte)).await {
+        Ok(n) => assert_eq!(n, 0, "the server sent data to a client that never said hello"),
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
+    }
+    assert!(rx.try_recv().is_err(), "a connection without a handshake was delivered");
+}

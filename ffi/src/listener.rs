@@ -107,6 +107,38 @@ pub extern "C" fn netrt_stream_socket_listener_bind_endpoint_async(
     })
 }
 
+/// netrt extension `BindEndpointAsync(localHostName, localServiceName, protectionLevel)`: binds
+/// one local address (`local_host_name` a HostName handle, or 0 for every local address, as
+/// `_bind_service_name_with_protection_level_async`) with PlainSocket or, when the Control's
+/// ServerCertificate is set, a TLS level — a TLS server reachable on 127.0.0.1 only, say.
+/// Accepted sockets complete the TLS server handshake within the Control's
+/// TlsHandshakeTimeout before ConnectionReceived is raised. Synchronous errors as
+/// `_bind_service_name_with_protection_level_async` (a TLS level without a server certificate,
+/// Bluetooth levels and unknown values are `E_INVALIDARG`); asynchronous: the resolver's error,
+/// the bind error.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_socket_listener_bind_endpoint_with_protection_level_async(
+    listener: netrt_handle,
+    local_host_name: netrt_handle,
+    local_service_name: *const c_char,
+    protection_level: i32,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_stream_socket_listener_bind_endpoint_with_protection_level_async", {
+        let out = Out::new(out_op, "out_op")?;
+        let (keep, l) = get_obj!(listener, StreamSocketListener);
+        let host = host_opt(local_host_name)?;
+        let service = str_in_or_empty(local_service_name, "local_service_name")?.to_owned();
+        let level = SocketProtectionLevel::from_raw(protection_level)?;
+        out.write(start(async move {
+            let _keep = keep;
+            l.bind_endpoint_with_protection_level(host.as_ref(), &service, level).await?;
+            Ok(OpResult::Unit)
+        })?);
+        Ok(())
+    })
+}
+
 /// `CancelIOAsync()`: a listener has nothing pending; completes at once (`RO_E_CLOSED` when
 /// closed).
 #[unsafe(no_mangle)]

@@ -462,6 +462,35 @@ pub extern "C" fn netrt_stream_socket_listener_control_set_client_certificate_mo
     })
 }
 
+/// netrt extension `StreamSocketListenerControl.TlsHandshakeTimeout` (get): TimeSpan in 100-ns
+/// ticks; default 30 s; 0 = no limit. `out_value` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_socket_listener_control_get_tls_handshake_timeout(
+    control: netrt_handle,
+    out_value: *mut i64,
+) -> netrt_hresult {
+    ffi!("netrt_stream_socket_listener_control_get_tls_handshake_timeout", {
+        let out = Out::new(out_value, "out_value")?;
+        out.write(get!(control, StreamSocketListenerControl).tls_handshake_timeout().duration);
+        Ok(())
+    })
+}
+
+/// netrt extension `StreamSocketListenerControl.TlsHandshakeTimeout` (set): 100-ns ticks; how
+/// long each client accepted by a TLS listener has to complete its handshake (a client that
+/// takes longer, such as one that never sends a ClientHello, is disconnected and never
+/// delivered to ConnectionReceived). Negative is `E_INVALIDARG`; `E_ILLEGAL_METHOD_CALL` once
+/// bound.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_socket_listener_control_set_tls_handshake_timeout(
+    control: netrt_handle,
+    value: i64,
+) -> netrt_hresult {
+    ffi!("netrt_stream_socket_listener_control_set_tls_handshake_timeout", {
+        get!(control, StreamSocketListenerControl).set_tls_handshake_timeout(TimeSpan { duration: value })
+    })
+}
+
 /// netrt extension `StreamSocketListenerControl.TrustedRootCertificates`: a live vector of
 /// Certificate handles that client certificates may chain to (besides the system store).
 #[unsafe(no_mangle)]

@@ -1,8 +1,14 @@
 /* The STARTTLS sample of examples/README.md in C: plain ConnectAsync, a length-prefixed hello
  * with DataWriter, then UpgradeToSslAsync — against a Python `ssl` peer; the STARTTLS-injection
- * variant; and the server side (a TLS listener, UpgradeToSslAsServerAsync) driven by netrt's client. */
+ * variant; and the server side (a TLS listener — on every address and on 127.0.0.1 only, with a
+ * handshake timeout — and UpgradeToSslAsServerAsync) driven by netrt's client. */
 #include "common.h"
 #include "peers.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 static const char HELLO[] = "Hello, World! \xE2\x98\xBA ";
 
@@ -183,6 +189,80 @@ cleanup:
   return ok;
 }
 
+/* Connects a plain TCP client to 127.0.0.1:port that never sends a byte (no ClientHello) and
+ * waits up to 10 s for the server to hang up: 1 when it did (end of stream or reset). */
+static int silent_client_is_dropped(const char *port) {
+  struct sockaddr_in addr;
+  struct timeval limit = {10, 0};
+  char byte;
+  ssize_t n;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    return 0;
+  }
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)atoi(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0 ||
+      connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    close(fd);
+    return 0;
+  }
+  n = recv(fd, &byte, 1, 0);
+  close(fd);
+  return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+/* A TLS listener bound to 127.0.0.1 only (BindEndpointAsync with a protection level), reached by
+ * netrt's client; a client that never says hello is dropped after the listener's
+ * TlsHandshakeTimeout. */
+static int test_tls_listener_on_loopback(netrt_handle ca, netrt_handle leaf) {
+  int ok = 0;
+  netrt_handle listener = 0, lcontrol = 0, local = 0, sock = 0, op = 0;
+  int64_t token = 0, timeout = 0;
+  char port[16], got_text[256];
+  CHECK_OK(netrt_stream_socket_listener_create(&listener));
+  CHECK_OK(netrt_stream_socket_listener_get_control(listener, &lcontrol));
+  CHECK_OK(netrt_stream_socket_listener_control_set_server_certificate(lcontrol, leaf));
+  CHECK_OK(netrt_stream_socket_listener_control_get_tls_handshake_timeout(lcontrol, &timeout));
+  CHECK(timeout == 30LL * 10000000); /* 30 s in 100-ns ticks */
+  CHECK_HR(netrt_stream_socket_listener_control_set_tls_handshake_timeout(lcontrol, -1), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_stream_socket_listener_control_get_tls_handshake_timeout(lcontrol, NULL), NETRT_E_POINTER);
+  CHECK_OK(netrt_stream_socket_listener_control_set_tls_handshake_timeout(lcontrol, 300LL * 10000)); /* 300 ms */
+  CHECK_OK(netrt_stream_socket_listener_control_get_tls_handshake_timeout(lcontrol, &timeout));
+  CHECK(timeout == 300LL * 10000);
+  CHECK_OK(netrt_stream_socket_listener_add_connection_received(listener, on_tls_connection, NULL, &token));
+  CHECK_OK(netrt_host_name_create("127.0.0.1", &local));
+  CHECK_HR(netrt_stream_socket_listener_bind_endpoint_with_protection_level_async(listener, local, "", 99, &op),
+           NETRT_E_INVALIDARG);
+  AWAIT_OK(netrt_stream_socket_listener_bind_endpoint_with_protection_level_async(
+               listener, local, "", NETRT_SOCKET_PROTECTION_LEVEL_TLS12, &op),
+           op);
+  CHECK_HR(netrt_stream_socket_listener_control_set_tls_handshake_timeout(lcontrol, 0), NETRT_E_ILLEGAL_METHOD_CALL);
+  CHECK_OK(listener_port(listener, port, sizeof port));
+
+  /* The leaf certificate names IP:127.0.0.1, so the client verifies the address it dialled. */
+  CHECK_OK(netrt_stream_socket_create(&sock));
+  CHECK_OK(trust(sock, ca));
+  AWAIT_OK(netrt_stream_socket_connect_with_protection_level_async(sock, local, port,
+                                                                   NETRT_SOCKET_PROTECTION_LEVEL_TLS12, &op),
+           op);
+  CHECK(exchange(sock, "on loopback\n", got_text, sizeof got_text));
+  printf("TLS listener on 127.0.0.1:%s answered: %s", port, got_text);
+  CHECK(strstr(got_text, "echo:on loopback\n") != NULL);
+  CHECK(silent_client_is_dropped(port));
+  printf("a client without a ClientHello was dropped after the 300 ms TlsHandshakeTimeout\n");
+  ok = 1;
+cleanup:
+  RELEASE(op);
+  RELEASE(sock);
+  RELEASE(local);
+  RELEASE(lcontrol);
+  RELEASE(listener);
+  return ok;
+}
+
 /* Server-side STARTTLS: a plain listener upgrades its accepted socket; netrt's client upgrades. */
 static netrt_handle g_server_cert = 0;
 static void on_plain_connection(void *user_data, netrt_handle sender, netrt_handle args) {
@@ -296,6 +376,7 @@ int main(void) {
   RELEASE(sock);
 
   CHECK(test_tls_listener(ca, leaf));
+  CHECK(test_tls_listener_on_loopback(ca, leaf));
   CHECK(test_server_starttls(ca));
   rc = 0;
 cleanup:

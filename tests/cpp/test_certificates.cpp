@@ -1,9 +1,21 @@
 // Certificate members beyond names and dates (algorithm names, KeyUsages, SubjectAlternativeName,
 // the store members), BuildChainAsync + CertificateChain::Validate with ChainValidationParameters,
-// HostName::IPInformation, and TlsVersion, on a PKI made by the openssl command line. The system
-// trust store is pointed at the test CA with SSL_CERT_FILE before netrt first reads it.
+// HostName::IPInformation, TlsVersion, and a TLS listener bound to 127.0.0.1 with a handshake
+// timeout, on a PKI made by the openssl command line. The system trust store is pointed at the
+// test CA with SSL_CERT_FILE before netrt first reads it.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <vector>
 
 #include "test_util.hpp"
@@ -84,6 +96,55 @@ static void ip_information_and_tls_version() {
   test::note("HostName::IPInformation, IReference, TlsVersion");
 }
 
+// A plain TCP client of 127.0.0.1:port that never sends a ClientHello: true when the server hangs
+// up on it (end of stream or reset) within 10 s.
+static bool silent_client_is_dropped(std::string const& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::atoi(port.c_str())));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval limit{10, 0};
+  bool dropped = false;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) == 0 &&
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    char byte;
+    ssize_t n = ::recv(fd, &byte, 1, 0);
+    dropped = n == 0 || (n < 0 && errno == ECONNRESET);
+  }
+  ::close(fd);
+  return dropped;
+}
+
+static std::atomic<int> g_tls_delivered{0};
+
+static void tls_listener_on_loopback(test::Pki const& pki) {
+  using namespace netrt::Windows::Networking;
+  using namespace netrt::Windows::Networking::Sockets;
+  Certificate leaf = Certificate::FromPem(read_text(pki.path("leaf.pem")), read_text(pki.path("leaf.key")));
+  StreamSocketListener listener;
+  StreamSocketListenerControl control = listener.Control();
+  CHECK(control.TlsHandshakeTimeout() == std::chrono::seconds(30));
+  CHECK_THROWS_HR(control.TlsHandshakeTimeout(TimeSpan(-1)), NETRT_E_INVALIDARG);
+  control.TlsHandshakeTimeout(std::chrono::milliseconds(300));
+  CHECK(control.TlsHandshakeTimeout() == std::chrono::milliseconds(300));
+  control.ServerCertificate(leaf);
+  listener.ConnectionReceived([](auto&&, auto&&) { g_tls_delivered++; });
+  listener.BindEndpointAsync(HostName(L"127.0.0.1"), L"", SocketProtectionLevel::Tls12).get();
+  CHECK_THROWS_HR(control.TlsHandshakeTimeout(TimeSpan(0)), NETRT_E_ILLEGAL_METHOD_CALL);
+  hstring port = listener.Information().LocalPort();
+
+  // The leaf names IP:127.0.0.1; the CA is trusted through SSL_CERT_FILE.
+  StreamSocket client;
+  client.ConnectAsync(HostName(L"127.0.0.1"), port, SocketProtectionLevel::Tls12).get();
+  CHECK(client.Information().NegotiatedTlsVersion() != TlsVersion::None);
+  CHECK(test::wait_until([] { return g_tls_delivered.load() == 1; }));
+  CHECK(silent_client_is_dropped(to_string(port)));
+  CHECK(g_tls_delivered.load() == 1);  // the silent client was never delivered
+  test::note("BindEndpointAsync(127.0.0.1, \"\", Tls12); StreamSocketListenerControl::TlsHandshakeTimeout drops a silent client");
+}
+
 int main() {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   test::Pki pki;
@@ -92,6 +153,7 @@ int main() {
     members(pki);
     chains(pki);
     ip_information_and_tls_version();
+    tls_listener_on_loopback(pki);
   } catch (hresult_error const& e) {
     std::fprintf(stderr, "FAIL: unexpected hresult_error 0x%08X: %s\n", static_cast<unsigned>(e.code().value), e.what());
     return 1;

@@ -6,6 +6,7 @@ time (peers/pki.py)."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 import socket
 from collections.abc import AsyncIterator, Iterator
 
@@ -320,3 +321,57 @@ async def test_upgrade_as_server_checks_its_arguments(leaf: Certificate) -> None
         await within(sock.upgrade_to_ssl_as_server_async(SocketProtectionLevel.TLS12, leaf))
     assert info.value.hresult == 0x8000000E - 2**32  # E_ILLEGAL_METHOD_CALL: not connected
     sock.close()
+
+
+async def test_tls_listener_bound_to_loopback_serves_openssl_s_client(
+    leaf: Certificate, pki: Pki, s_client
+) -> None:  # type: ignore[no-untyped-def]
+    lst = Listening()
+    lst.listener.control.server_certificate = leaf
+    await within(lst.listener.bind_endpoint_async("127.0.0.1", "", SocketProtectionLevel.TLS12))
+    port = lst.listener.information.local_port
+    client = s_client(port, "-CAfile", str(pki.path("ca.pem")), "-verify_return_error", "-servername", "localhost")
+    accepted = await lst.accept()
+    assert accepted.information.protection_level == SocketProtectionLevel.TLS12
+    assert accepted.information.local_address.canonical_name == "127.0.0.1"
+    client.send("over loopback\n")
+    assert await read_exact(accepted, 14) == b"over loopback\n"
+    await send(accepted, "from netrt server\n")
+    out = await asyncio.to_thread(client.wait_for_output, "from netrt server")
+    assert "Verify return code: 0 (ok)" in out, out
+    accepted.close()
+    lst.listener.close()
+
+
+async def test_tls_endpoint_bind_without_server_certificate_is_invalid_arg() -> None:
+    with StreamSocketListener() as listener:
+        with pytest.raises(netrt.InvalidArgumentError):
+            await within(listener.bind_endpoint_async("127.0.0.1", "", SocketProtectionLevel.TLS12))
+
+
+async def test_client_without_client_hello_is_dropped_after_the_listener_handshake_timeout(leaf: Certificate) -> None:
+    lst = Listening()
+    control = lst.listener.control
+    assert control.tls_handshake_timeout == datetime.timedelta(seconds=30)
+    with pytest.raises(netrt.InvalidArgumentError):
+        control.tls_handshake_timeout = datetime.timedelta(microseconds=-1)
+    control.tls_handshake_timeout = datetime.timedelta(milliseconds=300)
+    assert control.tls_handshake_timeout == datetime.timedelta(milliseconds=300)
+    control.server_certificate = leaf
+    await within(lst.listener.bind_endpoint_async("127.0.0.1", "", SocketProtectionLevel.TLS12))
+    with pytest.raises(netrt.NetworkError) as info:
+        control.tls_handshake_timeout = datetime.timedelta(0)  # fixed once bound
+    assert info.value.hresult == 0x8000000E - 2**32  # E_ILLEGAL_METHOD_CALL
+    port = int(lst.listener.information.local_port)
+
+    def silent_client() -> bytes:
+        # Connects and never sends a ClientHello; the server hangs up (end of stream or reset).
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            try:
+                return s.recv(1)
+            except ConnectionResetError:
+                return b""
+
+    assert await asyncio.to_thread(silent_client) == b""
+    assert lst.accepted.empty(), "a client that never said hello was delivered"
+    lst.listener.close()

@@ -15,7 +15,9 @@ use pyo3::types::PyTuple;
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
 use crate::certificate::{PyCertificate, cert_obj};
-use crate::convert::{call_python, enum_arg, level_arg, opt_host_arg, py_enum, str_arg};
+use crate::convert::{
+    call_python, enum_arg, level_arg, opt_host_arg, py_enum, str_arg, timedelta, timespan_arg,
+};
 use crate::errors::{OrRaise, invalid_arg};
 use crate::stream_socket::socket_obj;
 use crate::streams::{aenter, aexit};
@@ -125,17 +127,26 @@ impl PyStreamSocketListener {
         spawn(async move { l.bind_service_name_with_protection_level(&service, level).await }, none)
     }
 
-    /// `BindEndpointAsync(localHostName, localServiceName)`; `None` binds every address.
-    #[pyo3(signature = (local_host_name, local_service_name, /))]
-    fn bind_endpoint_async(
-        &self,
-        local_host_name: &Bound<'_, PyAny>,
-        local_service_name: &Bound<'_, PyAny>,
-    ) -> PyResult<IAsyncOperation> {
-        let host = opt_host_arg(local_host_name)?;
-        let service = str_arg(local_service_name, "local_service_name")?;
+    /// `BindEndpointAsync(localHostName, localServiceName[, protectionLevel])`; `None` binds
+    /// every address. netrt: with a TLS level (it needs `control.server_certificate`) the
+    /// listener on that one address is a TLS listener — a TLS server on 127.0.0.1 only.
+    #[pyo3(signature = (*args))]
+    fn bind_endpoint_async(&self, args: &Bound<'_, PyTuple>) -> PyResult<IAsyncOperation> {
+        let forms = "(local_host_name, local_service_name[, protection_level])";
+        if args.len() < 2 || args.len() > 3 {
+            return Err(arity_error("bind_endpoint_async", forms, args));
+        }
+        let host = opt_host_arg(&args.get_item(0)?)?;
+        let service = str_arg(&args.get_item(1)?, "local_service_name")?;
+        let level = match args.len() {
+            2 => SocketProtectionLevel::PlainSocket,
+            _ => level_arg(&args.get_item(2)?)?,
+        };
         let l = self.inner.clone();
-        spawn(async move { l.bind_endpoint(host.as_ref(), &service).await }, none)
+        spawn(
+            async move { l.bind_endpoint_with_protection_level(host.as_ref(), &service, level).await },
+            none,
+        )
     }
 
     /// `ConnectionReceived += handler`: `handler(listener, args)` runs on netrt's dispatcher
@@ -301,6 +312,16 @@ impl PyStreamSocketListenerControl {
     #[getter]
     fn trusted_root_certificates(&self) -> PyVector {
         PyVector::new(AnyVector::Certificates(self.inner.trusted_root_certificates()))
+    }
+    /// netrt `TlsHandshakeTimeout`: how long each client of a TLS listener has to complete its
+    /// handshake (default 30 s; `timedelta(0)` = no limit); set it before binding.
+    #[getter]
+    fn tls_handshake_timeout(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        timedelta(py, self.inner.tls_handshake_timeout())
+    }
+    #[setter]
+    fn set_tls_handshake_timeout(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.inner.set_tls_handshake_timeout(timespan_arg(value)?).or_raise()
     }
 }
 

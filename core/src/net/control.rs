@@ -429,12 +429,27 @@ impl StreamSocketControl {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct ListenerSettings {
     pub tcp: TcpOptions,
     pub server_certificate: Option<Certificate>,
     pub client_certificate_mode: ClientCertificateMode,
     pub trusted_roots: Vec<Certificate>,
+    pub tls_handshake_timeout: TimeSpan,
+}
+
+impl Default for ListenerSettings {
+    fn default() -> Self {
+        Self {
+            tcp: TcpOptions::default(),
+            server_certificate: None,
+            client_certificate_mode: ClientCertificateMode::default(),
+            trusted_roots: Vec::new(),
+            // The same bound as a client's: a peer that connects and never sends a ClientHello
+            // must not hold a task and a descriptor forever.
+            tls_handshake_timeout: DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+        }
+    }
 }
 
 /// `StreamSocketListenerControl`: options applied to accepted sockets.
@@ -497,5 +512,22 @@ impl StreamSocketListenerControl {
     /// Sets `TrustedRootCertificates`; fails once bound.
     pub fn set_trusted_root_certificates(&self, values: Vec<Certificate>) -> Result<()> {
         self.shared.update("TrustedRootCertificates", |s| s.trusted_roots = values)
+    }
+
+    /// netrt extension `TlsHandshakeTimeout`: how long each accepted client of a TLS listener
+    /// has to complete its handshake (default 30 s; 0 = no limit). A client that takes longer
+    /// (one that connects and never sends a ClientHello) is disconnected without ever being
+    /// delivered to `ConnectionReceived`. No effect on a plaintext listener.
+    pub fn tls_handshake_timeout(&self) -> TimeSpan {
+        self.shared.lock().tls_handshake_timeout
+    }
+
+    /// Sets `TlsHandshakeTimeout`; negative spans are `E_INVALIDARG`; fails with
+    /// `E_ILLEGAL_METHOD_CALL` once bound.
+    pub fn set_tls_handshake_timeout(&self, value: TimeSpan) -> Result<()> {
+        if value.duration < 0 {
+            return Err(Error::invalid_arg("TlsHandshakeTimeout cannot be negative"));
+        }
+        self.shared.update("TlsHandshakeTimeout", |s| s.tls_handshake_timeout = value)
     }
 }

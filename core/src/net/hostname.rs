@@ -46,7 +46,9 @@ pub struct HostName {
 
 impl HostName {
     /// `HostName(String)`: accepts a host name or an IPv4/IPv6 literal (IPv6 may carry
-    /// brackets and a `%zone`). An empty or malformed name fails with `E_INVALIDARG`.
+    /// brackets and a `%zone`). A name whose IDNA form is an IPv4 literal (`1.0.0.0.` with its
+    /// root dot, full-width digits) is that address. An empty or malformed name fails with
+    /// `E_INVALIDARG`.
     pub fn new(name: &str) -> Result<Self> {
         let trimmed = name.trim();
         if trimmed.is_empty() {
@@ -81,6 +83,13 @@ impl HostName {
         };
         if ascii.is_empty() || ascii.len() > 253 || !ascii.split('.').all(valid_label) {
             return Err(Error::invalid_arg(format!("'{name}' is not a valid host name")));
+        }
+        // "1.0.0.0." (a trailing root dot) or "１.０.０.０" (full-width digits, mapped by IDNA)
+        // is the address, not a name whose canonical form merely looks like it: the host type
+        // must survive a round trip through CanonicalName (found by fuzzing, docs/fuzzing.md).
+        if let Ok(v4) = ascii.parse::<Ipv4Addr>() {
+            let text = v4.to_string();
+            return Ok(Self::ip_name(name, IpAddr::V4(v4), None, text));
         }
         let (display, _) = idna::domain_to_unicode(&ascii);
         Ok(Self {
@@ -288,6 +297,22 @@ impl std::fmt::Debug for EndpointPair {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv4_literal_with_root_dot_or_full_width_digits_is_ipv4() {
+        // Regression (fuzz target `names`, fuzz/corpus/names/ipv4-root-dot): "1.0.0.0." was a
+        // DomainName whose CanonicalName "1.0.0.0" parsed back as Ipv4.
+        for raw in ["1.0.0.0.", "\u{FF11}.\u{FF10}.\u{FF10}.\u{FF10}"] {
+            let h = HostName::new(raw).unwrap();
+            assert_eq!(h.host_type(), HostNameType::Ipv4, "{raw}");
+            assert_eq!(h.canonical_name(), "1.0.0.0");
+            assert_eq!(h.raw_name(), raw);
+            assert_eq!(h.ip_address(), Some(IpAddr::from([1, 0, 0, 0])));
+            let again = HostName::new(h.canonical_name()).unwrap();
+            assert_eq!(again.host_type(), h.host_type());
+            assert!(again.is_equal(&h));
+        }
+    }
 
     #[test]
     fn classifies_and_normalizes() {

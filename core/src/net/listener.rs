@@ -253,16 +253,65 @@ impl StreamSocketListener {
         local_host_name: Option<&HostName>,
         local_service_name: &str,
     ) -> Result<()> {
+        self.bind_endpoint_with_protection_level(
+            local_host_name,
+            local_service_name,
+            SocketProtectionLevel::PlainSocket,
+        )
+        .await
+    }
+
+    /// `BindEndpointAsync(localHostName, localServiceName, protectionLevel)` (a netrt
+    /// extension, as the TLS form of [`StreamSocketListener::bind_service_name_with_protection_level`]):
+    /// binds one local address — a TLS server reachable on 127.0.0.1 only, say — and, with a
+    /// TLS level, hands every accepted connection to `ConnectionReceived` once its TLS
+    /// handshake with `Control.ServerCertificate` completed (within
+    /// `Control.TlsHandshakeTimeout`). None binds every local address, as
+    /// [`StreamSocketListener::bind_service_name_with_protection_level`].
+    ///
+    /// # Errors
+    /// As [`StreamSocketListener::bind_endpoint`]; `E_INVALIDARG` for a TLS level when no
+    /// server certificate is set, and for `Ssl3AllowWeakEncryption` and the Bluetooth levels
+    /// (checked before the host name is resolved).
+    ///
+    /// # Cancel safety
+    /// Cancel safe, as [`StreamSocketListener::bind_endpoint`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn example() -> netrt::Result<()> {
+    /// use netrt::HostName;
+    /// use netrt::net::{SocketProtectionLevel, StreamSocketListener};
+    /// use netrt::tls::Certificate;
+    ///
+    /// let chain = std::fs::read_to_string("server.pem").expect("certificate");
+    /// let key = std::fs::read_to_string("server.key").expect("key");
+    /// let listener = StreamSocketListener::new();
+    /// listener.control().set_server_certificate(Some(Certificate::from_pem(&chain, Some(&key))?))?;
+    /// let loopback = HostName::new("127.0.0.1")?;
+    /// listener
+    ///     .bind_endpoint_with_protection_level(Some(&loopback), "8443", SocketProtectionLevel::Tls12)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn bind_endpoint_with_protection_level(
+        &self,
+        local_host_name: Option<&HostName>,
+        local_service_name: &str,
+        protection_level: SocketProtectionLevel,
+    ) -> Result<()> {
         self.inner.ensure_open()?;
         let Some(host) = local_host_name else {
-            return self.bind_service_name(local_service_name).await;
+            return self.bind_service_name_with_protection_level(local_service_name, protection_level).await;
         };
+        let tls = self.server_tls_for(protection_level)?;
         let port = resolve::resolve_service(local_service_name, Transport::Tcp, true)?;
         let addrs = resolve::resolve_host_async(host, port, Transport::Tcp).await?;
         let mut first_err = None;
         for addr in addrs {
             match bind_socket(addr, false) {
-                Ok(sock) => return self.start(sock, SocketProtectionLevel::PlainSocket, None),
+                Ok(sock) => return self.start(sock, protection_level, tls),
                 Err(e) => {
                     first_err.get_or_insert(Error::from_io(&e, format!("bind to {addr}")));
                 }
@@ -303,7 +352,9 @@ impl StreamSocketListener {
             .map_err(|e| Error::from_io(&e, "register the listener"))?;
         let stop = CancellationToken::new();
         self.inner.control.shared.freeze();
-        let accepting = Accepting { level, tls };
+        let handshake_limit =
+            self.inner.control.shared.snapshot().tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
+        let accepting = Accepting { level, tls, handshake_limit };
         crate::runtime::handle().spawn(accept_loop(
             Arc::downgrade(&self.inner),
             listener,
@@ -403,6 +454,8 @@ fn bind_socket(addr: SocketAddr, dual_stack: bool) -> std::io::Result<Socket> {
 struct Accepting {
     level: SocketProtectionLevel,
     tls: Option<ServerTls>,
+    /// `Control.TlsHandshakeTimeout` as it was at bind; None = no limit.
+    handshake_limit: Option<std::time::Duration>,
 }
 
 async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: CancellationToken, how: Accepting) {
@@ -439,9 +492,10 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                     // The handshake runs beside the loop, so a slow client cannot stall others.
                     Some(tls) => {
                         let (owner, level, stop) = (Arc::downgrade(&inner), how.level, stop.clone());
+                        let limit = how.handshake_limit;
                         tokio::spawn(async move {
                             let record = SharedRecord::default();
-                            let shaking = handshake::server(tcp, &tls, Some(SERVER_HANDSHAKE_LIMIT), &record);
+                            let shaking = handshake::server(tcp, &tls, limit, &record);
                             let conn = tokio::select! {
                                 _ = stop.cancelled() => return,
                                 r = shaking => r,
@@ -472,9 +526,6 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
         }
     }
 }
-
-/// How long a client gets to complete the TLS handshake on a TLS listener.
-const SERVER_HANDSHAKE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn deliver(inner: &Arc<Inner>, socket: StreamSocket, peer: SocketAddr) {
     let sender = StreamSocketListener { inner: inner.clone() };

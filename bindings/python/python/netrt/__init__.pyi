@@ -702,7 +702,12 @@ class StreamSocketListener:
     def bind_service_name_async(
         self, local_service_name: str, protection_level: SocketProtectionLevel, adapter: None, /
     ) -> IAsyncAction: ...
+    @overload
     def bind_endpoint_async(self, local_host_name: _HostNameArg | None, local_service_name: str, /) -> IAsyncAction: ...
+    @overload
+    def bind_endpoint_async(
+        self, local_host_name: _HostNameArg | None, local_service_name: str, protection_level: SocketProtectionLevel, /
+    ) -> IAsyncAction: ...
     # The handler must be callable (TypeError); RO_E_CLOSED once the listener is closed.
     def add_connection_received(
         self,
@@ -781,6 +786,10 @@ class StreamSocketListenerControl:
     def client_certificate_mode(self, value: ClientCertificateMode) -> None: ...
     @property
     def trusted_root_certificates(self) -> MutableSequence[Certificate]: ...
+    @property
+    def tls_handshake_timeout(self) -> datetime.timedelta: ...
+    @tls_handshake_timeout.setter
+    def tls_handshake_timeout(self, value: datetime.timedelta) -> None: ...
 
 @final
 class StreamSocketListenerInformation:

@@ -856,6 +856,14 @@ class StreamSocketListenerControl : public ::netrt::impl::object {
   IVector<Certificate> TrustedRootCertificates() const {
     return get_object<IVector<Certificate>>(netrt_stream_socket_listener_control_get_trusted_root_certificates);
   }
+  // How long each client of a TLS listener has to complete its handshake (default 30 s; 0 = no
+  // limit); set before binding.
+  TimeSpan TlsHandshakeTimeout() const {
+    return TimeSpan(get_value<int64_t>(netrt_stream_socket_listener_control_get_tls_handshake_timeout));
+  }
+  void TlsHandshakeTimeout(TimeSpan value) const {
+    call(netrt_stream_socket_listener_control_set_tls_handshake_timeout, static_cast<int64_t>(value.count()));
+  }
 };
 
 // `StreamSocketListenerInformation`.
@@ -887,6 +895,12 @@ class StreamSocketListener : public ::netrt::impl::object {
   }
   IAsyncAction BindEndpointAsync(HostName const& localHostName, ::netrt::impl::str_in localServiceName) const {
     return action(netrt_stream_socket_listener_bind_endpoint_async, localHostName.handle(), localServiceName.c_str());
+  }
+  // netrt extension: one local address with a protection level (a TLS server on 127.0.0.1 only).
+  IAsyncAction BindEndpointAsync(HostName const& localHostName, ::netrt::impl::str_in localServiceName,
+                                 SocketProtectionLevel protectionLevel) const {
+    return action(netrt_stream_socket_listener_bind_endpoint_with_protection_level_async, localHostName.handle(),
+                  localServiceName.c_str(), static_cast<int32_t>(protectionLevel));
   }
   IAsyncAction CancelIOAsync() const { return action(netrt_stream_socket_listener_cancel_io_async); }
   void Close() const { call(netrt_close); }

@@ -1,0 +1,343 @@
+//! Fuzz harnesses over core's public API: each takes arbitrary bytes, must never panic, and
+//! asserts the documented error contract. Shared by the libFuzzer targets (fuzz/fuzz_targets)
+//! and by core/tests/fuzz_corpus.rs, which replays the committed corpora in `cargo test`.
+
+use netrt::error::hresult::{
+    self, CRYPT_E_ASN1_BADTAG, CRYPT_E_ASN1_CORRUPT, CRYPT_E_ASN1_EOD, E_INVALID_PASSWORD, HResult,
+};
+use netrt::io::{Buffer, ByteOrder, UnicodeEncoding};
+use netrt::net::HostName;
+use netrt::net::resolve::{Transport, resolve_service};
+use netrt::tls::{Certificate, ChainValidationResult, chain};
+use netrt::tls::{RecordingVerifier, SocketSslErrorSeverity, VerificationRecord};
+use netrt::{DataReader, Error};
+use rustls::RootCertStore;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The longest script a `data_reader` input carries (its first byte, modulo this + 1).
+const MAX_SCRIPT: usize = 64;
+
+/// `DataReader::from_buffer` driven by a script of reads.
+///
+/// Layout: byte 0 is the script length `n` (mod 65), the next `n` bytes are the script, the rest
+/// is the buffer. A script byte's value mod 24 picks the call; the reads that take a length
+/// (`read_string`, `read_bytes`, `read_buffer`) take it from the script's next byte.
+///
+/// Checked after every call: a success consumed exactly the value's size and returned what the
+/// bytes say (numbers in the current byte order, strings re-encoding to the same bytes); a
+/// failure consumed nothing and is `E_BOUNDS` (too few bytes) or, for `read_string` only,
+/// `ERROR_NO_UNICODE_TRANSLATION`.
+pub fn data_reader(data: &[u8]) {
+    let Some((&head, rest)) = data.split_first() else { return };
+    let n = (head as usize % (MAX_SCRIPT + 1)).min(rest.len());
+    let (script, payload) = rest.split_at(n);
+    let buffer = Buffer::from_bytes(payload).expect("a fuzz input fits a Buffer");
+    let reader = DataReader::from_buffer(&buffer);
+    let mut order = ByteOrder::BigEndian;
+    let mut encoding = UnicodeEncoding::Utf8;
+    let mut ops = script.iter().copied();
+    // Bytes consumed so far, as this harness counts them.
+    let mut at = 0usize;
+    while let Some(op) = ops.next() {
+        let before = reader.unconsumed_buffer_length().expect("open") as usize;
+        assert_eq!(before, payload.len() - at, "unconsumed length drifted");
+        let left = &payload[at..];
+        // (bytes the call needs, its outcome: Ok(decoded bytes to compare) or Err)
+        let (need, outcome): (usize, Result<Vec<u8>, Error>) = match op % 24 {
+            0 => (1, reader.read_byte().map(|v| vec![v])),
+            1 => (2, reader.read_int16().map(|v| ordered(&v.to_be_bytes(), order))),
+            2 => (4, reader.read_int32().map(|v| ordered(&v.to_be_bytes(), order))),
+            3 => (8, reader.read_int64().map(|v| ordered(&v.to_be_bytes(), order))),
+            4 => (2, reader.read_uint16().map(|v| ordered(&v.to_be_bytes(), order))),
+            5 => (4, reader.read_uint32().map(|v| ordered(&v.to_be_bytes(), order))),
+            6 => (8, reader.read_uint64().map(|v| ordered(&v.to_be_bytes(), order))),
+            7 => (8, reader.read_double().map(|v| ordered(&v.to_bits().to_be_bytes(), order))),
+            8 => (4, reader.read_single().map(|v| ordered(&v.to_bits().to_be_bytes(), order))),
+            9 => (
+                1,
+                reader.read_boolean().map(|v| {
+                    assert_eq!(v, left[0] != 0, "read_boolean");
+                    left[..1].to_vec()
+                }),
+            ),
+            10 => (16, reader.read_guid().map(|g| guid_bytes(&g, order))),
+            11 => (8, reader.read_date_time().map(|d| ordered(&d.universal_time.to_be_bytes(), order))),
+            12 => (8, reader.read_time_span().map(|t| ordered(&t.duration.to_be_bytes(), order))),
+            13 | 14 => {
+                // 14: a count near u32::MAX (overflow of count * unit size must be E_BOUNDS).
+                let arg = ops.next().unwrap_or(0) as u32;
+                let units = if op % 24 == 14 { u32::MAX - arg } else { arg };
+                let unit = if encoding == UnicodeEncoding::Utf8 { 1 } else { 2 };
+                let need = (units as usize).saturating_mul(unit);
+                let got = reader.read_string(units).map(|s| encode(&s, encoding));
+                if let Err(e) = &got
+                    && need <= before
+                {
+                    assert_eq!(e.hresult(), hresult::E_NO_UNICODE_TRANSLATION, "read_string: {e}");
+                    assert!(decode_fails(&left[..need], encoding), "valid text refused: {e}");
+                }
+                (need, got)
+            }
+            15 => {
+                let len = ops.next().unwrap_or(0) as usize;
+                let mut out = vec![0u8; len];
+                (len, reader.read_bytes(&mut out).map(|()| out))
+            }
+            16 => {
+                let len = ops.next().unwrap_or(0) as u32;
+                let got = reader.read_buffer(len).map(|b| {
+                    assert_eq!(b.length(), len, "read_buffer length");
+                    b.to_vec()
+                });
+                (len as usize, got)
+            }
+            17 | 18 => {
+                order = if op % 24 == 17 { ByteOrder::LittleEndian } else { ByteOrder::BigEndian };
+                reader.set_byte_order(order).expect("open");
+                continue;
+            }
+            19..=21 => {
+                encoding = match op % 24 {
+                    19 => UnicodeEncoding::Utf8,
+                    20 => UnicodeEncoding::Utf16LE,
+                    _ => UnicodeEncoding::Utf16BE,
+                };
+                reader.set_unicode_encoding(encoding).expect("open");
+                continue;
+            }
+            22 => {
+                let _ = reader.byte_order().expect("open");
+                let _ = reader.unicode_encoding().expect("open");
+                continue;
+            }
+            _ => {
+                // DetachBuffer hands out every unconsumed byte and leaves the reader empty.
+                let rest = reader.detach_buffer().expect("no load is pending");
+                assert_eq!(rest.to_vec(), left, "detach_buffer returned other bytes");
+                assert_eq!(reader.unconsumed_buffer_length().expect("open"), 0);
+                return;
+            }
+        };
+        let after = reader.unconsumed_buffer_length().expect("open") as usize;
+        match outcome {
+            Ok(bytes) => {
+                assert!(need <= before, "read {need} bytes with only {before} loaded");
+                assert_eq!(after, before - need, "a successful read consumed the wrong count");
+                assert_eq!(bytes, left[..need], "op {}: value differs from its bytes", op % 24);
+                at += need;
+            }
+            Err(e) => {
+                assert_eq!(after, before, "a failed read consumed bytes: {e}");
+                let code = e.hresult();
+                assert!(
+                    code == hresult::E_BOUNDS || code == hresult::E_NO_UNICODE_TRANSLATION,
+                    "unexpected error {code:#010X}: {e}"
+                );
+                if code == hresult::E_BOUNDS {
+                    assert!(need > before, "E_BOUNDS with enough bytes loaded: {e}");
+                }
+            }
+        }
+    }
+    reader.close();
+    assert!(reader.read_byte().is_err_and(|e| e.hresult() == hresult::RO_E_CLOSED));
+}
+
+fn ordered(be: &[u8], order: ByteOrder) -> Vec<u8> {
+    let mut v = be.to_vec();
+    if order == ByteOrder::LittleEndian {
+        v.reverse();
+    }
+    v
+}
+
+fn guid_bytes(g: &netrt::foundation::Guid, order: ByteOrder) -> Vec<u8> {
+    let mut v = ordered(&g.data1.to_be_bytes(), order);
+    v.extend(ordered(&g.data2.to_be_bytes(), order));
+    v.extend(ordered(&g.data3.to_be_bytes(), order));
+    v.extend_from_slice(&g.data4);
+    v
+}
+
+fn encode(s: &str, encoding: UnicodeEncoding) -> Vec<u8> {
+    match encoding {
+        UnicodeEncoding::Utf8 => s.as_bytes().to_vec(),
+        UnicodeEncoding::Utf16LE => s.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        _ => s.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+    }
+}
+
+/// Whether `bytes` is invalid in `encoding`, decided independently of netrt.
+fn decode_fails(bytes: &[u8], encoding: UnicodeEncoding) -> bool {
+    match encoding {
+        UnicodeEncoding::Utf8 => std::str::from_utf8(bytes).is_err(),
+        _ => {
+            let unit = |c: &[u8]| {
+                let pair = [c[0], c[1]];
+                if encoding == UnicodeEncoding::Utf16LE {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            };
+            char::decode_utf16(bytes.chunks_exact(2).map(unit)).any(|c| c.is_err())
+        }
+    }
+}
+
+/// The HRESULTs a certificate constructor may fail with (docs/tls.md).
+const CERTIFICATE_ERRORS: [HResult; 5] =
+    [CRYPT_E_ASN1_BADTAG, CRYPT_E_ASN1_CORRUPT, CRYPT_E_ASN1_EOD, hresult::E_INVALIDARG, E_INVALID_PASSWORD];
+
+/// `Certificate::from_der` / `from_pem` / `from_pkcs12`, then every getter.
+///
+/// Byte 0 picks the constructor: 0 = DER (the rest), 1 = PEM (the rest as text; a NUL splits
+/// it into chain and key), 2 = PKCS#12 (byte 1 = password length, then the password, then the
+/// file). A success must survive every getter and round-trip through `to_der` and `to_pem`; a
+/// failure must be one of [`CERTIFICATE_ERRORS`].
+pub fn certificate(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else { return };
+    let parsed = match mode % 3 {
+        0 => Certificate::from_der(rest),
+        1 => {
+            let text = String::from_utf8_lossy(rest);
+            match text.split_once('\0') {
+                Some((chain, key)) => Certificate::from_pem(chain, Some(key)),
+                None => Certificate::from_pem(&text, None),
+            }
+        }
+        _ => {
+            let Some((&pw_len, rest)) = rest.split_first() else { return };
+            let (password, file) = rest.split_at((pw_len as usize).min(rest.len()));
+            Certificate::from_pkcs12(file, &String::from_utf8_lossy(password))
+        }
+    };
+    match parsed {
+        Ok(cert) => {
+            exercise(&cert);
+            for intermediate in cert.intermediates() {
+                exercise(intermediate);
+            }
+        }
+        Err(e) => {
+            assert!(CERTIFICATE_ERRORS.contains(&e.hresult()), "unexpected error {:#010X}: {e}", e.hresult())
+        }
+    }
+}
+
+/// Calls every getter of `cert` and checks the DER and PEM round trips.
+fn exercise(cert: &Certificate) {
+    let _ =
+        (cert.subject(), cert.subject_distinguished_name(), cert.issuer(), cert.issuer_distinguished_name());
+    let _ = (cert.serial_number(), cert.valid_from(), cert.valid_to());
+    assert_eq!(cert.thumbprint_sha1().len(), 20);
+    assert_eq!(cert.thumbprint_sha256().len(), 32);
+    let _ = (cert.dns_names(), cert.ip_addresses(), cert.enhanced_key_usages(), cert.key_usages());
+    let _ = format!("{:?}", cert.subject_alternative_name());
+    let _ =
+        (cert.signature_algorithm_name(), cert.signature_hash_algorithm_name(), cert.key_algorithm_name());
+    let _ = (cert.is_strongly_protected(), cert.is_per_user(), cert.is_security_device_bound());
+    let _ = (cert.key_storage_provider_name(), cert.store_name());
+    let _ =
+        (cert.allows_server_auth(), cert.allows_client_auth(), cert.is_self_signed(), cert.is_self_issued());
+    let _ = cert.has_private_key();
+    let der = cert.to_der();
+    let again = Certificate::from_der(&der).expect("a parsed certificate's DER parses again");
+    assert_eq!(again.thumbprint_sha256(), cert.thumbprint_sha256());
+    assert_eq!(again.subject(), cert.subject());
+    let pem = Certificate::from_pem(&cert.to_pem(), None).expect("a parsed certificate's PEM parses again");
+    assert_eq!(pem.to_der(), der);
+}
+
+/// Host names, service names and the `ChainValidationResult` tables.
+///
+/// The input as text: `HostName::new` (a success must re-parse from its canonical name to an
+/// equal host name), `HostName::compare` of its two halves (split at the first `|`), and
+/// `resolve_service` for TCP and UDP when the text is a number (names would query the
+/// services database, which is not fuzzing netrt). Every 4 bytes, read as an `i32`, go
+/// through `ChainValidationResult::from_raw` and the severity / HRESULT / primary-error
+/// mappings. Every failure must be `E_INVALIDARG`.
+pub fn names(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match HostName::new(&text) {
+        Ok(host) => {
+            let _ =
+                (host.host_type(), host.raw_name(), host.display_name(), host.ip_address(), host.scope_id());
+            let again = HostName::new(host.canonical_name()).expect("a canonical name parses again");
+            assert!(again.is_equal(&host), "{:?} vs {:?}", host.canonical_name(), again.canonical_name());
+            assert_eq!(again.host_type(), host.host_type());
+            let _ = host.to_string();
+        }
+        Err(e) => assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}"),
+    }
+    if let Some((a, b)) = text.split_once('|') {
+        match HostName::compare(a, b) {
+            Ok(order) => {
+                assert!((-1..=1).contains(&order));
+                assert_eq!(HostName::compare(b, a).expect("symmetric"), -order);
+            }
+            Err(e) => assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}"),
+        }
+    }
+    let service = text.trim();
+    if service.bytes().all(|b| b.is_ascii_digit()) {
+        for transport in [Transport::Tcp, Transport::Udp] {
+            match resolve_service(&text, transport, true) {
+                Ok(port) => assert_eq!(service.parse::<u16>().unwrap_or(0), port),
+                Err(e) => assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}"),
+            }
+        }
+    }
+    let results: Vec<ChainValidationResult> = data
+        .chunks_exact(4)
+        .filter_map(|c| ChainValidationResult::from_raw(i32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+        .collect();
+    for &r in &results {
+        let _ = (r.severity(), chain::hresult_name_for(r), chain::primary_rank(r));
+        assert_eq!(chain::hresult_for(r) == hresult::S_OK, r == ChainValidationResult::Success);
+    }
+    let _ = chain::severity_of(&results);
+    if let Some(primary) = chain::primary_error(&results) {
+        assert!(results.contains(&primary));
+        assert_ne!(primary, ChainValidationResult::Success);
+    }
+}
+
+/// A CA, and a `localhost` server certificate it issued, that `crl` validates against the
+/// fuzzed CRL (fuzz/fixtures; the seeds in fuzz/corpus/crl are that CA's CRLs).
+const CRL_CA: &[u8] = include_bytes!("../fixtures/crl-ca.der");
+const CRL_LEAF: &[u8] = include_bytes!("../fixtures/crl-leaf.der");
+
+/// A certificate revocation list as `StreamSocketControl.CertificateRevocationLists` takes it:
+/// `RecordingVerifier::new` parses it (a malformed CRL must be `E_INVALIDARG`); a parsed one is
+/// then used to validate [`CRL_LEAF`] against [`CRL_CA`], which must produce a consistent
+/// record (the verdict matches the errors; `Revoked` only from a CRL) and never panic.
+pub fn crl(data: &[u8]) {
+    let Some(record) = crl_record(data) else { return };
+    assert_eq!(record.accepted, record.errors.is_empty(), "{record:?}");
+    assert_eq!(record.severity == SocketSslErrorSeverity::None, record.errors.is_empty(), "{record:?}");
+    assert!(record.errors.windows(2).all(|w| w[0] < w[1]), "errors sorted, no duplicates: {record:?}");
+    assert!(!record.errors.contains(&ChainValidationResult::Untrusted), "the CA is trusted: {record:?}");
+}
+
+/// What validating [`CRL_LEAF`] with `crl` finds; None when `crl` is refused (which must be
+/// `E_INVALIDARG`).
+pub fn crl_record(crl: &[u8]) -> Option<VerificationRecord> {
+    let mut roots = RootCertStore::empty();
+    roots.add(CertificateDer::from(CRL_CA)).expect("the fixture CA is a valid trust anchor");
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier =
+        match RecordingVerifier::new(Arc::new(roots), &[], Vec::new(), vec![crl.to_vec()], provider) {
+            Ok(v) => v,
+            Err(e) => {
+                assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}");
+                return None;
+            }
+        };
+    let name = ServerName::try_from("localhost").expect("a valid name");
+    // 2027-01-15: inside the fixtures' validity and the seeds' CRL update interval.
+    let now = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000));
+    Some(verifier.validate(&CertificateDer::from(CRL_LEAF), &[], &name, now))
+}

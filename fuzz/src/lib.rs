@@ -1,0 +1,5 @@
+//! The fuzz targets' harnesses (docs/fuzzing.md). The same file is compiled into
+//! core/tests/fuzz_corpus.rs, which replays every committed corpus input through it.
+
+#[path = "harness.rs"]
+pub mod harness;
