@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use netrt_core::Error;
-use netrt_core::foundation::async_op::CancelSignal;
+use netrt_core::foundation::async_op::CancelToken;
 use netrt_core::io::{DirectRead, InputStreamOptions};
 
 use crate::async_op::{OpResult, Readiness};
@@ -30,8 +30,8 @@ pub(crate) struct ReadInto {
     buffer: Option<Arc<Object>>,
     /// The stream object, alive while the read is.
     _stream: Arc<Object>,
-    /// Set when the operation is cancelled: stop, delivering what was read (see `CancelSignal`).
-    cancel: Option<Arc<CancelSignal>>,
+    /// Set when the operation is cancelled: stop, delivering what was read (see `CancelToken`).
+    cancel: Option<CancelToken>,
 }
 
 // SAFETY: `memory` points into the buffer held by `buffer`; the C contract gives this read sole
@@ -65,7 +65,7 @@ impl ReadInto {
     }
 
     /// The read as the future of a cancellable operation.
-    pub(crate) fn cancellable(mut self, cancel: Arc<CancelSignal>) -> Self {
+    pub(crate) fn cancellable(mut self, cancel: CancelToken) -> Self {
         self.cancel = Some(cancel);
         self
     }
@@ -88,7 +88,7 @@ impl ReadInto {
                 // Cancelled: no new syscall; what was read so far is the result.
                 if self.filled == 0 {
                     self.reader = None;
-                    return Poll::Ready(Err(CancelSignal::cancelled()));
+                    return Poll::Ready(Err(CancelToken::cancelled()));
                 }
                 return Poll::Ready(self.finish());
             }

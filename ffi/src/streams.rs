@@ -8,11 +8,9 @@ use netrt_core::io::InputStreamOptions;
 
 use std::task::Poll;
 
-use std::sync::Arc;
-
 use netrt_core::Error;
 use netrt_core::error::hresult::E_UNEXPECTED;
-use netrt_core::foundation::async_op::CancelSignal;
+use netrt_core::foundation::async_op::CancelToken;
 
 use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
@@ -133,7 +131,7 @@ fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32)
     let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
     let ready = input.readiness_fd().map(Readiness::readable);
     let input = input.clone();
-    let read = move |cancel: Arc<CancelSignal>| async move {
+    let read = move |cancel: CancelToken| async move {
         let _keep = keep;
         // Straight into the buffer's memory: no intermediate copy.
         let filled = input.read_into_slice_with(ticket, memory, options, Some(&cancel)).await?;

@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use crate::error::{Error, Result};
-use crate::foundation::async_op::{CancelSignal, Readiness};
+use crate::foundation::async_op::{CancelToken, Readiness};
 use crate::io::stream::{
     ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream, read_or_stop, stop_with,
 };
@@ -84,7 +84,7 @@ impl InputStream {
         ticket: OpTicket,
         buf: &mut [u8],
         options: InputStreamOptions,
-        cancel: Option<&CancelSignal>,
+        cancel: Option<&CancelToken>,
     ) -> Result<usize> {
         let mut filled = 0;
         while filled < buf.len() {

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::foundation::async_op::CancelSignal;
+use crate::foundation::async_op::CancelToken;
 
 /// A boxed, sendable future (the streams are used through trait objects).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -196,7 +196,7 @@ pub struct InputStream {
 
 /// Runs one read unless `cancel` is (or becomes) set first: `Ok(None)` when asked to stop. A
 /// read that completes is never thrown away (the read is polled before the signal).
-pub(crate) async fn read_or_stop<F>(read: F, cancel: Option<&CancelSignal>) -> Result<Option<usize>>
+pub(crate) async fn read_or_stop<F>(read: F, cancel: Option<&CancelToken>) -> Result<Option<usize>>
 where
     F: std::future::Future<Output = Result<usize>>,
 {
@@ -213,7 +213,7 @@ where
 
 /// The outcome of a read stopped by its cancel signal having read `filled` bytes.
 pub(crate) fn stop_with(filled: usize) -> Result<usize> {
-    if filled > 0 { Ok(filled) } else { Err(CancelSignal::cancelled()) }
+    if filled > 0 { Ok(filled) } else { Err(CancelToken::cancelled()) }
 }
 
 /// Upper bound on what one read allocates up front, whatever `count` the caller asks for:
@@ -245,7 +245,7 @@ impl InputStream {
         &self,
         count: u32,
         options: InputStreamOptions,
-        cancel: &CancelSignal,
+        cancel: &CancelToken,
     ) -> Result<Vec<u8>> {
         let mut out = Vec::new();
         self.read_into_with(self.ticket(), &mut out, count, options, Some(cancel)).await?;
@@ -269,7 +269,7 @@ impl InputStream {
         out: &mut Vec<u8>,
         count: u32,
         options: InputStreamOptions,
-        cancel: Option<&CancelSignal>,
+        cancel: Option<&CancelToken>,
     ) -> Result<usize> {
         let count = count as usize;
         let start = out.len();

@@ -8,8 +8,8 @@
 //! has consumed nothing, with [`CancelSignal::cancelled`] (the operation ends Canceled). It
 //! never starts another syscall once the signal is set.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 
 use std::time::{Duration, Instant};
@@ -20,7 +20,7 @@ use super::{AsyncStatus, Driver, Op, wake};
 use crate::error::Error;
 use crate::error::hresult::E_CANCELLED;
 
-/// The request to stop, shared by an operation and its future.
+/// The request to stop, kept inline in its operation (see [`CancelToken`]).
 #[derive(Default)]
 pub struct CancelSignal {
     set: AtomicBool,
@@ -28,11 +28,6 @@ pub struct CancelSignal {
 }
 
 impl CancelSignal {
-    /// A new, unset signal.
-    pub fn new() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
     /// Whether cancellation was requested.
     pub fn is_set(&self) -> bool {
         self.set.load(Ordering::Acquire)
@@ -45,11 +40,6 @@ impl CancelSignal {
         }
         self.waker.register(cx.waker());
         if self.is_set() { Poll::Ready(()) } else { Poll::Pending }
-    }
-
-    /// Resolves once cancellation is requested.
-    pub async fn wait(&self) {
-        std::future::poll_fn(|cx| self.poll_set(cx)).await
     }
 
     /// Requests cancellation and wakes the future's last poll.
@@ -70,12 +60,70 @@ impl std::fmt::Debug for CancelSignal {
     }
 }
 
+/// What owns a [`CancelSignal`]: an operation.
+pub(super) trait HasCancelSignal: Send + Sync {
+    fn cancel_signal(&self) -> Option<&CancelSignal>;
+}
+
+impl<T: Send + 'static> HasCancelSignal for Op<T> {
+    fn cancel_signal(&self) -> Option<&CancelSignal> {
+        self.signal.as_ref()
+    }
+}
+
+/// What a cancellable operation's future holds to see its [`CancelSignal`]: a weak link to the
+/// operation (the operation owns the future while it is parked, so a strong one would be a
+/// cycle), costing no allocation of its own.
+#[derive(Clone)]
+pub struct CancelToken(Weak<dyn HasCancelSignal>);
+
+impl CancelToken {
+    /// Whether cancellation was requested.
+    pub fn is_set(&self) -> bool {
+        self.0.upgrade().is_some_and(|op| op.cancel_signal().is_some_and(CancelSignal::is_set))
+    }
+
+    /// Whether cancellation was requested; if not, the task polling `cx` is woken when it is.
+    pub fn poll_set(&self, cx: &mut Context<'_>) -> Poll<()> {
+        match self.0.upgrade() {
+            Some(op) => match op.cancel_signal() {
+                Some(signal) => signal.poll_set(cx),
+                None => Poll::Pending,
+            },
+            None => Poll::Pending,
+        }
+    }
+
+    /// Resolves once cancellation is requested.
+    pub async fn wait(&self) {
+        std::future::poll_fn(|cx| self.poll_set(cx)).await
+    }
+
+    /// The error a future returns when it stopped on the signal having consumed nothing.
+    pub fn cancelled() -> Error {
+        CancelSignal::cancelled()
+    }
+}
+
+impl std::fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancelToken").field("set", &self.is_set()).finish()
+    }
+}
+
+/// The token for `op`'s signal.
+pub(super) fn token_for<T: Send + 'static>(op: &Arc<Op<T>>) -> CancelToken {
+    let weak: Weak<Op<T>> = Arc::downgrade(op);
+    CancelToken(weak)
+}
+
 /// How long a cancel waits for a cooperative future to end itself before dropping it.
 const COOPERATION_LIMIT: Duration = Duration::from_secs(1);
 
 /// Asks the operation's future to stop and waits (bounded) until it has ended the operation.
 /// Returns false when it did not (the caller then drops it).
-pub(super) fn ask<T: Send + 'static>(op: &Arc<Op<T>>, signal: &CancelSignal) -> bool {
+pub(super) fn ask<T: Send + 'static>(op: &Arc<Op<T>>) -> bool {
+    let Some(signal) = op.signal.as_ref() else { return false };
     signal.request();
     // Parked, nobody polls it: poll it here once; it sees the signal and ends.
     let parked = {

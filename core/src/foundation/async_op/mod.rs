@@ -76,7 +76,7 @@ use crate::error::hresult::{
 };
 use crate::error::{Error, HResult, Result};
 
-pub use cancel::CancelSignal;
+pub use cancel::{CancelSignal, CancelToken};
 #[doc(hidden)]
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 #[doc(hidden)]
@@ -185,13 +185,13 @@ struct Op<T> {
     /// Whether the future is parked (read without the lock when the last user goes).
     parked: AtomicBool,
     /// How a cooperative future is asked to stop (see `cancel.rs`); None: it is dropped.
-    signal: Option<Arc<CancelSignal>>,
+    signal: Option<CancelSignal>,
 }
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
 impl<T: Send + 'static> Op<T> {
-    fn new(state: State<T>, signal: Option<Arc<CancelSignal>>) -> Arc<Self> {
+    fn new(state: State<T>, signal: Option<CancelSignal>) -> Arc<Self> {
         Arc::new(Self {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             state: Mutex::new(state),
@@ -353,20 +353,22 @@ impl<T: Send + 'static> AsyncOperation<T> {
     }
 
     /// As [`start`](Self::start), for work that must not lose what it consumed: `make` gets
-    /// the operation's [`CancelSignal`], and [`cancel`](Self::cancel) asks the future to stop
-    /// instead of dropping it (see `CancelSignal` for the future's side of the contract).
+    /// a [`CancelToken`] on the operation's signal, and [`cancel`](Self::cancel) asks the future
+    /// to stop instead of dropping it (see `cancel.rs` for the future's side of the contract).
     ///
     /// # Errors
     /// As [`start`](Self::start).
-    pub fn start_cancellable<F>(make: impl FnOnce(Arc<CancelSignal>) -> F) -> Result<Self>
+    pub fn start_cancellable<F>(make: impl FnOnce(CancelToken) -> F) -> Result<Self>
     where
         F: Future<Output = Result<T>> + Send + 'static,
     {
-        let signal = CancelSignal::new();
-        Self::start_on_runtime(Box::pin(make(signal.clone())), Some(signal))
+        // The operation first (its signal inline), then the future that watches it.
+        let op = Op::new(new_state(), Some(CancelSignal::default()));
+        let fut = make(cancel::token_for(&op));
+        Self::start_on_runtime(Box::pin(fut), Some(op))
     }
 
-    fn start_on_runtime(mut fut: BoxFuture<T>, signal: Option<Arc<CancelSignal>>) -> Result<Self> {
+    fn start_on_runtime(mut fut: BoxFuture<T>, op: Option<Arc<Op<T>>>) -> Result<Self> {
         let first = {
             // The runtime context lets the future register its I/O and timers with netrt's
             // runtime; the no-op waker is replaced by the task's own when the task polls it.
@@ -375,9 +377,9 @@ impl<T: Send + 'static> AsyncOperation<T> {
         };
         match first {
             Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
-            Poll::Ready(outcome) => Ok(Self::settled(outcome)),
+            Poll::Ready(outcome) => Ok(Self::settled_in(op, outcome)),
             Poll::Pending => {
-                let me = Self { op: Op::new(new_state(), signal) };
+                let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
                 let mut st = me.op.lock();
                 me.op.spawn_locked(&mut st, fut);
                 drop(st);
@@ -402,27 +404,28 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// [`start_cancellable`](Self::start_cancellable)).
     #[doc(hidden)]
     pub fn start_caller_driven_cancellable<F>(
-        make: impl FnOnce(Arc<CancelSignal>) -> F,
+        make: impl FnOnce(CancelToken) -> F,
         readiness: impl FnOnce() -> Option<Readiness>,
     ) -> Result<Self>
     where
         F: Future<Output = Result<T>> + Send + 'static,
     {
-        let signal = CancelSignal::new();
-        Self::park_or_spawn(Box::pin(make(signal.clone())), readiness, Some(signal))
+        let op = Op::new(new_state(), Some(CancelSignal::default()));
+        let fut = make(cancel::token_for(&op));
+        Self::park_or_spawn(Box::pin(fut), readiness, Some(op))
     }
 
     fn park_or_spawn(
         mut fut: BoxFuture<T>,
         readiness: impl FnOnce() -> Option<Readiness>,
-        signal: Option<Arc<CancelSignal>>,
+        op: Option<Arc<Op<T>>>,
     ) -> Result<Self> {
         let wake = wake::thread_wake();
         match wake::poll_on_caller(&mut fut, wake.as_ref()) {
             Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
-            Poll::Ready(outcome) => Ok(Self::settled(outcome)),
+            Poll::Ready(outcome) => Ok(Self::settled_in(op, outcome)),
             Poll::Pending => {
-                let me = Self { op: Op::new(new_state(), signal) };
+                let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
                 let mut st = me.op.lock();
                 match (readiness(), wake) {
                     (Some(ready), Some(wake)) => {
@@ -449,6 +452,17 @@ impl<T: Send + 'static> AsyncOperation<T> {
         match outcome {
             Err(e) if is_call_error(&e) => Err(e),
             outcome => Ok(Self::settled(outcome)),
+        }
+    }
+
+    /// An operation over already: `op` (made before its future, still unseen) or a new one.
+    fn settled_in(op: Option<Arc<Op<T>>>, outcome: Result<T>) -> Self {
+        match op {
+            Some(op) => {
+                op.lock().record(outcome);
+                Self { op }
+            }
+            None => Self::settled(outcome),
         }
     }
 
@@ -532,7 +546,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// 1 s, normally microseconds), so the socket or reader is free for a new operation at
     /// once. Cancelling a finished operation does nothing.
     ///
-    /// An operation started with a [`CancelSignal`] (reads) is asked to stop instead: if it
+    /// An operation started with a [`CancelToken`] (reads) is asked to stop instead: if it
     /// had already consumed data, it ends **Completed** with that data — a cancelled read never
     /// loses bytes — otherwise Canceled; either way this returns once it has ended.
     ///
@@ -542,9 +556,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if self.op.open()?.status != AsyncStatus::Started {
             return Ok(());
         }
-        if let Some(signal) = &self.op.signal
-            && cancel::ask(&self.op, signal)
-        {
+        if cancel::ask(&self.op) {
             return Ok(());
         }
         self.cancel_by_dropping()
