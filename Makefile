@@ -145,9 +145,12 @@ bench-c:
 	@# Split: each connection's two threads on two CPUs; every wake-up crosses vCPUs.
 	NETRT_BENCH_PKI=target/c-bench/pki target/c-bench/bench_c $(or $(PAIRS),5) split
 
-## bench-python: the Python projection vs asyncio streams (installs the package into .venv first).
+## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
+## then memory per accepted connection and large-write memory (bench/python/conn_memory.py).
 bench-python: test-python
 	.venv/bin/python bench/python/bench.py --pairs $(or $(PAIRS),5)
+	@# Memory per accepted connection against asyncio, and the large-write peaks.
+	.venv/bin/python bench/python/conn_memory.py --pairs $(or $(PAIRS),3)
 
 clean:
 	$(CARGO) clean
