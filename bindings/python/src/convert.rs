@@ -24,22 +24,7 @@ pub fn py_enum(py: Python<'_>, name: &str, value: i64) -> PyResult<Py<PyAny>> {
 /// The bytes of a "ReadableBuffer" argument: `bytes`, `bytearray`, `memoryview`, any object
 /// with the buffer protocol, or a netrt `Buffer`. `str` is refused (TypeError), as by `bytes()`.
 pub fn bytes_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
-    }
-    if let Ok(buf) = obj.cast::<PyBuf>() {
-        return Ok(buf.get().snapshot());
-    }
-    if obj.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err("expected a bytes-like object, got 'str' (encode it first)"));
-    }
-    match PyBuffer::<u8>::get(obj) {
-        Ok(view) => view.to_vec(obj.py()),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "expected a bytes-like object, got '{}'",
-            obj.get_type().name()?
-        ))),
-    }
+    with_bytes_arg(obj, <[u8]>::to_vec)
 }
 
 /// Runs `f` on the bytes of a "ReadableBuffer" argument (as [`bytes_arg`]) without copying
