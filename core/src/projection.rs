@@ -9,6 +9,9 @@
 use crate::error::hresult::*;
 use crate::error::{HResult, hresult_message};
 
+mod any_vector;
+pub use any_vector::AnyVector;
+
 /// One member of a projected enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnumMember {

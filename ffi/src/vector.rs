@@ -8,73 +8,15 @@
 use std::ffi::c_char;
 
 use netrt_core::Error;
-use netrt_core::foundation::Vector;
-use netrt_core::tls::{Certificate, ChainValidationResult};
+use netrt_core::tls::ChainValidationResult;
 
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::handle;
 use crate::object::{Value, get};
 use crate::strings::{str_in, str_out};
 
-/// The object behind a vector handle: a core vector of one C-visible element type.
-#[derive(Clone)]
-pub(crate) enum VectorObject {
-    /// int32 elements (ChainValidationResult values).
-    Results(Vector<ChainValidationResult>),
-    /// Certificate handles.
-    Certificates(Vector<Certificate>),
-    /// UTF-8 strings.
-    Strings(Vector<String>),
-    /// Byte strings, as Buffer handles (CertificateRevocationLists).
-    Bytes(Vector<Vec<u8>>),
-}
-
-impl VectorObject {
-    fn size(&self) -> u32 {
-        match self {
-            Self::Results(v) => v.size(),
-            Self::Certificates(v) => v.size(),
-            Self::Strings(v) => v.size(),
-            Self::Bytes(v) => v.size(),
-        }
-    }
-
-    fn is_read_only(&self) -> bool {
-        match self {
-            Self::Results(v) => v.is_read_only(),
-            Self::Certificates(v) => v.is_read_only(),
-            Self::Strings(v) => v.is_read_only(),
-            Self::Bytes(v) => v.is_read_only(),
-        }
-    }
-
-    /// Refuses a change to a view before the element type is looked at (as WinRT's
-    /// IVectorView has no modifying members at all).
-    fn modifiable(&self) -> Result<&Self, Error> {
-        if self.is_read_only() {
-            return Err(Error::illegal_method_call("this vector is read-only (an IVectorView)"));
-        }
-        Ok(self)
-    }
-
-    fn remove_at(&self, index: u32) -> Result<(), Error> {
-        match self {
-            Self::Results(v) => v.remove_at(index),
-            Self::Certificates(v) => v.remove_at(index),
-            Self::Strings(v) => v.remove_at(index),
-            Self::Bytes(v) => v.remove_at(index),
-        }
-    }
-
-    fn clear(&self) -> Result<(), Error> {
-        match self {
-            Self::Results(v) => v.clear(),
-            Self::Certificates(v) => v.clear(),
-            Self::Strings(v) => v.clear(),
-            Self::Bytes(v) => v.clear(),
-        }
-    }
-}
+/// The object behind a vector handle: core's vector of one C-visible element type.
+pub(crate) use netrt_core::projection::AnyVector as VectorObject;
 
 /// Issues a handle for a vector.
 pub(crate) fn issue(vector: VectorObject) -> Result<netrt_handle, Error> {

@@ -66,17 +66,7 @@ impl PyElem for Vec<u8> {
     }
 }
 
-/// A core vector of one element type.
-pub enum AnyVector {
-    /// `ChainValidationResult` elements.
-    Results(Vector<ChainValidationResult>),
-    /// `Certificate` elements.
-    Certificates(Vector<Certificate>),
-    /// `str` elements.
-    Strings(Vector<String>),
-    /// `bytes` elements.
-    Bytes(Vector<Vec<u8>>),
-}
+pub use netrt::projection::AnyVector;
 
 /// Runs `$body` with `$v` bound to the typed core vector.
 macro_rules! dispatch {
@@ -107,7 +97,7 @@ impl PyVector {
     }
 
     fn len(&self) -> usize {
-        dispatch!(&self.vector, v => v.size() as usize)
+        self.vector.size() as usize
     }
 
     fn position(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
@@ -162,7 +152,7 @@ impl PyVector {
 
     fn __delitem__(&self, index: isize) -> PyResult<()> {
         let i = Self::index_of(self.len(), index)?;
-        dispatch!(&self.vector, v => v.remove_at(i).or_raise())
+        self.vector.remove_at(i).or_raise()
     }
 
     fn insert(&self, index: isize, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -181,7 +171,7 @@ impl PyVector {
     }
 
     fn clear(&self) -> PyResult<()> {
-        dispatch!(&self.vector, v => v.clear().or_raise())
+        self.vector.clear().or_raise()
     }
 
     #[pyo3(signature = (index = -1))]

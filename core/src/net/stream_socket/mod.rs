@@ -654,14 +654,15 @@ impl Inner {
             _ = self.abort.aborted(ticket) => return Err(Error::aborted("the read")),
         }
         out.resize(filled + want, 0);
+        // `None`: aborted while waiting (the buffer is truncated below, so no early return).
         let result = tokio::select! {
             biased;
-            r = conn.read(&mut out[filled..]) => r,
-            _ = self.abort.aborted(ticket) => Err(std::io::Error::from(std::io::ErrorKind::Interrupted)),
+            r = conn.read(&mut out[filled..]) => Some(r),
+            _ = self.abort.aborted(ticket) => None,
         };
         let outcome = match result {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::aborted("the read")),
-            result => self.read_outcome(&conn, ticket, result),
+            Some(result) => self.read_outcome(&conn, ticket, result),
+            None => Err(Error::aborted("the read")),
         };
         out.truncate(filled + *outcome.as_ref().unwrap_or(&0));
         outcome
