@@ -8,6 +8,7 @@ mod abort;
 mod connect;
 pub(crate) mod handshake;
 mod information;
+mod tls_io;
 pub(crate) mod transport;
 mod unread;
 mod upgrade;

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf, ReadHalf, WriteHalf};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+pub(crate) use super::tls_io::TlsIo;
 use crate::io::caller_driven::caller_driven;
 use crate::net::tcp_info::StatsTracker;
 use crate::tls::client::TlsSessionInfo;
@@ -20,16 +21,8 @@ use crate::tls::client::TlsSessionInfo;
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
 
-/// TLS over the same lazily registered transport as plain TCP, so a TLS read or write polled
-/// on a C caller's thread leaves waiting to that thread too (see [`PlainIo`]).
+/// A TLS handshake in progress, over the same lazily registered transport as plain TCP.
 pub(crate) type TlsStream = tokio_rustls::TlsStream<PlainIo>;
-
-/// TLS over TCP, split so one read and one write can be pending at once.
-pub(crate) struct TlsIo {
-    read: tokio::sync::Mutex<ReadHalf<TlsStream>>,
-    write: tokio::sync::Mutex<WriteHalf<TlsStream>>,
-    pub session: TlsSessionInfo,
-}
 
 pub(crate) enum Io {
     Plain(PlainIo),
@@ -70,8 +63,36 @@ impl PlainIo {
         self.socket.peer_addr()
     }
 
-    fn fd(&self) -> RawFd {
+    pub(crate) fn fd(&self) -> RawFd {
         self.socket.as_raw_fd()
+    }
+
+    /// Drops the reactor registration (made again on the next wait that needs it).
+    pub(crate) fn leave_reactor(&mut self) {
+        self.registration = OnceLock::new();
+    }
+
+    /// Waits (on the reactor) until the socket may have become readable since the caller's
+    /// last `recv` found nothing; `Pending` at once when the caller drives the wait itself.
+    pub(crate) fn poll_read_wait(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if caller_driven() {
+            return Poll::Pending;
+        }
+        let mut ready = ready!(self.registration()?.poll_read_ready(cx))?;
+        // The caller's recv found nothing; data since then comes with a new edge, and the
+        // caller's next recv picks up what arrived in between.
+        ready.clear_ready();
+        Poll::Ready(Ok(()))
+    }
+
+    /// [`Self::poll_read_wait`] for writing.
+    pub(crate) fn poll_write_wait(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if caller_driven() {
+            return Poll::Pending;
+        }
+        let mut ready = ready!(self.registration()?.poll_write_ready(cx))?;
+        ready.clear_ready();
+        Poll::Ready(Ok(()))
     }
 
     /// The reactor registration, made on first need (once: a concurrent reader and writer
@@ -99,13 +120,7 @@ impl PlainIo {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 done => return Poll::Ready(done),
             }
-            if caller_driven() {
-                return Poll::Pending;
-            }
-            let mut ready = ready!(self.registration()?.poll_read_ready(cx))?;
-            // The recv above found nothing; any data since then comes with a new edge, and the
-            // loop's recv picks up what arrived in between.
-            ready.clear_ready();
+            ready!(self.poll_read_wait(cx))?;
         }
     }
 
@@ -122,11 +137,7 @@ impl PlainIo {
             if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::WouldBlock {
                 return Poll::Ready(Ok(()));
             }
-            if caller_driven() {
-                return Poll::Pending;
-            }
-            let mut ready = ready!(self.registration()?.poll_read_ready(cx))?;
-            ready.clear_ready();
+            ready!(self.poll_read_wait(cx))?;
         }
     }
 
@@ -137,11 +148,7 @@ impl PlainIo {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 done => return Poll::Ready(done),
             }
-            if caller_driven() {
-                return Poll::Pending;
-            }
-            let mut ready = ready!(self.registration()?.poll_write_ready(cx))?;
-            ready.clear_ready();
+            ready!(self.poll_write_wait(cx))?;
         }
     }
 }
@@ -190,12 +197,20 @@ impl Connection {
         Ok(Self::build(Io::Plain(plain), fd, local, remote))
     }
 
+    /// The connection a finished handshake left: its TCP transport and rustls state.
     pub(crate) fn tls(stream: TlsStream, session: TlsSessionInfo) -> io::Result<Self> {
-        let tcp = &stream.get_ref().0.socket;
-        let (local, remote, fd) = (tcp.local_addr()?, tcp.peer_addr()?, tcp.as_raw_fd());
-        let (r, w) = tokio::io::split(stream);
-        let io = Io::Tls(TlsIo { read: r.into(), write: w.into(), session });
-        Ok(Self::build(io, fd, local, remote))
+        let (tcp, conn) = match stream {
+            tokio_rustls::TlsStream::Client(s) => {
+                let (tcp, conn) = s.into_inner();
+                (tcp, rustls::Connection::Client(conn))
+            }
+            tokio_rustls::TlsStream::Server(s) => {
+                let (tcp, conn) = s.into_inner();
+                (tcp, rustls::Connection::Server(conn))
+            }
+        };
+        let (local, remote, fd) = (tcp.socket.local_addr()?, tcp.socket.peer_addr()?, tcp.fd());
+        Ok(Self::build(Io::Tls(TlsIo::new(tcp, conn, session)), fd, local, remote))
     }
 
     fn build(io: Io, fd: RawFd, local: SocketAddr, remote: SocketAddr) -> Self {
@@ -236,16 +251,16 @@ impl Connection {
     pub(crate) async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
         match &self.io {
             Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_read(cx, buf)).await,
-            Io::Tls(tls) => tls.read.lock().await.read(buf).await,
+            Io::Tls(tls) => std::future::poll_fn(|cx| tls.poll_read(cx, buf)).await,
         }
     }
 
-    /// Ready once a read would make progress on a plain connection (see
-    /// `PlainIo::poll_readable`); under TLS at once (rustls may hold plaintext already).
+    /// Ready once a read would make progress (see `PlainIo::poll_readable` and
+    /// `TlsIo::poll_readable`).
     pub(crate) async fn readable(&self) -> io::Result<()> {
         match &self.io {
             Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_readable(cx)).await,
-            Io::Tls(_) => Ok(()),
+            Io::Tls(tls) => std::future::poll_fn(|cx| tls.poll_readable(cx)).await,
         }
     }
 
@@ -273,12 +288,7 @@ impl Connection {
     pub(crate) async fn write_some(&self, data: &[u8]) -> io::Result<usize> {
         match &self.io {
             Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_write(cx, data)).await,
-            Io::Tls(tls) => {
-                let mut w = tls.write.lock().await;
-                w.write_all(data).await?;
-                w.flush().await?;
-                Ok(data.len())
-            }
+            Io::Tls(tls) => tls.write_all(data).await,
         }
     }
 
@@ -318,11 +328,7 @@ impl Connection {
             Io::Tls(_) => {
                 crate::runtime::handle().spawn(async move {
                     if let Io::Tls(tls) = &self.io {
-                        let _ = tokio::time::timeout(CLOSE_NOTIFY_LIMIT, async {
-                            let mut w = tls.write.lock().await;
-                            w.shutdown().await
-                        })
-                        .await;
+                        let _ = tokio::time::timeout(CLOSE_NOTIFY_LIMIT, tls.close_notify()).await;
                     }
                     let _ = socket2::SockRef::from(&self.fd()).shutdown(std::net::Shutdown::Both);
                 });
@@ -332,7 +338,7 @@ impl Connection {
 }
 
 /// One non-blocking `send` on `fd` (no SIGPIPE: a closed peer is EPIPE).
-fn send_now(fd: RawFd, data: &[u8]) -> io::Result<usize> {
+pub(crate) fn send_now(fd: RawFd, data: &[u8]) -> io::Result<usize> {
     let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
     // SAFETY: data is valid for reads of data.len() bytes; MSG_DONTWAIT never blocks.
     let n = unsafe { libc::send(fd, data.as_ptr().cast(), data.len(), flags) };
@@ -340,7 +346,7 @@ fn send_now(fd: RawFd, data: &[u8]) -> io::Result<usize> {
 }
 
 /// One non-blocking `recv` on `fd`.
-fn recv_now(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn recv_now(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
     // SAFETY: buf is valid for writes of buf.len() bytes; MSG_DONTWAIT never blocks.
     let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
     if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
