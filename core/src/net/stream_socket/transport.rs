@@ -26,7 +26,8 @@ pub(crate) type TlsStream = tokio_rustls::TlsStream<PlainIo>;
 
 pub(crate) enum Io {
     Plain(PlainIo),
-    Tls(TlsIo),
+    /// Boxed: rustls' state is ~1.3 KiB, which a plain connection should not carry.
+    Tls(Box<TlsIo>),
 }
 
 /// Plain TCP (and the TCP under TLS). The socket joins the runtime's reactor only when a poll
@@ -210,7 +211,7 @@ impl Connection {
             }
         };
         let (local, remote, fd) = (tcp.socket.local_addr()?, tcp.socket.peer_addr()?, tcp.fd());
-        Ok(Self::build(Io::Tls(TlsIo::new(tcp, conn, session)), fd, local, remote))
+        Ok(Self::build(Io::Tls(Box::new(TlsIo::new(tcp, conn, session))), fd, local, remote))
     }
 
     fn build(io: Io, fd: RawFd, local: SocketAddr, remote: SocketAddr) -> Self {
