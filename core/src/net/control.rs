@@ -90,6 +90,9 @@ pub(crate) struct StreamSettings {
     pub connect_timeout: TimeSpan,
     pub tls_handshake_timeout: TimeSpan,
     pub tls: TlsSettings,
+    /// TLS settings stay writable after a plain connect, until a handshake starts
+    /// (UpgradeToSslAsync), as WinRT's "set before the handshake".
+    pub tls_frozen: bool,
 }
 
 /// Default `TlsHandshakeTimeout`: a peer that accepts TCP but never answers TLS must not hang
@@ -104,6 +107,7 @@ impl Default for StreamSettings {
             connect_timeout: TimeSpan::ZERO,
             tls_handshake_timeout: DEFAULT_TLS_HANDSHAKE_TIMEOUT,
             tls: TlsSettings::default(),
+            tls_frozen: false,
         }
     }
 }
@@ -194,9 +198,6 @@ impl std::fmt::Debug for Owner {
 #[derive(Debug, Clone)]
 pub struct StreamSocketControl {
     pub(crate) shared: Arc<Shared<StreamSettings>>,
-    /// TLS settings stay writable after a plain connect, until a handshake starts
-    /// (UpgradeToSslAsync), as WinRT's "set before the handshake".
-    pub(crate) tls_frozen: Arc<AtomicBool>,
     _owner: Owner,
 }
 
@@ -259,7 +260,6 @@ impl StreamSocketControl {
     pub(crate) fn new() -> Self {
         Self {
             shared: Arc::new(Shared::new("StreamSocket", StreamSettings::default())),
-            tls_frozen: Arc::default(),
             _owner: Owner::default(),
         }
     }
@@ -271,12 +271,13 @@ impl StreamSocketControl {
 
     fn update_tls(&self, what: &str, f: impl FnOnce(&mut StreamSettings)) -> Result<()> {
         self.shared.ensure_open()?;
-        if self.tls_frozen.load(Ordering::Acquire) {
+        let mut settings = self.shared.lock();
+        if settings.tls_frozen {
             return Err(Error::illegal_method_call(format!(
                 "{what} can only be set before the TLS handshake starts"
             )));
         }
-        f(&mut self.shared.lock());
+        f(&mut settings);
         Ok(())
     }
 

@@ -33,15 +33,37 @@ winrt_enum! {
     }
 }
 
-/// `HostName`: a DNS name or an IP address literal.
+/// `HostName`: a DNS name or an IP address literal. Immutable; clones share one allocation
+/// (every socket's Information and requested endpoints hold one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HostName {
-    raw: String,
+    name: Arc<Name>,
+}
+
+/// The raw and display forms are kept only when they differ from the canonical one (for an
+/// address, all three are usually the same string).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Name {
+    canonical: Box<str>,
+    raw: Option<Box<str>>,
+    display: Option<Box<str>>,
     kind: HostNameType,
-    canonical: String,
-    display: String,
     ip: Option<IpAddr>,
-    scope: Option<String>,
+    scope: Option<Box<str>>,
+}
+
+impl Name {
+    fn new(raw: &str, kind: HostNameType, canonical: String, display: String) -> Self {
+        let unless_canonical = |s: &str| (s != canonical).then(|| Box::from(s));
+        Self {
+            raw: unless_canonical(raw),
+            display: unless_canonical(&display),
+            canonical: canonical.into_boxed_str(),
+            kind,
+            ip: None,
+            scope: None,
+        }
+    }
 }
 
 impl HostName {
@@ -92,19 +114,13 @@ impl HostName {
             return Ok(Self::ip_name(name, IpAddr::V4(v4), None, text));
         }
         let (display, _) = idna::domain_to_unicode(&ascii);
-        Ok(Self {
-            raw: name.to_string(),
-            kind: HostNameType::DomainName,
-            canonical: ascii,
-            display,
-            ip: None,
-            scope: None,
-        })
+        Ok(Self { name: Arc::new(Name::new(name, HostNameType::DomainName, ascii, display)) })
     }
 
     fn ip_name(raw: &str, ip: IpAddr, scope: Option<String>, text: String) -> Self {
         let kind = if ip.is_ipv4() { HostNameType::Ipv4 } else { HostNameType::Ipv6 };
-        Self { raw: raw.to_string(), kind, canonical: text.clone(), display: text, ip: Some(ip), scope }
+        let scope = scope.map(String::into_boxed_str);
+        Self { name: Arc::new(Name { ip: Some(ip), scope, ..Name::new(raw, kind, text.clone(), text) }) }
     }
 
     /// A HostName for an IP address (as netrt reports local/remote addresses).
@@ -120,51 +136,51 @@ impl HostName {
 
     /// `Type`.
     pub fn host_type(&self) -> HostNameType {
-        self.kind
+        self.name.kind
     }
 
     /// `RawName`: the exact string given to the constructor.
     pub fn raw_name(&self) -> &str {
-        &self.raw
+        self.name.raw.as_deref().unwrap_or(&self.name.canonical)
     }
 
     /// `CanonicalName`: lowercase ASCII (IDNA) for names, the normalized literal for addresses.
     pub fn canonical_name(&self) -> &str {
-        &self.canonical
+        &self.name.canonical
     }
 
     /// `DisplayName`: Unicode form for names, the normalized literal for addresses.
     pub fn display_name(&self) -> &str {
-        &self.display
+        self.name.display.as_deref().unwrap_or(&self.name.canonical)
     }
 
     /// The IP address, for address literals.
     pub fn ip_address(&self) -> Option<IpAddr> {
-        self.ip
+        self.name.ip
     }
 
     /// `IPInformation`: for an address assigned to a local interface, its prefix length (and a
     /// null `NetworkAdapter`); `None` for every other host name, names included (see
     /// [`super::ip_information`]). Reads the interface list on each call.
     pub fn ip_information(&self) -> Option<super::IpInformation> {
-        self.ip.and_then(super::IpInformation::for_local_address)
+        self.name.ip.and_then(super::IpInformation::for_local_address)
     }
 
     /// The IPv6 zone (`%eth0`), if one was given.
     pub fn scope_id(&self) -> Option<&str> {
-        self.scope.as_deref()
+        self.name.scope.as_deref()
     }
 
     /// `IsEqual`: equal canonical names.
     pub fn is_equal(&self, other: &HostName) -> bool {
-        self.canonical == other.canonical
+        self.name.canonical == other.name.canonical
     }
 
     /// `Compare(a, b)`: orders two host name strings by their canonical forms (-1, 0, 1).
     pub fn compare(value1: &str, value2: &str) -> Result<i32> {
         let a = HostName::new(value1)?;
         let b = HostName::new(value2)?;
-        Ok(match a.canonical.cmp(&b.canonical) {
+        Ok(match a.name.canonical.cmp(&b.name.canonical) {
             Ordering::Less => -1,
             Ordering::Equal => 0,
             Ordering::Greater => 1,
@@ -174,7 +190,7 @@ impl HostName {
 
 impl std::fmt::Display for HostName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.display)
+        f.write_str(self.display_name())
     }
 }
 

@@ -48,7 +48,7 @@ impl StreamSocketInformation {
     }
 
     fn last<R>(&self, f: impl FnOnce(&LastKnown) -> R) -> Option<R> {
-        self.inner.last.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(f)
+        self.inner.last.lock().unwrap_or_else(|e| e.into_inner()).as_deref().map(f)
     }
 
     /// The local and remote addresses: the connection's, or the last ones after close.

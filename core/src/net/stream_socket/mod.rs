@@ -60,8 +60,9 @@ pub(crate) struct Inner {
     plaintext_in_readers: Arc<std::sync::atomic::AtomicUsize>,
     /// Bytes cancelled reads gave back, served before the kernel's.
     unread: unread::Unread,
-    /// What `Information` reports after close: the connection as it was when closed.
-    last: Mutex<Option<information::LastKnown>>,
+    /// What `Information` reports after close: the connection as it was when closed (boxed:
+    /// an open socket should not carry its size).
+    last: Mutex<Option<Box<information::LastKnown>>>,
 }
 
 /// `StreamSocket`. Cloning gives another reference to the same socket (WinRT reference
@@ -219,9 +220,12 @@ impl StreamSocket {
         client_record: crate::tls::record::VerificationRecord,
     ) -> Self {
         let control = StreamSocketControl::new();
-        control.shared.lock().tcp = options.clone();
+        {
+            let mut settings = control.shared.lock();
+            settings.tcp = options.clone();
+            settings.tls_frozen = level.is_tls();
+        }
         control.shared.freeze();
-        control.tls_frozen.store(level.is_tls(), Ordering::Release);
         let requested = Requested {
             remote_host_name: Some(HostName::from_ip(conn.remote.ip())),
             remote_service_name: conn.remote.port().to_string(),
@@ -818,7 +822,8 @@ impl Inner {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
             if let State::Connected(conn) = &*state {
                 // Recorded before the state changes, so Information never sees neither.
-                *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(information::LastKnown::of(conn));
+                *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(Box::new(information::LastKnown::of(conn)));
             }
             std::mem::replace(&mut *state, State::Closed)
         };

@@ -141,7 +141,7 @@ impl StreamSocket {
                 ),
             ));
         }
-        inner.control.tls_frozen.store(true, Ordering::Release);
+        inner.control.shared.lock().tls_frozen = true;
         let tcp = transport::duplicate_tcp(&conn).map_err(|e| Error::from_io(&e, "UpgradeToSslAsync"))?;
         inner.set_requested_level(level);
         let ticket = inner.abort.ticket();
