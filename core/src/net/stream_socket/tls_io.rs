@@ -142,9 +142,16 @@ impl TlsIo {
         Ok(data.len())
     }
 
-    /// Queues close_notify and sends it (and anything queued before it).
-    pub(crate) async fn close_notify(&self) -> io::Result<()> {
-        self.lock().send_close_notify();
+    /// Queues close_notify and sends what the socket takes now: true when nothing is left to
+    /// send (sent, or the socket failed), false when [`Self::flush_close_notify`] must finish.
+    pub(crate) fn close_notify_now(&self) -> bool {
+        let mut conn = self.lock();
+        conn.send_close_notify();
+        self.send_queued(&mut conn).unwrap_or(true)
+    }
+
+    /// Sends what [`Self::close_notify_now`] left queued.
+    pub(crate) async fn flush_close_notify(&self) -> io::Result<()> {
         std::future::poll_fn(|cx| self.poll_flush(cx)).await
     }
 }

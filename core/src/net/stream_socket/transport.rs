@@ -319,20 +319,21 @@ impl Connection {
         if rc == 0 { n.max(0) as usize } else { 0 }
     }
 
-    /// Closes the connection so the peer sees it at once: for TLS, a bounded attempt to send
-    /// close_notify runs on the runtime (never on the caller), then both directions shut down.
+    /// Closes the connection so the peer sees it at once: for TLS, close_notify first — sent
+    /// here when the socket takes it at once (the usual case), else by a bounded attempt on
+    /// the runtime (never waiting on the caller) — then both directions shut down.
     pub(crate) fn shutdown(self: std::sync::Arc<Self>) {
         match &self.io {
-            Io::Plain(plain) => {
-                let _ = plain.socket.shutdown(std::net::Shutdown::Both);
-            }
-            Io::Tls(_) => {
+            Io::Tls(tls) if !tls.close_notify_now() => {
                 crate::runtime::handle().spawn(async move {
                     if let Io::Tls(tls) = &self.io {
-                        let _ = tokio::time::timeout(CLOSE_NOTIFY_LIMIT, tls.close_notify()).await;
+                        let _ = tokio::time::timeout(CLOSE_NOTIFY_LIMIT, tls.flush_close_notify()).await;
                     }
                     let _ = socket2::SockRef::from(&self.fd()).shutdown(std::net::Shutdown::Both);
                 });
+            }
+            _ => {
+                let _ = socket2::SockRef::from(&self.fd()).shutdown(std::net::Shutdown::Both);
             }
         }
     }
