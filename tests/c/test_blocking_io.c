@@ -2,7 +2,8 @@
  * netrt_data_reader_load, netrt_data_writer_store): the same outcome as *_async + wait +
  * GetResults + release — data there before the call and arriving during it, a timeout that
  * consumes nothing and leaves the socket usable, CancelIOAsync and Close from another thread
- * ending a call with 0x800703E3, the synchronous errors of the async forms. */
+ * ending a call with 0x800703E3, the synchronous errors of the async forms; a connected
+ * DatagramSocket's OutputStream sends one datagram per call. */
 #include "posix_peer.h"
 
 #include <pthread.h>
@@ -47,6 +48,40 @@ static int buffer_holds(netrt_handle buffer, const char *text) {
   uint32_t len = 0;
   return netrt_buffer_get_data(buffer, &data) == NETRT_S_OK && netrt_buffer_get_length(buffer, &len) == NETRT_S_OK &&
          len == strlen(text) && memcmp(data, text, len) == 0;
+}
+
+/* One netrt_output_stream_write per datagram on a connected DatagramSocket's OutputStream,
+ * received by a plain UDP socket. */
+static int datagram_output(netrt_handle buffer) {
+  int udp = socket(AF_INET, SOCK_DGRAM, 0), ok = 0;
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof addr;
+  netrt_handle dgram = 0, host = 0, op = 0, dout = 0;
+  char port[16], got[64];
+  uint32_t n = 0;
+  CHECK(udp >= 0 && bind(udp, (struct sockaddr *)&addr, sizeof addr) == 0);
+  CHECK(getsockname(udp, (struct sockaddr *)&addr, &len) == 0);
+  snprintf(port, sizeof port, "%u", ntohs(addr.sin_port));
+  CHECK_OK(netrt_datagram_socket_create(&dgram));
+  CHECK_OK(netrt_host_name_create("127.0.0.1", &host));
+  AWAIT_OK(netrt_datagram_socket_connect_async(dgram, host, port, &op), op);
+  CHECK_OK(netrt_datagram_socket_get_output_stream(dgram, &dout));
+  for (int i = 0; i < 3; i++) {
+    CHECK_OK(netrt_buffer_set_length(buffer, (uint32_t)(4 + i)));
+    CHECK_OK(netrt_output_stream_write(dout, buffer, STEP_MS, &n));
+    CHECK(n == (uint32_t)(4 + i) && recv(udp, got, sizeof got, 0) == 4 + i);
+  }
+  /* A closed DatagramSocket's stream: RO_E_CLOSED, at the call. */
+  CHECK_OK(netrt_close(dgram));
+  CHECK_HR(netrt_output_stream_write(dout, buffer, STEP_MS, &n), NETRT_RO_E_CLOSED);
+  ok = 1;
+cleanup:
+  RELEASE(dout);
+  RELEASE(op);
+  RELEASE(host);
+  RELEASE(dgram);
+  if (udp >= 0) close(udp);
+  return ok;
 }
 
 int main(void) {
@@ -137,6 +172,8 @@ int main(void) {
   CHECK_HR(netrt_input_stream_read(in2, buffer, 64, partial, STEP_MS, &n), NETRT_E_OPERATION_ABORTED);
   pthread_join(l.thread, NULL);
   CHECK_HR(netrt_input_stream_read(in2, buffer, 64, partial, STEP_MS, &n), NETRT_RO_E_CLOSED);
+
+  CHECK(datagram_output(buffer));
 
   ok = 1;
   printf("PASS: test_blocking_io (%d checks)\n", g_checks);
