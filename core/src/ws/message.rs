@@ -1,0 +1,252 @@
+//! `MessageWebSocket`: WebSocket messages, received as events.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::args::{MessageWebSocketMessageReceivedEventArgs, WebSocketClosedEventArgs, WebSocketServerCustomValidationRequestedEventArgs};
+use super::common::SocketCore;
+use super::connection::{Connection, Ended};
+use super::control::MessageWebSocketControl;
+use super::enums::SocketMessageType;
+use super::information::WebSocketInformation;
+use crate::error::{Error, Result, hresult};
+use crate::event::{EventToken, Handler};
+use crate::foundation::Uri;
+use crate::io::stream::{BoxFuture, ByteSink, OpTicket, OutputStream};
+
+pub(crate) struct Inner {
+    core: Arc<SocketCore<MessageWebSocket>>,
+    received: crate::event::Event<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
+}
+
+/// `MessageWebSocket`. Cloning gives another reference to the same socket.
+#[derive(Clone)]
+pub struct MessageWebSocket {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for MessageWebSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageWebSocket").finish_non_exhaustive()
+    }
+}
+
+impl Default for MessageWebSocket {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MessageWebSocket {
+    /// `MessageWebSocket()`.
+    pub fn new() -> Self {
+        Self { inner: Arc::new(Inner { core: Arc::new(SocketCore::new()), received: Default::default() }) }
+    }
+
+    /// `Control`.
+    pub fn control(&self) -> MessageWebSocketControl {
+        MessageWebSocketControl { core: self.inner.core.control.clone() }
+    }
+
+    /// `Information`.
+    pub fn information(&self) -> WebSocketInformation {
+        WebSocketInformation { connection: self.inner.core.connection.clone() }
+    }
+
+    /// `SetRequestHeader(name, value)`: an extra handshake header.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` after ConnectAsync started; `E_INVALIDARG` for `Host`,
+    /// `Upgrade`, `Connection`, any `Sec-WebSocket-*` header, or a name or value HTTP forbids.
+    pub fn set_request_header(&self, name: &str, value: &str) -> Result<()> {
+        self.inner.core.set_request_header(name, value)
+    }
+
+    /// `ConnectAsync(Uri)`: the opening handshake (through a proxy and answering
+    /// authentication challenges as the control says), then messages start arriving as
+    /// MessageReceived events.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` for a scheme other than ws/wss; connection and certificate errors as on
+    /// StreamSocket; `HTTP_E_STATUS_*` for a non-101 answer (401 → WebErrorStatus
+    /// Unauthorized); `WININET_E_INVALID_SERVER_RESPONSE` for a handshake that does not
+    /// complete (a subprotocol never offered, a wrong accept key); `WININET_E_TIMEOUT` past
+    /// HandshakeTimeout.
+    pub async fn connect(&self, uri: &Uri) -> Result<()> {
+        let conn = self.inner.core.connect(self.clone(), uri).await?;
+        self.inner.core.start_heartbeat(&conn);
+        let this = self.clone();
+        crate::runtime::handle().spawn(async move { this.receive_loop(conn).await });
+        Ok(())
+    }
+
+    async fn receive_loop(self, conn: Arc<Connection>) {
+        let mut stream = conn.stream.lock().await;
+        loop {
+            let next = stream.next().await;
+            let (message_type, data) = match next {
+                Some(Ok(Message::Text(t))) => (SocketMessageType::Utf8, t.as_bytes().to_vec()),
+                Some(Ok(Message::Binary(b))) => (SocketMessageType::Binary, b.to_vec()),
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+                other => {
+                    match conn.ended(other).await {
+                        Ended::Closed(code, reason) => {
+                            // Answered by tungstenite; keep reading until the peer hangs up so
+                            // the answer is flushed.
+                            self.inner.core.raise_closed(self.clone(), code, reason);
+                            let _ = tokio::time::timeout(super::common::CLOSE_GRACE, async {
+                                while stream.next().await.is_some() {}
+                            })
+                            .await;
+                        }
+                        Ended::Failed(e) => self.deliver(SocketMessageType::Binary, Err(e)),
+                    }
+                    break;
+                }
+            };
+            self.deliver(message_type, Ok(data));
+        }
+        self.inner.core.receive_finished();
+        conn.socket.close();
+    }
+
+    fn deliver(&self, message_type: SocketMessageType, data: Result<Vec<u8>>) {
+        // Partial mode hands over what tungstenite assembled: whole messages (docs/web.md).
+        let args = MessageWebSocketMessageReceivedEventArgs { message_type, complete: true, data: data.map(Arc::new) };
+        self.inner.received.raise(self.clone(), args);
+    }
+
+    /// `MessageReceived` += handler.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    pub fn add_message_received(&self, handler: Handler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>) -> Result<EventToken> {
+        self.inner.received.add("MessageWebSocket", handler)
+    }
+
+    /// `MessageReceived` -= token.
+    pub fn remove_message_received(&self, token: EventToken) {
+        self.inner.received.remove(token)
+    }
+
+    /// `Closed` += handler: raised once, when the peer's close frame arrives (also as the
+    /// answer to Close). Never raised for a connection that just dropped.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after the event was closed.
+    pub fn add_closed(&self, handler: Handler<MessageWebSocket, WebSocketClosedEventArgs>) -> Result<EventToken> {
+        self.inner.core.closed.add("MessageWebSocket", handler)
+    }
+
+    /// `Closed` -= token.
+    pub fn remove_closed(&self, token: EventToken) {
+        self.inner.core.closed.remove(token)
+    }
+
+    /// `ServerCustomValidationRequested` += handler (wss:// only).
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    pub fn add_server_custom_validation_requested(
+        &self,
+        handler: Handler<MessageWebSocket, WebSocketServerCustomValidationRequestedEventArgs>,
+    ) -> Result<EventToken> {
+        self.inner.core.validation.add("MessageWebSocket", handler)
+    }
+
+    /// `ServerCustomValidationRequested` -= token.
+    pub fn remove_server_custom_validation_requested(&self, token: EventToken) {
+        self.inner.core.validation.remove(token)
+    }
+
+    /// `OutputStream`: each write is one message of the control's current MessageType.
+    pub fn output_stream(&self) -> OutputStream {
+        OutputStream::new(Arc::new(MessageSink(self.inner.clone())))
+    }
+
+    /// Sends `data` as one message of the control's current MessageType.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` before connect or inside a fragmented message; `RO_E_CLOSED`
+    /// after Close; `E_NO_UNICODE_TRANSLATION` for a Utf8 message that is not UTF-8.
+    pub async fn send_message(&self, data: &[u8]) -> Result<()> {
+        send_whole(&self.inner, data).await
+    }
+
+    /// `SendNonfinalFrameAsync(data)`: a frame of a message that goes on (FIN = 0). The first
+    /// frame's opcode follows MessageType; the rest are continuations.
+    ///
+    /// # Errors
+    /// As [`MessageWebSocket::send_message`].
+    pub async fn send_nonfinal_frame(&self, data: &[u8]) -> Result<u32> {
+        self.send_frame(data, false).await
+    }
+
+    /// `SendFinalFrameAsync(data)`: the last frame of a message (FIN = 1), or a whole message.
+    ///
+    /// # Errors
+    /// As [`MessageWebSocket::send_message`].
+    pub async fn send_final_frame(&self, data: &[u8]) -> Result<u32> {
+        self.send_frame(data, true).await
+    }
+
+    async fn send_frame(&self, data: &[u8], fin: bool) -> Result<u32> {
+        let conn = self.inner.core.connected("SendFrameAsync")?;
+        let text = self.control().message_type() == SocketMessageType::Utf8;
+        conn.send_frame(data.to_vec(), text, fin).await?;
+        Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
+    }
+
+    /// `Close()`: sends a close frame with no code (the peer sees 1005) and closes the socket.
+    pub fn close(&self) {
+        let _ = self.inner.core.close(None);
+    }
+
+    /// `Close(code, reason)`.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` (synchronously, nothing sent) for a code RFC 6455 forbids sending
+    /// (1004, 1005, 1006, 1015, outside 1000–4999) or a reason over 123 UTF-8 bytes.
+    pub fn close_with_status(&self, code: u16, reason: &str) -> Result<()> {
+        self.inner.core.close(Some((code, reason)))
+    }
+}
+
+async fn send_whole(inner: &Arc<Inner>, data: &[u8]) -> Result<()> {
+    let conn = inner.core.connected("a send")?;
+    let message = match inner.core.control.lock().message_type {
+        SocketMessageType::Binary => Message::binary(data.to_vec()),
+        SocketMessageType::Utf8 => {
+            let text = String::from_utf8(data.to_vec()).map_err(|e| {
+                Error::new(hresult::E_NO_UNICODE_TRANSLATION, format!("a Utf8 message must be UTF-8: {e}"))
+            })?;
+            Message::text(text)
+        }
+    };
+    conn.send_message(message).await
+}
+
+/// OutputStream of a MessageWebSocket: one write = one message.
+struct MessageSink(Arc<Inner>);
+
+impl ByteSink for MessageSink {
+    fn write_all<'a>(&'a self, data: &'a [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<u32>> {
+        Box::pin(async move {
+            send_whole(&self.0, data).await?;
+            Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
+        })
+    }
+
+    fn flush(&self) -> BoxFuture<'_, Result<bool>> {
+        Box::pin(async move {
+            self.0.core.connected("FlushAsync")?;
+            Ok(true)
+        })
+    }
+
+    fn close(&self) {
+        let _ = self.0.core.close(None);
+    }
+}
