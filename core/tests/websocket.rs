@@ -79,12 +79,18 @@ async fn text_and_binary_echo_with_the_type_changed_between_messages() {
     let server = ws_server(&[]);
     let mut w = connected(server.port, "/echo").await;
     send(&w.ws, SocketMessageType::Utf8, "héllo".as_bytes()).await;
-    assert_eq!(next_message(&mut w).await.unwrap(), (SocketMessageType::Utf8, "héllo".as_bytes().to_vec(), true));
+    assert_eq!(
+        next_message(&mut w).await.unwrap(),
+        (SocketMessageType::Utf8, "héllo".as_bytes().to_vec(), true)
+    );
     send(&w.ws, SocketMessageType::Binary, &[0, 255, 7]).await;
     assert_eq!(next_message(&mut w).await.unwrap(), (SocketMessageType::Binary, vec![0, 255, 7], true));
-    let e = within(async { w.ws.control().set_message_type(SocketMessageType::Utf8).unwrap(); w.ws.send_message(&[0xFF]).await })
-        .await
-        .unwrap_err();
+    let e = within(async {
+        w.ws.control().set_message_type(SocketMessageType::Utf8).unwrap();
+        w.ws.send_message(&[0xFF]).await
+    })
+    .await
+    .unwrap_err();
     assert_eq!(e.hresult(), E_NO_UNICODE_TRANSLATION);
     let info = w.ws.information();
     assert_eq!(info.local_address().unwrap().canonical_name(), "127.0.0.1");
@@ -97,8 +103,13 @@ async fn sixteen_mib_messages_both_ways() {
     let server = ws_server(&[]);
     let mut w = connected(server.port, "/echo").await;
     let big: Vec<u8> = (0..16 * 1024 * 1024).map(|i: u32| (i % 251) as u8).collect();
-    send(&w.ws, SocketMessageType::Binary, &big).await;
-    let (kind, data, complete) = next_message(&mut w).await.unwrap();
+    // The Python peer takes seconds to take in 16 MiB: a longer bound than `within`'s, still a
+    // hang guard and not a timing assertion.
+    let bound = std::time::Duration::from_secs(120);
+    w.ws.control().set_message_type(SocketMessageType::Binary).unwrap();
+    tokio::time::timeout(bound, w.ws.output_stream().write(&big)).await.expect("send").unwrap();
+    let received = tokio::time::timeout(bound, w.messages.recv()).await.expect("echo");
+    let (kind, data, complete) = received.expect("a MessageReceived event").unwrap();
     assert_eq!((kind, complete, data.len()), (SocketMessageType::Binary, true, big.len()));
     assert!(data == big, "the echoed 16 MiB differ");
 }
@@ -109,7 +120,10 @@ async fn fragmented_messages(mode: MessageWebSocketReceiveMode) {
     w.control().set_receive_mode(mode).unwrap();
     let mut w = wire(w);
     within(w.ws.connect(&uri("ws", server.port, "/fragmented"))).await.unwrap();
-    for (kind, expected) in [(SocketMessageType::Utf8, b"fragmented text".to_vec()), (SocketMessageType::Binary, vec![0, 1, 2, 3, 4])] {
+    for (kind, expected) in [
+        (SocketMessageType::Utf8, b"fragmented text".to_vec()),
+        (SocketMessageType::Binary, vec![0, 1, 2, 3, 4]),
+    ] {
         let mut whole = Vec::new();
         loop {
             let (k, part, complete) = next_message(&mut w).await.unwrap();
@@ -158,7 +172,10 @@ async fn negotiate(server_args: &[&str], offered: &[&str]) -> Result<Option<Stri
 
 #[tokio::test]
 async fn subprotocols_the_server_preference_wins() {
-    assert_eq!(negotiate(&["--protocols", "beta,alpha"], &["alpha", "beta"]).await.unwrap().as_deref(), Some("beta"));
+    assert_eq!(
+        negotiate(&["--protocols", "beta,alpha"], &["alpha", "beta"]).await.unwrap().as_deref(),
+        Some("beta")
+    );
     assert_eq!(negotiate(&["--protocols", "gamma"], &["alpha", "beta"]).await.unwrap(), None);
     let e = negotiate(&["--force-protocol", "zeta"], &["alpha"]).await.unwrap_err();
     assert_eq!(e.hresult(), WININET_E_INVALID_SERVER_RESPONSE);
@@ -174,12 +191,17 @@ async fn basic_auth_only_in_answer_to_the_challenge() {
     assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized);
 
     let wrong = direct();
-    wrong.control().set_server_credential(Some(PasswordCredential::with_fields("", "alice", "nope").unwrap())).unwrap();
+    wrong
+        .control()
+        .set_server_credential(Some(PasswordCredential::with_fields("", "alice", "nope").unwrap()))
+        .unwrap();
     let e = within(wrong.connect(&uri("ws", server.port, "/echo"))).await.unwrap_err();
     assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized);
 
     let ws = direct();
-    ws.control().set_server_credential(Some(PasswordCredential::with_fields("", "alice", "s3cret").unwrap())).unwrap();
+    ws.control()
+        .set_server_credential(Some(PasswordCredential::with_fields("", "alice", "s3cret").unwrap()))
+        .unwrap();
     let mut w = wire(ws);
     within(w.ws.connect(&uri("ws", server.port, "/echo"))).await.unwrap();
     send(&w.ws, SocketMessageType::Binary, b"in").await;
@@ -297,7 +319,11 @@ async fn wss_certificate_rules_apply() {
     assert_eq!(e.web_error_status(), WebErrorStatus::CertificateContainsErrors);
 
     let ignoring = direct();
-    ignoring.control().ignorable_server_certificate_errors().append(ChainValidationResult::Untrusted).unwrap();
+    ignoring
+        .control()
+        .ignorable_server_certificate_errors()
+        .append(ChainValidationResult::Untrusted)
+        .unwrap();
     within(ignoring.connect(&target)).await.unwrap();
     assert_eq!(ignoring.information().server_certificate_errors(), [ChainValidationResult::Untrusted]);
 }
@@ -309,10 +335,12 @@ async fn server_custom_validation_can_reject_and_defer() {
     let rejecting = direct();
     trusting_ca(&rejecting);
     rejecting
-        .add_server_custom_validation_requested(Arc::new(|_s, args: &WebSocketServerCustomValidationRequestedEventArgs| {
-            assert!(args.server_certificate().is_some());
-            args.reject();
-        }))
+        .add_server_custom_validation_requested(Arc::new(
+            |_s, args: &WebSocketServerCustomValidationRequestedEventArgs| {
+                assert!(args.server_certificate().is_some());
+                args.reject();
+            },
+        ))
         .unwrap();
     let e = within(rejecting.connect(&target)).await.unwrap_err();
     assert_eq!(e.hresult(), WININET_E_SEC_INVALID_CERT);
@@ -321,9 +349,11 @@ async fn server_custom_validation_can_reject_and_defer() {
     trusting_ca(&deferring);
     let (tx, mut rx) = mpsc::unbounded_channel();
     deferring
-        .add_server_custom_validation_requested(Arc::new(move |_s, args: &WebSocketServerCustomValidationRequestedEventArgs| {
-            let _ = tx.send(args.get_deferral());
-        }))
+        .add_server_custom_validation_requested(Arc::new(
+            move |_s, args: &WebSocketServerCustomValidationRequestedEventArgs| {
+                let _ = tx.send(args.get_deferral());
+            },
+        ))
         .unwrap();
     let connecting = tokio::spawn({
         let ws = deferring.clone();
@@ -349,7 +379,9 @@ async fn through_tinyproxy_with_proxy_credentials() {
 
     let ws = MessageWebSocket::new();
     ws.control().set_proxy(explicit()).unwrap();
-    ws.control().set_proxy_credential(Some(PasswordCredential::with_fields("", "pxuser", "pxpass").unwrap())).unwrap();
+    ws.control()
+        .set_proxy_credential(Some(PasswordCredential::with_fields("", "pxuser", "pxpass").unwrap()))
+        .unwrap();
     let mut w = wire(ws);
     within(w.ws.connect(&uri("ws", server.port, "/echo"))).await.unwrap();
     send(&w.ws, SocketMessageType::Binary, b"tunnelled").await;
@@ -360,7 +392,10 @@ async fn through_tinyproxy_with_proxy_credentials() {
     let secure = MessageWebSocket::new();
     trusting_ca(&secure);
     secure.control().set_proxy(explicit()).unwrap();
-    secure.control().set_proxy_credential(Some(PasswordCredential::with_fields("", "pxuser", "pxpass").unwrap())).unwrap();
+    secure
+        .control()
+        .set_proxy_credential(Some(PasswordCredential::with_fields("", "pxuser", "pxpass").unwrap()))
+        .unwrap();
     within(secure.connect(&Uri::new(&format!("wss://localhost:{}/echo", tls.port)).unwrap())).await.unwrap();
     assert!(secure.information().server_certificate().is_some());
 }
@@ -369,7 +404,8 @@ async fn through_tinyproxy_with_proxy_credentials() {
 async fn wss_through_nginx_with_auth_basic() {
     let pki = Pki::get();
     let upstream = ws_server(&[]);
-    let nginx = nginx_tls_proxy(&pki.path("leaf.pem"), &pki.path("leaf.key"), upstream.port, "bob", "hunter2");
+    let nginx =
+        nginx_tls_proxy(&pki.path("leaf.pem"), &pki.path("leaf.key"), upstream.port, "bob", "hunter2");
     let target = Uri::new(&format!("wss://localhost:{}/echo", nginx.port)).unwrap();
 
     let anonymous = direct();
@@ -379,7 +415,9 @@ async fn wss_through_nginx_with_auth_basic() {
 
     let ws = direct();
     trusting_ca(&ws);
-    ws.control().set_server_credential(Some(PasswordCredential::with_fields("", "bob", "hunter2").unwrap())).unwrap();
+    ws.control()
+        .set_server_credential(Some(PasswordCredential::with_fields("", "bob", "hunter2").unwrap()))
+        .unwrap();
     let mut w = wire(ws);
     within(w.ws.connect(&target)).await.unwrap();
     send(&w.ws, SocketMessageType::Utf8, b"via nginx").await;

@@ -102,7 +102,11 @@ impl Error {
         } else {
             hresult::HTTP_E_STATUS_UNEXPECTED
         };
-        Self::with_cause(hresult, NativeCause::HttpStatus(status), format!("{what}: the server answered HTTP {status}"))
+        Self::with_cause(
+            hresult,
+            NativeCause::HttpStatus(status),
+            format!("{what}: the server answered HTTP {status}"),
+        )
     }
 
     /// The HRESULT (always negative).

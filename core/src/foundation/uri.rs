@@ -216,12 +216,13 @@ impl Uri {
         let mut i = 0;
         while i < bytes.len() {
             let hex = |b: u8| (b as char).to_digit(16);
-            if bytes[i] == b'%' && i + 2 < bytes.len() {
-                if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
+            if bytes[i] == b'%'
+                && i + 2 < bytes.len()
+                && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+            {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
             }
             out.push(bytes[i]);
             i += 1;
@@ -303,10 +304,9 @@ impl WwwFormUrlDecoder {
     /// # Errors
     /// `E_BOUNDS` past the end.
     pub fn get_at(&self, index: u32) -> Result<WwwFormUrlDecoderEntry> {
-        self.entries
-            .get(index as usize)
-            .cloned()
-            .ok_or_else(|| Error::bounds(format!("index {index} is past the {} query entries", self.entries.len())))
+        self.entries.get(index as usize).cloned().ok_or_else(|| {
+            Error::bounds(format!("index {index} is past the {} query entries", self.entries.len()))
+        })
     }
 
     /// `IndexOf(entry)`.
@@ -351,7 +351,10 @@ mod tests {
         assert_eq!(Uri::new("https://h:443/").unwrap().absolute_uri(), "https://h/");
         assert_eq!(Uri::new("mailto:a@b").unwrap().port(), -1);
         let u = Uri::new("http://127.0.0.1").unwrap();
-        assert_eq!((u.path(), u.query(), u.fragment(), u.domain(), u.extension()), ("/".into(), "".into(), "".into(), "".into(), "".into()));
+        assert_eq!(
+            (u.path(), u.query(), u.fragment(), u.domain(), u.extension()),
+            ("/".into(), "".into(), "".into(), "".into(), "".into())
+        );
     }
 
     #[test]
@@ -382,7 +385,10 @@ mod tests {
         assert_eq!(d.size(), 4);
         assert_eq!(d.get_first_value_by_name("a").unwrap(), "1");
         assert_eq!(d.get_at(3).unwrap().value(), "");
-        assert_eq!(d.get_first_value_by_name("zz").unwrap_err().hresult(), crate::error::hresult::E_INVALIDARG);
+        assert_eq!(
+            d.get_first_value_by_name("zz").unwrap_err().hresult(),
+            crate::error::hresult::E_INVALIDARG
+        );
         assert_eq!(d.get_at(4).unwrap_err().hresult(), crate::error::hresult::E_BOUNDS);
         assert_eq!(d.index_of(&d.get_at(2).unwrap()), Some(2));
     }

@@ -47,7 +47,8 @@ impl PasswordCredential {
     pub fn with_fields(resource: &str, user_name: &str, password: &str) -> Result<Self> {
         non_empty("user name", user_name)?;
         non_empty("password", password)?;
-        let fields = Fields { resource: resource.into(), user_name: user_name.into(), password: password.into() };
+        let fields =
+            Fields { resource: resource.into(), user_name: user_name.into(), password: password.into() };
         Ok(Self { fields: Arc::new(Mutex::new(fields)) })
     }
 
@@ -115,7 +116,10 @@ mod tests {
         let c = PasswordCredential::with_fields("ws://h/", "alice", "s3cret").unwrap();
         let same = c.clone();
         same.set_password("other").unwrap();
-        assert_eq!((c.resource(), c.user_name(), c.password()), ("ws://h/".into(), "alice".into(), "other".into()));
+        assert_eq!(
+            (c.resource(), c.user_name(), c.password()),
+            ("ws://h/".into(), "alice".into(), "other".into())
+        );
         c.retrieve_password();
         assert_eq!(c.password(), "other");
         assert_eq!(c.set_user_name("").unwrap_err().hresult(), E_INVALIDARG);

@@ -30,7 +30,7 @@ pub(crate) fn parse_challenges(values: &[&str]) -> Vec<Challenge> {
         let mut rest = value.trim();
         while !rest.is_empty() {
             rest = rest.trim_start_matches([',', ' ', '\t']);
-            let token_end = rest.find(|c: char| c == ' ' || c == ',' || c == '=').unwrap_or(rest.len());
+            let token_end = rest.find([' ', ',', '=']).unwrap_or(rest.len());
             let token = &rest[..token_end];
             let after = rest[token_end..].trim_start();
             if token.is_empty() {
@@ -143,7 +143,12 @@ fn qop_ok(c: &Challenge) -> bool {
     c.param("qop").is_none_or(|q| q.split(',').any(|v| v.trim() == "auth"))
 }
 
-fn digest_answer(c: &Challenge, credential: &PasswordCredential, target: &Target<'_>, cnonce: &str) -> Result<String> {
+fn digest_answer(
+    c: &Challenge,
+    credential: &PasswordCredential,
+    target: &Target<'_>,
+    cnonce: &str,
+) -> Result<String> {
     let (algorithm, session) =
         digest_algorithm(c).ok_or_else(|| Error::invalid_arg("unsupported Digest algorithm"))?;
     let realm = c.param("realm").unwrap_or("");
@@ -235,7 +240,10 @@ mod tests {
         assert!(header.starts_with("Digest ") && header.contains("algorithm=SHA-256"), "{header}");
         let basic_only = parse_challenges(&["Basic realm=\"WallyWorld\", charset=\"UTF-8\""]);
         assert_eq!(basic_only[0].param("charset"), Some("UTF-8"));
-        assert_eq!(answer(&basic_only, &mufasa(), &TARGET, "c").unwrap(), "Basic TXVmYXNhOkNpcmNsZSBvZiBMaWZl");
+        assert_eq!(
+            answer(&basic_only, &mufasa(), &TARGET, "c").unwrap(),
+            "Basic TXVmYXNhOkNpcmNsZSBvZiBMaWZl"
+        );
         assert_eq!(answer(&parse_challenges(&["Negotiate", "NTLM"]), &mufasa(), &TARGET, "c"), None);
         let int_only = parse_challenges(&["Digest realm=\"r\", qop=\"auth-int\", nonce=\"n\""]);
         assert_eq!(answer(&int_only, &mufasa(), &TARGET, "c"), None);

@@ -64,9 +64,14 @@ impl Origin {
         let secure = match url.scheme() {
             "ws" | "http" => false,
             "wss" | "https" => true,
-            other => return Err(Error::invalid_arg(format!("the URI scheme must be ws, wss, http or https, not {other}"))),
+            other => {
+                return Err(Error::invalid_arg(format!(
+                    "the URI scheme must be ws, wss, http or https, not {other}"
+                )));
+            }
         };
-        let host = url.host_str().ok_or_else(|| Error::invalid_arg(format!("the URI '{url}' has no host")))?;
+        let host =
+            url.host_str().ok_or_else(|| Error::invalid_arg(format!("the URI '{url}' has no host")))?;
         let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
         let port = url.port_or_known_default().unwrap_or(if secure { 443 } else { 80 });
         Ok(Self { host, port, secure })
@@ -74,7 +79,11 @@ impl Origin {
 
     /// `host:port` with IPv6 brackets: the CONNECT target and the Host header.
     pub(crate) fn authority(&self) -> String {
-        if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 
     fn host_header(&self) -> String {
@@ -146,7 +155,8 @@ async fn exchange(
 }
 
 fn challenges(response: &hyper::Response<hyper::body::Incoming>, header: &str) -> Vec<auth::Challenge> {
-    let values: Vec<&str> = response.headers().get_all(header).iter().filter_map(|v| v.to_str().ok()).collect();
+    let values: Vec<&str> =
+        response.headers().get_all(header).iter().filter_map(|v| v.to_str().ok()).collect();
     auth::parse_challenges(&values)
 }
 
@@ -182,11 +192,13 @@ async fn tunnel(origin: &Origin, proxy: &Proxy, settings: &RequestSettings) -> R
         if let Some(value) = &authorization {
             request = request.header(hyper::header::PROXY_AUTHORIZATION, value.as_str());
         }
-        let request = request.body(Empty::new()).map_err(|e| Error::invalid_arg(format!("CONNECT request: {e}")))?;
+        let request =
+            request.body(Empty::new()).map_err(|e| Error::invalid_arg(format!("CONNECT request: {e}")))?;
         let response = exchange(&socket, request).await?;
         let status = response.status().as_u16();
         if response.status().is_success() {
-            let upgraded = hyper::upgrade::on(response).await.map_err(|e| hyper_error(&e, "CONNECT tunnel"))?;
+            let upgraded =
+                hyper::upgrade::on(response).await.map_err(|e| hyper_error(&e, "CONNECT tunnel"))?;
             let parts = upgraded.downcast::<TokioIo<SocketIo>>().map_err(|_| {
                 Error::new(hresult::E_UNEXPECTED, "the CONNECT tunnel did not hand back netrt's connection")
             })?;
@@ -202,8 +214,13 @@ async fn tunnel(origin: &Origin, proxy: &Proxy, settings: &RequestSettings) -> R
         socket.close();
         if status == 407 {
             let target = Target { method: "CONNECT", uri: &authority };
-            let answer =
-                answer_challenge(&response, "proxy-authenticate", credential.as_ref(), authorization.is_some(), &target);
+            let answer = answer_challenge(
+                &response,
+                "proxy-authenticate",
+                credential.as_ref(),
+                authorization.is_some(),
+                &target,
+            );
             if let Some(value) = answer {
                 authorization = Some(value);
                 continue;
@@ -237,13 +254,12 @@ async fn open(origin: &Origin, url: &url::Url, settings: &RequestSettings) -> Re
             socket
         }
     };
-    if origin.secure {
-        if let Some(hook) = &settings.validation {
-            if let Err(e) = hook(&socket).await {
-                socket.close();
-                return Err(e);
-            }
-        }
+    if origin.secure
+        && let Some(hook) = &settings.validation
+        && let Err(e) = hook(&socket).await
+    {
+        socket.close();
+        return Err(e);
     }
     Ok(socket)
 }
@@ -251,7 +267,11 @@ async fn open(origin: &Origin, url: &url::Url, settings: &RequestSettings) -> Re
 /// Sends `GET url` with `headers` (plus Host and any Authorization a challenge asked for)
 /// and returns the connection once the server switches protocols. Any other final status is
 /// an `HTTP_E_STATUS_*` error; one 401 is answered when a server credential is set.
-pub(crate) async fn upgrade(url: &url::Url, headers: &HeaderList, settings: &RequestSettings) -> Result<Switched> {
+pub(crate) async fn upgrade(
+    url: &url::Url,
+    headers: &HeaderList,
+    settings: &RequestSettings,
+) -> Result<Switched> {
     let origin = Origin::of(url)?;
     let path = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
@@ -268,7 +288,8 @@ pub(crate) async fn upgrade(url: &url::Url, headers: &HeaderList, settings: &Req
         if let Some(value) = &authorization {
             request = request.header(hyper::header::AUTHORIZATION, value.as_str());
         }
-        let request = request.body(Empty::new()).map_err(|e| Error::invalid_arg(format!("request header: {e}")))?;
+        let request =
+            request.body(Empty::new()).map_err(|e| Error::invalid_arg(format!("request header: {e}")))?;
         let response = match exchange(&socket, request).await {
             Ok(r) => r,
             Err(e) => {
@@ -279,7 +300,8 @@ pub(crate) async fn upgrade(url: &url::Url, headers: &HeaderList, settings: &Req
         let status = response.status().as_u16();
         if status == 101 {
             let mut response = response;
-            let upgraded = hyper::upgrade::on(&mut response).await.map_err(|e| hyper_error(&e, "protocol switch"))?;
+            let upgraded =
+                hyper::upgrade::on(&mut response).await.map_err(|e| hyper_error(&e, "protocol switch"))?;
             return Ok(Switched { socket, response, io: TokioIo::new(upgraded) });
         }
         socket.close();
@@ -308,7 +330,10 @@ mod tests {
     #[test]
     fn origins() {
         let o = Origin::of(&url::Url::parse("wss://[::1]:9443/x").unwrap()).unwrap();
-        assert_eq!((o.authority(), o.host_header(), o.secure), ("[::1]:9443".into(), "[::1]:9443".into(), true));
+        assert_eq!(
+            (o.authority(), o.host_header(), o.secure),
+            ("[::1]:9443".into(), "[::1]:9443".into(), true)
+        );
         let o = Origin::of(&url::Url::parse("ws://h/").unwrap()).unwrap();
         assert_eq!((o.authority(), o.host_header()), ("h:80".into(), "h".into()));
         let e = Origin::of(&url::Url::parse("ftp://h/").unwrap()).unwrap_err();

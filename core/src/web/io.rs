@@ -51,7 +51,11 @@ fn to_io(e: Error) -> io::Error {
 }
 
 impl AsyncRead for SocketIo {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let this = &mut *self;
         if this.has_unread() {
             let n = buf.remaining().min(this.spill.len() - this.spill_at);

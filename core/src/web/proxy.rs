@@ -44,7 +44,9 @@ impl Proxy {
         let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
         let user = percent_decode(url.username());
         let url_credential = match url.password() {
-            Some(p) if !user.is_empty() => PasswordCredential::with_fields("", &user, &percent_decode(p)).ok(),
+            Some(p) if !user.is_empty() => {
+                PasswordCredential::with_fields("", &user, &percent_decode(p)).ok()
+            }
             _ => None,
         };
         Ok(Self { host, port: url.port().unwrap_or(1080), url_credential })
@@ -63,10 +65,10 @@ pub(crate) fn from_env(target: &url::Url, var: impl Fn(&str) -> Option<String>) 
     let Some(proxy) = specific.or_else(|| get(&["all_proxy", "ALL_PROXY"])) else {
         return Ok(None);
     };
-    if let Some(list) = get(&["no_proxy", "NO_PROXY"]) {
-        if bypasses(&list, target) {
-            return Ok(None);
-        }
+    if let Some(list) = get(&["no_proxy", "NO_PROXY"])
+        && bypasses(&list, target)
+    {
+        return Ok(None);
     }
     Proxy::parse(proxy.trim()).map(Some)
 }

@@ -19,7 +19,11 @@ pub fn validate(code: u16, reason: &str) -> Result<()> {
             )));
         }
         1000..=4999 => {}
-        _ => return Err(Error::invalid_arg(format!("close code {code} is outside 1000-4999 (RFC 6455 §7.4)"))),
+        _ => {
+            return Err(Error::invalid_arg(format!(
+                "close code {code} is outside 1000-4999 (RFC 6455 §7.4)"
+            )));
+        }
     }
     if reason.len() > MAX_CLOSE_REASON_BYTES {
         return Err(Error::invalid_arg(format!(

@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use super::args::{ValidationState, WebSocketClosedEventArgs, WebSocketServerCustomValidationRequestedEventArgs};
+use super::args::{
+    ValidationState, WebSocketClosedEventArgs, WebSocketServerCustomValidationRequestedEventArgs,
+};
 use super::connection::{self, Connection};
 use super::control::ControlCore;
 use super::handshake;
@@ -63,7 +65,9 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
         match &*self.lock_state() {
             State::Connected(c) => Ok(c.clone()),
             State::Closed => Err(Error::closed("WebSocket")),
-            _ => Err(Error::illegal_method_call(format!("{what} needs a connected WebSocket (call ConnectAsync first)"))),
+            _ => Err(Error::illegal_method_call(format!(
+                "{what} needs a connected WebSocket (call ConnectAsync first)"
+            ))),
         }
     }
 
@@ -72,16 +76,24 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
         match *self.lock_state() {
             State::Created => {}
             State::Closed => return Err(Error::closed("WebSocket")),
-            _ => return Err(Error::illegal_method_call("SetRequestHeader must be called before ConnectAsync")),
+            _ => {
+                return Err(Error::illegal_method_call(
+                    "SetRequestHeader must be called before ConnectAsync",
+                ));
+            }
         }
         if handshake::is_reserved_header(name) {
-            return Err(Error::invalid_arg(format!("the header '{name}' is set by the WebSocket handshake itself")));
+            return Err(Error::invalid_arg(format!(
+                "the header '{name}' is set by the WebSocket handshake itself"
+            )));
         }
         if hyper::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
             return Err(Error::invalid_arg(format!("'{name}' is not a valid HTTP header name")));
         }
         if hyper::header::HeaderValue::from_str(value).is_err() {
-            return Err(Error::invalid_arg(format!("the value of header '{name}' contains characters HTTP does not allow")));
+            return Err(Error::invalid_arg(format!(
+                "the value of header '{name}' contains characters HTTP does not allow"
+            )));
         }
         self.headers.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), value.to_string()));
         Ok(())
@@ -101,7 +113,10 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
         let core = self.clone();
         Some(Arc::new(move |socket: &StreamSocket| {
             let state = Arc::new(ValidationState::default());
-            let args = WebSocketServerCustomValidationRequestedEventArgs { info: socket.information(), state: state.clone() };
+            let args = WebSocketServerCustomValidationRequestedEventArgs {
+                info: socket.information(),
+                state: state.clone(),
+            };
             state.begin();
             let raised = core.validation.raise(sender.clone(), args);
             let after_handlers = state.clone();
@@ -128,17 +143,22 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             let mut state = self.lock_state();
             match *state {
                 State::Created => *state = State::Connecting,
-                State::Connecting => return Err(Error::illegal_method_call("ConnectAsync is already in progress")),
-                State::Connected(_) => return Err(Error::illegal_method_call("the WebSocket is already connected")),
+                State::Connecting => {
+                    return Err(Error::illegal_method_call("ConnectAsync is already in progress"));
+                }
+                State::Connected(_) => {
+                    return Err(Error::illegal_method_call("the WebSocket is already connected"));
+                }
                 State::Closed => return Err(Error::closed("WebSocket")),
             }
         }
         let headers = self.headers.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let hook = self.validation_hook(sender);
         let (control, uri) = (self.control.clone(), uri.clone());
-        let outcome =
-            crate::runtime::run(async move { connection::connect(&uri, &control, headers, hook).await.map(Arc::new) })
-                .await;
+        let outcome = crate::runtime::run(async move {
+            connection::connect(&uri, &control, headers, hook).await.map(Arc::new)
+        })
+        .await;
         let mut state = self.lock_state();
         match (outcome, &*state) {
             (Ok(conn), State::Connecting) => {
@@ -163,7 +183,8 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
 
     /// Starts the unsolicited Pong heartbeat, if one was asked for.
     pub(crate) fn start_heartbeat(self: &Arc<Self>, conn: &Arc<Connection>) {
-        let Some(interval) = self.control.snapshot().desired_pong_interval.to_duration().filter(|d| !d.is_zero())
+        let Some(interval) =
+            self.control.snapshot().desired_pong_interval.to_duration().filter(|d| !d.is_zero())
         else {
             return;
         };

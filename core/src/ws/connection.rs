@@ -57,7 +57,10 @@ pub(crate) async fn connect(
     let settings: Settings = core.snapshot();
     let url = uri.url();
     if !matches!(url.scheme(), "ws" | "wss") {
-        return Err(Error::invalid_arg(format!("a WebSocket URI must be ws:// or wss://, not {}", url.scheme())));
+        return Err(Error::invalid_arg(format!(
+            "a WebSocket URI must be ws:// or wss://, not {}",
+            url.scheme()
+        )));
     }
     let request = RequestSettings {
         socket: Some(core.socket_control()),
@@ -70,21 +73,21 @@ pub(crate) async fn connect(
     let key = handshake::new_key();
     let headers = handshake::request_headers(&key, &settings.supported_protocols);
     let limit = settings.handshake_timeout.to_duration().unwrap_or_default();
-    let switched = tokio::time::timeout(limit, client::upgrade(url, &headers, &request))
-        .await
-        .map_err(|_| {
+    let switched =
+        tokio::time::timeout(limit, client::upgrade(url, &headers, &request)).await.map_err(|_| {
             Error::new(
                 hresult::WININET_E_TIMEOUT,
                 format!("the WebSocket handshake with {url} took longer than HandshakeTimeout ({limit:?})"),
             )
         })??;
-    let protocol = match handshake::check_response(switched.response.headers(), &key, &settings.supported_protocols) {
-        Ok(p) => p,
-        Err(e) => {
-            switched.socket.close();
-            return Err(e);
-        }
-    };
+    let protocol =
+        match handshake::check_response(switched.response.headers(), &key, &settings.supported_protocols) {
+            Ok(p) => p,
+            Err(e) => {
+                switched.socket.close();
+                return Err(e);
+            }
+        };
     let max = (settings.max_message_size != u32::MAX).then_some(settings.max_message_size as usize);
     let config = WebSocketConfig::default().max_message_size(max).max_frame_size(max);
     let ws = WebSocketStream::from_raw_socket(switched.io, Role::Client, Some(config)).await;
@@ -142,9 +145,13 @@ impl Connection {
         if self.close_sent.swap(true, Ordering::AcqRel) {
             return;
         }
-        let frame = status.map(|(code, reason)| CloseFrame { code: CloseCode::from(code), reason: reason.to_string().into() });
+        let frame = status.map(|(code, reason)| CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.to_string().into(),
+        });
         let mut sink = self.sink.lock().await;
-        let _ = tokio::time::timeout(super::common::CLOSE_GRACE, sink.inner.send(Message::Close(frame))).await;
+        let _ =
+            tokio::time::timeout(super::common::CLOSE_GRACE, sink.inner.send(Message::Close(frame))).await;
     }
 
     /// Sends an unsolicited Pong (the heartbeat of DesiredUnsolicitedPongInterval).
@@ -155,7 +162,10 @@ impl Connection {
 
     /// Classifies what ended the receive side, failing the connection with the RFC 6455 close
     /// code where the peer broke the protocol.
-    pub(crate) async fn ended(&self, outcome: Option<std::result::Result<Message, tungstenite::Error>>) -> Ended {
+    pub(crate) async fn ended(
+        &self,
+        outcome: Option<std::result::Result<Message, tungstenite::Error>>,
+    ) -> Ended {
         use tungstenite::error::{CapacityError, ProtocolError};
         let aborted = |detail: String| {
             Ended::Failed(Error::new(
@@ -165,7 +175,8 @@ impl Connection {
         };
         match outcome {
             Some(Ok(Message::Close(frame))) => {
-                let (code, reason) = frame.map_or((1005, String::new()), |f| (u16::from(f.code), f.reason.to_string()));
+                let (code, reason) =
+                    frame.map_or((1005, String::new()), |f| (u16::from(f.code), f.reason.to_string()));
                 Ended::Closed(code, reason)
             }
             None | Some(Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed)) => {
@@ -189,7 +200,9 @@ impl Connection {
                 self.send_close(Some((1009, "message too big"))).await;
                 Ended::Failed(Error::new(
                     hresult::WSAEMSGSIZE_HR,
-                    format!("an incoming message of {size} bytes exceeds MaxMessageSize ({max_size}); closed with 1009"),
+                    format!(
+                        "an incoming message of {size} bytes exceeds MaxMessageSize ({max_size}); closed with 1009"
+                    ),
                 ))
             }
             Some(Err(e)) => {

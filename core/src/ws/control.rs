@@ -114,7 +114,9 @@ impl ControlCore {
 fn validate_protocol(name: &str) -> Result<()> {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if name.is_empty() || !name.chars().all(token) {
-        return Err(Error::invalid_arg(format!("'{name}' is not a valid WebSocket subprotocol name (an HTTP token)")));
+        return Err(Error::invalid_arg(format!(
+            "'{name}' is not a valid WebSocket subprotocol name (an HTTP token)"
+        )));
     }
     Ok(())
 }
@@ -180,7 +182,8 @@ macro_rules! web_socket_control_members {
 
         /// Sets `OutboundBufferSizeInBytes` (before ConnectAsync).
         pub fn set_outbound_buffer_size_in_bytes(&self, value: u32) -> Result<()> {
-            self.core.socket_setting("OutboundBufferSizeInBytes", |c| c.set_outbound_buffer_size_in_bytes(value))
+            self.core
+                .socket_setting("OutboundBufferSizeInBytes", |c| c.set_outbound_buffer_size_in_bytes(value))
         }
 
         /// `ClientCertificate`: offered if the server asks for one.

@@ -53,7 +53,11 @@ fn invalid(message: String) -> Error {
 /// `WININET_E_INVALID_SERVER_RESPONSE` when the response does not complete the handshake:
 /// no `Upgrade: websocket`, a wrong `Sec-WebSocket-Accept`, a subprotocol that was not
 /// offered, or an extension (none is ever offered).
-pub(crate) fn check_response(headers: &hyper::HeaderMap, key: &str, offered: &[String]) -> Result<Option<String>> {
+pub(crate) fn check_response(
+    headers: &hyper::HeaderMap,
+    key: &str,
+    offered: &[String],
+) -> Result<Option<String>> {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if !get("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket")) {
         return Err(invalid("the server switched protocols without 'Upgrade: websocket'".into()));
@@ -105,7 +109,10 @@ mod tests {
         assert!(e.message().contains("'c'"), "{}", e.message());
         h.remove("sec-websocket-protocol");
         h.insert("sec-websocket-accept", "x".parse().unwrap());
-        assert_eq!(check_response(&h, key, &offered).unwrap_err().hresult(), hresult::WININET_E_INVALID_SERVER_RESPONSE);
+        assert_eq!(
+            check_response(&h, key, &offered).unwrap_err().hresult(),
+            hresult::WININET_E_INVALID_SERVER_RESPONSE
+        );
         assert!(is_reserved_header("Sec-WebSocket-Protocol") && is_reserved_header("HOST"));
         assert!(!is_reserved_header("X-Token"));
     }

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::args::{MessageWebSocketMessageReceivedEventArgs, WebSocketClosedEventArgs, WebSocketServerCustomValidationRequestedEventArgs};
+use super::args::{
+    MessageWebSocketMessageReceivedEventArgs, WebSocketClosedEventArgs,
+    WebSocketServerCustomValidationRequestedEventArgs,
+};
 use super::common::SocketCore;
 use super::connection::{Connection, Ended};
 use super::control::MessageWebSocketControl;
@@ -114,7 +117,11 @@ impl MessageWebSocket {
 
     fn deliver(&self, message_type: SocketMessageType, data: Result<Vec<u8>>) {
         // Partial mode hands over what tungstenite assembled: whole messages (docs/web.md).
-        let args = MessageWebSocketMessageReceivedEventArgs { message_type, complete: true, data: data.map(Arc::new) };
+        let args = MessageWebSocketMessageReceivedEventArgs {
+            message_type,
+            complete: true,
+            data: data.map(Arc::new),
+        };
         self.inner.received.raise(self.clone(), args);
     }
 
@@ -122,7 +129,10 @@ impl MessageWebSocket {
     ///
     /// # Errors
     /// `RO_E_CLOSED` after close.
-    pub fn add_message_received(&self, handler: Handler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>) -> Result<EventToken> {
+    pub fn add_message_received(
+        &self,
+        handler: Handler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
+    ) -> Result<EventToken> {
         self.inner.received.add("MessageWebSocket", handler)
     }
 
@@ -136,7 +146,10 @@ impl MessageWebSocket {
     ///
     /// # Errors
     /// `RO_E_CLOSED` after the event was closed.
-    pub fn add_closed(&self, handler: Handler<MessageWebSocket, WebSocketClosedEventArgs>) -> Result<EventToken> {
+    pub fn add_closed(
+        &self,
+        handler: Handler<MessageWebSocket, WebSocketClosedEventArgs>,
+    ) -> Result<EventToken> {
         self.inner.core.closed.add("MessageWebSocket", handler)
     }
 

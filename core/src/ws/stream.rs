@@ -97,7 +97,10 @@ impl StreamWebSocket {
     ///
     /// # Errors
     /// `RO_E_CLOSED` after the event was closed.
-    pub fn add_closed(&self, handler: Handler<StreamWebSocket, WebSocketClosedEventArgs>) -> Result<EventToken> {
+    pub fn add_closed(
+        &self,
+        handler: Handler<StreamWebSocket, WebSocketClosedEventArgs>,
+    ) -> Result<EventToken> {
         self.inner.core.closed.add("StreamWebSocket", handler)
     }
 
