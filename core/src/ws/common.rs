@@ -17,6 +17,76 @@ use crate::foundation::Uri;
 use crate::net::StreamSocket;
 use crate::web::client::ValidationHook;
 
+/// The members MessageWebSocket and StreamWebSocket share (IWebSocket, Information and the
+/// events that do not depend on message framing). `$name` is the class, `$owner` its WinRT name.
+macro_rules! web_socket_members {
+    ($name:ident, $owner:literal) => {
+        /// `Information`.
+        pub fn information(&self) -> crate::ws::WebSocketInformation {
+            crate::ws::WebSocketInformation { connection: self.inner.core.connection.clone() }
+        }
+
+        /// `SetRequestHeader(name, value)`: an extra handshake header.
+        ///
+        /// # Errors
+        /// `E_ILLEGAL_METHOD_CALL` after ConnectAsync started; `E_INVALIDARG` for `Host`,
+        /// `Upgrade`, `Connection`, any `Sec-WebSocket-*` header, or a name or value HTTP forbids.
+        pub fn set_request_header(&self, name: &str, value: &str) -> crate::Result<()> {
+            self.inner.core.set_request_header(name, value)
+        }
+
+        /// `Closed` += handler: raised once, when the peer's close frame arrives (also as the
+        /// answer to Close). Never raised for a connection that just dropped.
+        ///
+        /// # Errors
+        /// `RO_E_CLOSED` after the event was closed.
+        pub fn add_closed(
+            &self,
+            handler: crate::event::Handler<$name, crate::ws::WebSocketClosedEventArgs>,
+        ) -> crate::Result<crate::event::EventToken> {
+            self.inner.core.closed.add($owner, handler)
+        }
+
+        /// `Closed` -= token.
+        pub fn remove_closed(&self, token: crate::event::EventToken) {
+            self.inner.core.closed.remove(token)
+        }
+
+        /// `ServerCustomValidationRequested` += handler (wss:// only).
+        ///
+        /// # Errors
+        /// `RO_E_CLOSED` after close.
+        pub fn add_server_custom_validation_requested(
+            &self,
+            handler: crate::event::Handler<
+                $name,
+                crate::ws::WebSocketServerCustomValidationRequestedEventArgs,
+            >,
+        ) -> crate::Result<crate::event::EventToken> {
+            self.inner.core.validation.add($owner, handler)
+        }
+
+        /// `ServerCustomValidationRequested` -= token.
+        pub fn remove_server_custom_validation_requested(&self, token: crate::event::EventToken) {
+            self.inner.core.validation.remove(token)
+        }
+
+        /// `Close()`: sends an empty close frame (the peer sees 1005) and closes the socket.
+        pub fn close(&self) {
+            let _ = self.inner.core.close(None);
+        }
+
+        /// `Close(code, reason)`.
+        ///
+        /// # Errors
+        /// `E_INVALIDARG` (synchronously, nothing sent) for a code RFC 6455 forbids sending
+        /// (1004, 1005, 1006, 1015, outside 1000–4999) or a reason over 123 UTF-8 bytes.
+        pub fn close_with_status(&self, code: u16, reason: &str) -> crate::Result<()> {
+            self.inner.core.close(Some((code, reason)))
+        }
+    };
+}
+
 /// How long Close waits for the peer's close frame before dropping the connection.
 pub(crate) const CLOSE_GRACE: Duration = Duration::from_secs(5);
 

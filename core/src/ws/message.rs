@@ -5,15 +5,11 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::args::{
-    MessageWebSocketMessageReceivedEventArgs, WebSocketClosedEventArgs,
-    WebSocketServerCustomValidationRequestedEventArgs,
-};
+use super::args::MessageWebSocketMessageReceivedEventArgs;
 use super::common::SocketCore;
 use super::connection::{Connection, Ended};
 use super::control::MessageWebSocketControl;
 use super::enums::SocketMessageType;
-use super::information::WebSocketInformation;
 use crate::error::{Error, Result, hresult};
 use crate::event::{EventToken, Handler};
 use crate::foundation::Uri;
@@ -43,6 +39,8 @@ impl Default for MessageWebSocket {
 }
 
 impl MessageWebSocket {
+    web_socket_members!(MessageWebSocket, "MessageWebSocket");
+
     /// `MessageWebSocket()`.
     pub fn new() -> Self {
         Self { inner: Arc::new(Inner { core: Arc::new(SocketCore::new()), received: Default::default() }) }
@@ -51,20 +49,6 @@ impl MessageWebSocket {
     /// `Control`.
     pub fn control(&self) -> MessageWebSocketControl {
         MessageWebSocketControl { core: self.inner.core.control.clone() }
-    }
-
-    /// `Information`.
-    pub fn information(&self) -> WebSocketInformation {
-        WebSocketInformation { connection: self.inner.core.connection.clone() }
-    }
-
-    /// `SetRequestHeader(name, value)`: an extra handshake header.
-    ///
-    /// # Errors
-    /// `E_ILLEGAL_METHOD_CALL` after ConnectAsync started; `E_INVALIDARG` for `Host`,
-    /// `Upgrade`, `Connection`, any `Sec-WebSocket-*` header, or a name or value HTTP forbids.
-    pub fn set_request_header(&self, name: &str, value: &str) -> Result<()> {
-        self.inner.core.set_request_header(name, value)
     }
 
     /// `ConnectAsync(Uri)`: the opening handshake (through a proxy and answering
@@ -141,39 +125,6 @@ impl MessageWebSocket {
         self.inner.received.remove(token)
     }
 
-    /// `Closed` += handler: raised once, when the peer's close frame arrives (also as the
-    /// answer to Close). Never raised for a connection that just dropped.
-    ///
-    /// # Errors
-    /// `RO_E_CLOSED` after the event was closed.
-    pub fn add_closed(
-        &self,
-        handler: Handler<MessageWebSocket, WebSocketClosedEventArgs>,
-    ) -> Result<EventToken> {
-        self.inner.core.closed.add("MessageWebSocket", handler)
-    }
-
-    /// `Closed` -= token.
-    pub fn remove_closed(&self, token: EventToken) {
-        self.inner.core.closed.remove(token)
-    }
-
-    /// `ServerCustomValidationRequested` += handler (wss:// only).
-    ///
-    /// # Errors
-    /// `RO_E_CLOSED` after close.
-    pub fn add_server_custom_validation_requested(
-        &self,
-        handler: Handler<MessageWebSocket, WebSocketServerCustomValidationRequestedEventArgs>,
-    ) -> Result<EventToken> {
-        self.inner.core.validation.add("MessageWebSocket", handler)
-    }
-
-    /// `ServerCustomValidationRequested` -= token.
-    pub fn remove_server_custom_validation_requested(&self, token: EventToken) {
-        self.inner.core.validation.remove(token)
-    }
-
     /// `OutputStream`: each write is one message of the control's current MessageType.
     pub fn output_stream(&self) -> OutputStream {
         OutputStream::new(Arc::new(MessageSink(self.inner.clone())))
@@ -210,20 +161,6 @@ impl MessageWebSocket {
         let text = self.control().message_type() == SocketMessageType::Utf8;
         conn.send_frame(data.to_vec(), text, fin).await?;
         Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
-    }
-
-    /// `Close()`: sends a close frame with no code (the peer sees 1005) and closes the socket.
-    pub fn close(&self) {
-        let _ = self.inner.core.close(None);
-    }
-
-    /// `Close(code, reason)`.
-    ///
-    /// # Errors
-    /// `E_INVALIDARG` (synchronously, nothing sent) for a code RFC 6455 forbids sending
-    /// (1004, 1005, 1006, 1015, outside 1000–4999) or a reason over 123 UTF-8 bytes.
-    pub fn close_with_status(&self, code: u16, reason: &str) -> Result<()> {
-        self.inner.core.close(Some((code, reason)))
     }
 }
 

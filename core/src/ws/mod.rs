@@ -3,6 +3,7 @@
 
 mod args;
 pub mod close;
+#[macro_use]
 mod common;
 mod connection;
 mod control;

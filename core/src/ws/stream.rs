@@ -6,13 +6,10 @@ use std::sync::{Arc, Mutex};
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::args::{WebSocketClosedEventArgs, WebSocketServerCustomValidationRequestedEventArgs};
 use super::common::SocketCore;
 use super::connection::Ended;
 use super::control::StreamWebSocketControl;
-use super::information::WebSocketInformation;
 use crate::error::Result;
-use crate::event::{EventToken, Handler};
 use crate::foundation::Uri;
 use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OpTicket, OutputStream};
 
@@ -43,6 +40,8 @@ impl Default for StreamWebSocket {
 }
 
 impl StreamWebSocket {
+    web_socket_members!(StreamWebSocket, "StreamWebSocket");
+
     /// `StreamWebSocket()`.
     pub fn new() -> Self {
         let inner = Arc::new(Inner {
@@ -57,19 +56,6 @@ impl StreamWebSocket {
     /// `Control`.
     pub fn control(&self) -> StreamWebSocketControl {
         StreamWebSocketControl { core: self.inner.core.control.clone() }
-    }
-
-    /// `Information`.
-    pub fn information(&self) -> WebSocketInformation {
-        WebSocketInformation { connection: self.inner.core.connection.clone() }
-    }
-
-    /// `SetRequestHeader(name, value)`; as `MessageWebSocket::set_request_header`.
-    ///
-    /// # Errors
-    /// As `MessageWebSocket::set_request_header`.
-    pub fn set_request_header(&self, name: &str, value: &str) -> Result<()> {
-        self.inner.core.set_request_header(name, value)
     }
 
     /// `ConnectAsync(Uri)`.
@@ -91,51 +77,6 @@ impl StreamWebSocket {
     /// `OutputStream`: each write is sent as one binary message.
     pub fn output_stream(&self) -> OutputStream {
         OutputStream::new(Arc::new(StreamEnd(self.inner.clone())))
-    }
-
-    /// `Closed` += handler (see `MessageWebSocket::add_closed`).
-    ///
-    /// # Errors
-    /// `RO_E_CLOSED` after the event was closed.
-    pub fn add_closed(
-        &self,
-        handler: Handler<StreamWebSocket, WebSocketClosedEventArgs>,
-    ) -> Result<EventToken> {
-        self.inner.core.closed.add("StreamWebSocket", handler)
-    }
-
-    /// `Closed` -= token.
-    pub fn remove_closed(&self, token: EventToken) {
-        self.inner.core.closed.remove(token)
-    }
-
-    /// `ServerCustomValidationRequested` += handler (wss:// only).
-    ///
-    /// # Errors
-    /// `RO_E_CLOSED` after close.
-    pub fn add_server_custom_validation_requested(
-        &self,
-        handler: Handler<StreamWebSocket, WebSocketServerCustomValidationRequestedEventArgs>,
-    ) -> Result<EventToken> {
-        self.inner.core.validation.add("StreamWebSocket", handler)
-    }
-
-    /// `ServerCustomValidationRequested` -= token.
-    pub fn remove_server_custom_validation_requested(&self, token: EventToken) {
-        self.inner.core.validation.remove(token)
-    }
-
-    /// `Close()`: an empty close frame.
-    pub fn close(&self) {
-        let _ = self.inner.core.close(None);
-    }
-
-    /// `Close(code, reason)`.
-    ///
-    /// # Errors
-    /// As `MessageWebSocket::close_with_status`.
-    pub fn close_with_status(&self, code: u16, reason: &str) -> Result<()> {
-        self.inner.core.close(Some((code, reason)))
     }
 }
 
