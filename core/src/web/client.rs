@@ -125,15 +125,10 @@ fn hyper_error(e: &hyper::Error, what: &str) -> Error {
 fn new_socket(settings: &RequestSettings) -> Result<StreamSocket> {
     let socket = StreamSocket::new();
     if let Some(template) = &settings.socket {
-        let c = socket.control();
-        c.set_client_certificate(template.client_certificate())?;
-        c.set_ignorable_server_certificate_errors(template.ignorable_server_certificate_errors().to_vec())?;
-        c.set_trusted_root_certificates(template.trusted_root_certificates().to_vec())?;
-        c.set_outbound_buffer_size_in_bytes(template.outbound_buffer_size_in_bytes())?;
-        c.set_no_delay(template.no_delay())?;
-        c.set_connect_timeout(template.connect_timeout())?;
-        c.set_tls_handshake_timeout(template.tls_handshake_timeout())?;
-        c.set_certificate_revocation_lists(template.certificate_revocation_lists().to_vec())?;
+        // The settings as stored, not as the getters report them: an unset send buffer size
+        // must stay unset (reading it gives the system default, and setting that explicitly
+        // would switch off the kernel's buffer autotuning).
+        *socket.control().shared.lock() = template.shared.snapshot();
     }
     Ok(socket)
 }
