@@ -21,7 +21,7 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-/// A scratch directory for a peer's configuration, removed with the process's temp files.
+/// A scratch directory for a peer's configuration (left in the temporary directory).
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("netrt-{name}-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -42,10 +42,8 @@ fn wait_listening(peer: &Peer, port: u16) {
 pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
     let dir = scratch("tinyproxy");
     let port = free_port();
-    let mut conf = format!(
-        "Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\nLogFile \"{}\"\n",
-        dir.join("log").display()
-    );
+    // No LogFile: in the foreground tinyproxy logs to its output, which the tests read.
+    let mut conf = format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n");
     if let Some((user, password)) = basic_auth {
         conf.push_str(&format!("BasicAuth {user} {password}\n"));
     }
