@@ -30,7 +30,9 @@ async fn http_proxy_is_used_and_no_proxy_bypasses_it() {
     // SAFETY: this binary's only test sets the variables before netrt starts any thread that
     // could read the environment concurrently (the Python and proxy peers are other processes).
     unsafe {
-        for name in ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "HTTP_PROXY"] {
+        for name in
+            ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "HTTP_PROXY"]
+        {
             std::env::remove_var(name);
         }
         std::env::set_var("http_proxy", format!("http://127.0.0.1:{}", proxy.port));

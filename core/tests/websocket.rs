@@ -438,3 +438,30 @@ async fn stream_web_socket_reads_and_writes_bytes() {
     server.wait_for_output("CLOSED 1000 bye");
     assert_eq!(within(ws.output_stream().write(b"late")).await.unwrap_err().hresult(), RO_E_CLOSED);
 }
+
+#[tokio::test]
+async fn digest_auth_against_apache_mod_auth_digest() {
+    let upstream = ws_server(&[]);
+    let apache = util::web_peers::apache_digest_proxy(upstream.port, "netrt digest", "carol", "p@ss word");
+    let target = uri("ws", apache.port, "/echo");
+
+    let e = within(direct().connect(&target)).await.unwrap_err();
+    assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized, "{e}");
+
+    let ws = direct();
+    ws.control()
+        .set_server_credential(Some(PasswordCredential::with_fields("", "carol", "p@ss word").unwrap()))
+        .unwrap();
+    let mut w = wire(ws);
+    within(w.ws.connect(&target)).await.unwrap();
+    send(&w.ws, SocketMessageType::Binary, b"digest").await;
+    assert_eq!(next_message(&mut w).await.unwrap().1, b"digest");
+
+    let wrong = direct();
+    wrong
+        .control()
+        .set_server_credential(Some(PasswordCredential::with_fields("", "carol", "nope").unwrap()))
+        .unwrap();
+    let e = within(wrong.connect(&target)).await.unwrap_err();
+    assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized, "{e}");
+}

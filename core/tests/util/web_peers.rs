@@ -1,5 +1,6 @@
 //! Peers for the web-layer tests: the Python `websockets` server (tests/peers/ws_server.py),
-//! tinyproxy (CONNECT, BasicAuth) and nginx (TLS-terminating reverse proxy, auth_basic).
+//! tinyproxy (CONNECT, BasicAuth), nginx (TLS-terminating reverse proxy, auth_basic) and
+//! Apache httpd (mod_auth_digest with mod_proxy_wstunnel).
 //! Kept in one module so it can move to the shared peer launcher as it is.
 
 use std::path::{Path, PathBuf};
@@ -43,7 +44,8 @@ pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
     let dir = scratch("tinyproxy");
     let port = free_port();
     // No LogFile: in the foreground tinyproxy logs to its output, which the tests read.
-    let mut conf = format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n");
+    let mut conf =
+        format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n");
     if let Some((user, password)) = basic_auth {
         conf.push_str(&format!("BasicAuth {user} {password}\n"));
     }
@@ -102,6 +104,68 @@ http {{
     std::fs::write(&path, conf).unwrap();
     let mut cmd = Command::new("nginx");
     cmd.arg("-p").arg(&dir).arg("-c").arg(&path).arg("-e").arg(dir.join("error.log"));
+    let peer = spawn_with_port(cmd, port);
+    wait_listening(&peer, port);
+    peer
+}
+
+/// Apache httpd (mod_auth_digest, MD5) on 127.0.0.1 proxying WebSockets (mod_proxy_wstunnel)
+/// to the server at `upstream_port`; `user`/`password` in realm `realm`.
+pub fn apache_digest_proxy(upstream_port: u16, realm: &str, user: &str, password: &str) -> Peer {
+    let dir = scratch("apache");
+    let port = free_port();
+    let ha1 = Command::new("openssl")
+        .args(["dgst", "-md5", "-r"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(format!("{user}:{realm}:{password}").as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("openssl dgst");
+    let ha1 = String::from_utf8_lossy(&ha1.stdout).split_whitespace().next().unwrap().to_string();
+    std::fs::write(dir.join("digest"), format!("{user}:{realm}:{ha1}\n")).unwrap();
+    let modules = "/usr/lib/apache2/modules";
+    let load: String = [
+        ("mpm_event_module", "mod_mpm_event.so"),
+        ("authn_core_module", "mod_authn_core.so"),
+        ("authz_core_module", "mod_authz_core.so"),
+        ("authn_file_module", "mod_authn_file.so"),
+        ("authz_user_module", "mod_authz_user.so"),
+        ("auth_digest_module", "mod_auth_digest.so"),
+        ("proxy_module", "mod_proxy.so"),
+        ("proxy_wstunnel_module", "mod_proxy_wstunnel.so"),
+    ]
+    .iter()
+    .map(|(name, file)| format!("LoadModule {name} {modules}/{file}\n"))
+    .collect();
+    let d = dir.display();
+    let conf = format!(
+        r#"{load}ServerRoot "{d}"
+ServerName localhost
+Listen 127.0.0.1:{port}
+PidFile "{d}/httpd.pid"
+ErrorLog "{d}/error.log"
+LogLevel info
+User nobody
+Group nogroup
+<Location "/">
+  AuthType Digest
+  AuthName "{realm}"
+  AuthDigestProvider file
+  AuthUserFile "{d}/digest"
+  AuthDigestDomain "/"
+  Require valid-user
+  ProxyPass "ws://127.0.0.1:{upstream_port}/"
+</Location>
+"#
+    );
+    let path = dir.join("httpd.conf");
+    std::fs::write(&path, conf).unwrap();
+    let mut cmd = Command::new("apache2");
+    cmd.arg("-X").arg("-f").arg(&path);
     let peer = spawn_with_port(cmd, port);
     wait_listening(&peer, port);
     peer
