@@ -465,3 +465,30 @@ async fn digest_auth_against_apache_mod_auth_digest() {
     let e = within(wrong.connect(&target)).await.unwrap_err();
     assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized, "{e}");
 }
+
+#[tokio::test]
+async fn unsolicited_pongs_at_the_desired_interval() {
+    let server = ws_server(&["--log-frames"]);
+    let ws = direct();
+    let interval = TimeSpan::from_millis(100);
+    ws.control().set_desired_unsolicited_pong_interval(interval).unwrap();
+    assert_eq!(ws.control().actual_unsolicited_pong_interval(), TimeSpan::ZERO);
+    within(ws.connect(&uri("ws", server.port, "/echo"))).await.unwrap();
+    assert_eq!(ws.control().actual_unsolicited_pong_interval(), interval);
+    server.wait_for_output("< PONG");
+    let e = ws.control().set_desired_unsolicited_pong_interval(TimeSpan::from_secs(1)).unwrap_err();
+    assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL);
+}
+
+#[tokio::test]
+async fn output_stream_state_errors_and_release_closes() {
+    let server = ws_server(&[]);
+    let ws = direct();
+    assert_eq!(within(ws.output_stream().flush()).await.unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
+    assert_eq!(within(ws.output_stream().write(b"x")).await.unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
+    within(ws.connect(&uri("ws", server.port, "/echo"))).await.unwrap();
+    assert!(within(ws.output_stream().flush()).await.unwrap());
+    // Releasing the last reference closes the socket: an empty close frame (the server sees 1005).
+    drop(ws);
+    server.wait_for_output("CLOSED 1005");
+}

@@ -9,11 +9,13 @@ aborted after the first message). Every close the server sees is printed as "CLO
 
 Options: --tls CERT KEY (wss), --protocols a,b (offered in this order of preference),
 --force-protocol P (answer with P whatever the client offered), --basic USER:PASSWORD,
---silent (accept TCP connections and never answer).
+--silent (accept TCP connections and never answer), --log-frames (print every frame the
+server receives, e.g. "< PONG '' [0 bytes]").
 """
 
 import argparse
 import asyncio
+import logging
 import socket
 import ssl
 import sys
@@ -66,7 +68,10 @@ async def main():
     parser.add_argument("--force-protocol")
     parser.add_argument("--basic")
     parser.add_argument("--silent", action="store_true")
+    parser.add_argument("--log-frames", action="store_true")
     args = parser.parse_args()
+    if args.log_frames:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stdout, format="%(message)s")
     if args.silent:
         await silent()
         return

@@ -64,49 +64,10 @@ impl MessageWebSocket {
     pub async fn connect(&self, uri: &Uri) -> Result<()> {
         let conn = self.inner.core.connect(self.clone(), uri).await?;
         self.inner.core.start_heartbeat(&conn);
-        let this = self.clone();
-        crate::runtime::handle().spawn(async move { this.receive_loop(conn).await });
+        // The loop holds the socket weakly: dropping the last reference closes it, as in WinRT.
+        let (weak, core) = (Arc::downgrade(&self.inner), self.inner.core.clone());
+        crate::runtime::handle().spawn(receive_loop(weak, core, conn));
         Ok(())
-    }
-
-    async fn receive_loop(self, conn: Arc<Connection>) {
-        let mut stream = conn.stream.lock().await;
-        loop {
-            let next = stream.next().await;
-            let (message_type, data) = match next {
-                Some(Ok(Message::Text(t))) => (SocketMessageType::Utf8, t.as_bytes().to_vec()),
-                Some(Ok(Message::Binary(b))) => (SocketMessageType::Binary, b.to_vec()),
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-                other => {
-                    match conn.ended(other).await {
-                        Ended::Closed(code, reason) => {
-                            // Answered by tungstenite; keep reading until the peer hangs up so
-                            // the answer is flushed.
-                            self.inner.core.raise_closed(self.clone(), code, reason);
-                            let _ = tokio::time::timeout(super::common::CLOSE_GRACE, async {
-                                while stream.next().await.is_some() {}
-                            })
-                            .await;
-                        }
-                        Ended::Failed(e) => self.deliver(SocketMessageType::Binary, Err(e)),
-                    }
-                    break;
-                }
-            };
-            self.deliver(message_type, Ok(data));
-        }
-        self.inner.core.receive_finished();
-        conn.socket.close();
-    }
-
-    fn deliver(&self, message_type: SocketMessageType, data: Result<Vec<u8>>) {
-        // Partial mode hands over what tungstenite assembled: whole messages (docs/web.md).
-        let args = MessageWebSocketMessageReceivedEventArgs {
-            message_type,
-            complete: true,
-            data: data.map(Arc::new),
-        };
-        self.inner.received.raise(self.clone(), args);
     }
 
     /// `MessageReceived` += handler.
@@ -162,6 +123,61 @@ impl MessageWebSocket {
         conn.send_frame(data.to_vec(), text, fin).await?;
         Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
     }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let _ = self.core.close(None);
+    }
+}
+
+/// Raises MessageReceived for each message until the connection ends; a failure is the last
+/// MessageReceived, a close frame raises Closed.
+async fn receive_loop(
+    weak: std::sync::Weak<Inner>,
+    core: Arc<SocketCore<MessageWebSocket>>,
+    conn: Arc<Connection>,
+) {
+    let socket = || weak.upgrade().map(|inner| MessageWebSocket { inner });
+    let mut stream = conn.stream.lock().await;
+    loop {
+        let next = stream.next().await;
+        let (message_type, data) = match next {
+            Some(Ok(Message::Text(t))) => (SocketMessageType::Utf8, Ok(t.as_bytes().to_vec())),
+            Some(Ok(Message::Binary(b))) => (SocketMessageType::Binary, Ok(b.to_vec())),
+            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+            other => match conn.ended(other).await {
+                Ended::Closed(code, reason) => {
+                    if let Some(ws) = socket() {
+                        core.raise_closed(ws, code, reason);
+                    }
+                    // Answered by tungstenite; keep reading until the peer hangs up so the
+                    // answer is flushed.
+                    let _ = tokio::time::timeout(super::common::CLOSE_GRACE, async {
+                        while stream.next().await.is_some() {}
+                    })
+                    .await;
+                    break;
+                }
+                Ended::Failed(e) => (SocketMessageType::Binary, Err(e)),
+            },
+        };
+        let failed = data.is_err();
+        if let Some(ws) = socket() {
+            // Partial mode hands over what tungstenite assembled: whole messages (docs/web.md).
+            let args = MessageWebSocketMessageReceivedEventArgs {
+                message_type,
+                complete: true,
+                data: data.map(Arc::new),
+            };
+            ws.inner.received.raise(ws.clone(), args);
+        }
+        if failed {
+            break;
+        }
+    }
+    core.receive_finished();
+    conn.socket.close();
 }
 
 async fn send_whole(inner: &Arc<Inner>, data: &[u8]) -> Result<()> {

@@ -80,6 +80,13 @@ impl StreamWebSocket {
     }
 }
 
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The last reference gone closes the socket, as in WinRT.
+        let _ = self.core.close(None);
+    }
+}
+
 struct StreamEnd(Arc<Inner>);
 
 impl StreamEnd {
