@@ -492,3 +492,21 @@ async fn output_stream_state_errors_and_release_closes() {
     drop(ws);
     server.wait_for_output("CLOSED 1005");
 }
+
+#[tokio::test]
+async fn close_while_connecting_abandons_the_handshake() {
+    let server = ws_server(&["--silent"]);
+    let ws = direct();
+    let connecting = tokio::spawn({
+        let ws = ws.clone();
+        let target = uri("ws", server.port, "/");
+        async move { ws.connect(&target).await }
+    });
+    // The silent server accepts TCP; wait until the handshake request is out.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    ws.close();
+    // The default HandshakeTimeout is 60 s: only Close can end this within the step bound.
+    let e = within(connecting).await.unwrap().unwrap_err();
+    assert_eq!(e.hresult(), E_OPERATION_ABORTED, "{e}");
+    assert_eq!(within(ws.connect(&uri("ws", server.port, "/"))).await.unwrap_err().hresult(), RO_E_CLOSED);
+}

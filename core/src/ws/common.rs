@@ -109,6 +109,20 @@ pub(crate) struct SocketCore<S> {
     /// Signalled when the receive side has ended (the connection can be dropped).
     pub receive_done: tokio::sync::Notify,
     pub receive_ended: AtomicBool,
+    /// Signalled by Close: a connect in progress gives up.
+    closing: tokio::sync::Notify,
+}
+
+/// Returns a socket left in `Connecting` by a dropped connect future to `Created`.
+struct ConnectingGuard<'a, S>(&'a SocketCore<S>);
+
+impl<S> Drop for ConnectingGuard<'_, S> {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*state, State::Connecting) {
+            *state = State::Created;
+        }
+    }
 }
 
 impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
@@ -123,6 +137,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             validation: Event::default(),
             receive_done: tokio::sync::Notify::new(),
             receive_ended: AtomicBool::new(false),
+            closing: tokio::sync::Notify::new(),
         }
     }
 
@@ -209,6 +224,10 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
 
     /// `ConnectAsync(uri)`; on success the connection is stored and returned.
     pub(crate) async fn connect(self: &Arc<Self>, sender: S, uri: &Uri) -> Result<Arc<Connection>> {
+        // Registered before the state changes, so a Close racing with this call is seen.
+        let closing = self.closing.notified();
+        tokio::pin!(closing);
+        closing.as_mut().enable();
         {
             let mut state = self.lock_state();
             match *state {
@@ -222,13 +241,20 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
                 State::Closed => return Err(Error::closed("WebSocket")),
             }
         }
+        // A dropped connect (its operation cancelled) leaves the socket reusable.
+        let guard = ConnectingGuard(self);
         let headers = self.headers.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let hook = self.validation_hook(sender);
         let (control, uri) = (self.control.clone(), uri.clone());
-        let outcome = crate::runtime::run(async move {
+        let attempt = crate::runtime::run(async move {
             connection::connect(&uri, &control, headers, hook).await.map(Arc::new)
-        })
-        .await;
+        });
+        // Close while connecting abandons the attempt (its sockets close as they drop).
+        let outcome = tokio::select! {
+            outcome = attempt => outcome,
+            _ = closing => Err(Error::aborted("ConnectAsync")),
+        };
+        std::mem::forget(guard);
         let mut state = self.lock_state();
         match (outcome, &*state) {
             (Ok(conn), State::Connecting) => {
@@ -249,6 +275,11 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             }
             (Err(e), _) => Err(e),
         }
+    }
+
+    /// Whether Close was called (the receive side then ends quietly).
+    pub(crate) fn is_closed(&self) -> bool {
+        matches!(*self.lock_state(), State::Closed)
     }
 
     /// Starts the unsolicited Pong heartbeat, if one was asked for.
@@ -281,6 +312,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
         let status = status.map(|(code, reason)| (code, reason.to_string()));
         let previous = std::mem::replace(&mut *self.lock_state(), State::Closed);
         self.control.close();
+        self.closing.notify_waiters();
         if let State::Connected(conn) = previous {
             let core = self.clone();
             crate::runtime::handle().spawn(async move {

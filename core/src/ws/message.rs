@@ -163,7 +163,9 @@ async fn receive_loop(
             },
         };
         let failed = data.is_err();
-        if let Some(ws) = socket() {
+        // After a local Close the connection's end is expected, not a failure to report.
+        let quiet = failed && core.is_closed();
+        if let Some(ws) = socket().filter(|_| !quiet) {
             // Partial mode hands over what tungstenite assembled: whole messages (docs/web.md).
             let args = MessageWebSocketMessageReceivedEventArgs {
                 message_type,
