@@ -72,6 +72,11 @@ typedef int32_t netrt_hresult;
 #define NETRT_E_CONNECTION_TIMED_OUT ((netrt_hresult)0x8007274C)
 #define NETRT_E_FAIL ((netrt_hresult)0x80004005)
 #define NETRT_E_ACCESSDENIED ((netrt_hresult)0x80070005)
+/* Web layer and WebSocket failures (docs/web.md); HTTP_E_STATUS_* is 0x80190000 | status. */
+#define NETRT_WININET_E_TIMEOUT ((netrt_hresult)0x80072EE2)
+#define NETRT_WININET_E_CONNECTION_ABORTED ((netrt_hresult)0x80072EFE)
+#define NETRT_WININET_E_INVALID_SERVER_RESPONSE ((netrt_hresult)0x80072F78)
+#define NETRT_WININET_E_SEC_INVALID_CERT ((netrt_hresult)0x80072F89)
 /* Certificate and TLS failures (docs/errors.md) and netrt's own codes (FACILITY_ITF). */
 #define NETRT_CERT_E_EXPIRED ((netrt_hresult)0x800B0101)
 #define NETRT_CERT_E_UNTRUSTEDROOT ((netrt_hresult)0x800B0109)

@@ -18,7 +18,10 @@ pub mod dispatch;
 pub mod event;
 pub mod net;
 pub mod runtime;
+pub mod security;
 pub mod tls;
+pub mod web;
+pub mod ws;
 
 pub use io::{DataReader, DataWriter};
 pub use net::{EndpointPair, HostName, StreamSocket};

@@ -85,6 +85,8 @@ pub const ENUMS: &[EnumTable] = &[
     enum_table!("Windows.Networking.Sockets", tls::SocketSslErrorSeverity),
     enum_table!("Windows.Networking.Sockets", tls::ClientCertificateMode),
     enum_table!("Windows.Networking.Sockets", tls::TlsVersion),
+    enum_table!("Windows.Networking.Sockets", ws::SocketMessageType),
+    enum_table!("Windows.Networking.Sockets", ws::MessageWebSocketReceiveMode),
     enum_table!("Windows.Security.Cryptography.Certificates", tls::ChainValidationResult),
     enum_table!("Windows.Security.Cryptography.Certificates", tls::CertificateChainPolicy),
     enum_table!("Windows.Storage.Streams", io::ByteOrder),
@@ -100,6 +102,8 @@ pub enum HResultGroup {
     General,
     /// Certificate and TLS failures (docs/errors.md) and netrt's own codes.
     Security,
+    /// Web layer and WebSocket failures (`WININET_E_*`; `HTTP_E_STATUS_*` is `0x80190000 | status`).
+    Web,
 }
 
 /// An HRESULT constant the projections name (`NETRT_<name>` in C).
@@ -157,6 +161,10 @@ pub const HRESULTS: &[HResultConst] = hresults! {
     General: E_CONNECTION_TIMED_OUT = WSAETIMEDOUT_HR,
     General: E_FAIL,
     General: E_ACCESSDENIED,
+    Web: WININET_E_TIMEOUT,
+    Web: WININET_E_CONNECTION_ABORTED,
+    Web: WININET_E_INVALID_SERVER_RESPONSE,
+    Web: WININET_E_SEC_INVALID_CERT,
     Security: CERT_E_EXPIRED,
     Security: CERT_E_UNTRUSTEDROOT,
     Security: CERT_E_CN_NO_MATCH,

@@ -324,6 +324,47 @@ impl From<netrt_core::tls::TlsVersion> for netrt_tls_version {
     }
 }
 
+/// `Windows.Networking.Sockets.SocketMessageType`: how a WebSocket message's bytes are meant.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_socket_message_type {
+    /// Binary data (the default).
+    Binary = 0,
+    /// UTF-8 text.
+    Utf8 = 1,
+}
+
+impl From<netrt_core::ws::SocketMessageType> for netrt_socket_message_type {
+    fn from(value: netrt_core::ws::SocketMessageType) -> Self {
+        use netrt_core::ws::SocketMessageType as E;
+        match value {
+            E::Binary => Self::Binary,
+            E::Utf8 => Self::Utf8,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.MessageWebSocketReceiveMode`: whether MessageReceived waits for
+/// whole messages.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_message_web_socket_receive_mode {
+    /// One MessageReceived per complete message (the default).
+    FullMessage = 0,
+    /// MessageReceived may carry part of a message; IsMessageComplete marks the last part.
+    PartialMessage = 1,
+}
+
+impl From<netrt_core::ws::MessageWebSocketReceiveMode> for netrt_message_web_socket_receive_mode {
+    fn from(value: netrt_core::ws::MessageWebSocketReceiveMode) -> Self {
+        use netrt_core::ws::MessageWebSocketReceiveMode as E;
+        match value {
+            E::FullMessage => Self::FullMessage,
+            E::PartialMessage => Self::PartialMessage,
+        }
+    }
+}
+
 /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 /// validating a certificate chain (or `Success`).
 ///

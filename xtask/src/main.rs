@@ -243,6 +243,9 @@ fn c_defines() -> String {
                     HResultGroup::Security => {
                         "/* Certificate and TLS failures (docs/errors.md) and netrt's own codes (FACILITY_ITF). */"
                     }
+                    HResultGroup::Web => {
+                        "/* Web layer and WebSocket failures (docs/web.md); HTTP_E_STATUS_* is 0x80190000 | status. */"
+                    }
                 }
             );
         }

@@ -92,6 +92,23 @@ impl Error {
         Self::with_cause(hresult, NativeCause::Eai(code), format!("{what}: {text}"))
     }
 
+    /// A failure HTTP status from a server or proxy: `HTTP_E_STATUS_*` (`0x80190000 | status`)
+    /// for 3xx, 4xx and 5xx, `HTTP_E_STATUS_UNEXPECTED` for any other status where an upgrade
+    /// or tunnel was expected. [`Error::web_error_status`] gives the matching member
+    /// (`Unauthorized`, `ProxyAuthenticationRequired`, ...).
+    pub fn from_http_status(status: u16, what: impl fmt::Display) -> Self {
+        let hresult = if (300..=599).contains(&status) {
+            hresult::http_e_status(status)
+        } else {
+            hresult::HTTP_E_STATUS_UNEXPECTED
+        };
+        Self::with_cause(
+            hresult,
+            NativeCause::HttpStatus(status),
+            format!("{what}: the server answered HTTP {status}"),
+        )
+    }
+
     /// The HRESULT (always negative).
     pub fn hresult(&self) -> HResult {
         self.hresult

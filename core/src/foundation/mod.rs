@@ -4,8 +4,10 @@
 
 pub mod async_op;
 pub mod collections;
+mod uri;
 mod values;
 
 pub use async_op::{AsyncOperation, AsyncStatus, CompletedDelivery};
 pub use collections::Vector;
+pub use uri::{Uri, WwwFormUrlDecoder, WwwFormUrlDecoderEntry};
 pub use values::{DateTime, Guid, TICKS_PER_SECOND, TimeSpan};

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod peers;
+pub mod web_peers;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -32,6 +32,12 @@ impl Peer {
         pipe.flush().unwrap();
     }
 
+    /// Kills the peer now (a server dying mid-connection).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Waits until the output contains `needle` (or panics after 10 s).
     pub fn wait_for_output(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -64,6 +70,15 @@ fn collect(reader: impl std::io::Read + Send + 'static, sink: Arc<Mutex<String>>
 }
 
 /// Starts `cmd` whose port is known already.
+pub fn spawn_with_port(cmd: Command, port: u16) -> Peer {
+    spawn(cmd, port)
+}
+
+/// Starts `cmd` and reads its port from its output (see `start`).
+pub fn start_reporting_port(cmd: Command, parse_port: impl Fn(&str) -> Option<u16>) -> Peer {
+    start(cmd, parse_port)
+}
+
 fn spawn(mut cmd: Command, port: u16) -> Peer {
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("start peer (is it installed? see tests/install-deps.sh)");

@@ -17,6 +17,8 @@ __all__ = [
     "SocketSslErrorSeverity",
     "ClientCertificateMode",
     "TlsVersion",
+    "SocketMessageType",
+    "MessageWebSocketReceiveMode",
     "ChainValidationResult",
     "CertificateChainPolicy",
     "ByteOrder",
@@ -150,6 +152,24 @@ class TlsVersion(enum.IntEnum):
     NONE = 0
     TLS12 = 771
     TLS13 = 772
+
+
+class SocketMessageType(enum.IntEnum):
+    """Windows.Networking.Sockets.SocketMessageType: how a WebSocket message's bytes are meant."""
+
+    __module__ = "netrt"
+
+    BINARY = 0
+    UTF8 = 1
+
+
+class MessageWebSocketReceiveMode(enum.IntEnum):
+    """Windows.Networking.Sockets.MessageWebSocketReceiveMode: whether MessageReceived waits for whole messages."""
+
+    __module__ = "netrt"
+
+    FULL_MESSAGE = 0
+    PARTIAL_MESSAGE = 1
 
 
 class ChainValidationResult(enum.IntEnum):

@@ -80,6 +80,11 @@ enum class SocketSslErrorSeverity : int32_t { None = 0, Ignorable = 1, Fatal = 2
 enum class ClientCertificateMode : int32_t { None = 0, Optional = 1, Required = 2 };
 // `TlsVersion` (netrt extension): the TLS version a connection negotiated.
 enum class TlsVersion : int32_t { None = 0, Tls12 = 771, Tls13 = 772 };
+// `Windows.Networking.Sockets.SocketMessageType`: how a WebSocket message's bytes are meant.
+enum class SocketMessageType : int32_t { Binary = 0, Utf8 = 1 };
+// `Windows.Networking.Sockets.MessageWebSocketReceiveMode`: whether MessageReceived waits for whole
+// messages.
+enum class MessageWebSocketReceiveMode : int32_t { FullMessage = 0, PartialMessage = 1 };
 }  // namespace Windows::Networking::Sockets
 
 namespace Windows::Security::Cryptography::Certificates {

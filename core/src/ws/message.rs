@@ -1,0 +1,220 @@
+//! `MessageWebSocket`: WebSocket messages, received as events.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::args::MessageWebSocketMessageReceivedEventArgs;
+use super::common::SocketCore;
+use super::connection::{Connection, Ended};
+use super::control::MessageWebSocketControl;
+use super::enums::SocketMessageType;
+use crate::error::{Error, Result, hresult};
+use crate::event::{EventToken, Handler};
+use crate::foundation::Uri;
+use crate::io::stream::{BoxFuture, ByteSink, OpTicket, OutputStream};
+
+pub(crate) struct Inner {
+    core: Arc<SocketCore<MessageWebSocket>>,
+    received: crate::event::Event<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
+}
+
+/// `MessageWebSocket`. Cloning gives another reference to the same socket.
+#[derive(Clone)]
+pub struct MessageWebSocket {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for MessageWebSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageWebSocket").finish_non_exhaustive()
+    }
+}
+
+impl Default for MessageWebSocket {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MessageWebSocket {
+    web_socket_members!(MessageWebSocket, "MessageWebSocket");
+
+    /// `MessageWebSocket()`.
+    pub fn new() -> Self {
+        Self { inner: Arc::new(Inner { core: Arc::new(SocketCore::new()), received: Default::default() }) }
+    }
+
+    /// `Control`.
+    pub fn control(&self) -> MessageWebSocketControl {
+        MessageWebSocketControl { core: self.inner.core.control.clone() }
+    }
+
+    /// `ConnectAsync(Uri)`: the opening handshake (through a proxy and answering
+    /// authentication challenges as the control says), then messages start arriving as
+    /// MessageReceived events.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` for a scheme other than ws/wss; connection and certificate errors as on
+    /// StreamSocket; `HTTP_E_STATUS_*` for a non-101 answer (401 → WebErrorStatus
+    /// Unauthorized); `WININET_E_INVALID_SERVER_RESPONSE` for a handshake that does not
+    /// complete (a subprotocol never offered, a wrong accept key); `WININET_E_TIMEOUT` past
+    /// HandshakeTimeout.
+    pub async fn connect(&self, uri: &Uri) -> Result<()> {
+        let conn = self.inner.core.connect(self.clone(), uri).await?;
+        self.inner.core.start_heartbeat(&conn);
+        // The loop holds the socket weakly: dropping the last reference closes it, as in WinRT.
+        let (weak, core) = (Arc::downgrade(&self.inner), self.inner.core.clone());
+        crate::runtime::handle().spawn(receive_loop(weak, core, conn));
+        Ok(())
+    }
+
+    /// `MessageReceived` += handler.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    pub fn add_message_received(
+        &self,
+        handler: Handler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
+    ) -> Result<EventToken> {
+        self.inner.received.add("MessageWebSocket", handler)
+    }
+
+    /// `MessageReceived` -= token.
+    pub fn remove_message_received(&self, token: EventToken) {
+        self.inner.received.remove(token)
+    }
+
+    /// `OutputStream`: each write is one message of the control's current MessageType.
+    pub fn output_stream(&self) -> OutputStream {
+        OutputStream::new(Arc::new(MessageSink(self.inner.clone())))
+    }
+
+    /// Sends `data` as one message of the control's current MessageType.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` before connect or inside a fragmented message; `RO_E_CLOSED`
+    /// after Close; `E_NO_UNICODE_TRANSLATION` for a Utf8 message that is not UTF-8.
+    pub async fn send_message(&self, data: &[u8]) -> Result<()> {
+        send_whole(&self.inner, data).await
+    }
+
+    /// `SendNonfinalFrameAsync(data)`: a frame of a message that goes on (FIN = 0). The first
+    /// frame's opcode follows MessageType; the rest are continuations.
+    ///
+    /// # Errors
+    /// As [`MessageWebSocket::send_message`].
+    pub async fn send_nonfinal_frame(&self, data: &[u8]) -> Result<u32> {
+        self.send_frame(data, false).await
+    }
+
+    /// `SendFinalFrameAsync(data)`: the last frame of a message (FIN = 1), or a whole message.
+    ///
+    /// # Errors
+    /// As [`MessageWebSocket::send_message`].
+    pub async fn send_final_frame(&self, data: &[u8]) -> Result<u32> {
+        self.send_frame(data, true).await
+    }
+
+    async fn send_frame(&self, data: &[u8], fin: bool) -> Result<u32> {
+        let conn = self.inner.core.connected("SendFrameAsync")?;
+        let text = self.control().message_type() == SocketMessageType::Utf8;
+        conn.send_frame(data.to_vec(), text, fin).await?;
+        Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let _ = self.core.close(None);
+    }
+}
+
+/// Raises MessageReceived for each message until the connection ends; a failure is the last
+/// MessageReceived, a close frame raises Closed.
+async fn receive_loop(
+    weak: std::sync::Weak<Inner>,
+    core: Arc<SocketCore<MessageWebSocket>>,
+    conn: Arc<Connection>,
+) {
+    let socket = || weak.upgrade().map(|inner| MessageWebSocket { inner });
+    let mut stream = conn.stream.lock().await;
+    loop {
+        let next = stream.next().await;
+        let (message_type, data) = match next {
+            Some(Ok(Message::Text(t))) => (SocketMessageType::Utf8, Ok(t.as_bytes().to_vec())),
+            Some(Ok(Message::Binary(b))) => (SocketMessageType::Binary, Ok(b.to_vec())),
+            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+            other => match conn.ended(other).await {
+                Ended::Closed(code, reason) => {
+                    if let Some(ws) = socket() {
+                        core.raise_closed(ws, code, reason);
+                    }
+                    // Answered by tungstenite; keep reading until the peer hangs up so the
+                    // answer is flushed.
+                    let _ = tokio::time::timeout(super::common::CLOSE_GRACE, async {
+                        while stream.next().await.is_some() {}
+                    })
+                    .await;
+                    break;
+                }
+                Ended::Failed(e) => (SocketMessageType::Binary, Err(e)),
+            },
+        };
+        let failed = data.is_err();
+        // After a local Close the connection's end is expected, not a failure to report.
+        let quiet = failed && core.is_closed();
+        if let Some(ws) = socket().filter(|_| !quiet) {
+            // Partial mode hands over what tungstenite assembled: whole messages (docs/web.md).
+            let args = MessageWebSocketMessageReceivedEventArgs {
+                message_type,
+                complete: true,
+                data: data.map(Arc::new),
+            };
+            ws.inner.received.raise(ws.clone(), args);
+        }
+        if failed {
+            break;
+        }
+    }
+    core.receive_finished();
+    conn.socket.close();
+}
+
+async fn send_whole(inner: &Arc<Inner>, data: &[u8]) -> Result<()> {
+    let conn = inner.core.connected("a send")?;
+    let message = match inner.core.control.lock().message_type {
+        SocketMessageType::Binary => Message::binary(data.to_vec()),
+        SocketMessageType::Utf8 => {
+            let text = String::from_utf8(data.to_vec()).map_err(|e| {
+                Error::new(hresult::E_NO_UNICODE_TRANSLATION, format!("a Utf8 message must be UTF-8: {e}"))
+            })?;
+            Message::text(text)
+        }
+    };
+    conn.send_message(message).await
+}
+
+/// OutputStream of a MessageWebSocket: one write = one message.
+struct MessageSink(Arc<Inner>);
+
+impl ByteSink for MessageSink {
+    fn write_all<'a>(&'a self, data: &'a [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<u32>> {
+        Box::pin(async move {
+            send_whole(&self.0, data).await?;
+            Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
+        })
+    }
+
+    fn flush(&self) -> BoxFuture<'_, Result<bool>> {
+        Box::pin(async move {
+            self.0.core.connected("FlushAsync")?;
+            Ok(true)
+        })
+    }
+
+    fn close(&self) {
+        let _ = self.0.core.close(None);
+    }
+}

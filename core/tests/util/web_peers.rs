@@ -1,0 +1,172 @@
+//! Peers for the web-layer tests: the Python `websockets` server (tests/peers/ws_server.py),
+//! tinyproxy (CONNECT, BasicAuth), nginx (TLS-terminating reverse proxy, auth_basic) and
+//! Apache httpd (mod_auth_digest with mod_proxy_wstunnel).
+//! Kept in one module so it can move to the shared peer launcher as it is.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::peers::{Peer, spawn_with_port, start_reporting_port, venv_python};
+
+/// `tests/peers/ws_server.py` with `args` (see its docstring).
+pub fn ws_server(args: &[&str]) -> Peer {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/ws_server.py");
+    let mut cmd = Command::new(venv_python());
+    cmd.arg(script).args(args);
+    start_reporting_port(cmd, |line| line.strip_prefix("PORT ").and_then(|p| p.trim().parse().ok()))
+}
+
+/// A free ephemeral port on 127.0.0.1, for peers that cannot report the one they bound.
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    l.local_addr().unwrap().port()
+}
+
+/// A scratch directory for a peer's configuration (left in the temporary directory).
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("netrt-{name}-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Waits until something accepts TCP connections on 127.0.0.1:`port`.
+fn wait_listening(peer: &Peer, port: u16) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "peer never listened on {port}:\n{}", peer.output());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// tinyproxy on 127.0.0.1 in the foreground; with `basic_auth` = (user, password) it answers
+/// 407 to requests without those credentials.
+pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
+    let dir = scratch("tinyproxy");
+    let port = free_port();
+    // No LogFile: in the foreground tinyproxy logs to its output, which the tests read.
+    let mut conf =
+        format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n");
+    if let Some((user, password)) = basic_auth {
+        conf.push_str(&format!("BasicAuth {user} {password}\n"));
+    }
+    let path = dir.join("tinyproxy.conf");
+    std::fs::write(&path, conf).unwrap();
+    let mut cmd = Command::new("tinyproxy");
+    cmd.arg("-d").arg("-c").arg(&path);
+    let peer = spawn_with_port(cmd, port);
+    wait_listening(&peer, port);
+    peer
+}
+
+/// nginx terminating TLS on 127.0.0.1 (certificate `cert`/`key`) in front of the WebSocket
+/// server at `upstream_port`, requiring `user`/`password` (auth_basic).
+pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, password: &str) -> Peer {
+    let dir = scratch("nginx");
+    let port = free_port();
+    let hash = Command::new("openssl").args(["passwd", "-apr1", password]).output().expect("openssl passwd");
+    let htpasswd = format!("{user}:{}", String::from_utf8_lossy(&hash.stdout).trim());
+    std::fs::write(dir.join("htpasswd"), htpasswd).unwrap();
+    let d = dir.display();
+    let conf = format!(
+        r#"daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log info;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
+    location / {{
+      auth_basic "netrt";
+      auth_basic_user_file {d}/htpasswd;
+      proxy_pass http://127.0.0.1:{upstream_port};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_read_timeout 60s;
+    }}
+  }}
+}}
+"#,
+        cert = cert.display(),
+        key = key.display(),
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).unwrap();
+    let mut cmd = Command::new("nginx");
+    cmd.arg("-p").arg(&dir).arg("-c").arg(&path).arg("-e").arg(dir.join("error.log"));
+    let peer = spawn_with_port(cmd, port);
+    wait_listening(&peer, port);
+    peer
+}
+
+/// Apache httpd (mod_auth_digest, MD5) on 127.0.0.1 proxying WebSockets (mod_proxy_wstunnel)
+/// to the server at `upstream_port`; `user`/`password` in realm `realm`.
+pub fn apache_digest_proxy(upstream_port: u16, realm: &str, user: &str, password: &str) -> Peer {
+    let dir = scratch("apache");
+    let port = free_port();
+    let ha1 = Command::new("openssl")
+        .args(["dgst", "-md5", "-r"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(format!("{user}:{realm}:{password}").as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("openssl dgst");
+    let ha1 = String::from_utf8_lossy(&ha1.stdout).split_whitespace().next().unwrap().to_string();
+    std::fs::write(dir.join("digest"), format!("{user}:{realm}:{ha1}\n")).unwrap();
+    let modules = "/usr/lib/apache2/modules";
+    let load: String = [
+        ("mpm_event_module", "mod_mpm_event.so"),
+        ("authn_core_module", "mod_authn_core.so"),
+        ("authz_core_module", "mod_authz_core.so"),
+        ("authn_file_module", "mod_authn_file.so"),
+        ("authz_user_module", "mod_authz_user.so"),
+        ("auth_digest_module", "mod_auth_digest.so"),
+        ("proxy_module", "mod_proxy.so"),
+        ("proxy_wstunnel_module", "mod_proxy_wstunnel.so"),
+    ]
+    .iter()
+    .map(|(name, file)| format!("LoadModule {name} {modules}/{file}\n"))
+    .collect();
+    let d = dir.display();
+    let conf = format!(
+        r#"{load}ServerRoot "{d}"
+ServerName localhost
+Listen 127.0.0.1:{port}
+PidFile "{d}/httpd.pid"
+ErrorLog "{d}/error.log"
+LogLevel info
+User nobody
+Group nogroup
+<Location "/">
+  AuthType Digest
+  AuthName "{realm}"
+  AuthDigestProvider file
+  AuthUserFile "{d}/digest"
+  AuthDigestDomain "/"
+  Require valid-user
+  ProxyPass "ws://127.0.0.1:{upstream_port}/"
+</Location>
+"#
+    );
+    let path = dir.join("httpd.conf");
+    std::fs::write(&path, conf).unwrap();
+    let mut cmd = Command::new("apache2");
+    cmd.arg("-X").arg("-f").arg(&path);
+    let peer = spawn_with_port(cmd, port);
+    wait_listening(&peer, port);
+    peer
+}
