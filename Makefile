@@ -18,8 +18,8 @@ deps:
 build: deps
 	$(CARGO) build --workspace
 
-## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, error
-## codes), then the C and C++ examples through libnetrt.
+## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
+## WebSocket with a credential and a subprotocol, error codes), then the C and C++ examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	@$(MAKE) -s demo-c
