@@ -3,9 +3,14 @@
 //! Callbacks never run on a tokio worker (docs/threading.md), so a handler may call any netrt
 //! function, including blocking waits, without starving the runtime. One thread per process,
 //! created lazily, rebuilt after `fork()` like the runtime.
+//!
+//! [`deliver`] is the one place that decides where a handler runs: on a
+//! [`CompletionQueue`] it was bound to, or here.
 
 use std::sync::Mutex;
 use std::sync::mpsc::{Sender, channel};
+
+use crate::foundation::completion_queue::{CompletionQueue, Delivery};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -31,6 +36,23 @@ pub fn post(job: impl FnOnce() + Send + 'static) {
             *slot = Some((pid, tx));
         }
     }
+}
+
+/// Delivers `job` to `target` — inside its `dispatch` on the application's thread — or, with
+/// no target or a closed one, to the dispatcher thread; `job` is told which. Every Completed
+/// handler and event handler goes through here.
+pub fn deliver<F>(target: Option<&CompletionQueue>, job: F)
+where
+    F: FnOnce(Delivery) + Send + 'static,
+{
+    let job = match target {
+        Some(queue) => match queue.try_post(job) {
+            Ok(()) => return,
+            Err(job) => job,
+        },
+        None => job,
+    };
+    post(move || job(Delivery::Dispatcher));
 }
 
 /// Whether the current thread is the dispatcher thread.

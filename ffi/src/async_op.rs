@@ -241,7 +241,7 @@ pub extern "C" fn netrt_async_set_completed(
             match delivery {
                 // The caller's own handle, borrowed for the call as on the dispatcher.
                 CompletedDelivery::Inline => call_handler(cb, data, op, status),
-                CompletedDelivery::Dispatcher => {
+                CompletedDelivery::Dispatcher | CompletedDelivery::CompletionQueue => {
                     if let Ok(h) = handle::issue(for_dispatch) {
                         call_handler(cb, data, h, status);
                         let _ = handle::release(h);
