@@ -75,3 +75,17 @@ fn spawn_dispatcher() -> Sender<Job> {
         .expect("netrt: cannot start the dispatcher thread");
     tx
 }
+
+/// Runs `job` on a background thread of netrt's runtime (its blocking pool, never a worker
+/// that polls I/O), where it may block: C++'s `resume_background`.
+pub fn run_background(job: impl FnOnce() + Send + 'static) {
+    drop(crate::runtime::handle().spawn_blocking(job));
+}
+
+/// Runs `job` on a background thread once `delay` has passed: C++'s `resume_after`.
+pub fn run_background_after(delay: std::time::Duration, job: impl FnOnce() + Send + 'static) {
+    drop(crate::runtime::handle().spawn(async move {
+        tokio::time::sleep(delay).await;
+        run_background(job);
+    }));
+}
