@@ -28,7 +28,7 @@ demo: deps
 ffi:
 	$(CARGO) build -q -p netrt-ffi
 
-C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade
+C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade epoll_echo
 
 demo-c: ffi
 	@mkdir -p target/c-examples
@@ -38,6 +38,7 @@ demo-c: ffi
 			-Wl,-rpath,$(CURDIR)/target/debug -o target/c-examples/$$e; done
 	target/c-examples/listener_echo
 	target/c-examples/udp_sender_receiver
+	target/c-examples/epoll_echo
 
 demo-cpp: ffi
 	@mkdir -p target/cpp-examples
@@ -92,7 +93,8 @@ doc:
 test-rust:
 	timeout $(RUST_TEST_TIMEOUT) $(CARGO) test --workspace --no-fail-fast
 
-## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind.
+## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind; also builds
+## and runs the completion-queue examples (examples/c/epoll_echo.c, glib_echo.c).
 test-c: ffi
 	timeout 1200 tests/c/run.sh all
 	timeout 600 tests/c/install_test.sh

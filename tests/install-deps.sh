@@ -5,8 +5,8 @@ set -euo pipefail
 
 # Debian packages: compilers for the C/C++ suites, the services database (/etc/services, for
 # service names such as "http"), OpenSSL's command line tools (test certificates and peers),
-# valgrind for the C suite.
-packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake)
+# valgrind for the C suite, GLib's headers for the GLib completion-queue example.
+packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev)
 
 missing=()
 for p in "${packages[@]}"; do
