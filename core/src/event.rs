@@ -26,7 +26,10 @@ pub struct Event<S, A> {
 /// A handler for an event with sender `S` and arguments `A`.
 pub type Handler<S, A> = Arc<dyn Fn(&S, &A) + Send + Sync + 'static>;
 
-/// Runs once, on the dispatcher thread, when the event's object closes.
+/// Handlers that run in one place (None: the dispatcher), in registration order.
+type Group<S, A> = (Option<CompletionQueue>, Vec<Handler<S, A>>);
+
+/// Runs once, where its handler runs, when the event's object closes.
 pub type ClosedCallback = Box<dyn FnOnce() + Send + 'static>;
 
 struct Registration<S, A> {
@@ -118,7 +121,7 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
     /// nothing) when there are no handlers.
     pub fn raise(&self, sender: S, args: A) -> bool {
         // Consecutive handlers with the same target go in one job.
-        let mut groups: Vec<(Option<CompletionQueue>, Vec<Handler<S, A>>)> = Vec::new();
+        let mut groups: Vec<Group<S, A>> = Vec::new();
         for r in &self.lock().handlers {
             match groups.last_mut() {
                 Some((target, handlers)) if same_target(target.as_ref(), r.target.as_ref()) => {

@@ -190,7 +190,6 @@ pub extern "C" fn netrt_thread_pool_run_after(
 }
 
 fn call(cb: unsafe extern "C" fn(*mut c_void), data: UserData) {
-    let data = data;
     // SAFETY: the C caller registered `cb` with `data` for exactly this call.
     unsafe { cb(data.0) };
 }
