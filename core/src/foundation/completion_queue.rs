@@ -1,11 +1,18 @@
 //! `CompletionQueue`: delivers Completed handlers and event handlers on a thread of the
 //! application's own event loop instead of netrt's dispatcher thread (docs/threading.md).
 //!
-//! A queue owns an eventfd that is readable while jobs wait. The loop watches the fd (epoll,
-//! poll, GLib, libuv) and calls [`CompletionQueue::dispatch`], which runs queued jobs on the
-//! calling thread. Readiness is cleared only when the queue is empty; when `dispatch` leaves
-//! jobs behind it signals the fd again, so an edge-triggered loop is told once more and a
-//! level-triggered one simply sees it still readable.
+//! A queue owns an eventfd that is signalled while jobs wait. The loop watches the queue's fd
+//! (epoll, poll, GLib, libuv) and calls [`CompletionQueue::dispatch`], which runs queued jobs
+//! on the calling thread. Readiness is cleared only when the queue is empty; when `dispatch`
+//! leaves jobs behind it signals the eventfd again, so an edge-triggered loop is told once
+//! more and a level-triggered one simply sees it still readable.
+//!
+//! The queue's fd is an epoll instance holding that eventfd and the sockets of the stream
+//! operations the queue *drives* (see `async_op/queue_drive.rs`): a read or write bound here
+//! that cannot complete at once stays parked, its socket watched by the queue, and `dispatch`
+//! polls it on the calling thread when the socket is ready — its handler runs in the same
+//! call, and no netrt thread is involved. So the fd also becomes readable when such a socket
+//! is ready (a `dispatch` then may make progress without running a handler).
 //!
 //! What is delivered where is decided once, when an operation or an event handler is made:
 //! it is *bound* to the thread's current queue ([`CompletionQueue::make_current`]), or
@@ -19,11 +26,12 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
+use std::task::{Wake, Waker};
 
-use super::async_op::WakeFd;
+use super::async_op::{Readiness, WakeFd};
 use crate::error::hresult::{E_INVALIDARG, RO_E_CLOSED};
 use crate::error::{Error, Result};
 
@@ -39,6 +47,23 @@ pub enum Delivery {
     Queue,
 }
 
+/// A parked operation the queue drives (see the module notes).
+pub(crate) trait Drive: Send + Sync {
+    /// Polls it once on this thread with `waker`; `Some(readiness)` while it still waits on
+    /// its socket, `None` once it is over (or was taken by a waiter, the runtime, a cancel).
+    fn drive(self: Arc<Self>, waker: &Waker) -> Option<Readiness>;
+}
+
+/// One driven operation: its socket, the operation and the waker its polls register.
+struct Driven {
+    fd: RawFd,
+    op: Arc<dyn Drive>,
+    waker: Waker,
+}
+
+/// The epoll token of the eventfd (operation tokens are their ids, below 2^32).
+const JOBS_TOKEN: u64 = u64::MAX;
+
 /// Something bound to a queue that must end when the queue closes: a running operation.
 pub(crate) trait CancelOnClose: Send + Sync {
     /// Cancels it (it completes Canceled, or Completed with data it had consumed).
@@ -49,16 +74,30 @@ struct State {
     jobs: VecDeque<Job>,
     /// Whether the eventfd holds an unread signal.
     signaled: bool,
+    /// `dispatch` calls running: jobs posted meanwhile need no signal (the running call runs
+    /// them, or signals for them as it returns) — two syscalls saved per completion.
+    dispatching: u32,
     closed: bool,
     /// Running operations bound to this queue, by operation id.
     bound: HashMap<u64, Weak<dyn CancelOnClose>>,
+    /// Parked operations this queue drives, by operation id.
+    driven: HashMap<u64, Driven>,
+    /// The sockets registered with the epoll fd, and the driven operation each belongs to now
+    /// (None: idle — kept registered, one-shot, for the socket's next operation, which saves a
+    /// syscall per operation; a stale event finds no operation and is ignored).
+    watched: HashMap<RawFd, Option<u64>>,
+    /// Driven operations whose waker was woken (a close, a CancelIOAsync): poll them next.
+    woken: Vec<u64>,
 }
 
 struct Inner {
     id: u64,
     /// The fork generation the queue was made in (see [`fork_generation`]).
     generation: u64,
-    fd: WakeFd,
+    /// Signalled while jobs (or woken operations) wait.
+    jobs: WakeFd,
+    /// The fd the application watches: the eventfd plus driven operations' sockets.
+    epoll: OwnedFd,
     state: Mutex<State>,
 }
 
@@ -97,27 +136,46 @@ impl CompletionQueue {
             // SAFETY: registering a handler that only performs an atomic add.
             unsafe { libc::pthread_atfork(None, None, Some(count_fork_in_child)) };
         });
-        let fd = WakeFd::open()
+        let jobs = WakeFd::open()
             .map_err(|errno| Error::from_errno(errno, "cannot create the completion queue's eventfd"))?;
+        // SAFETY: plain syscall; the fd is owned below.
+        let epoll = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if epoll < 0 {
+            let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EMFILE);
+            return Err(Error::from_errno(errno, "cannot create the completion queue's epoll fd"));
+        }
+        // SAFETY: a fresh fd we own.
+        let epoll = unsafe { OwnedFd::from_raw_fd(epoll) };
+        let mut ev = libc::epoll_event { events: libc::EPOLLIN as u32, u64: JOBS_TOKEN };
+        // SAFETY: both fds are ours and open; `ev` is a valid event.
+        if unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_ADD, jobs.raw_fd(), &mut ev) } != 0 {
+            let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::ENOMEM);
+            return Err(Error::from_errno(errno, "cannot watch the completion queue's eventfd"));
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 generation: fork_generation(),
-                fd,
+                jobs,
+                epoll,
                 state: Mutex::new(State {
                     jobs: VecDeque::new(),
                     signaled: false,
+                    dispatching: 0,
                     closed: false,
                     bound: HashMap::new(),
+                    driven: HashMap::new(),
+                    watched: HashMap::new(),
+                    woken: Vec::new(),
                 }),
             }),
         })
     }
 
-    /// The eventfd to watch for readability (valid until the last reference goes, also after
-    /// [`close`](Self::close)).
+    /// The fd to watch for readability (an epoll instance: see the module notes; valid until
+    /// the last reference goes, also after [`close`](Self::close)).
     pub fn fd(&self) -> RawFd {
-        self.inner.fd.raw_fd()
+        self.inner.epoll.as_raw_fd()
     }
 
     /// Unique in the process.
@@ -150,24 +208,24 @@ impl CompletionQueue {
         if max == 0 {
             return Err(Error::new(E_INVALIDARG, "max must be at least 1"));
         }
+        {
+            let mut st = self.lock();
+            if st.closed {
+                return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
+            }
+            st.dispatching += 1;
+        }
+        self.drive_ready();
         let mut ran = 0;
         while ran < max {
-            let job = {
-                let mut st = self.lock();
-                if st.closed && ran == 0 {
-                    return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
-                }
-                match st.jobs.pop_front() {
-                    Some(job) => job,
-                    None => break,
-                }
-            };
+            let Some(job) = self.lock().jobs.pop_front() else { break };
             ran += 1;
             // A panicking handler must not take the application's loop down with it.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job(Delivery::Queue)));
         }
         let mut st = self.lock();
-        if st.jobs.is_empty() {
+        st.dispatching -= 1;
+        if st.jobs.is_empty() && st.woken.is_empty() {
             if st.signaled {
                 self.drain_fd();
                 st.signaled = false;
@@ -191,7 +249,7 @@ impl CompletionQueue {
             return Err(job);
         }
         st.jobs.push_back(Box::new(job));
-        if !st.signaled {
+        if !st.signaled && st.dispatching == 0 {
             self.signal_fd();
             st.signaled = true;
         }
@@ -212,6 +270,20 @@ impl CompletionQueue {
                 self.drain_fd();
                 st.signaled = false;
             }
+            st.driven.clear();
+            for (fd, _) in st.watched.drain() {
+                // SAFETY: our epoll fd; a closed queue watches nothing (an fd closed meanwhile
+                // was removed by the kernel and just fails here).
+                unsafe {
+                    libc::epoll_ctl(
+                        self.inner.epoll.as_raw_fd(),
+                        libc::EPOLL_CTL_DEL,
+                        fd,
+                        std::ptr::null_mut(),
+                    )
+                };
+            }
+            st.woken.clear();
             (std::mem::take(&mut st.jobs), std::mem::take(&mut st.bound))
         };
         for job in jobs {
@@ -233,9 +305,85 @@ impl CompletionQueue {
         true
     }
 
-    /// Forgets a bound operation that has ended.
+    /// Forgets a bound operation that has ended (and stops watching its socket).
     pub(crate) fn unbind(&self, id: u64) {
-        self.lock().bound.remove(&id);
+        let mut st = self.lock();
+        st.bound.remove(&id);
+        self.forget_locked(&mut st, id);
+    }
+
+    /// Drives the parked operation `id` from now on: watches `ready` (one-shot) and polls it in
+    /// `dispatch` with `waker` (from [`waker_for`](Self::waker_for)). False when the queue is
+    /// closed or already watches that socket (a read and a write pending together: the caller
+    /// runs the second elsewhere).
+    pub(crate) fn adopt(&self, id: u64, ready: Readiness, op: Arc<dyn Drive>, waker: Waker) -> bool {
+        let mut st = self.lock();
+        let fd = ready.fd();
+        let idle = match st.watched.get(&fd) {
+            Some(Some(_)) => return false,
+            Some(None) => true,
+            None => false,
+        };
+        if st.closed {
+            return false;
+        }
+        let mut ev = libc::epoll_event { events: ready.epoll_events() | libc::EPOLLONESHOT as u32, u64: id };
+        // SAFETY: our epoll fd; `ev` is a valid event. An idle registration is re-armed; it is
+        // gone if the socket was closed (the number then names another file): add it anew.
+        let armed = unsafe {
+            (idle && libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut ev) == 0)
+                || libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_ADD, fd, &mut ev) == 0
+        };
+        if !armed {
+            return false;
+        }
+        st.watched.insert(fd, Some(id));
+        st.driven.insert(id, Driven { fd: ready.fd(), op, waker });
+        true
+    }
+
+    /// The waker for driven operation `id`: queues it for a poll in the next `dispatch`.
+    pub(crate) fn waker_for(&self, id: u64) -> Waker {
+        Waker::from(Arc::new(DrivenWaker { queue: Arc::downgrade(&self.inner), id }))
+    }
+
+    fn forget_locked(&self, st: &mut State, id: u64) {
+        let Some(driven) = st.driven.remove(&id) else { return };
+        if let Some(owner) = st.watched.get_mut(&driven.fd)
+            && *owner == Some(id)
+        {
+            *owner = None;
+        }
+    }
+
+    /// Polls the driven operations whose socket is ready or whose waker was woken, on this
+    /// thread; their handlers are queued here as they complete.
+    fn drive_ready(&self) {
+        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
+        // SAFETY: our epoll fd and a buffer of 64 events; timeout 0 never blocks.
+        let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr(), 64, 0) };
+        let mut ids: Vec<u64> = std::mem::take(&mut self.lock().woken);
+        ids.extend(events.iter().take(n.max(0) as usize).map(|e| e.u64).filter(|&id| id != JOBS_TOKEN));
+        for id in ids {
+            let Some((op, waker)) = self.lock().driven.get(&id).map(|d| (d.op.clone(), d.waker.clone()))
+            else {
+                continue;
+            };
+            let still_waiting = op.drive(&waker);
+            let mut st = self.lock();
+            match (still_waiting, st.driven.get(&id)) {
+                (Some(ready), Some(driven)) => {
+                    let mut ev = libc::epoll_event {
+                        events: ready.epoll_events() | libc::EPOLLONESHOT as u32,
+                        u64: id,
+                    };
+                    // SAFETY: our epoll fd; re-arms this operation's one-shot registration.
+                    unsafe { libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, driven.fd, &mut ev) };
+                }
+                (None, Some(_)) => self.forget_locked(&mut st, id),
+                _ => {}
+            }
+        }
     }
 
     /// Makes `queue` (None: none) this thread's current queue: operations started and event
@@ -259,11 +407,36 @@ impl CompletionQueue {
     }
 
     fn signal_fd(&self) {
-        self.inner.fd.signal();
+        self.inner.jobs.signal();
     }
 
     fn drain_fd(&self) {
-        self.inner.fd.drain();
+        self.inner.jobs.drain();
+    }
+}
+
+/// The waker of a driven operation's future: asks the queue to poll it again.
+struct DrivenWaker {
+    queue: Weak<Inner>,
+    id: u64,
+}
+
+impl Wake for DrivenWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let Some(inner) = self.queue.upgrade() else { return };
+        let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.closed || !st.driven.contains_key(&self.id) || st.woken.contains(&self.id) {
+            return;
+        }
+        st.woken.push(self.id);
+        if !st.signaled && st.dispatching == 0 {
+            inner.jobs.signal();
+            st.signaled = true;
+        }
     }
 }
 

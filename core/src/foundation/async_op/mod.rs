@@ -62,6 +62,7 @@
 mod cancel;
 mod driver;
 mod lazy;
+mod queue_drive;
 mod wake;
 
 use std::future::Future;
@@ -145,13 +146,21 @@ enum Handler {
     Used,
 }
 
+/// Whose waker a parked future's last poll registered.
+enum Poller {
+    /// A thread's eventfd (the starting thread, or a status check's).
+    Thread(Arc<wake::WakeFd>),
+    /// The completion queue that drives it (see `queue_drive.rs`): it stays with the queue.
+    Queue(Waker),
+}
+
 /// Where the operation's future is (see the module notes).
 enum Driver<T> {
     /// On the runtime as a task, or gone (completed, cancelled, or completed on the first poll).
     Runtime,
-    /// Parked: nobody polls it; the next waiter (or the runtime) takes it. The `WakeFd` is the
-    /// waker its last poll registered.
-    Parked(BoxFuture<T>, Readiness, Arc<wake::WakeFd>),
+    /// Parked: nobody polls it; the next waiter (or the runtime, or the completion queue that
+    /// drives it) takes it. `Poller` is whose waker its last poll registered.
+    Parked(BoxFuture<T>, Readiness, Poller),
     /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
     Polling(Arc<wake::WakeFd>),
 }
@@ -477,7 +486,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
                 me.op.bind_locked(&mut st, CompletionQueue::current());
                 match (readiness(), wake) {
                     (Some(ready), Some(wake)) => {
-                        st.driver = Driver::Parked(fut, ready, wake);
+                        st.driver = Driver::Parked(fut, ready, Poller::Thread(wake));
                         me.op.parked.store(true, Ordering::Relaxed);
                         drop(st);
                         lazy::spawn_later(me.op.clone());

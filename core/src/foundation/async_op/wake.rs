@@ -29,6 +29,16 @@ impl Readiness {
     pub fn writable(fd: RawFd) -> Self {
         Self { fd, events: libc::POLLOUT }
     }
+
+    /// The fd.
+    pub(crate) fn fd(&self) -> RawFd {
+        self.fd
+    }
+
+    /// What to wait for, as epoll(7) events (`EPOLLIN` / `EPOLLOUT` have poll(2)'s values).
+    pub(crate) fn epoll_events(&self) -> u32 {
+        self.events as u32
+    }
 }
 
 /// An eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`) used as a signal: a thread's eventfd that
@@ -96,7 +106,12 @@ pub(super) fn thread_wake() -> Option<Arc<WakeFd>> {
 /// A stream future polls only resources that exist, so no runtime context is entered.
 pub(super) fn poll_on_caller<T>(fut: &mut BoxFuture<T>, wake: Option<&Arc<WakeFd>>) -> Poll<Result<T>> {
     let waker = wake.map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
-    let mut cx = Context::from_waker(&waker);
+    poll_with(fut, &waker)
+}
+
+/// [`poll_on_caller`] with any waker (a completion queue's, for the operations it drives).
+pub(super) fn poll_with<T>(fut: &mut BoxFuture<T>, waker: &Waker) -> Poll<Result<T>> {
+    let mut cx = Context::from_waker(waker);
     poll_as_caller(|| fut.as_mut().poll(&mut cx))
 }
 
