@@ -5,6 +5,7 @@
  * - Two loops on two threads at once, each with its own queue: each sees only its own handlers.
  * - Closing a queue with a bound read pending: the read completes Canceled, its handler on
  *   netrt's dispatcher thread.
+ * - Closing the socket of a read the queue drives: it ends with the abort, inside dispatch.
  * - fork(): the parent's current queue is not current in the child; a queue the child makes works.
  * - Misuse: NULL, stale, never-issued and wrong-kind handles, bad arguments, a closed queue. */
 #include "common.h"
@@ -284,6 +285,57 @@ cleanup:
   return ok;
 }
 
+/* A read the queue drives (bound, its handler set, nothing to read) ends when its socket is
+ * closed from another path: the close wakes it through the queue, and its handler runs inside
+ * dispatch with the abort. */
+static int close_reaches_a_driven_read(void) {
+  netrt_handle q = 0, listener = 0, host = 0, client = 0, in = 0, buffer = 0, op = 0, read = 0;
+  struct canceled c = {0};
+  char port[16];
+  int64_t token = 0;
+  int qfd = -1, ok = 0;
+  netrt_hresult code = 0;
+  CHECK_OK(netrt_completion_queue_create(&q));
+  CHECK_OK(netrt_completion_queue_get_fd(q, &qfd));
+  CHECK_OK(netrt_stream_socket_listener_create(&listener));
+  CHECK_OK(netrt_stream_socket_listener_add_connection_received(listener, keep_connection, NULL, &token));
+  CHECK_OK(netrt_host_name_create("127.0.0.1", &host));
+  AWAIT_OK(netrt_stream_socket_listener_bind_endpoint_async(listener, host, "", &op), op);
+  CHECK_OK(listener_port(listener, port, sizeof port));
+  CHECK_OK(netrt_stream_socket_create(&client));
+  AWAIT_OK(netrt_stream_socket_connect_async(client, host, port, &op), op);
+  CHECK_OK(netrt_stream_socket_get_input_stream(client, &in));
+  CHECK_OK(netrt_buffer_create(16, &buffer));
+  CHECK_OK(netrt_completion_queue_make_current(q));
+  CHECK_OK(netrt_input_stream_read_async(in, buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_completion_queue_make_current(0));
+  CHECK_OK(netrt_async_set_completed(read, on_canceled, &c));
+  CHECK_OK(netrt_close(client));
+  for (long long deadline = now_ms() + STEP_MS; !atomic_load(&c.called) && now_ms() < deadline;) {
+    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
+    uint32_t ran = 0;
+    if (poll(&pfd, 1, 100) == 1) CHECK_OK(netrt_completion_queue_dispatch(q, 16, &ran));
+  }
+  CHECK(atomic_load(&c.called));
+  CHECK(pthread_equal(c.thread, pthread_self())); /* inside dispatch, on this thread */
+  CHECK(atomic_load(&c.status) == NETRT_ASYNC_STATUS_ERROR);
+  CHECK_OK(netrt_async_get_error_code(read, &code));
+  CHECK(code == NETRT_E_OPERATION_ABORTED);
+  printf("ok: closing the socket of a read the queue drives ends it (0x%08X) inside dispatch\n", (unsigned)code);
+  ok = 1;
+cleanup:
+  (void)netrt_completion_queue_make_current(0);
+  RELEASE(read);
+  RELEASE(buffer);
+  RELEASE(in);
+  RELEASE(client);
+  RELEASE(g_accepted);
+  RELEASE(host);
+  RELEASE(listener);
+  RELEASE(q);
+  return ok;
+}
+
 /* The child of fork() does not inherit the parent's current queue, and a queue it makes works. */
 static int fork_child_gets_a_fresh_queue(void) {
   netrt_handle q = 0;
@@ -385,6 +437,7 @@ int main(void) {
   CHECK(ra != NULL && rb != NULL);
   printf("ok: two queues on two threads at once, each thread's handlers on its own thread\n");
   CHECK(closing_cancels());
+  CHECK(close_reaches_a_driven_read());
   CHECK(fork_child_gets_a_fresh_queue());
   printf("test_completion_queue: %d checks passed\n", g_checks);
   return 0;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::lazy::Unpark;
 use super::wake::{poll_fds, poll_on_caller, poll_with, remaining, thread_wake};
-use super::{AsyncStatus, Driver, Handler, Op, Poller, queue_drive};
+use super::{AsyncStatus, Driver, Op, Poller, queue_drive};
 
 /// How long the fast path sleeps when its fd is ready but the future makes no progress.
 const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
@@ -26,11 +26,10 @@ pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>) {
         return;
     }
     if let Driver::Parked(..) = st.driver {
-        // Bound to a completion queue with a handler to deliver there: the queue's dispatch
-        // drives it on the application's thread instead (no runtime thread in between).
-        if matches!(st.handler, Handler::Set(_))
-            && let Some(queue) = st.target.clone()
-        {
+        // Bound to a completion queue: the queue's dispatch drives it on the application's
+        // thread instead (no runtime thread in between); already done when it was parked,
+        // unless the queue refused it then.
+        if let Some(queue) = st.target.clone() {
             match queue_drive::adopt(op, st, &queue) {
                 Some(guard) => st = guard,
                 None => return,

@@ -482,12 +482,20 @@ impl<T: Send + 'static> AsyncOperation<T> {
             Poll::Ready(outcome) => Ok(Self::settled_in(op, outcome)),
             Poll::Pending => {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
-                let mut st = me.op.lock();
-                me.op.bind_locked(&mut st, CompletionQueue::current());
+                let shared = me.op.clone();
+                let mut st = shared.lock();
+                shared.bind_locked(&mut st, CompletionQueue::current());
                 match (readiness(), wake) {
                     (Some(ready), Some(wake)) => {
                         st.driver = Driver::Parked(fut, ready, Poller::Thread(wake));
                         me.op.parked.store(true, Ordering::Relaxed);
+                        // Bound to a completion queue: the queue's dispatch drives it.
+                        if let Some(queue) = st.target.clone() {
+                            match queue_drive::adopt(&shared, st, &queue) {
+                                None => return Ok(me),
+                                Some(refused) => st = refused,
+                            }
+                        }
                         drop(st);
                         lazy::spawn_later(me.op.clone());
                     }

@@ -1,7 +1,8 @@
-//! A parked stream operation driven by the completion queue it is bound to: when its Completed
-//! handler is set, instead of moving to the runtime, it stays parked and the queue watches its
-//! socket (the queue's fd reports that readiness too); the queue's `dispatch` polls it on the
-//! application's thread, and its handler runs right there. Nothing crosses threads, as in a
+//! A parked stream operation driven by the completion queue it is bound to: instead of moving
+//! to the runtime (when its Completed handler is set, its last reference goes, or nobody came
+//! to wait), it stays parked and the queue watches its socket (the queue's fd reports that
+//! readiness too); the queue's `dispatch` polls it on the application's thread, and its
+//! handler runs right there. Nothing crosses threads, as in a
 //! hand-written event loop. Waiters, status checks and cancellation work on it as on any
 //! parked operation; the future's waker is the queue's, so a close or CancelIOAsync (which wake
 //! it rather than the socket) reaches the queue too.
