@@ -1164,15 +1164,21 @@ netrt_hresult netrt_subject_alternative_name_info_get_principal_name(netrt_handl
 // errno as an HRESULT (`0x80072728` WSAEMFILE when out of file descriptors).
 netrt_hresult netrt_completion_queue_create(netrt_handle *out);
 
-// The queue's eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`), to watch for readability (`EPOLLIN`,
-// `POLLIN`, `G_IO_IN`); edge- and level-triggered watching both work. netrt owns it: do not
-// read, write or close it. It stays valid until the last reference is released, also after
-// close. `*out_fd` must not be NULL. Errors: the handle checks.
+// The fd to watch for readability (`EPOLLIN`, `POLLIN`, `G_IO_IN`); edge- and
+// level-triggered watching both work. It is an epoll instance (`EPOLL_CLOEXEC`) over the
+// queue's eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`, signalled while handlers wait) and the
+// sockets of the reads and writes the queue drives itself (see
+// `netrt_completion_queue_dispatch`). netrt owns it: do not read, modify or close it. It stays
+// valid until the last reference is released, also after close. `*out_fd` must not be NULL.
+// Errors: the handle checks.
 netrt_hresult netrt_completion_queue_get_fd(netrt_handle q,
                                             int *out_fd);
 
 // Runs up to `max` (at least 1) waiting handlers on the calling thread, in order;
-// `*out_ran` (not NULL) receives how many ran. Handlers queued by the handlers themselves
+// `*out_ran` (not NULL) receives how many ran. First it makes progress on the stream reads
+// and writes bound to the queue whose socket is ready: they are driven here, on the calling
+// thread, not on netrt's runtime (so their handlers run in the same call, and a call may run
+// nothing when only I/O progressed). Handlers queued by the handlers themselves
 // may run in the same call. The fd is cleared once the queue is empty; when handlers remain
 // it stays readable (and is signalled again for edge-triggered loops), so call it again on
 // the next readiness. Handlers may call any netrt function, including this one and blocking
