@@ -127,10 +127,11 @@ thread_local! {
 }
 
 impl CompletionQueue {
-    /// A new, empty queue with its own eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`).
+    /// A new, empty queue with its own eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`) inside its own
+    /// epoll instance (`EPOLL_CLOEXEC`), the fd to watch.
     ///
     /// # Errors
-    /// The eventfd's errno (`EMFILE` → too many open files, ...).
+    /// The errno of `eventfd` or `epoll_create1` (`EMFILE` → too many open files, ...).
     pub fn new() -> Result<Self> {
         ATFORK.call_once(|| {
             // SAFETY: registering a handler that only performs an atomic add.
@@ -197,10 +198,12 @@ impl CompletionQueue {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Runs up to `max` queued jobs on this thread, in order; returns how many ran. Jobs queued
-    /// by the jobs themselves may run in the same call. The fd stays readable while jobs
-    /// remain (and is signalled again for edge-triggered loops); it is cleared once the queue
-    /// is empty. A panicking job is caught and counted.
+    /// First polls, on this thread, the driven operations whose socket is ready (their
+    /// handlers are queued as they complete); then runs up to `max` queued jobs, in order, and
+    /// returns how many ran (0 is possible when only I/O progressed). Jobs queued by the jobs
+    /// themselves may run in the same call. The fd stays readable while jobs remain (and is
+    /// signalled again for edge-triggered loops); the eventfd is cleared once the queue is
+    /// empty. A panicking job is caught and counted.
     ///
     /// # Errors
     /// `E_INVALIDARG` when `max` is 0; `RO_E_CLOSED` after [`close`](Self::close).
