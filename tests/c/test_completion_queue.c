@@ -233,26 +233,50 @@ static void keep_connection(void *user_data, netrt_handle sender, netrt_handle a
   (void)netrt_stream_socket_listener_connection_received_event_args_get_socket(args, &g_accepted);
 }
 
-/* A read bound to a queue that is then closed completes Canceled, handled on the dispatcher. */
-static int closing_cancels(void) {
-  netrt_handle q = 0, listener = 0, host = 0, client = 0, in = 0, buffer = 0, op = 0, read = 0;
-  struct canceled c = {0};
+/* A loopback connection whose peer never writes: a read on `in` stays pending. */
+struct idle_connection {
+  netrt_handle listener, host, client, in, buffer;
+};
+
+static int open_idle_connection(struct idle_connection *c) {
+  netrt_handle op = 0;
   char port[16];
   int64_t token = 0;
+  CHECK_OK(netrt_stream_socket_listener_create(&c->listener));
+  CHECK_OK(netrt_stream_socket_listener_add_connection_received(c->listener, keep_connection, NULL, &token));
+  CHECK_OK(netrt_host_name_create("127.0.0.1", &c->host));
+  AWAIT_OK(netrt_stream_socket_listener_bind_endpoint_async(c->listener, c->host, "", &op), op);
+  CHECK_OK(listener_port(c->listener, port, sizeof port));
+  CHECK_OK(netrt_stream_socket_create(&c->client));
+  AWAIT_OK(netrt_stream_socket_connect_async(c->client, c->host, port, &op), op);
+  CHECK_OK(netrt_stream_socket_get_input_stream(c->client, &c->in));
+  CHECK_OK(netrt_buffer_create(16, &c->buffer));
+  return 1;
+cleanup:
+  RELEASE(op);
+  return 0;
+}
+
+static void close_idle_connection(struct idle_connection *c) {
+  RELEASE(c->buffer);
+  RELEASE(c->in);
+  RELEASE(c->client);
+  RELEASE(g_accepted);
+  RELEASE(c->host);
+  RELEASE(c->listener);
+}
+
+/* A read bound to a queue that is then closed completes Canceled, handled on the dispatcher. */
+static int closing_cancels(void) {
+  struct idle_connection conn = {0};
+  netrt_handle q = 0, read = 0;
+  struct canceled c = {0};
   int ok = 0;
   uint32_t ran = 0;
   netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
   CHECK_OK(netrt_completion_queue_create(&q));
-  CHECK_OK(netrt_stream_socket_listener_create(&listener));
-  CHECK_OK(netrt_stream_socket_listener_add_connection_received(listener, keep_connection, NULL, &token));
-  CHECK_OK(netrt_host_name_create("127.0.0.1", &host));
-  AWAIT_OK(netrt_stream_socket_listener_bind_endpoint_async(listener, host, "", &op), op);
-  CHECK_OK(listener_port(listener, port, sizeof port));
-  CHECK_OK(netrt_stream_socket_create(&client));
-  AWAIT_OK(netrt_stream_socket_connect_async(client, host, port, &op), op);
-  CHECK_OK(netrt_stream_socket_get_input_stream(client, &in));
-  CHECK_OK(netrt_buffer_create(16, &buffer));
-  CHECK_OK(netrt_input_stream_read_async(in, buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK(open_idle_connection(&conn));
+  CHECK_OK(netrt_input_stream_read_async(conn.in, conn.buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
   CHECK_OK(netrt_async_set_completion_queue(read, q));
   CHECK_OK(netrt_async_set_completed(read, on_canceled, &c));
   CHECK_HR(netrt_async_set_completion_queue(read, q), NETRT_E_ILLEGAL_METHOD_CALL);
@@ -275,12 +299,7 @@ static int closing_cancels(void) {
   ok = 1;
 cleanup:
   RELEASE(read);
-  RELEASE(buffer);
-  RELEASE(in);
-  RELEASE(client);
-  RELEASE(g_accepted);
-  RELEASE(host);
-  RELEASE(listener);
+  close_idle_connection(&conn);
   RELEASE(q);
   return ok;
 }
@@ -289,28 +308,19 @@ cleanup:
  * closed from another path: the close wakes it through the queue, and its handler runs inside
  * dispatch with the abort. */
 static int close_reaches_a_driven_read(void) {
-  netrt_handle q = 0, listener = 0, host = 0, client = 0, in = 0, buffer = 0, op = 0, read = 0;
+  struct idle_connection conn = {0};
+  netrt_handle q = 0, read = 0;
   struct canceled c = {0};
-  char port[16];
-  int64_t token = 0;
   int qfd = -1, ok = 0;
   netrt_hresult code = 0;
   CHECK_OK(netrt_completion_queue_create(&q));
   CHECK_OK(netrt_completion_queue_get_fd(q, &qfd));
-  CHECK_OK(netrt_stream_socket_listener_create(&listener));
-  CHECK_OK(netrt_stream_socket_listener_add_connection_received(listener, keep_connection, NULL, &token));
-  CHECK_OK(netrt_host_name_create("127.0.0.1", &host));
-  AWAIT_OK(netrt_stream_socket_listener_bind_endpoint_async(listener, host, "", &op), op);
-  CHECK_OK(listener_port(listener, port, sizeof port));
-  CHECK_OK(netrt_stream_socket_create(&client));
-  AWAIT_OK(netrt_stream_socket_connect_async(client, host, port, &op), op);
-  CHECK_OK(netrt_stream_socket_get_input_stream(client, &in));
-  CHECK_OK(netrt_buffer_create(16, &buffer));
+  CHECK(open_idle_connection(&conn));
   CHECK_OK(netrt_completion_queue_make_current(q));
-  CHECK_OK(netrt_input_stream_read_async(in, buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_input_stream_read_async(conn.in, conn.buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
   CHECK_OK(netrt_completion_queue_make_current(0));
   CHECK_OK(netrt_async_set_completed(read, on_canceled, &c));
-  CHECK_OK(netrt_close(client));
+  CHECK_OK(netrt_close(conn.client));
   for (long long deadline = now_ms() + STEP_MS; !atomic_load(&c.called) && now_ms() < deadline;) {
     struct pollfd pfd = {.fd = qfd, .events = POLLIN};
     uint32_t ran = 0;
@@ -326,12 +336,7 @@ static int close_reaches_a_driven_read(void) {
 cleanup:
   (void)netrt_completion_queue_make_current(0);
   RELEASE(read);
-  RELEASE(buffer);
-  RELEASE(in);
-  RELEASE(client);
-  RELEASE(g_accepted);
-  RELEASE(host);
-  RELEASE(listener);
+  close_idle_connection(&conn);
   RELEASE(q);
   return ok;
 }
