@@ -12,7 +12,7 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A benchmark that cannot run as designed measures nothing: stop. */
+/* A benchmark that cannot run as intended measures nothing: stop. */
 static void die(const char *what, long code) {
   fprintf(stderr, "bench: %s failed (%ld / 0x%08lX)\n", what, code, (unsigned long)code);
   exit(1);
