@@ -276,7 +276,7 @@ impl IAsyncOperation {
                             *lock(&inline_slot) = Some(e);
                         }
                     }
-                    CompletedDelivery::Dispatcher => {
+                    CompletedDelivery::Dispatcher | CompletedDelivery::CompletionQueue => {
                         call_python("netrt: an async operation's completed handler", run)
                     }
                 }

@@ -7,8 +7,8 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use super::lazy::Unpark;
-use super::wake::{poll_fds, poll_on_caller, remaining, thread_wake};
-use super::{AsyncStatus, Driver, Op};
+use super::wake::{poll_fds, poll_on_caller, poll_with, remaining, thread_wake};
+use super::{AsyncStatus, Driver, Op, Poller, queue_drive};
 
 /// How long the fast path sleeps when its fd is ready but the future makes no progress.
 const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
@@ -26,6 +26,15 @@ pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>) {
         return;
     }
     if let Driver::Parked(..) = st.driver {
+        // Bound to a completion queue: the queue's dispatch drives it on the application's
+        // thread instead (no runtime thread in between); already done when it was parked,
+        // unless the queue refused it then.
+        if let Some(queue) = st.target.clone() {
+            match queue_drive::adopt(op, st, &queue) {
+                Some(guard) => st = guard,
+                None => return,
+            }
+        }
         let Driver::Parked(fut, ..) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
             unreachable!("checked above")
         };
@@ -58,8 +67,8 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
     let mut fruitless = 0u32;
     // When this thread made the last poll, its waker is in place and the syscall was tried an
     // instant ago: sleep first. Otherwise poll now, so wake-ups reach this thread's eventfd.
-    let mut fd_ready =
-        Arc::ptr_eq(&polled_with, &wake).then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
+    let mut fd_ready = matches!(&polled_with, Poller::Thread(w) if Arc::ptr_eq(w, &wake))
+        .then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
     drop(polled_with);
     loop {
         let polled = poll_on_caller(&mut fut, Some(&wake));
@@ -113,8 +122,15 @@ pub(super) fn attempt_parked<T: Send + 'static>(op: &Arc<Op<T>>) -> AsyncStatus 
     let mut st = op.lock();
     let Some(wake) = thread_wake() else { return st.status };
     let Driver::Parked(fut, _, polled_with) = &mut st.driver else { return st.status };
-    let Poll::Ready(outcome) = poll_on_caller(fut, Some(&wake)) else {
-        *polled_with = wake;
+    // A future a completion queue drives keeps the queue's waker.
+    let polled = match polled_with {
+        Poller::Queue(waker) => poll_with(fut, waker),
+        Poller::Thread(_) => poll_on_caller(fut, Some(&wake)),
+    };
+    let Poll::Ready(outcome) = polled else {
+        if let Poller::Thread(w) = polled_with {
+            *w = wake;
+        }
         return st.status;
     };
     let done = std::mem::replace(&mut st.driver, Driver::Runtime);

@@ -12,8 +12,10 @@
 //! The first of completion and [`cancel`](AsyncOperation::cancel) wins. On leaving Started:
 //! blocking waiters wake, *done listeners* run inline on the finishing thread (how an event
 //! loop learns of it without a thread hop), and the Completed handler — set at most once —
-//! runs on netrt's dispatcher thread (or inline, on the setter's thread, when set after the
-//! end).
+//! runs on netrt's dispatcher thread — or inside [`CompletionQueue::dispatch`] when the
+//! operation is bound to a queue (the thread's current queue when it started, or
+//! [`set_completion_queue`](AsyncOperation::set_completion_queue)) — or inline, on the setter's
+//! thread, when set after the end. [`crate::dispatch::deliver`] makes that choice.
 //!
 //! ## Caller-driven stream I/O (`start_caller_driven`, hidden from the public API)
 //!
@@ -60,12 +62,13 @@
 mod cancel;
 mod driver;
 mod lazy;
+mod queue_drive;
 mod wake;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -75,12 +78,14 @@ use crate::error::hresult::{
     E_POINTER, E_UNEXPECTED, RO_E_CLOSED, WSATYPE_NOT_FOUND_HR,
 };
 use crate::error::{Error, HResult, Result};
+use crate::foundation::completion_queue::{CancelOnClose, CompletionQueue, Delivery};
 
 pub use cancel::{CancelSignal, CancelToken};
 #[doc(hidden)]
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 #[doc(hidden)]
 pub use wake::Readiness;
+pub(crate) use wake::WakeFd;
 
 pub use crate::foundation_enums::AsyncStatus;
 
@@ -92,6 +97,17 @@ pub enum CompletedDelivery {
     Inline,
     /// On netrt's dispatcher thread.
     Dispatcher,
+    /// Inside [`CompletionQueue::dispatch`], on the thread that called it.
+    CompletionQueue,
+}
+
+impl From<Delivery> for CompletedDelivery {
+    fn from(d: Delivery) -> Self {
+        match d {
+            Delivery::Dispatcher => Self::Dispatcher,
+            Delivery::Queue => Self::CompletionQueue,
+        }
+    }
 }
 
 /// A Completed handler: called once with the final status.
@@ -130,13 +146,21 @@ enum Handler {
     Used,
 }
 
+/// Whose waker a parked future's last poll registered.
+enum Poller {
+    /// A thread's eventfd (the starting thread, or a status check's).
+    Thread(Arc<wake::WakeFd>),
+    /// The completion queue that drives it (see `queue_drive.rs`): it stays with the queue.
+    Queue(Waker),
+}
+
 /// Where the operation's future is (see the module notes).
 enum Driver<T> {
     /// On the runtime as a task, or gone (completed, cancelled, or completed on the first poll).
     Runtime,
-    /// Parked: nobody polls it; the next waiter (or the runtime) takes it. The `WakeFd` is the
-    /// waker its last poll registered.
-    Parked(BoxFuture<T>, Readiness, Arc<wake::WakeFd>),
+    /// Parked: nobody polls it; the next waiter (or the runtime, or the completion queue that
+    /// drives it) takes it. `Poller` is whose waker its last poll registered.
+    Parked(BoxFuture<T>, Readiness, Poller),
     /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
     Polling(Arc<wake::WakeFd>),
 }
@@ -150,6 +174,9 @@ struct State<T> {
     task: Option<tokio::task::AbortHandle>,
     closed: bool,
     driver: Driver<T>,
+    /// The completion queue the handler is delivered to (None: the dispatcher); registered
+    /// with the queue while the operation runs, so closing the queue cancels it.
+    target: Option<CompletionQueue>,
     /// Threads blocked on `done` (a notify with none is skipped: it would be a syscall).
     waiters: u32,
 }
@@ -236,6 +263,21 @@ impl<T: Send + 'static> Op<T> {
         st.task = Some(task.abort_handle());
     }
 
+    /// Binds the operation (Started, its state locked) to `queue` (None: the dispatcher),
+    /// replacing an earlier binding. False when `queue` is closed (it stays unbound).
+    fn bind_locked(self: &Arc<Self>, st: &mut State<T>, queue: Option<CompletionQueue>) -> bool {
+        if let Some(old) = st.target.take() {
+            old.unbind(u64::from(self.id));
+        }
+        let Some(queue) = queue else { return true };
+        let weak: Weak<Op<T>> = Arc::downgrade(self);
+        if !queue.bind(u64::from(self.id), weak) {
+            return false;
+        }
+        st.target = Some(queue);
+        true
+    }
+
     /// Moves a started operation to its final state (first caller wins).
     fn settle(self: &Arc<Self>, outcome: Result<T>) {
         let st = self.lock();
@@ -256,6 +298,7 @@ impl<T: Send + 'static> Op<T> {
     /// queue the handler.
     fn finish(&self, mut st: MutexGuard<'_, State<T>>) {
         st.task = None;
+        let target = st.target.take();
         let status = st.status;
         let handler = match std::mem::replace(&mut st.handler, Handler::Used) {
             Handler::Set(h) => Some(h),
@@ -273,9 +316,20 @@ impl<T: Send + 'static> Op<T> {
         for listener in listeners {
             listener();
         }
-        if let Some(handler) = handler {
-            crate::dispatch::post(move || handler(status, CompletedDelivery::Dispatcher));
+        if let Some(queue) = &target {
+            queue.unbind(u64::from(self.id));
         }
+        if let Some(handler) = handler {
+            crate::dispatch::deliver(target.as_ref(), move |d| handler(status, d.into()));
+        }
+    }
+}
+
+impl<T: Send + 'static> CancelOnClose for Op<T> {
+    fn cancel_for_closed_queue(self: Arc<Self>) {
+        self.users.fetch_add(1, Ordering::Relaxed);
+        // A finished or IAsyncInfo-closed operation has nothing to cancel.
+        let _ = AsyncOperation { op: self }.cancel();
     }
 }
 
@@ -336,6 +390,7 @@ fn new_state<T>() -> State<T> {
         task: None,
         closed: false,
         driver: Driver::Runtime,
+        target: None,
         waiters: 0,
     }
 }
@@ -381,6 +436,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
             Poll::Pending => {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
                 let mut st = me.op.lock();
+                me.op.bind_locked(&mut st, CompletionQueue::current());
                 me.op.spawn_locked(&mut st, fut);
                 drop(st);
                 Ok(me)
@@ -426,11 +482,20 @@ impl<T: Send + 'static> AsyncOperation<T> {
             Poll::Ready(outcome) => Ok(Self::settled_in(op, outcome)),
             Poll::Pending => {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
-                let mut st = me.op.lock();
+                let shared = me.op.clone();
+                let mut st = shared.lock();
+                shared.bind_locked(&mut st, CompletionQueue::current());
                 match (readiness(), wake) {
                     (Some(ready), Some(wake)) => {
-                        st.driver = Driver::Parked(fut, ready, wake);
+                        st.driver = Driver::Parked(fut, ready, Poller::Thread(wake));
                         me.op.parked.store(true, Ordering::Relaxed);
+                        // Bound to a completion queue: the queue's dispatch drives it.
+                        if let Some(queue) = st.target.clone() {
+                            match queue_drive::adopt(&shared, st, &queue) {
+                                None => return Ok(me),
+                                Some(refused) => st = refused,
+                            }
+                        }
                         drop(st);
                         lazy::spawn_later(me.op.clone());
                     }
@@ -622,9 +687,41 @@ impl<T: Send + 'static> AsyncOperation<T> {
         Ok(())
     }
 
+    /// Binds the operation to `queue` — its Completed handler then runs inside that queue's
+    /// [`dispatch`](CompletionQueue::dispatch) — or, with None, to netrt's dispatcher thread,
+    /// overriding the thread's current queue it was bound to when it started. Call it before
+    /// [`set_completed`](Self::set_completed). On a finished operation it changes nothing (a
+    /// handler set now runs inline). Closing the queue cancels the operation if it still runs.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` when `queue` is closed; `E_ILLEGAL_METHOD_CALL` once the Completed handler
+    /// is set, or after [`close`](Self::close).
+    pub fn set_completion_queue(&self, queue: Option<&CompletionQueue>) -> Result<()> {
+        let mut st = self.op.open()?;
+        if !matches!(st.handler, Handler::None) {
+            return Err(Error::new(
+                E_ILLEGAL_METHOD_CALL,
+                "the completion queue must be set before the Completed handler",
+            ));
+        }
+        if queue.is_some_and(CompletionQueue::is_closed) {
+            return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
+        }
+        if st.status == AsyncStatus::Started && !self.op.bind_locked(&mut st, queue.cloned()) {
+            return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
+        }
+        Ok(())
+    }
+
+    /// The completion queue the operation is bound to while it runs (None: the dispatcher).
+    pub fn completion_queue(&self) -> Option<CompletionQueue> {
+        self.op.lock().target.clone()
+    }
+
     /// Sets the `Completed` handler: exactly once per operation. It runs once, on the
-    /// dispatcher thread — or inline, on this thread before this returns, when the operation
-    /// has already finished. A parked stream operation moves to the runtime (the handler must
+    /// dispatcher thread or inside the `dispatch` of the completion queue the operation is
+    /// bound to — or inline, on this thread before this returns, when the operation has
+    /// already finished. A parked stream operation moves to the runtime (the handler must
     /// run without anyone waiting).
     ///
     /// # Errors
