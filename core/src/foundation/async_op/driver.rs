@@ -15,18 +15,27 @@ const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
 
 impl<T: Send + 'static> Unpark for Op<T> {
     fn spawn_if_parked(self: Arc<Self>) {
-        spawn_if_parked(&self);
+        // A claimed operation has its event loop: the grace period does not apply.
+        spawn_if_parked(&self, false);
     }
 }
 
-/// Spawns a parked future on the runtime (no-op in any other state).
-pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>) {
+/// Spawns a parked future on the runtime — also a claimed one when `claimed_too` (nobody can
+/// drive it any more) — and does nothing in any other state.
+pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>, claimed_too: bool) {
     let mut st = op.lock();
     if st.status != AsyncStatus::Started {
         return;
     }
-    if let Driver::Parked(..) = st.driver {
-        let Driver::Parked(fut, ..) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
+    let take = match st.driver {
+        Driver::Parked(..) => true,
+        Driver::Claimed(..) => claimed_too,
+        _ => false,
+    };
+    if take {
+        let (Driver::Parked(fut, ..) | Driver::Claimed(fut, _)) =
+            std::mem::replace(&mut st.driver, Driver::Runtime)
+        else {
             unreachable!("checked above")
         };
         op.spawn_locked(&mut st, fut);
@@ -40,13 +49,15 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
     let wake = thread_wake().ok_or(())?;
     let (mut fut, ready, polled_with) = {
         let mut st = op.lock();
-        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..)) {
+        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..) | Driver::Claimed(..)) {
             return Err(());
         }
-        let Driver::Parked(fut, ready, polled_with) =
-            std::mem::replace(&mut st.driver, Driver::Polling(wake.clone()))
-        else {
-            unreachable!("checked above")
+        // A claimed future is taken too: the event loop that claimed it may be the thread
+        // blocked here, and a waiter that drives it itself never deadlocks on it.
+        let (fut, ready, polled_with) = match std::mem::replace(&mut st.driver, Driver::Polling(wake.clone())) {
+            Driver::Parked(fut, ready, polled_with) => (fut, ready, Some(polled_with)),
+            Driver::Claimed(fut, ready) => (fut, ready, None),
+            _ => unreachable!("checked above"),
         };
         op.parked.store(false, Ordering::Relaxed);
         (fut, ready, polled_with)
@@ -58,9 +69,9 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
     let mut fruitless = 0u32;
     // When this thread made the last poll, its waker is in place and the syscall was tried an
     // instant ago: sleep first. Otherwise poll now, so wake-ups reach this thread's eventfd.
-    let mut fd_ready =
-        Arc::ptr_eq(&polled_with, &wake).then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
-    drop(polled_with);
+    let mut fd_ready = polled_with
+        .is_some_and(|p| Arc::ptr_eq(&p, &wake))
+        .then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
     loop {
         let polled = poll_on_caller(&mut fut, Some(&wake));
         fruitless = if polled.is_pending() && fd_ready == Some(true) { fruitless + 1 } else { 0 };

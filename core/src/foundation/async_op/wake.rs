@@ -29,6 +29,16 @@ impl Readiness {
     pub fn writable(fd: RawFd) -> Self {
         Self { fd, events: libc::POLLOUT }
     }
+
+    /// The fd.
+    pub fn fd(&self) -> RawFd {
+        self.fd
+    }
+
+    /// Whether progress waits for readability (else writability).
+    pub fn is_readable(&self) -> bool {
+        self.events == libc::POLLIN
+    }
 }
 
 /// A thread's eventfd that interrupts its poll(2): the waker of futures it polls, and what a
