@@ -50,7 +50,13 @@ impl PyBuf {
 
 /// A read's result: `buffer` (the caller's) holding `bytes`, its length set to theirs.
 pub fn fill_buffer(py: Python<'_>, buffer: Py<PyBuf>, bytes: &[u8]) -> PyResult<Py<PyAny>> {
-    buffer.get().inner.set_contents(bytes).or_raise()?;
+    let inner = &buffer.get().inner;
+    if bytes.is_empty() {
+        // The end of the stream: a buffer never written keeps costing nothing.
+        inner.set_length(0).or_raise()?;
+    } else {
+        inner.set_contents(bytes).or_raise()?;
+    }
     Ok(buffer.into_any().clone_ref(py))
 }
 
