@@ -19,9 +19,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
 use crate::bridge::{Bridge, bridge_object, running_loop};
-use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
 use crate::convert::{call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
+use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
 
 /// Turns the operation's value into a Python object (under the GIL, once; the object is cached).
 type Converter = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;

@@ -301,7 +301,11 @@ impl PyDataReader {
         let r = self.inner.clone();
         let readiness = r.clone();
         // A load awaited on a loop is driven by that loop (see `loop_driven.rs`).
-        let op = spawn_caller_driven(async move { r.load(count).await }, move || readiness.load_readiness(), uint)?;
+        let op = spawn_caller_driven(
+            async move { r.load(count).await },
+            move || readiness.load_readiness(),
+            uint,
+        )?;
         DataReaderLoadOperation::wrap(py, op)
     }
 

@@ -25,7 +25,8 @@ use crate::vector::{AnyVector, PyVector};
 
 /// Makes the Python `(sender, args)` of an event from the core's; the sender is the given
 /// object when there is one (the object the handler was registered on), else a new wrapper.
-pub type WrapArgs<S, A> = fn(Python<'_>, &S, &A, Option<Bound<'_, PyAny>>) -> PyResult<(Py<PyAny>, Py<PyAny>)>;
+pub type WrapArgs<S, A> =
+    fn(Python<'_>, &S, &A, Option<Bound<'_, PyAny>>) -> PyResult<(Py<PyAny>, Py<PyAny>)>;
 
 /// A core event handler that calls a Python callable as `handler(sender, args)` on netrt's
 /// dispatcher thread, holding the GIL only while it runs; `wrap` makes the Python objects.
@@ -166,7 +167,8 @@ impl PyStreamSocketListener {
     #[pyo3(signature = (event_handler, /))]
     fn add_connection_received(slf: &Bound<'_, Self>, event_handler: &Bound<'_, PyAny>) -> PyResult<i64> {
         let handler = callable_handler(event_handler)?;
-        let handler = py_handler(handler, "netrt: ConnectionReceived handler", wrap_connection, slf.as_any())?;
+        let handler =
+            py_handler(handler, "netrt: ConnectionReceived handler", wrap_connection, slf.as_any())?;
         slf.get().inner.add_connection_received(handler).or_raise()
     }
 

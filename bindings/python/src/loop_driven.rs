@@ -89,7 +89,9 @@ pub fn try_claim(
     // A stale registration under the same fd (its read ended and the fd was reused before the
     // loop learned of it) is replaced, as `add_reader` replaces its handle.
     lock(&inner.claims).insert(fd, Claim { op: op.clone(), fruitless: 0 });
-    if let Err(e) = event_loop.call_method1(pyo3::intern!(py, "add_reader"), (fd, bridge.getattr("_ready")?, fd)) {
+    if let Err(e) =
+        event_loop.call_method1(pyo3::intern!(py, "add_reader"), (fd, bridge.getattr("_ready")?, fd))
+    {
         end_claim(py, op, inner);
         op.op().unclaim();
         return Err(e);

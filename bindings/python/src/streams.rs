@@ -166,7 +166,9 @@ impl PyInputStream {
         })?;
         let capacity = buffer.get().capacity();
         if count > capacity {
-            return Err(invalid_arg(format!("ReadAsync: count {count} exceeds the buffer's capacity {capacity}")));
+            return Err(invalid_arg(format!(
+                "ReadAsync: count {count} exceeds the buffer's capacity {capacity}"
+            )));
         }
         let options = InputStreamOptions::from_raw(enum_arg(options, "options")? as u32).or_raise()?;
         spawn_read(self.inner.clone(), buffer.clone().unbind(), count, options)

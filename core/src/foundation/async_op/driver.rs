@@ -49,12 +49,14 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
     let wake = thread_wake().ok_or(())?;
     let (mut fut, ready, polled_with) = {
         let mut st = op.lock();
-        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..) | Driver::Claimed(..)) {
+        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..) | Driver::Claimed(..))
+        {
             return Err(());
         }
         // A claimed future is taken too: the event loop that claimed it may be the thread
         // blocked here, and a waiter that drives it itself never deadlocks on it.
-        let (fut, ready, polled_with) = match std::mem::replace(&mut st.driver, Driver::Polling(wake.clone())) {
+        let (fut, ready, polled_with) = match std::mem::replace(&mut st.driver, Driver::Polling(wake.clone()))
+        {
             Driver::Parked(fut, ready, polled_with) => (fut, ready, Some(polled_with)),
             Driver::Claimed(fut, ready) => (fut, ready, None),
             _ => unreachable!("checked above"),

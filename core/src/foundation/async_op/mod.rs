@@ -598,7 +598,9 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if st.status != AsyncStatus::Completed {
             return Ok(());
         }
-        let (Some(give_back), Some(result)) = (st.give_back.take(), st.result.as_ref()) else { return Ok(()) };
+        let (Some(give_back), Some(result)) = (st.give_back.take(), st.result.as_ref()) else {
+            return Ok(());
+        };
         if give_back(result) {
             st.result = None;
             st.status = AsyncStatus::Canceled;
