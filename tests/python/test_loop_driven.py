@@ -13,7 +13,7 @@ import gc
 import socket
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -66,157 +66,141 @@ def watching() -> Iterator[Watched]:
         del loop.add_reader, loop.remove_reader  # type: ignore[misc]
 
 
-async def plain_pair() -> tuple[StreamSocket, socket.socket]:
+#: A netrt socket and its plain-socket peer.
+Pair = tuple[StreamSocket, socket.socket]
+
+
+@pytest.fixture
+async def pair() -> AsyncIterator[Pair]:
+    """A netrt StreamSocket connected to a plain Python socket (the peer), both closed after."""
     server = socket.create_server(("127.0.0.1", 0))
     sock = StreamSocket()
     await within(sock.connect_async(HostName("127.0.0.1"), str(server.getsockname()[1])))
     peer, _ = server.accept()
     server.close()
-    return sock, peer
+    yield sock, peer
+    sock.close()
+    peer.close()
 
 
-async def test_a_pending_read_is_watched_by_the_loop_and_gets_data_sent_before_and_after() -> None:
-    sock, peer = await plain_pair()
-    try:
-        buf = Buffer(64)
-        peer.sendall(b"before")
-        await asyncio.sleep(0.05)
-        with watching() as seen:
-            # Already there: complete when the call returns, nothing to watch.
-            assert bytes(await within(sock.input_stream.read_async(buf, 64, PARTIAL))) == b"before"
-            assert seen.added == []
-            op = sock.input_stream.read_async(buf, 64, PARTIAL)
-            task = asyncio.ensure_future(op)
-            await asyncio.sleep(0.05)
-            assert op.status == AsyncStatus.STARTED
-            socket_fds = [fd for fd in seen.added if fd not in seen.removed]
-            assert len(socket_fds) >= 1, seen.added  # the socket (and the loop's bridge, once)
-            peer.sendall(b"after")
-            assert bytes(await within(task)) == b"after"
-            # The loop stopped watching the socket before the read's result was delivered.
-            assert set(socket_fds) & set(seen.removed), (seen.added, seen.removed)
-    finally:
-        sock.close()
-        peer.close()
-
-
-async def test_load_async_is_loop_driven_too() -> None:
-    sock, peer = await plain_pair()
-    reader = DataReader(sock.input_stream)
-    try:
-        with watching() as seen:
-            load = asyncio.ensure_future(reader.load_async(4))
-            await asyncio.sleep(0.05)
-            assert not load.done()
-            peer.sendall(b"ab")
-            await asyncio.sleep(0.05)
-            assert not load.done()  # InputStreamOptions.NONE: all 4 bytes
-            peer.sendall(b"cd")
-            assert await within(load) == 4
-            assert reader.read_bytes(4) == b"abcd"
-            assert seen.added and seen.removed
-    finally:
-        reader.close()
-        peer.close()
-
-
-async def test_cancelling_the_awaiting_task_loses_nothing_and_the_next_read_is_accepted() -> None:
-    sock, peer = await plain_pair()
-    try:
-        buf = Buffer(16)
-        for _ in range(20):
-            task = asyncio.ensure_future(sock.input_stream.read_async(buf, 16, PARTIAL))
-            await asyncio.sleep(0.002)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
-            # Accepted at once (E_ILLEGAL_METHOD_CALL would mean the cancelled read still runs).
-            sock.input_stream.read_async(buf, 16, PARTIAL).cancel()
-        peer.sendall(b"0123456789")
-        got = b""
-        while len(got) < 10:
-            got += bytes(await within(sock.input_stream.read_async(buf, 16, PARTIAL)))
-        assert got == b"0123456789"
-    finally:
-        sock.close()
-        peer.close()
-
-
-async def test_a_completed_read_whose_task_was_cancelled_gives_its_bytes_to_the_next_read() -> None:
-    sock, peer = await plain_pair()
-    try:
-        buf = Buffer(16)
-        op = sock.input_stream.read_async(buf, 16, PARTIAL)
-        task = asyncio.ensure_future(op)
-        await asyncio.sleep(0.02)
-        peer.sendall(b"kept")
-        # Cancel the task as soon as the read has completed (the loop completes it while it
-        # runs); the task then sees CancelledError whatever the exact moment.
-        while op.status == AsyncStatus.STARTED:
-            await asyncio.sleep(0.001)
-        task.cancel()
-        try:
-            result = await task  # the task had its result already
-        except asyncio.CancelledError:
-            if op.status == AsyncStatus.CANCELED:
-                # Given back before the result reached the task: the buffer was not touched,
-                # and the next read returns the bytes.
-                assert buf.length == 0
-                result = await within(sock.input_stream.read_async(buf, 16, PARTIAL))
-            else:
-                # The result had reached the task: the bytes are in the caller's buffer.
-                assert op.status == AsyncStatus.COMPLETED
-                result = buf
-        assert bytes(result) == b"kept"
-    finally:
-        sock.close()
-        peer.close()
-
-
-@pytest.mark.parametrize("how", ["close", "cancel_io"])
-async def test_close_or_cancel_io_from_another_thread_ends_the_loop_driven_read(how: str) -> None:
-    sock, peer = await plain_pair()
-    try:
-        op = sock.input_stream.read_async(Buffer(16), 16, PARTIAL)
+async def test_a_pending_read_is_watched_by_the_loop_and_gets_data_sent_before_and_after(pair: Pair) -> None:
+    sock, peer = pair
+    buf = Buffer(64)
+    peer.sendall(b"before")
+    await asyncio.sleep(0.05)
+    with watching() as seen:
+        # Already there: complete when the call returns, nothing to watch.
+        assert bytes(await within(sock.input_stream.read_async(buf, 64, PARTIAL))) == b"before"
+        assert seen.added == []
+        op = sock.input_stream.read_async(buf, 64, PARTIAL)
         task = asyncio.ensure_future(op)
         await asyncio.sleep(0.05)
         assert op.status == AsyncStatus.STARTED
-        if how == "close":
-            action = threading.Thread(target=sock.close)
-        else:
-            action = threading.Thread(target=lambda: sock.cancel_io_async().get(timeout=10))
-        action.start()
-        with pytest.raises(netrt.NetworkError) as raised:
-            await within(task)
-        action.join(timeout=10)
-        assert raised.value.hresult == ERROR_OPERATION_ABORTED
-        assert op.status == AsyncStatus.ERROR
-        if how == "cancel_io":
-            # The socket stays usable.
-            peer.sendall(b"still")
-            assert bytes(await within(sock.input_stream.read_async(Buffer(16), 16, PARTIAL))) == b"still"
-    finally:
-        sock.close()
-        peer.close()
+        socket_fds = [fd for fd in seen.added if fd not in seen.removed]
+        assert len(socket_fds) >= 1, seen.added  # the socket (and the loop's bridge, once)
+        peer.sendall(b"after")
+        assert bytes(await within(task)) == b"after"
+        # The loop stopped watching the socket before the read's result was delivered.
+        assert set(socket_fds) & set(seen.removed), (seen.added, seen.removed)
 
 
-async def test_get_from_a_thread_takes_over_a_loop_driven_read() -> None:
-    sock, peer = await plain_pair()
+async def test_load_async_is_loop_driven_too(pair: Pair) -> None:
+    sock, peer = pair
+    reader = DataReader(sock.input_stream)
+    with watching() as seen:
+        load = asyncio.ensure_future(reader.load_async(4))
+        await asyncio.sleep(0.05)
+        assert not load.done()
+        peer.sendall(b"ab")
+        await asyncio.sleep(0.05)
+        assert not load.done()  # InputStreamOptions.NONE: all 4 bytes
+        peer.sendall(b"cd")
+        assert await within(load) == 4
+        assert reader.read_bytes(4) == b"abcd"
+        assert seen.added and seen.removed
+
+
+async def test_cancelling_the_awaiting_task_loses_nothing_and_the_next_read_is_accepted(pair: Pair) -> None:
+    sock, peer = pair
+    buf = Buffer(16)
+    for _ in range(20):
+        task = asyncio.ensure_future(sock.input_stream.read_async(buf, 16, PARTIAL))
+        await asyncio.sleep(0.002)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # Accepted at once (E_ILLEGAL_METHOD_CALL would mean the cancelled read still runs).
+        sock.input_stream.read_async(buf, 16, PARTIAL).cancel()
+    peer.sendall(b"0123456789")
+    got = b""
+    while len(got) < 10:
+        got += bytes(await within(sock.input_stream.read_async(buf, 16, PARTIAL)))
+    assert got == b"0123456789"
+
+
+async def test_a_completed_read_whose_task_was_cancelled_gives_its_bytes_to_the_next_read(pair: Pair) -> None:
+    sock, peer = pair
+    buf = Buffer(16)
+    op = sock.input_stream.read_async(buf, 16, PARTIAL)
+    task = asyncio.ensure_future(op)
+    await asyncio.sleep(0.02)
+    peer.sendall(b"kept")
+    # Cancel the task as soon as the read has completed (the loop completes it while it
+    # runs); the task then sees CancelledError whatever the exact moment.
+    while op.status == AsyncStatus.STARTED:
+        await asyncio.sleep(0.001)
+    task.cancel()
     try:
-        op = sock.input_stream.read_async(Buffer(16), 16, PARTIAL)
-        task = asyncio.ensure_future(op)
-        await asyncio.sleep(0.02)
-        got: list[bytes] = []
-        t = threading.Thread(target=lambda: got.append(bytes(op.get(timeout=10))))
-        t.start()
-        await asyncio.sleep(0.02)
-        peer.sendall(b"both")
-        assert bytes(await within(task)) == b"both"
-        await asyncio.to_thread(t.join, 10)
-        assert got == [b"both"]
-    finally:
-        sock.close()
-        peer.close()
+        result = await task  # the task had its result already
+    except asyncio.CancelledError:
+        if op.status == AsyncStatus.CANCELED:
+            # Given back before the result reached the task: the buffer was not touched,
+            # and the next read returns the bytes.
+            assert buf.length == 0
+            result = await within(sock.input_stream.read_async(buf, 16, PARTIAL))
+        else:
+            # The result had reached the task: the bytes are in the caller's buffer.
+            assert op.status == AsyncStatus.COMPLETED
+            result = buf
+    assert bytes(result) == b"kept"
+
+
+@pytest.mark.parametrize("how", ["close", "cancel_io"])
+async def test_close_or_cancel_io_from_another_thread_ends_the_loop_driven_read(pair: Pair, how: str) -> None:
+    sock, peer = pair
+    op = sock.input_stream.read_async(Buffer(16), 16, PARTIAL)
+    task = asyncio.ensure_future(op)
+    await asyncio.sleep(0.05)
+    assert op.status == AsyncStatus.STARTED
+    if how == "close":
+        action = threading.Thread(target=sock.close)
+    else:
+        action = threading.Thread(target=lambda: sock.cancel_io_async().get(timeout=10))
+    action.start()
+    with pytest.raises(netrt.NetworkError) as raised:
+        await within(task)
+    action.join(timeout=10)
+    assert raised.value.hresult == ERROR_OPERATION_ABORTED
+    assert op.status == AsyncStatus.ERROR
+    if how == "cancel_io":
+        # The socket stays usable.
+        peer.sendall(b"still")
+        assert bytes(await within(sock.input_stream.read_async(Buffer(16), 16, PARTIAL))) == b"still"
+
+
+async def test_get_from_a_thread_takes_over_a_loop_driven_read(pair: Pair) -> None:
+    sock, peer = pair
+    op = sock.input_stream.read_async(Buffer(16), 16, PARTIAL)
+    task = asyncio.ensure_future(op)
+    await asyncio.sleep(0.02)
+    got: list[bytes] = []
+    t = threading.Thread(target=lambda: got.append(bytes(op.get(timeout=10))))
+    t.start()
+    await asyncio.sleep(0.02)
+    peer.sendall(b"both")
+    assert bytes(await within(task)) == b"both"
+    await asyncio.to_thread(t.join, 10)
+    assert got == [b"both"]
 
 
 async def test_tls_reads_deliver_what_rustls_holds_without_waiting_for_the_socket(s_server, ca) -> None:  # type: ignore[no-untyped-def]
@@ -242,28 +226,25 @@ async def test_tls_reads_deliver_what_rustls_holds_without_waiting_for_the_socke
         sock.close()
 
 
-async def test_read_async_fills_the_callers_buffer() -> None:
-    sock, peer = await plain_pair()
-    try:
-        buf = Buffer(8)
-        peer.sendall(b"abc")
-        result = await within(sock.input_stream.read_async(buf, 8, PARTIAL))
-        assert result is buf
-        assert buf.length == 3 and bytes(buf) == b"abc" and buf.capacity == 8
-        peer.sendall(b"0123456789")
-        result = await within(sock.input_stream.read_async(buf, 8, InputStreamOptions.NONE))
-        assert result is buf and bytes(buf) == b"01234567"
-        with pytest.raises(ValueError) as raised:
-            sock.input_stream.read_async(buf, 9, PARTIAL)
-        assert raised.value.hresult == E_INVALIDARG  # type: ignore[attr-defined]
-        with pytest.raises(TypeError):
-            sock.input_stream.read_async(bytearray(8), 8, PARTIAL)
-        peer.close()
-        result = await within(sock.input_stream.read_async(buf, 8, PARTIAL))
-        assert bytes(result) == b"89"
-        assert (await within(sock.input_stream.read_async(buf, 8, PARTIAL))).length == 0  # peer closed
-    finally:
-        sock.close()
+async def test_read_async_fills_the_callers_buffer(pair: Pair) -> None:
+    sock, peer = pair
+    buf = Buffer(8)
+    peer.sendall(b"abc")
+    result = await within(sock.input_stream.read_async(buf, 8, PARTIAL))
+    assert result is buf
+    assert buf.length == 3 and bytes(buf) == b"abc" and buf.capacity == 8
+    peer.sendall(b"0123456789")
+    result = await within(sock.input_stream.read_async(buf, 8, InputStreamOptions.NONE))
+    assert result is buf and bytes(buf) == b"01234567"
+    with pytest.raises(ValueError) as raised:
+        sock.input_stream.read_async(buf, 9, PARTIAL)
+    assert raised.value.hresult == E_INVALIDARG  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        sock.input_stream.read_async(bytearray(8), 8, PARTIAL)
+    peer.close()
+    result = await within(sock.input_stream.read_async(buf, 8, PARTIAL))
+    assert bytes(result) == b"89"
+    assert (await within(sock.input_stream.read_async(buf, 8, PARTIAL))).length == 0  # peer closed
 
 
 async def test_event_senders_are_the_objects_the_handlers_were_added_to() -> None:
