@@ -83,6 +83,19 @@ async def pair() -> AsyncIterator[Pair]:
     peer.close()
 
 
+def send_later(peer: socket.socket, *chunks: bytes) -> threading.Thread:
+    """Sends each chunk after a pause, from another thread (the loop keeps running meanwhile)."""
+
+    def run() -> None:
+        for chunk in chunks:
+            threading.Event().wait(0.05)
+            peer.sendall(chunk)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
 async def test_a_pending_read_is_watched_by_the_loop_and_gets_data_sent_before_and_after(pair: Pair) -> None:
     sock, peer = pair
     buf = Buffer(64)
@@ -92,32 +105,25 @@ async def test_a_pending_read_is_watched_by_the_loop_and_gets_data_sent_before_a
         # Already there: complete when the call returns, nothing to watch.
         assert bytes(await within(sock.input_stream.read_async(buf, 64, PARTIAL))) == b"before"
         assert seen.added == []
-        op = sock.input_stream.read_async(buf, 64, PARTIAL)
-        task = asyncio.ensure_future(op)
-        await asyncio.sleep(0.05)
-        assert op.status == AsyncStatus.STARTED
-        socket_fds = [fd for fd in seen.added if fd not in seen.removed]
-        assert len(socket_fds) >= 1, seen.added  # the socket (and the loop's bridge, once)
-        peer.sendall(b"after")
-        assert bytes(await within(task)) == b"after"
-        # The loop stopped watching the socket before the read's result was delivered.
-        assert set(socket_fds) & set(seen.removed), (seen.added, seen.removed)
+        sender = send_later(peer, b"after")
+        # Awaited right where it starts (no loop iteration in between): the loop claims it.
+        assert bytes(await sock.input_stream.read_async(buf, 64, PARTIAL)) == b"after"
+        sender.join()
+    # The loop watched the socket and stopped before the read's result was delivered (the
+    # loop's own wake-up fd, registered on first use, is never removed).
+    assert len(seen.removed) == 1 and seen.removed[0] in seen.added, (seen.added, seen.removed)
 
 
 async def test_load_async_is_loop_driven_too(pair: Pair) -> None:
     sock, peer = pair
     reader = DataReader(sock.input_stream)
     with watching() as seen:
-        load = asyncio.ensure_future(reader.load_async(4))
-        await asyncio.sleep(0.05)
-        assert not load.done()
-        peer.sendall(b"ab")
-        await asyncio.sleep(0.05)
-        assert not load.done()  # InputStreamOptions.NONE: all 4 bytes
-        peer.sendall(b"cd")
-        assert await within(load) == 4
-        assert reader.read_bytes(4) == b"abcd"
-        assert seen.added and seen.removed
+        # InputStreamOptions.NONE: the load waits for all 4 bytes, across two arrivals.
+        sender = send_later(peer, b"ab", b"cd")
+        assert await reader.load_async(4) == 4
+        sender.join()
+    assert reader.read_bytes(4) == b"abcd"
+    assert len(seen.removed) == 1 and seen.removed[0] in seen.added, (seen.added, seen.removed)
 
 
 async def test_cancelling_the_awaiting_task_loses_nothing_and_the_next_read_is_accepted(pair: Pair) -> None:
@@ -203,6 +209,25 @@ async def test_get_from_a_thread_takes_over_a_loop_driven_read(pair: Pair) -> No
     assert got == [b"both"]
 
 
+async def test_a_read_with_a_completed_handler_is_not_loop_driven(pair: Pair) -> None:
+    sock, peer = pair
+    statuses: list[AsyncStatus] = []
+    with watching() as seen:
+        op = sock.input_stream.read_async(Buffer(16), 16, PARTIAL)
+        op.completed = lambda _op, status: statuses.append(status)
+        task = asyncio.ensure_future(op)
+        await asyncio.sleep(0.02)
+        peer.sendall(b"handled")
+        assert bytes(await within(task)) == b"handled"
+        # Only the loop's own wake-up fd was registered, never the socket.
+        assert seen.removed == []
+    for _ in range(1000):
+        if statuses:
+            break
+        await asyncio.sleep(0.005)
+    assert statuses == [AsyncStatus.COMPLETED]
+
+
 async def test_tls_reads_deliver_what_rustls_holds_without_waiting_for_the_socket(s_server, ca) -> None:  # type: ignore[no-untyped-def]
     peer = s_server()
     sock = StreamSocket()
@@ -211,13 +236,13 @@ async def test_tls_reads_deliver_what_rustls_holds_without_waiting_for_the_socke
         await within(sock.connect_async(HostName("localhost"), str(peer.port), SocketProtectionLevel.TLS12))
         buf = Buffer(64)
         with watching() as seen:
-            task = asyncio.ensure_future(sock.input_stream.read_async(buf, 2, PARTIAL))
-            await asyncio.sleep(0.05)
-            assert not task.done()
-            peer.send("0123456789\n")
+            sender = threading.Timer(0.05, peer.send, ("0123456789\n",))
+            sender.start()
             # One record; the read takes 2 bytes and the other 9 stay decrypted in netrt.
-            assert bytes(await within(task)) == b"01"
-            assert seen.added
+            assert bytes(await sock.input_stream.read_async(buf, 2, PARTIAL)) == b"01"
+            sender.join()
+        # The loop watched the socket for the first read; the rest needs no socket readiness.
+        assert len(seen.removed) == 1 and seen.removed[0] in seen.added, (seen.added, seen.removed)
         got = b""
         while len(got) < 9:
             got += bytes(await within(sock.input_stream.read_async(buf, 64, PARTIAL)))
