@@ -399,7 +399,12 @@ impl IAsyncOperation {
         let bridge_obj = bridge_object(&event_loop)?;
         let bridge = bridge_obj.get().inner.clone();
         let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
-        lock(&shared.waiters).push((bridge.clone(), fut.clone().unbind()));
+        {
+            // Almost always the only waiter: no room for four.
+            let mut waiters = lock(&shared.waiters);
+            waiters.reserve_exact(1);
+            waiters.push((bridge.clone(), fut.clone().unbind()));
+        }
         let for_loop = shared.clone();
         let listener_bridge = bridge.clone();
         let pending = shared.op.on_done(Box::new(move || {

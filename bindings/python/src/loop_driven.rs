@@ -19,6 +19,7 @@ use std::task::{Wake, Waker};
 
 use netrt::foundation::async_op::ClaimedPoll;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 
 use crate::asyncop::{Shared, resolve_waiters};
 use crate::bridge::{Bridge, PyBridge, running_loop};
@@ -59,6 +60,9 @@ impl Wake for LoopWaker {
     }
 }
 
+/// `PyBridge._ready` (unbound): what `loop.add_reader` calls for a read the loop drives.
+static READY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
 thread_local! {
     /// (operation, bridge) while a loop polls one of its reads: that read's done listener for
     /// that loop then leaves the resolving to the loop (no eventfd round trip for what this
@@ -85,13 +89,22 @@ pub fn try_claim(
     let inner = &bridge.get().inner;
     let fd = ready.fd();
     let waker = Waker::from(Arc::new(LoopWaker { bridge: inner.clone(), op: Arc::downgrade(op) }));
+    // The unbound method, called with the bridge as its first argument: no bound-method object
+    // per read.
+    let ready_fn =
+        READY.get_or_try_init(py, || Ok::<_, PyErr>(py.get_type::<PyBridge>().getattr("_ready")?.unbind()));
+    let ready_fn = match ready_fn {
+        Ok(f) => f,
+        Err(e) => {
+            op.op().unclaim();
+            return Err(e);
+        }
+    };
     op.set_claim(Some((fd, waker)));
     // A stale registration under the same fd (its read ended and the fd was reused before the
     // loop learned of it) is replaced, as `add_reader` replaces its handle.
     lock(&inner.claims).insert(fd, Claim { op: op.clone(), fruitless: 0 });
-    if let Err(e) =
-        event_loop.call_method1(pyo3::intern!(py, "add_reader"), (fd, bridge.getattr("_ready")?, fd))
-    {
+    if let Err(e) = event_loop.call_method1(pyo3::intern!(py, "add_reader"), (fd, ready_fn, bridge, fd)) {
         end_claim(py, op, inner);
         op.op().unclaim();
         return Err(e);

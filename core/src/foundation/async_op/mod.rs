@@ -707,6 +707,8 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if st.status != AsyncStatus::Started {
             return false;
         }
+        // Almost always the only one: no room for four (a pending read per connection adds up).
+        st.listeners.reserve_exact(1);
         st.listeners.push(listener);
         true
     }
