@@ -60,6 +60,7 @@
 //!   the lazy queue's delay.
 
 mod cancel;
+mod claim;
 mod driver;
 mod lazy;
 mod queue_drive;
@@ -81,6 +82,8 @@ use crate::error::{Error, HResult, Result};
 use crate::foundation::completion_queue::{CancelOnClose, CompletionQueue, Delivery};
 
 pub use cancel::{CancelSignal, CancelToken};
+#[doc(hidden)]
+pub use claim::ClaimedPoll;
 #[doc(hidden)]
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 #[doc(hidden)]
@@ -118,6 +121,10 @@ pub type CompletedHandler = Box<dyn FnOnce(AsyncStatus, CompletedDelivery) + Sen
 pub type DoneListener = Box<dyn FnOnce() + Send + 'static>;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
+
+/// Gives a completed result back to where it came from (a read's bytes to its stream) when
+/// nobody will ever see it; true when it did (see [`AsyncOperation::abandon`]).
+pub type GiveBack<T> = fn(&T) -> bool;
 
 /// Whether a failure is reported synchronously when it comes from an operation's first poll:
 /// the call itself was wrong (an argument, the object's state, an unknown service name).
@@ -163,6 +170,9 @@ enum Driver<T> {
     Parked(BoxFuture<T>, Readiness, Poller),
     /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
     Polling(Arc<wake::WakeFd>),
+    /// Claimed by an event loop that watches the `Readiness` fd itself and polls the future on
+    /// its own thread with its own waker (see `claim.rs`); the lazy queue leaves it alone.
+    Claimed(BoxFuture<T>, Readiness),
 }
 
 struct State<T> {
@@ -179,6 +189,8 @@ struct State<T> {
     target: Option<CompletionQueue>,
     /// Threads blocked on `done` (a notify with none is skipped: it would be a syscall).
     waiters: u32,
+    /// How a result nobody will see goes back where it came from (see `abandon`).
+    give_back: Option<GiveBack<T>>,
 }
 
 impl<T> State<T> {
@@ -369,7 +381,7 @@ impl<T: Send + 'static> Drop for AsyncOperation<T> {
         // takes it now instead of after the grace period (the rest of a fire-and-forget write
         // goes out at once).
         if self.op.users.fetch_sub(1, Ordering::AcqRel) == 1 && self.op.parked.load(Ordering::Relaxed) {
-            driver::spawn_if_parked(&self.op);
+            driver::spawn_if_parked(&self.op, true);
         }
     }
 }
@@ -392,6 +404,7 @@ fn new_state<T>() -> State<T> {
         driver: Driver::Runtime,
         target: None,
         waiters: 0,
+        give_back: None,
     }
 }
 
@@ -627,6 +640,43 @@ impl<T: Send + 'static> AsyncOperation<T> {
         self.cancel_by_dropping()
     }
 
+    /// How this operation's result goes back where it came from when nobody will see it
+    /// (see [`abandon`](Self::abandon)); a read sets it to return its bytes to its stream.
+    #[doc(hidden)]
+    pub fn set_give_back(&self, give_back: GiveBack<T>) {
+        self.op.lock().give_back = Some(give_back);
+    }
+
+    /// The code waiting for this operation gave up on it (Python: the task awaiting it was
+    /// cancelled). It is cancelled as by [`cancel`](Self::cancel); and if it completed anyway
+    /// — before or while being cancelled — and has a [`GiveBack`], its result goes back (a
+    /// read's bytes to the stream, where the next read finds them first) and the operation
+    /// reports Canceled from then on, so no byte is lost and none is seen twice. This is the
+    /// one place that rule lives; without a `GiveBack` the result stays.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
+    #[doc(hidden)]
+    pub fn abandon(&self) -> Result<()> {
+        self.cancel()?;
+        let mut st = self.op.open()?;
+        if st.status != AsyncStatus::Completed {
+            return Ok(());
+        }
+        let (Some(give_back), Some(result)) = (st.give_back.take(), st.result.as_ref()) else {
+            return Ok(());
+        };
+        if give_back(result) {
+            st.result = None;
+            st.status = AsyncStatus::Canceled;
+            st.error = Some(Error::new(
+                E_CANCELLED,
+                "the operation was cancelled; what it had read went back to the stream",
+            ));
+        }
+        Ok(())
+    }
+
     /// Cancels by dropping the future (or aborting its task), then waits until it is gone.
     fn cancel_by_dropping(&self) -> Result<()> {
         let op = &self.op;
@@ -643,7 +693,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
         // A parked future is dropped here (after the lock); a polling waiter is woken and drops
         // its future itself: wait (bounded) until it has, as for an aborted task.
         let parked = match std::mem::replace(&mut st.driver, Driver::Runtime) {
-            Driver::Parked(fut, ..) => Some(fut),
+            Driver::Parked(fut, ..) | Driver::Claimed(fut, _) => Some(fut),
             Driver::Polling(wake) => {
                 wake.signal();
                 st.driver = Driver::Polling(wake);
@@ -735,7 +785,9 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if st.status == AsyncStatus::Started {
             st.handler = Handler::Set(handler);
             drop(st);
-            driver::spawn_if_parked(&self.op);
+            // A claimed operation goes on being driven by its event loop; the handler is posted
+            // when it ends, as for any other.
+            driver::spawn_if_parked(&self.op, false);
             return Ok(());
         }
         st.handler = Handler::Used;
@@ -752,6 +804,8 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if st.status != AsyncStatus::Started {
             return false;
         }
+        // Almost always the only one: no room for four (a pending read per connection adds up).
+        st.listeners.reserve_exact(1);
         st.listeners.push(listener);
         true
     }

@@ -31,8 +31,13 @@ impl Readiness {
     }
 
     /// The fd.
-    pub(crate) fn fd(&self) -> RawFd {
+    pub fn fd(&self) -> RawFd {
         self.fd
+    }
+
+    /// Whether progress waits for readability (else writability).
+    pub fn is_readable(&self) -> bool {
+        self.events == libc::POLLIN
     }
 
     /// What to wait for, as epoll(7) events (`EPOLLIN` / `EPOLLOUT` have poll(2)'s values).
