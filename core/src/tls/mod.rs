@@ -4,6 +4,7 @@
 pub mod certificate;
 pub mod chain;
 pub mod chain_build;
+pub mod chain_params;
 pub mod client;
 mod der;
 pub mod details;
@@ -19,6 +20,7 @@ pub mod version;
 pub use certificate::Certificate;
 pub use chain::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
 pub use chain_build::{CertificateChain, CertificateChainPolicy, ChainValidationParameters};
+pub use chain_params::ChainBuildingParameters;
 pub use client::TlsSessionInfo;
 pub use details::{CertificateKeyUsages, SubjectAlternativeNameInfo};
 pub use verifier::{RecordingClientVerifier, RecordingVerifier, SharedRecord, VerificationRecord};
