@@ -147,12 +147,15 @@ impl CertificateChain {
         };
         let intermediates: Vec<CertificateDer<'static>> = rest.iter().map(|c| c.der().clone()).collect();
         let at = match self.context.at {
-            Some(t) => UnixTime::since_unix_epoch(Duration::from_secs(t.to_unix_seconds().max(0).unsigned_abs())),
+            Some(t) => {
+                UnixTime::since_unix_epoch(Duration::from_secs(t.to_unix_seconds().max(0).unsigned_abs()))
+            }
             None => UnixTime::now(),
         };
         let mut errors = validate::evaluate(&policy, leaf.der(), &intermediates, name, at).errors;
         // Roots are self-issued; usages and revocation concern the certificates below them.
-        let below_root: Vec<&Certificate> = self.certificates.iter().filter(|c| !c.is_self_issued()).collect();
+        let below_root: Vec<&Certificate> =
+            self.certificates.iter().filter(|c| !c.is_self_issued()).collect();
         let context = &self.context;
         if context.required_usages.iter().any(|oid| below_root.iter().any(|c| !c.allows_usage(oid))) {
             errors.push(ChainValidationResult::WrongUsage);

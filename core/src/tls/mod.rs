@@ -22,7 +22,7 @@ pub use chain::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeve
 pub use chain_build::{CertificateChain, CertificateChainPolicy, ChainValidationParameters};
 pub use chain_params::ChainBuildingParameters;
 pub use client::TlsSessionInfo;
-pub use details::{CertificateKeyUsages, SubjectAlternativeNameInfo};
+pub use details::{CertificateKeyUsages, SubjectAlternativeNameInfo, SubjectAlternativeNameKind};
 pub use verifier::{RecordingClientVerifier, RecordingVerifier, SharedRecord, VerificationRecord};
 pub use version::TlsVersion;
 
