@@ -66,4 +66,6 @@ pub enum netrt_kind {
     SubjectAlternativeNameInfo = 24,
     /// `Windows.Networking.Connectivity.IPInformation`.
     IpInformation = 25,
+    /// `Windows.Security.Cryptography.Certificates.ChainBuildingParameters`.
+    ChainBuildingParameters = 26,
 }

@@ -74,6 +74,11 @@ impl ChainBuildingParameters {
         self.settings.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// An independent copy with the settings as they are now (clones share; this does not).
+    pub fn detached(&self) -> Self {
+        Self { settings: Arc::new(Mutex::new(self.snapshot())) }
+    }
+
     pub(crate) fn snapshot(&self) -> BuildingSettings {
         self.lock().clone()
     }
