@@ -4,24 +4,12 @@
 
 mod common;
 
-use common::Pki;
+use common::{cert, trust_test_ca};
 use netrt::foundation::DateTime;
 use netrt::tls::{Certificate, ChainBuildingParameters, ChainValidationResult as Cvr};
 
 const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
 const CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
-
-fn trust_test_ca() -> &'static Pki {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    let pki = Pki::get();
-    // SAFETY: set once, before any test of this binary reads the environment.
-    ONCE.call_once(|| unsafe { std::env::set_var("SSL_CERT_FILE", pki.path("ca.pem")) });
-    pki
-}
-
-fn cert(pki: &Pki, name: &str) -> Certificate {
-    Certificate::from_der(&pki.der(name)).unwrap()
-}
 
 fn subjects(certs: &[Certificate]) -> Vec<String> {
     certs.iter().map(|c| c.subject().to_owned()).collect()

@@ -6,18 +6,6 @@
 #include "common.h"
 #include "peers.h"
 
-/* String element `i` of a vector handle equals `want`. */
-static int vec_string_is(netrt_handle vec, uint32_t i, const char *want) {
-  char text[256];
-  size_t needed = 0;
-  return netrt_vector_get_at_string(vec, i, text, sizeof text, &needed) == NETRT_S_OK && strcmp(text, want) == 0;
-}
-
-static int vec_size_is(netrt_handle vec, uint32_t want) {
-  uint32_t size = 0;
-  return netrt_vector_get_size(vec, &size) == NETRT_S_OK && size == want;
-}
-
 int main(void) {
   int rc = 1;
   const char *pki = test_pki();
