@@ -15,7 +15,7 @@
 //! - `RevocationCheckEnabled` (default false): netrt has no revocation source for a chain built
 //!   here (no CRLs are given to `BuildChainAsync`, and nothing is fetched), so when it is true,
 //!   `Validate` reports `RevocationInformationMissing` for a chain that has a certificate below
-//!   its root — what Windows reports when revocation servers cannot be reached.
+//!   its root: the revocation status of those certificates cannot be learnt.
 //! - `NetworkRetrievalEnabled` and `AuthorityInformationAccessEnabled` (default false): kept and
 //!   reported, but netrt never retrieves certificates or revocation data over the network, so
 //!   true builds the same chain as false (issuers come only from the given certificates, the
