@@ -140,8 +140,8 @@ bench-c:
 	@ln -sf libnetrt.so target/release/libnetrt.so.0
 	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/bench_c.c -Ltarget/release -lnetrt \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/bench_c
-	@# Certificates for the TLS ping-pong (the C tests' script; openssl req).
-	@rm -rf target/c-bench/pki && mkdir -p target/c-bench/pki && tests/c/make_pki.sh target/c-bench/pki >/dev/null
+	@# Certificates for the TLS ping-pong (the test PKI; openssl).
+	@tests/peers/launch pki target/c-bench/pki
 	NETRT_BENCH_PKI=target/c-bench/pki target/c-bench/bench_c $(or $(PAIRS),5)
 	@# Pinned to one CPU: wake-ups become plain context switches; what remains is per-call cost.
 	NETRT_BENCH_PKI=target/c-bench/pki taskset -c 0 target/c-bench/bench_c $(or $(PAIRS),5)

@@ -557,6 +557,8 @@ enum netrt_kind
   NETRT_KIND_IP_INFORMATION = 25,
   // A completion queue (netrt extension; see `netrt_completion_queue_*`).
   NETRT_KIND_COMPLETION_QUEUE = 26,
+  // `Windows.Security.Cryptography.Certificates.ChainBuildingParameters`.
+  NETRT_KIND_CHAIN_BUILDING_PARAMETERS = 27,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1080,6 +1082,22 @@ netrt_hresult netrt_certificate_build_chain_async(netrt_handle certificate,
                                                   size_t count,
                                                   netrt_handle *out_op);
 
+// `Certificate.BuildChainAsync(certificates, parameters)`: as
+// `netrt_certificate_build_chain_async`, with a ChainBuildingParameters handle (copied when
+// the call is made): `ExclusiveTrustRoots` (when not empty) replace the system trust store,
+// `EnhancedKeyUsages` must be allowed by every certificate below the root, dates are checked
+// at `ValidationTimestamp` when `CurrentTimeValidationEnabled` is false, and
+// `RevocationCheckEnabled` makes `netrt_certificate_chain_validate` report
+// `REVOCATION_INFORMATION_MISSING` (netrt has no revocation source for a built chain).
+// `NetworkRetrievalEnabled` and `AuthorityInformationAccessEnabled` change nothing: netrt never
+// fetches. Errors: as `netrt_certificate_build_chain_async`, and the operation ends with
+// `E_INVALIDARG` when an exclusive root cannot be a trust anchor.
+netrt_hresult netrt_certificate_build_chain_with_parameters_async(netrt_handle certificate,
+                                                                  const netrt_handle *certificates,
+                                                                  size_t count,
+                                                                  netrt_handle parameters,
+                                                                  netrt_handle *out_op);
+
 // `CertificateChain.GetCertificates(includeRoot)`: a new read-only vector of Certificate
 // handles (`netrt_vector_get_at_handle`), leaf first; the root (the self-issued top
 // certificate, when the chain reached one) only when `include_root`. `*out` not NULL.
@@ -1126,9 +1144,14 @@ netrt_hresult netrt_chain_validation_parameters_set_server_dns_name(netrt_handle
                                                                     netrt_handle host_name);
 
 // `Certificate.SubjectAlternativeName`: a new `SubjectAlternativeNameInfo` handle with the
-// certificate's subjectAltName entries by kind. `*out` not NULL.
+// certificate's subjectAltName entries by kind (a copy: changes made through its plural
+// vectors never change the certificate). `*out` not NULL.
 netrt_hresult netrt_certificate_get_subject_alternative_name(netrt_handle certificate,
                                                              netrt_handle *out);
+
+// `SubjectAlternativeNameInfo()`: an empty info (no entries of any kind), to fill through the
+// plural vectors. `*out` (not NULL) receives a new reference.
+netrt_hresult netrt_subject_alternative_name_info_create(netrt_handle *out);
 
 // `SubjectAlternativeNameInfo.DnsName`: the dNSName entries, a new read-only vector of
 // strings (`netrt_vector_get_at_string`). `*out` not NULL.
@@ -1159,6 +1182,100 @@ netrt_hresult netrt_subject_alternative_name_info_get_distinguished_name(netrt_h
 // otherName), a new read-only vector of strings. `*out` not NULL.
 netrt_hresult netrt_subject_alternative_name_info_get_principal_name(netrt_handle info,
                                                                      netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.DnsNames`: the same entries as `DnsName`, as a live, modifiable
+// vector of strings over this info (`netrt_vector_append_string`, ...; changes show in both
+// members of this info only, never in the certificate). `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_dns_names(netrt_handle info,
+                                                                netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.IPAddresses`: as `netrt_subject_alternative_name_info_get_dns_names`
+// for the iPAddress entries; an element that is not an IPv4 or IPv6 address is refused with
+// `E_INVALIDARG`. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_ip_addresses(netrt_handle info,
+                                                                   netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.Urls`: as `netrt_subject_alternative_name_info_get_dns_names`
+// for the URI entries. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_urls(netrt_handle info,
+                                                           netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.EmailNames`: as `netrt_subject_alternative_name_info_get_dns_names`
+// for the rfc822Name entries. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_email_names(netrt_handle info,
+                                                                  netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.DistinguishedNames`: as
+// `netrt_subject_alternative_name_info_get_dns_names` for the directoryName entries (RFC 4514
+// strings). `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_distinguished_names(netrt_handle info,
+                                                                          netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.PrincipalNames`: as
+// `netrt_subject_alternative_name_info_get_dns_names` for the user principal names.
+// `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_principal_names(netrt_handle info,
+                                                                      netrt_handle *out);
+
+// `ChainBuildingParameters()`: no required usage, the current time, no revocation check, no
+// network retrieval, no exclusive roots (the system trust store). `*out` (not NULL) receives a
+// new reference.
+netrt_hresult netrt_chain_building_parameters_create(netrt_handle *out);
+
+// `ChainBuildingParameters.EnhancedKeyUsages`: a new handle to a live vector of strings, the
+// OIDs ("1.3.6.1.5.5.7.3.1") every certificate below the root must allow (one without an
+// extendedKeyUsage extension allows all). An element that is not a dotted-decimal OID is
+// refused with `E_INVALIDARG`. `*out` not NULL.
+netrt_hresult netrt_chain_building_parameters_get_enhanced_key_usages(netrt_handle parameters,
+                                                                      netrt_handle *out);
+
+// `ChainBuildingParameters.ExclusiveTrustRoots`: a new handle to a live vector of Certificate
+// handles; when not empty, the chain is built up to these roots only and validated against them
+// only. `*out` not NULL.
+netrt_hresult netrt_chain_building_parameters_get_exclusive_trust_roots(netrt_handle parameters,
+                                                                        netrt_handle *out);
+
+// `ChainBuildingParameters.ValidationTimestamp` (get): a DateTime (100-ns ticks since
+// 1601-01-01 UTC), by default when the parameters were made. `out_value` not NULL.
+netrt_hresult netrt_chain_building_parameters_get_validation_timestamp(netrt_handle parameters,
+                                                                       int64_t *out_value);
+
+// `ChainBuildingParameters.ValidationTimestamp` (set): when the dates are checked if
+// `CurrentTimeValidationEnabled` is false. Any DateTime value is accepted.
+netrt_hresult netrt_chain_building_parameters_set_validation_timestamp(netrt_handle parameters,
+                                                                       int64_t value);
+
+// `ChainBuildingParameters.CurrentTimeValidationEnabled` (get): dates are checked now (true, the default) or at `ValidationTimestamp` (false). `out_value` not NULL.
+netrt_hresult netrt_chain_building_parameters_get_current_time_validation_enabled(netrt_handle parameters,
+                                                                                  bool *out_value);
+
+// `ChainBuildingParameters.CurrentTimeValidationEnabled` (set).
+netrt_hresult netrt_chain_building_parameters_set_current_time_validation_enabled(netrt_handle parameters,
+                                                                                  bool value);
+
+// `ChainBuildingParameters.RevocationCheckEnabled` (get): default false; when true, validation reports `REVOCATION_INFORMATION_MISSING` for a chain with a certificate below its root (netrt has no revocation source for a built chain). `out_value` not NULL.
+netrt_hresult netrt_chain_building_parameters_get_revocation_check_enabled(netrt_handle parameters,
+                                                                           bool *out_value);
+
+// `ChainBuildingParameters.RevocationCheckEnabled` (set).
+netrt_hresult netrt_chain_building_parameters_set_revocation_check_enabled(netrt_handle parameters,
+                                                                           bool value);
+
+// `ChainBuildingParameters.NetworkRetrievalEnabled` (get): default false; kept, but netrt never retrieves anything over the network, so true builds the same chain. `out_value` not NULL.
+netrt_hresult netrt_chain_building_parameters_get_network_retrieval_enabled(netrt_handle parameters,
+                                                                            bool *out_value);
+
+// `ChainBuildingParameters.NetworkRetrievalEnabled` (set).
+netrt_hresult netrt_chain_building_parameters_set_network_retrieval_enabled(netrt_handle parameters,
+                                                                            bool value);
+
+// `ChainBuildingParameters.AuthorityInformationAccessEnabled` (get): default false; kept, but netrt never follows AIA URLs, so true builds the same chain. `out_value` not NULL.
+netrt_hresult netrt_chain_building_parameters_get_authority_information_access_enabled(netrt_handle parameters,
+                                                                                       bool *out_value);
+
+// `ChainBuildingParameters.AuthorityInformationAccessEnabled` (set).
+netrt_hresult netrt_chain_building_parameters_set_authority_information_access_enabled(netrt_handle parameters,
+                                                                                       bool value);
 
 // netrt extension `CompletionQueue()`: a queue whose fd (`netrt_completion_queue_get_fd`)
 // becomes readable when handlers wait to run; `netrt_completion_queue_dispatch` runs them on

@@ -15,7 +15,7 @@
  *   warm-up) per side, taken in 10 alternating slices on connections kept open; netrt uses
  *   blocking netrt_async_wait on both ends, POSIX blocking read/write — and, as a reference,
  *   POSIX in the polled style a cancellable wait needs (recv + poll(2)). With NETRT_BENCH_PKI
- *   set (a directory with ca.pem, leaf.pem, leaf.key as tests/c/make_pki.sh makes them; `make
+ *   set (a directory with ca.pem, leaf.pem, leaf.key as `tests/peers/launch pki` makes them; `make
  *   bench-c` does), the same ping-pong also runs over TLS 1.3 through the C API (a netrt TLS
  *   listener and client), compared with plain netrt and with blocking POSIX.
  * - the cost of trivial exported calls.
@@ -232,7 +232,7 @@ typedef struct {
 } netrt_conn;
 
 /* The TLS ping-pong's certificates (NETRT_BENCH_PKI: a directory with ca.pem, leaf.pem and
- * leaf.key for 127.0.0.1, as tests/c/make_pki.sh makes them); 0 when not given. */
+ * leaf.key for 127.0.0.1, as `tests/peers/launch pki` makes them); 0 when not given. */
 static netrt_handle g_ca, g_leaf;
 
 static char *read_pem(const char *dir, const char *name) {

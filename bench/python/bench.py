@@ -49,20 +49,12 @@ MSG = 64
 
 # ------------------------------------------------------------------ certificates (openssl)
 
-EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+LAUNCH = Path(__file__).resolve().parents[2] / "tests" / "peers" / "launch"
 
 
 def make_pki(d: Path) -> None:
-    def run(*args: str) -> None:
-        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True, timeout=30)
-
-    run("req", "-x509", *EC, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
-    (d / "leaf.ext").write_text("basicConstraints=critical,CA:FALSE\nsubjectAltName=IP:127.0.0.1\n"
-                                "extendedKeyUsage=serverAuth\n")
-    run("req", "-new", *EC, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1")
-    run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-        "-extfile", "leaf.ext", "-out", "leaf.pem")
+    """The test PKI (tests/peers/launch pki): ca.pem, and leaf.pem/leaf.key for 127.0.0.1."""
+    subprocess.run([str(LAUNCH), "pki", str(d)], check=True, timeout=300)
 
 
 # ------------------------------------------------------------------ netrt

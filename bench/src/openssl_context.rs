@@ -26,30 +26,29 @@ fn s_time(port: u16, mode: &str) -> Option<f64> {
 }
 
 pub fn print(pki: &Pki) {
-    let mut server = match Command::new("openssl")
-        .args(["s_server", "-accept", "127.0.0.1:0", "-cert"])
+    // tests/peers/launch starts the server and prints "PORT <port> LOG <path>"; closing its
+    // stdin stops it.
+    let mut server = match Command::new(crate::pki::launcher())
+        .args(["s_server", "--naccept", "0", "--cert"])
         .arg(pki.dir.join("leaf.pem"))
-        .arg("-key")
+        .arg("--key")
         .arg(pki.dir.join("leaf.key"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .spawn()
     {
         Ok(s) => s,
-        Err(e) => return println!("\n(openssl s_server unavailable: {e})"),
+        Err(e) => return println!("\n(tests/peers/launch unavailable: {e})"),
     };
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let port = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("ACCEPT 127.0.0.1:").and_then(|p| p.trim().parse::<u16>().ok()));
+    let mut line = String::new();
+    let _ = BufReader::new(server.stdout.take().unwrap()).read_line(&mut line);
+    let port =
+        line.strip_prefix("PORT ").and_then(|rest| rest.split_whitespace().next()?.parse::<u16>().ok());
     let Some(port) = port else {
-        let _ = server.kill();
+        drop(server.stdin.take());
+        let _ = server.wait();
         return println!("\n(openssl s_server did not start)");
     };
-    // Keep draining its output so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
     let new = s_time(port, "-new");
     let reuse = s_time(port, "-reuse");
     const N: usize = 300;
@@ -60,7 +59,7 @@ pub fn print(pki: &Pki) {
         }
     });
     let netrt_rate = N as f64 / start.elapsed().as_secs_f64();
-    let _ = server.kill();
+    drop(server.stdin.take());
     let _ = server.wait();
     let fmt = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "n/a".into());
     println!("\nContext against one `openssl s_server` (sequential connections/s, different clients):\n");

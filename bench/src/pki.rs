@@ -1,7 +1,13 @@
-//! A CA and a leaf for 127.0.0.1/localhost, made by the `openssl` command line.
+//! The test PKI (`tests/peers/launch pki`, made with the `openssl` command line): `ca.pem` and
+//! `leaf.pem`/`leaf.key` for 127.0.0.1/localhost are what the benchmarks use.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// `tests/peers/launch`, which also starts the third-party peers (openssl_context.rs).
+pub fn launcher() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/launch")
+}
 
 pub struct Pki {
     pub dir: PathBuf,
@@ -11,48 +17,9 @@ pub struct Pki {
 impl Pki {
     pub fn generate() -> Pki {
         let dir = std::env::temp_dir().join(format!("netrt-bench-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let run = |args: &[&str]| {
-            let ok = Command::new("openssl")
-                .args(args)
-                .current_dir(&dir)
-                .output()
-                .expect("openssl")
-                .status
-                .success();
-            assert!(ok, "openssl {args:?} failed");
-        };
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-        run(&[
-            &["req", "-x509"][..],
-            &ec,
-            &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench CA"],
-        ]
-        .concat());
-        run(&[&["req"][..], &ec, &["-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost"]]
-            .concat());
-        std::fs::write(
-            dir.join("leaf.ext"),
-            "basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
-        )
-        .unwrap();
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-out",
-            "leaf.pem",
-            "-extfile",
-            "leaf.ext",
-        ]);
+        let ok =
+            Command::new(launcher()).arg("pki").arg(&dir).status().expect("run tests/peers/launch").success();
+        assert!(ok, "tests/peers/launch pki failed; its stderr is above");
         Pki { dir, owned: true }
     }
 

@@ -289,6 +289,35 @@ fn subject_alternative_name_by_kind() {
 }
 
 #[test]
+fn subject_alternative_name_plural_members_are_live_vectors_of_the_same_entries() {
+    use netrt::tls::SubjectAlternativeNameInfo as Info;
+    use netrt::tls::SubjectAlternativeNameKind as Kind;
+    let pki = Pki::get();
+    let cert = Certificate::from_der(&pki.der("san_all")).unwrap();
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(cert.subject_alternative_name().clone()));
+    for kind in [
+        Kind::DnsName,
+        Kind::IpAddress,
+        Kind::Url,
+        Kind::EmailName,
+        Kind::DistinguishedName,
+        Kind::PrincipalName,
+    ] {
+        let plural = Info::entries_vector(&shared, kind);
+        assert!(!plural.is_read_only() && Info::entries_view(&shared, kind).is_read_only());
+        assert_eq!(plural.to_vec(), cert.subject_alternative_name().entries(kind), "{kind:?}");
+    }
+    let dns_names = Info::entries_vector(&shared, Kind::DnsName);
+    dns_names.append("c.example".into()).unwrap();
+    assert_eq!(Info::entries_view(&shared, Kind::DnsName).to_vec(), ["a.example", "b.example", "c.example"]);
+    assert_eq!(cert.subject_alternative_name().dns_name.len(), 2, "the certificate is unchanged");
+    let addresses = Info::entries_vector(&shared, Kind::IpAddress);
+    assert_eq!(addresses.append("not an address".into()).unwrap_err().hresult(), E_INVALIDARG);
+    addresses.append("::1".into()).unwrap();
+    assert_eq!(addresses.to_vec(), ["192.0.2.1", "2001:db8::1", "::1"]);
+}
+
+#[test]
 fn store_and_key_storage_members_have_their_linux_values() {
     let pki = Pki::get();
     let cert = Certificate::from_pem(&pki.pem("leaf"), Some(&pki.key("leaf"))).unwrap();

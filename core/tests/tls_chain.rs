@@ -4,24 +4,12 @@
 
 mod common;
 
-use common::Pki;
+use common::{cert, trust_test_ca};
 use netrt::HostName;
 use netrt::error::hresult::E_NOTIMPL;
 use netrt::tls::{
     Certificate, CertificateChainPolicy, ChainValidationParameters, ChainValidationResult as Cvr,
 };
-
-fn trust_test_ca() -> &'static Pki {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    let pki = Pki::get();
-    // SAFETY: set once, before any test of this binary reads the environment.
-    ONCE.call_once(|| unsafe { std::env::set_var("SSL_CERT_FILE", pki.path("ca.pem")) });
-    pki
-}
-
-fn cert(pki: &Pki, name: &str) -> Certificate {
-    Certificate::from_der(&pki.der(name)).unwrap()
-}
 
 fn ders(certs: &[Certificate]) -> Vec<Vec<u8>> {
     certs.iter().map(Certificate::to_der).collect()

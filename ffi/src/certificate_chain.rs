@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use netrt_core::Error;
 use netrt_core::tls::{
     Certificate, CertificateChainPolicy, ChainValidationParameters, SubjectAlternativeNameInfo,
+    SubjectAlternativeNameKind as Kind,
 };
 
 use crate::async_op::{self, OpResult};
@@ -44,16 +45,50 @@ pub extern "C" fn netrt_certificate_build_chain_async(
     ffi!("netrt_certificate_build_chain_async", {
         let out = Out::new(out_op, "out_op")?;
         let cert = get!(certificate, Certificate);
-        let pool = handles_in(certificates, count)?
-            .iter()
-            .map(|h| Ok(get!(*h, Certificate)))
-            .collect::<Result<Vec<Certificate>, Error>>()?;
+        let pool = certificates_in(certificates, count)?;
         out.write(async_op::start(async move {
             let chain = cert.build_chain(&pool).await?;
             Ok(OpResult::Object(Object::new(Value::CertificateChain(Arc::new(chain)))))
         })?);
         Ok(())
     })
+}
+
+/// `Certificate.BuildChainAsync(certificates, parameters)`: as
+/// `netrt_certificate_build_chain_async`, with a ChainBuildingParameters handle (copied when
+/// the call is made): `ExclusiveTrustRoots` (when not empty) replace the system trust store,
+/// `EnhancedKeyUsages` must be allowed by every certificate below the root, dates are checked
+/// at `ValidationTimestamp` when `CurrentTimeValidationEnabled` is false, and
+/// `RevocationCheckEnabled` makes `netrt_certificate_chain_validate` report
+/// `REVOCATION_INFORMATION_MISSING` (netrt has no revocation source for a built chain).
+/// `NetworkRetrievalEnabled` and `AuthorityInformationAccessEnabled` change nothing: netrt never
+/// fetches. Errors: as `netrt_certificate_build_chain_async`, and the operation ends with
+/// `E_INVALIDARG` when an exclusive root cannot be a trust anchor.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_certificate_build_chain_with_parameters_async(
+    certificate: netrt_handle,
+    certificates: *const netrt_handle,
+    count: usize,
+    parameters: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_certificate_build_chain_with_parameters_async", {
+        let out = Out::new(out_op, "out_op")?;
+        let cert = get!(certificate, Certificate);
+        let pool = certificates_in(certificates, count)?;
+        // A copy now: later changes to the parameters do not reach this operation.
+        let params = get!(parameters, ChainBuildingParameters).detached();
+        out.write(async_op::start(async move {
+            let chain = cert.build_chain_with_parameters(&pool, &params).await?;
+            Ok(OpResult::Object(Object::new(Value::CertificateChain(Arc::new(chain)))))
+        })?);
+        Ok(())
+    })
+}
+
+/// The Certificate handles of a caller's `(const netrt_handle *, size_t)`.
+fn certificates_in(ptr: *const netrt_handle, count: usize) -> Result<Vec<Certificate>, Error> {
+    handles_in(ptr, count)?.iter().map(|h| Ok(get!(*h, Certificate))).collect()
 }
 
 /// A caller's `(const netrt_handle *, size_t)`; NULL only with count 0.
@@ -198,7 +233,8 @@ pub extern "C" fn netrt_chain_validation_parameters_set_server_dns_name(
 }
 
 /// `Certificate.SubjectAlternativeName`: a new `SubjectAlternativeNameInfo` handle with the
-/// certificate's subjectAltName entries by kind. `*out` not NULL.
+/// certificate's subjectAltName entries by kind (a copy: changes made through its plural
+/// vectors never change the certificate). `*out` not NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_certificate_get_subject_alternative_name(
     certificate: netrt_handle,
@@ -207,20 +243,36 @@ pub extern "C" fn netrt_certificate_get_subject_alternative_name(
     ffi!("netrt_certificate_get_subject_alternative_name", {
         let out = Out::new(out, "out")?;
         let san = get!(certificate, Certificate).subject_alternative_name().clone();
-        out.write(handle::issue_new(Value::SubjectAlternativeNameInfo(Arc::new(san)))?);
+        out.write(handle::issue_new(Value::SubjectAlternativeNameInfo(Arc::new(Mutex::new(san))))?);
         Ok(())
     })
 }
 
-/// The `field` vector of a SubjectAlternativeNameInfo handle as a new read-only string vector.
-fn san_out(
-    info: netrt_handle,
-    out: *mut netrt_handle,
-    field: fn(&SubjectAlternativeNameInfo) -> &Vec<String>,
-) -> Result<(), Error> {
+/// `SubjectAlternativeNameInfo()`: an empty info (no entries of any kind), to fill through the
+/// plural vectors. `*out` (not NULL) receives a new reference.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_subject_alternative_name_info_create(out: *mut netrt_handle) -> netrt_hresult {
+    ffi!("netrt_subject_alternative_name_info_create", {
+        let out = Out::new(out, "out")?;
+        let san = Arc::new(Mutex::new(SubjectAlternativeNameInfo::default()));
+        out.write(handle::issue_new(Value::SubjectAlternativeNameInfo(san))?);
+        Ok(())
+    })
+}
+
+/// A singular member (`DnsName`, ...): a new read-only vector of strings, the entries now.
+fn san_out(info: netrt_handle, out: *mut netrt_handle, kind: Kind) -> Result<(), Error> {
     let out = Out::new(out, "out")?;
     let san = get!(info, SubjectAlternativeNameInfo);
-    out.write(issue_vector(VectorObject::Strings(Vector::view(field(&san).clone())))?);
+    out.write(issue_vector(VectorObject::Strings(SubjectAlternativeNameInfo::entries_view(&san, kind)))?);
+    Ok(())
+}
+
+/// A plural member (`DnsNames`, ...): a new handle to a live vector of strings over the info.
+fn san_vector_out(info: netrt_handle, out: *mut netrt_handle, kind: Kind) -> Result<(), Error> {
+    let out = Out::new(out, "out")?;
+    let san = get!(info, SubjectAlternativeNameInfo);
+    out.write(issue_vector(VectorObject::Strings(SubjectAlternativeNameInfo::entries_vector(&san, kind)))?);
     Ok(())
 }
 
@@ -231,7 +283,7 @@ pub extern "C" fn netrt_subject_alternative_name_info_get_dns_name(
     info: netrt_handle,
     out: *mut netrt_handle,
 ) -> netrt_hresult {
-    ffi!("netrt_subject_alternative_name_info_get_dns_name", { san_out(info, out, |s| &s.dns_name) })
+    ffi!("netrt_subject_alternative_name_info_get_dns_name", { san_out(info, out, Kind::DnsName) })
 }
 
 /// `SubjectAlternativeNameInfo.IPAddress`: the iPAddress entries as text ("192.0.2.1",
@@ -241,7 +293,7 @@ pub extern "C" fn netrt_subject_alternative_name_info_get_ip_address(
     info: netrt_handle,
     out: *mut netrt_handle,
 ) -> netrt_hresult {
-    ffi!("netrt_subject_alternative_name_info_get_ip_address", { san_out(info, out, |s| &s.ip_address) })
+    ffi!("netrt_subject_alternative_name_info_get_ip_address", { san_out(info, out, Kind::IpAddress) })
 }
 
 /// `SubjectAlternativeNameInfo.Url`: the URI entries, a new read-only vector of strings.
@@ -251,7 +303,7 @@ pub extern "C" fn netrt_subject_alternative_name_info_get_url(
     info: netrt_handle,
     out: *mut netrt_handle,
 ) -> netrt_hresult {
-    ffi!("netrt_subject_alternative_name_info_get_url", { san_out(info, out, |s| &s.url) })
+    ffi!("netrt_subject_alternative_name_info_get_url", { san_out(info, out, Kind::Url) })
 }
 
 /// `SubjectAlternativeNameInfo.EmailName`: the rfc822Name entries, a new read-only vector of
@@ -261,7 +313,7 @@ pub extern "C" fn netrt_subject_alternative_name_info_get_email_name(
     info: netrt_handle,
     out: *mut netrt_handle,
 ) -> netrt_hresult {
-    ffi!("netrt_subject_alternative_name_info_get_email_name", { san_out(info, out, |s| &s.email_name) })
+    ffi!("netrt_subject_alternative_name_info_get_email_name", { san_out(info, out, Kind::EmailName) })
 }
 
 /// `SubjectAlternativeNameInfo.DistinguishedName`: the directoryName entries as RFC 4514
@@ -272,7 +324,7 @@ pub extern "C" fn netrt_subject_alternative_name_info_get_distinguished_name(
     out: *mut netrt_handle,
 ) -> netrt_hresult {
     ffi!("netrt_subject_alternative_name_info_get_distinguished_name", {
-        san_out(info, out, |s| &s.distinguished_name)
+        san_out(info, out, Kind::DistinguishedName)
     })
 }
 
@@ -284,6 +336,78 @@ pub extern "C" fn netrt_subject_alternative_name_info_get_principal_name(
     out: *mut netrt_handle,
 ) -> netrt_hresult {
     ffi!("netrt_subject_alternative_name_info_get_principal_name", {
-        san_out(info, out, |s| &s.principal_name)
+        san_out(info, out, Kind::PrincipalName)
+    })
+}
+
+/// `SubjectAlternativeNameInfo.DnsNames`: the same entries as `DnsName`, as a live, modifiable
+/// vector of strings over this info (`netrt_vector_append_string`, ...; changes show in both
+/// members of this info only, never in the certificate). `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_subject_alternative_name_info_get_dns_names(
+    info: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_subject_alternative_name_info_get_dns_names", { san_vector_out(info, out, Kind::DnsName) })
+}
+
+/// `SubjectAlternativeNameInfo.IPAddresses`: as `netrt_subject_alternative_name_info_get_dns_names`
+/// for the iPAddress entries; an element that is not an IPv4 or IPv6 address is refused with
+/// `E_INVALIDARG`. `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_subject_alternative_name_info_get_ip_addresses(
+    info: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_subject_alternative_name_info_get_ip_addresses", {
+        san_vector_out(info, out, Kind::IpAddress)
+    })
+}
+
+/// `SubjectAlternativeNameInfo.Urls`: as `netrt_subject_alternative_name_info_get_dns_names`
+/// for the URI entries. `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_subject_alternative_name_info_get_urls(
+    info: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_subject_alternative_name_info_get_urls", { san_vector_out(info, out, Kind::Url) })
+}
+
+/// `SubjectAlternativeNameInfo.EmailNames`: as `netrt_subject_alternative_name_info_get_dns_names`
+/// for the rfc822Name entries. `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_subject_alternative_name_info_get_email_names(
+    info: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_subject_alternative_name_info_get_email_names", {
+        san_vector_out(info, out, Kind::EmailName)
+    })
+}
+
+/// `SubjectAlternativeNameInfo.DistinguishedNames`: as
+/// `netrt_subject_alternative_name_info_get_dns_names` for the directoryName entries (RFC 4514
+/// strings). `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_subject_alternative_name_info_get_distinguished_names(
+    info: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_subject_alternative_name_info_get_distinguished_names", {
+        san_vector_out(info, out, Kind::DistinguishedName)
+    })
+}
+
+/// `SubjectAlternativeNameInfo.PrincipalNames`: as
+/// `netrt_subject_alternative_name_info_get_dns_names` for the user principal names.
+/// `*out` not NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_subject_alternative_name_info_get_principal_names(
+    info: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_subject_alternative_name_info_get_principal_names", {
+        san_vector_out(info, out, Kind::PrincipalName)
     })
 }

@@ -68,4 +68,6 @@ pub enum netrt_kind {
     IpInformation = 25,
     /// A completion queue (netrt extension; see `netrt_completion_queue_*`).
     CompletionQueue = 26,
+    /// `Windows.Security.Cryptography.Certificates.ChainBuildingParameters`.
+    ChainBuildingParameters = 27,
 }

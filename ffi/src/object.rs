@@ -134,9 +134,10 @@ handle_kinds! {
     Vector(crate::vector::VectorObject) => Vector, none;
     CertificateChain(Arc<netrt_core::tls::CertificateChain>) => CertificateChain, none;
     ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>) => ChainValidationParameters, none;
-    SubjectAlternativeNameInfo(Arc<netrt_core::tls::SubjectAlternativeNameInfo>) => SubjectAlternativeNameInfo, none;
+    SubjectAlternativeNameInfo(Arc<Mutex<netrt_core::tls::SubjectAlternativeNameInfo>>) => SubjectAlternativeNameInfo, none;
     IpInformation(netrt_core::net::IpInformation) => IpInformation, none;
     CompletionQueue(netrt_core::foundation::CompletionQueue) => CompletionQueue, owner;
+    ChainBuildingParameters(netrt_core::tls::ChainBuildingParameters) => ChainBuildingParameters, none;
 }
 
 impl Object {

@@ -118,4 +118,17 @@ static inline netrt_hresult listener_port(netrt_handle listener, char *port, siz
   return hr;
 }
 
+/* The size of a vector handle equals `want`. */
+static inline int vec_size_is(netrt_handle vec, uint32_t want) {
+  uint32_t size = 0;
+  return netrt_vector_get_size(vec, &size) == NETRT_S_OK && size == want;
+}
+
+/* String element `i` of a vector handle equals `want`. */
+static inline int vec_string_is(netrt_handle vec, uint32_t i, const char *want) {
+  char text[256];
+  size_t needed = 0;
+  return netrt_vector_get_at_string(vec, i, text, sizeof text, &needed) == NETRT_S_OK && strcmp(text, want) == 0;
+}
+
 #endif /* NETRT_TEST_COMMON_H */

@@ -1,13 +1,16 @@
-/* Third-party peers for the C tests (openssl s_server, a Python ssl STARTTLS peer), started
- * with fork/exec on 127.0.0.1:0. Their stdin stays a pipe (s_server drops clients on EOF);
- * stdout and stderr are collected into one log that the tests search. The PKI they use is made
- * by `openssl req` in tests/c/run.sh (directory in $NETRT_TEST_PKI), never by netrt. */
+/* Third-party peers for the C tests, started by tests/peers/launch (the one place that knows
+ * how to start each peer and learn its port; contract in tests/peers/README.md). The launcher's
+ * stdin is a pipe we keep (closing it stops the peer); the peer's output is a log file, read
+ * into `log` when the tests look at it. The PKI the peers use is made by `launch pki` in
+ * tests/c/run.sh (directory in $NETRT_TEST_PKI), never by netrt.
+ * NETRT_PEER_LAUNCH (the launcher's path) is defined by run.sh. */
 #ifndef NETRT_TEST_PEERS_H
 #define NETRT_TEST_PEERS_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -15,11 +18,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef NETRT_PEER_LAUNCH
+#error "NETRT_PEER_LAUNCH must name tests/peers/launch (tests/c/run.sh defines it)"
+#endif
+
 typedef struct {
-  pid_t pid;
-  int in_fd;  /* the peer's stdin */
-  int out_fd; /* the peer's stdout + stderr */
-  char log[16384];
+  pid_t pid;  /* the launcher */
+  int in_fd;  /* the launcher's stdin, relayed to the peer's */
+  char log_path[512];
+  char log[16384]; /* the peer's stdout + stderr, as of the last peer_refresh */
   size_t log_len;
   int port;
 } peer;
@@ -30,46 +37,53 @@ static inline long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads one chunk of the peer's output into the log, waiting up to `ms`; 0 when nothing came. */
-static inline int peer_read_some(peer *p, int ms) {
-  if (p->out_fd < 0 || p->log_len + 1 >= sizeof p->log) {
-    return 0;
+/* Reads the peer's log file into `log` (as much as fits). */
+static inline void peer_refresh(peer *p) {
+  int fd = p->log_path[0] ? open(p->log_path, O_RDONLY | O_CLOEXEC) : -1;
+  if (fd < 0) {
+    return;
   }
-  struct pollfd pfd = {p->out_fd, POLLIN, 0};
-  if (poll(&pfd, 1, ms) <= 0) {
-    return 0;
+  size_t len = 0;
+  ssize_t n;
+  while (len + 1 < sizeof p->log && (n = read(fd, p->log + len, sizeof p->log - 1 - len)) > 0) {
+    len += (size_t)n;
   }
-  ssize_t n = read(p->out_fd, p->log + p->log_len, sizeof p->log - 1 - p->log_len);
-  if (n <= 0) {
-    close(p->out_fd);
-    p->out_fd = -1;
-    return 0;
-  }
-  p->log_len += (size_t)n;
-  p->log[p->log_len] = 0;
-  return 1;
+  close(fd);
+  p->log_len = len;
+  p->log[len] = 0;
 }
 
 /* Reads the peer's output for up to `ms` milliseconds or until `needle` is in the log. */
 static inline int peer_wait_for(peer *p, const char *needle, int ms) {
   long long deadline = now_ms() + ms;
-  while (!strstr(p->log, needle)) {
-    long long left = deadline - now_ms();
-    if (left <= 0 || p->out_fd < 0) {
+  for (peer_refresh(p); !strstr(p->log, needle); peer_refresh(p)) {
+    if (now_ms() > deadline) {
       return 0;
     }
-    peer_read_some(p, (int)left);
+    poll(NULL, 0, 10);
   }
   return 1;
 }
 
-/* Starts argv[0] (searched in PATH) and waits for a line "<port_prefix><port>". 0 on success. */
-static inline int peer_start(peer *p, char *const argv[], const char *port_prefix) {
+/* Runs `launch <args...>` (NULL-terminated) and reads its "PORT <n> LOG <path>" line. 0 on
+ * success; on failure the launcher has explained why on stderr. */
+static inline int peer_launch(peer *p, const char *const args[]) {
   int in[2], out[2];
+  char *argv[16] = {NETRT_PEER_LAUNCH};
+  size_t argc = 1;
   memset(p, 0, sizeof *p);
-  p->in_fd = p->out_fd = -1;
+  p->in_fd = -1;
+  for (; args[argc - 1] && argc + 1 < sizeof argv / sizeof argv[0]; argc++) {
+    argv[argc] = (char *)args[argc - 1];
+  }
   if (pipe(in) != 0 || pipe(out) != 0) {
     return -1;
+  }
+  /* Close-on-exec: a later child must not inherit our ends and keep this peer alive (dup2 in
+   * the child clears the flag on its stdin and stdout). */
+  for (int i = 0; i < 2; i++) {
+    fcntl(in[i], F_SETFD, FD_CLOEXEC);
+    fcntl(out[i], F_SETFD, FD_CLOEXEC);
   }
   p->pid = fork();
   if (p->pid < 0) {
@@ -78,30 +92,33 @@ static inline int peer_start(peer *p, char *const argv[], const char *port_prefi
   if (p->pid == 0) {
     dup2(in[0], 0);
     dup2(out[1], 1);
-    dup2(out[1], 2);
-    close(in[0]);
-    close(in[1]);
-    close(out[0]);
-    close(out[1]);
-    execvp(argv[0], argv);
+    execv(argv[0], argv);
     _exit(127);
   }
   close(in[0]);
   close(out[1]);
   p->in_fd = in[1];
-  p->out_fd = out[0];
-  if (!peer_wait_for(p, port_prefix, 10000)) {
-    fprintf(stderr, "peer %s did not report its port; output:\n%s\n", argv[0], p->log);
+  char line[640] = {0};
+  size_t len = 0;
+  struct pollfd pfd = {out[0], POLLIN, 0};
+  for (long long deadline = now_ms() + 30000; !memchr(line, '\n', len) && len + 1 < sizeof line;) {
+    long long left = deadline - now_ms();
+    ssize_t n = left > 0 && poll(&pfd, 1, (int)left) > 0 ? read(out[0], line + len, sizeof line - 1 - len) : 0;
+    if (n <= 0) {
+      break;
+    }
+    len += (size_t)n;
+  }
+  close(out[0]);
+  char *log = strstr(line, " LOG ");
+  char *end = strchr(line, '\n');
+  if (strncmp(line, "PORT ", 5) != 0 || !log || !end) {
+    fprintf(stderr, "%s %s did not start its peer\n", argv[0], argv[1]);
     return -1;
   }
-  /* The whole line: the number may arrive in a later read. */
-  for (long long deadline = now_ms() + 10000; !strchr(strstr(p->log, port_prefix), '\n');) {
-    if (now_ms() > deadline) {
-      return -1;
-    }
-    peer_read_some(p, 100);
-  }
-  p->port = atoi(strstr(p->log, port_prefix) + strlen(port_prefix));
+  *end = 0;
+  p->port = atoi(line + 5);
+  snprintf(p->log_path, sizeof p->log_path, "%s", log + 5);
   return p->port > 0 ? 0 : -1;
 }
 
@@ -111,77 +128,40 @@ static inline int peer_send(peer *p, const char *text) {
   return write(p->in_fd, text, len) == (ssize_t)len ? 0 : -1;
 }
 
+/* Keeps the last output in `log`, then stops the peer (end of file on the launcher's stdin). */
 static inline void peer_stop(peer *p) {
-  if (p->pid > 0) {
-    kill(p->pid, SIGTERM);
-    waitpid(p->pid, NULL, 0);
-    p->pid = 0;
-  }
+  peer_refresh(p);
   if (p->in_fd >= 0) {
     close(p->in_fd);
     p->in_fd = -1;
   }
-  if (p->out_fd >= 0) {
-    close(p->out_fd);
-    p->out_fd = -1;
+  if (p->pid > 0) {
+    waitpid(p->pid, NULL, 0);
+    p->pid = 0;
   }
+  p->log_path[0] = 0;
 }
 
-/* `openssl s_server -accept 127.0.0.1:0` with the test PKI's `leaf` certificate, plus one
- * protocol flag ("-tls1_2", "-tls1_3"). */
-static inline int start_s_server(peer *p, const char *pki, const char *protocol_flag) {
+/* `openssl s_server` with the test PKI's `leaf` certificate; `proto` is "tls1_2", "tls1_3"
+ * or NULL. */
+static inline int start_s_server(peer *p, const char *pki, const char *proto) {
   char cert[512], key[512];
   snprintf(cert, sizeof cert, "%s/leaf.pem", pki);
   snprintf(key, sizeof key, "%s/leaf.key", pki);
-  char *argv[] = {"openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "16", "-cert", cert,
-                  "-key", key, (char *)protocol_flag, NULL};
-  return peer_start(p, argv, "ACCEPT 127.0.0.1:");
+  const char *args[] = {"s_server", "--cert", cert, "--key", key, proto ? "--proto" : NULL, proto, NULL};
+  return peer_launch(p, args);
 }
 
-/* A Python ssl STARTTLS peer (as core/tests/util/peers.rs): reads a big-endian Int32 length and
- * that many bytes of plaintext hello, prints "HELLO <text>", then (with inject) sends "GO\n"
- * plus injected plaintext in one segment; then a TLS server handshake, echoes one line as
- * "echo:<line>" and prints "ECHOED <line>". */
-static const char PY_STARTTLS[] =
-    "import socket, ssl, struct, sys\n"
-    "cert, key, inject = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
-    "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)\n"
-    "print('PORT', srv.getsockname()[1], flush=True)\n"
-    "srv.settimeout(20)\n"
-    "conn, _ = srv.accept(); conn.settimeout(20)\n"
-    "def exact(n):\n"
-    "    b = b''\n"
-    "    while len(b) < n:\n"
-    "        chunk = conn.recv(n - len(b))\n"
-    "        if not chunk: raise SystemExit('peer closed')\n"
-    "        b += chunk\n"
-    "    return b\n"
-    "n = struct.unpack('>i', exact(4))[0]\n"
-    "print('HELLO', exact(n).decode('utf-8'), flush=True)\n"
-    "if inject:\n"
-    "    conn.sendall(b'GO\\nINJECTED-PLAINTEXT\\n')\n"
-    "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(cert, key)\n"
-    "try:\n"
-    "    tls = ctx.wrap_socket(conn, server_side=True)\n"
-    "except Exception as e:\n"
-    "    print('HANDSHAKE-FAILED', type(e).__name__, e, flush=True); raise SystemExit(0)\n"
-    "print('TLS', tls.version(), flush=True)\n"
-    "line = b''\n"
-    "while not line.endswith(b'\\n'):\n"
-    "    chunk = tls.recv(100)\n"
-    "    if not chunk: break\n"
-    "    line += chunk\n"
-    "tls.sendall(b'echo:' + line)\n"
-    "print('ECHOED', line.decode().strip(), flush=True)\n"
-    "try: tls.unwrap()\n"
-    "except Exception: pass\n";
-
+/* The Python ssl STARTTLS peer (tests/peers/starttls_peer.py): reads the samples'
+ * length-prefixed hello, prints "HELLO <text>", then (with inject) sends "GO\n" plus injected
+ * plaintext in one segment; then a TLS server handshake, echoes one line as "echo:<line>" and
+ * prints "ECHOED <line>". */
 static inline int start_python_starttls(peer *p, const char *pki, int inject) {
   char cert[512], key[512];
   snprintf(cert, sizeof cert, "%s/leaf.pem", pki);
   snprintf(key, sizeof key, "%s/leaf.key", pki);
-  char *argv[] = {"python3", "-c", (char *)PY_STARTTLS, cert, key, inject ? "1" : "0", NULL};
-  return peer_start(p, argv, "PORT ");
+  const char *args[] = {"starttls", "--cert", cert, "--key", key, inject ? "--inject" : NULL, NULL};
+  return peer_launch(p, args);
 }
 
 /* The test PKI directory ($NETRT_TEST_PKI, made by run.sh), or NULL with a message. */

@@ -6,8 +6,8 @@
 # NETRT_LIB_DIR   directory holding libnetrt.so and libnetrt.a (default: <repo>/target/debug)
 # NETRT_C_BUILD   where test binaries go (default: <repo>/target/c-tests)
 # CC              C compiler (default: gcc)
-# NETRT_TEST_PKI  the TLS tests' certificates (default: made by make_pki.sh with openssl in a
-#                 temporary directory, removed at exit)
+# NETRT_TEST_PKI  the TLS tests' certificates (default: <repo>/target/test-pki, made or reused
+#                 by `tests/peers/launch pki --reuse`; the peers are started by tests/peers/launch)
 #
 # plain     links libnetrt.so (-L + rpath; a libnetrt.so.0 symlink satisfies the SONAME).
 # asan      links libnetrt.a into each test with -fsanitize=address,undefined (+ -lpthread -ldl
@@ -32,8 +32,9 @@ mode="${1:-all}"
 tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz test_tls_connect
   test_tls_upgrade test_tls_misuse test_fork test_dlopen test_exit_inflight test_fastpath
   test_fastpath_write test_handle_race test_certificate_chain test_cancel_stream test_blocking_io
-  test_closed_objects test_completion_queue)
-cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include")
+  test_closed_objects test_completion_queue test_chain_building)
+cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include"
+  -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 
 for f in libnetrt.so libnetrt.a; do
   [[ -f "$lib/$f" ]] || { echo "run.sh: $lib/$f not found (build netrt-ffi first)" >&2; exit 2; }
@@ -43,9 +44,8 @@ ln -sf "$lib/libnetrt.so" "$build/lib/libnetrt.so"
 ln -sf "$lib/libnetrt.so" "$build/lib/libnetrt.so.0"
 
 if [[ -z "${NETRT_TEST_PKI:-}" ]]; then
-  NETRT_TEST_PKI="$(mktemp -d -t netrt-c-pki.XXXXXX)"
-  trap 'rm -rf "$NETRT_TEST_PKI"' EXIT
-  "$here/make_pki.sh" "$NETRT_TEST_PKI"
+  NETRT_TEST_PKI="$root/target/test-pki"
+  "$root/tests/peers/launch" pki --reuse "$NETRT_TEST_PKI"
 fi
 export NETRT_TEST_PKI
 # test_dlopen loads the shared library itself.

@@ -1,27 +1,15 @@
 /* The Certificate members beyond names and dates (algorithm names, KeyUsages,
  * SubjectAlternativeName, the store members), BuildChainAsync + CertificateChain.Validate with
  * ChainValidationParameters, HostName.IPInformation and the TlsVersion constants, on the
- * openssl-made PKI of make_pki.sh. The system trust store is pointed at the test CA with
+ * openssl-made test PKI (tests/peers/launch pki). The system trust store is pointed at the test CA with
  * SSL_CERT_FILE before netrt first reads it. */
 #include "common.h"
 #include "peers.h"
 
-/* String element `i` of a vector handle equals `want`. */
-static int vec_string_is(netrt_handle vec, uint32_t i, const char *want) {
-  char text[256];
-  size_t needed = 0;
-  return netrt_vector_get_at_string(vec, i, text, sizeof text, &needed) == NETRT_S_OK && strcmp(text, want) == 0;
-}
-
-static int vec_size_is(netrt_handle vec, uint32_t want) {
-  uint32_t size = 0;
-  return netrt_vector_get_size(vec, &size) == NETRT_S_OK && size == want;
-}
-
 int main(void) {
   int rc = 1;
   const char *pki = test_pki();
-  netrt_handle leaf = 0, ca = 0, san_cert = 0, san = 0, vec = 0, op = 0, chain = 0, params = 0, host = 0,
+  netrt_handle leaf = 0, ca = 0, client = 0, san_cert = 0, san = 0, vec = 0, op = 0, chain = 0, params = 0, host = 0,
                got = 0, info = 0, adapter = 1;
   char text[256], path[512];
   size_t needed = 0;
@@ -38,7 +26,8 @@ int main(void) {
 
   CHECK_OK(load_cert(pki, "leaf", 1, &leaf));
   CHECK_OK(load_cert(pki, "ca", 0, &ca));
-  CHECK_OK(load_cert(pki, "san", 0, &san_cert));
+  CHECK_OK(load_cert(pki, "client", 0, &client));
+  CHECK_OK(load_cert(pki, "san_all", 0, &san_cert));
 
   /* Algorithm names, as Windows spells them (EC P-256, ECDSA with SHA-256). */
   CHECK_OK(netrt_certificate_get_signature_algorithm_name(leaf, text, sizeof text, &needed));
@@ -64,22 +53,24 @@ int main(void) {
   CHECK_OK(netrt_certificate_get_store_name(leaf, text, sizeof text, &needed));
   CHECK(text[0] == 0 && needed == 1);
 
-  /* KeyUsages: the CA signs certificates and CRLs; the SAN leaf signs and agrees keys. */
+  /* KeyUsages: the CA signs certificates and CRLs; the SAN leaf signs, agrees keys (encipher
+   * only) and commits to content. */
   CHECK_OK(netrt_certificate_get_key_usages(ca, &ku));
   CHECK(ku.key_certificate_sign && ku.crl_sign && !ku.digital_signature && !ku.key_agreement);
   CHECK_OK(netrt_certificate_get_key_usages(san_cert, &ku));
-  CHECK(ku.digital_signature && ku.key_agreement && !ku.key_certificate_sign && !ku.encipher_only);
-  CHECK_OK(netrt_certificate_get_key_usages(leaf, &ku)); /* no keyUsage extension */
+  CHECK(ku.digital_signature && ku.key_agreement && ku.encipher_only && ku.non_repudiation &&
+        !ku.key_certificate_sign && !ku.key_encipherment);
+  CHECK_OK(netrt_certificate_get_key_usages(client, &ku)); /* no keyUsage extension */
   CHECK(!ku.digital_signature && !ku.key_encipherment && !ku.crl_sign);
   CHECK_HR(netrt_certificate_get_key_usages(leaf, NULL), NETRT_E_POINTER);
 
   /* SubjectAlternativeName, by kind. */
   CHECK_OK(netrt_certificate_get_subject_alternative_name(san_cert, &san));
   CHECK_OK(netrt_subject_alternative_name_info_get_dns_name(san, &vec));
-  CHECK(vec_size_is(vec, 1) && vec_string_is(vec, 0, "a.example"));
+  CHECK(vec_size_is(vec, 2) && vec_string_is(vec, 0, "a.example") && vec_string_is(vec, 1, "b.example"));
   RELEASE(vec);
   CHECK_OK(netrt_subject_alternative_name_info_get_ip_address(san, &vec));
-  CHECK(vec_size_is(vec, 1) && vec_string_is(vec, 0, "192.0.2.1"));
+  CHECK(vec_size_is(vec, 2) && vec_string_is(vec, 0, "192.0.2.1") && vec_string_is(vec, 1, "2001:db8::1"));
   RELEASE(vec);
   CHECK_OK(netrt_subject_alternative_name_info_get_url(san, &vec));
   CHECK(vec_string_is(vec, 0, "https://a.example/path"));
@@ -110,7 +101,7 @@ int main(void) {
   CHECK(vec_size_is(vec, 2));
   CHECK_OK(netrt_vector_get_at_handle(vec, 1, &got));
   CHECK_OK(netrt_certificate_get_subject(got, text, sizeof text, &needed));
-  CHECK(strcmp(text, "netrt C test CA") == 0);
+  CHECK(strcmp(text, "netrt Test CA") == 0);
   RELEASE(got);
   RELEASE(vec);
   CHECK_OK(netrt_certificate_chain_get_certificates(chain, false, &vec));
@@ -180,6 +171,7 @@ cleanup:
   RELEASE(vec);
   RELEASE(san);
   RELEASE(san_cert);
+  RELEASE(client);
   RELEASE(ca);
   RELEASE(leaf);
   if (rc == 0) {

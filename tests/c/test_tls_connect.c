@@ -56,7 +56,7 @@ static int test_certificate_type(const char *pki) {
 
   CHECK_OK(load_cert(pki, "ca", 0, &ca));
   CHECK_OK(SUBJECT_OF(ca, text));
-  CHECK(strcmp(text, "netrt C test CA") == 0);
+  CHECK(strcmp(text, "netrt Test CA") == 0);
   CHECK_OK(netrt_certificate_get_has_private_key(ca, &has_key));
   CHECK(!has_key);
 
@@ -66,13 +66,13 @@ static int test_certificate_type(const char *pki) {
   CHECK_OK(SUBJECT_OF(leaf, text));
   CHECK(strcmp(text, "localhost") == 0);
   CHECK_OK(netrt_certificate_get_issuer(leaf, text, sizeof text, &needed));
-  CHECK(strcmp(text, "netrt C test CA") == 0);
+  CHECK(strcmp(text, "netrt Test CA") == 0);
   CHECK_OK(netrt_certificate_get_subject_distinguished_name(leaf, text, sizeof text, &needed));
   CHECK(strstr(text, "CN=localhost") != NULL);
   CHECK_OK(netrt_certificate_get_valid_from(leaf, &from));
   CHECK_OK(netrt_certificate_get_valid_to(leaf, &to));
-  /* 30 days apart, in 100-ns ticks; and after 2020-01-01 (132223104000000000). */
-  CHECK(to - from == 30LL * 86400 * 10000000);
+  /* 365 days apart (the PKI's default), in 100-ns ticks; and after 2020-01-01 (132223104000000000). */
+  CHECK(to - from == 365LL * 86400 * 10000000);
   CHECK(from > 132223104000000000LL);
   CHECK_OK(netrt_certificate_get_serial_number(leaf, bytes, sizeof bytes, &needed));
   CHECK(needed >= 1 && needed <= 21);
@@ -180,7 +180,7 @@ static int test_control_vectors(netrt_handle ca) {
   CHECK_HR(netrt_vector_append_int32(roots, 1), NETRT_E_INVALIDARG);
   CHECK_OK(netrt_vector_get_at_handle(roots, 0, &got));
   CHECK_OK(netrt_certificate_get_subject(got, text, sizeof text, &needed));
-  CHECK(strcmp(text, "netrt C test CA") == 0);
+  CHECK(strcmp(text, "netrt Test CA") == 0);
 
   CHECK_OK(netrt_stream_socket_control_get_application_protocols(control, &alpn));
   CHECK_OK(netrt_vector_append_string(alpn, "h2"));
@@ -338,7 +338,7 @@ int main(void) {
   CHECK(test_control_vectors(ca));
 
   /* The sample: ConnectAsync(host, service, SocketProtectionLevel.Tls12). */
-  CHECK(start_s_server(&server12, pki, "-tls1_2") == 0);
+  CHECK(start_s_server(&server12, pki, "tls1_2") == 0);
   printf("openssl s_server (TLS 1.2) on 127.0.0.1:%d\n", server12.port);
   CHECK_OK(tls_connect(server12.port, NETRT_SOCKET_PROTECTION_LEVEL_TLS12, ca, -1, &sock));
   CHECK_OK(netrt_stream_socket_get_information(sock, &info));
@@ -398,7 +398,7 @@ int main(void) {
   RELEASE(sock);
 
   /* TLS 1.3 server, Tls13 level. */
-  CHECK(start_s_server(&server13, pki, "-tls1_3") == 0);
+  CHECK(start_s_server(&server13, pki, "tls1_3") == 0);
   CHECK_OK(tls_connect(server13.port, NETRT_SOCKET_PROTECTION_LEVEL_TLS13, ca, -1, &sock));
   CHECK_OK(netrt_stream_socket_get_information(sock, &info));
   CHECK_OK(netrt_stream_socket_information_get_negotiated_tls_version(info, &version));

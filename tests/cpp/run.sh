@@ -6,6 +6,8 @@
 # NETRT_LIB_DIR     directory holding libnetrt.so and libnetrt.a (default: <repo>/target/debug)
 # NETRT_CPP_BUILD   where test binaries go (default: <repo>/target/cpp-tests)
 # CXX               C++ compiler (default: g++; needs C++20 coroutines)
+# NETRT_TEST_PKI    the TLS tests' certificates (default: <repo>/target/test-pki, made or reused
+#                   by `tests/peers/launch pki --reuse`; the peers are started by tests/peers/launch)
 #
 # Every test is built as C++20; the tests without coroutines also as C++17. All with
 # -Wall -Wextra -Werror.
@@ -23,8 +25,9 @@ cxx="${CXX:-g++}"
 mode="${1:-all}"
 # name:standards — the C++17 builds are the tests that use no coroutines.
 tests=(test_basics:17,20 test_echo:17,20 test_coroutines:20 test_sample_connect_tls:20 test_sample_upgrade_tls:20
-  test_certificates:17,20 test_closed_objects:17,20 test_threading:20)
-cxxflags=(-Wall -Wextra -Werror -g -pthread -I"$root/include" -I"$root/bindings/cpp/include")
+  test_certificates:17,20 test_closed_objects:17,20 test_threading:20 test_chain_building:17,20)
+cxxflags=(-Wall -Wextra -Werror -g -pthread -I"$root/include" -I"$root/bindings/cpp/include"
+  -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 
 for f in libnetrt.so libnetrt.a; do
   [[ -f "$lib/$f" ]] || { echo "run.sh: $lib/$f not found (build netrt-ffi first)" >&2; exit 2; }
@@ -32,6 +35,11 @@ done
 command -v openssl >/dev/null || { echo "run.sh: the openssl command is required" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "run.sh: python3 is required" >&2; exit 2; }
 mkdir -p "$build/lib" "$build/plain" "$build/asan"
+if [[ -z "${NETRT_TEST_PKI:-}" ]]; then
+  NETRT_TEST_PKI="$root/target/test-pki"
+  "$root/tests/peers/launch" pki --reuse "$NETRT_TEST_PKI"
+fi
+export NETRT_TEST_PKI
 ln -sf "$lib/libnetrt.so" "$build/lib/libnetrt.so"
 ln -sf "$lib/libnetrt.so" "$build/lib/libnetrt.so.0"
 

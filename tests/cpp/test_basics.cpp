@@ -270,7 +270,7 @@ static void certificates() {
   pem << pem_file.rdbuf();
   key << key_file.rdbuf();
   Certificate leaf = Certificate::FromPem(pem.str(), key.str());
-  CHECK(leaf.Subject() == L"localhost" && leaf.Issuer() == L"netrt-cpp-test-ca" && leaf.HasPrivateKey());
+  CHECK(leaf.Subject() == L"localhost" && leaf.Issuer() == L"netrt Test CA" && leaf.HasPrivateKey());
   CHECK(leaf.GetHashValue().size() == 20 && leaf.GetHashValue(L"SHA256").size() == 32);
   CHECK(leaf.ValidFrom() < clock::now() && clock::now() < leaf.ValidTo());
   CHECK(!leaf.IsSelfSigned());

@@ -58,7 +58,7 @@ static void chains(test::Pki const& pki) {
   Certificate ca = Certificate::FromPem(read_text(pki.path("ca.pem")));
   CertificateChain chain = leaf.BuildChainAsync(std::vector<Certificate>{}).get();
   CHECK(chain.GetCertificates(true).Size() == 2);
-  CHECK(chain.GetCertificates(true).GetAt(1).Subject() == L"netrt-cpp-test-ca");
+  CHECK(chain.GetCertificates(true).GetAt(1).Subject() == L"netrt Test CA");
   CHECK(chain.GetCertificates(false).Size() == 1);
   CHECK(chain.Validate() == ChainValidationResult::Success);
 

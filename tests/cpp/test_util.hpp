@@ -1,6 +1,5 @@
-// Shared helpers for the netrt C++ tests: checks that count and report, third-party peers
-// (openssl s_server, a Python ssl peer) started on 127.0.0.1:0 and killed at the end, and a
-// throwaway PKI made with the openssl command line.
+// Shared helpers for the netrt C++ tests: checks that count and report, and third-party peers
+// (openssl s_server, a Python ssl peer) and the test PKI, both through tests/peers/launch.
 #ifndef NETRT_TEST_UTIL_HPP
 #define NETRT_TEST_UTIL_HPP
 
@@ -9,7 +8,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -19,7 +17,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,189 +101,131 @@ inline std::string closed_port() {
   return std::to_string(ntohs(addr.sin_port));
 }
 
-// A child process with its stdin kept open (openssl s_server drops clients when stdin hits
-// EOF) and its stdout+stderr collected; killed when destroyed.
+// A third-party peer started by tests/peers/launch (the one place that knows how to start each
+// peer and learn its port; contract in tests/peers/README.md): `launch <args>` prints
+// "PORT <port> LOG <path>"; its stdin is relayed to the peer, and closing it stops the peer.
+// NETRT_PEER_LAUNCH (the launcher's path) is defined by tests/cpp/run.sh.
 class Peer {
  public:
-  explicit Peer(std::vector<std::string> argv) {
+  explicit Peer(std::vector<std::string> args) {
+    args.insert(args.begin(), NETRT_PEER_LAUNCH);
     int in[2], out[2];
-    if (::pipe(in) != 0 || ::pipe(out) != 0) {
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) {
       std::perror("pipe");
       std::exit(2);
     }
+    // Close-on-exec everywhere (dup2 clears it on the child's stdin and stdout): no other
+    // child inherits our end of its stdin and keeps the peer alive.
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 2);
-    posix_spawn_file_actions_addclose(&fa, in[1]);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    if (posix_spawnp(&m_pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
-      std::fprintf(stderr, "cannot start %s\n", args[0]);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&m_pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) {
+      std::fprintf(stderr, "cannot run %s\n", argv[0]);
       std::exit(2);
     }
     posix_spawn_file_actions_destroy(&fa);
     ::close(in[0]);
     ::close(out[1]);
-    ::fcntl(in[1], F_SETFD, FD_CLOEXEC);
-    ::fcntl(out[0], F_SETFD, FD_CLOEXEC);
     m_stdin = in[1];
-    m_reader = std::thread([this, fd = out[0]] {
-      char buf[4096];
-      for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n <= 0) break;
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_output.append(buf, static_cast<std::size_t>(n));
-      }
-      ::close(fd);
-    });
+    std::string line;
+    char c = 0;
+    while (line.size() < 4096 && ::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    ::close(out[0]);
+    std::size_t log_at = line.find(" LOG ");
+    if (line.rfind("PORT ", 0) != 0 || log_at == std::string::npos) {
+      std::fprintf(stderr, "%s %s did not start its peer (its stderr is above)\n", argv[0], argv[1]);
+      std::exit(2);
+    }
+    port = line.substr(5, log_at - 5);
+    m_log = line.substr(log_at + 5);
   }
   Peer(Peer const&) = delete;
   Peer& operator=(Peer const&) = delete;
   ~Peer() {
-    ::kill(m_pid, SIGKILL);
+    ::close(m_stdin);  // end of file: the launcher stops the peer and exits
     int status = 0;
     ::waitpid(m_pid, &status, 0);
-    ::close(m_stdin);
-    m_reader.join();
   }
 
-  std::string output() {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return m_output;
-  }
-  bool wait_for_output(std::string const& needle, int seconds = 10) {
-    return wait_until([&] { return output().find(needle) != std::string::npos; }, seconds);
-  }
-  // The number after `prefix` in the output (e.g. "ACCEPT 127.0.0.1:"), waiting for it.
-  std::string port_after(std::string const& prefix) {
-    if (!wait_for_output(prefix)) {
-      std::fprintf(stderr, "peer never printed %s; output:\n%s\n", prefix.c_str(), output().c_str());
-      std::exit(2);
+  // Everything the peer printed so far (stdout and stderr).
+  std::string output() const {
+    std::string text;
+    if (FILE* f = std::fopen(m_log.c_str(), "rb")) {
+      char buf[4096];
+      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+      std::fclose(f);
     }
-    std::string out = output();
-    std::size_t at = out.find(prefix) + prefix.size();
-    std::size_t end = at;
-    while (end < out.size() && out[end] >= '0' && out[end] <= '9') ++end;
-    if (end == at) wait_for_output("\n");
-    out = output();
-    end = at;
-    while (end < out.size() && out[end] >= '0' && out[end] <= '9') ++end;
-    return out.substr(at, end - at);
+    return text;
+  }
+  bool wait_for_output(std::string const& needle, int seconds = 10) const {
+    return wait_until([&] { return output().find(needle) != std::string::npos; }, seconds);
   }
   void send(std::string const& text) {
     if (::write(m_stdin, text.data(), text.size()) != static_cast<ssize_t>(text.size())) std::perror("peer stdin");
   }
 
+  std::string port;
+
  private:
   pid_t m_pid = -1;
   int m_stdin = -1;
-  std::thread m_reader;
-  std::mutex m_mutex;
-  std::string m_output;
+  std::string m_log;
 };
 
-// A temporary directory with a CA and a `localhost` leaf (CA:FALSE, SAN DNS:localhost and
-// IP:127.0.0.1, serverAuth) signed by it; removed when destroyed.
+// The test PKI (made by `tests/peers/launch pki`; its files are listed in tests/peers/pki.py):
+// $NETRT_TEST_PKI when run.sh made it, else a temporary directory made here and removed when
+// destroyed.
 class Pki {
  public:
   Pki() {
+    if (char const* made = std::getenv("NETRT_TEST_PKI"); made && *made) {
+      dir = made;
+      return;
+    }
     char tmpl[] = "/tmp/netrt-cpp-pki-XXXXXX";
     if (!::mkdtemp(tmpl)) {
       std::perror("mkdtemp");
       std::exit(2);
     }
     dir = tmpl;
-    write("leaf.ext",
-          "basicConstraints=critical,CA:FALSE\n"
-          "keyUsage=critical,digitalSignature\n"
-          "extendedKeyUsage=serverAuth\n"
-          "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem"
-        " -days 2 -subj /CN=netrt-cpp-test-ca -addext basicConstraints=critical,CA:TRUE"
-        " -addext keyUsage=critical,keyCertSign,cRLSign");
-    run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -out leaf.csr"
-        " -subj /CN=localhost");
-    run("openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2"
-        " -extfile leaf.ext");
+    m_owned = true;
+    if (std::system(("'" NETRT_PEER_LAUNCH "' pki '" + dir + "'").c_str()) != 0) {
+      std::fprintf(stderr, "tests/peers/launch pki %s failed\n", dir.c_str());
+      std::exit(2);
+    }
   }
   Pki(Pki const&) = delete;
   Pki& operator=(Pki const&) = delete;
-  ~Pki() { (void)std::system(("rm -rf '" + dir + "'").c_str()); }
+  ~Pki() {
+    if (m_owned) (void)std::system(("rm -rf '" + dir + "'").c_str());
+  }
 
   std::string path(std::string const& file) const { return dir + "/" + file; }
   std::string dir;
 
  private:
-  void write(std::string const& file, std::string const& text) const {
-    FILE* f = std::fopen(path(file).c_str(), "w");
-    if (!f || std::fputs(text.c_str(), f) < 0 || std::fclose(f) != 0) {
-      std::perror("write");
-      std::exit(2);
-    }
-  }
-  void run(std::string const& cmd) const {
-    std::string full = "cd '" + dir + "' && " + cmd + " >openssl.log 2>&1";
-    if (std::system(full.c_str()) != 0) {
-      std::fprintf(stderr, "failed: %s (see %s/openssl.log)\n", cmd.c_str(), dir.c_str());
-      std::exit(2);
-    }
-  }
+  bool m_owned = false;
 };
 
-// `openssl s_server` on 127.0.0.1:0 with the PKI's leaf; `port` is where it accepts.
+// `openssl s_server` with the PKI's leaf; `port` is where it accepts.
 struct OpensslServer {
   explicit OpensslServer(Pki const& pki)
-      : peer({"openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "4", "-cert", pki.path("leaf.pem"), "-key",
-              pki.path("leaf.key")}),
-        port(peer.port_after("ACCEPT 127.0.0.1:")) {}
+      : peer({"s_server", "--naccept", "4", "--cert", pki.path("leaf.pem"), "--key", pki.path("leaf.key")}),
+        port(peer.port) {}
   Peer peer;
   std::string port;
 };
 
-// The Python ssl STARTTLS peer (as core/tests/util/peers.rs): reads a big-endian Int32 length
-// and that much plaintext (the samples' hello), prints it, does the TLS handshake as server,
-// then echoes one line back over TLS prefixed with "echo:".
-inline char const* kStartTlsScript = R"PY(
-import socket, ssl, struct, sys
-cert, key = sys.argv[1], sys.argv[2]
-srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
-print("PORT", srv.getsockname()[1], flush=True)
-srv.settimeout(20)
-conn, _ = srv.accept(); conn.settimeout(20)
-def exact(n):
-    b = b""
-    while len(b) < n:
-        chunk = conn.recv(n - len(b))
-        if not chunk: raise SystemExit("peer closed")
-        b += chunk
-    return b
-n = struct.unpack(">i", exact(4))[0]
-print("HELLO", exact(n).decode("utf-8"), flush=True)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(cert, key)
-try:
-    tls = ctx.wrap_socket(conn, server_side=True)
-except Exception as e:
-    print("HANDSHAKE-FAILED", type(e).__name__, e, flush=True); raise SystemExit(0)
-print("TLS", tls.version(), flush=True)
-line = b""
-while not line.endswith(b"\n"):
-    chunk = tls.recv(100)
-    if not chunk: break
-    line += chunk
-tls.sendall(b"echo:" + line)
-print("ECHOED", line.decode().strip(), flush=True)
-try: tls.unwrap()
-except Exception: pass
-)PY";
-
+// The Python ssl STARTTLS peer (tests/peers/starttls_peer.py): reads the samples'
+// length-prefixed plaintext hello, prints it, does the TLS handshake as server, then echoes one
+// line back over TLS prefixed with "echo:".
 struct PythonStartTlsServer {
   explicit PythonStartTlsServer(Pki const& pki)
-      : peer({"python3", "-c", kStartTlsScript, pki.path("leaf.pem"), pki.path("leaf.key")}), port(peer.port_after("PORT ")) {}
+      : peer({"starttls", "--cert", pki.path("leaf.pem"), "--key", pki.path("leaf.key")}), port(peer.port) {}
   Peer peer;
   std::string port;
 };

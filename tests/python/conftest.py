@@ -24,8 +24,8 @@ async def within(aw):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"))
+def pki() -> Pki:
+    return make_pki(Path(__file__).resolve().parents[2] / "target" / "test-pki")
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def s_server(pki: Pki) -> Iterator[object]:
     peers: list[Peer] = []
 
     def start(*extra: str) -> Peer:
-        peer = openssl_s_server(pki.path("server.pem"), pki.path("server.key"), *extra)
+        peer = openssl_s_server(pki.path("leaf.pem"), pki.path("leaf.key"), *extra)
         peers.append(peer)
         return peer
 
@@ -49,7 +49,7 @@ def s_server(pki: Pki) -> Iterator[object]:
 
 @pytest.fixture
 def starttls_peer(pki: Pki) -> Iterator[Peer]:
-    peer = python_starttls_server(pki.path("server.pem"), pki.path("server.key"))
+    peer = python_starttls_server(pki.path("leaf.pem"), pki.path("leaf.key"))
     yield peer
     peer.close()
 

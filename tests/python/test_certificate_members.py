@@ -4,7 +4,6 @@ and the struct helpers (unpack, __match_args__, __replace__), on certificates ma
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,48 +20,8 @@ from netrt import (
 )
 from peers.pki import Pki
 
-EXT = """basicConstraints=critical,CA:FALSE
-keyUsage=critical,digitalSignature,nonRepudiation,keyAgreement,encipherOnly
-subjectAltName=@names
-[names]
-DNS.1=a.example
-IP.1=192.0.2.1
-IP.2=2001:db8::1
-URI.1=https://a.example/path
-email.1=someone@example.com
-dirName.1=dir
-otherName.1=1.3.6.1.4.1.311.20.2.3;UTF8:user@example.com
-[dir]
-CN=Directory Name
-O=Example
-"""
-
-
-def openssl(cwd: Path, *args: str) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
-
-
-@pytest.fixture(scope="module")
-def extra(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Path:
-    """`san.pem` (EC P-256, every SAN kind, signed by the test CA) and `rsa.pem` (RSA, self-signed
-    with SHA-384)."""
-    d = tmp_path_factory.mktemp("extra")
-    (d / "san.ext").write_text(EXT)
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl(d, "req", "-new", *ec, "-keyout", "san.key", "-out", "san.csr", "-subj", "/CN=san.example")
-    openssl(
-        d, "x509", "-req", "-in", "san.csr", "-CA", str(pki.path("ca.pem")), "-CAkey", str(pki.path("ca.key")),
-        "-set_serial", "77", "-days", "30", "-sha256", "-extfile", "san.ext", "-out", "san.pem",
-    )
-    openssl(
-        d, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa.key", "-sha384", "-days", "30",
-        "-subj", "/CN=rsa-self", "-out", "rsa.pem",
-    )
-    return d
-
-
-def test_key_usages(extra: Path, ca: Certificate) -> None:
-    ku = Certificate.from_pem((extra / "san.pem").read_text()).key_usages
+def test_key_usages(pki: Pki, ca: Certificate) -> None:
+    ku = Certificate.from_pem(pki.text("san_all.pem")).key_usages
     assert isinstance(ku, netrt.CertificateKeyUsages)
     assert ku.digital_signature and ku.non_repudiation and ku.key_agreement and ku.encipher_only
     assert not (ku.key_encipherment or ku.data_encipherment or ku.key_certificate_sign or ku.crl_sign)
@@ -74,28 +33,28 @@ def test_key_usages(extra: Path, ca: Certificate) -> None:
     assert fresh.digital_signature
 
 
-def test_subject_alternative_name(extra: Path, pki: Pki) -> None:
-    san = Certificate.from_pem((extra / "san.pem").read_text()).subject_alternative_name
-    assert san.dns_name == ["a.example"]
+def test_subject_alternative_name(pki: Pki) -> None:
+    san = Certificate.from_pem(pki.text("san_all.pem")).subject_alternative_name
+    assert san.dns_name == ["a.example", "b.example"]
     assert san.ip_address == ["192.0.2.1", "2001:db8::1"]
     assert san.url == ["https://a.example/path"]
     assert san.email_name == ["someone@example.com"]
     assert san.distinguished_name == ["O=Example,CN=Directory Name"]
     assert san.principal_name == ["user@example.com"]
-    server = Certificate.from_pem(pki.text("server.pem")).subject_alternative_name
+    server = Certificate.from_pem(pki.text("leaf.pem")).subject_alternative_name
     assert server.dns_name == ["localhost"] and server.ip_address == ["127.0.0.1"] and server.url == []
 
 
-def test_algorithm_names(extra: Path, ca: Certificate) -> None:
+def test_algorithm_names(pki: Pki, ca: Certificate) -> None:
     assert (ca.signature_algorithm_name, ca.signature_hash_algorithm_name) == ("sha256ECDSA", "SHA256")
     assert ca.key_algorithm_name == "ECDSA_P256"
-    rsa = Certificate.from_pem((extra / "rsa.pem").read_text())
+    rsa = Certificate.from_pem(pki.text("rsa_self.pem"))
     assert (rsa.signature_algorithm_name, rsa.signature_hash_algorithm_name) == ("sha384RSA", "SHA384")
     assert rsa.key_algorithm_name == "RSA"
 
 
 def test_store_members_have_their_linux_values(pki: Pki) -> None:
-    cert = Certificate.from_pem(pki.text("server.pem"), pki.text("server.key"))
+    cert = Certificate.from_pem(pki.text("leaf.pem"), pki.text("leaf.key"))
     assert cert.has_private_key
     assert (cert.is_strongly_protected, cert.is_per_user, cert.is_security_device_bound) == (False, False, False)
     assert cert.key_storage_provider_name == "" and cert.store_name == ""
@@ -103,7 +62,7 @@ def test_store_members_have_their_linux_values(pki: Pki) -> None:
 
 async def test_build_chain_and_validate(pki: Pki, ca: Certificate, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(pki.path("ca.pem")))
-    leaf = Certificate.from_pem(pki.text("server.pem"))
+    leaf = Certificate.from_pem(pki.text("leaf.pem"))
     chain = await leaf.build_chain_async([])
     assert isinstance(chain, netrt.CertificateChain)
     assert chain.get_certificates(True) == [leaf, ca]
@@ -136,7 +95,7 @@ async def test_untrusted_without_the_root_in_the_store(pki: Pki, monkeypatch: py
     empty.write_text("")
     monkeypatch.setenv("SSL_CERT_FILE", str(empty))
     monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
-    op = Certificate.from_pem(pki.text("server.pem")).build_chain_async([Certificate.from_pem(pki.text("ca.pem"))])
+    op = Certificate.from_pem(pki.text("leaf.pem")).build_chain_async([Certificate.from_pem(pki.text("ca.pem"))])
     chain = op.get(timeout=10)
     assert len(chain.get_certificates(True)) == 2, "the given CA completes the chain"
     assert chain.validate() is ChainValidationResult.UNTRUSTED

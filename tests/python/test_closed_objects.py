@@ -117,7 +117,7 @@ async def assert_calls_closed(cls: type | None, calls: dict[str, Callable[[], An
 
 
 def leaf(pki: Pki) -> Certificate:
-    return Certificate.from_pem(pki.text("server.pem"), pki.text("server.key"))
+    return Certificate.from_pem(pki.text("leaf.pem"), pki.text("leaf.key"))
 
 
 async def tls_pair(pki: Pki, ca: Certificate) -> tuple[StreamSocket, StreamSocket, StreamSocketListener]:

@@ -11,16 +11,13 @@ from pathlib import Path
 import pytest
 
 from peers.pki import Pki
-from peers.procs import Peer
+from peers.procs import Peer, program
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "python"
 
 
 def listener(*args: str) -> Peer:
-    def port(line: str) -> int | None:
-        return int(line.split()[3]) if line.startswith("listening on port ") else None
-
-    return Peer([sys.executable, "-u", str(EXAMPLES / "listener_echo.py"), *args], port)
+    return program("listening on port ", sys.executable, "-u", str(EXAMPLES / "listener_echo.py"), *args)
 
 
 def run(example: str, *args: str) -> str:
@@ -33,7 +30,7 @@ def run(example: str, *args: str) -> str:
 
 @pytest.fixture
 def tls_listener(pki: Pki) -> Iterator[Peer]:
-    peer = listener("--tls", str(pki.path("server.pem")), str(pki.path("server.key")),
+    peer = listener("--tls", str(pki.path("leaf.pem")), str(pki.path("leaf.key")),
                     "--require-client-cert", str(pki.path("ca.pem")))
     yield peer
     peer.close()
@@ -51,7 +48,7 @@ def test_client_certificate_and_connect_ssl_samples(tls_listener: Peer, pki: Pki
 
 
 def test_upgrade_sample_against_the_starttls_listener(pki: Pki) -> None:
-    peer = listener("--starttls", str(pki.path("server.pem")), str(pki.path("server.key")))
+    peer = listener("--starttls", str(pki.path("leaf.pem")), str(pki.path("leaf.key")))
     try:
         out = run("upgrade_to_ssl.py", "localhost", str(peer.port), "--ca", str(pki.path("ca.pem")))
         assert out.splitlines() == [

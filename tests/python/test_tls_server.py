@@ -32,7 +32,7 @@ RO_E_CLOSED = -2147483629
 
 @pytest.fixture
 def leaf(pki: Pki) -> Certificate:
-    return Certificate.from_pem(pki.text("server.pem"), pki.text("server.key"))
+    return Certificate.from_pem(pki.text("leaf.pem"), pki.text("leaf.key"))
 
 
 @pytest.fixture

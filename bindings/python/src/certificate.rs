@@ -5,16 +5,17 @@ use std::sync::Mutex;
 
 use netrt::tls::{
     Certificate, CertificateChain, CertificateChainPolicy, CertificateKeyUsages, ChainValidationParameters,
-    SubjectAlternativeNameInfo,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::asyncop::{IAsyncOperation, spawn};
+use crate::chain_building::parameters_arg;
 use crate::convert::{bytes_arg, datetime, enum_arg, opt_host_arg, py_enum};
 use crate::errors::{OrRaise, invalid_arg};
 use crate::hostname::opt_host_obj;
+use crate::san::PySubjectAlternativeNameInfo;
 use crate::streams::PyBuf;
 
 /// An X.509 certificate, optionally with its private key and intermediates.
@@ -127,14 +128,24 @@ impl PyCertificate {
         self.inner.enhanced_key_usages()
     }
 
-    /// `BuildChainAsync(certificates)`: the chain up to a root, from `certificates`, this
-    /// certificate's intermediates and the system trust store (core `Certificate::build_chain`).
-    /// The `ChainBuildingParameters` overload is not implemented.
-    #[pyo3(signature = (certificates, /))]
-    fn build_chain_async(&self, certificates: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
+    /// `BuildChainAsync(certificates[, parameters])`: the chain up to a root, from
+    /// `certificates`, this certificate's intermediates and the system trust store (core
+    /// `Certificate::build_chain`); with `ChainBuildingParameters` (copied now), what they ask
+    /// (core `Certificate::build_chain_with_parameters`).
+    #[pyo3(signature = (certificates, parameters=None, /))]
+    fn build_chain_async(
+        &self,
+        certificates: &Bound<'_, PyAny>,
+        parameters: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<IAsyncOperation> {
         let pool = certificates.try_iter()?.map(|c| cert_arg(&c?)).collect::<PyResult<Vec<_>>>()?;
         let cert = self.inner.clone();
-        spawn(async move { cert.build_chain(&pool).await }, chain_obj)
+        match parameters.map(parameters_arg).transpose()? {
+            None => spawn(async move { cert.build_chain(&pool).await }, chain_obj),
+            Some(params) => {
+                spawn(async move { cert.build_chain_with_parameters(&pool, &params).await }, chain_obj)
+            }
+        }
     }
 
     /// `KeyUsages`: the keyUsage extension's flags (all false without the extension).
@@ -146,7 +157,7 @@ impl PyCertificate {
     /// `SubjectAlternativeName`: the subjectAltName entries by kind.
     #[getter]
     fn subject_alternative_name(&self) -> PySubjectAlternativeNameInfo {
-        PySubjectAlternativeNameInfo { inner: self.inner.subject_alternative_name().clone() }
+        PySubjectAlternativeNameInfo::of(self.inner.subject_alternative_name().clone())
     }
 
     /// `SignatureAlgorithmName` ("sha256RSA", "sha256ECDSA", ...).
@@ -357,41 +368,3 @@ key_usage_flags!(
     non_repudiation / set_non_repudiation,
     digital_signature / set_digital_signature,
 );
-
-/// `SubjectAlternativeNameInfo`: the subjectAltName entries by kind (read-only lists).
-#[pyclass(module = "netrt", name = "SubjectAlternativeNameInfo", frozen)]
-pub struct PySubjectAlternativeNameInfo {
-    inner: SubjectAlternativeNameInfo,
-}
-
-#[pymethods]
-impl PySubjectAlternativeNameInfo {
-    #[new]
-    fn new() -> Self {
-        Self { inner: SubjectAlternativeNameInfo::default() }
-    }
-    #[getter]
-    fn dns_name(&self) -> Vec<String> {
-        self.inner.dns_name.clone()
-    }
-    #[getter]
-    fn ip_address(&self) -> Vec<String> {
-        self.inner.ip_address.clone()
-    }
-    #[getter]
-    fn url(&self) -> Vec<String> {
-        self.inner.url.clone()
-    }
-    #[getter]
-    fn email_name(&self) -> Vec<String> {
-        self.inner.email_name.clone()
-    }
-    #[getter]
-    fn distinguished_name(&self) -> Vec<String> {
-        self.inner.distinguished_name.clone()
-    }
-    #[getter]
-    fn principal_name(&self) -> Vec<String> {
-        self.inner.principal_name.clone()
-    }
-}

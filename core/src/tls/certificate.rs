@@ -381,7 +381,8 @@ impl Certificate {
         self.allows_usage(EKU_CLIENT_AUTH)
     }
 
-    fn allows_usage(&self, oid: &str) -> bool {
+    /// Whether the extendedKeyUsage extension allows `oid` (no extension: every usage).
+    pub(crate) fn allows_usage(&self, oid: &str) -> bool {
         self.inner.info.ekus.as_ref().is_none_or(|ekus| ekus.iter().any(|e| e == oid))
     }
 

@@ -6,7 +6,10 @@
 //!   for among the certificates given, then the leaf's own intermediates (from PEM/PKCS#12),
 //!   then the system trust store (the CA bundle netrt's sockets trust, docs/tls.md). It ends at a
 //!   self-issued certificate (the root) or where no issuer is found (an incomplete chain, which
-//!   `Validate` reports). No network retrieval (AIA) is done.
+//!   `Validate` reports). No network retrieval (AIA) is done. With `ChainBuildingParameters`
+//!   (`chain_params.rs`), non-empty `ExclusiveTrustRoots` replace the system store, both for
+//!   building and for `Validate`; the required usages, the validation time and the revocation
+//!   request are kept with the chain and applied by every `Validate`.
 //! - `Validate()` uses the base policy: path to a trust anchor of the system store, signatures,
 //!   validity dates, basic constraints; no usage and no name check. `Validate(parameters)` with
 //!   `Ssl` also checks the serverAuth usage and, when `ServerDnsName` is set, the name.
@@ -17,16 +20,22 @@
 //!   so no revocation result is ever reported.
 //! - The trust store is the one at validation time (`SSL_CERT_FILE`/`SSL_CERT_DIR` honoured).
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::RootCertStore;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 
 use super::certificate::Certificate;
 use super::chain::{self, ChainValidationResult};
+use super::chain_params::ChainBuildingParameters;
 use super::der;
 use super::key;
 use super::trust;
 use super::validate::{self, Policy, Usage};
 use crate::error::hresult::E_NOTIMPL;
 use crate::error::{Error, Result};
+use crate::foundation::DateTime;
 use crate::net::HostName;
 
 winrt_enum! {
@@ -62,6 +71,20 @@ pub struct CertificateChain {
     certificates: Vec<Certificate>,
     /// Whether the last certificate is a root (self-issued).
     has_root: bool,
+    /// What the `ChainBuildingParameters` asked of every validation.
+    context: ValidationContext,
+}
+
+/// The `ChainBuildingParameters` a chain was built with, as `Validate` applies them.
+#[derive(Debug, Clone, Default)]
+struct ValidationContext {
+    /// `ExclusiveTrustRoots` as anchors; `None`: the system store at validation time.
+    exclusive_anchors: Option<Arc<RootCertStore>>,
+    /// When the dates are checked; `None`: now.
+    at: Option<DateTime>,
+    /// OIDs every certificate below the root must allow.
+    required_usages: Vec<String>,
+    revocation_check: bool,
 }
 
 impl CertificateChain {
@@ -108,9 +131,13 @@ impl CertificateChain {
     }
 
     fn run(&self, usage: Usage, name: Option<&ServerName<'_>>) -> ChainValidationResult {
-        let roots = trust::system_roots();
+        let system = trust::system_roots();
+        let anchors = match &self.context.exclusive_anchors {
+            Some(store) => &store.roots,
+            None => &system.store().roots,
+        };
         let policy = Policy {
-            anchors: &roots.store().roots,
+            anchors,
             crls: &[],
             algs: key::aws_lc_provider().signature_verification_algorithms.all,
             usage,
@@ -119,8 +146,24 @@ impl CertificateChain {
             return ChainValidationResult::OtherErrors;
         };
         let intermediates: Vec<CertificateDer<'static>> = rest.iter().map(|c| c.der().clone()).collect();
-        let outcome = validate::evaluate(&policy, leaf.der(), &intermediates, name, UnixTime::now());
-        chain::primary_error(&outcome.errors).unwrap_or(ChainValidationResult::Success)
+        let at = match self.context.at {
+            Some(t) => {
+                UnixTime::since_unix_epoch(Duration::from_secs(t.to_unix_seconds().max(0).unsigned_abs()))
+            }
+            None => UnixTime::now(),
+        };
+        let mut errors = validate::evaluate(&policy, leaf.der(), &intermediates, name, at).errors;
+        // Roots are self-issued; usages and revocation concern the certificates below them.
+        let below_root: Vec<&Certificate> =
+            self.certificates.iter().filter(|c| !c.is_self_issued()).collect();
+        let context = &self.context;
+        if context.required_usages.iter().any(|oid| below_root.iter().any(|c| !c.allows_usage(oid))) {
+            errors.push(ChainValidationResult::WrongUsage);
+        }
+        if context.revocation_check && !below_root.is_empty() {
+            errors.push(ChainValidationResult::RevocationInformationMissing);
+        }
+        chain::primary_error(&errors).unwrap_or(ChainValidationResult::Success)
     }
 }
 
@@ -135,8 +178,59 @@ impl Certificate {
         Ok(self.build_chain_now(certificates))
     }
 
+    /// `BuildChainAsync(certificates, parameters)`: as [`Certificate::build_chain`], with what
+    /// the [`ChainBuildingParameters`] ask (their module docs say what netrt honours); the
+    /// chain keeps them for its `Validate`. The parameters are copied: changing them later does
+    /// not change the chain.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` when an `ExclusiveTrustRoots` certificate cannot be a trust anchor.
+    pub async fn build_chain_with_parameters(
+        &self,
+        certificates: &[Certificate],
+        parameters: &ChainBuildingParameters,
+    ) -> Result<CertificateChain> {
+        self.build_chain_with_parameters_now(certificates, parameters)
+    }
+
+    /// [`Certificate::build_chain_with_parameters`], synchronously.
+    ///
+    /// # Errors
+    /// As [`Certificate::build_chain_with_parameters`].
+    pub fn build_chain_with_parameters_now(
+        &self,
+        certificates: &[Certificate],
+        parameters: &ChainBuildingParameters,
+    ) -> Result<CertificateChain> {
+        let settings = parameters.snapshot();
+        let exclusive = &settings.exclusive_trust_roots;
+        let exclusive_anchors = match exclusive.is_empty() {
+            true => None,
+            false => Some(trust::with_extra_roots(&Arc::new(RootCertStore::empty()), exclusive)?),
+        };
+        let context = ValidationContext {
+            exclusive_anchors,
+            at: (!settings.current_time_validation_enabled).then_some(settings.validation_timestamp),
+            required_usages: settings.enhanced_key_usages,
+            revocation_check: settings.revocation_check_enabled,
+        };
+        let roots = (!exclusive.is_empty()).then_some(exclusive.as_slice());
+        Ok(self.build_path(certificates, roots, context))
+    }
+
     /// [`Certificate::build_chain`], synchronously.
     pub fn build_chain_now(&self, certificates: &[Certificate]) -> CertificateChain {
+        self.build_path(certificates, None, ValidationContext::default())
+    }
+
+    /// The path up from this certificate; its roots come from `exclusive_roots` when given, else
+    /// from the system trust store.
+    fn build_path(
+        &self,
+        certificates: &[Certificate],
+        exclusive_roots: Option<&[Certificate]>,
+        context: ValidationContext,
+    ) -> CertificateChain {
         let algs = key::aws_lc_provider().signature_verification_algorithms.all;
         let signed_by = |child: &Certificate, issuer: &Certificate| {
             child.issuer_raw() == issuer.subject_raw()
@@ -147,7 +241,8 @@ impl Certificate {
         let roots = trust::system_roots();
         let mut path = vec![self.clone()];
         // Bounded: a chain never grows past every candidate once.
-        let limit = pool.len() + roots.certificates().len() + 1;
+        let root_count = exclusive_roots.map_or_else(|| roots.certificates().len(), <[Certificate]>::len);
+        let limit = pool.len() + root_count + 1;
         while path.len() <= limit {
             let current = path.last().expect("never empty");
             if current.is_self_issued() {
@@ -155,7 +250,10 @@ impl Certificate {
             }
             let seen = |c: &Certificate| path.iter().any(|p| p.der() == c.der());
             let next = pool.iter().find(|c| !seen(c) && signed_by(current, c)).cloned().or_else(|| {
-                // Only roots named as the issuer are parsed.
+                if let Some(exclusive) = exclusive_roots {
+                    return exclusive.iter().find(|c| !seen(c) && signed_by(current, c)).cloned();
+                }
+                // Only system roots named as the issuer are parsed.
                 let issuer_name =
                     der::read_tlv(current.issuer_raw()).map(|(t, _)| t.content).unwrap_or_default();
                 roots
@@ -173,6 +271,6 @@ impl Certificate {
             }
         }
         let has_root = path.len() > 1 && path.last().is_some_and(Certificate::is_self_issued);
-        CertificateChain { certificates: path, has_root }
+        CertificateChain { certificates: path, has_root, context }
     }
 }

@@ -15,11 +15,15 @@
 //!   `Certificate::subject_distinguished_name`; `PrincipalName` lists the Microsoft UPN
 //!   otherName (1.3.6.1.4.1.311.20.2.3) values; other otherNames are not listed.
 
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use x509_parser::prelude::{GeneralName, X509Certificate};
 use x509_parser::signature_algorithm::SignatureAlgorithm;
 
 use super::der;
 use super::name;
+use crate::error::Error;
+use crate::foundation::Vector;
 
 /// `Windows.Security.Cryptography.Certificates.CertificateKeyUsages`: the flags of the X.509
 /// keyUsage extension (RFC 5280 §4.2.1.3). WinRT's class has setters because it also describes
@@ -63,6 +67,80 @@ pub struct SubjectAlternativeNameInfo {
     pub distinguished_name: Vec<String>,
     /// `PrincipalName`: the user principal names (Microsoft UPN otherName).
     pub principal_name: Vec<String>,
+}
+
+/// One list of a [`SubjectAlternativeNameInfo`]: the singular member (`DnsName`, an
+/// `IVectorView`) and the plural one added in later Windows versions (`DnsNames`, an `IVector`)
+/// read the same entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubjectAlternativeNameKind {
+    /// `DnsName` / `DnsNames`.
+    DnsName,
+    /// `IPAddress` / `IPAddresses`.
+    IpAddress,
+    /// `Url` / `Urls`.
+    Url,
+    /// `EmailName` / `EmailNames`.
+    EmailName,
+    /// `DistinguishedName` / `DistinguishedNames`.
+    DistinguishedName,
+    /// `PrincipalName` / `PrincipalNames`.
+    PrincipalName,
+}
+
+impl SubjectAlternativeNameInfo {
+    /// The entries of one kind.
+    pub fn entries(&self, kind: SubjectAlternativeNameKind) -> &[String] {
+        match kind {
+            SubjectAlternativeNameKind::DnsName => &self.dns_name,
+            SubjectAlternativeNameKind::IpAddress => &self.ip_address,
+            SubjectAlternativeNameKind::Url => &self.url,
+            SubjectAlternativeNameKind::EmailName => &self.email_name,
+            SubjectAlternativeNameKind::DistinguishedName => &self.distinguished_name,
+            SubjectAlternativeNameKind::PrincipalName => &self.principal_name,
+        }
+    }
+
+    fn entries_mut(&mut self, kind: SubjectAlternativeNameKind) -> &mut Vec<String> {
+        match kind {
+            SubjectAlternativeNameKind::DnsName => &mut self.dns_name,
+            SubjectAlternativeNameKind::IpAddress => &mut self.ip_address,
+            SubjectAlternativeNameKind::Url => &mut self.url,
+            SubjectAlternativeNameKind::EmailName => &mut self.email_name,
+            SubjectAlternativeNameKind::DistinguishedName => &mut self.distinguished_name,
+            SubjectAlternativeNameKind::PrincipalName => &mut self.principal_name,
+        }
+    }
+
+    /// The singular member (`DnsName`, ...): a read-only snapshot of the entries now.
+    pub fn entries_view(shared: &Arc<Mutex<Self>>, kind: SubjectAlternativeNameKind) -> Vector<String> {
+        Vector::view(lock(shared).entries(kind).to_vec())
+    }
+
+    /// The plural member (`DnsNames`, ...): a live `IVector` over `shared`, the info object a
+    /// projection hands out. WinRT makes these writable because the class also describes
+    /// certificate requests, which netrt does not make: changes only change what this info
+    /// object reports (never the certificate it came from). An `IPAddresses` entry must be an
+    /// IPv4 or IPv6 address (anything else is `E_INVALIDARG` and changes nothing).
+    pub fn entries_vector(shared: &Arc<Mutex<Self>>, kind: SubjectAlternativeNameKind) -> Vector<String> {
+        let (r, w) = (Arc::clone(shared), Arc::clone(shared));
+        Vector::live(
+            move || lock(&r).entries(kind).to_vec(),
+            move |values| {
+                if kind == SubjectAlternativeNameKind::IpAddress
+                    && let Some(bad) = values.iter().find(|v| v.parse::<std::net::IpAddr>().is_err())
+                {
+                    return Err(Error::invalid_arg(format!("IPAddresses: '{bad}' is not an IP address")));
+                }
+                *lock(&w).entries_mut(kind) = values;
+                Ok(())
+            },
+        )
+    }
+}
+
+fn lock(shared: &Mutex<SubjectAlternativeNameInfo>) -> MutexGuard<'_, SubjectAlternativeNameInfo> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The Microsoft user-principal-name otherName.

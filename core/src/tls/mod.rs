@@ -4,6 +4,7 @@
 pub mod certificate;
 pub mod chain;
 pub mod chain_build;
+pub mod chain_params;
 pub mod client;
 mod der;
 pub mod details;
@@ -19,8 +20,9 @@ pub mod version;
 pub use certificate::Certificate;
 pub use chain::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
 pub use chain_build::{CertificateChain, CertificateChainPolicy, ChainValidationParameters};
+pub use chain_params::ChainBuildingParameters;
 pub use client::TlsSessionInfo;
-pub use details::{CertificateKeyUsages, SubjectAlternativeNameInfo};
+pub use details::{CertificateKeyUsages, SubjectAlternativeNameInfo, SubjectAlternativeNameKind};
 pub use verifier::{RecordingClientVerifier, RecordingVerifier, SharedRecord, VerificationRecord};
 pub use version::TlsVersion;
 

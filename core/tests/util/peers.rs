@@ -1,41 +1,66 @@
-//! Third-party peers started by the tests: `openssl s_server` and a Python `ssl` STARTTLS peer.
-//! Each binds 127.0.0.1 on an ephemeral port, reports it, and is killed when dropped.
+//! Third-party peers for the tests, started by `tests/peers/launch` (the one place that knows how
+//! to start each peer and learn its port; its contract is in tests/peers/README.md). A peer is
+//! stopped when dropped.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// A running peer process with its captured output.
+/// `tests/peers/launch`.
+pub fn launcher() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/launch")
+}
+
+/// A running peer: the launcher, the port, and the file with the peer's output.
 pub struct Peer {
-    child: Child,
-    /// Kept open: `openssl s_server` drops clients when its stdin reaches EOF. Lines written
-    /// to it are sent to the connected client.
+    launcher: Child,
+    /// What is written here reaches the peer's stdin; closing it stops the peer.
     stdin: Mutex<Option<ChildStdin>>,
     pub port: u16,
-    output: Arc<Mutex<String>>,
+    log: PathBuf,
 }
 
 impl Peer {
+    /// Runs `launch <args>` and reads its `PORT <port> LOG <path>` line.
+    fn start(args: &[&OsStr]) -> Peer {
+        let mut launcher = Command::new(launcher())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("run tests/peers/launch (python3 is required)");
+        let mut line = String::new();
+        let _ = BufReader::new(launcher.stdout.take().expect("piped")).read_line(&mut line);
+        let ready = line.strip_prefix("PORT ").and_then(|rest| rest.trim_end().split_once(" LOG "));
+        let Some((port, log)) = ready else {
+            let status = launcher.wait();
+            panic!("tests/peers/launch {args:?} failed ({status:?}); its stderr is above");
+        };
+        let stdin = Mutex::new(launcher.stdin.take());
+        Peer { launcher, stdin, port: port.parse().expect("a port number"), log: log.into() }
+    }
+
     /// Everything the peer printed so far (stdout and stderr).
     pub fn output(&self) -> String {
-        self.output.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        std::fs::read(&self.log).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
     }
 
     /// Writes `text` to the peer's standard input (s_server sends it to its client).
     pub fn send(&self, text: &str) {
-        use std::io::Write;
         let mut stdin = self.stdin.lock().unwrap();
         let pipe = stdin.as_mut().expect("peer stdin");
         pipe.write_all(text.as_bytes()).unwrap();
         pipe.flush().unwrap();
     }
 
-    /// Kills the peer now (a server dying mid-connection).
+    /// Kills the peer abruptly (SIGKILL to the launcher; the peer dies with it through
+    /// PR_SET_PDEATHSIG): no orderly shutdown, as a crash looks to its clients.
     pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.launcher.kill();
+        let _ = self.launcher.wait();
     }
 
     /// Waits until the output contains `needle` (or panics after 10 s).
@@ -54,138 +79,68 @@ impl Peer {
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // End of file on its stdin: the launcher stops the peer and exits.
+        self.stdin.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        let _ = self.launcher.wait();
     }
 }
 
-fn collect(reader: impl std::io::Read + Send + 'static, sink: Arc<Mutex<String>>) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(reader).lines().map_while(Result::ok) {
-            let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
-            s.push_str(&line);
-            s.push('\n');
-        }
-    });
-}
-
-/// Starts `cmd` whose port is known already.
-pub fn spawn_with_port(cmd: Command, port: u16) -> Peer {
-    spawn(cmd, port)
-}
-
-/// Starts `cmd` and reads its port from its output (see `start`).
-pub fn start_reporting_port(cmd: Command, parse_port: impl Fn(&str) -> Option<u16>) -> Peer {
-    start(cmd, parse_port)
-}
-
-fn spawn(mut cmd: Command, port: u16) -> Peer {
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("start peer (is it installed? see tests/install-deps.sh)");
-    let output = Arc::new(Mutex::new(String::new()));
-    collect(child.stdout.take().unwrap(), output.clone());
-    collect(child.stderr.take().unwrap(), output.clone());
-    let stdin = child.stdin.take();
-    Peer { child, stdin: Mutex::new(stdin), port, output }
-}
-
-/// Starts `cmd`, then reads its port from the first output line that `parse_port` accepts.
-fn start(cmd: Command, parse_port: impl Fn(&str) -> Option<u16>) -> Peer {
-    let mut peer = spawn(cmd, 0);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(port) = peer.output().lines().find_map(&parse_port) {
-            peer.port = port;
-            return peer;
-        }
-        if let Ok(Some(status)) = peer.child.try_wait() {
-            panic!("peer exited ({status}) before reporting its port:\n{}", peer.output());
-        }
-        assert!(Instant::now() < deadline, "peer did not report a port:\n{}", peer.output());
-        std::thread::sleep(Duration::from_millis(10));
+/// `launch <peer> --cert <cert> --key <key> <flags> [-- <extra>]`.
+fn launch_with_cert(peer: &str, cert: &Path, key: &Path, flags: &[&str], extra: &[&str]) -> Peer {
+    let mut args: Vec<&OsStr> =
+        vec![peer.as_ref(), "--cert".as_ref(), cert.as_ref(), "--key".as_ref(), key.as_ref()];
+    args.extend(flags.iter().map(OsStr::new));
+    if !extra.is_empty() {
+        args.push("--".as_ref());
+        args.extend(extra.iter().map(OsStr::new));
     }
+    Peer::start(&args)
 }
 
-/// `openssl s_server -accept 127.0.0.1:0` with a certificate and key, plus `extra` arguments.
+/// `openssl s_server` on 127.0.0.1 with a certificate and key, plus `extra` arguments.
 pub fn openssl_s_server(cert: &Path, key: &Path, extra: &[&str]) -> Peer {
-    let mut cmd = Command::new("openssl");
-    cmd.args(["s_server", "-accept", "127.0.0.1:0", "-naccept", "16", "-cert"])
-        .arg(cert)
-        .arg("-key")
-        .arg(key)
-        .args(extra);
-    start(cmd, |line| line.strip_prefix("ACCEPT 127.0.0.1:").and_then(|p| p.trim().parse().ok()))
+    launch_with_cert("s_server", cert, key, &[], extra)
 }
 
 /// `openssl s_client` connecting to 127.0.0.1:`port` with `extra` arguments (e.g.
-/// `-starttls smtp`); its standard input stays open, so lines can be sent with [`Peer::send`].
+/// `-starttls smtp`); lines can be sent with [`Peer::send`].
 pub fn openssl_s_client(port: u16, extra: &[&str]) -> Peer {
-    let mut cmd = Command::new("openssl");
-    cmd.args(["s_client", "-connect", &format!("127.0.0.1:{port}")]).args(extra);
-    // Nothing to wait for: the port is ours, and with -starttls s_client prints nothing until
-    // the server side has talked.
-    spawn(cmd, port)
+    let port = port.to_string();
+    let mut args: Vec<&OsStr> = vec!["s_client".as_ref(), "--port".as_ref(), port.as_ref(), "--".as_ref()];
+    args.extend(extra.iter().map(OsStr::new));
+    Peer::start(&args)
 }
 
-/// A Python `ssl` peer for STARTTLS: reads a big-endian Int32 length and that many bytes of
-/// plaintext (the samples' hello), prints it, then does the TLS handshake as server and echoes
-/// one line over TLS. With `inject`, it sends "GO\n" plus injected plaintext in one segment
-/// right after the hello, as a STARTTLS-injection attacker would.
+/// The Python `ssl` STARTTLS peer (tests/peers/starttls_peer.py): reads the samples'
+/// length-prefixed plaintext hello, does the TLS handshake as server and echoes one line. With
+/// `inject`, it sends plaintext right after the hello, as a STARTTLS-injection attacker would.
 pub fn python_starttls_server(cert: &Path, key: &Path, inject: bool) -> Peer {
-    let script = r#"
-import socket, ssl, struct, sys
-cert, key, inject = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
-print("PORT", srv.getsockname()[1], flush=True)
-srv.settimeout(20)
-conn, _ = srv.accept(); conn.settimeout(20)
-def exact(n):
-    b = b""
-    while len(b) < n:
-        chunk = conn.recv(n - len(b))
-        if not chunk: raise SystemExit("peer closed")
-        b += chunk
-    return b
-n = struct.unpack(">i", exact(4))[0]
-print("HELLO", exact(n).decode("utf-8"), flush=True)
-if inject:
-    conn.sendall(b"GO\nINJECTED-PLAINTEXT\n")
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(cert, key)
-try:
-    tls = ctx.wrap_socket(conn, server_side=True)
-except Exception as e:
-    print("HANDSHAKE-FAILED", type(e).__name__, e, flush=True); raise SystemExit(0)
-print("TLS", tls.version(), flush=True)
-line = b""
-while not line.endswith(b"\n"):
-    chunk = tls.recv(100)
-    if not chunk: break
-    line += chunk
-tls.sendall(b"echo:" + line)
-print("ECHOED", line.decode().strip(), flush=True)
-try: tls.unwrap()
-except Exception: pass
-"#;
-    let mut cmd = Command::new("python3");
-    cmd.arg("-c").arg(script).arg(cert).arg(key).arg(if inject { "1" } else { "0" });
-    start(cmd, |line| line.strip_prefix("PORT ").and_then(|p| p.trim().parse().ok()))
+    launch_with_cert("starttls", cert, key, if inject { &["--inject"] } else { &[] }, &[])
 }
 
-/// The project's Python (a venv made by tests/install-deps.sh, holding the Python peers).
-pub fn venv_python() -> std::path::PathBuf {
+/// aiosmtpd's SMTP server requiring STARTTLS (tests/peers/smtp_starttls.py).
+pub fn aiosmtpd_starttls(cert: &Path, key: &Path) -> Peer {
+    launch_with_cert("smtp", cert, key, &[], &[])
+}
+
+/// The project venv's Python (tests/install-deps.sh installs the Python peers there).
+pub fn venv_python() -> PathBuf {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run `make test` (tests/install-deps.sh) first",
-        python.display()
-    );
+    assert!(python.exists(), "{} is missing: run tests/install-deps.sh", python.display());
     python
 }
 
-/// aiosmtpd's SMTP server with `require_starttls=True` (tests/peers/smtp_starttls.py).
-pub fn aiosmtpd_starttls(cert: &Path, key: &Path) -> Peer {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/smtp_starttls.py");
-    let mut cmd = Command::new(venv_python());
-    cmd.arg(script).arg(cert).arg(key);
-    start(cmd, |line| line.strip_prefix("PORT ").and_then(|p| p.trim().parse().ok()))
+/// `launch run --port-after <prefix> -- <program>`: a server that prints `<prefix><port>`.
+pub fn run_reporting_port(prefix: &str, program: &[&OsStr]) -> Peer {
+    let mut args: Vec<&OsStr> = vec!["run".as_ref(), "--port-after".as_ref(), prefix.as_ref(), "--".as_ref()];
+    args.extend_from_slice(program);
+    Peer::start(&args)
+}
+
+/// `launch run --port <port> -- <program>`: a server whose configuration names its port.
+pub fn run_on_port(port: u16, program: &[&OsStr]) -> Peer {
+    let port = port.to_string();
+    let mut args: Vec<&OsStr> = vec!["run".as_ref(), "--port".as_ref(), port.as_ref(), "--".as_ref()];
+    args.extend_from_slice(program);
+    Peer::start(&args)
 }

@@ -1,19 +1,21 @@
 //! Peers for the web-layer tests: the Python `websockets` server (tests/peers/ws_server.py),
 //! tinyproxy (CONNECT, BasicAuth), nginx (TLS-terminating reverse proxy, auth_basic) and
 //! Apache httpd (mod_auth_digest with mod_proxy_wstunnel).
-//! Kept in one module so it can move to the shared peer launcher as it is.
+//! Each is started through tests/peers/launch (`run`), which owns and stops the process.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::peers::{Peer, spawn_with_port, start_reporting_port, venv_python};
+use super::peers::{Peer, run_on_port, run_reporting_port, venv_python};
 
 /// `tests/peers/ws_server.py` with `args` (see its docstring).
 pub fn ws_server(args: &[&str]) -> Peer {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/ws_server.py");
-    let mut cmd = Command::new(venv_python());
-    cmd.arg(script).args(args);
-    start_reporting_port(cmd, |line| line.strip_prefix("PORT ").and_then(|p| p.trim().parse().ok()))
+    let python = venv_python();
+    let mut program: Vec<&OsStr> = vec![python.as_os_str(), script.as_os_str()];
+    program.extend(args.iter().map(OsStr::new));
+    run_reporting_port("PORT ", &program)
 }
 
 /// A free ephemeral port on 127.0.0.1, for peers that cannot report the one they bound.
@@ -51,9 +53,7 @@ pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
     }
     let path = dir.join("tinyproxy.conf");
     std::fs::write(&path, conf).unwrap();
-    let mut cmd = Command::new("tinyproxy");
-    cmd.arg("-d").arg("-c").arg(&path);
-    let peer = spawn_with_port(cmd, port);
+    let peer = run_on_port(port, &["tinyproxy".as_ref(), "-d".as_ref(), "-c".as_ref(), path.as_os_str()]);
     wait_listening(&peer, port);
     peer
 }
@@ -102,9 +102,19 @@ http {{
     );
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
-    let mut cmd = Command::new("nginx");
-    cmd.arg("-p").arg(&dir).arg("-c").arg(&path).arg("-e").arg(dir.join("error.log"));
-    let peer = spawn_with_port(cmd, port);
+    let error_log = dir.join("error.log");
+    let peer = run_on_port(
+        port,
+        &[
+            "nginx".as_ref(),
+            "-p".as_ref(),
+            dir.as_os_str(),
+            "-c".as_ref(),
+            path.as_os_str(),
+            "-e".as_ref(),
+            error_log.as_os_str(),
+        ],
+    );
     wait_listening(&peer, port);
     peer
 }
@@ -164,9 +174,7 @@ Group nogroup
     );
     let path = dir.join("httpd.conf");
     std::fs::write(&path, conf).unwrap();
-    let mut cmd = Command::new("apache2");
-    cmd.arg("-X").arg("-f").arg(&path);
-    let peer = spawn_with_port(cmd, port);
+    let peer = run_on_port(port, &["apache2".as_ref(), "-X".as_ref(), "-f".as_ref(), path.as_os_str()]);
     wait_listening(&peer, port);
     peer
 }

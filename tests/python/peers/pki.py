@@ -1,5 +1,5 @@
-"""Test certificates made with the `openssl` command line at test time (never by netrt):
-a CA, a server leaf for localhost/127.0.0.1 and a client-auth leaf, all EC P-256."""
+"""The test PKI, made by `tests/peers/launch pki` with the `openssl` command line (never by
+netrt); the files are listed at the top of tests/peers/pki.py."""
 
 from __future__ import annotations
 
@@ -7,20 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-
-
-def _openssl(cwd: Path, *args: str) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=30)
-
-
-def _leaf(d: Path, name: str, cn: str, ext: str) -> None:
-    (d / f"{name}.ext").write_text(ext)
-    _openssl(d, "req", "-new", *EC, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={cn}")
-    _openssl(
-        d, "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-days", "30", "-sha256", "-extfile", f"{name}.ext", "-out", f"{name}.pem",
-    )
+from peers.procs import LAUNCH
 
 
 @dataclass
@@ -35,14 +22,6 @@ class Pki:
 
 
 def make_pki(d: Path) -> Pki:
-    _openssl(
-        d, "req", "-x509", *EC, "-keyout", "ca.key", "-out", "ca.pem", "-days", "30", "-subj", "/CN=netrt test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-    )
-    _leaf(
-        d, "server", "localhost",
-        "basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
-    )
-    _leaf(d, "client", "netrt test client", "basicConstraints=critical,CA:FALSE\nextendedKeyUsage=clientAuth\n")
-    _openssl(d, "x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der")
+    """The shared directory `d`, made (or reused when made less than a day ago) by the launcher."""
+    subprocess.run([str(LAUNCH), "pki", "--reuse", str(d)], check=True, timeout=300)
     return Pki(d)

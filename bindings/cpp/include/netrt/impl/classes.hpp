@@ -472,10 +472,15 @@ namespace Windows::Security::Cryptography::Certificates {
 using ::netrt::Windows::Foundation::DateTime;
 using ::netrt::Windows::Foundation::TimeSpan;
 
-// `SubjectAlternativeNameInfo` (of a Certificate): the subjectAltName entries by kind.
+// `SubjectAlternativeNameInfo` (of a Certificate): the subjectAltName entries by kind. The
+// singular members are snapshots; the plural ones (DnsNames, ...) are modifiable vectors of the
+// same entries, which change only this info object (netrt makes no certificate requests).
 class SubjectAlternativeNameInfo : public ::netrt::impl::object {
  public:
   NETRT_IMPL_CLASS(SubjectAlternativeNameInfo)
+  // An empty info.
+  SubjectAlternativeNameInfo()
+      : object(take_ownership_from_abi, ::netrt::impl::make_handle(netrt_subject_alternative_name_info_create)) {}
   Foundation::Collections::IVectorView<hstring> DnsName() const {
     return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_dns_name);
   }
@@ -495,6 +500,25 @@ class SubjectAlternativeNameInfo : public ::netrt::impl::object {
   // The user principal names (Microsoft UPN otherName).
   Foundation::Collections::IVectorView<hstring> PrincipalName() const {
     return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_subject_alternative_name_info_get_principal_name);
+  }
+  Foundation::Collections::IVector<hstring> DnsNames() const {
+    return get_object<Foundation::Collections::IVector<hstring>>(netrt_subject_alternative_name_info_get_dns_names);
+  }
+  // Each element must be an IPv4 or IPv6 address (otherwise E_INVALIDARG).
+  Foundation::Collections::IVector<hstring> IPAddresses() const {
+    return get_object<Foundation::Collections::IVector<hstring>>(netrt_subject_alternative_name_info_get_ip_addresses);
+  }
+  Foundation::Collections::IVector<hstring> Urls() const {
+    return get_object<Foundation::Collections::IVector<hstring>>(netrt_subject_alternative_name_info_get_urls);
+  }
+  Foundation::Collections::IVector<hstring> EmailNames() const {
+    return get_object<Foundation::Collections::IVector<hstring>>(netrt_subject_alternative_name_info_get_email_names);
+  }
+  Foundation::Collections::IVector<hstring> DistinguishedNames() const {
+    return get_object<Foundation::Collections::IVector<hstring>>(netrt_subject_alternative_name_info_get_distinguished_names);
+  }
+  Foundation::Collections::IVector<hstring> PrincipalNames() const {
+    return get_object<Foundation::Collections::IVector<hstring>>(netrt_subject_alternative_name_info_get_principal_names);
   }
 };
 
@@ -542,6 +566,39 @@ class ChainValidationParameters : public ::netrt::impl::object {
 };
 
 class Certificate;
+
+// `ChainBuildingParameters`: what Certificate::BuildChainAsync(certificates, parameters)
+// honours (docs/tls.md): exclusive roots, required usages, the validation time; revocation
+// checking reports RevocationInformationMissing; the network retrieval flags change nothing.
+class ChainBuildingParameters : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(ChainBuildingParameters)
+  ChainBuildingParameters() : object(take_ownership_from_abi, ::netrt::impl::make_handle(netrt_chain_building_parameters_create)) {}
+  // OIDs ("1.3.6.1.5.5.7.3.1") every certificate below the root must allow.
+  Foundation::Collections::IVector<hstring> EnhancedKeyUsages() const {
+    return get_object<Foundation::Collections::IVector<hstring>>(netrt_chain_building_parameters_get_enhanced_key_usages);
+  }
+  // When not empty, the only roots trusted (the system store is not consulted).
+  Foundation::Collections::IVector<Certificate> ExclusiveTrustRoots() const;
+  DateTime ValidationTimestamp() const {
+    return DateTime(TimeSpan(get_value<int64_t>(netrt_chain_building_parameters_get_validation_timestamp)));
+  }
+  void ValidationTimestamp(DateTime value) const {
+    call(netrt_chain_building_parameters_set_validation_timestamp, value.time_since_epoch().count());
+  }
+  bool CurrentTimeValidationEnabled() const { return get_value<bool>(netrt_chain_building_parameters_get_current_time_validation_enabled); }
+  void CurrentTimeValidationEnabled(bool value) const { call(netrt_chain_building_parameters_set_current_time_validation_enabled, value); }
+  bool RevocationCheckEnabled() const { return get_value<bool>(netrt_chain_building_parameters_get_revocation_check_enabled); }
+  void RevocationCheckEnabled(bool value) const { call(netrt_chain_building_parameters_set_revocation_check_enabled, value); }
+  bool NetworkRetrievalEnabled() const { return get_value<bool>(netrt_chain_building_parameters_get_network_retrieval_enabled); }
+  void NetworkRetrievalEnabled(bool value) const { call(netrt_chain_building_parameters_set_network_retrieval_enabled, value); }
+  bool AuthorityInformationAccessEnabled() const {
+    return get_value<bool>(netrt_chain_building_parameters_get_authority_information_access_enabled);
+  }
+  void AuthorityInformationAccessEnabled(bool value) const {
+    call(netrt_chain_building_parameters_set_authority_information_access_enabled, value);
+  }
+};
 
 // `CertificateChain`: what Certificate::BuildChainAsync produces, leaf first.
 class CertificateChain : public ::netrt::impl::object {
@@ -622,6 +679,12 @@ class Certificate : public ::netrt::impl::object {
   template <class Range>
   Foundation::IAsyncOperation<CertificateChain> BuildChainAsync(Range const& certificates) const;
   Foundation::IAsyncOperation<CertificateChain> BuildChainAsync(std::initializer_list<Certificate> certificates) const;
+  // The same, with what `parameters` ask (copied when called; the chain's Validate applies them).
+  template <class Range>
+  Foundation::IAsyncOperation<CertificateChain> BuildChainAsync(Range const& certificates,
+                                                                ChainBuildingParameters const& parameters) const;
+  Foundation::IAsyncOperation<CertificateChain> BuildChainAsync(std::initializer_list<Certificate> certificates,
+                                                                ChainBuildingParameters const& parameters) const;
   // The EKU OIDs ("1.3.6.1.5.5.7.3.1" = server authentication).
   Foundation::Collections::IVectorView<hstring> EnhancedKeyUsages() const {
     return get_object<Foundation::Collections::IVectorView<hstring>>(netrt_certificate_get_enhanced_key_usages);
@@ -646,9 +709,13 @@ class Certificate : public ::netrt::impl::object {
     return ::netrt::impl::make_handle(netrt_certificate_create, data, static_cast<std::size_t>(size));
   }
   template <class It>
-  Foundation::IAsyncOperation<CertificateChain> build_chain(It first, It last) const {
+  Foundation::IAsyncOperation<CertificateChain> build_chain(It first, It last, ChainBuildingParameters const* parameters = nullptr) const {
     std::vector<netrt_handle> handles;
     for (; first != last; ++first) handles.push_back(static_cast<Certificate const&>(*first).handle());
+    if (parameters) {
+      return {take_ownership_from_abi, ::netrt::impl::make_handle(netrt_certificate_build_chain_with_parameters_async, handle(),
+                                                                  handles.data(), handles.size(), parameters->handle())};
+    }
     return {take_ownership_from_abi,
             ::netrt::impl::make_handle(netrt_certificate_build_chain_async, handle(), handles.data(), handles.size())};
   }
@@ -660,6 +727,21 @@ Foundation::IAsyncOperation<CertificateChain> Certificate::BuildChainAsync(Range
 }
 inline Foundation::IAsyncOperation<CertificateChain> Certificate::BuildChainAsync(std::initializer_list<Certificate> certificates) const {
   return build_chain(certificates.begin(), certificates.end());
+}
+
+template <class Range>
+Foundation::IAsyncOperation<CertificateChain> Certificate::BuildChainAsync(Range const& certificates,
+                                                                           ChainBuildingParameters const& parameters) const {
+  return build_chain(std::begin(certificates), std::end(certificates), &parameters);
+}
+
+inline Foundation::IAsyncOperation<CertificateChain> Certificate::BuildChainAsync(std::initializer_list<Certificate> certificates,
+                                                                                  ChainBuildingParameters const& parameters) const {
+  return build_chain(certificates.begin(), certificates.end(), &parameters);
+}
+
+inline Foundation::Collections::IVector<Certificate> ChainBuildingParameters::ExclusiveTrustRoots() const {
+  return get_object<Foundation::Collections::IVector<Certificate>>(netrt_chain_building_parameters_get_exclusive_trust_roots);
 }
 
 }  // namespace Windows::Security::Cryptography::Certificates
@@ -1086,6 +1168,7 @@ using Windows::Security::Cryptography::Certificates::Certificate;
 using Windows::Security::Cryptography::Certificates::CertificateChain;
 using Windows::Security::Cryptography::Certificates::CertificateChainPolicy;
 using Windows::Security::Cryptography::Certificates::CertificateKeyUsages;
+using Windows::Security::Cryptography::Certificates::ChainBuildingParameters;
 using Windows::Security::Cryptography::Certificates::ChainValidationParameters;
 using Windows::Security::Cryptography::Certificates::ChainValidationResult;
 using Windows::Security::Cryptography::Certificates::SubjectAlternativeNameInfo;
