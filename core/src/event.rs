@@ -98,14 +98,23 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
             state.closed = true;
             std::mem::take(&mut state.handlers)
         };
-        let callbacks: Vec<ClosedCallback> = registrations.into_iter().filter_map(|r| r.closed).collect();
-        if !callbacks.is_empty() {
-            crate::dispatch::post(move || {
-                for callback in callbacks {
-                    callback();
-                }
-            });
-        }
+        post_closed_callbacks(registrations);
+    }
+
+    /// Ends the subscriptions made with [`Event::add_until_closed`] without closing the event:
+    /// for an object whose events are over although it is still open (a WebSocket whose
+    /// connection ended). Those handlers are removed and their `closed` callbacks posted to
+    /// the dispatcher, behind the events already raised; plain handlers stay, and new ones
+    /// are still accepted.
+    pub fn end_subscriptions(&self) {
+        let ending: Vec<Registration<S, A>> = {
+            let mut state = self.lock();
+            let (ending, staying) =
+                std::mem::take(&mut state.handlers).into_iter().partition(|r| r.closed.is_some());
+            state.handlers = staying;
+            ending
+        };
+        post_closed_callbacks(ending);
     }
 
     /// Whether any handler is registered.
@@ -130,5 +139,18 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State<S, A>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Posts the `closed` callbacks of `registrations` to the dispatcher (behind the events
+/// already raised), in registration order.
+fn post_closed_callbacks<S, A>(registrations: Vec<Registration<S, A>>) {
+    let callbacks: Vec<ClosedCallback> = registrations.into_iter().filter_map(|r| r.closed).collect();
+    if !callbacks.is_empty() {
+        crate::dispatch::post(move || {
+            for callback in callbacks {
+                callback();
+            }
+        });
     }
 }
