@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
-use crate::certificate::{PyCertificate, cert_arg, cert_obj};
+use crate::certificate::{PyCertificate, cert_arg, cert_list, cert_obj, chain_results};
 use crate::convert::{enum_arg, host_arg, level_arg, py_enum, str_arg, timedelta, timespan_arg};
 use crate::errors::{OrRaise, invalid_arg};
 use crate::hostname::{PyEndpointPair, opt_host_obj};
@@ -295,10 +295,6 @@ pub struct PyStreamSocketInformation {
     inner: StreamSocketInformation,
 }
 
-fn certs(py: Python<'_>, v: Vec<netrt::tls::Certificate>) -> PyResult<Vec<Py<PyAny>>> {
-    v.into_iter().map(|c| cert_obj(py, c)).collect()
-}
-
 #[pymethods]
 impl PyStreamSocketInformation {
     #[getter]
@@ -352,15 +348,11 @@ impl PyStreamSocketInformation {
     }
     #[getter]
     fn server_intermediate_certificates(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        certs(py, self.inner.server_intermediate_certificates())
+        cert_list(py, self.inner.server_intermediate_certificates())
     }
     #[getter]
     fn server_certificate_errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        self.inner
-            .server_certificate_errors()
-            .into_iter()
-            .map(|r| py_enum(py, "ChainValidationResult", r as i64))
-            .collect()
+        chain_results(py, self.inner.server_certificate_errors())
     }
     #[getter]
     fn server_certificate_error_severity(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
