@@ -322,3 +322,23 @@ async def test_wss_through_nginx_with_auth_basic(nginx: Peer, ca: Certificate) -
         await send(ws, SocketMessageType.UTF8, b"via nginx")
         assert text_of(await next_message(messages)) == "via nginx"
         assert ws.information.server_certificate is not None
+
+
+async def test_stream_web_socket_sees_the_servers_close_as_end_of_stream_and_closed(peers: list[Peer]) -> None:
+    server = start(peers)
+    with StreamWebSocket() as ws:
+        closed = closed_events(ws)
+        await within(ws.connect_async(Uri(url(server, "/close?code=4003&reason=stream%20over"))))
+        end = await within(ws.input_stream.read_async(netrt.Buffer(16), 16, InputStreamOptions.PARTIAL))
+        assert len(end) == 0
+        sender, args = await within(closed)
+        assert isinstance(sender, StreamWebSocket)
+        assert (args.code, args.reason) == (4003, "stream over")
+
+
+async def test_stream_web_socket_close_code_reaches_the_server(peers: list[Peer]) -> None:
+    server = start(peers)
+    ws = StreamWebSocket()
+    await within(ws.connect_async(url(server)))
+    ws.close(4004, "done streaming")
+    server.wait_for_output("CLOSED 4004 done streaming", timeout=STEP)

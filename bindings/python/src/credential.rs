@@ -38,7 +38,9 @@ impl PyPasswordCredential {
                 &str_arg(&args.get_item(2)?, "password")?,
             )
             .or_raise()?,
-            _ => return Err(arity_error("PasswordCredential", "() or (resource, user_name, password)", args)),
+            _ => {
+                return Err(arity_error("PasswordCredential", "() or (resource, user_name, password)", args));
+            }
         };
         Ok(Self { inner })
     }
@@ -75,6 +77,10 @@ impl PyPasswordCredential {
 
     /// Never shows the password.
     fn __repr__(&self) -> String {
-        format!("PasswordCredential(resource={:?}, user_name={:?})", self.inner.resource(), self.inner.user_name())
+        format!(
+            "PasswordCredential(resource={:?}, user_name={:?})",
+            self.inner.resource(),
+            self.inner.user_name()
+        )
     }
 }

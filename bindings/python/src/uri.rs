@@ -72,6 +72,7 @@ impl PyUri {
     }
 
     /// `ToString()`: the canonical form.
+    #[allow(clippy::inherent_to_string)] // WinRT's IStringable.ToString, as PyWinRT names it
     fn to_string(&self) -> String {
         self.inner.to_string()
     }
@@ -221,7 +222,8 @@ impl PyWwwFormUrlDecoder {
     }
 
     fn __repr__(&self) -> String {
-        let pairs: Vec<String> = self.inner.entries().iter().map(|e| format!("{}={:?}", e.name(), e.value())).collect();
+        let pairs: Vec<String> =
+            self.inner.entries().iter().map(|e| format!("{}={:?}", e.name(), e.value())).collect();
         format!("<netrt.WwwFormUrlDecoder {}>", pairs.join(" "))
     }
 }
