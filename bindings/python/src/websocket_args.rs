@@ -10,7 +10,7 @@ use netrt::ws::{
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::certificate::{cert_list, cert_obj, chain_results};
+use crate::certificate::{cert_list, chain_results, opt_cert_obj};
 use crate::convert::py_enum;
 use crate::data_io::PyDataReader;
 use crate::errors::OrRaise;
@@ -88,10 +88,7 @@ impl PyValidationArgs {
 
     #[getter]
     fn server_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self.inner.server_certificate() {
-            Some(c) => cert_obj(py, c),
-            None => Ok(py.None()),
-        }
+        opt_cert_obj(py, self.inner.server_certificate())
     }
 
     #[getter]

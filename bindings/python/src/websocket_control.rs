@@ -7,7 +7,7 @@ use netrt::ws::{
 };
 use pyo3::prelude::*;
 
-use crate::certificate::{PyCertificate, cert_list, cert_obj, chain_results};
+use crate::certificate::{PyCertificate, cert_list, chain_results, opt_cert_obj};
 use crate::convert::{enum_arg, py_enum, timedelta, timespan_arg};
 use crate::credential::{PyPasswordCredential, credential_obj};
 use crate::errors::{OrRaise, invalid_arg};
@@ -60,10 +60,7 @@ macro_rules! web_socket_control {
             }
             #[getter]
             fn client_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                match self.inner.client_certificate() {
-                    Some(c) => cert_obj(py, c),
-                    None => Ok(py.None()),
-                }
+                opt_cert_obj(py, self.inner.client_certificate())
             }
             #[setter]
             fn set_client_certificate(&self, value: Option<PyRef<'_, PyCertificate>>) -> PyResult<()> {
@@ -192,10 +189,7 @@ macro_rules! web_socket_information {
             }
             #[getter]
             fn server_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                match self.inner.server_certificate() {
-                    Some(c) => cert_obj(py, c),
-                    None => Ok(py.None()),
-                }
+                opt_cert_obj(py, self.inner.server_certificate())
             }
             #[getter]
             fn server_certificate_errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
