@@ -1,6 +1,6 @@
 """Peers for the WebSocket tests, configured as the Rust tests configure them
 (core/tests/util/web_peers.rs): the `websockets` server of tests/peers/ws_server.py, and nginx
-terminating TLS in front of it with auth_basic. Each binds 127.0.0.1 on an ephemeral port and
+terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf). Each binds 127.0.0.1 on an ephemeral port and
 is stopped by `close()`."""
 
 from __future__ import annotations
@@ -44,35 +44,7 @@ def _wait_listening(peer: Peer, port: int) -> None:
             time.sleep(0.02)
 
 
-NGINX_CONF = """daemon off;
-master_process off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log info;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/body;
-  proxy_temp_path {d}/proxy;
-  fastcgi_temp_path {d}/fastcgi;
-  uwsgi_temp_path {d}/uwsgi;
-  scgi_temp_path {d}/scgi;
-  server {{
-    listen 127.0.0.1:{port} ssl;
-    ssl_certificate {cert};
-    ssl_certificate_key {key};
-    location / {{
-      auth_basic "netrt";
-      auth_basic_user_file {d}/htpasswd;
-      proxy_pass http://127.0.0.1:{upstream};
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection "upgrade";
-      proxy_read_timeout 60s;
-    }}
-  }}
-}}
-"""
+NGINX_CONF = Path(__file__).resolve().parents[2] / "peers" / "nginx_ws_proxy.conf"
 
 
 def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, password: str) -> Peer:
@@ -84,7 +56,10 @@ def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, pa
     (d / "htpasswd").write_text(f"{user}:{digest}\n")
     port = _free_port()
     conf = d / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(d=d, port=port, cert=cert, key=key, upstream=upstream))
+    text = NGINX_CONF.read_text()
+    for name, value in {"DIR": d, "PORT": port, "CERT": cert, "KEY": key, "UPSTREAM": upstream}.items():
+        text = text.replace(f"@{name}@", str(value))
+    conf.write_text(text)
     peer = Peer(["nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")], None)
     _wait_listening(peer, port)
     peer.port = port
