@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,11 +70,13 @@ async def send(ws: MessageWebSocket, kind: SocketMessageType, data: bytes) -> No
     assert await within(ws.output_stream.write_async(data)) == len(data)
 
 
-async def collect(ws: MessageWebSocket) -> list[MessageWebSocketMessageReceivedEventArgs]:
-    """Every message `async for` yields until it ends (bounded)."""
+async def collect(
+    messages: AsyncIterator[MessageWebSocketMessageReceivedEventArgs],
+) -> list[MessageWebSocketMessageReceivedEventArgs]:
+    """Every message `messages` (`aiter(socket)`) yields until it ends (bounded)."""
 
     async def run() -> list[MessageWebSocketMessageReceivedEventArgs]:
-        return [a async for a in ws]
+        return [a async for a in messages]
 
     return await within(run())
 
@@ -226,7 +228,7 @@ async def test_the_servers_close_frame_raises_closed_once_and_ends_async_for(pee
     sender, args = await within(closed)
     assert isinstance(sender, MessageWebSocket)
     assert (args.code, args.reason) == (4002, "done")
-    received = await collect(ws)  # the receive side has ended: nothing more
+    received = await collect(aiter(ws))  # the receive side has ended: nothing more
     assert received == []
     ws.close()
 
@@ -239,8 +241,9 @@ async def test_max_message_size_exceeded_is_the_last_message_and_closes_with_100
         with pytest.raises(netrt.InvalidArgumentError):
             ws.control.max_message_size = 0
         await within(ws.connect_async(url(server)))
+        messages = aiter(ws)  # subscribed before the message that fails the connection
         await send(ws, SocketMessageType.BINARY, b"x" * 100)
-        received = await collect(ws)
+        received = await collect(messages)
         assert len(received) == 1
         with pytest.raises(netrt.NetworkError) as e:
             received[0].get_data_reader()

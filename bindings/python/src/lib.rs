@@ -110,6 +110,8 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
             CertificateChainPolicy::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect()
         }
         "TlsVersion" => TlsVersion::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect(),
+        "SocketMessageType" => scan(netrt::ws::SocketMessageType::from_i32, |v| v as i64),
+        "MessageWebSocketReceiveMode" => scan(netrt::ws::MessageWebSocketReceiveMode::from_i32, |v| v as i64),
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
