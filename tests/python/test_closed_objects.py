@@ -315,12 +315,12 @@ async def test_closed_web_sockets_follow_the_rule(ca: Certificate) -> None:
                     "send_final_frame_async": lambda: message.send_final_frame_async(b"x"),
                     "__aiter__": lambda: aiter(message),
                 }
-                assert assert_setters_closed(control) == 9
+                assert assert_setters_closed(control) == 10
             else:
                 calls["input_stream.read_async"] = lambda: stream.input_stream.read_async(
                     netrt.Buffer(4), 4, InputStreamOptions.PARTIAL
                 )
-                assert assert_setters_closed(control) == 7
+                assert assert_setters_closed(control) == 8
             await assert_calls_closed(type(ws), calls)
             with pytest.raises(netrt.NetworkError) as e:
                 control.server_credential = PasswordCredential("r", "u", "p")

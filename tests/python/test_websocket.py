@@ -27,7 +27,7 @@ from netrt import (
 )
 from peers.pki import Pki
 from peers.procs import Peer
-from peers.web import nginx_tls_proxy, ws_server
+from peers.web import nginx_tls_proxy, tinyproxy, ws_server
 
 HRESULT_WSAEMSGSIZE = 0x80072738 - 2**32
 WININET_E_INVALID_SERVER_RESPONSE = 0x80072F78 - 2**32
@@ -345,3 +345,28 @@ async def test_stream_web_socket_close_code_reaches_the_server(peers: list[Peer]
     await within(ws.connect_async(url(server)))
     ws.close(4004, "done streaming")
     server.wait_for_output("CLOSED 4004 done streaming", timeout=STEP)
+
+
+async def test_through_tinyproxy_with_proxy_credential(peers: list[Peer], tmp_path: Path) -> None:
+    server = start(peers)
+    proxy = tinyproxy(tmp_path, ("pxuser", "pxpass"))
+    peers.append(proxy)
+    with MessageWebSocket() as ws:
+        assert ws.control.proxy is None  # the environment's, by default
+        ws.control.proxy = ""
+        assert ws.control.proxy == ""
+        with pytest.raises(netrt.InvalidArgumentError, match="only http://"):
+            ws.control.proxy = "socks5://127.0.0.1:1080"
+        ws.control.proxy = f"127.0.0.1:{proxy.port}"
+        assert ws.control.proxy == f"http://127.0.0.1:{proxy.port}"
+        with pytest.raises(netrt.NetworkError) as e:
+            await within(ws.connect_async(url(server)))
+        assert WebSocketError.get_status(e.value.hresult) == WebErrorStatus.PROXY_AUTHENTICATION_REQUIRED
+    with MessageWebSocket() as ws:
+        ws.control.proxy = f"http://127.0.0.1:{proxy.port}"
+        ws.control.proxy_credential = PasswordCredential("", "pxuser", "pxpass")
+        await within(ws.connect_async(url(server)))
+        messages = aiter(ws)
+        await send(ws, SocketMessageType.BINARY, b"tunnelled")
+        assert bytes_of(await next_message(messages)) == b"tunnelled"
+    proxy.wait_for_output("CONNECT", timeout=STEP)

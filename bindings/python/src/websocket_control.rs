@@ -1,6 +1,7 @@
 //! `MessageWebSocketControl` / `StreamWebSocketControl` and the two Information classes. The
 //! members both sockets share are written once, in macros; core validates every setting.
 
+use netrt::web::{Proxy, ProxyChoice};
 use netrt::ws::{
     MessageWebSocketControl, MessageWebSocketReceiveMode, SocketMessageType, StreamWebSocketControl,
     WebSocketInformation,
@@ -98,9 +99,40 @@ macro_rules! web_socket_control {
             fn set_handshake_timeout(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
                 self.inner.set_handshake_timeout(timespan_arg(value)?).or_raise()
             }
+            /// netrt: how the connection reaches the server. `None` (the default): the
+            /// proxy environment variables, as curl reads them; `""`: never a proxy; else an
+            /// HTTP proxy URL, `http://[user:password@]host[:port]` (E_INVALIDARG otherwise).
+            /// The getter gives `http://host:port` for an explicit proxy.
+            #[getter]
+            fn proxy(&self) -> Option<String> {
+                proxy_text(self.inner.proxy())
+            }
+            #[setter]
+            fn set_proxy(&self, value: Option<&str>) -> PyResult<()> {
+                self.inner.set_proxy(proxy_choice(value)?).or_raise()
+            }
             $($extra)*
         }
     };
+}
+
+/// The Python form of a `ProxyChoice` (see the `proxy` property).
+fn proxy_text(choice: ProxyChoice) -> Option<String> {
+    match choice {
+        ProxyChoice::Environment => None,
+        ProxyChoice::Direct => Some(String::new()),
+        ProxyChoice::Explicit(p) if p.host.contains(':') => Some(format!("http://[{}]:{}", p.host, p.port)),
+        ProxyChoice::Explicit(p) => Some(format!("http://{}:{}", p.host, p.port)),
+    }
+}
+
+/// A `ProxyChoice` from its Python form.
+fn proxy_choice(value: Option<&str>) -> PyResult<ProxyChoice> {
+    Ok(match value {
+        None => ProxyChoice::Environment,
+        Some("") => ProxyChoice::Direct,
+        Some(url) => ProxyChoice::Explicit(Proxy::parse(url).or_raise()?),
+    })
 }
 
 web_socket_control!(

@@ -43,9 +43,7 @@ fn wait_listening(peer: &Peer, port: u16) {
 pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
     let dir = scratch("tinyproxy");
     let port = free_port();
-    // No LogFile: in the foreground tinyproxy logs to its output, which the tests read.
-    let mut conf =
-        format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n");
+    let mut conf = include_str!("../../../tests/peers/tinyproxy.conf").replace("@PORT@", &port.to_string());
     if let Some((user, password)) = basic_auth {
         conf.push_str(&format!("BasicAuth {user} {password}\n"));
     }

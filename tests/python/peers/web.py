@@ -1,6 +1,7 @@
 """Peers for the WebSocket tests, configured as the Rust tests configure them
 (core/tests/util/web_peers.rs): the `websockets` server of tests/peers/ws_server.py, and nginx
-terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf). Each binds 127.0.0.1 on an ephemeral port and
+terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf), and tinyproxy
+as a CONNECT proxy with BasicAuth (tests/peers/tinyproxy.conf). Each binds 127.0.0.1 on an ephemeral port and
 is stopped by `close()`."""
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _wait_listening(peer: Peer, port: int) -> None:
         except OSError:
             if peer.proc.poll() is not None or time.monotonic() > deadline:
                 peer.close()
-                raise RuntimeError(f"nginx never listened on {port}:\n{peer.output()}") from None
+                raise RuntimeError(f"peer never listened on {port}:\n{peer.output()}") from None
             time.sleep(0.02)
 
 
@@ -61,6 +62,24 @@ def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, pa
         text = text.replace(f"@{name}@", str(value))
     conf.write_text(text)
     peer = Peer(["nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")], None)
+    _wait_listening(peer, port)
+    peer.port = port
+    return peer
+
+
+TINYPROXY_CONF = Path(__file__).resolve().parents[2] / "peers" / "tinyproxy.conf"
+
+
+def tinyproxy(d: Path, basic_auth: tuple[str, str] | None) -> Peer:
+    """tinyproxy on 127.0.0.1 in the foreground; with `basic_auth` = (user, password) it answers
+    407 to requests without those credentials."""
+    port = _free_port()
+    text = TINYPROXY_CONF.read_text().replace("@PORT@", str(port))
+    if basic_auth is not None:
+        text += f"BasicAuth {basic_auth[0]} {basic_auth[1]}\n"
+    conf = d / "tinyproxy.conf"
+    conf.write_text(text)
+    peer = Peer(["tinyproxy", "-d", "-c", str(conf)], None)
     _wait_listening(peer, port)
     peer.port = port
     return peer
