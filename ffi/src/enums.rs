@@ -66,4 +66,6 @@ pub enum netrt_kind {
     SubjectAlternativeNameInfo = 24,
     /// `Windows.Networking.Connectivity.IPInformation`.
     IpInformation = 25,
+    /// A completion queue (netrt extension; see `netrt_completion_queue_*`).
+    CompletionQueue = 26,
 }

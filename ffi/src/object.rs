@@ -136,6 +136,7 @@ handle_kinds! {
     ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>) => ChainValidationParameters, none;
     SubjectAlternativeNameInfo(Arc<netrt_core::tls::SubjectAlternativeNameInfo>) => SubjectAlternativeNameInfo, none;
     IpInformation(netrt_core::net::IpInformation) => IpInformation, none;
+    CompletionQueue(netrt_core::foundation::CompletionQueue) => CompletionQueue, owner;
 }
 
 impl Object {

@@ -124,9 +124,8 @@ async def test_a_str_is_accepted_where_a_uri_is_expected_and_a_bad_one_is_invali
         ws.add_message_received(lambda s, a: loop.call_soon_threadsafe(got.set_result, (s, a)))
         await send(ws, SocketMessageType.UTF8, b"handler")
         sender, args = await within(got)
-        assert isinstance(sender, MessageWebSocket) and text_of(args) == "handler"
-        # The sender is the registered socket: closing it through the sender closes ws.
-        sender.close()  # type: ignore[attr-defined]
+        assert sender is ws and text_of(args) == "handler"
+        ws.close()
         with pytest.raises(netrt.NetworkError) as e:
             ws.set_request_header("X-Late", "1")
         assert e.value.hresult == RO_E_CLOSED
@@ -226,7 +225,7 @@ async def test_the_servers_close_frame_raises_closed_once_and_ends_async_for(pee
     closed = closed_events(ws)
     await within(ws.connect_async(url(server, "/close?code=4002&reason=done")))
     sender, args = await within(closed)
-    assert isinstance(sender, MessageWebSocket)
+    assert sender is ws
     assert (args.code, args.reason) == (4002, "done")
     received = await collect(aiter(ws))  # the receive side has ended: nothing more
     assert received == []
@@ -335,7 +334,7 @@ async def test_stream_web_socket_sees_the_servers_close_as_end_of_stream_and_clo
         end = await within(ws.input_stream.read_async(netrt.Buffer(16), 16, InputStreamOptions.PARTIAL))
         assert len(end) == 0
         sender, args = await within(closed)
-        assert isinstance(sender, StreamWebSocket)
+        assert sender is ws
         assert (args.code, args.reason) == (4003, "stream over")
 
 

@@ -16,6 +16,7 @@ mod datagram;
 mod errors;
 mod hostname;
 mod listener;
+mod loop_driven;
 mod stream_socket;
 mod streams;
 mod uri;

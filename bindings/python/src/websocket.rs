@@ -26,28 +26,43 @@ use crate::websocket_control::{
 macro_rules! web_socket {
     ($class:ident, $core:ident, $name:literal, $info:ident, $doc:literal, { $($extra:tt)* }) => {
         #[doc = $doc]
-        #[pyclass(module = "netrt", name = $name, frozen)]
+        #[pyclass(module = "netrt", name = $name, frozen, weakref)]
         pub struct $class {
             pub inner: $core,
         }
 
         impl $class {
+            /// The sender of an event: the object the handler was added to while it lives,
+            /// else a new wrapper of the same socket.
+            fn sender(
+                py: Python<'_>,
+                sender: &$core,
+                registered_on: Option<Bound<'_, PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                match registered_on {
+                    Some(obj) => Ok(obj.unbind()),
+                    None => Ok(Py::new(py, $class { inner: sender.clone() })?.into_any()),
+                }
+            }
+
             fn wrap_closed(
                 py: Python<'_>,
                 sender: &$core,
                 args: &WebSocketClosedEventArgs,
+                registered_on: Option<Bound<'_, PyAny>>,
             ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-                let sender = Py::new(py, $class { inner: sender.clone() })?;
-                Ok((sender.into_any(), Py::new(py, PyClosedArgs { inner: args.clone() })?.into_any()))
+                let sender = Self::sender(py, sender, registered_on)?;
+                Ok((sender, Py::new(py, PyClosedArgs { inner: args.clone() })?.into_any()))
             }
 
             fn wrap_validation(
                 py: Python<'_>,
                 sender: &$core,
                 args: &WebSocketServerCustomValidationRequestedEventArgs,
+                registered_on: Option<Bound<'_, PyAny>>,
             ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-                let sender = Py::new(py, $class { inner: sender.clone() })?;
-                Ok((sender.into_any(), Py::new(py, PyValidationArgs { inner: args.clone() })?.into_any()))
+                let sender = Self::sender(py, sender, registered_on)?;
+                Ok((sender, Py::new(py, PyValidationArgs { inner: args.clone() })?.into_any()))
             }
         }
 
@@ -93,9 +108,10 @@ macro_rules! web_socket {
             /// `Closed += handler`: `handler(socket, WebSocketClosedEventArgs)` once, when the
             /// peer's close frame arrives. TypeError if not callable; RO_E_CLOSED after close.
             #[pyo3(signature = (handler, /))]
-            fn add_closed(&self, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
-                let h = py_handler(callable_handler(handler)?, "netrt: WebSocket Closed handler", Self::wrap_closed);
-                self.inner.add_closed(h).or_raise()
+            fn add_closed(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+                let what = "netrt: WebSocket Closed handler";
+                let h = py_handler(callable_handler(handler)?, what, Self::wrap_closed, slf.as_any())?;
+                slf.get().inner.add_closed(h).or_raise()
             }
 
             /// `Closed -= token` (unknown tokens are ignored).
@@ -107,13 +123,13 @@ macro_rules! web_socket {
             /// `ServerCustomValidationRequested += handler` (wss:// only): the handler may
             /// `reject()` the certificate or take a deferral.
             #[pyo3(signature = (handler, /))]
-            fn add_server_custom_validation_requested(&self, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
-                let h = py_handler(
-                    callable_handler(handler)?,
-                    "netrt: ServerCustomValidationRequested handler",
-                    Self::wrap_validation,
-                );
-                self.inner.add_server_custom_validation_requested(h).or_raise()
+            fn add_server_custom_validation_requested(
+                slf: &Bound<'_, Self>,
+                handler: &Bound<'_, PyAny>,
+            ) -> PyResult<i64> {
+                let what = "netrt: ServerCustomValidationRequested handler";
+                let h = py_handler(callable_handler(handler)?, what, Self::wrap_validation, slf.as_any())?;
+                slf.get().inner.add_server_custom_validation_requested(h).or_raise()
             }
 
             #[pyo3(signature = (token, /))]
@@ -158,9 +174,10 @@ fn wrap_message(
     py: Python<'_>,
     sender: &MessageWebSocket,
     args: &MessageWebSocketMessageReceivedEventArgs,
+    registered_on: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-    let sender = Py::new(py, PyMessageWebSocket { inner: sender.clone() })?;
-    Ok((sender.into_any(), Py::new(py, PyMessageReceivedArgs { inner: args.clone() })?.into_any()))
+    let sender = PyMessageWebSocket::sender(py, sender, registered_on)?;
+    Ok((sender, Py::new(py, PyMessageReceivedArgs { inner: args.clone() })?.into_any()))
 }
 
 web_socket!(
@@ -179,9 +196,10 @@ web_socket!(
         /// `MessageReceived += handler`: `handler(socket, MessageWebSocketMessageReceivedEventArgs)`
         /// on netrt's dispatcher thread. TypeError if not callable; RO_E_CLOSED after close.
         #[pyo3(signature = (handler, /))]
-        fn add_message_received(&self, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
-            let h = py_handler(callable_handler(handler)?, "netrt: MessageReceived handler", wrap_message);
-            self.inner.add_message_received(h).or_raise()
+        fn add_message_received(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+            let what = "netrt: MessageReceived handler";
+            let h = py_handler(callable_handler(handler)?, what, wrap_message, slf.as_any())?;
+            slf.get().inner.add_message_received(h).or_raise()
         }
 
         #[pyo3(signature = (token, /))]
