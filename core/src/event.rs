@@ -106,9 +106,23 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
             state.closed = true;
             std::mem::take(&mut state.handlers)
         };
-        for (target, callback) in registrations.into_iter().filter_map(|r| Some((r.target, r.closed?))) {
-            crate::dispatch::deliver(target.as_ref(), move |_| callback());
-        }
+        deliver_closed_callbacks(registrations);
+    }
+
+    /// Ends the subscriptions made with [`Event::add_until_closed`] without closing the event:
+    /// for an object whose events are over although it is still open (a WebSocket whose
+    /// connection ended). Those handlers are removed and their `closed` callbacks delivered
+    /// where their handlers run, behind the events already raised; plain handlers stay, and
+    /// new ones are still accepted.
+    pub fn end_subscriptions(&self) {
+        let ending: Vec<Registration<S, A>> = {
+            let mut state = self.lock();
+            let (ending, staying) =
+                std::mem::take(&mut state.handlers).into_iter().partition(|r| r.closed.is_some());
+            state.handlers = staying;
+            ending
+        };
+        deliver_closed_callbacks(ending);
     }
 
     /// Whether any handler is registered.
@@ -147,6 +161,14 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State<S, A>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Delivers the `closed` callbacks of `registrations` where their handlers run (behind the
+/// events already raised there).
+fn deliver_closed_callbacks<S, A>(registrations: Vec<Registration<S, A>>) {
+    for (target, callback) in registrations.into_iter().filter_map(|r| Some((r.target, r.closed?))) {
+        crate::dispatch::deliver(target.as_ref(), move |_| callback());
     }
 }
 

@@ -1,5 +1,6 @@
 //! The closed-object rule (docs/handles.md), over every public member of `StreamSocket`,
-//! `StreamSocketListener`, `DatagramSocket` and their `Control` and `Information`:
+//! `StreamSocketListener`, `DatagramSocket` and their `Control` and `Information` (and, for
+//! never-connected WebSockets, their event adds and control vectors):
 //! after `close()`, every method and every setter fails with `RO_E_CLOSED` (event adds
 //! included; removing a handler and closing again stay `Ok`); every getter keeps answering
 //! with the value it had before the close; streams, DataReaders and DataWriters obtained from
@@ -21,6 +22,7 @@ use netrt::net::{
     StreamSocketListener,
 };
 use netrt::tls::{Certificate, ChainValidationResult, ClientCertificateMode};
+use netrt::ws::{MessageWebSocket, StreamWebSocket};
 use netrt::{DataReader, DataWriter, EndpointPair, HostName};
 use tokio::sync::mpsc;
 use util::within;
@@ -442,4 +444,65 @@ fn a_control_keeps_its_object_open_when_every_other_reference_is_gone() {
     listener_control.set_no_delay(false).expect("the listener lives while its control does");
     let datagram_control = DatagramSocket::new().control();
     datagram_control.set_dont_fragment(true).expect("the socket lives while its control does");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_web_sockets_refuse_handlers_and_control_changes() {
+    let message = MessageWebSocket::new();
+    let stream = StreamWebSocket::new();
+    message.close();
+    stream.close();
+    let (mc, sc) = (message.control(), stream.control());
+    let calls = vec![
+        now(
+            "MessageWebSocket.add_message_received",
+            message.add_message_received(Arc::new(|_s, _a| {})).map(drop),
+        ),
+        now(
+            "MessageWebSocket.add_message_received_until_closed",
+            message.add_message_received_until_closed(Arc::new(|_s, _a| {}), Box::new(|| {})).map(drop),
+        ),
+        now("MessageWebSocket.add_closed", message.add_closed(Arc::new(|_s, _a| {})).map(drop)),
+        now(
+            "MessageWebSocket.add_server_custom_validation_requested",
+            message.add_server_custom_validation_requested(Arc::new(|_s, _a| {})).map(drop),
+        ),
+        now("StreamWebSocket.add_closed", stream.add_closed(Arc::new(|_s, _a| {})).map(drop)),
+        now(
+            "StreamWebSocket.add_server_custom_validation_requested",
+            stream.add_server_custom_validation_requested(Arc::new(|_s, _a| {})).map(drop),
+        ),
+        now("MessageWebSocketControl.SupportedProtocols", mc.supported_protocols().append("chat".into())),
+        now(
+            "MessageWebSocketControl.IgnorableServerCertificateErrors",
+            mc.ignorable_server_certificate_errors().append(ChainValidationResult::Expired),
+        ),
+        now("MessageWebSocketControl.TrustedRootCertificates", mc.trusted_root_certificates().append(ca())),
+        now(
+            "StreamWebSocketControl.IgnorableServerCertificateErrors",
+            sc.ignorable_server_certificate_errors().append(ChainValidationResult::Untrusted),
+        ),
+        now("StreamWebSocketControl.TrustedRootCertificates", sc.trusted_root_certificates().append(ca())),
+    ];
+    assert_all_closed(calls).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_subscription_ends_when_the_web_socket_closes() {
+    let ws = MessageWebSocket::new();
+    let (tx, mut rx) = mpsc::unbounded_channel::<&str>();
+    let (kept, ended) = (tx.clone(), tx);
+    ws.add_message_received(Arc::new(|_s, _a| {})).unwrap();
+    ws.add_message_received_until_closed(
+        Arc::new(move |_s, _a| {
+            let _ = kept.send("message");
+        }),
+        Box::new(move || {
+            let _ = ended.send("ended");
+        }),
+    )
+    .unwrap();
+    ws.close();
+    assert_eq!(within(rx.recv()).await, Some("ended"));
+    assert_eq!(within(rx.recv()).await, None, "told once, and no message after it");
 }

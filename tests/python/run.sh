@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Python suite: makes .venv if needed, installs the test tools and the netrt package
 # (pip install ./bindings/python, built by maturin), then runs pytest on tests/python.
-# Idempotent. Fails if pytest fails, and also if it collected no tests (its exit code 5).
+# The third-party Python peers the tests start (tests/peers/requirements.txt: the `websockets`
+# server, ...) are installed too. Idempotent. Fails if pytest fails, and also if it collected
+# no tests (its exit code 5).
 #
 # Environment: PYTEST_ARGS (extra pytest arguments); CARGO_TARGET_DIR (defaults to the
 # workspace's target/ so the wheel build reuses compiled dependencies).
@@ -11,15 +13,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.venv"
 py="$venv/bin/python"
 req="$root/tests/python/requirements.txt"
+peers_req="$root/tests/peers/requirements.txt"
 stamp="$venv/.python-suite-installed"
 
 if [ ! -x "$py" ]; then
   python3 -m venv "$venv"
 fi
-if [ ! -f "$stamp" ] || ! cmp -s "$req" "$stamp"; then
-  echo "tests/python: installing test tools into .venv"
-  "$py" -m pip install -q --disable-pip-version-check -r "$req"
-  cp "$req" "$stamp"
+if [ ! -f "$stamp" ] || ! cat "$req" "$peers_req" | cmp -s - "$stamp"; then
+  echo "tests/python: installing test tools and peers into .venv"
+  "$py" -m pip install -q --disable-pip-version-check -r "$req" -r "$peers_req"
+  cat "$req" "$peers_req" >"$stamp"
 fi
 
 echo "tests/python: building and installing netrt (pip install ./bindings/python)"

@@ -1,5 +1,6 @@
 """The closed-object rule (docs/handles.md), over every public member of StreamSocket,
-StreamSocketListener, DatagramSocket and their control and information: after ``close()``,
+StreamSocketListener, DatagramSocket, MessageWebSocket, StreamWebSocket and their control and
+information: after ``close()``,
 every method and every property setter raises ``NetworkError`` RO_E_CLOSED (adding an event
 handler and starting ``async for`` included; removing a handler and closing again do not
 raise); every property getter answers as it did before the close; the streams, DataReader and
@@ -26,18 +27,28 @@ from netrt import (
     EndpointPair,
     HostName,
     InputStreamOptions,
+    MessageWebSocket,
+    PasswordCredential,
     SocketProtectionLevel,
     SocketQualityOfService,
     StreamSocket,
     StreamSocketListener,
+    StreamWebSocket,
 )
 from peers.pki import Pki
+from peers.web import ws_server
 
 RO_E_CLOSED = 0x80000013 - 2**32
 
 #: Members that are not "calls" in the rule: close() stays idempotent, removing a handler stays
 #: harmless, and the context-manager protocol closes.
-NOT_CALLS = {"close", "remove_connection_received", "remove_message_received"}
+NOT_CALLS = {
+    "close",
+    "remove_connection_received",
+    "remove_message_received",
+    "remove_closed",
+    "remove_server_custom_validation_requested",
+}
 
 
 def public_methods(cls: type) -> set[str]:
@@ -258,7 +269,67 @@ async def test_closed_datagram_socket_follows_the_rule() -> None:
     )
 
 
-@pytest.mark.parametrize("make", [StreamSocketListener, DatagramSocket])
+async def test_closed_web_sockets_follow_the_rule(ca: Certificate) -> None:
+    server = ws_server()
+    try:
+        message, stream = MessageWebSocket(), StreamWebSocket()
+        for ws in (message, stream):
+            ws.control.supported_protocols.append("chat")
+            await within(ws.connect_async(f"ws://127.0.0.1:{server.port}/echo"))
+        for ws in (message, stream):
+            control, info, output = ws.control, ws.information, ws.output_stream
+            writer = DataWriter(ws.output_stream)
+            token = ws.add_closed(lambda _s, _a: None)
+            control_before, info_before = snapshot(control), snapshot(info)
+            assert info_before["local_address"] is not None
+
+            ws.close()
+            ws.close()
+            ws.close(1000, "again")  # both overloads stay idempotent
+            ws.remove_closed(token)  # harmless after close
+            ws.remove_server_custom_validation_requested(12345)
+
+            assert_same_getters(control, control_before)
+            assert_same_getters(info, info_before)
+            calls: dict[str, Callable[[], Any]] = {
+                "connect_async (Uri)": lambda: ws.connect_async(netrt.Uri(f"ws://127.0.0.1:{server.port}/")),
+                "connect_async (str)": lambda: ws.connect_async(f"ws://127.0.0.1:{server.port}/"),
+                "set_request_header": lambda: ws.set_request_header("X-A", "b"),
+                "add_closed": lambda: ws.add_closed(lambda _s, _a: None),
+                "add_server_custom_validation_requested": lambda: ws.add_server_custom_validation_requested(
+                    lambda _s, _a: None
+                ),
+                "output_stream.write_async": lambda: output.write_async(b"x"),
+                "output_stream.flush_async": output.flush_async,
+                "DataWriter.store_async": lambda: (writer.write_byte(1), writer.store_async())[1],
+                "supported_protocols.append": lambda: control.supported_protocols.append("other"),
+                "ignorable_server_certificate_errors.append": lambda: (
+                    control.ignorable_server_certificate_errors.append(netrt.ChainValidationResult.EXPIRED)
+                ),
+                "trusted_root_certificates.append": lambda: control.trusted_root_certificates.append(ca),
+            }
+            if isinstance(ws, MessageWebSocket):
+                calls |= {
+                    "add_message_received": lambda: message.add_message_received(lambda _s, _a: None),
+                    "send_nonfinal_frame_async": lambda: message.send_nonfinal_frame_async(b"x"),
+                    "send_final_frame_async": lambda: message.send_final_frame_async(b"x"),
+                    "__aiter__": lambda: aiter(message),
+                }
+                assert assert_setters_closed(control) == 10
+            else:
+                calls["input_stream.read_async"] = lambda: stream.input_stream.read_async(
+                    netrt.Buffer(4), 4, InputStreamOptions.PARTIAL
+                )
+                assert assert_setters_closed(control) == 8
+            await assert_calls_closed(type(ws), calls)
+            with pytest.raises(netrt.NetworkError) as e:
+                control.server_credential = PasswordCredential("r", "u", "p")
+            assert e.value.hresult == RO_E_CLOSED
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("make", [StreamSocketListener, DatagramSocket, MessageWebSocket])
 async def test_async_for_over_a_closed_object_raises_at_once(make: Callable[[], Any]) -> None:
     obj = make()
     obj.close()
@@ -311,6 +382,13 @@ def test_event_handlers_must_be_callable(handler: Any) -> None:
         listener.add_connection_received(handler)
     with DatagramSocket() as socket, pytest.raises(TypeError):
         socket.add_message_received(handler)
+    for ws in (MessageWebSocket(), StreamWebSocket()):
+        with ws, pytest.raises(TypeError):
+            ws.add_closed(handler)
+        with pytest.raises(TypeError):
+            ws.add_server_custom_validation_requested(handler)
+    with MessageWebSocket() as message, pytest.raises(TypeError):
+        message.add_message_received(handler)
 
 
 def test_connect_timeout_setter_takes_a_timedelta_even_when_closed() -> None:

@@ -25,6 +25,8 @@ ENUMS = [
     "ClientCertificateMode",
     "TlsVersion",
     "CertificateChainPolicy",
+    "SocketMessageType",
+    "MessageWebSocketReceiveMode",
 ]
 
 

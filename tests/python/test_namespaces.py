@@ -52,6 +52,7 @@ PYWINRT: dict[str, set[str]] = {
         "SubjectAlternativeNameInfo",
     },
     "windows.web": {"WebErrorStatus", "WebError"},
+    "windows.security.credentials": {"PasswordCredential", "PasswordCredentialPropertyStore", "PasswordVault"},
 }
 
 # netrt's own additions, placed beside the WinRT types they belong with.
@@ -73,6 +74,7 @@ ALIASES = [
     "windows.security",
     "windows.security.cryptography",
     "windows.security.cryptography.certificates",
+    "windows.security.credentials",
     "windows.web",
 ]
 

@@ -29,6 +29,21 @@ pub fn cert_obj(py: Python<'_>, c: Certificate) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, PyCertificate { inner: c })?.into_any())
 }
 
+/// A `Certificate` object, or `None` (an unset or absent certificate).
+pub fn opt_cert_obj(py: Python<'_>, c: Option<Certificate>) -> PyResult<Py<PyAny>> {
+    c.map_or_else(|| Ok(py.None()), |c| cert_obj(py, c))
+}
+
+/// `Certificate` objects for a list of core certificates (a `Sequence[Certificate]` result).
+pub fn cert_list(py: Python<'_>, v: Vec<Certificate>) -> PyResult<Vec<Py<PyAny>>> {
+    v.into_iter().map(|c| cert_obj(py, c)).collect()
+}
+
+/// `ChainValidationResult` members for a list of core results.
+pub fn chain_results(py: Python<'_>, v: Vec<netrt::tls::ChainValidationResult>) -> PyResult<Vec<Py<PyAny>>> {
+    v.into_iter().map(|r| crate::convert::py_enum(py, "ChainValidationResult", r as i64)).collect()
+}
+
 /// A `Certificate` argument.
 pub fn cert_arg(obj: &Bound<'_, PyAny>) -> PyResult<Certificate> {
     obj.cast::<PyCertificate>()

@@ -11,6 +11,7 @@ mod callbacks;
 mod certificate;
 mod chain_building;
 mod convert;
+mod credential;
 mod data_io;
 mod datagram;
 mod errors;
@@ -20,7 +21,11 @@ mod loop_driven;
 mod san;
 mod stream_socket;
 mod streams;
+mod uri;
 mod vector;
+mod websocket;
+mod websocket_args;
+mod websocket_control;
 
 use pyo3::prelude::*;
 
@@ -108,6 +113,8 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
             CertificateChainPolicy::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect()
         }
         "TlsVersion" => TlsVersion::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect(),
+        "SocketMessageType" => scan(netrt::ws::SocketMessageType::from_i32, |v| v as i64),
+        "MessageWebSocketReceiveMode" => scan(netrt::ws::MessageWebSocketReceiveMode::from_i32, |v| v as i64),
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
@@ -163,6 +170,20 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<datagram::PyMessageReceivedEventArgs>()?;
     m.add_class::<datagram::PyDatagramSocketControl>()?;
     m.add_class::<datagram::PyDatagramSocketInformation>()?;
+    m.add_class::<uri::PyUri>()?;
+    m.add_class::<uri::PyWwwFormUrlDecoder>()?;
+    m.add_class::<uri::PyWwwFormUrlDecoderEntry>()?;
+    m.add_class::<credential::PyPasswordCredential>()?;
+    m.add_class::<websocket::PyMessageWebSocket>()?;
+    m.add_class::<websocket::PyStreamWebSocket>()?;
+    m.add_class::<websocket_control::PyMessageWebSocketControl>()?;
+    m.add_class::<websocket_control::PyStreamWebSocketControl>()?;
+    m.add_class::<websocket_control::PyMessageWebSocketInformation>()?;
+    m.add_class::<websocket_control::PyStreamWebSocketInformation>()?;
+    m.add_class::<websocket_args::PyMessageReceivedArgs>()?;
+    m.add_class::<websocket_args::PyClosedArgs>()?;
+    m.add_class::<websocket_args::PyValidationArgs>()?;
+    m.add_class::<websocket_args::PyDeferral>()?;
     m.add_class::<SocketError>()?;
     m.add_class::<WebSocketError>()?;
     m.add_class::<WebError>()?;

@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyWeakrefMethods, PyWeakrefReference};
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
-use crate::certificate::{PyCertificate, cert_obj};
+use crate::certificate::{PyCertificate, opt_cert_obj};
 use crate::convert::{
     call_python, enum_arg, level_arg, opt_host_arg, py_enum, str_arg, timedelta, timespan_arg,
 };
@@ -293,10 +293,7 @@ impl PyStreamSocketListenerControl {
     /// carry its private key); set it before binding.
     #[getter]
     fn server_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self.inner.server_certificate() {
-            Some(c) => cert_obj(py, c),
-            None => Ok(py.None()),
-        }
+        opt_cert_obj(py, self.inner.server_certificate())
     }
     #[setter]
     fn set_server_certificate(&self, value: Option<PyRef<'_, PyCertificate>>) -> PyResult<()> {

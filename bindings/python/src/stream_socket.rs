@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
-use crate::certificate::{PyCertificate, cert_arg, cert_obj};
+use crate::certificate::{PyCertificate, cert_arg, cert_list, chain_results, opt_cert_obj};
 use crate::convert::{enum_arg, host_arg, level_arg, py_enum, str_arg, timedelta, timespan_arg};
 use crate::errors::{OrRaise, invalid_arg};
 use crate::hostname::{PyEndpointPair, opt_host_obj};
@@ -232,10 +232,7 @@ impl PyStreamSocketControl {
     /// `ClientCertificate`: sent only if the server asks for one (`None`: no certificate).
     #[getter]
     fn client_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self.inner.client_certificate() {
-            Some(c) => cert_obj(py, c),
-            None => Ok(py.None()),
-        }
+        opt_cert_obj(py, self.inner.client_certificate())
     }
     #[setter]
     fn set_client_certificate(&self, value: Option<PyRef<'_, PyCertificate>>) -> PyResult<()> {
@@ -295,10 +292,6 @@ pub struct PyStreamSocketInformation {
     inner: StreamSocketInformation,
 }
 
-fn certs(py: Python<'_>, v: Vec<netrt::tls::Certificate>) -> PyResult<Vec<Py<PyAny>>> {
-    v.into_iter().map(|c| cert_obj(py, c)).collect()
-}
-
 #[pymethods]
 impl PyStreamSocketInformation {
     #[getter]
@@ -345,22 +338,15 @@ impl PyStreamSocketInformation {
     }
     #[getter]
     fn server_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self.inner.server_certificate() {
-            Some(c) => cert_obj(py, c),
-            None => Ok(py.None()),
-        }
+        opt_cert_obj(py, self.inner.server_certificate())
     }
     #[getter]
     fn server_intermediate_certificates(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        certs(py, self.inner.server_intermediate_certificates())
+        cert_list(py, self.inner.server_intermediate_certificates())
     }
     #[getter]
     fn server_certificate_errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        self.inner
-            .server_certificate_errors()
-            .into_iter()
-            .map(|r| py_enum(py, "ChainValidationResult", r as i64))
-            .collect()
+        chain_results(py, self.inner.server_certificate_errors())
     }
     #[getter]
     fn server_certificate_error_severity(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -369,10 +355,7 @@ impl PyStreamSocketInformation {
     /// netrt: on the server end of a TLS connection, the certificate the client presented.
     #[getter]
     fn client_certificate(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self.inner.client_certificate() {
-            Some(c) => cert_obj(py, c),
-            None => Ok(py.None()),
-        }
+        opt_cert_obj(py, self.inner.client_certificate())
     }
     /// netrt: a `TlsVersion` (an IntEnum of the wire versions: TLS12 == 0x0303, TLS13 == 0x0304,
     /// NONE == 0 without TLS).

@@ -39,11 +39,12 @@ macro_rules! web_socket_members {
         /// answer to Close). Never raised for a connection that just dropped.
         ///
         /// # Errors
-        /// `RO_E_CLOSED` after the event was closed.
+        /// `RO_E_CLOSED` after Close (handlers added before it still hear the peer's answer).
         pub fn add_closed(
             &self,
             handler: crate::event::Handler<$name, crate::ws::WebSocketClosedEventArgs>,
         ) -> crate::Result<crate::event::EventToken> {
+            self.inner.core.ensure_open($owner)?;
             self.inner.core.closed.add($owner, handler)
         }
 
@@ -63,6 +64,7 @@ macro_rules! web_socket_members {
                 crate::ws::WebSocketServerCustomValidationRequestedEventArgs,
             >,
         ) -> crate::Result<crate::event::EventToken> {
+            self.inner.core.ensure_open($owner)?;
             self.inner.core.validation.add($owner, handler)
         }
 
@@ -111,6 +113,9 @@ pub(crate) struct SocketCore<S> {
     pub receive_ended: AtomicBool,
     /// Signalled by Close: a connect in progress gives up.
     closing: tokio::sync::Notify,
+    /// Run once the receive side has ended (set by the owner: it ends its event
+    /// subscriptions, so `async for` stops).
+    pub on_receive_end: OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 /// Returns a socket left in `Connecting` by a dropped connect future to `Created`.
@@ -138,7 +143,13 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             receive_done: tokio::sync::Notify::new(),
             receive_ended: AtomicBool::new(false),
             closing: tokio::sync::Notify::new(),
+            on_receive_end: OnceLock::new(),
         }
+    }
+
+    /// `RO_E_CLOSED` (naming `owner`) after Close: what adding an event handler answers then.
+    pub(crate) fn ensure_open(&self, owner: &str) -> Result<()> {
+        if self.is_closed() { Err(Error::closed(owner)) } else { Ok(()) }
     }
 
     fn lock_state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -313,6 +324,10 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
         let previous = std::mem::replace(&mut *self.lock_state(), State::Closed);
         self.control.close();
         self.closing.notify_waiters();
+        if !matches!(previous, State::Connected(_)) {
+            // No receive side will run (never connected, or a connect being abandoned).
+            self.receive_finished();
+        }
         if let State::Connected(conn) = previous {
             let core = self.clone();
             crate::runtime::handle().spawn(async move {
@@ -331,5 +346,8 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
     pub(crate) fn receive_finished(&self) {
         self.receive_ended.store(true, Ordering::Release);
         self.receive_done.notify_waiters();
+        if let Some(hook) = self.on_receive_end.get() {
+            hook();
+        }
     }
 }

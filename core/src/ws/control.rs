@@ -87,6 +87,9 @@ impl ControlCore {
 
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::Release);
+        // The socket-level settings follow the closed-object rule too (their vectors refuse
+        // changes with RO_E_CLOSED), as on a closed StreamSocket.
+        self.template.close();
     }
 
     /// Applies a change allowed only before connect.

@@ -43,7 +43,15 @@ impl MessageWebSocket {
 
     /// `MessageWebSocket()`.
     pub fn new() -> Self {
-        Self { inner: Arc::new(Inner { core: Arc::new(SocketCore::new()), received: Default::default() }) }
+        let inner = Arc::new(Inner { core: Arc::new(SocketCore::new()), received: Default::default() });
+        // Weak: the core must not keep the socket alive (dropping the last reference closes it).
+        let weak = Arc::downgrade(&inner);
+        let _ = inner.core.on_receive_end.set(Box::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.received.end_subscriptions();
+            }
+        }));
+        Self { inner }
     }
 
     /// `Control`.
@@ -78,7 +86,29 @@ impl MessageWebSocket {
         &self,
         handler: Handler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
     ) -> Result<EventToken> {
+        self.inner.core.ensure_open("MessageWebSocket")?;
         self.inner.received.add("MessageWebSocket", handler)
+    }
+
+    /// `MessageReceived` += handler, plus `ended`, which runs once on the dispatcher thread
+    /// after the last MessageReceived: when the receive side ends (the peer's close frame, a
+    /// failure, or Close), or at once if it has ended already. What Python's `async for`
+    /// uses.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` after close.
+    pub fn add_message_received_until_closed(
+        &self,
+        handler: Handler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
+        ended: crate::event::ClosedCallback,
+    ) -> Result<EventToken> {
+        self.inner.core.ensure_open("MessageWebSocket")?;
+        let token = self.inner.received.add_until_closed("MessageWebSocket", handler, ended)?;
+        // Registered first, then checked: a receive side ending meanwhile is seen either way.
+        if self.inner.core.receive_ended.load(std::sync::atomic::Ordering::Acquire) {
+            self.inner.received.end_subscriptions();
+        }
+        Ok(token)
     }
 
     /// `MessageReceived` -= token.

@@ -45,9 +45,7 @@ fn wait_listening(peer: &Peer, port: u16) {
 pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
     let dir = scratch("tinyproxy");
     let port = free_port();
-    // No LogFile: in the foreground tinyproxy logs to its output, which the tests read.
-    let mut conf =
-        format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\n");
+    let mut conf = include_str!("../../../tests/peers/tinyproxy.conf").replace("@PORT@", &port.to_string());
     if let Some((user, password)) = basic_auth {
         conf.push_str(&format!("BasicAuth {user} {password}\n"));
     }
@@ -66,40 +64,12 @@ pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, 
     let hash = Command::new("openssl").args(["passwd", "-apr1", password]).output().expect("openssl passwd");
     let htpasswd = format!("{user}:{}", String::from_utf8_lossy(&hash.stdout).trim());
     std::fs::write(dir.join("htpasswd"), htpasswd).unwrap();
-    let d = dir.display();
-    let conf = format!(
-        r#"daemon off;
-master_process off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log info;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/body;
-  proxy_temp_path {d}/proxy;
-  fastcgi_temp_path {d}/fastcgi;
-  uwsgi_temp_path {d}/uwsgi;
-  scgi_temp_path {d}/scgi;
-  server {{
-    listen 127.0.0.1:{port} ssl;
-    ssl_certificate {cert};
-    ssl_certificate_key {key};
-    location / {{
-      auth_basic "netrt";
-      auth_basic_user_file {d}/htpasswd;
-      proxy_pass http://127.0.0.1:{upstream_port};
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection "upgrade";
-      proxy_read_timeout 60s;
-    }}
-  }}
-}}
-"#,
-        cert = cert.display(),
-        key = key.display(),
-    );
+    let conf = include_str!("../../../tests/peers/nginx_ws_proxy.conf")
+        .replace("@DIR@", &dir.display().to_string())
+        .replace("@PORT@", &port.to_string())
+        .replace("@CERT@", &cert.display().to_string())
+        .replace("@KEY@", &key.display().to_string())
+        .replace("@UPSTREAM@", &upstream_port.to_string());
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
     let error_log = dir.join("error.log");

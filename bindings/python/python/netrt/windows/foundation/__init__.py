@@ -6,12 +6,20 @@ PyWinRT code ports by renaming ``winrt`` to ``netrt``. Each name is the same obj
 
 from netrt import (
     AsyncStatus as AsyncStatus,
+    Deferral as Deferral,
     IAsyncAction as IAsyncAction,
     IAsyncOperation as IAsyncOperation,
+    Uri as Uri,
+    WwwFormUrlDecoder as WwwFormUrlDecoder,
+    WwwFormUrlDecoderEntry as WwwFormUrlDecoderEntry,
 )
 
 __all__ = [
     "AsyncStatus",
+    "Deferral",
     "IAsyncAction",
     "IAsyncOperation",
+    "Uri",
+    "WwwFormUrlDecoder",
+    "WwwFormUrlDecoderEntry",
 ]

@@ -1,0 +1,85 @@
+"""Peers for the WebSocket tests, configured as the Rust tests configure them
+(core/tests/util/web_peers.rs): the `websockets` server of tests/peers/ws_server.py, and nginx
+terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf), and tinyproxy
+as a CONNECT proxy with BasicAuth (tests/peers/tinyproxy.conf). Each binds 127.0.0.1 on an ephemeral port and
+is stopped by `close()`."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from peers.procs import Peer
+
+WS_SERVER = Path(__file__).resolve().parents[2] / "peers" / "ws_server.py"
+
+
+def ws_server(*args: str) -> Peer:
+    """tests/peers/ws_server.py with `args` (see its docstring); prints "PORT <n>"."""
+
+    def port(line: str) -> int | None:
+        return int(line.split()[1]) if line.startswith("PORT ") else None
+
+    return Peer([sys.executable, str(WS_SERVER), *args], port)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_listening(peer: Peer, port: int) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if peer.proc.poll() is not None or time.monotonic() > deadline:
+                peer.close()
+                raise RuntimeError(f"peer never listened on {port}:\n{peer.output()}") from None
+            time.sleep(0.02)
+
+
+NGINX_CONF = Path(__file__).resolve().parents[2] / "peers" / "nginx_ws_proxy.conf"
+
+
+def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, password: str) -> Peer:
+    """nginx in `d` terminating TLS (cert/key) in front of 127.0.0.1:`upstream`, requiring
+    `user`/`password` (auth_basic)."""
+    digest = subprocess.run(
+        ["openssl", "passwd", "-apr1", password], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (d / "htpasswd").write_text(f"{user}:{digest}\n")
+    port = _free_port()
+    conf = d / "nginx.conf"
+    text = NGINX_CONF.read_text()
+    for name, value in {"DIR": d, "PORT": port, "CERT": cert, "KEY": key, "UPSTREAM": upstream}.items():
+        text = text.replace(f"@{name}@", str(value))
+    conf.write_text(text)
+    peer = Peer(["nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")], None)
+    _wait_listening(peer, port)
+    peer.port = port
+    return peer
+
+
+TINYPROXY_CONF = Path(__file__).resolve().parents[2] / "peers" / "tinyproxy.conf"
+
+
+def tinyproxy(d: Path, basic_auth: tuple[str, str] | None) -> Peer:
+    """tinyproxy on 127.0.0.1 in the foreground; with `basic_auth` = (user, password) it answers
+    407 to requests without those credentials."""
+    port = _free_port()
+    text = TINYPROXY_CONF.read_text().replace("@PORT@", str(port))
+    if basic_auth is not None:
+        text += f"BasicAuth {basic_auth[0]} {basic_auth[1]}\n"
+    conf = d / "tinyproxy.conf"
+    conf.write_text(text)
+    peer = Peer(["tinyproxy", "-d", "-c", str(conf)], None)
+    _wait_listening(peer, port)
+    peer.port = port
+    return peer
