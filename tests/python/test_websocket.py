@@ -272,7 +272,7 @@ async def test_stream_web_socket_echo_and_close_from_the_server(peers: list[Peer
 
 
 async def test_server_custom_validation_reject_and_deferral(peers: list[Peer], pki: Pki, ca: Certificate) -> None:
-    server = start(peers, "--tls", str(pki.path("server.pem")), str(pki.path("server.key")))
+    server = start(peers, "--tls", str(pki.path("leaf.pem")), str(pki.path("leaf.key")))
     target = url(server, scheme="wss", host="localhost")
     with MessageWebSocket() as ws:
         ws.control.trusted_root_certificates.append(ca)
@@ -303,7 +303,7 @@ async def test_server_custom_validation_reject_and_deferral(peers: list[Peer], p
 def nginx(peers: list[Peer], pki: Pki, tmp_path: Path) -> Peer:
     upstream = start(peers)
     proxy = nginx_tls_proxy(
-        tmp_path, pki.path("server.pem"), pki.path("server.key"), upstream.port, "bob", "hunter2"
+        tmp_path, pki.path("leaf.pem"), pki.path("leaf.key"), upstream.port, "bob", "hunter2"
     )
     peers.append(proxy)
     return proxy

@@ -1,8 +1,8 @@
 """Peers for the WebSocket tests, configured as the Rust tests configure them
 (core/tests/util/web_peers.rs): the `websockets` server of tests/peers/ws_server.py, and nginx
 terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf), and tinyproxy
-as a CONNECT proxy with BasicAuth (tests/peers/tinyproxy.conf). Each binds 127.0.0.1 on an ephemeral port and
-is stopped by `close()`."""
+as a CONNECT proxy with BasicAuth (tests/peers/tinyproxy.conf). Each binds 127.0.0.1 on an
+ephemeral port, is started through tests/peers/launch and is stopped by `close()`."""
 
 from __future__ import annotations
 
@@ -12,18 +12,14 @@ import sys
 import time
 from pathlib import Path
 
-from peers.procs import Peer
+from peers.procs import Peer, program
 
 WS_SERVER = Path(__file__).resolve().parents[2] / "peers" / "ws_server.py"
 
 
 def ws_server(*args: str) -> Peer:
     """tests/peers/ws_server.py with `args` (see its docstring); prints "PORT <n>"."""
-
-    def port(line: str) -> int | None:
-        return int(line.split()[1]) if line.startswith("PORT ") else None
-
-    return Peer([sys.executable, str(WS_SERVER), *args], port)
+    return program("PORT ", sys.executable, str(WS_SERVER), *args)
 
 
 def _free_port() -> int:
@@ -39,7 +35,7 @@ def _wait_listening(peer: Peer, port: int) -> None:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
-            if peer.proc.poll() is not None or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 peer.close()
                 raise RuntimeError(f"peer never listened on {port}:\n{peer.output()}") from None
             time.sleep(0.02)
@@ -61,9 +57,8 @@ def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, pa
     for name, value in {"DIR": d, "PORT": port, "CERT": cert, "KEY": key, "UPSTREAM": upstream}.items():
         text = text.replace(f"@{name}@", str(value))
     conf.write_text(text)
-    peer = Peer(["nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")], None)
+    peer = Peer(["run", "--port", str(port), "--", "nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")])
     _wait_listening(peer, port)
-    peer.port = port
     return peer
 
 
@@ -79,7 +74,6 @@ def tinyproxy(d: Path, basic_auth: tuple[str, str] | None) -> Peer:
         text += f"BasicAuth {basic_auth[0]} {basic_auth[1]}\n"
     conf = d / "tinyproxy.conf"
     conf.write_text(text)
-    peer = Peer(["tinyproxy", "-d", "-c", str(conf)], None)
+    peer = Peer(["run", "--port", str(port), "--", "tinyproxy", "-d", "-c", str(conf)])
     _wait_listening(peer, port)
-    peer.port = port
     return peer
