@@ -66,4 +66,32 @@ pub enum netrt_kind {
     SubjectAlternativeNameInfo = 24,
     /// `Windows.Networking.Connectivity.IPInformation`.
     IpInformation = 25,
+    /// `Windows.Foundation.Uri`.
+    Uri = 26,
+    /// `Windows.Foundation.WwwFormUrlDecoder` (a Uri's QueryParsed).
+    WwwFormUrlDecoder = 27,
+    /// `Windows.Foundation.WwwFormUrlDecoderEntry`.
+    WwwFormUrlDecoderEntry = 28,
+    /// `Windows.Security.Credentials.PasswordCredential`.
+    PasswordCredential = 29,
+    /// `MessageWebSocket`.
+    MessageWebSocket = 30,
+    /// `MessageWebSocketControl`.
+    MessageWebSocketControl = 31,
+    /// `MessageWebSocketInformation`.
+    MessageWebSocketInformation = 32,
+    /// `MessageWebSocketMessageReceivedEventArgs`.
+    MessageWebSocketMessageReceivedEventArgs = 33,
+    /// `StreamWebSocket`.
+    StreamWebSocket = 34,
+    /// `StreamWebSocketControl`.
+    StreamWebSocketControl = 35,
+    /// `StreamWebSocketInformation`.
+    StreamWebSocketInformation = 36,
+    /// `WebSocketClosedEventArgs`.
+    WebSocketClosedEventArgs = 37,
+    /// `WebSocketServerCustomValidationRequestedEventArgs`.
+    WebSocketServerCustomValidationRequestedEventArgs = 38,
+    /// `Windows.Foundation.Deferral` (from ServerCustomValidationRequested).
+    Deferral = 39,
 }
