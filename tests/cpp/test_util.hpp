@@ -284,6 +284,26 @@ try: tls.unwrap()
 except Exception: pass
 )PY";
 
+// tests/peers/ws_server.py (the Python `websockets` server the Rust and C tests use) with
+// `args`, run by run.sh's venv Python ($NETRT_TEST_PYTHON, $NETRT_WS_SERVER).
+struct WsServer {
+  explicit WsServer(std::vector<std::string> args) : peer(command(std::move(args))), port(peer.port_after("PORT ")) {}
+  Peer peer;
+  std::string port;
+
+ private:
+  static std::vector<std::string> command(std::vector<std::string> args) {
+    char const* python = std::getenv("NETRT_TEST_PYTHON");
+    char const* script = std::getenv("NETRT_WS_SERVER");
+    if (!python || !script) {
+      std::fprintf(stderr, "NETRT_TEST_PYTHON / NETRT_WS_SERVER are not set (run through tests/cpp/run.sh)\n");
+      std::exit(2);
+    }
+    args.insert(args.begin(), {python, script});
+    return args;
+  }
+};
+
 struct PythonStartTlsServer {
   explicit PythonStartTlsServer(Pki const& pki)
       : peer({"python3", "-c", kStartTlsScript, pki.path("leaf.pem"), pki.path("leaf.key")}), port(peer.port_after("PORT ")) {}

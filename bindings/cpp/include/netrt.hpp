@@ -1275,5 +1275,6 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 }  // namespace netrt
 
 #include "netrt/impl/classes.hpp"
+#include "netrt/impl/web.hpp"
 
 #endif  // NETRT_HPP
