@@ -28,7 +28,7 @@ demo: deps
 ffi:
 	$(CARGO) build -q -p netrt-ffi
 
-C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade
+C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade websocket_echo
 
 demo-c: ffi
 	@mkdir -p target/c-examples
@@ -38,6 +38,7 @@ demo-c: ffi
 			-Wl,-rpath,$(CURDIR)/target/debug -o target/c-examples/$$e; done
 	target/c-examples/listener_echo
 	target/c-examples/udp_sender_receiver
+	target/c-examples/websocket_echo
 
 demo-cpp: ffi
 	@mkdir -p target/cpp-examples
