@@ -2053,8 +2053,8 @@ netrt_hresult netrt_message_web_socket_get_output_stream(netrt_handle socket,
 // Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
 // receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
 // raised once, when the peer's close frame arrives (also as the answer to Close), never for
-// a connection that just dropped. The handler holds no reference to the socket. Errors:
-// handle checks, `E_POINTER`, `RO_E_CLOSED`.
+// a connection that just dropped. The handler holds no reference to the socket. Handlers can be added after Close (the
+// Closed event of a closing socket is still to come). Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_message_web_socket_add_closed(netrt_handle socket,
                                                   netrt_event_handler handler,
                                                   void *user_data,
@@ -2070,7 +2070,7 @@ netrt_hresult netrt_message_web_socket_remove_closed(netrt_handle socket,
 // runs after certificate validation passed and before any HTTP is sent. Calling
 // `netrt_web_socket_server_custom_validation_requested_event_args_reject` fails the connect;
 // a Deferral taken from the args makes the connect wait until it is completed or released.
-// Errors: handle checks, `E_POINTER`, `RO_E_CLOSED`.
+// Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_message_web_socket_add_server_custom_validation_requested(netrt_handle socket,
                                                                               netrt_event_handler handler,
                                                                               void *user_data,
@@ -2085,7 +2085,7 @@ netrt_hresult netrt_message_web_socket_remove_server_custom_validation_requested
 // borrowed for the call: one event per message, in order. A failure that ends the connection
 // after the connect (an abrupt drop, a protocol violation by the server) arrives as a last
 // event whose `get_data_reader` / `get_data_stream` return that failure. The handler holds no
-// reference to the socket. Errors: handle checks, `E_POINTER`, `RO_E_CLOSED`.
+// reference to the socket. Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_message_web_socket_add_message_received(netrt_handle socket,
                                                             netrt_event_handler handler,
                                                             void *user_data,
@@ -2375,8 +2375,8 @@ netrt_hresult netrt_stream_web_socket_get_output_stream(netrt_handle socket,
 // Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
 // receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
 // raised once, when the peer's close frame arrives (also as the answer to Close), never for
-// a connection that just dropped. The handler holds no reference to the socket. Errors:
-// handle checks, `E_POINTER`, `RO_E_CLOSED`.
+// a connection that just dropped. The handler holds no reference to the socket. Handlers can be added after Close (the
+// Closed event of a closing socket is still to come). Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_stream_web_socket_add_closed(netrt_handle socket,
                                                  netrt_event_handler handler,
                                                  void *user_data,
@@ -2392,7 +2392,7 @@ netrt_hresult netrt_stream_web_socket_remove_closed(netrt_handle socket,
 // runs after certificate validation passed and before any HTTP is sent. Calling
 // `netrt_web_socket_server_custom_validation_requested_event_args_reject` fails the connect;
 // a Deferral taken from the args makes the connect wait until it is completed or released.
-// Errors: handle checks, `E_POINTER`, `RO_E_CLOSED`.
+// Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_stream_web_socket_add_server_custom_validation_requested(netrt_handle socket,
                                                                              netrt_event_handler handler,
                                                                              void *user_data,

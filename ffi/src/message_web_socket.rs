@@ -5,16 +5,17 @@
 //! C function names its class; their bodies are one call into core.
 
 use std::ffi::{c_char, c_void};
-use std::sync::Arc;
 
 use netrt_core::ws::MessageWebSocket;
 
 use crate::async_op::{OpResult, start};
-use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
-use crate::event::{UserData, deliver, netrt_event_handler};
+use crate::boundary::{Out, netrt_handle, netrt_hresult};
+use crate::event::{c_handler, netrt_event_handler};
 use crate::handle;
 use crate::object::{Object, Value, get, get_obj, with_value};
 use crate::strings::{str_in, str_in_or_empty};
+use crate::web_socket_args::message_args;
+use crate::web_socket_args::{closed_args, validation_args};
 
 /// `MessageWebSocket()`: a new, unconnected WebSocket. `out` (not NULL) receives a new reference;
 /// releasing the last one closes the socket, as `netrt_close` (`Close()`) does.
@@ -152,12 +153,8 @@ pub extern "C" fn netrt_message_web_socket_add_closed(
 ) -> netrt_hresult {
     ffi!("netrt_message_web_socket_add_closed", {
         let out = Out::new(out_token, "out_token")?;
-        let cb = handler.ok_or_else(|| null("handler"))?;
         let (obj, ws) = get_obj!(socket, MessageWebSocket);
-        let (sender, data) = (Arc::downgrade(&obj), UserData(user_data));
-        out.write(ws.add_closed(Arc::new(move |_ws, args| {
-            deliver(cb, data, &sender, Value::WebSocketClosedEventArgs(Arc::new(args.clone())));
-        }))?);
+        out.write(ws.add_closed(c_handler(&obj, handler, user_data, closed_args)?)?);
         Ok(())
     })
 }
@@ -187,17 +184,13 @@ pub extern "C" fn netrt_message_web_socket_add_server_custom_validation_requeste
 ) -> netrt_hresult {
     ffi!("netrt_message_web_socket_add_server_custom_validation_requested", {
         let out = Out::new(out_token, "out_token")?;
-        let cb = handler.ok_or_else(|| null("handler"))?;
         let (obj, ws) = get_obj!(socket, MessageWebSocket);
-        let (sender, data) = (Arc::downgrade(&obj), UserData(user_data));
-        out.write(ws.add_server_custom_validation_requested(Arc::new(move |_ws, args| {
-            deliver(
-                cb,
-                data,
-                &sender,
-                Value::WebSocketServerCustomValidationRequestedEventArgs(args.clone()),
-            );
-        }))?);
+        out.write(ws.add_server_custom_validation_requested(c_handler(
+            &obj,
+            handler,
+            user_data,
+            validation_args,
+        )?)?);
         Ok(())
     })
 }
@@ -229,17 +222,8 @@ pub extern "C" fn netrt_message_web_socket_add_message_received(
 ) -> netrt_hresult {
     ffi!("netrt_message_web_socket_add_message_received", {
         let out = Out::new(out_token, "out_token")?;
-        let cb = handler.ok_or_else(|| null("handler"))?;
         let (obj, ws) = get_obj!(socket, MessageWebSocket);
-        let (sender, data) = (Arc::downgrade(&obj), UserData(user_data));
-        out.write(ws.add_message_received(Arc::new(move |_ws, args| {
-            deliver(
-                cb,
-                data,
-                &sender,
-                Value::MessageWebSocketMessageReceivedEventArgs(Arc::new(args.clone())),
-            );
-        }))?);
+        out.write(ws.add_message_received(c_handler(&obj, handler, user_data, message_args)?)?);
         Ok(())
     })
 }

@@ -13,6 +13,23 @@ use crate::object::{Value, get, with_value};
 use crate::strings::str_out;
 use crate::vector::{VectorObject, issue as issue_vector};
 use netrt_core::foundation::Vector;
+use netrt_core::ws;
+
+/// The C args object of a MessageReceived event (a copy of core's).
+pub(crate) fn message_args(args: &ws::MessageWebSocketMessageReceivedEventArgs) -> Value {
+    Value::MessageWebSocketMessageReceivedEventArgs(Arc::new(args.clone()))
+}
+
+/// The C args object of a Closed event.
+pub(crate) fn closed_args(args: &ws::WebSocketClosedEventArgs) -> Value {
+    Value::WebSocketClosedEventArgs(Arc::new(args.clone()))
+}
+
+/// The C args object of a ServerCustomValidationRequested event (it shares the connect's
+/// validation state, so Reject and deferrals reach the connect).
+pub(crate) fn validation_args(args: &ws::WebSocketServerCustomValidationRequestedEventArgs) -> Value {
+    Value::WebSocketServerCustomValidationRequestedEventArgs(args.clone())
+}
 
 // ---- MessageWebSocketMessageReceivedEventArgs -----------------------------------------------
 
