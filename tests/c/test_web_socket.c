@@ -3,11 +3,13 @@
  * echo, a message sent in frames, subprotocol negotiation (the server's preference wins),
  * Basic auth (401 → HTTP_E_STATUS_DENIED / WebErrorStatus Unauthorized, then success with a
  * credential), close code and reason in both directions (Closed raised once), the byte-stream
- * socket, argument validation, and NULL / stale / wrong-kind handles on the new kinds. */
+ * socket, wss:// with ServerCustomValidationRequested (a Deferral the connect waits for, and
+ * Reject), argument validation, and NULL / stale / wrong-kind handles on the new kinds. */
 #include "common.h"
 #include "peers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #define MAX_EVENTS 16
@@ -399,6 +401,110 @@ cleanup:
   return ok;
 }
 
+/* What the ServerCustomValidationRequested handler did: `reject` says what to do; a deferral
+ * taken is handed to main, which completes it. */
+typedef struct {
+  int reject;
+  _Atomic netrt_handle deferral;
+  _Atomic int calls;
+  _Atomic int had_certificate;
+} validation;
+
+static void on_validate(void *user_data, netrt_handle sender, netrt_handle args) {
+  validation *v = user_data;
+  netrt_handle cert = 0, deferral = 0;
+  (void)sender;
+  if (netrt_web_socket_server_custom_validation_requested_event_args_get_server_certificate(args, &cert) == NETRT_S_OK &&
+      cert != 0) {
+    atomic_store(&v->had_certificate, 1);
+  }
+  if (cert) (void)netrt_release(cert);
+  if (v->reject) {
+    (void)netrt_web_socket_server_custom_validation_requested_event_args_reject(args);
+  } else if (netrt_web_socket_server_custom_validation_requested_event_args_get_deferral(args, &deferral) == NETRT_S_OK) {
+    atomic_store(&v->deferral, deferral);
+  }
+  atomic_fetch_add(&v->calls, 1);
+}
+
+/* A MessageWebSocket for wss:// that trusts the test CA and runs `v`'s validation. */
+static netrt_hresult tls_socket(netrt_handle ca, validation *v, netrt_handle *out) {
+  netrt_handle ws = 0, control = 0, roots = 0;
+  int64_t token = 0;
+  netrt_hresult hr = netrt_message_web_socket_create(&ws);
+  if (hr == NETRT_S_OK) hr = netrt_message_web_socket_get_control(ws, &control);
+  if (hr == NETRT_S_OK) hr = netrt_message_web_socket_control_get_trusted_root_certificates(control, &roots);
+  if (hr == NETRT_S_OK) hr = netrt_vector_append_handle(roots, ca);
+  if (hr == NETRT_S_OK) hr = netrt_message_web_socket_add_server_custom_validation_requested(ws, on_validate, v, &token);
+  if (roots) (void)netrt_release(roots);
+  if (control) (void)netrt_release(control);
+  if (hr != NETRT_S_OK) {
+    if (ws) (void)netrt_release(ws);
+    return hr;
+  }
+  *out = ws;
+  return NETRT_S_OK;
+}
+
+/* wss://: the connect waits for the handler's Deferral; Reject fails it. */
+static int custom_validation(int port, const char *pki) {
+  int ok = 0;
+  validation deferring = {0}, rejecting = {.reject = 1};
+  netrt_handle ca = 0, ws = 0, uri = 0, op = 0, info = 0, cert = 0, errors = 0;
+  netrt_async_status status = NETRT_ASYNC_STATUS_ERROR;
+  uint32_t size = 99;
+  netrt_hresult hr = 0;
+  char text[64];
+
+  CHECK_OK(load_cert(pki, "ca", 0, &ca));
+  snprintf(text, sizeof text, "wss://127.0.0.1:%d/echo", port);
+  CHECK_OK(netrt_uri_create(text, &uri));
+
+  CHECK_OK(tls_socket(ca, &deferring, &ws));
+  CHECK_OK(netrt_message_web_socket_connect_async(ws, uri, &op));
+  for (int i = 0; i < 1000 && atomic_load(&deferring.deferral) == 0; i++) {
+    struct timespec ts = {0, 10 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  CHECK(atomic_load(&deferring.deferral) != 0);
+  CHECK(atomic_load(&deferring.had_certificate));
+  /* The connect cannot finish while the deferral is outstanding. */
+  CHECK_OK(netrt_async_get_status(op, &status));
+  CHECK(status == NETRT_ASYNC_STATUS_STARTED);
+  CHECK_OK(netrt_deferral_complete(atomic_load(&deferring.deferral)));
+  CHECK_OK(netrt_deferral_complete(atomic_load(&deferring.deferral))); /* again: nothing happens */
+  CHECK_OK(wait_completed(op));
+  CHECK(atomic_load(&deferring.calls) == 1);
+  CHECK_OK(netrt_message_web_socket_get_information(ws, &info));
+  CHECK_OK(netrt_message_web_socket_information_get_server_certificate(info, &cert));
+  CHECK(cert != 0);
+  CHECK_OK(netrt_message_web_socket_information_get_server_certificate_errors(info, &errors));
+  CHECK_OK(netrt_vector_get_size(errors, &size));
+  CHECK(size == 0);
+  RELEASE(op);
+  RELEASE(ws);
+
+  CHECK_OK(tls_socket(ca, &rejecting, &ws));
+  hr = connect_result(ws, 0, uri);
+  CHECK(hr == NETRT_WININET_E_SEC_INVALID_CERT);
+  CHECK(netrt_web_socket_error_get_status(hr) == NETRT_WEB_ERROR_STATUS_CERTIFICATE_IS_INVALID);
+  CHECK(atomic_load(&rejecting.calls) == 1);
+  ok = 1;
+cleanup:
+  {
+    netrt_handle deferral = atomic_exchange(&deferring.deferral, 0);
+    RELEASE(deferral);
+  }
+  RELEASE(errors);
+  RELEASE(cert);
+  RELEASE(info);
+  RELEASE(op);
+  RELEASE(ws);
+  RELEASE(uri);
+  RELEASE(ca);
+  return ok;
+}
+
 /* PasswordCredential's own members and validation. */
 static int credential_members(void) {
   int ok = 0;
@@ -513,23 +619,31 @@ cleanup:
 
 int main(void) {
   int rc = 1;
-  peer plain = {0}, authed = {0};
-  plain.pid = authed.pid = 0;
-  plain.in_fd = plain.out_fd = authed.in_fd = authed.out_fd = -1;
+  peer plain = {0}, authed = {0}, tls = {0};
+  plain.in_fd = plain.out_fd = authed.in_fd = authed.out_fd = tls.in_fd = tls.out_fd = -1;
+  char cert[512], key[512];
+  const char *pki = test_pki();
+  CHECK(pki != NULL);
+  snprintf(cert, sizeof cert, "%s/leaf.pem", pki);
+  snprintf(key, sizeof key, "%s/leaf.key", pki);
   const char *const plain_args[] = {"--protocols", "beta,alpha", NULL};
   const char *const auth_args[] = {"--basic", "user:secret", NULL};
+  const char *const tls_args[] = {"--tls", cert, key, NULL};
   CHECK(start_ws_server(&plain, plain_args) == 0);
   CHECK(start_ws_server(&authed, auth_args) == 0);
+  CHECK(start_ws_server(&tls, tls_args) == 0);
   CHECK(credential_members());
   CHECK(echo_and_close(plain.port, &plain));
   CHECK(server_closes(plain.port));
   CHECK(basic_auth(authed.port));
   CHECK(stream_echo(plain.port, &plain));
+  CHECK(custom_validation(tls.port, pki));
   CHECK(misuse(plain.port));
   rc = 0;
 cleanup:
   peer_stop(&plain);
   peer_stop(&authed);
+  peer_stop(&tls);
   printf("test_web_socket: %s (%d checks)\n", rc == 0 ? "ok" : "FAILED", g_checks);
   return rc;
 }
