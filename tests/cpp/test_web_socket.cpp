@@ -1,7 +1,8 @@
 // The web layer from C++ (C++17 and C++20) against tests/peers/ws_server.py: Uri, a
 // MessageWebSocket echo with a subprotocol, Basic auth (401 → WebSocketError::GetStatus
-// Unauthorized, then success with a PasswordCredential), close in both directions, and a
-// StreamWebSocket echo — written as C++/WinRT code is, with `winrt` renamed `netrt`.
+// Unauthorized, then success with a PasswordCredential), close in both directions, a
+// StreamWebSocket echo, and wss:// with ServerCustomValidationRequested (a Deferral completed
+// later; Reject) — written as C++/WinRT code is, with `winrt` renamed `netrt`.
 #include <netrt/Windows.Foundation.h>
 #include <netrt/Windows.Networking.Sockets.h>
 #include <netrt/Windows.Security.Credentials.h>
@@ -176,6 +177,50 @@ void stream_echo(std::string const& port) {
   test::note("StreamWebSocket echo");
 }
 
+void custom_validation(test::Pki const& pki) {
+  test::WsServer server({"--tls", pki.path("leaf.pem"), pki.path("leaf.key")});
+  auto ca = Windows::Security::Cryptography::Certificates::Certificate::FromPem(test::read_text(pki.path("ca.pem")));
+  Uri uri(L"wss://127.0.0.1:" + to_hstring(server.port) + L"/echo");
+
+  MessageWebSocket socket;
+  socket.Control().TrustedRootCertificates().Append(ca);
+  std::mutex mutex;
+  Deferral deferral{nullptr};
+  bool had_certificate = false;
+  socket.ServerCustomValidationRequested(
+      [&](MessageWebSocket const&, WebSocketServerCustomValidationRequestedEventArgs const& args) {
+        std::lock_guard<std::mutex> lock(mutex);
+        had_certificate = args.ServerCertificate() != nullptr && args.ServerCertificateErrors().Size() == 0;
+        deferral = args.GetDeferral();
+      });
+  IAsyncAction connect = socket.ConnectAsync(uri);
+  CHECK(test::wait_until([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return deferral != nullptr;
+  }));
+  CHECK(connect.Status() == AsyncStatus::Started);  // it waits for the deferral
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    CHECK(had_certificate);
+    if (deferral) deferral.Complete();
+  }
+  connect.get();
+  CHECK(socket.Information().ServerCertificate() != nullptr);
+
+  MessageWebSocket rejected;
+  rejected.Control().TrustedRootCertificates().Append(ca);
+  rejected.ServerCustomValidationRequested(
+      [](MessageWebSocket const&, WebSocketServerCustomValidationRequestedEventArgs const& args) { args.Reject(); });
+  try {
+    rejected.ConnectAsync(uri).get();
+    CHECK(!"a rejected certificate connected");
+  } catch (hresult_error const& e) {
+    CHECK(e.code() == NETRT_WININET_E_SEC_INVALID_CERT);
+    CHECK(WebSocketError::GetStatus(e.code()) == Windows::Web::WebErrorStatus::CertificateIsInvalid);
+  }
+  test::note("wss:// with ServerCustomValidationRequested: Deferral, Reject");
+}
+
 }  // namespace
 
 int main() {
@@ -186,6 +231,8 @@ int main() {
     echo_subprotocol_close(plain.port, plain.peer);
     basic_auth(authed.port);
     stream_echo(plain.port);
+    test::Pki pki;
+    custom_validation(pki);
   } catch (hresult_error const& e) {
     std::fprintf(stderr, "FAIL unexpected hresult_error 0x%08X: %s\n", static_cast<unsigned>(e.code().value), e.what());
     ++test::failures();
