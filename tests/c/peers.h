@@ -63,8 +63,8 @@ static inline int peer_wait_for(peer *p, const char *needle, int ms) {
   return 1;
 }
 
-/* Starts argv[0] (searched in PATH) and waits for a line "<port_prefix><port>". 0 on success. */
-static inline int peer_start(peer *p, char *const argv[], const char *port_prefix) {
+/* Starts argv[0] (searched in PATH) and waits until its output contains `ready`. 0 on success. */
+static inline int peer_spawn(peer *p, char *const argv[], const char *ready) {
   int in[2], out[2];
   memset(p, 0, sizeof *p);
   p->in_fd = p->out_fd = -1;
@@ -90,8 +90,16 @@ static inline int peer_start(peer *p, char *const argv[], const char *port_prefi
   close(out[1]);
   p->in_fd = in[1];
   p->out_fd = out[0];
-  if (!peer_wait_for(p, port_prefix, 10000)) {
-    fprintf(stderr, "peer %s did not report its port; output:\n%s\n", argv[0], p->log);
+  if (!peer_wait_for(p, ready, 10000)) {
+    fprintf(stderr, "peer %s did not print \"%s\"; output:\n%s\n", argv[0], ready, p->log);
+    return -1;
+  }
+  return 0;
+}
+
+/* Starts argv[0] (searched in PATH) and waits for a line "<port_prefix><port>". 0 on success. */
+static inline int peer_start(peer *p, char *const argv[], const char *port_prefix) {
+  if (peer_spawn(p, argv, port_prefix) != 0) {
     return -1;
   }
   /* The whole line: the number may arrive in a later read. */

@@ -3,14 +3,18 @@
  * echo, a message sent in frames, subprotocol negotiation (the server's preference wins),
  * Basic auth (401 → HTTP_E_STATUS_DENIED / WebErrorStatus Unauthorized, then success with a
  * credential), close code and reason in both directions (Closed raised once), the byte-stream
- * socket, wss:// with ServerCustomValidationRequested (a Deferral the connect waits for, and
- * Reject), argument validation, and NULL / stale / wrong-kind handles on the new kinds. */
+ * socket, a CONNECT tunnel through tinyproxy with BasicAuth (407 without a ProxyCredential,
+ * an echo with one), wss:// with ServerCustomValidationRequested (a Deferral the connect waits
+ * for, and Reject), argument validation, and NULL / stale / wrong-kind handles. */
 #include "common.h"
 #include "peers.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #define MAX_EVENTS 16
 
@@ -111,6 +115,40 @@ static int start_ws_server(peer *p, const char *const extra[]) {
   for (size_t i = 0; extra[i] && n < 15; i++) argv[n++] = (char *)extra[i];
   argv[n] = NULL;
   return peer_start(p, argv, "PORT ");
+}
+
+/* A free port on 127.0.0.1 (bound, then closed), for a peer that cannot report its own. */
+static int free_port(void) {
+  struct sockaddr_in addr = {0};
+  socklen_t len = sizeof addr;
+  int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+      getsockname(fd, (struct sockaddr *)&addr, &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  if (fd >= 0) close(fd);
+  return port;
+}
+
+/* tinyproxy in the foreground on 127.0.0.1, answering 407 unless the request carries
+ * `user`/`password` (configured as core/tests/util/web_peers.rs does); its configuration goes
+ * into the directory `dir`. */
+static int start_tinyproxy(peer *p, const char *dir, const char *user, const char *password) {
+  char conf[512];
+  int port = free_port();
+  if (!port) return -1;
+  snprintf(conf, sizeof conf, "%s/tinyproxy.conf", dir);
+  FILE *f = fopen(conf, "w");
+  if (!f) return -1;
+  fprintf(f, "Port %d\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Info\nBasicAuth %s %s\n",
+          port, user, password);
+  fclose(f);
+  char *argv[] = {"tinyproxy", "-d", "-c", conf, NULL};
+  if (peer_spawn(p, argv, "Accepting connections") != 0) return -1;
+  p->port = port;
+  return 0;
 }
 
 /* A Uri handle for ws://127.0.0.1:<port><path>. */
@@ -401,6 +439,61 @@ cleanup:
   return ok;
 }
 
+/* A StreamWebSocket through an explicit proxy (a CONNECT tunnel): 407 without a
+ * ProxyCredential, an echo with one. */
+static int through_proxy(int port, int proxy_port) {
+  int ok = 0;
+  netrt_handle ws = 0, uri = 0, control = 0, credential = 0, output = 0, input = 0, writer = 0, reader = 0;
+  netrt_handle detached = 0;
+  char proxy[64];
+  uint32_t stored = 0, loaded = 0;
+  uint8_t got[5] = {0};
+  netrt_hresult hr = 0;
+
+  snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", proxy_port);
+  CHECK_OK(ws_uri(port, "/echo", &uri));
+  CHECK_OK(netrt_stream_web_socket_create(&ws));
+  CHECK_OK(netrt_stream_web_socket_get_control(ws, &control));
+  CHECK_OK(netrt_stream_web_socket_control_set_proxy(control, proxy));
+  hr = connect_result(ws, 1, uri);
+  CHECK(hr == NETRT_HTTP_E_STATUS_PROXY_AUTH_REQ);
+  CHECK(netrt_web_socket_error_get_status(hr) == NETRT_WEB_ERROR_STATUS_PROXY_AUTHENTICATION_REQUIRED);
+  RELEASE(control);
+  RELEASE(ws);
+
+  CHECK_OK(netrt_stream_web_socket_create(&ws));
+  CHECK_OK(netrt_stream_web_socket_get_control(ws, &control));
+  CHECK_OK(netrt_stream_web_socket_control_set_proxy(control, proxy));
+  CHECK_OK(netrt_password_credential_create_password_credential("", "pxuser", "pxpass", &credential));
+  CHECK_OK(netrt_stream_web_socket_control_set_proxy_credential(control, credential));
+  CHECK_OK(connect_result(ws, 1, uri));
+  CHECK_OK(netrt_stream_web_socket_get_output_stream(ws, &output));
+  CHECK_OK(netrt_data_writer_create_with_stream(output, &writer));
+  CHECK_OK(netrt_data_writer_write_bytes(writer, (const uint8_t *)"proxy", 5));
+  CHECK_OK(netrt_data_writer_store(writer, STEP_MS, &stored));
+  CHECK_OK(netrt_data_writer_detach_stream(writer, &detached));
+  CHECK_OK(netrt_stream_web_socket_get_input_stream(ws, &input));
+  CHECK_OK(netrt_data_reader_create_with_stream(input, &reader));
+  for (uint32_t have = 0; have < 5; have += loaded) {
+    CHECK_OK(netrt_data_reader_load(reader, 5 - have, STEP_MS, &loaded));
+    CHECK(loaded > 0);
+  }
+  CHECK_OK(netrt_data_reader_read_bytes(reader, got, sizeof got));
+  CHECK(memcmp(got, "proxy", 5) == 0);
+  ok = 1;
+cleanup:
+  RELEASE(detached);
+  RELEASE(reader);
+  RELEASE(writer);
+  RELEASE(input);
+  RELEASE(output);
+  RELEASE(credential);
+  RELEASE(control);
+  RELEASE(uri);
+  RELEASE(ws);
+  return ok;
+}
+
 /* What the ServerCustomValidationRequested handler did: `reject` says what to do; a deferral
  * taken is handed to main, which completes it. */
 typedef struct {
@@ -619,8 +712,11 @@ cleanup:
 
 int main(void) {
   int rc = 1;
-  peer plain = {0}, authed = {0}, tls = {0};
+  peer plain = {0}, authed = {0}, tls = {0}, proxy = {0};
   plain.in_fd = plain.out_fd = authed.in_fd = authed.out_fd = tls.in_fd = tls.out_fd = -1;
+  proxy.in_fd = proxy.out_fd = -1;
+  char proxy_dir[] = "/tmp/netrt-c-tinyproxy-XXXXXX";
+  int proxy_dir_made = 0;
   char cert[512], key[512];
   const char *pki = test_pki();
   CHECK(pki != NULL);
@@ -638,12 +734,23 @@ int main(void) {
   CHECK(basic_auth(authed.port));
   CHECK(stream_echo(plain.port, &plain));
   CHECK(custom_validation(tls.port, pki));
+  CHECK(mkdtemp(proxy_dir) != NULL);
+  proxy_dir_made = 1;
+  CHECK(start_tinyproxy(&proxy, proxy_dir, "pxuser", "pxpass") == 0);
+  CHECK(through_proxy(plain.port, proxy.port));
   CHECK(misuse(plain.port));
   rc = 0;
 cleanup:
   peer_stop(&plain);
   peer_stop(&authed);
   peer_stop(&tls);
+  peer_stop(&proxy);
+  if (proxy_dir_made) {
+    char conf[512];
+    snprintf(conf, sizeof conf, "%s/tinyproxy.conf", proxy_dir);
+    (void)remove(conf);
+    (void)rmdir(proxy_dir);
+  }
   printf("test_web_socket: %s (%d checks)\n", rc == 0 ? "ok" : "FAILED", g_checks);
   return rc;
 }
