@@ -4,8 +4,9 @@
  * Basic auth (401 → HTTP_E_STATUS_DENIED / WebErrorStatus Unauthorized, then success with a
  * credential), close code and reason in both directions (Closed raised once), the byte-stream
  * socket, a CONNECT tunnel through tinyproxy with BasicAuth (407 without a ProxyCredential,
- * an echo with one), wss:// with ServerCustomValidationRequested (a Deferral the connect waits
- * for, and Reject), argument validation, and NULL / stale / wrong-kind handles. */
+ * an echo with one), wss:// through nginx terminating TLS with auth_basic, wss:// with
+ * ServerCustomValidationRequested (a Deferral the connect waits for, and Reject), argument
+ * validation, and NULL / stale / wrong-kind handles. */
 #include "common.h"
 #include "peers.h"
 
@@ -149,6 +150,82 @@ static int start_tinyproxy(peer *p, const char *dir, const char *user, const cha
   if (peer_spawn(p, argv, "Accepting connections") != 0) return -1;
   p->port = port;
   return 0;
+}
+
+/* Waits until something accepts TCP connections on 127.0.0.1:`port` (10 s at most). */
+static int wait_listening(int port) {
+  for (long long deadline = now_ms() + 10000; now_ms() < deadline;) {
+    struct sockaddr_in addr = {0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0), connected = 0;
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons((uint16_t)port);
+    connected = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0;
+    if (fd >= 0) close(fd);
+    if (connected) return 0;
+    struct timespec ts = {0, 20 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  return -1;
+}
+
+/* Writes `text` to `dir`/`name`; 0 on success. */
+static int write_file(const char *dir, const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  int ok = fputs(text, f) >= 0;
+  return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* nginx terminating TLS on 127.0.0.1 with the test PKI's leaf in front of the WebSocket server
+ * at `upstream`, requiring `user`/`password` (auth_basic), configured in `dir` as
+ * core/tests/util/web_peers.rs does. */
+static int start_nginx(peer *p, const char *dir, const char *pki, int upstream, const char *user, const char *password) {
+  char command[256], hash[128] = "", line[256], conf[2048], path[512], errors[512];
+  int port = free_port();
+  snprintf(command, sizeof command, "openssl passwd -apr1 '%s'", password);
+  FILE *pipe_in = popen(command, "r");
+  if (!pipe_in) return -1;
+  if (!fgets(hash, sizeof hash, pipe_in)) hash[0] = 0;
+  pclose(pipe_in);
+  hash[strcspn(hash, "\n")] = 0;
+  snprintf(line, sizeof line, "%s:%s\n", user, hash);
+  snprintf(conf, sizeof conf,
+           "daemon off;\nmaster_process off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log info;\n"
+           "events { worker_connections 64; }\nhttp {\n  access_log off;\n  client_body_temp_path %s/body;\n"
+           "  proxy_temp_path %s/proxy;\n  fastcgi_temp_path %s/fastcgi;\n  uwsgi_temp_path %s/uwsgi;\n"
+           "  scgi_temp_path %s/scgi;\n  server {\n    listen 127.0.0.1:%d ssl;\n    ssl_certificate %s/leaf.pem;\n"
+           "    ssl_certificate_key %s/leaf.key;\n    location / {\n      auth_basic \"netrt\";\n"
+           "      auth_basic_user_file %s/htpasswd;\n      proxy_pass http://127.0.0.1:%d;\n"
+           "      proxy_http_version 1.1;\n      proxy_set_header Upgrade $http_upgrade;\n"
+           "      proxy_set_header Connection \"upgrade\";\n      proxy_read_timeout 60s;\n    }\n  }\n}\n",
+           dir, dir, dir, dir, dir, dir, dir, port, pki, pki, dir, upstream);
+  if (!port || !hash[0] || write_file(dir, "htpasswd", line) != 0 || write_file(dir, "nginx.conf", conf) != 0) return -1;
+  snprintf(path, sizeof path, "%s/nginx.conf", dir);
+  snprintf(errors, sizeof errors, "%s/error.log", dir);
+  char *argv[] = {"nginx", "-p", (char *)dir, "-c", path, "-e", errors, NULL};
+  /* nginx writes nothing to its output when it starts well: wait for the port instead. */
+  if (peer_spawn(p, argv, "") != 0 || wait_listening(port) != 0) return -1;
+  p->port = port;
+  return 0;
+}
+
+/* Removes what start_nginx and nginx put in `dir`, then `dir`. */
+static void remove_nginx_dir(const char *dir) {
+  static const char *const files[] = {"htpasswd", "nginx.conf", "nginx.pid", "error.log"};
+  static const char *const dirs[] = {"body", "proxy", "fastcgi", "uwsgi", "scgi"};
+  char path[512];
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    (void)remove(path);
+  }
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, dirs[i]);
+    (void)rmdir(path);
+  }
+  (void)rmdir(dir);
 }
 
 /* A Uri handle for ws://127.0.0.1:<port><path>. */
@@ -494,6 +571,51 @@ cleanup:
   return ok;
 }
 
+/* wss:// to nginx, which terminates TLS and asks for Basic auth before proxying the upgrade:
+ * 401 without a ServerCredential, an echo with one. */
+static int through_nginx(int port, netrt_handle ca) {
+  int ok = 0;
+  events e;
+  events_init(&e);
+  netrt_handle ws = 0, uri = 0, control = 0, roots = 0, credential = 0;
+  char text[64];
+  uint32_t sent = 0;
+  netrt_hresult hr = 0;
+
+  snprintf(text, sizeof text, "wss://127.0.0.1:%d/echo", port);
+  CHECK_OK(netrt_uri_create(text, &uri));
+  CHECK_OK(wired_socket(&e, &ws));
+  CHECK_OK(netrt_message_web_socket_get_control(ws, &control));
+  CHECK_OK(netrt_message_web_socket_control_get_trusted_root_certificates(control, &roots));
+  CHECK_OK(netrt_vector_append_handle(roots, ca));
+  hr = connect_result(ws, 0, uri);
+  CHECK(hr == NETRT_HTTP_E_STATUS_DENIED);
+  CHECK(netrt_web_socket_error_get_status(hr) == NETRT_WEB_ERROR_STATUS_UNAUTHORIZED);
+  RELEASE(roots);
+  RELEASE(control);
+  RELEASE(ws);
+
+  CHECK_OK(wired_socket(&e, &ws));
+  CHECK_OK(netrt_message_web_socket_get_control(ws, &control));
+  CHECK_OK(netrt_message_web_socket_control_get_trusted_root_certificates(control, &roots));
+  CHECK_OK(netrt_vector_append_handle(roots, ca));
+  CHECK_OK(netrt_password_credential_create_password_credential(text, "nguser", "ngpass", &credential));
+  CHECK_OK(netrt_message_web_socket_control_set_server_credential(control, credential));
+  CHECK_OK(connect_result(ws, 0, uri));
+  CHECK_OK(send_frame(ws, "via nginx", 9, 1, &sent));
+  CHECK(wait_count(&e, &e.messages, 1));
+  CHECK(e.lengths[0] == 9 && memcmp(e.data[0], "via nginx", 9) == 0);
+  ok = 1;
+cleanup:
+  RELEASE(credential);
+  RELEASE(roots);
+  RELEASE(control);
+  RELEASE(uri);
+  RELEASE(ws);
+  events_destroy(&e);
+  return ok;
+}
+
 /* What the ServerCustomValidationRequested handler did: `reject` says what to do; a deferral
  * taken is handed to main, which completes it. */
 typedef struct {
@@ -712,11 +834,12 @@ cleanup:
 
 int main(void) {
   int rc = 1;
-  peer plain = {0}, authed = {0}, tls = {0}, proxy = {0};
+  peer plain = {0}, authed = {0}, tls = {0}, proxy = {0}, nginx = {0};
   plain.in_fd = plain.out_fd = authed.in_fd = authed.out_fd = tls.in_fd = tls.out_fd = -1;
-  proxy.in_fd = proxy.out_fd = -1;
-  char proxy_dir[] = "/tmp/netrt-c-tinyproxy-XXXXXX";
-  int proxy_dir_made = 0;
+  proxy.in_fd = proxy.out_fd = nginx.in_fd = nginx.out_fd = -1;
+  char proxy_dir[] = "/tmp/netrt-c-tinyproxy-XXXXXX", nginx_dir[] = "/tmp/netrt-c-nginx-XXXXXX";
+  int proxy_dir_made = 0, nginx_dir_made = 0;
+  netrt_handle ca = 0;
   char cert[512], key[512];
   const char *pki = test_pki();
   CHECK(pki != NULL);
@@ -738,13 +861,21 @@ int main(void) {
   proxy_dir_made = 1;
   CHECK(start_tinyproxy(&proxy, proxy_dir, "pxuser", "pxpass") == 0);
   CHECK(through_proxy(plain.port, proxy.port));
+  CHECK(mkdtemp(nginx_dir) != NULL);
+  nginx_dir_made = 1;
+  CHECK(start_nginx(&nginx, nginx_dir, pki, plain.port, "nguser", "ngpass") == 0);
+  CHECK_OK(load_cert(pki, "ca", 0, &ca));
+  CHECK(through_nginx(nginx.port, ca));
   CHECK(misuse(plain.port));
   rc = 0;
 cleanup:
   peer_stop(&plain);
   peer_stop(&authed);
   peer_stop(&tls);
+  RELEASE(ca);
   peer_stop(&proxy);
+  peer_stop(&nginx);
+  if (nginx_dir_made) remove_nginx_dir(nginx_dir);
   if (proxy_dir_made) {
     char conf[512];
     snprintf(conf, sizeof conf, "%s/tinyproxy.conf", proxy_dir);
