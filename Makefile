@@ -18,8 +18,8 @@ deps:
 build: deps
 	$(CARGO) build --workspace
 
-## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, error
-## codes), then the C and C++ examples through libnetrt.
+## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
+## WebSocket with a credential and a subprotocol, error codes), then the C and C++ examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	@$(MAKE) -s demo-c
@@ -28,7 +28,7 @@ demo: deps
 ffi:
 	$(CARGO) build -q -p netrt-ffi
 
-C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade websocket_echo
+C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade epoll_echo websocket_echo
 
 demo-c: ffi
 	@mkdir -p target/c-examples
@@ -38,6 +38,7 @@ demo-c: ffi
 			-Wl,-rpath,$(CURDIR)/target/debug -o target/c-examples/$$e; done
 	target/c-examples/listener_echo
 	target/c-examples/udp_sender_receiver
+	target/c-examples/epoll_echo
 	target/c-examples/websocket_echo
 
 demo-cpp: ffi
@@ -93,7 +94,8 @@ doc:
 test-rust:
 	timeout $(RUST_TEST_TIMEOUT) $(CARGO) test --workspace --no-fail-fast
 
-## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind.
+## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind; also builds
+## and runs the completion-queue examples (examples/c/epoll_echo.c, glib_echo.c).
 test-c: ffi
 	timeout 1200 tests/c/run.sh all
 	timeout 600 tests/c/install_test.sh
@@ -131,7 +133,8 @@ bench: deps bench-rust bench-c bench-python
 bench-rust:
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench
 
-## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs; free, on one CPU, split over two.
+## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs; free, on one CPU, split over two;
+## then a completion-queue echo vs a hand-written epoll echo, both in one thread's loop.
 bench-c:
 	$(CARGO) build -q --release -p netrt-ffi
 	@mkdir -p target/c-bench
@@ -145,6 +148,10 @@ bench-c:
 	NETRT_BENCH_PKI=target/c-bench/pki taskset -c 0 target/c-bench/bench_c $(or $(PAIRS),5)
 	@# Split: each connection's two threads on two CPUs; every wake-up crosses vCPUs.
 	NETRT_BENCH_PKI=target/c-bench/pki target/c-bench/bench_c $(or $(PAIRS),5) split
+	@# One thread's event loop: a completion-queue echo against a hand-written epoll echo.
+	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/bench_cq.c -Ltarget/release -lnetrt \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/bench_cq
+	target/c-bench/bench_cq $(or $(PAIRS),5)
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
 ## then memory per accepted connection and large-write memory (bench/python/conn_memory.py).

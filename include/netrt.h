@@ -16,7 +16,8 @@
  *   including the NUL); too small -> 0x8007007A with only *needed written.
  * - `*_async` functions return an operation handle (netrt_async_*). Completion handlers and
  *   event handlers run on netrt's dispatcher thread, never on a runtime worker, so they may
- *   call any netrt function, including the blocking netrt_async_wait().
+ *   call any netrt function, including the blocking netrt_async_wait() — or, when bound to a
+ *   completion queue (netrt_completion_queue_*), inside your own event loop's thread.
  * - All functions are thread-safe. A panic inside netrt becomes E_UNEXPECTED (0x8000FFFF).
  */
 
@@ -556,34 +557,36 @@ enum netrt_kind
   NETRT_KIND_SUBJECT_ALTERNATIVE_NAME_INFO = 24,
   // `Windows.Networking.Connectivity.IPInformation`.
   NETRT_KIND_IP_INFORMATION = 25,
+  // A completion queue (netrt extension; see `netrt_completion_queue_*`).
+  NETRT_KIND_COMPLETION_QUEUE = 26,
   // `Windows.Foundation.Uri`.
-  NETRT_KIND_URI = 26,
+  NETRT_KIND_URI = 27,
   // `Windows.Foundation.WwwFormUrlDecoder` (a Uri's QueryParsed).
-  NETRT_KIND_WWW_FORM_URL_DECODER = 27,
+  NETRT_KIND_WWW_FORM_URL_DECODER = 28,
   // `Windows.Foundation.WwwFormUrlDecoderEntry`.
-  NETRT_KIND_WWW_FORM_URL_DECODER_ENTRY = 28,
+  NETRT_KIND_WWW_FORM_URL_DECODER_ENTRY = 29,
   // `Windows.Security.Credentials.PasswordCredential`.
-  NETRT_KIND_PASSWORD_CREDENTIAL = 29,
+  NETRT_KIND_PASSWORD_CREDENTIAL = 30,
   // `MessageWebSocket`.
-  NETRT_KIND_MESSAGE_WEB_SOCKET = 30,
+  NETRT_KIND_MESSAGE_WEB_SOCKET = 31,
   // `MessageWebSocketControl`.
-  NETRT_KIND_MESSAGE_WEB_SOCKET_CONTROL = 31,
+  NETRT_KIND_MESSAGE_WEB_SOCKET_CONTROL = 32,
   // `MessageWebSocketInformation`.
-  NETRT_KIND_MESSAGE_WEB_SOCKET_INFORMATION = 32,
+  NETRT_KIND_MESSAGE_WEB_SOCKET_INFORMATION = 33,
   // `MessageWebSocketMessageReceivedEventArgs`.
-  NETRT_KIND_MESSAGE_WEB_SOCKET_MESSAGE_RECEIVED_EVENT_ARGS = 33,
+  NETRT_KIND_MESSAGE_WEB_SOCKET_MESSAGE_RECEIVED_EVENT_ARGS = 34,
   // `StreamWebSocket`.
-  NETRT_KIND_STREAM_WEB_SOCKET = 34,
+  NETRT_KIND_STREAM_WEB_SOCKET = 35,
   // `StreamWebSocketControl`.
-  NETRT_KIND_STREAM_WEB_SOCKET_CONTROL = 35,
+  NETRT_KIND_STREAM_WEB_SOCKET_CONTROL = 36,
   // `StreamWebSocketInformation`.
-  NETRT_KIND_STREAM_WEB_SOCKET_INFORMATION = 36,
+  NETRT_KIND_STREAM_WEB_SOCKET_INFORMATION = 37,
   // `WebSocketClosedEventArgs`.
-  NETRT_KIND_WEB_SOCKET_CLOSED_EVENT_ARGS = 37,
+  NETRT_KIND_WEB_SOCKET_CLOSED_EVENT_ARGS = 38,
   // `WebSocketServerCustomValidationRequestedEventArgs`.
-  NETRT_KIND_WEB_SOCKET_SERVER_CUSTOM_VALIDATION_REQUESTED_EVENT_ARGS = 38,
+  NETRT_KIND_WEB_SOCKET_SERVER_CUSTOM_VALIDATION_REQUESTED_EVENT_ARGS = 39,
   // `Windows.Foundation.Deferral` (from ServerCustomValidationRequested).
-  NETRT_KIND_DEFERRAL = 39,
+  NETRT_KIND_DEFERRAL = 40,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -766,6 +769,9 @@ typedef struct {
   bool digital_signature;
 } netrt_certificate_key_usages;
 
+// A plain callback: `user_data` as given.
+typedef void (*netrt_callback)(void *user_data);
+
 // `Windows.Foundation.Guid` in the Windows layout (16 bytes).
 typedef struct {
   // First 32 bits.
@@ -781,7 +787,9 @@ typedef struct {
 // An event handler: `user_data` as registered, the sender and the event arguments. Both
 // handles are borrowed for the duration of the call (do not release them; duplicate one to
 // keep it). Handlers run on netrt's dispatcher thread, one at a time, in event order, and may
-// call any netrt function, including blocking waits.
+// call any netrt function, including blocking waits. A handler added on a thread with a
+// current completion queue (`netrt_completion_queue_make_current`) runs inside that queue's
+// `netrt_completion_queue_dispatch` instead.
 typedef void (*netrt_event_handler)(void *user_data,
                                     netrt_handle sender,
                                     netrt_handle args);
@@ -872,13 +880,27 @@ netrt_hresult netrt_async_cancel(netrt_handle op);
 // first handler ran, is `0x80000018` E_ILLEGAL_DELEGATE_ASSIGNMENT).
 //
 // `handler` must not be NULL; `user_data` is passed back untouched (may be NULL). The handler
-// runs once, on netrt's dispatcher thread — or inline on this thread, before this function
-// returns, if the operation is already done. It may call any netrt function, including
+// runs once, on netrt's dispatcher thread — or, for an operation bound to a completion queue
+// (`netrt_async_set_completion_queue`, `netrt_completion_queue_make_current`), inside
+// `netrt_completion_queue_dispatch` on the thread that calls it — or inline on this thread,
+// before this function returns, if the operation is already done. It may call any netrt function, including
 // `netrt_async_wait` on other operations. Errors: the handle checks; `E_POINTER`;
 // `E_ILLEGAL_DELEGATE_ASSIGNMENT`; `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 netrt_hresult netrt_async_set_completed(netrt_handle op,
                                         netrt_async_completed_handler handler,
                                         void *user_data);
+
+// netrt extension: binds the operation's Completed handler to completion queue `q` — it then
+// runs inside `netrt_completion_queue_dispatch` on the thread that calls it — or, with `q` 0,
+// to netrt's dispatcher thread. An operation started on a thread with a current queue
+// (`netrt_completion_queue_make_current`) is bound to it already; this overrides that. Call
+// it before `netrt_async_set_completed`. Closing the queue while the operation runs cancels
+// it (see `netrt_completion_queue_close`). On a finished operation it changes nothing (a
+// handler set afterwards runs inline). Errors: the handle checks (for both handles);
+// `RO_E_CLOSED` when the queue is closed; `E_ILLEGAL_METHOD_CALL` once the Completed handler
+// is set, or after `netrt_close` on the operation.
+netrt_hresult netrt_async_set_completion_queue(netrt_handle op,
+                                               netrt_handle q);
 
 // GetResults of an IAsyncAction (or any operation, discarding its result): `S_OK` when
 // Completed. While Started: `E_ILLEGAL_METHOD_CALL`; Canceled: `0x800704C7`; Error: the
@@ -1206,6 +1228,79 @@ netrt_hresult netrt_subject_alternative_name_info_get_distinguished_name(netrt_h
 // otherName), a new read-only vector of strings. `*out` not NULL.
 netrt_hresult netrt_subject_alternative_name_info_get_principal_name(netrt_handle info,
                                                                      netrt_handle *out);
+
+// netrt extension `CompletionQueue()`: a queue whose fd (`netrt_completion_queue_get_fd`)
+// becomes readable when handlers wait to run; `netrt_completion_queue_dispatch` runs them on
+// the calling thread. Bind operations and event handlers to it with
+// `netrt_completion_queue_make_current` (everything started or added on that thread) or
+// `netrt_async_set_completion_queue` (one operation). `*out` (not NULL) receives a new
+// reference; releasing the last one closes the queue. Errors: `E_POINTER`; the eventfd's
+// errno as an HRESULT (`0x80072728` WSAEMFILE when out of file descriptors).
+netrt_hresult netrt_completion_queue_create(netrt_handle *out);
+
+// The fd to watch for readability (`EPOLLIN`, `POLLIN`, `G_IO_IN`); edge- and
+// level-triggered watching both work. It is an epoll instance (`EPOLL_CLOEXEC`) over the
+// queue's eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`, signalled while handlers wait) and the
+// sockets of the reads and writes the queue drives itself (see
+// `netrt_completion_queue_dispatch`). netrt owns it: do not read, modify or close it. It stays
+// valid until the last reference is released, also after close. `*out_fd` must not be NULL.
+// Errors: the handle checks.
+netrt_hresult netrt_completion_queue_get_fd(netrt_handle q,
+                                            int *out_fd);
+
+// Runs up to `max` (at least 1) waiting handlers on the calling thread, in order;
+// `*out_ran` (not NULL) receives how many ran. First it makes progress on the stream reads
+// and writes bound to the queue whose socket is ready: they are driven here, on the calling
+// thread, not on netrt's runtime (so their handlers run in the same call, and a call may run
+// nothing when only I/O progressed). Handlers queued by the handlers themselves
+// may run in the same call. The fd is cleared once the queue is empty; when handlers remain
+// it stays readable (and is signalled again for edge-triggered loops), so call it again on
+// the next readiness. Handlers may call any netrt function, including this one and blocking
+// waits. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` when `max` is 0;
+// `RO_E_CLOSED` after close.
+netrt_hresult netrt_completion_queue_dispatch(netrt_handle q,
+                                              uint32_t max,
+                                              uint32_t *out_ran);
+
+// Closes the queue (as `netrt_close`). Handlers waiting in it move to netrt's dispatcher
+// thread (each still runs exactly once); operations bound to it that are still running are
+// cancelled — they complete Canceled (a read that had already received bytes completes with
+// them, as with `netrt_async_cancel`) — and their handlers, like every later delivery to the
+// closed queue, run on the dispatcher thread. Idempotent. Errors: the handle checks.
+netrt_hresult netrt_completion_queue_close(netrt_handle q);
+
+// Makes `q` the calling thread's current queue (0: none — back to netrt's dispatcher thread):
+// operations started and event handlers added on this thread from now on deliver there
+// (an operation can still choose with `netrt_async_set_completion_queue`). Operations and
+// handlers made before keep where they were bound. The current queue holds no reference:
+// once it is closed, it is no longer current. Errors: the handle checks; `RO_E_CLOSED` when
+// `q` is closed.
+netrt_hresult netrt_completion_queue_make_current(netrt_handle q);
+
+// The calling thread's current queue: `*out` (not NULL) receives a new reference, or 0 when
+// the thread has none (or it was closed, or was made before a fork() in this child).
+netrt_hresult netrt_completion_queue_get_current(netrt_handle *out);
+
+// Queues `callback(user_data)` to run inside `q`'s dispatch — or, with `q` 0 or closed, on
+// netrt's dispatcher thread (where a closed queue's deliveries go). It runs exactly once.
+// For resuming work in a loop's thread (C++'s `apartment_context`). Errors: the handle
+// checks; `E_POINTER` when `callback` is NULL.
+netrt_hresult netrt_completion_queue_post(netrt_handle q,
+                                          netrt_callback callback,
+                                          void *user_data);
+
+// netrt extension: runs `callback(user_data)` once on a background thread of netrt's (not a
+// runtime worker, not the dispatcher), where it may block — C++'s `resume_background`.
+// Errors: `E_POINTER` when `callback` is NULL.
+netrt_hresult netrt_thread_pool_run(netrt_callback callback,
+                                    void *user_data);
+
+// netrt extension: runs `callback(user_data)` once on a background thread, as
+// `netrt_thread_pool_run`, after `delay_ticks` (100 ns units, a TimeSpan; 0 or negative: at
+// once) — C++'s `resume_after`. Errors: `E_POINTER` when `callback` is NULL.
+netrt_hresult netrt_thread_pool_run_after(int64_t delay_ticks,
+                                          netrt_callback callback,
+                                          void *user_data);
 
 // `PasswordCredential()`: every field empty. `out` (not NULL) receives a new reference.
 netrt_hresult netrt_password_credential_create(netrt_handle *out);

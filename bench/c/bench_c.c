@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #define BULK_BYTES (64u << 20)
 #define BULK_RUNS 5
 #define CHUNK (64u << 10)
@@ -55,33 +57,6 @@
 #define WARMUP 1000
 #define WAIT 30000u
 #define SLICES 10 /* ping-pong slices per pair, alternating sides (see run_pingpongs) */
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, long code) {
-  fprintf(stderr, "bench_c: %s failed (%ld / 0x%08lX)\n", what, code, (unsigned long)code);
-  exit(1);
-}
-
-#define OK(expr)                                                                          \
-  do {                                                                                    \
-    netrt_hresult hr_ = (expr);                                                           \
-    if (hr_ != NETRT_S_OK) die(#expr, hr_);                                               \
-  } while (0)
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Split topology: the CPU of the echoing/draining threads (-1: not split). */
 static int g_peer_cpu = -1;

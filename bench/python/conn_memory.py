@@ -1,11 +1,14 @@
 """Memory per accepted connection: a netrt echo server vs an asyncio streams echo server.
 
 Each server runs in its own process and accepts N connections from this process; every
-connection gets an echo loop that is waiting in a read (netrt: ``read_async(buf, 4096,
-PARTIAL)``; asyncio: ``reader.read(4096)``). Once all N are accepted and have echoed one message,
-the server reports its resident set size; the figure is (RSS with N connections - RSS before
-any) / N. Servers alternate (netrt, asyncio, netrt, ...), and the median of the pairs' ratios is
-reported with its range, as every figure in BENCHMARKS.md.
+connection gets an echo loop that is waiting in a read (netrt: ``read_async(Buffer(4096), 4096,
+PARTIAL)``, a new Buffer per read, which holds memory only once filled; asyncio:
+``reader.read(4096)``). Once all N are accepted and have echoed one message, the server reports
+its resident set size; the figure is (RSS with N connections - RSS before any) / N. Servers
+alternate (netrt, asyncio, netrt, ...), and the median of the pairs' ratios is reported with its
+range, as every figure in BENCHMARKS.md. ``--netrt-buffer per-connection`` measures the other
+way to write the netrt loop: one Buffer per connection, reused by every read (``read_async``
+fills the caller's Buffer, so each connection then keeps its 4 KiB once its first message came).
 
 Also measures large writes: the peak RSS while ``write_async`` of 256 MiB from a ``bytes`` is
 pending and while ``DataWriter.write_bytes`` + ``store_async`` of 256 MiB runs, as multiples of
@@ -42,7 +45,7 @@ def raise_fd_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def netrt_server(n: int) -> None:
+async def netrt_server(n: int, buffer_per_read: bool) -> None:
     import netrt
     from netrt import Buffer, InputStreamOptions, StreamSocketListener
 
@@ -55,10 +58,11 @@ async def netrt_server(n: int) -> None:
         inp, out = sock.input_stream, sock.output_stream
         buf = Buffer(READ)
         while True:
-            data = await inp.read_async(buf, READ, InputStreamOptions.PARTIAL)
+            data = await inp.read_async(Buffer(READ) if buffer_per_read else buf, READ, InputStreamOptions.PARTIAL)
             if len(data) == 0:
                 return
             await out.write_async(data)
+            del data  # a per-read Buffer is garbage once echoed
 
     def on_connection(_listener: object, args: netrt.StreamSocketListenerConnectionReceivedEventArgs) -> None:
         sock = args.socket
@@ -104,11 +108,12 @@ async def serve(n: int, port: int, all_in: asyncio.Event) -> None:
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
 
 
-def per_connection(kind: str, n: int) -> float:
+def per_connection(kind: str, n: int, netrt_buffer: str) -> float:
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind, "--connections", str(n)],
+        [sys.executable, __file__, "--serve", kind, "--connections", str(n), "--netrt-buffer", netrt_buffer],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # asyncio reports the echo tasks cancelled at exit
         text=True,
     )
     assert proc.stdout and proc.stdin
@@ -179,20 +184,25 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=10_000)
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--serve", choices=("netrt", "asyncio"))
+    ap.add_argument("--netrt-buffer", choices=("per-read", "per-connection"), default="per-read")
     args = ap.parse_args()
     raise_fd_limit()
     if args.serve:
-        asyncio.run((netrt_server if args.serve == "netrt" else asyncio_server)(args.connections))
+        if args.serve == "netrt":
+            asyncio.run(netrt_server(args.connections, args.netrt_buffer == "per-read"))
+        else:
+            asyncio.run(asyncio_server(args.connections))
         return
     ratios, nets, asys = [], [], []
     for _ in range(args.pairs):
-        a = per_connection("netrt", args.connections)
-        b = per_connection("asyncio", args.connections)
+        a = per_connection("netrt", args.connections, args.netrt_buffer)
+        b = per_connection("asyncio", args.connections, args.netrt_buffer)
         nets.append(a)
         asys.append(b)
         ratios.append(a / b)
     print(
-        f"memory per accepted connection, {args.connections:,} echo connections (KiB): "
+        f"memory per accepted connection, {args.connections:,} echo connections, netrt Buffer "
+        f"{args.netrt_buffer} (KiB): "
         f"netrt {statistics.median(nets):.2f}  asyncio {statistics.median(asys):.2f}  "
         f"ratio {statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f}), target <= 1.0"
     )

@@ -1,16 +1,19 @@
 //! Typed events (`TypedEventHandler<Sender, Args>`): add a handler → token, remove by token.
-//! Handlers run on the dispatcher thread ([`crate::dispatch`]), in the order events occur.
+//! Handlers run on the dispatcher thread ([`crate::dispatch`]), in the order events occur — or,
+//! for a handler added on a thread with a current [`CompletionQueue`], inside that queue's
+//! `dispatch` (the binding is made once, when the handler is added).
 //!
 //! An event belongs to an object that can be closed. Closing it ([`Event::close`]) removes
 //! every handler; adding one afterwards fails with `RO_E_CLOSED`. A handler registered with
-//! [`Event::add_until_closed`] also learns of the close: its `closed` callback runs on the
-//! dispatcher thread after every event raised before the close was delivered, so whatever
+//! [`Event::add_until_closed`] also learns of the close: its `closed` callback runs where the
+//! handler runs, after every event raised before the close was delivered, so whatever
 //! forwards events (Python's `async for`) can end without losing one or waiting forever.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
+use crate::foundation::CompletionQueue;
 
 /// An event registration token (`EventRegistrationToken`); never 0.
 pub type EventToken = i64;
@@ -23,13 +26,18 @@ pub struct Event<S, A> {
 /// A handler for an event with sender `S` and arguments `A`.
 pub type Handler<S, A> = Arc<dyn Fn(&S, &A) + Send + Sync + 'static>;
 
-/// Runs once, on the dispatcher thread, when the event's object closes.
+/// Handlers that run in one place (None: the dispatcher), in registration order.
+type Group<S, A> = (Option<CompletionQueue>, Vec<Handler<S, A>>);
+
+/// Runs once, where its handler runs, when the event's object closes.
 pub type ClosedCallback = Box<dyn FnOnce() + Send + 'static>;
 
 struct Registration<S, A> {
     token: EventToken,
     handler: Handler<S, A>,
     closed: Option<ClosedCallback>,
+    /// Where the handler runs (None: the dispatcher).
+    target: Option<CompletionQueue>,
 }
 
 struct State<S, A> {
@@ -80,7 +88,7 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
             return Err(Error::closed(owner));
         }
         let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
-        state.handlers.push(Registration { token, handler, closed });
+        state.handlers.push(Registration { token, handler, closed, target: CompletionQueue::current() });
         Ok(token)
     }
 
@@ -89,8 +97,8 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
         self.lock().handlers.retain(|r| r.token != token);
     }
 
-    /// Closes the event with its object: removes every handler, refuses new ones, and posts
-    /// the `closed` callbacks to the dispatcher (behind the events already raised).
+    /// Closes the event with its object: removes every handler, refuses new ones, and delivers
+    /// the `closed` callbacks where their handlers run (behind the events already raised).
     /// Idempotent.
     pub fn close(&self) {
         let registrations = {
@@ -98,13 +106,8 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
             state.closed = true;
             std::mem::take(&mut state.handlers)
         };
-        let callbacks: Vec<ClosedCallback> = registrations.into_iter().filter_map(|r| r.closed).collect();
-        if !callbacks.is_empty() {
-            crate::dispatch::post(move || {
-                for callback in callbacks {
-                    callback();
-                }
-            });
+        for (target, callback) in registrations.into_iter().filter_map(|r| Some((r.target, r.closed?))) {
+            crate::dispatch::deliver(target.as_ref(), move |_| callback());
         }
     }
 
@@ -113,22 +116,44 @@ impl<S: Send + Sync + 'static, A: Send + Sync + 'static> Event<S, A> {
         !self.lock().handlers.is_empty()
     }
 
-    /// Delivers `args` to the current handlers on the dispatcher thread. Returns false (and
-    /// delivers nothing) when there are no handlers.
+    /// Delivers `args` to the current handlers, each where it runs (the dispatcher thread or
+    /// its completion queue), in registration order per place. Returns false (and delivers
+    /// nothing) when there are no handlers.
     pub fn raise(&self, sender: S, args: A) -> bool {
-        let handlers: Vec<Handler<S, A>> = self.lock().handlers.iter().map(|r| r.handler.clone()).collect();
-        if handlers.is_empty() {
+        // Consecutive handlers with the same target go in one job.
+        let mut groups: Vec<Group<S, A>> = Vec::new();
+        for r in &self.lock().handlers {
+            match groups.last_mut() {
+                Some((target, handlers)) if same_target(target.as_ref(), r.target.as_ref()) => {
+                    handlers.push(r.handler.clone())
+                }
+                _ => groups.push((r.target.clone(), vec![r.handler.clone()])),
+            }
+        }
+        if groups.is_empty() {
             return false;
         }
-        crate::dispatch::post(move || {
-            for h in handlers {
-                h(&sender, &args);
-            }
-        });
+        let event = Arc::new((sender, args));
+        for (target, handlers) in groups {
+            let event = event.clone();
+            crate::dispatch::deliver(target.as_ref(), move |_| {
+                for h in handlers {
+                    h(&event.0, &event.1);
+                }
+            });
+        }
         true
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State<S, A>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn same_target(a: Option<&CompletionQueue>, b: Option<&CompletionQueue>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.ptr_eq(b),
+        _ => false,
     }
 }

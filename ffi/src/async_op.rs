@@ -221,8 +221,10 @@ pub extern "C" fn netrt_async_cancel(op: netrt_handle) -> netrt_hresult {
 /// first handler ran, is `0x80000018` E_ILLEGAL_DELEGATE_ASSIGNMENT).
 ///
 /// `handler` must not be NULL; `user_data` is passed back untouched (may be NULL). The handler
-/// runs once, on netrt's dispatcher thread — or inline on this thread, before this function
-/// returns, if the operation is already done. It may call any netrt function, including
+/// runs once, on netrt's dispatcher thread — or, for an operation bound to a completion queue
+/// (`netrt_async_set_completion_queue`, `netrt_completion_queue_make_current`), inside
+/// `netrt_completion_queue_dispatch` on the thread that calls it — or inline on this thread,
+/// before this function returns, if the operation is already done. It may call any netrt function, including
 /// `netrt_async_wait` on other operations. Errors: the handle checks; `E_POINTER`;
 /// `E_ILLEGAL_DELEGATE_ASSIGNMENT`; `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 #[unsafe(no_mangle)]
@@ -241,7 +243,7 @@ pub extern "C" fn netrt_async_set_completed(
             match delivery {
                 // The caller's own handle, borrowed for the call as on the dispatcher.
                 CompletedDelivery::Inline => call_handler(cb, data, op, status),
-                CompletedDelivery::Dispatcher => {
+                CompletedDelivery::Dispatcher | CompletedDelivery::CompletionQueue => {
                     if let Ok(h) = handle::issue(for_dispatch) {
                         call_handler(cb, data, h, status);
                         let _ = handle::release(h);
@@ -249,6 +251,23 @@ pub extern "C" fn netrt_async_set_completed(
                 }
             }
         }))
+    })
+}
+
+/// netrt extension: binds the operation's Completed handler to completion queue `q` — it then
+/// runs inside `netrt_completion_queue_dispatch` on the thread that calls it — or, with `q` 0,
+/// to netrt's dispatcher thread. An operation started on a thread with a current queue
+/// (`netrt_completion_queue_make_current`) is bound to it already; this overrides that. Call
+/// it before `netrt_async_set_completed`. Closing the queue while the operation runs cancels
+/// it (see `netrt_completion_queue_close`). On a finished operation it changes nothing (a
+/// handler set afterwards runs inline). Errors: the handle checks (for both handles);
+/// `RO_E_CLOSED` when the queue is closed; `E_ILLEGAL_METHOD_CALL` once the Completed handler
+/// is set, or after `netrt_close` on the operation.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_async_set_completion_queue(op: netrt_handle, q: netrt_handle) -> netrt_hresult {
+    ffi!("netrt_async_set_completion_queue", {
+        let queue = if q == 0 { None } else { Some(crate::object::get!(q, CompletionQueue)) };
+        with_op(op, |op| op.set_completion_queue(queue.as_ref()))
     })
 }
 

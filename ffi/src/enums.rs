@@ -66,32 +66,34 @@ pub enum netrt_kind {
     SubjectAlternativeNameInfo = 24,
     /// `Windows.Networking.Connectivity.IPInformation`.
     IpInformation = 25,
+    /// A completion queue (netrt extension; see `netrt_completion_queue_*`).
+    CompletionQueue = 26,
     /// `Windows.Foundation.Uri`.
-    Uri = 26,
+    Uri = 27,
     /// `Windows.Foundation.WwwFormUrlDecoder` (a Uri's QueryParsed).
-    WwwFormUrlDecoder = 27,
+    WwwFormUrlDecoder = 28,
     /// `Windows.Foundation.WwwFormUrlDecoderEntry`.
-    WwwFormUrlDecoderEntry = 28,
+    WwwFormUrlDecoderEntry = 29,
     /// `Windows.Security.Credentials.PasswordCredential`.
-    PasswordCredential = 29,
+    PasswordCredential = 30,
     /// `MessageWebSocket`.
-    MessageWebSocket = 30,
+    MessageWebSocket = 31,
     /// `MessageWebSocketControl`.
-    MessageWebSocketControl = 31,
+    MessageWebSocketControl = 32,
     /// `MessageWebSocketInformation`.
-    MessageWebSocketInformation = 32,
+    MessageWebSocketInformation = 33,
     /// `MessageWebSocketMessageReceivedEventArgs`.
-    MessageWebSocketMessageReceivedEventArgs = 33,
+    MessageWebSocketMessageReceivedEventArgs = 34,
     /// `StreamWebSocket`.
-    StreamWebSocket = 34,
+    StreamWebSocket = 35,
     /// `StreamWebSocketControl`.
-    StreamWebSocketControl = 35,
+    StreamWebSocketControl = 36,
     /// `StreamWebSocketInformation`.
-    StreamWebSocketInformation = 36,
+    StreamWebSocketInformation = 37,
     /// `WebSocketClosedEventArgs`.
-    WebSocketClosedEventArgs = 37,
+    WebSocketClosedEventArgs = 38,
     /// `WebSocketServerCustomValidationRequestedEventArgs`.
-    WebSocketServerCustomValidationRequestedEventArgs = 38,
+    WebSocketServerCustomValidationRequestedEventArgs = 39,
     /// `Windows.Foundation.Deferral` (from ServerCustomValidationRequested).
-    Deferral = 39,
+    Deferral = 40,
 }

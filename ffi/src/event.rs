@@ -14,7 +14,9 @@ use crate::object::{Object, Value};
 /// An event handler: `user_data` as registered, the sender and the event arguments. Both
 /// handles are borrowed for the duration of the call (do not release them; duplicate one to
 /// keep it). Handlers run on netrt's dispatcher thread, one at a time, in event order, and may
-/// call any netrt function, including blocking waits.
+/// call any netrt function, including blocking waits. A handler added on a thread with a
+/// current completion queue (`netrt_completion_queue_make_current`) runs inside that queue's
+/// `netrt_completion_queue_dispatch` instead.
 pub type netrt_event_handler =
     Option<unsafe extern "C" fn(user_data: *mut c_void, sender: netrt_handle, args: netrt_handle)>;
 

@@ -23,6 +23,7 @@ pub mod async_op;
 pub mod buffer;
 pub mod certificate;
 pub mod certificate_chain;
+pub mod completion_queue;
 pub mod credential;
 pub mod data_reader;
 pub mod data_writer;

@@ -137,6 +137,7 @@ handle_kinds! {
     ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>) => ChainValidationParameters, none;
     SubjectAlternativeNameInfo(Arc<netrt_core::tls::SubjectAlternativeNameInfo>) => SubjectAlternativeNameInfo, none;
     IpInformation(netrt_core::net::IpInformation) => IpInformation, none;
+    CompletionQueue(netrt_core::foundation::CompletionQueue) => CompletionQueue, owner;
     Uri(netrt_core::foundation::Uri) => Uri, none;
     WwwFormUrlDecoder(Arc<netrt_core::foundation::WwwFormUrlDecoder>) => WwwFormUrlDecoder, none;
     WwwFormUrlDecoderEntry(Arc<netrt_core::foundation::WwwFormUrlDecoderEntry>) => WwwFormUrlDecoderEntry, none;

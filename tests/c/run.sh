@@ -14,6 +14,9 @@
 # plain     links libnetrt.so (-L + rpath; a libnetrt.so.0 symlink satisfies the SONAME).
 # asan      links libnetrt.a into each test with -fsanitize=address,undefined (+ -lpthread -ldl
 #           -lm for the Rust runtime), so no LD_PRELOAD is needed; LeakSanitizer is on.
+# Every mode also builds and runs the completion-queue examples (examples/c/epoll_echo.c and
+# glib_echo.c, the latter with pkg-config glib-2.0) the same way.
+#
 # valgrind  runs the plain binaries under memcheck; definite and indirect leaks are errors.
 #           What the runtime keeps until exit (worker threads, the leaked tokio runtime) is
 #           "still reachable" or "possibly lost" and is not reported. One suppression
@@ -31,7 +34,7 @@ mode="${1:-all}"
 tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz test_tls_connect
   test_tls_upgrade test_tls_misuse test_fork test_dlopen test_exit_inflight test_fastpath
   test_fastpath_write test_handle_race test_certificate_chain test_cancel_stream test_blocking_io
-  test_closed_objects test_uri test_web_socket)
+  test_closed_objects test_completion_queue test_uri test_web_socket)
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include")
 
 for f in libnetrt.so libnetrt.a; do
@@ -65,9 +68,20 @@ run() { # name, timeout, command...
   fi
 }
 
+# The completion-queue examples: name and extra compiler flags (GLib's from pkg-config).
+examples=(epoll_echo glib_echo)
+example_flags() {
+  if [[ "$1" == glib_echo ]]; then pkg-config --cflags --libs glib-2.0; fi
+}
+
 build_plain() {
   for t in "${tests[@]}"; do
     "$cc" "${cflags[@]}" "$here/$t.c" -L"$build/lib" -lnetrt -ldl -Wl,-rpath,"$build/lib" -o "$build/plain/$t"
+  done
+  for e in "${examples[@]}"; do
+    # shellcheck disable=SC2046
+    "$cc" "${cflags[@]}" "$root/examples/c/$e.c" $(example_flags "$e") -L"$build/lib" -lnetrt \
+      -Wl,-rpath,"$build/lib" -o "$build/plain/$e"
   done
 }
 
@@ -77,6 +91,12 @@ build_asan() {
       -fno-sanitize-recover=all "$here/$t.c" "$lib/libnetrt.a" -lpthread -ldl -lm \
       -o "$build/asan/$t"
   done
+  for e in "${examples[@]}"; do
+    # shellcheck disable=SC2046
+    "$cc" "${cflags[@]}" -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+      -fno-sanitize-recover=all "$root/examples/c/$e.c" $(example_flags "$e") "$lib/libnetrt.a" \
+      -lpthread -ldl -lm -o "$build/asan/$e"
+  done
 }
 
 if [[ "$mode" == plain || "$mode" == all || "$mode" == valgrind ]]; then
@@ -84,19 +104,19 @@ if [[ "$mode" == plain || "$mode" == all || "$mode" == valgrind ]]; then
 fi
 if [[ "$mode" == plain || "$mode" == all ]]; then
   echo "== C tests (plain)"
-  for t in "${tests[@]}"; do run "$t" 120 "$build/plain/$t"; done
+  for t in "${tests[@]}" "${examples[@]}"; do run "$t" 120 "$build/plain/$t"; done
 fi
 if [[ "$mode" == asan || "$mode" == all ]]; then
   build_asan
   echo "== C tests (ASan + UBSan, static libnetrt.a)"
-  for t in "${tests[@]}"; do
+  for t in "${tests[@]}" "${examples[@]}"; do
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       run "$t" 300 "$build/asan/$t"
   done
 fi
 if [[ "$mode" == valgrind || "$mode" == all ]]; then
   echo "== C tests (valgrind memcheck)"
-  for t in "${tests[@]}"; do
+  for t in "${tests[@]}" "${examples[@]}"; do
     NETRT_TEST_SLOW=1 run "$t" 600 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
       --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --suppressions="$here/valgrind.supp" \
       --child-silent-after-fork=yes \

@@ -14,8 +14,11 @@
 // - Failures throw netrt::hresult_error (or the most specific subclass); its message() is
 //   netrt's detail for that failure (the native cause), else the HRESULT's generic text.
 // - IAsyncAction / IAsyncOperation<T>: .get() blocks (netrt_async_wait); with C++20, co_await
-//   resumes the coroutine on netrt's dispatcher thread (where completions run), and
-//   IAsyncAction, IAsyncOperation<T> and fire_and_forget are coroutine return types.
+//   resumes the coroutine where completions run — netrt's dispatcher thread, or inside the
+//   dispatch() of the completion_queue current on the thread that started the operation —
+//   and IAsyncAction, IAsyncOperation<T> and fire_and_forget are coroutine return types.
+//   resume_background(), resume_after(duration) and apartment_context move a coroutine
+//   between threads as in C++/WinRT (netrt/impl/threading.hpp).
 // - Event and completion handlers run on netrt's dispatcher thread, one at a time. They may
 //   call any netrt function, including .get() on netrt operations; they must not block on
 //   work that needs the dispatcher (e.g. .get() on a coroutine that awaits netrt operations).
@@ -1275,6 +1278,7 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 }  // namespace netrt
 
 #include "netrt/impl/classes.hpp"
+#include "netrt/impl/threading.hpp"
 #include "netrt/impl/web.hpp"
 
 #endif  // NETRT_HPP

@@ -18,9 +18,10 @@ use pyo3::exceptions::{PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::bridge::{Bridge, bridge_for, running_loop};
+use crate::bridge::{Bridge, bridge_object, running_loop};
 use crate::convert::{call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
+use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
 
 /// Turns the operation's value into a Python object (under the GIL, once; the object is cached).
 type Converter = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
@@ -56,9 +57,9 @@ pub struct Shared {
     handler_assigned: Mutex<Option<Py<PyAny>>>,
     /// asyncio futures awaiting the result, with the bridge of their loop.
     waiters: Mutex<Vec<(Arc<Bridge>, Py<PyAny>)>>,
-    /// The awaiting task was cancelled after the operation completed, and its result went back
-    /// to the stream: the operation now reads as cancelled.
-    given_back: std::sync::atomic::AtomicBool,
+    /// While an event loop drives it (`loop_driven.rs`): the fd the loop watches and the waker
+    /// it polls with.
+    claim: Mutex<Option<ClaimKey>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -72,19 +73,37 @@ impl Shared {
             value: Mutex::new(None),
             handler_assigned: Mutex::new(None),
             waiters: Mutex::new(Vec::new()),
-            given_back: std::sync::atomic::AtomicBool::new(false),
+            claim: Mutex::new(None),
         })
+    }
+
+    /// The core operation.
+    pub fn op(&self) -> &AsyncOperation<Convert> {
+        &self.op
+    }
+
+    /// The claim of the loop driving it (see `loop_driven.rs`).
+    pub fn claim(&self) -> Option<ClaimKey> {
+        lock(&self.claim).clone()
+    }
+
+    /// Records (or clears) the claim of the loop driving it.
+    pub fn set_claim(&self, claim: Option<ClaimKey>) {
+        *lock(&self.claim) = claim;
+    }
+
+    /// Clears the claim, returning it.
+    pub fn take_claim(&self) -> Option<ClaimKey> {
+        lock(&self.claim).take()
     }
 
     fn started(&self) -> bool {
         self.op.status() == AsyncStatus::Started
     }
 
-    /// The status as Python sees it (Canceled once the result was given back).
+    /// The status (Canceled too when a completed read's bytes went back to its stream: core
+    /// decides that, see `AsyncOperation::abandon`).
     fn status(&self) -> AsyncStatus {
-        if self.given_back.load(std::sync::atomic::Ordering::Acquire) {
-            return AsyncStatus::Canceled;
-        }
         self.op.status()
     }
 
@@ -111,8 +130,10 @@ impl Shared {
     }
 }
 
-/// On a loop's thread (its bridge): hands the outcome to the futures of that loop.
+/// On a loop's thread (its bridge): hands the outcome to the futures of that loop (and stops
+/// watching the operation's fd, when this loop drove it).
 pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge>) {
+    end_claim(py, shared, bridge);
     let mine: Vec<Py<PyAny>> = {
         let mut waiters = lock(&shared.waiters);
         let (mine, others): (Vec<_>, Vec<_>) =
@@ -160,30 +181,62 @@ where
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
-/// Starts `ReadAsync` on `stream`: cancelling it never loses bytes. Cancelled while reading,
+/// Starts a stream operation that an event loop (or a blocking `.get()`) may drive on its own
+/// thread: when it cannot finish at once it is parked for whoever awaits it first (see
+/// `loop_driven.rs`), and the runtime takes it after a short grace period if nobody does.
+pub fn spawn_caller_driven<T, F>(
+    fut: F,
+    readiness: impl FnOnce() -> Option<netrt::foundation::async_op::Readiness>,
+    convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> PyResult<IAsyncOperation>
+where
+    T: Send + 'static,
+    F: Future<Output = netrt::Result<T>> + Send + 'static,
+{
+    let op = AsyncOperation::start_caller_driven(
+        async move {
+            let value = fut.await?;
+            Ok(Convert::plain(Box::new(move |py| convert(py, value))))
+        },
+        readiness,
+    )
+    .map_err(to_pyerr)?;
+    Ok(IAsyncOperation { shared: Shared::new(op) })
+}
+
+/// Starts `ReadAsync` on `stream` into `buffer` (the operation's result is that buffer, its
+/// length the number of bytes read). Cancelling it never loses bytes: cancelled while reading,
 /// it completes with what it had read (or ends Canceled having read nothing); when the task
-/// awaiting it is cancelled after it completed, its bytes go back to the stream, where the
-/// next read finds them.
+/// awaiting it is cancelled after it completed, core gives its bytes back to the stream (see
+/// `AsyncOperation::abandon`), where the next read finds them. The bytes are copied into the
+/// buffer only when the result is taken, on the thread taking it, so the buffer is never
+/// written by another thread and given-back bytes never touched it.
 pub fn spawn_read(
     stream: netrt::io::InputStream,
+    buffer: Py<crate::streams::PyBuf>,
     count: u32,
     options: netrt::io::InputStreamOptions,
 ) -> PyResult<IAsyncOperation> {
-    let op = AsyncOperation::start_cancellable(move |cancel| async move {
-        let bytes = stream.read_cancellable(count, options, &cancel).await?;
-        let slot = Arc::new(Mutex::new(Some(bytes)));
-        let for_python = slot.clone();
-        let convert: Converter = Box::new(move |py| {
-            let bytes = lock(&for_python).take().unwrap_or_default();
-            crate::streams::buffer_result(py, bytes)
-        });
-        let give_back: GiveBack = Box::new(move || {
-            let bytes = lock(&slot).take().unwrap_or_default();
-            bytes.is_empty() || stream.unread(bytes).is_ok()
-        });
-        Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
-    })
+    let readiness = stream.readiness_fd().map(netrt::foundation::async_op::Readiness::readable);
+    let op = AsyncOperation::start_caller_driven_cancellable(
+        move |cancel| async move {
+            let bytes = stream.read_cancellable(count, options, &cancel).await?;
+            let slot = Arc::new(Mutex::new(Some(bytes)));
+            let for_python = slot.clone();
+            let convert: Converter = Box::new(move |py| {
+                let bytes = lock(&for_python).take().unwrap_or_default();
+                crate::streams::fill_buffer(py, buffer, &bytes)
+            });
+            let give_back: GiveBack = Box::new(move || {
+                let bytes = lock(&slot).take().unwrap_or_default();
+                bytes.is_empty() || stream.unread(bytes).is_ok()
+            });
+            Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
+        },
+        move || readiness,
+    )
     .map_err(to_pyerr)?;
+    op.set_give_back(Convert::give_back);
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
@@ -276,7 +329,7 @@ impl IAsyncOperation {
                             *lock(&inline_slot) = Some(e);
                         }
                     }
-                    CompletedDelivery::Dispatcher => {
+                    CompletedDelivery::Dispatcher | CompletedDelivery::CompletionQueue => {
                         call_python("netrt: an async operation's completed handler", run)
                     }
                 }
@@ -330,7 +383,9 @@ impl IAsyncOperation {
     }
 
     /// A finished operation completes the `await` at once (no event-loop round trip); a
-    /// pending one parks the awaiting task on an asyncio future its loop's bridge resolves.
+    /// pending one parks the awaiting task on an asyncio future, resolved by this loop itself
+    /// when it drives the operation (a stream read: `loop_driven.rs`) or else by its bridge
+    /// when the operation completes elsewhere.
     fn __await__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let shared = &slf.get().shared;
@@ -341,17 +396,31 @@ impl IAsyncOperation {
             let value = shared.results(py)?;
             return Ok(Bound::new(py, Ready(Mutex::new(Some(value))))?.into_any());
         }
-        let bridge = bridge_for(&event_loop)?;
+        let bridge_obj = bridge_object(&event_loop)?;
+        let bridge = bridge_obj.get().inner.clone();
         let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
-        lock(&shared.waiters).push((bridge.clone(), fut.clone().unbind()));
+        {
+            // Almost always the only waiter: no room for four.
+            let mut waiters = lock(&shared.waiters);
+            waiters.reserve_exact(1);
+            waiters.push((bridge.clone(), fut.clone().unbind()));
+        }
         let for_loop = shared.clone();
-        let pending = shared.op.on_done(Box::new(move || bridge.notify(for_loop)));
+        let listener_bridge = bridge.clone();
+        let pending = shared.op.on_done(Box::new(move || {
+            // The loop's own poll ended it: the loop resolves it right after.
+            if !in_loop_poll(&for_loop, &listener_bridge) {
+                listener_bridge.notify(for_loop);
+            }
+        }));
         if pending {
             // Cancelling the awaiting task cancels this future, and so the operation.
             fut.call_method1(
                 pyo3::intern!(py, "add_done_callback"),
                 (slf.getattr(pyo3::intern!(py, "_on_future_done"))?,),
             )?;
+            // A parked stream read: this loop watches its socket and polls it itself.
+            try_claim(py, shared, &bridge_obj, &event_loop)?;
         } else {
             // Finished meanwhile: no notification will come for this future.
             lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
@@ -361,16 +430,13 @@ impl IAsyncOperation {
     }
 
     fn _on_future_done(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
-        if fut.call_method0(pyo3::intern!(fut.py(), "cancelled"))?.is_truthy()? {
-            self.cancel(fut.py())?;
-            // It completed anyway (before or while being cancelled) and nobody awaits it any
-            // more: a read's bytes go back to its stream instead of being stranded here.
-            let shared = &self.shared;
-            if shared.op.status() == AsyncStatus::Completed
-                && shared.op.with_results(Convert::give_back).unwrap_or(false)
-            {
-                shared.given_back.store(true, std::sync::atomic::Ordering::Release);
-            }
+        let py = fut.py();
+        if fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()? {
+            // Cancelled; and if it completed anyway (before or while being cancelled), nobody
+            // awaits it any more: core gives a read's bytes back to its stream.
+            py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+            let bridge = bridge_object(&running_loop(py)?)?.get().inner.clone();
+            end_claim(py, &self.shared, &bridge);
         }
         Ok(())
     }

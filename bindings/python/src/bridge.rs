@@ -10,20 +10,37 @@
 //!
 //! Measured against `call_soon_threadsafe` from the dispatcher (the first version), this takes
 //! one thread hop and all GIL contention off every pending operation; see bench/python.
+//!
+//! A stream read awaited on the loop goes further (`loop_driven.rs`): the loop watches the
+//! socket itself with `loop.add_reader` (through [`PyBridge::_ready`]) and polls the read on
+//! its own thread; the eventfd then only carries the wake-ups that do not come from the socket
+//! (a Close or CancelIOAsync on another thread), queued as polls.
 
 use std::cell::RefCell;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::{Arc, Mutex, Weak};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 use crate::asyncop::{Shared, resolve_waiters};
+use crate::loop_driven::{Claim, drive};
+
+/// What the loop thread has to do for an operation.
+enum Queued {
+    /// It finished: resolve its futures.
+    Done(Arc<Shared>),
+    /// Its loop-driven future was woken: poll it.
+    Poll(Weak<Shared>),
+}
 
 /// The Rust half of a loop's bridge; shared with the operations that have waiters on it.
 pub struct Bridge {
     fd: OwnedFd,
-    queue: Mutex<Vec<Arc<Shared>>>,
+    queue: Mutex<Vec<Queued>>,
+    /// The reads this loop drives, by the socket fd it watches for them (loop thread only).
+    pub(crate) claims: Mutex<HashMap<RawFd, Claim>>,
 }
 
 impl Bridge {
@@ -34,14 +51,27 @@ impl Bridge {
             return Err(std::io::Error::last_os_error());
         }
         // SAFETY: `fd` is a new descriptor we own.
-        Ok(Self { fd: unsafe { OwnedFd::from_raw_fd(fd) }, queue: Mutex::new(Vec::new()) })
+        Ok(Self {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            queue: Mutex::new(Vec::new()),
+            claims: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Queues a finished operation for this loop (any thread, no GIL).
     pub fn notify(&self, op: Arc<Shared>) {
+        self.push(Queued::Done(op));
+    }
+
+    /// Queues a poll of a loop-driven operation whose waker fired (any thread, no GIL).
+    pub fn wake(&self, op: Weak<Shared>) {
+        self.push(Queued::Poll(op));
+    }
+
+    fn push(&self, item: Queued) {
         let was_empty = {
             let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-            q.push(op);
+            q.push(item);
             q.len() == 1
         };
         if was_empty {
@@ -56,7 +86,7 @@ impl Bridge {
 /// `netrt._netrt._LoopBridge`: what `loop.add_reader` calls.
 #[pyclass(module = "netrt._netrt", name = "_LoopBridge", frozen)]
 pub struct PyBridge {
-    inner: Arc<Bridge>,
+    pub(crate) inner: Arc<Bridge>,
 }
 
 #[pymethods]
@@ -69,7 +99,22 @@ impl PyBridge {
         unsafe { libc::read(self.inner.fd.as_raw_fd(), (&mut counter as *mut u64).cast(), 8) };
         let ops = std::mem::take(&mut *self.inner.queue.lock().unwrap_or_else(|e| e.into_inner()));
         for op in ops {
-            resolve_waiters(py, &op, &self.inner);
+            match op {
+                Queued::Done(op) => resolve_waiters(py, &op, &self.inner),
+                Queued::Poll(op) => {
+                    if let Some(op) = op.upgrade() {
+                        drive(py, &op, &self.inner, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs on the loop's thread when a socket this loop watches for a read is readable.
+    fn _ready(&self, py: Python<'_>, fd: RawFd) {
+        let claimed = self.inner.claims.lock().unwrap_or_else(|e| e.into_inner()).get(&fd).map(|c| c.op());
+        if let Some(op) = claimed {
+            drive(py, &op, &self.inner, true);
         }
     }
 }
@@ -77,7 +122,7 @@ impl PyBridge {
 thread_local! {
     /// The last (loop, bridge) used on this thread: a loop runs on one thread, and a thread
     /// usually runs one loop at a time, so this answers nearly every lookup.
-    static LAST: RefCell<Option<(Py<PyAny>, Arc<Bridge>)>> = const { RefCell::new(None) };
+    static LAST: RefCell<Option<(Py<PyAny>, Py<PyBridge>)>> = const { RefCell::new(None) };
 }
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -91,11 +136,15 @@ pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     f.bind(py).call0()
 }
 
-/// The bridge of `event_loop`, made and registered with `loop.add_reader` on first use.
-pub fn bridge_for(event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Bridge>> {
+/// The bridge of `event_loop`, made and its eventfd registered with `loop.add_reader` on first
+/// use.
+pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBridge>> {
     let py = event_loop.py();
     let hit = LAST.with(|last| {
-        last.borrow().as_ref().filter(|(l, _)| l.as_ptr() == event_loop.as_ptr()).map(|(_, b)| b.clone())
+        last.borrow()
+            .as_ref()
+            .filter(|(l, _)| l.as_ptr() == event_loop.as_ptr())
+            .map(|(_, b)| b.bind(py).clone())
     });
     if let Some(b) = hit {
         return Ok(b);
@@ -107,15 +156,15 @@ pub fn bridge_for(event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Bridge>> {
     })?;
     let registry = registry.bind(py);
     let bridge = match registry.get_item(event_loop) {
-        Ok(b) => b.cast_into::<PyBridge>()?.get().inner.clone(),
+        Ok(b) => b.cast_into::<PyBridge>()?,
         Err(_) => {
             let inner = Arc::new(Bridge::new().map_err(PyErr::from)?);
             let obj = Bound::new(py, PyBridge { inner: inner.clone() })?;
             event_loop.call_method1("add_reader", (inner.fd.as_raw_fd(), obj.getattr("_drain")?))?;
-            registry.set_item(event_loop, obj)?;
-            inner
+            registry.set_item(event_loop, &obj)?;
+            obj
         }
     };
-    LAST.with(|last| *last.borrow_mut() = Some((event_loop.clone().unbind(), bridge.clone())));
+    LAST.with(|last| *last.borrow_mut() = Some((event_loop.clone().unbind(), bridge.clone().unbind())));
     Ok(bridge)
 }

@@ -10,7 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyTuple};
 
 use crate::asyncop::{
-    DataReaderLoadOperation, DataWriterStoreOperation, IAsyncOperation, arity_error, boolean, spawn, uint,
+    DataReaderLoadOperation, DataWriterStoreOperation, IAsyncOperation, arity_error, boolean, spawn,
+    spawn_caller_driven, uint,
 };
 use crate::convert::{
     bytes_arg, datetime, datetime_arg, enum_arg, guid_arg, py_enum, timedelta, timespan_arg, uuid,
@@ -298,7 +299,14 @@ impl PyDataReader {
     #[pyo3(signature = (count, /))]
     fn load_async(&self, py: Python<'_>, count: u32) -> PyResult<Py<DataReaderLoadOperation>> {
         let r = self.inner.clone();
-        DataReaderLoadOperation::wrap(py, spawn(async move { r.load(count).await }, uint)?)
+        let readiness = r.clone();
+        // A load awaited on a loop is driven by that loop (see `loop_driven.rs`).
+        let op = spawn_caller_driven(
+            async move { r.load(count).await },
+            move || readiness.load_readiness(),
+            uint,
+        )?;
+        DataReaderLoadOperation::wrap(py, op)
     }
 
     fn read_byte(&self) -> PyResult<u8> {

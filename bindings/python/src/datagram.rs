@@ -16,7 +16,7 @@ use crate::listener::{callable_handler, event_iterator, py_handler};
 use crate::streams::{PyInputStream, PyOutputStream, aenter, aexit};
 
 /// A UDP socket.
-#[pyclass(module = "netrt", name = "DatagramSocket", frozen)]
+#[pyclass(module = "netrt", name = "DatagramSocket", frozen, weakref)]
 pub struct PyDatagramSocket {
     inner: DatagramSocket,
 }
@@ -25,8 +25,12 @@ fn wrap_message(
     py: Python<'_>,
     sender: &DatagramSocket,
     args: &CoreArgs,
+    registered_on: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-    let sender = Py::new(py, PyDatagramSocket { inner: sender.clone() })?;
+    let sender = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyDatagramSocket { inner: sender.clone() })?.into_any(),
+    };
     let args = Py::new(
         py,
         PyMessageReceivedEventArgs {
@@ -36,7 +40,7 @@ fn wrap_message(
             local: args.local_address(),
         },
     )?;
-    Ok((sender.into_any(), args.into_any()))
+    Ok((sender, args.into_any()))
 }
 
 fn output_stream_result(py: Python<'_>, s: netrt::io::OutputStream) -> PyResult<Py<PyAny>> {
@@ -148,11 +152,10 @@ impl PyDatagramSocket {
     /// `MessageReceived += handler`: `handler(socket, args)` on netrt's dispatcher thread.
     /// `TypeError` if `handler` is not callable; `RO_E_CLOSED` once the socket is closed.
     #[pyo3(signature = (event_handler, /))]
-    fn add_message_received(&self, event_handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+    fn add_message_received(slf: &Bound<'_, Self>, event_handler: &Bound<'_, PyAny>) -> PyResult<i64> {
         let handler = callable_handler(event_handler)?;
-        self.inner
-            .add_message_received(py_handler(handler, "netrt: MessageReceived handler", wrap_message))
-            .or_raise()
+        let handler = py_handler(handler, "netrt: MessageReceived handler", wrap_message, slf.as_any())?;
+        slf.get().inner.add_message_received(handler).or_raise()
     }
 
     /// `MessageReceived -= token` (unknown tokens are ignored, also after close).

@@ -15,6 +15,7 @@ mod datagram;
 mod errors;
 mod hostname;
 mod listener;
+mod loop_driven;
 mod stream_socket;
 mod streams;
 mod vector;

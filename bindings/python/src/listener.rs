@@ -11,7 +11,7 @@ use netrt::net::{
 use netrt::tls::ClientCertificateMode;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyTuple, PyWeakrefMethods, PyWeakrefReference};
 
 use crate::asyncop::{IAsyncOperation, arity_error, none, spawn};
 use crate::certificate::{PyCertificate, cert_obj};
@@ -23,27 +23,35 @@ use crate::stream_socket::socket_obj;
 use crate::streams::{aenter, aexit};
 use crate::vector::{AnyVector, PyVector};
 
-/// Makes the Python `(sender, args)` of an event from the core's.
-pub type WrapArgs<S, A> = fn(Python<'_>, &S, &A) -> PyResult<(Py<PyAny>, Py<PyAny>)>;
+/// Makes the Python `(sender, args)` of an event from the core's; the sender is the given
+/// object when there is one (the object the handler was registered on), else a new wrapper.
+pub type WrapArgs<S, A> =
+    fn(Python<'_>, &S, &A, Option<Bound<'_, PyAny>>) -> PyResult<(Py<PyAny>, Py<PyAny>)>;
 
 /// A core event handler that calls a Python callable as `handler(sender, args)` on netrt's
 /// dispatcher thread, holding the GIL only while it runs; `wrap` makes the Python objects.
+/// `registered_on` is the object the handler was added to: the sender is that very object
+/// (`sender is listener`), held weakly — the core object holds the handler, so a strong link
+/// would keep a dropped Python object alive through its own event. Once it is gone (a clone
+/// of the core object raises the event) the sender is a new wrapper.
 pub fn py_handler<S, A>(
     handler: Py<PyAny>,
     what: &'static str,
     wrap: WrapArgs<S, A>,
-) -> netrt::event::Handler<S, A>
+    registered_on: &Bound<'_, PyAny>,
+) -> PyResult<netrt::event::Handler<S, A>>
 where
     S: 'static,
     A: 'static,
 {
-    Arc::new(move |sender: &S, args: &A| {
+    let weak = PyWeakrefReference::new(registered_on)?.unbind();
+    Ok(Arc::new(move |sender: &S, args: &A| {
         call_python(what, |py| {
-            let (s, a) = wrap(py, sender, args)?;
+            let (s, a) = wrap(py, sender, args, weak.bind(py).upgrade())?;
             handler.bind(py).call1((s, a))?;
             Ok(())
         })
-    })
+    }))
 }
 
 /// `TypeError` unless `handler` is callable (checked when it is registered, not when the
@@ -71,7 +79,7 @@ pub fn event_iterator<'py, S: 'static, A: 'static>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = obj.py();
     let it = py.import("netrt._aio")?.getattr("_EventIterator")?.call1((attribute,))?;
-    let handler = py_handler(it.getattr("_on_event")?.unbind(), "netrt: async for", wrap);
+    let handler = py_handler(it.getattr("_on_event")?.unbind(), "netrt: async for", wrap, obj)?;
     let ending = it.clone().unbind();
     let closed: netrt::event::ClosedCallback = Box::new(move || {
         call_python("netrt: async for (end)", |py| ending.bind(py).call_method0("_close").map(drop))
@@ -82,7 +90,7 @@ pub fn event_iterator<'py, S: 'static, A: 'static>(
 }
 
 /// Accepts TCP connections and raises `ConnectionReceived` for each.
-#[pyclass(module = "netrt", name = "StreamSocketListener", frozen)]
+#[pyclass(module = "netrt", name = "StreamSocketListener", frozen, weakref)]
 pub struct PyStreamSocketListener {
     inner: StreamSocketListener,
 }
@@ -91,10 +99,14 @@ fn wrap_connection(
     py: Python<'_>,
     sender: &StreamSocketListener,
     args: &CoreArgs,
+    registered_on: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-    let sender = Py::new(py, PyStreamSocketListener { inner: sender.clone() })?;
+    let sender = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyStreamSocketListener { inner: sender.clone() })?.into_any(),
+    };
     let args = Py::new(py, PyConnectionReceivedEventArgs { socket: args.socket() })?;
-    Ok((sender.into_any(), args.into_any()))
+    Ok((sender, args.into_any()))
 }
 
 #[pymethods]
@@ -153,15 +165,11 @@ impl PyStreamSocketListener {
     /// thread; returns the registration token. Add it before binding, as in WinRT.
     /// `TypeError` if `handler` is not callable; `RO_E_CLOSED` once the listener is closed.
     #[pyo3(signature = (event_handler, /))]
-    fn add_connection_received(&self, event_handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+    fn add_connection_received(slf: &Bound<'_, Self>, event_handler: &Bound<'_, PyAny>) -> PyResult<i64> {
         let handler = callable_handler(event_handler)?;
-        self.inner
-            .add_connection_received(py_handler(
-                handler,
-                "netrt: ConnectionReceived handler",
-                wrap_connection,
-            ))
-            .or_raise()
+        let handler =
+            py_handler(handler, "netrt: ConnectionReceived handler", wrap_connection, slf.as_any())?;
+        slf.get().inner.add_connection_received(handler).or_raise()
     }
 
     /// `ConnectionReceived -= token` (unknown tokens are ignored, also after close).

@@ -48,9 +48,16 @@ impl PyBuf {
     }
 }
 
-/// Result converter for operations that return a buffer (the bytes move into the `Buffer`).
-pub fn buffer_result(py: Python<'_>, v: Vec<u8>) -> PyResult<Py<PyAny>> {
-    PyBuf::object(py, v)
+/// A read's result: `buffer` (the caller's) holding `bytes`, its length set to theirs.
+pub fn fill_buffer(py: Python<'_>, buffer: Py<PyBuf>, bytes: &[u8]) -> PyResult<Py<PyAny>> {
+    let inner = &buffer.get().inner;
+    if bytes.is_empty() {
+        // The end of the stream: a buffer never written keeps costing nothing.
+        inner.set_length(0).or_raise()?;
+    } else {
+        inner.set_contents(bytes).or_raise()?;
+    }
+    Ok(buffer.into_any().clone_ref(py))
 }
 
 #[pymethods]
@@ -136,11 +143,14 @@ pub struct PyInputStream {
 
 #[pymethods]
 impl PyInputStream {
-    /// `ReadAsync(buffer, count, options)`: reads up to `count` bytes; the operation's result
-    /// is a new `Buffer` with what was read (empty: the peer closed). `buffer` only bounds the
-    /// read: `count` may not exceed its capacity (netrt never writes into it). Cancelling never
-    /// loses bytes: a read cancelled after it received data completes with them, and when the
-    /// task awaiting it is cancelled, its bytes go back to the socket for the next read.
+    /// `ReadAsync(buffer, count, options)`: reads up to `count` bytes into `buffer` (a
+    /// `Buffer`); the operation's result is that same `Buffer`, its `length` the number of
+    /// bytes read (0: the peer closed). `count` may not exceed its capacity (`E_INVALIDARG`, as
+    /// in C); anything but a `Buffer` is a `TypeError`. The bytes are written into the buffer
+    /// when the result is delivered (not while the read is pending). Cancelling never loses
+    /// bytes: a read cancelled after it received data completes with them, and when the task
+    /// awaiting it is cancelled, its bytes go back to the socket for the next read (the
+    /// buffer is left as it was).
     #[pyo3(signature = (buffer, count, options, /))]
     fn read_async(
         &self,
@@ -148,17 +158,20 @@ impl PyInputStream {
         count: u32,
         options: &Bound<'_, PyAny>,
     ) -> PyResult<IAsyncOperation> {
-        let capacity = match buffer.cast::<PyBuf>() {
-            Ok(b) => b.get().capacity(),
-            Err(_) => {
-                u32::try_from(pyo3::buffer::PyBuffer::<u8>::get(buffer)?.len_bytes()).unwrap_or(u32::MAX)
-            }
-        };
+        let buffer = buffer.cast::<PyBuf>().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "read_async: buffer must be a netrt.Buffer (IBuffer), not '{}'",
+                buffer.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            ))
+        })?;
+        let capacity = buffer.get().capacity();
         if count > capacity {
-            return Err(invalid_arg(format!("count {count} exceeds the buffer's capacity {capacity}")));
+            return Err(invalid_arg(format!(
+                "ReadAsync: count {count} exceeds the buffer's capacity {capacity}"
+            )));
         }
         let options = InputStreamOptions::from_raw(enum_arg(options, "options")? as u32).or_raise()?;
-        spawn_read(self.inner.clone(), count, options)
+        spawn_read(self.inner.clone(), buffer.clone().unbind(), count, options)
     }
 
     fn close(&self) {

@@ -227,8 +227,8 @@ class Buffer:
 @final
 class IInputStream:
     def read_async(
-        self, buffer: _ReadableBuffer, count: int, options: InputStreamOptions, /
-    ) -> IAsyncOperation[Buffer]: ...
+        self, buffer: Buffer, count: int, options: InputStreamOptions, /
+    ) -> IAsyncOperation[Buffer]: ...  # the result is `buffer`, its length = bytes read
     def close(self) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -129,7 +129,7 @@ pub(super) fn ask<T: Send + 'static>(op: &Arc<Op<T>>) -> bool {
     let parked = {
         let mut st = op.lock();
         match std::mem::replace(&mut st.driver, Driver::Runtime) {
-            Driver::Parked(fut, ..) => {
+            Driver::Parked(fut, ..) | Driver::Claimed(fut, _) => {
                 op.parked.store(false, Ordering::Relaxed);
                 Some(fut)
             }

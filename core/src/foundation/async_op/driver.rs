@@ -7,26 +7,46 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use super::lazy::Unpark;
-use super::wake::{poll_fds, poll_on_caller, remaining, thread_wake};
-use super::{AsyncStatus, Driver, Op};
+use super::wake::{poll_fds, poll_on_caller, poll_with, remaining, thread_wake};
+use super::{AsyncStatus, Driver, Op, Poller, queue_drive};
 
 /// How long the fast path sleeps when its fd is ready but the future makes no progress.
 const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
 
 impl<T: Send + 'static> Unpark for Op<T> {
     fn spawn_if_parked(self: Arc<Self>) {
-        spawn_if_parked(&self);
+        // A claimed operation has its event loop: the grace period does not apply.
+        spawn_if_parked(&self, false);
     }
 }
 
-/// Spawns a parked future on the runtime (no-op in any other state).
-pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>) {
+/// Spawns a parked future on the runtime — also a claimed one when `claimed_too` (nobody can
+/// drive it any more) — and does nothing in any other state.
+pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>, claimed_too: bool) {
     let mut st = op.lock();
     if st.status != AsyncStatus::Started {
         return;
     }
-    if let Driver::Parked(..) = st.driver {
-        let Driver::Parked(fut, ..) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
+    let take = match st.driver {
+        Driver::Parked(..) => true,
+        Driver::Claimed(..) => claimed_too,
+        _ => false,
+    };
+    if take {
+        // Bound to a completion queue: the queue's dispatch drives it on the application's
+        // thread instead (no runtime thread in between); already done when it was parked,
+        // unless the queue refused it then. (A claimed operation belongs to its event loop.)
+        if matches!(st.driver, Driver::Parked(..))
+            && let Some(queue) = st.target.clone()
+        {
+            match queue_drive::adopt(op, st, &queue) {
+                Some(guard) => st = guard,
+                None => return,
+            }
+        }
+        let (Driver::Parked(fut, ..) | Driver::Claimed(fut, _)) =
+            std::mem::replace(&mut st.driver, Driver::Runtime)
+        else {
             unreachable!("checked above")
         };
         op.spawn_locked(&mut st, fut);
@@ -40,13 +60,17 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
     let wake = thread_wake().ok_or(())?;
     let (mut fut, ready, polled_with) = {
         let mut st = op.lock();
-        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..)) {
+        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..) | Driver::Claimed(..))
+        {
             return Err(());
         }
-        let Driver::Parked(fut, ready, polled_with) =
-            std::mem::replace(&mut st.driver, Driver::Polling(wake.clone()))
-        else {
-            unreachable!("checked above")
+        // A claimed future is taken too: the event loop that claimed it may be the thread
+        // blocked here, and a waiter that drives it itself never deadlocks on it.
+        let (fut, ready, polled_with) = match std::mem::replace(&mut st.driver, Driver::Polling(wake.clone()))
+        {
+            Driver::Parked(fut, ready, polled_with) => (fut, ready, Some(polled_with)),
+            Driver::Claimed(fut, ready) => (fut, ready, None),
+            _ => unreachable!("checked above"),
         };
         op.parked.store(false, Ordering::Relaxed);
         (fut, ready, polled_with)
@@ -58,8 +82,8 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
     let mut fruitless = 0u32;
     // When this thread made the last poll, its waker is in place and the syscall was tried an
     // instant ago: sleep first. Otherwise poll now, so wake-ups reach this thread's eventfd.
-    let mut fd_ready =
-        Arc::ptr_eq(&polled_with, &wake).then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
+    let mut fd_ready = matches!(&polled_with, Some(Poller::Thread(w)) if Arc::ptr_eq(w, &wake))
+        .then(|| poll_fds(Some(ready), &wake, remaining(deadline)));
     drop(polled_with);
     loop {
         let polled = poll_on_caller(&mut fut, Some(&wake));
@@ -113,8 +137,15 @@ pub(super) fn attempt_parked<T: Send + 'static>(op: &Arc<Op<T>>) -> AsyncStatus 
     let mut st = op.lock();
     let Some(wake) = thread_wake() else { return st.status };
     let Driver::Parked(fut, _, polled_with) = &mut st.driver else { return st.status };
-    let Poll::Ready(outcome) = poll_on_caller(fut, Some(&wake)) else {
-        *polled_with = wake;
+    // A future a completion queue drives keeps the queue's waker.
+    let polled = match polled_with {
+        Poller::Queue(waker) => poll_with(fut, waker),
+        Poller::Thread(_) => poll_on_caller(fut, Some(&wake)),
+    };
+    let Poll::Ready(outcome) = polled else {
+        if let Poller::Thread(w) = polled_with {
+            *w = wake;
+        }
         return st.status;
     };
     let done = std::mem::replace(&mut st.driver, Driver::Runtime);

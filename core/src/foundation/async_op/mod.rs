@@ -12,8 +12,10 @@
 //! The first of completion and [`cancel`](AsyncOperation::cancel) wins. On leaving Started:
 //! blocking waiters wake, *done listeners* run inline on the finishing thread (how an event
 //! loop learns of it without a thread hop), and the Completed handler — set at most once —
-//! runs on netrt's dispatcher thread (or inline, on the setter's thread, when set after the
-//! end).
+//! runs on netrt's dispatcher thread — or inside [`CompletionQueue::dispatch`] when the
+//! operation is bound to a queue (the thread's current queue when it started, or
+//! [`set_completion_queue`](AsyncOperation::set_completion_queue)) — or inline, on the setter's
+//! thread, when set after the end. [`crate::dispatch::deliver`] makes that choice.
 //!
 //! ## Caller-driven stream I/O (`start_caller_driven`, hidden from the public API)
 //!
@@ -58,14 +60,16 @@
 //!   the lazy queue's delay.
 
 mod cancel;
+mod claim;
 mod driver;
 mod lazy;
+mod queue_drive;
 mod wake;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -75,12 +79,16 @@ use crate::error::hresult::{
     E_POINTER, E_UNEXPECTED, RO_E_CLOSED, WSATYPE_NOT_FOUND_HR,
 };
 use crate::error::{Error, HResult, Result};
+use crate::foundation::completion_queue::{CancelOnClose, CompletionQueue, Delivery};
 
 pub use cancel::{CancelSignal, CancelToken};
+#[doc(hidden)]
+pub use claim::ClaimedPoll;
 #[doc(hidden)]
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 #[doc(hidden)]
 pub use wake::Readiness;
+pub(crate) use wake::WakeFd;
 
 pub use crate::foundation_enums::AsyncStatus;
 
@@ -92,6 +100,17 @@ pub enum CompletedDelivery {
     Inline,
     /// On netrt's dispatcher thread.
     Dispatcher,
+    /// Inside [`CompletionQueue::dispatch`], on the thread that called it.
+    CompletionQueue,
+}
+
+impl From<Delivery> for CompletedDelivery {
+    fn from(d: Delivery) -> Self {
+        match d {
+            Delivery::Dispatcher => Self::Dispatcher,
+            Delivery::Queue => Self::CompletionQueue,
+        }
+    }
 }
 
 /// A Completed handler: called once with the final status.
@@ -102,6 +121,10 @@ pub type CompletedHandler = Box<dyn FnOnce(AsyncStatus, CompletedDelivery) + Sen
 pub type DoneListener = Box<dyn FnOnce() + Send + 'static>;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
+
+/// Gives a completed result back to where it came from (a read's bytes to its stream) when
+/// nobody will ever see it; true when it did (see [`AsyncOperation::abandon`]).
+pub type GiveBack<T> = fn(&T) -> bool;
 
 /// Whether a failure is reported synchronously when it comes from an operation's first poll:
 /// the call itself was wrong (an argument, the object's state, an unknown service name).
@@ -130,15 +153,26 @@ enum Handler {
     Used,
 }
 
+/// Whose waker a parked future's last poll registered.
+enum Poller {
+    /// A thread's eventfd (the starting thread, or a status check's).
+    Thread(Arc<wake::WakeFd>),
+    /// The completion queue that drives it (see `queue_drive.rs`): it stays with the queue.
+    Queue(Waker),
+}
+
 /// Where the operation's future is (see the module notes).
 enum Driver<T> {
     /// On the runtime as a task, or gone (completed, cancelled, or completed on the first poll).
     Runtime,
-    /// Parked: nobody polls it; the next waiter (or the runtime) takes it. The `WakeFd` is the
-    /// waker its last poll registered.
-    Parked(BoxFuture<T>, Readiness, Arc<wake::WakeFd>),
+    /// Parked: nobody polls it; the next waiter (or the runtime, or the completion queue that
+    /// drives it) takes it. `Poller` is whose waker its last poll registered.
+    Parked(BoxFuture<T>, Readiness, Poller),
     /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
     Polling(Arc<wake::WakeFd>),
+    /// Claimed by an event loop that watches the `Readiness` fd itself and polls the future on
+    /// its own thread with its own waker (see `claim.rs`); the lazy queue leaves it alone.
+    Claimed(BoxFuture<T>, Readiness),
 }
 
 struct State<T> {
@@ -150,8 +184,13 @@ struct State<T> {
     task: Option<tokio::task::AbortHandle>,
     closed: bool,
     driver: Driver<T>,
+    /// The completion queue the handler is delivered to (None: the dispatcher); registered
+    /// with the queue while the operation runs, so closing the queue cancels it.
+    target: Option<CompletionQueue>,
     /// Threads blocked on `done` (a notify with none is skipped: it would be a syscall).
     waiters: u32,
+    /// How a result nobody will see goes back where it came from (see `abandon`).
+    give_back: Option<GiveBack<T>>,
 }
 
 impl<T> State<T> {
@@ -236,6 +275,21 @@ impl<T: Send + 'static> Op<T> {
         st.task = Some(task.abort_handle());
     }
 
+    /// Binds the operation (Started, its state locked) to `queue` (None: the dispatcher),
+    /// replacing an earlier binding. False when `queue` is closed (it stays unbound).
+    fn bind_locked(self: &Arc<Self>, st: &mut State<T>, queue: Option<CompletionQueue>) -> bool {
+        if let Some(old) = st.target.take() {
+            old.unbind(u64::from(self.id));
+        }
+        let Some(queue) = queue else { return true };
+        let weak: Weak<Op<T>> = Arc::downgrade(self);
+        if !queue.bind(u64::from(self.id), weak) {
+            return false;
+        }
+        st.target = Some(queue);
+        true
+    }
+
     /// Moves a started operation to its final state (first caller wins).
     fn settle(self: &Arc<Self>, outcome: Result<T>) {
         let st = self.lock();
@@ -256,6 +310,7 @@ impl<T: Send + 'static> Op<T> {
     /// queue the handler.
     fn finish(&self, mut st: MutexGuard<'_, State<T>>) {
         st.task = None;
+        let target = st.target.take();
         let status = st.status;
         let handler = match std::mem::replace(&mut st.handler, Handler::Used) {
             Handler::Set(h) => Some(h),
@@ -273,9 +328,20 @@ impl<T: Send + 'static> Op<T> {
         for listener in listeners {
             listener();
         }
-        if let Some(handler) = handler {
-            crate::dispatch::post(move || handler(status, CompletedDelivery::Dispatcher));
+        if let Some(queue) = &target {
+            queue.unbind(u64::from(self.id));
         }
+        if let Some(handler) = handler {
+            crate::dispatch::deliver(target.as_ref(), move |d| handler(status, d.into()));
+        }
+    }
+}
+
+impl<T: Send + 'static> CancelOnClose for Op<T> {
+    fn cancel_for_closed_queue(self: Arc<Self>) {
+        self.users.fetch_add(1, Ordering::Relaxed);
+        // A finished or IAsyncInfo-closed operation has nothing to cancel.
+        let _ = AsyncOperation { op: self }.cancel();
     }
 }
 
@@ -315,7 +381,7 @@ impl<T: Send + 'static> Drop for AsyncOperation<T> {
         // takes it now instead of after the grace period (the rest of a fire-and-forget write
         // goes out at once).
         if self.op.users.fetch_sub(1, Ordering::AcqRel) == 1 && self.op.parked.load(Ordering::Relaxed) {
-            driver::spawn_if_parked(&self.op);
+            driver::spawn_if_parked(&self.op, true);
         }
     }
 }
@@ -336,7 +402,9 @@ fn new_state<T>() -> State<T> {
         task: None,
         closed: false,
         driver: Driver::Runtime,
+        target: None,
         waiters: 0,
+        give_back: None,
     }
 }
 
@@ -381,6 +449,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
             Poll::Pending => {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
                 let mut st = me.op.lock();
+                me.op.bind_locked(&mut st, CompletionQueue::current());
                 me.op.spawn_locked(&mut st, fut);
                 drop(st);
                 Ok(me)
@@ -426,11 +495,20 @@ impl<T: Send + 'static> AsyncOperation<T> {
             Poll::Ready(outcome) => Ok(Self::settled_in(op, outcome)),
             Poll::Pending => {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
-                let mut st = me.op.lock();
+                let shared = me.op.clone();
+                let mut st = shared.lock();
+                shared.bind_locked(&mut st, CompletionQueue::current());
                 match (readiness(), wake) {
                     (Some(ready), Some(wake)) => {
-                        st.driver = Driver::Parked(fut, ready, wake);
+                        st.driver = Driver::Parked(fut, ready, Poller::Thread(wake));
                         me.op.parked.store(true, Ordering::Relaxed);
+                        // Bound to a completion queue: the queue's dispatch drives it.
+                        if let Some(queue) = st.target.clone() {
+                            match queue_drive::adopt(&shared, st, &queue) {
+                                None => return Ok(me),
+                                Some(refused) => st = refused,
+                            }
+                        }
                         drop(st);
                         lazy::spawn_later(me.op.clone());
                     }
@@ -562,6 +640,43 @@ impl<T: Send + 'static> AsyncOperation<T> {
         self.cancel_by_dropping()
     }
 
+    /// How this operation's result goes back where it came from when nobody will see it
+    /// (see [`abandon`](Self::abandon)); a read sets it to return its bytes to its stream.
+    #[doc(hidden)]
+    pub fn set_give_back(&self, give_back: GiveBack<T>) {
+        self.op.lock().give_back = Some(give_back);
+    }
+
+    /// The code waiting for this operation gave up on it (Python: the task awaiting it was
+    /// cancelled). It is cancelled as by [`cancel`](Self::cancel); and if it completed anyway
+    /// — before or while being cancelled — and has a [`GiveBack`], its result goes back (a
+    /// read's bytes to the stream, where the next read finds them first) and the operation
+    /// reports Canceled from then on, so no byte is lost and none is seen twice. This is the
+    /// one place that rule lives; without a `GiveBack` the result stays.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
+    #[doc(hidden)]
+    pub fn abandon(&self) -> Result<()> {
+        self.cancel()?;
+        let mut st = self.op.open()?;
+        if st.status != AsyncStatus::Completed {
+            return Ok(());
+        }
+        let (Some(give_back), Some(result)) = (st.give_back.take(), st.result.as_ref()) else {
+            return Ok(());
+        };
+        if give_back(result) {
+            st.result = None;
+            st.status = AsyncStatus::Canceled;
+            st.error = Some(Error::new(
+                E_CANCELLED,
+                "the operation was cancelled; what it had read went back to the stream",
+            ));
+        }
+        Ok(())
+    }
+
     /// Cancels by dropping the future (or aborting its task), then waits until it is gone.
     fn cancel_by_dropping(&self) -> Result<()> {
         let op = &self.op;
@@ -578,7 +693,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
         // A parked future is dropped here (after the lock); a polling waiter is woken and drops
         // its future itself: wait (bounded) until it has, as for an aborted task.
         let parked = match std::mem::replace(&mut st.driver, Driver::Runtime) {
-            Driver::Parked(fut, ..) => Some(fut),
+            Driver::Parked(fut, ..) | Driver::Claimed(fut, _) => Some(fut),
             Driver::Polling(wake) => {
                 wake.signal();
                 st.driver = Driver::Polling(wake);
@@ -622,9 +737,41 @@ impl<T: Send + 'static> AsyncOperation<T> {
         Ok(())
     }
 
+    /// Binds the operation to `queue` — its Completed handler then runs inside that queue's
+    /// [`dispatch`](CompletionQueue::dispatch) — or, with None, to netrt's dispatcher thread,
+    /// overriding the thread's current queue it was bound to when it started. Call it before
+    /// [`set_completed`](Self::set_completed). On a finished operation it changes nothing (a
+    /// handler set now runs inline). Closing the queue cancels the operation if it still runs.
+    ///
+    /// # Errors
+    /// `RO_E_CLOSED` when `queue` is closed; `E_ILLEGAL_METHOD_CALL` once the Completed handler
+    /// is set, or after [`close`](Self::close).
+    pub fn set_completion_queue(&self, queue: Option<&CompletionQueue>) -> Result<()> {
+        let mut st = self.op.open()?;
+        if !matches!(st.handler, Handler::None) {
+            return Err(Error::new(
+                E_ILLEGAL_METHOD_CALL,
+                "the completion queue must be set before the Completed handler",
+            ));
+        }
+        if queue.is_some_and(CompletionQueue::is_closed) {
+            return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
+        }
+        if st.status == AsyncStatus::Started && !self.op.bind_locked(&mut st, queue.cloned()) {
+            return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
+        }
+        Ok(())
+    }
+
+    /// The completion queue the operation is bound to while it runs (None: the dispatcher).
+    pub fn completion_queue(&self) -> Option<CompletionQueue> {
+        self.op.lock().target.clone()
+    }
+
     /// Sets the `Completed` handler: exactly once per operation. It runs once, on the
-    /// dispatcher thread — or inline, on this thread before this returns, when the operation
-    /// has already finished. A parked stream operation moves to the runtime (the handler must
+    /// dispatcher thread or inside the `dispatch` of the completion queue the operation is
+    /// bound to — or inline, on this thread before this returns, when the operation has
+    /// already finished. A parked stream operation moves to the runtime (the handler must
     /// run without anyone waiting).
     ///
     /// # Errors
@@ -638,7 +785,9 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if st.status == AsyncStatus::Started {
             st.handler = Handler::Set(handler);
             drop(st);
-            driver::spawn_if_parked(&self.op);
+            // A claimed operation goes on being driven by its event loop; the handler is posted
+            // when it ends, as for any other.
+            driver::spawn_if_parked(&self.op, false);
             return Ok(());
         }
         st.handler = Handler::Used;
@@ -655,6 +804,8 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if st.status != AsyncStatus::Started {
             return false;
         }
+        // Almost always the only one: no room for four (a pending read per connection adds up).
+        st.listeners.reserve_exact(1);
         st.listeners.push(listener);
         true
     }

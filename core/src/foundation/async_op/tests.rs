@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use super::*;
 use crate::error::hresult::{E_ILLEGAL_DELEGATE_ASSIGNMENT, WSAECONNREFUSED_HR};
+use std::sync::Mutex;
+use std::task::{Poll, Waker};
 
 fn soon() -> Option<Instant> {
     Some(Instant::now() + Duration::from_secs(10))
@@ -112,4 +114,140 @@ fn a_panicking_future_ends_the_operation_with_e_unexpected() {
     .unwrap();
     assert!(op.wait(soon()));
     assert_eq!(op.error_code().unwrap(), E_UNEXPECTED);
+}
+
+/// A future that is Pending until `ready` is set (registering its waker), then yields 5.
+fn gated(
+    ready: Arc<std::sync::atomic::AtomicBool>,
+    waker: Arc<Mutex<Option<Waker>>>,
+) -> impl Future<Output = Result<u32>> {
+    std::future::poll_fn(move |cx| {
+        if ready.load(Ordering::SeqCst) {
+            return Poll::Ready(Ok(5));
+        }
+        *waker.lock().unwrap() = Some(cx.waker().clone());
+        Poll::Pending
+    })
+}
+
+/// A readiness fd for a parked test operation (never read: only its number matters here).
+fn test_fd() -> std::os::fd::OwnedFd {
+    use std::os::fd::FromRawFd;
+    // SAFETY: a new eventfd, owned below.
+    unsafe { std::os::fd::OwnedFd::from_raw_fd(libc::eventfd(0, libc::EFD_CLOEXEC)) }
+}
+
+struct CountingWaker(AtomicU32);
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_claimed_operation_is_driven_by_its_claimer_and_not_by_the_lazy_queue() {
+    use std::os::fd::AsRawFd;
+    set_park_grace_for_this_thread(Some(Duration::from_millis(1)));
+    let (ready, registered) =
+        (Arc::new(std::sync::atomic::AtomicBool::new(false)), Arc::new(Mutex::new(None)));
+    let fd = test_fd();
+    let raw = fd.as_raw_fd();
+    let op = AsyncOperation::start_caller_driven(gated(ready.clone(), registered.clone()), move || {
+        Some(Readiness::readable(raw))
+    })
+    .unwrap();
+    set_park_grace_for_this_thread(None);
+    let claimed = op.claim().expect("parked");
+    assert_eq!(claimed.fd(), raw);
+    assert!(op.claim().is_none(), "claimed once");
+    let counter = Arc::new(CountingWaker(AtomicU32::new(0)));
+    let waker = Waker::from(counter.clone());
+    assert_eq!(op.poll_claimed(&waker), ClaimedPoll::Pending);
+    // Long past the grace period: still the claimer's, not the runtime's.
+    std::thread::sleep(Duration::from_millis(30));
+    assert_eq!(op.status(), AsyncStatus::Started);
+    ready.store(true, Ordering::SeqCst);
+    registered.lock().unwrap().take().expect("the claimer's waker was registered").wake();
+    assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    assert_eq!(op.poll_claimed(&waker), ClaimedPoll::Done);
+    assert_eq!(op.results().unwrap(), 5);
+    assert_eq!(op.poll_claimed(&waker), ClaimedPoll::Done);
+}
+
+#[test]
+fn a_claimed_operation_can_be_cancelled_waited_for_or_handed_to_the_runtime() {
+    use std::os::fd::AsRawFd;
+    let fd = test_fd();
+    let raw = fd.as_raw_fd();
+    let start = |ready: &Arc<std::sync::atomic::AtomicBool>, registered: &Arc<Mutex<Option<Waker>>>| {
+        set_park_grace_for_this_thread(Some(Duration::from_secs(60)));
+        let op = AsyncOperation::start_caller_driven(gated(ready.clone(), registered.clone()), move || {
+            Some(Readiness::readable(raw))
+        })
+        .unwrap();
+        set_park_grace_for_this_thread(None);
+        op.claim().expect("parked");
+        op
+    };
+    let waker = Waker::noop().clone();
+    // Cancelled: its claimer learns it is over.
+    let op = start(&Arc::new(std::sync::atomic::AtomicBool::new(false)), &Arc::new(Mutex::new(None)));
+    op.cancel().unwrap();
+    assert_eq!(op.status(), AsyncStatus::Canceled);
+    assert_eq!(op.poll_claimed(&waker), ClaimedPoll::Done);
+    // A blocking waiter takes it over (and the claimer is told it is elsewhere meanwhile).
+    let (ready, registered) =
+        (Arc::new(std::sync::atomic::AtomicBool::new(false)), Arc::new(Mutex::new(None)));
+    let op = start(&ready, &registered);
+    let waiter = {
+        let op = op.clone();
+        std::thread::spawn(move || op.wait(soon()))
+    };
+    while op.poll_claimed(&waker) != ClaimedPoll::Elsewhere {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // The waiter polled the future with its own waker: wake it as the socket would.
+    while registered.lock().unwrap().as_ref().is_none_or(|w| w.will_wake(&waker)) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    ready.store(true, Ordering::SeqCst);
+    registered.lock().unwrap().take().expect("registered").wake();
+    assert!(waiter.join().unwrap());
+    assert_eq!(op.results().unwrap(), 5);
+    // Unclaimed: the runtime drives it.
+    let (ready, registered) =
+        (Arc::new(std::sync::atomic::AtomicBool::new(false)), Arc::new(Mutex::new(None)));
+    let op = start(&ready, &registered);
+    ready.store(true, Ordering::SeqCst);
+    op.unclaim();
+    assert!(op.wait(soon()));
+    assert_eq!(op.results().unwrap(), 5);
+}
+
+#[test]
+fn an_abandoned_completed_operation_gives_its_result_back_and_reads_as_cancelled() {
+    static GIVEN: AtomicU32 = AtomicU32::new(0);
+    fn give_back(v: &u32) -> bool {
+        GIVEN.fetch_add(*v, Ordering::SeqCst);
+        true
+    }
+    let op = AsyncOperation::start(async { Ok(7u32) }).unwrap();
+    op.set_give_back(give_back);
+    op.abandon().unwrap();
+    assert_eq!(GIVEN.load(Ordering::SeqCst), 7);
+    assert_eq!(op.status(), AsyncStatus::Canceled);
+    assert_eq!(op.error_code().unwrap(), E_CANCELLED);
+    assert_eq!(op.results().unwrap_err().hresult(), E_CANCELLED);
+    // Without a way to give it back, the result stays.
+    let kept = AsyncOperation::start(async { Ok(8u32) }).unwrap();
+    kept.abandon().unwrap();
+    assert_eq!(kept.results().unwrap(), 8);
+    // A pending one is simply cancelled.
+    let (_tx, rx) = tokio::sync::oneshot::channel::<u32>();
+    let pending = AsyncOperation::start(async move { Ok(rx.await.unwrap_or(0)) }).unwrap();
+    pending.set_give_back(give_back);
+    pending.abandon().unwrap();
+    assert_eq!(pending.status(), AsyncStatus::Canceled);
+    assert_eq!(GIVEN.load(Ordering::SeqCst), 7);
 }

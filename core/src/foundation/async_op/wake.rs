@@ -29,27 +29,58 @@ impl Readiness {
     pub fn writable(fd: RawFd) -> Self {
         Self { fd, events: libc::POLLOUT }
     }
-}
 
-/// A thread's eventfd that interrupts its poll(2): the waker of futures it polls, and what a
-/// cancel signals. Shared by `Arc` so a late wake never hits a reused fd.
-pub(super) struct WakeFd(OwnedFd);
-
-impl WakeFd {
-    fn new() -> Option<Arc<Self>> {
-        // SAFETY: plain syscall; the fd is owned below.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
-        // SAFETY: a fresh fd we own.
-        (fd >= 0).then(|| Arc::new(Self(unsafe { OwnedFd::from_raw_fd(fd) })))
+    /// The fd.
+    pub fn fd(&self) -> RawFd {
+        self.fd
     }
 
-    pub(super) fn signal(&self) {
+    /// Whether progress waits for readability (else writability).
+    pub fn is_readable(&self) -> bool {
+        self.events == libc::POLLIN
+    }
+
+    /// What to wait for, as epoll(7) events (`EPOLLIN` / `EPOLLOUT` have poll(2)'s values).
+    pub(crate) fn epoll_events(&self) -> u32 {
+        self.events as u32
+    }
+}
+
+/// An eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`) used as a signal: a thread's eventfd that
+/// interrupts its poll(2) — the waker of futures it polls, and what a cancel signals (shared by
+/// `Arc` so a late wake never hits a reused fd) — and a completion queue's readiness fd.
+pub(crate) struct WakeFd(OwnedFd);
+
+impl WakeFd {
+    /// A new eventfd, or the errno that refused it.
+    pub(crate) fn open() -> std::result::Result<Self, i32> {
+        // SAFETY: plain syscall; the fd is owned below.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EMFILE));
+        }
+        // SAFETY: a fresh fd we own.
+        Ok(Self(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+
+    fn new() -> Option<Arc<Self>> {
+        Self::open().ok().map(Arc::new)
+    }
+
+    /// The fd, to watch for readability.
+    pub(crate) fn raw_fd(&self) -> RawFd {
+        self.0.as_raw_fd()
+    }
+
+    /// Makes the fd readable (a new edge for edge-triggered watchers even when it already is).
+    pub(crate) fn signal(&self) {
         let one: u64 = 1;
         // SAFETY: writes 8 bytes from a valid u64 to our eventfd (never blocks: EFD_NONBLOCK).
         let _ = unsafe { libc::write(self.0.as_raw_fd(), (&one as *const u64).cast(), 8) };
     }
 
-    fn drain(&self) {
+    /// Makes the fd unreadable again.
+    pub(crate) fn drain(&self) {
         let mut v: u64 = 0;
         // SAFETY: reads 8 bytes into a valid u64 (never blocks).
         let _ = unsafe { libc::read(self.0.as_raw_fd(), (&mut v as *mut u64).cast(), 8) };
@@ -80,7 +111,12 @@ pub(super) fn thread_wake() -> Option<Arc<WakeFd>> {
 /// A stream future polls only resources that exist, so no runtime context is entered.
 pub(super) fn poll_on_caller<T>(fut: &mut BoxFuture<T>, wake: Option<&Arc<WakeFd>>) -> Poll<Result<T>> {
     let waker = wake.map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
-    let mut cx = Context::from_waker(&waker);
+    poll_with(fut, &waker)
+}
+
+/// [`poll_on_caller`] with any waker (a completion queue's, for the operations it drives).
+pub(super) fn poll_with<T>(fut: &mut BoxFuture<T>, waker: &Waker) -> Poll<Result<T>> {
+    let mut cx = Context::from_waker(waker);
     poll_as_caller(|| fut.as_mut().poll(&mut cx))
 }
 

@@ -6,14 +6,22 @@
 //! 3. A local TLS server (certificate generated with the `openssl` command) and ConnectAsync
 //!    with Tls12, printing what was negotiated; then the STARTTLS sample: plain connect,
 //!    length-prefixed hello, UpgradeToSslAsync; then an untrusted certificate as an app sees it.
-//! 4. A connection to a closed port fails: HRESULT + SocketErrorStatus, as an app sees it.
+//! 4. A secure WebSocket (`wss://`) to a local tokio-tungstenite server: refused without a
+//!    credential (401 → WebErrorStatus), then connected with a PasswordCredential, a subprotocol
+//!    chosen by the server, a message echoed and a close handshake with code and reason.
+//! 5. A connection to a closed port fails: HRESULT + SocketErrorStatus, as an app sees it.
+
+mod ws_server;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use netrt::error::{SocketErrorStatus, hresult_message};
+use netrt::foundation::Uri;
 use netrt::net::{DatagramSocket, SocketProtectionLevel, StreamSocketListener};
+use netrt::security::PasswordCredential;
 use netrt::tls::Certificate;
+use netrt::ws::MessageWebSocket;
 use netrt::{DataReader, DataWriter, HostName, StreamSocket};
 use tokio::sync::mpsc;
 
@@ -25,7 +33,9 @@ async fn main() -> Result<(), BoxError> {
     tokio::time::timeout(Duration::from_secs(30), async {
         stream_hello().await?;
         datagram_exchange().await?;
-        tls_tour().await?;
+        let pki = generate_certificate()?;
+        tls_tour(&pki).await?;
+        websocket_tour(&pki).await?;
         refused_connection().await;
         Ok::<_, BoxError>(())
     })
@@ -101,7 +111,7 @@ async fn datagram_exchange() -> Result<(), BoxError> {
 }
 
 async fn refused_connection() {
-    println!("[4] errors as HRESULTs");
+    println!("[5] errors as HRESULTs");
     // Nothing listens on a port we just released.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -132,8 +142,15 @@ async fn refused_connection() {
     }
 }
 
+/// The tour's server certificate, with its PEM forms (for the WebSocket server).
+struct TourPki {
+    certificate: Certificate,
+    cert_pem: String,
+    key_pem: String,
+}
+
 /// A self-signed certificate for localhost, made by the `openssl` command line.
-fn generate_certificate() -> Result<Certificate, BoxError> {
+fn generate_certificate() -> Result<TourPki, BoxError> {
     let dir = std::env::temp_dir().join(format!("netrt-tour-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
@@ -161,15 +178,15 @@ fn generate_certificate() -> Result<Certificate, BoxError> {
     if !status.success() {
         return Err("openssl req failed".into());
     }
-    let certificate =
-        Certificate::from_pem(&std::fs::read_to_string(&cert)?, Some(&std::fs::read_to_string(&key)?))?;
+    let (cert_pem, key_pem) = (std::fs::read_to_string(&cert)?, std::fs::read_to_string(&key)?);
+    let certificate = Certificate::from_pem(&cert_pem, Some(&key_pem))?;
     std::fs::remove_dir_all(&dir)?;
-    Ok(certificate)
+    Ok(TourPki { certificate, cert_pem, key_pem })
 }
 
-async fn tls_tour() -> Result<(), BoxError> {
+async fn tls_tour(pki: &TourPki) -> Result<(), BoxError> {
     println!("[3] TLS");
-    let certificate = generate_certificate()?;
+    let certificate = pki.certificate.clone();
     println!("    generated a certificate for '{}' with openssl", certificate.subject());
     let public_only = Certificate::from_der(&certificate.to_der())?;
 
@@ -273,5 +290,60 @@ async fn tls_tour() -> Result<(), BoxError> {
         }
     }
     listener.close();
+    Ok(())
+}
+
+/// A MessageWebSocket trusting the tour's certificate and offering two subprotocols.
+fn tour_web_socket(pki: &TourPki) -> Result<MessageWebSocket, BoxError> {
+    let socket = MessageWebSocket::new();
+    let control = socket.control();
+    control.trusted_root_certificates().append(Certificate::from_der(&pki.certificate.to_der())?)?;
+    for protocol in ["chat.v1", "chat.v2"] {
+        control.supported_protocols().append(protocol.to_owned())?;
+    }
+    Ok(socket)
+}
+
+async fn websocket_tour(pki: &TourPki) -> Result<(), BoxError> {
+    println!("[4] Secure WebSocket");
+    let port = ws_server::start(&pki.cert_pem, &pki.key_pem).await?;
+    let uri = Uri::new(&format!("wss://localhost:{port}/chat"))?;
+
+    let anonymous = tour_web_socket(pki)?;
+    match anonymous.connect(&uri).await {
+        Ok(()) => println!("    unexpectedly connected without a credential"),
+        Err(e) => println!(
+            "    ConnectAsync({}) without a credential: HRESULT 0x{:08X} -> WebErrorStatus {:?}",
+            uri.absolute_uri(),
+            e.hresult() as u32,
+            e.web_error_status()
+        ),
+    }
+
+    let socket = tour_web_socket(pki)?;
+    let credential =
+        PasswordCredential::with_fields(&uri.absolute_uri(), ws_server::USER, ws_server::PASSWORD)?;
+    socket.control().set_server_credential(Some(credential))?;
+    let (tx, mut messages) = mpsc::unbounded_channel();
+    socket.add_message_received(Arc::new(move |_socket, args| {
+        let _ = tx.send(args.data());
+    }))?;
+    let (tx, mut closed) = mpsc::unbounded_channel();
+    socket.add_closed(Arc::new(move |_socket, args| {
+        let _ = tx.send((args.code(), args.reason().to_owned()));
+    }))?;
+    socket.connect(&uri).await?;
+    println!(
+        "    with a PasswordCredential (sent only after the 401): connected, offered [chat.v1, chat.v2], server chose {:?}",
+        socket.information().protocol().unwrap_or_default()
+    );
+    socket.send_message("hello over wss".as_bytes()).await?;
+    let echo = messages.recv().await.ok_or("no message")??;
+    println!("    MessageReceived: {:?}", String::from_utf8_lossy(&echo));
+    socket.close_with_status(1000, "tour finished")?;
+    let (code, reason) = closed.recv().await.ok_or("no Closed event")?;
+    println!(
+        "    Close(1000, \"tour finished\"): the server answered; Closed raised with code {code}, reason {reason:?}"
+    );
     Ok(())
 }

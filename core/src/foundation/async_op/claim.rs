@@ -1,0 +1,83 @@
+//! Claimed operations: a parked stream operation taken over by an event loop (Python's asyncio
+//! loop) that watches the socket's readiness fd itself and polls the future on its own thread,
+//! with its own waker — no runtime task, no runtime thread between the kernel and the loop.
+//!
+//! The loop [`claim`](AsyncOperation::claim)s a parked operation (the lazy queue then leaves it
+//! alone), registers the returned fd, and calls [`poll_claimed`](AsyncOperation::poll_claimed)
+//! when the fd is readable or its waker fires (a Close or CancelIOAsync wakes the waker of the
+//! last poll, as for every stream future). Everything else keeps working on a claimed
+//! operation: `cancel` asks or drops its future as for a parked one, a blocking `wait` takes the
+//! future over and drives it itself, and when the last reference goes the runtime takes it.
+//! Whenever the future has left the claim, `poll_claimed` says so and the loop falls back to
+//! being told of the end (a done listener).
+
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll, Waker};
+
+use super::{AsyncOperation, AsyncStatus, Driver, Readiness};
+use crate::io::caller_driven::poll_as_caller;
+
+/// What [`AsyncOperation::poll_claimed`] found.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimedPoll {
+    /// Still waiting: the waker and the fd will tell.
+    Pending,
+    /// The operation is over (this poll ended it, or something else did).
+    Done,
+    /// Still running, but no longer claimed (a blocking waiter or the runtime has the future):
+    /// its end comes through the done listeners.
+    Elsewhere,
+}
+
+impl<T: Send + 'static> AsyncOperation<T> {
+    /// Claims a parked stream operation for the calling event loop: returns the fd to watch,
+    /// or `None` when the operation is not parked (finished, on the runtime, driven by a
+    /// waiter, claimed already). The caller must poll it at once with
+    /// [`poll_claimed`](Self::poll_claimed), so that wake-ups reach its waker.
+    #[doc(hidden)]
+    pub fn claim(&self) -> Option<Readiness> {
+        let mut st = self.op.lock();
+        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..)) {
+            return None;
+        }
+        let Driver::Parked(fut, ready, _) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
+            unreachable!("checked above")
+        };
+        // Still counted as parked: when the last reference goes, the runtime takes it.
+        st.driver = Driver::Claimed(fut, ready);
+        Some(ready)
+    }
+
+    /// One poll of a claimed operation's future on this thread with `waker` (socket readiness
+    /// left to the caller, see `io::caller_driven`); a future that finishes settles the
+    /// operation here (done listeners run inline, before this returns).
+    #[doc(hidden)]
+    pub fn poll_claimed(&self, waker: &Waker) -> ClaimedPoll {
+        let op = &self.op;
+        let mut st = op.lock();
+        if st.status != AsyncStatus::Started {
+            return ClaimedPoll::Done;
+        }
+        let Driver::Claimed(fut, _) = &mut st.driver else { return ClaimedPoll::Elsewhere };
+        let mut cx = Context::from_waker(waker);
+        // Under the operation's lock, as a status check's attempt: a stream future never waits
+        // inside a poll.
+        let Poll::Ready(outcome) = poll_as_caller(|| fut.as_mut().poll(&mut cx)) else {
+            return ClaimedPoll::Pending;
+        };
+        let done = std::mem::replace(&mut st.driver, Driver::Runtime);
+        op.parked.store(false, Ordering::Relaxed);
+        op.settle_locked(st, outcome);
+        drop(done);
+        ClaimedPoll::Done
+    }
+
+    /// Gives a claimed operation's future to the runtime (the loop stops watching it: it is
+    /// closing, or the fd keeps reporting readiness the future does not act on). No-op when
+    /// the operation is not claimed.
+    #[doc(hidden)]
+    pub fn unclaim(&self) {
+        super::driver::spawn_if_parked(&self.op, true);
+    }
+}

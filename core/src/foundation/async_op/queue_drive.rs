@@ -1,0 +1,73 @@
+//! A parked stream operation driven by the completion queue it is bound to: instead of moving
+//! to the runtime (when its Completed handler is set, its last reference goes, or nobody came
+//! to wait), it stays parked and the queue watches its socket (the queue's fd reports that
+//! readiness too); the queue's `dispatch` polls it on the application's thread, and its
+//! handler runs right there. Nothing crosses threads, as in a
+//! hand-written event loop. Waiters, status checks and cancellation work on it as on any
+//! parked operation; the future's waker is the queue's, so a close or CancelIOAsync (which wake
+//! it rather than the socket) reaches the queue too.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, MutexGuard};
+use std::task::{Poll, Waker};
+
+use super::wake::poll_with;
+use super::{AsyncStatus, Driver, Op, Poller, Readiness, State};
+use crate::foundation::completion_queue::{CompletionQueue, Drive};
+
+/// Hands the parked operation (its state locked) to `queue`: polls it once with the queue's
+/// waker, then registers its socket with the queue. `None` when it is settled or now driven
+/// by the queue (also when it already was); the guard back when the queue refused it (closed,
+/// or already watching that socket for another operation) — the caller spawns it.
+pub(super) fn adopt<'a, T: Send + 'static>(
+    op: &Arc<Op<T>>,
+    mut st: MutexGuard<'a, State<T>>,
+    queue: &CompletionQueue,
+) -> Option<MutexGuard<'a, State<T>>> {
+    let Driver::Parked(fut, ready, poller) = &mut st.driver else { return Some(st) };
+    if matches!(poller, Poller::Queue(_)) {
+        return None;
+    }
+    let ready = *ready;
+    let token = u64::from(op.id);
+    let waker = queue.waker_for(token);
+    match poll_with(fut, &waker) {
+        Poll::Ready(outcome) => {
+            let done = std::mem::replace(&mut st.driver, Driver::Runtime);
+            op.parked.store(false, Ordering::Relaxed);
+            op.settle_locked(st, outcome);
+            drop(done);
+            None
+        }
+        Poll::Pending => {
+            let driven: Arc<dyn Drive> = op.clone();
+            if !queue.adopt(token, ready, driven, waker.clone()) {
+                return Some(st);
+            }
+            *poller = Poller::Queue(waker);
+            None
+        }
+    }
+}
+
+impl<T: Send + 'static> Drive for Op<T> {
+    fn drive(self: Arc<Self>, waker: &Waker) -> Option<Readiness> {
+        let mut st = self.lock();
+        if st.status != AsyncStatus::Started {
+            return None;
+        }
+        // Taken by a blocking waiter or the runtime meanwhile: no longer the queue's.
+        let Driver::Parked(fut, ready, Poller::Queue(_)) = &mut st.driver else { return None };
+        let ready = *ready;
+        match poll_with(fut, waker) {
+            Poll::Pending => Some(ready),
+            Poll::Ready(outcome) => {
+                let done = std::mem::replace(&mut st.driver, Driver::Runtime);
+                self.parked.store(false, Ordering::Relaxed);
+                self.settle_locked(st, outcome);
+                drop(done);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! `CompletionQueue`: delivers Completed handlers and event handlers on a thread of the
+//! application's own event loop instead of netrt's dispatcher thread (docs/threading.md).
+//!
+//! A queue owns an eventfd that is signalled while jobs wait. The loop watches the queue's fd
+//! (epoll, poll, GLib, libuv) and calls [`CompletionQueue::dispatch`], which runs queued jobs
+//! on the calling thread. Readiness is cleared only when the queue is empty; when `dispatch`
+//! leaves jobs behind it signals the eventfd again, so an edge-triggered loop is told once
+//! more and a level-triggered one simply sees it still readable.
+//!
+//! The queue's fd is an epoll instance holding that eventfd and the sockets of the stream
+//! operations the queue *drives* (see `async_op/queue_drive.rs`): a read or write bound here
+//! that cannot complete at once stays parked, its socket watched by the queue, and `dispatch`
+//! polls it on the calling thread when the socket is ready — its handler runs in the same
+//! call, and no netrt thread is involved. So the fd also becomes readable when such a socket
+//! is ready (a `dispatch` then may make progress without running a handler).
+//!
+//! What is delivered where is decided once, when an operation or an event handler is made:
+//! it is *bound* to the thread's current queue ([`CompletionQueue::make_current`]), or
+//! explicitly ([`AsyncOperation::set_completion_queue`](super::AsyncOperation::set_completion_queue)),
+//! and [`crate::dispatch::deliver`] is the one place that picks the queue or the dispatcher.
+//!
+//! Closing a queue: jobs it still holds move to the dispatcher (each still runs exactly once),
+//! operations bound to it that are still running are cancelled — they complete Canceled (a
+//! read that had already consumed bytes completes with them, as with `Cancel`) — and their
+//! handlers, like every later delivery to the closed queue, run on the dispatcher.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
+use std::task::Waker;
+
+use super::async_op::{Readiness, WakeFd};
+use crate::error::hresult::{E_INVALIDARG, RO_E_CLOSED};
+use crate::error::{Error, Result};
+
+/// A queued job, told where it runs.
+type Job = Box<dyn FnOnce(Delivery) + Send + 'static>;
+
+/// Where a delivered job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// On netrt's dispatcher thread.
+    Dispatcher,
+    /// Inside [`CompletionQueue::dispatch`], on the thread that called it.
+    Queue,
+}
+
+/// A parked operation the queue drives (see the module notes).
+pub(crate) trait Drive: Send + Sync {
+    /// Polls it once on this thread with `waker`; `Some(readiness)` while it still waits on
+    /// its socket, `None` once it is over (or was taken by a waiter, the runtime, a cancel).
+    fn drive(self: Arc<Self>, waker: &Waker) -> Option<Readiness>;
+}
+
+/// One driven operation: its socket, the operation and the waker its polls register.
+struct Driven {
+    fd: RawFd,
+    op: Arc<dyn Drive>,
+    waker: Waker,
+}
+
+/// The epoll token of the eventfd (operation tokens are their ids, below 2^32).
+const JOBS_TOKEN: u64 = u64::MAX;
+
+/// Something bound to a queue that must end when the queue closes: a running operation.
+pub(crate) trait CancelOnClose: Send + Sync {
+    /// Cancels it (it completes Canceled, or Completed with data it had consumed).
+    fn cancel_for_closed_queue(self: Arc<Self>);
+}
+
+struct State {
+    jobs: VecDeque<Job>,
+    /// Whether the eventfd holds an unread signal.
+    signaled: bool,
+    /// `dispatch` calls running: jobs posted meanwhile need no signal (the running call runs
+    /// them, or signals for them as it returns) — two syscalls saved per completion.
+    dispatching: u32,
+    closed: bool,
+    /// Running operations bound to this queue, by operation id.
+    bound: HashMap<u64, Weak<dyn CancelOnClose>>,
+    /// Parked operations this queue drives, by operation id.
+    driven: HashMap<u64, Driven>,
+    /// The sockets registered with the epoll fd, and the driven operation each belongs to now
+    /// (None: idle — kept registered, one-shot, for the socket's next operation, which saves a
+    /// syscall per operation; a stale event finds no operation and is ignored).
+    watched: HashMap<RawFd, Option<u64>>,
+    /// Driven operations whose waker was woken (a close, a CancelIOAsync): poll them next.
+    woken: Vec<u64>,
+}
+
+struct Inner {
+    id: u64,
+    /// The fork generation the queue was made in (see [`fork_generation`]).
+    generation: u64,
+    /// Signalled while jobs (or woken operations) wait.
+    jobs: WakeFd,
+    /// The fd the application watches: the eventfd plus driven operations' sockets.
+    epoll: OwnedFd,
+    state: Mutex<State>,
+}
+
+/// A delivery target with a readable fd. Cloning gives another reference to the same queue.
+#[derive(Clone)]
+pub struct CompletionQueue {
+    inner: Arc<Inner>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// Incremented in every child of fork(): a queue made before the fork is not the child's.
+static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
+static ATFORK: Once = Once::new();
+
+extern "C" fn count_fork_in_child() {
+    // Only an atomic add: this runs in the child of fork(), where little else is safe.
+    FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+fn fork_generation() -> u64 {
+    FORK_GENERATION.load(Ordering::Relaxed)
+}
+
+thread_local! {
+    /// The queue operations and event handlers made on this thread are bound to.
+    static CURRENT: RefCell<Option<CompletionQueue>> = const { RefCell::new(None) };
+}
+
+impl CompletionQueue {
+    /// A new, empty queue with its own eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`) inside its own
+    /// epoll instance (`EPOLL_CLOEXEC`), the fd to watch.
+    ///
+    /// # Errors
+    /// The errno of `eventfd` or `epoll_create1` (`EMFILE` → too many open files, ...).
+    pub fn new() -> Result<Self> {
+        ATFORK.call_once(|| {
+            // SAFETY: registering a handler that only performs an atomic add.
+            unsafe { libc::pthread_atfork(None, None, Some(count_fork_in_child)) };
+        });
+        let jobs = WakeFd::open()
+            .map_err(|errno| Error::from_errno(errno, "cannot create the completion queue's eventfd"))?;
+        // SAFETY: plain syscall; the fd is owned below.
+        let epoll = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if epoll < 0 {
+            let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EMFILE);
+            return Err(Error::from_errno(errno, "cannot create the completion queue's epoll fd"));
+        }
+        // SAFETY: a fresh fd we own.
+        let epoll = unsafe { OwnedFd::from_raw_fd(epoll) };
+        let mut ev = libc::epoll_event { events: libc::EPOLLIN as u32, u64: JOBS_TOKEN };
+        // SAFETY: both fds are ours and open; `ev` is a valid event.
+        if unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_ADD, jobs.raw_fd(), &mut ev) } != 0 {
+            let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::ENOMEM);
+            return Err(Error::from_errno(errno, "cannot watch the completion queue's eventfd"));
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                generation: fork_generation(),
+                jobs,
+                epoll,
+                state: Mutex::new(State {
+                    jobs: VecDeque::new(),
+                    signaled: false,
+                    dispatching: 0,
+                    closed: false,
+                    bound: HashMap::new(),
+                    driven: HashMap::new(),
+                    watched: HashMap::new(),
+                    woken: Vec::new(),
+                }),
+            }),
+        })
+    }
+
+    /// The fd to watch for readability (an epoll instance: see the module notes; valid until
+    /// the last reference goes, also after [`close`](Self::close)).
+    pub fn fd(&self) -> RawFd {
+        self.inner.epoll.as_raw_fd()
+    }
+
+    /// Unique in the process.
+    pub fn id(&self) -> u64 {
+        self.inner.id
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    /// Whether `self` and `other` are the same queue.
+    pub fn ptr_eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// First polls, on this thread, the driven operations whose socket is ready (their
+    /// handlers are queued as they complete); then runs up to `max` queued jobs, in order, and
+    /// returns how many ran (0 is possible when only I/O progressed). Jobs queued by the jobs
+    /// themselves may run in the same call. The fd stays readable while jobs remain (and is
+    /// signalled again for edge-triggered loops); the eventfd is cleared once the queue is
+    /// empty. A panicking job is caught and counted.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` when `max` is 0; `RO_E_CLOSED` after [`close`](Self::close).
+    pub fn dispatch(&self, max: usize) -> Result<usize> {
+        if max == 0 {
+            return Err(Error::new(E_INVALIDARG, "max must be at least 1"));
+        }
+        {
+            let mut st = self.lock();
+            if st.closed {
+                return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
+            }
+            st.dispatching += 1;
+        }
+        self.drive_ready();
+        let mut ran = 0;
+        while ran < max {
+            let Some(job) = self.lock().jobs.pop_front() else { break };
+            ran += 1;
+            // A panicking handler must not take the application's loop down with it.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job(Delivery::Queue)));
+        }
+        let mut st = self.lock();
+        st.dispatching -= 1;
+        if st.jobs.is_empty() && st.woken.is_empty() {
+            if st.signaled {
+                self.drain_fd();
+                st.signaled = false;
+            }
+        } else {
+            // Jobs remain: a new edge for edge-triggered loops (level-triggered ones see the fd
+            // still readable anyway).
+            self.signal_fd();
+            st.signaled = true;
+        }
+        Ok(ran)
+    }
+
+    /// Queues `job` unless the queue is closed (then gives it back).
+    pub(crate) fn try_post<F: FnOnce(Delivery) + Send + 'static>(
+        &self,
+        job: F,
+    ) -> std::result::Result<(), F> {
+        let mut st = self.lock();
+        if st.closed {
+            return Err(job);
+        }
+        st.jobs.push_back(Box::new(job));
+        if !st.signaled && st.dispatching == 0 {
+            self.signal_fd();
+            st.signaled = true;
+        }
+        Ok(())
+    }
+
+    /// `Close()`: refuses new jobs (they go to the dispatcher), moves the queued ones to the
+    /// dispatcher, and cancels the running operations bound here (see the module notes).
+    /// Idempotent; never blocks on the application's loop.
+    pub fn close(&self) {
+        let (jobs, bound) = {
+            let mut st = self.lock();
+            if st.closed {
+                return;
+            }
+            st.closed = true;
+            if st.signaled {
+                self.drain_fd();
+                st.signaled = false;
+            }
+            st.driven.clear();
+            for (fd, _) in st.watched.drain() {
+                // SAFETY: our epoll fd; a closed queue watches nothing (an fd closed meanwhile
+                // was removed by the kernel and just fails here).
+                unsafe {
+                    libc::epoll_ctl(
+                        self.inner.epoll.as_raw_fd(),
+                        libc::EPOLL_CTL_DEL,
+                        fd,
+                        std::ptr::null_mut(),
+                    )
+                };
+            }
+            st.woken.clear();
+            (std::mem::take(&mut st.jobs), std::mem::take(&mut st.bound))
+        };
+        for job in jobs {
+            crate::dispatch::post(move || job(Delivery::Dispatcher));
+        }
+        for op in bound.into_values().filter_map(|w| w.upgrade()) {
+            op.cancel_for_closed_queue();
+        }
+    }
+
+    /// Records a running operation bound here; `false` when the queue is closed (the caller
+    /// then cancels it itself).
+    pub(crate) fn bind(&self, id: u64, op: Weak<dyn CancelOnClose>) -> bool {
+        let mut st = self.lock();
+        if st.closed {
+            return false;
+        }
+        st.bound.insert(id, op);
+        true
+    }
+
+    /// Forgets a bound operation that has ended (and stops watching its socket).
+    pub(crate) fn unbind(&self, id: u64) {
+        let mut st = self.lock();
+        st.bound.remove(&id);
+        self.forget_locked(&mut st, id);
+    }
+
+    /// Makes `queue` (None: none) this thread's current queue: operations started and event
+    /// handlers added on this thread from now on are bound to it. Returns the previous one.
+    pub fn make_current(queue: Option<&CompletionQueue>) -> Option<CompletionQueue> {
+        CURRENT.try_with(|c| std::mem::replace(&mut *c.borrow_mut(), queue.cloned())).ok().flatten()
+    }
+
+    /// This thread's current queue, if it is open and was made in this process (a queue a
+    /// forked child inherited is not current in the child).
+    pub fn current() -> Option<CompletionQueue> {
+        CURRENT
+            .try_with(|c| {
+                c.borrow()
+                    .as_ref()
+                    .filter(|q| q.inner.generation == fork_generation() && !q.is_closed())
+                    .cloned()
+            })
+            .ok()
+            .flatten()
+    }
+
+    fn signal_fd(&self) {
+        self.inner.jobs.signal();
+    }
+
+    fn drain_fd(&self) {
+        self.inner.jobs.drain();
+    }
+}
+
+impl std::fmt::Debug for CompletionQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompletionQueue").field("id", &self.inner.id).field("fd", &self.fd()).finish()
+    }
+}
+
+mod drive;
+#[cfg(test)]
+mod tests;
