@@ -2148,8 +2148,8 @@ netrt_hresult netrt_message_web_socket_get_output_stream(netrt_handle socket,
 // Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
 // receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
 // raised once, when the peer's close frame arrives (also as the answer to Close), never for
-// a connection that just dropped. The handler holds no reference to the socket. Handlers can be added after Close (the
-// Closed event of a closing socket is still to come). Errors: handle checks, `E_POINTER`.
+// a connection that just dropped. The handler holds no reference to the socket. Errors:
+// handle checks, `E_POINTER`.
 netrt_hresult netrt_message_web_socket_add_closed(netrt_handle socket,
                                                   netrt_event_handler handler,
                                                   void *user_data,
@@ -2470,8 +2470,8 @@ netrt_hresult netrt_stream_web_socket_get_output_stream(netrt_handle socket,
 // Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
 // receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
 // raised once, when the peer's close frame arrives (also as the answer to Close), never for
-// a connection that just dropped. The handler holds no reference to the socket. Handlers can be added after Close (the
-// Closed event of a closing socket is still to come). Errors: handle checks, `E_POINTER`.
+// a connection that just dropped. The handler holds no reference to the socket. Errors:
+// handle checks, `E_POINTER`.
 netrt_hresult netrt_stream_web_socket_add_closed(netrt_handle socket,
                                                  netrt_event_handler handler,
                                                  void *user_data,

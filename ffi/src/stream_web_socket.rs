@@ -140,8 +140,8 @@ pub extern "C" fn netrt_stream_web_socket_get_output_stream(
 /// Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
 /// receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
 /// raised once, when the peer's close frame arrives (also as the answer to Close), never for
-/// a connection that just dropped. The handler holds no reference to the socket. Handlers can be added after Close (the
-/// Closed event of a closing socket is still to come). Errors: handle checks, `E_POINTER`.
+/// a connection that just dropped. The handler holds no reference to the socket. Errors:
+/// handle checks, `E_POINTER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_stream_web_socket_add_closed(
     socket: netrt_handle,
