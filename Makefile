@@ -28,7 +28,7 @@ demo: deps
 ffi:
 	$(CARGO) build -q -p netrt-ffi
 
-C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade epoll_echo
+C_EXAMPLES := listener_echo udp_sender_receiver tls_connect starttls_upgrade epoll_echo websocket_echo
 
 demo-c: ffi
 	@mkdir -p target/c-examples
@@ -39,6 +39,7 @@ demo-c: ffi
 	target/c-examples/listener_echo
 	target/c-examples/udp_sender_receiver
 	target/c-examples/epoll_echo
+	target/c-examples/websocket_echo
 
 demo-cpp: ffi
 	@mkdir -p target/cpp-examples

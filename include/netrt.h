@@ -78,6 +78,8 @@ typedef int32_t netrt_hresult;
 #define NETRT_WININET_E_CONNECTION_ABORTED ((netrt_hresult)0x80072EFE)
 #define NETRT_WININET_E_INVALID_SERVER_RESPONSE ((netrt_hresult)0x80072F78)
 #define NETRT_WININET_E_SEC_INVALID_CERT ((netrt_hresult)0x80072F89)
+#define NETRT_HTTP_E_STATUS_DENIED ((netrt_hresult)0x80190191)
+#define NETRT_HTTP_E_STATUS_PROXY_AUTH_REQ ((netrt_hresult)0x80190197)
 /* Certificate and TLS failures (docs/errors.md) and netrt's own codes (FACILITY_ITF). */
 #define NETRT_CERT_E_EXPIRED ((netrt_hresult)0x800B0101)
 #define NETRT_CERT_E_UNTRUSTEDROOT ((netrt_hresult)0x800B0109)
@@ -559,6 +561,34 @@ enum netrt_kind
   NETRT_KIND_COMPLETION_QUEUE = 26,
   // `Windows.Security.Cryptography.Certificates.ChainBuildingParameters`.
   NETRT_KIND_CHAIN_BUILDING_PARAMETERS = 27,
+  // `Windows.Foundation.Uri`.
+  NETRT_KIND_URI = 28,
+  // `Windows.Foundation.WwwFormUrlDecoder` (a Uri's QueryParsed).
+  NETRT_KIND_WWW_FORM_URL_DECODER = 29,
+  // `Windows.Foundation.WwwFormUrlDecoderEntry`.
+  NETRT_KIND_WWW_FORM_URL_DECODER_ENTRY = 30,
+  // `Windows.Security.Credentials.PasswordCredential`.
+  NETRT_KIND_PASSWORD_CREDENTIAL = 31,
+  // `MessageWebSocket`.
+  NETRT_KIND_MESSAGE_WEB_SOCKET = 32,
+  // `MessageWebSocketControl`.
+  NETRT_KIND_MESSAGE_WEB_SOCKET_CONTROL = 33,
+  // `MessageWebSocketInformation`.
+  NETRT_KIND_MESSAGE_WEB_SOCKET_INFORMATION = 34,
+  // `MessageWebSocketMessageReceivedEventArgs`.
+  NETRT_KIND_MESSAGE_WEB_SOCKET_MESSAGE_RECEIVED_EVENT_ARGS = 35,
+  // `StreamWebSocket`.
+  NETRT_KIND_STREAM_WEB_SOCKET = 36,
+  // `StreamWebSocketControl`.
+  NETRT_KIND_STREAM_WEB_SOCKET_CONTROL = 37,
+  // `StreamWebSocketInformation`.
+  NETRT_KIND_STREAM_WEB_SOCKET_INFORMATION = 38,
+  // `WebSocketClosedEventArgs`.
+  NETRT_KIND_WEB_SOCKET_CLOSED_EVENT_ARGS = 39,
+  // `WebSocketServerCustomValidationRequestedEventArgs`.
+  NETRT_KIND_WEB_SOCKET_SERVER_CUSTOM_VALIDATION_REQUESTED_EVENT_ARGS = 40,
+  // `Windows.Foundation.Deferral` (from ServerCustomValidationRequested).
+  NETRT_KIND_DEFERRAL = 41,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -648,6 +678,45 @@ enum netrt_client_certificate_mode
 typedef enum netrt_client_certificate_mode netrt_client_certificate_mode;
 #else
 typedef int32_t netrt_client_certificate_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Networking.Sockets.SocketMessageType`: how a WebSocket message's bytes are meant.
+enum netrt_socket_message_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Binary data (the default).
+  NETRT_SOCKET_MESSAGE_TYPE_BINARY = 0,
+  // UTF-8 text.
+  NETRT_SOCKET_MESSAGE_TYPE_UTF8 = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_socket_message_type netrt_socket_message_type;
+#else
+typedef int32_t netrt_socket_message_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Networking.Sockets.MessageWebSocketReceiveMode`: whether MessageReceived waits for
+// whole messages.
+enum netrt_message_web_socket_receive_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // One MessageReceived per complete message (the default).
+  NETRT_MESSAGE_WEB_SOCKET_RECEIVE_MODE_FULL_MESSAGE = 0,
+  // MessageReceived may carry part of a message; IsMessageComplete marks the last part.
+  NETRT_MESSAGE_WEB_SOCKET_RECEIVE_MODE_PARTIAL_MESSAGE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_message_web_socket_receive_mode netrt_message_web_socket_receive_mode;
+#else
+typedef int32_t netrt_message_web_socket_receive_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1350,6 +1419,52 @@ netrt_hresult netrt_thread_pool_run_after(int64_t delay_ticks,
                                           netrt_callback callback,
                                           void *user_data);
 
+// `PasswordCredential()`: every field empty. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_password_credential_create(netrt_handle *out);
+
+// `PasswordCredential(String resource, String userName, String password)` (ABI name
+// CreatePasswordCredential). All three UTF-8 and not NULL. `out` (not NULL) receives a new
+// reference. Errors: `E_POINTER`; `E_INVALIDARG` when the user name or password is empty.
+netrt_hresult netrt_password_credential_create_password_credential(const char *resource,
+                                                                   const char *user_name,
+                                                                   const char *password,
+                                                                   netrt_handle *out);
+
+// `PasswordCredential.Resource` (get). String out: NUL-terminated into `buf`/`len`;
+// `*needed` (not NULL) always set; too small → `0x8007007A`.
+netrt_hresult netrt_password_credential_get_resource(netrt_handle credential,
+                                                     char *buf,
+                                                     size_t len,
+                                                     size_t *needed);
+
+// `PasswordCredential.Resource` (set; any string, not NULL).
+netrt_hresult netrt_password_credential_set_resource(netrt_handle credential,
+                                                     const char *value);
+
+// `PasswordCredential.UserName` (get). String out as `netrt_password_credential_get_resource`.
+netrt_hresult netrt_password_credential_get_user_name(netrt_handle credential,
+                                                      char *buf,
+                                                      size_t len,
+                                                      size_t *needed);
+
+// `PasswordCredential.UserName` (set; not NULL). Errors: `E_INVALIDARG` for "".
+netrt_hresult netrt_password_credential_set_user_name(netrt_handle credential,
+                                                      const char *value);
+
+// `PasswordCredential.Password` (get). String out as `netrt_password_credential_get_resource`.
+netrt_hresult netrt_password_credential_get_password(netrt_handle credential,
+                                                     char *buf,
+                                                     size_t len,
+                                                     size_t *needed);
+
+// `PasswordCredential.Password` (set; not NULL). Errors: `E_INVALIDARG` for "".
+netrt_hresult netrt_password_credential_set_password(netrt_handle credential,
+                                                     const char *value);
+
+// `PasswordCredential.RetrievePassword()`: does nothing — netrt has no password vault, so
+// the password is always present. Errors: handle checks.
+netrt_hresult netrt_password_credential_retrieve_password(netrt_handle credential);
+
 // `DataReader(IInputStream)`: a reader that loads from `input_stream` (an InputStream handle,
 // kept alive by the reader). Releasing or closing the reader closes the stream (and a
 // socket's stream closes the socket) unless `netrt_data_reader_detach_stream` was called
@@ -1825,6 +1940,12 @@ netrt_socket_error_status netrt_socket_error_get_status(netrt_hresult hr);
 // `WebError.GetStatus(hr)` (also WebSocketError.GetStatus). Pure; never fails.
 netrt_web_error_status netrt_web_error_get_status(netrt_hresult hr);
 
+// `WebSocketError.GetStatus(hr)`: the WebErrorStatus of a failed WebSocket operation's
+// HRESULT (`HTTP_E_STATUS_DENIED` 0x80190191 → `NETRT_WEB_ERROR_STATUS_UNAUTHORIZED`, ...;
+// the same table as `netrt_web_error_get_status`). Any value is accepted (unmapped ones are
+// `NETRT_WEB_ERROR_STATUS_UNKNOWN`). Pure; never fails.
+netrt_web_error_status netrt_web_socket_error_get_status(netrt_hresult hr);
+
 // A human-readable message for any HRESULT (every int32 has one).
 //
 // String out: `buf`/`len` receive it NUL-terminated; `*needed` (must not be NULL) is always
@@ -2091,6 +2212,118 @@ netrt_hresult netrt_stream_socket_listener_control_get_outbound_unicast_hop_limi
 netrt_hresult netrt_stream_socket_listener_control_set_outbound_unicast_hop_limit(netrt_handle control,
                                                                                   uint8_t value);
 
+// `MessageWebSocket()`: a new, unconnected WebSocket. `out` (not NULL) receives a new reference;
+// releasing the last one closes the socket, as `netrt_close` (`Close()`) does.
+netrt_hresult netrt_message_web_socket_create(netrt_handle *out);
+
+// `ConnectAsync(Uri)`: the opening handshake with `uri` (a Uri handle, ws:// or wss://),
+// through a proxy and answering authentication challenges as the Control says (docs/web.md).
+// `*out_op` (not NULL) receives an action. Synchronous errors: handle checks, `E_POINTER`,
+// `E_INVALIDARG` (a scheme other than ws/wss), `E_ILLEGAL_METHOD_CALL` (connecting or
+// connected), `RO_E_CLOSED`. Asynchronous errors: the socket's connect errors,
+// certificate errors, `HTTP_E_STATUS_*` (`0x80190000 | status`, e.g. `0x80190191` for 401),
+// `WININET_E_INVALID_SERVER_RESPONSE`, `WININET_E_TIMEOUT` past HandshakeTimeout,
+// `WININET_E_SEC_INVALID_CERT` (rejected in ServerCustomValidationRequested),
+// `0x800703E3` when closed meanwhile; `netrt_web_socket_error_get_status` names them.
+netrt_hresult netrt_message_web_socket_connect_async(netrt_handle socket,
+                                                     netrt_handle uri,
+                                                     netrt_handle *out_op);
+
+// `SetRequestHeader(String, String)`: an extra handshake header (`name` and `value` UTF-8,
+// not NULL). Errors: `E_ILLEGAL_METHOD_CALL` once ConnectAsync started; `E_INVALIDARG` for
+// `Host`, `Upgrade`, `Connection`, any `Sec-WebSocket-*` header, or a name or value HTTP
+// forbids; `RO_E_CLOSED`.
+netrt_hresult netrt_message_web_socket_set_request_header(netrt_handle socket,
+                                                          const char *header_name,
+                                                          const char *header_value);
+
+// `Close(UInt16, String)` (ABI name CloseWithStatus): sends a close frame with `code` and
+// `reason` (UTF-8; NULL is ""), then closes the socket (`netrt_close` is `Close()`, an empty
+// close frame). Errors, synchronous and with nothing sent: `E_INVALIDARG` for a code RFC 6455
+// forbids on the wire (1004, 1005, 1006, 1015, outside 1000–4999) or a reason over 123 UTF-8
+// bytes.
+netrt_hresult netrt_message_web_socket_close_with_status(netrt_handle socket,
+                                                         uint16_t code,
+                                                         const char *reason);
+
+// `Control`: `*out` (not NULL) receives a new MessageWebSocketControl reference (its settings apply
+// to the next ConnectAsync).
+netrt_hresult netrt_message_web_socket_get_control(netrt_handle socket,
+                                                   netrt_handle *out);
+
+// `Information`: `*out` (not NULL) receives a new MessageWebSocketInformation reference (a live view).
+netrt_hresult netrt_message_web_socket_get_information(netrt_handle socket,
+                                                       netrt_handle *out);
+
+// `OutputStream`: `*out` (not NULL) receives a new IOutputStream reference, which keeps the
+// socket alive. Each write (one `netrt_output_stream_write_async`, one DataWriter store) is one message of the
+// Control's current MessageType. Releasing it does not close the socket; `netrt_close` on it
+// does.
+netrt_hresult netrt_message_web_socket_get_output_stream(netrt_handle socket,
+                                                         netrt_handle *out);
+
+// Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
+// receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
+// raised once, when the peer's close frame arrives (also as the answer to Close), never for
+// a connection that just dropped. The handler holds no reference to the socket. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_message_web_socket_add_closed(netrt_handle socket,
+                                                  netrt_event_handler handler,
+                                                  void *user_data,
+                                                  int64_t *out_token);
+
+// Removes a `Closed` handler by token; unknown tokens are ignored.
+netrt_hresult netrt_message_web_socket_remove_closed(netrt_handle socket,
+                                                     int64_t token);
+
+// Adds a `ServerCustomValidationRequested` handler (wss:// only); `*out_token` (not NULL)
+// receives its token. `handler` (not NULL) receives the socket and a
+// WebSocketServerCustomValidationRequestedEventArgs handle, both borrowed for the call; it
+// runs after certificate validation passed and before any HTTP is sent. Calling
+// `netrt_web_socket_server_custom_validation_requested_event_args_reject` fails the connect;
+// a Deferral taken from the args makes the connect wait until it is completed or released.
+// Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_message_web_socket_add_server_custom_validation_requested(netrt_handle socket,
+                                                                              netrt_event_handler handler,
+                                                                              void *user_data,
+                                                                              int64_t *out_token);
+
+// Removes a `ServerCustomValidationRequested` handler by token; unknown tokens are ignored.
+netrt_hresult netrt_message_web_socket_remove_server_custom_validation_requested(netrt_handle socket,
+                                                                                 int64_t token);
+
+// Adds a `MessageReceived` handler; `*out_token` (not NULL) receives its token. `handler`
+// (not NULL) receives the socket and a MessageWebSocketMessageReceivedEventArgs handle, both
+// borrowed for the call: one event per message, in order. A failure that ends the connection
+// after the connect (an abrupt drop, a protocol violation by the server) arrives as a last
+// event whose `get_data_reader` / `get_data_stream` return that failure. The handler holds no
+// reference to the socket. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_message_web_socket_add_message_received(netrt_handle socket,
+                                                            netrt_event_handler handler,
+                                                            void *user_data,
+                                                            int64_t *out_token);
+
+// Removes a `MessageReceived` handler by token; unknown tokens are ignored.
+netrt_hresult netrt_message_web_socket_remove_message_received(netrt_handle socket,
+                                                               int64_t token);
+
+// `SendNonfinalFrameAsync(IBuffer)`: sends `buffer`'s valid bytes as a frame of a message that
+// goes on (FIN = 0); the first frame's opcode follows the Control's MessageType, the rest are
+// continuations. `*out_op` (not NULL) receives an operation whose uint32 result
+// (`netrt_async_get_results_uint32`) is the number of bytes sent. Synchronous errors: handle
+// checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` (not connected), `RO_E_CLOSED`. Asynchronous:
+// `0x80070459` for a Utf8 message that is not UTF-8, the connection's failure.
+netrt_hresult netrt_message_web_socket_send_nonfinal_frame_async(netrt_handle socket,
+                                                                 netrt_handle buffer,
+                                                                 netrt_handle *out_op);
+
+// `SendFinalFrameAsync(IBuffer)`: the last frame of a message (FIN = 1), or a whole message
+// when no frame of it was sent yet. Otherwise as
+// `netrt_message_web_socket_send_nonfinal_frame_async`.
+netrt_hresult netrt_message_web_socket_send_final_frame_async(netrt_handle socket,
+                                                              netrt_handle buffer,
+                                                              netrt_handle *out_op);
+
 // Issues another reference to the object `h` refers to (like `AddRef`, but a new handle).
 //
 // `*out` (must not be NULL) receives the new handle; release both. Thread-safe.
@@ -2301,6 +2534,92 @@ netrt_hresult netrt_stream_socket_information_get_round_trip_time_statistics(net
 // the socket never connected).
 netrt_hresult netrt_stream_socket_information_get_bandwidth_statistics(netrt_handle information,
                                                                        netrt_bandwidth_statistics *out_value);
+
+// `StreamWebSocket()`: a new, unconnected WebSocket. `out` (not NULL) receives a new reference;
+// releasing the last one closes the socket, as `netrt_close` (`Close()`) does.
+netrt_hresult netrt_stream_web_socket_create(netrt_handle *out);
+
+// `ConnectAsync(Uri)`: the opening handshake with `uri` (a Uri handle, ws:// or wss://),
+// through a proxy and answering authentication challenges as the Control says (docs/web.md).
+// `*out_op` (not NULL) receives an action. Synchronous errors: handle checks, `E_POINTER`,
+// `E_INVALIDARG` (a scheme other than ws/wss), `E_ILLEGAL_METHOD_CALL` (connecting or
+// connected), `RO_E_CLOSED`. Asynchronous errors: the socket's connect errors,
+// certificate errors, `HTTP_E_STATUS_*` (`0x80190000 | status`, e.g. `0x80190191` for 401),
+// `WININET_E_INVALID_SERVER_RESPONSE`, `WININET_E_TIMEOUT` past HandshakeTimeout,
+// `WININET_E_SEC_INVALID_CERT` (rejected in ServerCustomValidationRequested),
+// `0x800703E3` when closed meanwhile; `netrt_web_socket_error_get_status` names them.
+netrt_hresult netrt_stream_web_socket_connect_async(netrt_handle socket,
+                                                    netrt_handle uri,
+                                                    netrt_handle *out_op);
+
+// `SetRequestHeader(String, String)`: an extra handshake header (`name` and `value` UTF-8,
+// not NULL). Errors: `E_ILLEGAL_METHOD_CALL` once ConnectAsync started; `E_INVALIDARG` for
+// `Host`, `Upgrade`, `Connection`, any `Sec-WebSocket-*` header, or a name or value HTTP
+// forbids; `RO_E_CLOSED`.
+netrt_hresult netrt_stream_web_socket_set_request_header(netrt_handle socket,
+                                                         const char *header_name,
+                                                         const char *header_value);
+
+// `Close(UInt16, String)` (ABI name CloseWithStatus): sends a close frame with `code` and
+// `reason` (UTF-8; NULL is ""), then closes the socket (`netrt_close` is `Close()`, an empty
+// close frame). Errors, synchronous and with nothing sent: `E_INVALIDARG` for a code RFC 6455
+// forbids on the wire (1004, 1005, 1006, 1015, outside 1000–4999) or a reason over 123 UTF-8
+// bytes.
+netrt_hresult netrt_stream_web_socket_close_with_status(netrt_handle socket,
+                                                        uint16_t code,
+                                                        const char *reason);
+
+// `Control`: `*out` (not NULL) receives a new StreamWebSocketControl reference (its settings apply
+// to the next ConnectAsync).
+netrt_hresult netrt_stream_web_socket_get_control(netrt_handle socket,
+                                                  netrt_handle *out);
+
+// `Information`: `*out` (not NULL) receives a new StreamWebSocketInformation reference (a live view).
+netrt_hresult netrt_stream_web_socket_get_information(netrt_handle socket,
+                                                      netrt_handle *out);
+
+// `OutputStream`: `*out` (not NULL) receives a new IOutputStream reference, which keeps the
+// socket alive. Each write is sent as one binary message. Releasing it does not close the socket;
+// `netrt_close` on it does.
+netrt_hresult netrt_stream_web_socket_get_output_stream(netrt_handle socket,
+                                                        netrt_handle *out);
+
+// Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
+// receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
+// raised once, when the peer's close frame arrives (also as the answer to Close), never for
+// a connection that just dropped. The handler holds no reference to the socket. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_stream_web_socket_add_closed(netrt_handle socket,
+                                                 netrt_event_handler handler,
+                                                 void *user_data,
+                                                 int64_t *out_token);
+
+// Removes a `Closed` handler by token; unknown tokens are ignored.
+netrt_hresult netrt_stream_web_socket_remove_closed(netrt_handle socket,
+                                                    int64_t token);
+
+// Adds a `ServerCustomValidationRequested` handler (wss:// only); `*out_token` (not NULL)
+// receives its token. `handler` (not NULL) receives the socket and a
+// WebSocketServerCustomValidationRequestedEventArgs handle, both borrowed for the call; it
+// runs after certificate validation passed and before any HTTP is sent. Calling
+// `netrt_web_socket_server_custom_validation_requested_event_args_reject` fails the connect;
+// a Deferral taken from the args makes the connect wait until it is completed or released.
+// Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_stream_web_socket_add_server_custom_validation_requested(netrt_handle socket,
+                                                                             netrt_event_handler handler,
+                                                                             void *user_data,
+                                                                             int64_t *out_token);
+
+// Removes a `ServerCustomValidationRequested` handler by token; unknown tokens are ignored.
+netrt_hresult netrt_stream_web_socket_remove_server_custom_validation_requested(netrt_handle socket,
+                                                                                int64_t token);
+
+// `InputStream`: `*out` (not NULL) receives a new IInputStream reference, which keeps the
+// socket alive. Reads return the bytes of the messages received, in order, and 0 bytes once
+// the peer's close frame arrived. Releasing it does not close the socket; `netrt_close` on it
+// does.
+netrt_hresult netrt_stream_web_socket_get_input_stream(netrt_handle socket,
+                                                       netrt_handle *out);
 
 // `IInputStream.ReadAsync(buffer, count, options)`: reads up to `count` bytes into `buffer`.
 //
@@ -2563,6 +2882,209 @@ netrt_hresult netrt_stream_socket_listener_control_set_tls_handshake_timeout(net
 netrt_hresult netrt_stream_socket_listener_control_get_trusted_root_certificates(netrt_handle control,
                                                                                  netrt_handle *out);
 
+// `Uri(String)`: parses an absolute URI (UTF-8, not NULL). `out` (not NULL) receives a new
+// reference. Errors: `E_POINTER`; `E_INVALIDARG` for a string that is not an absolute URI,
+// with the problem in the last error detail ("relative URL without a base", "invalid port
+// number", ...).
+netrt_hresult netrt_uri_create(const char *uri,
+                               netrt_handle *out);
+
+// `Uri(String baseUri, String relativeUri)` (ABI name CreateWithRelativeUri): `relative_uri`
+// resolved against `base_uri` as RFC 3986 §5 says. Both not NULL. Errors as `netrt_uri_create`.
+netrt_hresult netrt_uri_create_with_relative_uri(const char *base_uri,
+                                                 const char *relative_uri,
+                                                 netrt_handle *out);
+
+// `CombineUri(String)`: a new Uri, `relative_uri` (not NULL) resolved against `uri`. `out`
+// (not NULL) receives a new reference. Errors: handle checks, `E_POINTER`, `E_INVALIDARG`.
+netrt_hresult netrt_uri_combine_uri(netrt_handle uri,
+                                    const char *relative_uri,
+                                    netrt_handle *out);
+
+// `Uri.AbsoluteUri`: the canonical form (scheme and host lower-cased, default port dropped, `.`/`..` resolved). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_absolute_uri(netrt_handle uri,
+                                         char *buf,
+                                         size_t len,
+                                         size_t *needed);
+
+// `Uri.AbsoluteCanonicalUri`: the canonical form, as AbsoluteUri. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_absolute_canonical_uri(netrt_handle uri,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *needed);
+
+// `Uri.DisplayUri`: the canonical form without the password. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_display_uri(netrt_handle uri,
+                                        char *buf,
+                                        size_t len,
+                                        size_t *needed);
+
+// `Uri.DisplayIri`: DisplayUri with a punycode host shown in Unicode. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_display_iri(netrt_handle uri,
+                                        char *buf,
+                                        size_t len,
+                                        size_t *needed);
+
+// `Uri.Domain`: the host's last two labels (netrt has no public-suffix list); "" for an IP address. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_domain(netrt_handle uri,
+                                   char *buf,
+                                   size_t len,
+                                   size_t *needed);
+
+// `Uri.Extension`: the last path segment's extension with its dot (".htm"), or "". String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_extension(netrt_handle uri,
+                                      char *buf,
+                                      size_t len,
+                                      size_t *needed);
+
+// `Uri.Fragment`: with its leading `#`, "" when absent. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_fragment(netrt_handle uri,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *needed);
+
+// `Uri.Host`: the host, lower-cased. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_host(netrt_handle uri,
+                                 char *buf,
+                                 size_t len,
+                                 size_t *needed);
+
+// `Uri.Password`: the password of the user information, or "". String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_password(netrt_handle uri,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *needed);
+
+// `Uri.Path`: the path ("/" for a hierarchical URI without one). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_path(netrt_handle uri,
+                                 char *buf,
+                                 size_t len,
+                                 size_t *needed);
+
+// `Uri.Query`: with its leading `?`, "" when absent. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_query(netrt_handle uri,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *needed);
+
+// `Uri.RawUri`: the string the Uri was made from. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_raw_uri(netrt_handle uri,
+                                    char *buf,
+                                    size_t len,
+                                    size_t *needed);
+
+// `Uri.SchemeName`: the scheme, lower-cased. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_scheme_name(netrt_handle uri,
+                                        char *buf,
+                                        size_t len,
+                                        size_t *needed);
+
+// `Uri.UserName`: the user name of the user information, or "". String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_uri_get_user_name(netrt_handle uri,
+                                      char *buf,
+                                      size_t len,
+                                      size_t *needed);
+
+// `Uri.Port`: the explicit port, else the scheme's default (80 http/ws, 443 https/wss, 21
+// ftp), else -1. `out_value` not NULL.
+netrt_hresult netrt_uri_get_port(netrt_handle uri,
+                                 int32_t *out_value);
+
+// `Uri.Suspicious`: true when the parser had to repair the string (control characters,
+// spaces, backslashes) or the host is punycode. `out_value` not NULL.
+netrt_hresult netrt_uri_get_suspicious(netrt_handle uri,
+                                       bool *out_value);
+
+// `Uri.QueryParsed`: `*out` (not NULL) receives a new WwwFormUrlDecoder reference over the
+// query's `name=value` pairs.
+netrt_hresult netrt_uri_get_query_parsed(netrt_handle uri,
+                                         netrt_handle *out);
+
+// `Uri.Equals(Uri)`: whether the canonical forms are equal (the fragment counts). `other` is
+// a Uri handle; `out_value` not NULL. Errors: handle checks on both.
+netrt_hresult netrt_uri_equals(netrt_handle uri,
+                               netrt_handle other,
+                               bool *out_value);
+
+// `Uri.ToString()`: the canonical form (as AbsoluteUri). String out as `netrt_uri_get_absolute_uri`.
+netrt_hresult netrt_uri_to_string(netrt_handle uri,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *needed);
+
+// `Uri.EscapeComponent(String)` (static): percent-encodes every byte of `to_escape` (UTF-8,
+// not NULL) except `A-Z a-z 0-9 - . _ ~`. String out as usual. Errors: `E_POINTER`,
+// `0x80070459` (not UTF-8).
+netrt_hresult netrt_uri_escape_component(const char *to_escape,
+                                         char *buf,
+                                         size_t len,
+                                         size_t *needed);
+
+// `Uri.UnescapeComponent(String)` (static): decodes `%XX` (a stray `%` and `+` stay as they
+// are). `to_unescape` not NULL. String out as usual. Errors as `netrt_uri_escape_component`.
+netrt_hresult netrt_uri_unescape_component(const char *to_unescape,
+                                           char *buf,
+                                           size_t len,
+                                           size_t *needed);
+
+// `WwwFormUrlDecoder(String query)`: the `application/x-www-form-urlencoded` pairs of `query`
+// (not NULL; a leading `?` is ignored). `out` (not NULL) receives a new reference.
+netrt_hresult netrt_www_form_url_decoder_create(const char *query,
+                                                netrt_handle *out);
+
+// `WwwFormUrlDecoder.Size`: the number of pairs. `out_size` not NULL.
+netrt_hresult netrt_www_form_url_decoder_get_size(netrt_handle decoder,
+                                                  uint32_t *out_size);
+
+// `WwwFormUrlDecoder.GetAt(UInt32)`: `*out` (not NULL) receives a new
+// WwwFormUrlDecoderEntry reference. Errors: handle checks, `E_POINTER`, `E_BOUNDS`.
+netrt_hresult netrt_www_form_url_decoder_get_at(netrt_handle decoder,
+                                                uint32_t index,
+                                                netrt_handle *out);
+
+// `WwwFormUrlDecoder.GetFirstValueByName(String)`: the decoded value of the first pair named
+// `name` (not NULL). String out as usual. Errors: handle checks, `E_POINTER`, `E_INVALIDARG`
+// when no pair has that name (as Windows).
+netrt_hresult netrt_www_form_url_decoder_get_first_value_by_name(netrt_handle decoder,
+                                                                 const char *name,
+                                                                 char *buf,
+                                                                 size_t len,
+                                                                 size_t *needed);
+
+// `WwwFormUrlDecoder.IndexOf(entry, out index)`: `*out_found` (not NULL) tells whether a pair
+// equal to `entry` (same name and value) is in the decoder; `*out_index` (not NULL) is its
+// position when found, 0 otherwise. Errors: handle checks on both.
+netrt_hresult netrt_www_form_url_decoder_index_of(netrt_handle decoder,
+                                                  netrt_handle entry,
+                                                  bool *out_found,
+                                                  uint32_t *out_index);
+
+// `WwwFormUrlDecoderEntry.Name` (decoded). String out as usual.
+netrt_hresult netrt_www_form_url_decoder_entry_get_name(netrt_handle entry,
+                                                        char *buf,
+                                                        size_t len,
+                                                        size_t *needed);
+
+// `WwwFormUrlDecoderEntry.Value` (decoded). String out as usual.
+netrt_hresult netrt_www_form_url_decoder_entry_get_value(netrt_handle entry,
+                                                         char *buf,
+                                                         size_t len,
+                                                         size_t *needed);
+
 // `IVector.Size`. `out_size` not NULL. Errors: handle checks (`E_INVALIDARG` for a handle
 // that is not a vector), `E_POINTER`. Thread-safe.
 netrt_hresult netrt_vector_get_size(netrt_handle vector,
@@ -2627,6 +3149,360 @@ netrt_hresult netrt_vector_remove_at(netrt_handle vector,
 
 // `IVector.Clear`. Errors: `E_ILLEGAL_METHOD_CALL` (read-only or frozen). Thread-safe.
 netrt_hresult netrt_vector_clear(netrt_handle vector);
+
+// `MessageWebSocketMessageReceivedEventArgs.MessageType`. `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_message_received_event_args_get_message_type(netrt_handle args,
+                                                                                    netrt_socket_message_type *out_value);
+
+// `MessageWebSocketMessageReceivedEventArgs.IsMessageComplete`: true on the last (or only)
+// part of a message. `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_message_received_event_args_get_is_message_complete(netrt_handle args,
+                                                                                           bool *out_value);
+
+// `MessageWebSocketMessageReceivedEventArgs.GetDataReader()`: `*out` (not NULL) receives a new
+// DataReader with the whole message loaded (each call gives a fresh reader). Errors: the
+// failure that ended the connection, when this event reports one
+// (`WININET_E_CONNECTION_ABORTED` after an abrupt drop, `0x80072F78` for a protocol
+// violation, `0x80070459` for a text message that is not UTF-8, `0x80072738` past
+// MaxMessageSize).
+netrt_hresult netrt_message_web_socket_message_received_event_args_get_data_reader(netrt_handle args,
+                                                                                   netrt_handle *out);
+
+// `MessageWebSocketMessageReceivedEventArgs.GetDataStream()`: `*out` (not NULL) receives a new
+// IInputStream over the message. Errors as
+// `netrt_message_web_socket_message_received_event_args_get_data_reader`.
+netrt_hresult netrt_message_web_socket_message_received_event_args_get_data_stream(netrt_handle args,
+                                                                                   netrt_handle *out);
+
+// `WebSocketClosedEventArgs.Code`: the close frame's code (1005 when it carried none).
+// `out_value` not NULL.
+netrt_hresult netrt_web_socket_closed_event_args_get_code(netrt_handle args,
+                                                          uint16_t *out_value);
+
+// `WebSocketClosedEventArgs.Reason`: the close frame's reason ("" when none). String out:
+// NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set.
+netrt_hresult netrt_web_socket_closed_event_args_get_reason(netrt_handle args,
+                                                            char *buf,
+                                                            size_t len,
+                                                            size_t *needed);
+
+// `WebSocketServerCustomValidationRequestedEventArgs.Reject()`: ConnectAsync fails with
+// `WININET_E_SEC_INVALID_CERT` (WebErrorStatus CertificateIsInvalid).
+netrt_hresult netrt_web_socket_server_custom_validation_requested_event_args_reject(netrt_handle args);
+
+// `WebSocketServerCustomValidationRequestedEventArgs.GetDeferral()`: `*out` (not NULL)
+// receives a new Deferral; the connect waits until `netrt_deferral_complete` is called on it
+// or its last reference is released.
+netrt_hresult netrt_web_socket_server_custom_validation_requested_event_args_get_deferral(netrt_handle args,
+                                                                                          netrt_handle *out);
+
+// `WebSocketServerCustomValidationRequestedEventArgs.ServerCertificate`: a new Certificate
+// reference, or 0. `out` not NULL.
+netrt_hresult netrt_web_socket_server_custom_validation_requested_event_args_get_server_certificate(netrt_handle args,
+                                                                                                    netrt_handle *out);
+
+// `WebSocketServerCustomValidationRequestedEventArgs.ServerCertificateErrors`: a new
+// read-only vector of int32 ChainValidationResult values (the ignored ones). `out` not NULL.
+netrt_hresult netrt_web_socket_server_custom_validation_requested_event_args_get_server_certificate_errors(netrt_handle args,
+                                                                                                           netrt_handle *out);
+
+// `WebSocketServerCustomValidationRequestedEventArgs.ServerCertificateErrorSeverity`.
+// `out_value` not NULL.
+netrt_hresult netrt_web_socket_server_custom_validation_requested_event_args_get_server_certificate_error_severity(netrt_handle args,
+                                                                                                                   netrt_socket_ssl_error_severity *out_value);
+
+// `WebSocketServerCustomValidationRequestedEventArgs.ServerIntermediateCertificates`: a new
+// read-only vector of Certificate handles. `out` not NULL.
+netrt_hresult netrt_web_socket_server_custom_validation_requested_event_args_get_server_intermediate_certificates(netrt_handle args,
+                                                                                                                  netrt_handle *out);
+
+// `Deferral.Complete()`: the handler's decision is final and the connect goes on. Calling it
+// again does nothing.
+netrt_hresult netrt_deferral_complete(netrt_handle deferral);
+
+// `MessageWebSocketControl.MessageType` (get; default Binary). `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_control_get_message_type(netrt_handle control,
+                                                                netrt_socket_message_type *out_value);
+
+// `MessageWebSocketControl.MessageType` (set): a `netrt_socket_message_type` (others
+// `E_INVALIDARG`) for the next message written; may change between messages. Errors:
+// `RO_E_CLOSED` once the socket is closed.
+netrt_hresult netrt_message_web_socket_control_set_message_type(netrt_handle control,
+                                                                int32_t value);
+
+// `MessageWebSocketControl.MaxMessageSize` (get; default 0xFFFFFFFF, no limit). `out_value`
+// not NULL.
+netrt_hresult netrt_message_web_socket_control_get_max_message_size(netrt_handle control,
+                                                                    uint32_t *out_value);
+
+// `MessageWebSocketControl.MaxMessageSize` (set): the largest message accepted on receive (a
+// larger one fails the connection with close code 1009). 0 is `E_INVALIDARG`; before
+// ConnectAsync, else `E_ILLEGAL_METHOD_CALL`.
+netrt_hresult netrt_message_web_socket_control_set_max_message_size(netrt_handle control,
+                                                                    uint32_t value);
+
+// `MessageWebSocketControl.ReceiveMode` (get; default FullMessage). `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_control_get_receive_mode(netrt_handle control,
+                                                                netrt_message_web_socket_receive_mode *out_value);
+
+// `MessageWebSocketControl.ReceiveMode` (set): a `netrt_message_web_socket_receive_mode`
+// (others `E_INVALIDARG`); before ConnectAsync, else `E_ILLEGAL_METHOD_CALL`.
+netrt_hresult netrt_message_web_socket_control_set_receive_mode(netrt_handle control,
+                                                                int32_t value);
+
+// `MessageWebSocketControl.ServerCredential` (get): `*out` (not NULL) receives a new
+// PasswordCredential reference (the same credential object that was set), or 0 when none.
+netrt_hresult netrt_message_web_socket_control_get_server_credential(netrt_handle control,
+                                                                     netrt_handle *out);
+
+// `MessageWebSocketControl.ServerCredential` (set): a PasswordCredential handle, or 0 for none. Sent
+// only when the server answers 401 with a Basic or Digest challenge. Errors: handle checks,
+// `E_ILLEGAL_METHOD_CALL` after ConnectAsync, `RO_E_CLOSED`.
+netrt_hresult netrt_message_web_socket_control_set_server_credential(netrt_handle control,
+                                                                     netrt_handle value);
+
+// `MessageWebSocketControl.ProxyCredential` (get): as `netrt_message_web_socket_control_get_server_credential`.
+netrt_hresult netrt_message_web_socket_control_get_proxy_credential(netrt_handle control,
+                                                                    netrt_handle *out);
+
+// `MessageWebSocketControl.ProxyCredential` (set): sent only when the proxy answers 407 with a Basic or
+// Digest challenge. As `netrt_message_web_socket_control_set_server_credential` otherwise.
+netrt_hresult netrt_message_web_socket_control_set_proxy_credential(netrt_handle control,
+                                                                    netrt_handle value);
+
+// netrt extension `MessageWebSocketControl.Proxy` (set): NULL uses the environment's proxy variables
+// as curl reads them (the default), "" connects directly, anything else is an explicit
+// `http://[user:password@]host[:port]` proxy (docs/web.md). Errors: `E_INVALIDARG` for an
+// unparsable proxy or a scheme other than http; `E_ILLEGAL_METHOD_CALL` after ConnectAsync.
+netrt_hresult netrt_message_web_socket_control_set_proxy(netrt_handle control,
+                                                         const char *value);
+
+// `MessageWebSocketControl.SupportedProtocols`: `*out` (not NULL) receives a new vector handle of
+// strings, a live view of the control: the subprotocols offered in `Sec-WebSocket-Protocol`,
+// in preference order (appending a name that is not an HTTP token is `E_INVALIDARG`).
+netrt_hresult netrt_message_web_socket_control_get_supported_protocols(netrt_handle control,
+                                                                       netrt_handle *out);
+
+// `MessageWebSocketControl.OutboundBufferSizeInBytes` (get; SO_SNDBUF). `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_control_get_outbound_buffer_size_in_bytes(netrt_handle control,
+                                                                                 uint32_t *out_value);
+
+// `MessageWebSocketControl.OutboundBufferSizeInBytes` (set; before ConnectAsync, else
+// `E_ILLEGAL_METHOD_CALL`).
+netrt_hresult netrt_message_web_socket_control_set_outbound_buffer_size_in_bytes(netrt_handle control,
+                                                                                 uint32_t value);
+
+// `MessageWebSocketControl.ClientCertificate` (get): a new Certificate reference, or 0 when none.
+netrt_hresult netrt_message_web_socket_control_get_client_certificate(netrt_handle control,
+                                                                      netrt_handle *out);
+
+// `MessageWebSocketControl.ClientCertificate` (set): a Certificate handle with a private key, or 0.
+// Before ConnectAsync, else `E_ILLEGAL_METHOD_CALL`.
+netrt_hresult netrt_message_web_socket_control_set_client_certificate(netrt_handle control,
+                                                                      netrt_handle value);
+
+// `MessageWebSocketControl.IgnorableServerCertificateErrors`: a new vector handle (int32
+// ChainValidationResult elements), a live view validated as on StreamSocketControl.
+netrt_hresult netrt_message_web_socket_control_get_ignorable_server_certificate_errors(netrt_handle control,
+                                                                                       netrt_handle *out);
+
+// netrt extension `MessageWebSocketControl.TrustedRootCertificates`: a new vector handle of
+// Certificate handles, a live view: roots trusted for wss:// besides the system's.
+netrt_hresult netrt_message_web_socket_control_get_trusted_root_certificates(netrt_handle control,
+                                                                             netrt_handle *out);
+
+// `MessageWebSocketControl.DesiredUnsolicitedPongInterval` (get): TimeSpan in 100-ns ticks; 0 (the
+// default) sends no unsolicited Pong. `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_control_get_desired_unsolicited_pong_interval(netrt_handle control,
+                                                                                     int64_t *out_value);
+
+// `MessageWebSocketControl.DesiredUnsolicitedPongInterval` (set): 100-ns ticks, not negative
+// (`E_INVALIDARG`); before ConnectAsync, else `E_ILLEGAL_METHOD_CALL`.
+netrt_hresult netrt_message_web_socket_control_set_desired_unsolicited_pong_interval(netrt_handle control,
+                                                                                     int64_t value);
+
+// `MessageWebSocketControl.ActualUnsolicitedPongInterval`: the interval in use since connect, in 100-ns
+// ticks (0 before). `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_control_get_actual_unsolicited_pong_interval(netrt_handle control,
+                                                                                    int64_t *out_value);
+
+// netrt extension `MessageWebSocketControl.HandshakeTimeout` (get): the longest ConnectAsync may take
+// (TCP connect, proxy tunnel, TLS and the HTTP upgrade together), in 100-ns ticks; default
+// 60 s. `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_control_get_handshake_timeout(netrt_handle control,
+                                                                     int64_t *out_value);
+
+// netrt extension `MessageWebSocketControl.HandshakeTimeout` (set): positive 100-ns ticks (else
+// `E_INVALIDARG`); before ConnectAsync. Past it, ConnectAsync fails with `WININET_E_TIMEOUT`.
+netrt_hresult netrt_message_web_socket_control_set_handshake_timeout(netrt_handle control,
+                                                                     int64_t value);
+
+// `StreamWebSocketControl.NoDelay` (get; TCP_NODELAY, default true). `out_value` not NULL.
+netrt_hresult netrt_stream_web_socket_control_get_no_delay(netrt_handle control,
+                                                           bool *out_value);
+
+// `StreamWebSocketControl.NoDelay` (set; before ConnectAsync, else `E_ILLEGAL_METHOD_CALL`).
+netrt_hresult netrt_stream_web_socket_control_set_no_delay(netrt_handle control,
+                                                           bool value);
+
+// `StreamWebSocketControl.ServerCredential` (get): `*out` (not NULL) receives a new
+// PasswordCredential reference (the same credential object that was set), or 0 when none.
+netrt_hresult netrt_stream_web_socket_control_get_server_credential(netrt_handle control,
+                                                                    netrt_handle *out);
+
+// `StreamWebSocketControl.ServerCredential` (set): a PasswordCredential handle, or 0 for none. Sent
+// only when the server answers 401 with a Basic or Digest challenge. Errors: handle checks,
+// `E_ILLEGAL_METHOD_CALL` after ConnectAsync, `RO_E_CLOSED`.
+netrt_hresult netrt_stream_web_socket_control_set_server_credential(netrt_handle control,
+                                                                    netrt_handle value);
+
+// `StreamWebSocketControl.ProxyCredential` (get): as `netrt_stream_web_socket_control_get_server_credential`.
+netrt_hresult netrt_stream_web_socket_control_get_proxy_credential(netrt_handle control,
+                                                                   netrt_handle *out);
+
+// `StreamWebSocketControl.ProxyCredential` (set): sent only when the proxy answers 407 with a Basic or
+// Digest challenge. As `netrt_stream_web_socket_control_set_server_credential` otherwise.
+netrt_hresult netrt_stream_web_socket_control_set_proxy_credential(netrt_handle control,
+                                                                   netrt_handle value);
+
+// netrt extension `StreamWebSocketControl.Proxy` (set): NULL uses the environment's proxy variables
+// as curl reads them (the default), "" connects directly, anything else is an explicit
+// `http://[user:password@]host[:port]` proxy (docs/web.md). Errors: `E_INVALIDARG` for an
+// unparsable proxy or a scheme other than http; `E_ILLEGAL_METHOD_CALL` after ConnectAsync.
+netrt_hresult netrt_stream_web_socket_control_set_proxy(netrt_handle control,
+                                                        const char *value);
+
+// `StreamWebSocketControl.SupportedProtocols`: `*out` (not NULL) receives a new vector handle of
+// strings, a live view of the control: the subprotocols offered in `Sec-WebSocket-Protocol`,
+// in preference order (appending a name that is not an HTTP token is `E_INVALIDARG`).
+netrt_hresult netrt_stream_web_socket_control_get_supported_protocols(netrt_handle control,
+                                                                      netrt_handle *out);
+
+// `StreamWebSocketControl.OutboundBufferSizeInBytes` (get; SO_SNDBUF). `out_value` not NULL.
+netrt_hresult netrt_stream_web_socket_control_get_outbound_buffer_size_in_bytes(netrt_handle control,
+                                                                                uint32_t *out_value);
+
+// `StreamWebSocketControl.OutboundBufferSizeInBytes` (set; before ConnectAsync, else
+// `E_ILLEGAL_METHOD_CALL`).
+netrt_hresult netrt_stream_web_socket_control_set_outbound_buffer_size_in_bytes(netrt_handle control,
+                                                                                uint32_t value);
+
+// `StreamWebSocketControl.ClientCertificate` (get): a new Certificate reference, or 0 when none.
+netrt_hresult netrt_stream_web_socket_control_get_client_certificate(netrt_handle control,
+                                                                     netrt_handle *out);
+
+// `StreamWebSocketControl.ClientCertificate` (set): a Certificate handle with a private key, or 0.
+// Before ConnectAsync, else `E_ILLEGAL_METHOD_CALL`.
+netrt_hresult netrt_stream_web_socket_control_set_client_certificate(netrt_handle control,
+                                                                     netrt_handle value);
+
+// `StreamWebSocketControl.IgnorableServerCertificateErrors`: a new vector handle (int32
+// ChainValidationResult elements), a live view validated as on StreamSocketControl.
+netrt_hresult netrt_stream_web_socket_control_get_ignorable_server_certificate_errors(netrt_handle control,
+                                                                                      netrt_handle *out);
+
+// netrt extension `StreamWebSocketControl.TrustedRootCertificates`: a new vector handle of
+// Certificate handles, a live view: roots trusted for wss:// besides the system's.
+netrt_hresult netrt_stream_web_socket_control_get_trusted_root_certificates(netrt_handle control,
+                                                                            netrt_handle *out);
+
+// `StreamWebSocketControl.DesiredUnsolicitedPongInterval` (get): TimeSpan in 100-ns ticks; 0 (the
+// default) sends no unsolicited Pong. `out_value` not NULL.
+netrt_hresult netrt_stream_web_socket_control_get_desired_unsolicited_pong_interval(netrt_handle control,
+                                                                                    int64_t *out_value);
+
+// `StreamWebSocketControl.DesiredUnsolicitedPongInterval` (set): 100-ns ticks, not negative
+// (`E_INVALIDARG`); before ConnectAsync, else `E_ILLEGAL_METHOD_CALL`.
+netrt_hresult netrt_stream_web_socket_control_set_desired_unsolicited_pong_interval(netrt_handle control,
+                                                                                    int64_t value);
+
+// `StreamWebSocketControl.ActualUnsolicitedPongInterval`: the interval in use since connect, in 100-ns
+// ticks (0 before). `out_value` not NULL.
+netrt_hresult netrt_stream_web_socket_control_get_actual_unsolicited_pong_interval(netrt_handle control,
+                                                                                   int64_t *out_value);
+
+// netrt extension `StreamWebSocketControl.HandshakeTimeout` (get): the longest ConnectAsync may take
+// (TCP connect, proxy tunnel, TLS and the HTTP upgrade together), in 100-ns ticks; default
+// 60 s. `out_value` not NULL.
+netrt_hresult netrt_stream_web_socket_control_get_handshake_timeout(netrt_handle control,
+                                                                    int64_t *out_value);
+
+// netrt extension `StreamWebSocketControl.HandshakeTimeout` (set): positive 100-ns ticks (else
+// `E_INVALIDARG`); before ConnectAsync. Past it, ConnectAsync fails with `WININET_E_TIMEOUT`.
+netrt_hresult netrt_stream_web_socket_control_set_handshake_timeout(netrt_handle control,
+                                                                    int64_t value);
+
+// `MessageWebSocketInformation.LocalAddress`: the local address of the TCP connection (to the proxy
+// when tunnelled), a new HostName reference, or 0 before connect. `out` not NULL.
+netrt_hresult netrt_message_web_socket_information_get_local_address(netrt_handle information,
+                                                                     netrt_handle *out);
+
+// `MessageWebSocketInformation.Protocol`: the subprotocol the server chose, "" before connect or when it
+// chose none. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set.
+netrt_hresult netrt_message_web_socket_information_get_protocol(netrt_handle information,
+                                                                char *buf,
+                                                                size_t len,
+                                                                size_t *needed);
+
+// `MessageWebSocketInformation.BandwidthStatistics` of the TCP connection (zeros before connect).
+// `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_information_get_bandwidth_statistics(netrt_handle information,
+                                                                            netrt_bandwidth_statistics *out_value);
+
+// `MessageWebSocketInformation.ServerCertificate` (wss://): a new Certificate reference, or 0 when
+// there is none. `out` not NULL.
+netrt_hresult netrt_message_web_socket_information_get_server_certificate(netrt_handle information,
+                                                                          netrt_handle *out);
+
+// `MessageWebSocketInformation.ServerCertificateErrors`: a new read-only vector of int32
+// ChainValidationResult values, ignored ones included (a snapshot). `out` not NULL.
+netrt_hresult netrt_message_web_socket_information_get_server_certificate_errors(netrt_handle information,
+                                                                                 netrt_handle *out);
+
+// `MessageWebSocketInformation.ServerCertificateErrorSeverity`. `out_value` not NULL.
+netrt_hresult netrt_message_web_socket_information_get_server_certificate_error_severity(netrt_handle information,
+                                                                                         netrt_socket_ssl_error_severity *out_value);
+
+// `MessageWebSocketInformation.ServerIntermediateCertificates`: a new read-only vector of Certificate
+// handles (a snapshot; empty without TLS). `out` not NULL.
+netrt_hresult netrt_message_web_socket_information_get_server_intermediate_certificates(netrt_handle information,
+                                                                                        netrt_handle *out);
+
+// `StreamWebSocketInformation.LocalAddress`: the local address of the TCP connection (to the proxy
+// when tunnelled), a new HostName reference, or 0 before connect. `out` not NULL.
+netrt_hresult netrt_stream_web_socket_information_get_local_address(netrt_handle information,
+                                                                    netrt_handle *out);
+
+// `StreamWebSocketInformation.Protocol`: the subprotocol the server chose, "" before connect or when it
+// chose none. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set.
+netrt_hresult netrt_stream_web_socket_information_get_protocol(netrt_handle information,
+                                                               char *buf,
+                                                               size_t len,
+                                                               size_t *needed);
+
+// `StreamWebSocketInformation.BandwidthStatistics` of the TCP connection (zeros before connect).
+// `out_value` not NULL.
+netrt_hresult netrt_stream_web_socket_information_get_bandwidth_statistics(netrt_handle information,
+                                                                           netrt_bandwidth_statistics *out_value);
+
+// `StreamWebSocketInformation.ServerCertificate` (wss://): a new Certificate reference, or 0 when
+// there is none. `out` not NULL.
+netrt_hresult netrt_stream_web_socket_information_get_server_certificate(netrt_handle information,
+                                                                         netrt_handle *out);
+
+// `StreamWebSocketInformation.ServerCertificateErrors`: a new read-only vector of int32
+// ChainValidationResult values, ignored ones included (a snapshot). `out` not NULL.
+netrt_hresult netrt_stream_web_socket_information_get_server_certificate_errors(netrt_handle information,
+                                                                                netrt_handle *out);
+
+// `StreamWebSocketInformation.ServerCertificateErrorSeverity`. `out_value` not NULL.
+netrt_hresult netrt_stream_web_socket_information_get_server_certificate_error_severity(netrt_handle information,
+                                                                                        netrt_socket_ssl_error_severity *out_value);
+
+// `StreamWebSocketInformation.ServerIntermediateCertificates`: a new read-only vector of Certificate
+// handles (a snapshot; empty without TLS). `out` not NULL.
+netrt_hresult netrt_stream_web_socket_information_get_server_intermediate_certificates(netrt_handle information,
+                                                                                       netrt_handle *out);
 
 #ifdef __cplusplus
 }  // extern "C"

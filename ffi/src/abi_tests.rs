@@ -47,6 +47,7 @@ fn every_core_enum_member_maps_to_the_c_member_with_the_same_value() {
     use netrt_core::io::{ByteOrder, UnicodeEncoding};
     use netrt_core::net::{HostNameType, SocketProtectionLevel, SocketQualityOfService};
     use netrt_core::tls::{ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity};
+    use netrt_core::ws::{MessageWebSocketReceiveMode, SocketMessageType};
     macro_rules! check {
         ($c:ty, $core:ty) => {
             for member in <$core>::ALL {
@@ -65,6 +66,8 @@ fn every_core_enum_member_maps_to_the_c_member_with_the_same_value() {
     check!(netrt_chain_validation_result, ChainValidationResult);
     check!(netrt_socket_ssl_error_severity, SocketSslErrorSeverity);
     check!(netrt_client_certificate_mode, ClientCertificateMode);
+    check!(netrt_socket_message_type, SocketMessageType);
+    check!(netrt_message_web_socket_receive_mode, MessageWebSocketReceiveMode);
 }
 
 /// An operation lives inline in its handle object (one allocation per operation), which makes

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use netrt_core::net::{DatagramSocket, EndpointPair, HostName, SocketQualityOfService};
 
 use crate::async_op::{OpResult, start};
-use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
+use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::enums::netrt_socket_quality_of_service;
-use crate::event::{UserData, deliver, netrt_event_handler};
+use crate::event::{c_handler, netrt_event_handler};
 use crate::handle;
 use crate::host_name::{host_opt, issue_opt};
 use crate::object::{Object, Value, get, get_obj};
@@ -20,6 +20,16 @@ pub struct MessageArgs {
     remote: HostName,
     remote_port: String,
     local: HostName,
+}
+
+/// The C args object of a MessageReceived event: a copy of the datagram.
+fn message_args(args: &netrt_core::net::DatagramSocketMessageReceivedEventArgs) -> Value {
+    Value::MessageReceivedEventArgs(Arc::new(MessageArgs {
+        data: args.data().to_vec(),
+        remote: args.remote_address(),
+        remote_port: args.remote_port(),
+        local: args.local_address(),
+    }))
 }
 
 /// `DatagramSocket()`. `out` (not NULL) receives a new reference; releasing the last one
@@ -222,20 +232,8 @@ pub extern "C" fn netrt_datagram_socket_add_message_received(
 ) -> netrt_hresult {
     ffi!("netrt_datagram_socket_add_message_received", {
         let out = Out::new(out_token, "out_token")?;
-        let cb = handler.ok_or_else(|| null("handler"))?;
         let (obj, s) = get_obj!(socket, DatagramSocket);
-        let sender = Arc::downgrade(&obj);
-        let data = UserData(user_data);
-        let token = s.add_message_received(Arc::new(move |_socket, args| {
-            let args = MessageArgs {
-                data: args.data().to_vec(),
-                remote: args.remote_address(),
-                remote_port: args.remote_port(),
-                local: args.local_address(),
-            };
-            deliver(cb, data, &sender, Value::MessageReceivedEventArgs(Arc::new(args)));
-        }))?;
-        out.write(token);
+        out.write(s.add_message_received(c_handler(&obj, handler, user_data, message_args)?)?);
         Ok(())
     })
 }

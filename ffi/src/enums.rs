@@ -70,4 +70,32 @@ pub enum netrt_kind {
     CompletionQueue = 26,
     /// `Windows.Security.Cryptography.Certificates.ChainBuildingParameters`.
     ChainBuildingParameters = 27,
+    /// `Windows.Foundation.Uri`.
+    Uri = 28,
+    /// `Windows.Foundation.WwwFormUrlDecoder` (a Uri's QueryParsed).
+    WwwFormUrlDecoder = 29,
+    /// `Windows.Foundation.WwwFormUrlDecoderEntry`.
+    WwwFormUrlDecoderEntry = 30,
+    /// `Windows.Security.Credentials.PasswordCredential`.
+    PasswordCredential = 31,
+    /// `MessageWebSocket`.
+    MessageWebSocket = 32,
+    /// `MessageWebSocketControl`.
+    MessageWebSocketControl = 33,
+    /// `MessageWebSocketInformation`.
+    MessageWebSocketInformation = 34,
+    /// `MessageWebSocketMessageReceivedEventArgs`.
+    MessageWebSocketMessageReceivedEventArgs = 35,
+    /// `StreamWebSocket`.
+    StreamWebSocket = 36,
+    /// `StreamWebSocketControl`.
+    StreamWebSocketControl = 37,
+    /// `StreamWebSocketInformation`.
+    StreamWebSocketInformation = 38,
+    /// `WebSocketClosedEventArgs`.
+    WebSocketClosedEventArgs = 39,
+    /// `WebSocketServerCustomValidationRequestedEventArgs`.
+    WebSocketServerCustomValidationRequestedEventArgs = 40,
+    /// `Windows.Foundation.Deferral` (from ServerCustomValidationRequested).
+    Deferral = 41,
 }

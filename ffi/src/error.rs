@@ -3,6 +3,7 @@
 use std::ffi::c_char;
 
 use netrt_core::error::{message::hresult_message, socket_error_get_status, web_error_get_status};
+use netrt_core::ws::web_socket_error_get_status;
 
 use crate::boundary::{last_error, netrt_hresult, run_quiet, run_value};
 use crate::enums::{netrt_socket_error_status, netrt_web_error_status};
@@ -19,6 +20,15 @@ pub extern "C" fn netrt_socket_error_get_status(hr: netrt_hresult) -> netrt_sock
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_web_error_get_status(hr: netrt_hresult) -> netrt_web_error_status {
     run_value(netrt_web_error_status::Unknown, || web_error_get_status(hr).into())
+}
+
+/// `WebSocketError.GetStatus(hr)`: the WebErrorStatus of a failed WebSocket operation's
+/// HRESULT (`HTTP_E_STATUS_DENIED` 0x80190191 → `NETRT_WEB_ERROR_STATUS_UNAUTHORIZED`, ...;
+/// the same table as `netrt_web_error_get_status`). Any value is accepted (unmapped ones are
+/// `NETRT_WEB_ERROR_STATUS_UNKNOWN`). Pure; never fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_web_socket_error_get_status(hr: netrt_hresult) -> netrt_web_error_status {
+    run_value(netrt_web_error_status::Unknown, || web_socket_error_get_status(hr).into())
 }
 
 /// A human-readable message for any HRESULT (every int32 has one).

@@ -3,9 +3,11 @@
 //! hands a handler borrowed handles.
 
 use std::ffi::c_void;
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
-use crate::boundary::netrt_handle;
+use netrt_core::Error;
+
+use crate::boundary::{netrt_handle, null};
 use crate::handle;
 use crate::object::{Object, Value};
 
@@ -41,4 +43,18 @@ pub(crate) fn deliver(
         let _ = handle::release(a);
     }
     let _ = handle::release(s);
+}
+
+/// A core event handler that delivers to the C `handler` (not NULL: `E_POINTER`) with
+/// `user_data`, the object `sender` as the borrowed sender handle and `args` made by
+/// `to_args`. It holds the sender weakly, as every C event source does.
+pub(crate) fn c_handler<S: 'static, A: 'static>(
+    sender: &Arc<Object>,
+    handler: netrt_event_handler,
+    user_data: *mut c_void,
+    to_args: fn(&A) -> Value,
+) -> Result<netrt_core::event::Handler<S, A>, Error> {
+    let cb = handler.ok_or_else(|| null("handler"))?;
+    let (sender, data) = (Arc::downgrade(sender), UserData(user_data));
+    Ok(Arc::new(move |_sender: &S, args: &A| deliver(cb, data, &sender, to_args(args))))
 }

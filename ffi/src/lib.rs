@@ -25,6 +25,7 @@ pub mod certificate;
 pub mod certificate_chain;
 pub mod chain_building;
 pub mod completion_queue;
+pub mod credential;
 pub mod data_reader;
 pub mod data_writer;
 pub mod datagram;
@@ -34,11 +35,17 @@ pub mod event;
 pub mod foundation;
 pub mod host_name;
 pub mod listener;
+pub mod message_web_socket;
 pub mod object_api;
 pub mod stream_socket;
+pub mod stream_web_socket;
 pub mod streams;
 pub mod tls;
+pub mod uri;
 pub mod vector;
+pub mod web_socket_args;
+pub mod web_socket_control;
+pub mod web_socket_information;
 
 pub use boundary::{netrt_handle, netrt_hresult};
 

@@ -8,6 +8,7 @@ use netrt_core::net::{
     StreamSocketControl, StreamSocketInformation, StreamSocketListener, StreamSocketListenerControl,
     StreamSocketListenerInformation,
 };
+use netrt_core::ws;
 
 use crate::async_op::AsyncOp;
 use crate::datagram::MessageArgs;
@@ -138,6 +139,20 @@ handle_kinds! {
     IpInformation(netrt_core::net::IpInformation) => IpInformation, none;
     CompletionQueue(netrt_core::foundation::CompletionQueue) => CompletionQueue, owner;
     ChainBuildingParameters(netrt_core::tls::ChainBuildingParameters) => ChainBuildingParameters, none;
+    Uri(netrt_core::foundation::Uri) => Uri, none;
+    WwwFormUrlDecoder(Arc<netrt_core::foundation::WwwFormUrlDecoder>) => WwwFormUrlDecoder, none;
+    WwwFormUrlDecoderEntry(Arc<netrt_core::foundation::WwwFormUrlDecoderEntry>) => WwwFormUrlDecoderEntry, none;
+    PasswordCredential(netrt_core::security::PasswordCredential) => PasswordCredential, none;
+    MessageWebSocket(ws::MessageWebSocket) => MessageWebSocket, owner;
+    MessageWebSocketControl(ws::MessageWebSocketControl) => MessageWebSocketControl, none;
+    MessageWebSocketInformation(ws::MessageWebSocketInformation) => MessageWebSocketInformation, none;
+    MessageWebSocketMessageReceivedEventArgs(Arc<ws::MessageWebSocketMessageReceivedEventArgs>) => MessageWebSocketMessageReceivedEventArgs, none;
+    StreamWebSocket(ws::StreamWebSocket) => StreamWebSocket, owner;
+    StreamWebSocketControl(ws::StreamWebSocketControl) => StreamWebSocketControl, none;
+    StreamWebSocketInformation(ws::StreamWebSocketInformation) => StreamWebSocketInformation, none;
+    WebSocketClosedEventArgs(Arc<ws::WebSocketClosedEventArgs>) => WebSocketClosedEventArgs, none;
+    WebSocketServerCustomValidationRequestedEventArgs(ws::WebSocketServerCustomValidationRequestedEventArgs) => WebSocketServerCustomValidationRequestedEventArgs, none;
+    Deferral(Arc<ws::Deferral>) => Deferral, none;
 }
 
 impl Object {

@@ -45,6 +45,19 @@ pub struct netrt_bandwidth_statistics {
     pub inbound_bandwidth_peaked: bool,
 }
 
+impl From<netrt_core::net::BandwidthStatistics> for netrt_bandwidth_statistics {
+    fn from(s: netrt_core::net::BandwidthStatistics) -> Self {
+        Self {
+            outbound_bits_per_second: s.outbound_bits_per_second,
+            inbound_bits_per_second: s.inbound_bits_per_second,
+            outbound_bits_per_second_instability: s.outbound_bits_per_second_instability,
+            inbound_bits_per_second_instability: s.inbound_bits_per_second_instability,
+            outbound_bandwidth_peaked: s.outbound_bandwidth_peaked,
+            inbound_bandwidth_peaked: s.inbound_bandwidth_peaked,
+        }
+    }
+}
+
 /// `StreamSocket()`: a new, unconnected TCP socket. `out` (not NULL) receives a new reference.
 /// Releasing the last reference closes the socket. Errors: `E_POINTER`.
 #[unsafe(no_mangle)]
@@ -527,15 +540,7 @@ pub extern "C" fn netrt_stream_socket_information_get_bandwidth_statistics(
 ) -> netrt_hresult {
     ffi!("netrt_stream_socket_information_get_bandwidth_statistics", {
         let out = Out::new(out_value, "out_value")?;
-        let s = get!(information, StreamSocketInformation).bandwidth_statistics()?;
-        out.write(netrt_bandwidth_statistics {
-            outbound_bits_per_second: s.outbound_bits_per_second,
-            inbound_bits_per_second: s.inbound_bits_per_second,
-            outbound_bits_per_second_instability: s.outbound_bits_per_second_instability,
-            inbound_bits_per_second_instability: s.inbound_bits_per_second_instability,
-            outbound_bandwidth_peaked: s.outbound_bandwidth_peaked,
-            inbound_bandwidth_peaked: s.inbound_bandwidth_peaked,
-        });
+        out.write(get!(information, StreamSocketInformation).bandwidth_statistics()?.into());
         Ok(())
     })
 }

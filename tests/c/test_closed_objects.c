@@ -1,5 +1,6 @@
 /* The closed-object rule (docs/handles.md), as a table over every C function of
- * StreamSocket, StreamSocketListener, DatagramSocket and their Control and Information:
+ * StreamSocket, StreamSocketListener, DatagramSocket, MessageWebSocket, StreamWebSocket and their
+ * Control and Information:
  * after netrt_close, every method and every setter returns RO_E_CLOSED synchronously (event
  * adds included; removing a handler and closing again stay S_OK); every getter still
  * succeeds with the value it had before the close; the streams, DataReader and DataWriter of
@@ -36,6 +37,9 @@ typedef struct {
   netrt_handle ignorable, roots, alpn, crls;
   netrt_handle listener, lcontrol, linfo, lroots;
   netrt_handle dgram, dcontrol, dinfo, doutput;
+  netrt_handle uri, credential;
+  netrt_handle mws, mcontrol, minfo, moutput, mprotocols;
+  netrt_handle sws, scontrol, sinfo, sinput, soutput;
 } objects;
 
 typedef netrt_hresult (*call_fn)(const objects *o, netrt_handle *op);
@@ -45,6 +49,24 @@ typedef struct {
 } call_row;
 
 /* ---- calls: each must fail with RO_E_CLOSED after close ---- */
+/* The members MessageWebSocket and StreamWebSocket share, for one of them. */
+#define WEB_SOCKET_CALLS(X, p, cls, label, ws, control)                                              \
+  X(p##_ws_connect, label ".ConnectAsync", netrt_##cls##_connect_async(o->ws, o->uri, op))          \
+  X(p##_ws_header, label ".SetRequestHeader", netrt_##cls##_set_request_header(o->ws, "X-A", "b"))  \
+  X(p##_ws_server_cred, label "Control.ServerCredential",                                            \
+    netrt_##cls##_control_set_server_credential(o->control, o->credential))                         \
+  X(p##_ws_proxy_cred, label "Control.ProxyCredential",                                              \
+    netrt_##cls##_control_set_proxy_credential(o->control, o->credential))                          \
+  X(p##_ws_proxy, label "Control.Proxy", netrt_##cls##_control_set_proxy(o->control, ""))           \
+  X(p##_ws_outbound, label "Control.OutboundBufferSizeInBytes",                                      \
+    netrt_##cls##_control_set_outbound_buffer_size_in_bytes(o->control, 4096))                      \
+  X(p##_ws_client_cert, label "Control.ClientCertificate",                                           \
+    netrt_##cls##_control_set_client_certificate(o->control, 0))                                    \
+  X(p##_ws_pong, label "Control.DesiredUnsolicitedPongInterval",                                     \
+    netrt_##cls##_control_set_desired_unsolicited_pong_interval(o->control, 10000000))              \
+  X(p##_ws_handshake, label "Control.HandshakeTimeout",                                              \
+    netrt_##cls##_control_set_handshake_timeout(o->control, 10000000))
+
 #define CALLS(X)                                                                                    \
   X(s_connect, "StreamSocket.ConnectAsync", netrt_stream_socket_connect_async(o->socket, o->host, "1", op)) \
   X(s_connect_level, "StreamSocket.ConnectAsync(level)",                                          \
@@ -145,7 +167,26 @@ typedef struct {
     netrt_datagram_socket_control_set_outbound_unicast_hop_limit(o->dcontrol, 64))                \
   X(d_write, "DatagramSocket.OutputStream.WriteAsync",                                            \
     netrt_output_stream_write_async(o->doutput, o->buffer, op))                                   \
-  X(d_flush, "DatagramSocket.OutputStream.FlushAsync", netrt_output_stream_flush_async(o->doutput, op))
+  X(d_flush, "DatagramSocket.OutputStream.FlushAsync", netrt_output_stream_flush_async(o->doutput, op)) \
+  WEB_SOCKET_CALLS(X, m, message_web_socket, "MessageWebSocket", mws, mcontrol)                    \
+  WEB_SOCKET_CALLS(X, s, stream_web_socket, "StreamWebSocket", sws, scontrol)                      \
+  X(m_type, "MessageWebSocketControl.MessageType",                                                \
+    netrt_message_web_socket_control_set_message_type(o->mcontrol, NETRT_SOCKET_MESSAGE_TYPE_UTF8)) \
+  X(m_max_size, "MessageWebSocketControl.MaxMessageSize",                                         \
+    netrt_message_web_socket_control_set_max_message_size(o->mcontrol, 64))                       \
+  X(m_receive_mode, "MessageWebSocketControl.ReceiveMode",                                        \
+    netrt_message_web_socket_control_set_receive_mode(o->mcontrol, NETRT_MESSAGE_WEB_SOCKET_RECEIVE_MODE_PARTIAL_MESSAGE)) \
+  X(m_protocols, "MessageWebSocketControl.SupportedProtocols.Append",                              \
+    netrt_vector_append_string(o->mprotocols, "chat"))                                            \
+  X(m_send_final, "MessageWebSocket.SendFinalFrameAsync",                                          \
+    netrt_message_web_socket_send_final_frame_async(o->mws, o->buffer, op))                       \
+  X(m_send_nonfinal, "MessageWebSocket.SendNonfinalFrameAsync",                                    \
+    netrt_message_web_socket_send_nonfinal_frame_async(o->mws, o->buffer, op))                    \
+  X(m_write, "MessageWebSocket.OutputStream.WriteAsync", netrt_output_stream_write_async(o->moutput, o->buffer, op)) \
+  X(s_ws_no_delay, "StreamWebSocketControl.NoDelay", netrt_stream_web_socket_control_set_no_delay(o->scontrol, false)) \
+  X(s_ws_write, "StreamWebSocket.OutputStream.WriteAsync", netrt_output_stream_write_async(o->soutput, o->buffer, op)) \
+  X(s_ws_read, "StreamWebSocket.InputStream.ReadAsync",                                          \
+    netrt_input_stream_read_async(o->sinput, o->buffer, 1, NETRT_INPUT_STREAM_OPTIONS_NONE, op))
 
 static netrt_hresult store(netrt_handle writer, netrt_handle *op) {
   netrt_hresult hr = netrt_data_writer_write_byte(writer, 1);
@@ -235,6 +276,52 @@ static netrt_hresult vector_text(netrt_hresult hr, netrt_handle vector, char *ou
     return text(hr, h, out);                                    \
   }
 
+/* A PasswordCredential handle as its user name ("null" for 0), then released. */
+static netrt_hresult credential_text(netrt_hresult hr, netrt_handle credential, char *out) {
+  size_t needed = 0;
+  if (hr != NETRT_S_OK) return hr;
+  if (!credential) {
+    snprintf(out, TEXT, "null");
+    return NETRT_S_OK;
+  }
+  hr = netrt_password_credential_get_user_name(credential, out, TEXT, &needed);
+  (void)netrt_release(credential);
+  return hr;
+}
+
+/* The Control and Information getters MessageWebSocket and StreamWebSocket share. */
+#define WEB_SOCKET_GETTERS(S, T, H, p, cls, label, control, info)                                   \
+  H(gw##p##_server_cred, label "Control.ServerCredential", netrt_##cls##_control_get_server_credential, control, \
+    credential_text)                                                                                \
+  H(gw##p##_proxy_cred, label "Control.ProxyCredential", netrt_##cls##_control_get_proxy_credential, control, \
+    credential_text)                                                                                \
+  H(gw##p##_protocols, label "Control.SupportedProtocols", netrt_##cls##_control_get_supported_protocols, control, \
+    vector_text)                                                                                    \
+  S(gw##p##_outbound, label "Control.OutboundBufferSizeInBytes",                                      \
+    netrt_##cls##_control_get_outbound_buffer_size_in_bytes, control, uint32_t, "%u", unsigned)      \
+  H(gw##p##_client_cert, label "Control.ClientCertificate", netrt_##cls##_control_get_client_certificate, control, \
+    cert_text)                                                                                      \
+  H(gw##p##_ignorable, label "Control.IgnorableServerCertificateErrors",                              \
+    netrt_##cls##_control_get_ignorable_server_certificate_errors, control, vector_text)             \
+  H(gw##p##_roots, label "Control.TrustedRootCertificates",                                           \
+    netrt_##cls##_control_get_trusted_root_certificates, control, vector_text)                       \
+  S(gw##p##_pong, label "Control.DesiredUnsolicitedPongInterval",                                     \
+    netrt_##cls##_control_get_desired_unsolicited_pong_interval, control, int64_t, "%lld", long long) \
+  S(gw##p##_actual_pong, label "Control.ActualUnsolicitedPongInterval",                               \
+    netrt_##cls##_control_get_actual_unsolicited_pong_interval, control, int64_t, "%lld", long long) \
+  S(gw##p##_handshake, label "Control.HandshakeTimeout", netrt_##cls##_control_get_handshake_timeout, control, \
+    int64_t, "%lld", long long)                                                                     \
+  H(gw##p##_local, label "Information.LocalAddress", netrt_##cls##_information_get_local_address, info, host_text) \
+  T(gw##p##_protocol, label "Information.Protocol", netrt_##cls##_information_get_protocol, info)     \
+  H(gw##p##_server_cert, label "Information.ServerCertificate",                                       \
+    netrt_##cls##_information_get_server_certificate, info, cert_text)                               \
+  H(gw##p##_errors, label "Information.ServerCertificateErrors",                                       \
+    netrt_##cls##_information_get_server_certificate_errors, info, vector_text)                      \
+  H(gw##p##_intermediates, label "Information.ServerIntermediateCertificates",                         \
+    netrt_##cls##_information_get_server_intermediate_certificates, info, vector_text)               \
+  S(gw##p##_severity, label "Information.ServerCertificateErrorSeverity",                             \
+    netrt_##cls##_information_get_server_certificate_error_severity, info, netrt_socket_ssl_error_severity, "%d", int)
+
 #define GETTERS(S, T, H)                                                                              \
   S(gs_no_delay, "StreamSocketControl.NoDelay", netrt_stream_socket_control_get_no_delay, control, bool, "%d", int) \
   S(gs_keep_alive, "StreamSocketControl.KeepAlive", netrt_stream_socket_control_get_keep_alive, control, bool, "%d", int) \
@@ -323,7 +410,17 @@ static netrt_hresult vector_text(netrt_hresult hr, netrt_handle vector, char *ou
   T(gd_local_port, "DatagramSocketInformation.LocalPort", netrt_datagram_socket_information_get_local_port, dinfo) \
   H(gd_remote_address, "DatagramSocketInformation.RemoteAddress",                                    \
     netrt_datagram_socket_information_get_remote_address, dinfo, host_text)                         \
-  T(gd_remote_port, "DatagramSocketInformation.RemotePort", netrt_datagram_socket_information_get_remote_port, dinfo)
+  T(gd_remote_port, "DatagramSocketInformation.RemotePort", netrt_datagram_socket_information_get_remote_port, dinfo) \
+  WEB_SOCKET_GETTERS(S, T, H, m, message_web_socket, "MessageWebSocket", mcontrol, minfo)            \
+  WEB_SOCKET_GETTERS(S, T, H, s, stream_web_socket, "StreamWebSocket", scontrol, sinfo)              \
+  S(gm_type, "MessageWebSocketControl.MessageType", netrt_message_web_socket_control_get_message_type, mcontrol, \
+    netrt_socket_message_type, "%d", int)                                                            \
+  S(gm_max_size, "MessageWebSocketControl.MaxMessageSize", netrt_message_web_socket_control_get_max_message_size, \
+    mcontrol, uint32_t, "%u", unsigned)                                                              \
+  S(gm_receive_mode, "MessageWebSocketControl.ReceiveMode", netrt_message_web_socket_control_get_receive_mode, \
+    mcontrol, netrt_message_web_socket_receive_mode, "%d", int)                                      \
+  S(gw_no_delay, "StreamWebSocketControl.NoDelay", netrt_stream_web_socket_control_get_no_delay, scontrol, \
+    bool, "%d", int)
 
 GETTERS(GET_SCALAR, GET_STRING, GET_HANDLE)
 #define ROW_S(id, label, fn, obj, type, fmt, cast) {label, id},
@@ -389,6 +486,26 @@ int main(void) {
   CHECK_OK(netrt_datagram_socket_get_information(o.dgram, &o.dinfo));
   CHECK_OK(netrt_datagram_socket_get_output_stream(o.dgram, &o.doutput));
 
+  /* The WebSockets are closed unconnected (connected ones are test_web_socket's), with a
+   * credential and a subprotocol set so the getters have values to keep. */
+  CHECK_OK(netrt_uri_create("ws://127.0.0.1:9/", &o.uri));
+  CHECK_OK(netrt_password_credential_create_password_credential("", "user", "pw", &o.credential));
+  CHECK_OK(netrt_message_web_socket_create(&o.mws));
+  CHECK_OK(netrt_message_web_socket_get_control(o.mws, &o.mcontrol));
+  CHECK_OK(netrt_message_web_socket_get_information(o.mws, &o.minfo));
+  CHECK_OK(netrt_message_web_socket_get_output_stream(o.mws, &o.moutput));
+  CHECK_OK(netrt_message_web_socket_control_get_supported_protocols(o.mcontrol, &o.mprotocols));
+  CHECK_OK(netrt_vector_append_string(o.mprotocols, "echo"));
+  CHECK_OK(netrt_message_web_socket_control_set_server_credential(o.mcontrol, o.credential));
+  CHECK_OK(netrt_message_web_socket_control_set_max_message_size(o.mcontrol, 1000));
+  CHECK_OK(netrt_stream_web_socket_create(&o.sws));
+  CHECK_OK(netrt_stream_web_socket_get_control(o.sws, &o.scontrol));
+  CHECK_OK(netrt_stream_web_socket_get_information(o.sws, &o.sinfo));
+  CHECK_OK(netrt_stream_web_socket_get_input_stream(o.sws, &o.sinput));
+  CHECK_OK(netrt_stream_web_socket_get_output_stream(o.sws, &o.soutput));
+  CHECK_OK(netrt_stream_web_socket_control_set_proxy_credential(o.scontrol, o.credential));
+  CHECK_OK(netrt_stream_web_socket_control_set_no_delay(o.scontrol, false));
+
   for (size_t i = 0; i < N_GETTERS; i++) {
     CHECK_OK(getters[i].get(&o, before[i]));
   }
@@ -401,6 +518,11 @@ int main(void) {
   CHECK_OK(netrt_close(o.listener));
   CHECK_OK(netrt_close(o.dgram));
   CHECK_OK(netrt_close(o.dgram));
+  CHECK_OK(netrt_close(o.mws));
+  CHECK_OK(netrt_close(o.mws));
+  CHECK_OK(netrt_close(o.sws));
+  CHECK_OK(netrt_stream_web_socket_close_with_status(o.sws, 1000, "again"));
+  CHECK_OK(netrt_message_web_socket_remove_closed(o.mws, 12345));
   /* Removing a handler stays harmless. */
   CHECK_OK(netrt_stream_socket_listener_remove_connection_received(o.listener, token));
   CHECK_OK(netrt_datagram_socket_remove_message_received(o.dgram, 12345));
@@ -447,6 +569,18 @@ cleanup:
   RELEASE(accepted);
   RELEASE(op);
   RELEASE(loopback);
+  RELEASE(o.soutput);
+  RELEASE(o.sinput);
+  RELEASE(o.sinfo);
+  RELEASE(o.scontrol);
+  RELEASE(o.sws);
+  RELEASE(o.mprotocols);
+  RELEASE(o.moutput);
+  RELEASE(o.minfo);
+  RELEASE(o.mcontrol);
+  RELEASE(o.mws);
+  RELEASE(o.credential);
+  RELEASE(o.uri);
   RELEASE(o.doutput);
   RELEASE(o.dinfo);
   RELEASE(o.dcontrol);

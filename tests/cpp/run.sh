@@ -25,7 +25,7 @@ cxx="${CXX:-g++}"
 mode="${1:-all}"
 # name:standards — the C++17 builds are the tests that use no coroutines.
 tests=(test_basics:17,20 test_echo:17,20 test_coroutines:20 test_sample_connect_tls:20 test_sample_upgrade_tls:20
-  test_certificates:17,20 test_closed_objects:17,20 test_threading:20 test_chain_building:17,20)
+  test_certificates:17,20 test_closed_objects:17,20 test_threading:20 test_chain_building:17,20 test_web_socket:17,20)
 cxxflags=(-Wall -Wextra -Werror -g -pthread -I"$root/include" -I"$root/bindings/cpp/include"
   -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 
@@ -34,6 +34,10 @@ for f in libnetrt.so libnetrt.a; do
 done
 command -v openssl >/dev/null || { echo "run.sh: the openssl command is required" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "run.sh: python3 is required" >&2; exit 2; }
+# test_web_socket runs tests/peers/ws_server.py with the venv made by tests/install-deps.sh.
+export NETRT_TEST_PYTHON="${NETRT_TEST_PYTHON:-$root/.venv/bin/python}"
+[[ -x "$NETRT_TEST_PYTHON" ]] || { echo "run.sh: $NETRT_TEST_PYTHON not found (run tests/install-deps.sh)" >&2; exit 2; }
+export NETRT_WS_SERVER="$root/tests/peers/ws_server.py"
 mkdir -p "$build/lib" "$build/plain" "$build/asan"
 if [[ -z "${NETRT_TEST_PKI:-}" ]]; then
   NETRT_TEST_PKI="$root/target/test-pki"

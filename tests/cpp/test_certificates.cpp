@@ -23,12 +23,7 @@
 using namespace netrt;
 using namespace netrt::Windows::Security::Cryptography::Certificates;
 
-static std::string read_text(std::string const& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using test::read_text;
 
 static void members(test::Pki const& pki) {
   Certificate leaf = Certificate::FromPem(read_text(pki.path("leaf.pem")), read_text(pki.path("leaf.key")));

@@ -223,6 +223,26 @@ struct OpensslServer {
 // The Python ssl STARTTLS peer (tests/peers/starttls_peer.py): reads the samples'
 // length-prefixed plaintext hello, prints it, does the TLS handshake as server, then echoes one
 // line back over TLS prefixed with "echo:".
+// tests/peers/ws_server.py (the Python `websockets` server the Rust and C tests use) with
+// `args`, run by run.sh's venv Python ($NETRT_TEST_PYTHON, $NETRT_WS_SERVER) through the launcher.
+struct WsServer {
+  explicit WsServer(std::vector<std::string> args) : peer(command(std::move(args))), port(peer.port) {}
+  Peer peer;
+  std::string port;
+
+ private:
+  static std::vector<std::string> command(std::vector<std::string> args) {
+    char const* python = std::getenv("NETRT_TEST_PYTHON");
+    char const* script = std::getenv("NETRT_WS_SERVER");
+    if (!python || !script) {
+      std::fprintf(stderr, "NETRT_TEST_PYTHON / NETRT_WS_SERVER are not set (run through tests/cpp/run.sh)\n");
+      std::exit(2);
+    }
+    args.insert(args.begin(), {"run", "--port-after", "PORT ", "--", python, script});
+    return args;
+  }
+};
+
 struct PythonStartTlsServer {
   explicit PythonStartTlsServer(Pki const& pki)
       : peer({"starttls", "--cert", pki.path("leaf.pem"), "--key", pki.path("leaf.key")}), port(peer.port) {}

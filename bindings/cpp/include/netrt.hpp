@@ -1279,5 +1279,6 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 
 #include "netrt/impl/classes.hpp"
 #include "netrt/impl/threading.hpp"
+#include "netrt/impl/web.hpp"
 
 #endif  // NETRT_HPP

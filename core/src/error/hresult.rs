@@ -308,3 +308,8 @@ pub const HTTP_E_STATUS_UNEXPECTED_REDIRECTION: HResult = hr(0x8019_0003);
 pub const HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR: HResult = hr(0x8019_0004);
 /// `HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR`: an unexpected server error (5xx).
 pub const HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR: HResult = hr(0x8019_0005);
+// Status-specific codes the projections name (the rest are `http_e_status(status)`).
+/// `HTTP_E_STATUS_DENIED`: 401 Unauthorized (WebErrorStatus Unauthorized).
+pub const HTTP_E_STATUS_DENIED: HResult = http_e_status(401);
+/// `HTTP_E_STATUS_PROXY_AUTH_REQ`: 407 Proxy Authentication Required.
+pub const HTTP_E_STATUS_PROXY_AUTH_REQ: HResult = http_e_status(407);

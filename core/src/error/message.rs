@@ -141,6 +141,9 @@ fn known_message(hr: HResult) -> Option<&'static str> {
         HTTP_E_STATUS_UNEXPECTED_REDIRECTION => "An unexpected HTTP redirection status (3xx) was received.",
         HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR => "An unexpected HTTP client error status (4xx) was received.",
         HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR => "An unexpected HTTP server error status (5xx) was received.",
+        // Named for the projections; the same text as every other `HTTP_E_STATUS_*` status.
+        HTTP_E_STATUS_DENIED => "HTTP status 401 (Unauthorized)",
+        HTTP_E_STATUS_PROXY_AUTH_REQ => "HTTP status 407 (Proxy Authentication Required)",
 
         _ => return win32_code(hr).and_then(wsa_message),
     };
@@ -436,6 +439,8 @@ mod tests {
         HTTP_E_STATUS_UNEXPECTED_REDIRECTION,
         HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR,
         HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR,
+        HTTP_E_STATUS_DENIED,
+        HTTP_E_STATUS_PROXY_AUTH_REQ,
     ];
 
     /// Every code in `hresult::wsa`.
@@ -528,6 +533,11 @@ mod tests {
     #[test]
     fn http_status_messages() {
         assert_eq!(hresult_message(http_e_status(404)), "HTTP status 404 (Not Found)");
+        // The named statuses read as every other status does.
+        for (named, status) in [(HTTP_E_STATUS_DENIED, 401), (HTTP_E_STATUS_PROXY_AUTH_REQ, 407)] {
+            let generic = format!("HTTP status {status} ({})", http_reason(status).unwrap_or_default());
+            assert_eq!(hresult_message(named), generic);
+        }
         assert_eq!(hresult_message(hr(0x8019_01F6)), "HTTP status 502 (Bad Gateway)");
         assert_eq!(hresult_message(http_e_status(418)), "HTTP status 418 (unrecognized client error status)");
         assert_eq!(hresult_message(http_e_status(0)), "HTTP status 0 (not a valid HTTP status code)");

@@ -34,7 +34,7 @@ struct SocketError {
 // `WebSocketError.GetStatus(hresult)`.
 struct WebSocketError {
   static Windows::Web::WebErrorStatus GetStatus(int32_t hresult) noexcept {
-    return static_cast<Windows::Web::WebErrorStatus>(netrt_web_error_get_status(hresult));
+    return static_cast<Windows::Web::WebErrorStatus>(netrt_web_socket_error_get_status(hresult));
   }
 };
 

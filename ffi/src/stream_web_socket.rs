@@ -1,0 +1,223 @@
+//! `StreamWebSocket`: a WebSocket as a byte stream (docs/web.md). The connection, its events and errors are core's
+//! [`StreamWebSocket`]; this module converts arguments and delivers events as the C ABI does.
+//!
+//! The members shared with `MessageWebSocket` (IWebSocket) are written out for each class, as every
+//! C function names its class; their bodies are one call into core.
+
+use std::ffi::{c_char, c_void};
+
+use netrt_core::ws::StreamWebSocket;
+
+use crate::async_op::{OpResult, start};
+use crate::boundary::{Out, netrt_handle, netrt_hresult};
+use crate::event::{c_handler, netrt_event_handler};
+use crate::handle;
+use crate::object::{Object, Value, get, get_obj, with_value};
+use crate::strings::{str_in, str_in_or_empty};
+use crate::web_socket_args::{closed_args, validation_args};
+
+/// `StreamWebSocket()`: a new, unconnected WebSocket. `out` (not NULL) receives a new reference;
+/// releasing the last one closes the socket, as `netrt_close` (`Close()`) does.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_create(out: *mut netrt_handle) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_create", {
+        let out = Out::new(out, "out")?;
+        out.write(handle::issue_new(Value::StreamWebSocket(StreamWebSocket::new()))?);
+        Ok(())
+    })
+}
+
+/// `ConnectAsync(Uri)`: the opening handshake with `uri` (a Uri handle, ws:// or wss://),
+/// through a proxy and answering authentication challenges as the Control says (docs/web.md).
+/// `*out_op` (not NULL) receives an action. Synchronous errors: handle checks, `E_POINTER`,
+/// `E_INVALIDARG` (a scheme other than ws/wss), `E_ILLEGAL_METHOD_CALL` (connecting or
+/// connected), `RO_E_CLOSED`. Asynchronous errors: the socket's connect errors,
+/// certificate errors, `HTTP_E_STATUS_*` (`0x80190000 | status`, e.g. `0x80190191` for 401),
+/// `WININET_E_INVALID_SERVER_RESPONSE`, `WININET_E_TIMEOUT` past HandshakeTimeout,
+/// `WININET_E_SEC_INVALID_CERT` (rejected in ServerCustomValidationRequested),
+/// `0x800703E3` when closed meanwhile; `netrt_web_socket_error_get_status` names them.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_connect_async(
+    socket: netrt_handle,
+    uri: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_connect_async", {
+        let out = Out::new(out_op, "out_op")?;
+        let uri = get!(uri, Uri);
+        let (keep, ws) = get_obj!(socket, StreamWebSocket);
+        out.write(start(async move {
+            let _keep = keep;
+            ws.connect(&uri).await?;
+            Ok(OpResult::Unit)
+        })?);
+        Ok(())
+    })
+}
+
+/// `SetRequestHeader(String, String)`: an extra handshake header (`name` and `value` UTF-8,
+/// not NULL). Errors: `E_ILLEGAL_METHOD_CALL` once ConnectAsync started; `E_INVALIDARG` for
+/// `Host`, `Upgrade`, `Connection`, any `Sec-WebSocket-*` header, or a name or value HTTP
+/// forbids; `RO_E_CLOSED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_set_request_header(
+    socket: netrt_handle,
+    header_name: *const c_char,
+    header_value: *const c_char,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_set_request_header", {
+        let name = str_in(header_name, "header_name")?;
+        let value = str_in(header_value, "header_value")?;
+        with_value!(socket, StreamWebSocket, |ws| ws.set_request_header(name, value))
+    })
+}
+
+/// `Close(UInt16, String)` (ABI name CloseWithStatus): sends a close frame with `code` and
+/// `reason` (UTF-8; NULL is ""), then closes the socket (`netrt_close` is `Close()`, an empty
+/// close frame). Errors, synchronous and with nothing sent: `E_INVALIDARG` for a code RFC 6455
+/// forbids on the wire (1004, 1005, 1006, 1015, outside 1000–4999) or a reason over 123 UTF-8
+/// bytes.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_close_with_status(
+    socket: netrt_handle,
+    code: u16,
+    reason: *const c_char,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_close_with_status", {
+        let reason = str_in_or_empty(reason, "reason")?;
+        with_value!(socket, StreamWebSocket, |ws| ws.close_with_status(code, reason))
+    })
+}
+
+/// `Control`: `*out` (not NULL) receives a new StreamWebSocketControl reference (its settings apply
+/// to the next ConnectAsync).
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_get_control(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_get_control", {
+        let out = Out::new(out, "out")?;
+        out.write(handle::issue_new(Value::StreamWebSocketControl(with_value!(
+            socket,
+            StreamWebSocket,
+            |ws| ws.control()
+        )))?);
+        Ok(())
+    })
+}
+
+/// `Information`: `*out` (not NULL) receives a new StreamWebSocketInformation reference (a live view).
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_get_information(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_get_information", {
+        let out = Out::new(out, "out")?;
+        let information = with_value!(socket, StreamWebSocket, |ws| ws.information());
+        out.write(handle::issue_new(Value::StreamWebSocketInformation(information))?);
+        Ok(())
+    })
+}
+
+/// `OutputStream`: `*out` (not NULL) receives a new IOutputStream reference, which keeps the
+/// socket alive. Each write is sent as one binary message. Releasing it does not close the socket;
+/// `netrt_close` on it does.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_get_output_stream(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_get_output_stream", {
+        let out = Out::new(out, "out")?;
+        let (owner, ws) = get_obj!(socket, StreamWebSocket);
+        out.write(handle::issue(Object::owned(Value::OutputStream(ws.output_stream()), Some(owner)))?);
+        Ok(())
+    })
+}
+
+/// Adds a `Closed` handler; `*out_token` (not NULL) receives its token. `handler` (not NULL)
+/// receives the socket and a WebSocketClosedEventArgs handle, both borrowed for the call. It is
+/// raised once, when the peer's close frame arrives (also as the answer to Close), never for
+/// a connection that just dropped. The handler holds no reference to the socket. Errors:
+/// handle checks, `E_POINTER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_add_closed(
+    socket: netrt_handle,
+    handler: netrt_event_handler,
+    user_data: *mut c_void,
+    out_token: *mut i64,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_add_closed", {
+        let out = Out::new(out_token, "out_token")?;
+        let (obj, ws) = get_obj!(socket, StreamWebSocket);
+        out.write(ws.add_closed(c_handler(&obj, handler, user_data, closed_args)?)?);
+        Ok(())
+    })
+}
+
+/// Removes a `Closed` handler by token; unknown tokens are ignored.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_remove_closed(socket: netrt_handle, token: i64) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_remove_closed", {
+        with_value!(socket, StreamWebSocket, |ws| ws.remove_closed(token));
+        Ok(())
+    })
+}
+
+/// Adds a `ServerCustomValidationRequested` handler (wss:// only); `*out_token` (not NULL)
+/// receives its token. `handler` (not NULL) receives the socket and a
+/// WebSocketServerCustomValidationRequestedEventArgs handle, both borrowed for the call; it
+/// runs after certificate validation passed and before any HTTP is sent. Calling
+/// `netrt_web_socket_server_custom_validation_requested_event_args_reject` fails the connect;
+/// a Deferral taken from the args makes the connect wait until it is completed or released.
+/// Errors: handle checks, `E_POINTER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_add_server_custom_validation_requested(
+    socket: netrt_handle,
+    handler: netrt_event_handler,
+    user_data: *mut c_void,
+    out_token: *mut i64,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_add_server_custom_validation_requested", {
+        let out = Out::new(out_token, "out_token")?;
+        let (obj, ws) = get_obj!(socket, StreamWebSocket);
+        out.write(ws.add_server_custom_validation_requested(c_handler(
+            &obj,
+            handler,
+            user_data,
+            validation_args,
+        )?)?);
+        Ok(())
+    })
+}
+
+/// Removes a `ServerCustomValidationRequested` handler by token; unknown tokens are ignored.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_remove_server_custom_validation_requested(
+    socket: netrt_handle,
+    token: i64,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_remove_server_custom_validation_requested", {
+        with_value!(socket, StreamWebSocket, |ws| ws.remove_server_custom_validation_requested(token));
+        Ok(())
+    })
+}
+
+/// `InputStream`: `*out` (not NULL) receives a new IInputStream reference, which keeps the
+/// socket alive. Reads return the bytes of the messages received, in order, and 0 bytes once
+/// the peer's close frame arrived. Releasing it does not close the socket; `netrt_close` on it
+/// does.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_get_input_stream(
+    socket: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_get_input_stream", {
+        let out = Out::new(out, "out")?;
+        let (owner, ws) = get_obj!(socket, StreamWebSocket);
+        out.write(handle::issue(Object::owned(Value::InputStream(ws.input_stream()), Some(owner)))?);
+        Ok(())
+    })
+}
