@@ -839,8 +839,8 @@ cleanup:
 int main(void) {
   int rc = 1;
   peer plain = {0}, authed = {0}, tls = {0}, proxy = {0}, nginx = {0};
-  plain.in_fd = plain.out_fd = authed.in_fd = authed.out_fd = tls.in_fd = tls.out_fd = -1;
-  proxy.in_fd = proxy.out_fd = nginx.in_fd = nginx.out_fd = -1;
+  plain.in_fd = authed.in_fd = tls.in_fd = -1;
+  proxy.in_fd = nginx.in_fd = -1;
   char proxy_dir[] = "/tmp/netrt-c-tinyproxy-XXXXXX", nginx_dir[] = "/tmp/netrt-c-nginx-XXXXXX";
   int proxy_dir_made = 0, nginx_dir_made = 0;
   netrt_handle ca = 0;

@@ -16,7 +16,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,6 +85,14 @@ inline bool wait_until(std::function<bool()> const& pred, int seconds = 10) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
+}
+
+// A whole file as text ("" when it cannot be read).
+inline std::string read_text(std::string const& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
 }
 
 // A port on 127.0.0.1 that nothing listens on (bound, then closed).
