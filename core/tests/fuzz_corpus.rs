@@ -42,6 +42,11 @@ fn crl_corpus_parses_or_fails_with_invalidarg() {
 }
 
 #[test]
+fn web_corpus_parses_or_fails_with_invalidarg() {
+    replay("web", harness::web);
+}
+
+#[test]
 fn crl_seeds_reach_the_revocation_check() {
     use netrt::tls::ChainValidationResult::Revoked;
     let seed = |name: &str| {

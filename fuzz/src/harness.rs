@@ -5,11 +5,13 @@
 use netrt::error::hresult::{
     self, CRYPT_E_ASN1_BADTAG, CRYPT_E_ASN1_CORRUPT, CRYPT_E_ASN1_EOD, E_INVALID_PASSWORD, HResult,
 };
+use netrt::foundation::{Uri, WwwFormUrlDecoder};
 use netrt::io::{Buffer, ByteOrder, UnicodeEncoding};
 use netrt::net::HostName;
 use netrt::net::resolve::{Transport, resolve_service};
 use netrt::tls::{Certificate, ChainValidationResult, chain};
 use netrt::tls::{RecordingVerifier, SocketSslErrorSeverity, VerificationRecord};
+use netrt::web::Proxy;
 use netrt::{DataReader, Error};
 use rustls::RootCertStore;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -340,4 +342,47 @@ pub fn crl_record(crl: &[u8]) -> Option<VerificationRecord> {
     // 2027-01-15: inside the fixtures' validity and the seeds' CRL update interval.
     let now = UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000));
     Some(verifier.validate(&CertificateDer::from(CRL_LEAF), &[], &name, now))
+}
+
+/// The web layer's text decoders: `Uri` (absolute, and relative to a base), `WwwFormUrlDecoder`,
+/// `EscapeComponent`/`UnescapeComponent`, `Proxy::parse`, and the `WWW-Authenticate` /
+/// `Proxy-Authenticate` challenge parser. The input is text split at `\n`: line 1 is the URI or
+/// query, line 2 a relative reference or a name, every line a challenge header value.
+///
+/// Checked: every failure is `E_INVALIDARG`; a parsed Uri parses again from its AbsoluteUri to an
+/// equal Uri; a decoder's entries agree with GetFirstValueByName; UnescapeComponent undoes
+/// EscapeComponent; challenge parsing never panics.
+pub fn web(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.split('\n');
+    let first = lines.next().unwrap_or_default();
+    let second = lines.next().unwrap_or_default();
+    let invalid_arg = |e: Error| assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}");
+    match Uri::new(first) {
+        Ok(uri) => {
+            let _ = (uri.display_uri(), uri.domain(), uri.host(), uri.port(), uri.path(), uri.query());
+            let again = Uri::new(&uri.absolute_uri()).expect("an AbsoluteUri parses again");
+            assert!(again.equals(&uri), "{:?} vs {:?}", uri.absolute_uri(), again.absolute_uri());
+        }
+        Err(e) => invalid_arg(e),
+    }
+    if let Err(e) = Uri::with_base(first, second) {
+        invalid_arg(e);
+    }
+    let decoder = WwwFormUrlDecoder::new(first);
+    assert_eq!(decoder.size() as usize, decoder.entries().len());
+    match decoder.get_first_value_by_name(second) {
+        Ok(value) => {
+            let first_match =
+                decoder.entries().iter().find(|e| e.name() == second).expect("a value has an entry");
+            assert_eq!(first_match.value(), value);
+        }
+        Err(e) => invalid_arg(e),
+    }
+    assert_eq!(Uri::unescape_component(&Uri::escape_component(&text)), text);
+    if let Err(e) = Proxy::parse(first) {
+        invalid_arg(e);
+    }
+    let values: Vec<&str> = text.split('\n').collect();
+    let _ = netrt::web::parse_challenges_for_fuzzing(&values);
 }

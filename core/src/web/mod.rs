@@ -9,3 +9,10 @@ pub mod proxy;
 
 pub use client::ProxyChoice;
 pub use proxy::Proxy;
+
+/// How many challenges the web layer finds in `WWW-Authenticate` / `Proxy-Authenticate` values:
+/// the fuzz harness's way in to the challenge parser (fuzz/), not API.
+#[doc(hidden)]
+pub fn parse_challenges_for_fuzzing(values: &[&str]) -> usize {
+    auth::parse_challenges(values).len()
+}
