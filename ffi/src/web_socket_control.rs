@@ -6,7 +6,7 @@
 use std::ffi::c_char;
 
 use netrt_core::foundation::TimeSpan;
-use netrt_core::web::{Proxy, ProxyChoice};
+use netrt_core::web::ProxyChoice;
 use netrt_core::ws::{MessageWebSocketReceiveMode, SocketMessageType};
 
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
@@ -19,13 +19,8 @@ use crate::vector::{VectorObject, issue as issue_vector};
 
 /// The C spelling of the Proxy extension: NULL is the environment, "" direct, else a URL.
 fn proxy_choice(value: *const c_char) -> Result<ProxyChoice, netrt_core::Error> {
-    if value.is_null() {
-        return Ok(ProxyChoice::Environment);
-    }
-    match str_in(value, "value")? {
-        "" => Ok(ProxyChoice::Direct),
-        url => Ok(ProxyChoice::Explicit(Proxy::parse(url)?)),
-    }
+    let text = if value.is_null() { None } else { Some(str_in(value, "value")?) };
+    ProxyChoice::from_text(text)
 }
 
 /// A C caller's enum value, or `E_INVALIDARG` naming the enum.

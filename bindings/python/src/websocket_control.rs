@@ -1,7 +1,7 @@
 //! `MessageWebSocketControl` / `StreamWebSocketControl` and the two Information classes. The
 //! members both sockets share are written once, in macros; core validates every setting.
 
-use netrt::web::{Proxy, ProxyChoice};
+use netrt::web::ProxyChoice;
 use netrt::ws::{
     MessageWebSocketControl, MessageWebSocketReceiveMode, SocketMessageType, StreamWebSocketControl,
     WebSocketInformation,
@@ -105,34 +105,15 @@ macro_rules! web_socket_control {
             /// The getter gives `http://host:port` for an explicit proxy.
             #[getter]
             fn proxy(&self) -> Option<String> {
-                proxy_text(self.inner.proxy())
+                self.inner.proxy().to_text()
             }
             #[setter]
             fn set_proxy(&self, value: Option<&str>) -> PyResult<()> {
-                self.inner.set_proxy(proxy_choice(value)?).or_raise()
+                self.inner.set_proxy(ProxyChoice::from_text(value).or_raise()?).or_raise()
             }
             $($extra)*
         }
     };
-}
-
-/// The Python form of a `ProxyChoice` (see the `proxy` property).
-fn proxy_text(choice: ProxyChoice) -> Option<String> {
-    match choice {
-        ProxyChoice::Environment => None,
-        ProxyChoice::Direct => Some(String::new()),
-        ProxyChoice::Explicit(p) if p.host.contains(':') => Some(format!("http://[{}]:{}", p.host, p.port)),
-        ProxyChoice::Explicit(p) => Some(format!("http://{}:{}", p.host, p.port)),
-    }
-}
-
-/// A `ProxyChoice` from its Python form.
-fn proxy_choice(value: Option<&str>) -> PyResult<ProxyChoice> {
-    Ok(match value {
-        None => ProxyChoice::Environment,
-        Some("") => ProxyChoice::Direct,
-        Some(url) => ProxyChoice::Explicit(Proxy::parse(url).or_raise()?),
-    })
 }
 
 web_socket_control!(

@@ -37,6 +37,29 @@ pub enum ProxyChoice {
     Direct,
 }
 
+impl ProxyChoice {
+    /// The text form the C and Python projections use: no text is the environment, `""`
+    /// direct, anything else a proxy URL ([`Proxy::parse`]; `E_INVALIDARG` when it is not one).
+    pub fn from_text(text: Option<&str>) -> Result<Self> {
+        Ok(match text {
+            None => Self::Environment,
+            Some("") => Self::Direct,
+            Some(url) => Self::Explicit(Proxy::parse(url)?),
+        })
+    }
+
+    /// The inverse of [`ProxyChoice::from_text`]: an explicit proxy as `http://host:port`
+    /// (an IPv6 host in brackets).
+    pub fn to_text(&self) -> Option<String> {
+        match self {
+            Self::Environment => None,
+            Self::Direct => Some(String::new()),
+            Self::Explicit(p) if p.host.contains(':') => Some(format!("http://[{}]:{}", p.host, p.port)),
+            Self::Explicit(p) => Some(format!("http://{}:{}", p.host, p.port)),
+        }
+    }
+}
+
 /// Everything a request needs from its control, taken when the request starts.
 #[derive(Clone, Default)]
 pub(crate) struct RequestSettings {
