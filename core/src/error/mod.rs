@@ -8,12 +8,14 @@
 pub mod errno;
 pub mod hresult;
 pub mod message;
+pub mod names;
 pub mod status;
 
 use std::fmt;
 
 pub use hresult::HResult;
 pub use message::hresult_message;
+pub use names::hresult_name;
 pub use status::{SocketErrorStatus, WebErrorStatus, socket_error_get_status, web_error_get_status};
 
 /// The native condition behind an [`Error`], kept so projections can expose it

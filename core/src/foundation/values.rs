@@ -80,6 +80,24 @@ impl DateTime {
         };
         Self { universal_time: ticks + TICKS_1601_TO_1970 }
     }
+
+    /// The time as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds; RFC 3339), e.g. for a
+    /// certificate's validity in a message.
+    pub fn to_utc_string(self) -> String {
+        // Proleptic Gregorian calendar from days since 1970 (Howard Hinnant's algorithm).
+        let secs = self.to_unix_seconds();
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    }
 }
 
 /// Windows.Foundation.TimeSpan: a duration in 100-ns ticks (may be negative).
@@ -111,5 +129,20 @@ impl TimeSpan {
     /// To a `Duration`; negative spans are `None`.
     pub fn to_duration(self) -> Option<Duration> {
         u64::try_from(self.duration).ok().map(|t| Duration::from_nanos(t.saturating_mul(100)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_string_is_rfc3339() {
+        let utc = |secs| DateTime::from_unix_seconds(secs).to_utc_string();
+        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc(1_609_459_200), "2021-01-01T00:00:00Z");
+        assert_eq!(utc(951_782_400 + 3661), "2000-02-29T01:01:01Z");
+        assert_eq!(utc(-86_400), "1969-12-31T00:00:00Z");
+        assert_eq!(utc(4_102_444_799), "2099-12-31T23:59:59Z");
     }
 }

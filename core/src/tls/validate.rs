@@ -385,31 +385,7 @@ fn check_sent_chain(policy: &Policy<'_>, leaf: &Certificate, sent: &[Certificate
     }
 }
 
-/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, Howard Hinnant's algorithm).
+/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
 fn utc(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_format() {
-        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(utc(1_609_459_200), "2021-01-01T00:00:00Z");
-        assert_eq!(utc(951_782_400 + 3661), "2000-02-29T01:01:01Z");
-        assert_eq!(utc(-86_400), "1969-12-31T00:00:00Z");
-        assert_eq!(utc(4_102_444_799), "2099-12-31T23:59:59Z");
-    }
+    crate::foundation::DateTime::from_unix_seconds(secs).to_utc_string()
 }

@@ -1,0 +1,195 @@
+//! The symbolic name of an HRESULT (`WSAECONNREFUSED`, `CERT_E_UNTRUSTEDROOT`), as the Windows
+//! SDK spells it and docs/errors.md lists it: what `netrt status` and detail messages show next
+//! to the number.
+
+use super::hresult::wsa::*;
+use super::hresult::*;
+use super::status::{http_status_code, win32_code};
+
+/// `(value, name)` for every HRESULT constant netrt defines, spelled as in `winerror.h`
+/// (`HRESULT_FROM_WIN32(ERROR_X)` is named `ERROR_X`, as docs/errors.md shows it).
+const NAMED: &[(HResult, &str)] = &[
+    (S_OK, "S_OK"),
+    (S_FALSE, "S_FALSE"),
+    (E_FAIL, "E_FAIL"),
+    (E_ABORT, "E_ABORT"),
+    (E_NOTIMPL, "E_NOTIMPL"),
+    (E_UNEXPECTED, "E_UNEXPECTED"),
+    (E_OUTOFMEMORY, "E_OUTOFMEMORY"),
+    (E_POINTER, "E_POINTER"),
+    (E_HANDLE, "E_HANDLE"),
+    (E_INVALIDARG, "E_INVALIDARG"),
+    (E_ACCESSDENIED, "E_ACCESSDENIED"),
+    (E_PENDING, "E_PENDING"),
+    (E_BOUNDS, "E_BOUNDS"),
+    (E_ILLEGAL_STATE_CHANGE, "E_ILLEGAL_STATE_CHANGE"),
+    (E_ILLEGAL_METHOD_CALL, "E_ILLEGAL_METHOD_CALL"),
+    (RO_E_CLOSED, "RO_E_CLOSED"),
+    (E_ILLEGAL_DELEGATE_ASSIGNMENT, "E_ILLEGAL_DELEGATE_ASSIGNMENT"),
+    (E_INSUFFICIENT_BUFFER, "ERROR_INSUFFICIENT_BUFFER"),
+    (E_NO_UNICODE_TRANSLATION, "ERROR_NO_UNICODE_TRANSLATION"),
+    (E_NOT_FOUND, "ERROR_NOT_FOUND"),
+    (E_INVALID_OPERATION, "ERROR_INVALID_OPERATION"),
+    (E_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED"),
+    (E_CANCELLED, "ERROR_CANCELLED"),
+    (E_WAIT_TIMEOUT, "WAIT_TIMEOUT"),
+    (E_NO_DATA, "ERROR_NO_DATA"),
+    (E_INVALID_PASSWORD, "ERROR_INVALID_PASSWORD"),
+    (CERT_E_EXPIRED, "CERT_E_EXPIRED"),
+    (CERT_E_VALIDITYPERIODNESTING, "CERT_E_VALIDITYPERIODNESTING"),
+    (CERT_E_ROLE, "CERT_E_ROLE"),
+    (CERT_E_PATHLENCONST, "CERT_E_PATHLENCONST"),
+    (CERT_E_CRITICAL, "CERT_E_CRITICAL"),
+    (CERT_E_PURPOSE, "CERT_E_PURPOSE"),
+    (CERT_E_ISSUERCHAINING, "CERT_E_ISSUERCHAINING"),
+    (CERT_E_MALFORMED, "CERT_E_MALFORMED"),
+    (CERT_E_UNTRUSTEDROOT, "CERT_E_UNTRUSTEDROOT"),
+    (CERT_E_CHAINING, "CERT_E_CHAINING"),
+    (TRUST_E_FAIL, "TRUST_E_FAIL"),
+    (CERT_E_REVOKED, "CERT_E_REVOKED"),
+    (CERT_E_UNTRUSTEDTESTROOT, "CERT_E_UNTRUSTEDTESTROOT"),
+    (CERT_E_REVOCATION_FAILURE, "CERT_E_REVOCATION_FAILURE"),
+    (CERT_E_CN_NO_MATCH, "CERT_E_CN_NO_MATCH"),
+    (CERT_E_WRONG_USAGE, "CERT_E_WRONG_USAGE"),
+    (TRUST_E_EXPLICIT_DISTRUST, "TRUST_E_EXPLICIT_DISTRUST"),
+    (CERT_E_UNTRUSTEDCA, "CERT_E_UNTRUSTEDCA"),
+    (CERT_E_INVALID_POLICY, "CERT_E_INVALID_POLICY"),
+    (CERT_E_INVALID_NAME, "CERT_E_INVALID_NAME"),
+    (TRUST_E_NOSIGNATURE, "TRUST_E_NOSIGNATURE"),
+    (CRYPT_E_REVOKED, "CRYPT_E_REVOKED"),
+    (CRYPT_E_NO_REVOCATION_CHECK, "CRYPT_E_NO_REVOCATION_CHECK"),
+    (CRYPT_E_REVOCATION_OFFLINE, "CRYPT_E_REVOCATION_OFFLINE"),
+    (TRUST_E_CERT_SIGNATURE, "TRUST_E_CERT_SIGNATURE"),
+    (TRUST_E_BASIC_CONSTRAINTS, "TRUST_E_BASIC_CONSTRAINTS"),
+    (CRYPT_E_ASN1_EOD, "CRYPT_E_ASN1_EOD"),
+    (CRYPT_E_ASN1_CORRUPT, "CRYPT_E_ASN1_CORRUPT"),
+    (CRYPT_E_ASN1_BADTAG, "CRYPT_E_ASN1_BADTAG"),
+    (SEC_E_UNSUPPORTED_FUNCTION, "SEC_E_UNSUPPORTED_FUNCTION"),
+    (SEC_E_ILLEGAL_MESSAGE, "SEC_E_ILLEGAL_MESSAGE"),
+    (SEC_E_ALGORITHM_MISMATCH, "SEC_E_ALGORITHM_MISMATCH"),
+    (SEC_E_INTERNAL_ERROR, "SEC_E_INTERNAL_ERROR"),
+    (SEC_E_MESSAGE_ALTERED, "SEC_E_MESSAGE_ALTERED"),
+    (SEC_E_CERT_UNKNOWN, "SEC_E_CERT_UNKNOWN"),
+    (SEC_E_NO_CREDENTIALS, "SEC_E_NO_CREDENTIALS"),
+    (SEC_E_WRONG_PRINCIPAL, "SEC_E_WRONG_PRINCIPAL"),
+    (NETRT_E_STARTTLS_PLAINTEXT_PENDING, "NETRT_E_STARTTLS_PLAINTEXT_PENDING"),
+    (NETRT_E_TLS_TRUNCATED, "NETRT_E_TLS_TRUNCATED"),
+    (WININET_E_TIMEOUT, "WININET_E_TIMEOUT"),
+    (WININET_E_NAME_NOT_RESOLVED, "WININET_E_NAME_NOT_RESOLVED"),
+    (WININET_E_OPERATION_CANCELLED, "WININET_E_OPERATION_CANCELLED"),
+    (WININET_E_CANNOT_CONNECT, "WININET_E_CANNOT_CONNECT"),
+    (WININET_E_CONNECTION_ABORTED, "WININET_E_CONNECTION_ABORTED"),
+    (WININET_E_CONNECTION_RESET, "WININET_E_CONNECTION_RESET"),
+    (WININET_E_SEC_CERT_DATE_INVALID, "WININET_E_SEC_CERT_DATE_INVALID"),
+    (WININET_E_SEC_CERT_CN_INVALID, "WININET_E_SEC_CERT_CN_INVALID"),
+    (WININET_E_HTTP_TO_HTTPS_ON_REDIR, "WININET_E_HTTP_TO_HTTPS_ON_REDIR"),
+    (WININET_E_HTTPS_TO_HTTP_ON_REDIR, "WININET_E_HTTPS_TO_HTTP_ON_REDIR"),
+    (WININET_E_SEC_CERT_ERRORS, "WININET_E_SEC_CERT_ERRORS"),
+    (WININET_E_INVALID_SERVER_RESPONSE, "WININET_E_INVALID_SERVER_RESPONSE"),
+    (WININET_E_REDIRECT_FAILED, "WININET_E_REDIRECT_FAILED"),
+    (WININET_E_DISCONNECTED, "WININET_E_DISCONNECTED"),
+    (WININET_E_SERVER_UNREACHABLE, "WININET_E_SERVER_UNREACHABLE"),
+    (WININET_E_SEC_INVALID_CERT, "WININET_E_SEC_INVALID_CERT"),
+    (WININET_E_SEC_CERT_REVOKED, "WININET_E_SEC_CERT_REVOKED"),
+    (HTTP_E_STATUS_UNEXPECTED, "HTTP_E_STATUS_UNEXPECTED"),
+    (HTTP_E_STATUS_UNEXPECTED_REDIRECTION, "HTTP_E_STATUS_UNEXPECTED_REDIRECTION"),
+    (HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR, "HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR"),
+    (HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR, "HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR"),
+    (HTTP_E_STATUS_DENIED, "HTTP_E_STATUS_DENIED"),
+    (HTTP_E_STATUS_PROXY_AUTH_REQ, "HTTP_E_STATUS_PROXY_AUTH_REQ"),
+];
+
+/// The Winsock codes netrt knows, by name (`HRESULT_FROM_WIN32(WSAE*)` is named `WSAE*`).
+const WINSOCK: &[(u32, &str)] = &[
+    (WSAEINTR, "WSAEINTR"),
+    (WSAEACCES, "WSAEACCES"),
+    (WSAEFAULT, "WSAEFAULT"),
+    (WSAEINVAL, "WSAEINVAL"),
+    (WSAEMFILE, "WSAEMFILE"),
+    (WSAEWOULDBLOCK, "WSAEWOULDBLOCK"),
+    (WSAEINPROGRESS, "WSAEINPROGRESS"),
+    (WSAEALREADY, "WSAEALREADY"),
+    (WSAENOTSOCK, "WSAENOTSOCK"),
+    (WSAEDESTADDRREQ, "WSAEDESTADDRREQ"),
+    (WSAEMSGSIZE, "WSAEMSGSIZE"),
+    (WSAEPROTOTYPE, "WSAEPROTOTYPE"),
+    (WSAENOPROTOOPT, "WSAENOPROTOOPT"),
+    (WSAEPROTONOSUPPORT, "WSAEPROTONOSUPPORT"),
+    (WSAESOCKTNOSUPPORT, "WSAESOCKTNOSUPPORT"),
+    (WSAEOPNOTSUPP, "WSAEOPNOTSUPP"),
+    (WSAEPFNOSUPPORT, "WSAEPFNOSUPPORT"),
+    (WSAEAFNOSUPPORT, "WSAEAFNOSUPPORT"),
+    (WSAEADDRINUSE, "WSAEADDRINUSE"),
+    (WSAEADDRNOTAVAIL, "WSAEADDRNOTAVAIL"),
+    (WSAENETDOWN, "WSAENETDOWN"),
+    (WSAENETUNREACH, "WSAENETUNREACH"),
+    (WSAENETRESET, "WSAENETRESET"),
+    (WSAECONNABORTED, "WSAECONNABORTED"),
+    (WSAECONNRESET, "WSAECONNRESET"),
+    (WSAENOBUFS, "WSAENOBUFS"),
+    (WSAEISCONN, "WSAEISCONN"),
+    (WSAENOTCONN, "WSAENOTCONN"),
+    (WSAESHUTDOWN, "WSAESHUTDOWN"),
+    (WSAETIMEDOUT, "WSAETIMEDOUT"),
+    (WSAECONNREFUSED, "WSAECONNREFUSED"),
+    (WSAEHOSTDOWN, "WSAEHOSTDOWN"),
+    (WSAEHOSTUNREACH, "WSAEHOSTUNREACH"),
+    (WSAECANCELLED, "WSAECANCELLED"),
+    (WSATYPE_NOT_FOUND, "WSATYPE_NOT_FOUND"),
+    (WSAHOST_NOT_FOUND, "WSAHOST_NOT_FOUND"),
+    (WSATRY_AGAIN, "WSATRY_AGAIN"),
+    (WSANO_RECOVERY, "WSANO_RECOVERY"),
+    (WSANO_DATA, "WSANO_DATA"),
+];
+
+/// The symbolic name of `hr`: a constant netrt defines, a Winsock code
+/// (`HRESULT_FROM_WIN32(WSAECONNREFUSED)` → `WSAECONNREFUSED`), or `HTTP_E_STATUS_<code>` for
+/// an HTTP status netrt has no named constant for. `None` for anything else.
+pub fn hresult_name(hr: HResult) -> Option<String> {
+    if let Some((_, name)) = NAMED.iter().find(|(value, _)| *value == hr) {
+        return Some((*name).to_owned());
+    }
+    if let Some(code) = win32_code(hr)
+        && let Some((_, name)) = WINSOCK.iter().find(|(value, _)| *value == code)
+    {
+        return Some((*name).to_owned());
+    }
+    http_status_code(hr).filter(|code| (100..=599).contains(code)).map(|code| format!("HTTP_E_STATUS_{code}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_follow_the_sdk_spelling() {
+        assert_eq!(hresult_name(hr(0x8007_274D)).as_deref(), Some("WSAECONNREFUSED"));
+        assert_eq!(hresult_name(hr(0x800B_0109)).as_deref(), Some("CERT_E_UNTRUSTEDROOT"));
+        assert_eq!(hresult_name(hr(0x8007_03E3)).as_deref(), Some("ERROR_OPERATION_ABORTED"));
+        assert_eq!(hresult_name(hr(0x8004_0201)).as_deref(), Some("NETRT_E_STARTTLS_PLAINTEXT_PENDING"));
+        assert_eq!(hresult_name(hr(0x8019_0191)).as_deref(), Some("HTTP_E_STATUS_DENIED"));
+        assert_eq!(hresult_name(hr(0x8019_0194)).as_deref(), Some("HTTP_E_STATUS_404"));
+        assert_eq!(hresult_name(hr(0x8007_2AF9)).as_deref(), Some("WSAHOST_NOT_FOUND"));
+        assert_eq!(hresult_name(hr(0x8123_4567)), None);
+        assert_eq!(hresult_name(hr(0x8019_0002)), None);
+    }
+
+    #[test]
+    fn every_value_has_one_name() {
+        let mut values = HashSet::new();
+        for (value, name) in NAMED {
+            assert!(values.insert(*value), "{name}: 0x{:08X} named twice", *value as u32);
+        }
+        for (code, name) in WINSOCK {
+            assert!(values.insert(hresult_from_win32(*code)), "{name} collides with a named constant");
+        }
+    }
+
+    #[test]
+    fn every_projected_constant_has_a_name() {
+        for h in crate::projection::HRESULTS {
+            assert!(hresult_name(h.value).is_some(), "{} has no symbolic name", h.name);
+        }
+    }
+}
