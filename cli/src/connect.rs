@@ -12,7 +12,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use crate::args::ConnectArgs;
 use crate::certs;
 use crate::failure::Failure;
-use crate::output::{DIM, GOOD, LABEL, json_line};
+use crate::output::{DIM, GOOD, LABEL, json_line, port_json};
 use crate::relay::{AfterEof, relay, socket_to_stdout};
 use crate::starttls::Exchange;
 use crate::tls_report::TlsFacts;
@@ -113,9 +113,9 @@ fn endpoint_json(socket: &StreamSocket) -> Value {
     let info = socket.information();
     json!({
         "local_address": info.local_address().map(|h| h.to_string()),
-        "local_port": info.local_port(),
+        "local_port": port_json(&info.local_port()),
         "remote_address": info.remote_address().map(|h| h.to_string()),
-        "remote_port": info.remote_port(),
+        "remote_port": port_json(&info.remote_port()),
     })
 }
 

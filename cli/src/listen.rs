@@ -13,7 +13,7 @@ use crate::args::ListenArgs;
 use crate::certs;
 use crate::connect::merge;
 use crate::failure::Failure;
-use crate::output::{DIM, GOOD, LABEL, json_line};
+use crate::output::{DIM, GOOD, LABEL, json_line, port_json};
 use crate::relay::{AfterEof, relay};
 use crate::tls_report::certificate_json;
 
@@ -34,7 +34,7 @@ pub async fn run(args: &ListenArgs) -> Result<(), Failure> {
     let port = listener.information().local_port();
     let shown = args.address.as_deref().unwrap_or("every address");
     if args.output.json {
-        json_line(&json!({ "event": "listening", "address": args.address, "port": port, "tls": args.tls }));
+        json_line(&json!({ "event": "listening", "address": args.address, "port": port_json(&port), "tls": args.tls }));
     } else {
         let kind = if args.tls { "TLS" } else { "plain TCP" };
         anstream::eprintln!("{GOOD}Listening{GOOD:#} on port {port} ({shown}, {kind})");
@@ -82,7 +82,7 @@ fn report_accepted(socket: &StreamSocket, json: bool) {
         let mut event = json!({
             "event": "accepted",
             "remote_address": info.remote_address().map(|h| h.to_string()),
-            "remote_port": info.remote_port(),
+            "remote_port": port_json(&info.remote_port()),
             "client_certificate": client.as_ref().map(certificate_json),
         });
         if !cipher.is_empty() {

@@ -69,3 +69,8 @@ pub fn status_summary(described: &Value) -> String {
     }
     if parts.is_empty() { "SocketErrorStatus Unknown".to_owned() } else { parts.join(", ") }
 }
+
+/// A WinRT port string ("443") as a JSON number, or as the string when it is a service name.
+pub fn port_json(port: &str) -> Value {
+    port.parse::<u16>().map(Value::from).unwrap_or_else(|_| Value::from(port))
+}

@@ -62,10 +62,15 @@ impl TlsFacts {
     /// The human report, on stderr.
     pub fn print(&self) {
         let line = |label: &str, value: &str| anstream::eprintln!("{LABEL}{label:<12}{LABEL:#}{value}");
-        line("Protocol", version_text(self.version).unwrap_or("(handshake not completed)"));
-        line("Cipher", non_empty(&self.cipher_suite).unwrap_or("(none)"));
-        line("ALPN", self.alpn.as_deref().unwrap_or("(none negotiated)"));
-        line("SNI", self.server_name.as_deref().unwrap_or("(not sent)"));
+        match version_text(self.version) {
+            Some(version) => {
+                line("Protocol", version);
+                line("Cipher", &self.cipher_suite);
+                line("ALPN", self.alpn.as_deref().unwrap_or("(none negotiated)"));
+                line("SNI", self.server_name.as_deref().unwrap_or("(not sent)"));
+            }
+            None => line("Protocol", "(TLS handshake not completed)"),
+        }
         anstream::eprintln!("{LABEL}Certificate chain{LABEL:#}");
         for (depth, cert) in self.chain.iter().enumerate() {
             anstream::eprintln!(" {depth} s: {}", cert.subject_distinguished_name());
