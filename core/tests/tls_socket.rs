@@ -57,7 +57,11 @@ async fn tls12_and_tls13_servers_report_their_version() {
         assert!(info.server_certificate_errors().is_empty());
         assert_eq!(info.server_certificate_error_severity(), SocketSslErrorSeverity::None);
         within(sock.write_all(b"hello over tls\n")).await.unwrap();
-        peer.wait_for_output("hello over tls");
+        let log = peer.wait_for_output("hello over tls");
+        if version == 0x0304 {
+            // The IANA name, as OpenSSL spells TLS 1.3 suites too (its TLS 1.2 names differ).
+            assert!(log.contains(&format!("CIPHER is {}\n", info.cipher_suite())), "{:?} vs {log}", info.cipher_suite());
+        }
         sock.close();
     }
 }

@@ -189,10 +189,24 @@ pub(crate) fn session_info(conn: &rustls::CommonState, sni: Option<String>) -> T
             Some(other) => u16::from(other),
             None => 0,
         },
-        cipher_suite: conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).unwrap_or_default(),
+        cipher_suite: conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).map(iana_name).unwrap_or_default(),
         application_protocol: conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
         server_name: sni,
         server_side: false,
+    }
+}
+
+/// The IANA registry's name of a suite rustls names: rustls prefixes its TLS 1.3 suites with
+/// `TLS13_` where the registry (and OpenSSL, and Windows) says `TLS_AES_256_GCM_SHA384`; its
+/// TLS 1.2 names are the registry's already.
+fn iana_name(rustls_name: &'static str) -> &'static str {
+    match rustls_name {
+        "TLS13_AES_128_GCM_SHA256" => "TLS_AES_128_GCM_SHA256",
+        "TLS13_AES_256_GCM_SHA384" => "TLS_AES_256_GCM_SHA384",
+        "TLS13_CHACHA20_POLY1305_SHA256" => "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS13_AES_128_CCM_SHA256" => "TLS_AES_128_CCM_SHA256",
+        "TLS13_AES_128_CCM_8_SHA256" => "TLS_AES_128_CCM_8_SHA256",
+        other => other,
     }
 }
 
