@@ -34,7 +34,7 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Listen(ListenArgs),
     /// Open a WebSocket (ws:// or wss://): each stdin line is sent as a message, each message
-    /// received is printed
+    /// received is printed, like websocat
     #[command(after_help = EXIT_CODES)]
     Ws(WsArgs),
     /// Decode HRESULTs: symbolic name, SocketErrorStatus, WebErrorStatus and message
@@ -203,6 +203,10 @@ pub struct WsArgs {
     /// Also trust the CA certificates in this PEM file (repeatable)
     #[arg(long, value_name = "CA.pem")]
     pub trust: Vec<PathBuf>,
+    /// After end of file on stdin, wait this many seconds for messages, then close with 1000;
+    /// without it, netrt prints messages until the server closes
+    #[arg(short = 'q', long, value_name = "SECONDS")]
+    pub quit_after: Option<u32>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

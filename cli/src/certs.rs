@@ -16,7 +16,8 @@ pub fn trusted_roots(paths: &[impl AsRef<Path>]) -> Result<Vec<Certificate>, Fai
     let mut roots = Vec::new();
     for path in paths {
         let path = path.as_ref();
-        let first = Certificate::from_pem(&read_text(path)?, None).map_err(|e| Failure::input(path.display(), e))?;
+        let first =
+            Certificate::from_pem(&read_text(path)?, None).map_err(|e| Failure::input(path.display(), e))?;
         // netrt reads the rest of a PEM chain as the first certificate's intermediates.
         roots.extend(first.intermediates().iter().cloned());
         roots.push(first);
@@ -34,12 +35,15 @@ pub fn with_key(cert: &Path, key: &Path) -> Result<Certificate, Failure> {
 pub fn client_certificate(tls: &TlsArgs) -> Result<Option<Certificate>, Failure> {
     if let Some(p12) = &tls.client_cert {
         let password = match &tls.password_env {
-            Some(var) => std::env::var(var)
-                .map_err(|_| Failure::Input(format!("--password-env {var}: the environment variable is not set")))?,
+            Some(var) => std::env::var(var).map_err(|_| {
+                Failure::Input(format!("--password-env {var}: the environment variable is not set"))
+            })?,
             None => String::new(),
         };
-        let bytes = std::fs::read(p12).map_err(|e| Failure::Input(format!("cannot read {}: {e}", p12.display())))?;
-        let cert = Certificate::from_pkcs12(&bytes, &password).map_err(|e| Failure::input(p12.display(), e))?;
+        let bytes =
+            std::fs::read(p12).map_err(|e| Failure::Input(format!("cannot read {}: {e}", p12.display())))?;
+        let cert =
+            Certificate::from_pkcs12(&bytes, &password).map_err(|e| Failure::input(p12.display(), e))?;
         return Ok(Some(cert));
     }
     match (&tls.cert, &tls.key) {

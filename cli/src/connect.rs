@@ -18,12 +18,14 @@ use crate::starttls::Exchange;
 use crate::tls_report::TlsFacts;
 
 pub async fn run(args: &ConnectArgs) -> Result<(), Failure> {
-    let host = HostName::new(&args.host).map_err(|e| Failure::Usage(format!("host '{}': {}", args.host, e.message())))?;
+    let host = HostName::new(&args.host)
+        .map_err(|e| Failure::Usage(format!("host '{}': {}", args.host, e.message())))?;
     let socket = configured_socket(args)?;
     let tls_level = if args.tls13 { SocketProtectionLevel::Tls13 } else { SocketProtectionLevel::Tls12 };
     let level = if args.plain || args.upgrade { SocketProtectionLevel::PlainSocket } else { tls_level };
 
-    let spinner = crate::progress::spinner(args.output.json, format!("connecting to {} {}", args.host, args.service));
+    let spinner =
+        crate::progress::spinner(args.output.json, format!("connecting to {} {}", args.host, args.service));
     let connected = socket.connect_with_protection_level(&host, &args.service, level).await;
     spinner.finish_and_clear();
     // A certificate that was rejected is shown like an accepted one: that is what to fix.
@@ -72,7 +74,12 @@ fn configured_socket(args: &ConnectArgs) -> Result<StreamSocket, Failure> {
     Ok(socket)
 }
 
-async fn upgrade(socket: &StreamSocket, host: &HostName, level: SocketProtectionLevel, json: bool) -> Result<(), Failure> {
+async fn upgrade(
+    socket: &StreamSocket,
+    host: &HostName,
+    level: SocketProtectionLevel,
+    json: bool,
+) -> Result<(), Failure> {
     if let Err(e) = socket.upgrade_to_ssl(level, host).await {
         report_tls(socket, json, "rejected");
         return Err(e.into());

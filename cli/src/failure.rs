@@ -46,7 +46,8 @@ fn is_certificate_rejection(hr: netrt::HResult) -> bool {
     let socket = netrt::error::socket_error_get_status(hr);
     let web = netrt::error::web_error_get_status(hr);
     (S::CertificateExpired as i32..=S::CertificateIsInvalid as i32).contains(&(socket as i32))
-        || (W::CertificateCommonNameIsIncorrect as i32..=W::CertificateIsInvalid as i32).contains(&(web as i32))
+        || (W::CertificateCommonNameIsIncorrect as i32..=W::CertificateIsInvalid as i32)
+            .contains(&(web as i32))
         || hr == netrt::tls::chain::hresult_for(ChainValidationResult::OtherErrors)
 }
 

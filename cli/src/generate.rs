@@ -19,7 +19,9 @@ pub fn man(dir: Option<&Path>) -> Result<(), Failure> {
     let command = Cli::command();
     let Some(dir) = dir else {
         let mut out = std::io::stdout().lock();
-        return render(&command, &mut out).and_then(|()| out.flush()).map_err(|e| Failure::Input(format!("stdout: {e}")));
+        return render(&command, &mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Failure::Input(format!("stdout: {e}")));
     };
     let cannot = |e: std::io::Error| Failure::Input(format!("cannot write into {}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(cannot)?;

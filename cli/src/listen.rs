@@ -25,7 +25,10 @@ pub async fn run(args: &ListenArgs) -> Result<(), Failure> {
         let _ = tx.send(connection.socket());
     }))?;
     let address = match &args.address {
-        Some(text) => Some(HostName::new(text).map_err(|e| Failure::Usage(format!("--address '{text}': {}", e.message())))?),
+        Some(text) => Some(
+            HostName::new(text)
+                .map_err(|e| Failure::Usage(format!("--address '{text}': {}", e.message())))?,
+        ),
         None => None,
     };
     // "0" means any free port, as for nc; netrt spells that "".
@@ -34,7 +37,9 @@ pub async fn run(args: &ListenArgs) -> Result<(), Failure> {
     let port = listener.information().local_port();
     let shown = args.address.as_deref().unwrap_or("every address");
     if args.output.json {
-        json_line(&json!({ "event": "listening", "address": args.address, "port": port_json(&port), "tls": args.tls }));
+        json_line(
+            &json!({ "event": "listening", "address": args.address, "port": port_json(&port), "tls": args.tls }),
+        );
     } else {
         let kind = if args.tls { "TLS" } else { "plain TCP" };
         anstream::eprintln!("{GOOD}Listening{GOOD:#} on port {port} ({shown}, {kind})");
@@ -86,7 +91,10 @@ fn report_accepted(socket: &StreamSocket, json: bool) {
             "client_certificate": client.as_ref().map(certificate_json),
         });
         if !cipher.is_empty() {
-            merge(&mut event, json!({ "tls_version": info.negotiated_tls_version().name(), "cipher_suite": cipher }));
+            merge(
+                &mut event,
+                json!({ "tls_version": info.negotiated_tls_version().name(), "cipher_suite": cipher }),
+            );
         }
         json_line(&event);
         return;

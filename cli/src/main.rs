@@ -41,7 +41,10 @@ fn main() {
         Command::Status(a) => a.output.json,
         Command::Completions { .. } | Command::Man { .. } => false,
     };
-    let outcome = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // The runtime is never dropped: dropping it would wait for a read of stdin still blocked in
+    // its blocking pool (until the user pressed Enter); the process exits instead.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    let outcome = match &runtime {
         Ok(runtime) => runtime.block_on(run(&cli)),
         Err(e) => Err(Failure::Input(format!("cannot start the async runtime: {e}"))),
     };
@@ -53,8 +56,6 @@ fn main() {
         }
     };
     let _ = std::io::stdout().flush();
-    // Exit at once: a read of stdin may still be blocked in the runtime's blocking pool, and
-    // dropping the runtime would wait for it (until the user pressed Enter).
     std::process::exit(i32::from(status))
 }
 

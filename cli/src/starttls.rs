@@ -37,7 +37,10 @@ impl Exchange {
                 self.expect_reply("220").await?;
                 self.send("EHLO netrt.invalid").await?;
                 let capabilities = self.expect_reply("250").await?;
-                if !capabilities.iter().any(|l| l.get(4..).is_some_and(|c| c.eq_ignore_ascii_case("STARTTLS"))) {
+                if !capabilities
+                    .iter()
+                    .any(|l| l.get(4..).is_some_and(|c| c.eq_ignore_ascii_case("STARTTLS")))
+                {
                     return Err(refused("smtp", "the server's EHLO reply does not offer STARTTLS"));
                 }
                 self.send("STARTTLS").await?;

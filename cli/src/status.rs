@@ -59,10 +59,19 @@ pub fn run(args: &StatusArgs) -> Result<(), Failure> {
         }
         first = false;
         let name = d["name"].as_str().unwrap_or("(no symbolic name)");
-        anstream::println!("{LABEL}{}{LABEL:#}  {name}  {DIM}({hr}){DIM:#}", d["hresult"].as_str().unwrap_or_default());
-        for (label, key) in [("SocketErrorStatus", "socket_error_status"), ("WebErrorStatus", "web_error_status")] {
+        anstream::println!(
+            "{LABEL}{}{LABEL:#}  {name}  {DIM}({hr}){DIM:#}",
+            d["hresult"].as_str().unwrap_or_default()
+        );
+        for (label, key) in
+            [("SocketErrorStatus", "socket_error_status"), ("WebErrorStatus", "web_error_status")]
+        {
             let status = &d[key];
-            anstream::println!("  {label:<18} {} ({})", status["name"].as_str().unwrap_or_default(), status["value"]);
+            anstream::println!(
+                "  {label:<18} {} ({})",
+                status["name"].as_str().unwrap_or_default(),
+                status["value"]
+            );
         }
         anstream::println!("  {:<18} {}", "Message", d["message"].as_str().unwrap_or_default());
         anstream::println!("  {:<18} facility {}, code {}", "Parts", d["facility"], d["code"]);

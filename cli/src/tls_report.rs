@@ -92,12 +92,7 @@ impl TlsFacts {
             let style = if r.severity() == SocketSslErrorSeverity::Fatal { BAD } else { WARN };
             line(
                 "Verify",
-                &format!(
-                    "{style}{}{style:#} ({}) severity {}",
-                    r.name(),
-                    *r as i32,
-                    r.severity().name()
-                ),
+                &format!("{style}{}{style:#} ({}) severity {}", r.name(), *r as i32, r.severity().name()),
             );
         }
         if !self.errors.is_empty() {

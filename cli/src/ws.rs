@@ -1,5 +1,6 @@
 //! `netrt ws`: a MessageWebSocket client in the manner of websocat — each stdin line is one
-//! message, each message received is printed; end of file on stdin closes with 1000.
+//! message, each message received is printed; `-q SECONDS` after end of file on stdin closes
+//! with 1000, otherwise netrt runs until the server closes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,18 +49,27 @@ pub async fn run(args: &WsArgs) -> Result<(), Failure> {
 
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut stdin_open = true;
-    let mut closing_since: Option<tokio::time::Instant> = None;
+    // When to send our close frame (`-q` after end of file), then how long to wait for the answer.
+    let mut close_at: Option<tokio::time::Instant> = None;
+    let mut closing = false;
     loop {
-        let deadline = closing_since.map(|t| t + CLOSE_WAIT);
         tokio::select! {
             line = lines.next_line(), if stdin_open => match line.ok().flatten() {
                 Some(line) => socket.send_message(line.as_bytes()).await?,
                 None => {
                     stdin_open = false;
-                    socket.close_with_status(1000, "")?;
-                    closing_since = Some(tokio::time::Instant::now());
+                    let wait = args.quit_after.map(|s| Duration::from_secs(u64::from(s)));
+                    close_at = wait.map(|w| tokio::time::Instant::now() + w);
                 }
             },
+            () = sleep_until(close_at) => {
+                if closing {
+                    return Ok(()); // No answer to our close frame: netrt has dropped the connection.
+                }
+                closing = true;
+                socket.close_with_status(1000, "")?;
+                close_at = Some(tokio::time::Instant::now() + CLOSE_WAIT);
+            }
             event = events.recv() => match event {
                 Some(Event::Message(Ok((kind, data)))) => print_message(kind, &data, args.output.json).await,
                 Some(Event::Message(Err(e))) => return Err(e.into()),
@@ -69,7 +79,6 @@ pub async fn run(args: &WsArgs) -> Result<(), Failure> {
                 }
                 None => return Ok(()),
             },
-            () = sleep_until(deadline) => return Ok(()),
         }
     }
 }
@@ -84,7 +93,11 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 fn configured_socket(args: &WsArgs, uri: &Uri) -> Result<MessageWebSocket, Failure> {
     let socket = MessageWebSocket::new();
     let control = socket.control();
-    control.set_message_type(if args.binary { SocketMessageType::Binary } else { SocketMessageType::Utf8 })?;
+    control.set_message_type(if args.binary {
+        SocketMessageType::Binary
+    } else {
+        SocketMessageType::Utf8
+    })?;
     for protocol in &args.protocols {
         control.supported_protocols().append(protocol.clone())?;
     }
@@ -95,14 +108,16 @@ fn configured_socket(args: &WsArgs, uri: &Uri) -> Result<MessageWebSocket, Failu
         control.trusted_root_certificates().append(root)?;
     }
     if let (Some(user), Some(var)) = (&args.user, &args.password_env) {
-        let password = std::env::var(var)
-            .map_err(|_| Failure::Input(format!("--password-env {var}: the environment variable is not set")))?;
+        let password = std::env::var(var).map_err(|_| {
+            Failure::Input(format!("--password-env {var}: the environment variable is not set"))
+        })?;
         let credential = PasswordCredential::with_fields(&uri.absolute_uri(), user, &password)
             .map_err(|e| Failure::Usage(format!("--user: {}", e.message())))?;
         control.set_server_credential(Some(credential))?;
     }
     if let Some(proxy) = &args.proxy {
-        let choice = ProxyChoice::from_text(Some(proxy)).map_err(|e| Failure::Usage(format!("--proxy: {}", e.message())))?;
+        let choice = ProxyChoice::from_text(Some(proxy))
+            .map_err(|e| Failure::Usage(format!("--proxy: {}", e.message())))?;
         control.set_proxy(choice)?;
     }
     Ok(socket)
@@ -125,12 +140,22 @@ fn report_connected(socket: &MessageWebSocket, uri: &Uri, json: bool) {
         return;
     }
     anstream::eprintln!("{GOOD}Connected{GOOD:#} to {}", uri.display_uri());
-    anstream::eprintln!("{LABEL}{:<12}{LABEL:#}{}", "Protocol", info.protocol().as_deref().unwrap_or("(none chosen)"));
+    anstream::eprintln!(
+        "{LABEL}{:<12}{LABEL:#}{}",
+        "Protocol",
+        info.protocol().as_deref().unwrap_or("(none chosen)")
+    );
     if let Some(cert) = certificate {
         anstream::eprintln!("{LABEL}{:<12}{LABEL:#}{}", "Certificate", cert.subject_distinguished_name());
     }
     for r in errors {
-        anstream::eprintln!("{LABEL}{:<12}{LABEL:#}{} ({}) severity {} (ignored)", "Verify", r.name(), r as i32, r.severity().name());
+        anstream::eprintln!(
+            "{LABEL}{:<12}{LABEL:#}{} ({}) severity {} (ignored)",
+            "Verify",
+            r.name(),
+            r as i32,
+            r.severity().name()
+        );
     }
     anstream::eprintln!("{DIM}---{DIM:#}");
 }
@@ -138,7 +163,9 @@ fn report_connected(socket: &MessageWebSocket, uri: &Uri, json: bool) {
 async fn print_message(kind: SocketMessageType, data: &[u8], json: bool) {
     if json {
         let event = match kind {
-            SocketMessageType::Utf8 => json!({ "event": "message", "type": "text", "data": String::from_utf8_lossy(data) }),
+            SocketMessageType::Utf8 => {
+                json!({ "event": "message", "type": "text", "data": String::from_utf8_lossy(data) })
+            }
             SocketMessageType::Binary => json!({
                 "event": "message",
                 "type": "binary",

@@ -26,8 +26,18 @@ fn prints_version_cipher_alpn_and_chain_then_relays_both_ways() {
     let peer = s_server(&["-alpn", "h2", "-tls1_3"]);
     let port = peer.port.to_string();
     let ca = ca();
-    let mut netrt =
-        Session::spawn(&["connect", "localhost", &port, "--trust", &ca, "--alpn", "h2,http/1.1", "--json", "-q", "0"]);
+    let mut netrt = Session::spawn(&[
+        "connect",
+        "localhost",
+        &port,
+        "--trust",
+        &ca,
+        "--alpn",
+        "h2,http/1.1",
+        "--json",
+        "-q",
+        "0",
+    ]);
     let connected = netrt.json_line();
     assert_eq!(connected["event"], "connected", "{connected}");
     assert_eq!(connected["remote_port"], peer.port);
@@ -48,7 +58,8 @@ fn prints_version_cipher_alpn_and_chain_then_relays_both_ways() {
     assert_eq!(leaf["issuer"], "O=netrt tests,CN=netrt Test CA");
     let fingerprint = pki().x509("leaf", &["-fingerprint", "-sha256"]).replace(':', "");
     assert!(fingerprint.ends_with(leaf["sha256"].as_str().unwrap()), "{fingerprint} vs {leaf}");
-    let not_after = support::pki::parse_openssl_date(support::pki::field(&pki().x509("leaf", &["-enddate"]), "notAfter"));
+    let not_after =
+        support::pki::parse_openssl_date(support::pki::field(&pki().x509("leaf", &["-enddate"]), "notAfter"));
     assert_eq!(leaf["valid_to"], unix_to_utc(not_after));
 
     peer.send("from the server\n");
@@ -74,7 +85,12 @@ fn human_report_names_protocol_cipher_and_chain_on_stderr() {
     let out = run(&["connect", "localhost", &peer.port.to_string(), "--trust", &ca(), "-q", "0"], "");
     assert_eq!(out.status, 0, "{out:?}");
     assert!(out.stdout.is_empty(), "stdout carries only the relayed data: {:?}", out.stdout);
-    for expected in ["Connected to localhost", "Protocol    TLS 1.", "Cipher      TLS_", "0 s: O=netrt tests,CN=localhost"] {
+    for expected in [
+        "Connected to localhost",
+        "Protocol    TLS 1.",
+        "Cipher      TLS_",
+        "0 s: O=netrt tests,CN=localhost",
+    ] {
         assert!(out.stderr.contains(expected), "{expected:?} missing from:\n{}", out.stderr);
     }
     assert!(out.stderr.contains("i: O=netrt tests,CN=netrt Test CA"), "{}", out.stderr);
@@ -102,7 +118,9 @@ fn untrusted_root_is_shown_with_its_chain_validation_result() {
     assert_eq!(human.status, 3);
     assert!(human.stderr.contains("Verify      Untrusted (1) severity Ignorable"), "{}", human.stderr);
     assert!(
-        human.stderr.contains("HRESULT 0x800B0109 CERT_E_UNTRUSTEDROOT (SocketErrorStatus CertificateUntrustedRoot"),
+        human
+            .stderr
+            .contains("HRESULT 0x800B0109 CERT_E_UNTRUSTEDROOT (SocketErrorStatus CertificateUntrustedRoot"),
         "{}",
         human.stderr
     );
@@ -111,7 +129,10 @@ fn untrusted_root_is_shown_with_its_chain_validation_result() {
 #[test]
 fn ignore_untrusted_connects_and_still_reports_the_problem() {
     let peer = s_server(&[]);
-    let out = run(&["connect", "localhost", &peer.port.to_string(), "--ignore", "untrusted", "--json", "-q", "0"], "");
+    let out = run(
+        &["connect", "localhost", &peer.port.to_string(), "--ignore", "untrusted", "--json", "-q", "0"],
+        "",
+    );
     assert_eq!(out.status, 0, "{out:?}");
     let tls = &out.event("connected")["tls"];
     assert_eq!(tls["certificate_errors"][0]["result"], "Untrusted");
@@ -128,7 +149,11 @@ fn refused_connection_prints_hresult_status_and_detail() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains(&format!("127.0.0.1:{port}")), "the detail names the address: {}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("127.0.0.1:{port}")),
+        "the detail names the address: {}",
+        out.stderr
+    );
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
 }
 
@@ -137,11 +162,22 @@ fn starttls_smtp_upgrades_before_anything_is_sent() {
     let peer = aiosmtpd_starttls(&pki().path("leaf.pem"), &pki().path("leaf.key"));
     let port = peer.port.to_string();
     let ca = ca();
-    let mut netrt = Session::spawn(&["connect", "localhost", &port, "--upgrade", "--starttls", "smtp", "--trust", &ca, "--json"]);
+    let mut netrt = Session::spawn(&[
+        "connect",
+        "localhost",
+        &port,
+        "--upgrade",
+        "--starttls",
+        "smtp",
+        "--trust",
+        &ca,
+        "--json",
+    ]);
     assert_eq!(netrt.json_line()["tls"], serde_json::Value::Null, "connected in plaintext");
     let exchange = netrt.json_line();
     assert_eq!(exchange["event"], "starttls");
-    let transcript: Vec<&str> = exchange["transcript"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    let transcript: Vec<&str> =
+        exchange["transcript"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
     assert!(transcript.contains(&"C: STARTTLS"), "{transcript:?}");
     assert!(transcript.last().unwrap().starts_with("S: 220"), "{transcript:?}");
     let upgraded = netrt.json_line();
@@ -172,7 +208,10 @@ c.recv(1)
 fn plaintext_injected_after_the_go_ahead_is_refused() {
     let program: [&OsStr; 3] = ["python3".as_ref(), "-c".as_ref(), INJECTING_SERVER.as_ref()];
     let peer = run_reporting_port("PORT ", &program);
-    let out = run(&["connect", "localhost", &peer.port.to_string(), "--upgrade", "--starttls", "smtp", "--json"], "");
+    let out = run(
+        &["connect", "localhost", &peer.port.to_string(), "--upgrade", "--starttls", "smtp", "--json"],
+        "",
+    );
     assert_eq!(out.status, 1, "{out:?}");
     let error = &out.event("error")["error"];
     assert_eq!(error["hresult"], "0x80040201", "{error}");

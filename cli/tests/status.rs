@@ -139,8 +139,13 @@ fn every_socket_error_status_row_decodes() {
 
 #[test]
 fn every_web_error_status_row_decodes() {
-    let mut rows: Vec<(u32, String, i64)> = WEB_ROWS.iter().map(|(h, m, v)| (*h, (*m).to_owned(), *v)).collect();
-    rows.extend(HTTP_MEMBERS.iter().map(|(code, m)| (0x8019_0000 | u32::from(*code), (*m).to_owned(), i64::from(*code))));
+    let mut rows: Vec<(u32, String, i64)> =
+        WEB_ROWS.iter().map(|(h, m, v)| (*h, (*m).to_owned(), *v)).collect();
+    rows.extend(
+        HTTP_MEMBERS
+            .iter()
+            .map(|(code, m)| (0x8019_0000 | u32::from(*code), (*m).to_owned(), i64::from(*code))),
+    );
     let decoded = decode_all(&rows.iter().map(|r| r.0).collect::<Vec<_>>());
     for ((hr, member, value), d) in rows.iter().zip(&decoded) {
         assert_eq!(d["web_error_status"]["name"], member.as_str(), "0x{hr:08X}");
@@ -196,5 +201,8 @@ fn jq_reads_the_json() {
     );
     let out = std::process::Command::new("sh").args(["-c", &shell]).output().expect("sh");
     assert!(out.status.success(), "{out:?}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "CERT_E_UNTRUSTEDROOT CertificateUntrustedRoot 24");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "CERT_E_UNTRUSTEDROOT CertificateUntrustedRoot 24"
+    );
 }

@@ -60,7 +60,11 @@ async fn tls12_and_tls13_servers_report_their_version() {
         let log = peer.wait_for_output("hello over tls");
         if version == 0x0304 {
             // The IANA name, as OpenSSL spells TLS 1.3 suites too (its TLS 1.2 names differ).
-            assert!(log.contains(&format!("CIPHER is {}\n", info.cipher_suite())), "{:?} vs {log}", info.cipher_suite());
+            assert!(
+                log.contains(&format!("CIPHER is {}\n", info.cipher_suite())),
+                "{:?} vs {log}",
+                info.cipher_suite()
+            );
         }
         sock.close();
     }

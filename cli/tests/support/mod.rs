@@ -30,7 +30,10 @@ impl Output {
     pub fn json(&self) -> Vec<Value> {
         self.stdout
             .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}\nstderr: {}", self.stderr)))
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}\nstderr: {}", self.stderr))
+            })
             .collect()
     }
 
@@ -130,9 +133,15 @@ impl Session {
         self.stdin.take();
     }
 
-    /// Waits for the exit (killing it after [`STEP`]); what it printed that no `line` took.
+    /// Closes stdin and waits for the exit (see [`Session::wait_exit`]).
     pub fn finish(mut self) -> Output {
         self.close_stdin();
+        self.wait_exit()
+    }
+
+    /// Waits for the exit with stdin as it is (killing netrt after [`STEP`]); stdout is
+    /// everything it printed.
+    pub fn wait_exit(mut self) -> Output {
         let deadline = Instant::now() + STEP;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("wait") {

@@ -189,7 +189,11 @@ pub(crate) fn session_info(conn: &rustls::CommonState, sni: Option<String>) -> T
             Some(other) => u16::from(other),
             None => 0,
         },
-        cipher_suite: conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).map(iana_name).unwrap_or_default(),
+        cipher_suite: conn
+            .negotiated_cipher_suite()
+            .and_then(|s| s.suite().as_str())
+            .map(iana_name)
+            .unwrap_or_default(),
         application_protocol: conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
         server_name: sni,
         server_side: false,
