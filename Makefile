@@ -6,7 +6,8 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus
+	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus package-check \
+	wheel-check
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -48,13 +49,15 @@ demo-cpp: ffi
 		-Ltarget/debug -lnetrt -Wl,-rpath,$(CURDIR)/target/debug -o target/cpp-examples/listener_echo
 	target/cpp-examples/listener_echo
 
-## install: libnetrt.so(.0)/libnetrt.a, netrt.h, netrt.pc and the CMake package (netrt::netrt)
+## install: libnetrt.so(.0)/libnetrt.a, netrt.h, netrt.pc and the CMake package (netrt::netrt),
+## and the `netrt` command with its man pages and bash/zsh/fish completions (cli/install.sh)
 ## into $(DESTDIR)$(PREFIX). INSTALL_PROFILE=debug installs the debug build instead.
 PREFIX ?= /usr/local
 INSTALL_PROFILE ?= release
 install:
-	$(CARGO) build -q -p netrt-ffi $(if $(filter release,$(INSTALL_PROFILE)),--release)
+	$(CARGO) build -q -p netrt-ffi -p netrt-cli $(if $(filter release,$(INSTALL_PROFILE)),--release)
 	ffi/install.sh "$(DESTDIR)$(PREFIX)" target/$(INSTALL_PROFILE) "$(PREFIX)"
+	cli/install.sh "$(DESTDIR)$(PREFIX)" target/$(INSTALL_PROFILE)
 
 ## header: regenerate include/netrt.h with the pinned cbindgen (never from build.rs).
 header-tool:
@@ -80,7 +83,7 @@ header-check: header-tool gen-check
 	@diff -u include/netrt.h target/netrt.h.check || { echo "include/netrt.h is stale: run make header"; exit 1; }
 
 ## test: install what the tests need, then lint and run every suite.
-test: deps lint doc header-check test-rust test-c test-cpp test-python
+test: deps lint doc header-check package-check test-rust test-c test-cpp test-python
 	@echo "make test: all suites passed"
 
 lint:
@@ -93,6 +96,20 @@ doc:
 
 test-rust:
 	timeout $(RUST_TEST_TIMEOUT) $(CARGO) test --workspace --no-fail-fast
+
+## package-check: `cargo package` of the crates meant for crates.io (netrt, netrt-cli), offline and
+## without verification (that would build them against crates.io, where netrt is not published);
+## any warning (a missing metadata field, a file left out) fails it.
+package-check:
+	@mkdir -p target
+	$(CARGO) package --offline --no-verify --allow-dirty -p netrt -p netrt-cli 2>&1 | tee target/package-check.log
+	@! grep -q '^warning' target/package-check.log || { echo "cargo package warned (above)"; exit 1; }
+
+## wheel-check: the Python extension as one abi3 wheel (maturin build --release), installed into a
+## clean venv of every CPython 3.9-3.13 on the machine and smoke-tested there (tests/packaging/).
+## A release build: minutes, so not part of `make test`.
+wheel-check:
+	timeout 3000 bash tests/packaging/wheel_check.sh
 
 ## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind; also builds
 ## and runs the completion-queue examples (examples/c/epoll_echo.c, glib_echo.c).

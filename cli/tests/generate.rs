@@ -37,3 +37,26 @@ fn man_pages_document_commands_options_and_exit_codes() {
     assert!(connect.contains("starttls") && connect.contains("smtp"), "connect's page lists its options");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn install_script_puts_binary_man_pages_and_completions_in_place() {
+    let dest = std::env::temp_dir().join(format!("netrt-install-{}", std::process::id()));
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_netrt")).parent().unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+    let out = std::process::Command::new(script).arg(&dest).arg(bin_dir).output().expect("cli/install.sh");
+    assert!(out.status.success(), "{out:?}");
+    for file in [
+        "bin/netrt",
+        "share/man/man1/netrt.1",
+        "share/man/man1/netrt-connect.1",
+        "share/bash-completion/completions/netrt",
+        "share/zsh/site-functions/_netrt",
+        "share/fish/vendor_completions.d/netrt.fish",
+    ] {
+        let path = dest.join(file);
+        assert!(path.metadata().is_ok_and(|m| m.len() > 0), "{file} missing or empty");
+    }
+    let installed = std::process::Command::new(dest.join("bin/netrt")).args(["status", "0x80040202"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&installed.stdout).contains("NETRT_E_TLS_TRUNCATED"), "{installed:?}");
+    std::fs::remove_dir_all(&dest).unwrap();
+}

@@ -1,0 +1,83 @@
+"""Smoke test of an installed netrt wheel: an echo over a netrt listener and socket on
+127.0.0.1 with DataWriter/DataReader, and a refused connection seen as its HRESULT.
+
+Run by tests/packaging/wheel_check.sh in a clean venv of each CPython; prints one line and
+exits 0 on success.
+"""
+
+import asyncio
+import platform
+import sys
+
+import netrt
+from netrt import (
+    DataReader,
+    DataWriter,
+    HostName,
+    InputStreamOptions,
+    SocketError,
+    SocketErrorStatus,
+    StreamSocket,
+    StreamSocketListener,
+)
+
+
+async def echo_once() -> str:
+    listener = StreamSocketListener()
+    accepted: asyncio.Queue = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+    listener.add_connection_received(lambda _sender, args: loop.call_soon_threadsafe(accepted.put_nowait, args.socket))
+    await listener.bind_endpoint_async(HostName("127.0.0.1"), "")
+    client = StreamSocket()
+    await client.connect_async(HostName("127.0.0.1"), listener.information.local_port)
+    server = await asyncio.wait_for(accepted.get(), 10)
+
+    writer = DataWriter(client.output_stream)
+    text = "hello from CPython " + platform.python_version()
+    writer.write_uint32(writer.measure_string(text))
+    writer.write_string(text)
+    await writer.store_async()
+
+    reader = DataReader(server.input_stream)
+    await reader.load_async(4)
+    length = reader.read_uint32()
+    await reader.load_async(length)
+    received = reader.read_string(length)
+    back = DataWriter(server.output_stream)
+    back.write_string(received)
+    await back.store_async()
+
+    answer = DataReader(client.input_stream)
+    answer.input_stream_options = InputStreamOptions.PARTIAL
+    got = b""
+    while len(got) < length:
+        n = await answer.load_async(length - len(got))
+        got += answer.read_bytes(n)
+    for s in (client, server, listener):
+        s.close()
+    return got.decode()
+
+
+async def refused() -> int:
+    listener = StreamSocketListener()
+    await listener.bind_endpoint_async(HostName("127.0.0.1"), "")
+    port = listener.information.local_port
+    listener.close()
+    try:
+        await StreamSocket().connect_async(HostName("127.0.0.1"), port)
+    except netrt.NetworkError as e:
+        return e.hresult
+    raise AssertionError("connected to a closed port")
+
+
+def main() -> None:
+    echoed = asyncio.run(asyncio.wait_for(echo_once(), 20))
+    assert echoed == "hello from CPython " + platform.python_version(), echoed
+    hr = asyncio.run(asyncio.wait_for(refused(), 20))
+    assert SocketError.get_status(hr) == SocketErrorStatus.CONNECTION_REFUSED, hex(hr & 0xFFFFFFFF)
+    print(f"ok: CPython {platform.python_version()} ({sys.implementation.cache_tag}) echoed {echoed!r}, "
+          f"refused as 0x{hr & 0xFFFFFFFF:08X}")
+
+
+if __name__ == "__main__":
+    main()
