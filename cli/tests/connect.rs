@@ -239,3 +239,35 @@ fn an_unreadable_certificate_file_exits_4() {
     assert_eq!(out.status, 4, "{out:?}");
     assert!(out.stderr.contains("cannot read /nonexistent/ca.pem"), "{}", out.stderr);
 }
+
+#[test]
+fn manual_upgrade_starts_tls_at_the_marker_line() {
+    let peer = aiosmtpd_starttls(&pki().path("leaf.pem"), &pki().path("leaf.key"));
+    let port = peer.port.to_string();
+    let ca = ca();
+    let mut netrt = Session::spawn(&[
+        "connect",
+        "localhost",
+        &port,
+        "--upgrade",
+        "--upgrade-marker",
+        "UPGRADE",
+        "--trust",
+        &ca,
+        "--json",
+    ]);
+    assert_eq!(netrt.json_line()["event"], "connected");
+    let mut wait_for = |netrt: &mut Session, prefix: &str| while !netrt.line().starts_with(prefix) {};
+    wait_for(&mut netrt, "220 ");
+    netrt.send("EHLO me\r\n");
+    wait_for(&mut netrt, "250 ");
+    netrt.send("STARTTLS\r\n");
+    wait_for(&mut netrt, "220 ");
+    netrt.send("UPGRADE\n");
+    let upgraded = netrt.json_line();
+    assert_eq!(upgraded["event"], "upgraded", "{upgraded}");
+    netrt.send("EHLO me\r\nMAIL FROM:<bob@example.com>\r\n");
+    peer.wait_for_output("MAIL bob@example.com tls");
+    netrt.send("QUIT\r\n");
+    assert_eq!(netrt.finish().status, 0);
+}

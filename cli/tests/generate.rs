@@ -56,7 +56,8 @@ fn install_script_puts_binary_man_pages_and_completions_in_place() {
         let path = dest.join(file);
         assert!(path.metadata().is_ok_and(|m| m.len() > 0), "{file} missing or empty");
     }
-    let installed = std::process::Command::new(dest.join("bin/netrt")).args(["status", "0x80040202"]).output().unwrap();
+    let installed =
+        std::process::Command::new(dest.join("bin/netrt")).args(["status", "0x80040202"]).output().unwrap();
     assert!(String::from_utf8_lossy(&installed.stdout).contains("NETRT_E_TLS_TRUNCATED"), "{installed:?}");
     std::fs::remove_dir_all(&dest).unwrap();
 }

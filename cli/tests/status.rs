@@ -206,3 +206,29 @@ fn jq_reads_the_json() {
         "CERT_E_UNTRUSTEDROOT CertificateUntrustedRoot 24"
     );
 }
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    // `script` runs netrt on a pseudo-terminal (util-linux, part of every Debian system).
+    let on_tty = |no_color: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args([
+            "-q",
+            "-e",
+            "-c",
+            &format!("'{}' status 0x8007274D", env!("CARGO_BIN_EXE_netrt")),
+            "/dev/null",
+        ]);
+        cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env("TERM", "xterm");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().expect("script (util-linux)");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = on_tty(false);
+    assert!(coloured.contains("\x1b[1m0x8007274D\x1b[0m"), "{coloured:?}");
+    let plain = on_tty(true);
+    assert!(plain.contains("0x8007274D  WSAECONNREFUSED") && !plain.contains('\x1b'), "{plain:?}");
+}
