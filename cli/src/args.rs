@@ -2,8 +2,12 @@
 //! man page all come from these definitions.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
+use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use netrt::tls::ChainValidationResult;
+use netrt::tls::chain::is_ignorable_on_sockets;
 
 /// What the exit status means; shown at the end of `--help` and in the man page.
 pub const EXIT_CODES: &str = "\
@@ -61,27 +65,53 @@ pub struct OutputArgs {
     pub json: bool,
 }
 
-/// The certificate problems `--ignore` accepts (the ones WinRT lets an app ignore).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Ignorable {
-    Untrusted,
-    Expired,
-    IncompleteChain,
-    WrongUsage,
-    InvalidName,
-    RevocationInformationMissing,
-    RevocationFailure,
+/// A certificate problem `--ignore` accepts: core's ignorable `ChainValidationResult`s, spelled
+/// in kebab case (`untrusted`, `invalid-name`, `revocation-information-missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ignorable(pub ChainValidationResult);
+
+impl ValueEnum for Ignorable {
+    fn value_variants<'a>() -> &'a [Self] {
+        static VARIANTS: OnceLock<Vec<Ignorable>> = OnceLock::new();
+        VARIANTS.get_or_init(|| {
+            let ignorable = ChainValidationResult::ALL.iter().filter(|r| is_ignorable_on_sockets(**r));
+            ignorable.map(|r| Ignorable(*r)).collect()
+        })
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(kebab_case(self.0.name())))
+    }
 }
 
-/// Certificate options shared by `connect` and `ws`.
+/// `RevocationInformationMissing` → `revocation-information-missing`.
+fn kebab_case(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// What to trust and which certificate problems to accept (`connect` and `ws`).
 #[derive(Debug, Clone, Args)]
-pub struct TlsArgs {
+pub struct TrustArgs {
     /// Certificate problems to accept (comma-separated), e.g. untrusted,expired
     #[arg(long, value_enum, value_delimiter = ',', value_name = "PROBLEM,...")]
     pub ignore: Vec<Ignorable>,
     /// Also trust the CA certificates in this PEM file (repeatable)
     #[arg(long, value_name = "CA.pem")]
     pub trust: Vec<PathBuf>,
+}
+
+/// Certificate options shared by `connect` and `ws`.
+#[derive(Debug, Clone, Args)]
+pub struct TlsArgs {
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Client certificate and key as PKCS#12, sent if the server asks for one
     #[arg(long, value_name = "FILE.p12", conflicts_with_all = ["cert", "key"])]
     pub client_cert: Option<PathBuf>,
@@ -197,12 +227,8 @@ pub struct WsArgs {
     /// Send binary messages (default: text, one per line)
     #[arg(long)]
     pub binary: bool,
-    /// Certificate problems to accept (comma-separated), e.g. untrusted,expired
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "PROBLEM,...")]
-    pub ignore: Vec<Ignorable>,
-    /// Also trust the CA certificates in this PEM file (repeatable)
-    #[arg(long, value_name = "CA.pem")]
-    pub trust: Vec<PathBuf>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// After end of file on stdin, wait this many seconds for messages, then close with 1000;
     /// without it, netrt prints messages until the server closes
     #[arg(short = 'q', long, value_name = "SECONDS")]
@@ -218,4 +244,26 @@ pub struct StatusArgs {
     pub codes: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignore_values_are_core_ignorable_results_in_kebab_case() {
+        let names: Vec<String> = Ignorable::value_variants()
+            .iter()
+            .map(|v| v.to_possible_value().unwrap().get_name().to_owned())
+            .collect();
+        assert!(names.contains(&"untrusted".to_owned()), "{names:?}");
+        assert!(names.contains(&"revocation-information-missing".to_owned()), "{names:?}");
+        assert!(!names.contains(&"revoked".to_owned()), "Revoked cannot be ignored");
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

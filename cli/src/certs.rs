@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use netrt::tls::{Certificate, ChainValidationResult};
+use netrt::tls::Certificate;
 
-use crate::args::{Ignorable, TlsArgs};
+use crate::args::TlsArgs;
 use crate::failure::Failure;
 
 fn read_text(path: &Path) -> Result<String, Failure> {
@@ -49,18 +49,5 @@ pub fn client_certificate(tls: &TlsArgs) -> Result<Option<Certificate>, Failure>
     match (&tls.cert, &tls.key) {
         (Some(cert), Some(key)) => with_key(cert, key).map(Some),
         _ => Ok(None),
-    }
-}
-
-/// The ChainValidationResult an `--ignore` value names.
-pub fn ignorable(value: Ignorable) -> ChainValidationResult {
-    match value {
-        Ignorable::Untrusted => ChainValidationResult::Untrusted,
-        Ignorable::Expired => ChainValidationResult::Expired,
-        Ignorable::IncompleteChain => ChainValidationResult::IncompleteChain,
-        Ignorable::WrongUsage => ChainValidationResult::WrongUsage,
-        Ignorable::InvalidName => ChainValidationResult::InvalidName,
-        Ignorable::RevocationInformationMissing => ChainValidationResult::RevocationInformationMissing,
-        Ignorable::RevocationFailure => ChainValidationResult::RevocationFailure,
     }
 }

@@ -66,9 +66,8 @@ fn configured_socket(args: &ConnectArgs) -> Result<StreamSocket, Failure> {
     if let Some(seconds) = args.timeout {
         control.set_connect_timeout(TimeSpan::from_duration(Duration::from_secs(u64::from(seconds))))?;
     }
-    let ignore: Vec<_> = args.tls.ignore.iter().map(|i| certs::ignorable(*i)).collect();
-    control.set_ignorable_server_certificate_errors(ignore)?;
-    control.set_trusted_root_certificates(certs::trusted_roots(&args.tls.trust)?)?;
+    control.set_ignorable_server_certificate_errors(args.tls.trust.ignore.iter().map(|i| i.0).collect())?;
+    control.set_trusted_root_certificates(certs::trusted_roots(&args.tls.trust.trust)?)?;
     control.set_application_protocols(args.alpn.clone())?;
     control.set_client_certificate(certs::client_certificate(&args.tls)?)?;
     Ok(socket)

@@ -101,10 +101,10 @@ fn configured_socket(args: &WsArgs, uri: &Uri) -> Result<MessageWebSocket, Failu
     for protocol in &args.protocols {
         control.supported_protocols().append(protocol.clone())?;
     }
-    for ignore in &args.ignore {
-        control.ignorable_server_certificate_errors().append(certs::ignorable(*ignore))?;
+    for ignore in &args.trust.ignore {
+        control.ignorable_server_certificate_errors().append(ignore.0)?;
     }
-    for root in certs::trusted_roots(&args.trust)? {
+    for root in certs::trusted_roots(&args.trust.trust)? {
         control.trusted_root_certificates().append(root)?;
     }
     if let (Some(user), Some(var)) = (&args.user, &args.password_env) {

@@ -157,22 +157,19 @@ fn refused_connection_prints_hresult_status_and_detail() {
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
 }
 
+/// aiosmtpd requiring STARTTLS, and `netrt connect --upgrade <how> --json` to it.
+fn smtp_upgrade(how: &[&str]) -> (support::peers::Peer, Session) {
+    let peer = aiosmtpd_starttls(&pki().path("leaf.pem"), &pki().path("leaf.key"));
+    let (port, ca) = (peer.port.to_string(), ca());
+    let mut args = vec!["connect", "localhost", &port, "--upgrade", "--trust", &ca, "--json"];
+    args.extend_from_slice(how);
+    let netrt = Session::spawn(&args);
+    (peer, netrt)
+}
+
 #[test]
 fn starttls_smtp_upgrades_before_anything_is_sent() {
-    let peer = aiosmtpd_starttls(&pki().path("leaf.pem"), &pki().path("leaf.key"));
-    let port = peer.port.to_string();
-    let ca = ca();
-    let mut netrt = Session::spawn(&[
-        "connect",
-        "localhost",
-        &port,
-        "--upgrade",
-        "--starttls",
-        "smtp",
-        "--trust",
-        &ca,
-        "--json",
-    ]);
+    let (peer, mut netrt) = smtp_upgrade(&["--starttls", "smtp"]);
     assert_eq!(netrt.json_line()["tls"], serde_json::Value::Null, "connected in plaintext");
     let exchange = netrt.json_line();
     assert_eq!(exchange["event"], "starttls");
@@ -242,22 +239,9 @@ fn an_unreadable_certificate_file_exits_4() {
 
 #[test]
 fn manual_upgrade_starts_tls_at_the_marker_line() {
-    let peer = aiosmtpd_starttls(&pki().path("leaf.pem"), &pki().path("leaf.key"));
-    let port = peer.port.to_string();
-    let ca = ca();
-    let mut netrt = Session::spawn(&[
-        "connect",
-        "localhost",
-        &port,
-        "--upgrade",
-        "--upgrade-marker",
-        "UPGRADE",
-        "--trust",
-        &ca,
-        "--json",
-    ]);
+    let (peer, mut netrt) = smtp_upgrade(&["--upgrade-marker", "UPGRADE"]);
     assert_eq!(netrt.json_line()["event"], "connected");
-    let mut wait_for = |netrt: &mut Session, prefix: &str| while !netrt.line().starts_with(prefix) {};
+    let wait_for = |netrt: &mut Session, prefix: &str| while !netrt.line().starts_with(prefix) {};
     wait_for(&mut netrt, "220 ");
     netrt.send("EHLO me\r\n");
     wait_for(&mut netrt, "250 ");
