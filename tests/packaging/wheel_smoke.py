@@ -7,6 +7,7 @@ exits 0 on success.
 
 import asyncio
 import platform
+import socket
 import sys
 
 import netrt
@@ -59,15 +60,15 @@ async def echo_once() -> str:
 
 
 async def refused() -> int:
-    listener = StreamSocketListener()
-    await listener.bind_endpoint_async(HostName("127.0.0.1"), "")
-    port = listener.information.local_port
-    listener.close()
-    try:
-        await StreamSocket().connect_async(HostName("127.0.0.1"), port)
-    except netrt.NetworkError as e:
-        return e.hresult
-    raise AssertionError("connected to a closed port")
+    # A port bound but not listening refuses connections, and nobody else can take it meanwhile.
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        port = str(bound.getsockname()[1])
+        try:
+            await StreamSocket().connect_async(HostName("127.0.0.1"), port)
+        except netrt.NetworkError as e:
+            return e.hresult
+    raise AssertionError("connected to a port nothing listens on")
 
 
 def main() -> None:
