@@ -255,3 +255,52 @@ fn manual_upgrade_starts_tls_at_the_marker_line() {
     netrt.send("QUIT\r\n");
     assert_eq!(netrt.finish().status, 0);
 }
+
+#[test]
+fn client_certificates_from_pem_and_pkcs12_are_sent_when_asked() {
+    let ca = ca();
+    // -verify: s_server asks for a client certificate and prints its subject.
+    let peer = s_server(&["-verify", "1", "-CAfile", &ca]);
+    let port = peer.port.to_string();
+    let (cert, key) =
+        (pki().path("client.pem").display().to_string(), pki().path("client.key").display().to_string());
+    let pem =
+        run(&["connect", "localhost", &port, "--trust", &ca, "--cert", &cert, "--key", &key, "-q", "0"], "");
+    assert_eq!(pem.status, 0, "{pem:?}");
+    peer.wait_for_output("subject=CN = netrt test client");
+
+    let p12 = pki().path("leaf.p12").display().to_string();
+    let mut cmd = support::command(&[
+        "connect",
+        "localhost",
+        &port,
+        "--trust",
+        &ca,
+        "--client-cert",
+        &p12,
+        "--password-env",
+        "P12_PASSWORD",
+        "-q",
+        "0",
+    ]);
+    cmd.env("P12_PASSWORD", "secret");
+    let out = support::run_with(cmd, "");
+    assert_eq!(out.status, 0, "{out:?}");
+    // s_server prints the subject of the client certificate it received (the PKCS#12's leaf).
+    peer.wait_for_output("subject=CN = localhost");
+
+    let unset = run(
+        &[
+            "connect",
+            "localhost",
+            &port,
+            "--client-cert",
+            &p12,
+            "--password-env",
+            "NETRT_TEST_UNSET_VARIABLE",
+        ],
+        "",
+    );
+    assert_eq!(unset.status, 4, "{unset:?}");
+    assert!(unset.stderr.contains("NETRT_TEST_UNSET_VARIABLE"), "{}", unset.stderr);
+}
