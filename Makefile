@@ -106,8 +106,9 @@ package-check:
 	@! grep -q '^warning' target/package-check.log || { echo "cargo package warned (above)"; exit 1; }
 
 ## wheel-check: the Python extension as one abi3 wheel (maturin build --release), installed into a
-## clean venv of every CPython 3.9-3.13 on the machine and smoke-tested there (tests/packaging/).
-## A release build: minutes, so not part of `make test`.
+## clean venv of every CPython 3.9-3.13 on the machine and smoke-tested there; then the sdist, built
+## into a wheel by pip on its own and smoke-tested too (tests/packaging/). Release builds take
+## minutes, so this is not part of `make test`.
 wheel-check:
 	timeout 3000 bash tests/packaging/wheel_check.sh
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make wheel-check`: builds the Python extension as one abi3 wheel (`maturin build --release`),
 # installs it into a clean venv of every CPython 3.9-3.13 found on the machine (pyenv's or on
-# PATH) and runs tests/packaging/wheel_smoke.py in each.
+# PATH) and runs tests/packaging/wheel_smoke.py in each. Then makes the sdist (`maturin sdist`),
+# builds a wheel from it alone with pip (PEP 517, maturin fetched into an isolated build
+# environment) and runs the smoke test with that wheel too.
 #
 # The wheel is abi3 for CPython >= 3.11 (cp311-abi3): netrt's Buffer implements the buffer
 # protocol, which joined the stable ABI in 3.11. For 3.9 and 3.10 the check is that pip refuses
@@ -74,5 +76,23 @@ for python in "${pythons[@]}"; do
     failed=$((failed + 1))
   fi
 done
+# The sdist must carry every source the build needs: build it outside the repository.
+last_venv="$(ls -d "$out"/venv-3.1[1-9] 2>/dev/null | sort -V | tail -1)"
+if [ -n "$last_venv" ]; then
+  "$root/.venv/bin/maturin" sdist -m "$root/bindings/python/Cargo.toml" -o "$out/sdist"
+  sdist="$(ls "$out"/sdist/netrt-*.tar.gz)"
+  echo "wheel-check: built $(basename "$sdist") ($(tar tzf "$sdist" | wc -l) files)"
+  if (cd "$out" && "$last_venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps \
+        -w "$out/from-sdist" "$sdist") &&
+     "$last_venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-index \
+        "$out"/from-sdist/netrt-*.whl &&
+     (cd "$out" && "$last_venv/bin/python" "$root/tests/packaging/wheel_smoke.py"); then
+    echo "wheel-check: the sdist builds a working wheel"
+    passed=$((passed + 1))
+  else
+    echo "wheel-check: building or using a wheel from the sdist failed" >&2
+    failed=$((failed + 1))
+  fi
+fi
 echo "wheel-check: $passed passed, $failed failed"
 ((failed == 0 && passed > 0))
