@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus
+	test-cpp test-python bench bench-rust bench-c bench-c-cost bench-python clean install fuzz fuzz-smoke fuzz-corpus
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -152,6 +152,17 @@ bench-c:
 	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/bench_cq.c -Ltarget/release -lnetrt \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/bench_cq
 	target/c-bench/bench_cq $(or $(PAIRS),5)
+	@$(MAKE) -s bench-c-cost
+
+## bench-c-cost: instructions (calling thread) and heap allocations per WinRT-shaped C round trip,
+## counted under valgrind: figures that do not move with the machine's load.
+bench-c-cost:
+	$(CARGO) build -q --release -p netrt-ffi
+	@mkdir -p target/c-bench
+	@ln -sf libnetrt.so target/release/libnetrt.so.0
+	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/rtt_cost.c -Ltarget/release -lnetrt \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/rtt_cost
+	bench/c/rtt_cost.sh target/c-bench/rtt_cost 5000
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
 ## then memory per accepted connection and large-write memory (bench/python/conn_memory.py).
