@@ -50,7 +50,7 @@ fn what(direction: NetworkDirection, address: &SocketAddr) -> String {
 
 fn names(caps: &[Capability]) -> String {
     match caps {
-        [one] => one.name().to_string(),
+        [one] => format!("the {} capability", one.name()),
         many => {
             let all: Vec<&str> = many.iter().map(|c| c.name()).collect();
             format!("one of the {} capabilities", all.join(" / "))
@@ -71,7 +71,7 @@ pub(super) fn decide(
             return Err(denial(
                 direction,
                 format!(
-                    "{} needs {}, and the app manifest {source} declares neither",
+                    "{} needs {}, not declared in the app manifest {source}",
                     what(direction, address),
                     names(SERVERS)
                 ),
@@ -85,7 +85,7 @@ pub(super) fn decide(
         return Err(denial(
             direction,
             format!(
-                "{} ({} address) needs the {} capability, which the app manifest {source} does not declare",
+                "{} ({} address) needs {}, not declared in the app manifest {source}",
                 what(direction, address),
                 class.describe(),
                 names(caps)
