@@ -87,6 +87,7 @@ pub const ENUMS: &[EnumTable] = &[
     enum_table!("Windows.Networking.Sockets", tls::TlsVersion),
     enum_table!("Windows.Networking.Sockets", ws::SocketMessageType),
     enum_table!("Windows.Networking.Sockets", ws::MessageWebSocketReceiveMode),
+    enum_table!("Windows.Networking.Sockets", capability::NetworkDirection),
     enum_table!("Windows.Security.Cryptography.Certificates", tls::ChainValidationResult),
     enum_table!("Windows.Security.Cryptography.Certificates", tls::CertificateChainPolicy),
     enum_table!("Windows.Storage.Streams", io::ByteOrder),

@@ -199,3 +199,21 @@ pub(crate) fn permitted(
         _ => Ok(addrs),
     }
 }
+
+/// The query form of [`check`] for the projections: `address` is an IPv4 or IPv6 literal
+/// (brackets allowed), `direction` a `NetworkDirection` value.
+///
+/// # Errors
+/// `E_INVALIDARG` for an unknown direction or an address that is not an IP literal; otherwise
+/// as [`check`].
+pub fn check_address(direction: i32, address: &str, port: u16) -> Result<()> {
+    let direction = NetworkDirection::from_i32(direction)
+        .ok_or_else(|| Error::invalid_arg(format!("{direction} is not a NetworkDirection")))?;
+    let literal = address.strip_prefix('[').and_then(|a| a.strip_suffix(']')).unwrap_or(address);
+    let ip: std::net::IpAddr = literal.parse().map_err(|_| {
+        Error::invalid_arg(format!(
+            "\"{address}\" is not an IP address (the check is made on resolved addresses)"
+        ))
+    })?;
+    check(direction, &SocketAddr::new(ip, port))
+}

@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 pub use classify::{AddressClass, classify};
 pub use global::{
-    DroppedTraffic, MANIFEST_ENV, check, check_client_certificate, check_named, dropped_traffic,
+    DroppedTraffic, MANIFEST_ENV, check, check_address, check_client_certificate, check_named,
+    dropped_traffic,
 };
 pub(crate) use global::{count_dropped_connection, count_dropped_datagram, permitted};
 pub use manifest::NETRT_NAMESPACE;
@@ -29,28 +30,18 @@ pub use rules::{Rule, RuleAction, RuleDirection, RuleTarget};
 
 use crate::error::{Error, Result, hresult};
 
-/// What a network operation does, for the capability check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(i32)]
-pub enum NetworkDirection {
-    /// Connecting, or sending a datagram (client-initiated traffic).
-    Outbound = 0,
-    /// Binding a listener or a datagram socket to receive (the address is the local one;
-    /// the unspecified address means every interface).
-    Listen = 1,
-    /// Accepting a connection or receiving a datagram (the address is the peer's).
-    Inbound = 2,
-}
-
-impl NetworkDirection {
-    /// From the projections' integer value.
-    pub fn from_i32(value: i32) -> Option<Self> {
-        match value {
-            0 => Some(Self::Outbound),
-            1 => Some(Self::Listen),
-            2 => Some(Self::Inbound),
-            _ => None,
-        }
+winrt_enum! {
+    /// netrt: what a network operation does, for the app-manifest check (`AppManifest`'s
+    /// `CheckAccess`; see docs/capabilities.md).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum NetworkDirection {
+        /// Connecting, or sending a datagram (traffic the app starts).
+        Outbound = 0,
+        /// Binding a listener or a datagram socket (the local address; the unspecified
+        /// address means every interface).
+        Listen = 1,
+        /// Accepting a connection or receiving a datagram (the peer's address).
+        Inbound = 2,
     }
 }
 
