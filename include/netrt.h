@@ -73,6 +73,7 @@ typedef int32_t netrt_hresult;
 #define NETRT_E_CONNECTION_TIMED_OUT ((netrt_hresult)0x8007274C)
 #define NETRT_E_FAIL ((netrt_hresult)0x80004005)
 #define NETRT_E_ACCESSDENIED ((netrt_hresult)0x80070005)
+#define NETRT_E_SOCKET_ACCESS_DENIED ((netrt_hresult)0x8007271D)
 /* Web layer and WebSocket failures (docs/web.md); HTTP_E_STATUS_* is 0x80190000 | status. */
 #define NETRT_WININET_E_TIMEOUT ((netrt_hresult)0x80072EE2)
 #define NETRT_WININET_E_CONNECTION_ABORTED ((netrt_hresult)0x80072EFE)
@@ -738,6 +739,29 @@ enum netrt_tls_version
 typedef enum netrt_tls_version netrt_tls_version;
 #else
 typedef int32_t netrt_tls_version;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `NetworkDirection` (netrt): what a network operation does, for the app-manifest check
+// (`AppManifest`'s `CheckAccess`; see docs/capabilities.md).
+enum netrt_network_direction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Connecting, or sending a datagram (traffic the app starts).
+  NETRT_NETWORK_DIRECTION_OUTBOUND = 0,
+  // Binding a listener or a datagram socket (the local address; the unspecified address means
+  // every interface).
+  NETRT_NETWORK_DIRECTION_LISTEN = 1,
+  // Accepting a connection or receiving a datagram (the peer's address).
+  NETRT_NETWORK_DIRECTION_INBOUND = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_network_direction netrt_network_direction;
+#else
+typedef int32_t netrt_network_direction;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 

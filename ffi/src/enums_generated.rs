@@ -365,8 +365,8 @@ impl From<netrt_core::ws::MessageWebSocketReceiveMode> for netrt_message_web_soc
     }
 }
 
-/// netrt: what a network operation does, for the app-manifest check (`AppManifest`'s `CheckAccess`;
-/// see docs/capabilities.md).
+/// `NetworkDirection` (netrt): what a network operation does, for the app-manifest check
+/// (`AppManifest`'s `CheckAccess`; see docs/capabilities.md).
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum netrt_network_direction {

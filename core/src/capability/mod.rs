@@ -31,8 +31,8 @@ pub use rules::{Rule, RuleAction, RuleDirection, RuleTarget};
 use crate::error::{Error, Result, hresult};
 
 winrt_enum! {
-    /// netrt: what a network operation does, for the app-manifest check (`AppManifest`'s
-    /// `CheckAccess`; see docs/capabilities.md).
+    /// `NetworkDirection` (netrt): what a network operation does, for the app-manifest check
+    /// (`AppManifest`'s `CheckAccess`; see docs/capabilities.md).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum NetworkDirection {
         /// Connecting, or sending a datagram (traffic the app starts).

@@ -174,7 +174,7 @@ class MessageWebSocketReceiveMode(enum.IntEnum):
 
 
 class NetworkDirection(enum.IntEnum):
-    """netrt: what a network operation does, for the app-manifest check (AppManifest's CheckAccess; see docs/capabilities.md)."""
+    """NetworkDirection (netrt): what a network operation does, for the app-manifest check (AppManifest's CheckAccess; see docs/capabilities.md)."""
 
     __module__ = "netrt"
 
