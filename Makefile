@@ -19,7 +19,8 @@ build: deps
 	$(CARGO) build --workspace
 
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
-## WebSocket with a credential and a subprotocol, error codes), then the C and C++ examples.
+## WebSocket with a credential and a subprotocol, error codes, an app-manifest denial in a child
+## process), then the C and C++ examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	@$(MAKE) -s demo-c
