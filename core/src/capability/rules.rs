@@ -130,8 +130,10 @@ fn masked(ip: IpAddr, prefix: u8) -> IpAddr {
     }
 }
 
-fn in_network(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
-    ip.is_ipv4() == net.is_ipv4() && masked(ip, prefix) == net
+/// Whether `ip` is in the block `net/prefix` (same family; `prefix` within the family's width).
+pub(crate) fn in_network(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
+    let width = if net.is_ipv4() { 32 } else { 128 };
+    ip.is_ipv4() == net.is_ipv4() && prefix <= width && masked(ip, prefix) == masked(net, prefix)
 }
 
 /// Parses a `host` attribute: a DNS name, or `*.` followed by one.
