@@ -47,12 +47,15 @@ const CGNAT: &str = "100.64.0.9:80";
 const LOOPBACK: &str = "127.0.0.1:80";
 const WILDCARD: &str = "[::]:0";
 
+/// (direction, address, expected outcome) for one capability set.
+type Cases<'a> = &'a [(NetworkDirection, &'a str, &'a str)];
+
 #[test]
 fn capability_sets_by_direction_and_address_class() {
     use NetworkDirection::{Inbound as In, Listen, Outbound as Out};
     let (ok, wsa, denied) = ("ok", "WSAEACCES", "E_ACCESSDENIED");
     // (capabilities, loopback exemption, [(direction, address, expected)])
-    let table: &[(&[&str], bool, &[(NetworkDirection, &str, &str)])] = &[
+    let table: &[(&[&str], bool, Cases<'_>)] = &[
         (
             &[],
             true,

@@ -5,7 +5,6 @@
 //! must allow. Peers the child must not be able to refuse (the other end of a connection, the
 //! sender of a datagram) are plain std sockets, outside netrt's checks.
 
-#[allow(dead_code, unused_imports)]
 mod common;
 mod util;
 
@@ -94,6 +93,9 @@ fn run_child(name: &str, netns: Option<&str>, env: &[(&str, String)]) -> BTreeMa
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+/// Expected probe outcomes: (probe name, outcome).
+type Probes = &'static [(&'static str, &'static str)];
 
 /// Marks a probe line in a child's output.
 const PROBE: &str = "[netrt-probe] ";
@@ -215,7 +217,7 @@ fn loopback_traffic_by_capability_set() {
     const WSA: &str = "0x8007271D";
     const DENIED: &str = "0x80070005";
     // (capabilities, exemption, expected probes)
-    let table: &[(&[&str], Option<&str>, &[(&str, &str)])] = &[
+    let table: &[(&[&str], Option<&str>, Probes)] = &[
         (
             &["internetClient"],
             None,
@@ -382,7 +384,7 @@ fn private_network_traffic_in_a_namespace() {
     };
     const WSA: &str = "0x8007271D";
     const DENIED: &str = "0x80070005";
-    let table: &[(&[&str], &[(&str, &str)])] = &[
+    let table: &[(&[&str], Probes)] = &[
         (
             &["privateNetworkClientServer"],
             &[
