@@ -35,12 +35,18 @@ impl AddressClass {
 
 /// Classifies `ip` (IPv4-mapped IPv6 addresses are classified as their IPv4 address).
 pub fn classify(ip: IpAddr) -> AddressClass {
-    match ip {
+    match unmap(ip) {
         IpAddr::V4(v4) => classify_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => classify_v4(v4),
-            None => classify_v6(v6),
-        },
+        IpAddr::V6(v6) => classify_v6(v6),
+    }
+}
+
+/// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, how a dual-stack socket reports IPv4 peers)
+/// as the IPv4 address it is; any other address unchanged.
+pub fn unmap(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
     }
 }
 

@@ -19,7 +19,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use classify::{AddressClass, classify};
+pub use classify::{AddressClass, classify, unmap};
 pub use global::{
     DroppedTraffic, MANIFEST_ENV, check, check_address, check_client_certificate, check_named,
     dropped_traffic,

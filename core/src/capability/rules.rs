@@ -5,6 +5,8 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
+use super::classify::unmap;
+
 /// Whether a rule admits or refuses the traffic it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleAction {
@@ -108,13 +110,6 @@ impl fmt::Display for Rule {
             RuleDirection::Inbound => write!(f, " direction=\"inbound\""),
             RuleDirection::Both => Ok(()),
         }
-    }
-}
-
-fn unmap(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
     }
 }
 

@@ -539,13 +539,7 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
 
 /// A peer on a dual-stack listener as the address it really has (IPv4 peers arrive mapped).
 pub(crate) fn unmapped(peer: SocketAddr) -> SocketAddr {
-    match peer {
-        SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
-            Some(v4) => SocketAddr::from((v4, v6.port())),
-            None => peer,
-        },
-        v4 => v4,
-    }
+    SocketAddr::new(capability::unmap(peer.ip()), peer.port())
 }
 
 fn deliver(inner: &Arc<Inner>, socket: StreamSocket, peer: SocketAddr) {
