@@ -126,7 +126,8 @@ fn rules_allow(
     let outbound = direction == NetworkDirection::Outbound;
     let applies = |r: &&super::Rule| r.matches(outbound, host, address);
     let source = manifest.source();
-    let peer = match host {
+    // Messages are built only for a denial: this runs for every connect when rules exist.
+    let peer = || match host {
         Some(h) => format!("{} ({h})", what(direction, address)),
         None => what(direction, address),
     };
@@ -134,7 +135,8 @@ fn rules_allow(
         return Err(denial(
             direction,
             format!(
-                "{peer} is refused by the rule <netrt:{rule}> on line {} of the app manifest {source}",
+                "{} is refused by the rule <netrt:{rule}> on line {} of the app manifest {source}",
+                peer(),
                 rule.line
             ),
         ));
@@ -146,6 +148,6 @@ fn rules_allow(
     }
     Err(denial(
         direction,
-        format!("{peer} matches none of the <netrt:Allow> rules of the app manifest {source}"),
+        format!("{} matches none of the <netrt:Allow> rules of the app manifest {source}", peer()),
     ))
 }

@@ -72,15 +72,16 @@ impl Rule {
     }
 
     fn target_matches(&self, host: Option<&str>, ip: IpAddr) -> bool {
-        let name = || host.map(|h| h.trim_end_matches('.').to_ascii_lowercase());
+        // Byte-wise and without allocating: this runs for every connect when rules exist.
+        let name = || host.map(|h| h.trim_end_matches('.').as_bytes());
         match &self.target {
             RuleTarget::Any => true,
-            RuleTarget::Host(want) => name().is_some_and(|n| n == *want),
+            RuleTarget::Host(want) => name().is_some_and(|n| n.eq_ignore_ascii_case(want.as_bytes())),
             RuleTarget::HostSuffix(suffix) => name().is_some_and(|n| {
-                n.len() > suffix.len() + 1 && n.ends_with(suffix.as_str()) && {
-                    let dot = n.len() - suffix.len() - 1;
-                    n.as_bytes()[dot] == b'.'
-                }
+                let suffix = suffix.as_bytes();
+                n.len() > suffix.len() + 1
+                    && n[n.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+                    && n[n.len() - suffix.len() - 1] == b'.'
             }),
             RuleTarget::Network(net, prefix) => in_network(unmap(ip), *net, *prefix),
         }
