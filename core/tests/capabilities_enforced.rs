@@ -185,7 +185,9 @@ async fn server_side_probes(tag: &str, listen_on: &str, peer_ip: &str) {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "child process of loopback_traffic_by_capability_set"]
 async fn child_loopback_probe() {
-    assert!(is_child());
+    if !is_child() {
+        return; // only meaningful as its parent's child process (with a manifest loaded)
+    }
     let tcp_port = std::env::var("PEER_TCP").unwrap();
     let udp_port: u16 = std::env::var("PEER_UDP").unwrap().parse().unwrap();
     for (name, host) in [("connect_ip", "127.0.0.1"), ("connect_localhost", "localhost")] {
@@ -351,7 +353,9 @@ impl Drop for Namespace {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "child process of private_network_traffic_in_a_namespace"]
 async fn child_private_probe() {
-    assert!(is_child());
+    if !is_child() {
+        return; // only meaningful as its parent's child process (with a manifest loaded)
+    }
     let peer = TcpListener::bind((PRIVATE_A, 0)).unwrap();
     let port = peer.local_addr().unwrap().port().to_string();
     let s = StreamSocket::new();
@@ -435,7 +439,9 @@ fn sample_manifest() -> PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "child process of a_loaded_manifest_is_locked"]
 async fn child_load_and_lock() {
-    assert!(is_child());
+    if !is_child() {
+        return; // only meaningful as its parent's child process (with a manifest loaded)
+    }
     let path = std::env::var("CAPS_LOAD").unwrap();
     let first = AppManifest::load(&path).unwrap();
     assert_eq!(first.capabilities(), ["internetClient"]);
@@ -450,7 +456,9 @@ async fn child_load_and_lock() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "child process of a_loaded_manifest_is_locked"]
 async fn child_env_manifest() {
-    assert!(is_child());
+    if !is_child() {
+        return; // only meaningful as its parent's child process (with a manifest loaded)
+    }
     let m = AppManifest::current().unwrap().expect("NETRT_MANIFEST is loaded");
     probe("capabilities", m.capabilities().join(","));
     outcome("explicit_load", AppManifest::load(sample_manifest()).map(|_| ()));
@@ -459,7 +467,9 @@ async fn child_env_manifest() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "child process of a_broken_environment_manifest_fails_closed"]
 async fn child_broken_env() {
-    assert!(is_child());
+    if !is_child() {
+        return; // only meaningful as its parent's child process (with a manifest loaded)
+    }
     let s = StreamSocket::new();
     outcome("connect", within(s.connect(&HostName::new("127.0.0.1").unwrap(), "9")).await);
     outcome("listen", within(StreamSocketListener::new().bind_service_name("")).await);
@@ -508,7 +518,9 @@ async fn child_web_and_certificates() {
     use netrt::foundation::Uri;
     use netrt::web::{Proxy, ProxyChoice};
     use netrt::ws::MessageWebSocket;
-    assert!(is_child());
+    if !is_child() {
+        return; // only meaningful as its parent's child process (with a manifest loaded)
+    }
     let port = std::env::var("PEER_TCP").unwrap();
     let direct = MessageWebSocket::new();
     direct.control().set_proxy(ProxyChoice::Direct).unwrap();
