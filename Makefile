@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-c bench-c-cost bench-python clean install fuzz fuzz-smoke fuzz-corpus
+	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python clean install fuzz fuzz-smoke fuzz-corpus
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -19,7 +19,8 @@ build: deps
 	$(CARGO) build --workspace
 
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
-## WebSocket with a credential and a subprotocol, error codes), then the C and C++ examples.
+## WebSocket with a credential and a subprotocol, error codes, an app-manifest denial in a child
+## process), then the C and C++ examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	@$(MAKE) -s demo-c
@@ -132,6 +133,11 @@ bench: deps bench-rust bench-c bench-python
 
 bench-rust:
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench
+
+## bench-caps: what the app-manifest check costs (loopback connect with and without a manifest,
+## each run in its own process, interleaved; the check in ns). Not part of `make bench`.
+bench-caps:
+	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench -- caps
 
 ## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs; free, on one CPU, split over two;
 ## then a completion-queue echo vs a hand-written epoll echo, both in one thread's loop.
