@@ -2,6 +2,8 @@
 //! sockets ([`transport`]), where the broker listens ([`paths`]), and the `netrt-brokerd`
 //! daemon built on them. The client side lives in netrt's core (`netrt::broker`).
 
+pub mod client;
+pub mod daemon;
 pub mod paths;
 pub mod protocol;
 pub mod transport;

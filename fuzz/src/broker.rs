@@ -12,12 +12,12 @@ pub fn broker_protocol(data: &[u8]) {
     frames.push(&stream[..cut]);
     let mut decoded = Vec::new();
     let mut drain = |frames: &mut FrameDecoder| loop {
-        match frames.next() {
+        match frames.next_message() {
             Ok(Some(m)) => decoded.push(m),
             Ok(None) => break,
             Err(e) => {
                 let _ = e.to_string();
-                assert!(frames.next().is_err(), "a failed decoder must stay failed");
+                assert!(frames.next_message().is_err(), "a failed decoder must stay failed");
                 break;
             }
         }
@@ -29,11 +29,11 @@ pub fn broker_protocol(data: &[u8]) {
         let again = encode(m).expect("a decoded message fits a frame");
         let mut check = FrameDecoder::default();
         check.push(&again);
-        assert_eq!(check.next().expect("re-decodes").as_ref(), Some(m));
+        assert_eq!(check.next_message().expect("re-decodes").as_ref(), Some(m));
     }
     // The daemon's session rules (greeting, fd pairing) on the same bytes: errors, never panics.
     let mut inbox = Inbox::new(Role::Daemon);
     if inbox.push(stream, []).is_ok() {
-        while let Ok(Some(_)) = inbox.next() {}
+        while let Ok(Some(_)) = inbox.next_message() {}
     }
 }

@@ -32,7 +32,7 @@ enum State {
 }
 
 /// Splits a byte stream into messages. Feed it with [`push`](Self::push) whatever arrived, then
-/// call [`next`](Self::next) until it returns `Ok(None)` (more bytes needed).
+/// call [`next_message`](Self::next_message) until it returns `Ok(None)` (more bytes needed).
 pub struct FrameDecoder {
     buf: Vec<u8>,
     start: usize,
@@ -63,7 +63,7 @@ impl FrameDecoder {
     ///
     /// # Errors
     /// The first decoding error, then the same error on every later call.
-    pub fn next(&mut self) -> Result<Option<Message>, DecodeError> {
+    pub fn next_message(&mut self) -> Result<Option<Message>, DecodeError> {
         loop {
             let available = self.buf.len() - self.start;
             match self.state {
@@ -158,8 +158,8 @@ impl Inbox {
     ///
     /// # Errors
     /// Any [`DecodeError`]; after one, the session must end.
-    pub fn next(&mut self) -> Result<Option<(Message, Vec<OwnedFd>)>, DecodeError> {
-        let Some(message) = self.frames.next()? else { return Ok(None) };
+    pub fn next_message(&mut self) -> Result<Option<(Message, Vec<OwnedFd>)>, DecodeError> {
+        let Some(message) = self.frames.next_message()? else { return Ok(None) };
         if !self.greeted {
             match (&message, self.role) {
                 (Message::Hello { version }, Role::Daemon) if *version != VERSION => {

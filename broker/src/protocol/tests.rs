@@ -63,7 +63,7 @@ fn decode_all(bytes: &[u8]) -> Result<Vec<Message>, DecodeError> {
     let mut d = FrameDecoder::default();
     d.push(bytes);
     let mut out = Vec::new();
-    while let Some(m) = d.next()? {
+    while let Some(m) = d.next_message()? {
         out.push(m);
     }
     Ok(out)
@@ -90,7 +90,7 @@ fn a_stream_fed_one_byte_at_a_time_yields_the_same_messages() {
     let mut out = Vec::new();
     for b in &stream {
         d.push(std::slice::from_ref(b));
-        while let Some(m) = d.next().unwrap() {
+        while let Some(m) = d.next_message().unwrap() {
             out.push(m);
         }
     }
@@ -136,9 +136,9 @@ fn malformed_frames_fail_cleanly_and_stay_failed() {
     for (bytes, want) in cases {
         let mut d = FrameDecoder::default();
         d.push(&bytes);
-        assert_eq!(d.next(), Err(want.clone()));
+        assert_eq!(d.next_message(), Err(want.clone()));
         d.push(&encode(&Message::Ok).unwrap());
-        assert_eq!(d.next(), Err(want), "a failed decoder decodes nothing more");
+        assert_eq!(d.next_message(), Err(want), "a failed decoder decodes nothing more");
     }
 }
 
@@ -177,18 +177,18 @@ fn dev_null() -> OwnedFd {
 fn the_daemon_inbox_wants_a_hello_of_its_version_first() {
     let mut inbox = Inbox::new(Role::Daemon);
     inbox.push(&encode(&Message::ListSockets).unwrap(), []).unwrap();
-    assert_eq!(inbox.next().err(), Some(DecodeError::NotHello));
+    assert_eq!(inbox.next_message().err(), Some(DecodeError::NotHello));
 
     let mut inbox = Inbox::new(Role::Daemon);
     inbox.push(&encode(&Message::Hello { version: VERSION + 1 }).unwrap(), []).unwrap();
-    assert_eq!(inbox.next().err(), Some(DecodeError::Version(VERSION + 1)));
+    assert_eq!(inbox.next_message().err(), Some(DecodeError::Version(VERSION + 1)));
 
     let mut inbox = Inbox::new(Role::Daemon);
     let hello = encode(&Message::Hello { version: VERSION }).unwrap();
     inbox.push(&hello, []).unwrap();
-    assert!(matches!(inbox.next(), Ok(Some((Message::Hello { .. }, _)))));
+    assert!(matches!(inbox.next_message(), Ok(Some((Message::Hello { .. }, _)))));
     inbox.push(&hello, []).unwrap();
-    assert!(matches!(inbox.next(), Err(DecodeError::Malformed(_))), "a second Hello is refused");
+    assert!(matches!(inbox.next_message(), Err(DecodeError::Malformed(_))), "a second Hello is refused");
 }
 
 #[test]
@@ -204,14 +204,15 @@ fn the_inbox_gives_each_message_its_own_fds() {
     two.extend(encode(&transfer).unwrap());
     inbox.push(&two, [dev_null(), dev_null()]).unwrap();
     inbox.push(&encode(&Message::ListSockets).unwrap(), []).unwrap();
-    let counts: Vec<usize> = std::iter::from_fn(|| inbox.next().unwrap()).map(|(_, fds)| fds.len()).collect();
+    let counts: Vec<usize> =
+        std::iter::from_fn(|| inbox.next_message().unwrap()).map(|(_, fds)| fds.len()).collect();
     assert_eq!(counts, vec![0, 1, 1, 0]);
 
     let mut inbox = Inbox::new(Role::Daemon);
     inbox.push(&encode(&Message::Hello { version: VERSION }).unwrap(), []).unwrap();
     inbox.push(&encode(&transfer).unwrap(), []).unwrap();
-    inbox.next().unwrap();
-    assert_eq!(inbox.next().err(), Some(DecodeError::MissingFds { needed: 1, arrived: 0 }));
+    inbox.next_message().unwrap();
+    assert_eq!(inbox.next_message().err(), Some(DecodeError::MissingFds { needed: 1, arrived: 0 }));
 }
 
 #[test]
@@ -228,9 +229,9 @@ fn the_client_inbox_accepts_a_welcome_or_a_refusal_first() {
     {
         let mut inbox = Inbox::new(Role::Client);
         inbox.push(&encode(&first).unwrap(), []).unwrap();
-        assert_eq!(inbox.next().unwrap().map(|(m, _)| m), Some(first));
+        assert_eq!(inbox.next_message().unwrap().map(|(m, _)| m), Some(first));
     }
     let mut inbox = Inbox::new(Role::Client);
     inbox.push(&encode(&Message::Ok).unwrap(), []).unwrap();
-    assert_eq!(inbox.next().err(), Some(DecodeError::NotHello));
+    assert_eq!(inbox.next_message().err(), Some(DecodeError::NotHello));
 }

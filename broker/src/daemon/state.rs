@@ -1,0 +1,77 @@
+//! What the broker knows: registered tasks, held sockets, recent activations, subscribers.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use tokio::sync::mpsc;
+
+use super::watch::Watch;
+use crate::protocol::{Activation, SocketRecord, TaskId, TaskRegistration};
+
+/// Activations remembered for `ActivationDetails` (oldest forgotten first).
+const ACTIVATIONS_KEPT: usize = 4096;
+
+pub(crate) struct Held {
+    pub record: SocketRecord,
+    pub generation: u64,
+    pub watch: Watch,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub tasks: BTreeMap<TaskId, TaskRegistration>,
+    pub held: HashMap<String, Held>,
+    activations: HashMap<String, Activation>,
+    activation_order: VecDeque<String>,
+    pub subscribers: HashMap<TaskId, Vec<mpsc::UnboundedSender<Activation>>>,
+    next_generation: u64,
+    next_activation: u64,
+}
+
+impl State {
+    pub fn generation(&mut self) -> u64 {
+        self.next_generation += 1;
+        self.next_generation
+    }
+
+    /// A new activation id: unique for this daemon's life (its pid and a counter).
+    pub fn activation_id(&mut self) -> String {
+        self.next_activation += 1;
+        format!("{}-{}", std::process::id(), self.next_activation)
+    }
+
+    pub fn remember(&mut self, activation: Activation) {
+        if self.activation_order.len() == ACTIVATIONS_KEPT
+            && let Some(old) = self.activation_order.pop_front()
+        {
+            self.activations.remove(&old);
+        }
+        self.activation_order.push_back(activation.activation_id.clone());
+        self.activations.insert(activation.activation_id.clone(), activation);
+    }
+
+    pub fn activation(&self, id: &str) -> Option<&Activation> {
+        self.activations.get(id)
+    }
+
+    /// Hands an activation to a running instance of its task; gives it back when none listens.
+    pub fn notify_subscriber(&mut self, activation: Activation) -> Option<Activation> {
+        let list = self.subscribers.get_mut(&activation.socket.task_id)?;
+        list.retain(|s| !s.is_closed());
+        let mut pending = activation;
+        for subscriber in list.iter() {
+            match subscriber.send(pending) {
+                Ok(()) => return None,
+                Err(back) => pending = back.0,
+            }
+        }
+        Some(pending)
+    }
+
+    pub fn held_for(&self, task_id: &TaskId) -> u32 {
+        self.held.values().filter(|h| &h.record.task_id == task_id).count() as u32
+    }
+
+    pub fn is_subscribed(&self, task_id: &TaskId) -> bool {
+        self.subscribers.get(task_id).is_some_and(|l| l.iter().any(|s| !s.is_closed()))
+    }
+}
