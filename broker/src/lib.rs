@@ -3,6 +3,7 @@
 //! daemon built on them. The client side lives in netrt's core (`netrt::broker`).
 
 pub mod client;
+#[cfg(feature = "daemon")]
 pub mod daemon;
 pub mod paths;
 pub mod protocol;

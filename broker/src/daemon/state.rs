@@ -16,7 +16,6 @@ pub(crate) struct Held {
     pub watch: Watch,
 }
 
-#[derive(Default)]
 pub(crate) struct State {
     pub tasks: BTreeMap<TaskId, TaskRegistration>,
     pub held: HashMap<String, Held>,
@@ -25,6 +24,27 @@ pub(crate) struct State {
     pub subscribers: HashMap<TaskId, Vec<mpsc::UnboundedSender<Activation>>>,
     next_generation: u64,
     next_activation: u64,
+    /// Seconds since the epoch when the daemon started.
+    started: u64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        Self {
+            tasks: BTreeMap::new(),
+            held: HashMap::new(),
+            activations: HashMap::new(),
+            activation_order: VecDeque::new(),
+            subscribers: HashMap::new(),
+            next_generation: 0,
+            next_activation: 0,
+            started,
+        }
+    }
 }
 
 impl State {
@@ -33,10 +53,20 @@ impl State {
         self.next_generation
     }
 
-    /// A new activation id: unique for this daemon's life (its pid and a counter).
+    /// A new activation id, in GUID form (the activated task's InstanceId): the daemon's pid,
+    /// its start time and a counter, so ids never repeat across daemon restarts.
     pub fn activation_id(&mut self) -> String {
         self.next_activation += 1;
-        format!("{}-{}", std::process::id(), self.next_activation)
+        let n = self.next_activation;
+        let t = self.started;
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            std::process::id(),
+            (t >> 16) & 0xffff,
+            t & 0xffff,
+            (n >> 48) & 0xffff,
+            n & 0xffff_ffff_ffff
+        )
     }
 
     pub fn remember(&mut self, activation: Activation) {

@@ -8,6 +8,7 @@ mod abort;
 mod connect;
 pub(crate) mod handshake;
 mod information;
+mod ownership;
 mod tls_io;
 pub(crate) mod transport;
 mod unread;
@@ -63,6 +64,8 @@ pub(crate) struct Inner {
     /// What `Information` reports after close: the connection as it was when closed (boxed:
     /// an open socket should not carry its size).
     last: Mutex<Option<Box<information::LastKnown>>>,
+    /// The background task the socket may be transferred for (EnableTransferOwnership).
+    ownership: crate::broker::transfer::Ownership,
 }
 
 /// `StreamSocket`. Cloning gives another reference to the same socket (WinRT reference
@@ -200,6 +203,7 @@ impl StreamSocket {
                 unread: unread::Unread::default(),
                 tls_record: std::sync::OnceLock::new(),
                 last: Mutex::new(None),
+                ownership: Default::default(),
             }),
         }
     }
