@@ -85,7 +85,9 @@ impl State {
 
     /// Hands an activation to a running instance of its task; gives it back when none listens.
     pub fn notify_subscriber(&mut self, activation: Activation) -> Option<Activation> {
-        let list = self.subscribers.get_mut(&activation.socket.task_id)?;
+        let Some(list) = self.subscribers.get_mut(&activation.socket.task_id) else {
+            return Some(activation);
+        };
         list.retain(|s| !s.is_closed());
         let mut pending = activation;
         for subscriber in list.iter() {
