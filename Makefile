@@ -6,7 +6,8 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus
+	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus \
+	soak-broker
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -125,6 +126,13 @@ fuzz-smoke:
 
 fuzz-corpus:
 	$(CARGO) test -p netrt --test fuzz_corpus
+
+## soak-broker: the socket broker hand-off (an app transfers a connection and exits, the peer
+## sends a random number of bytes, the broker starts the task, which reclaims the socket and
+## answers with their checksum) ROUNDS times, 1,000 by default; `make test` runs 24 rounds.
+soak-broker:
+	NETRT_BROKER_SOAK_ROUNDS=$(or $(ROUNDS),1000) timeout 3600 $(CARGO) test -p netrt-broker --test handoff \
+		-- --exact a_transferred_socket_wakes_a_spawned_task_that_reads_every_byte
 
 ## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
 ## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.
