@@ -80,7 +80,9 @@ async fn more_sockets_than_scm_max_fd_come_back_in_one_reclaim() {
     assert_eq!(back.len(), COUNT);
     for (i, (info, socket)) in back.iter().enumerate() {
         assert_eq!(info.id(), format!("many-{i:03}"));
-        let netrt::broker::ReclaimedSocket::Stream(s) = socket;
+        let netrt::broker::ReclaimedSocket::Stream(s) = socket else {
+            panic!("socket {i} came back as {socket:?}")
+        };
         s.write_all(&[i as u8]).await.unwrap();
         let mut b = [0u8; 1];
         std::io::Read::read_exact(&mut &peers[i], &mut b).unwrap();

@@ -12,6 +12,7 @@ use netrt::broker::{
 };
 use netrt::error::hresult;
 use netrt::foundation::{Guid, TimeSpan};
+use netrt::net::{DatagramSocket, StreamSocketListener};
 use netrt::{HostName, StreamSocket};
 
 /// Rounds of the hand-off test (`make soak-broker` runs 1,000).
@@ -152,5 +153,74 @@ async fn all_sockets_lists_what_is_held_with_its_context_and_reclaims_it() {
     again["all-b"].stream_socket().expect("reclaim b");
     let stale = all["all-b"].stream_socket().expect_err("b was reclaimed through another information");
     assert_eq!(stale.hresult(), hresult::E_NOT_FOUND, "{stale}");
+    task.unregister(false).unwrap();
+}
+
+/// Waits (off the runtime's workers) for the subscription's next activation.
+async fn next_activation(
+    mut subscription: netrt::broker::ActivationSubscription,
+) -> netrt::broker::BackgroundTaskInstance {
+    tokio::task::spawn_blocking(move || subscription.next_activation(Some(Duration::from_secs(30))))
+        .await
+        .unwrap()
+        .expect("the subscription")
+        .expect("an activation within 30 s")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transferred_listener_wakes_the_task_with_connection_accepted_and_serves_it() {
+    daemon();
+    let (task, _) = register_task("listener");
+    let subscription = task.subscribe().unwrap();
+    let listener = StreamSocketListener::new();
+    listener.enable_transfer_ownership(task.task_id()).unwrap();
+    listener.bind_service_name("").await.unwrap();
+    let port = listener.information().local_port();
+    listener.transfer_ownership_with_context("listener-1", &SocketActivityContext::new(b"L")).unwrap();
+    let client = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    let details = next_activation(subscription).await.trigger_details();
+    assert_eq!(details.reason(), SocketActivityTriggerReason::ConnectionAccepted);
+    let info = details.socket_information();
+    assert_eq!(info.socket_kind(), SocketActivityKind::StreamSocketListener);
+    let wrong = info.stream_socket().unwrap_err();
+    assert_eq!(wrong.hresult(), hresult::E_ILLEGAL_METHOD_CALL, "{wrong}");
+    let back = info.stream_socket_listener().expect("reclaim the listener");
+    assert_eq!(back.information().local_port(), port);
+    // The connection that woke the app waited for the handler.
+    back.add_connection_received(std::sync::Arc::new(|_, args| {
+        let socket = args.socket();
+        netrt::runtime::handle().spawn(async move {
+            socket.write_all(b"served").await.unwrap();
+            socket.close();
+        });
+    }))
+    .unwrap();
+    assert_eq!(read_to_end(&client), b"served");
+    task.unregister(false).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transferred_datagram_socket_wakes_the_task_and_keeps_the_datagram() {
+    daemon();
+    let (task, _) = register_task("datagram");
+    let subscription = task.subscribe().unwrap();
+    let socket = DatagramSocket::new();
+    socket.enable_transfer_ownership(task.task_id()).unwrap();
+    socket.bind_service_name("").await.unwrap();
+    let port = socket.information().local_port();
+    socket.transfer_ownership("datagram-1").unwrap();
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(b"ping while away", format!("127.0.0.1:{port}")).unwrap();
+    let details = next_activation(subscription).await.trigger_details();
+    assert_eq!(details.reason(), SocketActivityTriggerReason::SocketActivity);
+    assert_eq!(details.socket_information().socket_kind(), SocketActivityKind::DatagramSocket);
+    let back = details.socket_information().datagram_socket().expect("reclaim the datagram socket");
+    let (tx, rx) = std::sync::mpsc::channel();
+    back.add_message_received(std::sync::Arc::new(move |_, args| {
+        let _ = tx.send(args.data().to_vec());
+    }))
+    .unwrap();
+    let got = rx.recv_timeout(Duration::from_secs(30)).expect("the datagram that woke the app");
+    assert_eq!(got, b"ping while away");
     task.unregister(false).unwrap();
 }

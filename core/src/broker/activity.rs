@@ -12,7 +12,7 @@ use super::enums::{SocketActivityKind, SocketActivityTriggerReason};
 use super::session;
 use crate::error::{Error, Result, hresult};
 use crate::foundation::Guid;
-use crate::net::StreamSocket;
+use crate::net::{DatagramSocket, StreamSocket, StreamSocketListener};
 
 /// `SocketActivityContext`: bytes the app gives TransferOwnership and gets back with the socket
 /// (at most 16 KiB).
@@ -38,22 +38,22 @@ impl SocketActivityContext {
 pub enum ReclaimedSocket {
     /// A connected TCP socket.
     Stream(StreamSocket),
+    /// A TCP listener.
+    Listener(StreamSocketListener),
+    /// A UDP socket.
+    Datagram(DatagramSocket),
 }
 
 impl ReclaimedSocket {
     fn adopt(record: &SocketRecord, fd: OwnedFd) -> Result<Self> {
         let task = Guid::from_bytes_le(record.task_id);
-        match record.kind {
-            SocketKind::StreamSocket => Ok(Self::Stream(StreamSocket::from_reclaimed(fd, task)?)),
-            // netrt transfers only StreamSockets so far; another client may have given these.
-            SocketKind::StreamSocketListener | SocketKind::DatagramSocket => Err(Error::new(
-                hresult::E_NOTIMPL,
-                format!(
-                    "socket \"{}\" is a {:?}: netrt reclaims only StreamSockets so far",
-                    record.id, record.kind
-                ),
-            )),
-        }
+        Ok(match record.kind {
+            SocketKind::StreamSocket => Self::Stream(StreamSocket::from_reclaimed(fd, task)?),
+            SocketKind::StreamSocketListener => {
+                Self::Listener(StreamSocketListener::from_reclaimed(fd, task)?)
+            }
+            SocketKind::DatagramSocket => Self::Datagram(DatagramSocket::from_reclaimed(fd, task)?),
+        })
     }
 }
 
@@ -100,6 +100,31 @@ impl SocketActivityInformation {
     pub fn stream_socket(&self) -> Result<StreamSocket> {
         match self.reclaim(SocketKind::StreamSocket)? {
             ReclaimedSocket::Stream(s) => Ok(s),
+            _ => Err(self.wrong_kind(SocketKind::StreamSocket)),
+        }
+    }
+
+    /// `StreamSocketListener`: takes the listener back; it accepts once a ConnectionReceived
+    /// handler is attached (the connection that woke the app waits for it).
+    ///
+    /// # Errors
+    /// As [`SocketActivityInformation::stream_socket`].
+    pub fn stream_socket_listener(&self) -> Result<StreamSocketListener> {
+        match self.reclaim(SocketKind::StreamSocketListener)? {
+            ReclaimedSocket::Listener(s) => Ok(s),
+            _ => Err(self.wrong_kind(SocketKind::StreamSocketListener)),
+        }
+    }
+
+    /// `DatagramSocket`: takes the datagram socket back; it receives once a MessageReceived
+    /// handler is attached (the datagrams that woke the app wait for it).
+    ///
+    /// # Errors
+    /// As [`SocketActivityInformation::stream_socket`].
+    pub fn datagram_socket(&self) -> Result<DatagramSocket> {
+        match self.reclaim(SocketKind::DatagramSocket)? {
+            ReclaimedSocket::Datagram(s) => Ok(s),
+            _ => Err(self.wrong_kind(SocketKind::DatagramSocket)),
         }
     }
 
