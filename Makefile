@@ -7,7 +7,7 @@ RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
 	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus \
-	soak-broker
+	soak-broker bench-broker
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -137,6 +137,12 @@ soak-broker:
 ## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
 ## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.
 bench: deps bench-rust bench-c bench-python
+
+## bench-broker: the socket broker's figures (BENCHMARKS.md): daemon memory per idle held socket
+## (HELD=10000), notification latency and reclaim round trip (SAMPLES=1000), cold activation.
+bench-broker:
+	$(CARGO) build -q --release -p netrt-broker --bin netrt-brokerd --example broker_task --example broker_bench
+	target/release/examples/broker_bench $(or $(HELD),10000) $(or $(SAMPLES),1000)
 
 bench-rust:
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench
