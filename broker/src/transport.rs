@@ -56,6 +56,11 @@ pub fn recv_some(socket: impl AsFd, buf: &mut [u8]) -> io::Result<(usize, Vec<Ow
             fds.extend(received);
         }
     }
+    if got.flags.contains(rustix::net::ReturnFlags::CTRUNC) {
+        // The kernel dropped descriptors it could not install: this process is at its
+        // RLIMIT_NOFILE. The session cannot pair fds with messages any more.
+        return Err(io::Error::from_raw_os_error(libc::EMFILE));
+    }
     Ok((got.bytes, fds))
 }
 

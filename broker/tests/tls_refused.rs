@@ -3,8 +3,11 @@
 //! `openssl s_server` with the test PKI's leaf, as in netrt's TLS tests.
 
 mod common;
+// Shared with netrt's own TLS tests; this test uses a part of each.
+#[allow(dead_code)]
 #[path = "../../core/tests/util/peers.rs"]
 mod peers;
+#[allow(dead_code)]
 #[path = "../../core/tests/common/pki.rs"]
 mod pki;
 

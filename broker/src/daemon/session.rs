@@ -180,7 +180,7 @@ fn take(broker: &Broker, transfer: Transfer, fd: Option<OwnedFd>) -> Message {
     match Watch::start(record.id.clone(), generation, record.kind, fd, keep_alive, broker.fired.clone()) {
         Ok(watch) => {
             tracing::info!(socket = %record.id, kind = ?record.kind, "holding");
-            state.held.insert(record.id.clone(), Held { record, generation, watch });
+            state.held.insert(record.id.clone(), Held { record, generation, watch, activation: None });
             Message::Ok
         }
         Err(e) => failed(hr::E_FAIL, format!("cannot watch the socket: {e}")),
@@ -197,7 +197,7 @@ async fn reclaim(broker: &Broker, ids: Vec<String>) -> Vec<(Message, Vec<OwnedFd
                 Vec::new(),
             )];
         }
-        ids.iter().filter_map(|id| state.held.remove(id)).collect()
+        ids.iter().filter_map(|id| state.release(id)).collect()
     };
     let mut back = Vec::with_capacity(taken.len());
     for held in taken {

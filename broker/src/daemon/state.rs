@@ -1,26 +1,26 @@
 //! What the broker knows: registered tasks, held sockets, recent activations, subscribers.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 
 use tokio::sync::mpsc;
 
 use super::watch::Watch;
 use crate::protocol::{Activation, SocketRecord, TaskId, TaskRegistration};
 
-/// Activations remembered for `ActivationDetails` (oldest forgotten first).
-const ACTIVATIONS_KEPT: usize = 4096;
-
 pub(crate) struct Held {
     pub record: SocketRecord,
     pub generation: u64,
     pub watch: Watch,
+    /// The activation this socket caused, if it has fired.
+    pub activation: Option<String>,
 }
 
 pub(crate) struct State {
     pub tasks: BTreeMap<TaskId, TaskRegistration>,
     pub held: HashMap<String, Held>,
+    /// Each activation, until its socket leaves the broker (so a started command can always
+    /// ask about it while the socket is still held).
     activations: HashMap<String, Activation>,
-    activation_order: VecDeque<String>,
     pub subscribers: HashMap<TaskId, Vec<mpsc::UnboundedSender<Activation>>>,
     next_generation: u64,
     next_activation: u64,
@@ -38,7 +38,6 @@ impl Default for State {
             tasks: BTreeMap::new(),
             held: HashMap::new(),
             activations: HashMap::new(),
-            activation_order: VecDeque::new(),
             subscribers: HashMap::new(),
             next_generation: 0,
             next_activation: 0,
@@ -70,13 +69,19 @@ impl State {
     }
 
     pub fn remember(&mut self, activation: Activation) {
-        if self.activation_order.len() == ACTIVATIONS_KEPT
-            && let Some(old) = self.activation_order.pop_front()
-        {
-            self.activations.remove(&old);
+        if let Some(held) = self.held.get_mut(&activation.socket.id) {
+            held.activation = Some(activation.activation_id.clone());
         }
-        self.activation_order.push_back(activation.activation_id.clone());
         self.activations.insert(activation.activation_id.clone(), activation);
+    }
+
+    /// Takes a socket out of the broker's hands, forgetting its activation.
+    pub fn release(&mut self, id: &str) -> Option<Held> {
+        let held = self.held.remove(id)?;
+        if let Some(activation) = &held.activation {
+            self.activations.remove(activation);
+        }
+        Some(held)
     }
 
     pub fn activation(&self, id: &str) -> Option<&Activation> {
