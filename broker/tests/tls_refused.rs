@@ -7,7 +7,6 @@ mod common;
 #[allow(dead_code)]
 #[path = "../../core/tests/util/peers.rs"]
 mod peers;
-#[allow(dead_code)]
 #[path = "../../core/tests/common/pki.rs"]
 mod pki;
 
