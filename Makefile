@@ -20,9 +20,13 @@ build: deps
 	$(CARGO) build --workspace
 
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
-## WebSocket with a credential and a subprotocol, error codes), then the C and C++ examples.
+## WebSocket with a credential and a subprotocol, error codes), the socket broker hand-off (an app
+## transfers its connection and exits; the broker starts its task on traffic), then the C and C++
+## examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
+	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd --example broker_task
+	$(CARGO) run -q -p netrt-broker --example broker_demo
 	@$(MAKE) -s demo-c
 	@$(MAKE) -s demo-cpp
 

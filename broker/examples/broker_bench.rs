@@ -8,13 +8,16 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use netrt::broker::{
     BackgroundTaskBuilder, SocketActivityContext, SocketActivityInformation, SocketActivityTrigger,
 };
 use netrt::{HostName, StreamSocket};
+
+#[path = "support/private_daemon.rs"]
+mod private_daemon;
 
 fn resident_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -63,27 +66,15 @@ async fn main() {
     let held = args.first().copied().unwrap_or(10_000);
     let samples = args.get(1).copied().unwrap_or(1_000);
     raise_fd_limit();
-    let exe = std::env::current_exe().expect("exe");
-    let examples = exe.parent().expect("examples dir");
-    let brokerd: PathBuf = examples.parent().expect("target dir").join("netrt-brokerd");
+    let brokerd = private_daemon::brokerd_beside_exe();
+    let examples = brokerd.parent().expect("target dir").join("examples");
     let dir = std::env::temp_dir().join(format!("netrt-broker-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("bench dir");
     let socket_path = dir.join("run/broker.sock");
     // SAFETY: set before netrt talks to the broker (the runtime's threads do not read them).
-    unsafe { std::env::set_var("NETRT_BROKER_SOCKET", &socket_path) };
-    let mut daemon = std::process::Command::new(&brokerd)
-        .args([
-            "--socket".as_ref(),
-            socket_path.as_os_str(),
-            "--state-dir".as_ref(),
-            dir.join("state").as_os_str(),
-        ])
-        .env("NETRT_BROKER_LOG", "warn")
-        .spawn()
-        .expect("start netrt-brokerd");
-    while std::os::unix::net::UnixStream::connect(&socket_path).is_err() {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    unsafe { private_daemon::use_broker(&socket_path, &brokerd) };
+    let daemon =
+        private_daemon::start(&brokerd, &socket_path, &dir.join("state"), Stdio::inherit(), "warn", &[]);
     let pid = daemon.id();
     let mut builder = BackgroundTaskBuilder::new();
     builder.set_name("bench");
@@ -171,10 +162,8 @@ async fn main() {
     }
     report("cold activation (byte sent -> spawned task answered)", cold);
     task.unregister(false).expect("unregister");
-    // SAFETY: signal our own child.
-    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
-    let _ = daemon.wait();
-    let _ = std::fs::remove_dir_all(Path::new(&dir));
+    private_daemon::stop(daemon);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn drop_answer(peer: &mut TcpStream) {

@@ -60,13 +60,16 @@ async fn hold(
     fired: mpsc::UnboundedSender<Fired>,
     mut reclaim: oneshot::Receiver<oneshot::Sender<OwnedFd>>,
 ) {
-    let timer = async {
-        match keep_alive {
-            Some(d) => tokio::time::sleep(d).await,
+    // Boxed, and only when asked for: an idle socket without a keep-alive time should not
+    // carry a timer in its task.
+    let mut timer = keep_alive.map(|d| Box::pin(tokio::time::sleep(d)));
+    let expired = async {
+        match timer.as_mut() {
+            Some(sleep) => sleep.await,
             None => std::future::pending().await,
         }
     };
-    tokio::pin!(timer);
+    tokio::pin!(expired);
     let reason = loop {
         tokio::select! {
             ready = registered.readable() => {
@@ -77,7 +80,7 @@ async fn hold(
                     None => guard.clear_ready(),
                 }
             }
-            () = &mut timer => break Reason::KeepAliveTimerExpired,
+            () = &mut expired => break Reason::KeepAliveTimerExpired,
             asked = &mut reclaim => {
                 if let Ok(reply) = asked {
                     let _ = reply.send(registered.into_inner());

@@ -6,11 +6,14 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use netrt::broker::{BackgroundTaskBuilder, BackgroundTaskRegistration, SocketActivityTrigger};
+
+#[path = "../../examples/support/private_daemon.rs"]
+mod private_daemon;
 
 pub struct Daemon {
     pub dir: PathBuf,
@@ -40,10 +43,7 @@ pub fn daemon() -> &'static Daemon {
         let socket = dir.join("run/broker.sock");
         let log = dir.join("brokerd.log");
         // SAFETY: set once, before any test of this binary talks to the broker.
-        unsafe {
-            std::env::set_var("NETRT_BROKER_SOCKET", &socket);
-            std::env::set_var("NETRT_BROKERD", brokerd());
-        }
+        unsafe { private_daemon::use_broker(&socket, &brokerd()) };
         let (tx, rx) = std::sync::mpsc::channel();
         let (s, d, l) = (socket.clone(), dir.clone(), log.clone());
         std::thread::spawn(move || {
@@ -53,7 +53,6 @@ pub fn daemon() -> &'static Daemon {
             }
         });
         let child: Child = rx.recv().expect("daemon started");
-        wait_for_socket(&socket);
         std::mem::forget(child);
         Daemon { dir, socket, log }
     })
@@ -73,33 +72,14 @@ fn remove_stale_dirs() {
     }
 }
 
-/// Runs netrt-brokerd on `socket`, dying with this process.
+/// Runs netrt-brokerd on `socket` (debug logs into `log`), dying with this process.
 pub fn start(socket: &Path, state: &Path, log: &Path) -> Child {
-    use std::os::unix::process::CommandExt;
     let log = std::fs::File::create(log).expect("log file");
-    let mut command = Command::new(brokerd());
-    command
-        .args(["--socket".as_ref(), socket.as_os_str(), "--state-dir".as_ref(), state.as_os_str()])
-        .args(["--retry-base-ms", "50"])
-        .env("NETRT_BROKER_LOG", "debug")
-        .stderr(log);
-    // SAFETY: prctl is async-signal-safe.
-    unsafe {
-        command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-            Ok(())
-        });
-    }
-    command.spawn().expect("start netrt-brokerd")
+    private_daemon::start(&brokerd(), socket, state, log.into(), "debug", &["--retry-base-ms", "50"])
 }
 
-pub fn wait_for_socket(socket: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::os::unix::net::UnixStream::connect(socket).is_err() {
-        assert!(Instant::now() < deadline, "netrt-brokerd did not listen on {}", socket.display());
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
+#[allow(unused_imports)] // only the restart test needs it
+pub use private_daemon::wait_for_socket;
 
 /// A task whose command is the example task, reporting into a fresh directory.
 pub fn register_task(name: &str) -> (BackgroundTaskRegistration, PathBuf) {
