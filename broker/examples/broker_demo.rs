@@ -25,7 +25,13 @@ fn main() -> netrt::Result<()> {
     unsafe { private_daemon::use_broker(&socket, &brokerd) };
     let daemon = private_daemon::start(&brokerd, &socket, &dir.join("state"), Stdio::null(), "warn", &[]);
     println!("broker: netrt-brokerd (pid {}) listens on {}", daemon.id(), socket.display());
+    let outcome = hand_off(&dir, &task_exe);
+    private_daemon::stop(daemon);
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
 
+fn hand_off(dir: &std::path::Path, task_exe: &std::path::Path) -> netrt::Result<()> {
     let mut builder = BackgroundTaskBuilder::new();
     builder.set_name("demo-chat");
     builder.set_task_entry_point(&task_exe.display().to_string());
@@ -37,7 +43,7 @@ fn main() -> netrt::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0").expect("peer listener");
     let port = listener.local_addr().expect("address").port().to_string();
     let message = "Hello from the peer while the app is not running ☺".as_bytes();
-    let status = Command::new(&task_exe)
+    let status = Command::new(task_exe)
         .args(["transfer", &port, &task.task_id().to_string(), "demo-chat", &message.len().to_string()])
         .status()
         .expect("run the app");
@@ -64,8 +70,6 @@ fn main() -> netrt::Result<()> {
         if answer.trim() == expected { "matches: no byte lost" } else { "DIFFERS" }
     );
     task.unregister(false)?;
-    private_daemon::stop(daemon);
-    let _ = std::fs::remove_dir_all(&dir);
     if answer.trim() == expected {
         Ok(())
     } else {
