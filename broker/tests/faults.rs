@@ -233,3 +233,26 @@ fn another_user_cannot_reach_the_broker() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ermission denied"), "{err}");
 }
+
+#[test]
+fn a_client_starts_the_daemon_on_demand() {
+    let dir = daemon().dir.join("on-demand");
+    let socket = dir.join("run/broker.sock");
+    // A process the broker did not start asks about an activation: its client finds no daemon
+    // at the fresh path, starts one (NETRT_BROKERD) and gets the daemon's own answer.
+    let out = std::process::Command::new(broker_task())
+        .env("NETRT_BROKER_SOCKET", &socket)
+        .env("NETRT_BROKERD", brokerd())
+        .env("NETRT_BROKER_ACTIVATION", "00000000-0000-0000-0000-000000000001")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("0x80070490") && err.contains("no activation"), "{err}");
+    let (reply, _) =
+        Client::connect(&socket).expect("the started daemon").request(&Message::StatusQuery, &[]).unwrap();
+    let Message::Status(status) = reply else { panic!("{reply:?}") };
+    assert!(std::fs::read_to_string(dir.join("run/broker.log")).unwrap().contains("listening on"));
+    // SAFETY: signal the daemon the client started (its own process group, not our child).
+    unsafe { libc::kill(status.pid as i32, libc::SIGTERM) };
+}
