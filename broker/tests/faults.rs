@@ -19,9 +19,7 @@ async fn transfer_fails_while_a_read_is_pending_and_works_after_it_ends() {
     daemon();
     let (task, _) = register_task("pending");
     let (listener, port) = peer_listener();
-    let socket = StreamSocket::new();
-    socket.enable_transfer_ownership(task.task_id()).unwrap();
-    socket.connect(&HostName::new("127.0.0.1").unwrap(), &port).await.unwrap();
+    let socket = transferable(task.task_id(), &port).await;
     let (_peer, _) = listener.accept().unwrap();
     let mut buf = [0u8; 8];
     let read = socket.read_some(&mut buf);
@@ -67,9 +65,7 @@ async fn more_sockets_than_scm_max_fd_come_back_in_one_reclaim() {
     let (listener, port) = peer_listener();
     let mut peers = Vec::new();
     for i in 0..COUNT {
-        let socket = StreamSocket::new();
-        socket.enable_transfer_ownership(task.task_id()).unwrap();
-        socket.connect(&HostName::new("127.0.0.1").unwrap(), &port).await.unwrap();
+        let socket = transferable(task.task_id(), &port).await;
         peers.push(listener.accept().unwrap().0);
         socket.transfer_ownership(&format!("many-{i:03}")).unwrap();
     }
@@ -164,9 +160,7 @@ async fn a_command_that_cannot_start_is_retried_with_growing_pauses() {
     builder.set_trigger(SocketActivityTrigger::new());
     let task = builder.register().unwrap();
     let (listener, port) = peer_listener();
-    let socket = StreamSocket::new();
-    socket.enable_transfer_ownership(task.task_id()).unwrap();
-    socket.connect(&HostName::new("127.0.0.1").unwrap(), &port).await.unwrap();
+    let socket = transferable(task.task_id(), &port).await;
     let (peer, _) = listener.accept().unwrap();
     socket.transfer_ownership("unstartable-1").unwrap();
     write_all(&peer, b"x");

@@ -11,20 +11,12 @@ use netrt::broker::{
     SocketActivityContext, SocketActivityInformation, SocketActivityKind, SocketActivityTriggerReason,
 };
 use netrt::error::hresult;
-use netrt::foundation::{Guid, TimeSpan};
+use netrt::foundation::TimeSpan;
 use netrt::net::{DatagramSocket, StreamSocketListener};
-use netrt::{HostName, StreamSocket};
 
 /// Rounds of the hand-off test (`make soak-broker` runs 1,000).
 fn rounds() -> usize {
     std::env::var("NETRT_BROKER_SOAK_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
-}
-
-async fn transferable(task: Guid, port: &str) -> StreamSocket {
-    let socket = StreamSocket::new();
-    socket.enable_transfer_ownership(task).expect("enable before connect");
-    socket.connect(&HostName::new("127.0.0.1").unwrap(), port).await.expect("connect");
-    socket
 }
 
 #[test]

@@ -159,3 +159,11 @@ pub fn read_to_end(mut stream: &TcpStream) -> Vec<u8> {
     stream.read_to_end(&mut out).expect("peer read");
     out
 }
+
+/// A StreamSocket enabled for `task`'s transfer, connected to 127.0.0.1:`port`.
+pub async fn transferable(task: netrt::foundation::Guid, port: &str) -> netrt::StreamSocket {
+    let socket = netrt::StreamSocket::new();
+    socket.enable_transfer_ownership(task).expect("enable before connect");
+    socket.connect(&netrt::HostName::new("127.0.0.1").unwrap(), port).await.expect("connect");
+    socket
+}

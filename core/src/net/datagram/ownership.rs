@@ -8,85 +8,22 @@ use netrt_broker::protocol::SocketKind;
 use tokio::net::UdpSocket;
 
 use super::{DatagramSocket, OWNER, State, receive_loop};
-use crate::broker::transfer::{self, TransferArgs};
-use crate::broker::{SocketActivityConnectedStandbyAction, SocketActivityContext};
+use crate::broker::SocketActivityConnectedStandbyAction;
+use crate::broker::transfer::{self, TransferArgs, transfer_ownership_members};
 use crate::error::{Error, Result};
-use crate::foundation::{Guid, TimeSpan};
+use crate::foundation::Guid;
 
 impl DatagramSocket {
-    /// `EnableTransferOwnership(taskId)`: lets the socket be handed to the socket broker for
-    /// the background task `task_id` later. Call it before binding or connecting.
-    ///
-    /// # Errors
-    /// `E_ILLEGAL_METHOD_CALL` once bound; `RO_E_CLOSED` after close.
-    pub fn enable_transfer_ownership(&self, task_id: Guid) -> Result<()> {
-        self.enable_transfer_ownership_with_connected_standby_action(
-            task_id,
-            SocketActivityConnectedStandbyAction::DoNotWake,
-        )
-    }
+    transfer_ownership_members!("DatagramSocket", "before binding or connecting", keep_alive);
 
-    /// `EnableTransferOwnership(taskId, connectedStandbyAction)` (the action is recorded;
-    /// Linux has no connected standby).
-    ///
-    /// # Errors
-    /// As [`DatagramSocket::enable_transfer_ownership`].
-    pub fn enable_transfer_ownership_with_connected_standby_action(
-        &self,
-        task_id: Guid,
-        action: SocketActivityConnectedStandbyAction,
-    ) -> Result<()> {
+    fn check_enable_transfer(&self) -> Result<()> {
         match *self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
-            State::Created => {}
-            State::Closed { .. } => return Err(Error::closed(OWNER)),
-            State::Bound { .. } => {
-                return Err(Error::illegal_method_call(
-                    "EnableTransferOwnership must be called before binding or connecting",
-                ));
-            }
+            State::Created => Ok(()),
+            State::Closed { .. } => Err(Error::closed(OWNER)),
+            State::Bound { .. } => Err(Error::illegal_method_call(
+                "EnableTransferOwnership must be called before binding or connecting",
+            )),
         }
-        self.inner.ownership.enable(task_id, action);
-        Ok(())
-    }
-
-    /// `TransferOwnership(socketId)`: hands the bound socket to the socket broker, which
-    /// activates the task with `SocketActivity` when a datagram arrives. This object is closed
-    /// afterwards (`RO_E_CLOSED`); a datagram being delivered at that moment may still reach its
-    /// handlers.
-    ///
-    /// # Errors
-    /// `E_INVALIDARG` for an empty id; `E_ILLEGAL_METHOD_CALL` without EnableTransferOwnership
-    /// or when not bound; `E_ALREADY_EXISTS`, `E_NOT_FOUND`, `E_SERVICE_NOT_ACTIVE` from the
-    /// broker. On any error the socket is unchanged.
-    pub fn transfer_ownership(&self, socket_id: &str) -> Result<()> {
-        self.transfer(&TransferArgs { socket_id, context: None, keep_alive: None })
-    }
-
-    /// `TransferOwnership(socketId, data)`: with context bytes (at most 16 KiB).
-    ///
-    /// # Errors
-    /// As [`DatagramSocket::transfer_ownership`]; `E_INVALIDARG` for a larger context.
-    pub fn transfer_ownership_with_context(
-        &self,
-        socket_id: &str,
-        data: &SocketActivityContext,
-    ) -> Result<()> {
-        self.transfer(&TransferArgs { socket_id, context: Some(data), keep_alive: None })
-    }
-
-    /// `TransferOwnership(socketId, data, keepAliveTime)`: also activates the task with
-    /// `KeepAliveTimerExpired` when `keep_alive_time` passes with no datagram.
-    ///
-    /// # Errors
-    /// As [`DatagramSocket::transfer_ownership_with_context`]; `E_INVALIDARG` for a negative
-    /// time.
-    pub fn transfer_ownership_with_context_and_keep_alive_time(
-        &self,
-        socket_id: &str,
-        data: &SocketActivityContext,
-        keep_alive_time: TimeSpan,
-    ) -> Result<()> {
-        self.transfer(&TransferArgs { socket_id, context: Some(data), keep_alive: Some(keep_alive_time) })
     }
 
     fn transfer(&self, args: &TransferArgs<'_>) -> Result<()> {

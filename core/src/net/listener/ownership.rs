@@ -7,71 +7,23 @@ use netrt_broker::protocol::SocketKind;
 use socket2::Socket;
 
 use super::{OWNER, State, StreamSocketListener};
-use crate::broker::transfer::{self, TransferArgs};
-use crate::broker::{SocketActivityConnectedStandbyAction, SocketActivityContext};
+use crate::broker::SocketActivityConnectedStandbyAction;
+use crate::broker::transfer::{self, TransferArgs, transfer_ownership_members};
 use crate::error::{Error, Result, hresult};
 use crate::foundation::Guid;
 use crate::net::enums::SocketProtectionLevel;
 
 impl StreamSocketListener {
-    /// `EnableTransferOwnership(taskId)`: lets the listener be handed to the socket broker for
-    /// the background task `task_id` later. Call it before binding.
-    ///
-    /// # Errors
-    /// `E_ILLEGAL_METHOD_CALL` once bound; `RO_E_CLOSED` after close.
-    pub fn enable_transfer_ownership(&self, task_id: Guid) -> Result<()> {
-        self.enable_transfer_ownership_with_connected_standby_action(
-            task_id,
-            SocketActivityConnectedStandbyAction::DoNotWake,
-        )
-    }
+    transfer_ownership_members!("StreamSocketListener", "before binding");
 
-    /// `EnableTransferOwnership(taskId, connectedStandbyAction)` (the action is recorded;
-    /// Linux has no connected standby).
-    ///
-    /// # Errors
-    /// As [`StreamSocketListener::enable_transfer_ownership`].
-    pub fn enable_transfer_ownership_with_connected_standby_action(
-        &self,
-        task_id: Guid,
-        action: SocketActivityConnectedStandbyAction,
-    ) -> Result<()> {
+    fn check_enable_transfer(&self) -> Result<()> {
         match *self.inner.state.lock().unwrap_or_else(|e| e.into_inner()) {
-            State::Created => {}
-            State::Closed { .. } => return Err(Error::closed(OWNER)),
+            State::Created => Ok(()),
+            State::Closed { .. } => Err(Error::closed(OWNER)),
             State::Bound { .. } | State::Reclaimed { .. } => {
-                return Err(Error::illegal_method_call(
-                    "EnableTransferOwnership must be called before binding",
-                ));
+                Err(Error::illegal_method_call("EnableTransferOwnership must be called before binding"))
             }
         }
-        self.inner.ownership.enable(task_id, action);
-        Ok(())
-    }
-
-    /// `TransferOwnership(socketId)`: hands the listening socket to the socket broker, which
-    /// activates the task with `ConnectionAccepted` when a connection waits. This object is
-    /// closed afterwards (`RO_E_CLOSED`); connections queued before the call may still reach
-    /// its handlers.
-    ///
-    /// # Errors
-    /// `E_INVALIDARG` for an empty id; `E_ILLEGAL_METHOD_CALL` without EnableTransferOwnership
-    /// or when not bound; `E_NOTIMPL` for a TLS listener; `E_ALREADY_EXISTS`, `E_NOT_FOUND`,
-    /// `E_SERVICE_NOT_ACTIVE` from the broker. On any error the listener is unchanged.
-    pub fn transfer_ownership(&self, socket_id: &str) -> Result<()> {
-        self.transfer(&TransferArgs { socket_id, context: None, keep_alive: None })
-    }
-
-    /// `TransferOwnership(socketId, data)`: with context bytes (at most 16 KiB).
-    ///
-    /// # Errors
-    /// As [`StreamSocketListener::transfer_ownership`]; `E_INVALIDARG` for a larger context.
-    pub fn transfer_ownership_with_context(
-        &self,
-        socket_id: &str,
-        data: &SocketActivityContext,
-    ) -> Result<()> {
-        self.transfer(&TransferArgs { socket_id, context: Some(data), keep_alive: None })
     }
 
     fn transfer(&self, args: &TransferArgs<'_>) -> Result<()> {

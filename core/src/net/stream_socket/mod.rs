@@ -822,6 +822,14 @@ impl Inner {
     }
 
     fn close(&self) {
+        if let Some(conn) = self.end() {
+            conn.shutdown();
+        }
+    }
+
+    /// Closes the socket for the app; returns the connection it had (the caller shuts it down,
+    /// or not when the socket broker now holds it).
+    fn end(&self) -> Option<Arc<Connection>> {
         let previous = {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
             if let State::Connected(conn) = &*state {
@@ -833,8 +841,9 @@ impl Inner {
         };
         self.control.shared.close();
         self.abort.abort_all();
-        if let State::Connected(conn) = previous {
-            conn.shutdown();
+        match previous {
+            State::Connected(conn) => Some(conn),
+            _ => None,
         }
     }
 
