@@ -54,12 +54,17 @@ demo-cpp: ffi
 	target/cpp-examples/listener_echo
 
 ## install: libnetrt.so(.0)/libnetrt.a, netrt.h, netrt.pc and the CMake package (netrt::netrt)
-## into $(DESTDIR)$(PREFIX). INSTALL_PROFILE=debug installs the debug build instead.
+## into $(DESTDIR)$(PREFIX), and the socket broker: bin/netrt-brokerd and its systemd user units
+## (lib/systemd/user/netrt-brokerd.{socket,service}). INSTALL_PROFILE=debug installs the debug build.
 PREFIX ?= /usr/local
 INSTALL_PROFILE ?= release
 install:
 	$(CARGO) build -q -p netrt-ffi $(if $(filter release,$(INSTALL_PROFILE)),--release)
 	ffi/install.sh "$(DESTDIR)$(PREFIX)" target/$(INSTALL_PROFILE) "$(PREFIX)"
+	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd $(if $(filter release,$(INSTALL_PROFILE)),--release)
+	install -D -m 0755 target/$(INSTALL_PROFILE)/netrt-brokerd "$(DESTDIR)$(PREFIX)/bin/netrt-brokerd"
+	install -D -m 0644 broker/systemd/netrt-brokerd.socket "$(DESTDIR)$(PREFIX)/lib/systemd/user/netrt-brokerd.socket"
+	sed 's|@PREFIX@|$(PREFIX)|g' broker/systemd/netrt-brokerd.service.in >"$(DESTDIR)$(PREFIX)/lib/systemd/user/netrt-brokerd.service"
 
 ## header: regenerate include/netrt.h with the pinned cbindgen (never from build.rs).
 header-tool:

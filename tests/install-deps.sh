@@ -8,9 +8,10 @@ set -euo pipefail
 # valgrind for the C suite; GLib's headers for the GLib completion-queue example; tinyproxy
 # (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic) and
 # apache2 (mod_auth_digest in front of a WebSocket server) for the WebSocket tests; useradd
-# (passwd) and runuser (util-linux) for the socket broker's test that another user is refused.
+# (passwd) and runuser (util-linux) for the socket broker's test that another user is refused;
+# systemd-socket-activate (systemd) for its socket-activation test.
 packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev
-  tinyproxy nginx-light apache2 passwd util-linux)
+  tinyproxy nginx-light apache2 passwd util-linux systemd)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -250,3 +250,34 @@ fn a_client_starts_the_daemon_on_demand() {
     // SAFETY: signal the daemon the client started (its own process group, not our child).
     unsafe { libc::kill(status.pid as i32, libc::SIGTERM) };
 }
+
+#[test]
+fn a_socket_activated_daemon_serves_the_socket_systemd_passes() {
+    let dir = daemon().dir.join("activated");
+    std::fs::create_dir_all(dir.join("run")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.join("run"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let socket = dir.join("run/broker.sock");
+    // systemd-socket-activate binds the socket and runs the daemon with it as fd 3 on the
+    // first connection, as the installed netrt-brokerd.socket unit does.
+    let mut activator = std::process::Command::new("systemd-socket-activate")
+        .arg("-l")
+        .arg(&socket)
+        .arg(brokerd())
+        .arg("--socket")
+        .arg(&socket)
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .stderr(std::fs::File::create(dir.join("activated.log")).unwrap())
+        .spawn()
+        .expect("systemd-socket-activate (package systemd)");
+    wait_for_socket(&socket);
+    let (reply, _) = Client::connect(&socket).expect("served").request(&Message::StatusQuery, &[]).unwrap();
+    let Message::Status(status) = reply else { panic!("{reply:?}") };
+    // SAFETY: signal the daemon (which systemd-socket-activate execs into) and wait for it.
+    unsafe { libc::kill(status.pid as i32, libc::SIGTERM) };
+    let _ = activator.wait();
+    let log = std::fs::read_to_string(dir.join("activated.log")).unwrap();
+    assert!(log.contains("(socket from systemd)"), "{log}");
+    assert!(socket.exists(), "a socket-activated daemon leaves the socket file to systemd");
+}

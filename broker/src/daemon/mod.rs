@@ -106,8 +106,8 @@ pub fn run(config: Config) -> i32 {
 }
 
 async fn serve(config: Config) -> i32 {
-    let listener = match listen::bind(&config.socket) {
-        Ok(listen::Bound::Listening(l)) => l,
+    let (listener, activated) = match listen::bind(&config.socket) {
+        Ok(listen::Bound::Listening { listener, activated }) => (listener, activated),
         Ok(listen::Bound::AlreadyRunning) => {
             tracing::info!("a broker already serves {}", config.socket.display());
             return 0;
@@ -126,9 +126,10 @@ async fn serve(config: Config) -> i32 {
             state.tasks.insert(task.task_id, task);
         }
         tracing::info!(
-            "netrt-brokerd {} listening on {} ({} registered tasks)",
+            "netrt-brokerd {} listening on {}{} ({} registered tasks)",
             env!("CARGO_PKG_VERSION"),
             config.socket.display(),
+            if activated { " (socket from systemd)" } else { "" },
             state.tasks.len()
         );
     }
@@ -168,7 +169,10 @@ async fn serve(config: Config) -> i32 {
         }
     }
     let held = broker.state().held.len();
-    listen::remove(&config.socket);
+    if !activated {
+        // A socket-activated daemon leaves the file to systemd, which keeps listening on it.
+        listen::remove(&config.socket);
+    }
     tracing::info!("shutting down; {held} held sockets are closed");
     0
 }

@@ -45,6 +45,10 @@ async fn run_once(task: &TaskRegistration, activation_id: &str, socket: &PathBuf
         .envs(task.env.iter().map(|(k, v)| (k, v)))
         .env(ACTIVATION_ENV, activation_id)
         .env(SOCKET_ENV, socket)
+        // systemd's socket-activation variables were for the daemon, not its tasks.
+        .env_remove("LISTEN_PID")
+        .env_remove("LISTEN_FDS")
+        .env_remove("LISTEN_FDNAMES")
         .stdin(std::process::Stdio::null());
     let mut child = command.spawn().map_err(|e| format!("/bin/sh: {e}"))?;
     tracing::info!(task = %task.name, activation = %activation_id, pid = child.id(), "started `{}`", task.command);

@@ -74,14 +74,20 @@ pub(crate) fn request(
 }
 
 /// Where the daemon binary is: `$NETRT_BROKERD`, next to the running executable (or its
-/// parent directory, as for test binaries in target/*/deps), else `netrt-brokerd` in PATH.
+/// parent directory, as for test binaries in target/*/deps), in the `bin/` beside the `lib/`
+/// that holds this library (`make install`'s layout, for C and C++ apps), else in PATH.
 fn brokerd_binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(BROKERD_ENV).filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
-    for candidate in [dir.join("netrt-brokerd"), dir.parent()?.join("netrt-brokerd")] {
+    let installed = library_path().and_then(|lib| Some(lib.parent()?.parent()?.join("bin/netrt-brokerd")));
+    for candidate in
+        [Some(dir.join("netrt-brokerd")), dir.parent().map(|d| d.join("netrt-brokerd")), installed]
+            .into_iter()
+            .flatten()
+    {
         if candidate.is_file() {
             return Some(candidate);
         }
@@ -89,6 +95,21 @@ fn brokerd_binary() -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths).map(|d| d.join("netrt-brokerd")).find(|p| p.is_file())
     })
+}
+
+/// The file this code was loaded from (libnetrt.so for C apps; the executable when linked in).
+fn library_path() -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: dladdr only reads the loader's tables; a zeroed Dl_info is a valid out-parameter.
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    let here = library_path as *const libc::c_void;
+    // SAFETY: `here` is an address inside this object; `info` is writable.
+    if unsafe { libc::dladdr(here, &mut info) } == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dladdr returned a NUL-terminated path that lives as long as the object is loaded.
+    let name = unsafe { std::ffi::CStr::from_ptr(info.dli_fname) };
+    Some(PathBuf::from(std::ffi::OsStr::from_bytes(name.to_bytes())))
 }
 
 /// Starts the daemon in its own session, logging to `broker.log` beside its socket; a thread
