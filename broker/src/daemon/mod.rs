@@ -34,6 +34,8 @@ pub(crate) struct Broker {
     state: Mutex<State>,
     fired: mpsc::UnboundedSender<Fired>,
     config: Config,
+    /// Permits for task commands running at once.
+    running: Arc<tokio::sync::Semaphore>,
 }
 
 impl Broker {
@@ -65,6 +67,7 @@ impl Broker {
                 activation.activation_id,
                 self.config.socket.clone(),
                 self.config.retry_base,
+                self.running.clone(),
             ),
             None => tracing::warn!(
                 socket = %activation.socket.id,
@@ -118,8 +121,12 @@ async fn serve(config: Config) -> i32 {
         }
     };
     let (fired_tx, mut fired_rx) = mpsc::unbounded_channel();
-    let broker =
-        Arc::new(Broker { state: Mutex::new(State::default()), fired: fired_tx, config: config.clone() });
+    let broker = Arc::new(Broker {
+        state: Mutex::new(State::default()),
+        fired: fired_tx,
+        config: config.clone(),
+        running: Arc::new(tokio::sync::Semaphore::new(spawn::CONCURRENT_COMMANDS)),
+    });
     {
         let mut state = broker.state();
         for task in persist::load(&config.state_dir) {

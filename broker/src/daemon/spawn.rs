@@ -12,11 +12,23 @@ const ATTEMPTS: u32 = 6;
 /// The longest pause between attempts.
 const MAX_DELAY: Duration = Duration::from_secs(60);
 
-/// Starts the command of `task` for `activation_id` on the runtime (returns at once).
-pub(crate) fn activate(task: TaskRegistration, activation_id: String, socket: PathBuf, retry_base: Duration) {
+/// Task commands running at once, at most: a burst of activations (thousands of held sockets
+/// whose peers all leave together) queues instead of forking thousands of processes.
+pub(crate) const CONCURRENT_COMMANDS: usize = 64;
+
+/// Starts the command of `task` for `activation_id` on the runtime (returns at once); it waits
+/// for one of the `running` permits first.
+pub(crate) fn activate(
+    task: TaskRegistration,
+    activation_id: String,
+    socket: PathBuf,
+    retry_base: Duration,
+    running: std::sync::Arc<tokio::sync::Semaphore>,
+) {
     tokio::spawn(async move {
         let mut delay = retry_base;
         for attempt in 1..=ATTEMPTS {
+            let Ok(_permit) = running.acquire().await else { return };
             match run_once(&task, &activation_id, &socket).await {
                 Ok(()) => return,
                 Err(why) if attempt < ATTEMPTS => {
