@@ -107,6 +107,7 @@ test-rust:
 ## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind; also builds
 ## and runs the completion-queue examples (examples/c/epoll_echo.c, glib_echo.c).
 test-c: ffi
+	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd
 	timeout 1200 tests/c/run.sh all
 	timeout 600 tests/c/install_test.sh
 

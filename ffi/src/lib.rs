@@ -20,6 +20,7 @@ mod read_into;
 mod strings;
 
 pub mod async_op;
+pub mod broker;
 pub mod buffer;
 pub mod certificate;
 pub mod certificate_chain;

@@ -19,6 +19,9 @@ __all__ = [
     "TlsVersion",
     "SocketMessageType",
     "MessageWebSocketReceiveMode",
+    "SocketActivityKind",
+    "SocketActivityTriggerReason",
+    "SocketActivityConnectedStandbyAction",
     "ChainValidationResult",
     "CertificateChainPolicy",
     "ByteOrder",
@@ -170,6 +173,38 @@ class MessageWebSocketReceiveMode(enum.IntEnum):
 
     FULL_MESSAGE = 0
     PARTIAL_MESSAGE = 1
+
+
+class SocketActivityKind(enum.IntEnum):
+    """Windows.Networking.Sockets.SocketActivityKind: what kind of socket the broker holds."""
+
+    __module__ = "netrt"
+
+    NONE = 0
+    STREAM_SOCKET_LISTENER = 1
+    DATAGRAM_SOCKET = 2
+    STREAM_SOCKET = 3
+
+
+class SocketActivityTriggerReason(enum.IntEnum):
+    """Windows.Networking.Sockets.SocketActivityTriggerReason: why the broker activated the task."""
+
+    __module__ = "netrt"
+
+    NONE = 0
+    SOCKET_ACTIVITY = 1
+    CONNECTION_ACCEPTED = 2
+    KEEP_ALIVE_TIMER_EXPIRED = 3
+    SOCKET_CLOSED = 4
+
+
+class SocketActivityConnectedStandbyAction(enum.IntEnum):
+    """Windows.Networking.Sockets.SocketActivityConnectedStandbyAction: whether the socket may wake the system from connected standby (netrt: recorded; Linux has no connected standby, so the broker always activates the task)."""
+
+    __module__ = "netrt"
+
+    DO_NOT_WAKE = 0
+    WAKE = 1
 
 
 class ChainValidationResult(enum.IntEnum):
