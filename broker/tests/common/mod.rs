@@ -78,8 +78,8 @@ pub fn start(socket: &Path, state: &Path, log: &Path) -> Child {
     private_daemon::start(&brokerd(), socket, state, log.into(), "debug", &["--retry-base-ms", "50"])
 }
 
-#[allow(unused_imports)] // only the restart test needs it
-pub use private_daemon::wait_for_socket;
+#[allow(unused_imports)] // only some test binaries use these
+pub use private_daemon::{stop as private_daemon_stop, wait_for_socket};
 
 /// A task whose command is the example task, reporting into a fresh directory.
 pub fn register_task(name: &str) -> (BackgroundTaskRegistration, PathBuf) {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use netrt_broker::client::Client;
+use netrt_broker::client::{Client, ClientError};
 use netrt_broker::protocol::{ACTIVATION_ENV, Activation, Message, TaskRegistration};
 
 use super::activity::{SocketActivityInformation, SocketActivityTriggerDetails};
@@ -197,7 +197,8 @@ impl ActivationSubscription {
     /// the time ran out.
     ///
     /// # Errors
-    /// The connection's error when the broker went away.
+    /// `E_SERVICE_NOT_ACTIVE` when the broker stopped (the sockets it held were closed with it;
+    /// subscribe again once a broker runs); the connection's error otherwise.
     pub fn next_activation(&mut self, timeout: Option<Duration>) -> Result<Option<BackgroundTaskInstance>> {
         const WHAT: &str = "wait for an activation";
         if let Some(limit) = timeout {
@@ -210,7 +211,24 @@ impl ActivationSubscription {
                 return Ok(None);
             }
         }
-        match self.client.receive_forever().map_err(|e| session::client_error(e, WHAT))? {
+        let received = match self.client.receive_forever() {
+            Err(ClientError::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                return Err(Error::new(
+                    hresult::E_SERVICE_NOT_ACTIVE,
+                    format!(
+                        "{WHAT}: the socket broker stopped; the sockets it held for task \"{}\" were closed with it",
+                        self.task.name()
+                    ),
+                ));
+            }
+            other => other.map_err(|e| session::client_error(e, WHAT))?,
+        };
+        match received {
             (Message::Activated(a), _) => {
                 Ok(Some(BackgroundTaskInstance::from_activation(a, Some(self.task.clone()))?))
             }
