@@ -32,7 +32,8 @@ pub struct Config {
 
 pub(crate) struct Broker {
     state: Mutex<State>,
-    fired: mpsc::UnboundedSender<Fired>,
+    /// Holds the sockets (one epoll set for all).
+    watcher: watch::Watcher,
     config: Config,
     /// Permits for task commands running at once.
     running: Arc<tokio::sync::Semaphore>,
@@ -121,9 +122,16 @@ async fn serve(config: Config) -> i32 {
         }
     };
     let (fired_tx, mut fired_rx) = mpsc::unbounded_channel();
+    let watcher = match watch::Watcher::new() {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::error!("cannot create the epoll set for held sockets: {e}");
+            return 1;
+        }
+    };
     let broker = Arc::new(Broker {
         state: Mutex::new(State::default()),
-        fired: fired_tx,
+        watcher,
         config: config.clone(),
         running: Arc::new(tokio::sync::Semaphore::new(spawn::CONCURRENT_COMMANDS)),
     });
@@ -140,6 +148,8 @@ async fn serve(config: Config) -> i32 {
             state.tasks.len()
         );
     }
+    let watching = broker.clone();
+    tokio::spawn(async move { watching.watcher.run(fired_tx).await });
     let events = broker.clone();
     tokio::spawn(async move {
         while let Some(fired) = fired_rx.recv().await {

@@ -11,7 +11,6 @@ use tokio::sync::mpsc;
 
 use super::Broker;
 use super::state::Held;
-use super::watch::Watch;
 use crate::protocol::{
     Activation, DecodeError, Inbox, MAX_FDS_PER_MESSAGE, Message, Role, SocketKind, SocketRecord, Status,
     TaskStatus, Transfer, VERSION, encode,
@@ -177,10 +176,10 @@ fn take(broker: &Broker, transfer: Transfer, fd: Option<OwnedFd>) -> Message {
     }
     let generation = state.generation();
     let keep_alive = (transfer.keep_alive_ms > 0).then(|| Duration::from_millis(transfer.keep_alive_ms));
-    match Watch::start(record.id.clone(), generation, record.kind, fd, keep_alive, broker.fired.clone()) {
-        Ok(watch) => {
+    match broker.watcher.hold(&record.id, generation, record.kind, fd, keep_alive) {
+        Ok(key) => {
             tracing::info!(socket = %record.id, kind = ?record.kind, "holding");
-            state.held.insert(record.id.clone(), Held { record, generation, watch, activation: None });
+            state.held.insert(record.id.clone(), Held { record, generation, key, activation: None });
             Message::Ok
         }
         Err(e) => failed(hr::E_FAIL, format!("cannot watch the socket: {e}")),
@@ -201,7 +200,7 @@ async fn reclaim(broker: &Broker, ids: Vec<String>) -> Vec<(Message, Vec<OwnedFd
     };
     let mut back = Vec::with_capacity(taken.len());
     for held in taken {
-        if let Some(fd) = held.watch.reclaim().await {
+        if let Some(fd) = broker.watcher.release(held.key) {
             back.push((held.record, fd));
         }
     }

@@ -4,13 +4,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use tokio::sync::mpsc;
 
-use super::watch::Watch;
 use crate::protocol::{Activation, SocketRecord, TaskId, TaskRegistration};
 
 pub(crate) struct Held {
     pub record: SocketRecord,
     pub generation: u64,
-    pub watch: Watch,
+    /// The socket's key in the watcher.
+    pub key: usize,
     /// The activation this socket caused, if it has fired.
     pub activation: Option<String>,
 }
