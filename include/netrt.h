@@ -1117,6 +1117,48 @@ netrt_hresult netrt_socket_activity_information_get_context(netrt_handle informa
 netrt_hresult netrt_socket_activity_information_get_stream_socket(netrt_handle information,
                                                                   netrt_handle *out);
 
+// `EnableTransferOwnership(taskId)` on a StreamSocketListener (before binding). Errors:
+// handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` once bound, `RO_E_CLOSED`.
+netrt_hresult netrt_stream_socket_listener_enable_transfer_ownership(netrt_handle listener,
+                                                                     const netrt_guid *task_id);
+
+// `TransferOwnership(socketId[, SocketActivityContext(context)])` on a bound
+// StreamSocketListener (`context` NULL with `len` 0 for the one-argument form): the broker
+// activates the task with `ConnectionAccepted`. Errors: as
+// `netrt_stream_socket_transfer_ownership` (`E_ILLEGAL_METHOD_CALL` when not bound,
+// `E_NOTIMPL` for a TLS listener).
+netrt_hresult netrt_stream_socket_listener_transfer_ownership(netrt_handle listener,
+                                                              const char *socket_id,
+                                                              const uint8_t *context,
+                                                              size_t len);
+
+// `EnableTransferOwnership(taskId)` on a DatagramSocket (before binding or connecting).
+// Errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` once bound, `RO_E_CLOSED`.
+netrt_hresult netrt_datagram_socket_enable_transfer_ownership(netrt_handle socket,
+                                                              const netrt_guid *task_id);
+
+// `TransferOwnership(socketId[, context[, keepAliveTime]])` on a bound DatagramSocket
+// (`context` NULL with `len` 0 and `keep_alive_time` 0 for the shorter forms; ticks of 100
+// ns): the broker activates the task with `SocketActivity` when a datagram arrives. Errors: as
+// `netrt_stream_socket_transfer_ownership_with_context_and_keep_alive_time`.
+netrt_hresult netrt_datagram_socket_transfer_ownership(netrt_handle socket,
+                                                       const char *socket_id,
+                                                       const uint8_t *context,
+                                                       size_t len,
+                                                       int64_t keep_alive_time);
+
+// `StreamSocketListener`: takes the listener back (it accepts once a ConnectionReceived
+// handler is attached); `*out` receives a new reference. Errors: as
+// `netrt_socket_activity_information_get_stream_socket`.
+netrt_hresult netrt_socket_activity_information_get_stream_socket_listener(netrt_handle information,
+                                                                           netrt_handle *out);
+
+// `DatagramSocket`: takes the datagram socket back (it receives once a MessageReceived
+// handler is attached); `*out` receives a new reference. Errors: as
+// `netrt_socket_activity_information_get_stream_socket`.
+netrt_hresult netrt_socket_activity_information_get_datagram_socket(netrt_handle information,
+                                                                    netrt_handle *out);
+
 // `Buffer(capacity)`: a buffer of `capacity` zeroed bytes and length 0.
 //
 // `out` must not be NULL; it receives a new reference. The memory is allocated at once, so

@@ -324,3 +324,107 @@ pub extern "C" fn netrt_socket_activity_information_get_stream_socket(
         Ok(())
     })
 }
+
+/// `EnableTransferOwnership(taskId)` on a StreamSocketListener (before binding). Errors:
+/// handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` once bound, `RO_E_CLOSED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_socket_listener_enable_transfer_ownership(
+    listener: netrt_handle,
+    task_id: *const netrt_guid,
+) -> netrt_hresult {
+    ffi!("netrt_stream_socket_listener_enable_transfer_ownership", {
+        let task: Guid = read_in(task_id, "task_id")?.into();
+        get!(listener, StreamSocketListener).enable_transfer_ownership(task)
+    })
+}
+
+/// `TransferOwnership(socketId[, SocketActivityContext(context)])` on a bound
+/// StreamSocketListener (`context` NULL with `len` 0 for the one-argument form): the broker
+/// activates the task with `ConnectionAccepted`. Errors: as
+/// `netrt_stream_socket_transfer_ownership` (`E_ILLEGAL_METHOD_CALL` when not bound,
+/// `E_NOTIMPL` for a TLS listener).
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_socket_listener_transfer_ownership(
+    listener: netrt_handle,
+    socket_id: *const c_char,
+    context: *const u8,
+    len: usize,
+) -> netrt_hresult {
+    ffi!("netrt_stream_socket_listener_transfer_ownership", {
+        let id = str_in(socket_id, "socket_id")?;
+        let context = SocketActivityContext::new(bytes_in(context, len, "context")?);
+        get!(listener, StreamSocketListener).transfer_ownership_with_context(id, &context)
+    })
+}
+
+/// `EnableTransferOwnership(taskId)` on a DatagramSocket (before binding or connecting).
+/// Errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` once bound, `RO_E_CLOSED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_datagram_socket_enable_transfer_ownership(
+    socket: netrt_handle,
+    task_id: *const netrt_guid,
+) -> netrt_hresult {
+    ffi!("netrt_datagram_socket_enable_transfer_ownership", {
+        let task: Guid = read_in(task_id, "task_id")?.into();
+        get!(socket, DatagramSocket).enable_transfer_ownership(task)
+    })
+}
+
+/// `TransferOwnership(socketId[, context[, keepAliveTime]])` on a bound DatagramSocket
+/// (`context` NULL with `len` 0 and `keep_alive_time` 0 for the shorter forms; ticks of 100
+/// ns): the broker activates the task with `SocketActivity` when a datagram arrives. Errors: as
+/// `netrt_stream_socket_transfer_ownership_with_context_and_keep_alive_time`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_datagram_socket_transfer_ownership(
+    socket: netrt_handle,
+    socket_id: *const c_char,
+    context: *const u8,
+    len: usize,
+    keep_alive_time: i64,
+) -> netrt_hresult {
+    ffi!("netrt_datagram_socket_transfer_ownership", {
+        let id = str_in(socket_id, "socket_id")?;
+        let context = SocketActivityContext::new(bytes_in(context, len, "context")?);
+        let sock = get!(socket, DatagramSocket);
+        match keep_alive_time {
+            0 => sock.transfer_ownership_with_context(id, &context),
+            ticks => sock.transfer_ownership_with_context_and_keep_alive_time(
+                id,
+                &context,
+                TimeSpan { duration: ticks },
+            ),
+        }
+    })
+}
+
+/// `StreamSocketListener`: takes the listener back (it accepts once a ConnectionReceived
+/// handler is attached); `*out` receives a new reference. Errors: as
+/// `netrt_socket_activity_information_get_stream_socket`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_socket_activity_information_get_stream_socket_listener(
+    information: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_socket_activity_information_get_stream_socket_listener", {
+        let out = Out::new(out, "out")?;
+        let listener = get!(information, SocketActivityInformation).stream_socket_listener()?;
+        out.write(handle::issue_new(Value::StreamSocketListener(listener))?);
+        Ok(())
+    })
+}
+
+/// `DatagramSocket`: takes the datagram socket back (it receives once a MessageReceived
+/// handler is attached); `*out` receives a new reference. Errors: as
+/// `netrt_socket_activity_information_get_stream_socket`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_socket_activity_information_get_datagram_socket(
+    information: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_socket_activity_information_get_datagram_socket", {
+        let out = Out::new(out, "out")?;
+        let socket = get!(information, SocketActivityInformation).datagram_socket()?;
+        out.write(handle::issue_new(Value::DatagramSocket(socket))?);
+        Ok(())
+    })
+}

@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
   char dir[] = "/tmp/netrt-c-broker-XXXXXX", sock_path[600], run_dir[560], command[1200], name[32];
   char answer[32];
   size_t needed = 0;
-  netrt_handle reg = 0, sock = 0, other = 0, inst = 0, host = 0, op = 0;
+  netrt_handle reg = 0, sock = 0, other = 0, inst = 0, host = 0, op = 0, listener = 0, dgram = 0;
   netrt_guid task_id;
   pid_t daemon = -1;
   int peer = -1, rc = 1;
@@ -157,6 +157,21 @@ int main(int argc, char **argv) {
   }
   CHECK(strncmp(answer, "ok 26\n", 6) == 0);
 
+  /* A listener and a datagram socket: enabled before binding, transferred once bound. */
+  CHECK_OK(netrt_stream_socket_listener_create(&listener));
+  CHECK_OK(netrt_stream_socket_listener_enable_transfer_ownership(listener, &task_id));
+  CHECK_HR(netrt_stream_socket_listener_transfer_ownership(listener, "c-l", NULL, 0), NETRT_E_ILLEGAL_METHOD_CALL);
+  AWAIT_OK(netrt_stream_socket_listener_bind_service_name_async(listener, "", &op), op);
+  CHECK_HR(netrt_stream_socket_listener_enable_transfer_ownership(listener, &task_id), NETRT_E_ILLEGAL_METHOD_CALL);
+  CHECK_OK(netrt_stream_socket_listener_transfer_ownership(listener, "c-l", (const uint8_t *)"L", 1));
+  CHECK_HR(netrt_stream_socket_listener_transfer_ownership(listener, "c-l", NULL, 0), NETRT_RO_E_CLOSED);
+  CHECK_OK(netrt_datagram_socket_create(&dgram));
+  CHECK_OK(netrt_datagram_socket_enable_transfer_ownership(dgram, &task_id));
+  AWAIT_OK(netrt_datagram_socket_bind_service_name_async(dgram, "", &op), op);
+  CHECK_HR(netrt_datagram_socket_transfer_ownership(dgram, "c-l", NULL, 0, 0), (netrt_hresult)0x800700B7);
+  CHECK_OK(netrt_datagram_socket_transfer_ownership(dgram, "c-d", NULL, 0, 36000000000LL /* one hour */));
+  CHECK_HR(netrt_datagram_socket_transfer_ownership(dgram, "c-d", NULL, 0, 0), NETRT_RO_E_CLOSED);
+
   CHECK_OK(netrt_background_task_registration_unregister(reg, false));
   CHECK_HR(netrt_background_task_registration_unregister(reg, false), (netrt_hresult)0x80070490);
   rc = 0;
@@ -166,6 +181,8 @@ cleanup:
   RELEASE(op);
   RELEASE(host);
   RELEASE(other);
+  RELEASE(dgram);
+  RELEASE(listener);
   RELEASE(sock);
   RELEASE(reg);
   if (daemon > 0) {

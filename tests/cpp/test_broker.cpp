@@ -109,6 +109,18 @@ int main(int argc, char** argv) {
     got += r;
   }
   CHECK(std::string(answer) == "ok\n");
+  // A listener and a datagram socket, handed over once bound (nobody connects or sends, so the
+  // broker only holds them).
+  StreamSocketListener listenerSocket;
+  listenerSocket.EnableTransferOwnership(task.TaskId());
+  listenerSocket.BindServiceNameAsync(L"").get();
+  listenerSocket.TransferOwnership(L"cpp-l", SocketActivityContext(ctx));
+  CHECK_THROWS_HR(listenerSocket.TransferOwnership(L"cpp-l"), NETRT_RO_E_CLOSED);
+  DatagramSocket datagram;
+  datagram.EnableTransferOwnership(task.TaskId());
+  datagram.BindServiceNameAsync(L"").get();
+  CHECK_THROWS_HR(datagram.TransferOwnership(L"cpp-l"), static_cast<int32_t>(0x800700B7));  // id taken
+  datagram.TransferOwnership(L"cpp-d", SocketActivityContext(ctx), std::chrono::hours(1));
   task.Unregister(false);
   close(peer);
   close(listener);

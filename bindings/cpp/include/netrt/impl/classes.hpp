@@ -1085,6 +1085,18 @@ class StreamSocketListener : public ::netrt::impl::object {
   IAsyncAction CancelIOAsync() const { return action(netrt_stream_socket_listener_cancel_io_async); }
   void Close() const { call(netrt_close); }
 
+  // The socket broker (docs/broker.md): before binding, then to hand the listener over.
+  void EnableTransferOwnership(guid const& taskId) const {
+    netrt_guid g = broker_abi::to_abi_guid(taskId);
+    call(netrt_stream_socket_listener_enable_transfer_ownership, static_cast<netrt_guid const*>(&g));
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId) const {
+    call(netrt_stream_socket_listener_transfer_ownership, socketId.c_str(), static_cast<uint8_t const*>(nullptr), std::size_t{0});
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data) const {
+    call(netrt_stream_socket_listener_transfer_ownership, socketId.c_str(), data.bytes().data(), data.bytes().size());
+  }
+
   using ConnectionReceived_revoker = ::netrt::event_revoker;
   // Handlers run on netrt's dispatcher thread. A handler is removed when revoked, or when the
   // last copy of the StreamSocketListener it was registered through is gone.
@@ -1197,6 +1209,23 @@ class DatagramSocket : public ::netrt::impl::object {
   void JoinMulticastGroup(HostName const& host) const { call(netrt_datagram_socket_join_multicast_group, host.handle()); }
   IAsyncAction CancelIOAsync() const { return action(netrt_datagram_socket_cancel_io_async); }
   void Close() const { call(netrt_close); }
+
+  // The socket broker (docs/broker.md): before binding or connecting, then to hand it over.
+  void EnableTransferOwnership(guid const& taskId) const {
+    netrt_guid g = broker_abi::to_abi_guid(taskId);
+    call(netrt_datagram_socket_enable_transfer_ownership, static_cast<netrt_guid const*>(&g));
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId) const {
+    call(netrt_datagram_socket_transfer_ownership, socketId.c_str(), static_cast<uint8_t const*>(nullptr), std::size_t{0}, int64_t{0});
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data) const {
+    call(netrt_datagram_socket_transfer_ownership, socketId.c_str(), data.bytes().data(), data.bytes().size(), int64_t{0});
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data,
+                         ::netrt::Windows::Foundation::TimeSpan keepAliveTime) const {
+    call(netrt_datagram_socket_transfer_ownership, socketId.c_str(), data.bytes().data(), data.bytes().size(),
+         static_cast<int64_t>(keepAliveTime.count()));
+  }
 
   using MessageReceived_revoker = ::netrt::event_revoker;
   event_token MessageReceived(TypedEventHandler<DatagramSocket, DatagramSocketMessageReceivedEventArgs> const& handler) const {
