@@ -7,7 +7,7 @@ RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
 	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python clean install fuzz fuzz-smoke fuzz-corpus \
-	package-check wheel-check
+	package-check wheel-check soak-broker bench-broker
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -21,9 +21,12 @@ build: deps
 
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
 ## WebSocket with a credential and a subprotocol, error codes, an app-manifest denial in a child
-## process), then the C and C++ examples.
+## process), the socket broker hand-off (an app transfers its connection and exits; the broker
+## starts its task on traffic), then the C and C++ examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
+	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd --example broker_task
+	$(CARGO) run -q -p netrt-broker --example broker_demo
 	@$(MAKE) -s demo-c
 	@$(MAKE) -s demo-cpp
 
@@ -51,14 +54,20 @@ demo-cpp: ffi
 	target/cpp-examples/listener_echo
 
 ## install: libnetrt.so(.0)/libnetrt.a, netrt.h, netrt.pc and the CMake package (netrt::netrt),
-## and the `netrt` command with its man pages and bash/zsh/fish completions (cli/install.sh)
-## into $(DESTDIR)$(PREFIX). INSTALL_PROFILE=debug installs the debug build instead.
+## the `netrt` command with its man pages and bash/zsh/fish completions (cli/install.sh), and the
+## socket broker: bin/netrt-brokerd and its systemd user units
+## (lib/systemd/user/netrt-brokerd.{socket,service}), into $(DESTDIR)$(PREFIX).
+## INSTALL_PROFILE=debug installs the debug build instead.
 PREFIX ?= /usr/local
 INSTALL_PROFILE ?= release
 install:
 	$(CARGO) build -q -p netrt-ffi -p netrt-cli $(if $(filter release,$(INSTALL_PROFILE)),--release)
 	ffi/install.sh "$(DESTDIR)$(PREFIX)" target/$(INSTALL_PROFILE) "$(PREFIX)"
 	cli/install.sh "$(DESTDIR)$(PREFIX)" target/$(INSTALL_PROFILE)
+	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd $(if $(filter release,$(INSTALL_PROFILE)),--release)
+	install -D -m 0755 target/$(INSTALL_PROFILE)/netrt-brokerd "$(DESTDIR)$(PREFIX)/bin/netrt-brokerd"
+	install -D -m 0644 broker/systemd/netrt-brokerd.socket "$(DESTDIR)$(PREFIX)/lib/systemd/user/netrt-brokerd.socket"
+	sed 's|@PREFIX@|$(PREFIX)|g' broker/systemd/netrt-brokerd.service.in >"$(DESTDIR)$(PREFIX)/lib/systemd/user/netrt-brokerd.service"
 
 ## header: regenerate include/netrt.h with the pinned cbindgen (never from build.rs).
 header-tool:
@@ -116,11 +125,13 @@ wheel-check:
 ## test-c: the C suite against libnetrt, plain, under ASan+UBSan, and under valgrind; also builds
 ## and runs the completion-queue examples (examples/c/epoll_echo.c, glib_echo.c).
 test-c: ffi
+	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd
 	timeout 1200 tests/c/run.sh all
 	timeout 600 tests/c/install_test.sh
 
 ## test-cpp: the C++ projection's suite (C++17 + C++20, -Wall -Wextra -Werror), plain and ASan/UBSan.
 test-cpp: ffi
+	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd
 	timeout 1200 tests/cpp/run.sh all
 
 ## test-python: builds the wheel into .venv (pip install ./bindings/python) and runs pytest;
@@ -145,9 +156,22 @@ fuzz-smoke:
 fuzz-corpus:
 	$(CARGO) test -p netrt --test fuzz_corpus
 
+## soak-broker: the socket broker hand-off (an app transfers a connection and exits, the peer
+## sends a random number of bytes, the broker starts the task, which reclaims the socket and
+## answers with their checksum) ROUNDS times, 1,000 by default; `make test` runs 24 rounds.
+soak-broker:
+	NETRT_BROKER_SOAK_ROUNDS=$(or $(ROUNDS),1000) timeout 3600 $(CARGO) test -p netrt-broker --test handoff \
+		-- --exact a_transferred_socket_wakes_a_spawned_task_that_reads_every_byte
+
 ## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
 ## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.
 bench: deps bench-rust bench-c bench-python
+
+## bench-broker: the socket broker's figures (BENCHMARKS.md): daemon memory per idle held socket
+## (HELD=10000), notification latency and reclaim round trip (SAMPLES=1000), cold activation.
+bench-broker:
+	$(CARGO) build -q --release -p netrt-broker --bin netrt-brokerd --example broker_task --example broker_bench
+	target/release/examples/broker_bench $(or $(HELD),10000) $(or $(SAMPLES),1000)
 
 bench-rust:
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench

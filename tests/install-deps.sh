@@ -9,9 +9,11 @@ set -euo pipefail
 # (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic) and
 # apache2 (mod_auth_digest in front of a WebSocket server) for the WebSocket tests; iproute2
 # (`ip netns`, veth) for the capability tests' private-network namespace; jq reads the `netrt`
-# command's --json output in its tests.
+# command's --json output in its tests; useradd (passwd) and runuser (util-linux) for the socket
+# broker's test that another user is refused; systemd-socket-activate (systemd) for its
+# socket-activation test.
 packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev jq
-  tinyproxy nginx-light apache2 iproute2)
+  tinyproxy nginx-light apache2 iproute2 passwd util-linux systemd)
 
 missing=()
 for p in "${packages[@]}"; do

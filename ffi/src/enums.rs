@@ -98,4 +98,12 @@ pub enum netrt_kind {
     WebSocketServerCustomValidationRequestedEventArgs = 40,
     /// `Windows.Foundation.Deferral` (from ServerCustomValidationRequested).
     Deferral = 41,
+    /// `Windows.ApplicationModel.Background.BackgroundTaskRegistration` (socket broker).
+    BackgroundTaskRegistration = 45,
+    /// `IBackgroundTaskInstance`: the run of a task the socket broker started.
+    BackgroundTaskInstance = 46,
+    /// `SocketActivityTriggerDetails`.
+    SocketActivityTriggerDetails = 47,
+    /// `SocketActivityInformation`.
+    SocketActivityInformation = 48,
 }

@@ -21,6 +21,7 @@ mod strings;
 
 pub mod app_manifest;
 pub mod async_op;
+pub mod broker;
 pub mod buffer;
 pub mod certificate;
 pub mod certificate_chain;

@@ -152,6 +152,10 @@ handle_kinds! {
     WebSocketClosedEventArgs(Arc<ws::WebSocketClosedEventArgs>) => WebSocketClosedEventArgs, none;
     WebSocketServerCustomValidationRequestedEventArgs(ws::WebSocketServerCustomValidationRequestedEventArgs) => WebSocketServerCustomValidationRequestedEventArgs, none;
     Deferral(Arc<ws::Deferral>) => Deferral, none;
+    BackgroundTaskRegistration(netrt_core::broker::BackgroundTaskRegistration) => BackgroundTaskRegistration, none;
+    BackgroundTaskInstance(netrt_core::broker::BackgroundTaskInstance) => BackgroundTaskInstance, none;
+    SocketActivityTriggerDetails(netrt_core::broker::SocketActivityTriggerDetails) => SocketActivityTriggerDetails, none;
+    SocketActivityInformation(netrt_core::broker::SocketActivityInformation) => SocketActivityInformation, none;
 }
 
 impl Object {

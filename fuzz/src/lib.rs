@@ -3,3 +3,6 @@
 
 #[path = "harness.rs"]
 pub mod harness;
+
+#[path = "broker.rs"]
+pub mod broker;

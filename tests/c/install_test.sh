@@ -13,7 +13,8 @@ profile="${INSTALL_PROFILE:-debug}"
 
 make -s -C "$root" install PREFIX="$prefix" INSTALL_PROFILE="$profile"
 for f in lib/libnetrt.so lib/libnetrt.so.0 lib/libnetrt.a include/netrt.h lib/pkgconfig/netrt.pc \
-  lib/cmake/netrt/netrt-config.cmake lib/cmake/netrt/netrt-config-version.cmake; do
+  lib/cmake/netrt/netrt-config.cmake lib/cmake/netrt/netrt-config-version.cmake bin/netrt-brokerd \
+  lib/systemd/user/netrt-brokerd.socket lib/systemd/user/netrt-brokerd.service; do
   [[ -e "$prefix/$f" ]] || { echo "install_test: $f missing" >&2; exit 1; }
 done
 

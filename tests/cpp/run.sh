@@ -26,7 +26,7 @@ mode="${1:-all}"
 # name:standards — the C++17 builds are the tests that use no coroutines.
 tests=(test_basics:17,20 test_echo:17,20 test_coroutines:20 test_sample_connect_tls:20 test_sample_upgrade_tls:20
   test_certificates:17,20 test_closed_objects:17,20 test_threading:20 test_chain_building:17,20 test_web_socket:17,20
-  test_app_manifest:17,20)
+  test_app_manifest:17,20 test_broker:17,20)
 cxxflags=(-Wall -Wextra -Werror -g -pthread -I"$root/include" -I"$root/bindings/cpp/include"
   -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 
@@ -39,6 +39,9 @@ command -v python3 >/dev/null || { echo "run.sh: python3 is required" >&2; exit 
 export NETRT_TEST_PYTHON="${NETRT_TEST_PYTHON:-$root/.venv/bin/python}"
 [[ -x "$NETRT_TEST_PYTHON" ]] || { echo "run.sh: $NETRT_TEST_PYTHON not found (run tests/install-deps.sh)" >&2; exit 2; }
 export NETRT_WS_SERVER="$root/tests/peers/ws_server.py"
+# test_broker runs the socket broker daemon (built by `make test-cpp`).
+export NETRT_BROKERD="${NETRT_BROKERD:-$root/target/debug/netrt-brokerd}"
+[[ -x "$NETRT_BROKERD" ]] || { echo "run.sh: $NETRT_BROKERD not found (cargo build -p netrt-broker)" >&2; exit 2; }
 mkdir -p "$build/lib" "$build/plain" "$build/asan"
 if [[ -z "${NETRT_TEST_PKI:-}" ]]; then
   NETRT_TEST_PKI="$root/target/test-pki"

@@ -1278,6 +1278,7 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 }  // namespace netrt
 
 #include "netrt/impl/classes.hpp"
+#include "netrt/impl/background.hpp"
 #include "netrt/impl/threading.hpp"
 #include "netrt/impl/web.hpp"
 #include "netrt/impl/capabilities.hpp"

@@ -70,6 +70,12 @@ pub const E_NO_DATA: HResult = hresult_from_win32(232);
 /// `HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD)` (86): what Windows' PFX import reports for a
 /// wrong password.
 pub const E_INVALID_PASSWORD: HResult = hresult_from_win32(86);
+/// `HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS)` (183): the socket broker already holds a socket
+/// with the id given to TransferOwnership.
+pub const E_ALREADY_EXISTS: HResult = hresult_from_win32(183);
+/// `HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE)` (1062): the socket broker is not running and
+/// could not be started.
+pub const E_SERVICE_NOT_ACTIVE: HResult = hresult_from_win32(1062);
 
 /// Winsock error codes (`WSAE*`), as plain Win32 codes; wrap with [`hresult_from_win32`].
 pub mod wsa {

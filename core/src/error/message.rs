@@ -54,6 +54,10 @@ fn known_message(hr: HResult) -> Option<&'static str> {
         E_CANCELLED => "The operation was canceled.",
         E_WAIT_TIMEOUT => "The wait operation timed out.",
         E_NO_DATA => "The pipe is being closed.",
+        E_ALREADY_EXISTS => {
+            "An object with this name already exists (the socket broker holds a socket with this id)."
+        }
+        E_SERVICE_NOT_ACTIVE => "The service has not been started (the socket broker is not running).",
         E_INVALID_PASSWORD => "The specified network password is not correct.",
 
         CERT_E_EXPIRED => "A required certificate is not within its validity period.",
@@ -372,6 +376,8 @@ mod tests {
         E_WAIT_TIMEOUT,
         E_NO_DATA,
         E_INVALID_PASSWORD,
+        E_ALREADY_EXISTS,
+        E_SERVICE_NOT_ACTIVE,
         WSAETIMEDOUT_HR,
         WSAECONNREFUSED_HR,
         WSAEACCES_HR,

@@ -38,6 +38,53 @@ impl Guid {
     }
 }
 
+impl Guid {
+    /// A random (version 4) GUID.
+    ///
+    /// # Errors
+    /// `E_FAIL` when the kernel's random source fails (getrandom).
+    pub fn new_random() -> crate::Result<Self> {
+        let mut b = [0u8; 16];
+        // SAFETY: getrandom writes at most b.len() bytes into b.
+        let n = unsafe { libc::getrandom(b.as_mut_ptr().cast(), b.len(), 0) };
+        if n != b.len() as isize {
+            let err = std::io::Error::last_os_error();
+            return Err(crate::Error::from_io(&err, "getrandom for a new GUID"));
+        }
+        b[7] = (b[7] & 0x0f) | 0x40; // version 4 (Data3's high nibble, little-endian layout)
+        b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+        Ok(Self::from_bytes_le(b))
+    }
+
+    /// Parses the registry form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, with or without braces.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` for anything else.
+    pub fn parse(text: &str) -> crate::Result<Self> {
+        let bad = || crate::Error::invalid_arg(format!("{text:?} is not a GUID"));
+        let inner = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+        let parts: Vec<&str> = inner.split('-').collect();
+        let lens = [8, 4, 4, 4, 12];
+        if parts.len() != 5
+            || parts.iter().zip(lens).any(|(p, n)| p.len() != n || !p.bytes().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(bad());
+        }
+        let hex = |s: &str| u64::from_str_radix(s, 16).map_err(|_| bad());
+        let tail = format!("{}{}", parts[3], parts[4]);
+        let mut data4 = [0u8; 8];
+        for (i, byte) in data4.iter_mut().enumerate() {
+            *byte = hex(&tail[2 * i..2 * i + 2])? as u8;
+        }
+        Ok(Self {
+            data1: hex(parts[0])? as u32,
+            data2: hex(parts[1])? as u16,
+            data3: hex(parts[2])? as u16,
+            data4,
+        })
+    }
+}
+
 impl std::fmt::Display for Guid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let d = &self.data4;

@@ -173,6 +173,11 @@ struct DgInner {
     message_received: Event<DatagramSocket, DatagramSocketMessageReceivedEventArgs>,
     settings: Arc<Shared<DatagramSettings>>,
     bind_lock: tokio::sync::Mutex<()>,
+    /// The background task the socket may be transferred for (EnableTransferOwnership).
+    ownership: crate::broker::transfer::Ownership,
+    /// A socket reclaimed from the broker starts receiving with its first MessageReceived
+    /// handler, so the datagrams that woke the app reach it.
+    receive_on_first_handler: std::sync::Mutex<Option<Arc<UdpSocket>>>,
 }
 
 impl DgInner {
@@ -262,6 +267,12 @@ impl DatagramSocketInformation {
     }
 }
 
+impl std::fmt::Debug for DatagramSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatagramSocket").finish_non_exhaustive()
+    }
+}
+
 impl Default for DatagramSocket {
     fn default() -> Self {
         Self::new()
@@ -278,6 +289,8 @@ impl DatagramSocket {
                 message_received: Event::default(),
                 settings: Arc::new(Shared::new(OWNER, DatagramSettings::default())),
                 bind_lock: tokio::sync::Mutex::new(()),
+                ownership: Default::default(),
+                receive_on_first_handler: std::sync::Mutex::new(None),
             }),
         }
     }
@@ -297,7 +310,9 @@ impl DatagramSocket {
     /// # Errors
     /// `RO_E_CLOSED` after close (Close removes every handler).
     pub fn add_message_received(&self, handler: MessageReceivedHandler) -> Result<EventToken> {
-        self.inner.message_received.add(OWNER, handler)
+        let token = self.inner.message_received.add(OWNER, handler)?;
+        self.start_receiving_if_reclaimed();
+        Ok(token)
     }
 
     /// netrt extension: adds a `MessageReceived` handler, and `closed`, which runs once on the
@@ -312,7 +327,9 @@ impl DatagramSocket {
         handler: MessageReceivedHandler,
         closed: crate::event::ClosedCallback,
     ) -> Result<EventToken> {
-        self.inner.message_received.add_until_closed(OWNER, handler, closed)
+        let token = self.inner.message_received.add_until_closed(OWNER, handler, closed)?;
+        self.start_receiving_if_reclaimed();
+        Ok(token)
     }
 
     /// Removes a `MessageReceived` handler (unknown tokens are ignored, also after close).
@@ -692,6 +709,8 @@ impl DatagramSocket {
         Ok(udp)
     }
 }
+
+mod ownership;
 
 /// On a dual-stack IPv6 socket, IPv4 destinations are written as IPv4-mapped addresses.
 fn map_for_socket(udp: &UdpSocket, dest: SocketAddr) -> SocketAddr {

@@ -20,6 +20,8 @@ use crate::net::stream_socket::transport::{Connection, PlainIo};
 use crate::tls::record::SharedRecord;
 use crate::tls::server::{ServerTls, server_tls};
 
+mod ownership;
+
 /// Accept backlog (the kernel caps it at `net.core.somaxconn`).
 const BACKLOG: i32 = 1024;
 
@@ -55,6 +57,16 @@ enum State {
     Bound {
         local: SocketAddr,
         stop: CancellationToken,
+        /// The listening socket's fd (owned by the accept loop, which runs until `stop`).
+        fd: std::os::fd::RawFd,
+        /// Whether accepted connections get a TLS handshake.
+        tls: bool,
+    },
+    /// Taken back from the socket broker: accepting starts with the first ConnectionReceived
+    /// handler, so the connection that woke the app is not closed for want of one.
+    Reclaimed {
+        socket: Socket,
+        local: SocketAddr,
     },
     /// `last`: the address it was bound to, which `Information` keeps reporting.
     Closed {
@@ -66,6 +78,8 @@ struct Inner {
     control: StreamSocketListenerControl,
     state: Mutex<State>,
     connection_received: Event<StreamSocketListener, StreamSocketListenerConnectionReceivedEventArgs>,
+    /// The background task the listener may be transferred for (EnableTransferOwnership).
+    ownership: crate::broker::transfer::Ownership,
 }
 
 /// `StreamSocketListener`. Clones are references to the same listener.
@@ -87,6 +101,12 @@ impl StreamSocketListenerInformation {
     }
 }
 
+impl std::fmt::Debug for StreamSocketListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamSocketListener").finish_non_exhaustive()
+    }
+}
+
 impl Default for StreamSocketListener {
     fn default() -> Self {
         Self::new()
@@ -101,6 +121,7 @@ impl StreamSocketListener {
                 control: StreamSocketListenerControl::new(),
                 state: Mutex::new(State::Created),
                 connection_received: Event::default(),
+                ownership: Default::default(),
             }),
         }
     }
@@ -127,7 +148,9 @@ impl StreamSocketListener {
     /// # Errors
     /// `RO_E_CLOSED` after close (Close removes every handler).
     pub fn add_connection_received(&self, handler: ConnectionReceivedHandler) -> Result<EventToken> {
-        self.inner.connection_received.add(OWNER, handler)
+        let token = self.inner.connection_received.add(OWNER, handler)?;
+        self.start_if_reclaimed()?;
+        Ok(token)
     }
 
     /// netrt extension: adds a `ConnectionReceived` handler, and `closed`, which runs once on
@@ -142,7 +165,9 @@ impl StreamSocketListener {
         handler: ConnectionReceivedHandler,
         closed: crate::event::ClosedCallback,
     ) -> Result<EventToken> {
-        self.inner.connection_received.add_until_closed(OWNER, handler, closed)
+        let token = self.inner.connection_received.add_until_closed(OWNER, handler, closed)?;
+        self.start_if_reclaimed()?;
+        Ok(token)
     }
 
     /// Removes a `ConnectionReceived` handler (unknown tokens are ignored, also after close).
@@ -342,7 +367,9 @@ impl StreamSocketListener {
         let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
         match *state {
             State::Created => {}
-            State::Bound { .. } => return Err(Error::illegal_method_call("the listener is already bound")),
+            State::Bound { .. } | State::Reclaimed { .. } => {
+                return Err(Error::illegal_method_call("the listener is already bound"));
+            }
             State::Closed { .. } => return Err(Error::closed(OWNER)),
         }
         let local = sock
@@ -350,6 +377,7 @@ impl StreamSocketListener {
             .ok()
             .and_then(|a| a.as_socket())
             .ok_or_else(|| Error::new(hresult::E_FAIL, "bound socket has no local address"))?;
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&sock);
         let std_listener: std::net::TcpListener = sock.into();
         let listener = crate::runtime::within(|| TcpListener::from_std(std_listener))
             .map_err(|e| Error::from_io(&e, "register the listener"))?;
@@ -357,6 +385,7 @@ impl StreamSocketListener {
         self.inner.control.shared.freeze();
         let handshake_limit =
             self.inner.control.shared.snapshot().tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
+        let is_tls = tls.is_some();
         let accepting = Accepting { level, tls, handshake_limit };
         crate::runtime::handle().spawn(accept_loop(
             Arc::downgrade(&self.inner),
@@ -364,7 +393,7 @@ impl StreamSocketListener {
             stop.clone(),
             accepting,
         ));
-        *state = State::Bound { local, stop };
+        *state = State::Bound { local, stop, fd, tls: is_tls };
         Ok(())
     }
 
@@ -403,7 +432,7 @@ impl Inner {
         let previous = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             let last = match &*state {
-                State::Bound { local, .. } => Some(*local),
+                State::Bound { local, .. } | State::Reclaimed { local, .. } => Some(*local),
                 State::Closed { last } => *last,
                 State::Created => None,
             };
@@ -426,7 +455,7 @@ impl Inner {
     /// The bound address, or the last one after close.
     fn local(&self) -> Option<SocketAddr> {
         match &*self.state.lock().unwrap_or_else(|e| e.into_inner()) {
-            State::Bound { local, .. } => Some(*local),
+            State::Bound { local, .. } | State::Reclaimed { local, .. } => Some(*local),
             State::Closed { last } => *last,
             State::Created => None,
         }

@@ -8,6 +8,7 @@ mod abort;
 mod connect;
 pub(crate) mod handshake;
 mod information;
+mod ownership;
 mod tls_io;
 pub(crate) mod transport;
 mod unread;
@@ -64,6 +65,8 @@ pub(crate) struct Inner {
     /// What `Information` reports after close: the connection as it was when closed (boxed:
     /// an open socket should not carry its size).
     last: Mutex<Option<Box<information::LastKnown>>>,
+    /// The background task the socket may be transferred for (EnableTransferOwnership).
+    ownership: crate::broker::transfer::Ownership,
 }
 
 /// `StreamSocket`. Cloning gives another reference to the same socket (WinRT reference
@@ -201,6 +204,7 @@ impl StreamSocket {
                 unread: unread::Unread::default(),
                 tls_record: std::sync::OnceLock::new(),
                 last: Mutex::new(None),
+                ownership: Default::default(),
             }),
         }
     }
@@ -821,6 +825,14 @@ impl Inner {
     }
 
     fn close(&self) {
+        if let Some(conn) = self.end() {
+            conn.shutdown();
+        }
+    }
+
+    /// Closes the socket for the app; returns the connection it had (the caller shuts it down,
+    /// or not when the socket broker now holds it).
+    fn end(&self) -> Option<Arc<Connection>> {
         let previous = {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
             if let State::Connected(conn) = &*state {
@@ -832,8 +844,9 @@ impl Inner {
         };
         self.control.shared.close();
         self.abort.abort_all();
-        if let State::Connected(conn) = previous {
-            conn.shutdown();
+        match previous {
+            State::Connected(conn) => Some(conn),
+            _ => None,
         }
     }
 

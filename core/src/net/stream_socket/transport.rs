@@ -56,7 +56,7 @@ impl PlainIo {
     }
 
     /// `socket` must be non-blocking.
-    fn from_std(socket: std::net::TcpStream) -> Self {
+    pub(crate) fn from_std(socket: std::net::TcpStream) -> Self {
         Self { registration: OnceLock::new(), socket }
     }
 

@@ -858,6 +858,43 @@ class StreamSocketInformation : public ::netrt::impl::object {
 };
 
 // `StreamSocket`: a TCP connection (TLS per protection level).
+// `SocketActivityContext(IBuffer data)`: bytes an app gives TransferOwnership and gets back
+// from SocketActivityInformation.Context (at most 16 KiB).
+class SocketActivityContext {
+ public:
+  SocketActivityContext(std::nullptr_t) noexcept {}
+  explicit SocketActivityContext(::netrt::Windows::Storage::Streams::IBuffer const& data) {
+    uint32_t n = data.Length();
+    if (n) m_data.assign(data.data(), data.data() + n);
+  }
+  // netrt: from bytes already in memory (what Information reads back).
+  explicit SocketActivityContext(std::vector<uint8_t> data) noexcept : m_data(std::move(data)) {}
+  ::netrt::Windows::Storage::Streams::IBuffer Data() const {
+    ::netrt::Windows::Storage::Streams::Buffer b(static_cast<uint32_t>(m_data.size()));
+    if (!m_data.empty()) std::memcpy(b.data(), m_data.data(), m_data.size());
+    b.Length(static_cast<uint32_t>(m_data.size()));
+    return b;
+  }
+  std::vector<uint8_t> const& bytes() const noexcept { return m_data; }
+
+ private:
+  std::vector<uint8_t> m_data;
+};
+
+// guid <-> netrt_guid for the broker's members.
+namespace broker_abi {
+inline netrt_guid to_abi_guid(guid const& g) noexcept {
+  netrt_guid out{g.Data1, g.Data2, g.Data3, {}};
+  std::memcpy(out.data4, g.Data4, sizeof out.data4);
+  return out;
+}
+inline guid from_abi_guid(netrt_guid const& g) noexcept {
+  guid out{g.data1, g.data2, g.data3, {}};
+  std::memcpy(out.Data4, g.data4, sizeof out.Data4);
+  return out;
+}
+}  // namespace broker_abi
+
 class StreamSocket : public ::netrt::impl::object {
  public:
   NETRT_IMPL_CLASS(StreamSocket)
@@ -892,10 +929,71 @@ class StreamSocket : public ::netrt::impl::object {
   IAsyncAction CancelIOAsync() const { return action(netrt_stream_socket_cancel_io_async); }
   void Close() const { call(netrt_close); }
 
+  // The socket broker (docs/broker.md): before ConnectAsync, then to hand the socket over.
+  void EnableTransferOwnership(guid const& taskId) const {
+    netrt_guid g = broker_abi::to_abi_guid(taskId);
+    call(netrt_stream_socket_enable_transfer_ownership, static_cast<netrt_guid const*>(&g));
+  }
+  void EnableTransferOwnership(guid const& taskId, SocketActivityConnectedStandbyAction connectedStandbyAction) const {
+    netrt_guid g = broker_abi::to_abi_guid(taskId);
+    call(netrt_stream_socket_enable_transfer_ownership_with_connected_standby_action, static_cast<netrt_guid const*>(&g),
+         static_cast<int32_t>(connectedStandbyAction));
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId) const { call(netrt_stream_socket_transfer_ownership, socketId.c_str()); }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data) const {
+    call(netrt_stream_socket_transfer_ownership_with_context, socketId.c_str(), data.bytes().data(), data.bytes().size());
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data,
+                         ::netrt::Windows::Foundation::TimeSpan keepAliveTime) const {
+    call(netrt_stream_socket_transfer_ownership_with_context_and_keep_alive_time, socketId.c_str(), data.bytes().data(),
+         data.bytes().size(), static_cast<int64_t>(keepAliveTime.count()));
+  }
+
  private:
   template <class F, class... A>
   IAsyncAction action(F f, A... args) const {
     return {take_ownership_from_abi, ::netrt::impl::make_handle(f, handle(), args...)};
+  }
+};
+
+// `SocketActivityInformation`: a socket the broker holds; StreamSocket() takes it back.
+class SocketActivityInformation : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(SocketActivityInformation)
+  hstring Id() const { return get_string(netrt_socket_activity_information_get_id); }
+  guid TaskId() const {
+    return broker_abi::from_abi_guid(get_value<netrt_guid>(netrt_socket_activity_information_get_task_id));
+  }
+  Sockets::SocketActivityKind SocketKind() const {
+    return static_cast<Sockets::SocketActivityKind>(get_value<netrt_socket_activity_kind>(netrt_socket_activity_information_get_socket_kind));
+  }
+  SocketActivityContext Context() const {
+    std::vector<uint8_t> bytes(16 * 1024);
+    std::size_t needed = 0;
+    check_hresult(netrt_socket_activity_information_get_context(handle(), bytes.data(), bytes.size(), &needed));
+    bytes.resize(needed);
+    return SocketActivityContext(std::move(bytes));
+  }
+  Sockets::StreamSocket StreamSocket() const { return get_object<Sockets::StreamSocket>(netrt_socket_activity_information_get_stream_socket); }
+};
+
+// `SocketActivityTriggerDetails`: why the broker started the task, and which socket.
+class SocketActivityTriggerDetails : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(SocketActivityTriggerDetails)
+  SocketActivityTriggerReason Reason() const {
+    return static_cast<SocketActivityTriggerReason>(
+        get_value<netrt_socket_activity_trigger_reason>(netrt_socket_activity_trigger_details_get_reason));
+  }
+  Sockets::SocketActivityInformation SocketInformation() const {
+    return get_object<Sockets::SocketActivityInformation>(netrt_socket_activity_trigger_details_get_socket_information);
+  }
+  // C++/WinRT code reads TriggerDetails().as<SocketActivityTriggerDetails>(); in netrt the
+  // trigger details are always this class.
+  template <class T>
+  T as() const {
+    static_assert(std::is_same_v<T, SocketActivityTriggerDetails>, "netrt's trigger details are SocketActivityTriggerDetails");
+    return *this;
   }
 };
 
@@ -986,6 +1084,18 @@ class StreamSocketListener : public ::netrt::impl::object {
   }
   IAsyncAction CancelIOAsync() const { return action(netrt_stream_socket_listener_cancel_io_async); }
   void Close() const { call(netrt_close); }
+
+  // The socket broker (docs/broker.md): before binding, then to hand the listener over.
+  void EnableTransferOwnership(guid const& taskId) const {
+    netrt_guid g = broker_abi::to_abi_guid(taskId);
+    call(netrt_stream_socket_listener_enable_transfer_ownership, static_cast<netrt_guid const*>(&g));
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId) const {
+    call(netrt_stream_socket_listener_transfer_ownership, socketId.c_str(), static_cast<uint8_t const*>(nullptr), std::size_t{0});
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data) const {
+    call(netrt_stream_socket_listener_transfer_ownership, socketId.c_str(), data.bytes().data(), data.bytes().size());
+  }
 
   using ConnectionReceived_revoker = ::netrt::event_revoker;
   // Handlers run on netrt's dispatcher thread. A handler is removed when revoked, or when the
@@ -1099,6 +1209,23 @@ class DatagramSocket : public ::netrt::impl::object {
   void JoinMulticastGroup(HostName const& host) const { call(netrt_datagram_socket_join_multicast_group, host.handle()); }
   IAsyncAction CancelIOAsync() const { return action(netrt_datagram_socket_cancel_io_async); }
   void Close() const { call(netrt_close); }
+
+  // The socket broker (docs/broker.md): before binding or connecting, then to hand it over.
+  void EnableTransferOwnership(guid const& taskId) const {
+    netrt_guid g = broker_abi::to_abi_guid(taskId);
+    call(netrt_datagram_socket_enable_transfer_ownership, static_cast<netrt_guid const*>(&g));
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId) const {
+    call(netrt_datagram_socket_transfer_ownership, socketId.c_str(), static_cast<uint8_t const*>(nullptr), std::size_t{0}, int64_t{0});
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data) const {
+    call(netrt_datagram_socket_transfer_ownership, socketId.c_str(), data.bytes().data(), data.bytes().size(), int64_t{0});
+  }
+  void TransferOwnership(::netrt::impl::str_in socketId, SocketActivityContext const& data,
+                         ::netrt::Windows::Foundation::TimeSpan keepAliveTime) const {
+    call(netrt_datagram_socket_transfer_ownership, socketId.c_str(), data.bytes().data(), data.bytes().size(),
+         static_cast<int64_t>(keepAliveTime.count()));
+  }
 
   using MessageReceived_revoker = ::netrt::event_revoker;
   event_token MessageReceived(TypedEventHandler<DatagramSocket, DatagramSocketMessageReceivedEventArgs> const& handler) const {

@@ -1,0 +1,27 @@
+//! The socket broker client: an app hands its sockets to `netrt-brokerd` and may exit; when
+//! traffic arrives the broker activates the app's background task, which takes the sockets back
+//! (docs/broker.md). WinRT names: `BackgroundTaskBuilder` + `SocketActivityTrigger` register a
+//! task; `EnableTransferOwnership`/`TransferOwnership` on `StreamSocket`,
+//! `StreamSocketListener` and `DatagramSocket` hand sockets over; `SocketActivityInformation`
+//! lists and reclaims them; `BackgroundTaskInstance::current` is the activated task's instance.
+//!
+//! Every call here talks to the broker synchronously over a Unix socket, starting the daemon
+//! when none runs (`NETRT_BROKERD`, next to the executable, or in PATH).
+
+mod activity;
+mod enums;
+mod session;
+mod task;
+pub(crate) mod transfer;
+
+pub use activity::{
+    ReclaimedSocket, SocketActivityContext, SocketActivityInformation, SocketActivityTriggerDetails,
+};
+pub use enums::{SocketActivityConnectedStandbyAction, SocketActivityKind, SocketActivityTriggerReason};
+pub use session::BROKERD_ENV;
+pub use task::{
+    ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
+    BackgroundTaskRegistration, SocketActivityTrigger,
+};
+
+pub(crate) use session::request;

@@ -1,0 +1,75 @@
+//! StreamSocket's socket-broker members: EnableTransferOwnership, TransferOwnership, and the
+//! socket a reclaim rebuilds.
+
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
+
+use netrt_broker::protocol::SocketKind;
+
+use super::transport::{Connection, PlainIo};
+use super::{Busy, Requested, State, StreamSocket};
+use crate::broker::SocketActivityConnectedStandbyAction;
+use crate::broker::transfer::{self, TransferArgs, transfer_ownership_members};
+use crate::error::{Error, Result, hresult};
+use crate::foundation::Guid;
+use crate::net::control::StreamSocketControl;
+use crate::net::hostname::HostName;
+
+const CLASS: &str = "StreamSocket";
+
+impl StreamSocket {
+    transfer_ownership_members!("StreamSocket", "before ConnectAsync", keep_alive);
+
+    fn check_enable_transfer(&self) -> Result<()> {
+        match *self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
+            State::Created => Ok(()),
+            State::Closed => Err(Error::closed(CLASS)),
+            State::Connecting | State::Connected(_) => {
+                Err(Error::illegal_method_call("EnableTransferOwnership must be called before ConnectAsync"))
+            }
+        }
+    }
+
+    fn transfer(&self, args: &TransferArgs<'_>) -> Result<()> {
+        args.check(CLASS)?;
+        let task = self.inner.ownership.task(CLASS)?;
+        // Both directions held for the hand-over: no read or write can start meanwhile.
+        let _reading = Busy::acquire(&self.inner.read_busy, &self.inner.idle, "read")?;
+        let _writing = Busy::acquire(&self.inner.write_busy, &self.inner.idle, "write")?;
+        if self.inner.unread.any() {
+            return Err(Error::illegal_method_call(
+                "TransferOwnership: bytes a cancelled read gave back are still unread; read them first",
+            ));
+        }
+        let conn = self.inner.connection("TransferOwnership")?;
+        if conn.tls_io().is_some() {
+            return Err(Error::new(
+                hresult::E_NOTIMPL,
+                "TransferOwnership: a TLS socket cannot be handed to the socket broker (its TLS session cannot move between processes)",
+            ));
+        }
+        transfer::hand_over(CLASS, SocketKind::StreamSocket, task, args, conn.fd())?;
+        // Closed for the app without a shutdown: the connection lives on in the broker.
+        drop(self.inner.end());
+        Ok(())
+    }
+
+    /// A socket for a connection reclaimed from the broker: made non-blocking before netrt's
+    /// runtime adopts it; it may be transferred again for the same task.
+    pub(crate) fn from_reclaimed(fd: OwnedFd, task_id: Guid) -> Result<Self> {
+        let tcp = std::net::TcpStream::from(fd);
+        tcp.set_nonblocking(true).map_err(|e| Error::from_io(&e, "reclaimed socket"))?;
+        let conn =
+            Connection::plain(PlainIo::from_std(tcp)).map_err(|e| Error::from_io(&e, "reclaimed socket"))?;
+        let control = StreamSocketControl::new();
+        control.shared.freeze();
+        let requested = Requested {
+            remote_host_name: Some(HostName::from_ip(conn.remote.ip())),
+            remote_service_name: conn.remote.port().to_string(),
+            protection_level: Default::default(),
+        };
+        let socket = Self::with_state(control, State::Connected(Arc::new(conn)), requested);
+        socket.inner.ownership.enable(task_id, SocketActivityConnectedStandbyAction::DoNotWake);
+        Ok(socket)
+    }
+}
