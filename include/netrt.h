@@ -121,6 +121,55 @@ typedef int32_t netrt_async_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `Windows.Networking.Sockets.SocketActivityTriggerReason`: why the broker activated the task.
+enum netrt_socket_activity_trigger_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // No reason.
+  NETRT_SOCKET_ACTIVITY_TRIGGER_REASON_NONE = 0,
+  // Data arrived on a stream or datagram socket.
+  NETRT_SOCKET_ACTIVITY_TRIGGER_REASON_SOCKET_ACTIVITY = 1,
+  // A connection is waiting on a listener.
+  NETRT_SOCKET_ACTIVITY_TRIGGER_REASON_CONNECTION_ACCEPTED = 2,
+  // The keep-alive time given to TransferOwnership elapsed: write a keep-alive, then transfer the
+  // socket again.
+  NETRT_SOCKET_ACTIVITY_TRIGGER_REASON_KEEP_ALIVE_TIMER_EXPIRED = 3,
+  // The peer closed the stream socket.
+  NETRT_SOCKET_ACTIVITY_TRIGGER_REASON_SOCKET_CLOSED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_socket_activity_trigger_reason netrt_socket_activity_trigger_reason;
+#else
+typedef int32_t netrt_socket_activity_trigger_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Networking.Sockets.SocketActivityKind`: what kind of socket the broker holds.
+enum netrt_socket_activity_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // No socket.
+  NETRT_SOCKET_ACTIVITY_KIND_NONE = 0,
+  // A `StreamSocketListener`.
+  NETRT_SOCKET_ACTIVITY_KIND_STREAM_SOCKET_LISTENER = 1,
+  // A `DatagramSocket`.
+  NETRT_SOCKET_ACTIVITY_KIND_DATAGRAM_SOCKET = 2,
+  // A `StreamSocket`.
+  NETRT_SOCKET_ACTIVITY_KIND_STREAM_SOCKET = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_socket_activity_kind netrt_socket_activity_kind;
+#else
+typedef int32_t netrt_socket_activity_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 // validating a certificate chain (or `Success`).
 //
@@ -590,6 +639,14 @@ enum netrt_kind
   NETRT_KIND_WEB_SOCKET_SERVER_CUSTOM_VALIDATION_REQUESTED_EVENT_ARGS = 40,
   // `Windows.Foundation.Deferral` (from ServerCustomValidationRequested).
   NETRT_KIND_DEFERRAL = 41,
+  // `Windows.ApplicationModel.Background.BackgroundTaskRegistration` (socket broker).
+  NETRT_KIND_BACKGROUND_TASK_REGISTRATION = 45,
+  // `IBackgroundTaskInstance`: the run of a task the socket broker started.
+  NETRT_KIND_BACKGROUND_TASK_INSTANCE = 46,
+  // `SocketActivityTriggerDetails`.
+  NETRT_KIND_SOCKET_ACTIVITY_TRIGGER_DETAILS = 47,
+  // `SocketActivityInformation`.
+  NETRT_KIND_SOCKET_ACTIVITY_INFORMATION = 48,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -772,6 +829,18 @@ typedef void (*netrt_async_completed_handler)(void *user_data,
                                               netrt_handle op,
                                               netrt_async_status status);
 
+// `Windows.Foundation.Guid` in the Windows layout (16 bytes).
+typedef struct {
+  // First 32 bits.
+  uint32_t data1;
+  // Next 16 bits.
+  uint16_t data2;
+  // Next 16 bits.
+  uint16_t data3;
+  // Last 8 bytes.
+  uint8_t data4[8];
+} netrt_guid;
+
 // `Windows.Security.Cryptography.Certificates.CertificateKeyUsages` as a value: the flags of
 // the keyUsage extension. A plain struct rather than a handle because netrt only reads it from
 // certificates (WinRT also uses the class to describe certificate requests, which netrt does
@@ -797,18 +866,6 @@ typedef struct {
 
 // A plain callback: `user_data` as given.
 typedef void (*netrt_callback)(void *user_data);
-
-// `Windows.Foundation.Guid` in the Windows layout (16 bytes).
-typedef struct {
-  // First 32 bits.
-  uint32_t data1;
-  // Next 16 bits.
-  uint16_t data2;
-  // Next 16 bits.
-  uint16_t data3;
-  // Last 8 bytes.
-  uint8_t data4[8];
-} netrt_guid;
 
 // An event handler: `user_data` as registered, the sender and the event arguments. Both
 // handles are borrowed for the duration of the call (do not release them; duplicate one to
@@ -995,6 +1052,162 @@ netrt_hresult netrt_async_get_results_bool(netrt_handle op,
 // releases. Each call issues another reference. As `netrt_async_get_results_uint32` otherwise.
 netrt_hresult netrt_async_get_results_handle(netrt_handle op,
                                              netrt_handle *out_handle);
+
+// `BackgroundTaskBuilder` with `Name = name`, `TaskEntryPoint = task_entry_point` (netrt: the
+// command line the broker runs with `/bin/sh -c`) and `SetTrigger(SocketActivityTrigger)`,
+// then `Register()`: `*out` receives a new BackgroundTaskRegistration reference. Errors:
+// `E_POINTER`, `E_INVALIDARG` for an empty name or entry point, `E_SERVICE_NOT_ACTIVE` when no
+// broker runs and none can be started.
+netrt_hresult netrt_background_task_register_socket_activity(const char *name,
+                                                             const char *task_entry_point,
+                                                             netrt_handle *out);
+
+// `TaskId`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_registration_get_task_id(netrt_handle registration,
+                                                             netrt_guid *out_value);
+
+// `Name` into `buf` (UTF-8 + NUL; `*needed` gets the size). Errors: handle checks,
+// `E_POINTER`, `E_INSUFFICIENT_BUFFER`.
+netrt_hresult netrt_background_task_registration_get_name(netrt_handle registration,
+                                                          char *buf,
+                                                          size_t len,
+                                                          size_t *needed);
+
+// `Unregister(cancelTask)` (`cancel_task` has no effect in netrt). Errors: handle checks,
+// `E_NOT_FOUND` when the broker no longer knows the task, `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_background_task_registration_unregister(netrt_handle registration,
+                                                            bool cancel_task);
+
+// `EnableTransferOwnership(taskId)` (before connecting). Errors: handle checks, `E_POINTER`,
+// `E_ILLEGAL_METHOD_CALL` once connecting or connected, `RO_E_CLOSED`.
+netrt_hresult netrt_stream_socket_enable_transfer_ownership(netrt_handle socket,
+                                                            const netrt_guid *task_id);
+
+// `EnableTransferOwnership(taskId, connectedStandbyAction)` (the action is recorded; Linux
+// has no connected standby). Errors: as above, and `E_INVALIDARG` for an unknown action.
+netrt_hresult netrt_stream_socket_enable_transfer_ownership_with_connected_standby_action(netrt_handle socket,
+                                                                                          const netrt_guid *task_id,
+                                                                                          int32_t connected_standby_action);
+
+// `TransferOwnership(socketId)`: hands the connected socket to the socket broker; the handle's
+// socket is closed afterwards (`RO_E_CLOSED`), the connection stays open in the broker.
+// Errors: handle checks, `E_POINTER`, `E_INVALIDARG` (empty id), `E_ILLEGAL_METHOD_CALL`
+// (EnableTransferOwnership missing, not connected, a read or write pending), `E_NOTIMPL` (TLS),
+// `E_ALREADY_EXISTS`, `E_NOT_FOUND` (task not registered), `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_stream_socket_transfer_ownership(netrt_handle socket,
+                                                     const char *socket_id);
+
+// `TransferOwnership(socketId, SocketActivityContext(context))`: with `len` context bytes (at
+// most 16 KiB; `context` may be NULL when `len` is 0). Errors: as
+// `netrt_stream_socket_transfer_ownership`.
+netrt_hresult netrt_stream_socket_transfer_ownership_with_context(netrt_handle socket,
+                                                                  const char *socket_id,
+                                                                  const uint8_t *context,
+                                                                  size_t len);
+
+// `TransferOwnership(socketId, context, keepAliveTime)`: `keep_alive_time` in 100-ns ticks;
+// when it passes with no activity the task runs with `KeepAliveTimerExpired`. Errors: as
+// `netrt_stream_socket_transfer_ownership_with_context`, `E_INVALIDARG` for a negative time.
+netrt_hresult netrt_stream_socket_transfer_ownership_with_context_and_keep_alive_time(netrt_handle socket,
+                                                                                      const char *socket_id,
+                                                                                      const uint8_t *context,
+                                                                                      size_t len,
+                                                                                      int64_t keep_alive_time);
+
+// netrt: the background task instance this process was started for by the socket broker
+// (from `NETRT_BROKER_ACTIVATION`): `*out` receives a new reference, or 0 with `S_FALSE` in a
+// process the broker did not start. Errors: `E_POINTER`, `E_NOT_FOUND` (the broker no longer
+// knows the activation), `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_background_task_instance_get_current(netrt_handle *out);
+
+// `InstanceId`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_instance_get_instance_id(netrt_handle instance,
+                                                             netrt_guid *out_value);
+
+// `TriggerDetails`: `*out` receives a new SocketActivityTriggerDetails reference. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_instance_get_trigger_details(netrt_handle instance,
+                                                                 netrt_handle *out);
+
+// `Reason`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_socket_activity_trigger_details_get_reason(netrt_handle details,
+                                                               netrt_socket_activity_trigger_reason *out_value);
+
+// `SocketInformation`: `*out` receives a new SocketActivityInformation reference. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_socket_activity_trigger_details_get_socket_information(netrt_handle details,
+                                                                           netrt_handle *out);
+
+// `Id` (the socket id given to TransferOwnership) into `buf`. Errors: handle checks,
+// `E_POINTER`, `E_INSUFFICIENT_BUFFER`.
+netrt_hresult netrt_socket_activity_information_get_id(netrt_handle information,
+                                                       char *buf,
+                                                       size_t len,
+                                                       size_t *needed);
+
+// `TaskId`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_socket_activity_information_get_task_id(netrt_handle information,
+                                                            netrt_guid *out_value);
+
+// `SocketKind`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_socket_activity_information_get_socket_kind(netrt_handle information,
+                                                                netrt_socket_activity_kind *out_value);
+
+// `Context.Data` (the bytes given to TransferOwnership) into `buf`; `*needed` gets their
+// count. Errors: handle checks, `E_POINTER`, `E_INSUFFICIENT_BUFFER`.
+netrt_hresult netrt_socket_activity_information_get_context(netrt_handle information,
+                                                            uint8_t *buf,
+                                                            size_t len,
+                                                            size_t *needed);
+
+// `StreamSocket`: takes the connected socket back from the broker (the bytes that arrived
+// meanwhile are still unread); `*out` receives a new StreamSocket reference (the same socket
+// on later calls). Errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` (another kind),
+// `E_NOT_FOUND` (reclaimed elsewhere), `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_socket_activity_information_get_stream_socket(netrt_handle information,
+                                                                  netrt_handle *out);
+
+// `EnableTransferOwnership(taskId)` on a StreamSocketListener (before binding). Errors:
+// handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` once bound, `RO_E_CLOSED`.
+netrt_hresult netrt_stream_socket_listener_enable_transfer_ownership(netrt_handle listener,
+                                                                     const netrt_guid *task_id);
+
+// `TransferOwnership(socketId[, SocketActivityContext(context)])` on a bound
+// StreamSocketListener (`context` NULL with `len` 0 for the one-argument form): the broker
+// activates the task with `ConnectionAccepted`. Errors: as
+// `netrt_stream_socket_transfer_ownership` (`E_ILLEGAL_METHOD_CALL` when not bound,
+// `E_NOTIMPL` for a TLS listener).
+netrt_hresult netrt_stream_socket_listener_transfer_ownership(netrt_handle listener,
+                                                              const char *socket_id,
+                                                              const uint8_t *context,
+                                                              size_t len);
+
+// `EnableTransferOwnership(taskId)` on a DatagramSocket (before binding or connecting).
+// Errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` once bound, `RO_E_CLOSED`.
+netrt_hresult netrt_datagram_socket_enable_transfer_ownership(netrt_handle socket,
+                                                              const netrt_guid *task_id);
+
+// `TransferOwnership(socketId[, context[, keepAliveTime]])` on a bound DatagramSocket
+// (`context` NULL with `len` 0 and `keep_alive_time` 0 for the shorter forms; ticks of 100
+// ns): the broker activates the task with `SocketActivity` when a datagram arrives. Errors: as
+// `netrt_stream_socket_transfer_ownership_with_context_and_keep_alive_time`.
+netrt_hresult netrt_datagram_socket_transfer_ownership(netrt_handle socket,
+                                                       const char *socket_id,
+                                                       const uint8_t *context,
+                                                       size_t len,
+                                                       int64_t keep_alive_time);
+
+// `StreamSocketListener`: takes the listener back (it accepts once a ConnectionReceived
+// handler is attached); `*out` receives a new reference. Errors: as
+// `netrt_socket_activity_information_get_stream_socket`.
+netrt_hresult netrt_socket_activity_information_get_stream_socket_listener(netrt_handle information,
+                                                                           netrt_handle *out);
+
+// `DatagramSocket`: takes the datagram socket back (it receives once a MessageReceived
+// handler is attached); `*out` receives a new reference. Errors: as
+// `netrt_socket_activity_information_get_stream_socket`.
+netrt_hresult netrt_socket_activity_information_get_datagram_socket(netrt_handle information,
+                                                                    netrt_handle *out);
 
 // `Buffer(capacity)`: a buffer of `capacity` zeroed bytes and length 0.
 //

@@ -390,6 +390,86 @@ impl From<netrt_core::capability::NetworkDirection> for netrt_network_direction 
     }
 }
 
+/// `Windows.Networking.Sockets.SocketActivityKind`: what kind of socket the broker holds.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_socket_activity_kind {
+    /// No socket.
+    None = 0,
+    /// A `StreamSocketListener`.
+    StreamSocketListener = 1,
+    /// A `DatagramSocket`.
+    DatagramSocket = 2,
+    /// A `StreamSocket`.
+    StreamSocket = 3,
+}
+
+impl From<netrt_core::broker::SocketActivityKind> for netrt_socket_activity_kind {
+    fn from(value: netrt_core::broker::SocketActivityKind) -> Self {
+        use netrt_core::broker::SocketActivityKind as E;
+        match value {
+            E::None => Self::None,
+            E::StreamSocketListener => Self::StreamSocketListener,
+            E::DatagramSocket => Self::DatagramSocket,
+            E::StreamSocket => Self::StreamSocket,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.SocketActivityTriggerReason`: why the broker activated the task.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_socket_activity_trigger_reason {
+    /// No reason.
+    None = 0,
+    /// Data arrived on a stream or datagram socket.
+    SocketActivity = 1,
+    /// A connection is waiting on a listener.
+    ConnectionAccepted = 2,
+    /// The keep-alive time given to TransferOwnership elapsed: write a keep-alive, then transfer the
+    /// socket again.
+    KeepAliveTimerExpired = 3,
+    /// The peer closed the stream socket.
+    SocketClosed = 4,
+}
+
+impl From<netrt_core::broker::SocketActivityTriggerReason> for netrt_socket_activity_trigger_reason {
+    fn from(value: netrt_core::broker::SocketActivityTriggerReason) -> Self {
+        use netrt_core::broker::SocketActivityTriggerReason as E;
+        match value {
+            E::None => Self::None,
+            E::SocketActivity => Self::SocketActivity,
+            E::ConnectionAccepted => Self::ConnectionAccepted,
+            E::KeepAliveTimerExpired => Self::KeepAliveTimerExpired,
+            E::SocketClosed => Self::SocketClosed,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.SocketActivityConnectedStandbyAction`: whether the socket may wake
+/// the system from connected standby (netrt: recorded; Linux has no connected standby, so the
+/// broker always activates the task).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_socket_activity_connected_standby_action {
+    /// Do not wake the system.
+    DoNotWake = 0,
+    /// Wake the system.
+    Wake = 1,
+}
+
+impl From<netrt_core::broker::SocketActivityConnectedStandbyAction>
+    for netrt_socket_activity_connected_standby_action
+{
+    fn from(value: netrt_core::broker::SocketActivityConnectedStandbyAction) -> Self {
+        use netrt_core::broker::SocketActivityConnectedStandbyAction as E;
+        match value {
+            E::DoNotWake => Self::DoNotWake,
+            E::Wake => Self::Wake,
+        }
+    }
+}
+
 /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 /// validating a certificate chain (or `Success`).
 ///

@@ -20,6 +20,9 @@ __all__ = [
     "SocketMessageType",
     "MessageWebSocketReceiveMode",
     "NetworkDirection",
+    "SocketActivityKind",
+    "SocketActivityTriggerReason",
+    "SocketActivityConnectedStandbyAction",
     "ChainValidationResult",
     "CertificateChainPolicy",
     "ByteOrder",
@@ -181,6 +184,38 @@ class NetworkDirection(enum.IntEnum):
     OUTBOUND = 0
     LISTEN = 1
     INBOUND = 2
+
+
+class SocketActivityKind(enum.IntEnum):
+    """Windows.Networking.Sockets.SocketActivityKind: what kind of socket the broker holds."""
+
+    __module__ = "netrt"
+
+    NONE = 0
+    STREAM_SOCKET_LISTENER = 1
+    DATAGRAM_SOCKET = 2
+    STREAM_SOCKET = 3
+
+
+class SocketActivityTriggerReason(enum.IntEnum):
+    """Windows.Networking.Sockets.SocketActivityTriggerReason: why the broker activated the task."""
+
+    __module__ = "netrt"
+
+    NONE = 0
+    SOCKET_ACTIVITY = 1
+    CONNECTION_ACCEPTED = 2
+    KEEP_ALIVE_TIMER_EXPIRED = 3
+    SOCKET_CLOSED = 4
+
+
+class SocketActivityConnectedStandbyAction(enum.IntEnum):
+    """Windows.Networking.Sockets.SocketActivityConnectedStandbyAction: whether the socket may wake the system from connected standby (netrt: recorded; Linux has no connected standby, so the broker always activates the task)."""
+
+    __module__ = "netrt"
+
+    DO_NOT_WAKE = 0
+    WAKE = 1
 
 
 class ChainValidationResult(enum.IntEnum):

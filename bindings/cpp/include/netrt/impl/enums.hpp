@@ -88,6 +88,25 @@ enum class MessageWebSocketReceiveMode : int32_t { FullMessage = 0, PartialMessa
 // `NetworkDirection` (netrt): what a network operation does, for the app-manifest check
 // (`AppManifest`'s `CheckAccess`; see docs/capabilities.md).
 enum class NetworkDirection : int32_t { Outbound = 0, Listen = 1, Inbound = 2 };
+// `Windows.Networking.Sockets.SocketActivityKind`: what kind of socket the broker holds.
+enum class SocketActivityKind : int32_t {
+  None = 0,
+  StreamSocketListener = 1,
+  DatagramSocket = 2,
+  StreamSocket = 3,
+};
+// `Windows.Networking.Sockets.SocketActivityTriggerReason`: why the broker activated the task.
+enum class SocketActivityTriggerReason : int32_t {
+  None = 0,
+  SocketActivity = 1,
+  ConnectionAccepted = 2,
+  KeepAliveTimerExpired = 3,
+  SocketClosed = 4,
+};
+// `Windows.Networking.Sockets.SocketActivityConnectedStandbyAction`: whether the socket may wake
+// the system from connected standby (netrt: recorded; Linux has no connected standby, so the broker
+// always activates the task).
+enum class SocketActivityConnectedStandbyAction : int32_t { DoNotWake = 0, Wake = 1 };
 }  // namespace Windows::Networking::Sockets
 
 namespace Windows::Security::Cryptography::Certificates {
