@@ -46,6 +46,7 @@ pub enum ReclaimedSocket {
 
 impl ReclaimedSocket {
     fn adopt(record: &SocketRecord, fd: OwnedFd) -> Result<Self> {
+        permitted(record.kind, &fd)?;
         let task = Guid::from_bytes_le(record.task_id);
         Ok(match record.kind {
             SocketKind::StreamSocket => Self::Stream(StreamSocket::from_reclaimed(fd, task)?),
@@ -54,6 +55,30 @@ impl ReclaimedSocket {
             }
             SocketKind::DatagramSocket => Self::Datagram(DatagramSocket::from_reclaimed(fd, task)?),
         })
+    }
+}
+
+/// The app manifest's check on a socket coming back (docs/capabilities.md): a stream socket's
+/// peer must be one the app may talk to (as a client or as a server: the record does not say
+/// which side connected), a listener's or datagram socket's local address one it may bind.
+/// A refused socket is closed; the broker no longer holds it either.
+fn permitted(kind: SocketKind, fd: &OwnedFd) -> Result<()> {
+    use crate::capability::{NetworkDirection, check};
+    let sock = socket2::SockRef::from(fd);
+    let address = |a: std::io::Result<socket2::SockAddr>| {
+        a.ok()
+            .and_then(|a| a.as_socket())
+            .ok_or_else(|| Error::new(hresult::E_INVALIDARG, "the reclaimed socket has no IP address"))
+    };
+    match kind {
+        SocketKind::StreamSocket => {
+            let peer = address(sock.peer_addr())?;
+            check(NetworkDirection::Outbound, &peer)
+                .or_else(|e| check(NetworkDirection::Inbound, &peer).map_err(|_| e))
+        }
+        SocketKind::StreamSocketListener | SocketKind::DatagramSocket => {
+            check(NetworkDirection::Listen, &address(sock.local_addr())?)
+        }
     }
 }
 
