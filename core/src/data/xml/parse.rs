@@ -1,0 +1,222 @@
+//! Text → [`XmlDocument`] with quick-xml's namespace-aware reader. DTDs and entities other
+//! than the predefined ones are refused (see the module notes in `mod.rs`).
+
+use quick_xml::NsReader;
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+
+use super::node::{XmlAttribute, XmlElement, XmlNode};
+use super::{MAX_DEPTH, XmlDocument};
+use crate::error::hresult::WEB_E_INVALID_XML;
+use crate::error::{Error, Result};
+
+fn invalid(reason: impl std::fmt::Display, at: u64) -> Error {
+    Error::new(WEB_E_INVALID_XML, format!("invalid XML at byte {at}: {reason}"))
+}
+
+pub(super) fn parse_bytes(bytes: &[u8]) -> Result<XmlDocument> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE") {
+        return Err(Error::new(WEB_E_INVALID_XML, "UTF-16 documents are not supported; send UTF-8"));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(WEB_E_INVALID_XML, format!("the document is not valid UTF-8 (byte {})", e.valid_up_to()))
+    })?;
+    parse_with(text, true)
+}
+
+pub(super) fn parse(text: &str) -> Result<XmlDocument> {
+    // A string is already decoded: its encoding declaration is moot (as LoadXml).
+    parse_with(text.strip_prefix('\u{FEFF}').unwrap_or(text), false)
+}
+
+fn parse_with(text: &str, check_encoding: bool) -> Result<XmlDocument> {
+    let mut reader = NsReader::from_str(text);
+    reader.config_mut().check_comments = true;
+    let mut doc = XmlDocument::default();
+    // The elements open around the current position, innermost last.
+    let mut open: Vec<XmlElement> = Vec::new();
+    let mut version = XmlVersion::Implicit1_0;
+    loop {
+        let at = reader.buffer_position();
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(invalid(e, reader.error_position())),
+        };
+        match event {
+            Event::Decl(decl) => {
+                version = decl.xml_version().map_err(|e| invalid(e, at))?;
+                if check_encoding && let Some(enc) = decl.encoding() {
+                    let enc = enc.map_err(|e| invalid(e, at))?;
+                    if !matches!(enc.to_ascii_lowercase().as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
+                        return Err(invalid(
+                            format!("the encoding '{enc}' is not supported; send UTF-8"),
+                            at,
+                        ));
+                    }
+                }
+            }
+            Event::DocType(_) => {
+                return Err(invalid("document type declarations (DTDs) are not allowed", at));
+            }
+            Event::Start(start) | Event::Empty(start) if open.is_empty() && doc.root.is_some() => {
+                let _ = start;
+                return Err(invalid("a second top-level element after the document element", at));
+            }
+            Event::Start(start) => {
+                if open.len() >= MAX_DEPTH {
+                    return Err(invalid(format!("elements nest deeper than {MAX_DEPTH}"), at));
+                }
+                let element = element(&reader, &start, version, at)?;
+                open.push(element);
+            }
+            Event::Empty(start) => {
+                let element = element(&reader, &start, version, at)?;
+                close(&mut doc, &mut open, element);
+            }
+            Event::End(_) => {
+                let element = open.pop().ok_or_else(|| invalid("an end tag without a start tag", at))?;
+                close(&mut doc, &mut open, element);
+            }
+            Event::Text(t) => {
+                let text = t.xml_content(version);
+                match open.last_mut() {
+                    Some(parent) => push_text(parent, &text),
+                    None if text.trim_matches(is_xml_space).is_empty() => {}
+                    None => return Err(invalid("text outside the document element", at)),
+                }
+            }
+            Event::GeneralRef(r) => {
+                let ch = if r.is_char_ref() {
+                    r.resolve_char_ref()
+                        .map_err(|e| invalid(e, at))?
+                        .ok_or_else(|| invalid("an empty character reference", at))?
+                } else {
+                    predefined(&r.xml_content(version)).ok_or_else(|| {
+                        invalid(format!("the entity '&{};' is not declared (DTDs are not allowed)", &*r), at)
+                    })?
+                };
+                let parent =
+                    open.last_mut().ok_or_else(|| invalid("a reference outside the document element", at))?;
+                push_text(parent, ch.encode_utf8(&mut [0; 4]));
+            }
+            Event::CData(c) => {
+                let parent =
+                    open.last_mut().ok_or_else(|| invalid("CDATA outside the document element", at))?;
+                parent.children.push(XmlNode::CData(c.xml_content(version).into_owned()));
+            }
+            Event::Comment(c) => {
+                let node = XmlNode::Comment(c.xml_content(version).into_owned());
+                match open.last_mut() {
+                    Some(parent) => parent.children.push(node),
+                    None if doc.root.is_none() => doc.prolog.push(node),
+                    None => {}
+                }
+            }
+            Event::PI(pi) => {
+                let node = XmlNode::ProcessingInstruction {
+                    target: pi.target().to_string(),
+                    data: pi.content().to_string(),
+                };
+                match open.last_mut() {
+                    Some(parent) => parent.children.push(node),
+                    None if doc.root.is_none() => doc.prolog.push(node),
+                    None => {}
+                }
+            }
+            Event::Eof => break,
+        }
+    }
+    if let Some(unclosed) = open.last() {
+        return Err(invalid(
+            format!("the element <{}> is not closed", unclosed.tag_name()),
+            text.len() as u64,
+        ));
+    }
+    if doc.root.is_none() {
+        return Err(invalid("the document has no element", text.len() as u64));
+    }
+    Ok(doc)
+}
+
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn predefined(name: &str) -> Option<char> {
+    Some(match name {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => return None,
+    })
+}
+
+/// Appends character data, merging with the text before it (a reference splits text events).
+fn push_text(parent: &mut XmlElement, text: &str) {
+    if let Some(XmlNode::Text(last)) = parent.children.last_mut() {
+        last.push_str(text);
+    } else {
+        parent.children.push(XmlNode::Text(text.to_string()));
+    }
+}
+
+fn close(doc: &mut XmlDocument, open: &mut [XmlElement], element: XmlElement) {
+    match open.last_mut() {
+        Some(parent) => parent.children.push(XmlNode::Element(element)),
+        None => doc.root = Some(element),
+    }
+}
+
+fn namespace_of(resolved: ResolveResult<'_>, what: &str, at: u64) -> Result<Option<String>> {
+    match resolved {
+        ResolveResult::Bound(ns) if ns.0.is_empty() => Ok(None),
+        ResolveResult::Bound(ns) => Ok(Some(ns.0.to_string())),
+        ResolveResult::Unbound => Ok(None),
+        ResolveResult::Unknown(prefix) => {
+            Err(invalid(format!("the prefix '{prefix}' of {what} is not bound to a namespace"), at))
+        }
+    }
+}
+
+fn element(
+    reader: &NsReader<&[u8]>,
+    start: &BytesStart<'_>,
+    version: XmlVersion,
+    at: u64,
+) -> Result<XmlElement> {
+    let name = start.name();
+    let (resolved, _) = reader.resolver().resolve_element(name);
+    let (local, prefix) = name.decompose();
+    let what = format!("<{}>", name.0);
+    let mut element = XmlElement {
+        prefix: prefix.map(|p| p.into_inner().to_string()),
+        local_name: local.into_inner().to_string(),
+        namespace_uri: namespace_of(resolved, &what, at)?,
+        attributes: Vec::new(),
+        children: Vec::new(),
+    };
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| invalid(e, at))?;
+        let value = attr.normalized_value(version).map_err(|e| invalid(e, at))?.into_owned();
+        let (local, prefix) = attr.key.decompose();
+        let namespace_uri = if attr.key.as_namespace_binding().is_some() {
+            Some(super::XMLNS_NAMESPACE.to_string())
+        } else if prefix.is_none() {
+            None
+        } else {
+            let (resolved, _) = reader.resolver().resolve_attribute(attr.key);
+            namespace_of(resolved, &format!("the attribute '{}'", attr.key.0), at)?
+        };
+        element.attributes.push(XmlAttribute {
+            prefix: prefix.map(|p| p.into_inner().to_string()),
+            local_name: local.into_inner().to_string(),
+            namespace_uri,
+            value,
+        });
+    }
+    Ok(element)
+}
