@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod client;
 pub(crate) mod io;
 pub mod proxy;
+pub mod syndication;
 
 pub use client::ProxyChoice;
 pub use proxy::Proxy;
