@@ -17,11 +17,16 @@
 //!   subset with another version number); Atom 0.3 and RSS 1.0 are read-only, as obsolete
 //!   formats, and asking to write them is `E_INVALIDARG`.
 
+mod client;
 mod dates;
 mod model;
 mod node;
-mod read;
+pub(crate) mod read;
+pub(crate) mod transport;
 mod write;
+
+pub use client::SyndicationClient;
+pub(crate) use client::{http_url, syndication_client_settings};
 
 pub use model::{
     SyndicationAttribute, SyndicationCategory, SyndicationContent, SyndicationFeed, SyndicationGenerator,
@@ -112,6 +117,38 @@ pub fn syndication_error_get_status(hr: HResult) -> SyndicationErrorStatus {
     }
 }
 
+/// `RetrievalProgress`: how much of a response has arrived.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct RetrievalProgress {
+    /// `BytesRetrieved`.
+    pub bytes_retrieved: u32,
+    /// `TotalBytesToRetrieve`: the response's declared length, 0 when it declares none.
+    pub total_bytes_to_retrieve: u32,
+}
+
+/// `TransferProgress`: how much of a request has been sent and of its response received.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TransferProgress {
+    /// `BytesSent`.
+    pub bytes_sent: u32,
+    /// `TotalBytesToSend`.
+    pub total_bytes_to_send: u32,
+    /// `BytesRetrieved`.
+    pub bytes_retrieved: u32,
+    /// `TotalBytesToRetrieve`: the response's declared length, 0 when it declares none.
+    pub total_bytes_to_retrieve: u32,
+}
+
+impl TransferProgress {
+    /// The receiving half.
+    pub fn retrieval(self) -> RetrievalProgress {
+        RetrievalProgress {
+            bytes_retrieved: self.bytes_retrieved,
+            total_bytes_to_retrieve: self.total_bytes_to_retrieve,
+        }
+    }
+}
+
 /// Namespaces the readers and writers know.
 pub(crate) mod ns {
     /// Atom 1.0.
@@ -126,6 +163,8 @@ pub(crate) mod ns {
     pub const DC: &str = "http://purl.org/dc/elements/1.1/";
     /// RSS content module (`content:encoded`).
     pub const CONTENT: &str = "http://purl.org/rss/1.0/modules/content/";
+    /// The Atom Publishing Protocol (service documents, `app:edited`).
+    pub const APP: &str = "http://www.w3.org/2007/app";
     /// The XHTML namespace (Atom xhtml text constructs).
     pub const XHTML: &str = "http://www.w3.org/1999/xhtml";
 }

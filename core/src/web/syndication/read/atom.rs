@@ -178,7 +178,11 @@ fn first_element(e: &XmlElement) -> Option<XmlDocument> {
     })
 }
 
-fn text(e: &XmlElement, outer: Option<&Uri>, format: SyndicationFormat) -> Result<SyndicationText> {
+pub(super) fn text(
+    e: &XmlElement,
+    outer: Option<&Uri>,
+    format: SyndicationFormat,
+) -> Result<SyndicationText> {
     let (_, own) = base_of(e, outer);
     let body = body(e, format)?;
     Ok(SyndicationText {
@@ -256,7 +260,7 @@ fn person(e: &XmlElement, outer: Option<&Uri>, format: SyndicationFormat) -> Syn
     person
 }
 
-fn category(e: &XmlElement, outer: Option<&Uri>) -> SyndicationCategory {
+pub(super) fn category(e: &XmlElement, outer: Option<&Uri>) -> SyndicationCategory {
     let (_, own) = base_of(e, outer);
     SyndicationCategory {
         node: node_of(e, own, &["term", "scheme", "label"]),

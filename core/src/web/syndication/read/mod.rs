@@ -4,6 +4,9 @@
 
 mod atom;
 mod rss;
+mod service;
+
+pub(crate) use service::service_document;
 
 use super::node::{SyndicationNode, unknown_attributes};
 use super::{SyndicationFeed, SyndicationFormat, SyndicationItem, ns};
