@@ -156,3 +156,20 @@ async fn the_size_limit_applies_while_reading_a_body_without_a_length() {
     let feed = within(c.retrieve_feed(&uri(server.port, "/chunked?chunks=2"), |_| {})).await.unwrap();
     assert_eq!(feed.title.as_ref().unwrap().text, "big");
 }
+
+#[test]
+fn winrt_operations_report_progress_and_fail_fast_on_bad_arguments() {
+    let server = atompub_server("writer", "pw");
+    let c = client();
+    let op = c.create_resource_async(&uri(server.port, "/entries"), "", &new_item("Async")).unwrap();
+    assert!(op.wait(Some(std::time::Instant::now() + util::STEP)));
+    let created = op.results().unwrap();
+    let sent = op.last_progress().unwrap();
+    assert!(sent.bytes_sent > 0 && sent.bytes_retrieved > 0, "{sent:?}");
+    let delete = c.delete_resource_item_async(&created).unwrap();
+    assert!(delete.wait(Some(std::time::Instant::now() + util::STEP)));
+    assert_eq!(delete.status(), AsyncStatus::Completed, "{:?}", delete.error());
+    let no_edit = c.update_resource_item_async(&SyndicationItem::new()).unwrap_err();
+    assert_eq!(no_edit.hresult(), netrt::error::hresult::E_INVALIDARG);
+    assert!(c.retrieve_feed_async(&Uri::new("ftp://127.0.0.1/").unwrap()).is_err());
+}

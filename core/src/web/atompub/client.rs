@@ -347,6 +347,104 @@ impl AtomPubClient {
         AsyncOperationWithProgress::start(|r| self.retrieve_service_document(uri, move |p| r.report(p)))
     }
 
+    /// `RetrieveFeedAsync` as a WinRT operation.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously for a URI that is not http(s).
+    pub fn retrieve_feed_async(
+        &self,
+        uri: &Uri,
+    ) -> Result<AsyncOperationWithProgress<SyndicationFeed, RetrievalProgress>> {
+        AsyncOperationWithProgress::start(|r| self.retrieve_feed(uri, move |p| r.report(p)))
+    }
+
+    /// `RetrieveResourceAsync` as a WinRT operation.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously for a URI that is not http(s).
+    pub fn retrieve_resource_async(
+        &self,
+        uri: &Uri,
+    ) -> Result<AsyncOperationWithProgress<SyndicationItem, RetrievalProgress>> {
+        AsyncOperationWithProgress::start(|r| self.retrieve_resource(uri, move |p| r.report(p)))
+    }
+
+    /// `RetrieveMediaResourceAsync` as a WinRT operation (the bytes; projections make a stream).
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously for a URI that is not http(s).
+    pub fn retrieve_media_resource_async(
+        &self,
+        uri: &Uri,
+    ) -> Result<AsyncOperationWithProgress<Vec<u8>, RetrievalProgress>> {
+        AsyncOperationWithProgress::start(|r| self.retrieve_media_resource(uri, move |p| r.report(p)))
+    }
+
+    /// `CreateMediaResourceAsync` as a WinRT operation.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously for a URI that is not http(s).
+    pub fn create_media_resource_async(
+        &self,
+        uri: &Uri,
+        media_type: &str,
+        description: &str,
+        media: Vec<u8>,
+    ) -> Result<AsyncOperationWithProgress<SyndicationItem, TransferProgress>> {
+        AsyncOperationWithProgress::start(|r| {
+            self.create_media_resource(uri, media_type, description, media, move |p| r.report(p))
+        })
+    }
+
+    /// `UpdateResourceAsync` as a WinRT action with progress.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously for a URI that is not http(s).
+    pub fn update_resource_async(
+        &self,
+        uri: &Uri,
+        item: &SyndicationItem,
+    ) -> Result<AsyncOperationWithProgress<(), TransferProgress>> {
+        AsyncOperationWithProgress::start(|r| self.update_resource(uri, item, move |p| r.report(p)))
+    }
+
+    /// `UpdateResourceItemAsync` as a WinRT action with progress.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously when the item has no edit link.
+    pub fn update_resource_item_async(
+        &self,
+        item: &SyndicationItem,
+    ) -> Result<AsyncOperationWithProgress<(), TransferProgress>> {
+        AsyncOperationWithProgress::start(|r| self.update_resource_item(item, move |p| r.report(p)))
+    }
+
+    /// `UpdateMediaResourceAsync` as a WinRT action with progress.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously for a URI that is not http(s).
+    pub fn update_media_resource_async(
+        &self,
+        uri: &Uri,
+        media_type: &str,
+        media: Vec<u8>,
+    ) -> Result<AsyncOperationWithProgress<(), TransferProgress>> {
+        AsyncOperationWithProgress::start(|r| {
+            self.update_media_resource(uri, media_type, media, move |p| r.report(p))
+        })
+    }
+
+    /// `DeleteResourceAsync` as a WinRT action with progress.
+    ///
+    /// # Errors
+    /// `E_INVALIDARG` synchronously for a URI that is not http(s).
+    pub fn delete_resource_async(
+        &self,
+        uri: &Uri,
+    ) -> Result<AsyncOperationWithProgress<(), TransferProgress>> {
+        AsyncOperationWithProgress::start(|r| self.delete_resource(uri, move |p| r.report(p)))
+    }
+
     /// `CreateResourceAsync` as a WinRT operation.
     ///
     /// # Errors
