@@ -42,6 +42,10 @@ fn metadata(
     let (base, own) = base_of(e, outer);
     let base = base.as_ref();
     let mut feed = SyndicationFeed { node: node_of(e, own, &[]), ..SyndicationFeed::default() };
+    if with_entries {
+        // Items are large: one allocation instead of a doubling series.
+        feed.items.reserve_exact(e.child_elements().filter(|c| c.is(atom, "entry")).count());
+    }
     for child in e.child_elements() {
         if child.namespace() != atom {
             keep(&mut feed.node, child);

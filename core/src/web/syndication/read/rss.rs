@@ -32,6 +32,9 @@ pub(super) fn feed(
         feed.id = channel.attribute_ns(ns::RDF, "about").unwrap_or_default().to_string();
         feed.node.attribute_extensions.retain(|a| !(a.namespace == ns::RDF && a.name == "about"));
     }
+    // Items are large: one allocation instead of a doubling series.
+    let items_in = if format == SyndicationFormat::Rss10 { root } else { channel };
+    feed.items.reserve_exact(items_in.child_elements().filter(|c| c.is(rss, "item")).count());
     let mut pub_date = None;
     let mut has_title = false;
     for child in channel.child_elements() {
