@@ -18,8 +18,13 @@ mod parse;
 mod write;
 
 pub use node::{XmlAttribute, XmlElement, XmlNode};
+pub(crate) use parse::{OnClose, parse_bytes_with, parse_str_with};
 
 use crate::error::Result;
+
+/// An element, attribute, prefix or namespace name: shared, since a document repeats the same
+/// few names on every element (and each would otherwise be its own allocation).
+pub type Name = std::sync::Arc<str>;
 
 /// How deep elements may nest in a document netrt parses.
 pub const MAX_DEPTH: usize = 256;

@@ -1,6 +1,6 @@
 //! The nodes of an [`XmlDocument`](super::XmlDocument): elements, attributes, text.
 
-use super::{XML_NAMESPACE, XMLNS_NAMESPACE};
+use super::{Name, XML_NAMESPACE, XMLNS_NAMESPACE};
 
 /// An attribute: a qualified name, the namespace it resolves to, and its value.
 ///
@@ -9,33 +9,32 @@ use super::{XML_NAMESPACE, XMLNS_NAMESPACE};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct XmlAttribute {
     /// The prefix as written (`xml` in `xml:lang`), if any.
-    pub prefix: Option<String>,
+    pub prefix: Option<Name>,
     /// The name after the prefix.
-    pub local_name: String,
+    pub local_name: Name,
     /// The namespace the prefix is bound to; `None` for an unprefixed attribute.
-    pub namespace_uri: Option<String>,
+    pub namespace_uri: Option<Name>,
     /// The value, with references replaced and whitespace normalized.
     pub value: String,
 }
 
 impl XmlAttribute {
     /// An attribute in no namespace.
-    pub fn new(local_name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn new(local_name: impl Into<Name>, value: impl Into<String>) -> Self {
         Self { prefix: None, local_name: local_name.into(), namespace_uri: None, value: value.into() }
     }
 
     /// An attribute in `namespace` (written with `prefix`, or a generated one when `None`).
     pub fn with_namespace(
         prefix: Option<&str>,
-        local_name: impl Into<String>,
-        namespace: impl Into<String>,
+        local_name: impl Into<Name>,
+        namespace: &str,
         value: impl Into<String>,
     ) -> Self {
-        let namespace: String = namespace.into();
         Self {
-            prefix: prefix.map(str::to_string),
+            prefix: prefix.map(Name::from),
             local_name: local_name.into(),
-            namespace_uri: (!namespace.is_empty()).then_some(namespace),
+            namespace_uri: (!namespace.is_empty()).then(|| Name::from(namespace)),
             value: value.into(),
         }
     }
@@ -44,7 +43,7 @@ impl XmlAttribute {
     pub fn name(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local_name),
-            None => self.local_name.clone(),
+            None => self.local_name.to_string(),
         }
     }
 
@@ -58,7 +57,7 @@ impl XmlAttribute {
         if !self.is_namespace_declaration() {
             return None;
         }
-        Some(if self.prefix.is_some() { Some(self.local_name.as_str()) } else { None })
+        Some(if self.prefix.is_some() { Some(&*self.local_name) } else { None })
     }
 }
 
@@ -86,11 +85,11 @@ pub enum XmlNode {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct XmlElement {
     /// The prefix as written, if any.
-    pub prefix: Option<String>,
+    pub prefix: Option<Name>,
     /// The name after the prefix.
-    pub local_name: String,
+    pub local_name: Name,
     /// The namespace the element is in, if any.
-    pub namespace_uri: Option<String>,
+    pub namespace_uri: Option<Name>,
     /// Attributes in document order, namespace declarations included.
     pub attributes: Vec<XmlAttribute>,
     /// Content in document order.
@@ -99,11 +98,11 @@ pub struct XmlElement {
 
 impl XmlElement {
     /// An element in `namespace` (`""` for none), unprefixed.
-    pub fn new(local_name: impl Into<String>, namespace: &str) -> Self {
+    pub fn new(local_name: impl Into<Name>, namespace: &str) -> Self {
         Self {
             prefix: None,
             local_name: local_name.into(),
-            namespace_uri: (!namespace.is_empty()).then(|| namespace.to_string()),
+            namespace_uri: (!namespace.is_empty()).then(|| Name::from(namespace)),
             ..Self::default()
         }
     }
@@ -112,7 +111,7 @@ impl XmlElement {
     pub fn tag_name(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local_name),
-            None => self.local_name.clone(),
+            None => self.local_name.to_string(),
         }
     }
 
@@ -123,7 +122,7 @@ impl XmlElement {
 
     /// Whether this element is `local_name` in `namespace` (`""` for none).
     pub fn is(&self, namespace: &str, local_name: &str) -> bool {
-        self.local_name == local_name && self.namespace() == namespace
+        &*self.local_name == local_name && self.namespace() == namespace
     }
 
     /// `GetAttribute(name)`: the value of the attribute written `name`, `""` when absent
@@ -141,7 +140,7 @@ impl XmlElement {
     pub fn attribute_ns(&self, namespace: &str, local_name: &str) -> Option<&str> {
         self.attributes
             .iter()
-            .find(|a| a.local_name == local_name && a.namespace_uri.as_deref().unwrap_or("") == namespace)
+            .find(|a| &*a.local_name == local_name && a.namespace_uri.as_deref().unwrap_or("") == namespace)
             .map(|a| a.value.as_str())
     }
 
@@ -153,7 +152,7 @@ impl XmlElement {
     /// Sets (or replaces) an attribute in no namespace.
     pub fn set_attribute(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
-        match self.attributes.iter_mut().find(|a| a.namespace_uri.is_none() && a.local_name == name) {
+        match self.attributes.iter_mut().find(|a| a.namespace_uri.is_none() && &*a.local_name == name) {
             Some(a) => a.value = value,
             None => self.attributes.push(XmlAttribute::new(name, value)),
         }
@@ -188,6 +187,10 @@ impl XmlElement {
 
     /// `InnerText`: the concatenated text of this element and its descendants.
     pub fn inner_text(&self) -> String {
+        // The usual case, a single text node: one copy, no concatenation.
+        if let [XmlNode::Text(t) | XmlNode::CData(t)] = self.children.as_slice() {
+            return t.clone();
+        }
         let mut out = String::new();
         self.collect_text(&mut out);
         out

@@ -7,7 +7,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
 use super::node::{XmlAttribute, XmlElement, XmlNode};
-use super::{MAX_DEPTH, XmlDocument};
+use super::{MAX_DEPTH, Name, XmlDocument};
 use crate::error::hresult::WEB_E_INVALID_XML;
 use crate::error::{Error, Result};
 
@@ -15,29 +15,53 @@ fn invalid(reason: impl std::fmt::Display, at: u64) -> Error {
     Error::new(WEB_E_INVALID_XML, format!("invalid XML at byte {at}: {reason}"))
 }
 
-pub(super) fn parse_bytes(bytes: &[u8]) -> Result<XmlDocument> {
+/// Called with each element as it closes, and the elements still open around it (outermost
+/// first): returns the element to attach it to its parent as usual, or `None` when it took the
+/// element (a feed reader converting each entry as soon as it is complete, so the document
+/// never holds them all). An error stops the parse.
+pub(crate) type OnClose<'h> = &'h mut dyn FnMut(&[XmlElement], XmlElement) -> Result<Option<XmlElement>>;
+
+/// [`parse_bytes`] with an [`OnClose`] hook.
+pub(crate) fn parse_bytes_with(bytes: &[u8], on_close: OnClose<'_>) -> Result<XmlDocument> {
+    parse_with(utf8(bytes)?, true, on_close)
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE") {
         return Err(Error::new(WEB_E_INVALID_XML, "UTF-16 documents are not supported; send UTF-8"));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map_err(|e| {
         Error::new(WEB_E_INVALID_XML, format!("the document is not valid UTF-8 (byte {})", e.valid_up_to()))
-    })?;
-    parse_with(text, true)
+    })
+}
+
+fn attach(_: &[XmlElement], element: XmlElement) -> Result<Option<XmlElement>> {
+    Ok(Some(element))
+}
+
+pub(super) fn parse_bytes(bytes: &[u8]) -> Result<XmlDocument> {
+    parse_with(utf8(bytes)?, true, &mut attach)
 }
 
 pub(super) fn parse(text: &str) -> Result<XmlDocument> {
-    // A string is already decoded: its encoding declaration is moot (as LoadXml).
-    parse_with(text.strip_prefix('\u{FEFF}').unwrap_or(text), false)
+    parse_str_with(text, &mut attach)
 }
 
-fn parse_with(text: &str, check_encoding: bool) -> Result<XmlDocument> {
+/// [`parse`] with an [`OnClose`] hook.
+pub(crate) fn parse_str_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
+    // A string is already decoded: its encoding declaration is moot (as LoadXml).
+    parse_with(text.strip_prefix('\u{FEFF}').unwrap_or(text), false, on_close)
+}
+
+fn parse_with(text: &str, check_encoding: bool, on_close: OnClose<'_>) -> Result<XmlDocument> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_comments = true;
     let mut doc = XmlDocument::default();
     // The elements open around the current position, innermost last.
     let mut open: Vec<XmlElement> = Vec::new();
     let mut version = XmlVersion::Implicit1_0;
+    let mut names = Names::default();
     loop {
         let at = reader.buffer_position();
         let event = match reader.read_event() {
@@ -68,16 +92,20 @@ fn parse_with(text: &str, check_encoding: bool) -> Result<XmlDocument> {
                 if open.len() >= MAX_DEPTH {
                     return Err(invalid(format!("elements nest deeper than {MAX_DEPTH}"), at));
                 }
-                let element = element(&reader, &start, version, at)?;
+                let element = element(&reader, &mut names, &start, version, at)?;
                 open.push(element);
             }
             Event::Empty(start) => {
-                let element = element(&reader, &start, version, at)?;
-                close(&mut doc, &mut open, element);
+                let element = element(&reader, &mut names, &start, version, at)?;
+                if let Some(element) = on_close(&open, element)? {
+                    close(&mut doc, &mut open, element);
+                }
             }
             Event::End(_) => {
                 let element = open.pop().ok_or_else(|| invalid("an end tag without a start tag", at))?;
-                close(&mut doc, &mut open, element);
+                if let Some(element) = on_close(&open, element)? {
+                    close(&mut doc, &mut open, element);
+                }
             }
             Event::Text(t) => {
                 let text = t.xml_content(version);
@@ -171,19 +199,47 @@ fn close(doc: &mut XmlDocument, open: &mut [XmlElement], element: XmlElement) {
     }
 }
 
-fn namespace_of(resolved: ResolveResult<'_>, what: &str, at: u64) -> Result<Option<String>> {
+/// How many distinct names a document shares; names past these are allocated each time
+/// (a document with thousands of distinct names gains nothing from sharing).
+const SHARED_NAMES: usize = 128;
+
+/// One shared [`Name`] per distinct name in a document. Documents use few names, so a short
+/// list, most recent first, beats hashing.
+#[derive(Default)]
+struct Names(Vec<Name>);
+
+impl Names {
+    fn get(&mut self, name: &str) -> Name {
+        if let Some(shared) = self.0.iter().find(|n| ***n == *name) {
+            return shared.clone();
+        }
+        let shared = Name::from(name);
+        if self.0.len() < SHARED_NAMES {
+            self.0.push(shared.clone());
+        }
+        shared
+    }
+}
+
+fn namespace_of(
+    names: &mut Names,
+    resolved: ResolveResult<'_>,
+    what: &dyn Fn() -> String,
+    at: u64,
+) -> Result<Option<Name>> {
     match resolved {
         ResolveResult::Bound(ns) if ns.0.is_empty() => Ok(None),
-        ResolveResult::Bound(ns) => Ok(Some(ns.0.to_string())),
+        ResolveResult::Bound(ns) => Ok(Some(names.get(ns.0))),
         ResolveResult::Unbound => Ok(None),
         ResolveResult::Unknown(prefix) => {
-            Err(invalid(format!("the prefix '{prefix}' of {what} is not bound to a namespace"), at))
+            Err(invalid(format!("the prefix '{prefix}' of {} is not bound to a namespace", what()), at))
         }
     }
 }
 
 fn element(
     reader: &NsReader<&[u8]>,
+    names: &mut Names,
     start: &BytesStart<'_>,
     version: XmlVersion,
     at: u64,
@@ -191,11 +247,10 @@ fn element(
     let name = start.name();
     let (resolved, _) = reader.resolver().resolve_element(name);
     let (local, prefix) = name.decompose();
-    let what = format!("<{}>", name.0);
     let mut element = XmlElement {
-        prefix: prefix.map(|p| p.into_inner().to_string()),
-        local_name: local.into_inner().to_string(),
-        namespace_uri: namespace_of(resolved, &what, at)?,
+        prefix: prefix.map(|p| names.get(p.into_inner())),
+        local_name: names.get(local.into_inner()),
+        namespace_uri: namespace_of(names, resolved, &|| format!("<{}>", name.0), at)?,
         attributes: Vec::new(),
         children: Vec::new(),
     };
@@ -204,16 +259,16 @@ fn element(
         let value = attr.normalized_value(version).map_err(|e| invalid(e, at))?.into_owned();
         let (local, prefix) = attr.key.decompose();
         let namespace_uri = if attr.key.as_namespace_binding().is_some() {
-            Some(super::XMLNS_NAMESPACE.to_string())
+            Some(names.get(super::XMLNS_NAMESPACE))
         } else if prefix.is_none() {
             None
         } else {
             let (resolved, _) = reader.resolver().resolve_attribute(attr.key);
-            namespace_of(resolved, &format!("the attribute '{}'", attr.key.0), at)?
+            namespace_of(names, resolved, &|| format!("the attribute '{}'", attr.key.0), at)?
         };
         element.attributes.push(XmlAttribute {
-            prefix: prefix.map(|p| p.into_inner().to_string()),
-            local_name: local.into_inner().to_string(),
+            prefix: prefix.map(|p| names.get(p.into_inner())),
+            local_name: names.get(local.into_inner()),
             namespace_uri,
             value,
         });

@@ -116,16 +116,16 @@ fn open_tag(out: &mut String, e: &XmlElement, scope: &mut Scope) -> String {
     scope.bindings.extend(declared.iter().cloned());
     let mut extra: Vec<(Option<String>, String)> = Vec::new();
     // The element's own name.
-    let wanted = e.namespace_uri.clone().unwrap_or_default();
+    let wanted = e.namespace();
     let prefix = e.prefix.as_deref().filter(|p| *p != "xmlns");
     if scope.lookup(prefix).unwrap_or("") != wanted {
-        let binding = (prefix.map(str::to_string), wanted.clone());
+        let binding = (prefix.map(str::to_string), wanted.to_string());
         scope.bindings.push(binding.clone());
         extra.push(binding);
     }
     let tag = match prefix {
         Some(p) => format!("{p}:{}", e.local_name),
-        None => e.local_name.clone(),
+        None => e.local_name.to_string(),
     };
     // Attribute names: a namespaced attribute needs a prefix bound to its namespace.
     let mut names: Vec<String> = Vec::with_capacity(e.attributes.len());

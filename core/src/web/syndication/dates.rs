@@ -15,7 +15,14 @@ use crate::foundation::{DateTime, TICKS_PER_SECOND};
 /// Parses a feed date, `None` when neither reader understands it.
 pub(crate) fn parse(text: &str) -> Option<DateTime> {
     let text = text.trim();
-    let parsed = rfc3339(text).or_else(|| rfc822(text))?;
+    // RFC 822 dates start with a day name or a day number followed by a space.
+    let looks_822 =
+        text.starts_with(|c: char| c.is_ascii_alphabetic()) || text.get(..3).is_some_and(|s| s.contains(' '));
+    let parsed = if looks_822 {
+        rfc822(text).or_else(|| rfc3339(text))
+    } else {
+        rfc3339(text).or_else(|| rfc822(text))
+    }?;
     Some(to_winrt(parsed))
 }
 

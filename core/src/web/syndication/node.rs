@@ -62,7 +62,7 @@ impl SyndicationNode {
 
     /// Reads an unknown element, keeping all of it.
     pub(crate) fn from_element(e: &XmlElement) -> Self {
-        let mut node = Self::new(e.local_name.clone(), e.namespace(), String::new());
+        let mut node = Self::new(e.local_name.to_string(), e.namespace(), String::new());
         node.language = e.xml_attribute("lang").unwrap_or_default().to_string();
         node.base_uri = e.xml_attribute("base").and_then(|b| Uri::new(b).ok());
         node.attribute_extensions = unknown_attributes(e, &[]);
@@ -83,7 +83,7 @@ impl SyndicationNode {
     /// Writes an extension node back as an element.
     pub(crate) fn to_element(&self) -> XmlElement {
         let mut e = XmlElement::new(self.node_name.clone(), &self.node_namespace);
-        e.prefix = known_prefix(&self.node_namespace).map(str::to_string);
+        e.prefix = known_prefix(&self.node_namespace).map(Into::into);
         self.write_common(&mut e);
         if !self.node_value.is_empty() {
             e.append_text(self.node_value.clone());
@@ -115,7 +115,7 @@ impl SyndicationNode {
             e.attributes.push(XmlAttribute::with_namespace(
                 prefix,
                 a.name.clone(),
-                a.namespace.clone(),
+                &a.namespace,
                 a.value.clone(),
             ));
         }
@@ -136,14 +136,13 @@ pub(crate) fn unknown_attributes(e: &XmlElement, known: &[&str]) -> Vec<Syndicat
         .iter()
         .filter(|a| !a.is_namespace_declaration())
         .filter(|a| {
-            !(a.namespace_uri.as_deref() == Some(XML_NAMESPACE)
-                && matches!(a.local_name.as_str(), "lang" | "base"))
+            !(a.namespace_uri.as_deref() == Some(XML_NAMESPACE) && matches!(&*a.local_name, "lang" | "base"))
         })
-        .filter(|a| a.namespace_uri.is_some() || !known.contains(&a.local_name.as_str()))
+        .filter(|a| a.namespace_uri.is_some() || !known.contains(&&*a.local_name))
         .map(|a| {
             SyndicationAttribute::new(
-                a.local_name.clone(),
-                a.namespace_uri.clone().unwrap_or_default(),
+                &*a.local_name,
+                a.namespace_uri.as_deref().unwrap_or_default(),
                 a.value.clone(),
             )
         })

@@ -329,4 +329,3 @@ fn relative_uris_without_a_base_are_kept() {
     let feed = SyndicationFeed::parse_bytes(xml.as_bytes(), Some(&base)).unwrap();
     assert_eq!(feed.links[0].uri.as_ref().unwrap().to_string(), "http://host/dir/relative.html");
 }
-

@@ -51,7 +51,7 @@ fn metadata(
             keep(&mut feed.node, child);
             continue;
         }
-        match (format, child.local_name.as_str()) {
+        match (format, &*child.local_name) {
             (_, "id") => feed.id = text_of(child),
             (_, "title") => feed.title = Some(text(child, base, format)?),
             (SyndicationFormat::Atom10, "subtitle") | (SyndicationFormat::Atom03, "tagline") => {
@@ -92,7 +92,7 @@ pub(super) fn entry(
             keep(&mut item.node, child);
             continue;
         }
-        match (format, child.local_name.as_str()) {
+        match (format, &*child.local_name) {
             (_, "id") => {
                 has_id = true;
                 item.id = text_of(child);
@@ -249,7 +249,7 @@ fn person(e: &XmlElement, outer: Option<&Uri>, format: SyndicationFormat) -> Syn
     let (base, own) = base_of(e, outer);
     let mut person = SyndicationPerson { node: node_of(e, own, &[]), ..SyndicationPerson::default() };
     for child in e.child_elements() {
-        match (child.namespace() == atom, child.local_name.as_str()) {
+        match (child.namespace() == atom, &*child.local_name) {
             (true, "name") => person.name = text_of(child),
             (true, "email") => person.email = text_of(child),
             (true, "uri") if format == SyndicationFormat::Atom10 => {

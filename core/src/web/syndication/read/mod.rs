@@ -29,10 +29,69 @@ pub(crate) fn feed_document(doc: &XmlDocument, base: Option<&Uri>) -> Result<Syn
     Ok(feed)
 }
 
+/// How many items a feed's item vector first has room for.
+const FIRST_ITEMS: usize = 64;
+
+/// Reads a feed while it is parsed: each entry or item is converted as soon as it closes and
+/// its elements dropped, so the document tree never holds more than one entry (the whole
+/// tree of a large feed costs more to build and free than the feed model itself). `parse`
+/// runs the XML parser with the hook it is given.
+pub(crate) fn feed_streaming(
+    parse: impl FnOnce(crate::data::xml::OnClose<'_>) -> Result<XmlDocument>,
+    base: Option<&Uri>,
+) -> Result<SyndicationFeed> {
+    let mut items: Vec<SyndicationItem> = Vec::new();
+    let mut hook = |open: &[XmlElement], e: XmlElement| -> Result<Option<XmlElement>> {
+        if items.capacity() == 0 {
+            // Items are large and moving them as the vector doubles shows in profiles: start
+            // with room for a typical feed's worth.
+            items.reserve_exact(FIRST_ITEMS);
+        }
+        let Some(format) = item_format(open, &e) else { return Ok(Some(e)) };
+        let mut inner = base.cloned();
+        for outer in open {
+            inner = base_of(outer, inner.as_ref()).0;
+        }
+        items.push(match format {
+            SyndicationFormat::Atom10 | SyndicationFormat::Atom03 => atom::entry(&e, inner.as_ref(), format)?,
+            _ => rss::item(&e, inner.as_ref(), format)?,
+        });
+        Ok(None)
+    };
+    let doc = parse(&mut hook)?;
+    let mut feed = feed_document(&doc, base)?;
+    // The document had no entries left for feed_document to read.
+    feed.items = items;
+    Ok(feed)
+}
+
+/// The format of `e` when it is one of a feed's entries or items (given the elements open
+/// around it), `None` for any other element.
+fn item_format(open: &[XmlElement], e: &XmlElement) -> Option<SyndicationFormat> {
+    let root = open.first()?;
+    match (open.len(), root.namespace(), &*root.local_name) {
+        (1, ns::ATOM10, "feed") if e.is(ns::ATOM10, "entry") => Some(SyndicationFormat::Atom10),
+        (1, ns::ATOM03, "feed") if e.is(ns::ATOM03, "entry") => Some(SyndicationFormat::Atom03),
+        (1, ns::RDF, "RDF") if e.is(ns::RSS10, "item") => Some(SyndicationFormat::Rss10),
+        (2, "", "rss") if open[1].is("", "channel") && e.is("", "item") => Some(rss_format(root)),
+        _ => None,
+    }
+}
+
+/// The RSS version an `rss` element announces.
+fn rss_format(root: &XmlElement) -> SyndicationFormat {
+    match root.attribute("version").map(str::trim) {
+        Some("0.91") => SyndicationFormat::Rss091,
+        Some("0.92") => SyndicationFormat::Rss092,
+        // 2.0, 2.0.1, 0.93, 0.94 and feeds that leave the version out: RSS 2.0 is their superset.
+        _ => SyndicationFormat::Rss20,
+    }
+}
+
 /// Reads an item document: an Atom `entry` or an RSS `item`.
 pub(crate) fn item_document(doc: &XmlDocument, base: Option<&Uri>) -> Result<SyndicationItem> {
     let root = doc.root.as_ref().ok_or_else(|| unsupported("the document is empty"))?;
-    match (root.namespace(), root.local_name.as_str()) {
+    match (root.namespace(), &*root.local_name) {
         (ns::ATOM10, "entry") => atom::entry(root, base, SyndicationFormat::Atom10),
         (ns::ATOM03, "entry") => atom::entry(root, base, SyndicationFormat::Atom03),
         ("", "item") => rss::item(root, base, SyndicationFormat::Rss20),
@@ -43,16 +102,11 @@ pub(crate) fn item_document(doc: &XmlDocument, base: Option<&Uri>) -> Result<Syn
 
 /// The format a document element announces.
 fn detect(root: &XmlElement) -> Result<SyndicationFormat> {
-    Ok(match (root.namespace(), root.local_name.as_str()) {
+    Ok(match (root.namespace(), &*root.local_name) {
         (ns::ATOM10, "feed") => SyndicationFormat::Atom10,
         (ns::ATOM03, "feed") => SyndicationFormat::Atom03,
         (ns::RDF, "RDF") if root.child(ns::RSS10, "channel").is_some() => SyndicationFormat::Rss10,
-        ("", "rss") => match root.attribute("version").map(str::trim) {
-            Some("0.91") => SyndicationFormat::Rss091,
-            Some("0.92") => SyndicationFormat::Rss092,
-            // 2.0, 2.0.1, 0.93, 0.94 and feeds that leave the version out: RSS 2.0 is their superset.
-            _ => SyndicationFormat::Rss20,
-        },
+        ("", "rss") => rss_format(root),
         (namespace, name) => {
             let what = if namespace.is_empty() { name.to_string() } else { format!("{{{namespace}}}{name}") };
             return Err(unsupported(format!("the document element <{what}> is not an RSS or Atom feed")));
@@ -106,7 +160,8 @@ pub(super) fn node_of(e: &XmlElement, own_base: Option<Uri>, known: &[&str]) -> 
 
 /// The element's text, trimmed (for ids, URIs, dates, names).
 pub(super) fn text_of(e: &XmlElement) -> String {
-    e.inner_text().trim().to_string()
+    let text = e.inner_text();
+    if text.trim().len() == text.len() { text } else { text.trim().to_string() }
 }
 
 /// Keeps `e` as an element extension of `node`.

@@ -38,7 +38,7 @@ pub(super) fn feed(
     let mut pub_date = None;
     let mut has_title = false;
     for child in channel.child_elements() {
-        match (child.namespace(), child.local_name.as_str()) {
+        match (child.namespace(), &*child.local_name) {
             (n, "title") if n == rss => {
                 has_title = true;
                 feed.title = Some(text(child, SyndicationTextType::Text));
@@ -71,7 +71,7 @@ pub(super) fn feed(
     }
     if format == SyndicationFormat::Rss10 {
         for child in root.child_elements() {
-            match (child.namespace(), child.local_name.as_str()) {
+            match (child.namespace(), &*child.local_name) {
                 (ns::RSS10, "item") => feed.items.push(item(child, root_base.as_ref(), format)?),
                 (ns::RSS10, "channel") => {}
                 (ns::RSS10, "image") => {
@@ -100,7 +100,7 @@ pub(super) fn item(
         item.node.attribute_extensions.retain(|a| !(a.namespace == ns::RDF && a.name == "about"));
     }
     for child in e.child_elements() {
-        match (child.namespace(), child.local_name.as_str()) {
+        match (child.namespace(), &*child.local_name) {
             (n, "title") if n == rss => item.title = Some(text(child, SyndicationTextType::Text)),
             (n, "link") if n == rss => item.links.push(main_link(&mut item.node, child, base)),
             (n, "description") if n == rss => item.summary = Some(text(child, SyndicationTextType::Html)),

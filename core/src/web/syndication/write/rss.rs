@@ -145,7 +145,7 @@ fn other_links(parent: &mut XmlElement, links: &[SyndicationLink], main: Option<
 
 fn atom_link(parent: &mut XmlElement, l: &SyndicationLink) {
     let le = parent.append_element(XmlElement::new("link", ATOM10));
-    le.prefix = Some("atom".to_string());
+    le.prefix = Some("atom".into());
     if let Some(u) = &l.uri {
         le.set_attribute("href", u.to_string());
     }
@@ -178,6 +178,6 @@ fn people(parent: &mut XmlElement, element: &str, people: &[SyndicationPerson]) 
     }
     for p in iter {
         let ce = text_element(parent, DC, "creator", p.name.clone());
-        ce.prefix = Some("dc".to_string());
+        ce.prefix = Some("dc".into());
     }
 }
