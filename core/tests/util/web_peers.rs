@@ -57,20 +57,16 @@ pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
     peer
 }
 
-/// nginx terminating TLS on 127.0.0.1 (certificate `cert`/`key`) in front of the WebSocket
-/// server at `upstream_port`, requiring `user`/`password` (auth_basic).
-pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, password: &str) -> Peer {
-    let dir = scratch("nginx");
+/// nginx in the foreground on 127.0.0.1 with `conf` (its @DIR@ and @PORT@ replaced) and an
+/// `htpasswd` holding `user`/`password` in its scratch directory; returns the peer and the
+/// directory.
+fn nginx(name: &str, conf: &str, user: &str, password: &str) -> (Peer, PathBuf) {
+    let dir = scratch(name);
     let port = free_port();
     let hash = Command::new("openssl").args(["passwd", "-apr1", password]).output().expect("openssl passwd");
     let htpasswd = format!("{user}:{}", String::from_utf8_lossy(&hash.stdout).trim());
     std::fs::write(dir.join("htpasswd"), htpasswd).unwrap();
-    let conf = include_str!("../../../tests/peers/nginx_ws_proxy.conf")
-        .replace("@DIR@", &dir.display().to_string())
-        .replace("@PORT@", &port.to_string())
-        .replace("@CERT@", &cert.display().to_string())
-        .replace("@KEY@", &key.display().to_string())
-        .replace("@UPSTREAM@", &upstream_port.to_string());
+    let conf = conf.replace("@DIR@", &dir.display().to_string()).replace("@PORT@", &port.to_string());
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
     let error_log = dir.join("error.log");
@@ -87,7 +83,17 @@ pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, 
         ],
     );
     wait_listening(&peer, port);
-    peer
+    (peer, dir)
+}
+
+/// nginx terminating TLS on 127.0.0.1 (certificate `cert`/`key`) in front of the WebSocket
+/// server at `upstream_port`, requiring `user`/`password` (auth_basic).
+pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, password: &str) -> Peer {
+    let conf = include_str!("../../../tests/peers/nginx_ws_proxy.conf")
+        .replace("@CERT@", &cert.display().to_string())
+        .replace("@KEY@", &key.display().to_string())
+        .replace("@UPSTREAM@", &upstream_port.to_string());
+    nginx("nginx", &conf, user, password).0
 }
 
 /// Apache httpd (mod_auth_digest, MD5) on 127.0.0.1 proxying WebSockets (mod_proxy_wstunnel)
@@ -154,32 +160,9 @@ Group nogroup
 /// (auth_basic). Returns the peer and its scratch directory (whose `access.log` lists
 /// `METHOD URI STATUS` per request).
 pub fn nginx_static(www: &Path, user: &str, password: &str) -> (Peer, PathBuf) {
-    let dir = scratch("nginx-feeds");
-    let port = free_port();
-    let hash = Command::new("openssl").args(["passwd", "-apr1", password]).output().expect("openssl passwd");
-    std::fs::write(dir.join("htpasswd"), format!("{user}:{}", String::from_utf8_lossy(&hash.stdout).trim()))
-        .unwrap();
-    std::os::unix::fs::symlink(www, dir.join("www")).unwrap();
-    let conf = include_str!("../../../tests/peers/nginx_feeds.conf")
-        .replace("@DIR@", &dir.display().to_string())
-        .replace("@PORT@", &port.to_string());
-    let path = dir.join("nginx.conf");
-    std::fs::write(&path, conf).unwrap();
-    let error_log = dir.join("error.log");
-    let peer = run_on_port(
-        port,
-        &[
-            "nginx".as_ref(),
-            "-p".as_ref(),
-            dir.as_os_str(),
-            "-c".as_ref(),
-            path.as_os_str(),
-            "-e".as_ref(),
-            error_log.as_os_str(),
-        ],
-    );
-    wait_listening(&peer, port);
-    (peer, dir)
+    let conf =
+        include_str!("../../../tests/peers/nginx_feeds.conf").replace("@WWW@", &www.display().to_string());
+    nginx("nginx-feeds", &conf, user, password)
 }
 
 /// Feeds written by feedgen (and the hostile documents) into a new directory, by

@@ -100,7 +100,8 @@ fn common_lists(
     }
 }
 
-fn link(e: &mut XmlElement, l: &SyndicationLink) {
+/// An Atom `link` (also what RSS writes for the links it has no element for).
+pub(super) fn link<'a>(e: &'a mut XmlElement, l: &SyndicationLink) -> &'a mut XmlElement {
     let le = e.append_element(XmlElement::new("link", ATOM10));
     if let Some(u) = &l.uri {
         le.set_attribute("href", u.to_string());
@@ -120,6 +121,7 @@ fn link(e: &mut XmlElement, l: &SyndicationLink) {
     }
     l.node.write_common(le);
     l.node.write_extensions(le);
+    le
 }
 
 fn person(e: &mut XmlElement, name: &str, p: &SyndicationPerson) {

@@ -144,25 +144,7 @@ fn other_links(parent: &mut XmlElement, links: &[SyndicationLink], main: Option<
 }
 
 fn atom_link(parent: &mut XmlElement, l: &SyndicationLink) {
-    let le = parent.append_element(XmlElement::new("link", ATOM10));
-    le.prefix = Some("atom".into());
-    if let Some(u) = &l.uri {
-        le.set_attribute("href", u.to_string());
-    }
-    for (name, value) in [
-        ("rel", &l.relationship),
-        ("type", &l.media_type),
-        ("hreflang", &l.resource_language),
-        ("title", &l.title),
-    ] {
-        if !value.is_empty() {
-            le.set_attribute(name, value.clone());
-        }
-    }
-    if l.length > 0 {
-        le.set_attribute("length", l.length.to_string());
-    }
-    l.node.write_common(le);
+    super::atom::link(parent, l).prefix = Some("atom".into());
 }
 
 /// The first person as RSS's element (`email (Name)`), the rest as `dc:creator`.
