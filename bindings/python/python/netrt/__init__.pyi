@@ -26,6 +26,9 @@ from netrt._enums import (
     SocketProtectionLevel as SocketProtectionLevel,
     SocketQualityOfService as SocketQualityOfService,
     SocketSslErrorSeverity as SocketSslErrorSeverity,
+    SyndicationErrorStatus as SyndicationErrorStatus,
+    SyndicationFormat as SyndicationFormat,
+    SyndicationTextType as SyndicationTextType,
     TlsVersion as TlsVersion,
     UnicodeEncoding as UnicodeEncoding,
     WebErrorStatus as WebErrorStatus,
@@ -104,6 +107,10 @@ __all__ = [
     "StreamWebSocketControl",
     "StreamWebSocketInformation",
     "SubjectAlternativeNameInfo",
+    "SyndicationError",
+    "SyndicationErrorStatus",
+    "SyndicationFormat",
+    "SyndicationTextType",
     "TlsVersion",
     "UnicodeEncoding",
     "Uri",
@@ -138,6 +145,11 @@ class WebSocketError:
 class WebError:
     @staticmethod
     def get_status(hresult: int, /) -> WebErrorStatus: ...
+
+@final
+class SyndicationError:
+    @staticmethod
+    def get_status(hresult: int, /) -> SyndicationErrorStatus: ...
 
 # ---------------------------------------------------------------- asynchrony (docs/async.md)
 
