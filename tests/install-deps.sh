@@ -7,9 +7,10 @@ set -euo pipefail
 # service names such as "http"), OpenSSL's command line tools (test certificates and peers),
 # valgrind for the C suite; GLib's headers for the GLib completion-queue example; tinyproxy
 # (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic) and
-# apache2 (mod_auth_digest in front of a WebSocket server) for the WebSocket tests.
+# apache2 (mod_auth_digest in front of a WebSocket server) for the WebSocket tests; iproute2
+# (`ip netns`, veth) for the capability tests' private-network namespace.
 packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev
-  tinyproxy nginx-light apache2)
+  tinyproxy nginx-light apache2 iproute2)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 //! runtime, interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
 
+mod caps;
 mod openssl_context;
 mod pki;
 mod stats;
@@ -32,7 +33,15 @@ fn main() {
         tls::idle_memory_child(which, n, port, dir.into());
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--caps-connect-child") {
+        caps::connect_child();
+        return;
+    }
     let only = args.get(1).cloned().unwrap_or_default();
+    if only == "caps" {
+        caps::figures();
+        return;
+    }
     if only != "tls" {
         tcp_figures();
     }

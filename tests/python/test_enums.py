@@ -30,6 +30,7 @@ ENUMS = [
     "SyndicationFormat",
     "SyndicationErrorStatus",
     "SyndicationTextType",
+    "NetworkDirection",
 ]
 
 

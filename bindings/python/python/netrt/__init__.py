@@ -19,6 +19,7 @@ from netrt._enums import (
     HostNameType,
     InputStreamOptions,
     MessageWebSocketReceiveMode,
+    NetworkDirection,
     SocketErrorStatus,
     SocketProtectionLevel,
     SocketMessageType,
@@ -42,6 +43,7 @@ from netrt._errors import (
     TimeoutError,
 )
 from netrt._netrt import (
+    AppManifest,
     BandwidthStatistics,
     Buffer,
     Certificate,
@@ -112,6 +114,7 @@ del _register_abcs
 # The exception classes named like built-ins (ConnectionRefusedError, TimeoutError, ...) are
 # left out of __all__ so that `from netrt import *` never shadows the built-ins.
 __all__ = [
+    "AppManifest",
     "AsyncStatus",
     "BandwidthStatistics",
     "Buffer",
@@ -149,6 +152,7 @@ __all__ = [
     "MessageWebSocketInformation",
     "MessageWebSocketMessageReceivedEventArgs",
     "MessageWebSocketReceiveMode",
+    "NetworkDirection",
     "NetworkError",
     "OutOfBoundsError",
     "PasswordCredential",
