@@ -64,11 +64,12 @@ impl XmlDocument {
         parse::parse(xml)
     }
 
-    /// Parses bytes received from the network: UTF-8, with or without a byte order mark.
+    /// Parses bytes received from the network: UTF-8 (with or without a byte order mark),
+    /// UTF-16 with its byte order mark, or the encoding the XML declaration names.
     ///
     /// # Errors
-    /// As [`XmlDocument::parse`]; bytes that are not UTF-8, or a declared encoding other than
-    /// UTF-8 (or its ASCII subset), are `WEB_E_INVALID_XML` too.
+    /// As [`XmlDocument::parse`]; bytes that are not valid in the document's encoding, or an
+    /// encoding name that is not known, are `WEB_E_INVALID_XML` too.
     pub fn parse_bytes(bytes: &[u8]) -> Result<Self> {
         parse::parse_bytes(bytes)
     }

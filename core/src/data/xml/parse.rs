@@ -23,17 +23,48 @@ pub(crate) type OnClose<'h> = &'h mut dyn FnMut(&[XmlElement], XmlElement) -> Re
 
 /// [`parse_bytes`] with an [`OnClose`] hook.
 pub(crate) fn parse_bytes_with(bytes: &[u8], on_close: OnClose<'_>) -> Result<XmlDocument> {
-    parse_with(utf8(bytes)?, true, on_close)
+    parse_with(&decode(bytes)?, on_close)
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE") {
-        return Err(Error::new(WEB_E_INVALID_XML, "UTF-16 documents are not supported; send UTF-8"));
-    }
-    std::str::from_utf8(bytes).map_err(|e| {
-        Error::new(WEB_E_INVALID_XML, format!("the document is not valid UTF-8 (byte {})", e.valid_up_to()))
-    })
+/// The text of a document received as bytes: UTF-8 (with or without a byte order mark),
+/// UTF-16 with its byte order mark, or the encoding its XML declaration names (ISO-8859-1,
+/// windows-1252, ... as the WHATWG Encoding Standard defines the labels). Bytes that are not
+/// valid in that encoding are an error, never replaced.
+fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>> {
+    let (encoding, body) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => (encoding, &bytes[bom..]),
+        None => (declared_encoding(bytes)?, bytes),
+    };
+    let text = if encoding == encoding_rs::UTF_8 {
+        std::str::from_utf8(body).map(std::borrow::Cow::Borrowed).map_err(|e| {
+            Error::new(
+                WEB_E_INVALID_XML,
+                format!("the document is not valid UTF-8 (byte {})", e.valid_up_to()),
+            )
+        })?
+    } else {
+        encoding.decode_without_bom_handling_and_without_replacement(body).ok_or_else(|| {
+            Error::new(WEB_E_INVALID_XML, format!("the document is not valid {}", encoding.name()))
+        })?
+    };
+    Ok(text)
+}
+
+/// The encoding the XML declaration names; UTF-8 when there is no declaration or no encoding.
+fn declared_encoding(bytes: &[u8]) -> Result<&'static encoding_rs::Encoding> {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut buf = Vec::new();
+    let label = match reader.read_event_into(&mut buf) {
+        Ok(Event::Decl(decl)) => match decl.encoding() {
+            Some(Ok(label)) => label.into_owned(),
+            Some(Err(e)) => return Err(invalid(e, 0)),
+            None => return Ok(encoding_rs::UTF_8),
+        },
+        // No declaration (or a malformed start, which the parse reports): UTF-8.
+        _ => return Ok(encoding_rs::UTF_8),
+    };
+    encoding_rs::Encoding::for_label(label.trim().as_bytes())
+        .ok_or_else(|| invalid(format!("the encoding '{label}' is not known"), 0))
 }
 
 fn attach(_: &[XmlElement], element: XmlElement) -> Result<Option<XmlElement>> {
@@ -41,7 +72,7 @@ fn attach(_: &[XmlElement], element: XmlElement) -> Result<Option<XmlElement>> {
 }
 
 pub(super) fn parse_bytes(bytes: &[u8]) -> Result<XmlDocument> {
-    parse_with(utf8(bytes)?, true, &mut attach)
+    parse_with(&decode(bytes)?, &mut attach)
 }
 
 pub(super) fn parse(text: &str) -> Result<XmlDocument> {
@@ -51,10 +82,11 @@ pub(super) fn parse(text: &str) -> Result<XmlDocument> {
 /// [`parse`] with an [`OnClose`] hook.
 pub(crate) fn parse_str_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
     // A string is already decoded: its encoding declaration is moot (as LoadXml).
-    parse_with(text.strip_prefix('\u{FEFF}').unwrap_or(text), false, on_close)
+    parse_with(text.strip_prefix('\u{FEFF}').unwrap_or(text), on_close)
 }
 
-fn parse_with(text: &str, check_encoding: bool, on_close: OnClose<'_>) -> Result<XmlDocument> {
+/// Parses decoded text: its encoding declaration, if any, is moot by now (as for `LoadXml`).
+fn parse_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_comments = true;
     let mut doc = XmlDocument::default();
@@ -71,15 +103,6 @@ fn parse_with(text: &str, check_encoding: bool, on_close: OnClose<'_>) -> Result
         match event {
             Event::Decl(decl) => {
                 version = decl.xml_version().map_err(|e| invalid(e, at))?;
-                if check_encoding && let Some(enc) = decl.encoding() {
-                    let enc = enc.map_err(|e| invalid(e, at))?;
-                    if !matches!(enc.to_ascii_lowercase().as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
-                        return Err(invalid(
-                            format!("the encoding '{enc}' is not supported; send UTF-8"),
-                            at,
-                        ));
-                    }
-                }
             }
             Event::DocType(_) => {
                 return Err(invalid("document type declarations (DTDs) are not allowed", at));

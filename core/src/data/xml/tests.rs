@@ -85,6 +85,16 @@ fn bytes_must_be_utf8() {
     XmlDocument::parse_bytes(b"\xEF\xBB\xBF<a>\xC3\xA9</a>").unwrap();
     let e = XmlDocument::parse_bytes(b"<a>\xFF</a>").unwrap_err();
     assert!(e.message().contains("UTF-8"), "{e}");
-    let e = XmlDocument::parse_bytes(b"<?xml version='1.0' encoding='ISO-8859-1'?><a/>").unwrap_err();
-    assert!(e.message().contains("ISO-8859-1"), "{e}");
+    // The declared encoding decodes the bytes: é is 0xE9 in ISO-8859-1, € 0x80 in windows-1252.
+    let latin1 = XmlDocument::parse_bytes(b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9</a>").unwrap();
+    assert_eq!(latin1.root.unwrap().inner_text(), "é");
+    let cp1252 =
+        XmlDocument::parse_bytes(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>\x80</a>").unwrap();
+    assert_eq!(cp1252.root.unwrap().inner_text(), "€");
+    let utf16: Vec<u8> = "\u{FEFF}<a>ü</a>".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    assert_eq!(XmlDocument::parse_bytes(&utf16).unwrap().root.unwrap().inner_text(), "ü");
+    let e = XmlDocument::parse_bytes(b"<?xml version='1.0' encoding='x-no-such'?><a/>").unwrap_err();
+    assert!(e.message().contains("x-no-such"), "{e}");
+    let e = XmlDocument::parse_bytes(b"<?xml version='1.0' encoding='Shift_JIS'?><a>\x82</a>").unwrap_err();
+    assert!(e.message().contains("Shift_JIS"), "{e}");
 }
