@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python clean install fuzz fuzz-smoke fuzz-corpus \
+	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python bench-syndication clean install fuzz fuzz-smoke fuzz-corpus \
 	package-check wheel-check soak-broker bench-broker
 
 CBINDGEN_VERSION := 0.29.4
@@ -165,7 +165,7 @@ soak-broker:
 
 ## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
 ## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.
-bench: deps bench-rust bench-c bench-python
+bench: deps bench-rust bench-c bench-python bench-syndication
 
 ## bench-broker: the socket broker's figures (BENCHMARKS.md): daemon memory per idle held socket
 ## (HELD=10000), notification latency and reclaim round trip (SAMPLES=1000), cold activation.
@@ -211,6 +211,12 @@ bench-c-cost:
 	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/rtt_cost.c -Ltarget/release -lnetrt \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/rtt_cost
 	bench/c/rtt_cost.sh target/c-bench/rtt_cost 5000
+
+## bench-syndication: feed parse throughput on ~10 MB RSS 2.0 and Atom 1.0 feeds written by feedgen,
+## netrt vs the feed-rs crate and vs Python feedparser (bench/src/syndication.rs).
+bench-syndication: deps
+	.venv/bin/python tests/peers/make_feeds.py target/synd-bench --items $(or $(ITEMS),22000)
+	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench --bin syndication -- target/synd-bench
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
 ## then memory per accepted connection and large-write memory (bench/python/conn_memory.py).

@@ -81,6 +81,12 @@ typedef int32_t netrt_hresult;
 #define NETRT_WININET_E_SEC_INVALID_CERT ((netrt_hresult)0x80072F89)
 #define NETRT_HTTP_E_STATUS_DENIED ((netrt_hresult)0x80190191)
 #define NETRT_HTTP_E_STATUS_PROXY_AUTH_REQ ((netrt_hresult)0x80190197)
+#define NETRT_WEB_E_UNSUPPORTED_FORMAT ((netrt_hresult)0x83750001)
+#define NETRT_WEB_E_INVALID_XML ((netrt_hresult)0x83750002)
+#define NETRT_WEB_E_MISSING_REQUIRED_ELEMENT ((netrt_hresult)0x83750003)
+#define NETRT_WEB_E_MISSING_REQUIRED_ATTRIBUTE ((netrt_hresult)0x83750004)
+#define NETRT_WEB_E_UNEXPECTED_CONTENT ((netrt_hresult)0x83750005)
+#define NETRT_WEB_E_RESOURCE_TOO_LARGE ((netrt_hresult)0x83750006)
 /* Certificate and TLS failures (docs/errors.md) and netrt's own codes (FACILITY_ITF). */
 #define NETRT_CERT_E_EXPIRED ((netrt_hresult)0x800B0101)
 #define NETRT_CERT_E_UNTRUSTEDROOT ((netrt_hresult)0x800B0109)
@@ -525,6 +531,33 @@ enum netrt_web_error_status
 typedef enum netrt_web_error_status netrt_web_error_status;
 #else
 typedef int32_t netrt_web_error_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Web.Syndication.SyndicationErrorStatus`: why a feed could not be read.
+enum netrt_syndication_error_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Not a syndication error (or one netrt does not classify).
+  NETRT_SYNDICATION_ERROR_STATUS_UNKNOWN = 0,
+  // An element the format requires is missing.
+  NETRT_SYNDICATION_ERROR_STATUS_MISSING_REQUIRED_ELEMENT = 1,
+  // An attribute the format requires is missing.
+  NETRT_SYNDICATION_ERROR_STATUS_MISSING_REQUIRED_ATTRIBUTE = 2,
+  // The document is not well-formed XML (or uses a DTD, or nests too deep).
+  NETRT_SYNDICATION_ERROR_STATUS_INVALID_XML = 3,
+  // Content of a kind the format does not allow in that place.
+  NETRT_SYNDICATION_ERROR_STATUS_UNEXPECTED_CONTENT = 4,
+  // The document is not a feed in a format netrt reads.
+  NETRT_SYNDICATION_ERROR_STATUS_UNSUPPORTED_FORMAT = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_syndication_error_status netrt_syndication_error_status;
+#else
+typedef int32_t netrt_syndication_error_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -2229,6 +2262,12 @@ netrt_web_error_status netrt_web_error_get_status(netrt_hresult hr);
 // the same table as `netrt_web_error_get_status`). Any value is accepted (unmapped ones are
 // `NETRT_WEB_ERROR_STATUS_UNKNOWN`). Pure; never fails.
 netrt_web_error_status netrt_web_socket_error_get_status(netrt_hresult hr);
+
+// `SyndicationError.GetStatus(hr)`: what a failed feed or AtomPub operation's HRESULT means
+// (`0x83750002` WEB_E_INVALID_XML → `NETRT_SYNDICATION_ERROR_STATUS_INVALID_XML`, ...). Any
+// value is accepted (unmapped ones are `NETRT_SYNDICATION_ERROR_STATUS_UNKNOWN`). Pure; never
+// fails.
+netrt_syndication_error_status netrt_syndication_error_get_status(netrt_hresult hr);
 
 // A human-readable message for any HRESULT (every int32 has one).
 //

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod winrt_enum;
+pub mod data;
 pub mod error;
 pub mod foundation;
 mod foundation_enums;

@@ -97,6 +97,9 @@ pub const ENUMS: &[EnumTable] = &[
     enum_table!("Windows.Storage.Streams", io::UnicodeEncoding),
     enum_table!("Windows.Storage.Streams", io::InputStreamOptions),
     enum_table!("Windows.Web", error::WebErrorStatus),
+    enum_table!("Windows.Web.Syndication", web::syndication::SyndicationFormat),
+    enum_table!("Windows.Web.Syndication", web::syndication::SyndicationErrorStatus),
+    enum_table!("Windows.Web.Syndication", web::syndication::SyndicationTextType),
 ];
 
 /// Which block of the C header an HRESULT constant is listed in.
@@ -172,6 +175,12 @@ pub const HRESULTS: &[HResultConst] = hresults! {
     Web: WININET_E_SEC_INVALID_CERT,
     Web: HTTP_E_STATUS_DENIED,
     Web: HTTP_E_STATUS_PROXY_AUTH_REQ,
+    Web: WEB_E_UNSUPPORTED_FORMAT,
+    Web: WEB_E_INVALID_XML,
+    Web: WEB_E_MISSING_REQUIRED_ELEMENT,
+    Web: WEB_E_MISSING_REQUIRED_ATTRIBUTE,
+    Web: WEB_E_UNEXPECTED_CONTENT,
+    Web: WEB_E_RESOURCE_TOO_LARGE,
     Security: CERT_E_EXPIRED,
     Security: CERT_E_UNTRUSTEDROOT,
     Security: CERT_E_CN_NO_MATCH,

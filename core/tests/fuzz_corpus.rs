@@ -47,6 +47,11 @@ fn web_corpus_parses_or_fails_with_invalidarg() {
 }
 
 #[test]
+fn feed_corpus_reads_or_fails_with_a_syndication_status_and_writes_xml() {
+    replay("feed", harness::feed);
+}
+
+#[test]
 fn crl_seeds_reach_the_revocation_check() {
     use netrt::tls::ChainValidationResult::Revoked;
     let seed = |name: &str| {

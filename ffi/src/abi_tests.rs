@@ -58,6 +58,9 @@ fn every_core_enum_member_maps_to_the_c_member_with_the_same_value() {
     }
     check!(netrt_socket_error_status, SocketErrorStatus);
     check!(netrt_web_error_status, WebErrorStatus);
+    check!(netrt_syndication_error_status, netrt_core::web::syndication::SyndicationErrorStatus);
+    check!(netrt_syndication_format, netrt_core::web::syndication::SyndicationFormat);
+    check!(netrt_syndication_text_type, netrt_core::web::syndication::SyndicationTextType);
     check!(netrt_socket_protection_level, SocketProtectionLevel);
     check!(netrt_host_name_type, HostNameType);
     check!(netrt_byte_order, ByteOrder);

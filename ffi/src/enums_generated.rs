@@ -804,3 +804,90 @@ impl From<netrt_core::error::WebErrorStatus> for netrt_web_error_status {
         }
     }
 }
+
+/// `Windows.Web.Syndication.SyndicationFormat`: the format of a feed document.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_syndication_format {
+    /// Atom 1.0 (RFC 4287).
+    Atom10 = 0,
+    /// RSS 2.0.
+    Rss20 = 1,
+    /// RSS 1.0 (RDF Site Summary).
+    Rss10 = 2,
+    /// RSS 0.92.
+    Rss092 = 3,
+    /// RSS 0.91.
+    Rss091 = 4,
+    /// Atom 0.3 (the pre-standard draft).
+    Atom03 = 5,
+}
+
+impl From<netrt_core::web::syndication::SyndicationFormat> for netrt_syndication_format {
+    fn from(value: netrt_core::web::syndication::SyndicationFormat) -> Self {
+        use netrt_core::web::syndication::SyndicationFormat as E;
+        match value {
+            E::Atom10 => Self::Atom10,
+            E::Rss20 => Self::Rss20,
+            E::Rss10 => Self::Rss10,
+            E::Rss092 => Self::Rss092,
+            E::Rss091 => Self::Rss091,
+            E::Atom03 => Self::Atom03,
+        }
+    }
+}
+
+/// `Windows.Web.Syndication.SyndicationErrorStatus`: why a feed could not be read.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_syndication_error_status {
+    /// Not a syndication error (or one netrt does not classify).
+    Unknown = 0,
+    /// An element the format requires is missing.
+    MissingRequiredElement = 1,
+    /// An attribute the format requires is missing.
+    MissingRequiredAttribute = 2,
+    /// The document is not well-formed XML (or uses a DTD, or nests too deep).
+    InvalidXml = 3,
+    /// Content of a kind the format does not allow in that place.
+    UnexpectedContent = 4,
+    /// The document is not a feed in a format netrt reads.
+    UnsupportedFormat = 5,
+}
+
+impl From<netrt_core::web::syndication::SyndicationErrorStatus> for netrt_syndication_error_status {
+    fn from(value: netrt_core::web::syndication::SyndicationErrorStatus) -> Self {
+        use netrt_core::web::syndication::SyndicationErrorStatus as E;
+        match value {
+            E::Unknown => Self::Unknown,
+            E::MissingRequiredElement => Self::MissingRequiredElement,
+            E::MissingRequiredAttribute => Self::MissingRequiredAttribute,
+            E::InvalidXml => Self::InvalidXml,
+            E::UnexpectedContent => Self::UnexpectedContent,
+            E::UnsupportedFormat => Self::UnsupportedFormat,
+        }
+    }
+}
+
+/// `Windows.Web.Syndication.SyndicationTextType`: how a SyndicationText's text is meant.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_syndication_text_type {
+    /// Plain text.
+    Text = 0,
+    /// Escaped HTML markup.
+    Html = 1,
+    /// An XHTML `div` (in `Xml`).
+    Xhtml = 2,
+}
+
+impl From<netrt_core::web::syndication::SyndicationTextType> for netrt_syndication_text_type {
+    fn from(value: netrt_core::web::syndication::SyndicationTextType) -> Self {
+        use netrt_core::web::syndication::SyndicationTextType as E;
+        match value {
+            E::Text => Self::Text,
+            E::Html => Self::Html,
+            E::Xhtml => Self::Xhtml,
+        }
+    }
+}

@@ -6,7 +6,7 @@ use netrt_core::error::{message::hresult_message, socket_error_get_status, web_e
 use netrt_core::ws::web_socket_error_get_status;
 
 use crate::boundary::{last_error, netrt_hresult, run_quiet, run_value};
-use crate::enums::{netrt_socket_error_status, netrt_web_error_status};
+use crate::enums::{netrt_socket_error_status, netrt_syndication_error_status, netrt_web_error_status};
 use crate::strings::str_out;
 
 /// `SocketError.GetStatus(hr)`: what a failed socket operation's HRESULT means. Any value is
@@ -29,6 +29,17 @@ pub extern "C" fn netrt_web_error_get_status(hr: netrt_hresult) -> netrt_web_err
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_web_socket_error_get_status(hr: netrt_hresult) -> netrt_web_error_status {
     run_value(netrt_web_error_status::Unknown, || web_socket_error_get_status(hr).into())
+}
+
+/// `SyndicationError.GetStatus(hr)`: what a failed feed or AtomPub operation's HRESULT means
+/// (`0x83750002` WEB_E_INVALID_XML → `NETRT_SYNDICATION_ERROR_STATUS_INVALID_XML`, ...). Any
+/// value is accepted (unmapped ones are `NETRT_SYNDICATION_ERROR_STATUS_UNKNOWN`). Pure; never
+/// fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_syndication_error_get_status(hr: netrt_hresult) -> netrt_syndication_error_status {
+    run_value(netrt_syndication_error_status::Unknown, || {
+        netrt_core::web::syndication::syndication_error_get_status(hr).into()
+    })
 }
 
 /// A human-readable message for any HRESULT (every int32 has one).

@@ -387,6 +387,37 @@ pub fn web(data: &[u8]) {
     let _ = netrt::web::parse_challenges_for_fuzzing(&values);
 }
 
+/// The feed reader and writer: `SyndicationFeed::parse_bytes` (XmlDocument, format detection,
+/// the six readers, dates, URIs), then `GetXmlDocument` in Atom 1.0 and RSS 2.0.
+///
+/// Checked: every failure is one of the `WEB_E_*` syndication codes; a feed that parses writes
+/// XML that parses again (the writer never produces malformed XML), and its Atom 1.0 form read
+/// back is a feed again or misses an element Atom requires (an RSS item has no id).
+pub fn feed(data: &[u8]) {
+    use netrt::data::xml::XmlDocument;
+    use netrt::web::syndication::{SyndicationFeed, SyndicationFormat};
+    let syndication_codes = [
+        hresult::WEB_E_INVALID_XML,
+        hresult::WEB_E_UNSUPPORTED_FORMAT,
+        hresult::WEB_E_MISSING_REQUIRED_ELEMENT,
+        hresult::WEB_E_UNEXPECTED_CONTENT,
+    ];
+    let feed = match SyndicationFeed::parse_bytes(data, None) {
+        Ok(feed) => feed,
+        Err(e) => {
+            assert!(syndication_codes.contains(&e.hresult()), "{e}");
+            return;
+        }
+    };
+    for format in [SyndicationFormat::Atom10, SyndicationFormat::Rss20] {
+        let xml = feed.get_xml_document(format).expect("Atom 1.0 and RSS 2.0 are written").get_xml();
+        XmlDocument::parse(&xml).unwrap_or_else(|e| panic!("written {format:?} is not XML: {e}\n{xml}"));
+        if let Err(e) = SyndicationFeed::parse(&xml) {
+            assert_eq!(e.hresult(), hresult::WEB_E_MISSING_REQUIRED_ELEMENT, "{e}\n{xml}");
+        }
+    }
+}
+
 /// `AppManifest::parse` (the app manifest: XML, capability names, netrt's rules), then the
 /// parsed manifest's `check_access` for every direction and address class.
 ///

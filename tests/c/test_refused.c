@@ -60,6 +60,11 @@ int main(void) {
   CHECK(netrt_socket_error_get_status((netrt_hresult)0x800703E3) ==
         NETRT_SOCKET_ERROR_STATUS_OPERATION_ABORTED);
   CHECK(netrt_web_error_get_status((netrt_hresult)0x80190194) == NETRT_WEB_ERROR_STATUS_NOT_FOUND);
+  CHECK(netrt_syndication_error_get_status(NETRT_WEB_E_INVALID_XML) ==
+        NETRT_SYNDICATION_ERROR_STATUS_INVALID_XML);
+  CHECK(netrt_syndication_error_get_status(NETRT_WEB_E_MISSING_REQUIRED_ELEMENT) ==
+        NETRT_SYNDICATION_ERROR_STATUS_MISSING_REQUIRED_ELEMENT);
+  CHECK(netrt_syndication_error_get_status(code) == NETRT_SYNDICATION_ERROR_STATUS_UNKNOWN);
   rc = 0;
 
 cleanup:

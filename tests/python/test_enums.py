@@ -27,6 +27,9 @@ ENUMS = [
     "CertificateChainPolicy",
     "SocketMessageType",
     "MessageWebSocketReceiveMode",
+    "SyndicationFormat",
+    "SyndicationErrorStatus",
+    "SyndicationTextType",
     "NetworkDirection",
 ]
 

@@ -203,5 +203,9 @@ def test_status_statics() -> None:
     assert SocketError.get_status(0) == SocketErrorStatus.UNKNOWN
     assert WebError.get_status(0x80190194 - 2**32) == WebErrorStatus.NOT_FOUND
     assert netrt.WebSocketError.get_status(0x80190194 - 2**32) == WebErrorStatus.NOT_FOUND
+    syndication = netrt.SyndicationError.get_status
+    assert syndication(0x83750002 - 2**32) is netrt.SyndicationErrorStatus.INVALID_XML
+    assert syndication(0x83750003 - 2**32) is netrt.SyndicationErrorStatus.MISSING_REQUIRED_ELEMENT
+    assert syndication(0x80190194 - 2**32) is netrt.SyndicationErrorStatus.UNKNOWN
     with pytest.raises(OverflowError):
         SocketError.get_status(2**32)

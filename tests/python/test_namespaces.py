@@ -52,6 +52,12 @@ PYWINRT: dict[str, set[str]] = {
         "SubjectAlternativeNameInfo",
     },
     "windows.web": {"WebErrorStatus", "WebError"},
+    "windows.web.syndication": {
+        "SyndicationErrorStatus", "SyndicationFormat", "SyndicationTextType", "RetrievalProgress",
+        "TransferProgress", "SyndicationAttribute", "SyndicationCategory", "SyndicationClient",
+        "SyndicationContent", "SyndicationError", "SyndicationFeed", "SyndicationGenerator", "SyndicationItem",
+        "SyndicationLink", "SyndicationNode", "SyndicationPerson", "SyndicationText",
+    },
     "windows.security.credentials": {"PasswordCredential", "PasswordCredentialPropertyStore", "PasswordVault"},
 }
 
@@ -76,6 +82,7 @@ ALIASES = [
     "windows.security.cryptography.certificates",
     "windows.security.credentials",
     "windows.web",
+    "windows.web.syndication",
 ]
 
 

@@ -72,6 +72,22 @@ impl WebError {
     }
 }
 
+/// `SyndicationError` (Windows.Web.Syndication): `SyndicationError.get_status(hresult)` →
+/// `SyndicationErrorStatus`.
+#[pyclass(module = "netrt", name = "SyndicationError", frozen)]
+struct SyndicationError;
+
+#[pymethods]
+impl SyndicationError {
+    /// `GetStatus(hresult)`.
+    #[staticmethod]
+    #[pyo3(signature = (hresult, /))]
+    fn get_status(py: Python<'_>, hresult: i32) -> PyResult<Py<PyAny>> {
+        let status = netrt::web::syndication::syndication_error_get_status(hresult);
+        convert::py_enum(py, "SyndicationErrorStatus", status as i64)
+    }
+}
+
 /// Core's own members of an enum, as (WinRT name, value): what the tests compare the pure-Python
 /// enums against, so the two can never drift apart.
 #[pyfunction]
@@ -83,6 +99,10 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         CertificateChainPolicy, ChainValidationResult, ClientCertificateMode, SocketSslErrorSeverity,
         TlsVersion,
     };
+    use netrt::web::syndication::{SyndicationErrorStatus, SyndicationFormat, SyndicationTextType};
+    fn members<T: Copy + Into<i32>>(all: &[T], name: impl Fn(&T) -> &'static str) -> Vec<(String, i64)> {
+        all.iter().map(|v| (name(v).to_owned(), i64::from((*v).into()))).collect()
+    }
     fn scan<T: std::fmt::Debug + Copy>(
         f: impl Fn(i32) -> Option<T>,
         value: impl Fn(T) -> i64,
@@ -102,6 +122,9 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
             SocketErrorStatus::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect()
         }
         "WebErrorStatus" => WebErrorStatus::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect(),
+        "SyndicationFormat" => members(SyndicationFormat::ALL, |v| v.name()),
+        "SyndicationErrorStatus" => members(SyndicationErrorStatus::ALL, |v| v.name()),
+        "SyndicationTextType" => members(SyndicationTextType::ALL, |v| v.name()),
         "SocketProtectionLevel" => scan(|r| SocketProtectionLevel::from_raw(r).ok(), |v| v as i64),
         "SocketQualityOfService" => scan(|r| SocketQualityOfService::from_raw(r).ok(), |v| v as i64),
         "ByteOrder" => scan(|r| ByteOrder::from_raw(r).ok(), |v| v as i64),
@@ -190,6 +213,7 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SocketError>()?;
     m.add_class::<WebSocketError>()?;
     m.add_class::<WebError>()?;
+    m.add_class::<SyndicationError>()?;
     m.add_function(wrap_pyfunction!(_core_enum, m)?)?;
     m.add_function(wrap_pyfunction!(_error_class, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

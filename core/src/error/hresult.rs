@@ -319,3 +319,19 @@ pub const HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR: HResult = hr(0x8019_0005);
 pub const HTTP_E_STATUS_DENIED: HResult = http_e_status(401);
 /// `HTTP_E_STATUS_PROXY_AUTH_REQ`: 407 Proxy Authentication Required.
 pub const HTTP_E_STATUS_PROXY_AUTH_REQ: HResult = http_e_status(407);
+
+// Windows.Web (FACILITY_WEB 0x375, SDK `winerror.h`): syndication and AtomPub documents;
+// `SyndicationError.GetStatus` maps them.
+/// `WEB_E_UNSUPPORTED_FORMAT`: the document is not a feed (or service document) netrt reads.
+pub const WEB_E_UNSUPPORTED_FORMAT: HResult = hr(0x8375_0001);
+/// `WEB_E_INVALID_XML`: the document is not well-formed XML (or uses a DTD, an undeclared
+/// entity, or nests too deep).
+pub const WEB_E_INVALID_XML: HResult = hr(0x8375_0002);
+/// `WEB_E_MISSING_REQUIRED_ELEMENT`: an element the format requires is absent.
+pub const WEB_E_MISSING_REQUIRED_ELEMENT: HResult = hr(0x8375_0003);
+/// `WEB_E_MISSING_REQUIRED_ATTRIBUTE`: an attribute the format requires is absent.
+pub const WEB_E_MISSING_REQUIRED_ATTRIBUTE: HResult = hr(0x8375_0004);
+/// `WEB_E_UNEXPECTED_CONTENT`: content of the wrong kind where the format expects another.
+pub const WEB_E_UNEXPECTED_CONTENT: HResult = hr(0x8375_0005);
+/// `WEB_E_RESOURCE_TOO_LARGE`: the response is larger than MaxResponseBufferSize.
+pub const WEB_E_RESOURCE_TOO_LARGE: HResult = hr(0x8375_0006);

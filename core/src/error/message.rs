@@ -149,6 +149,13 @@ fn known_message(hr: HResult) -> Option<&'static str> {
         HTTP_E_STATUS_DENIED => "HTTP status 401 (Unauthorized)",
         HTTP_E_STATUS_PROXY_AUTH_REQ => "HTTP status 407 (Proxy Authentication Required)",
 
+        WEB_E_UNSUPPORTED_FORMAT => "The document is not in a supported syndication format.",
+        WEB_E_INVALID_XML => "The document is not valid XML.",
+        WEB_E_MISSING_REQUIRED_ELEMENT => "The document is missing a required element.",
+        WEB_E_MISSING_REQUIRED_ATTRIBUTE => "The document is missing a required attribute.",
+        WEB_E_UNEXPECTED_CONTENT => "The document contains unexpected content.",
+        WEB_E_RESOURCE_TOO_LARGE => "The response is larger than the maximum response buffer size.",
+
         _ => return win32_code(hr).and_then(wsa_message),
     };
     Some(text)
@@ -447,6 +454,12 @@ mod tests {
         HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR,
         HTTP_E_STATUS_DENIED,
         HTTP_E_STATUS_PROXY_AUTH_REQ,
+        WEB_E_UNSUPPORTED_FORMAT,
+        WEB_E_INVALID_XML,
+        WEB_E_MISSING_REQUIRED_ELEMENT,
+        WEB_E_MISSING_REQUIRED_ATTRIBUTE,
+        WEB_E_UNEXPECTED_CONTENT,
+        WEB_E_RESOURCE_TOO_LARGE,
     ];
 
     /// Every code in `hresult::wsa`.

@@ -9,7 +9,9 @@ pub mod completion_queue;
 mod uri;
 mod values;
 
-pub use async_op::{AsyncOperation, AsyncStatus, CompletedDelivery};
+pub use async_op::{
+    AsyncOperation, AsyncOperationWithProgress, AsyncStatus, CompletedDelivery, ProgressReporter,
+};
 pub use collections::Vector;
 pub use completion_queue::{CompletionQueue, Delivery};
 pub use uri::{Uri, WwwFormUrlDecoder, WwwFormUrlDecoderEntry};

@@ -126,6 +126,19 @@ pub(crate) struct Switched {
     pub io: TokioIo<Upgraded>,
 }
 
+/// Checks that `name: value` is a header HTTP allows (`E_INVALIDARG` naming the problem).
+pub(crate) fn check_header(name: &str, value: &str) -> Result<()> {
+    if hyper::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(Error::invalid_arg(format!("'{name}' is not a valid HTTP header name")));
+    }
+    if hyper::header::HeaderValue::from_str(value).is_err() {
+        return Err(Error::invalid_arg(format!(
+            "the value of header '{name}' contains characters HTTP does not allow"
+        )));
+    }
+    Ok(())
+}
+
 /// The headers of the request, beyond Host and the ones the caller's control adds.
 pub(crate) type HeaderList = Vec<(String, String)>;
 
@@ -158,10 +171,14 @@ fn new_socket(settings: &RequestSettings) -> Result<StreamSocket> {
 
 /// Sends one request on a fresh hyper connection over `socket`; the connection task runs on
 /// the netrt runtime and hands the socket back on an upgrade.
-async fn exchange(
+async fn exchange<B>(
     socket: &StreamSocket,
-    request: hyper::Request<Empty<Bytes>>,
-) -> Result<hyper::Response<hyper::body::Incoming>> {
+    request: hyper::Request<B>,
+) -> Result<hyper::Response<hyper::body::Incoming>>
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let io = TokioIo::new(SocketIo::new(socket.clone()));
     let (mut sender, conn) =
         hyper::client::conn::http1::handshake(io).await.map_err(|e| hyper_error(&e, "HTTP handshake"))?;
@@ -282,14 +299,26 @@ async fn open(origin: &Origin, url: &url::Url, settings: &RequestSettings) -> Re
     Ok(socket)
 }
 
-/// Sends `GET url` with `headers` (plus Host and any Authorization a challenge asked for)
-/// and returns the connection once the server switches protocols. Any other final status is
-/// an `HTTP_E_STATUS_*` error; one 401 is answered when a server credential is set.
-pub(crate) async fn upgrade(
-    url: &url::Url,
-    headers: &HeaderList,
+/// A request body (empty for GET and DELETE).
+pub(crate) type RequestBody = http_body_util::Full<Bytes>;
+
+/// One request: what [`send`] sends, before authentication adds its header.
+pub(crate) struct Outgoing<'a> {
+    pub method: hyper::Method,
+    pub url: &'a url::Url,
+    /// Headers beyond Host, the control's and Authorization, in order.
+    pub headers: &'a HeaderList,
+    pub body: Bytes,
+}
+
+/// Sends `request` (plus Host, the control's headers and any Authorization a challenge asked
+/// for) on a new connection and returns the connection and the response, whatever its status:
+/// one 401 is answered when a server credential is set, and its answer's status is returned.
+pub(crate) async fn send(
+    request: &Outgoing<'_>,
     settings: &RequestSettings,
-) -> Result<Switched> {
+) -> Result<(StreamSocket, hyper::Response<hyper::body::Incoming>)> {
+    let url = request.url;
     let origin = Origin::of(url)?;
     let path = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
@@ -298,33 +327,26 @@ pub(crate) async fn upgrade(
     let mut authorization: Option<String> = None;
     loop {
         let socket = open(&origin, url, settings).await?;
-        let mut request = hyper::Request::builder().method(hyper::Method::GET).uri(path.as_str());
-        request = request.header(hyper::header::HOST, origin.host_header());
-        for (name, value) in settings.headers.iter().chain(headers) {
-            request = request.header(name.as_str(), value.as_str());
+        let mut builder = hyper::Request::builder().method(request.method.clone()).uri(path.as_str());
+        builder = builder.header(hyper::header::HOST, origin.host_header());
+        for (name, value) in settings.headers.iter().chain(request.headers) {
+            builder = builder.header(name.as_str(), value.as_str());
         }
         if let Some(value) = &authorization {
-            request = request.header(hyper::header::AUTHORIZATION, value.as_str());
+            builder = builder.header(hyper::header::AUTHORIZATION, value.as_str());
         }
-        let request =
-            request.body(Empty::new()).map_err(|e| Error::invalid_arg(format!("request header: {e}")))?;
-        let response = match exchange(&socket, request).await {
+        let built = builder
+            .body(RequestBody::new(request.body.clone()))
+            .map_err(|e| Error::invalid_arg(format!("request header: {e}")))?;
+        let response = match exchange(&socket, built).await {
             Ok(r) => r,
             Err(e) => {
                 socket.close();
                 return Err(e);
             }
         };
-        let status = response.status().as_u16();
-        if status == 101 {
-            let mut response = response;
-            let upgraded =
-                hyper::upgrade::on(&mut response).await.map_err(|e| hyper_error(&e, "protocol switch"))?;
-            return Ok(Switched { socket, response, io: TokioIo::new(upgraded) });
-        }
-        socket.close();
-        if status == 401 {
-            let target = Target { method: "GET", uri: &path };
+        if response.status().as_u16() == 401 {
+            let target = Target { method: request.method.as_str(), uri: &path };
             let answer = answer_challenge(
                 &response,
                 "www-authenticate",
@@ -333,12 +355,38 @@ pub(crate) async fn upgrade(
                 &target,
             );
             if let Some(value) = answer {
+                socket.close();
                 authorization = Some(value);
                 continue;
             }
         }
-        return Err(Error::from_http_status(status, format!("GET {url}")));
+        return Ok((socket, response));
     }
+}
+
+/// Sends `GET url` with `headers` (plus Host and any Authorization a challenge asked for)
+/// and returns the connection once the server switches protocols. Any other final status is
+/// an `HTTP_E_STATUS_*` error; one 401 is answered when a server credential is set.
+pub(crate) async fn upgrade(
+    url: &url::Url,
+    headers: &HeaderList,
+    settings: &RequestSettings,
+) -> Result<Switched> {
+    let request = Outgoing { method: hyper::Method::GET, url, headers, body: Bytes::new() };
+    let (socket, mut response) = send(&request, settings).await?;
+    let status = response.status().as_u16();
+    if status == 101 {
+        let upgraded =
+            hyper::upgrade::on(&mut response).await.map_err(|e| hyper_error(&e, "protocol switch"))?;
+        return Ok(Switched { socket, response, io: TokioIo::new(upgraded) });
+    }
+    socket.close();
+    Err(Error::from_http_status(status, format!("GET {url}")))
+}
+
+/// Maps a failure reading a response body.
+pub(crate) fn body_error(e: &hyper::Error) -> Error {
+    hyper_error(e, "HTTP response body")
 }
 
 #[cfg(test)]

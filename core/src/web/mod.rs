@@ -1,11 +1,13 @@
 //! The web layer: HTTP/1.1 (hyper) over netrt's own TCP/TLS transport, shared by WebSockets
-//! (and, later, background transfer and syndication): proxies with CONNECT tunnels, Basic and
+//! syndication and AtomPub (and, later, background transfer): proxies with CONNECT tunnels, Basic and
 //! Digest challenges from servers and proxies, HTTP status → `WebErrorStatus` (docs/web.md).
 
+pub mod atompub;
 pub(crate) mod auth;
 pub(crate) mod client;
 pub(crate) mod io;
 pub mod proxy;
+pub mod syndication;
 
 pub use client::ProxyChoice;
 pub use proxy::Proxy;

@@ -183,14 +183,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
                 "the header '{name}' is set by the WebSocket handshake itself"
             )));
         }
-        if hyper::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(Error::invalid_arg(format!("'{name}' is not a valid HTTP header name")));
-        }
-        if hyper::header::HeaderValue::from_str(value).is_err() {
-            return Err(Error::invalid_arg(format!(
-                "the value of header '{name}' contains characters HTTP does not allow"
-            )));
-        }
+        crate::web::client::check_header(name, value)?;
         self.headers.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), value.to_string()));
         Ok(())
     }

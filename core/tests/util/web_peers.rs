@@ -1,6 +1,7 @@
 //! Peers for the web-layer tests: the Python `websockets` server (tests/peers/ws_server.py),
-//! tinyproxy (CONNECT, BasicAuth), nginx (TLS-terminating reverse proxy, auth_basic) and
-//! Apache httpd (mod_auth_digest with mod_proxy_wstunnel).
+//! tinyproxy (CONNECT, BasicAuth), nginx (TLS-terminating reverse proxy, auth_basic; static
+//! feed files), Apache httpd (mod_auth_digest with mod_proxy_wstunnel) and the AtomPub server
+//! (tests/peers/atompub_server.py).
 //! Each is started through tests/peers/launch (`run`), which owns and stops the process.
 
 use std::ffi::OsStr;
@@ -56,20 +57,16 @@ pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
     peer
 }
 
-/// nginx terminating TLS on 127.0.0.1 (certificate `cert`/`key`) in front of the WebSocket
-/// server at `upstream_port`, requiring `user`/`password` (auth_basic).
-pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, password: &str) -> Peer {
-    let dir = scratch("nginx");
+/// nginx in the foreground on 127.0.0.1 with `conf` (its @DIR@ and @PORT@ replaced) and an
+/// `htpasswd` holding `user`/`password` in its scratch directory; returns the peer and the
+/// directory.
+fn nginx(name: &str, conf: &str, user: &str, password: &str) -> (Peer, PathBuf) {
+    let dir = scratch(name);
     let port = free_port();
     let hash = Command::new("openssl").args(["passwd", "-apr1", password]).output().expect("openssl passwd");
     let htpasswd = format!("{user}:{}", String::from_utf8_lossy(&hash.stdout).trim());
     std::fs::write(dir.join("htpasswd"), htpasswd).unwrap();
-    let conf = include_str!("../../../tests/peers/nginx_ws_proxy.conf")
-        .replace("@DIR@", &dir.display().to_string())
-        .replace("@PORT@", &port.to_string())
-        .replace("@CERT@", &cert.display().to_string())
-        .replace("@KEY@", &key.display().to_string())
-        .replace("@UPSTREAM@", &upstream_port.to_string());
+    let conf = conf.replace("@DIR@", &dir.display().to_string()).replace("@PORT@", &port.to_string());
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
     let error_log = dir.join("error.log");
@@ -86,7 +83,17 @@ pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, 
         ],
     );
     wait_listening(&peer, port);
-    peer
+    (peer, dir)
+}
+
+/// nginx terminating TLS on 127.0.0.1 (certificate `cert`/`key`) in front of the WebSocket
+/// server at `upstream_port`, requiring `user`/`password` (auth_basic).
+pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, password: &str) -> Peer {
+    let conf = include_str!("../../../tests/peers/nginx_ws_proxy.conf")
+        .replace("@CERT@", &cert.display().to_string())
+        .replace("@KEY@", &key.display().to_string())
+        .replace("@UPSTREAM@", &upstream_port.to_string());
+    nginx("nginx", &conf, user, password).0
 }
 
 /// Apache httpd (mod_auth_digest, MD5) on 127.0.0.1 proxying WebSockets (mod_proxy_wstunnel)
@@ -147,4 +154,35 @@ Group nogroup
     let peer = run_on_port(port, &["apache2".as_ref(), "-X".as_ref(), "-f".as_ref(), path.as_os_str()]);
     wait_listening(&peer, port);
     peer
+}
+
+/// nginx serving the files of `www` over HTTP on 127.0.0.1; `/private/` needs `user`/`password`
+/// (auth_basic). Returns the peer and its scratch directory (whose `access.log` lists
+/// `METHOD URI STATUS` per request).
+pub fn nginx_static(www: &Path, user: &str, password: &str) -> (Peer, PathBuf) {
+    let conf =
+        include_str!("../../../tests/peers/nginx_feeds.conf").replace("@WWW@", &www.display().to_string());
+    nginx("nginx-feeds", &conf, user, password)
+}
+
+/// Feeds written by feedgen (and the hostile documents) into a new directory, by
+/// tests/peers/make_feeds.py.
+pub fn generated_feeds(items: usize) -> PathBuf {
+    let dir = scratch("feeds");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/make_feeds.py");
+    let status = Command::new(venv_python())
+        .arg(&script)
+        .arg(&dir)
+        .args(["--items", &items.to_string()])
+        .status()
+        .expect("run make_feeds.py");
+    assert!(status.success(), "make_feeds.py failed");
+    dir
+}
+
+/// The RFC 5023 server on aiohttp (tests/peers/atompub_server.py), requiring `user`/`password`.
+pub fn atompub_server(user: &str, password: &str) -> Peer {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/atompub_server.py");
+    let python = venv_python();
+    run_reporting_port("PORT ", &[python.as_os_str(), script.as_os_str(), user.as_ref(), password.as_ref()])
 }

@@ -28,6 +28,9 @@ from netrt._enums import (
     SocketProtectionLevel as SocketProtectionLevel,
     SocketQualityOfService as SocketQualityOfService,
     SocketSslErrorSeverity as SocketSslErrorSeverity,
+    SyndicationErrorStatus as SyndicationErrorStatus,
+    SyndicationFormat as SyndicationFormat,
+    SyndicationTextType as SyndicationTextType,
     TlsVersion as TlsVersion,
     UnicodeEncoding as UnicodeEncoding,
     WebErrorStatus as WebErrorStatus,
@@ -108,6 +111,10 @@ __all__ = [
     "StreamWebSocketControl",
     "StreamWebSocketInformation",
     "SubjectAlternativeNameInfo",
+    "SyndicationError",
+    "SyndicationErrorStatus",
+    "SyndicationFormat",
+    "SyndicationTextType",
     "TlsVersion",
     "UnicodeEncoding",
     "Uri",
@@ -142,6 +149,11 @@ class WebSocketError:
 class WebError:
     @staticmethod
     def get_status(hresult: int, /) -> WebErrorStatus: ...
+
+@final
+class SyndicationError:
+    @staticmethod
+    def get_status(hresult: int, /) -> SyndicationErrorStatus: ...
 
 # ---------------------------------------------------------------- app capabilities (docs/capabilities.md)
 

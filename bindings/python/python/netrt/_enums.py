@@ -29,6 +29,9 @@ __all__ = [
     "UnicodeEncoding",
     "InputStreamOptions",
     "WebErrorStatus",
+    "SyndicationFormat",
+    "SyndicationErrorStatus",
+    "SyndicationTextType",
 ]
 
 
@@ -339,3 +342,39 @@ class WebErrorStatus(enum.IntEnum):
     SERVICE_UNAVAILABLE = 503
     GATEWAY_TIMEOUT = 504
     HTTP_VERSION_NOT_SUPPORTED = 505
+
+
+class SyndicationFormat(enum.IntEnum):
+    """Windows.Web.Syndication.SyndicationFormat: the format of a feed document."""
+
+    __module__ = "netrt"
+
+    ATOM10 = 0
+    RSS20 = 1
+    RSS10 = 2
+    RSS092 = 3
+    RSS091 = 4
+    ATOM03 = 5
+
+
+class SyndicationErrorStatus(enum.IntEnum):
+    """Windows.Web.Syndication.SyndicationErrorStatus: why a feed could not be read."""
+
+    __module__ = "netrt"
+
+    UNKNOWN = 0
+    MISSING_REQUIRED_ELEMENT = 1
+    MISSING_REQUIRED_ATTRIBUTE = 2
+    INVALID_XML = 3
+    UNEXPECTED_CONTENT = 4
+    UNSUPPORTED_FORMAT = 5
+
+
+class SyndicationTextType(enum.IntEnum):
+    """Windows.Web.Syndication.SyndicationTextType: how a SyndicationText's text is meant."""
+
+    __module__ = "netrt"
+
+    TEXT = 0
+    HTML = 1
+    XHTML = 2

@@ -63,6 +63,7 @@ mod cancel;
 mod claim;
 mod driver;
 mod lazy;
+mod progress;
 mod queue_drive;
 mod wake;
 
@@ -86,6 +87,7 @@ pub use cancel::{CancelSignal, CancelToken};
 pub use claim::ClaimedPoll;
 #[doc(hidden)]
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
+pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter};
 #[doc(hidden)]
 pub use wake::Readiness;
 pub(crate) use wake::WakeFd;

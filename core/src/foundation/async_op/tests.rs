@@ -251,3 +251,27 @@ fn an_abandoned_completed_operation_gives_its_result_back_and_reads_as_cancelled
     assert_eq!(pending.status(), AsyncStatus::Canceled);
     assert_eq!(GIVEN.load(Ordering::SeqCst), 7);
 }
+
+#[test]
+fn progress_reaches_its_handler_in_order_before_completed_and_is_set_once() {
+    let (go_tx, go_rx) = tokio::sync::oneshot::channel::<()>();
+    let op = AsyncOperationWithProgress::<u32, u32>::start(|reporter| async move {
+        reporter.report(1);
+        let _ = go_rx.await;
+        reporter.report(2);
+        reporter.report(3);
+        Ok(42)
+    })
+    .unwrap();
+    assert_eq!(op.last_progress(), Some(1), "reports before the handler are kept, not replayed");
+    let (tx, rx) = mpsc::channel::<String>();
+    let progress_tx = tx.clone();
+    op.set_progress(Arc::new(move |p| progress_tx.send(format!("progress {p}")).unwrap())).unwrap();
+    let again = op.set_progress(Arc::new(|_| {})).unwrap_err();
+    assert_eq!(again.hresult(), E_ILLEGAL_DELEGATE_ASSIGNMENT);
+    op.set_completed(Box::new(move |status, _| tx.send(format!("completed {status:?}")).unwrap())).unwrap();
+    go_tx.send(()).unwrap();
+    let seen: Vec<String> = (0..3).map(|_| rx.recv_timeout(Duration::from_secs(10)).unwrap()).collect();
+    assert_eq!(seen, ["progress 2", "progress 3", "completed Completed"]);
+    assert_eq!((op.results().unwrap(), op.last_progress()), (42, Some(3)));
+}

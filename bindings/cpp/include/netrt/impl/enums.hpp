@@ -214,6 +214,29 @@ enum class WebErrorStatus : int32_t {
 };
 }  // namespace Windows::Web
 
+namespace Windows::Web::Syndication {
+// `Windows.Web.Syndication.SyndicationFormat`: the format of a feed document.
+enum class SyndicationFormat : int32_t {
+  Atom10 = 0,
+  Rss20 = 1,
+  Rss10 = 2,
+  Rss092 = 3,
+  Rss091 = 4,
+  Atom03 = 5,
+};
+// `Windows.Web.Syndication.SyndicationErrorStatus`: why a feed could not be read.
+enum class SyndicationErrorStatus : int32_t {
+  Unknown = 0,
+  MissingRequiredElement = 1,
+  MissingRequiredAttribute = 2,
+  InvalidXml = 3,
+  UnexpectedContent = 4,
+  UnsupportedFormat = 5,
+};
+// `Windows.Web.Syndication.SyndicationTextType`: how a SyndicationText's text is meant.
+enum class SyndicationTextType : int32_t { Text = 0, Html = 1, Xhtml = 2 };
+}  // namespace Windows::Web::Syndication
+
 }  // namespace netrt
 
 #endif  // NETRT_IMPL_ENUMS_HPP

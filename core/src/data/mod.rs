@@ -1,0 +1,3 @@
+//! Windows.Data: the XML document object model the syndication classes read and write.
+
+pub mod xml;

@@ -1,0 +1,45 @@
+//! `Windows.Web.AtomPub`: publishing with the Atom Publishing Protocol (RFC 5023) —
+//! [`AtomPubClient`] reads a server's service document and creates, retrieves, updates and
+//! deletes entries and media resources in its collections (docs/syndication.md).
+
+mod client;
+
+pub use client::AtomPubClient;
+
+use crate::foundation::Uri;
+use crate::web::syndication::{SyndicationCategory, SyndicationNode, SyndicationText};
+
+/// `ServiceDocument`: what a server offers, as workspaces of collections.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceDocument {
+    /// The `ISyndicationNode` members.
+    pub node: SyndicationNode,
+    /// `Workspaces`.
+    pub workspaces: Vec<Workspace>,
+}
+
+/// `Workspace`: a titled group of collections.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Workspace {
+    /// The `ISyndicationNode` members.
+    pub node: SyndicationNode,
+    /// `Title`.
+    pub title: Option<SyndicationText>,
+    /// `Collections`.
+    pub collections: Vec<ResourceCollection>,
+}
+
+/// `ResourceCollection`: a collection entries or media are posted to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceCollection {
+    /// The `ISyndicationNode` members.
+    pub node: SyndicationNode,
+    /// `Title`.
+    pub title: Option<SyndicationText>,
+    /// `Uri`: where to POST (`href`, resolved).
+    pub uri: Option<Uri>,
+    /// `Accepts`: the media types the collection takes (`app:accept`).
+    pub accepts: Vec<String>,
+    /// `Categories`: the inline categories it allows.
+    pub categories: Vec<SyndicationCategory>,
+}
