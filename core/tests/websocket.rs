@@ -142,6 +142,70 @@ async fn fragmented_messages_in_partial_message_mode() {
     fragmented_messages(MessageWebSocketReceiveMode::PartialMessage).await;
 }
 
+async fn partial_mode(port: u16, path: &str) -> Wired {
+    let ws = direct();
+    ws.control().set_receive_mode(MessageWebSocketReceiveMode::PartialMessage).unwrap();
+    let w = wire(ws);
+    within(w.ws.connect(&uri("ws", port, path))).await.unwrap();
+    w
+}
+
+#[tokio::test]
+async fn partial_mode_raises_pieces_before_the_message_is_complete() {
+    let server = ws_server(&[]);
+    // The server sends its last fragment only when asked: pieces held back until the message
+    // is complete would never be asked for, and the step would time out.
+    let mut w = partial_mode(server.port, "/stepwise").await;
+    let mut early = Vec::new();
+    while early != b"first second " {
+        let (kind, piece, complete) = next_message(&mut w).await.unwrap();
+        assert_eq!((kind, complete), (SocketMessageType::Utf8, false));
+        early.extend(piece);
+    }
+    send(&w.ws, SocketMessageType::Utf8, b"next").await;
+    // websockets ends a fragmented message with an empty final frame: the last piece is empty.
+    let mut rest = Vec::new();
+    loop {
+        let (_, piece, complete) = next_message(&mut w).await.unwrap();
+        rest.extend(piece);
+        if complete {
+            break;
+        }
+    }
+    assert_eq!(rest, b"last");
+
+    // Within one frame too: half of a 60000-byte frame is handed out before the rest is sent.
+    let mut w = partial_mode(server.port, "/slowframe").await;
+    let mut got = Vec::new();
+    while got.len() < 30000 {
+        let (_, piece, complete) = next_message(&mut w).await.unwrap();
+        assert!(!complete, "complete after {} bytes", got.len() + piece.len());
+        got.extend(piece);
+    }
+    send(&w.ws, SocketMessageType::Binary, b"next").await;
+    loop {
+        let (_, piece, complete) = next_message(&mut w).await.unwrap();
+        got.extend(piece);
+        if complete {
+            break;
+        }
+    }
+    assert_eq!(got, (0..60000u32).map(|i| (i % 251) as u8).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn max_message_size_applies_to_pieces_too() {
+    let server = ws_server(&[]);
+    let ws = direct();
+    ws.control().set_receive_mode(MessageWebSocketReceiveMode::PartialMessage).unwrap();
+    ws.control().set_max_message_size(40000).unwrap();
+    let mut w = wire(ws);
+    within(w.ws.connect(&uri("ws", server.port, "/slowframe"))).await.unwrap();
+    // The 60000-byte frame is refused from its header, before any of it is handed out.
+    assert_eq!(next_message(&mut w).await.unwrap_err().hresult(), WSAEMSGSIZE_HR);
+    server.wait_for_output("CLOSED 1009");
+}
+
 #[tokio::test]
 async fn nonfinal_and_final_frames_make_one_message() {
     let server = ws_server(&[]);
@@ -437,6 +501,25 @@ async fn stream_web_socket_reads_and_writes_bytes() {
     ws.close_with_status(1000, "bye").unwrap();
     server.wait_for_output("CLOSED 1000 bye");
     assert_eq!(within(ws.output_stream().write(b"late")).await.unwrap_err().hresult(), RO_E_CLOSED);
+}
+
+#[tokio::test]
+async fn stream_web_socket_answers_pings_and_sees_the_close_without_a_read() {
+    let server = ws_server(&[]);
+    let ws = StreamWebSocket::new();
+    ws.control().set_proxy(ProxyChoice::Direct).unwrap();
+    let (tx, mut closed) = mpsc::unbounded_channel();
+    ws.add_closed(Arc::new(move |_s, args: &WebSocketClosedEventArgs| {
+        let _ = tx.send((args.code(), args.reason().to_string()));
+    }))
+    .unwrap();
+    within(ws.connect(&uri("ws", server.port, "/ping-close"))).await.unwrap();
+    // No read is pending: the server closes only after its ping was answered.
+    assert_eq!(within(closed.recv()).await.unwrap(), (4001, "after pong".to_string()));
+    // What arrived before the close frame is still there to read, then the end.
+    let input = ws.input_stream();
+    assert_eq!(within(input.read(16, InputStreamOptions::Partial)).await.unwrap(), b"data");
+    assert!(within(input.read(16, InputStreamOptions::Partial)).await.unwrap().is_empty());
 }
 
 #[tokio::test]
