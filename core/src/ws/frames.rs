@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Control, Data, OpCode};
@@ -72,7 +72,8 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     /// Reads more from the connection; false at the end of the stream.
     async fn fill(&mut self) -> Result<bool, Violation> {
         self.buf.reserve(READ_CHUNK);
-        let n = self.io.read_buf(&mut self.buf).await.map_err(Violation::Io)?;
+        // Limited: a piece is at most what one read brought in.
+        let n = self.io.read_buf(&mut (&mut self.buf).limit(READ_CHUNK)).await.map_err(Violation::Io)?;
         Ok(n > 0)
     }
 
