@@ -6,10 +6,11 @@ set -euo pipefail
 # Debian packages: compilers for the C/C++ suites, the services database (/etc/services, for
 # service names such as "http"), OpenSSL's command line tools (test certificates and peers),
 # valgrind for the C suite; GLib's headers for the GLib completion-queue example; tinyproxy
-# (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic) and
-# apache2 (mod_auth_digest in front of a WebSocket server) for the WebSocket tests.
+# (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic),
+# apache2 (Digest MD5) and lighttpd (Digest SHA-256) in front of a WebSocket server, and squid
+# (a proxy with Digest) for the WebSocket tests.
 packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev
-  tinyproxy nginx-light apache2)
+  tinyproxy nginx-light apache2 lighttpd squid)
 
 missing=()
 for p in "${packages[@]}"; do

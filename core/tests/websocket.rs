@@ -522,12 +522,11 @@ async fn stream_web_socket_answers_pings_and_sees_the_close_without_a_read() {
     assert!(within(input.read(16, InputStreamOptions::Partial)).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn digest_auth_against_apache_mod_auth_digest() {
+/// Refused without a credential and with a wrong password, echoes with the right one.
+async fn digest_server_auth(server: &str) {
     let upstream = ws_server(&[]);
-    let apache = util::web_peers::apache_digest_proxy(upstream.port, "netrt digest", "carol", "p@ss word");
-    let target = uri("ws", apache.port, "/echo");
-
+    let peer = util::web_peers::digest_server(server, upstream.port, "netrt digest", "carol", "p@ss word");
+    let target = uri("ws", peer.port, "/echo");
     let e = within(direct().connect(&target)).await.unwrap_err();
     assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized, "{e}");
 
@@ -547,6 +546,50 @@ async fn digest_auth_against_apache_mod_auth_digest() {
         .unwrap();
     let e = within(wrong.connect(&target)).await.unwrap_err();
     assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized, "{e}");
+}
+
+#[tokio::test]
+async fn digest_md5_against_apache_mod_auth_digest() {
+    digest_server_auth("apache").await;
+}
+
+#[tokio::test]
+async fn digest_sha256_against_lighttpd() {
+    digest_server_auth("lighttpd").await;
+}
+
+#[tokio::test]
+async fn proxy_digest_against_squid() {
+    let server = ws_server(&[]);
+    let squid = util::web_peers::digest_server("squid", 0, "netrt proxy", "erin", "pr0xy");
+    let proxy = Proxy::parse(&format!("http://127.0.0.1:{}", squid.port)).unwrap();
+    let through_squid = |credential: Option<(&str, &str)>| {
+        let ws = MessageWebSocket::new();
+        ws.control().set_proxy(ProxyChoice::Explicit(proxy.clone())).unwrap();
+        if let Some((user, password)) = credential {
+            let credential = PasswordCredential::with_fields("", user, password).unwrap();
+            ws.control().set_proxy_credential(Some(credential)).unwrap();
+        }
+        ws
+    };
+    let target = uri("ws", server.port, "/echo");
+    let e = within(through_squid(None).connect(&target)).await.unwrap_err();
+    assert_eq!(e.web_error_status(), WebErrorStatus::ProxyAuthenticationRequired, "{e}");
+    let e = within(through_squid(Some(("erin", "wrong"))).connect(&target)).await.unwrap_err();
+    assert_eq!(e.web_error_status(), WebErrorStatus::ProxyAuthenticationRequired, "{e}");
+
+    let mut w = wire(through_squid(Some(("erin", "pr0xy"))));
+    within(w.ws.connect(&target)).await.unwrap();
+    send(&w.ws, SocketMessageType::Utf8, b"via squid").await;
+    assert_eq!(next_message(&mut w).await.unwrap().1, b"via squid");
+    // squid logs a tunnel when it ends.
+    w.ws.close();
+    squid.wait_for_output("TCP_TUNNEL/200 ");
+    assert!(
+        squid.output().contains(&format!("CONNECT 127.0.0.1:{} erin", server.port)),
+        "{}",
+        squid.output()
+    );
 }
 
 #[tokio::test]
