@@ -7,7 +7,7 @@
 # NETRT_C_BUILD   where test binaries go (default: <repo>/target/c-tests)
 # CC              C compiler (default: gcc)
 # NETRT_TEST_PYTHON  the Python with the test peers (default: <repo>/.venv/bin/python, made by
-#                 tests/install-deps.sh); test_web_socket runs tests/peers/ws_server.py with it
+#                 tests/install-deps.sh); the WebSocket tests run tests/peers/ws_server.py with it
 # NETRT_TEST_PKI  the TLS tests' certificates (default: <repo>/target/test-pki, made or reused
 #                 by `tests/peers/launch pki --reuse`; the peers are started by tests/peers/launch)
 #
@@ -34,7 +34,8 @@ mode="${1:-all}"
 tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz test_tls_connect
   test_tls_upgrade test_tls_misuse test_fork test_dlopen test_exit_inflight test_fastpath
   test_fastpath_write test_handle_race test_certificate_chain test_cancel_stream test_blocking_io
-  test_closed_objects test_completion_queue test_chain_building test_uri test_web_socket)
+  test_closed_objects test_completion_queue test_chain_building test_uri test_web_socket
+  test_web_socket_faults)
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include"
   -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 
@@ -53,6 +54,7 @@ export NETRT_TEST_PKI
 export NETRT_TEST_PYTHON="${NETRT_TEST_PYTHON:-$root/.venv/bin/python}"
 [[ -x "$NETRT_TEST_PYTHON" ]] || { echo "run.sh: $NETRT_TEST_PYTHON not found (run tests/install-deps.sh)" >&2; exit 2; }
 export NETRT_WS_SERVER="$root/tests/peers/ws_server.py"
+export NETRT_DIGEST_SERVER="$root/tests/peers/digest_server.py"
 # test_dlopen loads the shared library itself.
 export NETRT_LIB_SO="$build/lib/libnetrt.so.0"
 

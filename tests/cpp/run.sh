@@ -38,6 +38,7 @@ command -v python3 >/dev/null || { echo "run.sh: python3 is required" >&2; exit 
 export NETRT_TEST_PYTHON="${NETRT_TEST_PYTHON:-$root/.venv/bin/python}"
 [[ -x "$NETRT_TEST_PYTHON" ]] || { echo "run.sh: $NETRT_TEST_PYTHON not found (run tests/install-deps.sh)" >&2; exit 2; }
 export NETRT_WS_SERVER="$root/tests/peers/ws_server.py"
+export NETRT_DIGEST_SERVER="$root/tests/peers/digest_server.py"
 mkdir -p "$build/lib" "$build/plain" "$build/asan"
 if [[ -z "${NETRT_TEST_PKI:-}" ]]; then
   NETRT_TEST_PKI="$root/target/test-pki"
