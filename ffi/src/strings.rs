@@ -35,7 +35,12 @@ pub(crate) fn str_out(value: &str, buf: *mut c_char, len: usize, needed: *mut us
 
 /// An optional string: `Some` as [`str_out`]; `None` (no string at all, which `""` is not)
 /// writes `*needed = 0` and, when the buffer has room, an empty string.
-pub(crate) fn opt_str_out(value: Option<&str>, buf: *mut c_char, len: usize, needed: *mut usize) -> Result<(), Error> {
+pub(crate) fn opt_str_out(
+    value: Option<&str>,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> Result<(), Error> {
     if let Some(value) = value {
         return str_out(value, buf, len, needed);
     }

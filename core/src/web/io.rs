@@ -15,6 +15,8 @@ use crate::net::StreamSocket;
 const READ_CHUNK: usize = 64 * 1024;
 
 type ReadFuture = BoxFuture<'static, (Vec<u8>, crate::Result<usize>)>;
+/// A write in progress: its buffer comes back with the outcome, to be reused.
+type WriteFuture = BoxFuture<'static, (Vec<u8>, crate::Result<()>)>;
 
 /// Reads and writes a connected [`StreamSocket`]. Errors travel as `io::Error`s wrapping the
 /// netrt [`Error`], which [`netrt_error`] takes back out.
@@ -27,7 +29,7 @@ pub(crate) struct SocketIo {
     /// The read buffer, kept between reads: allocating and zeroing 64 KiB per read cost more
     /// than the copy out of it.
     read_buf: Vec<u8>,
-    writing: Option<(usize, BoxFuture<'static, (Vec<u8>, crate::Result<()>)>)>,
+    writing: Option<(usize, WriteFuture)>,
     /// The write buffer, kept between writes for the same reason.
     write_buf: Vec<u8>,
 }
