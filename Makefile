@@ -127,7 +127,8 @@ fuzz-corpus:
 	$(CARGO) test -p netrt --test fuzz_corpus
 
 ## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
-## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.
+## Rust (raw tokio / tokio-rustls / tokio-tungstenite), C (POSIX sockets), Python (asyncio,
+## websockets). PAIRS=n sets the pairs.
 bench: deps bench-rust bench-c bench-python
 
 bench-rust:
@@ -154,11 +155,15 @@ bench-c:
 	target/c-bench/bench_cq $(or $(PAIRS),5)
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
-## then memory per accepted connection and large-write memory (bench/python/conn_memory.py).
+## then memory per accepted connection and large-write memory (bench/python/conn_memory.py),
+## then MessageWebSocket vs the websockets client (bench/python/ws_bench.py).
 bench-python: test-python
 	.venv/bin/python bench/python/bench.py --pairs $(or $(PAIRS),5)
 	@# Memory per accepted connection against asyncio, and the large-write peaks.
 	.venv/bin/python bench/python/conn_memory.py --pairs $(or $(PAIRS),3)
+	@# WebSocket echo: netrt's MessageWebSocket vs the websockets client, both to the Rust echo server.
+	$(CARGO) build -q --release -p netrt-bench
+	.venv/bin/python bench/python/ws_bench.py --server target/release/netrt-bench --pairs $(or $(PAIRS),5)
 
 clean:
 	$(CARGO) clean
