@@ -62,11 +62,29 @@ pub(crate) struct FrameReader<R> {
     message: Option<Message>,
     /// MaxMessageSize.
     max: u64,
+    /// Hand out a data frame only once all of it arrived (FullMessage mode: the message is
+    /// wanted whole anyway, and one piece per frame saves copying pieces together).
+    whole_frames: bool,
 }
+
+/// At most this much is reserved ahead for a frame's payload; a larger frame grows the buffer.
+const RESERVE_AHEAD: u64 = 16 * 1024 * 1024;
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub(crate) fn new(io: R, max_message_size: u64) -> Self {
-        Self { io, buf: BytesMut::new(), frame: None, message: None, max: max_message_size }
+        Self {
+            io,
+            buf: BytesMut::new(),
+            frame: None,
+            message: None,
+            max: max_message_size,
+            whole_frames: false,
+        }
+    }
+
+    /// Hands out each data frame whole from now on (see the field).
+    pub(crate) fn set_whole_frames(&mut self) {
+        self.whole_frames = true;
     }
 
     /// Reads more from the connection; false at the end of the stream.
@@ -81,7 +99,14 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub(crate) async fn next(&mut self) -> Result<Incoming, Violation> {
         loop {
             if let Some((left, fin)) = self.frame {
-                if left > 0 && self.buf.is_empty() && !self.fill().await? {
+                if self.whole_frames {
+                    self.buf.reserve(usize::try_from(left.min(RESERVE_AHEAD)).unwrap_or(0));
+                    while (self.buf.len() as u64) < left {
+                        if !self.fill().await? {
+                            return Ok(Incoming::End);
+                        }
+                    }
+                } else if left > 0 && self.buf.is_empty() && !self.fill().await? {
                     return Ok(Incoming::End);
                 }
                 let take = usize::try_from(left).map_or(self.buf.len(), |l| l.min(self.buf.len()));
@@ -363,6 +388,36 @@ mod tests {
             pieces(&items),
             [(true, b"ab".to_vec(), false), (true, b"cd".to_vec(), true), (false, vec![1, 2], true)]
         );
+    }
+
+    #[tokio::test]
+    async fn whole_frames_come_in_one_piece_however_the_bytes_arrive() {
+        let payload: Vec<u8> = (0..300u32).map(|i| i as u8).collect();
+        let mut wire = frame(0x02, &payload);
+        wire.extend(frame(0x80, b"end"));
+        // One byte per read: without whole frames that is one piece per byte.
+        let mut reader = FrameReader::new(Trickle(wire.into()), u64::MAX);
+        reader.set_whole_frames();
+        let first = reader.next().await.unwrap();
+        assert!(matches!(first, Incoming::Piece { data, last: false, .. } if data[..] == payload[..]));
+        let second = reader.next().await.unwrap();
+        assert!(matches!(second, Incoming::Piece { data, last: true, .. } if &data[..] == b"end"));
+    }
+
+    /// An AsyncRead that gives one byte per read.
+    struct Trickle(std::collections::VecDeque<u8>);
+
+    impl AsyncRead for Trickle {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            if let Some(byte) = self.0.pop_front() {
+                buf.put_slice(&[byte]);
+            }
+            std::task::Poll::Ready(Ok(()))
+        }
     }
 
     #[tokio::test]

@@ -172,6 +172,9 @@ async fn receive_loop(
     let socket = || weak.upgrade().map(|inner| MessageWebSocket { inner });
     let partial = conn.receive_mode == MessageWebSocketReceiveMode::PartialMessage;
     let mut reader = conn.reader.lock().await;
+    if !partial {
+        reader.set_whole_frames();
+    }
     // FullMessage mode: the pieces of the message so far.
     let mut assembled = BytesMut::new();
     loop {
@@ -204,11 +207,7 @@ async fn receive_loop(
         // After a local Close the connection's end is expected, not a failure to report.
         let quiet = failed && core.is_closed();
         if let Some(ws) = socket().filter(|_| !quiet) {
-            let args = MessageWebSocketMessageReceivedEventArgs {
-                message_type,
-                complete,
-                data: data.map(|d| Arc::new(Vec::from(d))),
-            };
+            let args = MessageWebSocketMessageReceivedEventArgs { message_type, complete, data };
             ws.inner.received.raise(ws.clone(), args);
         }
         if failed {
