@@ -51,6 +51,15 @@ impl SocketIo {
     pub(crate) fn has_unread(&self) -> bool {
         self.spill_at < self.spill.len()
     }
+
+    /// Takes the bytes read from the socket but not yet handed out, for whoever reads the
+    /// socket directly from now on.
+    pub(crate) fn take_unread(&mut self) -> Vec<u8> {
+        let rest = self.spill.split_off(self.spill_at);
+        self.spill_at = 0;
+        self.spill.clear();
+        rest
+    }
 }
 
 /// The netrt error inside an `io::Error` made here, or one that describes it.

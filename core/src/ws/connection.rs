@@ -5,22 +5,20 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio::io::{ReadHalf, WriteHalf};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
 use super::control::{ControlCore, Settings};
 use super::enums::MessageWebSocketReceiveMode;
-use super::frames::{FrameReader, FrameWriter, Incoming, Violation};
+use super::frames::{FrameReader, FrameWriter, Incoming, SocketSource, Violation};
 use super::handshake;
 use crate::error::{Error, Result, hresult};
 use crate::foundation::Uri;
 use crate::net::StreamSocket;
 use crate::web::client::{self, RequestSettings, ValidationHook};
+use crate::web::io::SocketIo;
 
-type Io = TokioIo<Upgraded>;
-pub(crate) type Reader = FrameReader<ReadHalf<Io>>;
+pub(crate) type Reader = FrameReader<SocketSource>;
 
 /// The connection after a successful handshake.
 pub(crate) struct Connection {
@@ -35,7 +33,7 @@ pub(crate) struct Connection {
 }
 
 struct Sink {
-    writer: FrameWriter<WriteHalf<Io>>,
+    writer: FrameWriter,
     /// The opcode of a message started with SendNonfinalFrameAsync and not yet finished.
     fragment: Option<Data>,
 }
@@ -92,19 +90,25 @@ pub(crate) async fn connect(
     // u32::MAX is "no limit".
     let max =
         if settings.max_message_size == u32::MAX { u64::MAX } else { u64::from(settings.max_message_size) };
-    let (read, write) = tokio::io::split(switched.io);
+    // Frames go to netrt's connection directly, not through hyper's upgraded stream and the
+    // adapter under it; what they had read past the response comes first.
+    let parts = switched.io.into_inner().downcast::<TokioIo<SocketIo>>().map_err(|_| {
+        Error::new(hresult::E_UNEXPECTED, "the WebSocket upgrade did not hand back netrt's connection")
+    })?;
+    let mut early = parts.read_buf.to_vec();
+    early.extend(parts.io.into_inner().take_unread());
+    let source = SocketSource::new(switched.socket.clone(), early.into());
     Ok(Connection {
-        socket: switched.socket,
         protocol,
         receive_mode: settings.receive_mode,
-        sink: tokio::sync::Mutex::new(Sink { writer: FrameWriter::new(write), fragment: None }),
-        reader: tokio::sync::Mutex::new(FrameReader::new(read, max)),
+        sink: tokio::sync::Mutex::new(Sink {
+            writer: FrameWriter::new(switched.socket.clone()),
+            fragment: None,
+        }),
+        reader: tokio::sync::Mutex::new(FrameReader::new(source, max)),
+        socket: switched.socket,
         close_sent: AtomicBool::new(false),
     })
-}
-
-fn send_error(e: &std::io::Error) -> Error {
-    crate::web::io::netrt_error(e, "WebSocket send")
 }
 
 fn closed_error() -> Error {
@@ -142,7 +146,7 @@ impl Connection {
         if self.close_sent.load(Ordering::Acquire) {
             return Err(closed_error());
         }
-        sink.writer.send(opcode, fin, data).await.map_err(|e| send_error(&e))
+        sink.writer.send(opcode, fin, data).await
     }
 
     /// Sends a close frame (once); later calls do nothing.

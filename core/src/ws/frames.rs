@@ -6,13 +6,61 @@
 
 use std::io::Cursor;
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use bytes::{Buf, Bytes, BytesMut};
 use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Control, Data, OpCode};
 
 /// How much one read asks the connection for (also the usual size of a piece).
 const READ_CHUNK: usize = 64 * 1024;
+
+/// Where the frame reader's bytes come from.
+pub(crate) trait FrameSource {
+    /// Appends what one read brings, at most [`READ_CHUNK`] bytes, to `buf`; 0 at the end of
+    /// the stream.
+    fn read_into(&mut self, buf: &mut BytesMut) -> impl Future<Output = std::io::Result<usize>> + Send;
+}
+
+/// netrt's connection itself: after the handshake the frames bypass hyper's upgraded stream.
+pub(crate) struct SocketSource {
+    socket: crate::net::StreamSocket,
+    /// Bytes that arrived with the handshake's response, handed out first.
+    early: Bytes,
+    /// The read buffer, kept between reads (zeroed once).
+    chunk: Vec<u8>,
+}
+
+impl SocketSource {
+    pub(crate) fn new(socket: crate::net::StreamSocket, early: Bytes) -> Self {
+        Self { socket, early, chunk: Vec::new() }
+    }
+}
+
+impl FrameSource for SocketSource {
+    async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
+        if !self.early.is_empty() {
+            let early = std::mem::take(&mut self.early);
+            buf.extend_from_slice(&early);
+            return Ok(early.len());
+        }
+        self.chunk.resize(READ_CHUNK, 0);
+        let n = self.socket.read_some(&mut self.chunk).await.map_err(std::io::Error::other)?;
+        buf.extend_from_slice(&self.chunk[..n]);
+        Ok(n)
+    }
+}
+
+/// Any tokio reader (the unit tests' scripted streams).
+#[cfg(test)]
+pub(crate) struct ReadSource<R>(pub R);
+
+#[cfg(test)]
+impl<R: tokio::io::AsyncRead + Unpin + Send> FrameSource for ReadSource<R> {
+    async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
+        use bytes::BufMut;
+        use tokio::io::AsyncReadExt;
+        self.0.read_buf(&mut buf.limit(READ_CHUNK)).await
+    }
+}
 
 /// What [`FrameReader::next`] found.
 #[derive(Debug)]
@@ -70,7 +118,7 @@ pub(crate) struct FrameReader<R> {
 /// At most this much is reserved ahead for a frame's payload; a larger frame grows the buffer.
 const RESERVE_AHEAD: u64 = 16 * 1024 * 1024;
 
-impl<R: AsyncRead + Unpin> FrameReader<R> {
+impl<R: FrameSource> FrameReader<R> {
     pub(crate) fn new(io: R, max_message_size: u64) -> Self {
         Self {
             io,
@@ -90,8 +138,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     /// Reads more from the connection; false at the end of the stream.
     async fn fill(&mut self) -> Result<bool, Violation> {
         self.buf.reserve(READ_CHUNK);
-        // Limited: a piece is at most what one read brought in.
-        let n = self.io.read_buf(&mut (&mut self.buf).limit(READ_CHUNK)).await.map_err(Violation::Io)?;
+        let n = self.io.read_into(&mut self.buf).await.map_err(Violation::Io)?;
         Ok(n > 0)
     }
 
@@ -278,43 +325,45 @@ fn utf8_piece(tail: &mut Vec<u8>, chunk: Bytes, last: bool) -> Result<Bytes, Vio
     }
 }
 
-/// Writes masked frames to the server.
-pub(crate) struct FrameWriter<W> {
-    io: W,
+/// Writes masked frames to the server, on netrt's connection directly.
+pub(crate) struct FrameWriter {
+    socket: crate::net::StreamSocket,
     buf: Vec<u8>,
 }
 
 /// A frame buffer larger than this is not kept between sends (idle connections stay small).
 const KEEP_BUFFER: usize = 256 * 1024;
 
-impl<W: AsyncWrite + Unpin> FrameWriter<W> {
-    pub(crate) fn new(io: W) -> Self {
-        Self { io, buf: Vec::new() }
+impl FrameWriter {
+    pub(crate) fn new(socket: crate::net::StreamSocket) -> Self {
+        Self { socket, buf: Vec::new() }
     }
 
     /// Sends one frame, masked with a fresh key as RFC 6455 requires of a client.
-    pub(crate) async fn send(&mut self, opcode: OpCode, fin: bool, payload: &[u8]) -> std::io::Result<()> {
+    pub(crate) async fn send(&mut self, opcode: OpCode, fin: bool, payload: &[u8]) -> crate::Result<()> {
         let mask = new_mask()?;
         let header = FrameHeader { is_final: fin, opcode, mask: Some(mask), ..FrameHeader::default() };
         self.buf.clear();
         self.buf.reserve(14 + payload.len());
-        header.format(payload.len() as u64, &mut self.buf).map_err(std::io::Error::other)?;
+        header.format(payload.len() as u64, &mut self.buf).map_err(|e| {
+            crate::Error::new(crate::error::hresult::E_UNEXPECTED, format!("frame header: {e}"))
+        })?;
         let start = self.buf.len();
         self.buf.extend_from_slice(payload);
         apply_mask(&mut self.buf[start..], mask);
-        let written = self.io.write_all(&self.buf).await;
+        let written = self.socket.write_all(&self.buf).await;
         if self.buf.capacity() > KEEP_BUFFER {
             self.buf = Vec::new();
         }
-        written?;
-        self.io.flush().await
+        written
     }
 }
 
-fn new_mask() -> std::io::Result<[u8; 4]> {
+fn new_mask() -> crate::Result<[u8; 4]> {
     let mut mask = [0u8; 4];
-    aws_lc_rs::rand::fill(&mut mask)
-        .map_err(|_| std::io::Error::other("no random bytes for a frame mask"))?;
+    aws_lc_rs::rand::fill(&mut mask).map_err(|_| {
+        crate::Error::new(crate::error::hresult::E_UNEXPECTED, "no random bytes for a frame mask")
+    })?;
     Ok(mask)
 }
 
@@ -351,7 +400,7 @@ mod tests {
     }
 
     async fn read_all(bytes: Vec<u8>, max: u64) -> Vec<Result<Incoming, String>> {
-        let mut reader = FrameReader::new(Cursor::new(bytes), max);
+        let mut reader = FrameReader::new(ReadSource(Cursor::new(bytes)), max);
         let mut out = Vec::new();
         loop {
             match reader.next().await {
@@ -396,7 +445,7 @@ mod tests {
         let mut wire = frame(0x02, &payload);
         wire.extend(frame(0x80, b"end"));
         // One byte per read: without whole frames that is one piece per byte.
-        let mut reader = FrameReader::new(Trickle(wire.into()), u64::MAX);
+        let mut reader = FrameReader::new(ReadSource(Trickle(wire.into())), u64::MAX);
         reader.set_whole_frames();
         let first = reader.next().await.unwrap();
         assert!(matches!(first, Incoming::Piece { data, last: false, .. } if data[..] == payload[..]));
@@ -407,7 +456,7 @@ mod tests {
     /// An AsyncRead that gives one byte per read.
     struct Trickle(std::collections::VecDeque<u8>);
 
-    impl AsyncRead for Trickle {
+    impl tokio::io::AsyncRead for Trickle {
         fn poll_read(
             mut self: std::pin::Pin<&mut Self>,
             _cx: &mut std::task::Context<'_>,
