@@ -74,10 +74,16 @@ static int partial_pieces(int port) {
   CHECK_OK(write_message(ws, "next"));
   /* websockets ends the message with an empty final frame: the last piece can be empty. */
   CHECK(wait_for_pieces(&e, "first second last", true));
+  /* Read under the lock, checked after it (a failed CHECK leaves the function). */
+  int all_text = 1, only_last_complete = 1;
   pthread_mutex_lock(&e.lock);
-  for (int i = 0; i < e.messages; i++) CHECK(e.types[i] == NETRT_SOCKET_MESSAGE_TYPE_UTF8);
-  for (int i = 0; i < e.messages - 1; i++) CHECK(!e.complete[i]);
+  for (int i = 0; i < e.messages; i++) {
+    all_text &= e.types[i] == NETRT_SOCKET_MESSAGE_TYPE_UTF8;
+    only_last_complete &= e.complete[i] == (i == e.messages - 1);
+  }
   pthread_mutex_unlock(&e.lock);
+  CHECK(all_text);
+  CHECK(only_last_complete);
   ok = 1;
 cleanup:
   RELEASE(ws);

@@ -361,17 +361,25 @@ async def test_through_tinyproxy_with_proxy_credential(peers: list[Peer], tmp_pa
             ws.control.proxy = "socks5://127.0.0.1:1080"
         ws.control.proxy = f"127.0.0.1:{proxy.port}"
         assert ws.control.proxy == f"http://127.0.0.1:{proxy.port}"
+    await refused_then_tunnelled(server, proxy, ("pxuser", "pxpass"))
+    proxy.wait_for_output("CONNECT", timeout=STEP)
+
+
+async def refused_then_tunnelled(server: Peer, proxy: Peer, credential: tuple[str, str]) -> None:
+    """Through `proxy`: 407 (ProxyAuthenticationRequired) without a ProxyCredential, an echo
+    with `credential`."""
+    with MessageWebSocket() as ws:
+        ws.control.proxy = f"127.0.0.1:{proxy.port}"
         with pytest.raises(netrt.NetworkError) as e:
             await within(ws.connect_async(url(server)))
         assert WebSocketError.get_status(e.value.hresult) == WebErrorStatus.PROXY_AUTHENTICATION_REQUIRED
     with MessageWebSocket() as ws:
         ws.control.proxy = f"http://127.0.0.1:{proxy.port}"
-        ws.control.proxy_credential = PasswordCredential("", "pxuser", "pxpass")
+        ws.control.proxy_credential = PasswordCredential("", *credential)
         await within(ws.connect_async(url(server)))
         messages = aiter(ws)
         await send(ws, SocketMessageType.BINARY, b"tunnelled")
         assert bytes_of(await next_message(messages)) == b"tunnelled"
-    proxy.wait_for_output("CONNECT", timeout=STEP)
 
 
 async def pieces_until(
@@ -455,17 +463,6 @@ async def test_proxy_digest_through_squid(peers: list[Peer]) -> None:
     server = start(peers)
     squid = digest_server("squid", "erin", "pr0xy")
     peers.append(squid)
-    with MessageWebSocket() as ws:
-        ws.control.proxy = f"127.0.0.1:{squid.port}"
-        with pytest.raises(netrt.NetworkError) as e:
-            await within(ws.connect_async(url(server)))
-        assert WebSocketError.get_status(e.value.hresult) == WebErrorStatus.PROXY_AUTHENTICATION_REQUIRED
-    with MessageWebSocket() as ws:
-        ws.control.proxy = f"127.0.0.1:{squid.port}"
-        ws.control.proxy_credential = PasswordCredential("", "erin", "pr0xy")
-        await within(ws.connect_async(url(server)))
-        messages = aiter(ws)
-        await send(ws, SocketMessageType.BINARY, b"via squid")
-        assert bytes_of(await next_message(messages)) == b"via squid"
+    await refused_then_tunnelled(server, squid, ("erin", "pr0xy"))
     # squid logs a tunnel when it ends.
     squid.wait_for_output(f"CONNECT 127.0.0.1:{server.port} erin", timeout=STEP)
