@@ -117,6 +117,8 @@ pub(crate) struct FrameReader<R> {
 
 /// At most this much is reserved ahead for a frame's payload; a larger frame grows the buffer.
 const RESERVE_AHEAD: u64 = 16 * 1024 * 1024;
+/// A read buffer with more room than this is not kept once empty.
+const KEEP_READ_BUFFER: usize = 256 * 1024;
 
 impl<R: FrameSource> FrameReader<R> {
     pub(crate) fn new(io: R, max_message_size: u64) -> Self {
@@ -158,6 +160,10 @@ impl<R: FrameSource> FrameReader<R> {
                 }
                 let take = usize::try_from(left).map_or(self.buf.len(), |l| l.min(self.buf.len()));
                 let chunk = self.buf.split_to(take).freeze();
+                if self.buf.is_empty() && self.buf.capacity() > KEEP_READ_BUFFER {
+                    // The rest of a large frame's allocation would stay with an idle connection.
+                    self.buf = BytesMut::new();
+                }
                 let left = left - take as u64;
                 self.frame = (left > 0).then_some((left, fin));
                 if let Some(piece) = self.piece(chunk, left == 0 && fin)? {
