@@ -37,6 +37,10 @@ fn main() {
         tls::idle_memory_child(which, n, port, dir.into());
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--ws-idle-memory") {
+        ws::idle_memory_child(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
+        return;
+    }
     if args.get(1).map(String::as_str) == Some("--ws-echo-server") {
         ws::serve_forever();
         return;
@@ -87,6 +91,27 @@ fn ws_figures() {
         let r: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x / y).collect();
         row(&format!("{label} echo, one at a time (msgs/s)"), &a, &b, &r, "≥ 0.95×");
     }
+    // Memory per idle connection: each side in a child process of its own (RSS growth).
+    const IDLE: usize = 1000;
+    let exe = std::env::current_exe().unwrap();
+    let idle_child = |which: &str| -> f64 {
+        let out = std::process::Command::new(&exe)
+            .args(["--ws-idle-memory", which, &IDLE.to_string(), &port.to_string()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().unwrap() / 1024.0
+    };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..n.min(3) {
+        let order = if i % 2 == 0 { ["netrt", "baseline"] } else { ["baseline", "netrt"] };
+        for which in order {
+            let kib = idle_child(which);
+            if which == "netrt" { a.push(kib) } else { b.push(kib) }
+        }
+    }
+    let r: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x / y).collect();
+    row("memory per idle WebSocket connection, 1,000 open (KiB)", &a, &b, &r, "report");
     drop(server_rt);
 }
 

@@ -87,6 +87,52 @@ pub async fn echo_baseline(port: u16, size: usize, count: usize) -> f64 {
     rate
 }
 
+/// An open netrt MessageWebSocket to the echo server, its messages going nowhere.
+async fn netrt_idle(port: u16) -> MessageWebSocket {
+    let ws = MessageWebSocket::new();
+    ws.control().set_proxy(ProxyChoice::Direct).unwrap();
+    ws.connect(&Uri::new(&format!("ws://127.0.0.1:{port}/")).unwrap()).await.unwrap();
+    ws
+}
+
+/// An open tokio-tungstenite client with a task waiting for its next message, as an app keeps
+/// one (netrt's connection has its receive task too).
+async fn baseline_idle(port: u16) -> tokio::task::JoinHandle<()> {
+    let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    tcp.set_nodelay(true).unwrap();
+    let url = format!("ws://127.0.0.1:{port}/");
+    let (mut ws, _) = tokio_tungstenite::client_async_with_config(url, tcp, Some(unlimited())).await.unwrap();
+    tokio::spawn(async move { while let Some(Ok(_)) = ws.next().await {} })
+}
+
+/// In a child process (`netrt-bench --ws-idle-memory netrt|baseline N PORT`): opens `n` idle
+/// WebSocket connections to the echo server and prints the RSS growth per connection.
+pub fn idle_memory_child(which: &str, n: usize, port: u16) {
+    let rt = netrt::runtime::handle();
+    // Warm up both stacks (runtime threads, first allocations) before the first sample.
+    rt.block_on(async {
+        netrt_idle(port).await.close();
+        baseline_idle(port).await.abort();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let before = crate::tls::rss_bytes();
+    let keep = rt.block_on(async {
+        let (mut sockets, mut tasks) = (Vec::new(), Vec::new());
+        for _ in 0..n {
+            if which == "netrt" {
+                sockets.push(netrt_idle(port).await);
+            } else {
+                tasks.push(baseline_idle(port).await);
+            }
+        }
+        (sockets, tasks)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after = crate::tls::rss_bytes();
+    println!("{}", after.saturating_sub(before) as f64 / n as f64);
+    drop(keep);
+}
+
 /// `netrt-bench --ws-echo-server`: the echo server alone, for the Python bench; prints
 /// "PORT <n>" and serves until killed.
 pub fn serve_forever() {
