@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 1500
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-c bench-python clean install fuzz fuzz-smoke fuzz-corpus
+	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python clean install fuzz fuzz-smoke fuzz-corpus
 
 CBINDGEN_VERSION := 0.29.4
 
@@ -19,7 +19,8 @@ build: deps
 	$(CARGO) build --workspace
 
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
-## WebSocket with a credential and a subprotocol, error codes), then the C and C++ examples.
+## WebSocket with a credential and a subprotocol, error codes, an app-manifest denial in a child
+## process), then the C and C++ examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	@$(MAKE) -s demo-c
@@ -134,6 +135,11 @@ bench: deps bench-rust bench-c bench-python
 bench-rust:
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench
 
+## bench-caps: what the app-manifest check costs (loopback connect with and without a manifest,
+## each run in its own process, interleaved; the check in ns). Not part of `make bench`.
+bench-caps:
+	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench -- caps
+
 ## bench-c: the C API vs plain POSIX sockets (release libnetrt), interleaved pairs; free, on one CPU, split over two;
 ## then a completion-queue echo vs a hand-written epoll echo, both in one thread's loop.
 bench-c:
@@ -153,6 +159,17 @@ bench-c:
 	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/bench_cq.c -Ltarget/release -lnetrt \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/bench_cq
 	target/c-bench/bench_cq $(or $(PAIRS),5)
+	@$(MAKE) -s bench-c-cost
+
+## bench-c-cost: instructions (calling thread) and heap allocations per WinRT-shaped C round trip,
+## counted under valgrind: figures that do not move with the machine's load.
+bench-c-cost:
+	$(CARGO) build -q --release -p netrt-ffi
+	@mkdir -p target/c-bench
+	@ln -sf libnetrt.so target/release/libnetrt.so.0
+	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/rtt_cost.c -Ltarget/release -lnetrt \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/rtt_cost
+	bench/c/rtt_cost.sh target/c-bench/rtt_cost 5000
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
 ## then memory per accepted connection and large-write memory (bench/python/conn_memory.py),

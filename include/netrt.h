@@ -73,6 +73,7 @@ typedef int32_t netrt_hresult;
 #define NETRT_E_CONNECTION_TIMED_OUT ((netrt_hresult)0x8007274C)
 #define NETRT_E_FAIL ((netrt_hresult)0x80004005)
 #define NETRT_E_ACCESSDENIED ((netrt_hresult)0x80070005)
+#define NETRT_E_SOCKET_ACCESS_DENIED ((netrt_hresult)0x8007271D)
 /* Web layer and WebSocket failures (docs/web.md); HTTP_E_STATUS_* is 0x80190000 | status. */
 #define NETRT_WININET_E_TIMEOUT ((netrt_hresult)0x80072EE2)
 #define NETRT_WININET_E_CONNECTION_ABORTED ((netrt_hresult)0x80072EFE)
@@ -741,6 +742,29 @@ typedef int32_t netrt_tls_version;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `NetworkDirection` (netrt): what a network operation does, for the app-manifest check
+// (`AppManifest`'s `CheckAccess`; see docs/capabilities.md).
+enum netrt_network_direction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Connecting, or sending a datagram (traffic the app starts).
+  NETRT_NETWORK_DIRECTION_OUTBOUND = 0,
+  // Binding a listener or a datagram socket (the local address; the unspecified address means
+  // every interface).
+  NETRT_NETWORK_DIRECTION_LISTEN = 1,
+  // Accepting a connection or receiving a datagram (the peer's address).
+  NETRT_NETWORK_DIRECTION_INBOUND = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_network_direction netrt_network_direction;
+#else
+typedef int32_t netrt_network_direction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A completion handler: `user_data` as given to `netrt_async_set_completed`, the operation
 // (a handle borrowed for the duration of the call: do not release it; duplicate it to keep
 // it), and the status it ended with.
@@ -827,6 +851,53 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Loads the process's app manifest (a Package.appxmanifest) from `path` (UTF-8, not NULL)
+// and locks it: from then on every connect, bind, accept, datagram send and receive, and
+// client-certificate use is checked against it. Errors: `E_POINTER`; `E_INVALIDARG` for a
+// malformed manifest (the detail names the line and the problem); `0x80070002` when the
+// file does not exist; `E_ILLEGAL_METHOD_CALL` when a manifest is already loaded (also one
+// named by the `NETRT_MANIFEST` environment variable). Thread-safe.
+netrt_hresult netrt_app_manifest_load(const char *path);
+
+// Whether an app manifest is loaded (reading `NETRT_MANIFEST` first if no network operation
+// has yet). `out_loaded` must not be NULL. Errors: `E_POINTER`; the load error when
+// `NETRT_MANIFEST` names a manifest that cannot be loaded.
+netrt_hresult netrt_app_manifest_is_loaded(bool *out_loaded);
+
+// The path the loaded manifest was read from. String out: NUL-terminated into `buf`/`len`;
+// `*needed` (not NULL) always receives the size including the NUL; too small → `0x8007007A`.
+// Errors: `E_ILLEGAL_METHOD_CALL` when no manifest is loaded.
+netrt_hresult netrt_app_manifest_get_source(char *buf,
+                                            size_t len,
+                                            size_t *needed);
+
+// The declared capability names, in document order (`Capability`, `uap:Capability`,
+// `rescap:Capability`, `DeviceCapability`): a new read-only vector of strings
+// (`netrt_vector_get_at_string`). Errors: `E_POINTER`; `E_ILLEGAL_METHOD_CALL` when no
+// manifest is loaded.
+netrt_hresult netrt_app_manifest_get_capabilities(netrt_handle *out_vector);
+
+// Whether capability `name` (UTF-8, not NULL; case-sensitive, as in manifests) is declared.
+// Errors: `E_POINTER`; `E_ILLEGAL_METHOD_CALL` when no manifest is loaded.
+netrt_hresult netrt_app_manifest_has_capability(const char *name,
+                                                bool *out_declared);
+
+// Would `direction` (`netrt_network_direction`) traffic with `address` (an IPv4 or IPv6
+// literal, UTF-8, not NULL) and `port` be allowed? Returns `NETRT_S_OK` when it would
+// (always, without a manifest), else the HRESULT the operation would fail with —
+// `0x8007271D` (WSAEACCES) for outbound, `NETRT_E_ACCESSDENIED` for listen and inbound — with
+// the reason in `netrt_get_last_error_detail`. Errors: `E_POINTER`; `E_INVALIDARG` for an
+// unknown direction or an address that is not an IP literal.
+netrt_hresult netrt_app_manifest_check_access(int32_t direction,
+                                              const char *address,
+                                              uint16_t port);
+
+// How many accepted connections (`out_connections`) and received datagrams
+// (`out_datagrams`) the manifest has dropped in this process because their peer was not
+// allowed. Neither may be NULL. Errors: `E_POINTER`.
+netrt_hresult netrt_app_manifest_get_dropped_traffic(uint64_t *out_connections,
+                                                     uint64_t *out_datagrams);
 
 // The operation's status (`AsyncStatus`).
 //

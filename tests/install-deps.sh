@@ -8,9 +8,10 @@ set -euo pipefail
 # valgrind for the C suite; GLib's headers for the GLib completion-queue example; tinyproxy
 # (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic),
 # apache2 (Digest MD5) and lighttpd (Digest SHA-256) in front of a WebSocket server, and squid
-# (a proxy with Digest) for the WebSocket tests.
+# (a proxy with Digest) for the WebSocket tests; iproute2 (`ip netns`, veth) for the capability
+# tests' private-network namespace.
 packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev
-  tinyproxy nginx-light apache2 lighttpd squid)
+  tinyproxy nginx-light apache2 lighttpd squid iproute2)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double now_s(void) {
+static inline double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* A benchmark that cannot run as intended measures nothing: stop. */
-static void die(const char *what, long code) {
+static inline void die(const char *what, long code) {
   fprintf(stderr, "bench: %s failed (%ld / 0x%08lX)\n", what, code, (unsigned long)code);
   exit(1);
 }
@@ -24,13 +24,13 @@ static void die(const char *what, long code) {
     if (hr_ != NETRT_S_OK) die(#expr, hr_);                                               \
   } while (0)
 
-static int cmp_double(const void *a, const void *b) {
+static inline int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
 /* The median of `v` (sorted in place). */
-static double median(double *v, int n) {
+static inline double median(double *v, int n) {
   qsort(v, (size_t)n, sizeof *v, cmp_double);
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }

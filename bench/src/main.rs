@@ -3,9 +3,10 @@
 //! interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
 //!
-//! `netrt-bench [tcp|tls|ws]` runs one group; `netrt-bench --ws-echo-server` only serves the
-//! WebSocket echo (for bench/python/ws_bench.py).
+//! `netrt-bench [tcp|tls|ws]` runs one group (`caps` runs only when named);
+//! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py).
 
+mod caps;
 mod openssl_context;
 mod pki;
 mod stats;
@@ -37,6 +38,10 @@ fn main() {
         tls::idle_memory_child(which, n, port, dir.into());
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--caps-connect-child") {
+        caps::connect_child();
+        return;
+    }
     if args.get(1).map(String::as_str) == Some("--ws-idle-memory") {
         ws::idle_memory_child(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
         return;
@@ -46,6 +51,10 @@ fn main() {
         return;
     }
     let only = args.get(1).cloned().unwrap_or_default();
+    if only == "caps" {
+        caps::figures();
+        return;
+    }
     let run = |group: &str| only.is_empty() || only == group;
     if run("tcp") {
         tcp_figures();

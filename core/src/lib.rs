@@ -14,6 +14,7 @@ pub mod projection;
 
 pub use error::{Error, HResult, Result};
 pub use foundation_enums::AsyncStatus;
+pub mod capability;
 pub mod dispatch;
 pub mod event;
 pub mod net;

@@ -56,3 +56,8 @@ fn crl_seeds_reach_the_revocation_check() {
     assert!(seed("empty-crl").errors.is_empty(), "{:?}", seed("empty-crl"));
     assert_eq!(seed("revokes-leaf").errors, vec![Revoked]);
 }
+
+#[test]
+fn manifest_corpus_parses_or_fails_with_invalidarg_and_a_line() {
+    replay("manifest", harness::manifest);
+}

@@ -22,7 +22,7 @@ pub(crate) use netrt_core::foundation::async_op::Readiness;
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
 use crate::enums::netrt_async_status;
 use crate::handle;
-use crate::object::{Object, Value};
+use crate::object::Object;
 use crate::strings::str_out;
 
 /// `netrt_async_wait` timeout meaning "wait until the operation leaves Started".
@@ -55,7 +55,7 @@ pub(crate) fn start(
 
 /// Issues a handle for an operation.
 pub(crate) fn issue(op: AsyncOp) -> Result<netrt_handle, Error> {
-    handle::issue(Object::new(Value::AsyncOp(op)))
+    handle::issue_op(op)
 }
 
 /// The one-call blocking forms (`netrt_input_stream_read`, ...): waits for `op` up to
@@ -95,24 +95,15 @@ fn call_handler(
     unsafe { cb(data.0, op, status.into()) };
 }
 
-/// Runs `f` on the operation behind `h` (no extra reference taken: the object is held while
-/// `f` runs).
+/// Runs `f` on the operation behind `h` (no extra reference taken: the handle's is held
+/// while `f` runs).
 fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> Result<R, Error>) -> Result<R, Error> {
-    handle::with(h, Some(crate::enums::netrt_kind::AsyncOperation), |obj| f(op_in(obj)))?
+    handle::with_op(h, f)?
 }
 
-/// A new reference to the operation object behind `h` (to hold while waiting).
-fn op_object(h: netrt_handle) -> Result<Arc<Object>, Error> {
-    handle::lookup(h, Some(crate::enums::netrt_kind::AsyncOperation))
-}
-
-/// The operation inside an operation object (every object this module makes or looks up as
-/// `AsyncOperation` is one).
-fn op_in(obj: &Object) -> &AsyncOp {
-    match &obj.value {
-        Value::AsyncOp(op) => op,
-        _ => unreachable!("an AsyncOperation object holds an AsyncOp"),
-    }
+/// A new reference to the operation behind `h` (to hold while waiting).
+fn op_ref(h: netrt_handle) -> Result<AsyncOp, Error> {
+    handle::with_op(h, AsyncOp::clone)
 }
 
 /// The operation's status (`AsyncStatus`).
@@ -188,14 +179,14 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
     ffi!("netrt_async_wait", {
         // Already done (a read or write that completed when started): nothing to wait for,
         // and no reference to take.
-        let started = |obj: &Object| op_in(obj).status() == AsyncStatus::Started;
-        let Some(obj) = handle::lookup_if(op, Some(crate::enums::netrt_kind::AsyncOperation), started)?
+        let Some(running) =
+            handle::with_op(op, |op| (op.status() == AsyncStatus::Started).then(|| op.clone()))?
         else {
             return Ok(());
         };
         let deadline = (timeout_ms != NETRT_INFINITE)
             .then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
-        if op_in(&obj).wait(deadline) {
+        if running.wait(deadline) {
             Ok(())
         } else {
             Err(Error::new(E_WAIT_TIMEOUT, format!("not done after {timeout_ms} ms")))
@@ -211,10 +202,7 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
 /// Errors: the handle checks; `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_cancel(op: netrt_handle) -> netrt_hresult {
-    ffi!("netrt_async_cancel", {
-        let obj = op_object(op)?;
-        op_in(&obj).cancel()
-    })
+    ffi!("netrt_async_cancel", { op_ref(op)?.cancel() })
 }
 
 /// Sets the Completed handler; exactly once per operation (a second call, even after the
@@ -235,16 +223,16 @@ pub extern "C" fn netrt_async_set_completed(
 ) -> netrt_hresult {
     ffi!("netrt_async_set_completed", {
         let cb = handler.ok_or_else(|| null("handler"))?;
-        let obj = op_object(op)?;
+        let running = op_ref(op)?;
         let data = UserData(user_data);
-        let for_dispatch = obj.clone();
-        op_in(&obj).set_completed(Box::new(move |status, delivery| {
+        let for_dispatch = running.clone();
+        running.set_completed(Box::new(move |status, delivery| {
             let data = data;
             match delivery {
                 // The caller's own handle, borrowed for the call as on the dispatcher.
                 CompletedDelivery::Inline => call_handler(cb, data, op, status),
                 CompletedDelivery::Dispatcher | CompletedDelivery::CompletionQueue => {
-                    if let Ok(h) = handle::issue(for_dispatch) {
+                    if let Ok(h) = handle::issue_op(for_dispatch) {
                         call_handler(cb, data, h, status);
                         let _ = handle::release(h);
                     }

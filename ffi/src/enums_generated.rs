@@ -365,6 +365,31 @@ impl From<netrt_core::ws::MessageWebSocketReceiveMode> for netrt_message_web_soc
     }
 }
 
+/// `NetworkDirection` (netrt): what a network operation does, for the app-manifest check
+/// (`AppManifest`'s `CheckAccess`; see docs/capabilities.md).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_network_direction {
+    /// Connecting, or sending a datagram (traffic the app starts).
+    Outbound = 0,
+    /// Binding a listener or a datagram socket (the local address; the unspecified address means
+    /// every interface).
+    Listen = 1,
+    /// Accepting a connection or receiving a datagram (the peer's address).
+    Inbound = 2,
+}
+
+impl From<netrt_core::capability::NetworkDirection> for netrt_network_direction {
+    fn from(value: netrt_core::capability::NetworkDirection) -> Self {
+        use netrt_core::capability::NetworkDirection as E;
+        match value {
+            E::Outbound => Self::Outbound,
+            E::Listen => Self::Listen,
+            E::Inbound => Self::Inbound,
+        }
+    }
+}
+
 /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 /// validating a certificate chain (or `Success`).
 ///

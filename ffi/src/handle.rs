@@ -7,6 +7,10 @@
 //! aliasing whatever now lives in its slot, and values never issued (`E_HANDLE`) are told apart
 //! from both. A slot whose 24-bit generation is exhausted is retired, never reused.
 //!
+//! A slot holds an `Arc<Object>`, except for operations: their handles hold core's
+//! `AsyncOperation` itself (its pointer, from `into_raw`), so starting an operation that
+//! completes at once allocates once, not twice. The slot's kind says which one it holds.
+//!
 //! Lookups are the hot path (several per stream operation, from every thread at once), so they
 //! take no table-wide lock: slots live in fixed chunks that are never moved or freed, and a
 //! lookup *pins* its slot with one atomic add on the slot's own state word, checks generation
@@ -22,6 +26,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use netrt_core::Error;
 use netrt_core::error::hresult::{E_HANDLE, E_INVALIDARG, E_OUTOFMEMORY, E_POINTER, RO_E_CLOSED};
 
+use crate::async_op::AsyncOp;
 use crate::boundary::netrt_handle;
 use crate::enums::netrt_kind;
 use crate::object::Object;
@@ -51,8 +56,9 @@ struct Slot {
     /// never issued), whether that handle is still live, and how many lookups are reading
     /// `object` right now.
     state: AtomicU64,
-    /// `Arc::into_raw` of the object while live; null otherwise.
-    object: AtomicPtr<Object>,
+    /// While live: `Arc::into_raw` of the object, or `AsyncOp::into_raw` when the kind is
+    /// `AsyncOperation`; null otherwise.
+    object: AtomicPtr<()>,
     /// While free: the next free slot's index + 1 (0: none).
     next_free: AtomicU32,
 }
@@ -181,15 +187,45 @@ fn kind_of(state: u64) -> u8 {
     (state >> STATE_KIND_SHIFT) as u8
 }
 
+/// What a slot holds, borrowed while pinned.
+pub(crate) enum Held<'a> {
+    Object(&'a Object),
+    /// Borrowed: no reference taken (clone it to keep one).
+    Op(std::mem::ManuallyDrop<AsyncOp>),
+}
+
+const OP_KIND: u8 = netrt_kind::AsyncOperation as u8;
+
 /// Issues a new handle (one new reference) to `obj`.
 pub(crate) fn issue(obj: Arc<Object>) -> Result<netrt_handle, Error> {
-    crate::fork::register_handlers();
     let kind = obj.kind();
-    let (index, slot) = match pop_free() {
-        Some(free) => free,
-        None => new_slot()?,
+    debug_assert!(kind != netrt_kind::AsyncOperation, "operations are issued by issue_op");
+    issue_raw(kind, Arc::into_raw(obj).cast(), |ptr| {
+        // SAFETY: `ptr` is the `Arc::into_raw` just made, not stored anywhere.
+        drop(unsafe { Arc::from_raw(ptr.cast::<Object>()) })
+    })
+}
+
+/// Issues a new handle (one new reference) to an operation; the handle holds it directly.
+pub(crate) fn issue_op(op: AsyncOp) -> Result<netrt_handle, Error> {
+    issue_raw(netrt_kind::AsyncOperation, op.into_raw(), |ptr| {
+        // SAFETY: `ptr` is the `into_raw` just made, not stored anywhere.
+        drop(unsafe { AsyncOp::from_raw(ptr) })
+    })
+}
+
+/// Stores `ptr` (a reference of kind `kind`) in a free slot; `undo` gives the reference back
+/// when there is no slot.
+fn issue_raw(kind: netrt_kind, ptr: *const (), undo: impl FnOnce(*const ())) -> Result<netrt_handle, Error> {
+    crate::fork::register_handlers();
+    let (index, slot) = match pop_free().map(Ok).unwrap_or_else(new_slot) {
+        Ok(found) => found,
+        Err(e) => {
+            undo(ptr);
+            return Err(e);
+        }
     };
-    slot.object.store(Arc::into_raw(obj).cast_mut(), Ordering::Relaxed);
+    slot.object.store(ptr.cast_mut(), Ordering::Relaxed);
     // Next generation, this kind, live; pins of stale lookups running now are kept (they see
     // the new generation and leave). Release: a lookup that sees it live also sees the object.
     let mut state = slot.state.load(Ordering::Relaxed);
@@ -250,25 +286,61 @@ fn slot_of(h: netrt_handle) -> Result<(Decoded, &'static Slot), Error> {
     Ok((d, slot))
 }
 
-/// Pins the slot `h` names and returns its object, once `h` checks out.
-fn pin(h: netrt_handle) -> Result<(Pin, &'static Object), Error> {
-    let (d, slot) = slot_of(h)?;
-    let pin = Pin(slot);
-    check(h, &d, slot.state.fetch_add(1, Ordering::Acquire))?;
-    // SAFETY: the slot is live in this handle's generation and pinned: `release` takes the
-    // object out only after the slot is dead and every pin is gone.
-    let obj = unsafe { &*slot.object.load(Ordering::Relaxed) };
-    Ok((pin, obj))
+/// A pinned slot: its pointer and the kind of what it holds.
+struct Pinned {
+    _pin: Pin,
+    ptr: *const (),
+    kind: u8,
 }
 
-fn check_kind(obj: &Object, expected: Option<netrt_kind>) -> Result<(), Error> {
-    match expected {
-        Some(kind) if obj.kind() != kind => Err(Error::new(
-            E_INVALIDARG,
-            format!("the handle is a {:?}, but a {:?} is required", obj.kind(), kind),
-        )),
-        _ => Ok(()),
+impl Pinned {
+    /// Fails unless the slot holds an object (not an operation) of kind `expected` (any object
+    /// kind when None).
+    fn object(&self, expected: Option<netrt_kind>) -> Result<&Object, Error> {
+        if self.kind == OP_KIND {
+            return Err(kind_error(netrt_kind::AsyncOperation, expected));
+        }
+        // SAFETY: a pinned live slot whose kind is not an operation holds an `Arc<Object>`
+        // that `release` leaves in place until the pin is gone.
+        let obj = unsafe { &*self.ptr.cast::<Object>() };
+        match expected {
+            Some(kind) if obj.kind() != kind => Err(kind_error(obj.kind(), expected)),
+            _ => Ok(obj),
+        }
     }
+
+    /// Fails unless the slot holds an operation.
+    fn op(&self) -> Result<std::mem::ManuallyDrop<AsyncOp>, Error> {
+        if self.kind != OP_KIND {
+            let is = self.object(None)?.kind();
+            return Err(kind_error(is, Some(netrt_kind::AsyncOperation)));
+        }
+        // SAFETY: a pinned live operation slot holds `AsyncOp::into_raw`, kept until unpinned.
+        Ok(unsafe { AsyncOp::borrow_raw(self.ptr) })
+    }
+
+    fn held(&self) -> Held<'_> {
+        match self.op() {
+            Ok(op) => Held::Op(op),
+            Err(_) => Held::Object(self.object(None).expect("not an operation, so an object")),
+        }
+    }
+}
+
+fn kind_error(is: netrt_kind, required: Option<netrt_kind>) -> Error {
+    let required = required.map_or_else(|| "an object".to_owned(), |k| format!("a {k:?}"));
+    Error::new(E_INVALIDARG, format!("the handle is a {is:?}, but {required} is required"))
+}
+
+/// Pins the slot `h` names, once `h` checks out.
+fn pin(h: netrt_handle) -> Result<Pinned, Error> {
+    let (d, slot) = slot_of(h)?;
+    let pin = Pin(slot);
+    let state = slot.state.fetch_add(1, Ordering::Acquire);
+    check(h, &d, state)?;
+    // The slot is live in this handle's generation and pinned: `release` takes the pointer
+    // out only after the slot is dead and every pin is gone.
+    Ok(Pinned { _pin: pin, ptr: slot.object.load(Ordering::Relaxed), kind: kind_of(state) })
 }
 
 /// Runs `f` on the object behind `h` without taking a reference; `expected` adds the kind check.
@@ -278,17 +350,51 @@ pub(crate) fn with<R>(
     expected: Option<netrt_kind>,
     f: impl FnOnce(&Object) -> R,
 ) -> Result<R, Error> {
-    let (_pin, obj) = pin(h)?;
-    check_kind(obj, expected)?;
-    Ok(f(obj))
+    let pinned = pin(h)?;
+    Ok(f(pinned.object(expected)?))
+}
+
+/// Runs `f` on whatever `h` holds (an object or an operation), without taking a reference.
+pub(crate) fn with_held<R>(h: netrt_handle, f: impl FnOnce(Held<'_>) -> R) -> Result<R, Error> {
+    let pinned = pin(h)?;
+    Ok(f(pinned.held()))
+}
+
+/// Runs `f` on the operation behind `h` without taking a reference (as [`with`]).
+pub(crate) fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> R) -> Result<R, Error> {
+    let pinned = pin(h)?;
+    let op = pinned.op()?;
+    Ok(f(&op))
 }
 
 /// The object behind `h` (a new reference), checked in the documented order
 /// (docs/handles.md); `expected` adds the kind check.
 pub(crate) fn lookup(h: netrt_handle, expected: Option<netrt_kind>) -> Result<Arc<Object>, Error> {
-    let (_pin, obj) = pin(h)?;
-    check_kind(obj, expected)?;
-    Ok(new_reference(obj))
+    let pinned = pin(h)?;
+    Ok(new_reference(pinned.object(expected)?))
+}
+
+/// Another handle (a new reference) to what `h` refers to.
+pub(crate) fn duplicate(h: netrt_handle) -> Result<netrt_handle, Error> {
+    match take(h)? {
+        Taken::Op(op) => issue_op(op),
+        Taken::Object(obj) => issue(obj),
+    }
+}
+
+/// A new reference to what a handle holds.
+pub(crate) enum Taken {
+    Object(Arc<Object>),
+    Op(AsyncOp),
+}
+
+/// A new reference to whatever `h` holds (an object or an operation).
+pub(crate) fn take(h: netrt_handle) -> Result<Taken, Error> {
+    let pinned = pin(h)?;
+    Ok(match pinned.held() {
+        Held::Op(op) => Taken::Op(AsyncOp::clone(&op)),
+        Held::Object(obj) => Taken::Object(new_reference(obj)),
+    })
 }
 
 /// Another reference to a pinned slot's object.
@@ -300,18 +406,6 @@ fn new_reference(obj: &Object) -> Arc<Object> {
         Arc::increment_strong_count(ptr);
         Arc::from_raw(ptr)
     }
-}
-
-/// [`lookup`] only when `wanted` says so on the object (else `None` and no reference taken):
-/// one pin for a check and the reference it may lead to.
-pub(crate) fn lookup_if(
-    h: netrt_handle,
-    expected: Option<netrt_kind>,
-    wanted: impl FnOnce(&Object) -> bool,
-) -> Result<Option<Arc<Object>>, Error> {
-    let (_pin, obj) = pin(h)?;
-    check_kind(obj, expected)?;
-    Ok(wanted(obj).then(|| new_reference(obj)))
 }
 
 /// Like [`lookup`] for an optional argument: 0 means "null" (where WinRT accepts null).
@@ -355,10 +449,15 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
     if generation_of(state) < GEN_MAX {
         push_free(d.index, slot);
     }
-    // SAFETY: the pointer came from `Arc::into_raw` in `issue`; this is the slot's reference.
     // Dropped last, with the slot already free: closing may take other locks or run a while.
-    let obj = unsafe { Arc::from_raw(obj) };
-    drop(obj);
+    if kind_of(state) == OP_KIND {
+        // SAFETY: an operation slot's pointer came from `AsyncOp::into_raw` in `issue_op`;
+        // this is the slot's reference.
+        drop(unsafe { AsyncOp::from_raw(obj) });
+    } else {
+        // SAFETY: any other slot's pointer came from `Arc::into_raw` in `issue`.
+        drop(unsafe { Arc::from_raw(obj.cast::<Object>()) });
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ mod object;
 mod read_into;
 mod strings;
 
+pub mod app_manifest;
 pub mod async_op;
 pub mod buffer;
 pub mod certificate;

@@ -10,7 +10,6 @@ use netrt_core::net::{
 };
 use netrt_core::ws;
 
-use crate::async_op::AsyncOp;
 use crate::datagram::MessageArgs;
 use crate::enums::netrt_kind;
 use crate::listener::ConnectionArgs;
@@ -28,8 +27,10 @@ pub(crate) struct Object {
 /// - `none`: not closable (`netrt_close` fails with `E_INVALIDARG`);
 /// - `owner`: `netrt_close` closes it, and so does releasing its last reference (docs/handles.md);
 /// - `view`: `netrt_close` closes it (a socket's stream closes the socket), but releasing it
-///   does not: a view keeps what it views open;
-/// - `operation`: `netrt_close` is IAsyncInfo.Close, which can fail.
+///   does not: a view keeps what it views open.
+///
+/// Operations (`netrt_kind::AsyncOperation`) have no row: their handles hold core's
+/// `AsyncOperation` directly (see `handle.rs`), and `netrt_close` on one is IAsyncInfo.Close.
 ///
 /// From it come `Value`, `Object::kind`, `Object::close`, `Drop for Object` and `kind_of`
 /// (what the lookup macros check); an exhaustive match checks that every `netrt_kind` (declared
@@ -80,6 +81,8 @@ macro_rules! handle_kinds {
         fn variant_of(kind: netrt_kind) -> &'static str {
             match kind {
                 $( netrt_kind::$kind => stringify!($variant), )+
+                // Not an object: the handle holds core's operation itself (handle.rs).
+                netrt_kind::AsyncOperation => "AsyncOperation",
             }
         }
     };
@@ -97,9 +100,6 @@ macro_rules! close_by {
         $v.close();
         Some(Ok(()))
     }};
-    (operation, $v:ident) => {
-        Some($v.close())
-    };
 }
 
 macro_rules! drop_by {
@@ -115,7 +115,6 @@ handle_kinds! {
     HostName(HostName) => HostName, none;
     EndpointPair(EndpointPair) => EndpointPair, none;
     Buffer(netrt_core::io::Buffer) => Buffer, none;
-    AsyncOp(AsyncOp) => AsyncOperation, operation;
     StreamSocket(StreamSocket) => StreamSocket, owner;
     StreamSocketControl(StreamSocketControl) => StreamSocketControl, none;
     StreamSocketInformation(StreamSocketInformation) => StreamSocketInformation, none;

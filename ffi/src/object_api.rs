@@ -15,8 +15,7 @@ use crate::handle;
 pub extern "C" fn netrt_duplicate(h: netrt_handle, out: *mut netrt_handle) -> netrt_hresult {
     ffi!("netrt_duplicate", {
         let out = Out::new(out, "out")?;
-        let obj = handle::lookup(h, None)?;
-        out.write(handle::issue(obj)?);
+        out.write(handle::duplicate(h)?);
         Ok(())
     })
 }
@@ -50,10 +49,12 @@ pub extern "C" fn netrt_release(h: netrt_handle) -> netrt_hresult {
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_close(h: netrt_handle) -> netrt_hresult {
     ffi!("netrt_close", {
-        let obj = handle::lookup(h, None)?;
-        match obj.close() {
-            Some(r) => r,
-            None => Err(Error::invalid_arg(format!("a {:?} is not closable (IClosable)", obj.kind()))),
+        match handle::take(h)? {
+            handle::Taken::Op(op) => op.close(),
+            handle::Taken::Object(obj) => match obj.close() {
+                Some(r) => r,
+                None => Err(Error::invalid_arg(format!("a {:?} is not closable (IClosable)", obj.kind()))),
+            },
         }
     })
 }
@@ -63,7 +64,10 @@ pub extern "C" fn netrt_close(h: netrt_handle) -> netrt_hresult {
 pub extern "C" fn netrt_get_kind(h: netrt_handle, out_kind: *mut netrt_kind) -> netrt_hresult {
     ffi!("netrt_get_kind", {
         let out = Out::new(out_kind, "out_kind")?;
-        out.write(handle::with(h, None, |obj| obj.kind())?);
+        out.write(handle::with_held(h, |held| match held {
+            handle::Held::Op(_) => netrt_kind::AsyncOperation,
+            handle::Held::Object(obj) => obj.kind(),
+        })?);
         Ok(())
     })
 }

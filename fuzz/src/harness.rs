@@ -386,3 +386,39 @@ pub fn web(data: &[u8]) {
     let values: Vec<&str> = text.split('\n').collect();
     let _ = netrt::web::parse_challenges_for_fuzzing(&values);
 }
+
+/// `AppManifest::parse` (the app manifest: XML, capability names, netrt's rules), then the
+/// parsed manifest's `check_access` for every direction and address class.
+///
+/// Checked: a failure is `E_INVALIDARG` whose message names the line; a parsed manifest only
+/// reports names it declared, and every check either allows or denies with the direction's
+/// HRESULT (WSAEACCES outbound, `E_ACCESSDENIED` otherwise).
+pub fn manifest(data: &[u8]) {
+    use netrt::capability::{AppManifest, NetworkDirection};
+    let text = String::from_utf8_lossy(data);
+    let manifest = match AppManifest::parse(&text, "fuzz.appxmanifest") {
+        Ok(m) => m,
+        Err(e) => {
+            assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}");
+            assert!(e.message().contains(", line "), "{e}");
+            return;
+        }
+    };
+    for name in manifest.capabilities() {
+        assert!(manifest.has_capability(&name));
+    }
+    for address in ["93.184.216.34:443", "10.0.0.1:80", "[fd00::1]:22", "127.0.0.1:8080", "[::]:0"] {
+        let address = address.parse().expect("a socket address");
+        for direction in NetworkDirection::ALL {
+            for host in [None, Some("www.contoso.com")] {
+                if let Err(e) = manifest.check_access(*direction, host, &address) {
+                    let want = match direction {
+                        NetworkDirection::Outbound => hresult::WSAEACCES_HR,
+                        _ => hresult::E_ACCESSDENIED,
+                    };
+                    assert_eq!(e.hresult(), want, "{e}");
+                }
+            }
+        }
+    }
+}

@@ -27,6 +27,7 @@ ENUMS = [
     "CertificateChainPolicy",
     "SocketMessageType",
     "MessageWebSocketReceiveMode",
+    "NetworkDirection",
 ]
 
 

@@ -57,7 +57,7 @@ PYWINRT: dict[str, set[str]] = {
 
 # netrt's own additions, placed beside the WinRT types they belong with.
 EXTENSIONS: dict[str, set[str]] = {
-    "windows.networking.sockets": {"ClientCertificateMode", "TlsVersion"},
+    "windows.networking.sockets": {"ClientCertificateMode", "TlsVersion", "AppManifest", "NetworkDirection"},
 }
 
 # Names of the flat namespace that are netrt's Python exceptions, in no WinRT namespace.

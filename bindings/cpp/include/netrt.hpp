@@ -1280,5 +1280,6 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 #include "netrt/impl/classes.hpp"
 #include "netrt/impl/threading.hpp"
 #include "netrt/impl/web.hpp"
+#include "netrt/impl/capabilities.hpp"
 
 #endif  // NETRT_HPP

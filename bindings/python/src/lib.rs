@@ -5,6 +5,7 @@
 //! behaviour lives in the `netrt` core crate. The pure-Python half (`python/netrt/`) holds the
 //! enums, the exception classes and the `async for` helper, and re-exports this module.
 
+mod app_manifest;
 mod asyncop;
 mod bridge;
 mod callbacks;
@@ -115,6 +116,7 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "TlsVersion" => TlsVersion::ALL.iter().map(|v| (v.name().to_owned(), *v as i64)).collect(),
         "SocketMessageType" => scan(netrt::ws::SocketMessageType::from_i32, |v| v as i64),
         "MessageWebSocketReceiveMode" => scan(netrt::ws::MessageWebSocketReceiveMode::from_i32, |v| v as i64),
+        "NetworkDirection" => scan(netrt::capability::NetworkDirection::from_i32, |v| v as i64),
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
@@ -184,6 +186,7 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<websocket_args::PyClosedArgs>()?;
     m.add_class::<websocket_args::PyValidationArgs>()?;
     m.add_class::<websocket_args::PyDeferral>()?;
+    m.add_class::<app_manifest::PyAppManifest>()?;
     m.add_class::<SocketError>()?;
     m.add_class::<WebSocketError>()?;
     m.add_class::<WebError>()?;

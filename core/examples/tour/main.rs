@@ -10,7 +10,10 @@
 //!    credential (401 → WebErrorStatus), then connected with a PasswordCredential, a subprotocol
 //!    chosen by the server, a message echoed and a close handshake with code and reason.
 //! 5. A connection to a closed port fails: HRESULT + SocketErrorStatus, as an app sees it.
+//! 6. An app manifest with only `internetClient`, in a child process: `localhost` and
+//!    listening are denied, with the HRESULT and message an app sees.
 
+mod capabilities;
 mod ws_server;
 
 use std::sync::Arc;
@@ -29,6 +32,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), BoxError> {
+    if std::env::var_os(capabilities::CHILD_ENV).is_some() {
+        return capabilities::child().await;
+    }
     println!("netrt {} — a tour on loopback\n", env!("CARGO_PKG_VERSION"));
     tokio::time::timeout(Duration::from_secs(30), async {
         stream_hello().await?;
@@ -37,6 +43,7 @@ async fn main() -> Result<(), BoxError> {
         tls_tour(&pki).await?;
         websocket_tour(&pki).await?;
         refused_connection().await;
+        capabilities::tour()?;
         Ok::<_, BoxError>(())
     })
     .await??;

@@ -7,12 +7,14 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio_util::sync::CancellationToken;
 
+use crate::capability::{self, NetworkDirection};
 use crate::error::{Error, Result, hresult};
 use crate::event::{Event, EventToken, Handler};
 use crate::io::stream::{BoxFuture, ByteSink, OpTicket, OutputStream};
 use crate::net::control::{Shared, apply_ip_options};
 use crate::net::enums::SocketQualityOfService;
 use crate::net::hostname::{EndpointPair, HostName};
+use crate::net::listener::unmapped;
 use crate::net::resolve::{self, Transport};
 
 /// Largest UDP payload (IPv6 jumbograms aside); the receive buffer holds any datagram whole.
@@ -192,6 +194,13 @@ impl DgInner {
         self.message_received.close();
     }
 
+    fn is_connected_to(&self, peer: SocketAddr) -> bool {
+        matches!(
+            &*self.state.read().unwrap_or_else(|e| e.into_inner()),
+            State::Bound { remote: Some(r), .. } if *r == peer
+        )
+    }
+
     fn ensure_open(&self) -> Result<()> {
         match *self.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Closed { .. } => Err(Error::closed(OWNER)),
@@ -340,6 +349,7 @@ impl DatagramSocket {
     pub async fn bind_service_name(&self, local_service_name: &str) -> Result<()> {
         self.inner.ensure_open()?;
         let port = resolve::resolve_service(local_service_name, Transport::Udp, true)?;
+        capability::check(NetworkDirection::Listen, &SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)))?;
         self.bind_to(None, port).await.map(|_| ())
     }
 
@@ -372,6 +382,8 @@ impl DatagramSocket {
             Some(h) => Some(resolve::resolve_host_async(h, port, Transport::Udp).await?[0]),
             None => None,
         };
+        let listen_on = addr.unwrap_or_else(|| SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)));
+        capability::check(NetworkDirection::Listen, &listen_on)?;
         self.bind_to(addr, port).await.map(|_| ())
     }
 
@@ -432,6 +444,7 @@ impl DatagramSocket {
         let port = resolve::resolve_service(&pair.remote_service_name, Transport::Udp, false)?;
         let local_port = resolve::resolve_service(&pair.local_service_name, Transport::Udp, true)?;
         let remote = resolve::resolve_host_async(host, port, Transport::Udp).await?[0];
+        capability::check_named(NetworkDirection::Outbound, host, &remote)?;
         let local = match &pair.local_host_name {
             Some(h) => Some(resolve::resolve_host_async(h, local_port, Transport::Udp).await?[0]),
             None => None,
@@ -483,6 +496,7 @@ impl DatagramSocket {
         self.inner.ensure_open()?;
         let port = resolve::resolve_service(remote_service_name, Transport::Udp, false)?;
         let remote = resolve::resolve_host_async(remote_host_name, port, Transport::Udp).await?[0];
+        capability::check_named(NetworkDirection::Outbound, remote_host_name, &remote)?;
         self.ensure_bound(None, 0, Some(remote)).await?;
         Ok(OutputStream::new(Arc::new(DatagramSink { socket: self.clone(), dest: Some(remote) })))
     }
@@ -536,6 +550,15 @@ impl DatagramSocket {
     /// # }
     /// ```
     pub async fn send_to(&self, data: &[u8], dest: Option<SocketAddr>) -> Result<usize> {
+        if let Some(d) = &dest {
+            // Without a destination the connected remote is used, checked at ConnectAsync.
+            capability::check(NetworkDirection::Outbound, d)?;
+        }
+        self.send_checked(data, dest).await
+    }
+
+    /// [`DatagramSocket::send_to`] to a destination the app manifest already allowed.
+    async fn send_checked(&self, data: &[u8], dest: Option<SocketAddr>) -> Result<usize> {
         self.inner.ensure_open()?;
         let udp = match self.inner.bound() {
             Some(u) => u,
@@ -732,13 +755,16 @@ async fn receive_loop(owner: std::sync::Weak<DgInner>, udp: Arc<UdpSocket>, stop
         let Some(inner) = owner.upgrade() else { return };
         match received {
             Ok((n, remote)) => {
-                let remote = match remote {
-                    SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
-                        Some(v4) => SocketAddr::from((v4, v6.port())),
-                        None => remote,
-                    },
-                    v4 => v4,
-                };
+                let remote = unmapped(remote);
+                if capability::check(NetworkDirection::Inbound, &remote).is_err()
+                    && !inner.is_connected_to(remote)
+                {
+                    // A connected socket hears only its remote, which ConnectAsync checked as
+                    // outbound traffic; anything else must be allowed as inbound.
+                    capability::count_dropped_datagram();
+                    tracing::debug!(%remote, "datagram dropped by the app manifest");
+                    continue;
+                }
                 let args = DatagramSocketMessageReceivedEventArgs { data: buf[..n].to_vec(), remote, local };
                 inner.message_received.raise(DatagramSocket { inner: inner.clone() }, args);
             }
@@ -771,7 +797,8 @@ impl ByteSink for DatagramSink {
                     ));
                 }
             }
-            let n = self.socket.send_to(data, self.dest).await?;
+            // The destination was checked when the stream was made (with its host name).
+            let n = self.socket.send_checked(data, self.dest).await?;
             Ok(n as u32)
         })
     }

@@ -126,10 +126,7 @@ impl HostName {
     /// A HostName for an IP address (as netrt reports local/remote addresses).
     pub fn from_ip(ip: IpAddr) -> Self {
         // An IPv4-mapped IPv6 address (from a dual-stack listener) is reported as IPv4.
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-            v4 => v4,
-        };
+        let ip = crate::capability::unmap(ip);
         let text = ip.to_string();
         Self::ip_name(&text, ip, None, text.clone())
     }

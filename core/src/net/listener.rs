@@ -7,6 +7,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::capability::{self, NetworkDirection};
 use crate::error::{Error, Result, hresult};
 use crate::event::{Event, EventToken, Handler};
 use crate::net::control::StreamSocketListenerControl;
@@ -217,6 +218,7 @@ impl StreamSocketListener {
         self.inner.ensure_open()?;
         let tls = self.server_tls_for(protection_level)?;
         let port = resolve::resolve_service(local_service_name, Transport::Tcp, true)?;
+        capability::check(NetworkDirection::Listen, &SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)))?;
         let sock = match bind_socket(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), true) {
             Ok(s) => s,
             // No IPv6 on this host: fall back to IPv4 only.
@@ -308,6 +310,7 @@ impl StreamSocketListener {
         let tls = self.server_tls_for(protection_level)?;
         let port = resolve::resolve_service(local_service_name, Transport::Tcp, true)?;
         let addrs = resolve::resolve_host_async(host, port, Transport::Tcp).await?;
+        let addrs = capability::permitted(NetworkDirection::Listen, host, addrs)?;
         let mut first_err = None;
         for addr in addrs {
             match bind_socket(addr, false) {
@@ -467,6 +470,13 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
         let Some(inner) = owner.upgrade() else { return };
         match accepted {
             Ok((tcp, peer)) => {
+                if let Err(e) = capability::check(NetworkDirection::Inbound, &unmapped(peer)) {
+                    // The peer's scope is not one the app manifest allows: it never reaches
+                    // ConnectionReceived.
+                    capability::count_dropped_connection();
+                    tracing::info!(%peer, error = %e, "accepted connection dropped by the app manifest");
+                    continue;
+                }
                 let options = inner.control.shared.snapshot().tcp;
                 if let Err(e) = StreamSocket::apply_accepted_options(&tcp, &options) {
                     tracing::warn!(%peer, error = %e, "accepted connection dropped");
@@ -525,6 +535,11 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
             }
         }
     }
+}
+
+/// A peer on a dual-stack listener as the address it really has (IPv4 peers arrive mapped).
+pub(crate) fn unmapped(peer: SocketAddr) -> SocketAddr {
+    SocketAddr::new(capability::unmap(peer.ip()), peer.port())
 }
 
 fn deliver(inner: &Arc<Inner>, socket: StreamSocket, peer: SocketAddr) {

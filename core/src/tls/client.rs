@@ -109,6 +109,10 @@ const MAX_CACHED_CONFIGS: usize = 64;
 /// The shared client TLS state for a level and settings (built on first use).
 pub(crate) fn client_tls(level: SocketProtectionLevel, settings: &TlsSettings) -> Result<ClientTls> {
     static CACHE: OnceLock<Mutex<HashMap<ConfigKey, ClientTls>>> = OnceLock::new();
+    if settings.client_certificate.is_some() {
+        // Presenting a certificate is gated by the app manifest (sharedUserCertificates).
+        crate::capability::check_client_certificate()?;
+    }
     let versions = versions_for(level, settings.min_protection_level)?;
     let sha256 = |b: &[u8]| aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, b).as_ref().to_vec();
     let key = ConfigKey {

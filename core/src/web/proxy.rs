@@ -99,18 +99,8 @@ fn bypasses(list: &str, target: &url::Url) -> bool {
 }
 
 fn cidr_contains(net: &str, bits: &str, addr: IpAddr) -> bool {
-    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
-        return false;
-    };
-    match (net, addr) {
-        (IpAddr::V4(n), IpAddr::V4(a)) if bits <= 32 => {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
-            u32::from(n) & mask == u32::from(a) & mask
-        }
-        (IpAddr::V6(n), IpAddr::V6(a)) if bits <= 128 => {
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
-            u128::from(n) & mask == u128::from(a) & mask
-        }
+    match (net.parse::<IpAddr>(), bits.parse::<u8>()) {
+        (Ok(net), Ok(bits)) => crate::capability::rules::in_network(addr, net, bits),
         _ => false,
     }
 }

@@ -19,6 +19,7 @@ from netrt._enums import (
     HostNameType,
     InputStreamOptions,
     MessageWebSocketReceiveMode,
+    NetworkDirection,
     SocketErrorStatus,
     SocketProtectionLevel,
     SocketMessageType,
@@ -39,6 +40,7 @@ from netrt._errors import (
     TimeoutError,
 )
 from netrt._netrt import (
+    AppManifest,
     BandwidthStatistics,
     Buffer,
     Certificate,
@@ -108,6 +110,7 @@ del _register_abcs
 # The exception classes named like built-ins (ConnectionRefusedError, TimeoutError, ...) are
 # left out of __all__ so that `from netrt import *` never shadows the built-ins.
 __all__ = [
+    "AppManifest",
     "AsyncStatus",
     "BandwidthStatistics",
     "Buffer",
@@ -145,6 +148,7 @@ __all__ = [
     "MessageWebSocketInformation",
     "MessageWebSocketMessageReceivedEventArgs",
     "MessageWebSocketReceiveMode",
+    "NetworkDirection",
     "NetworkError",
     "OutOfBoundsError",
     "PasswordCredential",

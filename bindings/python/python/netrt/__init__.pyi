@@ -2,6 +2,7 @@
 # docs/projections.md). Checked against the module by `python -m mypy.stubtest netrt`.
 
 import datetime
+import os
 import sys
 import types
 import uuid
@@ -21,6 +22,7 @@ from netrt._enums import (
     HostNameType as HostNameType,
     InputStreamOptions as InputStreamOptions,
     MessageWebSocketReceiveMode as MessageWebSocketReceiveMode,
+    NetworkDirection as NetworkDirection,
     SocketErrorStatus as SocketErrorStatus,
     SocketMessageType as SocketMessageType,
     SocketProtectionLevel as SocketProtectionLevel,
@@ -46,6 +48,7 @@ _T = TypeVar("_T")
 __version__: str
 
 __all__ = [
+    "AppManifest",
     "AsyncStatus",
     "BandwidthStatistics",
     "Buffer",
@@ -83,6 +86,7 @@ __all__ = [
     "MessageWebSocketInformation",
     "MessageWebSocketMessageReceivedEventArgs",
     "MessageWebSocketReceiveMode",
+    "NetworkDirection",
     "NetworkError",
     "OutOfBoundsError",
     "PasswordCredential",
@@ -138,6 +142,27 @@ class WebSocketError:
 class WebError:
     @staticmethod
     def get_status(hresult: int, /) -> WebErrorStatus: ...
+
+# ---------------------------------------------------------------- app capabilities (docs/capabilities.md)
+
+@final
+class AppManifest:
+    @staticmethod
+    def load(path: str | os.PathLike[str], /) -> None: ...
+    @staticmethod
+    def is_loaded() -> bool: ...
+    @staticmethod
+    def source() -> str: ...
+    @staticmethod
+    def capabilities() -> list[str]: ...
+    @staticmethod
+    def has_capability(name: str, /) -> bool: ...
+    @staticmethod
+    def check_access(direction: NetworkDirection | int, address: str, port: int, /) -> None: ...
+    @staticmethod
+    def dropped_connections() -> int: ...
+    @staticmethod
+    def dropped_datagrams() -> int: ...
 
 # ---------------------------------------------------------------- asynchrony (docs/async.md)
 

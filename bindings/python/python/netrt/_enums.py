@@ -19,6 +19,7 @@ __all__ = [
     "TlsVersion",
     "SocketMessageType",
     "MessageWebSocketReceiveMode",
+    "NetworkDirection",
     "ChainValidationResult",
     "CertificateChainPolicy",
     "ByteOrder",
@@ -170,6 +171,16 @@ class MessageWebSocketReceiveMode(enum.IntEnum):
 
     FULL_MESSAGE = 0
     PARTIAL_MESSAGE = 1
+
+
+class NetworkDirection(enum.IntEnum):
+    """NetworkDirection (netrt): what a network operation does, for the app-manifest check (AppManifest's CheckAccess; see docs/capabilities.md)."""
+
+    __module__ = "netrt"
+
+    OUTBOUND = 0
+    LISTEN = 1
+    INBOUND = 2
 
 
 class ChainValidationResult(enum.IntEnum):

@@ -545,10 +545,54 @@ impl<T: Send + 'static> AsyncOperation<T> {
     }
 
     fn settled(outcome: Result<T>) -> Self {
-        // Settled before anyone can see it: no handler, no waiter to tell.
-        let mut st = new_state();
-        st.record(outcome);
-        Self { op: Op::new(st, None) }
+        // Settled before anyone can see it: no handler, no waiter to tell. Written straight
+        // into the new allocation (a state built first and recorded into is copied twice more;
+        // most stream operations end here).
+        let mut op = Arc::<Op<T>>::new_uninit();
+        Arc::get_mut(&mut op).expect("a new allocation is unique").write(Op {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            state: Mutex::new(new_state()),
+            done: Condvar::new(),
+            users: AtomicUsize::new(1),
+            parked: AtomicBool::new(false),
+            signal: None,
+        });
+        // SAFETY: initialised just above.
+        let op = unsafe { op.assume_init() };
+        op.lock().record(outcome);
+        Self { op }
+    }
+
+    /// The operation as one pointer, for a projection's handle table that holds operations
+    /// directly (no wrapper allocation per operation): the reference `self` was goes with it
+    /// and comes back with [`from_raw`](Self::from_raw).
+    #[doc(hidden)]
+    pub fn into_raw(self) -> *const () {
+        let me = std::mem::ManuallyDrop::new(self);
+        Arc::as_ptr(&me.op).cast()
+    }
+
+    /// The reference [`into_raw`](Self::into_raw) gave.
+    ///
+    /// # Safety
+    /// `ptr` came from `into_raw` of an `AsyncOperation<T>` of this `T`, and each pointer is
+    /// turned back once.
+    #[doc(hidden)]
+    pub unsafe fn from_raw(ptr: *const ()) -> Self {
+        // SAFETY: per the contract, `ptr` is an `Arc<Op<T>>` whose reference `into_raw` kept.
+        Self { op: unsafe { Arc::from_raw(ptr.cast()) } }
+    }
+
+    /// The operation behind a pointer from [`into_raw`](Self::into_raw), borrowed: no reference
+    /// is taken or given back (clone it to keep one).
+    ///
+    /// # Safety
+    /// As [`from_raw`](Self::from_raw), and the reference the pointer stands for outlives the
+    /// borrow.
+    #[doc(hidden)]
+    pub unsafe fn borrow_raw(ptr: *const ()) -> std::mem::ManuallyDrop<Self> {
+        // SAFETY: the caller's reference stays; ManuallyDrop never gives it back.
+        std::mem::ManuallyDrop::new(unsafe { Self::from_raw(ptr) })
     }
 
     /// `Id`: unique in the process.

@@ -22,6 +22,7 @@ use tokio::sync::Notify;
 
 pub use information::StreamSocketInformation;
 
+use crate::capability::{self, NetworkDirection};
 use crate::error::{Error, Result, hresult};
 use crate::io::caller_driven::caller_driven;
 use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OpTicket, OutputStream};
@@ -414,8 +415,10 @@ impl StreamSocket {
                 None if local_port != 0 => Some(SocketAddr::from(([0, 0, 0, 0], local_port))),
                 None => None,
             };
-            let mut addrs =
-                resolve::resolve_host_async(&remote_for_task, remote_port, Transport::Tcp).await?;
+            let addrs = resolve::resolve_host_async(&remote_for_task, remote_port, Transport::Tcp).await?;
+            // The app manifest judges every resolved address (a name may lead to loopback or
+            // a private network); refused addresses are not tried.
+            let mut addrs = capability::permitted(NetworkDirection::Outbound, &remote_for_task, addrs)?;
             if let Some(local) = local {
                 // A bound local address fixes the family.
                 addrs.retain(|a| a.is_ipv6() == local.is_ipv6());

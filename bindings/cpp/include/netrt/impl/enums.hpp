@@ -85,6 +85,9 @@ enum class SocketMessageType : int32_t { Binary = 0, Utf8 = 1 };
 // `Windows.Networking.Sockets.MessageWebSocketReceiveMode`: whether MessageReceived waits for whole
 // messages.
 enum class MessageWebSocketReceiveMode : int32_t { FullMessage = 0, PartialMessage = 1 };
+// `NetworkDirection` (netrt): what a network operation does, for the app-manifest check
+// (`AppManifest`'s `CheckAccess`; see docs/capabilities.md).
+enum class NetworkDirection : int32_t { Outbound = 0, Listen = 1, Inbound = 2 };
 }  // namespace Windows::Networking::Sockets
 
 namespace Windows::Security::Cryptography::Certificates {

@@ -5,6 +5,7 @@ PyWinRT code ports by renaming ``winrt`` to ``netrt``. Each name is the same obj
 """
 
 from netrt import (
+    AppManifest as AppManifest,
     BandwidthStatistics as BandwidthStatistics,
     ClientCertificateMode as ClientCertificateMode,
     DatagramSocket as DatagramSocket,
@@ -16,6 +17,7 @@ from netrt import (
     MessageWebSocketInformation as MessageWebSocketInformation,
     MessageWebSocketMessageReceivedEventArgs as MessageWebSocketMessageReceivedEventArgs,
     MessageWebSocketReceiveMode as MessageWebSocketReceiveMode,
+    NetworkDirection as NetworkDirection,
     RoundTripTimeStatistics as RoundTripTimeStatistics,
     SocketError as SocketError,
     SocketErrorStatus as SocketErrorStatus,
@@ -40,6 +42,7 @@ from netrt import (
 )
 
 __all__ = [
+    "AppManifest",
     "BandwidthStatistics",
     "ClientCertificateMode",
     "DatagramSocket",
@@ -51,6 +54,7 @@ __all__ = [
     "MessageWebSocketInformation",
     "MessageWebSocketMessageReceivedEventArgs",
     "MessageWebSocketReceiveMode",
+    "NetworkDirection",
     "RoundTripTimeStatistics",
     "SocketError",
     "SocketErrorStatus",

@@ -1,6 +1,7 @@
 # Re-exports only: see the flat `netrt` stub for the types.
 
 from netrt import (
+    AppManifest as AppManifest,
     BandwidthStatistics as BandwidthStatistics,
     ClientCertificateMode as ClientCertificateMode,
     DatagramSocket as DatagramSocket,
@@ -12,6 +13,7 @@ from netrt import (
     MessageWebSocketInformation as MessageWebSocketInformation,
     MessageWebSocketMessageReceivedEventArgs as MessageWebSocketMessageReceivedEventArgs,
     MessageWebSocketReceiveMode as MessageWebSocketReceiveMode,
+    NetworkDirection as NetworkDirection,
     RoundTripTimeStatistics as RoundTripTimeStatistics,
     SocketError as SocketError,
     SocketErrorStatus as SocketErrorStatus,
@@ -36,6 +38,7 @@ from netrt import (
 )
 
 __all__ = [
+    "AppManifest",
     "BandwidthStatistics",
     "ClientCertificateMode",
     "DatagramSocket",
@@ -47,6 +50,7 @@ __all__ = [
     "MessageWebSocketInformation",
     "MessageWebSocketMessageReceivedEventArgs",
     "MessageWebSocketReceiveMode",
+    "NetworkDirection",
     "RoundTripTimeStatistics",
     "SocketError",
     "SocketErrorStatus",
