@@ -768,6 +768,9 @@ async fn receive_loop(owner: std::sync::Weak<DgInner>, udp: Arc<UdpSocket>, stop
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
         let received = tokio::select! {
+            // Stop first: once the socket is closed or transferred to the broker, a datagram
+            // that is ready stays in the kernel for whoever holds the socket now.
+            biased;
             _ = stop.cancelled() => return,
             r = udp.recv_from(&mut buf) => r,
         };

@@ -493,6 +493,9 @@ struct Accepting {
 async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: CancellationToken, how: Accepting) {
     loop {
         let accepted = tokio::select! {
+            // Stop first: once the listener is closed or transferred to the broker, a pending
+            // connection stays queued for whoever holds the listener now.
+            biased;
             _ = stop.cancelled() => return,
             r = listener.accept() => r,
         };
