@@ -855,6 +855,27 @@ typedef int32_t netrt_network_direction;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `Windows.Networking.Sockets.SocketActivityConnectedStandbyAction`: whether the socket may wake
+// the system from connected standby (netrt: recorded; Linux has no connected standby, so the
+// broker always activates the task).
+enum netrt_socket_activity_connected_standby_action
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Do not wake the system.
+  NETRT_SOCKET_ACTIVITY_CONNECTED_STANDBY_ACTION_DO_NOT_WAKE = 0,
+  // Wake the system.
+  NETRT_SOCKET_ACTIVITY_CONNECTED_STANDBY_ACTION_WAKE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_socket_activity_connected_standby_action netrt_socket_activity_connected_standby_action;
+#else
+typedef int32_t netrt_socket_activity_connected_standby_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A completion handler: `user_data` as given to `netrt_async_set_completed`, the operation
 // (a handle borrowed for the duration of the call: do not release it; duplicate it to keep
 // it), and the status it ended with.
