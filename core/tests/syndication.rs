@@ -125,7 +125,9 @@ fn the_winrt_operation_reports_progress_and_completes() {
     let size = std::fs::metadata(feeds.join("atom.xml")).unwrap().len() as u32;
     let (nginx, _dir) = nginx_static(&feeds, "u", "p");
     let c = client();
-    let op = c.retrieve_feed_async(&uri(nginx.port, "/atom.xml")).unwrap();
+    // Served slowly: the handler below is attached while the operation still runs, whatever
+    // the machine's load (reports before it are not replayed, as in WinRT).
+    let op = c.retrieve_feed_async(&uri(nginx.port, "/slow/atom.xml")).unwrap();
     let seen: Arc<Mutex<Vec<RetrievalProgress>>> = Arc::default();
     let sink = seen.clone();
     op.set_progress(Arc::new(move |p| sink.lock().unwrap().push(p))).unwrap();
