@@ -262,8 +262,9 @@ cleanup:
  * comes with the read that meets the server's close frame. */
 static int stream_echo(int port, peer *server) {
   int ok = 0;
-  events e;
+  events e, e2;
   events_init(&e);
+  events_init(&e2);
   netrt_handle ws = 0, uri = 0, control = 0, input = 0, output = 0, reader = 0, writer = 0, detached = 0;
   uint32_t stored = 0, loaded = 0;
   bool no_delay = false;
@@ -294,6 +295,9 @@ static int stream_echo(int port, peer *server) {
   CHECK(memcmp(got, "bytes", 5) == 0);
   CHECK_OK(netrt_stream_web_socket_close_with_status(ws, 1000, "bye"));
   CHECK(peer_wait_for(server, "CLOSED 1000 bye", (int)STEP_MS));
+  /* The server's answer to our close may still raise this socket's Closed (it is read in the
+   * background): the next socket's Closed is counted in events of its own. */
+  CHECK_OK(netrt_stream_web_socket_remove_closed(ws, token));
   RELEASE(detached);
   RELEASE(writer);
   RELEASE(reader);
@@ -304,15 +308,15 @@ static int stream_echo(int port, peer *server) {
 
   /* The server's close frame ends the byte stream (a read of 0) and raises Closed. */
   CHECK_OK(netrt_stream_web_socket_create(&ws));
-  CHECK_OK(netrt_stream_web_socket_add_closed(ws, on_closed, &e, &token));
+  CHECK_OK(netrt_stream_web_socket_add_closed(ws, on_closed, &e2, &token));
   CHECK_OK(ws_uri(port, "/close?code=4002&reason=stream", &uri));
   CHECK_OK(connect_result(ws, 1, uri));
   CHECK_OK(netrt_stream_web_socket_get_input_stream(ws, &input));
   CHECK_OK(netrt_data_reader_create_with_stream(input, &reader));
   CHECK_OK(netrt_data_reader_load(reader, 1, STEP_MS, &loaded));
   CHECK(loaded == 0);
-  CHECK(wait_count(&e, &e.closed, 1));
-  CHECK(e.close_code == 4002 && strcmp(e.close_reason, "stream") == 0);
+  CHECK(wait_count(&e2, &e2.closed, 1));
+  CHECK(e2.close_code == 4002 && strcmp(e2.close_reason, "stream") == 0);
   ok = 1;
 cleanup:
   RELEASE(detached);
@@ -324,6 +328,7 @@ cleanup:
   RELEASE(uri);
   RELEASE(ws);
   events_destroy(&e);
+  events_destroy(&e2);
   return ok;
 }
 
