@@ -876,6 +876,54 @@ typedef int32_t netrt_socket_activity_connected_standby_action;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `Windows.Web.Syndication.SyndicationFormat`: the format of a feed document.
+enum netrt_syndication_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Atom 1.0 (RFC 4287).
+  NETRT_SYNDICATION_FORMAT_ATOM10 = 0,
+  // RSS 2.0.
+  NETRT_SYNDICATION_FORMAT_RSS20 = 1,
+  // RSS 1.0 (RDF Site Summary).
+  NETRT_SYNDICATION_FORMAT_RSS10 = 2,
+  // RSS 0.92.
+  NETRT_SYNDICATION_FORMAT_RSS092 = 3,
+  // RSS 0.91.
+  NETRT_SYNDICATION_FORMAT_RSS091 = 4,
+  // Atom 0.3 (the pre-standard draft).
+  NETRT_SYNDICATION_FORMAT_ATOM03 = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_syndication_format netrt_syndication_format;
+#else
+typedef int32_t netrt_syndication_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Web.Syndication.SyndicationTextType`: how a SyndicationText's text is meant.
+enum netrt_syndication_text_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Plain text.
+  NETRT_SYNDICATION_TEXT_TYPE_TEXT = 0,
+  // Escaped HTML markup.
+  NETRT_SYNDICATION_TEXT_TYPE_HTML = 1,
+  // An XHTML `div` (in `Xml`).
+  NETRT_SYNDICATION_TEXT_TYPE_XHTML = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_syndication_text_type netrt_syndication_text_type;
+#else
+typedef int32_t netrt_syndication_text_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A completion handler: `user_data` as given to `netrt_async_set_completed`, the operation
 // (a handle borrowed for the duration of the call: do not release it; duplicate it to keep
 // it), and the status it ended with.
