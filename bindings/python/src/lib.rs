@@ -22,11 +22,16 @@ mod loop_driven;
 mod san;
 mod stream_socket;
 mod streams;
+mod syndication_client;
+mod syndication_feed;
+mod syndication_model;
+mod syndication_node;
 mod uri;
 mod vector;
 mod websocket;
 mod websocket_args;
 mod websocket_control;
+mod xml_document;
 
 use pyo3::prelude::*;
 
@@ -214,6 +219,20 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<WebSocketError>()?;
     m.add_class::<WebError>()?;
     m.add_class::<SyndicationError>()?;
+    m.add_class::<xml_document::PyXmlDocument>()?;
+    m.add_class::<xml_document::PyXmlElement>()?;
+    m.add_class::<syndication_node::PyNodeBase>()?;
+    m.add_class::<syndication_node::PySyndicationAttribute>()?;
+    m.add_class::<syndication_node::PySyndicationNode>()?;
+    m.add_class::<syndication_model::PySyndicationText>()?;
+    m.add_class::<syndication_model::PySyndicationContent>()?;
+    m.add_class::<syndication_model::PySyndicationLink>()?;
+    m.add_class::<syndication_model::PySyndicationPerson>()?;
+    m.add_class::<syndication_model::PySyndicationCategory>()?;
+    m.add_class::<syndication_model::PySyndicationGenerator>()?;
+    m.add_class::<syndication_feed::PySyndicationItem>()?;
+    m.add_class::<syndication_feed::PySyndicationFeed>()?;
+    m.add_class::<syndication_client::PySyndicationClient>()?;
     m.add_function(wrap_pyfunction!(_core_enum, m)?)?;
     m.add_function(wrap_pyfunction!(_error_class, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
