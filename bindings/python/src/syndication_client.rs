@@ -38,7 +38,9 @@ impl PySyndicationClient {
             0 => SyndicationClient::new(),
             1 => {
                 let credential = args.get_item(0)?;
-                SyndicationClient::with_credential(credential.cast::<PyPasswordCredential>()?.get().inner.clone())
+                SyndicationClient::with_credential(
+                    credential.cast::<PyPasswordCredential>()?.get().inner.clone(),
+                )
             }
             _ => return Err(arity_error("SyndicationClient", "() or (server_credential)", args)),
         };

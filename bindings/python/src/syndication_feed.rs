@@ -15,8 +15,8 @@ use crate::syndication_model::{
     PySyndicationCategory, PySyndicationContent, PySyndicationGenerator, PySyndicationLink,
     PySyndicationPerson, PySyndicationText,
 };
-use crate::syndication_node::{node_init, 
-    PyNodeBase, date_obj, list_of, list_to_core, opt_date_arg, opt_uri_arg, uri_obj,
+use crate::syndication_node::{
+    PyNodeBase, date_obj, list_of, list_to_core, node_init, opt_date_arg, opt_uri_arg, uri_obj,
 };
 use crate::uri::{PyUri, uri_arg};
 use crate::xml_document::PyXmlDocument;
@@ -27,11 +27,17 @@ pub fn format_arg(obj: &Bound<'_, PyAny>) -> PyResult<SyndicationFormat> {
     SyndicationFormat::from_i32(raw).ok_or_else(|| invalid_arg(format!("{raw} is not a SyndicationFormat")))
 }
 
-fn text_obj(py: Python<'_>, t: &Option<netrt::web::syndication::SyndicationText>) -> PyResult<Option<Py<PySyndicationText>>> {
+fn text_obj(
+    py: Python<'_>,
+    t: &Option<netrt::web::syndication::SyndicationText>,
+) -> PyResult<Option<Py<PySyndicationText>>> {
     t.as_ref().map(|t| PySyndicationText::new_object(py, t)).transpose()
 }
 
-fn text_core(py: Python<'_>, t: &Option<Py<PySyndicationText>>) -> PyResult<Option<netrt::web::syndication::SyndicationText>> {
+fn text_core(
+    py: Python<'_>,
+    t: &Option<Py<PySyndicationText>>,
+) -> PyResult<Option<netrt::web::syndication::SyndicationText>> {
     match t {
         Some(t) => PySyndicationText::to_core(t.bind(py).as_any()),
         None => Ok(None),
@@ -66,13 +72,24 @@ impl Lists {
         list_to_core(&self.links, py, "links", PySyndicationLink::to_core, "SyndicationLink")
     }
 
-    fn people(&self, py: Python<'_>, contributors: bool) -> PyResult<Vec<netrt::web::syndication::SyndicationPerson>> {
-        let (list, name) = if contributors { (&self.contributors, "contributors") } else { (&self.authors, "authors") };
+    fn people(
+        &self,
+        py: Python<'_>,
+        contributors: bool,
+    ) -> PyResult<Vec<netrt::web::syndication::SyndicationPerson>> {
+        let (list, name) =
+            if contributors { (&self.contributors, "contributors") } else { (&self.authors, "authors") };
         list_to_core(list, py, name, PySyndicationPerson::to_core, "SyndicationPerson")
     }
 
     fn categories(&self, py: Python<'_>) -> PyResult<Vec<netrt::web::syndication::SyndicationCategory>> {
-        list_to_core(&self.categories, py, "categories", PySyndicationCategory::to_core, "SyndicationCategory")
+        list_to_core(
+            &self.categories,
+            py,
+            "categories",
+            PySyndicationCategory::to_core,
+            "SyndicationCategory",
+        )
     }
 }
 

@@ -14,18 +14,22 @@ use pyo3::types::PyTuple;
 use crate::asyncop::arity_error;
 use crate::convert::{enum_arg, str_arg};
 use crate::errors::invalid_arg;
-use crate::syndication_node::{node_init, PyNodeBase, opt_uri_arg, uri_obj};
+use crate::syndication_node::{PyNodeBase, node_init, opt_uri_arg, uri_obj};
 use crate::uri::{PyUri, uri_arg};
 use crate::xml_document::PyXmlDocument;
 
 /// A `SyndicationTextType` argument.
 fn text_type_arg(obj: &Bound<'_, PyAny>) -> PyResult<SyndicationTextType> {
     let raw = enum_arg(obj, "type")?;
-    SyndicationTextType::from_i32(raw).ok_or_else(|| invalid_arg(format!("{raw} is not a SyndicationTextType")))
+    SyndicationTextType::from_i32(raw)
+        .ok_or_else(|| invalid_arg(format!("{raw} is not a SyndicationTextType")))
 }
 
 /// An `Xml` property's value: the document object the text holds.
-fn xml_obj(py: Python<'_>, xml: &Option<netrt::data::xml::XmlDocument>) -> PyResult<Option<Py<PyXmlDocument>>> {
+fn xml_obj(
+    py: Python<'_>,
+    xml: &Option<netrt::data::xml::XmlDocument>,
+) -> PyResult<Option<Py<PyXmlDocument>>> {
     xml.as_ref().map(|x| Py::new(py, PyXmlDocument { inner: x.clone() })).transpose()
 }
 

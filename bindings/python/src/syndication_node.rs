@@ -9,8 +9,8 @@
 
 use netrt::foundation::{DateTime, Uri};
 use netrt::web::syndication::{SyndicationAttribute, SyndicationNode};
-use pyo3::exceptions::PyTypeError;
 use pyo3::PyClassInitializer;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
@@ -61,7 +61,7 @@ impl PyNodeBase {
 impl PyNodeBase {
     /// The Python side of core's node part.
     pub fn from_core(py: Python<'_>, node: &SyndicationNode) -> PyResult<Self> {
-        let attributes = node.attribute_extensions.iter().map(|a| PySyndicationAttribute::from_core(a));
+        let attributes = node.attribute_extensions.iter().map(PySyndicationAttribute::from_core);
         let mut elements = Vec::with_capacity(node.element_extensions.len());
         for e in &node.element_extensions {
             elements.push(PySyndicationNode::new_object(py, e)?);
@@ -81,7 +81,9 @@ impl PyNodeBase {
     pub fn to_core(obj: &Bound<'_, PyAny>) -> PyResult<SyndicationNode> {
         let base = obj
             .cast::<PyNodeBase>()
-            .map_err(|_| PyTypeError::new_err(format!("expected an ISyndicationNode, got '{}'", type_of(obj))))?
+            .map_err(|_| {
+                PyTypeError::new_err(format!("expected an ISyndicationNode, got '{}'", type_of(obj)))
+            })?
             .borrow();
         let py = obj.py();
         let mut attribute_extensions = Vec::new();
@@ -209,7 +211,10 @@ impl PySyndicationNode {
 }
 
 /// The initializer of a syndication class: its own fields on top of the `ISyndicationNode` part.
-pub fn node_init<T: pyo3::PyClass<BaseType = PyNodeBase>>(this: T, base: PyNodeBase) -> PyClassInitializer<T> {
+pub fn node_init<T: pyo3::PyClass<BaseType = PyNodeBase>>(
+    this: T,
+    base: PyNodeBase,
+) -> PyClassInitializer<T> {
     PyClassInitializer::from(base).add_subclass(this)
 }
 
@@ -270,7 +275,10 @@ pub fn list_to_core<T>(
         match convert(&obj)? {
             Some(v) => out.push(v),
             None => {
-                return Err(PyTypeError::new_err(format!("{property} holds {class}, not '{}'", type_of(&obj))));
+                return Err(PyTypeError::new_err(format!(
+                    "{property} holds {class}, not '{}'",
+                    type_of(&obj)
+                )));
             }
         }
     }
