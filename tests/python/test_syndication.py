@@ -18,6 +18,7 @@ import netrt
 from netrt import (
     ISyndicationNode,
     PasswordCredential,
+    RetrievalProgress,
     SyndicationAttribute,
     SyndicationCategory,
     SyndicationClient,
@@ -229,6 +230,26 @@ async def test_retrieve_feed_async_reads_a_served_feed(server: int) -> None:
     feed = await within(client.retrieve_feed_async(url(server, "atom.xml")))
     assert isinstance(feed, SyndicationFeed) and feed.source_format == SyndicationFormat.ATOM10
     assert [i.id for i in feed.items][:2] == ["urn:netrt:test:item:0", "urn:netrt:test:item:1"]
+
+
+async def test_progress_reports_the_bytes_of_the_feed(server: int, feeds: Path) -> None:
+    size = (feeds / "rss.xml").stat().st_size
+    op = SyndicationClient().retrieve_feed_async(url(server, "rss.xml"))
+    assert isinstance(op, netrt.IAsyncOperationWithProgress) and op.progress is None
+    reports: list[tuple[object, int, int]] = []
+
+    def on_progress(sender: object, p: RetrievalProgress) -> None:
+        reports.append((sender, p.bytes_retrieved, p.total_bytes_to_retrieve))
+
+    op.progress = on_progress
+    assert op.progress is on_progress
+    feed = await within(op)
+    assert len(feed.items) == 5
+    # Reports are made before the operation completes; the last one has every byte (nginx
+    # declares Content-Length for a static file).
+    assert reports and all(sender is op for sender, _, _ in reports)
+    assert reports[-1][1:] == (size, size)
+    assert [r[1] for r in reports] == sorted(r[1] for r in reports)
 
 
 async def test_auth_basic_is_unauthorized_without_a_credential_and_succeeds_with_one(server: int) -> None:

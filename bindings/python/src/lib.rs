@@ -233,6 +233,8 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<syndication_feed::PySyndicationItem>()?;
     m.add_class::<syndication_feed::PySyndicationFeed>()?;
     m.add_class::<syndication_client::PySyndicationClient>()?;
+    m.add_class::<syndication_client::PyRetrievalProgress>()?;
+    m.add_class::<syndication_client::PyOperationWithProgress>()?;
     m.add_function(wrap_pyfunction!(_core_enum, m)?)?;
     m.add_function(wrap_pyfunction!(_error_class, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

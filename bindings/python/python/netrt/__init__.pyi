@@ -79,6 +79,7 @@ __all__ = [
     "HostNameType",
     "IAsyncAction",
     "IAsyncOperation",
+    "IAsyncOperationWithProgress",
     "IInputStream",
     "IOutputStream",
     "IPInformation",
@@ -94,6 +95,7 @@ __all__ = [
     "NetworkError",
     "OutOfBoundsError",
     "PasswordCredential",
+    "RetrievalProgress",
     "RoundTripTimeStatistics",
     "SocketError",
     "SocketErrorStatus",
@@ -212,6 +214,15 @@ class IAsyncOperation(Generic[_T]):
     def __await__(self) -> Generator[Any, None, _T]: ...
     @classmethod
     def __class_getitem__(cls, item: Any) -> types.GenericAlias: ...
+
+_P = TypeVar("_P")
+
+@final
+class IAsyncOperationWithProgress(IAsyncOperation[_T], Generic[_T, _P]):
+    @property
+    def progress(self) -> Callable[[IAsyncOperationWithProgress[_T, _P], _P], object] | None: ...
+    @progress.setter
+    def progress(self, value: Callable[[IAsyncOperationWithProgress[_T, _P], _P], object]) -> None: ...
 
 IAsyncAction: TypeAlias = IAsyncOperation[None]
 
@@ -1530,12 +1541,19 @@ class SyndicationFeed(ISyndicationNode):
     def previous_uri(self) -> Uri | None: ...
 
 @final
+class RetrievalProgress:
+    @property
+    def bytes_retrieved(self) -> int: ...
+    @property
+    def total_bytes_to_retrieve(self) -> int: ...
+
+@final
 class SyndicationClient:
     @overload
     def __new__(cls) -> Self: ...
     @overload
     def __new__(cls, server_credential: PasswordCredential, /) -> Self: ...
-    def retrieve_feed_async(self, uri: _UriArg, /) -> IAsyncOperation[SyndicationFeed]: ...
+    def retrieve_feed_async(self, uri: _UriArg, /) -> IAsyncOperationWithProgress[SyndicationFeed, RetrievalProgress]: ...
     def set_request_header(self, name: str, value: str, /) -> None: ...
     @property
     def server_credential(self) -> PasswordCredential | None: ...

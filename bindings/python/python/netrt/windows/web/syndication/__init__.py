@@ -6,6 +6,7 @@ primary one.
 """
 
 from netrt import (
+    RetrievalProgress as RetrievalProgress,
     ISyndicationNode as ISyndicationNode,
     SyndicationAttribute as SyndicationAttribute,
     SyndicationCategory as SyndicationCategory,
@@ -25,6 +26,7 @@ from netrt import (
 )
 
 __all__ = [
+    "RetrievalProgress",
     "ISyndicationNode",
     "SyndicationAttribute",
     "SyndicationCategory",

@@ -1,6 +1,7 @@
 # Re-exports only: see the flat `netrt` stub for the types.
 
 from netrt import (
+    RetrievalProgress as RetrievalProgress,
     ISyndicationNode as ISyndicationNode,
     SyndicationAttribute as SyndicationAttribute,
     SyndicationCategory as SyndicationCategory,
@@ -20,6 +21,7 @@ from netrt import (
 )
 
 __all__ = [
+    "RetrievalProgress",
     "ISyndicationNode",
     "SyndicationAttribute",
     "SyndicationCategory",
