@@ -44,53 +44,23 @@ fn text_core(
     }
 }
 
-/// The people, links and categories both a feed and an item have, as Python lists.
-struct Lists {
-    links: Py<PyList>,
-    authors: Py<PyList>,
-    contributors: Py<PyList>,
-    categories: Py<PyList>,
+fn links_core(py: Python<'_>, list: &Py<PyList>) -> PyResult<Vec<netrt::web::syndication::SyndicationLink>> {
+    list_to_core(list, py, "links", PySyndicationLink::to_core, "SyndicationLink")
 }
 
-impl Lists {
-    fn from_core(
-        py: Python<'_>,
-        links: &[netrt::web::syndication::SyndicationLink],
-        authors: &[netrt::web::syndication::SyndicationPerson],
-        contributors: &[netrt::web::syndication::SyndicationPerson],
-        categories: &[netrt::web::syndication::SyndicationCategory],
-    ) -> PyResult<Self> {
-        Ok(Self {
-            links: list_of(py, links, PySyndicationLink::new_object)?,
-            authors: list_of(py, authors, PySyndicationPerson::new_object)?,
-            contributors: list_of(py, contributors, PySyndicationPerson::new_object)?,
-            categories: list_of(py, categories, PySyndicationCategory::new_object)?,
-        })
-    }
+fn people_core(
+    py: Python<'_>,
+    list: &Py<PyList>,
+    property: &str,
+) -> PyResult<Vec<netrt::web::syndication::SyndicationPerson>> {
+    list_to_core(list, py, property, PySyndicationPerson::to_core, "SyndicationPerson")
+}
 
-    fn links(&self, py: Python<'_>) -> PyResult<Vec<netrt::web::syndication::SyndicationLink>> {
-        list_to_core(&self.links, py, "links", PySyndicationLink::to_core, "SyndicationLink")
-    }
-
-    fn people(
-        &self,
-        py: Python<'_>,
-        contributors: bool,
-    ) -> PyResult<Vec<netrt::web::syndication::SyndicationPerson>> {
-        let (list, name) =
-            if contributors { (&self.contributors, "contributors") } else { (&self.authors, "authors") };
-        list_to_core(list, py, name, PySyndicationPerson::to_core, "SyndicationPerson")
-    }
-
-    fn categories(&self, py: Python<'_>) -> PyResult<Vec<netrt::web::syndication::SyndicationCategory>> {
-        list_to_core(
-            &self.categories,
-            py,
-            "categories",
-            PySyndicationCategory::to_core,
-            "SyndicationCategory",
-        )
-    }
+fn categories_core(
+    py: Python<'_>,
+    list: &Py<PyList>,
+) -> PyResult<Vec<netrt::web::syndication::SyndicationCategory>> {
+    list_to_core(list, py, "categories", PySyndicationCategory::to_core, "SyndicationCategory")
 }
 
 /// `SyndicationItem`: an Atom entry or RSS item.
@@ -114,7 +84,18 @@ pub struct PySyndicationItem {
     published_date: Option<DateTime>,
     last_updated_time: Option<DateTime>,
     comments_uri: Option<Uri>,
-    lists: Lists,
+    /// `Links`: a list of `SyndicationLink`.
+    #[pyo3(get)]
+    links: Py<PyList>,
+    /// `Authors`: a list of `SyndicationPerson`.
+    #[pyo3(get)]
+    authors: Py<PyList>,
+    /// `Contributors`: a list of `SyndicationPerson`.
+    #[pyo3(get)]
+    contributors: Py<PyList>,
+    /// `Categories`: a list of `SyndicationCategory`.
+    #[pyo3(get)]
+    categories: Py<PyList>,
     /// `Source`: the feed an aggregated item came from.
     #[pyo3(get, set)]
     source: Option<Py<PySyndicationFeed>>,
@@ -134,7 +115,10 @@ impl PySyndicationItem {
             published_date: i.published_date,
             last_updated_time: i.last_updated_time,
             comments_uri: i.comments_uri.clone(),
-            lists: Lists::from_core(py, &i.links, &i.authors, &i.contributors, &i.categories)?,
+            links: list_of(py, &i.links, PySyndicationLink::new_object)?,
+            authors: list_of(py, &i.authors, PySyndicationPerson::new_object)?,
+            contributors: list_of(py, &i.contributors, PySyndicationPerson::new_object)?,
+            categories: list_of(py, &i.categories, PySyndicationCategory::new_object)?,
             source: i.source.as_ref().map(|f| PySyndicationFeed::new_object(py, f)).transpose()?,
             e_tag: i.e_tag.clone(),
         };
@@ -168,10 +152,10 @@ impl PySyndicationItem {
             published_date: i.published_date,
             last_updated_time: i.last_updated_time,
             comments_uri: i.comments_uri.clone(),
-            links: i.lists.links(py)?,
-            authors: i.lists.people(py, false)?,
-            contributors: i.lists.people(py, true)?,
-            categories: i.lists.categories(py)?,
+            links: links_core(py, &i.links)?,
+            authors: people_core(py, &i.authors, "authors")?,
+            contributors: people_core(py, &i.contributors, "contributors")?,
+            categories: categories_core(py, &i.categories)?,
             source,
             e_tag: i.e_tag.clone(),
         }))
@@ -271,43 +255,22 @@ impl PySyndicationItem {
         Ok(())
     }
 
-    /// `Links`: a list of `SyndicationLink`.
-    #[getter]
-    fn links(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.links.clone_ref(py)
-    }
-    /// `Authors`: a list of `SyndicationPerson`.
-    #[getter]
-    fn authors(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.authors.clone_ref(py)
-    }
-    /// `Contributors`: a list of `SyndicationPerson`.
-    #[getter]
-    fn contributors(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.contributors.clone_ref(py)
-    }
-    /// `Categories`: a list of `SyndicationCategory`.
-    #[getter]
-    fn categories(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.categories.clone_ref(py)
-    }
-
     /// `ItemUri`: the alternate link's URI.
     #[getter]
     fn item_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
-        let probe = SyndicationItem { links: self.lists.links(py)?, ..SyndicationItem::default() };
+        let probe = SyndicationItem { links: links_core(py, &self.links)?, ..SyndicationItem::default() };
         Ok(uri_obj(&probe.item_uri()))
     }
     /// `EditUri`: the AtomPub `edit` link's URI.
     #[getter]
     fn edit_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
-        let probe = SyndicationItem { links: self.lists.links(py)?, ..SyndicationItem::default() };
+        let probe = SyndicationItem { links: links_core(py, &self.links)?, ..SyndicationItem::default() };
         Ok(uri_obj(&probe.edit_uri()))
     }
     /// `EditMediaUri`: the AtomPub `edit-media` link's URI.
     #[getter]
     fn edit_media_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
-        let probe = SyndicationItem { links: self.lists.links(py)?, ..SyndicationItem::default() };
+        let probe = SyndicationItem { links: links_core(py, &self.links)?, ..SyndicationItem::default() };
         Ok(uri_obj(&probe.edit_media_uri()))
     }
 
@@ -340,7 +303,18 @@ pub struct PySyndicationFeed {
     /// `Items`: a list of `SyndicationItem`.
     #[pyo3(get)]
     items: Py<PyList>,
-    lists: Lists,
+    /// `Links`: a list of `SyndicationLink`.
+    #[pyo3(get)]
+    links: Py<PyList>,
+    /// `Authors`: a list of `SyndicationPerson`.
+    #[pyo3(get)]
+    authors: Py<PyList>,
+    /// `Contributors`: a list of `SyndicationPerson`.
+    #[pyo3(get)]
+    contributors: Py<PyList>,
+    /// `Categories`: a list of `SyndicationCategory`.
+    #[pyo3(get)]
+    categories: Py<PyList>,
     source_format: SyndicationFormat,
 }
 
@@ -356,7 +330,10 @@ impl PySyndicationFeed {
             image_uri: f.image_uri.clone(),
             icon_uri: f.icon_uri.clone(),
             items: list_of(py, &f.items, PySyndicationItem::new_object)?,
-            lists: Lists::from_core(py, &f.links, &f.authors, &f.contributors, &f.categories)?,
+            links: list_of(py, &f.links, PySyndicationLink::new_object)?,
+            authors: list_of(py, &f.authors, PySyndicationPerson::new_object)?,
+            contributors: list_of(py, &f.contributors, PySyndicationPerson::new_object)?,
+            categories: list_of(py, &f.categories, PySyndicationCategory::new_object)?,
             source_format: f.source_format,
         };
         Ok((this, PyNodeBase::from_core(py, &f.node)?))
@@ -387,10 +364,10 @@ impl PySyndicationFeed {
             image_uri: f.image_uri.clone(),
             icon_uri: f.icon_uri.clone(),
             items: list_to_core(&f.items, py, "items", PySyndicationItem::to_core, "SyndicationItem")?,
-            links: f.lists.links(py)?,
-            categories: f.lists.categories(py)?,
-            authors: f.lists.people(py, false)?,
-            contributors: f.lists.people(py, true)?,
+            links: links_core(py, &f.links)?,
+            categories: categories_core(py, &f.categories)?,
+            authors: people_core(py, &f.authors, "authors")?,
+            contributors: people_core(py, &f.contributors, "contributors")?,
             source_format: f.source_format,
         })
     }
@@ -403,7 +380,7 @@ impl PySyndicationFeed {
     }
 
     fn paging_probe(&self, py: Python<'_>) -> PyResult<SyndicationFeed> {
-        Ok(SyndicationFeed { links: self.lists.links(py)?, ..SyndicationFeed::default() })
+        Ok(SyndicationFeed { links: links_core(py, &self.links)?, ..SyndicationFeed::default() })
     }
 }
 
@@ -487,27 +464,6 @@ impl PySyndicationFeed {
     #[getter]
     fn source_format(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         py_enum(py, "SyndicationFormat", self.source_format as i64)
-    }
-
-    /// `Links`: a list of `SyndicationLink`.
-    #[getter]
-    fn links(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.links.clone_ref(py)
-    }
-    /// `Authors`: a list of `SyndicationPerson`.
-    #[getter]
-    fn authors(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.authors.clone_ref(py)
-    }
-    /// `Contributors`: a list of `SyndicationPerson`.
-    #[getter]
-    fn contributors(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.contributors.clone_ref(py)
-    }
-    /// `Categories`: a list of `SyndicationCategory`.
-    #[getter]
-    fn categories(&self, py: Python<'_>) -> Py<PyList> {
-        self.lists.categories.clone_ref(py)
     }
 
     /// `FirstUri`: the `first` paging link (RFC 5005).
