@@ -2,7 +2,6 @@
 //! `syndication_node.rs` for why it is a graph of Python objects), with `load`,
 //! `load_from_xml` and `get_xml_document` done by core.
 
-use netrt::foundation::{DateTime, Uri};
 use netrt::web::syndication::{SyndicationFeed, SyndicationFormat, SyndicationItem};
 use pyo3::PyClassInitializer;
 use pyo3::prelude::*;
@@ -16,7 +15,7 @@ use crate::syndication_model::{
     PySyndicationPerson, PySyndicationText,
 };
 use crate::syndication_node::{
-    PyNodeBase, date_obj, list_of, list_to_core, node_init, opt_date_arg, opt_uri_arg, uri_obj,
+    DateProp, PyNodeBase, UriProp, list_of, list_to_core, node_init, opt_uri_arg, uri_obj,
 };
 use crate::uri::{PyUri, uri_arg};
 use crate::xml_document::PyXmlDocument;
@@ -81,9 +80,15 @@ pub struct PySyndicationItem {
     /// `Rights`.
     #[pyo3(get, set)]
     rights: Option<Py<PySyndicationText>>,
-    published_date: Option<DateTime>,
-    last_updated_time: Option<DateTime>,
-    comments_uri: Option<Uri>,
+    /// `PublishedDate` (None when absent).
+    #[pyo3(get, set)]
+    published_date: DateProp,
+    /// `LastUpdatedTime` (None when absent).
+    #[pyo3(get, set)]
+    last_updated_time: DateProp,
+    /// `CommentsUri`.
+    #[pyo3(get, set)]
+    comments_uri: UriProp,
     /// `Links`: a list of `SyndicationLink`.
     #[pyo3(get)]
     links: Py<PyList>,
@@ -112,9 +117,9 @@ impl PySyndicationItem {
             summary: text_obj(py, &i.summary)?,
             content: i.content.as_ref().map(|c| PySyndicationContent::new_object(py, c)).transpose()?,
             rights: text_obj(py, &i.rights)?,
-            published_date: i.published_date,
-            last_updated_time: i.last_updated_time,
-            comments_uri: i.comments_uri.clone(),
+            published_date: DateProp(i.published_date),
+            last_updated_time: DateProp(i.last_updated_time),
+            comments_uri: UriProp(i.comments_uri.clone()),
             links: list_of(py, &i.links, PySyndicationLink::new_object)?,
             authors: list_of(py, &i.authors, PySyndicationPerson::new_object)?,
             contributors: list_of(py, &i.contributors, PySyndicationPerson::new_object)?,
@@ -149,9 +154,9 @@ impl PySyndicationItem {
             summary: text_core(py, &i.summary)?,
             content,
             rights: text_core(py, &i.rights)?,
-            published_date: i.published_date,
-            last_updated_time: i.last_updated_time,
-            comments_uri: i.comments_uri.clone(),
+            published_date: i.published_date.0,
+            last_updated_time: i.last_updated_time.0,
+            comments_uri: i.comments_uri.0.clone(),
             links: links_core(py, &i.links)?,
             authors: people_core(py, &i.authors, "authors")?,
             contributors: people_core(py, &i.contributors, "contributors")?,
@@ -190,7 +195,7 @@ impl PySyndicationItem {
                 SyndicationItem::with_details(
                     &str_arg(&args.get_item(0)?, "title")?,
                     content,
-                    opt_uri_arg(Some(&args.get_item(2)?))?,
+                    opt_uri_arg(&args.get_item(2)?)?,
                 )
             }
             _ => return Err(arity_error("SyndicationItem", "() or (title, content, uri)", args)),
@@ -222,56 +227,23 @@ impl PySyndicationItem {
         Ok(PyXmlDocument { inner: Self::core(slf)?.get_xml_document(format).or_raise()? })
     }
 
-    /// `PublishedDate`, `None` when the item has none.
-    #[getter]
-    fn published_date(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        date_obj(py, self.published_date)
-    }
-    #[setter]
-    fn set_published_date(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.published_date = opt_date_arg(value)?;
-        Ok(())
-    }
-
-    /// `LastUpdatedTime`, `None` when the item has none.
-    #[getter]
-    fn last_updated_time(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        date_obj(py, self.last_updated_time)
-    }
-    #[setter]
-    fn set_last_updated_time(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.last_updated_time = opt_date_arg(value)?;
-        Ok(())
-    }
-
-    /// `CommentsUri`.
-    #[getter]
-    fn comments_uri(&self) -> Option<PyUri> {
-        uri_obj(&self.comments_uri)
-    }
-    #[setter]
-    fn set_comments_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.comments_uri = opt_uri_arg(value)?;
-        Ok(())
-    }
-
     /// `ItemUri`: the alternate link's URI.
     #[getter]
     fn item_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
         let probe = SyndicationItem { links: links_core(py, &self.links)?, ..SyndicationItem::default() };
-        Ok(uri_obj(&probe.item_uri()))
+        Ok(uri_obj(probe.item_uri()))
     }
     /// `EditUri`: the AtomPub `edit` link's URI.
     #[getter]
     fn edit_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
         let probe = SyndicationItem { links: links_core(py, &self.links)?, ..SyndicationItem::default() };
-        Ok(uri_obj(&probe.edit_uri()))
+        Ok(uri_obj(probe.edit_uri()))
     }
     /// `EditMediaUri`: the AtomPub `edit-media` link's URI.
     #[getter]
     fn edit_media_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
         let probe = SyndicationItem { links: links_core(py, &self.links)?, ..SyndicationItem::default() };
-        Ok(uri_obj(&probe.edit_media_uri()))
+        Ok(uri_obj(probe.edit_media_uri()))
     }
 
     fn __repr__(&self) -> String {
@@ -297,9 +269,15 @@ pub struct PySyndicationFeed {
     /// `Generator`.
     #[pyo3(get, set)]
     generator: Option<Py<PySyndicationGenerator>>,
-    last_updated_time: Option<DateTime>,
-    image_uri: Option<Uri>,
-    icon_uri: Option<Uri>,
+    /// `LastUpdatedTime` (None when absent).
+    #[pyo3(get, set)]
+    last_updated_time: DateProp,
+    /// `ImageUri`.
+    #[pyo3(get, set)]
+    image_uri: UriProp,
+    /// `IconUri`.
+    #[pyo3(get, set)]
+    icon_uri: UriProp,
     /// `Items`: a list of `SyndicationItem`.
     #[pyo3(get)]
     items: Py<PyList>,
@@ -326,9 +304,9 @@ impl PySyndicationFeed {
             subtitle: text_obj(py, &f.subtitle)?,
             rights: text_obj(py, &f.rights)?,
             generator: f.generator.as_ref().map(|g| PySyndicationGenerator::new_object(py, g)).transpose()?,
-            last_updated_time: f.last_updated_time,
-            image_uri: f.image_uri.clone(),
-            icon_uri: f.icon_uri.clone(),
+            last_updated_time: DateProp(f.last_updated_time),
+            image_uri: UriProp(f.image_uri.clone()),
+            icon_uri: UriProp(f.icon_uri.clone()),
             items: list_of(py, &f.items, PySyndicationItem::new_object)?,
             links: list_of(py, &f.links, PySyndicationLink::new_object)?,
             authors: list_of(py, &f.authors, PySyndicationPerson::new_object)?,
@@ -360,9 +338,9 @@ impl PySyndicationFeed {
             subtitle: text_core(py, &f.subtitle)?,
             rights: text_core(py, &f.rights)?,
             generator,
-            last_updated_time: f.last_updated_time,
-            image_uri: f.image_uri.clone(),
-            icon_uri: f.icon_uri.clone(),
+            last_updated_time: f.last_updated_time.0,
+            image_uri: f.image_uri.0.clone(),
+            icon_uri: f.icon_uri.0.clone(),
             items: list_to_core(&f.items, py, "items", PySyndicationItem::to_core, "SyndicationItem")?,
             links: links_core(py, &f.links)?,
             categories: categories_core(py, &f.categories)?,
@@ -427,39 +405,6 @@ impl PySyndicationFeed {
         Ok(PyXmlDocument { inner: Self::to_core(slf)?.get_xml_document(format).or_raise()? })
     }
 
-    /// `LastUpdatedTime`, `None` when the feed has none.
-    #[getter]
-    fn last_updated_time(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        date_obj(py, self.last_updated_time)
-    }
-    #[setter]
-    fn set_last_updated_time(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.last_updated_time = opt_date_arg(value)?;
-        Ok(())
-    }
-
-    /// `ImageUri`.
-    #[getter]
-    fn image_uri(&self) -> Option<PyUri> {
-        uri_obj(&self.image_uri)
-    }
-    #[setter]
-    fn set_image_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.image_uri = opt_uri_arg(value)?;
-        Ok(())
-    }
-
-    /// `IconUri`.
-    #[getter]
-    fn icon_uri(&self) -> Option<PyUri> {
-        uri_obj(&self.icon_uri)
-    }
-    #[setter]
-    fn set_icon_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.icon_uri = opt_uri_arg(value)?;
-        Ok(())
-    }
-
     /// `SourceFormat`: the format the feed was read from.
     #[getter]
     fn source_format(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -469,22 +414,22 @@ impl PySyndicationFeed {
     /// `FirstUri`: the `first` paging link (RFC 5005).
     #[getter]
     fn first_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
-        Ok(uri_obj(&self.paging_probe(py)?.first_uri()))
+        Ok(uri_obj(self.paging_probe(py)?.first_uri()))
     }
     /// `LastUri`: the `last` paging link.
     #[getter]
     fn last_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
-        Ok(uri_obj(&self.paging_probe(py)?.last_uri()))
+        Ok(uri_obj(self.paging_probe(py)?.last_uri()))
     }
     /// `NextUri`: the `next` paging link.
     #[getter]
     fn next_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
-        Ok(uri_obj(&self.paging_probe(py)?.next_uri()))
+        Ok(uri_obj(self.paging_probe(py)?.next_uri()))
     }
     /// `PreviousUri`: the `previous` paging link.
     #[getter]
     fn previous_uri(&self, py: Python<'_>) -> PyResult<Option<PyUri>> {
-        Ok(uri_obj(&self.paging_probe(py)?.previous_uri()))
+        Ok(uri_obj(self.paging_probe(py)?.previous_uri()))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

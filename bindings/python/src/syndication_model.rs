@@ -2,7 +2,6 @@
 //! `SyndicationCategory` and `SyndicationGenerator`: each a subclass of `ISyndicationNode`
 //! holding its own properties, converted from and to core's model (see `syndication_node.rs`).
 
-use netrt::foundation::Uri;
 use netrt::web::syndication::{
     SyndicationCategory, SyndicationContent, SyndicationGenerator, SyndicationLink, SyndicationPerson,
     SyndicationText, SyndicationTextType,
@@ -14,8 +13,8 @@ use pyo3::types::PyTuple;
 use crate::asyncop::arity_error;
 use crate::convert::{enum_arg, str_arg};
 use crate::errors::invalid_arg;
-use crate::syndication_node::{PyNodeBase, node_init, opt_uri_arg, uri_obj};
-use crate::uri::{PyUri, uri_arg};
+use crate::syndication_node::{PyNodeBase, UriProp, node_init, opt_uri_arg};
+use crate::uri::uri_arg;
 use crate::xml_document::PyXmlDocument;
 
 /// A `SyndicationTextType` argument.
@@ -110,7 +109,9 @@ pub struct PySyndicationContent {
     /// `Xml`: inline XML content.
     #[pyo3(get, set)]
     xml: Option<Py<PyXmlDocument>>,
-    source_uri: Option<Uri>,
+    /// `SourceUri`.
+    #[pyo3(get, set)]
+    source_uri: UriProp,
 }
 
 impl PySyndicationContent {
@@ -119,7 +120,7 @@ impl PySyndicationContent {
             text: c.text.clone(),
             r#type: c.text_type.clone(),
             xml: xml_obj(py, &c.xml)?,
-            source_uri: c.source_uri.clone(),
+            source_uri: UriProp(c.source_uri.clone()),
         };
         Py::new(py, node_init(this, PyNodeBase::from_core(py, &c.node)?))
     }
@@ -132,7 +133,7 @@ impl PySyndicationContent {
             text: c.text.clone(),
             text_type: c.r#type.clone(),
             xml: xml_core(obj.py(), &c.xml),
-            source_uri: c.source_uri.clone(),
+            source_uri: c.source_uri.0.clone(),
         }))
     }
 }
@@ -153,26 +154,17 @@ impl PySyndicationContent {
             ),
             _ => return Err(arity_error("SyndicationContent", "(), (text, type) or (source_uri)", args)),
         };
-        let this = Self { text: c.text, r#type: c.text_type, xml: None, source_uri: c.source_uri };
+        let this = Self { text: c.text, r#type: c.text_type, xml: None, source_uri: UriProp(c.source_uri) };
         Ok(node_init(this, PyNodeBase::from_core(py, &c.node)?))
-    }
-
-    /// `SourceUri`.
-    #[getter]
-    fn source_uri(&self) -> Option<PyUri> {
-        uri_obj(&self.source_uri)
-    }
-    #[setter]
-    fn set_source_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.source_uri = opt_uri_arg(value)?;
-        Ok(())
     }
 }
 
 /// `SyndicationLink`.
 #[pyclass(module = "netrt", name = "SyndicationLink", extends = PyNodeBase)]
 pub struct PySyndicationLink {
-    uri: Option<Uri>,
+    /// `Uri`.
+    #[pyo3(get, set)]
+    uri: UriProp,
     /// `Title`.
     #[pyo3(get, set)]
     title: String,
@@ -193,7 +185,7 @@ pub struct PySyndicationLink {
 impl PySyndicationLink {
     fn fields(l: &SyndicationLink) -> Self {
         Self {
-            uri: l.uri.clone(),
+            uri: UriProp(l.uri.clone()),
             title: l.title.clone(),
             resource_language: l.resource_language.clone(),
             relationship: l.relationship.clone(),
@@ -211,7 +203,7 @@ impl PySyndicationLink {
         let l = l.borrow();
         Ok(Some(SyndicationLink {
             node: PyNodeBase::to_core(obj)?,
-            uri: l.uri.clone(),
+            uri: l.uri.0.clone(),
             title: l.title.clone(),
             resource_language: l.resource_language.clone(),
             relationship: l.relationship.clone(),
@@ -249,19 +241,8 @@ impl PySyndicationLink {
         Ok(node_init(Self::fields(&l), PyNodeBase::from_core(py, &l.node)?))
     }
 
-    /// `Uri`: the link's target.
-    #[getter]
-    fn uri(&self) -> Option<PyUri> {
-        uri_obj(&self.uri)
-    }
-    #[setter]
-    fn set_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.uri = opt_uri_arg(value)?;
-        Ok(())
-    }
-
     fn __repr__(&self) -> String {
-        let uri = self.uri.as_ref().map(ToString::to_string).unwrap_or_default();
+        let uri = self.uri.0.as_ref().map(ToString::to_string).unwrap_or_default();
         format!("SyndicationLink({uri:?}, relationship={:?})", self.relationship)
     }
 }
@@ -275,12 +256,14 @@ pub struct PySyndicationPerson {
     /// `Email`.
     #[pyo3(get, set)]
     email: String,
-    uri: Option<Uri>,
+    /// `Uri`.
+    #[pyo3(get, set)]
+    uri: UriProp,
 }
 
 impl PySyndicationPerson {
     pub fn new_object(py: Python<'_>, p: &SyndicationPerson) -> PyResult<Py<Self>> {
-        let this = Self { name: p.name.clone(), email: p.email.clone(), uri: p.uri.clone() };
+        let this = Self { name: p.name.clone(), email: p.email.clone(), uri: UriProp(p.uri.clone()) };
         Py::new(py, node_init(this, PyNodeBase::from_core(py, &p.node)?))
     }
 
@@ -291,7 +274,7 @@ impl PySyndicationPerson {
             node: PyNodeBase::to_core(obj)?,
             name: p.name.clone(),
             email: p.email.clone(),
-            uri: p.uri.clone(),
+            uri: p.uri.0.clone(),
         }))
     }
 }
@@ -308,23 +291,12 @@ impl PySyndicationPerson {
             3 => SyndicationPerson::with_details(
                 str_arg(&args.get_item(0)?, "name")?,
                 str_arg(&args.get_item(1)?, "email")?,
-                opt_uri_arg(Some(&args.get_item(2)?))?,
+                opt_uri_arg(&args.get_item(2)?)?,
             ),
             _ => return Err(arity_error("SyndicationPerson", "(), (name) or (name, email, uri)", args)),
         };
-        let this = Self { name: p.name, email: p.email, uri: p.uri };
+        let this = Self { name: p.name, email: p.email, uri: UriProp(p.uri) };
         Ok(node_init(this, PyNodeBase::from_core(py, &p.node)?))
-    }
-
-    /// `Uri`.
-    #[getter]
-    fn uri(&self) -> Option<PyUri> {
-        uri_obj(&self.uri)
-    }
-    #[setter]
-    fn set_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.uri = opt_uri_arg(value)?;
-        Ok(())
     }
 
     fn __repr__(&self) -> String {
@@ -399,12 +371,14 @@ pub struct PySyndicationGenerator {
     /// `Version`.
     #[pyo3(get, set)]
     version: String,
-    uri: Option<Uri>,
+    /// `Uri`.
+    #[pyo3(get, set)]
+    uri: UriProp,
 }
 
 impl PySyndicationGenerator {
     pub fn new_object(py: Python<'_>, g: &SyndicationGenerator) -> PyResult<Py<Self>> {
-        let this = Self { text: g.text.clone(), version: g.version.clone(), uri: g.uri.clone() };
+        let this = Self { text: g.text.clone(), version: g.version.clone(), uri: UriProp(g.uri.clone()) };
         Py::new(py, node_init(this, PyNodeBase::from_core(py, &g.node)?))
     }
 
@@ -415,7 +389,7 @@ impl PySyndicationGenerator {
             node: PyNodeBase::to_core(obj)?,
             text: g.text.clone(),
             version: g.version.clone(),
-            uri: g.uri.clone(),
+            uri: g.uri.0.clone(),
         }))
     }
 }
@@ -431,18 +405,7 @@ impl PySyndicationGenerator {
             1 => SyndicationGenerator::new(str_arg(&args.get_item(0)?, "text")?),
             _ => return Err(arity_error("SyndicationGenerator", "() or (text)", args)),
         };
-        let this = Self { text: g.text, version: g.version, uri: g.uri };
+        let this = Self { text: g.text, version: g.version, uri: UriProp(g.uri) };
         Ok(node_init(this, PyNodeBase::from_core(py, &g.node)?))
-    }
-
-    /// `Uri`.
-    #[getter]
-    fn uri(&self) -> Option<PyUri> {
-        uri_obj(&self.uri)
-    }
-    #[setter]
-    fn set_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.uri = opt_uri_arg(value)?;
-        Ok(())
     }
 }

@@ -13,6 +13,7 @@ use pyo3::PyClassInitializer;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
+use pyo3::{Borrowed, IntoPyObject};
 
 use crate::asyncop::arity_error;
 use crate::convert::{datetime, datetime_arg, str_arg};
@@ -35,7 +36,9 @@ pub struct PyNodeBase {
     /// `Language` (`xml:lang`).
     #[pyo3(get, set)]
     language: String,
-    base_uri: Option<Uri>,
+    /// `BaseUri`.
+    #[pyo3(get, set)]
+    base_uri: UriProp,
     /// `AttributeExtensions`: a list of `SyndicationAttribute`.
     #[pyo3(get)]
     attribute_extensions: Py<PyList>,
@@ -45,18 +48,7 @@ pub struct PyNodeBase {
 }
 
 #[pymethods]
-impl PyNodeBase {
-    /// `BaseUri` (`xml:base`, resolved).
-    #[getter]
-    fn base_uri(&self) -> Option<PyUri> {
-        uri_obj(&self.base_uri)
-    }
-    #[setter]
-    fn set_base_uri(&mut self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        self.base_uri = opt_uri_arg(value)?;
-        Ok(())
-    }
-}
+impl PyNodeBase {}
 
 impl PyNodeBase {
     /// The Python side of core's node part.
@@ -71,7 +63,7 @@ impl PyNodeBase {
             node_namespace: node.node_namespace.clone(),
             node_value: node.node_value.clone(),
             language: node.language.clone(),
-            base_uri: node.base_uri.clone(),
+            base_uri: UriProp(node.base_uri.clone()),
             attribute_extensions: PyList::new(py, attributes)?.unbind(),
             element_extensions: PyList::new(py, elements)?.unbind(),
         })
@@ -105,7 +97,7 @@ impl PyNodeBase {
             node_namespace: base.node_namespace.clone(),
             node_value: base.node_value.clone(),
             language: base.language.clone(),
-            base_uri: base.base_uri.clone(),
+            base_uri: base.base_uri.0.clone(),
             attribute_extensions,
             element_extensions,
         })
@@ -223,30 +215,66 @@ pub fn type_of(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
-/// An optional `Uri` property's value.
-pub fn uri_obj(uri: &Option<Uri>) -> Option<PyUri> {
-    uri.clone().map(|inner| PyUri { inner })
-}
+/// An optional `Uri` property: a `Uri` or `None` when read; a `Uri`, a `str` (parsed, E_INVALIDARG
+/// when it is not an absolute URI) or `None` when set.
+#[derive(Clone, Default)]
+pub struct UriProp(pub Option<Uri>);
 
-/// An optional `Uri` property's new value: `Uri`, `str` or `None`.
-pub fn opt_uri_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Uri>> {
-    match value {
-        Some(v) if !v.is_none() => uri_arg(v).map(Some),
-        _ => Ok(None),
+impl<'py> IntoPyObject<'py> for UriProp {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.0 {
+            Some(inner) => Ok(Bound::new(py, PyUri { inner })?.into_any()),
+            None => Ok(py.None().into_bound(py)),
+        }
     }
 }
 
-/// An optional `DateTime` property's value (`None` when the feed has no date).
-pub fn date_obj(py: Python<'_>, date: Option<DateTime>) -> PyResult<Option<Py<PyAny>>> {
-    date.map(|d| datetime(py, d)).transpose()
+impl<'a, 'py> FromPyObject<'a, 'py> for UriProp {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_none() { Ok(Self(None)) } else { uri_arg(&obj).map(|u| Self(Some(u))) }
+    }
 }
 
-/// An optional `DateTime` property's new value: `datetime.datetime` or `None`.
-pub fn opt_date_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime>> {
-    match value {
-        Some(v) if !v.is_none() => datetime_arg(v).map(Some),
-        _ => Ok(None),
+/// An optional `DateTime` property: a timezone-aware UTC `datetime.datetime`, or `None` when the
+/// feed has no date.
+#[derive(Clone, Copy, Default)]
+pub struct DateProp(pub Option<DateTime>);
+
+impl<'py> IntoPyObject<'py> for DateProp {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.0 {
+            Some(d) => Ok(datetime(py, d)?.into_bound(py)),
+            None => Ok(py.None().into_bound(py)),
+        }
     }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for DateProp {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_none() { Ok(Self(None)) } else { datetime_arg(&obj).map(|d| Self(Some(d))) }
+    }
+}
+
+/// An optional `Uri` argument: `Uri`, `str` or `None`.
+pub fn opt_uri_arg(value: &Bound<'_, PyAny>) -> PyResult<Option<Uri>> {
+    Ok(value.extract::<UriProp>()?.0)
+}
+
+/// A `Uri` property that core computes (`ItemUri`, `NextUri`, ...).
+pub fn uri_obj(uri: Option<Uri>) -> Option<PyUri> {
+    uri.map(|inner| PyUri { inner })
 }
 
 /// A list of Python objects made from core values.
