@@ -191,6 +191,26 @@ def test_constructors_and_arity() -> None:
     assert e.value.hresult == E_INVALIDARG
 
 
+def test_uri_and_date_properties_take_uri_str_datetime_or_none() -> None:
+    link = SyndicationLink()
+    assert link.uri is None
+    link.uri = "http://example.org/a"
+    assert isinstance(link.uri, Uri) and str(link.uri) == "http://example.org/a"
+    with pytest.raises(netrt.NetworkError) as e:
+        link.uri = "not a uri"
+    assert e.value.hresult == E_INVALIDARG and str(link.uri) == "http://example.org/a"
+    link.uri = None
+    assert link.uri is None
+    item = SyndicationItem()
+    when = datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
+    item.published_date = when
+    assert item.published_date == when
+    with pytest.raises(TypeError):
+        item.published_date = "yesterday"  # type: ignore[assignment]
+    item.published_date = None
+    assert item.published_date is None
+
+
 def test_an_item_loads_and_writes_on_its_own() -> None:
     item = SyndicationItem()
     item.load('<entry xmlns="http://www.w3.org/2005/Atom"><id>urn:e</id><title>E</title>'
