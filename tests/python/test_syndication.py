@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import within
 from peers.procs import Peer
-from peers.web import generated_feeds, nginx_feeds
+from peers.web import generated_feeds, nginx_feeds, tinyproxy
 
 import netrt
 from netrt import (
@@ -303,6 +303,25 @@ async def test_auth_basic_is_unauthorized_without_a_credential_and_succeeds_with
     # The constructor form takes the credential too.
     feed = SyndicationClient(credential).retrieve_feed_async(url(server, "private/rss.xml")).get(timeout=10)
     assert len(feed.items) == 5
+
+
+async def test_through_tinyproxy_with_proxy_credential(server: int, tmp_path: Path) -> None:
+    proxy = tinyproxy(tmp_path, ("pxuser", "pxpass"))
+    try:
+        client = SyndicationClient()
+        assert client.proxy is None  # the environment's, by default
+        client.proxy = f"127.0.0.1:{proxy.port}"
+        assert client.proxy == f"http://127.0.0.1:{proxy.port}"
+        with pytest.raises(netrt.NetworkError) as e:
+            await within(client.retrieve_feed_async(url(server, "atom.xml")))
+        assert WebError.get_status(e.value.hresult) == WebErrorStatus.PROXY_AUTHENTICATION_REQUIRED
+        client.proxy_credential = PasswordCredential("", "pxuser", "pxpass")
+        client.server_credential = PasswordCredential("", USER, PASSWORD)
+        feed = await within(client.retrieve_feed_async(url(server, "private/rss.xml")))
+        assert len(feed.items) == 5
+        proxy.wait_for_output(f"CONNECT 127.0.0.1:{server}", timeout=10)  # tunnelled, as the web layer does
+    finally:
+        proxy.close()
 
 
 async def test_a_feed_over_max_response_buffer_size_fails(server: int) -> None:

@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use netrt::web::ProxyChoice;
 use netrt::web::syndication::{RetrievalProgress, SyndicationClient, SyndicationFeed};
 use pyo3::PyClassInitializer;
 use pyo3::prelude::*;
@@ -100,6 +101,20 @@ impl PySyndicationClient {
     #[setter]
     fn set_proxy_credential(&self, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         self.inner.set_proxy_credential(credential_arg(value)?);
+        Ok(())
+    }
+
+    /// netrt: how requests reach the server. `None` (the default): the proxy environment
+    /// variables, as curl reads them; `""`: never a proxy; else an HTTP proxy URL,
+    /// `http://host[:port]` (E_INVALIDARG otherwise). The getter gives `http://host:port` for an
+    /// explicit proxy.
+    #[getter]
+    fn proxy(&self) -> Option<String> {
+        self.inner.proxy().to_text()
+    }
+    #[setter]
+    fn set_proxy(&self, value: Option<&str>) -> PyResult<()> {
+        self.inner.set_proxy(ProxyChoice::from_text(value).or_raise()?);
         Ok(())
     }
 
