@@ -58,9 +58,15 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(feeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def nginx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """nginx's scratch directory: its access.log has `METHOD URI STATUS` per request."""
+    return tmp_path_factory.mktemp("nginx")
+
+
+@pytest.fixture(scope="module")
+def server(feeds: Path, nginx_dir: Path) -> Iterator[int]:
     peer: Peer
-    peer, port = nginx_feeds(tmp_path_factory.mktemp("nginx"), feeds, USER, PASSWORD)
+    peer, port = nginx_feeds(nginx_dir, feeds, USER, PASSWORD)
     try:
         yield port
     finally:
@@ -322,6 +328,22 @@ async def test_through_tinyproxy_with_proxy_credential(server: int, tmp_path: Pa
         proxy.wait_for_output(f"CONNECT 127.0.0.1:{server}", timeout=10)  # tunnelled, as the web layer does
     finally:
         proxy.close()
+
+
+async def test_a_second_retrieval_of_an_unchanged_feed_costs_a_304(server: int, nginx_dir: Path) -> None:
+    client = SyndicationClient()
+    first = await within(client.retrieve_feed_async(url(server, "atom.xml?cached")))
+    second = await within(client.retrieve_feed_async(url(server, "atom.xml?cached")))
+    assert second.get_xml_document(SyndicationFormat.ATOM10).get_xml() == first.get_xml_document(SyndicationFormat.ATOM10).get_xml()
+    assert second is not first  # each retrieval hands out its own objects
+    statuses = [line.split()[2] for line in (nginx_dir / "access.log").read_text().splitlines() if "/atom.xml" in line]
+    # Earlier tests of this module fetched atom.xml too (each from a new client); this client's
+    # two requests are the last two.
+    assert statuses[-2:] == ["200", "304"]
+    client.bypass_cache_on_retrieve = True
+    await within(client.retrieve_feed_async(url(server, "atom.xml?cached")))
+    statuses = [line.split()[2] for line in (nginx_dir / "access.log").read_text().splitlines() if "/atom.xml" in line]
+    assert statuses[-1] == "200"
 
 
 async def test_a_feed_over_max_response_buffer_size_fails(server: int) -> None:
