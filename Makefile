@@ -164,7 +164,8 @@ soak-broker:
 		-- --exact a_transferred_socket_wakes_a_spawned_task_that_reads_every_byte
 
 ## bench: every figure of BENCHMARKS.md, each an interleaved netrt-vs-baseline run in one go:
-## Rust (raw tokio / tokio-rustls), C (POSIX sockets), Python (asyncio). PAIRS=n sets the pairs.
+## Rust (raw tokio / tokio-rustls / tokio-tungstenite), C (POSIX sockets), Python (asyncio,
+## websockets). PAIRS=n sets the pairs.
 bench: deps bench-rust bench-c bench-python bench-syndication
 
 ## bench-broker: the socket broker's figures (BENCHMARKS.md): daemon memory per idle held socket
@@ -219,11 +220,15 @@ bench-syndication: deps
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench --bin syndication -- target/synd-bench
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
-## then memory per accepted connection and large-write memory (bench/python/conn_memory.py).
+## then memory per accepted connection and large-write memory (bench/python/conn_memory.py),
+## then MessageWebSocket vs the websockets client (bench/python/ws_bench.py).
 bench-python: test-python
 	.venv/bin/python bench/python/bench.py --pairs $(or $(PAIRS),5)
 	@# Memory per accepted connection against asyncio, and the large-write peaks.
 	.venv/bin/python bench/python/conn_memory.py --pairs $(or $(PAIRS),3)
+	@# WebSocket echo: netrt's MessageWebSocket vs the websockets client, both to the Rust echo server.
+	$(CARGO) build -q --release -p netrt-bench
+	.venv/bin/python bench/python/ws_bench.py --server target/release/netrt-bench --pairs $(or $(PAIRS),5)
 
 clean:
 	$(CARGO) clean

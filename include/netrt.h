@@ -3593,6 +3593,15 @@ netrt_hresult netrt_message_web_socket_control_get_proxy_credential(netrt_handle
 netrt_hresult netrt_message_web_socket_control_set_proxy_credential(netrt_handle control,
                                                                     netrt_handle value);
 
+// netrt extension `MessageWebSocketControl.Proxy` (get), in the setter's text form: `*needed` (not NULL)
+// is 0 when no proxy was set (NULL to the setter: the environment's variables decide); ""
+// (`*needed` 1) is direct; otherwise an explicit proxy as `http://host:port` (without the
+// user information). String out: NUL-terminated into `buf`/`len`; too small → `0x8007007A`.
+netrt_hresult netrt_message_web_socket_control_get_proxy(netrt_handle control,
+                                                         char *buf,
+                                                         size_t len,
+                                                         size_t *needed);
+
 // netrt extension `MessageWebSocketControl.Proxy` (set): NULL uses the environment's proxy variables
 // as curl reads them (the default), "" connects directly, anything else is an explicit
 // `http://[user:password@]host[:port]` proxy (docs/web.md). Errors: `E_INVALIDARG` for an
@@ -3687,6 +3696,15 @@ netrt_hresult netrt_stream_web_socket_control_get_proxy_credential(netrt_handle 
 // Digest challenge. As `netrt_stream_web_socket_control_set_server_credential` otherwise.
 netrt_hresult netrt_stream_web_socket_control_set_proxy_credential(netrt_handle control,
                                                                    netrt_handle value);
+
+// netrt extension `StreamWebSocketControl.Proxy` (get), in the setter's text form: `*needed` (not NULL)
+// is 0 when no proxy was set (NULL to the setter: the environment's variables decide); ""
+// (`*needed` 1) is direct; otherwise an explicit proxy as `http://host:port` (without the
+// user information). String out: NUL-terminated into `buf`/`len`; too small → `0x8007007A`.
+netrt_hresult netrt_stream_web_socket_control_get_proxy(netrt_handle control,
+                                                        char *buf,
+                                                        size_t len,
+                                                        size_t *needed);
 
 // netrt extension `StreamWebSocketControl.Proxy` (set): NULL uses the environment's proxy variables
 // as curl reads them (the default), "" connects directly, anything else is an explicit

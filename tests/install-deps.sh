@@ -6,14 +6,14 @@ set -euo pipefail
 # Debian packages: compilers for the C/C++ suites, the services database (/etc/services, for
 # service names such as "http"), OpenSSL's command line tools (test certificates and peers),
 # valgrind for the C suite; GLib's headers for the GLib completion-queue example; tinyproxy
-# (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic) and
-# apache2 (mod_auth_digest in front of a WebSocket server) for the WebSocket tests; iproute2
-# (`ip netns`, veth) for the capability tests' private-network namespace; jq reads the `netrt`
-# command's --json output in its tests; useradd (passwd) and runuser (util-linux) for the socket
-# broker's test that another user is refused; systemd-socket-activate (systemd) for its
-# socket-activation test.
+# (CONNECT proxy with BasicAuth) and nginx (TLS-terminating reverse proxy with auth_basic),
+# apache2 (Digest MD5) and lighttpd (Digest SHA-256) in front of a WebSocket server, and squid
+# (a proxy with Digest) for the WebSocket tests; iproute2 (`ip netns`, veth) for the capability
+# tests' private-network namespace; jq reads the `netrt` command's --json output in its tests;
+# useradd (passwd) and runuser (util-linux) for the socket broker's test that another user is
+# refused; systemd-socket-activate (systemd) for its socket-activation test.
 packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev jq
-  tinyproxy nginx-light apache2 iproute2 passwd util-linux systemd)
+  tinyproxy nginx-light apache2 lighttpd squid iproute2 passwd util-linux systemd)
 
 missing=()
 for p in "${packages[@]}"; do

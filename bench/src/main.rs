@@ -1,12 +1,17 @@
-//! `make bench`: netrt StreamSocket against raw `tokio::net::TcpStream`, same process, same
-//! runtime, interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
+//! `make bench`: netrt StreamSocket against raw `tokio::net::TcpStream`, netrt's TLS client
+//! against tokio-rustls, and netrt's MessageWebSocket against tokio-tungstenite; same process,
+//! interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
+//!
+//! `netrt-bench [tcp|tls|ws]` runs one group (`caps` runs only when named);
+//! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py).
 
 mod caps;
 mod openssl_context;
 mod pki;
 mod stats;
 mod tls;
+mod ws;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -37,17 +42,86 @@ fn main() {
         caps::connect_child();
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--ws-idle-memory") {
+        ws::idle_memory_child(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--ws-echo-server") {
+        ws::serve_forever();
+        return;
+    }
     let only = args.get(1).cloned().unwrap_or_default();
     if only == "caps" {
         caps::figures();
         return;
     }
-    if only != "tls" {
+    let run = |group: &str| only.is_empty() || only == group;
+    if run("tcp") {
         tcp_figures();
     }
-    if only != "tcp" {
+    if run("tls") {
         tls_figures();
     }
+    if run("ws") {
+        ws_figures();
+    }
+}
+
+fn ws_figures() {
+    let rt = netrt::runtime::handle();
+    let n = pairs();
+    // The server has its own runtime (one thread): both clients share netrt's, and neither
+    // shares with the server.
+    let server_rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let port = server_rt.block_on(ws::echo_server());
+    println!(
+        "\nWebSocket: netrt MessageWebSocket vs tokio-tungstenite client, same tokio-tungstenite echo server, \
+         {n} interleaved pairs\n"
+    );
+    println!(
+        "| figure | netrt (median) | tokio-tungstenite (median) | ratio median | ratio min | ratio max | target |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (size, count, label) in ws::CASES {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            let order = if i % 2 == 0 { [true, false] } else { [false, true] };
+            for use_netrt in order {
+                let rate = if use_netrt {
+                    rt.block_on(ws::echo_netrt(port, size, count))
+                } else {
+                    rt.block_on(ws::echo_baseline(port, size, count))
+                };
+                if use_netrt { a.push(rate) } else { b.push(rate) }
+            }
+            eprintln!("ws {label} pair {}: netrt {:.0} / tokio-tungstenite {:.0} msgs/s", i + 1, a[i], b[i]);
+        }
+        let r: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x / y).collect();
+        row(&format!("{label} echo, one at a time (msgs/s)"), &a, &b, &r, "≥ 0.95×");
+    }
+    // Memory per idle connection: each side in a child process of its own (RSS growth).
+    const IDLE: usize = 1000;
+    let exe = std::env::current_exe().unwrap();
+    let idle_child = |which: &str| -> f64 {
+        let out = std::process::Command::new(&exe)
+            .args(["--ws-idle-memory", which, &IDLE.to_string(), &port.to_string()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().unwrap() / 1024.0
+    };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..n.min(3) {
+        let order = if i % 2 == 0 { ["netrt", "baseline"] } else { ["baseline", "netrt"] };
+        for which in order {
+            let kib = idle_child(which);
+            if which == "netrt" { a.push(kib) } else { b.push(kib) }
+        }
+    }
+    let r: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x / y).collect();
+    row("memory per idle WebSocket connection, 1,000 open (KiB)", &a, &b, &r, "report");
+    drop(server_rt);
 }
 
 fn raise_fd_limit() {

@@ -142,6 +142,70 @@ async fn fragmented_messages_in_partial_message_mode() {
     fragmented_messages(MessageWebSocketReceiveMode::PartialMessage).await;
 }
 
+async fn partial_mode(port: u16, path: &str) -> Wired {
+    let ws = direct();
+    ws.control().set_receive_mode(MessageWebSocketReceiveMode::PartialMessage).unwrap();
+    let w = wire(ws);
+    within(w.ws.connect(&uri("ws", port, path))).await.unwrap();
+    w
+}
+
+#[tokio::test]
+async fn partial_mode_raises_pieces_before_the_message_is_complete() {
+    let server = ws_server(&[]);
+    // The server sends its last fragment only when asked: pieces held back until the message
+    // is complete would never be asked for, and the step would time out.
+    let mut w = partial_mode(server.port, "/stepwise").await;
+    let mut early = Vec::new();
+    while early != b"first second " {
+        let (kind, piece, complete) = next_message(&mut w).await.unwrap();
+        assert_eq!((kind, complete), (SocketMessageType::Utf8, false));
+        early.extend(piece);
+    }
+    send(&w.ws, SocketMessageType::Utf8, b"next").await;
+    // websockets ends a fragmented message with an empty final frame: the last piece is empty.
+    let mut rest = Vec::new();
+    loop {
+        let (_, piece, complete) = next_message(&mut w).await.unwrap();
+        rest.extend(piece);
+        if complete {
+            break;
+        }
+    }
+    assert_eq!(rest, b"last");
+
+    // Within one frame too: half of a 60000-byte frame is handed out before the rest is sent.
+    let mut w = partial_mode(server.port, "/slowframe").await;
+    let mut got = Vec::new();
+    while got.len() < 30000 {
+        let (_, piece, complete) = next_message(&mut w).await.unwrap();
+        assert!(!complete, "complete after {} bytes", got.len() + piece.len());
+        got.extend(piece);
+    }
+    send(&w.ws, SocketMessageType::Binary, b"next").await;
+    loop {
+        let (_, piece, complete) = next_message(&mut w).await.unwrap();
+        got.extend(piece);
+        if complete {
+            break;
+        }
+    }
+    assert_eq!(got, (0..60000u32).map(|i| (i % 251) as u8).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn max_message_size_applies_to_pieces_too() {
+    let server = ws_server(&[]);
+    let ws = direct();
+    ws.control().set_receive_mode(MessageWebSocketReceiveMode::PartialMessage).unwrap();
+    ws.control().set_max_message_size(40000).unwrap();
+    let mut w = wire(ws);
+    within(w.ws.connect(&uri("ws", server.port, "/slowframe"))).await.unwrap();
+    // The 60000-byte frame is refused from its header, before any of it is handed out.
+    assert_eq!(next_message(&mut w).await.unwrap_err().hresult(), WSAEMSGSIZE_HR);
+    server.wait_for_output("CLOSED 1009");
+}
+
 #[tokio::test]
 async fn nonfinal_and_final_frames_make_one_message() {
     let server = ws_server(&[]);
@@ -440,11 +504,29 @@ async fn stream_web_socket_reads_and_writes_bytes() {
 }
 
 #[tokio::test]
-async fn digest_auth_against_apache_mod_auth_digest() {
-    let upstream = ws_server(&[]);
-    let apache = util::web_peers::apache_digest_proxy(upstream.port, "netrt digest", "carol", "p@ss word");
-    let target = uri("ws", apache.port, "/echo");
+async fn stream_web_socket_answers_pings_and_sees_the_close_without_a_read() {
+    let server = ws_server(&[]);
+    let ws = StreamWebSocket::new();
+    ws.control().set_proxy(ProxyChoice::Direct).unwrap();
+    let (tx, mut closed) = mpsc::unbounded_channel();
+    ws.add_closed(Arc::new(move |_s, args: &WebSocketClosedEventArgs| {
+        let _ = tx.send((args.code(), args.reason().to_string()));
+    }))
+    .unwrap();
+    within(ws.connect(&uri("ws", server.port, "/ping-close"))).await.unwrap();
+    // No read is pending: the server closes only after its ping was answered.
+    assert_eq!(within(closed.recv()).await.unwrap(), (4001, "after pong".to_string()));
+    // What arrived before the close frame is still there to read, then the end.
+    let input = ws.input_stream();
+    assert_eq!(within(input.read(16, InputStreamOptions::Partial)).await.unwrap(), b"data");
+    assert!(within(input.read(16, InputStreamOptions::Partial)).await.unwrap().is_empty());
+}
 
+/// Refused without a credential and with a wrong password, echoes with the right one.
+async fn digest_server_auth(server: &str) {
+    let upstream = ws_server(&[]);
+    let peer = util::web_peers::digest_server(server, upstream.port, "netrt digest", "carol", "p@ss word");
+    let target = uri("ws", peer.port, "/echo");
     let e = within(direct().connect(&target)).await.unwrap_err();
     assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized, "{e}");
 
@@ -464,6 +546,50 @@ async fn digest_auth_against_apache_mod_auth_digest() {
         .unwrap();
     let e = within(wrong.connect(&target)).await.unwrap_err();
     assert_eq!(e.web_error_status(), WebErrorStatus::Unauthorized, "{e}");
+}
+
+#[tokio::test]
+async fn digest_md5_against_apache_mod_auth_digest() {
+    digest_server_auth("apache").await;
+}
+
+#[tokio::test]
+async fn digest_sha256_against_lighttpd() {
+    digest_server_auth("lighttpd").await;
+}
+
+#[tokio::test]
+async fn proxy_digest_against_squid() {
+    let server = ws_server(&[]);
+    let squid = util::web_peers::digest_server("squid", 0, "netrt proxy", "erin", "pr0xy");
+    let proxy = Proxy::parse(&format!("http://127.0.0.1:{}", squid.port)).unwrap();
+    let through_squid = |credential: Option<(&str, &str)>| {
+        let ws = MessageWebSocket::new();
+        ws.control().set_proxy(ProxyChoice::Explicit(proxy.clone())).unwrap();
+        if let Some((user, password)) = credential {
+            let credential = PasswordCredential::with_fields("", user, password).unwrap();
+            ws.control().set_proxy_credential(Some(credential)).unwrap();
+        }
+        ws
+    };
+    let target = uri("ws", server.port, "/echo");
+    let e = within(through_squid(None).connect(&target)).await.unwrap_err();
+    assert_eq!(e.web_error_status(), WebErrorStatus::ProxyAuthenticationRequired, "{e}");
+    let e = within(through_squid(Some(("erin", "wrong"))).connect(&target)).await.unwrap_err();
+    assert_eq!(e.web_error_status(), WebErrorStatus::ProxyAuthenticationRequired, "{e}");
+
+    let mut w = wire(through_squid(Some(("erin", "pr0xy"))));
+    within(w.ws.connect(&target)).await.unwrap();
+    send(&w.ws, SocketMessageType::Utf8, b"via squid").await;
+    assert_eq!(next_message(&mut w).await.unwrap().1, b"via squid");
+    // squid logs a tunnel when it ends.
+    w.ws.close();
+    squid.wait_for_output("TCP_TUNNEL/200 ");
+    assert!(
+        squid.output().contains(&format!("CONNECT 127.0.0.1:{} erin", server.port)),
+        "{}",
+        squid.output()
+    );
 }
 
 #[tokio::test]

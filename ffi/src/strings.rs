@@ -33,6 +33,29 @@ pub(crate) fn str_out(value: &str, buf: *mut c_char, len: usize, needed: *mut us
     bytes_out_exact(value.as_bytes(), true, buf.cast(), len, needed)
 }
 
+/// An optional string: `Some` as [`str_out`]; `None` (no string at all, which `""` is not)
+/// writes `*needed = 0` and, when the buffer has room, an empty string.
+pub(crate) fn opt_str_out(
+    value: Option<&str>,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> Result<(), Error> {
+    if let Some(value) = value {
+        return str_out(value, buf, len, needed);
+    }
+    let needed = Out::new(needed, "needed")?;
+    if buf.is_null() && len != 0 {
+        return Err(null("buf"));
+    }
+    needed.write(0);
+    if len > 0 {
+        // SAFETY: `buf` is non-null (checked above with len > 0) and has `len` writable bytes.
+        unsafe { *buf = 0 };
+    }
+    Ok(())
+}
+
 /// Copies `value` (no terminator) into the caller's buffer with the same rules as [`str_out`].
 pub(crate) fn data_out(value: &[u8], buf: *mut u8, len: usize, needed: *mut usize) -> Result<(), Error> {
     bytes_out_exact(value, false, buf, len, needed)

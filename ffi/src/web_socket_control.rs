@@ -14,7 +14,7 @@ use crate::certificate::{cert_opt, issue_opt as issue_cert_opt};
 use crate::credential;
 use crate::enums::{netrt_message_web_socket_receive_mode, netrt_socket_message_type};
 use crate::object::with_value;
-use crate::strings::str_in;
+use crate::strings::{opt_str_out, str_in};
 use crate::vector::{VectorObject, issue as issue_vector};
 
 /// The C spelling of the Proxy extension: NULL is the environment, "" direct, else a URL.
@@ -169,6 +169,23 @@ pub extern "C" fn netrt_message_web_socket_control_set_proxy_credential(
     ffi!("netrt_message_web_socket_control_set_proxy_credential", {
         let value = credential::credential_opt(value)?;
         with_value!(control, MessageWebSocketControl, |c| c.set_proxy_credential(value))
+    })
+}
+
+/// netrt extension `MessageWebSocketControl.Proxy` (get), in the setter's text form: `*needed` (not NULL)
+/// is 0 when no proxy was set (NULL to the setter: the environment's variables decide); ""
+/// (`*needed` 1) is direct; otherwise an explicit proxy as `http://host:port` (without the
+/// user information). String out: NUL-terminated into `buf`/`len`; too small → `0x8007007A`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_message_web_socket_control_get_proxy(
+    control: netrt_handle,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_message_web_socket_control_get_proxy", {
+        let text = with_value!(control, MessageWebSocketControl, |c| c.proxy()).to_text();
+        opt_str_out(text.as_deref(), buf, len, needed)
     })
 }
 
@@ -439,6 +456,23 @@ pub extern "C" fn netrt_stream_web_socket_control_set_proxy_credential(
     ffi!("netrt_stream_web_socket_control_set_proxy_credential", {
         let value = credential::credential_opt(value)?;
         with_value!(control, StreamWebSocketControl, |c| c.set_proxy_credential(value))
+    })
+}
+
+/// netrt extension `StreamWebSocketControl.Proxy` (get), in the setter's text form: `*needed` (not NULL)
+/// is 0 when no proxy was set (NULL to the setter: the environment's variables decide); ""
+/// (`*needed` 1) is direct; otherwise an explicit proxy as `http://host:port` (without the
+/// user information). String out: NUL-terminated into `buf`/`len`; too small → `0x8007007A`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_stream_web_socket_control_get_proxy(
+    control: netrt_handle,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_stream_web_socket_control_get_proxy", {
+        let text = with_value!(control, StreamWebSocketControl, |c| c.proxy()).to_text();
+        opt_str_out(text.as_deref(), buf, len, needed)
     })
 }
 

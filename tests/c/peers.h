@@ -69,12 +69,16 @@ static inline int peer_wait_for(peer *p, const char *needle, int ms) {
  * success; on failure the launcher has explained why on stderr. */
 static inline int peer_launch(peer *p, const char *const args[]) {
   int in[2], out[2];
-  char *argv[16] = {NETRT_PEER_LAUNCH};
+  char *argv[32] = {NETRT_PEER_LAUNCH};
   size_t argc = 1;
   memset(p, 0, sizeof *p);
   p->in_fd = -1;
   for (; args[argc - 1] && argc + 1 < sizeof argv / sizeof argv[0]; argc++) {
     argv[argc] = (char *)args[argc - 1];
+  }
+  if (args[argc - 1]) {
+    fprintf(stderr, "peer_launch: more than %zu arguments\n", sizeof argv / sizeof argv[0] - 2);
+    return -1;
   }
   if (pipe(in) != 0 || pipe(out) != 0) {
     return -1;

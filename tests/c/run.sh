@@ -8,7 +8,7 @@
 # NETRT_BROKERD   the socket broker daemon test_broker runs (default: <repo>/target/debug/netrt-brokerd)
 # CC              C compiler (default: gcc)
 # NETRT_TEST_PYTHON  the Python with the test peers (default: <repo>/.venv/bin/python, made by
-#                 tests/install-deps.sh); test_web_socket runs tests/peers/ws_server.py with it
+#                 tests/install-deps.sh); the WebSocket tests run tests/peers/ws_server.py with it
 # NETRT_TEST_PKI  the TLS tests' certificates (default: <repo>/target/test-pki, made or reused
 #                 by `tests/peers/launch pki --reuse`; the peers are started by tests/peers/launch)
 #
@@ -36,7 +36,7 @@ tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz 
   test_tls_upgrade test_tls_misuse test_fork test_dlopen test_exit_inflight test_fastpath
   test_fastpath_write test_handle_race test_certificate_chain test_cancel_stream test_blocking_io
   test_closed_objects test_completion_queue test_chain_building test_uri test_web_socket
-  test_app_manifest test_broker)
+  test_web_socket_faults test_app_manifest test_broker)
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include"
   -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 
@@ -58,6 +58,7 @@ export NETRT_WS_SERVER="$root/tests/peers/ws_server.py"
 # test_broker runs the socket broker daemon (built by `make test-c`).
 export NETRT_BROKERD="${NETRT_BROKERD:-$root/target/debug/netrt-brokerd}"
 [[ -x "$NETRT_BROKERD" ]] || { echo "run.sh: $NETRT_BROKERD not found (cargo build -p netrt-broker)" >&2; exit 2; }
+export NETRT_DIGEST_SERVER="$root/tests/peers/digest_server.py"
 # test_dlopen loads the shared library itself.
 export NETRT_LIB_SO="$build/lib/libnetrt.so.0"
 

@@ -312,6 +312,7 @@ static netrt_hresult credential_text(netrt_hresult hr, netrt_handle credential, 
   S(gw##p##_handshake, label "Control.HandshakeTimeout", netrt_##cls##_control_get_handshake_timeout, control, \
     int64_t, "%lld", long long)                                                                     \
   H(gw##p##_local, label "Information.LocalAddress", netrt_##cls##_information_get_local_address, info, host_text) \
+  T(gw##p##_proxy, label "Control.Proxy", netrt_##cls##_control_get_proxy, control)                  \
   T(gw##p##_protocol, label "Information.Protocol", netrt_##cls##_information_get_protocol, info)     \
   H(gw##p##_server_cert, label "Information.ServerCertificate",                                       \
     netrt_##cls##_information_get_server_certificate, info, cert_text)                               \

@@ -42,6 +42,7 @@ export NETRT_WS_SERVER="$root/tests/peers/ws_server.py"
 # test_broker runs the socket broker daemon (built by `make test-cpp`).
 export NETRT_BROKERD="${NETRT_BROKERD:-$root/target/debug/netrt-brokerd}"
 [[ -x "$NETRT_BROKERD" ]] || { echo "run.sh: $NETRT_BROKERD not found (cargo build -p netrt-broker)" >&2; exit 2; }
+export NETRT_DIGEST_SERVER="$root/tests/peers/digest_server.py"
 mkdir -p "$build/lib" "$build/plain" "$build/asan"
 if [[ -z "${NETRT_TEST_PKI:-}" ]]; then
   NETRT_TEST_PKI="$root/target/test-pki"

@@ -1,13 +1,18 @@
 // The web layer from C++ (C++17 and C++20) against tests/peers/ws_server.py: Uri, a
 // MessageWebSocket echo with a subprotocol, Basic auth (401 → WebSocketError::GetStatus
-// Unauthorized, then success with a PasswordCredential), close in both directions, a
-// StreamWebSocket echo, and wss:// with ServerCustomValidationRequested (a Deferral completed
-// later; Reject) — written as C++/WinRT code is, with `winrt` renamed `netrt`.
+// Unauthorized, then success with a PasswordCredential), Digest SHA-256 through lighttpd
+// (tests/peers/digest_server.py), close in both directions, PartialMessage pieces, invalid
+// UTF-8 and a killed server on the receive path, a StreamWebSocket echo, the Proxy extension,
+// and wss:// with ServerCustomValidationRequested (a Deferral completed later; Reject) —
+// written as C++/WinRT code is, with `winrt` renamed `netrt`.
 #include <netrt/Windows.Foundation.h>
 #include <netrt/Windows.Networking.Sockets.h>
 #include <netrt/Windows.Security.Credentials.h>
 #include <netrt/Windows.Storage.Streams.h>
 #include <netrt/Windows.Web.h>
+
+#include <memory>
+#include <optional>
 
 #include "test_util.hpp"
 
@@ -23,7 +28,22 @@ namespace {
 struct Seen {
   std::mutex mutex;
   std::vector<std::pair<SocketMessageType, std::string>> messages;
+  std::vector<bool> complete;  // IsMessageComplete of each message
   std::vector<std::pair<uint16_t, std::string>> closes;
+  std::optional<hresult> failure;  // the error GetDataReader gave: the connection's failure
+
+  // The messages' bytes joined, if the last one's IsMessageComplete is `last_complete`.
+  std::optional<std::string> joined(bool last_complete) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (complete.empty() || complete.back() != last_complete) return std::nullopt;
+    std::string all;
+    for (auto const& message : messages) all += message.second;
+    return all;
+  }
+  bool failed() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return failure.has_value();
+  }
 
   std::size_t message_count() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -39,11 +59,17 @@ struct Seen {
 MessageWebSocket wired(Seen& seen) {
   MessageWebSocket socket;
   socket.MessageReceived([&seen](MessageWebSocket const&, MessageWebSocketMessageReceivedEventArgs const& args) {
-    DataReader reader = args.GetDataReader();
-    reader.UnicodeEncoding(UnicodeEncoding::Utf8);
-    std::string text = to_string(reader.ReadString(reader.UnconsumedBufferLength()));
-    std::lock_guard<std::mutex> lock(seen.mutex);
-    seen.messages.emplace_back(args.MessageType(), text);
+    try {
+      DataReader reader = args.GetDataReader();
+      reader.UnicodeEncoding(UnicodeEncoding::Utf8);
+      std::string text = to_string(reader.ReadString(reader.UnconsumedBufferLength()));
+      std::lock_guard<std::mutex> lock(seen.mutex);
+      seen.messages.emplace_back(args.MessageType(), text);
+      seen.complete.push_back(args.IsMessageComplete());
+    } catch (hresult_error const& e) {
+      std::lock_guard<std::mutex> lock(seen.mutex);
+      seen.failure = e.code();
+    }
   });
   socket.Closed([&seen](IWebSocket const&, WebSocketClosedEventArgs const& args) {
     std::lock_guard<std::mutex> lock(seen.mutex);
@@ -53,6 +79,13 @@ MessageWebSocket wired(Seen& seen) {
 }
 
 Uri ws_uri(std::string const& port, char const* path) { return Uri(L"ws://127.0.0.1:" + to_hstring(port) + to_hstring(path)); }
+
+void write_text(MessageWebSocket const& socket, wchar_t const* text) {
+  DataWriter writer(socket.OutputStream());
+  writer.WriteString(text);
+  writer.StoreAsync().get();
+  writer.DetachStream();
+}
 
 void uri_members() {
   Uri uri(L"HTTP://user:pw@www.Contoso.com:8080/a/b/../page.htm?x=1&y=a+b%21#top");
@@ -152,6 +185,79 @@ void basic_auth(std::string const& port) {
   test::note("Basic auth: 401 then success with a PasswordCredential");
 }
 
+// The server sends its last fragment only once asked: pieces held back until the message is
+// complete would never be asked for, and the wait would run out.
+void partial_pieces(std::string const& port) {
+  Seen seen;
+  MessageWebSocket socket = wired(seen);
+  socket.Control().ReceiveMode(MessageWebSocketReceiveMode::PartialMessage);
+  socket.ConnectAsync(ws_uri(port, "/stepwise")).get();
+  CHECK(test::wait_until([&] { return seen.joined(false) == std::string("first second "); }));
+  write_text(socket, L"next");
+  // websockets ends the message with an empty final frame: the last piece can be empty.
+  CHECK(test::wait_until([&] { return seen.joined(true) == std::string("first second last"); }));
+  std::lock_guard<std::mutex> lock(seen.mutex);
+  for (auto const& message : seen.messages) CHECK(message.first == SocketMessageType::Utf8);
+  test::note("PartialMessage: pieces before the message is complete");
+}
+
+void invalid_utf8(std::string const& port, test::Peer& server) {
+  Seen seen;
+  MessageWebSocket socket = wired(seen);
+  socket.ConnectAsync(ws_uri(port, "/badutf8")).get();
+  CHECK(test::wait_until([&] { return seen.failed(); }));
+  CHECK(seen.failure == hresult(NETRT_E_NO_UNICODE_TRANSLATION));
+  CHECK(server.wait_for_output("CLOSED 1007"));
+  test::note("invalid UTF-8: E_NO_UNICODE_TRANSLATION, closed with 1007");
+}
+
+void killed_server() {
+  Seen seen;
+  MessageWebSocket socket = wired(seen);
+  auto server = std::make_unique<test::WsServer>(std::vector<std::string>{});
+  socket.ConnectAsync(ws_uri(server->port, "/echo")).get();
+  write_text(socket, L"one");
+  CHECK(test::wait_until([&] { return seen.message_count() == 1; }));
+  server.reset();  // stops the server's process
+  CHECK(test::wait_until([&] { return seen.failed(); }));
+  CHECK(seen.failure == hresult(NETRT_WININET_E_CONNECTION_ABORTED));
+  CHECK(WebSocketError::GetStatus(*seen.failure) == Windows::Web::WebErrorStatus::ConnectionAborted);
+  CHECK(seen.close_count() == 0);
+  test::note("a killed server: ConnectionAborted on the receive path, no Closed");
+}
+
+// lighttpd (tests/peers/digest_server.py) challenges with Digest SHA-256.
+void digest_sha256(std::string const& upstream) {
+  char const* script = std::getenv("NETRT_DIGEST_SERVER");
+  CHECK(script != nullptr);
+  if (!script) return;
+  test::Peer lighttpd({"run", "--port-after", "PORT ", "--", "python3", script, "lighttpd", "--upstream", upstream,
+                       "--realm", "netrt digest", "--user", "carol", "--password", "p@ss word"});
+  Seen seen;
+  MessageWebSocket refused = wired(seen);
+  CHECK_THROWS_HR(refused.ConnectAsync(ws_uri(lighttpd.port, "/echo")).get(), NETRT_HTTP_E_STATUS_DENIED);
+  MessageWebSocket socket = wired(seen);
+  socket.Control().ServerCredential(PasswordCredential(L"", L"carol", L"p@ss word"));
+  socket.ConnectAsync(ws_uri(lighttpd.port, "/echo")).get();
+  write_text(socket, L"digest");
+  CHECK(test::wait_until([&] { return seen.joined(true) == std::string("digest"); }));
+  test::note("Digest SHA-256 through lighttpd");
+}
+
+void proxy_setting() {
+  MessageWebSocket socket;
+  CHECK(!socket.Control().Proxy().has_value());  // the environment's variables decide
+  socket.Control().Proxy(L"");
+  CHECK(socket.Control().Proxy() == std::optional<hstring>(L""));
+  StreamWebSocket stream;
+  stream.Control().Proxy(L"user:pw@127.0.0.1:3128");
+  CHECK(stream.Control().Proxy() == std::optional<hstring>(L"http://127.0.0.1:3128"));
+  stream.Control().Proxy(nullptr);
+  CHECK(!stream.Control().Proxy().has_value());
+  CHECK_THROWS_HR(stream.Control().Proxy(L"socks5://127.0.0.1:1"), NETRT_E_INVALIDARG);
+  test::note("Control.Proxy set and read back");
+}
+
 void stream_echo(std::string const& port) {
   StreamWebSocket socket;
   CHECK(socket.Control().NoDelay());
@@ -230,6 +336,11 @@ int main() {
     uri_members();
     echo_subprotocol_close(plain.port, plain.peer);
     basic_auth(authed.port);
+    partial_pieces(plain.port);
+    invalid_utf8(plain.port, plain.peer);
+    killed_server();
+    digest_sha256(plain.port);
+    proxy_setting();
     stream_echo(plain.port);
     test::Pki pki;
     custom_validation(pki);

@@ -4,7 +4,11 @@ Prints "PORT <n>" once listening on 127.0.0.1 (ephemeral port). What a connectio
 on its path: /echo (each message back, same type), /close?code=C&reason=R (closes with that
 code), /fragmented (one text and one binary message sent in several frames), /badutf8 (a text
 frame that is not UTF-8), /reserved (a frame with RSV1 set), /drop (the TCP connection is
-aborted after the first message). Every close the server sees is printed as "CLOSED <code>
+aborted after the first message), /stepwise (a text message in three fragments, the last sent
+only once the client sends a message: a client that waits for whole messages never does),
+/slowframe (one 60000-byte binary frame whose second half is written only once the client sends a
+message), /ping-close (sends "data", pings, and once the pong is back closes with 4001
+"after pong"). Every close the server sees is printed as "CLOSED <code>
 <reason>".
 
 Options: --tls CERT KEY (wss), --protocols a,b (offered in this order of preference),
@@ -35,6 +39,27 @@ async def handler(ws):
             await ws.send(["frag", "mented ", "text"])
             await ws.send([b"\x00\x01", b"\x02", b"\x03\x04"])
             await ws.wait_closed()
+        elif url.path == "/stepwise":
+
+            async def fragments():
+                yield "first "
+                yield "second "
+                await ws.recv()
+                yield "last"
+
+            await ws.send(fragments())
+            await ws.wait_closed()
+        elif url.path == "/slowframe":
+            # FIN + binary with a 16-bit length, unmasked.
+            payload = bytes(i % 251 for i in range(60000))
+            ws.transport.write(bytes([0x82, 126]) + len(payload).to_bytes(2, "big") + payload[:30000])
+            await ws.recv()
+            ws.transport.write(payload[30000:])
+            await ws.wait_closed()
+        elif url.path == "/ping-close":
+            await ws.send(b"data")
+            await (await ws.ping())
+            await ws.close(4001, "after pong")
         elif url.path == "/badutf8":
             ws.transport.write(bytes([0x81, 0x02, 0xFF, 0xFE]))
             await ws.wait_closed()

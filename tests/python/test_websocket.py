@@ -1,5 +1,6 @@
 """MessageWebSocket and StreamWebSocket against real peers: the `websockets` server
-(tests/peers/ws_server.py), and nginx terminating TLS in front of it with auth_basic."""
+(tests/peers/ws_server.py), nginx terminating TLS in front of it with auth_basic, tinyproxy,
+and Digest authentication through lighttpd (SHA-256) and squid (a proxy, MD5)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,11 @@ from netrt import (
 )
 from peers.pki import Pki
 from peers.procs import Peer
-from peers.web import nginx_tls_proxy, tinyproxy, ws_server
+from peers.web import digest_server, nginx_tls_proxy, tinyproxy, ws_server
 
 HRESULT_WSAEMSGSIZE = 0x80072738 - 2**32
+E_NO_UNICODE_TRANSLATION = 0x80070459 - 2**32
+WININET_E_CONNECTION_ABORTED = 0x80072EFE - 2**32
 WININET_E_INVALID_SERVER_RESPONSE = 0x80072F78 - 2**32
 WININET_E_SEC_INVALID_CERT = 0x80072F89 - 2**32
 HTTP_E_STATUS_DENIED = 0x80190191 - 2**32
@@ -358,14 +361,108 @@ async def test_through_tinyproxy_with_proxy_credential(peers: list[Peer], tmp_pa
             ws.control.proxy = "socks5://127.0.0.1:1080"
         ws.control.proxy = f"127.0.0.1:{proxy.port}"
         assert ws.control.proxy == f"http://127.0.0.1:{proxy.port}"
+    await refused_then_tunnelled(server, proxy, ("pxuser", "pxpass"))
+    proxy.wait_for_output("CONNECT", timeout=STEP)
+
+
+async def refused_then_tunnelled(server: Peer, proxy: Peer, credential: tuple[str, str]) -> None:
+    """Through `proxy`: 407 (ProxyAuthenticationRequired) without a ProxyCredential, an echo
+    with `credential`."""
+    with MessageWebSocket() as ws:
+        ws.control.proxy = f"127.0.0.1:{proxy.port}"
         with pytest.raises(netrt.NetworkError) as e:
             await within(ws.connect_async(url(server)))
         assert WebSocketError.get_status(e.value.hresult) == WebErrorStatus.PROXY_AUTHENTICATION_REQUIRED
     with MessageWebSocket() as ws:
         ws.control.proxy = f"http://127.0.0.1:{proxy.port}"
-        ws.control.proxy_credential = PasswordCredential("", "pxuser", "pxpass")
+        ws.control.proxy_credential = PasswordCredential("", *credential)
         await within(ws.connect_async(url(server)))
         messages = aiter(ws)
         await send(ws, SocketMessageType.BINARY, b"tunnelled")
         assert bytes_of(await next_message(messages)) == b"tunnelled"
-    proxy.wait_for_output("CONNECT", timeout=STEP)
+
+
+async def pieces_until(
+    messages: AsyncIterator[MessageWebSocketMessageReceivedEventArgs], complete: bool
+) -> tuple[bytes, list[MessageWebSocketMessageReceivedEventArgs]]:
+    """The pieces up to the first whose IsMessageComplete is `complete`, and their bytes."""
+    pieces = [await next_message(messages)]
+    while pieces[-1].is_message_complete != complete:
+        pieces.append(await next_message(messages))
+    return b"".join(bytes_of(p) for p in pieces), pieces
+
+
+async def test_partial_message_pieces_arrive_before_the_message_is_complete(peers: list[Peer]) -> None:
+    # The server sends its last fragment only once asked: pieces held back until the message
+    # is complete would never be asked for, and the wait would run out.
+    server = start(peers)
+    with MessageWebSocket() as ws:
+        ws.control.receive_mode = netrt.MessageWebSocketReceiveMode.PARTIAL_MESSAGE
+        messages = aiter(ws)  # before connect: the server sends its first pieces at once
+        await within(ws.connect_async(url(server, "/stepwise")))
+        first = b""
+        while first != b"first second ":
+            piece = await next_message(messages)
+            assert not piece.is_message_complete
+            assert piece.message_type == SocketMessageType.UTF8
+            first += bytes_of(piece)
+        await send(ws, SocketMessageType.UTF8, b"next")
+        # websockets ends the message with an empty final frame: the last piece can be empty.
+        rest, _ = await pieces_until(messages, complete=True)
+        assert rest == b"last"
+
+
+async def test_invalid_utf8_fails_the_connection_with_1007(peers: list[Peer]) -> None:
+    server = start(peers)
+    with MessageWebSocket() as ws:
+        messages = aiter(ws)  # before connect: the server sends its frame at once
+        await within(ws.connect_async(url(server, "/badutf8")))
+        received = await collect(messages)
+        assert len(received) == 1
+        with pytest.raises(netrt.NetworkError) as e:
+            received[0].get_data_reader()
+        assert e.value.hresult == E_NO_UNICODE_TRANSLATION
+        server.wait_for_output("CLOSED 1007", timeout=STEP)
+
+
+async def test_a_killed_server_is_connection_aborted_without_closed(peers: list[Peer]) -> None:
+    server = start(peers)
+    with MessageWebSocket() as ws:
+        closed = closed_events(ws)
+        await within(ws.connect_async(url(server)))
+        messages = aiter(ws)
+        await send(ws, SocketMessageType.BINARY, b"one")
+        assert bytes_of(await next_message(messages)) == b"one"
+        server.close()  # stops the server's process
+        received = await collect(messages)
+        assert len(received) == 1
+        with pytest.raises(netrt.NetworkError) as e:
+            received[0].get_data_reader()
+        assert e.value.hresult == WININET_E_CONNECTION_ABORTED
+        assert WebSocketError.get_status(e.value.hresult) == WebErrorStatus.CONNECTION_ABORTED
+        assert not closed.done()
+
+
+async def test_digest_sha256_through_lighttpd(peers: list[Peer]) -> None:
+    upstream = start(peers)
+    lighttpd = digest_server("lighttpd", "carol", "p@ss word", upstream.port)
+    peers.append(lighttpd)
+    with MessageWebSocket() as ws:
+        with pytest.raises(netrt.NetworkError) as e:
+            await within(ws.connect_async(url(lighttpd)))
+        assert WebSocketError.get_status(e.value.hresult) == WebErrorStatus.UNAUTHORIZED
+    with MessageWebSocket() as ws:
+        ws.control.server_credential = PasswordCredential("", "carol", "p@ss word")
+        await within(ws.connect_async(url(lighttpd)))
+        messages = aiter(ws)
+        await send(ws, SocketMessageType.BINARY, b"digest")
+        assert bytes_of(await next_message(messages)) == b"digest"
+
+
+async def test_proxy_digest_through_squid(peers: list[Peer]) -> None:
+    server = start(peers)
+    squid = digest_server("squid", "erin", "pr0xy")
+    peers.append(squid)
+    await refused_then_tunnelled(server, squid, ("erin", "pr0xy"))
+    # squid logs a tunnel when it ends.
+    squid.wait_for_output(f"CONNECT 127.0.0.1:{server.port} erin", timeout=STEP)

@@ -15,6 +15,8 @@ use crate::net::StreamSocket;
 const READ_CHUNK: usize = 64 * 1024;
 
 type ReadFuture = BoxFuture<'static, (Vec<u8>, crate::Result<usize>)>;
+/// A write in progress: its buffer comes back with the outcome, to be reused.
+type WriteFuture = BoxFuture<'static, (Vec<u8>, crate::Result<()>)>;
 
 /// Reads and writes a connected [`StreamSocket`]. Errors travel as `io::Error`s wrapping the
 /// netrt [`Error`], which [`netrt_error`] takes back out.
@@ -24,17 +26,39 @@ pub(crate) struct SocketIo {
     /// Bytes a read returned beyond what the caller's buffer took.
     spill: Vec<u8>,
     spill_at: usize,
-    writing: Option<(usize, BoxFuture<'static, crate::Result<()>>)>,
+    /// The read buffer, kept between reads: allocating and zeroing 64 KiB per read cost more
+    /// than the copy out of it.
+    read_buf: Vec<u8>,
+    writing: Option<(usize, WriteFuture)>,
+    /// The write buffer, kept between writes for the same reason.
+    write_buf: Vec<u8>,
 }
 
 impl SocketIo {
     pub(crate) fn new(socket: StreamSocket) -> Self {
-        Self { socket, reading: None, spill: Vec::new(), spill_at: 0, writing: None }
+        Self {
+            socket,
+            reading: None,
+            spill: Vec::new(),
+            spill_at: 0,
+            read_buf: Vec::new(),
+            writing: None,
+            write_buf: Vec::new(),
+        }
     }
 
     /// Bytes read from the socket but not yet handed out (must be none at a TLS upgrade).
     pub(crate) fn has_unread(&self) -> bool {
         self.spill_at < self.spill.len()
+    }
+
+    /// Takes the bytes read from the socket but not yet handed out, for whoever reads the
+    /// socket directly from now on.
+    pub(crate) fn take_unread(&mut self) -> Vec<u8> {
+        let rest = self.spill.split_off(self.spill_at);
+        self.spill_at = 0;
+        self.spill.clear();
+        rest
     }
 }
 
@@ -65,7 +89,9 @@ impl AsyncRead for SocketIo {
         }
         let reading = this.reading.get_or_insert_with(|| {
             let socket = this.socket.clone();
-            let mut chunk = vec![0u8; buf.remaining().clamp(1, READ_CHUNK)];
+            let mut chunk = std::mem::take(&mut this.read_buf);
+            // Only bytes never allocated before are zeroed.
+            chunk.resize(buf.remaining().clamp(1, READ_CHUNK), 0);
             Box::pin(async move {
                 let outcome = socket.read_some(&mut chunk).await;
                 (chunk, outcome)
@@ -73,13 +99,20 @@ impl AsyncRead for SocketIo {
         });
         let (chunk, outcome) = ready!(reading.as_mut().poll(cx));
         this.reading = None;
-        let n = outcome.map_err(to_io)?;
+        let n = match outcome {
+            Ok(n) => n,
+            Err(e) => {
+                this.read_buf = chunk;
+                return Poll::Ready(Err(to_io(e)));
+            }
+        };
         let take = n.min(buf.remaining());
         buf.put_slice(&chunk[..take]);
         if take < n {
             this.spill = chunk[take..n].to_vec();
             this.spill_at = 0;
         }
+        this.read_buf = chunk;
         Poll::Ready(Ok(()))
     }
 }
@@ -91,12 +124,24 @@ impl AsyncWrite for SocketIo {
         // the stored future is the one to finish.
         let (len, writing) = this.writing.get_or_insert_with(|| {
             let socket = this.socket.clone();
-            let owned = data.to_vec();
-            (owned.len(), Box::pin(async move { socket.write_all(&owned).await }))
+            let mut owned = std::mem::take(&mut this.write_buf);
+            owned.clear();
+            owned.extend_from_slice(data);
+            (
+                owned.len(),
+                Box::pin(async move {
+                    let outcome = socket.write_all(&owned).await;
+                    (owned, outcome)
+                }),
+            )
         });
-        let outcome = ready!(writing.as_mut().poll(cx));
+        let (owned, outcome) = ready!(writing.as_mut().poll(cx));
         let len = *len;
         this.writing = None;
+        // A large one is not kept: an idle connection stays small.
+        if owned.capacity() <= READ_CHUNK {
+            this.write_buf = owned;
+        }
         Poll::Ready(outcome.map(|()| len).map_err(to_io))
     }
 

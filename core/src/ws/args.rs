@@ -17,7 +17,7 @@ use crate::tls::{Certificate, ChainValidationResult, SocketSslErrorSeverity};
 pub struct MessageWebSocketMessageReceivedEventArgs {
     pub(crate) message_type: SocketMessageType,
     pub(crate) complete: bool,
-    pub(crate) data: std::result::Result<Arc<Vec<u8>>, Error>,
+    pub(crate) data: std::result::Result<bytes::Bytes, Error>,
 }
 
 impl MessageWebSocketMessageReceivedEventArgs {

@@ -113,6 +113,8 @@ pub(crate) struct SocketCore<S> {
     pub receive_ended: AtomicBool,
     /// Signalled by Close: a connect in progress gives up.
     closing: tokio::sync::Notify,
+    /// Cancelled by Close: received data nobody will read can be dropped.
+    pub closing_token: tokio_util::sync::CancellationToken,
     /// Run once the receive side has ended (set by the owner: it ends its event
     /// subscriptions, so `async for` stops).
     pub on_receive_end: OnceLock<Box<dyn Fn() + Send + Sync>>,
@@ -143,6 +145,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             receive_done: tokio::sync::Notify::new(),
             receive_ended: AtomicBool::new(false),
             closing: tokio::sync::Notify::new(),
+            closing_token: tokio_util::sync::CancellationToken::new(),
             on_receive_end: OnceLock::new(),
         }
     }
@@ -300,7 +303,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             loop {
                 ticks.tick().await;
                 let Some(conn) = weak.upgrade() else { return };
-                if conn.send_pong().await.is_err() {
+                if conn.send_pong(&[]).await.is_err() {
                     return;
                 }
             }
@@ -317,6 +320,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
         let previous = std::mem::replace(&mut *self.lock_state(), State::Closed);
         self.control.close();
         self.closing.notify_waiters();
+        self.closing_token.cancel();
         if !matches!(previous, State::Connected(_)) {
             // No receive side will run (never connected, or a connect being abandoned).
             self.receive_finished();

@@ -1,42 +1,41 @@
-//! A connected WebSocket: the handshake through the web layer, then RFC 6455 framing by
-//! tokio-tungstenite over the upgraded netrt connection. Shared by MessageWebSocket and
+//! A connected WebSocket: the handshake through the web layer, then RFC 6455 framing
+//! (frames.rs) over the upgraded netrt connection. Shared by MessageWebSocket and
 //! StreamWebSocket.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
-use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
 use super::control::{ControlCore, Settings};
+use super::enums::MessageWebSocketReceiveMode;
+use super::frames::{FrameReader, FrameWriter, Incoming, SocketSource, Violation};
 use super::handshake;
 use crate::error::{Error, Result, hresult};
 use crate::foundation::Uri;
 use crate::net::StreamSocket;
 use crate::web::client::{self, RequestSettings, ValidationHook};
+use crate::web::io::SocketIo;
 
-type Ws = WebSocketStream<TokioIo<Upgraded>>;
+pub(crate) type Reader = FrameReader<SocketSource>;
 
 /// The connection after a successful handshake.
 pub(crate) struct Connection {
     pub socket: StreamSocket,
     pub protocol: Option<String>,
+    /// ReceiveMode, fixed at connect.
+    pub receive_mode: MessageWebSocketReceiveMode,
     sink: tokio::sync::Mutex<Sink>,
-    pub stream: tokio::sync::Mutex<SplitStream<Ws>>,
+    pub reader: tokio::sync::Mutex<Reader>,
     /// A close frame was sent (by Close or in answer to the peer's).
     close_sent: AtomicBool,
 }
 
-pub(crate) struct Sink {
-    inner: SplitSink<Ws, Message>,
+struct Sink {
+    writer: FrameWriter,
     /// The opcode of a message started with SendNonfinalFrameAsync and not yet finished.
-    pub fragment: Option<tungstenite::protocol::frame::coding::Data>,
+    fragment: Option<Data>,
 }
 
 /// A receive-side failure, as MessageReceived's GetDataReader or a stream read reports it.
@@ -88,85 +87,94 @@ pub(crate) async fn connect(
                 return Err(e);
             }
         };
-    let max = (settings.max_message_size != u32::MAX).then_some(settings.max_message_size as usize);
-    let config = WebSocketConfig::default().max_message_size(max).max_frame_size(max);
-    let ws = WebSocketStream::from_raw_socket(switched.io, Role::Client, Some(config)).await;
-    let (sink, stream) = ws.split();
+    // u32::MAX is "no limit".
+    let max =
+        if settings.max_message_size == u32::MAX { u64::MAX } else { u64::from(settings.max_message_size) };
+    // Frames go to netrt's connection directly, not through hyper's upgraded stream and the
+    // adapter under it; what they had read past the response comes first.
+    let parts = switched.io.into_inner().downcast::<TokioIo<SocketIo>>().map_err(|_| {
+        Error::new(hresult::E_UNEXPECTED, "the WebSocket upgrade did not hand back netrt's connection")
+    })?;
+    let mut early = parts.read_buf.to_vec();
+    early.extend(parts.io.into_inner().take_unread());
+    let source = SocketSource::new(switched.socket.clone(), early.into());
     Ok(Connection {
-        socket: switched.socket,
         protocol,
-        sink: tokio::sync::Mutex::new(Sink { inner: sink, fragment: None }),
-        stream: tokio::sync::Mutex::new(stream),
+        receive_mode: settings.receive_mode,
+        sink: tokio::sync::Mutex::new(Sink {
+            writer: FrameWriter::new(switched.socket.clone()),
+            fragment: None,
+        }),
+        reader: tokio::sync::Mutex::new(FrameReader::new(source, max)),
+        socket: switched.socket,
         close_sent: AtomicBool::new(false),
     })
 }
 
-fn send_error(e: tungstenite::Error) -> Error {
-    match e {
-        tungstenite::Error::Io(io) => crate::web::io::netrt_error(&io, "WebSocket send"),
-        tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
-            Error::new(hresult::RO_E_CLOSED, "the WebSocket connection is closed")
-        }
-        other => Error::new(hresult::WININET_E_CONNECTION_ABORTED, format!("WebSocket send: {other}")),
-    }
+fn closed_error() -> Error {
+    Error::new(hresult::RO_E_CLOSED, "the WebSocket connection is closed")
 }
 
 impl Connection {
-    /// Sends one whole message.
-    pub(crate) async fn send_message(&self, message: Message) -> Result<()> {
+    /// Sends one whole message (`text`: a Utf8 message, already checked to be UTF-8).
+    pub(crate) async fn send_message(&self, text: bool, data: &[u8]) -> Result<()> {
         let mut sink = self.sink.lock().await;
         if sink.fragment.is_some() {
             return Err(Error::illegal_method_call(
                 "a message begun with SendNonfinalFrameAsync must be finished with SendFinalFrameAsync first",
             ));
         }
-        sink.inner.send(message).await.map_err(send_error)
+        let opcode = if text { Data::Text } else { Data::Binary };
+        self.send_frame_locked(&mut sink, OpCode::Data(opcode), true, data).await
     }
 
     /// Sends one frame of a fragmented message (`fin`: the last one).
-    pub(crate) async fn send_frame(&self, data: Vec<u8>, text: bool, fin: bool) -> Result<()> {
-        use tungstenite::protocol::frame::Frame;
-        use tungstenite::protocol::frame::coding::{Data, OpCode};
+    pub(crate) async fn send_frame(&self, data: &[u8], text: bool, fin: bool) -> Result<()> {
         let mut sink = self.sink.lock().await;
         let opcode = match sink.fragment {
             Some(_) => Data::Continue,
             None if text => Data::Text,
             None => Data::Binary,
         };
-        let frame = Frame::message(data, OpCode::Data(opcode), fin);
-        sink.inner.send(Message::Frame(frame)).await.map_err(send_error)?;
+        self.send_frame_locked(&mut sink, OpCode::Data(opcode), fin, data).await?;
         sink.fragment = if fin { None } else { Some(opcode) };
         Ok(())
+    }
+
+    /// Nothing may follow a close frame (RFC 6455 §5.5.1).
+    async fn send_frame_locked(&self, sink: &mut Sink, opcode: OpCode, fin: bool, data: &[u8]) -> Result<()> {
+        if self.close_sent.load(Ordering::Acquire) {
+            return Err(closed_error());
+        }
+        sink.writer.send(opcode, fin, data).await
     }
 
     /// Sends a close frame (once); later calls do nothing.
     /// `None` sends an empty close frame (the peer reports 1005).
     pub(crate) async fn send_close(&self, status: Option<(u16, &str)>) {
+        let mut sink = self.sink.lock().await;
         if self.close_sent.swap(true, Ordering::AcqRel) {
             return;
         }
-        let frame = status.map(|(code, reason)| CloseFrame {
-            code: CloseCode::from(code),
-            reason: reason.to_string().into(),
+        let payload = status.map_or_else(Vec::new, |(code, reason)| {
+            let mut p = code.to_be_bytes().to_vec();
+            p.extend_from_slice(reason.as_bytes());
+            p
         });
-        let mut sink = self.sink.lock().await;
-        let _ =
-            tokio::time::timeout(super::common::CLOSE_GRACE, sink.inner.send(Message::Close(frame))).await;
+        let close = sink.writer.send(OpCode::Control(Control::Close), true, &payload);
+        let _ = tokio::time::timeout(super::common::CLOSE_GRACE, close).await;
     }
 
-    /// Sends an unsolicited Pong (the heartbeat of DesiredUnsolicitedPongInterval).
-    pub(crate) async fn send_pong(&self) -> Result<()> {
+    /// Sends a Pong: the answer to a Ping (its payload), or the unsolicited heartbeat of
+    /// DesiredUnsolicitedPongInterval (empty).
+    pub(crate) async fn send_pong(&self, payload: &[u8]) -> Result<()> {
         let mut sink = self.sink.lock().await;
-        sink.inner.send(Message::Pong(Default::default())).await.map_err(send_error)
+        self.send_frame_locked(&mut sink, OpCode::Control(Control::Pong), true, payload).await
     }
 
-    /// Classifies what ended the receive side, failing the connection with the RFC 6455 close
-    /// code where the peer broke the protocol.
-    pub(crate) async fn ended(
-        &self,
-        outcome: Option<std::result::Result<Message, tungstenite::Error>>,
-    ) -> Ended {
-        use tungstenite::error::{CapacityError, ProtocolError};
+    /// Classifies what ended the receive side, answering the peer's close frame and failing
+    /// the connection with the RFC 6455 close code where the peer broke the protocol.
+    pub(crate) async fn ended(&self, outcome: std::result::Result<Incoming, Violation>) -> Ended {
         let aborted = |detail: String| {
             Ended::Failed(Error::new(
                 hresult::WININET_E_CONNECTION_ABORTED,
@@ -174,48 +182,53 @@ impl Connection {
             ))
         };
         match outcome {
-            Some(Ok(Message::Close(frame))) => {
-                let (code, reason) =
-                    frame.map_or((1005, String::new()), |f| (u16::from(f.code), f.reason.to_string()));
+            Ok(Incoming::Close(frame)) => {
+                // The answer echoes the peer's code, as RFC 6455 §5.5.1 suggests.
+                self.send_close(frame.as_ref().map(|(code, reason)| (*code, reason.as_str()))).await;
+                let (code, reason) = frame.unwrap_or((1005, String::new()));
                 Ended::Closed(code, reason)
             }
-            None | Some(Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed)) => {
-                aborted("the peer closed the TCP connection".into())
-            }
-            Some(Err(tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake))) => {
-                aborted("the connection was reset".into())
-            }
-            Some(Err(tungstenite::Error::Io(io))) => {
+            Ok(Incoming::End) => aborted("the peer closed the TCP connection".into()),
+            Ok(other) => Ended::Failed(Error::new(
+                hresult::E_UNEXPECTED,
+                format!("unexpected WebSocket frame {other:?} while classifying the end"),
+            )),
+            Err(Violation::Io(io)) => {
                 let cause = crate::web::io::netrt_error(&io, "WebSocket receive");
                 aborted(cause.message().to_string())
             }
-            Some(Err(tungstenite::Error::Utf8(detail))) => {
+            Err(Violation::Utf8(detail)) => {
                 self.send_close(Some((1007, "invalid UTF-8 in a text message"))).await;
                 Ended::Failed(Error::new(
                     hresult::E_NO_UNICODE_TRANSLATION,
                     format!("the server sent a text message that is not UTF-8 ({detail}); closed with 1007"),
                 ))
             }
-            Some(Err(tungstenite::Error::Capacity(CapacityError::MessageTooLong { size, max_size }))) => {
+            Err(Violation::TooBig { size, max }) => {
                 self.send_close(Some((1009, "message too big"))).await;
                 Ended::Failed(Error::new(
                     hresult::WSAEMSGSIZE_HR,
                     format!(
-                        "an incoming message of {size} bytes exceeds MaxMessageSize ({max_size}); closed with 1009"
+                        "an incoming message of {size} bytes or more exceeds MaxMessageSize ({max}); closed with 1009"
                     ),
                 ))
             }
-            Some(Err(e)) => {
+            Err(Violation::Protocol(detail)) => {
                 self.send_close(Some((1002, "protocol error"))).await;
                 Ended::Failed(Error::new(
                     hresult::WININET_E_INVALID_SERVER_RESPONSE,
-                    format!("the server broke the WebSocket protocol ({e}); closed with 1002"),
+                    format!("the server broke the WebSocket protocol ({detail}); closed with 1002"),
                 ))
             }
-            Some(Ok(other)) => Ended::Failed(Error::new(
-                hresult::E_UNEXPECTED,
-                format!("unexpected WebSocket message kind {other:?} while classifying the end"),
-            )),
         }
+    }
+
+    /// After the close handshake: reads (and drops) whatever still comes until the server
+    /// closes TCP, as RFC 6455 §7.1.1 has it, for at most [`super::common::CLOSE_GRACE`].
+    pub(crate) async fn await_hang_up(reader: &mut Reader) {
+        let _ = tokio::time::timeout(super::common::CLOSE_GRACE, async {
+            while !matches!(reader.next().await, Ok(Incoming::End) | Err(_)) {}
+        })
+        .await;
     }
 }

@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
-use futures_util::StreamExt;
-use tokio_tungstenite::tungstenite::Message;
+use bytes::{Bytes, BytesMut};
 
 use super::args::MessageWebSocketMessageReceivedEventArgs;
 use super::common::SocketCore;
 use super::connection::{Connection, Ended};
 use super::control::MessageWebSocketControl;
-use super::enums::SocketMessageType;
+use super::enums::{MessageWebSocketReceiveMode, SocketMessageType};
+use super::frames::Incoming;
 use crate::error::{Error, Result, hresult};
 use crate::event::{EventToken, Handler};
 use crate::foundation::Uri;
@@ -150,7 +150,7 @@ impl MessageWebSocket {
     async fn send_frame(&self, data: &[u8], fin: bool) -> Result<u32> {
         let conn = self.inner.core.connected("SendFrameAsync")?;
         let text = self.control().message_type() == SocketMessageType::Utf8;
-        conn.send_frame(data.to_vec(), text, fin).await?;
+        conn.send_frame(data, text, fin).await?;
         Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
     }
 }
@@ -161,47 +161,53 @@ impl Drop for Inner {
     }
 }
 
-/// Raises MessageReceived for each message until the connection ends; a failure is the last
-/// MessageReceived, a close frame raises Closed.
+/// Raises MessageReceived for each message (or, in PartialMessage mode, each piece as it
+/// arrives) until the connection ends; a failure is the last MessageReceived, a close frame
+/// raises Closed.
 async fn receive_loop(
     weak: std::sync::Weak<Inner>,
     core: Arc<SocketCore<MessageWebSocket>>,
     conn: Arc<Connection>,
 ) {
     let socket = || weak.upgrade().map(|inner| MessageWebSocket { inner });
-    let mut stream = conn.stream.lock().await;
+    let partial = conn.receive_mode == MessageWebSocketReceiveMode::PartialMessage;
+    let mut reader = conn.reader.lock().await;
+    if !partial {
+        reader.set_whole_frames();
+    }
+    // FullMessage mode: the pieces of the message so far.
+    let mut assembled = BytesMut::new();
     loop {
-        let next = stream.next().await;
-        let (message_type, data) = match next {
-            Some(Ok(Message::Text(t))) => (SocketMessageType::Utf8, Ok(t.as_bytes().to_vec())),
-            Some(Ok(Message::Binary(b))) => (SocketMessageType::Binary, Ok(b.to_vec())),
-            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+        let (message_type, data, complete) = match reader.next().await {
+            Ok(Incoming::Piece { text, data, last }) => {
+                let message_type = if text { SocketMessageType::Utf8 } else { SocketMessageType::Binary };
+                match whole_or_piece(partial, &mut assembled, data, last) {
+                    Some(data) => (message_type, Ok(data), last),
+                    None => continue,
+                }
+            }
+            Ok(Incoming::Ping(payload)) => {
+                // A failed answer shows up as a failed read next.
+                let _ = conn.send_pong(&payload).await;
+                continue;
+            }
+            Ok(Incoming::Pong) => continue,
             other => match conn.ended(other).await {
                 Ended::Closed(code, reason) => {
                     if let Some(ws) = socket() {
                         core.raise_closed(ws, code, reason);
                     }
-                    // Answered by tungstenite; keep reading until the peer hangs up so the
-                    // answer is flushed.
-                    let _ = tokio::time::timeout(super::common::CLOSE_GRACE, async {
-                        while stream.next().await.is_some() {}
-                    })
-                    .await;
+                    Connection::await_hang_up(&mut reader).await;
                     break;
                 }
-                Ended::Failed(e) => (SocketMessageType::Binary, Err(e)),
+                Ended::Failed(e) => (SocketMessageType::Binary, Err(e), true),
             },
         };
         let failed = data.is_err();
         // After a local Close the connection's end is expected, not a failure to report.
         let quiet = failed && core.is_closed();
         if let Some(ws) = socket().filter(|_| !quiet) {
-            // Partial mode hands over what tungstenite assembled: whole messages (docs/web.md).
-            let args = MessageWebSocketMessageReceivedEventArgs {
-                message_type,
-                complete: true,
-                data: data.map(Arc::new),
-            };
+            let args = MessageWebSocketMessageReceivedEventArgs { message_type, complete, data };
             ws.inner.received.raise(ws.clone(), args);
         }
         if failed {
@@ -212,18 +218,29 @@ async fn receive_loop(
     conn.socket.close();
 }
 
+/// What to raise for a received piece: the piece itself in PartialMessage mode; in
+/// FullMessage mode nothing until the last piece, then the whole message.
+fn whole_or_piece(partial: bool, assembled: &mut BytesMut, data: Bytes, last: bool) -> Option<Bytes> {
+    if partial {
+        return Some(data);
+    }
+    if last && assembled.is_empty() {
+        // A message in one piece is handed over as it is, without a copy.
+        return Some(data);
+    }
+    assembled.extend_from_slice(&data);
+    last.then(|| std::mem::take(assembled).freeze())
+}
+
 async fn send_whole(inner: &Arc<Inner>, data: &[u8]) -> Result<()> {
     let conn = inner.core.connected("a send")?;
-    let message = match inner.core.control.lock().message_type {
-        SocketMessageType::Binary => Message::binary(data.to_vec()),
-        SocketMessageType::Utf8 => {
-            let text = String::from_utf8(data.to_vec()).map_err(|e| {
-                Error::new(hresult::E_NO_UNICODE_TRANSLATION, format!("a Utf8 message must be UTF-8: {e}"))
-            })?;
-            Message::text(text)
-        }
-    };
-    conn.send_message(message).await
+    let text = inner.core.control.lock().message_type == SocketMessageType::Utf8;
+    if text {
+        std::str::from_utf8(data).map_err(|e| {
+            Error::new(hresult::E_NO_UNICODE_TRANSLATION, format!("a Utf8 message must be UTF-8: {e}"))
+        })?;
+    }
+    conn.send_message(text, data).await
 }
 
 /// OutputStream of a MessageWebSocket: one write = one message.

@@ -1,5 +1,6 @@
 //! WebSockets: `MessageWebSocket` and `StreamWebSocket` over the web layer (handshake,
-//! proxies, credentials) with RFC 6455 framing by tokio-tungstenite (docs/web.md).
+//! proxies, credentials) with netrt's own RFC 6455 framing on tungstenite's frame headers
+//! (docs/web.md).
 
 mod args;
 pub mod close;
@@ -8,6 +9,7 @@ mod common;
 mod connection;
 mod control;
 mod enums;
+mod frames;
 mod handshake;
 mod information;
 mod message;

@@ -1,24 +1,41 @@
 //! `StreamWebSocket`: a WebSocket as a byte stream. Each write is sent as one binary
 //! message; reads return the bytes of the messages received, in order.
+//!
+//! A background task reads the connection from connect on, so pings are answered and the
+//! peer's close frame raises Closed even while the app is not reading. What it received waits
+//! for the app's reads in a bounded queue; when that is full the task stops reading and TCP
+//! flow control holds the server back.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Weak};
 
-use futures_util::StreamExt;
-use tokio_tungstenite::tungstenite::Message;
+use bytes::{Buf, Bytes};
+use tokio::sync::mpsc;
 
 use super::common::SocketCore;
-use super::connection::Ended;
+use super::connection::{Connection, Ended};
 use super::control::StreamWebSocketControl;
-use crate::error::Result;
+use super::frames::Incoming;
+use crate::error::{Error, Result};
 use crate::foundation::Uri;
 use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OpTicket, OutputStream};
 
+/// The largest piece one queue entry holds.
+const QUEUED_PIECE: usize = 64 * 1024;
+/// Entries the queue holds: with [`QUEUED_PIECE`], at most 512 KiB wait unread.
+const QUEUE_ENTRIES: usize = 8;
+
+/// Received bytes on their way to reads: the queue the background task fills, the entry
+/// being read, and the failure that ended the connection (reported by every later read).
+#[derive(Default)]
+struct Input {
+    queue: Option<mpsc::Receiver<Result<Bytes>>>,
+    current: Bytes,
+    failure: Option<Error>,
+}
+
 struct Inner {
     core: Arc<SocketCore<StreamWebSocket>>,
-    /// Received bytes not yet read, and where reading them has got to.
-    pending: Mutex<(Vec<u8>, usize)>,
-    /// A self-reference for the Closed sender (set once at construction).
-    me: std::sync::OnceLock<std::sync::Weak<Inner>>,
+    input: tokio::sync::Mutex<Input>,
 }
 
 /// `StreamWebSocket`. Cloning gives another reference to the same socket.
@@ -44,12 +61,7 @@ impl StreamWebSocket {
 
     /// `StreamWebSocket()`.
     pub fn new() -> Self {
-        let inner = Arc::new(Inner {
-            core: Arc::new(SocketCore::new()),
-            pending: Mutex::new((Vec::new(), 0)),
-            me: std::sync::OnceLock::new(),
-        });
-        let _ = inner.me.set(Arc::downgrade(&inner));
+        let inner = Arc::new(Inner { core: Arc::new(SocketCore::new()), input: Default::default() });
         Self { inner }
     }
 
@@ -65,11 +77,16 @@ impl StreamWebSocket {
     pub async fn connect(&self, uri: &Uri) -> Result<()> {
         let conn = self.inner.core.connect(self.clone(), uri).await?;
         self.inner.core.start_heartbeat(&conn);
+        let (queue, reads) = mpsc::channel(QUEUE_ENTRIES);
+        self.inner.input.lock().await.queue = Some(reads);
+        // Weak: the task must not keep the socket alive (dropping the last reference closes it).
+        let (weak, core) = (Arc::downgrade(&self.inner), self.inner.core.clone());
+        crate::runtime::handle().spawn(receive_task(weak, core, conn, queue));
         Ok(())
     }
 
     /// `InputStream`: the received messages' bytes; a read returns 0 once the peer's close
-    /// frame arrived.
+    /// frame arrived and everything before it was read.
     pub fn input_stream(&self) -> InputStream {
         InputStream::new(Arc::new(StreamEnd(self.inner.clone())))
     }
@@ -77,6 +94,68 @@ impl StreamWebSocket {
     /// `OutputStream`: each write is sent as one binary message.
     pub fn output_stream(&self) -> OutputStream {
         OutputStream::new(Arc::new(StreamEnd(self.inner.clone())))
+    }
+}
+
+/// Reads the connection until it ends: data into the queue, pings answered, the close frame
+/// raising Closed (after which reads return 0), a failure queued for the reads after the data.
+async fn receive_task(
+    weak: Weak<Inner>,
+    core: Arc<SocketCore<StreamWebSocket>>,
+    conn: Arc<Connection>,
+    queue: mpsc::Sender<Result<Bytes>>,
+) {
+    let mut reader = conn.reader.lock().await;
+    loop {
+        let data = match reader.next().await {
+            Ok(Incoming::Piece { data, .. }) => data,
+            Ok(Incoming::Ping(payload)) => {
+                // A failed answer shows up as a failed read next.
+                let _ = conn.send_pong(&payload).await;
+                continue;
+            }
+            Ok(Incoming::Pong) => continue,
+            other => {
+                match conn.ended(other).await {
+                    Ended::Closed(code, reason) => {
+                        if let Some(inner) = weak.upgrade() {
+                            core.raise_closed(StreamWebSocket { inner }, code, reason);
+                        }
+                        drop(queue);
+                        core.receive_finished();
+                        Connection::await_hang_up(&mut reader).await;
+                    }
+                    Ended::Failed(e) => {
+                        conn.socket.close();
+                        core.receive_finished();
+                        enqueue(&core, &queue, Err(e)).await;
+                    }
+                }
+                break;
+            }
+        };
+        let mut data = data;
+        while !data.is_empty() {
+            let piece = data.split_to(data.len().min(QUEUED_PIECE));
+            enqueue(&core, &queue, Ok(piece)).await;
+        }
+    }
+    conn.socket.close();
+}
+
+/// Waits for room in the queue; after Close nobody reads any more, so the entry is dropped.
+async fn enqueue(
+    core: &SocketCore<StreamWebSocket>,
+    queue: &mpsc::Sender<Result<Bytes>>,
+    entry: Result<Bytes>,
+) {
+    tokio::select! {
+        room = queue.reserve() => {
+            if let Ok(room) = room {
+                room.send(entry);
+            }
+        }
+        () = core.closing_token.cancelled() => {}
     }
 }
 
@@ -90,58 +169,31 @@ impl Drop for Inner {
 struct StreamEnd(Arc<Inner>);
 
 impl StreamEnd {
-    fn sender(&self) -> Option<StreamWebSocket> {
-        self.0.me.get().and_then(|w| w.upgrade()).map(|inner| StreamWebSocket { inner })
-    }
-
-    fn take_pending(&self, buf: &mut [u8]) -> usize {
-        let mut pending = self.0.pending.lock().unwrap_or_else(|e| e.into_inner());
-        let (data, at) = &mut *pending;
-        let n = buf.len().min(data.len() - *at);
-        buf[..n].copy_from_slice(&data[*at..*at + n]);
-        *at += n;
-        n
-    }
-
     async fn read(&self, buf: &mut [u8]) -> Result<usize> {
-        let n = self.take_pending(buf);
-        if n > 0 {
-            return Ok(n);
+        if self.0.core.is_closed() {
+            return Err(Error::closed("WebSocket"));
         }
-        let conn = self.0.core.connected("a read")?;
-        let mut stream = conn.stream.lock().await;
+        let mut input = self.0.input.lock().await;
         loop {
-            let data = match stream.next().await {
-                Some(Ok(Message::Binary(b))) => b.to_vec(),
-                Some(Ok(Message::Text(t))) => t.as_bytes().to_vec(),
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-                other => {
-                    drop(stream);
-                    let outcome = conn.ended(other).await;
-                    self.0.core.receive_finished();
-                    return match outcome {
-                        Ended::Closed(code, reason) => {
-                            if let Some(sender) = self.sender() {
-                                self.0.core.raise_closed(sender, code, reason);
-                            }
-                            Ok(0)
-                        }
-                        Ended::Failed(e) => {
-                            conn.socket.close();
-                            Err(e)
-                        }
-                    };
-                }
+            if !input.current.is_empty() {
+                let n = buf.len().min(input.current.len());
+                buf[..n].copy_from_slice(&input.current[..n]);
+                input.current.advance(n);
+                return Ok(n);
+            }
+            if let Some(e) = &input.failure {
+                return Err(e.clone());
+            }
+            let Some(queue) = input.queue.as_mut() else {
+                self.0.core.connected("a read")?;
+                return Err(Error::illegal_method_call("a read needs a connected WebSocket"));
             };
-            if data.is_empty() {
-                continue;
+            match queue.recv().await {
+                Some(Ok(data)) => input.current = data,
+                Some(Err(e)) => input.failure = Some(e),
+                // The peer's close frame arrived and everything before it has been read.
+                None => return Ok(0),
             }
-            let n = buf.len().min(data.len());
-            buf[..n].copy_from_slice(&data[..n]);
-            if n < data.len() {
-                *self.0.pending.lock().unwrap_or_else(|e| e.into_inner()) = (data, n);
-            }
-            return Ok(n);
         }
     }
 }
@@ -160,7 +212,7 @@ impl ByteSink for StreamEnd {
     fn write_all<'a>(&'a self, data: &'a [u8], _ticket: OpTicket) -> BoxFuture<'a, Result<u32>> {
         Box::pin(async move {
             let conn = self.0.core.connected("a write")?;
-            conn.send_message(Message::binary(data.to_vec())).await?;
+            conn.send_message(false, data).await?;
             Ok(u32::try_from(data.len()).unwrap_or(u32::MAX))
         })
     }

@@ -1,7 +1,7 @@
 //! Peers for the web-layer tests: the Python `websockets` server (tests/peers/ws_server.py),
 //! tinyproxy (CONNECT, BasicAuth), nginx (TLS-terminating reverse proxy, auth_basic; static
-//! feed files), Apache httpd (mod_auth_digest with mod_proxy_wstunnel) and the AtomPub server
-//! (tests/peers/atompub_server.py).
+//! feed files), the Digest servers of tests/peers/digest_server.py (Apache httpd, lighttpd,
+//! squid) and the AtomPub server (tests/peers/atompub_server.py).
 //! Each is started through tests/peers/launch (`run`), which owns and stops the process.
 
 use std::ffi::OsStr;
@@ -96,64 +96,18 @@ pub fn nginx_tls_proxy(cert: &Path, key: &Path, upstream_port: u16, user: &str, 
     nginx("nginx", &conf, user, password).0
 }
 
-/// Apache httpd (mod_auth_digest, MD5) on 127.0.0.1 proxying WebSockets (mod_proxy_wstunnel)
-/// to the server at `upstream_port`; `user`/`password` in realm `realm`.
-pub fn apache_digest_proxy(upstream_port: u16, realm: &str, user: &str, password: &str) -> Peer {
-    let dir = scratch("apache");
-    let port = free_port();
-    let ha1 = Command::new("openssl")
-        .args(["dgst", "-md5", "-r"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(format!("{user}:{realm}:{password}").as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("openssl dgst");
-    let ha1 = String::from_utf8_lossy(&ha1.stdout).split_whitespace().next().unwrap().to_string();
-    std::fs::write(dir.join("digest"), format!("{user}:{realm}:{ha1}\n")).unwrap();
-    let modules = "/usr/lib/apache2/modules";
-    let load: String = [
-        ("mpm_event_module", "mod_mpm_event.so"),
-        ("authn_core_module", "mod_authn_core.so"),
-        ("authz_core_module", "mod_authz_core.so"),
-        ("authn_file_module", "mod_authn_file.so"),
-        ("authz_user_module", "mod_authz_user.so"),
-        ("auth_digest_module", "mod_auth_digest.so"),
-        ("proxy_module", "mod_proxy.so"),
-        ("proxy_wstunnel_module", "mod_proxy_wstunnel.so"),
-    ]
-    .iter()
-    .map(|(name, file)| format!("LoadModule {name} {modules}/{file}\n"))
-    .collect();
-    let d = dir.display();
-    let conf = format!(
-        r#"{load}ServerRoot "{d}"
-ServerName localhost
-Listen 127.0.0.1:{port}
-PidFile "{d}/httpd.pid"
-ErrorLog "{d}/error.log"
-LogLevel info
-User nobody
-Group nogroup
-<Location "/">
-  AuthType Digest
-  AuthName "{realm}"
-  AuthDigestProvider file
-  AuthUserFile "{d}/digest"
-  AuthDigestDomain "/"
-  Require valid-user
-  ProxyPass "ws://127.0.0.1:{upstream_port}/"
-</Location>
-"#
-    );
-    let path = dir.join("httpd.conf");
-    std::fs::write(&path, conf).unwrap();
-    let peer = run_on_port(port, &["apache2".as_ref(), "-X".as_ref(), "-f".as_ref(), path.as_os_str()]);
-    wait_listening(&peer, port);
-    peer
+/// A server of tests/peers/digest_server.py (see its docstring): `apache` (Digest MD5) or
+/// `lighttpd` (Digest SHA-256) in front of the WebSocket server at `upstream`, or `squid` (a
+/// forward proxy with Digest MD5; `upstream` unused). `user`/`password` in realm `realm`.
+pub fn digest_server(server: &str, upstream: u16, realm: &str, user: &str, password: &str) -> Peer {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/digest_server.py");
+    let upstream = upstream.to_string();
+    let mut program: Vec<&OsStr> = vec![OsStr::new("python3"), script.as_os_str(), OsStr::new(server)];
+    if server != "squid" {
+        program.extend([OsStr::new("--upstream"), OsStr::new(&upstream)]);
+    }
+    program.extend(["--realm", realm, "--user", user, "--password", password].map(OsStr::new));
+    run_reporting_port("PORT ", &program)
 }
 
 /// nginx serving the files of `www` over HTTP on 127.0.0.1; `/private/` needs `user`/`password`

@@ -1,8 +1,9 @@
 """Peers for the WebSocket tests, configured as the Rust tests configure them
 (core/tests/util/web_peers.rs): the `websockets` server of tests/peers/ws_server.py, and nginx
 terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf), nginx serving
-feeds (tests/peers/nginx_feeds.conf, feeds by tests/peers/make_feeds.py), and tinyproxy
-as a CONNECT proxy with BasicAuth (tests/peers/tinyproxy.conf). Each binds 127.0.0.1 on an
+feeds (tests/peers/nginx_feeds.conf, feeds by tests/peers/make_feeds.py), tinyproxy as a CONNECT
+proxy with BasicAuth (tests/peers/tinyproxy.conf), and the HTTP Digest servers of
+tests/peers/digest_server.py (Apache httpd, lighttpd, squid). Each binds 127.0.0.1 on an
 ephemeral port, is started through tests/peers/launch and is stopped by `close()`."""
 
 from __future__ import annotations
@@ -16,11 +17,22 @@ from pathlib import Path
 from peers.procs import Peer, program
 
 WS_SERVER = Path(__file__).resolve().parents[2] / "peers" / "ws_server.py"
+DIGEST_SERVER = Path(__file__).resolve().parents[2] / "peers" / "digest_server.py"
 
 
 def ws_server(*args: str) -> Peer:
     """tests/peers/ws_server.py with `args` (see its docstring); prints "PORT <n>"."""
     return program("PORT ", sys.executable, str(WS_SERVER), *args)
+
+
+def digest_server(server: str, user: str, password: str, upstream: int | None = None) -> Peer:
+    """tests/peers/digest_server.py: `apache` (Digest MD5) or `lighttpd` (Digest SHA-256) in
+    front of the WebSocket server on `upstream`, or `squid` (a proxy with Digest MD5); realm
+    "netrt digest"."""
+    args = ["--realm", "netrt digest", "--user", user, "--password", password]
+    if upstream is not None:
+        args += ["--upstream", str(upstream)]
+    return program("PORT ", sys.executable, str(DIGEST_SERVER), server, *args)
 
 
 def _free_port() -> int:

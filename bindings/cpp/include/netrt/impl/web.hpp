@@ -190,6 +190,7 @@ namespace impl {
     static constexpr auto set_server_credential = netrt_##cls##_control_set_server_credential;        \
     static constexpr auto get_proxy_credential = netrt_##cls##_control_get_proxy_credential;          \
     static constexpr auto set_proxy_credential = netrt_##cls##_control_set_proxy_credential;          \
+    static constexpr auto get_proxy = netrt_##cls##_control_get_proxy;                                \
     static constexpr auto set_proxy = netrt_##cls##_control_set_proxy;                                \
     static constexpr auto get_supported_protocols = netrt_##cls##_control_get_supported_protocols;    \
     static constexpr auto get_outbound = netrt_##cls##_control_get_outbound_buffer_size_in_bytes;     \
@@ -235,7 +236,22 @@ class web_socket_control : public object {
   PasswordCredential ProxyCredential() const { return get_object<PasswordCredential>(Abi::get_proxy_credential); }
   void ProxyCredential(PasswordCredential const& value) const { call(Abi::set_proxy_credential, value.handle()); }
   // netrt extension: nullptr uses the environment's proxy variables, "" connects directly,
-  // otherwise an explicit http:// proxy URL.
+  // otherwise an explicit http:// proxy URL. The getter gives no value for the environment,
+  // L"" for direct, else the proxy as http://host:port.
+  std::optional<hstring> Proxy() const {
+    std::size_t needed = 0;
+    int32_t hr = 0;
+    std::string text = read_utf8(
+        [&](char* b, std::size_t l, std::size_t* n) {
+          int32_t r = Abi::get_proxy(handle(), b, l, n);
+          needed = *n;
+          return r;
+        },
+        hr);
+    check_hresult(hr);
+    if (needed == 0) return std::nullopt;
+    return hstring(std::string_view(text));
+  }
   void Proxy(::netrt::impl::str_in value) const { call(Abi::set_proxy, value.c_str()); }
   void Proxy(std::nullptr_t) const { call(Abi::set_proxy, static_cast<char const*>(nullptr)); }
   IVector<hstring> SupportedProtocols() const { return get_object<IVector<hstring>>(Abi::get_supported_protocols); }

@@ -1,0 +1,532 @@
+//! RFC 6455 framing on the client side of a connection. The reader hands out the payload of
+//! data frames piece by piece as the bytes arrive, so PartialMessage mode raises
+//! MessageReceived before a large message is complete and nothing has to hold a whole message
+//! unless the app asked for whole messages. tungstenite parses and formats the frame headers;
+//! the checks a client must make on what a server sends are here.
+
+use std::io::Cursor;
+
+use bytes::{Buf, Bytes, BytesMut};
+use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Control, Data, OpCode};
+
+/// How much one read asks the connection for (also the usual size of a piece).
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Where the frame reader's bytes come from.
+pub(crate) trait FrameSource {
+    /// Appends what one read brings, at most [`READ_CHUNK`] bytes, to `buf`; 0 at the end of
+    /// the stream.
+    fn read_into(&mut self, buf: &mut BytesMut) -> impl Future<Output = std::io::Result<usize>> + Send;
+}
+
+/// netrt's connection itself: after the handshake the frames bypass hyper's upgraded stream.
+pub(crate) struct SocketSource {
+    socket: crate::net::StreamSocket,
+    /// Bytes that arrived with the handshake's response, handed out first.
+    early: Bytes,
+    /// The read buffer, kept between reads (zeroed once).
+    chunk: Vec<u8>,
+}
+
+impl SocketSource {
+    pub(crate) fn new(socket: crate::net::StreamSocket, early: Bytes) -> Self {
+        Self { socket, early, chunk: Vec::new() }
+    }
+}
+
+impl FrameSource for SocketSource {
+    async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
+        if !self.early.is_empty() {
+            let early = std::mem::take(&mut self.early);
+            buf.extend_from_slice(&early);
+            return Ok(early.len());
+        }
+        self.chunk.resize(READ_CHUNK, 0);
+        let n = self.socket.read_some(&mut self.chunk).await.map_err(std::io::Error::other)?;
+        buf.extend_from_slice(&self.chunk[..n]);
+        Ok(n)
+    }
+}
+
+/// Any tokio reader (the unit tests' scripted streams).
+#[cfg(test)]
+pub(crate) struct ReadSource<R>(pub R);
+
+#[cfg(test)]
+impl<R: tokio::io::AsyncRead + Unpin + Send> FrameSource for ReadSource<R> {
+    async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
+        use bytes::BufMut;
+        use tokio::io::AsyncReadExt;
+        self.0.read_buf(&mut buf.limit(READ_CHUNK)).await
+    }
+}
+
+/// What [`FrameReader::next`] found.
+#[derive(Debug)]
+pub(crate) enum Incoming {
+    /// Bytes of a data message as they arrived; `last` on the final piece of its final frame.
+    /// Pieces of a text message always end on a UTF-8 character boundary.
+    Piece {
+        text: bool,
+        data: Bytes,
+        last: bool,
+    },
+    Ping(Bytes),
+    Pong,
+    /// A close frame: its code and reason (none when the frame was empty).
+    Close(Option<(u16, String)>),
+    /// The peer closed the TCP connection.
+    End,
+}
+
+/// Why receiving stopped without a close frame.
+#[derive(Debug)]
+pub(crate) enum Violation {
+    /// The connection failed underneath.
+    Io(std::io::Error),
+    /// A text message (or a close reason) that is not UTF-8 (close code 1007).
+    Utf8(String),
+    /// A message larger than MaxMessageSize (close code 1009).
+    TooBig { size: u64, max: u64 },
+    /// Any other breach of RFC 6455 by the server (close code 1002).
+    Protocol(String),
+}
+
+/// The data message being received.
+struct Message {
+    text: bool,
+    size: u64,
+    /// The start of a UTF-8 character split across pieces (at most 3 bytes).
+    utf8_tail: Vec<u8>,
+}
+
+/// Reads frames from the server's side of the connection.
+pub(crate) struct FrameReader<R> {
+    io: R,
+    buf: BytesMut,
+    /// The data frame whose payload is being handed out: bytes left, and its FIN bit.
+    frame: Option<(u64, bool)>,
+    message: Option<Message>,
+    /// MaxMessageSize.
+    max: u64,
+    /// Hand out a data frame only once all of it arrived (FullMessage mode: the message is
+    /// wanted whole anyway, and one piece per frame saves copying pieces together).
+    whole_frames: bool,
+}
+
+/// At most this much is reserved ahead for a frame's payload; a larger frame grows the buffer.
+const RESERVE_AHEAD: u64 = 16 * 1024 * 1024;
+/// A read buffer with more room than this is not kept once empty.
+const KEEP_READ_BUFFER: usize = 256 * 1024;
+
+impl<R: FrameSource> FrameReader<R> {
+    pub(crate) fn new(io: R, max_message_size: u64) -> Self {
+        Self {
+            io,
+            buf: BytesMut::new(),
+            frame: None,
+            message: None,
+            max: max_message_size,
+            whole_frames: false,
+        }
+    }
+
+    /// Hands out each data frame whole from now on (see the field).
+    pub(crate) fn set_whole_frames(&mut self) {
+        self.whole_frames = true;
+    }
+
+    /// Reads more from the connection; false at the end of the stream.
+    async fn fill(&mut self) -> Result<bool, Violation> {
+        self.buf.reserve(READ_CHUNK);
+        let n = self.io.read_into(&mut self.buf).await.map_err(Violation::Io)?;
+        Ok(n > 0)
+    }
+
+    /// The next piece of data or control frame.
+    pub(crate) async fn next(&mut self) -> Result<Incoming, Violation> {
+        loop {
+            if let Some((left, fin)) = self.frame {
+                if self.whole_frames {
+                    self.buf.reserve(usize::try_from(left.min(RESERVE_AHEAD)).unwrap_or(0));
+                    while (self.buf.len() as u64) < left {
+                        if !self.fill().await? {
+                            return Ok(Incoming::End);
+                        }
+                    }
+                } else if left > 0 && self.buf.is_empty() && !self.fill().await? {
+                    return Ok(Incoming::End);
+                }
+                let take = usize::try_from(left).map_or(self.buf.len(), |l| l.min(self.buf.len()));
+                let chunk = self.buf.split_to(take).freeze();
+                if self.buf.is_empty() && self.buf.capacity() > KEEP_READ_BUFFER {
+                    // The rest of a large frame's allocation would stay with an idle connection.
+                    self.buf = BytesMut::new();
+                }
+                let left = left - take as u64;
+                self.frame = (left > 0).then_some((left, fin));
+                if let Some(piece) = self.piece(chunk, left == 0 && fin)? {
+                    return Ok(piece);
+                }
+                continue;
+            }
+            let mut cursor = Cursor::new(&self.buf[..]);
+            let parsed = FrameHeader::parse(&mut cursor)
+                .map_err(|e| Violation::Protocol(format!("a malformed frame header ({e})")))?;
+            let Some((header, length)) = parsed else {
+                if !self.fill().await? {
+                    return Ok(Incoming::End);
+                }
+                continue;
+            };
+            let header_len = cursor.position() as usize;
+            self.buf.advance(header_len);
+            if let Some(incoming) = self.start_frame(&header, length).await? {
+                return Ok(incoming);
+            }
+        }
+    }
+
+    /// Checks a frame header; a control frame is read whole and returned, a data frame's
+    /// payload is handed out by the following calls.
+    async fn start_frame(
+        &mut self,
+        header: &FrameHeader,
+        length: u64,
+    ) -> Result<Option<Incoming>, Violation> {
+        if header.rsv1 || header.rsv2 || header.rsv3 {
+            return Err(Violation::Protocol(
+                "a frame with reserved bits set (no extension was negotiated)".into(),
+            ));
+        }
+        if header.mask.is_some() {
+            return Err(Violation::Protocol("a masked frame (a server must not mask)".into()));
+        }
+        match header.opcode {
+            OpCode::Control(control) => self.control_frame(control, header.is_final, length).await.map(Some),
+            OpCode::Data(data) => {
+                self.start_data_frame(data, length)?;
+                self.frame = Some((length, header.is_final));
+                // An empty frame still has to report the end of its message.
+                if length == 0 {
+                    self.frame = None;
+                    return self.piece(Bytes::new(), header.is_final);
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn start_data_frame(&mut self, data: Data, length: u64) -> Result<(), Violation> {
+        let text = match (data, &self.message) {
+            (Data::Continue, Some(_)) => None,
+            (Data::Continue, None) => {
+                return Err(Violation::Protocol("a continuation frame outside a fragmented message".into()));
+            }
+            (Data::Text | Data::Binary, Some(_)) => {
+                return Err(Violation::Protocol(
+                    "a new message began before the fragmented one ended".into(),
+                ));
+            }
+            (Data::Text, None) => Some(true),
+            (Data::Binary, None) => Some(false),
+            (Data::Reserved(op), _) => {
+                return Err(Violation::Protocol(format!("a data frame with the reserved opcode {op}")));
+            }
+        };
+        if let Some(text) = text {
+            self.message = Some(Message { text, size: 0, utf8_tail: Vec::new() });
+        }
+        let message = self.message.as_mut().expect("a message was just started or is going on");
+        let size = message.size.saturating_add(length);
+        if size > self.max {
+            return Err(Violation::TooBig { size, max: self.max });
+        }
+        message.size = size;
+        Ok(())
+    }
+
+    /// One piece of the current message (`None` when nothing can be handed out yet: the
+    /// bytes so far end inside a UTF-8 character).
+    fn piece(&mut self, chunk: Bytes, last: bool) -> Result<Option<Incoming>, Violation> {
+        let message = self.message.as_mut().expect("a data frame belongs to a message");
+        let text = message.text;
+        let data = if text { utf8_piece(&mut message.utf8_tail, chunk, last)? } else { chunk };
+        if last {
+            self.message = None;
+        } else if data.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Incoming::Piece { text, data, last }))
+    }
+
+    async fn control_frame(
+        &mut self,
+        control: Control,
+        fin: bool,
+        length: u64,
+    ) -> Result<Incoming, Violation> {
+        if !fin {
+            return Err(Violation::Protocol("a fragmented control frame".into()));
+        }
+        if length > 125 {
+            return Err(Violation::Protocol(format!("a control frame of {length} bytes (at most 125)")));
+        }
+        let length = length as usize;
+        while self.buf.len() < length {
+            if !self.fill().await? {
+                return Ok(Incoming::End);
+            }
+        }
+        let payload = self.buf.split_to(length).freeze();
+        match control {
+            Control::Ping => Ok(Incoming::Ping(payload)),
+            Control::Pong => Ok(Incoming::Pong),
+            Control::Close => close_payload(&payload).map(Incoming::Close),
+            Control::Reserved(op) => {
+                Err(Violation::Protocol(format!("a control frame with the reserved opcode {op}")))
+            }
+        }
+    }
+}
+
+/// The code and reason of a close frame's payload.
+fn close_payload(payload: &[u8]) -> Result<Option<(u16, String)>, Violation> {
+    match payload {
+        [] => Ok(None),
+        [_] => Err(Violation::Protocol("a close frame with a one-byte payload".into())),
+        [hi, lo, reason @ ..] => {
+            let code = u16::from_be_bytes([*hi, *lo]);
+            if !CloseCode::from(code).is_allowed() {
+                return Err(Violation::Protocol(format!(
+                    "a close frame with the code {code}, which may not be sent"
+                )));
+            }
+            let reason = std::str::from_utf8(reason)
+                .map_err(|e| Violation::Utf8(format!("the close reason is not UTF-8 ({e})")))?;
+            Ok(Some((code, reason.to_string())))
+        }
+    }
+}
+
+/// Validates the next bytes of a text message: returns the part that ends on a character
+/// boundary and keeps a character split at the end for the next piece.
+fn utf8_piece(tail: &mut Vec<u8>, chunk: Bytes, last: bool) -> Result<Bytes, Violation> {
+    let joined = if tail.is_empty() {
+        chunk
+    } else {
+        let mut joined = std::mem::take(tail);
+        joined.extend_from_slice(&chunk);
+        Bytes::from(joined)
+    };
+    match std::str::from_utf8(&joined) {
+        Ok(_) => Ok(joined),
+        // Only the end is cut short: the rest of the character is in the next piece.
+        Err(e) if e.error_len().is_none() && !last => {
+            tail.extend_from_slice(&joined[e.valid_up_to()..]);
+            Ok(joined.slice(..e.valid_up_to()))
+        }
+        Err(e) => Err(Violation::Utf8(e.to_string())),
+    }
+}
+
+/// Writes masked frames to the server, on netrt's connection directly.
+pub(crate) struct FrameWriter {
+    socket: crate::net::StreamSocket,
+    buf: Vec<u8>,
+}
+
+/// A frame buffer larger than this is not kept between sends (idle connections stay small).
+const KEEP_BUFFER: usize = 256 * 1024;
+
+impl FrameWriter {
+    pub(crate) fn new(socket: crate::net::StreamSocket) -> Self {
+        Self { socket, buf: Vec::new() }
+    }
+
+    /// Sends one frame, masked with a fresh key as RFC 6455 requires of a client.
+    pub(crate) async fn send(&mut self, opcode: OpCode, fin: bool, payload: &[u8]) -> crate::Result<()> {
+        let mask = new_mask()?;
+        let header = FrameHeader { is_final: fin, opcode, mask: Some(mask), ..FrameHeader::default() };
+        self.buf.clear();
+        self.buf.reserve(14 + payload.len());
+        header.format(payload.len() as u64, &mut self.buf).map_err(|e| {
+            crate::Error::new(crate::error::hresult::E_UNEXPECTED, format!("frame header: {e}"))
+        })?;
+        let start = self.buf.len();
+        self.buf.extend_from_slice(payload);
+        apply_mask(&mut self.buf[start..], mask);
+        let written = self.socket.write_all(&self.buf).await;
+        if self.buf.capacity() > KEEP_BUFFER {
+            self.buf = Vec::new();
+        }
+        written
+    }
+}
+
+fn new_mask() -> crate::Result<[u8; 4]> {
+    let mut mask = [0u8; 4];
+    aws_lc_rs::rand::fill(&mut mask).map_err(|_| {
+        crate::Error::new(crate::error::hresult::E_UNEXPECTED, "no random bytes for a frame mask")
+    })?;
+    Ok(mask)
+}
+
+/// XORs `data` with the 4-byte mask (8 bytes at a time; 8 is a multiple of 4, so the mask
+/// stays aligned with the remainder).
+fn apply_mask(data: &mut [u8], mask: [u8; 4]) {
+    let [a, b, c, d] = mask;
+    let wide = u64::from_ne_bytes([a, b, c, d, a, b, c, d]);
+    let mut words = data.chunks_exact_mut(8);
+    for word in &mut words {
+        let value = u64::from_ne_bytes((&*word).try_into().expect("8 bytes")) ^ wide;
+        word.copy_from_slice(&value.to_ne_bytes());
+    }
+    for (i, byte) in words.into_remainder().iter_mut().enumerate() {
+        *byte ^= mask[i % 4];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![first];
+        match payload.len() {
+            n if n < 126 => out.push(n as u8),
+            n => {
+                out.push(126);
+                out.extend((n as u16).to_be_bytes());
+            }
+        }
+        out.extend_from_slice(payload);
+        out
+    }
+
+    async fn read_all(bytes: Vec<u8>, max: u64) -> Vec<Result<Incoming, String>> {
+        let mut reader = FrameReader::new(ReadSource(Cursor::new(bytes)), max);
+        let mut out = Vec::new();
+        loop {
+            match reader.next().await {
+                Ok(Incoming::End) => return out,
+                Ok(other) => out.push(Ok(other)),
+                Err(e) => {
+                    out.push(Err(format!("{e:?}")));
+                    return out;
+                }
+            }
+        }
+    }
+
+    fn pieces(items: &[Result<Incoming, String>]) -> Vec<(bool, Vec<u8>, bool)> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Ok(Incoming::Piece { text, data, last }) => Some((*text, data.to_vec(), *last)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn fragments_and_interleaved_control_frames() {
+        let mut wire = frame(0x01, b"ab");
+        wire.extend(frame(0x89, b"hi"));
+        wire.extend(frame(0x00, b""));
+        wire.extend(frame(0x80, b"cd"));
+        wire.extend(frame(0x82, &[1, 2]));
+        let items = read_all(wire, u64::MAX).await;
+        assert!(matches!(&items[1], Ok(Incoming::Ping(p)) if &p[..] == b"hi"));
+        assert_eq!(
+            pieces(&items),
+            [(true, b"ab".to_vec(), false), (true, b"cd".to_vec(), true), (false, vec![1, 2], true)]
+        );
+    }
+
+    #[tokio::test]
+    async fn whole_frames_come_in_one_piece_however_the_bytes_arrive() {
+        let payload: Vec<u8> = (0..300u32).map(|i| i as u8).collect();
+        let mut wire = frame(0x02, &payload);
+        wire.extend(frame(0x80, b"end"));
+        // One byte per read: without whole frames that is one piece per byte.
+        let mut reader = FrameReader::new(ReadSource(Trickle(wire.into())), u64::MAX);
+        reader.set_whole_frames();
+        let first = reader.next().await.unwrap();
+        assert!(matches!(first, Incoming::Piece { data, last: false, .. } if data[..] == payload[..]));
+        let second = reader.next().await.unwrap();
+        assert!(matches!(second, Incoming::Piece { data, last: true, .. } if &data[..] == b"end"));
+    }
+
+    /// An AsyncRead that gives one byte per read.
+    struct Trickle(std::collections::VecDeque<u8>);
+
+    impl tokio::io::AsyncRead for Trickle {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            if let Some(byte) = self.0.pop_front() {
+                buf.put_slice(&[byte]);
+            }
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_character_split_across_frames_is_handed_out_whole() {
+        let text = "é€".as_bytes();
+        let mut wire = frame(0x01, &text[..1]);
+        wire.extend(frame(0x00, &text[1..3]));
+        wire.extend(frame(0x80, &text[3..]));
+        let items = read_all(wire, u64::MAX).await;
+        assert_eq!(
+            pieces(&items),
+            [(true, "é".as_bytes().to_vec(), false), (true, "€".as_bytes().to_vec(), true)]
+        );
+    }
+
+    #[tokio::test]
+    async fn violations() {
+        let cases: [(Vec<u8>, &str); 8] = [
+            (frame(0x81, &[0xFF]), "Utf8"),
+            (frame(0x01, &[0xE2, 0x82]).into_iter().chain(frame(0x80, b"")).collect(), "Utf8"),
+            (frame(0xC2, b"x"), "reserved bits"),
+            (frame(0x80, b"x"), "continuation frame outside"),
+            (frame(0x02, b"x").into_iter().chain(frame(0x82, b"y")).collect(), "new message began"),
+            (frame(0x09, b""), "fragmented control"),
+            (frame(0x88, &[0x03, 0xED]), "1005"),
+            (frame(0x83, b""), "invalid opcode: 3"),
+        ];
+        for (wire, expected) in cases {
+            let items = read_all(wire, u64::MAX).await;
+            let last = items.last().unwrap().as_ref().unwrap_err();
+            assert!(last.contains(expected), "{last} should mention {expected}");
+        }
+        let items = read_all(frame(0x82, &[0; 11]), 10).await;
+        assert!(items[0].as_ref().unwrap_err().contains("TooBig { size: 11, max: 10 }"));
+        let masked = vec![0x82, 0x81, 1, 2, 3, 4, 5];
+        assert!(read_all(masked, 10).await[0].as_ref().unwrap_err().contains("masked"));
+    }
+
+    #[tokio::test]
+    async fn close_frames() {
+        let mut payload = 1001u16.to_be_bytes().to_vec();
+        payload.extend(b"going");
+        let items = read_all(frame(0x88, &payload), u64::MAX).await;
+        assert!(matches!(&items[0], Ok(Incoming::Close(Some((1001, r)))) if r == "going"));
+        assert!(matches!(read_all(frame(0x88, b""), 9).await[0], Ok(Incoming::Close(None))));
+    }
+
+    #[test]
+    fn masking_matches_the_bytewise_definition() {
+        let mask = [0x12, 0x34, 0x56, 0x78];
+        let original: Vec<u8> = (0..29).collect();
+        let mut data = original.clone();
+        apply_mask(&mut data, mask);
+        let expected: Vec<u8> = original.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]).collect();
+        assert_eq!(data, expected);
+    }
+}
