@@ -56,7 +56,11 @@ PYWINRT: dict[str, set[str]] = {
         "SyndicationErrorStatus", "SyndicationFormat", "SyndicationTextType", "RetrievalProgress",
         "TransferProgress", "SyndicationAttribute", "SyndicationCategory", "SyndicationClient",
         "SyndicationContent", "SyndicationError", "SyndicationFeed", "SyndicationGenerator", "SyndicationItem",
-        "SyndicationLink", "SyndicationNode", "SyndicationPerson", "SyndicationText",
+        "SyndicationLink", "SyndicationNode", "SyndicationPerson", "SyndicationText", "ISyndicationNode",
+    },
+    "windows.data.xml.dom": {
+        "NodeType", "XmlAttribute", "XmlCDataSection", "XmlComment", "XmlDocument", "XmlElement",
+        "XmlLoadSettings", "XmlNodeList", "XmlText",
     },
     "windows.security.credentials": {"PasswordCredential", "PasswordCredentialPropertyStore", "PasswordVault"},
 }
@@ -83,6 +87,9 @@ ALIASES = [
     "windows.security.credentials",
     "windows.web",
     "windows.web.syndication",
+    "windows.data",
+    "windows.data.xml",
+    "windows.data.xml.dom",
 ]
 
 

@@ -1,7 +1,8 @@
 """Peers for the WebSocket tests, configured as the Rust tests configure them
 (core/tests/util/web_peers.rs): the `websockets` server of tests/peers/ws_server.py, and nginx
-terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf), tinyproxy
-as a CONNECT proxy with BasicAuth (tests/peers/tinyproxy.conf), and the HTTP Digest servers of
+terminating TLS in front of it with auth_basic (tests/peers/nginx_ws_proxy.conf), nginx serving
+feeds (tests/peers/nginx_feeds.conf, feeds by tests/peers/make_feeds.py), tinyproxy as a CONNECT
+proxy with BasicAuth (tests/peers/tinyproxy.conf), and the HTTP Digest servers of
 tests/peers/digest_server.py (Apache httpd, lighttpd, squid). Each binds 127.0.0.1 on an
 ephemeral port, is started through tests/peers/launch and is stopped by `close()`."""
 
@@ -56,22 +57,51 @@ def _wait_listening(peer: Peer, port: int) -> None:
 NGINX_CONF = Path(__file__).resolve().parents[2] / "peers" / "nginx_ws_proxy.conf"
 
 
-def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, password: str) -> Peer:
-    """nginx in `d` terminating TLS (cert/key) in front of 127.0.0.1:`upstream`, requiring
-    `user`/`password` (auth_basic)."""
+def _htpasswd(d: Path, user: str, password: str) -> None:
     digest = subprocess.run(
         ["openssl", "passwd", "-apr1", password], capture_output=True, text=True, check=True
     ).stdout.strip()
     (d / "htpasswd").write_text(f"{user}:{digest}\n")
+
+
+def _nginx(d: Path, template: Path, values: dict[str, object]) -> tuple[Peer, int]:
+    """nginx in `d` with `template`'s @NAME@ placeholders (and @DIR@, @PORT@) filled in."""
     port = _free_port()
-    conf = d / "nginx.conf"
-    text = NGINX_CONF.read_text()
-    for name, value in {"DIR": d, "PORT": port, "CERT": cert, "KEY": key, "UPSTREAM": upstream}.items():
+    text = template.read_text()
+    for name, value in {"DIR": d, "PORT": port, **values}.items():
         text = text.replace(f"@{name}@", str(value))
+    conf = d / "nginx.conf"
     conf.write_text(text)
     peer = Peer(["run", "--port", str(port), "--", "nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")])
     _wait_listening(peer, port)
+    return peer, port
+
+
+def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, password: str) -> Peer:
+    """nginx in `d` terminating TLS (cert/key) in front of 127.0.0.1:`upstream`, requiring
+    `user`/`password` (auth_basic)."""
+    _htpasswd(d, user, password)
+    peer, _ = _nginx(d, NGINX_CONF, {"CERT": cert, "KEY": key, "UPSTREAM": upstream})
     return peer
+
+
+NGINX_FEEDS_CONF = Path(__file__).resolve().parents[2] / "peers" / "nginx_feeds.conf"
+
+
+def nginx_feeds(d: Path, www: Path, user: str, password: str) -> tuple[Peer, int]:
+    """nginx in `d` serving the files of `www` over HTTP; `/private/` needs `user`/`password`
+    (auth_basic). Returns the peer and its port."""
+    _htpasswd(d, user, password)
+    return _nginx(d, NGINX_FEEDS_CONF, {"WWW": www})
+
+
+MAKE_FEEDS = Path(__file__).resolve().parents[2] / "peers" / "make_feeds.py"
+
+
+def generated_feeds(d: Path, items: int = 5) -> Path:
+    """Feeds written by feedgen (and the hostile documents) into `d`, by tests/peers/make_feeds.py."""
+    subprocess.run([sys.executable, str(MAKE_FEEDS), str(d), "--items", str(items)], check=True)
+    return d
 
 
 TINYPROXY_CONF = Path(__file__).resolve().parents[2] / "peers" / "tinyproxy.conf"

@@ -1,0 +1,1 @@
+"""Windows.Data, as PyWinRT's ``winrt.windows.data``: only the subpackages hold names."""
