@@ -20,6 +20,9 @@ from netrt._enums import (
     InputStreamOptions,
     MessageWebSocketReceiveMode,
     NetworkDirection,
+    SocketActivityConnectedStandbyAction,
+    SocketActivityKind,
+    SocketActivityTriggerReason,
     SocketErrorStatus,
     SocketProtectionLevel,
     SocketMessageType,
@@ -38,12 +41,17 @@ from netrt._errors import (
     ConnectionResetError,
     InvalidArgumentError,
     NetworkError,
+    NotImplementedError,
     OutOfBoundsError,
     PermissionError,
     TimeoutError,
 )
 from netrt._netrt import (
     AppManifest,
+    BackgroundTaskBuilder,
+    BackgroundTaskDeferral,
+    BackgroundTaskInstance,
+    BackgroundTaskRegistration,
     BandwidthStatistics,
     Buffer,
     Certificate,
@@ -72,6 +80,10 @@ from netrt._netrt import (
     MessageWebSocketMessageReceivedEventArgs,
     PasswordCredential,
     RoundTripTimeStatistics,
+    SocketActivityContext,
+    SocketActivityInformation,
+    SocketActivityTrigger,
+    SocketActivityTriggerDetails,
     SocketError,
     StreamSocket,
     StreamSocketControl,
@@ -95,6 +107,8 @@ from netrt._netrt import (
     __version__,
 )
 
+from netrt._background import IBackgroundTask, run_background_task  # noqa: E402
+
 IAsyncAction = IAsyncOperation
 """``IAsyncAction`` is an ``IAsyncOperation`` whose result is ``None``."""
 
@@ -116,6 +130,10 @@ del _register_abcs
 __all__ = [
     "AppManifest",
     "AsyncStatus",
+    "BackgroundTaskBuilder",
+    "BackgroundTaskDeferral",
+    "BackgroundTaskInstance",
+    "BackgroundTaskRegistration",
     "BandwidthStatistics",
     "Buffer",
     "ByteOrder",
@@ -142,6 +160,7 @@ __all__ = [
     "HostNameType",
     "IAsyncAction",
     "IAsyncOperation",
+    "IBackgroundTask",
     "IInputStream",
     "IOutputStream",
     "IPInformation",
@@ -157,6 +176,13 @@ __all__ = [
     "OutOfBoundsError",
     "PasswordCredential",
     "RoundTripTimeStatistics",
+    "SocketActivityConnectedStandbyAction",
+    "SocketActivityContext",
+    "SocketActivityInformation",
+    "SocketActivityKind",
+    "SocketActivityTrigger",
+    "SocketActivityTriggerDetails",
+    "SocketActivityTriggerReason",
     "SocketError",
     "SocketErrorStatus",
     "SocketMessageType",
@@ -188,4 +214,5 @@ __all__ = [
     "WebSocketServerCustomValidationRequestedEventArgs",
     "WwwFormUrlDecoder",
     "WwwFormUrlDecoderEntry",
+    "run_background_task",
 ]

@@ -1,0 +1,21 @@
+# Re-exports only: see the flat `netrt` stub for the types.
+
+from netrt import (
+    BackgroundTaskBuilder as BackgroundTaskBuilder,
+    BackgroundTaskDeferral as BackgroundTaskDeferral,
+    BackgroundTaskInstance as BackgroundTaskInstance,
+    BackgroundTaskRegistration as BackgroundTaskRegistration,
+    IBackgroundTask as IBackgroundTask,
+    SocketActivityTrigger as SocketActivityTrigger,
+    run_background_task as run_background_task,
+)
+
+__all__ = [
+    "BackgroundTaskBuilder",
+    "BackgroundTaskDeferral",
+    "BackgroundTaskInstance",
+    "BackgroundTaskRegistration",
+    "IBackgroundTask",
+    "SocketActivityTrigger",
+    "run_background_task",
+]
