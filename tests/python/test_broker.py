@@ -1,0 +1,231 @@
+"""The socket broker from Python (docs/broker.md), against a private netrt-brokerd
+(``$NETRT_BROKERD``, which tests/python/run.sh builds) on a socket in a fresh directory.
+
+The hand-off runs real processes: an app process transfers its connection and exits, the peer
+sends bytes, the broker starts the task (broker_app.py), which reclaims the socket, reads
+exactly those bytes and answers.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime
+import hashlib
+import os
+import socket as pysocket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from broker_app import CONTEXT, SOCKET_ID
+from conftest import within
+
+import netrt
+from netrt import (
+    BackgroundTaskBuilder,
+    BackgroundTaskInstance,
+    BackgroundTaskRegistration,
+    SocketActivityContext,
+    SocketActivityInformation,
+    SocketActivityKind,
+    SocketActivityTrigger,
+    StreamSocket,
+    StreamSocketListener,
+)
+
+APP = Path(__file__).with_name("broker_app.py")
+E_ILLEGAL_METHOD_CALL = 0x8000000E - 2**32
+E_NOTIMPL = 0x80004001 - 2**32
+RO_E_CLOSED = 0x80000013 - 2**32
+
+
+class Broker:
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.socket = directory / "run" / "broker.sock"
+        self.log = directory / "brokerd.log"
+
+    def log_tail(self) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    brokerd = os.environ.get("NETRT_BROKERD", "")
+    assert brokerd and os.access(brokerd, os.X_OK), (
+        "NETRT_BROKERD must name netrt-brokerd (tests/python/run.sh builds it)"
+    )
+    b = Broker(tmp_path_factory.mktemp("broker"))
+    (b.dir / "state").mkdir()
+    saved = {k: os.environ.get(k) for k in ("NETRT_BROKER_SOCKET", "NETRT_BROKER_ACTIVATION")}
+    os.environ["NETRT_BROKER_SOCKET"] = str(b.socket)  # this process and its children
+    os.environ.pop("NETRT_BROKER_ACTIVATION", None)
+    with open(b.log, "wb") as log:
+        daemon = subprocess.Popen(
+            [brokerd, "--socket", str(b.socket), "--state-dir", str(b.dir / "state"), "--retry-base-ms", "50"],
+            stderr=log,
+            env={**os.environ, "NETRT_BROKER_LOG": "debug"},
+        )
+    try:
+        deadline = time.monotonic() + 10
+        while not b.socket.exists():
+            assert daemon.poll() is None, f"netrt-brokerd exited:\n{b.log_tail()}"
+            assert time.monotonic() < deadline, "netrt-brokerd did not listen"
+            time.sleep(0.01)
+        yield b
+    finally:
+        daemon.terminate()
+        daemon.wait(10)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def register(name: str, command: str = "true") -> BackgroundTaskRegistration:
+    builder = BackgroundTaskBuilder()
+    builder.name = name
+    builder.task_entry_point = command
+    builder.set_trigger(SocketActivityTrigger())
+    return builder.register()
+
+
+def peer_listener() -> pysocket.socket:
+    server = pysocket.create_server(("127.0.0.1", 0))
+    server.settimeout(10)
+    return server
+
+
+def test_the_app_exits_and_the_task_reclaims_exactly_the_bytes(broker: Broker) -> None:
+    reports = broker.dir / "reports"
+    reports.mkdir()
+    server = peer_listener()
+    port = server.getsockname()[1]
+    app = subprocess.run(
+        [sys.executable, str(APP), "app", str(port), str(reports)], capture_output=True, text=True, timeout=30
+    )
+    assert app.returncode == 0, app.stderr
+    task_id = uuid.UUID(app.stdout.strip())
+    conn, _ = server.accept()
+    server.close()
+    with conn:
+        conn.settimeout(20)
+        # The app is gone; the broker holds the connection for its task.
+        held = SocketActivityInformation.all_sockets[SOCKET_ID]
+        assert (held.task_id, held.socket_kind) == (task_id, SocketActivityKind.STREAM_SOCKET)
+        payload = os.urandom(100_000 + int.from_bytes(os.urandom(2), "little"))
+        conn.sendall(payload)
+        conn.shutdown(pysocket.SHUT_WR)  # the task reads to the end: nothing more, nothing less
+        answer = b""
+        while not answer.endswith(b"\n"):
+            chunk = conn.recv(4096)
+            assert chunk, f"the task closed without answering; broker log:\n{broker.log_tail()}"
+            answer += chunk
+    expected = f"{len(payload)} {hashlib.sha256(payload).hexdigest()} {CONTEXT.hex()} SOCKET_ACTIVITY\n"
+    assert answer.decode() == expected, (reports / SOCKET_ID).read_text()
+    assert SOCKET_ID not in SocketActivityInformation.all_sockets
+    BackgroundTaskRegistration.all_tasks[task_id].unregister(True)
+    assert task_id not in BackgroundTaskRegistration.all_tasks
+
+
+async def test_all_sockets_lists_context_and_reclaims_in_process(broker: Broker) -> None:
+    task = register("python-list")
+    assert BackgroundTaskRegistration.all_tasks[task.task_id].name == "python-list"
+    server = peer_listener()
+    sock = StreamSocket()
+    sock.enable_transfer_ownership(task.task_id, netrt.SocketActivityConnectedStandbyAction.WAKE)
+    await within(sock.connect_async("127.0.0.1", str(server.getsockname()[1])))
+    conn, _ = server.accept()
+    server.close()
+    with conn:
+        sock.transfer_ownership("python-list-1", SocketActivityContext(bytearray(b"state")), datetime.timedelta(hours=1))
+        with pytest.raises(netrt.NetworkError) as closed:
+            sock.control.no_delay = True
+        assert closed.value.hresult == RO_E_CLOSED
+        info = SocketActivityInformation.all_sockets["python-list-1"]
+        assert (info.id, info.task_id, bytes(info.context.data)) == ("python-list-1", task.task_id, b"state")
+        with pytest.raises(netrt.NetworkError) as wrong_kind:
+            info.stream_socket_listener
+        assert wrong_kind.value.hresult == E_ILLEGAL_METHOD_CALL
+        back = info.stream_socket
+        assert info.stream_socket is not None  # reading again gives the same socket back
+        assert "python-list-1" not in SocketActivityInformation.all_sockets
+        writer = netrt.DataWriter(back.output_stream)
+        writer.write_bytes(b"after reclaim")
+        await within(writer.store_async())
+        assert conn.recv(64) == b"after reclaim"
+        back.close()
+    task.unregister(False)
+
+
+async def test_transfer_with_a_pending_read_fails_and_keeps_the_socket(broker: Broker) -> None:
+    task = register("python-pending")
+    server = peer_listener()
+    sock = StreamSocket()
+    sock.enable_transfer_ownership(task.task_id)
+    await within(sock.connect_async("127.0.0.1", str(server.getsockname()[1])))
+    conn, _ = server.accept()
+    server.close()
+    with conn, sock:
+        reader = netrt.DataReader(sock.input_stream)
+        reader.input_stream_options = netrt.InputStreamOptions.PARTIAL
+        pending = reader.load_async(16)
+        with pytest.raises(netrt.NetworkError) as refused:
+            sock.transfer_ownership("python-pending-1")
+        assert refused.value.hresult == E_ILLEGAL_METHOD_CALL
+        assert "pending" in str(refused.value)
+        assert "python-pending-1" not in SocketActivityInformation.all_sockets
+        conn.sendall(b"still mine")  # the socket is unchanged: the read completes
+        assert await within(pending) == 10
+        assert reader.read_bytes(10) == b"still mine"
+    task.unregister(False)
+
+
+async def test_a_tls_socket_cannot_be_transferred(broker: Broker, s_server, ca) -> None:  # type: ignore[no-untyped-def]
+    task = register("python-tls")
+    peer = s_server()
+    sock = StreamSocket()
+    sock.control.trusted_root_certificates.append(ca)
+    sock.enable_transfer_ownership(task.task_id)
+    with sock:
+        await within(sock.connect_async(netrt.HostName("localhost"), str(peer.port), netrt.SocketProtectionLevel.TLS12))
+        with pytest.raises(builtins.NotImplementedError) as refused:
+            sock.transfer_ownership("python-tls-1")
+        assert isinstance(refused.value, netrt.NetworkError)
+        assert type(refused.value) is netrt.NotImplementedError
+        assert refused.value.hresult == E_NOTIMPL
+        assert "TLS" in str(refused.value)
+    task.unregister(False)
+
+
+def test_argument_errors(broker: Broker) -> None:
+    sock, listener = StreamSocket(), StreamSocketListener()
+    with pytest.raises(TypeError):
+        sock.enable_transfer_ownership("not a uuid")
+    with pytest.raises(TypeError):
+        sock.transfer_ownership("id", b"not a context")
+    with pytest.raises(TypeError):  # WinRT's listener has no keep-alive overload
+        listener.transfer_ownership("id", SocketActivityContext(b""), datetime.timedelta(seconds=1))
+    with pytest.raises(netrt.NetworkError) as not_enabled:
+        sock.transfer_ownership("id")
+    assert not_enabled.value.hresult == E_ILLEGAL_METHOD_CALL
+    with pytest.raises(TypeError):
+        BackgroundTaskBuilder().set_trigger(object())
+    with pytest.raises(netrt.InvalidArgumentError):
+        BackgroundTaskBuilder().register("no entry point or trigger")
+    assert SocketActivityTrigger().is_wake_from_low_power_supported is False
+
+
+def test_not_started_by_the_broker(broker: Broker) -> None:
+    assert BackgroundTaskInstance.current() is None
+
+    class NeverRuns:
+        def run(self, task_instance: BackgroundTaskInstance, /) -> None:
+            raise AssertionError("run() without an activation")
+
+    assert netrt.run_background_task(NeverRuns) is False
