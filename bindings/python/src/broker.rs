@@ -354,7 +354,11 @@ impl PySocketActivityInformation {
     }
 
     fn __repr__(&self) -> String {
-        format!("SocketActivityInformation(id={:?}, socket_kind={:?})", self.inner.id(), self.inner.socket_kind())
+        format!(
+            "SocketActivityInformation(id={:?}, socket_kind={:?})",
+            self.inner.id(),
+            self.inner.socket_kind()
+        )
     }
 }
 

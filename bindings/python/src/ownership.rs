@@ -22,7 +22,12 @@ pub trait Transferable: Sync {
     fn transfer_plain(&self, id: &str) -> netrt::Result<()>;
     fn transfer_context(&self, id: &str, data: &SocketActivityContext) -> netrt::Result<()>;
     /// Only called when `KEEP_ALIVE` is true.
-    fn transfer_keep_alive(&self, id: &str, data: &SocketActivityContext, time: TimeSpan) -> netrt::Result<()>;
+    fn transfer_keep_alive(
+        &self,
+        id: &str,
+        data: &SocketActivityContext,
+        time: TimeSpan,
+    ) -> netrt::Result<()>;
 }
 
 macro_rules! transferable {
