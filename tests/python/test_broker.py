@@ -1,5 +1,5 @@
-"""The socket broker from Python (docs/broker.md), against a private netrt-brokerd
-(``$NETRT_BROKERD``, which tests/python/run.sh builds) on a socket in a fresh directory.
+"""The socket broker from Python (docs/broker.md), against the session's private netrt-brokerd
+(conftest.py's ``broker`` fixture).
 
 The hand-off runs real processes: an app process transfers its connection and exits, the peer
 sends bytes, the broker starts the task (broker_app.py), which reclaims the socket, reads
@@ -15,14 +15,12 @@ import os
 import socket as pysocket
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from broker_app import CONTEXT, SOCKET_ID
-from conftest import within
+from conftest import Broker, within
 
 import netrt
 from netrt import (
@@ -41,50 +39,6 @@ APP = Path(__file__).with_name("broker_app.py")
 E_ILLEGAL_METHOD_CALL = 0x8000000E - 2**32
 E_NOTIMPL = 0x80004001 - 2**32
 RO_E_CLOSED = 0x80000013 - 2**32
-
-
-class Broker:
-    def __init__(self, directory: Path) -> None:
-        self.dir = directory
-        self.socket = directory / "run" / "broker.sock"
-        self.log = directory / "brokerd.log"
-
-    def log_tail(self) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
-
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
-    brokerd = os.environ.get("NETRT_BROKERD", "")
-    assert brokerd and os.access(brokerd, os.X_OK), (
-        "NETRT_BROKERD must name netrt-brokerd (tests/python/run.sh builds it)"
-    )
-    b = Broker(tmp_path_factory.mktemp("broker"))
-    (b.dir / "state").mkdir()
-    saved = {k: os.environ.get(k) for k in ("NETRT_BROKER_SOCKET", "NETRT_BROKER_ACTIVATION")}
-    os.environ["NETRT_BROKER_SOCKET"] = str(b.socket)  # this process and its children
-    os.environ.pop("NETRT_BROKER_ACTIVATION", None)
-    with open(b.log, "wb") as log:
-        daemon = subprocess.Popen(
-            [brokerd, "--socket", str(b.socket), "--state-dir", str(b.dir / "state"), "--retry-base-ms", "50"],
-            stderr=log,
-            env={**os.environ, "NETRT_BROKER_LOG": "debug"},
-        )
-    try:
-        deadline = time.monotonic() + 10
-        while not b.socket.exists():
-            assert daemon.poll() is None, f"netrt-brokerd exited:\n{b.log_tail()}"
-            assert time.monotonic() < deadline, "netrt-brokerd did not listen"
-            time.sleep(0.01)
-        yield b
-    finally:
-        daemon.terminate()
-        daemon.wait(10)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def register(name: str, command: str = "true") -> BackgroundTaskRegistration:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from netrt._netrt import BackgroundTaskInstance
+# netrt/__init__ imports this module after the native classes, so the name is already there.
+from netrt import BackgroundTaskInstance
 
 __all__ = ["IBackgroundTask", "run_background_task"]
 
