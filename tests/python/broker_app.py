@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -35,7 +36,7 @@ STEP = 10.0
 def app(port: str, report_dir: str) -> None:
     builder = BackgroundTaskBuilder()
     builder.name = "python-handoff"
-    builder.task_entry_point = f"{sys.executable} {Path(__file__).resolve()} task"
+    builder.task_entry_point = shlex.join([sys.executable, str(Path(__file__).resolve()), "task"])
     builder.set_trigger(SocketActivityTrigger())
     builder.add_environment("REPORT_DIR", report_dir)
     task = builder.register()

@@ -81,7 +81,8 @@ def test_the_app_exits_and_the_task_reclaims_exactly_the_bytes(broker: Broker) -
             assert chunk, f"the task closed without answering; broker log:\n{broker.log_tail()}"
             answer += chunk
     expected = f"{len(payload)} {hashlib.sha256(payload).hexdigest()} {CONTEXT.hex()} SOCKET_ACTIVITY\n"
-    assert answer.decode() == expected, (reports / SOCKET_ID).read_text()
+    report = reports / SOCKET_ID
+    assert answer.decode() == expected, report.read_text() if report.exists() else broker.log_tail()
     assert SOCKET_ID not in SocketActivityInformation.all_sockets
     BackgroundTaskRegistration.all_tasks[task_id].unregister(True)
     assert task_id not in BackgroundTaskRegistration.all_tasks
@@ -183,3 +184,32 @@ def test_not_started_by_the_broker(broker: Broker) -> None:
             raise AssertionError("run() without an activation")
 
     assert netrt.run_background_task(NeverRuns) is False
+
+
+async def test_a_listener_and_a_datagram_socket_go_and_come_back(broker: Broker) -> None:
+    task = register("python-kinds")
+    listener, datagram = StreamSocketListener(), netrt.DatagramSocket()
+    listener.enable_transfer_ownership(task.task_id)  # before binding
+    datagram.enable_transfer_ownership(task.task_id)
+    await within(listener.bind_endpoint_async("127.0.0.1", ""))
+    await within(datagram.bind_endpoint_async("127.0.0.1", ""))
+    listener_port, datagram_port = listener.information.local_port, datagram.information.local_port
+    listener.transfer_ownership("python-listener", SocketActivityContext(b"L"))
+    datagram.transfer_ownership_with_context_and_keep_alive_time(
+        "python-datagram", SocketActivityContext(b"D"), datetime.timedelta(hours=1)
+    )
+    held = SocketActivityInformation.all_sockets
+    assert held["python-listener"].socket_kind == SocketActivityKind.STREAM_SOCKET_LISTENER
+    assert held["python-datagram"].socket_kind == SocketActivityKind.DATAGRAM_SOCKET
+    assert bytes(held["python-datagram"].context.data) == b"D"
+
+    back = held["python-listener"].stream_socket_listener
+    assert back.information.local_port == listener_port
+    with back, pysocket.create_connection(("127.0.0.1", int(listener_port)), timeout=10):
+        accepted = await within(aiter(back).__anext__())
+        assert isinstance(accepted, StreamSocket)
+        accepted.close()
+    with held["python-datagram"].datagram_socket as udp:
+        assert udp.information.local_port == datagram_port
+    assert not {"python-listener", "python-datagram"} & set(SocketActivityInformation.all_sockets)
+    task.unregister(False)
