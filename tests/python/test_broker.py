@@ -8,6 +8,7 @@ exactly those bytes and answers.
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import datetime
 import hashlib
@@ -212,4 +213,34 @@ async def test_a_listener_and_a_datagram_socket_go_and_come_back(broker: Broker)
     with held["python-datagram"].datagram_socket as udp:
         assert udp.information.local_port == datagram_port
     assert not {"python-listener", "python-datagram"} & set(SocketActivityInformation.all_sockets)
+    task.unregister(False)
+
+
+async def test_a_subscribed_instance_is_told_instead_of_a_spawn(broker: Broker) -> None:
+    task = register("python-subscribed", "exit 1")  # a spawn would fail and be logged
+    server = peer_listener()
+    sock = StreamSocket()
+    sock.enable_transfer_ownership(task.task_id)
+    await within(sock.connect_async("127.0.0.1", str(server.getsockname()[1])))
+    conn, _ = server.accept()
+    server.close()
+    with conn, task.subscribe() as subscription:
+        assert subscription.next_activation(0) is None  # nothing yet
+        sock.transfer_ownership("python-subscribed-1")
+        conn.sendall(b"wake up")
+        instance = await asyncio.to_thread(subscription.next_activation, 10)
+        assert instance is not None and instance.task is not None
+        assert instance.task.task_id == task.task_id
+        details = instance.trigger_details
+        assert details.reason == netrt.SocketActivityTriggerReason.SOCKET_ACTIVITY
+        back = details.socket_information.stream_socket
+        reader = netrt.DataReader(back.input_stream)
+        assert await within(reader.load_async(7)) == 7
+        assert reader.read_bytes(7) == b"wake up"
+        back.close()
+    with pytest.raises(netrt.NetworkError) as closed:
+        subscription.next_activation(0)
+    assert closed.value.hresult == RO_E_CLOSED
+    with pytest.raises(ValueError):
+        task.subscribe().next_activation(-1.0)
     task.unregister(False)

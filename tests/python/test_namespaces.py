@@ -71,7 +71,7 @@ PYWINRT: dict[str, set[str]] = {
 EXTENSIONS: dict[str, set[str]] = {
     "windows.networking.sockets": {"ClientCertificateMode", "TlsVersion", "AppManifest", "NetworkDirection"},
     # The broker starts a task as a new process, which finds its instance itself.
-    "windows.applicationmodel.background": {"BackgroundTaskInstance", "run_background_task"},
+    "windows.applicationmodel.background": {"ActivationSubscription", "BackgroundTaskInstance", "run_background_task"},
 }
 
 # Names of the flat namespace that are netrt's Python exceptions, in no WinRT namespace.

@@ -7,11 +7,12 @@
 //! trip (and may start the daemon).
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use netrt::broker::{
-    BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance, BackgroundTaskRegistration,
-    ReclaimedSocket, SocketActivityContext, SocketActivityInformation, SocketActivityTrigger,
-    SocketActivityTriggerDetails,
+    ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
+    BackgroundTaskRegistration, ReclaimedSocket, SocketActivityContext, SocketActivityInformation,
+    SocketActivityTrigger, SocketActivityTriggerDetails,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -19,7 +20,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::asyncop::arity_error;
 use crate::convert::{bytes_arg, py_enum, str_arg, uuid};
-use crate::errors::OrRaise;
+use crate::errors::{OrRaise, invalid_arg, to_pyerr};
 use crate::streams::PyBuf;
 
 /// A static property, as PyWinRT has them (`SocketActivityInformation.all_sockets`): a class
@@ -195,8 +196,91 @@ impl PyBackgroundTaskRegistration {
         py.detach(|| self.inner.unregister(cancel_task)).or_raise()
     }
 
+    /// netrt: subscribes this running process to the task's activations; while the
+    /// subscription is open the broker notifies it instead of starting the task's command.
+    fn subscribe(&self, py: Python<'_>) -> PyResult<PyActivationSubscription> {
+        let inner = py.detach(|| self.inner.subscribe()).or_raise()?;
+        Ok(PyActivationSubscription { inner: Mutex::new(Subscription::Ready(inner)) })
+    }
+
     fn __repr__(&self) -> String {
         format!("BackgroundTaskRegistration(name={:?}, task_id={})", self.inner.name(), self.inner.task_id())
+    }
+}
+
+/// netrt: a running instance's feed of its task's activations (`registration.subscribe()`).
+/// `close()` (or leaving a `with` block) ends the subscription.
+#[pyclass(module = "netrt", name = "ActivationSubscription", frozen)]
+pub struct PyActivationSubscription {
+    inner: Mutex<Subscription>,
+}
+
+/// The subscription is taken out while a `next_activation` waits (without the GIL or the
+/// lock), so `close()` never waits for it: the waiting call drops it when it returns.
+enum Subscription {
+    Ready(ActivationSubscription),
+    Waiting,
+    Closed,
+}
+
+impl PyActivationSubscription {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Subscription> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[pymethods]
+impl PyActivationSubscription {
+    /// The next activation as a `BackgroundTaskInstance`, waiting at most `timeout` seconds
+    /// (`None`: no limit); `None` when the time ran out. `RO_E_CLOSED` after `close()`,
+    /// `E_ILLEGAL_METHOD_CALL` while another thread waits on the same subscription.
+    #[pyo3(signature = (timeout = None, /))]
+    fn next_activation(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+    ) -> PyResult<Option<PyBackgroundTaskInstance>> {
+        let limit = timeout
+            .map(|s| {
+                Duration::try_from_secs_f64(s).map_err(|_| {
+                    invalid_arg(format!("timeout must be a non-negative number of seconds, got {s}"))
+                })
+            })
+            .transpose()?;
+        // Its own statement: the lock guard must be gone before the arms lock again.
+        let taken = std::mem::replace(&mut *self.slot(), Subscription::Waiting);
+        let mut subscription = match taken {
+            Subscription::Ready(s) => s,
+            other => {
+                let closed = matches!(other, Subscription::Closed);
+                *self.slot() = other;
+                return Err(to_pyerr(if closed {
+                    netrt::Error::closed("ActivationSubscription")
+                } else {
+                    netrt::Error::illegal_method_call("next_activation: another call is already waiting")
+                }));
+            }
+        };
+        let got = py.detach(|| subscription.next_activation(limit));
+        let mut slot = self.slot();
+        if matches!(*slot, Subscription::Waiting) {
+            *slot = Subscription::Ready(subscription);
+        }
+        Ok(got.or_raise()?.map(|inner| PyBackgroundTaskInstance { inner }))
+    }
+
+    /// Ends the subscription (idempotent): the broker starts the task's command again.
+    fn close(&self) {
+        *self.slot() = Subscription::Closed;
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, PyTuple>) {
+        self.close();
     }
 }
 

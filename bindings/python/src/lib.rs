@@ -223,6 +223,7 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<broker::PySocketActivityTrigger>()?;
     m.add_class::<broker::PyBackgroundTaskBuilder>()?;
     m.add_class::<broker::PyBackgroundTaskRegistration>()?;
+    m.add_class::<broker::PyActivationSubscription>()?;
     m.add_class::<broker::PyBackgroundTaskDeferral>()?;
     m.add_class::<broker::PyBackgroundTaskInstance>()?;
     m.add_class::<broker::PySocketActivityContext>()?;

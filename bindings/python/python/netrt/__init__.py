@@ -47,6 +47,7 @@ from netrt._errors import (
     TimeoutError,
 )
 from netrt._netrt import (
+    ActivationSubscription,
     AppManifest,
     BackgroundTaskBuilder,
     BackgroundTaskDeferral,
@@ -128,6 +129,7 @@ del _register_abcs
 # The exception classes named like built-ins (ConnectionRefusedError, TimeoutError, ...) are
 # left out of __all__ so that `from netrt import *` never shadows the built-ins.
 __all__ = [
+    "ActivationSubscription",
     "AppManifest",
     "AsyncStatus",
     "BackgroundTaskBuilder",

@@ -56,6 +56,7 @@ _T = TypeVar("_T")
 __version__: str
 
 __all__ = [
+    "ActivationSubscription",
     "AppManifest",
     "AsyncStatus",
     "BackgroundTaskBuilder",
@@ -1395,6 +1396,21 @@ class BackgroundTaskRegistration:
     @property
     def trigger(self) -> SocketActivityTrigger: ...
     def unregister(self, cancel_task: bool, /) -> None: ...
+    # netrt extension: this running process is told of the task's activations instead
+    def subscribe(self) -> ActivationSubscription: ...
+
+@final
+class ActivationSubscription:
+    def next_activation(self, timeout: float | None = None, /) -> BackgroundTaskInstance | None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: types.TracebackType | None,
+        /,
+    ) -> None: ...
 
 @final
 class BackgroundTaskDeferral:

@@ -8,6 +8,7 @@ primary one.
 """
 
 from netrt import (
+    ActivationSubscription as ActivationSubscription,
     BackgroundTaskBuilder as BackgroundTaskBuilder,
     BackgroundTaskDeferral as BackgroundTaskDeferral,
     BackgroundTaskInstance as BackgroundTaskInstance,
@@ -18,6 +19,7 @@ from netrt import (
 )
 
 __all__ = [
+    "ActivationSubscription",
     "BackgroundTaskBuilder",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",

@@ -1,6 +1,7 @@
 # Re-exports only: see the flat `netrt` stub for the types.
 
 from netrt import (
+    ActivationSubscription as ActivationSubscription,
     BackgroundTaskBuilder as BackgroundTaskBuilder,
     BackgroundTaskDeferral as BackgroundTaskDeferral,
     BackgroundTaskInstance as BackgroundTaskInstance,
@@ -11,6 +12,7 @@ from netrt import (
 )
 
 __all__ = [
+    "ActivationSubscription",
     "BackgroundTaskBuilder",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",
