@@ -200,7 +200,7 @@ impl PyBackgroundTaskRegistration {
     /// subscription is open the broker notifies it instead of starting the task's command.
     fn subscribe(&self, py: Python<'_>) -> PyResult<PyActivationSubscription> {
         let inner = py.detach(|| self.inner.subscribe()).or_raise()?;
-        Ok(PyActivationSubscription { inner: Mutex::new(Subscription::Ready(inner)) })
+        Ok(PyActivationSubscription { inner: Mutex::new(Subscription::Ready(Box::new(inner))) })
     }
 
     fn __repr__(&self) -> String {
@@ -218,7 +218,7 @@ pub struct PyActivationSubscription {
 /// The subscription is taken out while a `next_activation` waits (without the GIL or the
 /// lock), so `close()` never waits for it: the waiting call drops it when it returns.
 enum Subscription {
-    Ready(ActivationSubscription),
+    Ready(Box<ActivationSubscription>),
     Waiting,
     Closed,
 }
