@@ -56,6 +56,17 @@ def peer_listener() -> pysocket.socket:
     return server
 
 
+async def connected(task: BackgroundTaskRegistration, *action: object) -> tuple[StreamSocket, pysocket.socket]:
+    """A netrt StreamSocket enabled for `task` and connected to a Python peer: (socket, peer's end)."""
+    server = peer_listener()
+    sock = StreamSocket()
+    sock.enable_transfer_ownership(task.task_id, *action)
+    await within(sock.connect_async("127.0.0.1", str(server.getsockname()[1])))
+    conn, _ = server.accept()
+    server.close()
+    return sock, conn
+
+
 def test_the_app_exits_and_the_task_reclaims_exactly_the_bytes(broker: Broker) -> None:
     reports = broker.dir / "reports"
     reports.mkdir()
@@ -92,12 +103,7 @@ def test_the_app_exits_and_the_task_reclaims_exactly_the_bytes(broker: Broker) -
 async def test_all_sockets_lists_context_and_reclaims_in_process(broker: Broker) -> None:
     task = register("python-list")
     assert BackgroundTaskRegistration.all_tasks[task.task_id].name == "python-list"
-    server = peer_listener()
-    sock = StreamSocket()
-    sock.enable_transfer_ownership(task.task_id, netrt.SocketActivityConnectedStandbyAction.WAKE)
-    await within(sock.connect_async("127.0.0.1", str(server.getsockname()[1])))
-    conn, _ = server.accept()
-    server.close()
+    sock, conn = await connected(task, netrt.SocketActivityConnectedStandbyAction.WAKE)
     with conn:
         sock.transfer_ownership("python-list-1", SocketActivityContext(bytearray(b"state")), datetime.timedelta(hours=1))
         with pytest.raises(netrt.NetworkError) as closed:
@@ -121,12 +127,7 @@ async def test_all_sockets_lists_context_and_reclaims_in_process(broker: Broker)
 
 async def test_transfer_with_a_pending_read_fails_and_keeps_the_socket(broker: Broker) -> None:
     task = register("python-pending")
-    server = peer_listener()
-    sock = StreamSocket()
-    sock.enable_transfer_ownership(task.task_id)
-    await within(sock.connect_async("127.0.0.1", str(server.getsockname()[1])))
-    conn, _ = server.accept()
-    server.close()
+    sock, conn = await connected(task)
     with conn, sock:
         reader = netrt.DataReader(sock.input_stream)
         reader.input_stream_options = netrt.InputStreamOptions.PARTIAL
@@ -218,12 +219,7 @@ async def test_a_listener_and_a_datagram_socket_go_and_come_back(broker: Broker)
 
 async def test_a_subscribed_instance_is_told_instead_of_a_spawn(broker: Broker) -> None:
     task = register("python-subscribed", "exit 1")  # a spawn would fail and be logged
-    server = peer_listener()
-    sock = StreamSocket()
-    sock.enable_transfer_ownership(task.task_id)
-    await within(sock.connect_async("127.0.0.1", str(server.getsockname()[1])))
-    conn, _ = server.accept()
-    server.close()
+    sock, conn = await connected(task)
     with conn, task.subscribe() as subscription:
         assert subscription.next_activation(0) is None  # nothing yet
         sock.transfer_ownership("python-subscribed-1")
