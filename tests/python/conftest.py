@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -82,3 +85,50 @@ async def accepting() -> AsyncIterator[Accepting]:
     a = await Accepting().bind()
     yield a
     a.listener.close()
+
+
+class Broker:
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.socket = directory / "run" / "broker.sock"
+        self.log = directory / "brokerd.log"
+
+    def log_tail(self) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """A private netrt-brokerd (``$NETRT_BROKERD``, which run.sh builds) on a socket in a fresh
+    directory, named to this process and its children by NETRT_BROKER_SOCKET, so no test talks
+    to (or starts) the user's own broker."""
+    brokerd = os.environ.get("NETRT_BROKERD", "")
+    assert brokerd and os.access(brokerd, os.X_OK), (
+        "NETRT_BROKERD must name netrt-brokerd (tests/python/run.sh builds it)"
+    )
+    b = Broker(tmp_path_factory.mktemp("broker"))
+    (b.dir / "state").mkdir()
+    saved = {k: os.environ.get(k) for k in ("NETRT_BROKER_SOCKET", "NETRT_BROKER_ACTIVATION")}
+    os.environ["NETRT_BROKER_SOCKET"] = str(b.socket)  # this process and its children
+    os.environ.pop("NETRT_BROKER_ACTIVATION", None)
+    with open(b.log, "wb") as log:
+        daemon = subprocess.Popen(
+            [brokerd, "--socket", str(b.socket), "--state-dir", str(b.dir / "state"), "--retry-base-ms", "50"],
+            stderr=log,
+            env={**os.environ, "NETRT_BROKER_LOG": "debug"},
+        )
+    try:
+        deadline = time.monotonic() + 10
+        while not b.socket.exists():
+            assert daemon.poll() is None, f"netrt-brokerd exited:\n{b.log_tail()}"
+            assert time.monotonic() < deadline, "netrt-brokerd did not listen"
+            time.sleep(0.01)
+        yield b
+    finally:
+        daemon.terminate()
+        daemon.wait(10)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

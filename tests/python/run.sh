@@ -6,7 +6,8 @@
 # no tests (its exit code 5).
 #
 # Environment: PYTEST_ARGS (extra pytest arguments); CARGO_TARGET_DIR (defaults to the
-# workspace's target/ so the wheel build reuses compiled dependencies).
+# workspace's target/ so the wheel build reuses compiled dependencies); NETRT_BROKERD (the
+# netrt-brokerd the broker tests run; defaults to the debug build this script makes).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,6 +32,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 # No build isolation: maturin comes from requirements.txt (pinned), nothing is fetched per run.
 "$py" -m pip install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps \
   "$root/bindings/python"
+
+# The socket broker tests (test_broker.py) run a private netrt-brokerd: build it and name it.
+echo "tests/python: building netrt-brokerd (cargo build -p netrt-broker)"
+cargo build -q -p netrt-broker --bin netrt-brokerd --manifest-path "$root/Cargo.toml"
+export NETRT_BROKERD="${NETRT_BROKERD:-$CARGO_TARGET_DIR/debug/netrt-brokerd}"
 
 cd "$root/tests/python"
 set +e

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import inspect
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,8 @@ from netrt import (
     InputStreamOptions,
     MessageWebSocket,
     PasswordCredential,
+    SocketActivityConnectedStandbyAction,
+    SocketActivityContext,
     SocketProtectionLevel,
     SocketQualityOfService,
     StreamSocket,
@@ -127,6 +130,30 @@ async def assert_calls_closed(cls: type | None, calls: dict[str, Callable[[], An
     assert not wrong, f"calls after close: {wrong}"
 
 
+def ownership_rows(socket: Any, keep_alive: bool) -> dict[str, Callable[[], Any]]:
+    """The socket broker members every transferable socket class has (docs/broker.md)."""
+    task, context = uuid.uuid4(), SocketActivityContext(b"ctx")
+    rows = {
+        "enable_transfer_ownership (task)": lambda: socket.enable_transfer_ownership(task),
+        "enable_transfer_ownership (task, action)": lambda: socket.enable_transfer_ownership(
+            task, SocketActivityConnectedStandbyAction.WAKE
+        ),
+        "enable_transfer_ownership_with_connected_standby_action": lambda: (
+            socket.enable_transfer_ownership_with_connected_standby_action(task, SocketActivityConnectedStandbyAction.WAKE)
+        ),
+        "transfer_ownership (id)": lambda: socket.transfer_ownership("closed"),
+        "transfer_ownership (id, data)": lambda: socket.transfer_ownership("closed", context),
+        "transfer_ownership_with_context": lambda: socket.transfer_ownership_with_context("closed", context),
+    }
+    if keep_alive:
+        hour = datetime.timedelta(hours=1)
+        rows["transfer_ownership (id, data, time)"] = lambda: socket.transfer_ownership("closed", context, hour)
+        rows["transfer_ownership_with_context_and_keep_alive_time"] = lambda: (
+            socket.transfer_ownership_with_context_and_keep_alive_time("closed", context, hour)
+        )
+    return rows
+
+
 def leaf(pki: Pki) -> Certificate:
     return Certificate.from_pem(pki.text("leaf.pem"), pki.text("leaf.key"))
 
@@ -179,6 +206,7 @@ async def test_closed_stream_socket_follows_the_rule(pki: Pki, ca: Certificate) 
                 SocketProtectionLevel.TLS12, leaf(pki)
             ),
             "cancel_io_async": client.cancel_io_async,
+            **ownership_rows(client, keep_alive=True),
         },
     )
     vectors = {
@@ -226,6 +254,7 @@ async def test_closed_listener_follows_the_rule(pki: Pki, ca: Certificate) -> No
             "cancel_io_async": listener.cancel_io_async,
             "__aiter__": lambda: aiter(listener),
             "trusted_root_certificates.append": lambda: control.trusted_root_certificates.append(ca),
+            **ownership_rows(listener, keep_alive=False),
         },
     )
     client.close()
@@ -265,6 +294,7 @@ async def test_closed_datagram_socket_follows_the_rule() -> None:
             "output_stream.write_async": lambda: output.write_async(b"x"),
             "output_stream.flush_async": output.flush_async,
             "DataWriter.store_async": lambda: (writer.write_byte(1), writer.store_async())[1],
+            **ownership_rows(socket, keep_alive=True),
         },
     )
 

@@ -31,6 +31,9 @@ ENUMS = [
     "SyndicationErrorStatus",
     "SyndicationTextType",
     "NetworkDirection",
+    "SocketActivityKind",
+    "SocketActivityTriggerReason",
+    "SocketActivityConnectedStandbyAction",
 ]
 
 

@@ -73,6 +73,7 @@ def test_exceptions_pickle_across_processes() -> None:
         (0x8007271D, "PermissionError", builtins.PermissionError),
         (0x80070057, "InvalidArgumentError", builtins.ValueError),
         (0x8000000B, "OutOfBoundsError", builtins.IndexError),
+        (0x80004001, "NotImplementedError", builtins.NotImplementedError),
         (0x80000013, "NetworkError", OSError),
         (0x800B0109, "NetworkError", OSError),
     ],

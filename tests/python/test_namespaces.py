@@ -63,11 +63,19 @@ PYWINRT: dict[str, set[str]] = {
         "XmlLoadSettings", "XmlNodeList", "XmlText",
     },
     "windows.security.credentials": {"PasswordCredential", "PasswordCredentialPropertyStore", "PasswordVault"},
+    "windows.applicationmodel.background": {
+        "BackgroundTaskBuilder", "BackgroundTaskCompletedEventArgs", "BackgroundTaskDeferral",
+        "BackgroundTaskProgressEventArgs", "BackgroundTaskRegistration", "BackgroundTaskRegistrationGroup",
+        "IBackgroundTask", "IBackgroundTaskInstance", "IBackgroundTaskRegistration", "IBackgroundTrigger",
+        "SocketActivityTrigger",
+    },
 }
 
 # netrt's own additions, placed beside the WinRT types they belong with.
 EXTENSIONS: dict[str, set[str]] = {
     "windows.networking.sockets": {"ClientCertificateMode", "TlsVersion", "AppManifest", "NetworkDirection"},
+    # The broker starts a task as a new process, which finds its instance itself.
+    "windows.applicationmodel.background": {"ActivationSubscription", "BackgroundTaskInstance", "run_background_task"},
 }
 
 # Names of the flat namespace that are netrt's Python exceptions, in no WinRT namespace.
@@ -75,6 +83,8 @@ NETRT_ONLY = {"NetworkError", "InvalidArgumentError", "OutOfBoundsError"}
 
 ALIASES = [
     "windows",
+    "windows.applicationmodel",
+    "windows.applicationmodel.background",
     "windows.foundation",
     "windows.networking",
     "windows.networking.connectivity",

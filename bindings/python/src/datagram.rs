@@ -47,6 +47,11 @@ fn output_stream_result(py: Python<'_>, s: netrt::io::OutputStream) -> PyResult<
     Ok(Py::new(py, PyOutputStream { inner: s })?.into_any())
 }
 
+/// A `DatagramSocket` object for a core socket (one reclaimed from the broker).
+pub fn datagram_obj(py: Python<'_>, d: DatagramSocket) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyDatagramSocket { inner: d })?.into_any())
+}
+
 #[pymethods]
 impl PyDatagramSocket {
     #[new]
@@ -171,6 +176,54 @@ impl PyDatagramSocket {
         event_iterator(slf.as_any(), "message_received", None, wrap_message, |h, closed| {
             socket.add_message_received_until_closed(h, closed)
         })
+    }
+
+    /// `EnableTransferOwnership(task_id[, connected_standby_action])`: lets the broker take this
+    /// socket later for the background task `task_id` (docs/broker.md).
+    #[pyo3(signature = (*args))]
+    fn enable_transfer_ownership(&self, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        crate::ownership::enable(&self.inner, args)
+    }
+
+    /// The two-argument `enable_transfer_ownership` under its older PyWinRT name.
+    #[pyo3(signature = (task_id, connected_standby_action, /))]
+    fn enable_transfer_ownership_with_connected_standby_action(
+        &self,
+        task_id: &Bound<'_, PyAny>,
+        connected_standby_action: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::enable_with_action(&self.inner, task_id, connected_standby_action)
+    }
+
+    /// `TransferOwnership(socket_id[, data, keep_alive_time]])`: hands the socket to the broker; this
+    /// object is closed afterwards. Fails, leaving the socket unchanged, while I/O is pending
+    /// (E_ILLEGAL_METHOD_CALL) and under TLS (E_NOTIMPL, `NotImplementedError`).
+    #[pyo3(signature = (*args))]
+    fn transfer_ownership(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, args)
+    }
+
+    /// `transfer_ownership(socket_id, data)` under its older PyWinRT name.
+    #[pyo3(signature = (socket_id, data, /))]
+    fn transfer_ownership_with_context(
+        &self,
+        py: Python<'_>,
+        socket_id: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, &PyTuple::new(py, [socket_id, data])?)
+    }
+
+    /// `transfer_ownership(socket_id, data, keep_alive_time)` under its older PyWinRT name.
+    #[pyo3(signature = (socket_id, data, keep_alive_time, /))]
+    fn transfer_ownership_with_context_and_keep_alive_time(
+        &self,
+        py: Python<'_>,
+        socket_id: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
+        keep_alive_time: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, &PyTuple::new(py, [socket_id, data, keep_alive_time])?)
     }
 
     fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {

@@ -12,7 +12,7 @@ use pyo3::types::PyType;
 
 /// The exception class (its name in `netrt._errors`) raised for `hr`.
 ///
-/// Argument and bounds errors by HRESULT; access denial by HRESULT (E_ACCESSDENIED, and
+/// Argument, bounds and not-implemented errors by HRESULT; access denial by HRESULT (E_ACCESSDENIED, and
 /// WSAEACCES, which is how capability denial and EACCES/EPERM reach us); connection failures
 /// by their `SocketErrorStatus`, the same mapping every projection uses.
 pub fn class_for(hr: HResult) -> &'static str {
@@ -21,6 +21,7 @@ pub fn class_for(hr: HResult) -> &'static str {
         hresult::E_BOUNDS => return "OutOfBoundsError",
         hresult::E_ACCESSDENIED => return "PermissionError",
         hresult::E_WAIT_TIMEOUT => return "TimeoutError",
+        hresult::E_NOTIMPL => return "NotImplementedError",
         _ if hr == hresult::hresult_from_win32(hresult::wsa::WSAEACCES) => return "PermissionError",
         _ => {}
     }

@@ -8,6 +8,7 @@
 mod app_manifest;
 mod asyncop;
 mod bridge;
+mod broker;
 mod callbacks;
 mod certificate;
 mod chain_building;
@@ -19,6 +20,7 @@ mod errors;
 mod hostname;
 mod listener;
 mod loop_driven;
+mod ownership;
 mod san;
 mod stream_socket;
 mod streams;
@@ -145,6 +147,13 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "SocketMessageType" => scan(netrt::ws::SocketMessageType::from_i32, |v| v as i64),
         "MessageWebSocketReceiveMode" => scan(netrt::ws::MessageWebSocketReceiveMode::from_i32, |v| v as i64),
         "NetworkDirection" => scan(netrt::capability::NetworkDirection::from_i32, |v| v as i64),
+        "SocketActivityKind" => scan(netrt::broker::SocketActivityKind::from_i32, |v| v as i64),
+        "SocketActivityTriggerReason" => {
+            scan(netrt::broker::SocketActivityTriggerReason::from_i32, |v| v as i64)
+        }
+        "SocketActivityConnectedStandbyAction" => {
+            scan(netrt::broker::SocketActivityConnectedStandbyAction::from_i32, |v| v as i64)
+        }
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
@@ -215,6 +224,16 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<websocket_args::PyValidationArgs>()?;
     m.add_class::<websocket_args::PyDeferral>()?;
     m.add_class::<app_manifest::PyAppManifest>()?;
+    m.add_class::<broker::PyStaticProperty>()?;
+    m.add_class::<broker::PySocketActivityTrigger>()?;
+    m.add_class::<broker::PyBackgroundTaskBuilder>()?;
+    m.add_class::<broker::PyBackgroundTaskRegistration>()?;
+    m.add_class::<broker::PyActivationSubscription>()?;
+    m.add_class::<broker::PyBackgroundTaskDeferral>()?;
+    m.add_class::<broker::PyBackgroundTaskInstance>()?;
+    m.add_class::<broker::PySocketActivityContext>()?;
+    m.add_class::<broker::PySocketActivityInformation>()?;
+    m.add_class::<broker::PySocketActivityTriggerDetails>()?;
     m.add_class::<SocketError>()?;
     m.add_class::<WebSocketError>()?;
     m.add_class::<WebError>()?;

@@ -109,6 +109,11 @@ fn wrap_connection(
     Ok((sender, args.into_any()))
 }
 
+/// A `StreamSocketListener` object for a core listener (one reclaimed from the broker).
+pub fn listener_obj(py: Python<'_>, l: StreamSocketListener) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyStreamSocketListener { inner: l })?.into_any())
+}
+
 #[pymethods]
 impl PyStreamSocketListener {
     #[new]
@@ -185,6 +190,42 @@ impl PyStreamSocketListener {
         event_iterator(slf.as_any(), "connection_received", Some("socket"), wrap_connection, |h, closed| {
             listener.add_connection_received_until_closed(h, closed)
         })
+    }
+
+    /// `EnableTransferOwnership(task_id[, connected_standby_action])`: lets the broker take this
+    /// socket later for the background task `task_id` (docs/broker.md).
+    #[pyo3(signature = (*args))]
+    fn enable_transfer_ownership(&self, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        crate::ownership::enable(&self.inner, args)
+    }
+
+    /// The two-argument `enable_transfer_ownership` under its older PyWinRT name.
+    #[pyo3(signature = (task_id, connected_standby_action, /))]
+    fn enable_transfer_ownership_with_connected_standby_action(
+        &self,
+        task_id: &Bound<'_, PyAny>,
+        connected_standby_action: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::enable_with_action(&self.inner, task_id, connected_standby_action)
+    }
+
+    /// `TransferOwnership(socket_id[, data])`: hands the socket to the broker; this
+    /// object is closed afterwards. Fails, leaving the socket unchanged, while I/O is pending
+    /// (E_ILLEGAL_METHOD_CALL) and under TLS (E_NOTIMPL, `NotImplementedError`).
+    #[pyo3(signature = (*args))]
+    fn transfer_ownership(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, args)
+    }
+
+    /// `transfer_ownership(socket_id, data)` under its older PyWinRT name.
+    #[pyo3(signature = (socket_id, data, /))]
+    fn transfer_ownership_with_context(
+        &self,
+        py: Python<'_>,
+        socket_id: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, &PyTuple::new(py, [socket_id, data])?)
     }
 
     fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {

@@ -122,6 +122,54 @@ impl PyStreamSocket {
         spawn(async move { s.upgrade_to_ssl_as_server(level, &certificate).await }, none)
     }
 
+    /// `EnableTransferOwnership(task_id[, connected_standby_action])`: lets the broker take this
+    /// socket later for the background task `task_id` (docs/broker.md).
+    #[pyo3(signature = (*args))]
+    fn enable_transfer_ownership(&self, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        crate::ownership::enable(&self.inner, args)
+    }
+
+    /// The two-argument `enable_transfer_ownership` under its older PyWinRT name.
+    #[pyo3(signature = (task_id, connected_standby_action, /))]
+    fn enable_transfer_ownership_with_connected_standby_action(
+        &self,
+        task_id: &Bound<'_, PyAny>,
+        connected_standby_action: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::enable_with_action(&self.inner, task_id, connected_standby_action)
+    }
+
+    /// `TransferOwnership(socket_id[, data, keep_alive_time]])`: hands the socket to the broker; this
+    /// object is closed afterwards. Fails, leaving the socket unchanged, while I/O is pending
+    /// (E_ILLEGAL_METHOD_CALL) and under TLS (E_NOTIMPL, `NotImplementedError`).
+    #[pyo3(signature = (*args))]
+    fn transfer_ownership(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, args)
+    }
+
+    /// `transfer_ownership(socket_id, data)` under its older PyWinRT name.
+    #[pyo3(signature = (socket_id, data, /))]
+    fn transfer_ownership_with_context(
+        &self,
+        py: Python<'_>,
+        socket_id: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, &PyTuple::new(py, [socket_id, data])?)
+    }
+
+    /// `transfer_ownership(socket_id, data, keep_alive_time)` under its older PyWinRT name.
+    #[pyo3(signature = (socket_id, data, keep_alive_time, /))]
+    fn transfer_ownership_with_context_and_keep_alive_time(
+        &self,
+        py: Python<'_>,
+        socket_id: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
+        keep_alive_time: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        crate::ownership::transfer(py, &self.inner, &PyTuple::new(py, [socket_id, data, keep_alive_time])?)
+    }
+
     /// `CancelIOAsync()`: pending reads, writes and connects end with OPERATION_ABORTED.
     fn cancel_io_async(&self) -> PyResult<IAsyncOperation> {
         let s = self.inner.clone();

@@ -20,6 +20,9 @@ from netrt._enums import (
     InputStreamOptions,
     MessageWebSocketReceiveMode,
     NetworkDirection,
+    SocketActivityConnectedStandbyAction,
+    SocketActivityKind,
+    SocketActivityTriggerReason,
     SocketErrorStatus,
     SocketProtectionLevel,
     SocketMessageType,
@@ -38,12 +41,18 @@ from netrt._errors import (
     ConnectionResetError,
     InvalidArgumentError,
     NetworkError,
+    NotImplementedError,
     OutOfBoundsError,
     PermissionError,
     TimeoutError,
 )
 from netrt._netrt import (
+    ActivationSubscription,
     AppManifest,
+    BackgroundTaskBuilder,
+    BackgroundTaskDeferral,
+    BackgroundTaskInstance,
+    BackgroundTaskRegistration,
     BandwidthStatistics,
     Buffer,
     Certificate,
@@ -75,6 +84,10 @@ from netrt._netrt import (
     PasswordCredential,
     RetrievalProgress,
     RoundTripTimeStatistics,
+    SocketActivityContext,
+    SocketActivityInformation,
+    SocketActivityTrigger,
+    SocketActivityTriggerDetails,
     SocketError,
     StreamSocket,
     StreamSocketControl,
@@ -111,6 +124,8 @@ from netrt._netrt import (
     __version__,
 )
 
+from netrt._background import IBackgroundTask, run_background_task  # noqa: E402
+
 IAsyncAction = IAsyncOperation
 """``IAsyncAction`` is an ``IAsyncOperation`` whose result is ``None``."""
 
@@ -130,8 +145,13 @@ del _register_abcs
 # The exception classes named like built-ins (ConnectionRefusedError, TimeoutError, ...) are
 # left out of __all__ so that `from netrt import *` never shadows the built-ins.
 __all__ = [
+    "ActivationSubscription",
     "AppManifest",
     "AsyncStatus",
+    "BackgroundTaskBuilder",
+    "BackgroundTaskDeferral",
+    "BackgroundTaskInstance",
+    "BackgroundTaskRegistration",
     "BandwidthStatistics",
     "Buffer",
     "ByteOrder",
@@ -159,6 +179,7 @@ __all__ = [
     "IAsyncAction",
     "IAsyncOperation",
     "IAsyncOperationWithProgress",
+    "IBackgroundTask",
     "IInputStream",
     "IOutputStream",
     "IPInformation",
@@ -176,6 +197,13 @@ __all__ = [
     "PasswordCredential",
     "RetrievalProgress",
     "RoundTripTimeStatistics",
+    "SocketActivityConnectedStandbyAction",
+    "SocketActivityContext",
+    "SocketActivityInformation",
+    "SocketActivityKind",
+    "SocketActivityTrigger",
+    "SocketActivityTriggerDetails",
+    "SocketActivityTriggerReason",
     "SocketError",
     "SocketErrorStatus",
     "SocketMessageType",
@@ -220,4 +248,5 @@ __all__ = [
     "WwwFormUrlDecoderEntry",
     "XmlDocument",
     "XmlElement",
+    "run_background_task",
 ]

@@ -7,7 +7,7 @@ import sys
 import types
 import uuid
 from collections.abc import Awaitable, Callable, Generator, Iterable, MutableSequence, Sequence
-from typing import Any, Generic, Self, TypeAlias, TypeVar, final, overload
+from typing import Any, ClassVar, Generic, Self, TypeAlias, TypeVar, final, overload
 
 from typing_extensions import disjoint_base
 
@@ -23,6 +23,9 @@ from netrt._enums import (
     InputStreamOptions as InputStreamOptions,
     MessageWebSocketReceiveMode as MessageWebSocketReceiveMode,
     NetworkDirection as NetworkDirection,
+    SocketActivityConnectedStandbyAction as SocketActivityConnectedStandbyAction,
+    SocketActivityKind as SocketActivityKind,
+    SocketActivityTriggerReason as SocketActivityTriggerReason,
     SocketErrorStatus as SocketErrorStatus,
     SocketMessageType as SocketMessageType,
     SocketProtectionLevel as SocketProtectionLevel,
@@ -41,18 +44,25 @@ from netrt._errors import (
     ConnectionResetError as ConnectionResetError,
     InvalidArgumentError as InvalidArgumentError,
     NetworkError as NetworkError,
+    NotImplementedError as NotImplementedError,
     OutOfBoundsError as OutOfBoundsError,
     PermissionError as PermissionError,
     TimeoutError as TimeoutError,
 )
+from netrt._background import IBackgroundTask as IBackgroundTask, run_background_task as run_background_task
 
 _T = TypeVar("_T")
 
 __version__: str
 
 __all__ = [
+    "ActivationSubscription",
     "AppManifest",
     "AsyncStatus",
+    "BackgroundTaskBuilder",
+    "BackgroundTaskDeferral",
+    "BackgroundTaskInstance",
+    "BackgroundTaskRegistration",
     "BandwidthStatistics",
     "Buffer",
     "ByteOrder",
@@ -80,6 +90,7 @@ __all__ = [
     "IAsyncAction",
     "IAsyncOperation",
     "IAsyncOperationWithProgress",
+    "IBackgroundTask",
     "IInputStream",
     "IOutputStream",
     "IPInformation",
@@ -97,6 +108,13 @@ __all__ = [
     "PasswordCredential",
     "RetrievalProgress",
     "RoundTripTimeStatistics",
+    "SocketActivityConnectedStandbyAction",
+    "SocketActivityContext",
+    "SocketActivityInformation",
+    "SocketActivityKind",
+    "SocketActivityTrigger",
+    "SocketActivityTriggerDetails",
+    "SocketActivityTriggerReason",
     "SocketError",
     "SocketErrorStatus",
     "SocketMessageType",
@@ -141,6 +159,7 @@ __all__ = [
     "WwwFormUrlDecoderEntry",
     "XmlDocument",
     "XmlElement",
+    "run_background_task",
 ]
 
 # Anything with the buffer protocol, or a netrt Buffer.
@@ -693,6 +712,27 @@ class StreamSocket:
     def upgrade_to_ssl_as_server_async(
         self, protection_level: SocketProtectionLevel, server_certificate: Certificate, /
     ) -> IAsyncAction: ...
+    @overload
+    def enable_transfer_ownership(self, task_id: uuid.UUID, /) -> None: ...
+    @overload
+    def enable_transfer_ownership(
+        self, task_id: uuid.UUID, connected_standby_action: SocketActivityConnectedStandbyAction, /
+    ) -> None: ...
+    def enable_transfer_ownership_with_connected_standby_action(
+        self, task_id: uuid.UUID, connected_standby_action: SocketActivityConnectedStandbyAction, /
+    ) -> None: ...
+    @overload
+    def transfer_ownership(self, socket_id: str, /) -> None: ...
+    @overload
+    def transfer_ownership(self, socket_id: str, data: SocketActivityContext, /) -> None: ...
+    @overload
+    def transfer_ownership(
+        self, socket_id: str, data: SocketActivityContext, keep_alive_time: datetime.timedelta, /
+    ) -> None: ...
+    def transfer_ownership_with_context(self, socket_id: str, data: SocketActivityContext, /) -> None: ...
+    def transfer_ownership_with_context_and_keep_alive_time(
+        self, socket_id: str, data: SocketActivityContext, keep_alive_time: datetime.timedelta, /
+    ) -> None: ...
     def cancel_io_async(self) -> IAsyncAction: ...
     def close(self) -> None: ...
     @property
@@ -843,6 +883,20 @@ class StreamSocketListener:
     # netrt extension: `async for socket in listener` yields accepted sockets until the listener
     # is closed (through any reference); on a closed listener it raises RO_E_CLOSED at once.
     def __aiter__(self) -> _AsyncEvents[StreamSocket]: ...
+    @overload
+    def enable_transfer_ownership(self, task_id: uuid.UUID, /) -> None: ...
+    @overload
+    def enable_transfer_ownership(
+        self, task_id: uuid.UUID, connected_standby_action: SocketActivityConnectedStandbyAction, /
+    ) -> None: ...
+    def enable_transfer_ownership_with_connected_standby_action(
+        self, task_id: uuid.UUID, connected_standby_action: SocketActivityConnectedStandbyAction, /
+    ) -> None: ...
+    @overload
+    def transfer_ownership(self, socket_id: str, /) -> None: ...
+    @overload
+    def transfer_ownership(self, socket_id: str, data: SocketActivityContext, /) -> None: ...
+    def transfer_ownership_with_context(self, socket_id: str, data: SocketActivityContext, /) -> None: ...
     def cancel_io_async(self) -> IAsyncAction: ...
     def close(self) -> None: ...
     @property
@@ -945,6 +999,27 @@ class DatagramSocket:
     # netrt extension: `async for args in socket` yields received datagrams until the socket is
     # closed (through any reference); on a closed socket it raises RO_E_CLOSED at once.
     def __aiter__(self) -> _AsyncEvents[DatagramSocketMessageReceivedEventArgs]: ...
+    @overload
+    def enable_transfer_ownership(self, task_id: uuid.UUID, /) -> None: ...
+    @overload
+    def enable_transfer_ownership(
+        self, task_id: uuid.UUID, connected_standby_action: SocketActivityConnectedStandbyAction, /
+    ) -> None: ...
+    def enable_transfer_ownership_with_connected_standby_action(
+        self, task_id: uuid.UUID, connected_standby_action: SocketActivityConnectedStandbyAction, /
+    ) -> None: ...
+    @overload
+    def transfer_ownership(self, socket_id: str, /) -> None: ...
+    @overload
+    def transfer_ownership(self, socket_id: str, data: SocketActivityContext, /) -> None: ...
+    @overload
+    def transfer_ownership(
+        self, socket_id: str, data: SocketActivityContext, keep_alive_time: datetime.timedelta, /
+    ) -> None: ...
+    def transfer_ownership_with_context(self, socket_id: str, data: SocketActivityContext, /) -> None: ...
+    def transfer_ownership_with_context_and_keep_alive_time(
+        self, socket_id: str, data: SocketActivityContext, keep_alive_time: datetime.timedelta, /
+    ) -> None: ...
     def cancel_io_async(self) -> IAsyncAction: ...
     def close(self) -> None: ...
     @property
@@ -1579,3 +1654,112 @@ class SyndicationClient:
     def bypass_cache_on_retrieve(self) -> bool: ...
     @bypass_cache_on_retrieve.setter
     def bypass_cache_on_retrieve(self, value: bool) -> None: ...
+# The socket broker (docs/broker.md): Windows.ApplicationModel.Background and the socket
+# activity classes of Windows.Networking.Sockets.
+
+@final
+class SocketActivityTrigger:
+    def __new__(cls) -> Self: ...
+    @property
+    def is_wake_from_low_power_supported(self) -> bool: ...
+
+@final
+class BackgroundTaskBuilder:
+    is_running_task_in_standby_supported: ClassVar[bool]
+    def __new__(cls) -> Self: ...
+    @property
+    def name(self) -> str: ...
+    @name.setter
+    def name(self, value: str) -> None: ...
+    # netrt: the command line the broker runs (with /bin/sh -c) to start the task
+    @property
+    def task_entry_point(self) -> str: ...
+    @task_entry_point.setter
+    def task_entry_point(self, value: str) -> None: ...
+    def set_trigger(self, trigger: SocketActivityTrigger, /) -> None: ...
+    # netrt extension: an environment variable for the task's command
+    def add_environment(self, name: str, value: str, /) -> None: ...
+    @overload
+    def register(self) -> BackgroundTaskRegistration: ...
+    @overload
+    def register(self, task_name: str, /) -> BackgroundTaskRegistration: ...
+
+@final
+class BackgroundTaskRegistration:
+    # static property: read from the broker on every access
+    all_tasks: ClassVar[dict[uuid.UUID, BackgroundTaskRegistration]]
+    @property
+    def task_id(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def task_entry_point(self) -> str: ...
+    @property
+    def trigger(self) -> SocketActivityTrigger: ...
+    def unregister(self, cancel_task: bool, /) -> None: ...
+    # netrt extension: this running process is told of the task's activations instead
+    def subscribe(self) -> ActivationSubscription: ...
+
+@final
+class ActivationSubscription:
+    def next_activation(self, timeout: float | None = None, /) -> BackgroundTaskInstance | None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: types.TracebackType | None,
+        /,
+    ) -> None: ...
+
+@final
+class BackgroundTaskDeferral:
+    def complete(self) -> None: ...
+    @property
+    def is_completed(self) -> bool: ...
+
+@final
+class BackgroundTaskInstance:
+    # netrt: the instance the broker started this process for, else None
+    @staticmethod
+    def current() -> BackgroundTaskInstance | None: ...
+    @property
+    def instance_id(self) -> uuid.UUID: ...
+    @property
+    def trigger_details(self) -> SocketActivityTriggerDetails: ...
+    @property
+    def task(self) -> BackgroundTaskRegistration | None: ...
+    def get_deferral(self) -> BackgroundTaskDeferral: ...
+
+@final
+class SocketActivityContext:
+    def __new__(cls, data: _ReadableBuffer, /) -> Self: ...
+    @property
+    def data(self) -> Buffer: ...
+
+@final
+class SocketActivityInformation:
+    # static property: read from the broker on every access
+    all_sockets: ClassVar[dict[str, SocketActivityInformation]]
+    @property
+    def id(self) -> str: ...
+    @property
+    def task_id(self) -> uuid.UUID: ...
+    @property
+    def socket_kind(self) -> SocketActivityKind: ...
+    @property
+    def context(self) -> SocketActivityContext: ...
+    @property
+    def stream_socket(self) -> StreamSocket: ...
+    @property
+    def stream_socket_listener(self) -> StreamSocketListener: ...
+    @property
+    def datagram_socket(self) -> DatagramSocket: ...
+
+@final
+class SocketActivityTriggerDetails:
+    @property
+    def reason(self) -> SocketActivityTriggerReason: ...
+    @property
+    def socket_information(self) -> SocketActivityInformation: ...

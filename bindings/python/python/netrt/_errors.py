@@ -21,6 +21,7 @@ __all__ = [
     "PermissionError",
     "InvalidArgumentError",
     "OutOfBoundsError",
+    "NotImplementedError",
 ]
 
 
@@ -90,5 +91,11 @@ class InvalidArgumentError(NetworkError, builtins.ValueError):
 
 class OutOfBoundsError(NetworkError, builtins.IndexError):
     """E_BOUNDS: reading or indexing past the end (e.g. a DataReader read before LoadAsync)."""
+
+    __module__ = "netrt"
+
+
+class NotImplementedError(NetworkError, builtins.NotImplementedError):
+    """E_NOTIMPL: something netrt does not do (yet), e.g. transferring a TLS socket to the broker."""
 
     __module__ = "netrt"

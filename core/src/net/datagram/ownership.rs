@@ -28,7 +28,6 @@ impl DatagramSocket {
 
     fn transfer(&self, args: &TransferArgs<'_>) -> Result<()> {
         args.check(OWNER)?;
-        let task = self.inner.ownership.task(OWNER)?;
         let udp = match &*self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Bound { udp, .. } => udp.clone(),
             State::Created => {
@@ -36,6 +35,8 @@ impl DatagramSocket {
             }
             State::Closed { .. } => return Err(Error::closed(OWNER)),
         };
+        // After the state checks: a closed socket fails with RO_E_CLOSED, as every call does.
+        let task = self.inner.ownership.task(OWNER)?;
         transfer::hand_over(OWNER, SocketKind::DatagramSocket, task, args, udp.as_fd())?;
         self.inner.close();
         Ok(())

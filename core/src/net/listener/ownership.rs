@@ -28,7 +28,6 @@ impl StreamSocketListener {
 
     fn transfer(&self, args: &TransferArgs<'_>) -> Result<()> {
         args.check(OWNER)?;
-        let task = self.inner.ownership.task(OWNER)?;
         {
             let state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
             let fd = match &*state {
@@ -47,6 +46,8 @@ impl StreamSocketListener {
                 }
                 State::Closed { .. } => return Err(Error::closed(OWNER)),
             };
+            // After the state checks: a closed socket fails with RO_E_CLOSED, as every call does.
+            let task = self.inner.ownership.task(OWNER)?;
             transfer::hand_over(OWNER, SocketKind::StreamSocketListener, task, args, fd)?;
         }
         self.inner.close();

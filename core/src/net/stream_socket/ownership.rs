@@ -32,7 +32,6 @@ impl StreamSocket {
 
     fn transfer(&self, args: &TransferArgs<'_>) -> Result<()> {
         args.check(CLASS)?;
-        let task = self.inner.ownership.task(CLASS)?;
         // Both directions held for the hand-over: no read or write can start meanwhile.
         let _reading = Busy::acquire(&self.inner.read_busy, &self.inner.idle, "read")?;
         let _writing = Busy::acquire(&self.inner.write_busy, &self.inner.idle, "write")?;
@@ -48,6 +47,8 @@ impl StreamSocket {
                 "TransferOwnership: a TLS socket cannot be handed to the socket broker (its TLS session cannot move between processes)",
             ));
         }
+        // After the state checks: a closed socket fails with RO_E_CLOSED, as every call does.
+        let task = self.inner.ownership.task(CLASS)?;
         transfer::hand_over(CLASS, SocketKind::StreamSocket, task, args, conn.fd())?;
         // Closed for the app without a shutdown: the connection lives on in the broker.
         drop(self.inner.end());

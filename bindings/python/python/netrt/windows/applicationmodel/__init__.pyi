@@ -1,0 +1,1 @@
+# Re-exports only: see the flat `netrt` stub for the types.

@@ -1,0 +1,30 @@
+"""Windows.ApplicationModel.Background, where PyWinRT puts it
+(``winrt.windows.applicationmodel.background``): the socket broker's task registration and the
+activated task's instance (docs/broker.md). ``BackgroundTaskInstance`` (with its ``current()``)
+and ``run_background_task`` are netrt's: the broker starts the task as a new process.
+
+Each name is the same object as ``netrt.<name>``; the flat ``netrt`` namespace stays the
+primary one.
+"""
+
+from netrt import (
+    ActivationSubscription as ActivationSubscription,
+    BackgroundTaskBuilder as BackgroundTaskBuilder,
+    BackgroundTaskDeferral as BackgroundTaskDeferral,
+    BackgroundTaskInstance as BackgroundTaskInstance,
+    BackgroundTaskRegistration as BackgroundTaskRegistration,
+    IBackgroundTask as IBackgroundTask,
+    SocketActivityTrigger as SocketActivityTrigger,
+    run_background_task as run_background_task,
+)
+
+__all__ = [
+    "ActivationSubscription",
+    "BackgroundTaskBuilder",
+    "BackgroundTaskDeferral",
+    "BackgroundTaskInstance",
+    "BackgroundTaskRegistration",
+    "IBackgroundTask",
+    "SocketActivityTrigger",
+    "run_background_task",
+]
