@@ -126,7 +126,7 @@ wheel-check:
 ## and runs the completion-queue examples (examples/c/epoll_echo.c, glib_echo.c).
 test-c: ffi
 	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd
-	timeout 1200 tests/c/run.sh all
+	timeout 2400 tests/c/run.sh all
 	timeout 600 tests/c/install_test.sh
 
 ## test-cpp: the C++ projection's suite (C++17 + C++20, -Wall -Wextra -Werror), plain and ASan/UBSan.
