@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 # Per-step time limits: a hang fails the step instead of eating CI's 90 minutes.
-RUST_TEST_TIMEOUT ?= 1500
+RUST_TEST_TIMEOUT ?= 2700
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
 	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python bench-syndication clean install fuzz fuzz-smoke fuzz-corpus \
