@@ -22,6 +22,7 @@ pub mod event;
 pub mod net;
 pub mod runtime;
 pub mod security;
+pub mod storage;
 pub mod tls;
 pub mod web;
 pub mod ws;
