@@ -19,8 +19,8 @@ pub use types::{
     Activation, Reason, SocketKind, SocketRecord, Status, TaskId, TaskRegistration, TaskStatus, Transfer,
 };
 pub use xfer::{
-    BodySource, Credential, PartSource, ResponseInfo, TransferAction, TransferChange, TransferId, TransferKind,
-    TransferRequest, TransferState,
+    BodySource, Credential, PartSource, ResponseInfo, TransferAction, TransferChange, TransferId,
+    TransferKind, TransferRequest, TransferState,
 };
 
 /// The protocol version this build speaks (2: background transfers).

@@ -23,7 +23,11 @@ fn transfer_request() -> TransferRequest {
         method: "PUT".into(),
         uri: "https://example.test/up?q=ü".into(),
         headers: vec![("X-One".into(), "1, 2".into())],
-        server_credential: Some(Credential { resource: "r".into(), user_name: "u".into(), password: "p".into() }),
+        server_credential: Some(Credential {
+            resource: "r".into(),
+            user_name: "u".into(),
+            password: "p".into(),
+        }),
         proxy_credential: None,
         body: BodySource::Multipart {
             parts: vec![

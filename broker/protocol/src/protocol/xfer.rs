@@ -298,9 +298,8 @@ impl TransferRequest {
 
     /// The request without its passwords (what the daemon sends back).
     pub fn without_secrets(&self) -> Self {
-        let strip = |c: &Option<Credential>| {
-            c.as_ref().map(|c| Credential { password: String::new(), ..c.clone() })
-        };
+        let strip =
+            |c: &Option<Credential>| c.as_ref().map(|c| Credential { password: String::new(), ..c.clone() });
         Self {
             server_credential: strip(&self.server_credential),
             proxy_credential: strip(&self.proxy_credential),
@@ -333,7 +332,8 @@ impl TransferState {
     pub(crate) fn write(&self, w: &mut Writer) {
         self.request.write(w);
         w.u32(self.status);
-        for v in [self.bytes_received, self.total_bytes_to_receive, self.bytes_sent, self.total_bytes_to_send] {
+        for v in [self.bytes_received, self.total_bytes_to_receive, self.bytes_sent, self.total_bytes_to_send]
+        {
             w.u64(v);
         }
         w.u8(u8::from(self.has_response_changed));
