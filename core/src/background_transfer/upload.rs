@@ -206,7 +206,7 @@ impl UploadOperation {
 
     /// `Progress`.
     pub fn progress(&self) -> BackgroundUploadProgress {
-        BackgroundUploadProgress::from(&*self.view.cached())
+        BackgroundUploadProgress::from(&self.view.current())
     }
 
     /// `SourceFile`: the file given to `create_upload` (None for stream and multipart uploads).
