@@ -22,11 +22,13 @@ build: deps
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
 ## WebSocket with a credential and a subprotocol, error codes, an app-manifest denial in a child
 ## process), the socket broker hand-off (an app transfers its connection and exits; the broker
-## starts its task on traffic), then the C and C++ examples.
+## starts its task on traffic), a background download's progress lines, then the C and C++
+## examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd --example broker_task
 	$(CARGO) run -q -p netrt-broker --example broker_demo
+	$(CARGO) run -q -p netrt-broker --example transfer_demo
 	@$(MAKE) -s demo-c
 	@$(MAKE) -s demo-cpp
 
