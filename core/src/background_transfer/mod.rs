@@ -1,5 +1,5 @@
 //! Windows.Networking.BackgroundTransfer: downloads and uploads that run in netrt's per-user
-//! daemon and outlive the app (docs/background_transfer.md).
+//! daemon and outlive the app.
 
 #[doc(hidden)]
 pub mod engine;
