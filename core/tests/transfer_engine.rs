@@ -1,8 +1,10 @@
 //! The background-transfer engine (one attempt of a download or upload) against real peers:
 //! nginx serving a large file with ranges and ETags, and tests/peers/transfer_server.py (aiohttp)
 //! for dropped connections, servers that ignore ranges or change the resource, a 503, redirects,
-//! Basic and Digest authentication and an upload sink.
+//! Basic and Digest authentication and an upload sink; https through the system trust store
+//! pointed at the test CA.
 
+mod common;
 mod util;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +19,7 @@ use netrt::security::PasswordCredential;
 use sha2::{Digest as _, Sha256};
 use tokio_util::sync::CancellationToken;
 use util::peers::Peer;
-use util::web_peers::{nginx_transfer, scratch_dir, transfer_server};
+use util::web_peers::{nginx_transfer, scratch_dir, tls_port, transfer_server};
 use util::within;
 
 const USER: &str = "transfer-user";
@@ -52,6 +54,8 @@ struct Files {
 
 impl Files {
     fn new(len: usize) -> Self {
+        // Every test starts here, so the trust store is set before any of them reads it.
+        common::trust_test_ca();
         let dir = scratch_dir("transfer");
         let data = pseudo_random(len, len as u64);
         std::fs::write(dir.join("data.bin"), &data).unwrap();
@@ -501,4 +505,33 @@ async fn bad_input_fails_without_a_request() {
         "{:?}",
         run.outcome
     );
+}
+
+#[tokio::test]
+async fn https_downloads_and_https_to_http_redirects_are_refused() {
+    let files = Files::new(200_000);
+    let pki = common::Pki::get();
+    let tls = (pki.path("leaf.pem"), pki.path("leaf.key"));
+    let server =
+        transfer_server(&files.path("data.bin"), &files.path("sink"), Some((&tls.0, &tls.1)), USER, PASSWORD);
+    let secure =
+        |path: &str| url::Url::parse(&format!("https://127.0.0.1:{}{path}", tls_port(&server))).unwrap();
+    let partial = files.path("tls.partial");
+    let response =
+        run_to_completion(&download(secure("/data"), partial.clone()), &partial, &files.data).await;
+    assert_eq!(response.actual_url, secure("/data"));
+
+    let up = format!("/redirect?to=https://127.0.0.1:{}/data", tls_port(&server));
+    let response =
+        run_to_completion(&download(url(server.port, &up), partial.clone()), &partial, &files.data).await;
+    assert_eq!(response.actual_url, secure("/data"), "http to https is followed");
+
+    let down = format!("/redirect?to=http://127.0.0.1:{}/ignore-range", server.port);
+    let run = attempt(&download(secure(&down), partial), ResumeState::default()).await;
+    let Outcome::Failed { error, status, .. } = &run.outcome else {
+        panic!("expected Failed, got {:?}", run.outcome);
+    };
+    assert_eq!(*status, WebErrorStatus::HttpsToHttpOnRedirection);
+    assert_eq!(error.hresult(), netrt::error::hresult::WININET_E_HTTPS_TO_HTTP_ON_REDIR, "{error}");
+    assert!(requests(&server, "/ignore-range").is_empty(), "nothing was sent over plain HTTP");
 }
