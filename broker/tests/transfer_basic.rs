@@ -260,6 +260,27 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
         });
     assert_eq!(sha256_file(&stored.expect("the stored upload")), sum);
 
+    // From a stream: the app's bytes are spooled to a private file first, then sent.
+    let streamed = netrt::io::InputStream::new(Arc::new(netrt::io::memory::MemorySource::new(
+        b"streamed body".to_vec(),
+    )));
+    let up =
+        finish(&uploader.create_upload_from_stream_async(&uri(server.port, "upload"), streamed).unwrap())
+            .unwrap();
+    assert!(up.source_file().is_none());
+    let done = finish(&up.start_async().unwrap()).expect("the stream upload completes");
+    let mut answer = String::new();
+    let body = done.get_result_stream_at(0).unwrap();
+    let bytes = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(body.read(4096, netrt::io::InputStreamOptions::None))
+        .unwrap();
+    answer.push_str(&String::from_utf8_lossy(&bytes));
+    let expected = common::transfer_peers::sha256(b"streamed body");
+    assert!(answer.starts_with("stored ") && answer.trim_end().ends_with(&expected), "{answer}");
+    let spooled = netrt_broker::paths::state_dir().join(format!("transfer-bodies/{}.body", up.guid()));
+    assert!(!spooled.exists(), "the spooled copy is removed once the upload is over");
+
     // Multipart: a text part and a file part arrive as parts.
     let text = BackgroundTransferContentPart::with_name("note");
     text.set_text("hello ☺");
