@@ -226,6 +226,8 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
         found |= std::fs::read(entry.path()).unwrap().windows(11).any(|w| w == b"s3cret-pass");
     }
     assert!(found, "the credential is kept in the daemon's state (to resume after a restart)");
+    let log = std::fs::read_to_string(&d.log).unwrap();
+    assert!(!log.contains("s3cret-pass"), "the daemon's debug log never has the password");
     for entry in std::fs::read_dir(&out).unwrap().flatten() {
         let bytes = std::fs::read(entry.path()).unwrap();
         assert!(!bytes.windows(11).any(|w| w == b"s3cret-pass"), "password in {:?}", entry.path());
