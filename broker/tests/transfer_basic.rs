@@ -303,3 +303,68 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
         "{headers}"
     );
 }
+
+#[test]
+fn bad_input_is_refused_with_precise_errors_and_settings_round_trip() {
+    daemon();
+    let dir = scratch("misuse");
+    let file = StorageFile::from_path(dir.join("never.bin"));
+    let downloader = BackgroundDownloader::new();
+    let err = |r: netrt::Result<DownloadOperation>| r.expect_err("refused").hresult();
+    let ftp = Uri::new("ftp://127.0.0.1/x").unwrap();
+    assert_eq!(err(downloader.create_download(&ftp, &file)), hresult::E_INVALIDARG);
+    let http = uri(9, "x");
+    assert_eq!(
+        err(downloader.create_download(&http, &StorageFile::from_path("relative.bin"))),
+        hresult::E_INVALIDARG
+    );
+    assert_eq!(downloader.set_request_header("bad name", "v").unwrap_err().hresult(), hresult::E_INVALIDARG);
+    assert_eq!(
+        downloader.set_request_header("X-A", "line\nbreak").unwrap_err().hresult(),
+        hresult::E_INVALIDARG
+    );
+    assert_eq!(downloader.set_method("").unwrap_err().hresult(), hresult::E_INVALIDARG);
+    assert_eq!(BackgroundUploader::new().method(), "POST");
+    let uploader = BackgroundUploader::new();
+    assert_eq!(
+        uploader.create_upload_async(&http, vec![], None, None).unwrap_err().hresult(),
+        hresult::E_INVALIDARG
+    );
+    let part = BackgroundTransferContentPart::with_name("a");
+    let long = "b".repeat(71);
+    assert_eq!(
+        uploader.create_upload_async(&http, vec![part], None, Some(&long)).unwrap_err().hresult(),
+        hresult::E_INVALIDARG
+    );
+    assert_eq!(
+        BackgroundDownloader::request_unconstrained_downloads_async(&[]).unwrap_err().hresult(),
+        hresult::E_NOTIMPL
+    );
+
+    // Settings of an operation live in the daemon.
+    let op = downloader.create_download(&http, &file).unwrap();
+    assert_eq!(op.set_requested_uri(&uri(9, "y")).unwrap_err().hresult(), hresult::E_ILLEGAL_METHOD_CALL);
+    op.set_priority(BackgroundTransferPriority::High).unwrap();
+    op.set_cost_policy(BackgroundTransferCostPolicy::UnrestrictedOnly).unwrap();
+    op.set_is_random_access_required(true).unwrap();
+    let again = finish(&BackgroundDownloader::get_current_downloads_async().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|o| o.guid() == op.guid())
+        .expect("listed");
+    assert_eq!(again.priority(), BackgroundTransferPriority::High);
+    assert_eq!(again.cost_policy(), BackgroundTransferCostPolicy::UnrestrictedOnly);
+    assert!(again.is_random_access_required());
+    assert_eq!(again.result_file().path(), file.path());
+    assert!(again.get_response_information().is_none());
+    assert_eq!(again.get_result_stream_at(0).unwrap_err().hresult(), hresult::E_FILE_NOT_FOUND);
+    assert_eq!(op.get_result_random_access_stream_reference().unwrap_err().hresult(), hresult::E_NOTIMPL);
+
+    // WinRT's values and GetStatus.
+    assert_eq!(BackgroundTransferStatus::PausedSystemPolicy as i32, 32);
+    assert_eq!(BackgroundTransferStatus::PausedRecoverableWebErrorStatus as i32, 8);
+    assert_eq!(BackgroundTransferPriority::Low as i32, 2);
+    assert_eq!(BackgroundTransferBehavior::Serialized as i32, 1);
+    assert_eq!(BackgroundTransferCostPolicy::from_raw(3).unwrap_err().hresult(), hresult::E_INVALIDARG);
+    assert_eq!(BackgroundTransferError::get_status(0x8019_0194_u32 as i32), WebErrorStatus::NotFound);
+}
