@@ -360,6 +360,21 @@ fn bad_input_is_refused_with_precise_errors_and_settings_round_trip() {
     assert_eq!(again.get_result_stream_at(0).unwrap_err().hresult(), hresult::E_FILE_NOT_FOUND);
     assert_eq!(op.get_result_random_access_stream_reference().unwrap_err().hresult(), hresult::E_NOTIMPL);
 
+    // The daemon refuses unknown GUIDs and bad requests on the wire, and keeps serving.
+    use netrt_broker::protocol::{Message, TransferAction};
+    let ask = |m: Message| {
+        netrt_broker::client::Client::connect(&daemon().socket).unwrap().request(&m, &[]).unwrap().0
+    };
+    let not_found = 0x8007_0490_u32 as i32;
+    for m in [
+        Message::GetTransfer { guid: [0xee; 16] },
+        Message::TransferCommand { guid: [0xee; 16], action: TransferAction::Cancel },
+        Message::SubscribeTransfer { guid: [0xee; 16] },
+    ] {
+        assert!(matches!(ask(m), Message::Failed { hresult, .. } if hresult == not_found));
+    }
+    assert!(matches!(ask(Message::GetTransfer { guid: op.guid().to_bytes_le() }), Message::TransferState(_)));
+
     // WinRT's values and GetStatus.
     assert_eq!(BackgroundTransferStatus::PausedSystemPolicy as i32, 32);
     assert_eq!(BackgroundTransferStatus::PausedRecoverableWebErrorStatus as i32, 8);
