@@ -283,6 +283,36 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
     let spooled = netrt_broker::paths::state_dir().join(format!("transfer-bodies/{}.body", up.guid()));
     assert!(!spooled.exists(), "the spooled copy is removed once the upload is over");
 
+    // A download whose request has a body (POST), from a file and from a stream: the result
+    // file is the server's answer about the body it got.
+    let poster = BackgroundDownloader::new();
+    poster.set_method("POST").unwrap();
+    let answer_file = out.join("answer-file.txt");
+    let op = poster
+        .create_download_with_request_body(
+            &uri(server.port, "upload"),
+            &StorageFile::from_path(&answer_file),
+            &StorageFile::from_path(&data),
+        )
+        .unwrap();
+    assert_eq!(op.method(), "POST");
+    finish(&op.start_async().unwrap()).expect("the POST download completes");
+    let said = std::fs::read_to_string(&answer_file).unwrap();
+    assert!(said.trim_end().ends_with(&sum), "{said}");
+    let answer_stream = out.join("answer-stream.txt");
+    let body = netrt::io::InputStream::new(Arc::new(netrt::io::memory::MemorySource::new(
+        b"streamed body".to_vec(),
+    )));
+    let op = finish(
+        &poster
+            .create_download_async(&uri(server.port, "upload"), &StorageFile::from_path(&answer_stream), body)
+            .unwrap(),
+    )
+    .unwrap();
+    finish(&op.start_async().unwrap()).expect("the POST download from a stream completes");
+    let said = std::fs::read_to_string(&answer_stream).unwrap();
+    assert!(said.trim_end().ends_with(&expected), "{said}");
+
     // Multipart: a text part and a file part arrive as parts.
     let text = BackgroundTransferContentPart::with_name("note");
     text.set_text("hello ☺");
