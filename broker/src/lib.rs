@@ -3,6 +3,7 @@
 //! live in `netrt-broker-protocol` (re-exported here); the client API is netrt's core
 //! (`netrt::broker`, `netrt::background_transfer`).
 
+pub mod command_line;
 pub mod daemon;
 
 pub use netrt_broker_protocol::{client, paths, protocol, transport};

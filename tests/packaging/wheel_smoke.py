@@ -1,5 +1,6 @@
 """Smoke test of an installed netrt wheel: an echo over a netrt listener and socket on
-127.0.0.1 with DataWriter/DataReader, and a refused connection seen as its HRESULT.
+127.0.0.1 with DataWriter/DataReader, a refused connection seen as its HRESULT, and the
+netrt-brokerd the wheel carries (its console script and ``python -m netrt._brokerd``).
 
 Run by tests/packaging/wheel_check.sh in a clean venv of each CPython; prints one line and
 exits 0 on success.
@@ -8,7 +9,9 @@ exits 0 on success.
 import asyncio
 import platform
 import socket
+import subprocess
 import sys
+from pathlib import Path
 
 import netrt
 from netrt import (
@@ -71,13 +74,25 @@ async def refused() -> int:
     raise AssertionError("connected to a port nothing listens on")
 
 
+def brokerd_version() -> str:
+    """The daemon inside the wheel answers through both entry points, with one version."""
+    script = Path(sys.executable).parent / "netrt-brokerd"
+    answers = [
+        subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        for cmd in ([str(script), "--version"], [sys.executable, "-m", "netrt._brokerd", "--version"])
+    ]
+    assert answers[0] == answers[1] and answers[0].startswith("netrt-brokerd "), answers
+    return answers[0]
+
+
 def main() -> None:
     echoed = asyncio.run(asyncio.wait_for(echo_once(), 20))
     assert echoed == "hello from CPython " + platform.python_version(), echoed
     hr = asyncio.run(asyncio.wait_for(refused(), 20))
     assert SocketError.get_status(hr) == SocketErrorStatus.CONNECTION_REFUSED, hex(hr & 0xFFFFFFFF)
+    daemon = brokerd_version()
     print(f"ok: CPython {platform.python_version()} ({sys.implementation.cache_tag}) echoed {echoed!r}, "
-          f"refused as 0x{hr & 0xFFFFFFFF:08X}")
+          f"refused as 0x{hr & 0xFFFFFFFF:08X}, carries {daemon}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ mod app_manifest;
 mod asyncop;
 mod bridge;
 mod broker;
+mod brokerd;
 mod callbacks;
 mod certificate;
 mod chain_building;
@@ -257,5 +258,6 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_core_enum, m)?)?;
     m.add_function(wrap_pyfunction!(_error_class, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    brokerd::register(m)?;
     Ok(())
 }

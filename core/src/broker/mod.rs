@@ -18,7 +18,7 @@ pub use activity::{
     ReclaimedSocket, SocketActivityContext, SocketActivityInformation, SocketActivityTriggerDetails,
 };
 pub use enums::{SocketActivityConnectedStandbyAction, SocketActivityKind, SocketActivityTriggerReason};
-pub use session::BROKERD_ENV;
+pub use session::{BROKERD_ENV, set_daemon_command};
 pub use task::{
     ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
     BackgroundTaskRegistration, SocketActivityTrigger,

@@ -73,13 +73,34 @@ pub(crate) fn request(
     }
 }
 
-/// Where the daemon binary is: `$NETRT_BROKERD`, next to the running executable (or its
-/// parent directory, as for test binaries in target/*/deps), in the `bin/` beside the `lib/`
-/// that holds this library (`make install`'s layout, for C and C++ apps), else in PATH.
-fn brokerd_binary() -> Option<PathBuf> {
+/// The program (and its leading arguments) an embedding runtime registered to run the daemon;
+/// see [`set_daemon_command`].
+static DAEMON_COMMAND: std::sync::OnceLock<(PathBuf, Vec<std::ffi::OsString>)> = std::sync::OnceLock::new();
+
+/// Registers how to start netrt-brokerd on demand when the library is embedded in a runtime
+/// that carries the daemon itself (the Python package runs it as `python -m netrt._brokerd`, so a
+/// `pip install` needs no separate binary). `$NETRT_BROKERD` still wins. Only the first
+/// registration counts.
+#[doc(hidden)]
+pub fn set_daemon_command(program: PathBuf, args: Vec<std::ffi::OsString>) {
+    let _ = DAEMON_COMMAND.set((program, args));
+}
+
+/// How to start the daemon: `$NETRT_BROKERD`; the command an embedding runtime registered; a
+/// `netrt-brokerd` next to the running executable (or its parent directory, as for test
+/// binaries in target/*/deps); in the `bin/` beside the `lib/` that holds this library
+/// (`make install`'s layout, for C and C++ apps); else in PATH.
+fn brokerd_command() -> Option<(PathBuf, Vec<std::ffi::OsString>)> {
     if let Some(p) = std::env::var_os(BROKERD_ENV).filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
+        return Some((PathBuf::from(p), Vec::new()));
     }
+    if let Some(registered) = DAEMON_COMMAND.get() {
+        return Some(registered.clone());
+    }
+    brokerd_binary().map(|binary| (binary, Vec::new()))
+}
+
+fn brokerd_binary() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
     let installed = library_path().and_then(|lib| Some(lib.parent()?.parent()?.join("bin/netrt-brokerd")));
@@ -117,7 +138,7 @@ fn library_path() -> Option<PathBuf> {
 fn start_daemon(socket: &Path, what: &str) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     use std::os::unix::process::CommandExt;
-    let binary = brokerd_binary().ok_or_else(|| {
+    let (binary, leading_args) = brokerd_command().ok_or_else(|| {
         Error::new(
             hresult::E_SERVICE_NOT_ACTIVE,
             format!("{what}: no socket broker runs at {} and netrt-brokerd was not found (set {BROKERD_ENV}, or put it in PATH)", socket.display()),
@@ -128,6 +149,7 @@ fn start_daemon(socket: &Path, what: &str) -> Result<()> {
     let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("broker.log"));
     let mut command = std::process::Command::new(&binary);
     command
+        .args(&leading_args)
         .arg("--socket")
         .arg(socket)
         .stdin(std::process::Stdio::null())
