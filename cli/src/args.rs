@@ -41,6 +41,9 @@ pub enum Command {
     /// received is printed, like websocat
     #[command(after_help = EXIT_CODES)]
     Ws(WsArgs),
+    /// Retrieve an RSS or Atom feed and print its items (title, date, link)
+    #[command(after_help = EXIT_CODES)]
+    Feed(FeedArgs),
     /// Decode HRESULTs: symbolic name, SocketErrorStatus, WebErrorStatus and message
     #[command(after_help = EXIT_CODES)]
     Status(StatusArgs),
@@ -233,6 +236,29 @@ pub struct WsArgs {
     /// without it, netrt prints messages until the server closes
     #[arg(short = 'q', long, value_name = "SECONDS")]
     pub quit_after: Option<u32>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// http:// or https:// URI of the feed (RSS 0.91-2.0 or Atom 0.3/1.0)
+    pub uri: String,
+    /// User name sent if the server asks (Basic or Digest); needs --password-env
+    #[arg(long, value_name = "U", requires = "password_env")]
+    pub user: Option<String>,
+    /// The environment variable holding the password for --user
+    #[arg(long, value_name = "VAR", requires = "user")]
+    pub password_env: Option<String>,
+    /// HTTP proxy URL ("" connects directly; default: http_proxy/https_proxy/no_proxy as curl)
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Print at most this many items
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Give up after this many seconds (default: SyndicationClient's 30)
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u32>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -1,11 +1,12 @@
 //! `netrt`: the Windows Runtime networking model from the command line — TLS and STARTTLS
-//! connections, TLS listeners, WebSockets and HRESULT decoding, built on the `netrt` crate
+//! connections, TLS listeners, WebSockets, feeds and HRESULT decoding, built on the `netrt` crate
 //! (no second networking stack). docs/cli.md in netrt's repository is its manual.
 
 mod args;
 mod certs;
 mod connect;
 mod failure;
+mod feed;
 mod generate;
 mod listen;
 mod output;
@@ -38,6 +39,7 @@ fn main() {
         Command::Connect(a) => a.output.json,
         Command::Listen(a) => a.output.json,
         Command::Ws(a) => a.output.json,
+        Command::Feed(a) => a.output.json,
         Command::Status(a) => a.output.json,
         Command::Completions { .. } | Command::Man { .. } => false,
     };
@@ -64,6 +66,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Connect(args) => connect::run(args).await,
         Command::Listen(args) => listen::run(args).await,
         Command::Ws(args) => ws::run(args).await,
+        Command::Feed(args) => feed::run(args).await,
         Command::Status(args) => status::run(args),
         Command::Completions { shell } => {
             generate::completions(*shell);
