@@ -702,6 +702,8 @@ enum netrt_kind
   NETRT_KIND_SYNDICATION_ATTRIBUTE = 89,
   // `Windows.Data.Xml.Dom.XmlDocument`.
   NETRT_KIND_XML_DOCUMENT = 90,
+  // `Windows.Web.Syndication.SyndicationClient`.
+  NETRT_KIND_SYNDICATION_CLIENT = 91,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -953,6 +955,25 @@ typedef void (*netrt_async_completed_handler)(void *user_data,
                                               netrt_handle op,
                                               netrt_async_status status);
 
+// `Windows.Web.Syndication.TransferProgress` (and `RetrievalProgress`, which is its last two
+// fields: operations with RetrievalProgress leave the first two 0).
+typedef struct {
+  // `BytesSent`.
+  uint32_t bytes_sent;
+  // `TotalBytesToSend` (0 when unknown).
+  uint32_t total_bytes_to_send;
+  // `BytesRetrieved`.
+  uint32_t bytes_retrieved;
+  // `TotalBytesToRetrieve` (0 when unknown).
+  uint32_t total_bytes_to_retrieve;
+} netrt_transfer_progress;
+
+// A Progress handler: `user_data` as given to `netrt_async_set_progress`, the operation (a
+// handle borrowed for the call: duplicate it to keep it) and the report (valid for the call).
+typedef void (*netrt_async_progress_handler)(void *user_data,
+                                             netrt_handle op,
+                                             const netrt_transfer_progress *progress);
+
 // `Windows.Foundation.Guid` in the Windows layout (16 bytes).
 typedef struct {
   // First 32 bits.
@@ -1176,6 +1197,25 @@ netrt_hresult netrt_async_get_results_bool(netrt_handle op,
 // releases. Each call issues another reference. As `netrt_async_get_results_uint32` otherwise.
 netrt_hresult netrt_async_get_results_handle(netrt_handle op,
                                              netrt_handle *out_handle);
+
+// Sets the operation's Progress handler, once. It runs on netrt's dispatcher thread (or in
+// `netrt_completion_queue_dispatch` of the queue current when the operation started), once
+// per report, in order, and always before the Completed handler. Reports made before it was
+// set are not replayed (`netrt_async_get_progress` has the latest). On an operation that has
+// finished it does nothing (`S_OK`): no report follows completion.
+//
+// `handler` must not be NULL; `user_data` is passed back untouched. Errors: the handle
+// checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
+// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before.
+netrt_hresult netrt_async_set_progress(netrt_handle op,
+                                       netrt_async_progress_handler handler,
+                                       void *user_data);
+
+// The latest progress the operation reported (all 0 before the first report), while it
+// runs. `out_progress` not NULL. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` for
+// an operation without progress or one that has finished.
+netrt_hresult netrt_async_get_progress(netrt_handle op,
+                                       netrt_transfer_progress *out_progress);
 
 // `BackgroundTaskBuilder` with `Name = name`, `TaskEntryPoint = task_entry_point` (netrt: the
 // command line the broker runs with `/bin/sh -c`) and `SetTrigger(SocketActivityTrigger)`,
@@ -3103,6 +3143,74 @@ netrt_hresult netrt_output_stream_write(netrt_handle stream,
 // keeps no user-space buffer, so this completes at once on a connected socket).
 netrt_hresult netrt_output_stream_flush_async(netrt_handle stream,
                                               netrt_handle *out_op);
+
+// `SyndicationClient()`. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_client_create(netrt_handle *out);
+
+// `SyndicationClient(serverCredential)` (ABI name CreateSyndicationClient): a
+// PasswordCredential handle (not 0), shared with the caller. `out` (not NULL) receives a new
+// reference.
+netrt_hresult netrt_syndication_client_create_syndication_client(netrt_handle server_credential,
+                                                                 netrt_handle *out);
+
+// `SyndicationClient.RetrieveFeedAsync(uri)`: an `IAsyncOperationWithProgress<SyndicationFeed,
+// RetrievalProgress>`. `uri` a Uri handle (http or https). `*out_op` (not NULL) receives the
+// operation; `netrt_async_get_results_handle` gives the SyndicationFeed, and
+// `netrt_async_set_progress` / `netrt_async_get_progress` the bytes retrieved so far.
+// Errors (synchronous): handle checks; `E_INVALIDARG` for another scheme. Through the
+// operation: network and TLS failures, `HTTP_E_STATUS_*` for an HTTP failure status (401,
+// 404, 407, ...), `WININET_E_TIMEOUT` (the Timeout), `WEB_E_RESOURCE_TOO_LARGE`
+// (MaxResponseBufferSize) and the feed's parse errors (`netrt_syndication_error_get_status`).
+netrt_hresult netrt_syndication_client_retrieve_feed_async(netrt_handle client_h,
+                                                           netrt_handle uri,
+                                                           netrt_handle *out_op);
+
+// `SetRequestHeader(name, value)`: sent with every request (a name set again gets the new
+// value appended after a comma). Both not NULL. Errors: `E_INVALIDARG` for a name or value
+// HTTP does not allow.
+netrt_hresult netrt_syndication_client_set_request_header(netrt_handle client_h,
+                                                          const char *name,
+                                                          const char *value);
+
+// `Timeout` (get): milliseconds a retrieval may take in all. `out_value` not NULL.
+netrt_hresult netrt_syndication_client_get_timeout(netrt_handle client_h,
+                                                   uint32_t *out_value);
+
+// `Timeout` (set): milliseconds.
+netrt_hresult netrt_syndication_client_set_timeout(netrt_handle client_h,
+                                                   uint32_t value);
+
+// `MaxResponseBufferSize` (get): the largest response body accepted, in bytes.
+netrt_hresult netrt_syndication_client_get_max_response_buffer_size(netrt_handle client_h,
+                                                                    uint32_t *out_value);
+
+// `MaxResponseBufferSize` (set): bytes; a larger response fails with `WEB_E_RESOURCE_TOO_LARGE`.
+netrt_hresult netrt_syndication_client_set_max_response_buffer_size(netrt_handle client_h,
+                                                                    uint32_t value);
+
+// `BypassCacheOnRetrieve` (get). `out_value` not NULL.
+netrt_hresult netrt_syndication_client_get_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                    bool *out_value);
+
+// `BypassCacheOnRetrieve` (set): true sends every request unconditionally.
+netrt_hresult netrt_syndication_client_set_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                    bool value);
+
+// `ServerCredential` (get): the PasswordCredential (the same object), or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_client_get_server_credential(netrt_handle client_h,
+                                                             netrt_handle *out);
+
+// `ServerCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_syndication_client_set_server_credential(netrt_handle client_h,
+                                                             netrt_handle value);
+
+// `ProxyCredential` (get): the PasswordCredential, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_client_get_proxy_credential(netrt_handle client_h,
+                                                            netrt_handle *out);
+
+// `ProxyCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_syndication_client_set_proxy_credential(netrt_handle client_h,
+                                                            netrt_handle value);
 
 // `SyndicationFeed()`: an empty feed. `out` (not NULL) receives a new reference.
 netrt_hresult netrt_syndication_feed_create(netrt_handle *out);

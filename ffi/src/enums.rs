@@ -128,4 +128,6 @@ pub enum netrt_kind {
     SyndicationAttribute = 89,
     /// `Windows.Data.Xml.Dom.XmlDocument`.
     XmlDocument = 90,
+    /// `Windows.Web.Syndication.SyndicationClient`.
+    SyndicationClient = 91,
 }

@@ -21,6 +21,7 @@ mod strings;
 
 pub mod app_manifest;
 pub mod async_op;
+pub mod async_progress;
 pub mod broker;
 pub mod buffer;
 pub mod certificate;
@@ -42,6 +43,7 @@ pub mod object_api;
 pub mod stream_socket;
 pub mod stream_web_socket;
 pub mod streams;
+pub mod syndication_client;
 pub mod syndication_feed;
 pub mod syndication_item;
 pub mod syndication_link;

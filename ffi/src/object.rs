@@ -168,6 +168,7 @@ handle_kinds! {
     SyndicationNode(Shared<Syn<()>>) => SyndicationNode, none;
     SyndicationAttribute(Shared<web::syndication::SyndicationAttribute>) => SyndicationAttribute, none;
     XmlDocument(Shared<netrt_core::data::xml::XmlDocument>) => XmlDocument, none;
+    SyndicationClient(web::syndication::SyndicationClient) => SyndicationClient, none;
 }
 
 impl Object {

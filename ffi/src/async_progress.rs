@@ -1,0 +1,164 @@
+//! `IAsyncOperationWithProgress<T, P>` / `IAsyncActionWithProgress<P>` for C: an ordinary
+//! operation handle (every `netrt_async_*` function applies) whose progress is reached with
+//! `netrt_async_set_progress` and `netrt_async_get_progress`.
+//!
+//! The progress channel is core's [`AsyncOperationWithProgress`]; an operation handle holds
+//! only the operation, so the channels of running operations are kept here by operation id,
+//! and each leaves the table when its operation finishes (no report follows completion).
+
+use std::collections::HashMap;
+use std::ffi::c_void;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use netrt_core::Error;
+use netrt_core::foundation::{AsyncOperationWithProgress, AsyncStatus};
+use netrt_core::web::syndication::{RetrievalProgress, TransferProgress};
+
+use crate::async_op::{AsyncOp, OpResult};
+use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
+use crate::handle;
+
+/// `Windows.Web.Syndication.TransferProgress` (and `RetrievalProgress`, which is its last two
+/// fields: operations with RetrievalProgress leave the first two 0).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct netrt_transfer_progress {
+    /// `BytesSent`.
+    pub bytes_sent: u32,
+    /// `TotalBytesToSend` (0 when unknown).
+    pub total_bytes_to_send: u32,
+    /// `BytesRetrieved`.
+    pub bytes_retrieved: u32,
+    /// `TotalBytesToRetrieve` (0 when unknown).
+    pub total_bytes_to_retrieve: u32,
+}
+
+impl From<TransferProgress> for netrt_transfer_progress {
+    fn from(p: TransferProgress) -> Self {
+        Self {
+            bytes_sent: p.bytes_sent,
+            total_bytes_to_send: p.total_bytes_to_send,
+            bytes_retrieved: p.bytes_retrieved,
+            total_bytes_to_retrieve: p.total_bytes_to_retrieve,
+        }
+    }
+}
+
+impl From<RetrievalProgress> for netrt_transfer_progress {
+    fn from(p: RetrievalProgress) -> Self {
+        Self {
+            bytes_retrieved: p.bytes_retrieved,
+            total_bytes_to_retrieve: p.total_bytes_to_retrieve,
+            ..Self::default()
+        }
+    }
+}
+
+/// A Progress handler: `user_data` as given to `netrt_async_set_progress`, the operation (a
+/// handle borrowed for the call: duplicate it to keep it) and the report (valid for the call).
+pub type netrt_async_progress_handler = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, op: netrt_handle, progress: *const netrt_transfer_progress),
+>;
+
+type Channel = AsyncOperationWithProgress<OpResult, netrt_transfer_progress>;
+
+static RUNNING: Mutex<Option<HashMap<u32, Channel>>> = Mutex::new(None);
+
+fn table() -> std::sync::MutexGuard<'static, Option<HashMap<u32, Channel>>> {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn channel(op: &AsyncOp) -> Option<Channel> {
+    table().as_ref().and_then(|t| t.get(&op.id()).cloned())
+}
+
+/// Starts an operation with progress: `make` gets the function to report with. Returns the
+/// operation's handle.
+pub(crate) fn start<F>(
+    make: impl FnOnce(Arc<dyn Fn(netrt_transfer_progress) + Send + Sync>) -> F,
+) -> Result<netrt_handle, Error>
+where
+    F: Future<Output = Result<OpResult, Error>> + Send + 'static,
+{
+    let channel = Channel::start(|reporter| make(Arc::new(move |p| reporter.report(p))))?;
+    let op = channel.operation().clone();
+    let id = op.id();
+    table().get_or_insert_with(HashMap::new).insert(id, channel);
+    let forget = move || {
+        if let Some(t) = table().as_mut() {
+            t.remove(&id);
+        }
+    };
+    // Already finished (an argument error found by the first poll never gets here): forget now.
+    if let Err(listener) = done_listener(&op, forget) {
+        listener();
+    }
+    crate::async_op::issue(op)
+}
+
+/// Registers `f` to run when `op` finishes; gives it back when `op` already has.
+fn done_listener<F: FnOnce() + Send + Clone + 'static>(op: &AsyncOp, f: F) -> Result<(), F> {
+    if op.on_done(Box::new(f.clone())) { Ok(()) } else { Err(f) }
+}
+
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+// SAFETY: an opaque token handed back to the caller's handler; netrt never dereferences it.
+unsafe impl Send for UserData {}
+// SAFETY: as above; netrt only copies the pointer.
+unsafe impl Sync for UserData {}
+
+/// Sets the operation's Progress handler, once. It runs on netrt's dispatcher thread (or in
+/// `netrt_completion_queue_dispatch` of the queue current when the operation started), once
+/// per report, in order, and always before the Completed handler. Reports made before it was
+/// set are not replayed (`netrt_async_get_progress` has the latest). On an operation that has
+/// finished it does nothing (`S_OK`): no report follows completion.
+///
+/// `handler` must not be NULL; `user_data` is passed back untouched. Errors: the handle
+/// checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
+/// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_async_set_progress(
+    op: netrt_handle,
+    handler: netrt_async_progress_handler,
+    user_data: *mut c_void,
+) -> netrt_hresult {
+    ffi!("netrt_async_set_progress", {
+        let cb = handler.ok_or_else(|| null("handler"))?;
+        let running = handle::with_op(op, AsyncOp::clone)?;
+        let Some(channel) = channel(&running) else {
+            if running.status() != AsyncStatus::Started {
+                return Ok(());
+            }
+            return Err(Error::invalid_arg("this operation does not report progress"));
+        };
+        let data = UserData(user_data);
+        channel.set_progress(Arc::new(move |p: netrt_transfer_progress| {
+            let data = data;
+            if let Ok(h) = handle::issue_op(running.clone()) {
+                // SAFETY: the C caller registered `cb` with `data` for these calls.
+                unsafe { cb(data.0, h, &p) };
+                let _ = handle::release(h);
+            }
+        }))
+    })
+}
+
+/// The latest progress the operation reported (all 0 before the first report), while it
+/// runs. `out_progress` not NULL. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` for
+/// an operation without progress or one that has finished.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_async_get_progress(
+    op: netrt_handle,
+    out_progress: *mut netrt_transfer_progress,
+) -> netrt_hresult {
+    ffi!("netrt_async_get_progress", {
+        let out = Out::new(out_progress, "out_progress")?;
+        let running = handle::with_op(op, AsyncOp::clone)?;
+        let channel = channel(&running)
+            .ok_or_else(|| Error::invalid_arg("this operation does not report progress, or has finished"))?;
+        out.write(channel.last_progress().unwrap_or_default());
+        Ok(())
+    })
+}
