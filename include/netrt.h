@@ -704,6 +704,14 @@ enum netrt_kind
   NETRT_KIND_XML_DOCUMENT = 90,
   // `Windows.Web.Syndication.SyndicationClient`.
   NETRT_KIND_SYNDICATION_CLIENT = 91,
+  // `Windows.Web.AtomPub.AtomPubClient`.
+  NETRT_KIND_ATOM_PUB_CLIENT = 92,
+  // `Windows.Web.AtomPub.ServiceDocument`.
+  NETRT_KIND_SERVICE_DOCUMENT = 93,
+  // `Windows.Web.AtomPub.Workspace`.
+  NETRT_KIND_WORKSPACE = 94,
+  // `Windows.Web.AtomPub.ResourceCollection`.
+  NETRT_KIND_RESOURCE_COLLECTION = 95,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1216,6 +1224,154 @@ netrt_hresult netrt_async_set_progress(netrt_handle op,
 // an operation without progress or one that has finished.
 netrt_hresult netrt_async_get_progress(netrt_handle op,
                                        netrt_transfer_progress *out_progress);
+
+// `AtomPubClient()`. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_atom_pub_client_create(netrt_handle *out);
+
+// `AtomPubClient(serverCredential)` (ABI name CreateAtomPubClientWithCredentials): a
+// PasswordCredential handle (not 0). `out` (not NULL) receives a new reference.
+netrt_hresult netrt_atom_pub_client_create_atom_pub_client_with_credentials(netrt_handle server_credential,
+                                                                            netrt_handle *out);
+
+// `RetrieveServiceDocumentAsync(uri)`: `IAsyncOperationWithProgress<ServiceDocument,
+// RetrievalProgress>`; `netrt_async_get_results_handle` gives the ServiceDocument. `uri` a
+// Uri handle (http or https). Errors: synchronously the handle checks, `E_POINTER`,
+// `E_INVALIDARG` for another scheme; through the operation as
+// `netrt_syndication_client_retrieve_feed_async`, and `WEB_E_UNSUPPORTED_FORMAT` for a
+// document that is not a service document.
+netrt_hresult netrt_atom_pub_client_retrieve_service_document_async(netrt_handle client_h,
+                                                                    netrt_handle uri,
+                                                                    netrt_handle *out_op);
+
+// `RetrieveFeedAsync(uri)`: a collection's feed, `IAsyncOperationWithProgress<SyndicationFeed,
+// RetrievalProgress>`. As `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_retrieve_feed_async(netrt_handle client_h,
+                                                        netrt_handle uri,
+                                                        netrt_handle *out_op);
+
+// `RetrieveResourceAsync(uri)`: one entry (its ETag from the response),
+// `IAsyncOperationWithProgress<SyndicationItem, RetrievalProgress>`. As
+// `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_retrieve_resource_async(netrt_handle client_h,
+                                                            netrt_handle uri,
+                                                            netrt_handle *out_op);
+
+// `CreateResourceAsync(uri, description, item)`: POSTs `item` (a SyndicationItem handle, as
+// it is now) to the collection at `uri`, `description` (NULL is "") as its Slug;
+// `IAsyncOperationWithProgress<SyndicationItem, TransferProgress>` giving the entry the
+// server made. Errors as `netrt_atom_pub_client_retrieve_service_document_async`; a status
+// other than 201 as `HTTP_E_STATUS_*`.
+netrt_hresult netrt_atom_pub_client_create_resource_async(netrt_handle client_h,
+                                                          netrt_handle uri,
+                                                          const char *description,
+                                                          netrt_handle item,
+                                                          netrt_handle *out_op);
+
+// `UpdateResourceAsync(uri, item)`: PUTs `item` to `uri` (with `If-Match` from its ETag);
+// `IAsyncActionWithProgress<TransferProgress>`. Errors as
+// `netrt_atom_pub_client_create_resource_async`; a stale ETag is `HTTP_E_STATUS_PRECOND_FAILED`.
+netrt_hresult netrt_atom_pub_client_update_resource_async(netrt_handle client_h,
+                                                          netrt_handle uri,
+                                                          netrt_handle item,
+                                                          netrt_handle *out_op);
+
+// `UpdateResourceItemAsync(item)`: PUTs `item` to its own edit URI. As
+// `netrt_atom_pub_client_update_resource_async` (`E_INVALIDARG` when it has no edit link).
+netrt_hresult netrt_atom_pub_client_update_resource_item_async(netrt_handle client_h,
+                                                               netrt_handle item,
+                                                               netrt_handle *out_op);
+
+// `DeleteResourceAsync(uri)`: `IAsyncActionWithProgress<TransferProgress>`. As
+// `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_delete_resource_async(netrt_handle client_h,
+                                                          netrt_handle uri,
+                                                          netrt_handle *out_op);
+
+// `DeleteResourceItemAsync(item)`: deletes the item at its edit URI. As
+// `netrt_atom_pub_client_update_resource_item_async`.
+netrt_hresult netrt_atom_pub_client_delete_resource_item_async(netrt_handle client_h,
+                                                               netrt_handle item,
+                                                               netrt_handle *out_op);
+
+// `CancelAsyncOperations()`: every operation of this client in flight ends Canceled.
+netrt_hresult netrt_atom_pub_client_cancel_async_operations(netrt_handle client_h);
+
+// `SetRequestHeader(name, value)`. As `netrt_syndication_client_set_request_header`.
+netrt_hresult netrt_atom_pub_client_set_request_header(netrt_handle client_h,
+                                                       const char *name,
+                                                       const char *value);
+
+// `Timeout` (get): milliseconds a retrieval may take in all. `out_value` not NULL.
+netrt_hresult netrt_atom_pub_client_get_timeout(netrt_handle client_h,
+                                                uint32_t *out_value);
+
+// `Timeout` (set): milliseconds.
+netrt_hresult netrt_atom_pub_client_set_timeout(netrt_handle client_h,
+                                                uint32_t value);
+
+// `MaxResponseBufferSize` (get): the largest response body accepted, in bytes.
+netrt_hresult netrt_atom_pub_client_get_max_response_buffer_size(netrt_handle client_h,
+                                                                 uint32_t *out_value);
+
+// `MaxResponseBufferSize` (set): bytes; a larger response fails with `WEB_E_RESOURCE_TOO_LARGE`.
+netrt_hresult netrt_atom_pub_client_set_max_response_buffer_size(netrt_handle client_h,
+                                                                 uint32_t value);
+
+// `BypassCacheOnRetrieve` (get). `out_value` not NULL.
+netrt_hresult netrt_atom_pub_client_get_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                 bool *out_value);
+
+// `BypassCacheOnRetrieve` (set): true sends every request unconditionally.
+netrt_hresult netrt_atom_pub_client_set_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                 bool value);
+
+// `ServerCredential` (get): the PasswordCredential (the same object), or 0. `*out` not NULL.
+netrt_hresult netrt_atom_pub_client_get_server_credential(netrt_handle client_h,
+                                                          netrt_handle *out);
+
+// `ServerCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_atom_pub_client_set_server_credential(netrt_handle client_h,
+                                                          netrt_handle value);
+
+// `ProxyCredential` (get): the PasswordCredential, or 0. `*out` not NULL.
+netrt_hresult netrt_atom_pub_client_get_proxy_credential(netrt_handle client_h,
+                                                         netrt_handle *out);
+
+// `ProxyCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_atom_pub_client_set_proxy_credential(netrt_handle client_h,
+                                                         netrt_handle value);
+
+// `ServiceDocument.Workspaces`: an `IVectorView<Workspace>` (read-only). `*out` (not NULL)
+// receives a new vector reference.
+netrt_hresult netrt_service_document_get_workspaces(netrt_handle document,
+                                                    netrt_handle *out);
+
+// `Workspace.Title`: an ISyndicationText (SyndicationText handle), or 0. `*out` not NULL.
+netrt_hresult netrt_workspace_get_title(netrt_handle workspace,
+                                        netrt_handle *out);
+
+// `Workspace.Collections`: an `IVectorView<ResourceCollection>`. As
+// `netrt_service_document_get_workspaces`.
+netrt_hresult netrt_workspace_get_collections(netrt_handle workspace,
+                                              netrt_handle *out);
+
+// `ResourceCollection.Title`: an ISyndicationText (SyndicationText handle), or 0.
+netrt_hresult netrt_resource_collection_get_title(netrt_handle collection,
+                                                  netrt_handle *out);
+
+// `ResourceCollection.Uri`: where entries are posted (a new Uri handle), or 0.
+netrt_hresult netrt_resource_collection_get_uri(netrt_handle collection,
+                                                netrt_handle *out);
+
+// `ResourceCollection.Accepts`: an `IVectorView<String>` of the media types it takes
+// (`netrt_vector_get_at_string`). As `netrt_service_document_get_workspaces`.
+netrt_hresult netrt_resource_collection_get_accepts(netrt_handle collection,
+                                                    netrt_handle *out);
+
+// `ResourceCollection.Categories`: an `IVectorView<SyndicationCategory>`. As
+// `netrt_service_document_get_workspaces`.
+netrt_hresult netrt_resource_collection_get_categories(netrt_handle collection,
+                                                       netrt_handle *out);
 
 // `BackgroundTaskBuilder` with `Name = name`, `TaskEntryPoint = task_entry_point` (netrt: the
 // command line the broker runs with `/bin/sh -c`) and `SetTrigger(SocketActivityTrigger)`,

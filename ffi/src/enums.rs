@@ -130,4 +130,12 @@ pub enum netrt_kind {
     XmlDocument = 90,
     /// `Windows.Web.Syndication.SyndicationClient`.
     SyndicationClient = 91,
+    /// `Windows.Web.AtomPub.AtomPubClient`.
+    AtomPubClient = 92,
+    /// `Windows.Web.AtomPub.ServiceDocument`.
+    ServiceDocument = 93,
+    /// `Windows.Web.AtomPub.Workspace`.
+    Workspace = 94,
+    /// `Windows.Web.AtomPub.ResourceCollection`.
+    ResourceCollection = 95,
 }

@@ -22,6 +22,8 @@ mod strings;
 pub mod app_manifest;
 pub mod async_op;
 pub mod async_progress;
+pub mod atompub_client;
+pub mod atompub_service;
 pub mod broker;
 pub mod buffer;
 pub mod certificate;

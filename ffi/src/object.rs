@@ -169,6 +169,10 @@ handle_kinds! {
     SyndicationAttribute(Shared<web::syndication::SyndicationAttribute>) => SyndicationAttribute, none;
     XmlDocument(Shared<netrt_core::data::xml::XmlDocument>) => XmlDocument, none;
     SyndicationClient(web::syndication::SyndicationClient) => SyndicationClient, none;
+    AtomPubClient(web::atompub::AtomPubClient) => AtomPubClient, none;
+    ServiceDocument(Shared<Syn<crate::atompub_service::ServiceDocumentState>>) => ServiceDocument, none;
+    Workspace(Shared<Syn<crate::atompub_service::WorkspaceState>>) => Workspace, none;
+    ResourceCollection(Shared<Syn<crate::atompub_service::CollectionState>>) => ResourceCollection, none;
 }
 
 impl Object {

@@ -32,6 +32,9 @@ pub(crate) fn with_node<R>(h: netrt_handle, f: impl FnOnce(&mut NodeState) -> R)
         Value::SyndicationCategory(s) => Ok(f(&mut lock(s).node)),
         Value::SyndicationGenerator(s) => Ok(f(&mut lock(s).node)),
         Value::SyndicationNode(s) => Ok(f(&mut lock(s).node)),
+        Value::ServiceDocument(s) => Ok(f(&mut lock(s).node)),
+        Value::Workspace(s) => Ok(f(&mut lock(s).node)),
+        Value::ResourceCollection(s) => Ok(f(&mut lock(s).node)),
         _ => Err(Error::invalid_arg(format!("a {:?} is not an ISyndicationNode", obj.kind()))),
     }
 }

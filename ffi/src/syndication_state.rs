@@ -64,6 +64,11 @@ impl ObjectVector {
         Self { elem, items }
     }
 
+    /// A read-only `IVectorView` (AtomPub's service document parts).
+    pub(crate) fn view(elem: netrt_kind, items: Vec<Arc<Object>>) -> Self {
+        Self { elem, items: Vector::view(items) }
+    }
+
     /// Whether `obj` may be an element.
     pub(crate) fn accepts(&self, obj: &Object) -> bool {
         let kind = obj.kind();
@@ -133,6 +138,9 @@ pub(crate) fn is_node_kind(kind: netrt_kind) -> bool {
             | K::SyndicationCategory
             | K::SyndicationGenerator
             | K::SyndicationNode
+            | K::ServiceDocument
+            | K::Workspace
+            | K::ResourceCollection
     )
 }
 
@@ -315,6 +323,9 @@ pub(crate) fn as_extension(obj: &Object, depth: usize) -> Result<SyndicationNode
         Value::SyndicationPerson(s) => node_copy(&lock(s).node),
         Value::SyndicationCategory(s) => node_copy(&lock(s).node),
         Value::SyndicationGenerator(s) => node_copy(&lock(s).node),
+        Value::ServiceDocument(s) => node_copy(&lock(s).node),
+        Value::Workspace(s) => node_copy(&lock(s).node),
+        Value::ResourceCollection(s) => node_copy(&lock(s).node),
         _ => return Err(Error::invalid_arg("not a syndication node")),
     };
     node_finish(copy, depth)
