@@ -982,6 +982,9 @@ typedef void (*netrt_async_progress_handler)(void *user_data,
                                              netrt_handle op,
                                              const netrt_transfer_progress *progress);
 
+// Called once with a Progress handler's `user_data` when no report can follow any more.
+typedef void (*netrt_async_progress_release)(void *user_data);
+
 // `Windows.Foundation.Guid` in the Windows layout (16 bytes).
 typedef struct {
   // First 32 bits.
@@ -1210,14 +1213,18 @@ netrt_hresult netrt_async_get_results_handle(netrt_handle op,
 // `netrt_completion_queue_dispatch` of the queue current when the operation started), once
 // per report, in order, and always before the Completed handler. Reports made before it was
 // set are not replayed (`netrt_async_get_progress` has the latest). On an operation that has
-// finished it does nothing (`S_OK`): no report follows completion.
+// finished it sets nothing (`S_OK`): no report follows completion.
 //
-// `handler` must not be NULL; `user_data` is passed back untouched. Errors: the handle
-// checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
+// `handler` must not be NULL; `user_data` is passed back untouched. `release` (may be NULL)
+// is called once with `user_data` when the handler can run no more — after the operation
+// finished and its last report was delivered, or at once when the operation had finished
+// already — so `user_data` can be freed there; on failure it is not called. Errors: the
+// handle checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
 // `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before.
 netrt_hresult netrt_async_set_progress(netrt_handle op,
                                        netrt_async_progress_handler handler,
-                                       void *user_data);
+                                       void *user_data,
+                                       netrt_async_progress_release release);
 
 // The latest progress the operation reported (all 0 before the first report), while it
 // runs. `out_progress` not NULL. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` for

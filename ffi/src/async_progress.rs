@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use netrt_core::Error;
@@ -109,39 +110,75 @@ unsafe impl Send for UserData {}
 // SAFETY: as above; netrt only copies the pointer.
 unsafe impl Sync for UserData {}
 
+/// Called once with a Progress handler's `user_data` when no report can follow any more.
+pub type netrt_async_progress_release = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
+
+/// Calls the caller's release function when the handler holding it is dropped.
+struct ReleaseOnDrop {
+    data: UserData,
+    release: netrt_async_progress_release,
+    /// Cleared when the handler was refused: the caller keeps `user_data`.
+    armed: Arc<AtomicBool>,
+}
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.filter(|_| self.armed.load(Ordering::Acquire)) {
+            // SAFETY: the C caller gave `release` for exactly this `user_data`, to call once.
+            unsafe { release(self.data.0) };
+        }
+    }
+}
+
 /// Sets the operation's Progress handler, once. It runs on netrt's dispatcher thread (or in
 /// `netrt_completion_queue_dispatch` of the queue current when the operation started), once
 /// per report, in order, and always before the Completed handler. Reports made before it was
 /// set are not replayed (`netrt_async_get_progress` has the latest). On an operation that has
-/// finished it does nothing (`S_OK`): no report follows completion.
+/// finished it sets nothing (`S_OK`): no report follows completion.
 ///
-/// `handler` must not be NULL; `user_data` is passed back untouched. Errors: the handle
-/// checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
+/// `handler` must not be NULL; `user_data` is passed back untouched. `release` (may be NULL)
+/// is called once with `user_data` when the handler can run no more — after the operation
+/// finished and its last report was delivered, or at once when the operation had finished
+/// already — so `user_data` can be freed there; on failure it is not called. Errors: the
+/// handle checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
 /// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_set_progress(
     op: netrt_handle,
     handler: netrt_async_progress_handler,
     user_data: *mut c_void,
+    release: netrt_async_progress_release,
 ) -> netrt_hresult {
     ffi!("netrt_async_set_progress", {
         let cb = handler.ok_or_else(|| null("handler"))?;
         let running = handle::with_op(op, AsyncOp::clone)?;
         let Some(channel) = channel(&running) else {
             if running.status() != AsyncStatus::Started {
+                drop(ReleaseOnDrop {
+                    data: UserData(user_data),
+                    release,
+                    armed: Arc::new(AtomicBool::new(true)),
+                });
                 return Ok(());
             }
             return Err(Error::invalid_arg("this operation does not report progress"));
         };
-        let data = UserData(user_data);
-        channel.set_progress(Arc::new(move |p: netrt_transfer_progress| {
-            let data = data;
+        let armed = Arc::new(AtomicBool::new(true));
+        let owner = ReleaseOnDrop { data: UserData(user_data), release, armed: armed.clone() };
+        let handler = Arc::new(move |p: netrt_transfer_progress| {
+            let data = owner.data;
             if let Ok(h) = handle::issue_op(running.clone()) {
                 // SAFETY: the C caller registered `cb` with `data` for these calls.
                 unsafe { cb(data.0, h, &p) };
                 let _ = handle::release(h);
             }
-        }))
+        });
+        // `handler` outlives the call, so a refused one is disarmed before it is dropped.
+        let result = channel.set_progress(handler.clone());
+        if result.is_err() {
+            armed.store(false, Ordering::Release);
+        }
+        result
     })
 }
 

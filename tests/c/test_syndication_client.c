@@ -151,6 +151,10 @@ static void on_progress(void *user_data, netrt_handle op, const netrt_transfer_p
   atomic_fetch_add(&g_reports, 1);
 }
 
+/* The user_data of a Progress handler is released once, after its last report. */
+static atomic_int g_released, g_refused, g_finished;
+static void on_release(void *user_data) { atomic_fetch_add((atomic_int *)user_data, 1); }
+
 static void on_completed(void *user_data, netrt_handle op, netrt_async_status status) {
   (void)user_data;
   (void)op;
@@ -233,13 +237,14 @@ int main(void) {
   CHECK(strcmp(buf, "/relative/home") == 0);
   /* The operation does not report progress any more once finished. */
   CHECK_HR(netrt_async_get_progress(op, &progress), NETRT_E_INVALIDARG);
-  CHECK_OK(netrt_async_set_progress(op, on_progress, NULL));
+  CHECK_OK(netrt_async_set_progress(op, on_progress, &g_finished, on_release));
+  CHECK(atomic_load(&g_finished) == 1); /* nothing to report: released at once */
   RELEASE(op);
 
   /* Progress: /slow/ serves at 16 KiB/s, so the operation runs while the handlers are set. */
   CHECK_OK(retrieve(client, nginx.port, "/slow/big.xml", &op));
-  CHECK_OK(netrt_async_set_progress(op, on_progress, NULL));
-  CHECK_HR(netrt_async_set_progress(op, on_progress, NULL), NETRT_E_ILLEGAL_DELEGATE_ASSIGNMENT);
+  CHECK_OK(netrt_async_set_progress(op, on_progress, &g_released, on_release));
+  CHECK_HR(netrt_async_set_progress(op, on_progress, &g_refused, on_release), NETRT_E_ILLEGAL_DELEGATE_ASSIGNMENT);
   CHECK_OK(netrt_async_get_progress(op, &progress));
   CHECK_OK(netrt_async_set_completed(op, on_completed, NULL));
   CHECK(outcome(op) == NETRT_S_OK);
@@ -254,6 +259,11 @@ int main(void) {
   CHECK(atomic_load(&g_reports) > 0);
   CHECK(atomic_load(&g_last_bytes) > 0);
   RELEASE(op);
+  for (int i = 0; i < 1000 && !atomic_load(&g_released); i++) {
+    poll(NULL, 0, 10); /* released on the dispatcher thread after the last report */
+  }
+  CHECK(atomic_load(&g_released) == 1);
+  CHECK(atomic_load(&g_refused) == 0);
 
   /* /private/ needs the credential: 401 without it, the feed with it. */
   CHECK_OK(retrieve(client, nginx.port, "/private/feed.xml", &op));
@@ -288,7 +298,7 @@ int main(void) {
   CHECK_HR(netrt_syndication_client_retrieve_feed_async(client, 0, &op), NETRT_E_POINTER);
   CHECK_HR(netrt_syndication_client_set_server_credential(client, ftp), NETRT_E_INVALIDARG);
   CHECK_HR(netrt_syndication_client_get_timeout(client, NULL), NETRT_E_POINTER);
-  CHECK_HR(netrt_async_set_progress(client, on_progress, NULL), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_async_set_progress(client, on_progress, NULL, NULL), NETRT_E_INVALIDARG);
 
   rc = 0;
 cleanup:
