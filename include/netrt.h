@@ -1300,6 +1300,35 @@ netrt_hresult netrt_atom_pub_client_delete_resource_item_async(netrt_handle clie
                                                                netrt_handle item,
                                                                netrt_handle *out_op);
 
+// `RetrieveMediaResourceAsync(uri)`: `IAsyncOperationWithProgress<IInputStream,
+// RetrievalProgress>`; `netrt_async_get_results_handle` gives an InputStream over the bytes
+// received (read it with `netrt_input_stream_read_async` or a DataReader). As
+// `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_retrieve_media_resource_async(netrt_handle client_h,
+                                                                  netrt_handle uri,
+                                                                  netrt_handle *out_op);
+
+// `CreateMediaResourceAsync(uri, mediaType, description, mediaStream)`: POSTs the bytes of
+// `media_stream` (an InputStream handle, read to its end first) as `media_type` (not NULL)
+// with `description` (NULL is "") as its Slug; `IAsyncOperationWithProgress<SyndicationItem,
+// TransferProgress>` giving the media link entry. Errors as
+// `netrt_atom_pub_client_create_resource_async`, and the stream's read failures.
+netrt_hresult netrt_atom_pub_client_create_media_resource_async(netrt_handle client_h,
+                                                                netrt_handle uri,
+                                                                const char *media_type,
+                                                                const char *description,
+                                                                netrt_handle media_stream,
+                                                                netrt_handle *out_op);
+
+// `UpdateMediaResourceAsync(uri, mediaType, mediaStream)`: PUTs the bytes of `media_stream`
+// (read to its end first) as `media_type` (not NULL); `IAsyncActionWithProgress<TransferProgress>`.
+// Errors as `netrt_atom_pub_client_update_resource_async`.
+netrt_hresult netrt_atom_pub_client_update_media_resource_async(netrt_handle client_h,
+                                                                netrt_handle uri,
+                                                                const char *media_type,
+                                                                netrt_handle media_stream,
+                                                                netrt_handle *out_op);
+
 // `CancelAsyncOperations()`: every operation of this client in flight ends Canceled.
 netrt_hresult netrt_atom_pub_client_cancel_async_operations(netrt_handle client_h);
 

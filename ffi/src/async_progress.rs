@@ -70,8 +70,11 @@ fn table() -> std::sync::MutexGuard<'static, Option<HashMap<u32, Channel>>> {
     RUNNING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The progress channel of a running operation. A finished one has none, even in the moment
+/// before its done listener takes it out of the table.
 fn channel(op: &AsyncOp) -> Option<Channel> {
-    table().as_ref().and_then(|t| t.get(&op.id()).cloned())
+    let channel = table().as_ref().and_then(|t| t.get(&op.id()).cloned());
+    channel.filter(|_| op.status() == AsyncStatus::Started)
 }
 
 /// Starts an operation with progress: `make` gets the function to report with. Returns the

@@ -1,11 +1,14 @@
 //! `Windows.Web.AtomPub.AtomPubClient` (docs/syndication.md): RFC 5023 publishing. Every
 //! method is an operation with progress (`netrt_async_set_progress`); HTTP, ETags and the
-//! entry format are core's. The media-resource methods (which take and return streams) are
-//! not projected to C yet.
+//! entry format are core's. Core takes and gives media resources as bytes: the streams WinRT
+//! has there are read to their end here, or made over the bytes received.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 
 use netrt_core::Error;
+use netrt_core::io::memory::MemorySource;
+use netrt_core::io::{InputStream, InputStreamOptions};
 use netrt_core::web::atompub::AtomPubClient;
 
 use crate::async_op::OpResult;
@@ -218,6 +221,96 @@ pub extern "C" fn netrt_atom_pub_client_delete_resource_item_async(
         op_out(out_op, || {
             crate::async_progress::start(move |report| async move {
                 client.delete_resource_item(&item, move |p| report(p.into())).await?;
+                Ok(OpResult::Unit)
+            })
+        })
+    })
+}
+
+/// All of a media stream's bytes, read to its end.
+async fn read_to_end(stream: InputStream) -> Result<Vec<u8>, Error> {
+    let mut all = Vec::new();
+    loop {
+        let chunk = stream.read(64 * 1024, InputStreamOptions::Partial).await?;
+        if chunk.is_empty() {
+            return Ok(all);
+        }
+        all.extend_from_slice(&chunk);
+    }
+}
+
+/// `RetrieveMediaResourceAsync(uri)`: `IAsyncOperationWithProgress<IInputStream,
+/// RetrievalProgress>`; `netrt_async_get_results_handle` gives an InputStream over the bytes
+/// received (read it with `netrt_input_stream_read_async` or a DataReader). As
+/// `netrt_atom_pub_client_retrieve_service_document_async`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_atom_pub_client_retrieve_media_resource_async(
+    client_h: netrt_handle,
+    uri: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_atom_pub_client_retrieve_media_resource_async", {
+        let (client, uri) = (client(client_h)?, get!(uri, Uri));
+        op_out(out_op, || {
+            crate::async_progress::start(move |report| async move {
+                let bytes = client.retrieve_media_resource(&uri, move |p| report(p.into())).await?;
+                let stream = InputStream::new(Arc::new(MemorySource::new(bytes)));
+                Ok(OpResult::Object(Object::new(Value::InputStream(stream))))
+            })
+        })
+    })
+}
+
+/// `CreateMediaResourceAsync(uri, mediaType, description, mediaStream)`: POSTs the bytes of
+/// `media_stream` (an InputStream handle, read to its end first) as `media_type` (not NULL)
+/// with `description` (NULL is "") as its Slug; `IAsyncOperationWithProgress<SyndicationItem,
+/// TransferProgress>` giving the media link entry. Errors as
+/// `netrt_atom_pub_client_create_resource_async`, and the stream's read failures.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_atom_pub_client_create_media_resource_async(
+    client_h: netrt_handle,
+    uri: netrt_handle,
+    media_type: *const c_char,
+    description: *const c_char,
+    media_stream: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_atom_pub_client_create_media_resource_async", {
+        let (client, uri) = (client(client_h)?, get!(uri, Uri));
+        let media_type = str_in(media_type, "media_type")?.to_owned();
+        let description = str_in_or_empty(description, "description")?.to_owned();
+        let stream = get!(media_stream, InputStream);
+        op_out(out_op, || {
+            crate::async_progress::start(move |report| async move {
+                let bytes = read_to_end(stream).await?;
+                let made = client
+                    .create_media_resource(&uri, &media_type, &description, bytes, move |p| report(p.into()))
+                    .await?;
+                Ok(OpResult::Object(Object::new(item_value(&made))))
+            })
+        })
+    })
+}
+
+/// `UpdateMediaResourceAsync(uri, mediaType, mediaStream)`: PUTs the bytes of `media_stream`
+/// (read to its end first) as `media_type` (not NULL); `IAsyncActionWithProgress<TransferProgress>`.
+/// Errors as `netrt_atom_pub_client_update_resource_async`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_atom_pub_client_update_media_resource_async(
+    client_h: netrt_handle,
+    uri: netrt_handle,
+    media_type: *const c_char,
+    media_stream: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_atom_pub_client_update_media_resource_async", {
+        let (client, uri) = (client(client_h)?, get!(uri, Uri));
+        let media_type = str_in(media_type, "media_type")?.to_owned();
+        let stream = get!(media_stream, InputStream);
+        op_out(out_op, || {
+            crate::async_progress::start(move |report| async move {
+                let bytes = read_to_end(stream).await?;
+                client.update_media_resource(&uri, &media_type, bytes, move |p| report(p.into())).await?;
                 Ok(OpResult::Unit)
             })
         })

@@ -7,6 +7,41 @@
 #include "peers.h"
 
 static int g_port;
+static const char MEDIA[] = "MEDIA-BYTES-0123456789";
+
+/* Each connection to the media listener receives MEDIA, then end of stream: the client side's
+ * InputStream is the media stream the client reads to its end. */
+static void on_media_connection(void *user_data, netrt_handle sender, netrt_handle args) {
+  netrt_handle sock = 0, out = 0, writer = 0, op = 0;
+  (void)user_data;
+  (void)sender;
+  if (netrt_stream_socket_listener_connection_received_event_args_get_socket(args, &sock) == NETRT_S_OK &&
+      netrt_stream_socket_get_output_stream(sock, &out) == NETRT_S_OK &&
+      netrt_data_writer_create_with_stream(out, &writer) == NETRT_S_OK &&
+      netrt_data_writer_write_string(writer, MEDIA, NULL) == NETRT_S_OK &&
+      netrt_data_writer_store_async(writer, &op) == NETRT_S_OK) {
+    (void)netrt_async_wait(op, STEP_MS);
+  }
+  RELEASE(op);
+  RELEASE(writer); /* closes the stream, and so the socket */
+  RELEASE(out);
+  RELEASE(sock);
+}
+
+/* A connected socket's InputStream that yields MEDIA and ends (*sock keeps the socket). */
+static netrt_hresult media_stream(netrt_handle listener, netrt_handle *sock, netrt_handle *in) {
+  char port[16];
+  netrt_handle host = 0, op = 0;
+  netrt_hresult hr = listener_port(listener, port, sizeof port);
+  if (hr == NETRT_S_OK) hr = netrt_stream_socket_create(sock);
+  if (hr == NETRT_S_OK) hr = netrt_host_name_create("127.0.0.1", &host);
+  if (hr == NETRT_S_OK) hr = netrt_stream_socket_connect_async(*sock, host, port, &op);
+  if (hr == NETRT_S_OK) hr = wait_completed(op);
+  if (hr == NETRT_S_OK) hr = netrt_stream_socket_get_input_stream(*sock, in);
+  RELEASE(op);
+  RELEASE(host);
+  return hr;
+}
 
 static netrt_hresult uri_of(const char *path, netrt_handle *out) {
   char url[256];
@@ -133,6 +168,61 @@ int main(void) {
   CHECK_OK(netrt_atom_pub_client_delete_resource_async(client, edit, &op));
   CHECK(outcome(op) == (netrt_hresult)0x80190194); /* HTTP_E_STATUS_NOT_FOUND: gone already */
   RELEASE(op);
+
+  /* Media: POST a stream's bytes to the media collection, read them back as a stream, PUT. */
+  {
+    netrt_handle listener = 0, local = 0, msock = 0, min = 0, media_col = 0, media_uri = 0, entry = 0;
+    netrt_handle edit_media = 0, got_stream = 0, reader = 0;
+    int64_t token = 0;
+    uint32_t loaded = 0;
+    char bytes[64] = {0};
+    size_t needed = 0;
+    CHECK_OK(netrt_stream_socket_listener_create(&listener));
+    CHECK_OK(netrt_stream_socket_listener_add_connection_received(listener, on_media_connection, NULL, &token));
+    CHECK_OK(netrt_host_name_create("127.0.0.1", &local));
+    AWAIT_OK(netrt_stream_socket_listener_bind_endpoint_async(listener, local, "", &op), op);
+    CHECK_OK(netrt_vector_get_at_handle(cols, 1, &media_col));
+    CHECK_OK(netrt_resource_collection_get_uri(media_col, &media_uri));
+    CHECK_OK(media_stream(listener, &msock, &min));
+    CHECK_OK(netrt_atom_pub_client_create_media_resource_async(client, media_uri, "application/octet-stream", "pic", min,
+                                                               &op));
+    CHECK(outcome(op) == NETRT_S_OK);
+    CHECK_OK(netrt_async_get_results_handle(op, &entry));
+    RELEASE(op);
+    CHECK_OK(netrt_syndication_item_get_edit_media_uri(entry, &edit_media));
+    CHECK(text_is(netrt_uri_get_path, edit_media, "/media/pic.bin"));
+    CHECK_OK(netrt_atom_pub_client_retrieve_media_resource_async(client, edit_media, &op));
+    CHECK(outcome(op) == NETRT_S_OK);
+    CHECK_OK(netrt_async_get_results_handle(op, &got_stream));
+    RELEASE(op);
+    CHECK_OK(netrt_data_reader_create_with_stream(got_stream, &reader));
+    CHECK_OK(netrt_data_reader_load_async(reader, sizeof MEDIA - 1, &op));
+    CHECK(outcome(op) == NETRT_S_OK);
+    CHECK_OK(netrt_async_get_results_uint32(op, &loaded));
+    CHECK(loaded == sizeof MEDIA - 1);
+    CHECK_OK(netrt_data_reader_read_string(reader, loaded, bytes, sizeof bytes, &needed));
+    CHECK(strcmp(bytes, MEDIA) == 0);
+    RELEASE(op);
+    RELEASE(min);
+    RELEASE(msock);
+    CHECK_OK(media_stream(listener, &msock, &min));
+    CHECK_OK(netrt_atom_pub_client_update_media_resource_async(client, edit_media, "application/octet-stream", min, &op));
+    CHECK(outcome(op) == NETRT_S_OK);
+    RELEASE(op);
+    CHECK_HR(netrt_atom_pub_client_update_media_resource_async(client, edit_media, NULL, min, &op), NETRT_E_POINTER);
+    CHECK_HR(netrt_atom_pub_client_update_media_resource_async(client, edit_media, "x/y", cat, &op), NETRT_E_INVALIDARG);
+    (void)netrt_stream_socket_listener_remove_connection_received(listener, token);
+    RELEASE(listener);
+    RELEASE(local);
+    RELEASE(msock);
+    RELEASE(min);
+    RELEASE(media_col);
+    RELEASE(media_uri);
+    RELEASE(entry);
+    RELEASE(edit_media);
+    RELEASE(got_stream);
+    RELEASE(reader);
+  }
 
   /* Without the credential: 401. */
   CHECK_OK(netrt_atom_pub_client_create(&anon));
