@@ -15,6 +15,7 @@ using ::netrt::Windows::Foundation::IAsyncActionWithProgress;
 using ::netrt::Windows::Foundation::IAsyncOperationWithProgress;
 using ::netrt::Windows::Foundation::Collections::IVectorView;
 using ::netrt::Windows::Security::Credentials::PasswordCredential;
+using ::netrt::Windows::Storage::Streams::IInputStream;
 using ::netrt::Windows::Web::Syndication::ISyndicationNode;
 using ::netrt::Windows::Web::Syndication::ISyndicationText;
 using ::netrt::Windows::Web::Syndication::RetrievalProgress;
@@ -68,7 +69,8 @@ struct atom_pub_client_abi {
 };
 }  // namespace impl
 
-// `AtomPubClient` (RFC 5023). The media-resource methods are not projected yet.
+// `AtomPubClient` (RFC 5023). Media streams given to it are read to their end before the
+// request; a retrieved media resource is a stream over the bytes received.
 class AtomPubClient : public ::netrt::Windows::Web::Syndication::syndication_client_settings<impl::atom_pub_client_abi> {
   using base = ::netrt::Windows::Web::Syndication::syndication_client_settings<impl::atom_pub_client_abi>;
   using Uri = ::netrt::Windows::Foundation::Uri;
@@ -100,6 +102,20 @@ class AtomPubClient : public ::netrt::Windows::Web::Syndication::syndication_cli
   IAsyncActionWithProgress<TransferProgress> UpdateResourceItemAsync(SyndicationItem const& item) const {
     return {take_ownership_from_abi, make(netrt_atom_pub_client_update_resource_item_async, item.handle())};
   }
+  IAsyncOperationWithProgress<IInputStream, RetrievalProgress> RetrieveMediaResourceAsync(Uri const& uri) const {
+    return {take_ownership_from_abi, make(netrt_atom_pub_client_retrieve_media_resource_async, uri.handle())};
+  }
+  IAsyncOperationWithProgress<SyndicationItem, TransferProgress> CreateMediaResourceAsync(Uri const& uri, ::netrt::impl::str_in mediaType,
+                                                                                           ::netrt::impl::str_in description,
+                                                                                           IInputStream const& mediaStream) const {
+    return {take_ownership_from_abi, make(netrt_atom_pub_client_create_media_resource_async, uri.handle(), mediaType.c_str(),
+                                          description.c_str(), mediaStream.handle())};
+  }
+  IAsyncActionWithProgress<TransferProgress> UpdateMediaResourceAsync(Uri const& uri, ::netrt::impl::str_in mediaType,
+                                                                      IInputStream const& mediaStream) const {
+    return {take_ownership_from_abi,
+            make(netrt_atom_pub_client_update_media_resource_async, uri.handle(), mediaType.c_str(), mediaStream.handle())};
+  }
   IAsyncActionWithProgress<TransferProgress> DeleteResourceAsync(Uri const& uri) const {
     return {take_ownership_from_abi, make(netrt_atom_pub_client_delete_resource_async, uri.handle())};
   }
@@ -116,6 +132,11 @@ class AtomPubClient : public ::netrt::Windows::Web::Syndication::syndication_cli
 };
 
 }  // namespace Windows::Web::AtomPub
+
+using Windows::Web::AtomPub::AtomPubClient;
+using Windows::Web::AtomPub::ResourceCollection;
+using Windows::Web::AtomPub::ServiceDocument;
+using Windows::Web::AtomPub::Workspace;
 
 }  // namespace netrt
 

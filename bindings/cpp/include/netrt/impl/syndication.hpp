@@ -417,6 +417,24 @@ struct progress_abi<Windows::Web::Syndication::TransferProgress> {
 };
 }  // namespace impl
 
+using Windows::Data::Xml::Dom::XmlDocument;
+using Windows::Web::Syndication::ISyndicationNode;
+using Windows::Web::Syndication::ISyndicationText;
+using Windows::Web::Syndication::RetrievalProgress;
+using Windows::Web::Syndication::SyndicationAttribute;
+using Windows::Web::Syndication::SyndicationCategory;
+using Windows::Web::Syndication::SyndicationClient;
+using Windows::Web::Syndication::SyndicationContent;
+using Windows::Web::Syndication::SyndicationError;
+using Windows::Web::Syndication::SyndicationFeed;
+using Windows::Web::Syndication::SyndicationGenerator;
+using Windows::Web::Syndication::SyndicationItem;
+using Windows::Web::Syndication::SyndicationLink;
+using Windows::Web::Syndication::SyndicationNode;
+using Windows::Web::Syndication::SyndicationPerson;
+using Windows::Web::Syndication::SyndicationText;
+using Windows::Web::Syndication::TransferProgress;
+
 }  // namespace netrt
 
 #endif  // NETRT_IMPL_SYNDICATION_HPP
