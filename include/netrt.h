@@ -4494,7 +4494,8 @@ netrt_hresult netrt_vector_get_at_int32(netrt_handle vector,
 
 // `IVector.GetAt` for vectors of objects: `*out` receives a new reference — the Certificate
 // itself for certificate vectors, a new Buffer holding a copy of the bytes for
-// CertificateRevocationLists. Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
+// CertificateRevocationLists, the object itself for syndication vectors (Items, Links, ...).
+// Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
 netrt_hresult netrt_vector_get_at_handle(netrt_handle vector,
                                          uint32_t index,
                                          netrt_handle *out);
@@ -4517,8 +4518,9 @@ netrt_hresult netrt_vector_append_int32(netrt_handle vector,
                                         int32_t value);
 
 // `IVector.Append` of an object: a Certificate handle for certificate vectors, a Buffer
-// handle for CertificateRevocationLists (its valid bytes are copied). The caller keeps its
-// reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
+// handle for CertificateRevocationLists (its valid bytes are copied), a syndication object of
+// the vector's element kind for syndication vectors (the object itself is appended). The
+// caller keeps its reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
 // as `netrt_vector_append_int32`.
 netrt_hresult netrt_vector_append_handle(netrt_handle vector,
                                          netrt_handle value);

@@ -139,7 +139,8 @@ pub extern "C" fn netrt_vector_get_at_int32(
 
 /// `IVector.GetAt` for vectors of objects: `*out` receives a new reference — the Certificate
 /// itself for certificate vectors, a new Buffer holding a copy of the bytes for
-/// CertificateRevocationLists. Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
+/// CertificateRevocationLists, the object itself for syndication vectors (Items, Links, ...).
+/// Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_get_at_handle(
     vector: netrt_handle,
@@ -194,8 +195,9 @@ pub extern "C" fn netrt_vector_append_int32(vector: netrt_handle, value: i32) ->
 }
 
 /// `IVector.Append` of an object: a Certificate handle for certificate vectors, a Buffer
-/// handle for CertificateRevocationLists (its valid bytes are copied). The caller keeps its
-/// reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
+/// handle for CertificateRevocationLists (its valid bytes are copied), a syndication object of
+/// the vector's element kind for syndication vectors (the object itself is appended). The
+/// caller keeps its reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
 /// as `netrt_vector_append_int32`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_append_handle(vector: netrt_handle, value: netrt_handle) -> netrt_hresult {

@@ -68,6 +68,11 @@ void feed_model() {
   SyndicationNode added(L"extra", L"urn:example", L"42");
   added.AttributeExtensions().Append(SyndicationAttribute(L"unit", L"", L"m"));
   feed.ElementExtensions().Append(added);
+  feed.Links().InsertAt(0, SyndicationLink(Uri(L"http://example.org/alt"), L"alternate", L"Alt", L"text/html", 0));
+  feed.Links().SetAt(1, SyndicationLink(Uri(L"http://example.org/next")));
+  CHECK(feed.Links().Size() == 2);
+  CHECK(feed.Links().GetAt(0).Title() == L"Alt");
+  CHECK(feed.Links().GetAt(1).Uri().AbsoluteUri() == L"http://example.org/next");
   XmlDocument doc = feed.GetXmlDocument(SyndicationFormat::Atom10);
   hstring xml = doc.GetXml();
   CHECK(contains(xml, L"Renamed"));
