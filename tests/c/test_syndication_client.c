@@ -88,7 +88,7 @@ static char g_www[128], g_dir[96];
 
 /* nginx serving g_www with nginx_feeds.conf; /private/ needs user "reader", password "s3cret". */
 static int start_nginx(peer *p) {
-  char launch[512], conf_path[600], port[16], cmd[700];
+  char launch[400], conf_path[600], port[16], cmd[700];
   snprintf(launch, sizeof launch, "%s", NETRT_PEER_LAUNCH);
   *strrchr(launch, '/') = 0;
   char *conf = read_file(launch, "nginx_feeds.conf", NULL);
