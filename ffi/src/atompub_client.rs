@@ -17,7 +17,7 @@ use crate::credential::{credential_opt, issue_opt};
 use crate::handle;
 use crate::object::{Object, Value, get};
 use crate::strings::{str_in, str_in_or_empty};
-use crate::syndication_state::{feed_value, item_core, item_value};
+use crate::syndication_state::{Path, feed_value, item_core, item_value};
 
 fn client(h: netrt_handle) -> Result<AtomPubClient, Error> {
     Ok(get!(h, AtomPubClient))
@@ -25,7 +25,7 @@ fn client(h: netrt_handle) -> Result<AtomPubClient, Error> {
 
 /// The core item behind a SyndicationItem handle.
 fn item_arg(h: netrt_handle) -> Result<netrt_core::web::syndication::SyndicationItem, Error> {
-    item_core(&*handle::lookup(h, Some(crate::enums::netrt_kind::SyndicationItem))?, 0)
+    item_core(&*handle::lookup(h, Some(crate::enums::netrt_kind::SyndicationItem))?, &Path::root())
 }
 
 /// Issues an operation handle into `out`.

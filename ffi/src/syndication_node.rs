@@ -15,7 +15,7 @@ use crate::handle;
 use crate::object::{Value, get};
 use crate::strings::{str_in, str_in_or_empty, str_out};
 use crate::syndication_state::{
-    NodeState, ObjectVector, as_extension, feed_core, item_core, lock, node_value, shared,
+    NodeState, ObjectVector, Path, as_extension, feed_core, item_core, lock, node_value, shared,
 };
 use crate::vector::{VectorObject, issue as issue_vector};
 
@@ -231,9 +231,9 @@ pub extern "C" fn netrt_syndication_node_get_xml_document(
         let format = format_arg(format)?;
         let obj = handle::lookup(node, None)?;
         let doc = match obj.kind() {
-            netrt_kind::SyndicationFeed => feed_core(&obj, 0)?.get_xml_document(format)?,
-            netrt_kind::SyndicationItem => item_core(&obj, 0)?.get_xml_document(format)?,
-            netrt_kind::SyndicationNode => as_extension(&obj, 0)?.get_xml_document(),
+            netrt_kind::SyndicationFeed => feed_core(&obj, &Path::root())?.get_xml_document(format)?,
+            netrt_kind::SyndicationItem => item_core(&obj, &Path::root())?.get_xml_document(format)?,
+            netrt_kind::SyndicationNode => as_extension(&obj, &Path::root())?.get_xml_document(),
             kind if crate::syndication_state::is_node_kind(kind) => {
                 return Err(Error::new(
                     E_NOTIMPL,

@@ -9,7 +9,8 @@
 //!
 //! Locks are never nested: a conversion locks one object, copies its fields and the `Arc`s of
 //! its children, unlocks, then descends — so a graph a caller made cyclic (an item's Source
-//! holding the item) cannot deadlock; it fails with `E_INVALIDARG` at [`MAX_DEPTH`].
+//! holding the item) cannot deadlock; the [`Path`] of objects being converted finds the cycle
+//! (`E_INVALIDARG`) the first time an object is met inside itself.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -23,8 +24,9 @@ use netrt_core::web::syndication::{
 use crate::enums::netrt_kind;
 use crate::object::{Object, Value};
 
-/// Deeper graphs than this are taken for cycles.
-pub(crate) const MAX_DEPTH: usize = 64;
+/// The deepest object graph converted: what a parsed document may nest
+/// (`netrt_core::data::xml::MAX_DEPTH` elements) and the classes around it.
+pub(crate) const MAX_DEPTH: usize = netrt_core::data::xml::MAX_DEPTH + 8;
 
 /// A syndication object's mutable state.
 pub(crate) type Shared<T> = Arc<Mutex<T>>;
@@ -38,8 +40,38 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn too_deep() -> Error {
-    Error::invalid_arg("the syndication objects form a cycle (or nest deeper than 64)")
+/// The objects a conversion is inside of, innermost first: an object met again is a cycle.
+pub(crate) struct Path<'a> {
+    obj: *const Object,
+    parent: Option<&'a Path<'a>>,
+    depth: usize,
+}
+
+impl Path<'_> {
+    /// Outside every object.
+    pub(crate) fn root() -> Path<'static> {
+        Path { obj: std::ptr::null(), parent: None, depth: 0 }
+    }
+
+    /// The path inside `obj`; `E_INVALIDARG` when `obj` is on it already (a cycle) or it is
+    /// deeper than [`MAX_DEPTH`].
+    fn enter<'b>(&'b self, obj: &Object) -> Result<Path<'b>, Error> {
+        let ptr: *const Object = obj;
+        let mut at = Some(self);
+        while let Some(p) = at {
+            if std::ptr::eq(p.obj, ptr) {
+                return Err(Error::invalid_arg(format!(
+                    "the syndication objects form a cycle: a {:?} contains itself",
+                    obj.kind()
+                )));
+            }
+            at = p.parent;
+        }
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::invalid_arg(format!("the syndication objects nest deeper than {MAX_DEPTH}")));
+        }
+        Ok(Path { obj: ptr, parent: Some(self), depth: self.depth + 1 })
+    }
 }
 
 /// `IVector<T>` of syndication objects of one kind, owned by the object that exposes it.
@@ -280,7 +312,7 @@ fn node_copy(n: &NodeState) -> NodeCopy {
     }
 }
 
-fn node_finish(copy: NodeCopy, depth: usize) -> Result<SyndicationNode, Error> {
+fn node_finish(copy: NodeCopy, path: &Path<'_>) -> Result<SyndicationNode, Error> {
     let mut node = copy.node;
     for a in copy.attributes {
         if let Value::SyndicationAttribute(a) = &a.value {
@@ -288,7 +320,7 @@ fn node_finish(copy: NodeCopy, depth: usize) -> Result<SyndicationNode, Error> {
         }
     }
     for e in copy.elements {
-        node.element_extensions.push(as_extension(&e, depth + 1)?);
+        node.element_extensions.push(as_extension(&e, path)?);
     }
     Ok(node)
 }
@@ -296,23 +328,21 @@ fn node_finish(copy: NodeCopy, depth: usize) -> Result<SyndicationNode, Error> {
 /// A leaf class (text, content, link, person, category, generator) as its core value.
 fn leaf_core<T: Clone>(
     s: &Mutex<Syn<T>>,
-    depth: usize,
+    path: &Path<'_>,
     set_node: impl Fn(&mut T, SyndicationNode),
 ) -> Result<T, Error> {
     let (copy, mut v) = {
         let g = lock(s);
         (node_copy(&g.node), g.v.clone())
     };
-    set_node(&mut v, node_finish(copy, depth)?);
+    set_node(&mut v, node_finish(copy, path)?);
     Ok(v)
 }
 
 /// Any ISyndicationNode object as an extension element (its node part; for a class, the
 /// element it writes).
-pub(crate) fn as_extension(obj: &Object, depth: usize) -> Result<SyndicationNode, Error> {
-    if depth > MAX_DEPTH {
-        return Err(too_deep());
-    }
+pub(crate) fn as_extension(obj: &Object, path: &Path<'_>) -> Result<SyndicationNode, Error> {
+    let path = &path.enter(obj)?;
     let copy = match &obj.value {
         Value::SyndicationNode(s) => node_copy(&lock(s).node),
         Value::SyndicationFeed(s) => node_copy(&lock(s).node),
@@ -328,68 +358,74 @@ pub(crate) fn as_extension(obj: &Object, depth: usize) -> Result<SyndicationNode
         Value::ResourceCollection(s) => node_copy(&lock(s).node),
         _ => return Err(Error::invalid_arg("not a syndication node")),
     };
-    node_finish(copy, depth)
+    node_finish(copy, path)
 }
 
 /// An ISyndicationText object (SyndicationText or SyndicationContent) as a core text.
-pub(crate) fn text_core(obj: &Object, depth: usize) -> Result<SyndicationText, Error> {
+pub(crate) fn text_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationText, Error> {
+    let path = &path.enter(obj)?;
     match &obj.value {
-        Value::SyndicationText(s) => leaf_core(s, depth, |t, n| t.node = n),
+        Value::SyndicationText(s) => leaf_core(s, path, |t, n| t.node = n),
         Value::SyndicationContent(s) => {
-            let c = leaf_core(s, depth, |t, n| t.node = n)?;
+            let c = leaf_core(s, path, |t, n| t.node = n)?;
             Ok(SyndicationText { node: c.node, text: c.text, text_type: c.text_type, xml: c.xml })
         }
         _ => Err(Error::invalid_arg("not an ISyndicationText")),
     }
 }
 
-fn content_core(obj: &Object, depth: usize) -> Result<SyndicationContent, Error> {
+fn content_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationContent, Error> {
+    let path = &path.enter(obj)?;
     match &obj.value {
-        Value::SyndicationContent(s) => leaf_core(s, depth, |c, n| c.node = n),
+        Value::SyndicationContent(s) => leaf_core(s, path, |c, n| c.node = n),
         _ => Err(Error::invalid_arg("not a SyndicationContent")),
     }
 }
 
 fn list<T>(
     v: &ObjectVector,
-    depth: usize,
-    f: impl Fn(&Object, usize) -> Result<T, Error>,
+    path: &Path<'_>,
+    f: impl Fn(&Object, &Path<'_>) -> Result<T, Error>,
 ) -> Result<Vec<T>, Error> {
-    v.items.to_vec().iter().map(|o| f(o, depth + 1)).collect()
+    v.items.to_vec().iter().map(|o| f(o, path)).collect()
 }
 
 fn opt<T>(
     o: &Option<Arc<Object>>,
-    depth: usize,
-    f: impl Fn(&Object, usize) -> Result<T, Error>,
+    path: &Path<'_>,
+    f: impl Fn(&Object, &Path<'_>) -> Result<T, Error>,
 ) -> Result<Option<T>, Error> {
-    o.as_ref().map(|o| f(o, depth + 1)).transpose()
+    o.as_ref().map(|o| f(o, path)).transpose()
 }
 
-fn link_core(obj: &Object, depth: usize) -> Result<SyndicationLink, Error> {
+fn link_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationLink, Error> {
+    let path = &path.enter(obj)?;
     match &obj.value {
-        Value::SyndicationLink(s) => leaf_core(s, depth, |l, n| l.node = n),
+        Value::SyndicationLink(s) => leaf_core(s, path, |l, n| l.node = n),
         _ => Err(Error::invalid_arg("not a SyndicationLink")),
     }
 }
 
-fn person_core(obj: &Object, depth: usize) -> Result<SyndicationPerson, Error> {
+fn person_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationPerson, Error> {
+    let path = &path.enter(obj)?;
     match &obj.value {
-        Value::SyndicationPerson(s) => leaf_core(s, depth, |p, n| p.node = n),
+        Value::SyndicationPerson(s) => leaf_core(s, path, |p, n| p.node = n),
         _ => Err(Error::invalid_arg("not a SyndicationPerson")),
     }
 }
 
-fn category_core(obj: &Object, depth: usize) -> Result<SyndicationCategory, Error> {
+fn category_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationCategory, Error> {
+    let path = &path.enter(obj)?;
     match &obj.value {
-        Value::SyndicationCategory(s) => leaf_core(s, depth, |c, n| c.node = n),
+        Value::SyndicationCategory(s) => leaf_core(s, path, |c, n| c.node = n),
         _ => Err(Error::invalid_arg("not a SyndicationCategory")),
     }
 }
 
-fn generator_core(obj: &Object, depth: usize) -> Result<SyndicationGenerator, Error> {
+fn generator_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationGenerator, Error> {
+    let path = &path.enter(obj)?;
     match &obj.value {
-        Value::SyndicationGenerator(s) => leaf_core(s, depth, |g, n| g.node = n),
+        Value::SyndicationGenerator(s) => leaf_core(s, path, |g, n| g.node = n),
         _ => Err(Error::invalid_arg("not a SyndicationGenerator")),
     }
 }
@@ -410,10 +446,8 @@ struct ItemCopy {
 }
 
 /// A SyndicationItem object as core's item.
-pub(crate) fn item_core(obj: &Object, depth: usize) -> Result<SyndicationItem, Error> {
-    if depth > MAX_DEPTH {
-        return Err(too_deep());
-    }
+pub(crate) fn item_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationItem, Error> {
+    let path = &path.enter(obj)?;
     let Value::SyndicationItem(s) = &obj.value else {
         return Err(Error::invalid_arg("not a SyndicationItem"));
     };
@@ -435,16 +469,16 @@ pub(crate) fn item_core(obj: &Object, depth: usize) -> Result<SyndicationItem, E
         }
     };
     let mut item = c.core;
-    item.node = node_finish(c.node, depth)?;
-    item.title = opt(&c.title, depth, text_core)?;
-    item.summary = opt(&c.summary, depth, text_core)?;
-    item.rights = opt(&c.rights, depth, text_core)?;
-    item.content = opt(&c.content, depth, content_core)?;
-    item.source = opt(&c.source, depth, feed_core)?.map(Box::new);
-    item.links = list(&c.links, depth, link_core)?;
-    item.authors = list(&c.authors, depth, person_core)?;
-    item.contributors = list(&c.contributors, depth, person_core)?;
-    item.categories = list(&c.categories, depth, category_core)?;
+    item.node = node_finish(c.node, path)?;
+    item.title = opt(&c.title, path, text_core)?;
+    item.summary = opt(&c.summary, path, text_core)?;
+    item.rights = opt(&c.rights, path, text_core)?;
+    item.content = opt(&c.content, path, content_core)?;
+    item.source = opt(&c.source, path, feed_core)?.map(Box::new);
+    item.links = list(&c.links, path, link_core)?;
+    item.authors = list(&c.authors, path, person_core)?;
+    item.contributors = list(&c.contributors, path, person_core)?;
+    item.categories = list(&c.categories, path, category_core)?;
     Ok(item)
 }
 
@@ -463,10 +497,8 @@ struct FeedCopy {
 }
 
 /// A SyndicationFeed object as core's feed.
-pub(crate) fn feed_core(obj: &Object, depth: usize) -> Result<SyndicationFeed, Error> {
-    if depth > MAX_DEPTH {
-        return Err(too_deep());
-    }
+pub(crate) fn feed_core(obj: &Object, path: &Path<'_>) -> Result<SyndicationFeed, Error> {
+    let path = &path.enter(obj)?;
     let Value::SyndicationFeed(s) = &obj.value else {
         return Err(Error::invalid_arg("not a SyndicationFeed"));
     };
@@ -488,22 +520,22 @@ pub(crate) fn feed_core(obj: &Object, depth: usize) -> Result<SyndicationFeed, E
         }
     };
     let mut feed = c.core;
-    feed.node = node_finish(c.node, depth)?;
-    feed.title = opt(&c.title, depth, text_core)?;
-    feed.subtitle = opt(&c.subtitle, depth, text_core)?;
-    feed.rights = opt(&c.rights, depth, text_core)?;
-    feed.generator = opt(&c.generator, depth, generator_core)?;
-    feed.items = list(&c.items, depth, item_core)?;
-    feed.links = list(&c.links, depth, link_core)?;
-    feed.authors = list(&c.authors, depth, person_core)?;
-    feed.contributors = list(&c.contributors, depth, person_core)?;
-    feed.categories = list(&c.categories, depth, category_core)?;
+    feed.node = node_finish(c.node, path)?;
+    feed.title = opt(&c.title, path, text_core)?;
+    feed.subtitle = opt(&c.subtitle, path, text_core)?;
+    feed.rights = opt(&c.rights, path, text_core)?;
+    feed.generator = opt(&c.generator, path, generator_core)?;
+    feed.items = list(&c.items, path, item_core)?;
+    feed.links = list(&c.links, path, link_core)?;
+    feed.authors = list(&c.authors, path, person_core)?;
+    feed.contributors = list(&c.contributors, path, person_core)?;
+    feed.categories = list(&c.categories, path, category_core)?;
     Ok(feed)
 }
 
 /// The links of an item or feed object as core values (for the URIs derived from them).
 pub(crate) fn links_core(v: &ObjectVector) -> Result<Vec<SyndicationLink>, Error> {
-    list(v, 0, link_core)
+    list(v, &Path::root(), link_core)
 }
 
 /// A DateTime property's C value: 0 when it is not set.

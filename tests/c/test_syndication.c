@@ -79,7 +79,7 @@ int main(void) {
   netrt_handle feed = 0, items = 0, item = 0, item2 = 0, text = 0, links = 0, link = 0, uri = 0;
   netrt_handle people = 0, person = 0, cats = 0, cat = 0, gen = 0, doc = 0, copy = 0, exts = 0;
   netrt_handle node = 0, attrs = 0, attr = 0, rss = 0, built = 0, content = 0, stale = 0;
-  netrt_handle xml = 0, item_links = 0;
+  netrt_handle xml = 0, item_links = 0, exts2 = 0, leaf = 0;
   char buf[256];
   size_t needed = 0;
   int64_t when = 0;
@@ -270,6 +270,18 @@ int main(void) {
   CHECK_HR(netrt_syndication_node_get_xml_document(rss, NETRT_SYNDICATION_FORMAT_ATOM10, &doc), NETRT_E_INVALIDARG);
   CHECK_OK(netrt_syndication_item_set_source(item2, 0));
   CHECK_OK(netrt_syndication_node_get_xml_document(rss, NETRT_SYNDICATION_FORMAT_ATOM10, &doc));
+  RELEASE(doc);
+  /* So does a node among its own extensions; the same node twice side by side is no cycle. */
+  CHECK_OK(netrt_syndication_node_create_syndication_node("loop", "urn:x", "v", &node));
+  CHECK_OK(netrt_syndication_node_get_element_extensions(node, &exts2));
+  CHECK_OK(netrt_syndication_node_create_syndication_node("leaf", "urn:x", "w", &leaf));
+  CHECK_OK(netrt_vector_append_handle(exts2, leaf));
+  CHECK_OK(netrt_vector_append_handle(exts2, leaf));
+  CHECK_OK(netrt_syndication_node_get_xml_document(node, NETRT_SYNDICATION_FORMAT_ATOM10, &doc));
+  RELEASE(doc);
+  CHECK_OK(netrt_vector_append_handle(exts2, node));
+  CHECK_HR(netrt_syndication_node_get_xml_document(node, NETRT_SYNDICATION_FORMAT_ATOM10, &doc), NETRT_E_INVALIDARG);
+  CHECK_OK(netrt_vector_remove_at(exts2, 2)); /* break the cycle so the objects can go */
 
   rc = 0;
 cleanup:
@@ -297,6 +309,8 @@ cleanup:
   RELEASE(content);
   RELEASE(xml);
   RELEASE(item_links);
+  RELEASE(exts2);
+  RELEASE(leaf);
   printf("test_syndication: %s (%d checks)\n", rc == 0 ? "ok" : "FAILED", g_checks);
   return rc;
 }
