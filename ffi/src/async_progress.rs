@@ -70,6 +70,14 @@ fn table() -> std::sync::MutexGuard<'static, Option<HashMap<u32, Channel>>> {
     RUNNING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The table's lock, held across a fork() (see `crate::fork`).
+pub(crate) type ForkGuard = std::sync::MutexGuard<'static, Option<HashMap<u32, Channel>>>;
+
+/// Takes the table's lock for the duration of a fork().
+pub(crate) fn lock_for_fork() -> ForkGuard {
+    table()
+}
+
 /// The progress channel of a running operation. A finished one has none, even in the moment
 /// before its done listener takes it out of the table.
 fn channel(op: &AsyncOp) -> Option<Channel> {
