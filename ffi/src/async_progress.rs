@@ -98,9 +98,10 @@ where
     let id = op.id();
     table().get_or_insert_with(HashMap::new).insert(id, channel);
     let forget = move || {
-        if let Some(t) = table().as_mut() {
-            t.remove(&id);
-        }
+        // Dropped after the lock is released: the last reference to the Progress handler may
+        // go with it, and the caller's release function may call back into netrt.
+        let channel = table().as_mut().and_then(|t| t.remove(&id));
+        drop(channel);
     };
     // Already finished (an argument error found by the first poll never gets here): forget now.
     if let Err(listener) = done_listener(&op, forget) {
