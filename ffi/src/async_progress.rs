@@ -178,6 +178,8 @@ pub extern "C" fn netrt_async_set_progress(
         let armed = Arc::new(AtomicBool::new(true));
         let owner = ReleaseOnDrop { data: UserData(user_data), release, armed: armed.clone() };
         let handler = Arc::new(move |p: netrt_transfer_progress| {
+            // The whole `owner`, not just its `data` field: its drop is the caller's release.
+            let owner = &owner;
             let data = owner.data;
             if let Ok(h) = handle::issue_op(running.clone()) {
                 // SAFETY: the C caller registered `cb` with `data` for these calls.

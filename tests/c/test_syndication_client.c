@@ -245,6 +245,13 @@ int main(void) {
   CHECK_OK(retrieve(client, nginx.port, "/slow/big.xml", &op));
   CHECK_OK(netrt_async_set_progress(op, on_progress, &g_released, on_release));
   CHECK_HR(netrt_async_set_progress(op, on_progress, &g_refused, on_release), NETRT_E_ILLEGAL_DELEGATE_ASSIGNMENT);
+  {
+    /* Released only once the operation is over: never while it still runs. */
+    int released = atomic_load(&g_released);
+    netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
+    CHECK_OK(netrt_async_get_status(op, &status));
+    CHECK(released == 0 || status != NETRT_ASYNC_STATUS_STARTED);
+  }
   CHECK_OK(netrt_async_get_progress(op, &progress));
   CHECK_OK(netrt_async_set_completed(op, on_completed, NULL));
   CHECK(outcome(op) == NETRT_S_OK);
