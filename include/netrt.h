@@ -680,6 +680,38 @@ enum netrt_kind
   NETRT_KIND_SOCKET_ACTIVITY_TRIGGER_DETAILS = 47,
   // `SocketActivityInformation`.
   NETRT_KIND_SOCKET_ACTIVITY_INFORMATION = 48,
+  // `Windows.Web.Syndication.SyndicationFeed`.
+  NETRT_KIND_SYNDICATION_FEED = 80,
+  // `Windows.Web.Syndication.SyndicationItem`.
+  NETRT_KIND_SYNDICATION_ITEM = 81,
+  // `Windows.Web.Syndication.SyndicationText`.
+  NETRT_KIND_SYNDICATION_TEXT = 82,
+  // `Windows.Web.Syndication.SyndicationContent`.
+  NETRT_KIND_SYNDICATION_CONTENT = 83,
+  // `Windows.Web.Syndication.SyndicationLink`.
+  NETRT_KIND_SYNDICATION_LINK = 84,
+  // `Windows.Web.Syndication.SyndicationPerson`.
+  NETRT_KIND_SYNDICATION_PERSON = 85,
+  // `Windows.Web.Syndication.SyndicationCategory`.
+  NETRT_KIND_SYNDICATION_CATEGORY = 86,
+  // `Windows.Web.Syndication.SyndicationGenerator`.
+  NETRT_KIND_SYNDICATION_GENERATOR = 87,
+  // `Windows.Web.Syndication.SyndicationNode` (an extension element).
+  NETRT_KIND_SYNDICATION_NODE = 88,
+  // `Windows.Web.Syndication.SyndicationAttribute`.
+  NETRT_KIND_SYNDICATION_ATTRIBUTE = 89,
+  // `Windows.Data.Xml.Dom.XmlDocument`.
+  NETRT_KIND_XML_DOCUMENT = 90,
+  // `Windows.Web.Syndication.SyndicationClient`.
+  NETRT_KIND_SYNDICATION_CLIENT = 91,
+  // `Windows.Web.AtomPub.AtomPubClient`.
+  NETRT_KIND_ATOM_PUB_CLIENT = 92,
+  // `Windows.Web.AtomPub.ServiceDocument`.
+  NETRT_KIND_SERVICE_DOCUMENT = 93,
+  // `Windows.Web.AtomPub.Workspace`.
+  NETRT_KIND_WORKSPACE = 94,
+  // `Windows.Web.AtomPub.ResourceCollection`.
+  NETRT_KIND_RESOURCE_COLLECTION = 95,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -724,6 +756,33 @@ enum netrt_socket_protection_level
 typedef enum netrt_socket_protection_level netrt_socket_protection_level;
 #else
 typedef int32_t netrt_socket_protection_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Web.Syndication.SyndicationFormat`: the format of a feed document.
+enum netrt_syndication_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Atom 1.0 (RFC 4287).
+  NETRT_SYNDICATION_FORMAT_ATOM10 = 0,
+  // RSS 2.0.
+  NETRT_SYNDICATION_FORMAT_RSS20 = 1,
+  // RSS 1.0 (RDF Site Summary).
+  NETRT_SYNDICATION_FORMAT_RSS10 = 2,
+  // RSS 0.92.
+  NETRT_SYNDICATION_FORMAT_RSS092 = 3,
+  // RSS 0.91.
+  NETRT_SYNDICATION_FORMAT_RSS091 = 4,
+  // Atom 0.3 (the pre-standard draft).
+  NETRT_SYNDICATION_FORMAT_ATOM03 = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_syndication_format netrt_syndication_format;
+#else
+typedef int32_t netrt_syndication_format;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -876,33 +935,6 @@ typedef int32_t netrt_socket_activity_connected_standby_action;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// `Windows.Web.Syndication.SyndicationFormat`: the format of a feed document.
-enum netrt_syndication_format
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // Atom 1.0 (RFC 4287).
-  NETRT_SYNDICATION_FORMAT_ATOM10 = 0,
-  // RSS 2.0.
-  NETRT_SYNDICATION_FORMAT_RSS20 = 1,
-  // RSS 1.0 (RDF Site Summary).
-  NETRT_SYNDICATION_FORMAT_RSS10 = 2,
-  // RSS 0.92.
-  NETRT_SYNDICATION_FORMAT_RSS092 = 3,
-  // RSS 0.91.
-  NETRT_SYNDICATION_FORMAT_RSS091 = 4,
-  // Atom 0.3 (the pre-standard draft).
-  NETRT_SYNDICATION_FORMAT_ATOM03 = 5,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum netrt_syndication_format netrt_syndication_format;
-#else
-typedef int32_t netrt_syndication_format;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
 // `Windows.Web.Syndication.SyndicationTextType`: how a SyndicationText's text is meant.
 enum netrt_syndication_text_type
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -930,6 +962,28 @@ typedef int32_t netrt_syndication_text_type;
 typedef void (*netrt_async_completed_handler)(void *user_data,
                                               netrt_handle op,
                                               netrt_async_status status);
+
+// `Windows.Web.Syndication.TransferProgress` (and `RetrievalProgress`, which is its last two
+// fields: operations with RetrievalProgress leave the first two 0).
+typedef struct {
+  // `BytesSent`.
+  uint32_t bytes_sent;
+  // `TotalBytesToSend` (0 when unknown).
+  uint32_t total_bytes_to_send;
+  // `BytesRetrieved`.
+  uint32_t bytes_retrieved;
+  // `TotalBytesToRetrieve` (0 when unknown).
+  uint32_t total_bytes_to_retrieve;
+} netrt_transfer_progress;
+
+// A Progress handler: `user_data` as given to `netrt_async_set_progress`, the operation (a
+// handle borrowed for the call: duplicate it to keep it) and the report (valid for the call).
+typedef void (*netrt_async_progress_handler)(void *user_data,
+                                             netrt_handle op,
+                                             const netrt_transfer_progress *progress);
+
+// Called once with a Progress handler's `user_data` when no report can follow any more.
+typedef void (*netrt_async_progress_release)(void *user_data);
 
 // `Windows.Foundation.Guid` in the Windows layout (16 bytes).
 typedef struct {
@@ -1154,6 +1208,206 @@ netrt_hresult netrt_async_get_results_bool(netrt_handle op,
 // releases. Each call issues another reference. As `netrt_async_get_results_uint32` otherwise.
 netrt_hresult netrt_async_get_results_handle(netrt_handle op,
                                              netrt_handle *out_handle);
+
+// Sets the operation's Progress handler, once. It runs on netrt's dispatcher thread (or in
+// `netrt_completion_queue_dispatch` of the queue current when the operation started), once
+// per report, in order, and always before the Completed handler. Reports made before it was
+// set are not replayed (`netrt_async_get_progress` has the latest). On an operation that has
+// finished it sets nothing (`S_OK`): no report follows completion.
+//
+// `handler` must not be NULL; `user_data` is passed back untouched. `release` (may be NULL)
+// is called once with `user_data` when the handler can run no more — after the operation
+// finished and its last report was delivered, or at once when the operation had finished
+// already — so `user_data` can be freed there; on failure it is not called. Errors: the
+// handle checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
+// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before.
+netrt_hresult netrt_async_set_progress(netrt_handle op,
+                                       netrt_async_progress_handler handler,
+                                       void *user_data,
+                                       netrt_async_progress_release release);
+
+// The latest progress the operation reported (all 0 before the first report), while it
+// runs. `out_progress` not NULL. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` for
+// an operation without progress or one that has finished.
+netrt_hresult netrt_async_get_progress(netrt_handle op,
+                                       netrt_transfer_progress *out_progress);
+
+// `AtomPubClient()`. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_atom_pub_client_create(netrt_handle *out);
+
+// `AtomPubClient(serverCredential)` (ABI name CreateAtomPubClientWithCredentials): a
+// PasswordCredential handle (not 0). `out` (not NULL) receives a new reference.
+netrt_hresult netrt_atom_pub_client_create_atom_pub_client_with_credentials(netrt_handle server_credential,
+                                                                            netrt_handle *out);
+
+// `RetrieveServiceDocumentAsync(uri)`: `IAsyncOperationWithProgress<ServiceDocument,
+// RetrievalProgress>`; `netrt_async_get_results_handle` gives the ServiceDocument. `uri` a
+// Uri handle (http or https). Errors: synchronously the handle checks, `E_POINTER`,
+// `E_INVALIDARG` for another scheme; through the operation as
+// `netrt_syndication_client_retrieve_feed_async`, and `WEB_E_UNSUPPORTED_FORMAT` for a
+// document that is not a service document.
+netrt_hresult netrt_atom_pub_client_retrieve_service_document_async(netrt_handle client_h,
+                                                                    netrt_handle uri,
+                                                                    netrt_handle *out_op);
+
+// `RetrieveFeedAsync(uri)`: a collection's feed, `IAsyncOperationWithProgress<SyndicationFeed,
+// RetrievalProgress>`. As `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_retrieve_feed_async(netrt_handle client_h,
+                                                        netrt_handle uri,
+                                                        netrt_handle *out_op);
+
+// `RetrieveResourceAsync(uri)`: one entry (its ETag from the response),
+// `IAsyncOperationWithProgress<SyndicationItem, RetrievalProgress>`. As
+// `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_retrieve_resource_async(netrt_handle client_h,
+                                                            netrt_handle uri,
+                                                            netrt_handle *out_op);
+
+// `CreateResourceAsync(uri, description, item)`: POSTs `item` (a SyndicationItem handle, as
+// it is now) to the collection at `uri`, `description` (NULL is "") as its Slug;
+// `IAsyncOperationWithProgress<SyndicationItem, TransferProgress>` giving the entry the
+// server made. Errors as `netrt_atom_pub_client_retrieve_service_document_async`; a status
+// other than 201 as `HTTP_E_STATUS_*`.
+netrt_hresult netrt_atom_pub_client_create_resource_async(netrt_handle client_h,
+                                                          netrt_handle uri,
+                                                          const char *description,
+                                                          netrt_handle item,
+                                                          netrt_handle *out_op);
+
+// `UpdateResourceAsync(uri, item)`: PUTs `item` to `uri` (with `If-Match` from its ETag);
+// `IAsyncActionWithProgress<TransferProgress>`. Errors as
+// `netrt_atom_pub_client_create_resource_async`; a stale ETag is `HTTP_E_STATUS_PRECOND_FAILED`.
+netrt_hresult netrt_atom_pub_client_update_resource_async(netrt_handle client_h,
+                                                          netrt_handle uri,
+                                                          netrt_handle item,
+                                                          netrt_handle *out_op);
+
+// `UpdateResourceItemAsync(item)`: PUTs `item` to its own edit URI. As
+// `netrt_atom_pub_client_update_resource_async` (`E_INVALIDARG` when it has no edit link).
+netrt_hresult netrt_atom_pub_client_update_resource_item_async(netrt_handle client_h,
+                                                               netrt_handle item,
+                                                               netrt_handle *out_op);
+
+// `DeleteResourceAsync(uri)`: `IAsyncActionWithProgress<TransferProgress>`. As
+// `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_delete_resource_async(netrt_handle client_h,
+                                                          netrt_handle uri,
+                                                          netrt_handle *out_op);
+
+// `DeleteResourceItemAsync(item)`: deletes the item at its edit URI. As
+// `netrt_atom_pub_client_update_resource_item_async`.
+netrt_hresult netrt_atom_pub_client_delete_resource_item_async(netrt_handle client_h,
+                                                               netrt_handle item,
+                                                               netrt_handle *out_op);
+
+// `RetrieveMediaResourceAsync(uri)`: `IAsyncOperationWithProgress<IInputStream,
+// RetrievalProgress>`; `netrt_async_get_results_handle` gives an InputStream over the bytes
+// received (read it with `netrt_input_stream_read_async` or a DataReader). As
+// `netrt_atom_pub_client_retrieve_service_document_async`.
+netrt_hresult netrt_atom_pub_client_retrieve_media_resource_async(netrt_handle client_h,
+                                                                  netrt_handle uri,
+                                                                  netrt_handle *out_op);
+
+// `CreateMediaResourceAsync(uri, mediaType, description, mediaStream)`: POSTs the bytes of
+// `media_stream` (an InputStream handle, read to its end first) as `media_type` (not NULL)
+// with `description` (NULL is "") as its Slug; `IAsyncOperationWithProgress<SyndicationItem,
+// TransferProgress>` giving the media link entry. Errors as
+// `netrt_atom_pub_client_create_resource_async`, and the stream's read failures.
+netrt_hresult netrt_atom_pub_client_create_media_resource_async(netrt_handle client_h,
+                                                                netrt_handle uri,
+                                                                const char *media_type,
+                                                                const char *description,
+                                                                netrt_handle media_stream,
+                                                                netrt_handle *out_op);
+
+// `UpdateMediaResourceAsync(uri, mediaType, mediaStream)`: PUTs the bytes of `media_stream`
+// (read to its end first) as `media_type` (not NULL); `IAsyncActionWithProgress<TransferProgress>`.
+// Errors as `netrt_atom_pub_client_update_resource_async`.
+netrt_hresult netrt_atom_pub_client_update_media_resource_async(netrt_handle client_h,
+                                                                netrt_handle uri,
+                                                                const char *media_type,
+                                                                netrt_handle media_stream,
+                                                                netrt_handle *out_op);
+
+// `CancelAsyncOperations()`: every operation of this client in flight ends Canceled.
+netrt_hresult netrt_atom_pub_client_cancel_async_operations(netrt_handle client_h);
+
+// `SetRequestHeader(name, value)`. As `netrt_syndication_client_set_request_header`.
+netrt_hresult netrt_atom_pub_client_set_request_header(netrt_handle client_h,
+                                                       const char *name,
+                                                       const char *value);
+
+// `Timeout` (get): milliseconds a retrieval may take in all. `out_value` not NULL.
+netrt_hresult netrt_atom_pub_client_get_timeout(netrt_handle client_h,
+                                                uint32_t *out_value);
+
+// `Timeout` (set): milliseconds.
+netrt_hresult netrt_atom_pub_client_set_timeout(netrt_handle client_h,
+                                                uint32_t value);
+
+// `MaxResponseBufferSize` (get): the largest response body accepted, in bytes.
+netrt_hresult netrt_atom_pub_client_get_max_response_buffer_size(netrt_handle client_h,
+                                                                 uint32_t *out_value);
+
+// `MaxResponseBufferSize` (set): bytes; a larger response fails with `WEB_E_RESOURCE_TOO_LARGE`.
+netrt_hresult netrt_atom_pub_client_set_max_response_buffer_size(netrt_handle client_h,
+                                                                 uint32_t value);
+
+// `BypassCacheOnRetrieve` (get). `out_value` not NULL.
+netrt_hresult netrt_atom_pub_client_get_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                 bool *out_value);
+
+// `BypassCacheOnRetrieve` (set): true sends every request unconditionally.
+netrt_hresult netrt_atom_pub_client_set_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                 bool value);
+
+// `ServerCredential` (get): the PasswordCredential (the same object), or 0. `*out` not NULL.
+netrt_hresult netrt_atom_pub_client_get_server_credential(netrt_handle client_h,
+                                                          netrt_handle *out);
+
+// `ServerCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_atom_pub_client_set_server_credential(netrt_handle client_h,
+                                                          netrt_handle value);
+
+// `ProxyCredential` (get): the PasswordCredential, or 0. `*out` not NULL.
+netrt_hresult netrt_atom_pub_client_get_proxy_credential(netrt_handle client_h,
+                                                         netrt_handle *out);
+
+// `ProxyCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_atom_pub_client_set_proxy_credential(netrt_handle client_h,
+                                                         netrt_handle value);
+
+// `ServiceDocument.Workspaces`: an `IVectorView<Workspace>` (read-only). `*out` (not NULL)
+// receives a new vector reference.
+netrt_hresult netrt_service_document_get_workspaces(netrt_handle document,
+                                                    netrt_handle *out);
+
+// `Workspace.Title`: an ISyndicationText (SyndicationText handle), or 0. `*out` not NULL.
+netrt_hresult netrt_workspace_get_title(netrt_handle workspace,
+                                        netrt_handle *out);
+
+// `Workspace.Collections`: an `IVectorView<ResourceCollection>`. As
+// `netrt_service_document_get_workspaces`.
+netrt_hresult netrt_workspace_get_collections(netrt_handle workspace,
+                                              netrt_handle *out);
+
+// `ResourceCollection.Title`: an ISyndicationText (SyndicationText handle), or 0.
+netrt_hresult netrt_resource_collection_get_title(netrt_handle collection,
+                                                  netrt_handle *out);
+
+// `ResourceCollection.Uri`: where entries are posted (a new Uri handle), or 0.
+netrt_hresult netrt_resource_collection_get_uri(netrt_handle collection,
+                                                netrt_handle *out);
+
+// `ResourceCollection.Accepts`: an `IVectorView<String>` of the media types it takes
+// (`netrt_vector_get_at_string`). As `netrt_service_document_get_workspaces`.
+netrt_hresult netrt_resource_collection_get_accepts(netrt_handle collection,
+                                                    netrt_handle *out);
+
+// `ResourceCollection.Categories`: an `IVectorView<SyndicationCategory>`. As
+// `netrt_service_document_get_workspaces`.
+netrt_hresult netrt_resource_collection_get_categories(netrt_handle collection,
+                                                       netrt_handle *out);
 
 // `BackgroundTaskBuilder` with `Name = name`, `TaskEntryPoint = task_entry_point` (netrt: the
 // command line the broker runs with `/bin/sh -c`) and `SetTrigger(SocketActivityTrigger)`,
@@ -3082,6 +3336,751 @@ netrt_hresult netrt_output_stream_write(netrt_handle stream,
 netrt_hresult netrt_output_stream_flush_async(netrt_handle stream,
                                               netrt_handle *out_op);
 
+// `SyndicationClient()`. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_client_create(netrt_handle *out);
+
+// `SyndicationClient(serverCredential)` (ABI name CreateSyndicationClient): a
+// PasswordCredential handle (not 0), shared with the caller. `out` (not NULL) receives a new
+// reference.
+netrt_hresult netrt_syndication_client_create_syndication_client(netrt_handle server_credential,
+                                                                 netrt_handle *out);
+
+// `SyndicationClient.RetrieveFeedAsync(uri)`: an `IAsyncOperationWithProgress<SyndicationFeed,
+// RetrievalProgress>`. `uri` a Uri handle (http or https). `*out_op` (not NULL) receives the
+// operation; `netrt_async_get_results_handle` gives the SyndicationFeed, and
+// `netrt_async_set_progress` / `netrt_async_get_progress` the bytes retrieved so far.
+// Errors (synchronous): handle checks; `E_INVALIDARG` for another scheme. Through the
+// operation: network and TLS failures, `HTTP_E_STATUS_*` for an HTTP failure status (401,
+// 404, 407, ...), `WININET_E_TIMEOUT` (the Timeout), `WEB_E_RESOURCE_TOO_LARGE`
+// (MaxResponseBufferSize) and the feed's parse errors (`netrt_syndication_error_get_status`).
+netrt_hresult netrt_syndication_client_retrieve_feed_async(netrt_handle client_h,
+                                                           netrt_handle uri,
+                                                           netrt_handle *out_op);
+
+// `SetRequestHeader(name, value)`: sent with every request (a name set again gets the new
+// value appended after a comma). Both not NULL. Errors: `E_INVALIDARG` for a name or value
+// HTTP does not allow.
+netrt_hresult netrt_syndication_client_set_request_header(netrt_handle client_h,
+                                                          const char *name,
+                                                          const char *value);
+
+// `Timeout` (get): milliseconds a retrieval may take in all. `out_value` not NULL.
+netrt_hresult netrt_syndication_client_get_timeout(netrt_handle client_h,
+                                                   uint32_t *out_value);
+
+// `Timeout` (set): milliseconds.
+netrt_hresult netrt_syndication_client_set_timeout(netrt_handle client_h,
+                                                   uint32_t value);
+
+// `MaxResponseBufferSize` (get): the largest response body accepted, in bytes.
+netrt_hresult netrt_syndication_client_get_max_response_buffer_size(netrt_handle client_h,
+                                                                    uint32_t *out_value);
+
+// `MaxResponseBufferSize` (set): bytes; a larger response fails with `WEB_E_RESOURCE_TOO_LARGE`.
+netrt_hresult netrt_syndication_client_set_max_response_buffer_size(netrt_handle client_h,
+                                                                    uint32_t value);
+
+// `BypassCacheOnRetrieve` (get). `out_value` not NULL.
+netrt_hresult netrt_syndication_client_get_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                    bool *out_value);
+
+// `BypassCacheOnRetrieve` (set): true sends every request unconditionally.
+netrt_hresult netrt_syndication_client_set_bypass_cache_on_retrieve(netrt_handle client_h,
+                                                                    bool value);
+
+// `ServerCredential` (get): the PasswordCredential (the same object), or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_client_get_server_credential(netrt_handle client_h,
+                                                             netrt_handle *out);
+
+// `ServerCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_syndication_client_set_server_credential(netrt_handle client_h,
+                                                             netrt_handle value);
+
+// `ProxyCredential` (get): the PasswordCredential, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_client_get_proxy_credential(netrt_handle client_h,
+                                                            netrt_handle *out);
+
+// `ProxyCredential` (set): a PasswordCredential handle, or 0 for none.
+netrt_hresult netrt_syndication_client_set_proxy_credential(netrt_handle client_h,
+                                                            netrt_handle value);
+
+// `SyndicationFeed()`: an empty feed. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_feed_create(netrt_handle *out);
+
+// `SyndicationFeed(title, subtitle, uri)` (ABI name CreateSyndicationFeed): plain-text title
+// and subtitle (NULL is ""), and `uri` (a Uri handle, or 0) as the alternate link. `out`
+// (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_feed_create_syndication_feed(const char *title,
+                                                             const char *subtitle,
+                                                             netrt_handle uri,
+                                                             netrt_handle *out);
+
+// `SyndicationFeed.Load(feed)`: replaces the feed with the one in `feed` (UTF-8, not NULL;
+// Atom 1.0/0.3, RSS 2.0/1.0/0.92/0.91). Objects obtained from the feed before keep their
+// values but are no longer part of it. Errors: `E_POINTER`; `WEB_E_INVALID_XML`,
+// `WEB_E_UNSUPPORTED_FORMAT`, `WEB_E_MISSING_REQUIRED_ELEMENT` (map them with
+// `netrt_syndication_error_get_status`), the feed left unchanged.
+netrt_hresult netrt_syndication_feed_load(netrt_handle feed,
+                                          const char *xml);
+
+// `SyndicationFeed.LoadFromXml(feedDocument)`: as `netrt_syndication_feed_load`, from an
+// XmlDocument handle.
+netrt_hresult netrt_syndication_feed_load_from_xml(netrt_handle feed,
+                                                   netrt_handle feed_document);
+
+// `SyndicationFeed.Title` (get): an ISyndicationText (a SyndicationText or SyndicationContent
+// handle, the feed's own object), or 0 when there is none. `*out` not NULL.
+netrt_hresult netrt_syndication_feed_get_title(netrt_handle feed,
+                                               netrt_handle *out);
+
+// `SyndicationFeed.Title` (set): a SyndicationText or SyndicationContent handle (the feed
+// keeps that object), or 0. Errors: `E_INVALIDARG` for another kind.
+netrt_hresult netrt_syndication_feed_set_title(netrt_handle feed,
+                                               netrt_handle value);
+
+// `SyndicationFeed.Subtitle` (get). As `netrt_syndication_feed_get_title`.
+netrt_hresult netrt_syndication_feed_get_subtitle(netrt_handle feed,
+                                                  netrt_handle *out);
+
+// `SyndicationFeed.Subtitle` (set). As `netrt_syndication_feed_set_title`.
+netrt_hresult netrt_syndication_feed_set_subtitle(netrt_handle feed,
+                                                  netrt_handle value);
+
+// `SyndicationFeed.Rights` (get). As `netrt_syndication_feed_get_title`.
+netrt_hresult netrt_syndication_feed_get_rights(netrt_handle feed,
+                                                netrt_handle *out);
+
+// `SyndicationFeed.Rights` (set). As `netrt_syndication_feed_set_title`.
+netrt_hresult netrt_syndication_feed_set_rights(netrt_handle feed,
+                                                netrt_handle value);
+
+// `SyndicationFeed.Generator` (get): a SyndicationGenerator handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_feed_get_generator(netrt_handle feed,
+                                                   netrt_handle *out);
+
+// `SyndicationFeed.Generator` (set): a SyndicationGenerator handle, or 0.
+netrt_hresult netrt_syndication_feed_set_generator(netrt_handle feed,
+                                                   netrt_handle value);
+
+// `SyndicationFeed.Id` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not
+// NULL) always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_feed_get_id(netrt_handle feed,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *needed);
+
+// `SyndicationFeed.Id` (set; NULL is "").
+netrt_hresult netrt_syndication_feed_set_id(netrt_handle feed,
+                                            const char *value);
+
+// `SyndicationFeed.LastUpdatedTime` (get): a DateTime (100-ns ticks since 1601-01-01 UTC),
+// 0 when the feed has none. `out_value` not NULL.
+netrt_hresult netrt_syndication_feed_get_last_updated_time(netrt_handle feed,
+                                                           int64_t *out_value);
+
+// `SyndicationFeed.LastUpdatedTime` (set): DateTime ticks; 0 removes it.
+netrt_hresult netrt_syndication_feed_set_last_updated_time(netrt_handle feed,
+                                                           int64_t value);
+
+// `SyndicationFeed.ImageUri` (get): a new Uri handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_feed_get_image_uri(netrt_handle feed,
+                                                   netrt_handle *out);
+
+// `SyndicationFeed.ImageUri` (set): a Uri handle, or 0.
+netrt_hresult netrt_syndication_feed_set_image_uri(netrt_handle feed,
+                                                   netrt_handle value);
+
+// `SyndicationFeed.IconUri` (get). As `netrt_syndication_feed_get_image_uri`.
+netrt_hresult netrt_syndication_feed_get_icon_uri(netrt_handle feed,
+                                                  netrt_handle *out);
+
+// `SyndicationFeed.IconUri` (set): a Uri handle, or 0.
+netrt_hresult netrt_syndication_feed_set_icon_uri(netrt_handle feed,
+                                                  netrt_handle value);
+
+// `SyndicationFeed.SourceFormat`: the format the feed was loaded from (`ATOM10` for a feed
+// built in code). `out_value` not NULL.
+netrt_hresult netrt_syndication_feed_get_source_format(netrt_handle feed,
+                                                       netrt_syndication_format *out_value);
+
+// `SyndicationFeed.FirstUri`: the `first` paging link's URI (RFC 5005), or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_feed_get_first_uri(netrt_handle feed,
+                                                   netrt_handle *out);
+
+// `SyndicationFeed.LastUri`: the `last` paging link's URI, or 0.
+netrt_hresult netrt_syndication_feed_get_last_uri(netrt_handle feed,
+                                                  netrt_handle *out);
+
+// `SyndicationFeed.NextUri`: the `next` paging link's URI, or 0.
+netrt_hresult netrt_syndication_feed_get_next_uri(netrt_handle feed,
+                                                  netrt_handle *out);
+
+// `SyndicationFeed.PreviousUri`: the `previous` (or `prev`) paging link's URI, or 0.
+netrt_hresult netrt_syndication_feed_get_previous_uri(netrt_handle feed,
+                                                      netrt_handle *out);
+
+// `SyndicationFeed.Items`: the feed's own `IVector<SyndicationItem>` (changes through it
+// change the feed; elements are SyndicationItem handles). `*out` (not NULL) receives a new
+// vector reference.
+netrt_hresult netrt_syndication_feed_get_items(netrt_handle feed,
+                                               netrt_handle *out);
+
+// `SyndicationFeed.Links`: `IVector<SyndicationLink>`. As `netrt_syndication_feed_get_items`.
+netrt_hresult netrt_syndication_feed_get_links(netrt_handle feed,
+                                               netrt_handle *out);
+
+// `SyndicationFeed.Authors`: `IVector<SyndicationPerson>`. As `netrt_syndication_feed_get_items`.
+netrt_hresult netrt_syndication_feed_get_authors(netrt_handle feed,
+                                                 netrt_handle *out);
+
+// `SyndicationFeed.Contributors`: `IVector<SyndicationPerson>`. As
+// `netrt_syndication_feed_get_items`.
+netrt_hresult netrt_syndication_feed_get_contributors(netrt_handle feed,
+                                                      netrt_handle *out);
+
+// `SyndicationFeed.Categories`: `IVector<SyndicationCategory>`. As
+// `netrt_syndication_feed_get_items`.
+netrt_hresult netrt_syndication_feed_get_categories(netrt_handle feed,
+                                                    netrt_handle *out);
+
+// `SyndicationItem()`: an empty item. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_item_create(netrt_handle *out);
+
+// `SyndicationItem(title, content, uri)` (ABI name CreateSyndicationItem): a plain-text
+// title (NULL is ""), `content` (a SyndicationContent handle the item keeps, or 0) and `uri`
+// (a Uri handle, or 0) as the alternate link. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_item_create_syndication_item(const char *title,
+                                                             netrt_handle content,
+                                                             netrt_handle uri,
+                                                             netrt_handle *out);
+
+// `SyndicationItem.Load(item)`: replaces the item with the Atom `entry` or RSS `item` in
+// `item` (UTF-8, not NULL). Errors as `netrt_syndication_feed_load`; the item is left
+// unchanged on failure.
+netrt_hresult netrt_syndication_item_load(netrt_handle item,
+                                          const char *xml);
+
+// `SyndicationItem.LoadFromXml(itemDocument)`: as `netrt_syndication_item_load`, from an
+// XmlDocument handle.
+netrt_hresult netrt_syndication_item_load_from_xml(netrt_handle item,
+                                                   netrt_handle item_document);
+
+// `SyndicationItem.Title` (get): an ISyndicationText (SyndicationText or SyndicationContent
+// handle, the item's own object), or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_item_get_title(netrt_handle item,
+                                               netrt_handle *out);
+
+// `SyndicationItem.Title` (set): a SyndicationText or SyndicationContent handle, or 0.
+// Errors: `E_INVALIDARG` for another kind.
+netrt_hresult netrt_syndication_item_set_title(netrt_handle item,
+                                               netrt_handle value);
+
+// `SyndicationItem.Summary` (get). As `netrt_syndication_item_get_title`.
+netrt_hresult netrt_syndication_item_get_summary(netrt_handle item,
+                                                 netrt_handle *out);
+
+// `SyndicationItem.Summary` (set). As `netrt_syndication_item_set_title`.
+netrt_hresult netrt_syndication_item_set_summary(netrt_handle item,
+                                                 netrt_handle value);
+
+// `SyndicationItem.Rights` (get). As `netrt_syndication_item_get_title`.
+netrt_hresult netrt_syndication_item_get_rights(netrt_handle item,
+                                                netrt_handle *out);
+
+// `SyndicationItem.Rights` (set). As `netrt_syndication_item_set_title`.
+netrt_hresult netrt_syndication_item_set_rights(netrt_handle item,
+                                                netrt_handle value);
+
+// `SyndicationItem.Content` (get): a SyndicationContent handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_item_get_content(netrt_handle item,
+                                                 netrt_handle *out);
+
+// `SyndicationItem.Content` (set): a SyndicationContent handle, or 0.
+netrt_hresult netrt_syndication_item_set_content(netrt_handle item,
+                                                 netrt_handle value);
+
+// `SyndicationItem.Source` (get): the feed an Atom entry was copied from (a SyndicationFeed
+// handle), or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_item_get_source(netrt_handle item,
+                                                netrt_handle *out);
+
+// `SyndicationItem.Source` (set): a SyndicationFeed handle, or 0.
+netrt_hresult netrt_syndication_item_set_source(netrt_handle item,
+                                                netrt_handle value);
+
+// `SyndicationItem.Id` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not
+// NULL) always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_item_get_id(netrt_handle item,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *needed);
+
+// `SyndicationItem.Id` (set; NULL is "").
+netrt_hresult netrt_syndication_item_set_id(netrt_handle item,
+                                            const char *value);
+
+// `SyndicationItem.ETag`: the entity tag an AtomPub response gave the item ("" otherwise).
+// String out as `netrt_syndication_item_get_id`.
+netrt_hresult netrt_syndication_item_get_e_tag(netrt_handle item,
+                                               char *buf,
+                                               size_t len,
+                                               size_t *needed);
+
+// `SyndicationItem.PublishedDate` (get): DateTime ticks (100 ns since 1601-01-01 UTC), 0 when
+// the item has none. `out_value` not NULL.
+netrt_hresult netrt_syndication_item_get_published_date(netrt_handle item,
+                                                        int64_t *out_value);
+
+// `SyndicationItem.PublishedDate` (set): DateTime ticks; 0 removes it.
+netrt_hresult netrt_syndication_item_set_published_date(netrt_handle item,
+                                                        int64_t value);
+
+// `SyndicationItem.LastUpdatedTime` (get). As `netrt_syndication_item_get_published_date`.
+netrt_hresult netrt_syndication_item_get_last_updated_time(netrt_handle item,
+                                                           int64_t *out_value);
+
+// `SyndicationItem.LastUpdatedTime` (set): DateTime ticks; 0 removes it.
+netrt_hresult netrt_syndication_item_set_last_updated_time(netrt_handle item,
+                                                           int64_t value);
+
+// `SyndicationItem.CommentsUri` (get): a new Uri handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_item_get_comments_uri(netrt_handle item,
+                                                      netrt_handle *out);
+
+// `SyndicationItem.CommentsUri` (set): a Uri handle, or 0.
+netrt_hresult netrt_syndication_item_set_comments_uri(netrt_handle item,
+                                                      netrt_handle value);
+
+// `SyndicationItem.ItemUri`: the `alternate` link's URI, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_item_get_item_uri(netrt_handle item,
+                                                  netrt_handle *out);
+
+// `SyndicationItem.EditUri`: the `edit` link's URI (AtomPub), or 0.
+netrt_hresult netrt_syndication_item_get_edit_uri(netrt_handle item,
+                                                  netrt_handle *out);
+
+// `SyndicationItem.EditMediaUri`: the `edit-media` link's URI (AtomPub), or 0.
+netrt_hresult netrt_syndication_item_get_edit_media_uri(netrt_handle item,
+                                                        netrt_handle *out);
+
+// `SyndicationItem.Links`: the item's own `IVector<SyndicationLink>`. `*out` (not NULL)
+// receives a new vector reference.
+netrt_hresult netrt_syndication_item_get_links(netrt_handle item,
+                                               netrt_handle *out);
+
+// `SyndicationItem.Authors`: `IVector<SyndicationPerson>`. As `netrt_syndication_item_get_links`.
+netrt_hresult netrt_syndication_item_get_authors(netrt_handle item,
+                                                 netrt_handle *out);
+
+// `SyndicationItem.Contributors`: `IVector<SyndicationPerson>`. As
+// `netrt_syndication_item_get_links`.
+netrt_hresult netrt_syndication_item_get_contributors(netrt_handle item,
+                                                      netrt_handle *out);
+
+// `SyndicationItem.Categories`: `IVector<SyndicationCategory>`. As
+// `netrt_syndication_item_get_links`.
+netrt_hresult netrt_syndication_item_get_categories(netrt_handle item,
+                                                    netrt_handle *out);
+
+// `SyndicationLink()`: every field empty. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_link_create(netrt_handle *out);
+
+// `SyndicationLink(uri)` (ABI name CreateSyndicationLink): `uri` a Uri handle (not 0).
+netrt_hresult netrt_syndication_link_create_syndication_link(netrt_handle uri,
+                                                             netrt_handle *out);
+
+// `SyndicationLink(uri, relationship, title, mediaType, length)` (ABI name
+// CreateSyndicationLinkEx): `uri` a Uri handle (not 0); NULL strings are "".
+netrt_hresult netrt_syndication_link_create_syndication_link_ex(netrt_handle uri,
+                                                                const char *relationship,
+                                                                const char *title,
+                                                                const char *media_type,
+                                                                uint32_t length,
+                                                                netrt_handle *out);
+
+// `SyndicationLink.Uri` (get): a new Uri handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_link_get_uri(netrt_handle link,
+                                             netrt_handle *out);
+
+// `SyndicationLink.Uri` (set): a Uri handle, or 0.
+netrt_hresult netrt_syndication_link_set_uri(netrt_handle link,
+                                             netrt_handle value);
+
+// `SyndicationLink.Title` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_link_get_title(netrt_handle link,
+                                               char *buf,
+                                               size_t len,
+                                               size_t *needed);
+
+// `SyndicationLink.Title` (set; NULL is "").
+netrt_hresult netrt_syndication_link_set_title(netrt_handle link,
+                                               const char *value);
+
+// `SyndicationLink.ResourceLanguage` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_link_get_resource_language(netrt_handle link,
+                                                           char *buf,
+                                                           size_t len,
+                                                           size_t *needed);
+
+// `SyndicationLink.ResourceLanguage` (set; NULL is "").
+netrt_hresult netrt_syndication_link_set_resource_language(netrt_handle link,
+                                                           const char *value);
+
+// `SyndicationLink.Relationship` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_link_get_relationship(netrt_handle link,
+                                                      char *buf,
+                                                      size_t len,
+                                                      size_t *needed);
+
+// `SyndicationLink.Relationship` (set; NULL is "").
+netrt_hresult netrt_syndication_link_set_relationship(netrt_handle link,
+                                                      const char *value);
+
+// `SyndicationLink.MediaType` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_link_get_media_type(netrt_handle link,
+                                                    char *buf,
+                                                    size_t len,
+                                                    size_t *needed);
+
+// `SyndicationLink.MediaType` (set; NULL is "").
+netrt_hresult netrt_syndication_link_set_media_type(netrt_handle link,
+                                                    const char *value);
+
+// `SyndicationLink.Length` (get). `out_value` not NULL.
+netrt_hresult netrt_syndication_link_get_length(netrt_handle link,
+                                                uint32_t *out_value);
+
+// `SyndicationLink.Length` (set).
+netrt_hresult netrt_syndication_link_set_length(netrt_handle link,
+                                                uint32_t value);
+
+// `SyndicationGenerator()`: every field empty. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_generator_create(netrt_handle *out);
+
+// `SyndicationGenerator(text)` (ABI name CreateSyndicationGenerator): NULL is "".
+netrt_hresult netrt_syndication_generator_create_syndication_generator(const char *text,
+                                                                       netrt_handle *out);
+
+// `SyndicationGenerator.Text` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_generator_get_text(netrt_handle generator,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *needed);
+
+// `SyndicationGenerator.Text` (set; NULL is "").
+netrt_hresult netrt_syndication_generator_set_text(netrt_handle generator,
+                                                   const char *value);
+
+// `SyndicationGenerator.Uri` (get): a new Uri handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_generator_get_uri(netrt_handle generator,
+                                                  netrt_handle *out);
+
+// `SyndicationGenerator.Uri` (set): a Uri handle, or 0.
+netrt_hresult netrt_syndication_generator_set_uri(netrt_handle generator,
+                                                  netrt_handle value);
+
+// `SyndicationGenerator.Version` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_generator_get_version(netrt_handle generator,
+                                                      char *buf,
+                                                      size_t len,
+                                                      size_t *needed);
+
+// `SyndicationGenerator.Version` (set; NULL is "").
+netrt_hresult netrt_syndication_generator_set_version(netrt_handle generator,
+                                                      const char *value);
+
+// `ISyndicationNode.NodeName` (get) of any syndication object. String out: NUL-terminated
+// into `buf`/`len`; `*needed` (not NULL) always set; too small → `0x8007007A`. Errors: handle
+// checks; `E_INVALIDARG` for a handle that is not a syndication node.
+netrt_hresult netrt_syndication_node_get_node_name(netrt_handle node,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *needed);
+
+// `ISyndicationNode.NodeName` (set; NULL is ""). Errors as the getter.
+netrt_hresult netrt_syndication_node_set_node_name(netrt_handle node,
+                                                   const char *value);
+
+// `ISyndicationNode.NodeNamespace` (get). As `netrt_syndication_node_get_node_name`.
+netrt_hresult netrt_syndication_node_get_node_namespace(netrt_handle node,
+                                                        char *buf,
+                                                        size_t len,
+                                                        size_t *needed);
+
+// `ISyndicationNode.NodeNamespace` (set; NULL is "").
+netrt_hresult netrt_syndication_node_set_node_namespace(netrt_handle node,
+                                                        const char *value);
+
+// `ISyndicationNode.NodeValue` (get): an extension element's text. As
+// `netrt_syndication_node_get_node_name`.
+netrt_hresult netrt_syndication_node_get_node_value(netrt_handle node,
+                                                    char *buf,
+                                                    size_t len,
+                                                    size_t *needed);
+
+// `ISyndicationNode.NodeValue` (set; NULL is "").
+netrt_hresult netrt_syndication_node_set_node_value(netrt_handle node,
+                                                    const char *value);
+
+// `ISyndicationNode.Language` (get): `xml:lang`. As `netrt_syndication_node_get_node_name`.
+netrt_hresult netrt_syndication_node_get_language(netrt_handle node,
+                                                  char *buf,
+                                                  size_t len,
+                                                  size_t *needed);
+
+// `ISyndicationNode.Language` (set; NULL is "").
+netrt_hresult netrt_syndication_node_set_language(netrt_handle node,
+                                                  const char *value);
+
+// `ISyndicationNode.BaseUri` (get): `xml:base`. `*out` (not NULL) receives a new Uri
+// reference, or 0 when there is none.
+netrt_hresult netrt_syndication_node_get_base_uri(netrt_handle node,
+                                                  netrt_handle *out);
+
+// `ISyndicationNode.BaseUri` (set): a Uri handle, or 0 for none.
+netrt_hresult netrt_syndication_node_set_base_uri(netrt_handle node,
+                                                  netrt_handle value);
+
+// `ISyndicationNode.AttributeExtensions`: the node's own `IVector<SyndicationAttribute>`
+// (changes through it change the node). `*out` (not NULL) receives a new vector reference;
+// use `netrt_vector_get_at_handle` / `_append_handle` / `_set_at_handle` with
+// SyndicationAttribute handles.
+netrt_hresult netrt_syndication_node_get_attribute_extensions(netrt_handle node,
+                                                              netrt_handle *out);
+
+// `ISyndicationNode.ElementExtensions`: the node's own `IVector<ISyndicationNode>` (any
+// syndication node kind may be appended). As `netrt_syndication_node_get_attribute_extensions`.
+netrt_hresult netrt_syndication_node_get_element_extensions(netrt_handle node,
+                                                            netrt_handle *out);
+
+// `ISyndicationNode.GetXmlDocument(format)` (`format` a `netrt_syndication_format`): a new
+// XmlDocument holding a SyndicationFeed or SyndicationItem written in that format, or the
+// element a SyndicationNode stands for. `*out` (not NULL) receives a new reference.
+// Errors: `E_INVALIDARG` (unknown format; a format netrt only reads — Atom 0.3, RSS 1.0 —
+// for a feed or item; a cyclic object graph); `E_NOTIMPL` for the other classes (text,
+// content, link, person, category, generator: get the document of their feed or item).
+netrt_hresult netrt_syndication_node_get_xml_document(netrt_handle node,
+                                                      int32_t format,
+                                                      netrt_handle *out);
+
+// `SyndicationNode()`: an extension element with every field empty. `out` (not NULL)
+// receives a new reference.
+netrt_hresult netrt_syndication_node_create(netrt_handle *out);
+
+// `SyndicationNode(nodeName, nodeNamespace, nodeValue)` (ABI name CreateSyndicationNode).
+// NULL strings are "". `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_node_create_syndication_node(const char *node_name,
+                                                             const char *node_namespace,
+                                                             const char *node_value,
+                                                             netrt_handle *out);
+
+// `SyndicationAttribute()`: name, namespace and value empty. `out` (not NULL) receives a new
+// reference.
+netrt_hresult netrt_syndication_attribute_create(netrt_handle *out);
+
+// `SyndicationAttribute(attributeName, attributeNamespace, attributeValue)` (ABI name
+// CreateSyndicationAttribute). NULL strings are "". `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_attribute_create_syndication_attribute(const char *attribute_name,
+                                                                       const char *attribute_namespace,
+                                                                       const char *attribute_value,
+                                                                       netrt_handle *out);
+
+// `SyndicationAttribute.Name` (get). String out as `netrt_syndication_node_get_node_name`.
+netrt_hresult netrt_syndication_attribute_get_name(netrt_handle attribute_h,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *needed);
+
+// `SyndicationAttribute.Name` (set; not NULL).
+netrt_hresult netrt_syndication_attribute_set_name(netrt_handle attribute_h,
+                                                   const char *value);
+
+// `SyndicationAttribute.Namespace` (get). As `netrt_syndication_attribute_get_name`.
+netrt_hresult netrt_syndication_attribute_get_namespace(netrt_handle attribute_h,
+                                                        char *buf,
+                                                        size_t len,
+                                                        size_t *needed);
+
+// `SyndicationAttribute.Namespace` (set; not NULL).
+netrt_hresult netrt_syndication_attribute_set_namespace(netrt_handle attribute_h,
+                                                        const char *value);
+
+// `SyndicationAttribute.Value` (get). As `netrt_syndication_attribute_get_name`.
+netrt_hresult netrt_syndication_attribute_get_value(netrt_handle attribute_h,
+                                                    char *buf,
+                                                    size_t len,
+                                                    size_t *needed);
+
+// `SyndicationAttribute.Value` (set; not NULL).
+netrt_hresult netrt_syndication_attribute_set_value(netrt_handle attribute_h,
+                                                    const char *value);
+
+// `SyndicationPerson()`: every field empty. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_person_create(netrt_handle *out);
+
+// `SyndicationPerson(name)` (ABI name CreateSyndicationPerson): NULL is "".
+netrt_hresult netrt_syndication_person_create_syndication_person(const char *name,
+                                                                 netrt_handle *out);
+
+// `SyndicationPerson(name, email, uri)` (ABI name CreateSyndicationPersonEx): NULL strings
+// are ""; `uri` a Uri handle, or 0.
+netrt_hresult netrt_syndication_person_create_syndication_person_ex(const char *name,
+                                                                    const char *email,
+                                                                    netrt_handle uri,
+                                                                    netrt_handle *out);
+
+// `SyndicationPerson.Name` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_person_get_name(netrt_handle person,
+                                                char *buf,
+                                                size_t len,
+                                                size_t *needed);
+
+// `SyndicationPerson.Name` (set; NULL is "").
+netrt_hresult netrt_syndication_person_set_name(netrt_handle person,
+                                                const char *value);
+
+// `SyndicationPerson.Email` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_person_get_email(netrt_handle person,
+                                                 char *buf,
+                                                 size_t len,
+                                                 size_t *needed);
+
+// `SyndicationPerson.Email` (set; NULL is "").
+netrt_hresult netrt_syndication_person_set_email(netrt_handle person,
+                                                 const char *value);
+
+// `SyndicationPerson.Uri` (get): a new Uri handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_person_get_uri(netrt_handle person,
+                                               netrt_handle *out);
+
+// `SyndicationPerson.Uri` (set): a Uri handle, or 0.
+netrt_hresult netrt_syndication_person_set_uri(netrt_handle person,
+                                               netrt_handle value);
+
+// `SyndicationCategory()`: every field empty. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_category_create(netrt_handle *out);
+
+// `SyndicationCategory(term)` (ABI name CreateSyndicationCategory): NULL is "".
+netrt_hresult netrt_syndication_category_create_syndication_category(const char *term,
+                                                                     netrt_handle *out);
+
+// `SyndicationCategory(term, scheme, label)` (ABI name CreateSyndicationCategoryEx): NULL
+// strings are "".
+netrt_hresult netrt_syndication_category_create_syndication_category_ex(const char *term,
+                                                                        const char *scheme,
+                                                                        const char *label,
+                                                                        netrt_handle *out);
+
+// `SyndicationCategory.Term` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_category_get_term(netrt_handle category,
+                                                  char *buf,
+                                                  size_t len,
+                                                  size_t *needed);
+
+// `SyndicationCategory.Term` (set; NULL is "").
+netrt_hresult netrt_syndication_category_set_term(netrt_handle category,
+                                                  const char *value);
+
+// `SyndicationCategory.Scheme` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_category_get_scheme(netrt_handle category,
+                                                    char *buf,
+                                                    size_t len,
+                                                    size_t *needed);
+
+// `SyndicationCategory.Scheme` (set; NULL is "").
+netrt_hresult netrt_syndication_category_set_scheme(netrt_handle category,
+                                                    const char *value);
+
+// `SyndicationCategory.Label` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL)
+// always set; too small → `0x8007007A`.
+netrt_hresult netrt_syndication_category_get_label(netrt_handle category,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *needed);
+
+// `SyndicationCategory.Label` (set; NULL is "").
+netrt_hresult netrt_syndication_category_set_label(netrt_handle category,
+                                                   const char *value);
+
+// `SyndicationText()`: empty plain text. `out` (not NULL) receives a new reference.
+netrt_hresult netrt_syndication_text_create(netrt_handle *out);
+
+// `SyndicationText(text)` (ABI name CreateSyndicationText): plain text (NULL is "").
+netrt_hresult netrt_syndication_text_create_syndication_text(const char *text,
+                                                             netrt_handle *out);
+
+// `SyndicationText(text, type)` (ABI name CreateSyndicationTextEx): `type` a
+// `netrt_syndication_text_type`. Errors: `E_INVALIDARG` for an unknown type.
+netrt_hresult netrt_syndication_text_create_syndication_text_ex(const char *text,
+                                                                int32_t type_,
+                                                                netrt_handle *out);
+
+// `ISyndicationText.Text` (get) of a SyndicationText or SyndicationContent. String out:
+// NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set; too small →
+// `0x8007007A`. Errors: `E_INVALIDARG` for another kind.
+netrt_hresult netrt_syndication_text_get_text(netrt_handle text,
+                                              char *buf,
+                                              size_t len,
+                                              size_t *needed);
+
+// `ISyndicationText.Text` (set; not NULL).
+netrt_hresult netrt_syndication_text_set_text(netrt_handle text,
+                                              const char *value);
+
+// `ISyndicationText.Type` (get): `text`, `html`, `xhtml` (or a MIME type, for content).
+// As `netrt_syndication_text_get_text`.
+netrt_hresult netrt_syndication_text_get_type(netrt_handle text,
+                                              char *buf,
+                                              size_t len,
+                                              size_t *needed);
+
+// `ISyndicationText.Type` (set; not NULL).
+netrt_hresult netrt_syndication_text_set_type(netrt_handle text,
+                                              const char *value);
+
+// `ISyndicationText.Xml` (get): a new XmlDocument holding a copy of the XHTML `div` (or
+// inline XML content), or 0 when there is none. `*out` not NULL. Changing the copy does not
+// change the text; set it back with `netrt_syndication_text_set_xml`.
+netrt_hresult netrt_syndication_text_get_xml(netrt_handle text,
+                                             netrt_handle *out);
+
+// `ISyndicationText.Xml` (set): an XmlDocument handle (its document is copied), or 0.
+netrt_hresult netrt_syndication_text_set_xml(netrt_handle text,
+                                             netrt_handle value);
+
+// `SyndicationContent()`: empty. `out` (not NULL) receives a new reference. Its text, type
+// and xml are read and set with `netrt_syndication_text_*` (ISyndicationText).
+netrt_hresult netrt_syndication_content_create(netrt_handle *out);
+
+// `SyndicationContent(text, type)` (ABI name CreateSyndicationContent): `type` a
+// `netrt_syndication_text_type`. Errors: `E_INVALIDARG` for an unknown type.
+netrt_hresult netrt_syndication_content_create_syndication_content(const char *text,
+                                                                   int32_t type_,
+                                                                   netrt_handle *out);
+
+// `SyndicationContent(sourceUri)` (ABI name CreateSyndicationContentWithSourceUri): content
+// by reference. `source_uri` a Uri handle (not 0).
+netrt_hresult netrt_syndication_content_create_syndication_content_with_source_uri(netrt_handle source_uri,
+                                                                                   netrt_handle *out);
+
+// `SyndicationContent.SourceUri` (get): a new Uri handle, or 0. `*out` not NULL.
+netrt_hresult netrt_syndication_content_get_source_uri(netrt_handle content_h,
+                                                       netrt_handle *out);
+
+// `SyndicationContent.SourceUri` (set): a Uri handle, or 0.
+netrt_hresult netrt_syndication_content_set_source_uri(netrt_handle content_h,
+                                                       netrt_handle value);
+
 // `ConnectAsync(EndpointPair, SocketProtectionLevel)` (ABI name
 // ConnectWithEndpointPairAndProtectionLevelAsync): as
 // `netrt_stream_socket_connect_with_endpoint_pair_async`, with TLS per `protection_level`
@@ -3495,7 +4494,8 @@ netrt_hresult netrt_vector_get_at_int32(netrt_handle vector,
 
 // `IVector.GetAt` for vectors of objects: `*out` receives a new reference — the Certificate
 // itself for certificate vectors, a new Buffer holding a copy of the bytes for
-// CertificateRevocationLists. Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
+// CertificateRevocationLists, the object itself for syndication vectors (Items, Links, ...).
+// Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
 netrt_hresult netrt_vector_get_at_handle(netrt_handle vector,
                                          uint32_t index,
                                          netrt_handle *out);
@@ -3518,8 +4518,9 @@ netrt_hresult netrt_vector_append_int32(netrt_handle vector,
                                         int32_t value);
 
 // `IVector.Append` of an object: a Certificate handle for certificate vectors, a Buffer
-// handle for CertificateRevocationLists (its valid bytes are copied). The caller keeps its
-// reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
+// handle for CertificateRevocationLists (its valid bytes are copied), a syndication object of
+// the vector's element kind for syndication vectors (the object itself is appended). The
+// caller keeps its reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
 // as `netrt_vector_append_int32`.
 netrt_hresult netrt_vector_append_handle(netrt_handle vector,
                                          netrt_handle value);
@@ -3541,6 +4542,19 @@ netrt_hresult netrt_vector_remove_at(netrt_handle vector,
 
 // `IVector.Clear`. Errors: `E_ILLEGAL_METHOD_CALL` (read-only or frozen). Thread-safe.
 netrt_hresult netrt_vector_clear(netrt_handle vector);
+
+// `IVector.SetAt` of an object (vectors of syndication objects). The caller keeps its
+// reference. Errors: `E_BOUNDS`; handle checks on `value`; `E_INVALIDARG` (the vector does
+// not hold objects of that kind); `E_ILLEGAL_METHOD_CALL` (read-only).
+netrt_hresult netrt_vector_set_at_handle(netrt_handle vector,
+                                         uint32_t index,
+                                         netrt_handle value);
+
+// `IVector.InsertAt` of an object (vectors of syndication objects; `index` ≤ size). Errors
+// as `netrt_vector_set_at_handle`.
+netrt_hresult netrt_vector_insert_at_handle(netrt_handle vector,
+                                            uint32_t index,
+                                            netrt_handle value);
 
 // `MessageWebSocketMessageReceivedEventArgs.MessageType`. `out_value` not NULL.
 netrt_hresult netrt_message_web_socket_message_received_event_args_get_message_type(netrt_handle args,
@@ -3913,6 +4927,25 @@ netrt_hresult netrt_stream_web_socket_information_get_server_certificate_error_s
 // handles (a snapshot; empty without TLS). `out` not NULL.
 netrt_hresult netrt_stream_web_socket_information_get_server_intermediate_certificates(netrt_handle information,
                                                                                        netrt_handle *out);
+
+// `XmlDocument()`: an empty document (no document element). `out` (not NULL) receives a new
+// reference.
+netrt_hresult netrt_xml_document_create(netrt_handle *out);
+
+// `XmlDocument.LoadXml(xml)`: replaces the document with the one parsed from `xml` (UTF-8,
+// not NULL). Errors: `E_POINTER`; `WEB_E_INVALID_XML` (`0x83750002`) for text that is not a
+// well-formed, namespace-correct document, declares a DTD or nests too deep (the reason and
+// byte offset are in the last error detail) — the document is then left unchanged.
+netrt_hresult netrt_xml_document_load_xml(netrt_handle document_h,
+                                          const char *xml);
+
+// `XmlDocument.GetXml()`: the document as text, every namespace it uses declared. String
+// out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set; too small →
+// `0x8007007A`.
+netrt_hresult netrt_xml_document_get_xml(netrt_handle document_h,
+                                         char *buf,
+                                         size_t len,
+                                         size_t *needed);
 
 #ifdef __cplusplus
 }  // extern "C"

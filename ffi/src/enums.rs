@@ -106,4 +106,36 @@ pub enum netrt_kind {
     SocketActivityTriggerDetails = 47,
     /// `SocketActivityInformation`.
     SocketActivityInformation = 48,
+    /// `Windows.Web.Syndication.SyndicationFeed`.
+    SyndicationFeed = 80,
+    /// `Windows.Web.Syndication.SyndicationItem`.
+    SyndicationItem = 81,
+    /// `Windows.Web.Syndication.SyndicationText`.
+    SyndicationText = 82,
+    /// `Windows.Web.Syndication.SyndicationContent`.
+    SyndicationContent = 83,
+    /// `Windows.Web.Syndication.SyndicationLink`.
+    SyndicationLink = 84,
+    /// `Windows.Web.Syndication.SyndicationPerson`.
+    SyndicationPerson = 85,
+    /// `Windows.Web.Syndication.SyndicationCategory`.
+    SyndicationCategory = 86,
+    /// `Windows.Web.Syndication.SyndicationGenerator`.
+    SyndicationGenerator = 87,
+    /// `Windows.Web.Syndication.SyndicationNode` (an extension element).
+    SyndicationNode = 88,
+    /// `Windows.Web.Syndication.SyndicationAttribute`.
+    SyndicationAttribute = 89,
+    /// `Windows.Data.Xml.Dom.XmlDocument`.
+    XmlDocument = 90,
+    /// `Windows.Web.Syndication.SyndicationClient`.
+    SyndicationClient = 91,
+    /// `Windows.Web.AtomPub.AtomPubClient`.
+    AtomPubClient = 92,
+    /// `Windows.Web.AtomPub.ServiceDocument`.
+    ServiceDocument = 93,
+    /// `Windows.Web.AtomPub.Workspace`.
+    Workspace = 94,
+    /// `Windows.Web.AtomPub.ResourceCollection`.
+    ResourceCollection = 95,
 }

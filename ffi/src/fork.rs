@@ -2,7 +2,7 @@
 //!
 //! fork() copies a lock held by another thread as held forever: the child's first netrt call
 //! that needs it would hang. The global locks every call path can reach (the handle table, the
-//! lazy-spawn queue slot) are therefore taken by the forking thread for the duration of fork()
+//! lazy-spawn queue slot, the progress channels of running operations) are therefore taken by the forking thread for the duration of fork()
 //! (pthread_atfork prepare) and released on both sides. None is held while waiting for anything,
 //! so prepare never waits long. Handle lookups take no lock, but a pin they hold at fork time
 //! would never be dropped in the child, so the child clears them. Core's runtime has its own
@@ -13,21 +13,23 @@ use std::sync::{MutexGuard, Once};
 
 use netrt_core::foundation::async_op::{ForkGuard, lock_for_fork};
 
+use crate::async_progress;
 use crate::handle::{self, Table};
 
 thread_local! {
     /// The guards, held by the forking thread between prepare and parent/child.
-    static HELD: RefCell<Option<(MutexGuard<'static, Table>, ForkGuard)>> =
+    static HELD: RefCell<Option<(MutexGuard<'static, Table>, ForkGuard, async_progress::ForkGuard)>> =
         const { RefCell::new(None) };
 }
 
 static REGISTER: Once = Once::new();
 
 extern "C" fn before_fork() {
-    // Always in this order (table, then queue slot); no other path holds both.
+    // Always in this order (table, queue slot, progress channels); no other path holds two.
     let table = handle::lock_for_fork();
     let lazy = lock_for_fork();
-    HELD.with(|held| *held.borrow_mut() = Some((table, lazy)));
+    let progress = async_progress::lock_for_fork();
+    HELD.with(|held| *held.borrow_mut() = Some((table, lazy, progress)));
 }
 
 extern "C" fn after_fork_parent() {
@@ -39,7 +41,7 @@ extern "C" fn after_fork_child() {
     // The child's only thread, the guards' owner. Lookups running on other parent threads at
     // fork time left their handle pins behind: clear them before anyone can wait for them.
     HELD.with(|held| {
-        if let Some((table, _)) = &*held.borrow() {
+        if let Some((table, _, _)) = &*held.borrow() {
             handle::clear_pins_after_fork(table);
         }
         drop(held.borrow_mut().take());

@@ -21,6 +21,9 @@ mod strings;
 
 pub mod app_manifest;
 pub mod async_op;
+pub mod async_progress;
+pub mod atompub_client;
+pub mod atompub_service;
 pub mod broker;
 pub mod buffer;
 pub mod certificate;
@@ -42,12 +45,21 @@ pub mod object_api;
 pub mod stream_socket;
 pub mod stream_web_socket;
 pub mod streams;
+pub mod syndication_client;
+pub mod syndication_feed;
+pub mod syndication_item;
+pub mod syndication_link;
+pub mod syndication_node;
+pub mod syndication_person;
+mod syndication_state;
+pub mod syndication_text;
 pub mod tls;
 pub mod uri;
 pub mod vector;
 pub mod web_socket_args;
 pub mod web_socket_control;
 pub mod web_socket_information;
+pub mod xml_document;
 
 pub use boundary::{netrt_handle, netrt_hresult};
 

@@ -8,11 +8,12 @@ use netrt_core::net::{
     StreamSocketControl, StreamSocketInformation, StreamSocketListener, StreamSocketListenerControl,
     StreamSocketListenerInformation,
 };
-use netrt_core::ws;
+use netrt_core::{web, ws};
 
 use crate::datagram::MessageArgs;
 use crate::enums::netrt_kind;
 use crate::listener::ConnectionArgs;
+use crate::syndication_state::{FeedState, ItemState, Shared, Syn};
 
 /// The object behind one or more handles. Each handle holds one `Arc` of it.
 pub(crate) struct Object {
@@ -156,6 +157,22 @@ handle_kinds! {
     BackgroundTaskInstance(netrt_core::broker::BackgroundTaskInstance) => BackgroundTaskInstance, none;
     SocketActivityTriggerDetails(netrt_core::broker::SocketActivityTriggerDetails) => SocketActivityTriggerDetails, none;
     SocketActivityInformation(netrt_core::broker::SocketActivityInformation) => SocketActivityInformation, none;
+    SyndicationFeed(Shared<Syn<FeedState>>) => SyndicationFeed, none;
+    SyndicationItem(Shared<Syn<ItemState>>) => SyndicationItem, none;
+    SyndicationText(Shared<Syn<web::syndication::SyndicationText>>) => SyndicationText, none;
+    SyndicationContent(Shared<Syn<web::syndication::SyndicationContent>>) => SyndicationContent, none;
+    SyndicationLink(Shared<Syn<web::syndication::SyndicationLink>>) => SyndicationLink, none;
+    SyndicationPerson(Shared<Syn<web::syndication::SyndicationPerson>>) => SyndicationPerson, none;
+    SyndicationCategory(Shared<Syn<web::syndication::SyndicationCategory>>) => SyndicationCategory, none;
+    SyndicationGenerator(Shared<Syn<web::syndication::SyndicationGenerator>>) => SyndicationGenerator, none;
+    SyndicationNode(Shared<Syn<()>>) => SyndicationNode, none;
+    SyndicationAttribute(Shared<web::syndication::SyndicationAttribute>) => SyndicationAttribute, none;
+    XmlDocument(Shared<netrt_core::data::xml::XmlDocument>) => XmlDocument, none;
+    SyndicationClient(web::syndication::SyndicationClient) => SyndicationClient, none;
+    AtomPubClient(web::atompub::AtomPubClient) => AtomPubClient, none;
+    ServiceDocument(Shared<Syn<crate::atompub_service::ServiceDocumentState>>) => ServiceDocument, none;
+    Workspace(Shared<Syn<crate::atompub_service::WorkspaceState>>) => Workspace, none;
+    ResourceCollection(Shared<Syn<crate::atompub_service::CollectionState>>) => ResourceCollection, none;
 }
 
 impl Object {

@@ -7,16 +7,83 @@
 
 use std::ffi::c_char;
 
+use std::sync::Arc;
+
 use netrt_core::Error;
+use netrt_core::foundation::Vector;
+use netrt_core::projection::AnyVector;
 use netrt_core::tls::ChainValidationResult;
 
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::handle;
-use crate::object::{Value, get};
+use crate::object::{Object, Value, get};
 use crate::strings::{str_in, str_out};
+use crate::syndication_state::ObjectVector;
 
-/// The object behind a vector handle: core's vector of one C-visible element type.
-pub(crate) use netrt_core::projection::AnyVector as VectorObject;
+/// The object behind a vector handle: core's vector of one C-visible element type, or a
+/// vector of netrt objects (the syndication collections, see `syndication_state`).
+#[derive(Clone)]
+pub(crate) enum VectorObject {
+    Results(Vector<ChainValidationResult>),
+    Certificates(Vector<netrt_core::tls::Certificate>),
+    Strings(Vector<String>),
+    Bytes(Vector<Vec<u8>>),
+    Objects(ObjectVector),
+}
+
+impl VectorObject {
+    /// The element-agnostic members, answered by core's [`AnyVector`] (or the object vector).
+    fn any(&self) -> AnyOrObjects {
+        match self {
+            Self::Results(v) => AnyOrObjects::Any(AnyVector::Results(v.clone())),
+            Self::Certificates(v) => AnyOrObjects::Any(AnyVector::Certificates(v.clone())),
+            Self::Strings(v) => AnyOrObjects::Any(AnyVector::Strings(v.clone())),
+            Self::Bytes(v) => AnyOrObjects::Any(AnyVector::Bytes(v.clone())),
+            Self::Objects(v) => AnyOrObjects::Objects(v.items.clone()),
+        }
+    }
+
+    fn size(&self) -> u32 {
+        match self.any() {
+            AnyOrObjects::Any(v) => v.size(),
+            AnyOrObjects::Objects(v) => v.size(),
+        }
+    }
+
+    fn is_read_only(&self) -> bool {
+        match self.any() {
+            AnyOrObjects::Any(v) => v.is_read_only(),
+            AnyOrObjects::Objects(v) => v.is_read_only(),
+        }
+    }
+
+    /// `self`, or `E_ILLEGAL_METHOD_CALL` for a read-only view.
+    fn modifiable(&self) -> Result<&Self, Error> {
+        if self.is_read_only() {
+            return Err(Error::illegal_method_call("this vector is read-only (an IVectorView)"));
+        }
+        Ok(self)
+    }
+
+    fn remove_at(&self, index: u32) -> Result<(), Error> {
+        match self.any() {
+            AnyOrObjects::Any(v) => v.remove_at(index),
+            AnyOrObjects::Objects(v) => v.remove_at(index),
+        }
+    }
+
+    fn clear(&self) -> Result<(), Error> {
+        match self.any() {
+            AnyOrObjects::Any(v) => v.clear(),
+            AnyOrObjects::Objects(v) => v.clear(),
+        }
+    }
+}
+
+enum AnyOrObjects {
+    Any(AnyVector),
+    Objects(Vector<Arc<Object>>),
+}
 
 /// Issues a handle for a vector.
 pub(crate) fn issue(vector: VectorObject) -> Result<netrt_handle, Error> {
@@ -72,7 +139,8 @@ pub extern "C" fn netrt_vector_get_at_int32(
 
 /// `IVector.GetAt` for vectors of objects: `*out` receives a new reference — the Certificate
 /// itself for certificate vectors, a new Buffer holding a copy of the bytes for
-/// CertificateRevocationLists. Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
+/// CertificateRevocationLists, the object itself for syndication vectors (Items, Links, ...).
+/// Errors: `E_BOUNDS`; `E_INVALIDARG` (not an object vector).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_get_at_handle(
     vector: netrt_handle,
@@ -86,6 +154,7 @@ pub extern "C" fn netrt_vector_get_at_handle(
             VectorObject::Bytes(v) => {
                 handle::issue_new(Value::Buffer(netrt_core::io::Buffer::from_vec(v.get_at(index)?)?))?
             }
+            VectorObject::Objects(v) => handle::issue(v.items.get_at(index)?)?,
             _ => return Err(wrong_elem("objects")),
         };
         out.write(h);
@@ -126,8 +195,9 @@ pub extern "C" fn netrt_vector_append_int32(vector: netrt_handle, value: i32) ->
 }
 
 /// `IVector.Append` of an object: a Certificate handle for certificate vectors, a Buffer
-/// handle for CertificateRevocationLists (its valid bytes are copied). The caller keeps its
-/// reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
+/// handle for CertificateRevocationLists (its valid bytes are copied), a syndication object of
+/// the vector's element kind for syndication vectors (the object itself is appended). The
+/// caller keeps its reference. Errors: handle checks on `value` (`E_INVALIDARG` for the wrong kind); otherwise
 /// as `netrt_vector_append_int32`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_append_handle(vector: netrt_handle, value: netrt_handle) -> netrt_hresult {
@@ -135,6 +205,7 @@ pub extern "C" fn netrt_vector_append_handle(vector: netrt_handle, value: netrt_
         match get!(vector, Vector).modifiable()? {
             VectorObject::Certificates(v) => v.append(get!(value, Certificate)),
             VectorObject::Bytes(v) => v.append(get!(value, Buffer).to_vec()),
+            VectorObject::Objects(v) => v.items.append(element(v, value)?),
             _ => Err(wrong_elem("objects (use _int32 / _string)")),
         }
     })
@@ -173,4 +244,50 @@ pub extern "C" fn netrt_vector_remove_at(vector: netrt_handle, index: u32) -> ne
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_clear(vector: netrt_handle) -> netrt_hresult {
     ffi!("netrt_vector_clear", { get!(vector, Vector).modifiable()?.clear() })
+}
+
+/// The object behind `value`, checked against the kind an object vector holds.
+fn element(v: &ObjectVector, value: netrt_handle) -> Result<Arc<Object>, Error> {
+    let obj = handle::lookup(value, None)?;
+    if !v.accepts(&obj) {
+        return Err(Error::invalid_arg(format!(
+            "this vector holds {:?} objects, not {:?}",
+            v.elem,
+            obj.kind()
+        )));
+    }
+    Ok(obj)
+}
+
+/// `IVector.SetAt` of an object (vectors of syndication objects). The caller keeps its
+/// reference. Errors: `E_BOUNDS`; handle checks on `value`; `E_INVALIDARG` (the vector does
+/// not hold objects of that kind); `E_ILLEGAL_METHOD_CALL` (read-only).
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_vector_set_at_handle(
+    vector: netrt_handle,
+    index: u32,
+    value: netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_vector_set_at_handle", {
+        match get!(vector, Vector).modifiable()? {
+            VectorObject::Objects(v) => v.items.set_at(index, element(v, value)?),
+            _ => Err(wrong_elem("syndication objects")),
+        }
+    })
+}
+
+/// `IVector.InsertAt` of an object (vectors of syndication objects; `index` ≤ size). Errors
+/// as `netrt_vector_set_at_handle`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_vector_insert_at_handle(
+    vector: netrt_handle,
+    index: u32,
+    value: netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_vector_insert_at_handle", {
+        match get!(vector, Vector).modifiable()? {
+            VectorObject::Objects(v) => v.items.insert_at(index, element(v, value)?),
+            _ => Err(wrong_elem("syndication objects")),
+        }
+    })
 }

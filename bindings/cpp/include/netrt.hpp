@@ -1245,15 +1245,77 @@ class IAsyncOperation : public ::netrt::impl::async_base<IAsyncOperation<T>, T> 
 #endif
 };
 
-// netrt reports no progress: WithProgress operations are their plain counterparts by another
-// name (the samples only await them).
+}  // namespace Windows::Foundation
+
+namespace impl {
+
+// How a progress report of type P crosses the C boundary (netrt_async_set_progress passes a
+// netrt_transfer_progress): specialised by the progress types that have one (RetrievalProgress
+// and TransferProgress in netrt/impl/syndication.hpp).
+template <class P>
+struct progress_abi;
+
+// Sets the Progress handler of a C operation (once, as in WinRT); `self` is what the handler
+// receives. The box is freed by the library's release call once no report can follow.
+template <class D, class P>
+void set_progress(netrt_handle op, D self, delegate<D const&, P const&> const& handler) {
+  struct box {
+    delegate<D const&, P const&> handler;
+    D self;
+  };
+  auto* b = new box{handler, std::move(self)};
+  auto trampoline = [](void* user_data, netrt_handle, netrt_transfer_progress const* p) noexcept {
+    auto* owned = static_cast<box*>(user_data);
+    try {
+      if (owned->handler) owned->handler(owned->self, progress_abi<P>::from_abi(*p));
+    } catch (...) {
+    }
+  };
+  auto release = [](void* user_data) noexcept { delete static_cast<box*>(user_data); };
+  int32_t hr = netrt_async_set_progress(op, trampoline, b, release);
+  if (hr < 0) {
+    std::string detail = last_error_detail();
+    delete b;
+    throw_hresult(hr, std::move(detail));
+  }
+}
+
+}  // namespace impl
+
+namespace Windows::Foundation {
+
+// IAsyncOperationWithProgress<T, P>: an IAsyncOperation<T> that also reports progress P through
+// Progress(handler) — on the operations that report it (the syndication and AtomPub clients);
+// elsewhere Progress throws hresult_invalid_argument, and the operation is awaited as usual.
 template <class T, class P>
 class IAsyncOperationWithProgress : public IAsyncOperation<T> {
  public:
   using IAsyncOperation<T>::IAsyncOperation;
   IAsyncOperationWithProgress() noexcept = default;
   IAsyncOperationWithProgress(IAsyncOperation<T> op) noexcept : IAsyncOperation<T>(std::move(op)) {}
+  // Sets the Progress handler (once). It runs on netrt's dispatcher thread, once per report,
+  // before the Completed handler.
+  void Progress(::netrt::delegate<IAsyncOperationWithProgress const&, P const&> const& handler) const {
+    ::netrt::impl::set_progress<IAsyncOperationWithProgress, P>(this->handle(), *this, handler);
+  }
 };
+
+// IAsyncActionWithProgress<P>: an IAsyncAction reporting progress P (as above).
+template <class P>
+class IAsyncActionWithProgress : public IAsyncAction {
+ public:
+  using IAsyncAction::IAsyncAction;
+  IAsyncActionWithProgress() noexcept = default;
+  IAsyncActionWithProgress(IAsyncAction op) noexcept : IAsyncAction(std::move(op)) {}
+  void Progress(::netrt::delegate<IAsyncActionWithProgress const&, P const&> const& handler) const {
+    ::netrt::impl::set_progress<IAsyncActionWithProgress, P>(this->handle(), *this, handler);
+  }
+};
+
+template <class T, class P>
+using AsyncOperationProgressHandler = ::netrt::delegate<IAsyncOperationWithProgress<T, P> const&, P const&>;
+template <class P>
+using AsyncActionProgressHandler = ::netrt::delegate<IAsyncActionWithProgress<P> const&, P const&>;
 
 }  // namespace Windows::Foundation
 
@@ -1274,6 +1336,7 @@ struct fire_and_forget {
 using Windows::Foundation::IAsyncAction;
 using Windows::Foundation::IAsyncOperation;
 using Windows::Foundation::IAsyncOperationWithProgress;
+using Windows::Foundation::IAsyncActionWithProgress;
 
 }  // namespace netrt
 
@@ -1282,5 +1345,7 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 #include "netrt/impl/threading.hpp"
 #include "netrt/impl/web.hpp"
 #include "netrt/impl/capabilities.hpp"
+#include "netrt/impl/syndication.hpp"
+#include "netrt/impl/atompub.hpp"
 
 #endif  // NETRT_HPP

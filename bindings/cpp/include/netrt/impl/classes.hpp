@@ -154,9 +154,18 @@ class IVector : public ::netrt::impl::object {
   uint32_t Size() const { return get_value<uint32_t>(netrt_vector_get_size); }
   T GetAt(uint32_t index) const { return ::netrt::impl::vector_element<T>::get(handle(), index); }
   void Append(T const& value) const { ::netrt::impl::vector_element<T>::append(handle(), value); }
+  // SetAt and InsertAt: on enum vectors, and (objects) on the syndication collections.
   void SetAt(uint32_t index, T const& value) const {
-    static_assert(std::is_enum_v<T>, "netrt supports SetAt on enum vectors only");
-    call(netrt_vector_set_at_int32, index, static_cast<int32_t>(value));
+    if constexpr (std::is_enum_v<T>) {
+      call(netrt_vector_set_at_int32, index, static_cast<int32_t>(value));
+    } else {
+      static_assert(std::is_base_of_v<::netrt::impl::object, T>, "netrt supports SetAt on enum and object vectors only");
+      call(netrt_vector_set_at_handle, index, value.handle());
+    }
+  }
+  void InsertAt(uint32_t index, T const& value) const {
+    static_assert(std::is_base_of_v<::netrt::impl::object, T>, "netrt supports InsertAt on object vectors only");
+    call(netrt_vector_insert_at_handle, index, value.handle());
   }
   void RemoveAt(uint32_t index) const { call(netrt_vector_remove_at, index); }
   void RemoveAtEnd() const {
