@@ -73,6 +73,8 @@ typedef int32_t netrt_hresult;
 #define NETRT_E_CONNECTION_TIMED_OUT ((netrt_hresult)0x8007274C)
 #define NETRT_E_FAIL ((netrt_hresult)0x80004005)
 #define NETRT_E_ACCESSDENIED ((netrt_hresult)0x80070005)
+#define NETRT_E_FILE_NOT_FOUND ((netrt_hresult)0x80070002)
+#define NETRT_E_ALREADY_EXISTS ((netrt_hresult)0x800700B7)
 #define NETRT_E_SOCKET_ACCESS_DENIED ((netrt_hresult)0x8007271D)
 /* Web layer and WebSocket failures (docs/web.md); HTTP_E_STATUS_* is 0x80190000 | status. */
 #define NETRT_WININET_E_TIMEOUT ((netrt_hresult)0x80072EE2)
