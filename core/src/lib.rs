@@ -15,6 +15,7 @@ pub mod projection;
 
 pub use error::{Error, HResult, Result};
 pub use foundation_enums::AsyncStatus;
+pub mod background_transfer;
 pub mod broker;
 pub mod capability;
 pub mod dispatch;
