@@ -3,7 +3,9 @@
  * (tests/peers/nginx_transfer.conf): a download started, followed with a progress handler to
  * Completed and checked byte for byte; the response information; the list of current
  * downloads; a slow download cancelled through its operation; a 404 and an upload nginx
- * refuses (413) as the operation's HTTP error with BackgroundTransferError.GetStatus; the
+ * refuses (413) as the operation's HTTP error with BackgroundTransferError.GetStatus; against
+ * the aiohttp transfer server (tests/peers/transfer_server.py), an upload and a multipart
+ * upload it stores and a Basic-auth download without and with a ServerCredential; the
  * downloader's and group's properties; and NULL / stale / wrong-kind handles. */
 #include "common.h"
 #include "peers.h"
@@ -125,6 +127,39 @@ static int start_nginx(peer *p, const char *www, const char *dir) {
   return -1;
 }
 
+/* tests/peers/transfer_server.py (aiohttp, run by NETRT_TEST_PYTHON) serving `data`, storing
+ * uploads in `sink`, with Basic auth for user/secret. */
+static int start_transfer_server(peer *p, const char *data, const char *sink) {
+  static char script[400];
+  const char *launch = NETRT_PEER_LAUNCH;
+  const char *python = getenv("NETRT_TEST_PYTHON");
+  if (!python) return -1;
+  snprintf(script, sizeof script, "%.*s/transfer_server.py", (int)(strrchr(launch, '/') - launch), launch);
+  const char *args[] = {"run", "--port-after", "PORT ", "--", python, script, "--file", data, "--sink", sink,
+                        "--user", "user", "--password", "secret", NULL};
+  return peer_launch(p, args) == 0 ? p->port : -1;
+}
+
+/* The text of a whole InputStream (up to `cap` - 1 bytes) into `text`. */
+static int read_stream(netrt_handle stream, char *text, size_t cap) {
+  netrt_handle buffer = 0;
+  size_t len = 0;
+  int ok = netrt_buffer_create(4096, &buffer) == NETRT_S_OK;
+  while (ok) {
+    uint32_t n = 0;
+    uint8_t *data = NULL;
+    ok = netrt_input_stream_read(stream, buffer, 4096, 0, STEP_MS, &n) == NETRT_S_OK &&
+         netrt_buffer_get_data(buffer, &data) == NETRT_S_OK;
+    if (!ok || n == 0) break;
+    if (len + n >= cap) n = (uint32_t)(cap - 1 - len);
+    memcpy(text + len, data, n);
+    len += n;
+  }
+  text[len] = 0;
+  if (buffer) (void)netrt_release(buffer);
+  return ok;
+}
+
 static pid_t start_daemon(const char *socket_path) {
   const char *brokerd = getenv("NETRT_BROKERD");
   char state[600];
@@ -180,13 +215,16 @@ static netrt_async_status finish(netrt_handle op) {
 
 int main(void) {
   int rc = 1, port = -1;
-  peer nginx = {0};
+  peer nginx = {0}, server = {0};
+  int server_port = -1;
   pid_t daemon = -1;
   char www[600], sock_path[600], path[700], buf[256];
   size_t needed = 0, count = 0;
   netrt_handle downloader = 0, uploader = 0, group = 0, group2 = 0, folder = 0, file = 0, uri = 0, bad_uri = 0;
   netrt_handle download = 0, op = 0, got = 0, info = 0, actual = 0, list[8] = {0}, slow = 0, slow_op = 0;
   netrt_handle missing = 0, missing_op = 0, upload = 0, upload_op = 0, cred = 0, stale = 0, stream = 0, buffer = 0;
+  netrt_handle parts[2] = {0}, multi = 0, multi_op = 0, basic = 0, basic_op = 0;
+  char text[512], sink[600];
   netrt_background_download_progress progress;
   netrt_background_upload_progress up_progress;
   netrt_background_transfer_file_range ranges[2];
@@ -378,6 +416,87 @@ int main(void) {
   CHECK((uint32_t)code == 0x8019019Du);
   CHECK(netrt_background_transfer_error_get_status(code) == NETRT_WEB_ERROR_STATUS_REQUEST_ENTITY_TOO_LARGE);
 
+  /* The aiohttp transfer server: an upload it stores, a multipart upload, Basic auth. */
+  snprintf(sink, sizeof sink, "%s/sink", g_dir);
+  CHECK(mkdir(sink, 0700) == 0);
+  snprintf(path, sizeof path, "%s/file.bin", www);
+  server_port = start_transfer_server(&server, path, sink);
+  CHECK(server_port > 0);
+  RELEASE(upload);
+  RELEASE(upload_op);
+  RELEASE(uri);
+  CHECK_OK(make_uri(server_port, "/upload", &uri));
+  CHECK_OK(netrt_background_uploader_create_upload(uploader, uri, file, &upload));
+  CHECK_OK(netrt_upload_operation_get_source_file(upload, &got));
+  snprintf(path, sizeof path, "%s/file.bin", g_dir);
+  CHECK_OK(netrt_storage_file_get_path(got, buf, sizeof buf, &needed));
+  CHECK(strcmp(buf, path) == 0);
+  RELEASE(got);
+  CHECK_OK(netrt_upload_operation_start_async(upload, &upload_op));
+  CHECK(finish(upload_op) == NETRT_ASYNC_STATUS_COMPLETED);
+  CHECK_OK(netrt_upload_operation_get_progress(upload, &up_progress));
+  CHECK(up_progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_COMPLETED);
+  CHECK(up_progress.bytes_sent == FILE_SIZE && up_progress.total_bytes_to_send == FILE_SIZE);
+  RELEASE(info);
+  CHECK_OK(netrt_upload_operation_get_response_information(upload, &info));
+  CHECK_OK(netrt_response_information_get_status_code(info, &status_code));
+  CHECK(status_code == 201);
+  RELEASE(stream);
+  CHECK_OK(netrt_upload_operation_get_result_stream_at(upload, 0, &stream));
+  CHECK(read_stream(stream, text, sizeof text));
+  CHECK(strncmp(text, "stored 1 ", 9) == 0);
+  snprintf(path, sizeof path, "%s/1.body", sink);
+  CHECK(has_pattern(path, FILE_SIZE));
+
+  CHECK_OK(netrt_background_transfer_content_part_create("field", NULL, &parts[0]));
+  CHECK_OK(netrt_background_transfer_content_part_set_text(parts[0], "hello"));
+  CHECK_OK(netrt_background_transfer_content_part_create("file", "file.bin", &parts[1]));
+  CHECK_OK(netrt_background_transfer_content_part_set_file(parts[1], file));
+  CHECK_OK(netrt_background_transfer_content_part_set_header(parts[1], "X-Part", "2"));
+  CHECK_HR(netrt_background_uploader_create_upload_async(uploader, uri, parts, 0, NULL, NULL, &op), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_background_uploader_create_upload_async(uploader, uri, parts, 2, NULL, "", &op), NETRT_E_INVALIDARG);
+  CHECK_OK(netrt_background_uploader_create_upload_async(uploader, uri, parts, 2, NULL, NULL, &op));
+  CHECK(finish(op) == NETRT_ASYNC_STATUS_COMPLETED);
+  CHECK_OK(netrt_async_get_results_handle(op, &multi));
+  RELEASE(op);
+  CHECK_OK(netrt_upload_operation_get_source_file(multi, &got));
+  CHECK(got == 0);
+  CHECK_OK(netrt_upload_operation_start_async(multi, &multi_op));
+  CHECK(finish(multi_op) == NETRT_ASYNC_STATUS_COMPLETED);
+  {
+    size_t part_len = 0;
+    char *part = read_file(sink, "2.part1.body", &part_len);
+    CHECK(part && part_len == 5 && memcmp(part, "hello", 5) == 0);
+    free(part);
+  }
+  snprintf(path, sizeof path, "%s/2.part2.body", sink);
+  CHECK(has_pattern(path, FILE_SIZE));
+
+  /* Basic auth: 401 without a credential, the file with one. */
+  RELEASE(uri);
+  RELEASE(file);
+  CHECK_OK(make_uri(server_port, "/basic", &uri));
+  CHECK_OK(result_file(folder, "basic.bin", &file));
+  CHECK_OK(netrt_background_downloader_create(&stale));
+  CHECK_OK(netrt_background_downloader_create_download(stale, uri, file, &basic));
+  CHECK_OK(netrt_download_operation_start_async(basic, &basic_op));
+  CHECK(finish(basic_op) == NETRT_ASYNC_STATUS_ERROR);
+  CHECK_OK(netrt_async_get_error_code(basic_op, &code));
+  CHECK(netrt_background_transfer_error_get_status(code) == NETRT_WEB_ERROR_STATUS_UNAUTHORIZED);
+  RELEASE(basic);
+  RELEASE(basic_op);
+  CHECK_OK(netrt_password_credential_create_password_credential("", "user", "secret", &cred));
+  CHECK_OK(netrt_background_downloader_set_server_credential(stale, cred));
+  RELEASE(cred);
+  CHECK_OK(netrt_background_downloader_get_server_credential(stale, &cred));
+  CHECK(cred != 0);
+  CHECK_OK(netrt_background_downloader_create_download(stale, uri, file, &basic));
+  CHECK_OK(netrt_download_operation_start_async(basic, &basic_op));
+  CHECK(finish(basic_op) == NETRT_ASYNC_STATUS_COMPLETED);
+  snprintf(path, sizeof path, "%s/basic.bin", g_dir);
+  CHECK(has_pattern(path, FILE_SIZE));
+  RELEASE(stale);
+
   /* Bad arguments, NULL, stale and wrong-kind handles. */
   CHECK_OK(netrt_uri_create("ftp://127.0.0.1/file.bin", &bad_uri));
   CHECK_HR(netrt_background_downloader_create_download(downloader, bad_uri, file, &stale), NETRT_E_INVALIDARG);
@@ -426,7 +545,14 @@ cleanup:
   RELEASE(cred);
   RELEASE(stream);
   RELEASE(buffer);
+  RELEASE(parts[0]);
+  RELEASE(parts[1]);
+  RELEASE(multi);
+  RELEASE(multi_op);
+  RELEASE(basic);
+  RELEASE(basic_op);
   if (port > 0) peer_stop(&nginx);
+  if (server_port > 0) peer_stop(&server);
   if (daemon > 0) {
     kill(daemon, SIGTERM);
     waitpid(daemon, NULL, 0);
