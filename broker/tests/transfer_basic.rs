@@ -157,28 +157,31 @@ fn a_serialized_group_runs_one_at_a_time_a_parallel_one_together() {
             "grouped downloads are not listed without the group"
         );
         let started: Vec<_> = ops.iter().map(|o| o.start_async().unwrap()).collect();
-        eventually("the first download's bytes", || ops[0].get_downloaded_ranges().len() == 1);
-        match behavior {
-            BackgroundTransferBehavior::Serialized => {
-                // While the first runs, the second waits, Idle, with nothing received.
-                let first = ops[0].progress();
-                let second = ops[1].progress();
-                if first.status == BackgroundTransferStatus::Running {
-                    assert_eq!(second.status, BackgroundTransferStatus::Idle, "{first:?} / {second:?}");
-                    assert_eq!(second.bytes_received, 0);
+        // Whenever the second download reports receiving, note where the first one stands.
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (first, log) = (ops[0].clone(), seen.clone());
+        started[1]
+            .set_progress(Arc::new(move |second: DownloadOperation| {
+                let p = second.progress();
+                if p.status == BackgroundTransferStatus::Running && p.bytes_received > 0 {
+                    log.lock().unwrap().push(first.progress().status);
                 }
-            }
-            BackgroundTransferBehavior::Parallel => {
-                // Both receive before either completes (each takes seconds at 512 KiB/s).
-                eventually("both downloads receiving", || {
-                    ops.iter().all(|o| o.get_downloaded_ranges().len() == 1)
-                        || ops.iter().any(|o| o.progress().status == BackgroundTransferStatus::Completed)
-                });
-                assert!(ops.iter().all(|o| o.progress().status != BackgroundTransferStatus::Idle));
-            }
-        }
+            }))
+            .unwrap();
         for s in &started {
             finish(s).expect("each download completes");
+        }
+        let seen = seen.lock().unwrap().clone();
+        assert!(!seen.is_empty(), "the second download reported progress while receiving");
+        match behavior {
+            // One at a time: the second received only once the first had completed.
+            BackgroundTransferBehavior::Serialized => {
+                assert!(seen.iter().all(|s| *s == BackgroundTransferStatus::Completed), "{seen:?}")
+            }
+            // Together: each takes seconds at 512 KiB/s, so the first was still running.
+            BackgroundTransferBehavior::Parallel => {
+                assert!(seen.contains(&BackgroundTransferStatus::Running), "{seen:?}")
+            }
         }
         assert_eq!(ops[1].get_response_information().unwrap().status_code(), 200);
     }
@@ -256,6 +259,27 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
             p.extension().is_some_and(|e| e == "body") && !p.display().to_string().contains(".part")
         });
     assert_eq!(sha256_file(&stored.expect("the stored upload")), sum);
+
+    // From a stream: the app's bytes are spooled to a private file first, then sent.
+    let streamed = netrt::io::InputStream::new(Arc::new(netrt::io::memory::MemorySource::new(
+        b"streamed body".to_vec(),
+    )));
+    let up =
+        finish(&uploader.create_upload_from_stream_async(&uri(server.port, "upload"), streamed).unwrap())
+            .unwrap();
+    assert!(up.source_file().is_none());
+    let done = finish(&up.start_async().unwrap()).expect("the stream upload completes");
+    let mut answer = String::new();
+    let body = done.get_result_stream_at(0).unwrap();
+    let bytes = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(body.read(4096, netrt::io::InputStreamOptions::None))
+        .unwrap();
+    answer.push_str(&String::from_utf8_lossy(&bytes));
+    let expected = common::transfer_peers::sha256(b"streamed body");
+    assert!(answer.starts_with("stored ") && answer.trim_end().ends_with(&expected), "{answer}");
+    let spooled = netrt_broker::paths::state_dir().join(format!("transfer-bodies/{}.body", up.guid()));
+    assert!(!spooled.exists(), "the spooled copy is removed once the upload is over");
 
     // Multipart: a text part and a file part arrive as parts.
     let text = BackgroundTransferContentPart::with_name("note");
