@@ -2,11 +2,12 @@
  * netrt-brokerd (NETRT_BROKERD; run.sh sets it) and nginx serving generated files
  * (tests/peers/nginx_transfer.conf): a download started, followed with a progress handler to
  * Completed and checked byte for byte; the response information; the list of current
- * downloads; a slow download cancelled through its operation; a 404 and an upload nginx
- * refuses (413) as the operation's HTTP error with BackgroundTransferError.GetStatus; against
- * the aiohttp transfer server (tests/peers/transfer_server.py), an upload and a multipart
- * upload it stores and a Basic-auth download without and with a ServerCredential; the
- * downloader's and group's properties; and NULL / stale / wrong-kind handles. */
+ * downloads; Pause and Resume with a second view attached; a slow download cancelled through
+ * its operation; a 404 and an upload nginx refuses (413) as the operation's HTTP error with
+ * BackgroundTransferError.GetStatus; against the aiohttp transfer server
+ * (tests/peers/transfer_server.py), an upload and a multipart upload it stores and a
+ * Basic-auth download without and with a ServerCredential; the downloader's and group's
+ * properties; and NULL / stale / wrong-kind handles. */
 #include "common.h"
 #include "peers.h"
 
@@ -23,6 +24,7 @@
 
 #define FILE_SIZE (3u * 1024u * 1024u + 123u)
 #define SLOW_SIZE (8u * 1024u * 1024u)
+#define MID_SIZE (2u * 1024u * 1024u + 5u)
 
 static char g_dir[] = "/tmp/netrt-c-xfer-XXXXXX";
 static atomic_int g_progress_calls;
@@ -244,6 +246,8 @@ int main(void) {
   CHECK(write_pattern(path, FILE_SIZE) == 0);
   snprintf(path, sizeof path, "%s/big.bin", www);
   CHECK(write_pattern(path, SLOW_SIZE) == 0);
+  snprintf(path, sizeof path, "%s/mid.bin", www);
+  CHECK(write_pattern(path, MID_SIZE) == 0);
   port = start_nginx(&nginx, www, g_dir);
   CHECK(port > 0);
   snprintf(sock_path, sizeof sock_path, "%s/broker.sock", g_dir);
@@ -380,6 +384,36 @@ int main(void) {
     if (progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_CANCELED) break;
   }
   CHECK(progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_CANCELED);
+
+  /* Pause and Resume: the download goes on from where it stopped (a range request), and a
+   * second view attached to it completes with it. */
+  RELEASE(uri);
+  RELEASE(file);
+  RELEASE(slow);
+  RELEASE(slow_op);
+  CHECK_OK(make_uri(port, "/slow/mid.bin", &uri));
+  CHECK_OK(result_file(folder, "mid.bin", &file));
+  CHECK_OK(netrt_background_downloader_create_download(downloader, uri, file, &slow));
+  CHECK_HR(netrt_download_operation_resume(slow), NETRT_E_ILLEGAL_METHOD_CALL);
+  CHECK_OK(netrt_download_operation_start_async(slow, &slow_op));
+  for (long long deadline = clock_ms() + 20000; clock_ms() < deadline; pause_ms(50)) {
+    CHECK_OK(netrt_download_operation_get_progress(slow, &progress));
+    if (progress.bytes_received > 0) break;
+  }
+  CHECK_OK(netrt_download_operation_pause(slow));
+  CHECK_OK(netrt_download_operation_get_progress(slow, &progress));
+  CHECK(progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_BY_APPLICATION);
+  CHECK_HR(netrt_download_operation_pause(slow), NETRT_E_ILLEGAL_METHOD_CALL);
+  CHECK_OK(netrt_download_operation_attach_async(slow, &op));
+  CHECK_OK(netrt_download_operation_resume(slow));
+  CHECK(finish(slow_op) == NETRT_ASYNC_STATUS_COMPLETED);
+  CHECK(finish(op) == NETRT_ASYNC_STATUS_COMPLETED);
+  RELEASE(op);
+  CHECK_OK(netrt_download_operation_get_progress(slow, &progress));
+  CHECK(progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_COMPLETED && progress.bytes_received == MID_SIZE);
+  CHECK(!progress.has_restarted);
+  snprintf(path, sizeof path, "%s/mid.bin", g_dir);
+  CHECK(has_pattern(path, MID_SIZE));
 
   /* A 404: the operation fails with HTTP_E_STATUS_NOT_FOUND. */
   RELEASE(uri);
