@@ -1445,6 +1445,14 @@ netrt_hresult netrt_download_operation_get_current_web_error_status(netrt_handle
                                                                     bool *out_has_value,
                                                                     netrt_web_error_status *out_value);
 
+// `RecoverableWebErrorStatuses`: `*out` (not NULL) receives a Vector handle of `int32_t`
+// WebErrorStatus values (`netrt_vector_*_int32`), live: a change is sent to the daemon at
+// once. A failure with a status in it pauses the download (PAUSED_RECOVERABLE_WEB_ERROR_STATUS)
+// instead of failing it; `netrt_download_operation_resume` tries again. Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_download_operation_get_recoverable_web_error_statuses(netrt_handle operation,
+                                                                          netrt_handle *out);
+
 // `Priority` (get). Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_download_operation_get_priority(netrt_handle operation,
                                                     netrt_background_transfer_priority *out_value);
@@ -4275,7 +4283,7 @@ netrt_hresult netrt_vector_get_size(netrt_handle vector,
 netrt_hresult netrt_vector_get_is_read_only(netrt_handle vector,
                                             bool *out_value);
 
-// `IVector.GetAt` for vectors of int32-valued enums (ChainValidationResult). `out_value` not
+// `IVector.GetAt` for vectors of int32-valued enums (ChainValidationResult, WebErrorStatus). `out_value` not
 // NULL. Errors: `E_BOUNDS` (index ≥ size); `E_INVALIDARG` (not an int32 vector).
 netrt_hresult netrt_vector_get_at_int32(netrt_handle vector,
                                         uint32_t index,

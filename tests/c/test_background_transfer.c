@@ -6,7 +6,8 @@
  * its operation; a 404 and an upload nginx refuses (413) as the operation's HTTP error with
  * BackgroundTransferError.GetStatus; against the aiohttp transfer server
  * (tests/peers/transfer_server.py), an upload and a multipart upload it stores and a
- * Basic-auth download without and with a ServerCredential; the downloader's and group's
+ * Basic-auth download without and with a ServerCredential, and a 503 listed in
+ * RecoverableWebErrorStatuses pausing a download until Resume; the downloader's and group's
  * properties; and NULL / stale / wrong-kind handles. */
 #include "common.h"
 #include "peers.h"
@@ -530,6 +531,41 @@ int main(void) {
   snprintf(path, sizeof path, "%s/basic.bin", g_dir);
   CHECK(has_pattern(path, FILE_SIZE));
   RELEASE(stale);
+
+  /* RecoverableWebErrorStatuses: the 503 of /flaky pauses the download instead of failing it;
+   * Resume tries again and gets the file. */
+  RELEASE(uri);
+  RELEASE(file);
+  RELEASE(basic);
+  RELEASE(basic_op);
+  CHECK_OK(make_uri(server_port, "/flaky", &uri));
+  CHECK_OK(result_file(folder, "flaky.bin", &file));
+  CHECK_OK(netrt_background_downloader_create_download(downloader, uri, file, &basic));
+  CHECK_OK(netrt_download_operation_get_recoverable_web_error_statuses(basic, &stale));
+  CHECK(vec_size_is(stale, 0));
+  CHECK_HR(netrt_vector_append_int32(stale, -5), NETRT_E_INVALIDARG);
+  CHECK_OK(netrt_vector_append_int32(stale, NETRT_WEB_ERROR_STATUS_SERVICE_UNAVAILABLE));
+  RELEASE(stale);
+  CHECK_OK(netrt_download_operation_get_recoverable_web_error_statuses(basic, &stale));
+  {
+    int32_t first = 0;
+    CHECK(vec_size_is(stale, 1));
+    CHECK_OK(netrt_vector_get_at_int32(stale, 0, &first));
+    CHECK(first == NETRT_WEB_ERROR_STATUS_SERVICE_UNAVAILABLE);
+  }
+  RELEASE(stale);
+  CHECK_OK(netrt_download_operation_start_async(basic, &basic_op));
+  for (long long deadline = clock_ms() + 20000; clock_ms() < deadline; pause_ms(50)) {
+    CHECK_OK(netrt_download_operation_get_progress(basic, &progress));
+    if (progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_RECOVERABLE_WEB_ERROR_STATUS) break;
+  }
+  CHECK(progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_RECOVERABLE_WEB_ERROR_STATUS);
+  CHECK_OK(netrt_download_operation_get_current_web_error_status(basic, &flag, &web));
+  CHECK(flag && web == NETRT_WEB_ERROR_STATUS_SERVICE_UNAVAILABLE);
+  CHECK_OK(netrt_download_operation_resume(basic));
+  CHECK(finish(basic_op) == NETRT_ASYNC_STATUS_COMPLETED);
+  snprintf(path, sizeof path, "%s/flaky.bin", g_dir);
+  CHECK(has_pattern(path, FILE_SIZE));
 
   /* Bad arguments, NULL, stale and wrong-kind handles. */
   CHECK_OK(netrt_uri_create("ftp://127.0.0.1/file.bin", &bad_uri));

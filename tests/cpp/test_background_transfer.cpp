@@ -120,6 +120,11 @@ int main() {
     CHECK(download.Progress().Status == BackgroundTransferStatus::Idle);
     CHECK(download.ResultFile().Path() == file.Path());
     CHECK(!download.GetResponseInformation());
+    auto recoverable = download.RecoverableWebErrorStatuses();
+    CHECK(recoverable.Size() == 0);
+    recoverable.Append(Windows::Web::WebErrorStatus::ServiceUnavailable);
+    CHECK(download.RecoverableWebErrorStatuses().Size() == 1);
+    CHECK(download.RecoverableWebErrorStatuses().GetAt(0) == Windows::Web::WebErrorStatus::ServiceUnavailable);
     auto op = download.StartAsync();
     std::atomic<int> reports{0};
     std::atomic<uint64_t> last{0};

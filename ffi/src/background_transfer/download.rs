@@ -230,6 +230,24 @@ pub extern "C" fn netrt_download_operation_get_current_web_error_status(
     })
 }
 
+/// `RecoverableWebErrorStatuses`: `*out` (not NULL) receives a Vector handle of `int32_t`
+/// WebErrorStatus values (`netrt_vector_*_int32`), live: a change is sent to the daemon at
+/// once. A failure with a status in it pauses the download (PAUSED_RECOVERABLE_WEB_ERROR_STATUS)
+/// instead of failing it; `netrt_download_operation_resume` tries again. Errors: handle checks,
+/// `E_POINTER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_download_operation_get_recoverable_web_error_statuses(
+    operation: netrt_handle,
+    out: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_download_operation_get_recoverable_web_error_statuses", {
+        let out = Out::new(out, "out")?;
+        let statuses = get!(operation, DownloadOperation).recoverable_web_error_statuses();
+        out.write(crate::vector::issue(statuses.into())?);
+        Ok(())
+    })
+}
+
 /// `Priority` (get). Errors: handle checks, `E_POINTER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_download_operation_get_priority(

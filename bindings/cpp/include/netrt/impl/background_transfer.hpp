@@ -175,6 +175,11 @@ class DownloadOperation : public ::netrt::impl::object {
     if (!has) return nullptr;
     return static_cast<WebErrorStatus>(value);
   }
+  // Live: a change is sent to the daemon at once.
+  ::netrt::Windows::Foundation::Collections::IVector<WebErrorStatus> RecoverableWebErrorStatuses() const {
+    return get_object<::netrt::Windows::Foundation::Collections::IVector<WebErrorStatus>>(
+        netrt_download_operation_get_recoverable_web_error_statuses);
+  }
   BackgroundTransferPriority Priority() const {
     return static_cast<BackgroundTransferPriority>(get_value<netrt_background_transfer_priority>(netrt_download_operation_get_priority));
   }
