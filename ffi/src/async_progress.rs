@@ -9,16 +9,16 @@
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use netrt_core::Error;
-use netrt_core::foundation::{AsyncOperationWithProgress, AsyncStatus};
+use netrt_core::foundation::{AsyncOperation, AsyncOperationWithProgress, AsyncStatus};
 use netrt_core::web::syndication::{RetrievalProgress, TransferProgress};
 
 use crate::async_op::{AsyncOp, OpResult};
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
 use crate::handle;
+use crate::object::Object;
 
 /// `Windows.Web.Syndication.TransferProgress` (and `RetrievalProgress`, which is its last two
 /// fields: operations with RetrievalProgress leave the first two 0).
@@ -56,13 +56,34 @@ impl From<RetrievalProgress> for netrt_transfer_progress {
     }
 }
 
+/// One progress report, as the operation's documentation says: `transfer` for the syndication
+/// and AtomPub clients' operations (TransferProgress; RetrievalProgress leaves the two `sent`
+/// fields 0), `object` for BackgroundTransfer's StartAsync/AttachAsync (the DownloadOperation or
+/// UploadOperation itself, whose progress its getter reads; a handle borrowed for the call:
+/// duplicate it to keep it). The member an operation does not use is zero.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct netrt_async_progress {
+    /// The report of an operation whose progress is a TransferProgress or RetrievalProgress.
+    pub transfer: netrt_transfer_progress,
+    /// The report of an operation whose progress is an object (0 otherwise).
+    pub object: netrt_handle,
+}
+
 /// A Progress handler: `user_data` as given to `netrt_async_set_progress`, the operation (a
 /// handle borrowed for the call: duplicate it to keep it) and the report (valid for the call).
 pub type netrt_async_progress_handler = Option<
-    unsafe extern "C" fn(user_data: *mut c_void, op: netrt_handle, progress: *const netrt_transfer_progress),
+    unsafe extern "C" fn(user_data: *mut c_void, op: netrt_handle, progress: *const netrt_async_progress),
 >;
 
-type Channel = AsyncOperationWithProgress<OpResult, netrt_transfer_progress>;
+/// What an operation reports: a TransferProgress-shaped struct, or an object.
+#[derive(Clone)]
+pub(crate) enum Report {
+    Transfer(netrt_transfer_progress),
+    Object(Arc<Object>),
+}
+
+type Channel = AsyncOperationWithProgress<OpResult, Report>;
 
 static RUNNING: Mutex<Option<HashMap<u32, Channel>>> = Mutex::new(None);
 
@@ -85,10 +106,29 @@ fn channel(op: &AsyncOp) -> Option<Channel> {
     channel.filter(|_| op.status() == AsyncStatus::Started)
 }
 
-/// Starts an operation with progress: `make` gets the function to report with. Returns the
-/// operation's handle.
+/// Starts an operation with TransferProgress-shaped progress: `make` gets the function to
+/// report with. Returns the operation's handle.
 pub(crate) fn start<F>(
     make: impl FnOnce(Arc<dyn Fn(netrt_transfer_progress) + Send + Sync>) -> F,
+) -> Result<netrt_handle, Error>
+where
+    F: Future<Output = Result<OpResult, Error>> + Send + 'static,
+{
+    start_reporting(|report| make(Arc::new(move |p| report(Report::Transfer(p)))))
+}
+
+/// Starts an operation whose progress reports are objects (a transfer reports itself).
+pub(crate) fn start_reporting_objects<F>(
+    make: impl FnOnce(Arc<dyn Fn(Arc<Object>) + Send + Sync>) -> F,
+) -> Result<netrt_handle, Error>
+where
+    F: Future<Output = Result<OpResult, Error>> + Send + 'static,
+{
+    start_reporting(|report| make(Arc::new(move |o| report(Report::Object(o)))))
+}
+
+fn start_reporting<F>(
+    make: impl FnOnce(Arc<dyn Fn(Report) + Send + Sync>) -> F,
 ) -> Result<netrt_handle, Error>
 where
     F: Future<Output = Result<OpResult, Error>> + Send + 'static,
@@ -115,6 +155,30 @@ fn done_listener<F: FnOnce() + Send + Clone + 'static>(op: &AsyncOp, f: F) -> Re
     if op.on_done(Box::new(f.clone())) { Ok(()) } else { Err(f) }
 }
 
+/// Waits for a core operation without blocking a thread, and returns its outcome. Dropping the
+/// future cancels the operation (cancelling the C operation cancels what it wraps).
+pub(crate) async fn follow<T: Clone + Send + 'static>(op: AsyncOperation<T>) -> Result<T, Error> {
+    struct CancelOnDrop<T: Send + 'static>(Option<AsyncOperation<T>>);
+    impl<T: Send + 'static> Drop for CancelOnDrop<T> {
+        fn drop(&mut self) {
+            if let Some(op) = self.0.take()
+                && op.status() == AsyncStatus::Started
+            {
+                let _ = op.cancel();
+            }
+        }
+    }
+    let mut guard = CancelOnDrop(Some(op.clone()));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    if op.on_done(Box::new(move || {
+        let _ = tx.send(());
+    })) {
+        let _ = rx.await;
+    }
+    guard.0 = None;
+    op.results()
+}
+
 #[derive(Clone, Copy)]
 struct UserData(*mut c_void);
 // SAFETY: an opaque token handed back to the caller's handler; netrt never dereferences it.
@@ -129,13 +193,11 @@ pub type netrt_async_progress_release = Option<unsafe extern "C" fn(user_data: *
 struct ReleaseOnDrop {
     data: UserData,
     release: netrt_async_progress_release,
-    /// Cleared when the handler was refused: the caller keeps `user_data`.
-    armed: Arc<AtomicBool>,
 }
 
 impl Drop for ReleaseOnDrop {
     fn drop(&mut self) {
-        if let Some(release) = self.release.filter(|_| self.armed.load(Ordering::Acquire)) {
+        if let Some(release) = self.release {
             // SAFETY: the C caller gave `release` for exactly this `user_data`, to call once.
             unsafe { release(self.data.0) };
         }
@@ -145,15 +207,16 @@ impl Drop for ReleaseOnDrop {
 /// Sets the operation's Progress handler, once. It runs on netrt's dispatcher thread (or in
 /// `netrt_completion_queue_dispatch` of the queue current when the operation started), once
 /// per report, in order, and always before the Completed handler. Reports made before it was
-/// set are not replayed (`netrt_async_get_progress` has the latest). On an operation that has
-/// finished it sets nothing (`S_OK`): no report follows completion.
+/// set are not replayed. On an operation that has finished it sets nothing (`S_OK`): no report
+/// follows completion.
 ///
-/// `handler` must not be NULL; `user_data` is passed back untouched. `release` (may be NULL)
-/// is called once with `user_data` when the handler can run no more — after the operation
-/// finished and its last report was delivered, or at once when the operation had finished
-/// already — so `user_data` can be freed there; on failure it is not called. Errors: the
-/// handle checks; `E_POINTER`; `E_INVALIDARG` for a running operation without progress;
-/// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before.
+/// `handler` must not be NULL; `user_data` is passed back untouched. netrt owns `user_data`
+/// from this call on: `release` (may be NULL) is called exactly once with it, on any thread,
+/// when the handler can run no more — after the operation finished and its last report was
+/// delivered, and at once when the operation had finished already or this call fails — so
+/// `user_data` can be freed there. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` for a
+/// running operation without progress; `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set
+/// before.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_set_progress(
     op: netrt_handle,
@@ -161,43 +224,51 @@ pub extern "C" fn netrt_async_set_progress(
     user_data: *mut c_void,
     release: netrt_async_progress_release,
 ) -> netrt_hresult {
+    // Owns `user_data` from here: whatever happens, `release` runs once (when this is dropped,
+    // here or with the handler).
+    let owner = ReleaseOnDrop { data: UserData(user_data), release };
     ffi!("netrt_async_set_progress", {
         let cb = handler.ok_or_else(|| null("handler"))?;
         let running = handle::with_op(op, AsyncOp::clone)?;
         let Some(channel) = channel(&running) else {
             if running.status() != AsyncStatus::Started {
-                drop(ReleaseOnDrop {
-                    data: UserData(user_data),
-                    release,
-                    armed: Arc::new(AtomicBool::new(true)),
-                });
                 return Ok(());
             }
             return Err(Error::invalid_arg("this operation does not report progress"));
         };
-        let armed = Arc::new(AtomicBool::new(true));
-        let owner = ReleaseOnDrop { data: UserData(user_data), release, armed: armed.clone() };
-        let handler = Arc::new(move |p: netrt_transfer_progress| {
+        channel.set_progress(Arc::new(move |report: Report| {
             // The whole `owner`, not just its `data` field: its drop is the caller's release.
             let owner = &owner;
             let data = owner.data;
-            if let Ok(h) = handle::issue_op(running.clone()) {
-                // SAFETY: the C caller registered `cb` with `data` for these calls.
-                unsafe { cb(data.0, h, &p) };
-                let _ = handle::release(h);
+            let Ok(h) = handle::issue_op(running.clone()) else { return };
+            let mut abi = netrt_async_progress::default();
+            let mut object = None;
+            match report {
+                Report::Transfer(t) => abi.transfer = t,
+                Report::Object(o) => match handle::issue(o) {
+                    Ok(oh) => {
+                        abi.object = oh;
+                        object = Some(oh);
+                    }
+                    Err(_) => {
+                        let _ = handle::release(h);
+                        return;
+                    }
+                },
             }
-        });
-        // `handler` outlives the call, so a refused one is disarmed before it is dropped.
-        let result = channel.set_progress(handler.clone());
-        if result.is_err() {
-            armed.store(false, Ordering::Release);
-        }
-        result
+            // SAFETY: the C caller registered `cb` with `data` for these calls.
+            unsafe { cb(data.0, h, &abi) };
+            if let Some(oh) = object {
+                let _ = handle::release(oh);
+            }
+            let _ = handle::release(h);
+        }))
     })
 }
 
 /// The latest progress the operation reported (all 0 before the first report), while it
-/// runs. `out_progress` not NULL. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` for
+/// runs; for the operations whose reports are `netrt_transfer_progress` (the syndication and
+/// AtomPub clients). `out_progress` not NULL. Errors: the handle checks; `E_POINTER`; `E_INVALIDARG` for
 /// an operation without progress or one that has finished.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_get_progress(
@@ -209,7 +280,15 @@ pub extern "C" fn netrt_async_get_progress(
         let running = handle::with_op(op, AsyncOp::clone)?;
         let channel = channel(&running)
             .ok_or_else(|| Error::invalid_arg("this operation does not report progress, or has finished"))?;
-        out.write(channel.last_progress().unwrap_or_default());
+        match channel.last_progress() {
+            None => out.write(netrt_transfer_progress::default()),
+            Some(Report::Transfer(t)) => out.write(t),
+            Some(Report::Object(_)) => {
+                return Err(Error::invalid_arg(
+                    "this operation reports an object: read the progress from the object (the transfer's get_progress)",
+                ));
+            }
+        }
         Ok(())
     })
 }

@@ -138,4 +138,22 @@ pub enum netrt_kind {
     Workspace = 94,
     /// `Windows.Web.AtomPub.ResourceCollection`.
     ResourceCollection = 95,
+    /// `Windows.Storage.StorageFile`.
+    StorageFile = 60,
+    /// `Windows.Storage.StorageFolder`.
+    StorageFolder = 61,
+    /// `Windows.Networking.BackgroundTransfer.BackgroundDownloader`.
+    BackgroundDownloader = 62,
+    /// `DownloadOperation`.
+    DownloadOperation = 63,
+    /// `BackgroundUploader`.
+    BackgroundUploader = 64,
+    /// `UploadOperation`.
+    UploadOperation = 65,
+    /// `BackgroundTransferGroup`.
+    BackgroundTransferGroup = 66,
+    /// `ResponseInformation`.
+    ResponseInformation = 67,
+    /// `BackgroundTransferContentPart`.
+    BackgroundTransferContentPart = 68,
 }

@@ -173,6 +173,15 @@ handle_kinds! {
     ServiceDocument(Shared<Syn<crate::atompub_service::ServiceDocumentState>>) => ServiceDocument, none;
     Workspace(Shared<Syn<crate::atompub_service::WorkspaceState>>) => Workspace, none;
     ResourceCollection(Shared<Syn<crate::atompub_service::CollectionState>>) => ResourceCollection, none;
+    StorageFile(netrt_core::storage::StorageFile) => StorageFile, none;
+    StorageFolder(netrt_core::storage::StorageFolder) => StorageFolder, none;
+    BackgroundDownloader(netrt_core::background_transfer::BackgroundDownloader) => BackgroundDownloader, none;
+    DownloadOperation(netrt_core::background_transfer::DownloadOperation) => DownloadOperation, none;
+    BackgroundUploader(netrt_core::background_transfer::BackgroundUploader) => BackgroundUploader, none;
+    UploadOperation(netrt_core::background_transfer::UploadOperation) => UploadOperation, none;
+    BackgroundTransferGroup(netrt_core::background_transfer::BackgroundTransferGroup) => BackgroundTransferGroup, none;
+    ResponseInformation(netrt_core::background_transfer::ResponseInformation) => ResponseInformation, none;
+    BackgroundTransferContentPart(netrt_core::background_transfer::BackgroundTransferContentPart) => BackgroundTransferContentPart, none;
 }
 
 impl Object {

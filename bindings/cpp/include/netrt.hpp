@@ -1250,13 +1250,15 @@ class IAsyncOperation : public ::netrt::impl::async_base<IAsyncOperation<T>, T> 
 namespace impl {
 
 // How a progress report of type P crosses the C boundary (netrt_async_set_progress passes a
-// netrt_transfer_progress): specialised by the progress types that have one (RetrievalProgress
-// and TransferProgress in netrt/impl/syndication.hpp).
+// netrt_async_progress): specialised by each progress type — RetrievalProgress and
+// TransferProgress (netrt/impl/syndication.hpp) read `transfer`, DownloadOperation and
+// UploadOperation (netrt/impl/background_transfer.hpp) take `object`.
 template <class P>
 struct progress_abi;
 
 // Sets the Progress handler of a C operation (once, as in WinRT); `self` is what the handler
-// receives. The box is freed by the library's release call once no report can follow.
+// receives. The box is freed by the library's release call once no report can follow (netrt
+// owns it from the call on, also when the call fails).
 template <class D, class P>
 void set_progress(netrt_handle op, D self, delegate<D const&, P const&> const& handler) {
   struct box {
@@ -1264,7 +1266,7 @@ void set_progress(netrt_handle op, D self, delegate<D const&, P const&> const& h
     D self;
   };
   auto* b = new box{handler, std::move(self)};
-  auto trampoline = [](void* user_data, netrt_handle, netrt_transfer_progress const* p) noexcept {
+  auto trampoline = [](void* user_data, netrt_handle, netrt_async_progress const* p) noexcept {
     auto* owned = static_cast<box*>(user_data);
     try {
       if (owned->handler) owned->handler(owned->self, progress_abi<P>::from_abi(*p));
@@ -1272,12 +1274,7 @@ void set_progress(netrt_handle op, D self, delegate<D const&, P const&> const& h
     }
   };
   auto release = [](void* user_data) noexcept { delete static_cast<box*>(user_data); };
-  int32_t hr = netrt_async_set_progress(op, trampoline, b, release);
-  if (hr < 0) {
-    std::string detail = last_error_detail();
-    delete b;
-    throw_hresult(hr, std::move(detail));
-  }
+  check_hresult(netrt_async_set_progress(op, trampoline, b, release));
 }
 
 }  // namespace impl
@@ -1285,7 +1282,8 @@ void set_progress(netrt_handle op, D self, delegate<D const&, P const&> const& h
 namespace Windows::Foundation {
 
 // IAsyncOperationWithProgress<T, P>: an IAsyncOperation<T> that also reports progress P through
-// Progress(handler) — on the operations that report it (the syndication and AtomPub clients);
+// Progress(handler) — on the operations that report it (the syndication and AtomPub clients,
+// BackgroundTransfer's StartAsync/AttachAsync);
 // elsewhere Progress throws hresult_invalid_argument, and the operation is awaited as usual.
 template <class T, class P>
 class IAsyncOperationWithProgress : public IAsyncOperation<T> {
@@ -1337,6 +1335,7 @@ using Windows::Foundation::IAsyncAction;
 using Windows::Foundation::IAsyncOperation;
 using Windows::Foundation::IAsyncOperationWithProgress;
 using Windows::Foundation::IAsyncActionWithProgress;
+using Windows::Foundation::AsyncOperationProgressHandler;
 
 }  // namespace netrt
 
@@ -1347,5 +1346,7 @@ using Windows::Foundation::IAsyncActionWithProgress;
 #include "netrt/impl/capabilities.hpp"
 #include "netrt/impl/syndication.hpp"
 #include "netrt/impl/atompub.hpp"
+#include "netrt/impl/storage.hpp"
+#include "netrt/impl/background_transfer.hpp"
 
 #endif  // NETRT_HPP

@@ -405,14 +405,15 @@ class SyndicationClient : public syndication_client_settings<impl::syndication_c
 namespace impl {
 template <>
 struct progress_abi<Windows::Web::Syndication::RetrievalProgress> {
-  static Windows::Web::Syndication::RetrievalProgress from_abi(netrt_transfer_progress const& p) noexcept {
-    return {p.bytes_retrieved, p.total_bytes_to_retrieve};
+  static Windows::Web::Syndication::RetrievalProgress from_abi(netrt_async_progress const& p) noexcept {
+    return {p.transfer.bytes_retrieved, p.transfer.total_bytes_to_retrieve};
   }
 };
 template <>
 struct progress_abi<Windows::Web::Syndication::TransferProgress> {
-  static Windows::Web::Syndication::TransferProgress from_abi(netrt_transfer_progress const& p) noexcept {
-    return {p.bytes_sent, p.total_bytes_to_send, p.bytes_retrieved, p.total_bytes_to_retrieve};
+  static Windows::Web::Syndication::TransferProgress from_abi(netrt_async_progress const& p) noexcept {
+    auto const& t = p.transfer;
+    return {t.bytes_sent, t.total_bytes_to_send, t.bytes_retrieved, t.total_bytes_to_retrieve};
   }
 };
 }  // namespace impl
