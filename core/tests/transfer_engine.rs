@@ -236,6 +236,19 @@ async fn a_server_ignoring_the_range_restarts_the_download() {
 }
 
 #[tokio::test]
+async fn bytes_without_a_validator_are_downloaded_again_without_a_range() {
+    let files = Files::new(50_000);
+    let server = files.server();
+    let (partial, mut resume) = stale_partial(&files, 700, "\"unused\"");
+    resume.validator = None;
+    let run = attempt(&download(url(server.port, "/data"), partial.clone()), resume).await;
+    assert_eq!(run.completed().status_code, 200);
+    assert!(run.last().has_restarted && !run.last().has_response_changed);
+    assert_eq!(sha256(&read(&partial)), sha256(&files.data));
+    assert!(requests(&server, "/data", 1)[0].contains("range=- if-range=-"));
+}
+
+#[tokio::test]
 async fn a_changed_resource_restarts_and_says_so() {
     let files = Files::new(300_000);
     let server = files.server();
