@@ -72,6 +72,13 @@ impl Files {
     }
 }
 
+impl Drop for Files {
+    fn drop(&mut self) {
+        // Declared before the peers, so dropped after them: nothing uses the files any more.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 fn url(port: u16, path: &str) -> url::Url {
     url::Url::parse(&format!("http://127.0.0.1:{port}{path}")).unwrap()
 }
