@@ -11,9 +11,10 @@ set -euo pipefail
 # (a proxy with Digest) for the WebSocket tests; iproute2 (`ip netns`, veth) for the capability
 # tests' private-network namespace; jq reads the `netrt` command's --json output in its tests;
 # useradd (passwd) and runuser (util-linux) for the socket broker's test that another user is
-# refused; systemd-socket-activate (systemd) for its socket-activation test.
+# refused; systemd-socket-activate (systemd) for its socket-activation test; curl is the baseline of
+# `make bench-transfer`.
 packages=(build-essential pkg-config netbase openssl ca-certificates valgrind python3-venv cmake libglib2.0-dev jq
-  tinyproxy nginx-light apache2 lighttpd squid iproute2 passwd util-linux systemd)
+  tinyproxy nginx-light apache2 lighttpd squid iproute2 passwd util-linux systemd curl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -97,6 +97,8 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).expect("usage: transfer DIR (holding data.bin)"));
+    // nginx resolves relative paths against its prefix: give it absolute ones.
+    let dir = std::fs::canonicalize(&dir).expect("DIR exists");
     let data = dir.join("data.bin");
     let size = std::fs::metadata(&data).expect("DIR/data.bin").len();
     let nginx = Nginx::start(&dir, &dir.join("nginx"));

@@ -72,6 +72,13 @@ impl Files {
     }
 }
 
+impl Drop for Files {
+    fn drop(&mut self) {
+        // Declared before the peers, so dropped after them: nothing uses the files any more.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 fn url(port: u16, path: &str) -> url::Url {
     url::Url::parse(&format!("http://127.0.0.1:{port}{path}")).unwrap()
 }
@@ -130,15 +137,23 @@ async fn attempt(spec: &TransferSpec, resume: ResumeState) -> Attempt {
     attempt_with(spec, resume, CancellationToken::new()).await
 }
 
-/// The server's log lines for requests to `path`.
-fn requests(server: &Peer, path: &str) -> Vec<String> {
+/// The server's log lines for requests to `path`, once there are at least `at_least` of them
+/// (the launcher copies the server's output to its log a little after the server prints it).
+fn requests(server: &Peer, path: &str, at_least: usize) -> Vec<String> {
     let prefix = format!(" {path} ");
-    server
-        .output()
-        .lines()
-        .filter(|l| l.starts_with("REQUEST ") && l.contains(&prefix))
-        .map(str::to_string)
-        .collect()
+    let deadline = std::time::Instant::now() + util::STEP;
+    loop {
+        let lines: Vec<String> = server
+            .output()
+            .lines()
+            .filter(|l| l.starts_with("REQUEST ") && l.contains(&prefix))
+            .map(str::to_string)
+            .collect();
+        if lines.len() >= at_least || std::time::Instant::now() > deadline {
+            return lines;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[tokio::test]
@@ -186,7 +201,7 @@ async fn three_dropped_connections_resume_with_range_and_if_range() {
     assert_eq!(run.completed().status_code, 206);
     assert!(!run.last().has_restarted);
     assert_eq!(sha256(&read(&partial)), sha256(&files.data));
-    let seen: Vec<String> = requests(&server, &format!("/drop/3/{step}"))
+    let seen: Vec<String> = requests(&server, &format!("/drop/3/{step}"), 4)
         .iter()
         .map(|l| l.split(' ').skip(3).take(2).collect::<Vec<_>>().join(" "))
         .collect();
@@ -224,7 +239,20 @@ async fn a_server_ignoring_the_range_restarts_the_download() {
     assert!(run.last().has_restarted);
     assert!(!run.last().has_response_changed, "the ETag stayed \"v1\"");
     assert_eq!(sha256(&read(&partial)), sha256(&files.data));
-    assert!(requests(&server, "/ignore-range")[0].contains("range=bytes=1000- if-range=\"v1\""));
+    assert!(requests(&server, "/ignore-range", 1)[0].contains("range=bytes=1000- if-range=\"v1\""));
+}
+
+#[tokio::test]
+async fn bytes_without_a_validator_are_downloaded_again_without_a_range() {
+    let files = Files::new(50_000);
+    let server = files.server();
+    let (partial, mut resume) = stale_partial(&files, 700, "\"unused\"");
+    resume.validator = None;
+    let run = attempt(&download(url(server.port, "/data"), partial.clone()), resume).await;
+    assert_eq!(run.completed().status_code, 200);
+    assert!(run.last().has_restarted && !run.last().has_response_changed);
+    assert_eq!(sha256(&read(&partial)), sha256(&files.data));
+    assert!(requests(&server, "/data", 1)[0].contains("range=- if-range=-"));
 }
 
 #[tokio::test]
@@ -304,7 +332,10 @@ async fn basic_and_digest_credentials_answer_the_challenge() {
         assert_eq!(run_to_completion(&spec, &partial, &files.data).await.status_code, 200);
     }
     let schemes = |path| {
-        requests(&server, path).iter().map(|l| l.rsplit(' ').next().unwrap().to_string()).collect::<Vec<_>>()
+        requests(&server, path, 5)
+            .iter()
+            .map(|l| l.rsplit(' ').next().unwrap().to_string())
+            .collect::<Vec<_>>()
     };
     // No credential sent before a challenge; each credential sent once.
     assert_eq!(schemes("/basic"), ["auth=-", "auth=-", "auth=Basic", "auth=-", "auth=Basic"]);
@@ -334,10 +365,10 @@ async fn redirects_are_followed_and_credentials_stay_with_their_origin() {
     };
     assert_eq!(*status, WebErrorStatus::Unauthorized);
     assert_eq!(response.as_ref().unwrap().actual_url, url(other.port, "/basic"));
-    assert_eq!(requests(&other, "/basic").len(), 1);
-    assert!(requests(&other, "/basic")[0].ends_with("auth=-"), "{:?}", requests(&other, "/basic"));
+    let seen = requests(&other, "/basic", 1);
+    assert!(seen.len() == 1 && seen[0].ends_with("auth=-"), "{seen:?}");
     assert!(
-        requests(&server, "/redirect")[1].ends_with("auth=Bearer"),
+        requests(&server, "/redirect", 2)[1].ends_with("auth=Bearer"),
         "the app's header goes to its origin"
     );
 
@@ -424,7 +455,7 @@ async fn a_307_resends_the_body_and_a_303_turns_into_get() {
     spec.method = "POST".into();
     spec.body = RequestBody::File(files.path("data.bin"));
     run_to_completion(&spec, &partial, &files.data).await;
-    assert!(requests(&server, "/data")[0].starts_with("REQUEST GET "));
+    assert!(requests(&server, "/data", 1)[0].starts_with("REQUEST GET "));
 }
 
 #[tokio::test]
@@ -453,8 +484,15 @@ async fn the_stop_token_stops_a_slow_download_and_it_resumes() {
     let run = attempt(&spec, resume).await;
     assert_eq!(run.completed().status_code, 206);
     assert_eq!(sha256(&read(&partial)), sha256(&files.data));
-    let log = std::fs::read_to_string(dir.join("access.log")).unwrap();
-    assert!(log.contains(&format!("GET /data.bin 206 range=bytes={offset}-")), "{log}");
+    // nginx logs a request once it has sent the response: wait for the line.
+    let expected = format!("GET /data.bin 206 range=bytes={offset}-");
+    let deadline = std::time::Instant::now() + util::STEP;
+    let mut log = String::new();
+    while !log.contains(&expected) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        log = std::fs::read_to_string(dir.join("access.log")).unwrap_or_default();
+    }
+    assert!(log.contains(&expected), "{log}");
 }
 
 #[tokio::test]
@@ -533,5 +571,13 @@ async fn https_downloads_and_https_to_http_redirects_are_refused() {
     };
     assert_eq!(*status, WebErrorStatus::HttpsToHttpOnRedirection);
     assert_eq!(error.hresult(), netrt::error::hresult::WININET_E_HTTPS_TO_HTTP_ON_REDIR, "{error}");
-    assert!(requests(&server, "/ignore-range").is_empty(), "nothing was sent over plain HTTP");
+    // The server logs in order: once a later request shows, an earlier one would have too.
+    run_to_completion(
+        &download(url(server.port, "/data"), files.path("after.partial")),
+        &files.path("after.partial"),
+        &files.data,
+    )
+    .await;
+    requests(&server, "/data", 3);
+    assert!(requests(&server, "/ignore-range", 0).is_empty(), "nothing was sent over plain HTTP");
 }

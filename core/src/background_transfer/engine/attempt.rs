@@ -103,7 +103,7 @@ impl<'a> Attempt<'a> {
         }
     }
 
-    /// Records the final response's summary and reports it.
+    /// Records the final response's summary, which every report from now on carries.
     pub(crate) fn headers_arrived(&mut self, answer: &Answer) {
         let headers = answer
             .response
