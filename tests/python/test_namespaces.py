@@ -58,6 +58,7 @@ PYWINRT: dict[str, set[str]] = {
         "SyndicationContent", "SyndicationError", "SyndicationFeed", "SyndicationGenerator", "SyndicationItem",
         "SyndicationLink", "SyndicationNode", "SyndicationPerson", "SyndicationText", "ISyndicationNode",
     },
+    "windows.web.atompub": {"AtomPubClient", "ResourceCollection", "ServiceDocument", "Workspace"},
     "windows.data.xml.dom": {
         "NodeType", "XmlAttribute", "XmlCDataSection", "XmlComment", "XmlDocument", "XmlElement",
         "XmlLoadSettings", "XmlNodeList", "XmlText",
@@ -97,6 +98,7 @@ ALIASES = [
     "windows.security.credentials",
     "windows.web",
     "windows.web.syndication",
+    "windows.web.atompub",
     "windows.data",
     "windows.data.xml",
     "windows.data.xml.dom",

@@ -49,6 +49,7 @@ from netrt._errors import (
 from netrt._netrt import (
     ActivationSubscription,
     AppManifest,
+    AtomPubClient,
     BackgroundTaskBuilder,
     BackgroundTaskDeferral,
     BackgroundTaskInstance,
@@ -82,8 +83,10 @@ from netrt._netrt import (
     MessageWebSocketInformation,
     MessageWebSocketMessageReceivedEventArgs,
     PasswordCredential,
+    ResourceCollection,
     RetrievalProgress,
     RoundTripTimeStatistics,
+    ServiceDocument,
     SocketActivityContext,
     SocketActivityInformation,
     SocketActivityTrigger,
@@ -112,11 +115,13 @@ from netrt._netrt import (
     SyndicationNode,
     SyndicationPerson,
     SyndicationText,
+    TransferProgress,
     Uri,
     WebError,
     WebSocketClosedEventArgs,
     WebSocketError,
     WebSocketServerCustomValidationRequestedEventArgs,
+    Workspace,
     WwwFormUrlDecoder,
     WwwFormUrlDecoderEntry,
     XmlDocument,
@@ -128,6 +133,9 @@ from netrt._background import IBackgroundTask, run_background_task  # noqa: E402
 
 IAsyncAction = IAsyncOperation
 """``IAsyncAction`` is an ``IAsyncOperation`` whose result is ``None``."""
+
+IAsyncActionWithProgress = IAsyncOperationWithProgress
+"""``IAsyncActionWithProgress`` is an ``IAsyncOperationWithProgress`` whose result is ``None``."""
 
 
 def _register_abcs() -> None:
@@ -147,6 +155,7 @@ del _register_abcs
 __all__ = [
     "ActivationSubscription",
     "AppManifest",
+    "AtomPubClient",
     "AsyncStatus",
     "BackgroundTaskBuilder",
     "BackgroundTaskDeferral",
@@ -177,6 +186,7 @@ __all__ = [
     "HostNameSortOptions",
     "HostNameType",
     "IAsyncAction",
+    "IAsyncActionWithProgress",
     "IAsyncOperation",
     "IAsyncOperationWithProgress",
     "IBackgroundTask",
@@ -195,8 +205,10 @@ __all__ = [
     "NetworkError",
     "OutOfBoundsError",
     "PasswordCredential",
+    "ResourceCollection",
     "RetrievalProgress",
     "RoundTripTimeStatistics",
+    "ServiceDocument",
     "SocketActivityConnectedStandbyAction",
     "SocketActivityContext",
     "SocketActivityInformation",
@@ -237,6 +249,7 @@ __all__ = [
     "SyndicationText",
     "SyndicationTextType",
     "TlsVersion",
+    "TransferProgress",
     "UnicodeEncoding",
     "Uri",
     "WebError",
@@ -244,6 +257,7 @@ __all__ = [
     "WebSocketClosedEventArgs",
     "WebSocketError",
     "WebSocketServerCustomValidationRequestedEventArgs",
+    "Workspace",
     "WwwFormUrlDecoder",
     "WwwFormUrlDecoderEntry",
     "XmlDocument",
