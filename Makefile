@@ -107,12 +107,12 @@ doc:
 test-rust:
 	timeout $(RUST_TEST_TIMEOUT) $(CARGO) test --workspace --no-fail-fast
 
-## package-check: `cargo package` of the crates meant for crates.io (netrt-broker, netrt, netrt-cli), offline and
+## package-check: `cargo package` of the crates meant for crates.io (netrt-broker-protocol, netrt, netrt-broker, netrt-cli, in dependency order), offline and
 ## without verification (that would build them against crates.io, where netrt is not published);
 ## any warning (a missing metadata field, a file left out) fails it.
 package-check:
 	@mkdir -p target
-	$(CARGO) package --offline --no-verify --allow-dirty -p netrt-broker -p netrt -p netrt-cli 2>&1 | tee target/package-check.log
+	$(CARGO) package --offline --no-verify --allow-dirty -p netrt-broker-protocol -p netrt -p netrt-broker -p netrt-cli 2>&1 | tee target/package-check.log
 	@! grep -q '^warning' target/package-check.log || { echo "cargo package warned (above)"; exit 1; }
 
 ## wheel-check: the Python extension as one abi3 wheel (maturin build --release), installed into a

@@ -1,10 +1,8 @@
-//! netrt's socket broker: the wire protocol ([`protocol`], no sockets), fd passing over Unix
-//! sockets ([`transport`]), where the broker listens ([`paths`]), and the `netrt-brokerd`
-//! daemon built on them. The client side lives in netrt's core (`netrt::broker`).
+//! netrt-brokerd: the per-user daemon that holds sockets apps hand over (the socket broker) and
+//! runs their background transfers. The wire protocol, fd passing, paths and blocking client
+//! live in `netrt-broker-protocol` (re-exported here); the client API is netrt's core
+//! (`netrt::broker`, `netrt::background_transfer`).
 
-pub mod client;
-#[cfg(feature = "daemon")]
 pub mod daemon;
-pub mod paths;
-pub mod protocol;
-pub mod transport;
+
+pub use netrt_broker_protocol::{client, paths, protocol, transport};

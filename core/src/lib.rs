@@ -15,6 +15,7 @@ pub mod projection;
 
 pub use error::{Error, HResult, Result};
 pub use foundation_enums::AsyncStatus;
+pub mod background_transfer;
 pub mod broker;
 pub mod capability;
 pub mod dispatch;
@@ -22,6 +23,7 @@ pub mod event;
 pub mod net;
 pub mod runtime;
 pub mod security;
+pub mod storage;
 pub mod tls;
 pub mod web;
 pub mod ws;

@@ -2,7 +2,7 @@
 //! whatever decodes re-encodes to a frame that decodes to the same message. Replayed over
 //! fuzz/corpus/broker_protocol by broker/tests/fuzz_corpus.rs.
 
-use netrt_broker::protocol::{FrameDecoder, Inbox, Role, encode};
+use netrt_broker_protocol::protocol::{FrameDecoder, Inbox, Role, encode};
 
 /// The first byte picks where the input is split (two pushes), the rest is the stream.
 pub fn broker_protocol(data: &[u8]) {

@@ -7,6 +7,7 @@ mod persist;
 mod session;
 mod spawn;
 mod state;
+mod transfer;
 mod watch;
 
 use std::path::PathBuf;
@@ -37,6 +38,8 @@ pub(crate) struct Broker {
     config: Config,
     /// Permits for task commands running at once.
     running: Arc<tokio::sync::Semaphore>,
+    /// Background transfers.
+    pub(crate) transfers: Arc<transfer::Transfers>,
 }
 
 impl Broker {
@@ -106,7 +109,10 @@ pub fn run(config: Config) -> i32 {
             return 1;
         }
     };
-    runtime.block_on(serve(config))
+    let code = runtime.block_on(serve(config));
+    // Transfers were stopped and saved by `serve`; do not wait on work still winding down.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    code
 }
 
 async fn serve(config: Config) -> i32 {
@@ -134,7 +140,12 @@ async fn serve(config: Config) -> i32 {
         watcher,
         config: config.clone(),
         running: Arc::new(tokio::sync::Semaphore::new(spawn::CONCURRENT_COMMANDS)),
+        transfers: transfer::Transfers::new(
+            &config.state_dir,
+            config.retry_base.min(Duration::from_millis(200)),
+        ),
     });
+    broker.transfers.recover();
     {
         let mut state = broker.state();
         for task in persist::load(&config.state_dir) {
@@ -185,6 +196,8 @@ async fn serve(config: Config) -> i32 {
             _ = int.recv() => break,
         }
     }
+    // Running transfers stop where they are; the next daemon resumes them.
+    broker.transfers.shutdown().await;
     let held = broker.state().held.len();
     if !activated {
         // A socket-activated daemon leaves the file to systemd, which keeps listening on it.

@@ -59,6 +59,9 @@ pub(crate) async fn serve(broker: Arc<Broker>, stream: UnixStream) {
         if let Message::Subscribe { task_id } = message {
             return subscribe(&broker, &stream, task_id).await;
         }
+        if let Message::SubscribeTransfer { guid } = message {
+            return follow_transfer(&broker, &stream, guid).await;
+        }
         let replies = handle(&broker, message, fds).await;
         for (reply, fds) in replies {
             let borrowed: Vec<BorrowedFd<'_>> = fds.iter().map(|f| f.as_fd()).collect();
@@ -140,6 +143,11 @@ async fn handle(broker: &Broker, message: Message, mut fds: Vec<OwnedFd>) -> Vec
                 held_sockets: state.held.len() as u32,
             }))
         }
+        Message::CreateTransfer(request) => one(broker.transfers.create(*request)),
+        Message::TransferCommand { guid, action } => one(broker.transfers.command(&guid, action)),
+        Message::ChangeTransfer { guid, change } => one(broker.transfers.change(&guid, change)),
+        Message::ListTransfers { kind, group } => one(broker.transfers.list(kind, group)),
+        Message::GetTransfer { guid } => one(broker.transfers.get(&guid)),
         other => one(failed(hr::E_INVALIDARG, format!("{other:?} is not a request"))),
     }
 }
@@ -246,6 +254,38 @@ async fn feed(stream: &UnixStream, rx: &mut mpsc::UnboundedReceiver<Activation>,
             // A subscriber sends nothing more: readable means it left (or broke the protocol).
             _ = stream.readable() => {
                 if !matches!(stream.try_read(probe), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The connection becomes a feed of one transfer's state until it ends or the client leaves.
+async fn follow_transfer(broker: &Broker, stream: &UnixStream, guid: crate::protocol::TransferId) {
+    let mut rx = match broker.transfers.subscribe(&guid) {
+        Ok(rx) => rx,
+        Err(refusal) => {
+            let _ = send(stream, &refusal, &[]).await;
+            return;
+        }
+    };
+    if send(stream, &Message::Ok, &[]).await.is_err() {
+        return;
+    }
+    let mut probe = [0u8; 1];
+    loop {
+        tokio::select! {
+            state = rx.recv() => {
+                let Some(state) = state else { return };
+                let done = matches!(state.status, 5..=7);
+                if send(stream, &Message::TransferState(Box::new(state)), &[]).await.is_err() || done {
+                    return;
+                }
+            }
+            // A follower sends nothing more: readable means it left.
+            _ = stream.readable() => {
+                if !matches!(stream.try_read(&mut probe), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock) {
                     return;
                 }
             }

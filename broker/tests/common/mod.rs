@@ -14,6 +14,7 @@ use netrt::broker::{BackgroundTaskBuilder, BackgroundTaskRegistration, SocketAct
 
 #[path = "../../examples/support/private_daemon.rs"]
 mod private_daemon;
+pub mod transfer_peers;
 
 pub struct Daemon {
     pub dir: PathBuf,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::os::fd::OwnedFd;
 use std::sync::{Arc, Mutex};
 
-use netrt_broker::protocol::{Message, SocketKind, SocketRecord};
+use netrt_broker_protocol::protocol::{Message, SocketKind, SocketRecord};
 
 use super::enums::{SocketActivityKind, SocketActivityTriggerReason};
 use super::session;

@@ -1,6 +1,6 @@
 //! The socket broker's enumerations (Windows.Networking.Sockets), with WinRT's values.
 
-use netrt_broker::protocol::{Reason, SocketKind};
+use netrt_broker_protocol::protocol::{Reason, SocketKind};
 
 use crate::error::{Error, Result};
 

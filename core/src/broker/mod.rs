@@ -24,4 +24,4 @@ pub use task::{
     BackgroundTaskRegistration, SocketActivityTrigger,
 };
 
-pub(crate) use session::request;
+pub(crate) use session::{client_error, connect, request};

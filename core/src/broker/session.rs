@@ -6,8 +6,8 @@ use std::os::fd::{BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use netrt_broker::client::{Client, ClientError};
-use netrt_broker::protocol::Message;
+use netrt_broker_protocol::client::{Client, ClientError};
+use netrt_broker_protocol::protocol::Message;
 
 use crate::error::{Error, Result, hresult};
 
@@ -28,7 +28,7 @@ pub(crate) fn client_error(e: ClientError, what: &str) -> Error {
 
 /// A session with the broker at the usual path, started on demand.
 pub(crate) fn connect(what: &str) -> Result<Client> {
-    let path = netrt_broker::paths::socket_path();
+    let path = netrt_broker_protocol::paths::socket_path();
     match Client::connect(&path) {
         Ok(c) => return Ok(c),
         Err(ClientError::Io(e)) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::ConnectionRefused) => {

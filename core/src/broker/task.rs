@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use netrt_broker::client::{Client, ClientError};
-use netrt_broker::protocol::{ACTIVATION_ENV, Activation, Message, TaskRegistration};
+use netrt_broker_protocol::client::{Client, ClientError};
+use netrt_broker_protocol::protocol::{ACTIVATION_ENV, Activation, Message, TaskRegistration};
 
 use super::activity::{SocketActivityInformation, SocketActivityTriggerDetails};
 use super::session;

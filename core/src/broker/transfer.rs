@@ -4,7 +4,7 @@
 use std::os::fd::BorrowedFd;
 use std::sync::Mutex;
 
-use netrt_broker::protocol::{MAX_CONTEXT, Message, SocketKind, SocketRecord, Transfer};
+use netrt_broker_protocol::protocol::{MAX_CONTEXT, Message, SocketKind, SocketRecord, Transfer};
 
 use super::activity::SocketActivityContext;
 use super::enums::SocketActivityConnectedStandbyAction;

@@ -71,8 +71,10 @@ pub const E_NO_DATA: HResult = hresult_from_win32(232);
 /// wrong password.
 pub const E_INVALID_PASSWORD: HResult = hresult_from_win32(86);
 /// `HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS)` (183): the socket broker already holds a socket
-/// with the id given to TransferOwnership.
+/// with the id given to TransferOwnership; `CreateFileAsync(FailIfExists)` found the name taken.
 pub const E_ALREADY_EXISTS: HResult = hresult_from_win32(183);
+/// `HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)` (2): no file or folder at a storage path.
+pub const E_FILE_NOT_FOUND: HResult = hresult_from_win32(2);
 /// `HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE)` (1062): the socket broker is not running and
 /// could not be started.
 pub const E_SERVICE_NOT_ACTIVE: HResult = hresult_from_win32(1062);

@@ -54,9 +54,8 @@ fn known_message(hr: HResult) -> Option<&'static str> {
         E_CANCELLED => "The operation was canceled.",
         E_WAIT_TIMEOUT => "The wait operation timed out.",
         E_NO_DATA => "The pipe is being closed.",
-        E_ALREADY_EXISTS => {
-            "An object with this name already exists (the socket broker holds a socket with this id)."
-        }
+        E_ALREADY_EXISTS => "Cannot create a file when that file already exists.",
+        E_FILE_NOT_FOUND => "The system cannot find the file specified.",
         E_SERVICE_NOT_ACTIVE => "The service has not been started (the socket broker is not running).",
         E_INVALID_PASSWORD => "The specified network password is not correct.",
 
@@ -384,6 +383,7 @@ mod tests {
         E_NO_DATA,
         E_INVALID_PASSWORD,
         E_ALREADY_EXISTS,
+        E_FILE_NOT_FOUND,
         E_SERVICE_NOT_ACTIVE,
         WSAETIMEDOUT_HR,
         WSAECONNREFUSED_HR,

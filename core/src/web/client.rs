@@ -3,8 +3,9 @@
 //! `101 Switching Protocols` (the WebSocket handshake).
 //!
 //! Credentials are sent only in answer to a challenge (never preemptively), each at most once
-//! per connect, and only to the origin (or proxy) that asked: redirects are never followed, so a
-//! credential cannot reach another origin.
+//! per connect, and only to the origin (or proxy) that asked: redirects are never followed here,
+//! so a credential cannot reach another origin (a caller that follows redirects decides which
+//! credential each hop gets).
 
 use std::sync::Arc;
 
@@ -318,6 +319,29 @@ pub(crate) async fn send(
     request: &Outgoing<'_>,
     settings: &RequestSettings,
 ) -> Result<(StreamSocket, hyper::Response<hyper::body::Incoming>)> {
+    let head = RequestHead { method: request.method.clone(), url: request.url, headers: request.headers };
+    send_streaming(&head, &|| Ok(RequestBody::new(request.body.clone())), settings).await
+}
+
+/// The method, URL and headers of a request whose body [`send_streaming`] makes.
+pub(crate) struct RequestHead<'a> {
+    pub method: hyper::Method,
+    pub url: &'a url::Url,
+    /// Headers beyond Host, the control's and Authorization, in order.
+    pub headers: &'a HeaderList,
+}
+
+/// [`send`] with a body made by `make_body` for each request on the wire (a 401 answered with
+/// a credential sends the body again), so a large body can be streamed from disk.
+pub(crate) async fn send_streaming<B>(
+    request: &RequestHead<'_>,
+    make_body: &(dyn Fn() -> Result<B> + Send + Sync),
+    settings: &RequestSettings,
+) -> Result<(StreamSocket, hyper::Response<hyper::body::Incoming>)>
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let url = request.url;
     let origin = Origin::of(url)?;
     let path = match url.query() {
@@ -335,9 +359,14 @@ pub(crate) async fn send(
         if let Some(value) = &authorization {
             builder = builder.header(hyper::header::AUTHORIZATION, value.as_str());
         }
-        let built = builder
-            .body(RequestBody::new(request.body.clone()))
-            .map_err(|e| Error::invalid_arg(format!("request header: {e}")))?;
+        let body = match make_body() {
+            Ok(body) => body,
+            Err(e) => {
+                socket.close();
+                return Err(e);
+            }
+        };
+        let built = builder.body(body).map_err(|e| Error::invalid_arg(format!("request header: {e}")))?;
         let response = match exchange(&socket, built).await {
             Ok(r) => r,
             Err(e) => {

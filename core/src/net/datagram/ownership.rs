@@ -4,7 +4,7 @@
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Arc;
 
-use netrt_broker::protocol::SocketKind;
+use netrt_broker_protocol::protocol::SocketKind;
 use tokio::net::UdpSocket;
 
 use super::{DatagramSocket, OWNER, State, receive_loop};

@@ -3,7 +3,7 @@
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
-use netrt_broker::protocol::SocketKind;
+use netrt_broker_protocol::protocol::SocketKind;
 use socket2::Socket;
 
 use super::{OWNER, State, StreamSocketListener};

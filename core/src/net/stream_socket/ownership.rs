@@ -4,7 +4,7 @@
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
-use netrt_broker::protocol::SocketKind;
+use netrt_broker_protocol::protocol::SocketKind;
 
 use super::transport::{Connection, PlainIo};
 use super::{Busy, Requested, State, StreamSocket};

@@ -16,6 +16,74 @@ fn task() -> TaskRegistration {
     }
 }
 
+fn transfer_request() -> TransferRequest {
+    TransferRequest {
+        guid: [8; 16],
+        kind: TransferKind::Upload,
+        method: "PUT".into(),
+        uri: "https://example.test/up?q=ü".into(),
+        headers: vec![("X-One".into(), "1, 2".into())],
+        server_credential: Some(Credential {
+            resource: "r".into(),
+            user_name: "u".into(),
+            password: "p".into(),
+        }),
+        proxy_credential: None,
+        body: BodySource::Multipart {
+            parts: vec![
+                PartSource { name: Some("a".into()), text: Some("text".into()), ..Default::default() },
+                PartSource {
+                    name: Some("f".into()),
+                    file_name: Some("f.bin".into()),
+                    headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+                    file: Some("/tmp/f.bin".into()),
+                    ..Default::default()
+                },
+            ],
+            sub_type: "form-data".into(),
+            boundary: None,
+        },
+        path: String::new(),
+        group: Some("nightly".into()),
+        group_behavior: 1,
+        priority: 1,
+        cost_policy: 2,
+        recoverable: vec![503],
+        random_access_required: false,
+    }
+}
+
+fn transfer_state() -> TransferState {
+    TransferState {
+        status: 8,
+        bytes_received: 5,
+        total_bytes_to_receive: 10,
+        bytes_sent: 3,
+        total_bytes_to_send: 3,
+        has_restarted: true,
+        response: Some(ResponseInfo {
+            status_code: 503,
+            actual_uri: "https://example.test/other".into(),
+            headers: vec![("Retry-After".into(), "1".into())],
+            is_resumable: false,
+        }),
+        web_error: Some(503),
+        error: Some((-1, "why".into())),
+        started: true,
+        body_path: "/state/x.partial".into(),
+        validator: "E\"abc\"".into(),
+        ..TransferState::new(transfer_request())
+    }
+}
+
+#[test]
+fn the_daemon_never_sends_passwords_back() {
+    let stripped = transfer_request().without_secrets();
+    assert_eq!(stripped.server_credential.as_ref().map(|c| c.password.as_str()), Some(""));
+    assert_eq!(stripped.server_credential.map(|c| c.user_name), Some("u".into()));
+    assert!(!format!("{:?}", transfer_request()).contains("\"p\""), "Debug never prints a password");
+}
+
 /// One of every message, with non-trivial fields.
 fn every_message() -> Vec<Message> {
     vec![
@@ -54,6 +122,17 @@ fn every_message() -> Vec<Message> {
             tasks: vec![TaskStatus { task: task(), held_sockets: 3, subscribed: true }],
             held_sockets: 4,
         }),
+        Message::CreateTransfer(Box::new(transfer_request())),
+        Message::TransferCommand { guid: [3; 16], action: TransferAction::Resume },
+        Message::ChangeTransfer { guid: [3; 16], change: TransferChange::Header("X-A".into(), None) },
+        Message::ChangeTransfer { guid: [3; 16], change: TransferChange::Recoverable(vec![404, 503]) },
+        Message::ChangeTransfer { guid: [3; 16], change: TransferChange::RequestedUri("http://h/x".into()) },
+        Message::ListTransfers { kind: TransferKind::Upload, group: Some("g".into()) },
+        Message::ListTransfers { kind: TransferKind::Download, group: None },
+        Message::Transfers(vec![transfer_state(), TransferState::new(transfer_request())]),
+        Message::GetTransfer { guid: [4; 16] },
+        Message::TransferState(Box::new(transfer_state())),
+        Message::SubscribeTransfer { guid: [5; 16] },
         Message::Ok,
         Message::Failed { hresult: 0x8000_4001_u32 as i32, message: "not implemented".into() },
     ]

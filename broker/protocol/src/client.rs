@@ -124,6 +124,12 @@ impl Client {
         got
     }
 
+    /// The connection and what was received on it and not yet decoded, for a caller that
+    /// reads the rest of the session itself (asynchronously, say).
+    pub fn into_parts(self) -> (UnixStream, Inbox) {
+        (self.stream, self.inbox)
+    }
+
     /// The connection's fd (to poll it for activations).
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.stream.as_fd()

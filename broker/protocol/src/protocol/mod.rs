@@ -11,15 +11,20 @@ mod codec;
 mod frame;
 mod message;
 mod types;
+mod xfer;
 
 pub use frame::{FrameDecoder, Inbox, Role, encode};
 pub use message::Message;
 pub use types::{
     Activation, Reason, SocketKind, SocketRecord, Status, TaskId, TaskRegistration, TaskStatus, Transfer,
 };
+pub use xfer::{
+    BodySource, Credential, PartSource, ResponseInfo, TransferAction, TransferChange, TransferId,
+    TransferKind, TransferRequest, TransferState,
+};
 
-/// The protocol version this build speaks.
-pub const VERSION: u16 = 1;
+/// The protocol version this build speaks (2: background transfers).
+pub const VERSION: u16 = 2;
 /// The first bytes of every Hello: a peer that is not a netrt broker client is turned away.
 pub const MAGIC: [u8; 4] = *b"NRTB";
 /// The largest frame body accepted (a reclaim batch of 253 sockets with full contexts fits).

@@ -2,6 +2,7 @@
 
 use super::codec::{Reader, Writer};
 use super::types::{SOCKET_RECORD_MIN, TaskStatus};
+use super::xfer::{TransferAction, TransferChange, TransferId, TransferKind, TransferRequest, TransferState};
 use super::{
     Activation, DecodeError, MAGIC, MAX_CONTEXT, MAX_FDS_PER_MESSAGE, Reason, SocketRecord, Status, TaskId,
     TaskRegistration, Transfer,
@@ -67,6 +68,45 @@ pub enum Message {
     StatusQuery,
     /// The daemon's status.
     Status(Status),
+    /// Create a background transfer (Idle until started); answered by `TransferState`.
+    CreateTransfer(Box<TransferRequest>),
+    /// Start, pause, resume or cancel a transfer; answered by `Ok` or `Failed`.
+    TransferCommand {
+        /// The transfer.
+        guid: TransferId,
+        /// What to do.
+        action: TransferAction,
+    },
+    /// Change a transfer's settings; answered by `Ok` or `Failed`.
+    ChangeTransfer {
+        /// The transfer.
+        guid: TransferId,
+        /// The change.
+        change: TransferChange,
+    },
+    /// Ask for the user's transfers of one kind, in one group (None: those of no group);
+    /// answered by `Transfers`.
+    ListTransfers {
+        /// Downloads or uploads.
+        kind: TransferKind,
+        /// The group's name.
+        group: Option<String>,
+    },
+    /// The transfers asked for.
+    Transfers(Vec<TransferState>),
+    /// Ask for one transfer's state; answered by `TransferState`.
+    GetTransfer {
+        /// The transfer.
+        guid: TransferId,
+    },
+    /// A transfer's state (an answer, or pushed to a progress subscriber).
+    TransferState(Box<TransferState>),
+    /// Turn this connection into a feed of the transfer's state: `Ok`, then a `TransferState`
+    /// at once, on every status change and at least every 1 MiB or 250 ms while it runs.
+    SubscribeTransfer {
+        /// The transfer.
+        guid: TransferId,
+    },
     /// Success with nothing to report.
     Ok,
     /// Failure: an HRESULT and a readable message.
@@ -97,6 +137,14 @@ mod tag {
     pub const STATUS: u8 = 16;
     pub const OK: u8 = 17;
     pub const FAILED: u8 = 18;
+    pub const CREATE_TRANSFER: u8 = 19;
+    pub const TRANSFER_COMMAND: u8 = 20;
+    pub const CHANGE_TRANSFER: u8 = 21;
+    pub const LIST_TRANSFERS: u8 = 22;
+    pub const TRANSFERS: u8 = 23;
+    pub const GET_TRANSFER: u8 = 24;
+    pub const TRANSFER_STATE: u8 = 25;
+    pub const SUBSCRIBE_TRANSFER: u8 = 26;
 }
 
 impl Message {
@@ -186,6 +234,45 @@ impl Message {
                 }
                 w.u32(s.held_sockets);
             }
+            Message::CreateTransfer(t) => {
+                w.u8(tag::CREATE_TRANSFER);
+                t.write(&mut w);
+            }
+            Message::TransferCommand { guid, action } => {
+                w.u8(tag::TRANSFER_COMMAND);
+                w.raw(guid);
+                w.u8(*action as u8);
+            }
+            Message::ChangeTransfer { guid, change } => {
+                w.u8(tag::CHANGE_TRANSFER);
+                w.raw(guid);
+                change.write(&mut w);
+            }
+            Message::ListTransfers { kind, group } => {
+                w.u8(tag::LIST_TRANSFERS);
+                w.u8(*kind as u8);
+                w.u8(u8::from(group.is_some()));
+                if let Some(g) = group {
+                    w.str(g);
+                }
+            }
+            Message::Transfers(list) => {
+                w.u8(tag::TRANSFERS);
+                w.count(list.len());
+                list.iter().for_each(|t| t.write(&mut w));
+            }
+            Message::GetTransfer { guid } => {
+                w.u8(tag::GET_TRANSFER);
+                w.raw(guid);
+            }
+            Message::TransferState(t) => {
+                w.u8(tag::TRANSFER_STATE);
+                t.write(&mut w);
+            }
+            Message::SubscribeTransfer { guid } => {
+                w.u8(tag::SUBSCRIBE_TRANSFER);
+                w.raw(guid);
+            }
             Message::Ok => w.u8(tag::OK),
             Message::Failed { hresult, message } => {
                 w.u8(tag::FAILED);
@@ -259,6 +346,25 @@ impl Message {
                 }
                 Message::Status(Status { pid, version, tasks, held_sockets: r.u32()? })
             }
+            tag::CREATE_TRANSFER => Message::CreateTransfer(Box::new(TransferRequest::read(&mut r)?)),
+            tag::TRANSFER_COMMAND => {
+                Message::TransferCommand { guid: r.array()?, action: TransferAction::from_u8(r.u8()?)? }
+            }
+            tag::CHANGE_TRANSFER => {
+                Message::ChangeTransfer { guid: r.array()?, change: TransferChange::read(&mut r)? }
+            }
+            tag::LIST_TRANSFERS => {
+                let kind = TransferKind::from_u8(r.u8()?)?;
+                let group = if r.bool()? { Some(r.str()?) } else { None };
+                Message::ListTransfers { kind, group }
+            }
+            tag::TRANSFERS => {
+                let n = r.count(64)?;
+                Message::Transfers((0..n).map(|_| TransferState::read(&mut r)).collect::<Result<_, _>>()?)
+            }
+            tag::GET_TRANSFER => Message::GetTransfer { guid: r.array()? },
+            tag::TRANSFER_STATE => Message::TransferState(Box::new(TransferState::read(&mut r)?)),
+            tag::SUBSCRIBE_TRANSFER => Message::SubscribeTransfer { guid: r.array()? },
             tag::OK => Message::Ok,
             tag::FAILED => Message::Failed { hresult: r.i32()?, message: r.str()? },
             other => return Err(DecodeError::UnknownType(other)),
