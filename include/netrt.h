@@ -73,6 +73,8 @@ typedef int32_t netrt_hresult;
 #define NETRT_E_CONNECTION_TIMED_OUT ((netrt_hresult)0x8007274C)
 #define NETRT_E_FAIL ((netrt_hresult)0x80004005)
 #define NETRT_E_ACCESSDENIED ((netrt_hresult)0x80070005)
+#define NETRT_E_FILE_NOT_FOUND ((netrt_hresult)0x80070002)
+#define NETRT_E_ALREADY_EXISTS ((netrt_hresult)0x800700B7)
 #define NETRT_E_SOCKET_ACCESS_DENIED ((netrt_hresult)0x8007271D)
 /* Web layer and WebSocket failures (docs/web.md); HTTP_E_STATUS_* is 0x80190000 | status. */
 #define NETRT_WININET_E_TIMEOUT ((netrt_hresult)0x80072EE2)
@@ -680,6 +682,10 @@ enum netrt_kind
   NETRT_KIND_SOCKET_ACTIVITY_TRIGGER_DETAILS = 47,
   // `SocketActivityInformation`.
   NETRT_KIND_SOCKET_ACTIVITY_INFORMATION = 48,
+  // `Windows.Storage.StorageFile`.
+  NETRT_KIND_STORAGE_FILE = 60,
+  // `Windows.Storage.StorageFolder`.
+  NETRT_KIND_STORAGE_FOLDER = 61,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -921,6 +927,31 @@ enum netrt_syndication_text_type
 typedef enum netrt_syndication_text_type netrt_syndication_text_type;
 #else
 typedef int32_t netrt_syndication_text_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Storage.CreationCollisionOption`: what `StorageFolder.CreateFileAsync` does when the
+// desired name is taken.
+enum netrt_creation_collision_option
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Create the file under a free name made by numbering the desired one, as Windows does:
+  // `report.txt`, then `report (2).txt`, `report (3).txt`, ...
+  NETRT_CREATION_COLLISION_OPTION_GENERATE_UNIQUE_NAME = 0,
+  // Replace the existing file (it is truncated to zero bytes).
+  NETRT_CREATION_COLLISION_OPTION_REPLACE_EXISTING = 1,
+  // Fail with `ERROR_ALREADY_EXISTS` (`0x800700B7`).
+  NETRT_CREATION_COLLISION_OPTION_FAIL_IF_EXISTS = 2,
+  // Return the existing file unchanged.
+  NETRT_CREATION_COLLISION_OPTION_OPEN_IF_EXISTS = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_creation_collision_option netrt_creation_collision_option;
+#else
+typedef int32_t netrt_creation_collision_option;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -2752,6 +2783,61 @@ netrt_hresult netrt_close(netrt_handle h);
 // The kind of object `h` refers to. `out_kind` must not be NULL. Errors: the handle checks.
 netrt_hresult netrt_get_kind(netrt_handle h,
                              netrt_kind *out_kind);
+
+// `StorageFile.GetFileFromPathAsync(path)`: the file at an absolute path (UTF-8, not NULL),
+// which must exist. `*out_op` (not NULL) receives an operation whose result is a StorageFile
+// (`netrt_async_get_results_handle`). Errors (synchronous): `E_POINTER`; `E_INVALIDARG` for an
+// empty or relative path. The operation fails with `ERROR_FILE_NOT_FOUND` (`0x80070002`) when
+// nothing is at the path, `E_INVALIDARG` when it is a folder, `E_ACCESSDENIED` when it cannot
+// be searched. Thread-safe.
+netrt_hresult netrt_storage_file_get_file_from_path_async(const char *path,
+                                                          netrt_handle *out_op);
+
+// `StorageFile.Path`: the absolute path. String out: NUL-terminated into `buf`/`len`;
+// `*needed` (not NULL) always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_storage_file_get_path(netrt_handle file,
+                                          char *buf,
+                                          size_t len,
+                                          size_t *needed);
+
+// `StorageFile.Name`: the file name with its extension. String out as
+// `netrt_storage_file_get_path`.
+netrt_hresult netrt_storage_file_get_name(netrt_handle file,
+                                          char *buf,
+                                          size_t len,
+                                          size_t *needed);
+
+// `StorageFolder.GetFolderFromPathAsync(path)`: the folder at an absolute path (UTF-8, not
+// NULL), which must exist. `*out_op` (not NULL) receives an operation whose result is a
+// StorageFolder. Errors: as `netrt_storage_file_get_file_from_path_async`, with a file (not a
+// folder) at the path failing the operation with `E_INVALIDARG`.
+netrt_hresult netrt_storage_folder_get_folder_from_path_async(const char *path,
+                                                              netrt_handle *out_op);
+
+// `StorageFolder.CreateFileAsync(desiredName, options)`: creates a file directly in the folder.
+// `desired_name` (UTF-8, not NULL) is one name; `option` a `netrt_creation_collision_option`.
+// `*out_op` (not NULL) receives an operation whose result is the StorageFile. Errors
+// (synchronous): handle checks, `E_POINTER`, `E_INVALIDARG` for an unknown option or a name
+// that is empty, `.`, `..` or contains `/`. The operation fails with `ERROR_ALREADY_EXISTS`
+// (`0x800700B7`) for `FAIL_IF_EXISTS` on a taken name, `E_ACCESSDENIED` when a folder has the
+// name or the folder is not writable, `ERROR_FILE_NOT_FOUND` when the folder is gone.
+// `GENERATE_UNIQUE_NAME` picks `name (2).ext`, `name (3).ext`, ... as Windows does.
+netrt_hresult netrt_storage_folder_create_file_async(netrt_handle folder,
+                                                     const char *desired_name,
+                                                     int32_t option,
+                                                     netrt_handle *out_op);
+
+// `StorageFolder.Path`: the absolute path. String out as `netrt_storage_file_get_path`.
+netrt_hresult netrt_storage_folder_get_path(netrt_handle folder,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *needed);
+
+// `StorageFolder.Name`: the folder's own name. String out as `netrt_storage_file_get_path`.
+netrt_hresult netrt_storage_folder_get_name(netrt_handle folder,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *needed);
 
 // `StreamSocket()`: a new, unconnected TCP socket. `out` (not NULL) receives a new reference.
 // Releasing the last reference closes the socket. Errors: `E_POINTER`.

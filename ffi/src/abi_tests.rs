@@ -71,6 +71,7 @@ fn every_core_enum_member_maps_to_the_c_member_with_the_same_value() {
     check!(netrt_client_certificate_mode, ClientCertificateMode);
     check!(netrt_socket_message_type, SocketMessageType);
     check!(netrt_message_web_socket_receive_mode, MessageWebSocketReceiveMode);
+    check!(netrt_creation_collision_option, netrt_core::storage::CreationCollisionOption);
 }
 
 /// Every object is as large as the largest `Value`: keep that bounded (operations are not

@@ -106,4 +106,8 @@ pub enum netrt_kind {
     SocketActivityTriggerDetails = 47,
     /// `SocketActivityInformation`.
     SocketActivityInformation = 48,
+    /// `Windows.Storage.StorageFile`.
+    StorageFile = 60,
+    /// `Windows.Storage.StorageFolder`.
+    StorageFolder = 61,
 }

@@ -558,6 +558,34 @@ impl From<netrt_core::tls::CertificateChainPolicy> for netrt_certificate_chain_p
     }
 }
 
+/// `Windows.Storage.CreationCollisionOption`: what `StorageFolder.CreateFileAsync` does when the
+/// desired name is taken.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_creation_collision_option {
+    /// Create the file under a free name made by numbering the desired one, as Windows does:
+    /// `report.txt`, then `report (2).txt`, `report (3).txt`, ...
+    GenerateUniqueName = 0,
+    /// Replace the existing file (it is truncated to zero bytes).
+    ReplaceExisting = 1,
+    /// Fail with `ERROR_ALREADY_EXISTS` (`0x800700B7`).
+    FailIfExists = 2,
+    /// Return the existing file unchanged.
+    OpenIfExists = 3,
+}
+
+impl From<netrt_core::storage::CreationCollisionOption> for netrt_creation_collision_option {
+    fn from(value: netrt_core::storage::CreationCollisionOption) -> Self {
+        use netrt_core::storage::CreationCollisionOption as E;
+        match value {
+            E::GenerateUniqueName => Self::GenerateUniqueName,
+            E::ReplaceExisting => Self::ReplaceExisting,
+            E::FailIfExists => Self::FailIfExists,
+            E::OpenIfExists => Self::OpenIfExists,
+        }
+    }
+}
+
 /// `Windows.Storage.Streams.ByteOrder`: how `DataReader` / `DataWriter` lay out numbers.
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

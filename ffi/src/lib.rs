@@ -39,6 +39,7 @@ pub mod host_name;
 pub mod listener;
 pub mod message_web_socket;
 pub mod object_api;
+pub mod storage;
 pub mod stream_socket;
 pub mod stream_web_socket;
 pub mod streams;

@@ -156,6 +156,8 @@ handle_kinds! {
     BackgroundTaskInstance(netrt_core::broker::BackgroundTaskInstance) => BackgroundTaskInstance, none;
     SocketActivityTriggerDetails(netrt_core::broker::SocketActivityTriggerDetails) => SocketActivityTriggerDetails, none;
     SocketActivityInformation(netrt_core::broker::SocketActivityInformation) => SocketActivityInformation, none;
+    StorageFile(netrt_core::storage::StorageFile) => StorageFile, none;
+    StorageFolder(netrt_core::storage::StorageFolder) => StorageFolder, none;
 }
 
 impl Object {

@@ -35,6 +35,12 @@ PYWINRT: dict[str, set[str]] = {
         "StreamWebSocketInformation", "WebSocketClosedEventArgs", "WebSocketError", "WebSocketKeepAlive",
         "WebSocketServerCustomValidationRequestedEventArgs",
     },
+    "windows.storage": {
+        "ApplicationDataCreateDisposition", "CreationCollisionOption", "FileAccessMode", "FileAttributes",
+        "KnownFolderId", "NameCollisionOption", "StorageDeleteOption", "StorageItemTypes", "StorageOpenOptions",
+        "ApplicationData", "KnownFolders", "StorageFile", "StorageFolder", "StorageProvider", "IStorageFile",
+        "IStorageFolder", "IStorageItem",
+    },
     "windows.storage.streams": {
         "ByteOrder", "FileOpenDisposition", "InputStreamOptions", "UnicodeEncoding", "Buffer", "DataReader",
         "DataReaderLoadOperation", "DataWriter", "DataWriterStoreOperation", "FileInputStream",

@@ -1282,5 +1282,6 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 #include "netrt/impl/threading.hpp"
 #include "netrt/impl/web.hpp"
 #include "netrt/impl/capabilities.hpp"
+#include "netrt/impl/storage.hpp"
 
 #endif  // NETRT_HPP

@@ -25,6 +25,7 @@ mod loop_driven;
 mod ownership;
 mod progress_op;
 mod san;
+mod storage;
 mod stream_socket;
 mod streams;
 mod syndication_client;
@@ -158,6 +159,7 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "SocketActivityConnectedStandbyAction" => {
             scan(netrt::broker::SocketActivityConnectedStandbyAction::from_i32, |v| v as i64)
         }
+        "CreationCollisionOption" => members(netrt::storage::CreationCollisionOption::ALL, |v| v.name()),
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
@@ -217,6 +219,8 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<uri::PyWwwFormUrlDecoder>()?;
     m.add_class::<uri::PyWwwFormUrlDecoderEntry>()?;
     m.add_class::<credential::PyPasswordCredential>()?;
+    m.add_class::<storage::PyStorageFile>()?;
+    m.add_class::<storage::PyStorageFolder>()?;
     m.add_class::<websocket::PyMessageWebSocket>()?;
     m.add_class::<websocket::PyStreamWebSocket>()?;
     m.add_class::<websocket_control::PyMessageWebSocketControl>()?;

@@ -18,6 +18,7 @@ from netrt._enums import (
     CertificateChainPolicy as CertificateChainPolicy,
     ChainValidationResult as ChainValidationResult,
     ClientCertificateMode as ClientCertificateMode,
+    CreationCollisionOption as CreationCollisionOption,
     HostNameSortOptions as HostNameSortOptions,
     HostNameType as HostNameType,
     InputStreamOptions as InputStreamOptions,
@@ -75,6 +76,7 @@ __all__ = [
     "ChainValidationParameters",
     "ChainValidationResult",
     "ClientCertificateMode",
+    "CreationCollisionOption",
     "DataReader",
     "DataReaderLoadOperation",
     "DataWriter",
@@ -125,6 +127,8 @@ __all__ = [
     "SocketProtectionLevel",
     "SocketQualityOfService",
     "SocketSslErrorSeverity",
+    "StorageFile",
+    "StorageFolder",
     "StreamSocket",
     "StreamSocketControl",
     "StreamSocketInformation",
@@ -1204,6 +1208,35 @@ class PasswordCredential:
     def password(self) -> str: ...
     @password.setter
     def password(self, value: str) -> None: ...
+
+# ---------------------------------------------------------------- Windows.Storage (docs/storage.md)
+
+@final
+class StorageFile:
+    @staticmethod
+    def get_file_from_path_async(path: str | os.PathLike[str], /) -> IAsyncOperation[StorageFile]: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    def __fspath__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class StorageFolder:
+    @staticmethod
+    def get_folder_from_path_async(path: str | os.PathLike[str], /) -> IAsyncOperation[StorageFolder]: ...
+    def create_file_async(
+        self, desired_name: str, options: CreationCollisionOption | None = None, /
+    ) -> IAsyncOperation[StorageFile]: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    def __fspath__(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 # ---------------------------------------------------------------- WebSockets (docs/web.md)
 

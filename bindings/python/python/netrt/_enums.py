@@ -25,6 +25,7 @@ __all__ = [
     "SocketActivityConnectedStandbyAction",
     "ChainValidationResult",
     "CertificateChainPolicy",
+    "CreationCollisionOption",
     "ByteOrder",
     "UnicodeEncoding",
     "InputStreamOptions",
@@ -251,6 +252,17 @@ class CertificateChainPolicy(enum.IntEnum):
     SSL = 1
     NT_AUTHENTICATION = 2
     MICROSOFT_ROOT = 3
+
+
+class CreationCollisionOption(enum.IntEnum):
+    """Windows.Storage.CreationCollisionOption: what StorageFolder.CreateFileAsync does when the desired name is taken."""
+
+    __module__ = "netrt"
+
+    GENERATE_UNIQUE_NAME = 0
+    REPLACE_EXISTING = 1
+    FAIL_IF_EXISTS = 2
+    OPEN_IF_EXISTS = 3
 
 
 class ByteOrder(enum.IntEnum):

@@ -138,6 +138,17 @@ enum class CertificateChainPolicy : int32_t {
 };
 }  // namespace Windows::Security::Cryptography::Certificates
 
+namespace Windows::Storage {
+// `Windows.Storage.CreationCollisionOption`: what `StorageFolder.CreateFileAsync` does when the
+// desired name is taken.
+enum class CreationCollisionOption : int32_t {
+  GenerateUniqueName = 0,
+  ReplaceExisting = 1,
+  FailIfExists = 2,
+  OpenIfExists = 3,
+};
+}  // namespace Windows::Storage
+
 namespace Windows::Storage::Streams {
 // `Windows.Storage.Streams.ByteOrder`: how `DataReader` / `DataWriter` lay out numbers.
 enum class ByteOrder : int32_t { LittleEndian = 0, BigEndian = 1 };
