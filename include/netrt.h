@@ -955,6 +955,104 @@ typedef int32_t netrt_creation_collision_option;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `BackgroundTransferStatus`: where a transfer stands.
+enum netrt_background_transfer_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Created, not started (or waiting for its turn in a Serialized group).
+  NETRT_BACKGROUND_TRANSFER_STATUS_IDLE = 0,
+  // Transferring.
+  NETRT_BACKGROUND_TRANSFER_STATUS_RUNNING = 1,
+  // Paused by the app (`Pause`).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_BY_APPLICATION = 2,
+  // Paused because the network is costed (never on Linux: there is no metered-network signal).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_COSTED_NETWORK = 3,
+  // Paused because the network is gone (netrt retries instead, then reports Error).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_NO_NETWORK = 4,
+  // Done.
+  NETRT_BACKGROUND_TRANSFER_STATUS_COMPLETED = 5,
+  // Cancelled.
+  NETRT_BACKGROUND_TRANSFER_STATUS_CANCELED = 6,
+  // Failed; the start or attach operation fails with the error.
+  NETRT_BACKGROUND_TRANSFER_STATUS_ERROR = 7,
+  // Paused on a WebErrorStatus the app listed in RecoverableWebErrorStatuses; `Resume` tries
+  // again.
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_RECOVERABLE_WEB_ERROR_STATUS = 8,
+  // Paused by system policy (never on Linux).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_SYSTEM_POLICY = 32,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_status netrt_background_transfer_status;
+#else
+typedef int32_t netrt_background_transfer_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `BackgroundTransferCostPolicy`: whether a transfer may use a costed network. netrt stores it and
+// reports it back; Linux has no metered-network signal, so it changes nothing.
+enum netrt_background_transfer_cost_policy
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The system's default.
+  NETRT_BACKGROUND_TRANSFER_COST_POLICY_DEFAULT = 0,
+  // Only unrestricted networks.
+  NETRT_BACKGROUND_TRANSFER_COST_POLICY_UNRESTRICTED_ONLY = 1,
+  // Any network.
+  NETRT_BACKGROUND_TRANSFER_COST_POLICY_ALWAYS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_cost_policy netrt_background_transfer_cost_policy;
+#else
+typedef int32_t netrt_background_transfer_cost_policy;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `BackgroundTransferPriority`: which transfer of a Serialized group runs first.
+enum netrt_background_transfer_priority
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Creation order.
+  NETRT_BACKGROUND_TRANSFER_PRIORITY_DEFAULT = 0,
+  // Before the Default and Low ones.
+  NETRT_BACKGROUND_TRANSFER_PRIORITY_HIGH = 1,
+  // After the others.
+  NETRT_BACKGROUND_TRANSFER_PRIORITY_LOW = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_priority netrt_background_transfer_priority;
+#else
+typedef int32_t netrt_background_transfer_priority;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `BackgroundTransferBehavior`: how the transfers of a group run.
+enum netrt_background_transfer_behavior
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // All at once.
+  NETRT_BACKGROUND_TRANSFER_BEHAVIOR_PARALLEL = 0,
+  // One at a time (High priority first, else creation order).
+  NETRT_BACKGROUND_TRANSFER_BEHAVIOR_SERIALIZED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_behavior netrt_background_transfer_behavior;
+#else
+typedef int32_t netrt_background_transfer_behavior;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A completion handler: `user_data` as given to `netrt_async_set_completed`, the operation
 // (a handle borrowed for the duration of the call: do not release it; duplicate it to keep
 // it), and the status it ended with.
