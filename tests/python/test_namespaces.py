@@ -19,6 +19,15 @@ PYWINRT: dict[str, set[str]] = {
         "IAsyncOperationWithProgress", "IAsyncOperation", "IClosable",
     },
     "windows.networking": {"DomainNameType", "HostNameSortOptions", "HostNameType", "EndpointPair", "HostName"},
+    "windows.networking.backgroundtransfer": {
+        "BackgroundTransferBehavior", "BackgroundTransferCostPolicy", "BackgroundTransferPriority",
+        "BackgroundTransferStatus", "BackgroundDownloadProgress", "BackgroundUploadProgress",
+        "BackgroundTransferFileRange", "BackgroundDownloader", "BackgroundUploader", "DownloadOperation",
+        "UploadOperation", "BackgroundTransferContentPart", "BackgroundTransferError", "BackgroundTransferGroup",
+        "BackgroundTransferCompletionGroup", "BackgroundTransferCompletionGroupTriggerDetails",
+        "BackgroundTransferRangesDownloadedEventArgs", "ResponseInformation", "UnconstrainedTransferRequestResult",
+        "ContentPrefetcher",
+    },
     "windows.networking.connectivity": {"IPInformation", "NetworkAdapter", "ConnectionProfile", "NetworkInformation"},
     "windows.networking.sockets": {
         "ControlChannelTriggerResetReason", "ControlChannelTriggerResourceType", "ControlChannelTriggerStatus",
@@ -94,6 +103,7 @@ ALIASES = [
     "windows.applicationmodel.background",
     "windows.foundation",
     "windows.networking",
+    "windows.networking.backgroundtransfer",
     "windows.networking.connectivity",
     "windows.networking.sockets",
     "windows.storage",

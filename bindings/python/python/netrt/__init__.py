@@ -11,6 +11,10 @@ awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkErro
 
 from netrt._enums import (
     AsyncStatus,
+    BackgroundTransferBehavior,
+    BackgroundTransferCostPolicy,
+    BackgroundTransferPriority,
+    BackgroundTransferStatus,
     ByteOrder,
     CertificateChainPolicy,
     ChainValidationResult,
@@ -25,8 +29,8 @@ from netrt._enums import (
     SocketActivityKind,
     SocketActivityTriggerReason,
     SocketErrorStatus,
-    SocketProtectionLevel,
     SocketMessageType,
+    SocketProtectionLevel,
     SocketQualityOfService,
     SocketSslErrorSeverity,
     SyndicationErrorStatus,
@@ -51,10 +55,18 @@ from netrt._netrt import (
     ActivationSubscription,
     AppManifest,
     AtomPubClient,
+    BackgroundDownloadProgress,
+    BackgroundDownloader,
     BackgroundTaskBuilder,
     BackgroundTaskDeferral,
     BackgroundTaskInstance,
     BackgroundTaskRegistration,
+    BackgroundTransferContentPart,
+    BackgroundTransferError,
+    BackgroundTransferFileRange,
+    BackgroundTransferGroup,
+    BackgroundUploadProgress,
+    BackgroundUploader,
     BandwidthStatistics,
     Buffer,
     Certificate,
@@ -71,6 +83,7 @@ from netrt._netrt import (
     DatagramSocketInformation,
     DatagramSocketMessageReceivedEventArgs,
     Deferral,
+    DownloadOperation,
     EndpointPair,
     HostName,
     IAsyncOperation,
@@ -85,6 +98,7 @@ from netrt._netrt import (
     MessageWebSocketMessageReceivedEventArgs,
     PasswordCredential,
     ResourceCollection,
+    ResponseInformation,
     RetrievalProgress,
     RoundTripTimeStatistics,
     ServiceDocument,
@@ -119,6 +133,7 @@ from netrt._netrt import (
     SyndicationPerson,
     SyndicationText,
     TransferProgress,
+    UploadOperation,
     Uri,
     WebError,
     WebSocketClosedEventArgs,
@@ -144,9 +159,10 @@ IAsyncActionWithProgress = IAsyncOperationWithProgress
 def _register_abcs() -> None:
     import collections.abc
 
-    from netrt._netrt import _Vector
+    from netrt._netrt import _Vector, _WebErrorStatusVector
 
     collections.abc.MutableSequence.register(_Vector)
+    collections.abc.MutableSequence.register(_WebErrorStatusVector)
     collections.abc.Sequence.register(WwwFormUrlDecoder)
 
 
@@ -158,12 +174,24 @@ del _register_abcs
 __all__ = [
     "ActivationSubscription",
     "AppManifest",
-    "AtomPubClient",
     "AsyncStatus",
+    "AtomPubClient",
+    "BackgroundDownloadProgress",
+    "BackgroundDownloader",
     "BackgroundTaskBuilder",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",
     "BackgroundTaskRegistration",
+    "BackgroundTransferBehavior",
+    "BackgroundTransferContentPart",
+    "BackgroundTransferCostPolicy",
+    "BackgroundTransferError",
+    "BackgroundTransferFileRange",
+    "BackgroundTransferGroup",
+    "BackgroundTransferPriority",
+    "BackgroundTransferStatus",
+    "BackgroundUploadProgress",
+    "BackgroundUploader",
     "BandwidthStatistics",
     "Buffer",
     "ByteOrder",
@@ -185,6 +213,7 @@ __all__ = [
     "DatagramSocketInformation",
     "DatagramSocketMessageReceivedEventArgs",
     "Deferral",
+    "DownloadOperation",
     "EndpointPair",
     "HostName",
     "HostNameSortOptions",
@@ -210,6 +239,7 @@ __all__ = [
     "OutOfBoundsError",
     "PasswordCredential",
     "ResourceCollection",
+    "ResponseInformation",
     "RetrievalProgress",
     "RoundTripTimeStatistics",
     "ServiceDocument",
@@ -257,6 +287,7 @@ __all__ = [
     "TlsVersion",
     "TransferProgress",
     "UnicodeEncoding",
+    "UploadOperation",
     "Uri",
     "WebError",
     "WebErrorStatus",
