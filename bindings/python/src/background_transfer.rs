@@ -8,11 +8,10 @@ use netrt::background_transfer::{
     UploadOperation,
 };
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
 
-use crate::asyncop::{IAsyncOperation, arity_error, spawn};
+use crate::asyncop::{IAsyncOperation, spawn};
 use crate::background_transfer_ops::{
-    PyDownloadOperation, PyUploadOperation, cost_policy_arg, download_obj, not_provided, upload_obj,
+    PyDownloadOperation, PyUploadOperation, cost_policy_arg, download_obj, upload_obj,
 };
 use crate::background_transfer_values::{PyBackgroundTransferContentPart, group_arg, group_obj};
 use crate::convert::py_enum;
@@ -41,15 +40,6 @@ fn stream_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<netrt::io::InputSt
             type_of(obj)
         ))
     })
-}
-
-/// The constructor argument WinRT has besides `()`: a completion group (not provided).
-fn no_completion_group(class: &str, args: &Bound<'_, PyTuple>) -> PyResult<()> {
-    match args.len() {
-        0 => Ok(()),
-        1 => Err(not_provided("BackgroundTransferCompletionGroup")),
-        _ => Err(arity_error(class, "()", args)),
-    }
 }
 
 fn downloads(py: Python<'_>, list: Vec<DownloadOperation>) -> PyResult<Py<PyAny>> {
@@ -134,12 +124,10 @@ pub struct PyBackgroundDownloader {
 }
 
 with_transfer_base!(PyBackgroundDownloader {
-    /// `BackgroundDownloader()` (method GET).
+    /// `BackgroundDownloader()` (method GET). The completion-group constructor is not provided.
     #[new]
-    #[pyo3(signature = (*args))]
-    fn new(args: &Bound<'_, PyTuple>) -> PyResult<Self> {
-        no_completion_group("BackgroundDownloader", args)?;
-        Ok(Self { inner: BackgroundDownloader::new() })
+    fn new() -> Self {
+        Self { inner: BackgroundDownloader::new() }
     }
 
     /// `CreateDownload(uri, result_file[, request_body_file])`: a download, IDLE until
@@ -199,12 +187,10 @@ pub struct PyBackgroundUploader {
 }
 
 with_transfer_base!(PyBackgroundUploader {
-    /// `BackgroundUploader()` (method POST).
+    /// `BackgroundUploader()` (method POST). The completion-group constructor is not provided.
     #[new]
-    #[pyo3(signature = (*args))]
-    fn new(args: &Bound<'_, PyTuple>) -> PyResult<Self> {
-        no_completion_group("BackgroundUploader", args)?;
-        Ok(Self { inner: BackgroundUploader::new() })
+    fn new() -> Self {
+        Self { inner: BackgroundUploader::new() }
     }
 
     /// `CreateUpload(uri, source_file)`: sends the file's bytes.

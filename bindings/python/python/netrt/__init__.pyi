@@ -1934,7 +1934,7 @@ class BackgroundDownloadProgress:
         cls,
         bytes_received: int = 0,
         total_bytes_to_receive: int = 0,
-        status: BackgroundTransferStatus = ...,
+        status: BackgroundTransferStatus | None = None,
         has_response_changed: bool = False,
         has_restarted: bool = False,
     ) -> Self: ...
@@ -1960,7 +1960,7 @@ class BackgroundUploadProgress:
         bytes_sent: int = 0,
         total_bytes_to_receive: int = 0,
         total_bytes_to_send: int = 0,
-        status: BackgroundTransferStatus = ...,
+        status: BackgroundTransferStatus | None = None,
         has_response_changed: bool = False,
         has_restarted: bool = False,
     ) -> Self: ...
@@ -2075,10 +2075,9 @@ class _TransferBase:
 @final
 class BackgroundDownloader(_TransferBase):
     def __new__(cls) -> Self: ...
-    @overload
-    def create_download(self, uri: _UriArg, result_file: StorageFile, /) -> DownloadOperation: ...
-    @overload
-    def create_download(self, uri: _UriArg, result_file: StorageFile, request_body_file: StorageFile, /) -> DownloadOperation: ...
+    def create_download(
+        self, uri: _UriArg, result_file: StorageFile, request_body_file: StorageFile | None = None, /
+    ) -> DownloadOperation: ...
     def create_download_async(
         self, uri: _UriArg, result_file: StorageFile, request_body_stream: IInputStream, /
     ) -> IAsyncOperation[DownloadOperation]: ...
@@ -2094,17 +2093,13 @@ class BackgroundUploader(_TransferBase):
     def __new__(cls) -> Self: ...
     def create_upload(self, uri: _UriArg, source_file: StorageFile, /) -> UploadOperation: ...
     def create_upload_from_stream_async(self, uri: _UriArg, source_stream: IInputStream, /) -> IAsyncOperation[UploadOperation]: ...
-    @overload
     def create_upload_async(
-        self, uri: _UriArg, parts: Iterable[BackgroundTransferContentPart], /
-    ) -> IAsyncOperation[UploadOperation]: ...
-    @overload
-    def create_upload_async(
-        self, uri: _UriArg, parts: Iterable[BackgroundTransferContentPart], sub_type: str, /
-    ) -> IAsyncOperation[UploadOperation]: ...
-    @overload
-    def create_upload_async(
-        self, uri: _UriArg, parts: Iterable[BackgroundTransferContentPart], sub_type: str, boundary: str, /
+        self,
+        uri: _UriArg,
+        parts: Iterable[BackgroundTransferContentPart],
+        sub_type: str | None = None,
+        boundary: str | None = None,
+        /,
     ) -> IAsyncOperation[UploadOperation]: ...
     @staticmethod
     def get_current_uploads_async() -> IAsyncOperation[list[UploadOperation]]: ...
