@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Broker, within
+from conftest import Accepting, Broker, within
 from peers.procs import Peer
 from peers.web import nginx_transfer, transfer_server
 
@@ -38,6 +38,7 @@ from netrt import (
     DownloadOperation,
     InputStreamOptions,
     PasswordCredential,
+    StreamSocket,
     ResponseInformation,
     StorageFile,
     StorageFolder,
@@ -300,6 +301,52 @@ async def test_file_and_multipart_uploads(
     first, second = (json.loads((sink / f"{n}.part{i}.headers").read_text()) for i in (1, 2))
     assert first["name"] == "note" and first["headers"].get("X-Part") == "1"
     assert (second["name"], second["filename"]) == ("file", "up.bin")
+
+
+async def test_stream_bodies_are_copied_before_the_transfer_is_created(
+    broker: Broker, server: tuple[int, bytes, Path], accepting: Accepting, tmp_path: Path
+) -> None:
+    # The source stream is a socket this test feeds and then closes: the create operation
+    # completes only once the whole stream was copied, so nothing depends on timing.
+    port, _, sink = server
+    payload = data(5, 100_000)
+    feeder = StreamSocket()
+    await within(feeder.connect_async("127.0.0.1", accepting.port))
+    with await accepting.accept() as source:
+        create = BackgroundUploader().create_upload_from_stream_async(url(port, "upload"), source.input_stream)
+        assert isinstance(create, netrt.IAsyncOperation)
+        assert await within(feeder.output_stream.write_async(payload)) == len(payload)
+        feeder.close()
+        op = await within(create)
+    assert isinstance(op, UploadOperation) and op.source_file is None
+    assert op.progress.status == BackgroundTransferStatus.IDLE
+    reports: list[BackgroundUploadProgress] = []
+    started = op.start_async()
+    started.progress = lambda sender, o: reports.append(o.progress)
+    await asyncio.wait_for(started, LIMIT)
+    answer = (await read_all(op.get_result_stream_at(0))).decode().split()
+    assert (sink / f"{answer[1]}.body").read_bytes() == payload
+    assert op.progress.bytes_sent == op.progress.total_bytes_to_send == len(payload)
+    assert all(isinstance(p, BackgroundUploadProgress) for p in reports)
+
+    # A download whose request body comes from a stream (POST to the upload sink).
+    feeder = StreamSocket()
+    await within(feeder.connect_async("127.0.0.1", accepting.port))
+    with await accepting.accept() as source:
+        downloader = BackgroundDownloader()
+        downloader.method = "POST"
+        result = await new_file(tmp_path, "answer.txt")
+        create = downloader.create_download_async(url(port, "upload"), result, source.input_stream)
+        assert await within(feeder.output_stream.write_async(b"request body")) == 12
+        feeder.close()
+        download = await within(create)
+    assert isinstance(download, DownloadOperation) and download.method == "POST"
+    await asyncio.wait_for(download.start_async(), LIMIT)
+    stored = Path(result.path).read_text().split()
+    assert (sink / f"{stored[1]}.body").read_bytes() == b"request body"
+    with pytest.raises(netrt.NetworkError) as e:
+        download.resume()
+    assert e.value.hresult == E_ILLEGAL_METHOD_CALL
 
 
 async def test_bad_arguments_and_missing_features(broker: Broker, tmp_path: Path) -> None:
