@@ -281,7 +281,8 @@ async def test_file_and_multipart_uploads(
     assert isinstance(progress, BackgroundUploadProgress)
     assert progress.status == BackgroundTransferStatus.COMPLETED
     assert progress.bytes_sent == progress.total_bytes_to_send == len(payload)
-    assert op.get_response_information().status_code == 201
+    info = op.get_response_information()
+    assert info is not None and info.status_code == 201
     answer = (await read_all(op.get_result_stream_at(0))).decode()
     assert answer.startswith("stored ") and answer.split()[2] == hashlib.sha256(payload).hexdigest()
 
@@ -336,10 +337,10 @@ async def test_stream_bodies_are_copied_before_the_transfer_is_created(
         downloader = BackgroundDownloader()
         downloader.method = "POST"
         result = await new_file(tmp_path, "answer.txt")
-        create = downloader.create_download_async(url(port, "upload"), result, source.input_stream)
+        creating = downloader.create_download_async(url(port, "upload"), result, source.input_stream)
         assert await within(feeder.output_stream.write_async(b"request body")) == 12
         feeder.close()
-        download = await within(create)
+        download = await within(creating)
     assert isinstance(download, DownloadOperation) and download.method == "POST"
     await asyncio.wait_for(download.start_async(), LIMIT)
     stored = Path(result.path).read_text().split()
@@ -383,7 +384,7 @@ async def test_bad_arguments_and_missing_features(broker: Broker, tmp_path: Path
     op.priority = BackgroundTransferPriority.HIGH
     assert op.priority == BackgroundTransferPriority.HIGH
     with pytest.raises(netrt.NetworkError):
-        op.priority = 9
+        op.priority = 9  # type: ignore[assignment]
 
 
 def test_values_and_enums() -> None:
@@ -407,7 +408,7 @@ def test_values_and_enums() -> None:
     with pytest.raises(TypeError):
         r.__replace__(size=1)
     with pytest.raises(netrt.NetworkError):
-        BackgroundDownloadProgress(status=99)
+        BackgroundDownloadProgress(status=99)  # type: ignore[arg-type]
     with pytest.raises(AttributeError):
         p.bytes_received = 1  # type: ignore[misc]
     if sys.version_info >= (3, 13):
