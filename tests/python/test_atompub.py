@@ -39,12 +39,12 @@ from netrt import (
     WebError,
     WebErrorStatus,
     Workspace,
+    XmlDocument,
 )
 
 SERVER = Path(__file__).resolve().parents[1] / "peers" / "atompub_server.py"
 USER, PASSWORD = "writer", "pub-s3cret"
 E_INVALIDARG = -2147024809
-E_NOTIMPL = -2147467263
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +113,18 @@ async def test_the_service_document_lists_workspaces_and_collections(server: int
     for cls in (ServiceDocument, Workspace, ResourceCollection):
         with pytest.raises(TypeError):
             cls()
-    with pytest.raises(netrt.NetworkError) as e2:
-        service.get_xml_document(SyndicationFormat.ATOM10)
-    assert e2.value.hresult == E_NOTIMPL
+    # get_xml_document writes the objects as they are now (RFC 5023 elements).
+    entries.title.text = "All entries"
+    xml = service.get_xml_document(SyndicationFormat.ATOM10)
+    assert isinstance(xml, XmlDocument)
+    root = xml.document_element
+    assert root is not None and (root.local_name, root.namespace_uri) == ("service", "http://www.w3.org/2007/app")
+    text = xml.get_xml()
+    assert "All entries" in text and f'href="http://127.0.0.1:{server}/media"' in text
+    assert 'term="news"' in text and "image/png" in text
+    assert "Entries" not in workspace.get_xml_document(SyndicationFormat.RSS20).get_xml()
+    collection = media.get_xml_document(SyndicationFormat.ATOM10).document_element
+    assert collection is not None and collection.local_name == "collection"
 
 
 async def test_a_credential_set_later_is_used(server: int) -> None:

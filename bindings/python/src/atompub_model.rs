@@ -1,16 +1,18 @@
 //! `ServiceDocument`, `Workspace` and `ResourceCollection`: what `AtomPubClient` reads from a
 //! server's service document (core's `netrt::web::atompub` model, converted once into Python
 //! objects). Not created from Python (no constructor, as in WinRT); their list-valued
-//! properties are `IVectorView`s, projected as tuples.
+//! properties are `IVectorView`s, projected as tuples. `get_xml_document` converts the objects
+//! back to core's model, as the feed classes do.
 
 use netrt::web::atompub::{ResourceCollection, ServiceDocument, Workspace};
+use netrt::web::syndication::SyndicationText;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::errors::raise;
 use crate::syndication_model::{PySyndicationCategory, PySyndicationText};
-use crate::syndication_node::{PyNodeBase, node_init, uri_obj};
+use crate::syndication_node::{PyNodeBase, node_init, type_of, uri_obj};
 use crate::uri::PyUri;
+use crate::xml_document::PyXmlDocument;
 
 fn tuple_of<T, P: pyo3::PyClass>(
     py: Python<'_>,
@@ -28,13 +30,30 @@ fn title_obj(
     t.as_ref().map(|t| PySyndicationText::new_object(py, t)).transpose()
 }
 
-/// `GetXmlDocument` of the service document classes: netrt reads service documents but does
-/// not write them.
-fn not_written(class: &str) -> PyErr {
-    raise(
-        netrt::error::hresult::E_NOTIMPL,
-        format!("{class}.get_xml_document: netrt reads AtomPub service documents but does not write them"),
-    )
+fn title_core(py: Python<'_>, t: &Option<Py<PySyndicationText>>) -> PyResult<Option<SyndicationText>> {
+    match t {
+        Some(t) => PySyndicationText::to_core(t.bind(py).as_any()),
+        None => Ok(None),
+    }
+}
+
+/// Core values of a tuple property's objects (each of the tuple's class).
+fn tuple_to_core<T>(
+    py: Python<'_>,
+    tuple: &Py<PyTuple>,
+    convert: impl Fn(&Bound<'_, PyAny>) -> PyResult<Option<T>>,
+) -> PyResult<Vec<T>> {
+    let mut out = Vec::new();
+    for obj in tuple.bind(py).iter() {
+        let value = convert(&obj)?.ok_or_else(|| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "unexpected '{}' in a service document",
+                type_of(&obj)
+            ))
+        })?;
+        out.push(value);
+    }
+    Ok(out)
 }
 
 /// `ServiceDocument`: what an AtomPub server offers, as workspaces of collections.
@@ -46,6 +65,13 @@ pub struct PyServiceDocument {
 }
 
 impl PyServiceDocument {
+    fn to_core(obj: &Bound<'_, PyAny>) -> PyResult<Option<ServiceDocument>> {
+        let Ok(d) = obj.cast::<Self>() else { return Ok(None) };
+        let py = obj.py();
+        let workspaces = tuple_to_core(py, &d.borrow().workspaces, PyWorkspace::to_core)?;
+        Ok(Some(ServiceDocument { node: PyNodeBase::to_core(obj)?, workspaces }))
+    }
+
     /// The Python object of a service document core read.
     pub fn object(py: Python<'_>, d: ServiceDocument) -> PyResult<Py<PyAny>> {
         let this = Self { workspaces: tuple_of(py, &d.workspaces, PyWorkspace::new_object)? };
@@ -55,11 +81,12 @@ impl PyServiceDocument {
 
 #[pymethods]
 impl PyServiceDocument {
-    /// `GetXmlDocument(format)`: E_NOTIMPL (service documents are read, not written).
+    /// `GetXmlDocument(format)`: the `app:service` document as the objects have it now (the
+    /// same in every format).
     #[pyo3(signature = (format, /))]
-    fn get_xml_document(&self, format: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn get_xml_document(slf: &Bound<'_, Self>, format: &Bound<'_, PyAny>) -> PyResult<PyXmlDocument> {
         crate::syndication_feed::format_arg(format)?;
-        Err(not_written("ServiceDocument"))
+        Ok(PyXmlDocument { inner: Self::to_core(slf.as_any())?.unwrap_or_default().get_xml_document() })
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -79,6 +106,16 @@ pub struct PyWorkspace {
 }
 
 impl PyWorkspace {
+    fn to_core(obj: &Bound<'_, PyAny>) -> PyResult<Option<Workspace>> {
+        let Ok(w) = obj.cast::<Self>() else { return Ok(None) };
+        let (py, w) = (obj.py(), w.borrow());
+        Ok(Some(Workspace {
+            node: PyNodeBase::to_core(obj)?,
+            title: title_core(py, &w.title)?,
+            collections: tuple_to_core(py, &w.collections, PyResourceCollection::to_core)?,
+        }))
+    }
+
     fn new_object(py: Python<'_>, w: &Workspace) -> PyResult<Py<Self>> {
         let this = Self {
             title: title_obj(py, &w.title)?,
@@ -90,11 +127,11 @@ impl PyWorkspace {
 
 #[pymethods]
 impl PyWorkspace {
-    /// `GetXmlDocument(format)`: E_NOTIMPL (service documents are read, not written).
+    /// `GetXmlDocument(format)`: the `app:workspace` element.
     #[pyo3(signature = (format, /))]
-    fn get_xml_document(&self, format: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn get_xml_document(slf: &Bound<'_, Self>, format: &Bound<'_, PyAny>) -> PyResult<PyXmlDocument> {
         crate::syndication_feed::format_arg(format)?;
-        Err(not_written("Workspace"))
+        Ok(PyXmlDocument { inner: Self::to_core(slf.as_any())?.unwrap_or_default().get_xml_document() })
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -120,6 +157,18 @@ pub struct PyResourceCollection {
 }
 
 impl PyResourceCollection {
+    fn to_core(obj: &Bound<'_, PyAny>) -> PyResult<Option<ResourceCollection>> {
+        let Ok(c) = obj.cast::<Self>() else { return Ok(None) };
+        let (py, c) = (obj.py(), c.borrow());
+        Ok(Some(ResourceCollection {
+            node: PyNodeBase::to_core(obj)?,
+            title: title_core(py, &c.title)?,
+            uri: c.uri.clone(),
+            accepts: c.accepts.bind(py).extract()?,
+            categories: tuple_to_core(py, &c.categories, PySyndicationCategory::to_core)?,
+        }))
+    }
+
     fn new_object(py: Python<'_>, c: &ResourceCollection) -> PyResult<Py<Self>> {
         let this = Self {
             title: title_obj(py, &c.title)?,
@@ -139,11 +188,11 @@ impl PyResourceCollection {
         uri_obj(self.uri.clone())
     }
 
-    /// `GetXmlDocument(format)`: E_NOTIMPL (service documents are read, not written).
+    /// `GetXmlDocument(format)`: the `app:collection` element.
     #[pyo3(signature = (format, /))]
-    fn get_xml_document(&self, format: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn get_xml_document(slf: &Bound<'_, Self>, format: &Bound<'_, PyAny>) -> PyResult<PyXmlDocument> {
         crate::syndication_feed::format_arg(format)?;
-        Err(not_written("ResourceCollection"))
+        Ok(PyXmlDocument { inner: Self::to_core(slf.as_any())?.unwrap_or_default().get_xml_document() })
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
