@@ -5,6 +5,7 @@ and the aiohttp transfer server (Basic authentication, an upload sink)."""
 from __future__ import annotations
 
 import asyncio
+import collections.abc
 import copy
 import hashlib
 import json
@@ -250,6 +251,11 @@ async def test_credentials_and_recoverable_statuses(
     assert len(statuses) == 0 and op.current_web_error_status is None
     statuses.append(WebErrorStatus.UNAUTHORIZED)
     assert list(op.recoverable_web_error_statuses) == [WebErrorStatus.UNAUTHORIZED], "a live vector"
+    assert isinstance(statuses, collections.abc.MutableSequence)
+    assert statuses == [WebErrorStatus.UNAUTHORIZED] and statuses != ["x"] and WebErrorStatus.UNAUTHORIZED in statuses
+    statuses.insert(0, WebErrorStatus.NOT_FOUND)
+    del statuses[0]
+    assert statuses[-1] == WebErrorStatus.UNAUTHORIZED and len(statuses) == 1
     started = op.start_async()
     await eventually(
         "the recoverable pause",

@@ -8,7 +8,7 @@ use netrt::background_transfer::{
 };
 use netrt::error::WebErrorStatus;
 use netrt::foundation::Vector;
-use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 
 use crate::convert::{enum_arg, py_enum, uuid};
@@ -434,11 +434,8 @@ impl PyWebErrorStatusVector {
     fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
         let Ok(items) = other.try_iter() else { return Ok(false) };
         let mine = py.detach(|| self.inner.to_vec());
+        // Anything that is not a sequence of WebErrorStatus values is simply not equal.
         let theirs = items.map(|o| o.and_then(|o| web_status_arg(&o))).collect::<PyResult<Vec<_>>>();
-        match theirs {
-            Ok(theirs) => Ok(mine == theirs),
-            Err(e) if e.is_instance_of::<PyTypeError>(py) => Ok(false),
-            Err(_) => Ok(false),
-        }
+        Ok(theirs.is_ok_and(|theirs| mine == theirs))
     }
 }
