@@ -8,11 +8,8 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-#[path = "../../../core/tests/util/peers.rs"]
-#[allow(dead_code, unused_imports)]
-mod peers;
-
-pub use peers::Peer;
+use super::peers;
+pub use super::peers::Peer;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()

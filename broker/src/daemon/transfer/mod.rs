@@ -113,6 +113,11 @@ impl Transfers {
         {
             let mut inner = self.lock();
             for mut state in saved {
+                if status::is_final(state.status) {
+                    // Reported to whoever followed it before the restart; not listed again.
+                    let _ = std::fs::remove_file(store::file(&self.dir, &state.request.guid));
+                    continue;
+                }
                 if state.status == status::RUNNING {
                     // Queued again: the scheduler restarts it from the partial file's length.
                     state.status = status::IDLE;
@@ -188,7 +193,7 @@ impl Transfers {
             transfer = %store::hex(&entry.state.request.guid),
             "created a {:?} of {}",
             entry.state.request.kind,
-            entry.state.request.uri
+            loggable(&entry.state.request.uri)
         );
         let reply = Message::TransferState(Box::new(public(&entry.state)));
         inner.entries.insert(entry.state.request.guid, entry);
@@ -269,6 +274,7 @@ impl Transfers {
                     }
                     None => {
                         run::discard_partial(&entry.state);
+                        run::discard_spooled_body(&entry.state);
                         entry.state.status = status::CANCELED;
                         self.publish(entry);
                     }
@@ -414,6 +420,17 @@ fn name(status: u32) -> &'static str {
 /// The state as clients see it: no passwords.
 fn public(state: &TransferState) -> TransferState {
     TransferState { request: state.request.without_secrets(), ..state.clone() }
+}
+
+/// A URI for the log: without a password in its user info.
+fn loggable(uri: &str) -> String {
+    match url::Url::parse(uri) {
+        Ok(mut url) => {
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) => "(an invalid URI)".into(),
+    }
 }
 
 fn check_uri(uri: &str) -> Result<(), String> {
