@@ -129,6 +129,231 @@ typedef int32_t netrt_async_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `BackgroundTransferStatus`: where a transfer stands.
+enum netrt_background_transfer_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Created, not started (or waiting for its turn in a Serialized group).
+  NETRT_BACKGROUND_TRANSFER_STATUS_IDLE = 0,
+  // Transferring.
+  NETRT_BACKGROUND_TRANSFER_STATUS_RUNNING = 1,
+  // Paused by the app (`Pause`).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_BY_APPLICATION = 2,
+  // Paused because the network is costed (never on Linux: there is no metered-network signal).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_COSTED_NETWORK = 3,
+  // Paused because the network is gone (netrt retries instead, then reports Error).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_NO_NETWORK = 4,
+  // Done.
+  NETRT_BACKGROUND_TRANSFER_STATUS_COMPLETED = 5,
+  // Cancelled.
+  NETRT_BACKGROUND_TRANSFER_STATUS_CANCELED = 6,
+  // Failed; the start or attach operation fails with the error.
+  NETRT_BACKGROUND_TRANSFER_STATUS_ERROR = 7,
+  // Paused on a WebErrorStatus the app listed in RecoverableWebErrorStatuses; `Resume` tries
+  // again.
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_RECOVERABLE_WEB_ERROR_STATUS = 8,
+  // Paused by system policy (never on Linux).
+  NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_SYSTEM_POLICY = 32,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_status netrt_background_transfer_status;
+#else
+typedef int32_t netrt_background_transfer_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Web.WebErrorStatus`: what a failed WebSocket or web operation means.
+//
+// See `netrt_web_error_get_status`; members 300-505 carry the HTTP status code as their value.
+enum netrt_web_error_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The status is not known.
+  NETRT_WEB_ERROR_STATUS_UNKNOWN = 0,
+  // The certificate's common name does not match the host.
+  NETRT_WEB_ERROR_STATUS_CERTIFICATE_COMMON_NAME_IS_INCORRECT = 1,
+  // The certificate has expired.
+  NETRT_WEB_ERROR_STATUS_CERTIFICATE_EXPIRED = 2,
+  // The certificate contains errors.
+  NETRT_WEB_ERROR_STATUS_CERTIFICATE_CONTAINS_ERRORS = 3,
+  // The certificate has been revoked.
+  NETRT_WEB_ERROR_STATUS_CERTIFICATE_REVOKED = 4,
+  // The certificate is invalid.
+  NETRT_WEB_ERROR_STATUS_CERTIFICATE_IS_INVALID = 5,
+  // The server is not responding.
+  NETRT_WEB_ERROR_STATUS_SERVER_UNREACHABLE = 6,
+  // The connection timed out.
+  NETRT_WEB_ERROR_STATUS_TIMEOUT = 7,
+  // The server returned an invalid or unrecognized response.
+  NETRT_WEB_ERROR_STATUS_ERROR_HTTP_INVALID_SERVER_RESPONSE = 8,
+  // The connection was aborted.
+  NETRT_WEB_ERROR_STATUS_CONNECTION_ABORTED = 9,
+  // The connection was reset.
+  NETRT_WEB_ERROR_STATUS_CONNECTION_RESET = 10,
+  // The connection was ended (or the machine is offline).
+  NETRT_WEB_ERROR_STATUS_DISCONNECTED = 11,
+  // A redirect went from a non-secure to a secure location.
+  NETRT_WEB_ERROR_STATUS_HTTP_TO_HTTPS_ON_REDIRECTION = 12,
+  // A redirect went from a secure to a non-secure location.
+  NETRT_WEB_ERROR_STATUS_HTTPS_TO_HTTP_ON_REDIRECTION = 13,
+  // Cannot connect to the destination.
+  NETRT_WEB_ERROR_STATUS_CANNOT_CONNECT = 14,
+  // The host name could not be resolved.
+  NETRT_WEB_ERROR_STATUS_HOST_NAME_NOT_RESOLVED = 15,
+  // The operation was cancelled.
+  NETRT_WEB_ERROR_STATUS_OPERATION_CANCELED = 16,
+  // The redirect failed.
+  NETRT_WEB_ERROR_STATUS_REDIRECT_FAILED = 17,
+  // An unexpected failure status code was received.
+  NETRT_WEB_ERROR_STATUS_UNEXPECTED_STATUS_CODE = 18,
+  // An unexpected redirect was received.
+  NETRT_WEB_ERROR_STATUS_UNEXPECTED_REDIRECTION = 19,
+  // An unexpected client error (4xx) was received.
+  NETRT_WEB_ERROR_STATUS_UNEXPECTED_CLIENT_ERROR = 20,
+  // An unexpected server error (5xx) was received.
+  NETRT_WEB_ERROR_STATUS_UNEXPECTED_SERVER_ERROR = 21,
+  // The server does not support range requests.
+  NETRT_WEB_ERROR_STATUS_INSUFFICIENT_RANGE_SUPPORT = 22,
+  // The server does not report the content length.
+  NETRT_WEB_ERROR_STATUS_MISSING_CONTENT_LENGTH_SUPPORT = 23,
+  // HTTP 300 Multiple Choices.
+  NETRT_WEB_ERROR_STATUS_MULTIPLE_CHOICES = 300,
+  // HTTP 301 Moved Permanently.
+  NETRT_WEB_ERROR_STATUS_MOVED_PERMANENTLY = 301,
+  // HTTP 302 Found.
+  NETRT_WEB_ERROR_STATUS_FOUND = 302,
+  // HTTP 303 See Other.
+  NETRT_WEB_ERROR_STATUS_SEE_OTHER = 303,
+  // HTTP 304 Not Modified.
+  NETRT_WEB_ERROR_STATUS_NOT_MODIFIED = 304,
+  // HTTP 305 Use Proxy.
+  NETRT_WEB_ERROR_STATUS_USE_PROXY = 305,
+  // HTTP 307 Temporary Redirect.
+  NETRT_WEB_ERROR_STATUS_TEMPORARY_REDIRECT = 307,
+  // HTTP 400 Bad Request.
+  NETRT_WEB_ERROR_STATUS_BAD_REQUEST = 400,
+  // HTTP 401 Unauthorized.
+  NETRT_WEB_ERROR_STATUS_UNAUTHORIZED = 401,
+  // HTTP 402 Payment Required.
+  NETRT_WEB_ERROR_STATUS_PAYMENT_REQUIRED = 402,
+  // HTTP 403 Forbidden.
+  NETRT_WEB_ERROR_STATUS_FORBIDDEN = 403,
+  // HTTP 404 Not Found.
+  NETRT_WEB_ERROR_STATUS_NOT_FOUND = 404,
+  // HTTP 405 Method Not Allowed.
+  NETRT_WEB_ERROR_STATUS_METHOD_NOT_ALLOWED = 405,
+  // HTTP 406 Not Acceptable.
+  NETRT_WEB_ERROR_STATUS_NOT_ACCEPTABLE = 406,
+  // HTTP 407 Proxy Authentication Required.
+  NETRT_WEB_ERROR_STATUS_PROXY_AUTHENTICATION_REQUIRED = 407,
+  // HTTP 408 Request Timeout.
+  NETRT_WEB_ERROR_STATUS_REQUEST_TIMEOUT = 408,
+  // HTTP 409 Conflict.
+  NETRT_WEB_ERROR_STATUS_CONFLICT = 409,
+  // HTTP 410 Gone.
+  NETRT_WEB_ERROR_STATUS_GONE = 410,
+  // HTTP 411 Length Required.
+  NETRT_WEB_ERROR_STATUS_LENGTH_REQUIRED = 411,
+  // HTTP 412 Precondition Failed.
+  NETRT_WEB_ERROR_STATUS_PRECONDITION_FAILED = 412,
+  // HTTP 413 Request Entity Too Large.
+  NETRT_WEB_ERROR_STATUS_REQUEST_ENTITY_TOO_LARGE = 413,
+  // HTTP 414 Request-URI Too Long.
+  NETRT_WEB_ERROR_STATUS_REQUEST_URI_TOO_LONG = 414,
+  // HTTP 415 Unsupported Media Type.
+  NETRT_WEB_ERROR_STATUS_UNSUPPORTED_MEDIA_TYPE = 415,
+  // HTTP 416 Requested Range Not Satisfiable.
+  NETRT_WEB_ERROR_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE = 416,
+  // HTTP 417 Expectation Failed.
+  NETRT_WEB_ERROR_STATUS_EXPECTATION_FAILED = 417,
+  // HTTP 500 Internal Server Error.
+  NETRT_WEB_ERROR_STATUS_INTERNAL_SERVER_ERROR = 500,
+  // HTTP 501 Not Implemented.
+  NETRT_WEB_ERROR_STATUS_NOT_IMPLEMENTED = 501,
+  // HTTP 502 Bad Gateway.
+  NETRT_WEB_ERROR_STATUS_BAD_GATEWAY = 502,
+  // HTTP 503 Service Unavailable.
+  NETRT_WEB_ERROR_STATUS_SERVICE_UNAVAILABLE = 503,
+  // HTTP 504 Gateway Timeout.
+  NETRT_WEB_ERROR_STATUS_GATEWAY_TIMEOUT = 504,
+  // HTTP 505 HTTP Version Not Supported.
+  NETRT_WEB_ERROR_STATUS_HTTP_VERSION_NOT_SUPPORTED = 505,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_web_error_status netrt_web_error_status;
+#else
+typedef int32_t netrt_web_error_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `BackgroundTransferPriority`: which transfer of a Serialized group runs first.
+enum netrt_background_transfer_priority
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Creation order.
+  NETRT_BACKGROUND_TRANSFER_PRIORITY_DEFAULT = 0,
+  // Before the Default and Low ones.
+  NETRT_BACKGROUND_TRANSFER_PRIORITY_HIGH = 1,
+  // After the others.
+  NETRT_BACKGROUND_TRANSFER_PRIORITY_LOW = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_priority netrt_background_transfer_priority;
+#else
+typedef int32_t netrt_background_transfer_priority;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `BackgroundTransferCostPolicy`: whether a transfer may use a costed network. netrt stores it and
+// reports it back; Linux has no metered-network signal, so it changes nothing.
+enum netrt_background_transfer_cost_policy
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The system's default.
+  NETRT_BACKGROUND_TRANSFER_COST_POLICY_DEFAULT = 0,
+  // Only unrestricted networks.
+  NETRT_BACKGROUND_TRANSFER_COST_POLICY_UNRESTRICTED_ONLY = 1,
+  // Any network.
+  NETRT_BACKGROUND_TRANSFER_COST_POLICY_ALWAYS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_cost_policy netrt_background_transfer_cost_policy;
+#else
+typedef int32_t netrt_background_transfer_cost_policy;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `BackgroundTransferBehavior`: how the transfers of a group run.
+enum netrt_background_transfer_behavior
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // All at once.
+  NETRT_BACKGROUND_TRANSFER_BEHAVIOR_PARALLEL = 0,
+  // One at a time (High priority first, else creation order).
+  NETRT_BACKGROUND_TRANSFER_BEHAVIOR_SERIALIZED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_transfer_behavior netrt_background_transfer_behavior;
+#else
+typedef int32_t netrt_background_transfer_behavior;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // `Windows.Networking.Sockets.SocketActivityTriggerReason`: why the broker activated the task.
 enum netrt_socket_activity_trigger_reason
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -409,133 +634,6 @@ typedef int32_t netrt_socket_error_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// `Windows.Web.WebErrorStatus`: what a failed WebSocket or web operation means.
-//
-// See `netrt_web_error_get_status`; members 300-505 carry the HTTP status code as their value.
-enum netrt_web_error_status
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : int32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // The status is not known.
-  NETRT_WEB_ERROR_STATUS_UNKNOWN = 0,
-  // The certificate's common name does not match the host.
-  NETRT_WEB_ERROR_STATUS_CERTIFICATE_COMMON_NAME_IS_INCORRECT = 1,
-  // The certificate has expired.
-  NETRT_WEB_ERROR_STATUS_CERTIFICATE_EXPIRED = 2,
-  // The certificate contains errors.
-  NETRT_WEB_ERROR_STATUS_CERTIFICATE_CONTAINS_ERRORS = 3,
-  // The certificate has been revoked.
-  NETRT_WEB_ERROR_STATUS_CERTIFICATE_REVOKED = 4,
-  // The certificate is invalid.
-  NETRT_WEB_ERROR_STATUS_CERTIFICATE_IS_INVALID = 5,
-  // The server is not responding.
-  NETRT_WEB_ERROR_STATUS_SERVER_UNREACHABLE = 6,
-  // The connection timed out.
-  NETRT_WEB_ERROR_STATUS_TIMEOUT = 7,
-  // The server returned an invalid or unrecognized response.
-  NETRT_WEB_ERROR_STATUS_ERROR_HTTP_INVALID_SERVER_RESPONSE = 8,
-  // The connection was aborted.
-  NETRT_WEB_ERROR_STATUS_CONNECTION_ABORTED = 9,
-  // The connection was reset.
-  NETRT_WEB_ERROR_STATUS_CONNECTION_RESET = 10,
-  // The connection was ended (or the machine is offline).
-  NETRT_WEB_ERROR_STATUS_DISCONNECTED = 11,
-  // A redirect went from a non-secure to a secure location.
-  NETRT_WEB_ERROR_STATUS_HTTP_TO_HTTPS_ON_REDIRECTION = 12,
-  // A redirect went from a secure to a non-secure location.
-  NETRT_WEB_ERROR_STATUS_HTTPS_TO_HTTP_ON_REDIRECTION = 13,
-  // Cannot connect to the destination.
-  NETRT_WEB_ERROR_STATUS_CANNOT_CONNECT = 14,
-  // The host name could not be resolved.
-  NETRT_WEB_ERROR_STATUS_HOST_NAME_NOT_RESOLVED = 15,
-  // The operation was cancelled.
-  NETRT_WEB_ERROR_STATUS_OPERATION_CANCELED = 16,
-  // The redirect failed.
-  NETRT_WEB_ERROR_STATUS_REDIRECT_FAILED = 17,
-  // An unexpected failure status code was received.
-  NETRT_WEB_ERROR_STATUS_UNEXPECTED_STATUS_CODE = 18,
-  // An unexpected redirect was received.
-  NETRT_WEB_ERROR_STATUS_UNEXPECTED_REDIRECTION = 19,
-  // An unexpected client error (4xx) was received.
-  NETRT_WEB_ERROR_STATUS_UNEXPECTED_CLIENT_ERROR = 20,
-  // An unexpected server error (5xx) was received.
-  NETRT_WEB_ERROR_STATUS_UNEXPECTED_SERVER_ERROR = 21,
-  // The server does not support range requests.
-  NETRT_WEB_ERROR_STATUS_INSUFFICIENT_RANGE_SUPPORT = 22,
-  // The server does not report the content length.
-  NETRT_WEB_ERROR_STATUS_MISSING_CONTENT_LENGTH_SUPPORT = 23,
-  // HTTP 300 Multiple Choices.
-  NETRT_WEB_ERROR_STATUS_MULTIPLE_CHOICES = 300,
-  // HTTP 301 Moved Permanently.
-  NETRT_WEB_ERROR_STATUS_MOVED_PERMANENTLY = 301,
-  // HTTP 302 Found.
-  NETRT_WEB_ERROR_STATUS_FOUND = 302,
-  // HTTP 303 See Other.
-  NETRT_WEB_ERROR_STATUS_SEE_OTHER = 303,
-  // HTTP 304 Not Modified.
-  NETRT_WEB_ERROR_STATUS_NOT_MODIFIED = 304,
-  // HTTP 305 Use Proxy.
-  NETRT_WEB_ERROR_STATUS_USE_PROXY = 305,
-  // HTTP 307 Temporary Redirect.
-  NETRT_WEB_ERROR_STATUS_TEMPORARY_REDIRECT = 307,
-  // HTTP 400 Bad Request.
-  NETRT_WEB_ERROR_STATUS_BAD_REQUEST = 400,
-  // HTTP 401 Unauthorized.
-  NETRT_WEB_ERROR_STATUS_UNAUTHORIZED = 401,
-  // HTTP 402 Payment Required.
-  NETRT_WEB_ERROR_STATUS_PAYMENT_REQUIRED = 402,
-  // HTTP 403 Forbidden.
-  NETRT_WEB_ERROR_STATUS_FORBIDDEN = 403,
-  // HTTP 404 Not Found.
-  NETRT_WEB_ERROR_STATUS_NOT_FOUND = 404,
-  // HTTP 405 Method Not Allowed.
-  NETRT_WEB_ERROR_STATUS_METHOD_NOT_ALLOWED = 405,
-  // HTTP 406 Not Acceptable.
-  NETRT_WEB_ERROR_STATUS_NOT_ACCEPTABLE = 406,
-  // HTTP 407 Proxy Authentication Required.
-  NETRT_WEB_ERROR_STATUS_PROXY_AUTHENTICATION_REQUIRED = 407,
-  // HTTP 408 Request Timeout.
-  NETRT_WEB_ERROR_STATUS_REQUEST_TIMEOUT = 408,
-  // HTTP 409 Conflict.
-  NETRT_WEB_ERROR_STATUS_CONFLICT = 409,
-  // HTTP 410 Gone.
-  NETRT_WEB_ERROR_STATUS_GONE = 410,
-  // HTTP 411 Length Required.
-  NETRT_WEB_ERROR_STATUS_LENGTH_REQUIRED = 411,
-  // HTTP 412 Precondition Failed.
-  NETRT_WEB_ERROR_STATUS_PRECONDITION_FAILED = 412,
-  // HTTP 413 Request Entity Too Large.
-  NETRT_WEB_ERROR_STATUS_REQUEST_ENTITY_TOO_LARGE = 413,
-  // HTTP 414 Request-URI Too Long.
-  NETRT_WEB_ERROR_STATUS_REQUEST_URI_TOO_LONG = 414,
-  // HTTP 415 Unsupported Media Type.
-  NETRT_WEB_ERROR_STATUS_UNSUPPORTED_MEDIA_TYPE = 415,
-  // HTTP 416 Requested Range Not Satisfiable.
-  NETRT_WEB_ERROR_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE = 416,
-  // HTTP 417 Expectation Failed.
-  NETRT_WEB_ERROR_STATUS_EXPECTATION_FAILED = 417,
-  // HTTP 500 Internal Server Error.
-  NETRT_WEB_ERROR_STATUS_INTERNAL_SERVER_ERROR = 500,
-  // HTTP 501 Not Implemented.
-  NETRT_WEB_ERROR_STATUS_NOT_IMPLEMENTED = 501,
-  // HTTP 502 Bad Gateway.
-  NETRT_WEB_ERROR_STATUS_BAD_GATEWAY = 502,
-  // HTTP 503 Service Unavailable.
-  NETRT_WEB_ERROR_STATUS_SERVICE_UNAVAILABLE = 503,
-  // HTTP 504 Gateway Timeout.
-  NETRT_WEB_ERROR_STATUS_GATEWAY_TIMEOUT = 504,
-  // HTTP 505 HTTP Version Not Supported.
-  NETRT_WEB_ERROR_STATUS_HTTP_VERSION_NOT_SUPPORTED = 505,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum netrt_web_error_status netrt_web_error_status;
-#else
-typedef int32_t netrt_web_error_status;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
 // `Windows.Web.Syndication.SyndicationErrorStatus`: why a feed could not be read.
 enum netrt_syndication_error_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -686,6 +784,20 @@ enum netrt_kind
   NETRT_KIND_STORAGE_FILE = 60,
   // `Windows.Storage.StorageFolder`.
   NETRT_KIND_STORAGE_FOLDER = 61,
+  // `Windows.Networking.BackgroundTransfer.BackgroundDownloader`.
+  NETRT_KIND_BACKGROUND_DOWNLOADER = 62,
+  // `DownloadOperation`.
+  NETRT_KIND_DOWNLOAD_OPERATION = 63,
+  // `BackgroundUploader`.
+  NETRT_KIND_BACKGROUND_UPLOADER = 64,
+  // `UploadOperation`.
+  NETRT_KIND_UPLOAD_OPERATION = 65,
+  // `BackgroundTransferGroup`.
+  NETRT_KIND_BACKGROUND_TRANSFER_GROUP = 66,
+  // `ResponseInformation`.
+  NETRT_KIND_RESPONSE_INFORMATION = 67,
+  // `BackgroundTransferContentPart`.
+  NETRT_KIND_BACKGROUND_TRANSFER_CONTENT_PART = 68,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1072,6 +1184,46 @@ typedef struct {
   uint8_t data4[8];
 } netrt_guid;
 
+// `BackgroundDownloadProgress`.
+typedef struct {
+  // `BytesReceived`.
+  uint64_t bytes_received;
+  // `TotalBytesToReceive` (0 while unknown).
+  uint64_t total_bytes_to_receive;
+  // `Status`.
+  netrt_background_transfer_status status;
+  // `HasResponseChanged`: the server's response changed since the transfer began.
+  bool has_response_changed;
+  // `HasRestarted`: the transfer started over from the first byte.
+  bool has_restarted;
+} netrt_background_download_progress;
+
+// `BackgroundTransferFileRange`: `length` bytes from `offset`.
+typedef struct {
+  // `Offset`.
+  uint64_t offset;
+  // `Length`.
+  uint64_t length;
+} netrt_background_transfer_file_range;
+
+// `BackgroundUploadProgress`.
+typedef struct {
+  // `BytesReceived` (of the server's response).
+  uint64_t bytes_received;
+  // `BytesSent`.
+  uint64_t bytes_sent;
+  // `TotalBytesToReceive` (0 while unknown).
+  uint64_t total_bytes_to_receive;
+  // `TotalBytesToSend`.
+  uint64_t total_bytes_to_send;
+  // `Status`.
+  netrt_background_transfer_status status;
+  // `HasResponseChanged`.
+  bool has_response_changed;
+  // `HasRestarted`.
+  bool has_restarted;
+} netrt_background_upload_progress;
+
 // `Windows.Security.Cryptography.Certificates.CertificateKeyUsages` as a value: the flags of
 // the keyUsage extension. A plain struct rather than a handle because netrt only reads it from
 // certificates (WinRT also uses the class to describe certificate requests, which netrt does
@@ -1107,6 +1259,17 @@ typedef void (*netrt_callback)(void *user_data);
 typedef void (*netrt_event_handler)(void *user_data,
                                     netrt_handle sender,
                                     netrt_handle args);
+
+// A progress handler: `user_data` as given to `netrt_async_set_progress`, the operation and
+// the progress payload (for a transfer, the DownloadOperation or UploadOperation itself; read
+// its progress with `netrt_download_operation_get_progress`). Both handles are borrowed for
+// the call: do not release them; duplicate one to keep it.
+typedef void (*netrt_async_progress_handler)(void *user_data,
+                                             netrt_handle op,
+                                             netrt_handle progress);
+
+// Frees a handler's `user_data` once the handler will never run again.
+typedef void (*netrt_user_data_release)(void *user_data);
 
 // `RoundTripTimeStatistics` (microseconds), from Linux TCP_INFO.
 typedef struct {
@@ -1283,6 +1446,539 @@ netrt_hresult netrt_async_get_results_bool(netrt_handle op,
 // releases. Each call issues another reference. As `netrt_async_get_results_uint32` otherwise.
 netrt_hresult netrt_async_get_results_handle(netrt_handle op,
                                              netrt_handle *out_handle);
+
+// GetResults of an operation that produces a list of objects (GetCurrentDownloadsAsync,
+// GetCurrentUploadsAsync): `*needed` (not NULL) always receives the count; when `len` is at
+// least that, `handles[0..count]` receive new references the caller releases (each call issues
+// others). Too small → `0x8007007A` with only `*needed` written, so call again with room for
+// `*needed`. `handles` may be NULL when `len` is 0. Errors: as
+// `netrt_async_get_results_uint32`; `E_INVALIDARG` when the result is not a list.
+netrt_hresult netrt_async_get_results_handles(netrt_handle op,
+                                              netrt_handle *handles,
+                                              size_t len,
+                                              size_t *needed);
+
+// `StartAsync()`: starts the download and follows it. `*out_op` (not NULL) receives an
+// operation with progress: `netrt_async_set_progress` hears each report (the progress handle
+// is this DownloadOperation; read `netrt_download_operation_get_progress`) — at least every
+// 1 MiB or 250 ms and on every status change. It completes with this DownloadOperation when
+// the download does, fails with the download's error, and `netrt_async_cancel` cancels the
+// download. When the app exits the download goes on; `netrt_download_operation_attach_async`
+// follows it again. Errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` when it was
+// started before.
+netrt_hresult netrt_download_operation_start_async(netrt_handle operation,
+                                                   netrt_handle *out_op);
+
+// `AttachAsync()`: follows a download found with
+// `netrt_background_downloader_get_current_downloads_async`, as `StartAsync` does. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_attach_async(netrt_handle operation,
+                                                    netrt_handle *out_op);
+
+// `Pause()`. Errors: handle checks, `E_ILLEGAL_METHOD_CALL` when it is not running.
+netrt_hresult netrt_download_operation_pause(netrt_handle operation);
+
+// `Resume()`: continues from the bytes already downloaded (a range request when the server
+// allows it). Errors: handle checks, `E_ILLEGAL_METHOD_CALL` when it is not paused or its
+// method is POST.
+netrt_hresult netrt_download_operation_resume(netrt_handle operation);
+
+// `Guid`: the transfer's identity in the daemon. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_guid(netrt_handle operation,
+                                                netrt_guid *out_value);
+
+// `RequestedUri` (get): `*out` (not NULL) receives a new Uri reference. Errors: handle
+// checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_requested_uri(netrt_handle operation,
+                                                         netrt_handle *out);
+
+// `RequestedUri` (set; a Uri handle), only while paused: the next attempt asks this URI.
+// Errors: handle checks, `E_ILLEGAL_METHOD_CALL` when not paused, `E_INVALIDARG` for a URI
+// that is not http(s).
+netrt_hresult netrt_download_operation_set_requested_uri(netrt_handle operation,
+                                                         netrt_handle uri);
+
+// `Method`. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set;
+// too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_download_operation_get_method(netrt_handle operation,
+                                                  char *buf,
+                                                  size_t len,
+                                                  size_t *needed);
+
+// `Progress`: the last state the daemon reported to this process. Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_download_operation_get_progress(netrt_handle operation,
+                                                    netrt_background_download_progress *out_value);
+
+// `ResultFile`: `*out` (not NULL) receives a new StorageFile reference. Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_download_operation_get_result_file(netrt_handle operation,
+                                                       netrt_handle *out);
+
+// `GetResponseInformation()`: `*out` (not NULL) receives a new ResponseInformation reference,
+// or 0 before the response headers arrived. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_response_information(netrt_handle operation,
+                                                                netrt_handle *out);
+
+// `GetResultStreamAt(position)`: an InputStream over what was downloaded, from `position`
+// (the result file once complete, the partial file before). `*out` (not NULL) receives a new
+// reference. Errors: handle checks, `E_POINTER`, `ERROR_FILE_NOT_FOUND` before any byte
+// arrived.
+netrt_hresult netrt_download_operation_get_result_stream_at(netrt_handle operation,
+                                                            uint64_t position,
+                                                            netrt_handle *out);
+
+// `GetDownloadedRanges()`: into `ranges` (room for `len`; NULL only with `len` 0); `*needed`
+// (not NULL) always receives the count (netrt downloads sequentially: 0 or 1 range). Too
+// small → `0x8007007A` with only `*needed` written. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_downloaded_ranges(netrt_handle operation,
+                                                             netrt_background_transfer_file_range *ranges,
+                                                             size_t len,
+                                                             size_t *needed);
+
+// `CurrentWebErrorStatus`: `*out_has_value` (not NULL) says whether there is one (the status
+// that paused or failed the download); `*out_value` (not NULL) receives it, else `UNKNOWN`.
+// Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_current_web_error_status(netrt_handle operation,
+                                                                    bool *out_has_value,
+                                                                    netrt_web_error_status *out_value);
+
+// `RecoverableWebErrorStatuses`: `*out` (not NULL) receives a Vector handle of `int32_t`
+// WebErrorStatus values (`netrt_vector_*_int32`), live: a change is sent to the daemon at
+// once. A failure with a status in it pauses the download (PAUSED_RECOVERABLE_WEB_ERROR_STATUS)
+// instead of failing it; `netrt_download_operation_resume` tries again. Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_download_operation_get_recoverable_web_error_statuses(netrt_handle operation,
+                                                                          netrt_handle *out);
+
+// `Priority` (get). Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_priority(netrt_handle operation,
+                                                    netrt_background_transfer_priority *out_value);
+
+// `Priority` (set; a `netrt_background_transfer_priority`). Errors: handle checks,
+// `E_INVALIDARG` for an unknown value, the daemon's errors.
+netrt_hresult netrt_download_operation_set_priority(netrt_handle operation,
+                                                    int32_t value);
+
+// `CostPolicy` (get; stored, Linux has no metered-network signal). Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_download_operation_get_cost_policy(netrt_handle operation,
+                                                       netrt_background_transfer_cost_policy *out_value);
+
+// `CostPolicy` (set). Errors: handle checks, `E_INVALIDARG` for an unknown value, the
+// daemon's errors.
+netrt_hresult netrt_download_operation_set_cost_policy(netrt_handle operation,
+                                                       int32_t value);
+
+// `TransferGroup`: `*out` (not NULL) receives a new group reference, or 0. Errors: handle
+// checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_transfer_group(netrt_handle operation,
+                                                          netrt_handle *out);
+
+// `SetRequestHeader(headerName, headerValue)` (UTF-8, not NULL): for the next attempt.
+// Errors: handle checks, `E_POINTER`, `E_INVALIDARG` for an invalid header.
+netrt_hresult netrt_download_operation_set_request_header(netrt_handle operation,
+                                                          const char *header_name,
+                                                          const char *header_value);
+
+// `RemoveRequestHeader(headerName)` (UTF-8, not NULL). Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_remove_request_header(netrt_handle operation,
+                                                             const char *header_name);
+
+// `IsRandomAccessRequired` (get). Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_download_operation_get_is_random_access_required(netrt_handle operation,
+                                                                     bool *out_value);
+
+// `IsRandomAccessRequired` (set; stored, netrt downloads sequentially). Errors: handle
+// checks, `E_ILLEGAL_METHOD_CALL` after the download started.
+netrt_hresult netrt_download_operation_set_is_random_access_required(netrt_handle operation,
+                                                                     bool value);
+
+// `BackgroundDownloader()`: method GET, no headers, no credentials, no group. `*out` (not
+// NULL) receives a new reference. Errors: `E_POINTER`.
+netrt_hresult netrt_background_downloader_create(netrt_handle *out);
+
+// `SetRequestHeader(headerName, headerValue)` (UTF-8, not NULL): sent with every download
+// created afterwards; a name set again gets `", value"` appended. Errors: handle checks,
+// `E_POINTER`, `E_INVALIDARG` for an invalid header.
+netrt_hresult netrt_background_downloader_set_request_header(netrt_handle downloader,
+                                                             const char *header_name,
+                                                             const char *header_value);
+
+// `Method` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always
+// set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_background_downloader_get_method(netrt_handle downloader,
+                                                     char *buf,
+                                                     size_t len,
+                                                     size_t *needed);
+
+// `Method` (set; UTF-8, not NULL). Errors: handle checks, `E_POINTER`, `E_INVALIDARG` for a
+// method that is not an HTTP token.
+netrt_hresult netrt_background_downloader_set_method(netrt_handle downloader,
+                                                     const char *value);
+
+// `ServerCredential` (get): `*out` (not NULL) receives a new PasswordCredential reference, or
+// 0 when none is set. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_downloader_get_server_credential(netrt_handle downloader,
+                                                                netrt_handle *out);
+
+// `ServerCredential` (set; a PasswordCredential handle, or 0 for none). Errors: handle checks.
+netrt_hresult netrt_background_downloader_set_server_credential(netrt_handle downloader,
+                                                                netrt_handle credential);
+
+// `ProxyCredential` (get): as `netrt_background_downloader_get_server_credential`.
+netrt_hresult netrt_background_downloader_get_proxy_credential(netrt_handle downloader,
+                                                               netrt_handle *out);
+
+// `ProxyCredential` (set; a PasswordCredential handle, or 0 for none). Errors: handle checks.
+netrt_hresult netrt_background_downloader_set_proxy_credential(netrt_handle downloader,
+                                                               netrt_handle credential);
+
+// `CostPolicy` (get). Stored and passed on; Linux has no metered-network signal, so it never
+// pauses a transfer. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_downloader_get_cost_policy(netrt_handle downloader,
+                                                          netrt_background_transfer_cost_policy *out_value);
+
+// `CostPolicy` (set; a `netrt_background_transfer_cost_policy`). Errors: handle checks,
+// `E_INVALIDARG` for an unknown value.
+netrt_hresult netrt_background_downloader_set_cost_policy(netrt_handle downloader,
+                                                          int32_t value);
+
+// `TransferGroup` (get): `*out` (not NULL) receives a new group reference, or 0. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_background_downloader_get_transfer_group(netrt_handle downloader,
+                                                             netrt_handle *out);
+
+// `TransferGroup` (set; a BackgroundTransferGroup handle, or 0 for none). Errors: handle
+// checks.
+netrt_hresult netrt_background_downloader_set_transfer_group(netrt_handle downloader,
+                                                             netrt_handle group);
+
+// `CreateDownload(uri, resultFile)`: a download (Idle until
+// `netrt_download_operation_start_async`) of `uri` (a Uri handle) into `result_file` (a
+// StorageFile handle; it need not exist). The daemon (netrt-brokerd) is started when none
+// runs. `*out` (not NULL) receives a new DownloadOperation reference. Errors: handle checks,
+// `E_POINTER`, `E_INVALIDARG` for a URI that is not http(s), `ERROR_SERVICE_NOT_ACTIVE` when
+// the daemon cannot be reached.
+netrt_hresult netrt_background_downloader_create_download(netrt_handle downloader,
+                                                          netrt_handle uri,
+                                                          netrt_handle result_file,
+                                                          netrt_handle *out);
+
+// `CreateDownload(uri, resultFile, requestBodyFile)`: as
+// `netrt_background_downloader_create_download`; the request sends the bytes of
+// `request_body_file` (a StorageFile handle), read when the download runs.
+netrt_hresult netrt_background_downloader_create_download_with_request_body(netrt_handle downloader,
+                                                                            netrt_handle uri,
+                                                                            netrt_handle result_file,
+                                                                            netrt_handle request_body_file,
+                                                                            netrt_handle *out);
+
+// `CreateDownloadAsync(uri, resultFile, requestBodyStream)`: as
+// `netrt_background_downloader_create_download`, with the request body read from
+// `request_body_stream` (an InputStream handle) to its end first — into a private file of the
+// daemon, so the app may exit. `*out_op` (not NULL) receives an operation whose result is the
+// DownloadOperation. Errors: as `netrt_background_downloader_create_download` (the stream's
+// and the daemon's through the operation).
+netrt_hresult netrt_background_downloader_create_download_async(netrt_handle downloader,
+                                                                netrt_handle uri,
+                                                                netrt_handle result_file,
+                                                                netrt_handle request_body_stream,
+                                                                netrt_handle *out_op);
+
+// `GetCurrentDownloadsAsync()`: this user's downloads that belong to no group, from the
+// daemon. `*out_op` (not NULL) receives an operation whose result is a list of
+// DownloadOperation handles (`netrt_async_get_results_handles`). Errors: `E_POINTER`; the
+// operation fails with `ERROR_SERVICE_NOT_ACTIVE` when the daemon cannot be reached.
+netrt_hresult netrt_background_downloader_get_current_downloads_async(netrt_handle *out_op);
+
+// `GetCurrentDownloadsForTransferGroupAsync(group)`: as
+// `netrt_background_downloader_get_current_downloads_async`, for the downloads of `group` (a
+// BackgroundTransferGroup handle). Errors: also the handle checks.
+netrt_hresult netrt_background_downloader_get_current_downloads_for_transfer_group_async(netrt_handle group,
+                                                                                         netrt_handle *out_op);
+
+// `BackgroundTransferGroup.CreateGroup(name)`: `name` (UTF-8, not NULL) identifies the group
+// to the daemon. `*out` (not NULL) receives a new reference. Errors: `E_POINTER`.
+netrt_hresult netrt_background_transfer_group_create_group(const char *name,
+                                                           netrt_handle *out);
+
+// `BackgroundTransferGroup.Name`. String out: NUL-terminated into `buf`/`len`; `*needed`
+// (not NULL) always set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_background_transfer_group_get_name(netrt_handle group,
+                                                       char *buf,
+                                                       size_t len,
+                                                       size_t *needed);
+
+// `BackgroundTransferGroup.TransferBehavior` (get; PARALLEL unless set). Errors: handle
+// checks, `E_POINTER`.
+netrt_hresult netrt_background_transfer_group_get_transfer_behavior(netrt_handle group,
+                                                                    netrt_background_transfer_behavior *out_value);
+
+// `BackgroundTransferGroup.TransferBehavior` (set; a `netrt_background_transfer_behavior`):
+// applies to operations created afterwards. Errors: handle checks, `E_INVALIDARG` for an
+// unknown value.
+netrt_hresult netrt_background_transfer_group_set_transfer_behavior(netrt_handle group,
+                                                                    int32_t value);
+
+// `BackgroundTransferContentPart()` (`name` and `file_name` NULL), `(name)` (`file_name`
+// NULL: a form field) or `(name, fileName)` (a file field). `*out` (not NULL) receives a new
+// reference. Errors: `E_POINTER` (a file name without a name).
+netrt_hresult netrt_background_transfer_content_part_create(const char *name,
+                                                            const char *file_name,
+                                                            netrt_handle *out);
+
+// `BackgroundTransferContentPart.SetHeader(headerName, headerValue)` (both UTF-8, not NULL).
+// Errors: handle checks, `E_POINTER`, `E_INVALIDARG` for a name or value that is not a valid
+// header.
+netrt_hresult netrt_background_transfer_content_part_set_header(netrt_handle part,
+                                                                const char *header_name,
+                                                                const char *header_value);
+
+// `BackgroundTransferContentPart.SetText(value)` (UTF-8, not NULL): the part's content;
+// replaces a file. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_transfer_content_part_set_text(netrt_handle part,
+                                                              const char *value);
+
+// `BackgroundTransferContentPart.SetFile(value)`: a StorageFile handle whose bytes are the
+// part's content, read when the upload runs; replaces text. Errors: handle checks (both).
+netrt_hresult netrt_background_transfer_content_part_set_file(netrt_handle part,
+                                                              netrt_handle value);
+
+// `ResponseInformation.ActualUri`: the URI of the final response (after redirects). `*out`
+// (not NULL) receives a new Uri reference. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_response_information_get_actual_uri(netrt_handle info,
+                                                        netrt_handle *out);
+
+// `ResponseInformation.StatusCode`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_response_information_get_status_code(netrt_handle info,
+                                                         uint32_t *out_value);
+
+// `ResponseInformation.IsResumable`: the server accepts range requests for this resource.
+// Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_response_information_get_is_resumable(netrt_handle info,
+                                                          bool *out_value);
+
+// `ResponseInformation.Headers` (a read-only map): the number of headers. Errors: handle
+// checks, `E_POINTER`.
+netrt_hresult netrt_response_information_get_header_count(netrt_handle info,
+                                                          uint32_t *out_value);
+
+// `ResponseInformation.Headers`: the name of header `index` (in the order received). String
+// out as `netrt_background_transfer_group_get_name`. Errors: handle checks, `E_BOUNDS` past
+// the end.
+netrt_hresult netrt_response_information_get_header_name_at(netrt_handle info,
+                                                            uint32_t index,
+                                                            char *buf,
+                                                            size_t len,
+                                                            size_t *needed);
+
+// `ResponseInformation.Headers.Lookup(name)`: the value of header `name` (UTF-8, not NULL;
+// case-insensitive). String out as `netrt_background_transfer_group_get_name`. Errors: handle
+// checks, `E_POINTER`, `E_BOUNDS` when there is no such header (as IMapView.Lookup).
+netrt_hresult netrt_response_information_lookup_header(netrt_handle info,
+                                                       const char *name,
+                                                       char *buf,
+                                                       size_t len,
+                                                       size_t *needed);
+
+// `BackgroundTransferError.GetStatus(hresult)`: the WebErrorStatus a failed transfer's HRESULT
+// stands for (`UNKNOWN` for others). Cannot fail.
+netrt_web_error_status netrt_background_transfer_error_get_status(netrt_hresult hresult);
+
+// `StartAsync()`: starts the upload and follows it. `*out_op` (not NULL) receives an
+// operation with progress: `netrt_async_set_progress` hears each report (the progress handle
+// is this UploadOperation; read `netrt_upload_operation_get_progress`) — at least every
+// 1 MiB or 250 ms and on every status change. It completes with this UploadOperation when
+// the upload does, fails with the upload's error, and `netrt_async_cancel` cancels the
+// upload. When the app exits the upload goes on; `netrt_upload_operation_attach_async`
+// follows it again. Errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` when it was
+// started before.
+netrt_hresult netrt_upload_operation_start_async(netrt_handle operation,
+                                                 netrt_handle *out_op);
+
+// `AttachAsync()`: follows an upload found with
+// `netrt_background_uploader_get_current_uploads_async`, as `StartAsync` does. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_attach_async(netrt_handle operation,
+                                                  netrt_handle *out_op);
+
+// `Guid`: the transfer's identity in the daemon. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_guid(netrt_handle operation,
+                                              netrt_guid *out_value);
+
+// `RequestedUri` (get): `*out` (not NULL) receives a new Uri reference. Errors: handle
+// checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_requested_uri(netrt_handle operation,
+                                                       netrt_handle *out);
+
+// `Method`. String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always set;
+// too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_upload_operation_get_method(netrt_handle operation,
+                                                char *buf,
+                                                size_t len,
+                                                size_t *needed);
+
+// `GetResponseInformation()`: `*out` (not NULL) receives a new ResponseInformation reference,
+// or 0 before the response headers arrived. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_response_information(netrt_handle operation,
+                                                              netrt_handle *out);
+
+// `GetResultStreamAt(position)`: an InputStream over the server's response body, from
+// `position`. `*out` (not NULL) receives a new reference. Errors: handle checks, `E_POINTER`,
+// `ERROR_FILE_NOT_FOUND` before the response arrived.
+netrt_hresult netrt_upload_operation_get_result_stream_at(netrt_handle operation,
+                                                          uint64_t position,
+                                                          netrt_handle *out);
+
+// `Priority` (get). Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_priority(netrt_handle operation,
+                                                  netrt_background_transfer_priority *out_value);
+
+// `Priority` (set; a `netrt_background_transfer_priority`). Errors: handle checks,
+// `E_INVALIDARG` for an unknown value, the daemon's errors.
+netrt_hresult netrt_upload_operation_set_priority(netrt_handle operation,
+                                                  int32_t value);
+
+// `CostPolicy` (get; stored, Linux has no metered-network signal). Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_cost_policy(netrt_handle operation,
+                                                     netrt_background_transfer_cost_policy *out_value);
+
+// `CostPolicy` (set). Errors: handle checks, `E_INVALIDARG` for an unknown value, the
+// daemon's errors.
+netrt_hresult netrt_upload_operation_set_cost_policy(netrt_handle operation,
+                                                     int32_t value);
+
+// `TransferGroup`: `*out` (not NULL) receives a new group reference, or 0. Errors: handle
+// checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_transfer_group(netrt_handle operation,
+                                                        netrt_handle *out);
+
+// `SetRequestHeader(headerName, headerValue)` (UTF-8, not NULL): for the next attempt.
+// Errors: handle checks, `E_POINTER`, `E_INVALIDARG` for an invalid header.
+netrt_hresult netrt_upload_operation_set_request_header(netrt_handle operation,
+                                                        const char *header_name,
+                                                        const char *header_value);
+
+// `RemoveRequestHeader(headerName)` (UTF-8, not NULL). Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_remove_request_header(netrt_handle operation,
+                                                           const char *header_name);
+
+// `Progress`: the last state the daemon reported to this process. Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_progress(netrt_handle operation,
+                                                  netrt_background_upload_progress *out_value);
+
+// `SourceFile`: `*out` (not NULL) receives a new StorageFile reference, or 0 for an upload
+// made from a stream or parts. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_upload_operation_get_source_file(netrt_handle operation,
+                                                     netrt_handle *out);
+
+// `BackgroundUploader()`: method POST, no headers, no credentials, no group. `*out` (not
+// NULL) receives a new reference. Errors: `E_POINTER`.
+netrt_hresult netrt_background_uploader_create(netrt_handle *out);
+
+// `SetRequestHeader(headerName, headerValue)` (UTF-8, not NULL): sent with every upload
+// created afterwards; a name set again gets `", value"` appended. Errors: handle checks,
+// `E_POINTER`, `E_INVALIDARG` for an invalid header.
+netrt_hresult netrt_background_uploader_set_request_header(netrt_handle uploader,
+                                                           const char *header_name,
+                                                           const char *header_value);
+
+// `Method` (get). String out: NUL-terminated into `buf`/`len`; `*needed` (not NULL) always
+// set; too small → `0x8007007A`. Errors: handle checks.
+netrt_hresult netrt_background_uploader_get_method(netrt_handle uploader,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *needed);
+
+// `Method` (set; UTF-8, not NULL). Errors: handle checks, `E_POINTER`, `E_INVALIDARG` for a
+// method that is not an HTTP token.
+netrt_hresult netrt_background_uploader_set_method(netrt_handle uploader,
+                                                   const char *value);
+
+// `ServerCredential` (get): `*out` (not NULL) receives a new PasswordCredential reference, or
+// 0 when none is set. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_uploader_get_server_credential(netrt_handle uploader,
+                                                              netrt_handle *out);
+
+// `ServerCredential` (set; a PasswordCredential handle, or 0 for none). Errors: handle checks.
+netrt_hresult netrt_background_uploader_set_server_credential(netrt_handle uploader,
+                                                              netrt_handle credential);
+
+// `ProxyCredential` (get): as `netrt_background_uploader_get_server_credential`.
+netrt_hresult netrt_background_uploader_get_proxy_credential(netrt_handle uploader,
+                                                             netrt_handle *out);
+
+// `ProxyCredential` (set; a PasswordCredential handle, or 0 for none). Errors: handle checks.
+netrt_hresult netrt_background_uploader_set_proxy_credential(netrt_handle uploader,
+                                                             netrt_handle credential);
+
+// `CostPolicy` (get). Stored and passed on; Linux has no metered-network signal, so it never
+// pauses a transfer. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_uploader_get_cost_policy(netrt_handle uploader,
+                                                        netrt_background_transfer_cost_policy *out_value);
+
+// `CostPolicy` (set; a `netrt_background_transfer_cost_policy`). Errors: handle checks,
+// `E_INVALIDARG` for an unknown value.
+netrt_hresult netrt_background_uploader_set_cost_policy(netrt_handle uploader,
+                                                        int32_t value);
+
+// `TransferGroup` (get): `*out` (not NULL) receives a new group reference, or 0. Errors:
+// handle checks, `E_POINTER`.
+netrt_hresult netrt_background_uploader_get_transfer_group(netrt_handle uploader,
+                                                           netrt_handle *out);
+
+// `TransferGroup` (set; a BackgroundTransferGroup handle, or 0 for none). Errors: handle
+// checks.
+netrt_hresult netrt_background_uploader_set_transfer_group(netrt_handle uploader,
+                                                           netrt_handle group);
+
+// `CreateUpload(uri, sourceFile)`: an upload (Idle until `netrt_upload_operation_start_async`)
+// that sends the bytes of `source_file` (a StorageFile handle) to `uri` (a Uri handle). The
+// daemon (netrt-brokerd) is started when none runs. `*out` (not NULL) receives a new
+// UploadOperation reference. Errors: handle checks, `E_POINTER`, `E_INVALIDARG` for a URI that
+// is not http(s), `ERROR_SERVICE_NOT_ACTIVE` when the daemon cannot be reached.
+netrt_hresult netrt_background_uploader_create_upload(netrt_handle uploader,
+                                                      netrt_handle uri,
+                                                      netrt_handle source_file,
+                                                      netrt_handle *out);
+
+// `CreateUploadFromStreamAsync(uri, sourceStream)`: the body is `source_stream` (an
+// InputStream handle) read to its end first — into a private file of the daemon, so the app
+// may exit. `*out_op` (not NULL) receives an operation whose result is the UploadOperation.
+// Errors: as `netrt_background_uploader_create_upload` (the stream's and the daemon's through
+// the operation).
+netrt_hresult netrt_background_uploader_create_upload_from_stream_async(netrt_handle uploader,
+                                                                        netrt_handle uri,
+                                                                        netrt_handle source_stream,
+                                                                        netrt_handle *out_op);
+
+// `CreateUploadAsync(uri, parts, subType, boundary)`: a multipart body of `parts`
+// (`count` BackgroundTransferContentPart handles, borrowed for the call; at least one),
+// `multipart/<sub_type>` (NULL or "" for `form-data`) with `boundary` (NULL for a random
+// one). `*out_op` (not NULL) receives an operation whose result is the UploadOperation.
+// Errors: handle checks on every part, `E_POINTER`, `E_INVALIDARG` for no parts or a boundary
+// that is not 1 to 70 characters.
+netrt_hresult netrt_background_uploader_create_upload_async(netrt_handle uploader,
+                                                            netrt_handle uri,
+                                                            const netrt_handle *parts,
+                                                            size_t count,
+                                                            const char *sub_type,
+                                                            const char *boundary,
+                                                            netrt_handle *out_op);
+
+// `GetCurrentUploadsAsync()`: this user's uploads that belong to no group, from the daemon.
+// `*out_op` (not NULL) receives an operation whose result is a list of UploadOperation
+// handles (`netrt_async_get_results_handles`). Errors: `E_POINTER`; the operation fails with
+// `ERROR_SERVICE_NOT_ACTIVE` when the daemon cannot be reached.
+netrt_hresult netrt_background_uploader_get_current_uploads_async(netrt_handle *out_op);
+
+// `GetCurrentUploadsForTransferGroupAsync(group)`: as
+// `netrt_background_uploader_get_current_uploads_async`, for the uploads of `group`.
+netrt_hresult netrt_background_uploader_get_current_uploads_for_transfer_group_async(netrt_handle group,
+                                                                                     netrt_handle *out_op);
 
 // `BackgroundTaskBuilder` with `Name = name`, `TaskEntryPoint = task_entry_point` (netrt: the
 // command line the broker runs with `/bin/sh -c`) and `SetTrigger(SocketActivityTrigger)`,
@@ -2882,6 +3578,20 @@ netrt_hresult netrt_close(netrt_handle h);
 netrt_hresult netrt_get_kind(netrt_handle h,
                              netrt_kind *out_kind);
 
+// `IAsyncOperationWithProgress.Progress` (set): `handler` (not NULL) runs with each progress
+// report from now on — on netrt's dispatcher thread, or inside the dispatch of the completion
+// queue current when the operation started — always before the operation's Completed
+// handler. Reports made before it was set are not replayed. `release_user_data` (may be NULL)
+// is called exactly once, on any thread, when the handler will never run again: after the
+// operation ended and its last report was delivered — and at once when this call fails or the
+// operation had already ended — so `user_data` can be freed there. Errors: the handle checks;
+// `E_POINTER`; `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before; `E_INVALIDARG`
+// for a running operation that reports no progress.
+netrt_hresult netrt_async_set_progress(netrt_handle op,
+                                       netrt_async_progress_handler handler,
+                                       void *user_data,
+                                       netrt_user_data_release release_user_data);
+
 // `StorageFile.GetFileFromPathAsync(path)`: the file at an absolute path (UTF-8, not NULL),
 // which must exist. `*out_op` (not NULL) receives an operation whose result is a StorageFile
 // (`netrt_async_get_results_handle`). Errors (synchronous): `E_POINTER`; `E_INVALIDARG` for an
@@ -3671,7 +4381,7 @@ netrt_hresult netrt_vector_get_size(netrt_handle vector,
 netrt_hresult netrt_vector_get_is_read_only(netrt_handle vector,
                                             bool *out_value);
 
-// `IVector.GetAt` for vectors of int32-valued enums (ChainValidationResult). `out_value` not
+// `IVector.GetAt` for vectors of int32-valued enums (ChainValidationResult, WebErrorStatus). `out_value` not
 // NULL. Errors: `E_BOUNDS` (index ≥ size); `E_INVALIDARG` (not an int32 vector).
 netrt_hresult netrt_vector_get_at_int32(netrt_handle vector,
                                         uint32_t index,

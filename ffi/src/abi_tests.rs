@@ -72,6 +72,13 @@ fn every_core_enum_member_maps_to_the_c_member_with_the_same_value() {
     check!(netrt_socket_message_type, SocketMessageType);
     check!(netrt_message_web_socket_receive_mode, MessageWebSocketReceiveMode);
     check!(netrt_creation_collision_option, netrt_core::storage::CreationCollisionOption);
+    check!(netrt_background_transfer_status, netrt_core::background_transfer::BackgroundTransferStatus);
+    check!(
+        netrt_background_transfer_cost_policy,
+        netrt_core::background_transfer::BackgroundTransferCostPolicy
+    );
+    check!(netrt_background_transfer_priority, netrt_core::background_transfer::BackgroundTransferPriority);
+    check!(netrt_background_transfer_behavior, netrt_core::background_transfer::BackgroundTransferBehavior);
 }
 
 /// Every object is as large as the largest `Value`: keep that bounded (operations are not

@@ -41,6 +41,8 @@ pub(crate) enum OpResult {
     U32(u32),
     Bool(bool),
     Object(Arc<Object>),
+    /// A list of objects (GetCurrentDownloadsAsync → IVectorView<DownloadOperation>).
+    Objects(Vec<Arc<Object>>),
 }
 
 /// The core operation behind an operation handle.
@@ -315,6 +317,56 @@ pub extern "C" fn netrt_async_get_results_handle(
             _ => None,
         })?;
         out.write(handle::issue(obj)?);
+        Ok(())
+    })
+}
+
+/// GetResults of an operation that produces a list of objects (GetCurrentDownloadsAsync,
+/// GetCurrentUploadsAsync): `*needed` (not NULL) always receives the count; when `len` is at
+/// least that, `handles[0..count]` receive new references the caller releases (each call issues
+/// others). Too small → `0x8007007A` with only `*needed` written, so call again with room for
+/// `*needed`. `handles` may be NULL when `len` is 0. Errors: as
+/// `netrt_async_get_results_uint32`; `E_INVALIDARG` when the result is not a list.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_async_get_results_handles(
+    op: netrt_handle,
+    handles: *mut netrt_handle,
+    len: usize,
+    needed: *mut usize,
+) -> netrt_hresult {
+    ffi!("netrt_async_get_results_handles", {
+        let needed = Out::new(needed, "needed")?;
+        let list = with_result(op, |r| match r {
+            OpResult::Objects(list) => Some(list.clone()),
+            _ => None,
+        })?;
+        needed.write(list.len());
+        if list.len() > len {
+            return Err(Error::new(
+                netrt_core::error::hresult::E_INSUFFICIENT_BUFFER,
+                format!("{} handles, room for {len}", list.len()),
+            ));
+        }
+        if list.is_empty() {
+            return Ok(());
+        }
+        if handles.is_null() {
+            return Err(null("handles"));
+        }
+        let mut issued = Vec::with_capacity(list.len());
+        for obj in list {
+            match handle::issue(obj) {
+                Ok(h) => issued.push(h),
+                Err(e) => {
+                    // All or nothing: the caller owns no handle when the call fails.
+                    for h in issued {
+                        let _ = handle::release(h);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        crate::boundary::array_out(handles, &issued, "handles")?;
         Ok(())
     })
 }

@@ -124,3 +124,20 @@ pub(crate) fn bytes_out<'a>(data: *mut u8, len: usize, what: &str) -> Result<&'a
     // SAFETY: the C caller promises `data` points to `len` writable bytes.
     Ok(unsafe { std::slice::from_raw_parts_mut(data, len) })
 }
+
+/// Writes `values` into a caller's array `ptr` (room for at least `values.len()` elements,
+/// checked by the caller against its `len`); NULL is allowed only when `values` is empty.
+pub(crate) fn array_out<T: Copy>(ptr: *mut T, values: &[T], what: &str) -> Result<(), Error> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    if ptr.is_null() {
+        return Err(null(what));
+    }
+    for (i, v) in values.iter().enumerate() {
+        // SAFETY: the C caller promises room for its `len` elements, and len >= values.len()
+        // (checked before this call); alignment is not assumed.
+        unsafe { ptr.add(i).write_unaligned(*v) };
+    }
+    Ok(())
+}

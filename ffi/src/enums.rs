@@ -110,4 +110,18 @@ pub enum netrt_kind {
     StorageFile = 60,
     /// `Windows.Storage.StorageFolder`.
     StorageFolder = 61,
+    /// `Windows.Networking.BackgroundTransfer.BackgroundDownloader`.
+    BackgroundDownloader = 62,
+    /// `DownloadOperation`.
+    DownloadOperation = 63,
+    /// `BackgroundUploader`.
+    BackgroundUploader = 64,
+    /// `UploadOperation`.
+    UploadOperation = 65,
+    /// `BackgroundTransferGroup`.
+    BackgroundTransferGroup = 66,
+    /// `ResponseInformation`.
+    ResponseInformation = 67,
+    /// `BackgroundTransferContentPart`.
+    BackgroundTransferContentPart = 68,
 }

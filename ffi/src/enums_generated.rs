@@ -588,6 +588,124 @@ impl From<netrt_core::broker::SocketActivityConnectedStandbyAction>
     }
 }
 
+/// `BackgroundTransferStatus`: where a transfer stands.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_background_transfer_status {
+    /// Created, not started (or waiting for its turn in a Serialized group).
+    Idle = 0,
+    /// Transferring.
+    Running = 1,
+    /// Paused by the app (`Pause`).
+    PausedByApplication = 2,
+    /// Paused because the network is costed (never on Linux: there is no metered-network signal).
+    PausedCostedNetwork = 3,
+    /// Paused because the network is gone (netrt retries instead, then reports Error).
+    PausedNoNetwork = 4,
+    /// Done.
+    Completed = 5,
+    /// Cancelled.
+    Canceled = 6,
+    /// Failed; the start or attach operation fails with the error.
+    Error = 7,
+    /// Paused on a WebErrorStatus the app listed in RecoverableWebErrorStatuses; `Resume` tries
+    /// again.
+    PausedRecoverableWebErrorStatus = 8,
+    /// Paused by system policy (never on Linux).
+    PausedSystemPolicy = 32,
+}
+
+impl From<netrt_core::background_transfer::BackgroundTransferStatus> for netrt_background_transfer_status {
+    fn from(value: netrt_core::background_transfer::BackgroundTransferStatus) -> Self {
+        use netrt_core::background_transfer::BackgroundTransferStatus as E;
+        match value {
+            E::Idle => Self::Idle,
+            E::Running => Self::Running,
+            E::PausedByApplication => Self::PausedByApplication,
+            E::PausedCostedNetwork => Self::PausedCostedNetwork,
+            E::PausedNoNetwork => Self::PausedNoNetwork,
+            E::Completed => Self::Completed,
+            E::Canceled => Self::Canceled,
+            E::Error => Self::Error,
+            E::PausedRecoverableWebErrorStatus => Self::PausedRecoverableWebErrorStatus,
+            E::PausedSystemPolicy => Self::PausedSystemPolicy,
+        }
+    }
+}
+
+/// `BackgroundTransferCostPolicy`: whether a transfer may use a costed network. netrt stores it and
+/// reports it back; Linux has no metered-network signal, so it changes nothing.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_background_transfer_cost_policy {
+    /// The system's default.
+    Default = 0,
+    /// Only unrestricted networks.
+    UnrestrictedOnly = 1,
+    /// Any network.
+    Always = 2,
+}
+
+impl From<netrt_core::background_transfer::BackgroundTransferCostPolicy>
+    for netrt_background_transfer_cost_policy
+{
+    fn from(value: netrt_core::background_transfer::BackgroundTransferCostPolicy) -> Self {
+        use netrt_core::background_transfer::BackgroundTransferCostPolicy as E;
+        match value {
+            E::Default => Self::Default,
+            E::UnrestrictedOnly => Self::UnrestrictedOnly,
+            E::Always => Self::Always,
+        }
+    }
+}
+
+/// `BackgroundTransferPriority`: which transfer of a Serialized group runs first.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_background_transfer_priority {
+    /// Creation order.
+    Default = 0,
+    /// Before the Default and Low ones.
+    High = 1,
+    /// After the others.
+    Low = 2,
+}
+
+impl From<netrt_core::background_transfer::BackgroundTransferPriority>
+    for netrt_background_transfer_priority
+{
+    fn from(value: netrt_core::background_transfer::BackgroundTransferPriority) -> Self {
+        use netrt_core::background_transfer::BackgroundTransferPriority as E;
+        match value {
+            E::Default => Self::Default,
+            E::High => Self::High,
+            E::Low => Self::Low,
+        }
+    }
+}
+
+/// `BackgroundTransferBehavior`: how the transfers of a group run.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_background_transfer_behavior {
+    /// All at once.
+    Parallel = 0,
+    /// One at a time (High priority first, else creation order).
+    Serialized = 1,
+}
+
+impl From<netrt_core::background_transfer::BackgroundTransferBehavior>
+    for netrt_background_transfer_behavior
+{
+    fn from(value: netrt_core::background_transfer::BackgroundTransferBehavior) -> Self {
+        use netrt_core::background_transfer::BackgroundTransferBehavior as E;
+        match value {
+            E::Parallel => Self::Parallel,
+            E::Serialized => Self::Serialized,
+        }
+    }
+}
+
 /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 /// validating a certificate chain (or `Success`).
 ///

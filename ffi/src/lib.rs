@@ -21,6 +21,7 @@ mod strings;
 
 pub mod app_manifest;
 pub mod async_op;
+pub mod background_transfer;
 pub mod broker;
 pub mod buffer;
 pub mod certificate;
@@ -39,6 +40,7 @@ pub mod host_name;
 pub mod listener;
 pub mod message_web_socket;
 pub mod object_api;
+pub mod progress_op;
 pub mod storage;
 pub mod stream_socket;
 pub mod stream_web_socket;

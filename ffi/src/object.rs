@@ -158,6 +158,13 @@ handle_kinds! {
     SocketActivityInformation(netrt_core::broker::SocketActivityInformation) => SocketActivityInformation, none;
     StorageFile(netrt_core::storage::StorageFile) => StorageFile, none;
     StorageFolder(netrt_core::storage::StorageFolder) => StorageFolder, none;
+    BackgroundDownloader(netrt_core::background_transfer::BackgroundDownloader) => BackgroundDownloader, none;
+    DownloadOperation(netrt_core::background_transfer::DownloadOperation) => DownloadOperation, none;
+    BackgroundUploader(netrt_core::background_transfer::BackgroundUploader) => BackgroundUploader, none;
+    UploadOperation(netrt_core::background_transfer::UploadOperation) => UploadOperation, none;
+    BackgroundTransferGroup(netrt_core::background_transfer::BackgroundTransferGroup) => BackgroundTransferGroup, none;
+    ResponseInformation(netrt_core::background_transfer::ResponseInformation) => ResponseInformation, none;
+    BackgroundTransferContentPart(netrt_core::background_transfer::BackgroundTransferContentPart) => BackgroundTransferContentPart, none;
 }
 
 impl Object {

@@ -32,6 +32,11 @@ fn result_of(value: i32) -> Result<ChainValidationResult, Error> {
         .ok_or_else(|| Error::invalid_arg(format!("{value} is not a ChainValidationResult value")))
 }
 
+fn web_status_of(value: i32) -> Result<netrt_core::error::WebErrorStatus, Error> {
+    netrt_core::error::WebErrorStatus::from_i32(value)
+        .ok_or_else(|| Error::invalid_arg(format!("{value} is not a WebErrorStatus value")))
+}
+
 /// `IVector.Size`. `out_size` not NULL. Errors: handle checks (`E_INVALIDARG` for a handle
 /// that is not a vector), `E_POINTER`. Thread-safe.
 #[unsafe(no_mangle)]
@@ -54,7 +59,7 @@ pub extern "C" fn netrt_vector_get_is_read_only(vector: netrt_handle, out_value:
     })
 }
 
-/// `IVector.GetAt` for vectors of int32-valued enums (ChainValidationResult). `out_value` not
+/// `IVector.GetAt` for vectors of int32-valued enums (ChainValidationResult, WebErrorStatus). `out_value` not
 /// NULL. Errors: `E_BOUNDS` (index ≥ size); `E_INVALIDARG` (not an int32 vector).
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_vector_get_at_int32(
@@ -64,8 +69,11 @@ pub extern "C" fn netrt_vector_get_at_int32(
 ) -> netrt_hresult {
     ffi!("netrt_vector_get_at_int32", {
         let out = Out::new(out_value, "out_value")?;
-        let VectorObject::Results(v) = get!(vector, Vector) else { return Err(wrong_elem("int32")) };
-        out.write(v.get_at(index)? as i32);
+        out.write(match get!(vector, Vector) {
+            VectorObject::Results(v) => v.get_at(index)? as i32,
+            VectorObject::WebErrorStatuses(v) => i32::from(v.get_at(index)?),
+            _ => return Err(wrong_elem("int32")),
+        });
         Ok(())
     })
 }
@@ -120,6 +128,7 @@ pub extern "C" fn netrt_vector_append_int32(vector: netrt_handle, value: i32) ->
     ffi!("netrt_vector_append_int32", {
         match get!(vector, Vector).modifiable()? {
             VectorObject::Results(v) => v.append(result_of(value)?),
+            VectorObject::WebErrorStatuses(v) => v.append(web_status_of(value)?),
             _ => Err(wrong_elem("int32")),
         }
     })
@@ -157,6 +166,7 @@ pub extern "C" fn netrt_vector_set_at_int32(vector: netrt_handle, index: u32, va
     ffi!("netrt_vector_set_at_int32", {
         match get!(vector, Vector).modifiable()? {
             VectorObject::Results(v) => v.set_at(index, result_of(value)?),
+            VectorObject::WebErrorStatuses(v) => v.set_at(index, web_status_of(value)?),
             _ => Err(wrong_elem("int32")),
         }
     })

@@ -34,6 +34,7 @@ ENUMS = [
     "SocketActivityKind",
     "SocketActivityTriggerReason",
     "SocketActivityConnectedStandbyAction",
+    "CreationCollisionOption",
 ]
 
 

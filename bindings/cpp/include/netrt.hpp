@@ -1245,14 +1245,45 @@ class IAsyncOperation : public ::netrt::impl::async_base<IAsyncOperation<T>, T> 
 #endif
 };
 
-// netrt reports no progress: WithProgress operations are their plain counterparts by another
-// name (the samples only await them).
+// IAsyncOperationWithProgress<T, P>: an IAsyncOperation<T> that also reports progress. netrt
+// operations that report (BackgroundTransfer's StartAsync/AttachAsync) take a Progress
+// handler; the others (and coroutines) never report, so there a handler is refused
+// (hresult_invalid_argument) or, once they ended, never called.
+template <class T, class P>
+class IAsyncOperationWithProgress;
+template <class T, class P>
+using AsyncOperationProgressHandler = ::netrt::delegate<IAsyncOperationWithProgress<T, P> const&, P const&>;
+
 template <class T, class P>
 class IAsyncOperationWithProgress : public IAsyncOperation<T> {
  public:
   using IAsyncOperation<T>::IAsyncOperation;
   IAsyncOperationWithProgress() noexcept = default;
   IAsyncOperationWithProgress(IAsyncOperation<T> op) noexcept : IAsyncOperation<T>(std::move(op)) {}
+
+  // Sets the Progress handler (once). It runs on netrt's dispatcher thread with each report,
+  // before the Completed handler; the payload is borrowed from the C library for the call.
+  void Progress(AsyncOperationProgressHandler<T, P> const& handler) const {
+    if (!this->handle()) ::netrt::throw_hresult(NETRT_E_ILLEGAL_METHOD_CALL, "this operation reports no progress");
+    struct box {
+      AsyncOperationProgressHandler<T, P> handler;
+      IAsyncOperationWithProgress self;
+    };
+    auto* b = new box{handler, *this};
+    auto trampoline = [](void* user_data, netrt_handle, netrt_handle progress) noexcept {
+      auto* owned = static_cast<box*>(user_data);
+      try {
+        netrt_handle h = 0;
+        if (netrt_duplicate(progress, &h) != NETRT_S_OK) return;
+        P payload(take_ownership_from_abi, h);
+        if (owned->handler) owned->handler(owned->self, payload);
+      } catch (...) {
+      }
+    };
+    auto release = [](void* user_data) noexcept { delete static_cast<box*>(user_data); };
+    // netrt owns `b` from here: `release` frees it, also when the call fails.
+    ::netrt::check_hresult(netrt_async_set_progress(this->handle(), trampoline, b, release));
+  }
 };
 
 }  // namespace Windows::Foundation
@@ -1274,6 +1305,7 @@ struct fire_and_forget {
 using Windows::Foundation::IAsyncAction;
 using Windows::Foundation::IAsyncOperation;
 using Windows::Foundation::IAsyncOperationWithProgress;
+using Windows::Foundation::AsyncOperationProgressHandler;
 
 }  // namespace netrt
 
@@ -1283,5 +1315,6 @@ using Windows::Foundation::IAsyncOperationWithProgress;
 #include "netrt/impl/web.hpp"
 #include "netrt/impl/capabilities.hpp"
 #include "netrt/impl/storage.hpp"
+#include "netrt/impl/background_transfer.hpp"
 
 #endif  // NETRT_HPP

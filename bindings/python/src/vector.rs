@@ -6,6 +6,7 @@
 //! converts elements and maps Python's sequence protocol (negative indexes, `pop`, `remove`,
 //! ...) onto IVector's members.
 
+use netrt::error::WebErrorStatus;
 use netrt::foundation::Vector;
 use netrt::tls::{Certificate, ChainValidationResult};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
@@ -31,6 +32,17 @@ impl PyElem for ChainValidationResult {
         let raw = enum_arg(obj, "ChainValidationResult")?;
         ChainValidationResult::from_raw(raw)
             .ok_or_else(|| invalid_arg(format!("{raw} is not a ChainValidationResult")))
+    }
+}
+
+impl PyElem for WebErrorStatus {
+    fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        py_enum(py, "WebErrorStatus", i64::from(i32::from(self)))
+    }
+
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let raw = enum_arg(obj, "WebErrorStatus")?;
+        WebErrorStatus::from_i32(raw).ok_or_else(|| invalid_arg(format!("{raw} is not a WebErrorStatus")))
     }
 }
 
@@ -76,6 +88,7 @@ macro_rules! dispatch {
             AnyVector::Certificates($v) => $body,
             AnyVector::Strings($v) => $body,
             AnyVector::Bytes($v) => $body,
+            AnyVector::WebErrorStatuses($v) => $body,
         }
     };
 }

@@ -6,6 +6,7 @@
 //! class that brings a vector of a new element type adds its variant here once.
 
 use crate::Error;
+use crate::error::WebErrorStatus;
 use crate::foundation::Vector;
 use crate::tls::{Certificate, ChainValidationResult};
 
@@ -20,6 +21,8 @@ pub enum AnyVector {
     Strings(Vector<String>),
     /// Byte strings (CertificateRevocationLists; Buffer handles in C, `bytes` in Python).
     Bytes(Vector<Vec<u8>>),
+    /// `WebErrorStatus` elements (RecoverableWebErrorStatuses; int32 in C).
+    WebErrorStatuses(Vector<WebErrorStatus>),
 }
 
 /// Runs `$body` with `$v` bound to the typed vector inside `$any` (an `&AnyVector`).
@@ -30,6 +33,7 @@ macro_rules! each {
             AnyVector::Certificates($v) => $body,
             AnyVector::Strings($v) => $body,
             AnyVector::Bytes($v) => $body,
+            AnyVector::WebErrorStatuses($v) => $body,
         }
     };
 }
@@ -79,4 +83,10 @@ macro_rules! from_vector {
         }
     )*};
 }
-from_vector!(Results(ChainValidationResult), Certificates(Certificate), Strings(String), Bytes(Vec<u8>));
+from_vector!(
+    Results(ChainValidationResult),
+    Certificates(Certificate),
+    Strings(String),
+    Bytes(Vec<u8>),
+    WebErrorStatuses(WebErrorStatus)
+);
