@@ -11,10 +11,6 @@ __all__ = [
     "AsyncStatus",
     "HostNameType",
     "HostNameSortOptions",
-    "BackgroundTransferStatus",
-    "BackgroundTransferCostPolicy",
-    "BackgroundTransferPriority",
-    "BackgroundTransferBehavior",
     "SocketErrorStatus",
     "SocketProtectionLevel",
     "SocketQualityOfService",
@@ -73,52 +69,6 @@ class HostNameSortOptions(enum.IntFlag):
 
     NONE = 0x0
     OPTIMIZE_FOR_LONG_CONNECTIONS = 0x2
-
-
-class BackgroundTransferStatus(enum.IntEnum):
-    """BackgroundTransferStatus: where a transfer stands."""
-
-    __module__ = "netrt"
-
-    IDLE = 0
-    RUNNING = 1
-    PAUSED_BY_APPLICATION = 2
-    PAUSED_COSTED_NETWORK = 3
-    PAUSED_NO_NETWORK = 4
-    COMPLETED = 5
-    CANCELED = 6
-    ERROR = 7
-    PAUSED_RECOVERABLE_WEB_ERROR_STATUS = 8
-    PAUSED_SYSTEM_POLICY = 32
-
-
-class BackgroundTransferCostPolicy(enum.IntEnum):
-    """BackgroundTransferCostPolicy: whether a transfer may use a costed network. netrt stores it and reports it back; Linux has no metered-network signal, so it changes nothing."""
-
-    __module__ = "netrt"
-
-    DEFAULT = 0
-    UNRESTRICTED_ONLY = 1
-    ALWAYS = 2
-
-
-class BackgroundTransferPriority(enum.IntEnum):
-    """BackgroundTransferPriority: which transfer of a Serialized group runs first."""
-
-    __module__ = "netrt"
-
-    DEFAULT = 0
-    HIGH = 1
-    LOW = 2
-
-
-class BackgroundTransferBehavior(enum.IntEnum):
-    """BackgroundTransferBehavior: how the transfers of a group run."""
-
-    __module__ = "netrt"
-
-    PARALLEL = 0
-    SERIALIZED = 1
 
 
 class SocketErrorStatus(enum.IntEnum):

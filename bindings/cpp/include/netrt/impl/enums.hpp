@@ -20,29 +20,6 @@ namespace Windows::Networking {
 enum class HostNameType : int32_t { DomainName = 0, Ipv4 = 1, Ipv6 = 2, Bluetooth = 3 };
 }  // namespace Windows::Networking
 
-namespace Windows::Networking::BackgroundTransfer {
-// `BackgroundTransferStatus`: where a transfer stands.
-enum class BackgroundTransferStatus : int32_t {
-  Idle = 0,
-  Running = 1,
-  PausedByApplication = 2,
-  PausedCostedNetwork = 3,
-  PausedNoNetwork = 4,
-  Completed = 5,
-  Canceled = 6,
-  Error = 7,
-  PausedRecoverableWebErrorStatus = 8,
-  PausedSystemPolicy = 32,
-};
-// `BackgroundTransferCostPolicy`: whether a transfer may use a costed network. netrt stores it and
-// reports it back; Linux has no metered-network signal, so it changes nothing.
-enum class BackgroundTransferCostPolicy : int32_t { Default = 0, UnrestrictedOnly = 1, Always = 2 };
-// `BackgroundTransferPriority`: which transfer of a Serialized group runs first.
-enum class BackgroundTransferPriority : int32_t { Default = 0, High = 1, Low = 2 };
-// `BackgroundTransferBehavior`: how the transfers of a group run.
-enum class BackgroundTransferBehavior : int32_t { Parallel = 0, Serialized = 1 };
-}  // namespace Windows::Networking::BackgroundTransfer
-
 namespace Windows::Networking::Sockets {
 // `Windows.Networking.Sockets.SocketErrorStatus`: what a failed socket operation means.
 enum class SocketErrorStatus : int32_t {
