@@ -6,9 +6,6 @@
 use netrt::background_transfer::{
     BackgroundTransferCostPolicy, BackgroundTransferPriority, DownloadOperation, UploadOperation,
 };
-use netrt::error::WebErrorStatus;
-use netrt::foundation::Vector;
-use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 
 use crate::convert::{enum_arg, py_enum, uuid};
@@ -17,6 +14,7 @@ use crate::progress_op::{PyOperationWithProgress, follow_with_progress};
 use crate::storage::file_obj;
 use crate::streams::PyInputStream;
 use crate::uri::{PyUri, uri_arg};
+use crate::vector::{AnyVector, PyVector};
 
 use crate::background_transfer_values::{
     PyBackgroundDownloadProgress, PyBackgroundTransferFileRange, PyBackgroundUploadProgress,
@@ -156,8 +154,8 @@ impl PyDownloadOperation {
     /// `RecoverableWebErrorStatuses`: a live mutable sequence; a failure with one of these
     /// statuses pauses the download (PAUSED_RECOVERABLE_WEB_ERROR_STATUS) instead of failing it.
     #[getter]
-    fn recoverable_web_error_statuses(&self) -> PyWebErrorStatusVector {
-        PyWebErrorStatusVector { inner: self.inner.recoverable_web_error_statuses() }
+    fn recoverable_web_error_statuses(&self) -> PyVector {
+        PyVector::new(AnyVector::WebErrorStatuses(self.inner.recoverable_web_error_statuses()))
     }
 
     #[getter]
@@ -345,97 +343,5 @@ impl PyUploadOperation {
 
     fn __repr__(&self) -> String {
         format!("<UploadOperation {}>", self.inner.guid())
-    }
-}
-
-/// `IVector<WebErrorStatus>` (`RecoverableWebErrorStatuses`): a live mutable sequence over the
-/// daemon's list (each change is sent to the daemon).
-#[pyclass(module = "netrt", name = "_WebErrorStatusVector", frozen, sequence)]
-pub struct PyWebErrorStatusVector {
-    inner: Vector<WebErrorStatus>,
-}
-
-fn web_status_arg(obj: &Bound<'_, PyAny>) -> PyResult<WebErrorStatus> {
-    let raw = enum_arg(obj, "WebErrorStatus")?;
-    WebErrorStatus::from_i32(raw)
-        .ok_or_else(|| crate::errors::invalid_arg(format!("{raw} is not a WebErrorStatus")))
-}
-
-impl PyWebErrorStatusVector {
-    fn index(&self, py: Python<'_>, index: isize) -> PyResult<u32> {
-        let len = py.detach(|| self.inner.size()) as isize;
-        let i = if index < 0 { index + len } else { index };
-        if i < 0 || i >= len {
-            return Err(PyIndexError::new_err("index out of range"));
-        }
-        Ok(i as u32)
-    }
-}
-
-#[pymethods]
-impl PyWebErrorStatusVector {
-    fn __len__(&self, py: Python<'_>) -> usize {
-        py.detach(|| self.inner.size()) as usize
-    }
-
-    fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<Py<PyAny>> {
-        let i = self.index(py, index)?;
-        let s = py.detach(|| self.inner.get_at(i)).or_raise()?;
-        py_enum(py, "WebErrorStatus", s as i64)
-    }
-
-    fn __setitem__(&self, py: Python<'_>, index: isize, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        let (i, s) = (self.index(py, index)?, web_status_arg(value)?);
-        py.detach(|| self.inner.set_at(i, s)).or_raise()
-    }
-
-    fn __delitem__(&self, py: Python<'_>, index: isize) -> PyResult<()> {
-        let i = self.index(py, index)?;
-        py.detach(|| self.inner.remove_at(i)).or_raise()
-    }
-
-    /// `insert(index, value)` (MutableSequence).
-    fn insert(&self, py: Python<'_>, index: isize, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        let s = web_status_arg(value)?;
-        let len = py.detach(|| self.inner.size()) as isize;
-        let i = if index < 0 { (index + len).max(0) } else { index.min(len) } as u32;
-        py.detach(|| self.inner.insert_at(i, s)).or_raise()
-    }
-
-    fn append(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        let s = web_status_arg(value)?;
-        py.detach(|| self.inner.append(s)).or_raise()
-    }
-
-    fn clear(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.inner.clear()).or_raise()
-    }
-
-    fn __contains__(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> bool {
-        match web_status_arg(value) {
-            Ok(s) => py.detach(|| self.inner.to_vec()).contains(&s),
-            Err(_) => false,
-        }
-    }
-
-    fn __iter__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let items = py.detach(|| self.inner.to_vec());
-        let objects = items
-            .into_iter()
-            .map(|s| py_enum(py, "WebErrorStatus", s as i64))
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(pyo3::types::PyList::new(py, objects)?.call_method0("__iter__")?.unbind())
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> String {
-        format!("{:?}", py.detach(|| self.inner.to_vec()))
-    }
-
-    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let Ok(items) = other.try_iter() else { return Ok(false) };
-        let mine = py.detach(|| self.inner.to_vec());
-        // Anything that is not a sequence of WebErrorStatus values is simply not equal.
-        let theirs = items.map(|o| o.and_then(|o| web_status_arg(&o))).collect::<PyResult<Vec<_>>>();
-        Ok(theirs.is_ok_and(|theirs| mine == theirs))
     }
 }

@@ -282,7 +282,6 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<background_transfer::PyBackgroundUploader>()?;
     m.add_class::<background_transfer_ops::PyDownloadOperation>()?;
     m.add_class::<background_transfer_ops::PyUploadOperation>()?;
-    m.add_class::<background_transfer_ops::PyWebErrorStatusVector>()?;
     m.add_class::<background_transfer_values::PyBackgroundDownloadProgress>()?;
     m.add_class::<background_transfer_values::PyBackgroundUploadProgress>()?;
     m.add_class::<background_transfer_values::PyBackgroundTransferFileRange>()?;

@@ -159,10 +159,9 @@ IAsyncActionWithProgress = IAsyncOperationWithProgress
 def _register_abcs() -> None:
     import collections.abc
 
-    from netrt._netrt import _Vector, _WebErrorStatusVector
+    from netrt._netrt import _Vector
 
     collections.abc.MutableSequence.register(_Vector)
-    collections.abc.MutableSequence.register(_WebErrorStatusVector)
     collections.abc.Sequence.register(WwwFormUrlDecoder)
 
 
