@@ -382,6 +382,8 @@ async def test_bad_arguments_and_missing_features(broker: Broker, tmp_path: Path
     with pytest.raises(netrt.NotImplementedError) as e:
         op.get_result_random_access_stream_reference()
     assert e.value.hresult == E_NOTIMPL
+    with pytest.raises(netrt.NotImplementedError):
+        BackgroundDownloader.request_unconstrained_downloads_async([op])
     with pytest.raises(netrt.NetworkError) as e:
         op.requested_uri = Uri("http://127.0.0.1:9/y")  # only while paused
     assert e.value.hresult == E_ILLEGAL_METHOD_CALL

@@ -170,6 +170,18 @@ with_transfer_base!(PyBackgroundDownloader {
         spawn(finished(BackgroundDownloader::get_current_downloads_async().or_raise()?), downloads)
     }
 
+    /// `RequestUnconstrainedDownloadsAsync(operations)` (deprecated in WinRT): not provided
+    /// (E_NOTIMPL).
+    #[staticmethod]
+    #[pyo3(signature = (operations, /))]
+    fn request_unconstrained_downloads_async(operations: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut list = Vec::new();
+        for op in operations.try_iter()? {
+            list.push(op?.cast::<PyDownloadOperation>()?.get().inner.clone());
+        }
+        BackgroundDownloader::request_unconstrained_downloads_async(&list).or_raise()
+    }
+
     /// `GetCurrentDownloadsForTransferGroupAsync(group)`.
     #[staticmethod]
     #[pyo3(signature = (group, /))]

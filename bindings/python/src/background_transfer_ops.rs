@@ -203,9 +203,10 @@ impl PyDownloadOperation {
         py.detach(|| self.inner.remove_request_header(header_name)).or_raise()
     }
 
-    /// `GetResultRandomAccessStreamReference()`: not provided (E_NOTIMPL).
+    /// `GetResultRandomAccessStreamReference()`: not provided (E_NOTIMPL; use
+    /// `get_result_stream_at`).
     fn get_result_random_access_stream_reference(&self) -> PyResult<()> {
-        Err(not_provided("GetResultRandomAccessStreamReference"))
+        self.inner.get_result_random_access_stream_reference().or_raise()
     }
 
     /// `MakeCurrentInTransferGroup()`: not provided (E_NOTIMPL).
