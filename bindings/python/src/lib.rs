@@ -7,6 +7,11 @@
 
 mod app_manifest;
 mod asyncop;
+mod atompub_client;
+mod atompub_model;
+mod background_transfer;
+mod background_transfer_ops;
+mod background_transfer_values;
 mod bridge;
 mod broker;
 mod brokerd;
@@ -22,6 +27,7 @@ mod hostname;
 mod listener;
 mod loop_driven;
 mod ownership;
+mod progress_op;
 mod san;
 mod storage;
 mod stream_socket;
@@ -32,6 +38,7 @@ mod syndication_model;
 mod syndication_node;
 mod uri;
 mod vector;
+mod web_progress;
 mod websocket;
 mod websocket_args;
 mod websocket_control;
@@ -101,6 +108,10 @@ impl SyndicationError {
 /// enums against, so the two can never drift apart.
 #[pyfunction]
 fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
+    use netrt::background_transfer::{
+        BackgroundTransferBehavior, BackgroundTransferCostPolicy, BackgroundTransferPriority,
+        BackgroundTransferStatus,
+    };
     use netrt::error::{SocketErrorStatus, WebErrorStatus};
     use netrt::io::{ByteOrder, InputStreamOptions, UnicodeEncoding};
     use netrt::net::{HostNameSortOptions, HostNameType, SocketProtectionLevel, SocketQualityOfService};
@@ -156,6 +167,10 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "SocketActivityConnectedStandbyAction" => {
             scan(netrt::broker::SocketActivityConnectedStandbyAction::from_i32, |v| v as i64)
         }
+        "BackgroundTransferStatus" => members(BackgroundTransferStatus::ALL, |v| v.name()),
+        "BackgroundTransferCostPolicy" => members(BackgroundTransferCostPolicy::ALL, |v| v.name()),
+        "BackgroundTransferPriority" => members(BackgroundTransferPriority::ALL, |v| v.name()),
+        "BackgroundTransferBehavior" => members(BackgroundTransferBehavior::ALL, |v| v.name()),
         "CreationCollisionOption" => members(netrt::storage::CreationCollisionOption::ALL, |v| v.name()),
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
@@ -257,8 +272,24 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<syndication_feed::PySyndicationItem>()?;
     m.add_class::<syndication_feed::PySyndicationFeed>()?;
     m.add_class::<syndication_client::PySyndicationClient>()?;
-    m.add_class::<syndication_client::PyRetrievalProgress>()?;
-    m.add_class::<syndication_client::PyOperationWithProgress>()?;
+    m.add_class::<web_progress::PyRetrievalProgress>()?;
+    m.add_class::<web_progress::PyTransferProgress>()?;
+    m.add_class::<progress_op::PyOperationWithProgress>()?;
+    m.add_class::<atompub_model::PyServiceDocument>()?;
+    m.add_class::<atompub_model::PyWorkspace>()?;
+    m.add_class::<atompub_model::PyResourceCollection>()?;
+    m.add_class::<atompub_client::PyAtomPubClient>()?;
+    m.add_class::<background_transfer::PyBackgroundDownloader>()?;
+    m.add_class::<background_transfer::PyBackgroundUploader>()?;
+    m.add_class::<background_transfer_ops::PyDownloadOperation>()?;
+    m.add_class::<background_transfer_ops::PyUploadOperation>()?;
+    m.add_class::<background_transfer_values::PyBackgroundDownloadProgress>()?;
+    m.add_class::<background_transfer_values::PyBackgroundUploadProgress>()?;
+    m.add_class::<background_transfer_values::PyBackgroundTransferFileRange>()?;
+    m.add_class::<background_transfer_values::PyResponseInformation>()?;
+    m.add_class::<background_transfer_values::PyBackgroundTransferError>()?;
+    m.add_class::<background_transfer_values::PyBackgroundTransferGroup>()?;
+    m.add_class::<background_transfer_values::PyBackgroundTransferContentPart>()?;
     m.add_function(wrap_pyfunction!(_core_enum, m)?)?;
     m.add_function(wrap_pyfunction!(_error_class, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

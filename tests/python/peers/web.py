@@ -119,3 +119,23 @@ def tinyproxy(d: Path, basic_auth: tuple[str, str] | None) -> Peer:
     peer = Peer(["run", "--port", str(port), "--", "tinyproxy", "-d", "-c", str(conf)])
     _wait_listening(peer, port)
     return peer
+
+
+NGINX_TRANSFER_CONF = Path(__file__).resolve().parents[2] / "peers" / "nginx_transfer.conf"
+
+
+def nginx_transfer(d: Path, www: Path) -> tuple[Peer, int]:
+    """nginx in `d` serving `www` for the background-transfer tests (tests/peers/
+    nginx_transfer.conf: ETag and ranges, /slow/ at 512 KiB/s, `d`/access.log with each
+    request's Range). Returns the peer and its port."""
+    return _nginx(d, NGINX_TRANSFER_CONF, {"WWW": www})
+
+
+TRANSFER_SERVER = Path(__file__).resolve().parents[2] / "peers" / "transfer_server.py"
+
+
+def transfer_server(data: Path, sink: Path, user: str, password: str) -> Peer:
+    """tests/peers/transfer_server.py serving `data` (/basic behind `user`/`password`) and
+    storing uploads in `sink`; prints "PORT <n>"."""
+    args = ["--file", str(data), "--sink", str(sink), "--user", user, "--password", password]
+    return program("PORT ", sys.executable, str(TRANSFER_SERVER), *args)

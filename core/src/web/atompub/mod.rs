@@ -43,3 +43,24 @@ pub struct ResourceCollection {
     /// `Categories`: the inline categories it allows.
     pub categories: Vec<SyndicationCategory>,
 }
+
+impl ServiceDocument {
+    /// `GetXmlDocument(format)`: the `app:service` document (the same in every format).
+    pub fn get_xml_document(&self) -> crate::data::xml::XmlDocument {
+        crate::data::xml::XmlDocument::with_root(crate::web::syndication::write::service::service(self))
+    }
+}
+
+impl Workspace {
+    /// `GetXmlDocument(format)`: the `app:workspace` element.
+    pub fn get_xml_document(&self) -> crate::data::xml::XmlDocument {
+        crate::data::xml::XmlDocument::with_root(crate::web::syndication::write::service::workspace(self))
+    }
+}
+
+impl ResourceCollection {
+    /// `GetXmlDocument(format)`: the `app:collection` element.
+    pub fn get_xml_document(&self) -> crate::data::xml::XmlDocument {
+        crate::data::xml::XmlDocument::with_root(crate::web::syndication::write::service::collection(self))
+    }
+}

@@ -23,7 +23,7 @@ mod model;
 mod node;
 pub(crate) mod read;
 pub(crate) mod transport;
-mod write;
+pub(crate) mod write;
 
 pub use client::SyndicationClient;
 pub(crate) use client::{http_url, syndication_client_settings};

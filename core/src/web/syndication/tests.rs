@@ -329,3 +329,34 @@ fn relative_uris_without_a_base_are_kept() {
     let feed = SyndicationFeed::parse_bytes(xml.as_bytes(), Some(&base)).unwrap();
     assert_eq!(feed.links[0].uri.as_ref().unwrap().to_string(), "http://host/dir/relative.html");
 }
+
+const SERVICE: &str = r#"<?xml version="1.0"?>
+<service xmlns="http://www.w3.org/2007/app" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:x="urn:x">
+  <workspace>
+    <atom:title>Main</atom:title>
+    <collection href="http://example.org/entries">
+      <atom:title>Entries</atom:title>
+      <accept>application/atom+xml;type=entry</accept>
+      <categories fixed="yes" scheme="urn:tags"><atom:category term="news"/></categories>
+      <x:note>kept</x:note>
+    </collection>
+    <collection href="media"><atom:title>Media</atom:title><accept>image/png</accept></collection>
+  </workspace>
+</service>"#;
+
+#[test]
+fn a_service_document_round_trips_through_get_xml_document() {
+    let base = Uri::new("http://example.org/service").unwrap();
+    let read =
+        |xml: &str| read::service_document(&crate::data::xml::XmlDocument::parse(xml).unwrap(), Some(&base));
+    let service = read(SERVICE).unwrap();
+    let written = service.get_xml_document().get_xml();
+    let again = read(&written).unwrap();
+    assert_eq!(again, service, "{written}");
+    let entries = &again.workspaces[0].collections[0];
+    assert_eq!(entries.categories[0].scheme, "urn:tags");
+    assert_eq!(entries.node.element_extensions[0].node_value, "kept");
+    let collection = entries.get_xml_document().get_xml();
+    assert!(collection.contains("href=\"http://example.org/entries\""), "{collection}");
+    assert!(again.workspaces[0].get_xml_document().get_xml().contains("Media"));
+}

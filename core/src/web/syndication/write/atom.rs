@@ -84,16 +84,7 @@ fn common_lists(
         person(e, "contributor", p);
     }
     for c in categories {
-        let ce = e.append_element(XmlElement::new("category", ATOM10));
-        ce.set_attribute("term", c.term.clone());
-        if !c.scheme.is_empty() {
-            ce.set_attribute("scheme", c.scheme.clone());
-        }
-        if !c.label.is_empty() {
-            ce.set_attribute("label", c.label.clone());
-        }
-        c.node.write_common(ce);
-        c.node.write_extensions(ce);
+        category(e, c);
     }
     for l in links {
         link(e, l);
@@ -124,6 +115,20 @@ pub(super) fn link<'a>(e: &'a mut XmlElement, l: &SyndicationLink) -> &'a mut Xm
     le
 }
 
+/// An Atom `category` (also what a service document's collection lists).
+pub(super) fn category(e: &mut XmlElement, c: &SyndicationCategory) {
+    let ce = e.append_element(XmlElement::new("category", ATOM10));
+    ce.set_attribute("term", c.term.clone());
+    if !c.scheme.is_empty() {
+        ce.set_attribute("scheme", c.scheme.clone());
+    }
+    if !c.label.is_empty() {
+        ce.set_attribute("label", c.label.clone());
+    }
+    c.node.write_common(ce);
+    c.node.write_extensions(ce);
+}
+
 fn person(e: &mut XmlElement, name: &str, p: &SyndicationPerson) {
     let pe = e.append_element(XmlElement::new(name, ATOM10));
     p.node.write_common(pe);
@@ -148,7 +153,7 @@ fn generator(e: &mut XmlElement, g: &SyndicationGenerator) {
     g.node.write_common(ge);
 }
 
-fn text_construct(e: &mut XmlElement, name: &str, text: Option<&SyndicationText>) {
+pub(super) fn text_construct(e: &mut XmlElement, name: &str, text: Option<&SyndicationText>) {
     let Some(t) = text else { return };
     let te = e.append_element(XmlElement::new(name, ATOM10));
     body(te, &t.node, &t.text, &t.text_type, t.xml.as_ref());

@@ -3,6 +3,7 @@
 
 mod atom;
 mod rss;
+pub(crate) mod service;
 
 use super::{SyndicationFeed, SyndicationFormat, SyndicationItem};
 use crate::data::xml::{XmlDocument, XmlElement};

@@ -23,6 +23,7 @@ from netrt import (
     SyndicationPerson as SyndicationPerson,
     SyndicationText as SyndicationText,
     SyndicationTextType as SyndicationTextType,
+    TransferProgress as TransferProgress,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "SyndicationPerson",
     "SyndicationText",
     "SyndicationTextType",
+    "TransferProgress",
 ]

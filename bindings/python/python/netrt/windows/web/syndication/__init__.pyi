@@ -18,6 +18,7 @@ from netrt import (
     SyndicationPerson as SyndicationPerson,
     SyndicationText as SyndicationText,
     SyndicationTextType as SyndicationTextType,
+    TransferProgress as TransferProgress,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "SyndicationPerson",
     "SyndicationText",
     "SyndicationTextType",
+    "TransferProgress",
 ]

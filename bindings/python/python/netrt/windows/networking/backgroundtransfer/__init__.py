@@ -1,0 +1,43 @@
+"""Windows.Networking.BackgroundTransfer, where PyWinRT puts it
+(``winrt.windows.networking.backgroundtransfer``): downloads and uploads that netrt-brokerd runs,
+so they outlive the app.
+
+Each name is the same object as ``netrt.<name>``; the flat ``netrt`` namespace stays the
+primary one.
+"""
+
+from netrt import (
+    BackgroundDownloadProgress as BackgroundDownloadProgress,
+    BackgroundDownloader as BackgroundDownloader,
+    BackgroundTransferBehavior as BackgroundTransferBehavior,
+    BackgroundTransferContentPart as BackgroundTransferContentPart,
+    BackgroundTransferCostPolicy as BackgroundTransferCostPolicy,
+    BackgroundTransferError as BackgroundTransferError,
+    BackgroundTransferFileRange as BackgroundTransferFileRange,
+    BackgroundTransferGroup as BackgroundTransferGroup,
+    BackgroundTransferPriority as BackgroundTransferPriority,
+    BackgroundTransferStatus as BackgroundTransferStatus,
+    BackgroundUploadProgress as BackgroundUploadProgress,
+    BackgroundUploader as BackgroundUploader,
+    DownloadOperation as DownloadOperation,
+    ResponseInformation as ResponseInformation,
+    UploadOperation as UploadOperation,
+)
+
+__all__ = [
+    "BackgroundDownloadProgress",
+    "BackgroundDownloader",
+    "BackgroundTransferBehavior",
+    "BackgroundTransferContentPart",
+    "BackgroundTransferCostPolicy",
+    "BackgroundTransferError",
+    "BackgroundTransferFileRange",
+    "BackgroundTransferGroup",
+    "BackgroundTransferPriority",
+    "BackgroundTransferStatus",
+    "BackgroundUploadProgress",
+    "BackgroundUploader",
+    "DownloadOperation",
+    "ResponseInformation",
+    "UploadOperation",
+]
