@@ -40,7 +40,8 @@ fn serve(listener: TcpListener) {
             }
             let mut out = &stream;
             if request.contains("/endless") {
-                let _ = out.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n");
+                let _ =
+                    out.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n");
                 while out.write_all(b"x").is_ok() {
                     std::thread::sleep(Duration::from_secs(1));
                 }
@@ -136,7 +137,8 @@ fn queued_memory(daemon_pid: u32, port: u16, dir: &std::path::Path, count: usize
 
 /// The child: start the download, say so, exit at once.
 fn child(uri: &str, result: &str) -> netrt::Result<()> {
-    let download = BackgroundDownloader::new().create_download(&Uri::new(uri)?, &StorageFile::from_path(result))?;
+    let download =
+        BackgroundDownloader::new().create_download(&Uri::new(uri)?, &StorageFile::from_path(result))?;
     let _following = download.start_async()?;
     let deadline = Instant::now() + Duration::from_secs(60);
     while download.progress().bytes_received < (8 << 20) && Instant::now() < deadline {
@@ -145,6 +147,25 @@ fn child(uri: &str, result: &str) -> netrt::Result<()> {
     println!("STARTED {}", download.guid());
     std::io::stdout().flush().ok();
     std::process::exit(0)
+}
+
+/// Finds the download `guid` and follows it, recording when each report arrives.
+fn attach(
+    guid: &str,
+    reports: Arc<Mutex<Vec<(Instant, u64)>>>,
+) -> netrt::Result<netrt::foundation::AsyncOperationWithProgress<DownloadOperation, DownloadOperation>> {
+    let current = BackgroundDownloader::get_current_downloads_async()?;
+    current.wait(Some(Instant::now() + Duration::from_secs(30)));
+    let download = current
+        .results()?
+        .into_iter()
+        .find(|d| d.guid().to_string() == guid)
+        .ok_or_else(|| netrt::Error::invalid_arg("the app's download is not listed"))?;
+    let attached = download.attach_async()?;
+    attached.set_progress(Arc::new(move |op: DownloadOperation| {
+        reports.lock().unwrap().push((Instant::now(), op.progress().bytes_received));
+    }))?;
+    Ok(attached)
 }
 
 fn app_exit(port: u16, dir: &std::path::Path) -> netrt::Result<()> {
@@ -159,22 +180,12 @@ fn app_exit(port: u16, dir: &std::path::Path) -> netrt::Result<()> {
     let mut line = String::new();
     BufReader::new(app.stdout.take().expect("stdout")).read_line(&mut line).expect("app's line");
     let guid = line.trim().strip_prefix("STARTED ").unwrap_or_default().to_owned();
-    let current = BackgroundDownloader::get_current_downloads_async()?;
-    current.wait(Some(Instant::now() + Duration::from_secs(30)));
-    let download = current
-        .results()?
-        .into_iter()
-        .find(|d| d.guid().to_string() == guid)
-        .ok_or_else(|| netrt::Error::invalid_arg("the app's download is not listed"))?;
     let reports: Arc<Mutex<Vec<(Instant, u64)>>> = Arc::default();
-    let attached = download.attach_async()?;
-    let sink = reports.clone();
-    attached.set_progress(Arc::new(move |op: DownloadOperation| {
-        sink.lock().unwrap().push((Instant::now(), op.progress().bytes_received));
-    }))?;
+    let attached = attach(&guid, reports.clone());
     // The app has exited (or is exiting) by now: it printed its line and called exit(0).
     let _ = app.wait();
     let exited = Instant::now();
+    let attached = attached?;
     attached.wait(Some(Instant::now() + Duration::from_secs(120)));
     attached.results()?;
     let reports = reports.lock().unwrap().clone();
