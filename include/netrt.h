@@ -680,6 +680,10 @@ enum netrt_kind
   NETRT_KIND_SOCKET_ACTIVITY_TRIGGER_DETAILS = 47,
   // `SocketActivityInformation`.
   NETRT_KIND_SOCKET_ACTIVITY_INFORMATION = 48,
+  // A read-only `IMapView<K, V>` snapshot (see `netrt_map_view_*`): AllSockets, AllTasks.
+  NETRT_KIND_MAP_VIEW = 49,
+  // netrt: a running instance's subscription to its task's activations.
+  NETRT_KIND_ACTIVATION_SUBSCRIPTION = 50,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1310,6 +1314,83 @@ netrt_hresult netrt_socket_activity_information_get_stream_socket_listener(netrt
 // `netrt_socket_activity_information_get_stream_socket`.
 netrt_hresult netrt_socket_activity_information_get_datagram_socket(netrt_handle information,
                                                                     netrt_handle *out);
+
+// `SocketActivityInformation.AllSockets` (static): `*out` receives a new IMapView reference
+// (a snapshot taken now) from socket id to SocketActivityInformation, for every socket the
+// broker holds for this user. Errors: `E_POINTER`, `E_SERVICE_NOT_ACTIVE` when no broker runs
+// and none can be started.
+netrt_hresult netrt_socket_activity_information_get_all_sockets(netrt_handle *out);
+
+// `BackgroundTaskRegistration.AllTasks` (static): `*out` receives a new IMapView reference (a
+// snapshot taken now) from task id (a GUID key) to BackgroundTaskRegistration. Errors:
+// `E_POINTER`, `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_background_task_registration_get_all_tasks(netrt_handle *out);
+
+// `IMapView.Size`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_map_view_get_size(netrt_handle map,
+                                      uint32_t *out_size);
+
+// The key of entry `index` (0 ≤ index < Size, in key order; what iterating the map's
+// IKeyValuePairs gives) for maps keyed by strings (AllSockets), into `buf`. Errors: handle
+// checks, `E_POINTER`, `E_BOUNDS`, `E_INSUFFICIENT_BUFFER`, `E_INVALIDARG` for a GUID-keyed map.
+netrt_hresult netrt_map_view_get_key_at_string(netrt_handle map,
+                                               uint32_t index,
+                                               char *buf,
+                                               size_t len,
+                                               size_t *needed);
+
+// The key of entry `index` for maps keyed by GUIDs (AllTasks). Errors: handle checks,
+// `E_POINTER`, `E_BOUNDS`, `E_INVALIDARG` for a string-keyed map.
+netrt_hresult netrt_map_view_get_key_at_guid(netrt_handle map,
+                                             uint32_t index,
+                                             netrt_guid *out_key);
+
+// The value of entry `index`: `*out` receives a new reference. Errors: handle checks,
+// `E_POINTER`, `E_BOUNDS`.
+netrt_hresult netrt_map_view_get_value_at(netrt_handle map,
+                                          uint32_t index,
+                                          netrt_handle *out);
+
+// `IMapView.HasKey(key)` for string keys (false on a GUID-keyed map). Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_map_view_has_key_string(netrt_handle map,
+                                            const char *key,
+                                            bool *out_value);
+
+// `IMapView.HasKey(key)` for GUID keys (false on a string-keyed map). Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_map_view_has_key_guid(netrt_handle map,
+                                          const netrt_guid *key,
+                                          bool *out_value);
+
+// `IMapView.Lookup(key)` for string keys: `*out` receives a new reference. Errors: handle
+// checks, `E_POINTER`, `E_BOUNDS` when the key is absent (as WinRT's Lookup).
+netrt_hresult netrt_map_view_lookup_string(netrt_handle map,
+                                           const char *key,
+                                           netrt_handle *out);
+
+// `IMapView.Lookup(key)` for GUID keys. Errors: as `netrt_map_view_lookup_string`.
+netrt_hresult netrt_map_view_lookup_guid(netrt_handle map,
+                                         const netrt_guid *key,
+                                         netrt_handle *out);
+
+// netrt extension: subscribes this running process to the task's activations; while the
+// subscription is open the broker hands them to it instead of starting the task's command.
+// `*out` receives a new ActivationSubscription reference; `netrt_close` (or releasing the last
+// reference) ends the subscription. Errors: handle checks, `E_POINTER`,
+// `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_background_task_registration_subscribe(netrt_handle registration,
+                                                           netrt_handle *out);
+
+// netrt extension: waits for the task's next activation, at most `timeout_ms` milliseconds
+// (negative: no limit). `*out` receives a new BackgroundTaskInstance reference, or 0 with
+// `S_FALSE` when the time ran out. Errors: handle checks, `E_POINTER`, `RO_E_CLOSED` once
+// closed (also for a wait that `netrt_close` from another thread ends),
+// `E_ILLEGAL_METHOD_CALL` while another thread waits on it, `E_SERVICE_NOT_ACTIVE` when the
+// broker stopped.
+netrt_hresult netrt_activation_subscription_next_activation(netrt_handle subscription,
+                                                            int64_t timeout_ms,
+                                                            netrt_handle *out);
 
 // `Buffer(capacity)`: a buffer of `capacity` zeroed bytes and length 0.
 //

@@ -106,4 +106,8 @@ pub enum netrt_kind {
     SocketActivityTriggerDetails = 47,
     /// `SocketActivityInformation`.
     SocketActivityInformation = 48,
+    /// A read-only `IMapView<K, V>` snapshot (see `netrt_map_view_*`): AllSockets, AllTasks.
+    MapView = 49,
+    /// netrt: a running instance's subscription to its task's activations.
+    ActivationSubscription = 50,
 }

@@ -22,6 +22,7 @@ mod strings;
 pub mod app_manifest;
 pub mod async_op;
 pub mod broker;
+pub mod broker_views;
 pub mod buffer;
 pub mod certificate;
 pub mod certificate_chain;

@@ -156,6 +156,8 @@ handle_kinds! {
     BackgroundTaskInstance(netrt_core::broker::BackgroundTaskInstance) => BackgroundTaskInstance, none;
     SocketActivityTriggerDetails(netrt_core::broker::SocketActivityTriggerDetails) => SocketActivityTriggerDetails, none;
     SocketActivityInformation(netrt_core::broker::SocketActivityInformation) => SocketActivityInformation, none;
+    MapView(Arc<crate::broker_views::MapView>) => MapView, none;
+    ActivationSubscription(Arc<netrt_core::broker::ActivationSubscription>) => ActivationSubscription, owner;
 }
 
 impl Object {

@@ -6,7 +6,7 @@
 //! Every call that talks to the broker runs without the GIL: it is a blocking Unix-socket round
 //! trip (and may start the daemon).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use netrt::broker::{
@@ -20,7 +20,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::asyncop::arity_error;
 use crate::convert::{bytes_arg, py_enum, str_arg, uuid};
-use crate::errors::{OrRaise, invalid_arg, to_pyerr};
+use crate::errors::{OrRaise, invalid_arg};
 use crate::streams::PyBuf;
 
 /// A static property, as PyWinRT has them (`SocketActivityInformation.all_sockets`): a class
@@ -200,7 +200,7 @@ impl PyBackgroundTaskRegistration {
     /// subscription is open the broker notifies it instead of starting the task's command.
     fn subscribe(&self, py: Python<'_>) -> PyResult<PyActivationSubscription> {
         let inner = py.detach(|| self.inner.subscribe()).or_raise()?;
-        Ok(PyActivationSubscription { inner: Mutex::new(Subscription::Ready(Box::new(inner))) })
+        Ok(PyActivationSubscription { inner: Arc::new(inner) })
     }
 
     fn __repr__(&self) -> String {
@@ -209,24 +209,10 @@ impl PyBackgroundTaskRegistration {
 }
 
 /// netrt: a running instance's feed of its task's activations (`registration.subscribe()`).
-/// `close()` (or leaving a `with` block) ends the subscription.
+/// `close()` (or leaving a `with` block) ends the subscription, also a wait in another thread.
 #[pyclass(module = "netrt", name = "ActivationSubscription", frozen)]
 pub struct PyActivationSubscription {
-    inner: Mutex<Subscription>,
-}
-
-/// The subscription is taken out while a `next_activation` waits (without the GIL or the
-/// lock), so `close()` never waits for it: the waiting call drops it when it returns.
-enum Subscription {
-    Ready(Box<ActivationSubscription>),
-    Waiting,
-    Closed,
-}
-
-impl PyActivationSubscription {
-    fn slot(&self) -> std::sync::MutexGuard<'_, Subscription> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
+    inner: Arc<ActivationSubscription>,
 }
 
 #[pymethods]
@@ -247,31 +233,14 @@ impl PyActivationSubscription {
                 })
             })
             .transpose()?;
-        // Its own statement: the lock guard must be gone before the arms lock again.
-        let taken = std::mem::replace(&mut *self.slot(), Subscription::Waiting);
-        let mut subscription = match taken {
-            Subscription::Ready(s) => s,
-            other => {
-                let closed = matches!(other, Subscription::Closed);
-                *self.slot() = other;
-                return Err(to_pyerr(if closed {
-                    netrt::Error::closed("ActivationSubscription")
-                } else {
-                    netrt::Error::illegal_method_call("next_activation: another call is already waiting")
-                }));
-            }
-        };
-        let got = py.detach(|| subscription.next_activation(limit));
-        let mut slot = self.slot();
-        if matches!(*slot, Subscription::Waiting) {
-            *slot = Subscription::Ready(subscription);
-        }
+        let subscription = self.inner.clone();
+        let got = py.detach(move || subscription.next_activation(limit));
         Ok(got.or_raise()?.map(|inner| PyBackgroundTaskInstance { inner }))
     }
 
     /// Ends the subscription (idempotent): the broker starts the task's command again.
     fn close(&self) {
-        *self.slot() = Subscription::Closed;
+        self.inner.close();
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {

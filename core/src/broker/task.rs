@@ -3,6 +3,9 @@
 //! process the broker activates, `BackgroundTaskInstance`.
 
 use std::collections::BTreeMap;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use netrt_broker::client::{Client, ClientError};
@@ -174,7 +177,7 @@ impl BackgroundTaskRegistration {
         let mut client = session::connect(WHAT)?;
         let message = Message::Subscribe { task_id: self.registration.task_id };
         match client.request(&message, &[]).map_err(|e| session::client_error(e, WHAT))? {
-            (Message::Ok, _) => Ok(ActivationSubscription { client, task: self.clone() }),
+            (Message::Ok, _) => Ok(ActivationSubscription::new(client, self.clone())),
             (Message::Failed { hresult, message }, _) => {
                 Err(Error::new(hresult, format!("{WHAT}: {message}")))
             }
@@ -185,25 +188,70 @@ impl BackgroundTaskRegistration {
     }
 }
 
-/// netrt: a running instance's feed of its task's activations (dropping it ends the
-/// subscription).
+/// netrt: a running instance's feed of its task's activations (dropping it, or `close`, ends
+/// the subscription). Shareable between threads: `close` from one thread ends a
+/// `next_activation` waiting in another.
 pub struct ActivationSubscription {
-    client: Client,
+    client: Mutex<Client>,
+    /// The connection's descriptor, for `close` to shut down while a wait holds `client`;
+    /// valid as long as `client` lives (it is only closed when the subscription is dropped).
+    raw_fd: RawFd,
+    closed: AtomicBool,
     task: BackgroundTaskRegistration,
 }
 
+impl std::fmt::Debug for ActivationSubscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivationSubscription").field("task", &self.task.name()).finish_non_exhaustive()
+    }
+}
+
 impl ActivationSubscription {
+    fn new(client: Client, task: BackgroundTaskRegistration) -> Self {
+        let raw_fd = client.fd().as_raw_fd();
+        Self { client: Mutex::new(client), raw_fd, closed: AtomicBool::new(false), task }
+    }
+
+    /// The registration this subscription follows.
+    pub fn task(&self) -> BackgroundTaskRegistration {
+        self.task.clone()
+    }
+
+    /// Ends the subscription (idempotent): the broker starts the task's command again for
+    /// later activations, and a `next_activation` waiting in another thread returns
+    /// `RO_E_CLOSED`.
+    pub fn close(&self) {
+        if !self.closed.swap(true, Ordering::SeqCst) {
+            // SAFETY: `raw_fd` belongs to `client`, which lives as long as `self`.
+            unsafe { libc::shutdown(self.raw_fd, libc::SHUT_RDWR) };
+        }
+    }
+
     /// Waits for the next activation, at most `timeout` (`None`: no limit). `Ok(None)` when
     /// the time ran out.
     ///
     /// # Errors
     /// `E_SERVICE_NOT_ACTIVE` when the broker stopped (the sockets it held were closed with it;
-    /// subscribe again once a broker runs); the connection's error otherwise.
-    pub fn next_activation(&mut self, timeout: Option<Duration>) -> Result<Option<BackgroundTaskInstance>> {
+    /// subscribe again once a broker runs); `RO_E_CLOSED` after `close`;
+    /// `E_ILLEGAL_METHOD_CALL` while another thread waits on the same subscription; the
+    /// connection's error otherwise.
+    pub fn next_activation(&self, timeout: Option<Duration>) -> Result<Option<BackgroundTaskInstance>> {
         const WHAT: &str = "wait for an activation";
+        let closed = || Error::closed("ActivationSubscription");
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(closed());
+        }
+        let mut client = match self.client.try_lock() {
+            Ok(c) => c,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return Err(Error::illegal_method_call(format!(
+                    "{WHAT}: another thread is already waiting on this subscription"
+                )));
+            }
+        };
         if let Some(limit) = timeout {
-            use std::os::fd::AsRawFd;
-            let mut pfd = libc::pollfd { fd: self.client.fd().as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            let mut pfd = libc::pollfd { fd: self.raw_fd, events: libc::POLLIN, revents: 0 };
             let ms = libc::c_int::try_from(limit.as_millis()).unwrap_or(libc::c_int::MAX);
             // SAFETY: one valid pollfd.
             let n = unsafe { libc::poll(&mut pfd, 1, ms) };
@@ -211,7 +259,11 @@ impl ActivationSubscription {
                 return Ok(None);
             }
         }
-        let received = match self.client.receive_forever() {
+        let received = client.receive_forever();
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(closed());
+        }
+        let received = match received {
             Err(ClientError::Io(e))
                 if matches!(
                     e.kind(),

@@ -29,7 +29,16 @@ class BackgroundTaskRegistration : public ::netrt::impl::object {
   }
   hstring Name() const { return get_string(netrt_background_task_registration_get_name); }
   void Unregister(bool cancelTask) const { call(netrt_background_task_registration_unregister, cancelTask); }
+  // `AllTasks` (static): the tasks registered with the broker, by task id (a snapshot).
+  static ::netrt::Windows::Foundation::Collections::IMapView<guid, BackgroundTaskRegistration> AllTasks() {
+    return {take_ownership_from_abi, ::netrt::impl::make_handle(netrt_background_task_registration_get_all_tasks)};
+  }
+  // netrt: subscribes this running process to the task's activations (defined below).
+  class ActivationSubscription Subscribe() const;
 };
+
+// C++/WinRT's AllTasks values are the interface; netrt has one registration class.
+using IBackgroundTaskRegistration = BackgroundTaskRegistration;
 
 // `BackgroundTaskBuilder` (Name, TaskEntryPoint = the command line, SetTrigger, Register).
 class BackgroundTaskBuilder {
@@ -72,6 +81,34 @@ class BackgroundTaskInstance : public ::netrt::impl::object {
         netrt_background_task_instance_get_trigger_details);
   }
 };
+
+// netrt: a running instance's feed of its task's activations; while it is open the broker
+// hands them to it instead of starting the task's command. Close() ends it (also a wait in
+// another thread, which then throws RO_E_CLOSED).
+class ActivationSubscription : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(ActivationSubscription)
+  // The next activation; an empty instance (false) when `timeout` passed first.
+  template <class Rep, class Period>
+  BackgroundTaskInstance NextActivation(std::chrono::duration<Rep, Period> timeout) const {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
+    return next(ms < 0 ? 0 : static_cast<int64_t>(ms));
+  }
+  // The next activation, waiting with no limit.
+  BackgroundTaskInstance NextActivation() const { return next(-1); }
+  void Close() const { call(netrt_close); }
+
+ private:
+  BackgroundTaskInstance next(int64_t timeout_ms) const {
+    netrt_handle h = 0;
+    check_hresult(netrt_activation_subscription_next_activation(handle(), timeout_ms, &h));
+    return BackgroundTaskInstance(take_ownership_from_abi, h);
+  }
+};
+
+inline ActivationSubscription BackgroundTaskRegistration::Subscribe() const {
+  return get_object<ActivationSubscription>(netrt_background_task_registration_subscribe);
+}
 
 }  // namespace netrt::Windows::ApplicationModel::Background
 
