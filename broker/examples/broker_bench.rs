@@ -130,7 +130,13 @@ async fn main() {
             .expect("activation")
             .expect("in time");
         let t1 = Instant::now();
-        socket = instance.trigger_details().socket_information().stream_socket().expect("reclaim");
+        socket = instance
+            .trigger_details()
+            .socket_activity()
+            .expect("socket activity")
+            .socket_information()
+            .stream_socket()
+            .expect("reclaim");
         reclaim.push(t1.elapsed());
         notify.push(t1 - t0);
         let mut b = [0u8; 1];

@@ -110,4 +110,14 @@ pub enum netrt_kind {
     MapView = 49,
     /// netrt: a running instance's subscription to its task's activations.
     ActivationSubscription = 50,
+    /// `ControlChannelTrigger`.
+    ControlChannelTrigger = 51,
+    /// `IControlChannelTriggerEventDetails`.
+    ControlChannelTriggerEventDetails = 52,
+    /// `BackgroundTaskDeferral`.
+    BackgroundTaskDeferral = 53,
+    /// `BackgroundTaskCompletedEventArgs`.
+    BackgroundTaskCompletedEventArgs = 54,
+    /// `BackgroundTaskProgressEventArgs`.
+    BackgroundTaskProgressEventArgs = 55,
 }

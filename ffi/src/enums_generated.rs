@@ -470,6 +470,94 @@ impl From<netrt_core::broker::SocketActivityConnectedStandbyAction>
     }
 }
 
+/// `Windows.Networking.Sockets.ControlChannelTriggerStatus`: what WaitForPushEnabled allocated
+/// (netrt: always a software slot, or TransportDisconnected).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_control_channel_trigger_status {
+    /// A hardware slot was requested.
+    HardwareSlotRequested = 0,
+    /// A software slot was allocated.
+    SoftwareSlotAllocated = 1,
+    /// A hardware slot was allocated.
+    HardwareSlotAllocated = 2,
+    /// The system policy refused the channel.
+    PolicyError = 3,
+    /// A system error.
+    SystemError = 4,
+    /// The transport is not connected.
+    TransportDisconnected = 5,
+    /// The service is unavailable.
+    ServiceUnavailable = 6,
+}
+
+impl From<netrt_core::broker::ControlChannelTriggerStatus> for netrt_control_channel_trigger_status {
+    fn from(value: netrt_core::broker::ControlChannelTriggerStatus) -> Self {
+        use netrt_core::broker::ControlChannelTriggerStatus as E;
+        match value {
+            E::HardwareSlotRequested => Self::HardwareSlotRequested,
+            E::SoftwareSlotAllocated => Self::SoftwareSlotAllocated,
+            E::HardwareSlotAllocated => Self::HardwareSlotAllocated,
+            E::PolicyError => Self::PolicyError,
+            E::SystemError => Self::SystemError,
+            E::TransportDisconnected => Self::TransportDisconnected,
+            E::ServiceUnavailable => Self::ServiceUnavailable,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.ControlChannelTriggerResourceType`: the slot a ControlChannelTrigger
+/// asks for (netrt: both get a software slot).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_control_channel_trigger_resource_type {
+    /// A software slot.
+    RequestSoftwareSlot = 0,
+    /// A hardware slot (Linux has none: a software slot is allocated).
+    RequestHardwareSlot = 1,
+}
+
+impl From<netrt_core::broker::ControlChannelTriggerResourceType>
+    for netrt_control_channel_trigger_resource_type
+{
+    fn from(value: netrt_core::broker::ControlChannelTriggerResourceType) -> Self {
+        use netrt_core::broker::ControlChannelTriggerResourceType as E;
+        match value {
+            E::RequestSoftwareSlot => Self::RequestSoftwareSlot,
+            E::RequestHardwareSlot => Self::RequestHardwareSlot,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.ControlChannelTriggerResetReason`: why a channel was reset
+/// (IControlChannelTriggerResetEventDetails).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_control_channel_trigger_reset_reason {
+    /// A fast user switch.
+    FastUserSwitched = 0,
+    /// The system left low power.
+    LowPowerExit = 1,
+    /// Quiet hours ended.
+    QuietHoursExit = 2,
+    /// The application restarted.
+    ApplicationRestart = 3,
+}
+
+impl From<netrt_core::broker::ControlChannelTriggerResetReason>
+    for netrt_control_channel_trigger_reset_reason
+{
+    fn from(value: netrt_core::broker::ControlChannelTriggerResetReason) -> Self {
+        use netrt_core::broker::ControlChannelTriggerResetReason as E;
+        match value {
+            E::FastUserSwitched => Self::FastUserSwitched,
+            E::LowPowerExit => Self::LowPowerExit,
+            E::QuietHoursExit => Self::QuietHoursExit,
+            E::ApplicationRestart => Self::ApplicationRestart,
+        }
+    }
+}
+
 /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 /// validating a certificate chain (or `Success`).
 ///

@@ -28,6 +28,7 @@ pub mod certificate;
 pub mod certificate_chain;
 pub mod chain_building;
 pub mod completion_queue;
+pub mod control_channel;
 pub mod credential;
 pub mod data_reader;
 pub mod data_writer;

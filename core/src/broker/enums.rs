@@ -54,6 +54,67 @@ winrt_enum! {
     }
 }
 
+winrt_enum! {
+    /// `Windows.Networking.Sockets.ControlChannelTriggerStatus`: what WaitForPushEnabled
+    /// allocated (netrt: always a software slot, or TransportDisconnected).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum ControlChannelTriggerStatus {
+        /// A hardware slot was requested.
+        #[default]
+        HardwareSlotRequested = 0,
+        /// A software slot was allocated.
+        SoftwareSlotAllocated = 1,
+        /// A hardware slot was allocated.
+        HardwareSlotAllocated = 2,
+        /// The system policy refused the channel.
+        PolicyError = 3,
+        /// A system error.
+        SystemError = 4,
+        /// The transport is not connected.
+        TransportDisconnected = 5,
+        /// The service is unavailable.
+        ServiceUnavailable = 6,
+    }
+}
+
+winrt_enum! {
+    /// `Windows.Networking.Sockets.ControlChannelTriggerResourceType`: the slot a
+    /// ControlChannelTrigger asks for (netrt: both get a software slot).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum ControlChannelTriggerResourceType {
+        /// A software slot.
+        #[default]
+        RequestSoftwareSlot = 0,
+        /// A hardware slot (Linux has none: a software slot is allocated).
+        RequestHardwareSlot = 1,
+    }
+}
+
+winrt_enum! {
+    /// `Windows.Networking.Sockets.ControlChannelTriggerResetReason`: why a channel was reset
+    /// (IControlChannelTriggerResetEventDetails).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum ControlChannelTriggerResetReason {
+        /// A fast user switch.
+        #[default]
+        FastUserSwitched = 0,
+        /// The system left low power.
+        LowPowerExit = 1,
+        /// Quiet hours ended.
+        QuietHoursExit = 2,
+        /// The application restarted.
+        ApplicationRestart = 3,
+    }
+}
+
+impl ControlChannelTriggerResourceType {
+    /// From the raw value; unknown values fail with `E_INVALIDARG`.
+    pub fn from_raw(raw: i32) -> Result<Self> {
+        Self::from_i32(raw)
+            .ok_or_else(|| Error::invalid_arg(format!("{raw} is not a ControlChannelTriggerResourceType")))
+    }
+}
+
 impl SocketActivityConnectedStandbyAction {
     /// From the raw value; unknown values fail with `E_INVALIDARG`.
     pub fn from_raw(raw: i32) -> Result<Self> {

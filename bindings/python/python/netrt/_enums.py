@@ -23,6 +23,9 @@ __all__ = [
     "SocketActivityKind",
     "SocketActivityTriggerReason",
     "SocketActivityConnectedStandbyAction",
+    "ControlChannelTriggerStatus",
+    "ControlChannelTriggerResourceType",
+    "ControlChannelTriggerResetReason",
     "ChainValidationResult",
     "CertificateChainPolicy",
     "ByteOrder",
@@ -219,6 +222,40 @@ class SocketActivityConnectedStandbyAction(enum.IntEnum):
 
     DO_NOT_WAKE = 0
     WAKE = 1
+
+
+class ControlChannelTriggerStatus(enum.IntEnum):
+    """Windows.Networking.Sockets.ControlChannelTriggerStatus: what WaitForPushEnabled allocated (netrt: always a software slot, or TransportDisconnected)."""
+
+    __module__ = "netrt"
+
+    HARDWARE_SLOT_REQUESTED = 0
+    SOFTWARE_SLOT_ALLOCATED = 1
+    HARDWARE_SLOT_ALLOCATED = 2
+    POLICY_ERROR = 3
+    SYSTEM_ERROR = 4
+    TRANSPORT_DISCONNECTED = 5
+    SERVICE_UNAVAILABLE = 6
+
+
+class ControlChannelTriggerResourceType(enum.IntEnum):
+    """Windows.Networking.Sockets.ControlChannelTriggerResourceType: the slot a ControlChannelTrigger asks for (netrt: both get a software slot)."""
+
+    __module__ = "netrt"
+
+    REQUEST_SOFTWARE_SLOT = 0
+    REQUEST_HARDWARE_SLOT = 1
+
+
+class ControlChannelTriggerResetReason(enum.IntEnum):
+    """Windows.Networking.Sockets.ControlChannelTriggerResetReason: why a channel was reset (IControlChannelTriggerResetEventDetails)."""
+
+    __module__ = "netrt"
+
+    FAST_USER_SWITCHED = 0
+    LOW_POWER_EXIT = 1
+    QUIET_HOURS_EXIT = 2
+    APPLICATION_RESTART = 3
 
 
 class ChainValidationResult(enum.IntEnum):

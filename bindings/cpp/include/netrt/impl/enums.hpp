@@ -107,6 +107,31 @@ enum class SocketActivityTriggerReason : int32_t {
 // the system from connected standby (netrt: recorded; Linux has no connected standby, so the broker
 // always activates the task).
 enum class SocketActivityConnectedStandbyAction : int32_t { DoNotWake = 0, Wake = 1 };
+// `Windows.Networking.Sockets.ControlChannelTriggerStatus`: what WaitForPushEnabled allocated
+// (netrt: always a software slot, or TransportDisconnected).
+enum class ControlChannelTriggerStatus : int32_t {
+  HardwareSlotRequested = 0,
+  SoftwareSlotAllocated = 1,
+  HardwareSlotAllocated = 2,
+  PolicyError = 3,
+  SystemError = 4,
+  TransportDisconnected = 5,
+  ServiceUnavailable = 6,
+};
+// `Windows.Networking.Sockets.ControlChannelTriggerResourceType`: the slot a ControlChannelTrigger
+// asks for (netrt: both get a software slot).
+enum class ControlChannelTriggerResourceType : int32_t {
+  RequestSoftwareSlot = 0,
+  RequestHardwareSlot = 1,
+};
+// `Windows.Networking.Sockets.ControlChannelTriggerResetReason`: why a channel was reset
+// (IControlChannelTriggerResetEventDetails).
+enum class ControlChannelTriggerResetReason : int32_t {
+  FastUserSwitched = 0,
+  LowPowerExit = 1,
+  QuietHoursExit = 2,
+  ApplicationRestart = 3,
+};
 }  // namespace Windows::Networking::Sockets
 
 namespace Windows::Security::Cryptography::Certificates {
