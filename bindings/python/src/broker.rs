@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use netrt::broker::{
-    ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
-    BackgroundTaskRegistration, ReclaimedSocket, SocketActivityContext, SocketActivityInformation,
-    SocketActivityTrigger, SocketActivityTriggerDetails,
+    ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskCompletedEventArgs, BackgroundTaskDeferral,
+    BackgroundTaskInstance, BackgroundTaskProgressEventArgs, BackgroundTaskRegistration, BackgroundTrigger,
+    ReclaimedSocket, SocketActivityContext, SocketActivityInformation, SocketActivityTrigger,
+    SocketActivityTriggerDetails,
 };
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -108,17 +108,11 @@ impl PyBackgroundTaskBuilder {
         Ok(())
     }
 
-    /// `SetTrigger(trigger)`: netrt has one trigger, `SocketActivityTrigger` (TypeError for
-    /// anything else).
+    /// `SetTrigger(trigger)`: a `SocketActivityTrigger`, or a ControlChannelTrigger's
+    /// `keep_alive_trigger` / `push_notification_trigger` (TypeError for anything else).
     #[pyo3(signature = (trigger, /))]
     fn set_trigger(&self, trigger: &Bound<'_, PyAny>) -> PyResult<()> {
-        if !trigger.is_instance_of::<PySocketActivityTrigger>() {
-            return Err(PyTypeError::new_err(format!(
-                "set_trigger() takes a SocketActivityTrigger (the only trigger netrt has), got '{}'",
-                trigger.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-            )));
-        }
-        self.builder().set_trigger(SocketActivityTrigger::new());
+        self.builder().set_trigger(crate::control_channel::trigger_arg(trigger)?);
         Ok(())
     }
 
@@ -145,9 +139,37 @@ impl PyBackgroundTaskBuilder {
 }
 
 /// `BackgroundTaskRegistration`: a task the broker knows.
-#[pyclass(module = "netrt", name = "BackgroundTaskRegistration", frozen)]
+#[pyclass(module = "netrt", name = "BackgroundTaskRegistration", frozen, weakref)]
 pub struct PyBackgroundTaskRegistration {
     inner: BackgroundTaskRegistration,
+}
+
+fn wrap_completed(
+    py: Python<'_>,
+    sender: &BackgroundTaskRegistration,
+    args: &BackgroundTaskCompletedEventArgs,
+    registered_on: Option<Bound<'_, PyAny>>,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let s = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyBackgroundTaskRegistration { inner: sender.clone() })?.into_any(),
+    };
+    let a = Py::new(py, crate::control_channel::PyBackgroundTaskCompletedEventArgs { inner: args.clone() })?;
+    Ok((s, a.into_any()))
+}
+
+fn wrap_progress(
+    py: Python<'_>,
+    sender: &BackgroundTaskRegistration,
+    args: &BackgroundTaskProgressEventArgs,
+    registered_on: Option<Bound<'_, PyAny>>,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let s = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyBackgroundTaskRegistration { inner: sender.clone() })?.into_any(),
+    };
+    let a = Py::new(py, crate::control_channel::PyBackgroundTaskProgressEventArgs { inner: args.clone() })?;
+    Ok((s, a.into_any()))
 }
 
 fn all_tasks(py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -183,10 +205,47 @@ impl PyBackgroundTaskRegistration {
         self.inner.task_entry_point()
     }
 
-    /// `SocketActivityTrigger`: the only trigger a netrt registration has.
+    /// `SocketActivityTrigger`, or the ControlChannelTrigger's keep-alive / push trigger of an
+    /// in-process task.
     #[getter]
-    fn trigger(&self) -> PySocketActivityTrigger {
-        PySocketActivityTrigger
+    fn trigger(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self.inner.trigger() {
+            BackgroundTrigger::SocketActivity(_) => Ok(Py::new(py, PySocketActivityTrigger)?.into_any()),
+            other => {
+                Ok(Py::new(py, crate::control_channel::PyControlChannelBackgroundTrigger { inner: other })?
+                    .into_any())
+            }
+        }
+    }
+
+    /// `Completed += handler`: `handler(registration, BackgroundTaskCompletedEventArgs)` when a
+    /// run of this task in this process ends.
+    #[pyo3(signature = (handler, /))]
+    fn add_completed(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = crate::listener::callable_handler(handler)?;
+        let handler =
+            crate::listener::py_handler(handler, "netrt: Completed handler", wrap_completed, slf.as_any())?;
+        slf.get().inner.add_completed(handler).or_raise()
+    }
+
+    #[pyo3(signature = (token, /))]
+    fn remove_completed(&self, token: i64) {
+        self.inner.remove_completed(token)
+    }
+
+    /// `Progress += handler`: `handler(registration, BackgroundTaskProgressEventArgs)` when a
+    /// run of this task in this process sets its progress.
+    #[pyo3(signature = (handler, /))]
+    fn add_progress(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = crate::listener::callable_handler(handler)?;
+        let handler =
+            crate::listener::py_handler(handler, "netrt: Progress handler", wrap_progress, slf.as_any())?;
+        slf.get().inner.add_progress(handler).or_raise()
+    }
+
+    #[pyo3(signature = (token, /))]
+    fn remove_progress(&self, token: i64) {
+        self.inner.remove_progress(token)
     }
 
     /// `Unregister(cancel_task)`: the broker forgets the task; sockets it holds for the task
@@ -276,7 +335,7 @@ impl PyBackgroundTaskDeferral {
 /// (netrt) finds it from the process environment.
 #[pyclass(module = "netrt", name = "BackgroundTaskInstance", frozen)]
 pub struct PyBackgroundTaskInstance {
-    inner: BackgroundTaskInstance,
+    pub inner: BackgroundTaskInstance,
 }
 
 #[pymethods]
@@ -293,10 +352,27 @@ impl PyBackgroundTaskInstance {
         uuid(py, self.inner.instance_id())
     }
 
-    /// Always a `SocketActivityTriggerDetails` in netrt.
+    /// A `SocketActivityTriggerDetails` (broker tasks) or a
+    /// `ControlChannelTriggerEventDetails` (a ControlChannelTrigger's in-process tasks).
     #[getter]
-    fn trigger_details(&self) -> PySocketActivityTriggerDetails {
-        PySocketActivityTriggerDetails { inner: self.inner.trigger_details() }
+    fn trigger_details(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::control_channel::details_obj(py, self.inner.trigger_details())
+    }
+
+    #[getter]
+    fn progress(&self) -> u32 {
+        self.inner.progress()
+    }
+
+    /// Setting it raises the registration's Progress (in-process tasks).
+    #[setter]
+    fn set_progress(&self, value: u32) {
+        self.inner.set_progress(value)
+    }
+
+    #[getter]
+    fn suspended_count(&self) -> u32 {
+        self.inner.suspended_count()
     }
 
     /// The registration (None when it was unregistered since).
@@ -418,7 +494,7 @@ impl PySocketActivityInformation {
 /// `SocketActivityTriggerDetails`: why the task runs, and for which socket.
 #[pyclass(module = "netrt", name = "SocketActivityTriggerDetails", frozen)]
 pub struct PySocketActivityTriggerDetails {
-    inner: SocketActivityTriggerDetails,
+    pub inner: SocketActivityTriggerDetails,
 }
 
 #[pymethods]

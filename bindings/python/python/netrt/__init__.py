@@ -11,6 +11,9 @@ awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkErro
 
 from netrt._enums import (
     AsyncStatus,
+    ControlChannelTriggerResetReason,
+    ControlChannelTriggerResourceType,
+    ControlChannelTriggerStatus,
     ByteOrder,
     CertificateChainPolicy,
     ChainValidationResult,
@@ -48,6 +51,13 @@ from netrt._errors import (
 )
 from netrt._netrt import (
     ActivationSubscription,
+    BackgroundTaskCompletedEventArgs,
+    BackgroundTaskProgressEventArgs,
+    ControlChannelBackgroundTrigger,
+    ControlChannelTrigger,
+    ControlChannelTriggerEventDetails,
+    register_task_entry_point,
+    unregister_task_entry_point,
     AppManifest,
     BackgroundTaskBuilder,
     BackgroundTaskDeferral,
@@ -126,6 +136,9 @@ from netrt._netrt import (
 
 from netrt._background import IBackgroundTask, run_background_task  # noqa: E402
 
+# PyWinRT types the trigger details of a ControlChannelTrigger's task as the interface.
+IControlChannelTriggerEventDetails = ControlChannelTriggerEventDetails
+
 IAsyncAction = IAsyncOperation
 """``IAsyncAction`` is an ``IAsyncOperation`` whose result is ``None``."""
 
@@ -149,8 +162,10 @@ __all__ = [
     "AppManifest",
     "AsyncStatus",
     "BackgroundTaskBuilder",
+    "BackgroundTaskCompletedEventArgs",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",
+    "BackgroundTaskProgressEventArgs",
     "BackgroundTaskRegistration",
     "BandwidthStatistics",
     "Buffer",
@@ -163,6 +178,12 @@ __all__ = [
     "ChainValidationParameters",
     "ChainValidationResult",
     "ClientCertificateMode",
+    "ControlChannelBackgroundTrigger",
+    "ControlChannelTrigger",
+    "ControlChannelTriggerEventDetails",
+    "ControlChannelTriggerResetReason",
+    "ControlChannelTriggerResourceType",
+    "ControlChannelTriggerStatus",
     "DataReader",
     "DataReaderLoadOperation",
     "DataWriter",
@@ -180,6 +201,7 @@ __all__ = [
     "IAsyncOperation",
     "IAsyncOperationWithProgress",
     "IBackgroundTask",
+    "IControlChannelTriggerEventDetails",
     "IInputStream",
     "IOutputStream",
     "IPInformation",
@@ -248,5 +270,7 @@ __all__ = [
     "WwwFormUrlDecoderEntry",
     "XmlDocument",
     "XmlElement",
+    "register_task_entry_point",
     "run_background_task",
+    "unregister_task_entry_point",
 ]

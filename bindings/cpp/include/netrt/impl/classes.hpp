@@ -1086,12 +1086,16 @@ class SocketActivityTriggerDetails : public ::netrt::impl::object {
   Sockets::SocketActivityInformation SocketInformation() const {
     return get_object<Sockets::SocketActivityInformation>(netrt_socket_activity_trigger_details_get_socket_information);
   }
-  // C++/WinRT code reads TriggerDetails().as<SocketActivityTriggerDetails>(); in netrt the
-  // trigger details are always this class.
+  static constexpr netrt_kind abi_kind = NETRT_KIND_SOCKET_ACTIVITY_TRIGGER_DETAILS;
+  // C++/WinRT code reads TriggerDetails().as<SocketActivityTriggerDetails>() (or
+  // as<IControlChannelTriggerEventDetails>() in a ControlChannelTrigger's task): the details'
+  // class is checked, E_NOINTERFACE when it is another.
   template <class T>
   T as() const {
-    static_assert(std::is_same_v<T, SocketActivityTriggerDetails>, "netrt's trigger details are SocketActivityTriggerDetails");
-    return *this;
+    netrt_kind kind{};
+    check_hresult(netrt_get_kind(handle(), &kind));
+    if (kind != T::abi_kind) throw_hresult(NETRT_E_NOINTERFACE, "the trigger details are of another class");
+    return T(take_ownership_from_abi, ::netrt::impl::duplicate(handle()));
   }
 };
 
