@@ -117,7 +117,7 @@ async fn main() {
         }
     }
     // Notification latency and reclaim round trip, with a subscribed running instance.
-    let mut subscription = task.subscribe().expect("subscribe");
+    let subscription = task.subscribe().expect("subscribe");
     let mut socket = transferable(task.task_id(), &port).await;
     let (mut peer, _) = listener.accept().expect("accept");
     let (mut notify, mut reclaim) = (Vec::new(), Vec::new());

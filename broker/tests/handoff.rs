@@ -88,7 +88,7 @@ async fn the_keep_alive_time_activates_the_task_with_keep_alive_timer_expired() 
 async fn a_subscribed_running_instance_is_notified_instead_of_a_spawn() {
     daemon();
     let (task, reports) = register_task("subscribed");
-    let mut subscription = task.subscribe().expect("subscribe");
+    let subscription = task.subscribe().expect("subscribe");
     let (listener, port) = peer_listener();
     let socket = transferable(task.task_id(), &port).await;
     let (peer, _) = listener.accept().unwrap();
@@ -150,7 +150,7 @@ async fn all_sockets_lists_what_is_held_with_its_context_and_reclaims_it() {
 
 /// Waits (off the runtime's workers) for the subscription's next activation.
 async fn next_activation(
-    mut subscription: netrt::broker::ActivationSubscription,
+    subscription: netrt::broker::ActivationSubscription,
 ) -> netrt::broker::BackgroundTaskInstance {
     tokio::task::spawn_blocking(move || subscription.next_activation(Some(Duration::from_secs(30))))
         .await
