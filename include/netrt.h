@@ -279,6 +279,47 @@ typedef int32_t netrt_control_channel_trigger_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `Windows.ApplicationModel.Background.BackgroundTaskCancellationReason`: why a task instance's
+// Canceled event fired (netrt raises it for in-process runs: `Abort` when the task is unregistered
+// with cancelTask or its ControlChannelTrigger closes).
+enum netrt_background_task_cancellation_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The task was aborted (unregistered with cancelTask, or its trigger closed).
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ABORT = 0,
+  // The app is terminating.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_TERMINATING = 1,
+  // The user is logging off.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_LOGGING_OFF = 2,
+  // The app is being serviced.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_SERVICING_UPDATE = 3,
+  // The task ran idle too long.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_IDLE_TASK = 4,
+  // The app is being uninstalled.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_UNINSTALL = 5,
+  // A condition of the task was lost.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_CONDITION_LOSS = 6,
+  // A system policy canceled the task.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_SYSTEM_POLICY = 7,
+  // Quiet hours began (deprecated after Windows 8).
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_QUIET_HOURS_ENTERED = 8,
+  // The task ran longer than allowed.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_EXECUTION_TIME_EXCEEDED = 9,
+  // The system needed the task's resources.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_RESOURCE_REVOCATION = 10,
+  // Energy saver is on.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ENERGY_SAVER = 11,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_task_cancellation_reason netrt_background_task_cancellation_reason;
+#else
+typedef int32_t netrt_background_task_cancellation_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // `Windows.Storage.Streams.ByteOrder`: how `DataReader` / `DataWriter` lay out numbers.
 enum netrt_byte_order
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -1073,6 +1114,12 @@ typedef void (*netrt_background_task_entry_point)(void *user_data,
 typedef void (*netrt_event_handler)(void *user_data,
                                     netrt_handle sender,
                                     netrt_handle args);
+
+// A `Canceled` handler: `user_data` as registered, the BackgroundTaskInstance (borrowed for
+// the call) and the reason. Runs on netrt's dispatcher thread.
+typedef void (*netrt_background_task_canceled_handler)(void *user_data,
+                                                       netrt_handle sender,
+                                                       netrt_background_task_cancellation_reason reason);
 
 // `RoundTripTimeStatistics` (microseconds), from Linux TCP_INFO.
 typedef struct {
@@ -2139,6 +2186,19 @@ netrt_hresult netrt_background_task_progress_event_args_get_instance_id(netrt_ha
 // `BackgroundTaskProgressEventArgs.Progress`. Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_background_task_progress_event_args_get_progress(netrt_handle args,
                                                                      uint32_t *out_value);
+
+// `Canceled` (add): `handler` (not NULL) runs when this run is canceled — an in-process run
+// whose task is unregistered with `cancel_task` or whose ControlChannelTrigger closes before
+// it completed (`NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ABORT`). `*out_token` (not NULL)
+// receives its token. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_instance_add_canceled(netrt_handle instance,
+                                                          netrt_background_task_canceled_handler handler,
+                                                          void *user_data,
+                                                          int64_t *out_token);
+
+// `Canceled` (remove) by token; unknown tokens are ignored. Errors: handle checks.
+netrt_hresult netrt_background_task_instance_remove_canceled(netrt_handle instance,
+                                                             int64_t token);
 
 // `PasswordCredential()`: every field empty. `out` (not NULL) receives a new reference.
 netrt_hresult netrt_password_credential_create(netrt_handle *out);

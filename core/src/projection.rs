@@ -94,6 +94,7 @@ pub const ENUMS: &[EnumTable] = &[
     enum_table!("Windows.Networking.Sockets", broker::ControlChannelTriggerStatus),
     enum_table!("Windows.Networking.Sockets", broker::ControlChannelTriggerResourceType),
     enum_table!("Windows.Networking.Sockets", broker::ControlChannelTriggerResetReason),
+    enum_table!("Windows.ApplicationModel.Background", broker::BackgroundTaskCancellationReason),
     enum_table!("Windows.Security.Cryptography.Certificates", tls::ChainValidationResult),
     enum_table!("Windows.Security.Cryptography.Certificates", tls::CertificateChainPolicy),
     enum_table!("Windows.Storage.Streams", io::ByteOrder),

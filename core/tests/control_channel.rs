@@ -6,12 +6,13 @@
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use netrt::broker::{
-    BackgroundTaskBuilder, BackgroundTaskRegistration, BackgroundTrigger, ControlChannelTrigger,
-    ControlChannelTriggerResourceType, ControlChannelTriggerStatus, LocalTriggerKind,
+    BackgroundTaskBuilder, BackgroundTaskCancellationReason, BackgroundTaskRegistration, BackgroundTrigger,
+    ControlChannelTrigger, ControlChannelTriggerResourceType, ControlChannelTriggerStatus, LocalTriggerKind,
     register_task_entry_point,
 };
 use netrt::error::hresult::*;
@@ -161,4 +162,51 @@ async fn misuse_is_an_hresult() {
     builder.set_task_entry_point("tests.Never");
     builder.set_trigger(channel.keep_alive_trigger());
     assert_eq!(builder.register().unwrap_err().hresult(), RO_E_CLOSED);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_trigger_cancels_a_run_that_holds_its_deferral() {
+    let (socket, _peer) = connected_pair().await;
+    let channel = ControlChannelTrigger::new("cancel-channel", 15).unwrap();
+    channel.set_keep_alive_interval_in_seconds(1).unwrap();
+    let (canceled_tx, canceled_rx) = mpsc::channel();
+    let canceled_tx = std::sync::Mutex::new(canceled_tx);
+    let (ran_tx, ran_rx) = mpsc::channel();
+    let ran_tx = std::sync::Mutex::new(ran_tx);
+    let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept_in_task = kept.clone();
+    register_task_entry_point("tests.Hold", move |instance| {
+        let tx = std::sync::Mutex::new(canceled_tx.lock().unwrap().clone());
+        instance
+            .add_canceled(Arc::new(
+                move |_sender: &netrt::broker::BackgroundTaskInstance,
+                      reason: &BackgroundTaskCancellationReason| {
+                    let _ = tx.lock().unwrap().send(*reason);
+                },
+            ))
+            .unwrap();
+        // The deferral is never completed: the run stays in progress.
+        kept_in_task.lock().unwrap().push(instance.get_deferral());
+        let _ = ran_tx.lock().unwrap().send(());
+    });
+    let mut builder = BackgroundTaskBuilder::new();
+    builder.set_name("hold");
+    builder.set_task_entry_point("tests.Hold");
+    builder.set_trigger(channel.keep_alive_trigger());
+    let task = builder.register().unwrap();
+    let completed = Arc::new(AtomicU32::new(0));
+    let counted = completed.clone();
+    task.add_completed(Arc::new(
+        move |_: &BackgroundTaskRegistration, _: &netrt::broker::BackgroundTaskCompletedEventArgs| {
+            counted.fetch_add(1, Ordering::SeqCst);
+        },
+    ))
+    .unwrap();
+    channel.using_transport(socket).unwrap();
+    channel.wait_for_push_enabled().unwrap();
+    ran_rx.recv_timeout(LIMIT).unwrap();
+    channel.close();
+    assert_eq!(canceled_rx.recv_timeout(LIMIT).unwrap(), BackgroundTaskCancellationReason::Abort);
+    assert_eq!(completed.load(Ordering::SeqCst), 0); // its deferral never completed
+    assert!(!kept.lock().unwrap().is_empty());
 }

@@ -5,15 +5,15 @@
 use std::ffi::{c_char, c_void};
 
 use netrt_core::broker::{
-    BackgroundTaskBuilder, BackgroundTaskCompletedEventArgs, BackgroundTaskInstance,
-    BackgroundTaskProgressEventArgs, BackgroundTrigger, ControlChannelTransport, ControlChannelTrigger,
-    ControlChannelTriggerResourceType, LocalTriggerKind,
+    BackgroundTaskBuilder, BackgroundTaskCancellationReason, BackgroundTaskCompletedEventArgs,
+    BackgroundTaskInstance, BackgroundTaskProgressEventArgs, BackgroundTrigger, ControlChannelTransport,
+    ControlChannelTrigger, ControlChannelTriggerResourceType, LocalTriggerKind,
 };
 use netrt_core::error::hresult;
 use netrt_core::{Error, Result};
 
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
-use crate::enums::netrt_control_channel_trigger_status;
+use crate::enums::{netrt_background_task_cancellation_reason, netrt_control_channel_trigger_status};
 use crate::event::{UserData, c_handler, netrt_event_handler};
 use crate::foundation::netrt_guid;
 use crate::handle;
@@ -492,6 +492,60 @@ pub extern "C" fn netrt_background_task_progress_event_args_get_progress(
     ffi!("netrt_background_task_progress_event_args_get_progress", {
         let out = Out::new(out_value, "out_value")?;
         out.write(get!(args, BackgroundTaskProgressEventArgs).progress());
+        Ok(())
+    })
+}
+
+/// A `Canceled` handler: `user_data` as registered, the BackgroundTaskInstance (borrowed for
+/// the call) and the reason. Runs on netrt's dispatcher thread.
+pub type netrt_background_task_canceled_handler = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        sender: netrt_handle,
+        reason: netrt_background_task_cancellation_reason,
+    ),
+>;
+
+/// `Canceled` (add): `handler` (not NULL) runs when this run is canceled — an in-process run
+/// whose task is unregistered with `cancel_task` or whose ControlChannelTrigger closes before
+/// it completed (`NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ABORT`). `*out_token` (not NULL)
+/// receives its token. Errors: handle checks, `E_POINTER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_background_task_instance_add_canceled(
+    instance: netrt_handle,
+    handler: netrt_background_task_canceled_handler,
+    user_data: *mut c_void,
+    out_token: *mut i64,
+) -> netrt_hresult {
+    ffi!("netrt_background_task_instance_add_canceled", {
+        let out = Out::new(out_token, "out_token")?;
+        let cb = handler.ok_or_else(|| null("handler"))?;
+        let inst = get!(instance, BackgroundTaskInstance);
+        let data = UserData(user_data);
+        // The sender is a new handle of the instance: the one the task's code received is
+        // released when its entry point returns, and the run may be canceled later.
+        let handler: netrt_core::event::Handler<BackgroundTaskInstance, BackgroundTaskCancellationReason> =
+            std::sync::Arc::new(move |sender: &BackgroundTaskInstance, reason| {
+                let data = data;
+                if let Ok(s) = handle::issue_new(Value::BackgroundTaskInstance(sender.clone())) {
+                    // SAFETY: the caller registered `cb` for this event.
+                    unsafe { cb(data.0, s, (*reason).into()) };
+                    let _ = handle::release(s);
+                }
+            });
+        out.write(inst.add_canceled(handler)?);
+        Ok(())
+    })
+}
+
+/// `Canceled` (remove) by token; unknown tokens are ignored. Errors: handle checks.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_background_task_instance_remove_canceled(
+    instance: netrt_handle,
+    token: i64,
+) -> netrt_hresult {
+    ffi!("netrt_background_task_instance_remove_canceled", {
+        with_value!(instance, BackgroundTaskInstance, |i| i.remove_canceled(token));
         Ok(())
     })
 }

@@ -558,6 +558,60 @@ impl From<netrt_core::broker::ControlChannelTriggerResetReason>
     }
 }
 
+/// `Windows.ApplicationModel.Background.BackgroundTaskCancellationReason`: why a task instance's
+/// Canceled event fired (netrt raises it for in-process runs: `Abort` when the task is unregistered
+/// with cancelTask or its ControlChannelTrigger closes).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_background_task_cancellation_reason {
+    /// The task was aborted (unregistered with cancelTask, or its trigger closed).
+    Abort = 0,
+    /// The app is terminating.
+    Terminating = 1,
+    /// The user is logging off.
+    LoggingOff = 2,
+    /// The app is being serviced.
+    ServicingUpdate = 3,
+    /// The task ran idle too long.
+    IdleTask = 4,
+    /// The app is being uninstalled.
+    Uninstall = 5,
+    /// A condition of the task was lost.
+    ConditionLoss = 6,
+    /// A system policy canceled the task.
+    SystemPolicy = 7,
+    /// Quiet hours began (deprecated after Windows 8).
+    QuietHoursEntered = 8,
+    /// The task ran longer than allowed.
+    ExecutionTimeExceeded = 9,
+    /// The system needed the task's resources.
+    ResourceRevocation = 10,
+    /// Energy saver is on.
+    EnergySaver = 11,
+}
+
+impl From<netrt_core::broker::BackgroundTaskCancellationReason>
+    for netrt_background_task_cancellation_reason
+{
+    fn from(value: netrt_core::broker::BackgroundTaskCancellationReason) -> Self {
+        use netrt_core::broker::BackgroundTaskCancellationReason as E;
+        match value {
+            E::Abort => Self::Abort,
+            E::Terminating => Self::Terminating,
+            E::LoggingOff => Self::LoggingOff,
+            E::ServicingUpdate => Self::ServicingUpdate,
+            E::IdleTask => Self::IdleTask,
+            E::Uninstall => Self::Uninstall,
+            E::ConditionLoss => Self::ConditionLoss,
+            E::SystemPolicy => Self::SystemPolicy,
+            E::QuietHoursEntered => Self::QuietHoursEntered,
+            E::ExecutionTimeExceeded => Self::ExecutionTimeExceeded,
+            E::ResourceRevocation => Self::ResourceRevocation,
+            E::EnergySaver => Self::EnergySaver,
+        }
+    }
+}
+
 /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 /// validating a certificate chain (or `Success`).
 ///

@@ -3,13 +3,15 @@
  * netrt_background_task_register_entry_point, over a real loopback connection. The keep-alive
  * task runs at the (netrt seconds) interval and completes through a deferral (Completed and
  * Progress are raised); the push task runs when the peer sends while no read is pending and the
- * bytes stay readable; closing the trigger stops both; misuse is an HRESULT. */
+ * bytes stay readable; closing the trigger stops both; a run holding its deferral is canceled
+ * when its task is unregistered with cancel_task; misuse is an HRESULT. */
 #include "common.h"
 #include "posix_peer.h"
 
 #include <stdatomic.h>
 
-static atomic_int g_keep_alives, g_pushes, g_completed, g_progress, g_bad_details;
+static atomic_int g_keep_alives, g_pushes, g_completed, g_progress, g_bad_details, g_held, g_canceled;
+static _Atomic netrt_handle g_held_deferral;
 
 static void keep_alive_task(void *user_data, netrt_handle instance) {
   netrt_handle details = 0, trigger = 0, deferral = 0;
@@ -37,6 +39,25 @@ static void push_task(void *user_data, netrt_handle instance) {
   (void)user_data;
   (void)instance;
   atomic_fetch_add(&g_pushes, 1);
+}
+
+static void on_canceled(void *user_data, netrt_handle sender, netrt_background_task_cancellation_reason reason) {
+  (void)user_data;
+  (void)sender;
+  if (reason == NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ABORT) atomic_fetch_add(&g_canceled, 1);
+}
+
+/* Takes a deferral and keeps it: the run stays in progress until it is canceled. */
+static void holding_task(void *user_data, netrt_handle instance) {
+  netrt_handle deferral = 0;
+  int64_t token = 0;
+  (void)user_data;
+  if (atomic_load(&g_held) > 0) return;
+  if (netrt_background_task_instance_add_canceled(instance, on_canceled, NULL, &token) == NETRT_S_OK &&
+      netrt_background_task_instance_get_deferral(instance, &deferral) == NETRT_S_OK) {
+    atomic_store(&g_held_deferral, deferral);
+    atomic_fetch_add(&g_held, 1);
+  }
 }
 
 static void on_completed(void *user_data, netrt_handle sender, netrt_handle args) {
@@ -86,6 +107,7 @@ cleanup:
 
 int main(void) {
   netrt_handle sock = 0, trigger = 0, ka = 0, push = 0, host = 0, closed_trigger = 0, unused = 0xDEADu;
+  netrt_handle hold_trigger = 0, hold = 0, held = 0;
   netrt_control_channel_trigger_status status = NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_HARDWARE_SLOT_REQUESTED;
   char text[16];
   uint32_t value = 0;
@@ -159,11 +181,29 @@ int main(void) {
   CHECK(strcmp(text, "late") == 0);
   CHECK_OK(netrt_background_task_registration_unregister(ka, false)); /* already forgotten: S_OK */
   CHECK_OK(netrt_background_task_unregister_entry_point("c.KeepAlive"));
+
+  /* A run holding its deferral is canceled (Abort) when its task is unregistered with
+   * cancel_task. */
+  CHECK_HR(netrt_background_task_instance_add_canceled(host, on_canceled, NULL, &token), NETRT_E_INVALIDARG);
+  CHECK_OK(netrt_background_task_register_entry_point("c.Hold", holding_task, NULL));
+  CHECK_OK(netrt_control_channel_trigger_create("c-hold", 15, &hold_trigger));
+  CHECK_OK(netrt_control_channel_trigger_set_keep_alive_interval_in_seconds(hold_trigger, 1));
+  CHECK_OK(netrt_background_task_register_control_channel_keep_alive("c-hold", "c.Hold", hold_trigger, &hold));
+  CHECK_OK(netrt_control_channel_trigger_using_transport(hold_trigger, sock));
+  CHECK_OK(netrt_control_channel_trigger_wait_for_push_enabled(hold_trigger, &status));
+  CHECK(wait_count(&g_held, 1));
+  CHECK_OK(netrt_background_task_registration_unregister(hold, true));
+  CHECK(wait_count(&g_canceled, 1));
+  CHECK_OK(netrt_close(hold_trigger));
   CHECK_HR(netrt_background_task_unregister_entry_point("c.KeepAlive"), 1 /* S_FALSE */);
   rc = 0;
   printf("test_control_channel: %d checks passed\n", g_checks);
 cleanup:
   if (peer >= 0) close(peer);
+  held = atomic_exchange(&g_held_deferral, 0);
+  RELEASE(held);
+  RELEASE(hold);
+  RELEASE(hold_trigger);
   RELEASE(push);
   RELEASE(ka);
   RELEASE(trigger);

@@ -18,7 +18,8 @@ using namespace netrt::Windows::Networking;
 using namespace netrt::Windows::Networking::Sockets;
 using namespace netrt::Windows::Storage::Streams;
 
-static std::atomic<int> g_keep_alives{0}, g_pushes{0}, g_completed{0}, g_progress{0}, g_bad{0};
+static std::atomic<int> g_keep_alives{0}, g_pushes{0}, g_completed{0}, g_progress{0}, g_bad{0}, g_held{0}, g_canceled{0};
+static BackgroundTaskDeferral g_kept{nullptr};  // held by the "cpp.Hold" task, never completed
 
 static hstring read_text(StreamSocket const& socket, uint32_t n) {
   DataReader reader(socket.InputStream());
@@ -100,6 +101,29 @@ int main() {
   CHECK(g_pushes == pushes && g_keep_alives == keepAlives);
   CHECK(read_text(socket, 4) == L"late");
   CHECK_THROWS_HR(channel.WaitForPushEnabled(), NETRT_RO_E_CLOSED);
+  // A run that holds its deferral is canceled (Abort) when its task is unregistered with cancelTask.
+  RegisterTaskEntryPoint(L"cpp.Hold", [](BackgroundTaskInstance const& taskInstance) {
+    if (g_held++ > 0) return;
+    taskInstance.Canceled([](BackgroundTaskInstance const&, BackgroundTaskCancellationReason reason) {
+      if (reason == BackgroundTaskCancellationReason::Abort) ++g_canceled;
+    });
+    g_kept = taskInstance.GetDeferral();
+  });
+  ControlChannelTrigger holdChannel(L"cpp-hold", 15);
+  holdChannel.KeepAliveIntervalInSeconds(1);
+  BackgroundTaskBuilder hold;
+  hold.Name(L"cpp-hold");
+  hold.TaskEntryPoint(L"cpp.Hold");
+  hold.SetTrigger(holdChannel.KeepAliveTrigger());
+  BackgroundTaskRegistration holdTask = hold.Register();
+  holdChannel.UsingTransport(socket);
+  CHECK(holdChannel.WaitForPushEnabled() == ControlChannelTriggerStatus::SoftwareSlotAllocated);
+  CHECK(test::wait_until([] { return g_held >= 1; }, 30));
+  holdTask.Unregister(true);
+  CHECK(test::wait_until([] { return g_canceled >= 1; }, 30));
+  holdChannel.Close();
+  g_kept = nullptr;
+
   CHECK(UnregisterTaskEntryPoint(L"cpp.Push"));
   CHECK(!UnregisterTaskEntryPoint(L"cpp.Push"));
   socket.Close();

@@ -132,6 +132,35 @@ async def test_push_task_runs_for_unclaimed_bytes_only() -> None:
     peer.close()
 
 
+async def test_unregister_with_cancel_task_cancels_a_run_holding_its_deferral() -> None:
+    sock, peer = await connected()
+    canceled: queue.Queue[object] = queue.Queue()
+    held: list[netrt.BackgroundTaskDeferral] = []
+
+    def hold(instance: netrt.BackgroundTaskInstance) -> None:
+        if held:
+            return
+        instance.add_canceled(lambda sender, reason: canceled.put((sender, reason)))
+        held.append(instance.get_deferral())  # never completed: the run stays in progress
+
+    register_task_entry_point("tests.Hold", hold)
+    with ControlChannelTrigger("py-hold", 15) as channel:
+        channel.keep_alive_interval_in_seconds = 1
+        task = register("py-hold", "tests.Hold", channel.keep_alive_trigger)
+        channel.using_transport(sock)
+        channel.wait_for_push_enabled()
+        deadline = time.monotonic() + LIMIT
+        while not held and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert held
+        task.unregister(True)
+        sender, reason = canceled.get(timeout=LIMIT)
+        assert isinstance(sender, netrt.BackgroundTaskInstance)
+        assert reason == netrt.BackgroundTaskCancellationReason.ABORT
+    sock.close()
+    peer.close()
+
+
 async def test_misuse_raises_with_the_hresult() -> None:
     assert winrt_sockets.ControlChannelTrigger is ControlChannelTrigger
     with pytest.raises(netrt.NetworkError) as e:

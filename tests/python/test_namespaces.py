@@ -64,7 +64,8 @@ PYWINRT: dict[str, set[str]] = {
     },
     "windows.security.credentials": {"PasswordCredential", "PasswordCredentialPropertyStore", "PasswordVault"},
     "windows.applicationmodel.background": {
-        "BackgroundTaskBuilder", "BackgroundTaskCompletedEventArgs", "BackgroundTaskDeferral",
+        "BackgroundTaskBuilder", "BackgroundTaskCancellationReason", "BackgroundTaskCompletedEventArgs",
+        "BackgroundTaskDeferral",
         "BackgroundTaskProgressEventArgs", "BackgroundTaskRegistration", "BackgroundTaskRegistrationGroup",
         "IBackgroundTask", "IBackgroundTaskInstance", "IBackgroundTaskRegistration", "IBackgroundTrigger",
         "SocketActivityTrigger",

@@ -172,6 +172,19 @@ fn wrap_progress(
     Ok((s, a.into_any()))
 }
 
+fn wrap_canceled(
+    py: Python<'_>,
+    sender: &BackgroundTaskInstance,
+    reason: &netrt::broker::BackgroundTaskCancellationReason,
+    registered_on: Option<Bound<'_, PyAny>>,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let s = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyBackgroundTaskInstance { inner: sender.clone() })?.into_any(),
+    };
+    Ok((s, py_enum(py, "BackgroundTaskCancellationReason", *reason as i64)?))
+}
+
 fn all_tasks(py: Python<'_>) -> PyResult<Py<PyAny>> {
     let tasks = py.detach(BackgroundTaskRegistration::all_tasks).or_raise()?;
     let out = PyDict::new(py);
@@ -333,7 +346,7 @@ impl PyBackgroundTaskDeferral {
 
 /// `IBackgroundTaskInstance` of a task the broker started; `BackgroundTaskInstance.current()`
 /// (netrt) finds it from the process environment.
-#[pyclass(module = "netrt", name = "BackgroundTaskInstance", frozen)]
+#[pyclass(module = "netrt", name = "BackgroundTaskInstance", frozen, weakref)]
 pub struct PyBackgroundTaskInstance {
     pub inner: BackgroundTaskInstance,
 }
@@ -373,6 +386,21 @@ impl PyBackgroundTaskInstance {
     #[getter]
     fn suspended_count(&self) -> u32 {
         self.inner.suspended_count()
+    }
+
+    /// `Canceled += handler`: `handler(task_instance, reason)` when an in-process run is
+    /// canceled (its task unregistered with cancel_task, or its ControlChannelTrigger closed).
+    #[pyo3(signature = (handler, /))]
+    fn add_canceled(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = crate::listener::callable_handler(handler)?;
+        let handler =
+            crate::listener::py_handler(handler, "netrt: Canceled handler", wrap_canceled, slf.as_any())?;
+        slf.get().inner.add_canceled(handler).or_raise()
+    }
+
+    #[pyo3(signature = (token, /))]
+    fn remove_canceled(&self, token: i64) {
+        self.inner.remove_canceled(token)
     }
 
     /// The registration (None when it was unregistered since).

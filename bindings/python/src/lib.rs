@@ -155,6 +155,9 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "SocketActivityConnectedStandbyAction" => {
             scan(netrt::broker::SocketActivityConnectedStandbyAction::from_i32, |v| v as i64)
         }
+        "BackgroundTaskCancellationReason" => {
+            scan(netrt::broker::BackgroundTaskCancellationReason::from_i32, |v| v as i64)
+        }
         "ControlChannelTriggerStatus" => {
             scan(netrt::broker::ControlChannelTriggerStatus::from_i32, |v| v as i64)
         }

@@ -107,6 +107,40 @@ winrt_enum! {
     }
 }
 
+winrt_enum! {
+    /// `Windows.ApplicationModel.Background.BackgroundTaskCancellationReason`: why a task
+    /// instance's Canceled event fired (netrt raises it for in-process runs: `Abort` when the
+    /// task is unregistered with cancelTask or its ControlChannelTrigger closes).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum BackgroundTaskCancellationReason {
+        /// The task was aborted (unregistered with cancelTask, or its trigger closed).
+        #[default]
+        Abort = 0,
+        /// The app is terminating.
+        Terminating = 1,
+        /// The user is logging off.
+        LoggingOff = 2,
+        /// The app is being serviced.
+        ServicingUpdate = 3,
+        /// The task ran idle too long.
+        IdleTask = 4,
+        /// The app is being uninstalled.
+        Uninstall = 5,
+        /// A condition of the task was lost.
+        ConditionLoss = 6,
+        /// A system policy canceled the task.
+        SystemPolicy = 7,
+        /// Quiet hours began (deprecated after Windows 8).
+        QuietHoursEntered = 8,
+        /// The task ran longer than allowed.
+        ExecutionTimeExceeded = 9,
+        /// The system needed the task's resources.
+        ResourceRevocation = 10,
+        /// Energy saver is on.
+        EnergySaver = 11,
+    }
+}
+
 impl ControlChannelTriggerResourceType {
     /// From the raw value; unknown values fail with `E_INVALIDARG`.
     pub fn from_raw(raw: i32) -> Result<Self> {

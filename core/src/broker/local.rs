@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::control_channel::ControlChannelTrigger;
+use super::enums::BackgroundTaskCancellationReason;
 use super::task::{BackgroundTaskInstance, BackgroundTaskRegistration};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventToken, Handler};
@@ -85,11 +86,19 @@ struct LocalTask {
     kind: LocalTriggerKind,
 }
 
+/// An in-process run not yet complete (its Canceled event may still fire).
+struct Running {
+    task_id: Guid,
+    trigger: ControlChannelTrigger,
+    instance: BackgroundTaskInstance,
+}
+
 #[derive(Default)]
 struct Registry {
     entry_points: HashMap<String, TaskEntryPoint>,
     tasks: Vec<LocalTask>,
     events: HashMap<Guid, Arc<TaskEvents>>,
+    running: Vec<Running>,
 }
 
 fn registry() -> std::sync::MutexGuard<'static, Registry> {
@@ -135,9 +144,32 @@ pub(crate) fn all() -> Vec<BackgroundTaskRegistration> {
     registry().tasks.iter().map(|t| t.registration.clone()).collect()
 }
 
-/// A closed trigger's tasks are forgotten.
+/// A closed trigger's tasks are forgotten, and its runs still in progress are canceled.
 pub(crate) fn forget_trigger(trigger: &ControlChannelTrigger) {
     registry().tasks.retain(|t| &t.trigger != trigger);
+    cancel_runs(|r| &r.trigger == trigger);
+}
+
+/// Cancels the runs of `task_id` still in progress (Unregister with cancelTask).
+pub(crate) fn cancel_task(task_id: Guid) {
+    cancel_runs(|r| r.task_id == task_id);
+}
+
+fn cancel_runs(which: impl Fn(&Running) -> bool) {
+    let canceled: Vec<BackgroundTaskInstance> = {
+        let mut r = registry();
+        let (gone, kept): (Vec<Running>, Vec<Running>) = r.running.drain(..).partition(|run| which(run));
+        r.running = kept;
+        gone.into_iter().map(|run| run.instance).collect()
+    };
+    for instance in canceled {
+        instance.raise_canceled(BackgroundTaskCancellationReason::Abort);
+    }
+}
+
+/// A run completed: it can no longer be canceled.
+pub(crate) fn run_finished(instance_id: Guid) {
+    registry().running.retain(|r| r.instance.instance_id() != instance_id);
 }
 
 /// Runs every task registered on `trigger`'s `kind`, one after the other, on this thread.
@@ -169,6 +201,8 @@ pub(crate) fn fire(trigger: &ControlChannelTrigger, kind: LocalTriggerKind) {
                 continue;
             }
         };
+        let task_id = instance.task().map(|t| t.task_id()).unwrap_or_default();
+        registry().running.push(Running { task_id, trigger: trigger.clone(), instance: instance.clone() });
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| entry(&instance)));
         let failure = outcome.err().map(|p| {
             p.downcast_ref::<String>()
@@ -203,6 +237,7 @@ impl RunState {
             return;
         }
         let failure = self.failure.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        run_finished(instance_id);
         events(registration.task_id())
             .completed
             .raise(registration.clone(), BackgroundTaskCompletedEventArgs { instance_id, failure });

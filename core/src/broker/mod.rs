@@ -21,8 +21,9 @@ pub use activity::{
 };
 pub use control_channel::{ControlChannelTransport, ControlChannelTrigger};
 pub use enums::{
-    ControlChannelTriggerResetReason, ControlChannelTriggerResourceType, ControlChannelTriggerStatus,
-    SocketActivityConnectedStandbyAction, SocketActivityKind, SocketActivityTriggerReason,
+    BackgroundTaskCancellationReason, ControlChannelTriggerResetReason, ControlChannelTriggerResourceType,
+    ControlChannelTriggerStatus, SocketActivityConnectedStandbyAction, SocketActivityKind,
+    SocketActivityTriggerReason,
 };
 pub use local::{
     BackgroundTaskCompletedEventArgs, BackgroundTaskProgressEventArgs, LocalTriggerKind, TaskEntryPoint,

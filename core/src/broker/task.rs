@@ -13,12 +13,13 @@ use netrt_broker::protocol::{ACTIVATION_ENV, Activation, Message, TaskRegistrati
 
 use super::activity::{SocketActivityInformation, SocketActivityTriggerDetails};
 use super::control_channel::ControlChannelTrigger;
+use super::enums::BackgroundTaskCancellationReason;
 use super::local::{
     self, BackgroundTaskCompletedEventArgs, BackgroundTaskProgressEventArgs, LocalTriggerKind, RunState,
 };
 use super::session;
 use crate::error::{Error, Result, hresult};
-use crate::event::{EventToken, Handler};
+use crate::event::{Event, EventToken, Handler};
 use crate::foundation::Guid;
 
 /// `SocketActivityTrigger`: the trigger that lets the broker run a task for its sockets.
@@ -176,15 +177,18 @@ impl BackgroundTaskRegistration {
     }
 
     /// `Unregister(cancelTask)`: the broker forgets the task (sockets it holds for the task
-    /// stay until reclaimed); an in-process task no longer runs when its trigger fires.
-    /// `cancel_task` has no effect: netrt does not stop a run already started.
+    /// stay until reclaimed); an in-process task no longer runs when its trigger fires, and
+    /// with `cancel_task` its runs in progress get Canceled (`Abort`). netrt does not stop a
+    /// command the broker already started.
     ///
     /// # Errors
     /// `E_NOT_FOUND` when the task is not registered; `E_SERVICE_NOT_ACTIVE` without a broker.
     pub fn unregister(&self, cancel_task: bool) -> Result<()> {
-        let _ = cancel_task;
         if self.local.is_some() {
             local::remove(self.task_id());
+            if cancel_task {
+                local::cancel_task(self.task_id());
+            }
             return Ok(());
         }
         let message = Message::UnregisterTask { task_id: self.registration.task_id };
@@ -491,6 +495,7 @@ pub struct BackgroundTaskInstance {
     task: Option<BackgroundTaskRegistration>,
     deferral: BackgroundTaskDeferral,
     progress: Arc<AtomicU32>,
+    canceled: Arc<Event<BackgroundTaskInstance, BackgroundTaskCancellationReason>>,
 }
 
 impl std::fmt::Debug for BackgroundTaskInstance {
@@ -515,6 +520,7 @@ impl BackgroundTaskInstance {
             task,
             deferral: BackgroundTaskDeferral::default(),
             progress: Arc::default(),
+            canceled: Arc::default(),
         })
     }
 
@@ -535,6 +541,7 @@ impl BackgroundTaskInstance {
             task: Some(registration),
             deferral: BackgroundTaskDeferral { completed: Arc::default(), run: Some(run) },
             progress: Arc::default(),
+            canceled: Arc::default(),
         })
     }
 
@@ -608,6 +615,28 @@ impl BackgroundTaskInstance {
         if let Some(run) = &self.deferral.run {
             local::raise_progress(&run.registration, run.instance_id, value);
         }
+    }
+
+    /// `Canceled` (add): `handler(instance, reason)` when the run is canceled — for an
+    /// in-process run, when its task is unregistered with cancelTask or its
+    /// ControlChannelTrigger closes before the run completed (`Abort`).
+    ///
+    /// # Errors
+    /// None in practice (the token is unique in the process).
+    pub fn add_canceled(
+        &self,
+        handler: Handler<BackgroundTaskInstance, BackgroundTaskCancellationReason>,
+    ) -> Result<EventToken> {
+        self.canceled.add("BackgroundTaskInstance", handler)
+    }
+
+    /// `Canceled` (remove).
+    pub fn remove_canceled(&self, token: EventToken) {
+        self.canceled.remove(token);
+    }
+
+    pub(crate) fn raise_canceled(&self, reason: BackgroundTaskCancellationReason) {
+        self.canceled.raise(self.clone(), reason);
     }
 
     /// `SuspendedCount`: 0 (netrt does not suspend tasks).

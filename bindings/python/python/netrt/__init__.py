@@ -11,6 +11,7 @@ awaitable in asyncio and has ``get(timeout=None)``; failures raise ``NetworkErro
 
 from netrt._enums import (
     AsyncStatus,
+    BackgroundTaskCancellationReason,
     ControlChannelTriggerResetReason,
     ControlChannelTriggerResourceType,
     ControlChannelTriggerStatus,
@@ -162,6 +163,7 @@ __all__ = [
     "AppManifest",
     "AsyncStatus",
     "BackgroundTaskBuilder",
+    "BackgroundTaskCancellationReason",
     "BackgroundTaskCompletedEventArgs",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",

@@ -14,6 +14,7 @@ from typing_extensions import disjoint_base
 # The enums (values are WinRT's) and exceptions are typed in their own modules: re-exported here.
 from netrt._enums import (
     AsyncStatus as AsyncStatus,
+    BackgroundTaskCancellationReason as BackgroundTaskCancellationReason,
     ControlChannelTriggerResetReason as ControlChannelTriggerResetReason,
     ControlChannelTriggerResourceType as ControlChannelTriggerResourceType,
     ControlChannelTriggerStatus as ControlChannelTriggerStatus,
@@ -63,6 +64,7 @@ __all__ = [
     "AppManifest",
     "AsyncStatus",
     "BackgroundTaskBuilder",
+    "BackgroundTaskCancellationReason",
     "BackgroundTaskCompletedEventArgs",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",
@@ -1759,6 +1761,10 @@ class BackgroundTaskInstance:
     def progress(self, value: int) -> None: ...
     @property
     def suspended_count(self) -> int: ...
+    def add_canceled(
+        self, handler: Callable[[BackgroundTaskInstance, BackgroundTaskCancellationReason], object], /
+    ) -> int: ...
+    def remove_canceled(self, token: int, /) -> None: ...
 
 @final
 class SocketActivityContext:

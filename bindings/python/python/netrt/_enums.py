@@ -26,6 +26,7 @@ __all__ = [
     "ControlChannelTriggerStatus",
     "ControlChannelTriggerResourceType",
     "ControlChannelTriggerResetReason",
+    "BackgroundTaskCancellationReason",
     "ChainValidationResult",
     "CertificateChainPolicy",
     "ByteOrder",
@@ -256,6 +257,25 @@ class ControlChannelTriggerResetReason(enum.IntEnum):
     LOW_POWER_EXIT = 1
     QUIET_HOURS_EXIT = 2
     APPLICATION_RESTART = 3
+
+
+class BackgroundTaskCancellationReason(enum.IntEnum):
+    """Windows.ApplicationModel.Background.BackgroundTaskCancellationReason: why a task instance's Canceled event fired (netrt raises it for in-process runs: Abort when the task is unregistered with cancelTask or its ControlChannelTrigger closes)."""
+
+    __module__ = "netrt"
+
+    ABORT = 0
+    TERMINATING = 1
+    LOGGING_OFF = 2
+    SERVICING_UPDATE = 3
+    IDLE_TASK = 4
+    UNINSTALL = 5
+    CONDITION_LOSS = 6
+    SYSTEM_POLICY = 7
+    QUIET_HOURS_ENTERED = 8
+    EXECUTION_TIME_EXCEEDED = 9
+    RESOURCE_REVOCATION = 10
+    ENERGY_SAVER = 11
 
 
 class ChainValidationResult(enum.IntEnum):

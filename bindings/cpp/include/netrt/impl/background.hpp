@@ -252,6 +252,58 @@ class BackgroundTaskInstance : public ::netrt::impl::object {
   BackgroundTaskDeferral GetDeferral() const { return get_object<BackgroundTaskDeferral>(netrt_background_task_instance_get_deferral); }
   uint32_t Progress() const { return get_value<uint32_t>(netrt_background_task_instance_get_progress); }
   void Progress(uint32_t value) const { call(netrt_background_task_instance_set_progress, value); }
+
+  // Canceled: an in-process run whose task is unregistered with cancelTask, or whose
+  // ControlChannelTrigger closes, before it completed (Abort). Runs on netrt's dispatcher thread.
+  event_token Canceled(::netrt::delegate<BackgroundTaskInstance const&, BackgroundTaskCancellationReason> const& handler) const {
+    auto& table = ::netrt::impl::handler_table::get();
+    uint64_t id = table.add(std::make_shared<::netrt::impl::event_fn>([handler](netrt_handle sender, netrt_handle reason) {
+      handler(BackgroundTaskInstance(take_ownership_from_abi, ::netrt::impl::duplicate(sender)),
+              static_cast<BackgroundTaskCancellationReason>(reason));
+    }));
+    int64_t token = 0;
+    int32_t hr = netrt_background_task_instance_add_canceled(handle(), &canceled_trampoline,
+                                                             reinterpret_cast<void*>(static_cast<uintptr_t>(id)), &token);
+    if (hr < 0) {
+      std::string detail = ::netrt::impl::last_error_detail();
+      table.erase(id);
+      throw_hresult(hr, std::move(detail));
+    }
+    std::lock_guard<std::mutex> lock(canceled_ids().mutex);
+    canceled_ids().by_token[token] = id;
+    return event_token{token};
+  }
+  void Canceled(event_token const& token) const noexcept {
+    (void)netrt_background_task_instance_remove_canceled(handle(), token.value);
+    uint64_t id = 0;
+    {
+      std::lock_guard<std::mutex> lock(canceled_ids().mutex);
+      auto it = canceled_ids().by_token.find(token.value);
+      if (it == canceled_ids().by_token.end()) return;
+      id = it->second;
+      canceled_ids().by_token.erase(it);
+    }
+    ::netrt::impl::handler_table::get().erase(id);
+  }
+
+ private:
+  struct canceled_table {
+    std::mutex mutex;
+    std::unordered_map<int64_t, uint64_t> by_token;
+  };
+  static canceled_table& canceled_ids() {
+    static canceled_table* t = new canceled_table;  // never destroyed, like the handler table
+    return *t;
+  }
+  static void canceled_trampoline(void* user_data, netrt_handle sender, netrt_background_task_cancellation_reason reason) noexcept {
+    auto fn = ::netrt::impl::handler_table::get().find(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(user_data)));
+    if (!fn) return;
+    try {
+      (*fn)(sender, static_cast<netrt_handle>(reason));
+    } catch (...) {
+      // No exception crosses into the C library.
+    }
+  }
 };
 
 namespace impl_entry {

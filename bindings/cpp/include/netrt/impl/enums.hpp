@@ -134,6 +134,26 @@ enum class ControlChannelTriggerResetReason : int32_t {
 };
 }  // namespace Windows::Networking::Sockets
 
+namespace Windows::ApplicationModel::Background {
+// `Windows.ApplicationModel.Background.BackgroundTaskCancellationReason`: why a task instance's
+// Canceled event fired (netrt raises it for in-process runs: `Abort` when the task is unregistered
+// with cancelTask or its ControlChannelTrigger closes).
+enum class BackgroundTaskCancellationReason : int32_t {
+  Abort = 0,
+  Terminating = 1,
+  LoggingOff = 2,
+  ServicingUpdate = 3,
+  IdleTask = 4,
+  Uninstall = 5,
+  ConditionLoss = 6,
+  SystemPolicy = 7,
+  QuietHoursEntered = 8,
+  ExecutionTimeExceeded = 9,
+  ResourceRevocation = 10,
+  EnergySaver = 11,
+};
+}  // namespace Windows::ApplicationModel::Background
+
 namespace Windows::Security::Cryptography::Certificates {
 // `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 // validating a certificate chain (or `Success`).

@@ -10,6 +10,7 @@ primary one.
 from netrt import (
     ActivationSubscription as ActivationSubscription,
     BackgroundTaskBuilder as BackgroundTaskBuilder,
+    BackgroundTaskCancellationReason as BackgroundTaskCancellationReason,
     BackgroundTaskCompletedEventArgs as BackgroundTaskCompletedEventArgs,
     BackgroundTaskDeferral as BackgroundTaskDeferral,
     BackgroundTaskInstance as BackgroundTaskInstance,
@@ -25,6 +26,7 @@ from netrt import (
 __all__ = [
     "ActivationSubscription",
     "BackgroundTaskBuilder",
+    "BackgroundTaskCancellationReason",
     "BackgroundTaskCompletedEventArgs",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",

@@ -3,6 +3,7 @@
 from netrt import (
     ActivationSubscription as ActivationSubscription,
     BackgroundTaskBuilder as BackgroundTaskBuilder,
+    BackgroundTaskCancellationReason as BackgroundTaskCancellationReason,
     BackgroundTaskCompletedEventArgs as BackgroundTaskCompletedEventArgs,
     BackgroundTaskDeferral as BackgroundTaskDeferral,
     BackgroundTaskInstance as BackgroundTaskInstance,
@@ -18,6 +19,7 @@ from netrt import (
 __all__ = [
     "ActivationSubscription",
     "BackgroundTaskBuilder",
+    "BackgroundTaskCancellationReason",
     "BackgroundTaskCompletedEventArgs",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",
