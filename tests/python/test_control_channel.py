@@ -28,6 +28,7 @@ from netrt import (
     unregister_task_entry_point,
 )
 from netrt.windows.networking import sockets as winrt_sockets
+from peers.web import ws_server
 
 E_ILLEGAL_METHOD_CALL = 0x8000000E - 2**32
 E_INVALIDARG = 0x80070057 - 2**32
@@ -159,6 +160,35 @@ async def test_unregister_with_cancel_task_cancels_a_run_holding_its_deferral() 
         assert reason == netrt.BackgroundTaskCancellationReason.ABORT
     sock.close()
     peer.close()
+
+
+async def test_a_message_web_socket_transport_gets_its_keep_alive_task() -> None:
+    server = ws_server()
+    try:
+        ws = netrt.MessageWebSocket()
+        received: queue.Queue[bytes] = queue.Queue()
+        ws.add_message_received(lambda sender, args: received.put(bytes(args.get_data_reader().detach_buffer())))
+        channel = ControlChannelTrigger("py-ws", 15)
+        channel.keep_alive_interval_in_seconds = 1
+        channel.using_transport(ws)  # before connecting, as WinRT requires
+        assert isinstance(channel.transport_object, netrt.MessageWebSocket)
+        assert channel.wait_for_push_enabled() == ControlChannelTriggerStatus.TRANSPORT_DISCONNECTED
+        await ws.connect_async(netrt.Uri(f"ws://127.0.0.1:{server.port}/echo"))
+
+        def keep_alive(instance: netrt.BackgroundTaskInstance) -> None:
+            writer = netrt.DataWriter(ws.output_stream)
+            writer.write_bytes(b"keep-alive")
+            writer.store_async().get()
+            writer.detach_stream()
+
+        register_task_entry_point("tests.WsKeepAlive", keep_alive)
+        register("py-ws", "tests.WsKeepAlive", channel.keep_alive_trigger)
+        assert channel.wait_for_push_enabled() == ControlChannelTriggerStatus.SOFTWARE_SLOT_ALLOCATED
+        assert received.get(timeout=LIMIT) == b"keep-alive"  # the echo server answers each one
+        channel.close()
+        ws.close()
+    finally:
+        server.close()
 
 
 async def test_misuse_raises_with_the_hresult() -> None:
