@@ -490,19 +490,24 @@ impl ControlChannelTriggerEventDetails {
 /// a ControlChannelTrigger).
 #[derive(Clone)]
 pub struct BackgroundTaskInstance {
+    inner: Arc<InstanceInner>,
+}
+
+/// One run's state, shared by the instance's clones (small to copy into a C handle).
+struct InstanceInner {
     instance_id: Guid,
     details: BackgroundTriggerDetails,
     task: Option<BackgroundTaskRegistration>,
     deferral: BackgroundTaskDeferral,
-    progress: Arc<AtomicU32>,
-    canceled: Arc<Event<BackgroundTaskInstance, BackgroundTaskCancellationReason>>,
+    progress: AtomicU32,
+    canceled: Event<BackgroundTaskInstance, BackgroundTaskCancellationReason>,
 }
 
 impl std::fmt::Debug for BackgroundTaskInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BackgroundTaskInstance")
-            .field("instance_id", &self.instance_id)
-            .field("details", &self.details)
+            .field("instance_id", &self.inner.instance_id)
+            .field("details", &self.inner.details)
             .finish_non_exhaustive()
     }
 }
@@ -512,15 +517,17 @@ impl BackgroundTaskInstance {
         let instance_id = Guid::parse(&a.activation_id)?;
         let info = SocketActivityInformation::from_record(a.socket);
         Ok(Self {
-            instance_id,
-            details: BackgroundTriggerDetails::SocketActivity(SocketActivityTriggerDetails::new(
-                a.reason.into(),
-                info,
-            )),
-            task,
-            deferral: BackgroundTaskDeferral::default(),
-            progress: Arc::default(),
-            canceled: Arc::default(),
+            inner: Arc::new(InstanceInner {
+                instance_id,
+                details: BackgroundTriggerDetails::SocketActivity(SocketActivityTriggerDetails::new(
+                    a.reason.into(),
+                    info,
+                )),
+                task,
+                deferral: BackgroundTaskDeferral::default(),
+                progress: AtomicU32::new(0),
+                canceled: Event::default(),
+            }),
         })
     }
 
@@ -533,21 +540,23 @@ impl BackgroundTaskInstance {
         let instance_id = Guid::new_random()?;
         let run = RunLink { state: Arc::default(), registration: registration.clone(), instance_id };
         Ok(Self {
-            instance_id,
-            details: BackgroundTriggerDetails::ControlChannel(ControlChannelTriggerEventDetails {
-                trigger,
-                kind,
+            inner: Arc::new(InstanceInner {
+                instance_id,
+                details: BackgroundTriggerDetails::ControlChannel(ControlChannelTriggerEventDetails {
+                    trigger,
+                    kind,
+                }),
+                task: Some(registration),
+                deferral: BackgroundTaskDeferral { completed: Arc::default(), run: Some(run) },
+                progress: AtomicU32::new(0),
+                canceled: Event::default(),
             }),
-            task: Some(registration),
-            deferral: BackgroundTaskDeferral { completed: Arc::default(), run: Some(run) },
-            progress: Arc::default(),
-            canceled: Arc::default(),
         })
     }
 
     /// The entry point returned (`failure`: its panic or exception text).
     pub(crate) fn run_returned(&self, failure: Option<String>) {
-        if let Some(run) = &self.deferral.run {
+        if let Some(run) = &self.inner.deferral.run {
             run.state.returned(failure);
             run.state.maybe_complete(&run.registration, run.instance_id);
         }
@@ -581,38 +590,38 @@ impl BackgroundTaskInstance {
 
     /// `InstanceId`.
     pub fn instance_id(&self) -> Guid {
-        self.instance_id
+        self.inner.instance_id
     }
 
     /// `TriggerDetails`: `SocketActivityTriggerDetails` for a task the broker started,
     /// `IControlChannelTriggerEventDetails` for a ControlChannelTrigger's task.
     pub fn trigger_details(&self) -> BackgroundTriggerDetails {
-        self.details.clone()
+        self.inner.details.clone()
     }
 
     /// `Task`: the registration (None if it was unregistered since).
     pub fn task(&self) -> Option<BackgroundTaskRegistration> {
-        self.task.clone()
+        self.inner.task.clone()
     }
 
     /// `GetDeferral()`: for an in-process task, the run is complete (Completed is raised)
     /// only once the deferral is completed too.
     pub fn get_deferral(&self) -> BackgroundTaskDeferral {
-        if let Some(run) = &self.deferral.run {
+        if let Some(run) = &self.inner.deferral.run {
             run.state.took_deferral();
         }
-        self.deferral.clone()
+        self.inner.deferral.clone()
     }
 
     /// `Progress`.
     pub fn progress(&self) -> u32 {
-        self.progress.load(Ordering::SeqCst)
+        self.inner.progress.load(Ordering::SeqCst)
     }
 
     /// `Progress` (set): an in-process task's registration raises Progress.
     pub fn set_progress(&self, value: u32) {
-        self.progress.store(value, Ordering::SeqCst);
-        if let Some(run) = &self.deferral.run {
+        self.inner.progress.store(value, Ordering::SeqCst);
+        if let Some(run) = &self.inner.deferral.run {
             local::raise_progress(&run.registration, run.instance_id, value);
         }
     }
@@ -627,16 +636,16 @@ impl BackgroundTaskInstance {
         &self,
         handler: Handler<BackgroundTaskInstance, BackgroundTaskCancellationReason>,
     ) -> Result<EventToken> {
-        self.canceled.add("BackgroundTaskInstance", handler)
+        self.inner.canceled.add("BackgroundTaskInstance", handler)
     }
 
     /// `Canceled` (remove).
     pub fn remove_canceled(&self, token: EventToken) {
-        self.canceled.remove(token);
+        self.inner.canceled.remove(token);
     }
 
     pub(crate) fn raise_canceled(&self, reason: BackgroundTaskCancellationReason) {
-        self.canceled.raise(self.clone(), reason);
+        self.inner.canceled.raise(self.clone(), reason);
     }
 
     /// `SuspendedCount`: 0 (netrt does not suspend tasks).
