@@ -75,7 +75,7 @@ async fn keep_alive_task_runs_every_interval_and_completes() {
         assert_eq!(runs.recv_timeout(LIMIT).unwrap(), LocalTriggerKind::KeepAlive);
         assert_eq!(done_rx.recv_timeout(LIMIT).unwrap(), "ka");
     }
-    // TCP keep-alive on the transport follows the interval.
+    // Halving stops at one second.
     channel.decrease_network_keep_alive_interval().unwrap();
     assert_eq!(channel.keep_alive_interval_in_seconds(), 1);
     channel.close();
@@ -142,6 +142,14 @@ async fn misuse_is_an_hresult() {
     assert_eq!(channel.wait_for_push_enabled().unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
     assert_eq!(channel.flush_transport().unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
     assert!(channel.transport_object().is_none());
+
+    // A transport set before it connects (WinRT's order): intervals can change meanwhile.
+    let early = ControlChannelTrigger::new("early", 15).unwrap();
+    early.using_transport(StreamSocket::new()).unwrap();
+    early.set_server_keep_alive_interval_in_minutes(16).unwrap();
+    early.set_keep_alive_interval_in_seconds(2).unwrap();
+    assert_eq!(early.wait_for_push_enabled().unwrap(), ControlChannelTriggerStatus::TransportDisconnected);
+    early.close();
 
     // A closed transport: disconnected, not an error.
     let (socket, _peer) = connected_pair().await;

@@ -223,7 +223,8 @@ impl ControlChannelTrigger {
         *lock(&self.inner.interval) = interval;
         let socket = lock(&self.inner.transport).as_ref().and_then(ControlChannelTransport::socket);
         if let Some(socket) = socket {
-            socket.set_channel_keep_alive(interval)?;
+            // A transport not connected yet gets it at WaitForPushEnabled, which reports errors.
+            let _ = socket.set_channel_keep_alive(interval);
         }
         self.wake_watcher();
         Ok(())
