@@ -72,6 +72,7 @@ typedef int32_t netrt_hresult;
 #define NETRT_E_CONNECTION_REFUSED ((netrt_hresult)0x8007274D)
 #define NETRT_E_CONNECTION_TIMED_OUT ((netrt_hresult)0x8007274C)
 #define NETRT_E_FAIL ((netrt_hresult)0x80004005)
+#define NETRT_E_NOINTERFACE ((netrt_hresult)0x80004002)
 #define NETRT_E_ACCESSDENIED ((netrt_hresult)0x80070005)
 #define NETRT_E_FILE_NOT_FOUND ((netrt_hresult)0x80070002)
 #define NETRT_E_ALREADY_EXISTS ((netrt_hresult)0x800700B7)
@@ -475,6 +476,77 @@ typedef int32_t netrt_certificate_chain_policy;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `Windows.Networking.Sockets.ControlChannelTriggerStatus`: what WaitForPushEnabled allocated
+// (netrt: always a software slot, or TransportDisconnected).
+enum netrt_control_channel_trigger_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A hardware slot was requested.
+  NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_HARDWARE_SLOT_REQUESTED = 0,
+  // A software slot was allocated.
+  NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_SOFTWARE_SLOT_ALLOCATED = 1,
+  // A hardware slot was allocated.
+  NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_HARDWARE_SLOT_ALLOCATED = 2,
+  // The system policy refused the channel.
+  NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_POLICY_ERROR = 3,
+  // A system error.
+  NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_SYSTEM_ERROR = 4,
+  // The transport is not connected.
+  NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_TRANSPORT_DISCONNECTED = 5,
+  // The service is unavailable.
+  NETRT_CONTROL_CHANNEL_TRIGGER_STATUS_SERVICE_UNAVAILABLE = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_control_channel_trigger_status netrt_control_channel_trigger_status;
+#else
+typedef int32_t netrt_control_channel_trigger_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.ApplicationModel.Background.BackgroundTaskCancellationReason`: why a task instance's
+// Canceled event fired (netrt raises it for in-process runs: `Abort` when the task is unregistered
+// with cancelTask or its ControlChannelTrigger closes).
+enum netrt_background_task_cancellation_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The task was aborted (unregistered with cancelTask, or its trigger closed).
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ABORT = 0,
+  // The app is terminating.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_TERMINATING = 1,
+  // The user is logging off.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_LOGGING_OFF = 2,
+  // The app is being serviced.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_SERVICING_UPDATE = 3,
+  // The task ran idle too long.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_IDLE_TASK = 4,
+  // The app is being uninstalled.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_UNINSTALL = 5,
+  // A condition of the task was lost.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_CONDITION_LOSS = 6,
+  // A system policy canceled the task.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_SYSTEM_POLICY = 7,
+  // Quiet hours began (deprecated after Windows 8).
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_QUIET_HOURS_ENTERED = 8,
+  // The task ran longer than allowed.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_EXECUTION_TIME_EXCEEDED = 9,
+  // The system needed the task's resources.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_RESOURCE_REVOCATION = 10,
+  // Energy saver is on.
+  NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ENERGY_SAVER = 11,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_background_task_cancellation_reason netrt_background_task_cancellation_reason;
+#else
+typedef int32_t netrt_background_task_cancellation_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // `Windows.Storage.Streams.ByteOrder`: how `DataReader` / `DataWriter` lay out numbers.
 enum netrt_byte_order
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -830,6 +902,20 @@ enum netrt_kind
   NETRT_KIND_RESPONSE_INFORMATION = 67,
   // `BackgroundTransferContentPart`.
   NETRT_KIND_BACKGROUND_TRANSFER_CONTENT_PART = 68,
+  // A read-only `IMapView<K, V>` snapshot (see `netrt_map_view_*`): AllSockets, AllTasks.
+  NETRT_KIND_MAP_VIEW = 49,
+  // netrt: a running instance's subscription to its task's activations.
+  NETRT_KIND_ACTIVATION_SUBSCRIPTION = 50,
+  // `ControlChannelTrigger`.
+  NETRT_KIND_CONTROL_CHANNEL_TRIGGER = 51,
+  // `IControlChannelTriggerEventDetails`.
+  NETRT_KIND_CONTROL_CHANNEL_TRIGGER_EVENT_DETAILS = 52,
+  // `BackgroundTaskDeferral`.
+  NETRT_KIND_BACKGROUND_TASK_DEFERRAL = 53,
+  // `BackgroundTaskCompletedEventArgs`.
+  NETRT_KIND_BACKGROUND_TASK_COMPLETED_EVENT_ARGS = 54,
+  // `BackgroundTaskProgressEventArgs`.
+  NETRT_KIND_BACKGROUND_TASK_PROGRESS_EVENT_ARGS = 55,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1099,6 +1185,50 @@ typedef int32_t netrt_creation_collision_option;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// `Windows.Networking.Sockets.ControlChannelTriggerResourceType`: the slot a ControlChannelTrigger
+// asks for (netrt: both get a software slot).
+enum netrt_control_channel_trigger_resource_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A software slot.
+  NETRT_CONTROL_CHANNEL_TRIGGER_RESOURCE_TYPE_REQUEST_SOFTWARE_SLOT = 0,
+  // A hardware slot (Linux has none: a software slot is allocated).
+  NETRT_CONTROL_CHANNEL_TRIGGER_RESOURCE_TYPE_REQUEST_HARDWARE_SLOT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_control_channel_trigger_resource_type netrt_control_channel_trigger_resource_type;
+#else
+typedef int32_t netrt_control_channel_trigger_resource_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// `Windows.Networking.Sockets.ControlChannelTriggerResetReason`: why a channel was reset
+// (IControlChannelTriggerResetEventDetails).
+enum netrt_control_channel_trigger_reset_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A fast user switch.
+  NETRT_CONTROL_CHANNEL_TRIGGER_RESET_REASON_FAST_USER_SWITCHED = 0,
+  // The system left low power.
+  NETRT_CONTROL_CHANNEL_TRIGGER_RESET_REASON_LOW_POWER_EXIT = 1,
+  // Quiet hours ended.
+  NETRT_CONTROL_CHANNEL_TRIGGER_RESET_REASON_QUIET_HOURS_EXIT = 2,
+  // The application restarted.
+  NETRT_CONTROL_CHANNEL_TRIGGER_RESET_REASON_APPLICATION_RESTART = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum netrt_control_channel_trigger_reset_reason netrt_control_channel_trigger_reset_reason;
+#else
+typedef int32_t netrt_control_channel_trigger_reset_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A completion handler: `user_data` as given to `netrt_async_set_completed`, the operation
 // (a handle borrowed for the duration of the call: do not release it; duplicate it to keep
 // it), and the status it ended with.
@@ -1218,6 +1348,12 @@ typedef struct {
 // A plain callback: `user_data` as given.
 typedef void (*netrt_callback)(void *user_data);
 
+// The code of an in-process background task: `IBackgroundTask.Run`. `task_instance` is a
+// BackgroundTaskInstance handle borrowed for the call (duplicate it to keep it). Runs on the
+// trigger's netrt thread; the next run of the channel's tasks waits until it returns.
+typedef void (*netrt_background_task_entry_point)(void *user_data,
+                                                  netrt_handle task_instance);
+
 // An event handler: `user_data` as registered, the sender and the event arguments. Both
 // handles are borrowed for the duration of the call (do not release them; duplicate one to
 // keep it). Handlers run on netrt's dispatcher thread, one at a time, in event order, and may
@@ -1227,6 +1363,12 @@ typedef void (*netrt_callback)(void *user_data);
 typedef void (*netrt_event_handler)(void *user_data,
                                     netrt_handle sender,
                                     netrt_handle args);
+
+// A `Canceled` handler: `user_data` as registered, the BackgroundTaskInstance (borrowed for
+// the call) and the reason. Runs on netrt's dispatcher thread.
+typedef void (*netrt_background_task_canceled_handler)(void *user_data,
+                                                       netrt_handle sender,
+                                                       netrt_background_task_cancellation_reason reason);
 
 // `RoundTripTimeStatistics` (microseconds), from Linux TCP_INFO.
 typedef struct {
@@ -2210,8 +2352,10 @@ netrt_hresult netrt_background_task_instance_get_current(netrt_handle *out);
 netrt_hresult netrt_background_task_instance_get_instance_id(netrt_handle instance,
                                                              netrt_guid *out_value);
 
-// `TriggerDetails`: `*out` receives a new SocketActivityTriggerDetails reference. Errors:
-// handle checks, `E_POINTER`.
+// `TriggerDetails`: `*out` receives a new reference — a SocketActivityTriggerDetails for a task
+// the socket broker started, an IControlChannelTriggerEventDetails
+// (`NETRT_KIND_CONTROL_CHANNEL_TRIGGER_EVENT_DETAILS`) for a ControlChannelTrigger's task
+// (`netrt_get_kind` tells which). Errors: handle checks, `E_POINTER`.
 netrt_hresult netrt_background_task_instance_get_trigger_details(netrt_handle instance,
                                                                  netrt_handle *out);
 
@@ -2294,6 +2438,83 @@ netrt_hresult netrt_socket_activity_information_get_stream_socket_listener(netrt
 // `netrt_socket_activity_information_get_stream_socket`.
 netrt_hresult netrt_socket_activity_information_get_datagram_socket(netrt_handle information,
                                                                     netrt_handle *out);
+
+// `SocketActivityInformation.AllSockets` (static): `*out` receives a new IMapView reference
+// (a snapshot taken now) from socket id to SocketActivityInformation, for every socket the
+// broker holds for this user. Errors: `E_POINTER`, `E_SERVICE_NOT_ACTIVE` when no broker runs
+// and none can be started.
+netrt_hresult netrt_socket_activity_information_get_all_sockets(netrt_handle *out);
+
+// `BackgroundTaskRegistration.AllTasks` (static): `*out` receives a new IMapView reference (a
+// snapshot taken now) from task id (a GUID key) to BackgroundTaskRegistration. Errors:
+// `E_POINTER`, `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_background_task_registration_get_all_tasks(netrt_handle *out);
+
+// `IMapView.Size`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_map_view_get_size(netrt_handle map,
+                                      uint32_t *out_size);
+
+// The key of entry `index` (0 ≤ index < Size, in key order; what iterating the map's
+// IKeyValuePairs gives) for maps keyed by strings (AllSockets), into `buf`. Errors: handle
+// checks, `E_POINTER`, `E_BOUNDS`, `E_INSUFFICIENT_BUFFER`, `E_INVALIDARG` for a GUID-keyed map.
+netrt_hresult netrt_map_view_get_key_at_string(netrt_handle map,
+                                               uint32_t index,
+                                               char *buf,
+                                               size_t len,
+                                               size_t *needed);
+
+// The key of entry `index` for maps keyed by GUIDs (AllTasks). Errors: handle checks,
+// `E_POINTER`, `E_BOUNDS`, `E_INVALIDARG` for a string-keyed map.
+netrt_hresult netrt_map_view_get_key_at_guid(netrt_handle map,
+                                             uint32_t index,
+                                             netrt_guid *out_key);
+
+// The value of entry `index`: `*out` receives a new reference. Errors: handle checks,
+// `E_POINTER`, `E_BOUNDS`.
+netrt_hresult netrt_map_view_get_value_at(netrt_handle map,
+                                          uint32_t index,
+                                          netrt_handle *out);
+
+// `IMapView.HasKey(key)` for string keys (false on a GUID-keyed map). Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_map_view_has_key_string(netrt_handle map,
+                                            const char *key,
+                                            bool *out_value);
+
+// `IMapView.HasKey(key)` for GUID keys (false on a string-keyed map). Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_map_view_has_key_guid(netrt_handle map,
+                                          const netrt_guid *key,
+                                          bool *out_value);
+
+// `IMapView.Lookup(key)` for string keys: `*out` receives a new reference. Errors: handle
+// checks, `E_POINTER`, `E_BOUNDS` when the key is absent (as WinRT's Lookup).
+netrt_hresult netrt_map_view_lookup_string(netrt_handle map,
+                                           const char *key,
+                                           netrt_handle *out);
+
+// `IMapView.Lookup(key)` for GUID keys. Errors: as `netrt_map_view_lookup_string`.
+netrt_hresult netrt_map_view_lookup_guid(netrt_handle map,
+                                         const netrt_guid *key,
+                                         netrt_handle *out);
+
+// netrt extension: subscribes this running process to the task's activations; while the
+// subscription is open the broker hands them to it instead of starting the task's command.
+// `*out` receives a new ActivationSubscription reference; `netrt_close` (or releasing the last
+// reference) ends the subscription. Errors: handle checks, `E_POINTER`,
+// `E_SERVICE_NOT_ACTIVE`.
+netrt_hresult netrt_background_task_registration_subscribe(netrt_handle registration,
+                                                           netrt_handle *out);
+
+// netrt extension: waits for the task's next activation, at most `timeout_ms` milliseconds
+// (negative: no limit). `*out` receives a new BackgroundTaskInstance reference, or 0 with
+// `S_FALSE` when the time ran out. Errors: handle checks, `E_POINTER`, `RO_E_CLOSED` once
+// closed (also for a wait that `netrt_close` from another thread ends),
+// `E_ILLEGAL_METHOD_CALL` while another thread waits on it, `E_SERVICE_NOT_ACTIVE` when the
+// broker stopped.
+netrt_hresult netrt_activation_subscription_next_activation(netrt_handle subscription,
+                                                            int64_t timeout_ms,
+                                                            netrt_handle *out);
 
 // `Buffer(capacity)`: a buffer of `capacity` zeroed bytes and length 0.
 //
@@ -2788,6 +3009,180 @@ netrt_hresult netrt_thread_pool_run(netrt_callback callback,
 netrt_hresult netrt_thread_pool_run_after(int64_t delay_ticks,
                                           netrt_callback callback,
                                           void *user_data);
+
+// netrt: registers `run` as the code of the in-process tasks whose TaskEntryPoint is
+// `entry_point` (a ControlChannelTrigger's tasks; WinRT activates the class the entry point
+// names). A second registration under the same name replaces the first. Errors: `E_POINTER`.
+netrt_hresult netrt_background_task_register_entry_point(const char *entry_point,
+                                                         netrt_background_task_entry_point run,
+                                                         void *user_data);
+
+// netrt: removes the code registered for `entry_point`; `S_FALSE` when there was none.
+// Errors: `E_POINTER`.
+netrt_hresult netrt_background_task_unregister_entry_point(const char *entry_point);
+
+// `ControlChannelTrigger(channelId, serverKeepAliveIntervalInMinutes)`: `*out` receives a new
+// reference. `netrt_close` stops the trigger (its tasks no longer run); releasing handles does
+// not. Errors: `E_POINTER`, `E_INVALIDARG` (empty id, interval under 15 minutes).
+netrt_hresult netrt_control_channel_trigger_create(const char *channel_id,
+                                                   uint32_t server_keep_alive_interval_in_minutes,
+                                                   netrt_handle *out);
+
+// `ControlChannelTrigger(channelId, serverKeepAliveIntervalInMinutes, resourceRequestType)`
+// (`NETRT_CONTROL_CHANNEL_TRIGGER_RESOURCE_TYPE_*`; a hardware slot request gets a software
+// slot on Linux). Errors: as `netrt_control_channel_trigger_create`, `E_INVALIDARG` for an
+// unknown resource type.
+netrt_hresult netrt_control_channel_trigger_create_with_resource_type(const char *channel_id,
+                                                                      uint32_t server_keep_alive_interval_in_minutes,
+                                                                      int32_t resource_request_type,
+                                                                      netrt_handle *out);
+
+// `ControlChannelTriggerId` into `buf`. Errors: handle checks, `E_POINTER`,
+// `E_INSUFFICIENT_BUFFER`.
+netrt_hresult netrt_control_channel_trigger_get_control_channel_trigger_id(netrt_handle trigger,
+                                                                           char *buf,
+                                                                           size_t len,
+                                                                           size_t *needed);
+
+// `ServerKeepAliveIntervalInMinutes`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_control_channel_trigger_get_server_keep_alive_interval_in_minutes(netrt_handle trigger,
+                                                                                      uint32_t *out_value);
+
+// `ServerKeepAliveIntervalInMinutes` (set; also the keep-alive interval from now on).
+// Errors: handle checks, `E_INVALIDARG` under 15, `RO_E_CLOSED`.
+netrt_hresult netrt_control_channel_trigger_set_server_keep_alive_interval_in_minutes(netrt_handle trigger,
+                                                                                      uint32_t value);
+
+// `CurrentKeepAliveIntervalInMinutes`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_control_channel_trigger_get_current_keep_alive_interval_in_minutes(netrt_handle trigger,
+                                                                                       uint32_t *out_value);
+
+// netrt extension: the keep-alive interval in seconds. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_control_channel_trigger_get_keep_alive_interval_in_seconds(netrt_handle trigger,
+                                                                               uint32_t *out_value);
+
+// netrt extension: sets the keep-alive interval in seconds (at least 1; below WinRT's
+// 15-minute floor, for tests). Errors: handle checks, `E_INVALIDARG` for 0, `RO_E_CLOSED`.
+netrt_hresult netrt_control_channel_trigger_set_keep_alive_interval_in_seconds(netrt_handle trigger,
+                                                                               uint32_t value);
+
+// `IsWakeFromLowPowerSupported`: false. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_control_channel_trigger_get_is_wake_from_low_power_supported(netrt_handle trigger,
+                                                                                 bool *out_value);
+
+// `UsingTransport(transport)`: a StreamSocket, MessageWebSocket or StreamWebSocket handle
+// (the trigger keeps its own reference). Errors: handle checks (`E_INVALIDARG` for another
+// kind), `E_ILLEGAL_METHOD_CALL` when a transport is set, `RO_E_CLOSED`.
+netrt_hresult netrt_control_channel_trigger_using_transport(netrt_handle trigger,
+                                                            netrt_handle transport);
+
+// `WaitForPushEnabled()`: starts the keep-alive clock and the push watch;
+// `SOFTWARE_SLOT_ALLOCATED`, or `TRANSPORT_DISCONNECTED` when the transport is not connected.
+// Errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` without UsingTransport,
+// `RO_E_CLOSED`.
+netrt_hresult netrt_control_channel_trigger_wait_for_push_enabled(netrt_handle trigger,
+                                                                  netrt_control_channel_trigger_status *out_status);
+
+// `DecreaseNetworkKeepAliveInterval()`: halves the interval (at least 1 s). Errors: handle
+// checks, `RO_E_CLOSED`.
+netrt_hresult netrt_control_channel_trigger_decrease_network_keep_alive_interval(netrt_handle trigger);
+
+// `FlushTransport()` (netrt writes through; checks the transport is set). Errors: handle
+// checks, `E_ILLEGAL_METHOD_CALL` without UsingTransport, `RO_E_CLOSED`.
+netrt_hresult netrt_control_channel_trigger_flush_transport(netrt_handle trigger);
+
+// `BackgroundTaskBuilder` with `SetTrigger(trigger.KeepAliveTrigger)` and `Register()`: the
+// task (its code registered with `netrt_background_task_register_entry_point`) runs in this
+// process every keep-alive interval. `*out` receives a new BackgroundTaskRegistration
+// reference. Errors: handle checks, `E_POINTER`, `E_INVALIDARG` (empty name or entry point),
+// `RO_E_CLOSED` (closed trigger).
+netrt_hresult netrt_background_task_register_control_channel_keep_alive(const char *name,
+                                                                        const char *entry_point,
+                                                                        netrt_handle trigger,
+                                                                        netrt_handle *out);
+
+// As `netrt_background_task_register_control_channel_keep_alive` with
+// `trigger.PushNotificationTrigger`: the task runs when bytes arrive on the transport while
+// no read is pending (they stay unread for the app).
+netrt_hresult netrt_background_task_register_control_channel_push_notification(const char *name,
+                                                                               const char *entry_point,
+                                                                               netrt_handle trigger,
+                                                                               netrt_handle *out);
+
+// `IControlChannelTriggerEventDetails.ControlChannelTrigger`: `*out` receives a new reference
+// to the trigger that ran the task. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_control_channel_trigger_event_details_get_control_channel_trigger(netrt_handle details,
+                                                                                      netrt_handle *out);
+
+// `GetDeferral()`: `*out` receives a new BackgroundTaskDeferral reference; an in-process
+// run is complete (Completed is raised) once the entry point returned and the deferral is
+// completed. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_instance_get_deferral(netrt_handle instance,
+                                                          netrt_handle *out);
+
+// `BackgroundTaskDeferral.Complete()` (idempotent). Errors: handle checks.
+netrt_hresult netrt_background_task_deferral_complete(netrt_handle deferral);
+
+// `Progress` (get). Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_instance_get_progress(netrt_handle instance,
+                                                          uint32_t *out_value);
+
+// `Progress` (set): an in-process task's registration raises Progress. Errors: handle checks.
+netrt_hresult netrt_background_task_instance_set_progress(netrt_handle instance,
+                                                          uint32_t value);
+
+// `Completed` (add): `handler` (not NULL) receives the registration and a
+// BackgroundTaskCompletedEventArgs, both borrowed for the call, when a run of the task in
+// this process ends; `*out_token` (not NULL) receives its token. Errors: handle checks,
+// `E_POINTER`.
+netrt_hresult netrt_background_task_registration_add_completed(netrt_handle registration,
+                                                               netrt_event_handler handler,
+                                                               void *user_data,
+                                                               int64_t *out_token);
+
+// `Completed` (remove) by token; unknown tokens are ignored. Errors: handle checks.
+netrt_hresult netrt_background_task_registration_remove_completed(netrt_handle registration,
+                                                                  int64_t token);
+
+// `Progress` (add): as `netrt_background_task_registration_add_completed`, with a
+// BackgroundTaskProgressEventArgs when a run in this process sets its Progress.
+netrt_hresult netrt_background_task_registration_add_progress(netrt_handle registration,
+                                                              netrt_event_handler handler,
+                                                              void *user_data,
+                                                              int64_t *out_token);
+
+// `Progress` (remove) by token; unknown tokens are ignored. Errors: handle checks.
+netrt_hresult netrt_background_task_registration_remove_progress(netrt_handle registration,
+                                                                 int64_t token);
+
+// `BackgroundTaskCompletedEventArgs.InstanceId`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_completed_event_args_get_instance_id(netrt_handle args,
+                                                                         netrt_guid *out_value);
+
+// `BackgroundTaskCompletedEventArgs.CheckResult()`: `S_OK`, or `E_FAIL` when the run failed.
+// Errors: handle checks.
+netrt_hresult netrt_background_task_completed_event_args_check_result(netrt_handle args);
+
+// `BackgroundTaskProgressEventArgs.InstanceId`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_progress_event_args_get_instance_id(netrt_handle args,
+                                                                        netrt_guid *out_value);
+
+// `BackgroundTaskProgressEventArgs.Progress`. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_progress_event_args_get_progress(netrt_handle args,
+                                                                     uint32_t *out_value);
+
+// `Canceled` (add): `handler` (not NULL) runs when this run is canceled — an in-process run
+// whose task is unregistered with `cancel_task` or whose ControlChannelTrigger closes before
+// it completed (`NETRT_BACKGROUND_TASK_CANCELLATION_REASON_ABORT`). `*out_token` (not NULL)
+// receives its token. Errors: handle checks, `E_POINTER`.
+netrt_hresult netrt_background_task_instance_add_canceled(netrt_handle instance,
+                                                          netrt_background_task_canceled_handler handler,
+                                                          void *user_data,
+                                                          int64_t *out_token);
+
+// `Canceled` (remove) by token; unknown tokens are ignored. Errors: handle checks.
+netrt_hresult netrt_background_task_instance_remove_canceled(netrt_handle instance,
+                                                             int64_t token);
 
 // `PasswordCredential()`: every field empty. `out` (not NULL) receives a new reference.
 netrt_hresult netrt_password_credential_create(netrt_handle *out);

@@ -117,7 +117,7 @@ async fn main() {
         }
     }
     // Notification latency and reclaim round trip, with a subscribed running instance.
-    let mut subscription = task.subscribe().expect("subscribe");
+    let subscription = task.subscribe().expect("subscribe");
     let mut socket = transferable(task.task_id(), &port).await;
     let (mut peer, _) = listener.accept().expect("accept");
     let (mut notify, mut reclaim) = (Vec::new(), Vec::new());
@@ -130,7 +130,13 @@ async fn main() {
             .expect("activation")
             .expect("in time");
         let t1 = Instant::now();
-        socket = instance.trigger_details().socket_information().stream_socket().expect("reclaim");
+        socket = instance
+            .trigger_details()
+            .socket_activity()
+            .expect("socket activity")
+            .socket_information()
+            .stream_socket()
+            .expect("reclaim");
         reclaim.push(t1.elapsed());
         notify.push(t1 - t0);
         let mut b = [0u8; 1];

@@ -32,7 +32,7 @@ async fn activated() -> netrt::Result<()> {
         netrt::Error::invalid_arg("not started by the socket broker (no activation in the environment)")
     })?;
     let deferral = instance.get_deferral();
-    let details = instance.trigger_details();
+    let details = instance.trigger_details().socket_activity()?;
     let info = details.socket_information();
     if let Some(dir) = std::env::var_os("BROKER_TASK_REPORT_DIR") {
         let line = format!("{:?} {:?} {}\n", details.reason(), info.socket_kind(), info.task_id());

@@ -88,7 +88,7 @@ async fn the_keep_alive_time_activates_the_task_with_keep_alive_timer_expired() 
 async fn a_subscribed_running_instance_is_notified_instead_of_a_spawn() {
     daemon();
     let (task, reports) = register_task("subscribed");
-    let mut subscription = task.subscribe().expect("subscribe");
+    let subscription = task.subscribe().expect("subscribe");
     let (listener, port) = peer_listener();
     let socket = transferable(task.task_id(), &port).await;
     let (peer, _) = listener.accept().unwrap();
@@ -101,7 +101,7 @@ async fn a_subscribed_running_instance_is_notified_instead_of_a_spawn() {
             .unwrap()
             .expect("the subscription")
             .expect("an activation within 30 s");
-    let details = instance.trigger_details();
+    let details = instance.trigger_details().socket_activity().unwrap();
     assert_eq!(details.reason(), SocketActivityTriggerReason::SocketActivity);
     let info = details.socket_information();
     assert_eq!(
@@ -150,7 +150,7 @@ async fn all_sockets_lists_what_is_held_with_its_context_and_reclaims_it() {
 
 /// Waits (off the runtime's workers) for the subscription's next activation.
 async fn next_activation(
-    mut subscription: netrt::broker::ActivationSubscription,
+    subscription: netrt::broker::ActivationSubscription,
 ) -> netrt::broker::BackgroundTaskInstance {
     tokio::task::spawn_blocking(move || subscription.next_activation(Some(Duration::from_secs(30))))
         .await
@@ -170,7 +170,7 @@ async fn a_transferred_listener_wakes_the_task_with_connection_accepted_and_serv
     let port = listener.information().local_port();
     listener.transfer_ownership_with_context("listener-1", &SocketActivityContext::new(b"L")).unwrap();
     let client = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-    let details = next_activation(subscription).await.trigger_details();
+    let details = next_activation(subscription).await.trigger_details().socket_activity().unwrap();
     assert_eq!(details.reason(), SocketActivityTriggerReason::ConnectionAccepted);
     let info = details.socket_information();
     assert_eq!(info.socket_kind(), SocketActivityKind::StreamSocketListener);
@@ -203,7 +203,7 @@ async fn a_transferred_datagram_socket_wakes_the_task_and_keeps_the_datagram() {
     socket.transfer_ownership("datagram-1").unwrap();
     let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     sender.send_to(b"ping while away", format!("127.0.0.1:{port}")).unwrap();
-    let details = next_activation(subscription).await.trigger_details();
+    let details = next_activation(subscription).await.trigger_details().socket_activity().unwrap();
     assert_eq!(details.reason(), SocketActivityTriggerReason::SocketActivity);
     assert_eq!(details.socket_information().socket_kind(), SocketActivityKind::DatagramSocket);
     let back = details.socket_information().datagram_socket().expect("reclaim the datagram socket");

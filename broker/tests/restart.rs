@@ -16,7 +16,7 @@ use netrt_broker::protocol::Message;
 async fn a_broker_that_stops_closes_what_it_held_and_tells_subscribers() {
     let d = daemon();
     let (task, _) = register_task("restart");
-    let mut subscription = task.subscribe().unwrap();
+    let subscription = task.subscribe().unwrap();
     let (listener, port) = peer_listener();
     let socket = transferable(task.task_id(), &port).await;
     let (peer, _) = listener.accept().unwrap();

@@ -6,8 +6,8 @@
 use std::ffi::c_char;
 
 use netrt_core::broker::{
-    BackgroundTaskBuilder, BackgroundTaskInstance, SocketActivityConnectedStandbyAction,
-    SocketActivityContext, SocketActivityTrigger,
+    BackgroundTaskBuilder, BackgroundTaskInstance, BackgroundTriggerDetails,
+    SocketActivityConnectedStandbyAction, SocketActivityContext, SocketActivityTrigger,
 };
 use netrt_core::foundation::{Guid, TimeSpan};
 use netrt_core::net::StreamSocket;
@@ -211,8 +211,10 @@ pub extern "C" fn netrt_background_task_instance_get_instance_id(
     })
 }
 
-/// `TriggerDetails`: `*out` receives a new SocketActivityTriggerDetails reference. Errors:
-/// handle checks, `E_POINTER`.
+/// `TriggerDetails`: `*out` receives a new reference — a SocketActivityTriggerDetails for a task
+/// the socket broker started, an IControlChannelTriggerEventDetails
+/// (`NETRT_KIND_CONTROL_CHANNEL_TRIGGER_EVENT_DETAILS`) for a ControlChannelTrigger's task
+/// (`netrt_get_kind` tells which). Errors: handle checks, `E_POINTER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_background_task_instance_get_trigger_details(
     instance: netrt_handle,
@@ -220,8 +222,11 @@ pub extern "C" fn netrt_background_task_instance_get_trigger_details(
 ) -> netrt_hresult {
     ffi!("netrt_background_task_instance_get_trigger_details", {
         let out = Out::new(out, "out")?;
-        let details = get!(instance, BackgroundTaskInstance).trigger_details();
-        out.write(handle::issue_new(Value::SocketActivityTriggerDetails(details))?);
+        let details = match get!(instance, BackgroundTaskInstance).trigger_details() {
+            BackgroundTriggerDetails::SocketActivity(d) => Value::SocketActivityTriggerDetails(d),
+            BackgroundTriggerDetails::ControlChannel(d) => Value::ControlChannelTriggerEventDetails(d),
+        };
+        out.write(handle::issue_new(details)?);
         Ok(())
     })
 }

@@ -156,4 +156,18 @@ pub enum netrt_kind {
     ResponseInformation = 67,
     /// `BackgroundTransferContentPart`.
     BackgroundTransferContentPart = 68,
+    /// A read-only `IMapView<K, V>` snapshot (see `netrt_map_view_*`): AllSockets, AllTasks.
+    MapView = 49,
+    /// netrt: a running instance's subscription to its task's activations.
+    ActivationSubscription = 50,
+    /// `ControlChannelTrigger`.
+    ControlChannelTrigger = 51,
+    /// `IControlChannelTriggerEventDetails`.
+    ControlChannelTriggerEventDetails = 52,
+    /// `BackgroundTaskDeferral`.
+    BackgroundTaskDeferral = 53,
+    /// `BackgroundTaskCompletedEventArgs`.
+    BackgroundTaskCompletedEventArgs = 54,
+    /// `BackgroundTaskProgressEventArgs`.
+    BackgroundTaskProgressEventArgs = 55,
 }

@@ -588,6 +588,148 @@ impl From<netrt_core::background_transfer::BackgroundTransferBehavior>
     }
 }
 
+/// `Windows.Networking.Sockets.ControlChannelTriggerStatus`: what WaitForPushEnabled allocated
+/// (netrt: always a software slot, or TransportDisconnected).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_control_channel_trigger_status {
+    /// A hardware slot was requested.
+    HardwareSlotRequested = 0,
+    /// A software slot was allocated.
+    SoftwareSlotAllocated = 1,
+    /// A hardware slot was allocated.
+    HardwareSlotAllocated = 2,
+    /// The system policy refused the channel.
+    PolicyError = 3,
+    /// A system error.
+    SystemError = 4,
+    /// The transport is not connected.
+    TransportDisconnected = 5,
+    /// The service is unavailable.
+    ServiceUnavailable = 6,
+}
+
+impl From<netrt_core::broker::ControlChannelTriggerStatus> for netrt_control_channel_trigger_status {
+    fn from(value: netrt_core::broker::ControlChannelTriggerStatus) -> Self {
+        use netrt_core::broker::ControlChannelTriggerStatus as E;
+        match value {
+            E::HardwareSlotRequested => Self::HardwareSlotRequested,
+            E::SoftwareSlotAllocated => Self::SoftwareSlotAllocated,
+            E::HardwareSlotAllocated => Self::HardwareSlotAllocated,
+            E::PolicyError => Self::PolicyError,
+            E::SystemError => Self::SystemError,
+            E::TransportDisconnected => Self::TransportDisconnected,
+            E::ServiceUnavailable => Self::ServiceUnavailable,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.ControlChannelTriggerResourceType`: the slot a ControlChannelTrigger
+/// asks for (netrt: both get a software slot).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_control_channel_trigger_resource_type {
+    /// A software slot.
+    RequestSoftwareSlot = 0,
+    /// A hardware slot (Linux has none: a software slot is allocated).
+    RequestHardwareSlot = 1,
+}
+
+impl From<netrt_core::broker::ControlChannelTriggerResourceType>
+    for netrt_control_channel_trigger_resource_type
+{
+    fn from(value: netrt_core::broker::ControlChannelTriggerResourceType) -> Self {
+        use netrt_core::broker::ControlChannelTriggerResourceType as E;
+        match value {
+            E::RequestSoftwareSlot => Self::RequestSoftwareSlot,
+            E::RequestHardwareSlot => Self::RequestHardwareSlot,
+        }
+    }
+}
+
+/// `Windows.Networking.Sockets.ControlChannelTriggerResetReason`: why a channel was reset
+/// (IControlChannelTriggerResetEventDetails).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_control_channel_trigger_reset_reason {
+    /// A fast user switch.
+    FastUserSwitched = 0,
+    /// The system left low power.
+    LowPowerExit = 1,
+    /// Quiet hours ended.
+    QuietHoursExit = 2,
+    /// The application restarted.
+    ApplicationRestart = 3,
+}
+
+impl From<netrt_core::broker::ControlChannelTriggerResetReason>
+    for netrt_control_channel_trigger_reset_reason
+{
+    fn from(value: netrt_core::broker::ControlChannelTriggerResetReason) -> Self {
+        use netrt_core::broker::ControlChannelTriggerResetReason as E;
+        match value {
+            E::FastUserSwitched => Self::FastUserSwitched,
+            E::LowPowerExit => Self::LowPowerExit,
+            E::QuietHoursExit => Self::QuietHoursExit,
+            E::ApplicationRestart => Self::ApplicationRestart,
+        }
+    }
+}
+
+/// `Windows.ApplicationModel.Background.BackgroundTaskCancellationReason`: why a task instance's
+/// Canceled event fired (netrt raises it for in-process runs: `Abort` when the task is unregistered
+/// with cancelTask or its ControlChannelTrigger closes).
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum netrt_background_task_cancellation_reason {
+    /// The task was aborted (unregistered with cancelTask, or its trigger closed).
+    Abort = 0,
+    /// The app is terminating.
+    Terminating = 1,
+    /// The user is logging off.
+    LoggingOff = 2,
+    /// The app is being serviced.
+    ServicingUpdate = 3,
+    /// The task ran idle too long.
+    IdleTask = 4,
+    /// The app is being uninstalled.
+    Uninstall = 5,
+    /// A condition of the task was lost.
+    ConditionLoss = 6,
+    /// A system policy canceled the task.
+    SystemPolicy = 7,
+    /// Quiet hours began (deprecated after Windows 8).
+    QuietHoursEntered = 8,
+    /// The task ran longer than allowed.
+    ExecutionTimeExceeded = 9,
+    /// The system needed the task's resources.
+    ResourceRevocation = 10,
+    /// Energy saver is on.
+    EnergySaver = 11,
+}
+
+impl From<netrt_core::broker::BackgroundTaskCancellationReason>
+    for netrt_background_task_cancellation_reason
+{
+    fn from(value: netrt_core::broker::BackgroundTaskCancellationReason) -> Self {
+        use netrt_core::broker::BackgroundTaskCancellationReason as E;
+        match value {
+            E::Abort => Self::Abort,
+            E::Terminating => Self::Terminating,
+            E::LoggingOff => Self::LoggingOff,
+            E::ServicingUpdate => Self::ServicingUpdate,
+            E::IdleTask => Self::IdleTask,
+            E::Uninstall => Self::Uninstall,
+            E::ConditionLoss => Self::ConditionLoss,
+            E::SystemPolicy => Self::SystemPolicy,
+            E::QuietHoursEntered => Self::QuietHoursEntered,
+            E::ExecutionTimeExceeded => Self::ExecutionTimeExceeded,
+            E::ResourceRevocation => Self::ResourceRevocation,
+            E::EnergySaver => Self::EnergySaver,
+        }
+    }
+}
+
 /// `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 /// validating a certificate chain (or `Success`).
 ///

@@ -182,6 +182,13 @@ handle_kinds! {
     BackgroundTransferGroup(netrt_core::background_transfer::BackgroundTransferGroup) => BackgroundTransferGroup, none;
     ResponseInformation(netrt_core::background_transfer::ResponseInformation) => ResponseInformation, none;
     BackgroundTransferContentPart(netrt_core::background_transfer::BackgroundTransferContentPart) => BackgroundTransferContentPart, none;
+    MapView(Arc<crate::broker_views::MapView>) => MapView, none;
+    ActivationSubscription(Arc<netrt_core::broker::ActivationSubscription>) => ActivationSubscription, owner;
+    ControlChannelTrigger(netrt_core::broker::ControlChannelTrigger) => ControlChannelTrigger, view;
+    ControlChannelTriggerEventDetails(netrt_core::broker::ControlChannelTriggerEventDetails) => ControlChannelTriggerEventDetails, none;
+    BackgroundTaskDeferral(netrt_core::broker::BackgroundTaskDeferral) => BackgroundTaskDeferral, none;
+    BackgroundTaskCompletedEventArgs(netrt_core::broker::BackgroundTaskCompletedEventArgs) => BackgroundTaskCompletedEventArgs, none;
+    BackgroundTaskProgressEventArgs(netrt_core::broker::BackgroundTaskProgressEventArgs) => BackgroundTaskProgressEventArgs, none;
 }
 
 impl Object {

@@ -6,6 +6,7 @@
 #include "common.h"
 #include "posix_peer.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -80,11 +81,138 @@ static pid_t start_daemon(const char *dir, const char *socket_path) {
   return pid;
 }
 
+/* Connects a plain TCP client to 127.0.0.1:port (the broker holds the listener). */
+static int connect_port(const char *port) {
+  struct sockaddr_in a;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons((uint16_t)atoi(port));
+  if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+/* Waits on a subscription with no limit; the main thread closes it meanwhile. */
+static void *wait_forever(void *subscription) {
+  netrt_handle inst = 0;
+  static netrt_hresult hr;
+  hr = netrt_activation_subscription_next_activation(*(netrt_handle *)subscription, -1, &inst);
+  if (inst) (void)netrt_release(inst);
+  return &hr;
+}
+
+/* AllSockets and AllTasks: what the broker holds and knows, as IMapView snapshots. */
+static int check_views(const netrt_guid *task_id) {
+  netrt_handle sockets = 0, tasks = 0, info = 0, reg = 0;
+  netrt_socket_activity_kind kind;
+  netrt_guid key;
+  char id[64];
+  size_t needed = 0;
+  uint32_t size = 0, i;
+  bool has = false;
+  int ok = 0, seen = 0;
+  CHECK_OK(netrt_socket_activity_information_get_all_sockets(&sockets));
+  CHECK_OK(netrt_map_view_get_size(sockets, &size));
+  CHECK(size == 2);
+  for (i = 0; i < size; i++) {
+    CHECK_OK(netrt_map_view_get_key_at_string(sockets, i, id, sizeof id, &needed));
+    seen += strcmp(id, "c-l") == 0 || strcmp(id, "c-d") == 0;
+  }
+  CHECK(seen == 2);
+  CHECK_HR(netrt_map_view_get_key_at_string(sockets, size, id, sizeof id, &needed), NETRT_E_BOUNDS);
+  CHECK_HR(netrt_map_view_get_key_at_guid(sockets, 0, &key), NETRT_E_INVALIDARG);
+  CHECK_OK(netrt_map_view_has_key_string(sockets, "c-d", &has));
+  CHECK(has);
+  CHECK_OK(netrt_map_view_has_key_string(sockets, "c-1", &has)); /* reclaimed by the task */
+  CHECK(!has);
+  CHECK_HR(netrt_map_view_lookup_string(sockets, "c-1", &info), NETRT_E_BOUNDS);
+  CHECK_HR(netrt_map_view_lookup_string(sockets, NULL, &info), NETRT_E_POINTER);
+  CHECK_OK(netrt_map_view_lookup_string(sockets, "c-d", &info));
+  CHECK_OK(netrt_socket_activity_information_get_socket_kind(info, &kind));
+  CHECK(kind == NETRT_SOCKET_ACTIVITY_KIND_DATAGRAM_SOCKET);
+  RELEASE(info);
+  CHECK_OK(netrt_map_view_get_value_at(sockets, 0, &info));
+  CHECK_OK(netrt_socket_activity_information_get_id(info, id, sizeof id, &needed));
+  CHECK(strcmp(id, "c-d") == 0); /* key order */
+
+  CHECK_OK(netrt_background_task_registration_get_all_tasks(&tasks));
+  CHECK_OK(netrt_map_view_get_size(tasks, &size));
+  CHECK(size == 1);
+  CHECK_OK(netrt_map_view_get_key_at_guid(tasks, 0, &key));
+  CHECK(memcmp(&key, task_id, sizeof key) == 0);
+  CHECK_OK(netrt_map_view_has_key_guid(tasks, task_id, &has));
+  CHECK(has);
+  CHECK_OK(netrt_map_view_has_key_string(tasks, "c-task", &has)); /* GUID keys */
+  CHECK(!has);
+  CHECK_OK(netrt_map_view_lookup_guid(tasks, task_id, &reg));
+  CHECK_OK(netrt_background_task_registration_get_name(reg, id, sizeof id, &needed));
+  CHECK(strcmp(id, "c-task") == 0);
+  CHECK_HR(netrt_close(tasks), NETRT_E_INVALIDARG); /* a map view is not IClosable */
+  ok = 1;
+cleanup:
+  RELEASE(reg);
+  RELEASE(info);
+  RELEASE(tasks);
+  RELEASE(sockets);
+  return ok;
+}
+
+/* A running instance subscribed to the task gets the activation (a connection waiting on the
+ * held listener) instead of a new process; closing the subscription ends a wait in another
+ * thread. */
+static int check_subscription(netrt_handle reg, const char *held_port) {
+  netrt_handle sub = 0, inst = 0, details = 0, info = 0, back = 0;
+  netrt_socket_activity_trigger_reason reason;
+  netrt_hresult *waited = NULL;
+  pthread_t waiter;
+  char id[64];
+  size_t needed = 0;
+  int client = -1, ok = 0;
+  CHECK_HR(netrt_background_task_registration_subscribe(reg, NULL), NETRT_E_POINTER);
+  CHECK_OK(netrt_background_task_registration_subscribe(reg, &sub));
+  CHECK_HR(netrt_activation_subscription_next_activation(sub, 0, &inst), 1 /* S_FALSE: none yet */);
+  CHECK(inst == 0);
+  client = connect_port(held_port);
+  CHECK(client >= 0);
+  CHECK_OK(netrt_activation_subscription_next_activation(sub, 30000, &inst));
+  CHECK(inst != 0);
+  CHECK_OK(netrt_background_task_instance_get_trigger_details(inst, &details));
+  CHECK_OK(netrt_socket_activity_trigger_details_get_reason(details, &reason));
+  CHECK(reason == NETRT_SOCKET_ACTIVITY_TRIGGER_REASON_CONNECTION_ACCEPTED);
+  CHECK_OK(netrt_socket_activity_trigger_details_get_socket_information(details, &info));
+  CHECK_OK(netrt_socket_activity_information_get_id(info, id, sizeof id, &needed));
+  CHECK(strcmp(id, "c-l") == 0);
+  CHECK_OK(netrt_socket_activity_information_get_stream_socket_listener(info, &back));
+  CHECK_OK(netrt_close(back));
+
+  CHECK(pthread_create(&waiter, NULL, wait_forever, &sub) == 0);
+  sleep_ms(100); /* most likely waiting by now; either order ends in RO_E_CLOSED */
+  CHECK_OK(netrt_close(sub));
+  CHECK(pthread_join(waiter, (void **)&waited) == 0);
+  CHECK(waited && *waited == NETRT_RO_E_CLOSED);
+  CHECK_OK(netrt_close(sub));
+  CHECK_HR(netrt_activation_subscription_next_activation(sub, 0, &inst), NETRT_RO_E_CLOSED);
+  ok = 1;
+cleanup:
+  if (client >= 0) close(client);
+  RELEASE(back);
+  RELEASE(info);
+  RELEASE(details);
+  RELEASE(inst);
+  RELEASE(sub);
+  return ok;
+}
+
 int main(int argc, char **argv) {
   char dir[] = "/tmp/netrt-c-broker-XXXXXX", sock_path[600], run_dir[560], command[1200], name[32];
   char answer[32];
   size_t needed = 0;
-  netrt_handle reg = 0, sock = 0, other = 0, inst = 0, host = 0, op = 0, listener = 0, dgram = 0;
+  netrt_handle reg = 0, sock = 0, other = 0, inst = 0, host = 0, op = 0, listener = 0, dgram = 0, linfo = 0;
+  char held_port[16];
   netrt_guid task_id;
   pid_t daemon = -1;
   int peer = -1, rc = 1;
@@ -162,6 +290,8 @@ int main(int argc, char **argv) {
   CHECK_OK(netrt_stream_socket_listener_enable_transfer_ownership(listener, &task_id));
   CHECK_HR(netrt_stream_socket_listener_transfer_ownership(listener, "c-l", NULL, 0), NETRT_E_ILLEGAL_METHOD_CALL);
   AWAIT_OK(netrt_stream_socket_listener_bind_service_name_async(listener, "", &op), op);
+  CHECK_OK(netrt_stream_socket_listener_get_information(listener, &linfo));
+  CHECK_OK(netrt_stream_socket_listener_information_get_local_port(linfo, held_port, sizeof held_port, &needed));
   CHECK_HR(netrt_stream_socket_listener_enable_transfer_ownership(listener, &task_id), NETRT_E_ILLEGAL_METHOD_CALL);
   CHECK_OK(netrt_stream_socket_listener_transfer_ownership(listener, "c-l", (const uint8_t *)"L", 1));
   CHECK_HR(netrt_stream_socket_listener_transfer_ownership(listener, "c-l", NULL, 0), NETRT_RO_E_CLOSED);
@@ -172,6 +302,9 @@ int main(int argc, char **argv) {
   CHECK_OK(netrt_datagram_socket_transfer_ownership(dgram, "c-d", NULL, 0, 36000000000LL /* one hour */));
   CHECK_HR(netrt_datagram_socket_transfer_ownership(dgram, "c-d", NULL, 0, 0), NETRT_RO_E_CLOSED);
 
+  CHECK(check_views(&task_id));
+  CHECK(check_subscription(reg, held_port));
+
   CHECK_OK(netrt_background_task_registration_unregister(reg, false));
   CHECK_HR(netrt_background_task_registration_unregister(reg, false), (netrt_hresult)0x80070490);
   rc = 0;
@@ -180,6 +313,7 @@ cleanup:
   if (peer >= 0) close(peer);
   RELEASE(op);
   RELEASE(host);
+  RELEASE(linfo);
   RELEASE(other);
   RELEASE(dgram);
   RELEASE(listener);

@@ -125,6 +125,18 @@ int main(void) {
   CHECK_OK(netrt_get_kind(dup, &kind));
   CHECK(kind == NETRT_KIND_HOST_NAME);
   CHECK_HR(netrt_close(dup), NETRT_E_INVALIDARG); /* a HostName is not IClosable */
+  /* The broker's map views and subscriptions check their handles the same way (no broker
+   * is contacted for these). */
+  CHECK_HR(netrt_map_view_get_size(dup, &unconsumed), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_map_view_get_size(0, &unconsumed), NETRT_E_POINTER);
+  CHECK_HR(netrt_map_view_get_value_at(dup, 0, &untouched), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_map_view_lookup_string(dup, "x", &untouched), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_activation_subscription_next_activation(dup, 0, &untouched), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_activation_subscription_next_activation((netrt_handle)0x12345678u, 0, &untouched), NETRT_E_HANDLE);
+  CHECK_HR(netrt_background_task_registration_subscribe(dup, &untouched), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_socket_activity_information_get_all_sockets(NULL), NETRT_E_POINTER);
+  CHECK_HR(netrt_background_task_registration_get_all_tasks(NULL), NETRT_E_POINTER);
+  CHECK(untouched == 0xDEADu);
   printf("stale -> RO_E_CLOSED, never issued -> E_HANDLE, wrong kind -> E_INVALIDARG\n");
 
   /* Close twice; a closed socket refuses to connect (synchronously: no operation). */

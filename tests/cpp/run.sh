@@ -27,7 +27,7 @@ mode="${1:-all}"
 tests=(test_basics:17,20 test_echo:17,20 test_coroutines:20 test_sample_connect_tls:20 test_sample_upgrade_tls:20
   test_certificates:17,20 test_closed_objects:17,20 test_threading:20 test_chain_building:17,20 test_web_socket:17,20
   test_app_manifest:17,20 test_broker:17,20 test_syndication:17,20 test_storage:17,20
-  test_background_transfer:17,20)
+  test_background_transfer:17,20 test_control_channel:17,20)
 cxxflags=(-Wall -Wextra -Werror -g -pthread -I"$root/include" -I"$root/bindings/cpp/include"
   -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 

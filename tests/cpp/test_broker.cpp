@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <csignal>
 #include <cstdlib>
+#include <string>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
   StreamSocketListener listenerSocket;
   listenerSocket.EnableTransferOwnership(task.TaskId());
   listenerSocket.BindServiceNameAsync(L"").get();
+  hstring heldPort = listenerSocket.Information().LocalPort();
   listenerSocket.TransferOwnership(L"cpp-l", SocketActivityContext(ctx));
   CHECK_THROWS_HR(listenerSocket.TransferOwnership(L"cpp-l"), NETRT_RO_E_CLOSED);
   DatagramSocket datagram;
@@ -121,6 +123,47 @@ int main(int argc, char** argv) {
   datagram.BindServiceNameAsync(L"").get();
   CHECK_THROWS_HR(datagram.TransferOwnership(L"cpp-l"), static_cast<int32_t>(0x800700B7));  // id taken
   datagram.TransferOwnership(L"cpp-d", SocketActivityContext(ctx), std::chrono::hours(1));
+
+  // AllSockets / AllTasks: IMapView snapshots, iterated as C++/WinRT code does.
+  auto held = SocketActivityInformation::AllSockets();
+  CHECK(held.Size() == 2);
+  int seen = 0;
+  for (auto const& entry : held) {
+    seen += entry.Key() == L"cpp-l" || entry.Key() == L"cpp-d";
+    CHECK(entry.Value().Id() == entry.Key());
+  }
+  CHECK(seen == 2);
+  CHECK(held.HasKey(L"cpp-d") && !held.HasKey(L"cpp-1"));
+  CHECK(held.Lookup(L"cpp-d").SocketKind() == SocketActivityKind::DatagramSocket);
+  CHECK_THROWS_HR(held.Lookup(L"cpp-1"), NETRT_E_BOUNDS);
+  auto tasks = BackgroundTaskRegistration::AllTasks();
+  CHECK(tasks.Size() == 1 && tasks.HasKey(task.TaskId()));
+  for (auto const& entry : tasks) {
+    CHECK(entry.Key() == task.TaskId());
+    CHECK(entry.Value().Name() == L"cpp-task");
+  }
+  CHECK(tasks.Lookup(task.TaskId()).Name() == L"cpp-task");
+
+  // A subscribed instance gets the held listener's activation instead of a new process.
+  ActivationSubscription subscription = task.Subscribe();
+  CHECK(!subscription.NextActivation(std::chrono::milliseconds(0)));
+  int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in held_addr{};
+  held_addr.sin_family = AF_INET;
+  held_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  held_addr.sin_port = htons(static_cast<uint16_t>(std::stoi(to_string(heldPort))));
+  CHECK(connect(client, reinterpret_cast<sockaddr*>(&held_addr), sizeof held_addr) == 0);
+  BackgroundTaskInstance activation = subscription.NextActivation(std::chrono::seconds(30));
+  CHECK(static_cast<bool>(activation));
+  if (activation) {
+    auto activated = activation.TriggerDetails().as<SocketActivityTriggerDetails>();
+    CHECK(activated.Reason() == SocketActivityTriggerReason::ConnectionAccepted);
+    CHECK(activated.SocketInformation().Id() == L"cpp-l");
+    activated.SocketInformation().StreamSocketListener().Close();
+  }
+  subscription.Close();
+  CHECK_THROWS_HR(subscription.NextActivation(), NETRT_RO_E_CLOSED);
+  close(client);
   task.Unregister(false);
   close(peer);
   close(listener);

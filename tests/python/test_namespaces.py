@@ -80,7 +80,8 @@ PYWINRT: dict[str, set[str]] = {
     },
     "windows.security.credentials": {"PasswordCredential", "PasswordCredentialPropertyStore", "PasswordVault"},
     "windows.applicationmodel.background": {
-        "BackgroundTaskBuilder", "BackgroundTaskCompletedEventArgs", "BackgroundTaskDeferral",
+        "BackgroundTaskBuilder", "BackgroundTaskCancellationReason", "BackgroundTaskCompletedEventArgs",
+        "BackgroundTaskDeferral",
         "BackgroundTaskProgressEventArgs", "BackgroundTaskRegistration", "BackgroundTaskRegistrationGroup",
         "IBackgroundTask", "IBackgroundTaskInstance", "IBackgroundTaskRegistration", "IBackgroundTrigger",
         "SocketActivityTrigger",
@@ -89,9 +90,18 @@ PYWINRT: dict[str, set[str]] = {
 
 # netrt's own additions, placed beside the WinRT types they belong with.
 EXTENSIONS: dict[str, set[str]] = {
-    "windows.networking.sockets": {"ClientCertificateMode", "TlsVersion", "AppManifest", "NetworkDirection"},
-    # The broker starts a task as a new process, which finds its instance itself.
-    "windows.applicationmodel.background": {"ActivationSubscription", "BackgroundTaskInstance", "run_background_task"},
+    "windows.networking.sockets": {
+        "ClientCertificateMode", "TlsVersion", "AppManifest", "NetworkDirection",
+        # ControlChannelTrigger's background triggers and task details (PyWinRT types them as
+        # interfaces: IBackgroundTrigger, IControlChannelTriggerEventDetails).
+        "ControlChannelBackgroundTrigger", "ControlChannelTriggerEventDetails", "IControlChannelTriggerEventDetails",
+    },
+    # The broker starts a task as a new process, which finds its instance itself; in-process
+    # tasks (ControlChannelTrigger's) run the code registered for their entry point.
+    "windows.applicationmodel.background": {
+        "ActivationSubscription", "BackgroundTaskInstance", "run_background_task", "register_task_entry_point",
+        "unregister_task_entry_point",
+    },
 }
 
 # Names of the flat namespace that are netrt's Python exceptions, in no WinRT namespace.

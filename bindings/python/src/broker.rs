@@ -6,21 +6,21 @@
 //! Every call that talks to the broker runs without the GIL: it is a blocking Unix-socket round
 //! trip (and may start the daemon).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use netrt::broker::{
-    ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
-    BackgroundTaskRegistration, ReclaimedSocket, SocketActivityContext, SocketActivityInformation,
-    SocketActivityTrigger, SocketActivityTriggerDetails,
+    ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskCompletedEventArgs, BackgroundTaskDeferral,
+    BackgroundTaskInstance, BackgroundTaskProgressEventArgs, BackgroundTaskRegistration, BackgroundTrigger,
+    ReclaimedSocket, SocketActivityContext, SocketActivityInformation, SocketActivityTrigger,
+    SocketActivityTriggerDetails,
 };
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::asyncop::arity_error;
 use crate::convert::{bytes_arg, py_enum, str_arg, uuid};
-use crate::errors::{OrRaise, invalid_arg, to_pyerr};
+use crate::errors::{OrRaise, invalid_arg};
 use crate::streams::PyBuf;
 
 /// A static property, as PyWinRT has them (`SocketActivityInformation.all_sockets`): a class
@@ -108,17 +108,11 @@ impl PyBackgroundTaskBuilder {
         Ok(())
     }
 
-    /// `SetTrigger(trigger)`: netrt has one trigger, `SocketActivityTrigger` (TypeError for
-    /// anything else).
+    /// `SetTrigger(trigger)`: a `SocketActivityTrigger`, or a ControlChannelTrigger's
+    /// `keep_alive_trigger` / `push_notification_trigger` (TypeError for anything else).
     #[pyo3(signature = (trigger, /))]
     fn set_trigger(&self, trigger: &Bound<'_, PyAny>) -> PyResult<()> {
-        if !trigger.is_instance_of::<PySocketActivityTrigger>() {
-            return Err(PyTypeError::new_err(format!(
-                "set_trigger() takes a SocketActivityTrigger (the only trigger netrt has), got '{}'",
-                trigger.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-            )));
-        }
-        self.builder().set_trigger(SocketActivityTrigger::new());
+        self.builder().set_trigger(crate::control_channel::trigger_arg(trigger)?);
         Ok(())
     }
 
@@ -145,9 +139,50 @@ impl PyBackgroundTaskBuilder {
 }
 
 /// `BackgroundTaskRegistration`: a task the broker knows.
-#[pyclass(module = "netrt", name = "BackgroundTaskRegistration", frozen)]
+#[pyclass(module = "netrt", name = "BackgroundTaskRegistration", frozen, weakref)]
 pub struct PyBackgroundTaskRegistration {
     inner: BackgroundTaskRegistration,
+}
+
+fn wrap_completed(
+    py: Python<'_>,
+    sender: &BackgroundTaskRegistration,
+    args: &BackgroundTaskCompletedEventArgs,
+    registered_on: Option<Bound<'_, PyAny>>,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let s = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyBackgroundTaskRegistration { inner: sender.clone() })?.into_any(),
+    };
+    let a = Py::new(py, crate::control_channel::PyBackgroundTaskCompletedEventArgs { inner: args.clone() })?;
+    Ok((s, a.into_any()))
+}
+
+fn wrap_progress(
+    py: Python<'_>,
+    sender: &BackgroundTaskRegistration,
+    args: &BackgroundTaskProgressEventArgs,
+    registered_on: Option<Bound<'_, PyAny>>,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let s = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyBackgroundTaskRegistration { inner: sender.clone() })?.into_any(),
+    };
+    let a = Py::new(py, crate::control_channel::PyBackgroundTaskProgressEventArgs { inner: args.clone() })?;
+    Ok((s, a.into_any()))
+}
+
+fn wrap_canceled(
+    py: Python<'_>,
+    sender: &BackgroundTaskInstance,
+    reason: &netrt::broker::BackgroundTaskCancellationReason,
+    registered_on: Option<Bound<'_, PyAny>>,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let s = match registered_on {
+        Some(obj) => obj.unbind(),
+        None => Py::new(py, PyBackgroundTaskInstance { inner: sender.clone() })?.into_any(),
+    };
+    Ok((s, py_enum(py, "BackgroundTaskCancellationReason", *reason as i64)?))
 }
 
 fn all_tasks(py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -183,10 +218,47 @@ impl PyBackgroundTaskRegistration {
         self.inner.task_entry_point()
     }
 
-    /// `SocketActivityTrigger`: the only trigger a netrt registration has.
+    /// `SocketActivityTrigger`, or the ControlChannelTrigger's keep-alive / push trigger of an
+    /// in-process task.
     #[getter]
-    fn trigger(&self) -> PySocketActivityTrigger {
-        PySocketActivityTrigger
+    fn trigger(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self.inner.trigger() {
+            BackgroundTrigger::SocketActivity(_) => Ok(Py::new(py, PySocketActivityTrigger)?.into_any()),
+            other => {
+                Ok(Py::new(py, crate::control_channel::PyControlChannelBackgroundTrigger { inner: other })?
+                    .into_any())
+            }
+        }
+    }
+
+    /// `Completed += handler`: `handler(registration, BackgroundTaskCompletedEventArgs)` when a
+    /// run of this task in this process ends.
+    #[pyo3(signature = (handler, /))]
+    fn add_completed(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = crate::listener::callable_handler(handler)?;
+        let handler =
+            crate::listener::py_handler(handler, "netrt: Completed handler", wrap_completed, slf.as_any())?;
+        slf.get().inner.add_completed(handler).or_raise()
+    }
+
+    #[pyo3(signature = (token, /))]
+    fn remove_completed(&self, token: i64) {
+        self.inner.remove_completed(token)
+    }
+
+    /// `Progress += handler`: `handler(registration, BackgroundTaskProgressEventArgs)` when a
+    /// run of this task in this process sets its progress.
+    #[pyo3(signature = (handler, /))]
+    fn add_progress(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = crate::listener::callable_handler(handler)?;
+        let handler =
+            crate::listener::py_handler(handler, "netrt: Progress handler", wrap_progress, slf.as_any())?;
+        slf.get().inner.add_progress(handler).or_raise()
+    }
+
+    #[pyo3(signature = (token, /))]
+    fn remove_progress(&self, token: i64) {
+        self.inner.remove_progress(token)
     }
 
     /// `Unregister(cancel_task)`: the broker forgets the task; sockets it holds for the task
@@ -200,7 +272,7 @@ impl PyBackgroundTaskRegistration {
     /// subscription is open the broker notifies it instead of starting the task's command.
     fn subscribe(&self, py: Python<'_>) -> PyResult<PyActivationSubscription> {
         let inner = py.detach(|| self.inner.subscribe()).or_raise()?;
-        Ok(PyActivationSubscription { inner: Mutex::new(Subscription::Ready(Box::new(inner))) })
+        Ok(PyActivationSubscription { inner: Arc::new(inner) })
     }
 
     fn __repr__(&self) -> String {
@@ -209,24 +281,10 @@ impl PyBackgroundTaskRegistration {
 }
 
 /// netrt: a running instance's feed of its task's activations (`registration.subscribe()`).
-/// `close()` (or leaving a `with` block) ends the subscription.
+/// `close()` (or leaving a `with` block) ends the subscription, also a wait in another thread.
 #[pyclass(module = "netrt", name = "ActivationSubscription", frozen)]
 pub struct PyActivationSubscription {
-    inner: Mutex<Subscription>,
-}
-
-/// The subscription is taken out while a `next_activation` waits (without the GIL or the
-/// lock), so `close()` never waits for it: the waiting call drops it when it returns.
-enum Subscription {
-    Ready(Box<ActivationSubscription>),
-    Waiting,
-    Closed,
-}
-
-impl PyActivationSubscription {
-    fn slot(&self) -> std::sync::MutexGuard<'_, Subscription> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
+    inner: Arc<ActivationSubscription>,
 }
 
 #[pymethods]
@@ -247,31 +305,14 @@ impl PyActivationSubscription {
                 })
             })
             .transpose()?;
-        // Its own statement: the lock guard must be gone before the arms lock again.
-        let taken = std::mem::replace(&mut *self.slot(), Subscription::Waiting);
-        let mut subscription = match taken {
-            Subscription::Ready(s) => s,
-            other => {
-                let closed = matches!(other, Subscription::Closed);
-                *self.slot() = other;
-                return Err(to_pyerr(if closed {
-                    netrt::Error::closed("ActivationSubscription")
-                } else {
-                    netrt::Error::illegal_method_call("next_activation: another call is already waiting")
-                }));
-            }
-        };
-        let got = py.detach(|| subscription.next_activation(limit));
-        let mut slot = self.slot();
-        if matches!(*slot, Subscription::Waiting) {
-            *slot = Subscription::Ready(subscription);
-        }
+        let subscription = self.inner.clone();
+        let got = py.detach(move || subscription.next_activation(limit));
         Ok(got.or_raise()?.map(|inner| PyBackgroundTaskInstance { inner }))
     }
 
     /// Ends the subscription (idempotent): the broker starts the task's command again.
     fn close(&self) {
-        *self.slot() = Subscription::Closed;
+        self.inner.close();
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -305,9 +346,9 @@ impl PyBackgroundTaskDeferral {
 
 /// `IBackgroundTaskInstance` of a task the broker started; `BackgroundTaskInstance.current()`
 /// (netrt) finds it from the process environment.
-#[pyclass(module = "netrt", name = "BackgroundTaskInstance", frozen)]
+#[pyclass(module = "netrt", name = "BackgroundTaskInstance", frozen, weakref)]
 pub struct PyBackgroundTaskInstance {
-    inner: BackgroundTaskInstance,
+    pub inner: BackgroundTaskInstance,
 }
 
 #[pymethods]
@@ -324,10 +365,42 @@ impl PyBackgroundTaskInstance {
         uuid(py, self.inner.instance_id())
     }
 
-    /// Always a `SocketActivityTriggerDetails` in netrt.
+    /// A `SocketActivityTriggerDetails` (broker tasks) or a
+    /// `ControlChannelTriggerEventDetails` (a ControlChannelTrigger's in-process tasks).
     #[getter]
-    fn trigger_details(&self) -> PySocketActivityTriggerDetails {
-        PySocketActivityTriggerDetails { inner: self.inner.trigger_details() }
+    fn trigger_details(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::control_channel::details_obj(py, self.inner.trigger_details())
+    }
+
+    #[getter]
+    fn progress(&self) -> u32 {
+        self.inner.progress()
+    }
+
+    /// Setting it raises the registration's Progress (in-process tasks).
+    #[setter]
+    fn set_progress(&self, value: u32) {
+        self.inner.set_progress(value)
+    }
+
+    #[getter]
+    fn suspended_count(&self) -> u32 {
+        self.inner.suspended_count()
+    }
+
+    /// `Canceled += handler`: `handler(task_instance, reason)` when an in-process run is
+    /// canceled (its task unregistered with cancel_task, or its ControlChannelTrigger closed).
+    #[pyo3(signature = (handler, /))]
+    fn add_canceled(slf: &Bound<'_, Self>, handler: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let handler = crate::listener::callable_handler(handler)?;
+        let handler =
+            crate::listener::py_handler(handler, "netrt: Canceled handler", wrap_canceled, slf.as_any())?;
+        slf.get().inner.add_canceled(handler).or_raise()
+    }
+
+    #[pyo3(signature = (token, /))]
+    fn remove_canceled(&self, token: i64) {
+        self.inner.remove_canceled(token)
     }
 
     /// The registration (None when it was unregistered since).
@@ -449,7 +522,7 @@ impl PySocketActivityInformation {
 /// `SocketActivityTriggerDetails`: why the task runs, and for which socket.
 #[pyclass(module = "netrt", name = "SocketActivityTriggerDetails", frozen)]
 pub struct PySocketActivityTriggerDetails {
-    inner: SocketActivityTriggerDetails,
+    pub inner: SocketActivityTriggerDetails,
 }
 
 #[pymethods]

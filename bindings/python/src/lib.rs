@@ -18,6 +18,7 @@ mod brokerd;
 mod callbacks;
 mod certificate;
 mod chain_building;
+mod control_channel;
 mod convert;
 mod credential;
 mod data_io;
@@ -172,6 +173,18 @@ fn _core_enum(name: &str) -> PyResult<Vec<(String, i64)>> {
         "BackgroundTransferPriority" => members(BackgroundTransferPriority::ALL, |v| v.name()),
         "BackgroundTransferBehavior" => members(BackgroundTransferBehavior::ALL, |v| v.name()),
         "CreationCollisionOption" => members(netrt::storage::CreationCollisionOption::ALL, |v| v.name()),
+        "BackgroundTaskCancellationReason" => {
+            scan(netrt::broker::BackgroundTaskCancellationReason::from_i32, |v| v as i64)
+        }
+        "ControlChannelTriggerStatus" => {
+            scan(netrt::broker::ControlChannelTriggerStatus::from_i32, |v| v as i64)
+        }
+        "ControlChannelTriggerResourceType" => {
+            scan(netrt::broker::ControlChannelTriggerResourceType::from_i32, |v| v as i64)
+        }
+        "ControlChannelTriggerResetReason" => {
+            scan(netrt::broker::ControlChannelTriggerResetReason::from_i32, |v| v as i64)
+        }
         "HostNameType" => {
             [HostNameType::DomainName, HostNameType::Ipv4, HostNameType::Ipv6, HostNameType::Bluetooth]
                 .iter()
@@ -254,6 +267,13 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<broker::PySocketActivityContext>()?;
     m.add_class::<broker::PySocketActivityInformation>()?;
     m.add_class::<broker::PySocketActivityTriggerDetails>()?;
+    m.add_class::<control_channel::PyControlChannelTrigger>()?;
+    m.add_class::<control_channel::PyControlChannelBackgroundTrigger>()?;
+    m.add_class::<control_channel::PyControlChannelTriggerEventDetails>()?;
+    m.add_class::<control_channel::PyBackgroundTaskCompletedEventArgs>()?;
+    m.add_class::<control_channel::PyBackgroundTaskProgressEventArgs>()?;
+    m.add_function(wrap_pyfunction!(control_channel::register_task_entry_point, m)?)?;
+    m.add_function(wrap_pyfunction!(control_channel::unregister_task_entry_point, m)?)?;
     m.add_class::<SocketError>()?;
     m.add_class::<WebSocketError>()?;
     m.add_class::<WebError>()?;

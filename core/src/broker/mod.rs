@@ -9,7 +9,9 @@
 //! when none runs (`NETRT_BROKERD`, next to the executable, or in PATH).
 
 mod activity;
+mod control_channel;
 mod enums;
+mod local;
 mod session;
 mod task;
 pub(crate) mod transfer;
@@ -17,11 +19,21 @@ pub(crate) mod transfer;
 pub use activity::{
     ReclaimedSocket, SocketActivityContext, SocketActivityInformation, SocketActivityTriggerDetails,
 };
-pub use enums::{SocketActivityConnectedStandbyAction, SocketActivityKind, SocketActivityTriggerReason};
+pub use control_channel::{ControlChannelTransport, ControlChannelTrigger};
+pub use enums::{
+    BackgroundTaskCancellationReason, ControlChannelTriggerResetReason, ControlChannelTriggerResourceType,
+    ControlChannelTriggerStatus, SocketActivityConnectedStandbyAction, SocketActivityKind,
+    SocketActivityTriggerReason,
+};
+pub use local::{
+    BackgroundTaskCompletedEventArgs, BackgroundTaskProgressEventArgs, LocalTriggerKind, TaskEntryPoint,
+    register_task_entry_point, unregister_task_entry_point,
+};
 pub use session::{BROKERD_ENV, set_daemon_command};
 pub use task::{
     ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
-    BackgroundTaskRegistration, SocketActivityTrigger,
+    BackgroundTaskRegistration, BackgroundTrigger, BackgroundTriggerDetails,
+    ControlChannelTriggerEventDetails, SocketActivityTrigger,
 };
 
 pub(crate) use session::{client_error, connect, request};

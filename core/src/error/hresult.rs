@@ -25,6 +25,8 @@ pub const S_FALSE: HResult = 1;
 pub const E_FAIL: HResult = hr(0x8000_4005);
 /// Operation aborted.
 pub const E_ABORT: HResult = hr(0x8000_4004);
+/// No such interface (a value is not of the type asked for).
+pub const E_NOINTERFACE: HResult = hr(0x8000_4002);
 /// Not implemented.
 pub const E_NOTIMPL: HResult = hr(0x8000_4001);
 /// Catastrophic failure (netrt: a panic caught at the API boundary).

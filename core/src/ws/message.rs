@@ -78,6 +78,11 @@ impl MessageWebSocket {
         Ok(())
     }
 
+    /// The connection's socket once connected (for ControlChannelTrigger).
+    pub(crate) fn underlying_socket(&self) -> Option<crate::net::StreamSocket> {
+        self.inner.core.connection.get().map(|c| c.socket.clone())
+    }
+
     /// `MessageReceived` += handler.
     ///
     /// # Errors

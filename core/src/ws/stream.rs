@@ -65,6 +65,11 @@ impl StreamWebSocket {
         Self { inner }
     }
 
+    /// The connection's socket once connected (for ControlChannelTrigger).
+    pub(crate) fn underlying_socket(&self) -> Option<crate::net::StreamSocket> {
+        self.inner.core.connection.get().map(|c| c.socket.clone())
+    }
+
     /// `Control`.
     pub fn control(&self) -> StreamWebSocketControl {
         StreamWebSocketControl { core: self.inner.core.control.clone() }

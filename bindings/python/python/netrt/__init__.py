@@ -15,11 +15,15 @@ from netrt._enums import (
     BackgroundTransferCostPolicy,
     BackgroundTransferPriority,
     BackgroundTransferStatus,
+    BackgroundTaskCancellationReason,
     ByteOrder,
     CertificateChainPolicy,
     ChainValidationResult,
     ClientCertificateMode,
     CreationCollisionOption,
+    ControlChannelTriggerResetReason,
+    ControlChannelTriggerResourceType,
+    ControlChannelTriggerStatus,
     HostNameSortOptions,
     HostNameType,
     InputStreamOptions,
@@ -58,8 +62,10 @@ from netrt._netrt import (
     BackgroundDownloadProgress,
     BackgroundDownloader,
     BackgroundTaskBuilder,
+    BackgroundTaskCompletedEventArgs,
     BackgroundTaskDeferral,
     BackgroundTaskInstance,
+    BackgroundTaskProgressEventArgs,
     BackgroundTaskRegistration,
     BackgroundTransferContentPart,
     BackgroundTransferError,
@@ -74,6 +80,9 @@ from netrt._netrt import (
     CertificateKeyUsages,
     ChainBuildingParameters,
     ChainValidationParameters,
+    ControlChannelBackgroundTrigger,
+    ControlChannelTrigger,
+    ControlChannelTriggerEventDetails,
     DataReader,
     DataReaderLoadOperation,
     DataWriter,
@@ -145,9 +154,14 @@ from netrt._netrt import (
     XmlDocument,
     XmlElement,
     __version__,
+    register_task_entry_point,
+    unregister_task_entry_point,
 )
 
 from netrt._background import IBackgroundTask, run_background_task  # noqa: E402
+
+# PyWinRT types the trigger details of a ControlChannelTrigger's task as the interface.
+IControlChannelTriggerEventDetails = ControlChannelTriggerEventDetails
 
 IAsyncAction = IAsyncOperation
 """``IAsyncAction`` is an ``IAsyncOperation`` whose result is ``None``."""
@@ -178,8 +192,11 @@ __all__ = [
     "BackgroundDownloadProgress",
     "BackgroundDownloader",
     "BackgroundTaskBuilder",
+    "BackgroundTaskCancellationReason",
+    "BackgroundTaskCompletedEventArgs",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",
+    "BackgroundTaskProgressEventArgs",
     "BackgroundTaskRegistration",
     "BackgroundTransferBehavior",
     "BackgroundTransferContentPart",
@@ -203,6 +220,12 @@ __all__ = [
     "ChainValidationResult",
     "ClientCertificateMode",
     "CreationCollisionOption",
+    "ControlChannelBackgroundTrigger",
+    "ControlChannelTrigger",
+    "ControlChannelTriggerEventDetails",
+    "ControlChannelTriggerResetReason",
+    "ControlChannelTriggerResourceType",
+    "ControlChannelTriggerStatus",
     "DataReader",
     "DataReaderLoadOperation",
     "DataWriter",
@@ -222,6 +245,7 @@ __all__ = [
     "IAsyncOperation",
     "IAsyncOperationWithProgress",
     "IBackgroundTask",
+    "IControlChannelTriggerEventDetails",
     "IInputStream",
     "IOutputStream",
     "IPInformation",
@@ -298,5 +322,7 @@ __all__ = [
     "WwwFormUrlDecoderEntry",
     "XmlDocument",
     "XmlElement",
+    "register_task_entry_point",
     "run_background_task",
+    "unregister_task_entry_point",
 ]

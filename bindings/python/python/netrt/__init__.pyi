@@ -18,11 +18,15 @@ from netrt._enums import (
     BackgroundTransferCostPolicy as BackgroundTransferCostPolicy,
     BackgroundTransferPriority as BackgroundTransferPriority,
     BackgroundTransferStatus as BackgroundTransferStatus,
+    BackgroundTaskCancellationReason as BackgroundTaskCancellationReason,
     ByteOrder as ByteOrder,
     CertificateChainPolicy as CertificateChainPolicy,
     ChainValidationResult as ChainValidationResult,
     ClientCertificateMode as ClientCertificateMode,
     CreationCollisionOption as CreationCollisionOption,
+    ControlChannelTriggerResetReason as ControlChannelTriggerResetReason,
+    ControlChannelTriggerResourceType as ControlChannelTriggerResourceType,
+    ControlChannelTriggerStatus as ControlChannelTriggerStatus,
     HostNameSortOptions as HostNameSortOptions,
     HostNameType as HostNameType,
     InputStreamOptions as InputStreamOptions,
@@ -68,8 +72,11 @@ __all__ = [
     "BackgroundDownloadProgress",
     "BackgroundDownloader",
     "BackgroundTaskBuilder",
+    "BackgroundTaskCancellationReason",
+    "BackgroundTaskCompletedEventArgs",
     "BackgroundTaskDeferral",
     "BackgroundTaskInstance",
+    "BackgroundTaskProgressEventArgs",
     "BackgroundTaskRegistration",
     "BackgroundTransferBehavior",
     "BackgroundTransferContentPart",
@@ -93,6 +100,12 @@ __all__ = [
     "ChainValidationResult",
     "ClientCertificateMode",
     "CreationCollisionOption",
+    "ControlChannelBackgroundTrigger",
+    "ControlChannelTrigger",
+    "ControlChannelTriggerEventDetails",
+    "ControlChannelTriggerResetReason",
+    "ControlChannelTriggerResourceType",
+    "ControlChannelTriggerStatus",
     "DataReader",
     "DataReaderLoadOperation",
     "DataWriter",
@@ -112,6 +125,7 @@ __all__ = [
     "IAsyncOperation",
     "IAsyncOperationWithProgress",
     "IBackgroundTask",
+    "IControlChannelTriggerEventDetails",
     "IInputStream",
     "IOutputStream",
     "IPInformation",
@@ -188,7 +202,9 @@ __all__ = [
     "WwwFormUrlDecoderEntry",
     "XmlDocument",
     "XmlElement",
+    "register_task_entry_point",
     "run_background_task",
+    "unregister_task_entry_point",
 ]
 
 # Anything with the buffer protocol, or a netrt Buffer.
@@ -1837,7 +1853,7 @@ class BackgroundTaskBuilder:
     def task_entry_point(self) -> str: ...
     @task_entry_point.setter
     def task_entry_point(self, value: str) -> None: ...
-    def set_trigger(self, trigger: SocketActivityTrigger, /) -> None: ...
+    def set_trigger(self, trigger: SocketActivityTrigger | ControlChannelBackgroundTrigger, /) -> None: ...
     # netrt extension: an environment variable for the task's command
     def add_environment(self, name: str, value: str, /) -> None: ...
     @overload
@@ -1856,8 +1872,16 @@ class BackgroundTaskRegistration:
     @property
     def task_entry_point(self) -> str: ...
     @property
-    def trigger(self) -> SocketActivityTrigger: ...
+    def trigger(self) -> SocketActivityTrigger | ControlChannelBackgroundTrigger: ...
     def unregister(self, cancel_task: bool, /) -> None: ...
+    def add_completed(
+        self, handler: Callable[[BackgroundTaskRegistration, BackgroundTaskCompletedEventArgs], object], /
+    ) -> int: ...
+    def remove_completed(self, token: int, /) -> None: ...
+    def add_progress(
+        self, handler: Callable[[BackgroundTaskRegistration, BackgroundTaskProgressEventArgs], object], /
+    ) -> int: ...
+    def remove_progress(self, token: int, /) -> None: ...
     # netrt extension: this running process is told of the task's activations instead
     def subscribe(self) -> ActivationSubscription: ...
 
@@ -1888,10 +1912,20 @@ class BackgroundTaskInstance:
     @property
     def instance_id(self) -> uuid.UUID: ...
     @property
-    def trigger_details(self) -> SocketActivityTriggerDetails: ...
+    def trigger_details(self) -> SocketActivityTriggerDetails | ControlChannelTriggerEventDetails: ...
     @property
     def task(self) -> BackgroundTaskRegistration | None: ...
     def get_deferral(self) -> BackgroundTaskDeferral: ...
+    @property
+    def progress(self) -> int: ...
+    @progress.setter
+    def progress(self, value: int) -> None: ...
+    @property
+    def suspended_count(self) -> int: ...
+    def add_canceled(
+        self, handler: Callable[[BackgroundTaskInstance, BackgroundTaskCancellationReason], object], /
+    ) -> int: ...
+    def remove_canceled(self, token: int, /) -> None: ...
 
 @final
 class SocketActivityContext:
@@ -2151,3 +2185,82 @@ class UploadOperation(_OperationBase):
     def progress(self) -> BackgroundUploadProgress: ...
     @property
     def source_file(self) -> StorageFile | None: ...
+# ControlChannelTrigger (docs/broker.md): its tasks run in this process.
+
+@final
+class ControlChannelTrigger:
+    @overload
+    def __new__(cls, channel_id: str, server_keep_alive_interval_in_minutes: int, /) -> Self: ...
+    @overload
+    def __new__(
+        cls,
+        channel_id: str,
+        server_keep_alive_interval_in_minutes: int,
+        resource_request_type: ControlChannelTriggerResourceType,
+        /,
+    ) -> Self: ...
+    @property
+    def control_channel_trigger_id(self) -> str: ...
+    @property
+    def server_keep_alive_interval_in_minutes(self) -> int: ...
+    @server_keep_alive_interval_in_minutes.setter
+    def server_keep_alive_interval_in_minutes(self, value: int) -> None: ...
+    @property
+    def current_keep_alive_interval_in_minutes(self) -> int: ...
+    # netrt extension: the keep-alive interval in seconds (below WinRT's 15-minute floor)
+    @property
+    def keep_alive_interval_in_seconds(self) -> int: ...
+    @keep_alive_interval_in_seconds.setter
+    def keep_alive_interval_in_seconds(self, value: int) -> None: ...
+    @property
+    def is_wake_from_low_power_supported(self) -> bool: ...
+    @property
+    def keep_alive_trigger(self) -> ControlChannelBackgroundTrigger: ...
+    @property
+    def push_notification_trigger(self) -> ControlChannelBackgroundTrigger: ...
+    @property
+    def transport_object(self) -> StreamSocket | MessageWebSocket | StreamWebSocket | None: ...
+    def using_transport(self, transport: StreamSocket | MessageWebSocket | StreamWebSocket, /) -> None: ...
+    def wait_for_push_enabled(self) -> ControlChannelTriggerStatus: ...
+    def decrease_network_keep_alive_interval(self) -> None: ...
+    def flush_transport(self) -> None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: types.TracebackType | None,
+        /,
+    ) -> None: ...
+
+@final
+class ControlChannelBackgroundTrigger: ...
+
+@final
+class ControlChannelTriggerEventDetails:
+    @property
+    def control_channel_trigger(self) -> ControlChannelTrigger: ...
+
+IControlChannelTriggerEventDetails = ControlChannelTriggerEventDetails
+
+@final
+class BackgroundTaskCompletedEventArgs:
+    @property
+    def instance_id(self) -> uuid.UUID: ...
+    def check_result(self) -> None: ...
+
+@final
+class BackgroundTaskProgressEventArgs:
+    @property
+    def instance_id(self) -> uuid.UUID: ...
+    @property
+    def progress(self) -> int: ...
+
+# netrt: the code of the in-process tasks whose task_entry_point is `entry_point`
+def register_task_entry_point(
+    entry_point: str,
+    task: IBackgroundTask | type[IBackgroundTask] | Callable[[BackgroundTaskInstance], object],
+    /,
+) -> None: ...
+def unregister_task_entry_point(entry_point: str, /) -> bool: ...

@@ -27,6 +27,10 @@ __all__ = [
     "BackgroundTransferCostPolicy",
     "BackgroundTransferPriority",
     "BackgroundTransferBehavior",
+    "ControlChannelTriggerStatus",
+    "ControlChannelTriggerResourceType",
+    "ControlChannelTriggerResetReason",
+    "BackgroundTaskCancellationReason",
     "ChainValidationResult",
     "CertificateChainPolicy",
     "CreationCollisionOption",
@@ -270,6 +274,59 @@ class BackgroundTransferBehavior(enum.IntEnum):
 
     PARALLEL = 0
     SERIALIZED = 1
+
+
+class ControlChannelTriggerStatus(enum.IntEnum):
+    """Windows.Networking.Sockets.ControlChannelTriggerStatus: what WaitForPushEnabled allocated (netrt: always a software slot, or TransportDisconnected)."""
+
+    __module__ = "netrt"
+
+    HARDWARE_SLOT_REQUESTED = 0
+    SOFTWARE_SLOT_ALLOCATED = 1
+    HARDWARE_SLOT_ALLOCATED = 2
+    POLICY_ERROR = 3
+    SYSTEM_ERROR = 4
+    TRANSPORT_DISCONNECTED = 5
+    SERVICE_UNAVAILABLE = 6
+
+
+class ControlChannelTriggerResourceType(enum.IntEnum):
+    """Windows.Networking.Sockets.ControlChannelTriggerResourceType: the slot a ControlChannelTrigger asks for (netrt: both get a software slot)."""
+
+    __module__ = "netrt"
+
+    REQUEST_SOFTWARE_SLOT = 0
+    REQUEST_HARDWARE_SLOT = 1
+
+
+class ControlChannelTriggerResetReason(enum.IntEnum):
+    """Windows.Networking.Sockets.ControlChannelTriggerResetReason: why a channel was reset (IControlChannelTriggerResetEventDetails)."""
+
+    __module__ = "netrt"
+
+    FAST_USER_SWITCHED = 0
+    LOW_POWER_EXIT = 1
+    QUIET_HOURS_EXIT = 2
+    APPLICATION_RESTART = 3
+
+
+class BackgroundTaskCancellationReason(enum.IntEnum):
+    """Windows.ApplicationModel.Background.BackgroundTaskCancellationReason: why a task instance's Canceled event fired (netrt raises it for in-process runs: Abort when the task is unregistered with cancelTask or its ControlChannelTrigger closes)."""
+
+    __module__ = "netrt"
+
+    ABORT = 0
+    TERMINATING = 1
+    LOGGING_OFF = 2
+    SERVICING_UPDATE = 3
+    IDLE_TASK = 4
+    UNINSTALL = 5
+    CONDITION_LOSS = 6
+    SYSTEM_POLICY = 7
+    QUIET_HOURS_ENTERED = 8
+    EXECUTION_TIME_EXCEEDED = 9
+    RESOURCE_REVOCATION = 10
+    ENERGY_SAVER = 11
 
 
 class ChainValidationResult(enum.IntEnum):

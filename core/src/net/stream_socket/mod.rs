@@ -5,6 +5,8 @@
 //! Connecting (resolution, racing attempts, timers) runs as a task on the netrt runtime.
 
 mod abort;
+mod channel;
+pub(crate) use channel::ChannelProbe;
 mod connect;
 pub(crate) mod handshake;
 mod information;

@@ -190,6 +190,94 @@ class IVector : public ::netrt::impl::object {
   ::netrt::impl::vector_iterator<IVector, T> end() const { return {this, Size()}; }
 };
 
+// `IKeyValuePair<K, V>`: one entry of an IMapView (netrt: a value holding both).
+template <class K, class V>
+class IKeyValuePair {
+ public:
+  IKeyValuePair(K key, V value) : m_key(std::move(key)), m_value(std::move(value)) {}
+  K Key() const { return m_key; }
+  V Value() const { return m_value; }
+
+ private:
+  K m_key;
+  V m_value;
+};
+
+}  // namespace Windows::Foundation::Collections
+
+namespace impl {
+
+// How a map key crosses the C boundary: strings (AllSockets) or GUIDs (AllTasks).
+template <class K>
+struct map_key;
+
+template <>
+struct map_key<hstring> {
+  static hstring at(netrt_handle m, uint32_t i) {
+    int32_t hr = 0;
+    std::string s = read_utf8([&](char* b, std::size_t l, std::size_t* n) { return netrt_map_view_get_key_at_string(m, i, b, l, n); }, hr);
+    check_hresult(hr);
+    return hstring(std::string_view(s));
+  }
+  static bool has(netrt_handle m, hstring const& key) {
+    bool out = false;
+    check_hresult(netrt_map_view_has_key_string(m, to_string(key).c_str(), &out));
+    return out;
+  }
+  static netrt_handle lookup(netrt_handle m, hstring const& key) {
+    return make_handle(netrt_map_view_lookup_string, m, to_string(key).c_str());
+  }
+};
+
+template <>
+struct map_key<guid> {
+  static netrt_guid to_abi(guid const& g) noexcept {
+    netrt_guid out{g.Data1, g.Data2, g.Data3, {}};
+    std::memcpy(out.data4, g.Data4, sizeof out.data4);
+    return out;
+  }
+  static guid at(netrt_handle m, uint32_t i) {
+    netrt_guid g{};
+    check_hresult(netrt_map_view_get_key_at_guid(m, i, &g));
+    guid out{g.data1, g.data2, g.data3, {}};
+    std::memcpy(out.Data4, g.data4, sizeof out.Data4);
+    return out;
+  }
+  static bool has(netrt_handle m, guid const& key) {
+    netrt_guid g = to_abi(key);
+    bool out = false;
+    check_hresult(netrt_map_view_has_key_guid(m, &g, &out));
+    return out;
+  }
+  static netrt_handle lookup(netrt_handle m, guid const& key) {
+    netrt_guid g = to_abi(key);
+    return make_handle(netrt_map_view_lookup_guid, m, static_cast<netrt_guid const*>(&g));
+  }
+};
+
+}  // namespace impl
+
+namespace Windows::Foundation::Collections {
+
+// `IMapView<K, V>`: a read-only map (netrt gives snapshots, in key order). Range-for yields
+// IKeyValuePair<K, V>.
+template <class K, class V>
+class IMapView : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(IMapView)
+  uint32_t Size() const { return get_value<uint32_t>(netrt_map_view_get_size); }
+  bool HasKey(K const& key) const { return ::netrt::impl::map_key<K>::has(handle(), key); }
+  // Throws hresult_out_of_bounds (E_BOUNDS) when the key is absent, as WinRT does.
+  V Lookup(K const& key) const { return V(take_ownership_from_abi, ::netrt::impl::map_key<K>::lookup(handle(), key)); }
+  // netrt: the entry at `index` (what iteration yields).
+  IKeyValuePair<K, V> GetAt(uint32_t index) const {
+    return {::netrt::impl::map_key<K>::at(handle(), index),
+            V(take_ownership_from_abi, ::netrt::impl::make_handle(netrt_map_view_get_value_at, handle(), index))};
+  }
+  ::netrt::impl::vector_iterator<IMapView, IKeyValuePair<K, V>> begin() const { return {this, 0}; }
+  ::netrt::impl::vector_iterator<IMapView, IKeyValuePair<K, V>> end() const { return {this, Size()}; }
+};
+
 }  // namespace Windows::Foundation::Collections
 
 // ---------------------------------------------------------------------------------------------
@@ -965,6 +1053,9 @@ class StreamSocket : public ::netrt::impl::object {
   }
 };
 
+class StreamSocketListener;
+class DatagramSocket;
+
 // `SocketActivityInformation`: a socket the broker holds; StreamSocket() takes it back.
 class SocketActivityInformation : public ::netrt::impl::object {
  public:
@@ -984,6 +1075,13 @@ class SocketActivityInformation : public ::netrt::impl::object {
     return SocketActivityContext(std::move(bytes));
   }
   Sockets::StreamSocket StreamSocket() const { return get_object<Sockets::StreamSocket>(netrt_socket_activity_information_get_stream_socket); }
+  // Take the listener / datagram socket back (defined once those classes are complete).
+  Sockets::StreamSocketListener StreamSocketListener() const;
+  Sockets::DatagramSocket DatagramSocket() const;
+  // `AllSockets` (static): every socket the broker holds for this user, by id (a snapshot).
+  static ::netrt::Windows::Foundation::Collections::IMapView<hstring, SocketActivityInformation> AllSockets() {
+    return {take_ownership_from_abi, ::netrt::impl::make_handle(netrt_socket_activity_information_get_all_sockets)};
+  }
 };
 
 // `SocketActivityTriggerDetails`: why the broker started the task, and which socket.
@@ -997,12 +1095,16 @@ class SocketActivityTriggerDetails : public ::netrt::impl::object {
   Sockets::SocketActivityInformation SocketInformation() const {
     return get_object<Sockets::SocketActivityInformation>(netrt_socket_activity_trigger_details_get_socket_information);
   }
-  // C++/WinRT code reads TriggerDetails().as<SocketActivityTriggerDetails>(); in netrt the
-  // trigger details are always this class.
+  static constexpr netrt_kind abi_kind = NETRT_KIND_SOCKET_ACTIVITY_TRIGGER_DETAILS;
+  // C++/WinRT code reads TriggerDetails().as<SocketActivityTriggerDetails>() (or
+  // as<IControlChannelTriggerEventDetails>() in a ControlChannelTrigger's task): the details'
+  // class is checked, E_NOINTERFACE when it is another.
   template <class T>
   T as() const {
-    static_assert(std::is_same_v<T, SocketActivityTriggerDetails>, "netrt's trigger details are SocketActivityTriggerDetails");
-    return *this;
+    netrt_kind kind{};
+    check_hresult(netrt_get_kind(handle(), &kind));
+    if (kind != T::abi_kind) throw_hresult(NETRT_E_NOINTERFACE, "the trigger details are of another class");
+    return T(take_ownership_from_abi, ::netrt::impl::duplicate(handle()));
   }
 };
 
@@ -1265,6 +1367,13 @@ class DatagramSocket : public ::netrt::impl::object {
   }
   std::shared_ptr<::netrt::impl::event_registry> m_events;
 };
+
+inline StreamSocketListener SocketActivityInformation::StreamSocketListener() const {
+  return get_object<Sockets::StreamSocketListener>(netrt_socket_activity_information_get_stream_socket_listener);
+}
+inline DatagramSocket SocketActivityInformation::DatagramSocket() const {
+  return get_object<Sockets::DatagramSocket>(netrt_socket_activity_information_get_datagram_socket);
+}
 
 }  // namespace Windows::Networking::Sockets
 

@@ -132,6 +132,54 @@ enum class BackgroundTransferPriority : int32_t { Default = 0, High = 1, Low = 2
 enum class BackgroundTransferBehavior : int32_t { Parallel = 0, Serialized = 1 };
 }  // namespace Windows::Networking::BackgroundTransfer
 
+namespace Windows::Networking::Sockets {
+// `Windows.Networking.Sockets.ControlChannelTriggerStatus`: what WaitForPushEnabled allocated
+// (netrt: always a software slot, or TransportDisconnected).
+enum class ControlChannelTriggerStatus : int32_t {
+  HardwareSlotRequested = 0,
+  SoftwareSlotAllocated = 1,
+  HardwareSlotAllocated = 2,
+  PolicyError = 3,
+  SystemError = 4,
+  TransportDisconnected = 5,
+  ServiceUnavailable = 6,
+};
+// `Windows.Networking.Sockets.ControlChannelTriggerResourceType`: the slot a ControlChannelTrigger
+// asks for (netrt: both get a software slot).
+enum class ControlChannelTriggerResourceType : int32_t {
+  RequestSoftwareSlot = 0,
+  RequestHardwareSlot = 1,
+};
+// `Windows.Networking.Sockets.ControlChannelTriggerResetReason`: why a channel was reset
+// (IControlChannelTriggerResetEventDetails).
+enum class ControlChannelTriggerResetReason : int32_t {
+  FastUserSwitched = 0,
+  LowPowerExit = 1,
+  QuietHoursExit = 2,
+  ApplicationRestart = 3,
+};
+}  // namespace Windows::Networking::Sockets
+
+namespace Windows::ApplicationModel::Background {
+// `Windows.ApplicationModel.Background.BackgroundTaskCancellationReason`: why a task instance's
+// Canceled event fired (netrt raises it for in-process runs: `Abort` when the task is unregistered
+// with cancelTask or its ControlChannelTrigger closes).
+enum class BackgroundTaskCancellationReason : int32_t {
+  Abort = 0,
+  Terminating = 1,
+  LoggingOff = 2,
+  ServicingUpdate = 3,
+  IdleTask = 4,
+  Uninstall = 5,
+  ConditionLoss = 6,
+  SystemPolicy = 7,
+  QuietHoursEntered = 8,
+  ExecutionTimeExceeded = 9,
+  ResourceRevocation = 10,
+  EnergySaver = 11,
+};
+}  // namespace Windows::ApplicationModel::Background
+
 namespace Windows::Security::Cryptography::Certificates {
 // `Windows.Security.Cryptography.Certificates.ChainValidationResult`: one problem found while
 // validating a certificate chain (or `Success`).
