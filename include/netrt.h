@@ -1760,7 +1760,7 @@ netrt_hresult netrt_resource_collection_get_categories(netrt_handle collection,
                                                        netrt_handle *out);
 
 // `StartAsync()`: starts the download and follows it. `*out_op` (not NULL) receives an
-// operation with progress: `netrt_async_set_progress` hears each report (the progress handle
+// operation with progress: `netrt_async_set_progress` hears each report (`progress->object`
 // is this DownloadOperation; read `netrt_download_operation_get_progress`) — at least every
 // 1 MiB or 250 ms and on every status change. It completes with this DownloadOperation when
 // the download does, fails with the download's error, and `netrt_async_cancel` cancels the
@@ -2088,7 +2088,7 @@ netrt_hresult netrt_response_information_lookup_header(netrt_handle info,
 netrt_web_error_status netrt_background_transfer_error_get_status(netrt_hresult hresult);
 
 // `StartAsync()`: starts the upload and follows it. `*out_op` (not NULL) receives an
-// operation with progress: `netrt_async_set_progress` hears each report (the progress handle
+// operation with progress: `netrt_async_set_progress` hears each report (`progress->object`
 // is this UploadOperation; read `netrt_upload_operation_get_progress`) — at least every
 // 1 MiB or 250 ms and on every status change. It completes with this UploadOperation when
 // the upload does, fails with the upload's error, and `netrt_async_cancel` cancels the

@@ -14,6 +14,7 @@ const NAMED: &[(HResult, &str)] = &[
     (E_FAIL, "E_FAIL"),
     (E_ABORT, "E_ABORT"),
     (E_NOTIMPL, "E_NOTIMPL"),
+    (E_NOINTERFACE, "E_NOINTERFACE"),
     (E_UNEXPECTED, "E_UNEXPECTED"),
     (E_OUTOFMEMORY, "E_OUTOFMEMORY"),
     (E_POINTER, "E_POINTER"),

@@ -62,28 +62,54 @@ pub fn tinyproxy(basic_auth: Option<(&str, &str)>) -> Peer {
 /// directory.
 fn nginx(name: &str, conf: &str, user: &str, password: &str) -> (Peer, PathBuf) {
     let dir = scratch(name);
-    let port = free_port();
     let hash = Command::new("openssl").args(["passwd", "-apr1", password]).output().expect("openssl passwd");
     let htpasswd = format!("{user}:{}", String::from_utf8_lossy(&hash.stdout).trim());
     std::fs::write(dir.join("htpasswd"), htpasswd).unwrap();
-    let conf = conf.replace("@DIR@", &dir.display().to_string()).replace("@PORT@", &port.to_string());
-    let path = dir.join("nginx.conf");
-    std::fs::write(&path, conf).unwrap();
-    let error_log = dir.join("error.log");
-    let peer = run_on_port(
-        port,
-        &[
-            "nginx".as_ref(),
-            "-p".as_ref(),
-            dir.as_os_str(),
-            "-c".as_ref(),
-            path.as_os_str(),
-            "-e".as_ref(),
-            error_log.as_os_str(),
-        ],
-    );
-    wait_listening(&peer, port);
-    (peer, dir)
+    // The port is picked before nginx binds it, so a test running alongside can take it in
+    // between; then something else answers on it. nginx writes its pid file only once it has
+    // bound its port, so that file (and nginx still running) says the listener is ours.
+    for _ in 0..5 {
+        let port = free_port();
+        let _ = std::fs::remove_file(dir.join("nginx.pid"));
+        let conf = conf.replace("@DIR@", &dir.display().to_string()).replace("@PORT@", &port.to_string());
+        let path = dir.join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let error_log = dir.join("error.log");
+        let peer = run_on_port(
+            port,
+            &[
+                "nginx".as_ref(),
+                "-p".as_ref(),
+                dir.as_os_str(),
+                "-c".as_ref(),
+                path.as_os_str(),
+                "-e".as_ref(),
+                error_log.as_os_str(),
+            ],
+        );
+        if own_listener(&peer, &dir) {
+            wait_listening(&peer, port);
+            return (peer, dir);
+        }
+    }
+    panic!("nginx could not bind a free port in five attempts; see {}", dir.display());
+}
+
+/// Whether the nginx just started bound its port: its pid file appears, or it fails to bind
+/// (it says so and exits).
+fn own_listener(peer: &Peer, dir: &Path) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        if std::fs::metadata(dir.join("nginx.pid")).is_ok_and(|m| m.len() > 0) {
+            return true;
+        }
+        let failed = peer.output() + &std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+        if failed.contains("Address already in use") {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("nginx neither bound its port nor failed within 10 s:\n{}", peer.output());
 }
 
 /// nginx terminating TLS on 127.0.0.1 (certificate `cert`/`key`) in front of the WebSocket

@@ -18,7 +18,7 @@ use crate::object::{Value, get};
 use crate::strings::{str_in, str_out};
 
 /// `StartAsync()`: starts the download and follows it. `*out_op` (not NULL) receives an
-/// operation with progress: `netrt_async_set_progress` hears each report (the progress handle
+/// operation with progress: `netrt_async_set_progress` hears each report (`progress->object`
 /// is this DownloadOperation; read `netrt_download_operation_get_progress`) — at least every
 /// 1 MiB or 250 ms and on every status change. It completes with this DownloadOperation when
 /// the download does, fails with the download's error, and `netrt_async_cancel` cancels the

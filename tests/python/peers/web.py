@@ -65,16 +65,39 @@ def _htpasswd(d: Path, user: str, password: str) -> None:
 
 
 def _nginx(d: Path, template: Path, values: dict[str, object]) -> tuple[Peer, int]:
-    """nginx in `d` with `template`'s @NAME@ placeholders (and @DIR@, @PORT@) filled in."""
-    port = _free_port()
-    text = template.read_text()
-    for name, value in {"DIR": d, "PORT": port, **values}.items():
-        text = text.replace(f"@{name}@", str(value))
-    conf = d / "nginx.conf"
-    conf.write_text(text)
-    peer = Peer(["run", "--port", str(port), "--", "nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")])
-    _wait_listening(peer, port)
-    return peer, port
+    """nginx in `d` with `template`'s @NAME@ placeholders (and @DIR@, @PORT@) filled in.
+
+    The port is picked before nginx binds it, so another process can take it in between and
+    answer in nginx's place; nginx writes its pid file only once it has bound its port, so the
+    pid file says the listener is ours (else: another port)."""
+    for _ in range(5):
+        port = _free_port()
+        (d / "nginx.pid").unlink(missing_ok=True)
+        text = template.read_text()
+        for name, value in {"DIR": d, "PORT": port, **values}.items():
+            text = text.replace(f"@{name}@", str(value))
+        conf = d / "nginx.conf"
+        conf.write_text(text)
+        peer = Peer(["run", "--port", str(port), "--", "nginx", "-p", str(d), "-c", str(conf), "-e", str(d / "error.log")])
+        if _bound(d):
+            _wait_listening(peer, port)
+            return peer, port
+        peer.close()
+    raise AssertionError(f"nginx could not bind a free port in five attempts; see {d}")
+
+
+def _bound(d: Path) -> bool:
+    """Whether the nginx running in `d` bound its port (its pid file) or failed to (its log)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pid = d / "nginx.pid"
+        if pid.exists() and pid.stat().st_size > 0:
+            return True
+        log = d / "error.log"
+        if log.exists() and "Address already in use" in log.read_text(errors="replace"):
+            return False
+        time.sleep(0.02)
+    raise AssertionError(f"nginx neither bound its port nor failed within 10 s; see {d}")
 
 
 def nginx_tls_proxy(d: Path, cert: Path, key: Path, upstream: int, user: str, password: str) -> Peer:
