@@ -6,11 +6,13 @@
 //! lists and reclaims them; `BackgroundTaskInstance::current` is the activated task's instance.
 //!
 //! Every call here talks to the broker synchronously over a Unix socket, starting the daemon
-//! when none runs (`NETRT_BROKERD`, next to the executable, or in PATH).
+//! when none runs (`NETRT_BROKERD`, next to the executable, or in PATH) — except
+//! [`BrokerStatus::query`] (a netrt extension), which reports on the daemon that runs.
 
 mod activity;
 mod enums;
 mod session;
+mod status;
 mod task;
 pub(crate) mod transfer;
 
@@ -19,6 +21,7 @@ pub use activity::{
 };
 pub use enums::{SocketActivityConnectedStandbyAction, SocketActivityKind, SocketActivityTriggerReason};
 pub use session::BROKERD_ENV;
+pub use status::{BrokerStatus, BrokerTaskStatus};
 pub use task::{
     ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
     BackgroundTaskRegistration, SocketActivityTrigger,
