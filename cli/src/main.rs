@@ -3,10 +3,12 @@
 //! (no second networking stack). docs/cli.md in netrt's repository is its manual.
 
 mod args;
+mod broker_status;
 mod certs;
 mod connect;
 mod failure;
 mod generate;
+mod get;
 mod listen;
 mod output;
 mod progress;
@@ -14,6 +16,9 @@ mod relay;
 mod starttls;
 mod status;
 mod tls_report;
+mod transfer_args;
+mod transfer_view;
+mod transfers;
 mod ws;
 
 use std::io::Write;
@@ -39,6 +44,11 @@ fn main() {
         Command::Listen(a) => a.output.json,
         Command::Ws(a) => a.output.json,
         Command::Status(a) => a.output.json,
+        Command::Get(a) => a.output.json,
+        Command::Transfers(a) => a.json(),
+        Command::Broker(a) => match &a.action {
+            args::BrokerAction::Status { output } => output.json,
+        },
         Command::Completions { .. } | Command::Man { .. } => false,
     };
     // The runtime is never dropped: dropping it would wait for a read of stdin still blocked in
@@ -65,6 +75,11 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Listen(args) => listen::run(args).await,
         Command::Ws(args) => ws::run(args).await,
         Command::Status(args) => status::run(args),
+        Command::Get(args) => get::run(args).await,
+        Command::Transfers(args) => transfers::run(args).await,
+        Command::Broker(args) => match &args.action {
+            args::BrokerAction::Status { output } => broker_status::run(output.json),
+        },
         Command::Completions { shell } => {
             generate::completions(*shell);
             Ok(())
