@@ -1,6 +1,7 @@
 //! `netrt`: the Windows Runtime networking model from the command line — TLS and STARTTLS
-//! connections, TLS listeners, WebSockets and HRESULT decoding, built on the `netrt` crate
-//! (no second networking stack). docs/cli.md in netrt's repository is its manual.
+//! connections, TLS listeners, WebSockets, HRESULT decoding and background downloads, built on
+//! the `netrt` crate (no second networking stack). docs/cli.md in netrt's repository is its
+//! manual.
 
 mod args;
 mod broker_status;

@@ -181,7 +181,7 @@ impl Bar {
         } else {
             ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         };
-        bar.set_style(Self::style("{spinner} {msg:<12} {bytes} {binary_bytes_per_sec}"));
+        bar.set_style(Self::style("{spinner} {msg} {bytes} {binary_bytes_per_sec}"));
         bar.enable_steady_tick(Duration::from_millis(120));
         Bar { bar, sized: false, first: true }
     }
@@ -198,7 +198,7 @@ impl Bar {
             self.sized = true;
             self.bar.set_length(total);
             self.bar.set_style(Self::style(
-                "{msg:<12} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+                "{msg} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
             ));
         }
         self.bar.set_message(s.status.name());
