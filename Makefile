@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 2700
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python bench-syndication clean install fuzz fuzz-smoke fuzz-corpus \
+	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python bench-syndication bench-transfer clean install fuzz fuzz-smoke fuzz-corpus \
 	package-check wheel-check soak-broker bench-broker
 
 CBINDGEN_VERSION := 0.29.4
@@ -22,11 +22,13 @@ build: deps
 ## demo: build and run the loopback tour (sockets, DataWriter/DataReader, UDP, TLS, a wss://
 ## WebSocket with a credential and a subprotocol, error codes, an app-manifest denial in a child
 ## process), the socket broker hand-off (an app transfers its connection and exits; the broker
-## starts its task on traffic), then the C and C++ examples.
+## starts its task on traffic), a background download's progress lines, then the C and C++
+## examples.
 demo: deps
 	$(CARGO) run -q -p netrt --example tour
 	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd --example broker_task
 	$(CARGO) run -q -p netrt-broker --example broker_demo
+	$(CARGO) run -q -p netrt-broker --example transfer_demo
 	@$(MAKE) -s demo-c
 	@$(MAKE) -s demo-cpp
 
@@ -218,6 +220,15 @@ bench-c-cost:
 bench-syndication: deps
 	.venv/bin/python tests/peers/make_feeds.py target/synd-bench --items $(or $(ITEMS),22000)
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench --bin syndication -- target/synd-bench
+
+## bench-transfer: download throughput of a 1 GiB random file from nginx on loopback, the
+## background-transfer engine vs `curl -o FILE`, interleaved (bench/src/transfer.rs); SIZE_MB
+## changes the size (the file is made once in target/transfer-bench). Not part of `make bench`.
+bench-transfer: deps
+	@mkdir -p target/transfer-bench
+	@want=$$(( $(or $(SIZE_MB),1024) * 1048576 )); f=target/transfer-bench/data.bin; \
+	  [ -f $$f ] && [ "$$(stat -c %s $$f)" -eq "$$want" ] || head -c "$$want" /dev/urandom > $$f
+	NETRT_BENCH_PAIRS=$(or $(PAIRS),5) $(CARGO) run -q --release -p netrt-bench --bin transfer -- target/transfer-bench
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
 ## then memory per accepted connection and large-write memory (bench/python/conn_memory.py),

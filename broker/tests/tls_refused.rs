@@ -3,10 +3,8 @@
 //! `openssl s_server` with the test PKI's leaf, as in netrt's TLS tests.
 
 mod common;
-// Shared with netrt's own TLS tests; this test uses a part of each.
-#[allow(dead_code)]
-#[path = "../../core/tests/util/peers.rs"]
-mod peers;
+use common::peers;
+// Shared with netrt's own TLS tests.
 #[path = "../../core/tests/common/pki.rs"]
 mod pki;
 

@@ -15,7 +15,7 @@ GET paths (each honours Range when If-Range matches its current ETag, like a rea
   /ignore-range         always 200 with the whole file (claims Accept-Ranges anyway)
   /etag-changes         a new ETag on every request, so If-Range never matches
   /flaky                503 (Retry-After: 1) on the first request, then the file
-  /redirect?to=URL&code=C   answers C (default 302) with Location URL
+  /redirect?to=URL&code=C   answers C (default 302) with Location URL (without `to`: itself)
   /basic, /digest       the file behind Basic / Digest (MD5, qop=auth) for --user/--password
   /silent               sends headers and 10 bytes, then nothing (until the client leaves)
 POST/PUT:
@@ -161,7 +161,7 @@ def make_app(state: State) -> web.Application:
         if request.can_read_body:
             await request.read()
         code = int(request.query.get("code", "302"))
-        return web.Response(status=code, headers={"Location": request.query["to"]})
+        return web.Response(status=code, headers={"Location": request.query.get("to", request.path_qs)})
 
     async def basic(request: web.Request) -> web.StreamResponse:
         log(request)

@@ -10,7 +10,8 @@ use netrt_broker::paths;
 use netrt_broker::protocol::Message;
 
 const HELP: &str = "\
-netrt-brokerd: holds sockets netrt apps transfer to it and starts the app when they need it.
+netrt-brokerd: holds sockets netrt apps transfer to it and starts the app when they need it;
+runs the apps' background downloads and uploads (docs/background-transfer.md).
 
 Usage:
   netrt-brokerd [--socket PATH] [--state-dir DIR] [--retry-base-ms N]   run the daemon (foreground)
@@ -18,13 +19,14 @@ Usage:
   netrt-brokerd --version | --help
 
   --socket PATH       default $NETRT_BROKER_SOCKET, else $XDG_RUNTIME_DIR/netrt/broker.sock
-  --state-dir DIR     where registrations persist; default $NETRT_BROKER_STATE_DIR,
+  --state-dir DIR     where registrations and transfers persist; default $NETRT_BROKER_STATE_DIR,
                       else $XDG_STATE_HOME/netrt, else ~/.local/state/netrt
   --retry-base-ms N   first pause before retrying a task command that did not start (default
                       1000; doubles each attempt, at most 60 s, 6 attempts)
 
 Logs go to stderr; NETRT_BROKER_LOG=error|warn|info|debug|trace sets the level (default info).
-SIGTERM or SIGINT stops the daemon; the sockets it held are closed.";
+SIGTERM or SIGINT stops the daemon; the sockets it held are closed, running transfers are saved
+and resume when it starts again.";
 
 struct Args {
     status: bool,

@@ -109,7 +109,10 @@ pub fn run(config: Config) -> i32 {
             return 1;
         }
     };
-    runtime.block_on(serve(config))
+    let code = runtime.block_on(serve(config));
+    // Transfers were stopped and saved by `serve`; do not wait on work still winding down.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    code
 }
 
 async fn serve(config: Config) -> i32 {

@@ -14,6 +14,11 @@ use netrt::broker::{BackgroundTaskBuilder, BackgroundTaskRegistration, SocketAct
 
 #[path = "../../examples/support/private_daemon.rs"]
 mod private_daemon;
+// The launcher of third-party peers (tests/peers/launch), shared with netrt's own tests.
+#[allow(dead_code, unused_imports)]
+#[path = "../../../core/tests/util/peers.rs"]
+pub mod peers;
+pub mod transfer_peers;
 
 pub struct Daemon {
     pub dir: PathBuf,

@@ -223,7 +223,7 @@ impl DownloadOperation {
 
     /// `Progress`.
     pub fn progress(&self) -> BackgroundDownloadProgress {
-        BackgroundDownloadProgress::from(&*self.view.cached())
+        BackgroundDownloadProgress::from(&self.view.current())
     }
 
     /// `ResultFile`.

@@ -39,12 +39,10 @@ fn create(request: TransferRequest) -> Result<UploadOperation> {
     Ok(UploadOperation { view: View::new(state) })
 }
 
-fn create_later(request: TransferRequest) -> impl std::future::Future<Output = Result<UploadOperation>> {
-    async move {
-        tokio::task::spawn_blocking(move || create(request))
-            .await
-            .map_err(|e| Error::new(hresult::E_UNEXPECTED, e.to_string()))?
-    }
+async fn create_later(request: TransferRequest) -> Result<UploadOperation> {
+    tokio::task::spawn_blocking(move || create(request))
+        .await
+        .map_err(|e| Error::new(hresult::E_UNEXPECTED, e.to_string()))?
 }
 
 fn list(group: Option<String>) -> Result<AsyncOperation<Vec<UploadOperation>>> {
@@ -206,7 +204,7 @@ impl UploadOperation {
 
     /// `Progress`.
     pub fn progress(&self) -> BackgroundUploadProgress {
-        BackgroundUploadProgress::from(&*self.view.cached())
+        BackgroundUploadProgress::from(&self.view.current())
     }
 
     /// `SourceFile`: the file given to `create_upload` (None for stream and multipart uploads).

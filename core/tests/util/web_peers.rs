@@ -140,3 +140,45 @@ pub fn atompub_server(user: &str, password: &str) -> Peer {
     let python = venv_python();
     run_reporting_port("PORT ", &[python.as_os_str(), script.as_os_str(), user.as_ref(), password.as_ref()])
 }
+
+/// The background-transfer test server (tests/peers/transfer_server.py) serving the bytes of
+/// `data`, storing uploads in `sink`, with the test user `user`/`password`; with `tls` =
+/// (certificate, key) it also listens with TLS (its port: [`tls_port`]).
+pub fn transfer_server(
+    data: &Path,
+    sink: &Path,
+    tls: Option<(&Path, &Path)>,
+    user: &str,
+    password: &str,
+) -> Peer {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/transfer_server.py");
+    let python = venv_python();
+    let mut program: Vec<&OsStr> = vec![python.as_os_str(), script.as_os_str()];
+    program.extend([OsStr::new("--file"), data.as_os_str(), OsStr::new("--sink"), sink.as_os_str()]);
+    if let Some((cert, key)) = tls {
+        program.extend([OsStr::new("--cert"), cert.as_os_str(), OsStr::new("--key"), key.as_os_str()]);
+    }
+    program.extend(["--user", user, "--password", password].map(OsStr::new));
+    run_reporting_port("PORT ", &program)
+}
+
+/// The TLS port a [`transfer_server`] started with `tls` printed.
+pub fn tls_port(server: &Peer) -> u16 {
+    let output = server.wait_for_output("TLS_PORT ");
+    let line = output.lines().find_map(|l| l.strip_prefix("TLS_PORT ")).expect("TLS_PORT line");
+    line.trim().parse().expect("a port number")
+}
+
+/// nginx serving the files of `www` over HTTP on 127.0.0.1 with ranges and ETags, `/slow/` at
+/// 512 KiB/s (tests/peers/nginx_transfer.conf). Returns the peer and its scratch directory
+/// (whose `access.log` lists `METHOD URI STATUS range=RANGE` per request).
+pub fn nginx_transfer(www: &Path) -> (Peer, PathBuf) {
+    let conf =
+        include_str!("../../../tests/peers/nginx_transfer.conf").replace("@WWW@", &www.display().to_string());
+    nginx("nginx-transfer", &conf, "u", "p")
+}
+
+/// A new scratch directory for a test's files.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    scratch(name)
+}

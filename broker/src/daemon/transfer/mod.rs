@@ -113,6 +113,11 @@ impl Transfers {
         {
             let mut inner = self.lock();
             for mut state in saved {
+                if status::is_final(state.status) {
+                    // Reported to whoever followed it before the restart; not listed again.
+                    let _ = std::fs::remove_file(store::file(&self.dir, &state.request.guid));
+                    continue;
+                }
                 if state.status == status::RUNNING {
                     // Queued again: the scheduler restarts it from the partial file's length.
                     state.status = status::IDLE;
@@ -274,6 +279,7 @@ impl Transfers {
                     }
                     None => {
                         run::discard_partial(&entry.state);
+                        run::discard_spooled_body(&entry.state);
                         entry.state.status = status::CANCELED;
                         self.publish(entry);
                     }

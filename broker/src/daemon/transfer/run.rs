@@ -28,6 +28,15 @@ pub(super) fn discard_partial(state: &TransferState) {
     }
 }
 
+/// Deletes the copy of a request body stream the app spooled for this transfer.
+pub(super) fn discard_spooled_body(state: &TransferState) {
+    if let BodySource::File(path) = &state.request.body
+        && Path::new(path).parent().is_some_and(|d| d.ends_with("transfer-bodies"))
+    {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 fn credential(c: &Option<Credential>) -> Option<PasswordCredential> {
     let c = c.as_ref()?;
     PasswordCredential::with_fields(&c.resource, &c.user_name, &c.password).ok()
@@ -273,6 +282,9 @@ fn finish(transfers: &Transfers, guid: TransferId, apply: impl FnOnce(&mut Trans
     let mut inner = transfers.lock();
     let Some(entry) = inner.entries.get_mut(&guid) else { return };
     apply(&mut entry.state);
+    if status::is_final(entry.state.status) {
+        discard_spooled_body(&entry.state);
+    }
     entry.stop = None;
     entry.stop_reason = None;
     tracing::info!(transfer = %store::hex(&guid), "{}", super::name(entry.state.status));

@@ -110,13 +110,15 @@ pub enum Validator {
 }
 
 /// The progress of an attempt, as BackgroundDownloadProgress / BackgroundUploadProgress count it.
+/// The flags are this attempt's: the caller keeps them set across attempts (WinRT reports them
+/// for the whole operation).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Snapshot {
     /// Response body bytes in the target, earlier attempts included.
     pub bytes_received: u64,
     /// The response body's full size; 0 while unknown.
     pub total_bytes_to_receive: u64,
-    /// Request body bytes sent in this attempt.
+    /// Request body bytes sent in this attempt (uploads start again from zero on every attempt).
     pub bytes_sent: u64,
     /// The request body's size.
     pub total_bytes_to_send: u64,
