@@ -8,8 +8,9 @@ mod transfer;
 use std::path::Path;
 
 use serde_json::Value;
+use support::web_peers::{nginx_transfer, transfer_server};
 use support::{Output, Session, run_with};
-use transfer::{broker, bytes, netrt, nginx, scratch, sha256, sha256_of, transfer_server};
+use transfer::{broker, bytes, netrt, scratch, sha256, sha256_of};
 
 /// A file big enough that a download is surely still running when a test acts on it: 3 MiB at
 /// nginx's 512 KiB/s takes six seconds.
@@ -50,7 +51,7 @@ fn www_with(name: &str, data: &[u8]) -> std::path::PathBuf {
 fn get_downloads_a_file_whose_sha256_matches_and_refuses_to_overwrite_it() {
     let data = bytes(1, 24 << 20);
     let www = www_with("big.bin", &data);
-    let server = nginx(&www);
+    let (server, _nginx_dir) = nginx_transfer(&www);
     let here = scratch("get-big");
     let uri = format!("http://127.0.0.1:{}/big.bin", server.port);
 
@@ -91,7 +92,7 @@ fn basic_auth_fails_unauthorized_without_credentials_and_succeeds_with_them() {
     let dir = scratch("auth");
     std::fs::write(dir.join("data"), &data).unwrap();
     std::fs::create_dir_all(dir.join("sink")).unwrap();
-    let server = transfer_server(&dir.join("data"), &dir.join("sink"), "alice", "s3cret");
+    let server = transfer_server(&dir.join("data"), &dir.join("sink"), None, "alice", "s3cret");
     let uri = format!("http://127.0.0.1:{}/basic", server.port);
     let target = dir.join("basic.bin");
     let target = target.to_str().unwrap();
@@ -120,7 +121,7 @@ fn basic_auth_fails_unauthorized_without_credentials_and_succeeds_with_them() {
 fn ctrl_c_detaches_and_attach_completes_the_download() {
     let data = bytes(3, SLOW_SIZE);
     let www = www_with("detach.bin", &data);
-    let server = nginx(&www);
+    let (server, _nginx_dir) = nginx_transfer(&www);
     let target = scratch("detach").join("detach.bin");
     let uri = format!("http://127.0.0.1:{}/slow/detach.bin", server.port);
 
@@ -153,7 +154,7 @@ fn ctrl_c_detaches_and_attach_completes_the_download() {
 fn pause_resume_and_cancel_show_in_the_list() {
     let data = bytes(4, SLOW_SIZE);
     let www = www_with("pause.bin", &data);
-    let server = nginx(&www);
+    let (server, _nginx_dir) = nginx_transfer(&www);
     let target = scratch("pause").join("pause.bin");
     let uri = format!("http://127.0.0.1:{}/slow/pause.bin", server.port);
 

@@ -6,6 +6,8 @@
 pub mod peers;
 #[path = "../../../core/tests/common/pki.rs"]
 pub mod pki;
+#[path = "../../../core/tests/util/web_peers.rs"]
+pub mod web_peers;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};

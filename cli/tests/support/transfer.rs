@@ -1,17 +1,13 @@
 //! What the background-transfer tests share: one private netrt-brokerd per test binary (its
 //! socket in a fresh directory, named to netrt through NETRT_BROKER_SOCKET; it dies with the
-//! test process), nginx serving large files (tests/peers/nginx_transfer.conf: ranges, ETags,
-//! `/slow/` at 512 KiB/s) and the aiohttp transfer server (tests/peers/transfer_server.py).
+//! test process), test data and its SHA-256. The servers (nginx with `/slow/` at 512 KiB/s, the
+//! aiohttp transfer server) are the core tests' (`support::web_peers`).
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-
-use crate::support::peers::{Peer, run_on_port, run_reporting_port, venv_python};
 
 #[allow(dead_code)] // only start and use_broker are needed here
 #[path = "../../../broker/examples/support/private_daemon.rs"]
@@ -110,45 +106,4 @@ pub fn sha256_of(path: &Path) -> String {
     let data = std::fs::read(path)
         .unwrap_or_else(|e| panic!("{}: {e}\nbroker log:\n{}", path.display(), broker_log()));
     sha256(&data)
-}
-
-/// nginx serving the files of `www` (tests/peers/nginx_transfer.conf).
-pub fn nginx(www: &Path) -> Peer {
-    let dir = scratch(&format!("nginx-{}", www.file_name().and_then(OsStr::to_str).unwrap_or("www")));
-    let port = crate::support::closed_port();
-    let conf = include_str!("../../../tests/peers/nginx_transfer.conf")
-        .replace("@WWW@", &www.display().to_string())
-        .replace("@DIR@", &dir.display().to_string())
-        .replace("@PORT@", &port.to_string());
-    let path = dir.join("nginx.conf");
-    std::fs::write(&path, conf).expect("nginx.conf");
-    let error_log = dir.join("error.log");
-    let peer = run_on_port(
-        port,
-        &[
-            "nginx".as_ref(),
-            "-p".as_ref(),
-            dir.as_os_str(),
-            "-c".as_ref(),
-            path.as_os_str(),
-            "-e".as_ref(),
-            error_log.as_os_str(),
-        ],
-    );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nginx never listened on {port}:\n{}", peer.output());
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    peer
-}
-
-/// tests/peers/transfer_server.py serving `data` (`/basic` needs `user`/`password`).
-pub fn transfer_server(data: &Path, sink: &Path, user: &str, password: &str) -> Peer {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/peers/transfer_server.py");
-    let python = venv_python();
-    let mut program: Vec<&OsStr> = vec![python.as_os_str(), script.as_os_str()];
-    program.extend([OsStr::new("--file"), data.as_os_str(), OsStr::new("--sink"), sink.as_os_str()]);
-    program.extend(["--user", user, "--password", password].map(OsStr::new));
-    run_reporting_port("PORT ", &program)
 }
