@@ -140,6 +140,9 @@ fn ctrl_c_detaches_and_attach_completes_the_download() {
     assert_eq!(row["uri"], uri);
     assert_eq!(row["file"], target.display().to_string());
     assert!(["Running", "Completed"].contains(&row["status"].as_str().unwrap()), "still going: {row}");
+    let table = run_netrt(&["transfers"]);
+    assert_eq!(table.status, 0, "{table:?}");
+    assert!(table.stdout.lines().any(|l| l.starts_with(&guid) && l.contains(&uri)), "{table:?}");
 
     let attached = run_netrt(&["transfers", "attach", &guid, "--json"]);
     assert_eq!(attached.status, 0, "{attached:?}\nbroker log:\n{}", transfer::broker_log());
@@ -197,6 +200,21 @@ fn an_unknown_or_malformed_guid_is_a_usage_error() {
 }
 
 #[test]
+fn get_refuses_what_it_cannot_download_as_usage_errors() {
+    let target = scratch("refused").join("x.bin");
+    let target = target.to_str().unwrap();
+    let not_http = run_netrt(&["get", "ftp://127.0.0.1/x.bin", "-o", target, "--json"]);
+    assert_eq!(not_http.status, 2, "{not_http:?}");
+    assert!(not_http.event("error")["error"]["detail"].as_str().unwrap().contains("http"), "{not_http:?}");
+    let no_name = run_netrt(&["get", "http://127.0.0.1:9/dir/"]);
+    assert_eq!(no_name.status, 2, "{no_name:?}");
+    assert!(no_name.stderr.contains("-o FILE"), "{no_name:?}");
+    let bad_header = run_netrt(&["get", "http://127.0.0.1:9/x.bin", "-o", target, "-H", "no colon"]);
+    assert_eq!(bad_header.status, 2, "{bad_header:?}");
+    assert!(!Path::new(target).exists());
+}
+
+#[test]
 fn broker_status_lists_a_registered_task() {
     use netrt::broker::{BackgroundTaskBuilder, SocketActivityTrigger};
     let broker = broker();
@@ -205,13 +223,21 @@ fn broker_status_lists_a_registered_task() {
     builder.set_task_entry_point("/bin/true --from-netrt-cli-test");
     builder.set_trigger(SocketActivityTrigger::new());
     let registration = builder.register().expect("register a task");
+    // A download created (never started) is one the daemon keeps.
+    let idle = netrt::background_transfer::BackgroundDownloader::new()
+        .create_download(
+            &netrt::foundation::Uri::new("http://127.0.0.1:9/never-started").unwrap(),
+            &netrt::storage::StorageFile::from_path(scratch("status-idle").join("never")),
+        )
+        .expect("create a download");
 
     let out = run_netrt(&["broker", "status", "--json"]);
     assert_eq!(out.status, 0, "{out:?}");
     let daemon = out.event("broker");
     assert!(daemon["pid"].as_u64().unwrap() > 0, "{daemon}");
     assert_eq!(daemon["socket"], broker.socket.display().to_string());
-    assert!(daemon["transfers"].is_u64(), "{daemon}");
+    assert!(daemon["transfers"].as_u64().unwrap() >= 1, "{daemon}");
+    assert_eq!(listed(&idle.guid().to_string())["status"], "Idle");
     let task = out
         .json()
         .into_iter()
