@@ -49,7 +49,7 @@ fn www_with(name: &str, data: &[u8]) -> std::path::PathBuf {
 
 #[test]
 fn get_downloads_a_file_whose_sha256_matches_and_refuses_to_overwrite_it() {
-    let data = bytes(1, 24 << 20);
+    let data = bytes(1, 12 << 20);
     let www = www_with("big.bin", &data);
     let (server, _nginx_dir) = nginx_transfer(&www);
     let here = scratch("get-big");
@@ -237,7 +237,12 @@ fn broker_status_lists_a_registered_task() {
     assert!(daemon["pid"].as_u64().unwrap() > 0, "{daemon}");
     assert_eq!(daemon["socket"], broker.socket.display().to_string());
     assert!(daemon["transfers"].as_u64().unwrap() >= 1, "{daemon}");
-    assert_eq!(listed(&idle.guid().to_string())["status"], "Idle");
+    let idle_guid = idle.guid().to_string();
+    assert_eq!(listed(&idle_guid)["status"], "Idle");
+    // A download never started can be cancelled too.
+    let cancelled = run_netrt(&["transfers", "cancel", &idle_guid]);
+    assert_eq!(cancelled.status, 0, "{cancelled:?}");
+    assert_eq!(listed(&idle_guid)["status"], "Canceled");
     let task = out
         .json()
         .into_iter()
