@@ -33,7 +33,8 @@ pub fn brokerd() -> PathBuf {
 pub fn broker() -> &'static Broker {
     static BROKER: OnceLock<Broker> = OnceLock::new();
     BROKER.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("netrt-cli-transfers-{}", std::process::id()));
+        remove_stale_dirs();
+        let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("state")).expect("state dir");
         let socket = dir.join("run/broker.sock");
@@ -59,6 +60,22 @@ pub fn broker() -> &'static Broker {
         std::mem::forget(rx.recv().expect("daemon started"));
         Broker { dir, socket, log }
     })
+}
+
+/// Each test process's directory: `<temp>/netrt-cli-transfers-<pid>`.
+const DIR_PREFIX: &str = "netrt-cli-transfers-";
+
+/// Removes the directories of earlier test processes that have exited (their downloads are
+/// tens of MiB).
+fn remove_stale_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(DIR_PREFIX).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// A `netrt` command line talking to the private daemon.
