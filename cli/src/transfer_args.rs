@@ -12,7 +12,7 @@ pub struct GetArgs {
     /// http:// or https:// URI to download
     pub uri: String,
     /// Where to save it (default: the URI's last path segment, in the current directory)
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output_file: Option<PathBuf>,
     /// Replace FILE if it exists (without it, netrt refuses to overwrite)
     #[arg(long)]
