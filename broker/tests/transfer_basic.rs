@@ -226,6 +226,8 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
         found |= std::fs::read(entry.path()).unwrap().windows(11).any(|w| w == b"s3cret-pass");
     }
     assert!(found, "the credential is kept in the daemon's state (to resume after a restart)");
+    let log = std::fs::read_to_string(&d.log).unwrap();
+    assert!(!log.contains("s3cret-pass"), "the daemon's debug log never has the password");
     for entry in std::fs::read_dir(&out).unwrap().flatten() {
         let bytes = std::fs::read(entry.path()).unwrap();
         assert!(!bytes.windows(11).any(|w| w == b"s3cret-pass"), "password in {:?}", entry.path());
@@ -281,6 +283,36 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
     let spooled = netrt_broker::paths::state_dir().join(format!("transfer-bodies/{}.body", up.guid()));
     assert!(!spooled.exists(), "the spooled copy is removed once the upload is over");
 
+    // A download whose request has a body (POST), from a file and from a stream: the result
+    // file is the server's answer about the body it got.
+    let poster = BackgroundDownloader::new();
+    poster.set_method("POST").unwrap();
+    let answer_file = out.join("answer-file.txt");
+    let op = poster
+        .create_download_with_request_body(
+            &uri(server.port, "upload"),
+            &StorageFile::from_path(&answer_file),
+            &StorageFile::from_path(&data),
+        )
+        .unwrap();
+    assert_eq!(op.method(), "POST");
+    finish(&op.start_async().unwrap()).expect("the POST download completes");
+    let said = std::fs::read_to_string(&answer_file).unwrap();
+    assert!(said.trim_end().ends_with(&sum), "{said}");
+    let answer_stream = out.join("answer-stream.txt");
+    let body = netrt::io::InputStream::new(Arc::new(netrt::io::memory::MemorySource::new(
+        b"streamed body".to_vec(),
+    )));
+    let op = finish(
+        &poster
+            .create_download_async(&uri(server.port, "upload"), &StorageFile::from_path(&answer_stream), body)
+            .unwrap(),
+    )
+    .unwrap();
+    finish(&op.start_async().unwrap()).expect("the POST download from a stream completes");
+    let said = std::fs::read_to_string(&answer_stream).unwrap();
+    assert!(said.trim_end().ends_with(&expected), "{said}");
+
     // Multipart: a text part and a file part arrive as parts.
     let text = BackgroundTransferContentPart::with_name("note");
     text.set_text("hello ☺");
@@ -300,4 +332,84 @@ fn credentials_recoverable_statuses_uploads_and_private_state() {
         headers.contains("\"name\": \"blob\"") && headers.contains("\"filename\": \"data.bin\""),
         "{headers}"
     );
+}
+
+#[test]
+fn bad_input_is_refused_with_precise_errors_and_settings_round_trip() {
+    daemon();
+    let dir = scratch("misuse");
+    let file = StorageFile::from_path(dir.join("never.bin"));
+    let downloader = BackgroundDownloader::new();
+    let err = |r: netrt::Result<DownloadOperation>| r.expect_err("refused").hresult();
+    let ftp = Uri::new("ftp://127.0.0.1/x").unwrap();
+    assert_eq!(err(downloader.create_download(&ftp, &file)), hresult::E_INVALIDARG);
+    let http = uri(9, "x");
+    assert_eq!(
+        err(downloader.create_download(&http, &StorageFile::from_path("relative.bin"))),
+        hresult::E_INVALIDARG
+    );
+    assert_eq!(downloader.set_request_header("bad name", "v").unwrap_err().hresult(), hresult::E_INVALIDARG);
+    assert_eq!(
+        downloader.set_request_header("X-A", "line\nbreak").unwrap_err().hresult(),
+        hresult::E_INVALIDARG
+    );
+    assert_eq!(downloader.set_method("").unwrap_err().hresult(), hresult::E_INVALIDARG);
+    assert_eq!(BackgroundUploader::new().method(), "POST");
+    let uploader = BackgroundUploader::new();
+    assert_eq!(
+        uploader.create_upload_async(&http, vec![], None, None).unwrap_err().hresult(),
+        hresult::E_INVALIDARG
+    );
+    let part = BackgroundTransferContentPart::with_name("a");
+    let long = "b".repeat(71);
+    assert_eq!(
+        uploader.create_upload_async(&http, vec![part], None, Some(&long)).unwrap_err().hresult(),
+        hresult::E_INVALIDARG
+    );
+    assert_eq!(
+        BackgroundDownloader::request_unconstrained_downloads_async(&[]).unwrap_err().hresult(),
+        hresult::E_NOTIMPL
+    );
+
+    // Settings of an operation live in the daemon.
+    let op = downloader.create_download(&http, &file).unwrap();
+    assert_eq!(op.set_requested_uri(&uri(9, "y")).unwrap_err().hresult(), hresult::E_ILLEGAL_METHOD_CALL);
+    op.set_priority(BackgroundTransferPriority::High).unwrap();
+    op.set_cost_policy(BackgroundTransferCostPolicy::UnrestrictedOnly).unwrap();
+    op.set_is_random_access_required(true).unwrap();
+    let again = finish(&BackgroundDownloader::get_current_downloads_async().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|o| o.guid() == op.guid())
+        .expect("listed");
+    assert_eq!(again.priority(), BackgroundTransferPriority::High);
+    assert_eq!(again.cost_policy(), BackgroundTransferCostPolicy::UnrestrictedOnly);
+    assert!(again.is_random_access_required());
+    assert_eq!(again.result_file().path(), file.path());
+    assert!(again.get_response_information().is_none());
+    assert_eq!(again.get_result_stream_at(0).unwrap_err().hresult(), hresult::E_FILE_NOT_FOUND);
+    assert_eq!(op.get_result_random_access_stream_reference().unwrap_err().hresult(), hresult::E_NOTIMPL);
+
+    // The daemon refuses unknown GUIDs and bad requests on the wire, and keeps serving.
+    use netrt_broker::protocol::{Message, TransferAction};
+    let ask = |m: Message| {
+        netrt_broker::client::Client::connect(&daemon().socket).unwrap().request(&m, &[]).unwrap().0
+    };
+    let not_found = 0x8007_0490_u32 as i32;
+    for m in [
+        Message::GetTransfer { guid: [0xee; 16] },
+        Message::TransferCommand { guid: [0xee; 16], action: TransferAction::Cancel },
+        Message::SubscribeTransfer { guid: [0xee; 16] },
+    ] {
+        assert!(matches!(ask(m), Message::Failed { hresult, .. } if hresult == not_found));
+    }
+    assert!(matches!(ask(Message::GetTransfer { guid: op.guid().to_bytes_le() }), Message::TransferState(_)));
+
+    // WinRT's values and GetStatus.
+    assert_eq!(BackgroundTransferStatus::PausedSystemPolicy as i32, 32);
+    assert_eq!(BackgroundTransferStatus::PausedRecoverableWebErrorStatus as i32, 8);
+    assert_eq!(BackgroundTransferPriority::Low as i32, 2);
+    assert_eq!(BackgroundTransferBehavior::Serialized as i32, 1);
+    assert_eq!(BackgroundTransferCostPolicy::from_raw(3).unwrap_err().hresult(), hresult::E_INVALIDARG);
+    assert_eq!(BackgroundTransferError::get_status(0x8019_0194_u32 as i32), WebErrorStatus::NotFound);
 }

@@ -119,6 +119,18 @@ impl BackgroundDownloader {
         list(TransferKind::Download, None)
     }
 
+    /// `RequestUnconstrainedDownloadsAsync(operations)`: not provided (a Windows power-policy
+    /// prompt; Linux downloads are never constrained).
+    ///
+    /// # Errors
+    /// Always `E_NOTIMPL`.
+    pub fn request_unconstrained_downloads_async(_operations: &[DownloadOperation]) -> Result<()> {
+        Err(Error::new(
+            crate::error::hresult::E_NOTIMPL,
+            "RequestUnconstrainedDownloadsAsync is not provided: netrt never constrains downloads",
+        ))
+    }
+
     /// `GetCurrentDownloadsForTransferGroupAsync(group)`: this user's downloads in `group`.
     ///
     /// # Errors
@@ -250,6 +262,18 @@ impl DownloadOperation {
             state.body_path
         };
         file_stream::open_at(std::path::Path::new(&path), position, "GetResultStreamAt")
+    }
+
+    /// `GetResultRandomAccessStreamReference()`: not provided; read with
+    /// [`get_result_stream_at`](Self::get_result_stream_at).
+    ///
+    /// # Errors
+    /// Always `E_NOTIMPL`.
+    pub fn get_result_random_access_stream_reference(&self) -> Result<()> {
+        Err(Error::new(
+            crate::error::hresult::E_NOTIMPL,
+            "GetResultRandomAccessStreamReference is not provided: use GetResultStreamAt",
+        ))
     }
 
     /// `GetDownloadedRanges()`: one range from 0 (netrt downloads sequentially).

@@ -29,10 +29,20 @@ impl ByteSource for FileSource {
     }
 }
 
+/// A file error as Windows' storage APIs report it (ERROR_FILE_NOT_FOUND, access denied).
+fn file_error(e: &std::io::Error, what: &str, path: &Path) -> Error {
+    use crate::error::hresult::{E_ACCESSDENIED, E_FILE_NOT_FOUND};
+    let message = format!("{what}: {}: {e}", path.display());
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::new(E_FILE_NOT_FOUND, message),
+        std::io::ErrorKind::PermissionDenied => Error::new(E_ACCESSDENIED, message),
+        _ => Error::from_io(e, message),
+    }
+}
+
 /// An input stream over `path` from `position` (past the end: an empty stream).
 pub(super) fn open_at(path: &Path, position: u64, what: &str) -> Result<InputStream> {
-    let mut file =
-        std::fs::File::open(path).map_err(|e| Error::from_io(&e, format!("{what}: {}", path.display())))?;
+    let mut file = std::fs::File::open(path).map_err(|e| file_error(&e, what, path))?;
     file.seek(SeekFrom::Start(position)).map_err(|e| Error::from_io(&e, what))?;
     Ok(InputStream::new(std::sync::Arc::new(FileSource { file: Mutex::new(Some(file)) })))
 }

@@ -193,7 +193,7 @@ impl Transfers {
             transfer = %store::hex(&entry.state.request.guid),
             "created a {:?} of {}",
             entry.state.request.kind,
-            entry.state.request.uri
+            loggable(&entry.state.request.uri)
         );
         let reply = Message::TransferState(Box::new(public(&entry.state)));
         inner.entries.insert(entry.state.request.guid, entry);
@@ -425,6 +425,17 @@ fn name(status: u32) -> &'static str {
 /// The state as clients see it: no passwords.
 fn public(state: &TransferState) -> TransferState {
     TransferState { request: state.request.without_secrets(), ..state.clone() }
+}
+
+/// A URI for the log: without a password in its user info.
+fn loggable(uri: &str) -> String {
+    match url::Url::parse(uri) {
+        Ok(mut url) => {
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) => "(an invalid URI)".into(),
+    }
 }
 
 fn check_uri(uri: &str) -> Result<(), String> {
