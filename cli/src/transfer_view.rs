@@ -176,11 +176,10 @@ struct Bar {
 
 impl Bar {
     fn new(json: bool) -> Bar {
-        let bar = if json {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-        };
+        if json {
+            return Bar { bar: ProgressBar::hidden(), sized: false, first: true };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(Self::style("{spinner} {msg} {bytes} {binary_bytes_per_sec}"));
         bar.enable_steady_tick(Duration::from_millis(120));
         Bar { bar, sized: false, first: true }
