@@ -176,6 +176,17 @@ fn pause_resume_and_cancel_show_in_the_list() {
     let status = listed(&guid)["status"].as_str().unwrap().to_owned();
     assert!(["Idle", "Running"].contains(&status.as_str()), "resumed: {status}");
 
+    // Ctrl-C detaches `transfers attach` as it does `get`.
+    let mut attach = Session::start(&mut netrt(&["transfers", "attach", &guid, "--json"]));
+    assert_eq!(attach.json_line()["event"], "progress");
+    // SAFETY: signals the child this test started.
+    unsafe { libc::kill(attach.pid() as i32, libc::SIGINT) };
+    let detached = attach.wait_exit();
+    assert_eq!(detached.status, 130, "{detached:?}");
+    assert_eq!(detached.event("detached")["guid"], guid.as_str());
+    let status = listed(&guid)["status"].as_str().unwrap().to_owned();
+    assert!(["Idle", "Running"].contains(&status.as_str()), "detaching left it going: {status}");
+
     let cancelled = run_netrt(&["transfers", "cancel", &guid, "--json"]);
     assert_eq!(cancelled.status, 0, "{cancelled:?}\nbroker log:\n{}", transfer::broker_log());
     assert_eq!(cancelled.json()[0]["status"], "Canceled");
