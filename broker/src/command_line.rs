@@ -85,7 +85,7 @@ fn status(args: &Args) -> u8 {
     match reply {
         Ok((Message::Status(s), _)) => {
             println!("netrt-brokerd {} (pid {}) on {}", s.version, s.pid, args.socket.display());
-            println!("{} sockets held", s.held_sockets);
+            println!("{} sockets held, {} background transfers", s.held_sockets, s.transfers);
             for t in &s.tasks {
                 let sub = if t.subscribed { ", a running instance subscribed" } else { "" };
                 println!(

@@ -9,6 +9,8 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use netrt::tls::ChainValidationResult;
 use netrt::tls::chain::is_ignorable_on_sockets;
 
+pub use crate::transfer_args::{BrokerAction, BrokerArgs, GetArgs, TransfersAction, TransfersArgs};
+
 /// What the exit status means; shown at the end of `--help` and in the man page.
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -18,6 +20,17 @@ Exit status:
   3   the server's certificate was rejected (a ChainValidationResult, CERT_E_* / TRUST_E_*)
   4   a local input could not be used (certificate or key file, PKCS#12 password variable)
   70  an internal error in netrt (a bug; please report it)";
+
+/// The exit status of `get` and `transfers`, which add 130.
+pub const TRANSFER_EXIT_CODES: &str = "\
+Exit status:
+  0   success
+  1   the transfer failed or was cancelled (the HRESULT, its status and the detail are printed)
+  2   the command line is wrong (bad URI or header, a file that exists without --force,
+      a GUID netrt-brokerd does not know)
+  4   a local input could not be used (a --password-env variable that is not set)
+  70  an internal error in netrt (a bug; please report it)
+  130 Ctrl-C detached from the transfer, which goes on in netrt-brokerd";
 
 /// netrt: sockets, TLS, STARTTLS and WebSockets from the command line, with Windows' error codes.
 #[derive(Debug, Parser)]
@@ -47,6 +60,16 @@ pub enum Command {
     /// Decode HRESULTs: symbolic name, SocketErrorStatus, WebErrorStatus and message
     #[command(after_help = EXIT_CODES)]
     Status(StatusArgs),
+    /// Download a URI as a background transfer run by netrt-brokerd, with a progress bar;
+    /// Ctrl-C detaches (the download goes on; `netrt transfers attach GUID` follows it again)
+    #[command(after_help = TRANSFER_EXIT_CODES)]
+    Get(GetArgs),
+    /// List, pause, resume, cancel or attach to the background transfers of netrt-brokerd
+    #[command(after_help = TRANSFER_EXIT_CODES)]
+    Transfers(TransfersArgs),
+    /// Ask netrt-brokerd what it holds
+    #[command(after_help = EXIT_CODES)]
+    Broker(BrokerArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for

@@ -13,6 +13,9 @@ pub enum Failure {
     Usage(String),
     /// A local file or environment variable could not be used (exit 4).
     Input(String),
+    /// Ctrl-C detached from a background transfer, which goes on (exit 130, like a shell's
+    /// report of SIGINT); what to do next is already printed.
+    Detached,
 }
 
 impl Failure {
@@ -23,6 +26,7 @@ impl Failure {
             Failure::Net(_) => 1,
             Failure::Usage(_) => 2,
             Failure::Input(_) => 4,
+            Failure::Detached => DETACHED,
         }
     }
 
@@ -50,6 +54,9 @@ fn is_certificate_rejection(hr: netrt::HResult) -> bool {
             .contains(&(web as i32))
         || hr == netrt::tls::chain::hresult_for(ChainValidationResult::OtherErrors)
 }
+
+/// Exit status 130 (128 + SIGINT): Ctrl-C detached from a background transfer.
+pub const DETACHED: u8 = 130;
 
 /// Exit status 70 (EX_SOFTWARE): a bug inside netrt.
 pub const INTERNAL_ERROR: u8 = 70;

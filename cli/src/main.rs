@@ -1,13 +1,16 @@
 //! `netrt`: the Windows Runtime networking model from the command line — TLS and STARTTLS
-//! connections, TLS listeners, WebSockets, feeds and HRESULT decoding, built on the `netrt` crate
-//! (no second networking stack). docs/cli.md in netrt's repository is its manual.
+//! connections, TLS listeners, WebSockets, feeds, HRESULT decoding and background downloads,
+//! built on the `netrt` crate (no second networking stack). docs/cli.md in netrt's repository is
+//! its manual.
 
 mod args;
+mod broker_status;
 mod certs;
 mod connect;
 mod failure;
 mod feed;
 mod generate;
+mod get;
 mod listen;
 mod output;
 mod progress;
@@ -15,6 +18,9 @@ mod relay;
 mod starttls;
 mod status;
 mod tls_report;
+mod transfer_args;
+mod transfer_view;
+mod transfers;
 mod ws;
 
 use std::io::Write;
@@ -41,6 +47,11 @@ fn main() {
         Command::Ws(a) => a.output.json,
         Command::Feed(a) => a.output.json,
         Command::Status(a) => a.output.json,
+        Command::Get(a) => a.output.json,
+        Command::Transfers(a) => a.json(),
+        Command::Broker(a) => match &a.action {
+            args::BrokerAction::Status { output } => output.json,
+        },
         Command::Completions { .. } | Command::Man { .. } => false,
     };
     // The runtime is never dropped: dropping it would wait for a read of stdin still blocked in
@@ -68,6 +79,11 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Ws(args) => ws::run(args).await,
         Command::Feed(args) => feed::run(args).await,
         Command::Status(args) => status::run(args),
+        Command::Get(args) => get::run(args).await,
+        Command::Transfers(args) => transfers::run(args).await,
+        Command::Broker(args) => match &args.action {
+            args::BrokerAction::Status { output } => broker_status::run(output.json),
+        },
         Command::Completions { shell } => {
             generate::completions(*shell);
             Ok(())

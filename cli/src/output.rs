@@ -46,6 +46,7 @@ pub fn report_failure(failure: &Failure, json: bool) {
                 anstream::eprintln!("  {}", e.message());
             }
         }
+        Failure::Detached => {}
         Failure::Usage(text) | Failure::Input(text) => {
             if json {
                 let kind = if matches!(failure, Failure::Usage(_)) { "usage" } else { "input" };

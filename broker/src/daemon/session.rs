@@ -141,6 +141,7 @@ async fn handle(broker: &Broker, message: Message, mut fds: Vec<OwnedFd>) -> Vec
                 version: env!("CARGO_PKG_VERSION").into(),
                 tasks,
                 held_sockets: state.held.len() as u32,
+                transfers: broker.transfers.count() as u32,
             }))
         }
         Message::CreateTransfer(request) => one(broker.transfers.create(*request)),

@@ -107,6 +107,11 @@ impl Session {
         Session { child, stdin, lines, seen: Vec::new(), stderr }
     }
 
+    /// The process id (to signal it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The next line of stdout (panics after [`STEP`]).
     pub fn line(&mut self) -> String {
         let line = self.lines.recv_timeout(STEP).unwrap_or_else(|_| {

@@ -6,13 +6,15 @@
 //! lists and reclaims them; `BackgroundTaskInstance::current` is the activated task's instance.
 //!
 //! Every call here talks to the broker synchronously over a Unix socket, starting the daemon
-//! when none runs (`NETRT_BROKERD`, next to the executable, or in PATH).
+//! when none runs (`NETRT_BROKERD`, next to the executable, or in PATH) — except
+//! [`BrokerStatus::query`] (a netrt extension), which reports on the daemon that runs.
 
 mod activity;
 mod control_channel;
 mod enums;
 mod local;
 mod session;
+mod status;
 mod task;
 pub(crate) mod transfer;
 
@@ -30,6 +32,7 @@ pub use local::{
     register_task_entry_point, unregister_task_entry_point,
 };
 pub use session::{BROKERD_ENV, set_daemon_command};
+pub use status::{BrokerStatus, BrokerTaskStatus};
 pub use task::{
     ActivationSubscription, BackgroundTaskBuilder, BackgroundTaskDeferral, BackgroundTaskInstance,
     BackgroundTaskRegistration, BackgroundTrigger, BackgroundTriggerDetails,

@@ -233,6 +233,7 @@ impl Message {
                     w.u8(u8::from(t.subscribed));
                 }
                 w.u32(s.held_sockets);
+                w.u32(s.transfers);
             }
             Message::CreateTransfer(t) => {
                 w.u8(tag::CREATE_TRANSFER);
@@ -344,7 +345,7 @@ impl Message {
                     let task = TaskRegistration::read(&mut r)?;
                     tasks.push(TaskStatus { task, held_sockets: r.u32()?, subscribed: r.bool()? });
                 }
-                Message::Status(Status { pid, version, tasks, held_sockets: r.u32()? })
+                Message::Status(Status { pid, version, tasks, held_sockets: r.u32()?, transfers: r.u32()? })
             }
             tag::CREATE_TRANSFER => Message::CreateTransfer(Box::new(TransferRequest::read(&mut r)?)),
             tag::TRANSFER_COMMAND => {

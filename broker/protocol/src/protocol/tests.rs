@@ -121,6 +121,7 @@ fn every_message() -> Vec<Message> {
             version: "0.1.0".into(),
             tasks: vec![TaskStatus { task: task(), held_sockets: 3, subscribed: true }],
             held_sockets: 4,
+            transfers: 5,
         }),
         Message::CreateTransfer(Box::new(transfer_request())),
         Message::TransferCommand { guid: [3; 16], action: TransferAction::Resume },

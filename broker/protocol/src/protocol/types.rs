@@ -172,4 +172,7 @@ pub struct Status {
     pub tasks: Vec<TaskStatus>,
     /// Every socket held, for any task (also those of tasks since unregistered).
     pub held_sockets: u32,
+    /// Background transfers the daemon keeps: downloads and uploads of every group, finished
+    /// ones included.
+    pub transfers: u32,
 }

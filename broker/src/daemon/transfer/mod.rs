@@ -207,6 +207,11 @@ impl Transfers {
         }
     }
 
+    /// How many transfers the daemon keeps (every kind and group, finished ones included).
+    pub(crate) fn count(&self) -> usize {
+        self.lock().entries.len()
+    }
+
     pub(crate) fn list(&self, kind: TransferKind, group: Option<String>) -> Message {
         let inner = self.lock();
         let mut found: Vec<&Entry> = inner
