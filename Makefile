@@ -223,12 +223,16 @@ bench-syndication: deps
 
 ## bench-transfer: download throughput of a 1 GiB random file from nginx on loopback, the
 ## background-transfer engine vs `curl -o FILE`, interleaved (bench/src/transfer.rs); SIZE_MB
-## changes the size (the file is made once in target/transfer-bench). Not part of `make bench`.
+## changes the size (the file is made once in target/transfer-bench). Then the daemon's figures
+## (broker/examples/transfer_bench.rs): memory per queued transfer (QUEUED=1000) and the gaps
+## between progress reports around the app's exit. Not part of `make bench`.
 bench-transfer: deps
 	@mkdir -p target/transfer-bench
 	@want=$$(( $(or $(SIZE_MB),1024) * 1048576 )); f=target/transfer-bench/data.bin; \
 	  [ -f $$f ] && [ "$$(stat -c %s $$f)" -eq "$$want" ] || head -c "$$want" /dev/urandom > $$f
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),5) $(CARGO) run -q --release -p netrt-bench --bin transfer -- target/transfer-bench
+	$(CARGO) build -q --release -p netrt-broker --bin netrt-brokerd --example transfer_bench
+	QUEUED=$(or $(QUEUED),1000) target/release/examples/transfer_bench
 
 ## bench-python: the Python projection vs asyncio streams (installs the package into .venv first),
 ## then memory per accepted connection and large-write memory (bench/python/conn_memory.py),

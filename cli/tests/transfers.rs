@@ -281,3 +281,39 @@ fn broker_status_without_a_daemon_fails_and_starts_none() {
     assert_eq!(out.event("error")["error"]["name"], "ERROR_SERVICE_NOT_ACTIVE");
     assert!(!socket.exists(), "broker status started a daemon");
 }
+
+/// The progress bar is drawn on a terminal (a pseudo-terminal made by util-linux `script`) and
+/// not otherwise: without a terminal, stderr has only the plain final report.
+#[test]
+fn the_progress_bar_is_drawn_on_a_terminal_only() {
+    let data = bytes(7, SLOW_SIZE / 2);
+    let www = www_with("tty.bin", &data);
+    let (server, _nginx_dir) = nginx_transfer(&www);
+    let here = scratch("get-tty");
+    let uri = format!("http://127.0.0.1:{}/slow/tty.bin", server.port);
+
+    let file = here.join("on-tty.bin");
+    let inner = netrt(&["get", &uri, "-o", file.to_str().unwrap()]);
+    let program = inner.get_program().to_str().unwrap().to_owned();
+    let args: Vec<String> = inner.get_args().map(|a| a.to_str().unwrap().to_owned()).collect();
+    let line = std::iter::once(program).chain(args).map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" ");
+    let mut script = std::process::Command::new("script");
+    script.args(["-q", "-e", "-c", &line, "/dev/null"]);
+    for (key, value) in inner.get_envs() {
+        match value {
+            Some(v) => script.env(key, v),
+            None => script.env_remove(key),
+        };
+    }
+    let drawn = run_with(script, "");
+    assert_eq!(drawn.status, 0, "{drawn:?}");
+    assert!(drawn.stdout.contains("ETA") && drawn.stdout.contains("=>"), "no bar drawn on the terminal: {drawn:?}");
+    assert_eq!(sha256_of(&file), sha256(&data));
+
+    let plain_file = here.join("plain.bin");
+    let plain = run_netrt(&["get", &uri, "-o", plain_file.to_str().unwrap()]);
+    assert_eq!(plain.status, 0, "{plain:?}");
+    assert!(!plain.stderr.contains("ETA") && !plain.stderr.contains("=>"), "a bar without a terminal: {plain:?}");
+    assert!(plain.stderr.contains("Completed"), "{plain:?}");
+    assert_eq!(sha256_of(&plain_file), sha256(&data));
+}
