@@ -307,13 +307,19 @@ fn the_progress_bar_is_drawn_on_a_terminal_only() {
     }
     let drawn = run_with(script, "");
     assert_eq!(drawn.status, 0, "{drawn:?}");
-    assert!(drawn.stdout.contains("ETA") && drawn.stdout.contains("=>"), "no bar drawn on the terminal: {drawn:?}");
+    assert!(
+        drawn.stdout.contains("ETA") && drawn.stdout.contains("=>"),
+        "no bar drawn on the terminal: {drawn:?}"
+    );
     assert_eq!(sha256_of(&file), sha256(&data));
 
     let plain_file = here.join("plain.bin");
     let plain = run_netrt(&["get", &uri, "-o", plain_file.to_str().unwrap()]);
     assert_eq!(plain.status, 0, "{plain:?}");
-    assert!(!plain.stderr.contains("ETA") && !plain.stderr.contains("=>"), "a bar without a terminal: {plain:?}");
+    assert!(
+        !plain.stderr.contains("ETA") && !plain.stderr.contains("=>"),
+        "a bar without a terminal: {plain:?}"
+    );
     assert!(plain.stderr.contains("Completed"), "{plain:?}");
     assert_eq!(sha256_of(&plain_file), sha256(&data));
 }
