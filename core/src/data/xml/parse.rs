@@ -94,12 +94,22 @@ fn parse_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
     let mut open: Vec<XmlElement> = Vec::new();
     let mut version = XmlVersion::Implicit1_0;
     let mut names = Names::default();
+    // Character data of the innermost open element not yet attached: references split text
+    // into several events, and gathering them here makes each text node one allocation of its
+    // final size instead of a string grown piece by piece.
+    let mut pending = String::new();
     loop {
         let at = reader.buffer_position();
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(e) => return Err(invalid(e, reader.error_position())),
         };
+        if !pending.is_empty() && !matches!(event, Event::Text(_) | Event::GeneralRef(_)) {
+            if let Some(parent) = open.last_mut() {
+                parent.children.push(XmlNode::Text(pending.as_str().to_owned()));
+            }
+            pending.clear();
+        }
         match event {
             Event::Decl(decl) => {
                 version = decl.xml_version().map_err(|e| invalid(e, at))?;
@@ -132,8 +142,8 @@ fn parse_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
             }
             Event::Text(t) => {
                 let text = t.xml_content(version);
-                match open.last_mut() {
-                    Some(parent) => push_text(parent, &text),
+                match open.last() {
+                    Some(_) => pending.push_str(&text),
                     None if text.trim_matches(is_xml_space).is_empty() => {}
                     None => return Err(invalid("text outside the document element", at)),
                 }
@@ -148,9 +158,10 @@ fn parse_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
                         invalid(format!("the entity '&{};' is not declared (DTDs are not allowed)", &*r), at)
                     })?
                 };
-                let parent =
-                    open.last_mut().ok_or_else(|| invalid("a reference outside the document element", at))?;
-                push_text(parent, ch.encode_utf8(&mut [0; 4]));
+                if open.is_empty() {
+                    return Err(invalid("a reference outside the document element", at));
+                }
+                pending.push(ch);
             }
             Event::CData(c) => {
                 let parent =
@@ -204,15 +215,6 @@ fn predefined(name: &str) -> Option<char> {
         "quot" => '"',
         _ => return None,
     })
-}
-
-/// Appends character data, merging with the text before it (a reference splits text events).
-fn push_text(parent: &mut XmlElement, text: &str) {
-    if let Some(XmlNode::Text(last)) = parent.children.last_mut() {
-        last.push_str(text);
-    } else {
-        parent.children.push(XmlNode::Text(text.to_string()));
-    }
 }
 
 fn close(doc: &mut XmlDocument, open: &mut [XmlElement], element: XmlElement) {
