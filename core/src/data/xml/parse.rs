@@ -227,20 +227,47 @@ fn close(doc: &mut XmlDocument, open: &mut [XmlElement], element: XmlElement) {
 /// How many distinct names a document shares; names past these are allocated each time
 /// (a document with thousands of distinct names gains nothing from sharing).
 const SHARED_NAMES: usize = 128;
+// `Names` keeps list indexes in a byte.
+const _: () = assert!(SHARED_NAMES < 256);
 
-/// One shared [`Name`] per distinct name in a document. Documents use few names, so a short
-/// list, most recent first, beats hashing.
+/// One shared [`Name`] per distinct name in a document. Documents use few names: a small
+/// table indexed by a cheap fingerprint of the name finds most of them with one comparison
+/// (this runs for every element and attribute name and namespace), the list behind it the rest.
 #[derive(Default)]
-struct Names(Vec<Name>);
+struct Names {
+    list: Vec<Name>,
+    /// `list` index + 1 of a name with this fingerprint (0: none yet).
+    table: Vec<u8>,
+}
 
 impl Names {
+    fn fingerprint(name: &str) -> usize {
+        let b = name.as_bytes();
+        let (first, last, middle) = match b {
+            [] => (0, 0, 0),
+            [.., l] => (b[0], *l, b[b.len() / 2]),
+        };
+        (b.len() ^ usize::from(first) ^ usize::from(middle).rotate_left(3) ^ usize::from(last).rotate_left(5))
+            % SHARED_NAMES
+    }
+
     fn get(&mut self, name: &str) -> Name {
-        if let Some(shared) = self.0.iter().find(|n| ***n == *name) {
+        if self.table.is_empty() {
+            self.table = vec![0; SHARED_NAMES];
+        }
+        let slot = Self::fingerprint(name);
+        if let Some(shared) = self.table[slot].checked_sub(1).map(|i| &self.list[usize::from(i)])
+            && **shared == *name
+        {
+            return shared.clone();
+        }
+        if let Some(shared) = self.list.iter().find(|n| ***n == *name) {
             return shared.clone();
         }
         let shared = Name::from(name);
-        if self.0.len() < SHARED_NAMES {
-            self.0.push(shared.clone());
+        if self.list.len() < SHARED_NAMES {
+            self.list.push(shared.clone());
+            self.table[slot] = self.list.len() as u8;
         }
         shared
     }

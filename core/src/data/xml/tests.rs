@@ -111,3 +111,14 @@ fn attributes_are_found_by_the_name_as_written() {
         assert_eq!(e.attribute(absent), None, "{absent}");
     }
 }
+
+#[test]
+fn documents_with_more_names_than_are_shared_keep_every_name() {
+    let children: String = (0..300).map(|n| format!("<n{n} a{n}=\"{n}\"/>")).collect();
+    let doc = XmlDocument::parse(&format!("<root>{children}<n7/></root>")).unwrap();
+    let names: Vec<String> = doc.root.as_ref().unwrap().child_elements().map(|e| e.tag_name()).collect();
+    let expected: Vec<String> = (0..300).map(|n| format!("n{n}")).chain(["n7".to_string()]).collect();
+    assert_eq!(names, expected);
+    let last = doc.root.as_ref().unwrap().child("", "n299").unwrap();
+    assert_eq!(last.attribute("a299"), Some("299"));
+}
