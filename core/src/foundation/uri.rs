@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 /// `Windows.Foundation.Uri`: an immutable, parsed absolute URI.
 #[derive(Clone)]
 pub struct Uri {
-    raw: String,
+    /// The string as given, when it differs from the canonical form (most URIs are already
+    /// canonical: not keeping a second copy of those saves an allocation per URI a feed holds).
+    raw: Option<Box<str>>,
     url: url::Url,
 }
 
@@ -43,7 +45,8 @@ impl Uri {
             return Err(Error::invalid_arg("the URI is empty"));
         }
         let url = url::Url::parse(trimmed).map_err(|e| parse_error(uri, e))?;
-        Ok(Self { raw: uri.to_string(), url })
+        let raw = (uri != url.as_str()).then(|| uri.into());
+        Ok(Self { raw, url })
     }
 
     /// `Uri(String baseUri, String relativeUri)`: `relative_uri` resolved against `base_uri`.
@@ -60,7 +63,7 @@ impl Uri {
     /// `E_INVALIDARG` when the result is not a valid URI.
     pub fn combine_uri(&self, relative_uri: &str) -> Result<Self> {
         let url = self.url.join(relative_uri.trim()).map_err(|e| parse_error(relative_uri, e))?;
-        Ok(Self { raw: url.as_str().to_string(), url })
+        Ok(Self { raw: None, url })
     }
 
     /// The parsed form (for the web layer).
@@ -171,14 +174,18 @@ impl Uri {
 
     /// `RawUri`: the string exactly as given to the constructor.
     pub fn raw_uri(&self) -> String {
-        self.raw.clone()
+        self.raw().to_string()
+    }
+
+    fn raw(&self) -> &str {
+        self.raw.as_deref().unwrap_or(self.url.as_str())
     }
 
     /// `Suspicious`: the string had characters a browser would not accept as typed: ASCII
     /// control characters, spaces or backslashes that the parser had to repair, or a host in
     /// punycode (a possible look-alike).
     pub fn suspicious(&self) -> bool {
-        let repaired = self.raw.trim().chars().any(|c| c.is_ascii_control() || c == ' ' || c == '\\');
+        let repaired = self.raw().trim().chars().any(|c| c.is_ascii_control() || c == ' ' || c == '\\');
         let punycode = self.url.host_str().is_some_and(|h| h.split('.').any(|l| l.starts_with("xn--")));
         repaired || punycode
     }
@@ -342,6 +349,16 @@ mod tests {
         assert_eq!(u.raw_uri(), "HTTP://user:pw@www.Contoso.com:8080/a/b/../page.htm?x=1&y=a+b%21#top");
         assert_eq!(u.query_parsed().get_first_value_by_name("y").unwrap(), "a b!");
         assert!(!u.suspicious());
+    }
+
+    #[test]
+    fn raw_uri_is_the_string_given_whether_or_not_it_was_canonical() {
+        let canonical = Uri::new("http://example.org/a").unwrap();
+        assert_eq!(canonical.raw_uri(), "http://example.org/a");
+        assert_eq!(Uri::new(" http://example.org/a").unwrap().raw_uri(), " http://example.org/a");
+        assert!(Uri::new("http://exa mple.org/").is_err());
+        assert!(Uri::new("http://example.org/a b").unwrap().suspicious());
+        assert_eq!(canonical.combine_uri("b?q").unwrap().raw_uri(), "http://example.org/b?q");
     }
 
     #[test]

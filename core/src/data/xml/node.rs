@@ -47,6 +47,18 @@ impl XmlAttribute {
         }
     }
 
+    /// Whether the name as written ([`XmlAttribute::name`]) is `name`, without building it
+    /// (readers look attributes up by name on every element).
+    pub(crate) fn is_written(&self, name: &str) -> bool {
+        match &self.prefix {
+            None => *self.local_name == *name,
+            Some(p) => name
+                .strip_prefix(&**p)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .is_some_and(|local| *self.local_name == *local),
+        }
+    }
+
     /// Whether this is a namespace declaration (`xmlns` or `xmlns:p`).
     pub fn is_namespace_declaration(&self) -> bool {
         self.namespace_uri.as_deref() == Some(XMLNS_NAMESPACE)
@@ -133,7 +145,7 @@ impl XmlElement {
 
     /// The value of the attribute written `name`, `None` when absent.
     pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes.iter().find(|a| a.name() == name).map(|a| a.value.as_str())
+        self.attributes.iter().find(|a| a.is_written(name)).map(|a| a.value.as_str())
     }
 
     /// `GetAttributeNS(namespace, local_name)` (`""` for no namespace), `None` when absent.
@@ -194,6 +206,16 @@ impl XmlElement {
         let mut out = String::new();
         self.collect_text(&mut out);
         out
+    }
+
+    /// [`XmlElement::inner_text`], borrowed when the element holds a single text node (the
+    /// usual case for the ids, dates and URIs a reader converts, which need no copy).
+    pub(crate) fn inner_text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match self.children.as_slice() {
+            [] => std::borrow::Cow::Borrowed(""),
+            [XmlNode::Text(t) | XmlNode::CData(t)] => std::borrow::Cow::Borrowed(t),
+            _ => std::borrow::Cow::Owned(self.inner_text()),
+        }
     }
 
     fn collect_text(&self, out: &mut String) {

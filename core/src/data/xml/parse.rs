@@ -94,12 +94,22 @@ fn parse_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
     let mut open: Vec<XmlElement> = Vec::new();
     let mut version = XmlVersion::Implicit1_0;
     let mut names = Names::default();
+    // Character data of the innermost open element not yet attached: references split text
+    // into several events, and gathering them here makes each text node one allocation of its
+    // final size instead of a string grown piece by piece.
+    let mut pending = String::new();
     loop {
         let at = reader.buffer_position();
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(e) => return Err(invalid(e, reader.error_position())),
         };
+        if !pending.is_empty() && !matches!(event, Event::Text(_) | Event::GeneralRef(_)) {
+            if let Some(parent) = open.last_mut() {
+                parent.children.push(XmlNode::Text(pending.as_str().to_owned()));
+            }
+            pending.clear();
+        }
         match event {
             Event::Decl(decl) => {
                 version = decl.xml_version().map_err(|e| invalid(e, at))?;
@@ -132,8 +142,8 @@ fn parse_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
             }
             Event::Text(t) => {
                 let text = t.xml_content(version);
-                match open.last_mut() {
-                    Some(parent) => push_text(parent, &text),
+                match open.last() {
+                    Some(_) => pending.push_str(&text),
                     None if text.trim_matches(is_xml_space).is_empty() => {}
                     None => return Err(invalid("text outside the document element", at)),
                 }
@@ -148,9 +158,10 @@ fn parse_with(text: &str, on_close: OnClose<'_>) -> Result<XmlDocument> {
                         invalid(format!("the entity '&{};' is not declared (DTDs are not allowed)", &*r), at)
                     })?
                 };
-                let parent =
-                    open.last_mut().ok_or_else(|| invalid("a reference outside the document element", at))?;
-                push_text(parent, ch.encode_utf8(&mut [0; 4]));
+                if open.is_empty() {
+                    return Err(invalid("a reference outside the document element", at));
+                }
+                pending.push(ch);
             }
             Event::CData(c) => {
                 let parent =
@@ -206,15 +217,6 @@ fn predefined(name: &str) -> Option<char> {
     })
 }
 
-/// Appends character data, merging with the text before it (a reference splits text events).
-fn push_text(parent: &mut XmlElement, text: &str) {
-    if let Some(XmlNode::Text(last)) = parent.children.last_mut() {
-        last.push_str(text);
-    } else {
-        parent.children.push(XmlNode::Text(text.to_string()));
-    }
-}
-
 fn close(doc: &mut XmlDocument, open: &mut [XmlElement], element: XmlElement) {
     match open.last_mut() {
         Some(parent) => parent.children.push(XmlNode::Element(element)),
@@ -225,20 +227,47 @@ fn close(doc: &mut XmlDocument, open: &mut [XmlElement], element: XmlElement) {
 /// How many distinct names a document shares; names past these are allocated each time
 /// (a document with thousands of distinct names gains nothing from sharing).
 const SHARED_NAMES: usize = 128;
+// `Names` keeps list indexes in a byte.
+const _: () = assert!(SHARED_NAMES < 256);
 
-/// One shared [`Name`] per distinct name in a document. Documents use few names, so a short
-/// list, most recent first, beats hashing.
+/// One shared [`Name`] per distinct name in a document. Documents use few names: a small
+/// table indexed by a cheap fingerprint of the name finds most of them with one comparison
+/// (this runs for every element and attribute name and namespace), the list behind it the rest.
 #[derive(Default)]
-struct Names(Vec<Name>);
+struct Names {
+    list: Vec<Name>,
+    /// `list` index + 1 of a name with this fingerprint (0: none yet).
+    table: Vec<u8>,
+}
 
 impl Names {
+    fn fingerprint(name: &str) -> usize {
+        let b = name.as_bytes();
+        let (first, last, middle) = match b {
+            [] => (0, 0, 0),
+            [.., l] => (b[0], *l, b[b.len() / 2]),
+        };
+        (b.len() ^ usize::from(first) ^ usize::from(middle).rotate_left(3) ^ usize::from(last).rotate_left(5))
+            % SHARED_NAMES
+    }
+
     fn get(&mut self, name: &str) -> Name {
-        if let Some(shared) = self.0.iter().find(|n| ***n == *name) {
+        if self.table.is_empty() {
+            self.table = vec![0; SHARED_NAMES];
+        }
+        let slot = Self::fingerprint(name);
+        if let Some(shared) = self.table[slot].checked_sub(1).map(|i| &self.list[usize::from(i)])
+            && **shared == *name
+        {
+            return shared.clone();
+        }
+        if let Some(shared) = self.list.iter().find(|n| ***n == *name) {
             return shared.clone();
         }
         let shared = Name::from(name);
-        if self.0.len() < SHARED_NAMES {
-            self.0.push(shared.clone());
+        if self.list.len() < SHARED_NAMES {
+            self.list.push(shared.clone());
+            self.table[slot] = self.list.len() as u8;
         }
         shared
     }

@@ -98,3 +98,27 @@ fn bytes_must_be_utf8() {
     let e = XmlDocument::parse_bytes(b"<?xml version='1.0' encoding='Shift_JIS'?><a>\x82</a>").unwrap_err();
     assert!(e.message().contains("Shift_JIS"), "{e}");
 }
+
+#[test]
+fn attributes_are_found_by_the_name_as_written() {
+    let doc = XmlDocument::parse(r#"<e xmlns:x="urn:x" x:a="1" a="2" xml:lang="en"/>"#).unwrap();
+    let e = doc.root.as_ref().unwrap();
+    assert_eq!(e.attribute("x:a"), Some("1"));
+    assert_eq!(e.attribute("a"), Some("2"));
+    assert_eq!(e.attribute("xml:lang"), Some("en"));
+    assert_eq!(e.attribute("xmlns:x"), Some("urn:x"));
+    for absent in ["lang", "x", "x:", ":a", "xa", "y:a", "x:ab"] {
+        assert_eq!(e.attribute(absent), None, "{absent}");
+    }
+}
+
+#[test]
+fn documents_with_more_names_than_are_shared_keep_every_name() {
+    let children: String = (0..300).map(|n| format!("<n{n} a{n}=\"{n}\"/>")).collect();
+    let doc = XmlDocument::parse(&format!("<root>{children}<n7/></root>")).unwrap();
+    let names: Vec<String> = doc.root.as_ref().unwrap().child_elements().map(|e| e.tag_name()).collect();
+    let expected: Vec<String> = (0..300).map(|n| format!("n{n}")).chain(["n7".to_string()]).collect();
+    assert_eq!(names, expected);
+    let last = doc.root.as_ref().unwrap().child("", "n299").unwrap();
+    assert_eq!(last.attribute("a299"), Some("299"));
+}

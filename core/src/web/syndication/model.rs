@@ -326,7 +326,7 @@ impl SyndicationFeed {
     /// # Errors
     /// As [`SyndicationFeed::load`].
     pub fn parse(xml: &str) -> crate::Result<Self> {
-        super::read::feed_streaming(|hook| crate::data::xml::parse_str_with(xml, hook), None)
+        super::read::feed_streaming(xml.as_bytes(), |hook| crate::data::xml::parse_str_with(xml, hook), None)
     }
 
     /// Parses a feed document received from `base` (which resolves its relative URIs).
@@ -334,7 +334,7 @@ impl SyndicationFeed {
     /// # Errors
     /// As [`SyndicationFeed::load`].
     pub fn parse_bytes(bytes: &[u8], base: Option<&Uri>) -> crate::Result<Self> {
-        super::read::feed_streaming(|hook| crate::data::xml::parse_bytes_with(bytes, hook), base)
+        super::read::feed_streaming(bytes, |hook| crate::data::xml::parse_bytes_with(bytes, hook), base)
     }
 
     /// `Load(String)`: replaces this feed with the one in `xml` (any of the six formats).

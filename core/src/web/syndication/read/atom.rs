@@ -40,7 +40,7 @@ fn metadata(
 ) -> Result<SyndicationFeed> {
     let atom = namespace(format);
     let (base, own) = base_of(e, outer);
-    let base = base.as_ref();
+    let base = base.as_deref();
     let mut feed = SyndicationFeed { node: node_of(e, own, &[]), ..SyndicationFeed::default() };
     if with_entries {
         // Items are large: one allocation instead of a doubling series.
@@ -84,7 +84,7 @@ pub(super) fn entry(
 ) -> Result<SyndicationItem> {
     let atom = namespace(format);
     let (base, own) = base_of(e, outer);
-    let base = base.as_ref();
+    let base = base.as_deref();
     let mut item = SyndicationItem { node: node_of(e, own, &[]), ..SyndicationItem::default() };
     let mut has_id = false;
     for child in e.child_elements() {
@@ -203,7 +203,7 @@ fn content(e: &XmlElement, outer: Option<&Uri>, format: SyndicationFormat) -> Re
     let mut node = node_of(e, own, &["type", "mode", "src"]);
     let source_uri = match e.attribute("src") {
         Some(src) => {
-            let resolved = resolve(base.as_ref(), src);
+            let resolved = resolve(base.as_deref(), src);
             if resolved.is_none() {
                 node.attribute_extensions.push(SyndicationAttribute::new("src", "", src));
             }
@@ -218,7 +218,7 @@ fn link(e: &XmlElement, outer: Option<&Uri>) -> SyndicationLink {
     let (base, own) = base_of(e, outer);
     let mut node = node_of(e, own, &["href", "rel", "type", "hreflang", "title", "length"]);
     let href = e.attribute("href").unwrap_or_default();
-    let uri = resolve(base.as_ref(), href);
+    let uri = resolve(base.as_deref(), href);
     if uri.is_none() && !href.is_empty() {
         node.attribute_extensions.push(SyndicationAttribute::new("href", "", href));
     }
@@ -253,10 +253,10 @@ fn person(e: &XmlElement, outer: Option<&Uri>, format: SyndicationFormat) -> Syn
             (true, "name") => person.name = text_of(child),
             (true, "email") => person.email = text_of(child),
             (true, "uri") if format == SyndicationFormat::Atom10 => {
-                person.uri = uri(&mut person.node, child, base.as_ref())
+                person.uri = uri(&mut person.node, child, base.as_deref())
             }
             (true, "url") if format == SyndicationFormat::Atom03 => {
-                person.uri = uri(&mut person.node, child, base.as_ref())
+                person.uri = uri(&mut person.node, child, base.as_deref())
             }
             _ => keep(&mut person.node, child),
         }
@@ -279,7 +279,7 @@ fn generator(e: &XmlElement, outer: Option<&Uri>, format: SyndicationFormat) -> 
     let uri_attribute = if format == SyndicationFormat::Atom03 { "url" } else { "uri" };
     let mut node = node_of(e, own, &[uri_attribute, "version"]);
     let raw = e.attribute(uri_attribute).unwrap_or_default();
-    let uri = resolve(base.as_ref(), raw);
+    let uri = resolve(base.as_deref(), raw);
     if uri.is_none() && !raw.is_empty() {
         node.attribute_extensions.push(SyndicationAttribute::new(uri_attribute, "", raw));
     }

@@ -25,8 +25,8 @@ pub(super) fn feed(
     let rss = rss_namespace(format);
     let (root_base, _) = base_of(root, outer);
     let channel = root.child(rss, "channel").ok_or_else(|| missing("channel"))?;
-    let (base, own) = base_of(channel, root_base.as_ref());
-    let base = base.as_ref();
+    let (base, own) = base_of(channel, root_base.as_deref());
+    let base = base.as_deref();
     let mut feed = SyndicationFeed { node: node_of(channel, own, &[]), ..SyndicationFeed::default() };
     if format == SyndicationFormat::Rss10 {
         feed.id = channel.attribute_ns(ns::RDF, "about").unwrap_or_default().to_string();
@@ -72,11 +72,11 @@ pub(super) fn feed(
     if format == SyndicationFormat::Rss10 {
         for child in root.child_elements() {
             match (child.namespace(), &*child.local_name) {
-                (ns::RSS10, "item") => feed.items.push(item(child, root_base.as_ref(), format)?),
+                (ns::RSS10, "item") => feed.items.push(item(child, root_base.as_deref(), format)?),
                 (ns::RSS10, "channel") => {}
                 (ns::RSS10, "image") => {
                     if let Some(url) = child.child(ns::RSS10, "url") {
-                        feed.image_uri = uri(&mut feed.node, url, root_base.as_ref());
+                        feed.image_uri = uri(&mut feed.node, url, root_base.as_deref());
                     }
                 }
                 _ => keep(&mut feed.node, child),
@@ -93,7 +93,7 @@ pub(super) fn item(
 ) -> Result<SyndicationItem> {
     let rss = rss_namespace(format);
     let (base, own) = base_of(e, outer);
-    let base = base.as_ref();
+    let base = base.as_deref();
     let mut item = SyndicationItem { node: node_of(e, own, &[]), ..SyndicationItem::default() };
     if format == SyndicationFormat::Rss10 {
         item.id = e.attribute_ns(ns::RDF, "about").unwrap_or_default().to_string();

@@ -17,7 +17,7 @@ pub(crate) fn service_document(doc: &XmlDocument, outer: Option<&Uri>) -> Result
     let mut service = ServiceDocument { node: node_of(root, own, &[]), workspaces: Vec::new() };
     for child in root.child_elements() {
         if child.is(ns::APP, "workspace") {
-            service.workspaces.push(workspace(child, base.as_ref())?);
+            service.workspaces.push(workspace(child, base.as_deref())?);
         } else {
             keep(&mut service.node, child);
         }
@@ -30,9 +30,9 @@ fn workspace(e: &XmlElement, outer: Option<&Uri>) -> Result<Workspace> {
     let mut workspace = Workspace { node: node_of(e, own, &[]), title: None, collections: Vec::new() };
     for child in e.child_elements() {
         if child.is(ns::ATOM10, "title") {
-            workspace.title = Some(atom::text(child, base.as_ref(), SyndicationFormat::Atom10)?);
+            workspace.title = Some(atom::text(child, base.as_deref(), SyndicationFormat::Atom10)?);
         } else if child.is(ns::APP, "collection") {
-            workspace.collections.push(collection(child, base.as_ref())?);
+            workspace.collections.push(collection(child, base.as_deref())?);
         } else {
             keep(&mut workspace.node, child);
         }
@@ -54,20 +54,20 @@ fn collection(e: &XmlElement, outer: Option<&Uri>) -> Result<ResourceCollection>
     let mut collection = ResourceCollection {
         node: node_of(e, own, &["href"]),
         title: None,
-        uri: resolve(base.as_ref(), href),
+        uri: resolve(base.as_deref(), href),
         accepts: Vec::new(),
         categories: Vec::new(),
     };
     for child in e.child_elements() {
         if child.is(ns::ATOM10, "title") {
-            collection.title = Some(atom::text(child, base.as_ref(), SyndicationFormat::Atom10)?);
+            collection.title = Some(atom::text(child, base.as_deref(), SyndicationFormat::Atom10)?);
         } else if child.is(ns::APP, "accept") {
             collection.accepts.push(text_of(child));
         } else if child.is(ns::APP, "categories") && child.attribute("href").is_none() {
             // Inline categories; a scheme on the element applies to those without their own.
             let scheme = child.attribute("scheme").unwrap_or_default();
             for c in child.child_elements().filter(|c| c.is(ns::ATOM10, "category")) {
-                let mut category = atom::category(c, base.as_ref());
+                let mut category = atom::category(c, base.as_deref());
                 if category.scheme.is_empty() {
                     category.scheme = scheme.to_string();
                 }
