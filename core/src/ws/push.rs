@@ -79,3 +79,67 @@ impl Drop for ReadGuard<'_> {
         self.0.reads_pending.fetch_sub(1, Ordering::SeqCst);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+
+    impl PushListener for Count {
+        fn data_arrived(&self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn listener() -> (Arc<Count>, Weak<dyn PushListener>) {
+        let count = Arc::new(Count::default());
+        let weak: Weak<dyn PushListener> = Arc::downgrade(&count) as Weak<Count>;
+        (count, weak)
+    }
+
+    #[test]
+    fn stream_data_pushes_once_until_read_and_never_while_a_read_is_pending() {
+        let hook = PushHook::default();
+        let (count, weak) = listener();
+        hook.install(weak);
+        hook.stream_data_arrived();
+        hook.stream_data_arrived();
+        assert_eq!(count.0.load(Ordering::SeqCst), 1);
+        {
+            let _read = hook.read_started();
+            hook.stream_data_arrived();
+            assert_eq!(count.0.load(Ordering::SeqCst), 1);
+        }
+        hook.stream_data_arrived();
+        assert_eq!(count.0.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn every_message_pushes_and_only_the_installed_listener_is_removed() {
+        let hook = PushHook::default();
+        let (count, weak) = listener();
+        let (_other, other_weak) = listener();
+        hook.install(weak.clone());
+        hook.message_arrived();
+        hook.message_arrived();
+        hook.remove(&other_weak);
+        hook.message_arrived();
+        assert_eq!(count.0.load(Ordering::SeqCst), 3);
+        hook.remove(&weak);
+        hook.message_arrived();
+        assert_eq!(count.0.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_dropped_listener_is_not_called_and_claims_nothing() {
+        let hook = PushHook::default();
+        let (count, weak) = listener();
+        hook.install(weak);
+        drop(count);
+        hook.stream_data_arrived();
+        assert!(!hook.unclaimed.load(Ordering::SeqCst));
+    }
+}
