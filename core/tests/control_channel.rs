@@ -1,7 +1,10 @@
 //! ControlChannelTrigger over a real loopback connection: the keep-alive task runs at the
 //! (netrt seconds) interval, the push task runs when the peer sends while no read is pending
 //! and leaves the bytes to the app, not while the app's own read is pending; Close stops
-//! both; misuse is an HRESULT.
+//! both; misuse is an HRESULT. Over a MessageWebSocket or StreamWebSocket (the Python
+//! `websockets` echo server) the push comes from the WebSocket layer.
+
+mod util;
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -16,8 +19,13 @@ use netrt::broker::{
     register_task_entry_point,
 };
 use netrt::error::hresult::*;
+use netrt::foundation::Uri;
 use netrt::io::InputStreamOptions;
+use netrt::web::ProxyChoice;
+use netrt::ws::{MessageWebSocket, MessageWebSocketMessageReceivedEventArgs, StreamWebSocket};
 use netrt::{HostName, StreamSocket};
+use util::web_peers::ws_server;
+use util::within;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -217,4 +225,91 @@ async fn closing_the_trigger_cancels_a_run_that_holds_its_deferral() {
     assert_eq!(canceled_rx.recv_timeout(LIMIT).unwrap(), BackgroundTaskCancellationReason::Abort);
     assert_eq!(completed.load(Ordering::SeqCst), 0); // its deferral never completed
     assert!(!kept.lock().unwrap().is_empty());
+}
+
+fn echo_uri(port: u16) -> Uri {
+    Uri::new(&format!("ws://127.0.0.1:{port}/echo")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn message_web_socket_push_runs_per_message_and_message_received_gets_every_one() {
+    let server = ws_server(&[]);
+    let ws = MessageWebSocket::new();
+    ws.control().set_proxy(ProxyChoice::Direct).unwrap();
+    let (tx, mut messages) = tokio::sync::mpsc::unbounded_channel();
+    ws.add_message_received(Arc::new(move |_s, args: &MessageWebSocketMessageReceivedEventArgs| {
+        let _ = tx.send(args.data().unwrap());
+    }))
+    .unwrap();
+    let channel = ControlChannelTrigger::new("ws-message-channel", 15).unwrap();
+    let (_push_task, pushes) = task_on("ws-push", "tests.WsMessagePush", channel.push_notification_trigger());
+    channel.using_transport(ws.clone()).unwrap();
+    // Not connected yet: nothing to watch.
+    assert_eq!(channel.wait_for_push_enabled().unwrap(), ControlChannelTriggerStatus::TransportDisconnected);
+    within(ws.connect(&echo_uri(server.port))).await.unwrap();
+    assert_eq!(channel.wait_for_push_enabled().unwrap(), ControlChannelTriggerStatus::SoftwareSlotAllocated);
+
+    for text in ["one", "two", "three"] {
+        within(ws.send_message(text.as_bytes())).await.unwrap();
+        assert_eq!(pushes.recv_timeout(LIMIT).unwrap(), LocalTriggerKind::PushNotification);
+        // The message is still delivered, whole.
+        assert_eq!(within(messages.recv()).await.unwrap(), text.as_bytes());
+    }
+
+    // Close stops the pushes; MessageReceived goes on.
+    channel.close();
+    within(ws.send_message(b"late")).await.unwrap();
+    assert_eq!(within(messages.recv()).await.unwrap(), b"late");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(pushes.try_iter().count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stream_web_socket_push_runs_for_unread_data_not_while_a_read_is_pending() {
+    let server = ws_server(&[]);
+    let ws = StreamWebSocket::new();
+    ws.control().set_proxy(ProxyChoice::Direct).unwrap();
+    within(ws.connect(&echo_uri(server.port))).await.unwrap();
+    let channel = ControlChannelTrigger::new("ws-stream-channel", 15).unwrap();
+    channel.set_keep_alive_interval_in_seconds(1).unwrap();
+    let (_push_task, pushes) =
+        task_on("ws-stream-push", "tests.WsStreamPush", channel.push_notification_trigger());
+    let (_ka_task, keep_alives) =
+        task_on("ws-stream-ka", "tests.WsStreamKeepAlive", channel.keep_alive_trigger());
+    channel.using_transport(ws.clone()).unwrap();
+    assert_eq!(channel.wait_for_push_enabled().unwrap(), ControlChannelTriggerStatus::SoftwareSlotAllocated);
+    let input = ws.input_stream();
+    let output = ws.output_stream();
+
+    // Data with no read pending is a push; it stays for the app, intact.
+    within(output.write(b"hello")).await.unwrap();
+    assert_eq!(pushes.recv_timeout(LIMIT).unwrap(), LocalTriggerKind::PushNotification);
+    // Unclaimed: more data pushes nothing until the app has read.
+    within(output.write(b"again")).await.unwrap();
+    keep_alives.recv_timeout(LIMIT).unwrap();
+    keep_alives.recv_timeout(LIMIT).unwrap();
+    assert_eq!(pushes.try_iter().count(), 0);
+    assert_eq!(within(input.read(10, InputStreamOptions::None)).await.unwrap(), b"helloagain");
+
+    // Read: the next data pushes again.
+    within(output.write(b"third")).await.unwrap();
+    assert_eq!(pushes.recv_timeout(LIMIT).unwrap(), LocalTriggerKind::PushNotification);
+    assert_eq!(within(input.read(5, InputStreamOptions::None)).await.unwrap(), b"third");
+
+    // With the app's own read pending, arriving data is its read's, not a push.
+    let reader = input.clone();
+    let pending = tokio::spawn(async move { reader.read(5, InputStreamOptions::None).await });
+    keep_alives.recv_timeout(LIMIT).unwrap(); // the read waits by now
+    within(output.write(b"world")).await.unwrap();
+    assert_eq!(within(pending).await.unwrap().unwrap(), b"world");
+    keep_alives.recv_timeout(LIMIT).unwrap();
+    assert_eq!(pushes.try_iter().count(), 0);
+
+    // Close stops both triggers; the data is still the app's.
+    channel.close();
+    within(output.write(b"late")).await.unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(pushes.try_iter().count(), 0);
+    assert_eq!(keep_alives.try_iter().count(), 0);
+    assert_eq!(within(input.read(4, InputStreamOptions::None)).await.unwrap(), b"late");
 }

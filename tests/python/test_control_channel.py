@@ -3,7 +3,9 @@ entry points registered with ``register_task_entry_point``, against a real loopb
 
 The keep-alive task runs at the (netrt seconds) interval; the push task runs when the peer sends
 while the app has no read pending and leaves the bytes to the app, not while the app's own read
-is pending; ``close()`` stops both; misuse raises with the HRESULT.
+is pending; ``close()`` stops both; misuse raises with the HRESULT. Over a MessageWebSocket the
+push task runs for each message (MessageReceived still gets it); over a StreamWebSocket for data
+that arrives while no read is pending (the app then reads it intact).
 """
 
 from __future__ import annotations
@@ -186,6 +188,77 @@ async def test_a_message_web_socket_transport_gets_its_keep_alive_task() -> None
         assert channel.wait_for_push_enabled() == ControlChannelTriggerStatus.SOFTWARE_SLOT_ALLOCATED
         assert received.get(timeout=LIMIT) == b"keep-alive"  # the echo server answers each one
         channel.close()
+        ws.close()
+    finally:
+        server.close()
+
+
+async def test_a_message_web_socket_push_runs_per_message() -> None:
+    server = ws_server()
+    try:
+        ws = netrt.MessageWebSocket()
+        received: queue.Queue[bytes] = queue.Queue()
+        ws.add_message_received(lambda sender, args: received.put(bytes(args.get_data_reader().detach_buffer())))
+        await ws.connect_async(netrt.Uri(f"ws://127.0.0.1:{server.port}/echo"))
+        channel = ControlChannelTrigger("py-ws-push", 15)
+        pushes: queue.Queue[str] = queue.Queue()
+        register_task_entry_point("tests.WsMessagePush", lambda instance: pushes.put("push"))
+        register("py-ws-push", "tests.WsMessagePush", channel.push_notification_trigger)
+        channel.using_transport(ws)
+        assert channel.wait_for_push_enabled() == ControlChannelTriggerStatus.SOFTWARE_SLOT_ALLOCATED
+        for message in (b"one", b"two"):
+            assert await ws.output_stream.write_async(message) == len(message)
+            assert pushes.get(timeout=LIMIT) == "push"
+            assert received.get(timeout=LIMIT) == message  # still delivered, whole
+
+        # close() stops the pushes; MessageReceived goes on.
+        channel.close()
+        assert await ws.output_stream.write_async(b"late") == 4
+        assert received.get(timeout=LIMIT) == b"late"
+        time.sleep(1.5)
+        assert pushes.empty()
+        ws.close()
+    finally:
+        server.close()
+
+
+async def test_a_stream_web_socket_push_runs_for_unread_data_only() -> None:
+    server = ws_server()
+    try:
+        ws = netrt.StreamWebSocket()
+        await ws.connect_async(netrt.Uri(f"ws://127.0.0.1:{server.port}/echo"))
+        channel = ControlChannelTrigger("py-wss-push", 15)
+        channel.keep_alive_interval_in_seconds = 1
+        pushes: queue.Queue[str] = queue.Queue()
+        keep_alives: queue.Queue[str] = queue.Queue()
+        register_task_entry_point("tests.WsStreamPush", lambda instance: pushes.put("push"))
+        register_task_entry_point("tests.WsStreamKeepAlive", lambda instance: keep_alives.put("ka"))
+        register("py-wss-push", "tests.WsStreamPush", channel.push_notification_trigger)
+        register("py-wss-ka", "tests.WsStreamKeepAlive", channel.keep_alive_trigger)
+        channel.using_transport(ws)
+        assert channel.wait_for_push_enabled() == ControlChannelTriggerStatus.SOFTWARE_SLOT_ALLOCATED
+
+        # Data with no read pending is a push; the app then reads it intact.
+        assert await ws.output_stream.write_async(b"hello") == 5
+        assert pushes.get(timeout=LIMIT) == "push"
+        assert bytes(await ws.input_stream.read_async(netrt.Buffer(5), 5, InputStreamOptions.NONE)) == b"hello"
+
+        # With the app's own read pending, arriving data is its read's, not a push.
+        read = ws.input_stream.read_async(netrt.Buffer(5), 5, InputStreamOptions.NONE)
+        keep_alives.get(timeout=LIMIT)  # the read waits by now
+        assert await ws.output_stream.write_async(b"world") == 5
+        assert bytes(await read) == b"world"
+        keep_alives.get(timeout=LIMIT)
+        assert pushes.empty()
+
+        # close() stops both; the data stays for the app.
+        channel.close()
+        while not keep_alives.empty():
+            keep_alives.get_nowait()
+        assert await ws.output_stream.write_async(b"late") == 4
+        time.sleep(1.5)
+        assert pushes.empty() and keep_alives.empty()
+        assert bytes(await ws.input_stream.read_async(netrt.Buffer(4), 4, InputStreamOptions.NONE)) == b"late"
         ws.close()
     finally:
         server.close()

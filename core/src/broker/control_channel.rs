@@ -5,11 +5,14 @@
 //! app has no read pending. As in WinRT, these tasks run in the app's own process: the entry
 //! point names a handler the app registered ([`super::register_task_entry_point`]).
 //!
-//! One watcher thread per trigger with a transport: it polls the socket's descriptor for
-//! readiness (never reading it, so the bytes stay for the app) and keeps the keep-alive clock.
+//! One watcher thread per trigger with a transport keeps the keep-alive clock and runs the
+//! tasks. For a StreamSocket it polls the socket's descriptor for readiness (never reading it,
+//! so the bytes stay for the app). A WebSocket's own receive loop always has a read pending on
+//! its connection, so there the WebSocket layer reports pushes instead, through a hook the
+//! trigger installs on it (`WaitForPushEnabled`) and removes (`Close`).
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -18,7 +21,7 @@ use super::local::{self, LocalTriggerKind};
 use crate::error::{Error, Result};
 use crate::net::StreamSocket;
 use crate::net::stream_socket::ChannelProbe;
-use crate::ws::{MessageWebSocket, StreamWebSocket};
+use crate::ws::{MessageWebSocket, PushListener, StreamWebSocket};
 
 /// The transport a `ControlChannelTrigger` watches (`UsingTransport(Object)`).
 #[derive(Clone)]
@@ -68,6 +71,15 @@ impl ControlChannelTransport {
             Self::StreamWebSocket(w) => w.underlying_socket(),
         }
     }
+
+    /// A WebSocket's push hook (a StreamSocket has none: its readiness is probed).
+    fn push_hook(&self) -> Option<&crate::ws::push::PushHook> {
+        match self {
+            Self::StreamSocket(_) => None,
+            Self::MessageWebSocket(w) => Some(w.push_hook()),
+            Self::StreamWebSocket(w) => Some(w.push_hook()),
+        }
+    }
 }
 
 /// The smallest interval WinRT accepts for `ServerKeepAliveIntervalInMinutes`.
@@ -75,6 +87,9 @@ const MIN_INTERVAL_MINUTES: u32 = 15;
 /// How often the watcher looks again while the app's own read is pending or a push it caused
 /// is still unclaimed (readiness stays set until the app reads, so it cannot just wait on it).
 const RECHECK: Duration = Duration::from_millis(25);
+/// How often a WebSocket transport's watcher (which does not poll the socket) looks whether
+/// the connection is gone.
+const RECHECK_GONE: Duration = Duration::from_secs(1);
 
 struct Inner {
     id: String,
@@ -89,6 +104,17 @@ struct Inner {
     wake: OwnedFd,
     closed: AtomicBool,
     watching: AtomicBool,
+    /// Pushes a WebSocket transport reported that the watcher has not run yet.
+    pushes: AtomicUsize,
+}
+
+impl PushListener for Inner {
+    fn data_arrived(&self) {
+        if !self.closed.load(Ordering::SeqCst) {
+            self.pushes.fetch_add(1, Ordering::SeqCst);
+            wake(self);
+        }
+    }
 }
 
 /// `ControlChannelTrigger`. Cloning gives another reference to the same trigger.
@@ -153,6 +179,7 @@ impl ControlChannelTrigger {
                 wake: unsafe { OwnedFd::from_raw_fd(fd) },
                 closed: AtomicBool::new(false),
                 watching: AtomicBool::new(false),
+                pushes: AtomicUsize::new(0),
             }),
         })
     }
@@ -297,10 +324,17 @@ impl ControlChannelTrigger {
             Err(e) => return Err(e),
         }
         if !self.inner.watching.swap(true, Ordering::SeqCst) {
+            let probe = match transport.push_hook() {
+                Some(hook) => {
+                    hook.install(self.push_listener());
+                    false
+                }
+                None => true,
+            };
             let weak = Arc::downgrade(&self.inner);
             std::thread::Builder::new()
                 .name(format!("netrt-ccht-{}", self.inner.id))
-                .spawn(move || watch(weak, socket))
+                .spawn(move || watch(weak, socket, probe))
                 .map_err(|e| Error::from_io(&e, "ControlChannelTrigger: start the watcher thread"))?;
         }
         Ok(ControlChannelTriggerStatus::SoftwareSlotAllocated)
@@ -337,9 +371,20 @@ impl ControlChannelTrigger {
     /// open.
     pub fn close(&self) {
         if !self.inner.closed.swap(true, Ordering::SeqCst) {
+            if let Some(hook) =
+                lock(&self.inner.transport).as_ref().and_then(ControlChannelTransport::push_hook)
+            {
+                hook.remove(&self.push_listener());
+            }
             self.wake_watcher();
             local::forget_trigger(self);
         }
+    }
+
+    /// This trigger as a WebSocket's push listener (weak: the WebSocket does not keep it alive).
+    fn push_listener(&self) -> Weak<dyn PushListener> {
+        let weak: Weak<dyn PushListener> = Arc::downgrade(&self.inner) as Weak<Inner>;
+        weak
     }
 
     /// netrt: whether Close was called.
@@ -382,9 +427,10 @@ fn check_minutes(value: u32) -> Result<()> {
 }
 
 /// The watcher: runs the keep-alive task every interval and the push task when bytes wait
-/// unclaimed. After a push it waits for the app to claim them (a read, or the bytes gone)
-/// before it can push again. Ends when the trigger closes or is dropped, or the socket goes.
-fn watch(weak: Weak<Inner>, socket: StreamSocket) {
+/// unclaimed (`probe`: a StreamSocket's readiness) or a WebSocket reported data. After a
+/// probed push it waits for the app to claim the bytes (a read, or the bytes gone) before it
+/// can push again. Ends when the trigger closes or is dropped, or the socket goes.
+fn watch(weak: Weak<Inner>, socket: StreamSocket, probe: bool) {
     let mut next_keep_alive = {
         let Some(inner) = weak.upgrade() else { return };
         Instant::now() + *lock(&inner.interval)
@@ -396,6 +442,12 @@ fn watch(weak: Weak<Inner>, socket: StreamSocket) {
             return;
         }
         let trigger = ControlChannelTrigger { inner };
+        for _ in 0..trigger.inner.pushes.swap(0, Ordering::SeqCst) {
+            if trigger.is_closed() {
+                return;
+            }
+            local::fire(&trigger, LocalTriggerKind::PushNotification);
+        }
         let now = Instant::now();
         if now >= next_keep_alive {
             local::fire(&trigger, LocalTriggerKind::KeepAlive);
@@ -409,7 +461,12 @@ fn watch(weak: Weak<Inner>, socket: StreamSocket) {
         // The trigger itself is not held while waiting, so dropping the last reference ends it.
         let inner_weak = Arc::downgrade(&trigger.inner);
         drop(trigger);
-        let probe = socket.probe_channel(wait, wake_fd);
+        let probe = if probe {
+            socket.probe_channel(wait, wake_fd)
+        } else {
+            wait_for_wake(wake_fd, wait.min(RECHECK_GONE));
+            if socket.channel_gone() { ChannelProbe::Gone } else { ChannelProbe::Quiet }
+        };
         let Some(inner) = inner_weak.upgrade() else { return };
         drain(&inner);
         let trigger = ControlChannelTrigger { inner };
@@ -434,4 +491,12 @@ fn watch(weak: Weak<Inner>, socket: StreamSocket) {
             }
         }
     }
+}
+
+/// Waits at most `wait` for the wake eventfd (a WebSocket's push, Close, a new interval).
+fn wait_for_wake(wake_fd: std::os::fd::RawFd, wait: Duration) {
+    let mut fds = [libc::pollfd { fd: wake_fd, events: libc::POLLIN, revents: 0 }];
+    let ms = libc::c_int::try_from(wait.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: one valid pollfd.
+    let _ = unsafe { libc::poll(fds.as_mut_ptr(), 1, ms) };
 }

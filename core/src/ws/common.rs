@@ -118,6 +118,8 @@ pub(crate) struct SocketCore<S> {
     /// Run once the receive side has ended (set by the owner: it ends its event
     /// subscriptions, so `async for` stops).
     pub on_receive_end: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// A ControlChannelTrigger's PushNotificationTrigger, told when data arrives unclaimed.
+    pub push: super::push::PushHook,
 }
 
 /// Returns a socket left in `Connecting` by a dropped connect future to `Created`.
@@ -147,6 +149,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             closing: tokio::sync::Notify::new(),
             closing_token: tokio_util::sync::CancellationToken::new(),
             on_receive_end: OnceLock::new(),
+            push: super::push::PushHook::default(),
         }
     }
 

@@ -83,6 +83,11 @@ impl MessageWebSocket {
         self.inner.core.connection.get().map(|c| c.socket.clone())
     }
 
+    /// Where a ControlChannelTrigger installs its push listener.
+    pub(crate) fn push_hook(&self) -> &super::push::PushHook {
+        &self.inner.core.push
+    }
+
     /// `MessageReceived` += handler.
     ///
     /// # Errors
@@ -182,9 +187,16 @@ async fn receive_loop(
     }
     // FullMessage mode: the pieces of the message so far.
     let mut assembled = BytesMut::new();
+    // Inside a data message (its first piece has been seen).
+    let mut in_message = false;
     loop {
         let (message_type, data, complete) = match reader.next().await {
             Ok(Incoming::Piece { text, data, last }) => {
+                if !in_message {
+                    // A ControlChannelTrigger's push runs alongside the MessageReceived.
+                    core.push.message_arrived();
+                }
+                in_message = !last;
                 let message_type = if text { SocketMessageType::Utf8 } else { SocketMessageType::Binary };
                 match whole_or_piece(partial, &mut assembled, data, last) {
                     Some(data) => (message_type, Ok(data), last),

@@ -13,6 +13,7 @@ mod frames;
 mod handshake;
 mod information;
 mod message;
+pub(crate) mod push;
 mod stream;
 
 pub use args::{
@@ -23,6 +24,7 @@ pub use control::{DEFAULT_HANDSHAKE_TIMEOUT, MessageWebSocketControl, StreamWebS
 pub use enums::{MessageWebSocketReceiveMode, SocketMessageType};
 pub use information::{MessageWebSocketInformation, StreamWebSocketInformation, WebSocketInformation};
 pub use message::MessageWebSocket;
+pub(crate) use push::PushListener;
 pub use stream::StreamWebSocket;
 
 /// `WebSocketError.GetStatus(hresult)`: the WebErrorStatus of a failed WebSocket operation

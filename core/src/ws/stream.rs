@@ -70,6 +70,11 @@ impl StreamWebSocket {
         self.inner.core.connection.get().map(|c| c.socket.clone())
     }
 
+    /// Where a ControlChannelTrigger installs its push listener.
+    pub(crate) fn push_hook(&self) -> &super::push::PushHook {
+        &self.inner.core.push
+    }
+
     /// `Control`.
     pub fn control(&self) -> StreamWebSocketControl {
         StreamWebSocketControl { core: self.inner.core.control.clone() }
@@ -139,6 +144,10 @@ async fn receive_task(
                 break;
             }
         };
+        if !data.is_empty() {
+            // Unclaimed data (no app read pending) is a ControlChannelTrigger's push.
+            core.push.stream_data_arrived();
+        }
         let mut data = data;
         while !data.is_empty() {
             let piece = data.split_to(data.len().min(QUEUED_PIECE));
@@ -178,6 +187,8 @@ impl StreamEnd {
         if self.0.core.is_closed() {
             return Err(Error::closed("WebSocket"));
         }
+        // Pending from here: data arriving meanwhile is this read's, not a push.
+        let _pending = self.0.core.push.read_started();
         let mut input = self.0.input.lock().await;
         loop {
             if !input.current.is_empty() {

@@ -47,6 +47,12 @@ impl StreamSocket {
         if inner.read_busy.load(Ordering::SeqCst) { ChannelProbe::Claimed } else { ChannelProbe::Unclaimed }
     }
 
+    /// Whether the socket is closed or not connected (a WebSocket transport's watcher, which
+    /// does not probe, ends then).
+    pub(crate) fn channel_gone(&self) -> bool {
+        self.inner.connection("ControlChannelTrigger").is_err()
+    }
+
     /// Turns TCP keep-alive on with probes after `idle` of silence (the channel's interval).
     pub(crate) fn set_channel_keep_alive(&self, idle: Duration) -> Result<()> {
         let conn = self.inner.connection("ControlChannelTrigger.UsingTransport")?;
