@@ -402,7 +402,11 @@ int main(void) {
     if (progress.bytes_received > 0) break;
   }
   CHECK_OK(netrt_download_operation_pause(slow));
-  CHECK_OK(netrt_download_operation_get_progress(slow, &progress));
+  /* As in WinRT, Pause asks; Progress.Status confirms once the request has stopped. */
+  for (long long deadline = clock_ms() + 20000; clock_ms() < deadline; pause_ms(20)) {
+    CHECK_OK(netrt_download_operation_get_progress(slow, &progress));
+    if (progress.status != NETRT_BACKGROUND_TRANSFER_STATUS_RUNNING) break;
+  }
   CHECK(progress.status == NETRT_BACKGROUND_TRANSFER_STATUS_PAUSED_BY_APPLICATION);
   CHECK_HR(netrt_download_operation_pause(slow), NETRT_E_ILLEGAL_METHOD_CALL);
   CHECK_OK(netrt_download_operation_attach_async(slow, &op));
