@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use netrt_core::Error;
-use netrt_core::foundation::{AsyncOperation, AsyncOperationWithProgress, AsyncStatus};
+use netrt_core::foundation::{AsyncOperationWithProgress, AsyncStatus};
 use netrt_core::web::syndication::{RetrievalProgress, TransferProgress};
 
 use crate::async_op::{AsyncOp, OpResult};
@@ -153,30 +153,6 @@ where
 /// Registers `f` to run when `op` finishes; gives it back when `op` already has.
 fn done_listener<F: FnOnce() + Send + Clone + 'static>(op: &AsyncOp, f: F) -> Result<(), F> {
     if op.on_done(Box::new(f.clone())) { Ok(()) } else { Err(f) }
-}
-
-/// Waits for a core operation without blocking a thread, and returns its outcome. Dropping the
-/// future cancels the operation (cancelling the C operation cancels what it wraps).
-pub(crate) async fn follow<T: Clone + Send + 'static>(op: AsyncOperation<T>) -> Result<T, Error> {
-    struct CancelOnDrop<T: Send + 'static>(Option<AsyncOperation<T>>);
-    impl<T: Send + 'static> Drop for CancelOnDrop<T> {
-        fn drop(&mut self) {
-            if let Some(op) = self.0.take()
-                && op.status() == AsyncStatus::Started
-            {
-                let _ = op.cancel();
-            }
-        }
-    }
-    let mut guard = CancelOnDrop(Some(op.clone()));
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    if op.on_done(Box::new(move || {
-        let _ = tx.send(());
-    })) {
-        let _ = rx.await;
-    }
-    guard.0 = None;
-    op.results()
 }
 
 #[derive(Clone, Copy)]

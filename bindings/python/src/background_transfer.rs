@@ -17,7 +17,6 @@ use crate::background_transfer_values::{PyBackgroundTransferContentPart, group_a
 use crate::convert::py_enum;
 use crate::credential::credential_obj;
 use crate::errors::OrRaise;
-use crate::progress_op::finished;
 use crate::storage::PyStorageFile;
 use crate::streams::PyInputStream;
 use crate::syndication_client::credential_arg;
@@ -161,13 +160,13 @@ with_transfer_base!(PyBackgroundDownloader {
         let (uri, result) = (uri_arg(uri)?, file_arg(result_file, "result_file")?);
         let stream = stream_arg(request_body_stream, "request_body_stream")?;
         let op = self.inner.create_download_async(&uri, &result, stream).or_raise()?;
-        spawn(finished(op), download_obj)
+        spawn(op.finished(), download_obj)
     }
 
     /// `GetCurrentDownloadsAsync()`: this user's downloads of no group (a list).
     #[staticmethod]
     fn get_current_downloads_async() -> PyResult<IAsyncOperation> {
-        spawn(finished(BackgroundDownloader::get_current_downloads_async().or_raise()?), downloads)
+        spawn(BackgroundDownloader::get_current_downloads_async().or_raise()?.finished(), downloads)
     }
 
     /// `RequestUnconstrainedDownloadsAsync(operations)` (deprecated in WinRT): not provided
@@ -188,7 +187,7 @@ with_transfer_base!(PyBackgroundDownloader {
     fn get_current_downloads_for_transfer_group_async(group: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
         let group = group_arg(Some(group))?.ok_or_else(|| crate::errors::invalid_arg("group is None"))?;
         let op = BackgroundDownloader::get_current_downloads_for_transfer_group_async(&group).or_raise()?;
-        spawn(finished(op), downloads)
+        spawn(op.finished(), downloads)
     }
 });
 
@@ -227,7 +226,7 @@ with_transfer_base!(PyBackgroundUploader {
     ) -> PyResult<IAsyncOperation> {
         let (uri, stream) = (uri_arg(uri)?, stream_arg(source_stream, "source_stream")?);
         let op = self.inner.create_upload_from_stream_async(&uri, stream).or_raise()?;
-        spawn(finished(op), upload_obj)
+        spawn(op.finished(), upload_obj)
     }
 
     /// `CreateUploadAsync(uri, parts[, sub_type[, boundary]])`: a multipart upload
@@ -253,13 +252,13 @@ with_transfer_base!(PyBackgroundUploader {
             list.push(part.get().inner.clone());
         }
         let op = self.inner.create_upload_async(&uri, list, sub_type, boundary).or_raise()?;
-        spawn(finished(op), upload_obj)
+        spawn(op.finished(), upload_obj)
     }
 
     /// `GetCurrentUploadsAsync()`: this user's uploads of no group (a list).
     #[staticmethod]
     fn get_current_uploads_async() -> PyResult<IAsyncOperation> {
-        spawn(finished(BackgroundUploader::get_current_uploads_async().or_raise()?), uploads)
+        spawn(BackgroundUploader::get_current_uploads_async().or_raise()?.finished(), uploads)
     }
 
     /// `GetCurrentUploadsForTransferGroupAsync(group)`.
@@ -268,6 +267,6 @@ with_transfer_base!(PyBackgroundUploader {
     fn get_current_uploads_for_transfer_group_async(group: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
         let group = group_arg(Some(group))?.ok_or_else(|| crate::errors::invalid_arg("group is None"))?;
         let op = BackgroundUploader::get_current_uploads_for_transfer_group_async(&group).or_raise()?;
-        spawn(finished(op), uploads)
+        spawn(op.finished(), uploads)
     }
 });

@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use netrt::foundation::{AsyncOperation, AsyncOperationWithProgress};
+use netrt::foundation::AsyncOperationWithProgress;
 use pyo3::PyClassInitializer;
 use pyo3::prelude::*;
 
@@ -129,31 +129,6 @@ impl PyOperationWithProgress {
     }
 }
 
-/// Cancels a core operation when the future awaiting it is dropped before it finished (the
-/// Python operation was cancelled).
-struct CancelOnDrop<T: Send + 'static>(Option<AsyncOperation<T>>);
-
-impl<T: Send + 'static> Drop for CancelOnDrop<T> {
-    fn drop(&mut self) {
-        if let Some(op) = self.0.take() {
-            let _ = op.cancel();
-        }
-    }
-}
-
-/// Awaits a core operation (its Completed handler stays free); dropping this future cancels it.
-pub async fn finished<T: Clone + Send + 'static>(op: AsyncOperation<T>) -> netrt::Result<T> {
-    let mut guard = CancelOnDrop(Some(op.clone()));
-    let (done, wait) = tokio::sync::oneshot::channel::<()>();
-    if op.on_done(Box::new(move || {
-        let _ = done.send(());
-    })) {
-        let _ = wait.await;
-    }
-    guard.0 = None;
-    op.results()
-}
-
 /// A core operation with progress as a Python one: the handler assigned in Python gets core's
 /// reports, and cancelling the Python operation cancels core's.
 pub fn follow_with_progress<T, P>(
@@ -170,7 +145,7 @@ where
         py,
         move |report| async move {
             op.set_progress(Arc::from(report))?;
-            finished(op.operation().clone()).await
+            op.operation().clone().finished().await
         },
         convert,
         progress,

@@ -8,7 +8,6 @@ use netrt_core::background_transfer::{
 
 use super::{download_obj, group_opt, issue_group};
 use crate::async_op::{self, OpResult};
-use crate::async_progress;
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::credential::{credential_opt, issue_opt};
 use crate::enums::netrt_background_transfer_cost_policy;
@@ -242,9 +241,9 @@ pub extern "C" fn netrt_background_downloader_create_download_async(
         let (uri, file) = (get!(uri, Uri), get!(result_file, StorageFile));
         let stream = get!(request_body_stream, InputStream);
         let core = downloader.create_download_async(&uri, &file, stream)?;
-        out.write(async_op::start(async move {
-            Ok(OpResult::Object(download_obj(async_progress::follow(core).await?)))
-        })?);
+        out.write(async_op::start(
+            async move { Ok(OpResult::Object(download_obj(core.finished().await?))) },
+        )?);
         Ok(())
     })
 }
@@ -286,7 +285,7 @@ fn list_op(
     core: netrt_core::foundation::AsyncOperation<Vec<DownloadOperation>>,
 ) -> Result<netrt_handle, netrt_core::Error> {
     async_op::start(async move {
-        let list = async_progress::follow(core).await?;
+        let list = core.finished().await?;
         Ok(OpResult::Objects(list.into_iter().map(download_obj).collect()))
     })
 }

@@ -122,7 +122,7 @@ fn follow_transfer<T: Clone + Send + 'static>(
         let op = core.operation().clone();
         async move {
             forwarded?;
-            let done = async_progress::follow(op).await?;
+            let done = op.finished().await?;
             Ok(OpResult::Object(wrap(done)))
         }
     })

@@ -8,7 +8,6 @@ use netrt_core::background_transfer::{
 
 use super::{group_opt, issue_group, upload_obj};
 use crate::async_op::{self, OpResult};
-use crate::async_progress;
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
 use crate::credential::{credential_opt, issue_opt};
 use crate::enums::netrt_background_transfer_cost_policy;
@@ -297,14 +296,14 @@ fn parts_in(
 fn created_op(
     core: netrt_core::foundation::AsyncOperation<UploadOperation>,
 ) -> Result<netrt_handle, netrt_core::Error> {
-    async_op::start(async move { Ok(OpResult::Object(upload_obj(async_progress::follow(core).await?))) })
+    async_op::start(async move { Ok(OpResult::Object(upload_obj(core.finished().await?))) })
 }
 
 fn list_op(
     core: netrt_core::foundation::AsyncOperation<Vec<UploadOperation>>,
 ) -> Result<netrt_handle, netrt_core::Error> {
     async_op::start(async move {
-        let list = async_progress::follow(core).await?;
+        let list = core.finished().await?;
         Ok(OpResult::Objects(list.into_iter().map(upload_obj).collect()))
     })
 }

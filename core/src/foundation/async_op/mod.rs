@@ -889,6 +889,39 @@ impl<T: Send + 'static> AsyncOperation<T> {
         self.with_results(T::clone)
     }
 
+    /// Awaits the operation without blocking a thread and returns its results (its Completed
+    /// handler stays free for the app). Dropping the future before the operation finished
+    /// cancels the operation: an operation that wraps this one (a projection's, or a composed
+    /// one) cancels what it wraps when it is itself cancelled.
+    ///
+    /// # Errors
+    /// As [`with_results`](Self::with_results).
+    pub async fn finished(self) -> Result<T>
+    where
+        T: Clone,
+    {
+        /// Cancels the operation unless the wait reached its end.
+        struct CancelOnDrop<'a, T: Send + 'static>(Option<&'a AsyncOperation<T>>);
+        impl<T: Send + 'static> Drop for CancelOnDrop<'_, T> {
+            fn drop(&mut self) {
+                if let Some(op) = self.0.take()
+                    && op.status() == AsyncStatus::Started
+                {
+                    let _ = op.cancel();
+                }
+            }
+        }
+        let mut guard = CancelOnDrop(Some(&self));
+        let (done, wait) = tokio::sync::oneshot::channel::<()>();
+        if self.on_done(Box::new(move || {
+            let _ = done.send(());
+        })) {
+            let _ = wait.await;
+        }
+        guard.0 = None;
+        self.results()
+    }
+
     /// Waits (blocking this thread) and returns the results, as C++/WinRT's `.get()`.
     ///
     /// # Errors
