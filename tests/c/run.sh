@@ -14,7 +14,8 @@
 #
 # plain     links libnetrt.so (-L + rpath; a libnetrt.so.0 symlink satisfies the SONAME).
 # asan      links libnetrt.a into each test with -fsanitize=address,undefined (+ -lpthread -ldl
-#           -lm for the Rust runtime), so no LD_PRELOAD is needed; LeakSanitizer is on.
+#           -lm for the Rust runtime), so no LD_PRELOAD is needed; LeakSanitizer is on. Each
+#           binary is deleted once it passes (they are large; disk on CI machines is not).
 # Every mode also builds and runs the completion-queue examples (examples/c/epoll_echo.c and
 # glib_echo.c, the latter with pkg-config glib-2.0) the same way.
 #
@@ -92,18 +93,17 @@ build_plain() {
   done
 }
 
-build_asan() {
-  for t in "${tests[@]}"; do
-    "$cc" "${cflags[@]}" -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-      -fno-sanitize-recover=all "$here/$t.c" "$lib/libnetrt.a" -lpthread -ldl -lm \
-      -o "$build/asan/$t"
-  done
-  for e in "${examples[@]}"; do
-    # shellcheck disable=SC2046
-    "$cc" "${cflags[@]}" -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-      -fno-sanitize-recover=all "$root/examples/c/$e.c" $(example_flags "$e") "$lib/libnetrt.a" \
-      -lpthread -ldl -lm -o "$build/asan/$e"
-  done
+# One ASan binary: libnetrt.a is linked into each (about 100 MB with its debug info), so each is
+# built, run and deleted in turn; a failing one is kept for a debugger.
+asan_one() { # name, source, extra flags...
+  local name="$1" src="$2"
+  shift 2
+  "$cc" "${cflags[@]}" -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+    -fno-sanitize-recover=all "$src" "$@" "$lib/libnetrt.a" -lpthread -ldl -lm -o "$build/asan/$name"
+  local before=$failures
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run "$name" 300 "$build/asan/$name"
+  if ((failures == before)); then rm -f "$build/asan/$name"; fi
 }
 
 if [[ "$mode" == plain || "$mode" == all || "$mode" == valgrind ]]; then
@@ -114,11 +114,11 @@ if [[ "$mode" == plain || "$mode" == all ]]; then
   for t in "${tests[@]}" "${examples[@]}"; do run "$t" 120 "$build/plain/$t"; done
 fi
 if [[ "$mode" == asan || "$mode" == all ]]; then
-  build_asan
   echo "== C tests (ASan + UBSan, static libnetrt.a)"
-  for t in "${tests[@]}" "${examples[@]}"; do
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      run "$t" 300 "$build/asan/$t"
+  for t in "${tests[@]}"; do asan_one "$t" "$here/$t.c"; done
+  for e in "${examples[@]}"; do
+    # shellcheck disable=SC2046
+    asan_one "$e" "$root/examples/c/$e.c" $(example_flags "$e")
   done
 fi
 if [[ "$mode" == valgrind || "$mode" == all ]]; then
