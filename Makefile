@@ -134,7 +134,7 @@ test-c: ffi
 ## test-cpp: the C++ projection's suite (C++17 + C++20, -Wall -Wextra -Werror), plain and ASan/UBSan.
 test-cpp: ffi
 	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd
-	timeout 1200 tests/cpp/run.sh all
+	timeout 2400 tests/cpp/run.sh all
 
 ## test-python: builds the wheel into .venv (pip install ./bindings/python) and runs pytest;
 ## collecting no tests is a failure.
