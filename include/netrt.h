@@ -884,6 +884,8 @@ enum netrt_kind
   NETRT_KIND_WORKSPACE = 94,
   // `Windows.Web.AtomPub.ResourceCollection`.
   NETRT_KIND_RESOURCE_COLLECTION = 95,
+  // `Windows.Security.Cryptography.Certificates.CertificateExtension`.
+  NETRT_KIND_CERTIFICATE_EXTENSION = 96,
   // `Windows.Storage.StorageFile`.
   NETRT_KIND_STORAGE_FILE = 60,
   // `Windows.Storage.StorageFolder`.
@@ -2876,6 +2878,58 @@ netrt_hresult netrt_subject_alternative_name_info_get_distinguished_names(netrt_
 // `*out` not NULL.
 netrt_hresult netrt_subject_alternative_name_info_get_principal_names(netrt_handle info,
                                                                       netrt_handle *out);
+
+// `CertificateExtension()`: no object id, not critical, an empty value. `*out` (not NULL)
+// receives a new reference.
+netrt_hresult netrt_certificate_extension_create(netrt_handle *out);
+
+// `SubjectAlternativeNameInfo.Extension`: a new `CertificateExtension` handle (a copy) with the
+// certificate's subjectAltName extension — object id "2.5.29.17", its critical flag and the
+// DER of its value (the GeneralNames SEQUENCE). Without one (and for an info made with
+// `netrt_subject_alternative_name_info_create`): that object id, not critical, an empty
+// value; never 0. `*out` not NULL.
+netrt_hresult netrt_subject_alternative_name_info_get_extension(netrt_handle info,
+                                                                netrt_handle *out);
+
+// `CertificateExtension.ObjectId` (get): the dotted object id, "" when unset. String out as
+// every netrt string (`*needed`, not NULL, always receives the size including the NUL; too
+// small → `0x8007007A`).
+netrt_hresult netrt_certificate_extension_get_object_id(netrt_handle extension,
+                                                        char *buf,
+                                                        size_t len,
+                                                        size_t *needed);
+
+// `CertificateExtension.ObjectId` (set): any UTF-8 string (not NULL); netrt does not check
+// the dotted syntax (nothing netrt does reads it).
+netrt_hresult netrt_certificate_extension_set_object_id(netrt_handle extension,
+                                                        const char *value);
+
+// `CertificateExtension.IsCritical` (get). `out_value` not NULL.
+netrt_hresult netrt_certificate_extension_get_is_critical(netrt_handle extension,
+                                                          bool *out_value);
+
+// `CertificateExtension.IsCritical` (set).
+netrt_hresult netrt_certificate_extension_set_is_critical(netrt_handle extension,
+                                                          bool value);
+
+// `CertificateExtension.Value` (get): the DER bytes. `*needed` (not NULL) always receives
+// their count; `buf` receives them when `len` is at least that (too small → `0x8007007A`);
+// `buf` may be NULL when `len` is 0.
+netrt_hresult netrt_certificate_extension_get_value(netrt_handle extension,
+                                                    uint8_t *buf,
+                                                    size_t len,
+                                                    size_t *needed);
+
+// `CertificateExtension.Value` (set): `len` bytes at `data` (copied; `data` may be NULL when
+// `len` is 0).
+netrt_hresult netrt_certificate_extension_set_value(netrt_handle extension,
+                                                    const uint8_t *data,
+                                                    size_t len);
+
+// `CertificateExtension.EncodeValue(String)`: sets `Value` to the DER encoding of `value`
+// (not NULL) as one ASN.1 string — an IA5String when it is ASCII, otherwise a UTF8String.
+netrt_hresult netrt_certificate_extension_encode_value(netrt_handle extension,
+                                                       const char *value);
 
 // `ChainBuildingParameters()`: no required usage, the current time, no revocation check, no
 // network retrieval, no exclusive roots (the system trust store). `*out` (not NULL) receives a

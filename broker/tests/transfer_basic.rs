@@ -20,7 +20,7 @@ use netrt::storage::StorageFile;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
-fn finish<T: Clone + Send + 'static>(op: &AsyncOperation<T>) -> netrt::Result<T> {
+fn finish<T: Clone + Send + Sync + 'static>(op: &AsyncOperation<T>) -> netrt::Result<T> {
     assert!(op.wait(Some(Instant::now() + LIMIT)), "the operation did not finish within {LIMIT:?}");
     op.results()
 }

@@ -157,7 +157,7 @@ impl Interrupt {
 }
 
 /// Waits until `op` has left Started (AsyncOperation is not a Future; its done listener is).
-async fn finished<T: Send + 'static>(op: &AsyncOperation<T>) {
+async fn finished<T: Send + Sync + 'static>(op: &AsyncOperation<T>) {
     let (tx, rx) = oneshot::channel();
     if op.on_done(Box::new(move || {
         let _ = tx.send(());
@@ -221,7 +221,7 @@ pub async fn follow<T>(
     json: bool,
 ) -> Result<Operation, Failure>
 where
-    T: Clone + Send + 'static,
+    T: Clone + Send + Sync + 'static,
 {
     let (tx, mut reports) = mpsc::unbounded_channel();
     started.set_progress(Arc::new(move |p: T| {

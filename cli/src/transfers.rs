@@ -32,7 +32,7 @@ pub async fn run(args: &TransfersArgs) -> Result<(), Failure> {
 }
 
 /// Waits for an AsyncOperation's results (it is not a Future; its done listener is).
-async fn results<T: Clone + Send + 'static>(op: AsyncOperation<T>) -> netrt::Result<T> {
+async fn results<T: Clone + Send + Sync + 'static>(op: AsyncOperation<T>) -> netrt::Result<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     if op.on_done(Box::new(move || {
         let _ = tx.send(());
@@ -172,7 +172,7 @@ async fn cancel(target: &TransferTarget) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn cancel_attached<T: Clone + Send + 'static>(
+async fn cancel_attached<T: Clone + Send + Sync + 'static>(
     attached: netrt::foundation::AsyncOperationWithProgress<T, T>,
     attach_again: impl FnOnce() -> netrt::Result<netrt::foundation::AsyncOperationWithProgress<T, T>>,
 ) -> Result<(), Failure> {

@@ -289,6 +289,22 @@ fn subject_alternative_name_by_kind() {
 }
 
 #[test]
+fn subject_alternative_name_extension_is_the_certificates_der() {
+    let pki = Pki::get();
+    let der = pki.der("san_all");
+    let ext = Certificate::from_der(&der).unwrap().subject_alternative_name().extension();
+    assert_eq!((ext.object_id.as_str(), ext.is_critical), ("2.5.29.17", false));
+    // The value is the GeneralNames SEQUENCE, byte for byte as it sits in the certificate.
+    assert_eq!(ext.value[0], 0x30, "a SEQUENCE");
+    assert!(der.windows(ext.value.len()).any(|w| w == ext.value.as_slice()));
+    assert!(ext.value.windows(9).any(|w| w == b"a.example"));
+    // No subjectAltName: the object id, not critical, an empty value.
+    let none = Certificate::from_der(&pki.der("ca")).unwrap().subject_alternative_name().extension();
+    assert_eq!((none.object_id.as_str(), none.is_critical, none.value.len()), ("2.5.29.17", false, 0));
+    assert_eq!(netrt::tls::SubjectAlternativeNameInfo::default().extension(), none);
+}
+
+#[test]
 fn subject_alternative_name_plural_members_are_live_vectors_of_the_same_entries() {
     use netrt::tls::SubjectAlternativeNameInfo as Info;
     use netrt::tls::SubjectAlternativeNameKind as Kind;

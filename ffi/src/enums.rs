@@ -138,6 +138,8 @@ pub enum netrt_kind {
     Workspace = 94,
     /// `Windows.Web.AtomPub.ResourceCollection`.
     ResourceCollection = 95,
+    /// `Windows.Security.Cryptography.Certificates.CertificateExtension`.
+    CertificateExtension = 96,
     /// `Windows.Storage.StorageFile`.
     StorageFile = 60,
     /// `Windows.Storage.StorageFolder`.

@@ -30,6 +30,7 @@ pub mod broker_views;
 pub mod buffer;
 pub mod certificate;
 pub mod certificate_chain;
+pub mod certificate_extension;
 pub mod chain_building;
 pub mod completion_queue;
 pub mod control_channel;

@@ -136,6 +136,7 @@ handle_kinds! {
     CertificateChain(Arc<netrt_core::tls::CertificateChain>) => CertificateChain, none;
     ChainValidationParameters(Arc<Mutex<netrt_core::tls::ChainValidationParameters>>) => ChainValidationParameters, none;
     SubjectAlternativeNameInfo(Arc<Mutex<netrt_core::tls::SubjectAlternativeNameInfo>>) => SubjectAlternativeNameInfo, none;
+    CertificateExtension(Arc<Mutex<netrt_core::tls::CertificateExtension>>) => CertificateExtension, none;
     IpInformation(netrt_core::net::IpInformation) => IpInformation, none;
     CompletionQueue(netrt_core::foundation::CompletionQueue) => CompletionQueue, owner;
     ChainBuildingParameters(netrt_core::tls::ChainBuildingParameters) => ChainBuildingParameters, none;

@@ -6,6 +6,92 @@
 #include "common.h"
 #include "peers.h"
 
+/* Whether `len` bytes at `data` contain the string `what`. */
+static bool contains(const uint8_t *data, size_t len, const char *what) {
+  size_t n = strlen(what);
+  for (size_t i = 0; i + n <= len; i++) {
+    if (memcmp(data + i, what, n) == 0) return true;
+  }
+  return false;
+}
+
+/* SubjectAlternativeNameInfo.Extension and CertificateExtension: the certificate's own
+ * subjectAltName extension (2.5.29.17, its DER value), an empty one without SAN, and the
+ * constructor, setters and EncodeValue. Returns 0 on success. */
+static int check_extension(netrt_handle san_cert, netrt_handle ca) {
+  int rc = 1;
+  netrt_handle san = 0, ext = 0, other = 0;
+  char text[64];
+  uint8_t der[512];
+  size_t needed = 0;
+  bool critical = true;
+
+  CHECK_OK(netrt_certificate_get_subject_alternative_name(san_cert, &san));
+  CHECK_OK(netrt_subject_alternative_name_info_get_extension(san, &ext));
+  CHECK_OK(netrt_certificate_extension_get_object_id(ext, text, sizeof text, &needed));
+  CHECK(strcmp(text, "2.5.29.17") == 0);
+  CHECK_OK(netrt_certificate_extension_get_is_critical(ext, &critical));
+  CHECK(!critical);
+  CHECK_HR(netrt_certificate_extension_get_value(ext, NULL, 0, &needed), NETRT_E_INSUFFICIENT_BUFFER);
+  CHECK(needed > 20 && needed <= sizeof der);
+  CHECK_OK(netrt_certificate_extension_get_value(ext, der, sizeof der, &needed));
+  CHECK(der[0] == 0x30 && contains(der, needed, "a.example")); /* GeneralNames */
+  RELEASE(ext);
+  RELEASE(san);
+
+  /* No subjectAltName: the object id, not critical, an empty value. */
+  CHECK_OK(netrt_certificate_get_subject_alternative_name(ca, &san));
+  CHECK_OK(netrt_subject_alternative_name_info_get_extension(san, &ext));
+  CHECK_OK(netrt_certificate_extension_get_object_id(ext, text, sizeof text, &needed));
+  CHECK(strcmp(text, "2.5.29.17") == 0);
+  CHECK_OK(netrt_certificate_extension_get_value(ext, NULL, 0, &needed));
+  CHECK(needed == 0);
+  RELEASE(ext);
+
+  /* The constructor, the setters and EncodeValue (an IA5String for ASCII text). */
+  CHECK_OK(netrt_certificate_extension_create(&ext));
+  CHECK_OK(netrt_certificate_extension_get_object_id(ext, text, sizeof text, &needed));
+  CHECK(text[0] == 0 && needed == 1);
+  CHECK_OK(netrt_certificate_extension_set_object_id(ext, "1.2.3.4"));
+  CHECK_OK(netrt_certificate_extension_get_object_id(ext, text, sizeof text, &needed));
+  CHECK(strcmp(text, "1.2.3.4") == 0);
+  CHECK_OK(netrt_certificate_extension_set_is_critical(ext, true));
+  CHECK_OK(netrt_certificate_extension_get_is_critical(ext, &critical));
+  CHECK(critical);
+  CHECK_OK(netrt_certificate_extension_encode_value(ext, "hi"));
+  CHECK_OK(netrt_certificate_extension_get_value(ext, der, sizeof der, &needed));
+  CHECK(needed == 4 && memcmp(der, "\x16\x02hi", 4) == 0);
+  CHECK_OK(netrt_certificate_extension_set_value(ext, (const uint8_t *)"\x05\x00", 2));
+  CHECK_OK(netrt_certificate_extension_get_value(ext, der, sizeof der, &needed));
+  CHECK(needed == 2 && der[0] == 0x05);
+  CHECK_OK(netrt_certificate_extension_set_value(ext, NULL, 0));
+  CHECK_OK(netrt_certificate_extension_get_value(ext, NULL, 0, &needed));
+  CHECK(needed == 0);
+
+  /* Misuse: NULLs, a wrong kind, a stale handle. */
+  CHECK_HR(netrt_certificate_extension_set_object_id(ext, NULL), NETRT_E_POINTER);
+  CHECK_HR(netrt_certificate_extension_encode_value(ext, NULL), NETRT_E_POINTER);
+  CHECK_HR(netrt_certificate_extension_set_value(ext, NULL, 3), NETRT_E_POINTER);
+  CHECK_HR(netrt_certificate_extension_get_is_critical(ext, NULL), NETRT_E_POINTER);
+  CHECK_HR(netrt_certificate_extension_get_value(ext, NULL, 0, NULL), NETRT_E_POINTER);
+  CHECK_HR(netrt_certificate_extension_create(NULL), NETRT_E_POINTER);
+  CHECK_HR(netrt_subject_alternative_name_info_get_extension(san, NULL), NETRT_E_POINTER);
+  CHECK_HR(netrt_subject_alternative_name_info_get_extension(ext, &other), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_certificate_extension_set_is_critical(san, true), NETRT_E_INVALIDARG);
+  CHECK_HR(netrt_certificate_extension_get_is_critical(0, &critical), NETRT_E_POINTER);
+  {
+    netrt_handle stale = ext;
+    RELEASE(ext);
+    CHECK_HR(netrt_certificate_extension_get_is_critical(stale, &critical), NETRT_RO_E_CLOSED);
+  }
+  rc = 0;
+cleanup:
+  RELEASE(other);
+  RELEASE(ext);
+  RELEASE(san);
+  return rc;
+}
+
 int main(void) {
   int rc = 1;
   const char *pki = test_pki();
@@ -87,6 +173,7 @@ int main(void) {
   RELEASE(vec);
   CHECK_HR(netrt_subject_alternative_name_info_get_dns_name(leaf, &vec), NETRT_E_INVALIDARG); /* kind */
   CHECK_HR(netrt_subject_alternative_name_info_get_dns_name(san, NULL), NETRT_E_POINTER);
+  CHECK(check_extension(san_cert, ca) == 0);
 
   /* BuildChainAsync: leaf -> the CA found in the trust store. */
   CHECK_HR(netrt_certificate_build_chain_async(leaf, NULL, 1, &op), NETRT_E_POINTER);

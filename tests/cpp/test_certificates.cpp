@@ -48,6 +48,33 @@ static void members(test::Pki const& pki) {
   test::note("algorithm names, KeyUsages, SubjectAlternativeName, store members");
 }
 
+// SubjectAlternativeNameInfo::Extension and CertificateExtension.
+static void extensions(test::Pki const& pki) {
+  Certificate leaf = Certificate::FromPem(read_text(pki.path("leaf.pem")));
+  Certificate ca = Certificate::FromPem(read_text(pki.path("ca.pem")));
+  CertificateExtension ext = leaf.SubjectAlternativeName().Extension();
+  CHECK(ext.ObjectId() == L"2.5.29.17" && !ext.IsCritical());
+  std::vector<uint8_t> value = ext.Value();
+  std::string text(value.begin(), value.end());
+  CHECK(!value.empty() && value[0] == 0x30 && text.find("localhost") != std::string::npos);
+  // No subjectAltName: the object id, not critical, an empty value.
+  CertificateExtension none = ca.SubjectAlternativeName().Extension();
+  CHECK(none.ObjectId() == L"2.5.29.17" && !none.IsCritical() && none.Value().empty());
+  CHECK(SubjectAlternativeNameInfo().Extension().Value().empty());
+
+  CertificateExtension made;
+  CHECK(made.ObjectId().empty() && !made.IsCritical() && made.Value().empty());
+  made.ObjectId(L"1.2.3.4");
+  made.IsCritical(true);
+  made.EncodeValue(L"hi");
+  CHECK(made.ObjectId() == L"1.2.3.4" && made.IsCritical());
+  CHECK((made.Value() == std::vector<uint8_t>{0x16, 0x02, 'h', 'i'}));
+  std::vector<uint8_t> null_der{0x05, 0x00};
+  made.Value(null_der);
+  CHECK(made.Value() == null_der);
+  test::note("SubjectAlternativeNameInfo.Extension, CertificateExtension");
+}
+
 static void chains(test::Pki const& pki) {
   Certificate leaf = Certificate::FromPem(read_text(pki.path("leaf.pem")));
   Certificate ca = Certificate::FromPem(read_text(pki.path("ca.pem")));
@@ -146,6 +173,7 @@ int main() {
   ::setenv("SSL_CERT_FILE", pki.path("ca.pem").c_str(), 1);
   try {
     members(pki);
+    extensions(pki);
     chains(pki);
     ip_information_and_tls_version();
     tls_listener_on_loopback(pki);

@@ -45,6 +45,37 @@ def test_subject_alternative_name(pki: Pki) -> None:
     assert server.dns_name == ["localhost"] and server.ip_address == ["127.0.0.1"] and server.url == []
 
 
+def test_subject_alternative_name_extension(pki: Pki, ca: Certificate) -> None:
+    der = Certificate.from_pem(pki.text("san_all.pem")).get_certificate_blob()
+    ext = Certificate.from_pem(pki.text("san_all.pem")).subject_alternative_name.extension
+    assert isinstance(ext, netrt.CertificateExtension)
+    assert (ext.object_id, ext.is_critical) == ("2.5.29.17", False)
+    # The GeneralNames SEQUENCE, byte for byte as it sits in the certificate.
+    assert ext.value[0] == 0x30 and ext.value in bytes(der) and b"a.example" in ext.value
+    # No subjectAltName (the CA), or an info made empty: the object id, an empty value.
+    none = ca.subject_alternative_name.extension
+    assert (none.object_id, none.is_critical, none.value) == ("2.5.29.17", False, b"")
+    assert netrt.SubjectAlternativeNameInfo().extension.value == b""
+
+
+def test_certificate_extension_members() -> None:
+    ext = netrt.CertificateExtension()
+    assert (ext.object_id, ext.is_critical, ext.value) == ("", False, b"")
+    ext.object_id = "1.2.3.4"
+    ext.is_critical = True
+    ext.encode_value("hi")
+    assert (ext.object_id, ext.is_critical, ext.value) == ("1.2.3.4", True, b"\x16\x02hi")
+    ext.encode_value("é")
+    assert ext.value == b"\x0c\x02\xc3\xa9"
+    ext.value = bytearray(b"\x05\x00")
+    assert ext.value == b"\x05\x00"
+    with pytest.raises((TypeError, ValueError)):
+        ext.value = 5  # type: ignore[assignment]
+    from netrt.windows.security.cryptography.certificates import CertificateExtension
+
+    assert CertificateExtension is netrt.CertificateExtension
+
+
 def test_algorithm_names(pki: Pki, ca: Certificate) -> None:
     assert (ca.signature_algorithm_name, ca.signature_hash_algorithm_name) == ("sha256ECDSA", "SHA256")
     assert ca.key_algorithm_name == "ECDSA_P256"

@@ -24,6 +24,7 @@ mod credential;
 mod data_io;
 mod datagram;
 mod errors;
+mod extension;
 mod hostname;
 mod listener;
 mod loop_driven;
@@ -225,6 +226,7 @@ fn _netrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<chain_building::PyChainBuildingParameters>()?;
     m.add_class::<certificate::PyCertificateKeyUsages>()?;
     m.add_class::<san::PySubjectAlternativeNameInfo>()?;
+    m.add_class::<extension::PyCertificateExtension>()?;
     m.add_class::<hostname::PyIpInformation>()?;
     m.add_class::<stream_socket::PyStreamSocket>()?;
     m.add_class::<stream_socket::PyStreamSocketControl>()?;

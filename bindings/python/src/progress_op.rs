@@ -138,7 +138,7 @@ pub fn follow_with_progress<T, P>(
     progress: ProgressObject<P>,
 ) -> PyResult<Py<PyOperationWithProgress>>
 where
-    T: Clone + Send + 'static,
+    T: Clone + Send + Sync + 'static,
     P: Clone + Send + 'static,
 {
     spawn_with_progress(

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use netrt::tls::{SubjectAlternativeNameInfo, SubjectAlternativeNameKind as Kind};
 use pyo3::prelude::*;
 
+use crate::extension::PyCertificateExtension;
 use crate::vector::{AnyVector, PyVector};
 
 /// `SubjectAlternativeNameInfo`: the subjectAltName entries by kind.
@@ -85,5 +86,12 @@ impl PySubjectAlternativeNameInfo {
     #[getter]
     fn principal_names(&self) -> PyVector {
         self.live(Kind::PrincipalName)
+    }
+    /// The certificate's subjectAltName extension (object id 2.5.29.17, its critical flag, the
+    /// DER of its value), a copy; without one (or for an info made empty): that object id, not
+    /// critical, an empty value.
+    #[getter]
+    fn extension(&self) -> PyCertificateExtension {
+        PyCertificateExtension::of(self.inner.lock().unwrap_or_else(|e| e.into_inner()).extension())
     }
 }

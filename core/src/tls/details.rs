@@ -21,6 +21,7 @@ use x509_parser::prelude::{GeneralName, X509Certificate};
 use x509_parser::signature_algorithm::SignatureAlgorithm;
 
 use super::der;
+use super::extension::{CertificateExtension, SUBJECT_ALTERNATIVE_NAME_OID};
 use super::name;
 use crate::error::Error;
 use crate::foundation::Vector;
@@ -67,6 +68,8 @@ pub struct SubjectAlternativeNameInfo {
     pub distinguished_name: Vec<String>,
     /// `PrincipalName`: the user principal names (Microsoft UPN otherName).
     pub principal_name: Vec<String>,
+    /// The certificate's subjectAltName extension as it appeared (see [`Self::extension`]).
+    pub(crate) extension: Option<CertificateExtension>,
 }
 
 /// One list of a [`SubjectAlternativeNameInfo`]: the singular member (`DnsName`, an
@@ -89,6 +92,15 @@ pub enum SubjectAlternativeNameKind {
 }
 
 impl SubjectAlternativeNameInfo {
+    /// `Extension`: the certificate's subjectAltName extension (object id 2.5.29.17, its
+    /// critical flag, the DER of its value); without one — also for an info made with the
+    /// constructor — that object id, not critical, and an empty value (see `extension.rs`).
+    pub fn extension(&self) -> CertificateExtension {
+        self.extension
+            .clone()
+            .unwrap_or_else(|| CertificateExtension::subject_alternative_name(false, Vec::new()))
+    }
+
     /// The entries of one kind.
     pub fn entries(&self, kind: SubjectAlternativeNameKind) -> &[String] {
         match kind {
@@ -150,6 +162,11 @@ const OID_UPN: &str = "1.3.6.1.4.1.311.20.2.3";
 pub(crate) fn subject_alternative_names(cert: &X509Certificate<'_>) -> SubjectAlternativeNameInfo {
     let mut info = SubjectAlternativeNameInfo::default();
     let Ok(Some(san)) = cert.subject_alternative_name() else { return info };
+    info.extension = cert
+        .extensions()
+        .iter()
+        .find(|ext| ext.oid.to_id_string() == SUBJECT_ALTERNATIVE_NAME_OID)
+        .map(|ext| CertificateExtension::subject_alternative_name(ext.critical, ext.value.to_vec()));
     for general_name in &san.value.general_names {
         match general_name {
             GeneralName::DNSName(n) => info.dns_name.push((*n).to_owned()),

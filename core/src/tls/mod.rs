@@ -8,6 +8,7 @@ pub mod chain_params;
 pub mod client;
 mod der;
 pub mod details;
+pub mod extension;
 mod key;
 mod name;
 pub mod record;
@@ -23,6 +24,7 @@ pub use chain_build::{CertificateChain, CertificateChainPolicy, ChainValidationP
 pub use chain_params::ChainBuildingParameters;
 pub use client::TlsSessionInfo;
 pub use details::{CertificateKeyUsages, SubjectAlternativeNameInfo, SubjectAlternativeNameKind};
+pub use extension::CertificateExtension;
 pub use verifier::{RecordingClientVerifier, RecordingVerifier, SharedRecord, VerificationRecord};
 pub use version::TlsVersion;
 

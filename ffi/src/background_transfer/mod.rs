@@ -113,7 +113,7 @@ fn upload_obj(op: UploadOperation) -> Arc<Object> {
 
 /// The C operation of a transfer's StartAsync/AttachAsync: follows core's, reporting the
 /// transfer object as progress; cancelling it cancels core's (and so the transfer).
-fn follow_transfer<T: Clone + Send + 'static>(
+fn follow_transfer<T: Clone + Send + Sync + 'static>(
     core: AsyncOperationWithProgress<T, T>,
     wrap: fn(T) -> Arc<Object>,
 ) -> Result<netrt_handle, Error> {

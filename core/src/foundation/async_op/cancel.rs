@@ -65,7 +65,7 @@ pub(super) trait HasCancelSignal: Send + Sync {
     fn cancel_signal(&self) -> Option<&CancelSignal>;
 }
 
-impl<T: Send + 'static> HasCancelSignal for Op<T> {
+impl<T: Send + Sync + 'static> HasCancelSignal for Op<T> {
     fn cancel_signal(&self) -> Option<&CancelSignal> {
         self.signal.as_ref()
     }
@@ -112,7 +112,7 @@ impl std::fmt::Debug for CancelToken {
 }
 
 /// The token for `op`'s signal.
-pub(super) fn token_for<T: Send + 'static>(op: &Arc<Op<T>>) -> CancelToken {
+pub(super) fn token_for<T: Send + Sync + 'static>(op: &Arc<Op<T>>) -> CancelToken {
     let weak: Weak<Op<T>> = Arc::downgrade(op);
     CancelToken(weak)
 }
@@ -122,7 +122,7 @@ const COOPERATION_LIMIT: Duration = Duration::from_secs(1);
 
 /// Asks the operation's future to stop and waits (bounded) until it has ended the operation.
 /// Returns false when it did not (the caller then drops it).
-pub(super) fn ask<T: Send + 'static>(op: &Arc<Op<T>>) -> bool {
+pub(super) fn ask<T: Send + Sync + 'static>(op: &Arc<Op<T>>) -> bool {
     let Some(signal) = op.signal.as_ref() else { return false };
     signal.request();
     // Parked, nobody polls it: poll it here once; it sees the signal and ends.
@@ -155,7 +155,7 @@ pub(super) fn ask<T: Send + 'static>(op: &Arc<Op<T>>) -> bool {
     }
     let deadline = Instant::now() + COOPERATION_LIMIT;
     let mut st = op.lock();
-    while st.status == AsyncStatus::Started {
+    while op.status() == AsyncStatus::Started {
         let now = Instant::now();
         if now >= deadline {
             return false;

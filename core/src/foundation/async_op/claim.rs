@@ -30,7 +30,7 @@ pub enum ClaimedPoll {
     Elsewhere,
 }
 
-impl<T: Send + 'static> AsyncOperation<T> {
+impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// Claims a parked stream operation for the calling event loop: returns the fd to watch,
     /// or `None` when the operation is not parked (finished, on the runtime, driven by a
     /// waiter, claimed already). The caller must poll it at once with
@@ -38,7 +38,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
     #[doc(hidden)]
     pub fn claim(&self) -> Option<Readiness> {
         let mut st = self.op.lock();
-        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..)) {
+        if self.op.status() != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..)) {
             return None;
         }
         let Driver::Parked(fut, ready, _) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
@@ -56,7 +56,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
     pub fn poll_claimed(&self, waker: &Waker) -> ClaimedPoll {
         let op = &self.op;
         let mut st = op.lock();
-        if st.status != AsyncStatus::Started {
+        if op.status() != AsyncStatus::Started {
             return ClaimedPoll::Done;
         }
         let Driver::Claimed(fut, _) = &mut st.driver else { return ClaimedPoll::Elsewhere };

@@ -13,7 +13,7 @@ use super::{AsyncStatus, Driver, Op, Poller, queue_drive};
 /// How long the fast path sleeps when its fd is ready but the future makes no progress.
 const FRUITLESS_PAUSE: Duration = Duration::from_millis(1);
 
-impl<T: Send + 'static> Unpark for Op<T> {
+impl<T: Send + Sync + 'static> Unpark for Op<T> {
     fn spawn_if_parked(self: Arc<Self>) {
         // A claimed operation has its event loop: the grace period does not apply.
         spawn_if_parked(&self, false);
@@ -22,9 +22,9 @@ impl<T: Send + 'static> Unpark for Op<T> {
 
 /// Spawns a parked future on the runtime — also a claimed one when `claimed_too` (nobody can
 /// drive it any more) — and does nothing in any other state.
-pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>, claimed_too: bool) {
+pub(super) fn spawn_if_parked<T: Send + Sync + 'static>(op: &Arc<Op<T>>, claimed_too: bool) {
     let mut st = op.lock();
-    if st.status != AsyncStatus::Started {
+    if op.status() != AsyncStatus::Started {
         return;
     }
     let take = match st.driver {
@@ -56,11 +56,15 @@ pub(super) fn spawn_if_parked<T: Send + 'static>(op: &Arc<Op<T>>, claimed_too: b
 /// The fast path of a blocking wait: if the future is parked, this thread takes it and drives
 /// it until the operation is done (`Ok(true)`), or the deadline passes (the future goes to the
 /// runtime; `Ok(false)`). `Err(())`: not parked (or no eventfd) — wait on the condvar.
-pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Instant>) -> Result<bool, ()> {
+pub(super) fn wait_fast<T: Send + Sync + 'static>(
+    op: &Arc<Op<T>>,
+    deadline: Option<Instant>,
+) -> Result<bool, ()> {
     let wake = thread_wake().ok_or(())?;
     let (mut fut, ready, polled_with) = {
         let mut st = op.lock();
-        if st.status != AsyncStatus::Started || !matches!(st.driver, Driver::Parked(..) | Driver::Claimed(..))
+        if op.status() != AsyncStatus::Started
+            || !matches!(st.driver, Driver::Parked(..) | Driver::Claimed(..))
         {
             return Err(());
         }
@@ -89,7 +93,7 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
         let polled = poll_on_caller(&mut fut, Some(&wake));
         fruitless = if polled.is_pending() && fd_ready == Some(true) { fruitless + 1 } else { 0 };
         let mut st = op.lock();
-        if st.status != AsyncStatus::Started {
+        if op.status() != AsyncStatus::Started {
             // Cancelled while we polled: drop the future (aborting the work) before cancel
             // returns. `cancel` waits until the driver leaves Polling, i.e. the future is gone.
             drop(st);
@@ -133,10 +137,10 @@ pub(super) fn wait_fast<T: Send + 'static>(op: &Arc<Op<T>>, deadline: Option<Ins
 /// A status check's attempt at a parked operation: one poll of its future on this thread
 /// (under the operation's lock; a stream future never waits inside a poll). The future stays
 /// parked when still Pending, with this thread's waker. Returns the status after the attempt.
-pub(super) fn attempt_parked<T: Send + 'static>(op: &Arc<Op<T>>) -> AsyncStatus {
+pub(super) fn attempt_parked<T: Send + Sync + 'static>(op: &Arc<Op<T>>) -> AsyncStatus {
     let mut st = op.lock();
-    let Some(wake) = thread_wake() else { return st.status };
-    let Driver::Parked(fut, _, polled_with) = &mut st.driver else { return st.status };
+    let Some(wake) = thread_wake() else { return op.status() };
+    let Driver::Parked(fut, _, polled_with) = &mut st.driver else { return op.status() };
     // A future a completion queue drives keeps the queue's waker.
     let polled = match polled_with {
         Poller::Queue(waker) => poll_with(fut, waker),
@@ -146,7 +150,7 @@ pub(super) fn attempt_parked<T: Send + 'static>(op: &Arc<Op<T>>) -> AsyncStatus 
         if let Poller::Thread(w) = polled_with {
             *w = wake;
         }
-        return st.status;
+        return op.status();
     };
     let done = std::mem::replace(&mut st.driver, Driver::Runtime);
     op.parked.store(false, Ordering::Relaxed);

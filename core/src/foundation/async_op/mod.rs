@@ -17,6 +17,11 @@
 //! [`set_completion_queue`](AsyncOperation::set_completion_queue)) — or inline, on the setter's
 //! thread, when set after the end. [`crate::dispatch::deliver`] makes that choice.
 //!
+//! The status and the outcome (result or failure) are read without the operation's lock: the
+//! outcome is written once, then published through an atomic state word (`outcome.rs`). The
+//! lock guards what changes while the operation runs — the handler, the done listeners, the
+//! waiters, where the future is — and decides which of completion and cancel comes first.
+//!
 //! ## Caller-driven stream I/O (`start_caller_driven`, hidden from the public API)
 //!
 //! A stream read or write whose first poll is Pending and whose socket has a readiness fd is
@@ -63,6 +68,7 @@ mod cancel;
 mod claim;
 mod driver;
 mod lazy;
+mod outcome;
 mod progress;
 mod queue_drive;
 mod wake;
@@ -87,6 +93,7 @@ pub use cancel::{CancelSignal, CancelToken};
 pub use claim::ClaimedPoll;
 #[doc(hidden)]
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
+use outcome::{Outcome, Seen};
 pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter};
 #[doc(hidden)]
 pub use wake::Readiness;
@@ -177,14 +184,11 @@ enum Driver<T> {
     Claimed(BoxFuture<T>, Readiness),
 }
 
+/// What the operation's lock guards (its outcome lives in [`Outcome`], read without it).
 struct State<T> {
-    status: AsyncStatus,
-    error: Option<Error>,
-    result: Option<T>,
     handler: Handler,
     listeners: Vec<DoneListener>,
     task: Option<tokio::task::AbortHandle>,
-    closed: bool,
     driver: Driver<T>,
     /// The completion queue the handler is delivered to (None: the dispatcher); registered
     /// with the queue while the operation runs, so closing the queue cancels it.
@@ -195,30 +199,11 @@ struct State<T> {
     give_back: Option<GiveBack<T>>,
 }
 
-impl<T> State<T> {
-    /// Completed with a result, or Error with the failure.
-    fn record(&mut self, outcome: Result<T>) {
-        match outcome {
-            Ok(r) => {
-                self.status = AsyncStatus::Completed;
-                self.result = Some(r);
-            }
-            // A future that stopped on its cancel signal having consumed nothing.
-            Err(e) if e.hresult() == E_CANCELLED => {
-                self.status = AsyncStatus::Canceled;
-                self.error = Some(e);
-            }
-            Err(e) => {
-                self.status = AsyncStatus::Error;
-                self.error = Some(e);
-            }
-        }
-    }
-}
-
 /// The shared state of one operation.
 struct Op<T> {
     id: u32,
+    /// The status and, once settled, the result or failure (see `outcome.rs`).
+    outcome: Outcome<T>,
     state: Mutex<State<T>>,
     done: Condvar,
     /// `AsyncOperation` values alive: when the last goes, nobody can wait any more.
@@ -231,10 +216,11 @@ struct Op<T> {
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
-impl<T: Send + 'static> Op<T> {
+impl<T: Send + Sync + 'static> Op<T> {
     fn new(state: State<T>, signal: Option<CancelSignal>) -> Arc<Self> {
         Arc::new(Self {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            outcome: Outcome::started(),
             state: Mutex::new(state),
             done: Condvar::new(),
             users: AtomicUsize::new(1),
@@ -247,11 +233,23 @@ impl<T: Send + 'static> Op<T> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The status (never blocks).
+    fn status(&self) -> AsyncStatus {
+        self.outcome.status()
+    }
+
+    /// Fails after `Close()`.
+    fn check_open(&self) -> Result<()> {
+        if self.outcome.is_closed() {
+            return Err(closed_error());
+        }
+        Ok(())
+    }
+
+    /// The lock, unless the operation was closed.
     fn open(&self) -> Result<MutexGuard<'_, State<T>>> {
         let st = self.lock();
-        if st.closed {
-            return Err(Error::new(E_ILLEGAL_METHOD_CALL, "the operation was closed (IAsyncInfo.Close)"));
-        }
+        self.check_open()?;
         Ok(st)
     }
 
@@ -259,7 +257,7 @@ impl<T: Send + 'static> Op<T> {
     fn spawn_locked(self: &Arc<Self>, st: &mut State<T>, fut: BoxFuture<T>) {
         st.driver = Driver::Runtime;
         self.parked.store(false, Ordering::Relaxed);
-        if st.status != AsyncStatus::Started {
+        if self.status() != AsyncStatus::Started {
             // Cancelled before it ran.
             drop(fut);
             return;
@@ -295,15 +293,14 @@ impl<T: Send + 'static> Op<T> {
     /// Moves a started operation to its final state (first caller wins).
     fn settle(self: &Arc<Self>, outcome: Result<T>) {
         let st = self.lock();
-        if st.status == AsyncStatus::Started {
+        if self.status() == AsyncStatus::Started {
             self.settle_locked(st, outcome);
         }
     }
 
     /// [`settle`](Self::settle) with the lock held and the status seen Started.
     fn settle_locked(self: &Arc<Self>, mut st: MutexGuard<'_, State<T>>, outcome: Result<T>) -> AsyncStatus {
-        st.record(outcome);
-        let status = st.status;
+        let status = self.outcome.publish(&mut st, outcome);
         self.finish(st);
         status
     }
@@ -313,7 +310,7 @@ impl<T: Send + 'static> Op<T> {
     fn finish(&self, mut st: MutexGuard<'_, State<T>>) {
         st.task = None;
         let target = st.target.take();
-        let status = st.status;
+        let status = self.status();
         let handler = match std::mem::replace(&mut st.handler, Handler::Used) {
             Handler::Set(h) => Some(h),
             other => {
@@ -339,7 +336,7 @@ impl<T: Send + 'static> Op<T> {
     }
 }
 
-impl<T: Send + 'static> CancelOnClose for Op<T> {
+impl<T: Send + Sync + 'static> CancelOnClose for Op<T> {
     fn cancel_for_closed_queue(self: Arc<Self>) {
         self.users.fetch_add(1, Ordering::Relaxed);
         // A finished or IAsyncInfo-closed operation has nothing to cancel.
@@ -349,9 +346,9 @@ impl<T: Send + 'static> CancelOnClose for Op<T> {
 
 /// Settles the operation with `E_UNEXPECTED` if its task ends without a result (a panic in
 /// the future); after an abort the operation is already Canceled and this does nothing.
-struct SettleOnDrop<T: Send + 'static>(Option<Arc<Op<T>>>);
+struct SettleOnDrop<T: Send + Sync + 'static>(Option<Arc<Op<T>>>);
 
-impl<T: Send + 'static> Drop for SettleOnDrop<T> {
+impl<T: Send + Sync + 'static> Drop for SettleOnDrop<T> {
     fn drop(&mut self) {
         if let Some(op) = self.0.take() {
             op.settle(Err(Error::new(
@@ -366,18 +363,18 @@ impl<T: Send + 'static> Drop for SettleOnDrop<T> {
 ///
 /// Cloning gives another reference to the same operation (WinRT reference semantics).
 /// Dropping every reference never cancels it.
-pub struct AsyncOperation<T: Send + 'static> {
+pub struct AsyncOperation<T: Send + Sync + 'static> {
     op: Arc<Op<T>>,
 }
 
-impl<T: Send + 'static> Clone for AsyncOperation<T> {
+impl<T: Send + Sync + 'static> Clone for AsyncOperation<T> {
     fn clone(&self) -> Self {
         self.op.users.fetch_add(1, Ordering::Relaxed);
         Self { op: self.op.clone() }
     }
 }
 
-impl<T: Send + 'static> Drop for AsyncOperation<T> {
+impl<T: Send + Sync + 'static> Drop for AsyncOperation<T> {
     fn drop(&mut self) {
         // The last reference: nobody can wait for a parked operation any more, so the runtime
         // takes it now instead of after the grace period (the rest of a fire-and-forget write
@@ -388,7 +385,7 @@ impl<T: Send + 'static> Drop for AsyncOperation<T> {
     }
 }
 
-impl<T: Send + 'static> std::fmt::Debug for AsyncOperation<T> {
+impl<T: Send + Sync + 'static> std::fmt::Debug for AsyncOperation<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncOperation").field("id", &self.op.id).field("status", &self.status()).finish()
     }
@@ -396,13 +393,9 @@ impl<T: Send + 'static> std::fmt::Debug for AsyncOperation<T> {
 
 fn new_state<T>() -> State<T> {
     State {
-        status: AsyncStatus::Started,
-        error: None,
-        result: None,
         handler: Handler::None,
         listeners: Vec::new(),
         task: None,
-        closed: false,
         driver: Driver::Runtime,
         target: None,
         waiters: 0,
@@ -410,7 +403,7 @@ fn new_state<T>() -> State<T> {
     }
 }
 
-impl<T: Send + 'static> AsyncOperation<T> {
+impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// Starts an operation running `fut`: polls it once here, inside netrt's runtime context,
     /// and spawns it on the runtime only if it is not finished.
     ///
@@ -539,7 +532,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
     fn settled_in(op: Option<Arc<Op<T>>>, outcome: Result<T>) -> Self {
         match op {
             Some(op) => {
-                op.lock().record(outcome);
+                op.outcome.publish(&mut op.lock(), outcome);
                 Self { op }
             }
             None => Self::settled(outcome),
@@ -547,12 +540,13 @@ impl<T: Send + 'static> AsyncOperation<T> {
     }
 
     fn settled(outcome: Result<T>) -> Self {
-        // Settled before anyone can see it: no handler, no waiter to tell. Written straight
-        // into the new allocation (a state built first and recorded into is copied twice more;
+        // Settled before anyone can see it: no handler, no waiter to tell, no lock to take.
+        // Written straight into the new allocation (a value built first is copied twice more;
         // most stream operations end here).
         let mut op = Arc::<Op<T>>::new_uninit();
         Arc::get_mut(&mut op).expect("a new allocation is unique").write(Op {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            outcome: Outcome::settled(outcome),
             state: Mutex::new(new_state()),
             done: Condvar::new(),
             users: AtomicUsize::new(1),
@@ -561,7 +555,6 @@ impl<T: Send + 'static> AsyncOperation<T> {
         });
         // SAFETY: initialised just above.
         let op = unsafe { op.assume_init() };
-        op.lock().record(outcome);
         Self { op }
     }
 
@@ -604,14 +597,15 @@ impl<T: Send + 'static> AsyncOperation<T> {
 
     /// `Status`. Never blocks. Reads the status even after [`close`](Self::close).
     pub fn status(&self) -> AsyncStatus {
-        self.op.lock().status
+        self.op.status()
     }
 
     /// `Status`, checked as the C API does: fails after [`close`](Self::close); a parked
     /// stream operation gets one non-blocking attempt on this thread first.
     #[doc(hidden)]
     pub fn status_with_attempt(&self) -> Result<AsyncStatus> {
-        let status = self.op.open()?.status;
+        self.op.check_open()?;
+        let status = self.op.status();
         if status == AsyncStatus::Started {
             return Ok(driver::attempt_parked(&self.op));
         }
@@ -624,7 +618,12 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// # Errors
     /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
     pub fn error_code(&self) -> Result<HResult> {
-        Ok(self.op.open()?.error.as_ref().map(|e| e.hresult()).unwrap_or(0))
+        match self.op.outcome.seen() {
+            Seen::Closed => Err(closed_error()),
+            Seen::Started | Seen::Settled(_, Ok(_)) => Ok(0),
+            Seen::Settled(_, Err(e)) => Ok(e.hresult()),
+            Seen::GivenBack => Ok(E_CANCELLED),
+        }
     }
 
     /// The failure (or the cancellation) with its detail message; `None` otherwise.
@@ -632,14 +631,19 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// # Errors
     /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
     pub fn error(&self) -> Result<Option<Error>> {
-        Ok(self.op.open()?.error.clone())
+        match self.op.outcome.seen() {
+            Seen::Closed => Err(closed_error()),
+            Seen::Started | Seen::Settled(_, Ok(_)) => Ok(None),
+            Seen::Settled(_, Err(e)) => Ok(Some(e.clone())),
+            Seen::GivenBack => Ok(Some(outcome::given_back_error())),
+        }
     }
 
     /// Blocks until the operation leaves Started or `deadline` passes; returns whether it has
     /// left Started. A parked stream operation is driven on this thread (see the module
     /// notes); one still Started at the deadline goes on, on the runtime.
     pub fn wait(&self, deadline: Option<Instant>) -> bool {
-        if self.op.lock().status != AsyncStatus::Started {
+        if self.op.status() != AsyncStatus::Started {
             return true;
         }
         if let Ok(done) = driver::wait_fast(&self.op, deadline) {
@@ -647,7 +651,9 @@ impl<T: Send + 'static> AsyncOperation<T> {
         }
         let op = &self.op;
         let mut st = op.lock();
-        while st.status == AsyncStatus::Started {
+        // Settling happens under the lock: the status checked here cannot change before this
+        // thread sleeps on the condvar.
+        while op.status() == AsyncStatus::Started {
             st.waiters += 1;
             st = match deadline {
                 None => op.done.wait(st).unwrap_or_else(|e| e.into_inner()),
@@ -677,7 +683,8 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// # Errors
     /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
     pub fn cancel(&self) -> Result<()> {
-        if self.op.open()?.status != AsyncStatus::Started {
+        self.op.check_open()?;
+        if self.op.status() != AsyncStatus::Started {
             return Ok(());
         }
         if cancel::ask(&self.op) {
@@ -706,19 +713,11 @@ impl<T: Send + 'static> AsyncOperation<T> {
     pub fn abandon(&self) -> Result<()> {
         self.cancel()?;
         let mut st = self.op.open()?;
-        if st.status != AsyncStatus::Completed {
-            return Ok(());
-        }
-        let (Some(give_back), Some(result)) = (st.give_back.take(), st.result.as_ref()) else {
-            return Ok(());
-        };
+        let Some(result) = self.op.outcome.completed_result(&mut st) else { return Ok(()) };
+        let Some(give_back) = st.give_back.take() else { return Ok(()) };
         if give_back(result) {
-            st.result = None;
-            st.status = AsyncStatus::Canceled;
-            st.error = Some(Error::new(
-                E_CANCELLED,
-                "the operation was cancelled; what it had read went back to the stream",
-            ));
+            // The result stays in place (a reader may hold it) but is nobody's any more.
+            self.op.outcome.give_back(&mut st);
         }
         Ok(())
     }
@@ -727,11 +726,10 @@ impl<T: Send + 'static> AsyncOperation<T> {
     fn cancel_by_dropping(&self) -> Result<()> {
         let op = &self.op;
         let mut st = op.open()?;
-        if st.status != AsyncStatus::Started {
+        if op.status() != AsyncStatus::Started {
             return Ok(());
         }
-        st.status = AsyncStatus::Canceled;
-        st.error = Some(Error::new(E_CANCELLED, "the operation was cancelled"));
+        op.outcome.publish(&mut st, Err(Error::new(E_CANCELLED, "the operation was cancelled")));
         let task = st.task.take();
         if let Some(task) = &task {
             task.abort();
@@ -767,19 +765,19 @@ impl<T: Send + 'static> AsyncOperation<T> {
         Ok(())
     }
 
-    /// `Close()`: allowed once the operation is done; drops its results. Afterwards every
-    /// member but [`status`](Self::status), [`wait`](Self::wait) and [`id`](Self::id) fails
-    /// with `E_ILLEGAL_METHOD_CALL`.
+    /// `Close()`: allowed once the operation is done; its results become unreachable (their
+    /// memory goes with the operation's last reference: a reader on another thread may still
+    /// be looking at them). Afterwards every member but [`status`](Self::status),
+    /// [`wait`](Self::wait) and [`id`](Self::id) fails with `E_ILLEGAL_METHOD_CALL`.
     ///
     /// # Errors
     /// `E_ILLEGAL_STATE_CHANGE` while Started.
     pub fn close(&self) -> Result<()> {
         let mut st = self.op.lock();
-        if st.status == AsyncStatus::Started {
+        if self.op.status() == AsyncStatus::Started {
             return Err(Error::new(E_ILLEGAL_STATE_CHANGE, "an operation cannot be closed while it runs"));
         }
-        st.closed = true;
-        st.result = None;
+        self.op.outcome.close(&mut st);
         Ok(())
     }
 
@@ -803,7 +801,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if queue.is_some_and(CompletionQueue::is_closed) {
             return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
         }
-        if st.status == AsyncStatus::Started && !self.op.bind_locked(&mut st, queue.cloned()) {
+        if self.op.status() == AsyncStatus::Started && !self.op.bind_locked(&mut st, queue.cloned()) {
             return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
         }
         Ok(())
@@ -828,7 +826,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
         if !matches!(st.handler, Handler::None) {
             return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
         }
-        if st.status == AsyncStatus::Started {
+        if self.op.status() == AsyncStatus::Started {
             st.handler = Handler::Set(handler);
             drop(st);
             // A claimed operation goes on being driven by its event loop; the handler is posted
@@ -837,7 +835,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
             return Ok(());
         }
         st.handler = Handler::Used;
-        let status = st.status;
+        let status = self.op.status();
         drop(st);
         handler(status, CompletedDelivery::Inline);
         Ok(())
@@ -847,7 +845,7 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// finishes it. Returns false (and drops `listener`) when it already has.
     pub fn on_done(&self, listener: DoneListener) -> bool {
         let mut st = self.op.lock();
-        if st.status != AsyncStatus::Started {
+        if self.op.status() != AsyncStatus::Started {
             return false;
         }
         // Almost always the only one: no room for four (a pending read per connection adds up).
@@ -862,19 +860,17 @@ impl<T: Send + 'static> AsyncOperation<T> {
     /// While Started `E_ILLEGAL_METHOD_CALL`; Canceled `0x800704C7`; Error the failure;
     /// after [`close`](Self::close) `E_ILLEGAL_METHOD_CALL`.
     pub fn with_results<R>(&self, f: impl FnOnce(&T) -> R) -> Result<R> {
-        let st = self.op.open()?;
-        match st.status {
-            AsyncStatus::Started => {
+        // Without the lock: a settled outcome never changes (see `outcome.rs`).
+        match self.op.outcome.seen() {
+            Seen::Closed => Err(closed_error()),
+            Seen::Started => {
                 Err(Error::new(E_ILLEGAL_METHOD_CALL, "GetResults: the operation has not completed"))
             }
-            AsyncStatus::Canceled => Err(Error::new(E_CANCELLED, "GetResults: the operation was cancelled")),
-            AsyncStatus::Error => {
-                Err(st.error.clone().unwrap_or_else(|| Error::new(E_UNEXPECTED, "failed without an error")))
+            Seen::Settled(_, Ok(r)) => Ok(f(r)),
+            Seen::Settled(AsyncStatus::Canceled, Err(_)) | Seen::GivenBack => {
+                Err(Error::new(E_CANCELLED, "GetResults: the operation was cancelled"))
             }
-            AsyncStatus::Completed => match &st.result {
-                Some(r) => Ok(f(r)),
-                None => Err(Error::new(E_ILLEGAL_METHOD_CALL, "GetResults: the results were released")),
-            },
+            Seen::Settled(_, Err(e)) => Err(e.clone()),
         }
     }
 
@@ -901,8 +897,8 @@ impl<T: Send + 'static> AsyncOperation<T> {
         T: Clone,
     {
         /// Cancels the operation unless the wait reached its end.
-        struct CancelOnDrop<'a, T: Send + 'static>(Option<&'a AsyncOperation<T>>);
-        impl<T: Send + 'static> Drop for CancelOnDrop<'_, T> {
+        struct CancelOnDrop<'a, T: Send + Sync + 'static>(Option<&'a AsyncOperation<T>>);
+        impl<T: Send + Sync + 'static> Drop for CancelOnDrop<'_, T> {
             fn drop(&mut self) {
                 if let Some(op) = self.0.take()
                     && op.status() == AsyncStatus::Started
@@ -933,6 +929,11 @@ impl<T: Send + 'static> AsyncOperation<T> {
         self.wait(None);
         self.results()
     }
+}
+
+/// `E_ILLEGAL_METHOD_CALL` for a member called after `Close()`.
+fn closed_error() -> Error {
+    Error::new(E_ILLEGAL_METHOD_CALL, "the operation was closed (IAsyncInfo.Close)")
 }
 
 /// Waits (bounded) until an aborted task's future has been dropped on the runtime, so the

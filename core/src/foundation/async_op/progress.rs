@@ -59,24 +59,28 @@ impl<P: Clone + Send + 'static> ProgressReporter<P> {
 
 /// An asynchronous operation that reports progress of type `P`. It dereferences to its
 /// [`AsyncOperation`] for status, waiting, cancellation and results.
-pub struct AsyncOperationWithProgress<T: Send + 'static, P: Clone + Send + 'static> {
+pub struct AsyncOperationWithProgress<T: Send + Sync + 'static, P: Clone + Send + 'static> {
     op: AsyncOperation<T>,
     shared: Arc<Shared<P>>,
 }
 
-impl<T: Send + 'static, P: Clone + Send + 'static> Clone for AsyncOperationWithProgress<T, P> {
+impl<T: Send + Sync + 'static, P: Clone + Send + 'static> Clone for AsyncOperationWithProgress<T, P> {
     fn clone(&self) -> Self {
         Self { op: self.op.clone(), shared: self.shared.clone() }
     }
 }
 
-impl<T: Send + 'static, P: Clone + Send + 'static> std::fmt::Debug for AsyncOperationWithProgress<T, P> {
+impl<T: Send + Sync + 'static, P: Clone + Send + 'static> std::fmt::Debug
+    for AsyncOperationWithProgress<T, P>
+{
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.op.fmt(f)
     }
 }
 
-impl<T: Send + 'static, P: Clone + Send + 'static> std::ops::Deref for AsyncOperationWithProgress<T, P> {
+impl<T: Send + Sync + 'static, P: Clone + Send + 'static> std::ops::Deref
+    for AsyncOperationWithProgress<T, P>
+{
     type Target = AsyncOperation<T>;
 
     fn deref(&self) -> &AsyncOperation<T> {
@@ -84,7 +88,7 @@ impl<T: Send + 'static, P: Clone + Send + 'static> std::ops::Deref for AsyncOper
     }
 }
 
-impl<T: Send + 'static, P: Clone + Send + 'static> AsyncOperationWithProgress<T, P> {
+impl<T: Send + Sync + 'static, P: Clone + Send + 'static> AsyncOperationWithProgress<T, P> {
     /// Starts an operation whose future reports through the reporter `make` receives.
     /// Cancelling it drops the future (as [`AsyncOperation::start`]).
     ///

@@ -19,7 +19,7 @@ use crate::foundation::completion_queue::{CompletionQueue, Drive};
 /// waker, then registers its socket with the queue. `None` when it is settled or now driven
 /// by the queue (also when it already was); the guard back when the queue refused it (closed,
 /// or already watching that socket for another operation) — the caller spawns it.
-pub(super) fn adopt<'a, T: Send + 'static>(
+pub(super) fn adopt<'a, T: Send + Sync + 'static>(
     op: &Arc<Op<T>>,
     mut st: MutexGuard<'a, State<T>>,
     queue: &CompletionQueue,
@@ -50,10 +50,10 @@ pub(super) fn adopt<'a, T: Send + 'static>(
     }
 }
 
-impl<T: Send + 'static> Drive for Op<T> {
+impl<T: Send + Sync + 'static> Drive for Op<T> {
     fn drive(self: Arc<Self>, waker: &Waker) -> Option<Readiness> {
         let mut st = self.lock();
-        if st.status != AsyncStatus::Started {
+        if self.status() != AsyncStatus::Started {
             return None;
         }
         // Taken by a blocking waiter or the runtime meanwhile: no longer the queue's.

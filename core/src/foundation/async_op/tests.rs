@@ -275,3 +275,117 @@ fn progress_reaches_its_handler_in_order_before_completed_and_is_set_once() {
     assert_eq!(seen, ["progress 2", "progress 3", "completed Completed"]);
     assert_eq!((op.results().unwrap(), op.last_progress()), (42, Some(3)));
 }
+
+/// Completion racing readers, Completed handlers and a cancel on other threads, many times
+/// over: readers never see a settled status go back or disagree with the results, exactly one
+/// handler is accepted and it runs exactly once, and the outcome is either the result or the
+/// cancellation — never both, never neither.
+#[test]
+fn completion_racing_status_results_handlers_and_cancel_stays_consistent() {
+    const READERS: usize = 3;
+    const SETTERS: usize = 2;
+    for round in 0..200u32 {
+        let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+        let op = AsyncOperation::start(async move { Ok(rx.await.unwrap_or(0)) }).unwrap();
+        let ran = Arc::new(AtomicU32::new(0));
+        let accepted = AtomicU32::new(0);
+        let start = std::sync::Barrier::new(READERS + SETTERS + 2);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                start.wait();
+                let _ = tx.send(round);
+            });
+            if round % 2 == 0 {
+                // Every other round a cancel races the completion too.
+                s.spawn(|| op.cancel().unwrap());
+            }
+            for _ in 0..SETTERS {
+                s.spawn(|| {
+                    start.wait();
+                    let ran = ran.clone();
+                    match op.set_completed(Box::new(move |_, _| {
+                        ran.fetch_add(1, Ordering::SeqCst);
+                    })) {
+                        Ok(()) => {
+                            accepted.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Err(e) => assert_eq!(e.hresult(), E_ILLEGAL_DELEGATE_ASSIGNMENT),
+                    }
+                });
+            }
+            for _ in 0..READERS {
+                s.spawn(|| {
+                    start.wait();
+                    let mut settled = None;
+                    for _ in 0..2_000 {
+                        let status = op.status();
+                        if let Some(before) = settled {
+                            assert_eq!(status, before, "a settled status never changes");
+                        }
+                        match status {
+                            AsyncStatus::Started => {
+                                assert!(settled.is_none(), "settled, then Started again");
+                                continue;
+                            }
+                            AsyncStatus::Completed => {
+                                assert_eq!(op.results().unwrap(), round);
+                                assert_eq!(op.error_code().unwrap(), 0);
+                                assert!(op.error().unwrap().is_none());
+                            }
+                            AsyncStatus::Canceled => {
+                                assert_eq!(op.results().unwrap_err().hresult(), E_CANCELLED);
+                                assert_eq!(op.error_code().unwrap(), E_CANCELLED);
+                            }
+                            AsyncStatus::Error => panic!("nothing fails here: {:?}", op.error()),
+                        }
+                        settled = Some(status);
+                    }
+                });
+            }
+            start.wait();
+        });
+        assert!(op.wait(soon()));
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "exactly one handler is accepted");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while ran.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(ran.load(Ordering::SeqCst), 1, "the handler runs once");
+        let again = op.set_completed(Box::new(|_, _| {})).unwrap_err();
+        assert_eq!(again.hresult(), E_ILLEGAL_DELEGATE_ASSIGNMENT);
+        match op.status() {
+            AsyncStatus::Completed => assert_eq!(op.results().unwrap(), round),
+            AsyncStatus::Canceled => assert_eq!(op.results().unwrap_err().hresult(), E_CANCELLED),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn close_and_give_back_are_seen_by_lock_free_readers() {
+    static GIVEN: AtomicU32 = AtomicU32::new(0);
+    fn give_back(v: &u32) -> bool {
+        GIVEN.fetch_add(*v, Ordering::SeqCst);
+        true
+    }
+    // A given-back result reads Canceled with its own message, and stays so after Close.
+    let op = AsyncOperation::start(async { Ok(3u32) }).unwrap();
+    op.set_give_back(give_back);
+    op.abandon().unwrap();
+    assert_eq!(op.status(), AsyncStatus::Canceled);
+    assert!(op.error().unwrap().unwrap().message().contains("went back"));
+    op.abandon().unwrap();
+    assert_eq!(GIVEN.load(Ordering::SeqCst), 3, "given back once");
+    op.close().unwrap();
+    assert_eq!(op.status(), AsyncStatus::Canceled);
+    for refused in [op.error_code().err(), op.error().err(), op.results().err(), op.cancel().err()] {
+        assert_eq!(refused.expect("refused after Close").hresult(), E_ILLEGAL_METHOD_CALL);
+    }
+    // A failure keeps its own error until Close.
+    let failed =
+        AsyncOperation::<u32>::start(async { Err(Error::new(WSAECONNREFUSED_HR, "refused")) }).unwrap();
+    assert_eq!(failed.error().unwrap().unwrap().message(), "refused");
+    failed.close().unwrap();
+    assert_eq!(failed.status(), AsyncStatus::Error);
+    assert_eq!(failed.error_code().unwrap_err().hresult(), E_ILLEGAL_METHOD_CALL);
+}

@@ -569,6 +569,29 @@ namespace Windows::Security::Cryptography::Certificates {
 using ::netrt::Windows::Foundation::DateTime;
 using ::netrt::Windows::Foundation::TimeSpan;
 
+// `CertificateExtension`: one X.509 extension (object id, critical flag, DER value).
+// EncodeValue sets Value to the DER encoding of the string as one ASN.1 string: an IA5String
+// for ASCII text, otherwise a UTF8String.
+class CertificateExtension : public ::netrt::impl::object {
+ public:
+  NETRT_IMPL_CLASS(CertificateExtension)
+  // No object id, not critical, an empty value.
+  CertificateExtension()
+      : object(take_ownership_from_abi, ::netrt::impl::make_handle(netrt_certificate_extension_create)) {}
+  hstring ObjectId() const { return get_string(netrt_certificate_extension_get_object_id); }
+  void ObjectId(::netrt::impl::str_in value) const { call(netrt_certificate_extension_set_object_id, value.c_str()); }
+  bool IsCritical() const { return get_value<bool>(netrt_certificate_extension_get_is_critical); }
+  void IsCritical(bool value) const { call(netrt_certificate_extension_set_is_critical, value); }
+  std::vector<uint8_t> Value() const {
+    return ::netrt::impl::read_bytes(
+        [&](uint8_t* b, std::size_t l, std::size_t* n) { return netrt_certificate_extension_get_value(handle(), b, l, n); });
+  }
+  void Value(array_view<uint8_t const> value) const {
+    call(netrt_certificate_extension_set_value, value.data(), static_cast<std::size_t>(value.size()));
+  }
+  void EncodeValue(::netrt::impl::str_in value) const { call(netrt_certificate_extension_encode_value, value.c_str()); }
+};
+
 // `SubjectAlternativeNameInfo` (of a Certificate): the subjectAltName entries by kind. The
 // singular members are snapshots; the plural ones (DnsNames, ...) are modifiable vectors of the
 // same entries, which change only this info object (netrt makes no certificate requests).
@@ -616,6 +639,12 @@ class SubjectAlternativeNameInfo : public ::netrt::impl::object {
   }
   Foundation::Collections::IVector<hstring> PrincipalNames() const {
     return get_object<Foundation::Collections::IVector<hstring>>(netrt_subject_alternative_name_info_get_principal_names);
+  }
+  // The certificate's subjectAltName extension (object id 2.5.29.17, its critical flag, the DER
+  // of its value), a copy; without one (or for an info made empty): that object id, not
+  // critical, an empty value.
+  CertificateExtension Extension() const {
+    return get_object<CertificateExtension>(netrt_subject_alternative_name_info_get_extension);
   }
 };
 
@@ -1412,6 +1441,7 @@ using Windows::Networking::Sockets::WebSocketError;
 using Windows::Security::Cryptography::Certificates::Certificate;
 using Windows::Security::Cryptography::Certificates::CertificateChain;
 using Windows::Security::Cryptography::Certificates::CertificateChainPolicy;
+using Windows::Security::Cryptography::Certificates::CertificateExtension;
 using Windows::Security::Cryptography::Certificates::CertificateKeyUsages;
 using Windows::Security::Cryptography::Certificates::ChainBuildingParameters;
 using Windows::Security::Cryptography::Certificates::ChainValidationParameters;
