@@ -12,7 +12,9 @@
 //! that cannot complete at once stays parked, its socket watched by the queue, and `dispatch`
 //! polls it on the calling thread when the socket is ready — its handler runs in the same
 //! call, and no netrt thread is involved. So the fd also becomes readable when such a socket
-//! is ready (a `dispatch` then may make progress without running a handler).
+//! is ready (a `dispatch` then may make progress without running a handler). A socket stays
+//! registered (edge-triggered) from its first driven operation until it closes or the queue
+//! does, so a read costs no `epoll_ctl` (see `completion_queue/drive.rs`).
 //!
 //! What is delivered where is decided once, when an operation or an event handler is made:
 //! it is *bound* to the thread's current queue ([`CompletionQueue::make_current`]), or
@@ -61,7 +63,8 @@ struct Driven {
     waker: Waker,
 }
 
-/// The epoll token of the eventfd (operation tokens are their ids, below 2^32).
+/// The epoll token of the eventfd (a socket's token is its fd and registration generation,
+/// see `drive.rs`; an fd is never `u32::MAX`).
 const JOBS_TOKEN: u64 = u64::MAX;
 
 /// Something bound to a queue that must end when the queue closes: a running operation.
@@ -82,11 +85,16 @@ struct State {
     bound: HashMap<u64, Weak<dyn CancelOnClose>>,
     /// Parked operations this queue drives, by operation id.
     driven: HashMap<u64, Driven>,
-    /// The sockets registered with the epoll fd, and the driven operation each belongs to now
-    /// (None: idle — kept registered, one-shot, for the socket's next operation, which saves a
-    /// syscall per operation; a stale event finds no operation and is ignored).
-    watched: HashMap<RawFd, Option<u64>>,
-    /// Driven operations whose waker was woken (a close, a CancelIOAsync): poll them next.
+    /// The sockets registered with the epoll fd (edge-triggered, until the socket or the
+    /// queue closes), by fd.
+    watched: HashMap<RawFd, drive::Watch>,
+    /// Numbers the registrations, so an event of a socket whose fd number was reused since is
+    /// told apart.
+    next_generation: u32,
+    /// Whether the queue is in the list `socket_closing` looks at.
+    listed: bool,
+    /// Operations whose waker was woken (a close, a CancelIOAsync) or whose socket reported an
+    /// edge before they were driven: poll them next.
     woken: Vec<u64>,
 }
 
@@ -167,6 +175,8 @@ impl CompletionQueue {
                     bound: HashMap::new(),
                     driven: HashMap::new(),
                     watched: HashMap::new(),
+                    next_generation: 0,
+                    listed: false,
                     woken: Vec::new(),
                 }),
             }),
@@ -263,7 +273,7 @@ impl CompletionQueue {
     /// dispatcher, and cancels the running operations bound here (see the module notes).
     /// Idempotent; never blocks on the application's loop.
     pub fn close(&self) {
-        let (jobs, bound) = {
+        let (jobs, bound, driven) = {
             let mut st = self.lock();
             if st.closed {
                 return;
@@ -273,22 +283,15 @@ impl CompletionQueue {
                 self.drain_fd();
                 st.signaled = false;
             }
-            st.driven.clear();
             for (fd, _) in st.watched.drain() {
-                // SAFETY: our epoll fd; a closed queue watches nothing (an fd closed meanwhile
-                // was removed by the kernel and just fails here).
-                unsafe {
-                    libc::epoll_ctl(
-                        self.inner.epoll.as_raw_fd(),
-                        libc::EPOLL_CTL_DEL,
-                        fd,
-                        std::ptr::null_mut(),
-                    )
-                };
+                self.inner.unwatch(fd);
             }
             st.woken.clear();
-            (std::mem::take(&mut st.jobs), std::mem::take(&mut st.bound))
+            // Dropped after the lock: an operation's last reference may own a socket, whose
+            // closing looks at this queue.
+            (std::mem::take(&mut st.jobs), std::mem::take(&mut st.bound), std::mem::take(&mut st.driven))
         };
+        drop(driven);
         for job in jobs {
             crate::dispatch::post(move || job(Delivery::Dispatcher));
         }
@@ -308,11 +311,13 @@ impl CompletionQueue {
         true
     }
 
-    /// Forgets a bound operation that has ended (and stops watching its socket).
+    /// Forgets a bound operation that has ended (its socket stays registered).
     pub(crate) fn unbind(&self, id: u64) {
         let mut st = self.lock();
         st.bound.remove(&id);
-        self.forget_locked(&mut st, id);
+        let forgotten = forget_locked(&mut st, id);
+        drop(st);
+        drop(forgotten);
     }
 
     /// Makes `queue` (None: none) this thread's current queue: operations started and event
@@ -351,5 +356,7 @@ impl std::fmt::Debug for CompletionQueue {
 }
 
 mod drive;
+use drive::forget_locked;
+pub(crate) use drive::{DrivenWaker, socket_closing};
 #[cfg(test)]
 mod tests;
