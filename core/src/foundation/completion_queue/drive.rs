@@ -23,8 +23,10 @@ use std::task::{Wake, Waker};
 use super::{CompletionQueue, Drive, Driven, Inner, JOBS_TOKEN, State, fork_generation};
 use crate::foundation::async_op::Readiness;
 
-/// What a socket is registered for: everything, edge-triggered, for its lifetime.
-const WATCH_EVENTS: u32 = (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32;
+/// What a socket is registered for, edge-triggered, for its lifetime: reading; writability
+/// is added when a write first has to wait (a writable socket would otherwise report an edge
+/// at once, a wake-up with nothing to do).
+const WATCH_EVENTS: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLET) as u32;
 const READ_EVENTS: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLHUP | libc::EPOLLERR) as u32;
 const WRITE_EVENTS: u32 = (libc::EPOLLOUT | libc::EPOLLHUP | libc::EPOLLERR) as u32;
 
@@ -32,6 +34,8 @@ const WRITE_EVENTS: u32 = (libc::EPOLLOUT | libc::EPOLLHUP | libc::EPOLLERR) as 
 #[derive(Default)]
 pub(super) struct Watch {
     generation: u32,
+    /// Whether `EPOLLOUT` is in the registration.
+    out: bool,
     /// The driven operation waiting to read / to write, by id.
     reader: Option<u64>,
     writer: Option<u64>,
@@ -104,10 +108,22 @@ impl CompletionQueue {
         if st.closed {
             return false;
         }
-        if !st.watched.contains_key(&fd) && !self.watch_locked(&mut st, fd) {
+        let writing = !ready.is_readable();
+        if !st.watched.contains_key(&fd) && !self.watch_locked(&mut st, fd, writing) {
             return false;
         }
         let watch = st.watched.get_mut(&fd).expect("registered above");
+        if writing && !watch.out {
+            let mut ev = libc::epoll_event {
+                events: WATCH_EVENTS | libc::EPOLLOUT as u32,
+                u64: token(fd, watch.generation),
+            };
+            // SAFETY: our epoll fd; `ev` is a valid event.
+            if unsafe { libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut ev) } != 0 {
+                return false;
+            }
+            watch.out = true;
+        }
         let (slot, edge) = if ready.is_readable() {
             (&mut watch.reader, &mut watch.edge_in)
         } else {
@@ -131,11 +147,13 @@ impl CompletionQueue {
         true
     }
 
-    /// Registers `fd` (not registered yet) for its lifetime; false when epoll refuses it.
-    fn watch_locked(&self, st: &mut State, fd: RawFd) -> bool {
+    /// Registers `fd` (not registered yet) for its lifetime, for writability too when `out`;
+    /// false when epoll refuses it.
+    fn watch_locked(&self, st: &mut State, fd: RawFd, out: bool) -> bool {
         st.next_generation = st.next_generation.wrapping_add(1);
         let generation = st.next_generation;
-        let mut ev = libc::epoll_event { events: WATCH_EVENTS, u64: token(fd, generation) };
+        let events = if out { WATCH_EVENTS | libc::EPOLLOUT as u32 } else { WATCH_EVENTS };
+        let mut ev = libc::epoll_event { events, u64: token(fd, generation) };
         // SAFETY: our epoll fd; `ev` is a valid event. EEXIST: the fd is registered although the
         // table does not say so (a close that was not seen): take the registration over.
         let added = unsafe {
@@ -146,7 +164,7 @@ impl CompletionQueue {
         if !added {
             return false;
         }
-        st.watched.insert(fd, Watch { generation, ..Watch::default() });
+        st.watched.insert(fd, Watch { generation, out, ..Watch::default() });
         if !st.listed {
             st.listed = true;
             let mut listed = LISTED.lock().unwrap_or_else(|e| e.into_inner());
