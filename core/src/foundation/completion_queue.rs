@@ -28,6 +28,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
@@ -73,6 +74,36 @@ pub(crate) trait CancelOnClose: Send + Sync {
     fn cancel_for_closed_queue(self: Arc<Self>);
 }
 
+/// Hashes the queue's keys (operation ids, fds: small integers it made or the kernel gave, so
+/// nobody chooses them to collide) with one multiplication instead of SipHash, which cost a
+/// fifth of the instructions of a driven round trip (four lookups per operation).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // As rustc's FxHasher: an odd multiplier keeps distinct small keys distinct in the low
+        // bits (the bucket) and mixes them into the high bits (the control byte).
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(u64::from(n as u32));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
 struct State {
     jobs: VecDeque<Job>,
     /// Whether the eventfd holds an unread signal.
@@ -82,12 +113,12 @@ struct State {
     dispatching: u32,
     closed: bool,
     /// Running operations bound to this queue, by operation id.
-    bound: HashMap<u64, Weak<dyn CancelOnClose>>,
+    bound: IdMap<u64, Weak<dyn CancelOnClose>>,
     /// Parked operations this queue drives, by operation id.
-    driven: HashMap<u64, Driven>,
+    driven: IdMap<u64, Driven>,
     /// The sockets registered with the epoll fd (edge-triggered, until the socket or the
     /// queue closes), by fd.
-    watched: HashMap<RawFd, drive::Watch>,
+    watched: IdMap<RawFd, drive::Watch>,
     /// Numbers the registrations, so an event of a socket whose fd number was reused since is
     /// told apart.
     next_generation: u32,
@@ -172,9 +203,9 @@ impl CompletionQueue {
                     signaled: false,
                     dispatching: 0,
                     closed: false,
-                    bound: HashMap::new(),
-                    driven: HashMap::new(),
-                    watched: HashMap::new(),
+                    bound: IdMap::default(),
+                    driven: IdMap::default(),
+                    watched: IdMap::default(),
                     next_generation: 0,
                     listed: false,
                     woken: Vec::new(),
