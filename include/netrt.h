@@ -3004,7 +3004,9 @@ netrt_hresult netrt_completion_queue_create(netrt_handle *out);
 // level-triggered watching both work. It is an epoll instance (`EPOLL_CLOEXEC`) over the
 // queue's eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`, signalled while handlers wait) and the
 // sockets of the reads and writes the queue drives itself (see
-// `netrt_completion_queue_dispatch`). netrt owns it: do not read, modify or close it. It stays
+// `netrt_completion_queue_dispatch`; a socket stays in it from its first driven operation
+// until it closes, so the fd may also turn readable when data arrives while no read waits —
+// a dispatch then runs nothing). netrt owns it: do not read, modify or close it. It stays
 // valid until the last reference is released, also after close. `*out_fd` must not be NULL.
 // Errors: the handle checks.
 netrt_hresult netrt_completion_queue_get_fd(netrt_handle q,

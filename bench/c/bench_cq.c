@@ -3,6 +3,9 @@
  * process, interleaved pairs (A B, B A, ...; method: BENCHMARKS.md).
  *
  *   bench_cq [pairs]    (default 5; `make bench-c` builds libnetrt in release and runs it)
+ *   bench_cq runs epoll|cq   one side only, `runs` times (no warm-up, no ratio): for counting
+ *                            its syscalls (`strace -c -f`) or instructions (callgrind) per round
+ *                            trip, which do not move with the machine's load
  *
  * Each run: CONNS connections, each ping-ponging 64-byte messages (the client writes one, the
  * server reads and echoes it, the client reads it and writes the next) until ROUNDS round trips
@@ -260,6 +263,13 @@ static double netrt_run(void) {
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   double a[64], b[64], r[64];
+  if (argc > 2) { /* one side only */
+    int cq = strcmp(argv[2], "cq") == 0;
+    if (!cq && strcmp(argv[2], "epoll") != 0) die("the side is epoll or cq", 0);
+    for (int i = 0; i < pairs; i++)
+      printf("%s: %.0f msg/s (%d round trips)\n", argv[2], cq ? netrt_run() : posix_run(), CONNS * ROUNDS);
+    return 0;
+  }
   if (pairs < 1 || pairs > 64) pairs = 5;
   printf("netrt %s: one-thread event-loop echo, %d connections x %d round trips of %u bytes, %d interleaved pairs "
          "(A = hand-written epoll, B = netrt completion queue in epoll; every second pair runs B first)\n",

@@ -144,11 +144,11 @@ pub(super) fn attempt_parked<T: Send + Sync + 'static>(op: &Arc<Op<T>>) -> Async
     // A future a completion queue drives keeps the queue's waker.
     let polled = match polled_with {
         Poller::Queue(waker) => poll_with(fut, waker),
-        Poller::Thread(_) => poll_on_caller(fut, Some(&wake)),
+        Poller::Thread(_) | Poller::Stale => poll_on_caller(fut, Some(&wake)),
     };
     let Poll::Ready(outcome) = polled else {
-        if let Poller::Thread(w) = polled_with {
-            *w = wake;
+        if !matches!(polled_with, Poller::Queue(_)) {
+            *polled_with = Poller::Thread(wake);
         }
         return op.status();
     };

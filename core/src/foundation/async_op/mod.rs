@@ -168,6 +168,9 @@ enum Poller {
     Thread(Arc<wake::WakeFd>),
     /// The completion queue that drives it (see `queue_drive.rs`): it stays with the queue.
     Queue(Waker),
+    /// A completion queue's, but the queue refused to drive it: nobody's (poll again before
+    /// waiting).
+    Stale,
 }
 
 /// Where the operation's future is (see the module notes).
@@ -485,24 +488,42 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         op: Option<Arc<Op<T>>>,
     ) -> Result<Self> {
         let wake = wake::thread_wake();
-        match wake::poll_on_caller(&mut fut, wake.as_ref()) {
+        let queue = CompletionQueue::current();
+        // Bound to a completion queue: the first poll registers the queue's waker, so that the
+        // queue can take the future over without a second attempt (see `queue_drive.rs`).
+        let (op, queue_waker) = match &queue {
+            Some(q) => {
+                let op = op.unwrap_or_else(|| Op::new(new_state(), None));
+                let waker = q.waker_for(u64::from(op.id));
+                (Some(op), Some(waker))
+            }
+            None => (op, None),
+        };
+        let polled = match &queue_waker {
+            Some(waker) => wake::poll_with(&mut fut, &Waker::from(waker.clone())),
+            None => wake::poll_on_caller(&mut fut, wake.as_ref()),
+        };
+        match polled {
             Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
             Poll::Ready(outcome) => Ok(Self::settled_in(op, outcome)),
             Poll::Pending => {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
                 let shared = me.op.clone();
                 let mut st = shared.lock();
-                shared.bind_locked(&mut st, CompletionQueue::current());
+                shared.bind_locked(&mut st, queue);
                 match (readiness(), wake) {
                     (Some(ready), Some(wake)) => {
-                        st.driver = Driver::Parked(fut, ready, Poller::Thread(wake));
                         me.op.parked.store(true, Ordering::Relaxed);
-                        // Bound to a completion queue: the queue's dispatch drives it.
-                        if let Some(queue) = st.target.clone() {
-                            match queue_drive::adopt(&shared, st, &queue) {
-                                None => return Ok(me),
-                                Some(refused) => st = refused,
+                        match (queue_waker, st.target.clone()) {
+                            (Some(waker), Some(queue)) => {
+                                st.driver = Driver::Parked(fut, ready, Poller::Stale);
+                                if queue_drive::adopt_polled(&shared, &mut st, &queue, &waker) {
+                                    return Ok(me);
+                                }
                             }
+                            // The queue closed meanwhile: its waker is nobody's.
+                            (Some(_), None) => st.driver = Driver::Parked(fut, ready, Poller::Stale),
+                            (None, _) => st.driver = Driver::Parked(fut, ready, Poller::Thread(wake)),
                         }
                         drop(st);
                         lazy::spawn_later(me.op.clone());

@@ -13,25 +13,24 @@ use std::task::{Poll, Waker};
 
 use super::wake::poll_with;
 use super::{AsyncStatus, Driver, Op, Poller, Readiness, State};
-use crate::foundation::completion_queue::{CompletionQueue, Drive};
+use crate::foundation::completion_queue::{CompletionQueue, Drive, DrivenWaker};
 
 /// Hands the parked operation (its state locked) to `queue`: polls it once with the queue's
 /// waker, then registers its socket with the queue. `None` when it is settled or now driven
 /// by the queue (also when it already was); the guard back when the queue refused it (closed,
-/// or already watching that socket for another operation) — the caller spawns it.
+/// or already watching that direction of the socket for another operation) — the caller
+/// spawns it.
 pub(super) fn adopt<'a, T: Send + Sync + 'static>(
     op: &Arc<Op<T>>,
     mut st: MutexGuard<'a, State<T>>,
     queue: &CompletionQueue,
 ) -> Option<MutexGuard<'a, State<T>>> {
-    let Driver::Parked(fut, ready, poller) = &mut st.driver else { return Some(st) };
+    let Driver::Parked(fut, _, poller) = &mut st.driver else { return Some(st) };
     if matches!(poller, Poller::Queue(_)) {
         return None;
     }
-    let ready = *ready;
-    let token = u64::from(op.id);
-    let waker = queue.waker_for(token);
-    match poll_with(fut, &waker) {
+    let waker = queue.waker_for(u64::from(op.id));
+    match poll_with(fut, &Waker::from(waker.clone())) {
         Poll::Ready(outcome) => {
             let done = std::mem::replace(&mut st.driver, Driver::Runtime);
             op.parked.store(false, Ordering::Relaxed);
@@ -40,14 +39,28 @@ pub(super) fn adopt<'a, T: Send + Sync + 'static>(
             None
         }
         Poll::Pending => {
-            let driven: Arc<dyn Drive> = op.clone();
-            if !queue.adopt(token, ready, driven, waker.clone()) {
-                return Some(st);
-            }
-            *poller = Poller::Queue(waker);
-            None
+            *poller = Poller::Stale;
+            (!adopt_polled(op, &mut st, queue, &waker)).then_some(st)
         }
     }
+}
+
+/// Hands the parked operation to `queue` when its last poll registered `waker` (the queue's
+/// for it): the queue drives it from now on (true), or refused it (false; the poller stays as
+/// it was).
+pub(super) fn adopt_polled<T: Send + Sync + 'static>(
+    op: &Arc<Op<T>>,
+    st: &mut State<T>,
+    queue: &CompletionQueue,
+    waker: &Arc<DrivenWaker>,
+) -> bool {
+    let Driver::Parked(_, ready, poller) = &mut st.driver else { return false };
+    let driven: Arc<dyn Drive> = op.clone();
+    if !queue.adopt(u64::from(op.id), *ready, driven, waker) {
+        return false;
+    }
+    *poller = Poller::Queue(Waker::from(waker.clone()));
+    true
 }
 
 impl<T: Send + Sync + 'static> Drive for Op<T> {

@@ -39,11 +39,6 @@ impl Readiness {
     pub fn is_readable(&self) -> bool {
         self.events == libc::POLLIN
     }
-
-    /// What to wait for, as epoll(7) events (`EPOLLIN` / `EPOLLOUT` have poll(2)'s values).
-    pub(crate) fn epoll_events(&self) -> u32 {
-        self.events as u32
-    }
 }
 
 /// An eventfd (`EFD_CLOEXEC | EFD_NONBLOCK`) used as a signal: a thread's eventfd that

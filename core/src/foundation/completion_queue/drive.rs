@@ -1,94 +1,262 @@
 //! How a completion queue drives the parked stream operations bound to it (module notes of
-//! `completion_queue.rs`, and `async_op/queue_drive.rs` for the operation's side): their
-//! sockets are registered one-shot with the queue's epoll fd, `dispatch` polls those that are
-//! ready (or whose waker was woken) on the calling thread, and re-arms those still waiting.
+//! `completion_queue.rs`, and `async_op/queue_drive.rs` for the operation's side).
+//!
+//! A socket is registered with the queue's epoll fd once, edge-triggered, when its first
+//! operation is driven, and stays registered until the socket closes ([`socket_closing`]) or
+//! the queue does: the queue remembers which operation waits on each direction, and an edge
+//! polls that one on the calling thread in `dispatch`. Every syscall an operation makes is
+//! one it needs: no `epoll_ctl` per read, no re-arming. Two things make this safe:
+//!
+//! * Every edge is either delivered to the waiting operation or, when none waits, remembered
+//!   (`edge_in` / `edge_out`): the next operation on that direction is then polled once more
+//!   (it may have found nothing just before the edge was taken by another thread's dispatch).
+//! * An fd number names one socket only until it closes: the socket deregisters itself before
+//!   its fd closes ([`socket_closing`]), and each registration carries a generation in its
+//!   epoll token, so an event taken just before that is not applied to a new socket that got
+//!   the same number.
 
-use std::sync::{Arc, Weak};
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Wake, Waker};
 
-use super::{CompletionQueue, Drive, Driven, Inner, JOBS_TOKEN, State};
+use super::{CompletionQueue, Drive, Driven, Inner, JOBS_TOKEN, State, fork_generation};
 use crate::foundation::async_op::Readiness;
 
-impl CompletionQueue {
-    /// Drives the parked operation `id` from now on: watches `ready` (one-shot) and polls it in
-    /// `dispatch` with `waker` (from [`waker_for`](Self::waker_for)). False when the queue is
-    /// closed or already watches that socket (a read and a write pending together: the caller
-    /// runs the second elsewhere).
-    pub(crate) fn adopt(&self, id: u64, ready: Readiness, op: Arc<dyn Drive>, waker: Waker) -> bool {
-        let mut st = self.lock();
-        let fd = ready.fd();
-        let idle = match st.watched.get(&fd) {
-            Some(Some(_)) => return false,
-            Some(None) => true,
-            None => false,
-        };
-        if st.closed {
-            return false;
-        }
-        let mut ev = libc::epoll_event { events: ready.epoll_events() | libc::EPOLLONESHOT as u32, u64: id };
-        // SAFETY: our epoll fd; `ev` is a valid event. An idle registration is re-armed; it is
-        // gone if the socket was closed (the number then names another file): add it anew.
-        let armed = unsafe {
-            (idle && libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut ev) == 0)
-                || libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_ADD, fd, &mut ev) == 0
-        };
-        if !armed {
-            return false;
-        }
-        st.watched.insert(fd, Some(id));
-        st.driven.insert(id, Driven { fd: ready.fd(), op, waker });
-        true
-    }
+/// What a socket is registered for, edge-triggered, for its lifetime: reading; writability
+/// is added when a write first has to wait (a writable socket would otherwise report an edge
+/// at once, a wake-up with nothing to do).
+const WATCH_EVENTS: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLET) as u32;
+const READ_EVENTS: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLHUP | libc::EPOLLERR) as u32;
+const WRITE_EVENTS: u32 = (libc::EPOLLOUT | libc::EPOLLHUP | libc::EPOLLERR) as u32;
 
-    /// The waker for driven operation `id`: queues it for a poll in the next `dispatch`.
-    pub(crate) fn waker_for(&self, id: u64) -> Waker {
-        Waker::from(Arc::new(DrivenWaker { queue: Arc::downgrade(&self.inner), id }))
-    }
+/// One registered socket.
+#[derive(Default)]
+pub(super) struct Watch {
+    generation: u32,
+    /// Whether `EPOLLOUT` is in the registration.
+    out: bool,
+    /// The driven operation waiting to read / to write, by id.
+    reader: Option<u64>,
+    writer: Option<u64>,
+    /// An edge came while no operation waited on that direction.
+    edge_in: bool,
+    edge_out: bool,
+}
 
-    pub(super) fn forget_locked(&self, st: &mut State, id: u64) {
-        let Some(driven) = st.driven.remove(&id) else { return };
-        if let Some(owner) = st.watched.get_mut(&driven.fd)
-            && *owner == Some(id)
-        {
-            *owner = None;
+fn token(fd: RawFd, generation: u32) -> u64 {
+    (u64::from(generation) << 32) | u64::from(fd as u32)
+}
+
+/// Queues that registered sockets, for [`socket_closing`].
+static LISTED: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
+/// Whether any queue ever registered a socket (a socket closing in a process without one
+/// takes no lock).
+static ANY_LISTED: AtomicBool = AtomicBool::new(false);
+
+/// Called by a socket before its fd closes (or leaves the process): every queue of this
+/// process that has it registered deregisters it, so that the fd number, once reused, names a
+/// socket the queue does not know yet.
+pub(crate) fn socket_closing(fd: RawFd) {
+    if !ANY_LISTED.load(Ordering::Acquire) {
+        return;
+    }
+    let queues: Vec<Arc<Inner>> = {
+        let mut listed = LISTED.lock().unwrap_or_else(|e| e.into_inner());
+        listed.retain(|q| q.strong_count() > 0);
+        listed.iter().filter_map(Weak::upgrade).collect()
+    };
+    for inner in queues {
+        // A queue inherited across fork() shares its epoll instance with the parent's.
+        if inner.generation != fork_generation() {
+            continue;
         }
-    }
-
-    /// Polls the driven operations whose socket is ready or whose waker was woken, on this
-    /// thread; their handlers are queued here as they complete.
-    pub(super) fn drive_ready(&self) {
-        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
-        // SAFETY: our epoll fd and a buffer of 64 events; timeout 0 never blocks.
-        let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr(), 64, 0) };
-        let mut ids: Vec<u64> = std::mem::take(&mut self.lock().woken);
-        ids.extend(events.iter().take(n.max(0) as usize).map(|e| e.u64).filter(|&id| id != JOBS_TOKEN));
-        for id in ids {
-            let Some((op, waker)) = self.lock().driven.get(&id).map(|d| (d.op.clone(), d.waker.clone()))
-            else {
-                continue;
-            };
-            let still_waiting = op.drive(&waker);
-            let mut st = self.lock();
-            match (still_waiting, st.driven.get(&id)) {
-                (Some(ready), Some(driven)) => {
-                    let mut ev = libc::epoll_event {
-                        events: ready.epoll_events() | libc::EPOLLONESHOT as u32,
-                        u64: id,
-                    };
-                    // SAFETY: our epoll fd; re-arms this operation's one-shot registration.
-                    unsafe { libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, driven.fd, &mut ev) };
-                }
-                (None, Some(_)) => self.forget_locked(&mut st, id),
-                _ => {}
-            }
+        let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.watched.remove(&fd).is_some() {
+            inner.unwatch(fd);
         }
     }
 }
 
+impl Inner {
+    /// Removes `fd` from the epoll set (it fails harmlessly when the fd is already closed).
+    pub(super) fn unwatch(&self, fd: RawFd) {
+        // SAFETY: our epoll fd; a null event is allowed for EPOLL_CTL_DEL.
+        unsafe { libc::epoll_ctl(self.epoll_fd(), libc::EPOLL_CTL_DEL, fd, std::ptr::null_mut()) };
+    }
+
+    fn epoll_fd(&self) -> RawFd {
+        use std::os::fd::AsRawFd;
+        self.epoll.as_raw_fd()
+    }
+}
+
+impl CompletionQueue {
+    /// Drives the parked operation `id` from now on: it waits on `ready`, and `dispatch` polls
+    /// it with `waker` (from [`waker_for`](Self::waker_for), the waker its last poll
+    /// registered). False when the queue is closed, cannot register the socket, or already
+    /// drives another operation on that direction of it (the caller runs this one elsewhere).
+    pub(crate) fn adopt(
+        &self,
+        id: u64,
+        ready: Readiness,
+        op: Arc<dyn Drive>,
+        waker: &Arc<DrivenWaker>,
+    ) -> bool {
+        let fd = ready.fd();
+        let mut st = self.lock();
+        if st.closed {
+            return false;
+        }
+        let writing = !ready.is_readable();
+        if !st.watched.contains_key(&fd) && !self.watch_locked(&mut st, fd, writing) {
+            return false;
+        }
+        let watch = st.watched.get_mut(&fd).expect("registered above");
+        if writing && !watch.out {
+            let mut ev = libc::epoll_event {
+                events: WATCH_EVENTS | libc::EPOLLOUT as u32,
+                u64: token(fd, watch.generation),
+            };
+            // SAFETY: our epoll fd; `ev` is a valid event.
+            if unsafe { libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut ev) } != 0 {
+                return false;
+            }
+            watch.out = true;
+        }
+        let (slot, edge) = if ready.is_readable() {
+            (&mut watch.reader, &mut watch.edge_in)
+        } else {
+            (&mut watch.writer, &mut watch.edge_out)
+        };
+        if slot.is_some() {
+            return false;
+        }
+        *slot = Some(id);
+        // An edge nobody took, or a wake that came before the queue knew the operation: it may
+        // have missed what the edge announced, so poll it once more.
+        let missed = std::mem::take(edge) | waker.early.swap(false, Ordering::Relaxed);
+        st.driven.insert(id, Driven { fd, op, waker: Waker::from(waker.clone()) });
+        if missed {
+            st.woken.push(id);
+            if !st.signaled && st.dispatching == 0 {
+                self.signal_fd();
+                st.signaled = true;
+            }
+        }
+        true
+    }
+
+    /// Registers `fd` (not registered yet) for its lifetime, for writability too when `out`;
+    /// false when epoll refuses it.
+    fn watch_locked(&self, st: &mut State, fd: RawFd, out: bool) -> bool {
+        st.next_generation = st.next_generation.wrapping_add(1);
+        let generation = st.next_generation;
+        let events = if out { WATCH_EVENTS | libc::EPOLLOUT as u32 } else { WATCH_EVENTS };
+        let mut ev = libc::epoll_event { events, u64: token(fd, generation) };
+        // SAFETY: our epoll fd; `ev` is a valid event. EEXIST: the fd is registered although the
+        // table does not say so (a close that was not seen): take the registration over.
+        let added = unsafe {
+            libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_ADD, fd, &mut ev) == 0
+                || (std::io::Error::last_os_error().raw_os_error() == Some(libc::EEXIST)
+                    && libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut ev) == 0)
+        };
+        if !added {
+            return false;
+        }
+        st.watched.insert(fd, Watch { generation, out, ..Watch::default() });
+        if !st.listed {
+            st.listed = true;
+            let mut listed = LISTED.lock().unwrap_or_else(|e| e.into_inner());
+            listed.retain(|q| q.strong_count() > 0);
+            listed.push(Arc::downgrade(&self.inner));
+            ANY_LISTED.store(true, Ordering::Release);
+        }
+        true
+    }
+
+    /// The waker for operation `id`, to register before the queue drives it: a wake asks the
+    /// queue to poll it again.
+    pub(crate) fn waker_for(&self, id: u64) -> Arc<DrivenWaker> {
+        Arc::new(DrivenWaker { queue: Arc::downgrade(&self.inner), id, early: AtomicBool::new(false) })
+    }
+
+    /// Polls the driven operations whose socket reported an edge or whose waker was woken, on
+    /// this thread; their handlers are queued here as they complete.
+    pub(super) fn drive_ready(&self) {
+        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
+        // SAFETY: our epoll fd and a buffer of 64 events; timeout 0 never blocks.
+        let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr(), 64, 0) };
+        let mut ids = {
+            let mut st = self.lock();
+            let mut ids = std::mem::take(&mut st.woken);
+            for ev in events.iter().take(n.max(0) as usize) {
+                let (token, flags) = (ev.u64, ev.events);
+                if token == JOBS_TOKEN {
+                    continue;
+                }
+                let fd = token as u32 as RawFd;
+                let Some(watch) = st.watched.get_mut(&fd).filter(|w| u64::from(w.generation) == token >> 32)
+                else {
+                    continue;
+                };
+                if flags & READ_EVENTS != 0 {
+                    match watch.reader {
+                        Some(id) if !ids.contains(&id) => ids.push(id),
+                        Some(_) => {}
+                        None => watch.edge_in = true,
+                    }
+                }
+                if flags & WRITE_EVENTS != 0 {
+                    match watch.writer {
+                        Some(id) if !ids.contains(&id) => ids.push(id),
+                        Some(_) => {}
+                        None => watch.edge_out = true,
+                    }
+                }
+            }
+            ids
+        };
+        for &id in &ids {
+            let Some((op, waker)) = self.lock().driven.get(&id).map(|d| (d.op.clone(), d.waker.clone()))
+            else {
+                continue;
+            };
+            if op.drive(&waker).is_none() {
+                let forgotten = forget_locked(&mut self.lock(), id);
+                drop(forgotten);
+            }
+        }
+        // The list's memory is kept for the next call (no allocation per dispatch).
+        ids.clear();
+        let mut st = self.lock();
+        if st.woken.is_empty() {
+            st.woken = ids;
+        }
+    }
+}
+
+/// Stops driving operation `id` (its socket stays registered). Returns what the queue held of
+/// it, to drop once the lock is released (it may own a socket, whose closing locks queues).
+pub(super) fn forget_locked(st: &mut State, id: u64) -> Option<Driven> {
+    let driven = st.driven.remove(&id)?;
+    if let Some(watch) = st.watched.get_mut(&driven.fd) {
+        if watch.reader == Some(id) {
+            watch.reader = None;
+        }
+        if watch.writer == Some(id) {
+            watch.writer = None;
+        }
+    }
+    Some(driven)
+}
+
 /// The waker of a driven operation's future: asks the queue to poll it again.
-struct DrivenWaker {
+pub(crate) struct DrivenWaker {
     queue: Weak<Inner>,
     id: u64,
+    /// Woken before the queue drove the operation (between its first poll and `adopt`).
+    early: AtomicBool,
 }
 
 impl Wake for DrivenWaker {
@@ -99,7 +267,12 @@ impl Wake for DrivenWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         let Some(inner) = self.queue.upgrade() else { return };
         let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
-        if st.closed || !st.driven.contains_key(&self.id) || st.woken.contains(&self.id) {
+        if st.closed || st.woken.contains(&self.id) {
+            return;
+        }
+        if !st.driven.contains_key(&self.id) {
+            // Not (yet, or no longer) driven: `adopt` looks at this.
+            self.early.store(true, Ordering::Relaxed);
             return;
         }
         st.woken.push(self.id);

@@ -39,6 +39,14 @@ pub(crate) struct PlainIo {
     socket: std::net::TcpStream,
 }
 
+impl Drop for PlainIo {
+    fn drop(&mut self) {
+        // Before the fd closes: a completion queue that watches it forgets it (the number may
+        // be reused at once by another socket).
+        crate::foundation::completion_queue::socket_closing(self.fd());
+    }
+}
+
 /// The socket's fd as the registration sees it (the socket owns it).
 struct FdRef(RawFd);
 
