@@ -4,7 +4,9 @@
 //! (netrt / baseline) with median, min and max over the pairs.
 //!
 //! `netrt-bench [tcp|tls|ws]` runs one group (`caps` runs only when named);
-//! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py).
+//! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py);
+//! `netrt-bench --ws-one event|pull|baseline SIZE COUNT` runs one client's echo loop once (to
+//! count instructions per message under callgrind).
 
 mod caps;
 mod openssl_context;
@@ -44,6 +46,10 @@ fn main() {
     }
     if args.get(1).map(String::as_str) == Some("--ws-idle-memory") {
         ws::idle_memory_child(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--ws-one") {
+        ws::one_client(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
         return;
     }
     if args.get(1).map(String::as_str) == Some("--ws-echo-server") {

@@ -152,6 +152,22 @@ pub fn idle_memory_child(which: &str, n: usize, port: u16) {
     drop(keep);
 }
 
+/// `netrt-bench --ws-one event|pull|baseline SIZE COUNT`: one client's echo loop against the
+/// in-process server, once (for `valgrind --tool=callgrind`: two counts give the instructions
+/// per message without the setup).
+pub fn one_client(which: &str, size: usize, count: usize) {
+    let server_rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let port = server_rt.block_on(echo_server());
+    let rt = netrt::runtime::handle();
+    let rate = match which {
+        "event" => rt.block_on(echo_netrt(port, size, count)),
+        "pull" => rt.block_on(echo_netrt_pull(port, size, count)),
+        _ => rt.block_on(echo_baseline(port, size, count)),
+    };
+    println!("{which} {size} B x {count}: {rate:.0} msgs/s");
+}
+
 /// `netrt-bench --ws-echo-server`: the echo server alone, for the Python bench; prints
 /// "PORT <n>" and serves until killed.
 pub fn serve_forever() {
