@@ -103,6 +103,14 @@ static int cancelled_receives_lose_nothing(int port) {
   char text[64], want[16];
   netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
   CHECK_OK(pull_socket(port, "/count?n=100", &ws));
+  /* The first receive is made before the server starts: from then on nothing is dropped. */
+  CHECK_OK(netrt_message_web_socket_receive_message_async(ws, &op));
+  CHECK_OK(write_message(ws, "go"));
+  CHECK_OK(wait_completed(op));
+  CHECK_OK(message_text(op, text, sizeof text));
+  CHECK(strcmp(text, "0") == 0);
+  RELEASE(op);
+  next = 1;
   while (next < COUNT) {
     CHECK_OK(netrt_message_web_socket_receive_message_async(ws, &op));
     if (round++ % 2 == 0) {
@@ -120,9 +128,13 @@ static int cancelled_receives_lose_nothing(int port) {
     }
     RELEASE(op);
   }
-  /* Then the server's close frame: the receive side is over. */
-  CHECK_OK(netrt_message_web_socket_receive_message_async(ws, &op));
-  CHECK_HR(wait_completed(op), NETRT_RO_E_CLOSED);
+  /* Then the server's close frame: the receive side is over (at the call once it has come,
+   * else through the operation). */
+  {
+    netrt_hresult hr = netrt_message_web_socket_receive_message_async(ws, &op);
+    if (hr == NETRT_S_OK) hr = wait_completed(op);
+    CHECK_HR(hr, NETRT_RO_E_CLOSED);
+  }
   ok = 1;
 cleanup:
   RELEASE(op);

@@ -250,8 +250,20 @@ pub fn spawn_message_receive(
     ws: netrt::ws::MessageWebSocket,
     stop_when_over: bool,
 ) -> PyResult<IAsyncOperation> {
-    let op = AsyncOperation::start(async move {
-        let message = match ws.receive_message().await {
+    // Asked to stop rather than dropped: a receive that took a message in the poll that saw the
+    // cancel request completes with it (a dropped future could lose it), else it stops.
+    let op = AsyncOperation::start_cancellable(move |cancel| async move {
+        let received = {
+            let mut receive = std::pin::pin!(ws.receive_message());
+            std::future::poll_fn(|cx| match receive.as_mut().poll(cx) {
+                std::task::Poll::Ready(outcome) => std::task::Poll::Ready(outcome),
+                std::task::Poll::Pending => {
+                    cancel.poll_set(cx).map(|()| Err(netrt::foundation::async_op::CancelToken::cancelled()))
+                }
+            })
+            .await
+        };
+        let message = match received {
             Ok(args) => Some(args),
             Err(e) if stop_when_over && e.hresult() == hresult::RO_E_CLOSED => None,
             Err(e) => return Err(e),

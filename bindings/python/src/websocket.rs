@@ -236,9 +236,16 @@ web_socket!(
         /// `MessageWebSocketMessageReceivedEventArgs` (the type and the data together) through
         /// `receive_message_async`, so the same rule applies (no MessageReceived handler), and
         /// ends after the last one: the peer's close frame, a failure (its args come first; their
-        /// `get_data_reader()` raises it) or `close()`.
-        fn __aiter__(&self) -> PyMessageIterator {
-            PyMessageIterator { inner: self.inner.clone() }
+        /// `get_data_reader()` raises it) or `close()`. On a closed socket it raises RO_E_CLOSED.
+        fn __aiter__(&self) -> PyResult<PyMessageIterator> {
+            // On a closed socket RO_E_CLOSED at once, as every netrt `async for`: adding an event
+            // handler is what core refuses after Close (a receive would just end the loop).
+            let probe = self
+                .inner
+                .add_closed(std::sync::Arc::new(|_: &MessageWebSocket, _: &WebSocketClosedEventArgs| {}))
+                .or_raise()?;
+            self.inner.remove_closed(probe);
+            Ok(PyMessageIterator { inner: self.inner.clone() })
         }
     }
 );

@@ -1445,7 +1445,8 @@ class MessageWebSocket(_WebSocket[MessageWebSocket]):
     def receive_message_async(self) -> IAsyncOperation[MessageWebSocketMessageReceivedEventArgs]: ...
     # netrt extension: `async for args in socket` yields each message's
     # MessageWebSocketMessageReceivedEventArgs through receive_message_async and ends after the
-    # last one (the peer's close frame, a failure, or close()).
+    # last one (the peer's close frame, a failure, or close()); on a closed socket it raises
+    # RO_E_CLOSED at once.
     def __aiter__(self) -> _AsyncEvents[MessageWebSocketMessageReceivedEventArgs]: ...
 
 @final
