@@ -4134,6 +4134,18 @@ netrt_hresult netrt_message_web_socket_add_message_received(netrt_handle socket,
 netrt_hresult netrt_message_web_socket_remove_message_received(netrt_handle socket,
                                                                int64_t token);
 
+// netrt extension (docs/web.md "Pull receive"): the next message, taken by the operation itself
+// instead of raised as MessageReceived on the dispatcher thread. `*out_op` (not NULL) receives
+// an operation whose result (`netrt_async_get_results_handle`) is a
+// MessageWebSocketMessageReceivedEventArgs — a message, or the failure that ended the
+// connection (its GetDataReader fails with it). Cancelling it loses no message. Synchronous
+// errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` (not connected, a MessageReceived
+// handler is registered, or another receive is pending), `RO_E_CLOSED` (closed, or the receive
+// side is over: after the peer's close frame or the failure message). Asynchronous:
+// `RO_E_CLOSED` when Close or the peer's close frame ends it while it waits.
+netrt_hresult netrt_message_web_socket_receive_message_async(netrt_handle socket,
+                                                             netrt_handle *out_op);
+
 // `SendNonfinalFrameAsync(IBuffer)`: sends `buffer`'s valid bytes as a frame of a message that
 // goes on (FIN = 0); the first frame's opcode follows the Control's MessageType, the rest are
 // continuations. `*out_op` (not NULL) receives an operation whose uint32 result

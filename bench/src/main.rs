@@ -4,7 +4,9 @@
 //! (netrt / baseline) with median, min and max over the pairs.
 //!
 //! `netrt-bench [tcp|tls|ws]` runs one group (`caps` runs only when named);
-//! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py).
+//! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py);
+//! `netrt-bench --ws-one event|pull|baseline SIZE COUNT` runs one client's echo loop once (to
+//! count instructions per message under callgrind).
 
 mod caps;
 mod openssl_context;
@@ -46,6 +48,10 @@ fn main() {
         ws::idle_memory_child(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--ws-one") {
+        ws::one_client(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
+        return;
+    }
     if args.get(1).map(String::as_str) == Some("--ws-echo-server") {
         ws::serve_forever();
         return;
@@ -84,21 +90,42 @@ fn ws_figures() {
     );
     println!("|---|---|---|---|---|---|---|");
     for (size, count, label) in ws::CASES {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
+        // netrt through MessageReceived, netrt pulling, the baseline; the order rotates.
+        let mut rates: [Vec<f64>; 3] = Default::default();
         for i in 0..n {
-            let order = if i % 2 == 0 { [true, false] } else { [false, true] };
-            for use_netrt in order {
-                let rate = if use_netrt {
-                    rt.block_on(ws::echo_netrt(port, size, count))
-                } else {
-                    rt.block_on(ws::echo_baseline(port, size, count))
+            for k in 0..3 {
+                let which = (i + k) % 3;
+                let rate = match which {
+                    0 => rt.block_on(ws::echo_netrt(port, size, count)),
+                    1 => rt.block_on(ws::echo_netrt_pull(port, size, count)),
+                    _ => rt.block_on(ws::echo_baseline(port, size, count)),
                 };
-                if use_netrt { a.push(rate) } else { b.push(rate) }
+                rates[which].push(rate);
             }
-            eprintln!("ws {label} pair {}: netrt {:.0} / tokio-tungstenite {:.0} msgs/s", i + 1, a[i], b[i]);
+            eprintln!(
+                "ws {label} pair {}: netrt event {:.0} / netrt pull {:.0} / tokio-tungstenite {:.0} msgs/s",
+                i + 1,
+                rates[0][i],
+                rates[1][i],
+                rates[2][i]
+            );
         }
-        let r: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x / y).collect();
-        row(&format!("{label} echo, one at a time (msgs/s)"), &a, &b, &r, "≥ 0.95×");
+        let [event, pull, base] = &rates;
+        let vs_base = |x: &[f64]| -> Vec<f64> { x.iter().zip(base).map(|(x, y)| x / y).collect() };
+        row(
+            &format!("{label} echo, one at a time, MessageReceived (msgs/s)"),
+            event,
+            base,
+            &vs_base(event),
+            "≥ 0.95×",
+        );
+        row(
+            &format!("{label} echo, one at a time, receive_message (msgs/s)"),
+            pull,
+            base,
+            &vs_base(pull),
+            "≥ 0.95×",
+        );
     }
     // Memory per idle connection: each side in a child process of its own (RSS growth).
     const IDLE: usize = 1000;

@@ -46,13 +46,14 @@ pub async fn echo_server() -> u16 {
 }
 
 /// Messages per second through netrt's MessageWebSocket: a write on its OutputStream path,
-/// the echo through MessageReceived (on netrt's dispatcher thread, as an app gets it).
+/// the echo through MessageReceived (on netrt's dispatcher thread, as an app gets it), its
+/// bytes looked at in place (`data_slice`, as the baseline looks at its `Bytes`).
 pub async fn echo_netrt(port: u16, size: usize, count: usize) -> f64 {
     let ws = MessageWebSocket::new();
     ws.control().set_proxy(ProxyChoice::Direct).unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     ws.add_message_received(Arc::new(move |_s, args: &MessageWebSocketMessageReceivedEventArgs| {
-        let _ = tx.send(args.data().map(|d| d.len()));
+        let _ = tx.send(args.data_slice().map(<[u8]>::len));
     }))
     .unwrap();
     ws.connect(&Uri::new(&format!("ws://127.0.0.1:{port}/")).unwrap()).await.unwrap();
@@ -61,6 +62,24 @@ pub async fn echo_netrt(port: u16, size: usize, count: usize) -> f64 {
     for _ in 0..count {
         ws.send_message(&payload).await.unwrap();
         assert_eq!(rx.recv().await.unwrap().unwrap(), size);
+    }
+    let rate = count as f64 / start.elapsed().as_secs_f64();
+    ws.close();
+    rate
+}
+
+/// The same with the echo taken by `receive_message` (netrt's pull receive) on the task that
+/// sent the message: no dispatcher thread, no channel.
+pub async fn echo_netrt_pull(port: u16, size: usize, count: usize) -> f64 {
+    let ws = MessageWebSocket::new();
+    ws.control().set_proxy(ProxyChoice::Direct).unwrap();
+    ws.connect(&Uri::new(&format!("ws://127.0.0.1:{port}/")).unwrap()).await.unwrap();
+    let payload = vec![0x5au8; size];
+    let start = Instant::now();
+    for _ in 0..count {
+        ws.send_message(&payload).await.unwrap();
+        let echo = ws.receive_message().await.unwrap();
+        assert_eq!(echo.data_slice().unwrap().len(), size);
     }
     let rate = count as f64 / start.elapsed().as_secs_f64();
     ws.close();
@@ -131,6 +150,22 @@ pub fn idle_memory_child(which: &str, n: usize, port: u16) {
     let after = crate::tls::rss_bytes();
     println!("{}", after.saturating_sub(before) as f64 / n as f64);
     drop(keep);
+}
+
+/// `netrt-bench --ws-one event|pull|baseline SIZE COUNT`: one client's echo loop against the
+/// in-process server, once (for `valgrind --tool=callgrind`: two counts give the instructions
+/// per message without the setup).
+pub fn one_client(which: &str, size: usize, count: usize) {
+    let server_rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let port = server_rt.block_on(echo_server());
+    let rt = netrt::runtime::handle();
+    let rate = match which {
+        "event" => rt.block_on(echo_netrt(port, size, count)),
+        "pull" => rt.block_on(echo_netrt_pull(port, size, count)),
+        _ => rt.block_on(echo_baseline(port, size, count)),
+    };
+    println!("{which} {size} B x {count}: {rate:.0} msgs/s");
 }
 
 /// `netrt-bench --ws-echo-server`: the echo server alone, for the Python bench; prints

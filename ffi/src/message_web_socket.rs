@@ -240,6 +240,32 @@ pub extern "C" fn netrt_message_web_socket_remove_message_received(
     })
 }
 
+/// netrt extension (docs/web.md "Pull receive"): the next message, taken by the operation itself
+/// instead of raised as MessageReceived on the dispatcher thread. `*out_op` (not NULL) receives
+/// an operation whose result (`netrt_async_get_results_handle`) is a
+/// MessageWebSocketMessageReceivedEventArgs — a message, or the failure that ended the
+/// connection (its GetDataReader fails with it). Cancelling it loses no message. Synchronous
+/// errors: handle checks, `E_POINTER`, `E_ILLEGAL_METHOD_CALL` (not connected, a MessageReceived
+/// handler is registered, or another receive is pending), `RO_E_CLOSED` (closed, or the receive
+/// side is over: after the peer's close frame or the failure message). Asynchronous:
+/// `RO_E_CLOSED` when Close or the peer's close frame ends it while it waits.
+#[unsafe(no_mangle)]
+pub extern "C" fn netrt_message_web_socket_receive_message_async(
+    socket: netrt_handle,
+    out_op: *mut netrt_handle,
+) -> netrt_hresult {
+    ffi!("netrt_message_web_socket_receive_message_async", {
+        let out = Out::new(out_op, "out_op")?;
+        let (keep, ws) = get_obj!(socket, MessageWebSocket);
+        out.write(start(async move {
+            let _keep = keep;
+            let args = ws.receive_message().await?;
+            Ok(OpResult::Object(Object::new(message_args(&args))))
+        })?);
+        Ok(())
+    })
+}
+
 /// Starts sending one frame of `buffer`'s valid bytes (copied when this is called).
 fn send_frame(
     socket: netrt_handle,

@@ -37,7 +37,7 @@ tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz 
   test_tls_upgrade test_tls_misuse test_fork test_dlopen test_exit_inflight test_fastpath
   test_fastpath_write test_handle_race test_certificate_chain test_cancel_stream test_blocking_io
   test_closed_objects test_completion_queue test_chain_building test_uri test_web_socket
-  test_web_socket_faults test_app_manifest test_broker test_syndication test_syndication_client test_atompub
+  test_web_socket_faults test_web_socket_pull test_app_manifest test_broker test_syndication test_syndication_client test_atompub
   test_storage test_background_transfer test_control_channel)
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include"
   -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")

@@ -159,6 +159,30 @@ void echo_subprotocol_close(std::string const& port, test::Peer& server) {
   test::note("MessageWebSocket echo, frames, subprotocol, close both ways");
 }
 
+// The pull receive (netrt extension): messages in order on a socket with no MessageReceived
+// handler; not while one is registered; RO_E_CLOSED once the server's close frame came.
+void pull_receive(std::string const& port) {
+  MessageWebSocket socket;
+  socket.Control().Proxy(L"");
+  socket.ConnectAsync(ws_uri(port, "/echo")).get();
+  write_text(socket, L"one");
+  write_text(socket, L"two");
+  for (wchar_t const* want : {L"one", L"two"}) {
+    MessageWebSocketMessageReceivedEventArgs args = socket.ReceiveMessageAsync().get();
+    DataReader reader = args.GetDataReader();
+    CHECK(reader.ReadString(reader.UnconsumedBufferLength()) == want);
+  }
+  auto token = socket.MessageReceived([](MessageWebSocket const&, MessageWebSocketMessageReceivedEventArgs const&) {});
+  CHECK_THROWS_HR(socket.ReceiveMessageAsync(), NETRT_E_ILLEGAL_METHOD_CALL);
+  socket.MessageReceived(token);
+
+  MessageWebSocket closed_by_server;
+  closed_by_server.Control().Proxy(L"");
+  closed_by_server.ConnectAsync(ws_uri(port, "/close?code=4001&reason=bye")).get();
+  CHECK_THROWS_HR(closed_by_server.ReceiveMessageAsync().get(), NETRT_RO_E_CLOSED);
+  test::note("MessageWebSocket pull receive");
+}
+
 void basic_auth(std::string const& port) {
   Seen seen;
   MessageWebSocket socket = wired(seen);
@@ -335,6 +359,7 @@ int main() {
     test::WsServer authed({"--basic", "user:secret"});
     uri_members();
     echo_subprotocol_close(plain.port, plain.peer);
+    pull_receive(plain.port);
     basic_auth(authed.port);
     partial_pieces(plain.port);
     invalid_utf8(plain.port, plain.peer);

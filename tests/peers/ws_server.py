@@ -8,8 +8,10 @@ aborted after the first message), /stepwise (a text message in three fragments, 
 only once the client sends a message: a client that waits for whole messages never does),
 /slowframe (one 60000-byte binary frame whose second half is written only once the client sends a
 message), /ping-close (sends "data", pings, and once the pong is back closes with 4001
-"after pong"). Every close the server sees is printed as "CLOSED <code>
-<reason>".
+"after pong"), /count?n=N (once the client sent a message: the text messages "0" to "N-1",
+then a close with 1000 "counted"; a client that stops reading holds it back through TCP flow
+control). Every close the server
+sees is printed as "CLOSED <code> <reason>".
 
 Options: --tls CERT KEY (wss), --protocols a,b (offered in this order of preference),
 --force-protocol P (answer with P whatever the client offered), --basic USER:PASSWORD,
@@ -60,6 +62,11 @@ async def handler(ws):
             await ws.send(b"data")
             await (await ws.ping())
             await ws.close(4001, "after pong")
+        elif url.path == "/count":
+            await ws.recv()
+            for i in range(int(parse_qs(url.query)["n"][0])):
+                await ws.send(str(i))
+            await ws.close(1000, "counted")
         elif url.path == "/badutf8":
             ws.transport.write(bytes([0x81, 0x02, 0xFF, 0xFE]))
             await ws.wait_closed()

@@ -343,6 +343,7 @@ async def test_closed_web_sockets_follow_the_rule(ca: Certificate) -> None:
                     "add_message_received": lambda: message.add_message_received(lambda _s, _a: None),
                     "send_nonfinal_frame_async": lambda: message.send_nonfinal_frame_async(b"x"),
                     "send_final_frame_async": lambda: message.send_final_frame_async(b"x"),
+                    "receive_message_async": lambda: message.receive_message_async(),
                     "__aiter__": lambda: aiter(message),
                 }
                 assert assert_setters_closed(control) == 10

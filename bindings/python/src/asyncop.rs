@@ -240,6 +240,55 @@ pub fn spawn_read(
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
+/// Starts `MessageWebSocket.receive_message()` (the pull receive): the result is the
+/// message's `MessageWebSocketMessageReceivedEventArgs`. With `stop_when_over` (`async for`)
+/// the end of the receive side (RO_E_CLOSED) is `StopAsyncIteration` instead of an error.
+/// Cancelling it never loses a message: cancelled while waiting it took nothing; when the task
+/// awaiting it is cancelled after it completed, core puts the message back in front (see
+/// `AsyncOperation::abandon`), where the next receive finds it.
+pub fn spawn_message_receive(
+    ws: netrt::ws::MessageWebSocket,
+    stop_when_over: bool,
+) -> PyResult<IAsyncOperation> {
+    // Asked to stop rather than dropped: a receive that took a message in the poll that saw the
+    // cancel request completes with it (a dropped future could lose it), else it stops.
+    let op = AsyncOperation::start_cancellable(move |cancel| async move {
+        let received = {
+            let mut receive = std::pin::pin!(ws.receive_message());
+            std::future::poll_fn(|cx| match receive.as_mut().poll(cx) {
+                std::task::Poll::Ready(outcome) => std::task::Poll::Ready(outcome),
+                std::task::Poll::Pending => {
+                    cancel.poll_set(cx).map(|()| Err(netrt::foundation::async_op::CancelToken::cancelled()))
+                }
+            })
+            .await
+        };
+        let message = match received {
+            Ok(args) => Some(args),
+            Err(e) if stop_when_over && e.hresult() == hresult::RO_E_CLOSED => None,
+            Err(e) => return Err(e),
+        };
+        let slot = Arc::new(Mutex::new(message));
+        let for_python = slot.clone();
+        let convert: Converter = Box::new(move |py| match lock(&for_python).take() {
+            Some(inner) => {
+                Ok(Py::new(py, crate::websocket_args::PyMessageReceivedArgs { inner })?.into_any())
+            }
+            None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
+        });
+        let give_back: GiveBack = Box::new(move || {
+            if let Some(args) = lock(&slot).take() {
+                ws.give_back_message(args);
+            }
+            true
+        });
+        Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
+    })
+    .map_err(to_pyerr)?;
+    op.set_give_back(Convert::give_back);
+    Ok(IAsyncOperation { shared: Shared::new(op) })
+}
+
 /// `None` result (IAsyncAction).
 pub fn none(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
     Ok(py.None())
@@ -498,6 +547,15 @@ impl Ready {
 }
 
 impl IAsyncOperation {
+    /// Raises a finished operation's failure now. For `__anext__`: `async for` reports an
+    /// awaitable whose `__await__` raises (even StopAsyncIteration) as a TypeError.
+    pub fn raise_if_failed(&self, py: Python<'_>) -> PyResult<()> {
+        if !self.shared.started() {
+            self.shared.results(py)?;
+        }
+        Ok(())
+    }
+
     fn wait_for(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
         let deadline = match timeout {
             None => None,

@@ -9,10 +9,10 @@ use netrt::ws::{
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::asyncop::{IAsyncOperation, arity_error, none, spawn, uint};
+use crate::asyncop::{IAsyncOperation, arity_error, none, spawn, spawn_message_receive, uint};
 use crate::convert::HeldBytes;
 use crate::errors::OrRaise;
-use crate::listener::{callable_handler, event_iterator, py_handler};
+use crate::listener::{callable_handler, py_handler};
 use crate::streams::{PyInputStream, PyOutputStream, aenter, aexit};
 use crate::uri::uri_arg;
 use crate::websocket_args::{PyClosedArgs, PyMessageReceivedArgs, PyValidationArgs};
@@ -222,18 +222,59 @@ web_socket!(
             spawn(async move { ws.send_final_frame(data.as_slice()).await }, uint)
         }
 
+        /// netrt extension: `receive_message_async()` (no WinRT counterpart): the next message's
+        /// `MessageWebSocketMessageReceivedEventArgs`, taken by the awaiting task itself instead of
+        /// raised as MessageReceived on netrt's dispatcher thread — the fastest way to receive.
+        /// Allowed while no MessageReceived handler is registered (else E_ILLEGAL_METHOD_CALL, as
+        /// before connect or while another receive is pending); RO_E_CLOSED after close() and once
+        /// the receive side is over. Cancelling it loses no message.
+        fn receive_message_async(&self) -> PyResult<IAsyncOperation> {
+            spawn_message_receive(self.inner.clone(), false)
+        }
+
         /// netrt extra: `async for args in socket` yields each
-        /// `MessageWebSocketMessageReceivedEventArgs` (the type and the data together), and ends
-        /// after the last one: the peer's close frame, a failure (its args come first; their
+        /// `MessageWebSocketMessageReceivedEventArgs` (the type and the data together) through
+        /// `receive_message_async`, so the same rule applies (no MessageReceived handler), and
+        /// ends after the last one: the peer's close frame, a failure (its args come first; their
         /// `get_data_reader()` raises it) or `close()`. On a closed socket it raises RO_E_CLOSED.
-        fn __aiter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-            let ws = slf.get().inner.clone();
-            event_iterator(slf.as_any(), "message_received", None, wrap_message, |h, ended| {
-                ws.add_message_received_until_closed(h, ended)
-            })
+        fn __aiter__(&self) -> PyResult<PyMessageIterator> {
+            // On a closed socket RO_E_CLOSED at once, as every netrt `async for`: adding an event
+            // handler is what core refuses after Close (a receive would just end the loop).
+            let probe = self
+                .inner
+                .add_closed(std::sync::Arc::new(|_: &MessageWebSocket, _: &WebSocketClosedEventArgs| {}))
+                .or_raise()?;
+            self.inner.remove_closed(probe);
+            Ok(PyMessageIterator { inner: self.inner.clone() })
         }
     }
 );
+
+/// What `async for` over a MessageWebSocket iterates: each step is a pull receive.
+#[pyclass(module = "netrt", name = "_MessageIterator", frozen)]
+pub struct PyMessageIterator {
+    inner: MessageWebSocket,
+}
+
+#[pymethods]
+impl PyMessageIterator {
+    fn __aiter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// A receive; one that finished at once ends the loop or raises here, not in its
+    /// `__await__`.
+    fn __anext__(&self, py: Python<'_>) -> PyResult<IAsyncOperation> {
+        let op = spawn_message_receive(self.inner.clone(), true)?;
+        op.raise_if_failed(py)?;
+        Ok(op)
+    }
+
+    /// Nothing to release: the socket keeps its queue for the next receive.
+    fn aclose(&self) -> PyResult<IAsyncOperation> {
+        spawn(async { Ok(()) }, none)
+    }
+}
 
 web_socket!(
     PyStreamWebSocket,

@@ -30,6 +30,12 @@ impl PyMessageReceivedArgs {
         PyDataReader::object(py, self.inner.get_data_reader().or_raise()?)
     }
 
+    /// netrt extension: the message as `bytes` (one copy, no DataReader); raises the failure
+    /// as `get_data_reader()` does.
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        Ok(pyo3::types::PyBytes::new(py, self.inner.data_slice().or_raise()?))
+    }
+
     /// `GetDataStream()`: an `IInputStream` over the message.
     fn get_data_stream(&self) -> PyResult<PyInputStream> {
         Ok(PyInputStream { inner: self.inner.get_data_stream().or_raise()? })

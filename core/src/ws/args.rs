@@ -39,6 +39,14 @@ impl MessageWebSocketMessageReceivedEventArgs {
         self.data.as_ref().map(|d| d.to_vec()).map_err(Clone::clone)
     }
 
+    /// The message bytes without a copy (netrt convenience).
+    ///
+    /// # Errors
+    /// As [`MessageWebSocketMessageReceivedEventArgs::data`].
+    pub fn data_slice(&self) -> Result<&[u8]> {
+        self.data.as_deref().map_err(Clone::clone)
+    }
+
     /// `GetDataReader()`: a DataReader with the whole message loaded.
     ///
     /// # Errors

@@ -118,6 +118,8 @@ pub(crate) struct SocketCore<S> {
     /// Run once the receive side has ended (set by the owner: it ends its event
     /// subscriptions, so `async for` stops).
     pub on_receive_end: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// Run by every Close (set by the owner: a pending pull receive ends at once).
+    pub on_close: OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// A ControlChannelTrigger's PushNotificationTrigger, told when data arrives unclaimed.
     pub push: super::push::PushHook,
 }
@@ -149,6 +151,7 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
             closing: tokio::sync::Notify::new(),
             closing_token: tokio_util::sync::CancellationToken::new(),
             on_receive_end: OnceLock::new(),
+            on_close: OnceLock::new(),
             push: super::push::PushHook::default(),
         }
     }
@@ -324,6 +327,9 @@ impl<S: Clone + Send + Sync + 'static> SocketCore<S> {
         self.control.close();
         self.closing.notify_waiters();
         self.closing_token.cancel();
+        if let Some(hook) = self.on_close.get() {
+            hook();
+        }
         if !matches!(previous, State::Connected(_)) {
             // No receive side will run (never connected, or a connect being abandoned).
             self.receive_finished();

@@ -10,6 +10,7 @@ use super::connection::{Connection, Ended};
 use super::control::MessageWebSocketControl;
 use super::enums::{MessageWebSocketReceiveMode, SocketMessageType};
 use super::frames::Incoming;
+use super::pull::PullQueue;
 use crate::error::{Error, Result, hresult};
 use crate::event::{EventToken, Handler};
 use crate::foundation::Uri;
@@ -18,6 +19,8 @@ use crate::io::stream::{BoxFuture, ByteSink, OpTicket, OutputStream};
 pub(crate) struct Inner {
     core: Arc<SocketCore<MessageWebSocket>>,
     received: crate::event::Event<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
+    /// Messages for [`MessageWebSocket::receive_message`] (while no handler is registered).
+    pull: Arc<PullQueue>,
 }
 
 /// `MessageWebSocket`. Cloning gives another reference to the same socket.
@@ -43,14 +46,23 @@ impl MessageWebSocket {
 
     /// `MessageWebSocket()`.
     pub fn new() -> Self {
-        let inner = Arc::new(Inner { core: Arc::new(SocketCore::new()), received: Default::default() });
+        let pull = Arc::new(PullQueue::default());
+        let inner = Arc::new(Inner {
+            core: Arc::new(SocketCore::new()),
+            received: Default::default(),
+            pull: pull.clone(),
+        });
         // Weak: the core must not keep the socket alive (dropping the last reference closes it).
         let weak = Arc::downgrade(&inner);
+        let for_end = pull.clone();
         let _ = inner.core.on_receive_end.set(Box::new(move || {
+            for_end.end(Error::closed("MessageWebSocket"));
             if let Some(inner) = weak.upgrade() {
                 inner.received.end_subscriptions();
             }
         }));
+        // A receive pending at Close ends at once (the close handshake may take a while).
+        let _ = inner.core.on_close.set(Box::new(move || pull.end(Error::closed("MessageWebSocket"))));
         Self { inner }
     }
 
@@ -74,7 +86,8 @@ impl MessageWebSocket {
         self.inner.core.start_heartbeat(&conn);
         // The loop holds the socket weakly: dropping the last reference closes it, as in WinRT.
         let (weak, core) = (Arc::downgrade(&self.inner), self.inner.core.clone());
-        crate::runtime::handle().spawn(receive_loop(weak, core, conn));
+        let pull = self.inner.pull.clone();
+        crate::runtime::handle().spawn(receive_loop(weak, core, pull, conn));
         Ok(())
     }
 
@@ -119,6 +132,49 @@ impl MessageWebSocket {
             self.inner.received.end_subscriptions();
         }
         Ok(token)
+    }
+
+    /// netrt extension (no WinRT counterpart; docs/web.md "Pull receive"): the next message,
+    /// taken by the awaiting task itself instead of raised as MessageReceived on the
+    /// dispatcher thread — what MessageReceived would have delivered, in the same order: in
+    /// FullMessage mode each whole message, in PartialMessage mode each piece; a connection
+    /// that fails delivers its failure as a last message whose `data()` / `get_data_reader()`
+    /// return the error (as the last MessageReceived does).
+    ///
+    /// The rule between the two: while any MessageReceived handler is registered, messages
+    /// go to the handlers and this call fails; while none is, messages wait here for it (up to
+    /// eight; from the first call on, further messages wait in TCP flow control until a
+    /// receive takes one — before that the oldest unasked-for message makes room).
+    ///
+    /// Cancel safety: dropping the future loses nothing — a message is taken only by the poll
+    /// that returns it.
+    ///
+    /// # Errors
+    /// `E_ILLEGAL_METHOD_CALL` before connect, while a MessageReceived handler is registered, or
+    /// while another receive is pending; `RO_E_CLOSED` after Close (a pending receive ends with
+    /// it at once) and once the receive side is over: after the peer's close frame (Closed is
+    /// raised) or after the failure message.
+    pub async fn receive_message(&self) -> Result<MessageWebSocketMessageReceivedEventArgs> {
+        let receiving = self.begin_receive()?;
+        std::future::poll_fn(|cx| receiving.poll_next(cx)).await
+    }
+
+    fn begin_receive(&self) -> Result<super::pull::Receiving<'_>> {
+        self.inner.core.connected("ReceiveMessageAsync")?;
+        if self.inner.received.has_handlers() {
+            return Err(Error::illegal_method_call(
+                "ReceiveMessageAsync cannot be used while a MessageReceived handler is registered",
+            ));
+        }
+        self.inner.pull.begin()
+    }
+
+    /// Puts back a message that [`receive_message`](Self::receive_message) returned to an
+    /// operation nobody awaits any more (its task was cancelled after it completed): the next
+    /// receive returns it. For projections (`AsyncOperation::set_give_back`).
+    #[doc(hidden)]
+    pub fn give_back_message(&self, args: MessageWebSocketMessageReceivedEventArgs) {
+        self.inner.pull.give_back(args);
     }
 
     /// `MessageReceived` -= token.
@@ -177,6 +233,7 @@ impl Drop for Inner {
 async fn receive_loop(
     weak: std::sync::Weak<Inner>,
     core: Arc<SocketCore<MessageWebSocket>>,
+    pull: Arc<PullQueue>,
     conn: Arc<Connection>,
 ) {
     let socket = || weak.upgrade().map(|inner| MessageWebSocket { inner });
@@ -211,6 +268,10 @@ async fn receive_loop(
             Ok(Incoming::Pong) => continue,
             other => match conn.ended(other).await {
                 Ended::Closed(code, reason) => {
+                    pull.end(Error::new(
+                        hresult::RO_E_CLOSED,
+                        format!("the server closed the WebSocket (close frame {code} '{reason}')"),
+                    ));
                     if let Some(ws) = socket() {
                         core.raise_closed(ws, code, reason);
                     }
@@ -225,9 +286,21 @@ async fn receive_loop(
         let quiet = failed && core.is_closed();
         if let Some(ws) = socket().filter(|_| !quiet) {
             let args = MessageWebSocketMessageReceivedEventArgs { message_type, complete, data };
-            ws.inner.received.raise(ws.clone(), args);
+            if ws.inner.received.has_handlers() {
+                ws.inner.received.raise(ws.clone(), args);
+            } else {
+                // Not holding the socket while the queue is full: dropping it must close it.
+                drop(ws);
+                if !pull.push(args, &core.closing_token).await {
+                    break;
+                }
+            }
         }
         if failed {
+            pull.end(Error::new(
+                hresult::RO_E_CLOSED,
+                "the WebSocket connection failed; its failure was the last message received",
+            ));
             break;
         }
     }

@@ -13,6 +13,7 @@ mod frames;
 mod handshake;
 mod information;
 mod message;
+mod pull;
 pub(crate) mod push;
 mod stream;
 

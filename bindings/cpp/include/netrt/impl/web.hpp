@@ -464,6 +464,12 @@ class MessageWebSocket
   IAsyncOperationWithProgress<uint32_t, uint32_t> SendFinalFrameAsync(IBuffer const& data) const {
     return {take_ownership_from_abi, ::netrt::impl::make_handle(netrt_message_web_socket_send_final_frame_async, handle(), data.handle())};
   }
+  // netrt extension (docs/web.md "Pull receive"): the next message, taken by the operation
+  // itself instead of raised as MessageReceived; only while no MessageReceived handler is
+  // registered (else E_ILLEGAL_METHOD_CALL). Cancelling it loses no message.
+  Foundation::IAsyncOperation<MessageWebSocketMessageReceivedEventArgs> ReceiveMessageAsync() const {
+    return {take_ownership_from_abi, ::netrt::impl::make_handle(netrt_message_web_socket_receive_message_async, handle())};
+  }
 
   using MessageReceived_revoker = ::netrt::event_revoker;
   event_token MessageReceived(TypedEventHandler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs> const& handler) const {
