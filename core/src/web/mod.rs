@@ -35,6 +35,10 @@ pub fn answer_challenges_for_fuzzing(
     auth::answer(&auth::parse_challenges(values), &credential, &auth::Target { method: "GET", uri }, cnonce)
 }
 
+/// A proxy's host and port, as [`proxy_for_fuzzing`] reports it.
+#[doc(hidden)]
+pub type HostAndPort = (String, u16);
+
 /// The proxy the environment gives a request to `target` when `http_proxy`, `https_proxy` and
 /// `all_proxy` are `proxy` and `no_proxy` is `no_proxy` (as (host, port); `None` when it goes
 /// direct), and the target's host as the `no_proxy` rules see it; `None` when `target` is no
@@ -44,7 +48,7 @@ pub fn proxy_for_fuzzing(
     target: &str,
     proxy: &str,
     no_proxy: &str,
-) -> Option<(crate::Result<Option<(String, u16)>>, Option<String>)> {
+) -> Option<(crate::Result<Option<HostAndPort>>, Option<String>)> {
     let target = url::Url::parse(target).ok()?;
     let var = |name: &str| match name {
         "http_proxy" | "https_proxy" | "all_proxy" => Some(proxy.to_string()),
