@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 2700
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-python bench-syndication bench-transfer clean install fuzz fuzz-smoke fuzz-corpus \
+	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-c-accept-memory bench-python bench-syndication bench-transfer clean install fuzz fuzz-smoke fuzz-corpus \
 	package-check wheel-check soak-broker bench-broker
 
 CBINDGEN_VERSION := 0.29.4
@@ -203,7 +203,18 @@ bench-c:
 	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/bench_cq.c -Ltarget/release -lnetrt \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/bench_cq
 	target/c-bench/bench_cq $(or $(PAIRS),5)
+	@$(MAKE) -s bench-c-accept-memory
 	@$(MAKE) -s bench-c-cost
+
+## bench-c-accept-memory: memory per accepted connection (10,000, each with a read pending), a
+## netrt listener through the C API vs a plain epoll echo server, each in its own process.
+bench-c-accept-memory:
+	$(CARGO) build -q --release -p netrt-ffi
+	@mkdir -p target/c-bench
+	@ln -sf libnetrt.so target/release/libnetrt.so.0
+	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/accept_memory.c -Ltarget/release -lnetrt \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/accept_memory
+	target/c-bench/accept_memory $(or $(PAIRS),5)
 
 ## bench-c-cost: instructions (calling thread) and heap allocations per WinRT-shaped C round trip,
 ## counted under valgrind: figures that do not move with the machine's load.

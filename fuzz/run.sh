@@ -17,7 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 seconds="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
 shift
 targets=("$@")
-((${#targets[@]})) || targets=(data_reader certificate names crl web manifest broker_protocol feed)
+((${#targets[@]})) || targets=(data_reader certificate names crl web manifest broker_protocol feed ws_frames transfer)
 cargo_fuzz_version=0.13.2
 
 if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then

@@ -3,11 +3,12 @@
 //! interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
 //!
-//! `netrt-bench [tcp|tls|ws]` runs one group (`caps` runs only when named);
+//! `netrt-bench [tcp|tls|ws|accept-memory]` runs one group (`caps` runs only when named);
 //! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py);
 //! `netrt-bench --ws-one event|pull|baseline SIZE COUNT` runs one client's echo loop once (to
 //! count instructions per message under callgrind).
 
+mod accept;
 mod caps;
 mod openssl_context;
 mod pki;
@@ -28,7 +29,7 @@ const CHUNK: usize = 64 * 1024;
 const PINGS: usize = 100_000;
 const MSG: usize = 64;
 
-fn pairs() -> usize {
+pub(crate) fn pairs() -> usize {
     std::env::var("NETRT_BENCH_PAIRS").ok().and_then(|v| v.parse().ok()).unwrap_or(7)
 }
 
@@ -52,6 +53,10 @@ fn main() {
         ws::one_client(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--accept-memory-child") {
+        accept::child(&args[2]);
+        return;
+    }
     if args.get(1).map(String::as_str) == Some("--ws-echo-server") {
         ws::serve_forever();
         return;
@@ -70,6 +75,9 @@ fn main() {
     }
     if run("ws") {
         ws_figures();
+    }
+    if run("accept-memory") {
+        accept::figures();
     }
 }
 
@@ -300,7 +308,7 @@ fn tcp_figures() {
     row("64-byte ping-pong RTT p99 (µs)", &netrt_p99, &tokio_p99, &ratio(&netrt_p99, &tokio_p99), "—");
 }
 
-fn row(name: &str, a: &[f64], b: &[f64], r: &[f64], target: &str) {
+pub(crate) fn row(name: &str, a: &[f64], b: &[f64], r: &[f64], target: &str) {
     let (sa, sb, sr) = (stats::summarize(a), stats::summarize(b), stats::summarize(r));
     println!(
         "| {name} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} | {target} |",

@@ -384,7 +384,211 @@ pub fn web(data: &[u8]) {
         invalid_arg(e);
     }
     let values: Vec<&str> = text.split('\n').collect();
-    let _ = netrt::web::parse_challenges_for_fuzzing(&values);
+    challenges(&values);
+    proxy_choice(first, second, values.get(2).copied().unwrap_or_default());
+}
+
+/// Base64 of `Mufasa:Circle of Life`, the Basic answer for [`challenges`]' credential.
+const MUFASA_BASIC: &str = "Basic TXVmYXNhOkNpcmNsZSBvZiBMaWZl";
+
+/// The challenge parser and the answer to it, over the values HTTP can deliver (hyper hands the
+/// parser only visible ASCII, space and tab). Checked: Basic is answered whenever offered and
+/// no Digest challenge can be; an answer is a valid header value; a Digest answer parses back
+/// (its quoted strings are well formed) to the user, the URI, and a nonce and realm of one of
+/// the Digest challenges.
+fn challenges(values: &[&str]) {
+    use netrt::web::{answer_challenges_for_fuzzing, parse_challenges_for_fuzzing};
+    let header_text = |v: &str| v.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b));
+    let values: Vec<&str> = values.iter().copied().filter(|v| header_text(v)).collect();
+    let parsed = parse_challenges_for_fuzzing(&values);
+    let uri = "/dir/index.html";
+    let answer = answer_challenges_for_fuzzing(&values, "Mufasa", "Circle of Life", uri, "0a4f113b");
+    let Some(answer) = answer else {
+        assert!(
+            !parsed.iter().any(|(scheme, _)| scheme == "basic"),
+            "Basic offered, none answered: {values:?}"
+        );
+        return;
+    };
+    assert!(header_text(&answer), "not a header value: {answer:?}");
+    if answer.starts_with("Basic ") {
+        assert_eq!(answer, MUFASA_BASIC);
+        return;
+    }
+    assert!(answer.starts_with("Digest "), "{answer}");
+    let back = parse_challenges_for_fuzzing(&[&answer]);
+    assert_eq!(back.len(), 1, "{answer}");
+    let param = |params: &[(String, String)], name: &str| {
+        params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    };
+    assert_eq!(param(&back[0].1, "username").as_deref(), Some("Mufasa"), "{answer}");
+    assert_eq!(param(&back[0].1, "uri").as_deref(), Some(uri), "{answer}");
+    let (nonce, realm) = (param(&back[0].1, "nonce"), param(&back[0].1, "realm").unwrap_or_default());
+    let echoed = parsed.iter().any(|(scheme, params)| {
+        scheme == "digest"
+            && params.iter().any(|(n, v)| n == "nonce" && Some(v) == nonce.as_ref())
+            && param(params, "realm").unwrap_or_default() == realm
+    });
+    assert!(echoed, "{answer} echoes no Digest challenge of {values:?}");
+}
+
+/// The proxy the environment gives a request (`http_proxy`/`https_proxy`/`all_proxy` = `proxy`,
+/// `no_proxy` = `no_proxy`). Checked: a failure is `E_INVALIDARG`; a `no_proxy` list that also
+/// names the target's host (one without a comma or space), or `*`, sends the request direct.
+fn proxy_choice(target: &str, proxy: &str, no_proxy: &str) {
+    use netrt::web::proxy_for_fuzzing;
+    let Some((chosen, host)) = proxy_for_fuzzing(target, proxy, no_proxy) else {
+        return;
+    };
+    if let Err(e) = chosen {
+        assert_eq!(e.hresult(), hresult::E_INVALIDARG, "{e}");
+    }
+    // A list is split at commas and spaces, so a host holding one (a URL's host may: `a,b`)
+    // cannot be named in it.
+    let Some(host) = host.filter(|h| !h.is_empty() && !h.contains([',', ' '])) else {
+        return;
+    };
+    for list in [format!("{no_proxy},{host}"), "*".to_string()] {
+        let (again, _) = proxy_for_fuzzing(target, proxy, &list).expect("the same target");
+        assert!(matches!(again, Ok(None)), "no_proxy {list:?} does not bypass {target:?}: {again:?}");
+    }
+}
+
+/// The MaxMessageSize a `ws_frames` input picks with bits 1-2 of its first byte.
+const WS_MAX_MESSAGE_SIZES: [u64; 4] = [16, 125, 4096, u64::MAX];
+
+/// The WebSocket frame reader over bytes from a server (`netrt::ws::read_frames_for_fuzzing`).
+///
+/// Layout: byte 0 bit 0 = FullMessage mode's whole frames, bits 1-2 pick MaxMessageSize (16,
+/// 125, 4096, unlimited); byte 1 + 1 = the bytes each read hands the reader (so headers,
+/// payloads and UTF-8 characters split across reads); the rest is the byte stream.
+///
+/// Checked: every text piece is UTF-8 on its own; a message keeps its type and stays within
+/// MaxMessageSize; a ping's payload is at most 125 bytes; no more payload comes out than went
+/// in; the reader stops only at the end of the bytes or at a violation, and nothing follows it.
+pub fn ws_frames(data: &[u8]) {
+    use netrt::ws::FrameEvent;
+    let Some(events) = ws_frames_events(data) else {
+        return;
+    };
+    let (stream, max) = (&data[2..], WS_MAX_MESSAGE_SIZES[usize::from(data[0] >> 1) & 3]);
+    let mut message: Option<(bool, u64)> = None;
+    let mut payload = 0usize;
+    for (i, event) in events.iter().enumerate() {
+        let is_last = i + 1 == events.len();
+        match event {
+            FrameEvent::Piece { text, data, last } => {
+                payload += data.len();
+                if *text {
+                    assert!(std::str::from_utf8(data).is_ok(), "a text piece is not UTF-8: {data:?}");
+                }
+                let (kind, size) = message.get_or_insert((*text, 0));
+                assert_eq!(*kind, *text, "a message changed its type");
+                *size += data.len() as u64;
+                assert!(*size <= max, "a message of {size} bytes passed MaxMessageSize {max}");
+                if *last {
+                    message = None;
+                }
+            }
+            FrameEvent::Ping(p) => {
+                assert!(p.len() <= 125, "a ping of {} bytes", p.len());
+                payload += p.len();
+            }
+            FrameEvent::Pong | FrameEvent::Close(_) => {}
+            FrameEvent::TooBig { size, max: m } => {
+                assert!(size > m && *m == max, "TooBig {size} > {m} (max {max})");
+                assert!(is_last, "the reader went on after {event:?}");
+            }
+            FrameEvent::End | FrameEvent::Violation(_) => {
+                assert!(is_last, "the reader went on after {event:?}")
+            }
+        }
+    }
+    assert!(payload <= stream.len(), "{payload} payload bytes from {} bytes", stream.len());
+    assert!(
+        matches!(events.last(), Some(FrameEvent::End | FrameEvent::Violation(_) | FrameEvent::TooBig { .. })),
+        "the reader made no progress: {} events from {} bytes",
+        events.len(),
+        stream.len()
+    );
+}
+
+/// What the frame reader makes of a `ws_frames` input (None when it is shorter than 2 bytes).
+pub fn ws_frames_events(data: &[u8]) -> Option<Vec<netrt::ws::FrameEvent>> {
+    let (&flags, &read) = (data.first()?, data.get(1)?);
+    let max = WS_MAX_MESSAGE_SIZES[usize::from(flags >> 1) & 3];
+    Some(netrt::ws::read_frames_for_fuzzing(&data[2..], usize::from(read) + 1, max, flags & 1 == 1))
+}
+
+/// The status codes a `transfer` input picks from (the engine decides a plan for 2xx answers
+/// and, when it asked for a range, 416).
+const TRANSFER_STATUSES: [u16; 8] = [200, 206, 416, 201, 203, 204, 226, 299];
+
+/// The background-transfer engine's response decoding: what a download attempt makes of a
+/// response's status and headers (`Content-Range`, `ETag`, `Last-Modified`, `Content-Length`)
+/// given the bytes on disk (`netrt::background_transfer::engine::plan_for_fuzzing`).
+///
+/// Layout: byte 0 picks the status (mod 8: 200, 206, 416, 201, 203, 204, 226, 299); bytes 1-8
+/// the resume offset (big-endian; a low byte 0 means none); byte 9 the validator the bytes on
+/// disk have (mod 3: none, ETag `"v1"`, a date); the rest is text, one `name: value` header a line.
+///
+/// Checked: only a 206 fails, with `WININET_E_INVALID_SERVER_RESPONSE`; a 206 writes from the
+/// offset asked for, and its size is beyond that offset; a 416 changes nothing; any other status
+/// writes from 0 with the declared length; a kept ETag is a strong one.
+pub fn transfer(data: &[u8]) {
+    use netrt::background_transfer::engine::{Plan, ResumeState, Snapshot, Validator, plan_for_fuzzing};
+    if data.len() < 10 {
+        return;
+    }
+    let status = TRANSFER_STATUSES[usize::from(data[0]) % TRANSFER_STATUSES.len()];
+    let offset = u64::from_be_bytes(data[1..9].try_into().expect("8 bytes"));
+    let validator = match data[9] % 3 {
+        0 => None,
+        1 => Some(Validator::ETag("\"v1\"".into())),
+        _ => Some(Validator::LastModified("Sun, 06 Dec 2026 10:00:00 GMT".into())),
+    };
+    // The engine asks for a range only with bytes on disk and a validator (416 only then).
+    let offset = if validator.is_some() { offset } else { 0 };
+    if status == 416 && offset == 0 {
+        return;
+    }
+    let text = String::from_utf8_lossy(&data[10..]);
+    let headers: Vec<(&str, &[u8])> = text
+        .split('\n')
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim(), value.trim_start().as_bytes()))
+        .collect();
+    let before = ResumeState { offset, validator, total: None };
+    let mut state = before.clone();
+    let mut snapshot = Snapshot::default();
+    let plan = match plan_for_fuzzing(status, &headers, &mut state, &mut snapshot) {
+        Ok(plan) => plan,
+        Err(e) => {
+            assert_eq!(status, 206, "{e}");
+            assert_eq!(e.hresult(), hresult::WININET_E_INVALID_SERVER_RESPONSE, "{e}");
+            return;
+        }
+    };
+    match status {
+        206 => {
+            assert_eq!(plan, Plan::WriteFrom(offset));
+            let total = snapshot.total_bytes_to_receive;
+            assert!(total > offset || total == u64::MAX, "a size of {total} for a range from {offset}");
+            assert!(state.total.is_none_or(|t| t == total), "{state:?} vs {snapshot:?}");
+        }
+        416 => {
+            assert!(matches!(plan, Plan::AlreadyComplete | Plan::AskAgainWhole), "{plan:?}");
+            assert_eq!(state, before);
+        }
+        _ => {
+            assert_eq!(plan, Plan::WriteFrom(0));
+            assert_eq!(state.offset, 0);
+            assert_eq!(snapshot.total_bytes_to_receive, state.total.unwrap_or(0));
+        }
+    }
+    if let Some(Validator::ETag(tag)) = &state.validator {
+        assert!(tag.len() >= 2 && tag.starts_with('"'), "a weak or bare ETag kept: {tag:?}");
+    }
 }
 
 /// The feed reader and writer: `SyndicationFeed::parse_bytes` (XmlDocument, format detection,

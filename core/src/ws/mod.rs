@@ -10,6 +10,7 @@ mod connection;
 mod control;
 mod enums;
 mod frames;
+mod fuzzing;
 mod handshake;
 mod information;
 mod message;
@@ -23,6 +24,8 @@ pub use args::{
 };
 pub use control::{DEFAULT_HANDSHAKE_TIMEOUT, MessageWebSocketControl, StreamWebSocketControl};
 pub use enums::{MessageWebSocketReceiveMode, SocketMessageType};
+#[doc(hidden)]
+pub use fuzzing::{FrameEvent, read_frames_for_fuzzing};
 pub use information::{MessageWebSocketInformation, StreamWebSocketInformation, WebSocketInformation};
 pub use message::MessageWebSocket;
 pub(crate) use push::PushListener;

@@ -16,7 +16,8 @@ use crate::error::{Error, hresult};
 use crate::web::client;
 
 /// What a response means for the bytes already on disk.
-enum Plan {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
     /// Write the body from this offset on.
     WriteFrom(u64),
     /// The file already holds the whole resource.
@@ -68,7 +69,9 @@ pub(crate) async fn download(
                 return Outcome::failed(error, attempt.response.clone());
             }
         }
-        let plan = plan(&answer, &mut attempt.resume, previous.as_ref(), &mut attempt.snapshot);
+        let headers = answer.response.headers();
+        let plan =
+            plan(status, headers, &answer.url, &mut attempt.resume, previous.as_ref(), &mut attempt.snapshot);
         match plan {
             Ok(Plan::WriteFrom(offset)) => {
                 attempt.report();
@@ -97,13 +100,13 @@ pub(crate) async fn download(
 /// Decides what the response's body is, updating the resume state and the snapshot's totals
 /// and flags.
 fn plan(
-    answer: &Answer,
+    status: u16,
+    headers: &hyper::HeaderMap,
+    url: &url::Url,
     state: &mut ResumeState,
     previous: Option<&super::spec::Validator>,
     snapshot: &mut super::spec::Snapshot,
 ) -> Result<Plan, Error> {
-    let headers = answer.response.headers();
-    let status = answer.response.status().as_u16();
     if status == 416 {
         let complete = match resume::content_range(headers) {
             Some(ContentRange::Unsatisfied { complete }) => Some(complete),
@@ -116,17 +119,18 @@ fn plan(
         let Some(ContentRange::Bytes { first, last, complete }) = resume::content_range(headers) else {
             return Err(Error::new(
                 hresult::WININET_E_INVALID_SERVER_RESPONSE,
-                format!("{}: a 206 response without a valid single Content-Range", answer.url),
+                format!("{url}: a 206 response without a valid single Content-Range"),
             ));
         };
         if first != state.offset {
             return Err(Error::new(
                 hresult::WININET_E_INVALID_SERVER_RESPONSE,
-                format!("{}: asked for bytes from {} and got {first}-{last}", answer.url, state.offset),
+                format!("{url}: asked for bytes from {} and got {first}-{last}", state.offset),
             ));
         }
         state.total = complete;
-        snapshot.total_bytes_to_receive = complete.unwrap_or(last + 1);
+        // `bytes 0-18446744073709551615/*` is valid syntax; its size does not fit a u64.
+        snapshot.total_bytes_to_receive = complete.unwrap_or(last.saturating_add(1));
         // If-Range promised the same version; keep the validator we resumed with.
         if validator.is_some() {
             state.validator = validator;
@@ -145,6 +149,34 @@ fn plan(
     state.validator = validator;
     snapshot.total_bytes_to_receive = state.total.unwrap_or(0);
     Ok(Plan::WriteFrom(0))
+}
+
+/// What a download attempt makes of a response's status and headers (`Content-Range`, `ETag`,
+/// `Last-Modified`, `Content-Length`; a pair that is no valid header is left out, as hyper
+/// would refuse it) given the bytes already on disk: the fuzz harness's way in to the engine's
+/// response decoding (fuzz/, docs/fuzzing.md). Not API.
+///
+/// # Errors
+/// `WININET_E_INVALID_SERVER_RESPONSE` for a 206 without a valid single range from the offset.
+#[doc(hidden)]
+pub fn plan_for_fuzzing(
+    status: u16,
+    headers: &[(&str, &[u8])],
+    state: &mut ResumeState,
+    snapshot: &mut super::spec::Snapshot,
+) -> Result<Plan, Error> {
+    let mut map = hyper::HeaderMap::new();
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            hyper::header::HeaderValue::from_bytes(value),
+        ) {
+            map.append(name, value);
+        }
+    }
+    let url = url::Url::parse("http://fuzz.invalid/").expect("a fixed URL");
+    let previous = state.validator.clone();
+    plan(status, &map, &url, state, previous.as_ref(), snapshot)
 }
 
 /// Writes the response body into `file` from `offset`, counting only what reached the file.
@@ -193,5 +225,26 @@ fn completed(attempt: &mut Attempt<'_>) -> Outcome {
     match attempt.response.clone() {
         Some(response) => Outcome::Completed { response },
         None => Outcome::failed(Error::new(hresult::E_UNEXPECTED, "completed without a response"), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::background_transfer::engine::spec::{Snapshot, Validator};
+
+    /// The size of a range ending at the largest offset, without a complete length, overflowed
+    /// (found while writing the `transfer` fuzz target; fuzz/corpus/transfer/range-ends-at-u64-max
+    /// replays it through the harness).
+    #[test]
+    fn a_range_ending_at_u64_max_without_a_size_does_not_overflow() {
+        let mut state =
+            ResumeState { offset: 5, validator: Some(Validator::ETag("\"v\"".into())), total: None };
+        let mut snapshot = Snapshot::default();
+        let h: &[(&str, &[u8])] = &[("content-range", b"bytes 5-18446744073709551615/*")];
+        let plan = plan_for_fuzzing(206, h, &mut state, &mut snapshot).expect("a valid range");
+        assert_eq!(plan, Plan::WriteFrom(5));
+        assert_eq!(snapshot.total_bytes_to_receive, u64::MAX);
+        assert_eq!(state.total, None);
     }
 }

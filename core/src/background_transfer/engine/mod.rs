@@ -16,6 +16,8 @@ mod resume;
 mod spec;
 mod upload;
 
+#[doc(hidden)]
+pub use download::{Plan, plan_for_fuzzing};
 pub use spec::{
     MultipartSpec, Outcome, PartBody, PartSpec, RequestBody, ResponseSummary, ResumeState, Snapshot, Target,
     TransferSpec, Validator,

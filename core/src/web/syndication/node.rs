@@ -111,6 +111,16 @@ impl SyndicationNode {
             ));
         }
         for a in &self.attribute_extensions {
+            // An attribute the writer already set wins: an extension of the same name (an
+            // enclosure's `length` that did not parse as a number is kept as one) would write
+            // it twice, which is not XML.
+            let written = e
+                .attributes
+                .iter()
+                .any(|x| *x.local_name == *a.name && x.namespace_uri.as_deref().unwrap_or("") == a.namespace);
+            if written {
+                continue;
+            }
             let prefix = known_prefix(&a.namespace);
             e.attributes.push(XmlAttribute::with_namespace(
                 prefix,

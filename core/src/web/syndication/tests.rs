@@ -360,3 +360,19 @@ fn a_service_document_round_trips_through_get_xml_document() {
     assert!(collection.contains("href=\"http://example.org/entries\""), "{collection}");
     assert!(again.workspaces[0].get_xml_document().get_xml().contains("Media"));
 }
+
+/// An enclosure whose `length` is not a number keeps the attribute as an extension; the RSS
+/// writer wrote `length` twice (not XML). Found by the `feed` fuzz target; the input is
+/// fuzz/corpus/feed/enclosure-length-not-a-number.
+#[test]
+fn an_enclosure_length_that_is_no_number_is_written_once() {
+    let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:f</id>
+        <updated>2003-12-13T18:30:02Z</updated><entry><title>e</title><id>urn:e</id>
+        <updated>2003-12-13T18:30:02Z</updated>
+        <link rel="enclosure" type="audio/mpeg" length="q337" href="http://example.org/1.mp3"/>
+        </entry></feed>"#;
+    let feed = SyndicationFeed::parse(atom).unwrap();
+    let rss = feed.get_xml_document(SyndicationFormat::Rss20).unwrap().get_xml();
+    assert_eq!(rss.matches("length=").count(), 1, "{rss}");
+    SyndicationFeed::parse(&rss).unwrap();
+}
