@@ -144,8 +144,9 @@ test-python:
 ## fuzz: coverage-guided fuzzing (cargo-fuzz, libFuzzer + ASan) of core's parsers, each target
 ## for FUZZ_SECONDS (docs/fuzzing.md); installs cargo-fuzz when missing. FUZZ_TARGETS picks some.
 ## The first build takes minutes (its own target dir, fuzz/target), so `make test` does not run
-## libFuzzer: test-rust replays the committed corpora through the same harnesses instead
-## (core/tests/fuzz_corpus.rs, also `make fuzz-corpus`).
+## libFuzzer: test-rust runs the committed corpora and 1,000 fixed mutants of them per target
+## through the same harnesses instead (core/tests/fuzz_corpus.rs, broker/tests/fuzz_corpus.rs,
+## fuzz/src/smoke.rs; also `make fuzz-corpus`).
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_TARGETS ?=
@@ -157,6 +158,7 @@ fuzz-smoke:
 
 fuzz-corpus:
 	$(CARGO) test -p netrt --test fuzz_corpus
+	$(CARGO) test -p netrt-broker --test fuzz_corpus
 
 ## soak-broker: the socket broker hand-off (an app transfers a connection and exits, the peer
 ## sends a random number of bytes, the broker starts the task, which reclaims the socket and

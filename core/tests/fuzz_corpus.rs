@@ -1,24 +1,20 @@
 //! Replays every committed fuzz corpus input (fuzz/corpus/<target>/) through the fuzz targets'
-//! harnesses, so `cargo test` checks the parsers' contracts on those inputs without libFuzzer
-//! (docs/fuzzing.md; `make fuzz` runs the coverage-guided fuzzer itself).
+//! harnesses, then a fixed set of mutants of them (fuzz/src/smoke.rs), so `cargo test` checks
+//! the parsers' contracts without libFuzzer (docs/fuzzing.md; `make fuzz` runs the
+//! coverage-guided fuzzer itself).
 
 #[path = "../../fuzz/src/harness.rs"]
 mod harness;
+#[path = "../../fuzz/src/smoke.rs"]
+mod smoke;
 
 use std::path::PathBuf;
 
-/// Feeds each file of fuzz/corpus/`target` to `run`; fails if the directory holds none.
+/// Feeds each file of fuzz/corpus/`target`, then its mutants, to `run`; fails if the directory
+/// holds none or an input breaks the harness's contract.
 fn replay(target: &str, run: fn(&[u8])) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(target);
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.expect("directory entry").path();
-        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let outcome = std::panic::catch_unwind(|| run(&data));
-        assert!(outcome.is_ok(), "fuzz input {} fails its harness", path.display());
-        count += 1;
-    }
-    assert!(count > 0, "no corpus inputs in {}", dir.display());
+    smoke::replay_and_mutate(&dir, run);
 }
 
 #[test]

@@ -157,6 +157,12 @@ fn attribute_name(a: &XmlAttribute, scope: &mut Scope, extra: &mut Vec<(Option<S
     let Some(ns) = a.namespace_uri.as_deref().filter(|ns| *ns != XMLNS_NAMESPACE) else {
         return a.name();
     };
+    // The XML namespace has its prefix by definition and may not be bound to another (an
+    // `xml:*` attribute the model kept without its prefix came out as `ns0:` bound to it, which
+    // no parser accepts; found by the fuzz smoke).
+    if ns == XML_NAMESPACE {
+        return format!("xml:{}", a.local_name);
+    }
     if let Some(p) = a.prefix.as_deref()
         && scope.lookup(Some(p)) == Some(ns)
     {
