@@ -84,7 +84,10 @@ async def handler(ws):
     finally:
         rcvd = ws.protocol.close_rcvd
         if rcvd is not None:
-            print("CLOSED", rcvd.code, rcvd.reason, flush=True)
+            try:
+                print("CLOSED", rcvd.code, rcvd.reason, flush=True)
+            except BrokenPipeError:
+                pass  # whoever started the server has stopped reading (e.g. an example that is done)
 
 
 async def silent():
