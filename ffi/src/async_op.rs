@@ -66,18 +66,23 @@ pub(crate) fn issue(op: AsyncOp) -> Result<netrt_handle, Error> {
 /// that had received data completes with it and is returned as a success — and otherwise the
 /// call fails with `WAIT_TIMEOUT`.
 pub(crate) fn run_blocking(op: AsyncOp, timeout_ms: u32) -> Result<OpResult, Error> {
-    let deadline =
-        (timeout_ms != NETRT_INFINITE).then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
-    if !op.wait(deadline) {
+    if !op.wait(deadline_after(timeout_ms)) {
         op.cancel()?;
     }
     match op.status() {
-        AsyncStatus::Canceled => Err(Error::new(
-            E_WAIT_TIMEOUT,
-            format!("not done after {timeout_ms} ms; cancelled, nothing was consumed"),
-        )),
+        AsyncStatus::Canceled => Err(timed_out(timeout_ms)),
         _ => op.results(),
     }
+}
+
+/// When a wait of `timeout_ms` started now ends (None: `NETRT_INFINITE`, no limit).
+pub(crate) fn deadline_after(timeout_ms: u32) -> Option<Instant> {
+    (timeout_ms != NETRT_INFINITE).then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)))
+}
+
+/// The failure of a one-call form whose wait of `timeout_ms` ended first, its work cancelled.
+pub(crate) fn timed_out(timeout_ms: u32) -> Error {
+    Error::new(E_WAIT_TIMEOUT, format!("not done after {timeout_ms} ms; cancelled, nothing was consumed"))
 }
 
 /// `user_data` crosses threads; the C caller owns what it points to.

@@ -12,7 +12,7 @@ use netrt_core::Error;
 use netrt_core::error::hresult::E_UNEXPECTED;
 use netrt_core::foundation::async_op::CancelToken;
 
-use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
+use crate::async_op::{AsyncOp, OpResult, Readiness, deadline_after, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::{Value, get_obj, let_obj};
 use crate::read_into::ReadInto;
@@ -70,20 +70,65 @@ pub extern "C" fn netrt_input_stream_read(
 ) -> netrt_hresult {
     ffi!("netrt_input_stream_read", {
         let out = Out::new(bytes_read, "bytes_read")?;
-        let filled = match run_blocking(read_op(stream, buffer, count, options)?, timeout_ms)? {
-            OpResult::Object(buffer) => match &buffer.value {
-                Value::Buffer(b) => b.length(),
-                _ => 0,
+        let filled = match start_read(stream, buffer, count, options)? {
+            ReadStart::Done(outcome) => length_read(outcome?),
+            // Plain TCP with nothing there yet: waited for on this thread without an operation.
+            ReadStart::Waiting(read) => match read.readiness() {
+                Some(ready) => length_read(read.block(ready, deadline_after(timeout_ms), timeout_ms)?),
+                None => length_read(run_blocking(read_op_waiting(read)?, timeout_ms)?),
             },
-            _ => 0,
+            ReadStart::Op(op) => length_read(run_blocking(op, timeout_ms)?),
         };
         out.write(filled);
         Ok(())
     })
 }
 
+/// The number of bytes a read's result holds (its buffer's new length).
+fn length_read(result: OpResult) -> u32 {
+    match result {
+        OpResult::Object(buffer) => match &buffer.value {
+            Value::Buffer(b) => b.length(),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+/// How a read started.
+enum ReadStart {
+    /// Over already: the data was there, or the read failed.
+    Done(Result<OpResult, Error>),
+    /// A read on plain TCP that found nothing on its first attempt (made an instant ago).
+    Waiting(ReadInto),
+    /// Any other stream (TLS, in-memory): an operation running the read.
+    Op(AsyncOp),
+}
+
 /// Starts a read of `count` bytes into `buffer` (see `netrt_input_stream_read_async`).
 fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32) -> Result<AsyncOp, Error> {
+    match start_read(stream, buffer, count, options)? {
+        ReadStart::Done(outcome) => AsyncOp::completed(outcome),
+        ReadStart::Waiting(read) => read_op_waiting(read),
+        ReadStart::Op(op) => Ok(op),
+    }
+}
+
+/// The operation of a direct read that has to wait: parked for a blocking waiter, else driven
+/// by the runtime or a completion queue.
+fn read_op_waiting(read: ReadInto) -> Result<AsyncOp, Error> {
+    let ready = read.readiness();
+    AsyncOp::start_caller_driven_cancellable(|cancel| read.cancellable(cancel), move || ready)
+}
+
+/// Checks the arguments of a read and starts it: one attempt on this thread first where the
+/// stream is plain TCP.
+fn start_read(
+    stream: netrt_handle,
+    buffer: netrt_handle,
+    count: u32,
+    options: u32,
+) -> Result<ReadStart, Error> {
     let_obj!(keep, input = stream, InputStream);
     let_obj!(buffer_obj, buf = buffer, Buffer);
     let options = InputStreamOptions::from_raw(options)?;
@@ -103,25 +148,19 @@ fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32)
             // there completes the read before this function returns.
             Ok(Some(reader)) => {
                 let mut read = ReadInto::new(reader, buffer_obj, keep, count, options);
-                return match read.advance(None) {
+                return Ok(match read.advance(None) {
                     Poll::Ready(outcome) => {
                         drop(read);
-                        AsyncOp::completed(outcome)
+                        ReadStart::Done(outcome)
                     }
-                    Poll::Pending => {
-                        let ready = read.readiness();
-                        AsyncOp::start_caller_driven_cancellable(
-                            |cancel| read.cancellable(cancel),
-                            move || ready,
-                        )
-                    }
-                };
+                    Poll::Pending => ReadStart::Waiting(read),
+                });
             }
             // TLS and other streams: the future below.
             Ok(None) => {}
             // A state error (another read pending, closed, not connected) is returned
             // synchronously by `completed`; an abort belongs to the operation.
-            Err(e) => return AsyncOp::completed(Err(e)),
+            Err(e) => return Ok(ReadStart::Done(Err(e))),
         }
     }
     let (ptr, _) = buf.raw_memory();
@@ -142,7 +181,7 @@ fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32)
     };
     // TLS: a blocking waiter polls the socket and re-polls the read on its own thread; in-memory
     // streams have no fd, and a read that must wait runs on the runtime.
-    AsyncOp::start_caller_driven_cancellable(read, move || ready)
+    AsyncOp::start_caller_driven_cancellable(read, move || ready).map(ReadStart::Op)
 }
 
 /// `IOutputStream.WriteAsync(buffer)`: writes the buffer's valid bytes (as they are when
@@ -182,16 +221,37 @@ pub extern "C" fn netrt_output_stream_write(
 ) -> netrt_hresult {
     ffi!("netrt_output_stream_write", {
         let out = Out::new(bytes_written, "bytes_written")?;
-        match run_blocking(write_op(stream, buffer)?, timeout_ms)? {
-            OpResult::U32(n) => out.write(n),
-            _ => return Err(Error::new(E_UNEXPECTED, "a write produced no byte count")),
-        }
+        let written = match start_write(stream, buffer)? {
+            WriteStart::Done(outcome) => outcome?,
+            WriteStart::Op(op) => match run_blocking(op, timeout_ms)? {
+                OpResult::U32(n) => n,
+                _ => return Err(Error::new(E_UNEXPECTED, "a write produced no byte count")),
+            },
+        };
+        out.write(written);
         Ok(())
     })
 }
 
+/// How a write started.
+enum WriteStart {
+    /// Over already: the kernel took every byte at once, or the write failed.
+    Done(Result<u32, Error>),
+    /// The rest has to wait (or the stream has no direct attempts): an operation.
+    Op(AsyncOp),
+}
+
 /// Starts a write of `buffer`'s valid bytes (see `netrt_output_stream_write_async`).
 fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error> {
+    match start_write(stream, buffer)? {
+        WriteStart::Done(outcome) => AsyncOp::completed(outcome.map(OpResult::U32)),
+        WriteStart::Op(op) => Ok(op),
+    }
+}
+
+/// Checks the arguments of a write and starts it: what the kernel takes at once goes from the
+/// buffer on this thread.
+fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart, Error> {
     let_obj!(keep, output = stream, OutputStream);
     let_obj!(_buffer_obj, buf = buffer, Buffer);
     let total = buf.length() as usize;
@@ -199,7 +259,7 @@ fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error
     let ticket = output.ticket();
     // What the kernel takes at once goes from the buffer on this thread.
     let sent = match buf.with_bytes(|bytes| output.write_now(ticket, bytes)) {
-        Some(Ok(n)) if n == total => return AsyncOp::completed(Ok(OpResult::U32(total as u32))),
+        Some(Ok(n)) if n == total => return Ok(WriteStart::Done(Ok(total as u32))),
         Some(Ok(n)) => n,
         // No direct attempt (TLS, datagrams): one future over a copy, driven like a remainder
         // below where the stream has a socket to wait on (TLS).
@@ -214,11 +274,12 @@ fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error
             return match ready {
                 Some(ready) => AsyncOp::start_caller_driven(write, move || Some(ready)),
                 None => AsyncOp::start(write),
-            };
+            }
+            .map(WriteStart::Op);
         }
         // A network failure belongs to the operation; `completed` returns a state error (a
         // write pending, closed, not connected) synchronously.
-        Some(Err(e)) => return AsyncOp::completed(Err(e)),
+        Some(Err(e)) => return Ok(WriteStart::Done(Err(e))),
     };
     let rest = buf.with_bytes(|bytes| bytes[sent..].to_vec());
     let ready = output.readiness_fd().map(Readiness::writable);
@@ -228,7 +289,7 @@ fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error
         output_for_write.write_with(ticket, &rest).await?;
         Ok(OpResult::U32(total as u32))
     };
-    AsyncOp::start_caller_driven(write, move || ready)
+    AsyncOp::start_caller_driven(write, move || ready).map(WriteStart::Op)
 }
 
 /// `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP

@@ -29,10 +29,11 @@
 use std::cell::Cell;
 use std::os::fd::RawFd;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::foundation::async_op::{CancelToken, Readiness};
+use crate::foundation::async_op::{CancelToken, Readiness, poll_fds, remaining, thread_wake};
 use crate::io::stream::{
     ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream, read_or_stop, stop_with,
 };
@@ -58,6 +59,65 @@ pub fn poll_as_caller<R>(poll: impl FnOnce() -> R) -> R {
 /// Whether the current poll is inside [`poll_as_caller`].
 pub(crate) fn caller_driven() -> bool {
     CALLER_DRIVEN.with(Cell::get)
+}
+
+/// How long a blocked caller sleeps when its fd is ready but the step makes no progress (it
+/// waits on something else: a level-triggered poll(2) would spin), and the longest sleep of a
+/// thread that has no eventfd (it then notices an abort only when it wakes).
+const IDLE_PAUSE: Duration = Duration::from_millis(1);
+const NO_EVENTFD_TICK: Duration = Duration::from_millis(10);
+
+/// Runs `step` (one caller-driven poll of a stream read or write, inside [`poll_as_caller`])
+/// on this thread until it is Ready, sleeping in poll(2) on `ready`'s fd and this thread's
+/// eventfd in between — no operation, no future of its own, no allocation, no other thread.
+/// `None` when `deadline` passes first (the caller ends the work; nothing was left running).
+///
+/// Each step gets a context whose waker writes this thread's eventfd, so a wake-up that does
+/// not come from the socket (Close, CancelIOAsync) interrupts the sleep. The first step is
+/// taken at once: a caller that made the syscall an instant ago passes a step that only
+/// registers its waker and checks for an abort (see [`DirectRead::poll_read`]'s
+/// `after_attempt`), so a read that has to wait costs the syscalls of the plain pattern —
+/// `recv` (nothing), `poll`, `recv`. The C ABI's one-call blocking read runs on this.
+#[doc(hidden)]
+pub fn block_on_caller<R>(
+    ready: Readiness,
+    deadline: Option<Instant>,
+    mut step: impl FnMut(&mut Context<'_>) -> Poll<R>,
+) -> Option<R> {
+    let wake = thread_wake();
+    let waker = wake.as_ref().map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
+    let mut cx = Context::from_waker(&waker);
+    // Steps in a row that found the fd ready and still made no progress (see IDLE_PAUSE).
+    let mut fruitless = 0u32;
+    let mut fd_ready = false;
+    loop {
+        if let Poll::Ready(done) = poll_as_caller(|| step(&mut cx)) {
+            return Some(done);
+        }
+        fruitless = if fd_ready { fruitless + 1 } else { 0 };
+        let left = remaining(deadline);
+        if left.is_some_and(|l| l.is_zero()) {
+            return None;
+        }
+        fd_ready = match &wake {
+            Some(wake) if fruitless < 2 => poll_fds(Some(ready), wake, left),
+            Some(wake) => {
+                poll_fds(None, wake, Some(left.map_or(IDLE_PAUSE, |l| l.min(IDLE_PAUSE))));
+                false
+            }
+            None => poll_fd(ready, left.map_or(NO_EVENTFD_TICK, |l| l.min(NO_EVENTFD_TICK))),
+        };
+    }
+}
+
+/// Waits up to `timeout` for `ready` alone; whether its fd is ready.
+fn poll_fd(ready: Readiness, timeout: Duration) -> bool {
+    let events = if ready.is_readable() { libc::POLLIN } else { libc::POLLOUT };
+    let mut fd = libc::pollfd { fd: ready.fd(), events, revents: 0 };
+    let ms = timeout.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+    // SAFETY: one valid pollfd entry.
+    let _ = unsafe { libc::poll(&mut fd, 1, ms) };
+    fd.revents != 0
 }
 
 impl InputStream {

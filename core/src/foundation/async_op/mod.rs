@@ -97,7 +97,7 @@ use outcome::{Outcome, Seen};
 pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter};
 #[doc(hidden)]
 pub use wake::Readiness;
-pub(crate) use wake::WakeFd;
+pub(crate) use wake::{WakeFd, poll_fds, remaining, thread_wake};
 
 pub use crate::foundation_enums::AsyncStatus;
 

@@ -97,7 +97,7 @@ thread_local! {
 }
 
 /// This thread's eventfd (None when the thread is exiting or out of fds).
-pub(super) fn thread_wake() -> Option<Arc<WakeFd>> {
+pub(crate) fn thread_wake() -> Option<Arc<WakeFd>> {
     THREAD_WAKE.try_with(|w| w.clone()).ok().flatten()
 }
 
@@ -117,7 +117,7 @@ pub(super) fn poll_with<T>(fut: &mut BoxFuture<T>, waker: &Waker) -> Poll<Result
 
 /// Waits on `ready` (when `Some`) and `wake` until either is ready or `timeout` passes (None:
 /// no limit). Returns whether `ready`'s fd is ready (or hung up, or in error).
-pub(super) fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<Duration>) -> bool {
+pub(crate) fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<Duration>) -> bool {
     let (fd, events) = ready.map_or((-1, 0), |r| (r.fd, r.events));
     let mut fds = [
         // A negative fd is ignored by poll(2).
@@ -138,6 +138,6 @@ pub(super) fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<
 }
 
 /// Time left until `deadline` (None: no limit).
-pub(super) fn remaining(deadline: Option<Instant>) -> Option<Duration> {
+pub(crate) fn remaining(deadline: Option<Instant>) -> Option<Duration> {
     deadline.map(|d| d.saturating_duration_since(Instant::now()))
 }
