@@ -4,6 +4,10 @@
  *   bench_c [pairs] [split] (default 5 pairs; `make bench-c` builds libnetrt in release and
  *                           runs it three times: free to use every CPU, pinned to one with
  *                           taskset, and `split` — each connection's two threads on two CPUs)
+ *   bench_c runs posix|polled|async|one   one ping-pong side only, `runs` × 20,000 round trips
+ *                           after 1,000 of warm-up (no ratio): for counting its syscalls
+ *                           (`strace -c -f`), context switches or instructions (callgrind) per
+ *                           round trip, which do not move with the machine's load
  *
  * - bulk: 64 MiB one way in 64 KiB writes; the receiver reads up to 64 KiB at a time
  *   (netrt: OutputStream.WriteAsync + wait / InputStream.ReadAsync(Partial) + wait). A pair's
@@ -550,8 +554,46 @@ static void table(const char *baseline, const char *measured, const char *ratio)
          baseline, measured, ratio);
 }
 
+/* One ping-pong side alone (see the usage at the top): prints its RTT p50. */
+static int run_one_side(const char *name, int runs) {
+  static double rtt[ROUNDS];
+  const char *names[] = {"posix", "polled", "async", "one"};
+  int side = -1;
+  for (int i = 0; i < 4; i++)
+    if (strcmp(name, names[i]) == 0) side = i;
+  if (side < 0) return 0;
+  posix_session posix;
+  netrt_session api;
+  if (side < 2) {
+    posix_open(&posix, side);
+  } else {
+    netrt_open(&api, 0, side == 3);
+  }
+  for (int r = -1; r < runs; r++) {
+    int n = r < 0 ? WARMUP : ROUNDS;
+    if (side < 2) {
+      posix_rounds(&posix, n, r < 0 ? NULL : rtt);
+    } else {
+      netrt_rounds(&api, n, r < 0 ? NULL : rtt);
+    }
+  }
+  if (side < 2) {
+    posix_close(&posix);
+  } else {
+    netrt_close_session(&api);
+  }
+  qsort(rtt, ROUNDS, sizeof rtt[0], cmp_double);
+  printf("%s: 64-byte RTT p50 %.2f us (last run of %d × %d round trips)\n", name, rtt[ROUNDS / 2], runs, ROUNDS);
+  return 1;
+}
+
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
+  if (argc > 2 && strcmp(argv[2], "split") != 0) {
+    if (pairs < 1) pairs = 1;
+    if (!run_one_side(argv[2], pairs)) die("the side is posix, polled, async or one", 0);
+    return 0;
+  }
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
   double p50_polled[64], p50_tls[64], p99_tls[64], p50_one[64], p99_one[64];
   const char *pki = getenv("NETRT_BENCH_PKI");

@@ -72,6 +72,14 @@ impl ReadInto {
         self
     }
 
+    /// The read as if an attempt had just found nothing: its next poll registers its waker
+    /// (and sees an abort, or bytes given back) without a syscall, for a caller that waits for
+    /// readiness first.
+    pub(crate) fn without_attempt(mut self) -> Self {
+        self.after_attempt = true;
+        self
+    }
+
     /// Ends the read: the buffer holds `filled` bytes.
     fn finish(&mut self) -> Result<OpResult, Error> {
         self.reader = None;

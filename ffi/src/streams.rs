@@ -70,7 +70,12 @@ pub extern "C" fn netrt_input_stream_read(
 ) -> netrt_hresult {
     ffi!("netrt_input_stream_read", {
         let out = Out::new(bytes_read, "bytes_read")?;
-        let filled = match start_read(stream, buffer, count, options)? {
+        let attempt = habit::attempt_first();
+        let start = start_read(stream, buffer, count, options, attempt)?;
+        if attempt {
+            habit::attempted(&start);
+        }
+        let filled = match start {
             ReadStart::Done(outcome) => length_read(outcome?),
             // Plain TCP with nothing there yet: waited for on this thread without an operation.
             ReadStart::Waiting(read) => match read.readiness() {
@@ -95,6 +100,45 @@ fn length_read(result: OpResult) -> u32 {
     }
 }
 
+/// Whether a one-call read on this thread starts with a `recv` or goes straight to poll(2).
+/// Where reads usually find nothing yet (one side of a request/response exchange), that first
+/// `recv` is a wasted syscall: poll(2) then `recv` is two where `recv`, poll(2), `recv` is
+/// three. Where data is usually there (bulk), the attempt is the only syscall. So a thread whose
+/// last attempt found nothing waits first, trying first again every `PROBE_EVERY`-th read to
+/// notice when data starts to come before the reads. Either way the read is the same.
+mod habit {
+    use std::cell::Cell;
+
+    use super::ReadStart;
+
+    const PROBE_EVERY: u8 = 8;
+
+    thread_local! {
+        /// `0`: attempt first; `n > 0`: wait first, the `n`-th read since the last attempt.
+        static WAIT_FIRST: Cell<u8> = const { Cell::new(0) };
+    }
+
+    /// Whether this read starts with an attempt.
+    pub(super) fn attempt_first() -> bool {
+        WAIT_FIRST
+            .try_with(|w| match w.get() {
+                0 => true,
+                n if n >= PROBE_EVERY => true,
+                n => {
+                    w.set(n + 1);
+                    false
+                }
+            })
+            .unwrap_or(true)
+    }
+
+    /// Records what the attempt found.
+    pub(super) fn attempted(start: &ReadStart) {
+        let found_nothing = matches!(start, ReadStart::Waiting(_));
+        let _ = WAIT_FIRST.try_with(|w| w.set(u8::from(found_nothing)));
+    }
+}
+
 /// How a read started.
 enum ReadStart {
     /// Over already: the data was there, or the read failed.
@@ -107,7 +151,7 @@ enum ReadStart {
 
 /// Starts a read of `count` bytes into `buffer` (see `netrt_input_stream_read_async`).
 fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32) -> Result<AsyncOp, Error> {
-    match start_read(stream, buffer, count, options)? {
+    match start_read(stream, buffer, count, options, true)? {
         ReadStart::Done(outcome) => AsyncOp::completed(outcome),
         ReadStart::Waiting(read) => read_op_waiting(read),
         ReadStart::Op(op) => Ok(op),
@@ -121,13 +165,14 @@ fn read_op_waiting(read: ReadInto) -> Result<AsyncOp, Error> {
     AsyncOp::start_caller_driven_cancellable(|cancel| read.cancellable(cancel), move || ready)
 }
 
-/// Checks the arguments of a read and starts it: one attempt on this thread first where the
-/// stream is plain TCP.
+/// Checks the arguments of a read and starts it: on plain TCP, one attempt on this thread first
+/// (unless `attempt` is false: the caller waits for readiness first and the read is Waiting).
 fn start_read(
     stream: netrt_handle,
     buffer: netrt_handle,
     count: u32,
     options: u32,
+    attempt: bool,
 ) -> Result<ReadStart, Error> {
     let_obj!(keep, input = stream, InputStream);
     let_obj!(buffer_obj, buf = buffer, Buffer);
@@ -148,6 +193,9 @@ fn start_read(
             // there completes the read before this function returns.
             Ok(Some(reader)) => {
                 let mut read = ReadInto::new(reader, buffer_obj, keep, count, options);
+                if !attempt {
+                    return Ok(ReadStart::Waiting(read.without_attempt()));
+                }
                 return Ok(match read.advance(None) {
                     Poll::Ready(outcome) => {
                         drop(read);

@@ -118,6 +118,14 @@ int main(void) {
   CHECK_OK(netrt_input_stream_read(in, buffer, 64, partial, STEP_MS, &n));
   CHECK(n == 5 && buffer_holds(buffer, "after"));
 
+  /* Data there and no time to wait (timeout 0): returned — also on a thread whose last reads
+   * had to wait, which waits for readiness before it reads. */
+  CHECK(send(peer, "zero", 4, 0) == 4);
+  sleep_ms(20);
+  CHECK_OK(netrt_input_stream_read(in, buffer, 64, partial, 0, &n));
+  CHECK(n == 4 && buffer_holds(buffer, "zero"));
+  CHECK_HR(netrt_input_stream_read(in, buffer, 64, partial, 0, &n), NETRT_E_WAIT_TIMEOUT);
+
   /* Options None: waits for all `count` bytes. */
   CHECK(start_later(&l, DO_SEND, 20, peer, 0, "abc"));
   CHECK(send(peer, "xy", 2, 0) == 2);

@@ -90,15 +90,19 @@ pub fn block_on_caller<R>(
     // Steps in a row that found the fd ready and still made no progress (see IDLE_PAUSE).
     let mut fruitless = 0u32;
     let mut fd_ready = false;
+    // The deadline ends the wait only after a step that followed a poll(2): a step that only
+    // registered must not turn data that is there into a timeout (`deadline` already past).
+    let mut slept = false;
     loop {
         if let Poll::Ready(done) = poll_as_caller(|| step(&mut cx)) {
             return Some(done);
         }
         fruitless = if fd_ready { fruitless + 1 } else { 0 };
         let left = remaining(deadline);
-        if left.is_some_and(|l| l.is_zero()) {
+        if slept && left.is_some_and(|l| l.is_zero()) {
             return None;
         }
+        slept = true;
         fd_ready = match &wake {
             Some(wake) if fruitless < 2 => poll_fds(Some(ready), wake, left),
             Some(wake) => {
