@@ -160,6 +160,7 @@ fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32)
 
 /// The operation of a direct read that has to wait: parked for a blocking waiter, else driven
 /// by the runtime or a completion queue.
+#[inline]
 fn read_op_waiting(read: ReadInto) -> Result<AsyncOp, Error> {
     let ready = read.readiness();
     AsyncOp::start_caller_driven_cancellable(|cancel| read.cancellable(cancel), move || ready)
@@ -167,6 +168,7 @@ fn read_op_waiting(read: ReadInto) -> Result<AsyncOp, Error> {
 
 /// Checks the arguments of a read and starts it: on plain TCP, one attempt on this thread first
 /// (unless `attempt` is false: the caller waits for readiness first and the read is Waiting).
+#[inline]
 fn start_read(
     stream: netrt_handle,
     buffer: netrt_handle,
@@ -299,6 +301,7 @@ fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error
 
 /// Checks the arguments of a write and starts it: what the kernel takes at once goes from the
 /// buffer on this thread.
+#[inline]
 fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart, Error> {
     let_obj!(keep, output = stream, OutputStream);
     let_obj!(_buffer_obj, buf = buffer, Buffer);
