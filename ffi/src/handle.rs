@@ -155,6 +155,7 @@ fn new_slot() -> Result<(usize, &'static Slot), Error> {
     Ok((index, slot(index).expect("its chunk was just published")))
 }
 
+#[inline]
 fn slot(index: usize) -> Option<&'static Slot> {
     let chunk = CHUNK_TABLE.get(index / CHUNK_SLOTS)?.load(Ordering::Acquire);
     // SAFETY: a published chunk is a leaked, never-freed array of CHUNK_SLOTS slots.
@@ -171,6 +172,7 @@ struct Decoded {
     index: usize,
 }
 
+#[inline]
 fn decode(h: netrt_handle) -> Decoded {
     Decoded {
         kind: (h >> (INDEX_BITS + GEN_BITS)) as u8,
@@ -259,6 +261,7 @@ impl Drop for Pin {
 
 /// Checks `h` against its slot's state word in the documented order (docs/handles.md; the kind
 /// check against the caller's expectation comes later).
+#[inline]
 fn check(h: netrt_handle, d: &Decoded, state: u64) -> Result<(), Error> {
     let generation = generation_of(state);
     if d.generation == 0 || d.generation > generation {
@@ -277,6 +280,7 @@ fn never_issued(h: netrt_handle) -> Error {
     Error::new(E_HANDLE, format!("0x{h:016X} is not a handle netrt issued"))
 }
 
+#[inline]
 fn slot_of(h: netrt_handle) -> Result<(Decoded, &'static Slot), Error> {
     if h == 0 {
         return Err(Error::new(E_POINTER, "the handle is 0 (NULL)"));
@@ -296,6 +300,7 @@ struct Pinned {
 impl Pinned {
     /// Fails unless the slot holds an object (not an operation) of kind `expected` (any object
     /// kind when None).
+#[inline]
     fn object(&self, expected: Option<netrt_kind>) -> Result<&Object, Error> {
         if self.kind == OP_KIND {
             return Err(kind_error(netrt_kind::AsyncOperation, expected));
@@ -333,6 +338,7 @@ fn kind_error(is: netrt_kind, required: Option<netrt_kind>) -> Error {
 }
 
 /// Pins the slot `h` names, once `h` checks out.
+#[inline]
 fn pin(h: netrt_handle) -> Result<Pinned, Error> {
     let (d, slot) = slot_of(h)?;
     let pin = Pin(slot);
@@ -398,6 +404,7 @@ pub(crate) fn take(h: netrt_handle) -> Result<Taken, Error> {
 }
 
 /// Another reference to a pinned slot's object.
+#[inline]
 fn new_reference(obj: &Object) -> Arc<Object> {
     // SAFETY: a slot's object came from `Arc::into_raw`, and the slot's reference keeps it
     // alive while the caller holds the pin.
