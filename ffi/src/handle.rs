@@ -300,7 +300,7 @@ struct Pinned {
 impl Pinned {
     /// Fails unless the slot holds an object (not an operation) of kind `expected` (any object
     /// kind when None).
-#[inline]
+    #[inline]
     fn object(&self, expected: Option<netrt_kind>) -> Result<&Object, Error> {
         if self.kind == OP_KIND {
             return Err(kind_error(netrt_kind::AsyncOperation, expected));
