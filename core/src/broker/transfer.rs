@@ -12,20 +12,20 @@ use crate::error::{Error, Result, hresult};
 use crate::foundation::{Guid, TimeSpan};
 
 /// The task a socket may be transferred for (EnableTransferOwnership, or the task it was
-/// reclaimed from).
+/// reclaimed from). Boxed: most sockets never name one, and every socket carries this.
 #[derive(Debug, Default)]
 pub(crate) struct Ownership {
-    task: Mutex<Option<(Guid, SocketActivityConnectedStandbyAction)>>,
+    task: Mutex<Option<Box<(Guid, SocketActivityConnectedStandbyAction)>>>,
 }
 
 impl Ownership {
     pub(crate) fn enable(&self, task_id: Guid, action: SocketActivityConnectedStandbyAction) {
-        *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some((task_id, action));
+        *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new((task_id, action)));
     }
 
     /// The task, or `E_ILLEGAL_METHOD_CALL` when EnableTransferOwnership was never called.
     pub(crate) fn task(&self, class: &str) -> Result<(Guid, SocketActivityConnectedStandbyAction)> {
-        self.task.lock().unwrap_or_else(|e| e.into_inner()).ok_or_else(|| {
+        self.task.lock().unwrap_or_else(|e| e.into_inner()).as_deref().copied().ok_or_else(|| {
             Error::illegal_method_call(format!(
                 "{class}.TransferOwnership: call EnableTransferOwnership(taskId) before connecting or binding"
             ))

@@ -194,11 +194,35 @@ impl std::fmt::Debug for Owner {
     }
 }
 
+/// What holds a `StreamSocketControl`'s settings: the socket itself (one allocation for the
+/// socket and its settings; the control keeps the socket alive, as every object obtained from
+/// it does).
+pub(crate) trait StreamSettingsHost: Send + Sync {
+    fn stream_settings(&self) -> &Shared<StreamSettings>;
+}
+
+/// A reference to the settings a `StreamSocketControl` reads and writes, wherever they live.
+#[derive(Clone)]
+pub(crate) struct SettingsRef(Arc<dyn StreamSettingsHost>);
+
+impl std::ops::Deref for SettingsRef {
+    type Target = Shared<StreamSettings>;
+
+    fn deref(&self) -> &Shared<StreamSettings> {
+        self.0.stream_settings()
+    }
+}
+
+impl std::fmt::Debug for SettingsRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
 /// `StreamSocketControl`.
 #[derive(Debug, Clone)]
 pub struct StreamSocketControl {
-    pub(crate) shared: Arc<Shared<StreamSettings>>,
-    _owner: Owner,
+    pub(crate) shared: SettingsRef,
 }
 
 macro_rules! tcp_option_accessors {
@@ -257,16 +281,9 @@ tcp_option_accessors!(StreamSocketControl, tcp);
 tcp_option_accessors!(StreamSocketListenerControl, tcp);
 
 impl StreamSocketControl {
-    pub(crate) fn new() -> Self {
-        Self {
-            shared: Arc::new(Shared::new("StreamSocket", StreamSettings::default())),
-            _owner: Owner::default(),
-        }
-    }
-
-    /// A copy for handing out, keeping `owner` (the socket) alive.
-    pub(crate) fn kept_by(&self, owner: Arc<dyn std::any::Any + Send + Sync>) -> Self {
-        Self { _owner: Owner::new(owner), ..self.clone() }
+    /// The control of the settings `host` holds (keeping it alive).
+    pub(crate) fn of(host: Arc<dyn StreamSettingsHost>) -> Self {
+        Self { shared: SettingsRef(host) }
     }
 
     fn update_tls(&self, what: &str, f: impl FnOnce(&mut StreamSettings)) -> Result<()> {
@@ -342,7 +359,7 @@ impl StreamSocketControl {
     pub fn ignorable_server_certificate_errors(&self) -> Vector<ChainValidationResult> {
         let (r, w) = (self.clone(), self.clone());
         Vector::live(
-            move || r.shared.lock().tls.ignorable.clone(),
+            move || r.shared.lock().tls.ignorable.to_vec(),
             move |values| w.set_ignorable_server_certificate_errors(values),
         )
     }
@@ -355,7 +372,7 @@ impl StreamSocketControl {
         if let Some(bad) = values.iter().find(|v| !is_ignorable_on_sockets(**v)) {
             return Err(Error::invalid_arg(format!("{bad} cannot be an ignorable server certificate error")));
         }
-        self.update_tls("IgnorableServerCertificateErrors", |s| s.tls.ignorable = values)
+        self.update_tls("IgnorableServerCertificateErrors", |s| s.tls.ignorable = values.into())
     }
 
     /// Appends one value to `IgnorableServerCertificateErrors` unless it is there already.
@@ -383,7 +400,7 @@ impl StreamSocketControl {
     pub fn trusted_root_certificates(&self) -> Vector<Certificate> {
         let (r, w) = (self.clone(), self.clone());
         Vector::live(
-            move || r.shared.lock().tls.trusted_roots.clone(),
+            move || r.shared.lock().tls.trusted_roots.to_vec(),
             move |values| w.set_trusted_root_certificates(values),
         )
     }
@@ -391,7 +408,7 @@ impl StreamSocketControl {
     /// Sets `TrustedRootCertificates`.
     pub fn set_trusted_root_certificates(&self, values: Vec<Certificate>) -> Result<()> {
         self.shared.ensure_open()?;
-        self.update_tls("TrustedRootCertificates", |s| s.tls.trusted_roots = values)
+        self.update_tls("TrustedRootCertificates", |s| s.tls.trusted_roots = values.into())
     }
 
     /// netrt extension `ApplicationProtocols`: ALPN protocols offered, in preference order
@@ -399,7 +416,7 @@ impl StreamSocketControl {
     pub fn application_protocols(&self) -> Vector<String> {
         let (r, w) = (self.clone(), self.clone());
         Vector::live(
-            move || r.shared.lock().tls.application_protocols.clone(),
+            move || r.shared.lock().tls.application_protocols.to_vec(),
             move |values| w.set_application_protocols(values),
         )
     }
@@ -410,7 +427,7 @@ impl StreamSocketControl {
         if values.iter().any(|p| p.is_empty() || p.len() > 255) {
             return Err(Error::invalid_arg("an ALPN protocol name must be 1-255 bytes"));
         }
-        self.update_tls("ApplicationProtocols", |s| s.tls.application_protocols = values)
+        self.update_tls("ApplicationProtocols", |s| s.tls.application_protocols = values.into())
     }
 
     /// netrt extension `CertificateRevocationLists` (DER CRLs checked during validation; a
@@ -418,7 +435,7 @@ impl StreamSocketControl {
     pub fn certificate_revocation_lists(&self) -> Vector<Vec<u8>> {
         let (r, w) = (self.clone(), self.clone());
         Vector::live(
-            move || r.shared.lock().tls.crls.clone(),
+            move || r.shared.lock().tls.crls.to_vec(),
             move |values| w.set_certificate_revocation_lists(values),
         )
     }
@@ -426,7 +443,7 @@ impl StreamSocketControl {
     /// Sets `CertificateRevocationLists` (validated at the handshake).
     pub fn set_certificate_revocation_lists(&self, values: Vec<Vec<u8>>) -> Result<()> {
         self.shared.ensure_open()?;
-        self.update_tls("CertificateRevocationLists", |s| s.tls.crls = values)
+        self.update_tls("CertificateRevocationLists", |s| s.tls.crls = values.into())
     }
 }
 

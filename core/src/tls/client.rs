@@ -15,15 +15,16 @@ use crate::error::{Error, NativeCause, Result, hresult};
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
 
-/// The TLS part of a socket's control settings.
+/// The TLS part of a socket's control settings (lists are replaced whole, never grown: boxed
+/// slices, a word smaller each than vectors, in every socket).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TlsSettings {
     pub client_certificate: Option<Certificate>,
-    pub ignorable: Vec<ChainValidationResult>,
+    pub ignorable: Box<[ChainValidationResult]>,
     pub min_protection_level: SocketProtectionLevel,
-    pub trusted_roots: Vec<Certificate>,
-    pub application_protocols: Vec<String>,
-    pub crls: Vec<Vec<u8>>,
+    pub trusted_roots: Box<[Certificate]>,
+    pub application_protocols: Box<[String]>,
+    pub crls: Box<[Vec<u8>]>,
 }
 
 /// What a finished handshake negotiated (Information's netrt extensions).
@@ -121,7 +122,7 @@ pub(crate) fn client_tls(level: SocketProtectionLevel, settings: &TlsSettings) -
         roots: settings.trusted_roots.iter().map(|c| c.thumbprint_sha256()).collect(),
         crls: settings.crls.iter().map(|c| sha256(c)).collect(),
         client_certificate: settings.client_certificate.as_ref().map(|c| c.thumbprint_sha256()),
-        alpn: settings.application_protocols.clone(),
+        alpn: settings.application_protocols.to_vec(),
     };
     let cache = CACHE.get_or_init(Default::default);
     if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
@@ -144,8 +145,8 @@ fn build_client_tls(
     let verifier = Arc::new(RecordingVerifier::new(
         roots,
         &settings.trusted_roots,
-        settings.ignorable.clone(),
-        settings.crls.clone(),
+        settings.ignorable.to_vec(),
+        settings.crls.to_vec(),
         provider.clone(),
     )?);
     let builder = ClientConfig::builder_with_provider(provider)

@@ -38,6 +38,48 @@ pub struct VerificationRecord {
     pub accepted: bool,
 }
 
+/// A finished handshake's record as a socket keeps it: an accepted certificate without
+/// findings (the usual case) costs three words inline instead of a shared, locked record of
+/// its own; anything else is kept whole.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum KeptRecord {
+    /// No handshake yet.
+    #[default]
+    Empty,
+    /// Accepted, no errors and no details: only the certificates.
+    Accepted { leaf: Certificate, intermediates: Box<[Certificate]> },
+    /// Anything else (errors found, ignored or not; no usable certificate).
+    Other(Box<VerificationRecord>),
+}
+
+impl KeptRecord {
+    /// The compact form of `record`.
+    pub(crate) fn keep(record: VerificationRecord) -> Self {
+        let clean = record.accepted
+            && record.errors.is_empty()
+            && record.details.is_empty()
+            && record.severity == SocketSslErrorSeverity::None;
+        match record.server_certificate {
+            Some(leaf) if clean => Self::Accepted { leaf, intermediates: record.intermediates.into() },
+            server_certificate => Self::Other(Box::new(VerificationRecord { server_certificate, ..record })),
+        }
+    }
+
+    /// The record as [`VerificationRecord`] describes it (the default one when empty).
+    pub(crate) fn record(&self) -> VerificationRecord {
+        match self {
+            Self::Empty => VerificationRecord::default(),
+            Self::Accepted { leaf, intermediates } => VerificationRecord {
+                server_certificate: Some(leaf.clone()),
+                intermediates: intermediates.to_vec(),
+                accepted: true,
+                ..VerificationRecord::default()
+            },
+            Self::Other(record) => (**record).clone(),
+        }
+    }
+}
+
 /// A record shared between a verifier (or a [`recorded`] handshake) and the socket reading it.
 pub type SharedRecord = Arc<Mutex<VerificationRecord>>;
 

@@ -4,8 +4,12 @@
 //! wakes every waiter, so every operation started before it sees its ticket expire. Operations
 //! started afterwards hold a new ticket and are unaffected (CancelIOAsync keeps the socket
 //! usable).
+//!
+//! The same notification tells CancelIOAsync when the aborted operations have ended: every
+//! waiter re-checks its own condition, so one wakes the other's waiters harmlessly, and a
+//! socket carries one wait list instead of two.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::Waker;
 
 use futures_util::task::AtomicWaker;
@@ -15,7 +19,10 @@ use tokio::sync::Notify;
 #[derive(Default)]
 pub(crate) struct Aborter {
     generation: AtomicU64,
+    /// Woken by `abort_all`, and by `signal_idle` while someone waits for the socket to idle.
     wake: Notify,
+    /// How many `wait_until_idle` calls are waiting.
+    idle_watchers: AtomicUsize,
     /// The waker of the socket's direct read, if one is pending (there is at most one: it
     /// holds the read slot). Cheaper than a `Notify` registration on every poll.
     direct_reader: AtomicWaker,
@@ -70,6 +77,36 @@ impl Aborter {
                 return;
             }
             woken.await;
+        }
+    }
+
+    /// After a busy flag was cleared (SeqCst): wakes the idle watchers, if any. Signalling
+    /// costs nothing while nobody watches (every read and write ends with a signal;
+    /// CancelIOAsync is rare). Either a watcher registered before this load sees it, or the
+    /// watcher's own flag check (after it registered) sees the cleared flag.
+    pub(crate) fn signal_idle(&self) {
+        if self.idle_watchers.load(Ordering::SeqCst) > 0 {
+            self.wake.notify_waiters();
+        }
+    }
+
+    /// Waits until `idle()` holds, re-checking after every signal.
+    pub(crate) async fn wait_until_idle(&self, idle: impl Fn() -> bool) {
+        struct Watching<'a>(&'a AtomicUsize);
+        impl Drop for Watching<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        self.idle_watchers.fetch_add(1, Ordering::SeqCst);
+        let _watching = Watching(&self.idle_watchers);
+        loop {
+            // Created before the check: a signal between the check and the await is kept.
+            let signalled = self.wake.notified();
+            if idle() {
+                return;
+            }
+            signalled.await;
         }
     }
 }

@@ -52,8 +52,7 @@ pub(crate) async fn client(
             {
                 *record::lock(record) = tls.verifier.validate(leaf, rest, &server_name, UnixTime::now());
             }
-            let info = client::session_info(conn, sni);
-            Connection::tls(tokio_rustls::TlsStream::Client(stream), info)
+            Connection::tls(tokio_rustls::TlsStream::Client(stream), sni)
                 .map_err(|e| Error::from_io(&e, "TLS connection"))
         }
         Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
@@ -80,14 +79,8 @@ pub(crate) async fn server(
         None => accepting.await,
     };
     match outcome {
-        Ok(stream) => {
-            let conn = stream.get_ref().1;
-            let sni = conn.server_name().map(str::to_string);
-            let mut info = client::session_info(conn, sni);
-            info.server_side = true;
-            Connection::tls(tokio_rustls::TlsStream::Server(stream), info)
-                .map_err(|e| Error::from_io(&e, "TLS connection"))
-        }
+        Ok(stream) => Connection::tls(tokio_rustls::TlsStream::Server(stream), None)
+            .map_err(|e| Error::from_io(&e, "TLS connection")),
         Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
     }
 }

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::{Connection, Inner};
+use super::{Connection, Inner, State};
 use crate::error::{Error, Result};
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
@@ -25,9 +25,9 @@ impl LastKnown {
         let statistics =
             conn.stats.lock().unwrap_or_else(|e| e.into_inner()).sample(&conn.fd()).unwrap_or_default();
         Self {
-            local: conn.local,
+            local: conn.local(),
             remote: conn.remote,
-            session: conn.tls_io().map(|t| t.session.clone()),
+            session: conn.tls_io().map(|t| t.session()),
             statistics,
         }
     }
@@ -48,13 +48,16 @@ impl StreamSocketInformation {
     }
 
     fn last<R>(&self, f: impl FnOnce(&LastKnown) -> R) -> Option<R> {
-        self.inner.last.lock().unwrap_or_else(|e| e.into_inner()).as_deref().map(f)
+        match &*self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
+            State::Closed(last) => last.as_deref().map(f),
+            _ => None,
+        }
     }
 
     /// The local and remote addresses: the connection's, or the last ones after close.
     fn endpoints(&self) -> Option<(SocketAddr, SocketAddr)> {
         match self.conn() {
-            Some(c) => Some((c.local, c.remote)),
+            Some(c) => Some((c.local(), c.remote)),
             None => self.last(|l| (l.local, l.remote)),
         }
     }
@@ -81,12 +84,12 @@ impl StreamSocketInformation {
 
     /// `RemoteHostName`: what was passed to ConnectAsync (the peer's address when accepted).
     pub fn remote_host_name(&self) -> Option<HostName> {
-        self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()).remote_host_name.clone()
+        self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()).remote_host_name()
     }
 
     /// `RemoteServiceName`: what was passed to ConnectAsync (the peer's port when accepted).
     pub fn remote_service_name(&self) -> String {
-        self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()).remote_service_name.clone()
+        self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()).remote_service_name()
     }
 
     /// `ProtectionLevel`: the level requested (as WinRT).
@@ -124,10 +127,7 @@ impl StreamSocketInformation {
     }
 
     fn record(&self) -> VerificationRecord {
-        match self.inner.tls_record.get() {
-            Some(record) => record.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-            None => VerificationRecord::default(),
-        }
+        self.inner.tls_record.lock().unwrap_or_else(|e| e.into_inner()).record()
     }
 
     /// The record of the server's certificate: empty on the server end of a connection,
@@ -168,7 +168,7 @@ impl StreamSocketInformation {
 
     fn session(&self) -> Option<TlsSessionInfo> {
         match self.conn() {
-            Some(c) => c.tls_io().map(|t| t.session.clone()),
+            Some(c) => c.tls_io().map(|t| t.session()),
             None => self.last(|l| l.session.clone()).flatten(),
         }
     }

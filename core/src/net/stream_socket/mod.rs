@@ -11,6 +11,7 @@ mod connect;
 pub(crate) mod handshake;
 mod information;
 mod ownership;
+mod requested;
 mod tls_io;
 pub(crate) mod transport;
 mod unread;
@@ -18,10 +19,8 @@ mod upgrade;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::task::{Context, Poll};
-
-use tokio::sync::Notify;
 
 pub use information::StreamSocketInformation;
 
@@ -29,44 +28,40 @@ use crate::capability::{self, NetworkDirection};
 use crate::error::{Error, Result, hresult};
 use crate::io::caller_driven::caller_driven;
 use crate::io::stream::{BoxFuture, ByteSink, ByteSource, InputStream, OpTicket, OutputStream};
-use crate::net::control::{StreamSettings, StreamSocketControl, TcpOptions};
+use crate::net::control::{Shared, StreamSettings, StreamSettingsHost, StreamSocketControl, TcpOptions};
 use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::{EndpointPair, HostName};
 use crate::net::resolve::{self, Transport};
+use crate::tls::record::{KeptRecord, SharedRecord};
+use requested::Requested;
 use transport::Connection;
 
 enum State {
     Created,
     Connecting,
     Connected(Arc<Connection>),
-    Closed,
+    /// What `Information` reports after close: the connection as it was when closed, if it
+    /// was connected (boxed: an open socket should not carry its size).
+    Closed(Option<Box<information::LastKnown>>),
 }
 
-/// What `Information` reports about the connect request.
-#[derive(Default)]
-struct Requested {
-    remote_host_name: Option<HostName>,
-    remote_service_name: String,
-    protection_level: SocketProtectionLevel,
-}
-
+/// One allocation holds the socket, its control's settings and its abort and busy state; the
+/// connection (and its TLS state) is a second one, made when it connects.
 pub(crate) struct Inner {
-    control: StreamSocketControl,
+    /// The settings `Control` reads and writes (a control keeps the socket alive).
+    settings: Shared<StreamSettings>,
     state: RwLock<State>,
     abort: abort::Aborter,
     read_busy: AtomicBool,
     write_busy: AtomicBool,
-    idle: IdleSignal,
     requested: Mutex<Requested>,
     /// What the last TLS handshake's verifier found (kept after a failed handshake too).
-    tls_record: std::sync::OnceLock<crate::tls::verifier::SharedRecord>,
-    /// Bytes DataReaders on this socket loaded and have not consumed (STARTTLS safety).
-    plaintext_in_readers: Arc<std::sync::atomic::AtomicUsize>,
+    tls_record: Mutex<KeptRecord>,
+    /// Bytes DataReaders on this socket loaded and have not consumed (STARTTLS safety); made
+    /// when a DataReader or a cancelled read first needs it.
+    plaintext_in_readers: OnceLock<Arc<std::sync::atomic::AtomicUsize>>,
     /// Bytes cancelled reads gave back, served before the kernel's.
     unread: unread::Unread,
-    /// What `Information` reports after close: the connection as it was when closed (boxed:
-    /// an open socket should not carry its size).
-    last: Mutex<Option<Box<information::LastKnown>>>,
     /// The background task the socket may be transferred for (EnableTransferOwnership).
     ownership: crate::broker::transfer::Ownership,
 }
@@ -108,47 +103,8 @@ impl Drop for ConnectGuard<'_> {
             let mut state = self.socket.inner.state.write().unwrap_or_else(|e| e.into_inner());
             if matches!(*state, State::Connecting) {
                 *state = State::Created;
-                self.socket.inner.control.shared.thaw();
+                self.socket.inner.settings.thaw();
             }
-        }
-    }
-}
-
-/// Tells CancelIOAsync when the socket's operations have ended. Signalling costs nothing while
-/// nobody watches (every read and write ends with a signal; CancelIOAsync is rare).
-#[derive(Default)]
-struct IdleSignal {
-    notify: Notify,
-    watchers: std::sync::atomic::AtomicUsize,
-}
-
-impl IdleSignal {
-    /// After a busy flag was cleared (SeqCst): wakes the watchers, if any. Either a watcher
-    /// registered before this load sees it, or the watcher's own flag check (after it
-    /// registered) sees the cleared flag.
-    fn signal(&self) {
-        if self.watchers.load(Ordering::SeqCst) > 0 {
-            self.notify.notify_waiters();
-        }
-    }
-
-    /// Waits until `idle()` holds, re-checking after every signal.
-    async fn wait_until(&self, idle: impl Fn() -> bool) {
-        struct Watching<'a>(&'a std::sync::atomic::AtomicUsize);
-        impl Drop for Watching<'_> {
-            fn drop(&mut self) {
-                self.0.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-        self.watchers.fetch_add(1, Ordering::SeqCst);
-        let _watching = Watching(&self.watchers);
-        loop {
-            // Created before the check: a signal between the check and the await is kept.
-            let signalled = self.notify.notified();
-            if idle() {
-                return;
-            }
-            signalled.await;
         }
     }
 }
@@ -157,11 +113,11 @@ impl IdleSignal {
 /// pending write at a time, as WinRT).
 struct Busy<'a> {
     flag: &'a AtomicBool,
-    idle: &'a IdleSignal,
+    idle: &'a abort::Aborter,
 }
 
 impl<'a> Busy<'a> {
-    fn acquire(flag: &'a AtomicBool, idle: &'a IdleSignal, what: &str) -> Result<Self> {
+    fn acquire(flag: &'a AtomicBool, idle: &'a abort::Aborter, what: &str) -> Result<Self> {
         if flag.swap(true, Ordering::AcqRel) {
             return Err(Error::illegal_method_call(format!("a {what} is already pending on this socket")));
         }
@@ -174,9 +130,9 @@ impl<'a> Busy<'a> {
     }
 
     /// Gives a direction back (what dropping the guard does).
-    fn release(flag: &AtomicBool, idle: &IdleSignal) {
+    fn release(flag: &AtomicBool, idle: &abort::Aborter) {
         flag.store(false, Ordering::SeqCst);
-        idle.signal();
+        idle.signal_idle();
     }
 }
 
@@ -189,23 +145,21 @@ impl Drop for Busy<'_> {
 impl StreamSocket {
     /// `StreamSocket()`.
     pub fn new() -> Self {
-        Self::with_state(StreamSocketControl::new(), State::Created, Requested::default())
+        Self::with_state(StreamSettings::default(), State::Created, Requested::default())
     }
 
-    fn with_state(control: StreamSocketControl, state: State, requested: Requested) -> Self {
+    fn with_state(settings: StreamSettings, state: State, requested: Requested) -> Self {
         Self {
             inner: Arc::new(Inner {
-                control,
+                settings: Shared::new("StreamSocket", settings),
                 state: RwLock::new(state),
                 abort: abort::Aborter::default(),
                 read_busy: AtomicBool::new(false),
                 write_busy: AtomicBool::new(false),
-                idle: IdleSignal::default(),
                 requested: Mutex::new(requested),
-                plaintext_in_readers: Arc::default(),
+                plaintext_in_readers: OnceLock::new(),
                 unread: unread::Unread::default(),
-                tls_record: std::sync::OnceLock::new(),
-                last: Mutex::new(None),
+                tls_record: Mutex::default(),
                 ownership: Default::default(),
             }),
         }
@@ -226,28 +180,22 @@ impl StreamSocket {
         level: SocketProtectionLevel,
         client_record: crate::tls::record::VerificationRecord,
     ) -> Self {
-        let control = StreamSocketControl::new();
-        {
-            let mut settings = control.shared.lock();
-            settings.tcp = options.clone();
-            settings.tls_frozen = level.is_tls();
-        }
-        control.shared.freeze();
-        let requested = Requested {
-            remote_host_name: Some(HostName::from_ip(conn.remote.ip())),
-            remote_service_name: conn.remote.port().to_string(),
-            protection_level: level,
-        };
-        let socket = Self::with_state(control, State::Connected(Arc::new(conn)), requested);
+        let settings =
+            StreamSettings { tcp: options.clone(), tls_frozen: level.is_tls(), ..StreamSettings::default() };
+        let requested =
+            Requested::new(HostName::from_ip(conn.remote.ip()), &conn.remote.port().to_string(), level);
+        let socket = Self::with_state(settings, State::Connected(Arc::new(conn)), requested);
+        socket.inner.settings.freeze();
         if client_record.server_certificate.is_some() {
-            *crate::tls::record::lock(socket.inner.tls_record()) = client_record;
+            *socket.inner.tls_record.lock().unwrap_or_else(|e| e.into_inner()) =
+                KeptRecord::keep(client_record);
         }
         socket
     }
 
     /// `Control`.
     pub fn control(&self) -> StreamSocketControl {
-        self.inner.control.kept_by(self.inner.clone())
+        StreamSocketControl::of(self.inner.clone())
     }
 
     /// `Information`.
@@ -402,7 +350,7 @@ impl StreamSocket {
             .remote_host_name
             .clone()
             .ok_or_else(|| Error::invalid_arg("the remote host name is required"))?;
-        let settings: StreamSettings = self.inner.control.shared.snapshot();
+        let settings: StreamSettings = self.inner.settings.snapshot();
         if protection_level.is_tls() {
             // Argument errors (levels meaningless on TCP, bad ignorable errors) come first.
             crate::tls::client::client_tls(protection_level, &settings.tls)?;
@@ -412,7 +360,9 @@ impl StreamSocket {
         let local_port = resolve::resolve_service(&endpoint_pair.local_service_name, Transport::Tcp, true)?;
         self.begin_connect(&remote_host, &endpoint_pair.remote_service_name, protection_level)?;
         let ticket = self.inner.abort.ticket();
-        let tls_record = self.inner.tls_record().clone();
+        // The handshake writes what its verifier finds here; the socket keeps it afterwards.
+        let tls_record = protection_level.is_tls().then(|| self.inner.handshake_record());
+        let record_for_task = tls_record.clone();
         let local_host = endpoint_pair.local_host_name.clone();
         let remote_for_task = remote_host.clone();
         let attempt = crate::runtime::run(async move {
@@ -437,10 +387,12 @@ impl StreamSocket {
             }
             let tcp = connect::connect_with_timeout(addrs, local, settings.clone()).await?;
             let tcp = transport::PlainIo::new(tcp).map_err(|e| Error::from_io(&e, "connected socket"))?;
-            if !protection_level.is_tls() {
-                return Connection::plain(tcp).map_err(|e| Error::from_io(&e, "connected socket"));
+            match record_for_task {
+                None => Connection::plain(tcp).map_err(|e| Error::from_io(&e, "connected socket")),
+                Some(record) => {
+                    handshake::client(tcp, &remote_for_task, protection_level, &settings, &record).await
+                }
             }
-            handshake::client(tcp, &remote_for_task, protection_level, &settings, &tls_record).await
         });
         // If the caller drops this future mid-connect (task cancelled, operation cancelled),
         // the socket must not stay "connecting" forever.
@@ -450,6 +402,9 @@ impl StreamSocket {
             _ = self.inner.abort.aborted(ticket) => Err(Error::aborted("ConnectAsync")),
         };
         guard.disarm();
+        if let Some(record) = &tls_record {
+            self.inner.keep_record(record);
+        }
         self.finish_connect(outcome)
     }
 
@@ -461,20 +416,18 @@ impl StreamSocket {
                 return Err(Error::illegal_method_call("ConnectAsync is already in progress"));
             }
             State::Connected(_) => return Err(Error::illegal_method_call("the socket is already connected")),
-            State::Closed => return Err(Error::closed("StreamSocket")),
+            State::Closed(_) => return Err(Error::closed("StreamSocket")),
         }
         *state = State::Connecting;
-        self.inner.control.shared.freeze();
-        let mut req = self.inner.requested.lock().unwrap_or_else(|e| e.into_inner());
-        req.remote_host_name = Some(host.clone());
-        req.remote_service_name = service.to_string();
-        req.protection_level = level;
+        self.inner.settings.freeze();
+        *self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()) =
+            Requested::new(host.clone(), service, level);
         Ok(())
     }
 
     fn finish_connect(&self, outcome: Result<Connection>) -> Result<()> {
         let mut state = self.inner.state.write().unwrap_or_else(|e| e.into_inner());
-        let closed = matches!(*state, State::Closed);
+        let closed = matches!(*state, State::Closed(_));
         match outcome {
             Ok(conn) if closed => {
                 Arc::new(conn).shutdown();
@@ -488,7 +441,7 @@ impl StreamSocket {
                 if !closed {
                     // A failed connect leaves the socket reusable, as before the attempt.
                     *state = State::Created;
-                    self.inner.control.shared.thaw();
+                    self.inner.settings.thaw();
                 }
                 Err(e)
             }
@@ -577,8 +530,8 @@ impl StreamSocket {
         // Wait until the aborted operations have reached their terminal state.
         let inner = &self.inner;
         inner
-            .idle
-            .wait_until(|| {
+            .abort
+            .wait_until_idle(|| {
                 !inner.read_busy.load(Ordering::SeqCst) && !inner.write_busy.load(Ordering::SeqCst)
             })
             .await;
@@ -602,9 +555,26 @@ impl StreamSocket {
 }
 
 impl Inner {
-    /// The TLS verification record, allocated on first TLS use (most sockets never need it).
-    fn tls_record(&self) -> &crate::tls::verifier::SharedRecord {
-        self.tls_record.get_or_init(Default::default)
+    /// A record for a handshake to write into, starting as the socket's current one (what
+    /// Information keeps reporting if the attempt fails before its handshake starts).
+    fn handshake_record(&self) -> SharedRecord {
+        Arc::new(Mutex::new(self.tls_record.lock().unwrap_or_else(|e| e.into_inner()).record()))
+    }
+
+    /// Keeps what a handshake's record holds now (also after a failed or aborted handshake).
+    fn keep_record(&self, record: &SharedRecord) {
+        let found = std::mem::take(&mut *crate::tls::record::lock(record));
+        *self.tls_record.lock().unwrap_or_else(|e| e.into_inner()) = KeptRecord::keep(found);
+    }
+
+    /// The consumer ledger (see `plaintext_in_readers`).
+    fn ledger(&self) -> &Arc<std::sync::atomic::AtomicUsize> {
+        self.plaintext_in_readers.get_or_init(Arc::default)
+    }
+
+    /// Plaintext DataReaders on this socket hold unconsumed.
+    fn plaintext_in_readers(&self) -> usize {
+        self.plaintext_in_readers.get().map_or(0, |l| l.load(Ordering::Acquire))
     }
 
     /// The fd a caller may poll for either direction, plain or TLS (see
@@ -621,7 +591,7 @@ impl Inner {
 
     /// One read for the operation holding `ticket` (taken when it started).
     async fn read_some(&self, buf: &mut [u8], ticket: abort::Ticket) -> Result<usize> {
-        let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
+        let _busy = Busy::acquire(&self.read_busy, &self.abort, "read")?;
         // Aborted between two reads of its operation: nothing more is consumed.
         if self.abort.is_aborted(ticket) {
             return Err(Error::aborted("the read"));
@@ -630,7 +600,7 @@ impl Inner {
         if buf.is_empty() {
             return Ok(0);
         }
-        if let Some(n) = self.unread.take(buf, &self.plaintext_in_readers) {
+        if let Some(n) = self.unread.take(buf, || self.ledger()) {
             return Ok(n);
         }
         let result = tokio::select! {
@@ -645,7 +615,7 @@ impl Inner {
     /// the buffer grows only once the socket has something, so a read waiting on an idle
     /// connection holds no memory.
     async fn read_some_vec(&self, out: &mut Vec<u8>, want: usize, ticket: abort::Ticket) -> Result<usize> {
-        let _busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
+        let _busy = Busy::acquire(&self.read_busy, &self.abort, "read")?;
         if self.abort.is_aborted(ticket) {
             return Err(Error::aborted("the read"));
         }
@@ -656,7 +626,7 @@ impl Inner {
         let filled = out.len();
         if self.unread.any() {
             out.resize(filled + want, 0);
-            let taken = self.unread.take(&mut out[filled..], &self.plaintext_in_readers);
+            let taken = self.unread.take(&mut out[filled..], || self.ledger());
             out.truncate(filled + taken.unwrap_or(0));
             if let Some(n) = taken {
                 return Ok(n);
@@ -700,7 +670,7 @@ impl Inner {
 
     /// See `ByteSource::direct_begin`.
     fn direct_begin(&self, ticket: abort::Ticket) -> Result<bool> {
-        let busy = Busy::acquire(&self.read_busy, &self.idle, "read")?;
+        let busy = Busy::acquire(&self.read_busy, &self.abort, "read")?;
         if self.abort.is_aborted(ticket) {
             return Err(Error::aborted("the read"));
         }
@@ -729,7 +699,7 @@ impl Inner {
         if self.abort.is_aborted(ticket) {
             return Poll::Ready(Err(Error::aborted("the read")));
         }
-        if let Some(n) = self.unread.take(buf, &self.plaintext_in_readers) {
+        if let Some(n) = self.unread.take(buf, || self.ledger()) {
             return Poll::Ready(Ok(n));
         }
         if skip_syscall && cx.is_some() && caller_driven() {
@@ -756,13 +726,13 @@ impl Inner {
 
     /// See `ByteSource::direct_end`.
     fn direct_end(&self) {
-        Busy::release(&self.read_busy, &self.idle);
+        Busy::release(&self.read_busy, &self.abort);
     }
 
     /// Writes all of `data` (`whole`), or as much as the kernel takes at once (≥ 1 byte), for
     /// the operation holding `ticket` (taken when it started).
     async fn write(&self, data: &[u8], whole: bool, ticket: abort::Ticket) -> Result<usize> {
-        let _busy = Busy::acquire(&self.write_busy, &self.idle, "write")?;
+        let _busy = Busy::acquire(&self.write_busy, &self.abort, "write")?;
         if self.abort.is_aborted(ticket) {
             return Err(Error::aborted("the write"));
         }
@@ -790,7 +760,7 @@ impl Inner {
     /// select or connection reference. `None` under TLS (use `write`). The state lock is held
     /// for the one non-blocking syscall: a Close meanwhile waits that long.
     fn try_write_now(&self, data: &[u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
-        let _busy = match Busy::acquire(&self.write_busy, &self.idle, "write") {
+        let _busy = match Busy::acquire(&self.write_busy, &self.abort, "write") {
             Ok(busy) => busy,
             Err(e) => return Some(Poll::Ready(Err(e))),
         };
@@ -837,14 +807,16 @@ impl Inner {
     fn end(&self) -> Option<Arc<Connection>> {
         let previous = {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-            if let State::Connected(conn) = &*state {
-                // Recorded before the state changes, so Information never sees neither.
-                *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(Box::new(information::LastKnown::of(conn)));
-            }
-            std::mem::replace(&mut *state, State::Closed)
+            let last = match &*state {
+                // Recorded as the state changes, so Information never sees neither.
+                State::Connected(conn) => Some(Box::new(information::LastKnown::of(conn))),
+                State::Created | State::Connecting => None,
+                // Closed again: what the first close recorded stays.
+                State::Closed(_) => return self.abort_after_close(),
+            };
+            std::mem::replace(&mut *state, State::Closed(last))
         };
-        self.control.shared.close();
+        self.settings.close();
         self.abort.abort_all();
         match previous {
             State::Connected(conn) => Some(conn),
@@ -852,10 +824,16 @@ impl Inner {
         }
     }
 
+    /// What closing an already closed socket does: the aborts again (nothing to shut down).
+    fn abort_after_close(&self) -> Option<Arc<Connection>> {
+        self.abort.abort_all();
+        None
+    }
+
     /// `RO_E_CLOSED` once closed.
     fn ensure_open(&self) -> Result<()> {
         match *self.state.read().unwrap_or_else(|e| e.into_inner()) {
-            State::Closed => Err(Error::closed("StreamSocket")),
+            State::Closed(_) => Err(Error::closed("StreamSocket")),
             _ => Ok(()),
         }
     }
@@ -865,11 +843,17 @@ impl Inner {
     }
 }
 
+impl StreamSettingsHost for Inner {
+    fn stream_settings(&self) -> &Shared<StreamSettings> {
+        &self.settings
+    }
+}
+
 /// The connection of a socket in `state`, or why there is none (`what`: the attempted action).
 fn connected<'a>(state: &'a State, what: &str) -> Result<&'a Arc<Connection>> {
     match state {
         State::Connected(c) => Ok(c),
-        State::Closed => Err(Error::closed("StreamSocket")),
+        State::Closed(_) => Err(Error::closed("StreamSocket")),
         State::Created | State::Connecting => Err(Error::new(
             hresult::E_ILLEGAL_METHOD_CALL,
             format!("cannot {what}: the socket is not connected"),
@@ -927,12 +911,12 @@ impl ByteSource for SocketStream {
     }
 
     fn consumer_ledger(&self) -> Option<Arc<std::sync::atomic::AtomicUsize>> {
-        Some(self.0.plaintext_in_readers.clone())
+        Some(self.0.ledger().clone())
     }
 
     fn unread(&self, bytes: Vec<u8>) -> Result<()> {
         connected(&self.0.state.read().unwrap_or_else(|e| e.into_inner()), "give bytes back")?;
-        self.0.unread.give_back(bytes, &self.0.plaintext_in_readers);
+        self.0.unread.give_back(bytes, self.0.ledger());
         Ok(())
     }
 

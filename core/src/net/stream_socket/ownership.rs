@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use netrt_broker_protocol::protocol::SocketKind;
 
+use super::requested::Requested;
 use super::transport::{Connection, PlainIo};
-use super::{Busy, Requested, State, StreamSocket};
+use super::{Busy, State, StreamSocket};
 use crate::broker::SocketActivityConnectedStandbyAction;
 use crate::broker::transfer::{self, TransferArgs, transfer_ownership_members};
 use crate::error::{Error, Result, hresult};
 use crate::foundation::Guid;
-use crate::net::control::StreamSocketControl;
+use crate::net::control::StreamSettings;
 use crate::net::hostname::HostName;
 
 const CLASS: &str = "StreamSocket";
@@ -23,7 +24,7 @@ impl StreamSocket {
     fn check_enable_transfer(&self) -> Result<()> {
         match *self.inner.state.read().unwrap_or_else(|e| e.into_inner()) {
             State::Created => Ok(()),
-            State::Closed => Err(Error::closed(CLASS)),
+            State::Closed(_) => Err(Error::closed(CLASS)),
             State::Connecting | State::Connected(_) => {
                 Err(Error::illegal_method_call("EnableTransferOwnership must be called before ConnectAsync"))
             }
@@ -33,8 +34,8 @@ impl StreamSocket {
     fn transfer(&self, args: &TransferArgs<'_>) -> Result<()> {
         args.check(CLASS)?;
         // Both directions held for the hand-over: no read or write can start meanwhile.
-        let _reading = Busy::acquire(&self.inner.read_busy, &self.inner.idle, "read")?;
-        let _writing = Busy::acquire(&self.inner.write_busy, &self.inner.idle, "write")?;
+        let _reading = Busy::acquire(&self.inner.read_busy, &self.inner.abort, "read")?;
+        let _writing = Busy::acquire(&self.inner.write_busy, &self.inner.abort, "write")?;
         if self.inner.unread.any() {
             return Err(Error::illegal_method_call(
                 "TransferOwnership: bytes a cancelled read gave back are still unread; read them first",
@@ -62,14 +63,13 @@ impl StreamSocket {
         tcp.set_nonblocking(true).map_err(|e| Error::from_io(&e, "reclaimed socket"))?;
         let conn =
             Connection::plain(PlainIo::from_std(tcp)).map_err(|e| Error::from_io(&e, "reclaimed socket"))?;
-        let control = StreamSocketControl::new();
-        control.shared.freeze();
-        let requested = Requested {
-            remote_host_name: Some(HostName::from_ip(conn.remote.ip())),
-            remote_service_name: conn.remote.port().to_string(),
-            protection_level: Default::default(),
-        };
-        let socket = Self::with_state(control, State::Connected(Arc::new(conn)), requested);
+        let requested = Requested::new(
+            HostName::from_ip(conn.remote.ip()),
+            &conn.remote.port().to_string(),
+            Default::default(),
+        );
+        let socket = Self::with_state(StreamSettings::default(), State::Connected(Arc::new(conn)), requested);
+        socket.inner.settings.freeze();
         socket.inner.ownership.enable(task_id, SocketActivityConnectedStandbyAction::DoNotWake);
         Ok(socket)
     }

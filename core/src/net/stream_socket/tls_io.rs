@@ -7,38 +7,108 @@
 //! when a C caller drives the operation (see `io::caller_driven`).
 
 use std::io::{self, Read, Write};
+use std::ops::DerefMut;
 use std::os::fd::RawFd;
 use std::sync::{Mutex, MutexGuard};
 use std::task::{Context, Poll, ready};
 
+use rustls::{ClientConnection, ConnectionCommon, ServerConnection};
+
 use super::transport::{PlainIo, recv_now, send_now};
-use crate::tls::client::TlsSessionInfo;
+use crate::tls::client::{TlsSessionInfo, session_info};
 
-/// A TLS connection whose handshake is done.
-pub(crate) struct TlsIo {
-    tcp: PlainIo,
-    conn: Mutex<rustls::Connection>,
-    pub session: TlsSessionInfo,
-}
-
-impl TlsIo {
-    /// Takes over the connection a handshake produced. The socket leaves the reactor: the
-    /// handshake ran on the runtime, but reads and writes may be driven from a caller's thread,
-    /// and a registration would make every received record wake a runtime thread too.
-    pub(crate) fn new(mut tcp: PlainIo, conn: rustls::Connection, session: TlsSessionInfo) -> Self {
-        tcp.leave_reactor();
-        Self { tcp, conn: Mutex::new(conn), session }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, rustls::Connection> {
-        // Never held across a wait or a callback; a panic inside rustls leaves it usable.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
+/// The TLS state of a connection whose handshake is done, either side: what a connection
+/// holds as `Box<dyn TlsIo>`, so a client's box is sized for a client's rustls state (a
+/// server's is ~100 bytes larger). `tcp`, in every call, is the connection's transport.
+pub(crate) trait TlsIo: Send + Sync {
     /// Decrypted bytes into `buf` (≥ 1, or 0 once the peer sent close_notify); a TCP end
     /// without close_notify is `UnexpectedEof`, a bad record `InvalidData` carrying rustls'
     /// error (its alert is sent first).
-    pub(crate) fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    fn poll_read(&self, tcp: &PlainIo, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>;
+
+    /// Ready once a read would return at once (plaintext, the end of the stream or an
+    /// error is there), without taking any plaintext: a read waits here before it allocates
+    /// its buffer. TLS bytes that arrive meanwhile are decrypted into rustls' own buffer.
+    fn poll_readable(&self, tcp: &PlainIo, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+
+    /// Ready once every queued record is in the kernel.
+    fn poll_flush(&self, tcp: &PlainIo, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+
+    /// Encrypts a prefix of `data` into rustls' send buffer (up to its limit).
+    fn encrypt(&self, data: &[u8]) -> io::Result<usize>;
+
+    /// Queues close_notify and sends what the socket takes now: true when nothing is left to
+    /// send (sent, or the socket failed), false when [`flush_close_notify`] must finish.
+    ///
+    /// [`flush_close_notify`]: <dyn TlsIo>::flush_close_notify
+    fn close_notify_now(&self, tcp: &PlainIo) -> bool;
+
+    /// What the handshake negotiated.
+    fn session(&self) -> TlsSessionInfo;
+}
+
+impl dyn TlsIo {
+    /// Encrypts and sends all of `data`, flushed to the kernel.
+    pub(crate) async fn write_all(&self, tcp: &PlainIo, data: &[u8]) -> io::Result<usize> {
+        let mut sent = 0;
+        while sent < data.len() {
+            std::future::poll_fn(|cx| self.poll_flush(tcp, cx)).await?;
+            // Takes up to rustls' buffer limit; the flush above left room for it.
+            sent += self.encrypt(&data[sent..])?;
+        }
+        std::future::poll_fn(|cx| self.poll_flush(tcp, cx)).await?;
+        Ok(data.len())
+    }
+
+    /// Sends what [`TlsIo::close_notify_now`] left queued.
+    pub(crate) async fn flush_close_notify(&self, tcp: &PlainIo) -> io::Result<()> {
+        std::future::poll_fn(|cx| self.poll_flush(tcp, cx)).await
+    }
+}
+
+/// The TLS state of a client or a server connection.
+pub(crate) fn client(conn: ClientConnection, sni: Option<String>) -> Box<dyn TlsIo> {
+    Box::new(Tls { conn: Mutex::new(conn), sni: sni.map(String::into_boxed_str) })
+}
+
+/// See [`client`].
+pub(crate) fn server(conn: ServerConnection) -> Box<dyn TlsIo> {
+    Box::new(Tls { conn: Mutex::new(conn), sni: None })
+}
+
+/// A rustls connection of either side, as [`Tls`] drives it.
+trait Side: DerefMut<Target = ConnectionCommon<Self::Data>> + Send + 'static {
+    type Data;
+
+    /// What the handshake negotiated (`sni`: what a client sent).
+    fn session(&self, sni: Option<&str>) -> TlsSessionInfo;
+}
+
+impl Side for ClientConnection {
+    type Data = rustls::client::ClientConnectionData;
+
+    fn session(&self, sni: Option<&str>) -> TlsSessionInfo {
+        session_info(self, sni.map(str::to_string))
+    }
+}
+
+impl Side for ServerConnection {
+    type Data = rustls::server::ServerConnectionData;
+
+    fn session(&self, _: Option<&str>) -> TlsSessionInfo {
+        TlsSessionInfo { server_side: true, ..session_info(self, self.server_name().map(str::to_string)) }
+    }
+}
+
+struct Tls<C> {
+    conn: Mutex<C>,
+    /// The SNI this end sent as a client (rustls keeps a server's; the rest of what
+    /// Information reports is read from the connection when asked).
+    sni: Option<Box<str>>,
+}
+
+impl<C: Side> TlsIo for Tls<C> {
+    fn poll_read(&self, tcp: &PlainIo, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         loop {
             {
                 let mut conn = self.lock();
@@ -46,7 +116,7 @@ impl TlsIo {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     done => return Poll::Ready(done),
                 }
-                match self.receive(&mut conn)? {
+                match receive(tcp, &mut conn)? {
                     Received::Records => continue,
                     // rustls now answers Ok(0) (after close_notify) or UnexpectedEof.
                     Received::End => {
@@ -60,14 +130,11 @@ impl TlsIo {
                     Received::Nothing => {}
                 }
             }
-            ready!(self.tcp.poll_read_wait(cx))?;
+            ready!(tcp.poll_read_wait(cx))?;
         }
     }
 
-    /// Ready once a read would return at once (plaintext, the end of the stream or an
-    /// error is there), without taking any plaintext: a read waits here before it allocates
-    /// its buffer. TLS bytes that arrive meanwhile are decrypted into rustls' own buffer.
-    pub(crate) fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_readable(&self, tcp: &PlainIo, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
             {
                 let mut conn = self.lock();
@@ -79,81 +146,76 @@ impl TlsIo {
                     // The read reports it.
                     Err(_) => return Poll::Ready(Ok(())),
                 }
-                match self.receive(&mut conn) {
+                match receive(tcp, &mut conn) {
                     Ok(Received::Records) => continue,
                     Ok(Received::Nothing) => {}
                     Ok(Received::End) | Err(_) => return Poll::Ready(Ok(())),
                 }
             }
-            ready!(self.tcp.poll_read_wait(cx))?;
+            ready!(tcp.poll_read_wait(cx))?;
         }
     }
 
-    /// One `read_tls` from the socket and the processing of what came.
-    fn receive(&self, conn: &mut rustls::Connection) -> io::Result<Received> {
-        let received = match conn.read_tls(&mut Socket(self.tcp.fd())) {
-            Ok(0) => Received::End,
-            Ok(_) => Received::Records,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Received::Nothing),
-            Err(e) => return Err(e),
-        };
-        if let Err(e) = conn.process_new_packets() {
-            // The alert rustls queued tells the peer why; best effort, the error is what counts.
-            let _ = self.send_queued(conn);
-            return Err(io::Error::new(io::ErrorKind::InvalidData, e));
-        }
-        // Records this end must answer at once (a TLS 1.3 KeyUpdate) leave as far as the socket
-        // takes them; the rest goes with the next write or flush.
-        let _ = self.send_queued(conn);
-        Ok(received)
-    }
-
-    /// Sends queued TLS records until none is left (`Ok(true)`) or the socket is full (`Ok(false)`).
-    fn send_queued(&self, conn: &mut rustls::Connection) -> io::Result<bool> {
-        while conn.wants_write() {
-            match conn.write_tls(&mut Socket(self.tcp.fd())) {
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(true)
-    }
-
-    /// Ready once every queued record is in the kernel.
-    fn poll_flush(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_flush(&self, tcp: &PlainIo, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            if self.send_queued(&mut self.lock())? {
+            if send_queued(tcp, &mut self.lock())? {
                 return Poll::Ready(Ok(()));
             }
-            ready!(self.tcp.poll_write_wait(cx))?;
+            ready!(tcp.poll_write_wait(cx))?;
         }
     }
 
-    /// Encrypts and sends all of `data`, flushed to the kernel.
-    pub(crate) async fn write_all(&self, data: &[u8]) -> io::Result<usize> {
-        let mut sent = 0;
-        while sent < data.len() {
-            std::future::poll_fn(|cx| self.poll_flush(cx)).await?;
-            // Takes up to rustls' buffer limit; the flush above left room for it.
-            sent += self.lock().writer().write(&data[sent..])?;
-        }
-        std::future::poll_fn(|cx| self.poll_flush(cx)).await?;
-        Ok(data.len())
+    fn encrypt(&self, data: &[u8]) -> io::Result<usize> {
+        self.lock().writer().write(data)
     }
 
-    /// Queues close_notify and sends what the socket takes now: true when nothing is left to
-    /// send (sent, or the socket failed), false when [`Self::flush_close_notify`] must finish.
-    pub(crate) fn close_notify_now(&self) -> bool {
+    fn close_notify_now(&self, tcp: &PlainIo) -> bool {
         let mut conn = self.lock();
         conn.send_close_notify();
-        self.send_queued(&mut conn).unwrap_or(true)
+        send_queued(tcp, &mut conn).unwrap_or(true)
     }
 
-    /// Sends what [`Self::close_notify_now`] left queued.
-    pub(crate) async fn flush_close_notify(&self) -> io::Result<()> {
-        std::future::poll_fn(|cx| self.poll_flush(cx)).await
+    fn session(&self) -> TlsSessionInfo {
+        self.lock().session(self.sni.as_deref())
     }
+}
+
+impl<C: Side> Tls<C> {
+    fn lock(&self) -> MutexGuard<'_, C> {
+        // Never held across a wait or a callback; a panic inside rustls leaves it usable.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One `read_tls` from the socket and the processing of what came.
+fn receive<D>(tcp: &PlainIo, conn: &mut ConnectionCommon<D>) -> io::Result<Received> {
+    let received = match conn.read_tls(&mut Socket(tcp.fd())) {
+        Ok(0) => Received::End,
+        Ok(_) => Received::Records,
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Received::Nothing),
+        Err(e) => return Err(e),
+    };
+    if let Err(e) = conn.process_new_packets() {
+        // The alert rustls queued tells the peer why; best effort, the error is what counts.
+        let _ = send_queued(tcp, conn);
+        return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+    }
+    // Records this end must answer at once (a TLS 1.3 KeyUpdate) leave as far as the socket
+    // takes them; the rest goes with the next write or flush.
+    let _ = send_queued(tcp, conn);
+    Ok(received)
+}
+
+/// Sends queued TLS records until none is left (`Ok(true)`) or the socket is full (`Ok(false)`).
+fn send_queued<D>(tcp: &PlainIo, conn: &mut ConnectionCommon<D>) -> io::Result<bool> {
+    while conn.wants_write() {
+        match conn.write_tls(&mut Socket(tcp.fd())) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
 }
 
 /// What one `read_tls` found.

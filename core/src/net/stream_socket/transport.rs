@@ -13,22 +13,16 @@ use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
 use crate::io::caller_driven::caller_driven;
 use crate::net::tcp_info::StatsTracker;
-use crate::tls::client::TlsSessionInfo;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
 
 /// A TLS handshake in progress, over the same lazily registered transport as plain TCP.
 pub(crate) type TlsStream = tokio_rustls::TlsStream<PlainIo>;
-
-pub(crate) enum Io {
-    Plain(PlainIo),
-    /// Boxed: rustls' state is ~1.3 KiB, which a plain connection should not carry.
-    Tls(Box<TlsIo>),
-}
 
 /// Plain TCP (and the TCP under TLS). The socket joins the runtime's reactor only when a poll
 /// outside [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C
@@ -192,53 +186,61 @@ impl AsyncWrite for PlainIo {
 
 /// A connected transport plus what Information reports about it.
 pub(crate) struct Connection {
-    pub io: Io,
-    fd: RawFd,
-    pub local: SocketAddr,
+    tcp: PlainIo,
+    /// Boxed: rustls' state is ~1.1 KiB, which a plain connection should not carry.
+    tls: Option<Box<dyn TlsIo>>,
+    /// Kept for error messages (a reset socket may no longer report its peer); the local
+    /// address is asked for when wanted.
     pub remote: SocketAddr,
     pub stats: Mutex<StatsTracker>,
 }
 
 impl Connection {
     pub(crate) fn plain(plain: PlainIo) -> io::Result<Self> {
-        let (local, remote) = (plain.socket.local_addr()?, plain.socket.peer_addr()?);
-        let fd = plain.fd();
-        Ok(Self::build(Io::Plain(plain), fd, local, remote))
+        Self::build(plain, None)
     }
 
-    /// The connection a finished handshake left: its TCP transport and rustls state.
-    pub(crate) fn tls(stream: TlsStream, session: TlsSessionInfo) -> io::Result<Self> {
-        let (tcp, conn) = match stream {
+    /// The connection a finished handshake left: its TCP transport and rustls state, and the
+    /// SNI a client sent.
+    pub(crate) fn tls(stream: TlsStream, sni: Option<String>) -> io::Result<Self> {
+        let (mut tcp, tls) = match stream {
             tokio_rustls::TlsStream::Client(s) => {
                 let (tcp, conn) = s.into_inner();
-                (tcp, rustls::Connection::Client(conn))
+                (tcp, tls_io::client(conn, sni))
             }
             tokio_rustls::TlsStream::Server(s) => {
                 let (tcp, conn) = s.into_inner();
-                (tcp, rustls::Connection::Server(conn))
+                (tcp, tls_io::server(conn))
             }
         };
-        let (local, remote, fd) = (tcp.socket.local_addr()?, tcp.socket.peer_addr()?, tcp.fd());
-        Ok(Self::build(Io::Tls(Box::new(TlsIo::new(tcp, conn, session))), fd, local, remote))
+        // The handshake ran on the runtime, but reads and writes may be driven from a caller's
+        // thread, and a registration would make every received record wake a runtime thread too.
+        tcp.leave_reactor();
+        Self::build(tcp, Some(tls))
     }
 
-    fn build(io: Io, fd: RawFd, local: SocketAddr, remote: SocketAddr) -> Self {
+    fn build(tcp: PlainIo, tls: Option<Box<dyn TlsIo>>) -> io::Result<Self> {
+        let remote = tcp.socket.peer_addr()?;
         let mut stats = StatsTracker::default();
-        // SAFETY: fd belongs to the TcpStream inside `io`, alive for this call.
-        stats.prime(&unsafe { BorrowedFd::borrow_raw(fd) });
-        Self { io, fd, local, remote, stats: Mutex::new(stats) }
+        stats.prime(&tcp.socket);
+        Ok(Self { tcp, tls, remote, stats: Mutex::new(stats) })
+    }
+
+    /// The local address (the unspecified address should the socket fail to say).
+    pub(crate) fn local(&self) -> SocketAddr {
+        self.tcp.socket.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
     }
 
     /// The socket's fd, valid while the connection lives.
     pub(crate) fn fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by the TcpStream in `self.io`, which lives as long as self.
-        unsafe { BorrowedFd::borrow_raw(self.fd) }
+        // SAFETY: the fd is owned by the TcpStream in `self.tcp`, which lives as long as self.
+        unsafe { BorrowedFd::borrow_raw(self.tcp.fd()) }
     }
 
     /// The socket's fd when this is a plain connection (None under TLS, whose bytes are not
     /// the plaintext a reader wants).
     pub(crate) fn plain_fd(&self) -> Option<RawFd> {
-        matches!(self.io, Io::Plain(_)).then_some(self.fd)
+        self.tls.is_none().then(|| self.tcp.fd())
     }
 
     /// The fd whose readiness lets a read or write make progress, plain or TLS: the socket's.
@@ -246,30 +248,29 @@ impl Connection {
     /// finds nothing: the fd is no longer readable), and plaintext rustls already holds is
     /// taken by the poll before any wait.
     pub(crate) fn readiness_fd(&self) -> RawFd {
-        self.fd
+        self.tcp.fd()
     }
 
-    pub(crate) fn tls_io(&self) -> Option<&TlsIo> {
-        match &self.io {
-            Io::Tls(t) => Some(t),
-            Io::Plain(_) => None,
-        }
+    pub(crate) fn tls_io(&self) -> Option<&dyn TlsIo> {
+        self.tls.as_deref()
     }
 
     /// Reads what is available (≥ 1 byte, or 0 at end of stream).
     pub(crate) async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        match &self.io {
-            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_read(cx, buf)).await,
-            Io::Tls(tls) => std::future::poll_fn(|cx| tls.poll_read(cx, buf)).await,
+        let tcp = &self.tcp;
+        match &self.tls {
+            None => std::future::poll_fn(|cx| tcp.poll_read(cx, buf)).await,
+            Some(tls) => std::future::poll_fn(|cx| tls.poll_read(tcp, cx, buf)).await,
         }
     }
 
     /// Ready once a read would make progress (see `PlainIo::poll_readable` and
     /// `TlsIo::poll_readable`).
     pub(crate) async fn readable(&self) -> io::Result<()> {
-        match &self.io {
-            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_readable(cx)).await,
-            Io::Tls(tls) => std::future::poll_fn(|cx| tls.poll_readable(cx)).await,
+        let tcp = &self.tcp;
+        match &self.tls {
+            None => std::future::poll_fn(|cx| tcp.poll_readable(cx)).await,
+            Some(tls) => std::future::poll_fn(|cx| tls.poll_readable(tcp, cx)).await,
         }
     }
 
@@ -279,43 +280,35 @@ impl Connection {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Option<Poll<io::Result<usize>>> {
-        match &self.io {
-            Io::Plain(plain) => Some(plain.poll_read(cx, buf)),
-            Io::Tls(_) => None,
-        }
+        self.tls.is_none().then(|| self.tcp.poll_read(cx, buf))
     }
 
     /// One non-blocking `recv` into `buf` (never empty) on a plain connection (`None` under TLS).
     pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
-        match &self.io {
-            Io::Plain(plain) => Some(recv_now(plain.fd(), buf)),
-            Io::Tls(_) => None,
-        }
+        self.tls.is_none().then(|| recv_now(self.tcp.fd(), buf))
     }
 
     /// Writes some of `data` (≥ 1 byte; under TLS all of it, flushed). `data` is never empty.
     pub(crate) async fn write_some(&self, data: &[u8]) -> io::Result<usize> {
-        match &self.io {
-            Io::Plain(plain) => std::future::poll_fn(|cx| plain.poll_write(cx, data)).await,
-            Io::Tls(tls) => tls.write_all(data).await,
+        let tcp = &self.tcp;
+        match &self.tls {
+            None => std::future::poll_fn(|cx| tcp.poll_write(cx, data)).await,
+            Some(tls) => tls.write_all(tcp, data).await,
         }
     }
 
     /// One non-blocking `send` of a prefix of `data` (never empty) on a plain connection
     /// (`None` under TLS).
     pub(crate) fn try_send_plain(&self, data: &[u8]) -> Option<io::Result<usize>> {
-        match &self.io {
-            Io::Plain(plain) => Some(send_now(plain.fd(), data)),
-            Io::Tls(_) => None,
-        }
+        self.tls.is_none().then(|| send_now(self.tcp.fd(), data))
     }
 
     /// Maps a read/write failure; on TLS connections, rustls errors and truncation included.
     pub(crate) fn map_io_error(&self, err: &io::Error, op: &str) -> crate::error::Error {
         let what = format!("{op} {} {}", if op == "read" { "from" } else { "to" }, self.remote);
-        match &self.io {
-            Io::Plain(_) => crate::error::Error::from_io(err, what),
-            Io::Tls(_) => crate::tls::client::map_tls_io_error(err, None, &what),
+        match &self.tls {
+            None => crate::error::Error::from_io(err, what),
+            Some(_) => crate::tls::client::map_tls_io_error(err, None, &what),
         }
     }
 
@@ -323,7 +316,7 @@ impl Connection {
     pub(crate) fn kernel_unread_bytes(&self) -> usize {
         let mut n: libc::c_int = 0;
         // SAFETY: FIONREAD writes one c_int.
-        let rc = unsafe { libc::ioctl(self.fd, libc::FIONREAD, &mut n) };
+        let rc = unsafe { libc::ioctl(self.tcp.fd(), libc::FIONREAD, &mut n) };
         if rc == 0 { n.max(0) as usize } else { 0 }
     }
 
@@ -331,11 +324,12 @@ impl Connection {
     /// here when the socket takes it at once (the usual case), else by a bounded attempt on
     /// the runtime (never waiting on the caller) — then both directions shut down.
     pub(crate) fn shutdown(self: std::sync::Arc<Self>) {
-        match &self.io {
-            Io::Tls(tls) if !tls.close_notify_now() => {
+        match &self.tls {
+            Some(tls) if !tls.close_notify_now(&self.tcp) => {
                 crate::runtime::handle().spawn(async move {
-                    if let Io::Tls(tls) = &self.io {
-                        let _ = tokio::time::timeout(CLOSE_NOTIFY_LIMIT, tls.flush_close_notify()).await;
+                    if let Some(tls) = &self.tls {
+                        let _ =
+                            tokio::time::timeout(CLOSE_NOTIFY_LIMIT, tls.flush_close_notify(&self.tcp)).await;
                     }
                     let _ = socket2::SockRef::from(&self.fd()).shutdown(std::net::Shutdown::Both);
                 });

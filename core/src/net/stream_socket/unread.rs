@@ -21,7 +21,12 @@ impl Unread {
     }
 
     /// Copies given-back bytes into `buf` (the oldest first); None when there are none.
-    pub(super) fn take(&self, buf: &mut [u8], ledger: &AtomicUsize) -> Option<usize> {
+    /// `ledger` is asked for only when bytes are taken.
+    pub(super) fn take<'a>(
+        &self,
+        buf: &mut [u8],
+        ledger: impl FnOnce() -> &'a Arc<AtomicUsize>,
+    ) -> Option<usize> {
         if !self.any.load(Ordering::Acquire) || buf.is_empty() {
             return None;
         }
@@ -35,7 +40,7 @@ impl Unread {
         if bytes.is_empty() {
             self.any.store(false, Ordering::Release);
         }
-        ledger.fetch_sub(n, Ordering::AcqRel);
+        ledger().fetch_sub(n, Ordering::AcqRel);
         Some(n)
     }
 

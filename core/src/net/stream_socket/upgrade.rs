@@ -9,7 +9,6 @@
 //! Bytes injected after the check arrive inside the handshake, which rejects them.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use super::{Busy, Inner, State, StreamSocket, handshake, transport};
 use crate::error::{Error, Result, hresult};
@@ -107,9 +106,9 @@ impl StreamSocket {
     async fn upgrade(&self, level: SocketProtectionLevel, role: Role) -> Result<()> {
         let inner = &self.inner;
         inner.ensure_open()?;
-        let _reading = Busy::acquire(&inner.read_busy, &inner.idle, "read")
+        let _reading = Busy::acquire(&inner.read_busy, &inner.abort, "read")
             .map_err(|_| Error::illegal_method_call("UpgradeToSslAsync: a read is pending"))?;
-        let _writing = Busy::acquire(&inner.write_busy, &inner.idle, "write")
+        let _writing = Busy::acquire(&inner.write_busy, &inner.abort, "write")
             .map_err(|_| Error::illegal_method_call("UpgradeToSslAsync: a write is pending"))?;
         let conn = inner.connection("upgrade to TLS")?;
         if conn.tls_io().is_some() || inner.requested_level() != SocketProtectionLevel::PlainSocket {
@@ -117,7 +116,7 @@ impl StreamSocket {
                 "UpgradeToSslAsync works only on a socket connected with PlainSocket",
             ));
         }
-        let settings = inner.control.shared.snapshot();
+        let settings = inner.settings.snapshot();
         let server_tls = match &role {
             Role::Client { .. } => {
                 crate::tls::client::client_tls(level, &settings.tls)?;
@@ -127,7 +126,7 @@ impl StreamSocket {
                 Some(server_tls(level, certificate, ClientCertificateMode::None, &[])?)
             }
         };
-        let in_readers = inner.plaintext_in_readers.load(Ordering::Acquire);
+        let in_readers = inner.plaintext_in_readers();
         // A TLS server never speaks first, so on the client side anything queued is plaintext.
         let in_kernel = if matches!(role, Role::Client { .. }) { conn.kernel_unread_bytes() } else { 0 };
         if in_readers + in_kernel > 0 {
@@ -141,19 +140,20 @@ impl StreamSocket {
                 ),
             ));
         }
-        inner.control.shared.lock().tls_frozen = true;
+        inner.settings.lock().tls_frozen = true;
         let tcp = transport::duplicate_tcp(&conn).map_err(|e| Error::from_io(&e, "UpgradeToSslAsync"))?;
         inner.set_requested_level(level);
         let ticket = inner.abort.ticket();
-        let record = inner.tls_record().clone();
+        let record = inner.handshake_record();
+        let record_for_task = record.clone();
         let task = crate::runtime::run(async move {
             match (role, server_tls) {
                 (Role::Client { validation_host }, _) => {
-                    handshake::client(tcp, &validation_host, level, &settings, &record).await
+                    handshake::client(tcp, &validation_host, level, &settings, &record_for_task).await
                 }
                 (Role::Server { .. }, Some(tls)) => {
                     let limit = settings.tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
-                    handshake::server(tcp, &tls, limit, &record).await
+                    handshake::server(tcp, &tls, limit, &record_for_task).await
                 }
                 (Role::Server { .. }, None) => unreachable!("server config built above"),
             }
@@ -162,6 +162,7 @@ impl StreamSocket {
             r = task => r,
             _ = inner.abort.aborted(ticket) => Err(Error::aborted("UpgradeToSslAsync")),
         };
+        inner.keep_record(&record);
         match outcome {
             Ok(tls) => inner.replace_connection(conn, tls),
             Err(e) => {
