@@ -111,6 +111,16 @@ impl InputStream {
     pub fn readiness_fd(&self) -> Option<RawFd> {
         self.source.readiness_fd()
     }
+
+    /// [`readiness_fd`](Self::readiness_fd) as a read's [`Readiness`], with a close stamp taken
+    /// while the socket was open (see [`Readiness::still_open`]).
+    #[doc(hidden)]
+    pub fn read_readiness(&self) -> Option<Readiness> {
+        let fd = self.readiness_fd()?;
+        let ready = Readiness::readable(fd);
+        // Still the same fd after the stamp was read: the socket was open then.
+        (self.readiness_fd() == Some(fd)).then_some(ready)
+    }
 }
 
 impl OutputStream {
@@ -171,7 +181,7 @@ impl DataReader {
     /// What a blocking waiter of a `load` polls: the readiness of the reader's stream.
     #[doc(hidden)]
     pub fn load_readiness(&self) -> Option<Readiness> {
-        self.stream().and_then(|s| s.readiness_fd()).map(Readiness::readable)
+        self.stream().and_then(|s| s.read_readiness())
     }
 }
 

@@ -1,8 +1,9 @@
 //! The byte transport under a connected StreamSocket: plain TCP, or TLS over it.
 
 use std::io;
+use std::mem::ManuallyDrop;
 use std::net::SocketAddr;
-use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
 use std::sync::{Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
@@ -34,16 +35,26 @@ pub(crate) enum Io {
 /// outside [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C
 /// caller that blocks on the fd itself never wakes the reactor thread (see `io::caller_driven`).
 pub(crate) struct PlainIo {
-    // Declared before `socket`: dropped (deregistered) before the fd closes.
     registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
-    socket: std::net::TcpStream,
+    /// Closed by `drop`, after the registration (see there).
+    socket: ManuallyDrop<std::net::TcpStream>,
 }
 
 impl Drop for PlainIo {
     fn drop(&mut self) {
-        // Before the fd closes: a completion queue that watches it forgets it (the number may
-        // be reused at once by another socket).
+        // The reactor registration first, while the fd still names this socket.
+        self.registration = OnceLock::new();
+        // Before the fd closes: a completion queue that watches it forgets it, and so do the
+        // watchers outside core (the number may be reused at once by another socket).
         crate::foundation::completion_queue::socket_closing(self.fd());
+        let reserved = crate::foundation::fd_watch::closing(self.fd());
+        // SAFETY: taken once, here; the field is never used again.
+        let socket = unsafe { ManuallyDrop::take(&mut self.socket) };
+        if reserved {
+            // A watcher reserved the number (the socket itself is released already): it
+            // closes the number once it has forgotten it.
+            let _ = socket.into_raw_fd();
+        }
     }
 }
 
@@ -65,7 +76,7 @@ impl PlainIo {
 
     /// `socket` must be non-blocking.
     pub(crate) fn from_std(socket: std::net::TcpStream) -> Self {
-        Self { registration: OnceLock::new(), socket }
+        Self { registration: OnceLock::new(), socket: ManuallyDrop::new(socket) }
     }
 
     pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
@@ -111,7 +122,7 @@ impl PlainIo {
         let made = self.registration.get_or_init(|| {
             crate::runtime::within(|| {
                 let interest = Interest::READABLE | Interest::WRITABLE;
-                // SAFETY: `self.socket` owns the fd and outlives the registration (field
+                // SAFETY: `self.socket` owns the fd and outlives the registration (`drop`
                 // order), and nothing replaces or closes it meanwhile.
                 unsafe { AsyncFd::register_with_interest(FdRef(fd), interest) }
                     .map_err(|e| e.into_parts().1.raw_os_error().unwrap_or(libc::EIO))
