@@ -15,6 +15,7 @@ import threading
 
 import pytest
 
+import netrt
 from conftest import within
 from netrt import (
     AsyncStatus,
@@ -246,3 +247,28 @@ def test_a_loop_closed_while_a_read_waits_leaves_the_socket_usable_and_its_numbe
         server.close()
         if peer is not None:
             peer.close()
+
+
+async def test_a_socket_handed_to_the_broker_leaves_the_loop_at_once(broker) -> None:  # type: ignore[no-untyped-def]
+    from test_broker import connected, register
+
+    task = register("python-loop-registration")
+    sock, conn = await connected(task)
+    loop = asyncio.get_running_loop()
+    with conn:
+        with watching() as seen:
+            sender = send_later(conn, b"before")
+            assert bytes(await within(sock.input_stream.read_async(Buffer(16), 16, PARTIAL))) == b"before"
+            sender.join()
+            [fd] = seen.sockets
+            sock.transfer_ownership("python-loop-registration-1")
+            # The broker holds the connection now: data for it must not reach this loop (a kernel
+            # registration left behind would report it under `fd` on every iteration).
+            conn.sendall(b"for the broker")
+            await wait_until(lambda: fd in seen.removed)
+        assert fd not in loop._selector.get_map()  # type: ignore[attr-defined]
+        assert fd not in [f for f, _ in loop._selector._selector.poll(0)]  # type: ignore[attr-defined]
+        back = netrt.SocketActivityInformation.all_sockets["python-loop-registration-1"].stream_socket
+        assert bytes(await within(back.input_stream.read_async(Buffer(32), 32, PARTIAL))) == b"for the broker"
+        back.close()
+    task.unregister(False)

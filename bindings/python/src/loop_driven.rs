@@ -268,7 +268,10 @@ pub fn try_claim(
             return Err(e);
         }
     }
-    drive(py, op, inner, false);
+    // The first poll only moves the read's wake-ups to the loop's waker: the read found
+    // nothing an instant ago, and the loop's (level-triggered) registration reports data that
+    // came since.
+    poll(py, op, inner, false, true);
     Ok(true)
 }
 
@@ -294,9 +297,14 @@ pub fn ready_unclaimed(py: Python<'_>, bridge: &Arc<Bridge>, fd: RawFd) {
 /// outcome: resolves its futures when it ended, hands it to the runtime when the fd keeps
 /// reporting readiness the read does not act on.
 pub fn drive(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: bool) {
+    poll(py, op, bridge, fd_ready, false);
+}
+
+/// [`drive`]; `to_arm`: the claim's first poll (`AsyncOperation::poll_claimed_to_arm`).
+fn poll(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: bool, to_arm: bool) {
     let Some((fd, waker)) = op.claim() else { return };
     let polling = LOOP_POLLING.with(|p| p.replace((Arc::as_ptr(op) as usize, Arc::as_ptr(bridge) as usize)));
-    let polled = op.op().poll_claimed(&waker);
+    let polled = if to_arm { op.op().poll_claimed_to_arm(&waker) } else { op.op().poll_claimed(&waker) };
     LOOP_POLLING.with(|p| p.set(polling));
     match polled {
         ClaimedPoll::Pending => {

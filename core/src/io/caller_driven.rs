@@ -40,6 +40,29 @@ use crate::io::{DataReader, DataWriter};
 
 thread_local! {
     static CALLER_DRIVEN: Cell<bool> = const { Cell::new(false) };
+    /// Inside [`poll_as_caller_to_arm`]: socket reads report would-block without a syscall.
+    static ARM_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// [`poll_as_caller`] for a poll whose only job is to arm the future's wake-ups with a new
+/// waker (an event loop taking over a parked read that was polled an instant ago): a socket
+/// read in it reports would-block at once instead of asking the kernel again. Only for a
+/// caller that watches the fd level-triggered, which reports data that is already there.
+#[doc(hidden)]
+pub fn poll_as_caller_to_arm<R>(poll: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ARM_ONLY.with(|c| c.set(self.0));
+        }
+    }
+    let _reset = Reset(ARM_ONLY.with(|c| c.replace(true)));
+    poll_as_caller(poll)
+}
+
+/// Whether a socket read polled now should skip its syscall (see [`poll_as_caller_to_arm`]).
+pub(crate) fn arm_only() -> bool {
+    ARM_ONLY.with(Cell::get) && caller_driven()
 }
 
 /// Runs `poll` (a poll of a stream future) with socket readiness left to the calling thread.

@@ -15,7 +15,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 pub(crate) use super::tls_io::TlsIo;
-use crate::io::caller_driven::caller_driven;
+use crate::io::caller_driven::{arm_only, caller_driven};
 use crate::net::tcp_info::StatsTracker;
 use crate::tls::client::TlsSessionInfo;
 
@@ -135,6 +135,9 @@ impl PlainIo {
     /// whatever the reactor last reported, so data already there is read on the polling
     /// thread with no wake-up at all.
     fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        if arm_only() {
+            return Poll::Pending;
+        }
         loop {
             match recv_now(self.fd(), buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
@@ -148,6 +151,9 @@ impl PlainIo {
     /// taking anything: a read waits here before it allocates its buffer, so an idle
     /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if arm_only() {
+            return Poll::Pending;
+        }
         loop {
             let mut probe = [0u8; 1];
             // SAFETY: one writable byte; MSG_PEEK leaves it in the socket, MSG_DONTWAIT never blocks.
