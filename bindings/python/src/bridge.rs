@@ -53,6 +53,9 @@ pub struct Bridge {
     pub(crate) epoll: Option<OwnedFd>,
     /// The selector's own epoll fd number (what `loop.close()` closes).
     selector_fd: RawFd,
+    /// The process that made it: a child after fork() shares the parent's epoll instance, and
+    /// must not remove the parent's registrations from it.
+    pub(crate) pid: u32,
     /// The sockets this loop watches, by fd, with the read waiting on each (loop thread only).
     pub(crate) watches: Mutex<HashMap<RawFd, Watch>>,
     /// Set once the loop is known to be closed (or gone): nothing of it needs cleaning up.
@@ -78,6 +81,7 @@ impl Bridge {
             queue: Mutex::new(Vec::new()),
             epoll,
             selector_fd: selector_fd.unwrap_or(-1),
+            pid: std::process::id(),
             watches: Mutex::new(HashMap::new()),
             loop_closed: AtomicBool::new(false),
             loop_ref,

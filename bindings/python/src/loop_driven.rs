@@ -48,7 +48,8 @@
 //! as before. A loop that closed needs no cleanup: the hook sees that its selector's epoll fd
 //! is gone (`kcmp` against the bridge's dup of it) and reserves nothing for it; should that
 //! check be unavailable, its reserved numbers are released when the thread next uses another
-//! loop or the loop object goes.
+//! loop or the loop object goes. A child process after fork() shares its parent's epoll
+//! instances: the hook leaves the registrations of loops made before the fork alone.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -109,12 +110,12 @@ static HOOKED: AtomicBool = AtomicBool::new(false);
 
 /// Core's close hook (see the module notes): on any thread, just before `fd` closes.
 fn socket_closing(fd: RawFd) -> bool {
-    let listed = lock(&WATCHED).as_mut().and_then(|w| w.remove(&fd));
+    let Some(listed) = lock(&WATCHED).as_mut().and_then(|w| w.remove(&fd)) else { return false };
+    let pid = std::process::id();
     let live: Vec<Arc<Bridge>> = listed
-        .unwrap_or_default()
         .iter()
         .filter_map(Weak::upgrade)
-        .filter(|b| !b.loop_closed.load(Ordering::Acquire) && b.selector_open())
+        .filter(|b| b.pid == pid && !b.loop_closed.load(Ordering::Acquire) && b.selector_open())
         .collect();
     if live.is_empty() {
         return false;
