@@ -151,6 +151,11 @@ pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge
 /// Sets an asyncio future from the operation's outcome (on the future's loop).
 fn resolve(py: Python<'_>, shared: &Shared, fut: &Bound<'_, PyAny>) -> PyResult<()> {
     if fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+        // Cancelled without its task seeing it (the task is normally where `Awaiter::throw`
+        // abandons the operation): abandoned here, so a read's bytes go back to the stream.
+        if fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()? {
+            py.detach(|| shared.op.abandon()).map_err(to_pyerr)?;
+        }
         return Ok(());
     }
     match shared.results(py) {
@@ -217,7 +222,7 @@ pub fn spawn_read(
     count: u32,
     options: netrt::io::InputStreamOptions,
 ) -> PyResult<IAsyncOperation> {
-    let readiness = stream.readiness_fd().map(netrt::foundation::async_op::Readiness::readable);
+    let readiness = stream.read_readiness();
     let op = AsyncOperation::start_caller_driven_cancellable(
         move |cancel| async move {
             let bytes = stream.read_cancellable(count, options, &cancel).await?;
@@ -463,11 +468,6 @@ impl IAsyncOperation {
             }
         }));
         if pending {
-            // Cancelling the awaiting task cancels this future, and so the operation.
-            fut.call_method1(
-                pyo3::intern!(py, "add_done_callback"),
-                (slf.getattr(pyo3::intern!(py, "_on_future_done"))?,),
-            )?;
             // A parked stream read: this loop watches its socket and polls it itself.
             try_claim(py, shared, &bridge_obj, &event_loop)?;
         } else {
@@ -475,19 +475,8 @@ impl IAsyncOperation {
             lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
             resolve(py, shared, &fut)?;
         }
-        fut.call_method0(pyo3::intern!(py, "__await__"))
-    }
-
-    fn _on_future_done(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
-        let py = fut.py();
-        if fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()? {
-            // Cancelled; and if it completed anyway (before or while being cancelled), nobody
-            // awaits it any more: core gives a read's bytes back to its stream.
-            py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
-            let bridge = bridge_object(&running_loop(py)?)?.get().inner.clone();
-            end_claim(py, &self.shared, &bridge);
-        }
-        Ok(())
+        let awaiter = Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() };
+        Ok(Bound::new(py, awaiter)?.into_any())
     }
 
     #[classmethod]
@@ -527,6 +516,70 @@ impl DataWriterStoreOperation {
     pub fn wrap(py: Python<'_>, op: IAsyncOperation) -> PyResult<Py<Self>> {
         Py::new(py, pyo3::PyClassInitializer::from(op).add_subclass(Self))
     }
+}
+
+/// What `__await__` returns for a pending operation: the iterator over the asyncio future the
+/// loop resolves (as `Future.__await__`'s), which also sees the awaiting task's cancellation
+/// itself — the task throws `CancelledError` into it — so an await adds no done callback (and
+/// no loop callback run) to its future.
+#[pyclass(module = "netrt._netrt", name = "_Awaiter", frozen)]
+struct Awaiter {
+    shared: Arc<Shared>,
+    bridge: Arc<Bridge>,
+    fut: Py<PyAny>,
+}
+
+impl Awaiter {
+    /// Yields the future while it is pending (marked as awaited, as asyncio's own iterator
+    /// does), else stops with its result.
+    fn step(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let fut = self.fut.bind(py);
+        if !fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+            fut.setattr(pyo3::intern!(py, "_asyncio_future_blocking"), true)?;
+            return Ok(self.fut.clone_ref(py));
+        }
+        let value = fut.call_method0(pyo3::intern!(py, "result"))?;
+        Err(PyStopIteration::new_err((value.unbind(),)))
+    }
+}
+
+#[pymethods]
+impl Awaiter {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.step(py)
+    }
+
+    fn send(&self, py: Python<'_>, _value: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.step(py)
+    }
+
+    /// The awaiting task was cancelled (its future was): the operation is abandoned — and if it
+    /// completed anyway, nobody awaits it any more: core gives a read's bytes back to its
+    /// stream. Whatever was thrown in is raised.
+    #[pyo3(signature = (typ, val = None, _tb = None))]
+    fn throw(
+        &self,
+        py: Python<'_>,
+        typ: &Bound<'_, PyAny>,
+        val: Option<&Bound<'_, PyAny>>,
+        _tb: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let fut = self.fut.bind(py);
+        if fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()? {
+            py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+            end_claim(py, &self.shared, &self.bridge);
+        }
+        Err(match val {
+            Some(v) if typ.is_instance_of::<PyType>() && !v.is_none() => PyErr::from_value(typ.call1((v,))?),
+            _ => PyErr::from_value(typ.clone()),
+        })
+    }
+
+    fn close(&self) {}
 }
 
 /// What `__await__` returns for a finished operation: an iterator that stops at once with the

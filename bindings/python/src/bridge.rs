@@ -14,48 +14,126 @@
 //! A stream read awaited on the loop goes further (`loop_driven.rs`): the loop watches the
 //! socket itself with `loop.add_reader` (through [`PyBridge::_ready`]) and polls the read on
 //! its own thread; the eventfd then only carries the wake-ups that do not come from the socket
-//! (a Close or CancelIOAsync on another thread), queued as polls.
+//! (a Close or CancelIOAsync on another thread), queued as polls, and what the loop must do
+//! about a socket it keeps watching that closed or moved to another loop.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 use crate::asyncop::{Shared, resolve_waiters};
-use crate::loop_driven::{Claim, drive};
+use crate::loop_driven::{Reserved, Watch, drive, forget_closed, ready_unclaimed, unwatch_moved};
 
-/// What the loop thread has to do for an operation.
-enum Queued {
+/// What the loop thread has to do for an operation or a watched socket.
+pub(crate) enum Queued {
     /// It finished: resolve its futures.
     Done(Arc<Shared>),
     /// Its loop-driven future was woken: poll it.
     Poll(Weak<Shared>),
+    /// A socket the loop kept watching closed (its kernel registration is gone): forget the
+    /// fd; the number stays reserved until every loop that watched it has (see
+    /// `loop_driven.rs`).
+    Closed(RawFd, Option<Arc<Reserved>>),
+    /// Another loop now watches this socket: stop watching it unless a read here waits.
+    Moved(RawFd),
 }
 
 /// The Rust half of a loop's bridge; shared with the operations that have waiters on it.
 pub struct Bridge {
     fd: OwnedFd,
     queue: Mutex<Vec<Queued>>,
-    /// The reads this loop drives, by the socket fd it watches for them (loop thread only).
-    pub(crate) claims: Mutex<HashMap<RawFd, Claim>>,
+    /// The loop selector's epoll instance (a dup), when the loop is a selector loop on epoll:
+    /// a socket closing on any thread drops its registration there at once, which is what lets
+    /// the loop keep sockets registered across reads. None: each read registers its own.
+    pub(crate) epoll: Option<OwnedFd>,
+    /// The selector's own epoll fd number (what `loop.close()` closes).
+    selector_fd: RawFd,
+    /// The process that made it: a child after fork() shares the parent's epoll instance, and
+    /// must not remove the parent's registrations from it.
+    pub(crate) pid: u32,
+    /// The sockets this loop watches, by fd, with the read waiting on each (loop thread only).
+    pub(crate) watches: Mutex<HashMap<RawFd, Watch>>,
+    /// Set once the loop is known to be closed (or gone): nothing of it needs cleaning up.
+    pub(crate) loop_closed: AtomicBool,
+    /// `weakref.ref(loop)`, to check whether the loop closed (with the GIL).
+    loop_ref: Py<PyAny>,
 }
 
 impl Bridge {
-    fn new() -> std::io::Result<Self> {
+    fn new(event_loop: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = event_loop.py();
         // SAFETY: plain syscall; the result is checked.
         let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if fd < 0 {
-            return Err(std::io::Error::last_os_error());
+            return Err(std::io::Error::last_os_error().into());
         }
         // SAFETY: `fd` is a new descriptor we own.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        let loop_ref = py.import("weakref")?.getattr("ref")?.call1((event_loop,))?.unbind();
+        let (selector_fd, epoll) = selector_epoll(event_loop).unzip();
         Ok(Self {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            fd,
             queue: Mutex::new(Vec::new()),
-            claims: Mutex::new(HashMap::new()),
+            epoll,
+            selector_fd: selector_fd.unwrap_or(-1),
+            pid: std::process::id(),
+            watches: Mutex::new(HashMap::new()),
+            loop_closed: AtomicBool::new(false),
+            loop_ref,
         })
+    }
+
+    /// Whether the loop is closed or gone (recorded once seen).
+    pub(crate) fn loop_is_closed(&self, py: Python<'_>) -> bool {
+        if self.loop_closed.load(Ordering::Acquire) {
+            return true;
+        }
+        let closed = match self.loop_ref.bind(py).call0() {
+            Ok(l) if l.is_none() => true,
+            Ok(l) => l.call_method0("is_closed").and_then(|c| c.is_truthy()).unwrap_or(false),
+            Err(_) => false,
+        };
+        if closed {
+            self.loop_closed.store(true, Ordering::Release);
+            // Nothing will drain the queue: release the numbers reserved for this loop now.
+            let queued = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
+            drop(queued);
+            forget_closed(self);
+        }
+        closed
+    }
+
+    /// Whether the loop's selector is still open, as far as can be told without the GIL (any
+    /// thread): its epoll fd number still names the epoll instance this bridge holds a dup of
+    /// (`kcmp`). A kernel without `kcmp` says nothing: assumed open.
+    pub(crate) fn selector_open(&self) -> bool {
+        let Some(epoll) = &self.epoll else { return false };
+        const KCMP_FILE: libc::c_int = 0;
+        // SAFETY: plain syscall comparing two fds of this process; no memory is passed.
+        let same = unsafe {
+            let pid = libc::getpid();
+            libc::syscall(libc::SYS_kcmp, pid, pid, KCMP_FILE, self.selector_fd, epoll.as_raw_fd())
+        };
+        let open = match same {
+            0 => true,
+            // Another file under that number now, or none: the selector was closed.
+            1.. => false,
+            _ => std::io::Error::last_os_error().raw_os_error() != Some(libc::EBADF),
+        };
+        if !open {
+            self.loop_closed.store(true, Ordering::Release);
+        }
+        open
+    }
+
+    /// Queues work for the loop thread (any thread, no GIL).
+    pub(crate) fn push_queued(&self, item: Queued) {
+        self.push(item);
     }
 
     /// Queues a finished operation for this loop (any thread, no GIL).
@@ -106,17 +184,36 @@ impl PyBridge {
                         drive(py, &op, &self.inner, false);
                     }
                 }
+                Queued::Closed(fd, reserved) => {
+                    unwatch_moved(py, &self.inner, fd, true);
+                    // The last loop to forget the number closes it.
+                    drop(reserved);
+                }
+                Queued::Moved(fd) => unwatch_moved(py, &self.inner, fd, false),
             }
         }
     }
 
-    /// Runs on the loop's thread when a socket this loop watches for a read is readable.
+    /// Runs on the loop's thread when a socket this loop watches is readable.
     fn _ready(&self, py: Python<'_>, fd: RawFd) {
-        let claimed = self.inner.claims.lock().unwrap_or_else(|e| e.into_inner()).get(&fd).map(|c| c.op());
-        if let Some(op) = claimed {
-            drive(py, &op, &self.inner, true);
-        }
+        ready_unclaimed(py, &self.inner, fd);
     }
+}
+
+/// A dup of the epoll fd of `event_loop`'s selector, when it is a `selectors.EpollSelector`
+/// (asyncio's default on Linux); None for any other loop (uvloop, a custom selector).
+fn selector_epoll(event_loop: &Bound<'_, PyAny>) -> Option<(RawFd, OwnedFd)> {
+    let py = event_loop.py();
+    let selector = event_loop.getattr("_selector").ok()?;
+    let epoll_class = py.import("selectors").ok()?.getattr("EpollSelector").ok()?;
+    if !selector.is_exact_instance(&epoll_class) {
+        return None;
+    }
+    let fd: RawFd = selector.call_method0("fileno").ok()?.extract().ok()?;
+    // SAFETY: plain syscall on the selector's open fd; the result is checked and owned below.
+    let dup = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    // SAFETY: a fresh fd we own.
+    (dup >= 0).then(|| (fd, unsafe { OwnedFd::from_raw_fd(dup) }))
 }
 
 thread_local! {
@@ -149,6 +246,12 @@ pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
     if let Some(b) = hit {
         return Ok(b);
     }
+    // The thread moves to another loop: if the last one closed, what it still watched needs
+    // no cleaning up any more (and the numbers reserved for it are released).
+    let previous = LAST.with(|last| last.borrow().as_ref().map(|(_, b)| b.get().inner.clone()));
+    if let Some(previous) = previous {
+        previous.loop_is_closed(py);
+    }
     // The registry (a WeakKeyDictionary loop → _LoopBridge) keeps one bridge per loop even when
     // a thread alternates between loops; it forgets a loop when the loop is collected.
     let registry = REGISTRY.get_or_try_init(py, || {
@@ -158,7 +261,7 @@ pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
     let bridge = match registry.get_item(event_loop) {
         Ok(b) => b.cast_into::<PyBridge>()?,
         Err(_) => {
-            let inner = Arc::new(Bridge::new().map_err(PyErr::from)?);
+            let inner = Arc::new(Bridge::new(event_loop)?);
             let obj = Bound::new(py, PyBridge { inner: inner.clone() })?;
             event_loop.call_method1("add_reader", (inner.fd.as_raw_fd(), obj.getattr("_drain")?))?;
             registry.set_item(event_loop, &obj)?;

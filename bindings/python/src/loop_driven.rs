@@ -9,20 +9,62 @@
 //! readable (`PyBridge::_ready`). Anything else keeps the bridge path: an operation already on
 //! the runtime, one with a Completed handler, `.get()` from a thread (which takes a claimed
 //! future over and drives it itself), or a read that keeps finding the fd ready without
-//! progress (handed to the runtime). Whichever way the operation ends, the loop stops watching
-//! the fd before it resolves the awaiting future.
+//! progress (handed to the runtime). Nothing here is specific to streams: any parked
+//! operation whose `Readiness` names a socket fd is driven the same way.
+//!
+//! ## The registration outlives the read
+//!
+//! As asyncio's own streams do, the loop keeps a socket registered (`add_reader` once) across
+//! the reads of that socket on that loop: the next read finds it registered and only becomes
+//! the fd's current read — no `epoll_ctl` and none of asyncio's bookkeeping per read. A
+//! readiness report with no read waiting is remembered for one loop iteration (a read may be
+//! about to start); a second in a row unregisters the fd (asyncio's selector is
+//! level-triggered: unread data would wake the loop every iteration). The registration also
+//! ends when the socket closes or leaves the process (broker hand-over), when a read on it is
+//! awaited on another loop, or with the loop.
+//!
+//! The hard part is the fd *number*: asyncio knows the socket only by it, and the kernel gives
+//! a closed number to the next socket at once. A stale entry in asyncio's selector map under a
+//! reused number would break other code: its `add_reader` on that number would only replace
+//! the map's callback, never reaching the kernel, and never fire. A close can happen on any
+//! thread (a Close from a thread, the runtime dropping a TLS connection after close_notify),
+//! where asyncio must not be touched. Of the ways to make that safe:
+//!
+//! * waiting, in the close, for the loop to unregister the fd could block a runtime thread on
+//!   a loop that is not running (or deadlock with it);
+//! * registering a dup of the fd and closing the dup on the loop would keep the socket open
+//!   after Close until the loop runs: the peer's FIN (or RST) would wait for the loop;
+//! * so core's close hook (`netrt::foundation::fd_watch`) is used: just before the fd closes,
+//!   on whatever thread, [`socket_closing`] removes the kernel registration from every loop
+//!   that watches it (`epoll_ctl(DEL)` on a dup of the loop's epoll fd: thread-safe) and
+//!   *reserves* the number (`dup3` of an inert fd onto it: the socket is released at once,
+//!   exactly as `close` would, but the number stays allocated). The loop then removes its
+//!   entry (`remove_reader`) when it next runs, and the last loop to do so closes the number.
+//!   Only then can the kernel hand it out again.
+//!
+//! A loop registers a socket this way only when its selector is asyncio's `EpollSelector`
+//! (whose epoll fd the hook can reach) and the socket is known open under the hook's lock
+//! (`Readiness::still_open`); otherwise each read registers and unregisters the fd itself,
+//! as before. A loop that closed needs no cleanup: the hook sees that its selector's epoll fd
+//! is gone (`kcmp` against the bridge's dup of it) and reserves nothing for it; should that
+//! check be unavailable, its reserved numbers are released when the thread next uses another
+//! loop or the loop object goes. A child process after fork() shares its parent's epoll
+//! instances: the hook leaves the registrations of loops made before the fork alone.
 
 use std::cell::Cell;
-use std::os::fd::RawFd;
-use std::sync::{Arc, Weak};
+use std::collections::HashMap;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Wake, Waker};
 
 use netrt::foundation::async_op::ClaimedPoll;
+use netrt::foundation::fd_watch;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 use crate::asyncop::{Shared, resolve_waiters};
-use crate::bridge::{Bridge, PyBridge, running_loop};
+use crate::bridge::{Bridge, PyBridge, Queued, running_loop};
 
 /// Polls in a row that found the fd readable and left the read pending before the loop gives
 /// the read to the runtime (a level-triggered fd that the read does not drain would spin).
@@ -30,16 +72,123 @@ use crate::bridge::{Bridge, PyBridge, running_loop};
 /// else.
 const FRUITLESS_LIMIT: u32 = 4;
 
-/// A read this loop drives: registered under the fd the loop watches for it.
+/// Readiness reports in a row with no read waiting before the loop stops watching the fd.
+const IDLE_LIMIT: u32 = 2;
+
+/// The read this loop drives on a socket.
 pub struct Claim {
     op: Arc<Shared>,
     fruitless: u32,
 }
 
-impl Claim {
-    /// The operation.
-    pub fn op(&self) -> Arc<Shared> {
-        self.op.clone()
+/// A socket this loop watches (`loop.add_reader` done).
+pub struct Watch {
+    /// The read waiting on it, if any.
+    claim: Option<Claim>,
+    /// Kept across reads (the close hook guards its number); else unregistered when its read
+    /// ends.
+    kept: bool,
+    /// Readiness reports in a row with no read waiting.
+    idle: u32,
+}
+
+/// A socket number reserved by the close hook: closed when the last loop that watched the
+/// socket has forgotten it (or gone).
+pub struct Reserved(RawFd);
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        // SAFETY: the number is ours since `fd_watch::reserve` (see `socket_closing`).
+        unsafe { libc::close(self.0) };
+    }
+}
+
+/// The loops that keep each socket fd registered, for the close hook.
+static WATCHED: Mutex<Option<HashMap<RawFd, Vec<Weak<Bridge>>>>> = Mutex::new(None);
+/// Whether the close hook was added (once per process).
+static HOOKED: AtomicBool = AtomicBool::new(false);
+
+/// Core's close hook (see the module notes): on any thread, just before `fd` closes.
+fn socket_closing(fd: RawFd) -> bool {
+    let Some(listed) = lock(&WATCHED).as_mut().and_then(|w| w.remove(&fd)) else { return false };
+    let pid = std::process::id();
+    let live: Vec<Arc<Bridge>> = listed
+        .iter()
+        .filter_map(Weak::upgrade)
+        .filter(|b| b.pid == pid && !b.loop_closed.load(Ordering::Acquire) && b.selector_open())
+        .collect();
+    if live.is_empty() {
+        return false;
+    }
+    for bridge in &live {
+        if let Some(epoll) = &bridge.epoll {
+            // SAFETY: our dup of the loop's epoll fd; a null event is allowed for DEL.
+            unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_DEL, fd, std::ptr::null_mut()) };
+        }
+    }
+    let reserved = fd_watch::reserve(fd).then(|| Arc::new(Reserved(fd)));
+    let kept = reserved.is_some();
+    for bridge in live {
+        bridge.push_queued(Queued::Closed(fd, reserved.clone()));
+    }
+    kept
+}
+
+/// Records that `bridge` keeps `fd` registered, if the socket is still open (checked under the
+/// lock the close hook takes). Other loops that kept it are told to let it go.
+fn list(
+    py: Python<'_>,
+    fd: RawFd,
+    ready: &netrt::foundation::async_op::Readiness,
+    bridge: &Arc<Bridge>,
+) -> bool {
+    if !HOOKED.swap(true, Ordering::AcqRel) {
+        fd_watch::add_close_hook(socket_closing);
+    }
+    let others: Vec<Arc<Bridge>> = {
+        let mut watched = lock(&WATCHED);
+        if !ready.still_open() {
+            return false;
+        }
+        let loops = watched.get_or_insert_with(HashMap::new).entry(fd).or_default();
+        let others = loops.iter().filter_map(Weak::upgrade).filter(|b| !Arc::ptr_eq(b, bridge)).collect();
+        loops.retain(|b| b.strong_count() > 0 && !std::ptr::eq(b.as_ptr(), Arc::as_ptr(bridge)));
+        loops.push(Arc::downgrade(bridge));
+        others
+    };
+    for other in others {
+        if other.loop_is_closed(py) {
+            unlist(fd, &other);
+        } else {
+            other.push_queued(Queued::Moved(fd));
+        }
+    }
+    true
+}
+
+/// `bridge` no longer keeps `fd` registered (its `remove_reader` is done).
+fn unlist(fd: RawFd, bridge: &Arc<Bridge>) {
+    let mut watched = lock(&WATCHED);
+    if let Some(loops) = watched.as_mut().and_then(|w| w.get_mut(&fd)) {
+        loops.retain(|b| b.strong_count() > 0 && !std::ptr::eq(b.as_ptr(), Arc::as_ptr(bridge)));
+        if loops.is_empty() {
+            watched.as_mut().map(|w| w.remove(&fd));
+        }
+    }
+}
+
+/// A closed loop's bridge: it keeps nothing registered any more.
+pub fn forget_closed(bridge: &Bridge) {
+    let fds: Vec<RawFd> = lock(&bridge.watches).drain().map(|(fd, _)| fd).collect();
+    let mut watched = lock(&WATCHED);
+    let Some(watched) = watched.as_mut() else { return };
+    for fd in fds {
+        if let Some(loops) = watched.get_mut(&fd) {
+            loops.retain(|b| b.strong_count() > 0 && !std::ptr::eq(b.as_ptr(), bridge));
+            if loops.is_empty() {
+                watched.remove(&fd);
+            }
+        }
     }
 }
 
@@ -60,7 +209,7 @@ impl Wake for LoopWaker {
     }
 }
 
-/// `PyBridge._ready` (unbound): what `loop.add_reader` calls for a read the loop drives.
+/// `PyBridge._ready` (unbound): what `loop.add_reader` calls for a socket the loop watches.
 static READY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 thread_local! {
@@ -75,10 +224,11 @@ pub fn in_loop_poll(op: &Arc<Shared>, bridge: &Arc<Bridge>) -> bool {
     LOOP_POLLING.with(Cell::get) == (Arc::as_ptr(op) as usize, Arc::as_ptr(bridge) as usize)
 }
 
-/// Claims `op` for `event_loop` when it is a parked stream operation: registers its fd with
-/// `loop.add_reader` and polls it once with the loop's waker. Returns false (nothing done) when
-/// it is not parked. The operation's waiters and done listener must be registered first: the
-/// poll may end it.
+/// Claims `op` for `event_loop` when it is a parked stream operation: makes it the read of
+/// its socket's watch (registering the fd with `loop.add_reader` unless the loop watches it
+/// already) and polls it once with the loop's waker. Returns false (nothing done) when it is
+/// not parked. The operation's waiters and done listener must be registered first: the poll
+/// may end it.
 pub fn try_claim(
     py: Python<'_>,
     op: &Arc<Shared>,
@@ -89,43 +239,81 @@ pub fn try_claim(
     let inner = &bridge.get().inner;
     let fd = ready.fd();
     let waker = Waker::from(Arc::new(LoopWaker { bridge: inner.clone(), op: Arc::downgrade(op) }));
-    // The unbound method, called with the bridge as its first argument: no bound-method object
-    // per read.
-    let ready_fn =
-        READY.get_or_try_init(py, || Ok::<_, PyErr>(py.get_type::<PyBridge>().getattr("_ready")?.unbind()));
-    let ready_fn = match ready_fn {
-        Ok(f) => f,
-        Err(e) => {
+    op.set_claim(Some((fd, waker)));
+    let claim = Claim { op: op.clone(), fruitless: 0 };
+    let registered = match lock(&inner.watches).get_mut(&fd) {
+        Some(watch) => {
+            watch.claim = Some(claim);
+            watch.idle = 0;
+            None
+        }
+        None => Some(claim),
+    };
+    if let Some(claim) = registered {
+        // The unbound method, called with the bridge as its first argument: no bound-method
+        // object per registration.
+        let ready_fn = READY
+            .get_or_try_init(py, || Ok::<_, PyErr>(py.get_type::<PyBridge>().getattr("_ready")?.unbind()));
+        let kept = inner.epoll.is_some() && list(py, fd, &ready, inner);
+        lock(&inner.watches).insert(fd, Watch { claim: Some(claim), kept, idle: 0 });
+        let added = ready_fn.and_then(|f| {
+            event_loop.call_method1(pyo3::intern!(py, "add_reader"), (fd, f, bridge, fd)).map(drop)
+        });
+        if let Err(e) = added {
+            lock(&inner.watches).remove(&fd);
+            if kept {
+                unlist(fd, inner);
+            }
+            op.take_claim();
             op.op().unclaim();
             return Err(e);
         }
-    };
-    op.set_claim(Some((fd, waker)));
-    // A stale registration under the same fd (its read ended and the fd was reused before the
-    // loop learned of it) is replaced, as `add_reader` replaces its handle.
-    lock(&inner.claims).insert(fd, Claim { op: op.clone(), fruitless: 0 });
-    if let Err(e) = event_loop.call_method1(pyo3::intern!(py, "add_reader"), (fd, ready_fn, bridge, fd)) {
-        end_claim(py, op, inner);
-        op.op().unclaim();
-        return Err(e);
     }
-    drive(py, op, inner, false);
+    // The first poll only moves the read's wake-ups to the loop's waker: the read found
+    // nothing an instant ago, and the loop's (level-triggered) registration reports data that
+    // came since.
+    poll(py, op, inner, false, true);
     Ok(true)
+}
+
+/// `PyBridge._ready`: the loop saw `fd` readable. Polls the read waiting on it; with none,
+/// stops watching the fd after `IDLE_LIMIT` reports in a row.
+pub fn ready_unclaimed(py: Python<'_>, bridge: &Arc<Bridge>, fd: RawFd) {
+    let (claimed, idle) = match lock(&bridge.watches).get_mut(&fd) {
+        Some(Watch { claim: Some(c), .. }) => (Some(c.op.clone()), false),
+        Some(watch) => {
+            watch.idle += 1;
+            (None, watch.idle >= IDLE_LIMIT)
+        }
+        None => (None, false),
+    };
+    if let Some(op) = claimed {
+        drive(py, &op, bridge, true);
+    } else if idle {
+        unwatch(py, bridge, fd);
+    }
 }
 
 /// Polls a read this loop drives (`fd_ready`: the loop saw its fd readable) and acts on the
 /// outcome: resolves its futures when it ended, hands it to the runtime when the fd keeps
 /// reporting readiness the read does not act on.
 pub fn drive(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: bool) {
+    poll(py, op, bridge, fd_ready, false);
+}
+
+/// [`drive`]; `to_arm`: the claim's first poll (`AsyncOperation::poll_claimed_to_arm`).
+fn poll(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: bool, to_arm: bool) {
     let Some((fd, waker)) = op.claim() else { return };
     let polling = LOOP_POLLING.with(|p| p.replace((Arc::as_ptr(op) as usize, Arc::as_ptr(bridge) as usize)));
-    let polled = op.op().poll_claimed(&waker);
+    let polled = if to_arm { op.op().poll_claimed_to_arm(&waker) } else { op.op().poll_claimed(&waker) };
     LOOP_POLLING.with(|p| p.set(polling));
     match polled {
         ClaimedPoll::Pending => {
             let spinning = {
-                let mut claims = lock(&bridge.claims);
-                match claims.get_mut(&fd).filter(|c| Arc::ptr_eq(&c.op, op)) {
+                let mut watches = lock(&bridge.watches);
+                let claim =
+                    watches.get_mut(&fd).and_then(|w| w.claim.as_mut()).filter(|c| Arc::ptr_eq(&c.op, op));
+                match claim {
                     Some(claim) if fd_ready => {
                         claim.fruitless += 1;
                         claim.fruitless >= FRUITLESS_LIMIT
@@ -138,9 +326,10 @@ pub fn drive(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: b
                 }
             };
             if spinning {
-                // Its end comes through the done listener.
+                // Its end comes through the done listener; the fd is not watched meanwhile.
                 end_claim(py, op, bridge);
                 op.op().unclaim();
+                unwatch(py, bridge, fd);
             }
         }
         ClaimedPoll::Done => {
@@ -152,24 +341,58 @@ pub fn drive(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: b
     }
 }
 
-/// Stops watching the fd of `op` (when this loop does), on the loop's thread. Idempotent.
+/// Ends the loop's claim on `op` (on the loop's thread; idempotent): its socket's watch has
+/// no read waiting any more, and is unregistered unless it is kept across reads.
 pub fn end_claim(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>) {
     let Some((fd, _)) = op.take_claim() else { return };
-    let mine = {
-        let mut claims = lock(&bridge.claims);
-        let mine = claims.get(&fd).is_some_and(|c| Arc::ptr_eq(&c.op, op));
-        if mine {
-            claims.remove(&fd);
+    let remove = {
+        let mut watches = lock(&bridge.watches);
+        match watches.get_mut(&fd) {
+            // Another read has the fd since (this one's end reached the loop late): leave it.
+            Some(watch) if watch.claim.as_ref().is_some_and(|c| Arc::ptr_eq(&c.op, op)) => {
+                watch.claim = None;
+                watch.idle = 0;
+                !watch.kept
+            }
+            _ => false,
         }
-        mine
     };
-    // Another read registered the fd since (this one's end reached the loop late): leave it.
-    if !mine {
-        return;
+    if remove {
+        unwatch(py, bridge, fd);
     }
+}
+
+/// Stops watching `fd` (on the loop's thread): `remove_reader`, then the close hook forgets
+/// this loop for it (in that order: until asyncio has let go of the number, a close must
+/// still reserve it).
+fn unwatch(py: Python<'_>, bridge: &Arc<Bridge>, fd: RawFd) {
+    let Some(watch) = lock(&bridge.watches).remove(&fd) else { return };
     let removed = running_loop(py).and_then(|l| l.call_method1(pyo3::intern!(py, "remove_reader"), (fd,)));
     if let Err(e) = removed {
         e.write_unraisable(py, None);
+    }
+    if watch.kept {
+        unlist(fd, bridge);
+    }
+}
+
+/// A queued `Closed` (`closed`: the socket closed, its number is reserved until this returns)
+/// or `Moved` (another loop watches the socket now) on the loop's thread.
+pub fn unwatch_moved(py: Python<'_>, bridge: &Arc<Bridge>, fd: RawFd, closed: bool) {
+    let waiting = lock(&bridge.watches).get(&fd).is_some_and(|w| w.claim.is_some());
+    if closed {
+        // A read of the closed socket still waiting ends through its waker (the close wakes
+        // it); without the watch its end leaves the fd alone.
+        let watch = lock(&bridge.watches).remove(&fd);
+        if watch.is_some() {
+            let removed =
+                running_loop(py).and_then(|l| l.call_method1(pyo3::intern!(py, "remove_reader"), (fd,)));
+            if let Err(e) = removed {
+                e.write_unraisable(py, None);
+            }
+        }
+    } else if !waiting {
+        unwatch(py, bridge, fd);
     }
 }
 

@@ -6,6 +6,8 @@
 pub mod async_op;
 pub mod collections;
 pub mod completion_queue;
+#[doc(hidden)]
+pub mod fd_watch;
 mod uri;
 mod values;
 

@@ -41,6 +41,29 @@ use crate::io::{DataReader, DataWriter};
 
 thread_local! {
     static CALLER_DRIVEN: Cell<bool> = const { Cell::new(false) };
+    /// Inside [`poll_as_caller_to_arm`]: socket reads report would-block without a syscall.
+    static ARM_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// [`poll_as_caller`] for a poll whose only job is to arm the future's wake-ups with a new
+/// waker (an event loop taking over a parked read that was polled an instant ago): a socket
+/// read in it reports would-block at once instead of asking the kernel again. Only for a
+/// caller that watches the fd level-triggered, which reports data that is already there.
+#[doc(hidden)]
+pub fn poll_as_caller_to_arm<R>(poll: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ARM_ONLY.with(|c| c.set(self.0));
+        }
+    }
+    let _reset = Reset(ARM_ONLY.with(|c| c.replace(true)));
+    poll_as_caller(poll)
+}
+
+/// Whether a socket read polled now should skip its syscall (see [`poll_as_caller_to_arm`]).
+pub(crate) fn arm_only() -> bool {
+    ARM_ONLY.with(Cell::get) && caller_driven()
 }
 
 /// Runs `poll` (a poll of a stream future) with socket readiness left to the calling thread.
@@ -175,6 +198,16 @@ impl InputStream {
     pub fn readiness_fd(&self) -> Option<RawFd> {
         self.source.readiness_fd()
     }
+
+    /// [`readiness_fd`](Self::readiness_fd) as a read's [`Readiness`], with a close stamp taken
+    /// while the socket was open (see [`Readiness::still_open`]).
+    #[doc(hidden)]
+    pub fn read_readiness(&self) -> Option<Readiness> {
+        let fd = self.readiness_fd()?;
+        let ready = Readiness::readable(fd);
+        // Still the same fd after the stamp was read: the socket was open then.
+        (self.readiness_fd() == Some(fd)).then_some(ready)
+    }
 }
 
 impl OutputStream {
@@ -235,7 +268,7 @@ impl DataReader {
     /// What a blocking waiter of a `load` polls: the readiness of the reader's stream.
     #[doc(hidden)]
     pub fn load_readiness(&self) -> Option<Readiness> {
-        self.stream().and_then(|s| s.readiness_fd()).map(Readiness::readable)
+        self.stream().and_then(|s| s.read_readiness())
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
 
 use super::{AsyncOperation, AsyncStatus, Driver, Readiness};
-use crate::io::caller_driven::poll_as_caller;
+use crate::io::caller_driven::{poll_as_caller, poll_as_caller_to_arm};
 
 /// What [`AsyncOperation::poll_claimed`] found.
 #[doc(hidden)]
@@ -54,6 +54,19 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// operation here (done listeners run inline, before this returns).
     #[doc(hidden)]
     pub fn poll_claimed(&self, waker: &Waker) -> ClaimedPoll {
+        self.poll_claimed_with(waker, false)
+    }
+
+    /// [`poll_claimed`](Self::poll_claimed) right after the claim, when the caller watches
+    /// the fd level-triggered: it moves the wake-ups to `waker` without asking the socket
+    /// again (the last poll found nothing an instant ago; data since then is reported by the
+    /// fd). See `io::caller_driven::poll_as_caller_to_arm`.
+    #[doc(hidden)]
+    pub fn poll_claimed_to_arm(&self, waker: &Waker) -> ClaimedPoll {
+        self.poll_claimed_with(waker, true)
+    }
+
+    fn poll_claimed_with(&self, waker: &Waker, arm_only: bool) -> ClaimedPoll {
         let op = &self.op;
         let mut st = op.lock();
         if op.status() != AsyncStatus::Started {
@@ -63,7 +76,12 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         let mut cx = Context::from_waker(waker);
         // Under the operation's lock, as a status check's attempt: a stream future never waits
         // inside a poll.
-        let Poll::Ready(outcome) = poll_as_caller(|| fut.as_mut().poll(&mut cx)) else {
+        let polled = if arm_only {
+            poll_as_caller_to_arm(|| fut.as_mut().poll(&mut cx))
+        } else {
+            poll_as_caller(|| fut.as_mut().poll(&mut cx))
+        };
+        let Poll::Ready(outcome) = polled else {
             return ClaimedPoll::Pending;
         };
         let done = std::mem::replace(&mut st.driver, Driver::Runtime);

@@ -17,17 +17,28 @@ use crate::io::caller_driven::poll_as_caller;
 pub struct Readiness {
     fd: RawFd,
     events: libc::c_short,
+    /// The fd's close stamp when this was made (see `fd_watch`).
+    stamp: u32,
 }
 
 impl Readiness {
-    /// Progress once `fd` is readable (a read).
+    /// Progress once `fd` is readable (a read). Make it while the socket is known to be open
+    /// (its close stamp is recorded now; see [`still_open`](Self::still_open)).
     pub fn readable(fd: RawFd) -> Self {
-        Self { fd, events: libc::POLLIN }
+        Self { fd, events: libc::POLLIN, stamp: crate::foundation::fd_watch::stamp(fd) }
     }
 
     /// Progress once `fd` is writable (a write).
     pub fn writable(fd: RawFd) -> Self {
-        Self { fd, events: libc::POLLOUT }
+        Self { fd, events: libc::POLLOUT, stamp: crate::foundation::fd_watch::stamp(fd) }
+    }
+
+    /// Whether no socket with this fd number has closed since this was made (false also, now
+    /// and then, when another number sharing its stamp closed): a watcher that registers the
+    /// fd for longer than one operation checks it after recording the fd where its close hook
+    /// looks (see `foundation::fd_watch`).
+    pub fn still_open(&self) -> bool {
+        crate::foundation::fd_watch::still_open(self.fd, self.stamp)
     }
 
     /// The fd.

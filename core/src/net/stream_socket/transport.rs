@@ -1,8 +1,9 @@
 //! The byte transport under a connected StreamSocket: plain TCP, or TLS over it.
 
 use std::io;
+use std::mem::ManuallyDrop;
 use std::net::SocketAddr;
-use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
 use std::sync::{Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
@@ -15,7 +16,7 @@ use tokio::net::TcpStream;
 
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
-use crate::io::caller_driven::caller_driven;
+use crate::io::caller_driven::{arm_only, caller_driven};
 use crate::net::tcp_info::StatsTracker;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
@@ -28,16 +29,26 @@ pub(crate) type TlsStream = tokio_rustls::TlsStream<PlainIo>;
 /// outside [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C
 /// caller that blocks on the fd itself never wakes the reactor thread (see `io::caller_driven`).
 pub(crate) struct PlainIo {
-    // Declared before `socket`: dropped (deregistered) before the fd closes.
     registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
-    socket: std::net::TcpStream,
+    /// Closed by `drop`, after the registration (see there).
+    socket: ManuallyDrop<std::net::TcpStream>,
 }
 
 impl Drop for PlainIo {
     fn drop(&mut self) {
-        // Before the fd closes: a completion queue that watches it forgets it (the number may
-        // be reused at once by another socket).
+        // The reactor registration first, while the fd still names this socket.
+        self.registration = OnceLock::new();
+        // Before the fd closes: a completion queue that watches it forgets it, and so do the
+        // watchers outside core (the number may be reused at once by another socket).
         crate::foundation::completion_queue::socket_closing(self.fd());
+        let reserved = crate::foundation::fd_watch::closing(self.fd());
+        // SAFETY: taken once, here; the field is never used again.
+        let socket = unsafe { ManuallyDrop::take(&mut self.socket) };
+        if reserved {
+            // A watcher reserved the number (the socket itself is released already): it
+            // closes the number once it has forgotten it.
+            let _ = socket.into_raw_fd();
+        }
     }
 }
 
@@ -59,7 +70,7 @@ impl PlainIo {
 
     /// `socket` must be non-blocking.
     pub(crate) fn from_std(socket: std::net::TcpStream) -> Self {
-        Self { registration: OnceLock::new(), socket }
+        Self { registration: OnceLock::new(), socket: ManuallyDrop::new(socket) }
     }
 
     pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
@@ -105,7 +116,7 @@ impl PlainIo {
         let made = self.registration.get_or_init(|| {
             crate::runtime::within(|| {
                 let interest = Interest::READABLE | Interest::WRITABLE;
-                // SAFETY: `self.socket` owns the fd and outlives the registration (field
+                // SAFETY: `self.socket` owns the fd and outlives the registration (`drop`
                 // order), and nothing replaces or closes it meanwhile.
                 unsafe { AsyncFd::register_with_interest(FdRef(fd), interest) }
                     .map_err(|e| e.into_parts().1.raw_os_error().unwrap_or(libc::EIO))
@@ -118,6 +129,9 @@ impl PlainIo {
     /// whatever the reactor last reported, so data already there is read on the polling
     /// thread with no wake-up at all.
     fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        if arm_only() {
+            return Poll::Pending;
+        }
         loop {
             match recv_now(self.fd(), buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
@@ -131,6 +145,9 @@ impl PlainIo {
     /// taking anything: a read waits here before it allocates its buffer, so an idle
     /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if arm_only() {
+            return Poll::Pending;
+        }
         loop {
             let mut probe = [0u8; 1];
             // SAFETY: one writable byte; MSG_PEEK leaves it in the socket, MSG_DONTWAIT never blocks.
