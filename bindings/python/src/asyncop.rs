@@ -240,51 +240,39 @@ pub fn spawn_read(
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
-/// Starts `MessageWebSocket.receive_message()` (the pull receive): the result is the
-/// message's `MessageWebSocketMessageReceivedEventArgs`. With `stop_when_over` (`async for`)
-/// the end of the receive side (RO_E_CLOSED) is `StopAsyncIteration` instead of an error.
-/// Cancelling it never loses a message: cancelled while waiting it took nothing; when the task
-/// awaiting it is cancelled after it completed, core puts the message back in front (see
-/// `AsyncOperation::abandon`), where the next receive finds it.
-pub fn spawn_message_receive(
-    ws: netrt::ws::MessageWebSocket,
-    stop_when_over: bool,
-) -> PyResult<IAsyncOperation> {
-    // Asked to stop rather than dropped: a receive that took a message in the poll that saw the
-    // cancel request completes with it (a dropped future could lose it), else it stops.
-    let op = AsyncOperation::start_cancellable(move |cancel| async move {
-        let received = {
-            let mut receive = std::pin::pin!(ws.receive_message());
-            std::future::poll_fn(|cx| match receive.as_mut().poll(cx) {
-                std::task::Poll::Ready(outcome) => std::task::Poll::Ready(outcome),
-                std::task::Poll::Pending => {
-                    cancel.poll_set(cx).map(|()| Err(netrt::foundation::async_op::CancelToken::cancelled()))
+/// `MessageWebSocket.receive_message_async()`: core's receive operation
+/// (`MessageWebSocket::start_receive`), its result the message's
+/// `MessageWebSocketMessageReceivedEventArgs`. Like a stream read, an `await` on a loop claims
+/// it and the loop reads the frames itself (`loop_driven.rs`). With `stop_when_over`
+/// (`async for`) the end of the receive side (RO_E_CLOSED) is `StopAsyncIteration` instead of
+/// an error. When the task awaiting it is cancelled after it completed, core puts the message
+/// back in front (`AsyncOperation::abandon`), where the next receive finds it.
+pub fn message_receive(ws: &netrt::ws::MessageWebSocket, stop_when_over: bool) -> PyResult<IAsyncOperation> {
+    let give_back_to = ws.clone();
+    let op = ws
+        .start_receive(move |received| {
+            let message = match received {
+                Ok(args) => Some(args),
+                Err(e) if stop_when_over && e.hresult() == hresult::RO_E_CLOSED => None,
+                Err(e) => return Err(e),
+            };
+            let slot = Arc::new(Mutex::new(message));
+            let for_python = slot.clone();
+            let convert: Converter = Box::new(move |py| match lock(&for_python).take() {
+                Some(inner) => {
+                    Ok(Py::new(py, crate::websocket_args::PyMessageReceivedArgs { inner })?.into_any())
                 }
-            })
-            .await
-        };
-        let message = match received {
-            Ok(args) => Some(args),
-            Err(e) if stop_when_over && e.hresult() == hresult::RO_E_CLOSED => None,
-            Err(e) => return Err(e),
-        };
-        let slot = Arc::new(Mutex::new(message));
-        let for_python = slot.clone();
-        let convert: Converter = Box::new(move |py| match lock(&for_python).take() {
-            Some(inner) => {
-                Ok(Py::new(py, crate::websocket_args::PyMessageReceivedArgs { inner })?.into_any())
-            }
-            None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
-        });
-        let give_back: GiveBack = Box::new(move || {
-            if let Some(args) = lock(&slot).take() {
-                ws.give_back_message(args);
-            }
-            true
-        });
-        Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
-    })
-    .map_err(to_pyerr)?;
+                None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
+            });
+            let give_back: GiveBack = Box::new(move || {
+                if let Some(args) = lock(&slot).take() {
+                    give_back_to.give_back_message(args);
+                }
+                true
+            });
+            Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
+        })
+        .map_err(to_pyerr)?;
     op.set_give_back(Convert::give_back);
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
@@ -475,7 +463,8 @@ impl IAsyncOperation {
             lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
             resolve(py, shared, &fut)?;
         }
-        fut.call_method0(pyo3::intern!(py, "__await__"))
+        let awaiting = fut.call_method0(pyo3::intern!(py, "__await__"))?.unbind();
+        Ok(Bound::new(py, Awaiting { inner: awaiting, shared: shared.clone() })?.into_any())
     }
 
     fn _on_future_done(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -526,6 +515,45 @@ impl DataWriterStoreOperation {
     /// The operation as this class.
     pub fn wrap(py: Python<'_>, op: IAsyncOperation) -> PyResult<Py<Self>> {
         Py::new(py, pyo3::PyClassInitializer::from(op).add_subclass(Self))
+    }
+}
+
+/// What `__await__` returns for a pending operation: the asyncio future's iterator, plus one
+/// thing. A task cancelled after the operation completed but before the task resumed (the
+/// future already has its result, so cancelling the task cannot cancel the future) gets the
+/// cancellation thrown in here: the operation is abandoned then, and a completed receive or
+/// read gives its result back (`AsyncOperation::abandon`) instead of losing it.
+#[pyclass(module = "netrt._netrt", name = "_Awaiting", frozen)]
+struct Awaiting {
+    inner: Py<PyAny>,
+    shared: Arc<Shared>,
+}
+
+#[pymethods]
+impl Awaiting {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.inner.bind(py).call_method0(pyo3::intern!(py, "__next__"))?.unbind())
+    }
+
+    fn send(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
+        Ok(self.inner.bind(py).call_method1(pyo3::intern!(py, "send"), (value,))?.unbind())
+    }
+
+    #[pyo3(signature = (*args))]
+    fn throw(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        if self.shared.status() == AsyncStatus::Completed {
+            py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+        }
+        Ok(self.inner.bind(py).call_method1(pyo3::intern!(py, "throw"), args)?.unbind())
+    }
+
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        self.inner.bind(py).call_method0(pyo3::intern!(py, "close"))?;
+        Ok(())
     }
 }
 
