@@ -46,6 +46,14 @@ impl Convert {
         }
         lock(&self.1).take().is_some_and(|give_back| give_back())
     }
+
+    /// Gives the result back even when it was converted already: for results whose Python
+    /// value is a copy that nobody saw (a message receive abandoned by its task after the
+    /// operation had completed — its future resolved, the task not yet resumed).
+    fn give_back_even_if_converted(&self) -> bool {
+        lock(&self.0).take();
+        lock(&self.1).take().is_some_and(|give_back| give_back())
+    }
 }
 
 /// One operation as Python sees it, shared by its Python object and the loop bridges.
@@ -258,7 +266,8 @@ pub fn message_receive(ws: &netrt::ws::MessageWebSocket, stop_when_over: bool) -
             };
             let slot = Arc::new(Mutex::new(message));
             let for_python = slot.clone();
-            let convert: Converter = Box::new(move |py| match lock(&for_python).take() {
+            // A copy (the message's bytes are shared): the original stays for a give-back.
+            let convert: Converter = Box::new(move |py| match lock(&for_python).clone() {
                 Some(inner) => {
                     Ok(Py::new(py, crate::websocket_args::PyMessageReceivedArgs { inner })?.into_any())
                 }
@@ -273,7 +282,7 @@ pub fn message_receive(ws: &netrt::ws::MessageWebSocket, stop_when_over: bool) -
             Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
         })
         .map_err(to_pyerr)?;
-    op.set_give_back(Convert::give_back);
+    op.set_give_back(Convert::give_back_even_if_converted);
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
@@ -521,8 +530,9 @@ impl DataWriterStoreOperation {
 /// What `__await__` returns for a pending operation: the asyncio future's iterator, plus one
 /// thing. A task cancelled after the operation completed but before the task resumed (the
 /// future already has its result, so cancelling the task cannot cancel the future) gets the
-/// cancellation thrown in here: the operation is abandoned then, and a completed receive or
-/// read gives its result back (`AsyncOperation::abandon`) instead of losing it.
+/// cancellation thrown in here: the operation is abandoned then, and a completed message
+/// receive gives its message back (`AsyncOperation::abandon`) instead of losing it. (A read's
+/// bytes were copied into its buffer when the future resolved; they stay there.)
 #[pyclass(module = "netrt._netrt", name = "_Awaiting", frozen)]
 struct Awaiting {
     inner: Py<PyAny>,

@@ -215,15 +215,19 @@ impl MessageWebSocket {
         &self,
         finish: impl FnOnce(Result<MessageWebSocketMessageReceivedEventArgs>) -> Result<T> + Send + 'static,
     ) -> Result<AsyncOperation<T>> {
-        // Checked here so that a wrong call fails synchronously even when the first poll
-        // would find a message.
-        drop(self.begin_receive()?);
-        let readiness = self.inner.core.connected("ReceiveMessageAsync")?.socket.readiness_fd();
+        // A wrong call (not connected, a handler registered, another receive pending, closed)
+        // fails in the first poll, so `start` returns it synchronously — unless `finish` makes
+        // it a result (Python's `async for` ends on RO_E_CLOSED).
+        let readiness =
+            self.inner.core.connected("ReceiveMessageAsync").ok().and_then(|conn| conn.socket.readiness_fd());
         let ws = self.clone();
         AsyncOperation::start_caller_driven_cancellable(
             move |cancel: CancelToken| async move {
-                let (receiving, assembly) = ws.begin_receive()?;
-                finish(pull(&receiving, &assembly, Some(&cancel)).await)
+                let received = match ws.begin_receive() {
+                    Ok((receiving, assembly)) => pull(&receiving, &assembly, Some(&cancel)).await,
+                    Err(e) => Err(e),
+                };
+                finish(received)
             },
             move || readiness.map(Readiness::readable),
         )

@@ -30,8 +30,11 @@ struct State {
     queue: VecDeque<Args>,
     /// The pending receive's task.
     receiver: Option<Waker>,
-    /// The receive task, waiting for its turn to read (or reading, ready to hand over).
-    task: Option<Waker>,
+    /// The receive task, waiting for its turn to read: woken when a handler is registered,
+    /// at Close and at the end (not by each pull: it would wake for nothing).
+    task_waiting: Option<Waker>,
+    /// The receive task while it reads: woken when a pull wants the reader.
+    task_reading: Option<Waker>,
     /// A receive is pending (one at a time).
     receiving: bool,
     /// A receive was made: from now on the pulls read (while no handler is registered).
@@ -67,9 +70,9 @@ impl PullQueue {
     pub(crate) fn end(&self, why: Error) {
         let mut st = self.lock();
         st.ended.get_or_insert(why);
-        let wakers = (st.receiver.take(), st.task.take());
+        let wakers = [st.receiver.take(), st.task_waiting.take(), st.task_reading.take()];
         drop(st);
-        wakers.0.into_iter().chain(wakers.1).for_each(Waker::wake);
+        wakers.into_iter().flatten().for_each(Waker::wake);
     }
 
     /// A handler was registered, or the socket closed: the receive task reads from now on
@@ -77,7 +80,7 @@ impl PullQueue {
     pub(crate) fn set_task_reads(&self, reads: bool) {
         let mut st = self.lock();
         st.task_reads = reads;
-        let task = st.task.take();
+        let task = st.task_waiting.take();
         drop(st);
         if let Some(w) = task {
             w.wake();
@@ -91,7 +94,8 @@ impl PullQueue {
         if self.task_may_read(&st, has_handlers) {
             return Poll::Ready(());
         }
-        st.task = Some(cx.waker().clone());
+        st.task_reading = None;
+        st.task_waiting = Some(cx.waker().clone());
         Poll::Pending
     }
 
@@ -103,7 +107,8 @@ impl PullQueue {
     ) -> Poll<()> {
         let mut st = self.lock();
         if self.task_may_read(&st, has_handlers) {
-            match &mut st.task {
+            st.task_waiting = None;
+            match &mut st.task_reading {
                 Some(w) if w.will_wake(cx.waker()) => {}
                 slot => *slot = Some(cx.waker().clone()),
             }
@@ -116,8 +121,8 @@ impl PullQueue {
         !st.engaged || st.task_reads || st.ended.is_some() || has_handlers()
     }
 
-    /// Starts a receive: `E_ILLEGAL_METHOD_CALL` while another one is pending. The receive
-    /// task is told to hand the reader over.
+    /// Starts a receive: `E_ILLEGAL_METHOD_CALL` while another one is pending. A receive task
+    /// that is reading is told to hand the reader over.
     pub(crate) fn begin(&self) -> Result<Receiving<'_>> {
         let mut st = self.lock();
         if st.receiving {
@@ -128,7 +133,8 @@ impl PullQueue {
         st.receiving = true;
         st.engaged = true;
         st.task_reads = false;
-        let task = st.task.take();
+        // Only a task that is reading has to hand over; one waiting for its turn stays asleep.
+        let task = st.task_reading.take();
         drop(st);
         if let Some(w) = task {
             w.wake();
