@@ -345,7 +345,11 @@ async fn pull(
         step = guard.next(assembly) => step,
     };
     match step {
-        Step::Message(args) | Step::Last(args) => Ok(args),
+        Step::Message(args) => Ok(args),
+        Step::Last(args) => {
+            guard.failure_delivered();
+            Ok(args)
+        }
         // The end was told to the queue.
         Step::Over => receiving.try_queued().unwrap_or_else(|| Err(Error::closed("MessageWebSocket"))),
     }
@@ -382,6 +386,7 @@ async fn receive_task(weak: std::sync::Weak<Inner>, pull: Arc<PullQueue>, assemb
             }
         }
         if last {
+            guard.failure_delivered();
             return;
         }
     }

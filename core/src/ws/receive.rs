@@ -49,7 +49,8 @@ pub(crate) enum Step {
     /// A message (or, in PartialMessage mode, a piece).
     Message(Args),
     /// The connection failed: this failure message is the last one. Whoever got it delivers
-    /// it while still holding the assembly; the wrap-up (already started) waits for that.
+    /// it while still holding the assembly, then calls [`Assembly::failure_delivered`]; the
+    /// wrap-up (already started) waits for that.
     Last(Args),
     /// Nothing more: the peer's close frame (Closed raised, the pulls told), or a failure after
     /// a local Close (expected, not reported).
@@ -134,18 +135,27 @@ impl Assembly {
                 Step::Over
             }
             Ended::Failed(e) => {
-                side.pull.end(Error::new(
-                    hresult::RO_E_CLOSED,
-                    "the WebSocket connection failed; its failure was the last message received",
-                ));
                 wrap_up(shared.clone(), side.core.clone(), side.conn.clone(), answer, false);
                 // After a local Close the connection's end is expected, not a failure to report.
                 if side.core.is_closed() {
+                    self.failure_delivered();
                     return Step::Over;
                 }
                 Step::Last(Args { message_type: SocketMessageType::Binary, complete: true, data: Err(e) })
             }
         }
+    }
+}
+
+impl Assembly {
+    /// The failure message was delivered (raised, queued or returned by a pull): the pulls
+    /// report the end from now on. Not earlier: a pull must not see the end before the message
+    /// that comes first.
+    pub(crate) fn failure_delivered(&self) {
+        self.side.pull.end(Error::new(
+            hresult::RO_E_CLOSED,
+            "the WebSocket connection failed; its failure was the last message received",
+        ));
     }
 }
 
