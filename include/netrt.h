@@ -4134,8 +4134,10 @@ netrt_hresult netrt_message_web_socket_add_message_received(netrt_handle socket,
 netrt_hresult netrt_message_web_socket_remove_message_received(netrt_handle socket,
                                                                int64_t token);
 
-// netrt extension (docs/web.md "Pull receive"): the next message, taken by the operation itself
-// instead of raised as MessageReceived on the dispatcher thread. `*out_op` (not NULL) receives
+// netrt extension (docs/web.md "Pull receive"): the next message, read by the operation itself
+// instead of raised as MessageReceived on the dispatcher thread; like a stream read, a receive
+// that has to wait is driven on the thread of `netrt_async_wait` (or by the completion queue it
+// is bound to). `*out_op` (not NULL) receives
 // an operation whose result (`netrt_async_get_results_handle`) is a
 // MessageWebSocketMessageReceivedEventArgs — a message, or the failure that ended the
 // connection (its GetDataReader fails with it). Cancelling it loses no message. Synchronous

@@ -8,7 +8,7 @@ use std::ffi::{c_char, c_void};
 
 use netrt_core::ws::MessageWebSocket;
 
-use crate::async_op::{OpResult, start};
+use crate::async_op::{OpResult, issue, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::event::{c_handler, netrt_event_handler};
 use crate::handle;
@@ -240,8 +240,10 @@ pub extern "C" fn netrt_message_web_socket_remove_message_received(
     })
 }
 
-/// netrt extension (docs/web.md "Pull receive"): the next message, taken by the operation itself
-/// instead of raised as MessageReceived on the dispatcher thread. `*out_op` (not NULL) receives
+/// netrt extension (docs/web.md "Pull receive"): the next message, read by the operation itself
+/// instead of raised as MessageReceived on the dispatcher thread; like a stream read, a receive
+/// that has to wait is driven on the thread of `netrt_async_wait` (or by the completion queue it
+/// is bound to). `*out_op` (not NULL) receives
 /// an operation whose result (`netrt_async_get_results_handle`) is a
 /// MessageWebSocketMessageReceivedEventArgs — a message, or the failure that ended the
 /// connection (its GetDataReader fails with it). Cancelling it loses no message. Synchronous
@@ -257,11 +259,13 @@ pub extern "C" fn netrt_message_web_socket_receive_message_async(
     ffi!("netrt_message_web_socket_receive_message_async", {
         let out = Out::new(out_op, "out_op")?;
         let (keep, ws) = get_obj!(socket, MessageWebSocket);
-        out.write(start(async move {
+        // Core's receive operation: a blocking wait or a completion queue drives it on the
+        // caller's thread.
+        let op = ws.start_receive(move |received| {
             let _keep = keep;
-            let args = ws.receive_message().await?;
-            Ok(OpResult::Object(Object::new(message_args(&args))))
-        })?);
+            Ok(OpResult::Object(Object::new(message_args(&received?))))
+        })?;
+        out.write(issue(op)?);
         Ok(())
     })
 }

@@ -8,7 +8,7 @@ aborted after the first message), /stepwise (a text message in three fragments, 
 only once the client sends a message: a client that waits for whole messages never does),
 /slowframe (one 60000-byte binary frame whose second half is written only once the client sends a
 message), /ping-close (sends "data", pings, and once the pong is back closes with 4001
-"after pong"), /count?n=N (once the client sent a message: the text messages "0" to "N-1",
+"after pong"; with ?after=message only once the client sent a message), /count?n=N (once the client sent a message: the text messages "0" to "N-1",
 then a close with 1000 "counted"; a client that stops reading holds it back through TCP flow
 control). Every close the server
 sees is printed as "CLOSED <code> <reason>".
@@ -59,6 +59,8 @@ async def handler(ws):
             ws.transport.write(payload[30000:])
             await ws.wait_closed()
         elif url.path == "/ping-close":
+            if parse_qs(url.query).get("after") == ["message"]:
+                await ws.recv()
             await ws.send(b"data")
             await (await ws.ping())
             await ws.close(4001, "after pong")

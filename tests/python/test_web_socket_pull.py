@@ -177,3 +177,43 @@ async def test_no_pull_receive_while_a_message_received_handler_is_registered(se
     assert e.value.hresult == E_ILLEGAL_METHOD_CALL
     first.cancel()
     ws.close()
+
+
+async def test_a_task_cancelled_after_its_receive_completed_loses_nothing(server: Peer) -> None:
+    with await connected(server, "/echo") as ws:
+        op = ws.receive_message_async()
+
+        async def awaiting() -> netrt.MessageWebSocketMessageReceivedEventArgs:
+            return await op
+
+        task = asyncio.create_task(awaiting())
+        await asyncio.sleep(0)  # the task awaits the receive (the loop drives it)
+        await send(ws, SocketMessageType.BINARY, b"kept")
+        # The receive completes on a turn of the loop; the task resumes on a later one (its
+        # future's callbacks are scheduled): cancelled in between, it never sees the message.
+        while op.status == netrt.AsyncStatus.STARTED:
+            await asyncio.sleep(0)
+        assert not task.done()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert op.status == netrt.AsyncStatus.CANCELED
+        assert (await within(ws.receive_message_async())).data() == b"kept"
+
+
+async def test_a_loop_driven_receive_ends_when_another_thread_closes_the_socket(server: Peer) -> None:
+    ws = await connected(server, "/echo")
+    pending = asyncio.create_task(receive(ws))
+    await asyncio.sleep(0)  # pending on the loop, which watches the socket
+    await asyncio.to_thread(ws.close)
+    with pytest.raises(netrt.NetworkError) as e:
+        await within(pending)
+    assert e.value.hresult == RO_E_CLOSED
+
+
+async def test_async_for_on_a_closed_socket_raises_at_once(server: Peer) -> None:
+    ws = await connected(server, "/echo")
+    ws.close()
+    with pytest.raises(netrt.NetworkError) as e:
+        aiter(ws)
+    assert e.value.hresult == RO_E_CLOSED

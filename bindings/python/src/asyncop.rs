@@ -46,6 +46,14 @@ impl Convert {
         }
         lock(&self.1).take().is_some_and(|give_back| give_back())
     }
+
+    /// Gives the result back even when it was converted already: for results whose Python
+    /// value is a copy that nobody saw (a message receive abandoned by its task after the
+    /// operation had completed — its future resolved, the task not yet resumed).
+    fn give_back_even_if_converted(&self) -> bool {
+        lock(&self.0).take();
+        lock(&self.1).take().is_some_and(|give_back| give_back())
+    }
 }
 
 /// One operation as Python sees it, shared by its Python object and the loop bridges.
@@ -245,52 +253,41 @@ pub fn spawn_read(
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
-/// Starts `MessageWebSocket.receive_message()` (the pull receive): the result is the
-/// message's `MessageWebSocketMessageReceivedEventArgs`. With `stop_when_over` (`async for`)
-/// the end of the receive side (RO_E_CLOSED) is `StopAsyncIteration` instead of an error.
-/// Cancelling it never loses a message: cancelled while waiting it took nothing; when the task
-/// awaiting it is cancelled after it completed, core puts the message back in front (see
-/// `AsyncOperation::abandon`), where the next receive finds it.
-pub fn spawn_message_receive(
-    ws: netrt::ws::MessageWebSocket,
-    stop_when_over: bool,
-) -> PyResult<IAsyncOperation> {
-    // Asked to stop rather than dropped: a receive that took a message in the poll that saw the
-    // cancel request completes with it (a dropped future could lose it), else it stops.
-    let op = AsyncOperation::start_cancellable(move |cancel| async move {
-        let received = {
-            let mut receive = std::pin::pin!(ws.receive_message());
-            std::future::poll_fn(|cx| match receive.as_mut().poll(cx) {
-                std::task::Poll::Ready(outcome) => std::task::Poll::Ready(outcome),
-                std::task::Poll::Pending => {
-                    cancel.poll_set(cx).map(|()| Err(netrt::foundation::async_op::CancelToken::cancelled()))
+/// `MessageWebSocket.receive_message_async()`: core's receive operation
+/// (`MessageWebSocket::start_receive`), its result the message's
+/// `MessageWebSocketMessageReceivedEventArgs`. Like a stream read, an `await` on a loop claims
+/// it and the loop reads the frames itself (`loop_driven.rs`). With `stop_when_over`
+/// (`async for`) the end of the receive side (RO_E_CLOSED) is `StopAsyncIteration` instead of
+/// an error. When the task awaiting it is cancelled after it completed, core puts the message
+/// back in front (`AsyncOperation::abandon`), where the next receive finds it.
+pub fn message_receive(ws: &netrt::ws::MessageWebSocket, stop_when_over: bool) -> PyResult<IAsyncOperation> {
+    let give_back_to = ws.clone();
+    let op = ws
+        .start_receive(move |received| {
+            let message = match received {
+                Ok(args) => Some(args),
+                Err(e) if stop_when_over && e.hresult() == hresult::RO_E_CLOSED => None,
+                Err(e) => return Err(e),
+            };
+            let slot = Arc::new(Mutex::new(message));
+            let for_python = slot.clone();
+            // A copy (the message's bytes are shared): the original stays for a give-back.
+            let convert: Converter = Box::new(move |py| match lock(&for_python).clone() {
+                Some(inner) => {
+                    Ok(Py::new(py, crate::websocket_args::PyMessageReceivedArgs { inner })?.into_any())
                 }
-            })
-            .await
-        };
-        let message = match received {
-            Ok(args) => Some(args),
-            Err(e) if stop_when_over && e.hresult() == hresult::RO_E_CLOSED => None,
-            Err(e) => return Err(e),
-        };
-        let slot = Arc::new(Mutex::new(message));
-        let for_python = slot.clone();
-        let convert: Converter = Box::new(move |py| match lock(&for_python).take() {
-            Some(inner) => {
-                Ok(Py::new(py, crate::websocket_args::PyMessageReceivedArgs { inner })?.into_any())
-            }
-            None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
-        });
-        let give_back: GiveBack = Box::new(move || {
-            if let Some(args) = lock(&slot).take() {
-                ws.give_back_message(args);
-            }
-            true
-        });
-        Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
-    })
-    .map_err(to_pyerr)?;
-    op.set_give_back(Convert::give_back);
+                None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
+            });
+            let give_back: GiveBack = Box::new(move || {
+                if let Some(args) = lock(&slot).take() {
+                    give_back_to.give_back_message(args);
+                }
+                true
+            });
+            Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
+        })
+        .map_err(to_pyerr)?;
+    op.set_give_back(Convert::give_back_even_if_converted);
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
 
@@ -569,8 +566,14 @@ impl Awaiter {
         _tb: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let fut = self.fut.bind(py);
-        if fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()? {
+        let cancelled = fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()?;
+        // Also when the operation completed and its future resolved before the task resumed
+        // (cancelling the task could not cancel the future then): a message receive gives its
+        // message back; a read's bytes were copied into its buffer already and stay there.
+        if cancelled || self.shared.status() == AsyncStatus::Completed {
             py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+        }
+        if cancelled {
             end_claim(py, &self.shared, &self.bridge);
         }
         Err(match val {

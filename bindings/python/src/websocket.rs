@@ -9,7 +9,7 @@ use netrt::ws::{
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::asyncop::{IAsyncOperation, arity_error, none, spawn, spawn_message_receive, uint};
+use crate::asyncop::{IAsyncOperation, arity_error, message_receive, none, spawn, uint};
 use crate::convert::HeldBytes;
 use crate::errors::OrRaise;
 use crate::listener::{callable_handler, py_handler};
@@ -229,7 +229,7 @@ web_socket!(
         /// before connect or while another receive is pending); RO_E_CLOSED after close() and once
         /// the receive side is over. Cancelling it loses no message.
         fn receive_message_async(&self) -> PyResult<IAsyncOperation> {
-            spawn_message_receive(self.inner.clone(), false)
+            message_receive(&self.inner, false)
         }
 
         /// netrt extra: `async for args in socket` yields each
@@ -238,13 +238,9 @@ web_socket!(
         /// ends after the last one: the peer's close frame, a failure (its args come first; their
         /// `get_data_reader()` raises it) or `close()`. On a closed socket it raises RO_E_CLOSED.
         fn __aiter__(&self) -> PyResult<PyMessageIterator> {
-            // On a closed socket RO_E_CLOSED at once, as every netrt `async for`: adding an event
-            // handler is what core refuses after Close (a receive would just end the loop).
-            let probe = self
-                .inner
-                .add_closed(std::sync::Arc::new(|_: &MessageWebSocket, _: &WebSocketClosedEventArgs| {}))
-                .or_raise()?;
-            self.inner.remove_closed(probe);
+            // On a closed socket RO_E_CLOSED at once, as every netrt `async for` (a receive would
+            // just end the loop).
+            self.inner.ensure_open().or_raise()?;
             Ok(PyMessageIterator { inner: self.inner.clone() })
         }
     }
@@ -265,7 +261,7 @@ impl PyMessageIterator {
     /// A receive; one that finished at once ends the loop or raises here, not in its
     /// `__await__`.
     fn __anext__(&self, py: Python<'_>) -> PyResult<IAsyncOperation> {
-        let op = spawn_message_receive(self.inner.clone(), true)?;
+        let op = message_receive(&self.inner, true)?;
         op.raise_if_failed(py)?;
         Ok(op)
     }

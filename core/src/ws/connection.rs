@@ -27,7 +27,8 @@ pub(crate) struct Connection {
     /// ReceiveMode, fixed at connect.
     pub receive_mode: MessageWebSocketReceiveMode,
     sink: tokio::sync::Mutex<Sink>,
-    pub reader: tokio::sync::Mutex<Reader>,
+    /// The frame reader, until the receive side takes it (once, at connect).
+    reader: std::sync::Mutex<Option<Reader>>,
     /// A close frame was sent (by Close or in answer to the peer's).
     close_sent: AtomicBool,
 }
@@ -105,7 +106,7 @@ pub(crate) async fn connect(
             writer: FrameWriter::new(switched.socket.clone()),
             fragment: None,
         }),
-        reader: tokio::sync::Mutex::new(FrameReader::new(source, max)),
+        reader: std::sync::Mutex::new(Some(FrameReader::new(source, max))),
         socket: switched.socket,
         close_sent: AtomicBool::new(false),
     })
@@ -172,57 +173,20 @@ impl Connection {
         self.send_frame_locked(&mut sink, OpCode::Control(Control::Pong), true, payload).await
     }
 
+    /// The frame reader, for the receive side (taken once; `None` after).
+    pub(crate) fn take_reader(&self) -> Option<Reader> {
+        self.reader.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
     /// Classifies what ended the receive side, answering the peer's close frame and failing
     /// the connection with the RFC 6455 close code where the peer broke the protocol.
     pub(crate) async fn ended(&self, outcome: std::result::Result<Incoming, Violation>) -> Ended {
-        let aborted = |detail: String| {
-            Ended::Failed(Error::new(
-                hresult::WININET_E_CONNECTION_ABORTED,
-                format!("the WebSocket connection ended without a close frame: {detail}"),
-            ))
-        };
-        match outcome {
-            Ok(Incoming::Close(frame)) => {
-                // The answer echoes the peer's code, as RFC 6455 §5.5.1 suggests.
-                self.send_close(frame.as_ref().map(|(code, reason)| (*code, reason.as_str()))).await;
-                let (code, reason) = frame.unwrap_or((1005, String::new()));
-                Ended::Closed(code, reason)
-            }
-            Ok(Incoming::End) => aborted("the peer closed the TCP connection".into()),
-            Ok(other) => Ended::Failed(Error::new(
-                hresult::E_UNEXPECTED,
-                format!("unexpected WebSocket frame {other:?} while classifying the end"),
-            )),
-            Err(Violation::Io(io)) => {
-                let cause = crate::web::io::netrt_error(&io, "WebSocket receive");
-                aborted(cause.message().to_string())
-            }
-            Err(Violation::Utf8(detail)) => {
-                self.send_close(Some((1007, "invalid UTF-8 in a text message"))).await;
-                Ended::Failed(Error::new(
-                    hresult::E_NO_UNICODE_TRANSLATION,
-                    format!("the server sent a text message that is not UTF-8 ({detail}); closed with 1007"),
-                ))
-            }
-            Err(Violation::TooBig { size, max }) => {
-                self.send_close(Some((1009, "message too big"))).await;
-                Ended::Failed(Error::new(
-                    hresult::WSAEMSGSIZE_HR,
-                    format!(
-                        "an incoming message of {size} bytes or more exceeds MaxMessageSize ({max}); closed with 1009"
-                    ),
-                ))
-            }
-            Err(Violation::Protocol(detail)) => {
-                self.send_close(Some((1002, "protocol error"))).await;
-                Ended::Failed(Error::new(
-                    hresult::WININET_E_INVALID_SERVER_RESPONSE,
-                    format!("the server broke the WebSocket protocol ({detail}); closed with 1002"),
-                ))
-            }
+        let (ended, answer) = classify(outcome);
+        if let Some(status) = answer {
+            self.send_close(status.as_ref().map(|(code, reason)| (*code, reason.as_str()))).await;
         }
+        ended
     }
-
     /// After the close handshake: reads (and drops) whatever still comes until the server
     /// closes TCP, as RFC 6455 §7.1.1 has it, for at most [`super::common::CLOSE_GRACE`].
     pub(crate) async fn await_hang_up(reader: &mut Reader) {
@@ -230,5 +194,64 @@ impl Connection {
             while !matches!(reader.next().await, Ok(Incoming::End) | Err(_)) {}
         })
         .await;
+    }
+}
+
+/// The close frame to send when the receive side ends: none, or one with this status (`None`:
+/// an empty close frame).
+pub(crate) type CloseAnswer = Option<Option<(u16, String)>>;
+
+/// What ended the receive side, and the close frame to send for it: the echo of the peer's
+/// close frame, or the RFC 6455 close code where the peer broke the protocol.
+pub(crate) fn classify(outcome: std::result::Result<Incoming, Violation>) -> (Ended, CloseAnswer) {
+    let aborted = |detail: String| {
+        Ended::Failed(Error::new(
+            hresult::WININET_E_CONNECTION_ABORTED,
+            format!("the WebSocket connection ended without a close frame: {detail}"),
+        ))
+    };
+    let failing = |code: u16, reason: &str| Some(Some((code, reason.to_string())));
+    match outcome {
+        Ok(Incoming::Close(frame)) => {
+            // The answer echoes the peer's code, as RFC 6455 §5.5.1 suggests.
+            let answer = Some(frame.clone());
+            let (code, reason) = frame.unwrap_or((1005, String::new()));
+            (Ended::Closed(code, reason), answer)
+        }
+        Ok(Incoming::End) => (aborted("the peer closed the TCP connection".into()), None),
+        Ok(other) => (
+            Ended::Failed(Error::new(
+                hresult::E_UNEXPECTED,
+                format!("unexpected WebSocket frame {other:?} while classifying the end"),
+            )),
+            None,
+        ),
+        Err(Violation::Io(io)) => {
+            let cause = crate::web::io::netrt_error(&io, "WebSocket receive");
+            (aborted(cause.message().to_string()), None)
+        }
+        Err(Violation::Utf8(detail)) => (
+            Ended::Failed(Error::new(
+                hresult::E_NO_UNICODE_TRANSLATION,
+                format!("the server sent a text message that is not UTF-8 ({detail}); closed with 1007"),
+            )),
+            failing(1007, "invalid UTF-8 in a text message"),
+        ),
+        Err(Violation::TooBig { size, max }) => (
+            Ended::Failed(Error::new(
+                hresult::WSAEMSGSIZE_HR,
+                format!(
+                    "an incoming message of {size} bytes or more exceeds MaxMessageSize ({max}); closed with 1009"
+                ),
+            )),
+            failing(1009, "message too big"),
+        ),
+        Err(Violation::Protocol(detail)) => (
+            Ended::Failed(Error::new(
+                hresult::WININET_E_INVALID_SERVER_RESPONSE,
+                format!("the server broke the WebSocket protocol ({detail}); closed with 1002"),
+            )),
+            failing(1002, "protocol error"),
+        ),
     }
 }

@@ -181,41 +181,40 @@ impl<R: FrameSource> FrameReader<R> {
                 continue;
             };
             let header_len = cursor.position() as usize;
+            check_header(&header, length)?;
+            if let OpCode::Control(control) = header.opcode {
+                // Nothing is consumed until the whole control frame is here: a `next` dropped
+                // while it waits for the payload finds the header again (cancel safety).
+                let end = header_len + length as usize;
+                if self.buf.len() < end {
+                    if !self.fill().await? {
+                        return Ok(Incoming::End);
+                    }
+                    continue;
+                }
+                self.buf.advance(header_len);
+                let payload = self.buf.split_to(length as usize).freeze();
+                return control_frame(control, payload);
+            }
             self.buf.advance(header_len);
-            if let Some(incoming) = self.start_frame(&header, length).await? {
+            if let Some(incoming) = self.start_frame(&header, length)? {
                 return Ok(incoming);
             }
         }
     }
 
-    /// Checks a frame header; a control frame is read whole and returned, a data frame's
-    /// payload is handed out by the following calls.
-    async fn start_frame(
-        &mut self,
-        header: &FrameHeader,
-        length: u64,
-    ) -> Result<Option<Incoming>, Violation> {
-        if header.rsv1 || header.rsv2 || header.rsv3 {
-            return Err(Violation::Protocol(
-                "a frame with reserved bits set (no extension was negotiated)".into(),
-            ));
+    /// A data frame's header: its payload is handed out by the following calls (an empty
+    /// frame's end of message at once).
+    fn start_frame(&mut self, header: &FrameHeader, length: u64) -> Result<Option<Incoming>, Violation> {
+        let OpCode::Data(data) = header.opcode else { unreachable!("control frames are read by `next`") };
+        self.start_data_frame(data, length)?;
+        self.frame = Some((length, header.is_final));
+        // An empty frame still has to report the end of its message.
+        if length == 0 {
+            self.frame = None;
+            return self.piece(Bytes::new(), header.is_final);
         }
-        if header.mask.is_some() {
-            return Err(Violation::Protocol("a masked frame (a server must not mask)".into()));
-        }
-        match header.opcode {
-            OpCode::Control(control) => self.control_frame(control, header.is_final, length).await.map(Some),
-            OpCode::Data(data) => {
-                self.start_data_frame(data, length)?;
-                self.frame = Some((length, header.is_final));
-                // An empty frame still has to report the end of its message.
-                if length == 0 {
-                    self.frame = None;
-                    return self.piece(Bytes::new(), header.is_final);
-                }
-                Ok(None)
-            }
-        }
+        Ok(None)
     }
 
     fn start_data_frame(&mut self, data: Data, length: u64) -> Result<(), Violation> {
@@ -260,33 +259,37 @@ impl<R: FrameSource> FrameReader<R> {
         }
         Ok(Some(Incoming::Piece { text, data, last }))
     }
+}
 
-    async fn control_frame(
-        &mut self,
-        control: Control,
-        fin: bool,
-        length: u64,
-    ) -> Result<Incoming, Violation> {
-        if !fin {
+/// The checks every frame header gets before anything of its frame is used.
+fn check_header(header: &FrameHeader, length: u64) -> Result<(), Violation> {
+    if header.rsv1 || header.rsv2 || header.rsv3 {
+        return Err(Violation::Protocol(
+            "a frame with reserved bits set (no extension was negotiated)".into(),
+        ));
+    }
+    if header.mask.is_some() {
+        return Err(Violation::Protocol("a masked frame (a server must not mask)".into()));
+    }
+    if matches!(header.opcode, OpCode::Control(_)) {
+        if !header.is_final {
             return Err(Violation::Protocol("a fragmented control frame".into()));
         }
         if length > 125 {
             return Err(Violation::Protocol(format!("a control frame of {length} bytes (at most 125)")));
         }
-        let length = length as usize;
-        while self.buf.len() < length {
-            if !self.fill().await? {
-                return Ok(Incoming::End);
-            }
-        }
-        let payload = self.buf.split_to(length).freeze();
-        match control {
-            Control::Ping => Ok(Incoming::Ping(payload)),
-            Control::Pong => Ok(Incoming::Pong),
-            Control::Close => close_payload(&payload).map(Incoming::Close),
-            Control::Reserved(op) => {
-                Err(Violation::Protocol(format!("a control frame with the reserved opcode {op}")))
-            }
+    }
+    Ok(())
+}
+
+/// A whole control frame.
+fn control_frame(control: Control, payload: Bytes) -> Result<Incoming, Violation> {
+    match control {
+        Control::Ping => Ok(Incoming::Ping(payload)),
+        Control::Pong => Ok(Incoming::Pong),
+        Control::Close => close_payload(&payload).map(Incoming::Close),
+        Control::Reserved(op) => {
+            Err(Violation::Protocol(format!("a control frame with the reserved opcode {op}")))
         }
     }
 }
@@ -472,6 +475,106 @@ mod tests {
                 buf.put_slice(&[byte]);
             }
             std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    /// A source that waits (Pending, waking itself) before each byte it hands out.
+    struct Stutter {
+        bytes: std::collections::VecDeque<u8>,
+        waited: bool,
+    }
+
+    impl FrameSource for Stutter {
+        async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
+            if !self.waited {
+                // Set first: a read dropped while it waits goes on from here next time.
+                self.waited = true;
+                let mut once = false;
+                std::future::poll_fn(|cx| {
+                    if std::mem::replace(&mut once, true) {
+                        return std::task::Poll::Ready(());
+                    }
+                    cx.waker().wake_by_ref();
+                    std::task::Poll::Pending
+                })
+                .await;
+            }
+            self.waited = false;
+            Ok(self.bytes.pop_front().map_or(0, |b| {
+                buf.extend_from_slice(&[b]);
+                1
+            }))
+        }
+    }
+
+    /// What `next` hands out, each data message joined from its pieces (pieces may split
+    /// differently depending on how the bytes arrive), until the end.
+    fn joined(items: Vec<Result<Incoming, Violation>>) -> Vec<String> {
+        let (mut out, mut message) = (Vec::new(), Vec::new());
+        for item in items {
+            match item {
+                Ok(Incoming::Piece { text, data, last }) => {
+                    message.extend_from_slice(&data);
+                    if last {
+                        out.push(format!("message text={text} {:?}", std::mem::take(&mut message)));
+                    }
+                }
+                other => out.push(format!("{other:?}")),
+            }
+        }
+        out
+    }
+
+    /// Everything `next` hands out when each call is polled once and dropped whenever it waits
+    /// (a fresh call takes over), as a `select!` or a cancelled operation would.
+    fn read_dropping_at_every_wait(bytes: Vec<u8>, whole_frames: bool) -> Vec<String> {
+        let mut reader = FrameReader::new(Stutter { bytes: bytes.into(), waited: false }, u64::MAX);
+        if whole_frames {
+            reader.set_whole_frames();
+        }
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let (mut items, mut waits) = (Vec::new(), 0);
+        loop {
+            let polled = std::pin::pin!(reader.next()).poll(&mut cx);
+            match polled {
+                std::task::Poll::Pending => waits += 1,
+                std::task::Poll::Ready(Ok(Incoming::End)) => break,
+                std::task::Poll::Ready(item) => items.push(item),
+            }
+        }
+        assert!(waits > 100, "the source made every call wait ({waits})");
+        joined(items)
+    }
+
+    #[tokio::test]
+    async fn a_next_dropped_at_any_wait_loses_nothing() {
+        let text = "é€".as_bytes();
+        let mut close = 1001u16.to_be_bytes().to_vec();
+        close.extend(b"going away");
+        let mut wire = frame(0x01, &text[..1]);
+        wire.extend(frame(0x89, b"ping payload"));
+        wire.extend(frame(0x00, &text[1..3]));
+        wire.extend(frame(0x8A, b"pong"));
+        wire.extend(frame(0x80, &text[3..]));
+        wire.extend(frame(0x82, &(0..300u32).map(|i| i as u8).collect::<Vec<_>>()));
+        wire.extend(frame(0x88, &close));
+        for whole_frames in [false, true] {
+            let mut reader = FrameReader::new(ReadSource(Cursor::new(wire.clone())), u64::MAX);
+            if whole_frames {
+                reader.set_whole_frames();
+            }
+            let mut items = Vec::new();
+            loop {
+                match reader.next().await {
+                    Ok(Incoming::End) => break,
+                    item => items.push(item),
+                }
+            }
+            let expected = joined(items);
+            assert_eq!(expected.len(), 5, "{expected:?}");
+            assert!(expected[4].contains("going away"), "{expected:?}");
+            let dropped = read_dropping_at_every_wait(wire.clone(), whole_frames);
+            assert_eq!(dropped, expected, "whole frames: {whole_frames}");
         }
     }
 

@@ -2,31 +2,35 @@
 
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use std::sync::OnceLock;
+use std::task::Poll;
 
 use super::args::MessageWebSocketMessageReceivedEventArgs;
 use super::common::SocketCore;
-use super::connection::{Connection, Ended};
 use super::control::MessageWebSocketControl;
-use super::enums::{MessageWebSocketReceiveMode, SocketMessageType};
-use super::frames::Incoming;
+use super::enums::SocketMessageType;
 use super::pull::PullQueue;
+use super::receive::{Assembly, Side, Step};
 use crate::error::{Error, Result, hresult};
 use crate::event::{EventToken, Handler};
 use crate::foundation::Uri;
+use crate::foundation::async_op::{AsyncOperation, CancelToken, Readiness};
 use crate::io::stream::{BoxFuture, ByteSink, OpTicket, OutputStream};
 
 pub(crate) struct Inner {
     core: Arc<SocketCore<MessageWebSocket>>,
     received: crate::event::Event<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
-    /// Messages for [`MessageWebSocket::receive_message`] (while no handler is registered).
+    /// Who reads, and messages for [`MessageWebSocket::receive_message`] (while no handler is
+    /// registered).
     pull: Arc<PullQueue>,
+    /// The connection's frame reader and message assembly, once connected.
+    assembly: OnceLock<super::receive::Shared>,
 }
 
 /// `MessageWebSocket`. Cloning gives another reference to the same socket.
 #[derive(Clone)]
 pub struct MessageWebSocket {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for MessageWebSocket {
@@ -51,6 +55,7 @@ impl MessageWebSocket {
             core: Arc::new(SocketCore::new()),
             received: Default::default(),
             pull: pull.clone(),
+            assembly: OnceLock::new(),
         });
         // Weak: the core must not keep the socket alive (dropping the last reference closes it).
         let weak = Arc::downgrade(&inner);
@@ -61,8 +66,12 @@ impl MessageWebSocket {
                 inner.received.end_subscriptions();
             }
         }));
-        // A receive pending at Close ends at once (the close handshake may take a while).
-        let _ = inner.core.on_close.set(Box::new(move || pull.end(Error::closed("MessageWebSocket"))));
+        // A receive pending at Close ends at once (the close handshake may take a while), and
+        // the receive task reads the peer's answer.
+        let _ = inner.core.on_close.set(Box::new(move || {
+            pull.end(Error::closed("MessageWebSocket"));
+            pull.set_task_reads(true);
+        }));
         Self { inner }
     }
 
@@ -84,10 +93,20 @@ impl MessageWebSocket {
     pub async fn connect(&self, uri: &Uri) -> Result<()> {
         let conn = self.inner.core.connect(self.clone(), uri).await?;
         self.inner.core.start_heartbeat(&conn);
-        // The loop holds the socket weakly: dropping the last reference closes it, as in WinRT.
-        let (weak, core) = (Arc::downgrade(&self.inner), self.inner.core.clone());
-        let pull = self.inner.pull.clone();
-        crate::runtime::handle().spawn(receive_loop(weak, core, pull, conn));
+        // The assembly and the task hold the socket weakly: dropping the last reference closes
+        // it, as in WinRT.
+        let side = Side {
+            weak: Arc::downgrade(&self.inner),
+            core: self.inner.core.clone(),
+            pull: self.inner.pull.clone(),
+            conn,
+        };
+        let Some(assembly) = Assembly::new(side) else {
+            return Err(Error::new(hresult::E_UNEXPECTED, "the WebSocket's frame reader was taken already"));
+        };
+        let _ = self.inner.assembly.set(assembly.clone());
+        let (weak, pull) = (Arc::downgrade(&self.inner), self.inner.pull.clone());
+        crate::runtime::handle().spawn(receive_task(weak, pull, assembly));
         Ok(())
     }
 
@@ -110,7 +129,10 @@ impl MessageWebSocket {
         handler: Handler<MessageWebSocket, MessageWebSocketMessageReceivedEventArgs>,
     ) -> Result<EventToken> {
         self.inner.core.ensure_open("MessageWebSocket")?;
-        self.inner.received.add("MessageWebSocket", handler)
+        let token = self.inner.received.add("MessageWebSocket", handler)?;
+        // The receive task reads again (it stopped while pulls owned the reader).
+        self.inner.pull.set_task_reads(true);
+        Ok(token)
     }
 
     /// `MessageReceived` += handler, plus `ended`, which runs once on the dispatcher thread
@@ -127,6 +149,7 @@ impl MessageWebSocket {
     ) -> Result<EventToken> {
         self.inner.core.ensure_open("MessageWebSocket")?;
         let token = self.inner.received.add_until_closed("MessageWebSocket", handler, ended)?;
+        self.inner.pull.set_task_reads(true);
         // Registered first, then checked: a receive side ending meanwhile is seen either way.
         if self.inner.core.receive_ended.load(std::sync::atomic::Ordering::Acquire) {
             self.inner.received.end_subscriptions();
@@ -135,19 +158,22 @@ impl MessageWebSocket {
     }
 
     /// netrt extension (no WinRT counterpart; docs/web.md "Pull receive"): the next message,
-    /// taken by the awaiting task itself instead of raised as MessageReceived on the
+    /// read by the awaiting task itself instead of raised as MessageReceived on the
     /// dispatcher thread — what MessageReceived would have delivered, in the same order: in
     /// FullMessage mode each whole message, in PartialMessage mode each piece; a connection
     /// that fails delivers its failure as a last message whose `data()` / `get_data_reader()`
     /// return the error (as the last MessageReceived does).
     ///
     /// The rule between the two: while any MessageReceived handler is registered, messages
-    /// go to the handlers and this call fails; while none is, messages wait here for it (up to
-    /// eight; from the first call on, further messages wait in TCP flow control until a
-    /// receive takes one — before that the oldest unasked-for message makes room).
+    /// go to the handlers and this call fails; while none is, messages wait for it. Before the
+    /// first call netrt reads in the background and keeps the newest eight; from the first call
+    /// on, the receives read the connection themselves (pings are answered and the close frame
+    /// handled when a receive reads them), and between receives the frames wait in the kernel
+    /// and TCP flow control holds the server back. A handler registered later takes over
+    /// again from the next message.
     ///
     /// Cancel safety: dropping the future loses nothing — a message is taken only by the poll
-    /// that returns it.
+    /// that returns it; a message read in part stays with the socket for the next receive.
     ///
     /// # Errors
     /// `E_ILLEGAL_METHOD_CALL` before connect, while a MessageReceived handler is registered, or
@@ -155,23 +181,89 @@ impl MessageWebSocket {
     /// it at once) and once the receive side is over: after the peer's close frame (Closed is
     /// raised) or after the failure message.
     pub async fn receive_message(&self) -> Result<MessageWebSocketMessageReceivedEventArgs> {
-        let receiving = self.begin_receive()?;
-        std::future::poll_fn(|cx| receiving.poll_next(cx)).await
+        let (receiving, assembly) = self.begin_receive()?;
+        pull(&receiving, &assembly, None).await
     }
 
-    fn begin_receive(&self) -> Result<super::pull::Receiving<'_>> {
+    /// [`receive_message`](Self::receive_message) as an operation: the C and Python
+    /// projections' `ReceiveMessageAsync`. A receive that cannot complete at once is driven by
+    /// whoever waits for it (a blocking wait, an event loop that claims it, the completion
+    /// queue it is bound to) on their own thread, else by netrt's runtime. Cancelling it loses
+    /// nothing, and a receive that completed but was abandoned (`AsyncOperation::abandon`)
+    /// puts its message back for the next one.
+    ///
+    /// # Errors
+    /// As [`receive_message`](Self::receive_message): the call errors synchronously.
+    pub fn receive_message_async(&self) -> Result<AsyncOperation<MessageWebSocketMessageReceivedEventArgs>> {
+        let give_back = self.clone();
+        let op = self.start_receive(|received| received)?;
+        op.set_give_back(move |args: &MessageWebSocketMessageReceivedEventArgs| {
+            give_back.give_back_message(args.clone());
+            true
+        });
+        Ok(op)
+    }
+
+    /// The operation behind [`receive_message_async`](Self::receive_message_async), its
+    /// outcome turned into a projection's result by `finish` (in the poll that completes it).
+    /// For projections; they set their own give-back.
+    ///
+    /// # Errors
+    /// As [`receive_message`](Self::receive_message).
+    #[doc(hidden)]
+    pub fn start_receive<T: Send + Sync + 'static>(
+        &self,
+        finish: impl FnOnce(Result<MessageWebSocketMessageReceivedEventArgs>) -> Result<T> + Send + 'static,
+    ) -> Result<AsyncOperation<T>> {
+        // A wrong call (not connected, a handler registered, another receive pending, closed)
+        // fails in the first poll, so `start` returns it synchronously — unless `finish` makes
+        // it a result (Python's `async for` ends on RO_E_CLOSED).
+        let socket = self.inner.core.connected("ReceiveMessageAsync").ok().map(|conn| conn.socket.clone());
+        let ws = self.clone();
+        AsyncOperation::start_caller_driven_cancellable(
+            move |cancel: CancelToken| async move {
+                let received = match ws.begin_receive() {
+                    Ok((receiving, assembly)) => pull(&receiving, &assembly, Some(&cancel)).await,
+                    Err(e) => Err(e),
+                };
+                finish(received)
+            },
+            move || {
+                // The close stamp is recorded while the socket is known to be open (an event loop
+                // keeps the fd registered only while the stamp says so; see `fd_watch`).
+                let socket = socket?;
+                let fd = socket.readiness_fd()?;
+                let ready = Readiness::readable(fd);
+                (socket.readiness_fd() == Some(fd)).then_some(ready)
+            },
+        )
+    }
+
+    fn begin_receive(&self) -> Result<(super::pull::Receiving<'_>, super::receive::Shared)> {
         self.inner.core.connected("ReceiveMessageAsync")?;
         if self.inner.received.has_handlers() {
             return Err(Error::illegal_method_call(
                 "ReceiveMessageAsync cannot be used while a MessageReceived handler is registered",
             ));
         }
-        self.inner.pull.begin()
+        let assembly = self.inner.assembly.get().cloned().ok_or_else(|| {
+            Error::illegal_method_call(
+                "ReceiveMessageAsync needs a connected WebSocket (call ConnectAsync first)",
+            )
+        })?;
+        Ok((self.inner.pull.begin()?, assembly))
     }
 
-    /// Puts back a message that [`receive_message`](Self::receive_message) returned to an
-    /// operation nobody awaits any more (its task was cancelled after it completed): the next
-    /// receive returns it. For projections (`AsyncOperation::set_give_back`).
+    /// `RO_E_CLOSED` after Close: the check event subscriptions make (what a projection's
+    /// `async for` checks before it starts).
+    #[doc(hidden)]
+    pub fn ensure_open(&self) -> Result<()> {
+        self.inner.core.ensure_open("MessageWebSocket")
+    }
+
+    /// Puts back a message that a receive returned to an operation nobody awaits any more
+    /// (its task was cancelled after it completed): the next receive returns it. For
+    /// projections (`AsyncOperation::set_give_back`).
     #[doc(hidden)]
     pub fn give_back_message(&self, args: MessageWebSocketMessageReceivedEventArgs) {
         self.inner.pull.give_back(args);
@@ -227,99 +319,83 @@ impl Drop for Inner {
     }
 }
 
-/// Raises MessageReceived for each message (or, in PartialMessage mode, each piece as it
-/// arrives) until the connection ends; a failure is the last MessageReceived, a close frame
-/// raises Closed.
-async fn receive_loop(
-    weak: std::sync::Weak<Inner>,
-    core: Arc<SocketCore<MessageWebSocket>>,
-    pull: Arc<PullQueue>,
-    conn: Arc<Connection>,
-) {
-    let socket = || weak.upgrade().map(|inner| MessageWebSocket { inner });
-    let partial = conn.receive_mode == MessageWebSocketReceiveMode::PartialMessage;
-    let mut reader = conn.reader.lock().await;
-    if !partial {
-        reader.set_whole_frames();
+/// One pull receive: a queued message first (read by the receive task before the pulls took
+/// the reader over), else the next message read here, on the awaiting task, by the same
+/// assembly the receive task runs. Ends early with the end of the receive side (Close), or,
+/// asked by `cancel` while it has taken nothing, as cancelled.
+async fn pull(
+    receiving: &super::pull::Receiving<'_>,
+    assembly: &super::receive::Shared,
+    cancel: Option<&CancelToken>,
+) -> Result<MessageWebSocketMessageReceivedEventArgs> {
+    // Waits for what is queued, the end, or a cancel request — whichever comes first.
+    let queued_or_stop = |cx: &mut std::task::Context<'_>| {
+        if let Poll::Ready(outcome) = receiving.poll_queued(cx) {
+            return Poll::Ready(outcome);
+        }
+        match cancel {
+            Some(cancel) => cancel.poll_set(cx).map(|()| Err(CancelToken::cancelled())),
+            None => Poll::Pending,
+        }
+    };
+    let mut guard = tokio::select! {
+        biased;
+        outcome = std::future::poll_fn(&queued_or_stop) => return outcome,
+        guard = assembly.lock() => guard,
+    };
+    // The receive task queues only while it holds the assembly: whatever it read before
+    // handing over is in the queue now, and comes first.
+    let step = tokio::select! {
+        biased;
+        outcome = std::future::poll_fn(&queued_or_stop) => return outcome,
+        step = guard.next(assembly) => step,
+    };
+    match step {
+        Step::Message(args) => Ok(args),
+        Step::Last(args) => {
+            guard.failure_delivered();
+            Ok(args)
+        }
+        // The end was told to the queue.
+        Step::Over => receiving.try_queued().unwrap_or_else(|| Err(Error::closed("MessageWebSocket"))),
     }
-    // FullMessage mode: the pieces of the message so far.
-    let mut assembled = BytesMut::new();
-    // Inside a data message (its first piece has been seen).
-    let mut in_message = false;
+}
+
+/// The receive task: reads while nobody pulls (raising MessageReceived, or queueing for a
+/// pull while no handler is registered), and hands the reader over whenever the pulls own it
+/// (pull.rs). Ends with the receive side.
+async fn receive_task(weak: std::sync::Weak<Inner>, pull: Arc<PullQueue>, assembly: super::receive::Shared) {
+    let has_handlers = || weak.upgrade().is_some_and(|inner| inner.received.has_handlers());
     loop {
-        let (message_type, data, complete) = match reader.next().await {
-            Ok(Incoming::Piece { text, data, last }) => {
-                if !in_message {
-                    // A ControlChannelTrigger's push runs alongside the MessageReceived.
-                    core.push.message_arrived();
-                }
-                in_message = !last;
-                let message_type = if text { SocketMessageType::Utf8 } else { SocketMessageType::Binary };
-                match whole_or_piece(partial, &mut assembled, data, last) {
-                    Some(data) => (message_type, Ok(data), last),
-                    None => continue,
-                }
-            }
-            Ok(Incoming::Ping(payload)) => {
-                // A failed answer shows up as a failed read next.
-                let _ = conn.send_pong(&payload).await;
-                continue;
-            }
-            Ok(Incoming::Pong) => continue,
-            other => match conn.ended(other).await {
-                Ended::Closed(code, reason) => {
-                    pull.end(Error::new(
-                        hresult::RO_E_CLOSED,
-                        format!("the server closed the WebSocket (close frame {code} '{reason}')"),
-                    ));
-                    if let Some(ws) = socket() {
-                        core.raise_closed(ws, code, reason);
-                    }
-                    Connection::await_hang_up(&mut reader).await;
-                    break;
-                }
-                Ended::Failed(e) => (SocketMessageType::Binary, Err(e), true),
-            },
+        std::future::poll_fn(|cx| pull.poll_task_turn(cx, has_handlers)).await;
+        let mut guard = assembly.lock().await;
+        if guard.over {
+            return;
+        }
+        let step = tokio::select! {
+            biased;
+            () = std::future::poll_fn(|cx| pull.poll_pulls_want_reader(cx, has_handlers)) => continue,
+            step = guard.next(&assembly) => step,
         };
-        let failed = data.is_err();
-        // After a local Close the connection's end is expected, not a failure to report.
-        let quiet = failed && core.is_closed();
-        if let Some(ws) = socket().filter(|_| !quiet) {
-            let args = MessageWebSocketMessageReceivedEventArgs { message_type, complete, data };
+        let (args, last) = match step {
+            Step::Message(args) => (args, false),
+            Step::Last(args) => (args, true),
+            Step::Over => return,
+        };
+        // Delivered while holding the assembly: a pull that takes over next finds it queued,
+        // and the wrap-up after a last message waits for it.
+        if let Some(ws) = weak.upgrade().map(|inner| MessageWebSocket { inner }) {
             if ws.inner.received.has_handlers() {
                 ws.inner.received.raise(ws.clone(), args);
             } else {
-                // Not holding the socket while the queue is full: dropping it must close it.
-                drop(ws);
-                if !pull.push(args, &core.closing_token).await {
-                    break;
-                }
+                pull.push(args);
             }
         }
-        if failed {
-            pull.end(Error::new(
-                hresult::RO_E_CLOSED,
-                "the WebSocket connection failed; its failure was the last message received",
-            ));
-            break;
+        if last {
+            guard.failure_delivered();
+            return;
         }
     }
-    core.receive_finished();
-    conn.socket.close();
-}
-
-/// What to raise for a received piece: the piece itself in PartialMessage mode; in
-/// FullMessage mode nothing until the last piece, then the whole message.
-fn whole_or_piece(partial: bool, assembled: &mut BytesMut, data: Bytes, last: bool) -> Option<Bytes> {
-    if partial {
-        return Some(data);
-    }
-    if last && assembled.is_empty() {
-        // A message in one piece is handed over as it is, without a copy.
-        return Some(data);
-    }
-    assembled.extend_from_slice(&data);
-    last.then(|| std::mem::take(assembled).freeze())
 }
 
 async fn send_whole(inner: &Arc<Inner>, data: &[u8]) -> Result<()> {

@@ -16,6 +16,7 @@ mod information;
 mod message;
 mod pull;
 pub(crate) mod push;
+mod receive;
 mod stream;
 
 pub use args::{

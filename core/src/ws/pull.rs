@@ -1,12 +1,14 @@
-//! The pull-style receive of a MessageWebSocket (netrt extension, docs/web.md): what the receive
-//! task would raise as MessageReceived while no handler is registered waits here for
-//! `receive_message`, which takes it on the awaiting task itself — no dispatcher hop.
+//! The pull-style receive of a MessageWebSocket (netrt extension, docs/web.md): who reads the
+//! connection, and the messages read before the pulls took it over.
 //!
-//! Until the first pull the queue keeps the newest [`QUEUE_MESSAGES`] messages (an app that
-//! never pulls and has no handler loses what it never asked for, as before, and its receive
-//! task keeps answering pings and seeing the close frame). From the first pull on, a full
-//! queue makes the receive task wait, and TCP flow control holds the server back, as a
-//! StreamWebSocket's input does.
+//! Until the first pull the receive task reads: it raises MessageReceived, or, while no handler
+//! is registered, queues the newest [`QUEUE_MESSAGES`] messages here (an app that never pulls
+//! and has no handler loses what it never asked for, and its pings are answered and its close
+//! frame seen). From the first pull on, while no handler is registered and the socket is open,
+//! the pulls own the reader: the receive task stops reading and `receive_message` runs the same
+//! message assembly on the awaiting task itself (receive.rs) — no task wake-up, no thread hop
+//! per message. Between pulls the frames wait in the kernel and TCP flow control holds the
+//! server back. A handler registered later, or Close, gives the reader back to the task.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -15,7 +17,7 @@ use std::task::{Context, Poll, Waker};
 use super::args::MessageWebSocketMessageReceivedEventArgs as Args;
 use crate::error::{Error, Result};
 
-/// Messages (or PartialMessage pieces) that wait for a pull before the receive task waits.
+/// Messages (or PartialMessage pieces) kept for a pull before the first pull.
 pub(crate) const QUEUE_MESSAGES: usize = 8;
 
 #[derive(Default)]
@@ -28,12 +30,17 @@ struct State {
     queue: VecDeque<Args>,
     /// The pending receive's task.
     receiver: Option<Waker>,
-    /// The receive task, waiting for room.
-    producer: Option<Waker>,
+    /// The receive task, waiting for its turn to read: woken when a handler is registered,
+    /// at Close and at the end (not by each pull: it would wake for nothing).
+    task_waiting: Option<Waker>,
+    /// The receive task while it reads: woken when a pull wants the reader.
+    task_reading: Option<Waker>,
     /// A receive is pending (one at a time).
     receiving: bool,
-    /// A receive was made: a full queue holds the receive task back instead of dropping.
+    /// A receive was made: from now on the pulls read (while no handler is registered).
     engaged: bool,
+    /// A handler is registered, or the socket was closed: the receive task reads.
+    task_reads: bool,
     /// Why the receive side is over: every receive after the queue is empty reports it.
     ended: Option<Error>,
 }
@@ -43,48 +50,79 @@ impl PullQueue {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The receive task hands over a message: waits for room once pulls were made (ends early,
-    /// returning false, when `stop` fires: the socket was closed).
-    pub(crate) async fn push(&self, args: Args, stop: &tokio_util::sync::CancellationToken) -> bool {
-        let room = std::future::poll_fn(|cx| {
-            let mut st = self.lock();
-            if !st.engaged || st.queue.len() < QUEUE_MESSAGES {
-                return Poll::Ready(());
-            }
-            st.producer = Some(cx.waker().clone());
-            Poll::Pending
-        });
-        tokio::select! {
-            biased;
-            () = room => {}
-            () = stop.cancelled() => return false,
-        }
+    /// The receive task hands over a message read while no handler is registered. Before the
+    /// first pull the oldest unasked-for message makes room.
+    pub(crate) fn push(&self, args: Args) {
         let mut st = self.lock();
-        if st.queue.len() >= QUEUE_MESSAGES {
-            // Not engaged: the oldest unasked-for message makes room.
+        if !st.engaged && st.queue.len() >= QUEUE_MESSAGES {
             st.queue.pop_front();
         }
         st.queue.push_back(args);
-        if let Some(w) = st.receiver.take() {
-            drop(st);
+        let receiver = st.receiver.take();
+        drop(st);
+        if let Some(w) = receiver {
             w.wake();
         }
-        true
     }
 
-    /// The receive side is over: receives report `why` once the queue is empty. The first
-    /// reason stays.
+    /// The receive side is over: receives report `why` once the queue is empty (the first
+    /// reason stays), and the receive task stops waiting for its turn.
     pub(crate) fn end(&self, why: Error) {
         let mut st = self.lock();
         st.ended.get_or_insert(why);
-        let waker = st.receiver.take();
+        let wakers = [st.receiver.take(), st.task_waiting.take(), st.task_reading.take()];
         drop(st);
-        if let Some(w) = waker {
+        wakers.into_iter().flatten().for_each(Waker::wake);
+    }
+
+    /// A handler was registered, or the socket closed: the receive task reads from now on
+    /// (`reads`), or, with `false`, the pulls may take the reader back at their next receive.
+    pub(crate) fn set_task_reads(&self, reads: bool) {
+        let mut st = self.lock();
+        st.task_reads = reads;
+        let task = st.task_waiting.take();
+        drop(st);
+        if let Some(w) = task {
             w.wake();
         }
     }
 
-    /// Starts a receive: `E_ILLEGAL_METHOD_CALL` while another one is pending.
+    /// For the receive task: Ready while it may read (no pull owns the reader), registering
+    /// its waker otherwise. `has_handlers` tells whether MessageReceived has a handler.
+    pub(crate) fn poll_task_turn(&self, cx: &mut Context<'_>, has_handlers: impl Fn() -> bool) -> Poll<()> {
+        let mut st = self.lock();
+        if self.task_may_read(&st, has_handlers) {
+            return Poll::Ready(());
+        }
+        st.task_reading = None;
+        st.task_waiting = Some(cx.waker().clone());
+        Poll::Pending
+    }
+
+    /// For the receive task while it reads: Ready once the pulls want the reader.
+    pub(crate) fn poll_pulls_want_reader(
+        &self,
+        cx: &mut Context<'_>,
+        has_handlers: impl Fn() -> bool,
+    ) -> Poll<()> {
+        let mut st = self.lock();
+        if self.task_may_read(&st, has_handlers) {
+            st.task_waiting = None;
+            match &mut st.task_reading {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                slot => *slot = Some(cx.waker().clone()),
+            }
+            return Poll::Pending;
+        }
+        Poll::Ready(())
+    }
+
+    fn task_may_read(&self, st: &State, has_handlers: impl Fn() -> bool) -> bool {
+        !st.engaged || st.task_reads || st.ended.is_some() || has_handlers()
+    }
+
+    /// Starts a receive: `E_ILLEGAL_METHOD_CALL` while another one is pending. A receive task
+    /// that is reading is told to hand the reader over.
     pub(crate) fn begin(&self) -> Result<Receiving<'_>> {
         let mut st = self.lock();
         if st.receiving {
@@ -94,12 +132,25 @@ impl PullQueue {
         }
         st.receiving = true;
         st.engaged = true;
+        st.task_reads = false;
+        // Only a task that is reading has to hand over; one waiting for its turn stays asleep.
+        let task = st.task_reading.take();
+        drop(st);
+        if let Some(w) = task {
+            w.wake();
+        }
         Ok(Receiving(self))
     }
 
     /// Puts a message taken by a receive nobody awaits any more back at the front.
     pub(crate) fn give_back(&self, args: Args) {
-        self.lock().queue.push_front(args);
+        let mut st = self.lock();
+        st.queue.push_front(args);
+        let receiver = st.receiver.take();
+        drop(st);
+        if let Some(w) = receiver {
+            w.wake();
+        }
     }
 }
 
@@ -107,15 +158,20 @@ impl PullQueue {
 pub(crate) struct Receiving<'a>(&'a PullQueue);
 
 impl Receiving<'_> {
-    /// The next message, or the reason the receive side is over.
-    pub(crate) fn poll_next(&self, cx: &mut Context<'_>) -> Poll<Result<Args>> {
+    /// A queued message, or the reason the receive side is over, if there is either.
+    pub(crate) fn try_queued(&self) -> Option<Result<Args>> {
+        let mut st = self.0.lock();
+        match st.queue.pop_front() {
+            Some(args) => Some(Ok(args)),
+            None => st.ended.clone().map(Err),
+        }
+    }
+
+    /// A queued message, or the reason the receive side is over; Pending (the waker kept for
+    /// a push, a give-back or the end) when there is neither.
+    pub(crate) fn poll_queued(&self, cx: &mut Context<'_>) -> Poll<Result<Args>> {
         let mut st = self.0.lock();
         if let Some(args) = st.queue.pop_front() {
-            let producer = st.producer.take();
-            drop(st);
-            if let Some(w) = producer {
-                w.wake();
-            }
             return Poll::Ready(Ok(args));
         }
         if let Some(why) = &st.ended {

@@ -115,7 +115,7 @@ async fn receive_task(
     conn: Arc<Connection>,
     queue: mpsc::Sender<Result<Bytes>>,
 ) {
-    let mut reader = conn.reader.lock().await;
+    let Some(mut reader) = conn.take_reader() else { return };
     loop {
         let data = match reader.next().await {
             Ok(Incoming::Piece { data, .. }) => data,

@@ -133,7 +133,7 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
 
 /// Gives a completed result back to where it came from (a read's bytes to its stream) when
 /// nobody will ever see it; true when it did (see [`AsyncOperation::abandon`]).
-pub type GiveBack<T> = fn(&T) -> bool;
+pub type GiveBack<T> = Box<dyn FnOnce(&T) -> bool + Send + 'static>;
 
 /// Whether a failure is reported synchronously when it comes from an operation's first poll:
 /// the call itself was wrong (an argument, the object's state, an unknown service name).
@@ -717,8 +717,8 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// How this operation's result goes back where it came from when nobody will see it
     /// (see [`abandon`](Self::abandon)); a read sets it to return its bytes to its stream.
     #[doc(hidden)]
-    pub fn set_give_back(&self, give_back: GiveBack<T>) {
-        self.op.lock().give_back = Some(give_back);
+    pub fn set_give_back(&self, give_back: impl FnOnce(&T) -> bool + Send + 'static) {
+        self.op.lock().give_back = Some(Box::new(give_back));
     }
 
     /// The code waiting for this operation gave up on it (Python: the task awaiting it was

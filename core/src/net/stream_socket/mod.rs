@@ -552,6 +552,12 @@ impl StreamSocket {
     pub fn ptr_eq(&self, other: &StreamSocket) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
+
+    /// The fd a caller driving a read of this socket polls (plain or TLS; see
+    /// `ByteSource::readiness_fd`), while connected.
+    pub(crate) fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.inner.readiness_fd()
+    }
 }
 
 impl Inner {

@@ -239,7 +239,7 @@ impl Connection {
     fn build(tcp: PlainIo, tls: Option<Box<dyn TlsIo>>) -> io::Result<Self> {
         let remote = tcp.socket.peer_addr()?;
         let mut stats = StatsTracker::default();
-        stats.prime(&tcp.socket);
+        stats.prime(&*tcp.socket);
         Ok(Self { tcp, tls, remote, stats: Mutex::new(stats) })
     }
 
