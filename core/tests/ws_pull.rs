@@ -21,6 +21,16 @@ fn direct() -> MessageWebSocket {
     ws
 }
 
+/// Each Closed event's code and reason, as they are raised.
+fn closed_events(ws: &MessageWebSocket) -> tokio::sync::mpsc::UnboundedReceiver<(u16, String)> {
+    let (tx, closed) = tokio::sync::mpsc::unbounded_channel();
+    ws.add_closed(Arc::new(move |_s, args: &WebSocketClosedEventArgs| {
+        let _ = tx.send((args.code(), args.reason().to_string()));
+    }))
+    .unwrap();
+    closed
+}
+
 async fn connect(ws: &MessageWebSocket, port: u16, path: &str) {
     let uri = Uri::new(&format!("ws://127.0.0.1:{port}{path}")).unwrap();
     within(ws.connect(&uri)).await.unwrap();
@@ -137,11 +147,7 @@ async fn cancelled_receives_lose_nothing_and_flow_control_holds_the_rest() {
 async fn after_the_peers_close_frame_a_receive_is_closed_and_closed_is_raised() {
     let server = ws_server(&[]);
     let ws = direct();
-    let (tx, mut closed) = tokio::sync::mpsc::unbounded_channel();
-    ws.add_closed(Arc::new(move |_s, args: &WebSocketClosedEventArgs| {
-        let _ = tx.send((args.code(), args.reason().to_string()));
-    }))
-    .unwrap();
+    let mut closed = closed_events(&ws);
     connect(&ws, server.port, "/close?code=4000&reason=bye").await;
     let e = within(ws.receive_message()).await.unwrap_err();
     assert_eq!(e.hresult(), RO_E_CLOSED);
@@ -213,11 +219,7 @@ async fn a_receive_needs_a_connection_and_no_message_received_handler() {
 async fn a_ping_is_answered_by_the_pull_and_closed_is_raised_once() {
     let server = ws_server(&[]);
     let ws = direct();
-    let (tx, mut closed) = tokio::sync::mpsc::unbounded_channel();
-    ws.add_closed(Arc::new(move |_s, args: &WebSocketClosedEventArgs| {
-        let _ = tx.send((args.code(), args.reason().to_string()));
-    }))
-    .unwrap();
+    let mut closed = closed_events(&ws);
     connect(&ws, server.port, "/ping-close?after=message").await;
     // A first receive before the server sends anything: from then on the pulls read the
     // connection, and nothing else answers the server's ping.
