@@ -24,6 +24,7 @@ pub mod net;
 pub mod runtime;
 pub mod security;
 pub mod storage;
+mod sys;
 pub mod tls;
 pub mod web;
 pub mod ws;

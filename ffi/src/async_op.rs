@@ -233,7 +233,8 @@ pub extern "C" fn netrt_async_set_completed(
         let running = op_ref(op)?;
         let data = UserData(user_data);
         let for_dispatch = running.clone();
-        running.set_completed(Box::new(move |status, delivery| {
+        // Boxed only when kept: a handler set on a finished operation runs inline, unboxed.
+        running.set_completed_with(move |status, delivery| {
             let data = data;
             match delivery {
                 // The caller's own handle, borrowed for the call as on the dispatcher.
@@ -245,7 +246,7 @@ pub extern "C" fn netrt_async_set_completed(
                     }
                 }
             }
-        }))
+        })
     })
 }
 

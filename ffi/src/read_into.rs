@@ -8,14 +8,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::Duration;
 
 use netrt_core::Error;
 use netrt_core::foundation::async_op::CancelToken;
 use netrt_core::io::caller_driven::block_on_caller;
 use netrt_core::io::{DirectRead, InputStreamOptions};
 
-use crate::async_op::{OpResult, Readiness, timed_out};
+use crate::async_op::{NETRT_INFINITE, OpResult, Readiness, timed_out};
 use crate::object::{Object, Value};
 
 pub(crate) struct ReadInto {
@@ -139,17 +139,14 @@ impl ReadInto {
 
     /// The read driven to its end on this thread, without an operation (the one-call form
     /// `netrt_input_stream_read`; `ready`: [`readiness`](Self::readiness)): the buffer with
-    /// the bytes read. When `deadline` passes first the read ends there — with the bytes it
-    /// had received, or, having received none, with `WAIT_TIMEOUT` (nothing consumed, the
-    /// read slot given back). Close and CancelIOAsync wake it as they wake any direct read.
-    pub(crate) fn block(
-        mut self,
-        ready: Readiness,
-        deadline: Option<Instant>,
-        timeout_ms: u32,
-    ) -> Result<OpResult, Error> {
+    /// the bytes read. When `timeout_ms` (`NETRT_INFINITE`: no limit) passes first the read
+    /// ends there — with the bytes it had received, or, having received none, with
+    /// `WAIT_TIMEOUT` (nothing consumed, the read slot given back). Close and CancelIOAsync
+    /// wake it as they wake any direct read.
+    pub(crate) fn block(mut self, ready: Readiness, timeout_ms: u32) -> Result<OpResult, Error> {
         debug_assert!(self.cancel.is_none(), "an operation's read is cancelled through it");
-        let outcome = block_on_caller(ready, deadline, |cx| self.advance(Some(cx)));
+        let timeout = (timeout_ms != NETRT_INFINITE).then(|| Duration::from_millis(u64::from(timeout_ms)));
+        let outcome = block_on_caller(ready, timeout, |cx| self.advance(Some(cx)));
         match outcome {
             Some(outcome) => outcome,
             None if self.filled > 0 => self.finish(),

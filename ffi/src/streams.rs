@@ -12,7 +12,7 @@ use netrt_core::Error;
 use netrt_core::error::hresult::E_UNEXPECTED;
 use netrt_core::foundation::async_op::CancelToken;
 
-use crate::async_op::{AsyncOp, OpResult, Readiness, deadline_after, issue, run_blocking, start};
+use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::{Value, get_obj, let_obj};
 use crate::read_into::ReadInto;
@@ -79,7 +79,7 @@ pub extern "C" fn netrt_input_stream_read(
             ReadStart::Done(outcome) => length_read(outcome?),
             // Plain TCP with nothing there yet: waited for on this thread without an operation.
             ReadStart::Waiting(read) => match read.readiness() {
-                Some(ready) => length_read(read.block(ready, deadline_after(timeout_ms), timeout_ms)?),
+                Some(ready) => length_read(read.block(ready, timeout_ms)?),
                 None => length_read(run_blocking(read_op_waiting(read)?, timeout_ms)?),
             },
             ReadStart::Op(op) => length_read(run_blocking(op, timeout_ms)?),

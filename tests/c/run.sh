@@ -7,6 +7,8 @@
 # NETRT_C_BUILD   where test binaries go (default: <repo>/target/c-tests)
 # NETRT_BROKERD   the socket broker daemon test_broker runs (default: <repo>/target/debug/netrt-brokerd)
 # CC              C compiler (default: gcc)
+# NETRT_C_ONLY    run only these tests and examples (space-separated names, e.g.
+#                 "test_completion_queue epoll_echo"); default: all of them
 # NETRT_TEST_PYTHON  the Python with the test peers (default: <repo>/.venv/bin/python, made by
 #                 tests/install-deps.sh); the WebSocket tests run tests/peers/ws_server.py with it
 # NETRT_TEST_PKI  the TLS tests' certificates (default: <repo>/target/test-pki, made or reused
@@ -39,6 +41,13 @@ tests=(test_version test_echo test_refused test_misuse test_callbacks test_fuzz 
   test_closed_objects test_completion_queue test_chain_building test_uri test_web_socket
   test_web_socket_faults test_web_socket_pull test_app_manifest test_broker test_syndication test_syndication_client test_atompub
   test_storage test_background_transfer test_control_channel)
+if [[ -n "${NETRT_C_ONLY:-}" ]]; then
+  read -r -a only <<<"$NETRT_C_ONLY"
+  keep() { local n; for n in "${only[@]}"; do [[ "$n" == "$1" ]] && return 0; done; return 1; }
+  picked=()
+  for t in "${tests[@]}"; do if keep "$t"; then picked+=("$t"); fi; done
+  tests=("${picked[@]}")
+fi
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include"
   -DNETRT_PEER_LAUNCH="\"$root/tests/peers/launch\"")
 
@@ -78,6 +87,11 @@ run() { # name, timeout, command...
 
 # The completion-queue examples: name and extra compiler flags (GLib's from pkg-config).
 examples=(epoll_echo glib_echo)
+if [[ -n "${NETRT_C_ONLY:-}" ]]; then
+  picked=()
+  for e in "${examples[@]}"; do if keep "$e"; then picked+=("$e"); fi; done
+  examples=("${picked[@]}")
+fi
 example_flags() {
   if [[ "$1" == glib_echo ]]; then pkg-config --cflags --libs glib-2.0; fi
 }

@@ -30,16 +30,30 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
 use std::task::Waker;
 
-use super::async_op::{Readiness, WakeFd};
+use super::async_op::{AsyncStatus, CompletedHandler, WakeFd};
 use crate::error::hresult::{E_INVALIDARG, RO_E_CLOSED};
 use crate::error::{Error, Result};
 
 /// A queued job, told where it runs.
-type Job = Box<dyn FnOnce(Delivery) + Send + 'static>;
+enum Job {
+    Any(Box<dyn FnOnce(Delivery) + Send + 'static>),
+    /// An operation's Completed handler and the status it ended with: the handler is boxed
+    /// already, so queueing it allocates nothing more (one per completed operation).
+    Completed(CompletedHandler, AsyncStatus),
+}
+
+impl Job {
+    fn run(self, delivery: Delivery) {
+        match self {
+            Self::Any(job) => job(delivery),
+            Self::Completed(handler, status) => handler(status, delivery.into()),
+        }
+    }
+}
 
 /// Where a delivered job runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +66,19 @@ pub enum Delivery {
 
 /// A parked operation the queue drives (see the module notes).
 pub(crate) trait Drive: Send + Sync {
-    /// Polls it once on this thread with `waker`; `Some(readiness)` while it still waits on
-    /// its socket, `None` once it is over (or was taken by a waiter, the runtime, a cancel).
-    fn drive(self: Arc<Self>, waker: &Waker) -> Option<Readiness>;
+    /// Polls it once on this thread with `waker`.
+    fn drive(self: Arc<Self>, waker: &Waker) -> Drove;
+}
+
+/// What [`Drive::drive`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Drove {
+    /// It still waits on its socket.
+    Waiting,
+    /// It completed in this poll: its end already told the queue ([`CompletionQueue::finish_bound`]).
+    Settled,
+    /// It is no longer the queue's to drive (over, or taken by a waiter, the runtime, a cancel).
+    Left,
 }
 
 /// One driven operation: its socket, the operation and the waker its polls register.
@@ -127,6 +151,9 @@ struct State {
     /// Operations whose waker was woken (a close, a CancelIOAsync) or whose socket reported an
     /// edge before they were driven: poll them next.
     woken: Vec<u64>,
+    /// What `drive_ready` polls in one call, gathered under one lock (kept: no allocation
+    /// per dispatch).
+    batch: Vec<(u64, Arc<dyn Drive>, Waker)>,
 }
 
 struct Inner {
@@ -138,6 +165,9 @@ struct Inner {
     /// The fd the application watches: the eventfd plus driven operations' sockets.
     epoll: OwnedFd,
     state: Mutex<State>,
+    /// `State::closed`, readable without the lock (every operation started on a thread with a
+    /// current queue asks).
+    closed: AtomicBool,
 }
 
 /// A delivery target with a readable fd. Cloning gives another reference to the same queue.
@@ -209,7 +239,9 @@ impl CompletionQueue {
                     next_generation: 0,
                     listed: false,
                     woken: Vec::new(),
+                    batch: Vec::new(),
                 }),
+                closed: AtomicBool::new(false),
             }),
         })
     }
@@ -227,7 +259,7 @@ impl CompletionQueue {
 
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
-        self.lock().closed
+        self.inner.closed.load(Ordering::Acquire)
     }
 
     /// Whether `self` and `other` are the same queue.
@@ -265,7 +297,7 @@ impl CompletionQueue {
             let Some(job) = self.lock().jobs.pop_front() else { break };
             ran += 1;
             // A panicking handler must not take the application's loop down with it.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job(Delivery::Queue)));
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job.run(Delivery::Queue)));
         }
         let mut st = self.lock();
         st.dispatching -= 1;
@@ -292,12 +324,16 @@ impl CompletionQueue {
         if st.closed {
             return Err(job);
         }
-        st.jobs.push_back(Box::new(job));
+        self.push_locked(&mut st, Job::Any(Box::new(job)));
+        Ok(())
+    }
+
+    fn push_locked(&self, st: &mut State, job: Job) {
+        st.jobs.push_back(job);
         if !st.signaled && st.dispatching == 0 {
             self.signal_fd();
             st.signaled = true;
         }
-        Ok(())
     }
 
     /// `Close()`: refuses new jobs (they go to the dispatcher), moves the queued ones to the
@@ -310,6 +346,7 @@ impl CompletionQueue {
                 return;
             }
             st.closed = true;
+            self.inner.closed.store(true, Ordering::Release);
             if st.signaled {
                 self.drain_fd();
                 st.signaled = false;
@@ -324,7 +361,7 @@ impl CompletionQueue {
         };
         drop(driven);
         for job in jobs {
-            crate::dispatch::post(move || job(Delivery::Dispatcher));
+            crate::dispatch::post(move || job.run(Delivery::Dispatcher));
         }
         for op in bound.into_values().filter_map(|w| w.upgrade()) {
             op.cancel_for_closed_queue();
@@ -349,6 +386,32 @@ impl CompletionQueue {
         let forgotten = forget_locked(&mut st, id);
         drop(st);
         drop(forgotten);
+    }
+
+    /// A bound operation has ended: forgets it as [`unbind`](Self::unbind) does and, under the
+    /// same lock, queues its Completed `handler` (with its final status), if any. Gives the
+    /// handler back when the queue is closed (it runs on the dispatcher then).
+    pub(crate) fn finish_bound(
+        &self,
+        id: u64,
+        handler: Option<(CompletedHandler, AsyncStatus)>,
+    ) -> Option<CompletedHandler> {
+        let mut st = self.lock();
+        st.bound.remove(&id);
+        let forgotten = forget_locked(&mut st, id);
+        let refused = match handler {
+            Some((handler, _)) if st.closed => Some(handler),
+            Some((handler, status)) => {
+                self.push_locked(&mut st, Job::Completed(handler, status));
+                None
+            }
+            None => None,
+        };
+        drop(st);
+        // After the lock: the operation's last reference may own a socket, whose closing
+        // looks at this queue.
+        drop(forgotten);
+        refused
     }
 
     /// Makes `queue` (None: none) this thread's current queue: operations started and event

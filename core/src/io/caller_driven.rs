@@ -30,10 +30,11 @@ use std::cell::Cell;
 use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
+use std::thread::LocalKey;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::foundation::async_op::{CancelToken, Readiness, poll_fds, remaining, thread_wake};
+use crate::foundation::async_op::{CancelToken, Readiness, poll_fds, thread_wake};
 use crate::io::stream::{
     ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream, read_or_stop, stop_with,
 };
@@ -51,14 +52,7 @@ thread_local! {
 /// caller that watches the fd level-triggered, which reports data that is already there.
 #[doc(hidden)]
 pub fn poll_as_caller_to_arm<R>(poll: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            ARM_ONLY.with(|c| c.set(self.0));
-        }
-    }
-    let _reset = Reset(ARM_ONLY.with(|c| c.replace(true)));
-    poll_as_caller(poll)
+    with_flag_set(&ARM_ONLY, || poll_as_caller(poll))
 }
 
 /// Whether a socket read polled now should skip its syscall (see [`poll_as_caller_to_arm`]).
@@ -69,14 +63,20 @@ pub(crate) fn arm_only() -> bool {
 /// Runs `poll` (a poll of a stream future) with socket readiness left to the calling thread.
 #[doc(hidden)]
 pub fn poll_as_caller<R>(poll: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
+    with_flag_set(&CALLER_DRIVEN, poll)
+}
+
+/// Runs `f` with the thread-local `flag` set, and puts its previous value back afterwards —
+/// also when `f` panics, so a poll that panicked leaves no scope behind on this thread.
+fn with_flag_set<R>(flag: &'static LocalKey<Cell<bool>>, f: impl FnOnce() -> R) -> R {
+    struct Reset(&'static LocalKey<Cell<bool>>, bool);
     impl Drop for Reset {
         fn drop(&mut self) {
-            CALLER_DRIVEN.with(|c| c.set(self.0));
+            self.0.with(|c| c.set(self.1));
         }
     }
-    let _reset = Reset(CALLER_DRIVEN.with(|c| c.replace(true)));
-    poll()
+    let _reset = Reset(flag, flag.with(|c| c.replace(true)));
+    f()
 }
 
 /// Whether the current poll is inside [`poll_as_caller`].
@@ -93,7 +93,9 @@ const NO_EVENTFD_TICK: Duration = Duration::from_millis(10);
 /// Runs `step` (one caller-driven poll of a stream read or write, inside [`poll_as_caller`])
 /// on this thread until it is Ready, sleeping in poll(2) on `ready`'s fd and this thread's
 /// eventfd in between — no operation, no future of its own, no allocation, no other thread.
-/// `None` when `deadline` passes first (the caller ends the work; nothing was left running).
+/// `None` when `timeout` (None: no limit) passes first (the caller ends the work; nothing was
+/// left running). The clock is first read when the caller has to sleep, and the time limit
+/// counts from there: a step that completes at once costs no clock read.
 ///
 /// Each step gets a context whose waker writes this thread's eventfd, so a wake-up that does
 /// not come from the socket (Close, CancelIOAsync) interrupts the sleep. The first step is
@@ -104,7 +106,7 @@ const NO_EVENTFD_TICK: Duration = Duration::from_millis(10);
 #[doc(hidden)]
 pub fn block_on_caller<R>(
     ready: Readiness,
-    deadline: Option<Instant>,
+    timeout: Option<Duration>,
     mut step: impl FnMut(&mut Context<'_>) -> Poll<R>,
 ) -> Option<R> {
     let wake = thread_wake();
@@ -113,19 +115,25 @@ pub fn block_on_caller<R>(
     // Steps in a row that found the fd ready and still made no progress (see IDLE_PAUSE).
     let mut fruitless = 0u32;
     let mut fd_ready = false;
-    // The deadline ends the wait only after a step that followed a poll(2): a step that only
-    // registered must not turn data that is there into a timeout (`deadline` already past).
-    let mut slept = false;
+    // Set before the first sleep. The deadline ends the wait only after a step that followed a
+    // poll(2): a step that only registered must not turn data that is there into a timeout.
+    let mut deadline: Option<Instant> = None;
     loop {
         if let Poll::Ready(done) = poll_as_caller(|| step(&mut cx)) {
             return Some(done);
         }
         fruitless = if fd_ready { fruitless + 1 } else { 0 };
-        let left = remaining(deadline);
-        if slept && left.is_some_and(|l| l.is_zero()) {
-            return None;
-        }
-        slept = true;
+        let left = match (timeout, deadline) {
+            (None, _) => None,
+            (Some(limit), None) => {
+                deadline = Some(Instant::now() + limit);
+                Some(limit)
+            }
+            (Some(_), Some(at)) => match at.saturating_duration_since(Instant::now()) {
+                left if left.is_zero() => return None,
+                left => Some(left),
+            },
+        };
         fd_ready = match &wake {
             Some(wake) if fruitless < 2 => poll_fds(Some(ready), wake, left),
             Some(wake) => {
@@ -142,8 +150,7 @@ fn poll_fd(ready: Readiness, timeout: Duration) -> bool {
     let events = if ready.is_readable() { libc::POLLIN } else { libc::POLLOUT };
     let mut fd = libc::pollfd { fd: ready.fd(), events, revents: 0 };
     let ms = timeout.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
-    // SAFETY: one valid pollfd entry.
-    let _ = unsafe { libc::poll(&mut fd, 1, ms) };
+    let _ = crate::sys::poll(std::slice::from_mut(&mut fd), ms);
     fd.revents != 0
 }
 

@@ -97,7 +97,7 @@ use outcome::{Outcome, Seen};
 pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter};
 #[doc(hidden)]
 pub use wake::Readiness;
-pub(crate) use wake::{WakeFd, poll_fds, remaining, thread_wake};
+pub(crate) use wake::{WakeFd, poll_fds, thread_wake};
 
 pub use crate::foundation_enums::AsyncStatus;
 
@@ -330,11 +330,15 @@ impl<T: Send + Sync + 'static> Op<T> {
         for listener in listeners {
             listener();
         }
-        if let Some(queue) = &target {
-            queue.unbind(u64::from(self.id));
-        }
+        // The queue forgets the operation and queues its handler under one lock, without
+        // another allocation; the handler runs on the dispatcher when there is no queue or it
+        // closed meanwhile.
+        let handler = match &target {
+            Some(queue) => queue.finish_bound(u64::from(self.id), handler.map(|h| (h, status))),
+            None => handler,
+        };
         if let Some(handler) = handler {
-            crate::dispatch::deliver(target.as_ref(), move |d| handler(status, d.into()));
+            crate::dispatch::deliver(None, move |d| handler(status, d.into()));
         }
     }
 }
@@ -510,21 +514,24 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
                 let shared = me.op.clone();
                 let mut st = shared.lock();
+                let ready = readiness();
+                // Bound to a queue, waiting on a socket: bound and handed to the queue in one step.
+                if let (Some(queue), Some(waker), Some(ready), Some(_)) = (&queue, &queue_waker, ready, &wake)
+                {
+                    me.op.parked.store(true, Ordering::Relaxed);
+                    st.driver = Driver::Parked(fut, ready, Poller::Stale);
+                    if !queue_drive::bind_and_adopt(&shared, &mut st, queue, waker) {
+                        // Refused (or the queue closed): its waker is nobody's; it goes on later.
+                        drop(st);
+                        lazy::spawn_later(me.op.clone());
+                    }
+                    return Ok(me);
+                }
                 shared.bind_locked(&mut st, queue);
-                match (readiness(), wake) {
+                match (ready, wake) {
                     (Some(ready), Some(wake)) => {
                         me.op.parked.store(true, Ordering::Relaxed);
-                        match (queue_waker, st.target.clone()) {
-                            (Some(waker), Some(queue)) => {
-                                st.driver = Driver::Parked(fut, ready, Poller::Stale);
-                                if queue_drive::adopt_polled(&shared, &mut st, &queue, &waker) {
-                                    return Ok(me);
-                                }
-                            }
-                            // The queue closed meanwhile: its waker is nobody's.
-                            (Some(_), None) => st.driver = Driver::Parked(fut, ready, Poller::Stale),
-                            (None, _) => st.driver = Driver::Parked(fut, ready, Poller::Thread(wake)),
-                        }
+                        st.driver = Driver::Parked(fut, ready, Poller::Thread(wake));
                         drop(st);
                         lazy::spawn_later(me.op.clone());
                     }
@@ -843,16 +850,44 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before (even if it ran);
     /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
     pub fn set_completed(&self, handler: CompletedHandler) -> Result<()> {
+        self.set_completed_as(handler, |h| h)
+    }
+
+    /// [`set_completed`](Self::set_completed) for a handler that is not boxed yet: it is boxed
+    /// only when it has to be kept (the operation still runs). On an operation that has
+    /// finished — a read or write that completed when it started — it runs inline with no
+    /// allocation.
+    ///
+    /// # Errors
+    /// As [`set_completed`](Self::set_completed).
+    #[doc(hidden)]
+    pub fn set_completed_with(
+        &self,
+        handler: impl FnOnce(AsyncStatus, CompletedDelivery) + Send + 'static,
+    ) -> Result<()> {
+        self.set_completed_as(handler, |h| Box::new(h))
+    }
+
+    fn set_completed_as<F: FnOnce(AsyncStatus, CompletedDelivery) + Send + 'static>(
+        &self,
+        handler: F,
+        boxed: fn(F) -> CompletedHandler,
+    ) -> Result<()> {
         let mut st = self.op.open()?;
         if !matches!(st.handler, Handler::None) {
             return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
         }
         if self.op.status() == AsyncStatus::Started {
-            st.handler = Handler::Set(handler);
+            st.handler = Handler::Set(boxed(handler));
+            // A future a completion queue drives stays with it (the handler runs in its
+            // dispatch); nothing to move.
+            let queue_driven = matches!(st.driver, Driver::Parked(_, _, Poller::Queue(_)));
             drop(st);
             // A claimed operation goes on being driven by its event loop; the handler is posted
             // when it ends, as for any other.
-            driver::spawn_if_parked(&self.op, false);
+            if !queue_driven {
+                driver::spawn_if_parked(&self.op, false);
+            }
             return Ok(());
         }
         st.handler = Handler::Used;

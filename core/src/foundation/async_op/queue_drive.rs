@@ -8,12 +8,12 @@
 //! it rather than the socket) reaches the queue too.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, MutexGuard};
+use std::sync::{Arc, MutexGuard, Weak};
 use std::task::{Poll, Waker};
 
 use super::wake::poll_with;
-use super::{AsyncStatus, Driver, Op, Poller, Readiness, State};
-use crate::foundation::completion_queue::{CompletionQueue, Drive, DrivenWaker};
+use super::{AsyncStatus, Driver, Op, Poller, State};
+use crate::foundation::completion_queue::{CompletionQueue, Drive, DrivenWaker, Drove};
 
 /// Hands the parked operation (its state locked) to `queue`: polls it once with the queue's
 /// waker, then registers its socket with the queue. `None` when it is settled or now driven
@@ -63,23 +63,46 @@ pub(super) fn adopt_polled<T: Send + Sync + 'static>(
     true
 }
 
+/// Binds the operation — Started, parked with its first poll made with `waker` (the queue's
+/// for it), its state locked — to `queue` and hands it over, under one lock of the queue:
+/// how an operation started on a thread with a current queue begins. Whether the queue drives
+/// it; when not, it is bound anyway unless the queue closed (the caller spawns it later).
+pub(super) fn bind_and_adopt<T: Send + Sync + 'static>(
+    op: &Arc<Op<T>>,
+    st: &mut State<T>,
+    queue: &CompletionQueue,
+    waker: &Arc<DrivenWaker>,
+) -> bool {
+    debug_assert!(st.target.is_none(), "a new operation is bound nowhere yet");
+    let Driver::Parked(_, ready, poller) = &mut st.driver else { return false };
+    let bound: Weak<Op<T>> = Arc::downgrade(op);
+    let driven: Arc<dyn Drive> = op.clone();
+    let Some(adopted) = queue.bind_and_adopt(u64::from(op.id), bound, *ready, driven, waker) else {
+        return false;
+    };
+    if adopted {
+        *poller = Poller::Queue(Waker::from(waker.clone()));
+    }
+    st.target = Some(queue.clone());
+    adopted
+}
+
 impl<T: Send + Sync + 'static> Drive for Op<T> {
-    fn drive(self: Arc<Self>, waker: &Waker) -> Option<Readiness> {
+    fn drive(self: Arc<Self>, waker: &Waker) -> Drove {
         let mut st = self.lock();
         if self.status() != AsyncStatus::Started {
-            return None;
+            return Drove::Left;
         }
         // Taken by a blocking waiter or the runtime meanwhile: no longer the queue's.
-        let Driver::Parked(fut, ready, Poller::Queue(_)) = &mut st.driver else { return None };
-        let ready = *ready;
+        let Driver::Parked(fut, _, Poller::Queue(_)) = &mut st.driver else { return Drove::Left };
         match poll_with(fut, waker) {
-            Poll::Pending => Some(ready),
+            Poll::Pending => Drove::Waiting,
             Poll::Ready(outcome) => {
                 let done = std::mem::replace(&mut st.driver, Driver::Runtime);
                 self.parked.store(false, Ordering::Relaxed);
                 self.settle_locked(st, outcome);
                 drop(done);
-                None
+                Drove::Settled
             }
         }
     }

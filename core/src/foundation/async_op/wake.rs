@@ -80,16 +80,14 @@ impl WakeFd {
 
     /// Makes the fd readable (a new edge for edge-triggered watchers even when it already is).
     pub(crate) fn signal(&self) {
-        let one: u64 = 1;
-        // SAFETY: writes 8 bytes from a valid u64 to our eventfd (never blocks: EFD_NONBLOCK).
-        let _ = unsafe { libc::write(self.0.as_raw_fd(), (&one as *const u64).cast(), 8) };
+        // Never blocks (EFD_NONBLOCK); a counter at its maximum is still readable.
+        let _ = crate::sys::write(self.0.as_raw_fd(), &1u64.to_ne_bytes());
     }
 
     /// Makes the fd unreadable again.
     pub(crate) fn drain(&self) {
-        let mut v: u64 = 0;
-        // SAFETY: reads 8 bytes into a valid u64 (never blocks).
-        let _ = unsafe { libc::read(self.0.as_raw_fd(), (&mut v as *mut u64).cast(), 8) };
+        // Never blocks (EFD_NONBLOCK).
+        let _ = crate::sys::read(self.0.as_raw_fd(), &mut [0u8; 8]);
     }
 }
 
@@ -140,8 +138,7 @@ pub(crate) fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<
         // Round up so a short remainder does not spin.
         Some(t) => t.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32,
     };
-    // SAFETY: two valid pollfd entries.
-    let _ = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+    let _ = crate::sys::poll(&mut fds, ms);
     if fds[1].revents != 0 {
         wake.drain();
     }

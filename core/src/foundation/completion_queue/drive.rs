@@ -20,7 +20,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::task::{Wake, Waker};
 
-use super::{CompletionQueue, Drive, Driven, Inner, JOBS_TOKEN, State, fork_generation};
+use super::{
+    CancelOnClose, CompletionQueue, Drive, Driven, Drove, Inner, JOBS_TOKEN, State, fork_generation,
+};
 use crate::foundation::async_op::Readiness;
 
 /// What a socket is registered for, edge-triggered, for its lifetime: reading; writability
@@ -103,13 +105,40 @@ impl CompletionQueue {
         op: Arc<dyn Drive>,
         waker: &Arc<DrivenWaker>,
     ) -> bool {
-        let fd = ready.fd();
+        let mut st = self.lock();
+        !st.closed && self.adopt_locked(&mut st, id, ready, op, waker)
+    }
+
+    /// [`bind`](Self::bind) and [`adopt`](Self::adopt) under one lock, for an operation that
+    /// starts parked: `None` when the queue is closed (neither happened), else whether the
+    /// queue drives it (it is bound either way).
+    pub(crate) fn bind_and_adopt(
+        &self,
+        id: u64,
+        bound: Weak<dyn CancelOnClose>,
+        ready: Readiness,
+        op: Arc<dyn Drive>,
+        waker: &Arc<DrivenWaker>,
+    ) -> Option<bool> {
         let mut st = self.lock();
         if st.closed {
-            return false;
+            return None;
         }
+        st.bound.insert(id, bound);
+        Some(self.adopt_locked(&mut st, id, ready, op, waker))
+    }
+
+    fn adopt_locked(
+        &self,
+        st: &mut State,
+        id: u64,
+        ready: Readiness,
+        op: Arc<dyn Drive>,
+        waker: &Arc<DrivenWaker>,
+    ) -> bool {
+        let fd = ready.fd();
         let writing = !ready.is_readable();
-        if !st.watched.contains_key(&fd) && !self.watch_locked(&mut st, fd, writing) {
+        if !st.watched.contains_key(&fd) && !self.watch_locked(st, fd, writing) {
             return false;
         }
         let watch = st.watched.get_mut(&fd).expect("registered above");
@@ -187,7 +216,7 @@ impl CompletionQueue {
         let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
         // SAFETY: our epoll fd and a buffer of 64 events; timeout 0 never blocks.
         let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr(), 64, 0) };
-        let mut ids = {
+        let (mut ids, mut batch) = {
             let mut st = self.lock();
             let mut ids = std::mem::take(&mut st.woken);
             for ev in events.iter().take(n.max(0) as usize) {
@@ -215,23 +244,28 @@ impl CompletionQueue {
                     }
                 }
             }
-            ids
+            // What to poll, gathered under the same lock.
+            let mut batch = std::mem::take(&mut st.batch);
+            batch.extend(
+                ids.iter().filter_map(|id| st.driven.get(id).map(|d| (*id, d.op.clone(), d.waker.clone()))),
+            );
+            (ids, batch)
         };
-        for &id in &ids {
-            let Some((op, waker)) = self.lock().driven.get(&id).map(|d| (d.op.clone(), d.waker.clone()))
-            else {
-                continue;
-            };
-            if op.drive(&waker).is_none() {
+        for (id, op, waker) in batch.drain(..) {
+            // Settled: its end already made the queue forget it (`finish_bound`).
+            if op.drive(&waker) == Drove::Left {
                 let forgotten = forget_locked(&mut self.lock(), id);
                 drop(forgotten);
             }
         }
-        // The list's memory is kept for the next call (no allocation per dispatch).
+        // The lists' memory is kept for the next call (no allocation per dispatch).
         ids.clear();
         let mut st = self.lock();
         if st.woken.is_empty() {
             st.woken = ids;
+        }
+        if st.batch.capacity() == 0 {
+            st.batch = batch;
         }
     }
 }

@@ -360,17 +360,12 @@ impl Connection {
 
 /// One non-blocking `send` on `fd` (no SIGPIPE: a closed peer is EPIPE).
 pub(crate) fn send_now(fd: RawFd, data: &[u8]) -> io::Result<usize> {
-    let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
-    // SAFETY: data is valid for reads of data.len() bytes; MSG_DONTWAIT never blocks.
-    let n = unsafe { libc::send(fd, data.as_ptr().cast(), data.len(), flags) };
-    if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
+    crate::sys::send(fd, data, libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL)
 }
 
 /// One non-blocking `recv` on `fd`.
 pub(crate) fn recv_now(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
-    // SAFETY: buf is valid for writes of buf.len() bytes; MSG_DONTWAIT never blocks.
-    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
-    if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
+    crate::sys::recv(fd, buf, libc::MSG_DONTWAIT)
 }
 
 /// A second transport on the same TCP connection (dup'd fd), so a plain connection can be

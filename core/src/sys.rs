@@ -1,0 +1,69 @@
+//! The few syscalls on netrt's per-message paths, made without glibc's cancellation-point
+//! wrappers.
+//!
+//! In a multi-threaded process glibc's `recv`, `send`, `poll`, `read` and `write` switch the
+//! thread to asynchronous cancellation around the syscall and back (two atomic
+//! read-modify-write loops on the thread's cancel state per call; a socket round trip makes
+//! six to eight of these calls). netrt never wants those calls to be cancellation points: a
+//! `pthread_cancel` acting inside one would unwind through Rust frames, which Rust does not
+//! support. So these go through `syscall(2)`, which makes the same syscall with the same
+//! arguments, result and `errno`, and is not a cancellation point.
+
+use std::os::fd::RawFd;
+
+/// `-1` → the `errno` as an `io::Error`, else the count.
+fn result(n: libc::c_long) -> std::io::Result<usize> {
+    if n < 0 { Err(std::io::Error::last_os_error()) } else { Ok(n as usize) }
+}
+
+/// `recv(fd, buf, flags)`.
+pub(crate) fn recv(fd: RawFd, buf: &mut [u8], flags: libc::c_int) -> std::io::Result<usize> {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes; no source address is asked for
+    // (recv(2) is recvfrom(2) with a null address).
+    result(unsafe {
+        libc::syscall(
+            libc::SYS_recvfrom,
+            fd,
+            buf.as_mut_ptr(),
+            buf.len(),
+            flags,
+            std::ptr::null_mut::<libc::sockaddr>(),
+            std::ptr::null_mut::<libc::socklen_t>(),
+        )
+    })
+}
+
+/// `send(fd, data, flags)`.
+pub(crate) fn send(fd: RawFd, data: &[u8], flags: libc::c_int) -> std::io::Result<usize> {
+    // SAFETY: `data` is valid for reads of `data.len()` bytes; no destination address
+    // (send(2) is sendto(2) with a null address).
+    result(unsafe {
+        libc::syscall(
+            libc::SYS_sendto,
+            fd,
+            data.as_ptr(),
+            data.len(),
+            flags,
+            std::ptr::null::<libc::sockaddr>(),
+            0 as libc::socklen_t,
+        )
+    })
+}
+
+/// `poll(fds, timeout_ms)` (negative: no limit); the number of ready entries.
+pub(crate) fn poll(fds: &mut [libc::pollfd], timeout_ms: libc::c_int) -> std::io::Result<usize> {
+    // SAFETY: `fds` is valid for reads and writes of `fds.len()` entries.
+    result(unsafe { libc::syscall(libc::SYS_poll, fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) })
+}
+
+/// `read(fd, buf)`.
+pub(crate) fn read(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    result(unsafe { libc::syscall(libc::SYS_read, fd, buf.as_mut_ptr(), buf.len()) })
+}
+
+/// `write(fd, data)`.
+pub(crate) fn write(fd: RawFd, data: &[u8]) -> std::io::Result<usize> {
+    // SAFETY: `data` is valid for reads of `data.len()` bytes.
+    result(unsafe { libc::syscall(libc::SYS_write, fd, data.as_ptr(), data.len()) })
+}
