@@ -305,11 +305,12 @@ fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error
 fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart, Error> {
     let_obj!(keep, output = stream, OutputStream);
     let_obj!(_buffer_obj, buf = buffer, Buffer);
-    let total = buf.length() as usize;
     // One ticket for the synchronous attempt and the rest: an abort in between ends both.
     let ticket = output.ticket();
-    // What the kernel takes at once goes from the buffer on this thread.
-    let sent = match buf.with_bytes(|bytes| output.write_now(ticket, bytes)) {
+    // What the kernel takes at once goes from the buffer on this thread (its length read
+    // under the same lock).
+    let (total, attempt) = buf.with_bytes(|bytes| (bytes.len(), output.write_now(ticket, bytes)));
+    let sent = match attempt {
         Some(Ok(n)) if n == total => return Ok(WriteStart::Done(Ok(total as u32))),
         Some(Ok(n)) => n,
         // No direct attempt (TLS, datagrams): one future over a copy, driven like a remainder

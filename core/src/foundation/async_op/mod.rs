@@ -211,7 +211,8 @@ struct Op<T> {
     done: Condvar,
     /// `AsyncOperation` values alive: when the last goes, nobody can wait any more.
     users: AtomicUsize,
-    /// Whether the future is parked (read without the lock when the last user goes).
+    /// Whether the future is parked for a waiter or the runtime to take (read without the lock
+    /// when the last user goes; false while a completion queue drives it).
     parked: AtomicBool,
     /// How a cooperative future is asked to stop (see `cancel.rs`); None: it is dropped.
     signal: Option<CancelSignal>,

@@ -60,6 +60,8 @@ pub(super) fn adopt_polled<T: Send + Sync + 'static>(
         return false;
     }
     *poller = Poller::Queue(Waker::from(waker.clone()));
+    // Not for the runtime to take when the last reference goes: the queue drives it.
+    op.parked.store(false, Ordering::Relaxed);
     true
 }
 
@@ -82,6 +84,8 @@ pub(super) fn bind_and_adopt<T: Send + Sync + 'static>(
     };
     if adopted {
         *poller = Poller::Queue(Waker::from(waker.clone()));
+        // Not for the runtime to take when the last reference goes: the queue drives it.
+        op.parked.store(false, Ordering::Relaxed);
     }
     st.target = Some(queue.clone());
     adopted
