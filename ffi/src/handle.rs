@@ -259,6 +259,16 @@ impl Drop for Pin {
     }
 }
 
+/// Whether a handle (`d`) names its slot's live object (`state`): what [`check`] accepts, as
+/// one test for the hot paths (which call `check` only to say why not).
+#[inline(always)]
+fn names(d: &Decoded, state: u64) -> bool {
+    d.generation != 0
+        && d.generation == generation_of(state)
+        && state & STATE_LIVE != 0
+        && kind_of(state) == d.kind
+}
+
 /// Checks `h` against its slot's state word in the documented order (docs/handles.md; the kind
 /// check against the caller's expectation comes later).
 #[inline]
@@ -274,6 +284,13 @@ fn check(h: netrt_handle, d: &Decoded, state: u64) -> Result<(), Error> {
         return Err(never_issued(h));
     }
     Ok(())
+}
+
+/// Why [`names`] refused `h` for `state`.
+#[cold]
+#[inline(never)]
+fn refused(h: netrt_handle, d: &Decoded, state: u64) -> Error {
+    check(h, d, state).err().unwrap_or_else(|| never_issued(h))
 }
 
 fn never_issued(h: netrt_handle) -> Error {
@@ -340,13 +357,40 @@ fn kind_error(is: netrt_kind, required: Option<netrt_kind>) -> Error {
 /// Pins the slot `h` names, once `h` checks out.
 #[inline]
 fn pin(h: netrt_handle) -> Result<Pinned, Error> {
-    let (d, slot) = slot_of(h)?;
+    pin_checked(h).map_err(|seen| pin_error(h, seen))
+}
+
+/// [`pin`] without building the error: every lookup goes through here, so the success path
+/// stays a handful of instructions and carries no `Error` value. `Err`: the slot's state word
+/// as the pin saw it (None: 0, or no such slot).
+#[inline(always)]
+fn pin_checked(h: netrt_handle) -> Result<Pinned, Option<u64>> {
+    if h == 0 {
+        return Err(None);
+    }
+    let d = decode(h);
+    let slot = slot(d.index).ok_or(None)?;
     let pin = Pin(slot);
     let state = slot.state.fetch_add(1, Ordering::Acquire);
-    check(h, &d, state)?;
+    if !names(&d, state) {
+        return Err(Some(state));
+    }
     // The slot is live in this handle's generation and pinned: `release` takes the pointer
     // out only after the slot is dead and every pin is gone.
     Ok(Pinned { _pin: pin, ptr: slot.object.load(Ordering::Relaxed), kind: kind_of(state) })
+}
+
+/// Why `h` did not pin (see [`check`]), from the state word the attempt saw.
+#[cold]
+#[inline(never)]
+fn pin_error(h: netrt_handle, seen: Option<u64>) -> Error {
+    match seen {
+        Some(state) => refused(h, &decode(h), state),
+        None => match slot_of(h) {
+            Err(e) => e,
+            Ok(_) => never_issued(h),
+        },
+    }
 }
 
 /// Runs `f` on the object behind `h` without taking a reference; `expected` adds the kind check.
@@ -426,7 +470,9 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
     // Mark it dead in this generation; of two racing releases of one handle only one wins.
     let mut state = slot.state.load(Ordering::Relaxed);
     loop {
-        check(h, &d, state)?;
+        if !names(&d, state) {
+            return Err(refused(h, &d, state));
+        }
         match slot.state.compare_exchange_weak(
             state,
             state & !STATE_LIVE,
