@@ -44,7 +44,9 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         let Driver::Parked(fut, ready, _) = std::mem::replace(&mut st.driver, Driver::Runtime) else {
             unreachable!("checked above")
         };
-        // Still counted as parked: when the last reference goes, the runtime takes it.
+        // Counted as parked (also when a completion queue drove it, which cleared the flag):
+        // when the last reference goes, the runtime takes it.
+        self.op.parked.store(true, Ordering::Relaxed);
         st.driver = Driver::Claimed(fut, ready);
         Some(ready)
     }
