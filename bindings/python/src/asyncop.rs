@@ -14,11 +14,12 @@ use std::time::{Duration, Instant};
 
 use netrt::error::hresult;
 use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery};
+use netrt::io::caller_driven::start_expecting_reply;
 use pyo3::exceptions::{PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::bridge::{Bridge, bridge_object, running_loop};
+use crate::bridge::{Bridge, bridge_object, cached_loop, running_loop};
 use crate::convert::{call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
 use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
@@ -231,23 +232,26 @@ pub fn spawn_read(
     options: netrt::io::InputStreamOptions,
 ) -> PyResult<IAsyncOperation> {
     let readiness = stream.read_readiness();
-    let op = AsyncOperation::start_caller_driven_cancellable(
-        move |cancel| async move {
-            let bytes = stream.read_cancellable(count, options, &cancel).await?;
-            let slot = Arc::new(Mutex::new(Some(bytes)));
-            let for_python = slot.clone();
-            let convert: Converter = Box::new(move |py| {
-                let bytes = lock(&for_python).take().unwrap_or_default();
-                crate::streams::fill_buffer(py, buffer, &bytes)
-            });
-            let give_back: GiveBack = Box::new(move || {
-                let bytes = lock(&slot).take().unwrap_or_default();
-                bytes.is_empty() || stream.unread(bytes).is_ok()
-            });
-            Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
-        },
-        move || readiness,
-    )
+    // A read right after a request skips its first recv (see `start_expecting_reply`).
+    let op = start_expecting_reply(|| {
+        AsyncOperation::start_caller_driven_cancellable(
+            move |cancel| async move {
+                let bytes = stream.read_cancellable(count, options, &cancel).await?;
+                let slot = Arc::new(Mutex::new(Some(bytes)));
+                let for_python = slot.clone();
+                let convert: Converter = Box::new(move |py| {
+                    let bytes = lock(&for_python).take().unwrap_or_default();
+                    crate::streams::fill_buffer(py, buffer, &bytes)
+                });
+                let give_back: GiveBack = Box::new(move || {
+                    let bytes = lock(&slot).take().unwrap_or_default();
+                    bytes.is_empty() || stream.unread(bytes).is_ok()
+                });
+                Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
+            },
+            move || readiness,
+        )
+    })
     .map_err(to_pyerr)?;
     op.set_give_back(Convert::give_back);
     Ok(IAsyncOperation { shared: Shared::new(op) })
@@ -442,12 +446,19 @@ impl IAsyncOperation {
         let shared = &slf.get().shared;
         // Required even when the result is there, so that awaiting outside a running loop
         // fails the same way whatever the timing.
-        let event_loop = running_loop(py)?;
+        let cached = cached_loop(py);
+        let event_loop = match &cached {
+            Some((event_loop, _)) => event_loop.clone(),
+            None => running_loop(py)?,
+        };
         if !shared.started() {
             let value = shared.results(py)?;
             return Ok(Bound::new(py, Ready(Mutex::new(Some(value))))?.into_any());
         }
-        let bridge_obj = bridge_object(&event_loop)?;
+        let bridge_obj = match cached {
+            Some((_, bridge_obj)) => bridge_obj,
+            None => bridge_object(&event_loop)?,
+        };
         let bridge = bridge_obj.get().inner.clone();
         let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
         {

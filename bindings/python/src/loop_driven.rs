@@ -305,7 +305,14 @@ pub fn drive(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: b
 fn poll(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: bool, to_arm: bool) {
     let Some((fd, waker)) = op.claim() else { return };
     let polling = LOOP_POLLING.with(|p| p.replace((Arc::as_ptr(op) as usize, Arc::as_ptr(bridge) as usize)));
-    let polled = if to_arm { op.op().poll_claimed_to_arm(&waker) } else { op.op().poll_claimed(&waker) };
+    let polled = if to_arm {
+        op.op().poll_claimed_to_arm(&waker)
+    } else if fd_ready {
+        // The loop's (level-triggered) watch just reported the fd: no probe before the recv.
+        op.op().poll_claimed_readable(&waker)
+    } else {
+        op.op().poll_claimed(&waker)
+    };
     LOOP_POLLING.with(|p| p.set(polling));
     match polled {
         ClaimedPoll::Pending => {

@@ -5,6 +5,7 @@ use std::mem::ManuallyDrop;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -16,7 +17,7 @@ use tokio::net::TcpStream;
 
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
-use crate::io::caller_driven::{arm_only, caller_driven};
+use crate::io::caller_driven::{arm_only, caller_driven, take_expecting_reply, take_known_readable};
 use crate::net::tcp_info::StatsTracker;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
@@ -32,6 +33,9 @@ pub(crate) struct PlainIo {
     registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
     /// Closed by `drop`, after the registration (see there).
     socket: ManuallyDrop<std::net::TcpStream>,
+    /// A `send` took bytes since the last `recv` that returned any: a read starting now
+    /// probably waits for the peer's reply (see `caller_driven::start_expecting_reply`).
+    sent_since_recv: AtomicBool,
 }
 
 impl Drop for PlainIo {
@@ -70,7 +74,11 @@ impl PlainIo {
 
     /// `socket` must be non-blocking.
     pub(crate) fn from_std(socket: std::net::TcpStream) -> Self {
-        Self { registration: OnceLock::new(), socket: ManuallyDrop::new(socket) }
+        Self {
+            registration: OnceLock::new(),
+            socket: ManuallyDrop::new(socket),
+            sent_since_recv: AtomicBool::new(false),
+        }
     }
 
     pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
@@ -125,15 +133,39 @@ impl PlainIo {
         made.as_ref().map_err(|&errno| io::Error::from_raw_os_error(errno))
     }
 
+    /// One non-blocking `recv` (see `sent_since_recv`).
+    fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let got = recv_now(self.fd(), buf);
+        if matches!(got, Ok(1..)) && self.sent_since_recv.load(Ordering::Relaxed) {
+            self.sent_since_recv.store(false, Ordering::Relaxed);
+        }
+        got
+    }
+
+    /// One non-blocking `send` (see `sent_since_recv`).
+    fn send(&self, data: &[u8]) -> io::Result<usize> {
+        let sent = send_now(self.fd(), data);
+        if matches!(sent, Ok(1..)) && !self.sent_since_recv.load(Ordering::Relaxed) {
+            self.sent_since_recv.store(true, Ordering::Relaxed);
+        }
+        sent
+    }
+
+    /// Whether this poll is a read's start that can skip its syscall: it was started expecting
+    /// a reply, and this socket sent since it last received.
+    fn reply_not_yet(&self) -> bool {
+        take_expecting_reply() && self.sent_since_recv.load(Ordering::Relaxed)
+    }
+
     /// One `recv`: what is there (≥ 1 byte, or 0 at end of stream). The syscall comes first,
     /// whatever the reactor last reported, so data already there is read on the polling
     /// thread with no wake-up at all.
     fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        if arm_only() {
+        if arm_only() || self.reply_not_yet() {
             return Poll::Pending;
         }
         loop {
-            match recv_now(self.fd(), buf) {
+            match self.recv(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 done => return Poll::Ready(done),
             }
@@ -145,8 +177,12 @@ impl PlainIo {
     /// taking anything: a read waits here before it allocates its buffer, so an idle
     /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if arm_only() {
+        if arm_only() || self.reply_not_yet() {
             return Poll::Pending;
+        }
+        // The caller's watch reported the fd readable: the `recv` that follows is the probe.
+        if take_known_readable() {
+            return Poll::Ready(Ok(()));
         }
         loop {
             let mut probe = [0u8; 1];
@@ -164,7 +200,7 @@ impl PlainIo {
     /// One `send` of as much of `data` as the kernel takes now (≥ 1 byte).
     fn poll_write(&self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         loop {
-            match send_now(self.fd(), data) {
+            match self.send(data) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 done => return Poll::Ready(done),
             }
@@ -302,7 +338,7 @@ impl Connection {
 
     /// One non-blocking `recv` into `buf` (never empty) on a plain connection (`None` under TLS).
     pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
-        self.tls.is_none().then(|| recv_now(self.tcp.fd(), buf))
+        self.tls.is_none().then(|| self.tcp.recv(buf))
     }
 
     /// Writes some of `data` (≥ 1 byte; under TLS all of it, flushed). `data` is never empty.
@@ -317,7 +353,7 @@ impl Connection {
     /// One non-blocking `send` of a prefix of `data` (never empty) on a plain connection
     /// (`None` under TLS).
     pub(crate) fn try_send_plain(&self, data: &[u8]) -> Option<io::Result<usize>> {
-        self.tls.is_none().then(|| send_now(self.tcp.fd(), data))
+        self.tls.is_none().then(|| self.tcp.send(data))
     }
 
     /// Maps a read/write failure; on TLS connections, rustls errors and truncation included.
