@@ -36,6 +36,9 @@ pub(crate) struct PlainIo {
     /// A `send` took bytes since the last `recv` that returned any: a read starting now
     /// probably waits for the peer's reply (see `caller_driven::start_expecting_reply`).
     sent_since_recv: AtomicBool,
+    /// The last `recv` filled its whole buffer: more is probably there, and the next read
+    /// makes its `recv` without probing first (see `poll_readable`).
+    last_recv_full: AtomicBool,
 }
 
 impl Drop for PlainIo {
@@ -78,6 +81,7 @@ impl PlainIo {
             registration: OnceLock::new(),
             socket: ManuallyDrop::new(socket),
             sent_since_recv: AtomicBool::new(false),
+            last_recv_full: AtomicBool::new(false),
         }
     }
 
@@ -139,6 +143,10 @@ impl PlainIo {
         if matches!(got, Ok(1..)) && self.sent_since_recv.load(Ordering::Relaxed) {
             self.sent_since_recv.store(false, Ordering::Relaxed);
         }
+        let full = matches!(got, Ok(n) if n == buf.len());
+        if self.last_recv_full.load(Ordering::Relaxed) != full {
+            self.last_recv_full.store(full, Ordering::Relaxed);
+        }
         got
     }
 
@@ -175,13 +183,16 @@ impl PlainIo {
 
     /// Ready once a `recv` would not block (data, end of stream or an error is there), without
     /// taking anything: a read waits here before it allocates its buffer, so an idle
-    /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first.
+    /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first,
+    /// unless the answer is known to be yes.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if arm_only() || self.reply_not_yet() {
             return Poll::Pending;
         }
-        // The caller's watch reported the fd readable: the `recv` that follows is the probe.
-        if take_known_readable() {
+        // The caller's watch reported the fd readable, or the last recv filled its buffer (a
+        // bulk transfer): the `recv` that follows is the probe. Should it find nothing, the
+        // read waits holding its buffer — only right after a full read.
+        if take_known_readable() || self.last_recv_full.load(Ordering::Relaxed) {
             return Poll::Ready(Ok(()));
         }
         loop {
