@@ -1,8 +1,7 @@
 """The shortcuts of reads and awaits on an asyncio loop lose nothing.
 
-- A read started right after its socket sent (a request) skips the `recv` its start would make
-  (the reply is almost never there yet): a reply that *is* there already must still be read,
-  by the loop's watch or by a blocking `get()`.
+- A read started right after its socket sent (a request) finds a reply that is there already,
+  whether it completes at its start, through the loop's watch, or in a blocking `get()`.
 - The running loop is known without `asyncio.get_running_loop` when it is the thread's last
   one: awaiting outside a running loop must still fail, after a loop ran on the thread and in
   a child forked while a loop ran.

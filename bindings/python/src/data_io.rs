@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use netrt::io::caller_driven::start_expecting_reply;
 use netrt::io::{ByteOrder, InputStreamOptions, UnicodeEncoding};
 use netrt::{DataReader, DataWriter};
 use pyo3::buffer::PyBuffer;
@@ -301,11 +300,12 @@ impl PyDataReader {
     fn load_async(&self, py: Python<'_>, count: u32) -> PyResult<Py<DataReaderLoadOperation>> {
         let r = self.inner.clone();
         let readiness = r.clone();
-        // A load awaited on a loop is driven by that loop (see `loop_driven.rs`); one right
-        // after a request skips its first recv (see `start_expecting_reply`).
-        let op = start_expecting_reply(|| {
-            spawn_caller_driven(async move { r.load(count).await }, move || readiness.load_readiness(), uint)
-        })?;
+        // A load awaited on a loop is driven by that loop (see `loop_driven.rs`).
+        let op = spawn_caller_driven(
+            async move { r.load(count).await },
+            move || readiness.load_readiness(),
+            uint,
+        )?;
         DataReaderLoadOperation::wrap(py, op)
     }
 

@@ -12,12 +12,11 @@
 //! progress (handed to the runtime). Nothing here is specific to streams: any parked
 //! operation whose `Readiness` names a socket fd is driven the same way.
 //!
-//! A read so driven costs one `recv`: a poll that follows the loop's readiness report reads at
-//! once, without the `MSG_PEEK` probe a read otherwise makes before it allocates its buffer
-//! (`AsyncOperation::poll_claimed_readable`), and a read started right after its socket sent
-//! (a request; `start_expecting_reply` in `asyncop.rs` and `data_io.rs`) skips the `recv` its
-//! start would make, which almost always finds nothing yet: the loop's level-triggered watch
-//! reports the reply.
+//! A poll that follows the loop's readiness report reads at once, without the `MSG_PEEK` probe
+//! a read otherwise makes before it allocates its buffer
+//! (`AsyncOperation::poll_claimed_readable`). The `recv` a read makes when it starts stays,
+//! even right after a request: against a peer in another process the reply is often there by
+//! then, and a read that completes at its start costs no loop iteration at all.
 //!
 //! ## The registration outlives the read
 //!

@@ -46,33 +46,6 @@ thread_local! {
     /// Inside [`poll_as_caller_readable`], until a read has used it: the caller's readiness
     /// report stands in for the read's own "is anything there" probe.
     static KNOWN_READABLE: Cell<bool> = const { Cell::new(false) };
-    /// Inside [`start_expecting_reply`], until a read has used it.
-    static EXPECTING_REPLY: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `start` (the start of a caller-driven stream read, whose first poll runs on this
-/// thread) so that the first socket read it makes skips its syscall when the socket has sent
-/// data since its last `recv` returned any: a read started right after a request almost never
-/// finds the reply there yet, and its probe would only come back empty (EAGAIN). The read is
-/// then parked as if the probe had found nothing; every driver of a parked read asks the kernel
-/// again (a blocking waiter, the runtime) or watches the fd level-triggered (an event loop),
-/// so a reply that was there after all is read one poll later, never missed.
-#[doc(hidden)]
-pub fn start_expecting_reply<R>(start: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            EXPECTING_REPLY.with(|c| c.set(self.0));
-        }
-    }
-    let _reset = Reset(EXPECTING_REPLY.with(|c| c.replace(true)));
-    start()
-}
-
-/// Whether the socket read polled now is the first of a [`start_expecting_reply`] start
-/// (true once per start).
-pub(crate) fn take_expecting_reply() -> bool {
-    EXPECTING_REPLY.with(|c| c.replace(false)) && caller_driven()
 }
 
 /// [`poll_as_caller`] for a poll that follows a readiness report of the fd (an event loop's

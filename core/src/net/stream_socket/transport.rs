@@ -17,7 +17,7 @@ use tokio::net::TcpStream;
 
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
-use crate::io::caller_driven::{arm_only, caller_driven, take_expecting_reply, take_known_readable};
+use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable};
 use crate::net::tcp_info::StatsTracker;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
@@ -33,9 +33,6 @@ pub(crate) struct PlainIo {
     registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
     /// Closed by `drop`, after the registration (see there).
     socket: ManuallyDrop<std::net::TcpStream>,
-    /// A `send` took bytes since the last `recv` that returned any: a read starting now
-    /// probably waits for the peer's reply (see `caller_driven::start_expecting_reply`).
-    sent_since_recv: AtomicBool,
     /// The last `recv` filled its whole buffer: more is probably there, and the next read
     /// makes its `recv` without probing first (see `poll_readable`).
     last_recv_full: AtomicBool,
@@ -80,7 +77,6 @@ impl PlainIo {
         Self {
             registration: OnceLock::new(),
             socket: ManuallyDrop::new(socket),
-            sent_since_recv: AtomicBool::new(false),
             last_recv_full: AtomicBool::new(false),
         }
     }
@@ -137,12 +133,9 @@ impl PlainIo {
         made.as_ref().map_err(|&errno| io::Error::from_raw_os_error(errno))
     }
 
-    /// One non-blocking `recv` (see `sent_since_recv`).
+    /// One non-blocking `recv` (see `last_recv_full`).
     fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         let got = recv_now(self.fd(), buf);
-        if matches!(got, Ok(1..)) && self.sent_since_recv.load(Ordering::Relaxed) {
-            self.sent_since_recv.store(false, Ordering::Relaxed);
-        }
         let full = matches!(got, Ok(n) if n == buf.len());
         if self.last_recv_full.load(Ordering::Relaxed) != full {
             self.last_recv_full.store(full, Ordering::Relaxed);
@@ -150,26 +143,11 @@ impl PlainIo {
         got
     }
 
-    /// One non-blocking `send` (see `sent_since_recv`).
-    fn send(&self, data: &[u8]) -> io::Result<usize> {
-        let sent = send_now(self.fd(), data);
-        if matches!(sent, Ok(1..)) && !self.sent_since_recv.load(Ordering::Relaxed) {
-            self.sent_since_recv.store(true, Ordering::Relaxed);
-        }
-        sent
-    }
-
-    /// Whether this poll is a read's start that can skip its syscall: it was started expecting
-    /// a reply, and this socket sent since it last received.
-    fn reply_not_yet(&self) -> bool {
-        take_expecting_reply() && self.sent_since_recv.load(Ordering::Relaxed)
-    }
-
     /// One `recv`: what is there (≥ 1 byte, or 0 at end of stream). The syscall comes first,
     /// whatever the reactor last reported, so data already there is read on the polling
     /// thread with no wake-up at all.
     fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        if arm_only() || self.reply_not_yet() {
+        if arm_only() {
             return Poll::Pending;
         }
         loop {
@@ -186,7 +164,7 @@ impl PlainIo {
     /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first,
     /// unless the answer is known to be yes.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if arm_only() || self.reply_not_yet() {
+        if arm_only() {
             return Poll::Pending;
         }
         // The caller's watch reported the fd readable, or the last recv filled its buffer (a
@@ -211,7 +189,7 @@ impl PlainIo {
     /// One `send` of as much of `data` as the kernel takes now (≥ 1 byte).
     fn poll_write(&self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         loop {
-            match self.send(data) {
+            match send_now(self.fd(), data) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 done => return Poll::Ready(done),
             }
@@ -364,7 +342,7 @@ impl Connection {
     /// One non-blocking `send` of a prefix of `data` (never empty) on a plain connection
     /// (`None` under TLS).
     pub(crate) fn try_send_plain(&self, data: &[u8]) -> Option<io::Result<usize>> {
-        self.tls.is_none().then(|| self.tcp.send(data))
+        self.tls.is_none().then(|| send_now(self.tcp.fd(), data))
     }
 
     /// Maps a read/write failure; on TLS connections, rustls errors and truncation included.
