@@ -18,7 +18,7 @@ use pyo3::exceptions::{PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::bridge::{Bridge, bridge_object, running_loop};
+use crate::bridge::{Bridge, bridge_object, cached_loop, running_loop};
 use crate::convert::{call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
 use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
@@ -442,12 +442,19 @@ impl IAsyncOperation {
         let shared = &slf.get().shared;
         // Required even when the result is there, so that awaiting outside a running loop
         // fails the same way whatever the timing.
-        let event_loop = running_loop(py)?;
+        let cached = cached_loop(py);
+        let event_loop = match &cached {
+            Some((event_loop, _)) => event_loop.clone(),
+            None => running_loop(py)?,
+        };
         if !shared.started() {
             let value = shared.results(py)?;
             return Ok(Bound::new(py, Ready(Mutex::new(Some(value))))?.into_any());
         }
-        let bridge_obj = bridge_object(&event_loop)?;
+        let bridge_obj = match cached {
+            Some((_, bridge_obj)) => bridge_obj,
+            None => bridge_object(&event_loop)?,
+        };
         let bridge = bridge_obj.get().inner.clone();
         let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
         {

@@ -20,8 +20,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Once, Weak};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -216,10 +216,45 @@ fn selector_epoll(event_loop: &Bound<'_, PyAny>) -> Option<(RawFd, OwnedFd)> {
     (dup >= 0).then(|| (fd, unsafe { OwnedFd::from_raw_fd(dup) }))
 }
 
+/// The last loop used on a thread, with its bridge and the fork count it was seen under.
+struct LastLoop {
+    event_loop: Py<PyAny>,
+    bridge: Py<PyBridge>,
+    forks: u32,
+}
+
 thread_local! {
-    /// The last (loop, bridge) used on this thread: a loop runs on one thread, and a thread
-    /// usually runs one loop at a time, so this answers nearly every lookup.
-    static LAST: RefCell<Option<(Py<PyAny>, Py<PyBridge>)>> = const { RefCell::new(None) };
+    /// The last loop used on this thread: a loop runs on one thread, and a thread usually runs
+    /// one loop at a time, so this answers nearly every lookup.
+    static LAST: RefCell<Option<LastLoop>> = const { RefCell::new(None) };
+}
+
+/// fork()s this process has been the child of (a `pthread_atfork` child handler counts them).
+static FORKS: AtomicU32 = AtomicU32::new(0);
+static ATFORK: Once = Once::new();
+
+extern "C" fn count_fork_in_child() {
+    // Only an atomic add: this runs in the child of fork(), where little else is safe.
+    FORKS.fetch_add(1, Ordering::SeqCst);
+}
+
+/// The running loop of this thread and its bridge, when it is the thread's last loop — told
+/// without `asyncio.get_running_loop`, which makes a `getpid` syscall per call (its guard
+/// against a loop inherited through fork). Here the fork guard is [`FORKS`], and "running on
+/// this thread" is the loop's own record: an asyncio `BaseEventLoop` sets `_thread_id` to the
+/// running thread's ident (`threading.get_ident`, the pthread id) for exactly as long as
+/// `run_forever` runs, and one thread runs one loop at a time. `None` (ask asyncio): another
+/// loop, a loop without that record (uvloop), or a fork since.
+pub fn cached_loop(py: Python<'_>) -> Option<(Bound<'_, PyAny>, Bound<'_, PyBridge>)> {
+    let (event_loop, bridge) = LAST.with(|last| {
+        let last = last.borrow();
+        let last = last.as_ref().filter(|l| l.forks == FORKS.load(Ordering::Relaxed))?;
+        Some((last.event_loop.bind(py).clone(), last.bridge.bind(py).clone()))
+    })?;
+    let thread_id = event_loop.getattr(pyo3::intern!(py, "_thread_id")).ok()?;
+    // SAFETY: pthread_self has no preconditions.
+    let here = unsafe { libc::pthread_self() } as u64;
+    (thread_id.extract::<u64>().ok()? == here).then_some((event_loop, bridge))
 }
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -237,18 +272,23 @@ pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// use.
 pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBridge>> {
     let py = event_loop.py();
+    let forks = FORKS.load(Ordering::Relaxed);
     let hit = LAST.with(|last| {
         last.borrow()
             .as_ref()
-            .filter(|(l, _)| l.as_ptr() == event_loop.as_ptr())
-            .map(|(_, b)| b.bind(py).clone())
+            .filter(|l| l.event_loop.as_ptr() == event_loop.as_ptr() && l.forks == forks)
+            .map(|l| l.bridge.bind(py).clone())
     });
     if let Some(b) = hit {
         return Ok(b);
     }
+    ATFORK.call_once(|| {
+        // SAFETY: registers a handler that only makes an atomic add.
+        unsafe { libc::pthread_atfork(None, None, Some(count_fork_in_child)) };
+    });
     // The thread moves to another loop: if the last one closed, what it still watched needs
     // no cleaning up any more (and the numbers reserved for it are released).
-    let previous = LAST.with(|last| last.borrow().as_ref().map(|(_, b)| b.get().inner.clone()));
+    let previous = LAST.with(|last| last.borrow().as_ref().map(|l| l.bridge.get().inner.clone()));
     if let Some(previous) = previous {
         previous.loop_is_closed(py);
     }
@@ -268,6 +308,9 @@ pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
             obj
         }
     };
-    LAST.with(|last| *last.borrow_mut() = Some((event_loop.clone().unbind(), bridge.clone().unbind())));
+    LAST.with(|last| {
+        *last.borrow_mut() =
+            Some(LastLoop { event_loop: event_loop.clone().unbind(), bridge: bridge.clone().unbind(), forks })
+    });
     Ok(bridge)
 }

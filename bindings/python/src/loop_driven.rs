@@ -12,6 +12,12 @@
 //! progress (handed to the runtime). Nothing here is specific to streams: any parked
 //! operation whose `Readiness` names a socket fd is driven the same way.
 //!
+//! A poll that follows the loop's readiness report reads at once, without the `MSG_PEEK` probe
+//! a read otherwise makes before it allocates its buffer
+//! (`AsyncOperation::poll_claimed_readable`). The `recv` a read makes when it starts stays,
+//! even right after a request: against a peer in another process the reply is often there by
+//! then, and a read that completes at its start costs no loop iteration at all.
+//!
 //! ## The registration outlives the read
 //!
 //! As asyncio's own streams do, the loop keeps a socket registered (`add_reader` once) across
@@ -305,7 +311,14 @@ pub fn drive(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: b
 fn poll(py: Python<'_>, op: &Arc<Shared>, bridge: &Arc<Bridge>, fd_ready: bool, to_arm: bool) {
     let Some((fd, waker)) = op.claim() else { return };
     let polling = LOOP_POLLING.with(|p| p.replace((Arc::as_ptr(op) as usize, Arc::as_ptr(bridge) as usize)));
-    let polled = if to_arm { op.op().poll_claimed_to_arm(&waker) } else { op.op().poll_claimed(&waker) };
+    let polled = if to_arm {
+        op.op().poll_claimed_to_arm(&waker)
+    } else if fd_ready {
+        // The loop's (level-triggered) watch just reported the fd: no probe before the recv.
+        op.op().poll_claimed_readable(&waker)
+    } else {
+        op.op().poll_claimed(&waker)
+    };
     LOOP_POLLING.with(|p| p.set(polling));
     match polled {
         ClaimedPoll::Pending => {

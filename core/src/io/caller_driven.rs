@@ -44,6 +44,31 @@ thread_local! {
     static CALLER_DRIVEN: Cell<bool> = const { Cell::new(false) };
     /// Inside [`poll_as_caller_to_arm`]: socket reads report would-block without a syscall.
     static ARM_ONLY: Cell<bool> = const { Cell::new(false) };
+    /// Inside [`poll_as_caller_readable`], until a read has used it: the caller's readiness
+    /// report stands in for the read's own "is anything there" probe.
+    static KNOWN_READABLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// [`poll_as_caller`] for a poll that follows a readiness report of the fd (an event loop's
+/// level-triggered watch said it is readable an instant ago): the first socket read in it
+/// skips its probe (`MSG_PEEK`) and makes its `recv` at once. A report that proves stale costs
+/// what it did before: the `recv` finds nothing and the read stays pending.
+#[doc(hidden)]
+pub fn poll_as_caller_readable<R>(poll: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            KNOWN_READABLE.with(|c| c.set(self.0));
+        }
+    }
+    let _reset = Reset(KNOWN_READABLE.with(|c| c.replace(true)));
+    poll_as_caller(poll)
+}
+
+/// Whether a socket read polled now may skip its readiness probe (see
+/// [`poll_as_caller_readable`]); true once per such poll.
+pub(crate) fn take_known_readable() -> bool {
+    KNOWN_READABLE.with(|c| c.replace(false)) && caller_driven()
 }
 
 /// [`poll_as_caller`] for a poll whose only job is to arm the future's wake-ups with a new

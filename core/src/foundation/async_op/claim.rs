@@ -15,7 +15,18 @@ use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
 
 use super::{AsyncOperation, AsyncStatus, Driver, Readiness};
-use crate::io::caller_driven::{poll_as_caller, poll_as_caller_to_arm};
+use crate::io::caller_driven::{poll_as_caller, poll_as_caller_readable, poll_as_caller_to_arm};
+
+/// What a claimed poll knows about the fd (which `io::caller_driven` scope it runs in).
+#[derive(Clone, Copy)]
+enum Scope {
+    /// Nothing: the reads ask the kernel.
+    Caller,
+    /// Nothing new since the last poll: the reads only arm their wake-ups.
+    ArmOnly,
+    /// Reported readable an instant ago: the first read skips its probe.
+    Readable,
+}
 
 /// What [`AsyncOperation::poll_claimed`] found.
 #[doc(hidden)]
@@ -56,7 +67,15 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// operation here (done listeners run inline, before this returns).
     #[doc(hidden)]
     pub fn poll_claimed(&self, waker: &Waker) -> ClaimedPoll {
-        self.poll_claimed_with(waker, false)
+        self.poll_claimed_with(waker, Scope::Caller)
+    }
+
+    /// [`poll_claimed`](Self::poll_claimed) right after the caller's watch reported the fd
+    /// readable: the read makes its `recv` without probing first (see
+    /// `io::caller_driven::poll_as_caller_readable`).
+    #[doc(hidden)]
+    pub fn poll_claimed_readable(&self, waker: &Waker) -> ClaimedPoll {
+        self.poll_claimed_with(waker, Scope::Readable)
     }
 
     /// [`poll_claimed`](Self::poll_claimed) right after the claim, when the caller watches
@@ -65,10 +84,10 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// fd). See `io::caller_driven::poll_as_caller_to_arm`.
     #[doc(hidden)]
     pub fn poll_claimed_to_arm(&self, waker: &Waker) -> ClaimedPoll {
-        self.poll_claimed_with(waker, true)
+        self.poll_claimed_with(waker, Scope::ArmOnly)
     }
 
-    fn poll_claimed_with(&self, waker: &Waker, arm_only: bool) -> ClaimedPoll {
+    fn poll_claimed_with(&self, waker: &Waker, scope: Scope) -> ClaimedPoll {
         let op = &self.op;
         let mut st = op.lock();
         if op.status() != AsyncStatus::Started {
@@ -78,10 +97,10 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         let mut cx = Context::from_waker(waker);
         // Under the operation's lock, as a status check's attempt: a stream future never waits
         // inside a poll.
-        let polled = if arm_only {
-            poll_as_caller_to_arm(|| fut.as_mut().poll(&mut cx))
-        } else {
-            poll_as_caller(|| fut.as_mut().poll(&mut cx))
+        let polled = match scope {
+            Scope::Caller => poll_as_caller(|| fut.as_mut().poll(&mut cx)),
+            Scope::ArmOnly => poll_as_caller_to_arm(|| fut.as_mut().poll(&mut cx)),
+            Scope::Readable => poll_as_caller_readable(|| fut.as_mut().poll(&mut cx)),
         };
         let Poll::Ready(outcome) = polled else {
             return ClaimedPoll::Pending;

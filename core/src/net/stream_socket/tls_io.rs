@@ -242,6 +242,20 @@ impl Write for Socket {
         send_now(self.0, data)
     }
 
+    /// rustls hands over every queued record at once: one `sendmsg` for all of them, not one
+    /// `send` per record (a 64 KiB write is four or more records).
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        // SAFETY: `IoSlice` is ABI-compatible with `iovec` on Unix; the slices outlive the call.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = bufs.as_ptr().cast_mut().cast();
+        // Linux's IOV_MAX (rustls passes at most 64).
+        msg.msg_iovlen = bufs.len().min(1024) as _;
+        let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+        // SAFETY: `msg` names only the caller's live buffers; MSG_DONTWAIT never blocks.
+        let n = unsafe { libc::sendmsg(self.0, &msg, flags) };
+        if n < 0 { Err(io::Error::last_os_error()) } else { Ok(n as usize) }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }

@@ -5,6 +5,7 @@ use std::mem::ManuallyDrop;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -16,7 +17,7 @@ use tokio::net::TcpStream;
 
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
-use crate::io::caller_driven::{arm_only, caller_driven};
+use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable};
 use crate::net::tcp_info::StatsTracker;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
@@ -32,6 +33,9 @@ pub(crate) struct PlainIo {
     registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
     /// Closed by `drop`, after the registration (see there).
     socket: ManuallyDrop<std::net::TcpStream>,
+    /// The last `recv` filled its whole buffer: more is probably there, and the next read
+    /// makes its `recv` without probing first (see `poll_readable`).
+    last_recv_full: AtomicBool,
 }
 
 impl Drop for PlainIo {
@@ -70,7 +74,11 @@ impl PlainIo {
 
     /// `socket` must be non-blocking.
     pub(crate) fn from_std(socket: std::net::TcpStream) -> Self {
-        Self { registration: OnceLock::new(), socket: ManuallyDrop::new(socket) }
+        Self {
+            registration: OnceLock::new(),
+            socket: ManuallyDrop::new(socket),
+            last_recv_full: AtomicBool::new(false),
+        }
     }
 
     pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
@@ -125,6 +133,16 @@ impl PlainIo {
         made.as_ref().map_err(|&errno| io::Error::from_raw_os_error(errno))
     }
 
+    /// One non-blocking `recv` (see `last_recv_full`).
+    fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let got = recv_now(self.fd(), buf);
+        let full = matches!(got, Ok(n) if n == buf.len());
+        if self.last_recv_full.load(Ordering::Relaxed) != full {
+            self.last_recv_full.store(full, Ordering::Relaxed);
+        }
+        got
+    }
+
     /// One `recv`: what is there (≥ 1 byte, or 0 at end of stream). The syscall comes first,
     /// whatever the reactor last reported, so data already there is read on the polling
     /// thread with no wake-up at all.
@@ -133,7 +151,7 @@ impl PlainIo {
             return Poll::Pending;
         }
         loop {
-            match recv_now(self.fd(), buf) {
+            match self.recv(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 done => return Poll::Ready(done),
             }
@@ -143,10 +161,17 @@ impl PlainIo {
 
     /// Ready once a `recv` would not block (data, end of stream or an error is there), without
     /// taking anything: a read waits here before it allocates its buffer, so an idle
-    /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first.
+    /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first,
+    /// unless the answer is known to be yes.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if arm_only() {
             return Poll::Pending;
+        }
+        // The caller's watch reported the fd readable, or the last recv filled its buffer (a
+        // bulk transfer): the `recv` that follows is the probe. Should it find nothing, the
+        // read waits holding its buffer — only right after a full read.
+        if take_known_readable() || self.last_recv_full.load(Ordering::Relaxed) {
+            return Poll::Ready(Ok(()));
         }
         loop {
             let mut probe = [0u8; 1];
@@ -302,7 +327,7 @@ impl Connection {
 
     /// One non-blocking `recv` into `buf` (never empty) on a plain connection (`None` under TLS).
     pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
-        self.tls.is_none().then(|| recv_now(self.tcp.fd(), buf))
+        self.tls.is_none().then(|| self.tcp.recv(buf))
     }
 
     /// Writes some of `data` (≥ 1 byte; under TLS all of it, flushed). `data` is never empty.
