@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, RawFd};
-use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, mpsc};
 use std::time::{Duration, Instant};
 
 use netrt::HostName;
@@ -15,6 +15,14 @@ use netrt::io::InputStreamOptions;
 use netrt::net::StreamSocket;
 
 const LIMIT: Duration = Duration::from_secs(10);
+
+/// Taken by every test here: the fd-reuse test needs the kernel's next fd number to be the one
+/// it freed, which another test opening sockets in parallel could take and keep.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// A netrt client connected to `listener`, and the peer's end of it.
 fn connect(listener: &TcpListener) -> (StreamSocket, TcpStream) {
@@ -87,6 +95,7 @@ fn driven_read(q: &CompletionQueue, sock: &StreamSocket, peer: &mut TcpStream, d
 
 #[test]
 fn reads_reuse_the_registration_and_a_reused_fd_number_is_watched_anew() {
+    let _serial = one_at_a_time();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let q = CompletionQueue::new().unwrap();
     let previous = CompletionQueue::make_current(Some(&q));
@@ -114,20 +123,24 @@ fn reads_reuse_the_registration_and_a_reused_fd_number_is_watched_anew() {
     assert_eq!(dispatch_until(&q, &pending_rx), AsyncStatus::Error);
     drop(pending);
     drop(first);
+    // Sockets (and peers) that took other numbers are kept open, so that the lowest free
+    // number, which the kernel hands out next, eventually is the old one.
     let mut kept = Vec::new();
     let (second, mut second_peer) = loop {
+        assert!(kept.len() < 128, "fd {old_fd} was never reused");
         let (sock, peer) = connect(&listener);
         if fd_of(&sock) == old_fd {
             break (sock, peer);
         }
         // The old socket's fd closes on a runtime thread (its pending read went there); when it
         // closed between the client's socket and the accept, the peer took the number: give it
-        // back instead of keeping it.
+        // back (the client keeps the lower number it took).
         if peer.as_raw_fd() == old_fd {
+            drop(peer);
+            kept.push(Box::new(sock) as Box<dyn std::any::Any>);
             continue;
         }
-        assert!(kept.len() < 64, "fd {old_fd} was never reused");
-        kept.push((sock, peer));
+        kept.push(Box::new((sock, peer)));
     };
     for round in 0..2u8 {
         driven_read(&q, &second, &mut second_peer, &[b'x' + round; 3]);
@@ -152,6 +165,7 @@ fn reads_reuse_the_registration_and_a_reused_fd_number_is_watched_anew() {
 
 #[test]
 fn a_read_and_a_write_pending_on_one_socket_are_both_driven() {
+    let _serial = one_at_a_time();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let q = CompletionQueue::new().unwrap();
     let previous = CompletionQueue::make_current(Some(&q));
