@@ -11,8 +11,11 @@ use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Control, Data, OpCode};
 
 /// How much one read asks the connection for between frames and in PartialMessage mode (the
-/// rest of a whole frame is read straight into the frame's buffer, as much as has arrived).
-const READ_CHUNK: usize = 64 * 1024;
+/// rest of a whole frame is read straight into the frame's buffer, as much as has arrived):
+/// tokio-tungstenite's read size, so that a 64 KiB message and its header come in one read.
+const READ_CHUNK: usize = 128 * 1024;
+/// The room the buffer gets ahead of a read's bytes (small messages share an allocation).
+const BUFFER_AHEAD: usize = 64 * 1024;
 
 /// Where the frame reader's bytes come from.
 pub(crate) trait FrameSource {
@@ -144,7 +147,7 @@ impl<R: FrameSource> FrameReader<R> {
         }
         let n = self.io.read(&mut self.scratch).await.map_err(Violation::Io)?;
         // Room for more than this read: the following small messages share one allocation.
-        self.buf.reserve(READ_CHUNK);
+        self.buf.reserve(BUFFER_AHEAD.max(n));
         self.buf.extend_from_slice(&self.scratch[..n]);
         Ok(n > 0)
     }
