@@ -10,14 +10,18 @@ use bytes::{Buf, Bytes, BytesMut};
 use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Control, Data, OpCode};
 
-/// How much one read asks the connection for (also the usual size of a piece).
-const READ_CHUNK: usize = 64 * 1024;
+/// How much one read asks the connection for between frames and in PartialMessage mode (the
+/// rest of a whole frame is read straight into the frame's buffer, as much as has arrived):
+/// tokio-tungstenite's read size, so that a 64 KiB message and its header come in one read.
+const READ_CHUNK: usize = 128 * 1024;
+/// The room the buffer gets ahead of a read's bytes (small messages share an allocation).
+const BUFFER_AHEAD: usize = 64 * 1024;
 
 /// Where the frame reader's bytes come from.
 pub(crate) trait FrameSource {
-    /// Appends what one read brings, at most [`READ_CHUNK`] bytes, to `buf`; 0 at the end of
-    /// the stream.
-    fn read_into(&mut self, buf: &mut BytesMut) -> impl Future<Output = std::io::Result<usize>> + Send;
+    /// Reads what is available into `buf` (never empty): at least one byte, 0 at the end of
+    /// the stream. Cancel safe: a read dropped while it waits has taken nothing.
+    fn read(&mut self, buf: &mut [u8]) -> impl Future<Output = std::io::Result<usize>> + Send;
 }
 
 /// netrt's connection itself: after the handshake the frames bypass hyper's upgraded stream.
@@ -25,27 +29,23 @@ pub(crate) struct SocketSource {
     socket: crate::net::StreamSocket,
     /// Bytes that arrived with the handshake's response, handed out first.
     early: Bytes,
-    /// The read buffer, kept between reads (zeroed once).
-    chunk: Vec<u8>,
 }
 
 impl SocketSource {
     pub(crate) fn new(socket: crate::net::StreamSocket, early: Bytes) -> Self {
-        Self { socket, early, chunk: Vec::new() }
+        Self { socket, early }
     }
 }
 
 impl FrameSource for SocketSource {
-    async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if !self.early.is_empty() {
-            let early = std::mem::take(&mut self.early);
-            buf.extend_from_slice(&early);
-            return Ok(early.len());
+            let n = buf.len().min(self.early.len());
+            buf[..n].copy_from_slice(&self.early[..n]);
+            self.early.advance(n);
+            return Ok(n);
         }
-        self.chunk.resize(READ_CHUNK, 0);
-        let n = self.socket.read_some(&mut self.chunk).await.map_err(std::io::Error::other)?;
-        buf.extend_from_slice(&self.chunk[..n]);
-        Ok(n)
+        self.socket.read_some(buf).await.map_err(std::io::Error::other)
     }
 }
 
@@ -55,10 +55,9 @@ pub(crate) struct ReadSource<R>(pub R);
 
 #[cfg(test)]
 impl<R: tokio::io::AsyncRead + Unpin + Send> FrameSource for ReadSource<R> {
-    async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
-        use bytes::BufMut;
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use tokio::io::AsyncReadExt;
-        self.0.read_buf(&mut buf.limit(READ_CHUNK)).await
+        self.0.read(buf).await
     }
 }
 
@@ -105,6 +104,9 @@ struct Message {
 pub(crate) struct FrameReader<R> {
     io: R,
     buf: BytesMut,
+    /// Where the reads between frames land before their bytes join `buf` (zeroed once, kept:
+    /// small messages cost one copy of what arrived, not a fresh zeroed buffer per read).
+    scratch: Vec<u8>,
     /// The data frame whose payload is being handed out: bytes left, and its FIN bit.
     frame: Option<(u64, bool)>,
     message: Option<Message>,
@@ -125,6 +127,7 @@ impl<R: FrameSource> FrameReader<R> {
         Self {
             io,
             buf: BytesMut::new(),
+            scratch: Vec::new(),
             frame: None,
             message: None,
             max: max_message_size,
@@ -139,9 +142,34 @@ impl<R: FrameSource> FrameReader<R> {
 
     /// Reads more from the connection; false at the end of the stream.
     async fn fill(&mut self) -> Result<bool, Violation> {
-        self.buf.reserve(READ_CHUNK);
-        let n = self.io.read_into(&mut self.buf).await.map_err(Violation::Io)?;
+        if self.scratch.is_empty() {
+            self.scratch = vec![0; READ_CHUNK];
+        }
+        let n = self.io.read(&mut self.scratch).await.map_err(Violation::Io)?;
+        // Room for more than this read: the following small messages share one allocation.
+        self.buf.reserve(BUFFER_AHEAD.max(n));
+        self.buf.extend_from_slice(&self.scratch[..n]);
         Ok(n > 0)
+    }
+
+    /// Whole frames: reads until `buf` holds the `left` bytes of the frame's payload (false at
+    /// the end of the stream), each read straight into `buf` and as large as what is missing —
+    /// a large frame arrives in as few reads as the kernel allows, with no copy. At most
+    /// [`RESERVE_AHEAD`] bytes are zeroed ahead of the data at a time (a frame's length is the
+    /// server's word). Cancel safe: `buf` ends where the data ends however the call ends.
+    async fn fill_frame(&mut self, left: u64) -> Result<bool, Violation> {
+        while (self.buf.len() as u64) < left {
+            let missing = usize::try_from((left - self.buf.len() as u64).min(RESERVE_AHEAD)).unwrap_or(0);
+            let mut filling = Filling::start(&mut self.buf, missing);
+            while filling.missing() > 0 {
+                let n = self.io.read(filling.spare()).await.map_err(Violation::Io)?;
+                if n == 0 {
+                    return Ok(false);
+                }
+                filling.filled += n;
+            }
+        }
+        Ok(true)
     }
 
     /// The next piece of data or control frame.
@@ -149,11 +177,8 @@ impl<R: FrameSource> FrameReader<R> {
         loop {
             if let Some((left, fin)) = self.frame {
                 if self.whole_frames {
-                    self.buf.reserve(usize::try_from(left.min(RESERVE_AHEAD)).unwrap_or(0));
-                    while (self.buf.len() as u64) < left {
-                        if !self.fill().await? {
-                            return Ok(Incoming::End);
-                        }
+                    if !self.fill_frame(left).await? {
+                        return Ok(Incoming::End);
                     }
                 } else if left > 0 && self.buf.is_empty() && !self.fill().await? {
                     return Ok(Incoming::End);
@@ -258,6 +283,37 @@ impl<R: FrameSource> FrameReader<R> {
             return Ok(None);
         }
         Ok(Some(Incoming::Piece { text, data, last }))
+    }
+}
+
+/// A buffer zeroed ahead of the data for reads to land in; on drop (the reads done, failed or
+/// cancelled) it ends where the data ends again.
+struct Filling<'a> {
+    buf: &'a mut BytesMut,
+    /// The length of the data (the buffer's length when it started, plus what was read).
+    filled: usize,
+    end: usize,
+}
+
+impl<'a> Filling<'a> {
+    fn start(buf: &'a mut BytesMut, room: usize) -> Self {
+        let filled = buf.len();
+        buf.resize(filled + room, 0);
+        Self { filled, end: filled + room, buf }
+    }
+
+    fn missing(&self) -> usize {
+        self.end - self.filled
+    }
+
+    fn spare(&mut self) -> &mut [u8] {
+        &mut self.buf[self.filled..self.end]
+    }
+}
+
+impl Drop for Filling<'_> {
+    fn drop(&mut self) {
+        self.buf.truncate(self.filled);
     }
 }
 
@@ -485,7 +541,7 @@ mod tests {
     }
 
     impl FrameSource for Stutter {
-        async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
+        async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             if !self.waited {
                 // Set first: a read dropped while it waits goes on from here next time.
                 self.waited = true;
@@ -501,7 +557,7 @@ mod tests {
             }
             self.waited = false;
             Ok(self.bytes.pop_front().map_or(0, |b| {
-                buf.extend_from_slice(&[b]);
+                buf[0] = b;
                 1
             }))
         }
@@ -575,6 +631,58 @@ mod tests {
             assert!(expected[4].contains("going away"), "{expected:?}");
             let dropped = read_dropping_at_every_wait(wire.clone(), whole_frames);
             assert_eq!(dropped, expected, "whole frames: {whole_frames}");
+        }
+    }
+
+    /// Hands out its bytes as asked, then waits for ever.
+    struct ThenSilence(std::collections::VecDeque<u8>);
+
+    impl FrameSource for ThenSilence {
+        async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                std::future::pending::<()>().await;
+            }
+            let n = buf.len().min(self.0.len());
+            for (slot, byte) in buf.iter_mut().zip(self.0.drain(..n)) {
+                *slot = byte;
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_whole_frame_waiting_for_its_rest_holds_only_what_arrived() {
+        // A binary frame that says it has 64 MiB, of which 10 bytes arrived.
+        let mut wire = vec![0x82, 127];
+        wire.extend((64u64 << 20).to_be_bytes());
+        wire.extend(b"0123456789");
+        let mut reader = FrameReader::new(ThenSilence(wire.into()), u64::MAX);
+        reader.set_whole_frames();
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(std::pin::pin!(reader.next()).poll(&mut cx).is_pending());
+        // The zeroed room ahead is bounded whatever the header says, and gone with the call.
+        assert!(reader.buf.capacity() < 2 * RESERVE_AHEAD as usize, "{}", reader.buf.capacity());
+        assert_eq!(&reader.buf[..], b"0123456789");
+        assert!(std::pin::pin!(reader.next()).poll(&mut cx).is_pending());
+        assert_eq!(&reader.buf[..], b"0123456789");
+    }
+
+    #[test]
+    fn a_large_frame_comes_whole_from_reads_of_any_size() {
+        let payload: Vec<u8> = (0..3 * READ_CHUNK as u32 + 7).map(|i| (i % 251) as u8).collect();
+        let mut wire = vec![0x82, 127];
+        wire.extend((payload.len() as u64).to_be_bytes());
+        wire.extend(&payload);
+        wire.extend(frame(0x81, b"after"));
+        for read_size in [1000, READ_CHUNK - 1, usize::MAX] {
+            let source = crate::ws::fuzzing::read_frames_for_fuzzing(&wire, read_size, u64::MAX, true);
+            let crate::ws::fuzzing::FrameEvent::Piece { data, last: true, text: false } = &source[0] else {
+                panic!("{:?}", &source[..1]);
+            };
+            assert!(data[..] == payload[..], "read size {read_size}");
+            assert!(
+                matches!(&source[1], crate::ws::fuzzing::FrameEvent::Piece { data, .. } if data == b"after")
+            );
         }
     }
 

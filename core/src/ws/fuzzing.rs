@@ -3,8 +3,6 @@
 
 use std::task::{Context, Poll, Waker};
 
-use bytes::BytesMut;
-
 use super::frames::{FrameReader, FrameSource, Incoming, Violation};
 
 /// What the frame reader handed out, one per call of its `next`.
@@ -45,9 +43,9 @@ struct Scripted<'a> {
 }
 
 impl FrameSource for Scripted<'_> {
-    async fn read_into(&mut self, buf: &mut BytesMut) -> std::io::Result<usize> {
-        let n = self.read_size.min(self.rest.len());
-        buf.extend_from_slice(&self.rest[..n]);
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.read_size.min(self.rest.len()).min(buf.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
         self.rest = &self.rest[n..];
         Ok(n)
     }
