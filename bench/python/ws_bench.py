@@ -14,6 +14,11 @@ The third column is the floor: the least any asyncio client can do per message a
 server — a bare `asyncio.Protocol` that writes one pre-built masked frame and waits for the
 echo's bytes (no parsing, no copies, no API). floor / websockets is the ceiling of the
 netrt / websockets ratio on this machine (run after each pair; its median is shown).
+
+Round trips here are bounded by the loop, the kernel and the server as much as by the client, so
+the second table gives what the client itself spends: CPU time of the client process (every
+thread, netrt's runtime threads included; `time.process_time`) per message, and websockets'
+figure divided by netrt's (higher is better for netrt).
 """
 
 from __future__ import annotations
@@ -33,30 +38,45 @@ from websockets.asyncio.client import connect
 import netrt
 from netrt import MessageWebSocket
 
+Measured = tuple[float, float]  # (messages per second, client CPU seconds per message)
+
 CASES = [(64, 3000, "64 B"), (64 * 1024, 500, "64 KiB"), (1024 * 1024, 50, "1 MiB")]
 
 
-async def netrt_echo(url: str, size: int, count: int) -> float:
+class _Clock:
+    """Wall clock and process CPU time from `start()` to `stop(count)`."""
+
+    def start(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def stop(self, count: int) -> Measured:
+        wall, cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+        return count / wall, cpu / count
+
+
+async def netrt_echo(url: str, size: int, count: int) -> Measured:
     payload = os.urandom(size)
     with MessageWebSocket() as ws:
         ws.control.proxy = ""  # loopback: never through the environment's proxy
         await ws.connect_async(url)
         out = ws.output_stream
-        start = time.perf_counter()
+        clock = _Clock()
+        clock.start()
         for _ in range(count):
             await out.write_async(payload)
             assert len((await ws.receive_message_async()).data()) == size
-        return count / (time.perf_counter() - start)
+        return clock.stop(count)
 
 
-async def websockets_echo(url: str, size: int, count: int) -> float:
+async def websockets_echo(url: str, size: int, count: int) -> Measured:
     payload = os.urandom(size)
     async with connect(url, max_size=None, compression=None) as ws:
-        start = time.perf_counter()
+        clock = _Clock()
+        clock.start()
         for _ in range(count):
             await ws.send(payload)
             assert len(await ws.recv()) == size
-        return count / (time.perf_counter() - start)
+        return clock.stop(count)
 
 
 class _Floor(asyncio.Protocol):
@@ -100,7 +120,7 @@ def _length_field(size: int) -> bytes:
     return bytes([127]) + size.to_bytes(8, "big")
 
 
-async def floor_echo(url: str, size: int, count: int) -> float:
+async def floor_echo(url: str, size: int, count: int) -> Measured:
     host, port = url.split("//")[1].rstrip("/").split(":")
     loop = asyncio.get_running_loop()
     transport, proto = await loop.create_connection(_Floor, host, int(port))
@@ -116,13 +136,21 @@ async def floor_echo(url: str, size: int, count: int) -> float:
     length = _length_field(size)
     frame = bytes([0x82, length[0] | 0x80]) + length[1:] + mask + masked
     echo = 1 + len(length) + size
-    start = time.perf_counter()
+    clock = _Clock()
+    clock.start()
     for _ in range(count):
         transport.write(frame)
         await proto.take(echo)
-    rate = count / (time.perf_counter() - start)
+    measured = clock.stop(count)
     transport.close()
-    return rate
+    return measured
+
+
+def _cpu_row(label: str, a: list[Measured], b: list[Measured], floor: list[Measured]) -> str:
+    us = lambda runs: statistics.median(cpu for _, cpu in runs) * 1e6  # noqa: E731
+    savings = [y[1] / x[1] for x, y in zip(a, b)]
+    return (f"| {label} | {us(a):.1f} | {us(b):.1f} | {us(floor):.1f} | **{statistics.median(savings):.2f}×** "
+            f"[{min(savings):.2f}, {max(savings):.2f}] |")
 
 
 def main() -> None:
@@ -132,25 +160,31 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="a tenth of the messages (a smoke run)")
     args = p.parse_args()
     server = subprocess.Popen([args.server, "--ws-echo-server"], stdout=subprocess.PIPE, text=True)
-    rows = []
+    rows, cpu_rows = [], []
     try:
         assert server.stdout is not None
         url = f"ws://127.0.0.1:{server.stdout.readline().split()[1]}/"
         for size, count, label in CASES:
             count = max(count // 10, 5) if args.quick else count
-            a, b, floor = [], [], []
+            a: list[Measured] = []
+            b: list[Measured] = []
+            floor: list[Measured] = []
             for i in range(args.pairs):
                 order = [True, False] if i % 2 == 0 else [False, True]
                 for use_netrt in order:
                     echo = netrt_echo if use_netrt else websockets_echo
                     (a if use_netrt else b).append(asyncio.run(echo(url, size, count)))
                 floor.append(asyncio.run(floor_echo(url, size, count)))
-                print(f"  {label} pair {i + 1}: netrt {a[-1]:.0f}, websockets {b[-1]:.0f}, "
-                      f"floor {floor[-1]:.0f} msgs/s", file=sys.stderr, flush=True)
-            ratios = [x / y for x, y in zip(a, b)]
-            ceilings = [f / y for f, y in zip(floor, b)]
-            rows.append((label, statistics.median(a), statistics.median(b), statistics.median(floor),
+                print(f"  {label} pair {i + 1}: netrt {a[-1][0]:.0f}, websockets {b[-1][0]:.0f}, "
+                      f"floor {floor[-1][0]:.0f} msgs/s; client CPU per message netrt "
+                      f"{a[-1][1] * 1e6:.1f} µs, websockets {b[-1][1] * 1e6:.1f} µs, "
+                      f"floor {floor[-1][1] * 1e6:.1f} µs", file=sys.stderr, flush=True)
+            ratios = [x[0] / y[0] for x, y in zip(a, b)]
+            ceilings = [f[0] / y[0] for f, y in zip(floor, b)]
+            rate = lambda runs: statistics.median(r for r, _ in runs)  # noqa: E731
+            rows.append((label, rate(a), rate(b), rate(floor),
                          statistics.median(ratios), min(ratios), max(ratios), statistics.median(ceilings)))
+            cpu_rows.append(_cpu_row(label, a, b, floor))
     finally:
         server.kill()
         server.wait()
@@ -162,6 +196,11 @@ def main() -> None:
     for label, a, b, f, median, low, high, ceiling in rows:
         print(f"| {label} | {a:.0f} | {b:.0f} | {f:.0f} | **{median:.2f}×** [{low:.2f}, {high:.2f}] | "
               f"{ceiling:.2f}× | ≥ 3× |")
+    print("\n| client CPU per message | netrt (median µs) | websockets (median µs) | floor (median µs) | "
+          "websockets/netrt: median [min, max] |")
+    print("|---|---|---|---|---|")
+    for row in cpu_rows:
+        print(row)
 
 
 if __name__ == "__main__":
