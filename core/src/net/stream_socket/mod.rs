@@ -8,7 +8,6 @@ mod abort;
 mod channel;
 pub(crate) use channel::ChannelProbe;
 mod connect;
-mod deadline;
 pub(crate) mod handshake;
 mod information;
 mod ownership;
