@@ -514,10 +514,16 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                     tracing::warn!(%peer, error = %e, "accepted connection dropped");
                     continue;
                 }
-                // A TLS handshake runs on the accepted stream's own registration; the
-                // connection then keeps netrt's transport (see `HandshakeIo`).
+                // One transport for both kinds of connection (TLS runs on top of it).
+                let tcp = match PlainIo::new(tcp) {
+                    Ok(tcp) => tcp,
+                    Err(e) => {
+                        tracing::warn!(%peer, error = %e, "accepted connection dropped");
+                        continue;
+                    }
+                };
                 match how.tls.clone() {
-                    None => match PlainIo::new(tcp).and_then(Connection::plain) {
+                    None => match Connection::plain(tcp) {
                         Ok(conn) => {
                             let socket =
                                 StreamSocket::from_accepted(conn, &options, how.level, Default::default());
