@@ -6,7 +6,9 @@
 //! `netrt-bench [tcp|tls|ws|accept-memory]` runs one group (`caps` runs only when named);
 //! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py);
 //! `netrt-bench --ws-one event|pull|baseline SIZE COUNT` runs one client's echo loop once (to
-//! count instructions per message under callgrind).
+//! count instructions per message under callgrind); `netrt-bench --tls-server PKI_DIR [resume]` and
+//! `netrt-bench --handshakes netrt|baseline N PORT PKI_DIR` run the full-handshake loop in a
+//! client process of its own (context switches per connect; callgrind).
 
 mod accept;
 mod caps;
@@ -39,6 +41,15 @@ fn main() {
     if args.get(1).map(String::as_str) == Some("--idle-memory") {
         let (which, n, port, dir) = (&args[2], args[3].parse().unwrap(), args[4].parse().unwrap(), &args[5]);
         tls::idle_memory_child(which, n, port, dir.into());
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--tls-server") {
+        tls::serve_forever(args[2].clone().into(), args.get(3).is_some_and(|a| a == "resume"));
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--handshakes") {
+        let (which, n, port, dir) = (&args[2], args[3].parse().unwrap(), args[4].parse().unwrap(), &args[5]);
+        tls::handshakes_child(which, n, port, dir.into());
         return;
     }
     if args.get(1).map(String::as_str) == Some("--caps-connect-child") {

@@ -202,3 +202,57 @@ pub fn idle_memory_child(which: &str, n: usize, port: u16, pki_dir: std::path::P
     println!("{}", (after.saturating_sub(before)) as f64 / n as f64);
     drop(keep);
 }
+
+/// `--tls-server PKI_DIR [resume]`: the handshake rows' tokio-rustls sink server in a process
+/// of its own, for the one-client modes (`--handshakes`, `--idle-memory`): without resumption
+/// (every handshake a full one) unless `resume` is given. Prints `PORT n`, serves until killed.
+pub fn serve_forever(pki_dir: std::path::PathBuf, resumption: bool) {
+    let pki = Pki::open(pki_dir);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let port = server(&pki, resumption, Serve::Sink).await;
+        println!("PORT {port}");
+        std::future::pending::<()>().await;
+    });
+}
+
+/// `--handshakes netrt|baseline N PORT PKI_DIR`: one client's full-handshake loop (connect,
+/// handshake, close, as the handshake row does) against a `--tls-server`, after one warm-up
+/// connect. Prints handshakes/s and, per connect, the process's context switches (all threads,
+/// voluntary + involuntary) — how many times a thread went to sleep or was preempted.
+pub fn handshakes_child(which: &str, n: usize, port: u16, pki_dir: std::path::PathBuf) {
+    let pki = Pki::open(pki_dir);
+    let rt = netrt::runtime::handle();
+    let config = baseline_client_config(&pki);
+    let netrt = which == "netrt";
+    rt.block_on(async {
+        if netrt {
+            netrt_connect(&pki, port).await.close();
+        } else {
+            let _ = baseline_connect(&config, port).await.shutdown().await;
+        }
+    });
+    let before = context_switches();
+    let rate = rt.block_on(async {
+        if netrt {
+            handshakes_netrt(&pki, port, n).await
+        } else {
+            handshakes_baseline(&config, port, n).await
+        }
+    });
+    let (vol, invol) = context_switches();
+    println!(
+        "{which}: {rate:.0} handshakes/s, context switches per connect: {:.2} voluntary, {:.2} involuntary",
+        (vol - before.0) as f64 / n as f64,
+        (invol - before.1) as f64 / n as f64
+    );
+}
+
+/// Voluntary and involuntary context switches of every thread of this process so far.
+fn context_switches() -> (i64, i64) {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    (usage.ru_nvcsw, usage.ru_nivcsw)
+}

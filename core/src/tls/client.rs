@@ -9,6 +9,7 @@ use rustls::pki_types::ServerName;
 use rustls::{AlertDescription, ProtocolVersion};
 
 use super::certificate::Certificate;
+use super::certificate_list::CertificateList;
 use super::chain::ChainValidationResult;
 use super::verifier::{self, RecordingVerifier, SharedRecord};
 use crate::error::{Error, NativeCause, Result, hresult};
@@ -16,13 +17,13 @@ use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
 
 /// The TLS part of a socket's control settings (lists are replaced whole, never grown: boxed
-/// slices, a word smaller each than vectors, in every socket).
+/// slices, a word smaller each than vectors, in every socket; a single trusted root inline).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TlsSettings {
     pub client_certificate: Option<Certificate>,
     pub ignorable: Box<[ChainValidationResult]>,
     pub min_protection_level: SocketProtectionLevel,
-    pub trusted_roots: Box<[Certificate]>,
+    pub trusted_roots: CertificateList,
     pub application_protocols: Box<[String]>,
     pub crls: Box<[Vec<u8>]>,
 }

@@ -2,6 +2,7 @@
 //! terms, the trust store, recording verifiers, and the client handshake configuration.
 
 pub mod certificate;
+pub(crate) mod certificate_list;
 pub mod chain;
 pub mod chain_build;
 pub mod chain_params;

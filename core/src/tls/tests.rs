@@ -55,7 +55,7 @@ fn cert(chain: &[&str], key: &str) -> Certificate {
     Certificate::from_pem(&pem, Some(&pki.key(key))).expect("certificate with key")
 }
 
-fn roots(names: &[&str]) -> Vec<Certificate> {
+pub(super) fn roots(names: &[&str]) -> Vec<Certificate> {
     names.iter().map(|n| Certificate::from_der(&Pki::get().der(n)).expect("root")).collect()
 }
 

@@ -1,6 +1,8 @@
 //! The client TLS handshake on a connected TCP stream (ConnectAsync with a TLS level, and
 //! UpgradeToSslAsync), bounded by `TlsHandshakeTimeout`.
 
+use std::sync::Arc;
+
 use rustls::pki_types::UnixTime;
 use tokio_rustls::TlsConnector;
 
@@ -19,7 +21,7 @@ pub(crate) async fn client(
     level: SocketProtectionLevel,
     settings: &StreamSettings,
     record: &SharedRecord,
-) -> Result<Connection> {
+) -> Result<Arc<Connection>> {
     let tls = client::client_tls(level, &settings.tls)?;
     let server_name = client::server_name_for(validation_host)?;
     let sni = validation_host.ip_address().is_none().then(|| validation_host.canonical_name().to_string());
@@ -66,7 +68,7 @@ pub(crate) async fn server(
     tls: &crate::tls::server::ServerTls,
     timeout: Option<std::time::Duration>,
     record: &SharedRecord,
-) -> Result<Connection> {
+) -> Result<Arc<Connection>> {
     let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
     let what = format!("TLS handshake with client {peer}");
     *record::lock(record) = VerificationRecord::default();

@@ -175,7 +175,7 @@ impl StreamSocket {
 
     /// A socket for a connection a listener accepted (and, on a TLS listener, handshook).
     pub(crate) fn from_accepted(
-        conn: Connection,
+        conn: Arc<Connection>,
         options: &TcpOptions,
         level: SocketProtectionLevel,
         client_record: crate::tls::record::VerificationRecord,
@@ -184,7 +184,7 @@ impl StreamSocket {
             StreamSettings { tcp: options.clone(), tls_frozen: level.is_tls(), ..StreamSettings::default() };
         let requested =
             Requested::new(HostName::from_ip(conn.remote.ip()), &conn.remote.port().to_string(), level);
-        let socket = Self::with_state(settings, State::Connected(Arc::new(conn)), requested);
+        let socket = Self::with_state(settings, State::Connected(conn), requested);
         socket.inner.settings.freeze();
         if client_record.server_certificate.is_some() {
             *socket.inner.tls_record.lock().unwrap_or_else(|e| e.into_inner()) =
@@ -425,16 +425,16 @@ impl StreamSocket {
         Ok(())
     }
 
-    fn finish_connect(&self, outcome: Result<Connection>) -> Result<()> {
+    fn finish_connect(&self, outcome: Result<Arc<Connection>>) -> Result<()> {
         let mut state = self.inner.state.write().unwrap_or_else(|e| e.into_inner());
         let closed = matches!(*state, State::Closed(_));
         match outcome {
             Ok(conn) if closed => {
-                Arc::new(conn).shutdown();
+                conn.shutdown();
                 Err(Error::aborted("ConnectAsync"))
             }
             Ok(conn) => {
-                *state = State::Connected(Arc::new(conn));
+                *state = State::Connected(conn);
                 Ok(())
             }
             Err(e) => {

@@ -2,7 +2,6 @@
 //! socket a reclaim rebuilds.
 
 use std::os::fd::OwnedFd;
-use std::sync::Arc;
 
 use netrt_broker_protocol::protocol::SocketKind;
 
@@ -68,7 +67,7 @@ impl StreamSocket {
             &conn.remote.port().to_string(),
             Default::default(),
         );
-        let socket = Self::with_state(StreamSettings::default(), State::Connected(Arc::new(conn)), requested);
+        let socket = Self::with_state(StreamSettings::default(), State::Connected(conn), requested);
         socket.inner.settings.freeze();
         socket.inner.ownership.enable(task_id, SocketActivityConnectedStandbyAction::DoNotWake);
         Ok(socket)

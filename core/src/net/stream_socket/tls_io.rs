@@ -14,12 +14,12 @@ use std::task::{Context, Poll, ready};
 
 use rustls::{ClientConnection, ConnectionCommon, ServerConnection};
 
-use super::transport::{PlainIo, recv_now, send_now};
+use super::transport::{PlainIo, TlsPart, recv_now, send_now};
 use crate::tls::client::{TlsSessionInfo, session_info};
 
-/// The TLS state of a connection whose handshake is done, either side: what a connection
-/// holds as `Box<dyn TlsIo>`, so a client's box is sized for a client's rustls state (a
-/// server's is ~100 bytes larger). `tcp`, in every call, is the connection's transport.
+/// The TLS state of a connection whose handshake is done, either side: the tail of a
+/// connection's allocation, so a client's is sized for a client's rustls state (a server's is
+/// ~100 bytes larger). `tcp`, in every call, is the connection's transport.
 pub(crate) trait TlsIo: Send + Sync {
     /// Decrypted bytes into `buf` (≥ 1, or 0 once the peer sent close_notify); a TCP end
     /// without close_notify is `UnexpectedEof`, a bad record `InvalidData` carrying rustls'
@@ -66,14 +66,15 @@ impl dyn TlsIo {
     }
 }
 
-/// The TLS state of a client or a server connection.
-pub(crate) fn client(conn: ClientConnection, sni: Option<String>) -> Box<dyn TlsIo> {
-    Box::new(Tls { conn: Mutex::new(conn), sni: sni.map(String::into_boxed_str) })
+/// The TLS state of a client or a server connection (a connection's tail: see
+/// [`Connection`](super::transport::Connection)).
+pub(crate) fn client(conn: ClientConnection, sni: Option<String>) -> impl TlsPart {
+    Tls { conn: Mutex::new(conn), sni: sni.map(String::into_boxed_str) }
 }
 
 /// See [`client`].
-pub(crate) fn server(conn: ServerConnection) -> Box<dyn TlsIo> {
-    Box::new(Tls { conn: Mutex::new(conn), sni: None })
+pub(crate) fn server(conn: ServerConnection) -> impl TlsPart {
+    Tls { conn: Mutex::new(conn), sni: None }
 }
 
 /// A rustls connection of either side, as [`Tls`] drives it.
@@ -105,6 +106,12 @@ struct Tls<C> {
     /// The SNI this end sent as a client (rustls keeps a server's; the rest of what
     /// Information reports is read from the connection when asked).
     sni: Option<Box<str>>,
+}
+
+impl<C: Side> TlsPart for Tls<C> {
+    fn tls(&self) -> Option<&(dyn TlsIo + 'static)> {
+        Some(self)
+    }
 }
 
 impl<C: Side> TlsIo for Tls<C> {

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -226,46 +226,56 @@ impl AsyncWrite for PlainIo {
     }
 }
 
-/// A connected transport plus what Information reports about it.
-pub(crate) struct Connection {
+/// A connected transport plus what Information reports about it, shared as
+/// `Arc<Connection>`. The TLS state is the allocation's tail (`T`, unsized to
+/// [`TlsPart`]): a TLS connection is one heap block with its rustls state, and a plain one
+/// carries nothing for TLS.
+pub(crate) struct Connection<T: ?Sized + TlsPart = dyn TlsPart> {
     tcp: PlainIo,
-    /// Boxed: rustls' state is ~1.1 KiB, which a plain connection should not carry.
-    tls: Option<Box<dyn TlsIo>>,
     /// Kept for error messages (a reset socket may no longer report its peer); the local
     /// address is asked for when wanted.
     pub remote: SocketAddr,
     pub stats: Mutex<StatsTracker>,
+    /// Last: the only field whose size depends on the kind of connection.
+    tls: T,
+}
+
+/// The TLS state a connection ends with: none, or a finished handshake's.
+pub(crate) trait TlsPart: Send + Sync + 'static {
+    fn tls(&self) -> Option<&(dyn TlsIo + 'static)>;
+}
+
+/// The tail of a plain connection.
+struct NoTls;
+
+impl TlsPart for NoTls {
+    fn tls(&self) -> Option<&(dyn TlsIo + 'static)> {
+        None
+    }
 }
 
 impl Connection {
-    pub(crate) fn plain(plain: PlainIo) -> io::Result<Self> {
-        Self::build(plain, None)
+    pub(crate) fn plain(plain: PlainIo) -> io::Result<Arc<Self>> {
+        build(plain, NoTls)
     }
 
     /// The connection a finished handshake left: its TCP transport and rustls state, and the
     /// SNI a client sent.
-    pub(crate) fn tls(stream: TlsStream, sni: Option<String>) -> io::Result<Self> {
-        let (mut tcp, tls) = match stream {
-            tokio_rustls::TlsStream::Client(s) => {
-                let (tcp, conn) = s.into_inner();
-                (tcp, tls_io::client(conn, sni))
-            }
-            tokio_rustls::TlsStream::Server(s) => {
-                let (tcp, conn) = s.into_inner();
-                (tcp, tls_io::server(conn))
-            }
-        };
+    pub(crate) fn tls(stream: TlsStream, sni: Option<String>) -> io::Result<Arc<Self>> {
         // The handshake ran on the runtime, but reads and writes may be driven from a caller's
         // thread, and a registration would make every received record wake a runtime thread too.
-        tcp.leave_reactor();
-        Self::build(tcp, Some(tls))
-    }
-
-    fn build(tcp: PlainIo, tls: Option<Box<dyn TlsIo>>) -> io::Result<Self> {
-        let remote = tcp.socket.peer_addr()?;
-        let mut stats = StatsTracker::default();
-        stats.prime(&*tcp.socket);
-        Ok(Self { tcp, tls, remote, stats: Mutex::new(stats) })
+        match stream {
+            tokio_rustls::TlsStream::Client(s) => {
+                let (mut tcp, conn) = s.into_inner();
+                tcp.leave_reactor();
+                build(tcp, tls_io::client(conn, sni))
+            }
+            tokio_rustls::TlsStream::Server(s) => {
+                let (mut tcp, conn) = s.into_inner();
+                tcp.leave_reactor();
+                build(tcp, tls_io::server(conn))
+            }
+        }
     }
 
     /// The local address (the unspecified address should the socket fail to say).
@@ -282,7 +292,7 @@ impl Connection {
     /// The socket's fd when this is a plain connection (None under TLS, whose bytes are not
     /// the plaintext a reader wants).
     pub(crate) fn plain_fd(&self) -> Option<RawFd> {
-        self.tls.is_none().then(|| self.tcp.fd())
+        self.tls.tls().is_none().then(|| self.tcp.fd())
     }
 
     /// The fd whose readiness lets a read or write make progress, plain or TLS: the socket's.
@@ -293,14 +303,14 @@ impl Connection {
         self.tcp.fd()
     }
 
-    pub(crate) fn tls_io(&self) -> Option<&dyn TlsIo> {
-        self.tls.as_deref()
+    pub(crate) fn tls_io(&self) -> Option<&(dyn TlsIo + 'static)> {
+        self.tls.tls()
     }
 
     /// Reads what is available (≥ 1 byte, or 0 at end of stream).
     pub(crate) async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
         let tcp = &self.tcp;
-        match &self.tls {
+        match self.tls.tls() {
             None => std::future::poll_fn(|cx| tcp.poll_read(cx, buf)).await,
             Some(tls) => std::future::poll_fn(|cx| tls.poll_read(tcp, cx, buf)).await,
         }
@@ -310,7 +320,7 @@ impl Connection {
     /// `TlsIo::poll_readable`).
     pub(crate) async fn readable(&self) -> io::Result<()> {
         let tcp = &self.tcp;
-        match &self.tls {
+        match self.tls.tls() {
             None => std::future::poll_fn(|cx| tcp.poll_readable(cx)).await,
             Some(tls) => std::future::poll_fn(|cx| tls.poll_readable(tcp, cx)).await,
         }
@@ -322,18 +332,18 @@ impl Connection {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Option<Poll<io::Result<usize>>> {
-        self.tls.is_none().then(|| self.tcp.poll_read(cx, buf))
+        self.tls.tls().is_none().then(|| self.tcp.poll_read(cx, buf))
     }
 
     /// One non-blocking `recv` into `buf` (never empty) on a plain connection (`None` under TLS).
     pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
-        self.tls.is_none().then(|| self.tcp.recv(buf))
+        self.tls.tls().is_none().then(|| self.tcp.recv(buf))
     }
 
     /// Writes some of `data` (≥ 1 byte; under TLS all of it, flushed). `data` is never empty.
     pub(crate) async fn write_some(&self, data: &[u8]) -> io::Result<usize> {
         let tcp = &self.tcp;
-        match &self.tls {
+        match self.tls.tls() {
             None => std::future::poll_fn(|cx| tcp.poll_write(cx, data)).await,
             Some(tls) => tls.write_all(tcp, data).await,
         }
@@ -342,13 +352,13 @@ impl Connection {
     /// One non-blocking `send` of a prefix of `data` (never empty) on a plain connection
     /// (`None` under TLS).
     pub(crate) fn try_send_plain(&self, data: &[u8]) -> Option<io::Result<usize>> {
-        self.tls.is_none().then(|| send_now(self.tcp.fd(), data))
+        self.tls.tls().is_none().then(|| send_now(self.tcp.fd(), data))
     }
 
     /// Maps a read/write failure; on TLS connections, rustls errors and truncation included.
     pub(crate) fn map_io_error(&self, err: &io::Error, op: &str) -> crate::error::Error {
         let what = format!("{op} {} {}", if op == "read" { "from" } else { "to" }, self.remote);
-        match &self.tls {
+        match self.tls.tls() {
             None => crate::error::Error::from_io(err, what),
             Some(_) => crate::tls::client::map_tls_io_error(err, None, &what),
         }
@@ -365,11 +375,11 @@ impl Connection {
     /// Closes the connection so the peer sees it at once: for TLS, close_notify first — sent
     /// here when the socket takes it at once (the usual case), else by a bounded attempt on
     /// the runtime (never waiting on the caller) — then both directions shut down.
-    pub(crate) fn shutdown(self: std::sync::Arc<Self>) {
-        match &self.tls {
+    pub(crate) fn shutdown(self: Arc<Self>) {
+        match self.tls.tls() {
             Some(tls) if !tls.close_notify_now(&self.tcp) => {
                 crate::runtime::handle().spawn(async move {
-                    if let Some(tls) = &self.tls {
+                    if let Some(tls) = self.tls.tls() {
                         let _ =
                             tokio::time::timeout(CLOSE_NOTIFY_LIMIT, tls.flush_close_notify(&self.tcp)).await;
                     }
@@ -381,6 +391,14 @@ impl Connection {
             }
         }
     }
+}
+
+/// A connection with `tls` as its tail, in one allocation.
+fn build<T: TlsPart>(tcp: PlainIo, tls: T) -> io::Result<Arc<Connection>> {
+    let remote = tcp.socket.peer_addr()?;
+    let mut stats = StatsTracker::default();
+    stats.prime(&*tcp.socket);
+    Ok(Arc::new(Connection { tcp, remote, stats: Mutex::new(stats), tls }))
 }
 
 /// One non-blocking `send` on `fd` (no SIGPIPE: a closed peer is EPIPE).

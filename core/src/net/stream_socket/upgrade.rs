@@ -184,16 +184,20 @@ impl Inner {
 
     /// Swaps the plain connection for the TLS one. The plain one is dropped without a TCP
     /// shutdown: the TLS one shares its socket.
-    fn replace_connection(&self, old: Arc<transport::Connection>, new: transport::Connection) -> Result<()> {
+    fn replace_connection(
+        &self,
+        old: Arc<transport::Connection>,
+        new: Arc<transport::Connection>,
+    ) -> Result<()> {
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         match &*state {
             State::Connected(current) if Arc::ptr_eq(current, &old) => {
-                *state = State::Connected(Arc::new(new));
+                *state = State::Connected(new);
                 Ok(())
             }
             _ => {
                 drop(state);
-                Arc::new(new).shutdown();
+                new.shutdown();
                 Err(Error::aborted("UpgradeToSslAsync"))
             }
         }
