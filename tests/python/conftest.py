@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -132,3 +133,20 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+#: A netrt socket and its plain-socket peer.
+Pair = tuple[netrt.StreamSocket, socket.socket]
+
+
+@pytest.fixture
+async def pair() -> AsyncIterator[Pair]:
+    """A netrt StreamSocket connected to a plain Python socket (the peer), both closed after."""
+    server = socket.create_server(("127.0.0.1", 0))
+    sock = netrt.StreamSocket()
+    await within(sock.connect_async(netrt.HostName("127.0.0.1"), str(server.getsockname()[1])))
+    peer, _ = server.accept()
+    server.close()
+    yield sock, peer
+    sock.close()
+    peer.close()

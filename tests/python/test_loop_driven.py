@@ -14,13 +14,13 @@ import gc
 import socket
 import threading
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
 import netrt
-from conftest import within
+from conftest import Pair, within
 from netrt import (
     AsyncStatus,
     Buffer,
@@ -70,23 +70,6 @@ def watching() -> Iterator[Watched]:
         yield seen
     finally:
         del loop.add_reader, loop.remove_reader  # type: ignore[misc]
-
-
-#: A netrt socket and its plain-socket peer.
-Pair = tuple[StreamSocket, socket.socket]
-
-
-@pytest.fixture
-async def pair() -> AsyncIterator[Pair]:
-    """A netrt StreamSocket connected to a plain Python socket (the peer), both closed after."""
-    server = socket.create_server(("127.0.0.1", 0))
-    sock = StreamSocket()
-    await within(sock.connect_async(HostName("127.0.0.1"), str(server.getsockname()[1])))
-    peer, _ = server.accept()
-    server.close()
-    yield sock, peer
-    sock.close()
-    peer.close()
 
 
 def send_later(peer: socket.socket, *chunks: bytes) -> threading.Thread:

@@ -12,31 +12,13 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import AsyncIterator
 
 import pytest
 
-from conftest import within
+from conftest import Pair, within
 from netrt import Buffer, DataReader, DataWriter, HostName, InputStreamOptions, StreamSocket
 
 PARTIAL = InputStreamOptions.PARTIAL
-
-#: A netrt socket and its plain-socket peer.
-Pair = tuple[StreamSocket, socket.socket]
-
-
-@pytest.fixture
-async def pair() -> AsyncIterator[Pair]:
-    """A netrt StreamSocket connected to a plain Python socket (the peer), both closed after."""
-    server = socket.create_server(("127.0.0.1", 0))
-    sock = StreamSocket()
-    await within(sock.connect_async(HostName("127.0.0.1"), str(server.getsockname()[1])))
-    peer, _ = server.accept()
-    server.close()
-    yield sock, peer
-    sock.close()
-    peer.close()
-
 
 def answer(peer: socket.socket, request: bytes, reply: bytes) -> None:
     """The peer reads the request and replies before the netrt side starts its read (loopback

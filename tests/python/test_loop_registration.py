@@ -16,7 +16,7 @@ import threading
 import pytest
 
 import netrt
-from conftest import within
+from conftest import Pair, within
 from netrt import (
     AsyncStatus,
     Buffer,
@@ -29,7 +29,7 @@ from netrt import (
     StreamSocket,
     StreamSocketListener,
 )
-from test_loop_driven import Pair, pair, send_later, watching  # noqa: F401 (fixture)
+from test_loop_driven import send_later, watching
 
 PARTIAL = InputStreamOptions.PARTIAL
 
