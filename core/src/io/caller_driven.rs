@@ -55,14 +55,7 @@ thread_local! {
 /// what it did before: the `recv` finds nothing and the read stays pending.
 #[doc(hidden)]
 pub fn poll_as_caller_readable<R>(poll: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            KNOWN_READABLE.with(|c| c.set(self.0));
-        }
-    }
-    let _reset = Reset(KNOWN_READABLE.with(|c| c.replace(true)));
-    poll_as_caller(poll)
+    with_flag_set(&KNOWN_READABLE, || poll_as_caller(poll))
 }
 
 /// Whether a socket read polled now may skip its readiness probe (see

@@ -174,12 +174,9 @@ impl PlainIo {
             return Poll::Ready(Ok(()));
         }
         loop {
-            let mut probe = [0u8; 1];
-            // SAFETY: one writable byte; MSG_PEEK leaves it in the socket, MSG_DONTWAIT never blocks.
-            let n = unsafe {
-                libc::recv(self.fd(), probe.as_mut_ptr().cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
-            };
-            if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::WouldBlock {
+            // MSG_PEEK leaves the byte in the socket; MSG_DONTWAIT never blocks.
+            let probed = crate::sys::recv(self.fd(), &mut [0u8; 1], libc::MSG_PEEK | libc::MSG_DONTWAIT);
+            if !matches!(&probed, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
                 return Poll::Ready(Ok(()));
             }
             ready!(self.poll_read_wait(cx))?;
