@@ -20,11 +20,13 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, Once, Weak};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+
+use netrt::foundation::fork::fork_generation;
 
 use crate::asyncop::{Shared, resolve_waiters};
 use crate::loop_driven::{Reserved, Watch, drive, forget_closed, ready_unclaimed, unwatch_moved};
@@ -220,7 +222,7 @@ fn selector_epoll(event_loop: &Bound<'_, PyAny>) -> Option<(RawFd, OwnedFd)> {
 struct LastLoop {
     event_loop: Py<PyAny>,
     bridge: Py<PyBridge>,
-    forks: u32,
+    forks: u64,
 }
 
 thread_local! {
@@ -229,18 +231,9 @@ thread_local! {
     static LAST: RefCell<Option<LastLoop>> = const { RefCell::new(None) };
 }
 
-/// fork()s this process has been the child of (a `pthread_atfork` child handler counts them).
-static FORKS: AtomicU32 = AtomicU32::new(0);
-static ATFORK: Once = Once::new();
-
-extern "C" fn count_fork_in_child() {
-    // Only an atomic add: this runs in the child of fork(), where little else is safe.
-    FORKS.fetch_add(1, Ordering::SeqCst);
-}
-
 /// The running loop of this thread and its bridge, when it is the thread's last loop — told
 /// without `asyncio.get_running_loop`, which makes a `getpid` syscall per call (its guard
-/// against a loop inherited through fork). Here the fork guard is [`FORKS`], and "running on
+/// against a loop inherited through fork). Here the fork guard is core's fork generation, and "running on
 /// this thread" is the loop's own record: an asyncio `BaseEventLoop` sets `_thread_id` to the
 /// running thread's ident (`threading.get_ident`, the pthread id) for exactly as long as
 /// `run_forever` runs, and one thread runs one loop at a time. `None` (ask asyncio): another
@@ -248,7 +241,7 @@ extern "C" fn count_fork_in_child() {
 pub fn cached_loop(py: Python<'_>) -> Option<(Bound<'_, PyAny>, Bound<'_, PyBridge>)> {
     let (event_loop, bridge) = LAST.with(|last| {
         let last = last.borrow();
-        let last = last.as_ref().filter(|l| l.forks == FORKS.load(Ordering::Relaxed))?;
+        let last = last.as_ref().filter(|l| l.forks == fork_generation())?;
         Some((last.event_loop.bind(py).clone(), last.bridge.bind(py).clone()))
     })?;
     let thread_id = event_loop.getattr(pyo3::intern!(py, "_thread_id")).ok()?;
@@ -272,7 +265,7 @@ pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// use.
 pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBridge>> {
     let py = event_loop.py();
-    let forks = FORKS.load(Ordering::Relaxed);
+    let forks = fork_generation();
     let hit = LAST.with(|last| {
         last.borrow()
             .as_ref()
@@ -282,10 +275,6 @@ pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
     if let Some(b) = hit {
         return Ok(b);
     }
-    ATFORK.call_once(|| {
-        // SAFETY: registers a handler that only makes an atomic add.
-        unsafe { libc::pthread_atfork(None, None, Some(count_fork_in_child)) };
-    });
     // The thread moves to another loop: if the last one closed, what it still watched needs
     // no cleaning up any more (and the numbers reserved for it are released).
     let previous = LAST.with(|last| last.borrow().as_ref().map(|l| l.bridge.get().inner.clone()));

@@ -31,10 +31,11 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::task::Waker;
 
 use super::async_op::{AsyncStatus, CompletedHandler, WakeFd};
+use super::fork::fork_generation;
 use crate::error::hresult::{E_INVALIDARG, RO_E_CLOSED};
 use crate::error::{Error, Result};
 
@@ -177,19 +178,6 @@ pub struct CompletionQueue {
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-/// Incremented in every child of fork(): a queue made before the fork is not the child's.
-static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
-static ATFORK: Once = Once::new();
-
-extern "C" fn count_fork_in_child() {
-    // Only an atomic add: this runs in the child of fork(), where little else is safe.
-    FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
-}
-
-fn fork_generation() -> u64 {
-    FORK_GENERATION.load(Ordering::Relaxed)
-}
-
 thread_local! {
     /// The queue operations and event handlers made on this thread are bound to.
     static CURRENT: RefCell<Option<CompletionQueue>> = const { RefCell::new(None) };
@@ -202,10 +190,6 @@ impl CompletionQueue {
     /// # Errors
     /// The errno of `eventfd` or `epoll_create1` (`EMFILE` → too many open files, ...).
     pub fn new() -> Result<Self> {
-        ATFORK.call_once(|| {
-            // SAFETY: registering a handler that only performs an atomic add.
-            unsafe { libc::pthread_atfork(None, None, Some(count_fork_in_child)) };
-        });
         let jobs = WakeFd::open()
             .map_err(|errno| Error::from_errno(errno, "cannot create the completion queue's eventfd"))?;
         // SAFETY: plain syscall; the fd is owned below.

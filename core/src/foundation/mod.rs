@@ -8,6 +8,8 @@ pub mod collections;
 pub mod completion_queue;
 #[doc(hidden)]
 pub mod fd_watch;
+#[doc(hidden)]
+pub mod fork;
 mod uri;
 mod values;
 
