@@ -75,9 +75,14 @@ pub(crate) fn run_blocking(op: AsyncOp, timeout_ms: u32) -> Result<OpResult, Err
     }
 }
 
+/// How long a wait of `timeout_ms` may last (None: `NETRT_INFINITE`, no limit).
+pub(crate) fn timeout_of(timeout_ms: u32) -> Option<Duration> {
+    (timeout_ms != NETRT_INFINITE).then(|| Duration::from_millis(u64::from(timeout_ms)))
+}
+
 /// When a wait of `timeout_ms` started now ends (None: `NETRT_INFINITE`, no limit).
 pub(crate) fn deadline_after(timeout_ms: u32) -> Option<Instant> {
-    (timeout_ms != NETRT_INFINITE).then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)))
+    timeout_of(timeout_ms).map(|timeout| Instant::now() + timeout)
 }
 
 /// The failure of a one-call form whose wait of `timeout_ms` ended first, its work cancelled.
@@ -191,9 +196,7 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
         else {
             return Ok(());
         };
-        let deadline = (timeout_ms != NETRT_INFINITE)
-            .then(|| Instant::now() + Duration::from_millis(u64::from(timeout_ms)));
-        if running.wait(deadline) {
+        if running.wait(deadline_after(timeout_ms)) {
             Ok(())
         } else {
             Err(Error::new(E_WAIT_TIMEOUT, format!("not done after {timeout_ms} ms")))

@@ -8,14 +8,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use netrt_core::Error;
 use netrt_core::foundation::async_op::CancelToken;
 use netrt_core::io::caller_driven::block_on_caller;
 use netrt_core::io::{DirectRead, InputStreamOptions};
 
-use crate::async_op::{NETRT_INFINITE, OpResult, Readiness, timed_out};
+use crate::async_op::{OpResult, Readiness, timed_out, timeout_of};
 use crate::object::{Object, Value};
 
 pub(crate) struct ReadInto {
@@ -145,8 +144,7 @@ impl ReadInto {
     /// wake it as they wake any direct read.
     pub(crate) fn block(mut self, ready: Readiness, timeout_ms: u32) -> Result<OpResult, Error> {
         debug_assert!(self.cancel.is_none(), "an operation's read is cancelled through it");
-        let timeout = (timeout_ms != NETRT_INFINITE).then(|| Duration::from_millis(u64::from(timeout_ms)));
-        let outcome = block_on_caller(ready, timeout, |cx| self.advance(Some(cx)));
+        let outcome = block_on_caller(ready, timeout_of(timeout_ms), |cx| self.advance(Some(cx)));
         match outcome {
             Some(outcome) => outcome,
             None if self.filled > 0 => self.finish(),
