@@ -1,6 +1,7 @@
 """netrt's Python MessageWebSocket vs the `websockets` library's client (method in BENCHMARKS.md).
 
     .venv/bin/python bench/python/ws_bench.py --server target/release/netrt-bench [--pairs N] [--quick]
+        [--only asyncio|blocking]
 
 Both clients talk to the same echo server in another process (`netrt-bench --ws-echo-server`,
 tokio-tungstenite), one message out and its echo back, one at a time, for 64 B, 64 KiB and
@@ -19,6 +20,12 @@ Round trips here are bounded by the loop, the kernel and the server as much as b
 the second table gives what the client itself spends: CPU time of the client process (every
 thread, netrt's runtime threads included; `time.process_time`) per message, and websockets'
 figure divided by netrt's (higher is better for netrt).
+
+The same tables follow for blocking clients, which do not pay an event loop's cost per message:
+netrt with `.get()` on each operation (the WinRT-style synchronous wait; the waiting thread
+drives the socket itself), the `websockets` library's threading client (`websockets.sync`),
+and a floor of a plain blocking socket that sends the pre-built frame with `sendall` and
+reads the echo into one preallocated buffer with `recv_into`.
 """
 
 from __future__ import annotations
@@ -32,8 +39,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from websockets.asyncio.client import connect
+from websockets.sync.client import connect as connect_sync
 
 import netrt
 from netrt import MessageWebSocket
@@ -120,6 +129,14 @@ def _length_field(size: int) -> bytes:
     return bytes([127]) + size.to_bytes(8, "big")
 
 
+def _masked_frame(size: int) -> tuple[bytes, int]:
+    """One masked binary frame of `size` random bytes, and the length of its unmasked echo."""
+    mask, payload = os.urandom(4), os.urandom(size)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    length = _length_field(size)
+    return bytes([0x82, length[0] | 0x80]) + length[1:] + mask + masked, 1 + len(length) + size
+
+
 async def floor_echo(url: str, size: int, count: int) -> Measured:
     host, port = url.split("//")[1].rstrip("/").split(":")
     loop = asyncio.get_running_loop()
@@ -131,11 +148,7 @@ async def floor_echo(url: str, size: int, count: int) -> Measured:
         f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
     )
     await proto.take_through(b"\r\n\r\n")
-    mask, payload = os.urandom(4), os.urandom(size)
-    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-    length = _length_field(size)
-    frame = bytes([0x82, length[0] | 0x80]) + length[1:] + mask + masked
-    echo = 1 + len(length) + size
+    frame, echo = _masked_frame(size)
     clock = _Clock()
     clock.start()
     for _ in range(count):
@@ -146,6 +159,65 @@ async def floor_echo(url: str, size: int, count: int) -> Measured:
     return measured
 
 
+def netrt_echo_blocking(url: str, size: int, count: int) -> Measured:
+    payload = os.urandom(size)
+    with MessageWebSocket() as ws:
+        ws.control.proxy = ""  # loopback: never through the environment's proxy
+        ws.connect_async(url).get()
+        out = ws.output_stream
+        clock = _Clock()
+        clock.start()
+        for _ in range(count):
+            out.write_async(payload).get()
+            assert len(ws.receive_message_async().get().data()) == size
+        return clock.stop(count)
+
+
+def websockets_echo_sync(url: str, size: int, count: int) -> Measured:
+    payload = os.urandom(size)
+    with connect_sync(url, max_size=None, compression=None) as ws:
+        clock = _Clock()
+        clock.start()
+        for _ in range(count):
+            ws.send(payload)
+            assert len(ws.recv()) == size
+        return clock.stop(count)
+
+
+def _recv_exactly(sock: socket.socket, view: memoryview) -> None:
+    got = 0
+    while got < len(view):
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            raise ConnectionError("the echo server closed the connection")
+        got += n
+
+
+def floor_echo_blocking(url: str, size: int, count: int) -> Measured:
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(
+            f"GET / HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+        head = b""
+        while not head.endswith(b"\r\n\r\n"):  # the server sends nothing more before our first frame
+            byte = sock.recv(1)
+            if not byte:
+                raise ConnectionError("the echo server closed the connection during the handshake")
+            head += byte
+        frame, echo = _masked_frame(size)
+        view = memoryview(bytearray(echo))
+        clock = _Clock()
+        clock.start()
+        for _ in range(count):
+            sock.sendall(frame)
+            _recv_exactly(sock, view)
+        return clock.stop(count)
+
+
 def _cpu_row(label: str, a: list[Measured], b: list[Measured], floor: list[Measured]) -> str:
     us = lambda runs: statistics.median(cpu for _, cpu in runs) * 1e6  # noqa: E731
     savings = [y[1] / x[1] for x, y in zip(a, b)]
@@ -153,54 +225,70 @@ def _cpu_row(label: str, a: list[Measured], b: list[Measured], floor: list[Measu
             f"[{min(savings):.2f}, {max(savings):.2f}] |")
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--server", required=True, help="the netrt-bench binary (its --ws-echo-server mode)")
-    p.add_argument("--pairs", type=int, default=5, help="interleaved A/B pairs per figure (default 5)")
-    p.add_argument("--quick", action="store_true", help="a tenth of the messages (a smoke run)")
-    args = p.parse_args()
-    server = subprocess.Popen([args.server, "--ws-echo-server"], stdout=subprocess.PIPE, text=True)
+Client = Callable[[str, int, int], Measured]
+GROUPS: dict[str, tuple[str, Client, Client, Client]] = {
+    "asyncio": ("asyncio clients", lambda *a: asyncio.run(netrt_echo(*a)),
+                lambda *a: asyncio.run(websockets_echo(*a)), lambda *a: asyncio.run(floor_echo(*a))),
+    "blocking": ("blocking clients: netrt `.get()`, websockets.sync, a plain socket", netrt_echo_blocking,
+                 websockets_echo_sync, floor_echo_blocking),
+}
+
+
+def _run_group(url: str, group: str, pairs: int, quick: bool) -> None:
+    title, netrt_client, websockets_client, floor_client = GROUPS[group]
     rows, cpu_rows = [], []
-    try:
-        assert server.stdout is not None
-        url = f"ws://127.0.0.1:{server.stdout.readline().split()[1]}/"
-        for size, count, label in CASES:
-            count = max(count // 10, 5) if args.quick else count
-            a: list[Measured] = []
-            b: list[Measured] = []
-            floor: list[Measured] = []
-            for i in range(args.pairs):
-                order = [True, False] if i % 2 == 0 else [False, True]
-                for use_netrt in order:
-                    echo = netrt_echo if use_netrt else websockets_echo
-                    (a if use_netrt else b).append(asyncio.run(echo(url, size, count)))
-                floor.append(asyncio.run(floor_echo(url, size, count)))
-                print(f"  {label} pair {i + 1}: netrt {a[-1][0]:.0f}, websockets {b[-1][0]:.0f}, "
-                      f"floor {floor[-1][0]:.0f} msgs/s; client CPU per message netrt "
-                      f"{a[-1][1] * 1e6:.1f} µs, websockets {b[-1][1] * 1e6:.1f} µs, "
-                      f"floor {floor[-1][1] * 1e6:.1f} µs", file=sys.stderr, flush=True)
-            ratios = [x[0] / y[0] for x, y in zip(a, b)]
-            ceilings = [f[0] / y[0] for f, y in zip(floor, b)]
-            rate = lambda runs: statistics.median(r for r, _ in runs)  # noqa: E731
-            rows.append((label, rate(a), rate(b), rate(floor),
-                         statistics.median(ratios), min(ratios), max(ratios), statistics.median(ceilings)))
-            cpu_rows.append(_cpu_row(label, a, b, floor))
-    finally:
-        server.kill()
-        server.wait()
-    print(f"\nnetrt {netrt.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"{args.pairs} interleaved pairs\n")
+    for size, count, label in CASES:
+        count = max(count // 10, 5) if quick else count
+        a: list[Measured] = []
+        b: list[Measured] = []
+        floor: list[Measured] = []
+        for i in range(pairs):
+            order = [True, False] if i % 2 == 0 else [False, True]
+            for use_netrt in order:
+                echo = netrt_client if use_netrt else websockets_client
+                (a if use_netrt else b).append(echo(url, size, count))
+            floor.append(floor_client(url, size, count))
+            print(f"  {group} {label} pair {i + 1}: netrt {a[-1][0]:.0f}, websockets {b[-1][0]:.0f}, "
+                  f"floor {floor[-1][0]:.0f} msgs/s; client CPU per message netrt "
+                  f"{a[-1][1] * 1e6:.1f} µs, websockets {b[-1][1] * 1e6:.1f} µs, "
+                  f"floor {floor[-1][1] * 1e6:.1f} µs", file=sys.stderr, flush=True)
+        ratios = [x[0] / y[0] for x, y in zip(a, b)]
+        ceilings = [f[0] / y[0] for f, y in zip(floor, b)]
+        rate = lambda runs: statistics.median(r for r, _ in runs)  # noqa: E731
+        rows.append((label, rate(a), rate(b), rate(floor),
+                     statistics.median(ratios), min(ratios), max(ratios), statistics.median(ceilings)))
+        cpu_rows.append(_cpu_row(label, a, b, floor))
+    print(f"\n{title}, {pairs} interleaved pairs\n")
     print("| echo, one at a time | netrt (median msgs/s) | websockets (median msgs/s) | "
           "floor (median msgs/s) | ratio netrt/websockets: median [min, max] | floor/websockets | target |")
     print("|---|---|---|---|---|---|---|")
-    for label, a, b, f, median, low, high, ceiling in rows:
-        print(f"| {label} | {a:.0f} | {b:.0f} | {f:.0f} | **{median:.2f}×** [{low:.2f}, {high:.2f}] | "
+    for label, a_rate, b_rate, f_rate, median, low, high, ceiling in rows:
+        print(f"| {label} | {a_rate:.0f} | {b_rate:.0f} | {f_rate:.0f} | **{median:.2f}×** [{low:.2f}, {high:.2f}] | "
               f"{ceiling:.2f}× | ≥ 3× |")
     print("\n| client CPU per message | netrt (median µs) | websockets (median µs) | floor (median µs) | "
           "websockets/netrt: median [min, max] |")
     print("|---|---|---|---|---|")
     for row in cpu_rows:
         print(row)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--server", required=True, help="the netrt-bench binary (its --ws-echo-server mode)")
+    p.add_argument("--pairs", type=int, default=5, help="interleaved A/B pairs per figure (default 5)")
+    p.add_argument("--quick", action="store_true", help="a tenth of the messages (a smoke run)")
+    p.add_argument("--only", choices=sorted(GROUPS), help="one group of clients (default: both)")
+    args = p.parse_args()
+    server = subprocess.Popen([args.server, "--ws-echo-server"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        url = f"ws://127.0.0.1:{server.stdout.readline().split()[1]}/"
+        print(f"netrt {netrt.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        for group in [args.only] if args.only else list(GROUPS):
+            _run_group(url, group, args.pairs, args.quick)
+    finally:
+        server.kill()
+        server.wait()
 
 
 if __name__ == "__main__":
