@@ -8,6 +8,8 @@
  *                           after 1,000 of warm-up (no ratio): for counting its syscalls
  *                           (`strace -c -f`), context switches or instructions (callgrind) per
  *                           round trip, which do not move with the machine's load
+ *   bench_c runs bulk-posix|bulk-polled|bulk-netrt   one bulk side only, `runs` transfers of
+ *                           64 MiB (no warm-up): syscalls and instructions per MiB, the same way
  *
  * - bulk: 64 MiB one way in 64 KiB writes; the receiver reads up to 64 KiB at a time
  *   (netrt: OutputStream.WriteAsync + wait / InputStream.ReadAsync(Partial) + wait). A pair's
@@ -587,11 +589,24 @@ static int run_one_side(const char *name, int runs) {
   return 1;
 }
 
+/* One bulk side alone (see the usage at the top): prints each transfer's rate. */
+static int run_one_bulk(const char *name, int runs) {
+  const char *names[] = {"bulk-posix", "bulk-polled", "bulk-netrt"};
+  int side = -1;
+  for (int i = 0; i < 3; i++)
+    if (strcmp(name, names[i]) == 0) side = i;
+  if (side < 0) return 0;
+  for (int r = 0; r < runs; r++)
+    printf("%s: %.2f Gbit/s (%d MiB)\n", name, side < 2 ? posix_bulk(side) : netrt_bulk(), (int)(BULK_BYTES >> 20));
+  return 1;
+}
+
 int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 5;
   if (argc > 2 && strcmp(argv[2], "split") != 0) {
     if (pairs < 1) pairs = 1;
-    if (!run_one_side(argv[2], pairs)) die("the side is posix, polled, async or one", 0);
+    if (run_one_bulk(argv[2], pairs)) return 0;
+    if (!run_one_side(argv[2], pairs)) die("the side is posix, polled, async, one, bulk-posix, bulk-polled or bulk-netrt", 0);
     return 0;
   }
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];

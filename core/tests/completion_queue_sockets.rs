@@ -201,3 +201,60 @@ fn a_read_and_a_write_pending_on_one_socket_are_both_driven() {
     CompletionQueue::make_current(previous.as_ref());
     q.close();
 }
+
+/// A read as the C projection's ReadAsync makes it: a direct read of the socket (woken by
+/// CancelIOAsync through the waker of its last poll), its readiness known before its first
+/// poll — so a queue that drives the socket already lends it the socket's own waker.
+fn start_direct_read(
+    sock: &StreamSocket,
+) -> (AsyncOperation<Vec<u8>>, mpsc::Receiver<(AsyncStatus, CompletedDelivery)>) {
+    let input = sock.input_stream();
+    let ready = input.readiness_fd().map(Readiness::readable);
+    let reader = input.direct_read(input.ticket()).unwrap().expect("plain TCP reads directly");
+    let op = AsyncOperation::start_caller_driven_cancellable_on(
+        move |_cancel| async move {
+            let mut buf = vec![0u8; 16];
+            let n = std::future::poll_fn(|cx| reader.poll_read(cx, &mut buf, false)).await?;
+            buf.truncate(n);
+            Ok(buf)
+        },
+        ready,
+    )
+    .unwrap();
+    let (tx, rx) = mpsc::channel();
+    op.set_completed(Box::new(move |status, delivery| tx.send((status, delivery)).unwrap())).unwrap();
+    (op, rx)
+}
+
+#[test]
+fn reads_lent_the_socket_waker_see_their_data_and_cancel_io() {
+    let _serial = one_at_a_time();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let q = CompletionQueue::new().unwrap();
+    let previous = CompletionQueue::make_current(Some(&q));
+    let (sock, mut peer) = connect(&listener);
+    // The first read registers the socket; the ones after it are lent the socket's waker.
+    for round in 0..3u8 {
+        let (op, rx) = start_direct_read(&sock);
+        assert_eq!(op.status(), AsyncStatus::Started, "nothing to read yet");
+        peer.write_all(&[b'a' + round; 4]).unwrap();
+        assert_eq!(dispatch_until(&q, &rx), AsyncStatus::Completed);
+        assert_eq!(op.results().unwrap(), [b'a' + round; 4]);
+    }
+    // CancelIOAsync reaches a waiting read through its waker alone (no data, no socket edge):
+    // the lent waker must wake the read the queue drives now.
+    let (op, rx) = start_direct_read(&sock);
+    let cancelling = sock.clone();
+    let cancel_io = AsyncOperation::start(async move { cancelling.cancel_io().await }).unwrap();
+    assert_eq!(dispatch_until(&q, &rx), AsyncStatus::Error);
+    assert!(cancel_io.wait(Some(Instant::now() + LIMIT)));
+    cancel_io.results().unwrap();
+    drop(op);
+    // The socket reads on: the next read gets the next bytes.
+    let (op, rx) = start_direct_read(&sock);
+    peer.write_all(b"after").unwrap();
+    assert_eq!(dispatch_until(&q, &rx), AsyncStatus::Completed);
+    assert_eq!(op.results().unwrap(), b"after");
+    CompletionQueue::make_current(previous.as_ref());
+    q.close();
+}

@@ -325,8 +325,10 @@ impl Pinned {
         // SAFETY: a pinned live slot whose kind is not an operation holds an `Arc<Object>`
         // that `release` leaves in place until the pin is gone.
         let obj = unsafe { &*self.ptr.cast::<Object>() };
+        // The slot's kind is the object's (`issue` stores `obj.kind()`): one byte compare
+        // instead of matching the object's value.
         match expected {
-            Some(kind) if obj.kind() != kind => Err(kind_error(obj.kind(), expected)),
+            Some(kind) if self.kind != kind as u8 => Err(kind_error(obj.kind(), expected)),
             _ => Ok(obj),
         }
     }

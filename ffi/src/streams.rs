@@ -163,7 +163,7 @@ fn read_op(stream: netrt_handle, buffer: netrt_handle, count: u32, options: u32)
 #[inline]
 fn read_op_waiting(read: ReadInto) -> Result<AsyncOp, Error> {
     let ready = read.readiness();
-    AsyncOp::start_caller_driven_cancellable(|cancel| read.cancellable(cancel), move || ready)
+    AsyncOp::start_caller_driven_cancellable_on(|cancel| read.cancellable(cancel), ready)
 }
 
 /// Checks the arguments of a read and starts it: on plain TCP, one attempt on this thread first

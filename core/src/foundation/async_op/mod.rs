@@ -469,7 +469,7 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         fut: impl Future<Output = Result<T>> + Send + 'static,
         readiness: impl FnOnce() -> Option<Readiness>,
     ) -> Result<Self> {
-        Self::park_or_spawn(Box::pin(fut), readiness, None)
+        Self::park_or_spawn(Box::pin(fut), readiness, None, None)
     }
 
     /// [`start_caller_driven`](Self::start_caller_driven) with cooperative cancellation (see
@@ -484,13 +484,31 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     {
         let op = Op::new(new_state(), Some(CancelSignal::default()));
         let fut = make(cancel::token_for(&op));
-        Self::park_or_spawn(Box::pin(fut), readiness, Some(op))
+        Self::park_or_spawn(Box::pin(fut), readiness, Some(op), None)
     }
 
+    /// [`start_caller_driven_cancellable`](Self::start_caller_driven_cancellable) for a future
+    /// whose readiness is known before its first poll (a socket read that found nothing): a
+    /// completion queue can then lend it the socket's waker instead of making one.
+    #[doc(hidden)]
+    pub fn start_caller_driven_cancellable_on<F>(
+        make: impl FnOnce(CancelToken) -> F,
+        ready: Option<Readiness>,
+    ) -> Result<Self>
+    where
+        F: Future<Output = Result<T>> + Send + 'static,
+    {
+        let op = Op::new(new_state(), Some(CancelSignal::default()));
+        let fut = make(cancel::token_for(&op));
+        Self::park_or_spawn(Box::pin(fut), move || ready, Some(op), ready)
+    }
+
+    /// `known`: the readiness `readiness` will give, when the caller knows it already.
     fn park_or_spawn(
         mut fut: BoxFuture<T>,
         readiness: impl FnOnce() -> Option<Readiness>,
         op: Option<Arc<Op<T>>>,
+        known: Option<Readiness>,
     ) -> Result<Self> {
         let wake = wake::thread_wake();
         let queue = CompletionQueue::current();
@@ -499,7 +517,7 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         let (op, queue_waker) = match &queue {
             Some(q) => {
                 let op = op.unwrap_or_else(|| Op::new(new_state(), None));
-                let waker = q.waker_for(u64::from(op.id));
+                let waker = q.waker_for(u64::from(op.id), known);
                 (Some(op), Some(waker))
             }
             None => (op, None),

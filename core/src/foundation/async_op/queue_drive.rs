@@ -25,11 +25,11 @@ pub(super) fn adopt<'a, T: Send + Sync + 'static>(
     mut st: MutexGuard<'a, State<T>>,
     queue: &CompletionQueue,
 ) -> Option<MutexGuard<'a, State<T>>> {
-    let Driver::Parked(fut, _, poller) = &mut st.driver else { return Some(st) };
+    let Driver::Parked(fut, ready, poller) = &mut st.driver else { return Some(st) };
     if matches!(poller, Poller::Queue(_)) {
         return None;
     }
-    let waker = queue.waker_for(u64::from(op.id));
+    let waker = queue.waker_for(u64::from(op.id), Some(*ready));
     match poll_with(fut, &Waker::from(waker.clone())) {
         Poll::Ready(outcome) => {
             let done = std::mem::replace(&mut st.driver, Driver::Runtime);

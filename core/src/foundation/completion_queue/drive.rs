@@ -44,6 +44,10 @@ pub(super) struct Watch {
     /// An edge came while no operation waited on that direction.
     edge_in: bool,
     edge_out: bool,
+    /// The socket's wakers, one per direction, made when an operation is first driven on it
+    /// and lent to the operations that follow (see [`CompletionQueue::waker_for`]).
+    reader_waker: Option<Arc<DrivenWaker>>,
+    writer_waker: Option<Arc<DrivenWaker>>,
 }
 
 fn token(fd: RawFd, generation: u32) -> u64 {
@@ -153,15 +157,19 @@ impl CompletionQueue {
             }
             watch.out = true;
         }
-        let (slot, edge) = if ready.is_readable() {
-            (&mut watch.reader, &mut watch.edge_in)
+        let (slot, edge, lent) = if ready.is_readable() {
+            (&mut watch.reader, &mut watch.edge_in, &mut watch.reader_waker)
         } else {
-            (&mut watch.writer, &mut watch.edge_out)
+            (&mut watch.writer, &mut watch.edge_out, &mut watch.writer_waker)
         };
         if slot.is_some() {
             return false;
         }
         *slot = Some(id);
+        if lent.is_none() {
+            let wakes = Wakes::Socket { fd, generation: watch.generation, readable: ready.is_readable() };
+            *lent = Some(Arc::new(DrivenWaker::new(&self.inner, wakes)));
+        }
         // An edge nobody took, or a wake that came before the queue knew the operation: it may
         // have missed what the edge announced, so poll it once more.
         let missed = std::mem::take(edge) | waker.early.swap(false, Ordering::Relaxed);
@@ -205,9 +213,26 @@ impl CompletionQueue {
     }
 
     /// The waker for operation `id`, to register before the queue drives it: a wake asks the
-    /// queue to poll it again.
-    pub(crate) fn waker_for(&self, id: u64) -> Arc<DrivenWaker> {
-        Arc::new(DrivenWaker { queue: Arc::downgrade(&self.inner), id, early: AtomicBool::new(false) })
+    /// queue to poll it again. `ready`, when known, is what the operation will wait on: when
+    /// the queue watches that socket already and drives no operation on that direction of it,
+    /// the socket's own waker is lent (no allocation per read, and the socket's waker slot,
+    /// seeing the same waker again, keeps it); a late wake meant for an earlier operation then
+    /// only polls the new one once more.
+    pub(crate) fn waker_for(&self, id: u64, ready: Option<Readiness>) -> Arc<DrivenWaker> {
+        if let Some(ready) = ready {
+            let st = self.lock();
+            if let Some(watch) = st.watched.get(&ready.fd()) {
+                let (slot, lent) = if ready.is_readable() {
+                    (watch.reader, &watch.reader_waker)
+                } else {
+                    (watch.writer, &watch.writer_waker)
+                };
+                if let (None, Some(waker)) = (slot, lent) {
+                    return waker.clone();
+                }
+            }
+        }
+        Arc::new(DrivenWaker::new(&self.inner, Wakes::Op(id)))
     }
 
     /// Polls the driven operations whose socket reported an edge or whose waker was woken, on
@@ -288,9 +313,24 @@ pub(super) fn forget_locked(st: &mut State, id: u64) -> Option<Driven> {
 /// The waker of a driven operation's future: asks the queue to poll it again.
 pub(crate) struct DrivenWaker {
     queue: Weak<Inner>,
-    id: u64,
-    /// Woken before the queue drove the operation (between its first poll and `adopt`).
+    wakes: Wakes,
+    /// Woken before the queue drove its operation (between its first poll and `adopt`).
     early: AtomicBool,
+}
+
+/// Whom a [`DrivenWaker`] wakes.
+enum Wakes {
+    /// One operation, by id.
+    Op(u64),
+    /// Whichever operation the queue drives on that direction of that socket registration;
+    /// with none, the wake is kept as an edge nobody took (the next one is polled once more).
+    Socket { fd: RawFd, generation: u32, readable: bool },
+}
+
+impl DrivenWaker {
+    fn new(queue: &Arc<Inner>, wakes: Wakes) -> Self {
+        Self { queue: Arc::downgrade(queue), wakes, early: AtomicBool::new(false) }
+    }
 }
 
 impl Wake for DrivenWaker {
@@ -301,15 +341,38 @@ impl Wake for DrivenWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         let Some(inner) = self.queue.upgrade() else { return };
         let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
-        if st.closed || st.woken.contains(&self.id) {
+        if st.closed {
             return;
         }
-        if !st.driven.contains_key(&self.id) {
+        let id = match self.wakes {
+            Wakes::Op(id) => id,
+            Wakes::Socket { fd, generation, readable } => {
+                let Some(watch) = st.watched.get_mut(&fd).filter(|w| w.generation == generation) else {
+                    return;
+                };
+                let (slot, edge) = if readable {
+                    (watch.reader, &mut watch.edge_in)
+                } else {
+                    (watch.writer, &mut watch.edge_out)
+                };
+                match slot {
+                    Some(id) => id,
+                    None => {
+                        *edge = true;
+                        return;
+                    }
+                }
+            }
+        };
+        if st.woken.contains(&id) {
+            return;
+        }
+        if !st.driven.contains_key(&id) {
             // Not (yet, or no longer) driven: `adopt` looks at this.
             self.early.store(true, Ordering::Relaxed);
             return;
         }
-        st.woken.push(self.id);
+        st.woken.push(id);
         if !st.signaled && st.dispatching == 0 {
             inner.jobs.signal();
             st.signaled = true;
