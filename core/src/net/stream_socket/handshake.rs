@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rustls::pki_types::UnixTime;
 use tokio_rustls::TlsConnector;
 
-use super::transport::{Connection, PlainIo};
+use super::transport::{Connection, HandshakeIo};
 use crate::error::{Error, Result, hresult};
 use crate::net::control::StreamSettings;
 use crate::net::enums::SocketProtectionLevel;
@@ -16,7 +16,7 @@ use crate::tls::record::{self, SharedRecord, VerificationRecord};
 
 /// Runs the handshake; `record` receives what the verifier found, also on failure.
 pub(crate) async fn client(
-    tcp: PlainIo,
+    tcp: impl HandshakeIo,
     validation_host: &HostName,
     level: SocketProtectionLevel,
     settings: &StreamSettings,
@@ -64,7 +64,7 @@ pub(crate) async fn client(
 /// The server side of a handshake on an accepted (or upgraded) connection; `record` receives
 /// the client certificate's findings.
 pub(crate) async fn server(
-    tcp: PlainIo,
+    tcp: impl HandshakeIo,
     tls: &crate::tls::server::ServerTls,
     timeout: Option<std::time::Duration>,
     record: &SharedRecord,
