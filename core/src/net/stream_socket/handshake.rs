@@ -33,9 +33,9 @@ pub(crate) async fn client(
         TlsConnector::from(tls.config.clone()).connect(server_name.clone(), tcp),
     );
     let outcome = match limit {
-        Some(limit) => match tokio::time::timeout(limit, connecting).await {
-            Ok(r) => r,
-            Err(_) => {
+        Some(limit) => match super::deadline::within(limit, connecting).await {
+            Some(r) => r,
+            None => {
                 return Err(Error::new(
                     hresult::WSAETIMEDOUT_HR,
                     format!("{what} timed out after {} ms (TlsHandshakeTimeout)", limit.as_millis()),
@@ -75,7 +75,7 @@ pub(crate) async fn server(
     let accepting =
         record::recorded(record.clone(), tokio_rustls::TlsAcceptor::from(tls.config.clone()).accept(tcp));
     let outcome = match timeout {
-        Some(limit) => tokio::time::timeout(limit, accepting).await.map_err(|_| {
+        Some(limit) => super::deadline::within(limit, accepting).await.ok_or_else(|| {
             Error::new(hresult::WSAETIMEDOUT_HR, format!("{what} timed out after {} ms", limit.as_millis()))
         })?,
         None => accepting.await,

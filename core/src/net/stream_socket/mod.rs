@@ -8,6 +8,7 @@ mod abort;
 mod channel;
 pub(crate) use channel::ChannelProbe;
 mod connect;
+mod deadline;
 pub(crate) mod handshake;
 mod information;
 mod ownership;
