@@ -173,7 +173,22 @@ pub fn rss_bytes() -> u64 {
     pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64
 }
 
-/// In a child process: opens `n` idle TLS connections and prints the RSS growth per connection.
+/// This process's resident anonymous memory (heap, stacks), in bytes: resident pages minus
+/// the file-backed and shared ones. Code pages of a shared library count in the resident set
+/// from the first call into them, once per process: libm's (~210 KiB) came in during some
+/// runs' connects and not others' (most likely a runtime worker's first batch of tasks, whose
+/// poll-time average tokio computes with `powf`), which moved the per-connection figure by
+/// ~200 B at random.
+pub fn anon_rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let field = |i| statm.split_whitespace().nth(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let pages = field(1).saturating_sub(field(2));
+    // SAFETY: sysconf has no preconditions.
+    pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64
+}
+
+/// In a child process: opens `n` idle TLS connections and prints the growth of resident
+/// anonymous memory per connection.
 pub fn idle_memory_child(which: &str, n: usize, port: u16, pki_dir: std::path::PathBuf) {
     let pki = Pki::open(pki_dir);
     let rt = netrt::runtime::handle();
@@ -184,7 +199,7 @@ pub fn idle_memory_child(which: &str, n: usize, port: u16, pki_dir: std::path::P
         drop(baseline_connect(&config, port).await);
     });
     std::thread::sleep(Duration::from_millis(200));
-    let before = rss_bytes();
+    let before = anon_rss_bytes();
     let keep = rt.block_on(async {
         let mut netrt_socks = Vec::new();
         let mut baseline = Vec::new();
@@ -198,7 +213,7 @@ pub fn idle_memory_child(which: &str, n: usize, port: u16, pki_dir: std::path::P
         (netrt_socks, baseline)
     });
     std::thread::sleep(Duration::from_millis(300));
-    let after = rss_bytes();
+    let after = anon_rss_bytes();
     println!("{}", (after.saturating_sub(before)) as f64 / n as f64);
     drop(keep);
 }

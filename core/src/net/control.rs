@@ -48,6 +48,22 @@ impl TcpOptions {
         }
         apply_ip_options(sock, ipv6, self.hop_limit, self.quality_of_service)
     }
+
+    /// Applies the options to a TCP socket just created (before connect). Keep-alive off and
+    /// a zero TOS are what a new Linux socket has already, so they cost no system call.
+    pub(crate) fn apply_to_new(&self, sock: SockRef<'_>, ipv6: bool) -> std::io::Result<()> {
+        sock.set_tcp_nodelay(self.no_delay)?;
+        if self.keep_alive {
+            sock.set_keepalive(true)?;
+        }
+        if let Some(size) = self.outbound_buffer_size {
+            sock.set_send_buffer_size(size as usize)?;
+        }
+        if !ipv6 && self.quality_of_service == SocketQualityOfService::Normal {
+            return sock.set_ttl_v4(self.hop_limit as u32);
+        }
+        apply_ip_options(sock, ipv6, self.hop_limit, self.quality_of_service)
+    }
 }
 
 /// Hop limit and traffic class, for TCP and UDP sockets.

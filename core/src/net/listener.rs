@@ -514,16 +514,10 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                     tracing::warn!(%peer, error = %e, "accepted connection dropped");
                     continue;
                 }
-                // One transport for both kinds of connection (TLS runs on top of it).
-                let tcp = match PlainIo::new(tcp) {
-                    Ok(tcp) => tcp,
-                    Err(e) => {
-                        tracing::warn!(%peer, error = %e, "accepted connection dropped");
-                        continue;
-                    }
-                };
+                // A TLS handshake runs on the accepted stream's own registration; the
+                // connection then keeps netrt's transport (see `HandshakeIo`).
                 match how.tls.clone() {
-                    None => match Connection::plain(tcp) {
+                    None => match PlainIo::new(tcp).and_then(Connection::plain) {
                         Ok(conn) => {
                             let socket =
                                 StreamSocket::from_accepted(conn, &options, how.level, Default::default());

@@ -147,7 +147,7 @@ pub(crate) async fn connect_one(
     let sock = new_tcp_socket(addr).map_err(|e| Error::from_io(&e, format!("create a socket for {addr}")))?;
     settings
         .tcp
-        .apply(SockRef::from(&sock), addr.is_ipv6())
+        .apply_to_new(SockRef::from(&sock), addr.is_ipv6())
         .map_err(|e| Error::from_io(&e, "apply StreamSocketControl options"))?;
     if let Some(local) = local {
         sock.set_reuse_address(true).map_err(|e| Error::from_io(&e, "set SO_REUSEADDR"))?;
@@ -158,10 +158,9 @@ pub(crate) async fn connect_one(
     tcp.connect(addr).await.map_err(|e| Error::from_io(&e, format!("connect to {addr}")))
 }
 
+/// Non-blocking from the start (`SOCK_NONBLOCK`): no `fcntl` pair per connect.
 fn new_tcp_socket(addr: SocketAddr) -> std::io::Result<Socket> {
-    let sock = Socket::new(Domain::for_address(addr), Type::STREAM.cloexec(), Some(Protocol::TCP))?;
-    sock.set_nonblocking(true)?;
-    Ok(sock)
+    Socket::new(Domain::for_address(addr), Type::STREAM.cloexec().nonblocking(), Some(Protocol::TCP))
 }
 
 #[cfg(test)]

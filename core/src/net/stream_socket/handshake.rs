@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rustls::pki_types::UnixTime;
 use tokio_rustls::TlsConnector;
 
-use super::transport::{Connection, PlainIo};
+use super::transport::{Connection, HandshakeIo};
 use crate::error::{Error, Result, hresult};
 use crate::net::control::StreamSettings;
 use crate::net::enums::SocketProtectionLevel;
@@ -16,7 +16,7 @@ use crate::tls::record::{self, SharedRecord, VerificationRecord};
 
 /// Runs the handshake; `record` receives what the verifier found, also on failure.
 pub(crate) async fn client(
-    tcp: PlainIo,
+    tcp: impl HandshakeIo,
     validation_host: &HostName,
     level: SocketProtectionLevel,
     settings: &StreamSettings,
@@ -33,9 +33,9 @@ pub(crate) async fn client(
         TlsConnector::from(tls.config.clone()).connect(server_name.clone(), tcp),
     );
     let outcome = match limit {
-        Some(limit) => match tokio::time::timeout(limit, connecting).await {
-            Ok(r) => r,
-            Err(_) => {
+        Some(limit) => match super::deadline::within(limit, connecting).await {
+            Some(r) => r,
+            None => {
                 return Err(Error::new(
                     hresult::WSAETIMEDOUT_HR,
                     format!("{what} timed out after {} ms (TlsHandshakeTimeout)", limit.as_millis()),
@@ -64,7 +64,7 @@ pub(crate) async fn client(
 /// The server side of a handshake on an accepted (or upgraded) connection; `record` receives
 /// the client certificate's findings.
 pub(crate) async fn server(
-    tcp: PlainIo,
+    tcp: impl HandshakeIo,
     tls: &crate::tls::server::ServerTls,
     timeout: Option<std::time::Duration>,
     record: &SharedRecord,
@@ -75,7 +75,7 @@ pub(crate) async fn server(
     let accepting =
         record::recorded(record.clone(), tokio_rustls::TlsAcceptor::from(tls.config.clone()).accept(tcp));
     let outcome = match timeout {
-        Some(limit) => tokio::time::timeout(limit, accepting).await.map_err(|_| {
+        Some(limit) => super::deadline::within(limit, accepting).await.ok_or_else(|| {
             Error::new(hresult::WSAETIMEDOUT_HR, format!("{what} timed out after {} ms", limit.as_millis()))
         })?,
         None => accepting.await,

@@ -8,6 +8,7 @@ mod abort;
 mod channel;
 pub(crate) use channel::ChannelProbe;
 mod connect;
+mod deadline;
 pub(crate) mod handshake;
 mod information;
 mod ownership;
@@ -386,9 +387,10 @@ impl StreamSocket {
                 }
             }
             let tcp = connect::connect_with_timeout(addrs, local, settings.clone()).await?;
-            let tcp = transport::PlainIo::new(tcp).map_err(|e| Error::from_io(&e, "connected socket"))?;
             match record_for_task {
-                None => Connection::plain(tcp).map_err(|e| Error::from_io(&e, "connected socket")),
+                None => transport::PlainIo::new(tcp)
+                    .and_then(Connection::plain)
+                    .map_err(|e| Error::from_io(&e, "connected socket")),
                 Some(record) => {
                     handshake::client(tcp, &remote_for_task, protection_level, &settings, &record).await
                 }

@@ -23,8 +23,40 @@ use crate::net::tcp_info::StatsTracker;
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
 
-/// A TLS handshake in progress, over the same lazily registered transport as plain TCP.
-pub(crate) type TlsStream = tokio_rustls::TlsStream<PlainIo>;
+/// What a TLS handshake runs over: the connected tokio stream itself, whose reactor
+/// registration (made by the connect or the accept, and already past its first writable edge)
+/// serves the handshake as it does for a bare tokio-rustls stream; or, for an upgrade, netrt's
+/// transport. Registering the socket again for the handshake cost every connect a reactor
+/// wake-up for nothing: a new edge-triggered registration reports "writable" at once.
+pub(crate) trait HandshakeIo: AsyncRead + AsyncWrite + Unpin + Send + 'static {
+    fn peer_addr(&self) -> io::Result<SocketAddr>;
+
+    /// The transport the connection keeps once the handshake is done, out of the reactor:
+    /// reads and writes may be driven from a caller's thread, and a registration would make
+    /// every received record wake a runtime thread too.
+    fn into_plain(self) -> io::Result<PlainIo>;
+}
+
+impl HandshakeIo for TcpStream {
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        TcpStream::peer_addr(self)
+    }
+
+    fn into_plain(self) -> io::Result<PlainIo> {
+        PlainIo::new(self)
+    }
+}
+
+impl HandshakeIo for PlainIo {
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        PlainIo::peer_addr(self)
+    }
+
+    fn into_plain(mut self) -> io::Result<PlainIo> {
+        self.leave_reactor();
+        Ok(self)
+    }
+}
 
 /// Plain TCP (and the TCP under TLS). The socket joins the runtime's reactor only when a poll
 /// outside [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C
@@ -258,19 +290,18 @@ impl Connection {
 
     /// The connection a finished handshake left: its TCP transport and rustls state, and the
     /// SNI a client sent.
-    pub(crate) fn tls(stream: TlsStream, sni: Option<String>) -> io::Result<Arc<Self>> {
-        // The handshake ran on the runtime, but reads and writes may be driven from a caller's
-        // thread, and a registration would make every received record wake a runtime thread too.
+    pub(crate) fn tls<IO: HandshakeIo>(
+        stream: tokio_rustls::TlsStream<IO>,
+        sni: Option<String>,
+    ) -> io::Result<Arc<Self>> {
         match stream {
             tokio_rustls::TlsStream::Client(s) => {
-                let (mut tcp, conn) = s.into_inner();
-                tcp.leave_reactor();
-                build(tcp, tls_io::client(conn, sni))
+                let (tcp, conn) = s.into_inner();
+                build(tcp.into_plain()?, tls_io::client(conn, sni))
             }
             tokio_rustls::TlsStream::Server(s) => {
-                let (mut tcp, conn) = s.into_inner();
-                tcp.leave_reactor();
-                build(tcp, tls_io::server(conn))
+                let (tcp, conn) = s.into_inner();
+                build(tcp.into_plain()?, tls_io::server(conn))
             }
         }
     }
