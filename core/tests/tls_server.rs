@@ -289,3 +289,152 @@ async fn client_that_never_sends_a_client_hello_is_dropped_after_the_handshake_t
     }
     assert!(rx.try_recv().is_err(), "a connection without a handshake was delivered");
 }
+
+/// A connected netrt TLS client and the listener's accepted end.
+async fn tls_pair() -> (StreamSocketListener, StreamSocket, StreamSocket) {
+    let (l, port, mut rx) = tls_listener(Level::Tls12, |l| {
+        l.control().set_server_certificate(Some(cert("leaf"))).unwrap();
+    })
+    .await;
+    let client = StreamSocket::new();
+    client.control().set_trusted_root_certificates(vec![ca()]).unwrap();
+    within(client.connect_with_protection_level(
+        &HostName::new("localhost").unwrap(),
+        &port.to_string(),
+        Level::Tls12,
+    ))
+    .await
+    .unwrap();
+    let accepted = within(rx.recv()).await.unwrap();
+    (l, client, accepted)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_read_takes_every_record_received_and_the_stream_ends_cleanly() {
+    let (_l, client, server) = tls_pair().await;
+    // Not a multiple of the 16 KiB record size, written in pieces that cut records apart.
+    let sent: Vec<u8> =
+        (0..(1 << 20) + 123).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let writer = {
+        let sent = sent.clone();
+        tokio::spawn(async move {
+            for piece in sent.chunks(100_000) {
+                within(server.write_all(piece)).await.unwrap();
+            }
+            server.close(); // close_notify, then the TCP end
+        })
+    };
+    let (mut got, mut reads) = (Vec::new(), 0);
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = within(client.read_some(&mut buf)).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        reads += 1;
+        got.extend_from_slice(&buf[..n]);
+    }
+    within(writer).await.unwrap();
+    assert!(got == sent, "{} bytes received of {}, or out of order", got.len(), sent.len());
+    // One read per record would be over 64 reads (a 16 KiB record at most, and each write
+    // ends with a short one): the 100,000-byte writes arrive several records at a time, and a
+    // read takes all of them.
+    assert!(reads < sent.len() / (32 * 1024), "{reads} reads");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn data_received_before_a_truncation_is_read_first_then_the_truncation_is_reported() {
+    let (_l, client, server) = tls_pair().await;
+    let sent = vec![7u8; 200_000];
+    let writer = tokio::spawn(async move {
+        within(server.write_all(&[7u8; 200_000])).await.unwrap();
+        // The TCP end without close_notify: the kernel sends FIN after the records.
+        let fd = server.output_stream().readiness_fd().unwrap();
+        // SAFETY: a shutdown of the server's own open socket; it stays owned by `server`.
+        assert_eq!(unsafe { libc::shutdown(fd, libc::SHUT_WR) }, 0);
+        server
+    });
+    let mut got = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    let err = loop {
+        match within(client.read_some(&mut buf)).await {
+            Ok(n) => {
+                assert!(n > 0, "a clean end after {got} bytes");
+                assert!(buf[..n].iter().all(|&b| b == 7));
+                got += n;
+            }
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(got, sent.len());
+    assert_eq!(err.hresult(), NETRT_E_TLS_TRUNCATED, "{err}");
+    drop(within(writer).await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn data_before_an_altered_record_is_read_first_then_the_alteration_is_reported() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let (_l, port, mut rx) = tls_listener(Level::Tls12, |l| {
+        l.control().set_server_certificate(Some(cert("leaf"))).unwrap();
+    })
+    .await;
+    // A relay between client and server that, once armed, flips the last byte of the next
+    // piece of the server's bytes it forwards: a record further on fails to decrypt.
+    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay_port = relay.local_addr().unwrap().port();
+    let armed = Arc::new(AtomicBool::new(false));
+    let arm = armed.clone();
+    tokio::spawn(async move {
+        let (client_side, _) = relay.accept().await.unwrap();
+        let server_side = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let (mut cr, mut cw) = client_side.into_split();
+        let (mut sr, mut sw) = server_side.into_split();
+        tokio::spawn(async move { tokio::io::copy(&mut cr, &mut sw).await });
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match sr.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if arm.swap(false, Ordering::SeqCst) {
+                buf[n - 1] ^= 0x55;
+            }
+            if cw.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+    });
+    let client = StreamSocket::new();
+    client.control().set_trusted_root_certificates(vec![ca()]).unwrap();
+    let host = HostName::new("localhost").unwrap();
+    within(client.connect_with_protection_level(&host, &relay_port.to_string(), Level::Tls12)).await.unwrap();
+    let server = within(rx.recv()).await.unwrap();
+    // The handshake is through (the server's session ticket too, once this arrives).
+    send(&server, "ready").await;
+    assert_eq!(read_exact(&client, 5).await, b"ready");
+    armed.store(true, Ordering::SeqCst);
+    let writer = tokio::spawn(async move {
+        let _ = server.write_all(&[9u8; 100_000]).await;
+        server
+    });
+    let mut got = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    let err = loop {
+        match within(client.read_some(&mut buf)).await {
+            Ok(n) => {
+                assert!(n > 0, "a clean end after {got} bytes");
+                assert!(buf[..n].iter().all(|&b| b == 9));
+                got += n;
+            }
+            Err(e) => break e,
+        }
+    };
+    assert!(got < 100_000, "an altered record was accepted");
+    assert_eq!(err.hresult(), SEC_E_MESSAGE_ALTERED, "{err}");
+    // The error stays: the connection is not read past it.
+    let again = within(client.read_some(&mut buf)).await.unwrap_err();
+    assert_ne!(again.hresult(), netrt::error::hresult::S_OK);
+    drop(within(writer).await.unwrap());
+}

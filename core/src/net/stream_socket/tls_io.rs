@@ -69,12 +69,12 @@ impl dyn TlsIo {
 /// The TLS state of a client or a server connection (a connection's tail: see
 /// [`Connection`](super::transport::Connection)).
 pub(crate) fn client(conn: ClientConnection, sni: Option<String>) -> impl TlsPart {
-    Tls { conn: Mutex::new(conn), sni: sni.map(String::into_boxed_str) }
+    Tls { state: Mutex::new(State::new(conn)), sni: sni.map(String::into_boxed_str) }
 }
 
 /// See [`client`].
 pub(crate) fn server(conn: ServerConnection) -> impl TlsPart {
-    Tls { conn: Mutex::new(conn), sni: None }
+    Tls { state: Mutex::new(State::new(conn)), sni: None }
 }
 
 /// A rustls connection of either side, as [`Tls`] drives it.
@@ -102,7 +102,7 @@ impl Side for ServerConnection {
 }
 
 struct Tls<C> {
-    conn: Mutex<C>,
+    state: Mutex<State<C>>,
     /// The SNI this end sent as a client (rustls keeps a server's; the rest of what
     /// Information reports is read from the connection when asked).
     sni: Option<Box<str>>,
@@ -118,16 +118,20 @@ impl<C: Side> TlsIo for Tls<C> {
     fn poll_read(&self, tcp: &PlainIo, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         loop {
             {
-                let mut conn = self.lock();
-                match conn.reader().read(buf) {
+                let mut state = self.lock();
+                if let Some(e) = state.deferred.take() {
+                    return Poll::Ready(Err(e));
+                }
+                match state.conn.reader().read(buf) {
+                    Ok(n) if n > 0 => return Poll::Ready(Ok(n + state.read_more(tcp, &mut buf[n..]))),
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     done => return Poll::Ready(done),
                 }
-                match receive(tcp, &mut conn)? {
+                match state.receive(tcp)? {
                     Received::Records => continue,
                     // rustls now answers Ok(0) (after close_notify) or UnexpectedEof.
                     Received::End => {
-                        return Poll::Ready(match conn.reader().read(buf) {
+                        return Poll::Ready(match state.conn.reader().read(buf) {
                             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                                 Err(io::ErrorKind::UnexpectedEof.into())
                             }
@@ -144,16 +148,19 @@ impl<C: Side> TlsIo for Tls<C> {
     fn poll_readable(&self, tcp: &PlainIo, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
             {
-                let mut conn = self.lock();
-                match conn.process_new_packets() {
-                    Ok(state) if state.plaintext_bytes_to_read() > 0 || state.peer_has_closed() => {
+                let mut state = self.lock();
+                if state.deferred.is_some() {
+                    return Poll::Ready(Ok(()));
+                }
+                match state.conn.process_new_packets() {
+                    Ok(io) if io.plaintext_bytes_to_read() > 0 || io.peer_has_closed() => {
                         return Poll::Ready(Ok(()));
                     }
                     Ok(_) => {}
                     // The read reports it.
                     Err(_) => return Poll::Ready(Ok(())),
                 }
-                match receive(tcp, &mut conn) {
+                match state.receive(tcp) {
                     Ok(Received::Records) => continue,
                     Ok(Received::Nothing) => {}
                     Ok(Received::End) | Err(_) => return Poll::Ready(Ok(())),
@@ -165,7 +172,7 @@ impl<C: Side> TlsIo for Tls<C> {
 
     fn poll_flush(&self, tcp: &PlainIo, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            if send_queued(tcp, &mut self.lock())? {
+            if send_queued(tcp, &mut *self.lock().conn)? {
                 return Poll::Ready(Ok(()));
             }
             ready!(tcp.poll_write_wait(cx))?;
@@ -173,44 +180,146 @@ impl<C: Side> TlsIo for Tls<C> {
     }
 
     fn encrypt(&self, data: &[u8]) -> io::Result<usize> {
-        self.lock().writer().write(data)
+        self.lock().conn.writer().write(data)
     }
 
     fn close_notify_now(&self, tcp: &PlainIo) -> bool {
-        let mut conn = self.lock();
-        conn.send_close_notify();
-        send_queued(tcp, &mut conn).unwrap_or(true)
+        let mut state = self.lock();
+        state.conn.send_close_notify();
+        send_queued(tcp, &mut *state.conn).unwrap_or(true)
     }
 
     fn session(&self) -> TlsSessionInfo {
-        self.lock().session(self.sni.as_deref())
+        self.lock().conn.session(self.sni.as_deref())
     }
 }
 
 impl<C: Side> Tls<C> {
-    fn lock(&self) -> MutexGuard<'_, C> {
+    fn lock(&self) -> MutexGuard<'_, State<C>> {
         // Never held across a wait or a callback; a panic inside rustls leaves it usable.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// One `read_tls` from the socket and the processing of what came.
-fn receive<D>(tcp: &PlainIo, conn: &mut ConnectionCommon<D>) -> io::Result<Received> {
-    let received = match conn.read_tls(&mut Socket(tcp.fd())) {
-        Ok(0) => Received::End,
-        Ok(_) => Received::Records,
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Received::Nothing),
-        Err(e) => return Err(e),
-    };
-    if let Err(e) = conn.process_new_packets() {
-        // The alert rustls queued tells the peer why; best effort, the error is what counts.
-        let _ = send_queued(tcp, conn);
-        return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+/// What the mutex guards: the rustls connection, the TLS bytes received and not yet handed to
+/// it, and an error met while a read was filling its buffer.
+struct State<C> {
+    conn: C,
+    inbox: Inbox,
+    /// Reported by the next read: the one that met it had plaintext to return first.
+    deferred: Option<io::Error>,
+}
+
+impl<C: Side> State<C> {
+    fn new(conn: C) -> Self {
+        Self { conn, inbox: Inbox::default(), deferred: None }
     }
-    // Records this end must answer at once (a TLS 1.3 KeyUpdate) leave as far as the socket
-    // takes them; the rest goes with the next write or flush.
-    let _ = send_queued(tcp, conn);
-    Ok(received)
+
+    /// After a read took plaintext: more of what has already arrived into the rest of `buf`,
+    /// without waiting, so a large read returns several records' worth (rustls holds at most
+    /// one record's plaintext at a time). Stops once the bytes received are used up and the
+    /// kernel probably has no more (the last `recv` did not fill the inbox). An error is kept
+    /// for the next read.
+    fn read_more(&mut self, tcp: &PlainIo, buf: &mut [u8]) -> usize {
+        let mut filled = 0;
+        while filled < buf.len() && (!self.inbox.is_empty() || self.inbox.last_recv_full) {
+            match self.receive(tcp) {
+                Ok(Received::Records) => {}
+                // The next read sees the end again (rustls remembers it; so does the kernel).
+                Ok(Received::End | Received::Nothing) => break,
+                Err(e) => {
+                    self.deferred = Some(e);
+                    break;
+                }
+            }
+            match self.conn.reader().read(&mut buf[filled..]) {
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => {
+                    self.deferred = Some(e);
+                    break;
+                }
+            }
+        }
+        filled
+    }
+
+    /// One `read_tls` (from the inbox, refilled by one `recv` when empty) and the processing
+    /// of what came.
+    fn receive(&mut self, tcp: &PlainIo) -> io::Result<Received> {
+        if self.inbox.is_empty() {
+            match self.inbox.fill(tcp.fd()) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Received::Nothing),
+                Err(e) => return Err(e),
+            }
+        }
+        // An empty inbox here is the end of the stream: rustls takes its `Ok(0)` as such.
+        let received = match self.conn.read_tls(&mut self.inbox) {
+            Ok(0) => Received::End,
+            Ok(_) => Received::Records,
+            Err(e) => return Err(e),
+        };
+        if let Err(e) = self.conn.process_new_packets() {
+            // The alert rustls queued tells the peer why; best effort, the error is what counts.
+            let _ = send_queued(tcp, &mut *self.conn);
+            return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+        }
+        // Records this end must answer at once (a TLS 1.3 KeyUpdate) leave as far as the socket
+        // takes them; the rest goes with the next write or flush.
+        let _ = send_queued(tcp, &mut *self.conn);
+        Ok(received)
+    }
+}
+
+/// TLS bytes taken from the kernel in one large `recv` and handed to rustls as it asks (rustls
+/// reads at most what one record still needs, often 4 KiB: asking the kernel that often cost a
+/// syscall per few KiB in a bulk transfer). Holds memory only while it holds bytes, or right
+/// after a `recv` that filled it (more is on its way).
+#[derive(Default)]
+struct Inbox {
+    buf: Vec<u8>,
+    /// Where the bytes not yet handed to rustls start.
+    pos: usize,
+    last_recv_full: bool,
+}
+
+/// The inbox's size: a 64 KiB write's records twice over (asyncio reads 256 KiB).
+const INBOX_SIZE: usize = 128 * 1024;
+
+impl Inbox {
+    fn is_empty(&self) -> bool {
+        self.pos == self.buf.len()
+    }
+
+    /// One `recv` into the empty inbox: `Ok(0)` at the end of the stream.
+    fn fill(&mut self, fd: RawFd) -> io::Result<usize> {
+        debug_assert!(self.is_empty());
+        self.buf.resize(INBOX_SIZE, 0);
+        self.pos = 0;
+        let got = recv_now(fd, &mut self.buf);
+        let n = *got.as_ref().unwrap_or(&0);
+        self.buf.truncate(n);
+        self.last_recv_full = n == INBOX_SIZE;
+        if n == 0 && !self.last_recv_full {
+            // Nothing held: an idle connection keeps no buffer.
+            self.buf = Vec::new();
+        }
+        got
+    }
+}
+
+impl Read for Inbox {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        if self.is_empty() && !self.last_recv_full {
+            self.buf = Vec::new();
+            self.pos = 0;
+        }
+        Ok(n)
+    }
 }
 
 /// Sends queued TLS records until none is left (`Ok(true)`) or the socket is full (`Ok(false)`).
@@ -235,14 +344,8 @@ enum Received {
     Nothing,
 }
 
-/// The socket as rustls reads and writes it: one non-blocking syscall per call.
+/// The socket as rustls writes to it: one non-blocking syscall per call.
 struct Socket(RawFd);
-
-impl Read for Socket {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        recv_now(self.0, buf)
-    }
-}
 
 impl Write for Socket {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
