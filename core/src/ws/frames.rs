@@ -393,11 +393,15 @@ fn utf8_piece(tail: &mut Vec<u8>, chunk: Bytes, last: bool) -> Result<Bytes, Vio
 /// Writes masked frames to the server, on netrt's connection directly.
 pub(crate) struct FrameWriter {
     socket: crate::net::StreamSocket,
+    /// The masked bytes of the frame going out, at most [`SEND_CHUNK`] at a time.
     buf: Vec<u8>,
 }
 
-/// A frame buffer larger than this is not kept between sends (idle connections stay small).
-const KEEP_BUFFER: usize = 256 * 1024;
+/// A frame larger than this goes out in pieces this size, each masked into the writer's buffer
+/// and written before the next: the buffer stays small enough to keep for the next message
+/// (no fresh allocation, no page faults per message) and is still in the CPU's cache when the
+/// kernel copies it out. A multiple of 4, so each piece starts at the same place in the mask.
+const SEND_CHUNK: usize = 128 * 1024;
 
 impl FrameWriter {
     pub(crate) fn new(socket: crate::net::StreamSocket) -> Self {
@@ -409,18 +413,21 @@ impl FrameWriter {
         let mask = new_mask()?;
         let header = FrameHeader { is_final: fin, opcode, mask: Some(mask), ..FrameHeader::default() };
         self.buf.clear();
-        self.buf.reserve(14 + payload.len());
         header.format(payload.len() as u64, &mut self.buf).map_err(|e| {
             crate::Error::new(crate::error::hresult::E_UNEXPECTED, format!("frame header: {e}"))
         })?;
-        let start = self.buf.len();
-        self.buf.extend_from_slice(payload);
-        apply_mask(&mut self.buf[start..], mask);
-        let written = self.socket.write_all(&self.buf).await;
-        if self.buf.capacity() > KEEP_BUFFER {
-            self.buf = Vec::new();
+        // The header shares the first write with as much of the payload as fits in a chunk.
+        let first = payload.len().min(SEND_CHUNK - self.buf.len());
+        let (head, rest) = payload.split_at(first);
+        extend_masked(&mut self.buf, head, mask);
+        self.socket.write_all(&self.buf).await?;
+        let mask = rotate_mask(mask, first);
+        for piece in rest.chunks(SEND_CHUNK) {
+            self.buf.clear();
+            extend_masked(&mut self.buf, piece, mask);
+            self.socket.write_all(&self.buf).await?;
         }
-        written
+        Ok(())
     }
 }
 
@@ -432,19 +439,36 @@ fn new_mask() -> crate::Result<[u8; 4]> {
     Ok(mask)
 }
 
-/// XORs `data` with the 4-byte mask (8 bytes at a time; 8 is a multiple of 4, so the mask
-/// stays aligned with the remainder).
-fn apply_mask(data: &mut [u8], mask: [u8; 4]) {
+/// Appends `data` XORed with the 4-byte mask to `out`: the copy and the masking in one pass
+/// over the bytes (8 at a time; 8 is a multiple of 4, so the mask stays aligned with the
+/// remainder).
+fn extend_masked(out: &mut Vec<u8>, data: &[u8], mask: [u8; 4]) {
     let [a, b, c, d] = mask;
     let wide = u64::from_ne_bytes([a, b, c, d, a, b, c, d]);
-    let mut words = data.chunks_exact_mut(8);
-    for word in &mut words {
-        let value = u64::from_ne_bytes((&*word).try_into().expect("8 bytes")) ^ wide;
-        word.copy_from_slice(&value.to_ne_bytes());
+    out.reserve(data.len());
+    let spare = &mut out.spare_capacity_mut()[..data.len()];
+    let mut words = data.chunks_exact(8);
+    let mut slots = spare.chunks_exact_mut(8);
+    for (word, slot) in (&mut words).zip(&mut slots) {
+        let value = u64::from_ne_bytes(word.try_into().expect("8 bytes")) ^ wide;
+        for (slot, byte) in slot.iter_mut().zip(value.to_ne_bytes()) {
+            slot.write(byte);
+        }
     }
-    for (i, byte) in words.into_remainder().iter_mut().enumerate() {
-        *byte ^= mask[i % 4];
+    for ((slot, byte), key) in
+        slots.into_remainder().iter_mut().zip(words.remainder()).zip(mask.iter().cycle())
+    {
+        slot.write(byte ^ key);
     }
+    // SAFETY: the loops above wrote every one of the `data.len()` bytes after the old length.
+    unsafe { out.set_len(out.len() + data.len()) };
+}
+
+/// The mask as it applies from byte `offset` of the payload on.
+fn rotate_mask(mask: [u8; 4], offset: usize) -> [u8; 4] {
+    let mut rotated = mask;
+    rotated.rotate_left(offset % 4);
+    rotated
 }
 
 #[cfg(test)]
@@ -735,9 +759,16 @@ mod tests {
     fn masking_matches_the_bytewise_definition() {
         let mask = [0x12, 0x34, 0x56, 0x78];
         let original: Vec<u8> = (0..29).collect();
-        let mut data = original.clone();
-        apply_mask(&mut data, mask);
         let expected: Vec<u8> = original.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]).collect();
-        assert_eq!(data, expected);
+        let mut out = vec![0xEE];
+        extend_masked(&mut out, &original, mask);
+        assert_eq!(out[1..], expected);
+        // In pieces of any length, each with the mask rotated to where it starts.
+        for split in [1, 3, 6, 8, 13] {
+            let mut out = Vec::new();
+            extend_masked(&mut out, &original[..split], mask);
+            extend_masked(&mut out, &original[split..], rotate_mask(mask, split));
+            assert_eq!(out, expected, "split at {split}");
+        }
     }
 }
