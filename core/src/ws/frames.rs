@@ -393,41 +393,33 @@ fn utf8_piece(tail: &mut Vec<u8>, chunk: Bytes, last: bool) -> Result<Bytes, Vio
 /// Writes masked frames to the server, on netrt's connection directly.
 pub(crate) struct FrameWriter {
     socket: crate::net::StreamSocket,
-    /// The masked bytes of the frame going out, at most [`SEND_CHUNK`] at a time.
     buf: Vec<u8>,
 }
 
-/// A frame larger than this goes out in pieces this size, each masked into the writer's buffer
-/// and written before the next: the buffer stays small enough to keep for the next message
-/// (no fresh allocation, no page faults per message) and is still in the CPU's cache when the
-/// kernel copies it out. A multiple of 4, so each piece starts at the same place in the mask.
-const SEND_CHUNK: usize = 128 * 1024;
+/// A frame buffer larger than this is not kept between sends (idle connections stay small).
+const KEEP_BUFFER: usize = 256 * 1024;
 
 impl FrameWriter {
     pub(crate) fn new(socket: crate::net::StreamSocket) -> Self {
         Self { socket, buf: Vec::new() }
     }
 
-    /// Sends one frame, masked with a fresh key as RFC 6455 requires of a client.
+    /// Sends one frame, masked with a fresh key as RFC 6455 requires of a client: the header
+    /// and the masked payload in one buffer, one write.
     pub(crate) async fn send(&mut self, opcode: OpCode, fin: bool, payload: &[u8]) -> crate::Result<()> {
         let mask = new_mask()?;
         let header = FrameHeader { is_final: fin, opcode, mask: Some(mask), ..FrameHeader::default() };
         self.buf.clear();
+        self.buf.reserve(14 + payload.len());
         header.format(payload.len() as u64, &mut self.buf).map_err(|e| {
             crate::Error::new(crate::error::hresult::E_UNEXPECTED, format!("frame header: {e}"))
         })?;
-        // The header shares the first write with as much of the payload as fits in a chunk.
-        let first = payload.len().min(SEND_CHUNK - self.buf.len());
-        let (head, rest) = payload.split_at(first);
-        extend_masked(&mut self.buf, head, mask);
-        self.socket.write_all(&self.buf).await?;
-        let mask = rotate_mask(mask, first);
-        for piece in rest.chunks(SEND_CHUNK) {
-            self.buf.clear();
-            extend_masked(&mut self.buf, piece, mask);
-            self.socket.write_all(&self.buf).await?;
+        extend_masked(&mut self.buf, payload, mask);
+        let written = self.socket.write_all(&self.buf).await;
+        if self.buf.capacity() > KEEP_BUFFER {
+            self.buf = Vec::new();
         }
-        Ok(())
+        written
     }
 }
 
@@ -462,13 +454,6 @@ fn extend_masked(out: &mut Vec<u8>, data: &[u8], mask: [u8; 4]) {
     }
     // SAFETY: the loops above wrote every one of the `data.len()` bytes after the old length.
     unsafe { out.set_len(out.len() + data.len()) };
-}
-
-/// The mask as it applies from byte `offset` of the payload on.
-fn rotate_mask(mask: [u8; 4], offset: usize) -> [u8; 4] {
-    let mut rotated = mask;
-    rotated.rotate_left(offset % 4);
-    rotated
 }
 
 #[cfg(test)]
@@ -763,12 +748,11 @@ mod tests {
         let mut out = vec![0xEE];
         extend_masked(&mut out, &original, mask);
         assert_eq!(out[1..], expected);
-        // In pieces of any length, each with the mask rotated to where it starts.
-        for split in [1, 3, 6, 8, 13] {
+        // Every length of tail after the 8-byte words.
+        for len in 0..original.len() {
             let mut out = Vec::new();
-            extend_masked(&mut out, &original[..split], mask);
-            extend_masked(&mut out, &original[split..], rotate_mask(mask, split));
-            assert_eq!(out, expected, "split at {split}");
+            extend_masked(&mut out, &original[..len], mask);
+            assert_eq!(out, expected[..len], "{len} bytes");
         }
     }
 }
