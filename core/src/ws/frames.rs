@@ -404,7 +404,8 @@ impl FrameWriter {
         Self { socket, buf: Vec::new() }
     }
 
-    /// Sends one frame, masked with a fresh key as RFC 6455 requires of a client.
+    /// Sends one frame, masked with a fresh key as RFC 6455 requires of a client: the header
+    /// and the masked payload in one buffer, one write.
     pub(crate) async fn send(&mut self, opcode: OpCode, fin: bool, payload: &[u8]) -> crate::Result<()> {
         let mask = new_mask()?;
         let header = FrameHeader { is_final: fin, opcode, mask: Some(mask), ..FrameHeader::default() };
@@ -413,9 +414,7 @@ impl FrameWriter {
         header.format(payload.len() as u64, &mut self.buf).map_err(|e| {
             crate::Error::new(crate::error::hresult::E_UNEXPECTED, format!("frame header: {e}"))
         })?;
-        let start = self.buf.len();
-        self.buf.extend_from_slice(payload);
-        apply_mask(&mut self.buf[start..], mask);
+        extend_masked(&mut self.buf, payload, mask);
         let written = self.socket.write_all(&self.buf).await;
         if self.buf.capacity() > KEEP_BUFFER {
             self.buf = Vec::new();
@@ -432,19 +431,29 @@ fn new_mask() -> crate::Result<[u8; 4]> {
     Ok(mask)
 }
 
-/// XORs `data` with the 4-byte mask (8 bytes at a time; 8 is a multiple of 4, so the mask
-/// stays aligned with the remainder).
-fn apply_mask(data: &mut [u8], mask: [u8; 4]) {
+/// Appends `data` XORed with the 4-byte mask to `out`: the copy and the masking in one pass
+/// over the bytes (8 at a time; 8 is a multiple of 4, so the mask stays aligned with the
+/// remainder).
+fn extend_masked(out: &mut Vec<u8>, data: &[u8], mask: [u8; 4]) {
     let [a, b, c, d] = mask;
     let wide = u64::from_ne_bytes([a, b, c, d, a, b, c, d]);
-    let mut words = data.chunks_exact_mut(8);
-    for word in &mut words {
-        let value = u64::from_ne_bytes((&*word).try_into().expect("8 bytes")) ^ wide;
-        word.copy_from_slice(&value.to_ne_bytes());
+    out.reserve(data.len());
+    let spare = &mut out.spare_capacity_mut()[..data.len()];
+    let mut words = data.chunks_exact(8);
+    let mut slots = spare.chunks_exact_mut(8);
+    for (word, slot) in (&mut words).zip(&mut slots) {
+        let value = u64::from_ne_bytes(word.try_into().expect("8 bytes")) ^ wide;
+        for (slot, byte) in slot.iter_mut().zip(value.to_ne_bytes()) {
+            slot.write(byte);
+        }
     }
-    for (i, byte) in words.into_remainder().iter_mut().enumerate() {
-        *byte ^= mask[i % 4];
+    for ((slot, byte), key) in
+        slots.into_remainder().iter_mut().zip(words.remainder()).zip(mask.iter().cycle())
+    {
+        slot.write(byte ^ key);
     }
+    // SAFETY: the loops above wrote every one of the `data.len()` bytes after the old length.
+    unsafe { out.set_len(out.len() + data.len()) };
 }
 
 #[cfg(test)]
@@ -735,9 +744,15 @@ mod tests {
     fn masking_matches_the_bytewise_definition() {
         let mask = [0x12, 0x34, 0x56, 0x78];
         let original: Vec<u8> = (0..29).collect();
-        let mut data = original.clone();
-        apply_mask(&mut data, mask);
         let expected: Vec<u8> = original.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]).collect();
-        assert_eq!(data, expected);
+        let mut out = vec![0xEE];
+        extend_masked(&mut out, &original, mask);
+        assert_eq!(out[1..], expected);
+        // Every length of tail after the 8-byte words.
+        for len in 0..original.len() {
+            let mut out = Vec::new();
+            extend_masked(&mut out, &original[..len], mask);
+            assert_eq!(out, expected[..len], "{len} bytes");
+        }
     }
 }
