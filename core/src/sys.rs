@@ -18,14 +18,32 @@ fn result(n: libc::c_long) -> std::io::Result<usize> {
 
 /// `recv(fd, buf, flags)`.
 pub(crate) fn recv(fd: RawFd, buf: &mut [u8], flags: libc::c_int) -> std::io::Result<usize> {
-    // SAFETY: `buf` is valid for writes of `buf.len()` bytes; no source address is asked for
-    // (recv(2) is recvfrom(2) with a null address).
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    unsafe { recv_raw(fd, buf.as_mut_ptr(), buf.len(), flags) }
+}
+
+/// `recv` into the spare capacity of `buf`, whose length grows by what arrived (the spare
+/// capacity need not be initialised, so a large receive buffer is not zeroed first).
+pub(crate) fn recv_into_spare(fd: RawFd, buf: &mut Vec<u8>, flags: libc::c_int) -> std::io::Result<usize> {
+    let spare = buf.spare_capacity_mut();
+    // SAFETY: `spare` is valid for writes of `spare.len()` bytes.
+    let n = unsafe { recv_raw(fd, spare.as_mut_ptr().cast(), spare.len(), flags) }?;
+    // SAFETY: the kernel initialised the first `n` (<= spare.len()) bytes past the old length.
+    unsafe { buf.set_len(buf.len() + n) };
+    Ok(n)
+}
+
+/// # Safety
+/// `ptr` must be valid for writes of `len` bytes.
+unsafe fn recv_raw(fd: RawFd, ptr: *mut u8, len: usize, flags: libc::c_int) -> std::io::Result<usize> {
+    // SAFETY: the caller's guarantee; no source address is asked for (recv(2) is recvfrom(2)
+    // with a null address).
     result(unsafe {
         libc::syscall(
             libc::SYS_recvfrom,
             fd,
-            buf.as_mut_ptr(),
-            buf.len(),
+            ptr,
+            len,
             flags,
             std::ptr::null_mut::<libc::sockaddr>(),
             std::ptr::null_mut::<libc::socklen_t>(),

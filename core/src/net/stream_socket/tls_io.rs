@@ -14,7 +14,7 @@ use std::task::{Context, Poll, ready};
 
 use rustls::{ClientConnection, ConnectionCommon, ServerConnection};
 
-use super::transport::{PlainIo, TlsPart, recv_now, send_now};
+use super::transport::{PlainIo, TlsPart, send_now};
 use crate::tls::client::{TlsSessionInfo, session_info};
 
 /// The TLS state of a connection whose handshake is done, either side: the tail of a
@@ -222,7 +222,7 @@ impl<C: Side> State<C> {
     /// for the next read.
     fn read_more(&mut self, tcp: &PlainIo, buf: &mut [u8]) -> usize {
         let mut filled = 0;
-        while filled < buf.len() && (!self.inbox.is_empty() || self.inbox.last_recv_full) {
+        while filled < buf.len() && (!self.inbox.is_empty() || self.inbox.last_recv_full()) {
             match self.receive(tcp) {
                 Ok(Received::Records) => {}
                 // The next read sees the end again (rustls remembers it; so does the kernel).
@@ -275,10 +275,14 @@ impl<C: Side> State<C> {
 /// TLS bytes taken from the kernel in one large `recv` and handed to rustls as it asks (rustls
 /// reads at most what one record still needs, often 4 KiB: asking the kernel that often cost a
 /// syscall per few KiB in a bulk transfer). Holds memory only while it holds bytes, or right
-/// after a `recv` that filled it (more is on its way).
+/// after a `recv` that filled it (more is on its way): an idle connection keeps one empty
+/// pointer.
 #[derive(Default)]
-struct Inbox {
-    buf: Vec<u8>,
+struct Inbox(Option<Box<Held>>);
+
+struct Held {
+    /// Received, never zeroed beyond what `recv` wrote: `bytes.len()` is what arrived.
+    bytes: Vec<u8>,
     /// Where the bytes not yet handed to rustls start.
     pos: usize,
     last_recv_full: bool,
@@ -289,21 +293,28 @@ const INBOX_SIZE: usize = 128 * 1024;
 
 impl Inbox {
     fn is_empty(&self) -> bool {
-        self.pos == self.buf.len()
+        self.0.as_ref().is_none_or(|held| held.pos == held.bytes.len())
     }
 
-    /// One `recv` into the empty inbox: `Ok(0)` at the end of the stream.
+    /// The last `recv` filled the inbox: the kernel probably holds more.
+    fn last_recv_full(&self) -> bool {
+        self.0.as_ref().is_some_and(|held| held.last_recv_full)
+    }
+
+    /// One `recv` into the empty inbox: `Ok(0)` at the end of the stream. The buffer is
+    /// allocated, not zeroed, for the call (a read that finds nothing costs a malloc and a
+    /// free, not a 128 KiB memset), and kept only if the call brought bytes.
     fn fill(&mut self, fd: RawFd) -> io::Result<usize> {
         debug_assert!(self.is_empty());
-        self.buf.resize(INBOX_SIZE, 0);
-        self.pos = 0;
-        let got = recv_now(fd, &mut self.buf);
-        let n = *got.as_ref().unwrap_or(&0);
-        self.buf.truncate(n);
-        self.last_recv_full = n == INBOX_SIZE;
-        if n == 0 && !self.last_recv_full {
-            // Nothing held: an idle connection keeps no buffer.
-            self.buf = Vec::new();
+        let mut held = self.0.take().unwrap_or_else(|| {
+            Box::new(Held { bytes: Vec::with_capacity(INBOX_SIZE), pos: 0, last_recv_full: false })
+        });
+        held.bytes.clear();
+        held.pos = 0;
+        let got = crate::sys::recv_into_spare(fd, &mut held.bytes, libc::MSG_DONTWAIT);
+        held.last_recv_full = held.bytes.len() == INBOX_SIZE;
+        if !held.bytes.is_empty() {
+            self.0 = Some(held);
         }
         got
     }
@@ -311,12 +322,12 @@ impl Inbox {
 
 impl Read for Inbox {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = out.len().min(self.buf.len() - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        if self.is_empty() && !self.last_recv_full {
-            self.buf = Vec::new();
-            self.pos = 0;
+        let Some(held) = self.0.as_mut() else { return Ok(0) };
+        let n = out.len().min(held.bytes.len() - held.pos);
+        out[..n].copy_from_slice(&held.bytes[held.pos..held.pos + n]);
+        held.pos += n;
+        if held.pos == held.bytes.len() && !held.last_recv_full {
+            self.0 = None;
         }
         Ok(n)
     }
