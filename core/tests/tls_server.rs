@@ -354,18 +354,7 @@ async fn data_received_before_a_truncation_is_read_first_then_the_truncation_is_
         assert_eq!(unsafe { libc::shutdown(fd, libc::SHUT_WR) }, 0);
         server
     });
-    let mut got = 0;
-    let mut buf = vec![0u8; 256 * 1024];
-    let err = loop {
-        match within(client.read_some(&mut buf)).await {
-            Ok(n) => {
-                assert!(n > 0, "a clean end after {got} bytes");
-                assert!(buf[..n].iter().all(|&b| b == 7));
-                got += n;
-            }
-            Err(e) => break e,
-        }
-    };
+    let (got, err) = read_until_failure(&client, 7).await;
     assert_eq!(got, sent.len());
     assert_eq!(err.hresult(), NETRT_E_TLS_TRUNCATED, "{err}");
     drop(within(writer).await.unwrap());
@@ -419,22 +408,29 @@ async fn data_before_an_altered_record_is_read_first_then_the_alteration_is_repo
         let _ = server.write_all(&[9u8; 100_000]).await;
         server
     });
-    let mut got = 0;
-    let mut buf = vec![0u8; 256 * 1024];
-    let err = loop {
-        match within(client.read_some(&mut buf)).await {
-            Ok(n) => {
-                assert!(n > 0, "a clean end after {got} bytes");
-                assert!(buf[..n].iter().all(|&b| b == 9));
-                got += n;
-            }
-            Err(e) => break e,
-        }
-    };
+    let (got, err) = read_until_failure(&client, 9).await;
+    let mut buf = [0u8; 16];
     assert!(got < 100_000, "an altered record was accepted");
     assert_eq!(err.hresult(), SEC_E_MESSAGE_ALTERED, "{err}");
     // The error stays: the connection is not read past it.
     let again = within(client.read_some(&mut buf)).await.unwrap_err();
     assert_ne!(again.hresult(), netrt::error::hresult::S_OK);
     drop(within(writer).await.unwrap());
+}
+
+/// Reads `client` until a read fails, checking every byte is `byte`: how many arrived, and the
+/// failure. A clean end of the stream fails the test.
+async fn read_until_failure(client: &StreamSocket, byte: u8) -> (usize, netrt::Error) {
+    let mut got = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match within(client.read_some(&mut buf)).await {
+            Ok(n) => {
+                assert!(n > 0, "a clean end after {got} bytes");
+                assert!(buf[..n].iter().all(|&b| b == byte));
+                got += n;
+            }
+            Err(e) => return (got, e),
+        }
+    }
 }
