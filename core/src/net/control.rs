@@ -39,27 +39,28 @@ impl Default for TcpOptions {
 const IPTOS_LOWDELAY: u32 = 0x10;
 
 impl TcpOptions {
-    /// Applies the options to a TCP socket (before connect, or right after accept).
+    /// Applies the options to an accepted TCP socket (it inherits the listener's, so every
+    /// option is set).
     pub(crate) fn apply(&self, sock: SockRef<'_>, ipv6: bool) -> std::io::Result<()> {
-        sock.set_tcp_nodelay(self.no_delay)?;
-        sock.set_keepalive(self.keep_alive)?;
-        if let Some(size) = self.outbound_buffer_size {
-            sock.set_send_buffer_size(size as usize)?;
-        }
-        apply_ip_options(sock, ipv6, self.hop_limit, self.quality_of_service)
+        self.set_on(sock, ipv6, false)
     }
 
-    /// Applies the options to a TCP socket just created (before connect). Keep-alive off and
-    /// a zero TOS are what a new Linux socket has already, so they cost no system call.
+    /// Applies the options to a TCP socket just created (before connect).
     pub(crate) fn apply_to_new(&self, sock: SockRef<'_>, ipv6: bool) -> std::io::Result<()> {
+        self.set_on(sock, ipv6, true)
+    }
+
+    /// `fresh`: a new Linux socket has keep-alive off and a zero TOS already, so those cost
+    /// no system call on it.
+    fn set_on(&self, sock: SockRef<'_>, ipv6: bool, fresh: bool) -> std::io::Result<()> {
         sock.set_tcp_nodelay(self.no_delay)?;
-        if self.keep_alive {
-            sock.set_keepalive(true)?;
+        if self.keep_alive || !fresh {
+            sock.set_keepalive(self.keep_alive)?;
         }
         if let Some(size) = self.outbound_buffer_size {
             sock.set_send_buffer_size(size as usize)?;
         }
-        if !ipv6 && self.quality_of_service == SocketQualityOfService::Normal {
+        if fresh && !ipv6 && self.quality_of_service == SocketQualityOfService::Normal {
             return sock.set_ttl_v4(self.hop_limit as u32);
         }
         apply_ip_options(sock, ipv6, self.hop_limit, self.quality_of_service)

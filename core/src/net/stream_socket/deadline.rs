@@ -23,12 +23,12 @@ struct Table {
     next_id: u64,
     /// The deadline the watchdog waits for (None: it waits for `EARLIER` only).
     armed: Option<Instant>,
-    /// The process whose runtime runs the watchdog (a forked child starts its own).
-    watchdog_pid: Option<u32>,
+    /// The fork generation whose runtime runs the watchdog (a forked child starts its own).
+    watchdog_generation: Option<u64>,
 }
 
 static TABLE: Mutex<Table> =
-    Mutex::new(Table { waiting: BTreeMap::new(), next_id: 0, armed: None, watchdog_pid: None });
+    Mutex::new(Table { waiting: BTreeMap::new(), next_id: 0, armed: None, watchdog_generation: None });
 /// Tells the watchdog that a deadline earlier than `armed` was added.
 static EARLIER: Notify = Notify::const_new();
 
@@ -68,13 +68,13 @@ impl Entry {
             }
             return;
         }
-        let pid = std::process::id();
-        if t.watchdog_pid != Some(pid) {
+        let generation = crate::foundation::fork::fork_generation();
+        if t.watchdog_generation != Some(generation) {
             // First use in this process (or in a forked child, whose table holds the
             // parent's waiters and no watchdog).
             t.waiting.clear();
             t.armed = None;
-            t.watchdog_pid = Some(pid);
+            t.watchdog_generation = Some(generation);
             crate::runtime::handle().spawn(watchdog());
         }
         let key = (deadline, t.next_id);
