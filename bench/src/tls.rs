@@ -167,10 +167,8 @@ pub async fn handshakes_baseline(config: &Arc<rustls::ClientConfig>, port: u16, 
 
 /// Resident set size of this process, in bytes.
 pub fn rss_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
-    // SAFETY: sysconf has no preconditions.
-    pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64
+    let [resident, _] = statm_resident_and_shared();
+    resident
 }
 
 /// This process's resident anonymous memory (heap, stacks), in bytes: resident pages minus
@@ -180,11 +178,17 @@ pub fn rss_bytes() -> u64 {
 /// poll-time average tokio computes with `powf`), which moved the per-connection figure by
 /// ~200 B at random.
 pub fn anon_rss_bytes() -> u64 {
+    let [resident, shared] = statm_resident_and_shared();
+    resident.saturating_sub(shared)
+}
+
+/// `/proc/self/statm`'s resident and shared (file-backed) sizes, in bytes (0 where unreadable).
+fn statm_resident_and_shared() -> [u64; 2] {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let field = |i| statm.split_whitespace().nth(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    let pages = field(1).saturating_sub(field(2));
     // SAFETY: sysconf has no preconditions.
-    pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64;
+    [field(1) * page, field(2) * page]
 }
 
 /// In a child process: opens `n` idle TLS connections and prints the growth of resident
