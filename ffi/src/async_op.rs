@@ -30,7 +30,8 @@ pub const NETRT_INFINITE: u32 = 0xFFFF_FFFF;
 
 /// A completion handler: `user_data` as given to `netrt_async_set_completed`, the operation
 /// (a handle borrowed for the duration of the call: do not release it; duplicate it to keep
-/// it), and the status it ended with.
+/// it — normally the handle the handler was set through, valid during the call even when the
+/// caller released it right after setting the handler), and the status it ended with.
 pub type netrt_async_completed_handler =
     Option<unsafe extern "C" fn(user_data: *mut c_void, op: netrt_handle, status: netrt_async_status)>;
 
@@ -235,8 +236,24 @@ pub extern "C" fn netrt_async_set_completed(
         let cb = handler.ok_or_else(|| null("handler"))?;
         let running = op_ref(op)?;
         let data = UserData(user_data);
+        if running.status() != AsyncStatus::Started {
+            // Finished (it never starts again): the handler runs inline, unboxed, before this
+            // returns, with the caller's own handle.
+            return running.set_completed_with(move |status, _| {
+                let data = data;
+                call_handler(cb, data, op, status);
+            });
+        }
+        // A handler kept for later is called with the caller's own handle, held for it: no
+        // handle issued and released around each call.
+        if let Some(held) = handle::hold(op) {
+            return running.set_completed_with(move |status, _| {
+                let data = data;
+                held.call(|h| call_handler(cb, data, h, status));
+            });
+        }
+        // Held already (set_completed racing on another thread): a handle of its own per call.
         let for_dispatch = running.clone();
-        // Boxed only when kept: a handler set on a finished operation runs inline, unboxed.
         running.set_completed_with(move |status, delivery| {
             let data = data;
             match delivery {

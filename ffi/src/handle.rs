@@ -41,12 +41,19 @@ const CHUNK_SLOTS: usize = 1 << 10;
 const CHUNKS: usize = MAX_SLOTS / CHUNK_SLOTS;
 
 // A slot's state word: generation (bits 40..64), the kind of the object issued in that
-// generation (bits 32..40), live flag (bit 31), pin count (bits 0..31). Everything a lookup
-// checks is in this one word, so the check and the pin are the same atomic add.
+// generation (bits 32..40), live flag (bit 31), held and lent flags (bits 30 and 29, see
+// `HeldHandle`), pin count (bits 0..29). Everything a lookup checks is in this one word, so
+// the check and the pin are the same atomic add.
 const STATE_GEN_SHIFT: u32 = 40;
 const STATE_KIND_SHIFT: u32 = 32;
+/// The handle's own reference: `release` clears it.
 const STATE_LIVE: u64 = 1 << 31;
-const STATE_PINS: u64 = STATE_LIVE - 1;
+/// A Completed handler will be called with this handle: the slot keeps its object until the
+/// handler has run (or is dropped unrun), even if the handle is released meanwhile.
+const STATE_HELD: u64 = 1 << 30;
+/// That handler runs now: the handle is valid for lookups during the call, released or not.
+const STATE_LENT: u64 = 1 << 29;
+const STATE_PINS: u64 = STATE_LENT - 1;
 
 /// One cache line each: lookups on different threads pin different slots without sharing
 /// a line (false sharing would turn every pin into a cross-CPU cache miss).
@@ -259,14 +266,22 @@ impl Drop for Pin {
     }
 }
 
-/// Whether a handle (`d`) names its slot's live object (`state`): what [`check`] accepts, as
-/// one test for the hot paths (which call `check` only to say why not).
+/// Whether a handle (`d`) names its slot's live object (`state`) — live, or lent to the
+/// Completed handler running with it: what [`check`] accepts, as one test for the hot paths
+/// (which call `check` only to say why not).
 #[inline(always)]
 fn names(d: &Decoded, state: u64) -> bool {
     d.generation != 0
         && d.generation == generation_of(state)
-        && state & STATE_LIVE != 0
+        && state & (STATE_LIVE | STATE_LENT) != 0
         && kind_of(state) == d.kind
+}
+
+/// Whether `d` names its slot's object and still holds its own reference (what `release` and
+/// `hold` need: a handle only lent to a handler is not the handler's to release).
+#[inline(always)]
+fn owns(d: &Decoded, state: u64) -> bool {
+    names(d, state) && state & STATE_LIVE != 0
 }
 
 /// Checks `h` against its slot's state word in the documented order (docs/handles.md; the kind
@@ -277,7 +292,7 @@ fn check(h: netrt_handle, d: &Decoded, state: u64) -> Result<(), Error> {
     if d.generation == 0 || d.generation > generation {
         return Err(never_issued(h));
     }
-    if d.generation < generation || state & STATE_LIVE == 0 {
+    if d.generation < generation || state & (STATE_LIVE | STATE_LENT) == 0 {
         return Err(Error::new(RO_E_CLOSED, format!("handle 0x{h:016X} was released (a stale reference)")));
     }
     if kind_of(state) != d.kind {
@@ -472,8 +487,8 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
     // Mark it dead in this generation; of two racing releases of one handle only one wins.
     let mut state = slot.state.load(Ordering::Relaxed);
     loop {
-        if !names(&d, state) {
-            return Err(refused(h, &d, state));
+        if !owns(&d, state) {
+            return Err(release_refused(h, &d, state));
         }
         match slot.state.compare_exchange_weak(
             state,
@@ -485,6 +500,29 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
             Err(now) => state = now,
         }
     }
+    // A Completed handler still to be called with this handle keeps the slot; it frees it.
+    if state & STATE_HELD == 0 {
+        free(d.index, slot, state);
+    }
+    Ok(())
+}
+
+/// Why `release` refused `h`.
+#[cold]
+#[inline(never)]
+fn release_refused(h: netrt_handle, d: &Decoded, state: u64) -> Error {
+    if names(d, state) {
+        return Error::new(
+            RO_E_CLOSED,
+            format!("handle 0x{h:016X} was released; a Completed handler only borrows it for its call"),
+        );
+    }
+    refused(h, d, state)
+}
+
+/// Frees a slot that is dead (neither live nor held) in `state`'s generation: waits out the
+/// lookups that pinned it, returns it to the free stack and drops its object.
+fn free(index: usize, slot: &'static Slot, state: u64) {
     // No new lookup can reach the object now; wait out those that already pinned it (a few
     // instructions each, unless their thread was preempted meanwhile).
     let mut spins = 0u32;
@@ -502,7 +540,7 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
     // A slot whose generation is exhausted is retired: never freed, so its old handles keep
     // reading as closed.
     if generation_of(state) < GEN_MAX {
-        push_free(d.index, slot);
+        push_free(index, slot);
     }
     // Dropped last, with the slot already free: closing may take other locks or run a while.
     if kind_of(state) == OP_KIND {
@@ -513,7 +551,62 @@ pub(crate) fn release(h: netrt_handle) -> Result<(), Error> {
         // SAFETY: any other slot's pointer came from `Arc::into_raw` in `issue`.
         drop(unsafe { Arc::from_raw(obj.cast::<Object>()) });
     }
-    Ok(())
+}
+
+/// A Completed handler's claim on the operation handle it was set through: the handler is
+/// called with that same handle, so no handle is issued and released around each call. The
+/// caller may release the handle right after setting the handler (the usual pattern): lookups
+/// then fail as for any released handle, but the slot keeps its operation, and during the
+/// handler's call the handle is valid again — lent to the handler, which must not release it
+/// (docs/handles.md: handles passed into a callback are borrowed). Whichever of the release
+/// and the end of the call comes last frees the slot.
+pub(crate) struct HeldHandle(netrt_handle);
+
+/// Holds `h` (a live handle the caller owns) for a Completed handler; None when it cannot be
+/// held (not a live handle, or held already: then the handler gets a handle of its own).
+pub(crate) fn hold(h: netrt_handle) -> Option<HeldHandle> {
+    let (d, slot) = slot_of(h).ok()?;
+    let mut state = slot.state.load(Ordering::Relaxed);
+    loop {
+        if !owns(&d, state) || state & STATE_HELD != 0 {
+            return None;
+        }
+        match slot.state.compare_exchange_weak(
+            state,
+            state | STATE_HELD,
+            Ordering::Acquire,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => return Some(HeldHandle(h)),
+            Err(now) => state = now,
+        }
+    }
+}
+
+impl HeldHandle {
+    /// Calls `f` with the handle, valid (lent) for the call, then lets go of it.
+    pub(crate) fn call(self, f: impl FnOnce(netrt_handle)) {
+        let h = self.0;
+        // The hold keeps the slot in this generation: no release can free it before `self` goes.
+        self.slot().state.fetch_or(STATE_LENT, Ordering::Release);
+        f(h);
+    }
+
+    fn slot(&self) -> &'static Slot {
+        slot(decode(self.0).index).expect("a held handle's slot exists")
+    }
+}
+
+impl Drop for HeldHandle {
+    /// Lets go (after the call, or unrun: the operation was dropped with its handler): frees
+    /// the slot if the handle was released meanwhile.
+    fn drop(&mut self) {
+        let slot = self.slot();
+        let state = slot.state.fetch_and(!(STATE_HELD | STATE_LENT), Ordering::AcqRel);
+        if state & STATE_LIVE == 0 {
+            free(decode(self.0).index, slot, state);
+        }
+    }
 }
 
 /// `E_INVALIDARG` for a kind mismatch found after the lookup (should not happen).

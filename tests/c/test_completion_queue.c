@@ -6,6 +6,8 @@
  * - Closing a queue with a bound read pending: the read completes Canceled, its handler on
  *   netrt's dispatcher thread.
  * - Closing the socket of a read the queue drives: it ends with the abort, inside dispatch.
+ * - The handle a queued handler gets: the one it was set through, released by the caller
+ *   before the handler ran, valid for the handler's call only (borrowed: not releasable there).
  * - fork(): the parent's current queue is not current in the child; a queue the child makes works.
  * - Misuse: NULL, stale, never-issued and wrong-kind handles, bad arguments, a closed queue. */
 #include "common.h"
@@ -341,6 +343,67 @@ cleanup:
   return ok;
 }
 
+/* What a handler saw of its borrowed operation handle. */
+struct borrowed {
+  int called, status_ok, release_hr, duplicate_ok;
+  netrt_handle op, kept;
+};
+
+static void on_borrowed(void *user_data, netrt_handle op, netrt_async_status status) {
+  struct borrowed *b = user_data;
+  netrt_async_status seen = NETRT_ASYNC_STATUS_STARTED;
+  b->called = 1;
+  b->op = op;
+  b->status_ok = netrt_async_get_status(op, &seen) == NETRT_S_OK && seen == status;
+  b->release_hr = netrt_release(op); /* not the handler's to release */
+  b->duplicate_ok = netrt_duplicate(op, &b->kept) == NETRT_S_OK;
+}
+
+/* A queued handler is called with the handle it was set through, although the caller released
+ * it right after setting the handler: stale before the call and after it, valid during it. */
+static int handler_borrows_the_released_handle(void) {
+  struct idle_connection conn = {0};
+  netrt_handle q = 0, read = 0, released = 0;
+  struct borrowed b = {0};
+  int qfd = -1, ok = 0;
+  netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
+  CHECK_OK(netrt_completion_queue_create(&q));
+  CHECK_OK(netrt_completion_queue_get_fd(q, &qfd));
+  CHECK(open_idle_connection(&conn));
+  CHECK_OK(netrt_completion_queue_make_current(q));
+  CHECK_OK(netrt_input_stream_read_async(conn.in, conn.buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_completion_queue_make_current(0));
+  CHECK_OK(netrt_async_set_completed(read, on_borrowed, &b));
+  released = read;
+  CHECK_OK(netrt_release(read));
+  read = 0;
+  CHECK_HR(netrt_async_get_status(released, &status), NETRT_RO_E_CLOSED);
+  CHECK_HR(netrt_release(released), NETRT_RO_E_CLOSED);
+  CHECK_OK(netrt_close(conn.client));
+  for (long long deadline = now_ms() + STEP_MS; !b.called && now_ms() < deadline;) {
+    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
+    uint32_t ran = 0;
+    if (poll(&pfd, 1, 100) == 1) CHECK_OK(netrt_completion_queue_dispatch(q, 16, &ran));
+  }
+  CHECK(b.called);
+  CHECK(b.op == released);
+  CHECK(b.status_ok);
+  CHECK(b.release_hr == NETRT_RO_E_CLOSED);
+  CHECK(b.duplicate_ok);
+  CHECK_HR(netrt_async_get_status(released, &status), NETRT_RO_E_CLOSED);
+  CHECK_OK(netrt_async_get_status(b.kept, &status));
+  CHECK(status == NETRT_ASYNC_STATUS_ERROR);
+  printf("ok: a queued handler borrows the handle it was set through, released before and stale after\n");
+  ok = 1;
+cleanup:
+  (void)netrt_completion_queue_make_current(0);
+  RELEASE(b.kept);
+  RELEASE(read);
+  close_idle_connection(&conn);
+  RELEASE(q);
+  return ok;
+}
+
 /* The child of fork() does not inherit the parent's current queue, and a queue it makes works. */
 static int fork_child_gets_a_fresh_queue(void) {
   netrt_handle q = 0;
@@ -443,6 +506,7 @@ int main(void) {
   printf("ok: two queues on two threads at once, each thread's handlers on its own thread\n");
   CHECK(closing_cancels());
   CHECK(close_reaches_a_driven_read());
+  CHECK(handler_borrows_the_released_handle());
   CHECK(fork_child_gets_a_fresh_queue());
   printf("test_completion_queue: %d checks passed\n", g_checks);
   return 0;

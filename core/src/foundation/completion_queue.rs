@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::task::Waker;
 
-use super::async_op::{AsyncStatus, CompletedHandler, WakeFd};
+use super::async_op::{AsyncStatus, StoredHandler, WakeFd};
 use super::fork::fork_generation;
 use crate::error::hresult::{E_INVALIDARG, RO_E_CLOSED};
 use crate::error::{Error, Result};
@@ -42,16 +42,16 @@ use crate::error::{Error, Result};
 /// A queued job, told where it runs.
 enum Job {
     Any(Box<dyn FnOnce(Delivery) + Send + 'static>),
-    /// An operation's Completed handler and the status it ended with: the handler is boxed
-    /// already, so queueing it allocates nothing more (one per completed operation).
-    Completed(CompletedHandler, AsyncStatus),
+    /// An operation's Completed handler and the status it ended with: queued as the operation
+    /// kept it, so queueing allocates nothing (one per completed operation).
+    Completed(StoredHandler, AsyncStatus),
 }
 
 impl Job {
     fn run(self, delivery: Delivery) {
         match self {
             Self::Any(job) => job(delivery),
-            Self::Completed(handler, status) => handler(status, delivery.into()),
+            Self::Completed(handler, status) => handler.run(status, delivery.into()),
         }
     }
 }
@@ -378,8 +378,8 @@ impl CompletionQueue {
     pub(crate) fn finish_bound(
         &self,
         id: u64,
-        handler: Option<(CompletedHandler, AsyncStatus)>,
-    ) -> Option<CompletedHandler> {
+        handler: Option<(StoredHandler, AsyncStatus)>,
+    ) -> Option<StoredHandler> {
         let mut st = self.lock();
         st.bound.remove(&id);
         let forgotten = forget_locked(&mut st, id);

@@ -71,6 +71,7 @@ mod lazy;
 mod outcome;
 mod progress;
 mod queue_drive;
+mod stored;
 mod wake;
 
 use std::future::Future;
@@ -95,6 +96,7 @@ pub use claim::ClaimedPoll;
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 use outcome::{Outcome, Seen};
 pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter};
+pub(crate) use stored::StoredHandler;
 #[doc(hidden)]
 pub use wake::Readiness;
 pub(crate) use wake::{WakeFd, poll_fds, thread_wake};
@@ -158,7 +160,7 @@ pub fn is_call_error(e: &Error) -> bool {
 
 enum Handler {
     None,
-    Set(CompletedHandler),
+    Set(StoredHandler),
     Used,
 }
 
@@ -339,7 +341,7 @@ impl<T: Send + Sync + 'static> Op<T> {
             None => handler,
         };
         if let Some(handler) = handler {
-            crate::dispatch::deliver(None, move |d| handler(status, d.into()));
+            crate::dispatch::deliver(None, move |d| handler.run(status, d.into()));
         }
     }
 }
@@ -869,13 +871,13 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// `E_ILLEGAL_DELEGATE_ASSIGNMENT` when a handler was set before (even if it ran);
     /// `E_ILLEGAL_METHOD_CALL` after [`close`](Self::close).
     pub fn set_completed(&self, handler: CompletedHandler) -> Result<()> {
-        self.set_completed_as(handler, |h| h)
+        self.set_completed_with(handler)
     }
 
-    /// [`set_completed`](Self::set_completed) for a handler that is not boxed yet: it is boxed
-    /// only when it has to be kept (the operation still runs). On an operation that has
-    /// finished — a read or write that completed when it started — it runs inline with no
-    /// allocation.
+    /// [`set_completed`](Self::set_completed) for a handler that is not boxed: one of up to
+    /// four words (a C projection's function, user data and handle) is kept in place, so
+    /// setting it allocates nothing; on an operation that has finished — a read or write that
+    /// completed when it started — it runs inline.
     ///
     /// # Errors
     /// As [`set_completed`](Self::set_completed).
@@ -884,20 +886,12 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         &self,
         handler: impl FnOnce(AsyncStatus, CompletedDelivery) + Send + 'static,
     ) -> Result<()> {
-        self.set_completed_as(handler, |h| Box::new(h))
-    }
-
-    fn set_completed_as<F: FnOnce(AsyncStatus, CompletedDelivery) + Send + 'static>(
-        &self,
-        handler: F,
-        boxed: fn(F) -> CompletedHandler,
-    ) -> Result<()> {
         let mut st = self.op.open()?;
         if !matches!(st.handler, Handler::None) {
             return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
         }
         if self.op.status() == AsyncStatus::Started {
-            st.handler = Handler::Set(boxed(handler));
+            st.handler = Handler::Set(StoredHandler::new(handler));
             // A future a completion queue drives stays with it (the handler runs in its
             // dispatch); nothing to move.
             let queue_driven = matches!(st.driver, Driver::Parked(_, _, Poller::Queue(_)));
