@@ -1233,7 +1233,8 @@ typedef int32_t netrt_control_channel_trigger_reset_reason;
 
 // A completion handler: `user_data` as given to `netrt_async_set_completed`, the operation
 // (a handle borrowed for the duration of the call: do not release it; duplicate it to keep
-// it), and the status it ended with.
+// it — normally the handle the handler was set through, valid during the call even when the
+// caller released it right after setting the handler), and the status it ended with.
 typedef void (*netrt_async_completed_handler)(void *user_data,
                                               netrt_handle op,
                                               netrt_async_status status);
