@@ -512,7 +512,6 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         op: Option<Arc<Op<T>>>,
         known: Option<Readiness>,
     ) -> Result<Self> {
-        let wake = wake::thread_wake();
         let queue = CompletionQueue::current();
         // Bound to a completion queue: the first poll registers the queue's waker, so that the
         // queue can take the future over without a second attempt (see `queue_drive.rs`).
@@ -524,6 +523,10 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
             }
             None => (op, None),
         };
+        // This thread's wake fd: the waker of a first poll the queue does not make, and the
+        // poller of a future parked for a waiter (a thread-local and an `Arc` clone: not
+        // fetched for a queue's operation, which needs neither).
+        let wake = if queue_waker.is_none() { wake::thread_wake() } else { None };
         let polled = match &queue_waker {
             Some(waker) => wake::poll_with(&mut fut, &Waker::from(waker.clone())),
             None => wake::poll_on_caller(&mut fut, wake.as_ref()),
@@ -532,36 +535,35 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
             Poll::Ready(Err(e)) if is_call_error(&e) => Err(e),
             Poll::Ready(outcome) => Ok(Self::settled_in(op, outcome)),
             Poll::Pending => {
-                let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
-                let shared = me.op.clone();
-                let mut st = shared.lock();
+                let op = op.unwrap_or_else(|| Op::new(new_state(), None));
+                let mut st = op.lock();
                 let ready = readiness();
                 // Bound to a queue, waiting on a socket: bound and handed to the queue in one step.
-                if let (Some(queue), Some(waker), Some(ready), Some(_)) = (&queue, &queue_waker, ready, &wake)
-                {
-                    me.op.parked.store(true, Ordering::Relaxed);
+                if let (Some(queue), Some(waker), Some(ready)) = (&queue, &queue_waker, ready) {
+                    op.parked.store(true, Ordering::Relaxed);
                     st.driver = Driver::Parked(fut, ready, Poller::Stale);
-                    if !queue_drive::bind_and_adopt(&shared, &mut st, queue, waker) {
+                    let adopted = queue_drive::bind_and_adopt(&op, &mut st, queue, waker);
+                    drop(st);
+                    if !adopted {
                         // Refused (or the queue closed): its waker is nobody's; it goes on later.
-                        drop(st);
-                        lazy::spawn_later(me.op.clone());
+                        lazy::spawn_later(op.clone());
                     }
-                    return Ok(me);
+                    return Ok(Self { op });
                 }
-                shared.bind_locked(&mut st, queue);
+                op.bind_locked(&mut st, queue);
                 match (ready, wake) {
                     (Some(ready), Some(wake)) => {
-                        me.op.parked.store(true, Ordering::Relaxed);
+                        op.parked.store(true, Ordering::Relaxed);
                         st.driver = Driver::Parked(fut, ready, Poller::Thread(wake));
                         drop(st);
-                        lazy::spawn_later(me.op.clone());
+                        lazy::spawn_later(op.clone());
                     }
                     _ => {
-                        me.op.spawn_locked(&mut st, fut);
+                        op.spawn_locked(&mut st, fut);
                         drop(st);
                     }
                 }
-                Ok(me)
+                Ok(Self { op })
             }
         }
     }
