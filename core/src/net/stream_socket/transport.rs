@@ -5,7 +5,7 @@ use std::mem::ManuallyDrop;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -17,8 +17,16 @@ use tokio::net::TcpStream;
 
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
-use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable};
+use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable, take_watched_start};
 use crate::net::tcp_info::StatsTracker;
+
+/// A read start that skips its probe (see `PlainIo::start_habit`) probes anyway every this many
+/// starts, to notice when data starts to be there before the reads.
+const PROBE_EVERY: u8 = 8;
+
+/// `PlainIo::start_habit` while a read start's probe is the `recv` that follows (the last
+/// `recv` filled its buffer): that `recv` records what it finds.
+const LEARN_FROM_RECV: u8 = u8::MAX;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
@@ -68,6 +76,11 @@ pub(crate) struct PlainIo {
     /// The last `recv` filled its whole buffer: more is probably there, and the next read
     /// makes its `recv` without probing first (see `poll_readable`).
     last_recv_full: AtomicBool,
+    /// What the probes of the reads that start watched (`io::caller_driven::start_watched`)
+    /// found: 0, data (or never probed): the next such start probes; 1..PROBE_EVERY: the last
+    /// probe found nothing, and the next starts skip theirs until the `PROBE_EVERY`-th;
+    /// `LEARN_FROM_RECV`: the next `recv` is a start's probe.
+    start_habit: AtomicU8,
 }
 
 impl Drop for PlainIo {
@@ -110,6 +123,7 @@ impl PlainIo {
             registration: OnceLock::new(),
             socket: ManuallyDrop::new(socket),
             last_recv_full: AtomicBool::new(false),
+            start_habit: AtomicU8::new(0),
         }
     }
 
@@ -168,6 +182,10 @@ impl PlainIo {
     /// One non-blocking `recv` (see `last_recv_full`).
     fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         let got = recv_now(self.fd(), buf);
+        if self.start_habit.load(Ordering::Relaxed) == LEARN_FROM_RECV {
+            let nothing = matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+            self.start_habit.store(u8::from(nothing), Ordering::Relaxed);
+        }
         let full = matches!(got, Ok(n) if n == buf.len());
         if self.last_recv_full.load(Ordering::Relaxed) != full {
             self.last_recv_full.store(full, Ordering::Relaxed);
@@ -202,16 +220,47 @@ impl PlainIo {
         // The caller's watch reported the fd readable, or the last recv filled its buffer (a
         // bulk transfer): the `recv` that follows is the probe. Should it find nothing, the
         // read waits holding its buffer — only right after a full read.
-        if take_known_readable() || self.last_recv_full.load(Ordering::Relaxed) {
+        if take_known_readable() {
+            return Poll::Ready(Ok(()));
+        }
+        // The start of a read whose caller watches the fd level-triggered when it stays
+        // pending: where the last starts found nothing (the reply is never there yet when the
+        // read starts), the probe is skipped — the watch reports the data once it is there.
+        let watched_start = take_watched_start();
+        if watched_start && self.skip_start_probe() {
+            return Poll::Pending;
+        }
+        if self.last_recv_full.load(Ordering::Relaxed) {
+            if watched_start {
+                // The `recv` that follows is this start's probe: it records what it finds.
+                self.start_habit.store(LEARN_FROM_RECV, Ordering::Relaxed);
+            }
             return Poll::Ready(Ok(()));
         }
         loop {
             // MSG_PEEK leaves the byte in the socket; MSG_DONTWAIT never blocks.
             let probed = crate::sys::recv(self.fd(), &mut [0u8; 1], libc::MSG_PEEK | libc::MSG_DONTWAIT);
-            if !matches!(&probed, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            let nothing = matches!(&probed, Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+            if watched_start {
+                self.start_habit.store(u8::from(nothing), Ordering::Relaxed);
+            }
+            if !nothing {
                 return Poll::Ready(Ok(()));
             }
             ready!(self.poll_read_wait(cx))?;
+        }
+    }
+
+    /// Whether a watched read start skips its probe (see `start_habit`): yes after a probe
+    /// that found nothing, but for every `PROBE_EVERY`-th start.
+    fn skip_start_probe(&self) -> bool {
+        match self.start_habit.load(Ordering::Relaxed) {
+            0 => false,
+            n if n >= PROBE_EVERY => false,
+            n => {
+                self.start_habit.store(n + 1, Ordering::Relaxed);
+                true
+            }
         }
     }
 
