@@ -107,12 +107,17 @@ def main() -> None:
     p.add_argument("--n", type=int, default=1000, help="round trips of the smaller run (default 1000)")
     p.add_argument("--select", action="store_true", help="also count the loop's iterations")
     p.add_argument("--sides", default="netrt,asyncio")
+    p.add_argument("--pin", action="store_true",
+                   help="this process on CPU 0, the echo process on CPU 1 (as an idle machine places them)")
     args = p.parse_args()
     peer = subprocess.Popen([sys.executable, "-c", bench.ECHO_PEER, str(bench.MSG)], stdout=subprocess.PIPE,
                             text=True)
     try:
         assert peer.stdout is not None
         port = int(peer.stdout.readline())
+        if args.pin:
+            os.sched_setaffinity(0, {0})
+            os.sched_setaffinity(peer.pid, {1})
         for side in args.sides.split(","):
             run(args.case, side, 200, port, args.select)  # warm-up
             small = run(args.case, side, args.n, port, args.select)
