@@ -3,7 +3,7 @@
 - A read started right after its socket sent (a request) finds a reply that is there already,
   whether it completes at its start, through the loop's watch, or in a blocking `get()`.
 - Also once the reads before it on that socket found nothing at their start (a read then skips
-  its first `recv`, but for every eighth): awaited, waited for with `get()`, or left to the
+  its first `recv`, but for every fourth): awaited, waited for with `get()`, or left to the
   runtime by a Completed handler.
 - The running loop is known without `asyncio.get_running_loop` when it is the thread's last
   one: awaiting outside a running loop must still fail, after a loop ran on the thread and in

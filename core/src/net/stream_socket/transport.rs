@@ -20,13 +20,14 @@ pub(crate) use super::tls_io::TlsIo;
 use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable, take_watched_start};
 use crate::net::tcp_info::StatsTracker;
 
-/// A read start that skips its probe (see `PlainIo::start_habit`) probes anyway every this many
-/// starts, to notice when data starts to be there before the reads.
-const PROBE_EVERY: u8 = 8;
+/// `PlainIo::start_habit` from which watched read starts skip their probe: two probes in a
+/// row found nothing. One miss is not enough: where replies are usually there when the read
+/// starts (a peer that answers at once), a skipped start costs an event-loop iteration.
+const SKIP_FROM: u8 = 2;
 
-/// `PlainIo::start_habit` while a read start's probe is the `recv` that follows (the last
-/// `recv` filled its buffer): that `recv` records what it finds.
-const LEARN_FROM_RECV: u8 = u8::MAX;
+/// `PlainIo::start_habit` at which a start probes again after `SKIP_UNTIL - SKIP_FROM` skipped
+/// ones, to notice within a few reads when data starts to be there before the reads.
+const SKIP_UNTIL: u8 = 5;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
@@ -77,10 +78,12 @@ pub(crate) struct PlainIo {
     /// makes its `recv` without probing first (see `poll_readable`).
     last_recv_full: AtomicBool,
     /// What the probes of the reads that start watched (`io::caller_driven::start_watched`)
-    /// found: 0, data (or never probed): the next such start probes; 1..PROBE_EVERY: the last
-    /// probe found nothing, and the next starts skip theirs until the `PROBE_EVERY`-th;
-    /// `LEARN_FROM_RECV`: the next `recv` is a start's probe.
+    /// found: 0, data (or never probed); 1, nothing once; `SKIP_FROM..SKIP_UNTIL`, nothing
+    /// twice in a row: these starts skip their probe (see `skip_start_probe`).
     start_habit: AtomicU8,
+    /// The next `recv` is a watched start's probe (the last one filled its buffer): it records
+    /// what it finds in `start_habit`.
+    start_probe_is_recv: AtomicBool,
 }
 
 impl Drop for PlainIo {
@@ -124,6 +127,7 @@ impl PlainIo {
             socket: ManuallyDrop::new(socket),
             last_recv_full: AtomicBool::new(false),
             start_habit: AtomicU8::new(0),
+            start_probe_is_recv: AtomicBool::new(false),
         }
     }
 
@@ -182,9 +186,9 @@ impl PlainIo {
     /// One non-blocking `recv` (see `last_recv_full`).
     fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         let got = recv_now(self.fd(), buf);
-        if self.start_habit.load(Ordering::Relaxed) == LEARN_FROM_RECV {
-            let nothing = matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock);
-            self.start_habit.store(u8::from(nothing), Ordering::Relaxed);
+        if self.start_probe_is_recv.load(Ordering::Relaxed) {
+            self.start_probe_is_recv.store(false, Ordering::Relaxed);
+            self.record_start(matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock));
         }
         let full = matches!(got, Ok(n) if n == buf.len());
         if self.last_recv_full.load(Ordering::Relaxed) != full {
@@ -233,7 +237,7 @@ impl PlainIo {
         if self.last_recv_full.load(Ordering::Relaxed) {
             if watched_start {
                 // The `recv` that follows is this start's probe: it records what it finds.
-                self.start_habit.store(LEARN_FROM_RECV, Ordering::Relaxed);
+                self.start_probe_is_recv.store(true, Ordering::Relaxed);
             }
             return Poll::Ready(Ok(()));
         }
@@ -242,7 +246,7 @@ impl PlainIo {
             let probed = crate::sys::recv(self.fd(), &mut [0u8; 1], libc::MSG_PEEK | libc::MSG_DONTWAIT);
             let nothing = matches!(&probed, Err(e) if e.kind() == io::ErrorKind::WouldBlock);
             if watched_start {
-                self.start_habit.store(u8::from(nothing), Ordering::Relaxed);
+                self.record_start(nothing);
             }
             if !nothing {
                 return Poll::Ready(Ok(()));
@@ -251,17 +255,26 @@ impl PlainIo {
         }
     }
 
-    /// Whether a watched read start skips its probe (see `start_habit`): yes after a probe
-    /// that found nothing, but for every `PROBE_EVERY`-th start.
+    /// Whether a watched read start skips its probe (see `start_habit`): yes once two probes
+    /// in a row found nothing, for `SKIP_UNTIL - SKIP_FROM` starts; then one probes again.
     fn skip_start_probe(&self) -> bool {
         match self.start_habit.load(Ordering::Relaxed) {
-            0 => false,
-            n if n >= PROBE_EVERY => false,
-            n => {
+            n @ SKIP_FROM..SKIP_UNTIL => {
                 self.start_habit.store(n + 1, Ordering::Relaxed);
                 true
             }
+            _ => false,
         }
+    }
+
+    /// Records what a watched start's probe found (`nothing`: it would have blocked).
+    fn record_start(&self, nothing: bool) {
+        let next = match (nothing, self.start_habit.load(Ordering::Relaxed)) {
+            (false, _) => 0,
+            (true, 0) => 1,
+            (true, _) => SKIP_FROM,
+        };
+        self.start_habit.store(next, Ordering::Relaxed);
     }
 
     /// One `send` of as much of `data` as the kernel takes now (≥ 1 byte).
