@@ -221,9 +221,7 @@ impl PlainIo {
         if arm_only() {
             return Poll::Pending;
         }
-        // The caller's watch reported the fd readable, or the last recv filled its buffer (a
-        // bulk transfer): the `recv` that follows is the probe. Should it find nothing, the
-        // read waits holding its buffer — only right after a full read.
+        // The caller's watch reported the fd readable: the `recv` that follows is the probe.
         if take_known_readable() {
             return Poll::Ready(Ok(()));
         }
@@ -234,6 +232,9 @@ impl PlainIo {
         if watched_start && self.skip_start_probe() {
             return Poll::Pending;
         }
+        // The last recv filled its buffer (a bulk transfer): the `recv` that follows is the
+        // probe. Should it find nothing, the read waits holding its buffer — only right after
+        // a full read.
         if self.last_recv_full.load(Ordering::Relaxed) {
             if watched_start {
                 // The `recv` that follows is this start's probe: it records what it finds.
