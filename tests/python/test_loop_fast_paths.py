@@ -2,6 +2,9 @@
 
 - A read started right after its socket sent (a request) finds a reply that is there already,
   whether it completes at its start, through the loop's watch, or in a blocking `get()`.
+- Also once the reads before it on that socket found nothing at their start (a read then skips
+  its first `recv`, but for every fourth): awaited, waited for with `get()`, or left to the
+  runtime by a Completed handler.
 - The running loop is known without `asyncio.get_running_loop` when it is the thread's last
   one: awaiting outside a running loop must still fail, after a loop ran on the thread and in
   a child forked while a loop ran.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import threading
 
 import pytest
 
@@ -63,6 +67,62 @@ async def test_a_reply_already_there_reaches_a_blocking_get(pair: Pair) -> None:
     assert reader.load_async(4).get(5) == 4
     assert reader.read_bytes(4) == b"told"
     writer.detach_stream()
+    reader.detach_stream()
+
+
+async def learn_that_replies_come_late(sock: StreamSocket, peer: socket.socket, reader: DataReader) -> None:
+    """Rounds whose read starts before the peer replies: the socket's reads find nothing at
+    their start."""
+    for i in range(3):
+        assert await within(sock.output_stream.write_async(b"late%d" % i)) == 5
+        load = reader.load_async(4)
+        answer(peer, b"late%d" % i, b"rep%d" % i)
+        assert await within(load) == 4
+        assert reader.read_bytes(4) == b"rep%d" % i
+
+
+async def test_replies_already_there_after_late_ones_are_loaded_and_read(pair: Pair) -> None:
+    sock, peer = pair
+    reader = DataReader(sock.input_stream)
+    await learn_that_replies_come_late(sock, peer, reader)
+    buf = Buffer(16)
+    # More rounds than the habit skips in a row: the re-probe and the skips after it.
+    for i in range(20):
+        assert await within(sock.output_stream.write_async(b"now%02d" % i)) == 5
+        answer(peer, b"now%02d" % i, b"ok%02d" % i)
+        if i % 2:
+            assert await within(reader.load_async(4)) == 4
+            assert reader.read_bytes(4) == b"ok%02d" % i
+        else:
+            assert bytes(await within(sock.input_stream.read_async(buf, 16, PARTIAL))) == b"ok%02d" % i
+    reader.detach_stream()
+
+
+async def test_a_reply_already_there_after_late_ones_reaches_a_blocking_get(pair: Pair) -> None:
+    sock, peer = pair
+    reader = DataReader(sock.input_stream)
+    await learn_that_replies_come_late(sock, peer, reader)
+    for i in range(3):
+        assert await within(sock.output_stream.write_async(b"ask%d" % i)) == 4
+        answer(peer, b"ask%d" % i, b"tld%d" % i)
+        assert reader.load_async(4).get(5) == 4
+        assert reader.read_bytes(4) == b"tld%d" % i
+    reader.detach_stream()
+
+
+async def test_a_reply_already_there_after_late_ones_completes_a_handled_load(pair: Pair) -> None:
+    sock, peer = pair
+    reader = DataReader(sock.input_stream)
+    await learn_that_replies_come_late(sock, peer, reader)
+    assert await within(sock.output_stream.write_async(b"hand")) == 4
+    answer(peer, b"hand", b"led!")
+    load = reader.load_async(4)
+    done = threading.Event()
+    # A Completed handler hands the load to the runtime: nobody awaits or waits for it.
+    load.completed = lambda _op, _status: done.set()
+    assert await within(asyncio.to_thread(done.wait, 5))
+    assert load.get_results() == 4
+    assert reader.read_bytes(4) == b"led!"
     reader.detach_stream()
 
 

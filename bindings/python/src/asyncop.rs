@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use netrt::error::hresult;
 use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery};
+use netrt::io::caller_driven::start_watched;
 use pyo3::exceptions::{PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
@@ -206,13 +207,17 @@ where
     T: Send + 'static,
     F: Future<Output = netrt::Result<T>> + Send + 'static,
 {
-    let op = AsyncOperation::start_caller_driven(
-        async move {
-            let value = fut.await?;
-            Ok(Convert::plain(Box::new(move |py| convert(py, value))))
-        },
-        readiness,
-    )
+    // Awaited on a loop, a pending read is watched level-triggered (`loop_driven.rs`); else
+    // a blocking wait polls its fd or the runtime takes it: its start may skip its probe.
+    let op = start_watched(|| {
+        AsyncOperation::start_caller_driven(
+            async move {
+                let value = fut.await?;
+                Ok(Convert::plain(Box::new(move |py| convert(py, value))))
+            },
+            readiness,
+        )
+    })
     .map_err(to_pyerr)?;
     Ok(IAsyncOperation { shared: Shared::new(op) })
 }
@@ -231,23 +236,25 @@ pub fn spawn_read(
     options: netrt::io::InputStreamOptions,
 ) -> PyResult<IAsyncOperation> {
     let readiness = stream.read_readiness();
-    let op = AsyncOperation::start_caller_driven_cancellable(
-        move |cancel| async move {
-            let bytes = stream.read_cancellable(count, options, &cancel).await?;
-            let slot = Arc::new(Mutex::new(Some(bytes)));
-            let for_python = slot.clone();
-            let convert: Converter = Box::new(move |py| {
-                let bytes = lock(&for_python).take().unwrap_or_default();
-                crate::streams::fill_buffer(py, buffer, &bytes)
-            });
-            let give_back: GiveBack = Box::new(move || {
-                let bytes = lock(&slot).take().unwrap_or_default();
-                bytes.is_empty() || stream.unread(bytes).is_ok()
-            });
-            Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
-        },
-        move || readiness,
-    )
+    let op = start_watched(|| {
+        AsyncOperation::start_caller_driven_cancellable(
+            move |cancel| async move {
+                let bytes = stream.read_cancellable(count, options, &cancel).await?;
+                let slot = Arc::new(Mutex::new(Some(bytes)));
+                let for_python = slot.clone();
+                let convert: Converter = Box::new(move |py| {
+                    let bytes = lock(&for_python).take().unwrap_or_default();
+                    crate::streams::fill_buffer(py, buffer, &bytes)
+                });
+                let give_back: GiveBack = Box::new(move || {
+                    let bytes = lock(&slot).take().unwrap_or_default();
+                    bytes.is_empty() || stream.unread(bytes).is_ok()
+                });
+                Ok(Convert(Mutex::new(Some(convert)), Mutex::new(Some(give_back))))
+            },
+            move || readiness,
+        )
+    })
     .map_err(to_pyerr)?;
     op.set_give_back(Convert::give_back);
     Ok(IAsyncOperation { shared: Shared::new(op) })

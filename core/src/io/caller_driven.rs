@@ -47,6 +47,34 @@ thread_local! {
     /// Inside [`poll_as_caller_readable`], until a read has used it: the caller's readiness
     /// report stands in for the read's own "is anything there" probe.
     static KNOWN_READABLE: Cell<bool> = const { Cell::new(false) };
+    /// Inside [`start_watched`]: a read left pending is watched level-triggered next.
+    static WATCHED_START: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `start` (the start of a stream operation: its first poll, inside
+/// `AsyncOperation::start_caller_driven*`) for a caller that, should the operation stay
+/// pending, watches the fd level-triggered (an event loop's `add_reader`, or poll(2) in a
+/// blocking wait) or hands it to the runtime, whose first poll asks the socket itself. A
+/// socket read starting in it may then skip its probe when the reads before it on that socket
+/// found nothing at their start (one side of a request/response exchange, both ends in one
+/// loop): the watch reports the data as soon as it is there, so the probe's `recv` would only
+/// find nothing. See `PlainIo::poll_readable` for how the habit is learnt and re-checked.
+///
+/// A thread with a current completion queue starts as before: the queue, not the caller,
+/// watches the operations started there.
+#[doc(hidden)]
+pub fn start_watched<R>(start: impl FnOnce() -> R) -> R {
+    if crate::foundation::completion_queue::CompletionQueue::current().is_some() {
+        return start();
+    }
+    with_flag_set(&WATCHED_START, start)
+}
+
+/// Whether a socket read polled now is the start of an operation whose caller watches its fd
+/// level-triggered (see [`start_watched`]); true for the first such read only (a load that
+/// takes several reads starts once).
+pub(crate) fn take_watched_start() -> bool {
+    WATCHED_START.with(|c| c.replace(false)) && caller_driven()
 }
 
 /// [`poll_as_caller`] for a poll that follows a readiness report of the fd (an event loop's

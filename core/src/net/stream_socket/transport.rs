@@ -5,7 +5,7 @@ use std::mem::ManuallyDrop;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -17,8 +17,17 @@ use tokio::net::TcpStream;
 
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
-use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable};
+use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable, take_watched_start};
 use crate::net::tcp_info::StatsTracker;
+
+/// `PlainIo::start_habit` from which watched read starts skip their probe: two probes in a
+/// row found nothing. One miss is not enough: where replies are usually there when the read
+/// starts (a peer that answers at once), a skipped start costs an event-loop iteration.
+const SKIP_FROM: u8 = 2;
+
+/// `PlainIo::start_habit` at which a start probes again after `SKIP_UNTIL - SKIP_FROM` skipped
+/// ones, to notice within a few reads when data starts to be there before the reads.
+const SKIP_UNTIL: u8 = 5;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
@@ -68,6 +77,13 @@ pub(crate) struct PlainIo {
     /// The last `recv` filled its whole buffer: more is probably there, and the next read
     /// makes its `recv` without probing first (see `poll_readable`).
     last_recv_full: AtomicBool,
+    /// What the probes of the reads that start watched (`io::caller_driven::start_watched`)
+    /// found: 0, data (or never probed); 1, nothing once; `SKIP_FROM..SKIP_UNTIL`, nothing
+    /// twice in a row: these starts skip their probe (see `skip_start_probe`).
+    start_habit: AtomicU8,
+    /// The next `recv` is a watched start's probe (the last one filled its buffer): it records
+    /// what it finds in `start_habit`.
+    start_probe_is_recv: AtomicBool,
 }
 
 impl Drop for PlainIo {
@@ -110,6 +126,8 @@ impl PlainIo {
             registration: OnceLock::new(),
             socket: ManuallyDrop::new(socket),
             last_recv_full: AtomicBool::new(false),
+            start_habit: AtomicU8::new(0),
+            start_probe_is_recv: AtomicBool::new(false),
         }
     }
 
@@ -168,6 +186,10 @@ impl PlainIo {
     /// One non-blocking `recv` (see `last_recv_full`).
     fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         let got = recv_now(self.fd(), buf);
+        if self.start_probe_is_recv.load(Ordering::Relaxed) {
+            self.start_probe_is_recv.store(false, Ordering::Relaxed);
+            self.record_start(matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock));
+        }
         let full = matches!(got, Ok(n) if n == buf.len());
         if self.last_recv_full.load(Ordering::Relaxed) != full {
             self.last_recv_full.store(full, Ordering::Relaxed);
@@ -199,20 +221,61 @@ impl PlainIo {
         if arm_only() {
             return Poll::Pending;
         }
-        // The caller's watch reported the fd readable, or the last recv filled its buffer (a
-        // bulk transfer): the `recv` that follows is the probe. Should it find nothing, the
-        // read waits holding its buffer — only right after a full read.
-        if take_known_readable() || self.last_recv_full.load(Ordering::Relaxed) {
+        // The caller's watch reported the fd readable: the `recv` that follows is the probe.
+        if take_known_readable() {
+            return Poll::Ready(Ok(()));
+        }
+        // The start of a read whose caller watches the fd level-triggered when it stays
+        // pending: where the last starts found nothing (the reply is never there yet when the
+        // read starts), the probe is skipped — the watch reports the data once it is there.
+        let watched_start = take_watched_start();
+        if watched_start && self.skip_start_probe() {
+            return Poll::Pending;
+        }
+        // The last recv filled its buffer (a bulk transfer): the `recv` that follows is the
+        // probe. Should it find nothing, the read waits holding its buffer — only right after
+        // a full read.
+        if self.last_recv_full.load(Ordering::Relaxed) {
+            if watched_start {
+                // The `recv` that follows is this start's probe: it records what it finds.
+                self.start_probe_is_recv.store(true, Ordering::Relaxed);
+            }
             return Poll::Ready(Ok(()));
         }
         loop {
             // MSG_PEEK leaves the byte in the socket; MSG_DONTWAIT never blocks.
             let probed = crate::sys::recv(self.fd(), &mut [0u8; 1], libc::MSG_PEEK | libc::MSG_DONTWAIT);
-            if !matches!(&probed, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            let nothing = matches!(&probed, Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+            if watched_start {
+                self.record_start(nothing);
+            }
+            if !nothing {
                 return Poll::Ready(Ok(()));
             }
             ready!(self.poll_read_wait(cx))?;
         }
+    }
+
+    /// Whether a watched read start skips its probe (see `start_habit`): yes once two probes
+    /// in a row found nothing, for `SKIP_UNTIL - SKIP_FROM` starts; then one probes again.
+    fn skip_start_probe(&self) -> bool {
+        match self.start_habit.load(Ordering::Relaxed) {
+            n @ SKIP_FROM..SKIP_UNTIL => {
+                self.start_habit.store(n + 1, Ordering::Relaxed);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Records what a watched start's probe found (`nothing`: it would have blocked).
+    fn record_start(&self, nothing: bool) {
+        let next = match (nothing, self.start_habit.load(Ordering::Relaxed)) {
+            (false, _) => 0,
+            (true, 0) => 1,
+            (true, _) => SKIP_FROM,
+        };
+        self.start_habit.store(next, Ordering::Relaxed);
     }
 
     /// One `send` of as much of `data` as the kernel takes now (≥ 1 byte).
