@@ -341,11 +341,18 @@ fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart,
     let ticket = output.ticket();
     match output.direct_write(ticket) {
         Ok(Some(writer)) => {
-            let mut write = WriteFrom::new(writer, buffer_obj, keep);
-            return Ok(match write.advance(None) {
-                Poll::Ready(outcome) => WriteStart::Done(outcome),
-                Poll::Pending => WriteStart::Waiting(write),
-            });
+            // One `send` of the buffer's bytes, their length read under the same lock: the
+            // usual write ends here, with no more work than a plain `send`.
+            let (total, first) = buf.with_bytes(|bytes| (bytes.len(), writer.try_write(bytes)));
+            let sent = match first {
+                // All of it (an empty write only checked the socket's state).
+                Poll::Ready(Ok(n)) if n == total => return Ok(WriteStart::Done(Ok(total as u32))),
+                Poll::Ready(Ok(n)) => n,
+                Poll::Pending => 0,
+                Poll::Ready(Err(e)) => return Ok(WriteStart::Done(Err(e))),
+            };
+            let write = WriteFrom::after_first_attempt(writer, buffer_obj, keep, total, sent);
+            return Ok(WriteStart::Waiting(write));
         }
         // TLS, datagrams: the future below.
         Ok(None) => {}

@@ -1,8 +1,8 @@
-//! The write of a WriteAsync or one-call write on a plain TCP socket: core's `DirectWrite`
-//! straight from the bytes to send. Its write slot is held from the first attempt to the end,
-//! and the same steps serve the attempt made before anything else, a one-call write that
-//! waits on its own thread (sending from the caller's buffer: no copy, no operation, no other
-//! thread), and the future of an operation (sending from a copy of what was left).
+//! The rest of a WriteAsync or one-call write on a plain TCP socket that the kernel did not
+//! take at its first attempt: core's `DirectWrite` (whose write slot the write holds from that
+//! attempt to its end) straight from the bytes to send. The same steps serve a one-call write
+//! that waits on its own thread (sending from the caller's buffer: no copy, no operation, no
+//! other thread) and the future of an operation (sending from a copy of what was left).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,18 +59,21 @@ impl Bytes {
 }
 
 impl WriteFrom {
-    /// A write of `buffer`'s valid bytes (as they are now).
-    pub(crate) fn new(writer: DirectWrite, buffer: Arc<Object>, stream: Arc<Object>) -> Self {
-        let total = match &buffer.value {
-            Value::Buffer(b) => b.length() as usize,
-            _ => 0,
-        };
+    /// The rest of a write of `total` bytes of `buffer` whose first attempt, an instant ago,
+    /// sent `sent` of them (`sent < total`): the kernel took no more then.
+    pub(crate) fn after_first_attempt(
+        writer: DirectWrite,
+        buffer: Arc<Object>,
+        stream: Arc<Object>,
+        total: usize,
+        sent: usize,
+    ) -> Self {
         Self {
             writer: Some(writer),
             bytes: Bytes::Caller(buffer),
             total,
-            sent: 0,
-            after_refusal: false,
+            sent,
+            after_refusal: true,
             _stream: stream,
         }
     }
@@ -87,27 +90,20 @@ impl WriteFrom {
         self
     }
 
-    /// Sends on until every byte went or the kernel takes no more now: with `cx`, polls
-    /// (Pending arms the wake-ups); without, attempts that never wait and arm nothing.
-    pub(crate) fn advance(&mut self, mut cx: Option<&mut Context<'_>>) -> Poll<Result<u32, Error>> {
+    /// A poll of the write: sends on until every byte went (Ready), or the kernel takes no
+    /// more now (Pending, the wake-ups armed).
+    pub(crate) fn advance(&mut self, cx: &mut Context<'_>) -> Poll<Result<u32, Error>> {
         loop {
             let Some(writer) = &self.writer else {
                 return Poll::Ready(Err(Error::illegal_method_call("the write is over")));
             };
             let after_refusal = std::mem::take(&mut self.after_refusal);
             let (polled, offered) = self.bytes.with_rest(self.sent, self.total, |rest| {
-                let polled = match cx.as_deref_mut() {
-                    Some(cx) => writer.poll_write(cx, rest, after_refusal),
-                    None => writer.try_write(rest),
-                };
-                (polled, rest.len())
+                (writer.poll_write(cx, rest, after_refusal), rest.len())
             });
             let n = match polled {
-                Poll::Pending => {
-                    // The next poll follows a report of room (or an abort): it asks the kernel.
-                    self.after_refusal = cx.is_none();
-                    return Poll::Pending;
-                }
+                // The next poll follows a report of room (or an abort): it asks the kernel.
+                Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(e)) => {
                     self.writer = None;
                     return Poll::Ready(Err(self.failed(e)));
@@ -123,9 +119,6 @@ impl WriteFrom {
             // The kernel took part: its buffer is full. Ask again only once it reports room (a
             // poll on the runtime asks at once, which arms the reactor).
             self.after_refusal = true;
-            if cx.is_none() {
-                return Poll::Pending;
-            }
         }
     }
 
@@ -154,7 +147,7 @@ impl WriteFrom {
     pub(crate) fn block(mut self, ready: Readiness, timeout_ms: u32) -> Result<u32, Error> {
         let outcome = block_on_caller_progressing(ready, timeout_of(timeout_ms), |cx, progressed| {
             let before = self.sent;
-            let polled = self.advance(Some(cx));
+            let polled = self.advance(cx);
             *progressed = self.sent != before;
             polled
         });
@@ -176,6 +169,6 @@ impl Future for WriteFrom {
     type Output = Result<OpResult, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().advance(Some(cx)).map(|r| r.map(OpResult::U32))
+        self.get_mut().advance(cx).map(|r| r.map(OpResult::U32))
     }
 }
