@@ -4565,7 +4565,9 @@ netrt_hresult netrt_input_stream_read(netrt_handle stream,
 //
 // The bytes go to the kernel from the buffer on the caller's thread, as far as it takes them
 // at once; only a remainder that has to wait is copied (and, if the caller then blocks in
-// `netrt_async_wait`, written from the caller's thread as the socket drains).
+// `netrt_async_wait`, written from the caller's thread as the socket drains). On plain TCP, a
+// write that fails after part of its bytes went (CancelIOAsync, Close) says exactly how many in
+// its error detail, ending "; N of M bytes had been sent".
 netrt_hresult netrt_output_stream_write_async(netrt_handle stream,
                                               netrt_handle buffer,
                                               netrt_handle *out_op);
@@ -4576,7 +4578,14 @@ netrt_hresult netrt_output_stream_write_async(netrt_handle stream,
 // (`NETRT_INFINITE`: no limit). On success `*bytes_written` (must not be NULL) is the number
 // of bytes written; a failure is returned as its HRESULT. When `timeout_ms` passes first the
 // write is cancelled and `0x80070102` (WAIT_TIMEOUT) is returned; a prefix of the bytes may
-// have been sent by then (TCP cannot take bytes back), and the socket stays usable.
+// have been sent by then (TCP cannot take bytes back), and the socket stays usable. On plain
+// TCP, a failure after part of the bytes went (a timeout, CancelIOAsync or Close from another
+// thread) says in its detail (`netrt_get_last_error_detail`) exactly how many, ending "; N of
+// M bytes had been sent".
+//
+// On plain TCP no operation is made: what the kernel does not take at once is sent from the
+// buffer by this thread as the socket drains (it sleeps in poll(2) meanwhile), as a blocking
+// `write` would.
 netrt_hresult netrt_output_stream_write(netrt_handle stream,
                                         netrt_handle buffer,
                                         uint32_t timeout_ms,

@@ -366,17 +366,18 @@ async fn direct_write_attempts_check_like_write_some() {
     let (client, server, _l) = connected_pair().await;
     let out = client.output_stream();
     let ticket = out.ticket();
-    assert!(matches!(out.try_write_now(ticket, b"abc"), Some(Poll::Ready(Ok(3)))));
-    assert!(matches!(out.try_write_now(ticket, b""), Some(Poll::Ready(Ok(0)))));
+    let write = out.direct_write(ticket).expect("plain TCP").expect("direct writes");
+    assert!(matches!(write.try_write(b"abc"), Poll::Ready(Ok(3))));
+    assert!(matches!(write.try_write(b""), Poll::Ready(Ok(0))));
     assert_eq!(read_exact(&server, 3).await, b"abc");
 
     // The peer reads nothing: the kernel's buffers fill and the attempt reports Pending.
     let chunk = vec![7u8; 64 * 1024];
     let mut filled = false;
     for _ in 0..4096 {
-        match out.try_write_now(ticket, &chunk) {
-            Some(Poll::Ready(Ok(n))) => assert!(n > 0),
-            Some(Poll::Pending) => {
+        match write.try_write(&chunk) {
+            Poll::Ready(Ok(n)) => assert!(n > 0),
+            Poll::Pending => {
                 filled = true;
                 break;
             }
@@ -385,30 +386,89 @@ async fn direct_write_attempts_check_like_write_some() {
     }
     assert!(filled, "256 MiB never filled the socket buffers");
 
-    // A write pending elsewhere holds the socket's write slot.
+    // The direct write holds the socket's write slot until it is dropped.
+    match out.direct_write(out.ticket()) {
+        Err(e) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    let writer = client.clone();
+    match within(writer.write_all(b"x")).await {
+        Err(e) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    drop(write);
+
+    // A write pending elsewhere holds it too.
     let writer = client.clone();
     let pending = tokio::spawn(async move { writer.write_all(&[1u8; 1 << 20]).await });
     tokio::time::sleep(Duration::from_millis(50)).await;
-    match out.try_write_now(out.ticket(), b"x") {
-        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
+    match out.direct_write(out.ticket()) {
+        Err(e) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
         other => panic!("unexpected {other:?}"),
     }
-    // CancelIOAsync aborts it and every attempt holding a ticket from before.
+    // CancelIOAsync aborts it and every direct write holding a ticket from before.
     within(client.cancel_io()).await.unwrap();
     assert_eq!(within(pending).await.unwrap().unwrap_err().hresult(), hr(0x800703E3));
-    match out.try_write_now(ticket, b"x") {
-        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), hr(0x800703E3), "{e}"),
+    match out.direct_write(ticket) {
+        Err(e) => assert_eq!(e.hresult(), hr(0x800703E3), "{e}"),
         other => panic!("unexpected {other:?}"),
     }
+    drop(out.direct_write(out.ticket()).expect("the socket stays usable").expect("plain"));
 
     client.close();
-    match out.try_write_now(out.ticket(), b"x") {
-        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), RO_E_CLOSED, "{e}"),
+    match out.direct_write(out.ticket()) {
+        Err(e) => assert_eq!(e.hresult(), RO_E_CLOSED, "{e}"),
         other => panic!("unexpected {other:?}"),
     }
     let unconnected = StreamSocket::new().output_stream();
-    match unconnected.try_write_now(unconnected.ticket(), b"x") {
-        Some(Poll::Ready(Err(e))) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
+    match unconnected.direct_write(unconnected.ticket()) {
+        Err(e) => assert_eq!(e.hresult(), E_ILLEGAL_METHOD_CALL, "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_direct_write_waiting_for_room_is_woken_by_cancel_io_and_close() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+    use std::task::Poll;
+    let (client, _server, _l) = connected_pair().await;
+    let out = client.output_stream();
+    let write = out.direct_write(out.ticket()).expect("plain TCP").expect("direct writes");
+    let chunk = vec![7u8; 64 * 1024];
+    while let Poll::Ready(Ok(_)) = write.try_write(&chunk) {}
+    // A poll on the runtime waits for room; CancelIOAsync wakes it and it reports the abort.
+    let woken = Arc::new(CountingWaker(Default::default()));
+    let waker = std::task::Waker::from(woken.clone());
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(write.poll_write(&mut cx, &chunk, false).is_pending());
+    let canceller = client.clone();
+    let cancelled = tokio::spawn(async move { canceller.cancel_io().await });
+    within(async {
+        while woken.0.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    match write.poll_write(&mut cx, &chunk, false) {
+        Poll::Ready(Err(e)) => assert_eq!(e.hresult(), hr(0x800703E3), "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    // CancelIOAsync waits until the aborted write gives its slot back.
+    assert!(!cancelled.is_finished());
+    drop(write);
+    within(cancelled).await.unwrap().unwrap();
+
+    // Close wakes a waiting write the same way.
+    let write = out.direct_write(out.ticket()).expect("usable after CancelIOAsync").expect("plain");
+    let woken = Arc::new(CountingWaker(Default::default()));
+    let waker = std::task::Waker::from(woken.clone());
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(write.poll_write(&mut cx, &chunk, false).is_pending());
+    client.close();
+    assert!(woken.0.load(Ordering::SeqCst) >= 1, "the close woke the write");
+    match write.poll_write(&mut cx, &chunk, false) {
+        Poll::Ready(Err(e)) => assert_eq!(e.hresult(), hr(0x800703E3), "{e}"),
         other => panic!("unexpected {other:?}"),
     }
 }

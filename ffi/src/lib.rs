@@ -18,6 +18,7 @@ mod handle;
 mod object;
 mod read_into;
 mod strings;
+mod write_from;
 
 pub mod app_manifest;
 pub mod async_op;

@@ -16,6 +16,7 @@ use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
 use crate::object::{Value, get_obj, let_obj};
 use crate::read_into::ReadInto;
+use crate::write_from::WriteFrom;
 
 /// `IInputStream.ReadAsync(buffer, count, options)`: reads up to `count` bytes into `buffer`.
 ///
@@ -241,7 +242,9 @@ fn start_read(
 ///
 /// The bytes go to the kernel from the buffer on the caller's thread, as far as it takes them
 /// at once; only a remainder that has to wait is copied (and, if the caller then blocks in
-/// `netrt_async_wait`, written from the caller's thread as the socket drains).
+/// `netrt_async_wait`, written from the caller's thread as the socket drains). On plain TCP, a
+/// write that fails after part of its bytes went (CancelIOAsync, Close) says exactly how many in
+/// its error detail, ending "; N of M bytes had been sent".
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_output_stream_write_async(
     stream: netrt_handle,
@@ -261,7 +264,14 @@ pub extern "C" fn netrt_output_stream_write_async(
 /// (`NETRT_INFINITE`: no limit). On success `*bytes_written` (must not be NULL) is the number
 /// of bytes written; a failure is returned as its HRESULT. When `timeout_ms` passes first the
 /// write is cancelled and `0x80070102` (WAIT_TIMEOUT) is returned; a prefix of the bytes may
-/// have been sent by then (TCP cannot take bytes back), and the socket stays usable.
+/// have been sent by then (TCP cannot take bytes back), and the socket stays usable. On plain
+/// TCP, a failure after part of the bytes went (a timeout, CancelIOAsync or Close from another
+/// thread) says in its detail (`netrt_get_last_error_detail`) exactly how many, ending "; N of
+/// M bytes had been sent".
+///
+/// On plain TCP no operation is made: what the kernel does not take at once is sent from the
+/// buffer by this thread as the socket drains (it sleeps in poll(2) meanwhile), as a blocking
+/// `write` would.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_output_stream_write(
     stream: netrt_handle,
@@ -273,21 +283,34 @@ pub extern "C" fn netrt_output_stream_write(
         let out = Out::new(bytes_written, "bytes_written")?;
         let written = match start_write(stream, buffer)? {
             WriteStart::Done(outcome) => outcome?,
-            WriteStart::Op(op) => match run_blocking(op, timeout_ms)? {
-                OpResult::U32(n) => n,
-                _ => return Err(Error::new(E_UNEXPECTED, "a write produced no byte count")),
+            // Plain TCP, the kernel's buffer full: the rest goes from here, no operation.
+            WriteStart::Waiting(write) => match write.readiness() {
+                Some(ready) => write.block(ready, timeout_ms)?,
+                None => written_by(run_blocking(write_op_waiting(write)?, timeout_ms)?)?,
             },
+            WriteStart::Op(op) => written_by(run_blocking(op, timeout_ms)?)?,
         };
         out.write(written);
         Ok(())
     })
 }
 
+/// The byte count of a finished write operation.
+fn written_by(result: OpResult) -> Result<u32, Error> {
+    match result {
+        OpResult::U32(n) => Ok(n),
+        _ => Err(Error::new(E_UNEXPECTED, "a write produced no byte count")),
+    }
+}
+
 /// How a write started.
 enum WriteStart {
     /// Over already: the kernel took every byte at once, or the write failed.
     Done(Result<u32, Error>),
-    /// The rest has to wait (or the stream has no direct attempts): an operation.
+    /// Plain TCP, and the kernel took only part (or nothing) on the first attempt, an instant
+    /// ago.
+    Waiting(WriteFrom),
+    /// Any other stream (TLS, datagrams): an operation running the write.
     Op(AsyncOp),
 }
 
@@ -295,53 +318,62 @@ enum WriteStart {
 fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error> {
     match start_write(stream, buffer)? {
         WriteStart::Done(outcome) => AsyncOp::completed(outcome.map(OpResult::U32)),
+        WriteStart::Waiting(write) => write_op_waiting(write),
         WriteStart::Op(op) => Ok(op),
     }
 }
 
-/// Checks the arguments of a write and starts it: what the kernel takes at once goes from the
-/// buffer on this thread.
+/// The operation of a direct write the kernel did not take at once: the rest copied (the
+/// buffer may be reused when WriteAsync returns), parked for a blocking waiter, else driven by
+/// the runtime or a completion queue.
+fn write_op_waiting(write: WriteFrom) -> Result<AsyncOp, Error> {
+    let ready = write.readiness();
+    AsyncOp::start_caller_driven(write.into_copy(), move || ready)
+}
+
+/// Checks the arguments of a write and starts it: on plain TCP, what the kernel takes at once
+/// goes from the buffer on this thread.
 #[inline]
 fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart, Error> {
     let_obj!(keep, output = stream, OutputStream);
-    let_obj!(_buffer_obj, buf = buffer, Buffer);
-    // One ticket for the synchronous attempt and the rest: an abort in between ends both.
+    let_obj!(buffer_obj, buf = buffer, Buffer);
+    // One ticket for the first attempt and the rest: an abort in between ends both.
     let ticket = output.ticket();
-    // What the kernel takes at once goes from the buffer on this thread (its length read
-    // under the same lock).
-    let (total, attempt) = buf.with_bytes(|bytes| (bytes.len(), output.write_now(ticket, bytes)));
-    let sent = match attempt {
-        Some(Ok(n)) if n == total => return Ok(WriteStart::Done(Ok(total as u32))),
-        Some(Ok(n)) => n,
-        // No direct attempt (TLS, datagrams): one future over a copy, driven like a remainder
-        // below where the stream has a socket to wait on (TLS).
-        None => {
-            let data = buf.to_vec();
-            let ready = output.readiness_fd().map(Readiness::writable);
-            let output = output.clone();
-            let write = async move {
-                let _keep = keep;
-                Ok(OpResult::U32(output.write_with(ticket, &data).await?))
+    match output.direct_write(ticket) {
+        Ok(Some(writer)) => {
+            // One `send` of the buffer's bytes, their length read under the same lock: the
+            // usual write ends here, with no more work than a plain `send`.
+            let (total, first) = buf.with_bytes(|bytes| (bytes.len(), writer.try_write(bytes)));
+            let sent = match first {
+                // All of it (an empty write only checked the socket's state).
+                Poll::Ready(Ok(n)) if n == total => return Ok(WriteStart::Done(Ok(total as u32))),
+                Poll::Ready(Ok(n)) => n,
+                Poll::Pending => 0,
+                Poll::Ready(Err(e)) => return Ok(WriteStart::Done(Err(e))),
             };
-            return match ready {
-                Some(ready) => AsyncOp::start_caller_driven(write, move || Some(ready)),
-                None => AsyncOp::start(write),
-            }
-            .map(WriteStart::Op);
+            let write = WriteFrom::after_first_attempt(writer, buffer_obj, keep, total, sent);
+            return Ok(WriteStart::Waiting(write));
         }
-        // A network failure belongs to the operation; `completed` returns a state error (a
-        // write pending, closed, not connected) synchronously.
-        Some(Err(e)) => return Ok(WriteStart::Done(Err(e))),
-    };
-    let rest = buf.with_bytes(|bytes| bytes[sent..].to_vec());
+        // TLS, datagrams: the future below.
+        Ok(None) => {}
+        // A state error (a write pending, closed, not connected) is returned synchronously by
+        // `completed`; an abort belongs to the operation.
+        Err(e) => return Ok(WriteStart::Done(Err(e))),
+    }
+    // One future over a copy, driven on the caller's thread by a blocking waiter where the
+    // stream has a socket to wait on (TLS).
+    let data = buf.to_vec();
     let ready = output.readiness_fd().map(Readiness::writable);
-    let output_for_write = output.clone();
+    let output = output.clone();
     let write = async move {
         let _keep = keep;
-        output_for_write.write_with(ticket, &rest).await?;
-        Ok(OpResult::U32(total as u32))
+        Ok(OpResult::U32(output.write_with(ticket, &data).await?))
     };
-    AsyncOp::start_caller_driven(write, move || ready).map(WriteStart::Op)
+    match ready {
+        Some(ready) => AsyncOp::start_caller_driven(write, move || Some(ready)),
+        None => AsyncOp::start(write),
+    }
+    .map(WriteStart::Op)
 }
 
 /// `IOutputStream.FlushAsync()`: `netrt_async_get_results_bool` gives true when flushed (TCP

@@ -11,6 +11,10 @@
  *   completes it as the peer drains, and a wait timeout, cancel, CancelIOAsync and Close all
  *   end it as documented, leaving the socket usable where they should.
  * - DataWriter.StoreAsync through the same path.
+ * - The one-call write (netrt_output_stream_write) blocked the same way, sending from the
+ *   caller's buffer as the peer drains: a timeout, CancelIOAsync and Close from another thread
+ *   end it, its detail says exactly how many bytes went — the peer receives exactly those, and
+ *   a write of the rest after a timeout or CancelIOAsync makes the stream whole.
  *
  * The peer is a plain POSIX socket accepted from a POSIX listener on 127.0.0.1. */
 #include "posix_peer.h"
@@ -202,6 +206,74 @@ static void on_completed(void *user_data, netrt_handle op, netrt_async_status st
   g_handled = 1;
 }
 
+/* How many bytes a failed one-call write had sent, from its detail ("...; N of M bytes had been
+ * sent"); -1 when the detail does not say, or says another total than `total`. */
+static long sent_before_failure(uint32_t total) {
+  char detail[512];
+  size_t needed = 0;
+  unsigned long sent = 0, of = 0;
+  if (netrt_get_last_error_detail(detail, sizeof detail, &needed) != NETRT_S_OK) return -1;
+  const char *tail = strrchr(detail, ';');
+  if (!tail || sscanf(tail, "; %lu of %lu bytes had been sent", &sent, &of) != 2 || of != total) return -1;
+  return (long)sent;
+}
+
+/* A blocked one-call write of BIG pattern bytes ended by `how` (a timeout, or CancelIOAsync or
+ * Close from another thread): it fails with `want`, and says how many bytes went (`*sent`). */
+enum { BY_TIMEOUT, BY_CANCEL_IO, BY_CLOSE };
+
+static int blocked_write_ends(conn *c, netrt_handle buffer, int how, netrt_hresult want, long *sent) {
+  uint8_t *data = NULL;
+  uint32_t written = 77;
+  later l;
+  int started = 0;
+  CHECK_OK(netrt_buffer_get_data(buffer, &data));
+  for (size_t i = 0; i < BIG; i++) data[i] = pattern(i);
+  CHECK_OK(netrt_buffer_set_length(buffer, BIG));
+  if (how != BY_TIMEOUT) {
+    CHECK(start_later(&l, c->sock, 50, how == BY_CANCEL_IO));
+    started = 1;
+  }
+  CHECK_HR(netrt_output_stream_write(c->out, buffer, how == BY_TIMEOUT ? 50 : STEP_MS, &written), want);
+  *sent = sent_before_failure(BIG);
+  CHECK(written == 77); /* out-params are written only on success */
+  CHECK(*sent > 0 && *sent < (long)BIG);
+  if (started) {
+    pthread_join(l.thread, NULL);
+    started = 0;
+    CHECK_OK(l.result);
+  }
+  return 1;
+cleanup:
+  if (started) pthread_join(l.thread, NULL);
+  return 0;
+}
+
+/* After a blocked one-call write that sent `sent` bytes was ended: the rest, written by another
+ * one-call write, completes the stream — the peer receives all BIG pattern bytes, in order. */
+static int rest_completes_stream(conn *c, netrt_handle buffer, long sent) {
+  uint8_t *data = NULL;
+  uint32_t written = 0;
+  drain d;
+  CHECK_OK(netrt_buffer_get_data(buffer, &data));
+  for (size_t i = (size_t)sent; i < BIG; i++) data[i - (size_t)sent] = pattern(i);
+  CHECK_OK(netrt_buffer_set_length(buffer, BIG - (uint32_t)sent));
+  {
+    /* A stream short of BIG bytes (a count reported too high) ends the drain instead of
+     * hanging it. */
+    struct timeval tv = {5, 0};
+    CHECK(setsockopt(c->peer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
+  }
+  CHECK(start_drain(&d, c->peer, 0, BIG));
+  CHECK_OK(netrt_output_stream_write(c->out, buffer, STEP_MS, &written));
+  pthread_join(d.thread, NULL);
+  CHECK(written == BIG - (uint32_t)sent);
+  CHECK(d.got == BIG && d.mismatches == 0);
+  return 1;
+cleanup:
+  return 0;
+}
+
 /* Empties what the peer has received so far (after an aborted write), without blocking long. */
 static void discard_pending(int fd) {
   static uint8_t chunk[1 << 16];
@@ -343,6 +415,37 @@ int main(void) {
   CHECK(written == BIG && d.got == BIG && d.mismatches == 0);
   RELEASE(op);
   RELEASE(writer);
+  conn_close(&c);
+
+  /* 9. The one-call write of BIG bytes to a peer that drains later: done from the buffer. */
+  CHECK(conn_open(&c));
+  {
+    uint8_t *data = NULL;
+    CHECK_OK(netrt_buffer_get_data(big, &data));
+    for (size_t i = 0; i < BIG; i++) data[i] = pattern(i);
+    CHECK_OK(netrt_buffer_set_length(big, BIG));
+  }
+  CHECK(start_drain(&d, c.peer, 50, BIG));
+  CHECK_OK(netrt_output_stream_write(c.out, big, STEP_MS, &written));
+  pthread_join(d.thread, NULL);
+  CHECK(written == BIG && d.got == BIG && d.mismatches == 0);
+
+  /* 10. Blocked, then a timeout: WAIT_TIMEOUT, exactly `sent` bytes went, and the rest
+   * completes the stream. 11. The same with CancelIOAsync from another thread. */
+  {
+    long sent = -1;
+    CHECK(blocked_write_ends(&c, big, BY_TIMEOUT, NETRT_E_WAIT_TIMEOUT, &sent));
+    CHECK(rest_completes_stream(&c, big, sent));
+    CHECK(blocked_write_ends(&c, big, BY_CANCEL_IO, NETRT_E_OPERATION_ABORTED, &sent));
+    CHECK(rest_completes_stream(&c, big, sent));
+    /* 12. Close from another thread: 0x800703E3; the peer receives exactly `sent` bytes, then
+     * the end of the stream. */
+    CHECK(blocked_write_ends(&c, big, BY_CLOSE, NETRT_E_OPERATION_ABORTED, &sent));
+    CHECK(start_drain(&d, c.peer, 0, BIG));
+    pthread_join(d.thread, NULL);
+    CHECK(d.got == (size_t)sent && d.mismatches == 0);
+    CHECK_HR(netrt_output_stream_write(c.out, small, STEP_MS, &written), NETRT_RO_E_CLOSED);
+  }
   conn_close(&c);
 
   ok = 1;

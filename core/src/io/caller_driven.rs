@@ -5,8 +5,8 @@
 //!
 //! * A **ticket** names one read or write operation, so a Close or CancelIOAsync that happens
 //!   between two of its syscalls still ends it.
-//! * **Direct attempts** ([`DirectRead`], [`OutputStream::write_now`]) make the syscall on the
-//!   calling thread with no future and no allocation; a read holds the socket's read slot from
+//! * **Direct attempts** ([`DirectRead`], [`DirectWrite`]) make the syscall on the calling
+//!   thread with no future and no allocation; each holds the socket's read or write slot from
 //!   its first attempt to its end.
 //! * The **readiness fd** of a stream (or of the stream under a DataReader/DataWriter) is what
 //!   a blocking waiter polls (`foundation::async_op` parks the operation for it).
@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::foundation::async_op::{CancelToken, Readiness, poll_fds, thread_wake};
 use crate::io::stream::{
-    ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream, read_or_stop, stop_with,
+    ByteSink, ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream, read_or_stop, stop_with,
 };
 use crate::io::{DataReader, DataWriter};
 
@@ -155,6 +155,19 @@ pub fn block_on_caller<R>(
     timeout: Option<Duration>,
     mut step: impl FnMut(&mut Context<'_>) -> Poll<R>,
 ) -> Option<R> {
+    block_on_caller_progressing(ready, timeout, |cx, _| step(cx))
+}
+
+/// [`block_on_caller`] for a step that can make progress and still be Pending (a write the
+/// kernel took only part of): such a step sets its `bool` argument, and the wait then goes
+/// straight back to poll(2) instead of counting the step as one that found the fd ready and
+/// did nothing (which, twice in a row, makes the wait pause; see `IDLE_PAUSE`).
+#[doc(hidden)]
+pub fn block_on_caller_progressing<R>(
+    ready: Readiness,
+    timeout: Option<Duration>,
+    mut step: impl FnMut(&mut Context<'_>, &mut bool) -> Poll<R>,
+) -> Option<R> {
     let wake = thread_wake();
     let waker = wake.as_ref().map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
     let mut cx = Context::from_waker(&waker);
@@ -165,10 +178,11 @@ pub fn block_on_caller<R>(
     // poll(2): a step that only registered must not turn data that is there into a timeout.
     let mut deadline: Option<Instant> = None;
     loop {
-        if let Poll::Ready(done) = poll_as_caller(|| step(&mut cx)) {
+        let mut progressed = false;
+        if let Poll::Ready(done) = poll_as_caller(|| step(&mut cx, &mut progressed)) {
             return Some(done);
         }
-        fruitless = if fd_ready { fruitless + 1 } else { 0 };
+        fruitless = if fd_ready && !progressed { fruitless + 1 } else { 0 };
         let left = match (timeout, deadline) {
             (None, _) => None,
             (Some(limit), None) => {
@@ -279,35 +293,12 @@ impl OutputStream {
         self.sink.write_all(data, ticket).await
     }
 
-    /// One write attempt on the calling thread, never waiting (see
-    /// [`ByteSink::try_write_now`](crate::io::ByteSink::try_write_now)).
+    /// A direct write for the operation holding `ticket` — `None` when this stream has none
+    /// (TLS, datagrams: use [`write_with`](Self::write_with)), an error when a write cannot
+    /// start now (another write pending, aborted, closed, not connected).
     #[doc(hidden)]
-    pub fn try_write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<Poll<Result<usize>>> {
-        self.sink.try_write_now(data, ticket)
-    }
-
-    /// Writes what the kernel takes of `data` right now, on this thread, never waiting, for the
-    /// operation holding `ticket`: how many bytes went, or `None` when this sink has no direct
-    /// attempts (TLS, datagrams: use [`write_with`](Self::write_with)). At least one attempt
-    /// is made, so an empty write checks the state too. Each attempt holds the write slot only
-    /// while it runs: a second writer racing this one between attempts breaks the contract (one
-    /// pending write) and sees `E_ILLEGAL_METHOD_CALL` on one side or the other.
-    #[doc(hidden)]
-    pub fn write_now(&self, ticket: OpTicket, data: &[u8]) -> Option<Result<usize>> {
-        let mut sent = 0;
-        loop {
-            match self.try_write_now(ticket, &data[sent..]) {
-                Some(Poll::Ready(Ok(n))) => sent += n,
-                Some(Poll::Ready(Err(e))) => return Some(Err(e)),
-                None if sent == 0 => return None,
-                // Nothing more now — or no direct attempt any more (the socket became TLS
-                // since the first one): the caller writes the rest.
-                Some(Poll::Pending) | None => return Some(Ok(sent)),
-            }
-            if sent == data.len() {
-                return Some(Ok(sent));
-            }
-        }
+    pub fn direct_write(&self, ticket: OpTicket) -> Result<Option<DirectWrite>> {
+        Ok(self.sink.direct_write_begin(ticket)?.then(|| DirectWrite { sink: self.sink.clone(), ticket }))
     }
 
     /// What a blocking waiter polls for writability (see [`ByteSource::readiness_fd`]).
@@ -379,5 +370,50 @@ impl Drop for DirectRead {
 impl std::fmt::Debug for DirectRead {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DirectRead")
+    }
+}
+
+/// One write operation on a plain socket, driven without a future of the sink's own: it holds
+/// the socket's write slot from [`OutputStream::direct_write`] until dropped, and sends straight
+/// from the caller's memory — one attempt at a time ([`try_write`](Self::try_write)) or as a
+/// poll ([`poll_write`](Self::poll_write)) from the caller's own future or blocking loop, on
+/// any thread or a runtime. Aborts (Close, CancelIOAsync) wake the waker of the last poll. One
+/// syscall per attempt, no allocation: the C ABI's WriteAsync and one-call write run on this.
+#[doc(hidden)]
+pub struct DirectWrite {
+    sink: Arc<dyn ByteSink>,
+    ticket: OpTicket,
+}
+
+impl DirectWrite {
+    /// One `send` of a prefix of `data` that never waits and arms nothing: `Pending` when the
+    /// kernel takes nothing now. Empty `data` only checks the socket's state.
+    pub fn try_write(&self, data: &[u8]) -> Poll<Result<usize>> {
+        self.sink.direct_write(self.ticket, data, None, false)
+    }
+
+    /// A poll of one `send` of a prefix of `data` (≥ 1 byte): Pending arms the wake-ups (see
+    /// `io::caller_driven` for polls from a blocking caller). `after_refusal`: the kernel took
+    /// nothing more an instant ago (a [`try_write`](Self::try_write) was Pending or sent only
+    /// part) — a caller-driven poll then arms the abort wake-up without a syscall.
+    pub fn poll_write(&self, cx: &mut Context<'_>, data: &[u8], after_refusal: bool) -> Poll<Result<usize>> {
+        self.sink.direct_write(self.ticket, data, Some(cx), after_refusal)
+    }
+
+    /// What a blocking waiter polls for this write.
+    pub fn readiness(&self) -> Option<Readiness> {
+        self.sink.readiness_fd().map(Readiness::writable)
+    }
+}
+
+impl Drop for DirectWrite {
+    fn drop(&mut self) {
+        self.sink.direct_write_end();
+    }
+}
+
+impl std::fmt::Debug for DirectWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DirectWrite")
     }
 }

@@ -167,12 +167,35 @@ pub trait ByteSink: Send + Sync + 'static {
     }
 
     #[doc(hidden)]
-    /// One attempt of [`write_some`](Self::write_some) that never waits and needs no future:
-    /// `Some(Poll::Pending)` when the kernel takes nothing now, `None` when this sink has no
-    /// such attempt (then use `write_some`). Same state checks and errors as `write_some`.
-    fn try_write_now(&self, _data: &[u8], _ticket: OpTicket) -> Option<std::task::Poll<Result<usize>>> {
-        None
+    /// Starts a direct write for the operation holding `ticket` (see
+    /// [`DirectWrite`](crate::io::caller_driven::DirectWrite)): takes the sink's write slot until
+    /// [`direct_write_end`](Self::direct_write_end), with the state checks of `write_some` (a
+    /// write already pending, aborted, closed, not connected). `Ok(false)` when this sink has
+    /// no direct writes (TLS, datagrams): nothing is held; use `write_all`.
+    fn direct_write_begin(&self, _ticket: OpTicket) -> Result<bool> {
+        Ok(false)
     }
+
+    #[doc(hidden)]
+    /// One `send` of a direct write (only between a successful `direct_write_begin` and
+    /// `direct_write_end`), of a prefix of `data`: with `cx`, a poll (Pending arms the
+    /// wake-ups: the socket's, unless the poll is caller-driven, and an abort's); without, one
+    /// attempt that never waits and arms nothing. `skip_syscall`: the kernel refused more an
+    /// instant ago — a caller-driven poll then only arms the abort wake-up. Empty `data`
+    /// checks the state and writes nothing.
+    fn direct_write(
+        &self,
+        _ticket: OpTicket,
+        _data: &[u8],
+        _cx: Option<&mut std::task::Context<'_>>,
+        _skip_syscall: bool,
+    ) -> std::task::Poll<Result<usize>> {
+        std::task::Poll::Ready(Err(Error::illegal_method_call("this stream has no direct writes")))
+    }
+
+    #[doc(hidden)]
+    /// Ends a direct write: gives the write slot back.
+    fn direct_write_end(&self) {}
 
     #[doc(hidden)]
     /// An fd that becomes writable when a write can make progress (see

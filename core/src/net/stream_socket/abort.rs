@@ -26,6 +26,8 @@ pub(crate) struct Aborter {
     /// The waker of the socket's direct read, if one is pending (there is at most one: it
     /// holds the read slot). Cheaper than a `Notify` registration on every poll.
     direct_reader: AtomicWaker,
+    /// The same for the socket's direct write (at most one: it holds the write slot).
+    direct_writer: AtomicWaker,
 }
 
 /// What an operation holds to learn that it was aborted.
@@ -55,12 +57,18 @@ impl Aborter {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.wake.notify_waiters();
         self.direct_reader.wake();
+        self.direct_writer.wake();
     }
 
     /// Has `waker` woken by the next `abort_all` (for the socket's direct read; check
     /// `is_aborted` after registering, so an abort in between is not missed).
     pub(crate) fn register_direct_reader(&self, waker: &Waker) {
         self.direct_reader.register(waker);
+    }
+
+    /// [`register_direct_reader`](Self::register_direct_reader) for the socket's direct write.
+    pub(crate) fn register_direct_writer(&self, waker: &Waker) {
+        self.direct_writer.register(waker);
     }
 
     /// Whether `ticket` has been aborted.

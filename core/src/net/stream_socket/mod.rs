@@ -762,31 +762,64 @@ impl Inner {
         }
     }
 
-    /// One `send` for the write operation holding `ticket`, on the calling thread and never
-    /// waiting: what `write(data, false, ticket)` does when polled once from a caller-driven
-    /// poll — the write slot, the abort ticket, the socket's state — without the future,
-    /// select or connection reference. `None` under TLS (use `write`). The state lock is held
-    /// for the one non-blocking syscall: a Close meanwhile waits that long.
-    fn try_write_now(&self, data: &[u8], ticket: abort::Ticket) -> Option<Poll<Result<usize>>> {
-        let _busy = match Busy::acquire(&self.write_busy, &self.abort, "write") {
-            Ok(busy) => busy,
-            Err(e) => return Some(Poll::Ready(Err(e))),
-        };
+    /// See `ByteSink::direct_write_begin`.
+    fn direct_write_begin(&self, ticket: abort::Ticket) -> Result<bool> {
+        let busy = Busy::acquire(&self.write_busy, &self.abort, "write")?;
         if self.abort.is_aborted(ticket) {
-            return Some(Poll::Ready(Err(Error::aborted("the write"))));
+            return Err(Error::aborted("the write"));
+        }
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        if connected(&state, "write")?.plain_fd().is_none() {
+            return Ok(false);
+        }
+        busy.keep();
+        Ok(true)
+    }
+
+    /// See `ByteSink::direct_write`: as `direct_read`, one `send` under the state lock (the fd
+    /// stays open meanwhile), the write slot held since `direct_write_begin`.
+    fn direct_write(
+        &self,
+        ticket: abort::Ticket,
+        data: &[u8],
+        cx: Option<&mut Context<'_>>,
+        skip_syscall: bool,
+    ) -> Poll<Result<usize>> {
+        if let Some(cx) = cx.as_deref() {
+            // Registered before the abort check below: an abort in between still wakes it.
+            self.abort.register_direct_writer(cx.waker());
+        }
+        if self.abort.is_aborted(ticket) {
+            return Poll::Ready(Err(Error::aborted("the write")));
+        }
+        if skip_syscall && cx.is_some() && caller_driven() {
+            return Poll::Pending;
         }
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
         let conn = match connected(&state, "write") {
             Ok(conn) => conn,
-            Err(e) => return Some(Poll::Ready(Err(e))),
+            Err(e) => return Poll::Ready(Err(e)),
         };
         if data.is_empty() {
-            return Some(Poll::Ready(Ok(0)));
+            return Poll::Ready(Ok(0));
         }
-        Some(match conn.try_send_plain(data)? {
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
-            sent => Poll::Ready(self.write_outcome(conn, ticket, sent)),
-        })
+        let polled = match cx {
+            Some(cx) => conn.poll_write_plain(cx, data),
+            None => conn.try_send_plain(data).map(|r| match r {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+                done => Poll::Ready(done),
+            }),
+        };
+        match polled {
+            Some(Poll::Ready(result)) => Poll::Ready(self.write_outcome(conn, ticket, result)),
+            Some(Poll::Pending) => Poll::Pending,
+            None => Poll::Ready(Err(Error::illegal_method_call("the socket is no longer plain TCP"))),
+        }
+    }
+
+    /// See `ByteSink::direct_write_end`.
+    fn direct_write_end(&self) {
+        Busy::release(&self.write_busy, &self.abort);
     }
 
     /// What a write that returned `result` reports (as `read_outcome` for reads).
@@ -949,8 +982,22 @@ impl ByteSink for SocketStream {
         Box::pin(self.0.write(data, false, ticket.into()))
     }
 
-    fn try_write_now(&self, data: &[u8], ticket: OpTicket) -> Option<Poll<Result<usize>>> {
-        self.0.try_write_now(data, ticket.into())
+    fn direct_write_begin(&self, ticket: OpTicket) -> Result<bool> {
+        self.0.direct_write_begin(ticket.into())
+    }
+
+    fn direct_write(
+        &self,
+        ticket: OpTicket,
+        data: &[u8],
+        cx: Option<&mut Context<'_>>,
+        skip_syscall: bool,
+    ) -> Poll<Result<usize>> {
+        self.0.direct_write(ticket.into(), data, cx, skip_syscall)
+    }
+
+    fn direct_write_end(&self) {
+        self.0.direct_write_end();
     }
 
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {

@@ -446,6 +446,15 @@ impl Connection {
         self.tls.tls().is_none().then(|| send_now(self.tcp.fd(), data))
     }
 
+    /// A poll of one write on a plain connection (`None` under TLS): see `PlainIo::poll_write`.
+    pub(crate) fn poll_write_plain(
+        &self,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Option<Poll<io::Result<usize>>> {
+        self.tls.tls().is_none().then(|| self.tcp.poll_write(cx, data))
+    }
+
     /// Maps a read/write failure; on TLS connections, rustls errors and truncation included.
     pub(crate) fn map_io_error(&self, err: &io::Error, op: &str) -> crate::error::Error {
         let what = format!("{op} {} {}", if op == "read" { "from" } else { "to" }, self.remote);
