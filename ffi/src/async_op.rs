@@ -235,25 +235,19 @@ pub extern "C" fn netrt_async_set_completed(
     ffi!("netrt_async_set_completed", {
         let cb = handler.ok_or_else(|| null("handler"))?;
         let data = UserData(user_data);
+        let running = handle::with_op(op, AsyncOp::clone)?;
         // Running: the handler is kept and later called with the caller's own handle, held for
-        // it (no handle issued and released around each call). Set under the lookup's pin,
-        // with no reference of its own: should the operation finish meanwhile and the handler
-        // run inline, a release of this handle in it leaves the freeing to the hold, so it
-        // never waits for this pin.
-        // Otherwise a reference of its own, taken under the same pin.
-        let running = match handle::with_op(op, |running| {
-            let held = if running.status() == AsyncStatus::Started { handle::hold(op) } else { None };
-            match held {
-                Some(held) => Ok(running.set_completed_with(move |status, _| {
-                    let data = data;
-                    held.call(|h| call_handler(cb, data, h, status));
-                })),
-                None => Err(AsyncOp::clone(running)),
-            }
-        })? {
-            Ok(set) => return set,
-            Err(running) => running,
-        };
+        // it (no handle issued and released around each call). Set outside the lookup's pin:
+        // should the operation finish meanwhile, the handler runs inline here, and if it
+        // released the handle, the end of the hold frees the slot, which waits out every pin.
+        if running.status() == AsyncStatus::Started
+            && let Some(held) = handle::hold(op)
+        {
+            return running.set_completed_with(move |status, _| {
+                let data = data;
+                held.call(|h| call_handler(cb, data, h, status));
+            });
+        }
         if running.status() != AsyncStatus::Started {
             // Finished (it never starts again): the handler runs inline, unboxed, before this
             // returns, with the caller's own handle.
