@@ -4,7 +4,7 @@
  *   bench_c [pairs] [split] (default 5 pairs; `make bench-c` builds libnetrt in release and
  *                           runs it three times: free to use every CPU, pinned to one with
  *                           taskset, and `split` — each connection's two threads on two CPUs)
- *   bench_c runs posix|polled|async|one   one ping-pong side only, `runs` × 20,000 round trips
+ *   bench_c runs posix|polled|pollfirst|async|one   one ping-pong side only, `runs` × 20,000 round trips
  *                           after 1,000 of warm-up (no ratio): for counting its syscalls
  *                           (`strace -c -f`), context switches or instructions (callgrind) per
  *                           round trip, which do not move with the machine's load
@@ -147,9 +147,13 @@ static double posix_bulk(int polled) {
   return BULK_BYTES / secs / 1e9 * 8; /* Gbit/s */
 }
 
-/* The POSIX ping-pong in two styles: `polled` 0 — blocking read/write; 1 — what a cancellable
- * blocking wait has to do (and netrt does): a non-blocking recv, and when it finds nothing,
- * poll(2) on the socket plus an eventfd (the canceller's doorbell), then recv again. */
+/* The POSIX ping-pong in three styles: `polled` 0 — blocking read/write; 1 — what a
+ * cancellable blocking wait has to do: a non-blocking recv, and when it finds nothing, poll(2)
+ * on the socket plus an eventfd (the canceller's doorbell), then recv again; 2 — the same wait
+ * poll first (poll(2), then recv), the fewest syscalls a cancellable wait can make when the data
+ * is never there yet, which is what netrt's one-call read does once its reads find nothing. */
+enum { BLOCKING = 0, RECV_FIRST = 1, POLL_FIRST = 2 };
+
 typedef struct {
   int fd, polled, doorbell; /* doorbell: the eventfd a canceller would signal (polled only) */
 } posix_end;
@@ -157,9 +161,10 @@ typedef struct {
 static int read_exact(const posix_end *end, char *buf, size_t n) {
   struct pollfd fds[2] = {{end->fd, POLLIN, 0}, {end->doorbell, POLLIN, 0}};
   for (size_t got = 0; got < n;) {
+    if (end->polled == POLL_FIRST) poll(fds, 2, -1);
     ssize_t r = end->polled ? recv(end->fd, buf + got, n - got, MSG_DONTWAIT) : read(end->fd, buf + got, n - got);
     if (r < 0 && end->polled && errno == EAGAIN) {
-      poll(fds, 2, -1);
+      if (end->polled == RECV_FIRST) poll(fds, 2, -1);
       continue;
     }
     if (r <= 0) return -1;
@@ -484,46 +489,56 @@ static void netrt_close_session(netrt_session *p) {
 }
 
 /* The ping-pongs of one pair — POSIX blocking, POSIX polled, netrt, and netrt over TLS 1.3
- * when certificates were given (g_leaf) — each on its own connection kept open for the pair,
+ * when certificates were given (g_leaf), the one-call forms, POSIX polled poll-first, and POSIX
+ * blocking once more on a connection of its own (the baseline against itself: how far two
+ * identical sides differ in one run) — each on its own connection kept open for the pair,
  * run in SLICES alternating slices: the host's speed on this VM shifts between regimes every
  * few seconds, and a shift now falls on all of them alike instead of on whichever ran at that
- * moment. `order` alternates between pairs. Sides: 0 blocking, 1 polled, 2 netrt, 3 TLS,
- * 4 netrt through the one-call blocking forms. */
-enum { SIDES = 5 };
+ * moment. `order` alternates between pairs. Sides: see the enum. */
+enum { S_BLOCKING, S_POLLED, S_NETRT, S_TLS, S_ONE, S_POLL_FIRST, S_BLOCKING_AGAIN, SIDES };
 
-static void run_side(int side, posix_session *blocking, posix_session *polled, netrt_session *api,
-                     netrt_session *tls, netrt_session *one, int n, double *rtt) {
+typedef struct {
+  posix_session blocking, polled, poll_first, blocking_again;
+  netrt_session api, tls, one;
+} pingpong_sessions;
+
+static void run_side(int side, pingpong_sessions *s, int n, double *rtt) {
   switch (side) {
-    case 0: posix_rounds(blocking, n, rtt); break;
-    case 1: posix_rounds(polled, n, rtt); break;
-    case 2: netrt_rounds(api, n, rtt); break;
-    case 3: if (g_leaf) netrt_rounds(tls, n, rtt); break;
-    default: netrt_rounds(one, n, rtt); break;
+    case S_BLOCKING: posix_rounds(&s->blocking, n, rtt); break;
+    case S_POLLED: posix_rounds(&s->polled, n, rtt); break;
+    case S_NETRT: netrt_rounds(&s->api, n, rtt); break;
+    case S_TLS: if (g_leaf) netrt_rounds(&s->tls, n, rtt); break;
+    case S_ONE: netrt_rounds(&s->one, n, rtt); break;
+    case S_POLL_FIRST: posix_rounds(&s->poll_first, n, rtt); break;
+    default: posix_rounds(&s->blocking_again, n, rtt); break;
   }
 }
 
 static void run_pingpongs(int order, double p50[SIDES], double p99[SIDES]) {
   static double rtt[SIDES][ROUNDS];
-  posix_session blocking, polled;
-  netrt_session api, tls, one;
-  posix_open(&blocking, 0);
-  posix_open(&polled, 1);
-  netrt_open(&api, 0, 0);
-  if (g_leaf) netrt_open(&tls, 1, 0);
-  netrt_open(&one, 0, 1);
-  for (int side = 0; side < SIDES; side++) run_side(side, &blocking, &polled, &api, &tls, &one, WARMUP, NULL);
+  static pingpong_sessions s;
+  posix_open(&s.blocking, BLOCKING);
+  posix_open(&s.polled, RECV_FIRST);
+  posix_open(&s.poll_first, POLL_FIRST);
+  posix_open(&s.blocking_again, BLOCKING);
+  netrt_open(&s.api, 0, 0);
+  if (g_leaf) netrt_open(&s.tls, 1, 0);
+  netrt_open(&s.one, 0, 1);
+  for (int side = 0; side < SIDES; side++) run_side(side, &s, WARMUP, NULL);
   for (int k = 0; k < SLICES; k++) {
     int at = k * (ROUNDS / SLICES), n = ROUNDS / SLICES;
     for (int i = 0; i < SIDES; i++) {
       int side = (order + k) % 2 == 0 ? i : SIDES - 1 - i;
-      run_side(side, &blocking, &polled, &api, &tls, &one, n, rtt[side] + at);
+      run_side(side, &s, n, rtt[side] + at);
     }
   }
-  posix_close(&blocking);
-  posix_close(&polled);
-  netrt_close_session(&api);
-  if (g_leaf) netrt_close_session(&tls);
-  netrt_close_session(&one);
+  posix_close(&s.blocking);
+  posix_close(&s.polled);
+  posix_close(&s.poll_first);
+  posix_close(&s.blocking_again);
+  netrt_close_session(&s.api);
+  if (g_leaf) netrt_close_session(&s.tls);
+  netrt_close_session(&s.one);
   for (int side = 0; side < SIDES; side++) {
     qsort(rtt[side], ROUNDS, sizeof rtt[side][0], cmp_double);
     p50[side] = rtt[side][ROUNDS / 2];
@@ -577,28 +592,34 @@ static void table(const char *baseline, const char *measured, const char *ratio)
 /* One ping-pong side alone (see the usage at the top): prints its RTT p50. */
 static int run_one_side(const char *name, int runs) {
   static double rtt[ROUNDS];
-  const char *names[] = {"posix", "polled", "async", "one"};
+  /* POSIX sides carry their style (posix_end.polled), netrt sides whether they use the one-call forms. */
+  static const struct {
+    const char *name;
+    int posix, mode;
+  } sides[] = {{"posix", 1, BLOCKING},  {"polled", 1, RECV_FIRST}, {"pollfirst", 1, POLL_FIRST},
+               {"async", 0, 0},         {"one", 0, 1}};
   int side = -1;
-  for (int i = 0; i < 4; i++)
-    if (strcmp(name, names[i]) == 0) side = i;
+  for (int i = 0; i < (int)(sizeof sides / sizeof sides[0]); i++)
+    if (strcmp(name, sides[i].name) == 0) side = i;
   if (side < 0) return 0;
-  posix_session posix;
+  int posix = sides[side].posix;
+  posix_session p;
   netrt_session api;
-  if (side < 2) {
-    posix_open(&posix, side);
+  if (posix) {
+    posix_open(&p, sides[side].mode);
   } else {
-    netrt_open(&api, 0, side == 3);
+    netrt_open(&api, 0, sides[side].mode);
   }
   for (int r = -1; r < runs; r++) {
     int n = r < 0 ? WARMUP : ROUNDS;
-    if (side < 2) {
-      posix_rounds(&posix, n, r < 0 ? NULL : rtt);
+    if (posix) {
+      posix_rounds(&p, n, r < 0 ? NULL : rtt);
     } else {
       netrt_rounds(&api, n, r < 0 ? NULL : rtt);
     }
   }
-  if (side < 2) {
-    posix_close(&posix);
+  if (posix) {
+    posix_close(&p);
   } else {
     netrt_close_session(&api);
   }
@@ -625,7 +646,7 @@ int main(int argc, char **argv) {
   if (argc > 2 && strcmp(argv[2], "split") != 0) {
     if (pairs < 1) pairs = 1;
     if (run_one_bulk(argv[2], pairs)) return 0;
-    if (!run_one_side(argv[2], pairs)) die("the side is posix, polled, async, one, bulk-posix, bulk-polled, bulk-netrt or bulk-one", 0);
+    if (!run_one_side(argv[2], pairs)) die("the side is posix, polled, pollfirst, async, one, bulk-posix, bulk-polled, bulk-netrt or bulk-one", 0);
     return 0;
   }
   double bulk_posix[64], bulk_netrt[64], p50_posix[64], p50_netrt[64], p99_posix[64], p99_netrt[64];
@@ -658,24 +679,28 @@ int main(int argc, char **argv) {
   printf("netrt %s C API vs POSIX sockets, 127.0.0.1, one process (two threads; %s), %d interleaved "
          "pairs (A = POSIX, B = netrt; every second pair runs B first)\n",
          netrt_version(), topology, pairs);
-  double bulk_polled[64], bulk_one[64];
+  double bulk_polled[64], bulk_one[64], bulk_posix_again[64], p50_poll_first[64], p50_posix_again[64];
   for (int i = 0; i < pairs; i++) {
     /* A B, then B A, ...: whatever the first of a pair leaves behind (socket memory, caches,
      * CPU frequency) falls on each side equally often. */
     double runs_posix[BULK_RUNS], runs_polled[BULK_RUNS], runs_netrt[BULK_RUNS], runs_one[BULK_RUNS];
+    double runs_posix_again[BULK_RUNS]; /* the baseline against itself, at the other end of the order */
     for (int r = 0; r < BULK_RUNS; r++) {
       if ((i + r) % 2 == 0) {
         runs_posix[r] = posix_bulk(0);
         runs_polled[r] = posix_bulk(1);
         runs_netrt[r] = netrt_bulk(0);
         runs_one[r] = netrt_bulk(1);
+        runs_posix_again[r] = posix_bulk(0);
       } else {
+        runs_posix_again[r] = posix_bulk(0);
         runs_one[r] = netrt_bulk(1);
         runs_netrt[r] = netrt_bulk(0);
         runs_polled[r] = posix_bulk(1);
         runs_posix[r] = posix_bulk(0);
       }
     }
+    bulk_posix_again[i] = median(runs_posix_again, BULK_RUNS);
     bulk_posix[i] = median(runs_posix, BULK_RUNS);
     bulk_polled[i] = median(runs_polled, BULK_RUNS);
     bulk_netrt[i] = median(runs_netrt, BULK_RUNS);
@@ -686,7 +711,9 @@ int main(int argc, char **argv) {
     p50_posix[i] = p50[0], p99_posix[i] = p99[0];
     p50_polled[i] = p50[1];
     p50_netrt[i] = p50[2], p99_netrt[i] = p99[2];
-    p50_one[i] = p50[4], p99_one[i] = p99[4];
+    p50_one[i] = p50[S_ONE], p99_one[i] = p99[S_ONE];
+    p50_poll_first[i] = p50[S_POLL_FIRST];
+    p50_posix_again[i] = p50[S_BLOCKING_AGAIN];
     fprintf(stderr,
             "pair %d: bulk %.2f / %.2f Gbit/s (one-call %.2f, polled POSIX %.2f), p50 %.1f / %.1f us (polled "
             "POSIX %.1f, TLS %.1f), p99 %.1f / %.1f us\n",
@@ -712,6 +739,17 @@ int main(int argc, char **argv) {
   table("POSIX polled", "netrt C API", "netrt/polled");
   row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_polled, bulk_netrt, pairs, "—");
   row("64-byte ping-pong RTT p50", "µs", p50_polled, p50_netrt, pairs, "—");
+  printf("\nReference — the same wait poll first (poll(2) on the socket and an eventfd, then recv: "
+         "the syscalls of netrt's one-call read once its reads find nothing):\n");
+  table("POSIX blocking", "POSIX poll-first", "poll-first/blocking");
+  row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_poll_first, pairs, "—");
+  table("POSIX poll-first", "netrt one-call", "one-call/poll-first");
+  row("64-byte ping-pong RTT p50", "µs", p50_poll_first, p50_one, pairs, "—");
+  printf("\nThe baseline against itself (a second POSIX blocking side in the same run: the spread "
+         "a ratio shows when nothing differs):\n");
+  table("POSIX blocking", "POSIX blocking again", "again/first");
+  row("bulk throughput, 64 KiB writes", "Gbit/s", bulk_posix, bulk_posix_again, pairs, "—");
+  row("64-byte ping-pong RTT p50", "µs", p50_posix, p50_posix_again, pairs, "—");
   if (g_leaf) {
     printf("\nTLS 1.3 through the C API (netrt listener and client, blocking waits) against plain TCP "
            "through the C API:\n");
