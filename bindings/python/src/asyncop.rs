@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 use netrt::error::hresult;
 use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery};
 use netrt::io::caller_driven::start_watched;
-use pyo3::exceptions::{PyStopIteration, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
+use crate::await_iter::{AwaitSteps, Stepped, new_await_iter, plain_throw};
 use crate::bridge::{Bridge, bridge_object, cached_loop, running_loop};
 use crate::convert::{call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
@@ -456,7 +457,7 @@ impl IAsyncOperation {
         };
         if !shared.started() {
             let value = shared.results(py)?;
-            return Ok(Bound::new(py, Ready(Mutex::new(Some(value))))?.into_any());
+            return new_await_iter(py, Box::new(Ready(Mutex::new(Some(value)))));
         }
         let bridge_obj = match cached {
             Some((_, bridge_obj)) => bridge_obj,
@@ -486,8 +487,7 @@ impl IAsyncOperation {
             lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
             resolve(py, shared, &fut)?;
         }
-        let awaiter = Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() };
-        Ok(Bound::new(py, awaiter)?.into_any())
+        new_await_iter(py, Box::new(Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() }))
     }
 
     #[classmethod]
@@ -529,90 +529,66 @@ impl DataWriterStoreOperation {
     }
 }
 
-/// What `__await__` returns for a pending operation: the iterator over the asyncio future the
-/// loop resolves (as `Future.__await__`'s), which also sees the awaiting task's cancellation
-/// itself — the task throws `CancelledError` into it — so an await adds no done callback (and
-/// no loop callback run) to its future.
-#[pyclass(module = "netrt._netrt", name = "_Awaiter", frozen)]
+/// How `__await__`'s iterator (`await_iter.rs`) steps for a pending operation: over the asyncio
+/// future the loop resolves (as `Future.__await__`'s iterator does), also seeing the awaiting
+/// task's cancellation itself — the task throws `CancelledError` into it — so an await adds no
+/// done callback (and no loop callback run) to its future.
 struct Awaiter {
     shared: Arc<Shared>,
     bridge: Arc<Bridge>,
     fut: Py<PyAny>,
 }
 
-impl Awaiter {
+impl AwaitSteps for Awaiter {
     /// Yields the future while it is pending (marked as awaited, as asyncio's own iterator
-    /// does), else stops with its result.
-    fn step(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    /// does), else ends with its result.
+    fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
         let fut = self.fut.bind(py);
         if !fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
             fut.setattr(pyo3::intern!(py, "_asyncio_future_blocking"), true)?;
-            return Ok(self.fut.clone_ref(py));
+            return Ok(Stepped::Yield(self.fut.clone_ref(py)));
         }
-        let value = fut.call_method0(pyo3::intern!(py, "result"))?;
-        Err(PyStopIteration::new_err((value.unbind(),)))
-    }
-}
-
-#[pymethods]
-impl Awaiter {
-    fn __iter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
-
-    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.step(py)
-    }
-
-    fn send(&self, py: Python<'_>, _value: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.step(py)
+        Ok(Stepped::Return(fut.call_method0(pyo3::intern!(py, "result"))?.unbind()))
     }
 
     /// The awaiting task was cancelled (its future was): the operation is abandoned — and if it
     /// completed anyway, nobody awaits it any more: core gives a read's bytes back to its
     /// stream. Whatever was thrown in is raised.
-    #[pyo3(signature = (typ, val = None, _tb = None))]
-    fn throw(
-        &self,
-        py: Python<'_>,
-        typ: &Bound<'_, PyAny>,
-        val: Option<&Bound<'_, PyAny>>,
-        _tb: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let fut = self.fut.bind(py);
-        let cancelled = fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()?;
-        // Also when the operation completed and its future resolved before the task resumed
-        // (cancelling the task could not cancel the future then): a message receive gives its
-        // message back; a read's bytes were copied into its buffer already and stay there.
-        if cancelled || self.shared.status() == AsyncStatus::Completed {
-            py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+    fn throw(&self, py: Python<'_>, typ: &Bound<'_, PyAny>, val: Option<&Bound<'_, PyAny>>) -> PyErr {
+        let abandoned = (|| -> PyResult<()> {
+            let fut = self.fut.bind(py);
+            let cancelled = fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()?;
+            // Also when the operation completed and its future resolved before the task resumed
+            // (cancelling the task could not cancel the future then): a message receive gives
+            // its message back; a read's bytes were copied into its buffer already and stay
+            // there.
+            if cancelled || self.shared.status() == AsyncStatus::Completed {
+                py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+            }
+            if cancelled {
+                end_claim(py, &self.shared, &self.bridge);
+            }
+            Ok(())
+        })();
+        match abandoned {
+            Ok(()) => plain_throw(typ, val),
+            Err(e) => e,
         }
-        if cancelled {
-            end_claim(py, &self.shared, &self.bridge);
-        }
-        Err(match val {
-            Some(v) if typ.is_instance_of::<PyType>() && !v.is_none() => PyErr::from_value(typ.call1((v,))?),
-            _ => PyErr::from_value(typ.clone()),
-        })
     }
-
-    fn close(&self) {}
 }
 
-/// What `__await__` returns for a finished operation: an iterator that stops at once with the
-/// result, so `await` never yields to the event loop.
-#[pyclass(module = "netrt._netrt", name = "_Ready", frozen)]
+/// How `__await__`'s iterator steps for a finished operation: it ends at once with the result,
+/// so `await` never yields to the event loop.
 struct Ready(Mutex<Option<Py<PyAny>>>);
 
-#[pymethods]
-impl Ready {
-    fn __iter__(slf: Py<Self>) -> Py<Self> {
-        slf
+impl AwaitSteps for Ready {
+    fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
+        let value = lock(&self.0).take().unwrap_or_else(|| py.None());
+        Ok(Stepped::Return(value))
     }
 
-    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let value = self.0.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_else(|| py.None());
-        Err(PyStopIteration::new_err((value,)))
+    fn throw(&self, _py: Python<'_>, typ: &Bound<'_, PyAny>, val: Option<&Bound<'_, PyAny>>) -> PyErr {
+        plain_throw(typ, val)
     }
 }
 
