@@ -144,14 +144,16 @@ impl Shared {
 /// watching the operation's fd, when this loop drove it).
 pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge>) {
     end_claim(py, shared, bridge);
-    let mine: Vec<Py<PyAny>> = {
-        let mut waiters = lock(&shared.waiters);
-        let (mine, others): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut *waiters).into_iter().partition(|(b, _)| Arc::ptr_eq(b, bridge));
-        *waiters = others;
-        mine.into_iter().map(|(_, f)| f).collect()
-    };
-    for fut in mine {
+    // One at a time, in order, taken out under the lock and resolved without it (resolving
+    // calls into asyncio): no list of this loop's futures to allocate for the usual single one.
+    loop {
+        let fut = {
+            let mut waiters = lock(&shared.waiters);
+            match waiters.iter().position(|(b, _)| Arc::ptr_eq(b, bridge)) {
+                Some(i) => waiters.remove(i).1,
+                None => break,
+            }
+        };
         if let Err(e) = resolve(py, shared, fut.bind(py)) {
             e.write_unraisable(py, Some(fut.bind(py)));
         }
@@ -457,7 +459,7 @@ impl IAsyncOperation {
         };
         if !shared.started() {
             let value = shared.results(py)?;
-            return new_await_iter(py, Box::new(Ready(Mutex::new(Some(value)))));
+            return new_await_iter(py, AwaitKind::Ready(Ready(Mutex::new(Some(value)))));
         }
         let bridge_obj = match cached {
             Some((_, bridge_obj)) => bridge_obj,
@@ -487,7 +489,7 @@ impl IAsyncOperation {
             lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
             resolve(py, shared, &fut)?;
         }
-        new_await_iter(py, Box::new(Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() }))
+        new_await_iter(py, AwaitKind::Pending(Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() }))
     }
 
     #[classmethod]
@@ -529,11 +531,35 @@ impl DataWriterStoreOperation {
     }
 }
 
+/// What `__await__`'s iterator (`await_iter.rs`) steps through.
+pub enum AwaitKind {
+    /// The operation had finished: its result.
+    Ready(Ready),
+    /// The future the loop resolves.
+    Pending(Awaiter),
+}
+
+impl AwaitSteps for AwaitKind {
+    fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
+        match self {
+            AwaitKind::Ready(r) => r.step(py),
+            AwaitKind::Pending(a) => a.step(py),
+        }
+    }
+
+    fn throw(&self, py: Python<'_>, typ: &Bound<'_, PyAny>, val: Option<&Bound<'_, PyAny>>) -> PyErr {
+        match self {
+            AwaitKind::Ready(r) => r.throw(py, typ, val),
+            AwaitKind::Pending(a) => a.throw(py, typ, val),
+        }
+    }
+}
+
 /// How `__await__`'s iterator (`await_iter.rs`) steps for a pending operation: over the asyncio
 /// future the loop resolves (as `Future.__await__`'s iterator does), also seeing the awaiting
 /// task's cancellation itself — the task throws `CancelledError` into it — so an await adds no
 /// done callback (and no loop callback run) to its future.
-struct Awaiter {
+pub struct Awaiter {
     shared: Arc<Shared>,
     bridge: Arc<Bridge>,
     fut: Py<PyAny>,
@@ -579,7 +605,7 @@ impl AwaitSteps for Awaiter {
 
 /// How `__await__`'s iterator steps for a finished operation: it ends at once with the result,
 /// so `await` never yields to the event loop.
-struct Ready(Mutex<Option<Py<PyAny>>>);
+pub struct Ready(Mutex<Option<Py<PyAny>>>);
 
 impl AwaitSteps for Ready {
     fn step(&self, py: Python<'_>) -> PyResult<Stepped> {

@@ -20,6 +20,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyTuple, PyType};
 
+use crate::asyncop::AwaitKind;
+
 /// What one step of an await gives.
 pub enum Stepped {
     /// Suspend the awaiting task on this (an asyncio future).
@@ -39,7 +41,7 @@ pub trait AwaitSteps: Send + Sync + 'static {
 }
 
 /// Wraps `steps` as the iterator an `__await__` returns.
-pub fn new_await_iter<'py>(py: Python<'py>, steps: Box<dyn AwaitSteps>) -> PyResult<Bound<'py, PyAny>> {
+pub fn new_await_iter<'py>(py: Python<'py>, steps: AwaitKind) -> PyResult<Bound<'py, PyAny>> {
     let tp = await_iter_type(py)?;
     // SAFETY: `tp` is our heap type, whose basicsize is `RawIter`'s; the allocation is zeroed,
     // so `steps` (an `Option<Box<_>>`) reads as None until written.
@@ -59,7 +61,8 @@ struct RawIter {
     ob_base: ffi::PyObject,
     /// Written once, by `new_await_iter`, and only read after (no lock: a step may release the
     /// GIL, and another thread stepping the same iterator meanwhile must not block on it).
-    steps: Option<Box<dyn AwaitSteps>>,
+    /// Inline, not boxed: no allocation per await.
+    steps: Option<AwaitKind>,
 }
 
 static AWAIT_ITER_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -127,9 +130,9 @@ fn make_type(py: Python<'_>) -> PyResult<Py<PyType>> {
 ///
 /// # Safety
 /// `obj` must be a live `_AwaitIter`.
-unsafe fn steps_of<'a>(obj: *mut ffi::PyObject) -> Option<&'a dyn AwaitSteps> {
+unsafe fn steps_of<'a>(obj: *mut ffi::PyObject) -> Option<&'a AwaitKind> {
     // SAFETY: per the contract.
-    unsafe { (*obj.cast::<RawIter>()).steps.as_deref() }
+    unsafe { (*obj.cast::<RawIter>()).steps.as_ref() }
 }
 
 fn step(py: Python<'_>, obj: *mut ffi::PyObject) -> PyResult<Stepped> {
@@ -266,16 +269,28 @@ unsafe extern "C" fn close_method(_obj: *mut ffi::PyObject, _: *mut ffi::PyObjec
 }
 
 unsafe extern "C" fn dealloc(obj: *mut ffi::PyObject) {
-    // SAFETY: CPython calls this once, with the object's last reference gone; the type is a
-    // heap type, which each instance holds a reference to.
+    // Through pyo3's trampoline (hidden API of the pinned pyo3), which marks the thread as
+    // attached for pyo3: the Python references the steps hold are then released at once, not
+    // queued in pyo3's pool of deferred decrefs (as they would be under `assume_attached`).
+    let drop_steps = pyo3::get_trampoline_function!(inquiry, drop_steps);
+    // SAFETY: CPython calls this once, with the object's last reference gone and the thread
+    // attached; the type is a heap type, which each instance holds a reference to.
     unsafe {
+        drop_steps(obj);
         let tp = ffi::Py_TYPE(obj);
-        let steps = ptr::read(&raw const (*obj.cast::<RawIter>()).steps);
-        // Drops Python references: the thread is attached.
-        let _ = catch_unwind(AssertUnwindSafe(|| drop(steps)));
         let free = ffi::PyType_GetSlot(tp, ffi::Py_tp_free);
         let free: ffi::freefunc = std::mem::transmute::<*mut c_void, ffi::freefunc>(free);
         free(obj.cast());
         ffi::Py_DECREF(tp.cast());
     }
+}
+
+/// The part of `dealloc` that may run Rust code: drops the steps.
+///
+/// # Safety
+/// `obj` must be an `_AwaitIter` being deallocated.
+unsafe fn drop_steps(_py: Python<'_>, obj: *mut ffi::PyObject) -> PyResult<c_int> {
+    // SAFETY: per the contract; read once, never used again.
+    drop(unsafe { ptr::read(&raw const (*obj.cast::<RawIter>()).steps) });
+    Ok(0)
 }
