@@ -21,7 +21,7 @@ use pyo3::types::{PyTuple, PyType};
 
 use crate::await_iter::{AwaitSteps, Stepped, new_await_iter, plain_throw};
 use crate::bridge::{Bridge, bridge_object, cached_loop, running_loop};
-use crate::convert::{call_python, py_enum};
+use crate::convert::{call_method_plain, call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
 use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
 
@@ -162,20 +162,20 @@ pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge
 
 /// Sets an asyncio future from the operation's outcome (on the future's loop).
 fn resolve(py: Python<'_>, shared: &Shared, fut: &Bound<'_, PyAny>) -> PyResult<()> {
-    if fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+    if call_method_plain(fut, pyo3::intern!(py, "done"), None)?.is_truthy()? {
         // Cancelled without its task seeing it (the task is normally where `Awaiter::throw`
         // abandons the operation): abandoned here, so a read's bytes go back to the stream.
-        if fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()? {
+        if call_method_plain(fut, pyo3::intern!(py, "cancelled"), None)?.is_truthy()? {
             py.detach(|| shared.op.abandon()).map_err(to_pyerr)?;
         }
         return Ok(());
     }
     match shared.results(py) {
-        Ok(value) => fut.call_method1(pyo3::intern!(py, "set_result"), (value,))?,
+        Ok(value) => call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(value.bind(py)))?,
         Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::CancelledError>(py) => {
-            fut.call_method0(pyo3::intern!(py, "cancel"))?
+            call_method_plain(fut, pyo3::intern!(py, "cancel"), None)?
         }
-        Err(e) => fut.call_method1(pyo3::intern!(py, "set_exception"), (e.value(py),))?,
+        Err(e) => call_method_plain(fut, pyo3::intern!(py, "set_exception"), Some(e.value(py).as_any()))?,
     };
     Ok(())
 }
@@ -466,7 +466,7 @@ impl IAsyncOperation {
             None => bridge_object(&event_loop)?,
         };
         let bridge = bridge_obj.get().inner.clone();
-        let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
+        let fut = call_method_plain(&event_loop, pyo3::intern!(py, "create_future"), None)?;
         {
             // Almost always the only waiter: no room for four.
             let mut waiters = lock(&shared.waiters);
@@ -570,11 +570,11 @@ impl AwaitSteps for Awaiter {
     /// does), else ends with its result.
     fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
         let fut = self.fut.bind(py);
-        if !fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+        if !call_method_plain(fut, pyo3::intern!(py, "done"), None)?.is_truthy()? {
             fut.setattr(pyo3::intern!(py, "_asyncio_future_blocking"), true)?;
             return Ok(Stepped::Yield(self.fut.clone_ref(py)));
         }
-        Ok(Stepped::Return(fut.call_method0(pyo3::intern!(py, "result"))?.unbind()))
+        Ok(Stepped::Return(call_method_plain(fut, pyo3::intern!(py, "result"), None)?.unbind()))
     }
 
     /// The awaiting task was cancelled (its future was): the operation is abandoned — and if it
@@ -583,7 +583,7 @@ impl AwaitSteps for Awaiter {
     fn throw(&self, py: Python<'_>, typ: &Bound<'_, PyAny>, val: Option<&Bound<'_, PyAny>>) -> PyErr {
         let abandoned = (|| -> PyResult<()> {
             let fut = self.fut.bind(py);
-            let cancelled = fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()?;
+            let cancelled = call_method_plain(fut, pyo3::intern!(py, "cancelled"), None)?.is_truthy()?;
             // Also when the operation completed and its future resolved before the task resumed
             // (cancelling the task could not cancel the future then): a message receive gives
             // its message back; a read's bytes were copied into its buffer already and stay
