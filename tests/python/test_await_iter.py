@@ -92,3 +92,19 @@ async def test_throw_with_a_type_and_value_and_close_are_accepted(pair: Pair) ->
     assert it.close() is None
     load.cancel()
     reader.detach_stream()
+
+
+async def test_two_tasks_awaiting_one_pending_read_both_get_its_result(pair: Pair) -> None:
+    sock, peer = pair
+    reader = DataReader(sock.input_stream)
+    load = reader.load_async(4)
+
+    async def wait() -> int:
+        return await load
+
+    first, second = asyncio.create_task(wait()), asyncio.create_task(wait())
+    await asyncio.sleep(0)  # both parked on the read
+    peer.sendall(b"both")
+    assert await within(asyncio.gather(first, second)) == [4, 4]
+    assert reader.read_bytes(4) == b"both"
+    reader.detach_stream()

@@ -66,10 +66,57 @@ pub struct Shared {
     /// The Completed handler as assigned (what the `completed` getter returns).
     handler_assigned: Mutex<Option<Py<PyAny>>>,
     /// asyncio futures awaiting the result, with the bridge of their loop.
-    waiters: Mutex<Vec<(Arc<Bridge>, Py<PyAny>)>>,
+    waiters: Mutex<Waiters>,
     /// While an event loop drives it (`loop_driven.rs`): the fd the loop watches and the waker
     /// it polls with.
     claim: Mutex<Option<ClaimKey>>,
+}
+
+/// An asyncio future awaiting an operation, with the bridge of its loop.
+type Waiter = (Arc<Bridge>, Py<PyAny>);
+
+/// The futures awaiting an operation, in the order they came. Almost always one: it is kept
+/// inline, so an await allocates no list.
+#[derive(Default)]
+struct Waiters {
+    /// The earliest (None only when there are none).
+    first: Option<Waiter>,
+    /// The others, in order.
+    more: Vec<Waiter>,
+}
+
+impl Waiters {
+    fn push(&mut self, waiter: Waiter) {
+        if self.first.is_none() {
+            self.first = Some(waiter);
+        } else {
+            self.more.push(waiter);
+        }
+    }
+
+    /// The next one in line after the first has gone.
+    fn promote(&mut self) {
+        self.first = (!self.more.is_empty()).then(|| self.more.remove(0));
+    }
+
+    /// Takes out the earliest future of `bridge`'s loop.
+    fn take_for(&mut self, bridge: &Arc<Bridge>) -> Option<Py<PyAny>> {
+        if self.first.as_ref().is_some_and(|(b, _)| Arc::ptr_eq(b, bridge)) {
+            let (_, fut) = self.first.take()?;
+            self.promote();
+            return Some(fut);
+        }
+        let i = self.more.iter().position(|(b, _)| Arc::ptr_eq(b, bridge))?;
+        Some(self.more.remove(i).1)
+    }
+
+    /// Forgets `fut`.
+    fn remove_future(&mut self, fut: &Bound<'_, PyAny>) {
+        if self.first.as_ref().is_some_and(|(_, f)| f.is(fut)) {
+            self.promote();
+        }
+        self.more.retain(|(_, f)| !f.is(fut));
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -82,7 +129,7 @@ impl Shared {
             op,
             value: Mutex::new(None),
             handler_assigned: Mutex::new(None),
-            waiters: Mutex::new(Vec::new()),
+            waiters: Mutex::new(Waiters::default()),
             claim: Mutex::new(None),
         })
     }
@@ -148,9 +195,8 @@ pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge
     // calls into asyncio): no list of this loop's futures to allocate for the usual single one.
     loop {
         let fut = {
-            let mut waiters = lock(&shared.waiters);
-            match waiters.iter().position(|(b, _)| Arc::ptr_eq(b, bridge)) {
-                Some(i) => waiters.remove(i).1,
+            match lock(&shared.waiters).take_for(bridge) {
+                Some(fut) => fut,
                 None => break,
             }
         };
@@ -467,12 +513,7 @@ impl IAsyncOperation {
         };
         let bridge = bridge_obj.get().inner.clone();
         let fut = call_method_plain(&event_loop, pyo3::intern!(py, "create_future"), None)?;
-        {
-            // Almost always the only waiter: no room for four.
-            let mut waiters = lock(&shared.waiters);
-            waiters.reserve_exact(1);
-            waiters.push((bridge.clone(), fut.clone().unbind()));
-        }
+        lock(&shared.waiters).push((bridge.clone(), fut.clone().unbind()));
         let for_loop = shared.clone();
         let listener_bridge = bridge.clone();
         let pending = shared.op.on_done(Box::new(move || {
@@ -486,7 +527,7 @@ impl IAsyncOperation {
             try_claim(py, shared, &bridge_obj, &event_loop)?;
         } else {
             // Finished meanwhile: no notification will come for this future.
-            lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
+            lock(&shared.waiters).remove_future(&fut);
             resolve(py, shared, &fut)?;
         }
         new_await_iter(py, AwaitKind::Pending(Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() }))
