@@ -15,12 +15,13 @@ use std::time::{Duration, Instant};
 use netrt::error::hresult;
 use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery};
 use netrt::io::caller_driven::start_watched;
-use pyo3::exceptions::{PyStopIteration, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
+use crate::await_iter::{AwaitSteps, Stepped, new_await_iter, plain_throw};
 use crate::bridge::{Bridge, bridge_object, cached_loop, running_loop};
-use crate::convert::{call_python, py_enum};
+use crate::convert::{call_method_plain, call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
 use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
 
@@ -65,10 +66,57 @@ pub struct Shared {
     /// The Completed handler as assigned (what the `completed` getter returns).
     handler_assigned: Mutex<Option<Py<PyAny>>>,
     /// asyncio futures awaiting the result, with the bridge of their loop.
-    waiters: Mutex<Vec<(Arc<Bridge>, Py<PyAny>)>>,
+    waiters: Mutex<Waiters>,
     /// While an event loop drives it (`loop_driven.rs`): the fd the loop watches and the waker
     /// it polls with.
     claim: Mutex<Option<ClaimKey>>,
+}
+
+/// An asyncio future awaiting an operation, with the bridge of its loop.
+type Waiter = (Arc<Bridge>, Py<PyAny>);
+
+/// The futures awaiting an operation, in the order they came. Almost always one: it is kept
+/// inline, so an await allocates no list.
+#[derive(Default)]
+struct Waiters {
+    /// The earliest (None only when there are none).
+    first: Option<Waiter>,
+    /// The others, in order.
+    more: Vec<Waiter>,
+}
+
+impl Waiters {
+    fn push(&mut self, waiter: Waiter) {
+        if self.first.is_none() {
+            self.first = Some(waiter);
+        } else {
+            self.more.push(waiter);
+        }
+    }
+
+    /// The next one in line after the first has gone.
+    fn promote(&mut self) {
+        self.first = (!self.more.is_empty()).then(|| self.more.remove(0));
+    }
+
+    /// Takes out the earliest future of `bridge`'s loop.
+    fn take_for(&mut self, bridge: &Arc<Bridge>) -> Option<Py<PyAny>> {
+        if self.first.as_ref().is_some_and(|(b, _)| Arc::ptr_eq(b, bridge)) {
+            let (_, fut) = self.first.take()?;
+            self.promote();
+            return Some(fut);
+        }
+        let i = self.more.iter().position(|(b, _)| Arc::ptr_eq(b, bridge))?;
+        Some(self.more.remove(i).1)
+    }
+
+    /// Forgets `fut`.
+    fn remove_future(&mut self, fut: &Bound<'_, PyAny>) {
+        if self.first.as_ref().is_some_and(|(_, f)| f.is(fut)) {
+            self.promote();
+        }
+        self.more.retain(|(_, f)| !f.is(fut));
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -81,7 +129,7 @@ impl Shared {
             op,
             value: Mutex::new(None),
             handler_assigned: Mutex::new(None),
-            waiters: Mutex::new(Vec::new()),
+            waiters: Mutex::new(Waiters::default()),
             claim: Mutex::new(None),
         })
     }
@@ -143,14 +191,15 @@ impl Shared {
 /// watching the operation's fd, when this loop drove it).
 pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge>) {
     end_claim(py, shared, bridge);
-    let mine: Vec<Py<PyAny>> = {
-        let mut waiters = lock(&shared.waiters);
-        let (mine, others): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut *waiters).into_iter().partition(|(b, _)| Arc::ptr_eq(b, bridge));
-        *waiters = others;
-        mine.into_iter().map(|(_, f)| f).collect()
-    };
-    for fut in mine {
+    // One at a time, in order, taken out under the lock and resolved without it (resolving
+    // calls into asyncio): no list of this loop's futures to allocate for the usual single one.
+    loop {
+        let fut = {
+            match lock(&shared.waiters).take_for(bridge) {
+                Some(fut) => fut,
+                None => break,
+            }
+        };
         if let Err(e) = resolve(py, shared, fut.bind(py)) {
             e.write_unraisable(py, Some(fut.bind(py)));
         }
@@ -159,20 +208,20 @@ pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge
 
 /// Sets an asyncio future from the operation's outcome (on the future's loop).
 fn resolve(py: Python<'_>, shared: &Shared, fut: &Bound<'_, PyAny>) -> PyResult<()> {
-    if fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+    if call_method_plain(fut, pyo3::intern!(py, "done"), None)?.is_truthy()? {
         // Cancelled without its task seeing it (the task is normally where `Awaiter::throw`
         // abandons the operation): abandoned here, so a read's bytes go back to the stream.
-        if fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()? {
+        if call_method_plain(fut, pyo3::intern!(py, "cancelled"), None)?.is_truthy()? {
             py.detach(|| shared.op.abandon()).map_err(to_pyerr)?;
         }
         return Ok(());
     }
     match shared.results(py) {
-        Ok(value) => fut.call_method1(pyo3::intern!(py, "set_result"), (value,))?,
+        Ok(value) => call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(value.bind(py)))?,
         Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::CancelledError>(py) => {
-            fut.call_method0(pyo3::intern!(py, "cancel"))?
+            call_method_plain(fut, pyo3::intern!(py, "cancel"), None)?
         }
-        Err(e) => fut.call_method1(pyo3::intern!(py, "set_exception"), (e.value(py),))?,
+        Err(e) => call_method_plain(fut, pyo3::intern!(py, "set_exception"), Some(e.value(py).as_any()))?,
     };
     Ok(())
 }
@@ -456,20 +505,15 @@ impl IAsyncOperation {
         };
         if !shared.started() {
             let value = shared.results(py)?;
-            return Ok(Bound::new(py, Ready(Mutex::new(Some(value))))?.into_any());
+            return new_await_iter(py, AwaitKind::Ready(Ready(Mutex::new(Some(value)))));
         }
         let bridge_obj = match cached {
             Some((_, bridge_obj)) => bridge_obj,
             None => bridge_object(&event_loop)?,
         };
         let bridge = bridge_obj.get().inner.clone();
-        let fut = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
-        {
-            // Almost always the only waiter: no room for four.
-            let mut waiters = lock(&shared.waiters);
-            waiters.reserve_exact(1);
-            waiters.push((bridge.clone(), fut.clone().unbind()));
-        }
+        let fut = call_method_plain(&event_loop, pyo3::intern!(py, "create_future"), None)?;
+        lock(&shared.waiters).push((bridge.clone(), fut.clone().unbind()));
         let for_loop = shared.clone();
         let listener_bridge = bridge.clone();
         let pending = shared.op.on_done(Box::new(move || {
@@ -483,11 +527,10 @@ impl IAsyncOperation {
             try_claim(py, shared, &bridge_obj, &event_loop)?;
         } else {
             // Finished meanwhile: no notification will come for this future.
-            lock(&shared.waiters).retain(|(_, f)| !f.is(&fut));
+            lock(&shared.waiters).remove_future(&fut);
             resolve(py, shared, &fut)?;
         }
-        let awaiter = Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() };
-        Ok(Bound::new(py, awaiter)?.into_any())
+        new_await_iter(py, AwaitKind::Pending(Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() }))
     }
 
     #[classmethod]
@@ -529,90 +572,90 @@ impl DataWriterStoreOperation {
     }
 }
 
-/// What `__await__` returns for a pending operation: the iterator over the asyncio future the
-/// loop resolves (as `Future.__await__`'s), which also sees the awaiting task's cancellation
-/// itself — the task throws `CancelledError` into it — so an await adds no done callback (and
-/// no loop callback run) to its future.
-#[pyclass(module = "netrt._netrt", name = "_Awaiter", frozen)]
-struct Awaiter {
+/// What `__await__`'s iterator (`await_iter.rs`) steps through.
+pub enum AwaitKind {
+    /// The operation had finished: its result.
+    Ready(Ready),
+    /// The future the loop resolves.
+    Pending(Awaiter),
+}
+
+impl AwaitSteps for AwaitKind {
+    fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
+        match self {
+            AwaitKind::Ready(r) => r.step(py),
+            AwaitKind::Pending(a) => a.step(py),
+        }
+    }
+
+    fn throw(&self, py: Python<'_>, typ: &Bound<'_, PyAny>, val: Option<&Bound<'_, PyAny>>) -> PyErr {
+        match self {
+            AwaitKind::Ready(r) => r.throw(py, typ, val),
+            AwaitKind::Pending(a) => a.throw(py, typ, val),
+        }
+    }
+}
+
+/// How `__await__`'s iterator (`await_iter.rs`) steps for a pending operation: over the asyncio
+/// future the loop resolves (as `Future.__await__`'s iterator does), also seeing the awaiting
+/// task's cancellation itself — the task throws `CancelledError` into it — so an await adds no
+/// done callback (and no loop callback run) to its future.
+pub struct Awaiter {
     shared: Arc<Shared>,
     bridge: Arc<Bridge>,
     fut: Py<PyAny>,
 }
 
-impl Awaiter {
+impl AwaitSteps for Awaiter {
     /// Yields the future while it is pending (marked as awaited, as asyncio's own iterator
-    /// does), else stops with its result.
-    fn step(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    /// does), else ends with its result.
+    fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
         let fut = self.fut.bind(py);
-        if !fut.call_method0(pyo3::intern!(py, "done"))?.is_truthy()? {
+        if !call_method_plain(fut, pyo3::intern!(py, "done"), None)?.is_truthy()? {
             fut.setattr(pyo3::intern!(py, "_asyncio_future_blocking"), true)?;
-            return Ok(self.fut.clone_ref(py));
+            return Ok(Stepped::Yield(self.fut.clone_ref(py)));
         }
-        let value = fut.call_method0(pyo3::intern!(py, "result"))?;
-        Err(PyStopIteration::new_err((value.unbind(),)))
-    }
-}
-
-#[pymethods]
-impl Awaiter {
-    fn __iter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
-
-    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.step(py)
-    }
-
-    fn send(&self, py: Python<'_>, _value: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.step(py)
+        Ok(Stepped::Return(call_method_plain(fut, pyo3::intern!(py, "result"), None)?.unbind()))
     }
 
     /// The awaiting task was cancelled (its future was): the operation is abandoned — and if it
     /// completed anyway, nobody awaits it any more: core gives a read's bytes back to its
     /// stream. Whatever was thrown in is raised.
-    #[pyo3(signature = (typ, val = None, _tb = None))]
-    fn throw(
-        &self,
-        py: Python<'_>,
-        typ: &Bound<'_, PyAny>,
-        val: Option<&Bound<'_, PyAny>>,
-        _tb: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let fut = self.fut.bind(py);
-        let cancelled = fut.call_method0(pyo3::intern!(py, "cancelled"))?.is_truthy()?;
-        // Also when the operation completed and its future resolved before the task resumed
-        // (cancelling the task could not cancel the future then): a message receive gives its
-        // message back; a read's bytes were copied into its buffer already and stay there.
-        if cancelled || self.shared.status() == AsyncStatus::Completed {
-            py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+    fn throw(&self, py: Python<'_>, typ: &Bound<'_, PyAny>, val: Option<&Bound<'_, PyAny>>) -> PyErr {
+        let abandoned = (|| -> PyResult<()> {
+            let fut = self.fut.bind(py);
+            let cancelled = call_method_plain(fut, pyo3::intern!(py, "cancelled"), None)?.is_truthy()?;
+            // Also when the operation completed and its future resolved before the task resumed
+            // (cancelling the task could not cancel the future then): a message receive gives
+            // its message back; a read's bytes were copied into its buffer already and stay
+            // there.
+            if cancelled || self.shared.status() == AsyncStatus::Completed {
+                py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
+            }
+            if cancelled {
+                end_claim(py, &self.shared, &self.bridge);
+            }
+            Ok(())
+        })();
+        match abandoned {
+            Ok(()) => plain_throw(typ, val),
+            Err(e) => e,
         }
-        if cancelled {
-            end_claim(py, &self.shared, &self.bridge);
-        }
-        Err(match val {
-            Some(v) if typ.is_instance_of::<PyType>() && !v.is_none() => PyErr::from_value(typ.call1((v,))?),
-            _ => PyErr::from_value(typ.clone()),
-        })
     }
-
-    fn close(&self) {}
 }
 
-/// What `__await__` returns for a finished operation: an iterator that stops at once with the
-/// result, so `await` never yields to the event loop.
-#[pyclass(module = "netrt._netrt", name = "_Ready", frozen)]
-struct Ready(Mutex<Option<Py<PyAny>>>);
+/// How `__await__`'s iterator steps for a finished operation: it ends at once with the result,
+/// so `await` never yields to the event loop.
+pub struct Ready(Mutex<Option<Py<PyAny>>>);
 
-#[pymethods]
-impl Ready {
-    fn __iter__(slf: Py<Self>) -> Py<Self> {
-        slf
+impl AwaitSteps for Ready {
+    fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
+        let value = lock(&self.0).take().unwrap_or_else(|| py.None());
+        Ok(Stepped::Return(value))
     }
 
-    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let value = self.0.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_else(|| py.None());
-        Err(PyStopIteration::new_err((value,)))
+    fn throw(&self, _py: Python<'_>, typ: &Bound<'_, PyAny>, val: Option<&Bound<'_, PyAny>>) -> PyErr {
+        plain_throw(typ, val)
     }
 }
 

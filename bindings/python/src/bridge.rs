@@ -18,7 +18,6 @@
 //! about a socket it keeps watching that closed or moved to another loop.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -29,7 +28,7 @@ use pyo3::sync::PyOnceLock;
 use netrt::foundation::fork::fork_generation;
 
 use crate::asyncop::{Shared, resolve_waiters};
-use crate::loop_driven::{Reserved, Watch, drive, forget_closed, ready_unclaimed, unwatch_moved};
+use crate::loop_driven::{FdMap, Reserved, Watch, drive, forget_closed, ready_unclaimed, unwatch_moved};
 
 /// What the loop thread has to do for an operation or a watched socket.
 pub(crate) enum Queued {
@@ -59,7 +58,7 @@ pub struct Bridge {
     /// must not remove the parent's registrations from it.
     pub(crate) pid: u32,
     /// The sockets this loop watches, by fd, with the read waiting on each (loop thread only).
-    pub(crate) watches: Mutex<HashMap<RawFd, Watch>>,
+    pub(crate) watches: Mutex<FdMap<Watch>>,
     /// Set once the loop is known to be closed (or gone): nothing of it needs cleaning up.
     pub(crate) loop_closed: AtomicBool,
     /// `weakref.ref(loop)`, to check whether the loop closed (with the GIL).
@@ -84,7 +83,7 @@ impl Bridge {
             epoll,
             selector_fd: selector_fd.unwrap_or(-1),
             pid: std::process::id(),
-            watches: Mutex::new(HashMap::new()),
+            watches: Mutex::new(FdMap::default()),
             loop_closed: AtomicBool::new(false),
             loop_ref,
         })

@@ -236,3 +236,26 @@ pub fn ready_future<'py>(py: Python<'py>, value: Py<PyAny>) -> PyResult<Bound<'p
     fut.call_method1("set_result", (value,))?;
     Ok(fut)
 }
+
+/// `obj.name()` or `obj.name(arg)` through CPython's `PyObject_CallMethodObjArgs`. For the
+/// per-await calls on asyncio futures and loops: on the stable ABI of 3.11, pyo3's
+/// `call_method*` gets the attribute (a new bound-method object each time) and calls it with a
+/// new argument tuple; CPython's own lookup calls a method descriptor unbound, with the
+/// arguments on its stack.
+pub fn call_method_plain<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &Bound<'py, PyString>,
+    arg: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let end: *mut pyo3::ffi::PyObject = std::ptr::null_mut();
+    // SAFETY: valid objects for the duration of the call; the argument list ends with NULL.
+    unsafe {
+        let result = match arg {
+            Some(arg) => {
+                pyo3::ffi::PyObject_CallMethodObjArgs(obj.as_ptr(), name.as_ptr(), arg.as_ptr(), end)
+            }
+            None => pyo3::ffi::PyObject_CallMethodObjArgs(obj.as_ptr(), name.as_ptr(), end),
+        };
+        Bound::from_owned_ptr_or_err(obj.py(), result)
+    }
+}

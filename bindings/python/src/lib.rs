@@ -9,6 +9,7 @@ mod app_manifest;
 mod asyncop;
 mod atompub_client;
 mod atompub_model;
+mod await_iter;
 mod background_transfer;
 mod background_transfer_ops;
 mod background_transfer_values;

@@ -59,6 +59,7 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -406,6 +407,32 @@ pub fn unwatch_moved(py: Python<'_>, bridge: &Arc<Bridge>, fd: RawFd, closed: bo
         }
     } else if !waiting {
         unwatch(py, bridge, fd);
+    }
+}
+
+/// A map keyed by fd, hashed with one multiplication: it is looked up several times per read
+/// (SipHash, the default, cost more than the rest of each lookup), and its keys are small
+/// numbers the kernel hands out, not input an attacker picks.
+pub type FdMap<V> = HashMap<RawFd, V, BuildHasherDefault<FdHasher>>;
+
+/// The hasher of [`FdMap`]: Fibonacci hashing of the fd (spreads consecutive numbers over the
+/// high bits, which hashbrown uses for its control bytes).
+#[derive(Default)]
+pub struct FdHasher(u64);
+
+impl Hasher for FdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_i32(&mut self, fd: i32) {
+        self.0 = u64::from(fd as u32).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
