@@ -218,15 +218,17 @@ bench-c-accept-memory:
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/accept_memory
 	target/c-bench/accept_memory $(or $(PAIRS),5)
 
-## bench-c-cost: instructions (calling thread) and heap allocations per WinRT-shaped C round trip,
-## counted under valgrind: figures that do not move with the machine's load.
+## bench-c-cost: instructions (calling thread) and heap allocations per C round trip, WinRT-shaped
+## and through the one-call forms, counted under valgrind: figures that do not move with the
+## machine's load.
 bench-c-cost:
 	$(CARGO) build -q --release -p netrt-ffi
 	@mkdir -p target/c-bench
 	@ln -sf libnetrt.so target/release/libnetrt.so.0
 	gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude bench/c/rtt_cost.c -Ltarget/release -lnetrt \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/c-bench/rtt_cost
-	bench/c/rtt_cost.sh target/c-bench/rtt_cost 5000
+	bench/c/rtt_cost.sh target/c-bench/rtt_cost 5000 async
+	bench/c/rtt_cost.sh target/c-bench/rtt_cost 5000 one
 
 ## bench-syndication: feed parse throughput on ~10 MB RSS 2.0 and Atom 1.0 feeds written by feedgen,
 ## netrt vs the feed-rs crate and vs Python feedparser (bench/src/syndication.rs).

@@ -434,7 +434,7 @@ async fn a_direct_write_waiting_for_room_is_woken_by_cancel_io_and_close() {
     use std::task::Poll;
     let (client, _server, _l) = connected_pair().await;
     let out = client.output_stream();
-    let write = out.direct_write(out.ticket()).expect("plain TCP").expect("direct writes");
+    let write = out.direct_write(out.ticket()).expect("plain TCP").expect("direct writes").into_owned();
     let chunk = vec![7u8; 64 * 1024];
     while let Poll::Ready(Ok(_)) = write.try_write(&chunk) {}
     // A poll on the runtime waits for room; CancelIOAsync wakes it and it reports the abort.
@@ -460,7 +460,8 @@ async fn a_direct_write_waiting_for_room_is_woken_by_cancel_io_and_close() {
     within(cancelled).await.unwrap().unwrap();
 
     // Close wakes a waiting write the same way.
-    let write = out.direct_write(out.ticket()).expect("usable after CancelIOAsync").expect("plain");
+    let write =
+        out.direct_write(out.ticket()).expect("usable after CancelIOAsync").expect("plain").into_owned();
     let woken = Arc::new(CountingWaker(Default::default()));
     let waker = std::task::Waker::from(woken.clone());
     let mut cx = std::task::Context::from_waker(&waker);

@@ -280,7 +280,14 @@ async fn sample_plain_hello_then_upgrade_to_ssl() {
     writer.write_string(hello).unwrap();
     within(writer.store()).await.unwrap();
     writer.detach_stream().unwrap();
+    let (input, output) = (sock.input_stream(), sock.output_stream());
+    assert!(output.direct_write(output.ticket()).unwrap().is_some(), "plain TCP has direct writes");
     within(sock.upgrade_to_ssl(Level::Tls12, &localhost())).await.unwrap();
+    // Upgraded: no direct (plain TCP) read or write is offered any more, so nothing bypasses
+    // TLS; the socket's fd is still what a blocking waiter polls.
+    assert!(input.direct_read(input.ticket()).unwrap().is_none(), "a direct read after STARTTLS");
+    assert!(output.direct_write(output.ticket()).unwrap().is_none(), "a direct write after STARTTLS");
+    assert!(input.readiness_fd().is_some());
     assert_ne!(sock.information().negotiated_tls_version(), netrt::tls::TlsVersion::None);
     assert_eq!(sock.information().protection_level(), Level::Tls12);
     within(sock.write_all(b"secret\n")).await.unwrap();

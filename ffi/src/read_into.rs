@@ -137,19 +137,22 @@ impl ReadInto {
     }
 
     /// The read driven to its end on this thread, without an operation (the one-call form
-    /// `netrt_input_stream_read`; `ready`: [`readiness`](Self::readiness)): the buffer with
-    /// the bytes read. When `timeout_ms` (`NETRT_INFINITE`: no limit) passes first the read
+    /// `netrt_input_stream_read`; `ready`: [`readiness`](Self::readiness)): the number of
+    /// bytes read, which the buffer's length now says (not read back from it: that would take
+    /// its lock again). When `timeout_ms` (`NETRT_INFINITE`: no limit) passes first the read
     /// ends there — with the bytes it had received, or, having received none, with
     /// `WAIT_TIMEOUT` (nothing consumed, the read slot given back). Close and CancelIOAsync
     /// wake it as they wake any direct read.
-    pub(crate) fn block(mut self, ready: Readiness, timeout_ms: u32) -> Result<OpResult, Error> {
+    pub(crate) fn block(mut self, ready: Readiness, timeout_ms: u32) -> Result<u32, Error> {
         debug_assert!(self.cancel.is_none(), "an operation's read is cancelled through it");
         let outcome = block_on_caller(ready, timeout_of(timeout_ms), |cx| self.advance(Some(cx)));
-        match outcome {
+        let finished = match outcome {
             Some(outcome) => outcome,
             None if self.filled > 0 => self.finish(),
             None => Err(timed_out(timeout_ms)),
-        }
+        };
+        // `count` is a u32 (the C argument), and `filled <= count`.
+        finished.map(|_| self.filled as u32)
     }
 
     /// What a blocking waiter polls for this read.

@@ -80,7 +80,7 @@ pub extern "C" fn netrt_input_stream_read(
             ReadStart::Done(outcome) => length_read(outcome?),
             // Plain TCP with nothing there yet: waited for on this thread without an operation.
             ReadStart::Waiting(read) => match read.readiness() {
-                Some(ready) => length_read(read.block(ready, timeout_ms)?),
+                Some(ready) => read.block(ready, timeout_ms)?,
                 None => length_read(run_blocking(read_op_waiting(read)?, timeout_ms)?),
             },
             ReadStart::Op(op) => length_read(run_blocking(op, timeout_ms)?),
@@ -339,7 +339,9 @@ fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart,
     let_obj!(buffer_obj, buf = buffer, Buffer);
     // One ticket for the first attempt and the rest: an abort in between ends both.
     let ticket = output.ticket();
-    match output.direct_write(ticket) {
+    // The first attempt borrows the stream: a write the kernel takes at once takes no
+    // reference; one that goes on owns its own (`into_owned`).
+    let rest = match output.direct_write(ticket) {
         Ok(Some(writer)) => {
             // One `send` of the buffer's bytes, their length read under the same lock: the
             // usual write ends here, with no more work than a plain `send`.
@@ -351,14 +353,17 @@ fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart,
                 Poll::Pending => 0,
                 Poll::Ready(Err(e)) => return Ok(WriteStart::Done(Err(e))),
             };
-            let write = WriteFrom::after_first_attempt(writer, buffer_obj, keep, total, sent);
-            return Ok(WriteStart::Waiting(write));
+            Some((writer.into_owned(), total, sent))
         }
         // TLS, datagrams: the future below.
-        Ok(None) => {}
+        Ok(None) => None,
         // A state error (a write pending, closed, not connected) is returned synchronously by
         // `completed`; an abort belongs to the operation.
         Err(e) => return Ok(WriteStart::Done(Err(e))),
+    };
+    if let Some((writer, total, sent)) = rest {
+        let write = WriteFrom::after_first_attempt(writer, buffer_obj, keep, total, sent);
+        return Ok(WriteStart::Waiting(write));
     }
     // One future over a copy, driven on the caller's thread by a blocking waiter where the
     // stream has a socket to wait on (TLS).

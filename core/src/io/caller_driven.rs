@@ -177,39 +177,43 @@ pub fn block_on_caller_progressing<R>(
     // Set before the first sleep. The deadline ends the wait only after a step that followed a
     // poll(2): a step that only registered must not turn data that is there into a timeout.
     let mut deadline: Option<Instant> = None;
-    loop {
-        let mut progressed = false;
-        if let Poll::Ready(done) = poll_as_caller(|| step(&mut cx, &mut progressed)) {
-            return Some(done);
+    // One scope for every step: nothing between two steps polls a future on this thread (the
+    // sleep is a bare poll(2)), and each scope costs two thread-local accesses.
+    poll_as_caller(|| {
+        loop {
+            let mut progressed = false;
+            if let Poll::Ready(done) = step(&mut cx, &mut progressed) {
+                return Some(done);
+            }
+            fruitless = if fd_ready && !progressed { fruitless + 1 } else { 0 };
+            let left = match (timeout, deadline) {
+                (None, _) => None,
+                (Some(limit), None) => {
+                    deadline = Some(Instant::now() + limit);
+                    Some(limit)
+                }
+                (Some(_), Some(at)) => match at.saturating_duration_since(Instant::now()) {
+                    left if left.is_zero() => return None,
+                    left => Some(left),
+                },
+            };
+            fd_ready = match &wake {
+                Some(wake) if fruitless < 2 => poll_fds(Some(ready), wake, left),
+                Some(wake) => {
+                    poll_fds(None, wake, Some(left.map_or(IDLE_PAUSE, |l| l.min(IDLE_PAUSE))));
+                    false
+                }
+                None => poll_fd(ready, left.map_or(NO_EVENTFD_TICK, |l| l.min(NO_EVENTFD_TICK))),
+            };
         }
-        fruitless = if fd_ready && !progressed { fruitless + 1 } else { 0 };
-        let left = match (timeout, deadline) {
-            (None, _) => None,
-            (Some(limit), None) => {
-                deadline = Some(Instant::now() + limit);
-                Some(limit)
-            }
-            (Some(_), Some(at)) => match at.saturating_duration_since(Instant::now()) {
-                left if left.is_zero() => return None,
-                left => Some(left),
-            },
-        };
-        fd_ready = match &wake {
-            Some(wake) if fruitless < 2 => poll_fds(Some(ready), wake, left),
-            Some(wake) => {
-                poll_fds(None, wake, Some(left.map_or(IDLE_PAUSE, |l| l.min(IDLE_PAUSE))));
-                false
-            }
-            None => poll_fd(ready, left.map_or(NO_EVENTFD_TICK, |l| l.min(NO_EVENTFD_TICK))),
-        };
-    }
+    })
 }
 
 /// Waits up to `timeout` for `ready` alone; whether its fd is ready.
 fn poll_fd(ready: Readiness, timeout: Duration) -> bool {
     let events = if ready.is_readable() { libc::POLLIN } else { libc::POLLOUT };
     let mut fd = libc::pollfd { fd: ready.fd(), events, revents: 0 };
-    let ms = timeout.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+    let ms = crate::foundation::async_op::poll_timeout_ms(timeout);
     let _ = crate::sys::poll(std::slice::from_mut(&mut fd), ms);
     fd.revents != 0
 }
@@ -295,10 +299,12 @@ impl OutputStream {
 
     /// A direct write for the operation holding `ticket` — `None` when this stream has none
     /// (TLS, datagrams: use [`write_with`](Self::write_with)), an error when a write cannot
-    /// start now (another write pending, aborted, closed, not connected).
+    /// start now (another write pending, aborted, closed, not connected). It borrows the
+    /// stream: a write the kernel takes at once ends before the borrow does, and takes no
+    /// reference; [`DirectWriteStart::into_owned`] for one that must go on.
     #[doc(hidden)]
-    pub fn direct_write(&self, ticket: OpTicket) -> Result<Option<DirectWrite>> {
-        Ok(self.sink.direct_write_begin(ticket)?.then(|| DirectWrite { sink: self.sink.clone(), ticket }))
+    pub fn direct_write(&self, ticket: OpTicket) -> Result<Option<DirectWriteStart<'_>>> {
+        Ok(self.sink.direct_write_begin(ticket)?.then_some(DirectWriteStart { sink: &self.sink, ticket }))
     }
 
     /// What a blocking waiter polls for writability (see [`ByteSource::readiness_fd`]).
@@ -383,6 +389,41 @@ impl std::fmt::Debug for DirectRead {
 pub struct DirectWrite {
     sink: Arc<dyn ByteSink>,
     ticket: OpTicket,
+}
+
+/// The first attempt of a [`DirectWrite`], borrowing its stream (see
+/// [`OutputStream::direct_write`]): it holds the socket's write slot as a `DirectWrite` does.
+#[doc(hidden)]
+pub struct DirectWriteStart<'a> {
+    sink: &'a Arc<dyn ByteSink>,
+    ticket: OpTicket,
+}
+
+impl DirectWriteStart<'_> {
+    /// As [`DirectWrite::try_write`].
+    pub fn try_write(&self, data: &[u8]) -> Poll<Result<usize>> {
+        self.sink.direct_write(self.ticket, data, None, false)
+    }
+
+    /// The same write, owning a reference to its stream: the write slot passes to it.
+    pub fn into_owned(self) -> DirectWrite {
+        let owned = DirectWrite { sink: self.sink.clone(), ticket: self.ticket };
+        // The slot is the owned write's to give back now.
+        std::mem::forget(self);
+        owned
+    }
+}
+
+impl Drop for DirectWriteStart<'_> {
+    fn drop(&mut self) {
+        self.sink.direct_write_end();
+    }
+}
+
+impl std::fmt::Debug for DirectWriteStart<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DirectWriteStart")
+    }
 }
 
 impl DirectWrite {

@@ -14,7 +14,7 @@ mod data_io_tests;
 
 pub use buffer::Buffer;
 #[doc(hidden)]
-pub use caller_driven::{DirectRead, DirectWrite};
+pub use caller_driven::{DirectRead, DirectWrite, DirectWriteStart};
 pub use data_reader::DataReader;
 pub use data_writer::DataWriter;
 pub use encoding::{ByteOrder, UnicodeEncoding};

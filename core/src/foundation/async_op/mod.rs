@@ -99,7 +99,7 @@ pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter
 pub(crate) use stored::StoredHandler;
 #[doc(hidden)]
 pub use wake::Readiness;
-pub(crate) use wake::{WakeFd, poll_fds, thread_wake};
+pub(crate) use wake::{WakeFd, poll_fds, poll_timeout_ms, thread_wake};
 
 pub use crate::foundation_enums::AsyncStatus;
 

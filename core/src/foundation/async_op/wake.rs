@@ -136,13 +136,24 @@ pub(crate) fn poll_fds(ready: Option<Readiness>, wake: &WakeFd, timeout: Option<
     let ms = match timeout {
         None => -1,
         // Round up so a short remainder does not spin.
-        Some(t) => t.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32,
+        Some(t) => poll_timeout_ms(t),
     };
     let _ = crate::sys::poll(&mut fds, ms);
     if fds[1].revents != 0 {
         wake.drain();
     }
     fds[0].revents != 0
+}
+
+/// `timeout` as poll(2)'s milliseconds, rounded up to a whole microsecond's millisecond (so a
+/// short remainder does not spin), at most `i32::MAX`. In 64 bits: `Duration::as_micros` is
+/// 128, and its division a libcall on every blocking wait with a time limit.
+pub(crate) fn poll_timeout_ms(timeout: Duration) -> i32 {
+    let ms = timeout
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(timeout.subsec_micros().div_ceil(1000)));
+    ms.min(i32::MAX as u64) as i32
 }
 
 /// Time left until `deadline` (None: no limit).

@@ -19,7 +19,7 @@ mod unread;
 mod upgrade;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::task::{Context, Poll};
 
@@ -52,6 +52,11 @@ pub(crate) struct Inner {
     /// The settings `Control` reads and writes (a control keeps the socket alive).
     settings: Shared<StreamSettings>,
     state: RwLock<State>,
+    /// The fd of the connection while `state` is Connected over plain TCP, else -1: what the
+    /// direct reads' and writes' start and a blocking waiter's readiness read without taking
+    /// the state lock. Written under the state's write lock with every change of what it
+    /// mirrors ([`Inner::mirror_plain_fd`]); TLS and every other state fall back to the lock.
+    plain_fd: AtomicI32,
     abort: abort::Aborter,
     read_busy: AtomicBool,
     write_busy: AtomicBool,
@@ -153,6 +158,7 @@ impl StreamSocket {
         Self {
             inner: Arc::new(Inner {
                 settings: Shared::new("StreamSocket", settings),
+                plain_fd: AtomicI32::new(plain_fd_of(&state)),
                 state: RwLock::new(state),
                 abort: abort::Aborter::default(),
                 read_busy: AtomicBool::new(false),
@@ -437,6 +443,7 @@ impl StreamSocket {
             }
             Ok(conn) => {
                 *state = State::Connected(conn);
+                self.inner.mirror_plain_fd(&state);
                 Ok(())
             }
             Err(e) => {
@@ -563,6 +570,19 @@ impl StreamSocket {
 }
 
 impl Inner {
+    /// Sets `plain_fd` from `state`, the state just written (its write lock still held).
+    fn mirror_plain_fd(&self, state: &State) {
+        self.plain_fd.store(plain_fd_of(state), Ordering::Release);
+    }
+
+    /// The fd of a connected plain-TCP socket, read without the state lock (None: TLS, or not
+    /// connected — ask the state).
+    #[inline]
+    fn plain_fd(&self) -> Option<std::os::fd::RawFd> {
+        let fd = self.plain_fd.load(Ordering::Acquire);
+        (fd >= 0).then_some(fd)
+    }
+
     /// A record for a handshake to write into, starting as the socket's current one (what
     /// Information keeps reporting if the attempt fails before its handshake starts).
     fn handshake_record(&self) -> SharedRecord {
@@ -588,6 +608,9 @@ impl Inner {
     /// The fd a caller may poll for either direction, plain or TLS (see
     /// `ByteSource::readiness_fd`).
     fn readiness_fd(&self) -> Option<std::os::fd::RawFd> {
+        if let Some(fd) = self.plain_fd() {
+            return Some(fd);
+        }
         connected(&self.state.read().unwrap_or_else(|e| e.into_inner()), "poll")
             .ok()
             .map(|c| c.readiness_fd())
@@ -660,7 +683,9 @@ impl Inner {
         outcome
     }
 
-    /// What a read that returned `result` reports.
+    /// What a read that returned `result` reports. Inline for the usual bytes read; the rest
+    /// in [`read_outcome_other`](Self::read_outcome_other).
+    #[inline]
     fn read_outcome(
         &self,
         conn: &Connection,
@@ -669,6 +694,19 @@ impl Inner {
     ) -> Result<usize> {
         match result {
             Ok(n) if n > 0 => Ok(n),
+            other => self.read_outcome_other(conn, ticket, other),
+        }
+    }
+
+    /// [`read_outcome`](Self::read_outcome) of an end of stream or an error.
+    #[inline(never)]
+    fn read_outcome_other(
+        &self,
+        conn: &Connection,
+        ticket: abort::Ticket,
+        result: std::io::Result<usize>,
+    ) -> Result<usize> {
+        match result {
             // After close, the shutdown makes a racing read see EOF or an error: report the abort.
             _ if self.abort.is_aborted(ticket) => Err(Error::aborted("the read")),
             Ok(n) => Ok(n),
@@ -681,6 +719,12 @@ impl Inner {
         let busy = Busy::acquire(&self.read_busy, &self.abort, "read")?;
         if self.abort.is_aborted(ticket) {
             return Err(Error::aborted("the read"));
+        }
+        // Read after the slot was taken: an upgrade to TLS, which needs the slot, cannot come
+        // between this and the read's end (a Close can; the read's syscall sees it).
+        if self.plain_fd().is_some() {
+            busy.keep();
+            return Ok(true);
         }
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
         if connected(&state, "read")?.plain_fd().is_none() {
@@ -768,6 +812,11 @@ impl Inner {
         if self.abort.is_aborted(ticket) {
             return Err(Error::aborted("the write"));
         }
+        // As in `direct_begin`.
+        if self.plain_fd().is_some() {
+            busy.keep();
+            return Ok(true);
+        }
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
         if connected(&state, "write")?.plain_fd().is_none() {
             return Ok(false);
@@ -823,6 +872,7 @@ impl Inner {
     }
 
     /// What a write that returned `result` reports (as `read_outcome` for reads).
+    #[inline]
     fn write_outcome(
         &self,
         conn: &Connection,
@@ -831,10 +881,18 @@ impl Inner {
     ) -> Result<usize> {
         match result {
             Ok(n) => Ok(n),
-            // After close, the shutdown makes a racing write fail: report the abort.
-            Err(_) if self.abort.is_aborted(ticket) => Err(Error::aborted("the write")),
-            Err(e) => Err(conn.map_io_error(&e, "write")),
+            Err(e) => self.write_error(conn, ticket, e),
         }
+    }
+
+    /// [`write_outcome`](Self::write_outcome) of a failed write.
+    #[inline(never)]
+    fn write_error(&self, conn: &Connection, ticket: abort::Ticket, e: std::io::Error) -> Result<usize> {
+        // After close, the shutdown makes a racing write fail: report the abort.
+        if self.abort.is_aborted(ticket) {
+            return Err(Error::aborted("the write"));
+        }
+        Err(conn.map_io_error(&e, "write"))
     }
 
     fn close(&self) {
@@ -855,7 +913,9 @@ impl Inner {
                 // Closed again: what the first close recorded stays.
                 State::Closed(_) => return self.abort_after_close(),
             };
-            std::mem::replace(&mut *state, State::Closed(last))
+            let previous = std::mem::replace(&mut *state, State::Closed(last));
+            self.mirror_plain_fd(&state);
+            previous
         };
         self.settings.close();
         self.abort.abort_all();
@@ -887,6 +947,14 @@ impl Inner {
 impl StreamSettingsHost for Inner {
     fn stream_settings(&self) -> &Shared<StreamSettings> {
         &self.settings
+    }
+}
+
+/// What `Inner::plain_fd` mirrors of `state`.
+fn plain_fd_of(state: &State) -> i32 {
+    match state {
+        State::Connected(conn) => conn.plain_fd().unwrap_or(-1),
+        _ => -1,
     }
 }
 

@@ -21,7 +21,9 @@ impl Unread {
     }
 
     /// Copies given-back bytes into `buf` (the oldest first); None when there are none.
-    /// `ledger` is asked for only when bytes are taken.
+    /// `ledger` is asked for only when bytes may be there. Inline: every direct read asks, and
+    /// almost always finds none.
+    #[inline]
     pub(super) fn take<'a>(
         &self,
         buf: &mut [u8],
@@ -30,6 +32,13 @@ impl Unread {
         if !self.any.load(Ordering::Acquire) || buf.is_empty() {
             return None;
         }
+        self.take_some(buf, ledger())
+    }
+
+    /// [`take`](Self::take) once bytes may be there.
+    #[cold]
+    #[inline(never)]
+    fn take_some(&self, buf: &mut [u8], ledger: &Arc<AtomicUsize>) -> Option<usize> {
         let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
         if bytes.is_empty() {
             return None;
@@ -40,7 +49,7 @@ impl Unread {
         if bytes.is_empty() {
             self.any.store(false, Ordering::Release);
         }
-        ledger().fetch_sub(n, Ordering::AcqRel);
+        ledger.fetch_sub(n, Ordering::AcqRel);
         Some(n)
     }
 

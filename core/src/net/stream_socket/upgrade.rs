@@ -193,6 +193,7 @@ impl Inner {
         match &*state {
             State::Connected(current) if Arc::ptr_eq(current, &old) => {
                 *state = State::Connected(new);
+                self.mirror_plain_fd(&state);
                 Ok(())
             }
             _ => {
