@@ -418,6 +418,15 @@ impl CompletionQueue {
             .flatten()
     }
 
+    /// Whether this thread has a current queue ([`current`](Self::current) without a clone).
+    pub(crate) fn has_current() -> bool {
+        CURRENT
+            .try_with(|c| {
+                c.borrow().as_ref().is_some_and(|q| q.inner.generation == fork_generation() && !q.is_closed())
+            })
+            .unwrap_or(false)
+    }
+
     fn signal_fd(&self) {
         self.inner.jobs.signal();
     }
@@ -434,7 +443,9 @@ impl std::fmt::Debug for CompletionQueue {
 }
 
 mod drive;
+mod read_edges;
 use drive::forget_locked;
 pub(crate) use drive::{DrivenWaker, socket_closing};
+pub(crate) use read_edges::read_edges;
 #[cfg(test)]
 mod tests;
