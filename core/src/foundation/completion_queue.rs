@@ -418,13 +418,11 @@ impl CompletionQueue {
             .flatten()
     }
 
-    /// Whether this thread has a current queue ([`current`](Self::current) without a clone).
-    pub(crate) fn has_current() -> bool {
-        CURRENT
-            .try_with(|c| {
-                c.borrow().as_ref().is_some_and(|q| q.inner.generation == fork_generation() && !q.is_closed())
-            })
-            .unwrap_or(false)
+    /// Whether this thread has a queue set as current — closed or inherited across fork()
+    /// too, where [`current`](Self::current) says None: a hint for a fast path that is safe
+    /// either way (no clone, no check of the queue itself).
+    pub(crate) fn current_is_set() -> bool {
+        CURRENT.try_with(|c| c.try_borrow().is_ok_and(|q| q.is_some())).unwrap_or(false)
     }
 
     fn signal_fd(&self) {

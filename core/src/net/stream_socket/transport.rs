@@ -241,11 +241,17 @@ impl PlainIo {
     /// it finds nothing without a syscall while the socket is known to be empty (the reply of
     /// a request/response exchange is never there yet when its read starts); there it also
     /// turns on `TCP_INQ`, which lets a `recv` that takes the last bytes say so.
+    ///
+    /// A skip would be safe under any waiter (a blocking waiter polls the fd level-triggered,
+    /// the runtime's first poll makes the `recv`). It is kept to threads with a current queue
+    /// because only a queue's edges move the count before the read starts: elsewhere the mark
+    /// still stands when bytes have come, and the skip would trade the `recv` that finds them
+    /// for a wake-up.
     fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        if CompletionQueue::has_current() {
-            if self.known_drained() {
-                return Err(io::ErrorKind::WouldBlock.into());
-            }
+        if self.known_drained() && CompletionQueue::current_is_set() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        if self.inq.load(Ordering::Relaxed) == INQ_UNTRIED && CompletionQueue::current_is_set() {
             self.want_inq();
         }
         self.recv(buf)
@@ -259,11 +265,8 @@ impl PlainIo {
         mark & DRAINED != 0 && mark as u32 == read_edges(self.fd())
     }
 
-    /// Sets `TCP_INQ` once (a kernel without it: `recv`s simply never say what is left).
+    /// Sets `TCP_INQ` (a kernel without it: `recv`s simply never say what is left).
     fn want_inq(&self) {
-        if self.inq.load(Ordering::Relaxed) != INQ_UNTRIED {
-            return;
-        }
         let on: libc::c_int = 1;
         // SAFETY: our socket; `on` is an int of the size given.
         let set = unsafe {
