@@ -85,3 +85,41 @@ pub(crate) fn write(fd: RawFd, data: &[u8]) -> std::io::Result<usize> {
     // SAFETY: `data` is valid for reads of `data.len()` bytes.
     result(unsafe { libc::syscall(libc::SYS_write, fd, data.as_ptr(), data.len()) })
 }
+
+/// `recv(fd, buf, flags)` on a TCP socket with `TCP_INQ` set, as `recvmsg`: the count, and
+/// what the kernel says is left to read after it (`None` when it did not say; non-zero also
+/// when only the end of the stream is left).
+pub(crate) fn recv_inq(
+    fd: RawFd,
+    buf: &mut [u8],
+    flags: libc::c_int,
+) -> std::io::Result<(usize, Option<u32>)> {
+    /// Room for one `int` control message, aligned as `cmsghdr` wants.
+    #[repr(C)]
+    struct Control {
+        _align: [libc::cmsghdr; 0],
+        bytes: [u8; 32],
+    }
+    let mut control = Control { _align: [], bytes: [0; 32] };
+    let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+    // SAFETY: all-zero is a valid msghdr (no name, no iovec, no control).
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes.as_mut_ptr().cast();
+    msg.msg_controllen = control.bytes.len() as _;
+    // SAFETY: `msg` points at one iovec over `buf` and a control buffer of its stated size,
+    // all alive for the call.
+    let n = result(unsafe { libc::syscall(libc::SYS_recvmsg, fd, &mut msg, flags) })?;
+    // SAFETY: the kernel filled `msg_controllen` bytes of `control`: the CMSG macros walk
+    // within them.
+    let inq = unsafe {
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        (!cmsg.is_null()
+            && (*cmsg).cmsg_level == libc::SOL_TCP
+            && (*cmsg).cmsg_type == libc::TCP_CM_INQ
+            && (*cmsg).cmsg_len as usize >= libc::CMSG_LEN(4) as usize)
+            .then(|| libc::CMSG_DATA(cmsg).cast::<libc::c_int>().read_unaligned() as u32)
+    };
+    Ok((n, inq))
+}

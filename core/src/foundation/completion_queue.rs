@@ -418,6 +418,13 @@ impl CompletionQueue {
             .flatten()
     }
 
+    /// Whether this thread has a queue set as current — closed or inherited across fork()
+    /// too, where [`current`](Self::current) says None: a hint for a fast path that is safe
+    /// either way (no clone, no check of the queue itself).
+    pub(crate) fn current_is_set() -> bool {
+        CURRENT.try_with(|c| c.try_borrow().is_ok_and(|q| q.is_some())).unwrap_or(false)
+    }
+
     fn signal_fd(&self) {
         self.inner.jobs.signal();
     }
@@ -434,7 +441,9 @@ impl std::fmt::Debug for CompletionQueue {
 }
 
 mod drive;
+mod read_edges;
 use drive::forget_locked;
 pub(crate) use drive::{DrivenWaker, socket_closing};
+pub(crate) use read_edges::read_edges;
 #[cfg(test)]
 mod tests;

@@ -343,8 +343,10 @@ pub struct DirectRead {
 }
 
 impl DirectRead {
-    /// One attempt that never waits and arms nothing: `Pending` when nothing is there now.
-    /// `buf` must not be empty.
+    /// One attempt that never waits and arms nothing: `Pending` when nothing is there now —
+    /// on a thread with a current completion queue, also without a syscall when the socket is
+    /// known to have been empty since its last `recv` (the queue's edge-triggered watch then
+    /// reports anything that comes). `buf` must not be empty.
     pub fn try_read(&self, buf: &mut [u8]) -> Poll<Result<usize>> {
         self.source.direct_read(self.ticket, buf, None, false)
     }

@@ -250,6 +250,10 @@ impl CompletionQueue {
                     continue;
                 }
                 let fd = token as u32 as RawFd;
+                if flags & READ_EVENTS != 0 {
+                    // Before the edge is handed on, under this lock (see `read_edges`).
+                    super::read_edges::took_read_edge(fd);
+                }
                 let Some(watch) = st.watched.get_mut(&fd).filter(|w| u64::from(w.generation) == token >> 32)
                 else {
                     continue;

@@ -5,7 +5,7 @@ use std::mem::ManuallyDrop;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -17,6 +17,7 @@ use tokio::net::TcpStream;
 
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
+use crate::foundation::completion_queue::{CompletionQueue, read_edges};
 use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable, take_watched_start};
 use crate::net::tcp_info::StatsTracker;
 
@@ -28,6 +29,15 @@ const SKIP_FROM: u8 = 2;
 /// `PlainIo::start_habit` at which a start probes again after `SKIP_UNTIL - SKIP_FROM` skipped
 /// ones, to notice within a few reads when data starts to be there before the reads.
 const SKIP_UNTIL: u8 = 5;
+
+/// `PlainIo::drained`: set when the socket's receive queue was found empty; the low half is
+/// the read-edge count of its fd from just before that `recv` (`completion_queue::read_edges`).
+const DRAINED: u64 = 1 << 32;
+
+/// `PlainIo::inq`: whether `TCP_INQ` is set (its `recv`s then say what is left to read).
+const INQ_UNTRIED: u8 = 0;
+const INQ_ON: u8 = 1;
+const INQ_UNAVAILABLE: u8 = 2;
 
 /// How long Close waits to deliver a TLS close_notify before giving up (never on the caller).
 const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
@@ -84,6 +94,11 @@ pub(crate) struct PlainIo {
     /// The next `recv` is a watched start's probe (the last one filled its buffer): it records
     /// what it finds in `start_habit`.
     start_probe_is_recv: AtomicBool,
+    /// The last `recv` left the receive queue empty (`DRAINED`, with the read-edge count it
+    /// dates from), else 0: see `known_drained`.
+    drained: AtomicU64,
+    /// `INQ_*`: set on the first read started on a thread with a current completion queue.
+    inq: AtomicU8,
 }
 
 impl Drop for PlainIo {
@@ -128,6 +143,8 @@ impl PlainIo {
             last_recv_full: AtomicBool::new(false),
             start_habit: AtomicU8::new(0),
             start_probe_is_recv: AtomicBool::new(false),
+            drained: AtomicU64::new(0),
+            inq: AtomicU8::new(INQ_UNTRIED),
         }
     }
 
@@ -183,9 +200,31 @@ impl PlainIo {
         made.as_ref().map_err(|&errno| io::Error::from_raw_os_error(errno))
     }
 
-    /// One non-blocking `recv` (see `last_recv_full`).
+    /// One non-blocking `recv` (see `last_recv_full`); it records whether it left the receive
+    /// queue empty (see `known_drained`).
     fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        let got = recv_now(self.fd(), buf);
+        let fd = self.fd();
+        // Read before the syscall: an edge a queue takes from here on makes the mark stale.
+        let edges = read_edges(fd);
+        let (got, left) = if self.inq.load(Ordering::Relaxed) == INQ_ON {
+            match crate::sys::recv_inq(fd, buf, libc::MSG_DONTWAIT) {
+                Ok((n, left)) => (Ok(n), left),
+                Err(e) => (Err(e), None),
+            }
+        } else {
+            (recv_now(fd, buf), None)
+        };
+        // Empty: nothing there, or bytes with nothing left behind them (an end of stream still
+        // to read counts as something left). An end of stream read is not "empty": every
+        // later read sees it again, with no edge to announce it.
+        let drained = match &got {
+            Err(e) => e.kind() == io::ErrorKind::WouldBlock,
+            Ok(n) => *n > 0 && left == Some(0),
+        };
+        let mark = if drained { DRAINED | u64::from(edges) } else { 0 };
+        if self.drained.load(Ordering::Relaxed) != mark {
+            self.drained.store(mark, Ordering::Relaxed);
+        }
         if self.start_probe_is_recv.load(Ordering::Relaxed) {
             self.start_probe_is_recv.store(false, Ordering::Relaxed);
             self.record_start(matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock));
@@ -195,6 +234,51 @@ impl PlainIo {
             self.last_recv_full.store(full, Ordering::Relaxed);
         }
         got
+    }
+
+    /// The attempt a read makes when it starts (no waker, nothing armed). On a thread with a
+    /// current completion queue — the queue, edge-triggered, drives the read should it wait —
+    /// it finds nothing without a syscall while the socket is known to be empty (the reply of
+    /// a request/response exchange is never there yet when its read starts); there it also
+    /// turns on `TCP_INQ`, which lets a `recv` that takes the last bytes say so.
+    ///
+    /// A skip would be safe under any waiter (a blocking waiter polls the fd level-triggered,
+    /// the runtime's first poll makes the `recv`). It is kept to threads with a current queue
+    /// because only a queue's edges move the count before the read starts: elsewhere the mark
+    /// still stands when bytes have come, and the skip would trade the `recv` that finds them
+    /// for a wake-up.
+    fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.known_drained() && CompletionQueue::current_is_set() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        if self.inq.load(Ordering::Relaxed) == INQ_UNTRIED && CompletionQueue::current_is_set() {
+            self.want_inq();
+        }
+        self.recv(buf)
+    }
+
+    /// Whether the receive queue has been empty since the last `recv`, as far as completion
+    /// queues know: it drained it, and no queue took a read edge of this fd since (see
+    /// `foundation::completion_queue::read_edges` for why that is exact for a queue's read).
+    fn known_drained(&self) -> bool {
+        let mark = self.drained.load(Ordering::Relaxed);
+        mark & DRAINED != 0 && mark as u32 == read_edges(self.fd())
+    }
+
+    /// Sets `TCP_INQ` (a kernel without it: `recv`s simply never say what is left).
+    fn want_inq(&self) {
+        let on: libc::c_int = 1;
+        // SAFETY: our socket; `on` is an int of the size given.
+        let set = unsafe {
+            libc::setsockopt(
+                self.fd(),
+                libc::SOL_TCP,
+                libc::TCP_INQ,
+                (&raw const on).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        } == 0;
+        self.inq.store(if set { INQ_ON } else { INQ_UNAVAILABLE }, Ordering::Relaxed);
     }
 
     /// One `recv`: what is there (≥ 1 byte, or 0 at end of stream). The syscall comes first,
@@ -426,9 +510,10 @@ impl Connection {
         self.tls.tls().is_none().then(|| self.tcp.poll_read(cx, buf))
     }
 
-    /// One non-blocking `recv` into `buf` (never empty) on a plain connection (`None` under TLS).
+    /// A read's first attempt, one non-blocking `recv` into `buf` (never empty), on a plain
+    /// connection (`None` under TLS): see `PlainIo::try_recv`.
     pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
-        self.tls.tls().is_none().then(|| self.tcp.recv(buf))
+        self.tls.tls().is_none().then(|| self.tcp.try_recv(buf))
     }
 
     /// Writes some of `data` (≥ 1 byte; under TLS all of it, flushed). `data` is never empty.
