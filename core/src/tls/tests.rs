@@ -323,3 +323,17 @@ fn a_server_certificate_seen_again_after_its_connection_closed_is_not_parsed_aga
     let again = verifier.validate(&der.into(), &[], &name, now).server_certificate.expect("parsed");
     assert_eq!(again.parsed_address(), parsed_at);
 }
+
+#[test]
+fn an_apps_own_roots_are_tried_before_the_system_ones() {
+    let pki = Pki::get();
+    let mut system = RootCertStore::empty();
+    system.add(pki.der("other_ca").into()).expect("anchor");
+    let store = super::trust::with_extra_roots(&Arc::new(system), &roots(&["ca"])).expect("store");
+    let subject_of = |name: &str| {
+        let der = pki.der(name);
+        webpki::anchor_from_trusted_cert(&der.into()).expect("anchor").subject.to_vec()
+    };
+    let order: Vec<Vec<u8>> = store.roots.iter().map(|a| a.subject.to_vec()).collect();
+    assert_eq!(order, [subject_of("ca"), subject_of("other_ca")]);
+}
