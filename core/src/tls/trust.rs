@@ -100,8 +100,8 @@ fn load_system_roots() -> SystemRoots {
 /// The extras come first: webpki tries the anchors in order and stops at the first that
 /// completes a path, and an app that names its own roots usually connects to servers they
 /// issued — with them last, every handshake first compared the issuer with each of the
-/// system's few hundred anchors (and built and ranked an error for each). Which anchor ends a
-/// path does not change whether one exists.
+/// system's anchors, well over a hundred (and built and ranked an error for each). Which
+/// anchor ends a path does not change whether one exists.
 ///
 /// An extra root that cannot be used as a trust anchor is `E_INVALIDARG`: the app named it
 /// explicitly, so silently dropping it would only turn into a confusing Untrusted later.
