@@ -3,7 +3,8 @@
 //! interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
 //!
-//! `netrt-bench [tcp|tls|ws|accept-memory]` runs one group (`caps` runs only when named);
+//! `netrt-bench [tcp|tls|ws|accept-memory]` runs one group (`caps` and `tls-handshakes`, the TLS
+//! group's two handshake rows alone, run only when named);
 //! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py);
 //! `netrt-bench --ws-one event|pull|baseline SIZE COUNT` runs one client's echo loop once (to
 //! count instructions per message under callgrind); `netrt-bench --tls-server PKI_DIR [resume]` and
