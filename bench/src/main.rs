@@ -3,12 +3,14 @@
 //! interleaved A B A B ... so machine noise hits both sides alike. Prints ratios
 //! (netrt / baseline) with median, min and max over the pairs.
 //!
-//! `netrt-bench [tcp|tls|ws|accept-memory]` runs one group (`caps` runs only when named);
+//! `netrt-bench [tcp|tls|ws|accept-memory]` runs one group (`caps` and `tls-handshakes`, the TLS
+//! group's two handshake rows alone, run only when named);
 //! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py);
 //! `netrt-bench --ws-one event|pull|baseline SIZE COUNT` runs one client's echo loop once (to
 //! count instructions per message under callgrind); `netrt-bench --tls-server PKI_DIR [resume]` and
 //! `netrt-bench --handshakes netrt|baseline N PORT PKI_DIR` run the full-handshake loop in a
-//! client process of its own (context switches per connect; callgrind).
+//! client process of its own (context switches per connect; callgrind); PORT `inproc` (or
+//! `inproc-resume`) serves from this process, on netrt's runtime, as the handshake rows do.
 
 mod accept;
 mod caps;
@@ -48,7 +50,7 @@ fn main() {
         return;
     }
     if args.get(1).map(String::as_str) == Some("--handshakes") {
-        let (which, n, port, dir) = (&args[2], args[3].parse().unwrap(), args[4].parse().unwrap(), &args[5]);
+        let (which, n, port, dir) = (&args[2], args[3].parse().unwrap(), args[4].as_str(), &args[5]);
         tls::handshakes_child(which, n, port, dir.into());
         return;
     }
@@ -82,7 +84,10 @@ fn main() {
         tcp_figures();
     }
     if run("tls") {
-        tls_figures();
+        tls_figures(false);
+    }
+    if only == "tls-handshakes" {
+        tls_figures(true);
     }
     if run("ws") {
         ws_figures();
@@ -181,7 +186,9 @@ fn raise_fd_limit() {
     }
 }
 
-fn tls_figures() {
+/// The TLS group; `handshakes_only` runs the two handshake rows alone (`netrt-bench
+/// tls-handshakes`), to iterate on them without the bulk transfer and memory children.
+fn tls_figures(handshakes_only: bool) {
     let rt = netrt::runtime::handle();
     let n = pairs();
     let pki = pki::Pki::generate();
@@ -216,7 +223,23 @@ fn tls_figures() {
         let order = if i % 2 == 0 { [true, false] } else { [false, true] };
         for use_netrt in order {
             let (bulk, fullhs, resumed, mem) = rt.block_on(async {
-                if use_netrt {
+                if handshakes_only {
+                    if use_netrt {
+                        (
+                            0.0,
+                            tls::handshakes_netrt(&pki, full, HANDSHAKES).await,
+                            tls::handshakes_netrt(&pki, resuming, HANDSHAKES).await,
+                            0.0,
+                        )
+                    } else {
+                        (
+                            0.0,
+                            tls::handshakes_baseline(&config, full, HANDSHAKES).await,
+                            tls::handshakes_baseline(&config, resuming, HANDSHAKES).await,
+                            0.0,
+                        )
+                    }
+                } else if use_netrt {
                     (
                         tls::bulk_netrt(&pki, source).await,
                         tls::handshakes_netrt(&pki, full, HANDSHAKES).await,
@@ -232,7 +255,11 @@ fn tls_figures() {
                     )
                 }
             });
-            let mem = mem + idle_child(if use_netrt { "netrt" } else { "baseline" }) / 1024.0;
+            let mem = if handshakes_only {
+                mem
+            } else {
+                mem + idle_child(if use_netrt { "netrt" } else { "baseline" }) / 1024.0
+            };
             let col = |row: &mut (&str, Vec<f64>, Vec<f64>, &str), v: f64| {
                 if use_netrt { row.1.push(v) } else { row.2.push(v) }
             };
@@ -259,11 +286,15 @@ fn tls_figures() {
         "| figure | netrt (median) | tokio-rustls (median) | ratio median | ratio min | ratio max | target |"
     );
     println!("|---|---|---|---|---|---|---|");
-    for (name, a, b, target) in &rows {
+    for (name, a, b, target) in
+        rows.iter().skip(usize::from(handshakes_only)).take(if handshakes_only { 2 } else { 4 })
+    {
         let r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
         row(name, a, b, &r, target);
     }
-    openssl_context::print(&pki);
+    if !handshakes_only {
+        openssl_context::print(&pki);
+    }
 }
 
 fn tcp_figures() {

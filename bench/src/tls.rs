@@ -236,13 +236,21 @@ pub fn serve_forever(pki_dir: std::path::PathBuf, resumption: bool) {
 }
 
 /// `--handshakes netrt|baseline N PORT PKI_DIR`: one client's full-handshake loop (connect,
-/// handshake, close, as the handshake row does) against a `--tls-server`, after one warm-up
+/// handshake, close, as the handshake row does) against a `--tls-server` (or, for PORT
+/// `inproc`/`inproc-resume`, a server in this process), after one warm-up
 /// connect. Prints handshakes/s and, per connect, the process's context switches (all threads,
 /// voluntary + involuntary) — how many times a thread went to sleep or was preempted.
-pub fn handshakes_child(which: &str, n: usize, port: u16, pki_dir: std::path::PathBuf) {
+pub fn handshakes_child(which: &str, n: usize, port: &str, pki_dir: std::path::PathBuf) {
     let pki = Pki::open(pki_dir);
     let rt = netrt::runtime::handle();
     let config = baseline_client_config(&pki);
+    // `inproc`: the server on this process's netrt runtime, as in the bench's handshake rows
+    // (the client's and the server's tasks share the runtime's threads).
+    let port = match port {
+        "inproc" => rt.block_on(server(&pki, false, Serve::Sink)),
+        "inproc-resume" => rt.block_on(server(&pki, true, Serve::Sink)),
+        number => number.parse().expect("PORT: a number, inproc or inproc-resume"),
+    };
     let netrt = which == "netrt";
     rt.block_on(async {
         if netrt {

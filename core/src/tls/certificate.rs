@@ -14,6 +14,7 @@ use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use super::der::{self, DerError};
 use super::details::{self, CertificateKeyUsages, SubjectAlternativeNameInfo};
+use super::interned::{Encoded, Interned};
 use super::key::{self, KeyPair};
 use super::name;
 use crate::error::hresult::{CRYPT_E_ASN1_BADTAG, CRYPT_E_ASN1_CORRUPT, CRYPT_E_ASN1_EOD};
@@ -37,6 +38,12 @@ struct Inner {
     key: Option<KeyPair>,
     /// Built when there is a key: what a rustls server or client config presents.
     certified: Option<Arc<CertifiedKey>>,
+}
+
+impl Encoded for Inner {
+    fn encoding(&self) -> &[u8] {
+        &self.der
+    }
 }
 
 /// Everything the getters return, extracted at parse time.
@@ -96,24 +103,11 @@ impl Certificate {
 
     /// [`Certificate::from_der`], sharing one parsed copy per distinct certificate in the
     /// process: a thousand connections to one server keep one parsed server certificate, not a
-    /// thousand (certificates are immutable, so sharing cannot be observed).
+    /// thousand, and the next connection to it parses nothing (see `tls::interned`).
     pub(crate) fn from_der_shared(der: &[u8]) -> Result<Certificate> {
-        use std::collections::HashMap;
-        use std::sync::{Mutex, OnceLock, Weak};
-        static INTERNED: OnceLock<Mutex<HashMap<Vec<u8>, Weak<Inner>>>> = OnceLock::new();
-        let key = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der).as_ref().to_vec();
-        let table = INTERNED.get_or_init(Default::default);
-        if let Some(inner) = table.lock().unwrap_or_else(|e| e.into_inner()).get(&key).and_then(Weak::upgrade)
-        {
-            return Ok(Certificate { inner });
-        }
-        let cert = Self::from_der(der)?;
-        let mut map = table.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= 1024 {
-            map.retain(|_, w| w.strong_count() > 0);
-        }
-        map.insert(key, Arc::downgrade(&cert.inner));
-        Ok(cert)
+        static INTERNED: Interned<Inner> = Interned::new();
+        let inner = INTERNED.get_or_parse(der, || Self::from_der(der).map(|c| c.inner))?;
+        Ok(Certificate { inner })
     }
 
     /// A certificate from PEM text (netrt `Certificate.FromPem`): the first CERTIFICATE is the
@@ -244,6 +238,12 @@ impl Certificate {
             Arc::new(CertifiedKey::new(chain, Arc::clone(&pair.signing)))
         });
         Ok(Certificate { inner: Arc::new(Inner { der, info, intermediates, key, certified }) })
+    }
+
+    /// Where the parsed certificate lives (two `Certificate`s with one address share it).
+    #[cfg(test)]
+    pub(crate) fn parsed_address(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
     }
 
     /// The subject as WinRT's `Subject` shows it: the common name, or (without a CN) the first

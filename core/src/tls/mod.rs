@@ -10,6 +10,7 @@ pub mod client;
 mod der;
 pub mod details;
 pub mod extension;
+mod interned;
 mod key;
 mod name;
 pub mod record;

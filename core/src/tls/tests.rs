@@ -308,3 +308,32 @@ fn shared_verifier_resumes_and_records_per_connection() {
     let conn = shared_handshake(&other, &server, "localhost").expect("third");
     assert_eq!(conn.handshake_kind(), Some(rustls::HandshakeKind::Full));
 }
+
+#[test]
+fn a_server_certificate_seen_again_after_its_connection_closed_is_not_parsed_again() {
+    // A certificate no other test here verifies, so no other test keeps it alive meanwhile.
+    let der = Pki::get().der("san_all");
+    let verifier = client_verifier(&["ca"], &[]);
+    let name = ServerName::try_from("localhost").expect("name");
+    let now = rustls::pki_types::UnixTime::now();
+    let first = verifier.validate(&der.clone().into(), &[], &name, now).server_certificate.expect("parsed");
+    let parsed_at = first.parsed_address();
+    // The connection that had it closed: nothing holds the certificate any more.
+    drop(first);
+    let again = verifier.validate(&der.into(), &[], &name, now).server_certificate.expect("parsed");
+    assert_eq!(again.parsed_address(), parsed_at);
+}
+
+#[test]
+fn an_apps_own_roots_are_tried_before_the_system_ones() {
+    let pki = Pki::get();
+    let mut system = RootCertStore::empty();
+    system.add(pki.der("other_ca").into()).expect("anchor");
+    let store = super::trust::with_extra_roots(&Arc::new(system), &roots(&["ca"])).expect("store");
+    let subject_of = |name: &str| {
+        let der = pki.der(name);
+        webpki::anchor_from_trusted_cert(&der.into()).expect("anchor").subject.to_vec()
+    };
+    let order: Vec<Vec<u8>> = store.roots.iter().map(|a| a.subject.to_vec()).collect();
+    assert_eq!(order, [subject_of("ca"), subject_of("other_ca")]);
+}

@@ -95,7 +95,13 @@ fn load_system_roots() -> SystemRoots {
     }
 }
 
-/// `base` plus `extra` as one store. With no extras, `base` itself is returned (no copy).
+/// `extra` plus `base` as one store. With no extras, `base` itself is returned (no copy).
+///
+/// The extras come first: webpki tries the anchors in order and stops at the first that
+/// completes a path, and an app that names its own roots usually connects to servers they
+/// issued — with them last, every handshake first compared the issuer with each of the
+/// system's anchors, well over a hundred (and built and ranked an error for each). Which
+/// anchor ends a path does not change whether one exists.
 ///
 /// An extra root that cannot be used as a trust anchor is `E_INVALIDARG`: the app named it
 /// explicitly, so silently dropping it would only turn into a confusing Untrusted later.
@@ -103,7 +109,7 @@ pub fn with_extra_roots(base: &Arc<RootCertStore>, extra: &[Certificate]) -> Res
     if extra.is_empty() {
         return Ok(Arc::clone(base));
     }
-    let mut store = RootCertStore { roots: base.roots.clone() };
+    let mut roots = Vec::with_capacity(extra.len() + base.roots.len());
     for cert in extra {
         let anchor = webpki::anchor_from_trusted_cert(cert.der()).map_err(|e| {
             Error::invalid_arg(format!(
@@ -111,9 +117,10 @@ pub fn with_extra_roots(base: &Arc<RootCertStore>, extra: &[Certificate]) -> Res
                 cert.subject()
             ))
         })?;
-        store.roots.push(anchor.to_owned());
+        roots.push(anchor.to_owned());
     }
-    Ok(Arc::new(store))
+    roots.extend(base.roots.iter().cloned());
+    Ok(Arc::new(RootCertStore { roots }))
 }
 
 /// The store a socket uses: the system store plus its extra roots

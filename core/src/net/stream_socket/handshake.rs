@@ -9,24 +9,25 @@ use tokio_rustls::TlsConnector;
 use super::transport::{Connection, HandshakeIo};
 use crate::error::{Error, Result, hresult};
 use crate::net::control::StreamSettings;
-use crate::net::enums::SocketProtectionLevel;
 use crate::net::hostname::HostName;
-use crate::tls::client::{self, map_tls_io_error};
+use crate::tls::client::{self, ClientTls, map_tls_io_error};
 use crate::tls::record::{self, SharedRecord, VerificationRecord};
 
-/// Runs the handshake; `record` receives what the verifier found, also on failure.
+/// Runs the handshake with `tls` (the socket's settings' client configuration, built by the
+/// caller, which checks them before anything starts); `record` receives what the verifier
+/// found, also on failure.
 pub(crate) async fn client(
     tcp: impl HandshakeIo,
     validation_host: &HostName,
-    level: SocketProtectionLevel,
+    tls: ClientTls,
     settings: &StreamSettings,
     record: &SharedRecord,
 ) -> Result<Arc<Connection>> {
-    let tls = client::client_tls(level, &settings.tls)?;
     let server_name = client::server_name_for(validation_host)?;
     let sni = validation_host.ip_address().is_none().then(|| validation_host.canonical_name().to_string());
     let limit = settings.tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
-    let what = format!("TLS handshake with {}", validation_host.display_name());
+    // Formatted only for an error: a handshake that succeeds never needs it.
+    let what = || format!("TLS handshake with {}", validation_host.display_name());
     *record::lock(record) = VerificationRecord::default();
     let connecting = record::recorded(
         record.clone(),
@@ -38,7 +39,7 @@ pub(crate) async fn client(
             None => {
                 return Err(Error::new(
                     hresult::WSAETIMEDOUT_HR,
-                    format!("{what} timed out after {} ms (TlsHandshakeTimeout)", limit.as_millis()),
+                    format!("{} timed out after {} ms (TlsHandshakeTimeout)", what(), limit.as_millis()),
                 ));
             }
         },
@@ -57,7 +58,7 @@ pub(crate) async fn client(
             Connection::tls(tokio_rustls::TlsStream::Client(stream), sni)
                 .map_err(|e| Error::from_io(&e, "TLS connection"))
         }
-        Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
+        Err(e) => Err(map_tls_io_error(&e, Some(record), &what())),
     }
 }
 

@@ -358,18 +358,20 @@ impl StreamSocket {
             .clone()
             .ok_or_else(|| Error::invalid_arg("the remote host name is required"))?;
         let settings: StreamSettings = self.inner.settings.snapshot();
-        if protection_level.is_tls() {
-            // Argument errors (levels meaningless on TCP, bad ignorable errors) come first.
-            crate::tls::client::client_tls(protection_level, &settings.tls)?;
-        }
+        // Argument errors (levels meaningless on TCP, bad ignorable errors) come first; the
+        // configuration built here is the handshake's.
+        let client_tls = match protection_level.is_tls() {
+            true => Some(crate::tls::client::client_tls(protection_level, &settings.tls)?),
+            false => None,
+        };
         let remote_port =
             resolve::resolve_service(&endpoint_pair.remote_service_name, Transport::Tcp, false)?;
         let local_port = resolve::resolve_service(&endpoint_pair.local_service_name, Transport::Tcp, true)?;
         self.begin_connect(&remote_host, &endpoint_pair.remote_service_name, protection_level)?;
         let ticket = self.inner.abort.ticket();
         // The handshake writes what its verifier finds here; the socket keeps it afterwards.
-        let tls_record = protection_level.is_tls().then(|| self.inner.handshake_record());
-        let record_for_task = tls_record.clone();
+        let tls_record = client_tls.is_some().then(|| self.inner.handshake_record());
+        let tls_for_task = client_tls.zip(tls_record.clone());
         let local_host = endpoint_pair.local_host_name.clone();
         let remote_for_task = remote_host.clone();
         let attempt = crate::runtime::run(async move {
@@ -393,12 +395,12 @@ impl StreamSocket {
                 }
             }
             let tcp = connect::connect_with_timeout(addrs, local, settings.clone()).await?;
-            match record_for_task {
+            match tls_for_task {
                 None => transport::PlainIo::new(tcp)
                     .and_then(Connection::plain)
                     .map_err(|e| Error::from_io(&e, "connected socket")),
-                Some(record) => {
-                    handshake::client(tcp, &remote_for_task, protection_level, &settings, &record).await
+                Some((tls, record)) => {
+                    handshake::client(tcp, &remote_for_task, tls, &settings, &record).await
                 }
             }
         });

@@ -117,13 +117,11 @@ impl StreamSocket {
             ));
         }
         let settings = inner.settings.snapshot();
-        let server_tls = match &role {
-            Role::Client { .. } => {
-                crate::tls::client::client_tls(level, &settings.tls)?;
-                None
-            }
+        // Built before anything changes (argument errors first); the handshake uses them.
+        let (client_tls, server_tls) = match &role {
+            Role::Client { .. } => (Some(crate::tls::client::client_tls(level, &settings.tls)?), None),
             Role::Server { certificate } => {
-                Some(server_tls(level, certificate, ClientCertificateMode::None, &[])?)
+                (None, Some(server_tls(level, certificate, ClientCertificateMode::None, &[])?))
             }
         };
         let in_readers = inner.plaintext_in_readers();
@@ -147,15 +145,15 @@ impl StreamSocket {
         let record = inner.handshake_record();
         let record_for_task = record.clone();
         let task = crate::runtime::run(async move {
-            match (role, server_tls) {
-                (Role::Client { validation_host }, _) => {
-                    handshake::client(tcp, &validation_host, level, &settings, &record_for_task).await
+            match (role, client_tls, server_tls) {
+                (Role::Client { validation_host }, Some(tls), _) => {
+                    handshake::client(tcp, &validation_host, tls, &settings, &record_for_task).await
                 }
-                (Role::Server { .. }, Some(tls)) => {
+                (Role::Server { .. }, _, Some(tls)) => {
                     let limit = settings.tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
                     handshake::server(tcp, &tls, limit, &record_for_task).await
                 }
-                (Role::Server { .. }, None) => unreachable!("server config built above"),
+                _ => unreachable!("each role's configuration is built above"),
             }
         });
         let outcome = tokio::select! {
