@@ -8,9 +8,11 @@
 //! `netrt-bench --ws-echo-server` only serves the WebSocket echo (for bench/python/ws_bench.py);
 //! `netrt-bench --ws-one event|pull|baseline SIZE COUNT` runs one client's echo loop once (to
 //! count instructions per message under callgrind); `netrt-bench --tls-server PKI_DIR [resume]` and
-//! `netrt-bench --handshakes netrt|baseline N PORT PKI_DIR` run the full-handshake loop in a
+//! `netrt-bench --handshakes netrt|baseline N PORT PKI_DIR [resume]` run the full-handshake loop in a
 //! client process of its own (context switches per connect; callgrind); PORT `inproc` (or
 //! `inproc-resume`) serves from this process, on netrt's runtime, as the handshake rows do.
+//! With resumption (`resume`, `inproc-resume`) the server greets each connection with one byte
+//! and the client reads it before closing, which takes the session tickets (the resumed row).
 
 mod accept;
 mod caps;
@@ -51,7 +53,8 @@ fn main() {
     }
     if args.get(1).map(String::as_str) == Some("--handshakes") {
         let (which, n, port, dir) = (&args[2], args[3].parse().unwrap(), args[4].as_str(), &args[5]);
-        tls::handshakes_child(which, n, port, dir.into());
+        let greeted = port == "inproc-resume" || args.get(6).is_some_and(|a| a == "resume");
+        tls::handshakes_child(which, n, port, dir.into(), greeted);
         return;
     }
     if args.get(1).map(String::as_str) == Some("--caps-connect-child") {
@@ -197,7 +200,7 @@ fn tls_figures(handshakes_only: bool) {
         (
             tls::server(&pki, true, tls::Serve::Source(tls::TLS_BULK)).await,
             tls::server(&pki, false, tls::Serve::Sink).await,
-            tls::server(&pki, true, tls::Serve::Sink).await,
+            tls::server(&pki, true, tls::Serve::Greet).await,
             tls::server(&pki, true, tls::Serve::Sink).await,
         )
     });
@@ -227,30 +230,30 @@ fn tls_figures(handshakes_only: bool) {
                     if use_netrt {
                         (
                             0.0,
-                            tls::handshakes_netrt(&pki, full, HANDSHAKES).await,
-                            tls::handshakes_netrt(&pki, resuming, HANDSHAKES).await,
+                            tls::handshakes_netrt(&pki, full, HANDSHAKES, false).await,
+                            tls::handshakes_netrt(&pki, resuming, HANDSHAKES, true).await,
                             0.0,
                         )
                     } else {
                         (
                             0.0,
-                            tls::handshakes_baseline(&config, full, HANDSHAKES).await,
-                            tls::handshakes_baseline(&config, resuming, HANDSHAKES).await,
+                            tls::handshakes_baseline(&config, full, HANDSHAKES, false).await,
+                            tls::handshakes_baseline(&config, resuming, HANDSHAKES, true).await,
                             0.0,
                         )
                     }
                 } else if use_netrt {
                     (
                         tls::bulk_netrt(&pki, source).await,
-                        tls::handshakes_netrt(&pki, full, HANDSHAKES).await,
-                        tls::handshakes_netrt(&pki, resuming, HANDSHAKES).await,
+                        tls::handshakes_netrt(&pki, full, HANDSHAKES, false).await,
+                        tls::handshakes_netrt(&pki, resuming, HANDSHAKES, true).await,
                         0.0,
                     )
                 } else {
                     (
                         tls::bulk_baseline(&config, source).await,
-                        tls::handshakes_baseline(&config, full, HANDSHAKES).await,
-                        tls::handshakes_baseline(&config, resuming, HANDSHAKES).await,
+                        tls::handshakes_baseline(&config, full, HANDSHAKES, false).await,
+                        tls::handshakes_baseline(&config, resuming, HANDSHAKES, true).await,
                         0.0,
                     )
                 }

@@ -28,7 +28,15 @@ pub enum Serve {
     Source(usize),
     /// Read until the client closes.
     Sink,
+    /// Send one byte, then read until the client closes: a client that reads the byte has
+    /// taken the session tickets sent before it, so its next handshake can resume (a TLS 1.3
+    /// server sends them after the handshake, and a client that closes at once never reads
+    /// them — every handshake would be a full one).
+    Greet,
 }
+
+/// Handshakes the servers of this process saw resumed (for `--handshakes`' report).
+static RESUMED_BY_SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A tokio-rustls server on 127.0.0.1; `resumption` false = every handshake is a full one.
 pub async fn server(pki: &Pki, resumption: bool, serve: Serve) -> u16 {
@@ -54,6 +62,9 @@ pub async fn server(pki: &Pki, resumption: bool, serve: Serve) -> u16 {
             tokio::spawn(async move {
                 tcp.set_nodelay(true).ok();
                 let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                if tls.get_ref().1.handshake_kind() == Some(rustls::HandshakeKind::Resumed) {
+                    RESUMED_BY_SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
                 match serve {
                     Serve::Source(n) => {
                         let chunk = vec![0x42u8; CHUNK];
@@ -66,7 +77,10 @@ pub async fn server(pki: &Pki, resumption: bool, serve: Serve) -> u16 {
                         }
                         let _ = tls.shutdown().await;
                     }
-                    Serve::Sink => {
+                    Serve::Sink | Serve::Greet => {
+                        if matches!(serve, Serve::Greet) && tls.write_all(b"!").await.is_err() {
+                            return;
+                        }
                         let mut buf = vec![0u8; CHUNK];
                         while matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {}
                     }
@@ -147,22 +161,42 @@ pub async fn bulk_baseline(config: &Arc<rustls::ClientConfig>, port: u16) -> f64
     crate::gbps(got, start.elapsed())
 }
 
-/// Handshakes per second over `n` sequential connections (connect, handshake, close).
-pub async fn handshakes_netrt(pki: &Pki, port: u16, n: usize) -> f64 {
+/// Handshakes per second over `n` sequential connections (connect, handshake, close);
+/// `greeted`: against a `Serve::Greet` server, each connection reads its byte before closing
+/// (so it takes the session tickets: the resumed row).
+pub async fn handshakes_netrt(pki: &Pki, port: u16, n: usize, greeted: bool) -> f64 {
     let start = Instant::now();
     for _ in 0..n {
-        netrt_connect(pki, port).await.close();
+        let sock = netrt_connect(pki, port).await;
+        if greeted {
+            assert_eq!(sock.read_some(&mut [0u8; 1]).await.unwrap(), 1);
+        }
+        sock.close();
     }
     n as f64 / start.elapsed().as_secs_f64()
 }
 
-pub async fn handshakes_baseline(config: &Arc<rustls::ClientConfig>, port: u16, n: usize) -> f64 {
+/// As [`handshakes_netrt`], with tokio-rustls. With `greeted`, panics unless every handshake
+/// after the first resumed: the resumed row must measure resumptions.
+pub async fn handshakes_baseline(
+    config: &Arc<rustls::ClientConfig>,
+    port: u16,
+    n: usize,
+    greeted: bool,
+) -> f64 {
     let start = Instant::now();
+    let mut full = 0;
     for _ in 0..n {
         let mut tls = baseline_connect(config, port).await;
+        if greeted {
+            assert_eq!(tls.read(&mut [0u8; 1]).await.unwrap(), 1);
+            full += usize::from(tls.get_ref().1.handshake_kind() != Some(rustls::HandshakeKind::Resumed));
+        }
         let _ = tls.shutdown().await;
     }
-    n as f64 / start.elapsed().as_secs_f64()
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    assert!(full <= 1, "{full} of {n} greeted handshakes were full ones: the resumed row would not resume");
+    rate
 }
 
 /// Resident set size of this process, in bytes.
@@ -229,18 +263,19 @@ pub fn serve_forever(pki_dir: std::path::PathBuf, resumption: bool) {
     let pki = Pki::open(pki_dir);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let port = server(&pki, resumption, Serve::Sink).await;
+        let port = server(&pki, resumption, if resumption { Serve::Greet } else { Serve::Sink }).await;
         println!("PORT {port}");
         std::future::pending::<()>().await;
     });
 }
 
-/// `--handshakes netrt|baseline N PORT PKI_DIR`: one client's full-handshake loop (connect,
-/// handshake, close, as the handshake row does) against a `--tls-server` (or, for PORT
-/// `inproc`/`inproc-resume`, a server in this process), after one warm-up
-/// connect. Prints handshakes/s and, per connect, the process's context switches (all threads,
+/// `--handshakes netrt|baseline N PORT PKI_DIR [resume]`: one client's handshake loop (connect,
+/// handshake, close, as the handshake rows do) against a `--tls-server` (or, for PORT
+/// `inproc`/`inproc-resume`, a server in this process), after one warm-up connect; `greeted`
+/// (`resume`, `inproc-resume`): each connection reads the server's greeting, as the resumed
+/// row does. Prints handshakes/s and, per connect, the process's context switches (all threads,
 /// voluntary + involuntary) — how many times a thread went to sleep or was preempted.
-pub fn handshakes_child(which: &str, n: usize, port: &str, pki_dir: std::path::PathBuf) {
+pub fn handshakes_child(which: &str, n: usize, port: &str, pki_dir: std::path::PathBuf, greeted: bool) {
     let pki = Pki::open(pki_dir);
     let rt = netrt::runtime::handle();
     let config = baseline_client_config(&pki);
@@ -248,28 +283,31 @@ pub fn handshakes_child(which: &str, n: usize, port: &str, pki_dir: std::path::P
     // (the client's and the server's tasks share the runtime's threads).
     let port = match port {
         "inproc" => rt.block_on(server(&pki, false, Serve::Sink)),
-        "inproc-resume" => rt.block_on(server(&pki, true, Serve::Sink)),
+        "inproc-resume" => rt.block_on(server(&pki, true, Serve::Greet)),
         number => number.parse().expect("PORT: a number, inproc or inproc-resume"),
     };
     let netrt = which == "netrt";
     rt.block_on(async {
         if netrt {
-            netrt_connect(&pki, port).await.close();
+            handshakes_netrt(&pki, port, 1, greeted).await;
         } else {
-            let _ = baseline_connect(&config, port).await.shutdown().await;
+            handshakes_baseline(&config, port, 1, greeted).await;
         }
     });
     let before = context_switches();
+    let resumed_before = RESUMED_BY_SERVERS.load(std::sync::atomic::Ordering::Relaxed);
     let rate = rt.block_on(async {
         if netrt {
-            handshakes_netrt(&pki, port, n).await
+            handshakes_netrt(&pki, port, n, greeted).await
         } else {
-            handshakes_baseline(&config, port, n).await
+            handshakes_baseline(&config, port, n, greeted).await
         }
     });
     let (vol, invol) = context_switches();
+    let resumed = RESUMED_BY_SERVERS.load(std::sync::atomic::Ordering::Relaxed) - resumed_before;
     println!(
-        "{which}: {rate:.0} handshakes/s, context switches per connect: {:.2} voluntary, {:.2} involuntary",
+        "{which}: {rate:.0} handshakes/s, context switches per connect: {:.2} voluntary, {:.2} involuntary; \
+         resumed (as an in-process server saw them): {resumed} of {n}",
         (vol - before.0) as f64 / n as f64,
         (invol - before.1) as f64 / n as f64
     );

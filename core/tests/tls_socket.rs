@@ -370,6 +370,36 @@ async fn second_connection_resumes_the_session_and_still_reports_the_certificate
     }
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_session_reports_the_errors_its_first_handshake_found_also_after_close() {
+    // rustls does not verify a resumed session; Information rebuilds the findings from the
+    // session's chain when first asked — here only after the socket closed.
+    let peer = server("expired", &["-tls1_3"]);
+    let mut seen = Vec::new();
+    for round in 0..2 {
+        let sock = trusting_socket();
+        sock.control().set_application_protocols(vec!["resume-expired".to_string()]).unwrap();
+        sock.control().append_ignorable_server_certificate_error(Cvr::Expired).unwrap();
+        within(sock.connect_with_protection_level(&localhost(), &peer.port.to_string(), Level::Tls12))
+            .await
+            .unwrap();
+        within(sock.write_all(format!("round-{round}\n").as_bytes())).await.unwrap();
+        peer.wait_for_output(&format!("round-{round}"));
+        peer.send("reply\n");
+        assert_eq!(read_exact(&sock, 6).await, b"reply\n");
+        sock.close();
+        let info = sock.information();
+        let thumbprint = info.server_certificate().map(|c| c.thumbprint_sha256());
+        seen.push((thumbprint, info.server_certificate_errors(), info.server_certificate_error_severity()));
+    }
+    let out = peer.output();
+    assert!(out.contains("Reused session-id"), "the second handshake was not resumed:\n{out}");
+    let expired = Certificate::from_pem(&Pki::get().pem("expired"), None).unwrap();
+    assert_eq!(seen[0].0, Some(expired.thumbprint_sha256()));
+    assert!(seen[0].1.contains(&Cvr::Expired), "{:?}", seen[0]);
+    assert_eq!(seen[1], seen[0], "the resumed connection reports what the full one found");
+}
+
 /// Sends one SMTP command and reads the complete (possibly multi-line) reply.
 async fn smtp(sock: &StreamSocket, reader: &DataReader, command: Option<&str>) -> String {
     if let Some(c) = command {

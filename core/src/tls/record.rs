@@ -17,6 +17,7 @@ use std::task::{Context, Poll};
 
 use super::certificate::Certificate;
 use super::chain::{self, ChainValidationResult, SocketSslErrorSeverity, hresult_for, hresult_name_for};
+use super::verifier::DeferredValidation;
 use crate::error::Error;
 use crate::error::hresult::HResult;
 
@@ -36,6 +37,9 @@ pub struct VerificationRecord {
     pub details: Vec<String>,
     /// Whether the certificate was accepted (no errors, or all of them ignorable and ignored).
     pub accepted: bool,
+    /// A resumed session's record, still to be made: the fields above are then empty, and
+    /// what a socket keeps of this record is the validation, made when first asked for.
+    pub(crate) deferred: Option<Arc<DeferredValidation>>,
 }
 
 /// A finished handshake's record as a socket keeps it: an accepted certificate without
@@ -48,6 +52,8 @@ pub(crate) enum KeptRecord {
     Empty,
     /// Accepted, no errors and no details: only the certificates.
     Accepted { leaf: Certificate, intermediates: Box<[Certificate]> },
+    /// A resumed session's: validated when first asked for (see [`DeferredValidation`]).
+    Deferred(Arc<DeferredValidation>),
     /// Anything else (errors found, ignored or not; no usable certificate).
     Other(Box<VerificationRecord>),
 }
@@ -55,6 +61,9 @@ pub(crate) enum KeptRecord {
 impl KeptRecord {
     /// The compact form of `record`.
     pub(crate) fn keep(record: VerificationRecord) -> Self {
+        if let Some(deferred) = record.deferred {
+            return Self::Deferred(deferred);
+        }
         let clean = record.accepted
             && record.errors.is_empty()
             && record.details.is_empty()
@@ -76,6 +85,7 @@ impl KeptRecord {
                 ..VerificationRecord::default()
             },
             Self::Other(record) => (**record).clone(),
+            Self::Deferred(deferred) => deferred.record().clone(),
         }
     }
 }

@@ -123,6 +123,7 @@ impl Core {
             errors,
             details,
             accepted,
+            deferred: None,
         }
     }
 
@@ -182,6 +183,49 @@ fn rustls_error(record: &VerificationRecord) -> rustls::Error {
         },
     };
     rustls::Error::InvalidCertificate(error)
+}
+
+/// The validation of a resumed TLS session's chain, made when first asked for. rustls does not
+/// verify a resumed session again (its chain was verified when the session was made), so
+/// nothing depends on the outcome but what Information reports — the certificates, their
+/// errors — which most connections never ask for; a resumed handshake then costs no chain
+/// building and no signature checks (about a third of its instructions). The outcome is the one
+/// an eager validation would have found: same verifier (its policy never changes), same
+/// chain, same name, and the time of the handshake.
+pub struct DeferredValidation {
+    verifier: Arc<RecordingVerifier>,
+    chain: Vec<CertificateDer<'static>>,
+    name: ServerName<'static>,
+    at: UnixTime,
+    done: std::sync::OnceLock<VerificationRecord>,
+}
+
+impl DeferredValidation {
+    /// `chain` (the end-entity certificate first, non-empty) as `verifier` would validate it
+    /// for `name` at `at`, once asked.
+    pub(crate) fn new(
+        verifier: Arc<RecordingVerifier>,
+        chain: Vec<CertificateDer<'static>>,
+        name: ServerName<'static>,
+        at: UnixTime,
+    ) -> Self {
+        debug_assert!(!chain.is_empty());
+        Self { verifier, chain, name, at, done: std::sync::OnceLock::new() }
+    }
+
+    /// What validating the chain finds (made on the first call).
+    pub(crate) fn record(&self) -> &VerificationRecord {
+        self.done.get_or_init(|| {
+            let (leaf, rest) = self.chain.split_first().expect("a chain is never empty");
+            self.verifier.validate(leaf, rest, &self.name, self.at)
+        })
+    }
+}
+
+impl fmt::Debug for DeferredValidation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeferredValidation").field("validated", &self.done.get().is_some()).finish()
+    }
 }
 
 /// A `ServerCertVerifier` for TLS clients that records every certificate error (see the module

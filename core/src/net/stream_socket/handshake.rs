@@ -12,6 +12,7 @@ use crate::net::control::StreamSettings;
 use crate::net::hostname::HostName;
 use crate::tls::client::{self, ClientTls, map_tls_io_error};
 use crate::tls::record::{self, SharedRecord, VerificationRecord};
+use crate::tls::verifier::DeferredValidation;
 
 /// Runs the handshake with `tls` (the socket's settings' client configuration, built by the
 /// caller, which checks them before anything starts); `record` receives what the verifier
@@ -48,12 +49,18 @@ pub(crate) async fn client(
     match outcome {
         Ok(stream) => {
             let conn = stream.get_ref().1;
-            // A resumed session is not verified again by rustls: rebuild what Information
-            // reports from the certificates the session carries.
+            // A resumed session is not verified again by rustls: what Information reports is
+            // rebuilt from the certificates the session carries, when first asked for.
             if record::lock(record).server_certificate.is_none()
-                && let Some([leaf, rest @ ..]) = conn.peer_certificates()
+                && let Some(chain @ [_, ..]) = conn.peer_certificates()
             {
-                *record::lock(record) = tls.verifier.validate(leaf, rest, &server_name, UnixTime::now());
+                let deferred = DeferredValidation::new(
+                    tls.verifier.clone(),
+                    chain.iter().map(|c| c.clone().into_owned()).collect(),
+                    server_name.to_owned(),
+                    UnixTime::now(),
+                );
+                record::lock(record).deferred = Some(Arc::new(deferred));
             }
             Connection::tls(tokio_rustls::TlsStream::Client(stream), sni)
                 .map_err(|e| Error::from_io(&e, "TLS connection"))
