@@ -15,9 +15,12 @@ import random
 import socket
 import struct
 import threading
+import time
+
+import pytest
 
 import netrt
-from conftest import within
+from conftest import Pair, within
 from netrt import AsyncStatus, Buffer, HostName, InputStreamOptions, StreamSocket
 
 COUNTERS = 1500
@@ -111,3 +114,49 @@ async def test_cancelled_reads_lose_no_byte_and_never_refuse_the_next_read() -> 
         sock.close()
         conn.close()
         peer.join(timeout=10)
+
+
+async def read_into(op: netrt.IAsyncOperation) -> bytes:
+    return bytes(await op)
+
+
+async def test_a_task_cancelled_after_its_read_completed_but_before_it_resumed_loses_nothing(
+    pair: Pair,
+) -> None:
+    """The read completes and the task awaiting it is cancelled in the same loop iteration,
+    in that order: what `asyncio.timeout` does (and `asyncio.wait_for`, built on it since
+    Python 3.12) when its deadline comes as the bytes arrive. The loop runs the callback of
+    the readable socket before the timers that are due, so a timer's cancel reaches the task
+    after the read's future was resolved and before the task resumed: the task sees
+    CancelledError, and the bytes must go back to the stream."""
+    sock, peer = pair
+    buf = Buffer(16)
+    op = sock.input_stream.read_async(buf, 16, InputStreamOptions.PARTIAL)
+    task = asyncio.ensure_future(read_into(op))
+    await asyncio.sleep(0)  # the task runs and waits on the read
+    assert op.status == AsyncStatus.STARTED
+    peer.sendall(b"kept")
+    time.sleep(0.05)  # the loop is blocked: its next iteration finds the bytes there
+    asyncio.get_running_loop().call_later(0, task.cancel)
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert op.status == AsyncStatus.CANCELED, "the completed read kept its bytes from the stream"
+    assert buf.length == 0
+    assert bytes(await within(sock.input_stream.read_async(buf, 16, InputStreamOptions.PARTIAL))) == b"kept"
+
+
+async def test_throwing_into_the_await_after_the_read_completed_gives_the_bytes_back(pair: Pair) -> None:
+    """The same race driven by hand: the await's future is resolved, then CancelledError is
+    thrown into the await (as a task cancelled before resuming does) instead of stepping it."""
+    sock, peer = pair
+    buf = Buffer(16)
+    op = sock.input_stream.read_async(buf, 16, InputStreamOptions.PARTIAL)
+    it = op.__await__()
+    fut = it.send(None)
+    peer.sendall(b"back")
+    await within(asyncio.wait({fut}))
+    assert op.status == AsyncStatus.COMPLETED
+    with pytest.raises(asyncio.CancelledError):
+        it.throw(asyncio.CancelledError())
+    assert op.status == AsyncStatus.CANCELED
+    assert bytes(await within(sock.input_stream.read_async(buf, 16, InputStreamOptions.PARTIAL))) == b"back"

@@ -148,15 +148,11 @@ async def test_a_completed_read_whose_task_was_cancelled_gives_its_bytes_to_the_
     try:
         result = await task  # the task had its result already
     except asyncio.CancelledError:
-        if op.status == AsyncStatus.CANCELED:
-            # Given back before the result reached the task: the buffer was not touched,
-            # and the next read returns the bytes.
-            assert buf.length == 0
-            result = await within(sock.input_stream.read_async(buf, 16, PARTIAL))
-        else:
-            # The result had reached the task: the bytes are in the caller's buffer.
-            assert op.status == AsyncStatus.COMPLETED
-            result = buf
+        # The task never got the result: it went back, the buffer was not touched, and the
+        # next read returns the bytes.
+        assert op.status == AsyncStatus.CANCELED
+        assert buf.length == 0
+        result = await within(sock.input_stream.read_async(buf, 16, PARTIAL))
     assert bytes(result) == b"kept"
 
 

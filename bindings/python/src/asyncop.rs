@@ -216,6 +216,16 @@ fn resolve(py: Python<'_>, shared: &Shared, fut: &Bound<'_, PyAny>) -> PyResult<
         }
         return Ok(());
     }
+    if shared.status() == AsyncStatus::Completed {
+        // Only "done": the value is made when the awaiting task resumes (`Awaiter::step`). A
+        // task can be cancelled between the two — by a callback that runs in the same loop
+        // iteration after the one that completed the read, as the timer of `asyncio.timeout`
+        // (and of `asyncio.wait_for`, built on it since Python 3.12) does — and then never
+        // sees the value: its `throw` abandons the operation, and a read's bytes, not yet
+        // converted, go back to the stream instead of being lost in the buffer.
+        call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(&py.None().into_bound(py)))?;
+        return Ok(());
+    }
     match shared.results(py) {
         Ok(value) => call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(value.bind(py)))?,
         Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::CancelledError>(py) => {
@@ -615,7 +625,10 @@ impl AwaitSteps for Awaiter {
             fut.setattr(pyo3::intern!(py, "_asyncio_future_blocking"), true)?;
             return Ok(Stepped::Yield(self.fut.clone_ref(py)));
         }
-        Ok(Stepped::Return(call_method_plain(fut, pyo3::intern!(py, "result"), None)?.unbind()))
+        // Raises the future's failure or cancellation; a completed operation's future only
+        // says so (see `resolve`): its value is made now that the task has resumed.
+        call_method_plain(fut, pyo3::intern!(py, "result"), None)?;
+        Ok(Stepped::Return(self.shared.results(py)?))
     }
 
     /// The awaiting task was cancelled (its future was): the operation is abandoned — and if it
@@ -626,9 +639,9 @@ impl AwaitSteps for Awaiter {
             let fut = self.fut.bind(py);
             let cancelled = call_method_plain(fut, pyo3::intern!(py, "cancelled"), None)?.is_truthy()?;
             // Also when the operation completed and its future resolved before the task resumed
-            // (cancelling the task could not cancel the future then): a message receive gives
-            // its message back; a read's bytes were copied into its buffer already and stay
-            // there.
+            // (cancelling the task could not cancel the future then): its value was not made
+            // yet (see `resolve`), so a read's bytes go back to the stream and a message
+            // receive gives its message back.
             if cancelled || self.shared.status() == AsyncStatus::Completed {
                 py.detach(|| self.shared.op.abandon()).map_err(to_pyerr)?;
             }
