@@ -136,8 +136,9 @@ test-cpp: ffi
 	$(CARGO) build -q -p netrt-broker --bin netrt-brokerd
 	timeout 2400 tests/cpp/run.sh all
 
-## test-python: builds the wheel into .venv (pip install ./bindings/python) and runs pytest;
-## collecting no tests is a failure.
+## test-python: builds the wheel into .venv (pip wheel ./bindings/python) and runs pytest;
+## collecting no tests is a failure. Then the async and cancellation tests run again on each
+## other CPython >= 3.12 found (python3.12, python3.13, ... on PATH or in pyenv; .venv-<ver>).
 test-python:
 	timeout 1500 bash tests/python/run.sh
 
