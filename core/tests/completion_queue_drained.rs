@@ -12,29 +12,17 @@ use std::sync::mpsc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use netrt::HostName;
 use netrt::foundation::async_op::Readiness;
 use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery, CompletionQueue};
 use netrt::net::StreamSocket;
+
+mod util;
+use util::connect_blocking as connect;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
 type Handled = mpsc::Receiver<(AsyncStatus, CompletedDelivery)>;
 
-/// A netrt client connected to `listener`, and the peer's end of it.
-fn connect(listener: &TcpListener) -> (StreamSocket, TcpStream) {
-    let port = listener.local_addr().unwrap().port().to_string();
-    let sock = StreamSocket::new();
-    let connecting = sock.clone();
-    let op = AsyncOperation::start(async move {
-        connecting.connect(&HostName::new("127.0.0.1").unwrap(), &port).await
-    })
-    .unwrap();
-    assert!(op.wait(Some(Instant::now() + LIMIT)));
-    op.results().unwrap();
-    let (peer, _) = listener.accept().unwrap();
-    (sock, peer)
-}
 
 /// How a read started.
 enum Started {

@@ -8,11 +8,13 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Mutex, MutexGuard, mpsc};
 use std::time::{Duration, Instant};
 
-use netrt::HostName;
 use netrt::foundation::async_op::Readiness;
 use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery, CompletionQueue};
 use netrt::io::InputStreamOptions;
 use netrt::net::StreamSocket;
+
+mod util;
+use util::connect_blocking as connect;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -24,20 +26,6 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// A netrt client connected to `listener`, and the peer's end of it.
-fn connect(listener: &TcpListener) -> (StreamSocket, TcpStream) {
-    let port = listener.local_addr().unwrap().port().to_string();
-    let sock = StreamSocket::new();
-    let connecting = sock.clone();
-    let op = AsyncOperation::start(async move {
-        connecting.connect(&HostName::new("127.0.0.1").unwrap(), &port).await
-    })
-    .unwrap();
-    assert!(op.wait(Some(Instant::now() + LIMIT)));
-    op.results().unwrap();
-    let (peer, _) = listener.accept().unwrap();
-    (sock, peer)
-}
 
 /// Starts a read of up to 16 bytes as the C and Python projections do (caller-driven, bound
 /// to this thread's current queue); its handler reports the status and where it ran.

@@ -13,6 +13,23 @@ use tokio::sync::mpsc;
 /// Every await in a test is bounded: a hang is a failure, not a stuck CI run.
 pub const STEP: Duration = Duration::from_secs(10);
 
+/// A netrt client connected to `listener` (a std listener on 127.0.0.1) without a runtime of
+/// the caller's own — the connect runs as an operation and is waited for, as the C and Python
+/// projections do — and the peer's end of it.
+pub fn connect_blocking(listener: &std::net::TcpListener) -> (StreamSocket, std::net::TcpStream) {
+    let port = listener.local_addr().unwrap().port().to_string();
+    let sock = StreamSocket::new();
+    let connecting = sock.clone();
+    let op = netrt::foundation::AsyncOperation::start(async move {
+        connecting.connect(&netrt::HostName::new("127.0.0.1").unwrap(), &port).await
+    })
+    .unwrap();
+    assert!(op.wait(Some(std::time::Instant::now() + STEP)), "connect timed out");
+    op.results().unwrap();
+    let (peer, _) = listener.accept().unwrap();
+    (sock, peer)
+}
+
 /// Awaits `fut` or panics after [`STEP`].
 pub async fn within<F: std::future::Future>(fut: F) -> F::Output {
     tokio::time::timeout(STEP, fut).await.expect("step timed out")
