@@ -23,7 +23,6 @@ const LIMIT: Duration = Duration::from_secs(10);
 
 type Handled = mpsc::Receiver<(AsyncStatus, CompletedDelivery)>;
 
-
 /// How a read started.
 enum Started {
     /// Its first attempt found bytes (or the end of the stream).

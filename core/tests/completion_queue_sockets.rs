@@ -26,7 +26,6 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-
 /// Starts a read of up to 16 bytes as the C and Python projections do (caller-driven, bound
 /// to this thread's current queue); its handler reports the status and where it ran.
 fn start_read(
