@@ -55,7 +55,7 @@ pub(crate) struct Inner {
     /// The fd of the connection while `state` is Connected over plain TCP, else -1: what the
     /// direct reads' and writes' start and a blocking waiter's readiness read without taking
     /// the state lock. Written under the state's write lock with every change of what it
-    /// mirrors ([`Inner::mirror_plain_fd`]); TLS and every other state fall back to the lock.
+    /// mirrors ([`Inner::replace_state`]); TLS and every other state fall back to the lock.
     plain_fd: AtomicI32,
     abort: abort::Aborter,
     read_busy: AtomicBool,
@@ -108,7 +108,7 @@ impl Drop for ConnectGuard<'_> {
         if self.armed {
             let mut state = self.socket.inner.state.write().unwrap_or_else(|e| e.into_inner());
             if matches!(*state, State::Connecting) {
-                *state = State::Created;
+                self.socket.inner.replace_state(&mut state, State::Created);
                 self.socket.inner.settings.thaw();
             }
         }
@@ -428,7 +428,7 @@ impl StreamSocket {
             State::Connected(_) => return Err(Error::illegal_method_call("the socket is already connected")),
             State::Closed(_) => return Err(Error::closed("StreamSocket")),
         }
-        *state = State::Connecting;
+        self.inner.replace_state(&mut state, State::Connecting);
         self.inner.settings.freeze();
         *self.inner.requested.lock().unwrap_or_else(|e| e.into_inner()) =
             Requested::new(host.clone(), service, level);
@@ -444,14 +444,13 @@ impl StreamSocket {
                 Err(Error::aborted("ConnectAsync"))
             }
             Ok(conn) => {
-                *state = State::Connected(conn);
-                self.inner.mirror_plain_fd(&state);
+                self.inner.replace_state(&mut state, State::Connected(conn));
                 Ok(())
             }
             Err(e) => {
                 if !closed {
                     // A failed connect leaves the socket reusable, as before the attempt.
-                    *state = State::Created;
+                    self.inner.replace_state(&mut state, State::Created);
                     self.inner.settings.thaw();
                 }
                 Err(e)
@@ -572,9 +571,12 @@ impl StreamSocket {
 }
 
 impl Inner {
-    /// Sets `plain_fd` from `state`, the state just written (its write lock still held).
-    fn mirror_plain_fd(&self, state: &State) {
+    /// Puts `new` in `state` (the state under its write lock) and `plain_fd` in step with it:
+    /// the one way the state changes, so the lock-free mirror never outlives what it mirrors.
+    fn replace_state(&self, state: &mut State, new: State) -> State {
+        let previous = std::mem::replace(state, new);
         self.plain_fd.store(plain_fd_of(state), Ordering::Release);
+        previous
     }
 
     /// The fd of a connected plain-TCP socket, read without the state lock (None: TLS, or not
@@ -915,9 +917,7 @@ impl Inner {
                 // Closed again: what the first close recorded stays.
                 State::Closed(_) => return self.abort_after_close(),
             };
-            let previous = std::mem::replace(&mut *state, State::Closed(last));
-            self.mirror_plain_fd(&state);
-            previous
+            self.replace_state(&mut state, State::Closed(last))
         };
         self.settings.close();
         self.abort.abort_all();

@@ -190,8 +190,7 @@ impl Inner {
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         match &*state {
             State::Connected(current) if Arc::ptr_eq(current, &old) => {
-                *state = State::Connected(new);
-                self.mirror_plain_fd(&state);
+                self.replace_state(&mut state, State::Connected(new));
                 Ok(())
             }
             _ => {
