@@ -13,15 +13,15 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use netrt::foundation::async_op::Readiness;
-use netrt::foundation::{AsyncOperation, AsyncStatus, CompletedDelivery, CompletionQueue};
+use netrt::foundation::{AsyncOperation, AsyncStatus, CompletionQueue};
 use netrt::net::StreamSocket;
 
 mod util;
-use util::connect_blocking as connect;
+use util::{connect_blocking as connect, dispatch_until};
 
 const LIMIT: Duration = Duration::from_secs(10);
 
-type Handled = mpsc::Receiver<(AsyncStatus, CompletedDelivery)>;
+use util::Handled;
 
 /// How a read started.
 enum Started {
@@ -58,23 +58,6 @@ fn start_read(sock: &StreamSocket, len: usize) -> Started {
     let (tx, rx) = mpsc::channel();
     op.set_completed(Box::new(move |status, delivery| tx.send((status, delivery)).unwrap())).unwrap();
     Started::Waiting(op, rx)
-}
-
-/// Dispatches `q` whenever its fd is readable until `rx` reports the handler ran.
-fn dispatch_until(q: &CompletionQueue, rx: &Handled) -> AsyncStatus {
-    let deadline = Instant::now() + LIMIT;
-    loop {
-        if let Ok((status, delivery)) = rx.try_recv() {
-            assert_eq!(delivery, CompletedDelivery::CompletionQueue);
-            return status;
-        }
-        assert!(Instant::now() < deadline, "the read's handler did not run within {LIMIT:?}: a lost edge");
-        let mut pfd = libc::pollfd { fd: q.fd(), events: libc::POLLIN, revents: 0 };
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, 100) } == 1 {
-            q.dispatch(64).unwrap();
-        }
-    }
 }
 
 /// What a read started now gets, however it gets it.

@@ -14,7 +14,7 @@ use netrt::io::InputStreamOptions;
 use netrt::net::StreamSocket;
 
 mod util;
-use util::connect_blocking as connect;
+use util::{connect_blocking as connect, dispatch_until};
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -47,24 +47,6 @@ fn start_read(
     let (tx, rx) = mpsc::channel();
     op.set_completed(Box::new(move |status, delivery| tx.send((status, delivery)).unwrap())).unwrap();
     (op, rx)
-}
-
-/// Dispatches `q` whenever its fd is readable until `rx` reports the handler ran (inside
-/// dispatch, on this thread).
-fn dispatch_until(q: &CompletionQueue, rx: &mpsc::Receiver<(AsyncStatus, CompletedDelivery)>) -> AsyncStatus {
-    let deadline = Instant::now() + LIMIT;
-    loop {
-        if let Ok((status, delivery)) = rx.try_recv() {
-            assert_eq!(delivery, CompletedDelivery::CompletionQueue);
-            return status;
-        }
-        assert!(Instant::now() < deadline, "the read's handler did not run within {LIMIT:?}");
-        let mut pfd = libc::pollfd { fd: q.fd(), events: libc::POLLIN, revents: 0 };
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, 100) } == 1 {
-            q.dispatch(64).unwrap();
-        }
-    }
 }
 
 fn fd_of(sock: &StreamSocket) -> RawFd {

@@ -30,6 +30,32 @@ pub fn connect_blocking(listener: &std::net::TcpListener) -> (StreamSocket, std:
     (sock, peer)
 }
 
+/// What a Completed handler reports in the completion-queue tests: its status and how it was
+/// delivered.
+pub type Handled =
+    std::sync::mpsc::Receiver<(netrt::foundation::AsyncStatus, netrt::foundation::CompletedDelivery)>;
+
+/// Dispatches `q` whenever its fd is readable until `rx` reports the handler ran — inside
+/// dispatch, on this thread — and returns its status; panics after [`STEP`] (a lost wake-up).
+pub fn dispatch_until(
+    q: &netrt::foundation::CompletionQueue,
+    rx: &Handled,
+) -> netrt::foundation::AsyncStatus {
+    let deadline = std::time::Instant::now() + STEP;
+    loop {
+        if let Ok((status, delivery)) = rx.try_recv() {
+            assert_eq!(delivery, netrt::foundation::CompletedDelivery::CompletionQueue);
+            return status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the handler did not run within {STEP:?}: a lost edge");
+        let mut pfd = libc::pollfd { fd: q.fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut pfd, 1, 100) } == 1 {
+            q.dispatch(64).unwrap();
+        }
+    }
+}
+
 /// Awaits `fut` or panics after [`STEP`].
 pub async fn within<F: std::future::Future>(fut: F) -> F::Output {
     tokio::time::timeout(STEP, fut).await.expect("step timed out")
