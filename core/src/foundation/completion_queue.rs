@@ -89,6 +89,14 @@ struct Driven {
     waker: Waker,
 }
 
+/// A running operation bound to the queue: what closing the queue cancels and, while the queue
+/// drives it, what `dispatch` polls — one entry, so that binding, driving and forgetting an
+/// operation each cost one lookup.
+struct Bound {
+    cancel: Weak<dyn CancelOnClose>,
+    driven: Option<Driven>,
+}
+
 /// The epoll token of the eventfd (a socket's token is its fd and registration generation,
 /// see `drive.rs`; an fd is never `u32::MAX`).
 const JOBS_TOKEN: u64 = u64::MAX;
@@ -137,10 +145,8 @@ struct State {
     /// them, or signals for them as it returns) — two syscalls saved per completion.
     dispatching: u32,
     closed: bool,
-    /// Running operations bound to this queue, by operation id.
-    bound: IdMap<u64, Weak<dyn CancelOnClose>>,
-    /// Parked operations this queue drives, by operation id.
-    driven: IdMap<u64, Driven>,
+    /// Running operations bound to this queue (with those it drives), by operation id.
+    bound: IdMap<u64, Bound>,
     /// The sockets registered with the epoll fd (edge-triggered, until the socket or the
     /// queue closes), by fd.
     watched: IdMap<RawFd, drive::Watch>,
@@ -218,7 +224,6 @@ impl CompletionQueue {
                     dispatching: 0,
                     closed: false,
                     bound: IdMap::default(),
-                    driven: IdMap::default(),
                     watched: IdMap::default(),
                     next_generation: 0,
                     listed: false,
@@ -324,7 +329,7 @@ impl CompletionQueue {
     /// dispatcher, and cancels the running operations bound here (see the module notes).
     /// Idempotent; never blocks on the application's loop.
     pub fn close(&self) {
-        let (jobs, bound, driven) = {
+        let (jobs, bound) = {
             let mut st = self.lock();
             if st.closed {
                 return;
@@ -341,13 +346,14 @@ impl CompletionQueue {
             st.woken.clear();
             // Dropped after the lock: an operation's last reference may own a socket, whose
             // closing looks at this queue.
-            (std::mem::take(&mut st.jobs), std::mem::take(&mut st.bound), std::mem::take(&mut st.driven))
+            (std::mem::take(&mut st.jobs), std::mem::take(&mut st.bound))
         };
-        drop(driven);
+        // The driven operations' references go first (as the queue's drive of them).
+        let cancels: Vec<Weak<dyn CancelOnClose>> = bound.into_values().map(|b| b.cancel).collect();
         for job in jobs {
             crate::dispatch::post(move || job.run(Delivery::Dispatcher));
         }
-        for op in bound.into_values().filter_map(|w| w.upgrade()) {
+        for op in cancels.into_iter().filter_map(|w| w.upgrade()) {
             op.cancel_for_closed_queue();
         }
     }
@@ -359,15 +365,14 @@ impl CompletionQueue {
         if st.closed {
             return false;
         }
-        st.bound.insert(id, op);
+        st.bound.insert(id, Bound { cancel: op, driven: None });
         true
     }
 
     /// Forgets a bound operation that has ended (its socket stays registered).
     pub(crate) fn unbind(&self, id: u64) {
         let mut st = self.lock();
-        st.bound.remove(&id);
-        let forgotten = forget_locked(&mut st, id);
+        let forgotten = unbind_locked(&mut st, id);
         drop(st);
         drop(forgotten);
     }
@@ -381,8 +386,7 @@ impl CompletionQueue {
         handler: Option<(StoredHandler, AsyncStatus)>,
     ) -> Option<StoredHandler> {
         let mut st = self.lock();
-        st.bound.remove(&id);
-        let forgotten = forget_locked(&mut st, id);
+        let forgotten = unbind_locked(&mut st, id);
         let refused = match handler {
             Some((handler, _)) if st.closed => Some(handler),
             Some((handler, status)) => {
@@ -442,7 +446,7 @@ impl std::fmt::Debug for CompletionQueue {
 
 mod drive;
 mod read_edges;
-use drive::forget_locked;
+use drive::unbind_locked;
 pub(crate) use drive::{DrivenWaker, socket_closing};
 pub(crate) use read_edges::read_edges;
 #[cfg(test)]

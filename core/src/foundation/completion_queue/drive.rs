@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::task::{Wake, Waker};
 
 use super::{
-    CancelOnClose, CompletionQueue, Drive, Driven, Drove, Inner, JOBS_TOKEN, State, fork_generation,
+    Bound, CancelOnClose, CompletionQueue, Drive, Driven, Drove, Inner, JOBS_TOKEN, State, fork_generation,
 };
 use crate::foundation::async_op::Readiness;
 
@@ -110,7 +110,15 @@ impl CompletionQueue {
         waker: &Arc<DrivenWaker>,
     ) -> bool {
         let mut st = self.lock();
-        !st.closed && self.adopt_locked(&mut st, id, ready, op, waker)
+        // Bound here (the caller's binding says so) unless the queue closed, which forgot it.
+        if st.closed || !st.bound.contains_key(&id) {
+            return false;
+        }
+        let Some(driven) = self.adopt_locked(&mut st, id, ready, op, waker) else { return false };
+        if let Some(entry) = st.bound.get_mut(&id) {
+            entry.driven = Some(driven);
+        }
+        true
     }
 
     /// [`bind`](Self::bind) and [`adopt`](Self::adopt) under one lock, for an operation that
@@ -128,10 +136,14 @@ impl CompletionQueue {
         if st.closed {
             return None;
         }
-        st.bound.insert(id, bound);
-        Some(self.adopt_locked(&mut st, id, ready, op, waker))
+        let driven = self.adopt_locked(&mut st, id, ready, op, waker);
+        let adopted = driven.is_some();
+        st.bound.insert(id, Bound { cancel: bound, driven });
+        Some(adopted)
     }
 
+    /// Takes the socket's slot for operation `id` (its entry in `bound` is the caller's to
+    /// make or update with what this returns): `None` when the queue cannot drive it.
     fn adopt_locked(
         &self,
         st: &mut State,
@@ -139,13 +151,19 @@ impl CompletionQueue {
         ready: Readiness,
         op: Arc<dyn Drive>,
         waker: &Arc<DrivenWaker>,
-    ) -> bool {
+    ) -> Option<Driven> {
         let fd = ready.fd();
         let writing = !ready.is_readable();
-        if !st.watched.contains_key(&fd) && !self.watch_locked(st, fd, writing) {
-            return false;
-        }
-        let watch = st.watched.get_mut(&fd).expect("registered above");
+        // One lookup when the socket is registered already (every read after its first).
+        let watch = match st.watched.get_mut(&fd) {
+            Some(watch) => watch,
+            None => {
+                if !self.watch_locked(st, fd, writing) {
+                    return None;
+                }
+                st.watched.get_mut(&fd).expect("registered above")
+            }
+        };
         if writing && !watch.out {
             let mut ev = libc::epoll_event {
                 events: WATCH_EVENTS | libc::EPOLLOUT as u32,
@@ -153,7 +171,7 @@ impl CompletionQueue {
             };
             // SAFETY: our epoll fd; `ev` is a valid event.
             if unsafe { libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut ev) } != 0 {
-                return false;
+                return None;
             }
             watch.out = true;
         }
@@ -163,7 +181,7 @@ impl CompletionQueue {
             (&mut watch.writer, &mut watch.edge_out, &mut watch.writer_waker)
         };
         if slot.is_some() {
-            return false;
+            return None;
         }
         *slot = Some(id);
         if lent.is_none() {
@@ -173,7 +191,6 @@ impl CompletionQueue {
         // An edge nobody took, or a wake that came before the queue knew the operation: it may
         // have missed what the edge announced, so poll it once more.
         let missed = std::mem::take(edge) | waker.early.swap(false, Ordering::Relaxed);
-        st.driven.insert(id, Driven { fd, op, waker: Waker::from(waker.clone()) });
         if missed {
             st.woken.push(id);
             if !st.signaled && st.dispatching == 0 {
@@ -181,7 +198,7 @@ impl CompletionQueue {
                 st.signaled = true;
             }
         }
-        true
+        Some(Driven { fd, op, waker: Waker::from(waker.clone()) })
     }
 
     /// Registers `fd` (not registered yet) for its lifetime, for writability too when `out`;
@@ -275,9 +292,10 @@ impl CompletionQueue {
             }
             // What to poll, gathered under the same lock.
             let mut batch = std::mem::take(&mut st.batch);
-            batch.extend(
-                ids.iter().filter_map(|id| st.driven.get(id).map(|d| (*id, d.op.clone(), d.waker.clone()))),
-            );
+            batch.extend(ids.iter().filter_map(|id| {
+                let d = st.bound.get(id)?.driven.as_ref()?;
+                Some((*id, d.op.clone(), d.waker.clone()))
+            }));
             (ids, batch)
         };
         for (id, op, waker) in batch.drain(..) {
@@ -299,10 +317,23 @@ impl CompletionQueue {
     }
 }
 
-/// Stops driving operation `id` (its socket stays registered). Returns what the queue held of
-/// it, to drop once the lock is released (it may own a socket, whose closing locks queues).
+/// Stops driving operation `id`, which stays bound (its socket stays registered). Returns what
+/// the queue held of it, to drop once the lock is released (it may own a socket, whose closing
+/// locks queues).
 pub(super) fn forget_locked(st: &mut State, id: u64) -> Option<Driven> {
-    let driven = st.driven.remove(&id)?;
+    let driven = st.bound.get_mut(&id)?.driven.take()?;
+    free_slot(st, id, driven)
+}
+
+/// Forgets operation `id` altogether (it ended, or is bound elsewhere now); what the queue held
+/// of it goes as for [`forget_locked`].
+pub(in crate::foundation) fn unbind_locked(st: &mut State, id: u64) -> Option<Driven> {
+    let driven = st.bound.remove(&id)?.driven?;
+    free_slot(st, id, driven)
+}
+
+/// Frees the socket slot `driven` (operation `id`'s) held.
+fn free_slot(st: &mut State, id: u64, driven: Driven) -> Option<Driven> {
     if let Some(watch) = st.watched.get_mut(&driven.fd) {
         if watch.reader == Some(id) {
             watch.reader = None;
@@ -371,7 +402,7 @@ impl Wake for DrivenWaker {
         if st.woken.contains(&id) {
             return;
         }
-        if !st.driven.contains_key(&id) {
+        if !st.bound.get(&id).is_some_and(|b| b.driven.is_some()) {
             // Not (yet, or no longer) driven: `adopt` looks at this.
             self.early.store(true, Ordering::Relaxed);
             return;
