@@ -44,13 +44,17 @@ fn start_read(sock: &StreamSocket, len: usize) -> Started {
         return Started::Done(buf);
     }
     let op = AsyncOperation::start_caller_driven_cancellable_on(
-        move |_cancel| async move {
-            let mut after_attempt = true;
-            let n =
-                std::future::poll_fn(|cx| reader.poll_read(cx, &mut buf, std::mem::take(&mut after_attempt)))
-                    .await?;
-            buf.truncate(n);
-            Ok(buf)
+        move |_cancel| {
+            // Unpin, as the C projection's read is.
+            Box::pin(async move {
+                let mut after_attempt = true;
+                let n = std::future::poll_fn(|cx| {
+                    reader.poll_read(cx, &mut buf, std::mem::take(&mut after_attempt))
+                })
+                .await?;
+                buf.truncate(n);
+                Ok(buf)
+            })
         },
         ready,
     )

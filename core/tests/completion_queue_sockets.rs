@@ -181,11 +181,14 @@ fn start_direct_read(
     let ready = input.readiness_fd().map(Readiness::readable);
     let reader = input.direct_read(input.ticket()).unwrap().expect("plain TCP reads directly");
     let op = AsyncOperation::start_caller_driven_cancellable_on(
-        move |_cancel| async move {
-            let mut buf = vec![0u8; 16];
-            let n = std::future::poll_fn(|cx| reader.poll_read(cx, &mut buf, false)).await?;
-            buf.truncate(n);
-            Ok(buf)
+        move |_cancel| {
+            // Unpin, as the C projection's read is.
+            Box::pin(async move {
+                let mut buf = vec![0u8; 16];
+                let n = std::future::poll_fn(|cx| reader.poll_read(cx, &mut buf, false)).await?;
+                buf.truncate(n);
+                Ok(buf)
+            })
         },
         ready,
     )

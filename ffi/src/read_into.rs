@@ -168,3 +168,12 @@ impl Future for ReadInto {
         self.get_mut().advance(Some(cx))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A ReadAsync's operation and its future are one allocation (see core's `keeps_in_place`).
+    #[test]
+    fn a_read_is_kept_in_its_operation() {
+        assert!(netrt_core::foundation::async_op::keeps_in_place::<super::ReadInto>());
+    }
+}

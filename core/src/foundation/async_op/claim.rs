@@ -98,9 +98,9 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         // Under the operation's lock, as a status check's attempt: a stream future never waits
         // inside a poll.
         let polled = match scope {
-            Scope::Caller => poll_as_caller(|| fut.as_mut().poll(&mut cx)),
-            Scope::ArmOnly => poll_as_caller_to_arm(|| fut.as_mut().poll(&mut cx)),
-            Scope::Readable => poll_as_caller_readable(|| fut.as_mut().poll(&mut cx)),
+            Scope::Caller => poll_as_caller(|| fut.poll_in(&mut cx)),
+            Scope::ArmOnly => poll_as_caller_to_arm(|| fut.poll_in(&mut cx)),
+            Scope::Readable => poll_as_caller_readable(|| fut.poll_in(&mut cx)),
         };
         let Poll::Ready(outcome) = polled else {
             return ClaimedPoll::Pending;

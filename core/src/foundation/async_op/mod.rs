@@ -72,6 +72,7 @@ mod outcome;
 mod progress;
 mod queue_drive;
 mod stored;
+mod stored_future;
 mod wake;
 
 use std::future::Future;
@@ -97,6 +98,7 @@ pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 use outcome::{Outcome, Seen};
 pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter};
 pub(crate) use stored::StoredHandler;
+use stored_future::StoredFuture;
 #[doc(hidden)]
 pub use wake::Readiness;
 pub(crate) use wake::{WakeFd, poll_fds, poll_timeout_ms, thread_wake};
@@ -136,6 +138,13 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
 /// Gives a completed result back to where it came from (a read's bytes to its stream) when
 /// nobody will ever see it; true when it did (see [`AsyncOperation::abandon`]).
 pub type GiveBack<T> = Box<dyn FnOnce(&T) -> bool + Send + 'static>;
+
+/// Whether an operation keeps a future of type `F` (`Unpin`) in its own allocation rather than
+/// boxing it (see `stored_future.rs`): for a projection's test that its read's future does.
+#[doc(hidden)]
+pub const fn keeps_in_place<F>() -> bool {
+    stored_future::fits::<F>()
+}
 
 /// Whether a failure is reported synchronously when it comes from an operation's first poll:
 /// the call itself was wrong (an argument, the object's state, an unknown service name).
@@ -181,12 +190,12 @@ enum Driver<T> {
     Runtime,
     /// Parked: nobody polls it; the next waiter (or the runtime, or the completion queue that
     /// drives it) takes it. `Poller` is whose waker its last poll registered.
-    Parked(BoxFuture<T>, Readiness, Poller),
+    Parked(StoredFuture<T>, Readiness, Poller),
     /// A waiter polls it on its own thread; waking `WakeFd` interrupts its poll(2).
     Polling(Arc<wake::WakeFd>),
     /// Claimed by an event loop that watches the `Readiness` fd itself and polls the future on
     /// its own thread with its own waker (see `claim.rs`); the lazy queue leaves it alone.
-    Claimed(BoxFuture<T>, Readiness),
+    Claimed(StoredFuture<T>, Readiness),
 }
 
 /// What the operation's lock guards (its outcome lives in [`Outcome`], read without it).
@@ -260,7 +269,7 @@ impl<T: Send + Sync + 'static> Op<T> {
     }
 
     /// Runs `fut` as a runtime task (the operation is Started, its future owned by nobody else).
-    fn spawn_locked(self: &Arc<Self>, st: &mut State<T>, fut: BoxFuture<T>) {
+    fn spawn_locked(self: &Arc<Self>, st: &mut State<T>, fut: StoredFuture<T>) {
         st.driver = Driver::Runtime;
         self.parked.store(false, Ordering::Relaxed);
         if self.status() != AsyncStatus::Started {
@@ -455,7 +464,7 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
                 let me = Self { op: op.unwrap_or_else(|| Op::new(new_state(), None)) };
                 let mut st = me.op.lock();
                 me.op.bind_locked(&mut st, CompletionQueue::current());
-                me.op.spawn_locked(&mut st, fut);
+                me.op.spawn_locked(&mut st, StoredFuture::boxed(fut));
                 drop(st);
                 Ok(me)
             }
@@ -471,7 +480,7 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         fut: impl Future<Output = Result<T>> + Send + 'static,
         readiness: impl FnOnce() -> Option<Readiness>,
     ) -> Result<Self> {
-        Self::park_or_spawn(Box::pin(fut), readiness, None, None)
+        Self::park_or_spawn(StoredFuture::boxed(Box::pin(fut)), readiness, None, None)
     }
 
     /// [`start_caller_driven`](Self::start_caller_driven) with cooperative cancellation (see
@@ -486,28 +495,30 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     {
         let op = Op::new(new_state(), Some(CancelSignal::default()));
         let fut = make(cancel::token_for(&op));
-        Self::park_or_spawn(Box::pin(fut), readiness, Some(op), None)
+        Self::park_or_spawn(StoredFuture::boxed(Box::pin(fut)), readiness, Some(op), None)
     }
 
     /// [`start_caller_driven_cancellable`](Self::start_caller_driven_cancellable) for a future
     /// whose readiness is known before its first poll (a socket read that found nothing): a
-    /// completion queue can then lend it the socket's waker instead of making one.
+    /// completion queue can then lend it the socket's waker instead of making one. The future
+    /// is `Unpin`: when small, it is kept in the operation itself, not boxed (see
+    /// `stored_future.rs`).
     #[doc(hidden)]
     pub fn start_caller_driven_cancellable_on<F>(
         make: impl FnOnce(CancelToken) -> F,
         ready: Option<Readiness>,
     ) -> Result<Self>
     where
-        F: Future<Output = Result<T>> + Send + 'static,
+        F: Future<Output = Result<T>> + Unpin + Send + 'static,
     {
         let op = Op::new(new_state(), Some(CancelSignal::default()));
         let fut = make(cancel::token_for(&op));
-        Self::park_or_spawn(Box::pin(fut), move || ready, Some(op), ready)
+        Self::park_or_spawn(StoredFuture::new(fut), move || ready, Some(op), ready)
     }
 
     /// `known`: the readiness `readiness` will give, when the caller knows it already.
     fn park_or_spawn(
-        mut fut: BoxFuture<T>,
+        mut fut: StoredFuture<T>,
         readiness: impl FnOnce() -> Option<Readiness>,
         op: Option<Arc<Op<T>>>,
         known: Option<Readiness>,
@@ -538,18 +549,22 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
                 let op = op.unwrap_or_else(|| Op::new(new_state(), None));
                 let mut st = op.lock();
                 let ready = readiness();
-                // Bound to a queue, waiting on a socket: bound and handed to the queue in one step.
-                if let (Some(queue), Some(waker), Some(ready)) = (&queue, &queue_waker, ready) {
-                    op.parked.store(true, Ordering::Relaxed);
-                    st.driver = Driver::Parked(fut, ready, Poller::Stale);
-                    let adopted = queue_drive::bind_and_adopt(&op, &mut st, queue, waker);
-                    drop(st);
-                    if !adopted {
-                        // Refused (or the queue closed): its waker is nobody's; it goes on later.
-                        lazy::spawn_later(op.clone());
+                // Bound to a queue, waiting on a socket: bound and handed to the queue in one step
+                // (the queue's reference moves to the operation).
+                let queue = match (queue, &queue_waker, ready) {
+                    (Some(queue), Some(waker), Some(ready)) => {
+                        op.parked.store(true, Ordering::Relaxed);
+                        st.driver = Driver::Parked(fut, ready, Poller::Stale);
+                        let adopted = queue_drive::bind_and_adopt(&op, &mut st, queue, waker);
+                        drop(st);
+                        if !adopted {
+                            // Refused (or the queue closed): its waker is nobody's; it goes on later.
+                            lazy::spawn_later(op.clone());
+                        }
+                        return Ok(Self { op });
                     }
-                    return Ok(Self { op });
-                }
+                    (queue, ..) => queue,
+                };
                 op.bind_locked(&mut st, queue);
                 match (ready, wake) {
                     (Some(ready), Some(wake)) => {

@@ -72,7 +72,7 @@ pub(super) fn adopt_polled<T: Send + Sync + 'static>(
 pub(super) fn bind_and_adopt<T: Send + Sync + 'static>(
     op: &Arc<Op<T>>,
     st: &mut State<T>,
-    queue: &CompletionQueue,
+    queue: CompletionQueue,
     waker: &Arc<DrivenWaker>,
 ) -> bool {
     debug_assert!(st.target.is_none(), "a new operation is bound nowhere yet");
@@ -87,7 +87,7 @@ pub(super) fn bind_and_adopt<T: Send + Sync + 'static>(
         // Not for the runtime to take when the last reference goes: the queue drives it.
         op.parked.store(false, Ordering::Relaxed);
     }
-    st.target = Some(queue.clone());
+    st.target = Some(queue);
     adopted
 }
 
@@ -102,10 +102,12 @@ impl<T: Send + Sync + 'static> Drive for Op<T> {
         match poll_with(fut, waker) {
             Poll::Pending => Drove::Waiting,
             Poll::Ready(outcome) => {
-                let done = std::mem::replace(&mut st.driver, Driver::Runtime);
+                // A finished future holds nothing but its memory (its guards went when it
+                // returned): dropped in place under the lock, as a blocking waiter's is, rather
+                // than copied out with the driver (the driver holds the future itself).
+                st.driver = Driver::Runtime;
                 self.parked.store(false, Ordering::Relaxed);
                 self.settle_locked(st, outcome);
-                drop(done);
                 Drove::Settled
             }
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use super::BoxFuture;
+use super::StoredFuture;
 use crate::error::Result;
 use crate::io::caller_driven::poll_as_caller;
 
@@ -113,15 +113,15 @@ pub(crate) fn thread_wake() -> Option<Arc<WakeFd>> {
 /// Polls a stream future once on this thread, socket readiness left to this thread (see
 /// `io::caller_driven`), with `wake` (this thread's eventfd) as the waker — a no-op one without.
 /// A stream future polls only resources that exist, so no runtime context is entered.
-pub(super) fn poll_on_caller<T>(fut: &mut BoxFuture<T>, wake: Option<&Arc<WakeFd>>) -> Poll<Result<T>> {
+pub(super) fn poll_on_caller<T>(fut: &mut StoredFuture<T>, wake: Option<&Arc<WakeFd>>) -> Poll<Result<T>> {
     let waker = wake.map_or_else(|| Waker::noop().clone(), |w| Waker::from(w.clone()));
     poll_with(fut, &waker)
 }
 
 /// [`poll_on_caller`] with any waker (a completion queue's, for the operations it drives).
-pub(super) fn poll_with<T>(fut: &mut BoxFuture<T>, waker: &Waker) -> Poll<Result<T>> {
+pub(super) fn poll_with<T>(fut: &mut StoredFuture<T>, waker: &Waker) -> Poll<Result<T>> {
     let mut cx = Context::from_waker(waker);
-    poll_as_caller(|| fut.as_mut().poll(&mut cx))
+    poll_as_caller(|| fut.poll_in(&mut cx))
 }
 
 /// Waits on `ready` (when `Some`) and `wake` until either is ready or `timeout` passes (None:
