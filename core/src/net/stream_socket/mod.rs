@@ -768,10 +768,7 @@ impl Inner {
         };
         let polled = match cx {
             Some(cx) => conn.poll_read_plain(cx, buf),
-            None => conn.try_recv_plain(buf).map(|r| match r {
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
-                done => Poll::Ready(done),
-            }),
+            None => conn.try_recv_plain(buf),
         };
         match polled {
             Some(Poll::Ready(result)) => Poll::Ready(self.read_outcome(conn, ticket, result)),

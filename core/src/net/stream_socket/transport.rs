@@ -246,15 +246,19 @@ impl PlainIo {
     /// the runtime's first poll makes the `recv`). It is kept to threads with a current queue
     /// because only a queue's edges move the count before the read starts: elsewhere the mark
     /// still stands when bytes have come, and the skip would trade the `recv` that finds them
-    /// for a wake-up.
-    fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+    /// for a wake-up. Pending: nothing there (no error value made for the skip, the usual
+    /// outcome on a queue's thread).
+    fn try_recv(&self, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         if self.known_drained() && CompletionQueue::current_is_set() {
-            return Err(io::ErrorKind::WouldBlock.into());
+            return Poll::Pending;
         }
         if self.inq.load(Ordering::Relaxed) == INQ_UNTRIED && CompletionQueue::current_is_set() {
             self.want_inq();
         }
-        self.recv(buf)
+        match self.recv(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Poll::Pending,
+            done => Poll::Ready(done),
+        }
     }
 
     /// Whether the receive queue has been empty since the last `recv`, as far as completion
@@ -512,7 +516,7 @@ impl Connection {
 
     /// A read's first attempt, one non-blocking `recv` into `buf` (never empty), on a plain
     /// connection (`None` under TLS): see `PlainIo::try_recv`.
-    pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
+    pub(crate) fn try_recv_plain(&self, buf: &mut [u8]) -> Option<Poll<io::Result<usize>>> {
         self.tls.tls().is_none().then(|| self.tcp.try_recv(buf))
     }
 
