@@ -402,7 +402,7 @@ impl Wake for DrivenWaker {
         if st.woken.contains(&id) {
             return;
         }
-        if !st.bound.get(&id).is_some_and(|b| b.driven.is_some()) {
+        if st.bound.get(&id).is_none_or(|b| b.driven.is_none()) {
             // Not (yet, or no longer) driven: `adopt` looks at this.
             self.early.store(true, Ordering::Relaxed);
             return;
