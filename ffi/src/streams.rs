@@ -14,7 +14,7 @@ use netrt_core::foundation::async_op::CancelToken;
 
 use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
-use crate::object::{Value, get_obj, let_obj};
+use crate::object::{Value, get_obj, let_borrowed};
 use crate::read_into::ReadInto;
 use crate::write_from::WriteFrom;
 
@@ -177,8 +177,10 @@ fn start_read(
     options: u32,
     attempt: bool,
 ) -> Result<ReadStart, Error> {
-    let_obj!(keep, input = stream, InputStream);
-    let_obj!(buffer_obj, buf = buffer, Buffer);
+    // Pinned while this function runs (it never waits: at most one non-blocking `recv`); the
+    // read takes references of its own when it is made.
+    let_borrowed!(stream_obj, input = stream, InputStream);
+    let_borrowed!(buffer_obj, buf = buffer, Buffer);
     let options = InputStreamOptions::from_raw(options)?;
     let capacity = buf.capacity();
     if count > capacity {
@@ -195,7 +197,8 @@ fn start_read(
             // Plain TCP: one attempt on this thread first, with no future at all — data already
             // there completes the read before this function returns.
             Ok(Some(reader)) => {
-                let mut read = ReadInto::new(reader, buffer_obj, keep, count, options);
+                let mut read =
+                    ReadInto::new(reader, buffer_obj.to_arc(), stream_obj.to_arc(), count, options);
                 if !attempt {
                     return Ok(ReadStart::Waiting(read.without_attempt()));
                 }
@@ -216,19 +219,23 @@ fn start_read(
     }
     let (ptr, _) = buf.raw_memory();
     // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and lives as
-    // long as `buffer_obj`, held by the future. The C contract forbids touching the buffer while
+    // long as `result`, held by the future. The C contract forbids touching the buffer while
     // the read is pending, so nothing else accesses these bytes.
     let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
     let ready = input.readiness_fd().map(Readiness::readable);
     let input = input.clone();
+    let (keep, result) = (stream_obj.to_arc(), buffer_obj.to_arc());
+    // Unpinned before the operation starts: its first poll may decrypt and `recv`.
+    drop(buffer_obj);
+    drop(stream_obj);
     let read = move |cancel: CancelToken| async move {
         let _keep = keep;
         // Straight into the buffer's memory: no intermediate copy.
         let filled = input.read_into_slice_with(ticket, memory, options, Some(&cancel)).await?;
-        if let Value::Buffer(buf) = &buffer_obj.value {
+        if let Value::Buffer(buf) = &result.value {
             buf.set_length_filled(filled);
         }
-        Ok(OpResult::Object(buffer_obj))
+        Ok(OpResult::Object(result))
     };
     // TLS: a blocking waiter polls the socket and re-polls the read on its own thread; in-memory
     // streams have no fd, and a read that must wait runs on the runtime.
@@ -335,8 +342,11 @@ fn write_op_waiting(write: WriteFrom) -> Result<AsyncOp, Error> {
 /// goes from the buffer on this thread.
 #[inline]
 fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart, Error> {
-    let_obj!(keep, output = stream, OutputStream);
-    let_obj!(buffer_obj, buf = buffer, Buffer);
+    // Pinned, not referenced: a write the kernel takes at once (the usual one) keeps neither
+    // object past this call. The pins last only as long as this function, which never waits
+    // (one non-blocking `send`); what goes on takes references of its own below.
+    let_borrowed!(stream_obj, output = stream, OutputStream);
+    let_borrowed!(buffer_obj, buf = buffer, Buffer);
     // One ticket for the first attempt and the rest: an abort in between ends both.
     let ticket = output.ticket();
     // The first attempt borrows the stream: a write the kernel takes at once takes no
@@ -362,14 +372,19 @@ fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart,
         Err(e) => return Ok(WriteStart::Done(Err(e))),
     };
     if let Some((writer, total, sent)) = rest {
-        let write = WriteFrom::after_first_attempt(writer, buffer_obj, keep, total, sent);
+        let write =
+            WriteFrom::after_first_attempt(writer, buffer_obj.to_arc(), stream_obj.to_arc(), total, sent);
         return Ok(WriteStart::Waiting(write));
     }
     // One future over a copy, driven on the caller's thread by a blocking waiter where the
-    // stream has a socket to wait on (TLS).
+    // stream has a socket to wait on (TLS). Started after the pins are gone: its first poll
+    // may encrypt and send.
     let data = buf.to_vec();
     let ready = output.readiness_fd().map(Readiness::writable);
     let output = output.clone();
+    let keep = stream_obj.to_arc();
+    drop(buffer_obj);
+    drop(stream_obj);
     let write = async move {
         let _keep = keep;
         Ok(OpResult::U32(output.write_with(ticket, &data).await?))
