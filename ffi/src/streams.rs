@@ -71,11 +71,7 @@ pub extern "C" fn netrt_input_stream_read(
 ) -> netrt_hresult {
     ffi!("netrt_input_stream_read", {
         let out = Out::new(bytes_read, "bytes_read")?;
-        let attempt = habit::attempt_first();
-        let start = start_read(stream, buffer, count, options, attempt)?;
-        if attempt {
-            habit::attempted(&start);
-        }
+        let start = habit::start(|attempt| start_read(stream, buffer, count, options, attempt))?;
         let filled = match start {
             ReadStart::Done(outcome) => length_read(outcome?),
             // Plain TCP with nothing there yet: waited for on this thread without an operation.
@@ -119,24 +115,31 @@ mod habit {
         static WAIT_FIRST: Cell<u8> = const { Cell::new(0) };
     }
 
-    /// Whether this read starts with an attempt.
-    pub(super) fn attempt_first() -> bool {
-        WAIT_FIRST
-            .try_with(|w| match w.get() {
-                0 => true,
-                n if n >= PROBE_EVERY => true,
-                n => {
-                    w.set(n + 1);
-                    false
-                }
-            })
-            .unwrap_or(true)
-    }
-
-    /// Records what the attempt found.
-    pub(super) fn attempted(start: &ReadStart) {
-        let found_nothing = matches!(start, ReadStart::Waiting(_));
-        let _ = WAIT_FIRST.try_with(|w| w.set(u8::from(found_nothing)));
+    /// Starts a read (`read(attempt)`: whether it starts with an attempt) and records what
+    /// its attempt found. One thread-local access for both (each is a call into the dynamic
+    /// linker in a shared library).
+    pub(super) fn start<E>(read: impl FnOnce(bool) -> Result<ReadStart, E>) -> Result<ReadStart, E> {
+        let mut read = Some(read);
+        let started = WAIT_FIRST.try_with(|w| {
+            let read = read.take().expect("taken once");
+            let n = w.get();
+            let attempt = n == 0 || n >= PROBE_EVERY;
+            if !attempt {
+                w.set(n + 1);
+                return read(false);
+            }
+            let start = read(true);
+            if let Ok(start) = &start {
+                w.set(u8::from(matches!(start, ReadStart::Waiting(_))));
+            }
+            start
+        });
+        match (started, read) {
+            (Ok(start), _) => start,
+            // The thread is exiting (its thread-locals are gone): attempt first.
+            (Err(_), Some(read)) => read(true),
+            (Err(_), None) => unreachable!("try_with runs its closure only when it succeeds"),
+        }
     }
 }
 
@@ -169,7 +172,8 @@ fn read_op_waiting(read: ReadInto) -> Result<AsyncOp, Error> {
 
 /// Checks the arguments of a read and starts it: on plain TCP, one attempt on this thread first
 /// (unless `attempt` is false: the caller waits for readiness first and the read is Waiting).
-#[inline]
+/// Inlined into its two callers: the read it returns is built in place, not moved out.
+#[inline(always)]
 fn start_read(
     stream: netrt_handle,
     buffer: netrt_handle,
@@ -339,8 +343,8 @@ fn write_op_waiting(write: WriteFrom) -> Result<AsyncOp, Error> {
 }
 
 /// Checks the arguments of a write and starts it: on plain TCP, what the kernel takes at once
-/// goes from the buffer on this thread.
-#[inline]
+/// goes from the buffer on this thread. Inlined into its two callers, as `start_read`.
+#[inline(always)]
 fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart, Error> {
     // Pinned, not referenced: a write the kernel takes at once (the usual one) keeps neither
     // object past this call. The pins last only as long as this function, which never waits
