@@ -608,7 +608,12 @@ fn free(index: usize, slot: &'static Slot, state: u64) {
 /// handler's call the handle is valid again — lent to the handler, which must not release it
 /// (docs/handles.md: handles passed into a callback are borrowed). Whichever of the release
 /// and the end of the call comes last frees the slot.
-pub(crate) struct HeldHandle(netrt_handle);
+pub(crate) struct HeldHandle {
+    handle: netrt_handle,
+    /// Its slot, found once: the Completed handler's closure keeps it in place (four words
+    /// with the C function and user data), and the call and the let-go need it.
+    slot: &'static Slot,
+}
 
 /// For `netrt_async_set_completed`: a new reference to the operation behind `h` and, when
 /// `hold_if` says so (it runs on the operation), a hold of `h` for its Completed handler —
@@ -641,7 +646,7 @@ fn hold_pinned(h: netrt_handle, slot: &'static Slot) -> Option<HeldHandle> {
             Ordering::Acquire,
             Ordering::Relaxed,
         ) {
-            Ok(_) => return Some(HeldHandle(h)),
+            Ok(_) => return Some(HeldHandle { handle: h, slot }),
             Err(now) => state = now,
         }
     }
@@ -650,14 +655,9 @@ fn hold_pinned(h: netrt_handle, slot: &'static Slot) -> Option<HeldHandle> {
 impl HeldHandle {
     /// Calls `f` with the handle, valid (lent) for the call, then lets go of it.
     pub(crate) fn call(self, f: impl FnOnce(netrt_handle)) {
-        let h = self.0;
         // The hold keeps the slot in this generation: no release can free it before `self` goes.
-        self.slot().state.fetch_or(STATE_LENT, Ordering::Release);
-        f(h);
-    }
-
-    fn slot(&self) -> &'static Slot {
-        slot(decode(self.0).index).expect("a held handle's slot exists")
+        self.slot.state.fetch_or(STATE_LENT, Ordering::Release);
+        f(self.handle);
     }
 }
 
@@ -665,10 +665,9 @@ impl Drop for HeldHandle {
     /// Lets go (after the call, or unrun: the operation was dropped with its handler): frees
     /// the slot if the handle was released meanwhile.
     fn drop(&mut self) {
-        let slot = self.slot();
-        let state = slot.state.fetch_and(!(STATE_HELD | STATE_LENT), Ordering::AcqRel);
+        let state = self.slot.state.fetch_and(!(STATE_HELD | STATE_LENT), Ordering::AcqRel);
         if state & STATE_LIVE == 0 {
-            free(decode(self.0).index, slot, state);
+            free(decode(self.handle).index, self.slot, state);
         }
     }
 }
