@@ -15,8 +15,10 @@
 //! take no table-wide lock: slots live in fixed chunks that are never moved or freed, and a
 //! lookup *pins* its slot with one atomic add on the slot's own state word, checks generation
 //! and liveness from the value that add returned, and reads the object while pinned. `release`
-//! marks the slot dead first, then waits for the (instruction-long) pins to drain before it
-//! takes the object out, so a pinned reader never sees it freed. Free slots form a lock-free
+//! marks the slot dead first, then waits for the pins to drain before it takes the object
+//! out, so a pinned reader never sees it freed. Pins are short: a lookup's few instructions,
+//! or a call's non-blocking work on an argument it borrows (`borrow`: at most one
+//! non-blocking syscall, never a wait). Free slots form a lock-free
 //! stack (a tagged head, so a slot popped and pushed back meanwhile fails the CAS); only
 //! growing the table by a chunk takes a mutex.
 
