@@ -116,8 +116,8 @@ mod habit {
     }
 
     /// Starts a read (`read(attempt)`: whether it starts with an attempt) and records what
-    /// its attempt found. One thread-local access for both (each is a call into the dynamic
-    /// linker in a shared library).
+    /// its attempt found, with one thread-local access for both (in a shared library an
+    /// access may be a call to `__tls_get_addr`).
     pub(super) fn start<E>(read: impl FnOnce(bool) -> Result<ReadStart, E>) -> Result<ReadStart, E> {
         let mut read = Some(read);
         let started = WAIT_FIRST.try_with(|w| {
