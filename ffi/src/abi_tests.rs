@@ -92,7 +92,7 @@ fn objects_stay_small() {
 /// A netrt socket connected to a std peer, on loopback, with this thread's operations kept
 /// parked for an hour (so only what a test exercises can move them): (socket, its HostName, the
 /// peer). `parked_ops_end` restores the grace period.
-fn connected_with_parked_ops() -> (u64, u64, std::net::TcpStream) {
+pub(crate) fn connected_with_parked_ops() -> (u64, u64, std::net::TcpStream) {
     use crate::async_op::*;
     use crate::host_name::netrt_host_name_create;
     use crate::stream_socket::*;
@@ -113,7 +113,7 @@ fn connected_with_parked_ops() -> (u64, u64, std::net::TcpStream) {
     (sock, host, peer)
 }
 
-fn parked_ops_end() {
+pub(crate) fn parked_ops_end() {
     netrt_core::foundation::async_op::set_park_grace_for_this_thread(None);
 }
 

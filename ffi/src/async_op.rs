@@ -235,14 +235,13 @@ pub extern "C" fn netrt_async_set_completed(
     ffi!("netrt_async_set_completed", {
         let cb = handler.ok_or_else(|| null("handler"))?;
         let data = UserData(user_data);
-        let running = handle::with_op(op, AsyncOp::clone)?;
         // Running: the handler is kept and later called with the caller's own handle, held for
-        // it (no handle issued and released around each call). Set outside the lookup's pin:
-        // should the operation finish meanwhile, the handler runs inline here, and if it
-        // released the handle, the end of the hold frees the slot, which waits out every pin.
-        if running.status() == AsyncStatus::Started
-            && let Some(held) = handle::hold(op)
-        {
+        // it (no handle issued and released around each call). The hold is taken under the
+        // lookup's pin, the handler set outside it: should the operation finish meanwhile,
+        // the handler runs inline here, and if it released the handle, the end of the hold
+        // frees the slot, which waits out every pin.
+        let (running, held) = handle::op_and_hold(op, |op| op.status() == AsyncStatus::Started)?;
+        if let Some(held) = held {
             return running.set_completed_with(move |status, _| {
                 let data = data;
                 held.call(|h| call_handler(cb, data, h, status));

@@ -18,24 +18,42 @@ thread_local! {
 
 /// Runs the body of an exported function: a panic becomes `E_UNEXPECTED`, an `Err` becomes its
 /// HRESULT, and every failure is recorded as this thread's last error detail.
+///
+/// Inlined into each exported function, with the failures in cold functions of their own: the
+/// unwinding frame itself costs nothing on the way through, so what a successful call pays here
+/// is only the test of its `Result` (an `Error` is never moved on the success path).
+#[inline(always)]
 pub(crate) fn run(name: &'static str, body: impl FnOnce() -> Result<(), Error>) -> netrt_hresult {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => S_OK,
-        Ok(Err(e)) => {
-            record(name, &e);
-            e.hresult()
-        }
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            let e = Error::new(E_UNEXPECTED, format!("internal error (panic): {what}"));
-            record(name, &e);
-            E_UNEXPECTED
-        }
+    let outcome = catch_unwind(AssertUnwindSafe(move || match body() {
+        Ok(()) => S_OK,
+        Err(e) => failed(name, e),
+    }));
+    match outcome {
+        Ok(hr) => hr,
+        Err(panic) => panicked(name, panic),
     }
+}
+
+/// An exported function's `Err`: recorded, its HRESULT returned.
+#[cold]
+#[inline(never)]
+fn failed(name: &'static str, e: Error) -> netrt_hresult {
+    record(name, &e);
+    e.hresult()
+}
+
+/// An exported function's panic: recorded as `E_UNEXPECTED`.
+#[cold]
+#[inline(never)]
+fn panicked(name: &'static str, panic: Box<dyn std::any::Any + Send>) -> netrt_hresult {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let e = Error::new(E_UNEXPECTED, format!("internal error (panic): {what}"));
+    record(name, &e);
+    E_UNEXPECTED
 }
 
 /// Like [`run`], without touching the last error detail (for the functions that read it).

@@ -15,8 +15,10 @@
 //! take no table-wide lock: slots live in fixed chunks that are never moved or freed, and a
 //! lookup *pins* its slot with one atomic add on the slot's own state word, checks generation
 //! and liveness from the value that add returned, and reads the object while pinned. `release`
-//! marks the slot dead first, then waits for the (instruction-long) pins to drain before it
-//! takes the object out, so a pinned reader never sees it freed. Free slots form a lock-free
+//! marks the slot dead first, then waits for the pins to drain before it takes the object
+//! out, so a pinned reader never sees it freed. Pins are short: a lookup's few instructions,
+//! or a call's non-blocking work on an argument it borrows (`borrow`: at most one
+//! non-blocking syscall, never a wait). Free slots form a lock-free
 //! stack (a tagged head, so a slot popped and pushed back meanwhile fails the CAS); only
 //! growing the table by a chunk takes a mutex.
 
@@ -324,7 +326,7 @@ fn slot_of(h: netrt_handle) -> Result<(Decoded, &'static Slot), Error> {
 
 /// A pinned slot: its pointer and the kind of what it holds.
 struct Pinned {
-    _pin: Pin,
+    pin: Pin,
     ptr: *const (),
     kind: u8,
 }
@@ -349,13 +351,26 @@ impl Pinned {
     }
 
     /// Fails unless the slot holds an operation.
+    #[inline(always)]
     fn op(&self) -> Result<std::mem::ManuallyDrop<AsyncOp>, Error> {
         if self.kind != OP_KIND {
-            let is = self.object(None)?.kind();
-            return Err(kind_error(is, Some(netrt_kind::AsyncOperation)));
+            return Err(self.refused(netrt_kind::AsyncOperation));
         }
         // SAFETY: a pinned live operation slot holds `AsyncOp::into_raw`, kept until unpinned.
         Ok(unsafe { AsyncOp::borrow_raw(self.ptr) })
+    }
+
+    /// Why the pinned slot is not of kind `expected`.
+    #[cold]
+    #[inline(never)]
+    fn refused(&self, expected: netrt_kind) -> Error {
+        if expected == netrt_kind::AsyncOperation {
+            return match self.object(None) {
+                Ok(obj) => kind_error(obj.kind(), Some(expected)),
+                Err(e) => e,
+            };
+        }
+        self.object(Some(expected)).err().unwrap_or_else(wrong_kind)
     }
 
     fn held(&self) -> Held<'_> {
@@ -372,7 +387,7 @@ fn kind_error(is: netrt_kind, required: Option<netrt_kind>) -> Error {
 }
 
 /// Pins the slot `h` names, once `h` checks out.
-#[inline]
+#[inline(always)]
 fn pin(h: netrt_handle) -> Result<Pinned, Error> {
     pin_checked(h).map_err(|seen| pin_error(h, seen))
 }
@@ -394,7 +409,7 @@ fn pin_checked(h: netrt_handle) -> Result<Pinned, Option<u64>> {
     }
     // The slot is live in this handle's generation and pinned: `release` takes the pointer
     // out only after the slot is dead and every pin is gone.
-    Ok(Pinned { _pin: pin, ptr: slot.object.load(Ordering::Relaxed), kind: kind_of(state) })
+    Ok(Pinned { pin, ptr: slot.object.load(Ordering::Relaxed), kind: kind_of(state) })
 }
 
 /// Why `h` did not pin (see [`check`]), from the state word the attempt saw.
@@ -428,6 +443,7 @@ pub(crate) fn with_held<R>(h: netrt_handle, f: impl FnOnce(Held<'_>) -> R) -> Re
 }
 
 /// Runs `f` on the operation behind `h` without taking a reference (as [`with`]).
+#[inline(always)]
 pub(crate) fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> R) -> Result<R, Error> {
     let pinned = pin(h)?;
     let op = pinned.op()?;
@@ -439,6 +455,40 @@ pub(crate) fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> R) -> Resu
 pub(crate) fn lookup(h: netrt_handle, expected: Option<netrt_kind>) -> Result<Arc<Object>, Error> {
     let pinned = pin(h)?;
     Ok(new_reference(pinned.object(expected)?))
+}
+
+/// An object borrowed from its handle's slot (see [`borrow`]): no reference taken or given
+/// back, only the slot's pin.
+pub(crate) struct Borrowed(Pinned);
+
+impl Borrowed {
+    pub(crate) fn object(&self) -> &Object {
+        // SAFETY: `borrow` checked that the pinned slot holds an object, not an operation;
+        // `release` leaves it in place until the pin is gone.
+        unsafe { &*self.0.ptr.cast::<Object>() }
+    }
+
+    /// A reference of its own, for what outlives the call (a write that goes on).
+    pub(crate) fn to_arc(&self) -> Arc<Object> {
+        new_reference(self.object())
+    }
+}
+
+/// The object behind `h`, of kind `expected`, checked as [`lookup`] checks it but pinned
+/// instead of referenced: for a call that only uses it while it runs (a write the kernel
+/// takes at once), this saves the reference's two atomic updates and the function call. A
+/// `release` of `h` on another thread waits for the pin, so hold it only over work that never
+/// waits (a non-blocking syscall is fine, a poll(2) or a lock another call may hold long is
+/// not), and never release `h` meanwhile.
+#[inline(always)]
+pub(crate) fn borrow(h: netrt_handle, expected: netrt_kind) -> Result<Borrowed, Error> {
+    debug_assert!(expected != netrt_kind::AsyncOperation, "operations are not objects");
+    match pin_checked(h) {
+        // An object kind: the slot holds an object of that kind.
+        Ok(pinned) if pinned.kind == expected as u8 => Ok(Borrowed(pinned)),
+        Ok(pinned) => Err(pinned.refused(expected)),
+        Err(seen) => Err(pin_error(h, seen)),
+    }
 }
 
 /// Another handle (a new reference) to what `h` refers to.
@@ -560,12 +610,33 @@ fn free(index: usize, slot: &'static Slot, state: u64) {
 /// handler's call the handle is valid again — lent to the handler, which must not release it
 /// (docs/handles.md: handles passed into a callback are borrowed). Whichever of the release
 /// and the end of the call comes last frees the slot.
-pub(crate) struct HeldHandle(netrt_handle);
+pub(crate) struct HeldHandle {
+    handle: netrt_handle,
+    /// Its slot, found once: the Completed handler's closure keeps it in place (four words
+    /// with the C function and user data), and the call and the let-go need it.
+    slot: &'static Slot,
+}
 
-/// Holds `h` (a live handle the caller owns) for a Completed handler; None when it cannot be
-/// held (not a live handle, or held already: then the handler gets a handle of its own).
-pub(crate) fn hold(h: netrt_handle) -> Option<HeldHandle> {
-    let (d, slot) = slot_of(h).ok()?;
+/// For `netrt_async_set_completed`: a new reference to the operation behind `h` and, when
+/// `hold_if` says so (it runs on the operation), a hold of `h` for its Completed handler —
+/// both under one pin, so the handle is decoded, found and checked once. The hold is None when
+/// `h` cannot be held (only lent to the handler running now, or held already: then the
+/// handler gets a handle of its own).
+#[inline(always)]
+pub(crate) fn op_and_hold(
+    h: netrt_handle,
+    hold_if: impl FnOnce(&AsyncOp) -> bool,
+) -> Result<(AsyncOp, Option<HeldHandle>), Error> {
+    let pinned = pin(h)?;
+    let op = pinned.op()?;
+    let held = if hold_if(&op) { hold_pinned(h, pinned.pin.0) } else { None };
+    Ok((AsyncOp::clone(&op), held))
+}
+
+/// Holds `h` (a live handle the caller owns, its slot pinned by the caller) for a Completed
+/// handler.
+fn hold_pinned(h: netrt_handle, slot: &'static Slot) -> Option<HeldHandle> {
+    let d = decode(h);
     let mut state = slot.state.load(Ordering::Relaxed);
     loop {
         if !owns(&d, state) || state & STATE_HELD != 0 {
@@ -577,7 +648,7 @@ pub(crate) fn hold(h: netrt_handle) -> Option<HeldHandle> {
             Ordering::Acquire,
             Ordering::Relaxed,
         ) {
-            Ok(_) => return Some(HeldHandle(h)),
+            Ok(_) => return Some(HeldHandle { handle: h, slot }),
             Err(now) => state = now,
         }
     }
@@ -586,14 +657,9 @@ pub(crate) fn hold(h: netrt_handle) -> Option<HeldHandle> {
 impl HeldHandle {
     /// Calls `f` with the handle, valid (lent) for the call, then lets go of it.
     pub(crate) fn call(self, f: impl FnOnce(netrt_handle)) {
-        let h = self.0;
         // The hold keeps the slot in this generation: no release can free it before `self` goes.
-        self.slot().state.fetch_or(STATE_LENT, Ordering::Release);
-        f(h);
-    }
-
-    fn slot(&self) -> &'static Slot {
-        slot(decode(self.0).index).expect("a held handle's slot exists")
+        self.slot.state.fetch_or(STATE_LENT, Ordering::Release);
+        f(self.handle);
     }
 }
 
@@ -601,10 +667,9 @@ impl Drop for HeldHandle {
     /// Lets go (after the call, or unrun: the operation was dropped with its handler): frees
     /// the slot if the handle was released meanwhile.
     fn drop(&mut self) {
-        let slot = self.slot();
-        let state = slot.state.fetch_and(!(STATE_HELD | STATE_LENT), Ordering::AcqRel);
+        let state = self.slot.state.fetch_and(!(STATE_HELD | STATE_LENT), Ordering::AcqRel);
         if state & STATE_LIVE == 0 {
-            free(decode(self.0).index, slot, state);
+            free(decode(self.handle).index, self.slot, state);
         }
     }
 }

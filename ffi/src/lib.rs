@@ -71,3 +71,5 @@ pub use boundary::{netrt_handle, netrt_hresult};
 
 #[cfg(test)]
 mod abi_tests;
+#[cfg(test)]
+mod stream_handle_tests;

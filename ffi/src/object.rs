@@ -231,6 +231,19 @@ macro_rules! let_obj {
     };
 }
 
+/// Like [`let_obj!`], pinning the object instead of taking a reference:
+/// `let_borrowed!(obj, v = h, Variant);` binds `obj` (a `handle::Borrowed`; `obj.to_arc()` when
+/// something must keep it) and `v` (borrowed from it). See `handle::borrow` for what may run
+/// while it is held.
+macro_rules! let_borrowed {
+    ($obj:ident, $v:ident = $h:expr, $variant:ident) => {
+        let $obj = $crate::handle::borrow($h, $crate::object::kind_of::$variant)?;
+        let $crate::object::Value::$variant($v) = &$obj.object().value else {
+            return Err($crate::handle::wrong_kind());
+        };
+    };
+}
+
 /// Runs `$body` on the value behind a handle of one kind, taking no reference (the handle
 /// table pins the object meanwhile: keep it short, never release the handle in it):
 /// `with_value!(h, Buffer, |b| b.length())`.
@@ -248,4 +261,4 @@ macro_rules! with_value {
     }};
 }
 
-pub(crate) use {get, get_obj, let_obj, with_value};
+pub(crate) use {get, get_obj, let_borrowed, let_obj, with_value};

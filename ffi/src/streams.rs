@@ -14,7 +14,7 @@ use netrt_core::foundation::async_op::CancelToken;
 
 use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
-use crate::object::{Value, get_obj, let_obj};
+use crate::object::{Value, get_obj, let_borrowed};
 use crate::read_into::ReadInto;
 use crate::write_from::WriteFrom;
 
@@ -71,11 +71,7 @@ pub extern "C" fn netrt_input_stream_read(
 ) -> netrt_hresult {
     ffi!("netrt_input_stream_read", {
         let out = Out::new(bytes_read, "bytes_read")?;
-        let attempt = habit::attempt_first();
-        let start = start_read(stream, buffer, count, options, attempt)?;
-        if attempt {
-            habit::attempted(&start);
-        }
+        let start = habit::start(|attempt| start_read(stream, buffer, count, options, attempt))?;
         let filled = match start {
             ReadStart::Done(outcome) => length_read(outcome?),
             // Plain TCP with nothing there yet: waited for on this thread without an operation.
@@ -119,24 +115,31 @@ mod habit {
         static WAIT_FIRST: Cell<u8> = const { Cell::new(0) };
     }
 
-    /// Whether this read starts with an attempt.
-    pub(super) fn attempt_first() -> bool {
-        WAIT_FIRST
-            .try_with(|w| match w.get() {
-                0 => true,
-                n if n >= PROBE_EVERY => true,
-                n => {
-                    w.set(n + 1);
-                    false
-                }
-            })
-            .unwrap_or(true)
-    }
-
-    /// Records what the attempt found.
-    pub(super) fn attempted(start: &ReadStart) {
-        let found_nothing = matches!(start, ReadStart::Waiting(_));
-        let _ = WAIT_FIRST.try_with(|w| w.set(u8::from(found_nothing)));
+    /// Starts a read (`read(attempt)`: whether it starts with an attempt) and records what
+    /// its attempt found, with one thread-local access for both (in a shared library an
+    /// access may be a call to `__tls_get_addr`).
+    pub(super) fn start<E>(read: impl FnOnce(bool) -> Result<ReadStart, E>) -> Result<ReadStart, E> {
+        let mut read = Some(read);
+        let started = WAIT_FIRST.try_with(|w| {
+            let read = read.take().expect("taken once");
+            let n = w.get();
+            let attempt = n == 0 || n >= PROBE_EVERY;
+            if !attempt {
+                w.set(n + 1);
+                return read(false);
+            }
+            let start = read(true);
+            if let Ok(start) = &start {
+                w.set(u8::from(matches!(start, ReadStart::Waiting(_))));
+            }
+            start
+        });
+        match (started, read) {
+            (Ok(start), _) => start,
+            // The thread is exiting (its thread-locals are gone): attempt first.
+            (Err(_), Some(read)) => read(true),
+            (Err(_), None) => unreachable!("try_with runs its closure only when it succeeds"),
+        }
     }
 }
 
@@ -169,7 +172,8 @@ fn read_op_waiting(read: ReadInto) -> Result<AsyncOp, Error> {
 
 /// Checks the arguments of a read and starts it: on plain TCP, one attempt on this thread first
 /// (unless `attempt` is false: the caller waits for readiness first and the read is Waiting).
-#[inline]
+/// Inlined into its two callers: the read it returns is built in place, not moved out.
+#[inline(always)]
 fn start_read(
     stream: netrt_handle,
     buffer: netrt_handle,
@@ -177,8 +181,10 @@ fn start_read(
     options: u32,
     attempt: bool,
 ) -> Result<ReadStart, Error> {
-    let_obj!(keep, input = stream, InputStream);
-    let_obj!(buffer_obj, buf = buffer, Buffer);
+    // Pinned while this function runs (it never waits: at most one non-blocking `recv`); the
+    // read takes references of its own when it is made.
+    let_borrowed!(stream_obj, input = stream, InputStream);
+    let_borrowed!(buffer_obj, buf = buffer, Buffer);
     let options = InputStreamOptions::from_raw(options)?;
     let capacity = buf.capacity();
     if count > capacity {
@@ -195,7 +201,8 @@ fn start_read(
             // Plain TCP: one attempt on this thread first, with no future at all — data already
             // there completes the read before this function returns.
             Ok(Some(reader)) => {
-                let mut read = ReadInto::new(reader, buffer_obj, keep, count, options);
+                let mut read =
+                    ReadInto::new(reader, buffer_obj.to_arc(), stream_obj.to_arc(), count, options);
                 if !attempt {
                     return Ok(ReadStart::Waiting(read.without_attempt()));
                 }
@@ -216,19 +223,23 @@ fn start_read(
     }
     let (ptr, _) = buf.raw_memory();
     // SAFETY: the buffer's memory has `capacity >= count` bytes at a fixed address and lives as
-    // long as `buffer_obj`, held by the future. The C contract forbids touching the buffer while
+    // long as `result`, held by the future. The C contract forbids touching the buffer while
     // the read is pending, so nothing else accesses these bytes.
     let memory = unsafe { std::slice::from_raw_parts_mut(ptr, count) };
     let ready = input.readiness_fd().map(Readiness::readable);
     let input = input.clone();
+    let (keep, result) = (stream_obj.to_arc(), buffer_obj.to_arc());
+    // Unpinned before the operation starts: its first poll may decrypt and `recv`.
+    drop(buffer_obj);
+    drop(stream_obj);
     let read = move |cancel: CancelToken| async move {
         let _keep = keep;
         // Straight into the buffer's memory: no intermediate copy.
         let filled = input.read_into_slice_with(ticket, memory, options, Some(&cancel)).await?;
-        if let Value::Buffer(buf) = &buffer_obj.value {
+        if let Value::Buffer(buf) = &result.value {
             buf.set_length_filled(filled);
         }
-        Ok(OpResult::Object(buffer_obj))
+        Ok(OpResult::Object(result))
     };
     // TLS: a blocking waiter polls the socket and re-polls the read on its own thread; in-memory
     // streams have no fd, and a read that must wait runs on the runtime.
@@ -332,11 +343,14 @@ fn write_op_waiting(write: WriteFrom) -> Result<AsyncOp, Error> {
 }
 
 /// Checks the arguments of a write and starts it: on plain TCP, what the kernel takes at once
-/// goes from the buffer on this thread.
-#[inline]
+/// goes from the buffer on this thread. Inlined into its two callers, as `start_read`.
+#[inline(always)]
 fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart, Error> {
-    let_obj!(keep, output = stream, OutputStream);
-    let_obj!(buffer_obj, buf = buffer, Buffer);
+    // Pinned, not referenced: a write the kernel takes at once (the usual one) keeps neither
+    // object past this call. The pins last only as long as this function, which never waits
+    // (one non-blocking `send`); what goes on takes references of its own below.
+    let_borrowed!(stream_obj, output = stream, OutputStream);
+    let_borrowed!(buffer_obj, buf = buffer, Buffer);
     // One ticket for the first attempt and the rest: an abort in between ends both.
     let ticket = output.ticket();
     // The first attempt borrows the stream: a write the kernel takes at once takes no
@@ -362,14 +376,19 @@ fn start_write(stream: netrt_handle, buffer: netrt_handle) -> Result<WriteStart,
         Err(e) => return Ok(WriteStart::Done(Err(e))),
     };
     if let Some((writer, total, sent)) = rest {
-        let write = WriteFrom::after_first_attempt(writer, buffer_obj, keep, total, sent);
+        let write =
+            WriteFrom::after_first_attempt(writer, buffer_obj.to_arc(), stream_obj.to_arc(), total, sent);
         return Ok(WriteStart::Waiting(write));
     }
     // One future over a copy, driven on the caller's thread by a blocking waiter where the
-    // stream has a socket to wait on (TLS).
+    // stream has a socket to wait on (TLS). Started after the pins are gone: its first poll
+    // may encrypt and send.
     let data = buf.to_vec();
     let ready = output.readiness_fd().map(Readiness::writable);
     let output = output.clone();
+    let keep = stream_obj.to_arc();
+    drop(buffer_obj);
+    drop(stream_obj);
     let write = async move {
         let _keep = keep;
         Ok(OpResult::U32(output.write_with(ticket, &data).await?))
