@@ -1,6 +1,7 @@
 //! The client TLS handshake on a connected TCP stream (ConnectAsync with a TLS level, and
 //! UpgradeToSslAsync), bounded by `TlsHandshakeTimeout`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use rustls::pki_types::UnixTime;
@@ -15,10 +16,11 @@ use crate::tls::record::{self, SharedRecord, VerificationRecord};
 use crate::tls::verifier::DeferredValidation;
 
 /// Runs the handshake with `tls` (the socket's settings' client configuration, built by the
-/// caller, which checks them before anything starts); `record` receives what the verifier
-/// found, also on failure.
+/// caller, which checks them before anything starts) over `tcp`, connected to `remote`;
+/// `record` receives what the verifier found, also on failure.
 pub(crate) async fn client(
     tcp: impl HandshakeIo,
+    remote: SocketAddr,
     validation_host: &HostName,
     tls: ClientTls,
     settings: &StreamSettings,
@@ -62,23 +64,23 @@ pub(crate) async fn client(
                 );
                 record::lock(record).deferred = Some(Arc::new(deferred));
             }
-            Connection::tls(tokio_rustls::TlsStream::Client(stream), sni)
+            Connection::tls(tokio_rustls::TlsStream::Client(stream), remote, sni)
                 .map_err(|e| Error::from_io(&e, "TLS connection"))
         }
         Err(e) => Err(map_tls_io_error(&e, Some(record), &what())),
     }
 }
 
-/// The server side of a handshake on an accepted (or upgraded) connection; `record` receives
-/// the client certificate's findings.
+/// The server side of a handshake on an accepted (or upgraded) connection from `remote`;
+/// `record` receives the client certificate's findings.
 pub(crate) async fn server(
     tcp: impl HandshakeIo,
+    remote: SocketAddr,
     tls: &crate::tls::server::ServerTls,
     timeout: Option<std::time::Duration>,
     record: &SharedRecord,
 ) -> Result<Arc<Connection>> {
-    let peer = tcp.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-    let what = format!("TLS handshake with client {peer}");
+    let what = format!("TLS handshake with client {remote}");
     *record::lock(record) = VerificationRecord::default();
     let accepting =
         record::recorded(record.clone(), tokio_rustls::TlsAcceptor::from(tls.config.clone()).accept(tcp));
@@ -89,7 +91,7 @@ pub(crate) async fn server(
         None => accepting.await,
     };
     match outcome {
-        Ok(stream) => Connection::tls(tokio_rustls::TlsStream::Server(stream), None)
+        Ok(stream) => Connection::tls(tokio_rustls::TlsStream::Server(stream), remote, None)
             .map_err(|e| Error::from_io(&e, "TLS connection")),
         Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
     }
