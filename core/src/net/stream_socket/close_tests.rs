@@ -11,9 +11,7 @@ use crate::net::hostname::HostName;
 use crate::net::listener::StreamSocketListener;
 use crate::tls::Certificate;
 
-#[path = "../../../tests/common/pki.rs"]
-mod pki;
-use pki::Pki;
+use crate::tls::tests::pki::Pki;
 
 /// Long enough for a loopback peer to see a record that was sent; only a failing test waits it.
 const LIMIT: Duration = Duration::from_secs(5);
@@ -58,15 +56,22 @@ async fn read_within(socket: &StreamSocket) -> Option<crate::Result<usize>> {
 async fn close_notify_leaves_before_close_records_what_information_keeps() {
     let (_listener, client, server) = tls_pair().await;
     let conn = connection(&client);
-    // Held, the statistics' lock stops Close where it records the last statistics: the peer
-    // sees close_notify only if it was sent before that.
-    let statistics = conn.stats.lock().unwrap();
+    // Held by a thread of its own, the statistics' lock stops Close where it records the last
+    // statistics: the peer sees close_notify only if it was sent before that.
+    let (locked, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+    let holder = std::thread::spawn(move || {
+        let _statistics = conn.stats.lock().unwrap();
+        locked.0.send(()).unwrap();
+        let _ = release.1.recv();
+    });
+    locked.1.recv().unwrap();
     let closing = {
         let client = client.clone();
         std::thread::spawn(move || client.close())
     };
     let seen = read_within(&server).await;
-    drop(statistics);
+    release.0.send(()).unwrap();
+    holder.join().unwrap();
     closing.join().unwrap();
     assert!(matches!(seen, Some(Ok(0))), "the peer saw {seen:?} before Close recorded the statistics");
     // What was recorded after close_notify is still the connection's.
