@@ -13,6 +13,7 @@ mod connect;
 mod deadline;
 pub(crate) mod handshake;
 mod information;
+mod last_flight;
 mod ownership;
 mod requested;
 mod tls_io;

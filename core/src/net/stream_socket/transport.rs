@@ -442,6 +442,26 @@ impl Connection {
         })
     }
 
+    /// The connection a client's handshake left with its last flight still queued (see
+    /// `last_flight`): its TCP transport, out of the reactor, and rustls state, and the SNI
+    /// sent. The caller sends the flight ([`send_last_flight`](Self::send_last_flight)).
+    pub(crate) fn tls_client<IO: HandshakeIo>(
+        tcp: IO,
+        conn: rustls::ClientConnection,
+        remote: SocketAddr,
+        sni: Option<String>,
+    ) -> io::Result<Arc<Self>> {
+        Ok(build(tcp.into_plain()?, remote, tls_io::client(conn, sni)))
+    }
+
+    /// Sends what the handshake left queued (nothing on a plain connection).
+    pub(crate) async fn send_last_flight(&self) -> io::Result<()> {
+        match self.tls.tls() {
+            Some(tls) => std::future::poll_fn(|cx| tls.poll_flush(&self.tcp, cx)).await,
+            None => Ok(()),
+        }
+    }
+
     /// The local address (the unspecified address should the socket fail to say).
     pub(crate) fn local(&self) -> SocketAddr {
         self.tcp.socket.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
