@@ -100,8 +100,9 @@ pub(crate) async fn server(
         None => accepting.await,
     };
     match outcome {
-        Ok(stream) => Connection::tls(tokio_rustls::TlsStream::Server(stream), remote, None)
-            .map_err(|e| Error::from_io(&e, "TLS connection")),
+        Ok(stream) => {
+            Connection::tls_server(stream, remote).map_err(|e| Error::from_io(&e, "TLS connection"))
+        }
         Err(e) => Err(map_tls_io_error(&e, Some(record), &what)),
     }
 }

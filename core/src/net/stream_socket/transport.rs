@@ -423,23 +423,14 @@ impl Connection {
         build(plain, remote, NoTls)
     }
 
-    /// The connection a finished handshake with `remote` left: its TCP transport and rustls
-    /// state, and the SNI a client sent.
-    pub(crate) fn tls<IO: HandshakeIo>(
-        stream: tokio_rustls::TlsStream<IO>,
+    /// The connection a server's finished handshake with `remote` left: its TCP transport
+    /// and rustls state.
+    pub(crate) fn tls_server<IO: HandshakeIo>(
+        stream: tokio_rustls::server::TlsStream<IO>,
         remote: SocketAddr,
-        sni: Option<String>,
     ) -> io::Result<Arc<Self>> {
-        Ok(match stream {
-            tokio_rustls::TlsStream::Client(s) => {
-                let (tcp, conn) = s.into_inner();
-                build(tcp.into_plain()?, remote, tls_io::client(conn, sni))
-            }
-            tokio_rustls::TlsStream::Server(s) => {
-                let (tcp, conn) = s.into_inner();
-                build(tcp.into_plain()?, remote, tls_io::server(conn))
-            }
-        })
+        let (tcp, conn) = stream.into_inner();
+        Ok(build(tcp.into_plain()?, remote, tls_io::server(conn)))
     }
 
     /// The connection a client's handshake left with its last flight still queued (see
