@@ -343,6 +343,58 @@ async fn a_large_read_takes_every_record_received_and_the_stream_ends_cleanly() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn close_during_a_write_pending_on_another_task_aborts_it_and_the_peer_reads_a_clean_prefix() {
+    let (_l, client, server) = tls_pair().await;
+    // The client reads what came before a greeting (TLS 1.3 session tickets): a socket closed
+    // with bytes unread in its kernel ends with a reset, which would cut the peer's reading.
+    within(server.write_all(b"!")).await.unwrap();
+    assert_eq!(within(client.read_some(&mut [0u8; 1])).await.unwrap(), 1);
+    // Far more than the two sockets' buffers hold while the server reads nothing: it waits.
+    let sent: Vec<u8> = (0..32 << 20).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let writer = {
+        let (client, sent) = (client.clone(), sent.clone());
+        tokio::spawn(async move { client.write_all(&sent).await })
+    };
+    // Started once its first records reach the server's kernel.
+    let server_fd = server.input_stream().readiness_fd().unwrap();
+    within(async {
+        while unread_in_kernel(server_fd) == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    let (local, remote) = (client.information().local_port(), client.information().remote_port());
+    client.close();
+    let err = within(writer).await.unwrap().expect_err("the pending write");
+    assert_eq!(err.hresult(), E_OPERATION_ABORTED, "{err}");
+    // Whole records of what was written, in order, then close_notify: a clean end.
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match within(server.read_some(&mut buf)).await {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("after {} bytes: {e}", got.len()),
+        }
+    }
+    assert!(!got.is_empty() && got.len() < sent.len() && got[..] == sent[..got.len()], "{} bytes", got.len());
+    // Information after Close keeps the connection's values.
+    let info = client.information();
+    assert_eq!((info.local_port(), info.remote_port()), (local, remote));
+    assert_ne!(info.negotiated_tls_version(), netrt::tls::TlsVersion::None);
+    assert!(info.round_trip_time_statistics().unwrap().max > 0);
+}
+
+/// Bytes in `fd`'s receive queue (FIONREAD).
+fn unread_in_kernel(fd: std::os::fd::RawFd) -> usize {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int.
+    let rc = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) };
+    assert_eq!(rc, 0, "FIONREAD");
+    n as usize
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn data_received_before_a_truncation_is_read_first_then_the_truncation_is_reported() {
     let (_l, client, server) = tls_pair().await;
     let sent = vec![7u8; 200_000];

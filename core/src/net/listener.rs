@@ -517,7 +517,7 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                 // A TLS handshake runs on the accepted stream's own registration; the
                 // connection then keeps netrt's transport (see `HandshakeIo`).
                 match how.tls.clone() {
-                    None => match PlainIo::new(tcp).and_then(Connection::plain) {
+                    None => match PlainIo::new(tcp).map(|plain| Connection::plain(plain, peer)) {
                         Ok(conn) => {
                             let socket =
                                 StreamSocket::from_accepted(conn, &options, how.level, Default::default());
@@ -531,7 +531,7 @@ async fn accept_loop(owner: Weak<Inner>, listener: TcpListener, stop: Cancellati
                         let limit = how.handshake_limit;
                         tokio::spawn(async move {
                             let record = SharedRecord::default();
-                            let shaking = handshake::server(tcp, &tls, limit, &record);
+                            let shaking = handshake::server(tcp, peer, &tls, limit, &record);
                             let conn = tokio::select! {
                                 _ = stop.cancelled() => return,
                                 r = shaking => r,

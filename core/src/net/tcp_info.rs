@@ -5,7 +5,9 @@
 //! - `Min` = `tcpi_min_rtt` (the kernel's windowed minimum RTT);
 //! - `Max` = the largest smoothed RTT (`tcpi_rtt`) netrt has sampled on this socket;
 //! - `Sum` = the sum of the smoothed RTT samples netrt took (one per read of the statistics and
-//!   one at connect), so `Sum` grows like Windows' `SumRtt` but over fewer samples;
+//!   one at close), so `Sum` grows like Windows' `SumRtt` but over fewer samples. None is taken
+//!   at connect: a `TCP_INFO` there would sit between a TLS client's Finished and its next
+//!   record, and the first read samples anyway;
 //! - `Variance` = `tcpi_rttvar` (the kernel's RTT mean deviation).
 //! - Outbound bandwidth = `tcpi_delivery_rate` (bytes/s × 8); inbound = the receiver's estimate
 //!   `tcpi_rcv_space` per `tcpi_rcv_rtt`. Instability = the spread between the last two samples;
@@ -117,11 +119,6 @@ fn read_tcp_info(fd: &impl AsRawFd) -> std::io::Result<KernelTcpInfo> {
 }
 
 impl StatsTracker {
-    /// Takes one sample (at connect), so Max/Sum are never empty.
-    pub(crate) fn prime(&mut self, fd: &impl AsRawFd) {
-        let _ = self.sample(fd);
-    }
-
     /// Samples TCP_INFO and returns both statistics.
     pub(crate) fn sample(
         &mut self,

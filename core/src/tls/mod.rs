@@ -31,4 +31,4 @@ pub use verifier::{RecordingClientVerifier, RecordingVerifier, SharedRecord, Ver
 pub use version::TlsVersion;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -19,7 +19,7 @@ use super::chain::ChainValidationResult::{self, Untrusted};
 use super::{Certificate, ClientCertificateMode, RecordingClientVerifier, RecordingVerifier};
 
 #[path = "../../tests/common/pki.rs"]
-mod pki;
+pub(crate) mod pki;
 use pki::Pki;
 
 const TLS13: &[&SupportedProtocolVersion] = &[&rustls::version::TLS13];

@@ -30,12 +30,16 @@ pub(crate) fn interleave_families(addrs: Vec<SocketAddr>) -> Vec<SocketAddr> {
     out
 }
 
+/// A connected stream and the address it connected to (what `getpeername` would say, known
+/// without asking).
+pub(crate) type Connected = (TcpStream, SocketAddr);
+
 /// Connects to one of `addrs`, returning the first stream that connects.
 pub(crate) async fn connect_any(
     addrs: Vec<SocketAddr>,
     local: Option<SocketAddr>,
     settings: StreamSettings,
-) -> Result<TcpStream> {
+) -> Result<Connected> {
     let addrs = interleave_families(addrs);
     if settings.serialize_connection_attempts || addrs.len() == 1 {
         connect_serially(&addrs, local, &settings).await
@@ -49,7 +53,7 @@ pub(crate) async fn connect_with_timeout(
     addrs: Vec<SocketAddr>,
     local: Option<SocketAddr>,
     settings: StreamSettings,
-) -> Result<TcpStream> {
+) -> Result<Connected> {
     let limit = settings.connect_timeout.to_duration().filter(|d| !d.is_zero());
     let what = describe(&addrs);
     match limit {
@@ -79,7 +83,7 @@ async fn connect_serially(
     addrs: &[SocketAddr],
     local: Option<SocketAddr>,
     settings: &StreamSettings,
-) -> Result<TcpStream> {
+) -> Result<Connected> {
     let mut first_err = None;
     for addr in addrs {
         match connect_one(*addr, local, settings).await {
@@ -96,11 +100,11 @@ async fn connect_racing(
     addrs: Vec<SocketAddr>,
     local: Option<SocketAddr>,
     settings: StreamSettings,
-) -> Result<TcpStream> {
+) -> Result<Connected> {
     let mut pending = addrs.into_iter();
     let mut running = JoinSet::new();
     let mut first_err: Option<Error> = None;
-    let spawn_next = |running: &mut JoinSet<Result<TcpStream>>,
+    let spawn_next = |running: &mut JoinSet<Result<Connected>>,
                       pending: &mut std::vec::IntoIter<SocketAddr>| {
         if let Some(addr) = pending.next() {
             let settings = settings.clone();
@@ -143,7 +147,7 @@ pub(crate) async fn connect_one(
     addr: SocketAddr,
     local: Option<SocketAddr>,
     settings: &StreamSettings,
-) -> Result<TcpStream> {
+) -> Result<Connected> {
     let sock = new_tcp_socket(addr).map_err(|e| Error::from_io(&e, format!("create a socket for {addr}")))?;
     settings
         .tcp
@@ -155,7 +159,8 @@ pub(crate) async fn connect_one(
     }
     let std_stream: std::net::TcpStream = sock.into();
     let tcp = crate::runtime::within(|| TcpSocket::from_std_stream(std_stream));
-    tcp.connect(addr).await.map_err(|e| Error::from_io(&e, format!("connect to {addr}")))
+    let stream = tcp.connect(addr).await.map_err(|e| Error::from_io(&e, format!("connect to {addr}")))?;
+    Ok((stream, addr))
 }
 
 /// Non-blocking from the start (`SOCK_NONBLOCK`): no `fcntl` pair per connect.

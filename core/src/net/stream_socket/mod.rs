@@ -6,11 +6,14 @@
 
 mod abort;
 mod channel;
+#[cfg(test)]
+mod close_tests;
 pub(crate) use channel::ChannelProbe;
 mod connect;
 mod deadline;
 pub(crate) mod handshake;
 mod information;
+mod last_flight;
 mod ownership;
 mod requested;
 mod tls_io;
@@ -394,13 +397,13 @@ impl StreamSocket {
                     ));
                 }
             }
-            let tcp = connect::connect_with_timeout(addrs, local, settings.clone()).await?;
+            let (tcp, remote) = connect::connect_with_timeout(addrs, local, settings.clone()).await?;
             match tls_for_task {
                 None => transport::PlainIo::new(tcp)
-                    .and_then(Connection::plain)
+                    .map(|plain| Connection::plain(plain, remote))
                     .map_err(|e| Error::from_io(&e, "connected socket")),
                 Some((tls, record)) => {
-                    handshake::client(tcp, &remote_for_task, tls, &settings, &record).await
+                    handshake::client(tcp, remote, &remote_for_task, tls, &settings, &record).await
                 }
             }
         });
@@ -889,43 +892,53 @@ impl Inner {
     /// [`write_outcome`](Self::write_outcome) of a failed write.
     #[inline(never)]
     fn write_error(&self, conn: &Connection, ticket: abort::Ticket, e: std::io::Error) -> Result<usize> {
-        // After close, the shutdown makes a racing write fail: report the abort.
-        if self.abort.is_aborted(ticket) {
+        // After close, the shutdown makes a racing write fail: report the abort. So does a TLS
+        // write that met the close_notify Close queues before it aborts.
+        if self.abort.is_aborted(ticket) || tls_io::ClosedLocally::is(&e) {
             return Err(Error::aborted("the write"));
         }
         Err(conn.map_io_error(&e, "write"))
     }
 
     fn close(&self) {
-        if let Some(conn) = self.end() {
-            conn.shutdown();
+        if let Some((conn, notified)) = self.end(true) {
+            conn.finish_close(notified);
         }
     }
 
     /// Closes the socket for the app; returns the connection it had (the caller shuts it down,
-    /// or not when the socket broker now holds it).
-    fn end(&self) -> Option<Arc<Connection>> {
-        let previous = {
+    /// or not when the socket broker now holds it) and, with `notify` (Close), whether its
+    /// close_notify is all sent (see `Connection::notify_close`).
+    fn end(&self, notify: bool) -> Option<(Arc<Connection>, bool)> {
+        let (previous, notified) = {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-            let last = match &*state {
-                // Recorded as the state changes, so Information never sees neither.
-                State::Connected(conn) => Some(Box::new(information::LastKnown::of(conn))),
-                State::Created | State::Connecting => None,
+            let (last, notified) = match &*state {
+                // close_notify leaves before what Information keeps is recorded (a TCP_INFO,
+                // a getsockname): a peer that is reading the handshake's last record then
+                // finds the close with it, in the same `recv`, rather than one wake-up later.
+                // The fd stays open until the connection is dropped, so the record that
+                // follows reads it as before. Recorded as the state changes, so Information
+                // never sees neither.
+                State::Connected(conn) => {
+                    let notified = !notify || conn.notify_close();
+                    (Some(Box::new(information::LastKnown::of(conn))), notified)
+                }
+                State::Created | State::Connecting => (None, true),
                 // Closed again: what the first close recorded stays.
                 State::Closed(_) => return self.abort_after_close(),
             };
-            self.replace_state(&mut state, State::Closed(last))
+            (self.replace_state(&mut state, State::Closed(last)), notified)
         };
         self.settings.close();
         self.abort.abort_all();
         match previous {
-            State::Connected(conn) => Some(conn),
+            State::Connected(conn) => Some((conn, notified)),
             _ => None,
         }
     }
 
     /// What closing an already closed socket does: the aborts again (nothing to shut down).
-    fn abort_after_close(&self) -> Option<Arc<Connection>> {
+    fn abort_after_close(&self) -> Option<(Arc<Connection>, bool)> {
         self.abort.abort_all();
         None
     }

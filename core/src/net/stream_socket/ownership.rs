@@ -51,7 +51,7 @@ impl StreamSocket {
         let task = self.inner.ownership.task(CLASS)?;
         transfer::hand_over(CLASS, SocketKind::StreamSocket, task, args, conn.fd())?;
         // Closed for the app without a shutdown: the connection lives on in the broker.
-        drop(self.inner.end());
+        drop(self.inner.end(false));
         Ok(())
     }
 
@@ -60,8 +60,8 @@ impl StreamSocket {
     pub(crate) fn from_reclaimed(fd: OwnedFd, task_id: Guid) -> Result<Self> {
         let tcp = std::net::TcpStream::from(fd);
         tcp.set_nonblocking(true).map_err(|e| Error::from_io(&e, "reclaimed socket"))?;
-        let conn =
-            Connection::plain(PlainIo::from_std(tcp)).map_err(|e| Error::from_io(&e, "reclaimed socket"))?;
+        let remote = tcp.peer_addr().map_err(|e| Error::from_io(&e, "reclaimed socket"))?;
+        let conn = Connection::plain(PlainIo::from_std(tcp), remote);
         let requested = Requested::new(
             HostName::from_ip(conn.remote.ip()),
             &conn.remote.port().to_string(),

@@ -34,11 +34,13 @@ pub(crate) trait TlsIo: Send + Sync {
     /// Ready once every queued record is in the kernel.
     fn poll_flush(&self, tcp: &PlainIo, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
 
-    /// Encrypts a prefix of `data` into rustls' send buffer (up to its limit).
+    /// Encrypts a prefix of `data` into rustls' send buffer (up to its limit); after
+    /// [`close_notify_now`](TlsIo::close_notify_now), fails with [`ClosedLocally`].
     fn encrypt(&self, data: &[u8]) -> io::Result<usize>;
 
     /// Queues close_notify and sends what the socket takes now: true when nothing is left to
     /// send (sent, or the socket failed), false when [`flush_close_notify`] must finish.
+    /// Nothing is encrypted after it: rustls would send it, and the peer drop it unread.
     ///
     /// [`flush_close_notify`]: <dyn TlsIo>::flush_close_notify
     fn close_notify_now(&self, tcp: &PlainIo) -> bool;
@@ -180,11 +182,16 @@ impl<C: Side> TlsIo for Tls<C> {
     }
 
     fn encrypt(&self, data: &[u8]) -> io::Result<usize> {
-        self.lock().conn.writer().write(data)
+        let mut state = self.lock();
+        if state.closing {
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, ClosedLocally));
+        }
+        state.conn.writer().write(data)
     }
 
     fn close_notify_now(&self, tcp: &PlainIo) -> bool {
         let mut state = self.lock();
+        state.closing = true;
         state.conn.send_close_notify();
         send_queued(tcp, &mut *state.conn).unwrap_or(true)
     }
@@ -201,18 +208,40 @@ impl<C: Side> Tls<C> {
     }
 }
 
+/// What a write meets once this end has queued close_notify (Close): a write racing the Close
+/// on another thread ends there, and reports the abort.
+#[derive(Debug)]
+pub(crate) struct ClosedLocally;
+
+impl std::fmt::Display for ClosedLocally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the connection is closing: close_notify was sent")
+    }
+}
+
+impl std::error::Error for ClosedLocally {}
+
+impl ClosedLocally {
+    /// Whether `e` is this error.
+    pub(crate) fn is(e: &io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<ClosedLocally>())
+    }
+}
+
 /// What the mutex guards: the rustls connection, the TLS bytes received and not yet handed to
-/// it, and an error met while a read was filling its buffer.
+/// it, an error met while a read was filling its buffer, and whether close_notify is queued.
 struct State<C> {
     conn: C,
     inbox: Inbox,
     /// Reported by the next read: the one that met it had plaintext to return first.
     deferred: Option<io::Error>,
+    /// close_notify is queued: nothing more is encrypted (see `TlsIo::close_notify_now`).
+    closing: bool,
 }
 
 impl<C: Side> State<C> {
     fn new(conn: C) -> Self {
-        Self { conn, inbox: Inbox::default(), deferred: None }
+        Self { conn, inbox: Inbox::default(), deferred: None, closing: false }
     }
 
     /// After a read took plaintext: more of what has already arrived into the rest of `buf`,

@@ -48,8 +48,6 @@ const CLOSE_NOTIFY_LIMIT: Duration = Duration::from_secs(2);
 /// transport. Registering the socket again for the handshake cost every connect a reactor
 /// wake-up for nothing: a new edge-triggered registration reports "writable" at once.
 pub(crate) trait HandshakeIo: AsyncRead + AsyncWrite + Unpin + Send + 'static {
-    fn peer_addr(&self) -> io::Result<SocketAddr>;
-
     /// The transport the connection keeps once the handshake is done, out of the reactor:
     /// reads and writes may be driven from a caller's thread, and a registration would make
     /// every received record wake a runtime thread too.
@@ -57,20 +55,12 @@ pub(crate) trait HandshakeIo: AsyncRead + AsyncWrite + Unpin + Send + 'static {
 }
 
 impl HandshakeIo for TcpStream {
-    fn peer_addr(&self) -> io::Result<SocketAddr> {
-        TcpStream::peer_addr(self)
-    }
-
     fn into_plain(self) -> io::Result<PlainIo> {
         PlainIo::new(self)
     }
 }
 
 impl HandshakeIo for PlainIo {
-    fn peer_addr(&self) -> io::Result<SocketAddr> {
-        PlainIo::peer_addr(self)
-    }
-
     fn into_plain(mut self) -> io::Result<PlainIo> {
         self.leave_reactor();
         Ok(self)
@@ -146,10 +136,6 @@ impl PlainIo {
             drained: AtomicU64::new(0),
             inq: AtomicU8::new(INQ_UNTRIED),
         }
-    }
-
-    pub(crate) fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.socket.peer_addr()
     }
 
     pub(crate) fn fd(&self) -> RawFd {
@@ -412,8 +398,9 @@ impl AsyncWrite for PlainIo {
 /// carries nothing for TLS.
 pub(crate) struct Connection<T: ?Sized + TlsPart = dyn TlsPart> {
     tcp: PlainIo,
-    /// Kept for error messages (a reset socket may no longer report its peer); the local
-    /// address is asked for when wanted.
+    /// The peer, as the connect or the accept knew it (no `getpeername`); kept for error
+    /// messages too (a reset socket may no longer report its peer). The local address is asked
+    /// for when wanted.
     pub remote: SocketAddr,
     pub stats: Mutex<StatsTracker>,
     /// Last: the only field whose size depends on the kind of connection.
@@ -435,25 +422,38 @@ impl TlsPart for NoTls {
 }
 
 impl Connection {
-    pub(crate) fn plain(plain: PlainIo) -> io::Result<Arc<Self>> {
-        build(plain, NoTls)
+    /// A plain connection to `remote`.
+    pub(crate) fn plain(plain: PlainIo, remote: SocketAddr) -> Arc<Self> {
+        build(plain, remote, NoTls)
     }
 
-    /// The connection a finished handshake left: its TCP transport and rustls state, and the
-    /// SNI a client sent.
-    pub(crate) fn tls<IO: HandshakeIo>(
-        stream: tokio_rustls::TlsStream<IO>,
+    /// The connection a server's finished handshake with `remote` left: its TCP transport
+    /// and rustls state.
+    pub(crate) fn tls_server<IO: HandshakeIo>(
+        stream: tokio_rustls::server::TlsStream<IO>,
+        remote: SocketAddr,
+    ) -> io::Result<Arc<Self>> {
+        let (tcp, conn) = stream.into_inner();
+        Ok(build(tcp.into_plain()?, remote, tls_io::server(conn)))
+    }
+
+    /// The connection a client's handshake left with its last flight still queued (see
+    /// `last_flight`): its TCP transport, out of the reactor, and rustls state, and the SNI
+    /// sent. The caller sends the flight ([`send_last_flight`](Self::send_last_flight)).
+    pub(crate) fn tls_client<IO: HandshakeIo>(
+        tcp: IO,
+        conn: rustls::ClientConnection,
+        remote: SocketAddr,
         sni: Option<String>,
     ) -> io::Result<Arc<Self>> {
-        match stream {
-            tokio_rustls::TlsStream::Client(s) => {
-                let (tcp, conn) = s.into_inner();
-                build(tcp.into_plain()?, tls_io::client(conn, sni))
-            }
-            tokio_rustls::TlsStream::Server(s) => {
-                let (tcp, conn) = s.into_inner();
-                build(tcp.into_plain()?, tls_io::server(conn))
-            }
+        Ok(build(tcp.into_plain()?, remote, tls_io::client(conn, sni)))
+    }
+
+    /// Sends what the handshake left queued (nothing on a plain connection).
+    pub(crate) async fn send_last_flight(&self) -> io::Result<()> {
+        match self.tls.tls() {
+            Some(tls) => std::future::poll_fn(|cx| tls.poll_flush(&self.tcp, cx)).await,
+            None => Ok(()),
         }
     }
 
@@ -561,12 +561,27 @@ impl Connection {
         if rc == 0 { n.max(0) as usize } else { 0 }
     }
 
-    /// Closes the connection so the peer sees it at once: for TLS, close_notify first — sent
-    /// here when the socket takes it at once (the usual case), else by a bounded attempt on
-    /// the runtime (never waiting on the caller) — then both directions shut down.
+    /// Closes the connection so the peer sees it at once: [`notify_close`](Self::notify_close),
+    /// then [`finish_close`](Self::finish_close).
     pub(crate) fn shutdown(self: Arc<Self>) {
+        let notified = self.notify_close();
+        self.finish_close(notified);
+    }
+
+    /// The first step of a close: for TLS, queues close_notify and sends what the socket takes
+    /// at once (the usual case: all of it). True when nothing is left to send (always for
+    /// plain TCP); false when [`finish_close`](Self::finish_close) must send the rest. From
+    /// here on this end encrypts nothing more (see `TlsIo::close_notify_now`).
+    pub(crate) fn notify_close(&self) -> bool {
+        self.tls.tls().is_none_or(|tls| tls.close_notify_now(&self.tcp))
+    }
+
+    /// The rest of a close after [`notify_close`](Self::notify_close) (`notified`: what it
+    /// returned): both directions shut down, after close_notify is sent when some of it is
+    /// still queued (a bounded attempt on the runtime, never waiting on the caller).
+    pub(crate) fn finish_close(self: Arc<Self>, notified: bool) {
         match self.tls.tls() {
-            Some(tls) if !tls.close_notify_now(&self.tcp) => {
+            Some(_) if !notified => {
                 crate::runtime::handle().spawn(async move {
                     if let Some(tls) = self.tls.tls() {
                         let _ =
@@ -582,12 +597,12 @@ impl Connection {
     }
 }
 
-/// A connection with `tls` as its tail, in one allocation.
-fn build<T: TlsPart>(tcp: PlainIo, tls: T) -> io::Result<Arc<Connection>> {
-    let remote = tcp.socket.peer_addr()?;
-    let mut stats = StatsTracker::default();
-    stats.prime(&*tcp.socket);
-    Ok(Arc::new(Connection { tcp, remote, stats: Mutex::new(stats), tls }))
+/// A connection with `tls` as its tail, in one allocation. No system call: between a client's
+/// Finished and whatever it sends next (a request; Close's close_notify) a peer may already be
+/// reading, and each call here would make it likelier to read the two apart, after a wake-up
+/// of its own. The statistics take their first sample when first read.
+fn build<T: TlsPart>(tcp: PlainIo, remote: SocketAddr, tls: T) -> Arc<Connection> {
+    Arc::new(Connection { tcp, remote, stats: Mutex::new(StatsTracker::default()), tls })
 }
 
 /// One non-blocking `send` on `fd` (no SIGPIPE: a closed peer is EPIPE).

@@ -140,6 +140,7 @@ impl StreamSocket {
         }
         inner.settings.lock().tls_frozen = true;
         let tcp = transport::duplicate_tcp(&conn).map_err(|e| Error::from_io(&e, "UpgradeToSslAsync"))?;
+        let remote = conn.remote;
         inner.set_requested_level(level);
         let ticket = inner.abort.ticket();
         let record = inner.handshake_record();
@@ -147,11 +148,11 @@ impl StreamSocket {
         let task = crate::runtime::run(async move {
             match (role, client_tls, server_tls) {
                 (Role::Client { validation_host }, Some(tls), _) => {
-                    handshake::client(tcp, &validation_host, tls, &settings, &record_for_task).await
+                    handshake::client(tcp, remote, &validation_host, tls, &settings, &record_for_task).await
                 }
                 (Role::Server { .. }, _, Some(tls)) => {
                     let limit = settings.tls_handshake_timeout.to_duration().filter(|d| !d.is_zero());
-                    handshake::server(tcp, &tls, limit, &record_for_task).await
+                    handshake::server(tcp, remote, &tls, limit, &record_for_task).await
                 }
                 _ => unreachable!("each role's configuration is built above"),
             }
