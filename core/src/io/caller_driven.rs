@@ -135,10 +135,27 @@ pub fn poll_as_caller_to_arm<R>(poll: impl FnOnce() -> R) -> R {
     with_scope(SCOPE_ARM_ONLY | SCOPE_CALLER_DRIVEN, poll)
 }
 
-/// Whether a socket read polled now should skip its syscall (see [`poll_as_caller_to_arm`]).
-pub(crate) fn arm_only() -> bool {
+/// Who drives the read polled now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadScope {
+    /// The runtime (or nobody in particular): it waits on the reactor.
+    Runtime,
+    /// The caller ([`poll_as_caller`]).
+    Caller,
+    /// The caller, only arming its waker ([`poll_as_caller_to_arm`]): no syscall.
+    ArmOnly,
+}
+
+/// [`ReadScope`] of the read polled now, in one access to the thread-local.
+pub(crate) fn read_scope() -> ReadScope {
     let scopes = SCOPES.with(Cell::get);
-    scopes & (SCOPE_ARM_ONLY | SCOPE_CALLER_DRIVEN) == SCOPE_ARM_ONLY | SCOPE_CALLER_DRIVEN
+    if scopes & SCOPE_CALLER_DRIVEN == 0 {
+        ReadScope::Runtime
+    } else if scopes & SCOPE_ARM_ONLY != 0 {
+        ReadScope::ArmOnly
+    } else {
+        ReadScope::Caller
+    }
 }
 
 /// Runs `poll` (a poll of a stream future) with socket readiness left to the calling thread.
@@ -501,8 +518,8 @@ impl std::fmt::Debug for DirectWrite {
 #[cfg(test)]
 mod tests {
     use super::{
-        ReadStart, arm_only, caller_driven, poll_as_caller, poll_as_caller_readable, poll_as_caller_to_arm,
-        start_watched, take_read_start,
+        ReadScope, ReadStart, caller_driven, poll_as_caller, poll_as_caller_readable, poll_as_caller_to_arm,
+        read_scope, start_watched, take_read_start,
     };
 
     #[test]
@@ -542,11 +559,12 @@ mod tests {
     #[test]
     fn arming_skips_the_syscall_without_using_up_the_other_scopes() {
         poll_as_caller_to_arm(|| {
-            assert!(arm_only());
+            assert_eq!(read_scope(), ReadScope::ArmOnly);
             assert_eq!(take_read_start(), ReadStart::ArmOnly);
             assert_eq!(take_read_start(), ReadStart::ArmOnly);
         });
-        assert!(!arm_only());
+        assert_eq!(read_scope(), ReadScope::Runtime);
+        poll_as_caller(|| assert_eq!(read_scope(), ReadScope::Caller));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod deadline;
 pub(crate) mod handshake;
 mod information;
 mod ownership;
+mod reactor;
 mod requested;
 mod tls_io;
 pub(crate) mod transport;
