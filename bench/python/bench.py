@@ -257,11 +257,11 @@ async def rtt_pair(port: int | None, count: int) -> tuple[float, float]:
     loop and used in turn, `RTT_BLOCKS` blocks each (netrt first in even blocks, asyncio in
     odd ones), after an uncounted warm-up block each.
 
-    Whole runs one after the other would compare two moments: this machine has spells of
-    ~0.1-1 s in which a round trip costs ~30 % more CPU for asyncio and netrt alike (docs/
-    perf-log.md, sixteenth session), and a spell that covers one side's run and not the
-    other's made a pair read 1.33x or 0.75x. In blocks of a few ms, both sides see the same
-    spells."""
+    Whole runs one after the other would compare two moments: the shared 2-vCPU VMs these
+    figures come from have spells of ~0.1-1 s in which a round trip costs ~30 % more CPU for
+    asyncio and netrt alike (docs/perf-log.md, 2026-12-07), and a spell that covered one side's
+    run and not the other's made a pair read 1.33x or 0.75x. In blocks of a few ms, both sides
+    see the same spells."""
     sides = (await NetrtPing.open(port), await AsyncioPing.open(port))
     samples: tuple[list[int], list[int]] = ([], [])
     block = max(1, count // RTT_BLOCKS)
