@@ -16,6 +16,8 @@ alternate (A B A B ...), and the table gives the median ratio of the pairs with 
   server in another process (the same neutral peer for both). netrt: `DataWriter.store_async` +
   `DataReader.load_async`; baseline: `write` + `drain` + `readexactly`. Ratio = netrt p50 RTT /
   asyncio p50 RTT (lower is better). The in-process variant (both ends in one loop) is shown too.
+  Each pair opens both connections in one loop and uses them in turn, in blocks (`rtt_pair`), so
+  both sides meet the same moments of the machine.
 """
 
 from __future__ import annotations
@@ -99,29 +101,47 @@ async def netrt_bulk(total: int, tls: Path | None) -> float:
     return total / elapsed / 1e6
 
 
+class NetrtPing:
+    """A netrt client for the ping-pong: to the echo process (`port`) or, with `port` None, to a
+    netrt echo task in this loop."""
+
+    @classmethod
+    async def open(cls, port: int | None) -> NetrtPing:
+        self = cls()
+        self.listener = self.server = self.echo = None
+        if port is None:  # in-process echo with netrt on the other end too
+            self.listener, self.client, self.server = await netrt_pair(None)
+            self.echo = asyncio.create_task(netrt_echo(self.server))
+        else:
+            self.client = StreamSocket()
+            await self.client.connect_async("127.0.0.1", str(port))
+        self.writer = DataWriter(self.client.output_stream)
+        self.reader = DataReader(self.client.input_stream)
+        return self
+
+    async def ping(self, count: int, samples: list[int]) -> None:
+        """`count` round trips, appending each one's time (ns) to `samples`."""
+        writer, reader, msg = self.writer, self.reader, b"x" * MSG
+        for _ in range(count):
+            t = time.perf_counter_ns()
+            writer.write_bytes(msg)
+            await writer.store_async()
+            await reader.load_async(MSG)
+            reader.read_bytes(MSG)
+            samples.append(time.perf_counter_ns() - t)
+
+    async def close(self) -> None:
+        self.client.close()
+        if self.listener is not None:
+            await self.echo
+            self.server.close()
+            self.listener.close()
+
+
 async def netrt_rtt(port: int | None, count: int) -> float:
-    listener = server = None
-    if port is None:  # in-process echo with netrt on the other end too
-        listener, client, server = await netrt_pair(None)
-        echo = asyncio.create_task(netrt_echo(server))
-    else:
-        client = StreamSocket()
-        await client.connect_async("127.0.0.1", str(port))
-    writer, reader = DataWriter(client.output_stream), DataReader(client.input_stream)
-    msg = b"x" * MSG
-    samples = []
-    for i in range(count):
-        t = time.perf_counter_ns()
-        writer.write_bytes(msg)
-        await writer.store_async()
-        await reader.load_async(MSG)
-        reader.read_bytes(MSG)
-        samples.append(time.perf_counter_ns() - t)
-    client.close()
-    if listener is not None:
-        await echo
-        server.close()  # type: ignore[union-attr]
-        listener.close()
+    ping, samples = await NetrtPing.open(port), []
+    await ping.ping(count, samples)
+    await ping.close()
     return statistics.median(samples[count // 10:]) / 1e3
 
 
@@ -177,37 +197,91 @@ async def asyncio_bulk(total: int, tls: Path | None) -> float:
     return total / elapsed / 1e6
 
 
-async def asyncio_rtt(port: int | None, count: int) -> float:
-    server = None
-    echoed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    if port is None:
-        async def echo(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
-            try:
-                while True:
-                    w.write(await r.readexactly(MSG))
-                    await w.drain()
-            except (asyncio.IncompleteReadError, ConnectionError):
-                w.close()
-            echoed.set_result(None)
+class AsyncioPing:
+    """The asyncio streams client for the ping-pong, as `NetrtPing`."""
 
-        server = await asyncio.start_server(echo, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    msg = b"x" * MSG
-    samples = []
-    for _ in range(count):
-        t = time.perf_counter_ns()
-        writer.write(msg)
-        await writer.drain()
-        await reader.readexactly(MSG)
-        samples.append(time.perf_counter_ns() - t)
-    writer.close()
-    await writer.wait_closed()
-    if server is not None:
-        await echoed
-        server.close()
-        await server.wait_closed()
+    @classmethod
+    async def open(cls, port: int | None) -> AsyncioPing:
+        self = cls()
+        self.server = None
+        self.echoed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if port is None:
+            async def echo(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+                try:
+                    while True:
+                        w.write(await r.readexactly(MSG))
+                        await w.drain()
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    w.close()
+                self.echoed.set_result(None)
+
+            self.server = await asyncio.start_server(echo, "127.0.0.1", 0)
+            port = self.server.sockets[0].getsockname()[1]
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
+        return self
+
+    async def ping(self, count: int, samples: list[int]) -> None:
+        """`count` round trips, appending each one's time (ns) to `samples`."""
+        writer, reader, msg = self.writer, self.reader, b"x" * MSG
+        for _ in range(count):
+            t = time.perf_counter_ns()
+            writer.write(msg)
+            await writer.drain()
+            await reader.readexactly(MSG)
+            samples.append(time.perf_counter_ns() - t)
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+        if self.server is not None:
+            await self.echoed
+            self.server.close()
+            await self.server.wait_closed()
+
+
+async def asyncio_rtt(port: int | None, count: int) -> float:
+    ping, samples = await AsyncioPing.open(port), []
+    await ping.ping(count, samples)
+    await ping.close()
     return statistics.median(samples[count // 10:]) / 1e3
+
+
+# ------------------------------------------------------------------ the ping-pong pairs
+
+RTT_BLOCKS = 10
+
+
+async def rtt_pair(port: int | None, count: int) -> tuple[float, float]:
+    """One pair of the ping-pong rows: the p50 RTT (µs) of netrt and of asyncio streams, each
+    over `count` round trips on one connection, the two connections open side by side in this
+    loop and used in turn, `RTT_BLOCKS` blocks each (netrt first in even blocks, asyncio in
+    odd ones), after an uncounted warm-up block each.
+
+    Whole runs one after the other would compare two moments: the shared 2-vCPU VMs these
+    figures come from have spells of ~0.1-1 s in which a round trip costs ~30 % more CPU for
+    asyncio and netrt alike (docs/perf-log.md, 2026-12-07), and a spell that covered one side's
+    run and not the other's made a pair read 1.33x or 0.75x. In blocks of a few ms, both sides
+    see the same spells."""
+    sides = (await NetrtPing.open(port), await AsyncioPing.open(port))
+    samples: tuple[list[int], list[int]] = ([], [])
+    block = max(1, count // RTT_BLOCKS)
+    for side in sides:
+        await side.ping(block, [])
+    for b in range(RTT_BLOCKS):
+        for i in ((0, 1) if b % 2 == 0 else (1, 0)):
+            await sides[i].ping(block, samples[i])
+    for side in sides:
+        await side.close()
+    return statistics.median(samples[0]) / 1e3, statistics.median(samples[1]) / 1e3
+
+
+async def first_asyncio_connection(port: int | None) -> None:
+    """A throwaway asyncio connection with a few round trips. The first asyncio streams
+    connection of a process runs ~2x slower for its whole life (CPython 3.11, without netrt
+    imported too; later ones do not): left in the first pair, it made that pair read ~0.45x."""
+    ping = await AsyncioPing.open(port)
+    await ping.ping(10, [])
+    await ping.close()
 
 
 # ------------------------------------------------------------------ the neutral echo peer
@@ -239,10 +313,14 @@ Case = Callable[[], Awaitable[float]]
 
 
 def pairs(name: str, a: Case, b: Case, n: int, higher_is_better: bool, unit: str) -> dict[str, object]:
+    return measured_pairs(name, lambda: (asyncio.run(a()), asyncio.run(b())), n, higher_is_better, unit)
+
+
+def measured_pairs(name: str, pair: Callable[[], tuple[float, float]], n: int, higher_is_better: bool,
+                   unit: str) -> dict[str, object]:
     ratios, av, bv = [], [], []
     for i in range(n):
-        x = asyncio.run(a())
-        y = asyncio.run(b())
+        x, y = pair()
         av.append(x)
         bv.append(y)
         ratios.append(x / y)
@@ -280,12 +358,14 @@ def main() -> None:
             if "tls" in only:
                 rows.append(pairs("TLS bulk throughput", lambda: netrt_bulk(tls_bulk, pki),
                                   lambda: asyncio_bulk(tls_bulk, pki), args.pairs, True, "MB/s"))
+            if {"rtt", "rtt-inproc"} & only:
+                asyncio.run(first_asyncio_connection(None))
             if "rtt" in only:
-                rows.append(pairs("64-byte ping-pong p50 RTT (echo process)", lambda: netrt_rtt(port, count),
-                                  lambda: asyncio_rtt(port, count), args.pairs, False, "µs"))
+                rows.append(measured_pairs("64-byte ping-pong p50 RTT (echo process)",
+                                           lambda: asyncio.run(rtt_pair(port, count)), args.pairs, False, "µs"))
             if "rtt-inproc" in only:
-                rows.append(pairs("64-byte ping-pong p50 RTT (in-process)", lambda: netrt_rtt(None, count),
-                                  lambda: asyncio_rtt(None, count), args.pairs, False, "µs"))
+                rows.append(measured_pairs("64-byte ping-pong p50 RTT (in-process)",
+                                           lambda: asyncio.run(rtt_pair(None, count)), args.pairs, False, "µs"))
         finally:
             peer.kill()
             peer.wait()

@@ -10,12 +10,13 @@ from Python.
 from __future__ import annotations
 
 import asyncio
+import socket
 import types
 
 import pytest
 
-from conftest import Pair, within
-from netrt import DataReader, DataWriter
+from conftest import STEP, Pair, within
+from netrt import AsyncStatus, Buffer, DataReader, DataWriter, HostName, InputStreamOptions, StreamSocket
 
 
 async def test_a_finished_operation_ends_next_and_send_with_its_result(pair: Pair) -> None:
@@ -108,3 +109,83 @@ async def test_two_tasks_awaiting_one_pending_read_both_get_its_result(pair: Pai
     assert await within(asyncio.gather(first, second)) == [4, 4]
     assert reader.read_bytes(4) == b"both"
     reader.detach_stream()
+
+
+async def test_a_pending_read_stepped_again_before_its_data_yields_its_future_again(pair: Pair) -> None:
+    sock, peer = pair
+    reader = DataReader(sock.input_stream)
+    load = reader.load_async(4)
+    it = load.__await__()
+    fut = next(it)
+    assert isinstance(fut, asyncio.Future) and fut._asyncio_future_blocking
+    fut._asyncio_future_blocking = False  # as a task does when it takes the future
+    assert next(it) is fut  # stepped again while pending: the same future, marked again
+    assert fut._asyncio_future_blocking
+    peer.sendall(b"late")
+    for _ in range(int(STEP / 0.001)):  # the loop resolves the future once the data is there
+        if fut.done():
+            break
+        await asyncio.sleep(0.001)
+    with pytest.raises(StopIteration) as stopped:
+        next(it)
+    assert stopped.value.value == 4
+    assert reader.read_bytes(4) == b"late"
+    reader.detach_stream()
+
+
+async def test_a_future_cancelled_without_its_task_seeing_it_gives_the_read_bytes_back(pair: Pair) -> None:
+    # Nothing throws into the await: the loop completes the read, finds its future cancelled
+    # and gives the bytes back to the stream, where the next read finds them.
+    sock, peer = pair
+    buf = Buffer(16)
+    op = sock.input_stream.read_async(buf, 16, InputStreamOptions.PARTIAL)
+    fut = next(op.__await__())
+    fut.cancel()
+    peer.sendall(b"back")
+    for _ in range(int(STEP / 0.001)):
+        if op.status != AsyncStatus.STARTED:
+            break
+        await asyncio.sleep(0.001)
+    assert op.status == AsyncStatus.CANCELED
+    again = Buffer(16)
+    assert bytes(await within(sock.input_stream.read_async(again, 16, InputStreamOptions.PARTIAL))) == b"back"
+
+
+class _OwnFuture(asyncio.Future):  # type: ignore[type-arg]
+    pass
+
+
+class _LoopWithOwnFutures(asyncio.SelectorEventLoop):
+    def create_future(self) -> asyncio.Future:  # type: ignore[type-arg]
+        return _OwnFuture(loop=self)
+
+
+def test_a_loop_that_makes_its_own_futures_makes_those_of_pending_awaits() -> None:
+    # netrt makes a pending await's future itself only for a loop whose `create_future` is
+    # asyncio's own; any other loop is asked.
+    async def main() -> tuple[type, bytes]:
+        server = socket.create_server(("127.0.0.1", 0))
+        sock = StreamSocket()
+        await within(sock.connect_async(HostName("127.0.0.1"), str(server.getsockname()[1])))
+        peer, _ = server.accept()
+        server.close()
+        reader = DataReader(sock.input_stream)
+        load = reader.load_async(4)
+        it = load.__await__()
+        kind = type(next(it))
+        peer.sendall(b"mine")
+        with pytest.raises(StopIteration):
+            while True:
+                fut = next(it)
+                fut._asyncio_future_blocking = False
+                await within(fut)
+        data = reader.read_bytes(4)
+        sock.close()
+        peer.close()
+        return kind, data
+
+    for _ in range(2):  # and again on a fresh loop of the same kind
+        with asyncio.Runner(loop_factory=_LoopWithOwnFutures) as runner:
+            assert runner.run(main()) == (_OwnFuture, b"mine")
+    with asyncio.Runner() as runner:
+        assert runner.run(main()) == (asyncio.Future, b"mine")

@@ -10,8 +10,10 @@ selector map; fd reuse through plain asyncio code on the reused number.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import threading
+import time
 
 import pytest
 
@@ -272,3 +274,53 @@ async def test_a_socket_handed_to_the_broker_leaves_the_loop_at_once(broker) -> 
         assert bytes(await within(back.input_stream.read_async(Buffer(32), 32, PARTIAL))) == b"for the broker"
         back.close()
     task.unregister(False)
+
+
+def _epoll_sets() -> dict[int, set[int]]:
+    """The fds each epoll instance of this process watches (`/proc/self/fdinfo`), by epoll fd."""
+    sets = {}
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}") != "anon_inode:[eventpoll]":
+                continue
+            with open(f"/proc/self/fdinfo/{name}") as info:
+                sets[int(name)] = {int(line.split()[1]) for line in info if line.startswith("tfd:")}
+        except OSError:
+            continue  # closed meanwhile
+    return sets
+
+
+def _also_in_another_epoll(loop: asyncio.AbstractEventLoop) -> set[int]:
+    """The fds the loop's selector watches that another epoll instance (netrt's runtime
+    reactor) watches too. The selector's own dups (netrt keeps one) watch the same set."""
+    sets = _epoll_sets()
+    mine = sets[loop._selector.fileno()]  # type: ignore[attr-defined]
+    return set().union(*(s & mine for s in sets.values() if s != mine))
+
+
+async def test_a_read_the_runtime_took_over_leaves_the_socket_to_the_loop_again(pair: Pair) -> None:
+    # The loop is held up past the grace period between a load's start and its await: the
+    # runtime takes the read and waits for the socket in its reactor. The reads after it are
+    # the loop's again, and the socket leaves the reactor (which would otherwise wake a
+    # runtime thread at every packet for the rest of the connection).
+    sock, peer = pair
+    loop = asyncio.get_running_loop()
+    reader = DataReader(sock.input_stream)
+
+    async def loop_driven_load(data: bytes) -> None:
+        load = reader.load_async(4)
+        loop.call_soon(peer.sendall, data)
+        assert await within(load) == 4
+        assert reader.read_bytes(4) == data
+
+    await loop_driven_load(b"mine")  # the loop watches the socket from here on
+    load = reader.load_async(4)
+    time.sleep(0.05)
+    assert _also_in_another_epoll(loop), "the runtime waits for the socket too"
+    peer.sendall(b"held")
+    assert await within(load) == 4
+    assert reader.read_bytes(4) == b"held"
+    for data in (b"next", b"more"):
+        await loop_driven_load(data)
+    assert not _also_in_another_epoll(loop)
+    reader.detach_stream()

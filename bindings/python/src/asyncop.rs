@@ -9,6 +9,7 @@
 //! that queues the operation for the loop), and `get()`/`wait()` with the GIL released.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -20,13 +21,31 @@ use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
 use crate::await_iter::{AwaitSteps, Stepped, new_await_iter, plain_throw};
-use crate::bridge::{Bridge, bridge_object, cached_loop, running_loop};
+use crate::bridge::{Bridge, bridge_object, cached_loop, create_future, running_loop};
 use crate::convert::{call_method_plain, call_python, py_enum};
 use crate::errors::{raise, to_pyerr};
 use crate::loop_driven::{ClaimKey, end_claim, in_loop_poll, try_claim};
 
+/// Makes a Python object of a value the closure holds.
+type ConvertFn = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
+
 /// Turns the operation's value into a Python object (under the GIL, once; the object is cached).
-type Converter = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
+pub enum Converter {
+    /// A count (bytes stored, loaded, written): an `int`, with no closure to allocate — stream
+    /// operations are most of what a program awaits.
+    Count(u32),
+    /// Anything else.
+    Boxed(ConvertFn),
+}
+
+impl Converter {
+    fn convert(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Converter::Count(n) => uint(py, n),
+            Converter::Boxed(convert) => convert(py),
+        }
+    }
+}
 
 /// Gives an unconverted result back to where it came from (a read's bytes to its stream);
 /// true when it did.
@@ -173,7 +192,7 @@ impl Shared {
             let convert = self.op.with_results(|c| lock(&c.0).take()).map_err(to_pyerr)?;
             if let Some(convert) = convert {
                 // Converted without holding a lock: converters create Python objects.
-                let value = convert(py);
+                let value = convert.convert(py);
                 let mut cached = lock(&self.value);
                 let stored = cached.insert(value);
                 return stored.as_ref().map(|v| v.clone_ref(py)).map_err(|e| e.clone_ref(py));
@@ -208,32 +227,38 @@ pub fn resolve_waiters(py: Python<'_>, shared: &Arc<Shared>, bridge: &Arc<Bridge
 
 /// Sets an asyncio future from the operation's outcome (on the future's loop).
 fn resolve(py: Python<'_>, shared: &Shared, fut: &Bound<'_, PyAny>) -> PyResult<()> {
-    if call_method_plain(fut, pyo3::intern!(py, "done"), None)?.is_truthy()? {
-        // Cancelled without its task seeing it (the task is normally where `Awaiter::throw`
-        // abandons the operation): abandoned here, so a read's bytes go back to the stream.
-        if call_method_plain(fut, pyo3::intern!(py, "cancelled"), None)?.is_truthy()? {
-            py.detach(|| shared.op.abandon()).map_err(to_pyerr)?;
-        }
-        return Ok(());
-    }
-    if shared.status() == AsyncStatus::Completed {
+    // Resolved without asking `done()` first: a future that is done already (cancelled without
+    // its task seeing it) refuses with InvalidStateError, handled below.
+    let resolved = if shared.status() == AsyncStatus::Completed {
         // Only "done": the value is made when the awaiting task resumes (`Awaiter::step`). A
         // task can be cancelled between the two — by a callback that runs in the same loop
         // iteration after the one that completed the read, as the timer of `asyncio.timeout`
         // (and of `asyncio.wait_for`, built on it since Python 3.12) does — and then never
         // sees the value: its `throw` abandons the operation, and a read's bytes, not yet
         // converted, go back to the stream instead of being lost in the buffer.
-        call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(&py.None().into_bound(py)))?;
-        return Ok(());
-    }
-    match shared.results(py) {
-        Ok(value) => call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(value.bind(py)))?,
-        Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::CancelledError>(py) => {
-            call_method_plain(fut, pyo3::intern!(py, "cancel"), None)?
+        call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(&py.None().into_bound(py)))
+    } else {
+        match shared.results(py) {
+            Ok(value) => call_method_plain(fut, pyo3::intern!(py, "set_result"), Some(value.bind(py))),
+            // `cancel()` of a done future only returns False.
+            Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::CancelledError>(py) => {
+                call_method_plain(fut, pyo3::intern!(py, "cancel"), None)
+            }
+            Err(e) => call_method_plain(fut, pyo3::intern!(py, "set_exception"), Some(e.value(py).as_any())),
         }
-        Err(e) => call_method_plain(fut, pyo3::intern!(py, "set_exception"), Some(e.value(py).as_any()))?,
     };
-    Ok(())
+    match resolved {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::InvalidStateError>(py) => {
+            // Cancelled without its task seeing it (the task is normally where `Awaiter::throw`
+            // abandons the operation): abandoned here, so a read's bytes go back to the stream.
+            if call_method_plain(fut, pyo3::intern!(py, "cancelled"), None)?.is_truthy()? {
+                py.detach(|| shared.op.abandon()).map_err(to_pyerr)?;
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Starts `fut` as a core operation (polled once on this thread; spawned on netrt's runtime
@@ -246,9 +271,28 @@ where
     T: Send + 'static,
     F: Future<Output = netrt::Result<T>> + Send + 'static,
 {
+    spawn_with(fut, move |value| Converter::Boxed(Box::new(move |py| convert(py, value))))
+}
+
+/// [`spawn`] for an operation whose result is a count (an `int`).
+pub fn spawn_count<F>(fut: F) -> PyResult<IAsyncOperation>
+where
+    F: Future<Output = netrt::Result<u32>> + Send + 'static,
+{
+    spawn_with(fut, Converter::Count)
+}
+
+fn spawn_with<T, F>(
+    fut: F,
+    converter: impl FnOnce(T) -> Converter + Send + 'static,
+) -> PyResult<IAsyncOperation>
+where
+    T: Send + 'static,
+    F: Future<Output = netrt::Result<T>> + Send + 'static,
+{
     let op = AsyncOperation::start(async move {
         let value = fut.await?;
-        Ok(Convert::plain(Box::new(move |py| convert(py, value))))
+        Ok(Convert::plain(converter(value)))
     })
     .map_err(to_pyerr)?;
     Ok(IAsyncOperation { shared: Shared::new(op) })
@@ -257,10 +301,21 @@ where
 /// Starts a stream operation that an event loop (or a blocking `.get()`) may drive on its own
 /// thread: when it cannot finish at once it is parked for whoever awaits it first (see
 /// `loop_driven.rs`), and the runtime takes it after a short grace period if nobody does.
-pub fn spawn_caller_driven<T, F>(
+/// Its result is a count (an `int`).
+pub fn spawn_caller_driven_count<F>(
     fut: F,
     readiness: impl FnOnce() -> Option<netrt::foundation::async_op::Readiness>,
-    convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> PyResult<IAsyncOperation>
+where
+    F: Future<Output = netrt::Result<u32>> + Send + 'static,
+{
+    spawn_caller_driven_with(fut, readiness, Converter::Count)
+}
+
+fn spawn_caller_driven_with<T, F>(
+    fut: F,
+    readiness: impl FnOnce() -> Option<netrt::foundation::async_op::Readiness>,
+    converter: impl FnOnce(T) -> Converter + Send + 'static,
 ) -> PyResult<IAsyncOperation>
 where
     T: Send + 'static,
@@ -272,7 +327,7 @@ where
         AsyncOperation::start_caller_driven(
             async move {
                 let value = fut.await?;
-                Ok(Convert::plain(Box::new(move |py| convert(py, value))))
+                Ok(Convert::plain(converter(value)))
             },
             readiness,
         )
@@ -301,10 +356,10 @@ pub fn spawn_read(
                 let bytes = stream.read_cancellable(count, options, &cancel).await?;
                 let slot = Arc::new(Mutex::new(Some(bytes)));
                 let for_python = slot.clone();
-                let convert: Converter = Box::new(move |py| {
+                let convert = Converter::Boxed(Box::new(move |py| {
                     let bytes = lock(&for_python).take().unwrap_or_default();
                     crate::streams::fill_buffer(py, buffer, &bytes)
-                });
+                }));
                 let give_back: GiveBack = Box::new(move || {
                     let bytes = lock(&slot).take().unwrap_or_default();
                     bytes.is_empty() || stream.unread(bytes).is_ok()
@@ -338,12 +393,12 @@ pub fn message_receive(ws: &netrt::ws::MessageWebSocket, stop_when_over: bool) -
             let slot = Arc::new(Mutex::new(message));
             let for_python = slot.clone();
             // A copy (the message's bytes are shared): the original stays for a give-back.
-            let convert: Converter = Box::new(move |py| match lock(&for_python).clone() {
+            let convert = Converter::Boxed(Box::new(move |py| match lock(&for_python).clone() {
                 Some(inner) => {
                     Ok(Py::new(py, crate::websocket_args::PyMessageReceivedArgs { inner })?.into_any())
                 }
                 None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
-            });
+            }));
             let give_back: GiveBack = Box::new(move || {
                 if let Some(args) = lock(&slot).take() {
                     give_back_to.give_back_message(args);
@@ -522,7 +577,7 @@ impl IAsyncOperation {
             None => bridge_object(&event_loop)?,
         };
         let bridge = bridge_obj.get().inner.clone();
-        let fut = call_method_plain(&event_loop, pyo3::intern!(py, "create_future"), None)?;
+        let fut = create_future(&event_loop)?;
         lock(&shared.waiters).push((bridge.clone(), fut.clone().unbind()));
         let for_loop = shared.clone();
         let listener_bridge = bridge.clone();
@@ -540,7 +595,13 @@ impl IAsyncOperation {
             lock(&shared.waiters).remove_future(&fut);
             resolve(py, shared, &fut)?;
         }
-        new_await_iter(py, AwaitKind::Pending(Awaiter { shared: shared.clone(), bridge, fut: fut.unbind() }))
+        // Its future is resolved only once the operation has ended (nothing else has seen the
+        // future yet): while it runs, the first step need not ask the future.
+        let unresolved = AtomicBool::new(shared.started());
+        new_await_iter(
+            py,
+            AwaitKind::Pending(Awaiter { shared: shared.clone(), bridge, fut: fut.unbind(), unresolved }),
+        )
     }
 
     #[classmethod]
@@ -614,6 +675,18 @@ pub struct Awaiter {
     shared: Arc<Shared>,
     bridge: Arc<Bridge>,
     fut: Py<PyAny>,
+    /// Until the first step: the future was known pending when the iterator was made (the
+    /// operation was still running, and the future not yet handed to anyone who could
+    /// cancel it), so that step yields it without asking `done()`.
+    unresolved: AtomicBool,
+}
+
+impl Awaiter {
+    /// Suspends the task on the future (marked as awaited, as asyncio's own iterator does).
+    fn yield_future(&self, py: Python<'_>) -> PyResult<Stepped> {
+        self.fut.bind(py).setattr(pyo3::intern!(py, "_asyncio_future_blocking"), true)?;
+        Ok(Stepped::Yield(self.fut.clone_ref(py)))
+    }
 }
 
 impl AwaitSteps for Awaiter {
@@ -621,14 +694,22 @@ impl AwaitSteps for Awaiter {
     /// does), else ends with its result.
     fn step(&self, py: Python<'_>) -> PyResult<Stepped> {
         let fut = self.fut.bind(py);
-        if !call_method_plain(fut, pyo3::intern!(py, "done"), None)?.is_truthy()? {
-            fut.setattr(pyo3::intern!(py, "_asyncio_future_blocking"), true)?;
-            return Ok(Stepped::Yield(self.fut.clone_ref(py)));
+        // The loop resolves the future only from its callbacks, never between `__await__`
+        // and the first step, which come one right after the other.
+        if self.unresolved.swap(false, Ordering::Relaxed) {
+            return self.yield_future(py);
         }
         // Raises the future's failure or cancellation; a completed operation's future only
-        // says so (see `resolve`): its value is made now that the task has resumed.
-        call_method_plain(fut, pyo3::intern!(py, "result"), None)?;
-        Ok(Stepped::Return(self.shared.results(py)?))
+        // says so (see `resolve`): its value is made now that the task has resumed. Asked
+        // without `done()` first: a task steps again only once the future is done, and a
+        // pending one says so with InvalidStateError (never an operation's own failure).
+        match call_method_plain(fut, pyo3::intern!(py, "result"), None) {
+            Ok(_) => Ok(Stepped::Return(self.shared.results(py)?)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::asyncio::InvalidStateError>(py) => {
+                self.yield_future(py)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The awaiting task was cancelled (its future was): the operation is abandoned — and if it

@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
 
 use netrt::foundation::fork::fork_generation;
 
@@ -222,6 +223,9 @@ struct LastLoop {
     event_loop: Py<PyAny>,
     bridge: Py<PyBridge>,
     forks: u64,
+    /// `{"loop": event_loop}`, when the loop's `create_future` is asyncio's own (see
+    /// [`create_future`]).
+    future_kwargs: Option<Py<PyDict>>,
 }
 
 thread_local! {
@@ -296,9 +300,55 @@ pub fn bridge_object<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
             obj
         }
     };
+    let future_kwargs = direct_future_kwargs(event_loop)?;
     LAST.with(|last| {
-        *last.borrow_mut() =
-            Some(LastLoop { event_loop: event_loop.clone().unbind(), bridge: bridge.clone().unbind(), forks })
+        *last.borrow_mut() = Some(LastLoop {
+            event_loop: event_loop.clone().unbind(),
+            bridge: bridge.clone().unbind(),
+            forks,
+            future_kwargs,
+        })
     });
     Ok(bridge)
+}
+
+/// asyncio's `Future` class, as `BaseEventLoop.create_future` finds it.
+static FUTURE_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+/// `BaseEventLoop.create_future`.
+static BASE_CREATE_FUTURE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `{"loop": event_loop}` when `event_loop`'s `create_future` is asyncio's own (which only
+/// returns `futures.Future(loop=self)`); None for a loop that makes its futures otherwise.
+fn direct_future_kwargs(event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Py<PyDict>>> {
+    let py = event_loop.py();
+    let base = BASE_CREATE_FUTURE.get_or_try_init(py, || {
+        Ok::<_, PyErr>(
+            py.import("asyncio.base_events")?.getattr("BaseEventLoop")?.getattr("create_future")?.unbind(),
+        )
+    })?;
+    let own = event_loop.get_type().getattr("create_future")?;
+    if !own.is(base.bind(py)) {
+        return Ok(None);
+    }
+    FUTURE_CLASS
+        .get_or_try_init(py, || Ok::<_, PyErr>(py.import("asyncio.futures")?.getattr("Future")?.unbind()))?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item(pyo3::intern!(py, "loop"), event_loop)?;
+    Ok(Some(kwargs.unbind()))
+}
+
+/// `event_loop.create_future()`. For the thread's last loop, when its `create_future` is
+/// asyncio's own, the future is made as that method makes it — `Future(loop=event_loop)` — but
+/// without running the method's Python frame (one per pending await).
+pub fn create_future<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = event_loop.py();
+    let kwargs = LAST.with(|last| {
+        let last = last.borrow();
+        let last = last.as_ref().filter(|l| l.event_loop.as_ptr() == event_loop.as_ptr())?;
+        last.future_kwargs.as_ref().map(|k| k.clone_ref(py))
+    });
+    match (kwargs, FUTURE_CLASS.get(py)) {
+        (Some(kwargs), Some(class)) => class.bind(py).call((), Some(kwargs.bind(py))),
+        _ => crate::convert::call_method_plain(event_loop, pyo3::intern!(py, "create_future"), None),
+    }
 }

@@ -11,7 +11,7 @@ use pyo3::types::{PyBytes, PyInt, PyTuple};
 
 use crate::asyncop::{
     DataReaderLoadOperation, DataWriterStoreOperation, IAsyncOperation, arity_error, boolean, spawn,
-    spawn_caller_driven, uint,
+    spawn_caller_driven_count, spawn_count,
 };
 use crate::convert::{
     bytes_arg, datetime, datetime_arg, enum_arg, guid_arg, py_enum, timedelta, timespan_arg, uuid,
@@ -177,7 +177,7 @@ impl PyDataWriter {
     /// `StoreAsync()`: sends the unstored bytes; the result is how many were stored.
     fn store_async(&self, py: Python<'_>) -> PyResult<Py<DataWriterStoreOperation>> {
         let w = self.inner.clone();
-        DataWriterStoreOperation::wrap(py, spawn(async move { w.store().await }, uint)?)
+        DataWriterStoreOperation::wrap(py, spawn_count(async move { w.store().await })?)
     }
 
     /// `FlushAsync()`.
@@ -301,11 +301,9 @@ impl PyDataReader {
         let r = self.inner.clone();
         let readiness = r.clone();
         // A load awaited on a loop is driven by that loop (see `loop_driven.rs`).
-        let op = spawn_caller_driven(
-            async move { r.load(count).await },
-            move || readiness.load_readiness(),
-            uint,
-        )?;
+        let op = spawn_caller_driven_count(async move { r.load(count).await }, move || {
+            readiness.load_readiness()
+        })?;
         DataReaderLoadOperation::wrap(py, op)
     }
 
@@ -323,18 +321,15 @@ impl PyDataReader {
     ) -> PyResult<Option<Bound<'py, PyBytes>>> {
         if value.is_instance_of::<PyInt>() {
             let n: u32 = value.extract()?;
-            let mut out = vec![0u8; n.min(self.inner.unconsumed_buffer_length().or_raise()?) as usize];
-            if out.len() < n as usize {
+            let loaded = self.inner.unconsumed_buffer_length().or_raise()?;
+            if loaded < n {
                 return Err(crate::errors::raise(
                     netrt::error::hresult::E_BOUNDS,
-                    format!(
-                        "DataReader: reading {n} bytes, but only {} are loaded and unconsumed",
-                        out.len()
-                    ),
+                    format!("DataReader: reading {n} bytes, but only {loaded} are loaded and unconsumed"),
                 ));
             }
-            self.inner.read_bytes(&mut out).or_raise()?;
-            return Ok(Some(PyBytes::new(py, &out)));
+            // Read straight into the new `bytes` object: no buffer of our own to copy from.
+            return PyBytes::new_with(py, n as usize, |out| self.inner.read_bytes(out).or_raise()).map(Some);
         }
         let view = PyBuffer::<u8>::get(value)?;
         if view.readonly() {

@@ -8,7 +8,7 @@ use pyo3::exceptions::PyBufferError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::asyncop::{IAsyncOperation, boolean, spawn, spawn_read, uint};
+use crate::asyncop::{IAsyncOperation, boolean, spawn, spawn_count, spawn_read};
 use crate::convert::{HeldBytes, enum_arg, ready_future};
 use crate::errors::{OrRaise, invalid_arg};
 
@@ -202,7 +202,7 @@ impl PyOutputStream {
         // `bytes` is sent from the caller's object, other buffers from one copy.
         let data = HeldBytes::of(buffer)?;
         let stream = self.inner.clone();
-        spawn(async move { stream.write(data.as_slice()).await }, uint)
+        spawn_count(async move { stream.write(data.as_slice()).await })
     }
 
     /// `FlushAsync()`.

@@ -9,7 +9,7 @@ use netrt::ws::{
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::asyncop::{IAsyncOperation, arity_error, message_receive, none, spawn, uint};
+use crate::asyncop::{IAsyncOperation, arity_error, message_receive, none, spawn, spawn_count};
 use crate::convert::HeldBytes;
 use crate::errors::OrRaise;
 use crate::listener::{callable_handler, py_handler};
@@ -212,14 +212,14 @@ web_socket!(
         #[pyo3(signature = (data, /))]
         fn send_nonfinal_frame_async(&self, data: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
             let (ws, data) = (self.inner.clone(), HeldBytes::of(data)?);
-            spawn(async move { ws.send_nonfinal_frame(data.as_slice()).await }, uint)
+            spawn_count(async move { ws.send_nonfinal_frame(data.as_slice()).await })
         }
 
         /// `SendFinalFrameAsync(data)`: the last frame of a message (or a whole message).
         #[pyo3(signature = (data, /))]
         fn send_final_frame_async(&self, data: &Bound<'_, PyAny>) -> PyResult<IAsyncOperation> {
             let (ws, data) = (self.inner.clone(), HeldBytes::of(data)?);
-            spawn(async move { ws.send_final_frame(data.as_slice()).await }, uint)
+            spawn_count(async move { ws.send_final_frame(data.as_slice()).await })
         }
 
         /// netrt extension: `receive_message_async()` (no WinRT counterpart): the next message's

@@ -30,7 +30,6 @@ use std::cell::Cell;
 use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::thread::LocalKey;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -41,15 +40,21 @@ use crate::io::stream::{
 use crate::io::{DataReader, DataWriter};
 
 thread_local! {
-    static CALLER_DRIVEN: Cell<bool> = const { Cell::new(false) };
-    /// Inside [`poll_as_caller_to_arm`]: socket reads report would-block without a syscall.
-    static ARM_ONLY: Cell<bool> = const { Cell::new(false) };
-    /// Inside [`poll_as_caller_readable`], until a read has used it: the caller's readiness
-    /// report stands in for the read's own "is anything there" probe.
-    static KNOWN_READABLE: Cell<bool> = const { Cell::new(false) };
-    /// Inside [`start_watched`]: a read left pending is watched level-triggered next.
-    static WATCHED_START: Cell<bool> = const { Cell::new(false) };
+    /// The scopes the current poll on this thread is in (the `SCOPE_*` bits): one thread-local
+    /// for all of them, as every access to one costs a `__tls_get_addr` call in a shared
+    /// library (the Python extension), and a read asks about several.
+    static SCOPES: Cell<u8> = const { Cell::new(0) };
 }
+
+/// Inside [`poll_as_caller`]: socket readiness is left to the calling thread.
+const SCOPE_CALLER_DRIVEN: u8 = 1;
+/// Inside [`poll_as_caller_to_arm`]: socket reads report would-block without a syscall.
+const SCOPE_ARM_ONLY: u8 = 2;
+/// Inside [`poll_as_caller_readable`], until a read has used it: the caller's readiness report
+/// stands in for the read's own "is anything there" probe.
+const SCOPE_KNOWN_READABLE: u8 = 4;
+/// Inside [`start_watched`]: a read left pending is watched level-triggered next.
+const SCOPE_WATCHED_START: u8 = 8;
 
 /// Runs `start` (the start of a stream operation: its first poll, inside
 /// `AsyncOperation::start_caller_driven*`) for a caller that, should the operation stay
@@ -67,14 +72,49 @@ pub fn start_watched<R>(start: impl FnOnce() -> R) -> R {
     if crate::foundation::completion_queue::CompletionQueue::current().is_some() {
         return start();
     }
-    with_flag_set(&WATCHED_START, start)
+    with_scope(SCOPE_WATCHED_START, start)
 }
 
-/// Whether a socket read polled now is the start of an operation whose caller watches its fd
-/// level-triggered (see [`start_watched`]); true for the first such read only (a load that
-/// takes several reads starts once).
-pub(crate) fn take_watched_start() -> bool {
-    WATCHED_START.with(|c| c.replace(false)) && caller_driven()
+/// What the scope tells a socket read about to ask the kernel whether anything is there (see
+/// `PlainIo::poll_readable`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadStart {
+    /// Report would-block without a syscall ([`poll_as_caller_to_arm`]).
+    ArmOnly,
+    /// The caller's watch reported the fd readable: the `recv` is the probe
+    /// ([`poll_as_caller_readable`]); once per such poll.
+    KnownReadable,
+    /// The start of an operation whose caller watches its fd level-triggered
+    /// ([`start_watched`]); for the first such read only (a load that takes several reads
+    /// starts once).
+    WatchedStart,
+    /// None of these: probe.
+    Probe,
+}
+
+/// [`ReadStart`] for the read polled now, consuming the once-only scopes it uses — in one
+/// access to the thread-local.
+pub(crate) fn take_read_start() -> ReadStart {
+    SCOPES.with(|c| {
+        let scopes = c.get();
+        let caller_driven = scopes & SCOPE_CALLER_DRIVEN != 0;
+        if caller_driven && scopes & SCOPE_ARM_ONLY != 0 {
+            return ReadStart::ArmOnly;
+        }
+        // Both once-only scopes are used up here, as by the separate checks this replaced.
+        c.set(scopes & !(SCOPE_KNOWN_READABLE | SCOPE_WATCHED_START));
+        if !caller_driven {
+            ReadStart::Probe
+        } else if scopes & SCOPE_KNOWN_READABLE != 0 {
+            // The watched-start scope stays for a later read of the same start.
+            c.set(scopes & !SCOPE_KNOWN_READABLE);
+            ReadStart::KnownReadable
+        } else if scopes & SCOPE_WATCHED_START != 0 {
+            ReadStart::WatchedStart
+        } else {
+            ReadStart::Probe
+        }
+    })
 }
 
 /// [`poll_as_caller`] for a poll that follows a readiness report of the fd (an event loop's
@@ -83,13 +123,7 @@ pub(crate) fn take_watched_start() -> bool {
 /// what it did before: the `recv` finds nothing and the read stays pending.
 #[doc(hidden)]
 pub fn poll_as_caller_readable<R>(poll: impl FnOnce() -> R) -> R {
-    with_flag_set(&KNOWN_READABLE, || poll_as_caller(poll))
-}
-
-/// Whether a socket read polled now may skip its readiness probe (see
-/// [`poll_as_caller_readable`]); true once per such poll.
-pub(crate) fn take_known_readable() -> bool {
-    KNOWN_READABLE.with(|c| c.replace(false)) && caller_driven()
+    with_scope(SCOPE_KNOWN_READABLE | SCOPE_CALLER_DRIVEN, poll)
 }
 
 /// [`poll_as_caller`] for a poll whose only job is to arm the future's wake-ups with a new
@@ -98,36 +132,56 @@ pub(crate) fn take_known_readable() -> bool {
 /// caller that watches the fd level-triggered, which reports data that is already there.
 #[doc(hidden)]
 pub fn poll_as_caller_to_arm<R>(poll: impl FnOnce() -> R) -> R {
-    with_flag_set(&ARM_ONLY, || poll_as_caller(poll))
+    with_scope(SCOPE_ARM_ONLY | SCOPE_CALLER_DRIVEN, poll)
 }
 
-/// Whether a socket read polled now should skip its syscall (see [`poll_as_caller_to_arm`]).
-pub(crate) fn arm_only() -> bool {
-    ARM_ONLY.with(Cell::get) && caller_driven()
+/// Who drives the read polled now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadScope {
+    /// The runtime (or nobody in particular): it waits on the reactor.
+    Runtime,
+    /// The caller ([`poll_as_caller`]).
+    Caller,
+    /// The caller, only arming its waker ([`poll_as_caller_to_arm`]): no syscall.
+    ArmOnly,
+}
+
+/// [`ReadScope`] of the read polled now, in one access to the thread-local.
+pub(crate) fn read_scope() -> ReadScope {
+    let scopes = SCOPES.with(Cell::get);
+    if scopes & SCOPE_CALLER_DRIVEN == 0 {
+        ReadScope::Runtime
+    } else if scopes & SCOPE_ARM_ONLY != 0 {
+        ReadScope::ArmOnly
+    } else {
+        ReadScope::Caller
+    }
 }
 
 /// Runs `poll` (a poll of a stream future) with socket readiness left to the calling thread.
 #[doc(hidden)]
 pub fn poll_as_caller<R>(poll: impl FnOnce() -> R) -> R {
-    with_flag_set(&CALLER_DRIVEN, poll)
+    with_scope(SCOPE_CALLER_DRIVEN, poll)
 }
 
-/// Runs `f` with the thread-local `flag` set, and puts its previous value back afterwards —
-/// also when `f` panics, so a poll that panicked leaves no scope behind on this thread.
-fn with_flag_set<R>(flag: &'static LocalKey<Cell<bool>>, f: impl FnOnce() -> R) -> R {
-    struct Reset(&'static LocalKey<Cell<bool>>, bool);
+/// Runs `f` with the scope bits `bits` set, and puts their previous values back afterwards
+/// (only theirs: `f` may use up another scope) — also when `f` panics, so a poll that
+/// panicked leaves no scope behind on this thread.
+fn with_scope<R>(bits: u8, f: impl FnOnce() -> R) -> R {
+    struct Reset(u8, u8);
     impl Drop for Reset {
         fn drop(&mut self) {
-            self.0.with(|c| c.set(self.1));
+            let (bits, before) = (self.0, self.1);
+            SCOPES.with(|c| c.set((c.get() & !bits) | (before & bits)));
         }
     }
-    let _reset = Reset(flag, flag.with(|c| c.replace(true)));
+    let _reset = Reset(bits, SCOPES.with(|c| c.replace(c.get() | bits)));
     f()
 }
 
 /// Whether the current poll is inside [`poll_as_caller`].
 pub(crate) fn caller_driven() -> bool {
-    CALLER_DRIVEN.with(Cell::get)
+    SCOPES.with(Cell::get) & SCOPE_CALLER_DRIVEN != 0
 }
 
 /// How long a blocked caller sleeps when its fd is ready but the step makes no progress (it
@@ -458,5 +512,84 @@ impl Drop for DirectWrite {
 impl std::fmt::Debug for DirectWrite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DirectWrite")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        ReadScope, ReadStart, caller_driven, poll_as_caller, poll_as_caller_readable, poll_as_caller_to_arm,
+        read_scope, start_watched, take_read_start,
+    };
+
+    #[test]
+    fn outside_every_scope_a_read_probes() {
+        assert!(!caller_driven());
+        assert_eq!(take_read_start(), ReadStart::Probe);
+    }
+
+    #[test]
+    fn a_watched_start_is_taken_once_and_only_by_a_caller_driven_poll() {
+        start_watched(|| {
+            poll_as_caller(|| {
+                assert_eq!(take_read_start(), ReadStart::WatchedStart);
+                // A load's second read in the same start probes.
+                assert_eq!(take_read_start(), ReadStart::Probe);
+            });
+        });
+        // Outside a caller-driven poll the start is used up without counting as watched.
+        start_watched(|| {
+            assert_eq!(take_read_start(), ReadStart::Probe);
+            poll_as_caller(|| assert_eq!(take_read_start(), ReadStart::Probe));
+        });
+    }
+
+    #[test]
+    fn a_readiness_report_stands_in_for_one_probe_and_leaves_the_watched_start() {
+        start_watched(|| {
+            poll_as_caller_readable(|| {
+                assert!(caller_driven());
+                assert_eq!(take_read_start(), ReadStart::KnownReadable);
+                assert_eq!(take_read_start(), ReadStart::WatchedStart);
+                assert_eq!(take_read_start(), ReadStart::Probe);
+            });
+        });
+    }
+
+    #[test]
+    fn arming_skips_the_syscall_without_using_up_the_other_scopes() {
+        poll_as_caller_to_arm(|| {
+            assert_eq!(read_scope(), ReadScope::ArmOnly);
+            assert_eq!(take_read_start(), ReadStart::ArmOnly);
+            assert_eq!(take_read_start(), ReadStart::ArmOnly);
+        });
+        assert_eq!(read_scope(), ReadScope::Runtime);
+        poll_as_caller(|| assert_eq!(read_scope(), ReadScope::Caller));
+    }
+
+    #[test]
+    fn each_scope_restores_only_its_own_bits() {
+        start_watched(|| {
+            poll_as_caller(|| {
+                poll_as_caller_readable(|| {});
+                // The inner scope's end put back "caller-driven" (set before it) and left the
+                // watched start alone.
+                assert!(caller_driven());
+                assert_eq!(take_read_start(), ReadStart::WatchedStart);
+            });
+            assert!(!caller_driven());
+            // Used up inside: the outer scope's end does not bring it back either.
+            poll_as_caller(|| assert_eq!(take_read_start(), ReadStart::Probe));
+        });
+        assert_eq!(take_read_start(), ReadStart::Probe);
+    }
+
+    #[test]
+    fn a_panicking_poll_leaves_no_scope_behind() {
+        let caught =
+            std::panic::catch_unwind(|| start_watched(|| poll_as_caller_readable(|| panic!("poll"))));
+        assert!(caught.is_err());
+        assert!(!caller_driven());
+        assert_eq!(take_read_start(), ReadStart::Probe);
     }
 }

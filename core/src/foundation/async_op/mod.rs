@@ -201,7 +201,10 @@ enum Driver<T> {
 /// What the operation's lock guards (its outcome lives in [`Outcome`], read without it).
 struct State<T> {
     handler: Handler,
-    listeners: Vec<DoneListener>,
+    /// The done listeners: almost always one (an event loop's), kept inline so registering it
+    /// allocates no list.
+    first_listener: Option<DoneListener>,
+    more_listeners: Vec<DoneListener>,
     task: Option<tokio::task::AbortHandle>,
     driver: Driver<T>,
     /// The completion queue the handler is delivered to (None: the dispatcher); registered
@@ -333,13 +336,14 @@ impl<T: Send + Sync + 'static> Op<T> {
                 None
             }
         };
-        let listeners = std::mem::take(&mut st.listeners);
+        let first_listener = st.first_listener.take();
+        let more_listeners = std::mem::take(&mut st.more_listeners);
         let notify = st.waiters > 0;
         drop(st);
         if notify {
             self.done.notify_all();
         }
-        for listener in listeners {
+        for listener in first_listener.into_iter().chain(more_listeners) {
             listener();
         }
         // The queue forgets the operation and queues its handler under one lock, without
@@ -413,7 +417,8 @@ impl<T: Send + Sync + 'static> std::fmt::Debug for AsyncOperation<T> {
 fn new_state<T>() -> State<T> {
     State {
         handler: Handler::None,
-        listeners: Vec::new(),
+        first_listener: None,
+        more_listeners: Vec::new(),
         task: None,
         driver: Driver::Runtime,
         target: None,
@@ -934,9 +939,13 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         if self.op.status() != AsyncStatus::Started {
             return false;
         }
-        // Almost always the only one: no room for four (a pending read per connection adds up).
-        st.listeners.reserve_exact(1);
-        st.listeners.push(listener);
+        if st.first_listener.is_none() {
+            st.first_listener = Some(listener);
+        } else {
+            // Rare (several loops awaiting one operation): no room for four.
+            st.more_listeners.reserve_exact(1);
+            st.more_listeners.push(listener);
+        }
         true
     }
 

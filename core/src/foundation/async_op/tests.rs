@@ -60,6 +60,26 @@ fn a_pending_future_runs_on_the_runtime_and_wakes_waiters_listeners_and_the_hand
 }
 
 #[test]
+fn every_done_listener_runs_once_in_the_order_they_came() {
+    // The first is kept inline, the others in a list: all run, first to last.
+    let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+    let op = AsyncOperation::start(async move { Ok(rx.await.unwrap_or(0)) }).unwrap();
+    let order = Arc::new(Mutex::new(Vec::new()));
+    for i in 0..3 {
+        let order = order.clone();
+        assert!(op.on_done(Box::new(move || order.lock().unwrap().push(i))));
+    }
+    tx.send(1).unwrap();
+    assert!(op.wait(soon()));
+    // Waiters are woken before the listeners run (on the finishing thread): wait for the last.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while order.lock().unwrap().len() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(*order.lock().unwrap(), vec![0, 1, 2]);
+}
+
+#[test]
 fn the_completed_handler_is_set_once_and_runs_inline_after_the_end() {
     let op = AsyncOperation::start(async { Ok(()) }).unwrap();
     let (tx, rx) = mpsc::channel();

@@ -15,6 +15,7 @@ pub(crate) mod handshake;
 mod information;
 mod last_flight;
 mod ownership;
+mod reactor;
 mod requested;
 mod tls_io;
 pub(crate) mod transport;

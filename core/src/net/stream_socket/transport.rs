@@ -6,19 +6,18 @@ use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use tokio::io::Interest;
-use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+use super::reactor::ReactorLink;
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
 use crate::foundation::completion_queue::{CompletionQueue, read_edges};
-use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable, take_watched_start};
+use crate::io::caller_driven::{ReadScope, ReadStart, caller_driven, read_scope, take_read_start};
 use crate::net::tcp_info::StatsTracker;
 
 /// `PlainIo::start_habit` from which watched read starts skip their probe: two probes in a
@@ -71,7 +70,9 @@ impl HandshakeIo for PlainIo {
 /// outside [`poll_as_caller`](crate::io::caller_driven::poll_as_caller) has to wait for it: a C
 /// caller that blocks on the fd itself never wakes the reactor thread (see `io::caller_driven`).
 pub(crate) struct PlainIo {
-    registration: OnceLock<Result<AsyncFd<FdRef>, i32>>,
+    /// Made when a runtime poll has to wait; given up again by reads driven from a caller's
+    /// thread once no runtime poll waits in it (see `reactor.rs`).
+    reactor: ReactorLink,
     /// Closed by `drop`, after the registration (see there).
     socket: ManuallyDrop<std::net::TcpStream>,
     /// The last `recv` filled its whole buffer: more is probably there, and the next read
@@ -94,7 +95,7 @@ pub(crate) struct PlainIo {
 impl Drop for PlainIo {
     fn drop(&mut self) {
         // The reactor registration first, while the fd still names this socket.
-        self.registration = OnceLock::new();
+        self.reactor.clear();
         // Before the fd closes: a completion queue that watches it forgets it, and so do the
         // watchers outside core (the number may be reused at once by another socket).
         crate::foundation::completion_queue::socket_closing(self.fd());
@@ -109,15 +110,6 @@ impl Drop for PlainIo {
     }
 }
 
-/// The socket's fd as the registration sees it (the socket owns it).
-struct FdRef(RawFd);
-
-impl AsRawFd for FdRef {
-    fn as_raw_fd(&self) -> RawFd {
-        self.0
-    }
-}
-
 impl PlainIo {
     /// The transport of a connected tokio stream, plain or (once a handshake runs on it) TLS.
     pub(crate) fn new(tcp: TcpStream) -> io::Result<Self> {
@@ -128,7 +120,7 @@ impl PlainIo {
     /// `socket` must be non-blocking.
     pub(crate) fn from_std(socket: std::net::TcpStream) -> Self {
         Self {
-            registration: OnceLock::new(),
+            reactor: ReactorLink::default(),
             socket: ManuallyDrop::new(socket),
             last_recv_full: AtomicBool::new(false),
             start_habit: AtomicU8::new(0),
@@ -144,7 +136,13 @@ impl PlainIo {
 
     /// Drops the reactor registration (made again on the next wait that needs it).
     pub(crate) fn leave_reactor(&mut self) {
-        self.registration = OnceLock::new();
+        self.reactor.clear();
+    }
+
+    /// Whether the socket is in the runtime's reactor now.
+    #[cfg(test)]
+    pub(crate) fn in_reactor(&self) -> bool {
+        self.reactor.is_registered()
     }
 
     /// Waits (on the reactor) until the socket may have become readable since the caller's
@@ -153,11 +151,9 @@ impl PlainIo {
         if caller_driven() {
             return Poll::Pending;
         }
-        let mut ready = ready!(self.registration()?.poll_read_ready(cx))?;
         // The caller's recv found nothing; data since then comes with a new edge, and the
         // caller's next recv picks up what arrived in between.
-        ready.clear_ready();
-        Poll::Ready(Ok(()))
+        self.reactor.poll_read_wait(self.fd(), cx)
     }
 
     /// [`Self::poll_read_wait`] for writing.
@@ -165,25 +161,7 @@ impl PlainIo {
         if caller_driven() {
             return Poll::Pending;
         }
-        let mut ready = ready!(self.registration()?.poll_write_ready(cx))?;
-        ready.clear_ready();
-        Poll::Ready(Ok(()))
-    }
-
-    /// The reactor registration, made on first need (once: a concurrent reader and writer
-    /// wait for the same one).
-    fn registration(&self) -> io::Result<&AsyncFd<FdRef>> {
-        let fd = self.fd();
-        let made = self.registration.get_or_init(|| {
-            crate::runtime::within(|| {
-                let interest = Interest::READABLE | Interest::WRITABLE;
-                // SAFETY: `self.socket` owns the fd and outlives the registration (`drop`
-                // order), and nothing replaces or closes it meanwhile.
-                unsafe { AsyncFd::register_with_interest(FdRef(fd), interest) }
-                    .map_err(|e| e.into_parts().1.raw_os_error().unwrap_or(libc::EIO))
-            })
-        });
-        made.as_ref().map_err(|&errno| io::Error::from_raw_os_error(errno))
+        self.reactor.poll_write_wait(self.fd(), cx)
     }
 
     /// One non-blocking `recv` (see `last_recv_full`); it records whether it left the receive
@@ -275,13 +253,20 @@ impl PlainIo {
     /// whatever the reactor last reported, so data already there is read on the polling
     /// thread with no wake-up at all.
     fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        if arm_only() {
-            return Poll::Pending;
+        match read_scope() {
+            ReadScope::ArmOnly => return Poll::Pending,
+            // The caller drives this read: a registration left from a runtime wait would only
+            // wake a runtime thread at every packet.
+            ReadScope::Caller => self.reactor.leave_if_idle(),
+            ReadScope::Runtime => {}
         }
         loop {
             match self.recv(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                done => return Poll::Ready(done),
+                done => {
+                    self.reactor.read_done();
+                    return Poll::Ready(done);
+                }
             }
             ready!(self.poll_read_wait(cx))?;
         }
@@ -292,17 +277,21 @@ impl PlainIo {
     /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first,
     /// unless the answer is known to be yes.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if arm_only() {
-            return Poll::Pending;
+        let start = take_read_start();
+        if start != ReadStart::Probe {
+            // Caller-driven (see `poll_read`).
+            self.reactor.leave_if_idle();
         }
-        // The caller's watch reported the fd readable: the `recv` that follows is the probe.
-        if take_known_readable() {
-            return Poll::Ready(Ok(()));
-        }
+        let watched_start = match start {
+            ReadStart::ArmOnly => return Poll::Pending,
+            // The caller's watch reported the fd readable: the `recv` that follows is the probe.
+            ReadStart::KnownReadable => return Poll::Ready(Ok(())),
+            ReadStart::WatchedStart => true,
+            ReadStart::Probe => false,
+        };
         // The start of a read whose caller watches the fd level-triggered when it stays
         // pending: where the last starts found nothing (the reply is never there yet when the
         // read starts), the probe is skipped — the watch reports the data once it is there.
-        let watched_start = take_watched_start();
         if watched_start && self.skip_start_probe() {
             return Poll::Pending;
         }
@@ -357,7 +346,10 @@ impl PlainIo {
         loop {
             match send_now(self.fd(), data) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                done => return Poll::Ready(done),
+                done => {
+                    self.reactor.write_done();
+                    return Poll::Ready(done);
+                }
             }
             ready!(self.poll_write_wait(cx))?;
         }
@@ -622,4 +614,72 @@ pub(crate) fn duplicate_tcp(conn: &Connection) -> io::Result<PlainIo> {
     let socket = std::net::TcpStream::from(owned);
     socket.set_nonblocking(true)?;
     Ok(PlainIo::from_std(socket))
+}
+
+#[cfg(test)]
+mod reactor_tests {
+    use std::future::poll_fn;
+    use std::io::Write;
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Waker};
+    use std::time::Duration;
+
+    use super::PlainIo;
+    use crate::io::caller_driven::poll_as_caller;
+
+    /// A connected pair: our end as a `PlainIo`, the peer a blocking std socket.
+    fn pair() -> (Arc<PlainIo>, std::net::TcpStream) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let ours = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let (peer, _) = listener.accept().unwrap();
+        (Arc::new(PlainIo::from_std(ours)), peer)
+    }
+
+    /// A read polled on the runtime, which waits on the reactor for the peer's bytes.
+    async fn runtime_read(io: Arc<PlainIo>) -> Vec<u8> {
+        let mut buf = [0u8; 16];
+        let n = poll_fn(|cx| io.poll_read(cx, &mut buf)).await.unwrap();
+        buf[..n].to_vec()
+    }
+
+    fn caller_read(io: &PlainIo) -> Poll<std::io::Result<usize>> {
+        let mut buf = [0u8; 16];
+        poll_as_caller(|| io.poll_read(&mut Context::from_waker(Waker::noop()), &mut buf))
+    }
+
+    #[test]
+    fn a_socket_read_on_the_runtime_joins_the_reactor_and_a_caller_driven_read_makes_it_leave() {
+        let (io, mut peer) = pair();
+        let rt = crate::runtime::handle();
+        let task = rt.spawn(runtime_read(io.clone()));
+        std::thread::sleep(Duration::from_millis(50)); // the task waits on the reactor
+        assert!(io.in_reactor());
+        peer.write_all(b"first").unwrap();
+        assert_eq!(rt.block_on(task).unwrap(), b"first");
+        assert!(io.in_reactor(), "nothing made it leave yet");
+        // Driven by the caller (as an event loop's read is): the idle registration goes.
+        assert!(caller_read(&io).is_pending());
+        assert!(!io.in_reactor());
+        // And a runtime wait makes it again, which still delivers.
+        let task = rt.spawn(runtime_read(io.clone()));
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(io.in_reactor());
+        peer.write_all(b"again").unwrap();
+        assert_eq!(rt.block_on(task).unwrap(), b"again");
+    }
+
+    #[test]
+    fn a_registration_a_runtime_read_waits_in_stays() {
+        let (io, mut peer) = pair();
+        let rt = crate::runtime::handle();
+        let task = rt.spawn(runtime_read(io.clone()));
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(io.in_reactor());
+        // A caller-driven read meanwhile (nothing there) leaves the waiting task's registration.
+        assert!(caller_read(&io).is_pending());
+        assert!(io.in_reactor());
+        peer.write_all(b"woken").unwrap();
+        assert_eq!(rt.block_on(task).unwrap(), b"woken", "the waiting task was still woken");
+    }
 }
