@@ -30,7 +30,6 @@ use std::cell::Cell;
 use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::thread::LocalKey;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -41,15 +40,21 @@ use crate::io::stream::{
 use crate::io::{DataReader, DataWriter};
 
 thread_local! {
-    static CALLER_DRIVEN: Cell<bool> = const { Cell::new(false) };
-    /// Inside [`poll_as_caller_to_arm`]: socket reads report would-block without a syscall.
-    static ARM_ONLY: Cell<bool> = const { Cell::new(false) };
-    /// Inside [`poll_as_caller_readable`], until a read has used it: the caller's readiness
-    /// report stands in for the read's own "is anything there" probe.
-    static KNOWN_READABLE: Cell<bool> = const { Cell::new(false) };
-    /// Inside [`start_watched`]: a read left pending is watched level-triggered next.
-    static WATCHED_START: Cell<bool> = const { Cell::new(false) };
+    /// The scopes this thread's poll is in, as the bits below: one thread-local, so that a
+    /// socket read asks once what it asked four flags (in the cdylib every thread-local access
+    /// is a call to `__tls_get_addr`).
+    static SCOPES: Cell<u8> = const { Cell::new(0) };
 }
+
+/// Inside [`poll_as_caller`].
+const CALLER_DRIVEN: u8 = 1;
+/// Inside [`poll_as_caller_to_arm`]: socket reads report would-block without a syscall.
+const ARM_ONLY: u8 = 1 << 1;
+/// Inside [`poll_as_caller_readable`], until a read has used it: the caller's readiness report
+/// stands in for the read's own "is anything there" probe.
+const KNOWN_READABLE: u8 = 1 << 2;
+/// Inside [`start_watched`]: a read left pending is watched level-triggered next.
+const WATCHED_START: u8 = 1 << 3;
 
 /// Runs `start` (the start of a stream operation: its first poll, inside
 /// `AsyncOperation::start_caller_driven*`) for a caller that, should the operation stay
@@ -67,14 +72,45 @@ pub fn start_watched<R>(start: impl FnOnce() -> R) -> R {
     if crate::foundation::completion_queue::CompletionQueue::current().is_some() {
         return start();
     }
-    with_flag_set(&WATCHED_START, start)
+    with_scopes(WATCHED_START, start)
 }
 
-/// Whether a socket read polled now is the start of an operation whose caller watches its fd
-/// level-triggered (see [`start_watched`]); true for the first such read only (a load that
-/// takes several reads starts once).
-pub(crate) fn take_watched_start() -> bool {
-    WATCHED_START.with(|c| c.replace(false)) && caller_driven()
+/// What a socket read's readiness check (`PlainIo::poll_readable`) is told by the scopes its
+/// poll is in, asked once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadStart {
+    /// Report would-block at once (see [`poll_as_caller_to_arm`]).
+    ArmOnly,
+    /// The caller's watch reported the fd readable (see [`poll_as_caller_readable`]); true
+    /// once per such poll.
+    KnownReadable,
+    /// Check; `watched` when this is the start of an operation whose caller watches its fd
+    /// level-triggered (see [`start_watched`]), true for the first such read only (a load that
+    /// takes several reads starts once).
+    Check { watched: bool },
+}
+
+/// Tells a socket read what its poll's scopes say (see [`ReadStart`]), and uses up the
+/// once-only ones it reports — with one thread-local access.
+pub(crate) fn take_read_start() -> ReadStart {
+    SCOPES.with(|c| {
+        let scopes = c.get();
+        let driven = scopes & CALLER_DRIVEN != 0;
+        if driven && scopes & ARM_ONLY != 0 {
+            return ReadStart::ArmOnly;
+        }
+        // Used up by the first read that asks, caller-driven or not (as each flag was).
+        let known_readable = scopes & KNOWN_READABLE != 0;
+        if known_readable && driven {
+            c.set(scopes & !KNOWN_READABLE);
+            return ReadStart::KnownReadable;
+        }
+        let used = scopes & !(KNOWN_READABLE | WATCHED_START);
+        if used != scopes {
+            c.set(used);
+        }
+        ReadStart::Check { watched: driven && scopes & WATCHED_START != 0 }
+    })
 }
 
 /// [`poll_as_caller`] for a poll that follows a readiness report of the fd (an event loop's
@@ -83,13 +119,7 @@ pub(crate) fn take_watched_start() -> bool {
 /// what it did before: the `recv` finds nothing and the read stays pending.
 #[doc(hidden)]
 pub fn poll_as_caller_readable<R>(poll: impl FnOnce() -> R) -> R {
-    with_flag_set(&KNOWN_READABLE, || poll_as_caller(poll))
-}
-
-/// Whether a socket read polled now may skip its readiness probe (see
-/// [`poll_as_caller_readable`]); true once per such poll.
-pub(crate) fn take_known_readable() -> bool {
-    KNOWN_READABLE.with(|c| c.replace(false)) && caller_driven()
+    with_scopes(KNOWN_READABLE | CALLER_DRIVEN, poll)
 }
 
 /// [`poll_as_caller`] for a poll whose only job is to arm the future's wake-ups with a new
@@ -98,36 +128,45 @@ pub(crate) fn take_known_readable() -> bool {
 /// caller that watches the fd level-triggered, which reports data that is already there.
 #[doc(hidden)]
 pub fn poll_as_caller_to_arm<R>(poll: impl FnOnce() -> R) -> R {
-    with_flag_set(&ARM_ONLY, || poll_as_caller(poll))
+    with_scopes(ARM_ONLY | CALLER_DRIVEN, poll)
 }
 
 /// Whether a socket read polled now should skip its syscall (see [`poll_as_caller_to_arm`]).
 pub(crate) fn arm_only() -> bool {
-    ARM_ONLY.with(Cell::get) && caller_driven()
+    SCOPES.with(Cell::get) & (ARM_ONLY | CALLER_DRIVEN) == ARM_ONLY | CALLER_DRIVEN
 }
 
 /// Runs `poll` (a poll of a stream future) with socket readiness left to the calling thread.
 #[doc(hidden)]
 pub fn poll_as_caller<R>(poll: impl FnOnce() -> R) -> R {
-    with_flag_set(&CALLER_DRIVEN, poll)
+    with_scopes(CALLER_DRIVEN, poll)
 }
 
-/// Runs `f` with the thread-local `flag` set, and puts its previous value back afterwards —
-/// also when `f` panics, so a poll that panicked leaves no scope behind on this thread.
-fn with_flag_set<R>(flag: &'static LocalKey<Cell<bool>>, f: impl FnOnce() -> R) -> R {
-    struct Reset(&'static LocalKey<Cell<bool>>, bool);
+/// Runs `f` with the scope bits `bits` set, and puts their previous values back afterwards
+/// (the other bits as `f` left them: a read inside uses up its once-only scopes) — also when
+/// `f` panics, so a poll that panicked leaves no scope behind on this thread.
+fn with_scopes<R>(bits: u8, f: impl FnOnce() -> R) -> R {
+    struct Reset {
+        bits: u8,
+        before: u8,
+    }
     impl Drop for Reset {
         fn drop(&mut self) {
-            self.0.with(|c| c.set(self.1));
+            let _ = SCOPES.try_with(|c| c.set((c.get() & !self.bits) | self.before));
         }
     }
-    let _reset = Reset(flag, flag.with(|c| c.replace(true)));
+    let before = SCOPES.with(|c| {
+        let scopes = c.get();
+        c.set(scopes | bits);
+        scopes & bits
+    });
+    let _reset = Reset { bits, before };
     f()
 }
 
 /// Whether the current poll is inside [`poll_as_caller`].
 pub(crate) fn caller_driven() -> bool {
-    CALLER_DRIVEN.with(Cell::get)
+    SCOPES.with(Cell::get) & CALLER_DRIVEN != 0
 }
 
 /// How long a blocked caller sleeps when its fd is ready but the step makes no progress (it
@@ -458,5 +497,50 @@ impl Drop for DirectWrite {
 impl std::fmt::Debug for DirectWrite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DirectWrite")
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::{
+        ReadStart, arm_only, caller_driven, poll_as_caller, poll_as_caller_readable, poll_as_caller_to_arm,
+        start_watched, take_read_start,
+    };
+
+    #[test]
+    fn a_read_start_sees_its_scopes_and_uses_up_the_once_only_ones() {
+        assert_eq!(take_read_start(), ReadStart::Check { watched: false });
+        assert!(!caller_driven() && !arm_only());
+        poll_as_caller_readable(|| {
+            assert!(caller_driven());
+            assert_eq!(take_read_start(), ReadStart::KnownReadable);
+            assert_eq!(take_read_start(), ReadStart::Check { watched: false }, "once per poll");
+        });
+        start_watched(|| {
+            // Not caller-driven: the start is not reported watched, and is used up.
+            assert_eq!(take_read_start(), ReadStart::Check { watched: false });
+            poll_as_caller(|| assert_eq!(take_read_start(), ReadStart::Check { watched: false }));
+        });
+        start_watched(|| {
+            poll_as_caller(|| {
+                assert_eq!(take_read_start(), ReadStart::Check { watched: true });
+                assert_eq!(take_read_start(), ReadStart::Check { watched: false }, "the first read only");
+            });
+        });
+        poll_as_caller_to_arm(|| {
+            assert!(arm_only());
+            assert_eq!(take_read_start(), ReadStart::ArmOnly);
+            // Nested scopes put back only what they set.
+            poll_as_caller(|| assert!(arm_only()));
+            assert!(arm_only() && caller_driven());
+        });
+        assert!(!caller_driven() && !arm_only());
+        assert_eq!(take_read_start(), ReadStart::Check { watched: false });
+    }
+
+    #[test]
+    fn a_panicking_poll_leaves_no_scope_behind() {
+        let _ = std::panic::catch_unwind(|| poll_as_caller_to_arm(|| panic!("poll")));
+        assert!(!caller_driven() && !arm_only());
     }
 }

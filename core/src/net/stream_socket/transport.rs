@@ -18,7 +18,7 @@ use tokio::net::TcpStream;
 use super::tls_io;
 pub(crate) use super::tls_io::TlsIo;
 use crate::foundation::completion_queue::{CompletionQueue, read_edges};
-use crate::io::caller_driven::{arm_only, caller_driven, take_known_readable, take_watched_start};
+use crate::io::caller_driven::{ReadStart, arm_only, caller_driven, take_read_start};
 use crate::net::tcp_info::StatsTracker;
 
 /// `PlainIo::start_habit` from which watched read starts skip their probe: two probes in a
@@ -306,17 +306,15 @@ impl PlainIo {
     /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first,
     /// unless the answer is known to be yes.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if arm_only() {
-            return Poll::Pending;
-        }
-        // The caller's watch reported the fd readable: the `recv` that follows is the probe.
-        if take_known_readable() {
-            return Poll::Ready(Ok(()));
-        }
+        let watched_start = match take_read_start() {
+            ReadStart::ArmOnly => return Poll::Pending,
+            // The caller's watch reported the fd readable: the `recv` that follows is the probe.
+            ReadStart::KnownReadable => return Poll::Ready(Ok(())),
+            ReadStart::Check { watched } => watched,
+        };
         // The start of a read whose caller watches the fd level-triggered when it stays
         // pending: where the last starts found nothing (the reply is never there yet when the
         // read starts), the probe is skipped — the watch reports the data once it is there.
-        let watched_start = take_watched_start();
         if watched_start && self.skip_start_probe() {
             return Poll::Pending;
         }
