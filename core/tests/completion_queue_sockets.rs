@@ -230,3 +230,35 @@ fn reads_lent_the_socket_waker_see_their_data_and_cancel_io() {
     CompletionQueue::make_current(previous.as_ref());
     q.close();
 }
+
+/// A socket's first read is driven with a waker made before the queue knew the operation (the
+/// socket was not watched yet, so no socket waker could be lent): CancelIOAsync, from the
+/// runtime, reaches the read through that waker alone, and the queue must still find the read
+/// it drives — it ends inside dispatch. Then a close does the same for the next first read.
+#[test]
+fn the_first_driven_read_of_a_socket_is_reached_by_cancel_io_and_close() {
+    let _serial = one_at_a_time();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let q = CompletionQueue::new().unwrap();
+    let previous = CompletionQueue::make_current(Some(&q));
+
+    let (sock, _peer) = connect(&listener);
+    let (op, rx) = start_direct_read(&sock);
+    assert_eq!(op.status(), AsyncStatus::Started, "nothing to read yet");
+    let cancelling = sock.clone();
+    let cancel_io = AsyncOperation::start(async move { cancelling.cancel_io().await }).unwrap();
+    assert_eq!(dispatch_until(&q, &rx), AsyncStatus::Error);
+    assert!(cancel_io.wait(Some(Instant::now() + LIMIT)));
+    cancel_io.results().unwrap();
+
+    let (other, _other_peer) = connect(&listener);
+    let (op, rx) = start_direct_read(&other);
+    assert_eq!(op.status(), AsyncStatus::Started, "nothing to read yet");
+    std::thread::scope(|s| {
+        s.spawn(|| other.close());
+    });
+    assert_eq!(dispatch_until(&q, &rx), AsyncStatus::Error);
+
+    CompletionQueue::make_current(previous.as_ref());
+    q.close();
+}

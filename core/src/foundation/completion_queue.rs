@@ -107,7 +107,7 @@ pub(crate) trait CancelOnClose: Send + Sync {
     fn cancel_for_closed_queue(self: Arc<Self>);
 }
 
-/// Hashes the queue's keys (operation ids, fds: small integers it made or the kernel gave, so
+/// Hashes the queue's keys (fds: small integers the kernel gave, so
 /// nobody chooses them to collide) with one multiplication instead of SipHash, which cost a
 /// fifth of the instructions of a driven round trip (four lookups per operation).
 #[derive(Default)]
@@ -145,8 +145,9 @@ struct State {
     /// them, or signals for them as it returns) — two syscalls saved per completion.
     dispatching: u32,
     closed: bool,
-    /// Running operations bound to this queue (with those it drives), by operation id.
-    bound: IdMap<u64, Bound>,
+    /// Running operations bound to this queue (with those it drives), by the key binding
+    /// gave them (see `bound.rs`).
+    bound: BoundSlab,
     /// The sockets registered with the epoll fd (edge-triggered, until the socket or the
     /// queue closes), by fd.
     watched: IdMap<RawFd, drive::Watch>,
@@ -156,7 +157,7 @@ struct State {
     /// Whether the queue is in the list `socket_closing` looks at.
     listed: bool,
     /// Operations whose waker was woken (a close, a CancelIOAsync) or whose socket reported an
-    /// edge before they were driven: poll them next.
+    /// edge before they were driven, by key: poll them next.
     woken: Vec<u64>,
     /// What `drive_ready` polls in one call, gathered under one lock (kept: no allocation
     /// per dispatch).
@@ -223,7 +224,7 @@ impl CompletionQueue {
                     signaled: false,
                     dispatching: 0,
                     closed: false,
-                    bound: IdMap::default(),
+                    bound: BoundSlab::default(),
                     watched: IdMap::default(),
                     next_generation: 0,
                     listed: false,
@@ -346,10 +347,10 @@ impl CompletionQueue {
             st.woken.clear();
             // Dropped after the lock: an operation's last reference may own a socket, whose
             // closing looks at this queue.
-            (std::mem::take(&mut st.jobs), std::mem::take(&mut st.bound))
+            (std::mem::take(&mut st.jobs), st.bound.take_all())
         };
         // The driven operations' references go first (as the queue's drive of them).
-        let cancels: Vec<Weak<dyn CancelOnClose>> = bound.into_values().map(|b| b.cancel).collect();
+        let cancels: Vec<Weak<dyn CancelOnClose>> = bound.into_iter().map(|b| b.cancel).collect();
         for job in jobs {
             crate::dispatch::post(move || job.run(Delivery::Dispatcher));
         }
@@ -358,21 +359,21 @@ impl CompletionQueue {
         }
     }
 
-    /// Records a running operation bound here; `false` when the queue is closed (the caller
-    /// then cancels it itself).
-    pub(crate) fn bind(&self, id: u64, op: Weak<dyn CancelOnClose>) -> bool {
+    /// Records running operation `id` bound here; the key it is known by from now on (the
+    /// operation keeps it with its binding), `None` when the queue is closed (the caller then
+    /// cancels it itself).
+    pub(crate) fn bind(&self, id: u32, op: Weak<dyn CancelOnClose>) -> Option<u64> {
         let mut st = self.lock();
         if st.closed {
-            return false;
+            return None;
         }
-        st.bound.insert(id, Bound { cancel: op, driven: None });
-        true
+        Some(st.bound.insert(id, Bound { cancel: op, driven: None }))
     }
 
-    /// Forgets a bound operation that has ended (its socket stays registered).
-    pub(crate) fn unbind(&self, id: u64) {
+    /// Forgets a bound operation (by its key) that has ended (its socket stays registered).
+    pub(crate) fn unbind(&self, key: u64) {
         let mut st = self.lock();
-        let forgotten = unbind_locked(&mut st, id);
+        let forgotten = unbind_locked(&mut st, key);
         drop(st);
         drop(forgotten);
     }
@@ -382,11 +383,11 @@ impl CompletionQueue {
     /// handler back when the queue is closed (it runs on the dispatcher then).
     pub(crate) fn finish_bound(
         &self,
-        id: u64,
+        key: u64,
         handler: Option<(StoredHandler, AsyncStatus)>,
     ) -> Option<StoredHandler> {
         let mut st = self.lock();
-        let forgotten = unbind_locked(&mut st, id);
+        let forgotten = unbind_locked(&mut st, key);
         let refused = match handler {
             Some((handler, _)) if st.closed => Some(handler),
             Some((handler, status)) => {
@@ -444,8 +445,10 @@ impl std::fmt::Debug for CompletionQueue {
     }
 }
 
+mod bound;
 mod drive;
 mod read_edges;
+use bound::BoundSlab;
 use drive::unbind_locked;
 pub(crate) use drive::{DrivenWaker, socket_closing};
 pub(crate) use read_edges::read_edges;

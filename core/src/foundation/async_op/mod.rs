@@ -210,6 +210,8 @@ struct State<T> {
     /// The completion queue the handler is delivered to (None: the dispatcher); registered
     /// with the queue while the operation runs, so closing the queue cancels it.
     target: Option<CompletionQueue>,
+    /// The key `target` knows the operation by (what its `bind` gave; meaningless without one).
+    queue_key: u64,
     /// Threads blocked on `done` (a notify with none is skipped: it would be a syscall).
     waiters: u32,
     /// How a result nobody will see goes back where it came from (see `abandon`).
@@ -297,14 +299,13 @@ impl<T: Send + Sync + 'static> Op<T> {
     /// replacing an earlier binding. False when `queue` is closed (it stays unbound).
     fn bind_locked(self: &Arc<Self>, st: &mut State<T>, queue: Option<CompletionQueue>) -> bool {
         if let Some(old) = st.target.take() {
-            old.unbind(u64::from(self.id));
+            old.unbind(st.queue_key);
         }
         let Some(queue) = queue else { return true };
         let weak: Weak<Op<T>> = Arc::downgrade(self);
-        if !queue.bind(u64::from(self.id), weak) {
-            return false;
-        }
+        let Some(key) = queue.bind(self.id, weak) else { return false };
         st.target = Some(queue);
+        st.queue_key = key;
         true
     }
 
@@ -328,6 +329,7 @@ impl<T: Send + Sync + 'static> Op<T> {
     fn finish(&self, mut st: MutexGuard<'_, State<T>>) {
         st.task = None;
         let target = st.target.take();
+        let queue_key = st.queue_key;
         let status = self.status();
         let handler = match std::mem::replace(&mut st.handler, Handler::Used) {
             Handler::Set(h) => Some(h),
@@ -350,7 +352,7 @@ impl<T: Send + Sync + 'static> Op<T> {
         // another allocation; the handler runs on the dispatcher when there is no queue or it
         // closed meanwhile.
         let handler = match &target {
-            Some(queue) => queue.finish_bound(u64::from(self.id), handler.map(|h| (h, status))),
+            Some(queue) => queue.finish_bound(queue_key, handler.map(|h| (h, status))),
             None => handler,
         };
         if let Some(handler) = handler {
@@ -422,6 +424,7 @@ fn new_state<T>() -> State<T> {
         task: None,
         driver: Driver::Runtime,
         target: None,
+        queue_key: 0,
         waiters: 0,
         give_back: None,
     }
@@ -534,7 +537,7 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         let (op, queue_waker) = match &queue {
             Some(q) => {
                 let op = op.unwrap_or_else(|| Op::new(new_state(), None));
-                let waker = q.waker_for(u64::from(op.id), known);
+                let waker = q.waker_for(known);
                 (Some(op), Some(waker))
             }
             None => (op, None),

@@ -29,7 +29,7 @@ pub(super) fn adopt<'a, T: Send + Sync + 'static>(
     if matches!(poller, Poller::Queue(_)) {
         return None;
     }
-    let waker = queue.waker_for(u64::from(op.id), Some(*ready));
+    let waker = queue.waker_for(Some(*ready));
     match poll_with(fut, &Waker::from(waker.clone())) {
         Poll::Ready(outcome) => {
             let done = std::mem::replace(&mut st.driver, Driver::Runtime);
@@ -56,7 +56,7 @@ pub(super) fn adopt_polled<T: Send + Sync + 'static>(
 ) -> bool {
     let Driver::Parked(_, ready, poller) = &mut st.driver else { return false };
     let driven: Arc<dyn Drive> = op.clone();
-    if !queue.adopt(u64::from(op.id), *ready, driven, waker) {
+    if !queue.adopt(st.queue_key, *ready, driven, waker) {
         return false;
     }
     *poller = Poller::Queue(Waker::from(waker.clone()));
@@ -79,9 +79,10 @@ pub(super) fn bind_and_adopt<T: Send + Sync + 'static>(
     let Driver::Parked(_, ready, poller) = &mut st.driver else { return false };
     let bound: Weak<Op<T>> = Arc::downgrade(op);
     let driven: Arc<dyn Drive> = op.clone();
-    let Some(adopted) = queue.bind_and_adopt(u64::from(op.id), bound, *ready, driven, waker) else {
+    let Some((key, adopted)) = queue.bind_and_adopt(op.id, bound, *ready, driven, waker) else {
         return false;
     };
+    st.queue_key = key;
     if adopted {
         *poller = Poller::Queue(Waker::from(waker.clone()));
         // Not for the runtime to take when the last reference goes: the queue drives it.

@@ -16,7 +16,7 @@
 //!   the same number.
 
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::task::{Wake, Waker};
 
@@ -38,7 +38,7 @@ pub(super) struct Watch {
     generation: u32,
     /// Whether `EPOLLOUT` is in the registration.
     out: bool,
-    /// The driven operation waiting to read / to write, by id.
+    /// The driven operation waiting to read / to write, by key.
     reader: Option<u64>,
     writer: Option<u64>,
     /// An edge came while no operation waited on that direction.
@@ -98,56 +98,59 @@ impl Inner {
 }
 
 impl CompletionQueue {
-    /// Drives the parked operation `id` from now on: it waits on `ready`, and `dispatch` polls
-    /// it with `waker` (from [`waker_for`](Self::waker_for), the waker its last poll
+    /// Drives the parked operation bound here as `key` from now on: it waits on `ready`, and
+    /// `dispatch` polls it with `waker` (from [`waker_for`](Self::waker_for), the waker its last poll
     /// registered). False when the queue is closed, cannot register the socket, or already
     /// drives another operation on that direction of it (the caller runs this one elsewhere).
     pub(crate) fn adopt(
         &self,
-        id: u64,
+        key: u64,
         ready: Readiness,
         op: Arc<dyn Drive>,
         waker: &Arc<DrivenWaker>,
     ) -> bool {
         let mut st = self.lock();
         // Bound here (the caller's binding says so) unless the queue closed, which forgot it.
-        if st.closed || !st.bound.contains_key(&id) {
+        if st.closed || !st.bound.contains(key) {
             return false;
         }
-        let Some(driven) = self.adopt_locked(&mut st, id, ready, op, waker) else { return false };
-        if let Some(entry) = st.bound.get_mut(&id) {
+        let Some(driven) = self.adopt_locked(&mut st, key, ready, op, waker) else { return false };
+        if let Some(entry) = st.bound.get_mut(key) {
             entry.driven = Some(driven);
         }
         true
     }
 
     /// [`bind`](Self::bind) and [`adopt`](Self::adopt) under one lock, for an operation that
-    /// starts parked: `None` when the queue is closed (neither happened), else whether the
-    /// queue drives it (it is bound either way).
+    /// starts parked: `None` when the queue is closed (neither happened), else its key (as
+    /// `bind` gives) and whether the queue drives it (it is bound either way).
     pub(crate) fn bind_and_adopt(
         &self,
-        id: u64,
+        id: u32,
         bound: Weak<dyn CancelOnClose>,
         ready: Readiness,
         op: Arc<dyn Drive>,
         waker: &Arc<DrivenWaker>,
-    ) -> Option<bool> {
+    ) -> Option<(u64, bool)> {
         let mut st = self.lock();
         if st.closed {
             return None;
         }
-        let driven = self.adopt_locked(&mut st, id, ready, op, waker);
+        let key = st.bound.insert(id, Bound { cancel: bound, driven: None });
+        let driven = self.adopt_locked(&mut st, key, ready, op, waker);
         let adopted = driven.is_some();
-        st.bound.insert(id, Bound { cancel: bound, driven });
-        Some(adopted)
+        if let Some(entry) = st.bound.get_mut(key) {
+            entry.driven = driven;
+        }
+        Some((key, adopted))
     }
 
-    /// Takes the socket's slot for operation `id` (its entry in `bound` is the caller's to
-    /// make or update with what this returns): `None` when the queue cannot drive it.
+    /// Takes the socket's slot for the operation bound as `key` (its entry in `bound` is the
+    /// caller's to update with what this returns): `None` when the queue cannot drive it.
     fn adopt_locked(
         &self,
         st: &mut State,
-        id: u64,
+        key: u64,
         ready: Readiness,
         op: Arc<dyn Drive>,
         waker: &Arc<DrivenWaker>,
@@ -183,7 +186,7 @@ impl CompletionQueue {
         if slot.is_some() {
             return None;
         }
-        *slot = Some(id);
+        *slot = Some(key);
         if lent.is_none() {
             let wakes = Wakes::Socket { fd, generation: watch.generation, readable: ready.is_readable() };
             *lent = Some(Arc::new(DrivenWaker::new(&self.inner, wakes)));
@@ -191,8 +194,12 @@ impl CompletionQueue {
         // An edge nobody took, or a wake that came before the queue knew the operation: it may
         // have missed what the edge announced, so poll it once more.
         let missed = std::mem::take(edge) | waker.early.swap(false, Ordering::Relaxed);
+        if let Wakes::Op(bound) = &waker.wakes {
+            // Its wakes reach the operation from now on (under this lock, as they look).
+            bound.store(key, Ordering::Relaxed);
+        }
         if missed {
-            st.woken.push(id);
+            st.woken.push(key);
             if !st.signaled && st.dispatching == 0 {
                 self.signal_fd();
                 st.signaled = true;
@@ -229,13 +236,13 @@ impl CompletionQueue {
         true
     }
 
-    /// The waker for operation `id`, to register before the queue drives it: a wake asks the
-    /// queue to poll it again. `ready`, when known, is what the operation will wait on: when
+    /// The waker for an operation, to register before the queue drives it: a wake asks the
+    /// queue to poll it again (once the queue drives it; before, the wake is kept for `adopt`). `ready`, when known, is what the operation will wait on: when
     /// the queue watches that socket already and drives no operation on that direction of it,
     /// the socket's own waker is lent (no allocation per read, and the socket's waker slot,
     /// seeing the same waker again, keeps it); a late wake meant for an earlier operation then
     /// only polls the new one once more.
-    pub(crate) fn waker_for(&self, id: u64, ready: Option<Readiness>) -> Arc<DrivenWaker> {
+    pub(crate) fn waker_for(&self, ready: Option<Readiness>) -> Arc<DrivenWaker> {
         if let Some(ready) = ready {
             let st = self.lock();
             if let Some(watch) = st.watched.get(&ready.fd()) {
@@ -249,7 +256,7 @@ impl CompletionQueue {
                 }
             }
         }
-        Arc::new(DrivenWaker::new(&self.inner, Wakes::Op(id)))
+        Arc::new(DrivenWaker::new(&self.inner, Wakes::Op(AtomicU64::new(NOT_DRIVEN))))
     }
 
     /// Polls the driven operations whose socket reported an edge or whose waker was woken, on
@@ -293,7 +300,7 @@ impl CompletionQueue {
             // What to poll, gathered under the same lock.
             let mut batch = std::mem::take(&mut st.batch);
             batch.extend(ids.iter().filter_map(|id| {
-                let d = st.bound.get(id)?.driven.as_ref()?;
+                let d = st.bound.get(*id)?.driven.as_ref()?;
                 Some((*id, d.op.clone(), d.waker.clone()))
             }));
             (ids, batch)
@@ -317,28 +324,28 @@ impl CompletionQueue {
     }
 }
 
-/// Stops driving operation `id`, which stays bound (its socket stays registered). Returns what
-/// the queue held of it, to drop once the lock is released (it may own a socket, whose closing
-/// locks queues).
-pub(super) fn forget_locked(st: &mut State, id: u64) -> Option<Driven> {
-    let driven = st.bound.get_mut(&id)?.driven.take()?;
-    free_slot(st, id, driven)
+/// Stops driving the operation bound as `key`, which stays bound (its socket stays
+/// registered). Returns what the queue held of it, to drop once the lock is released (it may
+/// own a socket, whose closing locks queues).
+pub(super) fn forget_locked(st: &mut State, key: u64) -> Option<Driven> {
+    let driven = st.bound.get_mut(key)?.driven.take()?;
+    free_slot(st, key, driven)
 }
 
-/// Forgets operation `id` altogether (it ended, or is bound elsewhere now); what the queue held
-/// of it goes as for [`forget_locked`].
-pub(in crate::foundation) fn unbind_locked(st: &mut State, id: u64) -> Option<Driven> {
-    let driven = st.bound.remove(&id)?.driven?;
-    free_slot(st, id, driven)
+/// Forgets the operation bound as `key` altogether (it ended, or is bound elsewhere now); what
+/// the queue held of it goes as for [`forget_locked`].
+pub(in crate::foundation) fn unbind_locked(st: &mut State, key: u64) -> Option<Driven> {
+    let driven = st.bound.remove(key)?.driven?;
+    free_slot(st, key, driven)
 }
 
-/// Frees the socket slot `driven` (operation `id`'s) held.
-fn free_slot(st: &mut State, id: u64, driven: Driven) -> Option<Driven> {
+/// Frees the socket slot `driven` (the operation `key`'s) held.
+fn free_slot(st: &mut State, key: u64, driven: Driven) -> Option<Driven> {
     if let Some(watch) = st.watched.get_mut(&driven.fd) {
-        if watch.reader == Some(id) {
+        if watch.reader == Some(key) {
             watch.reader = None;
         }
-        if watch.writer == Some(id) {
+        if watch.writer == Some(key) {
             watch.writer = None;
         }
     }
@@ -353,10 +360,15 @@ pub(crate) struct DrivenWaker {
     early: AtomicBool,
 }
 
+/// A [`Wakes::Op`] waker's key before the queue drives its operation (no slot has it).
+const NOT_DRIVEN: u64 = u64::MAX;
+
 /// Whom a [`DrivenWaker`] wakes.
 enum Wakes {
-    /// One operation, by id.
-    Op(u64),
+    /// One operation, by its key in the queue's `bound`, set (under the queue's lock) when the
+    /// queue takes it over with this waker; made before the operation is bound, so
+    /// [`NOT_DRIVEN`] until then.
+    Op(AtomicU64),
     /// Whichever operation the queue drives on that direction of that socket registration;
     /// with none, the wake is kept as an edge nobody took (the next one is polled once more).
     Socket { fd: RawFd, generation: u32, readable: bool },
@@ -379,9 +391,9 @@ impl Wake for DrivenWaker {
         if st.closed {
             return;
         }
-        let id = match self.wakes {
-            Wakes::Op(id) => id,
-            Wakes::Socket { fd, generation, readable } => {
+        let key = match &self.wakes {
+            Wakes::Op(key) => key.load(Ordering::Relaxed),
+            &Wakes::Socket { fd, generation, readable } => {
                 let Some(watch) = st.watched.get_mut(&fd).filter(|w| w.generation == generation) else {
                     return;
                 };
@@ -391,7 +403,7 @@ impl Wake for DrivenWaker {
                     (watch.writer, &mut watch.edge_out)
                 };
                 match slot {
-                    Some(id) => id,
+                    Some(key) => key,
                     None => {
                         *edge = true;
                         return;
@@ -399,15 +411,15 @@ impl Wake for DrivenWaker {
                 }
             }
         };
-        if st.woken.contains(&id) {
+        if st.woken.contains(&key) {
             return;
         }
-        if st.bound.get(&id).is_none_or(|b| b.driven.is_none()) {
+        if st.bound.get(key).is_none_or(|b| b.driven.is_none()) {
             // Not (yet, or no longer) driven: `adopt` looks at this.
             self.early.store(true, Ordering::Relaxed);
             return;
         }
-        st.woken.push(id);
+        st.woken.push(key);
         if !st.signaled && st.dispatching == 0 {
             inner.jobs.signal();
             st.signaled = true;
