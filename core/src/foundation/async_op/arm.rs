@@ -29,6 +29,13 @@ pub trait Armable {
     fn arm(&mut self, waker: &Waker) -> bool;
 }
 
+/// A boxed future is polled: it is not known to follow an attempt of its own.
+impl<F: ?Sized> Armable for std::pin::Pin<Box<F>> {
+    fn arm(&mut self, _waker: &Waker) -> bool {
+        false
+    }
+}
+
 /// Arms `fut`, `op`'s future, and `op`'s cancel signal with `waker` (the queue's for it):
 /// whether the operation may park with the queue without its first poll. The signal is
 /// registered directly: what a poll would register through the future's cancel token.
