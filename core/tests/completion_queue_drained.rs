@@ -5,15 +5,18 @@
 //! more data than a read takes, the end of the stream, and an edge a cancelled read consumed.
 //! A wrong skip shows as a read whose handler never runs (10 s limit, then the test fails).
 
+use std::future::Future;
 use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::fd::RawFd;
+use std::pin::Pin;
 use std::sync::mpsc;
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use netrt::foundation::async_op::Readiness;
+use netrt::foundation::async_op::{Armable, Readiness};
 use netrt::foundation::{AsyncOperation, AsyncStatus, CompletionQueue};
+use netrt::io::DirectRead;
 use netrt::net::StreamSocket;
 
 mod util;
@@ -32,8 +35,8 @@ enum Started {
 }
 
 /// A read of up to `len` bytes started as the C projection's ReadAsync starts one: a direct
-/// read, one attempt on this thread first, then an operation whose first poll makes no
-/// syscall (the attempt just found nothing), bound to this thread's current queue.
+/// read, one attempt on this thread first, then an operation that parks armed, without a
+/// first poll (the attempt just found nothing), bound to this thread's current queue.
 fn start_read(sock: &StreamSocket, len: usize) -> Started {
     let input = sock.input_stream();
     let ready = input.readiness_fd().map(Readiness::readable);
@@ -43,25 +46,44 @@ fn start_read(sock: &StreamSocket, len: usize) -> Started {
         buf.truncate(got.unwrap());
         return Started::Done(buf);
     }
-    let op = AsyncOperation::start_caller_driven_cancellable_on(
-        move |_cancel| {
-            // Unpin, as the C projection's read is.
-            Box::pin(async move {
-                let mut after_attempt = true;
-                let n = std::future::poll_fn(|cx| {
-                    reader.poll_read(cx, &mut buf, std::mem::take(&mut after_attempt))
-                })
-                .await?;
-                buf.truncate(n);
-                Ok(buf)
-            })
-        },
-        ready,
-    )
-    .unwrap();
+    let read = ArmedRead { reader: Some(reader), buf, after_attempt: true };
+    let op = AsyncOperation::start_caller_driven_cancellable_on(move |_cancel| read, ready).unwrap();
     let (tx, rx) = mpsc::channel();
     op.set_completed(Box::new(move |status, delivery| tx.send((status, delivery)).unwrap())).unwrap();
     Started::Waiting(op, rx)
+}
+
+/// The C projection's read in small: a direct read whose operation parks armed, without a
+/// first poll, after the attempt that found nothing (as `ReadInto` does).
+struct ArmedRead {
+    reader: Option<DirectRead>,
+    buf: Vec<u8>,
+    after_attempt: bool,
+}
+
+impl Future for ArmedRead {
+    type Output = netrt::Result<Vec<u8>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let reader = this.reader.as_ref().expect("polled after it ended");
+        let n =
+            std::task::ready!(reader.poll_read(cx, &mut this.buf, std::mem::take(&mut this.after_attempt)))?;
+        this.reader = None;
+        let mut buf = std::mem::take(&mut this.buf);
+        buf.truncate(n);
+        Poll::Ready(Ok(buf))
+    }
+}
+
+impl Armable for ArmedRead {
+    fn arm(&mut self, waker: &Waker) -> bool {
+        let armed = self.after_attempt && self.reader.as_ref().is_some_and(|r| r.arm(waker));
+        if armed {
+            self.after_attempt = false;
+        }
+        armed
+    }
 }
 
 /// What a read started now gets, however it gets it.

@@ -7,10 +7,10 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use netrt_core::Error;
-use netrt_core::foundation::async_op::CancelToken;
+use netrt_core::foundation::async_op::{Armable, CancelToken};
 use netrt_core::io::caller_driven::block_on_caller;
 use netrt_core::io::{DirectRead, InputStreamOptions};
 
@@ -158,6 +158,22 @@ impl ReadInto {
     /// What a blocking waiter polls for this read.
     pub(crate) fn readiness(&self) -> Option<Readiness> {
         self.reader.as_ref()?.readiness_fd().map(Readiness::readable)
+    }
+}
+
+impl Armable for ReadInto {
+    /// Right after an attempt that found nothing: registers `waker` for the socket's abort as
+    /// the next poll would (the operation arms its own cancel signal), and leaves the next
+    /// poll a full one — the queue polls it on the socket's next edge, when `recv` has to run.
+    fn arm(&mut self, waker: &Waker) -> bool {
+        let armed = match &self.reader {
+            Some(reader) if self.after_attempt => reader.arm(waker),
+            _ => false,
+        };
+        if armed {
+            self.after_attempt = false;
+        }
+        armed
     }
 }
 

@@ -6,6 +6,8 @@
  * - Closing a queue with a bound read pending: the read completes Canceled, its handler on
  *   netrt's dispatcher thread.
  * - Closing the socket of a read the queue drives: it ends with the abort, inside dispatch.
+ * - CancelIOAsync and Close from another thread on a read the queue drives from its start: they
+ *   end it (0x800703E3) inside dispatch; after CancelIOAsync the socket reads on.
  * - The handle a queued handler gets: the one it was set through, released by the caller
  *   before the handler ran, valid for the handler's call only (borrowed: not releasable there).
  * - fork(): the parent's current queue is not current in the child; a queue the child makes works.
@@ -343,6 +345,126 @@ cleanup:
   return ok;
 }
 
+/* What another thread does to the socket of a read the queue drives. */
+struct end_from_another_thread {
+  netrt_handle socket;
+  int close; /* Close; else CancelIOAsync (waited for) */
+  netrt_hresult hr;
+};
+
+static void *end_read_from_another_thread(void *arg) {
+  struct end_from_another_thread *t = arg;
+  netrt_handle op = 0;
+  if (t->close) {
+    t->hr = netrt_close(t->socket);
+  } else {
+    t->hr = netrt_stream_socket_cancel_io_async(t->socket, &op);
+    if (t->hr == NETRT_S_OK) t->hr = wait_completed(op);
+    RELEASE(op);
+  }
+  return NULL;
+}
+
+/* Dispatches `q` on this thread until `c`'s handler ran (or STEP_MS passed). */
+static void dispatch_until_called(netrt_handle q, int qfd, struct canceled *c) {
+  for (long long deadline = now_ms() + STEP_MS; !atomic_load(&c->called) && now_ms() < deadline;) {
+    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
+    uint32_t ran = 0;
+    if (poll(&pfd, 1, 100) == 1) (void)netrt_completion_queue_dispatch(q, 16, &ran);
+  }
+}
+
+/* A read started on the queue's thread with nothing to read (it parks with the queue without a
+ * poll of its own), ended by `end` from another thread: 0x800703E3, its handler inside dispatch. */
+static int another_thread_ends(netrt_handle q, int qfd, struct idle_connection *conn, struct end_from_another_thread *end) {
+  netrt_handle read = 0;
+  struct canceled c = {0};
+  pthread_t t;
+  int ok = 0, started = 0;
+  netrt_hresult code = 0;
+  CHECK_OK(netrt_completion_queue_make_current(q));
+  CHECK_OK(netrt_input_stream_read_async(conn->in, conn->buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_completion_queue_make_current(0));
+  CHECK_OK(netrt_async_set_completed(read, on_canceled, &c));
+  CHECK(pthread_create(&t, NULL, end_read_from_another_thread, end) == 0);
+  started = 1;
+  dispatch_until_called(q, qfd, &c);
+  CHECK(atomic_load(&c.called));
+  CHECK(pthread_equal(c.thread, pthread_self())); /* inside dispatch, on this thread */
+  CHECK(atomic_load(&c.status) == NETRT_ASYNC_STATUS_ERROR);
+  CHECK_OK(netrt_async_get_error_code(read, &code));
+  CHECK(code == NETRT_E_OPERATION_ABORTED);
+  ok = 1;
+cleanup:
+  if (started) {
+    pthread_join(t, NULL);
+    if (end->hr != NETRT_S_OK) {
+      fprintf(stderr, "FAIL %s:%d: ending the read from another thread: 0x%08X\n", __FILE__, __LINE__, (unsigned)end->hr);
+      ok = 0;
+    }
+  }
+  (void)netrt_completion_queue_make_current(0);
+  RELEASE(read);
+  return ok;
+}
+
+/* CancelIOAsync and Close from another thread reach a read the queue drives from its start
+ * (the socket's first read, then one that gets the socket's own waker); after CancelIOAsync the
+ * socket still reads. */
+static int another_thread_reaches_a_parked_read(void) {
+  struct idle_connection conn = {0};
+  netrt_handle q = 0, read = 0, out = 0, data = 0, op = 0;
+  struct end_from_another_thread cancel = {0}, close_it = {0};
+  uint8_t *bytes = NULL;
+  uint32_t len = 0;
+  int qfd = -1, ok = 0;
+  CHECK_OK(netrt_completion_queue_create(&q));
+  CHECK_OK(netrt_completion_queue_get_fd(q, &qfd));
+  CHECK(open_idle_connection(&conn));
+  cancel.socket = conn.client;
+  CHECK(another_thread_ends(q, qfd, &conn, &cancel));
+  CHECK(another_thread_ends(q, qfd, &conn, &cancel));
+  printf("ok: CancelIOAsync from another thread ends a read the queue drives from its start (twice)\n");
+  /* Still usable: the peer's bytes reach the next read. */
+  CHECK_OK(netrt_completion_queue_make_current(q));
+  CHECK_OK(netrt_input_stream_read_async(conn.in, conn.buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_completion_queue_make_current(0));
+  CHECK(g_accepted != 0);
+  CHECK_OK(netrt_stream_socket_get_output_stream(g_accepted, &out));
+  CHECK_OK(netrt_buffer_create(4, &data));
+  CHECK_OK(netrt_buffer_get_data(data, &bytes));
+  memcpy(bytes, "pong", 4);
+  CHECK_OK(netrt_buffer_set_length(data, 4));
+  AWAIT_OK(netrt_output_stream_write_async(out, data, &op), op);
+  for (long long deadline = now_ms() + STEP_MS; now_ms() < deadline;) {
+    netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
+    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
+    uint32_t ran = 0;
+    CHECK_OK(netrt_async_get_status(read, &status));
+    if (status != NETRT_ASYNC_STATUS_STARTED) break;
+    if (poll(&pfd, 1, 100) == 1) CHECK_OK(netrt_completion_queue_dispatch(q, 16, &ran));
+  }
+  CHECK_OK(wait_completed(read));
+  CHECK_OK(netrt_buffer_get_length(conn.buffer, &len));
+  CHECK_OK(netrt_buffer_get_data(conn.buffer, &bytes));
+  CHECK(len == 4 && memcmp(bytes, "pong", 4) == 0);
+  printf("ok: the socket reads on after CancelIOAsync\n");
+  close_it.socket = conn.client;
+  close_it.close = 1;
+  CHECK(another_thread_ends(q, qfd, &conn, &close_it));
+  printf("ok: Close from another thread ends a read the queue drives from its start\n");
+  ok = 1;
+cleanup:
+  (void)netrt_completion_queue_make_current(0);
+  RELEASE(op);
+  RELEASE(data);
+  RELEASE(out);
+  RELEASE(read);
+  close_idle_connection(&conn);
+  RELEASE(q);
+  return ok;
+}
+
 /* What a handler saw of its borrowed operation handle. */
 struct borrowed {
   int called, status_ok, release_hr, duplicate_ok;
@@ -506,6 +628,7 @@ int main(void) {
   printf("ok: two queues on two threads at once, each thread's handlers on its own thread\n");
   CHECK(closing_cancels());
   CHECK(close_reaches_a_driven_read());
+  CHECK(another_thread_reaches_a_parked_read());
   CHECK(handler_borrows_the_released_handle());
   CHECK(fork_child_gets_a_fresh_queue());
   printf("test_completion_queue: %d checks passed\n", g_checks);

@@ -417,6 +417,14 @@ impl DirectRead {
         self.source.direct_read(self.ticket, buf, Some(cx), after_attempt)
     }
 
+    /// What a [`poll_read`](Self::poll_read) with `after_attempt`, on a completion queue's
+    /// thread, would do before it says Pending — registers `waker` for an abort (Close,
+    /// CancelIOAsync) — without the poll: true when the read may stay Pending (not aborted, no
+    /// bytes given back meanwhile), false when it must be polled instead.
+    pub fn arm(&self, waker: &Waker) -> bool {
+        self.source.direct_arm(self.ticket, waker)
+    }
+
     /// See [`ByteSource::readiness_fd`].
     pub fn readiness_fd(&self) -> Option<RawFd> {
         self.source.readiness_fd()

@@ -114,6 +114,14 @@ pub trait ByteSource: Send + Sync + 'static {
     }
 
     #[doc(hidden)]
+    /// What a caller-driven poll of a direct read with `skip_syscall` does, without the poll:
+    /// registers `waker` for an abort, then says whether the read may stay Pending — not
+    /// aborted, no bytes given back. False (the default): poll it instead.
+    fn direct_arm(&self, _ticket: OpTicket, _waker: &std::task::Waker) -> bool {
+        false
+    }
+
+    #[doc(hidden)]
     /// Ends a direct read: gives the read slot back.
     fn direct_end(&self) {}
 

@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use std::time::{Duration, Instant};
 
@@ -115,6 +115,18 @@ impl std::fmt::Debug for CancelToken {
 pub(super) fn token_for<T: Send + Sync + 'static>(op: &Arc<Op<T>>) -> CancelToken {
     let weak: Weak<Op<T>> = Arc::downgrade(op);
     CancelToken(weak)
+}
+
+/// Registers `waker` with `op`'s signal, as its future's poll of its token would: whether
+/// no cancellation was requested (none is possible without a signal).
+pub(super) fn arm<T: Send + Sync + 'static>(op: &Op<T>, waker: &Waker) -> bool {
+    match &op.signal {
+        Some(signal) => {
+            signal.waker.register(waker);
+            !signal.is_set()
+        }
+        None => true,
+    }
 }
 
 /// How long a cancel waits for a cooperative future to end itself before dropping it.

@@ -64,6 +64,7 @@
 //!   the caller's thread, so a caller that checks the status in a loop sees it complete without
 //!   the lazy queue's delay.
 
+mod arm;
 mod cancel;
 mod claim;
 mod driver;
@@ -88,8 +89,9 @@ use crate::error::hresult::{
     E_POINTER, E_UNEXPECTED, RO_E_CLOSED, WSATYPE_NOT_FOUND_HR,
 };
 use crate::error::{Error, HResult, Result};
-use crate::foundation::completion_queue::{CancelOnClose, CompletionQueue, Delivery};
+use crate::foundation::completion_queue::{CancelOnClose, CompletionQueue, Delivery, DrivenWaker};
 
+pub use arm::Armable;
 pub use cancel::{CancelSignal, CancelToken};
 #[doc(hidden)]
 pub use claim::ClaimedPoll;
@@ -134,6 +136,9 @@ pub type CompletedHandler = Box<dyn FnOnce(AsyncStatus, CompletedDelivery) + Sen
 pub type DoneListener = Box<dyn FnOnce() + Send + 'static>;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
+
+/// The completion queue an operation starts on, and the waker of its first poll there.
+type Queued = Option<(CompletionQueue, Arc<DrivenWaker>)>;
 
 /// Gives a completed result back to where it came from (a read's bytes to its stream) when
 /// nobody will ever see it; true when it did (see [`AsyncOperation::abandon`]).
@@ -510,43 +515,72 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     /// whose readiness is known before its first poll (a socket read that found nothing): a
     /// completion queue can then lend it the socket's waker instead of making one. The future
     /// is `Unpin`: when small, it is kept in the operation itself, not boxed (see
-    /// `stored_future.rs`).
+    /// `stored_future.rs`). On a completion queue's thread it is [armed](Armable) instead of
+    /// polled when arming is all its first poll would do (see `arm.rs`).
     #[doc(hidden)]
     pub fn start_caller_driven_cancellable_on<F>(
         make: impl FnOnce(CancelToken) -> F,
         ready: Option<Readiness>,
     ) -> Result<Self>
     where
-        F: Future<Output = Result<T>> + Unpin + Send + 'static,
+        F: Future<Output = Result<T>> + Armable + Unpin + Send + 'static,
     {
         let op = Op::new(new_state(), Some(CancelSignal::default()));
-        let fut = make(cancel::token_for(&op));
-        Self::park_or_spawn(StoredFuture::new(fut), move || ready, Some(op), ready)
+        let mut fut = make(cancel::token_for(&op));
+        let (op, queued) = Self::on_current_queue(Some(op), ready);
+        let armed = match (&op, &queued, ready) {
+            (Some(op), Some((_, waker)), Some(_)) => arm::arm_first(op, &mut fut, waker),
+            _ => false,
+        };
+        Self::first_poll(StoredFuture::new(fut), move || ready, op, queued, armed)
     }
 
     /// `known`: the readiness `readiness` will give, when the caller knows it already.
     fn park_or_spawn(
-        mut fut: StoredFuture<T>,
+        fut: StoredFuture<T>,
         readiness: impl FnOnce() -> Option<Readiness>,
         op: Option<Arc<Op<T>>>,
         known: Option<Readiness>,
     ) -> Result<Self> {
-        let queue = CompletionQueue::current();
-        // Bound to a completion queue: the first poll registers the queue's waker, so that the
-        // queue can take the future over without a second attempt (see `queue_drive.rs`).
-        let (op, queue_waker) = match &queue {
+        let (op, queued) = Self::on_current_queue(op, known);
+        Self::first_poll(fut, readiness, op, queued, false)
+    }
+
+    /// On a thread with a current completion queue: the operation (made if `op` is `None`) and
+    /// the queue with the waker of its first poll there (`known`: as in `park_or_spawn`), so
+    /// that the queue can take the future over without a second attempt (see
+    /// `queue_drive.rs`). Elsewhere `op` as it was, and no queue.
+    fn on_current_queue(op: Option<Arc<Op<T>>>, known: Option<Readiness>) -> (Option<Arc<Op<T>>>, Queued) {
+        match CompletionQueue::current() {
             Some(q) => {
                 let op = op.unwrap_or_else(|| Op::new(new_state(), None));
                 let waker = q.waker_for(known);
-                (Some(op), Some(waker))
+                (Some(op), Some((q, waker)))
             }
             None => (op, None),
+        }
+    }
+
+    /// The operation's first poll, then parked, handed to the queue or spawned. `armed`: the
+    /// future was armed with the queue's waker instead ([`Armable`]): it is Pending without
+    /// the poll.
+    fn first_poll(
+        mut fut: StoredFuture<T>,
+        readiness: impl FnOnce() -> Option<Readiness>,
+        op: Option<Arc<Op<T>>>,
+        queued: Queued,
+        armed: bool,
+    ) -> Result<Self> {
+        let (queue, queue_waker) = match queued {
+            Some((queue, waker)) => (Some(queue), Some(waker)),
+            None => (None, None),
         };
         // This thread's wake fd: the waker of a first poll the queue does not make, and the
         // poller of a future parked for a waiter (a thread-local and an `Arc` clone: not
         // fetched for a queue's operation, which needs neither).
         let wake = if queue_waker.is_none() { wake::thread_wake() } else { None };
         let polled = match &queue_waker {
+            Some(_) if armed => Poll::Pending,
             Some(waker) => wake::poll_with(&mut fut, &Waker::from(waker.clone())),
             None => wake::poll_on_caller(&mut fut, wake.as_ref()),
         };

@@ -25,7 +25,7 @@ mod upgrade;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 pub use information::StreamSocketInformation;
 
@@ -781,6 +781,14 @@ impl Inner {
         }
     }
 
+    /// See `ByteSource::direct_arm`: the part of `direct_read` that a poll with `skip_syscall`
+    /// makes before it says Pending.
+    fn direct_arm(&self, ticket: abort::Ticket, waker: &Waker) -> bool {
+        // Registered before the checks: an abort in between still wakes it.
+        self.abort.register_direct_reader(waker);
+        !self.abort.is_aborted(ticket) && !self.unread.any()
+    }
+
     /// See `ByteSource::direct_end`.
     fn direct_end(&self) {
         Busy::release(&self.read_busy, &self.abort);
@@ -1022,6 +1030,10 @@ impl ByteSource for SocketStream {
         skip_syscall: bool,
     ) -> Poll<Result<usize>> {
         self.0.direct_read(ticket.into(), buf, cx, skip_syscall)
+    }
+
+    fn direct_arm(&self, ticket: OpTicket, waker: &Waker) -> bool {
+        self.0.direct_arm(ticket.into(), waker)
     }
 
     fn direct_end(&self) {
