@@ -287,23 +287,38 @@ async def first_asyncio_connection(port: int | None) -> None:
 # ------------------------------------------------------------------ the neutral echo peer
 
 ECHO_PEER = r"""
-import socket, sys, threading
+import selectors, socket, sys
+# One thread serves every connection: the two clients of a pair, open side by side, meet the
+# same echo thread and so the same CPU placement (a thread per connection gave each client a
+# placement of its own, and a pair's two sides differed by up to 3x for that alone).
+n = int(sys.argv[1])
 srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("127.0.0.1", 0)); srv.listen(16)
 print(srv.getsockname()[1], flush=True)
-def serve(c):
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    n = int(sys.argv[1])
-    while True:
-        b = b""
-        while len(b) < n:
-            x = c.recv(n - len(b))
-            if not x: c.close(); return
-            b += x
-        c.sendall(b)
+sel = selectors.DefaultSelector()
+sel.register(srv, selectors.EVENT_READ)
+pending = {}
 while True:
-    c, _ = srv.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+    for key, _ in sel.select():
+        s = key.fileobj
+        if s is srv:
+            c, _ = srv.accept()
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sel.register(c, selectors.EVENT_READ)
+            pending[c] = b""
+            continue
+        try:
+            x = s.recv(65536)
+        except ConnectionError:
+            x = b""
+        if not x:
+            sel.unregister(s); pending.pop(s, None); s.close()
+            continue
+        b = pending[s] + x
+        whole = len(b) - len(b) % n
+        if whole:
+            s.sendall(b[:whole])  # blocking socket: 64 B always fits
+        pending[s] = b[whole:]
 """
 
 
