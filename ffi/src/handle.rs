@@ -491,6 +491,13 @@ pub(crate) fn borrow(h: netrt_handle, expected: netrt_kind) -> Result<Borrowed, 
     }
 }
 
+/// How many lookups and calls pin `h`'s slot right now (0: no such slot): lets a test see that
+/// a call still holds an argument it borrowed.
+#[cfg(test)]
+pub(crate) fn pins(h: netrt_handle) -> u64 {
+    slot_of(h).map_or(0, |(_, slot)| slot.state.load(Ordering::Acquire) & STATE_PINS)
+}
+
 /// Another handle (a new reference) to what `h` refers to.
 pub(crate) fn duplicate(h: netrt_handle) -> Result<netrt_handle, Error> {
     match take(h)? {
