@@ -8,6 +8,9 @@
  * - Closing the socket of a read the queue drives: it ends with the abort, inside dispatch.
  * - CancelIOAsync and Close from another thread on a read the queue drives from its start: they
  *   end it (0x800703E3) inside dispatch; after CancelIOAsync the socket reads on.
+ * - netrt_async_cancel on such a read's operation, from another thread, the queue's thread and
+ *   inside dispatch: Canceled, its handler inside dispatch; the next read gets the bytes sent
+ *   after it, or sent before it and not yet dispatched (the cancelled read took none).
  * - The handle a queued handler gets: the one it was set through, released by the caller
  *   before the handler ran, valid for the handler's call only (borrowed: not releasable there).
  * - fork(): the parent's current queue is not current in the child; a queue the child makes works.
@@ -465,6 +468,156 @@ cleanup:
   return ok;
 }
 
+/* Where netrt_async_cancel is called on a read parked with the queue. */
+enum cancel_from { FROM_ANOTHER_THREAD, FROM_THE_QUEUES_THREAD, FROM_INSIDE_DISPATCH };
+
+struct op_cancel {
+  netrt_handle op;
+  netrt_hresult hr;
+  atomic_int done;
+};
+
+static void cancel_op(void *arg) {
+  struct op_cancel *c = arg;
+  c->hr = netrt_async_cancel(c->op);
+  atomic_store(&c->done, 1);
+}
+
+static void *cancel_op_thread(void *arg) {
+  cancel_op(arg);
+  return NULL;
+}
+
+/* Writes `text` from the peer of `conn` (the accepted socket). */
+static int peer_sends(const char *text) {
+  netrt_handle out = 0, data = 0, op = 0;
+  uint8_t *bytes = NULL;
+  uint32_t len = (uint32_t)strlen(text);
+  int ok = 0;
+  CHECK(g_accepted != 0);
+  CHECK_OK(netrt_stream_socket_get_output_stream(g_accepted, &out));
+  CHECK_OK(netrt_buffer_create(len, &data));
+  CHECK_OK(netrt_buffer_get_data(data, &bytes));
+  memcpy(bytes, text, len);
+  CHECK_OK(netrt_buffer_set_length(data, len));
+  AWAIT_OK(netrt_output_stream_write_async(out, data, &op), op);
+  ok = 1;
+cleanup:
+  RELEASE(op);
+  RELEASE(data);
+  RELEASE(out);
+  return ok;
+}
+
+/* Waits until the queue's fd is readable: the socket it watches for a parked read has bytes. */
+static int queue_fd_readable(int qfd) {
+  struct pollfd pfd = {.fd = qfd, .events = POLLIN};
+  return poll(&pfd, 1, (int)STEP_MS) == 1;
+}
+
+/* A read started on the queue's thread with nothing to read (it parks armed, without a poll),
+ * its operation cancelled with netrt_async_cancel from `from`: Canceled (0x800704C7), its
+ * handler inside dispatch on this thread; then the next read gets `sent`, all of it, first.
+ * The peer sends it after the cancel, or (`sent_first`) before: then the bytes are in the
+ * kernel, the queue's fd readable and not yet dispatched, when the cancel comes — the read
+ * must end without taking them (no syscall once cancelled), and they stay for the next read. */
+static int op_cancel_ends_a_parked_read(netrt_handle q, int qfd, struct idle_connection *conn, enum cancel_from from,
+                                        const char *sent, int sent_first) {
+  netrt_handle read = 0;
+  struct canceled c = {0};
+  struct op_cancel cancel = {0};
+  netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
+  netrt_hresult code = 0;
+  uint8_t *bytes = NULL;
+  uint32_t len = 0;
+  pthread_t t;
+  int ok = 0, started = 0;
+  CHECK_OK(netrt_completion_queue_make_current(q));
+  CHECK_OK(netrt_input_stream_read_async(conn->in, conn->buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_completion_queue_make_current(0));
+  CHECK_OK(netrt_async_set_completed(read, on_canceled, &c));
+  if (sent_first) {
+    CHECK(peer_sends(sent));
+    CHECK(queue_fd_readable(qfd));
+  }
+  cancel.op = read;
+  switch (from) {
+  case FROM_ANOTHER_THREAD:
+    CHECK(pthread_create(&t, NULL, cancel_op_thread, &cancel) == 0);
+    started = 1;
+    break;
+  case FROM_THE_QUEUES_THREAD:
+    cancel_op(&cancel);
+    break;
+  case FROM_INSIDE_DISPATCH:
+    CHECK_OK(netrt_completion_queue_post(q, cancel_op, &cancel));
+    break;
+  }
+  dispatch_until_called(q, qfd, &c);
+  if (started) {
+    pthread_join(t, NULL);
+    started = 0;
+  }
+  CHECK(atomic_load(&cancel.done));
+  CHECK_OK(cancel.hr);
+  CHECK(atomic_load(&c.called));
+  CHECK(pthread_equal(c.thread, pthread_self())); /* inside dispatch, on this thread */
+  CHECK(atomic_load(&c.status) == NETRT_ASYNC_STATUS_CANCELED);
+  CHECK_OK(netrt_async_get_status(read, &status));
+  CHECK(status == NETRT_ASYNC_STATUS_CANCELED);
+  CHECK_OK(netrt_async_get_error_code(read, &code));
+  CHECK(code == NETRT_E_CANCELLED);
+  RELEASE(read);
+  /* The socket reads on: the next read parks the same way and gets what is sent after it. */
+  CHECK_OK(netrt_completion_queue_make_current(q));
+  CHECK_OK(netrt_input_stream_read_async(conn->in, conn->buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_completion_queue_make_current(0));
+  if (!sent_first) CHECK(peer_sends(sent));
+  for (long long deadline = now_ms() + STEP_MS; now_ms() < deadline;) {
+    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
+    uint32_t ran = 0;
+    CHECK_OK(netrt_async_get_status(read, &status));
+    if (status != NETRT_ASYNC_STATUS_STARTED) break;
+    if (poll(&pfd, 1, 100) == 1) CHECK_OK(netrt_completion_queue_dispatch(q, 16, &ran));
+  }
+  CHECK_OK(wait_completed(read));
+  CHECK_OK(netrt_buffer_get_length(conn->buffer, &len));
+  CHECK_OK(netrt_buffer_get_data(conn->buffer, &bytes));
+  CHECK(len == strlen(sent) && memcmp(bytes, sent, len) == 0);
+  ok = 1;
+cleanup:
+  if (started) {
+    pthread_join(t, NULL);
+  }
+  (void)netrt_completion_queue_make_current(0);
+  RELEASE(read);
+  return ok;
+}
+
+/* netrt_async_cancel on the operation of a read the queue drives from its start, from another
+ * thread, from the queue's thread and from a callback inside dispatch. */
+static int op_cancel_reaches_a_parked_read(void) {
+  struct idle_connection conn = {0};
+  netrt_handle q = 0;
+  int qfd = -1, ok = 0;
+  CHECK_OK(netrt_completion_queue_create(&q));
+  CHECK_OK(netrt_completion_queue_get_fd(q, &qfd));
+  CHECK(open_idle_connection(&conn));
+  CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_ANOTHER_THREAD, "one", 0));
+  printf("ok: netrt_async_cancel from another thread ends a parked read: Canceled inside dispatch, the socket reads on\n");
+  CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_THE_QUEUES_THREAD, "two", 0));
+  printf("ok: netrt_async_cancel from the queue's thread ends a parked read the same way\n");
+  CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_INSIDE_DISPATCH, "three", 0));
+  printf("ok: netrt_async_cancel inside dispatch ends a parked read the same way\n");
+  CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_THE_QUEUES_THREAD, "four", 1));
+  printf("ok: a parked read cancelled with bytes waiting ends Canceled; they go to the next read\n");
+  ok = 1;
+cleanup:
+  close_idle_connection(&conn);
+  RELEASE(q);
+  return ok;
+}
+
 /* What a handler saw of its borrowed operation handle. */
 struct borrowed {
   int called, status_ok, release_hr, duplicate_ok;
@@ -629,6 +782,7 @@ int main(void) {
   CHECK(closing_cancels());
   CHECK(close_reaches_a_driven_read());
   CHECK(another_thread_reaches_a_parked_read());
+  CHECK(op_cancel_reaches_a_parked_read());
   CHECK(handler_borrows_the_released_handle());
   CHECK(fork_child_gets_a_fresh_queue());
   printf("test_completion_queue: %d checks passed\n", g_checks);
