@@ -1,6 +1,10 @@
 //! The stream functions' handle arguments are pinned for the call rather than referenced
 //! (`handle::borrow`), and `netrt_async_set_completed` holds under its lookup's pin: the same
 //! refusals, in the documented order, and a release racing a write on the same handle.
+//! These keep behaviour the pins did not change: they pass with `borrow`'s kind check removed
+//! (the value check behind it gives the same HRESULT) and with the pin dropped before the call
+//! uses the object (a freed stream is not seen without a sanitizer). `borrowed_handle_tests`
+//! has the cases that fail then.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
