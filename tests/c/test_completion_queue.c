@@ -521,8 +521,8 @@ static int queue_fd_readable(int qfd) {
  * The peer sends it after the cancel, or (`sent_first`) before: then the bytes are in the
  * kernel, the queue's fd readable and not yet dispatched, when the cancel comes — the read
  * must end without taking them (no syscall once cancelled), and they stay for the next read. */
-static int op_cancel_ends_a_parked_read(netrt_handle q, int qfd, struct idle_connection *conn, enum cancel_from from,
-                                        const char *sent, int sent_first) {
+static int op_cancel_ends_a_parked_read(netrt_handle q, int qfd, struct idle_connection *conn,
+                                        enum cancel_from from, const char *sent, int sent_first) {
   netrt_handle read = 0;
   struct canceled c = {0};
   struct op_cancel cancel = {0};
@@ -533,7 +533,8 @@ static int op_cancel_ends_a_parked_read(netrt_handle q, int qfd, struct idle_con
   pthread_t t;
   int ok = 0, started = 0;
   CHECK_OK(netrt_completion_queue_make_current(q));
-  CHECK_OK(netrt_input_stream_read_async(conn->in, conn->buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_input_stream_read_async(conn->in, conn->buffer, 16,
+                                         NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
   CHECK_OK(netrt_completion_queue_make_current(0));
   CHECK_OK(netrt_async_set_completed(read, on_canceled, &c));
   if (sent_first) {
@@ -570,7 +571,8 @@ static int op_cancel_ends_a_parked_read(netrt_handle q, int qfd, struct idle_con
   RELEASE(read);
   /* The socket reads on: the next read parks the same way and gets what is sent after it. */
   CHECK_OK(netrt_completion_queue_make_current(q));
-  CHECK_OK(netrt_input_stream_read_async(conn->in, conn->buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
+  CHECK_OK(netrt_input_stream_read_async(conn->in, conn->buffer, 16,
+                                         NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
   CHECK_OK(netrt_completion_queue_make_current(0));
   if (!sent_first) CHECK(peer_sends(sent));
   for (long long deadline = now_ms() + STEP_MS; now_ms() < deadline;) {
@@ -604,13 +606,14 @@ static int op_cancel_reaches_a_parked_read(void) {
   CHECK_OK(netrt_completion_queue_get_fd(q, &qfd));
   CHECK(open_idle_connection(&conn));
   CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_ANOTHER_THREAD, "one", 0));
-  printf("ok: netrt_async_cancel from another thread ends a parked read: Canceled inside dispatch, the socket reads on\n");
+  printf("ok: netrt_async_cancel from another thread ends a parked read: Canceled inside "
+         "dispatch, the socket reads on\n");
   CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_THE_QUEUES_THREAD, "two", 0));
   printf("ok: netrt_async_cancel from the queue's thread ends a parked read the same way\n");
   CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_INSIDE_DISPATCH, "three", 0));
   printf("ok: netrt_async_cancel inside dispatch ends a parked read the same way\n");
   CHECK(op_cancel_ends_a_parked_read(q, qfd, &conn, FROM_THE_QUEUES_THREAD, "four", 1));
-  printf("ok: a parked read cancelled with bytes waiting ends Canceled; they go to the next read\n");
+  printf("ok: a parked read cancelled with bytes waiting ends Canceled; the next read gets them\n");
   ok = 1;
 cleanup:
   close_idle_connection(&conn);
