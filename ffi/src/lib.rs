@@ -72,4 +72,6 @@ pub use boundary::{netrt_handle, netrt_hresult};
 #[cfg(test)]
 mod abi_tests;
 #[cfg(test)]
+mod settled_write_tests;
+#[cfg(test)]
 mod stream_handle_tests;
