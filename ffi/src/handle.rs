@@ -206,7 +206,7 @@ fn kind_of(state: u64) -> u8 {
 }
 
 /// What a slot holds, borrowed while pinned.
-pub(crate) enum Held<'a> {
+enum Held<'a> {
     Object(&'a Object),
     /// Borrowed: no reference taken (clone it to keep one).
     Op(std::mem::ManuallyDrop<AsyncOp>),
@@ -470,10 +470,14 @@ pub(crate) fn with<R>(
     Ok(f(pinned.object(expected)?))
 }
 
-/// Runs `f` on whatever `h` holds (an object or an operation), without taking a reference.
-pub(crate) fn with_held<R>(h: netrt_handle, f: impl FnOnce(Held<'_>) -> R) -> Result<R, Error> {
+/// The kind of what `h` holds. An operation's is read from the slot: a settled value is not
+/// made into an operation for it.
+pub(crate) fn kind(h: netrt_handle) -> Result<netrt_kind, Error> {
     let pinned = pin(h)?;
-    Ok(f(pinned.held()))
+    if pinned.kind == OP_KIND {
+        return Ok(netrt_kind::AsyncOperation);
+    }
+    Ok(pinned.object(None)?.kind())
 }
 
 /// An operation as a handle holds it.

@@ -121,6 +121,9 @@ fn a_write_taken_at_once_allocates_nothing_on_the_calling_thread() {
         let mut n = 0;
         assert_eq!(netrt_async_get_results_uint32(op, &mut n), 0);
         assert_eq!(n, 64);
+        let mut kind = crate::enums::netrt_kind::Buffer;
+        assert_eq!(crate::object_api::netrt_get_kind(op, &mut kind), 0);
+        assert_eq!(kind, crate::enums::netrt_kind::AsyncOperation);
         assert_eq!(netrt_release(op), 0);
     };
     round(); // first-use set-up (thread-locals, the table's chunk) is not the write's
