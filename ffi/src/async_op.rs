@@ -21,7 +21,7 @@ pub(crate) use netrt_core::foundation::async_op::Readiness;
 
 use crate::boundary::{Out, netrt_handle, netrt_hresult, null};
 use crate::enums::netrt_async_status;
-use crate::handle;
+use crate::handle::{self, ForHandler, OpView};
 use crate::object::Object;
 use crate::strings::str_out;
 
@@ -114,11 +114,6 @@ fn with_op<R>(h: netrt_handle, f: impl FnOnce(&AsyncOp) -> Result<R, Error>) -> 
     handle::with_op(h, f)?
 }
 
-/// A new reference to the operation behind `h` (to hold while waiting).
-fn op_ref(h: netrt_handle) -> Result<AsyncOp, Error> {
-    handle::with_op(h, AsyncOp::clone)
-}
-
 /// The operation's status (`AsyncStatus`).
 ///
 /// `op`: an operation handle. `out_status` must not be NULL. Thread-safe; never blocks. While
@@ -134,7 +129,10 @@ pub extern "C" fn netrt_async_get_status(
 ) -> netrt_hresult {
     ffi!("netrt_async_get_status", {
         let out = Out::new(out_status, "out_status")?;
-        let status = with_op(op, |op| op.status_with_attempt())?;
+        let status = handle::with_op_view(op, |view| match view {
+            OpView::Settled(_) => Ok(AsyncStatus::Completed),
+            OpView::Op(op) => op.status_with_attempt(),
+        })??;
         out.write(status.into());
         Ok(())
     })
@@ -151,7 +149,10 @@ pub extern "C" fn netrt_async_get_error_code(
 ) -> netrt_hresult {
     ffi!("netrt_async_get_error_code", {
         let out = Out::new(out_code, "out_code")?;
-        let code = with_op(op, |op| op.error_code())?;
+        let code = handle::with_op_view(op, |view| match view {
+            OpView::Settled(_) => Ok(0),
+            OpView::Op(op) => op.error_code(),
+        })??;
         out.write(code);
         Ok(())
     })
@@ -192,8 +193,10 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
     ffi!("netrt_async_wait", {
         // Already done (a read or write that completed when started): nothing to wait for,
         // and no reference to take.
-        let Some(running) =
-            handle::with_op(op, |op| (op.status() == AsyncStatus::Started).then(|| op.clone()))?
+        let Some(running) = handle::with_op_view(op, |view| match view {
+            OpView::Settled(_) => None,
+            OpView::Op(op) => (op.status() == AsyncStatus::Started).then(|| AsyncOp::clone(&op)),
+        })?
         else {
             return Ok(());
         };
@@ -213,7 +216,14 @@ pub extern "C" fn netrt_async_wait(op: netrt_handle, timeout_ms: u32) -> netrt_h
 /// Errors: the handle checks; `E_ILLEGAL_METHOD_CALL` after `netrt_close`.
 #[unsafe(no_mangle)]
 pub extern "C" fn netrt_async_cancel(op: netrt_handle) -> netrt_hresult {
-    ffi!("netrt_async_cancel", { op_ref(op)?.cancel() })
+    ffi!("netrt_async_cancel", {
+        // A settled value is over and not closed: nothing to cancel.
+        let op = handle::with_op_view(op, |view| match view {
+            OpView::Settled(_) => None,
+            OpView::Op(op) => Some(AsyncOp::clone(&op)),
+        })?;
+        op.map_or(Ok(()), |op| op.cancel())
+    })
 }
 
 /// Sets the Completed handler; exactly once per operation (a second call, even after the
@@ -240,7 +250,15 @@ pub extern "C" fn netrt_async_set_completed(
         // lookup's pin, the handler set outside it: should the operation finish meanwhile,
         // the handler runs inline here, and if it released the handle, the end of the hold
         // frees the slot, which waits out every pin.
-        let (running, held) = handle::op_and_hold(op, |op| op.status() == AsyncStatus::Started)?;
+        let (running, held) = match handle::op_and_hold(op, |op| op.status() == AsyncStatus::Started)? {
+            // Over before it was issued (a write the kernel took at once): inline, as for any
+            // finished operation, with no operation made for it.
+            ForHandler::Settled => {
+                call_handler(cb, data, op, AsyncStatus::Completed);
+                return Ok(());
+            }
+            ForHandler::Op(running, held) => (running, held),
+        };
         if let Some(held) = held {
             return running.set_completed_with(move |status, _| {
                 let data = data;
@@ -291,8 +309,11 @@ pub extern "C" fn netrt_async_set_completion_queue(op: netrt_handle, q: netrt_ha
 }
 
 fn with_result<T>(op: netrt_handle, pick: impl FnOnce(&OpResult) -> Option<T>) -> Result<T, Error> {
-    with_op(op, |op| op.with_results(pick))?
-        .ok_or_else(|| Error::invalid_arg("GetResults: the operation has results of another type"))
+    handle::with_op_view(op, |view| match view {
+        OpView::Settled(count) => Ok(pick(&OpResult::U32(count))),
+        OpView::Op(op) => op.with_results(pick),
+    })??
+    .ok_or_else(|| Error::invalid_arg("GetResults: the operation has results of another type"))
 }
 
 /// GetResults of an IAsyncAction (or any operation, discarding its result): `S_OK` when

@@ -9,7 +9,10 @@
 //!
 //! A slot holds an `Arc<Object>`, except for operations: their handles hold core's
 //! `AsyncOperation` itself (its pointer, from `into_raw`), so starting an operation that
-//! completes at once allocates once, not twice. The slot's kind says which one it holds.
+//! completes at once allocates once, not twice. The slot's kind says which one it holds. An
+//! operation over before it is issued with a uint32 result (a write the kernel took at once) is
+//! not even that: its slot holds the result as a value (`settled.rs`), and becomes a core
+//! operation only if a call needs one.
 //!
 //! Lookups are the hot path (several per stream operation, from every thread at once), so they
 //! take no table-wide lock: slots live in fixed chunks that are never moved or freed, and a
@@ -32,6 +35,10 @@ use crate::async_op::AsyncOp;
 use crate::boundary::netrt_handle;
 use crate::enums::netrt_kind;
 use crate::object::Object;
+
+mod settled;
+
+use settled::{Claim, SettledU32};
 
 const INDEX_BITS: u32 = 32;
 const GEN_BITS: u32 = 24;
@@ -65,8 +72,8 @@ struct Slot {
     /// never issued), whether that handle is still live, and how many lookups are reading
     /// `object` right now.
     state: AtomicU64,
-    /// While live: `Arc::into_raw` of the object, or `AsyncOp::into_raw` when the kind is
-    /// `AsyncOperation`; null otherwise.
+    /// While live: `Arc::into_raw` of the object, or, when the kind is `AsyncOperation`,
+    /// `AsyncOp::into_raw` or a settled operation's value (`settled.rs`); null otherwise.
     object: AtomicPtr<()>,
     /// While free: the next free slot's index + 1 (0: none).
     next_free: AtomicU32,
@@ -199,7 +206,7 @@ fn kind_of(state: u64) -> u8 {
 }
 
 /// What a slot holds, borrowed while pinned.
-pub(crate) enum Held<'a> {
+enum Held<'a> {
     Object(&'a Object),
     /// Borrowed: no reference taken (clone it to keep one).
     Op(std::mem::ManuallyDrop<AsyncOp>),
@@ -215,6 +222,15 @@ pub(crate) fn issue(obj: Arc<Object>) -> Result<netrt_handle, Error> {
         // SAFETY: `ptr` is the `Arc::into_raw` just made, not stored anywhere.
         drop(unsafe { Arc::from_raw(ptr.cast::<Object>()) })
     })
+}
+
+/// Issues a handle to an operation that completed with `count` before anyone saw it: the slot
+/// holds the count (no operation is made unless a call needs one, see `settled.rs`).
+pub(crate) fn issue_settled_u32(count: u32) -> Result<netrt_handle, Error> {
+    match SettledU32::new(count) {
+        Some(value) => issue_raw(netrt_kind::AsyncOperation, value.word(), |_| {}),
+        None => issue_op(AsyncOp::completed(Ok(crate::async_op::OpResult::U32(count)))?),
+    }
 }
 
 /// Issues a new handle (one new reference) to an operation; the handle holds it directly.
@@ -356,8 +372,24 @@ impl Pinned {
         if self.kind != OP_KIND {
             return Err(self.refused(netrt_kind::AsyncOperation));
         }
+        let ptr = match SettledU32::in_word(self.ptr) {
+            // A settled value: the caller needs the operation itself.
+            Some(value) => settled::materialize(self.pin.0, value),
+            None => self.ptr,
+        };
         // SAFETY: a pinned live operation slot holds `AsyncOp::into_raw`, kept until unpinned.
-        Ok(unsafe { AsyncOp::borrow_raw(self.ptr) })
+        Ok(unsafe { AsyncOp::borrow_raw(ptr) })
+    }
+
+    /// An operation slot's settled value, or the operation (as [`op`](Self::op)).
+    #[inline(always)]
+    fn op_view(&self) -> Result<OpView, Error> {
+        if self.kind == OP_KIND
+            && let Some(value) = SettledU32::in_word(self.ptr)
+        {
+            return Ok(OpView::Settled(value.count()));
+        }
+        self.op().map(OpView::Op)
     }
 
     /// Why the pinned slot is not of kind `expected`.
@@ -409,7 +441,9 @@ fn pin_checked(h: netrt_handle) -> Result<Pinned, Option<u64>> {
     }
     // The slot is live in this handle's generation and pinned: `release` takes the pointer
     // out only after the slot is dead and every pin is gone.
-    Ok(Pinned { pin, ptr: slot.object.load(Ordering::Relaxed), kind: kind_of(state) })
+    // Acquire: an operation another thread put in place of a settled value (`settled.rs`) is
+    // seen whole (a plain load on x86).
+    Ok(Pinned { pin, ptr: slot.object.load(Ordering::Acquire), kind: kind_of(state) })
 }
 
 /// Why `h` did not pin (see [`check`]), from the state word the attempt saw.
@@ -436,10 +470,30 @@ pub(crate) fn with<R>(
     Ok(f(pinned.object(expected)?))
 }
 
-/// Runs `f` on whatever `h` holds (an object or an operation), without taking a reference.
-pub(crate) fn with_held<R>(h: netrt_handle, f: impl FnOnce(Held<'_>) -> R) -> Result<R, Error> {
+/// The kind of what `h` holds. An operation's is read from the slot: a settled value is not
+/// made into an operation for it.
+pub(crate) fn kind(h: netrt_handle) -> Result<netrt_kind, Error> {
     let pinned = pin(h)?;
-    Ok(f(pinned.held()))
+    if pinned.kind == OP_KIND {
+        return Ok(netrt_kind::AsyncOperation);
+    }
+    Ok(pinned.object(None)?.kind())
+}
+
+/// An operation as a handle holds it.
+pub(crate) enum OpView {
+    /// Completed with this count (see `settled.rs`): nothing else to look at.
+    Settled(u32),
+    /// Borrowed: no reference taken (clone it to keep one).
+    Op(std::mem::ManuallyDrop<AsyncOp>),
+}
+
+/// Runs `f` on the operation behind `h`, or its settled value, without taking a reference: for
+/// the calls that can answer from the value without making the operation.
+#[inline(always)]
+pub(crate) fn with_op_view<R>(h: netrt_handle, f: impl FnOnce(OpView) -> R) -> Result<R, Error> {
+    let pinned = pin(h)?;
+    Ok(f(pinned.op_view()?))
 }
 
 /// Runs `f` on the operation behind `h` without taking a reference (as [`with`]).
@@ -601,9 +655,12 @@ fn free(index: usize, slot: &'static Slot, state: u64) {
     }
     // Dropped last, with the slot already free: closing may take other locks or run a while.
     if kind_of(state) == OP_KIND {
-        // SAFETY: an operation slot's pointer came from `AsyncOp::into_raw` in `issue_op`;
-        // this is the slot's reference.
-        drop(unsafe { AsyncOp::from_raw(obj) });
+        // A settled value owns nothing.
+        if SettledU32::in_word(obj).is_none() {
+            // SAFETY: an operation slot's pointer came from `AsyncOp::into_raw` (in `issue_op`
+            // or `settled::materialize`); this is the slot's reference.
+            drop(unsafe { AsyncOp::from_raw(obj) });
+        }
     } else {
         // SAFETY: any other slot's pointer came from `Arc::into_raw` in `issue`.
         drop(unsafe { Arc::from_raw(obj.cast::<Object>()) });
@@ -624,20 +681,42 @@ pub(crate) struct HeldHandle {
     slot: &'static Slot,
 }
 
+/// What `netrt_async_set_completed` found behind a handle.
+pub(crate) enum ForHandler {
+    /// A settled value (`settled.rs`), its handler now claimed: run it inline, with status
+    /// Completed (a second claim is `E_ILLEGAL_DELEGATE_ASSIGNMENT`).
+    Settled,
+    /// An operation (a new reference) and, when possible, a hold of the handle.
+    Op(AsyncOp, Option<HeldHandle>),
+}
+
 /// For `netrt_async_set_completed`: a new reference to the operation behind `h` and, when
 /// `hold_if` says so (it runs on the operation), a hold of `h` for its Completed handler —
 /// both under one pin, so the handle is decoded, found and checked once. The hold is None when
 /// `h` cannot be held (only lent to the handler running now, or held already: then the
-/// handler gets a handle of its own).
+/// handler gets a handle of its own). A settled value is claimed for the handler instead.
 #[inline(always)]
 pub(crate) fn op_and_hold(
     h: netrt_handle,
     hold_if: impl FnOnce(&AsyncOp) -> bool,
-) -> Result<(AsyncOp, Option<HeldHandle>), Error> {
+) -> Result<ForHandler, Error> {
     let pinned = pin(h)?;
-    let op = pinned.op()?;
+    let ptr = if pinned.kind == OP_KIND
+        && let Some(value) = SettledU32::in_word(pinned.ptr)
+    {
+        match settled::claim_handler(pinned.pin.0, value)? {
+            Claim::First => return Ok(ForHandler::Settled),
+            Claim::Op(ptr) => ptr,
+        }
+    } else {
+        pinned.op()?;
+        pinned.ptr
+    };
+    // SAFETY: a pinned live operation slot holds `AsyncOp::into_raw` (checked just above, or
+    // put there by `materialize`), kept until unpinned.
+    let op = unsafe { AsyncOp::borrow_raw(ptr) };
     let held = if hold_if(&op) { hold_pinned(h, pinned.pin.0) } else { None };
-    Ok((AsyncOp::clone(&op), held))
+    Ok(ForHandler::Op(AsyncOp::clone(&op), held))
 }
 
 /// Holds `h` (a live handle the caller owns, its slot pinned by the caller) for a Completed

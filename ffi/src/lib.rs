@@ -74,4 +74,6 @@ mod abi_tests;
 #[cfg(test)]
 mod borrowed_handle_tests;
 #[cfg(test)]
+mod settled_write_tests;
+#[cfg(test)]
 mod stream_handle_tests;

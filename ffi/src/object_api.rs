@@ -64,10 +64,7 @@ pub extern "C" fn netrt_close(h: netrt_handle) -> netrt_hresult {
 pub extern "C" fn netrt_get_kind(h: netrt_handle, out_kind: *mut netrt_kind) -> netrt_hresult {
     ffi!("netrt_get_kind", {
         let out = Out::new(out_kind, "out_kind")?;
-        out.write(handle::with_held(h, |held| match held {
-            handle::Held::Op(_) => netrt_kind::AsyncOperation,
-            handle::Held::Object(obj) => obj.kind(),
-        })?);
+        out.write(handle::kind(h)?);
         Ok(())
     })
 }

@@ -14,6 +14,7 @@ use netrt_core::foundation::async_op::CancelToken;
 
 use crate::async_op::{AsyncOp, OpResult, Readiness, issue, run_blocking, start};
 use crate::boundary::{Out, netrt_handle, netrt_hresult};
+use crate::handle;
 use crate::object::{Value, get_obj, let_borrowed};
 use crate::read_into::ReadInto;
 use crate::write_from::WriteFrom;
@@ -264,7 +265,13 @@ pub extern "C" fn netrt_output_stream_write_async(
 ) -> netrt_hresult {
     ffi!("netrt_output_stream_write_async", {
         let out = Out::new(out_op, "out_op")?;
-        out.write(issue(write_op(stream, buffer)?)?);
+        let op = match start_write(stream, buffer)? {
+            // The usual write: the kernel took every byte. Its handle holds the count, no
+            // operation (see handle.rs).
+            WriteStart::Done(Ok(n)) => handle::issue_settled_u32(n)?,
+            start => issue(write_op(start)?)?,
+        };
+        out.write(op);
         Ok(())
     })
 }
@@ -325,9 +332,9 @@ enum WriteStart {
     Op(AsyncOp),
 }
 
-/// Starts a write of `buffer`'s valid bytes (see `netrt_output_stream_write_async`).
-fn write_op(stream: netrt_handle, buffer: netrt_handle) -> Result<AsyncOp, Error> {
-    match start_write(stream, buffer)? {
+/// The operation of a write that started as `start` (see `netrt_output_stream_write_async`).
+fn write_op(start: WriteStart) -> Result<AsyncOp, Error> {
+    match start {
         WriteStart::Done(outcome) => AsyncOp::completed(outcome.map(OpResult::U32)),
         WriteStart::Waiting(write) => write_op_waiting(write),
         WriteStart::Op(op) => Ok(op),

@@ -682,6 +682,82 @@ cleanup:
   return ok;
 }
 
+/* What the handler of a write the kernel took at once saw. */
+struct taken_at_once {
+  int calls;
+  netrt_handle op;
+  netrt_async_status status;
+  uint32_t written;
+  pthread_t thread;
+};
+
+static void on_taken_at_once(void *user_data, netrt_handle op, netrt_async_status status) {
+  struct taken_at_once *t = user_data;
+  t->calls++;
+  t->op = op;
+  t->status = status;
+  t->thread = pthread_self();
+  (void)netrt_async_get_results_uint32(op, &t->written);
+}
+
+/* A WriteAsync the kernel takes at once, on a queue's thread: an operation handle like any
+ * other (Completed, its count, error code 0), whose handler runs inline before
+ * set_completed returns — nothing is left for the queue to dispatch — exactly once; released
+ * once, then stale, also once its slot is reused. */
+static int a_write_taken_at_once(void) {
+  struct idle_connection conn = {0};
+  netrt_handle q = 0, out = 0, data = 0, op = 0, next = 0, released = 0;
+  struct taken_at_once t = {0};
+  netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
+  netrt_hresult code = -1;
+  uint32_t written = 0, ran = 0;
+  int qfd = -1, ok = 0;
+  CHECK_OK(netrt_completion_queue_create(&q));
+  CHECK_OK(netrt_completion_queue_get_fd(q, &qfd));
+  CHECK(open_idle_connection(&conn));
+  CHECK_OK(netrt_stream_socket_get_output_stream(conn.client, &out));
+  CHECK_OK(netrt_buffer_create(16, &data));
+  CHECK_OK(netrt_buffer_set_length(data, 16));
+  CHECK_OK(netrt_completion_queue_make_current(q));
+  CHECK_OK(netrt_output_stream_write_async(out, data, &op));
+  CHECK_OK(netrt_async_get_status(op, &status));
+  CHECK(status == NETRT_ASYNC_STATUS_COMPLETED);
+  CHECK_OK(netrt_async_get_error_code(op, &code));
+  CHECK(code == 0);
+  CHECK_OK(netrt_async_get_results_uint32(op, &written));
+  CHECK(written == 16);
+  CHECK_OK(netrt_async_set_completed(op, on_taken_at_once, &t));
+  CHECK(t.calls == 1 && t.op == op && t.status == NETRT_ASYNC_STATUS_COMPLETED && t.written == 16);
+  CHECK(pthread_equal(t.thread, pthread_self()));
+  CHECK_HR(netrt_async_set_completed(op, on_taken_at_once, &t), NETRT_E_ILLEGAL_DELEGATE_ASSIGNMENT);
+  CHECK_OK(netrt_completion_queue_dispatch(q, 16, &ran));
+  CHECK(ran == 0 && t.calls == 1);
+  released = op;
+  CHECK_OK(netrt_release(op));
+  op = 0;
+  CHECK_HR(netrt_release(released), NETRT_RO_E_CLOSED);
+  CHECK_HR(netrt_async_get_status(released, &status), NETRT_RO_E_CLOSED);
+  /* The next write's handle takes the freed slot (the free slots are a stack): the old
+   * handle stays stale, and the new one has a handler of its own. */
+  CHECK_OK(netrt_output_stream_write_async(out, data, &next));
+  CHECK((next & 0xFFFFFFFFu) == (released & 0xFFFFFFFFu) && next != released);
+  CHECK_HR(netrt_async_get_results(released), NETRT_RO_E_CLOSED);
+  CHECK_HR(netrt_async_set_completed(released, on_taken_at_once, &t), NETRT_RO_E_CLOSED);
+  CHECK_OK(netrt_async_set_completed(next, on_taken_at_once, &t));
+  CHECK(t.calls == 2 && t.op == next);
+  printf("ok: a write taken at once: Completed, its count, its handler inline once, released once\n");
+  ok = 1;
+cleanup:
+  (void)netrt_completion_queue_make_current(0);
+  RELEASE(next);
+  RELEASE(op);
+  RELEASE(data);
+  RELEASE(out);
+  close_idle_connection(&conn);
+  RELEASE(q);
+  return ok;
+}
+
 /* The child of fork() does not inherit the parent's current queue, and a queue it makes works. */
 static int fork_child_gets_a_fresh_queue(void) {
   netrt_handle q = 0;
@@ -787,6 +863,7 @@ int main(void) {
   CHECK(another_thread_reaches_a_parked_read());
   CHECK(op_cancel_reaches_a_parked_read());
   CHECK(handler_borrows_the_released_handle());
+  CHECK(a_write_taken_at_once());
   CHECK(fork_child_gets_a_fresh_queue());
   printf("test_completion_queue: %d checks passed\n", g_checks);
   return 0;
