@@ -414,11 +414,13 @@ impl std::fmt::Debug for CompletionQueue {
 
 mod bound;
 mod drive;
+mod driven_waker;
 mod read_edges;
 mod watch_table;
 use bound::BoundSlab;
 use drive::unbind_locked;
 pub(crate) use drive::{DrivenWaker, socket_closing};
+pub(crate) use driven_waker::is_queue_waker;
 pub(crate) use read_edges::read_edges;
 use watch_table::WatchTable;
 #[cfg(test)]

@@ -19,7 +19,6 @@ use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::task::{Wake, Waker};
 
 use super::{
     Bound, CancelOnClose, CompletionQueue, Drive, Driven, Drove, Inner, JOBS_TOKEN, State, fork_generation,
@@ -203,7 +202,7 @@ impl CompletionQueue {
                 st.signaled = true;
             }
         }
-        Some(Driven { fd, op, waker: Waker::from(waker.clone()) })
+        Some(Driven { fd, op, waker: DrivenWaker::waker(waker) })
     }
 
     /// Registers `fd` (not registered yet) for its lifetime, for writability too when `out`;
@@ -389,12 +388,9 @@ impl DrivenWaker {
     }
 }
 
-impl Wake for DrivenWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
+impl DrivenWaker {
+    /// Asks the queue to poll the operation again (the waker's wake; see `driven_waker.rs`).
+    pub(super) fn wake_by_ref(&self) {
         let Some(inner) = self.queue.upgrade() else { return };
         let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.closed {
