@@ -264,13 +264,9 @@ impl CompletionQueue {
         // are read.
         let mut events = [const { MaybeUninit::<libc::epoll_event>::uninit() }; 64];
         // SAFETY: our epoll fd and room for 64 events; timeout 0 never blocks. Before the
-        // lock (no syscall under it); a closed queue's set holds no socket any more.
+        // lock (no syscall under it); a close that comes meanwhile is seen below.
         let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr().cast(), 64, 0) };
         let mut st = self.lock();
-        if st.closed {
-            return None;
-        }
-        st.dispatching += 1;
         let mut ids = std::mem::take(&mut st.woken);
         for ev in events.iter().take(n.max(0) as usize) {
             // SAFETY: one of the `n` events epoll_wait wrote.
@@ -303,6 +299,12 @@ impl CompletionQueue {
                 }
             }
         }
+        // Closed since the events were taken: nothing to poll (`close` forgot every socket and
+        // operation), but the read edges above were counted, as every edge taken must be.
+        if st.closed {
+            return None;
+        }
+        st.dispatching += 1;
         // What to poll, gathered under the same lock.
         let mut batch = std::mem::take(&mut st.batch);
         batch.extend(ids.iter().filter_map(|id| {
