@@ -27,8 +27,7 @@
 //! handlers, like every later delivery to the closed queue, run on the dispatcher.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -107,36 +106,6 @@ pub(crate) trait CancelOnClose: Send + Sync {
     fn cancel_for_closed_queue(self: Arc<Self>);
 }
 
-/// Hashes the queue's keys (fds: small integers the kernel gave, so
-/// nobody chooses them to collide) with one multiplication instead of SipHash, which cost a
-/// fifth of the instructions of a driven round trip (four lookups per operation).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        // As rustc's FxHasher: an odd multiplier keeps distinct small keys distinct in the low
-        // bits (the bucket) and mixes them into the high bits (the control byte).
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn write_i32(&mut self, n: i32) {
-        self.write_u64(u64::from(n as u32));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
-
 struct State {
     jobs: VecDeque<Job>,
     /// Whether the eventfd holds an unread signal.
@@ -150,7 +119,7 @@ struct State {
     bound: BoundSlab,
     /// The sockets registered with the epoll fd (edge-triggered, until the socket or the
     /// queue closes), by fd.
-    watched: IdMap<RawFd, drive::Watch>,
+    watched: WatchTable,
     /// Numbers the registrations, so an event of a socket whose fd number was reused since is
     /// told apart.
     next_generation: u32,
@@ -225,7 +194,7 @@ impl CompletionQueue {
                     dispatching: 0,
                     closed: false,
                     bound: BoundSlab::default(),
-                    watched: IdMap::default(),
+                    watched: WatchTable::default(),
                     next_generation: 0,
                     listed: false,
                     woken: Vec::new(),
@@ -274,22 +243,20 @@ impl CompletionQueue {
         if max == 0 {
             return Err(Error::new(E_INVALIDARG, "max must be at least 1"));
         }
-        {
-            let mut st = self.lock();
-            if st.closed {
-                return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
-            }
-            st.dispatching += 1;
-        }
-        self.drive_ready();
+        // The queue's lock is taken once to start (in `drive_ready`), once per job, and the
+        // guard that found no job more ends the call.
+        let Some(mut st) = self.drive_ready() else {
+            return Err(Error::new(RO_E_CLOSED, "the completion queue was closed"));
+        };
         let mut ran = 0;
         while ran < max {
-            let Some(job) = self.lock().jobs.pop_front() else { break };
+            let Some(job) = st.jobs.pop_front() else { break };
+            drop(st);
             ran += 1;
             // A panicking handler must not take the application's loop down with it.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job.run(Delivery::Queue)));
+            st = self.lock();
         }
-        let mut st = self.lock();
         st.dispatching -= 1;
         if st.jobs.is_empty() && st.woken.is_empty() {
             if st.signaled {
@@ -341,7 +308,7 @@ impl CompletionQueue {
                 self.drain_fd();
                 st.signaled = false;
             }
-            for (fd, _) in st.watched.drain() {
+            for fd in st.watched.drain() {
                 self.inner.unwatch(fd);
             }
             st.woken.clear();
@@ -447,10 +414,14 @@ impl std::fmt::Debug for CompletionQueue {
 
 mod bound;
 mod drive;
+mod driven_waker;
 mod read_edges;
+mod watch_table;
 use bound::BoundSlab;
 use drive::unbind_locked;
 pub(crate) use drive::{DrivenWaker, socket_closing};
+pub(crate) use driven_waker::is_queue_waker;
 pub(crate) use read_edges::read_edges;
+use watch_table::WatchTable;
 #[cfg(test)]
 mod tests;

@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::foundation::async_op::{CancelToken, Readiness, poll_fds, thread_wake};
+use crate::foundation::completion_queue::is_queue_waker;
 use crate::io::stream::{
     ByteSink, ByteSource, InputStream, InputStreamOptions, OpTicket, OutputStream, read_or_stop, stop_with,
 };
@@ -92,9 +93,13 @@ pub(crate) enum ReadStart {
     Probe,
 }
 
-/// [`ReadStart`] for the read polled now, consuming the once-only scopes it uses — in one
-/// access to the thread-local.
-pub(crate) fn take_read_start() -> ReadStart {
+/// [`ReadStart`] for the read polled now with `waker`, consuming the once-only scopes it uses
+/// — in one access to the thread-local, none for a completion queue's poll (see
+/// [`caller_driven`]).
+pub(crate) fn take_read_start(waker: &Waker) -> ReadStart {
+    if is_queue_waker(waker) {
+        return ReadStart::Probe;
+    }
     SCOPES.with(|c| {
         let scopes = c.get();
         let caller_driven = scopes & SCOPE_CALLER_DRIVEN != 0;
@@ -146,8 +151,12 @@ pub(crate) enum ReadScope {
     ArmOnly,
 }
 
-/// [`ReadScope`] of the read polled now, in one access to the thread-local.
-pub(crate) fn read_scope() -> ReadScope {
+/// [`ReadScope`] of the read polled now with `waker`, in one access to the thread-local, none
+/// for a completion queue's poll (see [`caller_driven`]).
+pub(crate) fn read_scope(waker: &Waker) -> ReadScope {
+    if is_queue_waker(waker) {
+        return ReadScope::Caller;
+    }
     let scopes = SCOPES.with(Cell::get);
     if scopes & SCOPE_CALLER_DRIVEN == 0 {
         ReadScope::Runtime
@@ -168,20 +177,28 @@ pub fn poll_as_caller<R>(poll: impl FnOnce() -> R) -> R {
 /// (only theirs: `f` may use up another scope) — also when `f` panics, so a poll that
 /// panicked leaves no scope behind on this thread.
 fn with_scope<R>(bits: u8, f: impl FnOnce() -> R) -> R {
-    struct Reset(u8, u8);
-    impl Drop for Reset {
+    struct Reset<'a>(&'a Cell<u8>, u8, u8);
+    impl Drop for Reset<'_> {
         fn drop(&mut self) {
-            let (bits, before) = (self.0, self.1);
-            SCOPES.with(|c| c.set((c.get() & !bits) | (before & bits)));
+            let (scopes, bits, before) = (self.0, self.1, self.2);
+            scopes.set((scopes.get() & !bits) | (before & bits));
         }
     }
-    let _reset = Reset(bits, SCOPES.with(|c| c.replace(c.get() | bits)));
-    f()
+    // One access to the thread-local for the set and the reset: each access is a
+    // `__tls_get_addr` call in a shared library, and two accesses were one call or two as
+    // thin LTO's inlining fell (a queue's drive of a read had both).
+    SCOPES.with(|scopes| {
+        let _reset = Reset(scopes, bits, scopes.replace(scopes.get() | bits));
+        f()
+    })
 }
 
-/// Whether the current poll is inside [`poll_as_caller`].
-pub(crate) fn caller_driven() -> bool {
-    SCOPES.with(Cell::get) & SCOPE_CALLER_DRIVEN != 0
+/// Whether the current poll, with `waker`, is inside [`poll_as_caller`]. A completion queue's
+/// waker says so without the thread-local: the queue polls only inside [`poll_as_caller`]
+/// (`async_op::wake::poll_with`), and only there — with the caller-driven scope alone, none
+/// of the once-only ones — is its waker given to a poll, so the answer is the same.
+pub(crate) fn caller_driven(waker: &Waker) -> bool {
+    is_queue_waker(waker) || SCOPES.with(Cell::get) & SCOPE_CALLER_DRIVEN != 0
 }
 
 /// How long a blocked caller sleeps when its fd is ready but the step makes no progress (it
@@ -529,26 +546,27 @@ mod tests {
         ReadScope, ReadStart, caller_driven, poll_as_caller, poll_as_caller_readable, poll_as_caller_to_arm,
         read_scope, start_watched, take_read_start,
     };
+    use std::task::Waker;
 
     #[test]
     fn outside_every_scope_a_read_probes() {
-        assert!(!caller_driven());
-        assert_eq!(take_read_start(), ReadStart::Probe);
+        assert!(!caller_driven(Waker::noop()));
+        assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe);
     }
 
     #[test]
     fn a_watched_start_is_taken_once_and_only_by_a_caller_driven_poll() {
         start_watched(|| {
             poll_as_caller(|| {
-                assert_eq!(take_read_start(), ReadStart::WatchedStart);
+                assert_eq!(take_read_start(Waker::noop()), ReadStart::WatchedStart);
                 // A load's second read in the same start probes.
-                assert_eq!(take_read_start(), ReadStart::Probe);
+                assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe);
             });
         });
         // Outside a caller-driven poll the start is used up without counting as watched.
         start_watched(|| {
-            assert_eq!(take_read_start(), ReadStart::Probe);
-            poll_as_caller(|| assert_eq!(take_read_start(), ReadStart::Probe));
+            assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe);
+            poll_as_caller(|| assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe));
         });
     }
 
@@ -556,10 +574,10 @@ mod tests {
     fn a_readiness_report_stands_in_for_one_probe_and_leaves_the_watched_start() {
         start_watched(|| {
             poll_as_caller_readable(|| {
-                assert!(caller_driven());
-                assert_eq!(take_read_start(), ReadStart::KnownReadable);
-                assert_eq!(take_read_start(), ReadStart::WatchedStart);
-                assert_eq!(take_read_start(), ReadStart::Probe);
+                assert!(caller_driven(Waker::noop()));
+                assert_eq!(take_read_start(Waker::noop()), ReadStart::KnownReadable);
+                assert_eq!(take_read_start(Waker::noop()), ReadStart::WatchedStart);
+                assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe);
             });
         });
     }
@@ -567,12 +585,12 @@ mod tests {
     #[test]
     fn arming_skips_the_syscall_without_using_up_the_other_scopes() {
         poll_as_caller_to_arm(|| {
-            assert_eq!(read_scope(), ReadScope::ArmOnly);
-            assert_eq!(take_read_start(), ReadStart::ArmOnly);
-            assert_eq!(take_read_start(), ReadStart::ArmOnly);
+            assert_eq!(read_scope(Waker::noop()), ReadScope::ArmOnly);
+            assert_eq!(take_read_start(Waker::noop()), ReadStart::ArmOnly);
+            assert_eq!(take_read_start(Waker::noop()), ReadStart::ArmOnly);
         });
-        assert_eq!(read_scope(), ReadScope::Runtime);
-        poll_as_caller(|| assert_eq!(read_scope(), ReadScope::Caller));
+        assert_eq!(read_scope(Waker::noop()), ReadScope::Runtime);
+        poll_as_caller(|| assert_eq!(read_scope(Waker::noop()), ReadScope::Caller));
     }
 
     #[test]
@@ -582,14 +600,14 @@ mod tests {
                 poll_as_caller_readable(|| {});
                 // The inner scope's end put back "caller-driven" (set before it) and left the
                 // watched start alone.
-                assert!(caller_driven());
-                assert_eq!(take_read_start(), ReadStart::WatchedStart);
+                assert!(caller_driven(Waker::noop()));
+                assert_eq!(take_read_start(Waker::noop()), ReadStart::WatchedStart);
             });
-            assert!(!caller_driven());
+            assert!(!caller_driven(Waker::noop()));
             // Used up inside: the outer scope's end does not bring it back either.
-            poll_as_caller(|| assert_eq!(take_read_start(), ReadStart::Probe));
+            poll_as_caller(|| assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe));
         });
-        assert_eq!(take_read_start(), ReadStart::Probe);
+        assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe);
     }
 
     #[test]
@@ -597,7 +615,7 @@ mod tests {
         let caught =
             std::panic::catch_unwind(|| start_watched(|| poll_as_caller_readable(|| panic!("poll"))));
         assert!(caught.is_err());
-        assert!(!caller_driven());
-        assert_eq!(take_read_start(), ReadStart::Probe);
+        assert!(!caller_driven(Waker::noop()));
+        assert_eq!(take_read_start(Waker::noop()), ReadStart::Probe);
     }
 }

@@ -43,6 +43,6 @@ pub(super) fn arm_first<T, F: Armable>(op: &Arc<Op<T>>, fut: &mut F, waker: &Arc
 where
     T: Send + Sync + 'static,
 {
-    let waker = Waker::from(waker.clone());
+    let waker = DrivenWaker::waker(waker);
     super::cancel::arm(op, &waker) && fut.arm(&waker)
 }

@@ -581,7 +581,7 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
         let wake = if queue_waker.is_none() { wake::thread_wake() } else { None };
         let polled = match &queue_waker {
             Some(_) if armed => Poll::Pending,
-            Some(waker) => wake::poll_with(&mut fut, &Waker::from(waker.clone())),
+            Some(waker) => wake::poll_with(&mut fut, &DrivenWaker::waker(waker)),
             None => wake::poll_on_caller(&mut fut, wake.as_ref()),
         };
         match polled {

@@ -30,7 +30,7 @@ pub(super) fn adopt<'a, T: Send + Sync + 'static>(
         return None;
     }
     let waker = queue.waker_for(Some(*ready));
-    match poll_with(fut, &Waker::from(waker.clone())) {
+    match poll_with(fut, &DrivenWaker::waker(&waker)) {
         Poll::Ready(outcome) => {
             let done = std::mem::replace(&mut st.driver, Driver::Runtime);
             op.parked.store(false, Ordering::Relaxed);
@@ -59,7 +59,7 @@ pub(super) fn adopt_polled<T: Send + Sync + 'static>(
     if !queue.adopt(st.queue_key, *ready, driven, waker) {
         return false;
     }
-    *poller = Poller::Queue(Waker::from(waker.clone()));
+    *poller = Poller::Queue(DrivenWaker::waker(waker));
     // Not for the runtime to take when the last reference goes: the queue drives it.
     op.parked.store(false, Ordering::Relaxed);
     true
@@ -84,7 +84,7 @@ pub(super) fn bind_and_adopt<T: Send + Sync + 'static>(
     };
     st.queue_key = key;
     if adopted {
-        *poller = Poller::Queue(Waker::from(waker.clone()));
+        *poller = Poller::Queue(DrivenWaker::waker(waker));
         // Not for the runtime to take when the last reference goes: the queue drives it.
         op.parked.store(false, Ordering::Relaxed);
     }

@@ -36,6 +36,13 @@ fn key(index: u32, id: u32) -> u64 {
 }
 
 impl BoundSlab {
+    /// The key [`insert`](Self::insert) gives operation `id` if called next: an entry can be
+    /// filled in before it is inserted, and moved once.
+    pub(super) fn next_key(&self, id: u32) -> u64 {
+        let index = if self.free != NO_FREE { self.free } else { self.slots.len() as u32 };
+        key(index, id)
+    }
+
     /// Records operation `id`; its key.
     pub(super) fn insert(&mut self, id: u32, bound: Bound) -> u64 {
         if self.free != NO_FREE {
@@ -43,7 +50,8 @@ impl BoundSlab {
             let slot = &mut self.slots[index as usize];
             let Slot::Free { next } = *slot else { unreachable!("the free list holds free slots") };
             self.free = next;
-            *slot = Slot::Used { id, bound };
+            // Written over without a drop call: a free slot owns nothing.
+            std::mem::forget(std::mem::replace(slot, Slot::Used { id, bound }));
             return key(index, id);
         }
         let index = u32::try_from(self.slots.len()).expect("fewer than 2^32 bound operations");
@@ -121,13 +129,17 @@ mod tests {
     #[test]
     fn a_freed_slot_is_reused_and_its_old_key_finds_nothing() {
         let mut slab = BoundSlab::default();
+        assert_eq!(slab.next_key(7), 7, "slot 0");
         let a = slab.insert(7, entry());
+        assert_eq!(slab.next_key(8), 1 << 32 | 8, "a new slot at the end");
         let b = slab.insert(8, entry());
         assert!(slab.contains(a) && slab.contains(b));
         assert!(slab.remove(a).is_some());
         assert!(!slab.contains(a), "removed");
         assert!(slab.remove(a).is_none(), "removed once");
+        let next = slab.next_key(9);
         let c = slab.insert(9, entry());
+        assert_eq!(c, next, "the key announced");
         assert_eq!(c >> 32, a >> 32, "the freed slot is reused");
         assert!(!slab.contains(a), "the old key names another operation now");
         assert!(slab.get_mut(a).is_none());

@@ -15,10 +15,10 @@
 //!   epoll token, so an event taken just before that is not applied to a new socket that got
 //!   the same number.
 
+use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
-use std::task::{Wake, Waker};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use super::{
     Bound, CancelOnClose, CompletionQueue, Drive, Driven, Drove, Inner, JOBS_TOKEN, State, fork_generation,
@@ -35,7 +35,7 @@ const WRITE_EVENTS: u32 = (libc::EPOLLOUT | libc::EPOLLHUP | libc::EPOLLERR) as 
 /// One registered socket.
 #[derive(Default)]
 pub(super) struct Watch {
-    generation: u32,
+    pub(super) generation: u32,
     /// Whether `EPOLLOUT` is in the registration.
     out: bool,
     /// The driven operation waiting to read / to write, by key.
@@ -78,7 +78,7 @@ pub(crate) fn socket_closing(fd: RawFd) {
             continue;
         }
         let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
-        if st.watched.remove(&fd).is_some() {
+        if st.watched.remove(fd).is_some() {
             inner.unwatch(fd);
         }
     }
@@ -136,12 +136,12 @@ impl CompletionQueue {
         if st.closed {
             return None;
         }
-        let key = st.bound.insert(id, Bound { cancel: bound, driven: None });
+        // The key first, so that the entry is moved into the slab once, complete.
+        let key = st.bound.next_key(id);
         let driven = self.adopt_locked(&mut st, key, ready, op, waker);
         let adopted = driven.is_some();
-        if let Some(entry) = st.bound.get_mut(key) {
-            entry.driven = driven;
-        }
+        let inserted = st.bound.insert(id, Bound { cancel: bound, driven });
+        debug_assert_eq!(inserted, key);
         Some((key, adopted))
     }
 
@@ -158,15 +158,12 @@ impl CompletionQueue {
         let fd = ready.fd();
         let writing = !ready.is_readable();
         // One lookup when the socket is registered already (every read after its first).
-        let watch = match st.watched.get_mut(&fd) {
-            Some(watch) => watch,
-            None => {
-                if !self.watch_locked(st, fd, writing) {
-                    return None;
-                }
-                st.watched.get_mut(&fd).expect("registered above")
-            }
-        };
+        // An index either way (the table is by fd): registered already for every read after
+        // the socket's first.
+        if st.watched.get(fd).is_none() && !self.watch_locked(st, fd, writing) {
+            return None;
+        }
+        let watch = st.watched.get_mut(fd)?;
         if writing && !watch.out {
             let mut ev = libc::epoll_event {
                 events: WATCH_EVENTS | libc::EPOLLOUT as u32,
@@ -205,7 +202,7 @@ impl CompletionQueue {
                 st.signaled = true;
             }
         }
-        Some(Driven { fd, op, waker: Waker::from(waker.clone()) })
+        Some(Driven { fd, op, waker: DrivenWaker::waker(waker) })
     }
 
     /// Registers `fd` (not registered yet) for its lifetime, for writability too when `out`;
@@ -225,7 +222,6 @@ impl CompletionQueue {
         if !added {
             return false;
         }
-        st.watched.insert(fd, Watch { generation, out, ..Watch::default() });
         if !st.listed {
             st.listed = true;
             let mut listed = LISTED.lock().unwrap_or_else(|e| e.into_inner());
@@ -233,7 +229,7 @@ impl CompletionQueue {
             listed.push(Arc::downgrade(&self.inner));
             ANY_LISTED.store(true, Ordering::Release);
         }
-        true
+        st.watched.insert(fd, Watch { generation, out, ..Watch::default() }).is_some()
     }
 
     /// The waker for an operation, to register before the queue drives it: a wake asks the
@@ -245,7 +241,7 @@ impl CompletionQueue {
     pub(crate) fn waker_for(&self, ready: Option<Readiness>) -> Arc<DrivenWaker> {
         if let Some(ready) = ready {
             let st = self.lock();
-            if let Some(watch) = st.watched.get(&ready.fd()) {
+            if let Some(watch) = st.watched.get(ready.fd()) {
                 let (slot, lent) = if ready.is_readable() {
                     (watch.reader, &watch.reader_waker)
                 } else {
@@ -259,68 +255,82 @@ impl CompletionQueue {
         Arc::new(DrivenWaker::new(&self.inner, Wakes::Op(AtomicU64::new(NOT_DRIVEN))))
     }
 
-    /// Polls the driven operations whose socket reported an edge or whose waker was woken, on
-    /// this thread; their handlers are queued here as they complete.
-    pub(super) fn drive_ready(&self) {
-        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
-        // SAFETY: our epoll fd and a buffer of 64 events; timeout 0 never blocks.
-        let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr(), 64, 0) };
-        let (mut ids, mut batch) = {
-            let mut st = self.lock();
-            let mut ids = std::mem::take(&mut st.woken);
-            for ev in events.iter().take(n.max(0) as usize) {
-                let (token, flags) = (ev.u64, ev.events);
-                if token == JOBS_TOKEN {
-                    continue;
-                }
-                let fd = token as u32 as RawFd;
-                if flags & READ_EVENTS != 0 {
-                    // Before the edge is handed on, under this lock (see `read_edges`).
-                    super::read_edges::took_read_edge(fd);
-                }
-                let Some(watch) = st.watched.get_mut(&fd).filter(|w| u64::from(w.generation) == token >> 32)
-                else {
-                    continue;
-                };
-                if flags & READ_EVENTS != 0 {
-                    match watch.reader {
-                        Some(id) if !ids.contains(&id) => ids.push(id),
-                        Some(_) => {}
-                        None => watch.edge_in = true,
-                    }
-                }
-                if flags & WRITE_EVENTS != 0 {
-                    match watch.writer {
-                        Some(id) if !ids.contains(&id) => ids.push(id),
-                        Some(_) => {}
-                        None => watch.edge_out = true,
-                    }
+    /// `dispatch`'s start: counts the call as running and polls the driven operations whose
+    /// socket reported an edge or whose waker was woken, on this thread (their handlers are
+    /// queued here as they complete). The queue's state, locked, for the jobs; `None` when
+    /// the queue is closed (nothing was done).
+    pub(super) fn drive_ready(&self) -> Option<MutexGuard<'_, State>> {
+        // Not zeroed (768 bytes, every call): the kernel fills the first `n`, and only those
+        // are read.
+        let mut events = [const { MaybeUninit::<libc::epoll_event>::uninit() }; 64];
+        // SAFETY: our epoll fd and room for 64 events; timeout 0 never blocks. Before the
+        // lock (no syscall under it); a close that comes meanwhile is seen below.
+        let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr().cast(), 64, 0) };
+        let mut st = self.lock();
+        let mut ids = std::mem::take(&mut st.woken);
+        for ev in events.iter().take(n.max(0) as usize) {
+            // SAFETY: one of the `n` events epoll_wait wrote.
+            let ev = unsafe { ev.assume_init_read() };
+            let (token, flags) = (ev.u64, ev.events);
+            if token == JOBS_TOKEN {
+                continue;
+            }
+            let fd = token as u32 as RawFd;
+            if flags & READ_EVENTS != 0 {
+                // Before the edge is handed on, under this lock (see `read_edges`).
+                super::read_edges::took_read_edge(fd);
+            }
+            let Some(watch) = st.watched.get_mut(fd).filter(|w| u64::from(w.generation) == token >> 32)
+            else {
+                continue;
+            };
+            if flags & READ_EVENTS != 0 {
+                match watch.reader {
+                    Some(id) if !ids.contains(&id) => ids.push(id),
+                    Some(_) => {}
+                    None => watch.edge_in = true,
                 }
             }
-            // What to poll, gathered under the same lock.
-            let mut batch = std::mem::take(&mut st.batch);
-            batch.extend(ids.iter().filter_map(|id| {
-                let d = st.bound.get(*id)?.driven.as_ref()?;
-                Some((*id, d.op.clone(), d.waker.clone()))
-            }));
-            (ids, batch)
-        };
-        for (id, op, waker) in batch.drain(..) {
-            // Settled: its end already made the queue forget it (`finish_bound`).
-            if op.drive(&waker) == Drove::Left {
-                let forgotten = forget_locked(&mut self.lock(), id);
-                drop(forgotten);
+            if flags & WRITE_EVENTS != 0 {
+                match watch.writer {
+                    Some(id) if !ids.contains(&id) => ids.push(id),
+                    Some(_) => {}
+                    None => watch.edge_out = true,
+                }
             }
+        }
+        // Closed since the events were taken: nothing to poll (`close` forgot every socket and
+        // operation), but the read edges above were counted, as every edge taken must be.
+        if st.closed {
+            return None;
+        }
+        st.dispatching += 1;
+        // What to poll, gathered under the same lock.
+        let mut batch = std::mem::take(&mut st.batch);
+        batch.extend(ids.iter().filter_map(|id| {
+            let d = st.bound.get(*id)?.driven.as_ref()?;
+            Some((*id, d.op.clone(), d.waker.clone()))
+        }));
+        if !batch.is_empty() {
+            drop(st);
+            for (id, op, waker) in batch.drain(..) {
+                // Settled: its end already made the queue forget it (`finish_bound`).
+                if op.drive(&waker) == Drove::Left {
+                    let forgotten = forget_locked(&mut self.lock(), id);
+                    drop(forgotten);
+                }
+            }
+            st = self.lock();
         }
         // The lists' memory is kept for the next call (no allocation per dispatch).
         ids.clear();
-        let mut st = self.lock();
         if st.woken.is_empty() {
             st.woken = ids;
         }
         if st.batch.capacity() == 0 {
             st.batch = batch;
         }
+        Some(st)
     }
 }
 
@@ -341,7 +351,7 @@ pub(in crate::foundation) fn unbind_locked(st: &mut State, key: u64) -> Option<D
 
 /// Frees the socket slot `driven` (the operation `key`'s) held.
 fn free_slot(st: &mut State, key: u64, driven: Driven) -> Option<Driven> {
-    if let Some(watch) = st.watched.get_mut(&driven.fd) {
+    if let Some(watch) = st.watched.get_mut(driven.fd) {
         if watch.reader == Some(key) {
             watch.reader = None;
         }
@@ -380,12 +390,9 @@ impl DrivenWaker {
     }
 }
 
-impl Wake for DrivenWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
+impl DrivenWaker {
+    /// Asks the queue to poll the operation again (the waker's wake; see `driven_waker.rs`).
+    pub(super) fn wake_by_ref(&self) {
         let Some(inner) = self.queue.upgrade() else { return };
         let mut st = inner.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.closed {
@@ -394,7 +401,7 @@ impl Wake for DrivenWaker {
         let key = match &self.wakes {
             Wakes::Op(key) => key.load(Ordering::Relaxed),
             &Wakes::Socket { fd, generation, readable } => {
-                let Some(watch) = st.watched.get_mut(&fd).filter(|w| w.generation == generation) else {
+                let Some(watch) = st.watched.get_mut(fd).filter(|w| w.generation == generation) else {
                     return;
                 };
                 let (slot, edge) = if readable {

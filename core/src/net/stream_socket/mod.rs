@@ -762,7 +762,7 @@ impl Inner {
         if let Some(n) = self.unread.take(buf, || self.ledger()) {
             return Poll::Ready(Ok(n));
         }
-        if skip_syscall && cx.is_some() && caller_driven() {
+        if skip_syscall && cx.as_deref().is_some_and(|cx| caller_driven(cx.waker())) {
             return Poll::Pending;
         }
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
@@ -854,7 +854,7 @@ impl Inner {
         if self.abort.is_aborted(ticket) {
             return Poll::Ready(Err(Error::aborted("the write")));
         }
-        if skip_syscall && cx.is_some() && caller_driven() {
+        if skip_syscall && cx.as_deref().is_some_and(|cx| caller_driven(cx.waker())) {
             return Poll::Pending;
         }
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());

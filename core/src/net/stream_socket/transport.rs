@@ -148,7 +148,7 @@ impl PlainIo {
     /// Waits (on the reactor) until the socket may have become readable since the caller's
     /// last `recv` found nothing; `Pending` at once when the caller drives the wait itself.
     pub(crate) fn poll_read_wait(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if caller_driven() {
+        if caller_driven(cx.waker()) {
             return Poll::Pending;
         }
         // The caller's recv found nothing; data since then comes with a new edge, and the
@@ -158,7 +158,7 @@ impl PlainIo {
 
     /// [`Self::poll_read_wait`] for writing.
     pub(crate) fn poll_write_wait(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if caller_driven() {
+        if caller_driven(cx.waker()) {
             return Poll::Pending;
         }
         self.reactor.poll_write_wait(self.fd(), cx)
@@ -253,7 +253,7 @@ impl PlainIo {
     /// whatever the reactor last reported, so data already there is read on the polling
     /// thread with no wake-up at all.
     fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        match read_scope() {
+        match read_scope(cx.waker()) {
             ReadScope::ArmOnly => return Poll::Pending,
             // The caller drives this read: a registration left from a runtime wait would only
             // wake a runtime thread at every packet.
@@ -277,7 +277,7 @@ impl PlainIo {
     /// connection's pending read holds no memory. Like `poll_read`, it asks the kernel first,
     /// unless the answer is known to be yes.
     fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let start = take_read_start();
+        let start = take_read_start(cx.waker());
         if start != ReadStart::Probe {
             // Caller-driven (see `poll_read`).
             self.reactor.leave_if_idle();
