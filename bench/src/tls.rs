@@ -238,6 +238,8 @@ pub fn idle_memory_child(which: &str, n: usize, port: u16, pki_dir: std::path::P
     });
     std::thread::sleep(Duration::from_millis(200));
     let before = anon_rss_bytes();
+    let heap_before = heap_in_use_bytes();
+    let free_before = heap_free_chunks();
     let keep = rt.block_on(async {
         let mut netrt_socks = Vec::new();
         let mut baseline = Vec::new();
@@ -252,8 +254,35 @@ pub fn idle_memory_child(which: &str, n: usize, port: u16, pki_dir: std::path::P
     });
     std::thread::sleep(Duration::from_millis(300));
     let after = anon_rss_bytes();
+    let heap_after = heap_in_use_bytes();
     println!("{}", (after.saturating_sub(before)) as f64 / n as f64);
+    // On stderr (the parent reads stdout's one figure): what the allocator holds for the
+    // connections, apart from how its blocks pack into resident pages.
+    eprintln!(
+        "heap in use per connection: {:.1} B",
+        (heap_after.saturating_sub(heap_before)) as f64 / n as f64
+    );
+    let free_after = heap_free_chunks();
+    eprintln!(
+        "free chunks per connection: {:.2}, free bytes {:.1}",
+        (free_after.0 as f64 - free_before.0 as f64) / n as f64,
+        (free_after.1 as f64 - free_before.1 as f64) / n as f64
+    );
     drop(keep);
+}
+
+/// glibc's free chunks (count, bytes), fast bins included.
+fn heap_free_chunks() -> (u64, u64) {
+    // SAFETY: mallinfo2 has no preconditions.
+    let info = unsafe { libc::mallinfo2() };
+    ((info.ordblks + info.smblks) as u64, (info.fordblks + info.fsmblks) as u64)
+}
+
+/// Bytes the allocator has handed out and not had back (glibc's `mallinfo2`, all arenas).
+fn heap_in_use_bytes() -> u64 {
+    // SAFETY: mallinfo2 has no preconditions.
+    let info = unsafe { libc::mallinfo2() };
+    (info.uordblks + info.hblkhd) as u64
 }
 
 /// `--tls-server PKI_DIR [resume]`: the handshake rows' tokio-rustls sink server in a process

@@ -1109,3 +1109,18 @@ impl ByteSink for SocketStream {
         self.0.close();
     }
 }
+
+#[cfg(test)]
+mod block_size_tests {
+    /// glibc's malloc chunk for a request of `n` bytes (8 bytes of header, 16-byte steps).
+    fn malloc_chunk(n: usize) -> usize {
+        (n + 8).next_multiple_of(16).max(32)
+    }
+
+    #[test]
+    fn a_sockets_block_fits_the_480_byte_malloc_chunk() {
+        // Every socket holds one `Arc<Inner>` for its life: 496 → 480 bytes per socket.
+        let arc_inner = 2 * std::mem::size_of::<usize>() + std::mem::size_of::<super::Inner>();
+        assert!(malloc_chunk(arc_inner) <= 480, "Inner is {} bytes", std::mem::size_of::<super::Inner>());
+    }
+}

@@ -410,3 +410,18 @@ impl Write for Socket {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod block_size_tests {
+    use super::Tls;
+    use crate::net::stream_socket::transport::Connection;
+
+    #[test]
+    fn a_tls_client_connection_fits_the_1248_byte_malloc_chunk() {
+        // Every TLS connection holds one such block for its life: glibc's chunk for a request
+        // of n bytes is n + 8 rounded up to 16, so a request of 1,248 took 1,264.
+        let block = 2 * std::mem::size_of::<usize>()
+            + std::mem::size_of::<Connection<Tls<rustls::ClientConnection>>>();
+        assert!(block <= 1240, "Arc<Connection> is {block} bytes");
+    }
+}

@@ -9,7 +9,10 @@ use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
 pub(super) struct Unread {
-    bytes: Mutex<Vec<u8>>,
+    /// A boxed slice, not a `Vec`: 8 bytes smaller, which keeps every socket's block (`Inner`)
+    /// in a smaller malloc chunk; bytes come back only when a read is cancelled, and each
+    /// change reallocates.
+    bytes: Mutex<Box<[u8]>>,
     /// Whether `bytes` may be non-empty (read without the lock on every read).
     any: AtomicBool,
 }
@@ -45,7 +48,7 @@ impl Unread {
         }
         let n = buf.len().min(bytes.len());
         buf[..n].copy_from_slice(&bytes[..n]);
-        bytes.drain(..n);
+        *bytes = bytes[n..].into();
         if bytes.is_empty() {
             self.any.store(false, Ordering::Release);
         }
@@ -61,7 +64,33 @@ impl Unread {
         }
         let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
         ledger.fetch_add(data.len(), Ordering::AcqRel);
-        bytes.splice(0..0, data);
+        let mut joined = data;
+        joined.extend_from_slice(&bytes);
+        *bytes = joined.into_boxed_slice();
         self.any.store(true, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_given_back_come_out_newest_first_in_pieces_and_the_ledger_follows() {
+        let unread = Unread::default();
+        let ledger = Arc::new(AtomicUsize::new(0));
+        let mut buf = [0u8; 3];
+        assert_eq!(unread.take(&mut buf, || &ledger), None);
+        unread.give_back(b"world".to_vec(), &ledger);
+        // Read later than "world" was not, so served before it.
+        unread.give_back(b"hello ".to_vec(), &ledger);
+        assert_eq!(ledger.load(Ordering::Relaxed), 11);
+        let mut out = Vec::new();
+        while let Some(n) = unread.take(&mut buf, || &ledger) {
+            out.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(out, b"hello world");
+        assert!(!unread.any());
+        assert_eq!(ledger.load(Ordering::Relaxed), 0);
     }
 }
