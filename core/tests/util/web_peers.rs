@@ -25,9 +25,14 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-/// A scratch directory for a peer's configuration (left in the temporary directory).
+/// A scratch directory for a peer's configuration (left in the temporary directory), new for
+/// every call: named by a counter, not by a free port, since two tests asking at once can be
+/// given the same free port, and two nginx sharing a directory read each other's pid file.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("netrt-{name}-{}-{}", std::process::id(), free_port()));
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("netrt-{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir); // a dead process's, if its pid came round again
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
