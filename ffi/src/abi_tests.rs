@@ -113,6 +113,22 @@ pub(crate) fn connected_with_parked_ops() -> (u64, u64, std::net::TcpStream) {
     (sock, host, peer)
 }
 
+/// `sock`'s input and output streams, a 64-byte buffer, and a write of that buffer started on
+/// the output (an operation handle to pass where an object is expected): (input, output,
+/// buffer, op).
+pub(crate) fn streams_buffer_and_write(sock: u64) -> (u64, u64, u64, u64) {
+    use crate::buffer::netrt_buffer_create;
+    use crate::stream_socket::{netrt_stream_socket_get_input_stream, netrt_stream_socket_get_output_stream};
+    use crate::streams::netrt_output_stream_write_async;
+
+    let (mut input, mut output, mut buffer, mut op) = (0, 0, 0, 0);
+    assert_eq!(netrt_stream_socket_get_input_stream(sock, &mut input), 0);
+    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
+    assert_eq!(netrt_buffer_create(64, &mut buffer), 0);
+    assert_eq!(netrt_output_stream_write_async(output, buffer, &mut op), 0);
+    (input, output, buffer, op)
+}
+
 pub(crate) fn parked_ops_end() {
     netrt_core::foundation::async_op::set_park_grace_for_this_thread(None);
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use netrt_core::error::hresult::{E_INVALIDARG, RO_E_CLOSED};
 
-use crate::abi_tests::{connected_with_parked_ops, parked_ops_end};
+use crate::abi_tests::{connected_with_parked_ops, parked_ops_end, streams_buffer_and_write};
 use crate::async_op::{NETRT_INFINITE, netrt_async_wait};
 use crate::boundary::last_error;
 use crate::buffer::{netrt_buffer_create, netrt_buffer_set_length};
@@ -120,11 +120,7 @@ fn refused_as(call: &str, hr: i32, is: &str, required: &str) {
 #[test]
 fn a_handle_of_another_kind_is_refused_by_its_kind() {
     let (sock, host, _peer) = connected_with_parked_ops();
-    let (mut input, mut output, mut buffer, mut op) = (0, 0, 0, 0);
-    assert_eq!(netrt_stream_socket_get_input_stream(sock, &mut input), 0);
-    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
-    assert_eq!(netrt_buffer_create(64, &mut buffer), 0);
-    assert_eq!(netrt_output_stream_write_async(output, buffer, &mut op), 0);
+    let (input, output, buffer, op) = streams_buffer_and_write(sock);
     let (mut out, mut n) = (0, 0u32);
     let not_input = [(buffer, "Buffer"), (output, "OutputStream"), (op, "AsyncOperation")];
     for (h, is) in not_input {

@@ -11,11 +11,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use netrt_core::error::hresult::{E_HANDLE, E_INVALIDARG, E_POINTER, RO_E_CLOSED};
 
-use crate::abi_tests::{connected_with_parked_ops, parked_ops_end};
+use crate::abi_tests::{connected_with_parked_ops, parked_ops_end, streams_buffer_and_write};
 use crate::async_op::{NETRT_INFINITE, netrt_async_set_completed};
 use crate::buffer::netrt_buffer_create;
 use crate::object_api::{netrt_duplicate, netrt_release};
-use crate::stream_socket::{netrt_stream_socket_get_input_stream, netrt_stream_socket_get_output_stream};
+use crate::stream_socket::netrt_stream_socket_get_output_stream;
 use crate::streams::*;
 
 /// Handles that fail each check of docs/handles.md, in its order, with the HRESULT each gives;
@@ -34,12 +34,8 @@ extern "C" fn never_called(_: *mut std::ffi::c_void, _: u64, _: crate::enums::ne
 #[test]
 fn stream_calls_refuse_bad_handles_in_the_documented_order() {
     let (sock, host, _peer) = connected_with_parked_ops();
-    let (mut input, mut output, mut buffer, mut op) = (0, 0, 0, 0);
-    assert_eq!(netrt_stream_socket_get_input_stream(sock, &mut input), 0);
-    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
-    assert_eq!(netrt_buffer_create(64, &mut buffer), 0);
     // An operation handle where an object is expected is a wrong kind too.
-    assert_eq!(netrt_output_stream_write_async(output, buffer, &mut op), 0);
+    let (input, output, buffer, op) = streams_buffer_and_write(sock);
     let untouched = 0xDEAD;
     for (stream, hr) in bad_handles(input, buffer).into_iter().chain([(op, E_INVALIDARG)]) {
         let (mut out, mut n) = (untouched, 7u32);

@@ -377,6 +377,21 @@ static void dispatch_until_called(netrt_handle q, int qfd, struct canceled *c) {
   }
 }
 
+/* Dispatches `q` on this thread until `op` is no longer Started (or STEP_MS passed); the first
+ * failing call's HRESULT. */
+static netrt_hresult dispatch_until_over(netrt_handle q, int qfd, netrt_handle op) {
+  for (long long deadline = now_ms() + STEP_MS; now_ms() < deadline;) {
+    netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
+    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
+    uint32_t ran = 0;
+    netrt_hresult hr = netrt_async_get_status(op, &status);
+    if (hr != NETRT_S_OK || status != NETRT_ASYNC_STATUS_STARTED) return hr;
+    if (poll(&pfd, 1, 100) == 1 && (hr = netrt_completion_queue_dispatch(q, 16, &ran)) != NETRT_S_OK)
+      return hr;
+  }
+  return NETRT_S_OK;
+}
+
 /* A read started on the queue's thread with nothing to read (it parks with the queue without a
  * poll of its own), ended by `end` from another thread: 0x800703E3, its handler inside dispatch. */
 static int another_thread_ends(netrt_handle q, int qfd, struct idle_connection *conn, struct end_from_another_thread *end) {
@@ -439,14 +454,7 @@ static int another_thread_reaches_a_parked_read(void) {
   memcpy(bytes, "pong", 4);
   CHECK_OK(netrt_buffer_set_length(data, 4));
   AWAIT_OK(netrt_output_stream_write_async(out, data, &op), op);
-  for (long long deadline = now_ms() + STEP_MS; now_ms() < deadline;) {
-    netrt_async_status status = NETRT_ASYNC_STATUS_STARTED;
-    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
-    uint32_t ran = 0;
-    CHECK_OK(netrt_async_get_status(read, &status));
-    if (status != NETRT_ASYNC_STATUS_STARTED) break;
-    if (poll(&pfd, 1, 100) == 1) CHECK_OK(netrt_completion_queue_dispatch(q, 16, &ran));
-  }
+  CHECK_OK(dispatch_until_over(q, qfd, read));
   CHECK_OK(wait_completed(read));
   CHECK_OK(netrt_buffer_get_length(conn.buffer, &len));
   CHECK_OK(netrt_buffer_get_data(conn.buffer, &bytes));
@@ -575,13 +583,7 @@ static int op_cancel_ends_a_parked_read(netrt_handle q, int qfd, struct idle_con
                                          NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
   CHECK_OK(netrt_completion_queue_make_current(0));
   if (!sent_first) CHECK(peer_sends(sent));
-  for (long long deadline = now_ms() + STEP_MS; now_ms() < deadline;) {
-    struct pollfd pfd = {.fd = qfd, .events = POLLIN};
-    uint32_t ran = 0;
-    CHECK_OK(netrt_async_get_status(read, &status));
-    if (status != NETRT_ASYNC_STATUS_STARTED) break;
-    if (poll(&pfd, 1, 100) == 1) CHECK_OK(netrt_completion_queue_dispatch(q, 16, &ran));
-  }
+  CHECK_OK(dispatch_until_over(q, qfd, read));
   CHECK_OK(wait_completed(read));
   CHECK_OK(netrt_buffer_get_length(conn->buffer, &len));
   CHECK_OK(netrt_buffer_get_data(conn->buffer, &bytes));
