@@ -14,7 +14,7 @@
 use std::sync::atomic::Ordering;
 
 use netrt_core::Error;
-use netrt_core::error::hresult::E_ILLEGAL_DELEGATE_ASSIGNMENT;
+use netrt_core::foundation::async_op::completed_handler_already_set;
 
 use super::Slot;
 use crate::async_op::{AsyncOp, OpResult};
@@ -84,7 +84,7 @@ pub(super) enum Claim {
 pub(super) fn claim_handler(slot: &Slot, mut seen: SettledU32) -> Result<Claim, Error> {
     loop {
         if seen.handler_set() {
-            return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
+            return Err(completed_handler_already_set());
         }
         let set = SettledU32(seen.0 | HANDLER_SET);
         match slot.object.compare_exchange(seen.word(), set.word(), Ordering::AcqRel, Ordering::Acquire) {

@@ -947,7 +947,7 @@ impl<T: Send + Sync + 'static> AsyncOperation<T> {
     ) -> Result<()> {
         let mut st = self.op.open()?;
         if !matches!(st.handler, Handler::None) {
-            return Err(Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set"));
+            return Err(completed_handler_already_set());
         }
         if self.op.status() == AsyncStatus::Started {
             st.handler = Handler::Set(StoredHandler::new(handler));
@@ -1082,6 +1082,14 @@ fn await_abort(task: &tokio::task::AbortHandle) {
             std::thread::sleep(Duration::from_micros(100));
         }
     }
+}
+
+/// The error of a second Completed handler: one per operation, even after it ran. Also for a
+/// projection that keeps an operation finished before anyone saw it in a form of its own
+/// (the C handle table's settled write).
+#[doc(hidden)]
+pub fn completed_handler_already_set() -> Error {
+    Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set")
 }
 
 #[cfg(test)]
