@@ -232,12 +232,15 @@ static void on_canceled(void *user_data, netrt_handle op, netrt_async_status sta
   atomic_store(&c->called, 1);
 }
 
-static netrt_handle g_accepted = 0;
+/* Set by the listener's handler on netrt's dispatcher thread, read on the test's thread. */
+static _Atomic netrt_handle g_accepted = 0;
 
 static void keep_connection(void *user_data, netrt_handle sender, netrt_handle args) {
+  netrt_handle accepted = 0;
   (void)user_data;
   (void)sender;
-  (void)netrt_stream_socket_listener_connection_received_event_args_get_socket(args, &g_accepted);
+  (void)netrt_stream_socket_listener_connection_received_event_args_get_socket(args, &accepted);
+  g_accepted = accepted;
 }
 
 /* A loopback connection whose peer never writes: a read on `in` stays pending. */
@@ -258,6 +261,13 @@ static int open_idle_connection(struct idle_connection *c) {
   AWAIT_OK(netrt_stream_socket_connect_async(c->client, c->host, port, &op), op);
   CHECK_OK(netrt_stream_socket_get_input_stream(c->client, &c->in));
   CHECK_OK(netrt_buffer_create(16, &c->buffer));
+  /* The connect completes when the kernel has accepted the connection; ConnectionReceived
+   * may run on the dispatcher a moment later. Tests write from the accepted socket. */
+  for (long long deadline = now_ms() + STEP_MS; !g_accepted && now_ms() < deadline;) {
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+  }
+  CHECK(g_accepted != 0);
   return 1;
 cleanup:
   RELEASE(op);
