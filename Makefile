@@ -6,7 +6,7 @@ CARGO ?= cargo
 RUST_TEST_TIMEOUT ?= 2700
 
 .PHONY: all build deps demo demo-c demo-cpp test lint doc gen gen-check header header-check header-tool ffi test-rust test-c \
-	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-c-accept-memory bench-python bench-syndication bench-transfer clean install fuzz fuzz-smoke fuzz-corpus \
+	test-cpp test-python bench bench-rust bench-caps bench-c bench-c-cost bench-c-accept-memory bench-read-floor bench-python bench-syndication bench-transfer clean install fuzz fuzz-smoke fuzz-corpus \
 	package-check wheel-check soak-broker bench-broker
 
 CBINDGEN_VERSION := 0.29.4
@@ -181,6 +181,12 @@ bench-broker:
 
 bench-rust:
 	NETRT_BENCH_PAIRS=$(or $(PAIRS),7) $(CARGO) run -q --release -p netrt-bench
+
+## bench-read-floor: the fastest read another thread can still cancel, without netrt: 64-byte
+## ping-pong split across two CPUs, blocking recv against poll-first, io_uring and blocking recv
+## again (the A/A spread). The floor under `make bench-c`'s split RTT row. Not part of `make bench`.
+bench-read-floor:
+	$(CARGO) run -q --release -p netrt-bench --bin read-floor -- $(or $(PAIRS),7)
 
 ## bench-caps: what the app-manifest check costs (loopback connect with and without a manifest,
 ## each run in its own process, interleaved; the check in ns). Not part of `make bench`.
