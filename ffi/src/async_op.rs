@@ -130,7 +130,7 @@ pub extern "C" fn netrt_async_get_status(
     ffi!("netrt_async_get_status", {
         let out = Out::new(out_status, "out_status")?;
         let status = handle::with_op_view(op, |view| match view {
-            OpView::Settled(_) => Ok(AsyncStatus::Completed),
+            OpView::Settled(value) => Ok(value.status()),
             OpView::Op(op) => op.status_with_attempt(),
         })??;
         out.write(status.into());
@@ -150,7 +150,7 @@ pub extern "C" fn netrt_async_get_error_code(
     ffi!("netrt_async_get_error_code", {
         let out = Out::new(out_code, "out_code")?;
         let code = handle::with_op_view(op, |view| match view {
-            OpView::Settled(_) => Ok(0),
+            OpView::Settled(value) => Ok(value.error_code()),
             OpView::Op(op) => op.error_code(),
         })??;
         out.write(code);
@@ -310,7 +310,7 @@ pub extern "C" fn netrt_async_set_completion_queue(op: netrt_handle, q: netrt_ha
 
 fn with_result<T>(op: netrt_handle, pick: impl FnOnce(&OpResult) -> Option<T>) -> Result<T, Error> {
     handle::with_op_view(op, |view| match view {
-        OpView::Settled(count) => Ok(pick(&OpResult::U32(count))),
+        OpView::Settled(value) => Ok(pick(&OpResult::U32(value.count()))),
         OpView::Op(op) => op.with_results(pick),
     })??
     .ok_or_else(|| Error::invalid_arg("GetResults: the operation has results of another type"))

@@ -11,7 +11,7 @@
 //! `AsyncOperation` itself (its pointer, from `into_raw`), so starting an operation that
 //! completes at once allocates once, not twice. The slot's kind says which one it holds. An
 //! operation over before it is issued with a uint32 result (a write the kernel took at once) is
-//! not even that: its slot holds the result as a value (`settled.rs`), and becomes a core
+//! not even that: its slot holds the result as a value (core's `SettledU32`), and becomes a core
 //! operation only if a call needs one.
 //!
 //! Lookups are the hot path (several per stream operation, from every thread at once), so they
@@ -30,15 +30,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use netrt_core::Error;
 use netrt_core::error::hresult::{E_HANDLE, E_INVALIDARG, E_OUTOFMEMORY, E_POINTER, RO_E_CLOSED};
+use netrt_core::foundation::async_op::{SettledClaim, SettledU32};
 
-use crate::async_op::AsyncOp;
+use crate::async_op::{AsyncOp, OpResult};
 use crate::boundary::netrt_handle;
 use crate::enums::netrt_kind;
 use crate::object::Object;
-
-mod settled;
-
-use settled::{Claim, SettledU32};
 
 const INDEX_BITS: u32 = 32;
 const GEN_BITS: u32 = 24;
@@ -73,7 +70,7 @@ struct Slot {
     /// `object` right now.
     state: AtomicU64,
     /// While live: `Arc::into_raw` of the object, or, when the kind is `AsyncOperation`,
-    /// `AsyncOp::into_raw` or a settled operation's value (`settled.rs`); null otherwise.
+    /// `AsyncOp::into_raw` or a settled operation's value (`SettledU32`); null otherwise.
     object: AtomicPtr<()>,
     /// While free: the next free slot's index + 1 (0: none).
     next_free: AtomicU32,
@@ -225,11 +222,11 @@ pub(crate) fn issue(obj: Arc<Object>) -> Result<netrt_handle, Error> {
 }
 
 /// Issues a handle to an operation that completed with `count` before anyone saw it: the slot
-/// holds the count (no operation is made unless a call needs one, see `settled.rs`).
+/// holds the count (no operation is made unless a call needs one, see core's `SettledU32`).
 pub(crate) fn issue_settled_u32(count: u32) -> Result<netrt_handle, Error> {
     match SettledU32::new(count) {
         Some(value) => issue_raw(netrt_kind::AsyncOperation, value.word(), |_| {}),
-        None => issue_op(AsyncOp::completed(Ok(crate::async_op::OpResult::U32(count)))?),
+        None => issue_op(AsyncOp::completed(Ok(OpResult::U32(count)))?),
     }
 }
 
@@ -374,7 +371,7 @@ impl Pinned {
         }
         let ptr = match SettledU32::in_word(self.ptr) {
             // A settled value: the caller needs the operation itself.
-            Some(value) => settled::materialize(self.pin.0, value),
+            Some(value) => SettledU32::materialize(&self.pin.0.object, value, OpResult::U32),
             None => self.ptr,
         };
         // SAFETY: a pinned live operation slot holds `AsyncOp::into_raw`, kept until unpinned.
@@ -387,7 +384,7 @@ impl Pinned {
         if self.kind == OP_KIND
             && let Some(value) = SettledU32::in_word(self.ptr)
         {
-            return Ok(OpView::Settled(value.count()));
+            return Ok(OpView::Settled(value));
         }
         self.op().map(OpView::Op)
     }
@@ -441,7 +438,7 @@ fn pin_checked(h: netrt_handle) -> Result<Pinned, Option<u64>> {
     }
     // The slot is live in this handle's generation and pinned: `release` takes the pointer
     // out only after the slot is dead and every pin is gone.
-    // Acquire: an operation another thread put in place of a settled value (`settled.rs`) is
+    // Acquire: an operation another thread put in place of a settled value (`SettledU32`) is
     // seen whole (a plain load on x86).
     Ok(Pinned { pin, ptr: slot.object.load(Ordering::Acquire), kind: kind_of(state) })
 }
@@ -482,8 +479,8 @@ pub(crate) fn kind(h: netrt_handle) -> Result<netrt_kind, Error> {
 
 /// An operation as a handle holds it.
 pub(crate) enum OpView {
-    /// Completed with this count (see `settled.rs`): nothing else to look at.
-    Settled(u32),
+    /// Completed, with a count (core's `SettledU32`): answered from the value.
+    Settled(SettledU32),
     /// Borrowed: no reference taken (clone it to keep one).
     Op(std::mem::ManuallyDrop<AsyncOp>),
 }
@@ -658,7 +655,7 @@ fn free(index: usize, slot: &'static Slot, state: u64) {
         // A settled value owns nothing.
         if SettledU32::in_word(obj).is_none() {
             // SAFETY: an operation slot's pointer came from `AsyncOp::into_raw` (in `issue_op`
-            // or `settled::materialize`); this is the slot's reference.
+            // or `SettledU32::materialize`); this is the slot's reference.
             drop(unsafe { AsyncOp::from_raw(obj) });
         }
     } else {
@@ -683,7 +680,7 @@ pub(crate) struct HeldHandle {
 
 /// What `netrt_async_set_completed` found behind a handle.
 pub(crate) enum ForHandler {
-    /// A settled value (`settled.rs`), its handler now claimed: run it inline, with status
+    /// A settled value (`SettledU32`), its handler now claimed: run it inline, with status
     /// Completed (a second claim is `E_ILLEGAL_DELEGATE_ASSIGNMENT`).
     Settled,
     /// An operation (a new reference) and, when possible, a hold of the handle.
@@ -704,9 +701,9 @@ pub(crate) fn op_and_hold(
     let ptr = if pinned.kind == OP_KIND
         && let Some(value) = SettledU32::in_word(pinned.ptr)
     {
-        match settled::claim_handler(pinned.pin.0, value)? {
-            Claim::First => return Ok(ForHandler::Settled),
-            Claim::Op(ptr) => ptr,
+        match SettledU32::claim_handler(&pinned.pin.0.object, value)? {
+            SettledClaim::First => return Ok(ForHandler::Settled),
+            SettledClaim::Op(ptr) => ptr,
         }
     } else {
         pinned.op()?;

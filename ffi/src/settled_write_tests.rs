@@ -1,7 +1,7 @@
 //! A WriteAsync the kernel takes at once is issued as a handle that holds its count, with no
-//! operation behind it (`handle/settled.rs`): it must behave as the operation did — status,
-//! results, one Completed handler run inline, Close, duplicates that share it, release, stale
-//! handles — and it must allocate nothing.
+//! operation behind it (core's `SettledU32`, in the handle table): it must behave as the
+//! operation did — status, results, one Completed handler run inline, Close, duplicates that
+//! share it, release, stale handles — and it must allocate nothing.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -72,6 +72,7 @@ mod lazy;
 mod outcome;
 mod progress;
 mod queue_drive;
+mod settled_value;
 mod stored;
 mod stored_future;
 mod wake;
@@ -99,6 +100,8 @@ pub use claim::ClaimedPoll;
 pub use lazy::{ForkGuard, lock_for_fork, set_park_grace_for_this_thread};
 use outcome::{Outcome, Seen};
 pub use progress::{AsyncOperationWithProgress, ProgressHandler, ProgressReporter};
+#[doc(hidden)]
+pub use settled_value::{SettledClaim, SettledU32};
 pub(crate) use stored::StoredHandler;
 use stored_future::StoredFuture;
 #[doc(hidden)]
@@ -1084,11 +1087,9 @@ fn await_abort(task: &tokio::task::AbortHandle) {
     }
 }
 
-/// The error of a second Completed handler: one per operation, even after it ran. Also for a
-/// projection that keeps an operation finished before anyone saw it in a form of its own
-/// (the C handle table's settled write).
-#[doc(hidden)]
-pub fn completed_handler_already_set() -> Error {
+/// The error of a second Completed handler: one per operation, even after it ran (also in its
+/// settled-value form, `settled_value.rs`).
+fn completed_handler_already_set() -> Error {
     Error::new(E_ILLEGAL_DELEGATE_ASSIGNMENT, "the Completed handler is already set")
 }
 
