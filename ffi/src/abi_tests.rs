@@ -129,6 +129,19 @@ pub(crate) fn streams_buffer_and_write(sock: u64) -> (u64, u64, u64, u64) {
     (input, output, buffer, op)
 }
 
+/// `sock`'s output stream and a buffer of `len` bytes, every one of them valid (a write sends
+/// them all): (output, buffer).
+pub(crate) fn output_and_full_buffer(sock: u64, len: u32) -> (u64, u64) {
+    use crate::buffer::{netrt_buffer_create, netrt_buffer_set_length};
+    use crate::stream_socket::netrt_stream_socket_get_output_stream;
+
+    let (mut output, mut buffer) = (0, 0);
+    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
+    assert_eq!(netrt_buffer_create(len, &mut buffer), 0);
+    assert_eq!(netrt_buffer_set_length(buffer, len), 0);
+    (output, buffer)
+}
+
 pub(crate) fn parked_ops_end() {
     netrt_core::foundation::async_op::set_park_grace_for_this_thread(None);
 }
@@ -182,17 +195,14 @@ fn a_status_poll_completes_a_parked_read() {
 #[test]
 fn releasing_a_parked_write_lets_the_rest_go_out() {
     use crate::buffer::*;
-    use crate::stream_socket::*;
     use crate::streams::netrt_output_stream_write_async;
     use std::io::Read;
     use std::time::Duration;
 
     const SIZE: u32 = 32 << 20; // far more than loopback's socket buffers take at once
     let (sock, host, mut peer) = connected_with_parked_ops();
-    let (mut output, mut buffer, mut write) = (0, 0, 0);
-    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
-    assert_eq!(netrt_buffer_create(SIZE, &mut buffer), 0);
-    assert_eq!(netrt_buffer_set_length(buffer, SIZE), 0);
+    let (output, buffer) = output_and_full_buffer(sock, SIZE);
+    let mut write = 0;
     let mut data = std::ptr::null_mut();
     assert_eq!(netrt_buffer_get_data(buffer, &mut data), 0);
     // SAFETY: the buffer owns SIZE bytes at `data`, and no operation uses it yet.

@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use netrt_core::error::hresult::{E_INVALIDARG, RO_E_CLOSED};
 
-use crate::abi_tests::{connected_with_parked_ops, parked_ops_end, streams_buffer_and_write};
+use crate::abi_tests::{
+    connected_with_parked_ops, output_and_full_buffer, parked_ops_end, streams_buffer_and_write,
+};
 use crate::async_op::{NETRT_INFINITE, netrt_async_wait};
 use crate::boundary::last_error;
 use crate::buffer::{netrt_buffer_create, netrt_buffer_set_length};
@@ -175,10 +177,7 @@ fn weak_object(h: u64) -> Weak<Object> {
 #[test]
 fn a_release_waits_for_a_call_borrowing_the_handle() {
     let (sock, host, mut peer) = connected_with_parked_ops();
-    let (mut output, mut buffer) = (0, 0);
-    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
-    assert_eq!(netrt_buffer_create(64, &mut buffer), 0);
-    assert_eq!(netrt_buffer_set_length(buffer, 64), 0);
+    let (output, buffer) = output_and_full_buffer(sock, 64);
     let (stream_object, buffer_object) = (weak_object(output), weak_object(buffer));
     let memory = match &handle::lookup(buffer, None).unwrap().value {
         Value::Buffer(memory) => memory.clone(),

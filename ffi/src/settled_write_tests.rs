@@ -12,12 +12,10 @@ use netrt_core::error::hresult::{
     E_ILLEGAL_DELEGATE_ASSIGNMENT, E_ILLEGAL_METHOD_CALL, E_INVALIDARG, RO_E_CLOSED,
 };
 
-use crate::abi_tests::{connected_with_parked_ops, parked_ops_end};
+use crate::abi_tests::{connected_with_parked_ops, output_and_full_buffer, parked_ops_end};
 use crate::async_op::*;
-use crate::buffer::{netrt_buffer_create, netrt_buffer_set_length};
 use crate::enums::netrt_async_status;
 use crate::object_api::{netrt_close, netrt_duplicate, netrt_release};
-use crate::stream_socket::netrt_stream_socket_get_output_stream;
 use crate::streams::netrt_output_stream_write_async;
 
 /// Counts this thread's allocations while `COUNTING` is set (other threads' never count).
@@ -61,10 +59,7 @@ fn allocations_in(f: impl FnOnce()) -> u64 {
 fn writable(len: u32) -> (Vec<u64>, u64, u64) {
     let (sock, host, mut peer) = connected_with_parked_ops();
     std::thread::spawn(move || std::io::copy(&mut peer, &mut std::io::sink()));
-    let (mut output, mut buffer) = (0, 0);
-    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
-    assert_eq!(netrt_buffer_create(len, &mut buffer), 0);
-    assert_eq!(netrt_buffer_set_length(buffer, len), 0);
+    let (output, buffer) = output_and_full_buffer(sock, len);
     (vec![sock, host, output, buffer], output, buffer)
 }
 

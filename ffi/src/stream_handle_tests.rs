@@ -11,11 +11,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use netrt_core::error::hresult::{E_HANDLE, E_INVALIDARG, E_POINTER, RO_E_CLOSED};
 
-use crate::abi_tests::{connected_with_parked_ops, parked_ops_end, streams_buffer_and_write};
+use crate::abi_tests::{
+    connected_with_parked_ops, output_and_full_buffer, parked_ops_end, streams_buffer_and_write,
+};
 use crate::async_op::{NETRT_INFINITE, netrt_async_set_completed};
-use crate::buffer::netrt_buffer_create;
 use crate::object_api::{netrt_duplicate, netrt_release};
-use crate::stream_socket::netrt_stream_socket_get_output_stream;
 use crate::streams::*;
 
 /// Handles that fail each check of docs/handles.md, in its order, with the HRESULT each gives;
@@ -82,10 +82,7 @@ fn stream_calls_refuse_bad_handles_in_the_documented_order() {
 #[test]
 fn a_release_racing_writes_on_the_same_handle() {
     let (sock, host, mut peer) = connected_with_parked_ops();
-    let (mut output, mut buffer) = (0, 0);
-    assert_eq!(netrt_stream_socket_get_output_stream(sock, &mut output), 0);
-    assert_eq!(netrt_buffer_create(64, &mut buffer), 0);
-    assert_eq!(crate::buffer::netrt_buffer_set_length(buffer, 64), 0);
+    let (output, buffer) = output_and_full_buffer(sock, 64);
     let done = Arc::new(AtomicBool::new(false));
     let drain = std::thread::spawn(move || std::io::copy(&mut peer, &mut std::io::sink()));
     let current = Arc::new(AtomicU64::new(0));
