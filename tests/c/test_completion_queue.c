@@ -436,12 +436,33 @@ cleanup:
   return ok;
 }
 
+/* Writes `text` from the peer of the idle connection (the accepted socket). */
+static int peer_sends(const char *text) {
+  netrt_handle out = 0, data = 0, op = 0;
+  uint8_t *bytes = NULL;
+  uint32_t len = (uint32_t)strlen(text);
+  int ok = 0;
+  CHECK(g_accepted != 0);
+  CHECK_OK(netrt_stream_socket_get_output_stream(g_accepted, &out));
+  CHECK_OK(netrt_buffer_create(len, &data));
+  CHECK_OK(netrt_buffer_get_data(data, &bytes));
+  memcpy(bytes, text, len);
+  CHECK_OK(netrt_buffer_set_length(data, len));
+  AWAIT_OK(netrt_output_stream_write_async(out, data, &op), op);
+  ok = 1;
+cleanup:
+  RELEASE(op);
+  RELEASE(data);
+  RELEASE(out);
+  return ok;
+}
+
 /* CancelIOAsync and Close from another thread reach a read the queue drives from its start
  * (the socket's first read, then one that gets the socket's own waker); after CancelIOAsync the
  * socket still reads. */
 static int another_thread_reaches_a_parked_read(void) {
   struct idle_connection conn = {0};
-  netrt_handle q = 0, read = 0, out = 0, data = 0, op = 0;
+  netrt_handle q = 0, read = 0;
   struct end_from_another_thread cancel = {0}, close_it = {0};
   uint8_t *bytes = NULL;
   uint32_t len = 0;
@@ -457,13 +478,7 @@ static int another_thread_reaches_a_parked_read(void) {
   CHECK_OK(netrt_completion_queue_make_current(q));
   CHECK_OK(netrt_input_stream_read_async(conn.in, conn.buffer, 16, NETRT_INPUT_STREAM_OPTIONS_PARTIAL, &read));
   CHECK_OK(netrt_completion_queue_make_current(0));
-  CHECK(g_accepted != 0);
-  CHECK_OK(netrt_stream_socket_get_output_stream(g_accepted, &out));
-  CHECK_OK(netrt_buffer_create(4, &data));
-  CHECK_OK(netrt_buffer_get_data(data, &bytes));
-  memcpy(bytes, "pong", 4);
-  CHECK_OK(netrt_buffer_set_length(data, 4));
-  AWAIT_OK(netrt_output_stream_write_async(out, data, &op), op);
+  CHECK(peer_sends("pong"));
   CHECK_OK(dispatch_until_over(q, qfd, read));
   CHECK_OK(wait_completed(read));
   CHECK_OK(netrt_buffer_get_length(conn.buffer, &len));
@@ -477,9 +492,6 @@ static int another_thread_reaches_a_parked_read(void) {
   ok = 1;
 cleanup:
   (void)netrt_completion_queue_make_current(0);
-  RELEASE(op);
-  RELEASE(data);
-  RELEASE(out);
   RELEASE(read);
   close_idle_connection(&conn);
   RELEASE(q);
@@ -504,27 +516,6 @@ static void cancel_op(void *arg) {
 static void *cancel_op_thread(void *arg) {
   cancel_op(arg);
   return NULL;
-}
-
-/* Writes `text` from the peer of `conn` (the accepted socket). */
-static int peer_sends(const char *text) {
-  netrt_handle out = 0, data = 0, op = 0;
-  uint8_t *bytes = NULL;
-  uint32_t len = (uint32_t)strlen(text);
-  int ok = 0;
-  CHECK(g_accepted != 0);
-  CHECK_OK(netrt_stream_socket_get_output_stream(g_accepted, &out));
-  CHECK_OK(netrt_buffer_create(len, &data));
-  CHECK_OK(netrt_buffer_get_data(data, &bytes));
-  memcpy(bytes, text, len);
-  CHECK_OK(netrt_buffer_set_length(data, len));
-  AWAIT_OK(netrt_output_stream_write_async(out, data, &op), op);
-  ok = 1;
-cleanup:
-  RELEASE(op);
-  RELEASE(data);
-  RELEASE(out);
-  return ok;
 }
 
 /* Waits until the queue's fd is readable: the socket it watches for a parked read has bytes. */
